@@ -1,0 +1,170 @@
+/**
+ * The schema of the sources config, shared by the CDK app (validated at synth), the local stack,
+ * and the verifier (which receives a compact runtime form in one environment variable).
+ * One definition, every user: a field added here is validated everywhere.
+ */
+import { z } from 'zod';
+import { schemes } from './signatures/index';
+import type { FieldLocator, SchemeName } from './signatures/types';
+
+export const SCHEME_NAMES = Object.keys(schemes) as [SchemeName, ...SchemeName[]];
+
+/** SQS and SNS both cap a message at 256 KiB; the envelope around the body needs a little room. */
+export const MAX_BODY_BYTES_LIMIT = 240 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 200 * 1024;
+
+const fieldLocator = z.union([
+  z.strictObject({ header: z.string().min(1).transform((h) => h.toLowerCase()) }),
+  z.strictObject({ bodyPath: z.string().min(1) }),
+]) as z.ZodType<FieldLocator>;
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
+const cidr = z.string().refine(
+  (value) => {
+    const v4 = IPV4_CIDR.exec(value);
+    if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
+    const v6 = IPV6_CIDR.exec(value);
+    return v6 !== null && Number(v6[1]) <= 128 && value.includes(':');
+  },
+  { message: 'must be an IPv4 or IPv6 CIDR such as 192.0.2.0/24' },
+);
+
+export const processorSchema = z.strictObject({
+  /** Maximum concurrent processor invocations for this source (SQS event source maximum concurrency). */
+  maxConcurrency: z.number().int().min(2).max(1000).default(5),
+  batchSize: z.number().int().min(1).max(100).default(10),
+  /** Seconds to gather a batch; 0 means process as soon as messages arrive. */
+  maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(0),
+  timeoutSeconds: z.number().int().min(3).max(900).default(30),
+  memoryMb: z.number().int().min(128).max(10240).default(256),
+});
+
+export const sourceSchema = z
+  .strictObject({
+    /** URL path segment and resource-name part: lower-case letters, digits and dashes. */
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit'),
+    scheme: z.enum(SCHEME_NAMES),
+    /** Scheme-specific options, validated by the scheme's own schema. */
+    schemeOptions: z.record(z.string(), z.unknown()).default({}),
+    /** Replay window; defaults to the scheme's. */
+    toleranceSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
+    maxBodyBytes: z.number().int().min(1).max(MAX_BODY_BYTES_LIMIT).default(DEFAULT_MAX_BODY_BYTES),
+    /** Only these source addresses may deliver; empty or absent means any. */
+    allowedCidrs: z.array(cidr).default([]),
+    eventId: fieldLocator.optional(),
+    eventType: fieldLocator.optional(),
+    /** How long an event id is remembered for deduplication. Default 7 days covers Stripe's 3-day retries. */
+    dedupeWindowDays: z.number().int().min(1).max(365).default(7),
+    /** SQS receives before a message moves to the dead-letter queue. */
+    maxReceiveCount: z.number().int().min(1).max(1000).default(5),
+    /** How long SQS keeps an unprocessed message. Must not exceed the dedupe window. */
+    queueRetentionDays: z.number().int().min(1).max(14).default(4),
+    processor: processorSchema.default(processorSchema.parse({})),
+  })
+  .superRefine((source, ctx) => {
+    const scheme = schemes[source.scheme];
+    const parsed = scheme.optionsSchema.safeParse(source.schemeOptions);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path: ['schemeOptions', ...issue.path.map(String)], message: issue.message });
+      }
+    }
+    if (source.queueRetentionDays > source.dedupeWindowDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['queueRetentionDays'],
+        message: 'must not exceed dedupeWindowDays, or a message could outlive the record that deduplicates it',
+      });
+    }
+  });
+
+const filterSchema = z.strictObject({
+  source: z.array(z.string().min(1)).min(1).optional(),
+  type: z.array(z.string().min(1)).min(1).optional(),
+  /** Match event types by prefix, e.g. `invoice.` */
+  typePrefix: z.array(z.string().min(1)).min(1).optional(),
+});
+
+export const subscriptionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/), kind: z.literal('sqs'), queueArn: z.string().startsWith('arn:').optional(), filter: filterSchema.optional() }),
+  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/), kind: z.literal('lambda'), functionArn: z.string().startsWith('arn:'), filter: filterSchema.optional() }),
+  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/), kind: z.literal('email'), address: z.email(), filter: filterSchema.optional() }),
+  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/), kind: z.literal('https'), url: z.url({ protocol: /^https$/ }), filter: filterSchema.optional() }),
+]);
+
+export const stackConfigSchema = z
+  .strictObject({
+    sources: z.array(sourceSchema).min(1, 'declare at least one source'),
+    subscriptions: z.array(subscriptionSchema).default([]),
+    api: z
+      .strictObject({
+        throttlingRateLimit: z.number().min(1).default(1000),
+        throttlingBurstLimit: z.number().int().min(1).default(500),
+      })
+      .default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
+    logRetentionDays: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365)]).default(30),
+    /** How long the verifier caches signing secrets. Rotation keeps the previous secret valid meanwhile. */
+    secretsCacheSeconds: z.number().int().min(0).max(3600).default(60),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.sources.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      seen.add(s.id);
+    });
+    const subs = new Set<string>();
+    config.subscriptions.forEach((s, i) => {
+      if (subs.has(s.id)) ctx.addIssue({ code: 'custom', path: ['subscriptions', i, 'id'], message: `duplicate subscription id "${s.id}"` });
+      subs.add(s.id);
+    });
+  });
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
+
+/** Formats zod issues as `sources.0.scheme: Invalid option ...` lines, so a bad config names its field. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
+}
+
+/**
+ * The per-source settings the verifier needs at run time, in the compact form carried in `WEBHOOK_SOURCES`.
+ * Deploy-time values (queue URL, secret id) are filled in by the stack.
+ */
+export const runtimeSourceSchema = z.strictObject({
+  id: z.string(),
+  scheme: z.enum(SCHEME_NAMES),
+  options: z.record(z.string(), z.unknown()).default({}),
+  toleranceSeconds: z.number().int().optional(),
+  maxBodyBytes: z.number().int().positive(),
+  allowedCidrs: z.array(z.string()).default([]),
+  eventId: fieldLocator.optional(),
+  eventType: fieldLocator.optional(),
+  dedupeSeconds: z.number().int().positive(),
+  queueUrl: z.string().min(1),
+  secretId: z.string().min(1),
+});
+export type RuntimeSource = z.output<typeof runtimeSourceSchema>;
+export const runtimeSourcesSchema = z.array(runtimeSourceSchema).min(1);
+
+/** Builds the runtime form of a source (without the deploy-time fields). */
+export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string; secretId: string }): RuntimeSource {
+  return {
+    id: source.id,
+    scheme: source.scheme,
+    options: source.schemeOptions,
+    ...(source.toleranceSeconds !== undefined && { toleranceSeconds: source.toleranceSeconds }),
+    maxBodyBytes: source.maxBodyBytes,
+    allowedCidrs: source.allowedCidrs,
+    ...(source.eventId && { eventId: source.eventId }),
+    ...(source.eventType && { eventType: source.eventType }),
+    dedupeSeconds: source.dedupeWindowDays * 86_400,
+    queueUrl: deploy.queueUrl,
+    secretId: deploy.secretId,
+  };
+}

@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+
+/**
+ * Request headers with lower-cased names. API Gateway HTTP API (v2) joins a repeated header's
+ * values with a comma, so a value may contain several comma-separated entries.
+ */
+export type Headers = Readonly<Record<string, string | undefined>>;
+
+/** Why a request failed verification. Never thrown: returned, so malformed input cannot cause a 5xx. */
+export type FailureReason =
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'unsupported_version'
+  | 'missing_timestamp'
+  | 'malformed_timestamp'
+  | 'stale_timestamp'
+  | 'future_timestamp'
+  | 'missing_url'
+  | 'no_secret'
+  | 'signature_mismatch';
+
+export type VerifyResult =
+  | { readonly valid: true; readonly secretIndex: number; readonly timestampSeconds?: number }
+  | { readonly valid: false; readonly reason: FailureReason; readonly detail?: string };
+
+export interface VerifyRequest<O = unknown> {
+  /** The exact raw bytes received (after API Gateway base64 decoding). */
+  readonly body: Uint8Array;
+  readonly headers: Headers;
+  /** Full request URL (scheme, host, path, query) for URL-signing schemes (twilio, square). */
+  readonly url?: string;
+  /** Current secret first, then previous ones (rotation). */
+  readonly secrets: readonly string[];
+  /** Current time, epoch seconds. */
+  readonly nowSeconds: number;
+  /** Overrides the scheme's default tolerance. */
+  readonly toleranceSeconds?: number;
+  /** Scheme options, already validated with the scheme's `optionsSchema`. */
+  readonly options: O;
+}
+
+export interface SignRequest<O = unknown> {
+  readonly body: Uint8Array;
+  readonly secret: string;
+  /** Epoch seconds; schemes without a timestamp ignore it. */
+  readonly timestampSeconds: number;
+  readonly url?: string;
+  /** Message id for schemes that sign it (standard-webhooks). */
+  readonly id?: string;
+  readonly options: O;
+}
+
+/** Where an event's id or type is read from: a request header, or a dotted path into the JSON body. */
+export type FieldLocator = { readonly header: string } | { readonly bodyPath: string };
+
+export type SchemeName =
+  | 'stripe'
+  | 'github'
+  | 'shopify'
+  | 'slack'
+  | 'standard-webhooks'
+  | 'twilio'
+  | 'square'
+  | 'paddle'
+  | 'linear'
+  | 'zoom'
+  | 'entrupy'
+  | 'gitlab'
+  | 'hmac';
+
+export interface Scheme<O = unknown> {
+  readonly name: SchemeName;
+  /** Validates this scheme's per-source options (may be an empty object schema). */
+  readonly optionsSchema: z.ZodType<O>;
+  /** Default replay window in seconds; undefined when the scheme signs no timestamp. */
+  readonly defaultToleranceSeconds: number | undefined;
+  /** Whether a timestamp ahead of `now` (within tolerance) is accepted. */
+  readonly acceptsFutureTimestamps: boolean;
+  /** The body media type the provider sends. */
+  readonly contentType: 'json' | 'form';
+  /** Default location of the provider's event/delivery id; undefined means a SHA-256 of source + body. */
+  readonly eventId?: FieldLocator;
+  /** Default location of the event type; undefined means the type is `unknown` unless the source config says. */
+  readonly eventType?: FieldLocator;
+  verify(request: VerifyRequest<O>): VerifyResult;
+  /** Headers a sender would attach (lower-cased names). Used by the CLI, local stack and tests. */
+  sign(request: SignRequest<O>): Record<string, string>;
+  /** Returns a description of what is wrong with a configured secret, or undefined when it looks right. */
+  checkSecret(secret: string): string | undefined;
+}
