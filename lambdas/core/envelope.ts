@@ -1,0 +1,89 @@
+/**
+ * The message that travels through the queue and, by default, to the topic.
+ * The payload is embedded as the provider's exact JSON text, not re-serialized: no precision is lost
+ * on large numbers and no time is spent stringifying it again.
+ */
+import { createHash } from 'node:crypto';
+import type { FieldLocator, Headers } from './signatures/types';
+
+export interface Envelope {
+  readonly id: string;
+  readonly source: string;
+  readonly type: string;
+  /** ISO 8601. */
+  readonly receivedAt: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly payload: unknown;
+}
+
+export const MAX_ID_LENGTH = 200;
+export const MAX_TYPE_LENGTH = 200;
+export const UNKNOWN_TYPE = 'unknown';
+
+/**
+ * Builds the envelope JSON text around the raw payload text (which must already be valid JSON).
+ */
+export function serializeEnvelope(meta: Omit<Envelope, 'payload'>, payloadJson: string): string {
+  return (
+    `{"id":${JSON.stringify(meta.id)},"source":${JSON.stringify(meta.source)},"type":${JSON.stringify(meta.type)},` +
+    `"receivedAt":${JSON.stringify(meta.receivedAt)},"headers":${JSON.stringify(meta.headers)},"payload":${payloadJson}}`
+  );
+}
+
+/** Parses and checks an envelope; returns undefined for anything that is not one. */
+export function parseEnvelope(text: string): Envelope | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const e = value as Record<string, unknown>;
+  if (typeof e.id !== 'string' || e.id === '' || typeof e.source !== 'string' || typeof e.type !== 'string') return undefined;
+  if (typeof e.receivedAt !== 'string' || Number.isNaN(Date.parse(e.receivedAt))) return undefined;
+  if (!('payload' in e)) return undefined;
+  const headers = typeof e.headers === 'object' && e.headers !== null ? (e.headers as Record<string, string>) : {};
+  return { id: e.id, source: e.source, type: e.type, receivedAt: e.receivedAt, headers, payload: e.payload };
+}
+
+/** Reads a field by header name or dotted body path; only non-empty strings and finite numbers count. */
+export function locate(locator: FieldLocator | undefined, headers: Headers, body: unknown): string | undefined {
+  if (!locator) return undefined;
+  let value: unknown;
+  if ('header' in locator) {
+    value = headers[locator.header];
+  } else {
+    value = body;
+    for (const part of locator.bodyPath.split('.')) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+      value = Object.hasOwn(value, part) ? (value as Record<string, unknown>)[part] : undefined;
+    }
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
+  return undefined;
+}
+
+/**
+ * The event id: the provider's id when present and reasonable, else a SHA-256 of source + body,
+ * so the same bytes from the same source always deduplicate.
+ */
+export function eventIdFor(source: string, providerId: string | undefined, body: Uint8Array): string {
+  if (providerId !== undefined && providerId.length <= MAX_ID_LENGTH && !hasControlChars(providerId)) return providerId;
+  return `sha256:${createHash('sha256').update(source).update('\n').update(body).digest('hex')}`;
+}
+
+export function eventTypeFor(type: string | undefined): string {
+  if (type === undefined || hasControlChars(type)) return UNKNOWN_TYPE;
+  return type.slice(0, MAX_TYPE_LENGTH);
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+function hasControlChars(value: string): boolean {
+  return CONTROL.test(value);
+}

@@ -1,0 +1,160 @@
+/**
+ * Ingestion: verify a webhook and record + enqueue it exactly once. Pure logic over ports.
+ *
+ * Order of checks: source → address → size → signature over the raw bytes → content type → body.
+ * Nothing is stored or enqueued until every check has passed.
+ */
+import {
+  DependencyUnavailableError,
+  EventInFlightError,
+  ForbiddenSourceIpError,
+  InvalidBodyError,
+  InvalidSignatureError,
+  PayloadTooLargeError,
+  UnknownSourceError,
+  UnsupportedContentTypeError,
+} from './errors';
+import { eventIdFor, eventTypeFor, locate, serializeEnvelope } from './envelope';
+import type { Log } from './log';
+import type { Clock, EventStore, Queue, SecretSource } from './ports';
+import type { PreparedSource } from './sources';
+import type { Headers } from './signatures/types';
+
+export interface IncomingWebhook {
+  readonly headers: Headers;
+  /** Raw bytes, already base64-decoded when API Gateway encoded them. */
+  readonly body: Uint8Array;
+  readonly sourceIp: string;
+  /** Full request URL, for schemes that sign it. */
+  readonly url: string;
+}
+
+export interface IngestDeps {
+  readonly store: EventStore;
+  readonly queue: Queue;
+  readonly secrets: SecretSource;
+  readonly clock: Clock;
+  /** How long an ingestion attempt owns a new record; must exceed the verifier's timeout. */
+  readonly leaseMs: number;
+  readonly newToken: () => string;
+  readonly log: Log;
+}
+
+export type IngestOutcome = { readonly status: 'accepted' | 'duplicate'; readonly id: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export async function ingest(source: PreparedSource | undefined, request: IncomingWebhook, deps: IngestDeps): Promise<IngestOutcome> {
+  if (!source) throw new UnknownSourceError();
+  if (source.allows && !source.allows(request.sourceIp)) throw new ForbiddenSourceIpError();
+  if (request.body.byteLength > source.maxBodyBytes) throw new PayloadTooLargeError(source.maxBodyBytes);
+
+  let secrets: readonly string[];
+  try {
+    secrets = await deps.secrets.getSecrets(source.secretId);
+  } catch (cause) {
+    throw new DependencyUnavailableError('secrets', { cause });
+  }
+  const nowMs = deps.clock();
+  const verdict = source.scheme.verify({
+    body: request.body,
+    headers: request.headers,
+    url: request.url,
+    secrets,
+    nowSeconds: Math.floor(nowMs / 1000),
+    ...(source.toleranceSeconds !== undefined && { toleranceSeconds: source.toleranceSeconds }),
+    options: source.options,
+  });
+  if (!verdict.valid) throw new InvalidSignatureError(verdict.reason);
+
+  const { parsed, payloadJson } = parseBody(source, request);
+  const id = eventIdFor(source.id, locate(source.eventId, request.headers, parsed), request.body);
+  const type = eventTypeFor(locate(source.eventType, request.headers, parsed));
+
+  const leaseToken = deps.newToken();
+  let claim;
+  try {
+    claim = await deps.store.tryReceive(
+      {
+        source: source.id,
+        eventId: id,
+        status: 'received',
+        type,
+        receivedAt: nowMs,
+        leaseUntil: nowMs + deps.leaseMs,
+        leaseToken,
+        attempts: 1,
+        expiresAt: Math.floor(nowMs / 1000) + source.dedupeSeconds,
+      },
+      nowMs,
+    );
+  } catch (cause) {
+    throw new DependencyUnavailableError('event_store', { cause });
+  }
+  if (!claim.claimed) {
+    const existing = claim.existing;
+    if (!existing || existing.status === 'received') {
+      // The first attempt is still in flight. If it dies, its lease lapses and the provider's retry gets in.
+      const retryAfterMs = existing?.leaseUntil !== undefined ? existing.leaseUntil - nowMs : 1000;
+      throw new EventInFlightError(id, retryAfterMs / 1000);
+    }
+    deps.log.info('duplicate delivery', { source: source.id, id, status: existing.status });
+    return { status: 'duplicate', id };
+  }
+
+  const headers: Record<string, string> = {};
+  for (const name of source.forwardedHeaders) {
+    const value = request.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  const body = serializeEnvelope({ id, source: source.id, type, receivedAt: new Date(nowMs).toISOString(), headers }, payloadJson);
+  try {
+    await deps.queue.send(source.queueUrl, { body, attributes: { source: source.id, type, eventId: id } });
+  } catch (cause) {
+    // Not acknowledged: give the record back so the provider's retry starts over at once.
+    // If the release fails too, the lease lapses and the retry gets in after it.
+    await deps.store.release(source.id, id, leaseToken).catch((releaseError: unknown) => {
+      deps.log.warn('release after failed enqueue failed; the lease will lapse', { source: source.id, id, cause: String(releaseError) });
+    });
+    throw new DependencyUnavailableError('queue', { cause });
+  }
+  // The message is durable in the queue: the event is safe whatever happens next, so a failure to
+  // record `enqueued` is logged, not returned (the processor accepts a `received` record too).
+  await deps.store.markEnqueued(source.id, id, leaseToken, deps.clock()).catch((cause: unknown) => {
+    deps.log.warn('could not mark enqueued; the processor will still claim it', { source: source.id, id, cause: String(cause) });
+  });
+  deps.log.info('accepted', { source: source.id, id, type });
+  return { status: 'accepted', id };
+}
+
+function parseBody(source: PreparedSource, request: IncomingWebhook): { parsed: unknown; payloadJson: string } {
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (source.scheme.contentType === 'json') {
+    if (contentType !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(contentType)) {
+      throw new UnsupportedContentTypeError('application/json');
+    }
+    let text: string;
+    try {
+      text = utf8.decode(request.body);
+    } catch {
+      throw new InvalidBodyError('The body is not valid UTF-8.');
+    }
+    try {
+      return { parsed: JSON.parse(text), payloadJson: text };
+    } catch {
+      throw new InvalidBodyError();
+    }
+  }
+  if (contentType !== 'application/x-www-form-urlencoded') {
+    throw new UnsupportedContentTypeError('application/x-www-form-urlencoded');
+  }
+  let text: string;
+  try {
+    text = utf8.decode(request.body);
+  } catch {
+    throw new InvalidBodyError('The body is not valid UTF-8.');
+  }
+  const form: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(text)) form[key] = value;
+  return { parsed: form, payloadJson: JSON.stringify(form) };
+}

@@ -1,0 +1,159 @@
+/**
+ * Processing: claim each queued event, run its handler, publish, and record the outcome.
+ *
+ * SQS delivers at least once; the claim (a conditional update) makes publishing effectively once:
+ * a `completed` event is acknowledged without publishing, a live claim elsewhere is retried later.
+ */
+import { describe } from './http';
+import { parseEnvelope, type Envelope } from './envelope';
+import type { Log } from './log';
+import type { Clock, EventStore, PublishEntry, Topic } from './ports';
+import type { Router } from './routing';
+
+export interface QueuedMessage {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+export interface ProcessDeps {
+  readonly sourceId: string;
+  readonly store: EventStore;
+  readonly topic: Topic;
+  readonly router: Router;
+  readonly clock: Clock;
+  /** How long a processing claim lasts; must exceed the processor's timeout. */
+  readonly leaseMs: number;
+  readonly dedupeSeconds: number;
+  readonly newToken: () => string;
+  /** Milliseconds left before the invocation is killed. */
+  readonly remainingMs: () => number;
+  /**
+   * Below this much remaining time nothing more is published: a publish the invocation could not
+   * record as `completed` before dying would be repeated on redelivery.
+   */
+  readonly publishSafetyMs: number;
+  readonly log: Log;
+}
+
+export interface BatchOutcome {
+  /** Message ids to report as `batchItemFailures`: only these are retried. */
+  readonly failedMessageIds: readonly string[];
+  readonly published: number;
+  readonly skipped: number;
+}
+
+interface Claimed {
+  readonly messageId: string;
+  readonly envelope: Envelope;
+  readonly leaseToken: string;
+  readonly entry: PublishEntry | undefined;
+}
+
+const SNS_BATCH_LIMIT = 10;
+
+export async function processBatch(messages: readonly QueuedMessage[], deps: ProcessDeps): Promise<BatchOutcome> {
+  const failed: string[] = [];
+  let skipped = 0;
+  const claimed: Claimed[] = [];
+
+  for (const message of messages) {
+    const envelope = parseEnvelope(message.body);
+    if (!envelope || envelope.source !== deps.sourceId) {
+      // Poison: fail only this record; after maxReceiveCount SQS moves it to the DLQ for inspection.
+      deps.log.error('unparseable message', { messageId: message.messageId, bytes: message.body.length });
+      failed.push(message.messageId);
+      continue;
+    }
+    const outcome = await claimAndHandle(message, envelope, deps);
+    if (outcome === 'skip') skipped++;
+    else if (outcome === 'retry') failed.push(message.messageId);
+    else claimed.push(outcome);
+  }
+
+  const toPublish = claimed.filter((c) => c.entry !== undefined);
+  const publishFailed = new Set<string>();
+  if (toPublish.length > 0 && deps.remainingMs() < deps.publishSafetyMs) {
+    deps.log.warn('too little time left to publish safely; retrying later', { count: toPublish.length });
+    for (const c of toPublish) publishFailed.add(c.entry!.id);
+  } else {
+    for (let i = 0; i < toPublish.length; i += SNS_BATCH_LIMIT) {
+      const chunk = toPublish.slice(i, i + SNS_BATCH_LIMIT).map((c) => c.entry!);
+      try {
+        for (const id of await deps.topic.publishBatch(chunk)) publishFailed.add(id);
+      } catch (cause) {
+        deps.log.error('publish failed', { cause: describe(cause), count: chunk.length });
+        for (const entry of chunk) publishFailed.add(entry.id);
+      }
+    }
+  }
+
+  let published = 0;
+  for (const c of claimed) {
+    const { source, id } = c.envelope;
+    if (c.entry && publishFailed.has(c.entry.id)) {
+      await deps.store.markFailed(source, id, c.leaseToken, 'publish failed', deps.clock()).catch(() => undefined);
+      failed.push(c.messageId);
+      continue;
+    }
+    if (c.entry) published++;
+    // Published (or deliberately not): acknowledge even if recording `completed` fails, because a
+    // redelivery would publish again. The record then stays `processing` until its TTL.
+    const recorded = await deps.store.markCompleted(source, id, c.leaseToken, deps.clock()).catch((cause: unknown) => {
+      deps.log.error('published but could not record completion', { source, id, cause: describe(cause) });
+      return true;
+    });
+    if (!recorded) deps.log.warn('claim lost before completion was recorded', { source, id });
+  }
+  deps.log.info('batch processed', { received: messages.length, published, skipped, failed: failed.length });
+  return { failedMessageIds: failed, published, skipped };
+}
+
+async function claimAndHandle(message: QueuedMessage, envelope: Envelope, deps: ProcessDeps): Promise<Claimed | 'skip' | 'retry'> {
+  const { source, id, type } = envelope;
+  const nowMs = deps.clock();
+  const leaseToken = deps.newToken();
+  let claim;
+  try {
+    claim = await deps.store.tryClaimProcessing({
+      source,
+      eventId: id,
+      type,
+      receivedAt: Date.parse(envelope.receivedAt),
+      leaseToken,
+      leaseUntil: nowMs + deps.leaseMs,
+      expiresAt: Math.floor(nowMs / 1000) + deps.dedupeSeconds,
+      nowMs,
+    });
+  } catch (cause) {
+    deps.log.error('claim failed', { source, id, cause: describe(cause) });
+    return 'retry';
+  }
+  if (!claim.claimed) {
+    if (claim.existing?.status === 'completed') {
+      deps.log.info('already completed; skipping redelivery', { source, id });
+      return 'skip';
+    }
+    deps.log.info('claimed elsewhere; retrying later', { source, id, status: claim.existing?.status });
+    return 'retry';
+  }
+
+  try {
+    const result = await deps.router(source, type)(envelope, message.body);
+    if (!result.publish) return { messageId: message.messageId, envelope, leaseToken, entry: undefined };
+    return {
+      messageId: message.messageId,
+      envelope,
+      leaseToken,
+      entry: {
+        id: message.messageId,
+        message: result.message,
+        attributes: { ...result.attributes, source, type, eventId: id },
+      },
+    };
+  } catch (cause) {
+    const error = describe(cause) ?? 'handler failed';
+    deps.log.error('handler failed', { source, id, type, cause: error });
+    await deps.store.markFailed(source, id, leaseToken, error, deps.clock()).catch(() => undefined);
+    return 'retry';
+  }
+}

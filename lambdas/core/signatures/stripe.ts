@@ -1,0 +1,87 @@
+/**
+ * Stripe: `Stripe-Signature: t=<epoch>,v1=<hex>[,v1=<hex>…][,v0=…]`, HMAC-SHA256 over `${t}.${body}`.
+ * The `whsec_…` secret is used as-is (its UTF-8 text is the key; it is NOT base64-decoded,
+ * unlike Standard Webhooks). Several `v1` entries appear while a secret is being rolled; `v0`
+ * (Stripe's legacy test scheme) is ignored. Default tolerance 300 s, as in stripe-node.
+ * https://docs.stripe.com/webhooks#verify-manually
+ */
+import { z } from 'zod';
+import type { Scheme } from './types';
+import {
+  assertSigningSecret,
+  assertTimestamp,
+  checkCommonSecret,
+  checkWindow,
+  decodeSignatureList,
+  DIGEST_BYTES,
+  fail,
+  hasSecret,
+  hmacDigest,
+  matchSecrets,
+  parseEpochSeconds,
+  parseKeyValueList,
+  readHeader,
+  singleValue,
+  toleranceFor,
+  utf8Key,
+  windowDetail,
+} from './shared';
+
+const HEADER = 'stripe-signature';
+const DEFAULT_TOLERANCE = 300;
+// stripe-node only bounds the age; we also bound the future by the same tolerance (clock skew only).
+const ACCEPTS_FUTURE = true;
+
+export type StripeOptions = Record<string, never>;
+
+export const stripe: Scheme<StripeOptions> = {
+  name: 'stripe',
+  optionsSchema: z.strictObject({}) as z.ZodType<StripeOptions>,
+  defaultToleranceSeconds: DEFAULT_TOLERANCE,
+  acceptsFutureTimestamps: ACCEPTS_FUTURE,
+  contentType: 'json',
+  eventId: { bodyPath: 'id' },
+  eventType: { bodyPath: 'type' },
+
+  verify(request) {
+    if (!hasSecret(request.secrets)) return fail('no_secret');
+    const header = readHeader(request.headers, HEADER);
+    if (header === undefined) return fail('missing_signature', 'Stripe-Signature header is missing');
+    // Stripe's own format uses commas, so a comma-joined repeat is simply more entries of the same list.
+    const fields = parseKeyValueList(header, ',');
+    if (!fields) return fail('malformed_signature', 'Stripe-Signature is not a t=…,v1=… list');
+    const t = singleValue(fields, 't');
+    if (t === undefined) return fail('missing_timestamp', 'Stripe-Signature has no t=');
+    if (t === null) return fail('malformed_timestamp', 'Stripe-Signature has conflicting t= values');
+    const timestamp = parseEpochSeconds(t);
+    if (timestamp === undefined) return fail('malformed_timestamp', 'Stripe-Signature t= is not epoch seconds');
+    const v1 = fields.get('v1');
+    if (!v1) {
+      return [...fields.keys()].some((k) => /^v\d+$/.test(k))
+        ? fail('unsupported_version', 'Stripe-Signature has no v1 signature')
+        : fail('missing_signature', 'Stripe-Signature has no v1 signature');
+    }
+    const candidates = decodeSignatureList(v1, { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 });
+    if (typeof candidates === 'string') return fail(candidates, 'v1 is not a SHA-256 hex digest');
+    const prefix = `${t}.`;
+    const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
+    if (!result.valid) return result;
+    const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
+    const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
+    return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : result;
+  },
+
+  sign(request) {
+    assertSigningSecret(request.secret, 'stripe');
+    assertTimestamp(request.timestampSeconds, 'stripe');
+    const digest = hmacDigest('sha256', request.secret, `${request.timestampSeconds}.`, request.body).toString('hex');
+    return { [HEADER]: `t=${request.timestampSeconds},v1=${digest}` };
+  },
+
+  checkSecret(secret) {
+    const common = checkCommonSecret(secret);
+    if (common) return common;
+    if (!secret.startsWith('whsec_')) return 'Stripe endpoint signing secrets start with "whsec_" (this looks like an API key or another value)';
+    return undefined;
+  },
+};

@@ -1,0 +1,26 @@
+/** Verifier Lambda entry: wires the real adapters once per cold start. */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoEventStore } from '../adapters/dynamo-event-store';
+import { SecretsManagerSource } from '../adapters/secrets-manager-source';
+import { SqsQueue } from '../adapters/sqs-queue';
+import { verifierConfig } from '../config';
+import { prepareSources } from '../core/sources';
+import { createVerifierHandler } from './create-handler';
+
+const config = verifierConfig();
+const log = new Logger();
+
+export const handler = createVerifierHandler({
+  sources: prepareSources(config.sources),
+  store: new DynamoEventStore(new DynamoDBClient({}), config.tableName),
+  queue: new SqsQueue(new SQSClient({})),
+  secrets: new SecretsManagerSource(new SecretsManagerClient({}), config.secretsCacheMs),
+  clock: Date.now,
+  leaseMs: config.leaseMs,
+  newToken: randomUUID,
+  log,
+});
