@@ -1,0 +1,107 @@
+/**
+ * One fixture that builds a validly signed request for any scheme (signing through the scheme's own
+ * `sign`, never by hand), plus ready-made sources and deps. Negative tests break exactly one thing.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { RuntimeSource } from '../../lambdas/core/config-schema';
+import type { IncomingWebhook, IngestDeps } from '../../lambdas/core/ingest';
+import { silentLog } from '../../lambdas/core/log';
+import { prepareSources, type PreparedSource } from '../../lambdas/core/sources';
+import { schemes } from '../../lambdas/core/signatures/index';
+import type { SchemeName } from '../../lambdas/core/signatures/types';
+import { FakeEventStore, FakeQueue, FakeSecrets, manualClock, tokens } from './fakes';
+
+export const SECRET = 'whsec_dGVzdC1zZWNyZXQtZm9yLXVuaXQtdGVzdHMtb25seQ==';
+export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/test-queue';
+
+export function runtimeSource(overrides: Partial<RuntimeSource> & { id?: string; scheme?: SchemeName } = {}): RuntimeSource {
+  const id = overrides.id ?? 'stripe';
+  return {
+    id,
+    scheme: 'stripe',
+    options: {},
+    maxBodyBytes: 200 * 1024,
+    allowedCidrs: [],
+    dedupeSeconds: 7 * 86_400,
+    queueUrl: QUEUE_URL,
+    secretId: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}`,
+    ...overrides,
+  };
+}
+
+export function prepared(...sources: RuntimeSource[]): ReadonlyMap<string, PreparedSource> {
+  return prepareSources(sources.length ? sources : [runtimeSource()]);
+}
+
+export function testDeps(sources: readonly RuntimeSource[] = [runtimeSource()]) {
+  const clock = manualClock();
+  const store = new FakeEventStore();
+  const queue = new FakeQueue();
+  const secrets = new FakeSecrets(Object.fromEntries(sources.map((s) => [s.secretId, [SECRET]])));
+  const deps: IngestDeps = { store, queue, secrets, clock, leaseMs: 30_000, newToken: tokens(), log: silentLog };
+  return { deps, clock, store, queue, secrets, sources: prepareSources(sources) };
+}
+
+export interface SignedOptions {
+  readonly body?: string | Uint8Array;
+  readonly nowMs?: number;
+  readonly secret?: string;
+  readonly headers?: Record<string, string>;
+  readonly url?: string;
+  readonly id?: string;
+  readonly contentType?: string;
+  readonly sourceIp?: string;
+  readonly options?: unknown;
+}
+
+export const STRIPE_EVENT = JSON.stringify({ id: 'evt_1', object: 'event', type: 'invoice.paid', data: { object: { id: 'in_1', amount_due: 1234 } } });
+
+/** A validly signed request for `scheme` at `nowMs`. */
+export function signedWebhook(scheme: SchemeName, o: SignedOptions = {}): IncomingWebhook {
+  const body = typeof o.body === 'string' || o.body === undefined ? Buffer.from(o.body ?? STRIPE_EVENT, 'utf8') : o.body;
+  const nowMs = o.nowMs ?? manualClock()();
+  const url = o.url ?? `https://hooks.example.com/webhooks/${scheme}`;
+  const s = schemes[scheme];
+  const signed = s.sign({
+    body,
+    secret: o.secret ?? SECRET,
+    timestampSeconds: Math.floor(nowMs / 1000),
+    url,
+    id: o.id ?? 'msg_1',
+    options: s.optionsSchema.parse(o.options ?? {}),
+  });
+  const contentType = o.contentType ?? (s.contentType === 'json' ? 'application/json' : 'application/x-www-form-urlencoded');
+  return {
+    headers: { 'content-type': contentType, 'user-agent': 'test-sender/1.0', ...signed, ...o.headers },
+    body,
+    sourceIp: o.sourceIp ?? '203.0.113.10',
+    url,
+  };
+}
+
+/** The same request as API Gateway HTTP API (payload v2) hands it to the verifier. */
+export function apiGatewayEvent(source: string, webhook: IncomingWebhook, base64 = false): APIGatewayProxyEventV2 {
+  const rawPath = `/webhooks/${source}`;
+  return {
+    version: '2.0',
+    routeKey: 'POST /webhooks/{source}',
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'hooks.example.com', 'x-forwarded-proto': 'https', ...(webhook.headers as Record<string, string>) },
+    pathParameters: { source },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'hooks.example.com',
+      domainPrefix: 'hooks',
+      http: { method: 'POST', path: rawPath, protocol: 'HTTP/1.1', sourceIp: webhook.sourceIp, userAgent: 'test-sender/1.0' },
+      requestId: 'req-1',
+      routeKey: 'POST /webhooks/{source}',
+      stage: '$default',
+      time: '23/Nov/2026:12:00:00 +0000',
+      timeEpoch: Date.UTC(2026, 10, 23, 12),
+    },
+    body: base64 ? Buffer.from(webhook.body).toString('base64') : Buffer.from(webhook.body).toString('utf8'),
+    isBase64Encoded: base64,
+  };
+}
