@@ -50,8 +50,14 @@ export interface SignRequest<O = unknown> {
   readonly options: O;
 }
 
-/** Where an event's id or type is read from: a request header, or a dotted path into the JSON body. */
-export type FieldLocator = { readonly header: string } | { readonly bodyPath: string };
+/**
+ * Where an event's id or type is read from: a request header, or a dotted path into the JSON body.
+ * `fallback` (optional, used by scheme defaults only) is tried when the first place is empty, e.g.
+ * `webhook-id` then `svix-id`; code that ignores it still reads the primary place correctly.
+ */
+export type FieldLocator =
+  | { readonly header: string; readonly fallback?: FieldLocator }
+  | { readonly bodyPath: string; readonly fallback?: FieldLocator };
 
 export type SchemeName =
   | 'stripe'
