@@ -1,0 +1,111 @@
+/**
+ * The whole ingestion path: HTTP API -> verifier -> per-source queue -> processor -> SNS topic,
+ * with the events table recording each delivery exactly once.
+ */
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { toRuntimeSource } from '../lambdas/core/config-schema';
+import type { StackConfig } from '../lambdas/core/config-schema';
+import { EventStore } from './constructs/event-store';
+import { EventTopic } from './constructs/event-topic';
+import { SourcePipeline } from './constructs/source-pipeline';
+import { WebhookApi } from './constructs/webhook-api';
+import { WebhookFunction } from './constructs/webhook-function';
+import { VERIFIER_TIMEOUT_SECONDS, assertVerifierEnvironmentFits, verifierEnvironment } from './verifier-environment';
+
+const VERIFIER_SERVICE_NAME = 'webhook-verifier';
+
+export interface WebhookIngestionStackProps extends StackProps {
+  /** The validated config, from `defineConfig` (see `config/sources.ts`). */
+  readonly config: StackConfig;
+  /** Protect the events table from `DeleteTable`, including a stack deletion. @default true */
+  readonly deletionProtection?: boolean;
+  /** Directory holding `package.json` and the lock file, for bundling. @default - the repository root */
+  readonly projectRoot?: string;
+}
+
+export class WebhookIngestionStack extends Stack {
+  public readonly eventStore: EventStore;
+  public readonly eventTopic: EventTopic;
+  /** One pipeline per source, by source id. */
+  public readonly pipelines: Readonly<Record<string, SourcePipeline>>;
+  public readonly verifier: WebhookFunction;
+  public readonly api: WebhookApi;
+
+  constructor(scope: Construct, id: string, props: WebhookIngestionStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    // Fail before building anything: the check needs only the config and the stack name.
+    assertVerifierEnvironmentFits(config, this.stackName, WebhookFunction.sharedEnvironment(VERIFIER_SERVICE_NAME));
+
+    this.eventStore = new EventStore(this, 'Events', { deletionProtection: props.deletionProtection ?? true });
+    this.eventTopic = new EventTopic(this, 'Processed', { subscriptions: config.subscriptions });
+
+    const pipelines: Record<string, SourcePipeline> = {};
+    for (const source of config.sources) {
+      pipelines[source.id] = new SourcePipeline(this, `Source-${source.id}`, {
+        source,
+        eventStore: this.eventStore,
+        eventTopic: this.eventTopic,
+        logRetention,
+        projectRoot: props.projectRoot,
+      });
+    }
+    this.pipelines = pipelines;
+
+    const runtimeSources = config.sources.map((source) => {
+      const pipeline = pipelines[source.id]!;
+      // The secret's ARN, never its value: the verifier fetches the value at run time.
+      return toRuntimeSource(source, { queueUrl: pipeline.queue.queueUrl, secretId: pipeline.secret.secretArn });
+    });
+    this.verifier = new WebhookFunction(this, 'Verifier', {
+      entry: 'lambdas/verifier/handler.ts',
+      serviceName: VERIFIER_SERVICE_NAME,
+      description: 'Verifies webhook signatures, records each event once and enqueues it',
+      memorySize: 256,
+      timeout: Duration.seconds(VERIFIER_TIMEOUT_SECONDS),
+      logRetention,
+      projectRoot: props.projectRoot,
+      environment: verifierEnvironment(config, {
+        tableName: this.eventStore.table.tableName,
+        sourcesJson: this.toJsonString(runtimeSources),
+      }),
+    });
+    this.eventStore.grantEventAccess(this.verifier.lambdaFunction);
+    for (const pipeline of Object.values(pipelines)) pipeline.grantIngest(this.verifier.lambdaFunction);
+
+    this.api = new WebhookApi(this, 'Api', {
+      handler: this.verifier.lambdaFunction,
+      throttlingRateLimit: config.api.throttlingRateLimit,
+      throttlingBurstLimit: config.api.throttlingBurstLimit,
+      logRetention,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the webhook API (GET health for a liveness check)' });
+    for (const pipeline of Object.values(pipelines)) {
+      const key = outputKey(pipeline.sourceId);
+      new CfnOutput(this, `WebhookUrl${key}`, {
+        value: this.api.webhookUrl(pipeline.sourceId),
+        description: `Webhook URL to configure at the "${pipeline.sourceId}" provider`,
+      });
+      new CfnOutput(this, `SecretName${key}`, {
+        value: pipeline.secretName,
+        description: `Secrets Manager secret of "${pipeline.sourceId}": set {"current": "<provider signing secret>"}`,
+      });
+    }
+    new CfnOutput(this, 'EventsTopicArn', { value: this.eventTopic.topic.topicArn, description: 'SNS topic of processed events' });
+    new CfnOutput(this, 'EventsTableName', { value: this.eventStore.table.tableName, description: 'DynamoDB table of event records' });
+  }
+}
+
+/** `github-app` -> `GithubApp`: output ids are alphanumeric. */
+function outputKey(sourceId: string): string {
+  return sourceId
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
