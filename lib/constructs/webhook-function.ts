@@ -9,6 +9,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/core/env-names';
@@ -24,6 +25,27 @@ export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
  * Powertools internals call it); ESM has none, so the banner recreates it.
  */
 const ESM_REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * How every function is bundled. Exported so `npm run bench:coldstart` builds exactly the bundles
+ * the stack deploys.
+ */
+export const LAMBDA_BUNDLING: BundlingOptions = {
+  // Local esbuild from node_modules; never Docker, so synth works offline and in CI without a daemon.
+  forceDockerBundling: false,
+  format: OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_SHIM,
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  // Line numbers are what stack traces need; embedding sources would double the asset.
+  sourcesContent: false,
+  // Bundle the AWS SDK: a tree-shaken bundled client loads faster at cold start than the
+  // runtime's full copy, and pins the version we tested against.
+  bundleAwsSDK: true,
+  externalModules: [],
+};
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -94,22 +116,7 @@ export class WebhookFunction extends Construct {
       environment: { ...WebhookFunction.sharedEnvironment(props.serviceName, props.logLevel), ...props.environment },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      bundling: {
-        // Local esbuild from node_modules; never Docker, so synth works offline and in CI without a daemon.
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        // Line numbers are what stack traces need; embedding sources would double the asset.
-        sourcesContent: false,
-        // Bundle the AWS SDK: a tree-shaken bundled client loads faster at cold start than the
-        // runtime's full copy, and pins the version we tested against.
-        bundleAwsSDK: true,
-        externalModules: [],
-      },
+      bundling: LAMBDA_BUNDLING,
     });
 
     Validations.of(this.role).acknowledge({
