@@ -13,33 +13,50 @@
  * const result = schemes[source.scheme].verify({ body, headers, url, secrets, nowSeconds, options });
  * if (!result.valid) return reject(result.reason);
  */
+import { entrupy } from './entrupy';
 import { github } from './github';
+import { gitlab } from './gitlab';
 import { hmac } from './hmac';
-import { pendingScheme } from './pending';
+import { linear } from './linear';
+import { paddle } from './paddle';
+import { shopify } from './shopify';
+import { slack } from './slack';
+import { square } from './square';
 import { standardWebhooks } from './standard-webhooks';
 import { stripe } from './stripe';
+import { twilio } from './twilio';
+import { zoom } from './zoom';
 import type { Scheme, SchemeName } from './types';
 
 export type * from './types';
+export { entrupy } from './entrupy';
 export { github } from './github';
+export { gitlab } from './gitlab';
 export { hmac, hmacOptionsSchema, type HmacOptions } from './hmac';
+export { linear } from './linear';
+export { paddle } from './paddle';
+export { shopify } from './shopify';
+export { slack } from './slack';
+export { square, squareOptionsSchema, type SquareOptions } from './square';
 export { standardWebhooks } from './standard-webhooks';
 export { stripe } from './stripe';
+export { twilio, twilioOptionsSchema, type TwilioOptions } from './twilio';
+export { zoom } from './zoom';
 
 /** Every scheme by name. `Scheme<any>` because each has its own options type, checked by its `optionsSchema`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const schemes: Readonly<Record<SchemeName, Scheme<any>>> = Object.freeze({
   stripe,
   github,
-  shopify: pendingScheme('shopify'),
-  slack: pendingScheme('slack'),
+  shopify,
+  slack,
   'standard-webhooks': standardWebhooks,
-  twilio: pendingScheme('twilio'),
-  square: pendingScheme('square'),
-  paddle: pendingScheme('paddle'),
-  linear: pendingScheme('linear'),
-  zoom: pendingScheme('zoom'),
-  entrupy: pendingScheme('entrupy'),
-  gitlab: pendingScheme('gitlab'),
+  twilio,
+  square,
+  paddle,
+  linear,
+  zoom,
+  entrupy,
+  gitlab,
   hmac,
 });

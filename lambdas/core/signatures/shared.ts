@@ -286,3 +286,50 @@ export function assertTimestamp(timestampSeconds: number, scheme: string): void 
     throw new TypeError(`${scheme}.sign() needs a non-negative integer timestampSeconds`);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The `v0=` family (Slack, Zoom): `<sig header>: v0=<hex>` over `v0:${timestamp}:${body}`,
+// the timestamp (epoch seconds) in its own header.
+
+export interface V0Headers {
+  readonly signature: string;
+  readonly timestamp: string;
+  /** Display names for failure details. */
+  readonly label: string;
+}
+
+export function verifyV0(
+  request: VerifyRequest<unknown>,
+  names: V0Headers,
+  defaultTolerance: number,
+  acceptsFuture: boolean,
+): VerifyResult {
+  if (!hasSecret(request.secrets)) return fail('no_secret');
+  const header = readHeader(request.headers, names.signature);
+  if (header === undefined) return fail('missing_signature', `${names.label} signature header is missing`);
+  const ts = readHeader(request.headers, names.timestamp);
+  if (ts === undefined) return fail('missing_timestamp', `${names.label} timestamp header is missing`);
+  const timestamp = parseEpochSeconds(ts);
+  if (timestamp === undefined) return fail('malformed_timestamp', `${names.label} timestamp is not epoch seconds`);
+  // A repeated header arrives comma-joined; hex digests contain no commas.
+  const candidates = decodeSignatureList(splitList(header, ','), {
+    prefix: 'v0=',
+    encoding: 'hex',
+    bytes: DIGEST_BYTES.sha256,
+    versionPattern: /^v\d+=/,
+  });
+  if (typeof candidates === 'string') return fail(candidates, 'expected v0=<64 hex digits>');
+  const prefix = `v0:${ts}:`;
+  const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
+  if (!result.valid) return result;
+  const tolerance = toleranceFor(request, defaultTolerance);
+  const outside = checkWindow(timestamp, request.nowSeconds, tolerance, acceptsFuture);
+  return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : result;
+}
+
+export function signV0(body: Uint8Array, secret: string, timestampSeconds: number, names: V0Headers): Record<string, string> {
+  assertSigningSecret(secret, names.label);
+  assertTimestamp(timestampSeconds, names.label);
+  const digest = hmacDigest('sha256', secret, `v0:${timestampSeconds}:`, body).toString('hex');
+  return { [names.signature]: `v0=${digest}`, [names.timestamp]: String(timestampSeconds) };
+}

@@ -1,0 +1,57 @@
+/**
+ * Entrupy: `Entrupy-Signature: SHA256:<base64>`, HMAC-SHA256 of the body with the webhook secret
+ * (UTF-8). No timestamp is signed. Entrupy's documentation is not public; this follows the format
+ * given in our issue, and its tests are sign→verify round trips, not published vectors.
+ */
+import { z } from 'zod';
+import type { Scheme } from './types';
+import {
+  assertSigningSecret,
+  checkCommonSecret,
+  decodeSignatureList,
+  DIGEST_BYTES,
+  fail,
+  hasSecret,
+  hmacDigest,
+  matchSecrets,
+  readHeader,
+  splitList,
+  utf8Key,
+} from './shared';
+
+const HEADER = 'entrupy-signature';
+const PREFIX = 'SHA256:';
+
+export type EntrupyOptions = Record<string, never>;
+
+export const entrupy: Scheme<EntrupyOptions> = {
+  name: 'entrupy',
+  optionsSchema: z.strictObject({}) as z.ZodType<EntrupyOptions>,
+  defaultToleranceSeconds: undefined,
+  acceptsFutureTimestamps: false,
+  contentType: 'json',
+
+  verify(request) {
+    if (!hasSecret(request.secrets)) return fail('no_secret');
+    const header = readHeader(request.headers, HEADER);
+    if (header === undefined) return fail('missing_signature', 'Entrupy-Signature header is missing');
+    const candidates = decodeSignatureList(splitList(header, ','), {
+      prefix: PREFIX,
+      prefixCaseInsensitive: true,
+      encoding: 'base64',
+      bytes: DIGEST_BYTES.sha256,
+      versionPattern: /^[a-z0-9-]+:/i,
+    });
+    if (typeof candidates === 'string') return fail(candidates, 'expected SHA256:<base64 HMAC-SHA256>');
+    return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
+  },
+
+  sign(request) {
+    assertSigningSecret(request.secret, 'entrupy');
+    return { [HEADER]: PREFIX + hmacDigest('sha256', request.secret, '', request.body).toString('base64') };
+  },
+
+  checkSecret(secret) {
+    return checkCommonSecret(secret);
+  },
+};

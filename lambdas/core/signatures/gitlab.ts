@@ -1,0 +1,43 @@
+/**
+ * GitLab: `X-Gitlab-Token: <token>` — the configured secret token itself, sent as-is. Nothing is
+ * signed (neither body nor time), so a captured request can be replayed: deduplicate on
+ * `Idempotency-Key` (or `X-Gitlab-Event-UUID` on older GitLab), and prefer allowedCidrs for GitLab.
+ * Both sides are hashed before the constant-time compare, so neither content nor length leaks.
+ * https://docs.gitlab.com/user/project/integrations/webhooks/#validate-requests-with-a-secret-token
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Scheme } from './types';
+import { assertSigningSecret, cachedKey, checkCommonSecret, fail, hasSecret, matchSecrets, readHeader } from './shared';
+
+const HEADER = 'x-gitlab-token';
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+const secretDigest = cachedKey(sha256);
+
+export type GitlabOptions = Record<string, never>;
+
+export const gitlab: Scheme<GitlabOptions> = {
+  name: 'gitlab',
+  optionsSchema: z.strictObject({}) as z.ZodType<GitlabOptions>,
+  defaultToleranceSeconds: undefined,
+  acceptsFutureTimestamps: false,
+  contentType: 'json',
+  eventId: { header: 'idempotency-key', fallback: { header: 'x-gitlab-event-uuid' } },
+  eventType: { header: 'x-gitlab-event' },
+
+  verify(request) {
+    if (!hasSecret(request.secrets)) return fail('no_secret');
+    const token = readHeader(request.headers, HEADER);
+    if (token === undefined) return fail('missing_signature', 'X-Gitlab-Token header is missing');
+    return matchSecrets(request.secrets, [sha256(token)], secretDigest);
+  },
+
+  sign(request) {
+    assertSigningSecret(request.secret, 'gitlab');
+    return { [HEADER]: request.secret };
+  },
+
+  checkSecret(secret) {
+    return checkCommonSecret(secret);
+  },
+};

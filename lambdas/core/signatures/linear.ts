@@ -1,0 +1,111 @@
+/**
+ * Linear: `Linear-Signature: <hex>`, HMAC-SHA256 of the body with the webhook's signing secret
+ * (UTF-8). The send time is inside the signed body, `webhookTimestamp` in epoch MILLISECONDS; like
+ * Linear's SDK (`Math.abs(now - webhookTimestamp) > 60_000` fails) we allow 60 s both ways.
+ * The timestamp is read only after the signature matched, by a byte search for the top-level key
+ * (the body is never decoded or parsed unless the key occurs more than once).
+ * https://linear.app/developers/webhooks#securing-webhooks
+ */
+import { z } from 'zod';
+import type { Scheme } from './types';
+import {
+  assertSigningSecret,
+  checkCommonSecret,
+  checkWindow,
+  decodeSignatureList,
+  DIGEST_BYTES,
+  fail,
+  hasSecret,
+  hmacDigest,
+  matchSecrets,
+  ok,
+  readHeader,
+  splitList,
+  toleranceFor,
+  utf8Key,
+  windowDetail,
+} from './shared';
+
+const HEADER = 'linear-signature';
+const DEFAULT_TOLERANCE = 60;
+const ACCEPTS_FUTURE = true;
+const KEY = Buffer.from('"webhookTimestamp"');
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const isSpace = (b: number | undefined) => b === SPACE || b === TAB || b === LF || b === CR;
+
+/**
+ * `webhookTimestamp` (ms) from the raw JSON body. Returns undefined when absent or not a number,
+ * and null when it cannot be located unambiguously without parsing (then the caller parses).
+ */
+function timestampFromBytes(body: Buffer): number | undefined | null {
+  const at = body.indexOf(KEY);
+  if (at < 0) return undefined;
+  if (body.indexOf(KEY, at + KEY.length) >= 0) return null;
+  let i = at + KEY.length;
+  while (isSpace(body[i])) i++;
+  if (body[i] !== COLON) return null;
+  i++;
+  while (isSpace(body[i])) i++;
+  let value = 0;
+  let digits = 0;
+  for (let b = body[i]; b !== undefined && b >= 0x30 && b <= 0x39 && digits < 16; b = body[++i]) {
+    value = value * 10 + (b - 0x30);
+    digits++;
+  }
+  return digits > 0 ? value : undefined;
+}
+
+function timestampFromJson(body: Uint8Array): number | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+    const value = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).webhookTimestamp : undefined;
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type LinearOptions = Record<string, never>;
+
+export const linear: Scheme<LinearOptions> = {
+  name: 'linear',
+  optionsSchema: z.strictObject({}) as z.ZodType<LinearOptions>,
+  defaultToleranceSeconds: DEFAULT_TOLERANCE,
+  acceptsFutureTimestamps: ACCEPTS_FUTURE,
+  contentType: 'json',
+  eventId: { header: 'linear-delivery' },
+  eventType: { header: 'linear-event', fallback: { bodyPath: 'type' } },
+
+  verify(request) {
+    if (!hasSecret(request.secrets)) return fail('no_secret');
+    const header = readHeader(request.headers, HEADER);
+    if (header === undefined) return fail('missing_signature', 'Linear-Signature header is missing');
+    const candidates = decodeSignatureList(splitList(header, ','), { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 });
+    if (typeof candidates === 'string') return fail(candidates, 'expected a SHA-256 hex digest');
+    const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
+    if (!result.valid) return result;
+    const body = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+    const fromBytes = timestampFromBytes(body);
+    const ms = fromBytes === null ? timestampFromJson(request.body) : fromBytes;
+    if (ms === undefined) return fail('missing_timestamp', 'the body has no numeric webhookTimestamp');
+    const timestamp = ms / 1000;
+    const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
+    const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
+    return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : ok(result.secretIndex, timestamp);
+  },
+
+  /** Linear's timestamp lives in the body: callers put `webhookTimestamp` (ms) there; `timestampSeconds` is not used. */
+  sign(request) {
+    assertSigningSecret(request.secret, 'linear');
+    return { [HEADER]: hmacDigest('sha256', request.secret, '', request.body).toString('hex') };
+  },
+
+  checkSecret(secret) {
+    return checkCommonSecret(secret);
+  },
+};

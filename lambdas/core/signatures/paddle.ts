@@ -1,0 +1,89 @@
+/**
+ * Paddle Billing: `Paddle-Signature: ts=<epoch>;h1=<hex>[;h1=<hex>…]`, HMAC-SHA256 of
+ * `${ts}:${body}` with the notification destination's secret key (`pdl_ntfset_…`, used as UTF-8).
+ * Several `h1` appear while a secret is rotated; other entries (`h2`…) are ignored.
+ *
+ * Tolerance: 5 s, Paddle's default — its SDKs (paddle-node-sdk `MAX_VALID_TIME_DIFFERENCE = 5`) and
+ * its docs ("the SDK helper methods enforce a five-second timestamp tolerance by default").
+ * It is tight: raise `toleranceSeconds` on the source if deliveries queue behind a slow endpoint.
+ * The SDK bounds only the age; we also bound the future by the same tolerance (clock skew).
+ * https://developer.paddle.com/webhooks/signature-verification
+ */
+import { z } from 'zod';
+import type { Scheme } from './types';
+import {
+  assertSigningSecret,
+  assertTimestamp,
+  checkCommonSecret,
+  checkWindow,
+  decodeSignatureList,
+  DIGEST_BYTES,
+  fail,
+  hasSecret,
+  hmacDigest,
+  matchSecrets,
+  parseEpochSeconds,
+  parseKeyValueList,
+  readHeader,
+  singleValue,
+  toleranceFor,
+  utf8Key,
+  windowDetail,
+} from './shared';
+
+const HEADER = 'paddle-signature';
+const DEFAULT_TOLERANCE = 5;
+const ACCEPTS_FUTURE = true;
+
+export type PaddleOptions = Record<string, never>;
+
+export const paddle: Scheme<PaddleOptions> = {
+  name: 'paddle',
+  optionsSchema: z.strictObject({}) as z.ZodType<PaddleOptions>,
+  defaultToleranceSeconds: DEFAULT_TOLERANCE,
+  acceptsFutureTimestamps: ACCEPTS_FUTURE,
+  contentType: 'json',
+  eventId: { bodyPath: 'event_id' },
+  eventType: { bodyPath: 'event_type' },
+
+  verify(request) {
+    if (!hasSecret(request.secrets)) return fail('no_secret');
+    const header = readHeader(request.headers, HEADER);
+    if (header === undefined) return fail('missing_signature', 'Paddle-Signature header is missing');
+    // Entries are `;`-separated; a comma-joined repeated header is split on commas too.
+    const fields = parseKeyValueList(header.replaceAll(',', ';'), ';');
+    if (!fields) return fail('malformed_signature', 'Paddle-Signature is not a ts=…;h1=… list');
+    const ts = singleValue(fields, 'ts');
+    if (ts === undefined) return fail('missing_timestamp', 'Paddle-Signature has no ts=');
+    if (ts === null) return fail('malformed_timestamp', 'Paddle-Signature has conflicting ts= values');
+    const timestamp = parseEpochSeconds(ts);
+    if (timestamp === undefined) return fail('malformed_timestamp', 'Paddle-Signature ts= is not epoch seconds');
+    const h1 = fields.get('h1');
+    if (!h1) {
+      return [...fields.keys()].some((k) => /^h\d+$/.test(k))
+        ? fail('unsupported_version', 'Paddle-Signature has no h1 signature')
+        : fail('missing_signature', 'Paddle-Signature has no h1 signature');
+    }
+    const candidates = decodeSignatureList(h1, { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 });
+    if (typeof candidates === 'string') return fail(candidates, 'h1 is not a SHA-256 hex digest');
+    const prefix = `${ts}:`;
+    const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
+    if (!result.valid) return result;
+    const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
+    const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
+    return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : result;
+  },
+
+  sign(request) {
+    assertSigningSecret(request.secret, 'paddle');
+    assertTimestamp(request.timestampSeconds, 'paddle');
+    const digest = hmacDigest('sha256', request.secret, `${request.timestampSeconds}:`, request.body).toString('hex');
+    return { [HEADER]: `ts=${request.timestampSeconds};h1=${digest}` };
+  },
+
+  checkSecret(secret) {
+    const common = checkCommonSecret(secret);
+    if (common) return common;
+    return secret.startsWith('pdl_') ? undefined : 'Paddle Billing notification secrets start with "pdl_ntfset_" (is this an API key?)';
+  },
+};
