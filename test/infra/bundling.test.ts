@@ -1,0 +1,55 @@
+/**
+ * The one synth that really bundles (the others skip it): local esbuild, no Docker, ESM output with
+ * the require shim, source maps, and the AWS SDK inside the bundle. Uses the sample config file.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sampleConfig from '../../config/sources';
+import { synth } from './support';
+import type { CfnResource, Synthesized } from './support';
+
+let synthesized: Synthesized;
+
+beforeAll(() => {
+  synthesized = synth(sampleConfig, { bundle: true });
+});
+
+afterAll(() => {
+  // The bundles (a few MB) go to a temporary cloud assembly; do not leave them behind.
+  rmSync((synthesized.stack.node.root as App).outdir, { recursive: true, force: true });
+});
+
+function assetDirectories(): string[] {
+  const outdir = (synthesized.stack.node.root as App).outdir;
+  const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function')) as CfnResource[];
+  const keys = new Set(functions.map((fn) => (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')));
+  return [...keys].map((hash) => path.join(outdir, `asset.${hash}`));
+}
+
+describe('bundling', () => {
+  it('produces one ESM bundle per distinct entry, with the createRequire shim first', () => {
+    const dirs = assetDirectories();
+    expect(dirs).toHaveLength(2); // the verifier, and one processor asset shared by every source
+    for (const dir of dirs) {
+      const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+      expect(code.slice(0, 120)).toMatch(/^import \{ createRequire as __createRequire \} from 'node:module'; const require = __createRequire\(import\.meta\.url\);/);
+      expect(/export\s*\{[^}]*\bhandler\s*\}/.test(code.slice(-2000)), `${dir} exports handler as ESM`).toBe(true);
+    }
+  });
+
+  it('writes a source map next to each bundle', () => {
+    for (const dir of assetDirectories()) expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
+  });
+
+  it('bundles the AWS SDK instead of importing the runtime copy', () => {
+    for (const dir of assetDirectories()) {
+      const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+      // esbuild writes module specifiers with double quotes; single-quoted ones are the SDK's error messages.
+      const sdkImports = [...code.matchAll(/(?:\bfrom\s*|\brequire\(|\bimport\()"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1]);
+      // The CRT signer is an optional peer the SDK requires inside a try/catch (SigV4a only); not used here.
+      expect(new Set(sdkImports.filter((name) => name !== '@aws-sdk/signature-v4-crt'))).toEqual(new Set());
+    }
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Invalid config fails at synth with a ConfigError that names the field. Each case breaks exactly
+ * one thing in an otherwise valid config.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../lambdas/core/errors';
+import { defineConfig } from '../../lib/config';
+import type { StackConfigInput } from '../../lib/config';
+import { estimateVerifierEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../lib/verifier-environment';
+import sampleConfig from '../../config/sources';
+import { buildStack, fixtureConfig, fixtureInput, STACK_NAME } from './support';
+
+const valid: StackConfigInput = { sources: [{ id: 'stripe', scheme: 'stripe' }] };
+const withSource = (source: Record<string, unknown>): StackConfigInput => ({ sources: [{ id: 'stripe', scheme: 'stripe', ...source } as never] });
+
+/** Asserts `run` throws a ConfigError whose message matches `message`. */
+function expectConfigError(run: () => unknown, message: RegExp): void {
+  expect(run).toThrow(ConfigError);
+  expect(run).toThrow(message);
+}
+
+describe('defineConfig()', () => {
+  it('accepts a minimal config and fills in the defaults', () => {
+    const config = defineConfig(valid);
+    expect(config.sources[0]).toMatchObject({ dedupeWindowDays: 7, queueRetentionDays: 4, maxReceiveCount: 5, processor: { timeoutSeconds: 30 } });
+    expect(config.api).toEqual({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 });
+  });
+
+  it('accepts the sample config in config/sources.ts', () => {
+    expect(sampleConfig.sources.map((s) => s.id)).toEqual(['stripe', 'github']);
+    expect(sampleConfig.subscriptions).toHaveLength(1);
+  });
+
+  it('rejects a source id that is not a URL segment', () => {
+    expectConfigError(() => defineConfig(withSource({ id: 'Stripe Live' })), /sources\.0\.id: must be 1-40 lower-case/);
+  });
+
+  it('rejects a duplicate source id', () => {
+    expectConfigError(() => defineConfig({ sources: [{ id: 'stripe', scheme: 'stripe' }, { id: 'stripe', scheme: 'github' }] }), /sources\.1\.id: duplicate source id "stripe"/);
+  });
+
+  it('rejects an unknown scheme', () => {
+    expectConfigError(() => defineConfig(withSource({ scheme: 'paypal' })), /sources\.0\.scheme:/);
+  });
+
+  it('rejects scheme options the scheme does not know', () => {
+    expectConfigError(() => defineConfig(withSource({ schemeOptions: { tolerance: 5 } })), /sources\.0\.schemeOptions/);
+  });
+
+  it('rejects invalid options of the generic hmac scheme', () => {
+    expectConfigError(() => defineConfig(withSource({ scheme: 'hmac', schemeOptions: { header: 'bad header name' } })), /sources\.0\.schemeOptions\.header/);
+  });
+
+  it('rejects a queue retention longer than the dedupe window', () => {
+    expectConfigError(() => defineConfig(withSource({ dedupeWindowDays: 3, queueRetentionDays: 4 })), /sources\.0\.queueRetentionDays: must not exceed dedupeWindowDays/);
+  });
+
+  it('rejects a batch larger than 10 without a batching window', () => {
+    expectConfigError(() => defineConfig(withSource({ processor: { batchSize: 50 } })), /sources\.0\.processor\.batchSize: must be at most 10/);
+    expect(defineConfig(withSource({ processor: { batchSize: 50, maxBatchingWindowSeconds: 1 } })).sources[0]!.processor.batchSize).toBe(50);
+  });
+
+  it('rejects a subscription filter naming an undeclared source', () => {
+    expectConfigError(() => defineConfig({ ...valid, subscriptions: [{ id: 'x', kind: 'email', address: 'a@example.com', filter: { source: ['strpe'] } }] }), /subscriptions\.0\.filter\.source\.0: unknown source "strpe"/);
+  });
+
+  it('rejects a filter policy over the SNS combination limit', () => {
+    const many = Array.from({ length: 151 }, (_, i) => `t${i}`);
+    expectConfigError(() => defineConfig({ ...valid, subscriptions: [{ id: 'x', kind: 'email', address: 'a@example.com', filter: { type: many } }] }), /subscriptions\.0\.filter: 151 value combinations/);
+  });
+
+  it('rejects a non-https subscription URL', () => {
+    expectConfigError(() => defineConfig({ ...valid, subscriptions: [{ id: 'x', kind: 'https', url: 'http://example.com/hook' }] }), /subscriptions\.0\.url/);
+  });
+});
+
+describe('the verifier environment budget', () => {
+  const sources = (count: number): StackConfigInput => ({
+    ...fixtureInput,
+    subscriptions: [],
+    sources: Array.from({ length: count }, (_, i) => ({ id: `source-${String(i).padStart(2, '0')}`, scheme: 'stripe' as const })),
+  });
+
+  it('leaves room to spare for the fixture config', () => {
+    expect(estimateVerifierEnvironmentBytes(fixtureConfig, STACK_NAME)).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES / 2);
+  });
+
+  it('fails the synth, naming the 4 KB limit, when too many sources are declared for one stack', () => {
+    expectConfigError(() => buildStack(defineConfig(sources(12))), /too many sources for one stack.*4096 bytes \(4 KB\)/);
+  });
+
+  it('grows with every source and stays an upper bound at the limit', () => {
+    const eight = estimateVerifierEnvironmentBytes(defineConfig(sources(8)), STACK_NAME);
+    const nine = estimateVerifierEnvironmentBytes(defineConfig(sources(9)), STACK_NAME);
+    expect(nine).toBeGreaterThan(eight);
+    expect(eight).toBeLessThanOrEqual(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
+  });
+});

@@ -1,0 +1,321 @@
+/**
+ * One assertion per secure default of the stack, on a single synthesized template (bundling skipped;
+ * see support.ts), plus a snapshot of the whole template with asset hashes stripped.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambdas/core/env-names';
+import { EVENTS_TABLE } from '../../lambdas/core/event-table';
+import { EVENT_STORE_ACTIONS } from '../../lib/constructs/event-store';
+import { WebhookFunction } from '../../lib/constructs/webhook-function';
+import { VERIFIER_LEASE_SECONDS, VERIFIER_TIMEOUT_SECONDS, verifierEnvironment } from '../../lib/verifier-environment';
+import { fixtureConfig, resourceByPrefix, STACK_NAME, synth } from './support';
+import type { CfnResource } from './support';
+
+let template: Template;
+
+beforeAll(() => {
+  ({ template } = synth());
+});
+
+const stripe = fixtureConfig.sources[0]!;
+const verifierFunction = (): CfnResource => resourceByPrefix(template, 'AWS::Lambda::Function', 'VerifierFunction').resource;
+const processorFunction = (sourceId: string): { logicalId: string; resource: CfnResource } =>
+  resourceByPrefix(template, 'AWS::Lambda::Function', `Source${sourceId.replaceAll('-', '')}ProcessorFunction`);
+
+/** Renders an env value as a string with each intrinsic shown as `<Ref:Id>`, so its shape can be asserted. */
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(render).join(join[0]);
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref) return `<Ref:${ref}>`;
+  return `<${JSON.stringify(value)}>`;
+}
+
+describe('events table', () => {
+  it('has point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('is encrypted with the AWS-managed KMS key', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } });
+  });
+
+  it('expires records through the shared TTL attribute and keys on the shared partition key', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: EVENTS_TABLE.ttlAttribute, Enabled: true },
+      KeySchema: [{ AttributeName: EVENTS_TABLE.partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: EVENTS_TABLE.partitionKey, AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+  });
+
+  it('is retained and deletion-protected', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] }),
+    });
+  });
+});
+
+describe('queues', () => {
+  it('encrypts every queue with SQS-managed SSE', () => {
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('gives every queue an HTTPS-only policy', () => {
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+    const sslOnly = template.findResources('AWS::SQS::QueuePolicy', {
+      Properties: {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      },
+    });
+    const covered = Object.values(sslOnly).flatMap((policy) => (policy.Properties.Queues as { Ref: string }[]).map((q) => q.Ref));
+    expect(new Set(covered)).toEqual(new Set(queues));
+  });
+
+  it('redrives a source queue to its DLQ after the configured receive count', () => {
+    const dlq = resourceByPrefix(template, 'AWS::SQS::Queue', 'SourcestripeIngestDeadLetterQueue');
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq.logicalId, 'Arn'] }, maxReceiveCount: stripe.maxReceiveCount },
+      MessageRetentionPeriod: stripe.queueRetentionDays * 86_400,
+    });
+    expect(dlq.resource.Properties.MessageRetentionPeriod).toBe(14 * 86_400);
+  });
+
+  it('hides a received message for at least six processor timeouts', () => {
+    const timeout = processorFunction('stripe').resource.Properties.Timeout as number;
+    const queue = resourceByPrefix(template, 'AWS::SQS::Queue', 'SourcestripeIngestQueue').resource;
+    expect(timeout).toBe(stripe.processor.timeoutSeconds);
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('alarms when a dead-letter queue holds a message', () => {
+    const dlq = resourceByPrefix(template, 'AWS::SQS::Queue', 'SourcestripeIngestDeadLetterQueue');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq.logicalId, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+});
+
+describe('processor event source', () => {
+  it('reports partial batch failures and caps concurrency as configured', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: processorFunction('stripe').logicalId },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: stripe.processor.maxConcurrency },
+      BatchSize: stripe.processor.batchSize,
+      MaximumBatchingWindowInSeconds: stripe.processor.maxBatchingWindowSeconds,
+    });
+  });
+});
+
+describe('events topic', () => {
+  it('is encrypted with the AWS-managed SNS key', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::Join': ['', Match.arrayWith([':alias/aws/sns'])] } });
+  });
+
+  it('refuses publishes over plain HTTP', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('turns a subscription filter into an attribute filter policy with raw delivery to the new queue', () => {
+    const queue = resourceByPrefix(template, 'AWS::SQS::Queue', 'ProcessedbillingSubscriberQueue');
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      Endpoint: { 'Fn::GetAtt': [queue.logicalId, 'Arn'] },
+      RawMessageDelivery: true,
+      FilterPolicy: { source: ['stripe'], type: ['charge.refunded', { prefix: 'invoice.' }] },
+    });
+  });
+
+  it('subscribes every configured kind, with a delivery DLQ where delivery can fail', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', fixtureConfig.subscriptions.length);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sqs', Endpoint: 'arn:aws:sqs:eu-west-1:111122223333:existing-queue', RedrivePolicy: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', FilterPolicy: { source: ['github-app'] }, RedrivePolicy: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', FilterPolicy: { type: [{ prefix: 'payout.' }] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/events', RedrivePolicy: Match.anyValue() });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'sns.amazonaws.com', FunctionName: 'arn:aws:lambda:eu-west-1:111122223333:function:audit' });
+  });
+});
+
+describe('functions', () => {
+  it('run on arm64 with the newest Node.js runtime and active X-Ray tracing', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      TracingConfig: { Mode: 'Active' },
+    });
+  });
+
+  it('size the verifier at 256 MB and 10 s, and each processor from its source config', () => {
+    expect(verifierFunction().Properties).toMatchObject({ MemorySize: 256, Timeout: VERIFIER_TIMEOUT_SECONDS });
+    expect(processorFunction('stripe').resource.Properties).toMatchObject({ MemorySize: stripe.processor.memoryMb, Timeout: stripe.processor.timeoutSeconds });
+  });
+
+  it('log to their own log group with the configured retention', () => {
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: fixtureConfig.logRetentionDays });
+    const verifierLogs = resourceByPrefix(template, 'AWS::Logs::LogGroup', 'VerifierLogGroup');
+    expect(verifierFunction().Properties.LoggingConfig).toEqual({ LogGroup: { Ref: verifierLogs.logicalId } });
+  });
+
+  it('enable source maps and set the Powertools service name and log level', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', [ENV.logLevel]: 'INFO', [ENV.serviceName]: Match.stringLikeRegexp('^webhook-') }) },
+    });
+  });
+
+  it('reserve no concurrency: the stage throttle protects the verifier', () => {
+    expect(verifierFunction().Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('give the processor its source, table, topic, a lease longer than its timeout and the dedupe window', () => {
+    const { resource } = processorFunction('stripe');
+    const table = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'EventsTable');
+    const topic = resourceByPrefix(template, 'AWS::SNS::Topic', 'ProcessedTopic');
+    expect(resource.Properties.Environment.Variables).toMatchObject({
+      [ENV.eventsTable]: { Ref: table.logicalId },
+      [ENV.sourceId]: 'stripe',
+      [ENV.topicArn]: { Ref: topic.logicalId },
+      [ENV.leaseSeconds]: String(stripe.processor.timeoutSeconds + 30),
+      [ENV.dedupeSeconds]: String(stripe.dedupeWindowDays * 86_400),
+    });
+  });
+});
+
+describe('verifier environment', () => {
+  const variables = (): Record<string, unknown> => verifierFunction().Properties.Environment.Variables as Record<string, unknown>;
+
+  it('sets exactly the shared names, with a lease longer than the verifier timeout', () => {
+    const expected = Object.keys({ ...WebhookFunction.sharedEnvironment('x'), ...verifierEnvironment(fixtureConfig, { tableName: 't', sourcesJson: '[]' }) });
+    expect(Object.keys(variables()).sort()).toEqual(expected.sort());
+    expect(variables()[ENV.secretsCacheSeconds]).toBe(String(fixtureConfig.secretsCacheSeconds));
+    expect(Number(variables()[ENV.leaseSeconds])).toBe(VERIFIER_LEASE_SECONDS);
+    expect(VERIFIER_LEASE_SECONDS).toBeGreaterThan(VERIFIER_TIMEOUT_SECONDS);
+  });
+
+  it('carries each source secret by ARN (a Ref to the secret) and no secret material', () => {
+    const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    const sources = render(variables()[ENV.sources]);
+    for (const secret of secrets) expect(sources).toContain(`"secretId":"<Ref:${secret}>"`);
+    expect(sources.match(/"secretId":"([^"]*)"/g)).toHaveLength(fixtureConfig.sources.length);
+    const everything = JSON.stringify(variables());
+    expect(everything).not.toMatch(/resolve:secretsmanager|SecretString|GenerateSecretString|whsec_/);
+    expect(Object.keys(variables()).filter((name) => /SECRET/.test(name))).toEqual([ENV.secretsCacheSeconds]);
+  });
+
+  it('creates each secret from a random placeholder, never a literal value', () => {
+    template.allResourcesProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'current', ExcludePunctuation: true },
+      SecretString: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `${STACK_NAME}/webhooks/stripe` });
+    expect(JSON.stringify(template.toJSON())).not.toContain('resolve:secretsmanager');
+  });
+});
+
+describe('least privilege', () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+  const statements = (policyPrefix: string): Statement[] =>
+    resourceByPrefix(template, 'AWS::IAM::Policy', policyPrefix).resource.Properties.PolicyDocument.Statement as Statement[];
+  const actions = (policyPrefix: string): string[] => statements(policyPrefix).flatMap((s) => [s.Action].flat()).sort();
+
+  it('lets the verifier touch table items, send to source queues, read source secrets and trace', () => {
+    expect(new Set(actions('VerifierRoleDefaultPolicy'))).toEqual(
+      new Set([
+        ...EVENT_STORE_ACTIONS,
+        'sqs:SendMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'secretsmanager:GetSecretValue',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+      ]),
+    );
+  });
+
+  it('lets a processor touch table items, publish, consume its own queue and trace', () => {
+    const granted = actions('SourcestripeProcessorRoleDefaultPolicy');
+    expect(granted).toEqual(expect.arrayContaining([...EVENT_STORE_ACTIONS, 'sns:Publish', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    expect(granted.filter((a) => a.startsWith('dynamodb:'))).toHaveLength(EVENT_STORE_ACTIONS.length);
+    expect(granted.some((a) => a.startsWith('kms:') || a.startsWith('secretsmanager:'))).toBe(false);
+  });
+
+  it('scopes wildcard resources to X-Ray only', () => {
+    for (const prefix of ['VerifierRoleDefaultPolicy', 'SourcestripeProcessorRoleDefaultPolicy']) {
+      const wildcard = statements(prefix).filter((s) => s.Resource === '*');
+      expect(wildcard.flatMap((s) => [s.Action].flat()).every((a) => a.startsWith('xray:'))).toBe(true);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes POST /webhooks/{source} and GET /health to the verifier', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{source}' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /health' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+  });
+
+  it('throttles the default stage as configured', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: fixtureConfig.api.throttlingRateLimit, ThrottlingBurstLimit: fixtureConfig.api.throttlingBurstLimit },
+    });
+  });
+
+  it('writes JSON access logs without headers or bodies', () => {
+    const logGroup = resourceByPrefix(template, 'AWS::Logs::LogGroup', 'ApiAccessLogs');
+    const stage = resourceByPrefix(template, 'AWS::ApiGatewayV2::Stage', 'ApiDefaultStage').resource;
+    expect(stage.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [logGroup.logicalId, 'Arn'] });
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
+    expect(Object.values(format).join(' ')).not.toMatch(/header|body|authorizer\.claims|querystring/i);
+  });
+});
+
+describe('outputs', () => {
+  it('give the webhook URL and secret name per source, the topic ARN and the table name', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual(
+      ['ApiUrl', 'EventsTableName', 'EventsTopicArn', 'SecretNameGithubApp', 'SecretNameStripe', 'WebhookUrlGithubApp', 'WebhookUrlStripe'].sort(),
+    );
+    expect(render(outputs.WebhookUrlGithubApp!.Value)).toMatch(/^https:\/\/<Ref:ApiHttpApi\w+>\.execute-api\..*\/webhooks\/github-app$/);
+    expect(outputs.SecretNameStripe!.Value).toBe(`${STACK_NAME}/webhooks/stripe`);
+  });
+});
+
+describe('template snapshot', () => {
+  it('matches, with asset hashes and bootstrap noise stripped', () => {
+    const json = template.toJSON() as { Parameters?: Record<string, unknown>; Rules?: Record<string, unknown> };
+    delete json.Parameters?.BootstrapVersion;
+    delete json.Rules?.CheckBootstrapVersion;
+    if (json.Parameters && Object.keys(json.Parameters).length === 0) delete json.Parameters;
+    if (json.Rules && Object.keys(json.Rules).length === 0) delete json.Rules;
+    const stable = JSON.parse(JSON.stringify(json).replace(/[0-9a-f]{64}(\.zip)?/g, (_hash, zip: string | undefined) => `<asset-hash>${zip ?? ''}`));
+    expect(stable).toMatchSnapshot();
+  });
+});
