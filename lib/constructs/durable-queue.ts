@@ -50,14 +50,21 @@ export class DurableQueue extends Construct {
     });
 
     if (props.deadLetterAlarm ?? true) {
-      this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-        alarmDescription: `Messages in the dead-letter queue of ${props.description ?? this.node.path}: they failed ${props.maxReceiveCount ?? 5} times and need a look (redrive from the SQS console once fixed).`,
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      const what = props.description ?? this.node.path;
+      const description = `Messages in the dead-letter queue of ${what}: they failed ${props.maxReceiveCount ?? 5} times and need a look (redrive from the SQS console once fixed).`;
+      this.deadLetterAlarm = deadLetterAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, description);
     }
   }
+}
+
+/** An alarm, without actions, that fires when `queue` holds at least one visible message. */
+export function deadLetterAlarm(scope: Construct, id: string, queue: sqs.IQueue, description: string): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    alarmDescription: description,
+    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
 }

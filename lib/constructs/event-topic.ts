@@ -2,7 +2,7 @@
  * The fan-out point: processors publish each processed event here with the message attributes
  * `source`, `type` and `eventId`; subscribers from the config receive what their filter allows.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import type { SubscriptionConfig } from '../../lambdas/core/config-schema';
 import { buildFilterPolicy } from '../filter-policy';
 import type { FilterPolicy } from '../filter-policy';
-import { DurableQueue } from './durable-queue';
+import { DurableQueue, deadLetterAlarm } from './durable-queue';
 
 export interface EventTopicProps {
   /** Subscribers, from the config's `subscriptions`. @default - none */
@@ -65,6 +65,11 @@ export class EventTopic extends Construct {
           enforceSSL: true,
           retentionPeriod: Duration.days(14),
         });
+        Validations.of(dlq).acknowledge({
+          id: 'AwsSolutions-SQS3',
+          reason: 'This queue is itself a dead-letter queue: the redrive target of an SNS subscription, which cdk-nag only recognises for SQS-to-SQS redrives.',
+        });
+        deadLetterAlarm(this, `${config.id}DeliveryDeadLetterAlarm`, dlq, `SNS could not deliver events to subscription ${config.id}; they wait in its dead-letter queue.`);
         deliveryDeadLetterQueues[config.id] = dlq;
         return dlq;
       };
