@@ -10,7 +10,7 @@
  * https://developer.paddle.com/webhooks/signature-verification
  */
 import { z } from 'zod';
-import type { Scheme } from './types';
+import type { Scheme, VerifyRequest, VerifyResult } from './types';
 import {
   assertSigningSecret,
   assertTimestamp,
@@ -26,6 +26,7 @@ import {
   parseKeyValueList,
   readHeader,
   singleValue,
+  splitList,
   toleranceFor,
   utf8Key,
   windowDetail,
@@ -36,6 +37,30 @@ const DEFAULT_TOLERANCE = 5;
 const ACCEPTS_FUTURE = true;
 
 export type PaddleOptions = Record<string, never>;
+
+function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): VerifyResult {
+  const fields = parseKeyValueList(header, ';');
+  if (!fields) return fail('malformed_signature', 'Paddle-Signature is not a ts=…;h1=… list');
+  const ts = singleValue(fields, 'ts');
+  if (ts === undefined) return fail('missing_timestamp', 'Paddle-Signature has no ts=');
+  if (ts === null) return fail('malformed_timestamp', 'Paddle-Signature has conflicting ts= values');
+  const timestamp = parseEpochSeconds(ts);
+  if (timestamp === undefined) return fail('malformed_timestamp', 'Paddle-Signature ts= is not epoch seconds');
+  const h1 = fields.get('h1');
+  if (!h1) {
+    return [...fields.keys()].some((k) => /^h\d+$/.test(k))
+      ? fail('unsupported_version', 'Paddle-Signature has no h1 signature')
+      : fail('missing_signature', 'Paddle-Signature has no h1 signature');
+  }
+  const candidates = decodeSignatureList(h1, { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 });
+  if (typeof candidates === 'string') return fail(candidates, 'h1 is not a SHA-256 hex digest');
+  const prefix = `${ts}:`;
+  const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
+  if (!result.valid) return result;
+  const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
+  const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
+  return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : result;
+}
 
 export const paddle: Scheme<PaddleOptions> = {
   name: 'paddle',
@@ -50,28 +75,14 @@ export const paddle: Scheme<PaddleOptions> = {
     if (!hasSecret(request.secrets)) return fail('no_secret');
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'Paddle-Signature header is missing');
-    // Entries are `;`-separated; a comma-joined repeated header is split on commas too.
-    const fields = parseKeyValueList(header.replaceAll(',', ';'), ';');
-    if (!fields) return fail('malformed_signature', 'Paddle-Signature is not a ts=…;h1=… list');
-    const ts = singleValue(fields, 'ts');
-    if (ts === undefined) return fail('missing_timestamp', 'Paddle-Signature has no ts=');
-    if (ts === null) return fail('malformed_timestamp', 'Paddle-Signature has conflicting ts= values');
-    const timestamp = parseEpochSeconds(ts);
-    if (timestamp === undefined) return fail('malformed_timestamp', 'Paddle-Signature ts= is not epoch seconds');
-    const h1 = fields.get('h1');
-    if (!h1) {
-      return [...fields.keys()].some((k) => /^h\d+$/.test(k))
-        ? fail('unsupported_version', 'Paddle-Signature has no h1 signature')
-        : fail('missing_signature', 'Paddle-Signature has no h1 signature');
+    // A repeated header arrives comma-joined: each part is a complete `ts=…;h1=…` value of its own.
+    let first: VerifyResult | undefined;
+    for (const value of splitList(header, ',')) {
+      const result = verifyOne(request, value);
+      if (result.valid) return result;
+      first ??= result;
     }
-    const candidates = decodeSignatureList(h1, { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 });
-    if (typeof candidates === 'string') return fail(candidates, 'h1 is not a SHA-256 hex digest');
-    const prefix = `${ts}:`;
-    const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
-    if (!result.valid) return result;
-    const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
-    const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
-    return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : result;
+    return first ?? fail('missing_signature', 'Paddle-Signature header is empty');
   },
 
   sign(request) {

@@ -96,8 +96,9 @@ export function singleValue(map: Map<string, string[]>, key: string): string | u
 
 /**
  * Decodes a received digest, accepting only the canonical text of exactly `bytes` bytes.
- * Canonical means lower-case hex (unless `allowUpperHex`), and base64 with or without `=` padding
- * but with zero unused bits, so two different signature strings never verify as the same digest.
+ * Canonical means lower-case hex (unless `allowUpperHex`), and padded standard base64 with zero
+ * unused bits, so two different signature strings never verify as the same digest (and a mutated
+ * padding character cannot slip through as "unpadded").
  * Returns undefined for anything else (never throws).
  */
 export function decodeDigest(text: string, encoding: DigestEncoding, bytes: number, allowUpperHex = false): Buffer | undefined {
@@ -108,13 +109,10 @@ export function decodeDigest(text: string, encoding: DigestEncoding, bytes: numb
     const canonical = decoded.toString('hex');
     return canonical === text || (allowUpperHex && canonical === text.toLowerCase()) ? decoded : undefined;
   }
-  const padded = 4 * Math.ceil(bytes / 3);
-  const unpadded = Math.ceil((bytes * 4) / 3);
-  if (text.length !== padded && text.length !== unpadded) return undefined;
+  if (text.length !== 4 * Math.ceil(bytes / 3)) return undefined;
   const decoded = Buffer.from(text, 'base64');
   if (decoded.length !== bytes) return undefined;
-  const canonical = decoded.toString('base64');
-  return canonical === text || canonical.slice(0, unpadded) === text ? decoded : undefined;
+  return decoded.toString('base64') === text ? decoded : undefined;
 }
 
 /** Strict standard base64 (padding required), for secrets. Returns undefined when not canonical. */
