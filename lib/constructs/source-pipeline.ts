@@ -114,8 +114,9 @@ export class SourcePipeline extends Construct {
 
   /** Lets the verifier enqueue to this source and read its signing secret, nothing more. */
   grantIngest(grantee: iam.IGrantable): void {
-    this.queue.grantSendMessages(grantee);
-    // GetSecretValue only: grantRead would add DescribeSecret, which the verifier never calls.
+    // SendMessage and GetSecretValue only: grantSendMessages would add GetQueueAttributes/GetQueueUrl
+    // and grantRead DescribeSecret, none of which the verifier calls (it has the URL and the ARN).
+    this.queue.grant(grantee, 'sqs:SendMessage');
     iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [this.secret.secretArn] });
   }
 }

@@ -239,8 +239,6 @@ describe('least privilege', () => {
       new Set([
         ...EVENT_STORE_ACTIONS,
         'sqs:SendMessage',
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
         'secretsmanager:GetSecretValue',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
@@ -248,6 +246,19 @@ describe('least privilege', () => {
         'xray:PutTelemetryRecords',
       ]),
     );
+  });
+
+  it('scopes the verifier to the source secrets and queues by ARN', () => {
+    const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret')).map((id) => ({ Ref: id }));
+    const queues = ['stripe', 'githubapp'].map((id) => ({ 'Fn::GetAtt': [resourceByPrefix(template, 'AWS::SQS::Queue', `Source${id}IngestQueue`).logicalId, 'Arn'] }));
+    const resourcesOf = (action: string): unknown[] =>
+      statements('VerifierRoleDefaultPolicy')
+        .filter((s) => [s.Action].flat().includes(action))
+        .flatMap((s) => [s.Resource].flat());
+    expect(resourcesOf('secretsmanager:GetSecretValue')).toEqual(expect.arrayContaining(secrets));
+    expect(resourcesOf('secretsmanager:GetSecretValue')).toHaveLength(secrets.length);
+    expect(resourcesOf('sqs:SendMessage')).toEqual(expect.arrayContaining(queues));
+    expect(resourcesOf('sqs:SendMessage')).toHaveLength(queues.length);
   });
 
   it('lets a processor touch table items, publish, consume its own queue and trace', () => {
