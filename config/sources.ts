@@ -43,6 +43,12 @@ export default defineConfig({
       kind: 'sqs',
       filter: { source: ['stripe'], typePrefix: ['invoice.'] },
     },
+    // Other kinds. Filters AND across attributes; `type` and `typePrefix` OR with each other.
+    // { id: 'audit', kind: 'lambda', functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:audit' },
+    //   (the function must be in this stack's account: the stack adds its invoke permission)
+    // { id: 'ops', kind: 'email', address: 'ops@example.com', filter: { typePrefix: ['payout.'] } },
+    //   (SNS emails a confirmation link first)
+    // { id: 'partner', kind: 'https', url: 'https://hooks.example.com/events', filter: { source: ['github'] } },
   ],
   api: {
     // Stage-wide limits; requests above them get 429 and providers retry.

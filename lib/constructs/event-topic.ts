@@ -3,6 +3,7 @@
  * `source`, `type` and `eventId`; subscribers from the config receive what their filter allows.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,8 +21,10 @@ export interface EventTopicProps {
   readonly subscriptions?: readonly SubscriptionConfig[];
   /**
    * The key SNS encrypts messages at rest with. SNS server-side encryption always uses KMS; the
-   * AWS-managed `alias/aws/sns` key has no monthly fee, but each publish and delivery makes KMS
-   * requests (about $0.03 per 10,000 beyond the free tier) that an unencrypted topic would not.
+   * AWS-managed `alias/aws/sns` key has no monthly fee, but publishes and deliveries make KMS
+   * requests ($0.03 per 10,000 beyond the KMS free tier) that an unencrypted topic would not.
+   * A customer-managed key would add $1/month; it is only needed for publishers that cannot use
+   * `aws/sns`: other accounts, and AWS services such as CloudWatch alarms or EventBridge.
    *
    * @default - the AWS-managed key `alias/aws/sns`
    */
@@ -43,6 +46,8 @@ export class EventTopic extends Construct {
    * subscribers, whose delivery can fail), by subscription id.
    */
   public readonly deliveryDeadLetterQueues: Readonly<Record<string, sqs.Queue>>;
+  /** Alarms on the delivery dead-letter queues, by subscription id; no action is attached. */
+  public readonly deliveryDeadLetterAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
   public readonly subscriptions: Readonly<Record<string, sns.Subscription>>;
   private readonly customerManagedKey: boolean;
 
@@ -56,6 +61,7 @@ export class EventTopic extends Construct {
 
     const subscriberQueues: Record<string, DurableQueue> = {};
     const deliveryDeadLetterQueues: Record<string, sqs.Queue> = {};
+    const deliveryDeadLetterAlarms: Record<string, cloudwatch.Alarm> = {};
     const created: Record<string, sns.Subscription> = {};
     for (const config of props.subscriptions ?? []) {
       const filterPolicy = toSnsFilterPolicy(buildFilterPolicy(config.filter));
@@ -69,7 +75,7 @@ export class EventTopic extends Construct {
           id: 'AwsSolutions-SQS3',
           reason: 'This queue is itself a dead-letter queue: the redrive target of an SNS subscription, which cdk-nag only recognises for SQS-to-SQS redrives.',
         });
-        deadLetterAlarm(this, `${config.id}DeliveryDeadLetterAlarm`, dlq, `SNS could not deliver events to subscription ${config.id}; they wait in its dead-letter queue.`);
+        deliveryDeadLetterAlarms[config.id] = deadLetterAlarm(this, `${config.id}DeliveryDeadLetterAlarm`, dlq, `SNS could not deliver events to subscription ${config.id}; they wait in its dead-letter queue.`);
         deliveryDeadLetterQueues[config.id] = dlq;
         return dlq;
       };
@@ -104,6 +110,7 @@ export class EventTopic extends Construct {
     }
     this.subscriberQueues = subscriberQueues;
     this.deliveryDeadLetterQueues = deliveryDeadLetterQueues;
+    this.deliveryDeadLetterAlarms = deliveryDeadLetterAlarms;
     this.subscriptions = created;
   }
 
