@@ -75,7 +75,8 @@ export const localSources: readonly LocalSource[] = [
   },
   {
     source: { id: 'twilio', scheme: 'twilio', eventType: { bodyPath: 'MessageStatus' } },
-    secret: 'local-twilio-auth-token-do-not-use',
+    // Twilio auth tokens are 32 hex characters.
+    secret: '10ca10000000000000000000000000aa',
     example: 'examples/twilio.txt',
   },
   {

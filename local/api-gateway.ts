@@ -1,0 +1,310 @@
+/**
+ * The local API Gateway (HTTP API, payload format 2.0): an HTTP server that turns each request into
+ * the event API Gateway would send the verifier, and the verifier's result back into a response.
+ *
+ * Kept faithful where the verifier can tell the difference:
+ * - routes `POST /webhooks/{source}` and `GET /health`; anything else is a 404 that never reaches the
+ *   function;
+ * - header names lower-cased, repeated headers joined with commas (Node would drop repeated
+ *   `content-type` or `user-agent`, so raw headers are used), cookies moved to `cookies`,
+ *   `x-forwarded-for/-proto/-port` set by the gateway;
+ * - `rawPath` and `rawQueryString` as sent; the path parameter URL-decoded;
+ * - the body as a string, base64-encoded with `isBase64Encoded: true` unless it is valid UTF-8 with a
+ *   textual content type (JSON, form, XML, text/*);
+ * - a 10 MB payload cap, enforced while reading: a bigger request is answered 413 without being
+ *   buffered.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+/** API Gateway's payload limit. */
+export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export const WEBHOOK_ROUTE = 'POST /webhooks/{source}';
+export const HEALTH_ROUTE = 'GET /health';
+
+export interface VerifierResult {
+  readonly statusCode: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+}
+
+/** The verifier as API Gateway invokes it. */
+export type VerifierInvoke = (event: APIGatewayProxyEventV2) => Promise<VerifierResult>;
+
+export interface RawRequest {
+  readonly method: string;
+  /** Path and query exactly as sent (`/webhooks/stripe?x=1`). */
+  readonly target: string;
+  /** Node's `rawHeaders`: name, value, name, value… */
+  readonly rawHeaders: readonly string[];
+  readonly body: Uint8Array;
+  readonly sourceIp: string;
+  readonly protocol: string;
+  /** Host and port the server listens on, for `domainName` when the request has no Host. */
+  readonly localHost: string;
+  readonly localPort: number;
+  readonly timeEpoch?: number;
+  readonly requestId?: string;
+}
+
+/** Where a request goes: a route with its path parameters, or nowhere (404). */
+export function matchRoute(method: string, rawPath: string): { routeKey: string; pathParameters?: Record<string, string> } | undefined {
+  if (method === 'GET' && rawPath === '/health') return { routeKey: HEALTH_ROUTE };
+  if (method !== 'POST') return undefined;
+  const m = /^\/webhooks\/([^/]+)$/.exec(rawPath);
+  if (!m) return undefined;
+  let source: string;
+  try {
+    source = decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
+  return { routeKey: WEBHOOK_ROUTE, pathParameters: { source } };
+}
+
+const TEXT_TYPES = /^(?:text\/[^;]+|application\/(?:json|[a-z0-9.+-]+\+json|x-www-form-urlencoded|xml|[a-z0-9.+-]+\+xml|javascript))$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether API Gateway would pass this body as text (else base64). */
+export function isTextBody(contentType: string | undefined, body: Uint8Array): boolean {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!TEXT_TYPES.test(type)) return false;
+  try {
+    utf8.decode(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds the HTTP API payload 2.0 event for a request that matched a route. */
+export function toApiGatewayEvent(request: RawRequest, route: { routeKey: string; pathParameters?: Record<string, string> }): APIGatewayProxyEventV2 {
+  const q = request.target.indexOf('?');
+  const rawPath = q < 0 ? request.target : request.target.slice(0, q);
+  const rawQueryString = q < 0 ? '' : request.target.slice(q + 1);
+
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
+    const name = request.rawHeaders[i]!.toLowerCase();
+    const value = request.rawHeaders[i + 1]!;
+    if (name === 'cookie') {
+      cookies.push(...value.split(';').map((c) => c.trim()).filter((c) => c !== ''));
+      continue;
+    }
+    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+  }
+  // Set by the gateway, whatever the client sent.
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${request.sourceIp}` : request.sourceIp;
+  headers['x-forwarded-proto'] = request.protocol;
+  headers['x-forwarded-port'] = String(request.localPort);
+  const timeEpoch = request.timeEpoch ?? Date.now();
+  headers['x-amzn-trace-id'] = `Root=1-${Math.floor(timeEpoch / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+
+  const domainName = headers.host ?? `${request.localHost}:${request.localPort}`;
+  const text = isTextBody(headers['content-type'], request.body);
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey: route.routeKey,
+    rawPath,
+    rawQueryString,
+    ...(cookies.length > 0 && { cookies }),
+    headers,
+    ...(rawQueryString !== '' && { queryStringParameters: parseQuery(rawQueryString) }),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName,
+      domainPrefix: domainName.split('.')[0]!.split(':')[0]!,
+      http: {
+        method: request.method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: request.requestId ?? randomUUID(),
+      routeKey: route.routeKey,
+      stage: '$default',
+      time: formatClf(new Date(timeEpoch)),
+      timeEpoch,
+    },
+    ...(route.pathParameters && { pathParameters: route.pathParameters }),
+    isBase64Encoded: request.body.byteLength > 0 && !text,
+    ...(request.body.byteLength > 0 && { body: Buffer.from(request.body).toString(text ? 'utf8' : 'base64') }),
+  };
+  return event;
+}
+
+/** Query parameters as API Gateway gives them: decoded, repeated names comma-joined. */
+function parseQuery(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(raw)) out[k] = out[k] === undefined ? v : `${out[k]},${v}`;
+  return out;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** `23/Nov/2025:12:00:00 +0000`, the format of `requestContext.time`. */
+function formatClf(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+export interface RequestLog {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+  /** The JSON `error` or `status` field of the response, when there is one. */
+  readonly outcome?: string;
+  readonly id?: string;
+}
+
+export interface ApiServerOptions {
+  readonly invoke: VerifierInvoke;
+  readonly maxBodyBytes?: number;
+  readonly onRequest?: (entry: RequestLog) => void;
+  /** Called for an error outside the function (a bug in this server). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The local API: `listen` it on 127.0.0.1. */
+export function createApiServer(options: ApiServerOptions): Server {
+  const maxBody = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.onError?.(error);
+      if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' }, { connection: 'close' });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const target = req.url ?? '/';
+    const rawPath = target.split('?')[0]!;
+    const method = req.method ?? 'GET';
+    const finish = (status: number, body: string) => {
+      let outcome: string | undefined;
+      let id: string | undefined;
+      try {
+        const parsed = JSON.parse(body) as { error?: unknown; status?: unknown; id?: unknown };
+        outcome = typeof parsed.error === 'string' ? parsed.error : typeof parsed.status === 'string' ? parsed.status : undefined;
+        id = typeof parsed.id === 'string' ? parsed.id : undefined;
+      } catch {
+        // not JSON: no outcome to report
+      }
+      options.onRequest?.({ method, path: rawPath, status, durationMs: performance.now() - started, ...(outcome && { outcome }), ...(id && { id }) });
+    };
+
+    const route = matchRoute(method, rawPath);
+    if (!route) {
+      const body = JSON.stringify({ error: 'not_found', message: 'Not Found' });
+      req.resume();
+      send(res, 404, body, { 'apigw-requestid': requestId });
+      finish(404, body);
+      return;
+    }
+
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > maxBody) {
+      rejectTooLarge(req, res, maxBody, requestId);
+      finish(413, '{"error":"payload_too_large"}');
+      return;
+    }
+    const body = await readBody(req, maxBody);
+    if (body === undefined) {
+      rejectTooLarge(req, res, maxBody, requestId);
+      finish(413, '{"error":"payload_too_large"}');
+      return;
+    }
+
+    const socket = req.socket;
+    const event = toApiGatewayEvent(
+      {
+        method,
+        target,
+        rawHeaders: req.rawHeaders,
+        body,
+        sourceIp: normalizeIp(socket.remoteAddress ?? '127.0.0.1'),
+        protocol: 'encrypted' in socket && (socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http',
+        localHost: socket.localAddress ?? '127.0.0.1',
+        localPort: socket.localPort ?? 0,
+        requestId,
+      },
+      route,
+    );
+    const result = await options.invoke(event);
+    const responseBody = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    send(res, result.statusCode, responseBody, { ...result.headers, 'apigw-requestid': requestId });
+    finish(result.statusCode, typeof responseBody === 'string' ? responseBody : '');
+  }
+
+  // Malformed HTTP (bad framing, duplicate Content-Length, oversized headers) never reaches a route.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify(tooLarge ? { error: 'request_header_fields_too_large', message: 'Request Header Fields Too Large' } : { error: 'bad_request', message: 'Bad Request' });
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer | object, headers: Readonly<Record<string, string>> = {}): void {
+  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  const out: Record<string, string | number> = { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(payload) };
+  res.writeHead(status, out);
+  res.end(payload);
+}
+
+function rejectTooLarge(req: IncomingMessage, res: ServerResponse, limit: number, requestId: string): void {
+  const body = JSON.stringify({ error: 'payload_too_large', message: `The request body exceeds the ${limit}-byte API limit.` });
+  send(res, 413, body, { connection: 'close', 'apigw-requestid': requestId });
+  // Discard (not buffer) what the client is still sending, so it reads the 413 rather than a reset;
+  // give up after another `limit` bytes.
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limit) req.destroy();
+  });
+  req.resume();
+}
+
+/** Reads the body, or returns undefined as soon as it exceeds `limit` (the rest is not buffered). */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        req.off('data', onData);
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => {
+      if (!done) resolve(Buffer.concat(chunks, size));
+    });
+    req.once('error', (error) => {
+      if (!done) reject(error);
+    });
+  });
+}
+
+function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}

@@ -1,0 +1,158 @@
+/**
+ * The embedded DynamoDB: dynalite (a DynamoDB-compatible server on LevelDB, or in memory) started
+ * in-process on a loopback port and reached through the real AWS SDK client, exactly as the Lambdas
+ * reach DynamoDB. The table comes from `EVENTS_TABLE`, the definition the CDK construct uses too.
+ *
+ * dynalite has no TTL, transactions or ReturnValuesOnConditionCheckFailure; the event store needs
+ * none of them. `sweepExpired` stands in for TTL so a long-lived local store does not grow forever.
+ */
+import { Agent } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ScanCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { toRecord } from '../lambdas/adapters/dynamo-event-store';
+import { EVENTS_TABLE } from '../lambdas/core/event-table';
+import type { EventRecord } from '../lambdas/core/ports';
+
+export const LOCAL_TABLE_NAME = 'webhook-events';
+
+/** Static, obviously fake credentials: dynalite accepts any signature. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface EmbeddedDynamo {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  stop(): Promise<void>;
+}
+
+/** A DynamoDB client for a local endpoint (also used by the CLI to read a running stack's store). */
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  // The SDK prints a Node-version notice on first use; it is noise for a local tool.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: LOCAL_CREDENTIALS,
+    // Keep-alive and enough sockets for the concurrency tests; the default pool queues at 50.
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) },
+    maxAttempts: 3,
+  });
+}
+
+/**
+ * Starts dynalite on 127.0.0.1 (random port) and makes sure the events table exists.
+ * `path` is a LevelDB directory (state survives restarts); omit it for a fresh in-memory store.
+ */
+export async function startEmbeddedDynamo(options: { path?: string; tableName?: string } = {}): Promise<EmbeddedDynamo> {
+  const server = dynalite({ ...(options.path !== undefined && { path: options.path }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localDynamoClient(endpoint);
+  const tableName = options.tableName ?? LOCAL_TABLE_NAME;
+  const stop = async () => {
+    client.destroy();
+    server.closeAllConnections?.();
+    await new Promise<void>((resolve, reject) => server.close((error?: Error) => (error ? reject(error) : resolve())));
+  };
+  try {
+    await ensureEventsTable(client, tableName);
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  return { endpoint, client, tableName, stop };
+}
+
+/** Creates the events table from the shared definition, unless it already exists (a restart). */
+export async function ensureEventsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        KeySchema: [{ AttributeName: EVENTS_TABLE.partitionKey, KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: EVENTS_TABLE.partitionKey, AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  // createTableMs is 0, but the state flips asynchronously: wait for ACTIVE before the first write.
+  for (let i = 0; i < 100; i++) {
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
+}
+
+/** Every event record, read with Scan (fine for a local store; never used on the hot path). */
+export async function scanEvents(client: DynamoDBClient, tableName: string): Promise<EventRecord[]> {
+  const out: EventRecord[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) out.push(toRecord(item));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return out;
+}
+
+/**
+ * Stands in for DynamoDB TTL: deletes records whose `expiresAt` (epoch seconds) has passed, each with
+ * a conditional delete so a record refreshed meanwhile is kept. Returns how many were deleted.
+ */
+export async function sweepExpired(client: DynamoDBClient, tableName: string, nowMs: number): Promise<number> {
+  const now = String(Math.floor(nowMs / 1000));
+  const ttl = EVENTS_TABLE.ttlAttribute;
+  let deleted = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ProjectionExpression: '#pk',
+        FilterExpression: '#ttl < :now',
+        ExpressionAttributeNames: { '#pk': EVENTS_TABLE.partitionKey, '#ttl': ttl },
+        ExpressionAttributeValues: { ':now': { N: now } },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const key of page.Items ?? []) {
+      try {
+        await client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: key,
+            ConditionExpression: '#ttl < :now',
+            ExpressionAttributeNames: { '#ttl': ttl },
+            ExpressionAttributeValues: { ':now': { N: now } },
+          }),
+        );
+        deleted++;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return deleted;
+}

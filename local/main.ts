@@ -1,0 +1,207 @@
+/**
+ * `npm start`: the whole pipeline on 127.0.0.1 — real verifier and processor handlers, an embedded
+ * DynamoDB, durable local queues and a local topic — with a console subscriber and optional
+ * `--forward URL` subscribers. State lives in `.local-data/` (git-ignored) and survives restarts.
+ *
+ *   npm start [-- --port 3000] [--forward http://127.0.0.1:4000/events] [--data-dir DIR | --in-memory] [--quiet]
+ *
+ * Environment: PORT (default 3000), LOG_LEVEL (default warn), WEBHOOK_SECRET_<SOURCE_ID>, and a
+ * `.env` file at the repository root for any of them.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { localSources } from '../config/local';
+import type { RequestLog } from './api-gateway';
+import { consoleLog, parseLogLevel } from './log';
+import { loadDotEnv } from './secrets';
+import { startLocalStack, type LocalStack } from './stack';
+import { DEFAULT_DATA_DIR, readStackState, removeStackState, writeStackState } from './state-file';
+import { consoleSubscriber, forwardSubscriber, formatEventLine } from './subscribers';
+import type { LocalSubscriber } from './topic';
+
+const USAGE = `Usage: npm start [-- options]
+
+Options:
+  --port N           port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
+  --forward URL      also POST each processed event to this loopback URL (repeatable)
+  --data-dir DIR     where state is kept (default: ${DEFAULT_DATA_DIR})
+  --in-memory        keep nothing on disk
+  --quiet            no per-request and per-event lines
+  -h, --help         this help`;
+
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+const dim = (t: string) => paint(2, t);
+const bold = (t: string) => paint(1, t);
+const green = (t: string) => paint(32, t);
+const yellow = (t: string) => paint(33, t);
+const red = (t: string) => paint(31, t);
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      forward: { type: 'string', multiple: true },
+      'data-dir': { type: 'string' },
+      'in-memory': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  loadDotEnv();
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port ?? process.env.PORT}`);
+  const inMemory = values['in-memory'] ?? false;
+  const dataDir = inMemory ? undefined : resolve(values['data-dir'] ?? process.env.LOCAL_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const quiet = values.quiet ?? false;
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const log = consoleLog('local', parseLogLevel(process.env.LOG_LEVEL));
+
+  if (dataDir !== undefined) {
+    const running = readStackState(dataDir);
+    if (running) {
+      console.error(`A local stack is already running on ${dataDir} (pid ${running.pid}, ${running.url}). Stop it first, or use --data-dir.`);
+      return 1;
+    }
+  }
+
+  const subscribers: LocalSubscriber[] = [];
+  let delivered = 0;
+  subscribers.push({
+    ...consoleSubscriber((line) => {
+      delivered++;
+      if (!quiet) print(green(line));
+    }),
+  });
+  for (const url of values.forward ?? []) {
+    subscribers.push(
+      forwardSubscriber(url, {
+        log,
+        onResult: (n, r) => {
+          if (!r.ok && !quiet) print(red(formatEventLine({ source: n.attributes.source ?? '?', type: n.attributes.type ?? '?', id: n.attributes.eventId ?? n.messageId, status: 'forward failed', detail: r.status ? `HTTP ${r.status}` : (r.error ?? '') })));
+        },
+      }),
+    );
+  }
+
+  let requests = 0;
+  const started = Date.now();
+  // Restored messages may be processed before startLocalStack returns: callbacks use this, not `stack`.
+  let current: LocalStack | undefined = undefined;
+  const stack = await startLocalStack({
+    port,
+    ...(dataDir !== undefined && { dataDir }),
+    env: process.env,
+    subscribers,
+    log,
+    onRequest: (r) => {
+      requests++;
+      if (!quiet) print(requestLine(r));
+    },
+    onRecord: (r) => {
+      if (quiet || r.outcome !== 'retry') return;
+      const s = current?.sources.get(r.source);
+      const max = s?.config.maxReceiveCount ?? 0;
+      const next = Math.round((s?.visibilityTimeoutMs ?? 0) / 1000);
+      const last = r.message.receiveCount >= max;
+      print(
+        yellow(
+          formatEventLine({
+            source: r.source,
+            type: r.message.attributes.type ?? '?',
+            id: r.message.attributes.eventId ?? r.message.id,
+            status: 'retrying',
+            detail: `receive ${r.message.receiveCount}/${max} failed (${r.reason ?? 'error'}); ${last ? 'goes to the DLQ' : 'next try'} in ${next} s`,
+          }),
+        ),
+      );
+    },
+    onDeadLetter: (source, m) => {
+      if (!quiet) print(red(formatEventLine({ source, type: m.attributes.type ?? '?', id: m.attributes.eventId ?? m.id, status: 'dead-letter', detail: `after ${m.receiveCount} receives` })));
+    },
+  }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} is in use: set PORT or --port (0 picks a free port)`);
+    throw error;
+  });
+  current = stack;
+
+  if (dataDir !== undefined) {
+    writeStackState(dataDir, { pid: process.pid, url: stack.url, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, startedAt: new Date().toISOString() });
+  }
+  print(banner(stack, { dataDir, forwards: values.forward ?? [], startedMs: Date.now() - started }));
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) {
+        print(red(`${signal} again: exiting without draining.`));
+        process.exit(130);
+      }
+      stopping = true;
+      const backlog = [...stack.queues.values()].reduce((n, q) => n + q.stats().visible, 0);
+      print(dim(`\n${signal}: draining in-flight work…${backlog > 0 ? ` (${backlog} queued events stay queued${dataDir ? ' and are processed on the next start' : ' and are lost: --in-memory'})` : ''}`));
+      stack
+        .stop()
+        .then(() => {
+          if (dataDir !== undefined) removeStackState(dataDir);
+          print(dim(`Stopped cleanly: ${requests} requests, ${delivered} events delivered.`));
+          resolveExit(0);
+        })
+        .catch((error: unknown) => {
+          console.error(red(`Stopping failed: ${String(error)}`));
+          resolveExit(1);
+        });
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+}
+
+function requestLine(r: RequestLog): string {
+  const now = new Date();
+  const time = now.toTimeString().slice(0, 8) + '.' + String(now.getMilliseconds()).padStart(3, '0');
+  const status = r.status < 300 ? green(String(r.status)) : r.status < 500 ? yellow(String(r.status)) : red(String(r.status));
+  return dim(`${time} `) + `${r.method} ${r.path} ${status} ${r.outcome ?? ''}${r.id ? ` ${r.id}` : ''} ${dim(`${r.durationMs.toFixed(0)} ms`)}`;
+}
+
+function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: readonly string[]; startedMs: number }): string {
+  const urlFlag = o.dataDir !== resolve(DEFAULT_DATA_DIR) ? ` --url ${stack.url}` : '';
+  const ids = [...stack.sources.keys()];
+  const width = Math.max(...ids.map((id) => id.length));
+  const rows = [...stack.sources.values()].map(
+    (s) => `  ${s.config.id.padEnd(width)}  ${dim(s.config.scheme.padEnd(18))}  ${stack.url}/webhooks/${s.config.id}`,
+  );
+  const first = stack.sources.values().next().value;
+  const timing = first ? `batch ${first.config.processor.batchSize}, visibility ${first.visibilityTimeoutMs / 1000} s, DLQ after ${first.config.maxReceiveCount} receives` : '';
+  return [
+    '',
+    bold(`Webhook stack (local) listening on ${stack.url}`) + dim(`  — ready in ${o.startedMs} ms`),
+    `  store      DynamoDB API (dynalite) at ${stack.dynamoEndpoint}, ${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}`,
+    `  queues     one per source, with a DLQ (${timing})`,
+    `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
+    '',
+    bold('Sources') + dim('  (local-only secrets from config/local.ts; override with WEBHOOK_SECRET_<SOURCE> in .env)'),
+    ...rows,
+    '',
+    bold('Send a test event') + dim(' (in another terminal):'),
+    `  npm run cli -- send ${localSources[0]?.source.id ?? ids[0]}${urlFlag}`,
+    dim(`  npm run cli -- send <source>${urlFlag}      any source above, e.g. github, shopify, slack`),
+    dim(`  npm run cli -- send stripe --repeat 200 --concurrency 8 --duplicate-rate 0.1${urlFlag}`),
+    bold('Inspect') + dim(':  npm run cli -- events list   |   npm run cli -- events show <source> <id>'),
+    dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
+    '',
+  ].join('\n');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(red(`npm start failed: ${error instanceof Error ? error.message : String(error)}`));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,420 @@
+/**
+ * A local SQS queue with its dead-letter queue, implementing the semantics the pipeline relies on:
+ * - `receive` hides a message for the visibility timeout and counts the receive;
+ * - a message not deleted in time becomes visible again (at-least-once);
+ * - a message already received `maxReceiveCount` times moves to the DLQ on its next receive, as with
+ *   an SQS redrive policy;
+ * - `delete` needs the latest receipt handle (an older one is accepted but deletes nothing, like SQS);
+ * - messages older than the retention period are dropped.
+ *
+ * With a journal, every change is appended before the call returns, so a message `send` resolved for
+ * (the verifier's 202) survives a crash or restart, receive counts included. In-flight messages keep
+ * their visibility deadline across a restart, exactly as SQS keeps it when a consumer dies.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Clock, Queue, QueueMessage } from '../lambdas/core/ports';
+import { Journal } from './journal';
+
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'local';
+
+export interface QueueSettings {
+  /** Queue name, e.g. `webhooks-stripe`; the DLQ is `<name>-dlq`. */
+  readonly name: string;
+  readonly visibilityTimeoutMs: number;
+  readonly maxReceiveCount: number;
+  readonly retentionMs: number;
+}
+
+export interface StoredMessage {
+  readonly id: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly md5OfBody: string;
+  /** Epoch ms. */
+  readonly sentAt: number;
+  receiveCount: number;
+  firstReceivedAt: number | undefined;
+  /** Epoch ms before which the message is not delivered (in flight). */
+  visibleAt: number;
+  receiptHandle: string | undefined;
+}
+
+export interface ReceivedMessage {
+  readonly id: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly md5OfBody: string;
+  readonly sentAt: number;
+  readonly receiveCount: number;
+  readonly firstReceivedAt: number;
+  readonly receiptHandle: string;
+}
+
+export interface QueueStats {
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly deadLetters: number;
+  readonly sent: number;
+  readonly deleted: number;
+  readonly deadLettered: number;
+}
+
+/** Journal lines: short keys, since a busy queue writes several per message. */
+type Op =
+  | { o: 's'; q: 'm' | 'd'; id: string; b: string; a: Record<string, string>; t: number; rc?: number; f?: number; v?: number }
+  | { o: 'r'; id: string; rc: number; f: number; v: number }
+  | { o: 'v'; id: string; v: number }
+  | { o: 'd'; id: string }
+  | { o: 'dd'; id: string }
+  | { o: 'dlq'; id: string }
+  | { o: 'redrive'; id: string };
+
+/** Rewrite the journal once it is this large and mostly garbage. */
+const COMPACT_MIN_BYTES = 8 * 1024 * 1024;
+
+export interface QueueEvents {
+  /** A message became available: sent, or returned to the queue. */
+  message: [];
+  'dead-letter': [message: ReceivedMessage];
+}
+
+export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
+  readonly url: string;
+  readonly arn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
+
+  /** Visible messages, oldest first. */
+  private readonly visible = new Map<string, StoredMessage>();
+  /** Invisible messages (received, or restored in flight after a restart). */
+  private readonly invisible = new Map<string, StoredMessage>();
+  private readonly dlq = new Map<string, StoredMessage>();
+  /** Sent but not yet durable: invisible to consumers, but part of any snapshot taken meanwhile. */
+  private readonly unacknowledged = new Map<string, StoredMessage>();
+  private liveBytes = 0;
+  private counters = { sent: 0, deleted: 0, deadLettered: 0 };
+  private compacting = false;
+
+  private constructor(
+    readonly settings: QueueSettings,
+    private readonly journal: Journal | undefined,
+    private readonly clock: Clock,
+  ) {
+    super();
+    this.url = localQueueUrl(settings.name);
+    this.arn = localQueueArn(settings.name);
+    this.dlqUrl = localQueueUrl(`${settings.name}-dlq`);
+    this.dlqArn = localQueueArn(`${settings.name}-dlq`);
+  }
+
+  /** Opens a queue; with `journalPath`, restores its state from disk and compacts the journal. */
+  static async open(settings: QueueSettings, options: { journalPath?: string; clock?: Clock; sync?: boolean } = {}): Promise<LocalQueue> {
+    const clock = options.clock ?? Date.now;
+    if (options.journalPath === undefined) return new LocalQueue(settings, undefined, clock);
+    const { journal, records } = await Journal.open<Op>(options.journalPath, { sync: options.sync ?? true });
+    const queue = new LocalQueue(settings, journal, clock);
+    queue.replay(records);
+    await journal.rewrite(queue.snapshot());
+    return queue;
+  }
+
+  /** The Queue port: only this queue's URL is accepted. */
+  async send(queueUrl: string, message: QueueMessage): Promise<void> {
+    if (queueUrl !== this.url) throw new Error(`no local queue at ${queueUrl}`);
+    await this.sendMessage(message);
+  }
+
+  /** Enqueues a message; resolves with its id once it is durable. */
+  async sendMessage(message: QueueMessage): Promise<string> {
+    const now = this.clock();
+    const stored: StoredMessage = {
+      id: randomUUID(),
+      body: message.body,
+      attributes: { ...message.attributes },
+      md5OfBody: md5(message.body),
+      sentAt: now,
+      receiveCount: 0,
+      firstReceivedAt: undefined,
+      visibleAt: now,
+      receiptHandle: undefined,
+    };
+    if (this.journal) {
+      // Only a durable write makes the message visible: a failed append must not deliver it.
+      this.unacknowledged.set(stored.id, stored);
+      try {
+        await this.journal.append({ o: 's', q: 'm', id: stored.id, b: stored.body, a: stored.attributes, t: now } satisfies Op);
+      } finally {
+        this.unacknowledged.delete(stored.id);
+      }
+    }
+    this.visible.set(stored.id, stored);
+    this.liveBytes += stored.body.length;
+    this.counters.sent++;
+    this.emit('message');
+    return stored.id;
+  }
+
+  /**
+   * Receives up to `max` messages, hiding each for the visibility timeout. Messages over
+   * `maxReceiveCount` move to the DLQ instead; expired ones are dropped.
+   */
+  async receive(max: number, visibilityTimeoutMs = this.settings.visibilityTimeoutMs): Promise<ReceivedMessage[]> {
+    const now = this.clock();
+    this.promoteExpired(now);
+    const out: ReceivedMessage[] = [];
+    const ops: Op[] = [];
+    for (const message of this.visible.values()) {
+      if (out.length >= max) break;
+      this.visible.delete(message.id);
+      if (message.sentAt + this.settings.retentionMs <= now) {
+        this.liveBytes -= message.body.length;
+        ops.push({ o: 'd', id: message.id });
+        continue;
+      }
+      if (message.receiveCount >= this.settings.maxReceiveCount) {
+        this.dlq.set(message.id, message);
+        this.counters.deadLettered++;
+        ops.push({ o: 'dlq', id: message.id });
+        this.emit('dead-letter', toReceived(message, ''));
+        continue;
+      }
+      message.receiveCount++;
+      message.firstReceivedAt ??= now;
+      message.visibleAt = now + visibilityTimeoutMs;
+      message.receiptHandle = randomUUID();
+      this.invisible.set(message.id, message);
+      ops.push({ o: 'r', id: message.id, rc: message.receiveCount, f: message.firstReceivedAt, v: message.visibleAt });
+      out.push(toReceived(message, message.receiptHandle));
+    }
+    if (ops.length > 0 && this.journal) await this.journal.append(...ops);
+    return out;
+  }
+
+  /** Deletes a received message. False when the handle is not the latest one (nothing is deleted). */
+  async delete(receiptHandle: string): Promise<boolean> {
+    const message = this.findInFlight(receiptHandle);
+    if (!message) return false;
+    this.invisible.delete(message.id);
+    this.liveBytes -= message.body.length;
+    this.counters.deleted++;
+    await this.journal?.append({ o: 'd', id: message.id } satisfies Op);
+    this.maybeCompact();
+    return true;
+  }
+
+  /** ChangeMessageVisibility: 0 returns the message to the queue at once. */
+  async changeVisibility(receiptHandle: string, timeoutMs: number): Promise<boolean> {
+    const message = this.findInFlight(receiptHandle);
+    if (!message) return false;
+    message.visibleAt = this.clock() + timeoutMs;
+    await this.journal?.append({ o: 'v', id: message.id, v: message.visibleAt } satisfies Op);
+    if (timeoutMs <= 0) {
+      this.promoteExpired(this.clock());
+      this.emit('message');
+    }
+    return true;
+  }
+
+  /** When the next invisible message becomes visible (epoch ms), if any. */
+  nextVisibleAt(): number | undefined {
+    let next: number | undefined;
+    for (const m of this.invisible.values()) if (next === undefined || m.visibleAt < next) next = m.visibleAt;
+    return next;
+  }
+
+  /** Whether a message could be received now. */
+  hasVisible(): boolean {
+    if (this.visible.size > 0) return true;
+    const now = this.clock();
+    for (const m of this.invisible.values()) if (m.visibleAt <= now) return true;
+    return false;
+  }
+
+  stats(): QueueStats {
+    return { visible: this.visible.size, inFlight: this.invisible.size, deadLetters: this.dlq.size, ...this.counters };
+  }
+
+  /** The DLQ's messages, oldest first. */
+  deadLetters(): ReceivedMessage[] {
+    return [...this.dlq.values()].map((m) => toReceived(m, ''));
+  }
+
+  /** Moves every DLQ message back to the queue with a fresh receive count (an SQS redrive). */
+  async redrive(): Promise<number> {
+    const ops: Op[] = [];
+    const now = this.clock();
+    for (const message of this.dlq.values()) {
+      this.dlq.delete(message.id);
+      message.receiveCount = 0;
+      message.firstReceivedAt = undefined;
+      message.visibleAt = now;
+      message.receiptHandle = undefined;
+      this.visible.set(message.id, message);
+      ops.push({ o: 'redrive', id: message.id });
+    }
+    if (ops.length > 0) {
+      await this.journal?.append(...ops);
+      this.emit('message');
+    }
+    return ops.length;
+  }
+
+  async close(): Promise<void> {
+    if (!this.journal) return;
+    await this.journal.rewrite(this.snapshot());
+    await this.journal.close();
+  }
+
+  private findInFlight(receiptHandle: string): StoredMessage | undefined {
+    if (receiptHandle === '') return undefined;
+    for (const m of this.invisible.values()) if (m.receiptHandle === receiptHandle) return m;
+    return undefined;
+  }
+
+  private promoteExpired(now: number): void {
+    for (const m of this.invisible.values()) {
+      if (m.visibleAt <= now) {
+        this.invisible.delete(m.id);
+        m.receiptHandle = undefined;
+        this.visible.set(m.id, m);
+      }
+    }
+  }
+
+  private maybeCompact(): void {
+    const journal = this.journal;
+    if (!journal || this.compacting) return;
+    if (journal.bytesSinceRewrite < COMPACT_MIN_BYTES || journal.bytesSinceRewrite < 4 * this.liveBytes) return;
+    this.compacting = true;
+    journal
+      .rewrite(this.snapshot())
+      .catch(() => undefined)
+      .finally(() => {
+        this.compacting = false;
+      });
+  }
+
+  private snapshot(): Op[] {
+    const line = (q: 'm' | 'd', m: StoredMessage): Op => ({
+      o: 's',
+      q,
+      id: m.id,
+      b: m.body,
+      a: { ...m.attributes },
+      t: m.sentAt,
+      rc: m.receiveCount,
+      ...(m.firstReceivedAt !== undefined && { f: m.firstReceivedAt }),
+      v: m.visibleAt,
+    });
+    return [
+      ...[...this.invisible.values()].map((m) => line('m', m)),
+      ...[...this.visible.values()].map((m) => line('m', m)),
+      ...[...this.unacknowledged.values()].map((m) => line('m', m)),
+      ...[...this.dlq.values()].map((m) => line('d', m)),
+    ];
+  }
+
+  private replay(ops: readonly Op[]): void {
+    const main = new Map<string, StoredMessage>();
+    for (const op of ops) {
+      switch (op.o) {
+        case 's': {
+          const m: StoredMessage = {
+            id: op.id,
+            body: op.b,
+            attributes: op.a,
+            md5OfBody: md5(op.b),
+            sentAt: op.t,
+            receiveCount: op.rc ?? 0,
+            firstReceivedAt: op.f,
+            visibleAt: op.v ?? op.t,
+            receiptHandle: undefined,
+          };
+          (op.q === 'm' ? main : this.dlq).set(op.id, m);
+          break;
+        }
+        case 'r': {
+          const m = main.get(op.id);
+          if (m) Object.assign(m, { receiveCount: op.rc, firstReceivedAt: op.f, visibleAt: op.v });
+          break;
+        }
+        case 'v': {
+          const m = main.get(op.id);
+          if (m) m.visibleAt = op.v;
+          break;
+        }
+        case 'd':
+          main.delete(op.id);
+          break;
+        case 'dd':
+          this.dlq.delete(op.id);
+          break;
+        case 'dlq': {
+          const m = main.get(op.id);
+          if (m) {
+            main.delete(op.id);
+            this.dlq.set(op.id, m);
+          }
+          break;
+        }
+        case 'redrive': {
+          const m = this.dlq.get(op.id);
+          if (m) {
+            this.dlq.delete(op.id);
+            Object.assign(m, { receiveCount: 0, firstReceivedAt: undefined, visibleAt: m.sentAt });
+            main.set(op.id, m);
+          }
+          break;
+        }
+      }
+    }
+    const now = this.clock();
+    for (const m of main.values()) {
+      (m.visibleAt > now ? this.invisible : this.visible).set(m.id, m);
+      this.liveBytes += m.body.length;
+    }
+  }
+}
+
+export function localQueueUrl(name: string): string {
+  return `http://sqs.${LOCAL_REGION}.localhost/${LOCAL_ACCOUNT}/${name}`;
+}
+
+export function localQueueArn(name: string): string {
+  return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
+}
+
+function toReceived(m: StoredMessage, receiptHandle: string): ReceivedMessage {
+  return {
+    id: m.id,
+    body: m.body,
+    attributes: m.attributes,
+    md5OfBody: m.md5OfBody,
+    sentAt: m.sentAt,
+    receiveCount: m.receiveCount,
+    firstReceivedAt: m.firstReceivedAt ?? m.sentAt,
+    receiptHandle,
+  };
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
+
+/** The Queue port over several local queues, routed by queue URL like SQS. */
+export class LocalQueues implements Queue {
+  private readonly byUrl = new Map<string, LocalQueue>();
+
+  constructor(queues: Iterable<LocalQueue>) {
+    for (const q of queues) this.byUrl.set(q.url, q);
+  }
+
+  async send(queueUrl: string, message: QueueMessage): Promise<void> {
+    const queue = this.byUrl.get(queueUrl);
+    // The same failure SQS gives: the verifier maps it to a 503 and the sender retries.
+    if (!queue) throw new Error(`AWS.SimpleQueueService.NonExistentQueue: ${queueUrl}`);
+    await queue.sendMessage(message);
+  }
+}

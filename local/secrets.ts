@@ -1,0 +1,41 @@
+/**
+ * Local signing secrets: an in-memory `SecretSource`, filled from `config/local.ts` and overridable per
+ * source with `WEBHOOK_SECRET_<SOURCE_ID>` (in the environment or `.env`). A value may be a plain
+ * secret or Secrets Manager's JSON form `{"current": "...", "previous": "..."}` to try a rotation.
+ */
+import { existsSync } from 'node:fs';
+import type { SecretSource } from '../lambdas/core/ports';
+import { parseSecretValue } from '../lambdas/core/secret-value';
+
+/** `stripe-eu` → `WEBHOOK_SECRET_STRIPE_EU`. */
+export function secretEnvName(sourceId: string): string {
+  return `WEBHOOK_SECRET_${sourceId.toUpperCase().replaceAll('-', '_')}`;
+}
+
+/** Loads `.env` (if present) into process.env without overriding variables already set. */
+export function loadDotEnv(path = '.env'): boolean {
+  if (!existsSync(path)) return false;
+  process.loadEnvFile(path);
+  return true;
+}
+
+/** A source's secrets, current first: the environment override if set, else the configured default. */
+export function resolveSecrets(sourceId: string, fallback: string, env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const override = env[secretEnvName(sourceId)];
+  return parseSecretValue(override !== undefined && override !== '' ? override : fallback);
+}
+
+export class StaticSecretSource implements SecretSource {
+  private readonly secrets: ReadonlyMap<string, readonly string[]>;
+
+  constructor(secrets: Iterable<readonly [string, readonly string[]]>) {
+    this.secrets = new Map(secrets);
+  }
+
+  async getSecrets(secretId: string): Promise<readonly string[]> {
+    const found = this.secrets.get(secretId);
+    // Like Secrets Manager's ResourceNotFoundException: a configuration error, surfaced as a 503.
+    if (!found) throw new Error(`ResourceNotFoundException: no local secret ${secretId}`);
+    return found;
+  }
+}
