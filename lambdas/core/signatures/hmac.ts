@@ -148,7 +148,6 @@ export const hmac: Scheme<HmacOptions> = {
       prefixCaseInsensitive: true,
       encoding: o.encoding,
       bytes: DIGEST_BYTES[o.algorithm],
-      allowUpperHex: true,
     });
     if (typeof candidates === 'string') return fail(candidates, `expected ${o.prefix}<${o.encoding} ${o.algorithm}>`);
     const [before, after] = signedParts(o.signedContent, timestampText);

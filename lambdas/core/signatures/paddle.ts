@@ -23,9 +23,8 @@ import {
   hmacDigest,
   matchSecrets,
   parseEpochSeconds,
-  parseKeyValueList,
   readHeader,
-  singleValue,
+  scanSignedPairs,
   splitList,
   toleranceFor,
   utf8Key,
@@ -39,16 +38,16 @@ const ACCEPTS_FUTURE = true;
 export type PaddleOptions = Record<string, never>;
 
 function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): VerifyResult {
-  const fields = parseKeyValueList(header, ';');
+  const fields = scanSignedPairs(header, ';', 'ts', 'h1');
   if (!fields) return fail('malformed_signature', 'Paddle-Signature is not a ts=…;h1=… list');
-  const ts = singleValue(fields, 'ts');
+  const ts = fields.timestamp;
   if (ts === undefined) return fail('missing_timestamp', 'Paddle-Signature has no ts=');
   if (ts === null) return fail('malformed_timestamp', 'Paddle-Signature has conflicting ts= values');
   const timestamp = parseEpochSeconds(ts);
   if (timestamp === undefined) return fail('malformed_timestamp', 'Paddle-Signature ts= is not epoch seconds');
-  const h1 = fields.get('h1');
-  if (!h1) {
-    return [...fields.keys()].some((k) => /^h\d+$/.test(k))
+  const h1 = fields.signatures;
+  if (h1.length === 0) {
+    return fields.otherVersions
       ? fail('unsupported_version', 'Paddle-Signature has no h1 signature')
       : fail('missing_signature', 'Paddle-Signature has no h1 signature');
   }

@@ -63,7 +63,7 @@ export const standardWebhooks: Scheme<StandardWebhooksOptions> = {
     const timestamp = parseEpochSeconds(ts);
     if (timestamp === undefined) return fail('malformed_timestamp', 'webhook-timestamp is not epoch seconds');
     // Entries are space-separated; a comma-joined repeated header leaves a trailing comma on an entry.
-    const entries = header.split(/\s+/).map((e) => (e.endsWith(',') ? e.slice(0, -1) : e)).filter((e) => e !== '');
+    const entries = /\s/.test(header) ? header.split(/\s+/).map((e) => (e.endsWith(',') ? e.slice(0, -1) : e)).filter((e) => e !== '') : [header];
     const candidates = decodeSignatureList(entries, {
       prefix: 'v1,',
       encoding: 'base64',

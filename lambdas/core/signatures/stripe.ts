@@ -19,9 +19,8 @@ import {
   hmacDigest,
   matchSecrets,
   parseEpochSeconds,
-  parseKeyValueList,
   readHeader,
-  singleValue,
+  scanSignedPairs,
   toleranceFor,
   utf8Key,
   windowDetail,
@@ -48,16 +47,16 @@ export const stripe: Scheme<StripeOptions> = {
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'Stripe-Signature header is missing');
     // Stripe's own format uses commas, so a comma-joined repeat is simply more entries of the same list.
-    const fields = parseKeyValueList(header, ',');
+    const fields = scanSignedPairs(header, ',', 't', 'v1');
     if (!fields) return fail('malformed_signature', 'Stripe-Signature is not a t=…,v1=… list');
-    const t = singleValue(fields, 't');
+    const t = fields.timestamp;
     if (t === undefined) return fail('missing_timestamp', 'Stripe-Signature has no t=');
     if (t === null) return fail('malformed_timestamp', 'Stripe-Signature has conflicting t= values');
     const timestamp = parseEpochSeconds(t);
     if (timestamp === undefined) return fail('malformed_timestamp', 'Stripe-Signature t= is not epoch seconds');
-    const v1 = fields.get('v1');
-    if (!v1) {
-      return [...fields.keys()].some((k) => /^v\d+$/.test(k))
+    const v1 = fields.signatures;
+    if (v1.length === 0) {
+      return fields.otherVersions
         ? fail('unsupported_version', 'Stripe-Signature has no v1 signature')
         : fail('missing_signature', 'Stripe-Signature has no v1 signature');
     }

@@ -119,7 +119,7 @@ export const twilio: Scheme<TwilioOptions> = {
       });
       if (!matched) continue;
       if (bodyHashText !== null) {
-        const claimed = decodeDigest(bodyHashText, 'hex', 32, true);
+        const claimed = decodeDigest(bodyHashText, 'hex', 32);
         const actual = createHash('sha256').update(request.body).digest();
         if (!claimed || !bytesEqual(claimed, actual)) return fail('signature_mismatch', 'the body does not match bodySHA256');
       }

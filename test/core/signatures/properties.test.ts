@@ -128,7 +128,7 @@ describe.each(CASES)('$title', (c) => {
         const value = request.headers[name] as string;
         const i = at % value.length;
         const replacement = String.fromCharCode(code);
-        // A case flip is not a change where the scheme is documented as case-insensitive (hmac hex and prefix).
+        // A case flip is not a change where case is documented not to matter (hex digits, the hmac prefix).
         fc.pre(replacement.toLowerCase() !== (value[i] as string).toLowerCase());
         const mutated = value.slice(0, i) + replacement + value.slice(i + 1);
         expect(scheme.verify(withHeader(request, name, mutated)).valid).toBe(false);
