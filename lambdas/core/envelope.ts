@@ -47,9 +47,16 @@ export function parseEnvelope(text: string): Envelope | undefined {
   return { id: e.id, source: e.source, type: e.type, receivedAt: e.receivedAt, headers, payload: e.payload };
 }
 
-/** Reads a field by header name or dotted body path; only non-empty strings and finite numbers count. */
+/**
+ * Reads a field by header name or dotted body path, trying the locator's `fallback` when the first
+ * place is empty. Only non-empty strings and finite numbers count.
+ */
 export function locate(locator: FieldLocator | undefined, headers: Headers, body: unknown): string | undefined {
   if (!locator) return undefined;
+  return locateOne(locator, headers, body) ?? locate(locator.fallback, headers, body);
+}
+
+function locateOne(locator: FieldLocator, headers: Headers, body: unknown): string | undefined {
   let value: unknown;
   if ('header' in locator) {
     value = headers[locator.header];

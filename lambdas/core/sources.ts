@@ -39,8 +39,8 @@ function prepareSource(source: RuntimeSource): PreparedSource {
   const eventId = source.eventId ?? scheme.eventId;
   const eventType = source.eventType ?? scheme.eventType;
   const forwardedHeaders = ['content-type', 'user-agent'];
-  for (const locator of [eventId, eventType]) {
-    if (locator && 'header' in locator) forwardedHeaders.push(locator.header);
+  for (let locator of [eventId, eventType]) {
+    for (; locator; locator = locator.fallback) if ('header' in locator) forwardedHeaders.push(locator.header);
   }
   return {
     id: source.id,

@@ -57,6 +57,13 @@ describe('envelope', () => {
     expect(locate({ bodyPath: 'list.0' }, {}, body)).toBeUndefined();
   });
 
+  it('locate() tries the fallback location when the first is empty', () => {
+    const locator = { header: 'webhook-id', fallback: { header: 'svix-id', fallback: { bodyPath: 'id' } } };
+    expect(locate(locator, { 'webhook-id': 'w', 'svix-id': 's' }, {})).toBe('w');
+    expect(locate(locator, { 'svix-id': 's' }, {})).toBe('s');
+    expect(locate(locator, {}, { id: 'b' })).toBe('b');
+  });
+
   it('eventIdFor() hashes instead of trusting an id that is too long or has control characters', () => {
     const body = Buffer.from('{}');
     expect(eventIdFor('s', 'evt_1', body)).toBe('evt_1');
