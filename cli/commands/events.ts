@@ -91,7 +91,8 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) io.out(row.map((cell, c) => (c === rows[0]!.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '));
   const byStatus = STATUSES.map((s) => [s, matching.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
-  io.out(`\n${shown.length} of ${matching.length} shown${shown.length < matching.length ? ' (use --limit)' : ''}; ${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}.`);
+  io.out('');
+  io.out(`${shown.length} of ${matching.length} shown${shown.length < matching.length ? ' (use --limit)' : ''}; ${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}.`);
   return 0;
 }
 
