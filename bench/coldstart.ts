@@ -1,0 +1,283 @@
+/**
+ * `npm run bench:coldstart`: bundle each Lambda exactly as the stack does (the exported
+ * `LAMBDA_BUNDLING` through the same flag translation NodejsFunction makes), report the minified and
+ * gzipped size, and time the module load (INIT: import + module-scope code) in fresh Node processes
+ * next to a reference bundle holding only the AWS SDK clients the function needs.
+ *
+ * Also measured, to check the claims the stack's comments make:
+ * - the same bundles with the AWS SDK left external (resolved from node_modules, as the runtime's copy
+ *   would be), i.e. `bundleAwsSDK: false`;
+ * - the deployed bundles without `NODE_OPTIONS=--enable-source-maps`, which the stack sets.
+ *
+ * With `--what-if`, also bundles (never deploys) the changes proposed in bench/README.md, with
+ * esbuild resolve overrides: `zod` replaced by a stub (bench/what-if/no-zod.ts: what a runtime path
+ * without zod classic would load like) and the SDK's default credential chain replaced by the
+ * environment provider (bench/what-if/env-credentials.ts), the latter for the reference too.
+ *
+ * Runs are interleaved (every variant once per round, in a rotating order) so machine noise hits all
+ * variants alike. Usage: `npm run bench:coldstart -- [--runs 21] [--what-if]`. Bundles go to a temp
+ * directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { build, type Plugin } from 'esbuild';
+import config from '../config/sources';
+import { toRuntimeSource } from '../lambdas/core/config-schema';
+import { ENV } from '../lambdas/core/env-names';
+import { LAMBDA_BUNDLING, NODE_RUNTIME, REPO_ROOT, WebhookFunction } from '../lib/constructs/webhook-function';
+import { PROCESSOR_LEASE_MARGIN_SECONDS } from '../lib/constructs/source-pipeline';
+import { verifierEnvironment } from '../lib/verifier-environment';
+import { esbuildOptionsFromCdk } from './lib/cdk-bundling';
+import { machineHeader } from './lib/machine';
+import { kib, median, quantile, ratio, table } from './lib/stats';
+
+const runs = Number(argValue('--runs') ?? 21);
+const whatIf = process.argv.includes('--what-if');
+if (!Number.isInteger(runs) || runs < 15) throw new Error('--runs must be an integer >= 15 (the issue asks for a median of at least 15)');
+
+const cdkContext = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+const excludeSmithyPackages = cdkContext['@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages'] === true;
+
+// ---- the environment each function gets at INIT, as the template sets it (deploy-time refs faked) ----
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+const lambdaRuntimeEnv = (name: string, memory: number): Record<string, string> => ({
+  AWS_REGION: REGION,
+  AWS_DEFAULT_REGION: REGION,
+  AWS_LAMBDA_FUNCTION_NAME: name,
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_EXECUTION_ENV: `AWS_Lambda_${NODE_RUNTIME.name}`,
+  TZ: ':UTC',
+});
+const runtimeSources = config.sources.map((s) =>
+  toRuntimeSource(s, {
+    queueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/WebhookIngestion-Source${s.id}IngestQueue-AbCdEfGhIjKl`,
+    secretId: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:WebhookIngestion/webhooks/${s.id}-AbCdEf`,
+  }),
+);
+const verifierEnv = {
+  ...lambdaRuntimeEnv('WebhookIngestion-VerifierFunction', 256),
+  ...WebhookFunction.sharedEnvironment('webhook-verifier'),
+  ...verifierEnvironment(config, { tableName: 'WebhookIngestion-EventsTable-ABC123', sourcesJson: JSON.stringify(runtimeSources) }),
+};
+const firstSource = config.sources[0]!;
+const processorEnv = {
+  ...lambdaRuntimeEnv('WebhookIngestion-ProcessorFunction', firstSource.processor.memoryMb),
+  ...WebhookFunction.sharedEnvironment('webhook-processor'),
+  [ENV.eventsTable]: 'WebhookIngestion-EventsTable-ABC123',
+  [ENV.sourceId]: firstSource.id,
+  [ENV.topicArn]: `arn:aws:sns:${REGION}:${ACCOUNT}:WebhookIngestion-ProcessedTopic`,
+  [ENV.leaseSeconds]: String(firstSource.processor.timeoutSeconds + PROCESSOR_LEASE_MARGIN_SECONDS),
+  [ENV.dedupeSeconds]: String(firstSource.dedupeWindowDays * 86_400),
+};
+
+// ---- bundles ----
+type Sdk = 'bundled' | 'external';
+/** Resolve overrides for the what-if bundles. */
+type Override = 'no-zod' | 'env-credentials';
+interface Bundle {
+  readonly fn: 'verifier' | 'processor';
+  readonly kind: 'function' | 'reference';
+  readonly sdk: Sdk;
+  readonly overrides: readonly Override[];
+  readonly file: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly mapBytes: number;
+  readonly sha256: string;
+  readonly env: Record<string, string>;
+}
+
+const SDK_EXTERNAL: BundlingOptions = { ...LAMBDA_BUNDLING, bundleAwsSDK: false, externalModules: undefined };
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
+
+const OVERRIDES: Record<Override, { readonly filter: RegExp; readonly file: string }> = {
+  'no-zod': { filter: /^zod$/, file: 'bench/what-if/no-zod.ts' },
+  'env-credentials': { filter: /^@aws-sdk\/credential-provider-node$/, file: 'bench/what-if/env-credentials.ts' },
+};
+
+function overridePlugin(overrides: readonly Override[]): Plugin {
+  return {
+    name: 'bench-what-if',
+    setup(b) {
+      for (const o of overrides) b.onResolve({ filter: OVERRIDES[o].filter }, () => ({ path: path.join(REPO_ROOT, OVERRIDES[o].file) }));
+    },
+  };
+}
+
+async function bundle(fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk, overrides: readonly Override[] = []): Promise<Bundle> {
+  const entry = kind === 'function' ? `lambdas/${fn}/handler.ts` : `bench/reference/${fn}.ts`;
+  const outdir = path.join(workDir, [fn, kind, sdk, ...overrides].join('-'));
+  mkdirSync(outdir, { recursive: true });
+  // An external SDK resolves from node_modules next to the bundle, as the runtime's copy does on Lambda.
+  if (sdk === 'external') symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
+  const options = esbuildOptionsFromCdk(sdk === 'bundled' ? LAMBDA_BUNDLING : SDK_EXTERNAL, {
+    entry,
+    projectRoot: REPO_ROOT,
+    outdir,
+    runtimeName: NODE_RUNTIME.name,
+    excludeSmithyPackages,
+  });
+  await build(overrides.length ? { ...options, plugins: [overridePlugin(overrides)] } : options);
+  const code = readFileSync(options.outfile);
+  const map = `${options.outfile}.map`;
+  return {
+    fn,
+    kind,
+    sdk,
+    overrides,
+    file: options.outfile,
+    bytes: code.byteLength,
+    gzipBytes: gzipSync(code).byteLength,
+    mapBytes: existsSync(map) ? readFileSync(map).byteLength : 0,
+    sha256: createHash('sha256').update(code).digest('hex'),
+    env: fn === 'verifier' ? verifierEnv : processorEnv,
+  };
+}
+
+// ---- timing: one fresh process per sample ----
+const LOADER = 'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+
+function loadMs(file: string, env: Record<string, string>): number {
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', LOADER, pathToFileURL(file).href], {
+    // A clean environment: only PATH and what Lambda would set, so no tsx or npm flag leaks in.
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  });
+  if (out.status !== 0) throw new Error(`loading ${file} failed:\n${out.stderr}`);
+  return Number(out.stdout);
+}
+
+interface Variant {
+  readonly label: string;
+  readonly bundle: Bundle;
+  readonly env: Record<string, string>;
+  readonly samples: number[];
+}
+
+function withoutSourceMaps(env: Record<string, string>): Record<string, string> {
+  const { NODE_OPTIONS: _, ...rest } = env;
+  return rest;
+}
+
+function cdkOutAssetSha(displayName: string): string | undefined {
+  const assetsFile = path.join(REPO_ROOT, 'cdk.out', 'WebhookIngestion.assets.json');
+  if (!existsSync(assetsFile)) return undefined;
+  const assets = JSON.parse(readFileSync(assetsFile, 'utf8')) as { files: Record<string, { displayName?: string; source: { path: string } }> };
+  const asset = Object.values(assets.files).find((f) => f.displayName === displayName);
+  const file = asset && path.join(REPO_ROOT, 'cdk.out', asset.source.path, 'index.mjs');
+  return file && existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
+}
+
+async function main(): Promise<void> {
+  console.log(machineHeader('bench:coldstart — bundle size and module-load time'));
+  console.log(`# ${runs} fresh-process loads per variant, interleaved; esbuild ${(await import('esbuild')).version}; bundling = LAMBDA_BUNDLING (lib/constructs/webhook-function.ts), target from ${NODE_RUNTIME.name}`);
+  console.log('# load = performance.now() around `await import(bundle)` in `node --input-type=module`, env as the template sets it (incl. NODE_OPTIONS=--enable-source-maps)');
+
+  const bundles: Bundle[] = [];
+  for (const fn of ['verifier', 'processor'] as const) {
+    for (const kind of ['function', 'reference'] as const) {
+      for (const sdk of ['bundled', 'external'] as const) bundles.push(await bundle(fn, kind, sdk));
+    }
+  }
+  const find = (fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk) => bundles.find((b) => b.fn === fn && b.kind === kind && b.sdk === sdk && b.overrides.length === 0)!;
+  const label = (b: Bundle) => `${b.fn} ${b.kind} (SDK ${b.sdk}${b.overrides.map((o) => `, ${o}`).join('')})`;
+
+  const variants: Variant[] = bundles.map((b) => ({ label: label(b), bundle: b, env: b.env, samples: [] }));
+  for (const fn of ['verifier', 'processor'] as const) {
+    const b = find(fn, 'function', 'bundled');
+    variants.push({ label: `${fn} function (SDK bundled, no --enable-source-maps)`, bundle: b, env: withoutSourceMaps(b.env), samples: [] });
+  }
+  if (whatIf) {
+    for (const fn of ['verifier', 'processor'] as const) {
+      for (const [kind, overrides] of [
+        ['function', ['no-zod']],
+        ['function', ['no-zod', 'env-credentials']],
+        ['reference', ['env-credentials']],
+      ] as const) {
+        const b = await bundle(fn, kind, 'bundled', overrides);
+        variants.push({ label: `what-if: ${label(b)}`, bundle: b, env: b.env, samples: [] });
+      }
+    }
+  }
+
+  // One warm-up pass fills the OS file cache; it is not counted.
+  for (const v of variants) loadMs(v.bundle.file, v.env);
+  for (let round = 0; round < runs; round++) {
+    for (let i = 0; i < variants.length; i++) {
+      const v = variants[(i + round) % variants.length]!;
+      v.samples.push(loadMs(v.bundle.file, v.env));
+    }
+  }
+
+  const med = (label: string) => median(variants.find((v) => v.label === label)!.samples);
+  const rows: string[][] = [['variant', 'minified', 'gzip', 'source map', 'load p50', 'p10', 'p90', 'vs reference']];
+  for (const v of variants) {
+    const b = v.bundle;
+    // What-if functions compare with the reference built with the same credential override.
+    const withCreds = b.overrides.includes('env-credentials');
+    const ref = withCreds ? `what-if: ${b.fn} reference (SDK ${b.sdk}, env-credentials)` : `${b.fn} reference (SDK ${b.sdk})`;
+    rows.push([
+      v.label,
+      kib(b.bytes),
+      kib(b.gzipBytes),
+      kib(b.mapBytes),
+      `${median(v.samples).toFixed(1)} ms`,
+      `${quantile(v.samples, 0.1).toFixed(1)}`,
+      `${quantile(v.samples, 0.9).toFixed(1)}`,
+      b.kind === 'function' && v.env.NODE_OPTIONS !== undefined ? ratio(median(v.samples), med(ref)) : '',
+    ]);
+  }
+  console.log('');
+  console.log(table(rows));
+
+  const checks = [
+    ['verifier', 'Verifier/Function/Code'],
+    ['processor', `Source-${firstSource.id}/Processor/Function/Code`],
+  ] as const;
+  console.log('');
+  for (const [fn, displayName] of checks) {
+    const sha = cdkOutAssetSha(displayName);
+    const same = sha === undefined ? 'no cdk.out asset to compare' : sha === find(fn, 'function', 'bundled').sha256 ? 'byte-identical to the cdk.out asset' : 'differs from the cdk.out asset (run `npx cdk synth` to refresh it)';
+    console.log(`# ${fn} bundle: ${same}`);
+  }
+
+  const v = find('verifier', 'function', 'bundled');
+  const vRatio = med('verifier function (SDK bundled)') / med('verifier reference (SDK bundled)');
+  const pRatio = med('processor function (SDK bundled)') / med('processor reference (SDK bundled)');
+  const vExt = med('verifier function (SDK bundled)') / med('verifier function (SDK external)');
+  const pExt = med('processor function (SDK bundled)') / med('processor function (SDK external)');
+  const vMaps = med('verifier function (SDK bundled)') / med('verifier function (SDK bundled, no --enable-source-maps)');
+  console.log(
+    `ratios: verifier/ref ${vRatio.toFixed(2)}x (target <=1.3) | processor/ref ${pRatio.toFixed(2)}x (target <=1.3) | ` +
+      `verifier ${kib(v.bytes)} min (target <400 KiB) | SDK bundled/external: verifier ${vExt.toFixed(2)}x, processor ${pExt.toFixed(2)}x | ` +
+      `with/without --enable-source-maps: verifier ${vMaps.toFixed(2)}x`,
+  );
+  if (whatIf) {
+    const w = (fn: string, o: string) => med(`what-if: ${fn} function (SDK bundled, ${o})`);
+    const wref = (fn: string) => med(`what-if: ${fn} reference (SDK bundled, env-credentials)`);
+    const vw = variants.find((x) => x.label === 'what-if: verifier function (SDK bundled, no-zod, env-credentials)')!.bundle;
+    console.log(
+      `what-if ratios: no zod: verifier/ref ${(w('verifier', 'no-zod') / med('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(w('processor', 'no-zod') / med('processor reference (SDK bundled)')).toFixed(2)}x | ` +
+        `no zod + env credentials (ref likewise): verifier ${(w('verifier', 'no-zod, env-credentials') / wref('verifier')).toFixed(2)}x, processor ${(w('processor', 'no-zod, env-credentials') / wref('processor')).toFixed(2)}x, verifier ${kib(vw.bytes)} min`,
+    );
+  }
+}
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+try {
+  await main();
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}

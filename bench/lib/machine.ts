@@ -1,0 +1,21 @@
+/** The header every benchmark prints first, so a committed result says where and when it was taken. */
+import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
+
+function lscpuModel(): string {
+  try {
+    const out = execFileSync('lscpu', { encoding: 'utf8' });
+    return /^Model name:\s*(.+)$/m.exec(out)?.[1]?.trim() ?? 'unknown';
+  } catch {
+    return os.cpus()[0]?.model ?? 'unknown';
+  }
+}
+
+export function machineHeader(title: string): string {
+  return [
+    `# ${title}`,
+    `# date: ${new Date().toISOString()}`,
+    `# machine: nproc=${os.availableParallelism()}, cpu="${lscpuModel()}", ${os.platform()} ${os.release()} ${os.arch()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `# node: ${process.version}`,
+  ].join('\n');
+}
