@@ -1,0 +1,245 @@
+/**
+ * `npm run cost`: dollars per million events, by service, for 1 KiB, 8 KiB and 64 KiB payloads with
+ * one SQS subscriber, read from the synthesized template and priced from `bench/pricing.json`, next
+ * to the floor and the ratio; then what each cost lever would save.
+ *
+ * Usage: `npm run cost -- [--template cdk.out/WebhookIngestion.template.json] [--source stripe]
+ *   [--param name=value ...] [--synth]`. Runs `npx cdk synth --quiet` when the template is missing
+ * (or with --synth); synth works offline.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serializeEnvelope } from '../lambdas/core/envelope';
+import { EVENTS_TABLE, eventKey } from '../lambdas/core/event-table';
+import {
+  CURRENT_DESIGN,
+  DEFAULT_ASSUMPTIONS,
+  dynamoItemBytes,
+  floorCost,
+  messageBytes,
+  processorBatchFill,
+  stackCost,
+  type Assumptions,
+  type Breakdown,
+  type Design,
+  type Drivers,
+  type EventShape,
+  type PriceTable,
+  type Service,
+} from './cost/model';
+import { readTemplate, renderAccessLog, type CfnTemplate } from './cost/template';
+import { machineHeader } from './lib/machine';
+import { table } from './lib/stats';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SIZES = [1024, 8 * 1024, 64 * 1024] as const;
+
+interface Args {
+  readonly template: string;
+  readonly source: string | undefined;
+  readonly params: Partial<Record<keyof Assumptions, number | boolean>>;
+  readonly synth: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let template = path.join(ROOT, 'cdk.out', 'WebhookIngestion.template.json');
+  let source: string | undefined;
+  let synth = false;
+  const params: Record<string, number | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--template') template = path.resolve(argv[++i]!);
+    else if (arg === '--source') source = argv[++i];
+    else if (arg === '--synth') synth = true;
+    else if (arg === '--param') {
+      const [name, value] = (argv[++i] ?? '').split('=');
+      if (!name || value === undefined || !(name in DEFAULT_ASSUMPTIONS)) {
+        throw new Error(`--param takes name=value with name one of: ${Object.keys(DEFAULT_ASSUMPTIONS).join(', ')}`);
+      }
+      params[name] = typeof DEFAULT_ASSUMPTIONS[name as keyof Assumptions] === 'boolean' ? value === 'true' : Number(value);
+      if (typeof params[name] === 'number' && !Number.isFinite(params[name])) throw new Error(`--param ${name}: not a number`);
+    } else throw new Error(`unknown argument ${arg}`);
+  }
+  return { template, source, params: params as Args['params'], synth };
+}
+
+/** What one event of `payloadBytes` becomes: sized with the real envelope code and table key. */
+function eventShape(payloadBytes: number, sourceId: string, accessLogFormat: string | undefined): EventShape {
+  const id = 'evt_1QxYzAbCdEfGhIjKlMnOpQrS';
+  const type = 'invoice.paid';
+  // The envelope around the payload is what travels; its overhead does not depend on the payload.
+  const empty = serializeEnvelope(
+    { id, source: sourceId, type, receivedAt: new Date(Date.UTC(2026, 10, 23)).toISOString(), headers: { 'content-type': 'application/json', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' } },
+    '',
+  );
+  const envelopeBytes = Buffer.byteLength(empty) + payloadBytes;
+  const attributes = { source: sourceId, type, eventId: id };
+  const now = Date.UTC(2026, 10, 23);
+  // The record at its largest: while `processing` (lease fields) after having been `enqueued`.
+  const item = {
+    [EVENTS_TABLE.partitionKey]: eventKey(sourceId, id),
+    source: sourceId,
+    eventId: id,
+    status: 'processing',
+    type,
+    receivedAt: now,
+    attempts: 1,
+    [EVENTS_TABLE.ttlAttribute]: Math.floor(now / 1000) + 7 * 86_400,
+    enqueuedAt: now,
+    leaseUntil: now + 60_000,
+    leaseToken: randomUUID(),
+  };
+  const pad = 'x'.repeat(envelopeBytes - Buffer.byteLength(empty));
+  return {
+    payloadBytes,
+    queueMessageBytes: messageBytes(empty + pad, attributes),
+    publishBytes: messageBytes(empty + pad, attributes),
+    itemBytes: dynamoItemBytes(item),
+    accessLogBytes: accessLogFormat ? Buffer.byteLength(renderAccessLog(accessLogFormat)) : 0,
+  };
+}
+
+const usd = (perEvent: number): string => `$${(perEvent * 1e6).toFixed(3)}`;
+
+function describeDrivers(d: Drivers): string {
+  const fn = (f: Drivers['verifier']) =>
+    `${f.memoryMb} MB ${f.arch}, tracing ${f.activeTracing ? 'Active' : 'off'}, platform logs ${f.platformLogs ? 'on' : 'off'}, app log ${f.appLogLevel}`;
+  return [
+    `# API: ${d.api.kind.toUpperCase()} API, access logs ${d.api.accessLogs ? 'on' : 'off'}`,
+    `# verifier: ${fn(d.verifier)}; secrets cached ${d.secretsCacheSeconds} s, ${d.secrets} secrets`,
+    `# processor: ${fn(d.processor)}; batch size ${d.processor.batchSize}, batching window ${d.processor.batchingWindowSeconds} s`,
+    `# table: ${d.table.billing}, ${d.table.encryption}, PITR ${d.table.pointInTimeRecovery ? 'on' : 'off'}, ${d.table.replicas} replica(s), TTL ${d.dedupeSeconds / 86_400} days`,
+    `# ingest queue: ${d.ingestQueue.encryption}; topic: ${d.topic.encryption} (${d.topic.publishers} publishing roles); subscriber: ${d.subscriber ? `${d.subscriber.encryption}, raw ${d.subscriber.rawMessageDelivery}` : 'none'}`,
+  ].join('\n');
+}
+
+interface Lever {
+  readonly name: string;
+  readonly where: string;
+  readonly drivers?: (d: Drivers) => Drivers;
+  readonly assumptions?: Partial<Assumptions>;
+  readonly design?: Design;
+  /** Weakens a guarantee: listed, but kept out of the first "all" row. */
+  readonly tradeOff?: string;
+}
+
+const LEVERS: readonly Lever[] = [
+  {
+    name: 'verifier logs `accepted` at DEBUG, not INFO',
+    where: 'lambdas/core/ingest.ts',
+    assumptions: { verifierInfoLogBytes: 0 },
+  },
+  {
+    name: 'JSON log format with system log level WARN (no START/END/REPORT lines)',
+    where: 'lib/constructs/webhook-function.ts',
+    drivers: (d) => ({ ...d, verifier: { ...d.verifier, platformLogs: false }, processor: { ...d.processor, platformLogs: false } }),
+  },
+  {
+    name: 'X-Ray tracing PassThrough instead of Active',
+    where: 'lib/constructs/webhook-function.ts',
+    drivers: (d) => ({ ...d, verifier: { ...d.verifier, activeTracing: false }, processor: { ...d.processor, activeTracing: false } }),
+  },
+  {
+    name: 'processor batching window 1 s (batches fill at this traffic)',
+    where: 'config/sources.ts processor.maxBatchingWindowSeconds',
+    drivers: (d) => ({ ...d, processor: { ...d.processor, batchingWindowSeconds: 1 } }),
+  },
+  {
+    name: 'no `enqueued` write (the processor already accepts `received`)',
+    where: 'lambdas/core/ingest.ts',
+    design: { writes: CURRENT_DESIGN.writes.filter((w) => !w.startsWith('UpdateItem enqueued')) },
+  },
+  {
+    name: 'subscriber consumer receives 10 at a time',
+    where: "the subscriber's consumer",
+    assumptions: { subscriberMessagesPerReceive: 10 },
+  },
+  {
+    name: 'no `processing` claim: publish, then one conditional `completed` write',
+    where: 'lambdas/core/process.ts',
+    design: { writes: CURRENT_DESIGN.writes.filter((w) => !w.startsWith('UpdateItem processing')) },
+    tradeOff: 'a redelivery racing the first attempt can publish twice',
+  },
+];
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.synth || !existsSync(args.template)) {
+    console.error(`# ${args.synth ? 'synthesizing' : `${path.relative(ROOT, args.template)} is missing: synthesizing`} (npx cdk synth --quiet)`);
+    const out = spawnSync('npx', ['cdk', 'synth', '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (out.status !== 0 || !existsSync(args.template)) throw new Error('cdk synth failed');
+  }
+  const prices = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'pricing.json'), 'utf8')) as PriceTable & { checked: string; region: string };
+  const template = JSON.parse(readFileSync(args.template, 'utf8')) as CfnTemplate;
+  const reading = readTemplate(template, args.source);
+  const d = reading.drivers;
+  const a: Assumptions = { ...DEFAULT_ASSUMPTIONS, ...(args.params as Partial<Assumptions>) };
+  const sourceId = args.source ?? 'stripe';
+  const shapes = SIZES.map((bytes) => eventShape(bytes, sourceId, reading.accessLogFormat));
+
+  const stack = shapes.map((s) => stackCost(d, s, a, prices));
+  const floor = shapes.map((s) => floorCost(s.payloadBytes, prices));
+
+  console.log(machineHeader('cost — dollars per million events, by service, vs the floor'));
+  console.log(`# ${prices.region} list prices from bench/pricing.json (checked ${prices.checked}), one SQS subscriber, free tiers ignored`);
+  console.log(`# template: ${path.relative(ROOT, args.template)} (written ${statSync(args.template).mtime.toISOString()}), source ${sourceId}`);
+  console.log(describeDrivers(d));
+  console.log(`# assumptions (--param name=value): ${Object.entries(a).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(`# derived: processor batch fill ${processorBatchFill(d, a)}; sizes at 1 KiB: queue message ${shapes[0]!.queueMessageBytes} B, item ${shapes[0]!.itemBytes} B, access log ${shapes[0]!.accessLogBytes} B`);
+  for (const w of reading.warnings) console.log(`# warning: ${w}`);
+  console.log('');
+
+  const services = [...new Set(stack[0]!.lines.map((l) => l.service))] as Service[];
+  const cell = (b: Breakdown, s: Service) => {
+    const line = b.lines.find((l) => l.service === s);
+    return line ? usd(line.usd) : '-';
+  };
+  console.log(
+    table([
+      ['per 1M events', ...SIZES.map((b) => `${b / 1024} KiB`), 'floor 1 KiB', 'what is counted per event (1 KiB)'],
+      ...services.map((s) => [s, ...stack.map((b) => cell(b, s)), cell(floor[0]!, s), stack[0]!.lines.find((l) => l.service === s)!.detail]),
+      ['total', ...stack.map((b) => usd(b.total)), usd(floor[0]!.total), ''],
+      ['floor', ...floor.map((b) => usd(b.total)), '', 'API request + 128 MB/1 ms invocation + 1 WRU + 1 send + 1 publish (64 KB units)'],
+      ['ratio', ...stack.map((b, i) => `${(b.total / floor[i]!.total).toFixed(2)}x`), '', 'target <= 1.3x at 1 KiB'],
+    ], 'lrrrrl'),
+  );
+
+  // What-ifs: each lever alone, then all together, at 1 KiB.
+  console.log('');
+  const base = stack[0]!.total;
+  const apply = (levers: readonly Lever[]) => {
+    let dd = d;
+    let aa = a;
+    let design = CURRENT_DESIGN;
+    for (const l of levers) {
+      if (l.drivers) dd = l.drivers(dd);
+      if (l.assumptions) aa = { ...aa, ...l.assumptions };
+      if (l.design) design = { writes: design.writes.filter((w) => l.design!.writes.includes(w)) };
+    }
+    return stackCost(dd, shapes[0]!, aa, prices, design).total;
+  };
+  const safe = LEVERS.filter((l) => !l.tradeOff);
+  const safeTotal = apply(safe);
+  const allTotal = apply(LEVERS);
+  console.log(
+    table([
+      ['lever (1 KiB)', 'saves /1M', 'total /1M', 'ratio', 'where'],
+      ...LEVERS.map((l) => {
+        const t = apply([l]);
+        return [l.name, usd(base - t), usd(t), `${(t / floor[0]!.total).toFixed(2)}x`, l.tradeOff ? `${l.where} (trade-off: ${l.tradeOff})` : l.where];
+      }),
+      ['all without a trade-off', usd(base - safeTotal), usd(safeTotal), `${(safeTotal / floor[0]!.total).toFixed(2)}x`, ''],
+      ['all', usd(base - allTotal), usd(allTotal), `${(allTotal / floor[0]!.total).toFixed(2)}x`, ''],
+    ], 'lrrrl'),
+  );
+  console.log(
+    `ratios: 1 KiB ${(stack[0]!.total / floor[0]!.total).toFixed(2)}x floor (target <=1.3) | 8 KiB ${(stack[1]!.total / floor[1]!.total).toFixed(2)}x | ` +
+      `64 KiB ${(stack[2]!.total / floor[2]!.total).toFixed(2)}x | levers at 1 KiB: ${(safeTotal / floor[0]!.total).toFixed(2)}x without trade-off, ${(allTotal / floor[0]!.total).toFixed(2)}x with ` +
+      `($${(stack[0]!.total * 1e6).toFixed(2)} -> $${(safeTotal * 1e6).toFixed(2)} / $${(allTotal * 1e6).toFixed(2)}; floor $${(floor[0]!.total * 1e6).toFixed(2)} per 1M)`,
+  );
+}
+
+main();

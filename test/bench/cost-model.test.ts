@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import pricing from '../../bench/pricing.json';
+import {
+  CURRENT_DESIGN,
+  DEFAULT_ASSUMPTIONS,
+  dynamoItemBytes,
+  floorCost,
+  messageBytes,
+  processorBatchFill,
+  stackCost,
+  xraySampledFraction,
+  type Drivers,
+  type EventShape,
+  type PriceTable,
+} from '../../bench/cost/model';
+import { readTemplate, renderAccessLog, type CfnTemplate } from '../../bench/cost/template';
+
+const prices = pricing as PriceTable;
+
+const drivers: Drivers = {
+  api: { kind: 'http', accessLogs: false },
+  verifier: { memoryMb: 256, arch: 'arm64', activeTracing: false, platformLogs: false, appLogLevel: 'WARN' },
+  processor: { memoryMb: 256, arch: 'arm64', activeTracing: false, platformLogs: false, appLogLevel: 'WARN', batchSize: 10, batchingWindowSeconds: 0 },
+  table: { billing: 'on-demand', encryption: 'service-owned', pointInTimeRecovery: false, replicas: 1 },
+  ingestQueue: { encryption: 'service-owned', kmsDataKeyReuseSeconds: 300 },
+  topic: { encryption: 'none', publishers: 1 },
+  subscriber: undefined,
+  dedupeSeconds: 7 * 86_400,
+  secrets: 0,
+  secretsCacheSeconds: 60,
+};
+
+const shape = (payloadBytes: number, overhead = 300): EventShape => ({
+  payloadBytes,
+  queueMessageBytes: payloadBytes + overhead,
+  publishBytes: payloadBytes + overhead,
+  itemBytes: 250,
+  accessLogBytes: 0,
+});
+
+/** Storage of a 250 B record for the 7-day dedupe window, per million events, at $0.25/GB-month. */
+const STORAGE_PER_MILLION = 250e-9 * (7 / 30) * 0.25 * 1e6;
+const line = (b: ReturnType<typeof stackCost>, service: string) => b.lines.find((l) => l.service === service)!;
+const perMillion = (usd: number) => Math.round(usd * 1e6 * 1e6) / 1e6;
+
+describe('floorCost()', () => {
+  it('is one API request, one 128 MB 1 ms invocation, one WRU, one send and one publish', () => {
+    const floor = floorCost(1024, prices);
+    expect(perMillion(floor.total)).toBeCloseTo(1.0 + 0.2 + 0.0016667 + 0.625 + 0.4 + 0.5, 5);
+  });
+
+  it('bills the queue send and the publish per 64 KB of payload', () => {
+    expect(perMillion(line(floorCost(64 * 1024 + 1, prices), 'SQS ingest').usd)).toBeCloseTo(0.8, 6);
+    expect(perMillion(line(floorCost(64 * 1024, prices), 'SNS').usd)).toBeCloseTo(0.5, 6);
+  });
+});
+
+describe('stackCost()', () => {
+  const noExtras = { ...DEFAULT_ASSUMPTIONS, duplicateRate: 0, coldStartRate: 0 };
+
+  it('counts one WRU per conditional write of a sub-1 KB record: four per event', () => {
+    const cost = stackCost(drivers, shape(1024), noExtras, prices);
+    expect(CURRENT_DESIGN.writes).toHaveLength(4);
+    expect(perMillion(line(cost, 'DynamoDB').usd)).toBeCloseTo(4 * 0.625 + STORAGE_PER_MILLION, 6);
+  });
+
+  it('counts a refused conditional PutItem and a GetItem for each duplicate delivery', () => {
+    const cost = stackCost(drivers, shape(1024), { ...noExtras, duplicateRate: 0.1 }, prices);
+    // 4 writes + 0.1 refused write, plus 0.1 RRU, plus storage.
+    expect(perMillion(line(cost, 'DynamoDB').usd)).toBeCloseTo(4.1 * 0.625 + 0.1 * 0.125 + STORAGE_PER_MILLION, 6);
+  });
+
+  it('bills two SQS requests for a message just over 64 KB', () => {
+    const cost = stackCost(drivers, shape(64 * 1024), noExtras, prices);
+    // send 2 + receive 2 + delete 1, batch of one.
+    expect(perMillion(line(cost, 'SQS ingest').usd)).toBeCloseTo(5 * 0.4, 6);
+  });
+
+  it('amortizes receive, delete, invocation and publish over the batch a batching window fills', () => {
+    const windowed = { ...drivers, processor: { ...drivers.processor, batchingWindowSeconds: 5 } };
+    const cost = stackCost(windowed, shape(1024), noExtras, prices);
+    expect(perMillion(line(cost, 'SQS ingest').usd)).toBeCloseTo((1 + 0.1 + 0.1) * 0.4, 6);
+    expect(perMillion(line(cost, 'SNS').usd)).toBeCloseTo(0.05, 6);
+  });
+
+  it('makes no KMS request per event with SSE-SQS, an unencrypted topic and an AWS-owned table key', () => {
+    const cost = stackCost(drivers, shape(1024), noExtras, prices);
+    expect(line(cost, 'KMS').usd).toBe(0);
+    expect(line(cost, 'KMS').detail).toBe('no KMS key on the path');
+  });
+
+  it('amortizes SNS data-key requests: 2 per 5 minutes per publishing role', () => {
+    const kms = { ...drivers, topic: { encryption: 'aws-managed-kms' as const, publishers: 1 } };
+    const cost = stackCost(kms, shape(1024), { ...noExtras, eventsPerDay: 1_000_000 }, prices);
+    const requestsPerMonth = ((30 * 86_400) / 300) * 2;
+    expect(line(cost, 'KMS').usd).toBeCloseTo((requestsPerMonth / 30_000_000) * (3 / 1e6), 12);
+  });
+
+  it('charges X-Ray traces with Lambda\'s fixed rule when tracing is Active', () => {
+    const traced = { ...drivers, verifier: { ...drivers.verifier, activeTracing: true } };
+    const cost = stackCost(traced, shape(1024), { ...noExtras, eventsPerDay: 86_400 * 11 }, prices);
+    expect(perMillion(line(cost, 'X-Ray').usd)).toBeCloseTo(((1 + 0.05 * 10) / 11) * 5, 6);
+  });
+
+  it('refuses provisioned tables, which it does not model', () => {
+    expect(() => stackCost({ ...drivers, table: { ...drivers.table, billing: 'provisioned' } }, shape(1024), noExtras, prices)).toThrow(/on-demand/);
+  });
+});
+
+describe('helpers', () => {
+  it('xraySampledFraction() samples everything up to one request a second', () => {
+    expect(xraySampledFraction(0.5)).toBe(1);
+    expect(xraySampledFraction(21)).toBeCloseTo(2 / 21, 10);
+  });
+
+  it('processorBatchFill() is one message without a batching window, and capped by the batch size with one', () => {
+    expect(processorBatchFill(drivers, DEFAULT_ASSUMPTIONS)).toBe(1);
+    expect(processorBatchFill({ ...drivers, processor: { ...drivers.processor, batchingWindowSeconds: 60 } }, DEFAULT_ASSUMPTIONS)).toBe(10);
+    expect(processorBatchFill(drivers, { ...DEFAULT_ASSUMPTIONS, messagesPerProcessorBatch: 4 })).toBe(4);
+  });
+
+  it('dynamoItemBytes() sums names and values, numbers at about a byte per two digits', () => {
+    expect(dynamoItemBytes({ pk: 'a#b', n: 1_795_000_123_456 })).toBe(2 + 3 + 1 + 8);
+  });
+
+  it('messageBytes() counts attribute names, types and values', () => {
+    expect(messageBytes('{}', { source: 'stripe' })).toBe(2 + 6 + 6 + 6);
+  });
+
+  it('renderAccessLog() fills each $context variable', () => {
+    expect(renderAccessLog('{"status":"$context.status"}')).toBe('{"status":"202"}');
+  });
+});
+
+describe('readTemplate()', () => {
+  const template: CfnTemplate = {
+    Resources: {
+      Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'HTTP' } },
+      Integration: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { IntegrationUri: { 'Fn::GetAtt': ['Verifier', 'Arn'] } } },
+      Verifier: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { MemorySize: 512, Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Environment: { Variables: { EVENTS_TABLE_NAME: { Ref: 'Table' }, POWERTOOLS_LOG_LEVEL: 'INFO' } } },
+      },
+      Processor: {
+        Type: 'AWS::Lambda::Function',
+        Properties: {
+          LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'ERROR' },
+          Environment: { Variables: { WEBHOOK_SOURCE_ID: 'stripe', EVENTS_TOPIC_ARN: { Ref: 'Topic' }, DEDUPE_SECONDS: '86400' } },
+        },
+      },
+      Mapping: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { FunctionName: { Ref: 'Processor' }, EventSourceArn: { 'Fn::GetAtt': ['Queue', 'Arn'] }, BatchSize: 5, MaximumBatchingWindowInSeconds: 2 } },
+      Queue: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: 'alias/aws/sqs' } },
+      Table: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } },
+      Topic: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { 'Fn::Join': ['', ['arn:aws:kms:…:alias/aws/sns']] } } },
+      Sub: { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'Topic' }, Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': ['SubQueue', 'Arn'] }, RawMessageDelivery: true } },
+      SubQueue: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } },
+    },
+  };
+
+  it('reads what drives the bill from the resources the verifier and processor point at', () => {
+    const { drivers: d, warnings } = readTemplate(template);
+    expect(d.api).toEqual({ kind: 'http', accessLogs: false });
+    expect(d.verifier).toEqual({ memoryMb: 512, arch: 'arm64', activeTracing: true, platformLogs: true, appLogLevel: 'INFO' });
+    expect(d.processor).toMatchObject({ memoryMb: 128, arch: 'x86_64', platformLogs: false, appLogLevel: 'ERROR', batchSize: 5, batchingWindowSeconds: 2 });
+    expect(d.table).toEqual({ billing: 'on-demand', encryption: 'service-owned', pointInTimeRecovery: false, replicas: 1 });
+    expect(d.ingestQueue.encryption).toBe('aws-managed-kms');
+    expect(d.topic).toEqual({ encryption: 'aws-managed-kms', publishers: 1 });
+    expect(d.subscriber).toMatchObject({ encryption: 'service-owned', rawMessageDelivery: true, filtersOnBody: false });
+    expect(d.dedupeSeconds).toBe(86_400);
+    expect(warnings).toEqual([]);
+  });
+
+  it('throws when the template has no API', () => {
+    expect(() => readTemplate({ Resources: {} })).toThrow(/no API Gateway API/);
+  });
+});
