@@ -297,6 +297,9 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
     add('SQS subscriber', requests * perMillion(p.prices.sqsStandardRequest), `${fmt(m)} x (${fmt(receive)} ReceiveMessage + ${fmt(del)} DeleteMessage by its consumer${inbound ? ` + ${inbound} SendMessage by SNS` : ''})`);
   }
 
+  // The verifier's GetSecretValue calls: one per source secret per cache period per warm environment.
+  const secretCalls = a.warmVerifierEnvironments * d.secrets * (SECONDS_PER_MONTH / Math.max(1, d.secretsCacheSeconds));
+
   // KMS: none per request anywhere; data and table keys are refreshed every 5 minutes per caller.
   {
     const periods = SECONDS_PER_MONTH / KMS_KEY_PERIOD_SECONDS;
@@ -319,12 +322,16 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
         parts.push(`${name} ${fmt(calls)}/month`);
       }
     }
+    if (d.secrets > 0) {
+      monthly += secretCalls;
+      parts.push(`Secrets Manager ${fmt(secretCalls)}/month (1 Decrypt per GetSecretValue)`);
+    }
     add('KMS', (monthly / eventsPerMonth) * perMillion(p.prices.kmsRequest), parts.length ? `${parts.join('; ')}, amortized over ${fmt(eventsPerMonth)} events` : 'no KMS key on the path');
   }
 
   // Secrets Manager: one GetSecretValue per source per cache period per warm verifier, plus the secrets themselves.
   {
-    const calls = a.warmVerifierEnvironments * d.secrets * (SECONDS_PER_MONTH / Math.max(1, d.secretsCacheSeconds));
+    const calls = secretCalls;
     const usd = (calls * perMillion(p.prices.secretsManagerApiCall) + d.secrets * p.prices.secretsManagerSecretMonth.usd) / eventsPerMonth;
     add('Secrets Manager', usd, `${fmt(calls)} GetSecretValue/month (cache ${d.secretsCacheSeconds} s) + ${d.secrets} secrets, amortized`);
   }

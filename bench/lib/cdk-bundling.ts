@@ -28,6 +28,8 @@ const TRANSLATED = new Set<keyof BundlingOptions>([
   'footer',
   'mainFields',
   'inject',
+  // Only `--alias` is translated; any other raw esbuild flag throws below.
+  'esbuildArgs',
   // No effect on the output: where esbuild runs.
   'forceDockerBundling',
 ]);
@@ -84,5 +86,15 @@ export function esbuildOptionsFromCdk(bundling: BundlingOptions, target: CdkBund
   if (bundling.footer) options.footer = { js: bundling.footer };
   if (bundling.mainFields) options.mainFields = [...bundling.mainFields];
   if (bundling.inject) options.inject = [...bundling.inject];
+  for (const [flag, value] of Object.entries(bundling.esbuildArgs ?? {})) {
+    // CDK passes `{'--alias': 'a=b'}` (or a list of them) as `--alias:a=b`.
+    if (flag !== '--alias' || typeof value === 'boolean') throw new Error(`bench: esbuildArgs ${flag} is not translated; add it to bench/lib/cdk-bundling.ts`);
+    const alias: Record<string, string> = { ...options.alias };
+    for (const entry of Array.isArray(value) ? value : [value]) {
+      const eq = String(entry).indexOf('=');
+      alias[String(entry).slice(0, eq)] = String(entry).slice(eq + 1);
+    }
+    options.alias = alias;
+  }
   return options;
 }

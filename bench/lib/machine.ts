@@ -16,6 +16,6 @@ export function machineHeader(title: string): string {
     `# ${title}`,
     `# date: ${new Date().toISOString()}`,
     `# machine: nproc=${os.availableParallelism()}, cpu="${lscpuModel()}", ${os.platform()} ${os.release()} ${os.arch()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `# node: ${process.version}`,
+    `# node: ${process.version}; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine may be shared)`,
   ].join('\n');
 }
