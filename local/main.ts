@@ -53,6 +53,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // If the terminal or pipe goes away, keep running (and still drain on a signal) rather than crash.
+  process.stdout.on('error', () => undefined);
   loadDotEnv();
   const port = Number(values.port ?? process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port ?? process.env.PORT}`);
@@ -90,7 +92,6 @@ async function main(): Promise<number> {
   }
 
   let requests = 0;
-  const started = Date.now();
   // Restored messages may be processed before startLocalStack returns: callbacks use this, not `stack`.
   let current: LocalStack | undefined = undefined;
   const stack = await startLocalStack({
@@ -133,7 +134,7 @@ async function main(): Promise<number> {
   if (dataDir !== undefined) {
     writeStackState(dataDir, { pid: process.pid, url: stack.url, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, startedAt: new Date().toISOString() });
   }
-  print(banner(stack, { dataDir, forwards: values.forward ?? [], startedMs: Date.now() - started }));
+  print(banner(stack, { dataDir, forwards: values.forward ?? [], startedMs: Math.round(performance.now()) }));
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
@@ -180,7 +181,7 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
   const timing = first ? `batch ${first.config.processor.batchSize}, visibility ${first.visibilityTimeoutMs / 1000} s, DLQ after ${first.config.maxReceiveCount} receives` : '';
   return [
     '',
-    bold(`Webhook stack (local) listening on ${stack.url}`) + dim(`  — ready in ${o.startedMs} ms`),
+    bold(`Webhook stack (local) listening on ${stack.url}`) + dim(`  — ready ${o.startedMs} ms after launch`),
     `  store      DynamoDB API (dynalite) at ${stack.dynamoEndpoint}, ${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}`,
     `  queues     one per source, with a DLQ (${timing})`,
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,

@@ -33,6 +33,7 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    maxOverallRequests?: number;
     timeout?: number;
     requests?: AutocannonRequest[];
     headers?: Record<string, string>;

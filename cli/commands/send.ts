@@ -165,11 +165,6 @@ async function waitForProcessing(dataDir: string, url: string, source: string, i
   }
 }
 
-interface Sent {
-  readonly body: Buffer;
-  readonly payload: PreparedPayload;
-}
-
 async function sendMany(
   io: CliIo,
   o: { sender: Sender; template: Buffer; url: string; keepId: boolean; repeat: number; concurrency: number; duplicateRate: number; json: boolean },
@@ -177,7 +172,7 @@ async function sendMany(
   const counts: Record<Outcome, number> = { accepted: 0, duplicate: 0, in_flight: 0, rejected: 0, error: 0 };
   const codes = new Map<string, number>();
   const latencies: number[] = [];
-  const sent: Sent[] = [];
+  const sent: PreparedPayload[] = [];
   let started = 0;
   let done = 0;
   let duplicatesSent = 0;
@@ -199,11 +194,11 @@ async function sendMany(
       let payload: PreparedPayload;
       // A redelivery: the same event (same bytes, same id), signed again at send time.
       if (o.duplicateRate > 0 && sent.length > 0 && Math.random() < o.duplicateRate) {
-        payload = sent[Math.floor(Math.random() * sent.length)]!.payload;
+        payload = sent[Math.floor(Math.random() * sent.length)]!;
         duplicatesSent++;
       } else {
         payload = preparePayload(o.sender, o.template, { nowMs, keepId: o.keepId });
-        sent.push({ body: payload.body, payload });
+        sent.push(payload);
       }
       const request = signRequest(o.sender, payload, o.url, nowMs);
       const result = await post(o.url, request.headers, request.body);
