@@ -174,9 +174,8 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
   const urlFlag = o.dataDir !== resolve(DEFAULT_DATA_DIR) ? ` --url ${stack.url}` : '';
   const ids = [...stack.sources.keys()];
   const width = Math.max(...ids.map((id) => id.length));
-  const rows = [...stack.sources.values()].map(
-    (s) => `  ${s.config.id.padEnd(width)}  ${dim(s.config.scheme.padEnd(18))}  ${stack.url}/webhooks/${s.config.id}`,
-  );
+  const urlWidth = Math.max(...ids.map((id) => `${stack.url}/webhooks/${id}`.length));
+  const rows = ids.map((id) => `  ${id.padEnd(width)}  ${`${stack.url}/webhooks/${id}`.padEnd(urlWidth)}  ${dim(`npm run cli -- send ${id}${urlFlag}`)}`);
   const first = stack.sources.values().next().value;
   const timing = first ? `batch ${first.config.processor.batchSize}, visibility ${first.visibilityTimeoutMs / 1000} s, DLQ after ${first.config.maxReceiveCount} receives` : '';
   return [
@@ -186,12 +185,11 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
     `  queues     one per source, with a DLQ (${timing})`,
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
     '',
-    bold('Sources') + dim('  (local-only secrets from config/local.ts; override with WEBHOOK_SECRET_<SOURCE> in .env)'),
+    bold('Sources') + dim('  (one per signature scheme; local-only secrets from config/local.ts, override with WEBHOOK_SECRET_<SOURCE> in .env)'),
     ...rows,
     '',
     bold('Send a test event') + dim(' (in another terminal):'),
     `  npm run cli -- send ${localSources[0]?.source.id ?? ids[0]}${urlFlag}`,
-    dim(`  npm run cli -- send <source>${urlFlag}      any source above, e.g. github, shopify, slack`),
     dim(`  npm run cli -- send stripe --repeat 200 --concurrency 8 --duplicate-rate 0.1${urlFlag}`),
     bold('Inspect') + dim(':  npm run cli -- events list   |   npm run cli -- events show <source> <id>'),
     dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
