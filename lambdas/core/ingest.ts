@@ -27,6 +27,8 @@ export interface IncomingWebhook {
   readonly sourceIp: string;
   /** Full request URL, for schemes that sign it. */
   readonly url: string;
+  /** The body as text when the transport already had it as text (saves decoding `body` again). */
+  readonly text?: string;
 }
 
 export interface IngestDeps {
@@ -123,7 +125,9 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
   await deps.store.markEnqueued(source.id, id, leaseToken, deps.clock()).catch((cause: unknown) => {
     deps.log.warn('could not mark enqueued; the processor will still claim it', { source: source.id, id, cause: String(cause) });
   });
-  deps.log.info('accepted', { source: source.id, id, type });
+  // DEBUG, not INFO: one line per accepted event is the largest log (and CloudWatch) cost of the
+  // verifier; the API access log already records every request, and rejections stay at INFO.
+  deps.log.debug('accepted', { source: source.id, id, type });
   return { status: 'accepted', id };
 }
 
@@ -133,12 +137,7 @@ function parseBody(source: PreparedSource, request: IncomingWebhook): { parsed: 
     if (contentType !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(contentType)) {
       throw new UnsupportedContentTypeError('application/json');
     }
-    let text: string;
-    try {
-      text = utf8.decode(request.body);
-    } catch {
-      throw new InvalidBodyError('The body is not valid UTF-8.');
-    }
+    const text = bodyText(request);
     try {
       return { parsed: JSON.parse(text), payloadJson: text };
     } catch {
@@ -148,13 +147,16 @@ function parseBody(source: PreparedSource, request: IncomingWebhook): { parsed: 
   if (contentType !== 'application/x-www-form-urlencoded') {
     throw new UnsupportedContentTypeError('application/x-www-form-urlencoded');
   }
-  let text: string;
+  const form: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(bodyText(request))) form[key] = value;
+  return { parsed: form, payloadJson: JSON.stringify(form) };
+}
+
+function bodyText(request: IncomingWebhook): string {
+  if (request.text !== undefined) return request.text;
   try {
-    text = utf8.decode(request.body);
+    return utf8.decode(request.body);
   } catch {
     throw new InvalidBodyError('The body is not valid UTF-8.');
   }
-  const form: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(text)) form[key] = value;
-  return { parsed: form, payloadJson: JSON.stringify(form) };
 }

@@ -49,7 +49,35 @@ interface Claimed {
   readonly entry: PublishEntry | undefined;
 }
 
-const SNS_BATCH_LIMIT = 10;
+/** SNS PublishBatch limits: 10 entries and 256 KiB of messages plus attributes per call. */
+const SNS_BATCH_ENTRIES = 10;
+const SNS_BATCH_BYTES = 256 * 1024;
+
+/** Splits entries into PublishBatch calls that respect both the entry-count and the total-size limit. */
+export function publishChunks(entries: readonly PublishEntry[]): PublishEntry[][] {
+  const chunks: PublishEntry[][] = [];
+  let current: PublishEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entryBytes(entry);
+    if (current.length > 0 && (current.length === SNS_BATCH_ENTRIES || bytes + size > SNS_BATCH_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function entryBytes(entry: PublishEntry): number {
+  // SNS counts each attribute's name, data type ("String") and value towards the message size.
+  let size = Buffer.byteLength(entry.message);
+  for (const [name, value] of Object.entries(entry.attributes)) size += Buffer.byteLength(name) + 6 + Buffer.byteLength(value);
+  return size;
+}
 
 export async function processBatch(messages: readonly QueuedMessage[], deps: ProcessDeps): Promise<BatchOutcome> {
   const failed: string[] = [];
@@ -76,8 +104,7 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
     deps.log.warn('too little time left to publish safely; retrying later', { count: toPublish.length });
     for (const c of toPublish) publishFailed.add(c.entry!.id);
   } else {
-    for (let i = 0; i < toPublish.length; i += SNS_BATCH_LIMIT) {
-      const chunk = toPublish.slice(i, i + SNS_BATCH_LIMIT).map((c) => c.entry!);
+    for (const chunk of publishChunks(toPublish.map((c) => c.entry!))) {
       try {
         for (const id of await deps.topic.publishBatch(chunk)) publishFailed.add(id);
       } catch (cause) {

@@ -32,9 +32,12 @@ export function createVerifierHandler(deps: VerifierDeps) {
 export function toWebhook(event: APIGatewayProxyEventV2): IncomingWebhook {
   const headers = event.headers ?? {};
   const raw = event.body ?? '';
-  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   const proto = headers['x-forwarded-proto'] ?? 'https';
   const host = headers.host ?? event.requestContext.domainName;
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
-  return { headers, body, sourceIp: event.requestContext.http.sourceIp, url: `${proto}://${host}${event.rawPath}${query}` };
+  const webhook = { headers, sourceIp: event.requestContext.http.sourceIp, url: `${proto}://${host}${event.rawPath}${query}` };
+  if (event.isBase64Encoded) return { ...webhook, body: Buffer.from(raw, 'base64') };
+  // A text body is already decoded: keep it, so the core need not decode the bytes again.
+  // (A string with lone surrogates could not have come from UTF-8 bytes; let the core decode those.)
+  return { ...webhook, body: Buffer.from(raw, 'utf8'), ...(raw.isWellFormed() && { text: raw }) };
 }

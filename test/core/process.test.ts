@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processBatch, type ProcessDeps, type QueuedMessage } from '../../lambdas/core/process';
+import { processBatch, publishChunks, type ProcessDeps, type QueuedMessage } from '../../lambdas/core/process';
 import { serializeEnvelope } from '../../lambdas/core/envelope';
 import { createRouter, publishEnvelope, type Route } from '../../lambdas/core/routing';
 import { silentLog } from '../../lambdas/core/log';
@@ -189,6 +189,20 @@ describe('processBatch()', () => {
     await processBatch(Array.from({ length: 23 }, (_, i) => message(`e${i}`)), deps);
 
     expect(calls).toEqual([10, 10, 3]);
+  });
+});
+
+describe('publishChunks()', () => {
+  const entry = (id: string, kib: number) => ({ id, message: 'x'.repeat(kib * 1024 - 100), attributes: { source: 'stripe' } });
+
+  it('keeps each PublishBatch call under SNS’s 256 KiB total, not only its 10 entries', () => {
+    const chunks = publishChunks([entry('a', 100), entry('b', 100), entry('c', 100), entry('d', 1)]);
+
+    expect(chunks.map((c) => c.map((e) => e.id))).toEqual([['a', 'b'], ['c', 'd']]);
+  });
+
+  it('sends an entry that alone is near the limit in a call of its own', () => {
+    expect(publishChunks([entry('a', 200), entry('b', 200)]).map((c) => c.length)).toEqual([1, 1]);
   });
 });
 
