@@ -137,20 +137,24 @@ async function main(): Promise<number> {
   print(banner(stack, { dataDir, forwards: values.forward ?? [], startedMs: Math.round(performance.now()) }));
 
   return new Promise<number>((resolveExit) => {
-    let stopping = false;
+    let stoppingSince: number | undefined;
     const shutdown = (signal: string) => {
-      if (stopping) {
-        print(red(`${signal} again: exiting without draining.`));
+      if (stoppingSince !== undefined) {
+        // One Ctrl-C can arrive twice (the terminal signals the whole process group, and a wrapper may
+        // relay it): only a second press, not a duplicate delivery, skips the drain.
+        if (performance.now() - stoppingSince < 500) return;
+        print(red(`${signal} again: exiting without draining (nothing acknowledged is lost: queued events are on disk).`));
         process.exit(130);
       }
-      stopping = true;
-      const backlog = [...stack.queues.values()].reduce((n, q) => n + q.stats().visible, 0);
-      print(dim(`\n${signal}: draining in-flight work…${backlog > 0 ? ` (${backlog} queued events stay queued${dataDir ? ' and are processed on the next start' : ' and are lost: --in-memory'})` : ''}`));
+      stoppingSince = performance.now();
+      print(dim(`\n${signal}: draining in-flight work… (press Ctrl-C again to skip)`));
       stack
         .stop()
         .then(() => {
           if (dataDir !== undefined) removeStackState(dataDir);
-          print(dim(`Stopped cleanly: ${requests} requests, ${delivered} events delivered.`));
+          const queued = [...stack.queues.values()].reduce((n, q) => n + q.stats().visible + q.stats().inFlight, 0);
+          const kept = queued === 0 ? '' : dataDir ? `; ${queued} queued events are kept for the next start` : `; ${queued} queued events are dropped (--in-memory)`;
+          print(dim(`Stopped cleanly: ${requests} requests, ${delivered} events delivered${kept}.`));
           resolveExit(0);
         })
         .catch((error: unknown) => {
