@@ -2,23 +2,26 @@
  * Environment parsing for the Lambda functions: read once at cold start, validated, and failing with
  * a message that names the variable. Nothing else in `lambdas/` reads process.env.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { formatIssues } from './core/runtime-config';
 import { ENV } from './core/env-names';
 import { ConfigError } from './core/errors';
 
-const positiveInt = z.coerce.number().int().positive();
+// zod/mini keeps the Lambda bundles small; the API differs from classic zod only in spelling.
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
+const nonEmpty = z.string().check(z.minLength(1));
 
 const verifierEnv = z.object({
-  [ENV.eventsTable]: z.string().min(1),
-  [ENV.sources]: z.string().min(2),
-  [ENV.secretsCacheSeconds]: z.coerce.number().int().min(0).default(60),
-  [ENV.leaseSeconds]: positiveInt.default(30),
+  [ENV.eventsTable]: nonEmpty,
+  [ENV.sources]: z.string().check(z.minLength(2)),
+  [ENV.secretsCacheSeconds]: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 60),
+  [ENV.leaseSeconds]: z._default(positiveInt, 30),
 });
 
 const processorEnv = z.object({
-  [ENV.eventsTable]: z.string().min(1),
-  [ENV.sourceId]: z.string().min(1),
-  [ENV.topicArn]: z.string().min(1),
+  [ENV.eventsTable]: nonEmpty,
+  [ENV.sourceId]: nonEmpty,
+  [ENV.topicArn]: nonEmpty,
   [ENV.leaseSeconds]: positiveInt,
   [ENV.dedupeSeconds]: positiveInt,
 });
@@ -61,11 +64,8 @@ export function processorConfig(env: NodeJS.ProcessEnv = process.env): Processor
   };
 }
 
-function parse<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    const detail = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid environment: ${detail}`);
-  }
+function parse<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
+  const result = z.safeParse(schema, env);
+  if (!result.success) throw new ConfigError(`invalid environment: ${formatIssues(result.error).replaceAll('\n', '; ')}`);
   return result.data;
 }

@@ -5,18 +5,13 @@
  */
 import { z } from 'zod';
 import { schemes } from './signatures/index';
-import type { FieldLocator, SchemeName } from './signatures/types';
+import { fieldLocatorSchema as fieldLocator, SCHEME_NAMES, type RuntimeSource } from './runtime-config';
 
-export const SCHEME_NAMES = Object.keys(schemes) as [SchemeName, ...SchemeName[]];
+export { formatIssues, SCHEME_NAMES, runtimeSourceSchema, runtimeSourcesSchema, type RuntimeSource } from './runtime-config';
 
 /** SQS and SNS both cap a message at 256 KiB; the envelope around the body needs a little room. */
 export const MAX_BODY_BYTES_LIMIT = 240 * 1024;
 export const DEFAULT_MAX_BODY_BYTES = 200 * 1024;
-
-const fieldLocator = z.union([
-  z.strictObject({ header: z.string().min(1).transform((h) => h.toLowerCase()) }),
-  z.strictObject({ bodyPath: z.string().min(1) }),
-]) as z.ZodType<FieldLocator>;
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
@@ -54,8 +49,8 @@ export const sourceSchema = z
     maxBodyBytes: z.number().int().min(1).max(MAX_BODY_BYTES_LIMIT).default(DEFAULT_MAX_BODY_BYTES),
     /** Only these source addresses may deliver; empty or absent means any. */
     allowedCidrs: z.array(cidr).default([]),
-    eventId: fieldLocator.optional(),
-    eventType: fieldLocator.optional(),
+    eventId: z.optional(fieldLocator),
+    eventType: z.optional(fieldLocator),
     /** How long an event id is remembered for deduplication. Default 7 days covers Stripe's 3-day retries. */
     dedupeWindowDays: z.number().int().min(1).max(365).default(7),
     /** SQS receives before a message moves to the dead-letter queue. */
@@ -126,31 +121,6 @@ export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
 export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
-
-/** Formats zod issues as `sources.0.scheme: Invalid option ...` lines, so a bad config names its field. */
-export function formatIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('\n');
-}
-
-/**
- * The per-source settings the verifier needs at run time, in the compact form carried in `WEBHOOK_SOURCES`.
- * Deploy-time values (queue URL, secret id) are filled in by the stack.
- */
-export const runtimeSourceSchema = z.strictObject({
-  id: z.string(),
-  scheme: z.enum(SCHEME_NAMES),
-  options: z.record(z.string(), z.unknown()).default({}),
-  toleranceSeconds: z.number().int().optional(),
-  maxBodyBytes: z.number().int().positive(),
-  allowedCidrs: z.array(z.string()).default([]),
-  eventId: fieldLocator.optional(),
-  eventType: fieldLocator.optional(),
-  dedupeSeconds: z.number().int().positive(),
-  queueUrl: z.string().min(1),
-  secretId: z.string().min(1),
-});
-export type RuntimeSource = z.output<typeof runtimeSourceSchema>;
-export const runtimeSourcesSchema = z.array(runtimeSourceSchema).min(1);
 
 /** Builds the runtime form of a source (without the deploy-time fields). */
 export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string; secretId: string }): RuntimeSource {

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from './errors';
 import { compileAllowlist, type CidrMatcher } from './cidr';
-import { formatIssues, runtimeSourcesSchema, type RuntimeSource } from './config-schema';
+import { formatIssues, runtimeSourcesSchema, type RuntimeSource } from './runtime-config';
 import { schemes } from './signatures/index';
 import type { FieldLocator, Scheme } from './signatures/types';
 

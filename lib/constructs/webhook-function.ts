@@ -45,6 +45,8 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   // runtime's full copy, and pins the version we tested against.
   bundleAwsSDK: true,
   externalModules: [],
+  // On Lambda, credentials always come from the environment: bundle only that provider.
+  esbuildArgs: { '--alias': '@aws-sdk/credential-provider-node=./lambdas/adapters/lambda-credentials.ts' },
 };
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
