@@ -53,6 +53,7 @@ export class WebhookIngestionStack extends Stack {
         eventTopic: this.eventTopic,
         logRetention,
         projectRoot: props.projectRoot,
+        tracing: config.tracing,
       });
     }
     this.pipelines = pipelines;
@@ -70,6 +71,7 @@ export class WebhookIngestionStack extends Stack {
       timeout: Duration.seconds(VERIFIER_TIMEOUT_SECONDS),
       logRetention,
       projectRoot: props.projectRoot,
+      tracing: config.tracing,
       environment: verifierEnvironment(config, {
         tableName: this.eventStore.table.tableName,
         sourcesJson: this.toJsonString(runtimeSources),

@@ -29,8 +29,12 @@ export const processorSchema = z.strictObject({
   /** Maximum concurrent processor invocations for this source (SQS event source maximum concurrency). */
   maxConcurrency: z.number().int().min(2).max(1000).default(5),
   batchSize: z.number().int().min(1).max(100).default(10),
-  /** Seconds to gather a batch; 0 means process as soon as messages arrive. */
-  maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(0),
+  /**
+   * Seconds to gather a batch; 0 means process as soon as messages arrive. The 1 s default fills
+   * batches at modest traffic, which cuts processor invocations and SQS requests by up to 10x for
+   * at most a second of added latency.
+   */
+  maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(1),
   timeoutSeconds: z.number().int().min(3).max(900).default(30),
   memoryMb: z.number().int().min(128).max(10240).default(256),
 });
@@ -103,6 +107,11 @@ export const stackConfigSchema = z
     logRetentionDays: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365)]).default(30),
     /** How long the verifier caches signing secrets. Rotation keeps the previous secret valid meanwhile. */
     secretsCacheSeconds: z.number().int().min(0).max(3600).default(60),
+    /**
+     * X-Ray active tracing on every function. Off by default: at the default sampling it costs about
+     * as much as the API itself per million events (see the README's cost section).
+     */
+    tracing: z.boolean().default(false),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

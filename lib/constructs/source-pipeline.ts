@@ -39,6 +39,8 @@ export interface SourcePipelineProps {
   readonly logRetention?: logs.RetentionDays;
   /** Directory holding `package.json` and the lock file. @default - the repository root */
   readonly projectRoot?: string;
+  /** X-Ray active tracing on the processor. @default false */
+  readonly tracing?: boolean;
 }
 
 export class SourcePipeline extends Construct {
@@ -92,6 +94,7 @@ export class SourcePipeline extends Construct {
       timeout: processorTimeout,
       logRetention: props.logRetention,
       projectRoot: props.projectRoot,
+      tracing: props.tracing ?? false,
       environment: {
         [ENV.eventsTable]: props.eventStore.table.tableName,
         [ENV.sourceId]: source.id,

@@ -64,8 +64,10 @@ export interface WebhookFunctionProps {
   readonly timeout?: Duration;
   /** Retention of the function's own log group. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
+  /** `POWERTOOLS_LOG_LEVEL`, and Lambda's application log level. @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
+  /** X-Ray active tracing. @default false (no tracing configuration: Lambda's own pass-through) */
+  readonly tracing?: boolean;
   /** @default - none */
   readonly description?: string;
   /** Directory holding `package.json`, `tsconfig.json` and `package-lock.json`. @default - the repository root */
@@ -114,14 +116,20 @@ export class WebhookFunction extends Construct {
       description: props.description,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
+      // No tracing config unless asked: CDK would grant X-Ray on "*" even for pass-through.
+      ...(props.tracing && { tracing: lambda.Tracing.ACTIVE }),
+      // JSON logs with Lambda's system level at WARN: no START/END/REPORT line per invocation (a third
+      // of the log bytes per event; duration and memory remain in CloudWatch metrics).
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel ?? 'INFO'],
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
       environment: { ...WebhookFunction.sharedEnvironment(props.serviceName, props.logLevel), ...props.environment },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       bundling: LAMBDA_BUNDLING,
     });
 
-    Validations.of(this.role).acknowledge({
+    if (props.tracing) Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so Lambda grants them on "*".',
     });

@@ -56,7 +56,7 @@ describe('defineConfig()', () => {
   });
 
   it('rejects a batch larger than 10 without a batching window', () => {
-    expectConfigError(() => defineConfig(withSource({ processor: { batchSize: 50 } })), /sources\.0\.processor\.batchSize: must be at most 10/);
+    expectConfigError(() => defineConfig(withSource({ processor: { batchSize: 50, maxBatchingWindowSeconds: 0 } })), /sources\.0\.processor\.batchSize: must be at most 10/);
     expect(defineConfig(withSource({ processor: { batchSize: 50, maxBatchingWindowSeconds: 1 } })).sources[0]!.processor.batchSize).toBe(50);
   });
 
