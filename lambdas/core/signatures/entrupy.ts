@@ -17,10 +17,19 @@ import {
   readHeader,
   splitList,
   utf8Key,
+  type SignatureListOptions,
 } from './shared';
 
 const HEADER = 'entrupy-signature';
 const PREFIX = 'SHA256:';
+
+const SIGNATURE: SignatureListOptions = {
+  prefix: PREFIX,
+  prefixCaseInsensitive: true,
+  encoding: 'base64',
+  bytes: DIGEST_BYTES.sha256,
+  versionPattern: /^[a-z0-9-]+:/i,
+};
 
 export type EntrupyOptions = Record<string, never>;
 
@@ -35,13 +44,7 @@ export const entrupy: Scheme<EntrupyOptions> = {
     if (!hasSecret(request.secrets)) return fail('no_secret');
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'Entrupy-Signature header is missing');
-    const candidates = decodeSignatureList(splitList(header, ','), {
-      prefix: PREFIX,
-      prefixCaseInsensitive: true,
-      encoding: 'base64',
-      bytes: DIGEST_BYTES.sha256,
-      versionPattern: /^[a-z0-9-]+:/i,
-    });
+    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected SHA256:<base64 HMAC-SHA256>');
     return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
   },

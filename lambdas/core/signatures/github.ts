@@ -18,9 +18,13 @@ import {
   readHeader,
   splitList,
   utf8Key,
+  type SignatureListOptions,
 } from './shared';
 
 const HEADER = 'x-hub-signature-256';
+
+// Hoisted: a regular expression literal inside verify() would be a new object on every call.
+const SIGNATURE: SignatureListOptions = { prefix: 'sha256=', encoding: 'hex', bytes: DIGEST_BYTES.sha256, versionPattern: /^[a-z0-9]+=/i };
 
 export type GithubOptions = Record<string, never>;
 
@@ -42,12 +46,7 @@ export const github: Scheme<GithubOptions> = {
         : fail('missing_signature', 'only the legacy SHA-1 X-Hub-Signature is present; X-Hub-Signature-256 is required');
     }
     // A repeated header arrives comma-joined; hex digests contain no commas.
-    const candidates = decodeSignatureList(splitList(header, ','), {
-      prefix: 'sha256=',
-      encoding: 'hex',
-      bytes: DIGEST_BYTES.sha256,
-      versionPattern: /^[a-z0-9]+=/i,
-    });
+    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected sha256=<64 hex digits>');
     return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
   },

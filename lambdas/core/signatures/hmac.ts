@@ -37,11 +37,13 @@ import {
   hasSecret,
   hmacDigest,
   matchSecrets,
+  parseEpochSeconds,
   readHeader,
   splitList,
   toleranceFor,
   utf8Key,
   windowDetail,
+  type SignatureListOptions,
 } from './shared';
 
 const DEFAULT_TOLERANCE = 300;
@@ -101,7 +103,12 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|
 
 /** Parses a timestamp header value to epoch seconds, or undefined when it is not in `format`. */
 export function parseHmacTimestamp(text: string, format: HmacOptions['timestampFormat']): number | undefined {
-  if (format !== 'iso8601' && EPOCH.test(text)) return Number(text);
+  if (format !== 'iso8601') {
+    // Whole seconds, the usual case, without a regular expression; decimals go through EPOCH.
+    const seconds = parseEpochSeconds(text);
+    if (seconds !== undefined) return seconds;
+    if (EPOCH.test(text)) return Number(text);
+  }
   if (format !== 'epoch' && ISO_8601.test(text)) {
     const ms = Date.parse(text);
     return Number.isFinite(ms) ? ms / 1000 : undefined;
@@ -119,6 +126,37 @@ function signedParts(template: string, timestamp: string): [string, string] {
   const before = template.slice(0, at);
   const after = template.slice(at + BODY.length);
   return [before.replaceAll(TIMESTAMP, timestamp), after.replaceAll(TIMESTAMP, timestamp)];
+}
+
+interface Compiled {
+  readonly signature: SignatureListOptions;
+  /** The template's text before and after `{body}`, split at each `{timestamp}`. */
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+}
+
+/** What verify() derives from the options, once per options object (a source's options are parsed once). */
+const compiled = new WeakMap<HmacOptions, Compiled>();
+
+function compile(o: HmacOptions): Compiled {
+  let c = compiled.get(o);
+  if (!c) {
+    const at = o.signedContent.indexOf(BODY);
+    c = {
+      signature: { prefix: o.prefix, prefixCaseInsensitive: true, encoding: o.encoding, bytes: DIGEST_BYTES[o.algorithm] },
+      before: o.signedContent.slice(0, at).split(TIMESTAMP),
+      after: o.signedContent.slice(at + BODY.length).split(TIMESTAMP),
+    };
+    compiled.set(o, c);
+  }
+  return c;
+}
+
+/** The template text with `{timestamp}` filled in; the usual one or two parts without Array#join. */
+function fill(parts: readonly string[], timestamp: string): string {
+  if (parts.length === 1) return parts[0] as string;
+  if (parts.length === 2) return (parts[0] as string) + timestamp + (parts[1] as string);
+  return parts.join(timestamp);
 }
 
 export const hmac: Scheme<HmacOptions> = {
@@ -142,15 +180,12 @@ export const hmac: Scheme<HmacOptions> = {
       if (timestamp === undefined) return fail('malformed_timestamp', `${o.timestampHeader} is not a ${o.timestampFormat} timestamp`);
       timestampText = ts;
     }
+    const c = compile(o);
     // A repeated header arrives comma-joined; hex and base64 digests contain no commas.
-    const candidates = decodeSignatureList(splitList(header, ','), {
-      prefix: o.prefix,
-      prefixCaseInsensitive: true,
-      encoding: o.encoding,
-      bytes: DIGEST_BYTES[o.algorithm],
-    });
+    const candidates = decodeSignatureList(splitList(header, ','), c.signature);
     if (typeof candidates === 'string') return fail(candidates, `expected ${o.prefix}<${o.encoding} ${o.algorithm}>`);
-    const [before, after] = signedParts(o.signedContent, timestampText);
+    const before = fill(c.before, timestampText);
+    const after = fill(c.after, timestampText);
     const result = matchSecrets(
       request.secrets,
       candidates,

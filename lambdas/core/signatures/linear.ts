@@ -24,12 +24,15 @@ import {
   toleranceFor,
   utf8Key,
   windowDetail,
+  type SignatureListOptions,
 } from './shared';
 
 const HEADER = 'linear-signature';
 const DEFAULT_TOLERANCE = 60;
 const ACCEPTS_FUTURE = true;
 const KEY = Buffer.from('"webhookTimestamp"');
+
+const SIGNATURE: SignatureListOptions = { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 };
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -85,7 +88,7 @@ export const linear: Scheme<LinearOptions> = {
     if (!hasSecret(request.secrets)) return fail('no_secret');
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'Linear-Signature header is missing');
-    const candidates = decodeSignatureList(splitList(header, ','), { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 });
+    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a SHA-256 hex digest');
     const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
     if (!result.valid) return result;

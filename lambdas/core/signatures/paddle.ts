@@ -18,6 +18,7 @@ import {
   checkWindow,
   decodeSignatureList,
   DIGEST_BYTES,
+  exactSignedPair,
   fail,
   hasSecret,
   hmacDigest,
@@ -29,6 +30,8 @@ import {
   toleranceFor,
   utf8Key,
   windowDetail,
+  type SignatureListOptions,
+  type SignedTimestamp,
 } from './shared';
 
 const HEADER = 'paddle-signature';
@@ -37,7 +40,13 @@ const ACCEPTS_FUTURE = true;
 
 export type PaddleOptions = Record<string, never>;
 
-function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): VerifyResult {
+const H1: SignatureListOptions = { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 };
+
+/** One `ts=…;h1=…` value's timestamp and decoded `h1` candidates, or the failure to report. */
+function parseOne(header: string): SignedTimestamp | VerifyResult {
+  // The usual `ts=…;h1=…` alone takes a shortcut; anything else is scanned in full.
+  const exact = exactSignedPair(header, 'ts=', ';h1=', 'hex', DIGEST_BYTES.sha256);
+  if (exact) return exact;
   const fields = scanSignedPairs(header, ';', 'ts', 'h1');
   if (!fields) return fail('malformed_signature', 'Paddle-Signature is not a ts=…;h1=… list');
   const ts = fields.timestamp;
@@ -51,9 +60,16 @@ function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): Verif
       ? fail('unsupported_version', 'Paddle-Signature has no h1 signature')
       : fail('missing_signature', 'Paddle-Signature has no h1 signature');
   }
-  const candidates = decodeSignatureList(h1, { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 });
+  const candidates = decodeSignatureList(h1, H1);
   if (typeof candidates === 'string') return fail(candidates, 'h1 is not a SHA-256 hex digest');
-  const prefix = `${ts}:`;
+  return { timestampText: ts, timestamp, candidates };
+}
+
+function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): VerifyResult {
+  const parsed = parseOne(header);
+  if (!('candidates' in parsed)) return parsed;
+  const { timestamp, candidates } = parsed;
+  const prefix = `${parsed.timestampText}:`;
   const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
   if (!result.valid) return result;
   const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);

@@ -101,9 +101,42 @@ export function scanSignedPairs(value: string, separator: string, timestampKey: 
     const item = value.slice(eq + 1, to).trim();
     if (key === signatureKey) signatures.push(item);
     else if (key === timestampKey) timestamp = timestamp === undefined || timestamp === item ? item : null;
-    else if (/^[a-z]\d+$/.test(key)) otherVersions = true;
+    else if (VERSION_KEY.test(key)) otherVersions = true;
   }
   return { timestamp, signatures, otherVersions };
+}
+
+const VERSION_KEY = /^[a-z]\d+$/;
+
+/** A header's timestamp and its decoded signature candidates. */
+export interface SignedTimestamp {
+  readonly timestampText: string;
+  readonly timestamp: number;
+  readonly candidates: readonly Buffer[];
+}
+
+/**
+ * The fast path for the usual header, exactly `<timestampPrefix><digits><signaturePrefix><digest>`
+ * (Stripe `t=…,v1=<hex>`, Paddle `ts=…;h1=<hex>`): no whitespace, no other entries. Returns
+ * undefined for anything else, and the caller then scans the header in full (scanSignedPairs); for
+ * a header this accepts, that scan gives the same timestamp and the same single candidate.
+ */
+export function exactSignedPair(
+  value: string,
+  timestampPrefix: string,
+  signaturePrefix: string,
+  encoding: DigestEncoding,
+  bytes: number,
+): SignedTimestamp | undefined {
+  const digestAt = value.length - (encoding === 'hex' ? bytes * 2 : 4 * Math.ceil(bytes / 3));
+  const signatureAt = digestAt - signaturePrefix.length;
+  if (signatureAt <= timestampPrefix.length || !value.startsWith(timestampPrefix) || !value.startsWith(signaturePrefix, signatureAt)) return undefined;
+  const timestampText = value.slice(timestampPrefix.length, signatureAt);
+  // Digits only: a separator or `=` inside means more entries, which only the full scan handles.
+  const timestamp = parseEpochSeconds(timestampText);
+  if (timestamp === undefined) return undefined;
+  const digest = decodeDigest(value, encoding, bytes, digestAt, candidateSlot(bytes, 0));
+  return digest ? { timestampText, timestamp, candidates: [digest] } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,27 +147,83 @@ export function scanSignedPairs(value: string, separator: string, timestampKey: 
  * Hex digits may be either case (the decoded bytes are what is compared). Base64 must be padded
  * standard base64 with zero unused bits, so two different strings never decode to the same digest
  * and a mutated padding character cannot pass as "unpadded".
- * Decoding is native (Buffer.from); the checks around it are what make it strict.
+ * Decoding is a table lookup per character: no regular expression, no intermediate string, no
+ * native call. `into` (a buffer of `bytes` bytes) is written instead of allocating: a fresh small
+ * Buffer costs more than the decoding, and verify() decodes on every request (see candidateSlot).
  */
-export function decodeDigest(text: string, encoding: DigestEncoding, bytes: number, start = 0): Buffer | undefined {
-  const digits = start === 0 ? text : text.slice(start);
-  if (encoding === 'hex') {
-    if (digits.length !== bytes * 2) return undefined;
-    // Buffer.from stops at the first non-hex character, so a short result means invalid input.
-    const decoded = Buffer.from(digits, 'hex');
-    return decoded.length === bytes ? decoded : undefined;
-  }
-  if (digits.length !== 4 * Math.ceil(bytes / 3) || !BASE64.test(digits)) return undefined;
-  const decoded = Buffer.from(digits, 'base64');
-  if (decoded.length !== bytes) return undefined;
-  // The bits of the last character beyond the digest must be zero, or two strings would decode alike.
-  const dataChars = Math.ceil((bytes * 8) / 6);
-  const unusedBits = dataChars * 6 - bytes * 8;
-  return (BASE64_ALPHABET.indexOf(digits.charAt(dataChars - 1)) & ((1 << unusedBits) - 1)) === 0 ? decoded : undefined;
+export function decodeDigest(text: string, encoding: DigestEncoding, bytes: number, start = 0, into?: Buffer): Buffer | undefined {
+  const out = into ?? Buffer.allocUnsafe(bytes);
+  return encoding === 'hex' ? decodeHexDigest(text, bytes, start, out) : decodeBase64Digest(text, bytes, start, out);
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const SLOTS = new Map<number, Buffer[]>();
+const MAX_SLOTS = 16;
+
+/**
+ * The `index`-th reusable buffer for a decoded candidate of `bytes` bytes. verify() is synchronous
+ * and compares its candidates before it returns, so the next request can reuse the same memory.
+ * A candidate decoded into a slot is only valid until the next decode: copy it to keep it.
+ */
+export function candidateSlot(bytes: number, index: number): Buffer {
+  if (index >= MAX_SLOTS) return Buffer.allocUnsafe(bytes);
+  let slots = SLOTS.get(bytes);
+  if (!slots) SLOTS.set(bytes, (slots = []));
+  let slot = slots[index];
+  if (!slot) slots[index] = slot = Buffer.alloc(bytes);
+  return slot;
+}
+
+/** Character code → value, -1 when not in the alphabet. Indexed with `code & 0x7f`; non-ASCII is rejected separately. */
+const HEX_VALUES = new Int8Array(128).fill(-1);
+const BASE64_VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_VALUES['0123456789abcdef'.charCodeAt(i)] = i;
+for (let i = 10; i < 16; i++) HEX_VALUES['0123456789ABCDEF'.charCodeAt(i)] = i;
+for (let i = 0; i < 64; i++) BASE64_VALUES['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+const EQUALS = 0x3d;
+
+function decodeHexDigest(text: string, bytes: number, start: number, out: Buffer): Buffer | undefined {
+  if (text.length - start !== bytes * 2) return undefined;
+  // Invalid characters are accumulated, not branched on: every byte is written, then all are checked once.
+  let codes = 0;
+  let values = 0;
+  for (let i = 0, j = start; i < bytes; i++, j += 2) {
+    const hi = text.charCodeAt(j);
+    const lo = text.charCodeAt(j + 1);
+    const h = HEX_VALUES[hi & 0x7f] as number;
+    const l = HEX_VALUES[lo & 0x7f] as number;
+    codes |= hi | lo;
+    values |= h | l;
+    out[i] = (h << 4) | l;
+  }
+  return codes < 0x80 && values >= 0 ? out : undefined;
+}
+
+function decodeBase64Digest(text: string, bytes: number, start: number, out: Buffer): Buffer | undefined {
+  if (text.length - start !== 4 * Math.ceil(bytes / 3)) return undefined;
+  const dataEnd = start + Math.ceil((bytes * 8) / 6);
+  // Exactly the padding the length calls for: a missing or extra `=` is a different digest length.
+  for (let j = dataEnd; j < text.length; j++) if (text.charCodeAt(j) !== EQUALS) return undefined;
+  let codes = 0;
+  let values = 0;
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let j = start; j < dataEnd; j++) {
+    const c = text.charCodeAt(j);
+    const v = BASE64_VALUES[c & 0x7f] as number;
+    codes |= c;
+    values |= v;
+    acc = (acc << 6) | (v & 0x3f);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = acc >>> bits;
+      acc &= (1 << bits) - 1;
+    }
+  }
+  // `acc` now holds the last character's bits beyond the digest: they must be zero, or two strings would decode alike.
+  return codes < 0x80 && values >= 0 && acc === 0 ? out : undefined;
+}
 
 /** Strict standard base64 (padding required), for secrets. Returns undefined when not canonical. */
 export function decodeBase64Strict(text: string): Buffer | undefined {
@@ -155,7 +244,8 @@ export interface SignatureListOptions {
 
 /**
  * Decodes a list of prefixed digests (the entries of a comma-joined repeated header). Returns the
- * decoded candidates, or the failure to report when none is usable.
+ * decoded candidates (in reused slots: compare them before decoding again), or the failure to
+ * report when none is usable.
  */
 export function decodeSignatureList(entries: readonly string[], options: SignatureListOptions): Buffer[] | FailureReason {
   const out: Buffer[] = [];
@@ -169,7 +259,7 @@ export function decodeSignatureList(entries: readonly string[], options: Signatu
       if (options.versionPattern?.test(entry)) otherVersion = true;
       continue;
     }
-    const digest = decodeDigest(entry, options.encoding, options.bytes, prefix.length);
+    const digest = decodeDigest(entry, options.encoding, options.bytes, prefix.length, candidateSlot(options.bytes, out.length));
     if (digest) out.push(digest);
   }
   if (out.length > 0) return out;
@@ -221,7 +311,12 @@ export function matchSecrets(
 
 /** Whether the request has at least one non-blank secret; schemes check it before parsing anything. */
 export function hasSecret(secrets: readonly string[]): boolean {
-  return Array.isArray(secrets) && secrets.some((s) => typeof s === 'string' && s !== '');
+  if (!Array.isArray(secrets)) return false;
+  for (let i = 0; i < secrets.length; i++) {
+    const s = secrets[i];
+    if (typeof s === 'string' && s !== '') return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,13 +330,21 @@ const KEY_CACHE_LIMIT = 256;
  */
 export function cachedKey<K>(decode: (secret: string) => K): (secret: string) => K {
   const cache = new Map<string, K>();
+  // The last secret asked for, checked before the map: a verifier asks for the same one request
+  // after request, and comparing one string is cheaper than hashing into a Map.
+  let lastSecret: string | undefined;
+  let lastKey: K | undefined;
   return (secret) => {
-    const hit = cache.get(secret);
-    if (hit !== undefined || cache.has(secret)) return hit as K;
-    const key = decode(secret);
-    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
-    cache.set(secret, key);
-    return key;
+    if (secret === lastSecret) return lastKey as K;
+    let key = cache.get(secret);
+    if (key === undefined && !cache.has(secret)) {
+      key = decode(secret);
+      if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+      cache.set(secret, key);
+    }
+    lastSecret = secret;
+    lastKey = key;
+    return key as K;
   };
 }
 
@@ -323,6 +426,8 @@ export interface V0Headers {
   readonly label: string;
 }
 
+const V0_SIGNATURE: SignatureListOptions = { prefix: 'v0=', encoding: 'hex', bytes: DIGEST_BYTES.sha256, versionPattern: /^v\d+=/ };
+
 export function verifyV0(
   request: VerifyRequest<unknown>,
   names: V0Headers,
@@ -337,12 +442,7 @@ export function verifyV0(
   const timestamp = parseEpochSeconds(ts);
   if (timestamp === undefined) return fail('malformed_timestamp', `${names.label} timestamp is not epoch seconds`);
   // A repeated header arrives comma-joined; hex digests contain no commas.
-  const candidates = decodeSignatureList(splitList(header, ','), {
-    prefix: 'v0=',
-    encoding: 'hex',
-    bytes: DIGEST_BYTES.sha256,
-    versionPattern: /^v\d+=/,
-  });
+  const candidates = decodeSignatureList(splitList(header, ','), V0_SIGNATURE);
   if (typeof candidates === 'string') return fail(candidates, 'expected v0=<64 hex digits>');
   const prefix = `v0:${ts}:`;
   const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);

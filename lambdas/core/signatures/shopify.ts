@@ -17,9 +17,12 @@ import {
   readHeader,
   splitList,
   utf8Key,
+  type SignatureListOptions,
 } from './shared';
 
 const HEADER = 'x-shopify-hmac-sha256';
+
+const SIGNATURE: SignatureListOptions = { prefix: '', encoding: 'base64', bytes: DIGEST_BYTES.sha256 };
 
 export type ShopifyOptions = Record<string, never>;
 
@@ -37,7 +40,7 @@ export const shopify: Scheme<ShopifyOptions> = {
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'X-Shopify-Hmac-Sha256 header is missing');
     // A repeated header arrives comma-joined; base64 contains no commas.
-    const candidates = decodeSignatureList(splitList(header, ','), { prefix: '', encoding: 'base64', bytes: DIGEST_BYTES.sha256 });
+    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a base64 HMAC-SHA256');
     return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
   },

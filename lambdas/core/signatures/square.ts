@@ -19,6 +19,7 @@ import {
   readHeader,
   splitList,
   utf8Key,
+  type SignatureListOptions,
 } from './shared';
 
 const HEADER = 'x-square-hmacsha256-signature';
@@ -28,6 +29,8 @@ export const squareOptionsSchema = z.strictObject({
   notificationUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type SquareOptions = z.output<typeof squareOptionsSchema>;
+
+const SIGNATURE: SignatureListOptions = { prefix: '', encoding: 'base64', bytes: DIGEST_BYTES.sha256 };
 
 function urlFor(options: SquareOptions | undefined, url: string | undefined): string | undefined {
   const chosen = options?.notificationUrl ?? url;
@@ -49,7 +52,7 @@ export const square: Scheme<SquareOptions> = {
     if (url === undefined) return fail('missing_url', 'Square signs the notification URL: set notificationUrl or pass the request URL');
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'x-square-hmacsha256-signature header is missing');
-    const candidates = decodeSignatureList(splitList(header, ','), { prefix: '', encoding: 'base64', bytes: DIGEST_BYTES.sha256 });
+    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a base64 HMAC-SHA256');
     return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), url, request.body));
   },

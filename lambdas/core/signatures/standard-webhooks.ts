@@ -8,14 +8,16 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Scheme } from './types';
+import type { FailureReason, Scheme } from './types';
 import {
   assertSigningSecret,
   assertTimestamp,
   cachedKey,
+  candidateSlot,
   checkCommonSecret,
   checkWindow,
   decodeBase64Strict,
+  decodeDigest,
   decodeSignatureList,
   DIGEST_BYTES,
   fail,
@@ -26,6 +28,7 @@ import {
   readFirstHeader,
   toleranceFor,
   windowDetail,
+  type SignatureListOptions,
 } from './shared';
 
 const DEFAULT_TOLERANCE = 300;
@@ -40,6 +43,27 @@ export const standardWebhooksKey = cachedKey((secret: string): Buffer | null => 
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   return decodeBase64Strict(encoded) ?? null;
 });
+
+const V1: SignatureListOptions = { prefix: 'v1,', encoding: 'base64', bytes: DIGEST_BYTES.sha256, versionPattern: /^v\d+[a-z]*,/ };
+const V1_LENGTH = 'v1,'.length + 44;
+const WHITESPACE = /\s/;
+const WHITESPACE_RUN = /\s+/;
+
+function parseSignatures(header: string): Buffer[] | FailureReason {
+  // The usual single `v1,<base64>`: a header that decodes whole has no whitespace, so splitting would give it back unchanged.
+  if (header.length === V1_LENGTH && header.startsWith('v1,')) {
+    const digest = decodeDigest(header, 'base64', DIGEST_BYTES.sha256, 3, candidateSlot(DIGEST_BYTES.sha256, 0));
+    if (digest) return [digest];
+  }
+  // Entries are space-separated; a comma-joined repeated header leaves a trailing comma on an entry.
+  const entries = WHITESPACE.test(header)
+    ? header
+        .split(WHITESPACE_RUN)
+        .map((e) => (e.endsWith(',') ? e.slice(0, -1) : e))
+        .filter((e) => e !== '')
+    : [header];
+  return decodeSignatureList(entries, V1);
+}
 
 export type StandardWebhooksOptions = Record<string, never>;
 
@@ -62,14 +86,7 @@ export const standardWebhooks: Scheme<StandardWebhooksOptions> = {
     if (ts === undefined) return fail('missing_timestamp', 'webhook-timestamp header is missing');
     const timestamp = parseEpochSeconds(ts);
     if (timestamp === undefined) return fail('malformed_timestamp', 'webhook-timestamp is not epoch seconds');
-    // Entries are space-separated; a comma-joined repeated header leaves a trailing comma on an entry.
-    const entries = /\s/.test(header) ? header.split(/\s+/).map((e) => (e.endsWith(',') ? e.slice(0, -1) : e)).filter((e) => e !== '') : [header];
-    const candidates = decodeSignatureList(entries, {
-      prefix: 'v1,',
-      encoding: 'base64',
-      bytes: DIGEST_BYTES.sha256,
-      versionPattern: /^v\d+[a-z]*,/,
-    });
+    const candidates = parseSignatures(header);
     if (typeof candidates === 'string') return fail(candidates, 'expected v1,<base64 HMAC-SHA256>');
     const prefix = `${id}.${ts}.`;
     const result = matchSecrets(

@@ -6,7 +6,7 @@
  * https://docs.stripe.com/webhooks#verify-manually
  */
 import { z } from 'zod';
-import type { Scheme } from './types';
+import type { Scheme, VerifyResult } from './types';
 import {
   assertSigningSecret,
   assertTimestamp,
@@ -14,6 +14,7 @@ import {
   checkWindow,
   decodeSignatureList,
   DIGEST_BYTES,
+  exactSignedPair,
   fail,
   hasSecret,
   hmacDigest,
@@ -22,6 +23,8 @@ import {
   readHeader,
   scanSignedPairs,
   toleranceFor,
+  type SignatureListOptions,
+  type SignedTimestamp,
   utf8Key,
   windowDetail,
 } from './shared';
@@ -32,6 +35,32 @@ const DEFAULT_TOLERANCE = 300;
 const ACCEPTS_FUTURE = true;
 
 export type StripeOptions = Record<string, never>;
+
+/** The header's `t` and decoded `v1` candidates, or the failure to report. */
+function parseHeader(header: string): SignedTimestamp | VerifyResult {
+  // The usual `t=…,v1=…` alone takes a shortcut; anything else is scanned in full.
+  const exact = exactSignedPair(header, 't=', ',v1=', 'hex', DIGEST_BYTES.sha256);
+  if (exact) return exact;
+  // Stripe's own format uses commas, so a comma-joined repeat is simply more entries of the same list.
+  const fields = scanSignedPairs(header, ',', 't', 'v1');
+  if (!fields) return fail('malformed_signature', 'Stripe-Signature is not a t=…,v1=… list');
+  const t = fields.timestamp;
+  if (t === undefined) return fail('missing_timestamp', 'Stripe-Signature has no t=');
+  if (t === null) return fail('malformed_timestamp', 'Stripe-Signature has conflicting t= values');
+  const timestamp = parseEpochSeconds(t);
+  if (timestamp === undefined) return fail('malformed_timestamp', 'Stripe-Signature t= is not epoch seconds');
+  const v1 = fields.signatures;
+  if (v1.length === 0) {
+    return fields.otherVersions
+      ? fail('unsupported_version', 'Stripe-Signature has no v1 signature')
+      : fail('missing_signature', 'Stripe-Signature has no v1 signature');
+  }
+  const candidates = decodeSignatureList(v1, V1);
+  if (typeof candidates === 'string') return fail(candidates, 'v1 is not a SHA-256 hex digest');
+  return { timestampText: t, timestamp, candidates };
+}
+
+const V1: SignatureListOptions = { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 };
 
 export const stripe: Scheme<StripeOptions> = {
   name: 'stripe',
@@ -46,23 +75,10 @@ export const stripe: Scheme<StripeOptions> = {
     if (!hasSecret(request.secrets)) return fail('no_secret');
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'Stripe-Signature header is missing');
-    // Stripe's own format uses commas, so a comma-joined repeat is simply more entries of the same list.
-    const fields = scanSignedPairs(header, ',', 't', 'v1');
-    if (!fields) return fail('malformed_signature', 'Stripe-Signature is not a t=…,v1=… list');
-    const t = fields.timestamp;
-    if (t === undefined) return fail('missing_timestamp', 'Stripe-Signature has no t=');
-    if (t === null) return fail('malformed_timestamp', 'Stripe-Signature has conflicting t= values');
-    const timestamp = parseEpochSeconds(t);
-    if (timestamp === undefined) return fail('malformed_timestamp', 'Stripe-Signature t= is not epoch seconds');
-    const v1 = fields.signatures;
-    if (v1.length === 0) {
-      return fields.otherVersions
-        ? fail('unsupported_version', 'Stripe-Signature has no v1 signature')
-        : fail('missing_signature', 'Stripe-Signature has no v1 signature');
-    }
-    const candidates = decodeSignatureList(v1, { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 });
-    if (typeof candidates === 'string') return fail(candidates, 'v1 is not a SHA-256 hex digest');
-    const prefix = `${t}.`;
+    const parsed = parseHeader(header);
+    if (!('candidates' in parsed)) return parsed;
+    const { timestamp, candidates } = parsed;
+    const prefix = `${parsed.timestampText}.`;
     const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
     if (!result.valid) return result;
     const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);

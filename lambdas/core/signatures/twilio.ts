@@ -26,6 +26,7 @@ import {
   readHeader,
   splitList,
   utf8Key,
+  type SignatureListOptions,
 } from './shared';
 
 const HEADER = 'x-twilio-signature';
@@ -38,6 +39,7 @@ export const twilioOptionsSchema = z.strictObject({
 export type TwilioOptions = z.output<typeof twilioOptionsSchema>;
 
 const decoder = new TextDecoder('utf-8');
+const SIGNATURE: SignatureListOptions = { prefix: '', encoding: 'base64', bytes: DIGEST_BYTES.sha1 };
 
 /** Form parameters as Twilio signs them: names sorted, each name followed by each distinct value, sorted. */
 export function twilioParamString(body: Uint8Array): string {
@@ -98,25 +100,27 @@ export const twilio: Scheme<TwilioOptions> = {
     }
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'X-Twilio-Signature header is missing');
-    const candidates = decodeSignatureList(splitList(header, ','), { prefix: '', encoding: 'base64', bytes: DIGEST_BYTES.sha1 });
+    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a base64 HMAC-SHA1');
 
     const bodyHashText = parsed.searchParams.get(BODY_HASH_PARAM);
     const params = bodyHashText === null ? twilioParamString(request.body) : '';
-    const variants = twilioUrlVariants(raw, parsed);
+    // The other spellings are only worked out when the URL as received does not match.
+    let others: string[] | undefined;
     let usable = 0;
     for (let i = 0; i < request.secrets.length; i++) {
       const secret = request.secrets[i];
       if (typeof secret !== 'string' || secret === '') continue;
       usable++;
       const key = utf8Key(secret);
-      // Stops at the first matching URL spelling: which spelling matched is not secret.
-      const matched = variants.some((url) => {
+      const matches = (url: string): boolean => {
         const expected = createHmac('sha1', key).update(url).update(params).digest();
         let any = false;
         for (const candidate of candidates) any = bytesEqual(expected, candidate) || any;
         return any;
-      });
+      };
+      // Stops at the first matching URL spelling: which spelling matched is not secret.
+      const matched = matches(raw) || (others ??= twilioUrlVariants(raw, parsed).slice(1)).some(matches);
       if (!matched) continue;
       if (bodyHashText !== null) {
         const claimed = decodeDigest(bodyHashText, 'hex', 32);
