@@ -53,6 +53,8 @@ export interface StackTiming {
   readonly processorTimeoutMs?: number;
   readonly processorLeaseMs?: number;
   readonly visibilityTimeoutMs?: number;
+  /** Overrides every source's `processor.maxBatchingWindowSeconds` (tests use 0). */
+  readonly batchingWindowMs?: number;
   readonly publishSafetyMs: number;
   /** How often expired records are swept (DynamoDB TTL's job). 0 disables. */
   readonly sweepIntervalMs: number;
@@ -201,7 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         functionName: `webhook-processor-${id}`,
         batchSize: r.config.processor.batchSize,
         maxConcurrency: r.config.processor.maxConcurrency,
-        batchingWindowMs: r.config.processor.maxBatchingWindowSeconds * 1000,
+        batchingWindowMs: timing.batchingWindowMs ?? r.config.processor.maxBatchingWindowSeconds * 1000,
         timeoutMs: r.timeoutMs,
         log,
         createHandler: (isFrozen) =>

@@ -77,7 +77,7 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const rows = [
-    ['RECEIVED', 'SOURCE', 'TYPE', 'STATUS', 'TRIES', 'LATENCY', 'ID'],
+    ['RECEIVED', 'SOURCE', 'TYPE', 'STATUS', 'ATTEMPTS', 'LATENCY', 'ID'],
     ...shown.map((r) => [
       localTime(r.receivedAt),
       r.source,

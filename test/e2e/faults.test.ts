@@ -93,9 +93,11 @@ describe('processor dies mid-batch', () => {
     for (const r of requests) await completed(s, 'stripe', r.eventId!);
     await s.stack.idle();
     for (const r of requests) expect(s.publishedFor(r.eventId!)).toHaveLength(1);
-    // The first invocation timed out (all three records came back), the second delivered them.
-    expect(outcomes.filter((o) => o.outcome === 'retry').map((o) => o.reason)).toEqual(['timeout', 'timeout', 'timeout']);
-    expect(outcomes.filter((o) => o.outcome === 'deleted').map((o) => o.message.receiveCount)).toEqual([2, 2, 2]);
+    // The first invocation timed out and all three records came back; a later receive delivered them.
+    expect(outcomes.slice(0, 3).map((o) => [o.outcome, o.reason, o.message.receiveCount])).toEqual(Array(3).fill(['retry', 'timeout', 1]));
+    const deleted = outcomes.filter((o) => o.outcome === 'deleted');
+    expect(deleted).toHaveLength(3);
+    for (const o of deleted) expect(o.message.receiveCount).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -108,7 +110,9 @@ describe('topic publish fails', () => {
     expect((await post(request)).status).toBe(202);
 
     const record = await completed(s, 'shopify', request.eventId!);
-    expect(record.attempts).toBe(3); // received, failed processing attempt, successful one
+    // received, then the failed processing attempt, then the successful one
+    expect(record.attempts).toBeGreaterThanOrEqual(3);
+    expect(s.stack.faults.topic.calls('publishBatch')).toBeGreaterThanOrEqual(2);
     expect(s.publishedFor(request.eventId!)).toHaveLength(1);
   });
 });
@@ -119,7 +123,7 @@ describe('poison message', () => {
     const outcomes: RecordOutcome[] = [];
     const s = await stack({
       sources: [{ ...base, source: { ...base.source, maxReceiveCount: 3 } }],
-      timing: { processorTimeoutMs: 500, processorLeaseMs: 550, visibilityTimeoutMs: 600 },
+      timing: { processorTimeoutMs: 1000, processorLeaseMs: 1100, visibilityTimeoutMs: 1200 },
       onRecord: (r) => outcomes.push(r),
     });
     const queue = s.stack.queues.get('stripe')!;

@@ -21,7 +21,10 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** A fresh in-memory stack on a free port, with a collecting subscriber. */
+/**
+ * A fresh in-memory stack on a free port, with a collecting subscriber. Processors take a batch as
+ * soon as a message arrives (no batching window) unless the test says otherwise.
+ */
 export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<TestStack> {
   const collector = collectingSubscriber();
   const stack = await startLocalStack({
@@ -29,7 +32,7 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     log: process.env.E2E_DEBUG ? consoleLog('e2e', 'debug') : silentLog,
     ...options,
     subscribers: [collector, ...(options.subscribers ?? [])],
-    timing: { sweepIntervalMs: 0, ...options.timing },
+    timing: { sweepIntervalMs: 0, batchingWindowMs: 0, ...options.timing },
   });
   return {
     stack,

@@ -110,7 +110,7 @@ describe('events', () => {
 
     expect(await runCli(['events', 'list', '--data-dir', dir, '--limit', '3'], io)).toBe(0);
 
-    expect(io.stdout[0]).toMatch(/^RECEIVED +SOURCE +TYPE +STATUS +TRIES +LATENCY +ID$/);
+    expect(io.stdout[0]).toMatch(/^RECEIVED +SOURCE +TYPE +STATUS +ATTEMPTS +LATENCY +ID$/);
     expect(io.stdout.slice(1, 4)).toHaveLength(3);
     expect(io.stdout.at(-1)).toMatch(/^3 of \d+ shown \(use --limit\); \d+ completed\.$/);
   });
