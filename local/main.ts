@@ -154,7 +154,7 @@ async function main(): Promise<number> {
           if (dataDir !== undefined) removeStackState(dataDir);
           const queued = [...stack.queues.values()].reduce((n, q) => n + q.stats().visible + q.stats().inFlight, 0);
           const kept = queued === 0 ? '' : dataDir ? `; ${queued} queued events are kept for the next start` : `; ${queued} queued events are dropped (--in-memory)`;
-          print(dim(`Stopped cleanly: ${requests} requests, ${delivered} events delivered${kept}.`));
+          print(dim(`Stopped cleanly: ${plural(requests, 'request')}, ${plural(delivered, 'event')} delivered${kept}.`));
           resolveExit(0);
         })
         .catch((error: unknown) => {
@@ -165,6 +165,10 @@ async function main(): Promise<number> {
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function requestLine(r: RequestLog): string {
