@@ -1,6 +1,6 @@
 /**
  * A local SNS topic implementing the `Topic` port. PublishBatch rules are kept (at most 10 entries,
- * distinct ids, 256 KiB per message) and each subscriber gets the messages its filter policy admits.
+ * distinct ids, 256 KiB in all) and each subscriber gets the messages its filter policy admits.
  * As with SNS, publishing only hands the message over: subscriber deliveries run in the background and
  * a failing subscriber never fails the publish.
  */
@@ -58,12 +58,10 @@ export class LocalTopic implements Topic {
   async publishBatch(entries: readonly PublishEntry[]): Promise<ReadonlySet<string>> {
     if (entries.length > MAX_BATCH) throw new Error(`TooManyEntriesInBatchRequest: ${entries.length} entries; the limit is ${MAX_BATCH}`);
     if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new Error('BatchEntryIdsNotDistinct');
+    const total = entries.reduce((n, e) => n + Buffer.byteLength(e.message), 0);
+    if (total > MAX_MESSAGE_BYTES) throw new Error(`BatchRequestTooLong: ${total} bytes in one PublishBatch; the limit is ${MAX_MESSAGE_BYTES}`);
     const failed = new Set<string>();
     for (const entry of entries) {
-      if (Buffer.byteLength(entry.message) > MAX_MESSAGE_BYTES) {
-        failed.add(entry.id);
-        continue;
-      }
       const attributes: Record<string, string> = {};
       // SNS rejects empty String attributes; the adapter drops them, and so does this topic.
       for (const [k, v] of Object.entries(entry.attributes)) if (v !== '') attributes[k] = v;
