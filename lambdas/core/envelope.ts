@@ -67,7 +67,11 @@ function locateOne(locator: FieldLocator, headers: Headers, body: unknown): stri
       value = Object.hasOwn(value, part) ? (value as Record<string, unknown>)[part] : undefined;
     }
   }
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    // JSON.parse rounds integers beyond 2^53, so two distinct ids could collide and the second event
+    // be dropped as a duplicate: such an id is not used (the body hash is).
+    return Number.isInteger(value) && !Number.isSafeInteger(value) ? undefined : String(value);
+  }
   if (typeof value === 'string') {
     const trimmed = value.trim();
     return trimmed === '' ? undefined : trimmed;

@@ -66,6 +66,17 @@ describe('ingest()', () => {
     expect(queue.sent).toHaveLength(1);
   });
 
+  it('regression: two events whose numeric ids differ beyond 2^53 are both accepted, not deduplicated', async () => {
+    const { deps, sources, queue, clock } = testDeps();
+
+    const a = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154508,"type":"t"}' }), deps);
+    const b = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154509,"type":"t"}' }), deps);
+
+    expect([a.status, b.status]).toEqual(['accepted', 'accepted']);
+    expect(a.id).not.toBe(b.id);
+    expect(queue.sent).toHaveLength(2);
+  });
+
   it('accepts a signature made with the previous secret during rotation', async () => {
     const { deps, sources, secrets, clock } = testDeps();
     Object.assign(secrets, { secrets: { [runtimeSource().secretId]: ['whsec_new', SECRET] } });
