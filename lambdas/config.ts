@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { formatIssues } from './core/runtime-config';
+import { VERIFIER_LEASE_SECONDS } from './core/timing';
 import { ENV } from './core/env-names';
 import { ConfigError } from './core/errors';
 
@@ -15,7 +16,7 @@ const verifierEnv = z.object({
   [ENV.eventsTable]: nonEmpty,
   [ENV.sources]: z.string().check(z.minLength(2)),
   [ENV.secretsCacheSeconds]: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 60),
-  [ENV.leaseSeconds]: z._default(positiveInt, 30),
+  [ENV.leaseSeconds]: z._default(positiveInt, VERIFIER_LEASE_SECONDS),
 });
 
 const processorEnv = z.object({

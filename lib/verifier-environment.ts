@@ -7,10 +7,9 @@ import type { RuntimeSource, StackConfig } from '../lambdas/core/config-schema';
 import { ENV } from '../lambdas/core/env-names';
 import { ConfigError } from '../lambdas/core/errors';
 
-/** Verifier timeout; API Gateway HTTP APIs give up after 30 s anyway. */
-export const VERIFIER_TIMEOUT_SECONDS = 10;
-/** Lease on an in-flight ingestion. Must exceed the verifier timeout, or a live attempt could be taken over. */
-export const VERIFIER_LEASE_SECONDS = 30;
+import { VERIFIER_LEASE_SECONDS } from '../lambdas/core/timing';
+
+export { VERIFIER_LEASE_SECONDS, VERIFIER_TIMEOUT_SECONDS } from '../lambdas/core/timing';
 /** Lambda caps the total size of all environment variable names and values of a function. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4 * 1024;
 

@@ -32,19 +32,20 @@ import { createApiServer, type RequestLog, type VerifierResult } from './api-gat
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
 import { SqsEventSource, type RecordOutcome } from './event-source';
 import { FaultInjector, freezable } from './faults';
+import { PROCESSOR_LEASE_MARGIN_SECONDS, PUBLISH_SAFETY_MS, VERIFIER_LEASE_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../lambdas/core/timing';
 import { consoleLog } from './log';
 import { LocalQueue, LocalQueues, type ReceivedMessage } from './queue';
 import { resolveSecrets, StaticSecretSource } from './secrets';
 import { LocalTopic, type LocalSubscriber } from './topic';
 
-/** Mirrors the deployed stack (lib/verifier-environment.ts, lib/constructs/source-pipeline.ts). */
+/** The deployed stack's timing, from the one definition both use (lambdas/core/timing.ts). */
 export const DEPLOYED_TIMING = {
-  verifierLeaseSeconds: 30,
+  verifierLeaseSeconds: VERIFIER_LEASE_SECONDS,
   /** Queue visibility timeout = this × processor timeout. */
-  visibilityTimeoutFactor: 6,
+  visibilityTimeoutFactor: VISIBILITY_TIMEOUT_FACTOR,
   /** Processor lease = processor timeout + this. */
-  processorLeaseMarginSeconds: 30,
-  publishSafetyMs: 3000,
+  processorLeaseMarginSeconds: PROCESSOR_LEASE_MARGIN_SECONDS,
+  publishSafetyMs: PUBLISH_SAFETY_MS,
 } as const;
 
 export interface StackTiming {

@@ -7,6 +7,7 @@ import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SnsTopic } from '../adapters/sns-topic';
 import { processorConfig } from '../config';
 import { createRouter } from '../core/routing';
+import { PUBLISH_SAFETY_MS } from '../core/timing';
 import { createProcessorHandler } from './create-handler';
 import { routes } from './routes';
 
@@ -21,6 +22,6 @@ export const handler = createProcessorHandler({
   leaseMs: config.leaseMs,
   dedupeSeconds: config.dedupeSeconds,
   newToken: randomUUID,
-  publishSafetyMs: 3000,
+  publishSafetyMs: PUBLISH_SAFETY_MS,
   log: new Logger(),
 });

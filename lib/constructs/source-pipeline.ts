@@ -19,13 +19,9 @@ import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
 import { WebhookFunction } from './webhook-function';
 
-/**
- * The queue hides a received message for six processor timeouts: Lambda's guidance for SQS event
- * sources, which leaves room for retries of a throttled invocation before the message reappears.
- */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
-/** Extra lease over the processor timeout, so a lease never expires under a still-running attempt. */
-export const PROCESSOR_LEASE_MARGIN_SECONDS = 30;
+import { PROCESSOR_LEASE_MARGIN_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/timing';
+
+export { PROCESSOR_LEASE_MARGIN_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/timing';
 
 export interface SourcePipelineProps {
   /** The validated source config. */
