@@ -128,34 +128,10 @@ interface Lever {
 
 const LEVERS: readonly Lever[] = [
   {
-    name: 'verifier logs `accepted` at DEBUG, not INFO',
-    where: 'lambdas/core/ingest.ts',
-    assumptions: { verifierInfoLogBytes: 0 },
-  },
-  {
-    name: 'JSON log format with system log level WARN (no START/END/REPORT lines)',
-    where: 'lib/constructs/webhook-function.ts',
-    drivers: (d) => ({ ...d, verifier: { ...d.verifier, platformLogs: false }, processor: { ...d.processor, platformLogs: false } }),
-  },
-  {
-    name: 'X-Ray tracing PassThrough instead of Active',
-    where: 'lib/constructs/webhook-function.ts',
-    drivers: (d) => ({ ...d, verifier: { ...d.verifier, activeTracing: false }, processor: { ...d.processor, activeTracing: false } }),
-  },
-  {
-    name: 'processor batching window 1 s (batches fill at this traffic)',
-    where: 'config/sources.ts processor.maxBatchingWindowSeconds',
-    drivers: (d) => ({ ...d, processor: { ...d.processor, batchingWindowSeconds: 1 } }),
-  },
-  {
     name: 'no `enqueued` write (the processor already accepts `received`)',
     where: 'lambdas/core/ingest.ts',
     design: { writes: CURRENT_DESIGN.writes.filter((w) => !w.startsWith('UpdateItem enqueued')) },
-  },
-  {
-    name: 'subscriber consumer receives 10 at a time',
-    where: "the subscriber's consumer",
-    assumptions: { subscriberMessagesPerReceive: 10 },
+    tradeOff: 'a duplicate arriving after the ingestion lease but before the processor claims is queued again and answered 202, not "duplicate" (still processed once)',
   },
   {
     name: 'no `processing` claim: publish, then one conditional `completed` write',

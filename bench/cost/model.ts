@@ -108,7 +108,11 @@ export interface Assumptions {
    * window gathers at this traffic, capped by the batch size.
    */
   readonly messagesPerProcessorBatch: number;
-  /** Messages per ReceiveMessage by the subscriber's consumer (and per DeleteMessageBatch). */
+  /**
+   * Messages per ReceiveMessage by the subscriber's consumer (and per DeleteMessageBatch). Default 10:
+   * a batched consumer, as the stack's own processors are (a Lambda event source mapping, or
+   * MaxNumberOfMessages=10).
+   */
   readonly subscriberMessagesPerReceive: number;
   /** Fraction of events the subscriber's filter policy accepts. */
   readonly subscriberMatchRate: number;
@@ -123,7 +127,10 @@ export interface Assumptions {
   readonly platformLogBytes: number;
   /** Per-log-event overhead CloudWatch counts (26 bytes per event in PutLogEvents; counted here, as an upper bound). */
   readonly logEventOverheadBytes: number;
-  /** The verifier's INFO line per accepted delivery (`accepted`), as Powertools Logger writes it. */
+  /**
+   * The verifier's INFO line per accepted delivery. 0: `accepted` is logged at DEBUG; only rejections
+   * and duplicates are INFO, and they are not accepted deliveries.
+   */
   readonly verifierInfoLogBytes: number;
   /** The processor's INFO line per invocation (`batch processed`). */
   readonly processorInfoLogBytes: number;
@@ -140,7 +147,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   duplicateRate: 0.01,
   processorRetryRate: 0,
   messagesPerProcessorBatch: 0,
-  subscriberMessagesPerReceive: 1,
+  subscriberMessagesPerReceive: 10,
   subscriberMatchRate: 1,
   warmVerifierEnvironments: 2,
   warmProcessorEnvironments: 2,
@@ -149,7 +156,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   processorInitMs: 250,
   platformLogBytes: 340,
   logEventOverheadBytes: 26,
-  verifierInfoLogBytes: 254,
+  verifierInfoLogBytes: 0,
   processorInfoLogBytes: 236,
   snsDeliveryBilledAsSqsSend: false,
 };
