@@ -1,0 +1,142 @@
+/**
+ * `sign`: the headers a provider would attach to a body, one `Name: value` line each, ready for
+ * `curl -H` (or, with --curl, the whole command). Secrets are never printed: GitLab's only header is
+ * the token itself, so it is printed only with --reveal-token.
+ */
+import { isUtf8 } from 'node:buffer';
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from '../command';
+import {
+  displayName,
+  epochSeconds,
+  readBody,
+  readProcessStdin,
+  schemeFor,
+  schemeOptions,
+  SCHEME_NAMES,
+  secretsFrom,
+  secretWarnings,
+  shellQuote,
+  type StdinReader,
+} from '../lib/signature-args';
+
+const USAGE = `Usage: npm run --silent cli -- sign --scheme <scheme> --secret <secret> [options] [--body-file <file>]
+
+Prints the headers a <scheme> sender attaches to the body (from --body-file, else stdin), one
+"Name: value" per line with the Content-Type, ready for curl -H. Nothing is sent.
+
+Options:
+  --scheme S            ${SCHEME_NAMES.join(', ')}
+  --secret X            the signing secret; --secret-env VAR reads it from the environment instead
+  --timestamp T         the signing time, epoch seconds (default: now)
+  --url U               the URL the provider signs (twilio, square)
+  --id ID               the message id (standard-webhooks; default: derived from the body)
+  --option key=value    a scheme option, repeatable (hmac: header, prefix, algorithm, encoding,
+                        timestampHeader, timestampFormat, signedContent; square: notificationUrl;
+                        twilio: url)
+  --body-file F         the body's exact bytes (default: stdin)
+  --curl URL            print a complete curl command that POSTs the body to URL (also the signed
+                        URL for twilio/square unless --url is given)
+  --reveal-token        gitlab: print X-Gitlab-Token, which is the secret itself
+  --json                print {"headers": {...}} instead
+
+Examples:
+  npm run --silent cli -- sign --scheme github --secret s3cret --body-file event.json
+  npm run --silent cli -- sign --scheme stripe --secret-env STRIPE_WHSEC --body-file event.json \\
+    --curl http://127.0.0.1:3000/webhooks/stripe
+  printf 'From=%%2B15551234567&Body=hi' | npm run --silent cli -- sign --scheme twilio \\
+    --secret 0123456789abcdef0123456789abcdef --url https://example.com/twilio`;
+
+export function signCommand(stdin: StdinReader = readProcessStdin): Command {
+  return {
+    name: 'sign',
+    summary: 'Print the signature headers a provider would send for a body (for curl)',
+    usage: USAGE,
+    async run(args, io) {
+      const { values, positionals } = parseArgs({
+        args: [...args],
+        options: {
+          scheme: { type: 'string' },
+          secret: { type: 'string', multiple: true },
+          'secret-env': { type: 'string', multiple: true },
+          timestamp: { type: 'string' },
+          url: { type: 'string' },
+          id: { type: 'string' },
+          option: { type: 'string', multiple: true },
+          'body-file': { type: 'string' },
+          curl: { type: 'string' },
+          'reveal-token': { type: 'boolean' },
+          json: { type: 'boolean' },
+        },
+        allowPositionals: true,
+      });
+      if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}`);
+      const scheme = schemeFor(values.scheme);
+      const options = schemeOptions(scheme, values.option ?? []);
+      const secrets = secretsFrom(values.secret, values['secret-env']);
+      if (secrets.length > 1) throw new UsageError('sign takes one secret');
+      const secret = secrets[0] as string;
+      const timestamp = epochSeconds(values.timestamp, 'timestamp');
+      const url = values.url ?? values.curl;
+      if (values.curl !== undefined && !/^https?:\/\//.test(values.curl)) throw new UsageError('--curl needs an http(s) URL');
+      if (scheme.name === 'gitlab' && !values['reveal-token']) {
+        throw new UsageError('gitlab: the X-Gitlab-Token header is the secret itself; pass --reveal-token to print it');
+      }
+      const configured = options as { url?: string; notificationUrl?: string };
+      if ((scheme.name === 'twilio' || scheme.name === 'square') && url === undefined && !configured.url && !configured.notificationUrl) {
+        throw new UsageError(`${scheme.name} signs the URL: pass --url URL (or --curl URL)`);
+      }
+      const body = await readBody(values['body-file'], stdin);
+
+      for (const line of secretWarnings(scheme, secrets)) io.err(line);
+      if (timestamp !== undefined && (scheme.defaultToleranceSeconds === undefined || scheme.name === 'linear')) {
+        io.err(`note: ${scheme.name} signs no timestamp header${scheme.name === 'linear' ? ' (its send time is the body\'s webhookTimestamp, in ms)' : ''}; --timestamp is ignored`);
+      }
+
+      let signed: Record<string, string>;
+      try {
+        signed = scheme.sign({
+          body,
+          secret,
+          timestampSeconds: timestamp ?? Math.floor(Date.now() / 1000),
+          ...(url !== undefined && { url }),
+          ...(values.id !== undefined && { id: values.id }),
+          options,
+        });
+      } catch (error) {
+        // sign() throws TypeError for what the caller got wrong (no URL, a secret it cannot use).
+        if (error instanceof TypeError) throw new UsageError(error.message.replace(/^(\S+)\.sign\(\) needs/, '$1 needs'));
+        throw error;
+      }
+
+      const headers: [string, string][] = [['Content-Type', contentType(scheme.contentType, url)], ...Object.entries(signed).map(([n, v]): [string, string] => [displayName(n), v])];
+
+      if (values.json) {
+        io.out(JSON.stringify({ headers: Object.fromEntries(headers) }));
+      } else if (values.curl !== undefined) {
+        io.out(curlCommand(values.curl, headers, body, values['body-file']));
+      } else {
+        for (const [name, value] of headers) io.out(`${name}: ${value}`);
+      }
+      return 0;
+    },
+  };
+}
+
+function contentType(kind: 'json' | 'form', url: string | undefined): string {
+  // Twilio sends JSON (with bodySHA256 in the URL) for some products, forms for the rest.
+  const json = kind === 'json' || (url !== undefined && url.includes('bodySHA256='));
+  return json ? 'application/json' : 'application/x-www-form-urlencoded';
+}
+
+function curlCommand(target: string, headers: readonly [string, string][], body: Buffer, file: string | undefined): string {
+  const lines = [`curl -sS -X POST ${shellQuote(target)}`];
+  for (const [name, value] of headers) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
+  // A file is sent byte for byte; a body from stdin is inlined when the shell can carry it.
+  if (file !== undefined) lines.push(`--data-binary ${shellQuote(`@${file}`)}`);
+  else if (isUtf8(body) && !body.includes(0)) lines.push(`--data-binary ${shellQuote(body.toString('utf8'))}`);
+  else lines.push('--data-binary @-');
+  return lines.join(' \\\n  ');
+}
+
+export const command: Command = signCommand();
