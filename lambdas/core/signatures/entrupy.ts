@@ -8,14 +8,13 @@ import type { Scheme } from './types';
 import {
   assertSigningSecret,
   checkCommonSecret,
-  decodeSignatureList,
+  decodeSignatureHeader,
   DIGEST_BYTES,
   fail,
   hasSecret,
   hmacDigest,
   matchSecrets,
   readHeader,
-  splitList,
   utf8Key,
   type SignatureListOptions,
 } from './shared';
@@ -44,7 +43,7 @@ export const entrupy: Scheme<EntrupyOptions> = {
     if (!hasSecret(request.secrets)) return fail('no_secret');
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'Entrupy-Signature header is missing');
-    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
+    const candidates = decodeSignatureHeader(header, SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected SHA256:<base64 HMAC-SHA256>');
     return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
   },

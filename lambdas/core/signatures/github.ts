@@ -9,14 +9,13 @@ import type { Scheme } from './types';
 import {
   assertSigningSecret,
   checkCommonSecret,
-  decodeSignatureList,
+  decodeSignatureHeader,
   DIGEST_BYTES,
   fail,
   hasSecret,
   hmacDigest,
   matchSecrets,
   readHeader,
-  splitList,
   utf8Key,
   type SignatureListOptions,
 } from './shared';
@@ -46,7 +45,7 @@ export const github: Scheme<GithubOptions> = {
         : fail('missing_signature', 'only the legacy SHA-1 X-Hub-Signature is present; X-Hub-Signature-256 is required');
     }
     // A repeated header arrives comma-joined; hex digests contain no commas.
-    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
+    const candidates = decodeSignatureHeader(header, SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected sha256=<64 hex digits>');
     return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
   },

@@ -31,7 +31,7 @@ import {
   assertTimestamp,
   checkCommonSecret,
   checkWindow,
-  decodeSignatureList,
+  decodeSignatureHeader,
   DIGEST_BYTES,
   fail,
   hasSecret,
@@ -39,7 +39,6 @@ import {
   matchSecrets,
   parseEpochSeconds,
   readHeader,
-  splitList,
   toleranceFor,
   utf8Key,
   windowDetail,
@@ -182,7 +181,7 @@ export const hmac: Scheme<HmacOptions> = {
     }
     const c = compile(o);
     // A repeated header arrives comma-joined; hex and base64 digests contain no commas.
-    const candidates = decodeSignatureList(splitList(header, ','), c.signature);
+    const candidates = decodeSignatureHeader(header, c.signature);
     if (typeof candidates === 'string') return fail(candidates, `expected ${o.prefix}<${o.encoding} ${o.algorithm}>`);
     const before = fill(c.before, timestampText);
     const after = fill(c.after, timestampText);

@@ -12,7 +12,7 @@ import {
   assertSigningSecret,
   checkCommonSecret,
   checkWindow,
-  decodeSignatureList,
+  decodeSignatureHeader,
   DIGEST_BYTES,
   fail,
   hasSecret,
@@ -20,7 +20,6 @@ import {
   matchSecrets,
   ok,
   readHeader,
-  splitList,
   toleranceFor,
   utf8Key,
   windowDetail,
@@ -88,7 +87,7 @@ export const linear: Scheme<LinearOptions> = {
     if (!hasSecret(request.secrets)) return fail('no_secret');
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'Linear-Signature header is missing');
-    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
+    const candidates = decodeSignatureHeader(header, SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a SHA-256 hex digest');
     const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
     if (!result.valid) return result;

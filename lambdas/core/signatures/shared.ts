@@ -266,6 +266,24 @@ export function decodeSignatureList(entries: readonly string[], options: Signatu
   return otherVersion ? 'unsupported_version' : 'malformed_signature';
 }
 
+/**
+ * A signature header's candidates: the usual single `<prefix><digest>` takes a shortcut (decoded
+ * straight into slot 0), anything else — a comma-joined repeat, whitespace, other versions, a bad
+ * digest — goes through splitList + decodeSignatureList. A header the shortcut accepts holds no
+ * comma or whitespace, so the full path would find the same single entry and decode it the same.
+ */
+export function decodeSignatureHeader(header: string, options: SignatureListOptions): Buffer[] | FailureReason {
+  const prefix = options.prefix;
+  const digestChars = options.encoding === 'hex' ? options.bytes * 2 : 4 * Math.ceil(options.bytes / 3);
+  // (A prefix with a comma, possible in a generic hmac config, never survives the split: no shortcut for it.)
+  if (header.length === prefix.length + digestChars && !prefix.includes(',')) {
+    const matches = prefix === '' || (options.prefixCaseInsensitive ? header.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase() : header.startsWith(prefix));
+    const digest = matches ? decodeDigest(header, options.encoding, options.bytes, prefix.length, candidateSlot(options.bytes, 0)) : undefined;
+    if (digest) return [digest];
+  }
+  return decodeSignatureList(splitList(header, ','), options);
+}
+
 // ---------------------------------------------------------------------------------------------
 // HMAC and comparison
 
@@ -442,7 +460,7 @@ export function verifyV0(
   const timestamp = parseEpochSeconds(ts);
   if (timestamp === undefined) return fail('malformed_timestamp', `${names.label} timestamp is not epoch seconds`);
   // A repeated header arrives comma-joined; hex digests contain no commas.
-  const candidates = decodeSignatureList(splitList(header, ','), V0_SIGNATURE);
+  const candidates = decodeSignatureHeader(header, V0_SIGNATURE);
   if (typeof candidates === 'string') return fail(candidates, 'expected v0=<64 hex digits>');
   const prefix = `v0:${ts}:`;
   const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);

@@ -8,14 +8,13 @@ import type { Scheme } from './types';
 import {
   assertSigningSecret,
   checkCommonSecret,
-  decodeSignatureList,
+  decodeSignatureHeader,
   DIGEST_BYTES,
   fail,
   hasSecret,
   hmacDigest,
   matchSecrets,
   readHeader,
-  splitList,
   utf8Key,
   type SignatureListOptions,
 } from './shared';
@@ -40,7 +39,7 @@ export const shopify: Scheme<ShopifyOptions> = {
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'X-Shopify-Hmac-Sha256 header is missing');
     // A repeated header arrives comma-joined; base64 contains no commas.
-    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
+    const candidates = decodeSignatureHeader(header, SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a base64 HMAC-SHA256');
     return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
   },

@@ -10,14 +10,13 @@ import type { Scheme } from './types';
 import {
   assertSigningSecret,
   checkCommonSecret,
-  decodeSignatureList,
+  decodeSignatureHeader,
   DIGEST_BYTES,
   fail,
   hasSecret,
   hmacDigest,
   matchSecrets,
   readHeader,
-  splitList,
   utf8Key,
   type SignatureListOptions,
 } from './shared';
@@ -52,7 +51,7 @@ export const square: Scheme<SquareOptions> = {
     if (url === undefined) return fail('missing_url', 'Square signs the notification URL: set notificationUrl or pass the request URL');
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'x-square-hmacsha256-signature header is missing');
-    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
+    const candidates = decodeSignatureHeader(header, SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a base64 HMAC-SHA256');
     return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), url, request.body));
   },

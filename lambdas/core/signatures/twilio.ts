@@ -18,13 +18,12 @@ import {
   bytesEqual,
   checkCommonSecret,
   decodeDigest,
-  decodeSignatureList,
+  decodeSignatureHeader,
   DIGEST_BYTES,
   fail,
   hasSecret,
   ok,
   readHeader,
-  splitList,
   utf8Key,
   type SignatureListOptions,
 } from './shared';
@@ -100,7 +99,7 @@ export const twilio: Scheme<TwilioOptions> = {
     }
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'X-Twilio-Signature header is missing');
-    const candidates = decodeSignatureList(splitList(header, ','), SIGNATURE);
+    const candidates = decodeSignatureHeader(header, SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a base64 HMAC-SHA1');
 
     const bodyHashText = parsed.searchParams.get(BODY_HASH_PARAM);

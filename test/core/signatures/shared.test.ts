@@ -9,10 +9,13 @@ import { describe, expect, it } from 'vitest';
 import {
   cachedKey,
   decodeDigest,
+  decodeSignatureHeader,
   decodeSignatureList,
   exactSignedPair,
   scanSignedPairs,
+  splitList,
   type DigestEncoding,
+  type SignatureListOptions,
 } from '../../../lambdas/core/signatures/shared';
 
 const RUNS = { numRuns: 400 };
@@ -92,6 +95,40 @@ describe('decodeSignatureList', () => {
     const [a, b] = [randomBytes(32), randomBytes(32)];
     const candidates = decodeSignatureList([a.toString('hex'), 'zz'.repeat(32), b.toString('hex')], { prefix: '', encoding: 'hex', bytes: 32 });
     expect(candidates).toEqual([a, b]);
+  });
+});
+
+describe('decodeSignatureHeader', () => {
+  const OPTIONS: readonly SignatureListOptions[] = [
+    { prefix: 'sha256=', encoding: 'hex', bytes: 32, versionPattern: /^[a-z0-9]+=/i },
+    { prefix: 'v0=', encoding: 'hex', bytes: 32 },
+    { prefix: '', encoding: 'base64', bytes: 32 },
+    { prefix: 'SHA256:', prefixCaseInsensitive: true, encoding: 'base64', bytes: 32 },
+    { prefix: 'Bearer ', prefixCaseInsensitive: true, encoding: 'hex', bytes: 64 },
+    { prefix: 'v1,', prefixCaseInsensitive: true, encoding: 'hex', bytes: 20 },
+  ];
+
+  it('gives what splitList + decodeSignatureList give, for single entries, repeats and junk', () => {
+    const header = (o: SignatureListOptions) => {
+      const entry = fc.oneof(
+        fc.uint8Array({ minLength: o.bytes, maxLength: o.bytes }).map((b) => o.prefix + Buffer.from(b).toString(o.encoding)),
+        fc.uint8Array({ minLength: o.bytes, maxLength: o.bytes }).map((b) => o.prefix.toUpperCase() + Buffer.from(b).toString(o.encoding)),
+        digestText(o.encoding, o.bytes).map((d) => o.prefix + d),
+        fc.string({ maxLength: 8 }),
+      );
+      return fc.array(entry, { minLength: 1, maxLength: 3 }).map((entries) => entries.join(','));
+    };
+    for (const o of OPTIONS) {
+      fc.assert(
+        fc.property(header(o), (h) => {
+          // Copies: both paths decode into the same reused slots.
+          const copy = (r: Buffer[] | string) => (typeof r === 'string' ? r : r.map((b) => Buffer.from(b)));
+          const expected = copy(decodeSignatureList(splitList(h, ','), o));
+          expect(copy(decodeSignatureHeader(h, o))).toEqual(expected);
+        }),
+        { numRuns: 150 },
+      );
+    }
   });
 });
 
