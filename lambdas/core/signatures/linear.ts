@@ -91,7 +91,7 @@ export const linear: Scheme<LinearOptions> = {
     if (typeof candidates === 'string') return fail(candidates, 'expected a SHA-256 hex digest');
     const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
     if (!result.valid) return result;
-    const body = Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
     const fromBytes = timestampFromBytes(body);
     const ms = fromBytes === null ? timestampFromJson(request.body) : fromBytes;
     if (ms === undefined) return fail('missing_timestamp', 'the body has no numeric webhookTimestamp');

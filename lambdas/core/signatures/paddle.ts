@@ -91,6 +91,7 @@ export const paddle: Scheme<PaddleOptions> = {
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'Paddle-Signature header is missing');
     // A repeated header arrives comma-joined: each part is a complete `ts=…;h1=…` value of its own.
+    if (!header.includes(',')) return verifyOne(request, header);
     let first: VerifyResult | undefined;
     for (const value of splitList(header, ',')) {
       const result = verifyOne(request, value);

@@ -10,6 +10,7 @@
  * Nothing time-bound is signed: deduplicate on `I-Twilio-Idempotency-Token`.
  * https://www.twilio.com/docs/usage/security#validating-requests
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Scheme, VerifyResult } from './types';
@@ -43,18 +44,93 @@ const SIGNATURE: SignatureListOptions = { prefix: '', encoding: 'base64', bytes:
 /** Form parameters as Twilio signs them: names sorted, each name followed by each distinct value, sorted. */
 export function twilioParamString(body: Uint8Array): string {
   if (body.byteLength === 0) return '';
-  const grouped = new Map<string, Set<string>>();
-  for (const [name, value] of new URLSearchParams(decoder.decode(body))) {
-    const values = grouped.get(name);
-    if (values) values.add(value);
-    else grouped.set(name, new Set([value]));
-  }
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  // Bytes are parsed directly when that is sure to give what URLSearchParams gives on the decoded
+  // text: ASCII (what Twilio sends: it percent-encodes the rest), or valid UTF-8 without a BOM and
+  // without `%` (Node's URLSearchParams mangles raw non-ASCII next to an undecodable `%` sequence).
+  // Anything else goes through TextDecoder and URLSearchParams, as it always did.
+  const direct = isAscii(bytes) || (bytes.indexOf(PERCENT) < 0 && isUtf8(bytes) && !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf));
+  const grouped = direct ? parseForm(bytes) : parseFormText(decoder.decode(body));
   let out = '';
   for (const name of [...grouped.keys()].sort()) {
-    for (const value of [...(grouped.get(name) as Set<string>)].sort()) out += name + value;
+    const values = grouped.get(name) as Values;
+    if (typeof values === 'string') out += name + values;
+    else for (const value of [...values].sort()) out += name + value;
   }
   return out;
 }
+
+/** A name's distinct values: the usual single one as a string, a Set once there are more. */
+type Values = string | Set<string>;
+
+function parseFormText(text: string): Map<string, Values> {
+  const grouped = new Map<string, Values>();
+  for (const [name, value] of new URLSearchParams(text)) add(grouped, name, value);
+  return grouped;
+}
+
+function add(grouped: Map<string, Values>, name: string, value: string): void {
+  const values = grouped.get(name);
+  if (values === undefined) grouped.set(name, value);
+  else if (typeof values === 'string') {
+    if (values !== value) grouped.set(name, new Set([values, value]));
+  } else values.add(value);
+}
+
+const AMP = 0x26;
+const EQ = 0x3d;
+const PLUS = 0x2b;
+const PERCENT = 0x25;
+const QUESTION = 0x3f;
+
+/**
+ * The WHATWG application/x-www-form-urlencoded parser (what URLSearchParams runs), over bytes:
+ * split on `&`, then on the first `=`, `+` → space, percent-decode, UTF-8 decode. Each search moves
+ * only forward, so a body is scanned a bounded number of times whatever its shape.
+ */
+function parseForm(body: Buffer): Map<string, Values> {
+  const grouped = new Map<string, Values>();
+  const length = body.length;
+  // URLSearchParams drops a leading `?`.
+  let from = body[0] === QUESTION ? 1 : 0;
+  let nextEq = -1;
+  while (from < length) {
+    let to = body.indexOf(AMP, from);
+    if (to < 0) to = length;
+    if (to > from) {
+      if (nextEq < from) {
+        nextEq = body.indexOf(EQ, from);
+        if (nextEq < 0) nextEq = length;
+      }
+      const eq = nextEq < to ? nextEq : to;
+      add(grouped, formComponent(body, from, eq), eq < to ? formComponent(body, eq + 1, to) : '');
+    }
+    from = to + 1;
+  }
+  return grouped;
+}
+
+/** One name or value: sliced straight out of the body when it has no `+` or `%` (most), else decoded byte by byte. */
+function formComponent(body: Buffer, start: number, end: number): string {
+  let j = start;
+  while (j < end && body[j] !== PLUS && body[j] !== PERCENT) j++;
+  if (j === end) return body.toString('utf8', start, end);
+  const out = Buffer.allocUnsafe(end - start);
+  body.copy(out, 0, start, j);
+  let o = j - start;
+  for (; j < end; j++) {
+    const b = body[j] as number;
+    if (b === PLUS) out[o++] = 0x20;
+    else if (b === PERCENT && j + 2 < end && isHex(body[j + 1]) && isHex(body[j + 2])) {
+      out[o++] = (hexValue(body[j + 1] as number) << 4) | hexValue(body[j + 2] as number);
+      j += 2;
+    } else out[o++] = b;
+  }
+  return out.toString('utf8', 0, o);
+}
+
+const isHex = (b: number | undefined): boolean => b !== undefined && ((b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66));
+const hexValue = (b: number): number => (b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x61 + 10);
 
 function withStandardPort(u: URL): string {
   const port = u.protocol === 'https:' ? ':443' : ':80';
