@@ -6,11 +6,13 @@
  * - the official library for the same input: stripe `webhooks.signature.verifyHeader`,
  *   @octokit/webhooks-methods `verify`, standardwebhooks `verify` (`jsonParse: false`), svix `verify`.
  *
- * Method: for each scheme and size, every implementation runs one batch per round, in a rotating
- * order so that noise (GC, frequency changes, the neighbour process) hits all of them; batches are
- * sized to ~1 ms; after a warm-up, rounds repeat until the cell's time budget is spent. A cell
- * reports the median of the per-round means. Every implementation is checked to accept its input
- * before it is timed, and every timed call's result is counted, so nothing is optimised away.
+ * Method: every round runs one batch (~0.25 ms) of every implementation of every scheme and size,
+ * in an order that rotates each round, so noise (GC, a busy neighbour, frequency changes) hits all
+ * of them alike; after a warm-up, rounds repeat until the time budget is spent, and each cell
+ * reports the median of its per-round means. Time is process CPU time by default (a preempted
+ * process is not charged; `--clock wall` for wall-clock), and wall-clock ratios are printed too.
+ * Every implementation is checked to accept its input before it is timed, and every timed call's
+ * result is counted, so nothing is optimised away.
  *
  * Peers are given the body as a string (their fastest accepted form, and octokit's only one);
  * ours and the floor get bytes. Peers read the clock themselves, so requests are signed at start.
@@ -322,11 +324,6 @@ async function timeBatch(impl: Impl, n: number): Promise<Sample> {
   return { cpu: (c.user + c.system) / n, wall: ns / n / 1000 };
 }
 
-async function warm(impl: Impl, ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  while (performance.now() < until) await timeBatch(impl, 16);
-}
-
 /** Batch size for ~BATCH_MS per batch, from the median of a few short batches (one slow batch must not skew it). */
 async function calibrate(impl: Impl): Promise<number> {
   const perCall: number[] = [];
@@ -340,29 +337,48 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Median per-call µs of each implementation (by `clock`, and by wall clock), rounds interleaved in rotating order. */
-async function measure(impls: readonly Impl[], budgetMs: number, clock: Clock): Promise<{ medians: number[]; wall: number[]; rounds: number }> {
-  const sizes: number[] = [];
-  for (const impl of impls) sizes.push(await calibrate(impl));
-  const samples = impls.map(() => [] as Sample[]);
-  const warmupUntil = performance.now() + budgetMs * 0.15;
-  const until = performance.now() + budgetMs;
-  let round = 0;
-  for (;;) {
-    const warm = performance.now() < warmupUntil;
-    for (let i = 0; i < impls.length; i++) {
-      const k = (i + round) % impls.length;
-      const sample = await timeBatch(impls[k]!, sizes[k]!);
-      if (!warm) samples[k]!.push(sample);
-    }
-    round++;
-    if (!warm && performance.now() >= until && samples[0]!.length >= 15) break;
+interface Measured {
+  /** Median per-call µs of each implementation, by the chosen clock. */
+  readonly medians: number[];
+  /** The same by wall clock. */
+  readonly wall: number[];
+  readonly rounds: number;
+}
+
+/**
+ * Every round runs one batch of every implementation of every cell (within a cell, in an order
+ * that rotates each round), so a cell's samples are spread over the whole run and a burst of
+ * noise — a busy neighbour, a GC of another cell's garbage — lands on every cell and implementation
+ * alike, not on whichever cell happened to be measured at the time.
+ */
+async function measureAll(groups: readonly (readonly Impl[])[], budgetMs: number, clock: Clock): Promise<Measured[]> {
+  const sizes: number[][] = [];
+  for (const impls of groups) {
+    const row: number[] = [];
+    for (const impl of impls) row.push(await calibrate(impl));
+    sizes.push(row);
   }
-  return {
-    medians: samples.map((s) => median(s.map((x) => x[clock]))),
-    wall: samples.map((s) => median(s.map((x) => x.wall))),
-    rounds: samples[0]!.length,
-  };
+  const samples = groups.map((impls) => impls.map(() => [] as Sample[]));
+  const started = performance.now();
+  const warmupUntil = started + budgetMs * 0.15;
+  const until = started + budgetMs;
+  for (let round = 0; ; round++) {
+    const warm = performance.now() < warmupUntil;
+    for (let g = 0; g < groups.length; g++) {
+      const impls = groups[g]!;
+      for (let i = 0; i < impls.length; i++) {
+        const k = (i + round) % impls.length;
+        const sample = await timeBatch(impls[k]!, sizes[g]![k]!);
+        if (!warm) samples[g]![k]!.push(sample);
+      }
+    }
+    if (!warm && performance.now() >= until && samples[0]![0]!.length >= 15) break;
+  }
+  return samples.map((group) => ({
+    medians: group.map((s) => median(s.map((x) => x[clock]))),
+    wall: group.map((s) => median(s.map((x) => x.wall))),
+    rounds: group[0]!.length,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -401,7 +417,6 @@ async function main(): Promise<void> {
   const names = (values.schemes?.split(',') ?? Object.keys(sourceSchemes)) as SchemeName[];
   for (const n of names) if (!(n in sourceSchemes)) throw new Error(`unknown scheme ${n}`);
   const seconds = Number(values.seconds ?? 60);
-  const budgetMs = (seconds * 1000) / (names.length * SIZES.length);
   const nowSeconds = Math.floor(Date.now() / 1000);
 
   const lines: string[] = [];
@@ -414,7 +429,7 @@ async function main(): Promise<void> {
   print(`# machine: nproc=${os.availableParallelism()}, cpu="${cpuModel()}", ${os.platform()} ${os.arch()}`);
   print(`# node: ${process.version}`);
   print(`# load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  print(`# method: rounds interleaved per cell, ~${BATCH_MS} ms batches, 15% warm-up, median of per-round means; ~${seconds} s budget`);
+  print(`# method: each round runs a ~${BATCH_MS} ms batch of every implementation of every cell (rotating order); 15% warm-up; median of per-round means; ~${seconds} s`);
   print(
     clock === 'cpu'
       ? '# µs = process CPU time (user+sys) per call, so time the process spends preempted by a busy neighbour is not counted; wall-clock ratios follow the table'
@@ -428,8 +443,8 @@ async function main(): Promise<void> {
   const row = (cells: readonly string[]) => cells.map((c, i) => (i < 1 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
   print(row(header));
 
-  // Every cell is built and checked first, then every implementation runs briefly, so no cell is
-  // measured while its code is still being compiled (or deoptimised by a later cell's inputs).
+  // Every cell is built and checked first, then every implementation runs briefly before anything
+  // is measured, so no cell is measured while its code is still being compiled.
   const cells = names.flatMap((name) => SIZES.map((size) => buildCell(schemes, name, size, nowSeconds)));
   const plans = cells.map((cell) => {
     const { algorithm, key, signed, expected } = cell.floor;
@@ -438,12 +453,22 @@ async function main(): Promise<void> {
     const peers = peerImpls(cell);
     return { cell, peers, impls: [oursImpl(cell), floorImpl(cell.floor), ...peers] };
   });
-  for (const plan of plans) for (const impl of plan.impls) await warm(impl, WARMUP_MS);
+  // Round-robin, so that every shared function's type feedback comes from all schemes at once (as
+  // in a verifier serving several sources). Warming one cell after another instead left V8's code
+  // for one or two schemes in a slower state that depended on the order of --schemes (up to +0.7×
+  // at 1 KiB for whichever scheme it hit; not root-caused): an artefact of the warm-up order.
+  const warmUntil = performance.now() + WARMUP_MS * plans.length;
+  while (performance.now() < warmUntil) for (const plan of plans) for (const impl of plan.impls) await timeBatch(impl, 8);
 
+  const measured = await measureAll(
+    plans.map((p) => p.impls),
+    seconds * 1000,
+    clock,
+  );
   const rows: Row[] = [];
-  for (const { cell, peers, impls } of plans) {
+  for (const [index, { cell, peers }] of plans.entries()) {
     const { scheme: name, size } = cell;
-    const { medians, wall, rounds } = await measure(impls, budgetMs, clock);
+    const { medians, wall, rounds } = measured[index]!;
     const [ours, floorUs] = medians as [number, number];
     const peerResults = peers.map((p, i) => ({ label: p.label, us: medians[i + 2]! }));
     rows.push({ scheme: name, size, ours, floor: floorUs, peers: peerResults, rounds, wallRatio: wall[0]! / wall[1]! });
