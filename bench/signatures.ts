@@ -492,9 +492,14 @@ async function main(): Promise<void> {
     }
   }
 
-  const worst = (size: number) => rows.filter((r) => r.size === size).reduce((a, b) => (b.ours / b.floor > a.ours / a.floor ? b : a));
+  const worst = (size: number, except?: SchemeName) =>
+    rows.filter((r) => r.size === size && r.scheme !== except).reduce((a, b) => (b.ours / b.floor > a.ours / a.floor ? b : a));
   const w1 = worst(1024);
   const w64 = worst(65536);
+  const within = (size: number, target: number) => {
+    const cells = rows.filter((r) => r.size === size);
+    return `${cells.filter((r) => r.ours / r.floor <= target).length}/${cells.length} schemes within`;
+  };
   const vsPeers = rows.flatMap((r) => r.peers.map((p) => ({ r, p, x: r.ours / p.us })));
   const wp = vsPeers.reduce((a, b) => (b.x > a.x ? b : a), vsPeers[0] ?? { r: w1, p: { label: '-', us: NaN }, x: NaN });
   const medianRatio = (size: number) => median(rows.filter((r) => r.size === size).map((r) => r.ours / r.floor));
@@ -508,9 +513,16 @@ async function main(): Promise<void> {
         `64 KiB median ${fmtX(wallMedian(65536))} worst ${fmtX(wallWorst(65536))}; load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     );
   }
+  // Twilio's signed bytes are the decoded, sorted form parameters: parsing them is part of its verify
+  // but not of the floor, so its worst case is also given without it.
+  const but = (size: number) => {
+    if (!rows.some((r) => r.scheme === 'twilio' && r.size === size) || !rows.some((r) => r.scheme !== 'twilio' && r.size === size)) return '';
+    const w = worst(size, 'twilio');
+    return `, ${fmtX(w.ours / w.floor)} (${w.scheme}) without twilio`;
+  };
   print(
-    `ratios: 1 KiB worst ${fmtX(w1.ours / w1.floor)} (${w1.scheme}), median ${fmtX(medianRatio(1024))} [target ≤${TARGET_1K}×: ${verdict(w1.ours / w1.floor <= TARGET_1K)}]; ` +
-      `64 KiB worst ${fmtX(w64.ours / w64.floor)} (${w64.scheme}), median ${fmtX(medianRatio(65536))} [target ≤${TARGET_64K}×: ${verdict(w64.ours / w64.floor <= TARGET_64K)}]; ` +
+    `ratios: 1 KiB worst ${fmtX(w1.ours / w1.floor)} (${w1.scheme})${but(1024)}, median ${fmtX(medianRatio(1024))}, ${within(1024, TARGET_1K)} [target ≤${TARGET_1K}×: ${verdict(w1.ours / w1.floor <= TARGET_1K)}]; ` +
+      `64 KiB worst ${fmtX(w64.ours / w64.floor)} (${w64.scheme})${but(65536)}, median ${fmtX(medianRatio(65536))}, ${within(65536, TARGET_64K)} [target ≤${TARGET_64K}×: ${verdict(w64.ours / w64.floor <= TARGET_64K)}]; ` +
       `ours/peer worst ${fmtX(wp.x)} (${wp.r.scheme} ${kib(wp.r.size)} vs ${wp.p.label}) [target ≤1×: ${verdict(!(wp.x > 1))}]`,
   );
 
