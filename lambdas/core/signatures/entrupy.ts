@@ -3,7 +3,7 @@
  * (UTF-8). No timestamp is signed. Entrupy's documentation is not public; this follows the format
  * given in our issue, and its tests are sign→verify round trips, not published vectors.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -34,7 +34,7 @@ export type EntrupyOptions = Record<string, never>;
 
 export const entrupy: Scheme<EntrupyOptions> = {
   name: 'entrupy',
-  optionsSchema: z.strictObject({}) as z.ZodType<EntrupyOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<EntrupyOptions>,
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'json',

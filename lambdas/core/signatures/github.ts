@@ -4,7 +4,7 @@
  * The legacy SHA-1 `X-Hub-Signature` is deliberately not accepted.
  * https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -29,7 +29,7 @@ export type GithubOptions = Record<string, never>;
 
 export const github: Scheme<GithubOptions> = {
   name: 'github',
-  optionsSchema: z.strictObject({}) as z.ZodType<GithubOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<GithubOptions>,
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'json',

@@ -6,7 +6,7 @@
  * https://docs.gitlab.com/user/project/integrations/webhooks/#validate-requests-with-a-secret-token
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import { assertSigningSecret, cachedKey, checkCommonSecret, fail, hasSecret, matchSecrets, readHeader } from './shared';
 
@@ -18,7 +18,7 @@ export type GitlabOptions = Record<string, never>;
 
 export const gitlab: Scheme<GitlabOptions> = {
   name: 'gitlab',
-  optionsSchema: z.strictObject({}) as z.ZodType<GitlabOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<GitlabOptions>,
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'json',

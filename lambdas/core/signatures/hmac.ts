@@ -24,7 +24,7 @@
  * received. A template that names `{timestamp}` needs `timestampHeader`, and a `timestampHeader`
  * needs a template that signs it (an unsigned timestamp would give no replay protection).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -51,31 +51,31 @@ const BODY = '{body}';
 const TIMESTAMP = '{timestamp}';
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-const headerName = z
-  .string()
-  .regex(HEADER_NAME, 'must be an HTTP header name')
-  .transform((h) => h.toLowerCase());
+const headerName = z.pipe(
+  z.string().check(z.regex(HEADER_NAME, 'must be an HTTP header name')),
+  z.transform((h: string) => h.toLowerCase()),
+);
 
 export const hmacOptionsSchema = z
   .strictObject({
     /** Header carrying the signature. @default "x-webhook-signature" */
-    header: headerName.default('x-webhook-signature'),
+    header: z._default(headerName, 'x-webhook-signature'),
     /** Text before the digest, e.g. `sha256=`, `Bearer `, `SHA256:`; "" for none. Case-insensitive. @default "sha256=" */
-    prefix: z.string().max(64).default('sha256='),
+    prefix: z._default(z.string().check(z.maxLength(64)), 'sha256='),
     /** @default "sha256" */
-    algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
+    algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
     /** @default "hex" */
-    encoding: z.enum(['hex', 'base64']).default('hex'),
+    encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
     /** Header carrying the send time; absent means no replay window. */
-    timestampHeader: headerName.optional(),
+    timestampHeader: z.optional(headerName),
     /** How the timestamp is written: epoch seconds, ISO 8601, or either. @default "auto" */
-    timestampFormat: z.enum(['epoch', 'iso8601', 'auto']).default('auto'),
+    timestampFormat: z._default(z.enum(['epoch', 'iso8601', 'auto']), 'auto'),
     /** Replay window when the source sets none. @default 300 */
-    toleranceSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
+    toleranceSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(7 * 24 * 3600))),
     /** What is signed: `{body}` exactly once, optionally `{timestamp}`, other text literal. @default "{body}" */
-    signedContent: z.string().max(256).default(BODY),
+    signedContent: z._default(z.string().check(z.maxLength(256)), BODY),
   })
-  .superRefine((o, ctx) => {
+  .check(z.superRefine((o, ctx) => {
     const bodyAt = o.signedContent.indexOf(BODY);
     if (bodyAt < 0 || o.signedContent.indexOf(BODY, bodyAt + 1) >= 0) {
       ctx.addIssue({ code: 'custom', path: ['signedContent'], message: 'must contain {body} exactly once' });
@@ -93,7 +93,7 @@ export const hmacOptionsSchema = z
         message: 'timestampHeader is set but signedContent does not sign {timestamp}: the timestamp could be replaced freely',
       });
     }
-  });
+  }));
 
 export type HmacOptions = z.output<typeof hmacOptionsSchema>;
 

@@ -6,7 +6,7 @@
  * (the body is never decoded or parsed unless the key occurs more than once).
  * https://linear.app/developers/webhooks#securing-webhooks
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -76,7 +76,7 @@ export type LinearOptions = Record<string, never>;
 
 export const linear: Scheme<LinearOptions> = {
   name: 'linear',
-  optionsSchema: z.strictObject({}) as z.ZodType<LinearOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<LinearOptions>,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

@@ -9,7 +9,7 @@
  * The SDK bounds only the age; we also bound the future by the same tolerance (clock skew).
  * https://developer.paddle.com/webhooks/signature-verification
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme, VerifyRequest, VerifyResult } from './types';
 import {
   assertSigningSecret,
@@ -79,7 +79,7 @@ function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): Verif
 
 export const paddle: Scheme<PaddleOptions> = {
   name: 'paddle',
-  optionsSchema: z.strictObject({}) as z.ZodType<PaddleOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<PaddleOptions>,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

@@ -3,7 +3,7 @@
  * secret (UTF-8). No timestamp is signed: deduplicate on `X-Shopify-Event-Id`.
  * https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -27,7 +27,7 @@ export type ShopifyOptions = Record<string, never>;
 
 export const shopify: Scheme<ShopifyOptions> = {
   name: 'shopify',
-  optionsSchema: z.strictObject({}) as z.ZodType<ShopifyOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<ShopifyOptions>,
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'json',

@@ -6,7 +6,7 @@
  * reads the id from `event_id` and the type from `event.type`.
  * https://api.slack.com/authentication/verifying-requests-from-slack
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import { checkCommonSecret, signV0, verifyV0, type V0Headers } from './shared';
 
@@ -18,7 +18,7 @@ export type SlackOptions = Record<string, never>;
 
 export const slack: Scheme<SlackOptions> = {
   name: 'slack',
-  optionsSchema: z.strictObject({}) as z.ZodType<SlackOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<SlackOptions>,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

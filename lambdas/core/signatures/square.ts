@@ -5,7 +5,7 @@
  * (custom domain, stage prefix, proxy). No timestamp is signed: deduplicate on `event_id`.
  * https://developer.squareup.com/docs/webhooks/step3validate
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -25,7 +25,7 @@ const HEADER = 'x-square-hmacsha256-signature';
 
 export const squareOptionsSchema = z.strictObject({
   /** The notification URL registered with Square; defaults to the request URL. */
-  notificationUrl: z.url({ protocol: /^https?$/ }).optional(),
+  notificationUrl: z.optional(z.url({ protocol: /^https?$/ })),
 });
 export type SquareOptions = z.output<typeof squareOptionsSchema>;
 

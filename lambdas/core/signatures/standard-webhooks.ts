@@ -7,7 +7,7 @@
  * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { FailureReason, Scheme } from './types';
 import {
   assertSigningSecret,
@@ -69,7 +69,7 @@ export type StandardWebhooksOptions = Record<string, never>;
 
 export const standardWebhooks: Scheme<StandardWebhooksOptions> = {
   name: 'standard-webhooks',
-  optionsSchema: z.strictObject({}) as z.ZodType<StandardWebhooksOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<StandardWebhooksOptions>,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

@@ -5,7 +5,7 @@
  * (Stripe's legacy test scheme) is ignored. Default tolerance 300 s, as in stripe-node.
  * https://docs.stripe.com/webhooks#verify-manually
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme, VerifyResult } from './types';
 import {
   assertSigningSecret,
@@ -64,7 +64,7 @@ const V1: SignatureListOptions = { prefix: '', encoding: 'hex', bytes: DIGEST_BY
 
 export const stripe: Scheme<StripeOptions> = {
   name: 'stripe',
-  optionsSchema: z.strictObject({}) as z.ZodType<StripeOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<StripeOptions>,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

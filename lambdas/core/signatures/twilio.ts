@@ -12,7 +12,7 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { createHash, createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme, VerifyResult } from './types';
 import {
   assertSigningSecret,
@@ -34,7 +34,7 @@ const BODY_HASH_PARAM = 'bodySHA256';
 
 export const twilioOptionsSchema = z.strictObject({
   /** The webhook URL exactly as configured in Twilio; defaults to the request URL. */
-  url: z.url({ protocol: /^https?$/ }).optional(),
+  url: z.optional(z.url({ protocol: /^https?$/ })),
 });
 export type TwilioOptions = z.output<typeof twilioOptionsSchema>;
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * Request headers with lower-cased names. API Gateway HTTP API (v2) joins a repeated header's
@@ -77,7 +77,7 @@ export type SchemeName =
 export interface Scheme<O = unknown> {
   readonly name: SchemeName;
   /** Validates this scheme's per-source options (may be an empty object schema). */
-  readonly optionsSchema: z.ZodType<O>;
+  readonly optionsSchema: z.ZodMiniType<O>;
   /** Default replay window in seconds; undefined when the scheme signs no timestamp. */
   readonly defaultToleranceSeconds: number | undefined;
   /** Whether a timestamp ahead of `now` (within tolerance) is accepted. */

@@ -5,7 +5,7 @@
  * to a hash of source + body; the type is the body's `event`.
  * https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import { checkCommonSecret, signV0, verifyV0, type V0Headers } from './shared';
 
@@ -17,7 +17,7 @@ export type ZoomOptions = Record<string, never>;
 
 export const zoom: Scheme<ZoomOptions> = {
   name: 'zoom',
-  optionsSchema: z.strictObject({}) as z.ZodType<ZoomOptions>,
+  optionsSchema: z.strictObject({}) as z.ZodMiniType<ZoomOptions>,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',
