@@ -28,8 +28,10 @@ export function formatExplanation(e: Explanation): string[] {
     const window = t.withinWindow ? 'within the window' : 'OUTSIDE the window';
     row('timestamp', `${t.seconds} (${iso}): ${age(t.ageSeconds)}, tolerance ${t.toleranceSeconds} s${t.acceptsFuture ? ' either way' : ''} — ${window}`);
   }
+  // With several secrets, say which one the undone mistake verifies with.
+  const which = (c: Explanation['causes'][number]) => (e.secrets.length > 1 && c.secretIndex !== undefined && !c.message.includes('secret #') ? ` [secret #${c.secretIndex + 1}]` : '');
   const [first, ...rest] = e.causes;
-  if (first) lines.push(`likely cause: ${first.message}`);
-  for (const cause of rest) lines.push(`also: ${cause.message}`);
+  if (first) lines.push(`likely cause: ${first.message}${which(first)}`);
+  for (const cause of rest) lines.push(`also: ${cause.message}${which(cause)}`);
   return lines;
 }
