@@ -24,10 +24,9 @@ export const UNKNOWN_TYPE = 'unknown';
  * Builds the envelope JSON text around the raw payload text (which must already be valid JSON).
  */
 export function serializeEnvelope(meta: Omit<Envelope, 'payload'>, payloadJson: string): string {
-  return (
-    `{"id":${JSON.stringify(meta.id)},"source":${JSON.stringify(meta.source)},"type":${JSON.stringify(meta.type)},` +
-    `"receivedAt":${JSON.stringify(meta.receivedAt)},"headers":${JSON.stringify(meta.headers)},"payload":${payloadJson}}`
-  );
+  // One stringify of the small fields (in this key order), then the payload text spliced in before the closing brace.
+  const head = JSON.stringify({ id: meta.id, source: meta.source, type: meta.type, receivedAt: meta.receivedAt, headers: meta.headers });
+  return `${head.slice(0, -1)},"payload":${payloadJson}}`;
 }
 
 /** Parses and checks an envelope; returns undefined for anything that is not one. */

@@ -28,7 +28,7 @@ export interface IncomingWebhook {
   /** Full request URL, for schemes that sign it. */
   readonly url: string;
   /** The body as text when the transport already had it as text (saves decoding `body` again). */
-  readonly text?: string;
+  readonly text?: string | undefined;
 }
 
 export interface IngestDeps {
@@ -64,7 +64,7 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
     url: request.url,
     secrets,
     nowSeconds: Math.floor(nowMs / 1000),
-    ...(source.toleranceSeconds !== undefined && { toleranceSeconds: source.toleranceSeconds }),
+    toleranceSeconds: source.toleranceSeconds,
     options: source.options,
   });
   if (!verdict.valid) throw new InvalidSignatureError(verdict.reason);

@@ -35,9 +35,10 @@ export function toWebhook(event: APIGatewayProxyEventV2): IncomingWebhook {
   const proto = headers['x-forwarded-proto'] ?? 'https';
   const host = headers.host ?? event.requestContext.domainName;
   const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
-  const webhook = { headers, sourceIp: event.requestContext.http.sourceIp, url: `${proto}://${host}${event.rawPath}${query}` };
-  if (event.isBase64Encoded) return { ...webhook, body: Buffer.from(raw, 'base64') };
+  const sourceIp = event.requestContext.http.sourceIp;
+  const url = `${proto}://${host}${event.rawPath}${query}`;
+  if (event.isBase64Encoded) return { headers, body: Buffer.from(raw, 'base64'), sourceIp, url };
   // A text body is already decoded: keep it, so the core need not decode the bytes again.
   // (A string with lone surrogates could not have come from UTF-8 bytes; let the core decode those.)
-  return { ...webhook, body: Buffer.from(raw, 'utf8'), ...(raw.isWellFormed() && { text: raw }) };
+  return { headers, body: Buffer.from(raw, 'utf8'), sourceIp, url, text: raw.isWellFormed() ? raw : undefined };
 }
