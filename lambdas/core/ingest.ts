@@ -132,7 +132,7 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
 }
 
 function parseBody(source: PreparedSource, request: IncomingWebhook): { parsed: unknown; payloadJson: string } {
-  const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = mediaType(request.headers['content-type']);
   if (source.scheme.contentType === 'json') {
     if (contentType !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(contentType)) {
       throw new UnsupportedContentTypeError('application/json');
@@ -159,4 +159,11 @@ function bodyText(request: IncomingWebhook): string {
   } catch {
     throw new InvalidBodyError('The body is not valid UTF-8.');
   }
+}
+
+/** `Application/JSON; charset=utf-8` → `application/json`. */
+function mediaType(header: string | undefined): string {
+  if (header === undefined) return '';
+  const semi = header.indexOf(';');
+  return (semi < 0 ? header : header.slice(0, semi)).trim().toLowerCase();
 }
