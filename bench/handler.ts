@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { powertoolsLog } from '../lambdas/adapters/powertools-log';
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { serializeEnvelope } from '../lambdas/core/envelope';
 import { createRouter } from '../lambdas/core/routing';
@@ -70,7 +71,7 @@ async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
     clock: () => NOW_MS,
     leaseMs: LEASE_MS,
     newToken: randomUUID,
-    log: new Logger({ serviceName: 'webhook-verifier' }),
+    log: powertoolsLog(new Logger({ serviceName: 'webhook-verifier' })),
   });
   const count = VERIFIER_BATCH[bytes]!;
   const events: APIGatewayProxyEventV2[] = [];
@@ -127,7 +128,7 @@ async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
     dedupeSeconds: 7 * 86_400,
     newToken: randomUUID,
     publishSafetyMs: 3000,
-    log: new Logger({ serviceName: 'webhook-processor' }),
+    log: powertoolsLog(new Logger({ serviceName: 'webhook-processor' })),
   });
   const sqsEvents: SQSEvent[] = [];
   const perBatch = PROCESSOR_EVENTS_PER_BATCH[bytes]!;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { powertoolsLog } from '../adapters/powertools-log';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SnsTopic } from '../adapters/sns-topic';
 import { processorConfig } from '../config';
@@ -23,5 +24,5 @@ export const handler = createProcessorHandler({
   dedupeSeconds: config.dedupeSeconds,
   newToken: randomUUID,
   publishSafetyMs: PUBLISH_SAFETY_MS,
-  log: new Logger(),
+  log: powertoolsLog(new Logger()),
 });

@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { powertoolsLog } from '../adapters/powertools-log';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import { SqsQueue } from '../adapters/sqs-queue';
@@ -12,7 +13,7 @@ import { prepareSources } from '../core/sources';
 import { createVerifierHandler } from './create-handler';
 
 const config = verifierConfig();
-const log = new Logger();
+const log = powertoolsLog(new Logger());
 
 export const handler = createVerifierHandler({
   sources: prepareSources(config.sources),

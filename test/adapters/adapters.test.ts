@@ -1,4 +1,6 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { powertoolsLog } from '../../lambdas/adapters/powertools-log';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -80,5 +82,29 @@ describe('SnsTopic', () => {
     ]);
 
     expect([...failed]).toEqual(['b']);
+  });
+});
+
+describe('powertoolsLog()', () => {
+  it('drops DEBUG lines below the logger level without calling Powertools, and passes the rest', () => {
+    const logger = new Logger({ serviceName: 't', logLevel: 'INFO' });
+    const debug = vi.spyOn(logger, 'debug');
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+
+    const log = powertoolsLog(logger);
+    log.debug('hidden', { a: 1 });
+    log.info('shown', { b: 2 });
+
+    expect(debug).not.toHaveBeenCalled();
+    expect(info).toHaveBeenCalledWith('shown', { b: 2 });
+  });
+
+  it('keeps DEBUG lines when the logger level is DEBUG', () => {
+    const logger = new Logger({ serviceName: 't', logLevel: 'DEBUG' });
+    const debug = vi.spyOn(logger, 'debug').mockImplementation(() => undefined);
+
+    powertoolsLog(logger).debug('visible');
+
+    expect(debug).toHaveBeenCalledWith('visible');
   });
 });
