@@ -14,8 +14,14 @@ function maybeFail(failures: Failures, method: string): void {
   }
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Records are updated in place (no copy per write), so the fake stays close to the "zero-latency"
+ * store `npm run bench:handler` assumes; conditions mirror the DynamoDB adapter's.
+ */
 export class FakeEventStore implements EventStore {
-  readonly records = new Map<string, EventRecord>();
+  readonly records = new Map<string, Mutable<EventRecord>>();
   readonly failures: Failures = new Map();
 
   failNext(method: keyof EventStore, count = 1, error: Error = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })): void {
@@ -26,27 +32,35 @@ export class FakeEventStore implements EventStore {
     return `${source}#${id}`;
   }
 
+  /** The record, if we hold its lease in `status`. */
+  private leased(source: string, eventId: string, leaseToken: string, status: EventRecord['status']): Mutable<EventRecord> | undefined {
+    const r = this.records.get(this.key(source, eventId));
+    return r && r.leaseToken === leaseToken && r.status === status ? r : undefined;
+  }
+
   async tryReceive(record: EventRecord, nowMs: number): Promise<ClaimResult> {
     maybeFail(this.failures, 'tryReceive');
-    const existing = this.records.get(this.key(record.source, record.eventId));
+    const key = this.key(record.source, record.eventId);
+    const existing = this.records.get(key);
     if (existing && !(existing.status === 'received' && (existing.leaseUntil ?? 0) < nowMs)) return { claimed: false, existing };
-    this.records.set(this.key(record.source, record.eventId), record);
+    this.records.set(key, { ...record });
     return { claimed: true };
   }
 
   async markEnqueued(source: string, eventId: string, leaseToken: string, nowMs: number): Promise<boolean> {
     maybeFail(this.failures, 'markEnqueued');
-    const r = this.records.get(this.key(source, eventId));
-    if (!r || r.leaseToken !== leaseToken || r.status !== 'received') return false;
-    const { leaseUntil: _l, leaseToken: _t, ...rest } = r;
-    this.records.set(this.key(source, eventId), { ...rest, status: 'enqueued', enqueuedAt: nowMs });
+    const r = this.leased(source, eventId, leaseToken, 'received');
+    if (!r) return false;
+    r.status = 'enqueued';
+    r.enqueuedAt = nowMs;
+    r.leaseUntil = undefined;
+    r.leaseToken = undefined;
     return true;
   }
 
   async release(source: string, eventId: string, leaseToken: string): Promise<boolean> {
     maybeFail(this.failures, 'release');
-    const r = this.records.get(this.key(source, eventId));
-    if (!r || r.leaseToken !== leaseToken || r.status !== 'received') return false;
+    if (!this.leased(source, eventId, leaseToken, 'received')) return false;
     this.records.delete(this.key(source, eventId));
     return true;
   }
@@ -58,39 +72,47 @@ export class FakeEventStore implements EventStore {
     const claimable =
       !r || r.status === 'received' || r.status === 'enqueued' || r.status === 'failed' || (r.status === 'processing' && (r.leaseUntil ?? 0) < claim.nowMs);
     if (!claimable) return { claimed: false, existing: r };
-    this.records.set(key, {
-      source: claim.source,
-      eventId: claim.eventId,
-      type: r?.type ?? claim.type,
-      receivedAt: r?.receivedAt ?? claim.receivedAt,
-      expiresAt: r?.expiresAt ?? claim.expiresAt,
-      ...(r?.enqueuedAt !== undefined && { enqueuedAt: r.enqueuedAt }),
-      ...(r?.error !== undefined && { error: r.error }),
-      status: 'processing',
-      leaseUntil: claim.leaseUntil,
-      leaseToken: claim.leaseToken,
-      attempts: (r?.attempts ?? 0) + 1,
-    });
+    if (!r) {
+      this.records.set(key, {
+        source: claim.source,
+        eventId: claim.eventId,
+        type: claim.type,
+        receivedAt: claim.receivedAt,
+        expiresAt: claim.expiresAt,
+        status: 'processing',
+        leaseUntil: claim.leaseUntil,
+        leaseToken: claim.leaseToken,
+        attempts: 1,
+      });
+      return { claimed: true };
+    }
+    r.status = 'processing';
+    r.leaseUntil = claim.leaseUntil;
+    r.leaseToken = claim.leaseToken;
+    r.attempts += 1;
     return { claimed: true };
   }
 
   async markCompleted(source: string, eventId: string, leaseToken: string, nowMs: number): Promise<boolean> {
     maybeFail(this.failures, 'markCompleted');
-    const key = this.key(source, eventId);
-    const r = this.records.get(key);
-    if (!r || r.leaseToken !== leaseToken || r.status !== 'processing') return false;
-    const { leaseUntil: _l, leaseToken: _t, error: _e, ...rest } = r;
-    this.records.set(key, { ...rest, status: 'completed', processedAt: nowMs });
+    const r = this.leased(source, eventId, leaseToken, 'processing');
+    if (!r) return false;
+    r.status = 'completed';
+    r.processedAt = nowMs;
+    r.leaseUntil = undefined;
+    r.leaseToken = undefined;
+    r.error = undefined;
     return true;
   }
 
   async markFailed(source: string, eventId: string, leaseToken: string, error: string): Promise<boolean> {
     maybeFail(this.failures, 'markFailed');
-    const key = this.key(source, eventId);
-    const r = this.records.get(key);
-    if (!r || r.leaseToken !== leaseToken || r.status !== 'processing') return false;
-    const { leaseUntil: _l, leaseToken: _t, ...rest } = r;
-    this.records.set(key, { ...rest, status: 'failed', error });
+    const r = this.leased(source, eventId, leaseToken, 'processing');
+    if (!r) return false;
+    r.status = 'failed';
+    r.error = error;
+    r.leaseUntil = undefined;
+    r.leaseToken = undefined;
     return true;
   }
 
