@@ -16,21 +16,19 @@ import {
   assertTimestamp,
   checkCommonSecret,
   checkWindow,
-  decodeSignatureList,
   DIGEST_BYTES,
-  exactSignedPair,
   fail,
   hasSecret,
   hmacDigest,
   matchSecrets,
-  parseEpochSeconds,
   readHeader,
-  scanSignedPairs,
   splitList,
   toleranceFor,
   utf8Key,
   windowDetail,
   type SignatureListOptions,
+  parseSignedPairHeader,
+  type SignedPairFormat,
   type SignedTimestamp,
 } from './shared';
 
@@ -43,27 +41,8 @@ export type PaddleOptions = Record<string, never>;
 const H1: SignatureListOptions = { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 };
 
 /** One `ts=…;h1=…` value's timestamp and decoded `h1` candidates, or the failure to report. */
-function parseOne(header: string): SignedTimestamp | VerifyResult {
-  // The usual `ts=…;h1=…` alone takes a shortcut; anything else is scanned in full.
-  const exact = exactSignedPair(header, 'ts=', ';h1=', 'hex', DIGEST_BYTES.sha256);
-  if (exact) return exact;
-  const fields = scanSignedPairs(header, ';', 'ts', 'h1');
-  if (!fields) return fail('malformed_signature', 'Paddle-Signature is not a ts=…;h1=… list');
-  const ts = fields.timestamp;
-  if (ts === undefined) return fail('missing_timestamp', 'Paddle-Signature has no ts=');
-  if (ts === null) return fail('malformed_timestamp', 'Paddle-Signature has conflicting ts= values');
-  const timestamp = parseEpochSeconds(ts);
-  if (timestamp === undefined) return fail('malformed_timestamp', 'Paddle-Signature ts= is not epoch seconds');
-  const h1 = fields.signatures;
-  if (h1.length === 0) {
-    return fields.otherVersions
-      ? fail('unsupported_version', 'Paddle-Signature has no h1 signature')
-      : fail('missing_signature', 'Paddle-Signature has no h1 signature');
-  }
-  const candidates = decodeSignatureList(h1, H1);
-  if (typeof candidates === 'string') return fail(candidates, 'h1 is not a SHA-256 hex digest');
-  return { timestampText: ts, timestamp, candidates };
-}
+const FORMAT: SignedPairFormat = { header: 'Paddle-Signature', separator: ';', timestampKey: 'ts', signatureKey: 'h1', signature: H1 };
+const parseOne = (header: string): SignedTimestamp | VerifyResult => parseSignedPairHeader(header, FORMAT);
 
 function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): VerifyResult {
   const parsed = parseOne(header);

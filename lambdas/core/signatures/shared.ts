@@ -147,6 +147,39 @@ export function exactSignedPair(
   return digest ? { timestampText, timestamp, candidates: [digest] } : undefined;
 }
 
+/** How a `t=…,v1=…`-style header is laid out (Stripe, Paddle). */
+export interface SignedPairFormat {
+  /** Header name for messages, e.g. `Stripe-Signature`. */
+  readonly header: string;
+  readonly separator: string;
+  readonly timestampKey: string;
+  readonly signatureKey: string;
+  readonly signature: SignatureListOptions;
+}
+
+/**
+ * Parses a `t=…,v1=…`-style header into its timestamp and decoded signatures, or a typed failure.
+ * The usual single pair takes a shortcut; anything else is scanned in full.
+ */
+export function parseSignedPairHeader(value: string, f: SignedPairFormat): SignedTimestamp | VerifyResult {
+  const exact = exactSignedPair(value, `${f.timestampKey}=`, `${f.separator}${f.signatureKey}=`, f.signature.encoding, f.signature.bytes);
+  if (exact) return exact;
+  const fields = scanSignedPairs(value, f.separator, f.timestampKey, f.signatureKey);
+  const t = `${f.timestampKey}=`;
+  if (!fields) return fail('malformed_signature', `${f.header} is not a ${t}…${f.separator}${f.signatureKey}=… list`);
+  const text = fields.timestamp;
+  if (text === undefined) return fail('missing_timestamp', `${f.header} has no ${t}`);
+  if (text === null) return fail('malformed_timestamp', `${f.header} has conflicting ${t} values`);
+  const timestamp = parseEpochSeconds(text);
+  if (timestamp === undefined) return fail('malformed_timestamp', `${f.header} ${t} is not epoch seconds`);
+  if (fields.signatures.length === 0) {
+    return fail(fields.otherVersions ? 'unsupported_version' : 'missing_signature', `${f.header} has no ${f.signatureKey} signature`);
+  }
+  const candidates = decodeSignatureList(fields.signatures, f.signature);
+  if (typeof candidates === 'string') return fail(candidates, `${f.signatureKey} is not a SHA-256 hex digest`);
+  return { timestampText: text, timestamp, candidates };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Signature decoding
 

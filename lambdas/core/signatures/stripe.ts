@@ -12,18 +12,16 @@ import {
   assertTimestamp,
   checkCommonSecret,
   checkWindow,
-  decodeSignatureList,
   DIGEST_BYTES,
-  exactSignedPair,
   fail,
   hasSecret,
   hmacDigest,
   matchSecrets,
-  parseEpochSeconds,
   readHeader,
-  scanSignedPairs,
   toleranceFor,
   type SignatureListOptions,
+  parseSignedPairHeader,
+  type SignedPairFormat,
   type SignedTimestamp,
   utf8Key,
   windowDetail,
@@ -36,31 +34,10 @@ const ACCEPTS_FUTURE = true;
 
 export type StripeOptions = Record<string, never>;
 
-/** The header's `t` and decoded `v1` candidates, or the failure to report. */
-function parseHeader(header: string): SignedTimestamp | VerifyResult {
-  // The usual `t=…,v1=…` alone takes a shortcut; anything else is scanned in full.
-  const exact = exactSignedPair(header, 't=', ',v1=', 'hex', DIGEST_BYTES.sha256);
-  if (exact) return exact;
-  // Stripe's own format uses commas, so a comma-joined repeat is simply more entries of the same list.
-  const fields = scanSignedPairs(header, ',', 't', 'v1');
-  if (!fields) return fail('malformed_signature', 'Stripe-Signature is not a t=…,v1=… list');
-  const t = fields.timestamp;
-  if (t === undefined) return fail('missing_timestamp', 'Stripe-Signature has no t=');
-  if (t === null) return fail('malformed_timestamp', 'Stripe-Signature has conflicting t= values');
-  const timestamp = parseEpochSeconds(t);
-  if (timestamp === undefined) return fail('malformed_timestamp', 'Stripe-Signature t= is not epoch seconds');
-  const v1 = fields.signatures;
-  if (v1.length === 0) {
-    return fields.otherVersions
-      ? fail('unsupported_version', 'Stripe-Signature has no v1 signature')
-      : fail('missing_signature', 'Stripe-Signature has no v1 signature');
-  }
-  const candidates = decodeSignatureList(v1, V1);
-  if (typeof candidates === 'string') return fail(candidates, 'v1 is not a SHA-256 hex digest');
-  return { timestampText: t, timestamp, candidates };
-}
-
 const V1: SignatureListOptions = { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 };
+// Stripe's own format uses commas, so a comma-joined repeat is simply more entries of the same list.
+const FORMAT: SignedPairFormat = { header: 'Stripe-Signature', separator: ',', timestampKey: 't', signatureKey: 'v1', signature: V1 };
+const parseHeader = (header: string): SignedTimestamp | VerifyResult => parseSignedPairHeader(header, FORMAT);
 
 export const stripe: Scheme<StripeOptions> = {
   name: 'stripe',
