@@ -85,7 +85,8 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
         receivedAt: nowMs,
         leaseUntil: nowMs + deps.leaseMs,
         leaseToken,
-        attempts: 1,
+        // Counts processing attempts; ingestion is not one.
+        attempts: 0,
         expiresAt: Math.floor(nowMs / 1000) + source.dedupeSeconds,
       },
       nowMs,

@@ -17,6 +17,7 @@ export interface EventRecord {
   readonly leaseUntil?: number;
   /** Random token identifying the attempt that holds the lease. */
   readonly leaseToken?: string;
+  /** Processing attempts so far (claims by a processor); 0 until a processor first claims the event. */
   readonly attempts: number;
   readonly enqueuedAt?: number;
   readonly processedAt?: number;

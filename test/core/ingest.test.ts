@@ -20,7 +20,7 @@ describe('ingest()', () => {
     const outcome = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
 
     expect(outcome).toEqual({ status: 'accepted', id: 'evt_1' });
-    expect(store.records.get('stripe#evt_1')).toMatchObject({ status: 'enqueued', type: 'invoice.paid', attempts: 1 });
+    expect(store.records.get('stripe#evt_1')).toMatchObject({ status: 'enqueued', type: 'invoice.paid', attempts: 0 });
     expect(queue.sent).toHaveLength(1);
     expect(queue.sent[0]!.queueUrl).toBe(QUEUE_URL);
     expect(queue.sent[0]!.attributes).toEqual({ source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' });

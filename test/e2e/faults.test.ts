@@ -110,8 +110,8 @@ describe('topic publish fails', () => {
     expect((await post(request)).status).toBe(202);
 
     const record = await completed(s, 'shopify', request.eventId!);
-    // received, then the failed processing attempt, then the successful one
-    expect(record.attempts).toBeGreaterThanOrEqual(3);
+    // the failed processing attempt, then the successful one
+    expect(record.attempts).toBeGreaterThanOrEqual(2);
     expect(s.stack.faults.topic.calls('publishBatch')).toBeGreaterThanOrEqual(2);
     expect(s.publishedFor(request.eventId!)).toHaveLength(1);
   });
