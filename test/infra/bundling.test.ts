@@ -29,6 +29,16 @@ function assetDirectories(): string[] {
 }
 
 describe('bundling', () => {
+  it('keeps each bundle under 400 KB without classic zod or the SDK credential chain (cold start)', () => {
+    for (const dir of assetDirectories()) {
+      const sources = (JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+      expect(sources.some((s) => s.includes('zod/v4/mini')), `${dir} uses zod/mini`).toBe(true);
+      expect(sources.filter((s) => s.includes('zod/v4/classic')), dir).toEqual([]);
+      expect(sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')), dir).toEqual([]);
+      expect(readFileSync(path.join(dir, 'index.mjs')).byteLength).toBeLessThan(400 * 1024);
+    }
+  });
+
   it('produces one ESM bundle per distinct entry, with the createRequire shim first', () => {
     const dirs = assetDirectories();
     expect(dirs).toHaveLength(2); // the verifier, and one processor asset shared by every source
