@@ -8,15 +8,11 @@ import type { Scheme } from './types';
 import {
   assertSigningSecret,
   checkCommonSecret,
-  decodeSignatureHeader,
   DIGEST_BYTES,
-  fail,
-  hasSecret,
   hmacDigest,
-  matchSecrets,
-  readHeader,
-  utf8Key,
   type SignatureListOptions,
+  type BodyHmacFormat,
+  verifyBodyHmac,
 } from './shared';
 
 const HEADER = 'entrupy-signature';
@@ -30,6 +26,8 @@ const SIGNATURE: SignatureListOptions = {
   versionPattern: /^[a-z0-9-]+:/i,
 };
 
+const FORMAT: BodyHmacFormat = { header: HEADER, signature: SIGNATURE, expected: 'SHA256:<base64 HMAC-SHA256>', missing: () => 'Entrupy-Signature header is missing' };
+
 export type EntrupyOptions = Record<string, never>;
 
 export const entrupy: Scheme<EntrupyOptions> = {
@@ -39,14 +37,7 @@ export const entrupy: Scheme<EntrupyOptions> = {
   acceptsFutureTimestamps: false,
   contentType: 'json',
 
-  verify(request) {
-    if (!hasSecret(request.secrets)) return fail('no_secret');
-    const header = readHeader(request.headers, HEADER);
-    if (header === undefined) return fail('missing_signature', 'Entrupy-Signature header is missing');
-    const candidates = decodeSignatureHeader(header, SIGNATURE);
-    if (typeof candidates === 'string') return fail(candidates, 'expected SHA256:<base64 HMAC-SHA256>');
-    return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
-  },
+  verify: (request) => verifyBodyHmac(request, FORMAT),
 
   sign(request) {
     assertSigningSecret(request.secret, 'entrupy');

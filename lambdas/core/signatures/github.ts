@@ -9,21 +9,28 @@ import type { Scheme } from './types';
 import {
   assertSigningSecret,
   checkCommonSecret,
-  decodeSignatureHeader,
   DIGEST_BYTES,
-  fail,
-  hasSecret,
   hmacDigest,
-  matchSecrets,
   readHeader,
-  utf8Key,
   type SignatureListOptions,
+  type BodyHmacFormat,
+  verifyBodyHmac,
 } from './shared';
 
 const HEADER = 'x-hub-signature-256';
 
 // Hoisted: a regular expression literal inside verify() would be a new object on every call.
 const SIGNATURE: SignatureListOptions = { prefix: 'sha256=', encoding: 'hex', bytes: DIGEST_BYTES.sha256, versionPattern: /^[a-z0-9]+=/i };
+
+const FORMAT: BodyHmacFormat = {
+  header: HEADER,
+  signature: SIGNATURE,
+  expected: 'sha256=<64 hex digits>',
+  missing: (headers) =>
+    readHeader(headers, 'x-hub-signature') === undefined
+      ? 'X-Hub-Signature-256 header is missing'
+      : 'only the legacy SHA-1 X-Hub-Signature is present; X-Hub-Signature-256 is required',
+};
 
 export type GithubOptions = Record<string, never>;
 
@@ -36,19 +43,7 @@ export const github: Scheme<GithubOptions> = {
   eventId: { header: 'x-github-delivery' },
   eventType: { header: 'x-github-event' },
 
-  verify(request) {
-    if (!hasSecret(request.secrets)) return fail('no_secret');
-    const header = readHeader(request.headers, HEADER);
-    if (header === undefined) {
-      return readHeader(request.headers, 'x-hub-signature') === undefined
-        ? fail('missing_signature', 'X-Hub-Signature-256 header is missing')
-        : fail('missing_signature', 'only the legacy SHA-1 X-Hub-Signature is present; X-Hub-Signature-256 is required');
-    }
-    // A repeated header arrives comma-joined; hex digests contain no commas.
-    const candidates = decodeSignatureHeader(header, SIGNATURE);
-    if (typeof candidates === 'string') return fail(candidates, 'expected sha256=<64 hex digits>');
-    return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
-  },
+  verify: (request) => verifyBodyHmac(request, FORMAT),
 
   sign(request) {
     assertSigningSecret(request.secret, 'github');

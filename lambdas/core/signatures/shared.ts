@@ -337,6 +337,28 @@ export function hmacDigest(algorithm: HmacAlgorithm, key: HmacKey, prefix: strin
   return mac.digest();
 }
 
+/** A scheme whose one header carries an HMAC-SHA256 of the body alone (GitHub, Shopify, Entrupy). */
+export interface BodyHmacFormat {
+  /** Lower-cased header name. */
+  readonly header: string;
+  /** How the signature is written in the header. */
+  readonly signature: SignatureListOptions;
+  /** Names the expected form in a malformed-signature detail, e.g. `sha256=<64 hex digits>`. */
+  readonly expected: string;
+  /** Detail for a missing header. */
+  readonly missing: (headers: Headers) => string;
+}
+
+/** Verifies a body-only HMAC-SHA256 scheme; a repeated header arrives comma-joined, and hex and base64 digests contain no commas. */
+export function verifyBodyHmac(request: VerifyRequest<unknown>, f: BodyHmacFormat): VerifyResult {
+  if (!hasSecret(request.secrets)) return fail('no_secret');
+  const header = readHeader(request.headers, f.header);
+  if (header === undefined) return fail('missing_signature', f.missing(request.headers));
+  const candidates = decodeSignatureHeader(header, f.signature);
+  if (typeof candidates === 'string') return fail(candidates, `expected ${f.expected}`);
+  return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
+}
+
 /** Constant-time equality; different lengths are unequal (timingSafeEqual would throw). */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && timingSafeEqual(a, b);

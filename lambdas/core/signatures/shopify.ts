@@ -8,20 +8,18 @@ import type { Scheme } from './types';
 import {
   assertSigningSecret,
   checkCommonSecret,
-  decodeSignatureHeader,
   DIGEST_BYTES,
-  fail,
-  hasSecret,
   hmacDigest,
-  matchSecrets,
-  readHeader,
-  utf8Key,
   type SignatureListOptions,
+  type BodyHmacFormat,
+  verifyBodyHmac,
 } from './shared';
 
 const HEADER = 'x-shopify-hmac-sha256';
 
 const SIGNATURE: SignatureListOptions = { prefix: '', encoding: 'base64', bytes: DIGEST_BYTES.sha256 };
+
+const FORMAT: BodyHmacFormat = { header: HEADER, signature: SIGNATURE, expected: 'a base64 HMAC-SHA256', missing: () => 'X-Shopify-Hmac-Sha256 header is missing' };
 
 export type ShopifyOptions = Record<string, never>;
 
@@ -34,15 +32,7 @@ export const shopify: Scheme<ShopifyOptions> = {
   eventId: { header: 'x-shopify-event-id', fallback: { header: 'x-shopify-webhook-id' } },
   eventType: { header: 'x-shopify-topic' },
 
-  verify(request) {
-    if (!hasSecret(request.secrets)) return fail('no_secret');
-    const header = readHeader(request.headers, HEADER);
-    if (header === undefined) return fail('missing_signature', 'X-Shopify-Hmac-Sha256 header is missing');
-    // A repeated header arrives comma-joined; base64 contains no commas.
-    const candidates = decodeSignatureHeader(header, SIGNATURE);
-    if (typeof candidates === 'string') return fail(candidates, 'expected a base64 HMAC-SHA256');
-    return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
-  },
+  verify: (request) => verifyBodyHmac(request, FORMAT),
 
   sign(request) {
     assertSigningSecret(request.secret, 'shopify');
