@@ -136,18 +136,31 @@ function digests(entries: readonly string[], prefix: string, encoding: DigestEnc
   return out;
 }
 
-function pairs(
-  header: string | undefined,
+/** A `t=…,v1=…`-style header (Stripe, Paddle) signing `{t}<joiner>{body}` with an HMAC-SHA256 in hex. */
+function signedPairs(
+  request: VerifyRequest<unknown>,
+  header: string,
   separator: string,
   timestampKey: string,
   signatureKey: string,
-): { t?: string; timestamp?: number; signatures: string[] } {
+  joiner: string,
+): Anatomy {
+  const raw = readHeader(request.headers, header);
   // A comma-joined repeat of a `;`-separated header (Paddle): the first value explains the rest.
-  const value = header === undefined ? undefined : separator === ';' ? splitList(header, ',')[0] : header;
+  const value = raw === undefined ? undefined : separator === ';' ? splitList(raw, ',')[0] : raw;
   const fields = value === undefined ? undefined : scanSignedPairs(value, separator, timestampKey, signatureKey);
   const t = typeof fields?.timestamp === 'string' ? fields.timestamp : undefined;
   const timestamp = t === undefined ? undefined : parseEpochSeconds(t);
-  return { ...(t !== undefined && { t }), ...(timestamp !== undefined && { timestamp }), signatures: fields?.signatures ?? [] };
+  return {
+    template: `{${timestampKey}}${joiner}{body}`,
+    algorithm: 'sha256',
+    encoding: 'hex',
+    headers: [header],
+    ...(t !== undefined && { signed: concat(`${t}${joiner}`, request.body) }),
+    received: digests(fields?.signatures ?? [], '', 'hex', 32),
+    ...(timestamp !== undefined && { timestampSeconds: timestamp }),
+    key: utf8,
+  };
 }
 
 function webhookTimestampMs(body: Uint8Array): number | undefined {
@@ -180,32 +193,10 @@ function anatomy(name: SchemeName, request: VerifyRequest<unknown>): Anatomy {
   const { headers, body } = request;
   const list = (header: string) => splitList(readHeader(headers, header) ?? '', ',');
   switch (name) {
-    case 'stripe': {
-      const p = pairs(readHeader(headers, 'stripe-signature'), ',', 't', 'v1');
-      return {
-        template: '{t}.{body}',
-        algorithm: 'sha256',
-        encoding: 'hex',
-        headers: ['stripe-signature'],
-        ...(p.t !== undefined && { signed: concat(`${p.t}.`, body) }),
-        received: digests(p.signatures, '', 'hex', 32),
-        ...(p.timestamp !== undefined && { timestampSeconds: p.timestamp }),
-        key: utf8,
-      };
-    }
-    case 'paddle': {
-      const p = pairs(readHeader(headers, 'paddle-signature'), ';', 'ts', 'h1');
-      return {
-        template: '{ts}:{body}',
-        algorithm: 'sha256',
-        encoding: 'hex',
-        headers: ['paddle-signature'],
-        ...(p.t !== undefined && { signed: concat(`${p.t}:`, body) }),
-        received: digests(p.signatures, '', 'hex', 32),
-        ...(p.timestamp !== undefined && { timestampSeconds: p.timestamp }),
-        key: utf8,
-      };
-    }
+    case 'stripe':
+      return signedPairs(request, 'stripe-signature', ',', 't', 'v1', '.');
+    case 'paddle':
+      return signedPairs(request, 'paddle-signature', ';', 'ts', 'h1', ':');
     case 'github':
       return { template: '{body}', algorithm: 'sha256', encoding: 'hex', headers: ['x-hub-signature-256'], signed: body, received: digests(list('x-hub-signature-256'), 'sha256=', 'hex', 32), key: utf8 };
     case 'shopify':
