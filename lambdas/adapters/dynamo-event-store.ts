@@ -63,8 +63,8 @@ export class DynamoEventStore implements EventStore {
   }
 
   async release(source: string, eventId: string, leaseToken: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return succeeds(() =>
+      this.client.send(
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: { [PK]: { S: eventKey(source, eventId) } },
@@ -72,12 +72,8 @@ export class DynamoEventStore implements EventStore {
           ExpressionAttributeNames: { '#status': 'status', '#leaseToken': 'leaseToken' },
           ExpressionAttributeValues: { ':token': { S: leaseToken }, ':received': { S: 'received' } },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async tryClaimProcessing(claim: ProcessingClaim): Promise<ClaimResult> {
@@ -162,23 +158,23 @@ export class DynamoEventStore implements EventStore {
     eventId: string,
     input: Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName' | 'Key'>,
   ): Promise<boolean> {
-    try {
-      await this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: { [PK]: { S: eventKey(source, eventId) } }, ...input }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return succeeds(() => this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: { [PK]: { S: eventKey(source, eventId) } }, ...input })));
   }
 
   private async conditional(source: string, eventId: string, write: () => Promise<unknown>): Promise<ClaimResult> {
-    try {
-      await write();
-      return { claimed: true };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    if (await succeeds(write)) return { claimed: true };
     return { claimed: false, existing: await this.get(source, eventId) };
+  }
+}
+
+/** Runs a conditional write: true when it applied, false when its condition refused it; other errors propagate. */
+async function succeeds(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
   }
 }
 
