@@ -9,10 +9,10 @@ import {
   assertSigningSecret,
   checkCommonSecret,
   DIGEST_BYTES,
-  hmacDigest,
   type SignatureListOptions,
   type BodyHmacFormat,
   verifyBodyHmac,
+  utf8HmacKey,
 } from './shared';
 
 const HEADER = 'entrupy-signature';
@@ -41,7 +41,7 @@ export const entrupy: Scheme<EntrupyOptions> = {
 
   sign(request) {
     assertSigningSecret(request.secret, 'entrupy');
-    return { [HEADER]: PREFIX + hmacDigest('sha256', request.secret, '', request.body).toString('base64') };
+    return { [HEADER]: PREFIX + utf8HmacKey('sha256', request.secret).digest('', request.body).toString('base64') };
   },
 
   checkSecret(secret) {

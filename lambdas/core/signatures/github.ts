@@ -10,11 +10,11 @@ import {
   assertSigningSecret,
   checkCommonSecret,
   DIGEST_BYTES,
-  hmacDigest,
   readHeader,
   type SignatureListOptions,
   type BodyHmacFormat,
   verifyBodyHmac,
+  utf8HmacKey,
 } from './shared';
 
 const HEADER = 'x-hub-signature-256';
@@ -47,7 +47,7 @@ export const github: Scheme<GithubOptions> = {
 
   sign(request) {
     assertSigningSecret(request.secret, 'github');
-    return { [HEADER]: `sha256=${hmacDigest('sha256', request.secret, '', request.body).toString('hex')}` };
+    return { [HEADER]: `sha256=${utf8HmacKey('sha256', request.secret).digest('', request.body).toString('hex')}` };
   },
 
   checkSecret(secret) {

@@ -35,14 +35,13 @@ import {
   DIGEST_BYTES,
   fail,
   hasSecret,
-  hmacDigest,
   matchSecrets,
   parseEpochSeconds,
   readHeader,
   toleranceFor,
-  utf8Key,
   windowDetail,
   type SignatureListOptions,
+  utf8HmacKey,
 } from './shared';
 
 const DEFAULT_TOLERANCE = 300;
@@ -188,7 +187,7 @@ export const hmac: Scheme<HmacOptions> = {
     const result = matchSecrets(
       request.secrets,
       candidates,
-      (s) => hmacDigest(o.algorithm, utf8Key(s), before, request.body, after),
+      (s) => utf8HmacKey(o.algorithm, s).digest(before, request.body, after),
       timestamp,
     );
     if (!result.valid || timestamp === undefined) return result;
@@ -208,7 +207,7 @@ export const hmac: Scheme<HmacOptions> = {
       headers[o.timestampHeader] = timestampText;
     }
     const [before, after] = signedParts(o.signedContent, timestampText);
-    headers[o.header] = o.prefix + hmacDigest(o.algorithm, request.secret, before, request.body, after).toString(o.encoding);
+    headers[o.header] = o.prefix + utf8HmacKey(o.algorithm, request.secret).digest(before, request.body, after).toString(o.encoding);
     return headers;
   },
 

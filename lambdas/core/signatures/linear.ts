@@ -16,14 +16,13 @@ import {
   DIGEST_BYTES,
   fail,
   hasSecret,
-  hmacDigest,
   matchSecrets,
   ok,
   readHeader,
   toleranceFor,
-  utf8Key,
   windowDetail,
   type SignatureListOptions,
+  utf8HmacKey,
 } from './shared';
 
 const HEADER = 'linear-signature';
@@ -89,7 +88,7 @@ export const linear: Scheme<LinearOptions> = {
     if (header === undefined) return fail('missing_signature', 'Linear-Signature header is missing');
     const candidates = decodeSignatureHeader(header, SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a SHA-256 hex digest');
-    const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
+    const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest('', request.body));
     if (!result.valid) return result;
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
     const fromBytes = timestampFromBytes(body);
@@ -104,7 +103,7 @@ export const linear: Scheme<LinearOptions> = {
   /** Linear's timestamp lives in the body: callers put `webhookTimestamp` (ms) there; `timestampSeconds` is not used. */
   sign(request) {
     assertSigningSecret(request.secret, 'linear');
-    return { [HEADER]: hmacDigest('sha256', request.secret, '', request.body).toString('hex') };
+    return { [HEADER]: utf8HmacKey('sha256', request.secret).digest('', request.body).toString('hex') };
   },
 
   checkSecret(secret) {

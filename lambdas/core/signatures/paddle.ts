@@ -19,17 +19,15 @@ import {
   DIGEST_BYTES,
   fail,
   hasSecret,
-  hmacDigest,
   matchSecrets,
   readHeader,
   splitList,
   toleranceFor,
-  utf8Key,
   windowDetail,
   type SignatureListOptions,
-  parseSignedPairHeader,
+  signedPairParser,
   type SignedPairFormat,
-  type SignedTimestamp,
+  utf8HmacKey,
 } from './shared';
 
 const HEADER = 'paddle-signature';
@@ -42,14 +40,14 @@ const H1: SignatureListOptions = { prefix: '', encoding: 'hex', bytes: DIGEST_BY
 
 /** One `ts=…;h1=…` value's timestamp and decoded `h1` candidates, or the failure to report. */
 const FORMAT: SignedPairFormat = { header: 'Paddle-Signature', separator: ';', timestampKey: 'ts', signatureKey: 'h1', signature: H1 };
-const parseOne = (header: string): SignedTimestamp | VerifyResult => parseSignedPairHeader(header, FORMAT);
+const parseOne = signedPairParser(FORMAT);
 
 function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): VerifyResult {
   const parsed = parseOne(header);
   if (!('candidates' in parsed)) return parsed;
   const { timestamp, candidates } = parsed;
   const prefix = `${parsed.timestampText}:`;
-  const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
+  const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(prefix, request.body), timestamp);
   if (!result.valid) return result;
   const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
   const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
@@ -83,7 +81,7 @@ export const paddle: Scheme<PaddleOptions> = {
   sign(request) {
     assertSigningSecret(request.secret, 'paddle');
     assertTimestamp(request.timestampSeconds, 'paddle');
-    const digest = hmacDigest('sha256', request.secret, `${request.timestampSeconds}:`, request.body).toString('hex');
+    const digest = utf8HmacKey('sha256', request.secret).digest(`${request.timestampSeconds}:`, request.body).toString('hex');
     return { [HEADER]: `ts=${request.timestampSeconds};h1=${digest}` };
   },
 

@@ -4,31 +4,32 @@
  *
  * Speed notes (bench/signatures.ts compares each verify with a bare `createHmac().update(signed
  * bytes).digest()` + `timingSafeEqual`; the target is 1.25× at 1 KiB and 1.10× at 64 KiB). At 1 KiB
- * HMAC setup and finalisation are most of the floor (~2.4 µs), so every extra allocation shows:
- * - the body is never turned into a string or copied: the prefix and the body bytes go to
- *   `hmac.update` separately (a second update costs less than concatenating);
- * - received digests are decoded with a lookup table into reused buffers (`candidateSlot`): a
- *   fresh small Buffer costs more than the decoding itself; the computed digest is never encoded;
+ * HMAC setup and finalisation are most of the floor (~2 µs), so every extra allocation shows:
+ * - HMAC keys are prepared once per secret (hmac-key.ts): a request costs two one-shot hashes, not
+ *   an Hmac object and its key setup. That saving is what pays for the header parsing below;
+ * - the body is never turned into a string; above 4 KiB it is not copied either (the prefix and
+ *   the body go to the hash separately);
+ * - received digests are decoded with a lookup table (two hex characters per lookup) into reused
+ *   buffers (`candidateSlot`): a fresh small Buffer costs more than the decoding itself; the
+ *   computed digest is never encoded;
  * - the usual header shapes take a shortcut (`exactSignedPair`, `decodeSignatureHeader`) that is
  *   checked, by property tests, to give what the full parse gives;
- * - decoded keys are cached, with the last secret checked before the Map (`cachedKey`);
- * - option objects and regular expressions are module constants, never rebuilt per call;
+ * - prepared keys are cached, with the last secret checked before the Map (`cachedKey`);
+ * - option objects, header-format strings and regular expressions are built once, never per call;
  * - no regular expression ever runs over the body, only over short header values, and only off
  *   the usual path.
  * Measure the bundled code (as bench/signatures.ts does): under tsx every call into another module
  * goes through an export getter that no deployed bundle has.
  */
-import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { PreparedHmacKey, type HmacAlgorithm } from './hmac-key';
 import type { FailureReason, Headers, VerifyRequest, VerifyResult } from './types';
 
-export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type { HmacAlgorithm } from './hmac-key';
 export type DigestEncoding = 'hex' | 'base64';
 
 /** Digest sizes in bytes: a received signature of another size can be rejected before any HMAC. */
 export const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
-
-/** A signing key as `createHmac` takes it: the secret's UTF-8 text, or bytes decoded from it. */
-export type HmacKey = string | Buffer | KeyObject;
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -158,26 +159,31 @@ export interface SignedPairFormat {
 }
 
 /**
- * Parses a `t=…,v1=…`-style header into its timestamp and decoded signatures, or a typed failure.
- * The usual single pair takes a shortcut; anything else is scanned in full.
+ * A parser for one `t=…,v1=…`-style header format: the timestamp and decoded signatures, or a typed
+ * failure. The usual single pair takes a shortcut; anything else is scanned in full. The format's
+ * fixed strings are built once here, not on every request.
  */
-export function parseSignedPairHeader(value: string, f: SignedPairFormat): SignedTimestamp | VerifyResult {
-  const exact = exactSignedPair(value, `${f.timestampKey}=`, `${f.separator}${f.signatureKey}=`, f.signature.encoding, f.signature.bytes);
-  if (exact) return exact;
-  const fields = scanSignedPairs(value, f.separator, f.timestampKey, f.signatureKey);
+export function signedPairParser(f: SignedPairFormat): (value: string) => SignedTimestamp | VerifyResult {
   const t = `${f.timestampKey}=`;
-  if (!fields) return fail('malformed_signature', `${f.header} is not a ${t}…${f.separator}${f.signatureKey}=… list`);
-  const text = fields.timestamp;
-  if (text === undefined) return fail('missing_timestamp', `${f.header} has no ${t}`);
-  if (text === null) return fail('malformed_timestamp', `${f.header} has conflicting ${t} values`);
-  const timestamp = parseEpochSeconds(text);
-  if (timestamp === undefined) return fail('malformed_timestamp', `${f.header} ${t} is not epoch seconds`);
-  if (fields.signatures.length === 0) {
-    return fail(fields.otherVersions ? 'unsupported_version' : 'missing_signature', `${f.header} has no ${f.signatureKey} signature`);
-  }
-  const candidates = decodeSignatureList(fields.signatures, f.signature);
-  if (typeof candidates === 'string') return fail(candidates, `${f.signatureKey} is not a SHA-256 hex digest`);
-  return { timestampText: text, timestamp, candidates };
+  const v = `${f.separator}${f.signatureKey}=`;
+  const { encoding, bytes } = f.signature;
+  return (value) => {
+    const exact = exactSignedPair(value, t, v, encoding, bytes);
+    if (exact) return exact;
+    const fields = scanSignedPairs(value, f.separator, f.timestampKey, f.signatureKey);
+    if (!fields) return fail('malformed_signature', `${f.header} is not a ${t}…${f.separator}${f.signatureKey}=… list`);
+    const text = fields.timestamp;
+    if (text === undefined) return fail('missing_timestamp', `${f.header} has no ${t}`);
+    if (text === null) return fail('malformed_timestamp', `${f.header} has conflicting ${t} values`);
+    const timestamp = parseEpochSeconds(text);
+    if (timestamp === undefined) return fail('malformed_timestamp', `${f.header} ${t} is not epoch seconds`);
+    if (fields.signatures.length === 0) {
+      return fail(fields.otherVersions ? 'unsupported_version' : 'missing_signature', `${f.header} has no ${f.signatureKey} signature`);
+    }
+    const candidates = decodeSignatureList(fields.signatures, f.signature);
+    if (typeof candidates === 'string') return fail(candidates, `${f.signatureKey} is not a SHA-256 hex digest`);
+    return { timestampText: text, timestamp, candidates };
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +203,8 @@ export function decodeDigest(text: string, encoding: DigestEncoding, bytes: numb
   return encoding === 'hex' ? decodeHexDigest(text, bytes, start, out) : decodeBase64Digest(text, bytes, start, out);
 }
 
-const SLOTS = new Map<number, Buffer[]>();
+/** Reusable candidate buffers, indexed by digest size in bytes, then by candidate index. */
+const SLOTS: Buffer[][] = [];
 const MAX_SLOTS = 16;
 
 /**
@@ -207,11 +214,8 @@ const MAX_SLOTS = 16;
  */
 export function candidateSlot(bytes: number, index: number): Buffer {
   if (index >= MAX_SLOTS) return Buffer.allocUnsafe(bytes);
-  let slots = SLOTS.get(bytes);
-  if (!slots) SLOTS.set(bytes, (slots = []));
-  let slot = slots[index];
-  if (!slot) slots[index] = slot = Buffer.alloc(bytes);
-  return slot;
+  const slots = (SLOTS[bytes] ??= []);
+  return (slots[index] ??= Buffer.alloc(bytes));
 }
 
 /** Character code → value, -1 when not in the alphabet. Indexed with `code & 0x7f`; non-ASCII is rejected separately. */
@@ -222,6 +226,19 @@ for (let i = 10; i < 16; i++) HEX_VALUES['0123456789ABCDEF'.charCodeAt(i)] = i;
 for (let i = 0; i < 64; i++) BASE64_VALUES['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
 const EQUALS = 0x3d;
 
+/**
+ * Two hex characters → their byte, -1 when either is not a hex digit. Indexed by the two 7-bit
+ * character codes, so each output byte costs one lookup instead of two (16 K entries, 32 KiB).
+ */
+const HEX_PAIRS = new Int16Array(1 << 14).fill(-1);
+for (let hi = 0; hi < 128; hi++) {
+  for (let lo = 0; lo < 128; lo++) {
+    const h = HEX_VALUES[hi] as number;
+    const l = HEX_VALUES[lo] as number;
+    if (h >= 0 && l >= 0) HEX_PAIRS[(hi << 7) | lo] = (h << 4) | l;
+  }
+}
+
 function decodeHexDigest(text: string, bytes: number, start: number, out: Buffer): Buffer | undefined {
   if (text.length - start !== bytes * 2) return undefined;
   // Invalid characters are accumulated, not branched on: every byte is written, then all are checked once.
@@ -230,11 +247,10 @@ function decodeHexDigest(text: string, bytes: number, start: number, out: Buffer
   for (let i = 0, j = start; i < bytes; i++, j += 2) {
     const hi = text.charCodeAt(j);
     const lo = text.charCodeAt(j + 1);
-    const h = HEX_VALUES[hi & 0x7f] as number;
-    const l = HEX_VALUES[lo & 0x7f] as number;
+    const value = HEX_PAIRS[((hi & 0x7f) << 7) | (lo & 0x7f)] as number;
     codes |= hi | lo;
-    values |= h | l;
-    out[i] = (h << 4) | l;
+    values |= value;
+    out[i] = value;
   }
   return codes < 0x80 && values >= 0 ? out : undefined;
 }
@@ -328,15 +344,6 @@ export function decodeSignatureHeader(header: string, options: SignatureListOpti
 // ---------------------------------------------------------------------------------------------
 // HMAC and comparison
 
-/** HMAC of `prefix`, the raw `body` bytes and `suffix`, fed separately so the body is never copied or decoded. */
-export function hmacDigest(algorithm: HmacAlgorithm, key: HmacKey, prefix: string, body: Uint8Array, suffix = ''): Buffer {
-  const mac = createHmac(algorithm, key);
-  if (prefix !== '') mac.update(prefix);
-  mac.update(body);
-  if (suffix !== '') mac.update(suffix);
-  return mac.digest();
-}
-
 /** A scheme whose one header carries an HMAC-SHA256 of the body alone (GitHub, Shopify, Entrupy). */
 export interface BodyHmacFormat {
   /** Lower-cased header name. */
@@ -356,7 +363,7 @@ export function verifyBodyHmac(request: VerifyRequest<unknown>, f: BodyHmacForma
   if (header === undefined) return fail('missing_signature', f.missing(request.headers));
   const candidates = decodeSignatureHeader(header, f.signature);
   if (typeof candidates === 'string') return fail(candidates, `expected ${f.expected}`);
-  return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), '', request.body));
+  return matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest('', request.body));
 }
 
 /** Constant-time equality; different lengths are unequal (timingSafeEqual would throw). */
@@ -429,8 +436,19 @@ export function cachedKey<K>(decode: (secret: string) => K): (secret: string) =>
   };
 }
 
-/** UTF-8 text secrets as Buffers, so `createHmac` does not re-encode the string on every request. */
-export const utf8Key = cachedKey((secret: string): Buffer => Buffer.from(secret, 'utf8'));
+const UTF8_KEYS: Readonly<Record<HmacAlgorithm, (secret: string) => PreparedHmacKey>> = {
+  sha1: cachedKey((secret: string) => new PreparedHmacKey('sha1', Buffer.from(secret, 'utf8'))),
+  sha256: cachedKey((secret: string) => new PreparedHmacKey('sha256', Buffer.from(secret, 'utf8'))),
+  sha512: cachedKey((secret: string) => new PreparedHmacKey('sha512', Buffer.from(secret, 'utf8'))),
+};
+
+/**
+ * The prepared HMAC key for a secret whose UTF-8 text is the key (every scheme but Standard
+ * Webhooks, whose key is base64-decoded). Cached per algorithm, so a request costs no key setup.
+ */
+export function utf8HmacKey(algorithm: HmacAlgorithm, secret: string): PreparedHmacKey {
+  return UTF8_KEYS[algorithm](secret);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Timestamps
@@ -526,7 +544,7 @@ export function verifyV0(
   const candidates = decodeSignatureHeader(header, V0_SIGNATURE);
   if (typeof candidates === 'string') return fail(candidates, 'expected v0=<64 hex digits>');
   const prefix = `v0:${ts}:`;
-  const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
+  const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(prefix, request.body), timestamp);
   if (!result.valid) return result;
   const tolerance = toleranceFor(request, defaultTolerance);
   const outside = checkWindow(timestamp, request.nowSeconds, tolerance, acceptsFuture);
@@ -536,6 +554,6 @@ export function verifyV0(
 export function signV0(body: Uint8Array, secret: string, timestampSeconds: number, names: V0Headers): Record<string, string> {
   assertSigningSecret(secret, names.label);
   assertTimestamp(timestampSeconds, names.label);
-  const digest = hmacDigest('sha256', secret, `v0:${timestampSeconds}:`, body).toString('hex');
+  const digest = utf8HmacKey('sha256', secret).digest(`v0:${timestampSeconds}:`, body).toString('hex');
   return { [names.signature]: `v0=${digest}`, [names.timestamp]: String(timestampSeconds) };
 }

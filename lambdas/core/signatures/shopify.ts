@@ -9,10 +9,10 @@ import {
   assertSigningSecret,
   checkCommonSecret,
   DIGEST_BYTES,
-  hmacDigest,
   type SignatureListOptions,
   type BodyHmacFormat,
   verifyBodyHmac,
+  utf8HmacKey,
 } from './shared';
 
 const HEADER = 'x-shopify-hmac-sha256';
@@ -36,7 +36,7 @@ export const shopify: Scheme<ShopifyOptions> = {
 
   sign(request) {
     assertSigningSecret(request.secret, 'shopify');
-    return { [HEADER]: hmacDigest('sha256', request.secret, '', request.body).toString('base64') };
+    return { [HEADER]: utf8HmacKey('sha256', request.secret).digest('', request.body).toString('base64') };
   },
 
   checkSecret(secret) {

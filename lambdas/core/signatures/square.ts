@@ -14,11 +14,10 @@ import {
   DIGEST_BYTES,
   fail,
   hasSecret,
-  hmacDigest,
   matchSecrets,
   readHeader,
-  utf8Key,
   type SignatureListOptions,
+  utf8HmacKey,
 } from './shared';
 
 const HEADER = 'x-square-hmacsha256-signature';
@@ -53,14 +52,14 @@ export const square: Scheme<SquareOptions> = {
     if (header === undefined) return fail('missing_signature', 'x-square-hmacsha256-signature header is missing');
     const candidates = decodeSignatureHeader(header, SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a base64 HMAC-SHA256');
-    return matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), url, request.body));
+    return matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(url, request.body));
   },
 
   sign(request) {
     assertSigningSecret(request.secret, 'square');
     const url = urlFor(request.options, request.url);
     if (url === undefined) throw new TypeError('square.sign() needs a url or options.notificationUrl');
-    return { [HEADER]: hmacDigest('sha256', request.secret, url, request.body).toString('base64') };
+    return { [HEADER]: utf8HmacKey('sha256', request.secret).digest(url, request.body).toString('base64') };
   },
 
   checkSecret(secret) {

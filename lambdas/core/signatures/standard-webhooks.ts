@@ -22,7 +22,6 @@ import {
   DIGEST_BYTES,
   fail,
   hasSecret,
-  hmacDigest,
   matchSecrets,
   parseEpochSeconds,
   readFirstHeader,
@@ -30,6 +29,7 @@ import {
   windowDetail,
   type SignatureListOptions,
 } from './shared';
+import { PreparedHmacKey } from './hmac-key';
 
 const DEFAULT_TOLERANCE = 300;
 const ACCEPTS_FUTURE = true;
@@ -42,6 +42,12 @@ const SIGNATURE_HEADERS = ['webhook-signature', 'svix-signature'] as const;
 export const standardWebhooksKey = cachedKey((secret: string): Buffer | null => {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   return decodeBase64Strict(encoded) ?? null;
+});
+
+/** The same key, prepared for HMAC-SHA256 (see hmac-key.ts); null when the secret is not base64. Cached. */
+const preparedKey = cachedKey((secret: string): PreparedHmacKey | null => {
+  const bytes = standardWebhooksKey(secret);
+  return bytes ? new PreparedHmacKey('sha256', bytes) : null;
 });
 
 const V1: SignatureListOptions = { prefix: 'v1,', encoding: 'base64', bytes: DIGEST_BYTES.sha256, versionPattern: /^v\d+[a-z]*,/ };
@@ -92,10 +98,7 @@ export const standardWebhooks: Scheme<StandardWebhooksOptions> = {
     const result = matchSecrets(
       request.secrets,
       candidates,
-      (s) => {
-        const key = standardWebhooksKey(s);
-        return key ? hmacDigest('sha256', key, prefix, request.body) : undefined;
-      },
+      (s) => preparedKey(s)?.digest(prefix, request.body),
       timestamp,
     );
     if (!result.valid) {
@@ -109,12 +112,12 @@ export const standardWebhooks: Scheme<StandardWebhooksOptions> = {
   sign(request) {
     assertSigningSecret(request.secret, 'standard-webhooks');
     assertTimestamp(request.timestampSeconds, 'standard-webhooks');
-    const key = standardWebhooksKey(request.secret);
+    const key = preparedKey(request.secret);
     if (!key) throw new TypeError('standard-webhooks.sign() needs a whsec_<base64> secret');
     // Deterministic default id, so fixtures are reproducible.
     const id =
       request.id ?? `msg_${createHash('sha256').update(`${request.timestampSeconds}.`).update(request.body).digest('hex').slice(0, 24)}`;
-    const digest = hmacDigest('sha256', key, `${id}.${request.timestampSeconds}.`, request.body).toString('base64');
+    const digest = key.digest(`${id}.${request.timestampSeconds}.`, request.body).toString('base64');
     return { 'webhook-id': id, 'webhook-timestamp': String(request.timestampSeconds), 'webhook-signature': `v1,${digest}` };
   },
 

@@ -6,7 +6,7 @@
  * https://docs.stripe.com/webhooks#verify-manually
  */
 import * as z from 'zod/mini';
-import type { Scheme, VerifyResult } from './types';
+import type { Scheme } from './types';
 import {
   assertSigningSecret,
   assertTimestamp,
@@ -15,16 +15,14 @@ import {
   DIGEST_BYTES,
   fail,
   hasSecret,
-  hmacDigest,
   matchSecrets,
   readHeader,
   toleranceFor,
   type SignatureListOptions,
-  parseSignedPairHeader,
+  signedPairParser,
   type SignedPairFormat,
-  type SignedTimestamp,
-  utf8Key,
   windowDetail,
+  utf8HmacKey,
 } from './shared';
 
 const HEADER = 'stripe-signature';
@@ -37,7 +35,7 @@ export type StripeOptions = Record<string, never>;
 const V1: SignatureListOptions = { prefix: '', encoding: 'hex', bytes: DIGEST_BYTES.sha256 };
 // Stripe's own format uses commas, so a comma-joined repeat is simply more entries of the same list.
 const FORMAT: SignedPairFormat = { header: 'Stripe-Signature', separator: ',', timestampKey: 't', signatureKey: 'v1', signature: V1 };
-const parseHeader = (header: string): SignedTimestamp | VerifyResult => parseSignedPairHeader(header, FORMAT);
+const parseHeader = signedPairParser(FORMAT);
 
 export const stripe: Scheme<StripeOptions> = {
   name: 'stripe',
@@ -56,7 +54,7 @@ export const stripe: Scheme<StripeOptions> = {
     if (!('candidates' in parsed)) return parsed;
     const { timestamp, candidates } = parsed;
     const prefix = `${parsed.timestampText}.`;
-    const result = matchSecrets(request.secrets, candidates, (s) => hmacDigest('sha256', utf8Key(s), prefix, request.body), timestamp);
+    const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(prefix, request.body), timestamp);
     if (!result.valid) return result;
     const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
     const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
@@ -66,7 +64,7 @@ export const stripe: Scheme<StripeOptions> = {
   sign(request) {
     assertSigningSecret(request.secret, 'stripe');
     assertTimestamp(request.timestampSeconds, 'stripe');
-    const digest = hmacDigest('sha256', request.secret, `${request.timestampSeconds}.`, request.body).toString('hex');
+    const digest = utf8HmacKey('sha256', request.secret).digest(`${request.timestampSeconds}.`, request.body).toString('hex');
     return { [HEADER]: `t=${request.timestampSeconds},v1=${digest}` };
   },
 

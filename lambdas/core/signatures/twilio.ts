@@ -11,7 +11,7 @@
  * https://www.twilio.com/docs/usage/security#validating-requests
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Scheme, VerifyResult } from './types';
 import {
@@ -25,7 +25,7 @@ import {
   hasSecret,
   ok,
   readHeader,
-  utf8Key,
+  utf8HmacKey,
   type SignatureListOptions,
 } from './shared';
 
@@ -187,9 +187,9 @@ export const twilio: Scheme<TwilioOptions> = {
       const secret = request.secrets[i];
       if (typeof secret !== 'string' || secret === '') continue;
       usable++;
-      const key = utf8Key(secret);
+      const key = utf8HmacKey('sha1', secret);
       const matches = (url: string): boolean => {
-        const expected = createHmac('sha1', key).update(url).update(params).digest();
+        const expected = key.digest(url, params);
         let any = false;
         for (const candidate of candidates) any = bytesEqual(expected, candidate) || any;
         return any;
@@ -213,7 +213,7 @@ export const twilio: Scheme<TwilioOptions> = {
     const url = urlFor(request.options, request.url);
     if (url === undefined) throw new TypeError('twilio.sign() needs a url or options.url');
     const params = new URL(url).searchParams.has(BODY_HASH_PARAM) ? '' : twilioParamString(request.body);
-    return { [HEADER]: createHmac('sha1', request.secret).update(url).update(params).digest('base64') };
+    return { [HEADER]: utf8HmacKey('sha1', request.secret).digest(url, params).toString('base64') };
   },
 
   checkSecret(secret) {
