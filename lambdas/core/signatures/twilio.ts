@@ -86,39 +86,58 @@ const QUESTION = 0x3f;
 /**
  * The WHATWG application/x-www-form-urlencoded parser (what URLSearchParams runs), over bytes:
  * split on `&`, then on the first `=`, `+` → space, percent-decode, UTF-8 decode. Each search moves
- * only forward, so a body is scanned a bounded number of times whatever its shape.
+ * only forward (the next `=`, `+` and `%` are remembered), so a body is scanned a bounded number of
+ * times whatever its shape, and every scan is a native `indexOf`.
  */
 function parseForm(body: Buffer): Map<string, Values> {
   const grouped = new Map<string, Values>();
   const length = body.length;
+  const next = (byte: number, from: number): number => {
+    const at = body.indexOf(byte, from);
+    return at < 0 ? length : at;
+  };
   // URLSearchParams drops a leading `?`.
   let from = body[0] === QUESTION ? 1 : 0;
   let nextEq = -1;
+  let nextPlus = -1;
+  let nextPercent = -1;
+  const component = (start: number, end: number): string => {
+    if (nextPercent < start) nextPercent = next(PERCENT, start);
+    if (nextPercent < end) return decodeComponent(body, start, end);
+    if (nextPlus < start) nextPlus = next(PLUS, start);
+    return nextPlus < end ? plusToSpace(body, start, end) : body.toString('utf8', start, end);
+  };
   while (from < length) {
-    let to = body.indexOf(AMP, from);
-    if (to < 0) to = length;
+    const to = next(AMP, from);
     if (to > from) {
-      if (nextEq < from) {
-        nextEq = body.indexOf(EQ, from);
-        if (nextEq < 0) nextEq = length;
-      }
+      if (nextEq < from) nextEq = next(EQ, from);
       const eq = nextEq < to ? nextEq : to;
-      add(grouped, formComponent(body, from, eq), eq < to ? formComponent(body, eq + 1, to) : '');
+      add(grouped, component(from, eq), eq < to ? component(eq + 1, to) : '');
     }
     from = to + 1;
   }
   return grouped;
 }
 
-/** One name or value: sliced straight out of the body when it has no `+` or `%` (most), else decoded byte by byte. */
-function formComponent(body: Buffer, start: number, end: number): string {
-  let j = start;
-  while (j < end && body[j] !== PLUS && body[j] !== PERCENT) j++;
-  if (j === end) return body.toString('utf8', start, end);
+/**
+ * A name or value with `+` but no `%`: `+` → space, byte by byte (a plain loop beats
+ * `String.replaceAll` several times over on long values full of `+`). 0x2B never occurs inside a
+ * multi-byte UTF-8 sequence, so this is safe on any valid UTF-8.
+ */
+function plusToSpace(body: Buffer, start: number, end: number): string {
   const out = Buffer.allocUnsafe(end - start);
-  body.copy(out, 0, start, j);
-  let o = j - start;
-  for (; j < end; j++) {
+  for (let j = start, o = 0; j < end; j++, o++) {
+    const b = body[j] as number;
+    out[o] = b === PLUS ? 0x20 : b;
+  }
+  return out.toString('utf8');
+}
+
+/** A name or value with a `%` in it: `+` → space and percent-decoding, then UTF-8 decoding (a stray `%` is kept, as the WHATWG decoder keeps it). */
+function decodeComponent(body: Buffer, start: number, end: number): string {
+  const out = Buffer.allocUnsafe(end - start);
+  let o = 0;
+  for (let j = start; j < end; j++) {
     const b = body[j] as number;
     if (b === PLUS) out[o++] = 0x20;
     else if (b === PERCENT && j + 2 < end && isHex(body[j + 1]) && isHex(body[j + 2])) {
@@ -150,6 +169,35 @@ export function twilioUrlVariants(raw: string, parsed: URL): string[] {
   return [...new Set([raw, noPort.href, withPort, legacy(noPort.href), legacy(withPort)])];
 }
 
+interface Target {
+  /** Never mutated: twilioUrlVariants copies it. */
+  readonly parsed: URL;
+  /** The `bodySHA256` query parameter (JSON bodies), or null for a form body. */
+  readonly bodyHashText: string | null;
+}
+
+let lastRaw: string | undefined;
+let lastTarget: Target | undefined;
+
+/**
+ * The parsed URL and its `bodySHA256`, or undefined when `raw` is not an absolute URL. A Twilio
+ * webhook URL is the same string request after request (usually `options.url`), so the last one
+ * is kept: parsing it and its query costs more than the parameter string at 1 KiB.
+ */
+function parseTarget(raw: string): Target | undefined {
+  if (raw === lastRaw) return lastTarget;
+  let target: Target | undefined;
+  try {
+    const parsed = new URL(raw);
+    target = { parsed, bodyHashText: parsed.searchParams.get(BODY_HASH_PARAM) };
+  } catch {
+    target = undefined;
+  }
+  lastRaw = raw;
+  lastTarget = target;
+  return target;
+}
+
 function urlFor(options: TwilioOptions | undefined, url: string | undefined): string | undefined {
   const chosen = options?.url ?? url;
   return chosen === undefined || chosen === '' ? undefined : chosen;
@@ -167,18 +215,14 @@ export const twilio: Scheme<TwilioOptions> = {
     if (!hasSecret(request.secrets)) return fail('no_secret');
     const raw = urlFor(request.options, request.url);
     if (raw === undefined) return fail('missing_url', 'Twilio signs the URL: set options.url or pass the request URL');
-    let parsed: URL;
-    try {
-      parsed = new URL(raw);
-    } catch {
-      return fail('missing_url', 'the URL is not a valid absolute URL');
-    }
+    const target = parseTarget(raw);
+    if (target === undefined) return fail('missing_url', 'the URL is not a valid absolute URL');
+    const { parsed, bodyHashText } = target;
     const header = readHeader(request.headers, HEADER);
     if (header === undefined) return fail('missing_signature', 'X-Twilio-Signature header is missing');
     const candidates = decodeSignatureHeader(header, SIGNATURE);
     if (typeof candidates === 'string') return fail(candidates, 'expected a base64 HMAC-SHA1');
 
-    const bodyHashText = parsed.searchParams.get(BODY_HASH_PARAM);
     const params = bodyHashText === null ? twilioParamString(request.body) : '';
     // The other spellings are only worked out when the URL as received does not match.
     let others: string[] | undefined;
