@@ -13,6 +13,12 @@
  * the same pool of distinct signed events back to back; the figure is the median of per-batch means.
  * The fakes are cleared between batches (outside the timing) so every delivery is new, not a duplicate.
  *
+ * Which fakes: the timed handler's ports do no work at all (bench/lib/null-ports.ts: each call
+ * answers at once and counts), so the figure is the handler's own cost. The stateful test fakes
+ * (test/helpers/fakes.ts) spend about 2 µs per event on their own maps and copies; every run first
+ * checks the handlers against them (each delivery accepted, queued and marked `enqueued`; each record
+ * published and `completed`), then times them too, in the "with test fakes" column.
+ *
  * Usage: `npm run bench:handler -- [--rounds 61]`.
  */
 import { fork } from 'node:child_process';
@@ -30,6 +36,7 @@ import { createProcessorHandler } from '../lambdas/processor/create-handler';
 import { routes } from '../lambdas/processor/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
 import { FakeEventStore, FakeQueue, FakeSecrets, FakeTopic } from '../test/helpers/fakes';
+import { ConstantSecrets, NullEventStore, NullQueue, NullTopic } from './lib/null-ports';
 import { apiGatewayEvent, runtimeSource, SECRET, signedWebhook } from '../test/helpers/webhook';
 import { machineHeader } from './lib/machine';
 import { stripeEvent } from './lib/payloads';
@@ -50,6 +57,8 @@ interface Row {
   readonly bytes: number;
   readonly handlerUs: number;
   readonly floorUs: number;
+  /** The same handler with the stateful test fakes behind its ports. */
+  readonly withFakesUs: number;
 }
 
 type Message = { readonly rows: Row[] };
@@ -61,18 +70,16 @@ let sink = 0;
 
 async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
   const source = runtimeSource();
+  const log = powertoolsLog(new Logger({ serviceName: 'webhook-verifier' }));
+  const sources = prepareSources([source]);
+  const common = { sources, clock: () => NOW_MS, leaseMs: LEASE_MS, newToken: randomUUID, log };
   const store = new FakeEventStore();
   const queue = new FakeQueue();
-  const handler = createVerifierHandler({
-    sources: prepareSources([source]),
-    store,
-    queue,
-    secrets: new FakeSecrets({ [source.secretId]: [SECRET] }),
-    clock: () => NOW_MS,
-    leaseMs: LEASE_MS,
-    newToken: randomUUID,
-    log: powertoolsLog(new Logger({ serviceName: 'webhook-verifier' })),
-  });
+  const withFakes = createVerifierHandler({ ...common, store, queue, secrets: new FakeSecrets({ [source.secretId]: [SECRET] }) });
+  const nullStore = new NullEventStore();
+  const nullQueue = new NullQueue();
+  const handler = createVerifierHandler({ ...common, store: nullStore, queue: nullQueue, secrets: new ConstantSecrets([SECRET]) });
+
   const count = VERIFIER_BATCH[bytes]!;
   const events: APIGatewayProxyEventV2[] = [];
   for (let i = 0; i < count; i++) {
@@ -84,12 +91,21 @@ async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
     queue.sent.length = 0;
   };
 
-  // Correctness first: every delivery in the pool is accepted.
+  // Correctness first, against the stateful fakes: every delivery is accepted, queued once and marked.
   for (const event of events) {
-    const response = await handler(event, context);
+    const response = await withFakes(event, context);
     if (response.statusCode !== 202) throw new Error(`verifier answered ${response.statusCode}: ${response.body}`);
   }
+  if (queue.sent.length !== count || [...store.records.values()].some((r) => r.status !== 'enqueued')) {
+    throw new Error('verifier did not queue and mark every delivery');
+  }
   reset();
+  // And the null-port handler takes the same path: one put, one send, one mark per delivery.
+  for (const event of events) {
+    const response = await handler(event, context);
+    if (response.statusCode !== 202) throw new Error(`verifier (null ports) answered ${response.statusCode}: ${response.body}`);
+  }
+  if (nullQueue.sent !== count || nullStore.calls !== 2 * count) throw new Error('verifier (null ports) skipped a port call');
 
   const floor = (event: APIGatewayProxyEventV2) => {
     const body = Buffer.from(event.body!, 'utf8');
@@ -97,13 +113,12 @@ async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
     if (!verdict.valid) throw new Error('floor: invalid signature');
     sink += (JSON.parse(event.body!) as { id: string }).id.length;
   };
-  const [handlerUs, floorUs] = await timeBatches(rounds, [
+  const [handlerUs, floorUs, withFakesUs] = await timeBatches(rounds, [
     {
       per: count,
       run: async () => {
         for (const event of events) await handler(event, context);
       },
-      after: reset,
     },
     {
       per: count,
@@ -111,17 +126,20 @@ async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
         for (const event of events) floor(event);
       },
     },
+    {
+      per: count,
+      run: async () => {
+        for (const event of events) await withFakes(event, context);
+      },
+      after: reset,
+    },
   ]);
-  return { fn: 'verifier', bytes: Buffer.byteLength(events[0]!.body!), handlerUs: handlerUs!, floorUs: floorUs! };
+  return { fn: 'verifier', bytes: Buffer.byteLength(events[0]!.body!), handlerUs: handlerUs!, floorUs: floorUs!, withFakesUs: withFakesUs! };
 }
 
 async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
-  const store = new FakeEventStore();
-  const topic = new FakeTopic();
-  const handler = createProcessorHandler({
+  const common = {
     sourceId: 'stripe',
-    store,
-    topic,
     router: createRouter(routes),
     clock: () => NOW_MS,
     leaseMs: LEASE_MS,
@@ -129,7 +147,14 @@ async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
     newToken: randomUUID,
     publishSafetyMs: 3000,
     log: powertoolsLog(new Logger({ serviceName: 'webhook-processor' })),
-  });
+  };
+  const store = new FakeEventStore();
+  const topic = new FakeTopic();
+  const withFakes = createProcessorHandler({ ...common, store, topic });
+  const nullStore = new NullEventStore();
+  const nullTopic = new NullTopic();
+  const handler = createProcessorHandler({ ...common, store: nullStore, topic: nullTopic });
+
   const sqsEvents: SQSEvent[] = [];
   const perBatch = PROCESSOR_EVENTS_PER_BATCH[bytes]!;
   for (let b = 0; b < perBatch; b++) {
@@ -150,21 +175,29 @@ async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
     store.records.clear();
     topic.published.length = 0;
   };
+  const messages = perBatch * SQS_BATCH;
+
+  // Correctness first, against the stateful fakes: every record is published once and completed.
   for (const event of sqsEvents) {
-    const out = await handler(event, context);
+    const out = await withFakes(event, context);
     if (out.batchItemFailures.length > 0) throw new Error(`processor failed ${out.batchItemFailures.length} records`);
   }
-  if (topic.published.length !== perBatch * SQS_BATCH) throw new Error('processor did not publish every record');
+  if (topic.published.length !== messages || [...store.records.values()].some((r) => r.status !== 'completed')) {
+    throw new Error('processor did not publish and complete every record');
+  }
   reset();
+  for (const event of sqsEvents) {
+    const out = await handler(event, context);
+    if (out.batchItemFailures.length > 0) throw new Error(`processor (null ports) failed ${out.batchItemFailures.length} records`);
+  }
+  if (nullTopic.published !== messages || nullStore.calls !== 2 * messages) throw new Error('processor (null ports) skipped a port call');
 
-  const messages = perBatch * SQS_BATCH;
-  const [handlerUs, floorUs] = await timeBatches(rounds, [
+  const [handlerUs, floorUs, withFakesUs] = await timeBatches(rounds, [
     {
       per: messages,
       run: async () => {
         for (const event of sqsEvents) await handler(event, context);
       },
-      after: reset,
     },
     {
       per: messages,
@@ -172,8 +205,15 @@ async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
         for (const event of sqsEvents) for (const record of event.Records) sink += (JSON.parse(record.body) as { id: string }).id.length;
       },
     },
+    {
+      per: messages,
+      run: async () => {
+        for (const event of sqsEvents) await withFakes(event, context);
+      },
+      after: reset,
+    },
   ]);
-  return { fn: 'processor', bytes: Buffer.byteLength(stripeEvent('evt_00000000', bytes)), handlerUs: handlerUs!, floorUs: floorUs! };
+  return { fn: 'processor', bytes: Buffer.byteLength(stripeEvent('evt_00000000', bytes)), handlerUs: handlerUs!, floorUs: floorUs!, withFakesUs: withFakesUs! };
 }
 
 async function child(rounds: number): Promise<void> {
@@ -202,13 +242,14 @@ function parent(rounds: number): void {
   });
   worker.on('message', (message: Message) => {
     console.log(machineHeader('bench:handler — warm per-invocation cost vs the floor'));
-    console.log(`# median of ${rounds} per-batch means after warm-up; fakes with zero latency; Powertools Logger at INFO writing to /dev/null`);
+    console.log(`# median of ${rounds} per-batch means after warm-up; ports that answer at once and do no work (bench/lib/null-ports.ts); Powertools Logger at INFO writing to /dev/null`);
+    console.log('# "with test fakes": the same handler over the stateful test fakes (test/helpers/fakes.ts), whose own maps and copies are counted there');
     console.log('# verifier: one API Gateway v2 event per invocation, Stripe signature; floor = stripe.verify(body bytes) + JSON.parse(body)');
     console.log(`# processor: SQS events of ${SQS_BATCH} records, cost per record; floor = JSON.parse(record body)`);
     console.log('');
     console.log(
       table([
-        ['function', 'payload', 'handler', 'floor', 'overhead', 'ratio'],
+        ['function', 'payload', 'handler', 'floor', 'overhead', 'ratio', 'with test fakes'],
         ...message.rows.map((r) => [
           r.fn,
           `${(r.bytes / 1024).toFixed(1)} KiB`,
@@ -216,6 +257,7 @@ function parent(rounds: number): void {
           `${r.floorUs.toFixed(1)} us`,
           `${(r.handlerUs - r.floorUs).toFixed(1)} us`,
           ratio(r.handlerUs, r.floorUs),
+          `${r.withFakesUs.toFixed(1)} us (${ratio(r.withFakesUs, r.floorUs)})`,
         ]),
       ]),
     );
