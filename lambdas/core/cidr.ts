@@ -1,10 +1,18 @@
 /** Minimal CIDR matching for the source-IP allowlist (IPv4 and IPv6), without dependencies. */
-import { isIPv4, isIPv6 } from 'node:net';
+import type * as net from 'node:net';
+
+/**
+ * node:net's address validators, loaded only when an allowlist is compiled: most sources have none,
+ * and loading node:net (with the stream and DNS modules it pulls in) is cold-start time.
+ */
+let validators: Pick<typeof net, 'isIPv4' | 'isIPv6'> | undefined;
+const loadValidators = () => (validators ??= process.getBuiltinModule('node:net'));
 
 export type CidrMatcher = (ip: string) => boolean;
 
 export function compileAllowlist(cidrs: readonly string[]): CidrMatcher | undefined {
   if (cidrs.length === 0) return undefined;
+  loadValidators();
   const ranges = cidrs.map(parseCidr);
   return (ip) => {
     const addr = parseIp(ip);
@@ -29,6 +37,7 @@ function parseCidr(cidr: string): Range {
 }
 
 function parseIp(ip: string): { bits: 32 | 128; value: bigint } | undefined {
+  const { isIPv4, isIPv6 } = loadValidators();
   if (isIPv4(ip)) {
     return { bits: 32, value: ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n) };
   }

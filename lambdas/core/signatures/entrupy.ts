@@ -3,7 +3,6 @@
  * (UTF-8). No timestamp is signed. Entrupy's documentation is not public; this follows the format
  * given in our issue, and its tests are sign→verify round trips, not published vectors.
  */
-import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -14,6 +13,7 @@ import {
   verifyBodyHmac,
   utf8HmacKey,
 } from './shared';
+import { noOptions } from './options';
 
 const HEADER = 'entrupy-signature';
 const PREFIX = 'SHA256:';
@@ -32,7 +32,7 @@ export type EntrupyOptions = Record<string, never>;
 
 export const entrupy: Scheme<EntrupyOptions> = {
   name: 'entrupy',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<EntrupyOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'json',

@@ -4,7 +4,6 @@
  * The legacy SHA-1 `X-Hub-Signature` is deliberately not accepted.
  * https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
  */
-import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -16,6 +15,7 @@ import {
   verifyBodyHmac,
   utf8HmacKey,
 } from './shared';
+import { noOptions } from './options';
 
 const HEADER = 'x-hub-signature-256';
 
@@ -36,7 +36,7 @@ export type GithubOptions = Record<string, never>;
 
 export const github: Scheme<GithubOptions> = {
   name: 'github',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<GithubOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'json',

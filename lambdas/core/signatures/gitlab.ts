@@ -6,9 +6,9 @@
  * https://docs.gitlab.com/user/project/integrations/webhooks/#validate-requests-with-a-secret-token
  */
 import { hash } from 'node:crypto';
-import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import { assertSigningSecret, bytesEqual, cachedKey, checkCommonSecret, fail, hasSecret, ok, readHeader } from './shared';
+import { noOptions } from './options';
 
 const HEADER = 'x-gitlab-token';
 // One-shot hashing: no Hash object per request (this is all the work a GitLab request needs).
@@ -19,7 +19,7 @@ export type GitlabOptions = Record<string, never>;
 
 export const gitlab: Scheme<GitlabOptions> = {
   name: 'gitlab',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<GitlabOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'json',

@@ -43,6 +43,7 @@ import {
   type SignatureListOptions,
   utf8HmacKey,
 } from './shared';
+import { lazySchema } from './options';
 
 const DEFAULT_TOLERANCE = 300;
 const ACCEPTS_FUTURE = true;
@@ -55,46 +56,48 @@ const headerName = z.pipe(
   z.transform((h: string) => h.toLowerCase()),
 );
 
-export const hmacOptionsSchema = z
-  .strictObject({
-    /** Header carrying the signature. @default "x-webhook-signature" */
-    header: z._default(headerName, 'x-webhook-signature'),
-    /** Text before the digest, e.g. `sha256=`, `Bearer `, `SHA256:`; "" for none. Case-insensitive. @default "sha256=" */
-    prefix: z._default(z.string().check(z.maxLength(64)), 'sha256='),
-    /** @default "sha256" */
-    algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
-    /** @default "hex" */
-    encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
-    /** Header carrying the send time; absent means no replay window. */
-    timestampHeader: z.optional(headerName),
-    /** How the timestamp is written: epoch seconds, ISO 8601, or either. @default "auto" */
-    timestampFormat: z._default(z.enum(['epoch', 'iso8601', 'auto']), 'auto'),
-    /** Replay window when the source sets none. @default 300 */
-    toleranceSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(7 * 24 * 3600))),
-    /** What is signed: `{body}` exactly once, optionally `{timestamp}`, other text literal. @default "{body}" */
-    signedContent: z._default(z.string().check(z.maxLength(256)), BODY),
-  })
-  .check(z.superRefine((o, ctx) => {
-    const bodyAt = o.signedContent.indexOf(BODY);
-    if (bodyAt < 0 || o.signedContent.indexOf(BODY, bodyAt + 1) >= 0) {
-      ctx.addIssue({ code: 'custom', path: ['signedContent'], message: 'must contain {body} exactly once' });
-    }
-    const unknown = o.signedContent.replaceAll(BODY, '').replaceAll(TIMESTAMP, '').match(/\{[a-z]+\}/i);
-    if (unknown) ctx.addIssue({ code: 'custom', path: ['signedContent'], message: `unknown placeholder ${unknown[0]}; use {body} and {timestamp}` });
-    const signsTimestamp = o.signedContent.includes(TIMESTAMP);
-    if (signsTimestamp && !o.timestampHeader) {
-      ctx.addIssue({ code: 'custom', path: ['timestampHeader'], message: 'signedContent uses {timestamp}, so timestampHeader is required' });
-    }
-    if (o.timestampHeader && !signsTimestamp) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['signedContent'],
-        message: 'timestampHeader is set but signedContent does not sign {timestamp}: the timestamp could be replaced freely',
-      });
-    }
-  }));
-
-export type HmacOptions = z.output<typeof hmacOptionsSchema>;
+/** Built on first use (see options.ts). */
+export const hmacOptionsSchema = lazySchema(() =>
+  z
+    .strictObject({
+      /** Header carrying the signature. @default "x-webhook-signature" */
+      header: z._default(headerName, 'x-webhook-signature'),
+      /** Text before the digest, e.g. `sha256=`, `Bearer `, `SHA256:`; "" for none. Case-insensitive. @default "sha256=" */
+      prefix: z._default(z.string().check(z.maxLength(64)), 'sha256='),
+      /** @default "sha256" */
+      algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
+      /** @default "hex" */
+      encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
+      /** Header carrying the send time; absent means no replay window. */
+      timestampHeader: z.optional(headerName),
+      /** How the timestamp is written: epoch seconds, ISO 8601, or either. @default "auto" */
+      timestampFormat: z._default(z.enum(['epoch', 'iso8601', 'auto']), 'auto'),
+      /** Replay window when the source sets none. @default 300 */
+      toleranceSeconds: z.optional(z.int().check(z.minimum(1), z.maximum(7 * 24 * 3600))),
+      /** What is signed: `{body}` exactly once, optionally `{timestamp}`, other text literal. @default "{body}" */
+      signedContent: z._default(z.string().check(z.maxLength(256)), BODY),
+    })
+    .check(z.superRefine((o, ctx) => {
+      const bodyAt = o.signedContent.indexOf(BODY);
+      if (bodyAt < 0 || o.signedContent.indexOf(BODY, bodyAt + 1) >= 0) {
+        ctx.addIssue({ code: 'custom', path: ['signedContent'], message: 'must contain {body} exactly once' });
+      }
+      const unknown = o.signedContent.replaceAll(BODY, '').replaceAll(TIMESTAMP, '').match(/\{[a-z]+\}/i);
+      if (unknown) ctx.addIssue({ code: 'custom', path: ['signedContent'], message: `unknown placeholder ${unknown[0]}; use {body} and {timestamp}` });
+      const signsTimestamp = o.signedContent.includes(TIMESTAMP);
+      if (signsTimestamp && !o.timestampHeader) {
+        ctx.addIssue({ code: 'custom', path: ['timestampHeader'], message: 'signedContent uses {timestamp}, so timestampHeader is required' });
+      }
+      if (o.timestampHeader && !signsTimestamp) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['signedContent'],
+          message: 'timestampHeader is set but signedContent does not sign {timestamp}: the timestamp could be replaced freely',
+        });
+      }
+    })),
+);
+export type HmacOptions = z.output<ReturnType<typeof hmacOptionsSchema>>;
 
 const EPOCH = /^\d{1,12}(?:\.\d{1,9})?$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
@@ -159,7 +162,9 @@ function fill(parts: readonly string[], timestamp: string): string {
 
 export const hmac: Scheme<HmacOptions> = {
   name: 'hmac',
-  optionsSchema: hmacOptionsSchema,
+  get optionsSchema() {
+    return hmacOptionsSchema();
+  },
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

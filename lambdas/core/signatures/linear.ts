@@ -6,7 +6,6 @@
  * (the body is never decoded or parsed unless the key occurs more than once).
  * https://linear.app/developers/webhooks#securing-webhooks
  */
-import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -24,6 +23,7 @@ import {
   type SignatureListOptions,
   utf8HmacKey,
 } from './shared';
+import { noOptions } from './options';
 
 const HEADER = 'linear-signature';
 const DEFAULT_TOLERANCE = 60;
@@ -75,7 +75,7 @@ export type LinearOptions = Record<string, never>;
 
 export const linear: Scheme<LinearOptions> = {
   name: 'linear',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<LinearOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

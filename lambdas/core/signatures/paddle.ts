@@ -9,7 +9,6 @@
  * The SDK bounds only the age; we also bound the future by the same tolerance (clock skew).
  * https://developer.paddle.com/webhooks/signature-verification
  */
-import * as z from 'zod/mini';
 import type { Scheme, VerifyRequest, VerifyResult } from './types';
 import {
   assertSigningSecret,
@@ -29,6 +28,7 @@ import {
   type SignedPairFormat,
   utf8HmacKey,
 } from './shared';
+import { noOptions } from './options';
 
 const HEADER = 'paddle-signature';
 const DEFAULT_TOLERANCE = 5;
@@ -56,7 +56,7 @@ function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): Verif
 
 export const paddle: Scheme<PaddleOptions> = {
   name: 'paddle',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<PaddleOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

@@ -231,11 +231,13 @@ const EQUALS = 0x3d;
  * character codes, so each output byte costs one lookup instead of two (16 K entries, 32 KiB).
  */
 const HEX_PAIRS = new Int16Array(1 << 14).fill(-1);
-for (let hi = 0; hi < 128; hi++) {
-  for (let lo = 0; lo < 128; lo++) {
-    const h = HEX_VALUES[hi] as number;
-    const l = HEX_VALUES[lo] as number;
-    if (h >= 0 && l >= 0) HEX_PAIRS[(hi << 7) | lo] = (h << 4) | l;
+// Only the 22 hex characters are visited (484 pairs): this runs once, at cold start, uncompiled.
+const HEX_CHARS = '0123456789abcdefABCDEF';
+for (let i = 0; i < HEX_CHARS.length; i++) {
+  for (let j = 0; j < HEX_CHARS.length; j++) {
+    const hi = HEX_CHARS.charCodeAt(i);
+    const lo = HEX_CHARS.charCodeAt(j);
+    HEX_PAIRS[(hi << 7) | lo] = ((HEX_VALUES[hi] as number) << 4) | (HEX_VALUES[lo] as number);
   }
 }
 

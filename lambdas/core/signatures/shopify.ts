@@ -3,7 +3,6 @@
  * secret (UTF-8). No timestamp is signed: deduplicate on `X-Shopify-Event-Id`.
  * https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify
  */
-import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -14,6 +13,7 @@ import {
   verifyBodyHmac,
   utf8HmacKey,
 } from './shared';
+import { noOptions } from './options';
 
 const HEADER = 'x-shopify-hmac-sha256';
 
@@ -25,7 +25,7 @@ export type ShopifyOptions = Record<string, never>;
 
 export const shopify: Scheme<ShopifyOptions> = {
   name: 'shopify',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<ShopifyOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'json',

@@ -6,9 +6,9 @@
  * reads the id from `event_id` and the type from `event.type`.
  * https://api.slack.com/authentication/verifying-requests-from-slack
  */
-import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import { checkCommonSecret, signV0, verifyV0, type V0Headers } from './shared';
+import { noOptions } from './options';
 
 const NAMES: V0Headers = { signature: 'x-slack-signature', timestamp: 'x-slack-request-timestamp', label: 'slack' };
 const DEFAULT_TOLERANCE = 300;
@@ -18,7 +18,7 @@ export type SlackOptions = Record<string, never>;
 
 export const slack: Scheme<SlackOptions> = {
   name: 'slack',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<SlackOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

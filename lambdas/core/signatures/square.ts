@@ -19,14 +19,18 @@ import {
   type SignatureListOptions,
   utf8HmacKey,
 } from './shared';
+import { lazySchema } from './options';
 
 const HEADER = 'x-square-hmacsha256-signature';
 
-export const squareOptionsSchema = z.strictObject({
-  /** The notification URL registered with Square; defaults to the request URL. */
-  notificationUrl: z.optional(z.url({ protocol: /^https?$/ })),
-});
-export type SquareOptions = z.output<typeof squareOptionsSchema>;
+/** Built on first use (see options.ts). */
+export const squareOptionsSchema = lazySchema(() =>
+  z.strictObject({
+    /** The notification URL registered with Square; defaults to the request URL. */
+    notificationUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  }),
+);
+export type SquareOptions = z.output<ReturnType<typeof squareOptionsSchema>>;
 
 const SIGNATURE: SignatureListOptions = { prefix: '', encoding: 'base64', bytes: DIGEST_BYTES.sha256 };
 
@@ -37,7 +41,9 @@ function urlFor(options: SquareOptions | undefined, url: string | undefined): st
 
 export const square: Scheme<SquareOptions> = {
   name: 'square',
-  optionsSchema: squareOptionsSchema,
+  get optionsSchema() {
+    return squareOptionsSchema();
+  },
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'json',

@@ -7,7 +7,6 @@
  * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod/mini';
 import type { FailureReason, Scheme } from './types';
 import {
   assertSigningSecret,
@@ -30,6 +29,7 @@ import {
   type SignatureListOptions,
 } from './shared';
 import { PreparedHmacKey } from './hmac-key';
+import { noOptions } from './options';
 
 const DEFAULT_TOLERANCE = 300;
 const ACCEPTS_FUTURE = true;
@@ -75,7 +75,7 @@ export type StandardWebhooksOptions = Record<string, never>;
 
 export const standardWebhooks: Scheme<StandardWebhooksOptions> = {
   name: 'standard-webhooks',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<StandardWebhooksOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

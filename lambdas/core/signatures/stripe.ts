@@ -5,7 +5,6 @@
  * (Stripe's legacy test scheme) is ignored. Default tolerance 300 s, as in stripe-node.
  * https://docs.stripe.com/webhooks#verify-manually
  */
-import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import {
   assertSigningSecret,
@@ -24,6 +23,7 @@ import {
   windowDetail,
   utf8HmacKey,
 } from './shared';
+import { noOptions } from './options';
 
 const HEADER = 'stripe-signature';
 const DEFAULT_TOLERANCE = 300;
@@ -39,7 +39,7 @@ const parseHeader = signedPairParser(FORMAT);
 
 export const stripe: Scheme<StripeOptions> = {
   name: 'stripe',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<StripeOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

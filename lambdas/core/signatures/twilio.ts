@@ -28,15 +28,19 @@ import {
   utf8HmacKey,
   type SignatureListOptions,
 } from './shared';
+import { lazySchema } from './options';
 
 const HEADER = 'x-twilio-signature';
 const BODY_HASH_PARAM = 'bodySHA256';
 
-export const twilioOptionsSchema = z.strictObject({
-  /** The webhook URL exactly as configured in Twilio; defaults to the request URL. */
-  url: z.optional(z.url({ protocol: /^https?$/ })),
-});
-export type TwilioOptions = z.output<typeof twilioOptionsSchema>;
+/** Built on first use (see options.ts). */
+export const twilioOptionsSchema = lazySchema(() =>
+  z.strictObject({
+    /** The webhook URL exactly as configured in Twilio; defaults to the request URL. */
+    url: z.optional(z.url({ protocol: /^https?$/ })),
+  }),
+);
+export type TwilioOptions = z.output<ReturnType<typeof twilioOptionsSchema>>;
 
 const decoder = new TextDecoder('utf-8');
 const SIGNATURE: SignatureListOptions = { prefix: '', encoding: 'base64', bytes: DIGEST_BYTES.sha1 };
@@ -205,7 +209,9 @@ function urlFor(options: TwilioOptions | undefined, url: string | undefined): st
 
 export const twilio: Scheme<TwilioOptions> = {
   name: 'twilio',
-  optionsSchema: twilioOptionsSchema,
+  get optionsSchema() {
+    return twilioOptionsSchema();
+  },
   defaultToleranceSeconds: undefined,
   acceptsFutureTimestamps: false,
   contentType: 'form',

@@ -5,9 +5,9 @@
  * to a hash of source + body; the type is the body's `event`.
  * https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events
  */
-import * as z from 'zod/mini';
 import type { Scheme } from './types';
 import { checkCommonSecret, signV0, verifyV0, type V0Headers } from './shared';
+import { noOptions } from './options';
 
 const NAMES: V0Headers = { signature: 'x-zm-signature', timestamp: 'x-zm-request-timestamp', label: 'zoom' };
 const DEFAULT_TOLERANCE = 300;
@@ -17,7 +17,7 @@ export type ZoomOptions = Record<string, never>;
 
 export const zoom: Scheme<ZoomOptions> = {
   name: 'zoom',
-  optionsSchema: z.strictObject({}) as z.ZodMiniType<ZoomOptions>,
+  optionsSchema: noOptions,
   defaultToleranceSeconds: DEFAULT_TOLERANCE,
   acceptsFutureTimestamps: ACCEPTS_FUTURE,
   contentType: 'json',

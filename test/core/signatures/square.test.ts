@@ -13,7 +13,7 @@ const SDK = {
 };
 
 function request(body: string, signature: string, key: string, url: string | undefined, options: object = {}) {
-  return { body: toBytes(body), headers: { 'x-square-hmacsha256-signature': signature }, url, secrets: [key], nowSeconds: 0, options: squareOptionsSchema.parse(options) };
+  return { body: toBytes(body), headers: { 'x-square-hmacsha256-signature': signature }, url, secrets: [key], nowSeconds: 0, options: squareOptionsSchema().parse(options) };
 }
 
 describe('square', () => {
