@@ -2,30 +2,43 @@
  * Environment parsing for the Lambda functions: read once at cold start, validated, and failing with
  * a message that names the variable. Nothing else in `lambdas/` reads process.env.
  */
-import * as z from 'zod/mini';
-import { formatIssues } from './core/runtime-config';
 import { VERIFIER_LEASE_SECONDS } from './core/timing';
 import { ENV } from './core/env-names';
 import { ConfigError } from './core/errors';
 
-// zod/mini keeps the Lambda bundles small; the API differs from classic zod only in spelling.
-const positiveInt = z.coerce.number().check(z.int(), z.positive());
-const nonEmpty = z.string().check(z.minLength(1));
+// Checked by hand, not with a zod schema: four variables per function do not need one, and building
+// and running a schema is cold-start time (see runtime-config.ts). Every problem is reported at
+// once, naming the variable.
 
-const verifierEnv = z.object({
-  [ENV.eventsTable]: nonEmpty,
-  [ENV.sources]: z.string().check(z.minLength(2)),
-  [ENV.secretsCacheSeconds]: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 60),
-  [ENV.leaseSeconds]: z._default(positiveInt, VERIFIER_LEASE_SECONDS),
-});
+type Env = NodeJS.ProcessEnv;
 
-const processorEnv = z.object({
-  [ENV.eventsTable]: nonEmpty,
-  [ENV.sourceId]: nonEmpty,
-  [ENV.topicArn]: nonEmpty,
-  [ENV.leaseSeconds]: positiveInt,
-  [ENV.dedupeSeconds]: positiveInt,
-});
+/** Collects `NAME: problem` lines; `done()` throws them as one ConfigError. */
+class EnvReader {
+  readonly #env: Env;
+  readonly #issues: string[] = [];
+  constructor(env: Env) {
+    this.#env = env;
+  }
+
+  string(name: string, minLength = 1): string {
+    const value = this.#env[name];
+    if (value === undefined || value.length < minLength) this.#issues.push(`${name}: ${value === undefined ? 'is not set' : 'is too short'}`);
+    return value ?? '';
+  }
+
+  /** An integer of at least `min` (seconds, counts), or `fallback` when unset. */
+  int(name: string, min: number, fallback?: number): number {
+    const text = this.#env[name];
+    if (text === undefined && fallback !== undefined) return fallback;
+    const value = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
+    if (!Number.isInteger(value) || value < min) this.#issues.push(`${name}: expected an integer >= ${min}, got ${JSON.stringify(text ?? null)}`);
+    return value;
+  }
+
+  done(): void {
+    if (this.#issues.length > 0) throw new ConfigError(`invalid environment: ${this.#issues.join('; ')}`);
+  }
+}
 
 export interface VerifierConfig {
   readonly tableName: string;
@@ -43,30 +56,31 @@ export interface ProcessorConfig {
   readonly dedupeSeconds: number;
 }
 
-export function verifierConfig(env: NodeJS.ProcessEnv = process.env): VerifierConfig {
-  const e = parse(verifierEnv, env);
+export function verifierConfig(env: Env = process.env): VerifierConfig {
+  const e = new EnvReader(env);
+  const tableName = e.string(ENV.eventsTable);
+  const sourcesText = e.string(ENV.sources, 2);
+  const secretsCacheSeconds = e.int(ENV.secretsCacheSeconds, 0, 60);
+  const leaseSeconds = e.int(ENV.leaseSeconds, 1, VERIFIER_LEASE_SECONDS);
+  e.done();
   let sources: unknown;
   try {
-    sources = JSON.parse(e[ENV.sources]);
+    sources = JSON.parse(sourcesText);
   } catch {
     throw new ConfigError(`${ENV.sources} is not valid JSON`);
   }
-  return { tableName: e[ENV.eventsTable], sources, secretsCacheMs: e[ENV.secretsCacheSeconds] * 1000, leaseMs: e[ENV.leaseSeconds] * 1000 };
+  return { tableName, sources, secretsCacheMs: secretsCacheSeconds * 1000, leaseMs: leaseSeconds * 1000 };
 }
 
-export function processorConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
-  const e = parse(processorEnv, env);
-  return {
-    tableName: e[ENV.eventsTable],
-    sourceId: e[ENV.sourceId],
-    topicArn: e[ENV.topicArn],
-    leaseMs: e[ENV.leaseSeconds] * 1000,
-    dedupeSeconds: e[ENV.dedupeSeconds],
+export function processorConfig(env: Env = process.env): ProcessorConfig {
+  const e = new EnvReader(env);
+  const config = {
+    tableName: e.string(ENV.eventsTable),
+    sourceId: e.string(ENV.sourceId),
+    topicArn: e.string(ENV.topicArn),
+    leaseMs: e.int(ENV.leaseSeconds, 1) * 1000,
+    dedupeSeconds: e.int(ENV.dedupeSeconds, 1),
   };
-}
-
-function parse<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
-  const result = z.safeParse(schema, env);
-  if (!result.success) throw new ConfigError(`invalid environment: ${formatIssues(result.error).replaceAll('\n', '; ')}`);
-  return result.data;
+  e.done();
+  return config;
 }

@@ -5,9 +5,15 @@
  */
 import { z } from 'zod';
 import { schemes } from './signatures/index';
-import { fieldLocatorSchema as fieldLocator, SCHEME_NAMES, type RuntimeSource } from './runtime-config';
+import { SCHEME_NAMES, type RuntimeSource } from './runtime-config';
 
-export { formatIssues, SCHEME_NAMES, runtimeSourceSchema, runtimeSourcesSchema, type RuntimeSource } from './runtime-config';
+export { formatIssues, parseRuntimeSources, SCHEME_NAMES, type RuntimeSource } from './runtime-config';
+
+/** `{ header }` (lower-cased) or `{ bodyPath }`: where an event's id or type is read from. */
+const fieldLocator = z.union([
+  z.strictObject({ header: z.string().min(1).transform((h) => h.toLowerCase()) }),
+  z.strictObject({ bodyPath: z.string().min(1) }),
+]);
 
 /** SQS and SNS both cap a message at 256 KiB; the envelope around the body needs a little room. */
 export const MAX_BODY_BYTES_LIMIT = 240 * 1024;

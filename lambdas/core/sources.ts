@@ -4,7 +4,7 @@
  */
 import { ConfigError } from './errors';
 import { compileAllowlist, type CidrMatcher } from './cidr';
-import { formatIssues, runtimeSourcesSchema, type RuntimeSource } from './runtime-config';
+import { formatIssues, ONE_SHOT, parseRuntimeSources, type RuntimeSource } from './runtime-config';
 import { schemes } from './signatures/index';
 import type { FieldLocator, Scheme } from './signatures/types';
 
@@ -25,14 +25,12 @@ export interface PreparedSource {
 }
 
 export function prepareSources(input: unknown): ReadonlyMap<string, PreparedSource> {
-  const parsed = runtimeSourcesSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(`invalid webhook sources:\n${formatIssues(parsed.error)}`);
-  return new Map(parsed.data.map((s) => [s.id, prepareSource(s)]));
+  return new Map(parseRuntimeSources(input).map((s) => [s.id, prepareSource(s)]));
 }
 
 function prepareSource(source: RuntimeSource): PreparedSource {
   const scheme = schemes[source.scheme] as Scheme<unknown>;
-  const options = scheme.optionsSchema.safeParse(source.options);
+  const options = scheme.optionsSchema.safeParse(source.options, ONE_SHOT);
   if (!options.success) {
     throw new ConfigError(`invalid schemeOptions for source ${source.id}:\n${formatIssues(options.error)}`);
   }

@@ -20,3 +20,34 @@ describe('function config', () => {
     expect(() => processorConfig({ [ENV.eventsTable]: 't', [ENV.sourceId]: 's', [ENV.topicArn]: 'arn', [ENV.leaseSeconds]: 'soon', [ENV.dedupeSeconds]: '1' })).toThrow(ENV.leaseSeconds);
   });
 });
+
+describe('function config, every rule', () => {
+  const processorEnv = { [ENV.eventsTable]: 't', [ENV.sourceId]: 's', [ENV.topicArn]: 'arn', [ENV.leaseSeconds]: '60', [ENV.dedupeSeconds]: '100' };
+
+  it('verifierConfig() applies the defaults for the secrets cache and the lease', () => {
+    const config = verifierConfig({ [ENV.eventsTable]: 't', [ENV.sources]: '[1]' });
+    expect(config).toEqual({ tableName: 't', sources: [1], secretsCacheMs: 60_000, leaseMs: expect.any(Number) as number });
+    expect(config.leaseMs).toBeGreaterThan(0);
+    expect(verifierConfig({ [ENV.eventsTable]: 't', [ENV.sources]: '[1]', [ENV.secretsCacheSeconds]: '0' }).secretsCacheMs).toBe(0);
+  });
+
+  it.each([
+    ['a negative cache period', { [ENV.secretsCacheSeconds]: '-1' }, ENV.secretsCacheSeconds],
+    ['a fractional lease', { [ENV.leaseSeconds]: '1.5' }, ENV.leaseSeconds],
+    ['a blank lease', { [ENV.leaseSeconds]: ' ' }, ENV.leaseSeconds],
+    ['a one-character sources list', { [ENV.sources]: '[' }, ENV.sources],
+  ])('verifierConfig() refuses %s, naming the variable', (_title, change, name) => {
+    expect(() => verifierConfig({ [ENV.eventsTable]: 't', [ENV.sources]: '[1]', ...change })).toThrow(name);
+  });
+
+  it('processorConfig() reports every missing or bad variable at once', () => {
+    let message = '';
+    try {
+      processorConfig({ ...processorEnv, [ENV.topicArn]: undefined, [ENV.dedupeSeconds]: '0' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`${ENV.topicArn}: is not set`);
+    expect(message).toContain(`${ENV.dedupeSeconds}: expected an integer >= 1`);
+  });
+});
