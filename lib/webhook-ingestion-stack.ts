@@ -98,6 +98,10 @@ export class WebhookIngestionStack extends Stack {
         value: pipeline.secretName,
         description: `Secrets Manager secret of "${pipeline.sourceId}": set {"current": "<provider signing secret>"}`,
       });
+      new CfnOutput(this, `DeadLetterQueueArn${key}`, {
+        value: pipeline.deadLetterQueue.queueArn,
+        description: `Dead-letter queue of "${pipeline.sourceId}": after fixing the cause, replay with aws sqs start-message-move-task --source-arn <this>`,
+      });
     }
     new CfnOutput(this, 'EventsTopicArn', { value: this.eventTopic.topic.topicArn, description: 'SNS topic of processed events' });
     new CfnOutput(this, 'EventsTableName', { value: this.eventStore.table.tableName, description: 'DynamoDB table of event records' });

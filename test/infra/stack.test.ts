@@ -315,13 +315,25 @@ describe('HTTP API', () => {
 });
 
 describe('outputs', () => {
-  it('give the webhook URL and secret name per source, the topic ARN and the table name', () => {
+  it('give the webhook URL, secret name and dead-letter queue per source, the topic ARN and the table name', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual(
-      ['ApiUrl', 'EventsTableName', 'EventsTopicArn', 'SecretNameGithubApp', 'SecretNameStripe', 'WebhookUrlGithubApp', 'WebhookUrlStripe'].sort(),
+      [
+        'ApiUrl',
+        'DeadLetterQueueArnGithubApp',
+        'DeadLetterQueueArnStripe',
+        'EventsTableName',
+        'EventsTopicArn',
+        'SecretNameGithubApp',
+        'SecretNameStripe',
+        'WebhookUrlGithubApp',
+        'WebhookUrlStripe',
+      ].sort(),
     );
     expect(render(outputs.WebhookUrlGithubApp!.Value)).toMatch(/^https:\/\/<Ref:ApiHttpApi\w+>\.execute-api\..*\/webhooks\/github-app$/);
     expect(outputs.SecretNameStripe!.Value).toBe(`${STACK_NAME}/webhooks/stripe`);
+    // The replay command in the README takes this ARN: it must be the stripe pipeline's own dead-letter queue.
+    expect(outputs.DeadLetterQueueArnStripe!.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Sourcestripe\w*DeadLetterQueue\w+$/), 'Arn'] });
   });
 });
 
