@@ -107,4 +107,14 @@ describe('powertoolsLog()', () => {
 
     expect(debug).toHaveBeenCalledWith('visible');
   });
+
+  it('keeps DEBUG lines in an execution environment that debug sampling picked at cold start', () => {
+    // sampleRateValue 1: Powertools samples this environment for DEBUG when the Logger is built.
+    const logger = new Logger({ serviceName: 't', logLevel: 'INFO', sampleRateValue: 1 });
+    const debug = vi.spyOn(logger, 'debug').mockImplementation(() => undefined);
+
+    powertoolsLog(logger).debug('sampled');
+
+    expect(debug).toHaveBeenCalledWith('sampled');
+  });
 });
