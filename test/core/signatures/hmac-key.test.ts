@@ -53,6 +53,8 @@ describe('PreparedHmacKey', () => {
       const text = '€'.repeat(Math.ceil(size / 3));
       expect(prepared.digest('1.', text, 'end'), `${size} bytes of text`).toEqual(reference('sha256', key, '1.', text, 'end'));
     }
+    // A lone surrogate is encoded as U+FFFD by both paths, as Hash.update encodes it.
+    expect(prepared.digest('\ud800.', 'x\udfff', '\ud83d')).toEqual(reference('sha256', key, '\ud800.', 'x\udfff', '\ud83d'));
     const longPrefix = 'https://example.com/webhooks/twilio?x=' + 'é'.repeat(1500);
     expect(prepared.digest(longPrefix, 'Body=1', '€'.repeat(1100))).toEqual(reference('sha256', key, longPrefix, 'Body=1', '€'.repeat(1100)));
   });
