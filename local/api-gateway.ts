@@ -164,8 +164,16 @@ export interface RequestLog {
   readonly id?: string;
 }
 
+/** A local-only answer (the `/_local/` routes: queue depths, DLQ redrive); undefined means 404. */
+export type LocalRoute = (method: string, rawPath: string) => Promise<{ readonly status: number; readonly body: unknown } | undefined>;
+
+/** Paths under this prefix never reach the verifier: API Gateway has no such routes; only `npm start` does. */
+export const LOCAL_ROUTE_PREFIX = '/_local/';
+
 export interface ApiServerOptions {
   readonly invoke: VerifierInvoke;
+  /** Answers `/_local/…` requests from loopback clients (the CLI's `queues` command). */
+  readonly local?: LocalRoute;
   readonly maxBodyBytes?: number;
   readonly onRequest?: (entry: RequestLog) => void;
   /** Called for an error outside the function (a bug in this server). */
@@ -201,6 +209,15 @@ export function createApiServer(options: ApiServerOptions): Server {
       }
       options.onRequest?.({ method, path: rawPath, status, durationMs: performance.now() - started, ...(outcome && { outcome }), ...(id && { id }) });
     };
+
+    if (options.local && rawPath.startsWith(LOCAL_ROUTE_PREFIX) && isLoopback(req.socket.remoteAddress)) {
+      req.resume();
+      const answer = await options.local(method, rawPath);
+      const body = JSON.stringify(answer?.body ?? { error: 'not_found', message: 'Not Found' });
+      send(res, answer?.status ?? 404, body, { 'apigw-requestid': requestId });
+      finish(answer?.status ?? 404, body);
+      return;
+    }
 
     const route = matchRoute(method, rawPath);
     if (!route) {
@@ -307,4 +324,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | und
 
 function normalizeIp(ip: string): string {
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }

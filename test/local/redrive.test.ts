@@ -1,0 +1,95 @@
+/**
+ * Replaying dead letters on the local stack (`npm run cli -- queues redrive <source>`), the local
+ * counterpart of `aws sqs start-message-move-task`: an event whose processing failed until it was
+ * dead-lettered is published exactly once after the cause is gone and the DLQ is redriven.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../cli/command';
+import { runCli } from '../../cli/index';
+import { writeStackState } from '../../local/state-file';
+import { localSource, post, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), interactive: false, status: () => undefined };
+}
+
+let dir: string | undefined;
+let t: TestStack | undefined;
+afterEach(async () => {
+  await t?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  t = undefined;
+  dir = undefined;
+});
+
+/** A stack on a data directory, registered as `npm start` registers it, dead-lettering after 2 receives. */
+async function runningStack(): Promise<{ t: TestStack; dir: string }> {
+  dir = mkdtempSync(join(tmpdir(), 'redrive-test-'));
+  const base = localSource('stripe');
+  t = await startTestStack({
+    dataDir: dir,
+    sources: [{ ...base, source: { ...base.source, maxReceiveCount: 2 } }],
+    timing: { processorTimeoutMs: 400, processorLeaseMs: 500, visibilityTimeoutMs: 600 },
+  });
+  writeStackState(dir, { pid: process.pid, url: t.stack.url, dynamoEndpoint: t.stack.dynamoEndpoint, tableName: t.stack.tableName, startedAt: new Date().toISOString() });
+  return { t, dir };
+}
+
+describe('queues redrive', () => {
+  it('moves a dead-lettered event back; once the cause is fixed it is processed and published exactly once', async () => {
+    const { t, dir } = await runningStack();
+    const queue = t.stack.queues.get('stripe')!;
+    // The cause: every publish fails until the fault is used up (two receives, then the DLQ).
+    t.stack.faults.topic.failNext('publishBatch', { times: 2 });
+    const request = signedRequest(t.stack.url, 'stripe');
+    expect((await post(request)).status).toBe(202);
+    await waitFor('the event in the DLQ', () => (queue.stats().deadLetters === 1 ? true : undefined));
+    expect(await t.stack.getEvent('stripe', request.eventId!)).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(t.publishedFor(request.eventId!)).toHaveLength(0);
+
+    const listed = capture();
+    expect(await runCli(['queues', '--data-dir', dir, '--json'], listed)).toBe(0);
+    expect(JSON.parse(listed.stdout[0]!)).toMatchObject({ stripe: { visible: 0, inFlight: 0, deadLetters: 1 } });
+
+    const io = capture();
+    expect(await runCli(['queues', 'redrive', 'stripe', '--data-dir', dir], io)).toBe(0);
+    expect(io.stdout).toEqual(['1 dead-lettered message moved back to the stripe queue']);
+
+    await waitFor('the replayed event completed', async () => ((await t.stack.getEvent('stripe', request.eventId!))?.status === 'completed' ? true : undefined));
+    await t.stack.idle();
+    expect(t.publishedFor(request.eventId!)).toHaveLength(1);
+    expect(queue.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0 });
+  });
+
+  it('answers an unknown source with exit 1 and the stack\'s message, and a missing source with a usage error', async () => {
+    const { dir } = await runningStack();
+    const io = capture();
+
+    expect(await runCli(['queues', 'redrive', 'nope', '--data-dir', dir], io)).toBe(1);
+    expect(io.stderr.join('\n')).toContain('No local source "nope"');
+    expect(await runCli(['queues', 'redrive', '--data-dir', dir], capture())).toBe(2);
+  });
+
+  it('answers an unknown /_local/ path with 404 without reaching the verifier', async () => {
+    const { t } = await runningStack();
+    const response = await fetch(`${t.stack.url}/_local/nothing-here`);
+    expect(response.status).toBe(404);
+    expect(t.stack.faults.store.calls('tryReceive')).toBe(0);
+  });
+
+  it('says no stack is running when none is', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'redrive-none-'));
+    try {
+      const io = capture();
+      expect(await runCli(['queues', '--data-dir', empty], io)).toBe(1);
+      expect(io.stderr.join('\n')).toMatch(/No local stack is running/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
