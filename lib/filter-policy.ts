@@ -2,14 +2,10 @@
  * Turns a subscription's `filter` from the config into an SNS filter policy on the message
  * attributes the processor sets. Pure: no CDK types, so it is tested on plain values.
  */
+import { MESSAGE_ATTRIBUTES } from '../lambdas/core/attributes';
 import type { SubscriptionConfig } from '../lambdas/core/config-schema';
 
-/** SNS message attributes the processor sets on every published event. */
-export const MESSAGE_ATTRIBUTES = {
-  source: 'source',
-  type: 'type',
-  eventId: 'eventId',
-} as const;
+export { MESSAGE_ATTRIBUTES };
 
 export type SubscriptionFilter = NonNullable<SubscriptionConfig['filter']>;
 

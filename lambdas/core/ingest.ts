@@ -14,6 +14,7 @@ import {
   UnknownSourceError,
   UnsupportedContentTypeError,
 } from './errors';
+import { eventAttributes } from './attributes';
 import { eventIdFor, eventTypeFor, locate, serializeEnvelope } from './envelope';
 import type { Log } from './log';
 import type { Clock, EventStore, Queue, SecretSource } from './ports';
@@ -112,7 +113,7 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
   }
   const body = serializeEnvelope({ id, source: source.id, type, receivedAt: new Date(nowMs).toISOString(), headers }, payloadJson);
   try {
-    await deps.queue.send(source.queueUrl, { body, attributes: { source: source.id, type, eventId: id } });
+    await deps.queue.send(source.queueUrl, { body, attributes: eventAttributes(source.id, type, id) });
   } catch (cause) {
     // Not acknowledged: give the record back so the provider's retry starts over at once.
     // If the release fails too, the lease lapses and the retry gets in after it.

@@ -9,6 +9,7 @@ import { parseEnvelope, type Envelope } from './envelope';
 import type { Log } from './log';
 import type { Clock, EventStore, PublishEntry, Topic } from './ports';
 import type { Router } from './routing';
+import { eventAttributes } from './attributes';
 
 export interface QueuedMessage {
   readonly messageId: string;
@@ -174,7 +175,7 @@ async function claimAndHandle(message: QueuedMessage, envelope: Envelope, deps: 
       entry: {
         id: message.messageId,
         message: result.message,
-        attributes: { ...result.attributes, source, type, eventId: id },
+        attributes: { ...result.attributes, ...eventAttributes(source, type, id) },
       },
     };
   } catch (cause) {
