@@ -21,7 +21,8 @@ export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 
 /** Block sizes in bytes: 64 for SHA-1 and SHA-256, 128 for SHA-512. */
 const BLOCK_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 64, sha256: 64, sha512: 128 };
-const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
+/** Digest sizes in bytes: a received signature of another size can be rejected before any HMAC. */
+export const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
 const IPAD = 0x36;
 const OPAD = 0x5c;
 

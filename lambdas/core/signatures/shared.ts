@@ -22,14 +22,11 @@
  * goes through an export getter that no deployed bundle has.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { PreparedHmacKey, type HmacAlgorithm } from './hmac-key';
+import { DIGEST_BYTES, PreparedHmacKey, type HmacAlgorithm } from './hmac-key';
 import type { FailureReason, Headers, VerifyRequest, VerifyResult } from './types';
 
-export type { HmacAlgorithm } from './hmac-key';
+export { DIGEST_BYTES, type HmacAlgorithm } from './hmac-key';
 export type DigestEncoding = 'hex' | 'base64';
-
-/** Digest sizes in bytes: a received signature of another size can be rejected before any HMAC. */
-export const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
 
 // ---------------------------------------------------------------------------------------------
 // Results
@@ -438,10 +435,11 @@ export function cachedKey<K>(decode: (secret: string) => K): (secret: string) =>
   };
 }
 
+const preparedUtf8 = (algorithm: HmacAlgorithm) => cachedKey((secret: string) => new PreparedHmacKey(algorithm, Buffer.from(secret, 'utf8')));
 const UTF8_KEYS: Readonly<Record<HmacAlgorithm, (secret: string) => PreparedHmacKey>> = {
-  sha1: cachedKey((secret: string) => new PreparedHmacKey('sha1', Buffer.from(secret, 'utf8'))),
-  sha256: cachedKey((secret: string) => new PreparedHmacKey('sha256', Buffer.from(secret, 'utf8'))),
-  sha512: cachedKey((secret: string) => new PreparedHmacKey('sha512', Buffer.from(secret, 'utf8'))),
+  sha1: preparedUtf8('sha1'),
+  sha256: preparedUtf8('sha256'),
+  sha512: preparedUtf8('sha512'),
 };
 
 /**
