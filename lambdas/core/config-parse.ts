@@ -1,7 +1,8 @@
 /**
- * What the Lambdas' config parsing shares. A module of its own, free of schemas, so that the
- * processor, which validates only its environment, does not bundle the signature schemes and the
- * sources schema along with it.
+ * Helpers for parsing config with zod, shared by the synth schema (config-schema.ts) and the
+ * verifier's scheme options (sources.ts). Free of schemas and imports, so a module that needs them
+ * pulls in nothing else (a processor that once imported formatIssues from runtime-config.ts
+ * bundled every signature scheme).
  */
 
 /**
