@@ -3,6 +3,7 @@
  * equivalent of `aws sqs start-message-move-task` for a source's dead-letter queue.
  */
 import { parseArgs } from 'node:util';
+import type { QueueStats } from '../../local/queue';
 import { UsageError, type CliIo, type Command } from '../command';
 import { dataDirFrom, runningStack } from '../lib/local-stack';
 
@@ -17,12 +18,6 @@ Talks to the running \`npm start\` on the data directory.
 Options:
   --json          JSON output
   --data-dir DIR  the local stack's data directory (default .local-data)`;
-
-interface QueueStats {
-  readonly visible: number;
-  readonly inFlight: number;
-  readonly deadLetters: number;
-}
 
 export const command: Command = {
   name: 'queues',
