@@ -30,7 +30,6 @@ import {
   assertSigningSecret,
   assertTimestamp,
   checkCommonSecret,
-  checkWindow,
   decodeSignatureHeader,
   DIGEST_BYTES,
   fail,
@@ -38,10 +37,9 @@ import {
   matchSecrets,
   parseEpochSeconds,
   readHeader,
-  toleranceFor,
-  windowDetail,
   type SignatureListOptions,
   utf8HmacKey,
+  withinWindow,
 } from './shared';
 import { lazySchema } from './options';
 
@@ -196,9 +194,7 @@ export const hmac: Scheme<HmacOptions> = {
       timestamp,
     );
     if (!result.valid || timestamp === undefined) return result;
-    const tolerance = toleranceFor(request, o.toleranceSeconds ?? DEFAULT_TOLERANCE);
-    const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
-    return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : result;
+    return withinWindow(result, timestamp, request, o.toleranceSeconds ?? DEFAULT_TOLERANCE, ACCEPTS_FUTURE);
   },
 
   sign(request) {

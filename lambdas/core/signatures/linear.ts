@@ -10,7 +10,6 @@ import type { Scheme } from './types';
 import {
   assertSigningSecret,
   checkCommonSecret,
-  checkWindow,
   decodeSignatureHeader,
   DIGEST_BYTES,
   fail,
@@ -18,10 +17,9 @@ import {
   matchSecrets,
   ok,
   readHeader,
-  toleranceFor,
-  windowDetail,
   type SignatureListOptions,
   utf8HmacKey,
+  withinWindow,
 } from './shared';
 import { noOptions } from './options';
 
@@ -95,9 +93,7 @@ export const linear: Scheme<LinearOptions> = {
     const ms = fromBytes === null ? timestampFromJson(request.body) : fromBytes;
     if (ms === undefined) return fail('missing_timestamp', 'the body has no numeric webhookTimestamp');
     const timestamp = ms / 1000;
-    const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
-    const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
-    return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : ok(result.secretIndex, timestamp);
+    return withinWindow(ok(result.secretIndex, timestamp), timestamp, request, DEFAULT_TOLERANCE, ACCEPTS_FUTURE);
   },
 
   /** Linear's timestamp lives in the body: callers put `webhookTimestamp` (ms) there; `timestampSeconds` is not used. */

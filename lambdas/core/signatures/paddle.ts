@@ -14,19 +14,17 @@ import {
   assertSigningSecret,
   assertTimestamp,
   checkCommonSecret,
-  checkWindow,
   DIGEST_BYTES,
   fail,
   hasSecret,
   matchSecrets,
   readHeader,
   splitList,
-  toleranceFor,
-  windowDetail,
   type SignatureListOptions,
   signedPairParser,
   type SignedPairFormat,
   utf8HmacKey,
+  withinWindow,
 } from './shared';
 import { noOptions } from './options';
 
@@ -48,10 +46,7 @@ function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): Verif
   const { timestamp, candidates } = parsed;
   const prefix = `${parsed.timestampText}:`;
   const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(prefix, request.body), timestamp);
-  if (!result.valid) return result;
-  const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
-  const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
-  return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : result;
+  return result.valid ? withinWindow(result, timestamp, request, DEFAULT_TOLERANCE, ACCEPTS_FUTURE) : result;
 }
 
 export const paddle: Scheme<PaddleOptions> = {

@@ -493,6 +493,22 @@ export function windowDetail(reason: FailureReason, timestampSeconds: number, no
     : `timestamp is ${skew}s in the future; tolerance is ${tolerance}s`;
 }
 
+/**
+ * `result` when `timestampSeconds` lies inside the replay window (the source's tolerance, else the
+ * scheme's default), else the `stale_timestamp` / `future_timestamp` failure with its detail.
+ */
+export function withinWindow(
+  result: VerifyResult,
+  timestampSeconds: number,
+  request: Pick<VerifyRequest, 'nowSeconds' | 'toleranceSeconds'>,
+  defaultTolerance: number,
+  acceptsFuture: boolean,
+): VerifyResult {
+  const tolerance = toleranceFor(request, defaultTolerance);
+  const outside = checkWindow(timestampSeconds, request.nowSeconds, tolerance, acceptsFuture);
+  return outside ? fail(outside, windowDetail(outside, timestampSeconds, request.nowSeconds, tolerance)) : result;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Secrets
 
@@ -545,10 +561,7 @@ export function verifyV0(
   if (typeof candidates === 'string') return fail(candidates, 'expected v0=<64 hex digits>');
   const prefix = `v0:${ts}:`;
   const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(prefix, request.body), timestamp);
-  if (!result.valid) return result;
-  const tolerance = toleranceFor(request, defaultTolerance);
-  const outside = checkWindow(timestamp, request.nowSeconds, tolerance, acceptsFuture);
-  return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : result;
+  return result.valid ? withinWindow(result, timestamp, request, defaultTolerance, acceptsFuture) : result;
 }
 
 export function signV0(body: Uint8Array, secret: string, timestampSeconds: number, names: V0Headers): Record<string, string> {

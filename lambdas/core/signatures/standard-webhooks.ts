@@ -14,7 +14,6 @@ import {
   cachedKey,
   candidateSlot,
   checkCommonSecret,
-  checkWindow,
   decodeBase64Strict,
   decodeDigest,
   decodeSignatureList,
@@ -24,9 +23,8 @@ import {
   matchSecrets,
   parseEpochSeconds,
   readFirstHeader,
-  toleranceFor,
-  windowDetail,
   type SignatureListOptions,
+  withinWindow,
 } from './shared';
 import { PreparedHmacKey } from './hmac-key';
 import { noOptions } from './options';
@@ -104,9 +102,7 @@ export const standardWebhooks: Scheme<StandardWebhooksOptions> = {
     if (!result.valid) {
       return result.reason === 'no_secret' ? fail('no_secret', 'no secret is a whsec_<base64> key') : result;
     }
-    const tolerance = toleranceFor(request, DEFAULT_TOLERANCE);
-    const outside = checkWindow(timestamp, request.nowSeconds, tolerance, ACCEPTS_FUTURE);
-    return outside ? fail(outside, windowDetail(outside, timestamp, request.nowSeconds, tolerance)) : result;
+    return withinWindow(result, timestamp, request, DEFAULT_TOLERANCE, ACCEPTS_FUTURE);
   },
 
   sign(request) {
