@@ -11,34 +11,28 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCommand } from '../../cli/commands/sign';
 import { verifyCommand } from '../../cli/commands/verify';
-import type { CliIo } from '../../cli/command';
 import { runCli } from '../../cli/index';
+import { captureIo } from '../helpers/cli-io';
 import type { SchemeName } from '../../lambdas/core/signatures/types';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), interactive: false, status: () => undefined };
-}
 
 const noStdin = () => Promise.reject(new Error('stdin was read'));
 const stdinOf = (body: string | Buffer) => () => Promise.resolve(Buffer.from(body));
 
 async function sign(args: readonly string[], stdin: () => Promise<Buffer> = noStdin) {
-  const io = capture();
+  const io = captureIo();
   const code = await signCommand(stdin).run(args, io);
   return { code, ...io };
 }
 
 async function verify(args: readonly string[], stdin: () => Promise<Buffer> = noStdin) {
-  const io = capture();
+  const io = captureIo();
   const code = await verifyCommand(stdin).run(args, io);
   return { code, ...io };
 }
 
 /** Through the dispatcher, for exit code 2 (usage errors are thrown by the command and mapped there). */
 async function cli(args: readonly string[]) {
-  const io = capture();
+  const io = captureIo();
   const code = await runCli(args, io);
   return { code, ...io };
 }

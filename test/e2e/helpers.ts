@@ -9,6 +9,7 @@ import { preparePayload, readExample, senderFor, signRequest, webhookUrl, type S
 import { silentLog } from '../../lambdas/core/log';
 import { consoleLog } from '../../local/log';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import { writeStackState } from '../../local/state-file';
 import { collectingSubscriber } from '../../local/subscribers';
 import type { Notification } from '../../local/topic';
 
@@ -40,6 +41,11 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     publishedFor: (eventId) => collector.received.filter((n) => n.attributes.eventId === eventId),
     stop: () => stack.stop(),
   };
+}
+
+/** Writes what `npm start` writes into `dataDir`, so the CLI finds `stack` as the running local stack. */
+export function registerAsRunning(dataDir: string, stack: LocalStack, startedAt = new Date().toISOString()): void {
+  writeStackState(dataDir, { pid: process.pid, url: stack.url, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, startedAt });
 }
 
 export function localSource(id: string): LocalSource {

@@ -3,16 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/command';
 import { runCli } from '../../cli/index';
-import { removeStackState, writeStackState } from '../../local/state-file';
-import { startTestStack, waitFor, type TestStack } from '../e2e/helpers';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), interactive: false, status: () => undefined };
-}
+import { captureIo } from '../helpers/cli-io';
+import { removeStackState } from '../../local/state-file';
+import { registerAsRunning, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 
 let dir: string;
 let t: TestStack;
@@ -20,7 +14,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
   t = await startTestStack({ dataDir: dir });
   // What `npm start` writes, so the CLI finds this stack.
-  writeStackState(dir, { pid: process.pid, url: t.stack.url, dynamoEndpoint: t.stack.dynamoEndpoint, tableName: t.stack.tableName, startedAt: new Date().toISOString() });
+  registerAsRunning(dir, t.stack);
 });
 afterAll(async () => {
   await t?.stop();
@@ -29,7 +23,7 @@ afterAll(async () => {
 
 describe('send', () => {
   it('signs the sample payload, posts it, and reports it processed', async () => {
-    const io = capture();
+    const io = captureIo();
 
     const code = await runCli(['send', 'stripe', '--data-dir', dir], io);
 
@@ -40,7 +34,7 @@ describe('send', () => {
   });
 
   it('--json gives the answer and the final record', async () => {
-    const io = capture();
+    const io = captureIo();
 
     expect(await runCli(['send', 'github', '--data-dir', dir, '--json'], io)).toBe(0);
 
@@ -49,7 +43,7 @@ describe('send', () => {
   });
 
   it('--repeat with --duplicate-rate: every send is accepted or answered as a duplicate, and each event is published once', async () => {
-    const io = capture();
+    const io = captureIo();
     const before = t.published.length;
 
     const code = await runCli(['send', 'slack', '--url', t.stack.url, '--repeat', '40', '--concurrency', '6', '--duplicate-rate', '0.3', '--json'], io);
@@ -68,7 +62,7 @@ describe('send', () => {
   });
 
   it('prints the summary table without --json', async () => {
-    const io = capture();
+    const io = captureIo();
 
     expect(await runCli(['send', 'paddle', '--url', t.stack.url, '--repeat', '5', '--concurrency', '2'], io)).toBe(0);
 
@@ -76,15 +70,15 @@ describe('send', () => {
   });
 
   it('exits 1 and names the code when the verifier rejects the request', async () => {
-    const io = capture();
+    const io = captureIo();
 
     expect(await runCli(['send', 'stripe', '--url', t.stack.url, '--secret', 'whsec_wrong', '--no-wait'], io)).toBe(1);
     expect(io.stdout[1]).toMatch(/^← 401 invalid_signature/);
   });
 
   it('exits 2 with the usage for an unknown source or a bad option', async () => {
-    const unknown = capture();
-    const bad = capture();
+    const unknown = captureIo();
+    const bad = captureIo();
 
     expect(await runCli(['send', 'acme'], unknown)).toBe(2);
     expect(await runCli(['send', 'stripe', '--repeat', 'many'], bad)).toBe(2);
@@ -95,8 +89,8 @@ describe('send', () => {
 
 describe('events', () => {
   it('list shows the records, newest first, filtered by source and status', async () => {
-    const io = capture();
-    await runCli(['send', 'shopify', '--data-dir', dir], capture());
+    const io = captureIo();
+    await runCli(['send', 'shopify', '--data-dir', dir], captureIo());
 
     expect(await runCli(['events', 'list', '--source', 'shopify', '--status', 'completed', '--data-dir', dir, '--json'], io)).toBe(0);
 
@@ -106,7 +100,7 @@ describe('events', () => {
   });
 
   it('list prints a table', async () => {
-    const io = capture();
+    const io = captureIo();
 
     expect(await runCli(['events', 'list', '--data-dir', dir, '--limit', '3'], io)).toBe(0);
 
@@ -116,11 +110,11 @@ describe('events', () => {
   });
 
   it('show prints one record, and exits 1 for an unknown id', async () => {
-    const sent = capture();
+    const sent = captureIo();
     await runCli(['send', 'linear', '--data-dir', dir, '--json'], sent);
     const { id } = JSON.parse(sent.stdout[0]!) as { id: string };
-    const io = capture();
-    const missing = capture();
+    const io = captureIo();
+    const missing = captureIo();
 
     expect(await runCli(['events', 'show', 'linear', id, '--data-dir', dir], io)).toBe(0);
     expect(await runCli(['events', 'show', 'linear', 'nope', '--data-dir', dir], missing)).toBe(1);
@@ -133,11 +127,11 @@ describe('events', () => {
     const other = mkdtempSync(join(tmpdir(), 'cli-offline-'));
     try {
       const s = await startTestStack({ dataDir: other });
-      writeStackState(other, { pid: process.pid, url: s.stack.url, dynamoEndpoint: s.stack.dynamoEndpoint, tableName: s.stack.tableName, startedAt: '' });
-      await runCli(['send', 'gitlab', '--data-dir', other], capture());
+      registerAsRunning(other, s.stack, '');
+      await runCli(['send', 'gitlab', '--data-dir', other], captureIo());
       await s.stop();
       removeStackState(other);
-      const io = capture();
+      const io = captureIo();
 
       expect(await runCli(['events', 'list', '--data-dir', other, '--json'], io)).toBe(0);
 
@@ -150,7 +144,7 @@ describe('events', () => {
 
 describe('help', () => {
   it('lists the commands found in cli/commands/', async () => {
-    const io = capture();
+    const io = captureIo();
 
     expect(await runCli(['help'], io)).toBe(0);
 

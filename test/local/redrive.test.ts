@@ -7,16 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/command';
 import { runCli } from '../../cli/index';
-import { writeStackState } from '../../local/state-file';
-import { localSource, post, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
-
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), interactive: false, status: () => undefined };
-}
+import { captureIo } from '../helpers/cli-io';
+import { localSource, post, registerAsRunning, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 
 let dir: string | undefined;
 let t: TestStack | undefined;
@@ -36,7 +29,7 @@ async function runningStack(): Promise<{ t: TestStack; dir: string }> {
     sources: [{ ...base, source: { ...base.source, maxReceiveCount: 2 } }],
     timing: { processorTimeoutMs: 400, processorLeaseMs: 500, visibilityTimeoutMs: 600 },
   });
-  writeStackState(dir, { pid: process.pid, url: t.stack.url, dynamoEndpoint: t.stack.dynamoEndpoint, tableName: t.stack.tableName, startedAt: new Date().toISOString() });
+  registerAsRunning(dir, t.stack);
   return { t, dir };
 }
 
@@ -52,11 +45,11 @@ describe('queues redrive', () => {
     expect(await t.stack.getEvent('stripe', request.eventId!)).toMatchObject({ status: 'failed', attempts: 2 });
     expect(t.publishedFor(request.eventId!)).toHaveLength(0);
 
-    const listed = capture();
+    const listed = captureIo();
     expect(await runCli(['queues', '--data-dir', dir, '--json'], listed)).toBe(0);
     expect(JSON.parse(listed.stdout[0]!)).toMatchObject({ stripe: { visible: 0, inFlight: 0, deadLetters: 1 } });
 
-    const io = capture();
+    const io = captureIo();
     expect(await runCli(['queues', 'redrive', 'stripe', '--data-dir', dir], io)).toBe(0);
     expect(io.stdout).toEqual(['1 dead-lettered message moved back to the stripe queue']);
 
@@ -68,11 +61,11 @@ describe('queues redrive', () => {
 
   it('answers an unknown source with exit 1 and the stack\'s message, and a missing source with a usage error', async () => {
     const { dir } = await runningStack();
-    const io = capture();
+    const io = captureIo();
 
     expect(await runCli(['queues', 'redrive', 'nope', '--data-dir', dir], io)).toBe(1);
     expect(io.stderr.join('\n')).toContain('No local source "nope"');
-    expect(await runCli(['queues', 'redrive', '--data-dir', dir], capture())).toBe(2);
+    expect(await runCli(['queues', 'redrive', '--data-dir', dir], captureIo())).toBe(2);
   });
 
   it('answers an unknown /_local/ path with 404 without reaching the verifier', async () => {
@@ -85,7 +78,7 @@ describe('queues redrive', () => {
   it('says no stack is running when none is', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'redrive-none-'));
     try {
-      const io = capture();
+      const io = captureIo();
       expect(await runCli(['queues', '--data-dir', empty], io)).toBe(1);
       expect(io.stderr.join('\n')).toMatch(/No local stack is running/);
     } finally {
