@@ -17,14 +17,13 @@ import {
   DIGEST_BYTES,
   fail,
   hasSecret,
-  matchSecrets,
   readHeader,
   splitList,
   type SignatureListOptions,
   signedPairParser,
   type SignedPairFormat,
   utf8HmacKey,
-  withinWindow,
+  matchTimestamped,
 } from './shared';
 import { noOptions } from './options';
 
@@ -44,9 +43,7 @@ function verifyOne(request: VerifyRequest<PaddleOptions>, header: string): Verif
   const parsed = parseOne(header);
   if (!('candidates' in parsed)) return parsed;
   const { timestamp, candidates } = parsed;
-  const prefix = `${parsed.timestampText}:`;
-  const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(prefix, request.body), timestamp);
-  return result.valid ? withinWindow(result, timestamp, request, DEFAULT_TOLERANCE, ACCEPTS_FUTURE) : result;
+  return matchTimestamped(request, candidates, `${parsed.timestampText}:`, timestamp, DEFAULT_TOLERANCE, ACCEPTS_FUTURE);
 }
 
 export const paddle: Scheme<PaddleOptions> = {

@@ -365,6 +365,22 @@ export function verifyBodyHmac(request: VerifyRequest<unknown>, f: BodyHmacForma
   return matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest('', request.body));
 }
 
+/**
+ * The usual timestamped scheme (Stripe, Paddle, Slack, Zoom): HMAC-SHA256 with the secret's UTF-8
+ * text over `prefix` + body, matched against the candidates, then the replay window.
+ */
+export function matchTimestamped(
+  request: VerifyRequest<unknown>,
+  candidates: readonly Uint8Array[],
+  prefix: string,
+  timestampSeconds: number,
+  defaultTolerance: number,
+  acceptsFuture: boolean,
+): VerifyResult {
+  const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(prefix, request.body), timestampSeconds);
+  return result.valid ? withinWindow(result, timestampSeconds, request, defaultTolerance, acceptsFuture) : result;
+}
+
 /** Constant-time equality; different lengths are unequal (timingSafeEqual would throw). */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && timingSafeEqual(a, b);
@@ -559,9 +575,7 @@ export function verifyV0(
   // A repeated header arrives comma-joined; hex digests contain no commas.
   const candidates = decodeSignatureHeader(header, V0_SIGNATURE);
   if (typeof candidates === 'string') return fail(candidates, 'expected v0=<64 hex digits>');
-  const prefix = `v0:${ts}:`;
-  const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(prefix, request.body), timestamp);
-  return result.valid ? withinWindow(result, timestamp, request, defaultTolerance, acceptsFuture) : result;
+  return matchTimestamped(request, candidates, `v0:${ts}:`, timestamp, defaultTolerance, acceptsFuture);
 }
 
 export function signV0(body: Uint8Array, secret: string, timestampSeconds: number, names: V0Headers): Record<string, string> {

@@ -13,13 +13,12 @@ import {
   DIGEST_BYTES,
   fail,
   hasSecret,
-  matchSecrets,
   readHeader,
   type SignatureListOptions,
   signedPairParser,
   type SignedPairFormat,
   utf8HmacKey,
-  withinWindow,
+  matchTimestamped,
 } from './shared';
 import { noOptions } from './options';
 
@@ -51,9 +50,7 @@ export const stripe: Scheme<StripeOptions> = {
     const parsed = parseHeader(header);
     if (!('candidates' in parsed)) return parsed;
     const { timestamp, candidates } = parsed;
-    const prefix = `${parsed.timestampText}.`;
-    const result = matchSecrets(request.secrets, candidates, (s) => utf8HmacKey('sha256', s).digest(prefix, request.body), timestamp);
-    return result.valid ? withinWindow(result, timestamp, request, DEFAULT_TOLERANCE, ACCEPTS_FUTURE) : result;
+    return matchTimestamped(request, candidates, `${parsed.timestampText}.`, timestamp, DEFAULT_TOLERANCE, ACCEPTS_FUTURE);
   },
 
   sign(request) {
