@@ -30,7 +30,7 @@ import { powertoolsLog } from '../lambdas/adapters/powertools-log';
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { serializeEnvelope } from '../lambdas/core/envelope';
 import { createRouter } from '../lambdas/core/routing';
-import { stripe } from '../lambdas/core/signatures/stripe';
+import { stripe } from '../lambdas/core/signatures/schemes/stripe';
 import { prepareSources } from '../lambdas/core/sources';
 import { createProcessorHandler } from '../lambdas/processor/create-handler';
 import { routes } from '../lambdas/processor/routes';

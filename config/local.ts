@@ -104,6 +104,13 @@ export const localSources: readonly LocalSource[] = [
     uniqueField: 'payload.object.uuid',
   },
   {
+    source: { id: 'meta', scheme: 'meta' },
+    secret: 'local-meta-app-secret-do-not-use',
+    example: 'examples/meta.json',
+    timestampFields: [{ bodyPath: 'entry.0.changes.0.value.messages.0.timestamp', unit: 'seconds' }],
+    uniqueField: 'entry.0.changes.0.value.messages.0.id',
+  },
+  {
     source: { id: 'entrupy', scheme: 'entrupy', eventId: { bodyPath: 'id' }, eventType: { bodyPath: 'type' } },
     secret: 'local-entrupy-secret-do-not-use',
     example: 'examples/entrupy.json',

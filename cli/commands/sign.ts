@@ -89,7 +89,8 @@ export function signCommand(stdin: StdinReader = readProcessStdin): Command {
       const body = await readBody(values['body-file'], stdin);
 
       for (const line of secretWarnings(scheme, secrets)) io.err(line);
-      if (timestamp !== undefined && (scheme.defaultToleranceSeconds === undefined || scheme.name === 'linear')) {
+      const from = scheme.layout(options).timestamp?.from;
+      if (timestamp !== undefined && (from === undefined || (typeof from === 'object' && 'bodyField' in from))) {
         io.err(`note: ${scheme.name} signs no timestamp header${scheme.name === 'linear' ? ' (its send time is the body\'s webhookTimestamp, in ms)' : ''}; --timestamp is ignored`);
       }
 
@@ -109,7 +110,7 @@ export function signCommand(stdin: StdinReader = readProcessStdin): Command {
         throw error;
       }
 
-      const headers: [string, string][] = [['Content-Type', contentType(scheme.contentType, url)], ...Object.entries(signed).map(([n, v]): [string, string] => [displayName(n), v])];
+      const headers: [string, string][] = [['Content-Type', contentType(scheme.contentTypes(options)[0]?.media ?? 'application/json', url)], ...Object.entries(signed).map(([n, v]): [string, string] => [displayName(n), v])];
 
       if (values.json) {
         io.out(JSON.stringify({ headers: Object.fromEntries(headers) }));
@@ -123,10 +124,9 @@ export function signCommand(stdin: StdinReader = readProcessStdin): Command {
   };
 }
 
-function contentType(kind: 'json' | 'form', url: string | undefined): string {
+function contentType(usual: string, url: string | undefined): string {
   // Twilio sends JSON (with bodySHA256 in the URL) for some products, forms for the rest.
-  const json = kind === 'json' || (url !== undefined && url.includes('bodySHA256='));
-  return json ? 'application/json' : 'application/x-www-form-urlencoded';
+  return url !== undefined && url.includes('bodySHA256=') ? 'application/json' : usual;
 }
 
 function curlCommand(target: string, headers: readonly [string, string][], body: Buffer, file: string | undefined): string {

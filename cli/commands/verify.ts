@@ -4,7 +4,7 @@
  * which bytes, which secret matched, the timestamp's age and the likely cause of a failure.
  */
 import { parseArgs } from 'node:util';
-import { explainVerification } from '../../lambdas/core/signatures/explain';
+import { explainVerification } from '../lib/explain';
 import type { VerifyRequest } from '../../lambdas/core/signatures/types';
 import { UsageError, type Command } from '../command';
 import {
@@ -21,7 +21,7 @@ import {
   secretWarnings,
   type StdinReader,
 } from '../lib/signature-args';
-import { formatExplanation } from '../lib/signature-explain';
+import { formatExplanation } from '../lib/explain-format';
 
 const USAGE = `Usage: npm run --silent cli -- verify --scheme <scheme> --secret <secret> [--secret <previous>]
          --header 'Name: value' ... [options] [--body-file <file>]

@@ -45,7 +45,7 @@ export function senderFor(local: LocalSource, secret: string = local.secret): Se
 
 /** The content type the scheme's provider sends. */
 export function contentTypeFor(sender: Sender): string {
-  return sender.scheme.contentType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+  return sender.scheme.contentTypes(sender.options)[0]?.media ?? 'application/json';
 }
 
 /** The repository root (this file is cli/lib/webhook-request.ts). */
@@ -74,7 +74,7 @@ export interface PreparedPayload {
  * With `keepId`, the template's own id is kept; `id` forces a given id (a provider's retry).
  */
 export function preparePayload(sender: Sender, template: Buffer, o: { nowMs: number; id?: string; keepId?: boolean }): PreparedPayload {
-  const form = sender.scheme.contentType === 'form';
+  const form = contentTypeFor(sender) === 'application/x-www-form-urlencoded';
   const doc = parseTemplate(template, form);
   const locator = sender.idLocator;
   let eventId: string | undefined;

@@ -12,9 +12,9 @@ import {
   InvalidSignatureError,
   PayloadTooLargeError,
   UnknownSourceError,
-  UnsupportedContentTypeError,
 } from './errors';
 import { eventAttributes } from './attributes';
+import { contentTypeRule, parseBody } from './body';
 import { eventIdFor, eventTypeFor, locate, serializeEnvelope } from './envelope';
 import type { Log } from './log';
 import type { Clock, EventStore, Queue, SecretSource } from './ports';
@@ -70,7 +70,7 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
   });
   if (!verdict.valid) throw new InvalidSignatureError(verdict.reason);
 
-  const { parsed, payloadJson } = parseBody(source, request);
+  const { parsed, payloadJson } = parseBody(contentTypeRule(source.scheme.contentTypes(source.options), request.headers['content-type']), bodyText(request));
   const id = eventIdFor(source.id, locate(source.eventId, request.headers, parsed), request.body);
   const type = eventTypeFor(locate(source.eventType, request.headers, parsed));
 
@@ -133,27 +133,6 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
   return { status: 'accepted', id };
 }
 
-function parseBody(source: PreparedSource, request: IncomingWebhook): { parsed: unknown; payloadJson: string } {
-  const contentType = mediaType(request.headers['content-type']);
-  if (source.scheme.contentType === 'json') {
-    if (contentType !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(contentType)) {
-      throw new UnsupportedContentTypeError('application/json');
-    }
-    const text = bodyText(request);
-    try {
-      return { parsed: JSON.parse(text), payloadJson: text };
-    } catch {
-      throw new InvalidBodyError();
-    }
-  }
-  if (contentType !== 'application/x-www-form-urlencoded') {
-    throw new UnsupportedContentTypeError('application/x-www-form-urlencoded');
-  }
-  const form: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(bodyText(request))) form[key] = value;
-  return { parsed: form, payloadJson: JSON.stringify(form) };
-}
-
 function bodyText(request: IncomingWebhook): string {
   if (request.text !== undefined) return request.text;
   try {
@@ -161,11 +140,4 @@ function bodyText(request: IncomingWebhook): string {
   } catch {
     throw new InvalidBodyError('The body is not valid UTF-8.');
   }
-}
-
-/** `Application/JSON; charset=utf-8` → `application/json`. */
-function mediaType(header: string | undefined): string {
-  if (header === undefined) return '';
-  const semi = header.indexOf(';');
-  return (semi < 0 ? header : header.slice(0, semi)).trim().toLowerCase();
 }

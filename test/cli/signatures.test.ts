@@ -73,6 +73,7 @@ const ROUND_TRIP: Readonly<Record<SchemeName, { secret: string; body?: string; f
   linear: { secret: 'lin_wh_secret', body: JSON.stringify({ action: 'create', type: 'Issue', webhookTimestamp: NOW * 1000 }) },
   zoom: { secret: 'zoom-secret-token' },
   entrupy: { secret: 'entrupy-secret' },
+  meta: { secret: 'meta-app-secret' },
   gitlab: { secret: 'gitlab-token', flags: ['--reveal-token'] },
   hmac: {
     secret: 'in-house-secret',

@@ -21,6 +21,7 @@ const EXPECTED_TYPES: Readonly<Record<string, string>> = {
   paddle: 'transaction.completed',
   linear: 'Issue',
   zoom: 'meeting.started',
+  meta: 'whatsapp_business_account',
   entrupy: 'authentication.completed',
   gitlab: 'Push Hook',
   hmac: 'order.shipped',

@@ -21,6 +21,7 @@ export const DEFAULT_SECRETS: Readonly<Record<SchemeName, string>> = {
   linear: 'lin_wh_secret',
   zoom: 'zoom-secret-token',
   entrupy: 'entrupy-secret',
+  meta: 'meta-app-secret-0123456789abcdef',
   gitlab: 'gitlab-token',
   hmac: 'in-house-secret',
 };

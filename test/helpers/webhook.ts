@@ -62,15 +62,9 @@ export function signedWebhook(scheme: SchemeName, o: SignedOptions = {}): Incomi
   const nowMs = o.nowMs ?? manualClock()();
   const url = o.url ?? `https://hooks.example.com/webhooks/${scheme}`;
   const s = schemes[scheme];
-  const signed = s.sign({
-    body,
-    secret: o.secret ?? SECRET,
-    timestampSeconds: Math.floor(nowMs / 1000),
-    url,
-    id: o.id ?? 'msg_1',
-    options: s.optionsSchema.parse(o.options ?? {}),
-  });
-  const contentType = o.contentType ?? (s.contentType === 'json' ? 'application/json' : 'application/x-www-form-urlencoded');
+  const options: unknown = s.optionsSchema.parse(o.options ?? {});
+  const signed = s.sign({ body, secret: o.secret ?? SECRET, timestampSeconds: Math.floor(nowMs / 1000), url, id: o.id ?? 'msg_1', options });
+  const contentType = o.contentType ?? s.contentTypes(options)[0]?.media;
   return {
     headers: { 'content-type': contentType, 'user-agent': 'test-sender/1.0', ...signed, ...o.headers },
     body,

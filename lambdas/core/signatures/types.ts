@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import type { ContentTypeRule, Handshake, Layout } from './description';
 
 /**
  * Request headers with lower-cased names. API Gateway HTTP API (v2) joins a repeated header's
@@ -51,7 +52,7 @@ export interface SignRequest<O = unknown> {
 }
 
 /**
- * Where an event's id or type is read from: a request header, or a dotted path into the JSON body.
+ * Where an event's id or type is read from: a request header, or a dotted path into the parsed body.
  * `fallback` (optional, used by scheme defaults only) is tried when the first place is empty, e.g.
  * `webhook-id` then `svix-id`; code that ignores it still reads the primary place correctly.
  */
@@ -70,24 +71,31 @@ export type SchemeName =
   | 'paddle'
   | 'linear'
   | 'zoom'
+  | 'meta'
   | 'entrupy'
   | 'gitlab'
   | 'hmac';
 
+/**
+ * A scheme as its users call it: built by `defineScheme` from one declarative description, so
+ * `verify`, `sign` and the CLI's diagnosis all read the same headers, template and rules.
+ */
 export interface Scheme<O = unknown> {
   readonly name: SchemeName;
+  /** The provider's documentation of the scheme. */
+  readonly docs: string;
   /** Validates this scheme's per-source options (may be an empty object schema). */
   readonly optionsSchema: z.ZodMiniType<O>;
-  /** Default replay window in seconds; undefined when the scheme signs no timestamp. */
-  readonly defaultToleranceSeconds: number | undefined;
-  /** Whether a timestamp ahead of `now` (within tolerance) is accepted. */
-  readonly acceptsFutureTimestamps: boolean;
-  /** The body media type the provider sends. */
-  readonly contentType: 'json' | 'form';
   /** Default location of the provider's event/delivery id; undefined means a SHA-256 of source + body. */
   readonly eventId?: FieldLocator;
   /** Default location of the event type; undefined means the type is `unknown` unless the source config says. */
   readonly eventType?: FieldLocator;
+  /** The body media types the provider documents, first is the usual one; others get 415. */
+  contentTypes(options: O): readonly ContentTypeRule[];
+  /** Provider handshakes answered by the verifier itself (URL verification, subscription challenges). */
+  readonly handshake?: Handshake;
+  /** What the scheme signs for these options: the description verify, sign and the diagnosis read. */
+  layout(options: O): Layout;
   verify(request: VerifyRequest<O>): VerifyResult;
   /** Headers a sender would attach (lower-cased names). Used by the CLI, local stack and tests. */
   sign(request: SignRequest<O>): Record<string, string>;

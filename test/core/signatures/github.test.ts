@@ -1,6 +1,6 @@
 import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
-import { github } from '../../../lambdas/core/signatures/github';
+import { github } from '../../../lambdas/core/signatures/schemes/github';
 import { signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => github.verify(request as never);

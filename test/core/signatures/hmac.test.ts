@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hmac, hmacOptionsSchema } from '../../../lambdas/core/signatures/hmac';
+import { hmac, hmacOptionsSchema } from '../../../lambdas/core/signatures/schemes/hmac';
 import { NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => hmac.verify(request as never);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { linear } from '../../../lambdas/core/signatures/linear';
+import { linear } from '../../../lambdas/core/signatures/schemes/linear';
 import { NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => linear.verify(request as never);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paddle } from '../../../lambdas/core/signatures/paddle';
+import { paddle } from '../../../lambdas/core/signatures/schemes/paddle';
 import { NOW, signedRequest, toBytes, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => paddle.verify(request as never);

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { entrupy } from '../../../lambdas/core/signatures/entrupy';
-import { gitlab } from '../../../lambdas/core/signatures/gitlab';
-import { shopify } from '../../../lambdas/core/signatures/shopify';
+import { entrupy } from '../../../lambdas/core/signatures/schemes/entrupy';
+import { gitlab } from '../../../lambdas/core/signatures/schemes/gitlab';
+import { shopify } from '../../../lambdas/core/signatures/schemes/shopify';
 import { signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 // None of these three providers publishes a test vector. Expected values are computed

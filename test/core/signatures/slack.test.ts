@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slack } from '../../../lambdas/core/signatures/slack';
+import { slack } from '../../../lambdas/core/signatures/schemes/slack';
 import { NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => slack.verify(request as never);
@@ -55,9 +55,9 @@ describe('slack', () => {
     expect(verify(signedRequest('slack', { secret: 'old', secrets: ['new', 'old'] }))).toMatchObject({ valid: true, secretIndex: 1 });
   });
 
-  it('reads the Events API id and type from the JSON body by default', () => {
-    expect(slack.eventId).toEqual({ bodyPath: 'event_id' });
-    expect(slack.eventType).toMatchObject({ bodyPath: 'event.type' });
+  it('reads the Events API id and type from the JSON body by default, then the slash command or interaction fields', () => {
+    expect(slack.eventId).toEqual({ bodyPath: 'event_id', fallback: { bodyPath: 'trigger_id' } });
+    expect(slack.eventType).toEqual({ bodyPath: 'event.type', fallback: { bodyPath: 'type', fallback: { bodyPath: 'command' } } });
   });
 
   it('checkSecret() flags a value that is not a 32-hex signing secret', () => {

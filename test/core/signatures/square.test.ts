@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { square, squareOptionsSchema } from '../../../lambdas/core/signatures/square';
+import { square, squareOptionsSchema } from '../../../lambdas/core/signatures/schemes/square';
 import { signedRequest, toBytes, withBody } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => square.verify(request as never);

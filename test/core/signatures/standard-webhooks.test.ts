@@ -1,7 +1,7 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { describe, expect, it } from 'vitest';
-import { standardWebhooks } from '../../../lambdas/core/signatures/standard-webhooks';
+import { standardWebhooks } from '../../../lambdas/core/signatures/schemes/standard-webhooks';
 import { NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => standardWebhooks.verify(request as never);

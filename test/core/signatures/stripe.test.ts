@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { stripe } from '../../../lambdas/core/signatures/stripe';
+import { stripe } from '../../../lambdas/core/signatures/schemes/stripe';
 import { NOW, signedRequest, withBody, withHeader } from '../../helpers/signed-request';
 
 // Stripe publishes no fixed test vector; the official library (stripe-node, installed as a dev

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { twilio, twilioOptionsSchema } from '../../../lambdas/core/signatures/twilio';
+import { twilio, twilioOptionsSchema } from '../../../lambdas/core/signatures/schemes/twilio';
 import { signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => twilio.verify(request as never);

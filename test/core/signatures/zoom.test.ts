@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { zoom } from '../../../lambdas/core/signatures/zoom';
+import { zoom } from '../../../lambdas/core/signatures/schemes/zoom';
 import { NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => zoom.verify(request as never);

@@ -4,10 +4,11 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { explainVerification, urlVariants } from '../../../lambdas/core/signatures/explain';
-import { schemes } from '../../../lambdas/core/signatures/index';
-import type { Scheme, SchemeName, VerifyRequest } from '../../../lambdas/core/signatures/types';
-import { DEFAULT_SECRETS, NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
+import { explainVerification } from '../../cli/lib/explain';
+import { urlVariants } from '../../cli/lib/explain-causes';
+import { schemes } from '../../lambdas/core/signatures/index';
+import type { Scheme, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
+import { DEFAULT_SECRETS, NOW, signedRequest, toBytes, withBody, withHeader } from '../helpers/signed-request';
 
 const explain = (request: VerifyRequest<unknown>, name: SchemeName = 'stripe') => explainVerification(schemes[name] as Scheme<unknown>, request);
 const codes = (request: VerifyRequest<unknown>, name: SchemeName = 'stripe') => explain(request, name).causes.map((c) => c.code);

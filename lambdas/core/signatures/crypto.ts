@@ -1,0 +1,68 @@
+/**
+ * The cryptographic primitives every scheme uses, straight from node:crypto: `createHmac` keyed with a
+ * cached `KeyObject`, `timingSafeEqual` after a length check, and strict digest decoding with
+ * `Buffer.from` after the characters are validated.
+ */
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import type { DigestEncoding, HmacAlgorithm, Layout } from './description';
+
+const SECRET_PREFIX = 'whsec_';
+const KEY_CACHE_LIMIT = 256;
+const keys = new Map<string, KeyObject | null>();
+
+/**
+ * The HMAC key for a secret: its UTF-8 text (every provider but Standard Webhooks), or the bytes of
+ * the base64 after `whsec_` (Standard Webhooks). Null when the secret cannot be such a key.
+ * Cached per secret, so a request does not rebuild the key; bounded, as a verifier sees few secrets.
+ */
+export function hmacKey(kind: Layout['key'], secret: string): KeyObject | null {
+  const cacheKey = `${kind}:${secret}`;
+  let key = keys.get(cacheKey);
+  if (key === undefined) {
+    const bytes = kind === 'utf8' ? Buffer.from(secret, 'utf8') : standardWebhooksKeyBytes(secret);
+    key = bytes && bytes.length > 0 ? createSecretKey(bytes) : null;
+    if (keys.size >= KEY_CACHE_LIMIT) keys.clear();
+    keys.set(cacheKey, key);
+  }
+  return key;
+}
+
+/** The key bytes of a `whsec_<base64>` (or bare base64) secret; undefined when it is not canonical base64. */
+export function standardWebhooksKeyBytes(secret: string): Buffer | undefined {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  return decodeBase64Strict(encoded);
+}
+
+/** HMAC over the parts in order (the template's text around the body, and the body itself). */
+export function hmac(algorithm: HmacAlgorithm, key: KeyObject, parts: readonly (string | Uint8Array)[]): Buffer {
+  const mac = createHmac(algorithm, key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+/** Constant-time equality; different lengths are unequal (timingSafeEqual would throw). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && timingSafeEqual(a, b);
+}
+
+const HEX = /^[0-9a-fA-F]+$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * A received digest of exactly `bytes` bytes, or undefined (never throws). Hex may be either case.
+ * Base64 must be canonical (padded, zero unused bits), so two different strings never decode to the
+ * same digest and a mutated padding character cannot pass.
+ */
+export function decodeDigest(text: string, encoding: DigestEncoding, bytes: number): Buffer | undefined {
+  if (encoding === 'hex') return text.length === bytes * 2 && HEX.test(text) ? Buffer.from(text, 'hex') : undefined;
+  if (text.length !== 4 * Math.ceil(bytes / 3)) return undefined;
+  const decoded = decodeBase64Strict(text);
+  return decoded?.length === bytes ? decoded : undefined;
+}
+
+/** Strict standard base64 (padding required): undefined unless re-encoding gives the same text. */
+export function decodeBase64Strict(text: string): Buffer | undefined {
+  if (text.length === 0 || text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
+  const decoded = Buffer.from(text, 'base64');
+  return decoded.toString('base64') === text ? decoded : undefined;
+}
