@@ -28,6 +28,8 @@ export interface LocalSource {
   readonly source: SourceInput & { readonly scheme: SchemeName };
   /** The local-only default secret (`WEBHOOK_SECRET_<ID>` overrides it). */
   readonly secret: string;
+  /** The local-only verify token for GET subscription checks (Meta); a JSON override's `verifyToken` replaces it. */
+  readonly verifyToken?: string;
   /** The sample payload `send` posts, relative to the repository root. */
   readonly example: string;
   /** Headers a real sender adds besides the signature: event type, shop domain, … */
@@ -106,6 +108,7 @@ export const localSources: readonly LocalSource[] = [
   {
     source: { id: 'meta', scheme: 'meta' },
     secret: 'local-meta-app-secret-do-not-use',
+    verifyToken: 'local-meta-verify-token-do-not-use',
     example: 'examples/meta.json',
     timestampFields: [{ bodyPath: 'entry.0.changes.0.value.messages.0.timestamp', unit: 'seconds' }],
     uniqueField: 'entry.0.changes.0.value.messages.0.id',

@@ -7,6 +7,7 @@ import type { StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { toRuntimeSource } from '../lambdas/core/config-schema';
+import { schemes } from '../lambdas/core/signatures/index';
 import type { StackConfig } from '../lambdas/core/config-schema';
 import { EventStore } from './constructs/event-store';
 import { EventTopic } from './constructs/event-topic';
@@ -85,6 +86,7 @@ export class WebhookIngestionStack extends Stack {
       throttlingRateLimit: config.api.throttlingRateLimit,
       throttlingBurstLimit: config.api.throttlingBurstLimit,
       logRetention,
+      subscriptionSources: config.sources.filter((s) => schemes[s.scheme].handshake?.subscribe).map((s) => s.id),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the webhook API (GET health for a liveness check)' });

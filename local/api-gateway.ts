@@ -51,10 +51,17 @@ export interface RawRequest {
   readonly requestId?: string;
 }
 
-/** Where a request goes: a route with its path parameters, or nowhere (404). */
-export function matchRoute(method: string, rawPath: string): { routeKey: string; pathParameters?: Record<string, string> } | undefined {
+/**
+ * Where a request goes: a route with its path parameters, or nowhere (404). As in the deployed API,
+ * `GET /webhooks/<id>` exists only for the sources whose provider checks the URL with a GET (Meta).
+ */
+export function matchRoute(
+  method: string,
+  rawPath: string,
+  getSources: ReadonlySet<string> = new Set(),
+): { routeKey: string; pathParameters?: Record<string, string> } | undefined {
   if (method === 'GET' && rawPath === '/health') return { routeKey: HEALTH_ROUTE };
-  if (method !== 'POST') return undefined;
+  if (method !== 'POST' && method !== 'GET') return undefined;
   const m = /^\/webhooks\/([^/]+)$/.exec(rawPath);
   if (!m) return undefined;
   let source: string;
@@ -63,6 +70,7 @@ export function matchRoute(method: string, rawPath: string): { routeKey: string;
   } catch {
     return undefined;
   }
+  if (method === 'GET') return getSources.has(source) ? { routeKey: `GET /webhooks/${source}`, pathParameters: { source } } : undefined;
   return { routeKey: WEBHOOK_ROUTE, pathParameters: { source } };
 }
 
@@ -175,6 +183,8 @@ export interface ApiServerOptions {
   /** Answers `/_local/…` requests from loopback clients (the CLI's `queues` command). */
   readonly local?: LocalRoute;
   readonly maxBodyBytes?: number;
+  /** Sources that answer `GET /webhooks/<id>` (a provider's subscription check). @default none */
+  readonly getSources?: ReadonlySet<string>;
   readonly onRequest?: (entry: RequestLog) => void;
   /** Called for an error outside the function (a bug in this server). */
   readonly onError?: (error: unknown) => void;
@@ -219,7 +229,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       return;
     }
 
-    const route = matchRoute(method, rawPath);
+    const route = matchRoute(method, rawPath, options.getSources);
     if (!route) {
       const body = JSON.stringify({ error: 'not_found', message: 'Not Found' });
       req.resume();

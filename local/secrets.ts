@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { SecretSource } from '../lambdas/core/ports';
-import { parseSecretValue } from '../lambdas/core/secret-value';
+import { parseSecretValue, parseVerifyToken } from '../lambdas/core/secret-value';
 
 /** `stripe-eu` → `WEBHOOK_SECRET_STRIPE_EU`. */
 export function secretEnvName(sourceId: string): string {
@@ -25,11 +25,23 @@ export function resolveSecrets(sourceId: string, fallback: string, env: NodeJS.P
   return parseSecretValue(override !== undefined && override !== '' ? override : fallback);
 }
 
+/** A source's verify token (Meta's GET check): `verifyToken` of a JSON override, else the configured one. */
+export function resolveVerifyToken(sourceId: string, fallback: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const override = env[secretEnvName(sourceId)];
+  return (override !== undefined && override !== '' ? parseVerifyToken(override) : undefined) ?? fallback;
+}
+
 export class StaticSecretSource implements SecretSource {
   private readonly secrets: ReadonlyMap<string, readonly string[]>;
+  private readonly verifyTokens: ReadonlyMap<string, string>;
 
-  constructor(secrets: Iterable<readonly [string, readonly string[]]>) {
+  constructor(secrets: Iterable<readonly [string, readonly string[]]>, verifyTokens: Iterable<readonly [string, string]> = []) {
     this.secrets = new Map(secrets);
+    this.verifyTokens = new Map(verifyTokens);
+  }
+
+  async getVerifyToken(secretId: string): Promise<string | undefined> {
+    return this.verifyTokens.get(secretId);
   }
 
   async getSecrets(secretId: string): Promise<readonly string[]> {

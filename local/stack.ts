@@ -35,7 +35,7 @@ import { FaultInjector, freezable } from './faults';
 import { PROCESSOR_LEASE_MARGIN_SECONDS, PUBLISH_SAFETY_MS, VERIFIER_LEASE_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../lambdas/core/timing';
 import { consoleLog } from './log';
 import { LocalQueue, LocalQueues, type ReceivedMessage } from './queue';
-import { resolveSecrets, StaticSecretSource } from './secrets';
+import { resolveSecrets, resolveVerifyToken, StaticSecretSource } from './secrets';
 import { LocalTopic, type LocalSubscriber } from './topic';
 
 /** The deployed stack's timing, from the one definition both use (lambdas/core/timing.ts). */
@@ -148,7 +148,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     return [secretIdFor(s.source.id), secrets] as const;
   });
-  const secrets = new StaticSecretSource(secretEntries);
+  const verifyTokens = localList.flatMap((s) => {
+    const token = resolveVerifyToken(s.source.id, s.verifyToken, env);
+    return token === undefined ? [] : [[secretIdFor(s.source.id), token] as const];
+  });
+  const secrets = new StaticSecretSource(secretEntries, verifyTokens);
 
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   const dynamo = await startEmbeddedDynamo(options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynamodb') });
@@ -229,6 +233,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const server = createApiServer({
       invoke: invokeVerifier,
       local: (method, rawPath) => localRoute(method, rawPath, sources),
+      getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
       ...(options.onRequest && { onRequest: options.onRequest }),
       onError: (error) => log.error('local API error', { cause: String(error) }),
     });

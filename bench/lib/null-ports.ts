@@ -67,4 +67,7 @@ export class ConstantSecrets implements SecretSource {
   async getSecrets(): Promise<readonly string[]> {
     return this.secrets;
   }
+  async getVerifyToken(): Promise<string | undefined> {
+    return undefined;
+  }
 }

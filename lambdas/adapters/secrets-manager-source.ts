@@ -1,14 +1,14 @@
 /**
  * SecretSource on Secrets Manager, cached per secret for a short TTL so the hot path makes no call.
- * The secret value is JSON `{"current": "...", "previous": "..."}` (previous optional, for rotation)
- * or a plain string.
+ * The secret value is JSON `{"current": "...", "previous": "...", "verifyToken": "..."}` (previous
+ * optional, for rotation; verifyToken only for Meta's GET subscription check) or a plain string.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Clock, SecretSource } from '../core/ports';
-import { parseSecretValue } from '../core/secret-value';
+import { parseSecretValue, parseVerifyToken } from '../core/secret-value';
 
 export class SecretsManagerSource implements SecretSource {
-  private readonly cache = new Map<string, { expiresAt: number; value: Promise<readonly string[]> }>();
+  private readonly cache = new Map<string, { expiresAt: number; value: Promise<string> }>();
 
   constructor(
     private readonly client: SecretsManagerClient,
@@ -16,7 +16,15 @@ export class SecretsManagerSource implements SecretSource {
     private readonly clock: Clock = Date.now,
   ) {}
 
-  getSecrets(secretId: string): Promise<readonly string[]> {
+  async getSecrets(secretId: string): Promise<readonly string[]> {
+    return parseSecretValue(await this.text(secretId));
+  }
+
+  async getVerifyToken(secretId: string): Promise<string | undefined> {
+    return parseVerifyToken(await this.text(secretId));
+  }
+
+  private text(secretId: string): Promise<string> {
     const now = this.clock();
     const hit = this.cache.get(secretId);
     if (hit && hit.expiresAt > now) return hit.value;
@@ -27,8 +35,8 @@ export class SecretsManagerSource implements SecretSource {
     return value;
   }
 
-  private async load(secretId: string): Promise<readonly string[]> {
+  private async load(secretId: string): Promise<string> {
     const out = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    return parseSecretValue(out.SecretString ?? '');
+    return out.SecretString ?? '';
   }
 }

@@ -70,6 +70,15 @@ export class InvalidBodyError extends WebhookError {
   }
 }
 
+export class HandshakeRefusedError extends WebhookError {
+  override readonly name = 'HandshakeRefusedError';
+  readonly statusCode = 403;
+  readonly code = 'handshake_refused';
+  constructor() {
+    super('The subscription check did not match this source.');
+  }
+}
+
 export class BadRequestError extends WebhookError {
   override readonly name = 'BadRequestError';
   readonly statusCode = 400;

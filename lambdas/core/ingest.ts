@@ -15,6 +15,8 @@ import {
 } from './errors';
 import { eventAttributes } from './attributes';
 import { contentTypeRule, parseBody } from './body';
+import { challengeAnswer } from './handshake';
+import type { HttpResponse } from './http';
 import { eventIdFor, eventTypeFor, locate, serializeEnvelope } from './envelope';
 import type { Log } from './log';
 import type { Clock, EventStore, Queue, SecretSource } from './ports';
@@ -43,7 +45,15 @@ export interface IngestDeps {
   readonly log: Log;
 }
 
-export type IngestOutcome = { readonly status: 'accepted' | 'duplicate'; readonly id: string };
+export type IngestOutcome =
+  | {
+      readonly status: 'accepted' | 'duplicate';
+      readonly id: string;
+      /** How to answer: the JSON status, or 200 with an empty body (Slack shows bodies to users). */
+      readonly acknowledge: 'status' | 'empty';
+    }
+  /** A provider's URL check, answered as is; nothing was recorded. */
+  | { readonly status: 'handshake'; readonly response: HttpResponse };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -70,7 +80,13 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
   });
   if (!verdict.valid) throw new InvalidSignatureError(verdict.reason);
 
-  const { parsed, payloadJson } = parseBody(contentTypeRule(source.scheme.contentTypes(source.options), request.headers['content-type']), bodyText(request));
+  const { rule, parsed, payloadJson } = parseBody(contentTypeRule(source.scheme.contentTypes(source.options), request.headers['content-type']), bodyText(request));
+  const handshake = challengeAnswer(source.scheme.handshake, parsed, secrets[verdict.secretIndex] as string);
+  if (handshake) {
+    deps.log.info('handshake answered', { source: source.id });
+    return { status: 'handshake', response: handshake };
+  }
+  const acknowledge = rule.acknowledge ?? 'status';
   const id = eventIdFor(source.id, locate(source.eventId, request.headers, parsed), request.body);
   const type = eventTypeFor(locate(source.eventType, request.headers, parsed));
 
@@ -103,7 +119,7 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
       throw new EventInFlightError(id, retryAfterMs / 1000);
     }
     deps.log.info('duplicate delivery', { source: source.id, id, status: existing.status });
-    return { status: 'duplicate', id };
+    return { status: 'duplicate', id, acknowledge };
   }
 
   const headers: Record<string, string> = {};
@@ -130,7 +146,7 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
   // DEBUG, not INFO: one line per accepted event is the largest log (and CloudWatch) cost of the
   // verifier; the API access log already records every request, and rejections stay at INFO.
   deps.log.debug('accepted', { source: source.id, id, type });
-  return { status: 'accepted', id };
+  return { status: 'accepted', id, acknowledge };
 }
 
 function bodyText(request: IncomingWebhook): string {

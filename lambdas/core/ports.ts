@@ -86,6 +86,8 @@ export interface Topic {
 export interface SecretSource {
   /** The source's signing secrets, current first. Cached by the implementation. */
   getSecrets(secretId: string): Promise<readonly string[]>;
+  /** The source's verify token for GET subscription checks (Meta), if the secret holds one. */
+  getVerifyToken(secretId: string): Promise<string | undefined>;
 }
 
 /** A clock, so the core takes `now` as a value and tests control it. */

@@ -4,6 +4,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { answerSubscription } from '../core/handshake';
 import { ingest, type IngestDeps, type IncomingWebhook } from '../core/ingest';
 import { jsonResponse, type HttpResponse } from '../core/http';
 import type { PreparedSource } from '../core/sources';
@@ -14,17 +15,23 @@ export interface VerifierDeps extends IngestDeps {
 }
 
 const HEALTHY = jsonResponse(200, { status: 'ok' });
+const EMPTY_OK: HttpResponse = { statusCode: 200, headers: {}, body: '' };
 
 export function createVerifierHandler(deps: VerifierDeps) {
   // timeoutEarlyInMillis: 0 turns off middy's per-invocation timer; the function's own timeout suffices.
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use(httpErrorBoundary({ log: deps.log }))
     .handler(async (event) => {
-      if (event.requestContext.http.method === 'GET' && event.rawPath === '/health') return HEALTHY;
+      const method = event.requestContext.http.method;
+      if (method === 'GET' && event.rawPath === '/health') return HEALTHY;
       const sourceId = event.pathParameters?.source;
       const source = sourceId === undefined ? undefined : deps.sources.get(sourceId);
+      // Only sources whose provider checks the URL with a GET (Meta) have a GET route.
+      if (method === 'GET') return answerSubscription(source, event.rawQueryString ?? '', deps.secrets);
       const outcome = await ingest(source, toWebhook(event), deps);
-      return jsonResponse(outcome.status === 'accepted' ? 202 : 200, outcome);
+      if (outcome.status === 'handshake') return outcome.response;
+      if (outcome.acknowledge === 'empty') return EMPTY_OK;
+      return jsonResponse(outcome.status === 'accepted' ? 202 : 200, { status: outcome.status, id: outcome.id });
     });
 }
 

@@ -35,6 +35,11 @@ export interface WebhookApiProps {
   readonly throttlingBurstLimit?: number;
   /** Retention of the access log group. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Sources whose provider checks the URL with a GET before it delivers (Meta's subscription
+   * check): each gets `GET /webhooks/<id>`. No other source answers GET. @default []
+   */
+  readonly subscriptionSources?: readonly string[];
 }
 
 export class WebhookApi extends Construct {
@@ -68,11 +73,15 @@ export class WebhookApi extends Construct {
     const integration = new HttpLambdaIntegration('Verifier', props.handler, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
     const webhookRoutes = this.httpApi.addRoutes({ path: '/webhooks/{source}', methods: [apigwv2.HttpMethod.POST], integration });
     const healthRoutes = this.httpApi.addRoutes({ path: '/health', methods: [apigwv2.HttpMethod.GET], integration });
+    for (const source of props.subscriptionSources ?? []) {
+      webhookRoutes.push(...this.httpApi.addRoutes({ path: `/webhooks/${source}`, methods: [apigwv2.HttpMethod.GET], integration }));
+    }
 
     for (const route of webhookRoutes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: 'Webhook providers cannot present IAM, JWT or Cognito credentials; each delivery is authenticated by its HMAC signature, checked by the verifier before anything is stored or queued.',
+        reason:
+          'Webhook providers cannot present IAM, JWT or Cognito credentials; each delivery is authenticated by its HMAC signature, checked by the verifier before anything is stored or queued (a GET subscription check by the verify token, compared in constant time).',
       });
     }
     for (const route of healthRoutes) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ingest } from '../../lambdas/core/ingest';
+import { ingest, type IngestOutcome } from '../../lambdas/core/ingest';
 import { WebhookError } from '../../lambdas/core/errors';
 import { parseEnvelope } from '../../lambdas/core/envelope';
 import { QUEUE_URL, SECRET, runtimeSource, signedWebhook, testDeps, STRIPE_EVENT } from '../helpers/webhook';
@@ -13,13 +13,20 @@ async function rejection(promise: Promise<unknown>): Promise<WebhookError> {
   return error as WebhookError;
 }
 
+/** ingest() for an ordinary event: its outcome, never a handshake answer. */
+async function ingestEvent(...args: Parameters<typeof ingest>): Promise<Exclude<IngestOutcome, { status: 'handshake' }>> {
+  const outcome = await ingest(...args);
+  if (outcome.status === 'handshake') throw new Error('unexpected handshake');
+  return outcome;
+}
+
 describe('ingest()', () => {
   it('accepts a validly signed event: one record, one message carrying the exact payload', async () => {
     const { deps, sources, store, queue, clock } = testDeps();
 
-    const outcome = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
+    const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
 
-    expect(outcome).toEqual({ status: 'accepted', id: 'evt_1' });
+    expect(outcome).toEqual({ status: 'accepted', id: 'evt_1', acknowledge: 'status' });
     expect(store.records.get('stripe#evt_1')).toMatchObject({ status: 'enqueued', type: 'invoice.paid', attempts: 0 });
     expect(queue.sent).toHaveLength(1);
     expect(queue.sent[0]!.queueUrl).toBe(QUEUE_URL);
@@ -33,7 +40,7 @@ describe('ingest()', () => {
     const { deps, sources, queue, clock } = testDeps();
     const body = '{"id":"evt_big","type":"t","amount":12345678901234567890}';
 
-    await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), deps);
+    await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), deps);
 
     expect(queue.sent[0]!.body).toContain('"payload":{"id":"evt_big","type":"t","amount":12345678901234567890}');
   });
@@ -46,9 +53,9 @@ describe('ingest()', () => {
       headers: { 'x-github-delivery': 'd-1', 'x-github-event': 'push' },
     });
 
-    const outcome = await ingest(sources.get('gh'), webhook, deps);
+    const outcome = await ingestEvent(sources.get('gh'), webhook, deps);
 
-    expect(outcome).toEqual({ status: 'accepted', id: 'd-1' });
+    expect(outcome).toEqual({ status: 'accepted', id: 'd-1', acknowledge: 'status' });
     const envelope = parseEnvelope(queue.sent[0]!.body)!;
     expect(envelope.type).toBe('push');
     expect(envelope.headers).toEqual({ 'content-type': 'application/json', 'user-agent': 'test-sender/1.0', 'x-github-delivery': 'd-1', 'x-github-event': 'push' });
@@ -58,19 +65,19 @@ describe('ingest()', () => {
     const { deps, sources, queue, clock } = testDeps();
     const body = '{"type":"no.id.here"}';
 
-    const first = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), deps);
-    const second = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), deps);
+    const first = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), deps);
+    const second = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), deps);
 
     expect(first.id).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(second).toEqual({ status: 'duplicate', id: first.id });
+    expect(second).toEqual({ status: 'duplicate', id: first.id, acknowledge: 'status' });
     expect(queue.sent).toHaveLength(1);
   });
 
   it('regression: two events whose numeric ids differ beyond 2^53 are both accepted, not deduplicated', async () => {
     const { deps, sources, queue, clock } = testDeps();
 
-    const a = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154508,"type":"t"}' }), deps);
-    const b = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154509,"type":"t"}' }), deps);
+    const a = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154508,"type":"t"}' }), deps);
+    const b = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154509,"type":"t"}' }), deps);
 
     expect([a.status, b.status]).toEqual(['accepted', 'accepted']);
     expect(a.id).not.toBe(b.id);
@@ -81,19 +88,19 @@ describe('ingest()', () => {
     const { deps, sources, secrets, clock } = testDeps();
     Object.assign(secrets, { secrets: { [runtimeSource().secretId]: ['whsec_new', SECRET] } });
 
-    const outcome = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
+    const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
 
     expect(outcome.status).toBe('accepted');
   });
 
   it('answers a duplicate of an enqueued event with `duplicate` and no second enqueue', async () => {
     const { deps, sources, queue, clock } = testDeps();
-    await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
+    await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
     clock.advance(60_000);
 
-    const outcome = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
+    const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
 
-    expect(outcome).toEqual({ status: 'duplicate', id: 'evt_1' });
+    expect(outcome).toEqual({ status: 'duplicate', id: 'evt_1', acknowledge: 'status' });
     expect(queue.sent).toHaveLength(1);
   });
 
@@ -106,7 +113,7 @@ describe('ingest()', () => {
     );
     clock.advance(10_000);
 
-    const error = await rejection(ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const error = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
 
     expect(error.statusCode).toBe(409);
     expect(error.code).toBe('event_in_flight');
@@ -122,7 +129,7 @@ describe('ingest()', () => {
     );
     clock.advance(31_000);
 
-    const outcome = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
+    const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
 
     expect(outcome.status).toBe('accepted');
     expect(queue.sent).toHaveLength(1);
@@ -133,7 +140,7 @@ describe('ingest()', () => {
     const { deps, sources, store, queue, clock } = testDeps();
     store.failNext('tryReceive');
 
-    const error = await rejection(ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const error = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
 
     expect(error.statusCode).toBe(503);
     expect(error.code).toBe('temporarily_unavailable');
@@ -145,11 +152,11 @@ describe('ingest()', () => {
     const { deps, sources, store, queue, clock } = testDeps();
     queue.failNext();
 
-    const error = await rejection(ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const error = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
     expect(error.statusCode).toBe(503);
     expect(store.records.size).toBe(0);
 
-    const retry = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
+    const retry = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
     expect(retry.status).toBe('accepted');
     expect(queue.sent).toHaveLength(1);
   });
@@ -158,13 +165,13 @@ describe('ingest()', () => {
     const { deps, sources, store, queue, clock } = testDeps();
     queue.failNext();
     store.failNext('release');
-    await rejection(ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
 
-    const early = await rejection(ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const early = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
     expect(early.statusCode).toBe(409);
 
     clock.advance(30_001);
-    const late = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
+    const late = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
     expect(late.status).toBe('accepted');
     expect(queue.sent).toHaveLength(1);
   });
@@ -173,7 +180,7 @@ describe('ingest()', () => {
     const { deps, sources, store, queue, clock } = testDeps();
     store.failNext('markEnqueued');
 
-    const outcome = await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
+    const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
 
     expect(outcome.status).toBe('accepted');
     expect(queue.sent).toHaveLength(1);
@@ -184,7 +191,7 @@ describe('ingest()', () => {
     const { deps, sources, secrets, store, clock } = testDeps();
     secrets.failing = true;
 
-    const error = await rejection(ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const error = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
 
     expect(error.statusCode).toBe(503);
     expect(store.records.size).toBe(0);
@@ -208,7 +215,7 @@ describe('ingest()', () => {
       it(`${c.name} → ${c.status} ${c.code}`, async () => {
         const { deps, sources, store, queue, clock } = testDeps([runtimeSource(), runtimeSource({ id: 'fenced', allowedCidrs: ['203.0.113.0/24'] })]);
 
-        const error = await rejection(ingest(sources.get(c.source ?? 'stripe'), c.build(clock()), deps));
+        const error = await rejection(ingestEvent(sources.get(c.source ?? 'stripe'), c.build(clock()), deps));
 
         expect(error.statusCode).toBe(c.status);
         expect(error.code).toBe(c.code);
@@ -221,7 +228,7 @@ describe('ingest()', () => {
   it('accepts a source IP inside the allowlist', async () => {
     const { deps, sources, clock } = testDeps([runtimeSource({ id: 'fenced', allowedCidrs: ['203.0.113.0/24'] })]);
 
-    const outcome = await ingest(sources.get('fenced'), signedWebhook('stripe', { nowMs: clock(), sourceIp: '203.0.113.99' }), deps);
+    const outcome = await ingestEvent(sources.get('fenced'), signedWebhook('stripe', { nowMs: clock(), sourceIp: '203.0.113.99' }), deps);
 
     expect(outcome.status).toBe('accepted');
   });

@@ -29,9 +29,9 @@ const sqs = mockClient(SQSClient);
 const sm = mockClient(SecretsManagerClient);
 const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 
-function build() {
+function buildDeps() {
   const clock = manualClock();
-  const handler = createVerifierHandler({
+  return {
     sources: prepared(runtimeSource()),
     store: new DynamoEventStore(new DynamoDBClient({ region: 'us-east-1' }), 'events'),
     queue: new SqsQueue(new SQSClient({ region: 'us-east-1' })),
@@ -40,8 +40,12 @@ function build() {
     leaseMs: 30_000,
     newToken: tokens(),
     log: silentLog,
-  });
-  return { handler, clock };
+  };
+}
+
+function build() {
+  const deps = buildDeps();
+  return { handler: createVerifierHandler(deps), clock: deps.clock };
 }
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
@@ -70,6 +74,28 @@ describe('verifier handler', () => {
     const send = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
     expect(send.QueueUrl).toBe(QUEUE_URL);
     expect(send.MessageAttributes!.type).toEqual({ DataType: 'String', StringValue: 'invoice.paid' });
+  });
+
+  it('answers a Slack slash command with 200 and an empty body (Slack shows a body to the user), after recording and enqueuing it', async () => {
+    const handler = createVerifierHandler({ ...buildDeps(), sources: prepared(runtimeSource({ id: 'slack', scheme: 'slack' })) });
+    const webhook = signedWebhook('slack', { nowMs: Date.UTC(2026, 10, 23, 12), body: 'command=%2Fdeploy&text=prod&trigger_id=1.2.3', contentType: 'application/x-www-form-urlencoded' });
+
+    const response = await handler(apiGatewayEvent('slack', webhook), context);
+
+    expect(response).toMatchObject({ statusCode: 200, body: '' });
+    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(1);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  it('answers GET /webhooks/<meta source> with the challenge when the verify token in the secret matches', async () => {
+    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: SECRET, verifyToken: 'vt-1' }) });
+    const handler = createVerifierHandler({ ...buildDeps(), sources: prepared(runtimeSource({ id: 'meta', scheme: 'meta' })) });
+    const event = { ...apiGatewayEvent('meta', signedWebhook('meta', { body: '' })), rawQueryString: 'hub.mode=subscribe&hub.verify_token=vt-1&hub.challenge=42' };
+    event.requestContext = { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } };
+
+    expect(await handler(event, context)).toMatchObject({ statusCode: 200, body: '42' });
+    expect(await handler({ ...event, rawQueryString: 'hub.mode=subscribe&hub.verify_token=vt-2&hub.challenge=42' }, context)).toMatchObject({ statusCode: 403 });
+    expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
   });
 
   it('decodes an API Gateway base64 body before verifying it', async () => {

@@ -159,8 +159,15 @@ export class FakeTopic implements Topic {
 }
 
 export class FakeSecrets implements SecretSource {
-  constructor(private readonly secrets: Readonly<Record<string, readonly string[]>>) {}
+  constructor(
+    private readonly secrets: Readonly<Record<string, readonly string[]>>,
+    private readonly verifyTokens: Readonly<Record<string, string>> = {},
+  ) {}
   failing = false;
+  async getVerifyToken(secretId: string): Promise<string | undefined> {
+    if (this.failing) throw new Error('secrets unavailable');
+    return this.verifyTokens[secretId];
+  }
   async getSecrets(secretId: string): Promise<readonly string[]> {
     if (this.failing) throw new Error('secrets unavailable');
     return this.secrets[secretId] ?? [];

@@ -290,6 +290,12 @@ describe('HTTP API', () => {
     template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
   });
 
+  it('adds GET /webhooks/<id> only for a source whose provider checks the URL with a GET (meta)', () => {
+    const withMeta = synth(defineConfig({ ...fixtureInput, sources: [...fixtureInput.sources, { id: 'whatsapp', scheme: 'meta' }] })).template;
+    withMeta.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /webhooks/whatsapp' });
+    withMeta.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+  });
+
   it('throttles the default stage as configured', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
