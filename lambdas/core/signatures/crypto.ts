@@ -3,7 +3,7 @@
  * cached `KeyObject`, `timingSafeEqual` after a length check, and strict digest decoding with
  * `Buffer.from` after the characters are validated.
  */
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, createSecretKey, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import type { DigestEncoding, HmacAlgorithm, Layout } from './description';
 
 const SECRET_PREFIX = 'whsec_';
@@ -38,6 +38,37 @@ export function hmac(algorithm: HmacAlgorithm, key: KeyObject, parts: readonly (
   const mac = createHmac(algorithm, key);
   for (const part of parts) mac.update(part);
   return mac.digest();
+}
+
+// DER prefixes that wrap a raw 32-byte Ed25519 key (RFC 8410): SubjectPublicKeyInfo and PKCS #8.
+const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const publicKeys = new Map<string, KeyObject | null>();
+
+/** An Ed25519 public key from the base64 of its 32 raw bytes (`whpk_<base64>` without the prefix); null when not one. Cached. */
+export function ed25519PublicKey(base64: string): KeyObject | null {
+  let key = publicKeys.get(base64);
+  if (key === undefined) {
+    const raw = decodeBase64Strict(base64);
+    key = raw?.length === 32 ? createPublicKey({ key: Buffer.concat([ED25519_SPKI, raw]), format: 'der', type: 'spki' }) : null;
+    if (publicKeys.size >= KEY_CACHE_LIMIT) publicKeys.clear();
+    publicKeys.set(base64, key);
+  }
+  return key;
+}
+
+/** An Ed25519 private key from the base64 of its 32-byte seed (`whsk_<base64>` without the prefix); null when not one. */
+export function ed25519PrivateKey(base64: string): KeyObject | null {
+  const seed = decodeBase64Strict(base64);
+  return seed?.length === 32 ? createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, seed]), format: 'der', type: 'pkcs8' }) : null;
+}
+
+export function verifyEd25519(message: Uint8Array, key: KeyObject, signature: Uint8Array): boolean {
+  return verify(null, message, key, signature);
+}
+
+export function signEd25519(message: Uint8Array, key: KeyObject): Buffer {
+  return sign(null, message, key);
 }
 
 /** Constant-time equality; different lengths are unequal (timingSafeEqual would throw). */

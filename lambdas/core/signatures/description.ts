@@ -70,6 +70,11 @@ export interface Layout {
   /** See the placeholders above; a token scheme signs nothing (''). */
   readonly signedContent: string;
   readonly timestamp?: TimestampRule;
+  /**
+   * Asymmetric signatures beside the HMAC (Standard Webhooks `v1a,<base64 ed25519>`): a configured
+   * secret with `publicKeyPrefix` is an Ed25519 public key, one with `secretKeyPrefix` signs.
+   */
+  readonly asymmetric?: { readonly prefix: string; readonly publicKeyPrefix: string; readonly secretKeyPrefix: string };
   /** Headers carrying `{id}`, first present wins. */
   readonly idHeaders?: readonly string[];
   /** `{url}`: the option that overrides the request URL, and the URL spellings the provider may have signed. */

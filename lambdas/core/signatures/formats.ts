@@ -43,6 +43,8 @@ export function displayName(header: string): string {
 /** Received signatures, decoded, and (for `pairs`) the timestamp written beside them. */
 export interface ReceivedSignature {
   readonly candidates: readonly Buffer[];
+  /** Ed25519 signatures (Standard Webhooks `v1a`), when the layout declares them. */
+  readonly asymmetric?: readonly Buffer[];
   readonly timestampText?: string;
 }
 
@@ -52,15 +54,21 @@ type Parsed = ReceivedSignature | Extract<VerifyResult, { valid: false }>;
  * Parses one signature header value as `format` describes it. `pairs` values that arrive
  * comma-joined with a `;` separator (a repeated Paddle header) are parsed one by one by the caller.
  */
-export function parseSignature(format: SignatureFormat, value: string, encoding: DigestEncoding, bytes: number): Parsed {
+export function parseSignature(format: SignatureFormat, value: string, encoding: DigestEncoding, bytes: number, asymmetricPrefix?: string): Parsed {
   if (format.format === 'pairs') return parsePairs(format, value, encoding, bytes);
   if (format.format === 'token') return { candidates: [] };
   const entries =
     format.separator === 'whitespace'
       ? splitList(value, /\s+/).map((e) => (e.endsWith(',') ? e.slice(0, -1) : e))
       : splitList(value, ',');
-  return decodeList(entries, format.prefix, format.prefixCaseInsensitive === true, encoding, bytes, format.otherVersion);
+  const symmetric = decodeList(entries, format.prefix, format.prefixCaseInsensitive === true, encoding, bytes, format.otherVersion);
+  if (asymmetricPrefix === undefined) return symmetric;
+  const asymmetric = decodeList(entries, asymmetricPrefix, false, 'base64', ED25519_SIGNATURE_BYTES, undefined);
+  if (!('candidates' in asymmetric)) return symmetric;
+  return { candidates: 'candidates' in symmetric ? symmetric.candidates : [], asymmetric: asymmetric.candidates };
 }
+
+const ED25519_SIGNATURE_BYTES = 64;
 
 function decodeList(
   entries: readonly string[],

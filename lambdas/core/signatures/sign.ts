@@ -4,10 +4,10 @@
  * programmer error, not input to tolerate.
  */
 import { createHash } from 'node:crypto';
-import { hmac, hmacKey } from './crypto';
-import type { Layout } from './description';
+import { ed25519PrivateKey, hmac, hmacKey, signEd25519 } from './crypto';
+import { signatureHeaders, type Layout } from './description';
 import { formatTimestamp } from './formats';
-import { placeholders, signedParts } from './signed-content';
+import { placeholders, signedBytes, signedParts } from './signed-content';
 import type { SchemeName, SignRequest } from './types';
 import { signedUrl } from './verify';
 
@@ -35,6 +35,14 @@ export function signLayout(scheme: SchemeName, layout: Layout, request: SignRequ
   const url = uses.has('url') ? signedUrl(layout, request) : undefined;
   if (uses.has('url') && url === undefined) throw new TypeError(`${scheme}.sign() needs a url or options.${layout.url?.option ?? 'url'}`);
 
+  const asymmetric = layout.asymmetric;
+  if (asymmetric && request.secret.startsWith(asymmetric.secretKeyPrefix)) {
+    const privateKey = ed25519PrivateKey(request.secret.slice(asymmetric.secretKeyPrefix.length));
+    if (!privateKey) throw new TypeError(`${scheme}.sign() needs a ${asymmetric.secretKeyPrefix}<base64 32-byte seed> key`);
+    const signature = signEd25519(signedBytes(layout, { body: request.body, timestamp, id, url }), privateKey).toString('base64');
+    headers[signatureHeaders(layout)[0] as string] = asymmetric.prefix + signature;
+    return headers;
+  }
   const key = hmacKey(layout.key, request.secret);
   if (!key) throw new TypeError(`${scheme}.sign() needs a whsec_<base64> secret`);
   const digest = hmac(layout.algorithm ?? 'sha256', key, signedParts(layout, { body: request.body, timestamp, id, url })).toString(layout.encoding);

@@ -6,10 +6,10 @@
  * only reported for authentically signed requests (a replay), never for forgeries.
  */
 import { createHash } from 'node:crypto';
-import { bytesEqual, decodeDigest, hmac, hmacKey } from './crypto';
+import { bytesEqual, decodeDigest, ed25519PublicKey, hmac, hmacKey, verifyEd25519 } from './crypto';
 import { DIGEST_BYTES, type Layout, type TimestampRule } from './description';
 import { checkWindow, displayName, fail, parseSignature, parseTimestamp, readFirstHeader, readHeader, splitList, type ReceivedSignature } from './formats';
-import { placeholders, signedParts } from './signed-content';
+import { placeholders, signedBytes, signedParts } from './signed-content';
 import type { VerifyRequest, VerifyResult } from './types';
 
 /** What a request says about itself under a layout: the inputs to the signed content, or why they are missing. */
@@ -66,7 +66,7 @@ export function readRequest(layout: Layout, request: VerifyRequest<unknown>, val
     if (timestampSeconds === undefined) return fail('malformed_timestamp', `${displayName(from.header[0] as string)} is not a ${from.format} timestamp`);
   }
   const bytes = DIGEST_BYTES[layout.algorithm ?? 'sha256'];
-  const received = parseSignature(signature, header, layout.encoding, bytes);
+  const received = parseSignature(signature, header, layout.encoding, bytes, layout.asymmetric?.prefix);
   if (!('candidates' in received)) return received;
   if (received.timestampText !== undefined) {
     timestampText = received.timestampText;
@@ -141,6 +141,17 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
   let usable = 0;
   for (let i = 0; i < request.secrets.length; i++) {
     const secret = request.secrets[i];
+    const asymmetric = layout.asymmetric;
+    if (asymmetric && typeof secret === 'string' && secret.startsWith(asymmetric.publicKeyPrefix)) {
+      const publicKey = ed25519PublicKey(secret.slice(asymmetric.publicKeyPrefix.length));
+      if (!publicKey) continue;
+      usable++;
+      const signed = signedBytes(layout, { body: request.body, timestamp: read.timestampText, id: read.id });
+      let matched = false;
+      for (const candidate of read.received.asymmetric ?? []) matched = verifyEd25519(signed, publicKey, candidate) || matched;
+      if (matched) return { valid: true, secretIndex: i };
+      continue;
+    }
     const key = typeof secret === 'string' && secret !== '' ? hmacKey(layout.key, secret) : null;
     if (!key) continue;
     usable++;
@@ -150,6 +161,10 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
       for (const candidate of read.received.candidates) matched = bytesEqual(expected, candidate) || matched;
       if (matched) return { valid: true, secretIndex: i };
     }
+  }
+  const asymmetric = layout.asymmetric;
+  if (asymmetric && read.received.candidates.length === 0 && !request.secrets.some((s) => typeof s === 'string' && s.startsWith(asymmetric.publicKeyPrefix))) {
+    return fail('unsupported_version', `only ${asymmetric.prefix} signatures are present: configure the sender's ${asymmetric.publicKeyPrefix} public key`);
   }
   if (usable > 0) return fail('signature_mismatch');
   return fail('no_secret', layout.key === 'whsec-base64' ? 'no secret is a whsec_<base64> key' : 'no usable secret is configured');

@@ -1,8 +1,9 @@
+import { createPublicKey, generateKeyPairSync, verify as cryptoVerify } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { describe, expect, it } from 'vitest';
 import { standardWebhooks } from '../../../lambdas/core/signatures/schemes/standard-webhooks';
-import { NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
+import { DEFAULT_SECRETS, NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => standardWebhooks.verify(request as never);
 
@@ -119,5 +120,51 @@ describe('standard-webhooks', () => {
     const base = { body: toBytes('{}'), timestampSeconds: NOW, options: {} };
     expect(() => standardWebhooks.sign({ ...base, secret: '' })).toThrow(TypeError);
     expect(() => standardWebhooks.sign({ ...base, secret: 'whsec_***' })).toThrow(TypeError);
+  });
+});
+
+describe('standard-webhooks asymmetric (v1a, Ed25519)', () => {
+  // The spec's own example message (spec/standard-webhooks.md, "Signature scheme"); the spec publishes
+  // no key for its v1a example, so the key is RFC 8032's test 1 key pair (section 7.1).
+  const ID = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W';
+  const TIMESTAMP = 1674087231;
+  const PAYLOAD = '{"type":"contact.created","timestamp":"2022-11-03T20:26:10.344522Z","data":{"id":"1f81eb52-5198-4599-803e-771906343485"}}';
+  const SEED = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex');
+  const PUBLIC = Buffer.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', 'hex');
+  const whsk = `whsk_${SEED.toString('base64')}`;
+  const whpk = `whpk_${PUBLIC.toString('base64')}`;
+  const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), PUBLIC]), format: 'der', type: 'spki' });
+
+  const signedV1a = () => standardWebhooks.sign({ body: toBytes(PAYLOAD), secret: whsk, timestampSeconds: TIMESTAMP, id: ID, options: {} });
+  const request = (headers: Record<string, string>, secrets: string[]) => ({ body: toBytes(PAYLOAD), headers, secrets, nowSeconds: TIMESTAMP + 10, options: {} });
+
+  it('sign() with a whsk_ seed makes a v1a signature that node:crypto verifies over id.timestamp.payload', () => {
+    const headers = signedV1a();
+    expect(headers['webhook-signature']).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+    const signature = Buffer.from((headers['webhook-signature'] as string).slice(4), 'base64');
+    expect(cryptoVerify(null, Buffer.from(`${ID}.${TIMESTAMP}.${PAYLOAD}`), spki, signature)).toBe(true);
+  });
+
+  it('verify() accepts a v1a signature with the whpk_ public key, in a header that also carries a v1 signature', () => {
+    const v1 = standardWebhooks.sign({ body: toBytes(PAYLOAD), secret: DEFAULT_SECRETS['standard-webhooks'], timestampSeconds: TIMESTAMP, id: ID, options: {} });
+    const both = { ...signedV1a(), 'webhook-signature': `${v1['webhook-signature']} ${signedV1a()['webhook-signature']}` };
+    expect(verify(request(both, [whpk]))).toEqual({ valid: true, secretIndex: 0, timestampSeconds: TIMESTAMP });
+    expect(verify(request(both, [DEFAULT_SECRETS['standard-webhooks']]))).toMatchObject({ valid: true });
+  });
+
+  it('verify() refuses a v1a signature over a tampered body or under another public key', () => {
+    const headers = signedV1a();
+    expect(verify({ ...request(headers, [whpk]), body: toBytes(PAYLOAD.replace('contact', 'account')) })).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+    const other = `whpk_${generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64')}`;
+    expect(verify(request(headers, [other]))).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+  });
+
+  it('verify() does not let a whsec_ secret accept a v1a-only header, and says a whpk_ key is needed', () => {
+    expect(verify(request(signedV1a(), [DEFAULT_SECRETS['standard-webhooks']]))).toMatchObject({ valid: false, reason: 'unsupported_version', detail: expect.stringMatching(/whpk_/) });
+  });
+
+  it('checkSecret() accepts 32-byte whpk_/whsk_ keys and flags anything else', () => {
+    expect(standardWebhooks.checkSecret(whpk)).toBeUndefined();
+    expect(standardWebhooks.checkSecret('whpk_AAAA')).toMatch(/32 raw/);
   });
 });
