@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { localSources } from '../config/local';
 import type { RequestLog } from './api-gateway';
 import { consoleLog, parseLogLevel } from './log';
+import { watchParent } from './parent-watch';
 import { loadDotEnv } from './secrets';
 import { startLocalStack, type LocalStack } from './stack';
 import { DEFAULT_DATA_DIR, readStackState, removeStackState, writeStackState } from './state-file';
@@ -38,6 +39,8 @@ const yellow = (t: string) => paint(33, t);
 const red = (t: string) => paint(31, t);
 
 async function main(): Promise<number> {
+  // Taken first, so a parent that dies while the stack is starting is noticed too.
+  const parentPid = process.ppid;
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -138,11 +141,12 @@ async function main(): Promise<number> {
 
   return new Promise<number>((resolveExit) => {
     let stoppingSince: number | undefined;
-    const shutdown = (signal: string) => {
+    const shutdown = (signal: string, canSkipDrain = true) => {
       if (stoppingSince !== undefined) {
         // One Ctrl-C can arrive twice (the terminal signals the whole process group, and a wrapper may
         // relay it): only a second press, not a duplicate delivery, skips the drain.
-        if (performance.now() - stoppingSince < 500) return;
+        // Noticing the parent's death while already draining changes nothing.
+        if (!canSkipDrain || performance.now() - stoppingSince < 500) return;
         print(red(`${signal} again: exiting without draining (nothing acknowledged is lost: queued events are on disk).`));
         process.exit(130);
       }
@@ -162,8 +166,14 @@ async function main(): Promise<number> {
           resolveExit(1);
         });
     };
+    // `npm start` runs this with `exec` (package.json), so npm forwards SIGINT and SIGTERM to this
+    // process itself rather than to a shell that would die and leave us orphaned. A terminal closing
+    // sends SIGHUP. A parent that dies without forwarding anything (SIGKILL, a crash) is noticed by
+    // watchParent: the stack drains and exits rather than hold the port for nobody.
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGHUP', () => shutdown('SIGHUP'));
+    watchParent(() => shutdown('parent process exited', false), { parentPid });
   });
 }
 
