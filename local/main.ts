@@ -201,6 +201,7 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
     bold(`Webhook stack (local) listening on ${stack.url}`) + dim(`  — ready ${o.startedMs} ms after launch`),
     `  store      DynamoDB API (dynalite) at ${stack.dynamoEndpoint}, ${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}`,
     `  queues     one per source, with a DLQ (${timing})`,
+    ...inFlightLine(stack),
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
     '',
     bold('Sources') + dim('  (one per signature scheme; local-only secrets from config/local.ts, override with WEBHOOK_SECRET_<SOURCE> in .env)'),
@@ -213,6 +214,15 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
     dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
     '',
   ].join('\n');
+}
+
+/** Messages in flight when the last run stopped or died stay hidden until their visibility timeout ends. */
+function inFlightLine(stack: LocalStack): string[] {
+  const stats = [...stack.queues.values()].map((q) => q.stats());
+  const inFlight = stats.reduce((n, s) => n + s.inFlight, 0);
+  const next = Math.min(...stats.map((s) => s.nextVisibleAt ?? Infinity));
+  if (inFlight === 0 || !Number.isFinite(next)) return [];
+  return [yellow(`  restored   ${plural(inFlight, 'message')} in flight when the last run ended: retried when the visibility timeout ends, the first in ${Math.ceil((next - Date.now()) / 1000)} s (npm run cli -- queues)`)];
 }
 
 main().then(

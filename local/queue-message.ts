@@ -47,6 +47,11 @@ export interface QueueStats {
   readonly sent: number;
   readonly deleted: number;
   readonly deadLettered: number;
+  /**
+   * When the earliest in-flight message becomes visible again (epoch ms), if any is in flight. After
+   * a crash or a kill, that is when the messages the dead process was working on are retried.
+   */
+  readonly nextVisibleAt?: number;
 }
 
 export function localQueueUrl(name: string): string {

@@ -179,7 +179,8 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
   }
 
   stats(): QueueStats {
-    return { visible: this.visible.size, inFlight: this.invisible.size, deadLetters: this.dlq.size, ...this.counters };
+    const nextVisibleAt = this.nextVisibleAt();
+    return { visible: this.visible.size, inFlight: this.invisible.size, deadLetters: this.dlq.size, ...this.counters, ...(nextVisibleAt !== undefined && { nextVisibleAt }) };
   }
 
   /** The DLQ's messages, oldest first. */

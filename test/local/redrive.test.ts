@@ -110,6 +110,23 @@ describe('queues redrive', () => {
     expect(fromFetch.status).toBe(200);
   });
 
+  it('queues says when in-flight messages become visible again', async () => {
+    const { t, dir } = await runningStack();
+    t.stack.sources.get('stripe')!.processor.pause();
+    expect((await post(signedRequest(t.stack.url, 'stripe'))).status).toBe(202);
+    // A consumer took it and died: it stays hidden for the visibility timeout (600 ms here).
+    const [taken] = await t.stack.queues.get('stripe')!.receive(1);
+    const io = captureIo();
+    const json = captureIo();
+
+    expect(await runCli(['queues', '--data-dir', dir], io)).toBe(0);
+    expect(await runCli(['queues', '--data-dir', dir, '--json'], json)).toBe(0);
+
+    expect(io.stdout[0]).toMatch(/^source +waiting +in flight +dead letters +visible again$/);
+    expect(io.stdout[1]).toMatch(/^stripe +0 +1 +0 +in [01] s \(\d\d:\d\d:\d\d UTC\)$/);
+    expect(JSON.parse(json.stdout[0]!)).toMatchObject({ stripe: { inFlight: 1, nextVisibleAt: taken!.firstReceivedAt + 600 } });
+  });
+
   it('says no stack is running when none is', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'redrive-none-'));
     try {
