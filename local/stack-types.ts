@@ -13,6 +13,7 @@ import { PROCESSOR_LEASE_MARGIN_SECONDS, PUBLISH_SAFETY_MS, VERIFIER_LEASE_SECON
 import type { RequestLog, VerifierResult } from './api-gateway';
 import type { RecordOutcome, SqsEventSource } from './event-source';
 import type { FaultInjector } from './faults';
+import type { ProcessingFaults } from './fault-flags';
 import type { LocalQueue, LocalQueues, ReceivedMessage } from './queue';
 import type { LocalSubscriber, LocalTopic } from './topic';
 
@@ -54,6 +55,10 @@ export interface LocalStackOptions {
   /** Processor routes. @default the user's routes in lambdas/processor/routes.ts */
   readonly routes?: readonly Route[];
   readonly timing?: Partial<StackTiming>;
+  /** Make sources' processing fail or wait (`npm start -- --fail-rate …`, `--slow …`). @default none */
+  readonly processingFaults?: ProcessingFaults;
+  /** Decides which attempts the processing faults hit. @default Math.random */
+  readonly random?: () => number;
   /** @default a logger at `warn` on stderr */
   readonly log?: Log;
   /** Whether processors start polling at once. @default true */

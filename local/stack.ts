@@ -29,6 +29,7 @@ import { localRoute } from './admin-routes';
 import { createApiServer, type VerifierResult } from './api-gateway';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
 import { SqsEventSource, type RecordOutcome } from './event-source';
+import { NO_FAULTS, withProcessingFaults } from './fault-flags';
 import { FaultInjector, freezable } from './faults';
 import { closeServer, listen, verifierContext } from './local-http';
 import { consoleLog } from './log';
@@ -111,7 +112,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return result;
     };
 
-    const router = createRouter(options.routes ?? userRoutes);
+    const router = withProcessingFaults(createRouter(options.routes ?? userRoutes), options.processingFaults ?? NO_FAULTS, options.random);
     const sources = new Map<string, SourceRuntime>();
     for (const [id, r] of runtimes) {
       const processor = new SqsEventSource({
