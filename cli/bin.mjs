@@ -8,5 +8,6 @@ register();
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { runCli } = await import('./index.ts');
 const { loadDotEnv } = await import('../local/secrets.ts');
+const { exitWhenFlushed } = await import('./lib/exit.ts');
 loadDotEnv();
-process.exit(await runCli(process.argv.slice(2)));
+await exitWhenFlushed(await runCli(process.argv.slice(2)));

@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadDotEnv } from '../local/secrets';
 import { UsageError, type CliIo, type Command } from './command';
+import { exitWhenFlushed } from './lib/exit';
 
 const COMMANDS_DIR = fileURLToPath(new URL('./commands/', import.meta.url));
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -79,5 +80,5 @@ export async function runCli(argv: readonly string[], io: CliIo = terminalIo()):
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   loadDotEnv();
-  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+  runCli(process.argv.slice(2)).then(exitWhenFlushed);
 }

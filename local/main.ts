@@ -4,6 +4,7 @@
  * `--forward URL` subscribers. State lives in `.local-data/` (git-ignored) and survives restarts.
  *
  *   npm start [-- --port 3000] [--forward http://127.0.0.1:4000/events] [--data-dir DIR | --in-memory] [--quiet]
+ *             [--fail-rate SOURCE=RATE] [--slow SOURCE=DURATION[@RATE]] [--visibility-timeout DURATION]
  *
  * Environment: PORT (default 3000), LOG_LEVEL (default warn), WEBHOOK_SECRET_<SOURCE_ID>, and a
  * `.env` file at the repository root for any of them.
@@ -13,7 +14,9 @@ import { parseArgs } from 'node:util';
 import { localSources } from '../config/local';
 import type { RequestLog } from './api-gateway';
 import { consoleLog, parseLogLevel } from './log';
+import { watchParent } from './parent-watch';
 import { loadDotEnv } from './secrets';
+import { describeFaults, parseDuration, parseFaultFlags, type ProcessingFaults } from './fault-flags';
 import { startLocalStack, type LocalStack } from './stack';
 import { DEFAULT_DATA_DIR, readStackState, removeStackState, writeStackState } from './state-file';
 import { consoleSubscriber, forwardSubscriber, formatEventLine } from './subscribers';
@@ -27,7 +30,13 @@ Options:
   --data-dir DIR     where state is kept (default: ${DEFAULT_DATA_DIR})
   --in-memory        keep nothing on disk
   --quiet            no per-request and per-event lines
-  -h, --help         this help`;
+  -h, --help         this help
+
+Faults, to see retries, dead letters and redrive locally (see the README walkthrough):
+  --fail-rate SOURCE=RATE          that share (0-1) of SOURCE's processing attempts fail (repeatable)
+  --slow SOURCE=DURATION[@RATE]    SOURCE's processing waits DURATION (500ms, 2s) first, in RATE of attempts
+  --visibility-timeout DURATION    how long a received message stays hidden before it is retried
+                                   (default: 6 x the processor timeout, 180 s); e.g. 2s to see retries quickly`;
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
@@ -38,6 +47,8 @@ const yellow = (t: string) => paint(33, t);
 const red = (t: string) => paint(31, t);
 
 async function main(): Promise<number> {
+  // Taken first, so a parent that dies while the stack is starting is noticed too.
+  const parentPid = process.ppid;
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -45,6 +56,9 @@ async function main(): Promise<number> {
       'data-dir': { type: 'string' },
       'in-memory': { type: 'boolean' },
       quiet: { type: 'boolean' },
+      'fail-rate': { type: 'string', multiple: true },
+      slow: { type: 'string', multiple: true },
+      'visibility-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -61,6 +75,15 @@ async function main(): Promise<number> {
   const inMemory = values['in-memory'] ?? false;
   const dataDir = inMemory ? undefined : resolve(values['data-dir'] ?? process.env.LOCAL_DATA_DIR ?? DEFAULT_DATA_DIR);
   const quiet = values.quiet ?? false;
+  let processingFaults: ProcessingFaults;
+  let visibilityTimeoutMs: number | undefined;
+  try {
+    processingFaults = parseFaultFlags({ failRate: values['fail-rate'] ?? [], slow: values.slow ?? [] }, localSources.map((s) => s.source.id));
+    if (values['visibility-timeout'] !== undefined) visibilityTimeoutMs = parseDuration(values['visibility-timeout']);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const log = consoleLog('local', parseLogLevel(process.env.LOG_LEVEL));
 
@@ -99,6 +122,8 @@ async function main(): Promise<number> {
     ...(dataDir !== undefined && { dataDir }),
     env: process.env,
     subscribers,
+    processingFaults,
+    ...(visibilityTimeoutMs !== undefined && { timing: { visibilityTimeoutMs } }),
     log,
     onRequest: (r) => {
       requests++;
@@ -134,15 +159,16 @@ async function main(): Promise<number> {
   if (dataDir !== undefined) {
     writeStackState(dataDir, { pid: process.pid, url: stack.url, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, startedAt: new Date().toISOString() });
   }
-  print(banner(stack, { dataDir, forwards: values.forward ?? [], startedMs: Math.round(performance.now()) }));
+  print(banner(stack, { dataDir, forwards: values.forward ?? [], faults: describeFaults(processingFaults), startedMs: Math.round(performance.now()) }));
 
   return new Promise<number>((resolveExit) => {
     let stoppingSince: number | undefined;
-    const shutdown = (signal: string) => {
+    const shutdown = (signal: string, canSkipDrain = true) => {
       if (stoppingSince !== undefined) {
         // One Ctrl-C can arrive twice (the terminal signals the whole process group, and a wrapper may
         // relay it): only a second press, not a duplicate delivery, skips the drain.
-        if (performance.now() - stoppingSince < 500) return;
+        // Noticing the parent's death while already draining changes nothing.
+        if (!canSkipDrain || performance.now() - stoppingSince < 500) return;
         print(red(`${signal} again: exiting without draining (nothing acknowledged is lost: queued events are on disk).`));
         process.exit(130);
       }
@@ -162,8 +188,14 @@ async function main(): Promise<number> {
           resolveExit(1);
         });
     };
+    // `npm start` runs this with `exec` (package.json), so npm forwards SIGINT and SIGTERM to this
+    // process itself rather than to a shell that would die and leave us orphaned. A terminal closing
+    // sends SIGHUP. A parent that dies without forwarding anything (SIGKILL, a crash) is noticed by
+    // watchParent: the stack drains and exits rather than hold the port for nobody.
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGHUP', () => shutdown('SIGHUP'));
+    watchParent(() => shutdown('parent process exited', false), { parentPid });
   });
 }
 
@@ -178,7 +210,7 @@ function requestLine(r: RequestLog): string {
   return dim(`${time} `) + `${r.method} ${r.path} ${status} ${r.outcome ?? ''}${r.id ? ` ${r.id}` : ''} ${dim(`${r.durationMs.toFixed(0)} ms`)}`;
 }
 
-function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: readonly string[]; startedMs: number }): string {
+function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: readonly string[]; faults: readonly string[]; startedMs: number }): string {
   const urlFlag = o.dataDir !== resolve(DEFAULT_DATA_DIR) ? ` --url ${stack.url}` : '';
   const ids = [...stack.sources.keys()];
   const width = Math.max(...ids.map((id) => id.length));
@@ -191,6 +223,8 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
     bold(`Webhook stack (local) listening on ${stack.url}`) + dim(`  — ready ${o.startedMs} ms after launch`),
     `  store      DynamoDB API (dynalite) at ${stack.dynamoEndpoint}, ${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}`,
     `  queues     one per source, with a DLQ (${timing})`,
+    ...inFlightLine(stack),
+    ...o.faults.map((f) => yellow(`  faults     ${f}`)),
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
     '',
     bold('Sources') + dim('  (one per signature scheme; local-only secrets from config/local.ts, override with WEBHOOK_SECRET_<SOURCE> in .env)'),
@@ -203,6 +237,15 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
     dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
     '',
   ].join('\n');
+}
+
+/** Messages in flight when the last run stopped or died stay hidden until their visibility timeout ends. */
+function inFlightLine(stack: LocalStack): string[] {
+  const stats = [...stack.queues.values()].map((q) => q.stats());
+  const inFlight = stats.reduce((n, s) => n + s.inFlight, 0);
+  const next = Math.min(...stats.map((s) => s.nextVisibleAt ?? Infinity));
+  if (inFlight === 0 || !Number.isFinite(next)) return [];
+  return [yellow(`  restored   ${plural(inFlight, 'message')} in flight when the last run ended: retried when the visibility timeout ends, the first in ${Math.ceil((next - Date.now()) / 1000)} s (npm run cli -- queues)`)];
 }
 
 main().then(

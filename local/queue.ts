@@ -10,69 +10,16 @@
  * With a journal, every change is appended before the call returns, so a message `send` resolved for
  * (the verifier's 202) survives a crash or restart, receive counts included. In-flight messages keep
  * their visibility deadline across a restart, exactly as SQS keeps it when a consumer dies.
+ * How the journal is encoded and compacted is queue-journal.ts; the message shapes are queue-message.ts.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Clock, Queue, QueueMessage } from '../lambdas/core/ports';
-import { Journal } from './journal';
+import { QueueJournal, type Op, type QueueContents } from './queue-journal';
+import { localQueueArn, localQueueUrl, md5, toReceived, type QueueSettings, type QueueStats, type ReceivedMessage, type StoredMessage } from './queue-message';
 
-export const LOCAL_ACCOUNT = '000000000000';
-export const LOCAL_REGION = 'local';
-
-export interface QueueSettings {
-  /** Queue name, e.g. `webhooks-stripe`; the DLQ is `<name>-dlq`. */
-  readonly name: string;
-  readonly visibilityTimeoutMs: number;
-  readonly maxReceiveCount: number;
-  readonly retentionMs: number;
-}
-
-export interface StoredMessage {
-  readonly id: string;
-  readonly body: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly md5OfBody: string;
-  /** Epoch ms. */
-  readonly sentAt: number;
-  receiveCount: number;
-  firstReceivedAt: number | undefined;
-  /** Epoch ms before which the message is not delivered (in flight). */
-  visibleAt: number;
-  receiptHandle: string | undefined;
-}
-
-export interface ReceivedMessage {
-  readonly id: string;
-  readonly body: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly md5OfBody: string;
-  readonly sentAt: number;
-  readonly receiveCount: number;
-  readonly firstReceivedAt: number;
-  readonly receiptHandle: string;
-}
-
-export interface QueueStats {
-  readonly visible: number;
-  readonly inFlight: number;
-  readonly deadLetters: number;
-  readonly sent: number;
-  readonly deleted: number;
-  readonly deadLettered: number;
-}
-
-/** Journal lines: short keys, since a busy queue writes several per message. */
-type Op =
-  | { o: 's'; q: 'm' | 'd'; id: string; b: string; a: Record<string, string>; t: number; rc?: number; f?: number; v?: number }
-  | { o: 'r'; id: string; rc: number; f: number; v: number }
-  | { o: 'v'; id: string; v: number }
-  | { o: 'd'; id: string }
-  | { o: 'dd'; id: string }
-  | { o: 'dlq'; id: string }
-  | { o: 'redrive'; id: string };
-
-/** Rewrite the journal once it is this large and mostly garbage. */
-const COMPACT_MIN_BYTES = 8 * 1024 * 1024;
+export { LOCAL_ACCOUNT, LOCAL_REGION, localQueueArn, localQueueUrl } from './queue-message';
+export type { QueueSettings, QueueStats, ReceivedMessage, StoredMessage } from './queue-message';
 
 export interface QueueEvents {
   /** A message became available: sent, or returned to the queue. */
@@ -95,11 +42,10 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
   private readonly unacknowledged = new Map<string, StoredMessage>();
   private liveBytes = 0;
   private counters = { sent: 0, deleted: 0, deadLettered: 0 };
-  private compacting = false;
 
   private constructor(
     readonly settings: QueueSettings,
-    private readonly journal: Journal | undefined,
+    private readonly journal: QueueJournal | undefined,
     private readonly clock: Clock,
   ) {
     super();
@@ -113,10 +59,10 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
   static async open(settings: QueueSettings, options: { journalPath?: string; clock?: Clock; sync?: boolean } = {}): Promise<LocalQueue> {
     const clock = options.clock ?? Date.now;
     if (options.journalPath === undefined) return new LocalQueue(settings, undefined, clock);
-    const { journal, records } = await Journal.open<Op>(options.journalPath, { sync: options.sync ?? true });
+    const { journal, main, dlq } = await QueueJournal.open(options.journalPath, options.sync ?? true);
     const queue = new LocalQueue(settings, journal, clock);
-    queue.replay(records);
-    await journal.rewrite(queue.snapshot());
+    queue.restore(main, dlq);
+    await journal.rewrite(queue.contents());
     return queue;
   }
 
@@ -233,7 +179,8 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
   }
 
   stats(): QueueStats {
-    return { visible: this.visible.size, inFlight: this.invisible.size, deadLetters: this.dlq.size, ...this.counters };
+    const nextVisibleAt = this.nextVisibleAt();
+    return { visible: this.visible.size, inFlight: this.invisible.size, deadLetters: this.dlq.size, ...this.counters, ...(nextVisibleAt !== undefined && { nextVisibleAt }) };
   }
 
   /** The DLQ's messages, oldest first. */
@@ -263,8 +210,7 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
 
   async close(): Promise<void> {
     if (!this.journal) return;
-    await this.journal.rewrite(this.snapshot());
-    await this.journal.close();
+    await this.journal.close(this.contents());
   }
 
   private findInFlight(receiptHandle: string): StoredMessage | undefined {
@@ -284,123 +230,23 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
   }
 
   private maybeCompact(): void {
-    const journal = this.journal;
-    if (!journal || this.compacting) return;
-    if (journal.bytesSinceRewrite < COMPACT_MIN_BYTES || journal.bytesSinceRewrite < 4 * this.liveBytes) return;
-    this.compacting = true;
-    journal
-      .rewrite(this.snapshot())
-      .catch(() => undefined)
-      .finally(() => {
-        this.compacting = false;
-      });
+    this.journal?.maybeCompact(this.liveBytes, () => this.contents());
   }
 
-  private snapshot(): Op[] {
-    const line = (q: 'm' | 'd', m: StoredMessage): Op => ({
-      o: 's',
-      q,
-      id: m.id,
-      b: m.body,
-      a: { ...m.attributes },
-      t: m.sentAt,
-      rc: m.receiveCount,
-      ...(m.firstReceivedAt !== undefined && { f: m.firstReceivedAt }),
-      v: m.visibleAt,
-    });
-    return [
-      ...[...this.invisible.values()].map((m) => line('m', m)),
-      ...[...this.visible.values()].map((m) => line('m', m)),
-      ...[...this.unacknowledged.values()].map((m) => line('m', m)),
-      ...[...this.dlq.values()].map((m) => line('d', m)),
-    ];
+  /** The live state, for a journal snapshot: in flight, visible, not yet durable, then the DLQ. */
+  private contents(): QueueContents {
+    return { main: [...this.invisible.values(), ...this.visible.values(), ...this.unacknowledged.values()], dlq: [...this.dlq.values()] };
   }
 
-  private replay(ops: readonly Op[]): void {
-    const main = new Map<string, StoredMessage>();
-    for (const op of ops) {
-      switch (op.o) {
-        case 's': {
-          const m: StoredMessage = {
-            id: op.id,
-            body: op.b,
-            attributes: op.a,
-            md5OfBody: md5(op.b),
-            sentAt: op.t,
-            receiveCount: op.rc ?? 0,
-            firstReceivedAt: op.f,
-            visibleAt: op.v ?? op.t,
-            receiptHandle: undefined,
-          };
-          (op.q === 'm' ? main : this.dlq).set(op.id, m);
-          break;
-        }
-        case 'r': {
-          const m = main.get(op.id);
-          if (m) Object.assign(m, { receiveCount: op.rc, firstReceivedAt: op.f, visibleAt: op.v });
-          break;
-        }
-        case 'v': {
-          const m = main.get(op.id);
-          if (m) m.visibleAt = op.v;
-          break;
-        }
-        case 'd':
-          main.delete(op.id);
-          break;
-        case 'dd':
-          this.dlq.delete(op.id);
-          break;
-        case 'dlq': {
-          const m = main.get(op.id);
-          if (m) {
-            main.delete(op.id);
-            this.dlq.set(op.id, m);
-          }
-          break;
-        }
-        case 'redrive': {
-          const m = this.dlq.get(op.id);
-          if (m) {
-            this.dlq.delete(op.id);
-            Object.assign(m, { receiveCount: 0, firstReceivedAt: undefined, visibleAt: m.sentAt });
-            main.set(op.id, m);
-          }
-          break;
-        }
-      }
-    }
+  /** Takes the state replayed from the journal: each main-queue message in flight or visible by its deadline. */
+  private restore(main: ReadonlyMap<string, StoredMessage>, dlq: ReadonlyMap<string, StoredMessage>): void {
+    for (const [id, m] of dlq) this.dlq.set(id, m);
     const now = this.clock();
     for (const m of main.values()) {
       (m.visibleAt > now ? this.invisible : this.visible).set(m.id, m);
       this.liveBytes += m.body.length;
     }
   }
-}
-
-export function localQueueUrl(name: string): string {
-  return `http://sqs.${LOCAL_REGION}.localhost/${LOCAL_ACCOUNT}/${name}`;
-}
-
-export function localQueueArn(name: string): string {
-  return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
-}
-
-function toReceived(m: StoredMessage, receiptHandle: string): ReceivedMessage {
-  return {
-    id: m.id,
-    body: m.body,
-    attributes: m.attributes,
-    md5OfBody: m.md5OfBody,
-    sentAt: m.sentAt,
-    receiveCount: m.receiveCount,
-    firstReceivedAt: m.firstReceivedAt ?? m.sentAt,
-    receiptHandle,
-  };
-}
-
-function md5(text: string): string {
-  return createHash('md5').update(text).digest('hex');
 }
 
 /** The Queue port over several local queues, routed by queue URL like SQS. */

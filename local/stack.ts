@@ -11,119 +11,35 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { localSources, type LocalSource } from '../config/local';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { localSources } from '../config/local';
 import { DynamoEventStore } from '../lambdas/adapters/dynamo-event-store';
-import { stackConfigSchema, formatIssues, toRuntimeSource, type SourceConfig } from '../lambdas/core/config-schema';
+import { stackConfigSchema, formatIssues, toRuntimeSource } from '../lambdas/core/config-schema';
 import { ConfigError } from '../lambdas/core/errors';
-import type { Log } from '../lambdas/core/log';
-import type { EventRecord, EventStore } from '../lambdas/core/ports';
-import { createRouter, type Route } from '../lambdas/core/routing';
+import type { EventStore } from '../lambdas/core/ports';
+import { createRouter } from '../lambdas/core/routing';
 import { prepareSources } from '../lambdas/core/sources';
 import { schemes } from '../lambdas/core/signatures/index';
 import { createProcessorHandler } from '../lambdas/processor/create-handler';
 import { routes as userRoutes } from '../lambdas/processor/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
-import { createApiServer, type RequestLog, type VerifierResult } from './api-gateway';
+import { localRoute } from './admin-routes';
+import { createApiServer, type VerifierResult } from './api-gateway';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
 import { SqsEventSource, type RecordOutcome } from './event-source';
+import { NO_FAULTS, withProcessingFaults } from './fault-flags';
 import { FaultInjector, freezable } from './faults';
-import { PROCESSOR_LEASE_MARGIN_SECONDS, PUBLISH_SAFETY_MS, VERIFIER_LEASE_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../lambdas/core/timing';
+import { closeServer, listen, verifierContext } from './local-http';
 import { consoleLog } from './log';
-import { LocalQueue, LocalQueues, type ReceivedMessage } from './queue';
+import { LocalQueue, LocalQueues } from './queue';
 import { resolveSecrets, resolveVerifyToken, StaticSecretSource } from './secrets';
-import { LocalTopic, type LocalSubscriber } from './topic';
+import { DEPLOYED_TIMING, type LocalStack, type LocalStackOptions, type SourceRuntime, type StackTiming } from './stack-types';
+import { LocalTopic } from './topic';
 
-/** The deployed stack's timing, from the one definition both use (lambdas/core/timing.ts). */
-export const DEPLOYED_TIMING = {
-  verifierLeaseSeconds: VERIFIER_LEASE_SECONDS,
-  /** Queue visibility timeout = this × processor timeout. */
-  visibilityTimeoutFactor: VISIBILITY_TIMEOUT_FACTOR,
-  /** Processor lease = processor timeout + this. */
-  processorLeaseMarginSeconds: PROCESSOR_LEASE_MARGIN_SECONDS,
-  publishSafetyMs: PUBLISH_SAFETY_MS,
-} as const;
-
-export interface StackTiming {
-  readonly verifierLeaseMs: number;
-  /** Overrides every source's `processor.timeoutSeconds`. */
-  readonly processorTimeoutMs?: number;
-  readonly processorLeaseMs?: number;
-  readonly visibilityTimeoutMs?: number;
-  /** Overrides every source's `processor.maxBatchingWindowSeconds` (tests use 0). */
-  readonly batchingWindowMs?: number;
-  readonly publishSafetyMs: number;
-  /** How often expired records are swept (DynamoDB TTL's job). 0 disables. */
-  readonly sweepIntervalMs: number;
-}
-
-export interface LocalStackOptions {
-  /** @default 3000; 0 picks a free port */
-  readonly port?: number;
-  /** @default "127.0.0.1" */
-  readonly host?: string;
-  /** Directory for the store and the queues; omitted means everything is in memory. */
-  readonly dataDir?: string;
-  /** @default the sample sources of config/local.ts */
-  readonly sources?: readonly LocalSource[];
-  /** Where `WEBHOOK_SECRET_<ID>` overrides are read from. @default {} (only the configured secrets) */
-  readonly env?: NodeJS.ProcessEnv;
-  readonly subscribers?: readonly LocalSubscriber[];
-  /** Processor routes. @default the user's routes in lambdas/processor/routes.ts */
-  readonly routes?: readonly Route[];
-  readonly timing?: Partial<StackTiming>;
-  /** @default a logger at `warn` on stderr */
-  readonly log?: Log;
-  /** Whether processors start polling at once. @default true */
-  readonly startProcessors?: boolean;
-  /** fdatasync each queue journal write. @default true */
-  readonly syncWrites?: boolean;
-  readonly onRequest?: (entry: RequestLog) => void;
-  readonly onRecord?: (record: RecordOutcome & { readonly source: string }) => void;
-  readonly onDeadLetter?: (source: string, message: ReceivedMessage) => void;
-}
-
-export interface SourceRuntime {
-  readonly config: SourceConfig;
-  readonly queue: LocalQueue;
-  readonly processor: SqsEventSource;
-  readonly timeoutMs: number;
-  readonly leaseMs: number;
-  readonly visibilityTimeoutMs: number;
-}
-
-export interface LocalStack {
-  /** `http://127.0.0.1:<port>` */
-  readonly url: string;
-  readonly port: number;
-  readonly dynamoEndpoint: string;
-  readonly tableName: string;
-  readonly dynamo: DynamoDBClient;
-  /** The event store as the handlers see it (fault-injectable). */
-  readonly store: EventStore;
-  readonly queues: ReadonlyMap<string, LocalQueue>;
-  readonly sources: ReadonlyMap<string, SourceRuntime>;
-  readonly topic: LocalTopic;
-  /** Port wrappers: `faults.queue.failNext('send')`, `faults.store.hangNext('tryClaimProcessing')`… */
-  readonly faults: {
-    readonly store: FaultInjector<EventStore>;
-    readonly queue: FaultInjector<LocalQueues>;
-    readonly topic: FaultInjector<LocalTopic>;
-  };
-  /** The verifier handler, for requests the HTTP server would never produce (e.g. a lying isBase64Encoded). */
-  invokeVerifier(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
-  /** Every event record (a Scan). */
-  listEvents(): Promise<EventRecord[]>;
-  getEvent(source: string, eventId: string): Promise<EventRecord | undefined>;
-  /** Resolves when every queue is empty (DLQs aside) and no processor is running. */
-  idle(): Promise<void>;
-  /** Drains in-flight work and releases everything: HTTP, processors, deliveries, store, journals. */
-  stop(): Promise<void>;
-}
+export { DEPLOYED_TIMING } from './stack-types';
+export type { LocalStack, LocalStackOptions, SourceRuntime, StackTiming } from './stack-types';
 
 /** Starts the local stack. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -200,7 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return result;
     };
 
-    const router = createRouter(options.routes ?? userRoutes);
+    const router = withProcessingFaults(createRouter(options.routes ?? userRoutes), options.processingFaults ?? NO_FAULTS, options.random);
     const sources = new Map<string, SourceRuntime>();
     for (const [id, r] of runtimes) {
       const processor = new SqsEventSource({
@@ -298,79 +214,4 @@ export function secretIdFor(sourceId: string): string {
   return `local/webhooks/${sourceId}`;
 }
 
-function verifierContext(): Context {
-  const deadline = Date.now() + 10_000;
-  const unsupported = () => {
-    throw new Error('callback-style completion is not supported by async handlers');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'webhook-verifier',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:webhook-verifier',
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/webhook-verifier',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  if (!server.listening) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    // Idle keep-alive sockets would hold close() open; requests in progress finish, and their
-    // sockets are closed as soon as they turn idle.
-    const sweep = setInterval(() => server.closeIdleConnections(), 20);
-    server.close((error) => {
-      clearInterval(sweep);
-      if (error) reject(error);
-      else resolve();
-    });
-    server.closeIdleConnections();
-  });
-}
-
 export type { EmbeddedDynamo };
-
-/**
- * The local stack's own routes, for the CLI (`npm run cli -- queues`):
- * - `GET /_local/queues`: each source queue's depth, in-flight count and dead letters;
- * - `POST /_local/queues/<source>/redrive`: moves that source's dead letters back to its queue, as
- *   `aws sqs start-message-move-task` does for a deployed stack.
- */
-async function localRoute(
-  method: string,
-  rawPath: string,
-  sources: ReadonlyMap<string, { readonly queue: LocalQueue }>,
-): Promise<{ status: number; body: unknown } | undefined> {
-  if (method === 'GET' && rawPath === '/_local/queues') {
-    return { status: 200, body: { queues: Object.fromEntries([...sources].map(([id, s]) => [id, s.queue.stats()])) } };
-  }
-  const redrive = /^\/_local\/queues\/([^/]+)\/redrive$/.exec(rawPath);
-  if (method === 'POST' && redrive) {
-    let id: string;
-    try {
-      id = decodeURIComponent(redrive[1]!);
-    } catch {
-      return { status: 400, body: { error: 'bad_request', message: 'The source id is not valid percent-encoding' } };
-    }
-    const source = sources.get(id);
-    if (!source) return { status: 404, body: { error: 'unknown_source', message: `No local source "${id}"` } };
-    return { status: 200, body: { source: id, moved: await source.queue.redrive() } };
-  }
-  return undefined;
-}

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import type { EventRecord, EventStatus } from '../../lambdas/core/ports';
+import { staleness } from '../../lambdas/core/staleness';
 import { scanEvents } from '../../local/dynamo';
 import { UsageError, type CliIo, type Command } from '../command';
 import { dataDirFrom, openLocalStore } from '../lib/local-stack';
@@ -14,7 +15,8 @@ const USAGE = `Usage:
   npm run cli -- events show <source> <id> [--json]
 
 Reads the local event records (one per event: status, type, attempts, times; never the payload).
-Statuses: received, enqueued, processing, completed, failed.
+Statuses: received, enqueued, processing, completed, failed; and stale: a processing record whose
+lease has ended without completion recorded (shown as "processing (stale)", with the reason).
 
 Options:
   --source S      only this source
@@ -24,6 +26,16 @@ Options:
   --data-dir DIR  the local stack's data directory (default .local-data)`;
 
 const STATUSES: readonly EventStatus[] = ['received', 'enqueued', 'processing', 'completed', 'failed'];
+/** `--status` also takes `stale`, which is derived, not stored. */
+const FILTERS: readonly string[] = [...STATUSES, 'stale'];
+
+/** A record as the CLI shows it: with `stale` and its reason when its processing lease has ended. */
+type Shown = EventRecord & { readonly stale?: true; readonly staleReason?: string };
+
+function withStaleness(record: EventRecord, nowMs: number): Shown {
+  const s = staleness(record, nowMs);
+  return s ? { ...record, stale: true, staleReason: s.reason } : record;
+}
 
 export const command: Command = {
   name: 'events',
@@ -50,21 +62,23 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
     allowPositionals: true,
   });
   if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}`);
-  if (values.status !== undefined && !STATUSES.includes(values.status as EventStatus)) {
-    throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+  if (values.status !== undefined && !FILTERS.includes(values.status)) {
+    throw new UsageError(`--status must be one of ${FILTERS.join(', ')}`);
   }
   const limit = values.limit === undefined ? 20 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a whole number');
 
   const access = await openLocalStore(dataDirFrom(values['data-dir']));
-  let records: EventRecord[];
+  let records: Shown[];
   try {
-    records = await scanEvents(access.client, access.tableName);
+    const nowMs = Date.now();
+    records = (await scanEvents(access.client, access.tableName)).map((r) => withStaleness(r, nowMs));
   } finally {
     await access.close();
   }
+  const matchesStatus = (r: Shown) => values.status === undefined || (values.status === 'stale' ? r.stale === true : r.status === values.status);
   const matching = records
-    .filter((r) => (values.source === undefined || r.source === values.source) && (values.status === undefined || r.status === values.status))
+    .filter((r) => (values.source === undefined || r.source === values.source) && matchesStatus(r))
     .sort((a, b) => b.receivedAt - a.receivedAt);
   const shown = limit === 0 ? matching : matching.slice(0, limit);
 
@@ -82,7 +96,7 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
       localTime(r.receivedAt),
       r.source,
       truncate(r.type, 32),
-      r.status,
+      r.stale ? `${r.status} (stale)` : r.status,
       String(r.attempts),
       r.processedAt !== undefined ? `${r.processedAt - r.receivedAt} ms` : '',
       r.eventId,
@@ -91,8 +105,10 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) io.out(row.map((cell, c) => (c === rows[0]!.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '));
   const byStatus = STATUSES.map((s) => [s, matching.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  const stale = matching.filter((r) => r.stale).length;
   io.out('');
-  io.out(`${shown.length} of ${matching.length} shown${shown.length < matching.length ? ' (use --limit)' : ''}; ${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}.`);
+  io.out(`${shown.length} of ${matching.length} shown${shown.length < matching.length ? ' (use --limit)' : ''}; ${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}${stale > 0 ? ` (${stale} stale)` : ''}.`);
+  if (stale > 0) io.out(`Stale: no one is processing them; see the reason with: npm run cli -- events show <source> <id>`);
   return 0;
 }
 
@@ -106,9 +122,10 @@ async function show(args: readonly string[], io: CliIo): Promise<number> {
   if (!source || !id) throw new UsageError('events show needs <source> and <id>');
   if (extra.length > 0) throw new UsageError(`Unexpected argument ${extra[0]}`);
   const access = await openLocalStore(dataDirFrom(values['data-dir']));
-  let record: EventRecord | undefined;
+  let record: Shown | undefined;
   try {
-    record = await new DynamoEventStore(access.client, access.tableName).get(source, id);
+    const found = await new DynamoEventStore(access.client, access.tableName).get(source, id);
+    record = found && withStaleness(found, Date.now());
   } finally {
     await access.close();
   }
@@ -124,7 +141,8 @@ async function show(args: readonly string[], io: CliIo): Promise<number> {
     ['source', record.source],
     ['id', record.eventId],
     ['type', record.type],
-    ['status', record.status],
+    ['status', record.stale ? `${record.status} (stale)` : record.status],
+    ['stale', record.staleReason],
     ['attempts', String(record.attempts)],
     ['received', isoWithLocal(record.receivedAt)],
     ['enqueued', record.enqueuedAt !== undefined ? `${isoWithLocal(record.enqueuedAt)}  (+${record.enqueuedAt - record.receivedAt} ms)` : undefined],

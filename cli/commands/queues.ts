@@ -13,6 +13,8 @@ const USAGE = `Usage:
 
 Dead-lettered events are those whose processing failed maxReceiveCount times (their records are
 "failed"). Fix the cause, then redrive: the processor claims each one again and publishes it once.
+In-flight messages are hidden for the visibility timeout; "visible again" says when the first one
+is retried (after a crash or a kill, that is when the work of the dead process resumes).
 Talks to the running \`npm start\` on the data directory.
 
 Options:
@@ -55,9 +57,11 @@ async function list(baseUrl: string, json: boolean, io: CliIo): Promise<number> 
     return 0;
   }
   const width = Math.max(6, ...Object.keys(queues).map((id) => id.length));
-  io.out(`${'source'.padEnd(width)}  waiting  in flight  dead letters`);
+  const now = Date.now();
+  io.out(`${'source'.padEnd(width)}  waiting  in flight  dead letters  visible again`);
   for (const [id, q] of Object.entries(queues)) {
-    io.out(`${id.padEnd(width)}  ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.deadLetters).padStart(12)}`);
+    const again = q.nextVisibleAt === undefined ? '' : `in ${Math.max(0, Math.ceil((q.nextVisibleAt - now) / 1000))} s (${new Date(q.nextVisibleAt).toISOString().slice(11, 19)} UTC)`;
+    io.out(`${id.padEnd(width)}  ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.deadLetters).padStart(12)}  ${again}`.trimEnd());
   }
   return 0;
 }

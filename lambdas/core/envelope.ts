@@ -46,16 +46,33 @@ export function parseEnvelope(text: string): Envelope | undefined {
   return { id: e.id, source: e.source, type: e.type, receivedAt: e.receivedAt, headers, payload: e.payload };
 }
 
+/** Why a provider's event id was not used (the event is then deduplicated on a hash of its body). */
+export type UnusableIdReason = 'too_long' | 'control_characters' | 'unsafe_integer';
+
+/** Told where an unusable value was found (never the value itself, which may be anything). */
+export type OnUnusable = (from: FieldLocator, reason: UnusableIdReason) => void;
+
 /**
  * Reads a field by header name or dotted body path, trying the locator's `fallback` when the first
  * place is empty. Only non-empty strings and finite numbers count.
  */
-export function locate(locator: FieldLocator | undefined, headers: Headers, body: unknown): string | undefined {
-  if (!locator) return undefined;
-  return locateOne(locator, headers, body) ?? locate(locator.fallback, headers, body);
+export function locate(locator: FieldLocator | undefined, headers: Headers, body: unknown, onUnusable?: OnUnusable): string | undefined {
+  return locateFrom(locator, headers, body, onUnusable)?.value;
 }
 
-function locateOne(locator: FieldLocator, headers: Headers, body: unknown): string | undefined {
+/** Like `locate`, also saying which locator (the first or a fallback) the value came from. */
+export function locateFrom(locator: FieldLocator | undefined, headers: Headers, body: unknown, onUnusable?: OnUnusable): { value: string; from: FieldLocator } | undefined {
+  if (!locator) return undefined;
+  const value = locateOne(locator, headers, body, onUnusable);
+  return value !== undefined ? { value, from: locator } : locateFrom(locator.fallback, headers, body, onUnusable);
+}
+
+/** `header x-github-delivery` or `bodyPath data.id`: where a field is read, for log lines. */
+export function describeLocator(locator: FieldLocator): Record<string, string> {
+  return 'header' in locator ? { header: locator.header } : { bodyPath: locator.bodyPath };
+}
+
+function locateOne(locator: FieldLocator, headers: Headers, body: unknown, onUnusable: OnUnusable | undefined): string | undefined {
   let value: unknown;
   if ('header' in locator) {
     value = headers[locator.header];
@@ -69,7 +86,11 @@ function locateOne(locator: FieldLocator, headers: Headers, body: unknown): stri
   if (typeof value === 'number' && Number.isFinite(value)) {
     // JSON.parse rounds integers beyond 2^53, so two distinct ids could collide and the second event
     // be dropped as a duplicate: such an id is not used (the body hash is).
-    return Number.isInteger(value) && !Number.isSafeInteger(value) ? undefined : String(value);
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      onUnusable?.(locator, 'unsafe_integer');
+      return undefined;
+    }
+    return String(value);
   }
   if (typeof value === 'string') {
     const trimmed = value.trim();
@@ -78,12 +99,19 @@ function locateOne(locator: FieldLocator, headers: Headers, body: unknown): stri
   return undefined;
 }
 
+/** Why `id` cannot be an event id as it is: over MAX_ID_LENGTH characters, or a control character in it. */
+export function eventIdProblem(id: string): UnusableIdReason | undefined {
+  if (id.length > MAX_ID_LENGTH) return 'too_long';
+  if (hasControlChars(id)) return 'control_characters';
+  return undefined;
+}
+
 /**
  * The event id: the provider's id when present and reasonable, else a SHA-256 of source + body,
  * so the same bytes from the same source always deduplicate.
  */
 export function eventIdFor(source: string, providerId: string | undefined, body: Uint8Array): string {
-  if (providerId !== undefined && providerId.length <= MAX_ID_LENGTH && !hasControlChars(providerId)) return providerId;
+  if (providerId !== undefined && eventIdProblem(providerId) === undefined) return providerId;
   return `sha256:${createHash('sha256').update(source).update('\n').update(body).digest('hex')}`;
 }
 

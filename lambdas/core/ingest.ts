@@ -17,7 +17,7 @@ import { eventAttributes } from './attributes';
 import { contentTypeRule, parseBody } from './body';
 import { challengeAnswer } from './handshake';
 import type { HttpResponse } from './http';
-import { eventIdFor, eventTypeFor, locate, serializeEnvelope } from './envelope';
+import { describeLocator, eventIdFor, eventIdProblem, eventTypeFor, locate, locateFrom, serializeEnvelope, type OnUnusable } from './envelope';
 import type { Log } from './log';
 import type { Clock, EventStore, Queue, SecretSource } from './ports';
 import type { PreparedSource } from './sources';
@@ -87,7 +87,7 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
     return { status: 'handshake', response: handshake };
   }
   const acknowledge = rule.acknowledge ?? 'status';
-  const id = eventIdFor(source.id, locate(source.eventId, request.headers, parsed), request.body);
+  const id = eventIdFor(source.id, providerEventId(source, request.headers, parsed, deps.log), request.body);
   const type = eventTypeFor(locate(source.eventType, request.headers, parsed));
 
   const leaseToken = deps.newToken();
@@ -147,6 +147,20 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
   // verifier; the API access log already records every request, and rejections stay at INFO.
   deps.log.debug('accepted', { source: source.id, id, type });
   return { status: 'accepted', id, acknowledge };
+}
+
+/**
+ * The provider's event id, if any. One that cannot be used (too long, control characters, an integer
+ * beyond 2^53) is replaced by a body hash, which still deduplicates identical retries but not a retry
+ * whose body changed: so it is logged, naming the source and where the id was read, never the value.
+ */
+function providerEventId(source: PreparedSource, headers: Headers, parsed: unknown, log: Log): string | undefined {
+  const warn: OnUnusable = (from, reason) =>
+    log.warn('event id unusable; deduplicating on a hash of the body instead', { source: source.id, ...describeLocator(from), reason });
+  const located = locateFrom(source.eventId, headers, parsed, warn);
+  const problem = located && eventIdProblem(located.value);
+  if (located && problem) warn(located.from, problem);
+  return located?.value;
 }
 
 function bodyText(request: IncomingWebhook): string {

@@ -34,6 +34,8 @@ export interface ProcessDeps {
    */
   readonly publishSafetyMs: number;
   readonly log: Log;
+  /** Waits between attempts at the `completed` write. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface BatchOutcome {
@@ -41,6 +43,12 @@ export interface BatchOutcome {
   readonly failedMessageIds: readonly string[];
   readonly published: number;
   readonly skipped: number;
+  /**
+   * Events published (or consumed) whose `completed` write failed after every retry: acknowledged,
+   * so never published twice, but their records stay `processing` and read as stale once the lease
+   * ends (see `staleness`). Logged as `completionUnrecorded` on the batch line, to count and alarm on.
+   */
+  readonly unrecorded: number;
 }
 
 interface Claimed {
@@ -116,24 +124,54 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
   }
 
   let published = 0;
-  for (const c of claimed) {
-    const { source, id } = c.envelope;
-    if (c.entry && publishFailed.has(c.entry.id)) {
-      await deps.store.markFailed(source, id, c.leaseToken, 'publish failed', deps.clock()).catch(() => undefined);
-      failed.push(c.messageId);
-      continue;
+  let unrecorded = 0;
+  // Concurrently: retries of one record's write must not use up the time the others need.
+  await Promise.all(
+    claimed.map(async (c) => {
+      const { source, id } = c.envelope;
+      if (c.entry && publishFailed.has(c.entry.id)) {
+        failed.push(c.messageId);
+        await deps.store.markFailed(source, id, c.leaseToken, 'publish failed', deps.clock()).catch(() => undefined);
+        return;
+      }
+      if (c.entry) published++;
+      // Published (or deliberately not): acknowledge even if recording `completed` fails, because a
+      // redelivery would publish again.
+      const recorded = await recordCompleted(source, id, c.leaseToken, deps);
+      if (recorded === 'unrecorded') unrecorded++;
+      if (recorded === 'lost') deps.log.warn('claim lost before completion was recorded', { source, id });
+    }),
+  );
+  deps.log.info('batch processed', { received: messages.length, published, skipped, failed: failed.length, completionUnrecorded: unrecorded });
+  return { failedMessageIds: failed, published, skipped, unrecorded };
+}
+
+/** The first wait before retrying the `completed` write; it doubles up to the cap. */
+const COMPLETION_RETRY_FIRST_MS = 50;
+const COMPLETION_RETRY_CAP_MS = 1000;
+/** Kept back for returning the batch response: no retry starts that would run into it. */
+const COMPLETION_RETRY_RESERVE_MS = 500;
+
+/**
+ * Records `completed`, retrying a failed write with backoff for as long as the invocation has time.
+ * A refused write (the claim was lost) is not retried. When every attempt fails, the record stays
+ * `processing`; readers derive that it is stale from its lapsed lease (docs/decisions/0006).
+ */
+async function recordCompleted(source: string, id: string, leaseToken: string, deps: ProcessDeps): Promise<'recorded' | 'lost' | 'unrecorded'> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let delay = COMPLETION_RETRY_FIRST_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await deps.store.markCompleted(source, id, leaseToken, deps.clock())) ? 'recorded' : 'lost';
+    } catch (cause) {
+      if (deps.remainingMs() - delay < COMPLETION_RETRY_RESERVE_MS) {
+        deps.log.error('published but could not record completion; the record will read as stale', { source, id, attempts: attempt, cause: describe(cause) });
+        return 'unrecorded';
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, COMPLETION_RETRY_CAP_MS);
     }
-    if (c.entry) published++;
-    // Published (or deliberately not): acknowledge even if recording `completed` fails, because a
-    // redelivery would publish again. The record then stays `processing` until its TTL.
-    const recorded = await deps.store.markCompleted(source, id, c.leaseToken, deps.clock()).catch((cause: unknown) => {
-      deps.log.error('published but could not record completion', { source, id, cause: describe(cause) });
-      return true;
-    });
-    if (!recorded) deps.log.warn('claim lost before completion was recorded', { source, id });
   }
-  deps.log.info('batch processed', { received: messages.length, published, skipped, failed: failed.length });
-  return { failedMessageIds: failed, published, skipped };
 }
 
 async function claimAndHandle(message: QueuedMessage, envelope: Envelope, deps: ProcessDeps): Promise<Claimed | 'skip' | 'retry'> {

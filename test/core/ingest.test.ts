@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ingest, type IngestOutcome } from '../../lambdas/core/ingest';
 import { WebhookError } from '../../lambdas/core/errors';
 import { parseEnvelope } from '../../lambdas/core/envelope';
+import { silentLog } from '../../lambdas/core/log';
 import { QUEUE_URL, SECRET, runtimeSource, signedWebhook, testDeps, STRIPE_EVENT } from '../helpers/webhook';
 
 async function rejection(promise: Promise<unknown>): Promise<WebhookError> {
@@ -71,6 +72,54 @@ describe('ingest()', () => {
     expect(first.id).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(second).toEqual({ status: 'duplicate', id: first.id, acknowledge: 'status' });
     expect(queue.sent).toHaveLength(1);
+  });
+
+  describe('an unusable provider id (too long, control characters, beyond 2^53)', () => {
+    /** A Log that records warn lines with their fields. */
+    function recordingLog() {
+      const warnings: Array<{ message: string; fields: Record<string, unknown> }> = [];
+      const log = { ...silentLog, warn: (message: string, ...extra: Array<Record<string, unknown>>) => warnings.push({ message, fields: Object.assign({}, ...extra) as Record<string, unknown> }) };
+      return { log, warnings };
+    }
+
+    it.each([
+      ['too long', 'x'.repeat(201), 'too_long'],
+      ['with a control character', 'evt_\u0007bell', 'control_characters'],
+    ])('an id %s becomes a body hash with a warning naming the source and the body path, never the value', async (_what, badId, reason) => {
+      const { deps, sources, clock } = testDeps();
+      const { log, warnings } = recordingLog();
+      const body = JSON.stringify({ id: badId, type: 'invoice.paid' });
+
+      const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), { ...deps, log });
+
+      expect(outcome.id).toMatch(/^sha256:/);
+      expect(warnings).toEqual([{ message: 'event id unusable; deduplicating on a hash of the body instead', fields: { source: 'stripe', bodyPath: 'id', reason } }]);
+      expect(JSON.stringify(warnings)).not.toContain(badId);
+    });
+
+    it('names the header for a header id, and an integer id beyond 2^53', async () => {
+      const gh = testDeps([runtimeSource({ id: 'gh', scheme: 'github' })]);
+      const ghLog = recordingLog();
+      const st = testDeps();
+      const stLog = recordingLog();
+      const headers = { 'x-github-delivery': 'd'.repeat(300), 'x-github-event': 'push' };
+
+      await ingest(gh.sources.get('gh'), signedWebhook('github', { nowMs: gh.clock(), body: '{"zen":"hi"}', headers }), { ...gh.deps, log: ghLog.log });
+      await ingest(st.sources.get('stripe'), signedWebhook('stripe', { nowMs: st.clock(), body: '{"id":12345678901234567890,"type":"t"}' }), { ...st.deps, log: stLog.log });
+
+      expect(ghLog.warnings.map((w) => w.fields)).toEqual([{ source: 'gh', header: 'x-github-delivery', reason: 'too_long' }]);
+      expect(stLog.warnings.map((w) => w.fields)).toEqual([{ source: 'stripe', bodyPath: 'id', reason: 'unsafe_integer' }]);
+    });
+
+    it('logs nothing for a usable id or no id at all', async () => {
+      const { deps, sources, clock } = testDeps();
+      const { log, warnings } = recordingLog();
+
+      await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), { ...deps, log });
+      await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"type":"no.id"}' }), { ...deps, log });
+
+      expect(warnings).toEqual([]);
+    });
   });
 
   it('regression: two events whose numeric ids differ beyond 2^53 are both accepted, not deduplicated', async () => {

@@ -3,6 +3,7 @@ import { processBatch, publishChunks, type ProcessDeps, type QueuedMessage } fro
 import { serializeEnvelope } from '../../lambdas/core/envelope';
 import { createRouter, publishEnvelope, type Route } from '../../lambdas/core/routing';
 import { silentLog } from '../../lambdas/core/log';
+import { STALE_PROCESSING_REASON, staleness } from '../../lambdas/core/staleness';
 import { FakeEventStore, FakeTopic, manualClock, tokens } from '../helpers/fakes';
 
 function message(id: string, type = 'invoice.paid', source = 'stripe'): QueuedMessage {
@@ -15,6 +16,7 @@ function setup(routes: Route[] = []) {
   const topic = new FakeTopic();
   const clock = manualClock();
   let remaining = 30_000;
+  const sleeps: number[] = [];
   const deps: ProcessDeps = {
     sourceId: 'stripe',
     store,
@@ -27,8 +29,14 @@ function setup(routes: Route[] = []) {
     remainingMs: () => remaining,
     publishSafetyMs: 3_000,
     log: silentLog,
+    // Time passes only when the processor waits: the clock and the invocation's remaining time move together.
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock.advance(ms);
+      remaining -= ms;
+    },
   };
-  return { deps, store, topic, clock, setRemaining: (ms: number) => (remaining = ms) };
+  return { deps, store, topic, clock, sleeps, setRemaining: (ms: number) => (remaining = ms) };
 }
 
 describe('processBatch()', () => {
@@ -37,7 +45,7 @@ describe('processBatch()', () => {
 
     const outcome = await processBatch([message('evt_1'), message('evt_2', 'customer.created')], deps);
 
-    expect(outcome).toEqual({ failedMessageIds: [], published: 2, skipped: 0 });
+    expect(outcome).toEqual({ failedMessageIds: [], published: 2, skipped: 0, unrecorded: 0 });
     expect(topic.published.map((p) => p.attributes)).toEqual([
       { source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' },
       { source: 'stripe', type: 'customer.created', eventId: 'evt_2' },
@@ -52,7 +60,7 @@ describe('processBatch()', () => {
 
     const outcome = await processBatch([message('evt_1')], deps);
 
-    expect(outcome).toEqual({ failedMessageIds: [], published: 0, skipped: 1 });
+    expect(outcome).toEqual({ failedMessageIds: [], published: 0, skipped: 1, unrecorded: 0 });
     expect(topic.published).toHaveLength(1);
   });
 
@@ -149,6 +157,51 @@ describe('processBatch()', () => {
     expect(topic.published).toHaveLength(1);
   });
 
+  it('retries a failed `completed` write with backoff and records it once the store answers', async () => {
+    const { deps, store, topic, sleeps } = setup();
+    store.failNext('markCompleted', 3);
+
+    const outcome = await processBatch([message('evt_1')], deps);
+
+    expect(outcome).toEqual({ failedMessageIds: [], published: 1, skipped: 0, unrecorded: 0 });
+    expect(sleeps).toEqual([50, 100, 200]);
+    expect(store.records.get('stripe#evt_1')).toMatchObject({ status: 'completed' });
+    expect(topic.published).toHaveLength(1);
+  });
+
+  it('gives up when the invocation runs out of time: acknowledged, left `processing` (stale once the lease ends), and counted', async () => {
+    const { deps, store, topic, clock, sleeps, setRemaining } = setup();
+    const lines: Array<{ message: string; fields: Record<string, unknown> }> = [];
+    const record = (message: string, ...extra: Array<Record<string, unknown>>) => lines.push({ message, fields: Object.assign({}, ...extra) as Record<string, unknown> });
+    store.failNext('markCompleted', 1000);
+    setRemaining(5_000);
+
+    const outcome = await processBatch([message('evt_1'), message('evt_2')], { ...deps, log: { ...silentLog, info: record, error: record } });
+
+    expect(outcome).toEqual({ failedMessageIds: [], published: 2, skipped: 0, unrecorded: 2 });
+    expect(topic.published).toHaveLength(2);
+    // Both records retried side by side within the 5 s left, keeping 500 ms back.
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2 * (5_000 - 500));
+    const left = store.records.get('stripe#evt_1')!;
+    expect(left.status).toBe('processing');
+    expect(staleness(left, clock())).toBeUndefined();
+    expect(staleness(left, left.leaseUntil! + 1)).toEqual({ since: left.leaseUntil, reason: STALE_PROCESSING_REASON });
+    expect(lines.find((l) => l.message === 'batch processed')!.fields).toMatchObject({ published: 2, completionUnrecorded: 2 });
+    expect(lines.filter((l) => l.message.startsWith('published but could not record completion'))).toHaveLength(2);
+  });
+
+  it('does not retry a `completed` write the store refused because the claim was lost', async () => {
+    const { deps, store, sleeps } = setup();
+    const original = store.markCompleted.bind(store);
+    store.markCompleted = async () => false;
+
+    const outcome = await processBatch([message('evt_1')], deps);
+    store.markCompleted = original;
+
+    expect(outcome.unrecorded).toBe(0);
+    expect(sleeps).toEqual([]);
+  });
+
   it('retries a record whose claim fails because the store is unavailable', async () => {
     const { deps, store, topic } = setup();
     store.failNext('tryClaimProcessing');
@@ -164,7 +217,7 @@ describe('processBatch()', () => {
 
     const outcome = await processBatch([message('p1', 'ping')], deps);
 
-    expect(outcome).toEqual({ failedMessageIds: [], published: 0, skipped: 0 });
+    expect(outcome).toEqual({ failedMessageIds: [], published: 0, skipped: 0, unrecorded: 0 });
     expect(topic.published).toHaveLength(0);
     expect(store.records.get('stripe#p1')!.status).toBe('completed');
   });

@@ -133,6 +133,23 @@ describe('LocalQueue on disk', () => {
     ]);
   });
 
+  it('says when the messages in flight at a crash become visible again', async () => {
+    const q1 = await LocalQueue.open(settings, { clock, journalPath: path() });
+    await q1.sendMessage(msg('a'));
+    await q1.receive(1);
+    now += 400;
+    await q1.sendMessage(msg('b'));
+    await q1.receive(1);
+    // No close(): the process died with both in flight.
+
+    const q2 = await LocalQueue.open(settings, { clock, journalPath: path() });
+
+    expect(q2.stats()).toMatchObject({ visible: 0, inFlight: 2, nextVisibleAt: 1_000_000 + settings.visibilityTimeoutMs });
+    now = 1_000_000 + settings.visibilityTimeoutMs;
+    await q2.receive(1);
+    expect(q2.stats().nextVisibleAt).toBe(1_000_400 + settings.visibilityTimeoutMs);
+  });
+
   it('keeps the DLQ across a restart', async () => {
     const q1 = await LocalQueue.open({ ...settings, maxReceiveCount: 1 }, { clock, journalPath: path() });
     await q1.sendMessage(msg('poison'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/index';
 import { captureIo } from '../helpers/cli-io';
-import { localSource, post, registerAsRunning, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
+import { localSource, post, rawRequest, registerAsRunning, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 
 let dir: string | undefined;
 let t: TestStack | undefined;
@@ -73,6 +73,58 @@ describe('queues redrive', () => {
     const response = await fetch(`${t.stack.url}/_local/nothing-here`);
     expect(response.status).toBe(404);
     expect(t.stack.faults.store.calls('tryReceive')).toBe(0);
+  });
+
+  it('refuses a foreign Origin or Host with 403 and moves nothing (cross-site request, DNS rebinding)', async () => {
+    const { t } = await runningStack();
+    const queue = t.stack.queues.get('stripe')!;
+    t.stack.faults.topic.failNext('publishBatch', { times: 2 });
+    expect((await post(signedRequest(t.stack.url, 'stripe'))).status).toBe(202);
+    await waitFor('the event in the DLQ', () => (queue.stats().deadLetters === 1 ? true : undefined));
+    const redrive = `POST /_local/queues/stripe/redrive HTTP/1.1\r\nContent-Length: 0\r\n`;
+    const port = t.stack.port;
+
+    const answers = await Promise.all([
+      rawRequest(port, `${redrive}Host: 127.0.0.1:${port}\r\nOrigin: http://evil.example\r\n`),
+      rawRequest(port, `${redrive}Host: evil.example\r\n`),
+      rawRequest(port, `${redrive}Host: evil.example:${port}\r\n`),
+      rawRequest(port, `${redrive}Host: 127.0.0.1:${port}\r\nOrigin: http://localhost:8080\r\n`),
+      rawRequest(port, `${redrive}Host: 127.0.0.1:${port}\r\nOrigin: null\r\n`),
+      rawRequest(port, `${redrive}Host: 127.0.0.1:${port}\r\nSec-Fetch-Site: cross-site\r\n`),
+      rawRequest(port, `GET /_local/queues HTTP/1.1\r\nHost: evil.example\r\n`),
+    ]);
+
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 403, 403]);
+    expect(JSON.parse(answers[0]!.body)).toMatchObject({ error: 'forbidden' });
+    expect(queue.stats().deadLetters).toBe(1);
+  });
+
+  it('answers the local CLI and a same-origin request', async () => {
+    const { t } = await runningStack();
+    const port = t.stack.port;
+
+    const sameOrigin = await rawRequest(port, `GET /_local/queues HTTP/1.1\r\nHost: localhost:${port}\r\nOrigin: http://localhost:${port}\r\nSec-Fetch-Site: same-origin\r\n`);
+    const fromFetch = await fetch(`${t.stack.url}/_local/queues`);
+
+    expect(sameOrigin.status).toBe(200);
+    expect(fromFetch.status).toBe(200);
+  });
+
+  it('queues says when in-flight messages become visible again', async () => {
+    const { t, dir } = await runningStack();
+    t.stack.sources.get('stripe')!.processor.pause();
+    expect((await post(signedRequest(t.stack.url, 'stripe'))).status).toBe(202);
+    // A consumer took it and died: it stays hidden for the visibility timeout (600 ms here).
+    const [taken] = await t.stack.queues.get('stripe')!.receive(1);
+    const io = captureIo();
+    const json = captureIo();
+
+    expect(await runCli(['queues', '--data-dir', dir], io)).toBe(0);
+    expect(await runCli(['queues', '--data-dir', dir, '--json'], json)).toBe(0);
+
+    expect(io.stdout[0]).toMatch(/^source +waiting +in flight +dead letters +visible again$/);
+    expect(io.stdout[1]).toMatch(/^stripe +0 +1 +0 +in [01] s \(\d\d:\d\d:\d\d UTC\)$/);
+    expect(JSON.parse(json.stdout[0]!)).toMatchObject({ stripe: { inFlight: 1, nextVisibleAt: taken!.firstReceivedAt + 600 } });
   });
 
   it('says no stack is running when none is', async () => {

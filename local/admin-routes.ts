@@ -1,0 +1,74 @@
+/**
+ * The local stack's admin routes (`/_local/…`), answered by `npm start` only: API Gateway has no
+ * such routes. They are for the CLI on this machine, and guarded so that a web page open in the
+ * user's browser cannot use them: only loopback clients reach them (api-gateway.ts), and a request
+ * naming a foreign `Host` (DNS rebinding: evil.example resolving to 127.0.0.1) or carrying a foreign
+ * `Origin` or a cross-site `Sec-Fetch-Site` (a cross-site request) is refused with 403.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { LocalQueue } from './queue';
+
+type Answer = { status: number; body: unknown };
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+export function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** Whether `authority` (`host[:port]`) names this machine's loopback interface on `port`. */
+function isLocalAuthority(authority: string, port: number | undefined): boolean {
+  const m = /^(\[[^\]]*\]|[^:]+)(?::(\d+))?$/.exec(authority.trim().toLowerCase());
+  if (!m || !LOOPBACK_NAMES.has(m[1]!)) return false;
+  return m[2] === undefined || port === undefined || Number(m[2]) === port;
+}
+
+/** A 403 for a request a browser could have been tricked into sending, else undefined. */
+export function adminRequestRefusal(headers: IncomingHttpHeaders, localPort: number | undefined): Answer | undefined {
+  const refuse = (what: string): Answer => ({ status: 403, body: { error: 'forbidden', message: `The /_local/ routes answer only local clients: ${what} refused.` } });
+  if (headers.host === undefined || !isLocalAuthority(headers.host, localPort)) return refuse('a foreign Host');
+  const origin = headers.origin;
+  if (origin !== undefined) {
+    let authority: string | undefined;
+    try {
+      const url = new URL(origin);
+      // The port is explicit here, so another local server's page (localhost:8080) is foreign too.
+      authority = url.protocol === 'http:' ? `${url.hostname}:${url.port || '80'}` : undefined;
+    } catch {
+      authority = undefined;
+    }
+    if (authority === undefined || !isLocalAuthority(authority, localPort)) return refuse('a foreign Origin');
+  }
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return refuse('a cross-site request');
+  return undefined;
+}
+
+/**
+ * The local stack's own routes, for the CLI (`npm run cli -- queues`):
+ * - `GET /_local/queues`: each source queue's depth, in-flight count and dead letters;
+ * - `POST /_local/queues/<source>/redrive`: moves that source's dead letters back to its queue, as
+ *   `aws sqs start-message-move-task` does for a deployed stack.
+ */
+export async function localRoute(
+  method: string,
+  rawPath: string,
+  sources: ReadonlyMap<string, { readonly queue: LocalQueue }>,
+): Promise<Answer | undefined> {
+  if (method === 'GET' && rawPath === '/_local/queues') {
+    return { status: 200, body: { queues: Object.fromEntries([...sources].map(([id, s]) => [id, s.queue.stats()])) } };
+  }
+  const redrive = /^\/_local\/queues\/([^/]+)\/redrive$/.exec(rawPath);
+  if (method === 'POST' && redrive) {
+    let id: string;
+    try {
+      id = decodeURIComponent(redrive[1]!);
+    } catch {
+      return { status: 400, body: { error: 'bad_request', message: 'The source id is not valid percent-encoding' } };
+    }
+    const source = sources.get(id);
+    if (!source) return { status: 404, body: { error: 'unknown_source', message: `No local source "${id}"` } };
+    return { status: 200, body: { source: id, moved: await source.queue.redrive() } };
+  }
+  return undefined;
+}

@@ -1,0 +1,109 @@
+/**
+ * The local stack's public shape: its options, its timing, and what `startLocalStack` returns
+ * (stack.ts builds it). Kept apart so the wiring in stack.ts reads top to bottom.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { LocalSource } from '../config/local';
+import type { SourceConfig } from '../lambdas/core/config-schema';
+import type { Log } from '../lambdas/core/log';
+import type { EventRecord, EventStore } from '../lambdas/core/ports';
+import type { Route } from '../lambdas/core/routing';
+import { PROCESSOR_LEASE_MARGIN_SECONDS, PUBLISH_SAFETY_MS, VERIFIER_LEASE_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../lambdas/core/timing';
+import type { RequestLog, VerifierResult } from './api-gateway';
+import type { RecordOutcome, SqsEventSource } from './event-source';
+import type { FaultInjector } from './faults';
+import type { ProcessingFaults } from './fault-flags';
+import type { LocalQueue, LocalQueues, ReceivedMessage } from './queue';
+import type { LocalSubscriber, LocalTopic } from './topic';
+
+/** The deployed stack's timing, from the one definition both use (lambdas/core/timing.ts). */
+export const DEPLOYED_TIMING = {
+  verifierLeaseSeconds: VERIFIER_LEASE_SECONDS,
+  /** Queue visibility timeout = this × processor timeout. */
+  visibilityTimeoutFactor: VISIBILITY_TIMEOUT_FACTOR,
+  /** Processor lease = processor timeout + this. */
+  processorLeaseMarginSeconds: PROCESSOR_LEASE_MARGIN_SECONDS,
+  publishSafetyMs: PUBLISH_SAFETY_MS,
+} as const;
+
+export interface StackTiming {
+  readonly verifierLeaseMs: number;
+  /** Overrides every source's `processor.timeoutSeconds`. */
+  readonly processorTimeoutMs?: number;
+  readonly processorLeaseMs?: number;
+  readonly visibilityTimeoutMs?: number;
+  /** Overrides every source's `processor.maxBatchingWindowSeconds` (tests use 0). */
+  readonly batchingWindowMs?: number;
+  readonly publishSafetyMs: number;
+  /** How often expired records are swept (DynamoDB TTL's job). 0 disables. */
+  readonly sweepIntervalMs: number;
+}
+
+export interface LocalStackOptions {
+  /** @default 3000; 0 picks a free port */
+  readonly port?: number;
+  /** @default "127.0.0.1" */
+  readonly host?: string;
+  /** Directory for the store and the queues; omitted means everything is in memory. */
+  readonly dataDir?: string;
+  /** @default the sample sources of config/local.ts */
+  readonly sources?: readonly LocalSource[];
+  /** Where `WEBHOOK_SECRET_<ID>` overrides are read from. @default {} (only the configured secrets) */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly subscribers?: readonly LocalSubscriber[];
+  /** Processor routes. @default the user's routes in lambdas/processor/routes.ts */
+  readonly routes?: readonly Route[];
+  readonly timing?: Partial<StackTiming>;
+  /** Make sources' processing fail or wait (`npm start -- --fail-rate …`, `--slow …`). @default none */
+  readonly processingFaults?: ProcessingFaults;
+  /** Decides which attempts the processing faults hit. @default Math.random */
+  readonly random?: () => number;
+  /** @default a logger at `warn` on stderr */
+  readonly log?: Log;
+  /** Whether processors start polling at once. @default true */
+  readonly startProcessors?: boolean;
+  /** fdatasync each queue journal write. @default true */
+  readonly syncWrites?: boolean;
+  readonly onRequest?: (entry: RequestLog) => void;
+  readonly onRecord?: (record: RecordOutcome & { readonly source: string }) => void;
+  readonly onDeadLetter?: (source: string, message: ReceivedMessage) => void;
+}
+
+export interface SourceRuntime {
+  readonly config: SourceConfig;
+  readonly queue: LocalQueue;
+  readonly processor: SqsEventSource;
+  readonly timeoutMs: number;
+  readonly leaseMs: number;
+  readonly visibilityTimeoutMs: number;
+}
+
+export interface LocalStack {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  readonly dynamo: DynamoDBClient;
+  /** The event store as the handlers see it (fault-injectable). */
+  readonly store: EventStore;
+  readonly queues: ReadonlyMap<string, LocalQueue>;
+  readonly sources: ReadonlyMap<string, SourceRuntime>;
+  readonly topic: LocalTopic;
+  /** Port wrappers: `faults.queue.failNext('send')`, `faults.store.hangNext('tryClaimProcessing')`… */
+  readonly faults: {
+    readonly store: FaultInjector<EventStore>;
+    readonly queue: FaultInjector<LocalQueues>;
+    readonly topic: FaultInjector<LocalTopic>;
+  };
+  /** The verifier handler, for requests the HTTP server would never produce (e.g. a lying isBase64Encoded). */
+  invokeVerifier(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
+  /** Every event record (a Scan). */
+  listEvents(): Promise<EventRecord[]>;
+  getEvent(source: string, eventId: string): Promise<EventRecord | undefined>;
+  /** Resolves when every queue is empty (DLQs aside) and no processor is running. */
+  idle(): Promise<void>;
+  /** Drains in-flight work and releases everything: HTTP, processors, deliveries, store, journals. */
+  stop(): Promise<void>;
+}
