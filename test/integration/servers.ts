@@ -23,6 +23,9 @@ import { REPO_ROOT } from '../../lib/constructs/webhook-function';
 
 export type Tool = 'moto' | 'dynamodb-local' | 'cfn-lint';
 
+// The SDK prints a Node-version notice on first use; in a test log it is noise.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Obviously fake credentials: both servers accept any signature. */
 export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 export const TEST_REGION = 'us-east-1';
