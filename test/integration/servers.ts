@@ -11,7 +11,8 @@
  * line per missing tool naming the tests that did not run and how to get it, and only those skip.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
@@ -178,7 +179,9 @@ async function startOnce(kind: RunningServer['kind'], timeoutMs: number): Promis
   installExitHook();
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['-e', WATCHDOG, ...command(kind, port)], { stdio: ['pipe', 'ignore', 'pipe'] });
+  // Its own working directory: DynamoDB Local writes a metadata file there even when in memory.
+  const cwd = mkdtempSync(path.join(tmpdir(), `${kind}-`));
+  const child = spawn(process.execPath, ['-e', WATCHDOG, ...command(kind, port)], { cwd, stdio: ['pipe', 'ignore', 'pipe'] });
   live.add(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -189,6 +192,7 @@ async function startOnce(kind: RunningServer['kind'], timeoutMs: number): Promis
     child.once('exit', (code) => {
       exited = code;
       live.delete(child);
+      rmSync(cwd, { recursive: true, force: true });
       resolve();
     }),
   );
