@@ -3,8 +3,10 @@
  * in-process on a loopback port and reached through the real AWS SDK client, exactly as the Lambdas
  * reach DynamoDB. The table comes from `EVENTS_TABLE`, the definition the CDK construct uses too.
  *
- * dynalite has no TTL, transactions or ReturnValuesOnConditionCheckFailure; the event store needs
- * none of them. `sweepExpired` stands in for TTL so a long-lived local store does not grow forever.
+ * dynalite has no TTL, transactions or ReturnValuesOnConditionCheckFailure. The event store needs
+ * the last one (a refused write carries the record it met), so the local client supplies it
+ * (`withConditionCheckFailureItem`): production does not pay a second read for the stand-in's gap.
+ * `sweepExpired` stands in for TTL so a long-lived local store does not grow forever.
  */
 import { Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +16,7 @@ import {
   DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  GetItemCommand,
   ResourceInUseException,
   ScanCommand,
   type AttributeValue,
@@ -40,7 +43,7 @@ export interface EmbeddedDynamo {
 export function localDynamoClient(endpoint: string): DynamoDBClient {
   // The SDK prints a Node-version notice on first use; it is noise for a local tool.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  return new DynamoDBClient({
+  const client = new DynamoDBClient({
     endpoint,
     region: 'local',
     credentials: LOCAL_CREDENTIALS,
@@ -48,6 +51,42 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
     requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) },
     maxAttempts: 3,
   });
+  return withConditionCheckFailureItem(client);
+}
+
+interface ConditionalWriteInput {
+  readonly TableName?: string;
+  readonly Key?: Record<string, AttributeValue>;
+  readonly Item?: Record<string, AttributeValue>;
+  readonly ReturnValuesOnConditionCheckFailure?: string;
+}
+
+/**
+ * Gives a client the half of `ReturnValuesOnConditionCheckFailure: ALL_OLD` dynalite lacks: when a
+ * conditional write that asked for it is refused without the item, the item is read (consistently)
+ * and attached to the `ConditionalCheckFailedException`, as DynamoDB would have. Local only: the
+ * read happens after the refusal, so it may see a later state than the one that refused the write,
+ * which DynamoDB's answer never does.
+ */
+export function withConditionCheckFailureItem(client: DynamoDBClient): DynamoDBClient {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const input = args.input as ConditionalWriteInput;
+        if (!(error instanceof ConditionalCheckFailedException) || error.Item !== undefined || input.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD') throw error;
+        const pk = EVENTS_TABLE.partitionKey;
+        const key = input.Key ?? (input.Item?.[pk] === undefined ? undefined : { [pk]: input.Item[pk] });
+        if (input.TableName === undefined || key === undefined) throw error;
+        const out = await client.send(new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }));
+        if (out.Item !== undefined) error.Item = out.Item;
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'localConditionCheckFailureItem' },
+  );
+  return client;
 }
 
 /**

@@ -92,7 +92,7 @@ export interface Assumptions {
   readonly eventsPerDay: number;
   /** Billed duration of a verifier invocation that accepts a delivery: PutItem + SendMessage + UpdateItem in series. */
   readonly verifierMs: number;
-  /** Billed duration of a verifier invocation that answers a duplicate: failed PutItem + GetItem. */
+  /** Billed duration of a verifier invocation that answers a duplicate: one refused PutItem, which returns the record it met. */
   readonly duplicateVerifierMs: number;
   /** Billed duration of a processor invocation: fixed part (PublishBatch) ... */
   readonly processorBaseMs: number;
@@ -265,18 +265,18 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
     const wruPerWrite = chunks(shape.itemBytes, KIB) * Math.max(1, d.table.replicas);
     const processorWrites = design.writes.filter((w) => w.includes('processor')).length;
     const writes = design.writes.length + a.processorRetryRate * processorWrites;
-    const dupWrites = dup; // the refused conditional PutItem still consumes its WRU
-    const dupReads = dup * chunks(shape.itemBytes, 4 * KIB); // GetItem, strongly consistent
+    // The refused conditional PutItem still consumes its WRU; it returns the record it met
+    // (ReturnValuesOnConditionCheckFailure), so no read follows.
+    const dupWrites = dup;
     const storageGbMonths = (shape.itemBytes / 1e9) * (d.dedupeSeconds / SECONDS_PER_MONTH);
     const usd =
       (writes + dupWrites) * wruPerWrite * perMillion(p.prices.dynamoDbWriteRequestUnit) +
-      dupReads * perMillion(p.prices.dynamoDbReadRequestUnit) +
       storageGbMonths * (p.prices.dynamoDbStorageGbMonth.usd + (d.table.pointInTimeRecovery ? p.prices.dynamoDbPitrGbMonth.usd : 0));
     add(
       'DynamoDB',
       usd,
       `${fmt((writes + dupWrites) * wruPerWrite)} WRU (${design.writes.map((w) => w.split(' (')[0]).join(', ')}; ${shape.itemBytes} B item` +
-        `${d.table.replicas > 1 ? `, x${d.table.replicas} replicas` : ''}) + ${fmt(dupReads)} RRU (duplicates' GetItem) + storage for the dedupe window`,
+        `${d.table.replicas > 1 ? `, x${d.table.replicas} replicas` : ''}) + storage for the dedupe window`,
     );
   }
 

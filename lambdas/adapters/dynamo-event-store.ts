@@ -1,9 +1,10 @@
 /**
  * EventStore on DynamoDB. Every state change is one conditional write; this class only translates
  * the rules in `ports.ts` into condition expressions and `ConditionalCheckFailedException` into a
- * "not claimed" answer. It uses no TTL, transactions or ReturnValuesOnConditionCheckFailure, so the
- * embedded local store behaves the same. Attribute names are aliased (`#status`) because `status`,
- * `source` and `type` are DynamoDB reserved words.
+ * "not claimed" answer. A refused receive or claim asks for the record it collided with in the same
+ * request (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so no second read is paid for; the local
+ * store, whose dynalite ignores that parameter, supplies it itself (local/dynamo.ts). Attribute names
+ * are aliased (`#status`) because `status`, `source` and `type` are DynamoDB reserved words.
  */
 import {
   ConditionalCheckFailedException,
@@ -40,7 +41,7 @@ export class DynamoEventStore implements EventStore {
     };
     if (record.leaseUntil !== undefined) item.leaseUntil = { N: String(record.leaseUntil) };
     if (record.leaseToken !== undefined) item.leaseToken = { S: record.leaseToken };
-    return this.conditional(record.source, record.eventId, () =>
+    return this.conditional(() =>
       this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
@@ -48,6 +49,7 @@ export class DynamoEventStore implements EventStore {
           ConditionExpression: 'attribute_not_exists(#pk) OR (#status = :received AND #leaseUntil < :now)',
           ExpressionAttributeNames: { '#pk': PK, '#status': 'status', '#leaseUntil': 'leaseUntil' },
           ExpressionAttributeValues: { ':received': { S: 'received' }, ':now': { N: String(nowMs) } },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
     );
@@ -77,7 +79,7 @@ export class DynamoEventStore implements EventStore {
   }
 
   async tryClaimProcessing(claim: ProcessingClaim): Promise<ClaimResult> {
-    return this.conditional(claim.source, claim.eventId, () =>
+    return this.conditional(() =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
@@ -117,6 +119,7 @@ export class DynamoEventStore implements EventStore {
             ':expiresAt': { N: String(claim.expiresAt) },
             ':now': { N: String(claim.nowMs) },
           },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
     );
@@ -161,9 +164,15 @@ export class DynamoEventStore implements EventStore {
     return succeeds(() => this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: { [PK]: { S: eventKey(source, eventId) } }, ...input })));
   }
 
-  private async conditional(source: string, eventId: string, write: () => Promise<unknown>): Promise<ClaimResult> {
-    if (await succeeds(write)) return { claimed: true };
-    return { claimed: false, existing: await this.get(source, eventId) };
+  /** Runs a write made with `ReturnValuesOnConditionCheckFailure: ALL_OLD`; a refusal carries the record it met. */
+  private async conditional(write: () => Promise<unknown>): Promise<ClaimResult> {
+    try {
+      await write();
+      return { claimed: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { claimed: false, existing: error.Item ? toRecord(error.Item) : undefined };
+    }
   }
 }
 

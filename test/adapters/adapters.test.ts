@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { powertoolsLog } from '../../lambdas/adapters/powertools-log';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SecretsManagerSource } from '../../lambdas/adapters/secrets-manager-source';
 import { DynamoEventStore, toRecord } from '../../lambdas/adapters/dynamo-event-store';
@@ -50,13 +50,26 @@ describe('DynamoEventStore', () => {
     await expect(store().markCompleted('s', 'e', 't', 1)).rejects.toThrow('boom');
   });
 
-  it('tryClaimProcessing() reports the existing record when the claim is refused', async () => {
-    ddb.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
-    ddb.on(GetItemCommand).resolves({ Item: { status: { S: 'completed' }, source: { S: 's' }, eventId: { S: 'e' }, processedAt: { N: '5' } } });
+  it('tryClaimProcessing() reports the record that refused the claim, from the refusal itself', async () => {
+    const item = { status: { S: 'completed' }, source: { S: 's' }, eventId: { S: 'e' }, processedAt: { N: '5' } };
+    ddb.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {}, Item: item }));
 
     const result = await store().tryClaimProcessing({ source: 's', eventId: 'e', type: 't', receivedAt: 0, leaseToken: 'x', leaseUntil: 1, expiresAt: 1, nowMs: 0 });
 
     expect(result).toEqual({ claimed: false, existing: expect.objectContaining({ status: 'completed', processedAt: 5 }) });
+    expect(ddb.commandCalls(UpdateItemCommand)[0]!.args[0].input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
+  });
+
+  it('tryReceive() asks for the colliding record with the put and reads nothing more', async () => {
+    const item = { status: { S: 'enqueued' }, source: { S: 's' }, eventId: { S: 'e' } };
+    ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {}, Item: item }));
+
+    const result = await store().tryReceive({ source: 's', eventId: 'e', status: 'received', type: 't', receivedAt: 0, attempts: 0, expiresAt: 1, leaseUntil: 1, leaseToken: 'x' }, 0);
+
+    expect(result).toEqual({ claimed: false, existing: expect.objectContaining({ status: 'enqueued' }) });
+    expect(ddb.commandCalls(PutItemCommand)[0]!.args[0].input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
   });
 
   it('toRecord() reads back every attribute it wrote', () => {

@@ -99,15 +99,17 @@ describe('processor handler', () => {
 
   it('skips an already-completed event without publishing and acknowledges it', async () => {
     ddb.on(UpdateItemCommand).callsFake((input: { UpdateExpression?: string }) => {
-      if (isClaim(input)) throw new ConditionalCheckFailedException({ message: 'no', $metadata: {} });
+      if (isClaim(input)) {
+        throw new ConditionalCheckFailedException({ message: 'no', $metadata: {}, Item: { status: { S: 'completed' }, source: { S: 'stripe' }, eventId: { S: 'evt_1' } } });
+      }
       return {};
     });
-    ddb.on(GetItemCommand).resolves({ Item: { status: { S: 'completed' }, source: { S: 'stripe' }, eventId: { S: 'evt_1' } } });
 
     const response = await build()(batch(record('evt_1')), context);
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(sns.commandCalls(PublishBatchCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
   });
 
   it('fails a poison message alone; its batch-mates are published', async () => {

@@ -12,6 +12,7 @@ import {
   ProvisionedThroughputExceededException,
   PutItemCommand,
   UpdateItemCommand,
+  type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -48,7 +49,9 @@ function build() {
   return { handler: createVerifierHandler(deps), clock: deps.clock };
 }
 
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+/** DynamoDB's refusal of a write made with `ReturnValuesOnConditionCheckFailure: ALL_OLD`: it carries the item it met. */
+const conditionFailed = (item?: Record<string, AttributeValue>) =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item && { Item: item }) });
 
 describe('verifier handler', () => {
   beforeEach(() => {
@@ -107,8 +110,7 @@ describe('verifier handler', () => {
   });
 
   it('answers 200 duplicate when the event was already enqueued, without sending again', async () => {
-    ddb.on(PutItemCommand).rejects(conditionFailed());
-    ddb.on(GetItemCommand).resolves({ Item: { pk: { S: 'stripe#evt_1' }, status: { S: 'enqueued' }, source: { S: 'stripe' }, eventId: { S: 'evt_1' } } });
+    ddb.on(PutItemCommand).rejects(conditionFailed({ pk: { S: 'stripe#evt_1' }, status: { S: 'enqueued' }, source: { S: 'stripe' }, eventId: { S: 'evt_1' } }));
     const { handler, clock } = build();
 
     const response = await handler(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock() })), context);
@@ -116,13 +118,13 @@ describe('verifier handler', () => {
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ status: 'duplicate', id: 'evt_1' });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(GetItemCommand)[0]!.args[0].input.ConsistentRead).toBe(true);
+    expect(ddb.commandCalls(PutItemCommand)[0]!.args[0].input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
   });
 
   it('answers 409 with Retry-After for a duplicate while the first attempt is in flight', async () => {
     const { handler, clock } = build();
-    ddb.on(PutItemCommand).rejects(conditionFailed());
-    ddb.on(GetItemCommand).resolves({ Item: { status: { S: 'received' }, leaseUntil: { N: String(clock() + 12_000) } } });
+    ddb.on(PutItemCommand).rejects(conditionFailed({ status: { S: 'received' }, leaseUntil: { N: String(clock() + 12_000) } }));
 
     const response = await handler(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock() })), context);
 
