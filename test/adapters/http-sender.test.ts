@@ -22,7 +22,7 @@ interface Received {
   url: string;
   headers: http.IncomingHttpHeaders;
   body: string;
-  servername?: string | false;
+  servername?: string | false | null;
 }
 
 const servers: http.Server[] = [];
