@@ -1,7 +1,8 @@
 /**
  * One delivery step: attempt to send a message to an endpoint, record the attempt, decide what next.
  *
- * In order: skip final deliveries (a redelivered queue message is a no-op); skip a disabled endpoint;
+ * In order: skip final deliveries (a redelivered queue message is a no-op) and deliveries not yet due (a stale
+ * wake-up for an attempt already made must not send the next one early); skip a disabled endpoint;
  * build the body (transform hook); check the URL against the SSRF guard again (a refusal is an attempt
  * with error kind `blocked`, and nothing is signed); decrypt the live secrets and sign; send; record the
  * attempt (status or error kind, latency, at most 4 KiB of the response body, never a request header) and
@@ -44,8 +45,11 @@ export type DeliverResult =
   | { readonly deliveryId: string; readonly outcome: 'delivered' | 'exhausted'; readonly attempt: Attempt }
   | { readonly deliveryId: string; readonly outcome: 'failed'; readonly attempt: Attempt; readonly nextAttemptAt: number }
   | { readonly deliveryId: string; readonly outcome: 'skipped'; readonly reason: 'endpoint_disabled' | 'transform' }
-  /** Nothing done: the delivery was already final, or another worker recorded this attempt first. */
-  | { readonly deliveryId: string; readonly outcome: 'already_final' | 'lost_race' };
+  /** Nothing done: the delivery was final, not yet due, or another worker recorded this attempt first. */
+  | { readonly deliveryId: string; readonly outcome: 'already_final' | 'not_due' | 'lost_race' };
+
+/** A wake-up may arrive this much before `nextAttemptAt` (clock skew between the sweeper and the worker). */
+export const EARLY_TOLERANCE_MS = 1000;
 
 /** Makes one attempt for `job` (or skips it) and records it. */
 export async function deliver(job: DeliveryJob, deps: DeliverDeps): Promise<DeliverResult> {
@@ -57,6 +61,7 @@ export async function deliver(job: DeliveryJob, deps: DeliverDeps): Promise<Deli
   }
 
   const startedAt = deps.now();
+  if (delivery.nextAttemptAt !== undefined && delivery.nextAttemptAt > startedAt + EARLY_TOLERANCE_MS) return { deliveryId, outcome: 'not_due' };
   if (!endpoint.enabled) {
     await deps.deliveries.markSkipped(tenantId, deliveryId, 'endpoint_disabled', startedAt);
     return { deliveryId, outcome: 'skipped', reason: 'endpoint_disabled' };

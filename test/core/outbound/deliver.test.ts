@@ -148,6 +148,21 @@ describe('deliver()', () => {
     expect(deliveries.attempts).toEqual([]);
   });
 
+  it('does nothing for a delivery whose next attempt is not due yet (a stale wake-up)', async () => {
+    const { job, deps, sender, deliveries } = deliveryFixture({ delivery: { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 300_000 } });
+
+    expect(await deliver(job, deps)).toMatchObject({ outcome: 'not_due' });
+    expect(sender.requests).toEqual([]);
+    expect(deliveries.attempts).toEqual([]);
+  });
+
+  it('sends a wake-up that arrives within a second of its due time', async () => {
+    const { job, deps, sender } = deliveryFixture({ delivery: { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 1000 } });
+
+    expect(await deliver(job, deps)).toMatchObject({ outcome: 'delivered' });
+    expect(sender.requests).toHaveLength(1);
+  });
+
   it('records nothing when another worker recorded this attempt first', async () => {
     const { job, deps, deliveries, log } = deliveryFixture();
     deliveries.deliveries.get(job.delivery.deliveryId)!.attemptCount = 1;
