@@ -5,20 +5,23 @@
  *   shown to the tenant once, then stored only as ciphertext (`SecretCipher`, KMS in AWS).
  * - Rotation keeps the replaced secret for a grace period (24 h by default). While it lasts, every
  *   request carries a signature with each secret, so a receiver verifies with whichever it has.
- * - The signature formats themselves are not written here: each is the inbound scheme registry's
- *   `sign()` (lambdas/core/signatures), the same code the verifier checks against:
+ * - The two native formats are computed here with node:crypto `createHmac`, nothing else:
  *   - `standard-webhooks` (default): `webhook-id` (the message id, the same on every retry),
- *     `webhook-timestamp`, `webhook-signature: v1,<base64>`; several signatures are space-separated,
+ *     `webhook-timestamp` (epoch seconds), `webhook-signature: v1,<base64>`, HMAC-SHA256 keyed with the
+ *     base64-decoded `whsec_` key over `${id}.${timestamp}.${body}`; several signatures space-separated,
  *     as the Standard Webhooks spec defines;
- *   - `wss`: the generic `hmac` scheme configured as `X-WSS-Signature` = hex HMAC-SHA256 over
- *     `X-WSS-Timestamp` followed by the raw body (the configuration hmac.ts documents);
- *   - any other inbound scheme (github, stripe, hmac, ...): its own headers. Several signatures in
- *     one header are comma-joined, which is how HTTP joins a repeated header (RFC 9110 §5.3).
+ *   - `wss`: `X-WSS-Timestamp` (epoch seconds or ISO 8601) and `X-WSS-Signature` = hex HMAC-SHA256, keyed
+ *     with the secret's UTF-8 bytes, over the timestamp text followed by the raw body; several comma-joined.
+ *   Tests check both against independent implementations: the official `standardwebhooks` library, a
+ *   createHmac vector, and this stack's own inbound verifiers.
+ * - Any other inbound scheme (github, stripe, hmac, ...) is signed by the inbound registry's `sign()`, for
+ *   receivers that already verify it. Several signatures in one header are comma-joined, which is how HTTP
+ *   joins a repeated header (RFC 9110 §5.3).
  * - Nothing here logs; callers must never log the headers returned.
  */
-import { randomBytes } from 'node:crypto';
-import { hmacOptionsSchema, schemes, type HmacOptions } from '../signatures/index';
-import type { SigningConfig, StoredSecrets } from './model';
+import { createHmac, randomBytes } from 'node:crypto';
+import { schemes } from '../signatures/index';
+import type { InboundSigningScheme, SigningConfig, StoredSecrets } from './model';
 import type { SecretCipher, SecretContext } from './ports';
 
 export const SECRET_PREFIX = 'whsec_';
@@ -108,53 +111,51 @@ export interface SignInput {
  */
 export function signRequest(input: SignInput): Record<string, string> {
   if (input.secrets.length === 0) throw new TypeError('signRequest() needs at least one secret');
-  if (!Number.isSafeInteger(input.timestampSeconds)) throw new TypeError('timestampSeconds must be whole epoch seconds');
-  const { scheme, options, separator } = resolveScheme(input.signing);
+  if (!Number.isSafeInteger(input.timestampSeconds) || input.timestampSeconds < 0) throw new TypeError('timestampSeconds must be whole epoch seconds');
+  switch (input.signing.scheme) {
+    case 'standard-webhooks':
+      return signStandardWebhooks(input);
+    case 'wss':
+      return signWss(input, input.signing.timestampFormat);
+    default:
+      return signInbound(input, input.signing.scheme, input.signing.options);
+  }
+}
+
+function signStandardWebhooks(input: SignInput): Record<string, string> {
+  const timestamp = String(input.timestampSeconds);
+  const signatures = input.secrets.map(
+    (secret) => `v1,${createHmac('sha256', standardWebhooksKey(secret)).update(`${input.messageId}.${timestamp}.`).update(input.body).digest('base64')}`,
+  );
+  return { 'webhook-id': input.messageId, 'webhook-timestamp': timestamp, 'webhook-signature': signatures.join(' ') };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** The key bytes of a `whsec_<base64>` secret; throws for anything else (a stored secret is always one we generated). */
+function standardWebhooksKey(secret: string): Buffer {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : '';
+  const key = BASE64.test(encoded) ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
+  if (key.length < 24 || key.length > 64) throw new TypeError('a standard-webhooks secret is whsec_ followed by the base64 of 24 to 64 bytes');
+  return key;
+}
+
+function signWss(input: SignInput, format: 'epoch' | 'iso8601'): Record<string, string> {
+  const timestamp = format === 'iso8601' ? new Date(input.timestampSeconds * 1000).toISOString() : String(input.timestampSeconds);
+  const signatures = input.secrets.map((secret) => createHmac('sha256', Buffer.from(secret, 'utf8')).update(timestamp).update(input.body).digest('hex'));
+  return { 'x-wss-timestamp': timestamp, 'x-wss-signature': signatures.join(', ') };
+}
+
+function signInbound(input: SignInput, name: InboundSigningScheme, rawOptions: Readonly<Record<string, unknown>>): Record<string, string> {
+  const scheme = schemes[name];
+  const options: unknown = scheme.optionsSchema.parse(rawOptions);
   const perSecret = input.secrets.map((secret) =>
     scheme.sign({ body: input.body, secret, timestampSeconds: input.timestampSeconds, url: input.url, id: input.messageId, options }),
   );
-  return mergeSignatures(perSecret, separator);
+  return mergeSignatures(perSecret, ', ');
 }
 
-interface ResolvedScheme {
-  readonly scheme: (typeof schemes)[keyof typeof schemes];
-  readonly options: unknown;
-  /** Joins several values of one header. */
-  readonly separator: string;
-}
-
-function resolveScheme(signing: SigningConfig): ResolvedScheme {
-  switch (signing.scheme) {
-    case 'standard-webhooks':
-      return { scheme: schemes['standard-webhooks'], options: {}, separator: ' ' };
-    case 'wss':
-      return { scheme: schemes.hmac, options: wssOptions(signing.timestampFormat), separator: ', ' };
-    default:
-      return { scheme: schemes[signing.scheme], options: schemes[signing.scheme].optionsSchema.parse(signing.options), separator: ', ' };
-  }
-}
-
-const wssOptionsCache = new Map<'epoch' | 'iso8601', HmacOptions>();
-
-/** The X-WSS scheme, as a configuration of the generic hmac scheme. */
-function wssOptions(timestampFormat: 'epoch' | 'iso8601'): HmacOptions {
-  let options = wssOptionsCache.get(timestampFormat);
-  if (!options) {
-    options = hmacOptionsSchema().parse({
-      header: 'X-WSS-Signature',
-      prefix: '',
-      algorithm: 'sha256',
-      encoding: 'hex',
-      timestampHeader: 'X-WSS-Timestamp',
-      timestampFormat,
-      signedContent: '{timestamp}{body}',
-    });
-    wssOptionsCache.set(timestampFormat, options);
-  }
-  return options;
-}
-
-/** One set of headers from one per secret: equal values (id, timestamp) once, differing ones (signatures) joined. */
+/** One set of headers from one per secret: equal values (ids, timestamps) once, differing ones (signatures) joined. */
 function mergeSignatures(perSecret: readonly Record<string, string>[], separator: string): Record<string, string> {
   const merged: Record<string, string> = { ...perSecret[0] };
   for (const headers of perSecret.slice(1)) {

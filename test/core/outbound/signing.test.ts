@@ -140,6 +140,27 @@ describe('signRequest() with Standard Webhooks', () => {
   });
 });
 
+describe('signRequest() agrees with this stack\'s own inbound verifiers', () => {
+  it('standard-webhooks: each secret of a rotation verifies with the inbound scheme', () => {
+    const headers = signRequest(input({ secrets: [SECRET, PREVIOUS_SECRET] }));
+    const now = Math.floor(Date.now() / 1000);
+
+    const results = [SECRET, PREVIOUS_SECRET, OTHER_SECRET].map((s) => schemes['standard-webhooks'].verify({ body: BODY, headers, secrets: [s], nowSeconds: now, options: {} }).valid);
+
+    expect(results).toEqual([true, true, false]);
+  });
+
+  it.each(['epoch', 'iso8601'] as const)('wss (%s): verifies with the inbound hmac scheme configured as hmac.ts documents X-WSS', (timestampFormat) => {
+    const options = schemes.hmac.optionsSchema.parse({ header: 'X-WSS-Signature', prefix: '', timestampHeader: 'X-WSS-Timestamp', timestampFormat: 'auto', signedContent: '{timestamp}{body}' });
+    const now = Math.floor(Date.now() / 1000);
+    const headers = signRequest(input({ signing: { scheme: 'wss', timestampFormat }, secrets: [SECRET, PREVIOUS_SECRET], timestampSeconds: now }));
+
+    const results = [SECRET, PREVIOUS_SECRET, OTHER_SECRET].map((s) => schemes.hmac.verify({ body: BODY, headers, secrets: [s], nowSeconds: now, options }).valid);
+
+    expect(results).toEqual([true, true, false]);
+  });
+});
+
 describe('signRequest() with the X-WSS scheme', () => {
   const TS = 1_796_191_200;
 
@@ -201,6 +222,14 @@ describe('signRequest() with inbound schemes', () => {
 describe('signRequest() misuse', () => {
   it('throws without a secret', () => {
     expect(() => signRequest(input({ secrets: [] }))).toThrow(/at least one secret/);
+  });
+
+  it.each([
+    ['without the whsec_ prefix', Buffer.alloc(32, 1).toString('base64')],
+    ['with a key that is not base64', 'whsec_not*base64'],
+    ['with a key shorter than 24 bytes', `whsec_${Buffer.alloc(16, 1).toString('base64')}`],
+  ])('throws for a standard-webhooks secret %s', (_what, secret) => {
+    expect(() => signRequest(input({ secrets: [secret] }))).toThrow(/whsec_/);
   });
 
   it('throws for a fractional timestamp', () => {
