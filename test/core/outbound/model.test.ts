@@ -5,7 +5,7 @@ const VALID = { url: 'https://receiver.example/hooks' };
 
 function issues(input: unknown): string[] {
   const parsed = endpointCreateSchema.safeParse(input);
-  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${'keys' in i ? `unrecognized ${i.keys.join(', ')}` : i.message}`);
 }
 
 describe('endpointCreateSchema', () => {
@@ -61,12 +61,11 @@ describe('endpointCreateSchema', () => {
     ['inbound scheme options its schema refuses', { ...VALID, signing: { scheme: 'hmac', options: { signedContent: 'no body' } } }, 'signing'],
     ['a rate limit of 0', { ...VALID, rateLimit: { perSecond: 0 } }, 'rateLimit.perSecond'],
     ['a negative retry delay', { ...VALID, retryDelaysSeconds: [-1] }, 'retryDelaysSeconds.0'],
-    ['a secret as input', { ...VALID, secret: 'whsec_x' }, ''],
-  ])('refuses %s', (_what, input, path) => {
+    ['a secret as input (the stack generates secrets)', { ...VALID, secret: 'whsec_x' }, ': unrecognized secret'],
+  ])('refuses %s', (_what, input, where) => {
     const found = issues(input);
 
-    expect(found.length).toBeGreaterThan(0);
-    expect(found.some((i) => i.startsWith(`${path}`))).toBe(true);
+    expect(found.some((i) => i.startsWith(where))).toBe(true);
   });
 });
 
