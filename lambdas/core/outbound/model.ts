@@ -1,0 +1,228 @@
+/**
+ * The outbound delivery model: tenants own endpoints; a message fans out to one delivery per
+ * (message, endpoint); a delivery keeps its attempts. Plus the schema of endpoint create/update input.
+ */
+import * as z from 'zod/mini';
+import { SCHEME_NAMES } from '../runtime-config';
+import { schemes, type SchemeName } from '../signatures/index';
+import { isFilterPattern } from './filter';
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+export interface Tenant {
+  readonly tenantId: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+/** Inbound schemes an endpoint may be signed with (standard-webhooks is the native default, not listed here). */
+export type InboundSigningScheme = Exclude<SchemeName, 'standard-webhooks'>;
+
+export type SigningConfig =
+  | { readonly scheme: 'standard-webhooks' }
+  /** `X-WSS-Signature`: hex HMAC-SHA256 over the timestamp followed by the raw body. */
+  | { readonly scheme: 'wss'; readonly timestampFormat: 'epoch' | 'iso8601' }
+  /** Any inbound scheme's `sign()`, for receivers that already verify it; options checked by its `optionsSchema`. */
+  | { readonly scheme: InboundSigningScheme; readonly options: Readonly<Record<string, unknown>> };
+
+/** Signing secrets as stored: ciphertexts from the `SecretCipher`, never plaintext. */
+export interface StoredSecrets {
+  readonly current: string;
+  /** The secret replaced by the last rotation, still signed with until `expiresAt` (epoch ms). */
+  readonly previous?: { readonly ciphertext: string; readonly expiresAt: number };
+}
+
+export interface RateLimit {
+  /** Sustained requests per second to this endpoint. */
+  readonly perSecond: number;
+  /** Requests allowed in a burst above the sustained rate. */
+  readonly burst: number;
+}
+
+export interface Endpoint {
+  readonly tenantId: string;
+  readonly endpointId: string;
+  readonly url: string;
+  readonly description: string;
+  /** Event-type patterns (filter.ts); at least one. */
+  readonly filterTypes: readonly string[];
+  /** Extra request headers, lower-cased names; never the signature or transport headers. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly signing: SigningConfig;
+  readonly secrets: StoredSecrets;
+  readonly enabled: boolean;
+  /** Why it was disabled, e.g. `410 Gone`. */
+  readonly disabledReason?: string;
+  /** Stored now; enforced by the delivery worker in a later step of #12. */
+  readonly rateLimit?: RateLimit;
+  readonly timeoutSeconds: number;
+  /** Delays before each retry, overriding the default schedule (retry.ts). */
+  readonly retryDelaysSeconds?: readonly number[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A message as accepted, once per (tenant, id). `payload` is the JSON text exactly as received. */
+export interface MessageRecord {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly type: string;
+  readonly payload: string;
+  /** SHA-256 (hex) of type and payload: tells a retry of the same message from a reuse of its id. */
+  readonly fingerprint: string;
+  readonly createdAt: number;
+  /** Epoch ms after which the record (and its idempotency key) may be deleted; at least 24 h after creation. */
+  readonly expiresAt: number;
+  readonly fannedOutAt?: number;
+}
+
+/**
+ * - `pending`: created, first attempt not yet made;
+ * - `delivered`: a 2xx was received;
+ * - `failed`: the last attempt failed and another is scheduled at `nextAttemptAt`;
+ * - `exhausted`: no attempt left (or 410 Gone); replayable;
+ * - `skipped`: not sent: the endpoint was disabled, or the transform declined the message.
+ */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'exhausted' | 'skipped';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed', 'exhausted', 'skipped'];
+/** Statuses no worker acts on again (a replay creates a new attempt explicitly). */
+export const FINAL_STATUSES: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'exhausted', 'skipped']);
+
+export interface Delivery {
+  readonly tenantId: string;
+  readonly deliveryId: string;
+  readonly messageId: string;
+  readonly endpointId: string;
+  readonly status: DeliveryStatus;
+  readonly attemptCount: number;
+  /** Epoch ms of the next attempt, while `pending` or `failed`. */
+  readonly nextAttemptAt?: number;
+  readonly skipReason?: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Why an attempt got no HTTP response. */
+export type AttemptErrorKind = 'timeout' | 'dns' | 'tls' | 'connection' | 'blocked';
+
+/** One attempt. Holds no request header and no payload: only what the receiver answered. */
+export interface Attempt {
+  readonly tenantId: string;
+  readonly deliveryId: string;
+  readonly endpointId: string;
+  readonly messageId: string;
+  /** 1 for the first attempt. */
+  readonly number: number;
+  readonly at: number;
+  readonly latencyMs: number;
+  readonly status?: number;
+  readonly error?: AttemptErrorKind;
+  readonly errorDetail?: string;
+  /** At most 4 KiB of the response body. */
+  readonly responseBody?: string;
+  readonly responseBodyTruncated?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoint input
+
+export const MAX_TIMEOUT_SECONDS = 30;
+export const DEFAULT_TIMEOUT_SECONDS = 15;
+
+/** Headers the stack sets itself (transport, identity, signatures): a tenant may not set or override them. */
+const FORBIDDEN_HEADERS = new Set([
+  'host', 'content-length', 'content-type', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive',
+  'upgrade', 'te', 'trailer', 'expect', 'user-agent',
+]);
+const FORBIDDEN_HEADER_PREFIXES = ['webhook-', 'svix-', 'x-wss-', 'proxy-', 'sec-'];
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
+/** Visible ASCII, space and tab: no CR/LF (header injection), no NUL. */
+const HEADER_VALUE = /^[\t\x20-\x7e]{0,1024}$/;
+
+/** Why a header name may not be configured, or undefined when it may. */
+export function forbiddenHeaderReason(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (!HEADER_NAME.test(name)) return 'is not an HTTP header name';
+  if (FORBIDDEN_HEADERS.has(lower)) return 'is set by the stack';
+  const prefix = FORBIDDEN_HEADER_PREFIXES.find((p) => lower.startsWith(p));
+  return prefix ? `starts with ${prefix}, which the stack reserves` : undefined;
+}
+
+const endpointUrl = z.string().check(
+  z.maxLength(2048),
+  z.refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http or https URL without credentials'),
+);
+
+const headers = z.pipe(
+  z.record(z.string(), z.string().check(z.regex(HEADER_VALUE, 'must be at most 1024 printable ASCII characters'))).check(
+    z.refine((h) => Object.keys(h).length <= 20, 'at most 20 headers'),
+    z.superRefine((h, ctx) => {
+      for (const name of Object.keys(h)) {
+        const reason = forbiddenHeaderReason(name);
+        if (reason) ctx.addIssue({ code: 'custom', path: [name], message: `header ${name} ${reason}` });
+      }
+    }),
+  ),
+  z.transform((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]))),
+);
+
+const INBOUND_SCHEMES = SCHEME_NAMES.filter((s): s is InboundSigningScheme => s !== 'standard-webhooks');
+
+const signing = z.union([
+  z.strictObject({ scheme: z.literal('standard-webhooks') }),
+  z.strictObject({ scheme: z.literal('wss'), timestampFormat: z._default(z.enum(['epoch', 'iso8601']), 'epoch') }),
+  z
+    .strictObject({
+      scheme: z.enum(INBOUND_SCHEMES as [InboundSigningScheme, ...InboundSigningScheme[]]),
+      options: z._default(z.record(z.string(), z.unknown()), {}),
+    })
+    .check(
+      z.superRefine((s, ctx) => {
+        const parsed = schemes[s.scheme].optionsSchema.safeParse(s.options);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['options', ...issue.path.map(String)], message: issue.message });
+        }
+      }),
+    ),
+]);
+
+const fields = {
+  url: endpointUrl,
+  description: z.string().check(z.maxLength(1024)),
+  filterTypes: z.array(z.string().check(z.refine(isFilterPattern, 'must be *, <type>.* or an event type'))).check(z.minLength(1), z.maxLength(100)),
+  headers,
+  signing,
+  enabled: z.boolean(),
+  timeoutSeconds: z.int().check(z.minimum(1), z.maximum(MAX_TIMEOUT_SECONDS)),
+  rateLimit: z.strictObject({
+    perSecond: z.int().check(z.minimum(1), z.maximum(10_000)),
+    burst: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 1),
+  }),
+  retryDelaysSeconds: z.array(z.int().check(z.minimum(0), z.maximum(48 * 3600))).check(z.minLength(1), z.maxLength(20)),
+};
+
+/** What a tenant sends to create an endpoint. Secrets are never input: the stack generates them. */
+export const endpointCreateSchema = z.strictObject({
+  url: fields.url,
+  description: z._default(fields.description, ''),
+  filterTypes: z._default(fields.filterTypes, ['*']),
+  headers: z._default(fields.headers, {}),
+  signing: z._default(fields.signing, { scheme: 'standard-webhooks' }),
+  enabled: z._default(fields.enabled, true),
+  timeoutSeconds: z._default(fields.timeoutSeconds, DEFAULT_TIMEOUT_SECONDS),
+  rateLimit: z.optional(fields.rateLimit),
+  retryDelaysSeconds: z.optional(fields.retryDelaysSeconds),
+});
+export type EndpointCreateInput = z.output<typeof endpointCreateSchema>;
+
+/** What a tenant sends to change an endpoint: any subset of the create fields, nothing defaulted. */
+export const endpointUpdateSchema = z.partial(z.strictObject(fields));
+export type EndpointUpdateInput = z.output<typeof endpointUpdateSchema>;

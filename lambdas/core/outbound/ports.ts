@@ -1,0 +1,108 @@
+/**
+ * Ports of the outbound delivery core. Each gets one adapter (DynamoDB, KMS, node:http, node:dns) and an
+ * in-memory fake (test/helpers/outbound-fakes.ts, later the local stack). Nothing here imports the AWS SDK.
+ */
+import type { Attempt, AttemptErrorKind, Delivery, DeliveryStatus, Endpoint, MessageRecord } from './model';
+
+// ---------------------------------------------------------------------------------------------
+// Network
+
+export interface ResolvedAddress {
+  readonly address: string;
+  readonly family: 4 | 6;
+}
+
+/** Resolves a host name to ALL its addresses; rejects when the name does not resolve. */
+export interface Resolver {
+  resolve(hostname: string): Promise<readonly ResolvedAddress[]>;
+}
+
+export interface OutboundRequest {
+  readonly url: string;
+  /** Lower-cased names. Includes the signature headers: the sender must never log them. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+  /** Whole-request budget: connect, send, and read the response. */
+  readonly timeoutMs: number;
+}
+
+/** At most this many bytes of a response body are read and kept. */
+export const MAX_RESPONSE_BODY_BYTES = 4096;
+
+export type SendResult =
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      /** The raw `Retry-After` value, when the receiver sent one. */
+      readonly retryAfter?: string;
+      /** The first MAX_RESPONSE_BODY_BYTES bytes, decoded as UTF-8. */
+      readonly body: string;
+      readonly bodyTruncated: boolean;
+      readonly latencyMs: number;
+    }
+  | {
+      readonly kind: 'error';
+      readonly error: AttemptErrorKind;
+      /** Short, secret-free: e.g. `ECONNREFUSED`, `no response within 15000 ms`. */
+      readonly detail: string;
+      readonly latencyMs: number;
+    };
+
+/** Sends one POST; never throws for a network failure (it is a `kind: 'error'` result). */
+export interface HttpSender {
+  send(request: OutboundRequest): Promise<SendResult>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+/** Binds a ciphertext to its endpoint (KMS encryption context), so a copied ciphertext will not decrypt elsewhere. */
+export interface SecretContext {
+  readonly tenantId: string;
+  readonly endpointId: string;
+}
+
+/** Encrypts endpoint signing secrets at rest (KMS in AWS). */
+export interface SecretCipher {
+  encrypt(plaintext: string, context: SecretContext): Promise<string>;
+  decrypt(ciphertext: string, context: SecretContext): Promise<string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stores
+
+export type PutMessageResult = { readonly created: true } | { readonly created: false; readonly existing: MessageRecord };
+
+export interface MessageStore {
+  /** One conditional put: succeeds when no live record has this (tenant, id). An expired record counts as absent. */
+  putIfAbsent(record: MessageRecord, nowMs: number): Promise<PutMessageResult>;
+  /** Marks that every delivery of the message exists, so a duplicate accept need not fan out again. */
+  markFannedOut(tenantId: string, messageId: string, nowMs: number): Promise<void>;
+}
+
+export interface EndpointStore {
+  /** Every endpoint of the tenant, enabled or not, secrets still encrypted. */
+  listByTenant(tenantId: string): Promise<readonly Endpoint[]>;
+  /** Disables the endpoint (e.g. after 410 Gone); idempotent. */
+  disable(tenantId: string, endpointId: string, reason: string, nowMs: number): Promise<void>;
+}
+
+/** What one attempt changes on its delivery. */
+export interface DeliveryUpdate {
+  readonly status: DeliveryStatus;
+  readonly attemptCount: number;
+  readonly nextAttemptAt?: number;
+  readonly updatedAt: number;
+}
+
+export interface DeliveryStore {
+  /** Creates each delivery unless one with its id exists; returns how many were created. */
+  createIfAbsent(deliveries: readonly Delivery[]): Promise<number>;
+  /**
+   * Appends the attempt and applies the update, only if the delivery still has `expectedAttemptCount`
+   * attempts (so two workers cannot both record attempt n). Returns false when that condition failed.
+   */
+  recordAttempt(attempt: Attempt, update: DeliveryUpdate, expectedAttemptCount: number): Promise<boolean>;
+  /** Marks a delivery `skipped` without an attempt (endpoint disabled, or the transform declined). */
+  markSkipped(tenantId: string, deliveryId: string, reason: string, nowMs: number): Promise<void>;
+}
