@@ -5,7 +5,8 @@
  *   shown to the tenant once, then stored only as ciphertext (`SecretCipher`, KMS in AWS).
  * - Rotation keeps the replaced secret for a grace period (24 h by default). While it lasts, every
  *   request carries a signature with each secret, so a receiver verifies with whichever it has.
- * - The two native formats are computed here with node:crypto `createHmac`, nothing else:
+ * - The two native formats are signed by the inbound registry's own descriptions (standard-webhooks,
+ *   and the generic hmac scheme laid out as X-WSS), so verify and sign share one definition:
  *   - `standard-webhooks` (default): `webhook-id` (the message id, the same on every retry),
  *     `webhook-timestamp` (epoch seconds), `webhook-signature: v1,<base64>`, HMAC-SHA256 keyed with the
  *     base64-decoded `whsec_` key over `${id}.${timestamp}.${body}`; several signatures space-separated,
@@ -19,8 +20,8 @@
  *   joins a repeated header (RFC 9110 §5.3).
  * - Nothing here logs; callers must never log the headers returned.
  */
-import { createHmac, randomBytes } from 'node:crypto';
-import { schemes } from '../signatures/index';
+import { randomBytes } from 'node:crypto';
+import { schemes, type SchemeName } from '../signatures/index';
 import type { InboundSigningScheme, SigningConfig, StoredSecrets } from './model';
 import type { SecretCipher, SecretContext } from './ports';
 
@@ -123,36 +124,35 @@ export function signRequest(input: SignInput): Record<string, string> {
 }
 
 function signStandardWebhooks(input: SignInput): Record<string, string> {
-  const timestamp = String(input.timestampSeconds);
-  const signatures = input.secrets.map(
-    (secret) => `v1,${createHmac('sha256', standardWebhooksKey(secret)).update(`${input.messageId}.${timestamp}.`).update(input.body).digest('base64')}`,
-  );
-  return { 'webhook-id': input.messageId, 'webhook-timestamp': timestamp, 'webhook-signature': signatures.join(' ') };
+  for (const secret of input.secrets) {
+    const problem = secret.startsWith(SECRET_PREFIX) ? schemes['standard-webhooks'].checkSecret(secret) : 'it does not start with whsec_';
+    if (problem) throw new TypeError(`a standard-webhooks secret is whsec_ followed by the base64 of 24 to 64 bytes (${problem})`);
+  }
+  // The spec separates several signatures with a space.
+  return signEach(input, 'standard-webhooks', {}, ' ');
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** The key bytes of a `whsec_<base64>` secret; throws for anything else (a stored secret is always one we generated). */
-function standardWebhooksKey(secret: string): Buffer {
-  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : '';
-  const key = BASE64.test(encoded) ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
-  if (key.length < 24 || key.length > 64) throw new TypeError('a standard-webhooks secret is whsec_ followed by the base64 of 24 to 64 bytes');
-  return key;
+/** X-WSS is the generic hmac scheme with this layout: hex HMAC-SHA256 over the timestamp text then the body. */
+function wssOptions(format: 'epoch' | 'iso8601'): Record<string, unknown> {
+  return { header: 'X-WSS-Signature', prefix: '', timestampHeader: 'X-WSS-Timestamp', timestampFormat: format, signedContent: '{timestamp}{body}' };
 }
 
 function signWss(input: SignInput, format: 'epoch' | 'iso8601'): Record<string, string> {
-  const timestamp = format === 'iso8601' ? new Date(input.timestampSeconds * 1000).toISOString() : String(input.timestampSeconds);
-  const signatures = input.secrets.map((secret) => createHmac('sha256', Buffer.from(secret, 'utf8')).update(timestamp).update(input.body).digest('hex'));
-  return { 'x-wss-timestamp': timestamp, 'x-wss-signature': signatures.join(', ') };
+  return signEach(input, 'hmac', wssOptions(format), ', ');
 }
 
 function signInbound(input: SignInput, name: InboundSigningScheme, rawOptions: Readonly<Record<string, unknown>>): Record<string, string> {
+  return signEach(input, name, rawOptions, ', ');
+}
+
+/** Signs with each secret through the scheme's own `sign`, then merges the headers. */
+function signEach(input: SignInput, name: SchemeName, rawOptions: Readonly<Record<string, unknown>>, separator: string): Record<string, string> {
   const scheme = schemes[name];
   const options: unknown = scheme.optionsSchema.parse(rawOptions);
   const perSecret = input.secrets.map((secret) =>
     scheme.sign({ body: input.body, secret, timestampSeconds: input.timestampSeconds, url: input.url, id: input.messageId, options }),
   );
-  return mergeSignatures(perSecret, ', ');
+  return mergeSignatures(perSecret, separator);
 }
 
 /** One set of headers from one per secret: equal values (ids, timestamps) once, differing ones (signatures) joined. */
