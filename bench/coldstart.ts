@@ -28,10 +28,10 @@ import { gzipSync } from 'node:zlib';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type Plugin } from 'esbuild';
 import config from '../config/sources';
-import { toRuntimeSource } from '../lambdas/core/config-schema';
-import { ENV } from '../lambdas/core/env-names';
+import { toRuntimeSource } from '../lib/config-schema';
+import { ENV } from '../lambdas/contract';
 import { LAMBDA_BUNDLING, NODE_RUNTIME, REPO_ROOT, WebhookFunction } from '../lib/constructs/webhook-function';
-import { PROCESSOR_LEASE_MARGIN_SECONDS } from '../lib/constructs/source-pipeline';
+import { retrySettings } from '../lambdas/contract';
 import { verifierEnvironment } from '../lib/verifier-environment';
 import { esbuildOptionsFromCdk } from './lib/cdk-bundling';
 import { machineHeader } from './lib/machine';
@@ -74,7 +74,7 @@ const processorEnv = {
   [ENV.eventsTable]: 'WebhookIngestion-EventsTable-ABC123',
   [ENV.sourceId]: firstSource.id,
   [ENV.topicArn]: `arn:aws:sns:${REGION}:${ACCOUNT}:WebhookIngestion-ProcessedTopic`,
-  [ENV.leaseSeconds]: String(firstSource.processor.timeoutSeconds + PROCESSOR_LEASE_MARGIN_SECONDS),
+  [ENV.leaseSeconds]: String(retrySettings(firstSource.processor.timeoutSeconds).processorLeaseSeconds),
   [ENV.dedupeSeconds]: String(firstSource.dedupeWindowDays * 86_400),
 };
 

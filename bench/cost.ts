@@ -12,8 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serializeEnvelope } from '../lambdas/core/envelope';
-import { EVENTS_TABLE, eventKey } from '../lambdas/core/event-table';
+import { serializeEnvelope } from '../lambdas/core/inbound/envelope';
+import { EVENTS_TABLE, eventKey } from '../lambdas/contract';
 import {
   CURRENT_DESIGN,
   DEFAULT_ASSUMPTIONS,
@@ -129,13 +129,13 @@ interface Lever {
 const LEVERS: readonly Lever[] = [
   {
     name: 'no `enqueued` write (the processor already accepts `received`)',
-    where: 'lambdas/core/ingest.ts',
+    where: 'lambdas/core/inbound/ingest.ts',
     design: { writes: CURRENT_DESIGN.writes.filter((w) => !w.startsWith('UpdateItem enqueued')) },
     tradeOff: 'a duplicate arriving after the ingestion lease but before the processor claims is queued again and answered 202, not "duplicate" (still processed once)',
   },
   {
     name: 'no `processing` claim: publish, then one conditional `completed` write',
-    where: 'lambdas/core/process.ts',
+    where: 'lambdas/core/inbound/process.ts',
     design: { writes: CURRENT_DESIGN.writes.filter((w) => !w.startsWith('UpdateItem processing')) },
     tradeOff: 'a redelivery racing the first attempt can publish twice',
   },

@@ -13,7 +13,7 @@
  * Both `npm start` and `npm run cli -- send` read the same values, so they always agree.
  * The sources are validated with the same schema as `config/sources.ts` (the deployed config).
  */
-import type { StackConfigInput } from '../lambdas/core/config-schema';
+import type { StackConfigInput } from '../lib/config-schema';
 import type { SchemeName } from '../lambdas/core/signatures/types';
 
 type SourceInput = StackConfigInput['sources'][number];

@@ -2,9 +2,9 @@
  * Environment parsing for the Lambda functions: read once at cold start, validated, and failing with
  * a message that names the variable. Nothing else in `lambdas/` reads process.env.
  */
-import { VERIFIER_LEASE_SECONDS } from './core/timing';
-import { ENV } from './core/env-names';
-import { ConfigError } from './core/errors';
+import { VERIFIER_LEASE_SECONDS } from './contract';
+import { ENV } from './contract';
+import { ConfigError } from './core/kernel/errors';
 
 // Checked by hand, not with a zod schema: four variables per function do not need one, and building
 // and running a schema is cold-start time (see runtime-config.ts). Every problem is reported at

@@ -3,12 +3,12 @@
  * schema at synth time, so a mistake fails `cdk synth` with a message that names the field,
  * long before a deploy or a cold start would.
  */
-import { stackConfigSchema, formatIssues } from '../lambdas/core/config-schema';
-import type { StackConfig, StackConfigInput } from '../lambdas/core/config-schema';
-import { ConfigError } from '../lambdas/core/errors';
+import { stackConfigSchema, formatIssues } from './config-schema';
+import type { StackConfig, StackConfigInput } from './config-schema';
+import { ConfigError } from '../lambdas/core/kernel/errors';
 import { MAX_FILTER_COMBINATIONS, buildFilterPolicy, filterCombinations } from './filter-policy';
 
-export type { StackConfig, StackConfigInput, SourceConfig, SubscriptionConfig } from '../lambdas/core/config-schema';
+export type { StackConfig, StackConfigInput, SourceConfig, SubscriptionConfig } from './config-schema';
 
 /** SQS event source mappings reject batches above 10 unless a batching window is set. */
 const MAX_BATCH_WITHOUT_WINDOW = 10;

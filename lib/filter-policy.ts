@@ -2,8 +2,8 @@
  * Turns a subscription's `filter` from the config into an SNS filter policy on the message
  * attributes the processor sets. Pure: no CDK types, so it is tested on plain values.
  */
-import { MESSAGE_ATTRIBUTES } from '../lambdas/core/attributes';
-import type { SubscriptionConfig } from '../lambdas/core/config-schema';
+import { MESSAGE_ATTRIBUTES } from '../lambdas/contract';
+import type { SubscriptionConfig } from './config-schema';
 
 export { MESSAGE_ATTRIBUTES };
 

@@ -2,14 +2,14 @@
  * The verifier's environment, built in one place for the stack and for the synth-time size check,
  * so the estimate cannot drift from what is deployed.
  */
-import { toRuntimeSource } from '../lambdas/core/config-schema';
-import type { RuntimeSource, StackConfig } from '../lambdas/core/config-schema';
-import { ENV } from '../lambdas/core/env-names';
-import { ConfigError } from '../lambdas/core/errors';
+import { toRuntimeSource } from './config-schema';
+import type { RuntimeSource, StackConfig } from './config-schema';
+import { ENV } from '../lambdas/contract';
+import { ConfigError } from '../lambdas/core/kernel/errors';
 
-import { VERIFIER_LEASE_SECONDS } from '../lambdas/core/timing';
+import { VERIFIER_LEASE_SECONDS } from '../lambdas/contract';
 
-export { VERIFIER_LEASE_SECONDS, VERIFIER_TIMEOUT_SECONDS } from '../lambdas/core/timing';
+export { VERIFIER_LEASE_SECONDS, VERIFIER_TIMEOUT_SECONDS } from '../lambdas/contract';
 /** Lambda caps the total size of all environment variable names and values of a function. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4 * 1024;
 

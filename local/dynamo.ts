@@ -23,8 +23,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { toRecord } from '../lambdas/adapters/dynamo-event-store';
-import { EVENTS_TABLE } from '../lambdas/core/event-table';
-import type { EventRecord } from '../lambdas/core/ports';
+import { EVENTS_TABLE } from '../lambdas/contract';
+import type { EventRecord } from '../lambdas/core/inbound/ports';
 
 export const LOCAL_TABLE_NAME = 'webhook-events';
 

@@ -12,7 +12,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Log } from '../lambdas/core/log';
+import type { Log } from '../lambdas/core/kernel/log';
 import { LOCAL_REGION, type LocalQueue, type ReceivedMessage } from './queue';
 
 export type ProcessorInvoke = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;

@@ -9,7 +9,7 @@
  *   --slow github=2s            every github attempt first waits 2 s
  *   --slow github=2000ms@0.25   a quarter of them do
  */
-import type { Router } from '../lambdas/core/routing';
+import type { Router } from '../lambdas/core/inbound/routing';
 
 export interface SlowFault {
   readonly ms: number;

@@ -3,7 +3,7 @@
  * (`LOG_LEVEL`, default `warn`, so the console shows the event lines, not the core's chatter).
  * The core only ever logs ids, codes and error messages; nothing here adds a payload or a header.
  */
-import type { Log } from '../lambdas/core/log';
+import type { Log } from '../lambdas/core/kernel/log';
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LEVELS)[number];

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Clock, Queue, QueueMessage } from '../lambdas/core/ports';
+import type { Clock, Queue, QueueMessage } from '../lambdas/core/inbound/ports';
 import { QueueJournal, type Op, type QueueContents } from './queue-journal';
 import { localQueueArn, localQueueUrl, md5, toReceived, type QueueSettings, type QueueStats, type ReceivedMessage, type StoredMessage } from './queue-message';
 

@@ -4,8 +4,8 @@
  * secret or Secrets Manager's JSON form `{"current": "...", "previous": "..."}` to try a rotation.
  */
 import { existsSync } from 'node:fs';
-import type { SecretSource } from '../lambdas/core/ports';
-import { parseSecretValue, parseVerifyToken } from '../lambdas/core/secret-value';
+import type { SecretSource } from '../lambdas/core/inbound/ports';
+import { parseSecretValue, parseVerifyToken } from '../lambdas/core/inbound/secret-value';
 
 /** `stripe-eu` → `WEBHOOK_SECRET_STRIPE_EU`. */
 export function secretEnvName(sourceId: string): string {

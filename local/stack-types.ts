@@ -5,11 +5,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { LocalSource } from '../config/local';
-import type { SourceConfig } from '../lambdas/core/config-schema';
-import type { Log } from '../lambdas/core/log';
-import type { EventRecord, EventStore } from '../lambdas/core/ports';
-import type { Route } from '../lambdas/core/routing';
-import { PROCESSOR_LEASE_MARGIN_SECONDS, PUBLISH_SAFETY_MS, VERIFIER_LEASE_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../lambdas/core/timing';
+import type { SourceConfig } from '../lib/config-schema';
+import type { Log } from '../lambdas/core/kernel/log';
+import type { EventRecord, EventStore } from '../lambdas/core/inbound/ports';
+import type { Route } from '../lambdas/core/inbound/routing';
+import { PUBLISH_SAFETY_MS, RETRY_POLICY, VERIFIER_LEASE_SECONDS } from '../lambdas/contract';
 import type { RequestLog, VerifierResult } from './api-gateway';
 import type { RecordOutcome, SqsEventSource } from './event-source';
 import type { FaultInjector } from './faults';
@@ -17,13 +17,13 @@ import type { ProcessingFaults } from './fault-flags';
 import type { LocalQueue, LocalQueues, ReceivedMessage } from './queue';
 import type { LocalSubscriber, LocalTopic } from './topic';
 
-/** The deployed stack's timing, from the one definition both use (lambdas/core/timing.ts). */
+/** The deployed stack's timing, from the one definition both use (lambdas/contract.ts). */
 export const DEPLOYED_TIMING = {
   verifierLeaseSeconds: VERIFIER_LEASE_SECONDS,
   /** Queue visibility timeout = this × processor timeout. */
-  visibilityTimeoutFactor: VISIBILITY_TIMEOUT_FACTOR,
+  visibilityTimeoutFactor: RETRY_POLICY.visibilityTimeoutFactor,
   /** Processor lease = processor timeout + this. */
-  processorLeaseMarginSeconds: PROCESSOR_LEASE_MARGIN_SECONDS,
+  processorLeaseMarginSeconds: RETRY_POLICY.processorLeaseMarginSeconds,
   publishSafetyMs: PUBLISH_SAFETY_MS,
 } as const;
 

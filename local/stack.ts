@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { localSources } from '../config/local';
 import { DynamoEventStore } from '../lambdas/adapters/dynamo-event-store';
-import { stackConfigSchema, formatIssues, toRuntimeSource } from '../lambdas/core/config-schema';
-import { ConfigError } from '../lambdas/core/errors';
-import type { EventStore } from '../lambdas/core/ports';
-import { createRouter } from '../lambdas/core/routing';
-import { prepareSources } from '../lambdas/core/sources';
+import { stackConfigSchema, formatIssues, toRuntimeSource } from '../lib/config-schema';
+import { ConfigError } from '../lambdas/core/kernel/errors';
+import type { EventStore } from '../lambdas/core/inbound/ports';
+import { createRouter } from '../lambdas/core/inbound/routing';
+import { prepareSources } from '../lambdas/core/inbound/sources';
 import { schemes } from '../lambdas/core/signatures/index';
 import { createProcessorHandler } from '../lambdas/processor/create-handler';
 import { routes as userRoutes } from '../lambdas/processor/routes';
@@ -35,6 +35,7 @@ import { closeServer, listen, verifierContext } from './local-http';
 import { consoleLog } from './log';
 import { LocalQueue, LocalQueues } from './queue';
 import { resolveSecrets, resolveVerifyToken, StaticSecretSource } from './secrets';
+import { retrySettings } from '../lambdas/contract';
 import { DEPLOYED_TIMING, type LocalStack, type LocalStackOptions, type SourceRuntime, type StackTiming } from './stack-types';
 import { LocalTopic } from './topic';
 
@@ -87,10 +88,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const runtimes = new Map<string, Omit<SourceRuntime, 'processor'>>();
     for (const config of configs) {
       const timeoutMs = timing.processorTimeoutMs ?? config.processor.timeoutSeconds * 1000;
-      const leaseMs = timing.processorLeaseMs ?? timeoutMs + DEPLOYED_TIMING.processorLeaseMarginSeconds * 1000;
-      const visibilityTimeoutMs = timing.visibilityTimeoutMs ?? timeoutMs * DEPLOYED_TIMING.visibilityTimeoutFactor;
+      // The deployed retry policy (lambdas/contract.ts), scaled to the local timeout.
+      const retry = retrySettings(timeoutMs / 1000, config.maxReceiveCount);
+      const leaseMs = timing.processorLeaseMs ?? retry.processorLeaseSeconds * 1000;
+      const visibilityTimeoutMs = timing.visibilityTimeoutMs ?? retry.visibilityTimeoutSeconds * 1000;
       const queue = await LocalQueue.open(
-        { name: `webhooks-${config.id}`, visibilityTimeoutMs, maxReceiveCount: config.maxReceiveCount, retentionMs: config.queueRetentionDays * 86_400_000 },
+        { name: `webhooks-${config.id}`, visibilityTimeoutMs, maxReceiveCount: retry.maxReceiveCount, retentionMs: config.queueRetentionDays * 86_400_000 },
         options.dataDir === undefined ? {} : { journalPath: join(options.dataDir, 'queues', `${config.id}.jsonl`), sync: options.syncWrites ?? true },
       );
       cleanup.push(() => queue.close());

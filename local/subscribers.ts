@@ -3,7 +3,7 @@
  * message to a loopback endpoint, like an SNS HTTP subscription with raw message delivery).
  * Neither ever prints a payload, a signature or a secret.
  */
-import type { Log } from '../lambdas/core/log';
+import type { Log } from '../lambdas/core/kernel/log';
 import type { FilterPolicy } from './filter-policy';
 import type { LocalSubscriber, Notification } from './topic';
 

@@ -5,8 +5,8 @@
  * a failing subscriber never fails the publish.
  */
 import { randomUUID } from 'node:crypto';
-import type { PublishEntry, Topic } from '../lambdas/core/ports';
-import type { Log } from '../lambdas/core/log';
+import type { PublishEntry, Topic } from '../lambdas/core/inbound/ports';
+import type { Log } from '../lambdas/core/kernel/log';
 import { checkFilterPolicy, matchesFilterPolicy, type FilterPolicy } from './filter-policy';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './queue';
 

@@ -3,7 +3,7 @@
  * memory, architecture, tracing and logging, the table's billing and encryption, queue and topic
  * encryption, batch settings, the subscriber. Pure: template JSON in, `Drivers` out.
  */
-import { ENV } from '../../lambdas/core/env-names';
+import { ENV } from '../../lambdas/contract';
 import type { Drivers, Encryption, FunctionDrivers, QueueDrivers } from './model';
 
 interface Resource {

@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
-import type { EventRecord, EventStatus } from '../../lambdas/core/ports';
-import { staleness } from '../../lambdas/core/staleness';
+import type { EventRecord, EventStatus } from '../../lambdas/core/inbound/ports';
+import { staleness } from '../../lambdas/core/inbound/staleness';
 import { scanEvents } from '../../local/dynamo';
 import { UsageError, type CliIo, type Command } from '../command';
 import { dataDirFrom, openLocalStore } from '../lib/local-stack';

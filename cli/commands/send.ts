@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
-import type { EventRecord } from '../../lambdas/core/ports';
+import type { EventRecord } from '../../lambdas/core/inbound/ports';
 import { UsageError, type CliIo, type Command } from '../command';
 import { dataDirFrom, defaultBaseUrl, findLocalSource, openLocalStore, runningStack, signingSecret } from '../lib/local-stack';
 import { bar, formatMs, percentile } from '../lib/stats';

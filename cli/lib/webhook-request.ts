@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocalSource, TimestampField } from '../../config/local';
-import { sourceSchema, type SourceConfig } from '../../lambdas/core/config-schema';
+import { sourceSchema, type SourceConfig } from '../../lib/config-schema';
 import { schemes } from '../../lambdas/core/signatures/index';
 import type { FieldLocator, Scheme } from '../../lambdas/core/signatures/types';
 

@@ -15,8 +15,8 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { EVENTS_TABLE, eventKey } from '../core/event-table';
-import type { ClaimResult, EventRecord, EventStatus, EventStore, ProcessingClaim } from '../core/ports';
+import { EVENTS_TABLE, eventKey } from '../contract';
+import type { ClaimResult, EventRecord, EventStatus, EventStore, ProcessingClaim } from '../core/inbound/ports';
 
 const PK = EVENTS_TABLE.partitionKey;
 const TTL = EVENTS_TABLE.ttlAttribute;

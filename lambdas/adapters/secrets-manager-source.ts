@@ -4,8 +4,8 @@
  * optional, for rotation; verifyToken only for Meta's GET subscription check) or a plain string.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Clock, SecretSource } from '../core/ports';
-import { parseSecretValue, parseVerifyToken } from '../core/secret-value';
+import type { Clock, SecretSource } from '../core/inbound/ports';
+import { parseSecretValue, parseVerifyToken } from '../core/inbound/secret-value';
 
 export class SecretsManagerSource implements SecretSource {
   private readonly cache = new Map<string, { expiresAt: number; value: Promise<string> }>();

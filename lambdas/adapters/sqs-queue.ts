@@ -1,6 +1,6 @@
 /** Queue on SQS: one SendMessage per event, attributes as String message attributes. */
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Queue, QueueMessage } from '../core/ports';
+import type { Queue, QueueMessage } from '../core/inbound/ports';
 
 export class SqsQueue implements Queue {
   constructor(private readonly client: SQSClient) {}

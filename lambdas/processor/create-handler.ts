@@ -3,7 +3,7 @@
  * so only the records that failed are retried.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { processBatch, type ProcessDeps } from '../core/process';
+import { processBatch, type ProcessDeps } from '../core/inbound/process';
 
 export type ProcessorDeps = Omit<ProcessDeps, 'remainingMs'>;
 

@@ -7,8 +7,8 @@ import { powertoolsLog } from '../adapters/powertools-log';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SnsTopic } from '../adapters/sns-topic';
 import { processorConfig } from '../config';
-import { createRouter } from '../core/routing';
-import { PUBLISH_SAFETY_MS } from '../core/timing';
+import { createRouter } from '../core/inbound/routing';
+import { PUBLISH_SAFETY_MS } from '../contract';
 import { createProcessorHandler } from './create-handler';
 import { routes } from './routes';
 

@@ -14,7 +14,7 @@
  *     attributes: { tier: 'billing' },
  * }) }
  */
-import { defineRoutes } from '../core/routing';
+import { defineRoutes } from '../core/inbound/routing';
 
 export const routes = defineRoutes([
   // GitHub's connectivity check carries no business event: record it, publish nothing.

@@ -4,10 +4,10 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { answerSubscription } from '../core/handshake';
-import { ingest, type IngestDeps, type IncomingWebhook } from '../core/ingest';
-import { jsonResponse, type HttpResponse } from '../core/http';
-import type { PreparedSource } from '../core/sources';
+import { answerSubscription } from '../core/inbound/handshake';
+import { ingest, type IngestDeps, type IncomingWebhook } from '../core/inbound/ingest';
+import { jsonResponse, type HttpResponse } from '../core/kernel/http';
+import type { PreparedSource } from '../core/inbound/sources';
 import { httpErrorBoundary } from '../middleware/http-error-boundary';
 
 export interface VerifierDeps extends IngestDeps {

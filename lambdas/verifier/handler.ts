@@ -9,7 +9,7 @@ import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import { SqsQueue } from '../adapters/sqs-queue';
 import { verifierConfig } from '../config';
-import { prepareSources } from '../core/sources';
+import { prepareSources } from '../core/inbound/sources';
 import { createVerifierHandler } from './create-handler';
 
 const config = verifierConfig();

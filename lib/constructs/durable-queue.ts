@@ -2,6 +2,7 @@
  * An SQS queue with the secure defaults this stack wants everywhere: a dead-letter queue,
  * server-side encryption, an HTTPS-only policy, and an alarm when anything lands in the DLQ.
  */
+import { RETRY_POLICY } from '../../lambdas/contract';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -46,12 +47,12 @@ export class DurableQueue extends Construct {
       enforceSSL: true,
       retentionPeriod: props.retentionPeriod ?? Duration.days(4),
       visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(30),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? RETRY_POLICY.maxReceiveCount },
     });
 
     if (props.deadLetterAlarm ?? true) {
       const what = props.description ?? this.node.path;
-      const description = `Messages in the dead-letter queue of ${what}: they failed ${props.maxReceiveCount ?? 5} times and need a look (redrive from the SQS console once fixed).`;
+      const description = `Messages in the dead-letter queue of ${what}: they failed ${props.maxReceiveCount ?? RETRY_POLICY.maxReceiveCount} times and need a look (redrive from the SQS console once fixed).`;
       this.deadLetterAlarm = deadLetterAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, description);
     }
   }

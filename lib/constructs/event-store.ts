@@ -6,7 +6,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { EVENTS_TABLE } from '../../lambdas/core/event-table';
+import { EVENTS_TABLE } from '../../lambdas/contract';
 
 /** The item-level calls the event store adapter makes; nothing else (no Scan, no Query, no batch). */
 export const EVENT_STORE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;

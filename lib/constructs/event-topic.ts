@@ -11,7 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { SubscriptionConfig } from '../../lambdas/core/config-schema';
+import type { SubscriptionConfig } from '../config-schema';
 import { buildFilterPolicy } from '../filter-policy';
 import type { FilterPolicy } from '../filter-policy';
 import { DurableQueue, deadLetterAlarm } from './durable-queue';

@@ -11,17 +11,15 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { SourceConfig } from '../../lambdas/core/config-schema';
-import { ENV } from '../../lambdas/core/env-names';
+import type { SourceConfig } from '../config-schema';
+import { ENV } from '../../lambdas/contract';
 import { secretNameFor } from '../verifier-environment';
 import { DurableQueue } from './durable-queue';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
 import { WebhookFunction } from './webhook-function';
 
-import { PROCESSOR_LEASE_MARGIN_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/timing';
-
-export { PROCESSOR_LEASE_MARGIN_SECONDS, VISIBILITY_TIMEOUT_FACTOR } from '../../lambdas/core/timing';
+import { retrySettings } from '../../lambdas/contract';
 
 export interface SourcePipelineProps {
   /** The validated source config. */
@@ -58,6 +56,7 @@ export class SourcePipeline extends Construct {
     super(scope, id);
     const { source } = props;
     const processorTimeout = Duration.seconds(source.processor.timeoutSeconds);
+    const retry = retrySettings(source.processor.timeoutSeconds, source.maxReceiveCount);
     this.sourceId = source.id;
     this.secretName = props.secretName ?? secretNameFor(Stack.of(this).stackName, source.id);
 
@@ -74,8 +73,8 @@ export class SourcePipeline extends Construct {
 
     const durable = new DurableQueue(this, 'Ingest', {
       retentionPeriod: Duration.days(source.queueRetentionDays),
-      visibilityTimeout: Duration.seconds(source.processor.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
-      maxReceiveCount: source.maxReceiveCount,
+      visibilityTimeout: Duration.seconds(retry.visibilityTimeoutSeconds),
+      maxReceiveCount: retry.maxReceiveCount,
       description: `webhook source ${source.id}`,
     });
     this.queue = durable.queue;
@@ -95,7 +94,7 @@ export class SourcePipeline extends Construct {
         [ENV.eventsTable]: props.eventStore.table.tableName,
         [ENV.sourceId]: source.id,
         [ENV.topicArn]: props.eventTopic.topic.topicArn,
-        [ENV.leaseSeconds]: String(source.processor.timeoutSeconds + PROCESSOR_LEASE_MARGIN_SECONDS),
+        [ENV.leaseSeconds]: String(retry.processorLeaseSeconds),
         [ENV.dedupeSeconds]: String(source.dedupeWindowDays * 86_400),
       },
     });

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import twilioLib from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { formFields } from '../../lambdas/core/body';
-import { parseEnvelope } from '../../lambdas/core/envelope';
-import { ingest } from '../../lambdas/core/ingest';
+import { formFields } from '../../lambdas/core/inbound/body';
+import { parseEnvelope } from '../../lambdas/core/inbound/envelope';
+import { ingest } from '../../lambdas/core/inbound/ingest';
 import type { SchemeName } from '../../lambdas/core/signatures/types';
 import { runtimeSource, signedWebhook, testDeps } from '../helpers/webhook';
 

@@ -4,8 +4,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { answerSubscription } from '../../lambdas/core/handshake';
-import { ingest } from '../../lambdas/core/ingest';
+import { answerSubscription } from '../../lambdas/core/inbound/handshake';
+import { ingest } from '../../lambdas/core/inbound/ingest';
 import { FakeSecrets } from '../helpers/fakes';
 import { runtimeSource, SECRET, signedWebhook, testDeps, prepared } from '../helpers/webhook';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ingest, type IngestOutcome } from '../../lambdas/core/ingest';
-import { WebhookError } from '../../lambdas/core/errors';
-import { parseEnvelope } from '../../lambdas/core/envelope';
-import { silentLog } from '../../lambdas/core/log';
+import { ingest, type IngestOutcome } from '../../lambdas/core/inbound/ingest';
+import { WebhookError } from '../../lambdas/core/kernel/errors';
+import { parseEnvelope } from '../../lambdas/core/inbound/envelope';
+import { silentLog } from '../../lambdas/core/kernel/log';
 import { QUEUE_URL, SECRET, runtimeSource, signedWebhook, testDeps, STRIPE_EVENT } from '../helpers/webhook';
 
 async function rejection(promise: Promise<unknown>): Promise<WebhookError> {

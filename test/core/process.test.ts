@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { processBatch, publishChunks, type ProcessDeps, type QueuedMessage } from '../../lambdas/core/process';
-import { serializeEnvelope } from '../../lambdas/core/envelope';
-import { createRouter, publishEnvelope, type Route } from '../../lambdas/core/routing';
-import { silentLog } from '../../lambdas/core/log';
-import { STALE_PROCESSING_REASON, staleness } from '../../lambdas/core/staleness';
+import { processBatch, publishChunks, type ProcessDeps, type QueuedMessage } from '../../lambdas/core/inbound/process';
+import { serializeEnvelope } from '../../lambdas/core/inbound/envelope';
+import { createRouter, publishEnvelope, type Route } from '../../lambdas/core/inbound/routing';
+import { silentLog } from '../../lambdas/core/kernel/log';
+import { STALE_PROCESSING_REASON, staleness } from '../../lambdas/core/inbound/staleness';
 import { FakeEventStore, FakeTopic, manualClock, tokens } from '../helpers/fakes';
 
 function message(id: string, type = 'invoice.paid', source = 'stripe'): QueuedMessage {

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import config from '../../config/sources';
-import { parseRuntimeSources, stackConfigSchema, toRuntimeSource } from '../../lambdas/core/config-schema';
-import { ConfigError } from '../../lambdas/core/errors';
+import { parseRuntimeSources, stackConfigSchema, toRuntimeSource } from '../../lib/config-schema';
+import { ConfigError } from '../../lambdas/core/kernel/errors';
 import { runtimeSource } from '../helpers/webhook';
 
 const deploy = { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s' };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compileAllowlist } from '../../lambdas/core/cidr';
-import { eventIdFor, eventTypeFor, locate, parseEnvelope, serializeEnvelope } from '../../lambdas/core/envelope';
-import { parseSecretValue } from '../../lambdas/core/secret-value';
-import { prepareSources } from '../../lambdas/core/sources';
-import { ConfigError, InvalidSignatureError } from '../../lambdas/core/errors';
-import { toHttpResponse } from '../../lambdas/core/http';
-import { silentLog } from '../../lambdas/core/log';
+import { compileAllowlist } from '../../lambdas/core/kernel/cidr';
+import { eventIdFor, eventTypeFor, locate, parseEnvelope, serializeEnvelope } from '../../lambdas/core/inbound/envelope';
+import { parseSecretValue } from '../../lambdas/core/inbound/secret-value';
+import { prepareSources } from '../../lambdas/core/inbound/sources';
+import { ConfigError, InvalidSignatureError } from '../../lambdas/core/kernel/errors';
+import { toHttpResponse } from '../../lambdas/core/kernel/http';
+import { silentLog } from '../../lambdas/core/kernel/log';
 import { runtimeSource } from '../helpers/webhook';
 
 describe('compileAllowlist()', () => {

@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { localSources, type LocalSource } from '../../config/local';
 import { preparePayload, readExample, senderFor, signRequest, webhookUrl, type SignedRequest } from '../../cli/lib/webhook-request';
-import { silentLog } from '../../lambdas/core/log';
+import { silentLog } from '../../lambdas/core/kernel/log';
 import { consoleLog } from '../../local/log';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { writeStackState } from '../../local/state-file';

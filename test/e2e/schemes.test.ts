@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localSources } from '../../config/local';
 import { schemes } from '../../lambdas/core/signatures/index';
-import { parseEnvelope } from '../../lambdas/core/envelope';
+import { parseEnvelope } from '../../lambdas/core/inbound/envelope';
 import { post, signedRequest, startTestStack, waitFor, type TestStack } from './helpers';
 
 /** The type each sample payload carries, where the verifier reads it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processorConfig, verifierConfig } from '../../lambdas/config';
-import { ENV } from '../../lambdas/core/env-names';
+import { ENV } from '../../lambdas/contract';
 
 describe('function config', () => {
   it('verifierConfig() names the missing variable', () => {

@@ -10,9 +10,9 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import { SnsTopic } from '../../lambdas/adapters/sns-topic';
 import { createProcessorHandler } from '../../lambdas/processor/create-handler';
-import { serializeEnvelope } from '../../lambdas/core/envelope';
-import { createRouter } from '../../lambdas/core/routing';
-import { silentLog } from '../../lambdas/core/log';
+import { serializeEnvelope } from '../../lambdas/core/inbound/envelope';
+import { createRouter } from '../../lambdas/core/inbound/routing';
+import { silentLog } from '../../lambdas/core/kernel/log';
 import { manualClock, tokens } from '../helpers/fakes';
 
 const ddb = mockClient(DynamoDBClient);

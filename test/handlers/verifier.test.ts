@@ -21,7 +21,7 @@ import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import { SqsQueue } from '../../lambdas/adapters/sqs-queue';
 import { SecretsManagerSource } from '../../lambdas/adapters/secrets-manager-source';
 import { createVerifierHandler } from '../../lambdas/verifier/create-handler';
-import { silentLog } from '../../lambdas/core/log';
+import { silentLog } from '../../lambdas/core/kernel/log';
 import { manualClock, tokens } from '../helpers/fakes';
 import { apiGatewayEvent, prepared, runtimeSource, SECRET, signedWebhook, QUEUE_URL } from '../helpers/webhook';
 

@@ -2,7 +2,7 @@
  * In-memory fakes of the ports, with the same conditional semantics as the DynamoDB adapter,
  * so core tests run without AWS mocks. `failNext` makes the next calls of a method reject.
  */
-import type { ClaimResult, EventRecord, EventStore, ProcessingClaim, PublishEntry, Queue, QueueMessage, SecretSource, Topic } from '../../lambdas/core/ports';
+import type { ClaimResult, EventRecord, EventStore, ProcessingClaim, PublishEntry, Queue, QueueMessage, SecretSource, Topic } from '../../lambdas/core/inbound/ports';
 
 type Failures = Map<string, { count: number; error: Error }>;
 

@@ -22,7 +22,7 @@ import type { DeliverDeps, DeliveryJob } from '../../lambdas/core/outbound/deliv
 import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
-import type { Log } from '../../lambdas/core/log';
+import type { Log } from '../../lambdas/core/kernel/log';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -3,10 +3,10 @@
  * `sign`, never by hand), plus ready-made sources and deps. Negative tests break exactly one thing.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { RuntimeSource } from '../../lambdas/core/config-schema';
-import type { IncomingWebhook, IngestDeps } from '../../lambdas/core/ingest';
-import { silentLog } from '../../lambdas/core/log';
-import { prepareSources, type PreparedSource } from '../../lambdas/core/sources';
+import type { RuntimeSource } from '../../lib/config-schema';
+import type { IncomingWebhook, IngestDeps } from '../../lambdas/core/inbound/ingest';
+import { silentLog } from '../../lambdas/core/kernel/log';
+import { prepareSources, type PreparedSource } from '../../lambdas/core/inbound/sources';
 import { schemes } from '../../lambdas/core/signatures/index';
 import type { SchemeName } from '../../lambdas/core/signatures/types';
 import { FakeEventStore, FakeQueue, FakeSecrets, manualClock, tokens } from './fakes';

@@ -45,7 +45,7 @@ describe('bundling', () => {
     expect(verifier && processor).toBeTruthy();
     // The verifier's only zod is the scheme options schemas' zod/mini; its runtime config is checked by hand.
     expect(verifier!.some((s) => s.includes('zod/v4/mini'))).toBe(true);
-    expect(verifier!.filter((s) => s.endsWith('lambdas/core/config-schema.ts'))).toEqual([]);
+    expect(verifier!.filter((s) => s.endsWith('lib/config-schema.ts'))).toEqual([]);
     expect(processor!.filter((s) => s.includes('/zod/') || s.includes('lambdas/core/signatures/'))).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
  * one thing in an otherwise valid config.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lambdas/core/errors';
+import { ConfigError } from '../../lambdas/core/kernel/errors';
 import { defineConfig } from '../../lib/config';
 import type { StackConfigInput } from '../../lib/config';
 import { estimateVerifierEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../lib/verifier-environment';

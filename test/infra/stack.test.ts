@@ -5,8 +5,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambdas/core/env-names';
-import { EVENTS_TABLE } from '../../lambdas/core/event-table';
+import { ENV } from '../../lambdas/contract';
+import { EVENTS_TABLE } from '../../lambdas/contract';
 import { EVENT_STORE_ACTIONS } from '../../lib/constructs/event-store';
 import { WebhookFunction } from '../../lib/constructs/webhook-function';
 import { VERIFIER_LEASE_SECONDS, VERIFIER_TIMEOUT_SECONDS, verifierEnvironment } from '../../lib/verifier-environment';

@@ -7,8 +7,8 @@
 import { beforeEach, expect, it } from 'vitest';
 import { DescribeTimeToLiveCommand, GetItemCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
-import { EVENTS_TABLE, eventKey } from '../../lambdas/core/event-table';
-import type { EventRecord, ProcessingClaim } from '../../lambdas/core/ports';
+import { EVENTS_TABLE, eventKey } from '../../lambdas/contract';
+import type { EventRecord, ProcessingClaim } from '../../lambdas/core/inbound/ports';
 import { ensureEventsTable } from '../../local/dynamo';
 import { clients, describeWithServer, type RunningServer } from './servers';
 

@@ -18,8 +18,8 @@ import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/c
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
-import { ENV } from '../../lambdas/core/env-names';
-import type { RuntimeSource } from '../../lambdas/core/config-schema';
+import { ENV } from '../../lambdas/contract';
+import type { RuntimeSource } from '../../lib/config-schema';
 import { ensureEventsTable } from '../../local/dynamo';
 import { apiGatewayEvent, SECRET, signedWebhook, STRIPE_EVENT } from '../helpers/webhook';
 import { clients, describeWithServer, TEST_CREDENTIALS, TEST_REGION } from './servers';

@@ -1,7 +1,7 @@
 /** The local SQS event source mapping, with a stand-in handler: batching, partial failures, invalid responses. */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLog } from '../../lambdas/core/log';
+import { silentLog } from '../../lambdas/core/kernel/log';
 import { SqsEventSource, md5OfMessageAttributes, type RecordOutcome } from '../../local/event-source';
 import { LocalQueue } from '../../local/queue';
 import { waitFor } from '../e2e/helpers';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/index';
-import { STALE_PROCESSING_REASON } from '../../lambdas/core/staleness';
+import { STALE_PROCESSING_REASON } from '../../lambdas/core/inbound/staleness';
 import { captureIo } from '../helpers/cli-io';
 import { post, registerAsRunning, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 

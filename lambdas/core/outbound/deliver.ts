@@ -11,8 +11,8 @@
  * A batch runs concurrently; an unexpected error in one item (a store outage, a throwing transform) is
  * reported for that item only, so the queue retries it and the others are not sent twice.
  */
-import type { Clock } from '../ports';
-import type { Log } from '../log';
+import type { Clock } from '../inbound/ports';
+import type { Log } from '../kernel/log';
 import type { Attempt, Delivery, Endpoint, MessageRecord } from './model';
 import { FINAL_STATUSES } from './model';
 import type { DeliveryStore, EndpointStore, HttpSender, Resolver, SecretCipher, SendResult } from './ports';

@@ -1,5 +1,5 @@
 /** Outbound-specific errors; each maps to a response through the one `toHttpResponse` (../http.ts). */
-import { WebhookError } from '../errors';
+import { WebhookError } from '../kernel/errors';
 
 /** The message id was accepted before with a different type or payload: an id names one message. */
 export class IdempotencyConflictError extends WebhookError {

@@ -12,7 +12,7 @@
  *   longer than the retry schedule, so a message is kept while any of its deliveries may still be attempted.
  */
 import { createHash } from 'node:crypto';
-import { BadRequestError } from '../errors';
+import { BadRequestError } from '../kernel/errors';
 import { IdempotencyConflictError } from './errors';
 import { fanout, type FanoutDeps } from './fanout';
 import { isEventType } from './filter';

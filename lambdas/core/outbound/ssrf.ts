@@ -19,7 +19,7 @@
  * if (!checked.ok) return recordAttempt({ error: checked.error }); // 'blocked' | 'dns'
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { compileAllowlist, type CidrMatcher } from '../cidr';
+import { compileAllowlist, type CidrMatcher } from '../kernel/cidr';
 import type { ResolvedAddress, Resolver } from './ports';
 
 export type RefusalReason =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../lambdas/core/errors';
-import { silentLog } from '../../../lambdas/core/log';
-import { toHttpResponse } from '../../../lambdas/core/http';
+import { BadRequestError } from '../../../lambdas/core/kernel/errors';
+import { silentLog } from '../../../lambdas/core/kernel/log';
+import { toHttpResponse } from '../../../lambdas/core/kernel/http';
 import { IdempotencyConflictError } from '../../../lambdas/core/outbound/errors';
 import { acceptMessage, DEFAULT_RETENTION_MS, MAX_PAYLOAD_BYTES, type MessageInput } from '../../../lambdas/core/outbound/intake';
 import { endpoint, FakeDeliveryStore, FakeEndpointStore, FakeMessageStore, NOW, PAYLOAD, TENANT } from '../../helpers/outbound';

@@ -3,11 +3,12 @@
  * and the verifier (which receives a compact runtime form in one environment variable).
  * One definition, every user: a field added here is validated everywhere.
  */
+import { RETRY_POLICY } from '../lambdas/contract';
 import { z } from 'zod';
-import { schemes } from './signatures/index';
-import { SCHEME_NAMES, type RuntimeSource } from './runtime-config';
+import { schemes } from '../lambdas/core/signatures/index';
+import { SCHEME_NAMES, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
 
-export { formatIssues, parseRuntimeSources, SCHEME_NAMES, type RuntimeSource } from './runtime-config';
+export { formatIssues, parseRuntimeSources, SCHEME_NAMES, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
 
 /** `{ header }` (lower-cased) or `{ bodyPath }`: where an event's id or type is read from. */
 const fieldLocator = z.union([
@@ -64,7 +65,7 @@ export const sourceSchema = z
     /** How long an event id is remembered for deduplication. Default 7 days covers Stripe's 3-day retries. */
     dedupeWindowDays: z.number().int().min(1).max(365).default(7),
     /** SQS receives before a message moves to the dead-letter queue. */
-    maxReceiveCount: z.number().int().min(1).max(1000).default(5),
+    maxReceiveCount: z.number().int().min(1).max(1000).default(RETRY_POLICY.maxReceiveCount),
     /** How long SQS keeps an unprocessed message. Must not exceed the dedupe window. */
     queueRetentionDays: z.number().int().min(1).max(14).default(4),
     processor: processorSchema.default(processorSchema.parse({})),

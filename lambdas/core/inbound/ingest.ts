@@ -12,16 +12,16 @@ import {
   InvalidSignatureError,
   PayloadTooLargeError,
   UnknownSourceError,
-} from './errors';
-import { eventAttributes } from './attributes';
+} from '../kernel/errors';
+import { eventAttributes } from '../../contract';
 import { contentTypeRule, parseBody } from './body';
 import { challengeAnswer } from './handshake';
-import type { HttpResponse } from './http';
+import type { HttpResponse } from '../kernel/http';
 import { describeLocator, eventIdFor, eventIdProblem, eventTypeFor, locate, locateFrom, serializeEnvelope, type OnUnusable } from './envelope';
-import type { Log } from './log';
+import type { Log } from '../kernel/log';
 import type { Clock, EventStore, Queue, SecretSource } from './ports';
 import type { PreparedSource } from './sources';
-import type { Headers } from './signatures/types';
+import type { Headers } from '../signatures/types';
 
 export interface IncomingWebhook {
   readonly headers: Headers;

@@ -4,15 +4,15 @@
  * This JSON is written by the synth (`toRuntimeSource` in config-schema.ts, after the full zod schema
  * has validated what the user wrote), so here it only has to be confirmed, not explained to a user.
  * It is checked by hand rather than with a zod schema: building and running a zod schema once per
- * cold start cost about 3 ms of the verifier's ~45 ms INIT (bench:coldstart), and the checks below
+ * cold start showed in the verifier's INIT (bench:coldstart, bench/README.md), and the checks below
  * are the whole of it. A hand-edited variable still fails at cold start with a message naming the
  * field, in the same `path: message` form as the synth's errors.
  */
-import { ConfigError } from './errors';
-import { schemes } from './signatures/index';
-import type { FieldLocator, SchemeName } from './signatures/types';
+import { ConfigError } from '../kernel/errors';
+import { schemes } from '../signatures/index';
+import type { FieldLocator, SchemeName } from '../signatures/types';
 
-export { formatIssues, ONE_SHOT } from './config-parse';
+export { formatIssues, ONE_SHOT } from '../kernel/config-parse';
 
 export const SCHEME_NAMES = Object.keys(schemes) as [SchemeName, ...SchemeName[]];
 

@@ -2,11 +2,11 @@
  * Turns runtime source settings into ready-to-use sources: scheme looked up, options validated,
  * allowlist compiled — once, at cold start, so a bad setting fails loudly before any request.
  */
-import { ConfigError } from './errors';
-import { compileAllowlist, type CidrMatcher } from './cidr';
+import { ConfigError } from '../kernel/errors';
+import { compileAllowlist, type CidrMatcher } from '../kernel/cidr';
 import { formatIssues, ONE_SHOT, parseRuntimeSources, type RuntimeSource } from './runtime-config';
-import { schemes } from './signatures/index';
-import type { FieldLocator, Scheme } from './signatures/types';
+import { schemes } from '../signatures/index';
+import type { FieldLocator, Scheme } from '../signatures/types';
 
 export interface PreparedSource {
   readonly id: string;

@@ -8,11 +8,11 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { locate } from './envelope';
-import { HandshakeRefusedError, UnknownSourceError } from './errors';
-import type { HttpResponse } from './http';
+import { HandshakeRefusedError, UnknownSourceError } from '../kernel/errors';
+import type { HttpResponse } from '../kernel/http';
 import type { SecretSource } from './ports';
-import { bytesEqual } from './signatures/crypto';
-import type { Handshake } from './signatures/description';
+import { bytesEqual } from '../signatures/crypto';
+import type { Handshake } from '../signatures/description';
 import type { PreparedSource } from './sources';
 
 const MAX_TOKEN_LENGTH = 512;

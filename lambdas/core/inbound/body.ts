@@ -6,8 +6,8 @@
  *   (a single one stays a string). Where the provider wraps JSON in a field (GitHub's form
  *   deliveries and Slack interactivity: `payload`), the payload is that JSON, parsed.
  */
-import { InvalidBodyError, UnsupportedContentTypeError } from './errors';
-import type { ContentTypeRule } from './signatures/description';
+import { InvalidBodyError, UnsupportedContentTypeError } from '../kernel/errors';
+import type { ContentTypeRule } from '../signatures/description';
 
 export interface ParsedBody {
   readonly rule: ContentTypeRule;

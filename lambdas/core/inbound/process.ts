@@ -4,12 +4,12 @@
  * SQS delivers at least once; the claim (a conditional update) makes publishing effectively once:
  * a `completed` event is acknowledged without publishing, a live claim elsewhere is retried later.
  */
-import { describe } from './http';
+import { describe } from '../kernel/http';
 import { parseEnvelope, type Envelope } from './envelope';
-import type { Log } from './log';
+import type { Log } from '../kernel/log';
 import type { Clock, EventStore, PublishEntry, Topic } from './ports';
 import type { Router } from './routing';
-import { eventAttributes } from './attributes';
+import { eventAttributes } from '../../contract';
 
 export interface QueuedMessage {
   readonly messageId: string;

@@ -1,0 +1,103 @@
+/**
+ * The contract between the infrastructure (lib/, and the local stack that stands in for it) and the
+ * functions (lambdas/): environment variable names, the timing and retry policy the idempotency
+ * argument depends on, the events table's keys, and the message attributes subscribers filter on.
+ * Both sides import this one module, so they cannot drift apart.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+/** Names of the environment variables the stack sets and the functions read (parsed in lambdas/config.ts). */
+export const ENV = {
+  /** DynamoDB table holding one small record per event. */
+  eventsTable: 'EVENTS_TABLE_NAME',
+  /** JSON array of runtime source settings (see `RuntimeSource`). Verifier only. */
+  sources: 'WEBHOOK_SOURCES',
+  /** The source a processor function serves. Processor only. */
+  sourceId: 'WEBHOOK_SOURCE_ID',
+  /** SNS topic processed events are published to. Processor only. */
+  topicArn: 'EVENTS_TOPIC_ARN',
+  /** How long a verifier caches a source's signing secrets, in seconds. */
+  secretsCacheSeconds: 'SECRETS_CACHE_SECONDS',
+  /** Lease, in seconds, that guards an in-flight ingestion or processing attempt. */
+  leaseSeconds: 'LEASE_SECONDS',
+  /** Seconds an event record is kept for deduplication (DynamoDB TTL). Processor only. */
+  dedupeSeconds: 'DEDUPE_SECONDS',
+  /** Powertools logger settings. */
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+// ---------------------------------------------------------------------------------------------
+// Timing and retries
+
+/** Verifier timeout; API Gateway HTTP APIs give up after 30 s anyway. */
+export const VERIFIER_TIMEOUT_SECONDS = 10;
+/** Lease on an in-flight ingestion. Must exceed the verifier timeout, or a live attempt could be taken over. */
+export const VERIFIER_LEASE_SECONDS = 30;
+/**
+ * A processor starts no publish with less time left than this: a timeout between SNS accepting a
+ * publish and the `completed` write would publish the event again on redelivery.
+ */
+export const PUBLISH_SAFETY_MS = 3000;
+
+/**
+ * How a failed event is retried before it is dead-lettered. SQS standard queues have no per-message
+ * backoff: a failed message becomes visible again after the visibility timeout, so that is the
+ * backoff, and `maxReceiveCount` receives later it moves to the dead-letter queue.
+ */
+export const RETRY_POLICY = {
+  /** Receives before the dead-letter queue (a source's `maxReceiveCount` overrides it). */
+  maxReceiveCount: 5,
+  /**
+   * The queue hides a received message for six processor timeouts: Lambda's guidance for SQS event
+   * sources, which leaves room for retries of a throttled invocation before the message reappears.
+   */
+  visibilityTimeoutFactor: 6,
+  /** Extra lease over the processor timeout, so a lease never expires under a still-running attempt. */
+  processorLeaseMarginSeconds: 30,
+} as const;
+
+/** The retry settings of one source's queue and processor, for the constructs and the local stack alike. */
+export function retrySettings(processorTimeoutSeconds: number, maxReceiveCount: number = RETRY_POLICY.maxReceiveCount) {
+  return {
+    maxReceiveCount,
+    visibilityTimeoutSeconds: processorTimeoutSeconds * RETRY_POLICY.visibilityTimeoutFactor,
+    processorLeaseSeconds: processorTimeoutSeconds + RETRY_POLICY.processorLeaseMarginSeconds,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The events table
+
+/** The events table's shape, for the CDK construct and the local stack's embedded DynamoDB. */
+export const EVENTS_TABLE = {
+  partitionKey: 'pk',
+  /** Epoch-seconds attribute DynamoDB TTL uses to expire records after the dedupe window. */
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** The record key: `source#eventId`. Source ids cannot contain `#`, so the key is unambiguous. */
+export function eventKey(source: string, eventId: string): string {
+  return `${source}#${eventId}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message attributes
+
+/** The attributes every event carries on the ingest queue and the topic; filter policies match on them. */
+export const MESSAGE_ATTRIBUTES = {
+  source: 'source',
+  type: 'type',
+  eventId: 'eventId',
+} as const;
+
+export type EventAttributes = { readonly [K in keyof typeof MESSAGE_ATTRIBUTES as (typeof MESSAGE_ATTRIBUTES)[K]]: string };
+
+/** The attributes of one event. (Literal keys; the type ties them to MESSAGE_ATTRIBUTES.) */
+export function eventAttributes(source: string, type: string, eventId: string): EventAttributes {
+  return { source, type, eventId };
+}
