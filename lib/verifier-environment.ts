@@ -4,12 +4,10 @@
  */
 import { toRuntimeSource } from './config-schema';
 import type { RuntimeSource, StackConfig } from './config-schema';
-import { ENV } from '../lambdas/contract';
 import { ConfigError } from '../lambdas/core/kernel/errors';
 
-import { VERIFIER_LEASE_SECONDS } from '../lambdas/contract';
+import { ENV, VERIFIER_LEASE_SECONDS } from '../lambdas/contract';
 
-export { VERIFIER_LEASE_SECONDS, VERIFIER_TIMEOUT_SECONDS } from '../lambdas/contract';
 /** Lambda caps the total size of all environment variable names and values of a function. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4 * 1024;
 

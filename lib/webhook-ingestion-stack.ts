@@ -14,7 +14,8 @@ import { EventTopic } from './constructs/event-topic';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunction } from './constructs/webhook-function';
-import { VERIFIER_TIMEOUT_SECONDS, assertVerifierEnvironmentFits, verifierEnvironment } from './verifier-environment';
+import { VERIFIER_TIMEOUT_SECONDS } from '../lambdas/contract';
+import { assertVerifierEnvironmentFits, verifierEnvironment } from './verifier-environment';
 
 const VERIFIER_SERVICE_NAME = 'webhook-verifier';
 

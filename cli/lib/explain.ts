@@ -140,7 +140,7 @@ function anatomy(scheme: Scheme<unknown>, request: VerifyRequest<unknown>): Anat
     ...(layout.algorithm && { algorithm: layout.algorithm }),
     encoding: layout.encoding,
     headers,
-    ...(ok && layout.algorithm && { signed: signedBytes(layout, { body: request.body, timestamp: read.timestampText, id: read.id, url: read.urls?.[0] }) }),
+    ...(ok && layout.algorithm && { signed: signedBytes(layout, read, request.body) }),
     received: ok ? read.received.candidates : [],
     ...(timestampSeconds !== undefined && { timestampSeconds }),
     key: (secret) => (secret === '' ? undefined : (hmacKey(layout.key, secret) ?? undefined)),

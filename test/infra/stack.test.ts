@@ -9,7 +9,8 @@ import { ENV } from '../../lambdas/contract';
 import { EVENTS_TABLE } from '../../lambdas/contract';
 import { EVENT_STORE_ACTIONS } from '../../lib/constructs/event-store';
 import { WebhookFunction } from '../../lib/constructs/webhook-function';
-import { VERIFIER_LEASE_SECONDS, VERIFIER_TIMEOUT_SECONDS, verifierEnvironment } from '../../lib/verifier-environment';
+import { retrySettings, VERIFIER_LEASE_SECONDS, VERIFIER_TIMEOUT_SECONDS } from '../../lambdas/contract';
+import { verifierEnvironment } from '../../lib/verifier-environment';
 import { defineConfig } from '../../lib/config';
 import { fixtureConfig, fixtureInput, resourceByPrefix, STACK_NAME, synth } from './support';
 import type { CfnResource } from './support';
@@ -96,6 +97,14 @@ describe('queues', () => {
     const queue = resourceByPrefix(template, 'AWS::SQS::Queue', 'SourcestripeIngestQueue').resource;
     expect(timeout).toBe(stripe.processor.timeoutSeconds);
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it("takes the queue's visibility timeout, receive count and the processor lease from the contract's one retry policy", () => {
+    const retry = retrySettings(stripe.processor.timeoutSeconds, stripe.maxReceiveCount);
+    const queue = resourceByPrefix(template, 'AWS::SQS::Queue', 'SourcestripeIngestQueue').resource;
+    expect(queue.Properties.VisibilityTimeout).toBe(retry.visibilityTimeoutSeconds);
+    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(retry.maxReceiveCount);
+    expect(processorFunction('stripe').resource.Properties.Environment.Variables[ENV.leaseSeconds]).toBe(String(retry.processorLeaseSeconds));
   });
 
   it('alarms when a dead-letter queue holds a message', () => {

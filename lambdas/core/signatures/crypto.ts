@@ -8,7 +8,7 @@ import type { DigestEncoding, HmacAlgorithm, Layout } from './description';
 
 const SECRET_PREFIX = 'whsec_';
 const KEY_CACHE_LIMIT = 256;
-const keys = new Map<string, KeyObject | null>();
+const keys: Readonly<Record<Layout['key'], Map<string, KeyObject | null>>> = { utf8: new Map(), 'whsec-base64': new Map() };
 
 /**
  * The HMAC key for a secret: its UTF-8 text (every provider but Standard Webhooks), or the bytes of
@@ -16,13 +16,13 @@ const keys = new Map<string, KeyObject | null>();
  * Cached per secret, so a request does not rebuild the key; bounded, as a verifier sees few secrets.
  */
 export function hmacKey(kind: Layout['key'], secret: string): KeyObject | null {
-  const cacheKey = `${kind}:${secret}`;
-  let key = keys.get(cacheKey);
+  const cache = keys[kind];
+  let key = cache.get(secret);
   if (key === undefined) {
     const bytes = kind === 'utf8' ? Buffer.from(secret, 'utf8') : standardWebhooksKeyBytes(secret);
     key = bytes && bytes.length > 0 ? createSecretKey(bytes) : null;
-    if (keys.size >= KEY_CACHE_LIMIT) keys.clear();
-    keys.set(cacheKey, key);
+    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+    cache.set(secret, key);
   }
   return key;
 }

@@ -29,10 +29,17 @@ export function readFirstHeader(headers: Headers, names: readonly string[]): str
 
 /** Splits on `separator`, trims each part and drops empty ones. */
 export function splitList(value: string, separator: string | RegExp): string[] {
-  return value
-    .split(separator)
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
+  // The usual header holds one entry.
+  if (typeof separator === 'string' && !value.includes(separator)) {
+    const trimmed = value.trim();
+    return trimmed === '' ? [] : [trimmed];
+  }
+  const out: string[] = [];
+  for (const part of value.split(separator)) {
+    const trimmed = part.trim();
+    if (trimmed !== '') out.push(trimmed);
+  }
+  return out;
 }
 
 /** `Stripe-Signature` from `stripe-signature`, for messages. */
@@ -81,8 +88,8 @@ function decodeList(
   const candidates: Buffer[] = [];
   let sawOtherVersion = false;
   for (const entry of entries) {
-    const head = entry.slice(0, prefix.length);
-    if (caseInsensitive ? head.toLowerCase() !== prefix.toLowerCase() : head !== prefix) {
+    const hasPrefix = caseInsensitive ? entry.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase() : entry.startsWith(prefix);
+    if (!hasPrefix) {
       if (otherVersion?.test(entry)) sawOtherVersion = true;
       continue;
     }
@@ -96,24 +103,24 @@ function decodeList(
 const VERSION_KEY = /^[a-z]\d+$/;
 
 function parsePairs(format: Extract<SignatureFormat, { format: 'pairs' }>, value: string, encoding: DigestEncoding, bytes: number): Parsed {
-  const name = displayName(format.header);
+  const name = () => displayName(format.header);
   const { timestampKey: t, signatureKey: v } = format;
   let timestamp: string | null | undefined;
   const signatures: string[] = [];
   let otherVersions = false;
   for (const entry of splitList(value, format.separator)) {
     const eq = entry.indexOf('=');
-    if (eq <= 0) return fail('malformed_signature', `${name} is not a ${t}=…${format.separator}${v}=… list`);
+    if (eq <= 0) return fail('malformed_signature', `${name()} is not a ${t}=…${format.separator}${v}=… list`);
     const key = entry.slice(0, eq).trim();
     const item = entry.slice(eq + 1).trim();
     if (key === v) signatures.push(item);
     else if (key === t) timestamp = timestamp === undefined || timestamp === item ? item : null;
     else if (VERSION_KEY.test(key)) otherVersions = true;
   }
-  if (timestamp === undefined) return fail('missing_timestamp', `${name} has no ${t}=`);
-  if (timestamp === null) return fail('malformed_timestamp', `${name} has conflicting ${t}= values`);
-  if (parseTimestamp(timestamp, 'epoch') === undefined) return fail('malformed_timestamp', `${name} ${t}= is not epoch seconds`);
-  if (signatures.length === 0) return fail(otherVersions ? 'unsupported_version' : 'missing_signature', `${name} has no ${v} signature`);
+  if (timestamp === undefined) return fail('missing_timestamp', `${name()} has no ${t}=`);
+  if (timestamp === null) return fail('malformed_timestamp', `${name()} has conflicting ${t}= values`);
+  if (parseTimestamp(timestamp, 'epoch') === undefined) return fail('malformed_timestamp', `${name()} ${t}= is not epoch seconds`);
+  if (signatures.length === 0) return fail(otherVersions ? 'unsupported_version' : 'missing_signature', `${name()} has no ${v} signature`);
   const decoded = decodeList(signatures, '', false, encoding, bytes, undefined);
   return 'candidates' in decoded ? { candidates: decoded.candidates, timestampText: timestamp } : fail('malformed_signature', `${v} is not a ${encoding} digest of ${bytes} bytes`);
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { ed25519PrivateKey, hmac, hmacKey, signEd25519 } from './crypto';
 import { signatureHeaders, type Layout } from './description';
 import { formatTimestamp } from './formats';
-import { placeholders, signedBytes, signedParts } from './signed-content';
+import { paramsFor, placeholders, signedBytes, signedParts } from './signed-content';
 import type { SchemeName, SignRequest } from './types';
 import { signedUrl } from './verify';
 
@@ -39,13 +39,14 @@ export function signLayout(scheme: SchemeName, layout: Layout, request: SignRequ
   if (asymmetric && request.secret.startsWith(asymmetric.secretKeyPrefix)) {
     const privateKey = ed25519PrivateKey(request.secret.slice(asymmetric.secretKeyPrefix.length));
     if (!privateKey) throw new TypeError(`${scheme}.sign() needs a ${asymmetric.secretKeyPrefix}<base64 32-byte seed> key`);
-    const signature = signEd25519(signedBytes(layout, { body: request.body, timestamp, id, url }), privateKey).toString('base64');
+    const signature = signEd25519(signedBytes(layout, { timestampText: timestamp, id, url }, request.body), privateKey).toString('base64');
     headers[signatureHeaders(layout)[0] as string] = asymmetric.prefix + signature;
     return headers;
   }
   const key = hmacKey(layout.key, request.secret);
   if (!key) throw new TypeError(`${scheme}.sign() needs a whsec_<base64> secret`);
-  const digest = hmac(layout.algorithm ?? 'sha256', key, signedParts(layout, { body: request.body, timestamp, id, url })).toString(layout.encoding);
+  const params = uses.has('params') ? paramsFor(layout, url, request.body) : undefined;
+  const digest = hmac(layout.algorithm ?? 'sha256', key, signedParts(layout, { timestampText: timestamp, id, url, params }, request.body)).toString(layout.encoding);
   if (signature.format === 'pairs') {
     headers[signature.header] = `${signature.timestampKey}=${timestamp}${signature.separator}${signature.signatureKey}=${digest}`;
   } else {

@@ -5,14 +5,17 @@
 import type { Layout } from './description';
 
 export interface ContentValues {
-  readonly body: Uint8Array;
-  readonly timestamp?: string | undefined;
+  readonly timestampText?: string | undefined;
   readonly id?: string | undefined;
   readonly url?: string | undefined;
+  /** `{params}`, from `paramsFor` (computed once per request, not per URL spelling tried). */
+  readonly params?: string | undefined;
 }
 
 const PLACEHOLDER = /\{(body|timestamp|id|url|params)\}/;
 const templates = new Map<string, readonly string[]>();
+const used = new Map<string, ReadonlySet<string>>();
+const utf8 = new TextDecoder();
 
 /** `'{timestamp}.{body}'` → `['', 'timestamp', '.', 'body', '']`: literal text at even indices, names at odd. */
 function compile(template: string): readonly string[] {
@@ -26,27 +29,36 @@ function compile(template: string): readonly string[] {
 
 /** The placeholders a template uses. */
 export function placeholders(template: string): ReadonlySet<string> {
-  return new Set(compile(template).filter((_, i) => i % 2 === 1));
+  let names = used.get(template);
+  if (!names) {
+    names = new Set(compile(template).filter((_, i) => i % 2 === 1));
+    if (used.size < 64) used.set(template, names);
+  }
+  return names;
 }
 
 /** The parts to feed the HMAC, in order; the body is passed through, never copied or decoded. */
-export function signedParts(layout: Layout, values: ContentValues): (string | Uint8Array)[] {
+export function signedParts(layout: Layout, values: ContentValues, body: Uint8Array): (string | Uint8Array)[] {
   const out: (string | Uint8Array)[] = [];
   const parts = compile(layout.signedContent);
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;
     if (i % 2 === 0) {
       if (part !== '') out.push(part);
-    } else if (part === 'body') out.push(values.body);
-    else if (part === 'params') out.push(bodyIsHashed(layout, values.url) ? '' : sortedFormParams(values.body));
-    else out.push(values[part as 'timestamp' | 'id' | 'url'] ?? '');
+    } else if (part === 'body') out.push(body);
+    else out.push(values[part === 'timestamp' ? 'timestampText' : (part as 'id' | 'url' | 'params')] ?? '');
   }
   return out;
 }
 
 /** The signed bytes as one buffer (for the diagnosis; verify feeds the parts to the HMAC directly). */
-export function signedBytes(layout: Layout, values: ContentValues): Buffer {
-  return Buffer.concat(signedParts(layout, values).map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+export function signedBytes(layout: Layout, values: ContentValues, body: Uint8Array): Buffer {
+  return Buffer.concat(signedParts(layout, values, body).map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+}
+
+/** `{params}` for a request: the sorted form parameters, or '' when the URL carries the body's hash instead. */
+export function paramsFor(layout: Layout, url: string | undefined, body: Uint8Array): string {
+  return bodyIsHashed(layout, url) ? '' : sortedFormParams(body);
 }
 
 /** Whether the URL carries the body's hash instead of the body being signed (Twilio JSON deliveries). */
@@ -65,15 +77,17 @@ export function bodyIsHashed(layout: Layout, url: string | undefined): boolean {
  * contributes each distinct value, sorted. Parsed with URLSearchParams (the WHATWG form parser).
  */
 export function sortedFormParams(body: Uint8Array): string {
-  const values = new Map<string, Set<string>>();
-  for (const [name, value] of new URLSearchParams(new TextDecoder().decode(body))) {
-    let set = values.get(name);
-    if (!set) values.set(name, (set = new Set()));
-    set.add(value);
+  const values = new Map<string, string[]>();
+  for (const [name, value] of new URLSearchParams(utf8.decode(body))) {
+    const list = values.get(name);
+    if (list) list.push(value);
+    else values.set(name, [value]);
   }
   let out = '';
   for (const name of [...values.keys()].sort()) {
-    for (const value of [...(values.get(name) as Set<string>)].sort()) out += name + value;
+    // Sorted, so a repeated value is next to its twin: each distinct value once.
+    const list = (values.get(name) as string[]).sort();
+    for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[i - 1]) out += name + (list[i] as string);
   }
   return out;
 }

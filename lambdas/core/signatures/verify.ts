@@ -7,19 +7,20 @@
  */
 import { createHash } from 'node:crypto';
 import { bytesEqual, decodeDigest, ed25519PublicKey, hmac, hmacKey, verifyEd25519 } from './crypto';
-import { DIGEST_BYTES, type Layout, type TimestampRule } from './description';
+import type { KeyObject } from 'node:crypto';
+import { DIGEST_BYTES, type HmacAlgorithm, type Layout, type TimestampRule } from './description';
 import { checkWindow, displayName, fail, parseSignature, parseTimestamp, readFirstHeader, readHeader, splitList, type ReceivedSignature } from './formats';
-import { placeholders, signedBytes, signedParts } from './signed-content';
+import { placeholders, signedBytes, signedParts, sortedFormParams, type ContentValues } from './signed-content';
 import type { VerifyRequest, VerifyResult } from './types';
 
 /** What a request says about itself under a layout: the inputs to the signed content, or why they are missing. */
-export interface ReadRequest {
+export interface ReadRequest extends ContentValues {
   readonly received: ReceivedSignature;
-  readonly id?: string;
-  readonly timestampText?: string;
   readonly timestampSeconds?: number;
-  /** URL spellings to try, the configured or received one first. */
-  readonly urls?: readonly string[];
+  /** Other spellings of it the provider may have signed, worked out only if `url` does not match. */
+  readonly otherUrls?: () => readonly string[];
+  /** The body hash the URL claims (Twilio JSON), checked once the signature matched. */
+  readonly bodyHashClaim?: string;
 }
 
 /** The URL the scheme signs: the option named by the layout, else the request's. */
@@ -33,19 +34,19 @@ export function signedUrl(layout: Layout, request: Pick<VerifyRequest, 'url' | '
 /** Reads everything verify needs from the headers, in verify's order, or the first failure. */
 export function readRequest(layout: Layout, request: VerifyRequest<unknown>, value?: string): ReadRequest | Extract<VerifyResult, { valid: false }> {
   const uses = placeholders(layout.signedContent);
-  let urls: readonly string[] | undefined;
+  let url: string | undefined;
+  let parsedUrl: URL | undefined;
   if (uses.has('url')) {
-    const url = signedUrl(layout, request);
+    url = signedUrl(layout, request);
     if (url === undefined) return fail('missing_url', `the scheme signs the URL: set options.${layout.url?.option ?? 'url'} or pass the request URL`);
     try {
-      new URL(url);
+      parsedUrl = new URL(url);
     } catch {
       return fail('missing_url', 'the URL is not a valid absolute URL');
     }
-    urls = layout.url?.variants ? layout.url.variants(url) : [url];
   }
   const signature = layout.signature;
-  const header = value ?? readFirstHeader(request.headers, signature.format === 'list' ? signature.headers : [signature.header]);
+  const header = value ?? (signature.format === 'list' ? readFirstHeader(request.headers, signature.headers) : readHeader(request.headers, signature.header));
   if (header === undefined) {
     const legacy = signature.format === 'list' ? signature.legacy : undefined;
     const named = signature.format === 'list' ? (signature.headers[0] as string) : signature.header;
@@ -72,12 +73,20 @@ export function readRequest(layout: Layout, request: VerifyRequest<unknown>, val
     timestampText = received.timestampText;
     timestampSeconds = parseTimestamp(timestampText, 'epoch');
   }
+  const bodyHashParam = layout.url?.bodyHashParam;
+  const bodyHashClaim = bodyHashParam === undefined ? null : (parsedUrl?.searchParams.get(bodyHashParam) ?? null);
+  const variants = layout.url?.variants;
+  // One object of one shape for every scheme (absent fields undefined), built once per request.
   return {
     received,
-    ...(id !== undefined && { id }),
-    ...(timestampText !== undefined && { timestampText }),
-    ...(timestampSeconds !== undefined && { timestampSeconds }),
-    ...(urls && { urls }),
+    id,
+    timestampText,
+    timestampSeconds,
+    url,
+    otherUrls: url !== undefined && variants ? () => variants(url).filter((v) => v !== url) : undefined,
+    // With a body hash in the URL the body is not signed, so there are no parameters to sort.
+    params: uses.has('params') ? (bodyHashClaim === null ? sortedFormParams(request.body) : '') : undefined,
+    bodyHashClaim: bodyHashClaim ?? undefined,
   };
 }
 
@@ -111,12 +120,9 @@ function verifyOne(layout: Layout, request: VerifyRequest<unknown>, value?: stri
   if ('valid' in read) return read;
   const matched = layout.algorithm ? matchHmac(layout, request, read) : matchToken(request, readHeader(request.headers, tokenHeader(layout)) ?? '');
   if (!matched.valid) return matched;
-  const bodyHash = layout.url?.bodyHashParam;
-  if (bodyHash !== undefined && read.urls) {
-    const claimed = new URL(read.urls[0] as string).searchParams.get(bodyHash);
-    if (claimed !== null && !bytesEqual(decodeDigest(claimed, 'hex', 32) ?? Buffer.alloc(0), createHash('sha256').update(request.body).digest())) {
-      return fail('signature_mismatch', `the body does not match ${bodyHash}`);
-    }
+  const claimed = read.bodyHashClaim;
+  if (claimed !== undefined && !bytesEqual(decodeDigest(claimed, 'hex', 32) ?? Buffer.alloc(0), createHash('sha256').update(request.body).digest())) {
+    return fail('signature_mismatch', `the body does not match ${layout.url?.bodyHashParam ?? 'its hash'}`);
   }
   const rule = layout.timestamp;
   if (!rule) return matched;
@@ -137,7 +143,6 @@ function verifyOne(layout: Layout, request: VerifyRequest<unknown>, value?: stri
  */
 function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRequest): VerifyResult {
   const algorithm = layout.algorithm as NonNullable<Layout['algorithm']>;
-  const urls = read.urls ?? [undefined];
   let usable = 0;
   for (let i = 0; i < request.secrets.length; i++) {
     const secret = request.secrets[i];
@@ -146,7 +151,7 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
       const publicKey = ed25519PublicKey(secret.slice(asymmetric.publicKeyPrefix.length));
       if (!publicKey) continue;
       usable++;
-      const signed = signedBytes(layout, { body: request.body, timestamp: read.timestampText, id: read.id });
+      const signed = signedBytes(layout, read, request.body);
       let matched = false;
       for (const candidate of read.received.asymmetric ?? []) matched = verifyEd25519(signed, publicKey, candidate) || matched;
       if (matched) return { valid: true, secretIndex: i };
@@ -155,12 +160,9 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
     const key = typeof secret === 'string' && secret !== '' ? hmacKey(layout.key, secret) : null;
     if (!key) continue;
     usable++;
-    for (const url of urls) {
-      const expected = hmac(algorithm, key, signedParts(layout, { body: request.body, timestamp: read.timestampText, id: read.id, url }));
-      let matched = false;
-      for (const candidate of read.received.candidates) matched = bytesEqual(expected, candidate) || matched;
-      if (matched) return { valid: true, secretIndex: i };
-    }
+    if (hmacMatches(layout, algorithm, key, read, request.body)) return { valid: true, secretIndex: i };
+    // Other URL spellings only when the given one does not match; which spelling matched is not secret.
+    for (const url of read.otherUrls?.() ?? []) if (hmacMatches(layout, algorithm, key, { ...read, url }, request.body)) return { valid: true, secretIndex: i };
   }
   const asymmetric = layout.asymmetric;
   if (asymmetric && read.received.candidates.length === 0 && !request.secrets.some((s) => typeof s === 'string' && s.startsWith(asymmetric.publicKeyPrefix))) {
@@ -168,6 +170,14 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
   }
   if (usable > 0) return fail('signature_mismatch');
   return fail('no_secret', layout.key === 'whsec-base64' ? 'no secret is a whsec_<base64> key' : 'no usable secret is configured');
+}
+
+/** Whether the HMAC of the signed content equals a received candidate; every candidate is compared. */
+function hmacMatches(layout: Layout, algorithm: HmacAlgorithm, key: KeyObject, read: ReadRequest, body: Uint8Array): boolean {
+  const expected = hmac(algorithm, key, signedParts(layout, read, body));
+  let matched = false;
+  for (const candidate of read.received.candidates) matched = bytesEqual(expected, candidate) || matched;
+  return matched;
 }
 
 function tokenHeader(layout: Layout): string {
