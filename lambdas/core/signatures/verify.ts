@@ -5,9 +5,8 @@
  * window. The signature is checked before the window, so `stale_timestamp`/`future_timestamp` are
  * only reported for authentically signed requests (a replay), never for forgeries.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { bytesEqual, decodeDigest, ed25519PublicKey, hmac, hmacKey, verifyEd25519 } from './crypto';
-import type { KeyObject } from 'node:crypto';
 import { DIGEST_BYTES, type HmacAlgorithm, type Layout, type TimestampRule } from './description';
 import { checkWindow, displayName, fail, parseSignature, parseTimestamp, readFirstHeader, readHeader, splitList, type ReceivedSignature } from './formats';
 import { placeholders, signedBytes, signedParts, sortedFormParams, type ContentValues } from './signed-content';
