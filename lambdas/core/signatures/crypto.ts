@@ -76,7 +76,6 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && timingSafeEqual(a, b);
 }
 
-const HEX = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
@@ -85,7 +84,12 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * same digest and a mutated padding character cannot pass.
  */
 export function decodeDigest(text: string, encoding: DigestEncoding, bytes: number): Buffer | undefined {
-  if (encoding === 'hex') return text.length === bytes * 2 && HEX.test(text) ? Buffer.from(text, 'hex') : undefined;
+  if (encoding === 'hex') {
+    if (text.length !== bytes * 2) return undefined;
+    // Buffer.from stops at the first pair that is not hex, so a full-length result means every character was.
+    const decoded = Buffer.from(text, 'hex');
+    return decoded.length === bytes ? decoded : undefined;
+  }
   if (text.length !== 4 * Math.ceil(bytes / 3)) return undefined;
   const decoded = decodeBase64Strict(text);
   return decoded?.length === bytes ? decoded : undefined;

@@ -39,8 +39,10 @@ export function placeholders(template: string): ReadonlySet<string> {
 
 /** The parts to feed the HMAC, in order; the body is passed through, never copied or decoded. */
 export function signedParts(layout: Layout, values: ContentValues, body: Uint8Array): (string | Uint8Array)[] {
-  const out: (string | Uint8Array)[] = [];
   const parts = compile(layout.signedContent);
+  // The usual template, the body alone: nothing to fill in.
+  if (parts.length === 3 && parts[1] === 'body' && parts[0] === '' && parts[2] === '') return [body];
+  const out: (string | Uint8Array)[] = [];
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;
     if (i % 2 === 0) {
