@@ -15,8 +15,9 @@ import { localSource, post, signedRequest, startTestStack, waitFor, type TestSta
 const FORM = 'application/x-www-form-urlencoded';
 
 let t: TestStack;
+const requestLog: { method: string; path: string; status: number; outcome?: string }[] = [];
 beforeAll(async () => {
-  t = await startTestStack();
+  t = await startTestStack({ onRequest: (entry) => requestLog.push(entry) });
 });
 afterAll(async () => {
   await t?.stop();
@@ -73,6 +74,11 @@ describe('content types through the local stack', () => {
     expect([first.status, first.text, again.status, again.text]).toEqual([200, '', 200, '']);
     await t.stack.idle();
     expect(t.publishedFor(request.eventId!)).toHaveLength(1);
+  });
+
+  it('the request log (npm start\'s console) names an empty 200 "acknowledged"', async () => {
+    await post(signedRequest(t.stack.url, 'slack', { variant: 'slash-command' }));
+    expect(requestLog.at(-1)).toMatchObject({ method: 'POST', path: '/webhooks/slack', status: 200, outcome: 'acknowledged' });
   });
 
   it('slack interaction (send slack --interaction): 200 with an empty body; type and id from the payload field\'s JSON', async () => {
@@ -170,6 +176,7 @@ describe('handshakes through the local stack', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await response.text()).toBe('1158201444');
+    expect(requestLog.at(-1)).toMatchObject({ method: 'GET', path: '/webhooks/meta', status: 200, outcome: 'handshake' });
   });
 
   it('meta GET with a wrong verify token → 403', async () => {
