@@ -24,6 +24,28 @@ export interface TimestampField {
   readonly unit: 'seconds' | 'milliseconds';
 }
 
+/**
+ * Another request a sample source's provider sends besides the usual one, sent with
+ * `npm run cli -- send <source> --<name>`: another content type, or a handshake.
+ */
+export interface LocalVariant {
+  /** One line for `send --help` and the banner. */
+  readonly summary: string;
+  /** The sample payload, relative to the repository root; none for a GET subscription check. */
+  readonly example?: string;
+  /**
+   * The body's media type (default: the scheme's usual one). A JSON example sent as a form whose
+   * scheme reads JSON from a field (GitHub's and Slack's `payload`) is sent in that field.
+   */
+  readonly contentType?: 'application/json' | 'application/x-www-form-urlencoded';
+  /** Replaces the source's `timestampFields`. */
+  readonly timestampFields?: readonly TimestampField[];
+  /** Replaces the source's `uniqueField` (also used when the body has none of the id fields, e.g. a challenge). */
+  readonly uniqueField?: string;
+  /** `GET`: the provider's subscription check (the scheme's `handshake.subscribe`) instead of a POST. */
+  readonly method?: 'GET';
+}
+
 export interface LocalSource {
   readonly source: SourceInput & { readonly scheme: SchemeName };
   /** The local-only default secret (`WEBHOOK_SECRET_<ID>` overrides it). */
@@ -41,7 +63,11 @@ export interface LocalSource {
    * fills with a fresh value so repeated sends are distinct events.
    */
   readonly uniqueField?: string;
+  /** Other requests the provider sends, by flag name (`--form`, `--slash-command`, …). */
+  readonly variants?: Readonly<Record<string, LocalVariant>>;
 }
+
+const FORM = 'application/x-www-form-urlencoded';
 
 export const localSources: readonly LocalSource[] = [
   {
@@ -55,6 +81,9 @@ export const localSources: readonly LocalSource[] = [
     secret: 'local-github-secret-do-not-use-in-production',
     example: 'examples/github.json',
     headers: { 'x-github-event': 'push', 'x-github-hook-id': '292430182', 'user-agent': 'GitHub-Hookshot/local' },
+    variants: {
+      form: { summary: 'a form delivery (the webhook\'s content type set to form): payload=<the JSON>', example: 'examples/github.json', contentType: FORM },
+    },
   },
   {
     source: { id: 'shopify', scheme: 'shopify' },
@@ -68,6 +97,11 @@ export const localSources: readonly LocalSource[] = [
     secret: '10ca1000000000000000000000000000',
     example: 'examples/slack.json',
     timestampFields: [{ bodyPath: 'event_time', unit: 'seconds' }],
+    variants: {
+      'slash-command': { summary: 'a slash command (/deploy), a form: answered 200 with an empty body', example: 'examples/slack-slash-command.txt', contentType: FORM, timestampFields: [] },
+      interaction: { summary: 'an interaction (block_actions), a form with payload=<the JSON>: answered 200 with an empty body', example: 'examples/slack-interaction.json', contentType: FORM, timestampFields: [] },
+      'url-verification': { summary: 'the Events API URL check: answered with the challenge, nothing recorded', example: 'examples/slack-url-verification.json', timestampFields: [], uniqueField: 'challenge' },
+    },
   },
   {
     source: { id: 'standard-webhooks', scheme: 'standard-webhooks' },
@@ -80,6 +114,9 @@ export const localSources: readonly LocalSource[] = [
     // Twilio auth tokens are 32 hex characters.
     secret: '10ca10000000000000000000000000aa',
     example: 'examples/twilio.txt',
+    variants: {
+      'json-body': { summary: 'a JSON body, signed through bodySHA256=<its hex SHA-256> in the URL', example: 'examples/twilio.json', contentType: 'application/json' },
+    },
   },
   {
     source: { id: 'square', scheme: 'square' },
@@ -104,6 +141,9 @@ export const localSources: readonly LocalSource[] = [
     example: 'examples/zoom.json',
     timestampFields: [{ bodyPath: 'event_ts', unit: 'milliseconds' }],
     uniqueField: 'payload.object.uuid',
+    variants: {
+      'url-validation': { summary: 'the endpoint.url_validation check: answered with plainToken and its HMAC, nothing recorded', example: 'examples/zoom-url-validation.json', uniqueField: 'payload.plainToken' },
+    },
   },
   {
     source: { id: 'meta', scheme: 'meta' },
@@ -112,6 +152,9 @@ export const localSources: readonly LocalSource[] = [
     example: 'examples/meta.json',
     timestampFields: [{ bodyPath: 'entry.0.changes.0.value.messages.0.timestamp', unit: 'seconds' }],
     uniqueField: 'entry.0.changes.0.value.messages.0.id',
+    variants: {
+      subscribe: { summary: 'the GET subscription check with the local verify token: answered with hub.challenge as text', method: 'GET' },
+    },
   },
   {
     source: { id: 'entrupy', scheme: 'entrupy', eventId: { bodyPath: 'id' }, eventType: { bodyPath: 'type' } },

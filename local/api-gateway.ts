@@ -78,6 +78,8 @@ export function createApiServer(options: ApiServerOptions): Server {
       } catch {
         // not JSON: no outcome to report
       }
+      // A webhook's 200 without a status: Slack's empty acknowledgement, or a handshake's answer.
+      if (outcome === undefined && status === 200 && rawPath.startsWith('/webhooks/')) outcome = body === '' ? 'acknowledged' : 'handshake';
       options.onRequest?.({ method, path: rawPath, status, durationMs: performance.now() - started, ...(outcome && { outcome }), ...(id && { id }) });
     };
 

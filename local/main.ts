@@ -215,7 +215,11 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
   const ids = [...stack.sources.keys()];
   const width = Math.max(...ids.map((id) => id.length));
   const urlWidth = Math.max(...ids.map((id) => `${stack.url}/webhooks/${id}`.length));
-  const rows = ids.map((id) => `  ${id.padEnd(width)}  ${`${stack.url}/webhooks/${id}`.padEnd(urlWidth)}  ${dim(`npm run cli -- send ${id}${urlFlag}`)}`);
+  const variants = (id: string) => Object.keys(localSources.find((s) => s.source.id === id)?.variants ?? {}).map((v) => `--${v}`);
+  const rows = ids.map((id) => {
+    const also = variants(id);
+    return `  ${id.padEnd(width)}  ${`${stack.url}/webhooks/${id}`.padEnd(urlWidth)}  ${dim(`npm run cli -- send ${id}${urlFlag}${also.length > 0 ? `  [${also.join(' | ')}]` : ''}`)}`;
+  });
   const first = stack.sources.values().next().value;
   const timing = first ? `batch ${first.config.processor.batchSize}, visibility ${first.visibilityTimeoutMs / 1000} s, DLQ after ${first.config.maxReceiveCount} receives` : '';
   return [

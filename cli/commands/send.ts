@@ -1,20 +1,41 @@
 /**
  * `send`: signs a sample (or your) payload with the source's local secret and POSTs it, like the
- * provider would. With `--repeat`, a load run with a progress bar and a summary.
+ * provider would. A variant flag sends another request the provider sends (`--form`,
+ * `--slash-command`, a handshake, …: `variants` in config/local.ts). With `--repeat`, a load run
+ * with a progress bar and a summary (cli/lib/send-many.ts).
  */
 import { parseArgs } from 'node:util';
+import { localSources, type LocalSource } from '../../config/local';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import type { EventRecord } from '../../lambdas/core/inbound/ports';
+import { resolveVerifyToken } from '../../local/secrets';
 import { UsageError, type CliIo, type Command } from '../command';
 import { dataDirFrom, defaultBaseUrl, findLocalSource, openLocalStore, runningStack, signingSecret } from '../lib/local-stack';
-import { bar, formatMs, percentile } from '../lib/stats';
-import { preparePayload, readExample, readPayload, senderFor, signRequest, webhookUrl, type PreparedPayload, type Sender } from '../lib/webhook-request';
+import { expectedChallengeAnswer, sendChallenge, sendSubscription } from '../lib/send-handshake';
+import { post, unreachable } from '../lib/send-http';
+import { sendMany } from '../lib/send-many';
+import { formatMs } from '../lib/stats';
+import { preparePayload, readExample, readPayload, senderFor, signRequest, webhookUrl, type Sender } from '../lib/webhook-request';
 
-const USAGE = `Usage: npm run cli -- send <source> [payload-file] [options]
+/** Every variant flag of the sample sources, with the sources that have it. */
+const VARIANTS: ReadonlyMap<string, readonly LocalSource[]> = (() => {
+  const out = new Map<string, LocalSource[]>();
+  for (const local of localSources) for (const name of Object.keys(local.variants ?? {})) out.set(name, [...(out.get(name) ?? []), local]);
+  return out;
+})();
+
+const variantLines = localSources
+  .flatMap((l) => Object.entries(l.variants ?? {}).map(([name, v]) => `  ${`${l.source.id} --${name}`.padEnd(26)}${v.summary}`))
+  .join('\n');
+
+const USAGE = `Usage: npm run cli -- send <source> [payload-file] [--<variant>] [options]
 
 Signs the payload with the source's local secret (config/local.ts, or WEBHOOK_SECRET_<SOURCE> from
 the environment or .env) and POSTs it. Without a payload file, the source's sample from examples/ is
 sent. Each send is a new event (fresh event id and send time) unless --keep-id is given.
+
+Variants (another content type, or a provider handshake; a payload file replaces the sample):
+${variantLines}
 
 Options:
   --url URL               the stack's base URL or the full webhook URL
@@ -25,6 +46,7 @@ Options:
                           provider's retry (default 0)
   --header "name: value"  an extra header (repeatable)
   --secret S              sign with this secret instead
+  --verify-token T        the verify token a GET subscription check sends (default: the source's)
   --keep-id               send the payload's own id and times unchanged
   --no-wait               do not wait for the event to be processed (single send)
   --json                  print the result as JSON
@@ -33,17 +55,9 @@ Options:
 Examples:
   npm run cli -- send stripe
   npm run cli -- send github examples/github.json
+  npm run cli -- send slack --slash-command
+  npm run cli -- send meta --subscribe
   npm run cli -- send stripe --repeat 500 --concurrency 16 --duplicate-rate 0.1`;
-
-type Outcome = 'accepted' | 'duplicate' | 'in_flight' | 'rejected' | 'error';
-
-interface Result {
-  readonly outcome: Outcome;
-  readonly status: number;
-  readonly latencyMs: number;
-  readonly id?: string;
-  readonly code?: string;
-}
 
 export const command: Command = {
   name: 'send',
@@ -59,10 +73,12 @@ export const command: Command = {
         'duplicate-rate': { type: 'string' },
         header: { type: 'string', multiple: true },
         secret: { type: 'string' },
+        'verify-token': { type: 'string' },
         'keep-id': { type: 'boolean' },
         'no-wait': { type: 'boolean' },
         json: { type: 'boolean' },
         'data-dir': { type: 'string' },
+        ...Object.fromEntries([...VARIANTS.keys()].map((name) => [name, { type: 'boolean' as const }])),
       },
       allowPositionals: true,
     });
@@ -74,64 +90,73 @@ export const command: Command = {
     const duplicateRate = numberOption(values['duplicate-rate'], 'duplicate-rate', 0, 0, 1);
 
     const local = findLocalSource(sourceId);
+    const flags = values as Record<string, unknown>;
+    const variantName = variantFor(local, [...VARIANTS.keys()].filter((name) => flags[name] === true));
+    const variant = variantName === undefined ? undefined : local.variants?.[variantName];
     const headers = parseHeaders(values.header ?? []);
-    const sender: Sender = { ...senderFor(local, signingSecret(local, values.secret)), headers: { ...(local.headers ?? {}), ...headers } };
-    const template = payloadFile === undefined ? readExample(local) : readPayload(payloadFile);
+    const base = senderFor(local, signingSecret(local, values.secret), variant);
+    const sender: Sender = { ...base, headers: { ...base.headers, ...headers } };
     const dataDir = dataDirFrom(values['data-dir']);
     const url = webhookUrl(values.url ?? defaultBaseUrl(dataDir), sourceId);
-    const keepId = values['keep-id'] ?? false;
+    const json = values.json ?? false;
+    const single = repeat === 1 && duplicateRate === 0;
 
-    if (repeat === 1 && duplicateRate === 0) {
-      return sendOnce(io, { sender, template, url, keepId, json: values.json ?? false, wait: !(values['no-wait'] ?? false), dataDir });
+    if (variant?.method === 'GET') {
+      if (!single) throw new UsageError(`--${variantName} is a handshake: it is sent once (no --repeat or --duplicate-rate)`);
+      const override = values['verify-token'];
+      const verifyToken = override ?? resolveVerifyToken(sourceId, local.verifyToken);
+      if (verifyToken === undefined) throw new UsageError(`${sourceId} has no verify token: set "verifyToken" in WEBHOOK_SECRET_${sourceId.toUpperCase()} or pass --verify-token`);
+      const tokenOrigin = override !== undefined ? 'the --verify-token given' : 'the source\'s verify token';
+      return sendSubscription(io, { sender, url, verifyToken, tokenOrigin, json });
     }
-    return sendMany(io, { sender, template, url, keepId, repeat, concurrency, duplicateRate, json: values.json ?? false });
+    const template = payloadFile === undefined ? readExample(local, variant) : readPayload(payloadFile);
+    const keepId = values['keep-id'] ?? false;
+    const label = variantName ?? '';
+    if (single) return sendOnce(io, { sender, template, url, keepId, json, wait: !(values['no-wait'] ?? false), dataDir, label });
+    if (expectedChallengeAnswer(sender, preparePayload(sender, template, { nowMs: Date.now(), keepId }).body)) {
+      throw new UsageError('A handshake is sent once (no --repeat or --duplicate-rate)');
+    }
+    return sendMany(io, { sender, template, url, keepId, repeat, concurrency, duplicateRate, json });
   },
 };
 
-async function post(url: string, headers: Record<string, string>, body: Buffer): Promise<Result> {
-  const started = performance.now();
-  try {
-    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
-    const text = await response.text();
-    const latencyMs = performance.now() - started;
-    let parsed: { status?: string; id?: string; error?: string } = {};
-    try {
-      parsed = JSON.parse(text) as typeof parsed;
-    } catch {
-      // not JSON
-    }
-    const s = response.status;
-    const outcome: Outcome = s === 202 ? 'accepted' : s === 200 ? 'duplicate' : s === 409 ? 'in_flight' : s >= 400 && s < 500 ? 'rejected' : s >= 500 ? 'error' : 'accepted';
-    return { outcome, status: s, latencyMs, ...(parsed.id && { id: parsed.id }), ...(parsed.error && { code: parsed.error }) };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { outcome: 'error', status: 0, latencyMs: performance.now() - started, code: cause ?? (error instanceof Error ? error.name : 'error') };
-  }
+/** The one variant asked for, checked against the source's own. */
+function variantFor(local: LocalSource, asked: readonly string[]): string | undefined {
+  if (asked.length > 1) throw new UsageError(`One variant at a time: ${asked.map((n) => `--${n}`).join(', ')}`);
+  const [name] = asked;
+  if (name === undefined || local.variants?.[name] !== undefined) return name;
+  const own = Object.keys(local.variants ?? {}).map((n) => `--${n}`);
+  const owners = (VARIANTS.get(name) ?? []).map((l) => l.source.id).join(', ');
+  throw new UsageError(`--${name} is for ${owners}; ${local.source.id} has ${own.length > 0 ? own.join(', ') : 'no variants'}`);
 }
 
 async function sendOnce(
   io: CliIo,
-  o: { sender: Sender; template: Buffer; url: string; keepId: boolean; json: boolean; wait: boolean; dataDir: string },
+  o: { sender: Sender; template: Buffer; url: string; keepId: boolean; json: boolean; wait: boolean; dataDir: string; label: string },
 ): Promise<number> {
   const nowMs = Date.now();
   const payload = preparePayload(o.sender, o.template, { nowMs, keepId: o.keepId });
   const request = signRequest(o.sender, payload, o.url, nowMs);
-  if (!o.json) io.out(`→ POST ${o.url}  (${o.sender.source.id}, ${o.sender.scheme.name} signature, ${request.body.length} bytes)`);
-  const result = await post(o.url, request.headers, request.body);
-  if (result.status === 0) {
-    const hint = result.code === 'ECONNREFUSED' ? ' — is the local stack running? Start it with `npm start`.' : '';
-    if (o.json) io.out(JSON.stringify(result));
-    else io.err(`✗ could not reach ${o.url}: ${result.code ?? 'error'}${hint}`);
+  if (!o.json) io.out(`→ POST ${request.url}  (${o.sender.source.id}, ${o.sender.scheme.name} signature${o.label ? `, ${o.label}` : ''}, ${request.body.length} bytes)`);
+  const expected = expectedChallengeAnswer(o.sender, request.body);
+  if (expected) return sendChallenge(io, { sender: o.sender, request, expected, json: o.json });
+
+  const answer = await post(request.url, request.headers, request.body);
+  if (answer.status === 0) {
+    if (o.json) io.out(JSON.stringify(answer));
+    else io.err(unreachable(request.url, answer));
     return 1;
   }
+  // An empty 200 names no id (Slack shows any body to the user): the id is the one sent.
+  const result = answer.outcome === 'acknowledged' && payload.eventId !== undefined ? { ...answer, id: payload.eventId } : answer;
   let record: EventRecord | undefined;
-  if (o.wait && result.id && (result.outcome === 'accepted' || result.outcome === 'duplicate')) {
-    record = await waitForProcessing(o.dataDir, o.url, o.sender.source.id, result.id);
+  if (o.wait && result.id && (result.outcome === 'accepted' || result.outcome === 'duplicate' || result.outcome === 'acknowledged')) {
+    record = await waitForProcessing(o.dataDir, request.url, o.sender.source.id, result.id);
   }
   if (o.json) {
     io.out(JSON.stringify({ ...result, ...(record && { record }) }));
   } else {
-    const what = result.code ?? (result.outcome === 'in_flight' ? 'in flight' : result.outcome);
+    const what = result.code ?? (result.outcome === 'in_flight' ? 'in flight' : result.outcome === 'acknowledged' ? '(empty body)' : result.outcome);
     io.out(`← ${result.status} ${what}${result.id ? `  id ${result.id}` : ''}  in ${formatMs(result.latencyMs)}`);
     if (record) {
       const took = record.processedAt !== undefined ? ` in ${record.processedAt - record.receivedAt} ms` : '';
@@ -163,90 +188,6 @@ async function waitForProcessing(dataDir: string, url: string, source: string, i
   } finally {
     await access.close();
   }
-}
-
-async function sendMany(
-  io: CliIo,
-  o: { sender: Sender; template: Buffer; url: string; keepId: boolean; repeat: number; concurrency: number; duplicateRate: number; json: boolean },
-): Promise<number> {
-  const counts: Record<Outcome, number> = { accepted: 0, duplicate: 0, in_flight: 0, rejected: 0, error: 0 };
-  const codes = new Map<string, number>();
-  const latencies: number[] = [];
-  const sent: PreparedPayload[] = [];
-  let started = 0;
-  let done = 0;
-  let duplicatesSent = 0;
-  const t0 = performance.now();
-
-  const draw = () => {
-    const elapsed = (performance.now() - t0) / 1000;
-    io.status(
-      `${bar(done, o.repeat)} ${done}/${o.repeat}  ${(done / Math.max(elapsed, 0.001)).toFixed(0)}/s  ` +
-        `accepted ${counts.accepted}  duplicate ${counts.duplicate + counts.in_flight}  rejected ${counts.rejected}  errors ${counts.error}`,
-    );
-  };
-  const ticker = setInterval(draw, 100);
-
-  const worker = async () => {
-    while (started < o.repeat) {
-      started++;
-      const nowMs = Date.now();
-      let payload: PreparedPayload;
-      // A redelivery: the same event (same bytes, same id), signed again at send time.
-      if (o.duplicateRate > 0 && sent.length > 0 && Math.random() < o.duplicateRate) {
-        payload = sent[Math.floor(Math.random() * sent.length)]!;
-        duplicatesSent++;
-      } else {
-        payload = preparePayload(o.sender, o.template, { nowMs, keepId: o.keepId });
-        sent.push(payload);
-      }
-      const request = signRequest(o.sender, payload, o.url, nowMs);
-      const result = await post(o.url, request.headers, request.body);
-      counts[result.outcome]++;
-      if (result.code && (result.outcome === 'rejected' || result.outcome === 'error')) codes.set(result.code, (codes.get(result.code) ?? 0) + 1);
-      latencies.push(result.latencyMs);
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(o.concurrency, o.repeat) }, worker));
-  clearInterval(ticker);
-  draw();
-  if (io.interactive) io.err('');
-
-  const elapsedS = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const summary = {
-    url: o.url,
-    sent: done,
-    seconds: Number(elapsedS.toFixed(2)),
-    perSecond: Number((done / elapsedS).toFixed(1)),
-    concurrency: o.concurrency,
-    duplicatesSent,
-    accepted: counts.accepted,
-    duplicate: counts.duplicate + counts.in_flight,
-    duplicateInFlight: counts.in_flight,
-    rejected: counts.rejected,
-    errors: counts.error,
-    rejectionCodes: Object.fromEntries(codes),
-    p50Ms: Number(percentile(latencies, 0.5).toFixed(1)),
-    p99Ms: Number(percentile(latencies, 0.99).toFixed(1)),
-  };
-  if (o.json) {
-    io.out(JSON.stringify(summary));
-  } else {
-    io.out(`Sent ${summary.sent} to ${o.url} in ${summary.seconds} s (${summary.perSecond}/s, concurrency ${o.concurrency}${o.duplicateRate > 0 ? `, ${duplicatesSent} redeliveries` : ''})`);
-    io.out(`  accepted   ${pad(summary.accepted)}  (202)`);
-    io.out(`  duplicate  ${pad(summary.duplicate)}  (200 duplicate, or 409 while the first delivery was in flight: ${counts.in_flight})`);
-    io.out(`  rejected   ${pad(summary.rejected)}  (4xx)`);
-    io.out(`  errors     ${pad(summary.errors)}  (5xx or no response)`);
-    if (codes.size > 0) io.out(`  codes: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
-    io.out(`  latency    p50 ${formatMs(summary.p50Ms)}   p99 ${formatMs(summary.p99Ms)}`);
-  }
-  return counts.rejected > 0 || counts.error > 0 ? 1 : 0;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(7);
 }
 
 function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {

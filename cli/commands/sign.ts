@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { parseArgs } from 'node:util';
+import type { ContentTypeRule } from '../../lambdas/core/signatures/description';
 import { UsageError, type Command } from '../command';
 import {
   displayName,
@@ -110,7 +111,7 @@ export function signCommand(stdin: StdinReader = readProcessStdin): Command {
         throw error;
       }
 
-      const headers: [string, string][] = [['Content-Type', contentType(scheme.contentTypes(options)[0]?.media ?? 'application/json', url)], ...Object.entries(signed).map(([n, v]): [string, string] => [displayName(n), v])];
+      const headers: [string, string][] = [['Content-Type', contentType(scheme.contentTypes(options), body, url)], ...Object.entries(signed).map(([n, v]): [string, string] => [displayName(n), v])];
 
       if (values.json) {
         io.out(JSON.stringify({ headers: Object.fromEntries(headers) }));
@@ -124,9 +125,12 @@ export function signCommand(stdin: StdinReader = readProcessStdin): Command {
   };
 }
 
-function contentType(usual: string, url: string | undefined): string {
+/** The declared content type the body is: JSON if it looks like JSON, else a form (GitHub and Slack send both). */
+function contentType(rules: readonly ContentTypeRule[], body: Buffer, url: string | undefined): string {
   // Twilio sends JSON (with bodySHA256 in the URL) for some products, forms for the rest.
-  return url !== undefined && url.includes('bodySHA256=') ? 'application/json' : usual;
+  if (url !== undefined && url.includes('bodySHA256=')) return 'application/json';
+  const looksJson = /^\s*[[{]/.test(body.toString('utf8', 0, 64));
+  return (rules.find((r) => (r.media === 'application/json') === looksJson) ?? rules[0])?.media ?? 'application/json';
 }
 
 function curlCommand(target: string, headers: readonly [string, string][], body: Buffer, file: string | undefined): string {

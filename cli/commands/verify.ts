@@ -34,7 +34,8 @@ Options:
   --secret X              a secret, repeatable: current first, then previous ones (rotation);
                           --secret-env VAR reads one from the environment instead
   --header 'Name: value'  a header as received, repeatable (a repeated name is joined with ",",
-                          as API Gateway does)
+                          as API Gateway does); with Content-Type, --explain also says whether
+                          the scheme takes it and how the body is read (JSON, form, payload field)
   --body-file F           the body's exact bytes (default: stdin)
   --body-base64           the body is base64: decode it first (an isBase64Encoded API Gateway event)
   --url U                 the full request URL (twilio, square)

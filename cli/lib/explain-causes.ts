@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { decodeBase64Strict } from '../../lambdas/core/signatures/crypto';
 import type { Scheme, VerifyRequest, VerifyResult } from '../../lambdas/core/signatures/types';
 import { signedUrl } from '../../lambdas/core/signatures/verify';
+import { contentCauses } from './explain-content';
 import { SIGNATURE_HEADERS, type Anatomy, type Cause, type CauseCode, type SecretReport, type TimestampReport } from './explain';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -196,6 +197,8 @@ export function diagnose(
 
   const found = (r: VerifyResult): number | undefined => (r.valid ? r.secretIndex : undefined);
 
+  causes.push(...contentCauses(scheme, request, a.layout, signatureMatch));
+
   for (const variant of bodyVariants(request.body)) {
     const index = found(signatureMatch({ ...request, body: variant.body }));
     if (index !== undefined) causes.push({ code: variant.code, secretIndex: index, message: variant.message });
@@ -234,7 +237,7 @@ export function diagnose(
   });
 
   const urlRule = a.layout.url;
-  if (urlRule) {
+  if (urlRule && !causes.some((c) => c.code === 'url_mismatch')) {
     const given = signedUrl(a.layout, request);
     for (const url of given ? urlVariants(given) : []) {
       const index = found(signatureMatch(withUrl(urlRule.option, request, url)));

@@ -15,12 +15,17 @@ export function formatExplanation(e: Explanation): string[] {
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
   row('scheme', `${e.scheme}: ${e.algorithm} over ${e.template}`);
   row('body', `${e.body.bytes} bytes, ${sha(e.body.sha256)}`);
-  if (e.signed) row('signed', `${e.signed.bytes} bytes, ${sha(e.signed.sha256)}${e.signed.bytes !== e.body.bytes ? ' (the template filled in around the body)' : ''}`);
+  if (e.content) row('content', `${e.content.media}: ${e.content.reads}`);
+  if (e.bodyHash) row('body hash', `${e.bodyHash.param} ${e.bodyHash.claimed.slice(0, 16)}… in the URL: ${e.bodyHash.matches ? 'the body\'s SHA-256' : 'NOT the body\'s SHA-256'}`);
+  const note = e.bodyHash ? ' (the URL: the body is covered by its hash in it)' : e.signed && e.signed.bytes !== e.body.bytes ? ' (the template filled in around the body)' : '';
+  if (e.signed) row('signed', `${e.signed.bytes} bytes, ${sha(e.signed.sha256)}${note}`);
   else if (e.algorithm.startsWith('HMAC')) row('signed', 'unknown: the headers do not say enough to rebuild it');
   if (e.received.length > 0) row('received', e.received.map(short).join(', '));
   for (const s of e.secrets) {
     const computed = s.expected !== undefined ? ` (computed ${short(s.expected)})` : '';
-    row(`secret #${s.index + 1}`, `${s.matches ? 'matches' : 'no match'}${computed}${s.problem ? ` — warning: ${s.problem}` : ''}`);
+    // With a body that is not the URL's bodySHA256, the URL's signature may still be right.
+    const urlOnly = !s.matches && e.bodyHash && !e.bodyHash.matches && s.expected !== undefined && e.received.includes(s.expected);
+    row(`secret #${s.index + 1}`, `${s.matches ? 'matches' : urlOnly ? 'matches the URL, but the body is not the one hashed into it' : 'no match'}${computed}${s.problem ? ` — warning: ${s.problem}` : ''}`);
   }
   if (e.timestamp) {
     const t = e.timestamp;

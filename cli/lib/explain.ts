@@ -14,10 +14,11 @@ import { createHash, createHmac, type KeyObject } from 'node:crypto';
 import { hmacKey } from '../../lambdas/core/signatures/crypto';
 import { signatureHeaders, type DigestEncoding, type HmacAlgorithm, type Layout } from '../../lambdas/core/signatures/description';
 import { schemes } from '../../lambdas/core/signatures/index';
-import { signedBytes } from '../../lambdas/core/signatures/signed-content';
+import { bodyIsHashed, signedBytes } from '../../lambdas/core/signatures/signed-content';
 import type { Scheme, SchemeName, VerifyRequest, VerifyResult } from '../../lambdas/core/signatures/types';
 import { readRequest, toleranceFor } from '../../lambdas/core/signatures/verify';
 import { diagnose } from './explain-causes';
+import { bodyHashReport, contentReport, type BodyHashReport, type ContentReport } from './explain-content';
 
 export type CauseCode =
   | 'body_trailing_newline_added'
@@ -26,6 +27,8 @@ export type CauseCode =
   | 'body_pretty_printed'
   | 'body_reserialized'
   | 'body_base64_not_decoded'
+  | 'body_form_decoded'
+  | 'body_hash_mismatch'
   | 'secret_whitespace'
   | 'secret_raw_whsec_as_key'
   | 'secret_base64_decoded'
@@ -82,6 +85,10 @@ export interface Explanation {
   /** e.g. `HMAC-SHA256 (hex)`. */
   readonly algorithm: string;
   readonly body: BytesSummary;
+  /** What the Content-Type header means to the scheme (when the request has one). */
+  readonly content?: ContentReport;
+  /** For a JSON body signed through the URL's hash of it (Twilio's bodySHA256): whether the body has that hash. */
+  readonly bodyHash?: BodyHashReport;
   /** The exact bytes signed for this request; undefined when the headers do not say enough (or nothing is signed). */
   readonly signed?: BytesSummary;
   /** Signature digests found in the headers, re-encoded as received. */
@@ -134,9 +141,11 @@ function anatomy(scheme: Scheme<unknown>, request: VerifyRequest<unknown>): Anat
     if (ms !== undefined) timestampSeconds = ms / 1000;
   }
   const headers = [...signatureHeaders(layout), ...(layout.idHeaders?.slice(0, 1) ?? []), ...(typeof from === 'object' && 'header' in from ? from.header.slice(0, 1) : [])];
+  // A Twilio JSON body is not signed: the URL is, and its bodySHA256 covers the body.
+  const hashed = ok && bodyIsHashed(layout, read.urls?.[0]);
   return {
     layout,
-    template: describeTemplate(layout),
+    template: hashed ? `{url} (a JSON body is signed through the URL's ${layout.url?.bodyHashParam}: its hex SHA-256)` : describeTemplate(layout),
     ...(layout.algorithm && { algorithm: layout.algorithm }),
     encoding: layout.encoding,
     headers,
@@ -204,12 +213,16 @@ export function explainVerification(scheme: Scheme<unknown>, request: VerifyRequ
           withinWindow: request.nowSeconds - ts <= tolerance && ts - request.nowSeconds <= (acceptsFuture ? tolerance : 0),
         };
 
+  const content = contentReport(scheme, request);
+  const bodyHash = bodyHashReport(a.layout, request);
   const base = {
     scheme: name,
     result,
     template: a.template,
     algorithm: a.algorithm ? `HMAC-${a.algorithm.toUpperCase()} (${a.encoding})` : 'no HMAC (token comparison)',
     body: summary(request.body),
+    ...(content && { content }),
+    ...(bodyHash && { bodyHash }),
     ...(a.signed && { signed: summary(a.signed) }),
     received: a.received.map((d) => d.toString(a.encoding ?? 'hex')),
     secrets: reports,

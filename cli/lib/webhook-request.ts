@@ -3,13 +3,14 @@
  * asked not to), the provider's extra headers, and the signature headers from the scheme's `sign`.
  * Shared by `send`, the end-to-end tests and the load bench, so all three sign exactly alike.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LocalSource, TimestampField } from '../../config/local';
+import type { LocalSource, LocalVariant, TimestampField } from '../../config/local';
 import { sourceSchema, type SourceConfig } from '../../lib/config-schema';
 import { schemes } from '../../lambdas/core/signatures/index';
+import type { ContentTypeRule } from '../../lambdas/core/signatures/description';
 import type { FieldLocator, Scheme } from '../../lambdas/core/signatures/types';
 
 export const CLI_USER_AGENT = 'webhooks-cli/0.1 (local)';
@@ -26,26 +27,34 @@ export interface Sender {
   readonly uniqueField: string | undefined;
   /** Where the verifier reads the event id (source setting, else the scheme's default). */
   readonly idLocator: FieldLocator | undefined;
+  /** The body's content type and how the scheme reads it (a form field holding JSON, …). */
+  readonly contentType: ContentTypeRule;
 }
 
-export function senderFor(local: LocalSource, secret: string = local.secret): Sender {
+/** The sender for a local source, or for one of its variants (another content type or a handshake). */
+export function senderFor(local: LocalSource, secret: string = local.secret, variant?: LocalVariant): Sender {
   const source = sourceSchema.parse(local.source);
   const scheme = schemes[source.scheme] as Scheme<unknown>;
+  const options = scheme.optionsSchema.parse(source.schemeOptions);
+  const rules = scheme.contentTypes(options);
+  const media = variant?.contentType ?? rules[0]?.media ?? 'application/json';
   return {
     source,
     scheme,
-    options: scheme.optionsSchema.parse(source.schemeOptions),
+    options,
     secret,
     headers: local.headers ?? {},
-    timestampFields: local.timestampFields ?? [],
-    uniqueField: local.uniqueField,
+    timestampFields: variant?.timestampFields ?? local.timestampFields ?? [],
+    uniqueField: variant?.uniqueField ?? local.uniqueField,
     idLocator: source.eventId ?? scheme.eventId,
+    // A type the scheme does not declare is still sent as asked (to see the verifier's 415).
+    contentType: rules.find((r) => r.media === media) ?? { media },
   };
 }
 
-/** The content type the scheme's provider sends. */
+/** The content type the request carries. */
 export function contentTypeFor(sender: Sender): string {
-  return sender.scheme.contentTypes(sender.options)[0]?.media ?? 'application/json';
+  return sender.contentType.media;
 }
 
 /** The repository root (this file is cli/lib/webhook-request.ts). */
@@ -56,9 +65,10 @@ export function readPayload(path: string): Buffer {
   return readFileSync(resolve(path));
 }
 
-/** The source's sample payload from examples/. */
-export function readExample(local: LocalSource): Buffer {
-  return readFileSync(resolve(REPO_ROOT, local.example));
+/** The sample payload from examples/: the source's, or its variant's. */
+export function readExample(local: LocalSource, variant?: LocalVariant): Buffer {
+  const example = variant ? variant.example : local.example;
+  return example === undefined ? Buffer.alloc(0) : readFileSync(resolve(REPO_ROOT, example));
 }
 
 export interface PreparedPayload {
@@ -74,8 +84,7 @@ export interface PreparedPayload {
  * With `keepId`, the template's own id is kept; `id` forces a given id (a provider's retry).
  */
 export function preparePayload(sender: Sender, template: Buffer, o: { nowMs: number; id?: string; keepId?: boolean }): PreparedPayload {
-  const form = contentTypeFor(sender) === 'application/x-www-form-urlencoded';
-  const doc = parseTemplate(template, form);
+  const doc = parseTemplate(template, sender.contentType);
   const locator = sender.idLocator;
   let eventId: string | undefined;
   let idHeader: readonly [string, string] | undefined;
@@ -84,14 +93,18 @@ export function preparePayload(sender: Sender, template: Buffer, o: { nowMs: num
     eventId = o.id ?? (o.keepId ? undefined : randomUUID());
     if (eventId !== undefined) idHeader = [locator.header, eventId];
   } else if (doc !== undefined && !o.keepId) {
-    const path = locator && 'bodyPath' in locator ? locator.bodyPath : sender.uniqueField;
+    // The id field this body has (Slack: `event_id`, else a form's `trigger_id`); with none, the
+    // unique field (a challenge, a message id), else the locator's first field.
+    const idPath = bodyPathsOf(locator).find((p) => getPath(doc, p) !== undefined);
+    const path = idPath ?? sender.uniqueField ?? bodyPathsOf(locator)[0];
     if (path !== undefined) {
       const fresh = o.id ?? freshIdLike(getPath(doc, path));
       setPath(doc, path, fresh);
-      if (locator) eventId = fresh;
+      // A unique field stands in for a missing id: the event id is then a hash of the body.
+      if (idPath !== undefined || path !== sender.uniqueField) eventId = fresh;
     }
   } else if (doc !== undefined && locator && 'bodyPath' in locator) {
-    const existing = getPath(doc, locator.bodyPath);
+    const existing = bodyPathsOf(locator).map((p) => getPath(doc, p)).find((v) => v !== undefined);
     eventId = typeof existing === 'string' || typeof existing === 'number' ? String(existing) : undefined;
   }
   if (doc !== undefined && !o.keepId) {
@@ -99,9 +112,17 @@ export function preparePayload(sender: Sender, template: Buffer, o: { nowMs: num
       setPath(doc, field.bodyPath, field.unit === 'milliseconds' ? o.nowMs : Math.floor(o.nowMs / 1000));
     }
   }
-  const changed = doc !== undefined && (!o.keepId || o.id !== undefined);
-  const body = changed ? serialize(doc, form) : template;
+  // A JSON payload sent in a form field is always re-encoded: the form is what is sent.
+  const changed = doc !== undefined && (!o.keepId || o.id !== undefined || doc.kind === 'wrapped');
+  const body = changed ? serialize(doc) : template;
   return { body, eventId, idHeader };
+}
+
+/** The body paths a locator and its fallbacks read, in order. */
+function bodyPathsOf(locator: FieldLocator | undefined): string[] {
+  const out: string[] = [];
+  for (let l = locator; l; l = l.fallback) if ('bodyPath' in l) out.push(l.bodyPath);
+  return out;
 }
 
 export interface SignedRequest {
@@ -110,13 +131,24 @@ export interface SignedRequest {
   readonly body: Buffer;
 }
 
-/** Signs `payload` for `url` at `nowMs`: content type, provider headers, id header, signature headers. */
+/**
+ * Signs `payload` for `url` at `nowMs`: content type, provider headers, id header, signature headers.
+ * Where the scheme signs a JSON body through a hash in the URL (Twilio's `bodySHA256`), the URL
+ * gets it first, so `url` of the result is where to send it.
+ */
 export function signRequest(sender: Sender, payload: PreparedPayload, url: string, nowMs: number): SignedRequest {
+  const hashParam = sender.scheme.layout(sender.options).url?.bodyHashParam;
+  let target = url;
+  if (hashParam !== undefined && sender.contentType.media === 'application/json') {
+    const u = new URL(url);
+    u.searchParams.set(hashParam, createHash('sha256').update(payload.body).digest('hex'));
+    target = u.href;
+  }
   const signed = sender.scheme.sign({
     body: payload.body,
     secret: sender.secret,
     timestampSeconds: Math.floor(nowMs / 1000),
-    url,
+    url: target,
     ...(payload.idHeader && { id: payload.idHeader[1] }),
     options: sender.options,
   });
@@ -127,7 +159,7 @@ export function signRequest(sender: Sender, payload: PreparedPayload, url: strin
     ...(payload.idHeader && { [payload.idHeader[0]]: payload.idHeader[1] }),
     ...signed,
   };
-  return { url, headers, body: payload.body };
+  return { url: target, headers, body: payload.body };
 }
 
 /** `http://host:port` or a full webhook URL → the source's webhook URL. */
@@ -137,36 +169,43 @@ export function webhookUrl(base: string, sourceId: string): string {
   return u.href;
 }
 
-type Doc = Record<string, unknown> | URLSearchParams;
+/** A template as `send` edits it: JSON, form fields, or JSON sent in one form field. */
+type Doc =
+  | { readonly kind: 'json'; readonly value: Record<string, unknown> }
+  | { readonly kind: 'form'; readonly fields: URLSearchParams }
+  | { readonly kind: 'wrapped'; readonly field: string; readonly value: Record<string, unknown> };
 
-function parseTemplate(template: Buffer, form: boolean): Doc | undefined {
+function parseTemplate(template: Buffer, rule: ContentTypeRule): Doc | undefined {
   const text = template.toString('utf8');
-  if (form) {
+  if (rule.media === 'application/x-www-form-urlencoded') {
     const trimmed = text.trim();
-    // A JSON object file is accepted for form sources too: its fields become the form.
     if (trimmed.startsWith('{')) {
       const obj = JSON.parse(trimmed) as Record<string, unknown>;
-      return new URLSearchParams(Object.entries(obj).map(([k, v]): [string, string] => [k, String(v)]));
+      // The scheme reads JSON from a form field (GitHub, Slack interactivity): the JSON goes there.
+      if (rule.jsonField !== undefined) return { kind: 'wrapped', field: rule.jsonField, value: obj };
+      // Otherwise a JSON object file's fields become the form.
+      return { kind: 'form', fields: new URLSearchParams(Object.entries(obj).map(([k, v]): [string, string] => [k, String(v)])) };
     }
-    return new URLSearchParams(trimmed);
+    return { kind: 'form', fields: new URLSearchParams(trimmed) };
   }
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { kind: 'json', value: value as Record<string, unknown> } : undefined;
   } catch {
     // Not JSON: sent as-is (useful to see the verifier reject it).
     return undefined;
   }
 }
 
-function serialize(doc: Doc, form: boolean): Buffer {
-  if (form || doc instanceof URLSearchParams) return Buffer.from(doc.toString());
-  return Buffer.from(JSON.stringify(doc));
+function serialize(doc: Doc): Buffer {
+  if (doc.kind === 'form') return Buffer.from(doc.fields.toString());
+  if (doc.kind === 'wrapped') return Buffer.from(new URLSearchParams({ [doc.field]: JSON.stringify(doc.value) }).toString());
+  return Buffer.from(JSON.stringify(doc.value));
 }
 
 function getPath(doc: Doc, path: string): unknown {
-  if (doc instanceof URLSearchParams) return doc.get(path) ?? undefined;
-  let value: unknown = doc;
+  if (doc.kind === 'form') return doc.fields.get(path) ?? undefined;
+  let value: unknown = doc.value;
   for (const part of path.split('.')) {
     if (typeof value !== 'object' || value === null) return undefined;
     value = (value as Record<string, unknown>)[part];
@@ -175,12 +214,12 @@ function getPath(doc: Doc, path: string): unknown {
 }
 
 function setPath(doc: Doc, path: string, value: string | number): void {
-  if (doc instanceof URLSearchParams) {
-    doc.set(path, String(value));
+  if (doc.kind === 'form') {
+    doc.fields.set(path, String(value));
     return;
   }
   const parts = path.split('.');
-  let target = doc as Record<string, unknown>;
+  let target = doc.value;
   for (const part of parts.slice(0, -1)) {
     const next = target[part];
     if (typeof next !== 'object' || next === null) target[part] = {};
@@ -193,7 +232,13 @@ function setPath(doc: Doc, path: string, value: string | number): void {
 export function freshIdLike(existing: unknown): string {
   const text = typeof existing === 'string' ? existing : '';
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(text)) return randomUUID();
+  // Slack's trigger_id: `<digits>.<digits>.<hex>`.
+  if (/^\d+\.\d+\.[0-9a-f]+$/.test(text)) return `${randomDigits(11)}.${randomDigits(9)}.${randomBytes(16).toString('hex')}`;
   const prefix = /^([A-Za-z]+[_-])/.exec(text)?.[1] ?? '';
   if (/^[A-Za-z0-9+/]+=*$/.test(text) && text.endsWith('=')) return randomBytes(16).toString('base64');
   return `${prefix}${randomBytes(12).toString('hex')}`;
+}
+
+function randomDigits(n: number): string {
+  return Array.from(randomBytes(n), (b) => String(b % 10)).join('').replace(/^0/, '1');
 }

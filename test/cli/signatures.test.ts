@@ -141,6 +141,18 @@ describe('sign', () => {
     expect(JSON.parse(viaCurl.stdout[0]!)).toEqual(JSON.parse(viaUrl.stdout[0]!));
   });
 
+  it('gives a form body the form content type where the scheme declares both (a GitHub form delivery, a Slack slash command)', async () => {
+    const github = await sign(['--scheme', 'github', '--secret', 's3cret', '--json'], stdinOf(`payload=${encodeURIComponent(BODY)}`));
+    const slack = await sign(['--scheme', 'slack', '--secret', '8f742231b10e8888abcd99ffe0d85a5f', '--json'], stdinOf('command=%2Fdeploy&text=staging&trigger_id=1.2.3'));
+    const json = await sign(['--scheme', 'github', '--secret', 's3cret', '--json'], stdinOf(` ${BODY}`));
+    const stripeForm = await sign(['--scheme', 'stripe', '--secret', 'whsec_abc', '--json'], stdinOf('a=1'));
+
+    expect(JSON.parse(github.stdout[0]!).headers['Content-Type']).toBe('application/x-www-form-urlencoded');
+    expect(JSON.parse(slack.stdout[0]!).headers['Content-Type']).toBe('application/x-www-form-urlencoded');
+    expect(JSON.parse(json.stdout[0]!).headers['Content-Type']).toBe('application/json');
+    expect(JSON.parse(stripeForm.stdout[0]!).headers['Content-Type']).toBe('application/json');
+  });
+
   it('--json prints the headers as an object', async () => {
     const { stdout } = await sign(['--scheme', 'slack', '--secret', '8f742231b10e8888abcd99ffe0d85a5f', '--timestamp', String(NOW), '--json'], stdinOf(BODY));
     expect(JSON.parse(stdout[0]!)).toEqual({

@@ -62,16 +62,20 @@ export interface SignOptions {
   readonly body?: Buffer;
   readonly secret?: string;
   readonly source?: LocalSource;
+  /** One of the source's `variants` (`form`, `slash-command`, …), as `send <source> --<variant>` sends it. */
+  readonly variant?: string;
 }
 
 /** A validly signed request for a local source, as `npm run cli -- send` would send it. */
 export function signedRequest(baseUrl: string, sourceId: string, o: SignOptions = {}): SignedRequest & { readonly eventId: string | undefined } {
   const local = o.source ?? localSource(sourceId);
-  const sender = senderFor(local, o.secret);
+  const variant = o.variant === undefined ? undefined : local.variants?.[o.variant];
+  if (o.variant !== undefined && !variant) throw new Error(`${sourceId} has no variant ${o.variant}`);
+  const sender = senderFor(local, o.secret, variant);
   const nowMs = o.nowMs ?? Date.now();
   const payload = o.body
     ? { body: o.body, eventId: o.id, idHeader: sender.idLocator && 'header' in sender.idLocator && o.id ? ([sender.idLocator.header, o.id] as const) : undefined }
-    : preparePayload(sender, readExample(local), { nowMs, ...(o.id !== undefined && { id: o.id }) });
+    : preparePayload(sender, readExample(local, variant), { nowMs, ...(o.id !== undefined && { id: o.id }) });
   const request = signRequest(sender, payload, webhookUrl(baseUrl, sourceId), o.signAtMs ?? nowMs);
   return { ...request, eventId: payload.eventId };
 }
@@ -80,6 +84,8 @@ export interface Answer {
   readonly status: number;
   readonly headers: Headers;
   readonly json: { status?: string; id?: string; error?: string; message?: string };
+  /** The body as received (empty for an acknowledgement such as Slack's). */
+  readonly text: string;
 }
 
 export async function post(request: SignedRequest): Promise<Answer> {
@@ -91,7 +97,7 @@ export async function post(request: SignedRequest): Promise<Answer> {
   } catch {
     // a non-JSON answer fails the test's expectations on json.error
   }
-  return { status: response.status, headers: response.headers, json };
+  return { status: response.status, headers: response.headers, json, text };
 }
 
 export interface RawAnswer {

@@ -1,6 +1,7 @@
 /**
- * The one fixture builder for signed webhook requests: every test gets a validly signed request from
- * the scheme's own `sign()` (never a hand-computed signature), then breaks exactly one thing.
+ * The one builder of validly signed requests: every test gets its request from the scheme's own
+ * `sign()` (never a hand-computed signature), then breaks exactly one thing. `webhook.ts` builds
+ * the verifier's `IncomingWebhook` on it.
  */
 import { schemes } from '../../lambdas/core/signatures/index';
 import type { Headers, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
@@ -51,7 +52,7 @@ export interface FixtureOptions {
   readonly url?: string;
   readonly id?: string;
   /** Raw scheme options, parsed with the scheme's own optionsSchema (so defaults apply). */
-  readonly options?: Record<string, unknown>;
+  readonly options?: unknown;
   readonly toleranceSeconds?: number;
   /** Extra headers a provider sends beside the signature (ids, types). */
   readonly extraHeaders?: Record<string, string>;

@@ -1,6 +1,8 @@
 /**
- * One fixture that builds a validly signed request for any scheme (signing through the scheme's own
- * `sign`, never by hand), plus ready-made sources and deps. Negative tests break exactly one thing.
+ * The signed-request fixture (`signed-request.ts`) as the verifier receives it: `signedWebhook` is
+ * `signedRequest` plus the content type, user agent and source IP an `IncomingWebhook` carries, so
+ * there is one builder of validly signed requests. Also ready-made sources, deps and API Gateway
+ * events. Negative tests break exactly one thing.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { RuntimeSource } from '../../lib/config-schema';
@@ -10,6 +12,7 @@ import { prepareSources, type PreparedSource } from '../../lambdas/core/inbound/
 import { schemes } from '../../lambdas/core/signatures/index';
 import type { SchemeName } from '../../lambdas/core/signatures/types';
 import { FakeEventStore, FakeQueue, FakeSecrets, manualClock, tokens } from './fakes';
+import { signedRequest } from './signed-request';
 
 export const SECRET = 'whsec_dGVzdC1zZWNyZXQtZm9yLXVuaXQtdGVzdHMtb25seQ==';
 export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/test-queue';
@@ -56,20 +59,23 @@ export interface SignedOptions {
 
 export const STRIPE_EVENT = JSON.stringify({ id: 'evt_1', object: 'event', type: 'invoice.paid', data: { object: { id: 'in_1', amount_due: 1234 } } });
 
-/** A validly signed request for `scheme` at `nowMs`. */
+/** A validly signed request for `scheme` at `nowMs`, as the verifier receives it. */
 export function signedWebhook(scheme: SchemeName, o: SignedOptions = {}): IncomingWebhook {
-  const body = typeof o.body === 'string' || o.body === undefined ? Buffer.from(o.body ?? STRIPE_EVENT, 'utf8') : o.body;
   const nowMs = o.nowMs ?? manualClock()();
-  const url = o.url ?? `https://hooks.example.com/webhooks/${scheme}`;
-  const s = schemes[scheme];
-  const options: unknown = s.optionsSchema.parse(o.options ?? {});
-  const signed = s.sign({ body, secret: o.secret ?? SECRET, timestampSeconds: Math.floor(nowMs / 1000), url, id: o.id ?? 'msg_1', options });
-  const contentType = o.contentType ?? s.contentTypes(options)[0]?.media;
+  const signed = signedRequest(scheme, {
+    body: typeof o.body === 'string' || o.body === undefined ? Buffer.from(o.body ?? STRIPE_EVENT, 'utf8') : o.body,
+    secret: o.secret ?? SECRET,
+    timestampSeconds: Math.floor(nowMs / 1000),
+    url: o.url ?? `https://hooks.example.com/webhooks/${scheme}`,
+    id: o.id ?? 'msg_1',
+    options: o.options ?? {},
+  });
+  const contentType = o.contentType ?? schemes[scheme].contentTypes(signed.options)[0]?.media;
   return {
-    headers: { 'content-type': contentType, 'user-agent': 'test-sender/1.0', ...signed, ...o.headers },
-    body,
+    headers: { 'content-type': contentType, 'user-agent': 'test-sender/1.0', ...signed.headers, ...o.headers },
+    body: signed.body,
     sourceIp: o.sourceIp ?? '203.0.113.10',
-    url,
+    url: signed.url as string,
   };
 }
 
