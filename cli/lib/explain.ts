@@ -142,7 +142,7 @@ function anatomy(scheme: Scheme<unknown>, request: VerifyRequest<unknown>): Anat
   }
   const headers = [...signatureHeaders(layout), ...(layout.idHeaders?.slice(0, 1) ?? []), ...(typeof from === 'object' && 'header' in from ? from.header.slice(0, 1) : [])];
   // A Twilio JSON body is not signed: the URL is, and its bodySHA256 covers the body.
-  const hashed = ok && bodyIsHashed(layout, read.urls?.[0]);
+  const hashed = ok && bodyIsHashed(layout, read.url);
   return {
     layout,
     template: hashed ? `{url} (a JSON body is signed through the URL's ${layout.url?.bodyHashParam}: its hex SHA-256)` : describeTemplate(layout),
