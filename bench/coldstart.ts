@@ -12,7 +12,8 @@
  * With `--what-if`, also bundles (never deploys) the changes proposed in bench/README.md, with
  * esbuild resolve overrides: `zod` replaced by a stub (bench/what-if/no-zod.ts: what a runtime path
  * without zod classic would load like) and the SDK's default credential chain replaced by the
- * environment provider (bench/what-if/env-credentials.ts), the latter for the reference too.
+ * environment provider (bench/what-if/env-credentials.ts), the latter for the reference too; and the
+ * verifier checking its sources with the zod/mini schema instead of by hand (schema-runtime-config.ts).
  *
  * Runs are interleaved (every variant once per round, in a rotating order) so machine noise hits all
  * variants alike. Usage: `npm run bench:coldstart -- [--runs 21] [--what-if]`. Bundles go to a temp
@@ -81,7 +82,7 @@ const processorEnv = {
 // ---- bundles ----
 type Sdk = 'bundled' | 'external';
 /** Resolve overrides for the what-if bundles. */
-type Override = 'no-zod' | 'env-credentials';
+type Override = 'no-zod' | 'env-credentials' | 'schema-check';
 interface Bundle {
   readonly fn: 'verifier' | 'processor';
   readonly kind: 'function' | 'reference';
@@ -101,6 +102,8 @@ const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
 const OVERRIDES: Record<Override, { readonly filter: RegExp; readonly file: string }> = {
   'no-zod': { filter: /^zod$/, file: 'bench/what-if/no-zod.ts' },
   'env-credentials': { filter: /^@aws-sdk\/credential-provider-node$/, file: 'bench/what-if/env-credentials.ts' },
+  // The verifier's sources checked by the zod/mini schema instead of by hand (decision 0002).
+  'schema-check': { filter: /^\.\/runtime-config$/, file: 'bench/what-if/schema-runtime-config.ts' },
 };
 
 function overridePlugin(overrides: readonly Override[]): Plugin {
@@ -206,6 +209,8 @@ async function main(): Promise<void> {
         variants.push({ label: `what-if: ${label(b)}`, bundle: b, env: b.env, samples: [] });
       }
     }
+    const schema = await bundle('verifier', 'function', 'bundled', ['schema-check']);
+    variants.push({ label: `what-if: ${label(schema)}`, bundle: schema, env: schema.env, samples: [] });
   }
 
   // One warm-up pass fills the OS file cache; it is not counted.
@@ -266,6 +271,7 @@ async function main(): Promise<void> {
     const vw = variants.find((x) => x.label === 'what-if: verifier function (SDK bundled, no-zod, env-credentials)')!.bundle;
     console.log(
       `what-if ratios: no zod: verifier/ref ${(w('verifier', 'no-zod') / med('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(w('processor', 'no-zod') / med('processor reference (SDK bundled)')).toFixed(2)}x | ` +
+        `schema check: verifier/ref ${(w('verifier', 'schema-check') / med('verifier reference (SDK bundled)')).toFixed(2)}x | ` +
         `no zod + env credentials (ref likewise): verifier ${(w('verifier', 'no-zod, env-credentials') / wref('verifier')).toFixed(2)}x, processor ${(w('processor', 'no-zod, env-credentials') / wref('processor')).toFixed(2)}x, verifier ${kib(vw.bytes)} min`,
     );
   }
