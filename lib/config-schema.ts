@@ -113,8 +113,11 @@ export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
 export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string; secretId: string }): RuntimeSource {
   const shared = Object.fromEntries(SHARED_SOURCE_KEYS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
   return {
-    ...(shared as Pick<SourceConfig, (typeof SHARED_SOURCE_KEYS)[number]>),
+    // id, scheme, options first: the order the variable has always been rendered in (a template diff otherwise).
+    id: source.id,
+    scheme: source.scheme,
     options: source.schemeOptions,
+    ...(shared as Pick<SourceConfig, Exclude<(typeof SHARED_SOURCE_KEYS)[number], 'id' | 'scheme'>>),
     dedupeSeconds: source.dedupeWindowDays * 86_400,
     queueUrl: deploy.queueUrl,
     secretId: deploy.secretId,
