@@ -15,7 +15,6 @@ import * as z from 'zod/mini';
 import { SCHEME_NAMES } from '../signatures/index';
 import { MESSAGES } from './source-messages';
 
-
 const nonEmpty = (error: string) => z.string({ error }).check(z.minLength(1, { error }));
 const positiveInt = z.int({ error: MESSAGES.positiveInteger }).check(z.positive({ error: MESSAGES.positiveInteger }));
 
