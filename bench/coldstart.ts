@@ -12,7 +12,8 @@
  * With `--what-if`, also bundles (never deploys) the changes proposed in bench/README.md, with
  * esbuild resolve overrides: `zod` replaced by a stub (bench/what-if/no-zod.ts: what a runtime path
  * without zod classic would load like) and the SDK's default credential chain replaced by the
- * environment provider (bench/what-if/env-credentials.ts), the latter for the reference too.
+ * environment provider (bench/what-if/env-credentials.ts), the latter for the reference too; and the
+ * verifier checking its sources with the zod/mini schema instead of by hand (schema-runtime-config.ts).
  *
  * Runs are interleaved (every variant once per round, in a rotating order) so machine noise hits all
  * variants alike. Usage: `npm run bench:coldstart -- [--runs 21] [--what-if]`. Bundles go to a temp
@@ -81,7 +82,7 @@ const processorEnv = {
 // ---- bundles ----
 type Sdk = 'bundled' | 'external';
 /** Resolve overrides for the what-if bundles. */
-type Override = 'no-zod' | 'env-credentials';
+type Override = 'no-zod' | 'env-credentials' | 'schema-check';
 interface Bundle {
   readonly fn: 'verifier' | 'processor';
   readonly kind: 'function' | 'reference';
@@ -101,6 +102,8 @@ const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
 const OVERRIDES: Record<Override, { readonly filter: RegExp; readonly file: string }> = {
   'no-zod': { filter: /^zod$/, file: 'bench/what-if/no-zod.ts' },
   'env-credentials': { filter: /^@aws-sdk\/credential-provider-node$/, file: 'bench/what-if/env-credentials.ts' },
+  // The verifier's sources checked by the zod/mini schema instead of by hand (decision 0002).
+  'schema-check': { filter: /^\.\/runtime-config$/, file: 'bench/what-if/schema-runtime-config.ts' },
 };
 
 function overridePlugin(overrides: readonly Override[]): Plugin {
@@ -143,16 +146,19 @@ async function bundle(fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk, override
 }
 
 // ---- timing: one fresh process per sample ----
-const LOADER = 'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+// Wall time, and the process's CPU time over the same span (which other jobs' load inflates far less).
+const LOADER =
+  'const c = process.cpuUsage(); const t = performance.now(); await import(process.argv[1]); const w = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(`${w} ${(u.user + u.system) / 1000}`);';
 
-function loadMs(file: string, env: Record<string, string>): number {
+function loadMs(file: string, env: Record<string, string>): [wall: number, cpu: number] {
   const out = spawnSync(process.execPath, ['--input-type=module', '-e', LOADER, pathToFileURL(file).href], {
     // A clean environment: only PATH and what Lambda would set, so no tsx or npm flag leaks in.
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
   });
   if (out.status !== 0) throw new Error(`loading ${file} failed:\n${out.stderr}`);
-  return Number(out.stdout);
+  const [wall, cpu] = out.stdout.split(' ').map(Number);
+  return [wall!, cpu!];
 }
 
 interface Variant {
@@ -160,6 +166,7 @@ interface Variant {
   readonly bundle: Bundle;
   readonly env: Record<string, string>;
   readonly samples: number[];
+  readonly cpu: number[];
 }
 
 function withoutSourceMaps(env: Record<string, string>): Record<string, string> {
@@ -190,10 +197,10 @@ async function main(): Promise<void> {
   const find = (fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk) => bundles.find((b) => b.fn === fn && b.kind === kind && b.sdk === sdk && b.overrides.length === 0)!;
   const label = (b: Bundle) => `${b.fn} ${b.kind} (SDK ${b.sdk}${b.overrides.map((o) => `, ${o}`).join('')})`;
 
-  const variants: Variant[] = bundles.map((b) => ({ label: label(b), bundle: b, env: b.env, samples: [] }));
+  const variants: Variant[] = bundles.map((b) => ({ label: label(b), bundle: b, env: b.env, samples: [], cpu: [] }));
   for (const fn of ['verifier', 'processor'] as const) {
     const b = find(fn, 'function', 'bundled');
-    variants.push({ label: `${fn} function (SDK bundled, no --enable-source-maps)`, bundle: b, env: withoutSourceMaps(b.env), samples: [] });
+    variants.push({ label: `${fn} function (SDK bundled, no --enable-source-maps)`, bundle: b, env: withoutSourceMaps(b.env), samples: [], cpu: [] });
   }
   if (whatIf) {
     for (const fn of ['verifier', 'processor'] as const) {
@@ -203,9 +210,11 @@ async function main(): Promise<void> {
         ['reference', ['env-credentials']],
       ] as const) {
         const b = await bundle(fn, kind, 'bundled', overrides);
-        variants.push({ label: `what-if: ${label(b)}`, bundle: b, env: b.env, samples: [] });
+        variants.push({ label: `what-if: ${label(b)}`, bundle: b, env: b.env, samples: [], cpu: [] });
       }
     }
+    const schema = await bundle('verifier', 'function', 'bundled', ['schema-check']);
+    variants.push({ label: `what-if: ${label(schema)}`, bundle: schema, env: schema.env, samples: [], cpu: [] });
   }
 
   // One warm-up pass fills the OS file cache; it is not counted.
@@ -213,12 +222,15 @@ async function main(): Promise<void> {
   for (let round = 0; round < runs; round++) {
     for (let i = 0; i < variants.length; i++) {
       const v = variants[(i + round) % variants.length]!;
-      v.samples.push(loadMs(v.bundle.file, v.env));
+      const [wall, cpu] = loadMs(v.bundle.file, v.env);
+      v.samples.push(wall);
+      v.cpu.push(cpu);
     }
   }
 
   const med = (label: string) => median(variants.find((v) => v.label === label)!.samples);
-  const rows: string[][] = [['variant', 'minified', 'gzip', 'source map', 'load p50', 'p10', 'p90', 'vs reference']];
+  const cpuMed = (label: string) => median(variants.find((v) => v.label === label)!.cpu);
+  const rows: string[][] = [['variant', 'minified', 'gzip', 'source map', 'load p50', 'p10', 'p90', 'vs reference', 'cpu p50', 'cpu vs ref']];
   for (const v of variants) {
     const b = v.bundle;
     // What-if functions compare with the reference built with the same credential override.
@@ -233,6 +245,8 @@ async function main(): Promise<void> {
       `${quantile(v.samples, 0.1).toFixed(1)}`,
       `${quantile(v.samples, 0.9).toFixed(1)}`,
       b.kind === 'function' && v.env.NODE_OPTIONS !== undefined ? ratio(median(v.samples), med(ref)) : '',
+      `${median(v.cpu).toFixed(1)} ms`,
+      b.kind === 'function' && v.env.NODE_OPTIONS !== undefined ? ratio(median(v.cpu), cpuMed(ref)) : '',
     ]);
   }
   console.log('');
@@ -258,7 +272,8 @@ async function main(): Promise<void> {
   console.log(
     `ratios: verifier/ref ${vRatio.toFixed(2)}x (target <=1.3) | processor/ref ${pRatio.toFixed(2)}x (target <=1.3) | ` +
       `verifier ${kib(v.bytes)} min (target <400 KiB) | SDK bundled/external: verifier ${vExt.toFixed(2)}x, processor ${pExt.toFixed(2)}x | ` +
-      `with/without --enable-source-maps: verifier ${vMaps.toFixed(2)}x`,
+      `with/without --enable-source-maps: verifier ${vMaps.toFixed(2)}x | ` +
+      `CPU time: verifier/ref ${(cpuMed('verifier function (SDK bundled)') / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(cpuMed('processor function (SDK bundled)') / cpuMed('processor reference (SDK bundled)')).toFixed(2)}x`,
   );
   if (whatIf) {
     const w = (fn: string, o: string) => med(`what-if: ${fn} function (SDK bundled, ${o})`);
@@ -266,6 +281,8 @@ async function main(): Promise<void> {
     const vw = variants.find((x) => x.label === 'what-if: verifier function (SDK bundled, no-zod, env-credentials)')!.bundle;
     console.log(
       `what-if ratios: no zod: verifier/ref ${(w('verifier', 'no-zod') / med('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(w('processor', 'no-zod') / med('processor reference (SDK bundled)')).toFixed(2)}x | ` +
+        `schema check: verifier/ref ${(w('verifier', 'schema-check') / med('verifier reference (SDK bundled)')).toFixed(2)}x ` +
+        `(CPU time ${(cpuMed('what-if: verifier function (SDK bundled, schema-check)') / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x) | ` +
         `no zod + env credentials (ref likewise): verifier ${(w('verifier', 'no-zod, env-credentials') / wref('verifier')).toFixed(2)}x, processor ${(w('processor', 'no-zod, env-credentials') / wref('processor')).toFixed(2)}x, verifier ${kib(vw.bytes)} min`,
     );
   }

@@ -1,20 +1,18 @@
 /**
- * The schema of the sources config, shared by the CDK app (validated at synth), the local stack,
- * and the verifier (which receives a compact runtime form in one environment variable).
- * One definition, every user: a field added here is validated everywhere.
+ * The schema of the stack config, validated at synth by the CDK app, the local stack and the CLI.
+ * A source's fields come from `sharedSourceFields` (lambdas/core/inbound/source-schema.ts, zod/mini),
+ * the same definitions the verifier's runtime form is built from; zod classic embeds them, and this
+ * file only narrows a few with the rules a user needs explained and adds the synth-only fields. Every
+ * check that spans fields, sources or AWS limits is in config-checks.ts.
  */
-import { RETRY_POLICY } from '../lambdas/contract';
 import { z } from 'zod';
-import { schemes } from '../lambdas/core/signatures/index';
-import { SCHEME_NAMES, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
+import * as zm from 'zod/mini';
+import { RETRY_POLICY } from '../lambdas/contract';
+import { SHARED_SOURCE_KEYS, sharedSourceFields, type RuntimeSource } from '../lambdas/core/inbound/source-schema';
+import { addIssues, sourceIssues, stackIssues } from './config-checks';
 
-export { formatIssues, parseRuntimeSources, SCHEME_NAMES, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
-
-/** `{ header }` (lower-cased) or `{ bodyPath }`: where an event's id or type is read from. */
-const fieldLocator = z.union([
-  z.strictObject({ header: z.string().min(1).transform((h) => h.toLowerCase()) }),
-  z.strictObject({ bodyPath: z.string().min(1) }),
-]);
+export { formatIssues, parseRuntimeSources, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
+export { SCHEME_NAMES } from '../lambdas/core/signatures/index';
 
 /** SQS and SNS both cap a message at 256 KiB; the envelope around the body needs a little room. */
 export const MAX_BODY_BYTES_LIMIT = 240 * 1024;
@@ -22,14 +20,16 @@ export const DEFAULT_MAX_BODY_BYTES = 200 * 1024;
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
-const cidr = z.string().refine(
-  (value) => {
-    const v4 = IPV4_CIDR.exec(value);
-    if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
-    const v6 = IPV6_CIDR.exec(value);
-    return v6 !== null && Number(v6[1]) <= 128 && value.includes(':');
-  },
-  { message: 'must be an IPv4 or IPv6 CIDR such as 192.0.2.0/24' },
+const cidr = zm.string().check(
+  zm.refine(
+    (value) => {
+      const v4 = IPV4_CIDR.exec(value);
+      if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
+      const v6 = IPV6_CIDR.exec(value);
+      return v6 !== null && Number(v6[1]) <= 128 && value.includes(':');
+    },
+    { message: 'must be an IPv4 or IPv6 CIDR such as 192.0.2.0/24' },
+  ),
 );
 
 export const processorSchema = z.strictObject({
@@ -46,46 +46,28 @@ export const processorSchema = z.strictObject({
   memoryMb: z.number().int().min(128).max(10240).default(256),
 });
 
-export const sourceSchema = z
-  .strictObject({
-    /** URL path segment and resource-name part: lower-case letters, digits and dashes. */
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit'),
-    scheme: z.enum(SCHEME_NAMES),
-    /** Scheme-specific options, validated by the scheme's own schema. */
-    schemeOptions: z.record(z.string(), z.unknown()).default({}),
-    /** Replay window; defaults to the scheme's. */
-    toleranceSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
-    maxBodyBytes: z.number().int().min(1).max(MAX_BODY_BYTES_LIMIT).default(DEFAULT_MAX_BODY_BYTES),
-    /** Only these source addresses may deliver; empty or absent means any. */
-    allowedCidrs: z.array(cidr).default([]),
-    eventId: z.optional(fieldLocator),
-    eventType: z.optional(fieldLocator),
-    /** How long an event id is remembered for deduplication. Default 7 days covers Stripe's 3-day retries. */
-    dedupeWindowDays: z.number().int().min(1).max(365).default(7),
-    /** SQS receives before a message moves to the dead-letter queue. */
-    maxReceiveCount: z.number().int().min(1).max(1000).default(RETRY_POLICY.maxReceiveCount),
-    /** How long SQS keeps an unprocessed message. Must not exceed the dedupe window. */
-    queueRetentionDays: z.number().int().min(1).max(14).default(4),
-    processor: processorSchema.default(processorSchema.parse({})),
-  })
-  .superRefine((source, ctx) => {
-    const scheme = schemes[source.scheme];
-    const parsed = scheme.optionsSchema.safeParse(source.schemeOptions);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        ctx.addIssue({ code: 'custom', path: ['schemeOptions', ...issue.path.map(String)], message: issue.message });
-      }
-    }
-    if (source.queueRetentionDays > source.dedupeWindowDays) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['queueRetentionDays'],
-        message: 'must not exceed dedupeWindowDays, or a message could outlive the record that deduplicates it',
-      });
-    }
-  });
+const sourceObject = z.strictObject({
+  ...sharedSourceFields,
+  // Shared fields, narrowed to what a user may write:
+  /** URL path segment and resource-name part: lower-case letters, digits and dashes. */
+  id: sharedSourceFields.id.check(zm.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit')),
+  /** Replay window; defaults to the scheme's. */
+  toleranceSeconds: zm.optional(sharedSourceFields.toleranceSeconds.def.innerType.check(zm.minimum(1), zm.maximum(7 * 24 * 3600))),
+  maxBodyBytes: zm._default(sharedSourceFields.maxBodyBytes.check(zm.maximum(MAX_BODY_BYTES_LIMIT)), DEFAULT_MAX_BODY_BYTES),
+  allowedCidrs: zm._default(zm.array(cidr), () => []),
+  // Synth-only fields (the runtime form derives its own from them in toRuntimeSource):
+  /** Scheme-specific options, validated by the scheme's own schema. */
+  schemeOptions: z.record(z.string(), z.unknown()).default({}),
+  /** How long an event id is remembered for deduplication. Default 7 days covers Stripe's 3-day retries. */
+  dedupeWindowDays: z.number().int().min(1).max(365).default(7),
+  /** SQS receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: z.number().int().min(1).max(1000).default(RETRY_POLICY.maxReceiveCount),
+  /** How long SQS keeps an unprocessed message. Must not exceed the dedupe window. */
+  queueRetentionDays: z.number().int().min(1).max(14).default(4),
+  processor: processorSchema.default(processorSchema.parse({})),
+});
+
+export const sourceSchema = sourceObject.superRefine((source, ctx) => addIssues(ctx, sourceIssues(source)));
 
 const filterSchema = z.strictObject({
   source: z.array(z.string().min(1)).min(1).optional(),
@@ -101,54 +83,41 @@ export const subscriptionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/), kind: z.literal('https'), url: z.url({ protocol: /^https$/ }), filter: filterSchema.optional() }),
 ]);
 
-export const stackConfigSchema = z
-  .strictObject({
-    sources: z.array(sourceSchema).min(1, 'declare at least one source'),
-    subscriptions: z.array(subscriptionSchema).default([]),
-    api: z
-      .strictObject({
-        throttlingRateLimit: z.number().min(1).default(1000),
-        throttlingBurstLimit: z.number().int().min(1).default(500),
-      })
-      .default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
-    logRetentionDays: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365)]).default(30),
-    /** How long the verifier caches signing secrets. Rotation keeps the previous secret valid meanwhile. */
-    secretsCacheSeconds: z.number().int().min(0).max(3600).default(60),
-    /**
-     * X-Ray active tracing on every function. Off by default: at the default sampling it costs about
-     * as much as the API itself per million events (see the README's cost section).
-     */
-    tracing: z.boolean().default(false),
-  })
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.sources.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
-      seen.add(s.id);
-    });
-    const subs = new Set<string>();
-    config.subscriptions.forEach((s, i) => {
-      if (subs.has(s.id)) ctx.addIssue({ code: 'custom', path: ['subscriptions', i, 'id'], message: `duplicate subscription id "${s.id}"` });
-      subs.add(s.id);
-    });
-  });
+const stackConfigObject = z.strictObject({
+  sources: z.array(sourceSchema).min(1, 'declare at least one source'),
+  subscriptions: z.array(subscriptionSchema).default([]),
+  api: z
+    .strictObject({
+      throttlingRateLimit: z.number().min(1).default(1000),
+      throttlingBurstLimit: z.number().int().min(1).default(500),
+    })
+    .default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
+  logRetentionDays: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365)]).default(30),
+  /** How long the verifier caches signing secrets. Rotation keeps the previous secret valid meanwhile. */
+  secretsCacheSeconds: z.number().int().min(0).max(3600).default(60),
+  /**
+   * X-Ray active tracing on every function. Off by default: at the default sampling it costs about
+   * as much as the API itself per million events (see the README's cost section).
+   */
+  tracing: z.boolean().default(false),
+});
 
-export type StackConfigInput = z.input<typeof stackConfigSchema>;
-export type StackConfig = z.output<typeof stackConfigSchema>;
-export type SourceConfig = z.output<typeof sourceSchema>;
+export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => addIssues(ctx, stackIssues(config)));
+
+export type StackConfigInput = z.input<typeof stackConfigObject>;
+export type StackConfig = z.output<typeof stackConfigObject>;
+export type SourceConfig = z.output<typeof sourceObject>;
 export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
 
-/** Builds the runtime form of a source (without the deploy-time fields). */
+/** Builds the runtime form of a source: the shared fields as they are, the rest derived, plus the deploy-time fields. */
 export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string; secretId: string }): RuntimeSource {
+  const shared = Object.fromEntries(SHARED_SOURCE_KEYS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
   return {
+    // id, scheme, options first: the order the variable has always been rendered in (a template diff otherwise).
     id: source.id,
     scheme: source.scheme,
     options: source.schemeOptions,
-    ...(source.toleranceSeconds !== undefined && { toleranceSeconds: source.toleranceSeconds }),
-    maxBodyBytes: source.maxBodyBytes,
-    allowedCidrs: source.allowedCidrs,
-    ...(source.eventId && { eventId: source.eventId }),
-    ...(source.eventType && { eventType: source.eventType }),
+    ...(shared as Pick<SourceConfig, Exclude<(typeof SHARED_SOURCE_KEYS)[number], 'id' | 'scheme'>>),
     dedupeSeconds: source.dedupeWindowDays * 86_400,
     queueUrl: deploy.queueUrl,
     secretId: deploy.secretId,

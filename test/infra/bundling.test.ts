@@ -46,6 +46,8 @@ describe('bundling', () => {
     // The verifier's only zod is the scheme options schemas' zod/mini; its runtime config is checked by hand.
     expect(verifier!.some((s) => s.includes('zod/v4/mini'))).toBe(true);
     expect(verifier!.filter((s) => s.endsWith('lib/config-schema.ts'))).toEqual([]);
+    // The hand check imports the source schema's type and messages only: the schema is not built at cold start (decision 0002).
+    expect(verifier!.filter((s) => s.endsWith('lambdas/core/inbound/source-schema.ts'))).toEqual([]);
     expect(processor!.filter((s) => s.includes('/zod/') || s.includes('lambdas/core/signatures/'))).toEqual([]);
   });
 

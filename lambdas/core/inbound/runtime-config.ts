@@ -1,108 +1,89 @@
 /**
- * The runtime form of the sources config (the verifier's `WEBHOOK_SOURCES`), checked at cold start.
+ * The verifier's cold-start check of its runtime sources (`WEBHOOK_SOURCES`).
  *
- * This JSON is written by the synth (`toRuntimeSource` in config-schema.ts, after the full zod schema
- * has validated what the user wrote), so here it only has to be confirmed, not explained to a user.
- * It is checked by hand rather than with a zod schema: building and running a zod schema once per
- * cold start showed in the verifier's INIT (bench:coldstart, bench/README.md), and the checks below
- * are the whole of it. A hand-edited variable still fails at cold start with a message naming the
- * field, in the same `path: message` form as the synth's errors.
+ * The fields and their type are described once, by the zod/mini schema in source-schema.ts. This
+ * check is the same rules written by hand because running that schema at every cold start costs INIT
+ * time (measured in bench:coldstart, decision 0002). It cannot drift from the schema silently:
+ * - `FIELDS` is keyed by `RuntimeSource`, which is the schema's output type, so a field added to the
+ *   schema does not compile here until it has a check (and the unknown-key check reads the same keys);
+ * - test/core/runtime-config.property.test.ts feeds both generated inputs and requires the same
+ *   verdict, the same output and the same fields named.
+ * Messages come from source-messages.ts, shared with the schema, in the synth's `path: message` form.
  */
 import { ConfigError } from '../kernel/errors';
 import { schemes } from '../signatures/index';
-import type { FieldLocator, SchemeName } from '../signatures/types';
+import type { RuntimeSource } from './source-schema';
+import { MESSAGES } from './source-messages';
 
 export { formatIssues, ONE_SHOT } from '../kernel/config-parse';
+export type { RuntimeSource } from './source-schema';
 
-export const SCHEME_NAMES = Object.keys(schemes) as [SchemeName, ...SchemeName[]];
+type Issues = string[];
+/** Checks one field's value; pushes `at: message` on a problem. Returns the value to keep (undefined: omit). */
+type Check<T> = (value: unknown, at: string, issues: Issues) => T;
 
-export interface RuntimeSource {
-  readonly id: string;
-  readonly scheme: SchemeName;
-  readonly options: Record<string, unknown>;
-  readonly toleranceSeconds?: number | undefined;
-  readonly maxBodyBytes: number;
-  readonly allowedCidrs: string[];
-  readonly eventId?: FieldLocator | undefined;
-  readonly eventType?: FieldLocator | undefined;
-  readonly dedupeSeconds: number;
-  readonly queueUrl: string;
-  readonly secretId: string;
-}
-
-const KEYS: ReadonlySet<string> = new Set([
-  'id',
-  'scheme',
-  'options',
-  'toleranceSeconds',
-  'maxBodyBytes',
-  'allowedCidrs',
-  'eventId',
-  'eventType',
-  'dedupeSeconds',
-  'queueUrl',
-  'secretId',
-]);
+const FIELDS: { readonly [K in keyof RuntimeSource]-?: Check<RuntimeSource[K]> } = {
+  id: (value, at, issues) => expect<string>(typeof value === 'string', value, at, issues, MESSAGES.string),
+  scheme: (value, at, issues) => expect<RuntimeSource['scheme']>(typeof value === 'string' && Object.hasOwn(schemes, value), value, at, issues, MESSAGES.scheme),
+  toleranceSeconds: (value, at, issues) => (value === undefined ? undefined : expect<number>(Number.isSafeInteger(value), value, at, issues, MESSAGES.integer)),
+  maxBodyBytes: positiveInt,
+  allowedCidrs: (value, at, issues) =>
+    value === undefined ? [] : expect<string[]>(Array.isArray(value) && value.every((c) => typeof c === 'string'), value, at, issues, MESSAGES.strings),
+  eventId: optionalLocator,
+  eventType: optionalLocator,
+  options: (value, at, issues) => (value === undefined ? {} : expect<Record<string, unknown>>(isRecord(value), value, at, issues, MESSAGES.object)),
+  dedupeSeconds: positiveInt,
+  queueUrl: nonEmptyString,
+  secretId: nonEmptyString,
+};
+const FIELD_NAMES = Object.keys(FIELDS) as (keyof RuntimeSource)[];
 
 /** Checks the runtime sources list; throws a ConfigError listing every problem as `path: message`. */
 export function parseRuntimeSources(input: unknown): RuntimeSource[] {
-  const issues: string[] = [];
-  if (!Array.isArray(input) || input.length === 0) throw new ConfigError('invalid webhook sources:\n(root): expected a non-empty array of sources');
+  if (!Array.isArray(input) || input.length === 0) throw new ConfigError(`invalid webhook sources:\n(root): ${MESSAGES.sources}`);
+  const issues: Issues = [];
   const sources = input.map((source: unknown, i) => parseSource(source, `${i}`, issues));
   if (issues.length > 0) throw new ConfigError(`invalid webhook sources:\n${issues.join('\n')}`);
   return sources as RuntimeSource[];
 }
 
-type Issues = string[];
-
 function parseSource(input: unknown, at: string, issues: Issues): RuntimeSource | undefined {
   if (!isRecord(input)) {
-    issues.push(`${at}: expected an object`);
+    issues.push(`${at}: ${MESSAGES.object}`);
     return undefined;
   }
-  for (const key of Object.keys(input)) if (!KEYS.has(key)) issues.push(`${at}.${key}: unknown key`);
-  const scheme = input.scheme;
-  if (typeof scheme !== 'string' || !Object.hasOwn(schemes, scheme)) issues.push(`${at}.scheme: expected one of ${SCHEME_NAMES.join(', ')}`);
-  const options = input.options ?? {};
-  if (!isRecord(options)) issues.push(`${at}.options: expected an object`);
-  const allowedCidrs = input.allowedCidrs ?? [];
-  if (!Array.isArray(allowedCidrs) || !allowedCidrs.every((c) => typeof c === 'string')) issues.push(`${at}.allowedCidrs: expected an array of strings`);
-  if (input.toleranceSeconds !== undefined && !Number.isInteger(input.toleranceSeconds)) issues.push(`${at}.toleranceSeconds: expected an integer`);
-  const out = {
-    id: string(input.id, `${at}.id`, issues, 0),
-    scheme: scheme as SchemeName,
-    options: options as Record<string, unknown>,
-    ...(input.toleranceSeconds !== undefined && { toleranceSeconds: input.toleranceSeconds as number }),
-    maxBodyBytes: positiveInt(input.maxBodyBytes, `${at}.maxBodyBytes`, issues),
-    allowedCidrs: allowedCidrs as string[],
-    ...(input.eventId !== undefined && { eventId: locator(input.eventId, `${at}.eventId`, issues) }),
-    ...(input.eventType !== undefined && { eventType: locator(input.eventType, `${at}.eventType`, issues) }),
-    dedupeSeconds: positiveInt(input.dedupeSeconds, `${at}.dedupeSeconds`, issues),
-    queueUrl: string(input.queueUrl, `${at}.queueUrl`, issues, 1),
-    secretId: string(input.secretId, `${at}.secretId`, issues, 1),
-  };
-  return out;
-}
-
-/** `{ header }` (lower-cased) or `{ bodyPath }`: where an event's id or type is read from. */
-function locator(input: unknown, at: string, issues: Issues): FieldLocator | undefined {
-  if (isRecord(input)) {
-    const keys = Object.keys(input);
-    if (keys.length === 1 && typeof input.header === 'string' && input.header !== '') return { header: input.header.toLowerCase() };
-    if (keys.length === 1 && typeof input.bodyPath === 'string' && input.bodyPath !== '') return { bodyPath: input.bodyPath };
+  const out: Record<string, unknown> = {};
+  for (const key of FIELD_NAMES) {
+    const value = FIELDS[key](input[key], `${at}.${key}`, issues);
+    if (value !== undefined) out[key] = value;
   }
-  issues.push(`${at}: expected { header } or { bodyPath } with a non-empty string`);
-  return undefined;
+  for (const key of Object.keys(input)) if (!Object.hasOwn(FIELDS, key)) issues.push(`${at}.${key}: ${MESSAGES.unknownKey}`);
+  return out as unknown as RuntimeSource;
 }
 
-function string(value: unknown, at: string, issues: Issues, minLength: number): string {
-  if (typeof value !== 'string' || value.length < minLength) issues.push(`${at}: expected a ${minLength > 0 ? 'non-empty ' : ''}string`);
-  return value as string;
+/** `value` as a T when `ok`; otherwise records `message` for the field. */
+function expect<T>(ok: boolean, value: unknown, at: string, issues: Issues, message: string): T {
+  if (!ok) issues.push(`${at}: ${message}`);
+  return value as T;
 }
 
 function positiveInt(value: unknown, at: string, issues: Issues): number {
-  if (!Number.isInteger(value) || (value as number) <= 0) issues.push(`${at}: expected a positive integer`);
-  return value as number;
+  return expect<number>(Number.isSafeInteger(value) && (value as number) > 0, value, at, issues, MESSAGES.positiveInteger);
+}
+
+function nonEmptyString(value: unknown, at: string, issues: Issues): string {
+  return expect<string>(typeof value === 'string' && value.length > 0, value, at, issues, MESSAGES.nonEmptyString);
+}
+
+/** Absent, `{ header }` (lower-cased) or `{ bodyPath }`: where an event's id or type is read from. */
+function optionalLocator(value: unknown, at: string, issues: Issues): RuntimeSource['eventId'] {
+  if (value === undefined) return undefined;
+  if (isRecord(value) && Object.keys(value).length === 1) {
+    if (typeof value.header === 'string' && value.header !== '') return { header: value.header.toLowerCase() };
+    if (typeof value.bodyPath === 'string' && value.bodyPath !== '') return { bodyPath: value.bodyPath };
+  }
+  issues.push(`${at}: ${MESSAGES.locator}`);
+  return undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

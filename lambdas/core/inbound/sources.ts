@@ -34,8 +34,8 @@ function prepareSource(source: RuntimeSource): PreparedSource {
   if (!options.success) {
     throw new ConfigError(`invalid schemeOptions for source ${source.id}:\n${formatIssues(options.error)}`);
   }
-  const eventId = source.eventId ?? scheme.eventId;
-  const eventType = source.eventType ?? scheme.eventType;
+  const eventId: FieldLocator | undefined = source.eventId ?? scheme.eventId;
+  const eventType: FieldLocator | undefined = source.eventType ?? scheme.eventType;
   const forwardedHeaders = ['content-type', 'user-agent'];
   for (let locator of [eventId, eventType]) {
     for (; locator; locator = locator.fallback) if ('header' in locator) forwardedHeaders.push(locator.header);

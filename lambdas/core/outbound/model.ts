@@ -3,8 +3,7 @@
  * (message, endpoint); a delivery keeps its attempts. Plus the schema of endpoint create/update input.
  */
 import * as z from 'zod/mini';
-import { SCHEME_NAMES } from '../inbound/runtime-config';
-import { schemes, type SchemeName } from '../signatures/index';
+import { SCHEME_NAMES, schemes, type SchemeName } from '../signatures/index';
 import { isFilterPattern } from './filter';
 
 // ---------------------------------------------------------------------------------------------

@@ -51,3 +51,6 @@ export const schemes: Readonly<Record<SchemeName, Scheme<any>>> = Object.freeze(
   gitlab,
   hmac,
 });
+
+/** The registered scheme names, in registration order: the synth's enum and the runtime check read this. */
+export const SCHEME_NAMES = Object.keys(schemes) as [SchemeName, ...SchemeName[]];

@@ -1,0 +1,72 @@
+/**
+ * Every config rule that a field's own schema cannot express: rules spanning fields of a source,
+ * sources and subscriptions, or coming from AWS limits. All of them, in one place; config-schema.ts
+ * attaches them to the source and stack schemas, so whoever parses with those (the CDK app, the local
+ * stack, the CLI) gets every rule. Each issue names its field, as `path: message` once formatted.
+ *
+ * At cold start the verifier checks the scheme options again with the same scheme schema
+ * (lambdas/core/inbound/sources.ts); the other rules are about resources the synth creates.
+ */
+import type { z } from 'zod';
+import { schemes } from '../lambdas/core/signatures/index';
+import { MAX_FILTER_COMBINATIONS, buildFilterPolicy, filterCombinations } from './filter-policy';
+import type { SourceConfig, StackConfig } from './config-schema';
+
+export interface ConfigIssue {
+  /** Relative to the value checked: the source for `sourceIssues`, the whole config for `stackIssues`. */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** SQS event source mappings reject batches above 10 unless a batching window is set. */
+export const MAX_BATCH_WITHOUT_WINDOW = 10;
+
+/** Rules within one source. */
+export function sourceIssues(source: SourceConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const options = schemes[source.scheme].optionsSchema.safeParse(source.schemeOptions);
+  if (!options.success) {
+    for (const issue of options.error.issues) issues.push({ path: ['schemeOptions', ...issue.path.map(String)], message: issue.message });
+  }
+  if (source.queueRetentionDays > source.dedupeWindowDays) {
+    issues.push({ path: ['queueRetentionDays'], message: 'must not exceed dedupeWindowDays, or a message could outlive the record that deduplicates it' });
+  }
+  const { batchSize, maxBatchingWindowSeconds } = source.processor;
+  if (maxBatchingWindowSeconds === 0 && batchSize > MAX_BATCH_WITHOUT_WINDOW) {
+    issues.push({
+      path: ['processor', 'batchSize'],
+      message: `must be at most ${MAX_BATCH_WITHOUT_WINDOW} when maxBatchingWindowSeconds is 0 (an SQS event source rule); set a batching window for larger batches`,
+    });
+  }
+  return issues;
+}
+
+/** Rules across sources and subscriptions. */
+export function stackIssues(config: StackConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const ids = new Set<string>();
+  config.sources.forEach((s, i) => {
+    if (ids.has(s.id)) issues.push({ path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+    ids.add(s.id);
+  });
+  const subscriptionIds = new Set<string>();
+  config.subscriptions.forEach((subscription, i) => {
+    if (subscriptionIds.has(subscription.id)) issues.push({ path: ['subscriptions', i, 'id'], message: `duplicate subscription id "${subscription.id}"` });
+    subscriptionIds.add(subscription.id);
+    // A typo in a filter's source list would silently route nothing to the subscriber.
+    subscription.filter?.source?.forEach((id, j) => {
+      if (!ids.has(id)) issues.push({ path: ['subscriptions', i, 'filter', 'source', j], message: `unknown source "${id}"; declared sources: ${[...ids].join(', ')}` });
+    });
+    const policy = buildFilterPolicy(subscription.filter);
+    const combinations = policy ? filterCombinations(policy) : 0;
+    if (combinations > MAX_FILTER_COMBINATIONS) {
+      issues.push({ path: ['subscriptions', i, 'filter'], message: `${combinations} value combinations, over the SNS filter policy limit of ${MAX_FILTER_COMBINATIONS}` });
+    }
+  });
+  return issues;
+}
+
+/** Reports `issues` to a zod refinement context. */
+export function addIssues(ctx: z.RefinementCtx, issues: readonly ConfigIssue[]): void {
+  for (const issue of issues) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+}
