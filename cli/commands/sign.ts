@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { parseArgs } from 'node:util';
 import type { ContentTypeRule } from '../../lambdas/core/signatures/description';
+import { SCHEME_NAMES } from '../../lambdas/core/signatures/index';
 import { UsageError, type Command } from '../command';
 import {
   displayName,
@@ -14,7 +15,6 @@ import {
   readProcessStdin,
   schemeFor,
   schemeOptions,
-  SCHEME_NAMES,
   secretsFrom,
   secretWarnings,
   shellQuote,

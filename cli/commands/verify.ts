@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { explainVerification } from '../lib/explain';
 import type { VerifyRequest } from '../../lambdas/core/signatures/types';
+import { SCHEME_NAMES } from '../../lambdas/core/signatures/index';
 import { UsageError, type Command } from '../command';
 import {
   decodeBase64Body,
@@ -16,7 +17,6 @@ import {
   readProcessStdin,
   schemeFor,
   schemeOptions,
-  SCHEME_NAMES,
   secretsFrom,
   secretWarnings,
   type StdinReader,

@@ -4,11 +4,10 @@
  * mistake is a UsageError (exit 2) that names the flag.
  */
 import { readFileSync } from 'node:fs';
-import { schemes } from '../../lambdas/core/signatures/index';
+import { SCHEME_NAMES, schemes } from '../../lambdas/core/signatures/index';
 import type { Scheme, SchemeName } from '../../lambdas/core/signatures/types';
 import { UsageError } from '../command';
 
-export const SCHEME_NAMES = Object.keys(schemes) as SchemeName[];
 
 export function schemeFor(name: string | undefined): Scheme<unknown> {
   if (name === undefined) throw new UsageError(`--scheme is required: one of ${SCHEME_NAMES.join(', ')}`);
