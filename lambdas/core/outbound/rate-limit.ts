@@ -110,7 +110,12 @@ export function createRateLimiter(store: EndpointStateStore, maxAttempts?: numbe
  */
 export function paceTimes(count: number, startMs: number, limit: RateLimit | undefined): number[] {
   if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
-  if (limit === undefined) return Array.from({ length: count }, () => startMs);
+  return Array.from({ length: count }, (_, i) => paceAt(i, startMs, limit));
+}
+
+/** The wake time of the `index`-th (from 0) of deliveries released together at `startMs` (see paceTimes). */
+export function paceAt(index: number, startMs: number, limit: RateLimit | undefined): number {
+  if (limit === undefined) return startMs;
   checkLimit(limit.perSecond, limit.burst);
-  return Array.from({ length: count }, (_, i) => startMs + Math.ceil((Math.max(0, i - limit.burst + 1) * UNIT) / limit.perSecond));
+  return startMs + Math.ceil((Math.max(0, index - limit.burst + 1) * UNIT) / limit.perSecond);
 }
