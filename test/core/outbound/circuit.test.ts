@@ -7,6 +7,7 @@ import {
   DEFAULT_CIRCUIT_SETTINGS,
   phaseOf,
   recordResult,
+  type CircuitEvent,
   type CircuitSettings,
   type CircuitState,
 } from '../../../lambdas/core/outbound/circuit';
@@ -18,7 +19,7 @@ const S = DEFAULT_CIRCUIT_SETTINGS;
 /** Feeds results in order, one a second, and returns the final state and every event. */
 function feed(results: readonly boolean[], settings: CircuitSettings = S, start: CircuitState = CLOSED, startAt = NOW) {
   let state: CircuitState = start;
-  const events = [];
+  const events: CircuitEvent[] = [];
   results.forEach((success, i) => {
     const r = recordResult(state, { success }, startAt + i * 1000, settings);
     state = r.next ?? state;

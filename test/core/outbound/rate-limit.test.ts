@@ -4,7 +4,7 @@ import { gate } from '../../../lambdas/core/outbound/admission';
 import { deliver } from '../../../lambdas/core/outbound/deliver';
 import { StateContentionError, type EndpointStateKey, type EndpointStateKind, type EndpointStates } from '../../../lambdas/core/outbound/endpoint-state';
 import type { RateLimit } from '../../../lambdas/core/outbound/model';
-import { acquire, createRateLimiter, maxInWindow, paceTimes, take } from '../../../lambdas/core/outbound/rate-limit';
+import { acquire, createRateLimiter, maxInWindow, paceTimes, take, type TokenBucket } from '../../../lambdas/core/outbound/rate-limit';
 import { MemoryStateStore, SteppedStateStore, settle } from '../../helpers/endpoint-state';
 import { deliveryFixture, ENDPOINT_ID, NOW, TENANT } from '../../helpers/outbound';
 
@@ -36,7 +36,7 @@ describe('take()', () => {
   });
 
   it('counts exactly: polled for 100 s at 4/s it grants burst + 4 × 100 s, no token lost or gained to rounding', () => {
-    let state;
+    let state: TokenBucket | undefined;
     let allowed = 0;
     for (let t = 0; t < 100_000; t += 5) {
       const r = take(state, NOW + t, 4, 1);
@@ -64,7 +64,7 @@ describe('paceTimes()', () => {
 
   it('paces exactly as the bucket allows: every paced time is granted by a shared bucket', () => {
     const limit = { perSecond: 7, burst: 3 };
-    let state;
+    let state: TokenBucket | undefined;
     const granted = paceTimes(50, NOW, limit).map((t) => {
       const r = take(state, t, limit.perSecond, limit.burst);
       state = r.state;
