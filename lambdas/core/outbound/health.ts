@@ -29,6 +29,7 @@ const DAY_MS = 86_400_000;
 export interface HealthState {
   /** First failure since the last success; undefined while healthy. */
   readonly failingSince?: number;
+  /** The success that ended the last failure streak (not every success: that would cost a write each). */
   readonly lastSuccessAt?: number;
   readonly lastFailureAt?: number;
 }
@@ -49,14 +50,18 @@ export type HealthEvent = {
   readonly failingSince?: number;
 };
 
-/** What one attempt's result means for the endpoint: next health record, and whether to disable it now. */
+/**
+ * What one attempt's result means for the endpoint: the next health record (undefined: nothing to write) and
+ * whether to disable it now. A success on an endpoint that is not failing writes nothing: a healthy, busy
+ * endpoint costs no write here (decision 0009 counts the cost).
+ */
 export function recordHealth(
   state: HealthState | undefined,
   outcome: { readonly success: boolean; readonly status?: number },
   nowMs: number,
   settings: HealthSettings = DEFAULT_HEALTH_SETTINGS,
-): { readonly next: HealthState; readonly disable?: HealthEvent } {
-  if (outcome.success) return { next: { lastSuccessAt: nowMs, lastFailureAt: state?.lastFailureAt } };
+): { readonly next?: HealthState; readonly disable?: HealthEvent } {
+  if (outcome.success) return state?.failingSince === undefined ? {} : { next: { lastSuccessAt: nowMs, lastFailureAt: state.lastFailureAt } };
   const failingSince = state?.failingSince ?? nowMs;
   const next = { ...state, failingSince, lastFailureAt: nowMs };
   if (outcome.status === 410) return { next, disable: { type: 'endpoint.disabled', reason: 'gone', at: nowMs, failingSince } };

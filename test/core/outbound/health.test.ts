@@ -46,12 +46,17 @@ describe('automatic disabling', () => {
 
   it('starts the clock again after a success', () => {
     const before = failHourly(100).state;
-    const healed = recordHealth(before, { success: true, status: 200 }, NOW + 101 * HOUR).next;
+    const healed = recordHealth(before, { success: true, status: 200 }, NOW + 101 * HOUR).next!;
 
     const after = recordHealth(healed, { success: false, status: 500 }, NOW + 121 * HOUR);
 
     expect(healed.failingSince).toBeUndefined();
     expect(after).toEqual({ next: expect.objectContaining({ failingSince: NOW + 121 * HOUR }) });
+  });
+
+  it('writes nothing for a success on an endpoint that is not failing', () => {
+    expect(recordHealth(undefined, { success: true, status: 200 }, NOW)).toEqual({});
+    expect(recordHealth({ lastSuccessAt: NOW - HOUR }, { success: true, status: 200 }, NOW)).toEqual({});
   });
 
   it('honours a configured number of days', () => {
