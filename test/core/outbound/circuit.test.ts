@@ -146,6 +146,19 @@ describe('half-open', () => {
 });
 
 describe('over the shared store', () => {
+  it('parks before the rate limit: parked deliveries take no token, so the bucket is full when the circuit closes', async () => {
+    const store = new MemoryStateStore();
+    await store.compareAndSet({ tenantId: TENANT, endpointId: ENDPOINT_ID, kind: 'circuit' }, 0, opened());
+    const deps = { store, now: () => NOW + 1000, newLeaseId: () => 'l' };
+    const limited = endpoint({ rateLimit: { perSecond: 1, burst: 1 } });
+
+    const decisions = await Promise.all(Array.from({ length: 10 }, () => gate(limited, deps)));
+
+    expect(decisions.every((d) => d.kind === 'parked')).toBe(true);
+    expect(store.peek({ tenantId: TENANT, endpointId: ENDPOINT_ID, kind: 'rate' })).toBeUndefined();
+  });
+
+
   it('two workers at the end of the cool-down: exactly one probes, even when both read before either writes', async () => {
     const store = new SteppedStateStore();
     await store.inner.compareAndSet({ tenantId: TENANT, endpointId: ENDPOINT_ID, kind: 'circuit' }, 0, opened());

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLOSED } from '../../../lambdas/core/outbound/circuit';
 import { countDeliveries, describeState, endpointStats, formatStatus, percentile, windowStats } from '../../../lambdas/core/outbound/stats';
@@ -105,5 +106,27 @@ describe('formatStatus()', () => {
       'last day         4    75.0 %     120 ms     900 ms',
       'deliveries: 0 pending, 1 parked, 0 failed, 1 exhausted (0 skipped, 0 delivered)',
     ]);
+  });
+});
+
+describe('docs/outbound-operations.md', () => {
+  it('shows exactly what endpoints show prints for its example endpoint', () => {
+    const doc = readFileSync(new URL('../../../docs/outbound-operations.md', import.meta.url), 'utf8');
+    const example = doc.split('## Checking an endpoint')[1]!.split('```')[1]!.trim().split('\n');
+    const opened = Date.parse('2026-12-02T06:00:00.000Z');
+    const state = describeState(
+      { enabled: true },
+      { status: 'open', reason: 'consecutive_failures', openedAt: opened, openUntil: Date.parse('2026-12-02T06:10:30.000Z'), coolDownMs: 480_000 },
+      { failingSince: Date.parse('2026-12-02T05:59:41.000Z') },
+      opened + 5 * MIN,
+    );
+
+    const lines = formatStatus(state, {
+      lastHour: { attempts: 17, successes: 0, successRate: 0, p50Ms: 20, p99Ms: 15_000 },
+      lastDay: { attempts: 4210, successes: 4108, successRate: 4108 / 4210, p50Ms: 120, p99Ms: 900 },
+      deliveries: { pending: 0, parked: 312, failed: 4, exhausted: 0, skipped: 0, delivered: 4108 },
+    });
+
+    expect(lines).toEqual(example);
   });
 });
