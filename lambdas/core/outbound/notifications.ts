@@ -10,6 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import type { CircuitEvent } from './circuit';
+import type { HealthEvent } from './health';
 
 export const NOTIFICATION_VERSION = 1;
 export const NOTIFICATION_TYPES = [
@@ -152,6 +154,23 @@ export function endpointDisabled(input: EndpointRef & { readonly at: number; rea
 
 export function endpointEnabled(input: EndpointRef & { readonly at: number; readonly trigger: 'manual' | 'recovery' }): Notification<'endpoint.enabled'> {
   return build('endpoint.enabled', input.at, [input.tenantId, input.endpointId, input.at], { tenantId: input.tenantId, endpointId: input.endpointId, trigger: input.trigger });
+}
+
+/**
+ * The notifications one settled attempt calls for (admission.ts `settle`): circuit opened or closed, endpoint
+ * disabled. A failed probe is logged, not notified: the operator already knows the circuit is open.
+ */
+export function notificationsForSettlement(
+  endpoint: EndpointRef,
+  settlement: { readonly circuit: readonly CircuitEvent[]; readonly disable?: HealthEvent },
+): Notification[] {
+  const out: Notification[] = [];
+  for (const e of settlement.circuit) {
+    if (e.type === 'circuit.opened') out.push(circuitOpened({ ...endpoint, ...e }));
+    else if (e.type === 'circuit.closed') out.push(circuitClosed({ ...endpoint, at: e.at, openedAt: e.openedAt }));
+  }
+  if (settlement.disable) out.push(endpointDisabled({ ...endpoint, at: settlement.disable.at, reason: settlement.disable.reason, failingSince: settlement.disable.failingSince }));
+  return out;
 }
 
 /** What the topic adapter publishes: the JSON text, and a `type` attribute so subscriptions can filter by type. */

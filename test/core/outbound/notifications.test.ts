@@ -7,6 +7,7 @@ import {
   endpointDisabled,
   endpointEnabled,
   NOTIFICATION_TYPES,
+  notificationsForSettlement,
   parseNotification,
   toTopicMessage,
 } from '../../../lambdas/core/outbound/notifications';
@@ -59,6 +60,22 @@ describe('the builders', () => {
     const n = exhausted();
 
     expect(toTopicMessage(n)).toEqual({ message: JSON.stringify(n), attributes: { type: 'message.attempt.exhausted' }, deduplicationId: n.id });
+  });
+});
+
+describe('notificationsForSettlement()', () => {
+  it('notifies an opened and a closed circuit and a disabled endpoint, not a failed probe', () => {
+    const sent = notificationsForSettlement(REF, {
+      circuit: [
+        { type: 'circuit.opened', reason: 'consecutive_failures', at: NOW, openUntil: NOW + 30_000, consecutiveFailures: 5, failureRate: 1, attemptsInWindow: 5 },
+        { type: 'circuit.probe_failed', at: NOW, openUntil: NOW + 60_000 },
+        { type: 'circuit.closed', at: NOW + 60_000, openedAt: NOW },
+      ],
+      disable: { type: 'endpoint.disabled', reason: 'gone', at: NOW, failingSince: NOW },
+    });
+
+    expect(sent.map((n) => n.type)).toEqual(['endpoint.circuit.opened', 'endpoint.circuit.closed', 'endpoint.disabled']);
+    expect(sent[0]!.data).toEqual({ ...REF, reason: 'consecutive_failures', consecutiveFailures: 5, failureRate: 1, attemptsInWindow: 5, nextProbeAt: '2026-12-02T06:00:30.000Z' });
   });
 });
 
