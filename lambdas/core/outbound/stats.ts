@@ -1,0 +1,112 @@
+/**
+ * What `endpoints show` prints: the endpoint's state (enabled, circuit open until …, disabled because …),
+ * its success rate and p50/p99 latency over the last hour and the last day from its attempt records, and its
+ * deliveries counted by status (parked ones apart). Pure: the handler loads the records, this summarises.
+ */
+import { phaseOf, type CircuitState } from './circuit';
+import { disableDeadline, type HealthSettings, type HealthState } from './health';
+import type { Attempt, Delivery, Endpoint } from './model';
+import { isSuccess } from './retry';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface WindowStats {
+  readonly attempts: number;
+  readonly successes: number;
+  /** successes / attempts; undefined without attempts (not 0 %: nothing was tried). */
+  readonly successRate?: number;
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
+}
+
+/** The nearest-rank percentile (p in (0, 100]) of ascending `sorted`; undefined when empty. */
+export function percentile(sorted: readonly number[], p: number): number | undefined {
+  if (!(p > 0 && p <= 100)) throw new RangeError('p must be in (0, 100]');
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1];
+}
+
+type AttemptView = Pick<Attempt, 'at' | 'latencyMs' | 'status'>;
+
+/** Stats of the attempts made in `[sinceMs, untilMs)`. A failure with no response counts, with its latency. */
+export function windowStats(attempts: readonly AttemptView[], sinceMs: number, untilMs: number): WindowStats {
+  const inWindow = attempts.filter((a) => a.at >= sinceMs && a.at < untilMs);
+  const successes = inWindow.filter((a) => a.status !== undefined && isSuccess(a.status)).length;
+  const latencies = inWindow.map((a) => a.latencyMs).sort((a, b) => a - b);
+  if (inWindow.length === 0) return { attempts: 0, successes: 0 };
+  return { attempts: inWindow.length, successes, successRate: successes / inWindow.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+/** A delivery as counted: `parkedAt` is set while its endpoint's circuit holds it. */
+export type DeliveryView = Pick<Delivery, 'status'> & { readonly parkedAt?: number };
+
+export interface DeliveryCounts {
+  readonly pending: number;
+  readonly parked: number;
+  readonly failed: number;
+  readonly exhausted: number;
+  readonly skipped: number;
+  readonly delivered: number;
+}
+
+export function countDeliveries(deliveries: readonly DeliveryView[]): DeliveryCounts {
+  const counts = { pending: 0, parked: 0, failed: 0, exhausted: 0, skipped: 0, delivered: 0 };
+  for (const d of deliveries) {
+    if (d.parkedAt !== undefined && (d.status === 'pending' || d.status === 'failed')) counts.parked++;
+    else counts[d.status]++;
+  }
+  return counts;
+}
+
+export interface EndpointStats {
+  readonly lastHour: WindowStats;
+  readonly lastDay: WindowStats;
+  readonly deliveries: DeliveryCounts;
+}
+
+export function endpointStats(attempts: readonly AttemptView[], deliveries: readonly DeliveryView[], nowMs: number): EndpointStats {
+  return {
+    lastHour: windowStats(attempts, nowMs - HOUR_MS, nowMs + 1),
+    lastDay: windowStats(attempts, nowMs - DAY_MS, nowMs + 1),
+    deliveries: countDeliveries(deliveries),
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** One line: `enabled`, `enabled; circuit open until …`, `enabled; circuit half-open …`, or `disabled because …`. */
+export function describeState(
+  endpoint: Pick<Endpoint, 'enabled' | 'disabledReason'>,
+  circuit: CircuitState | undefined,
+  health: HealthState | undefined,
+  nowMs: number,
+  healthSettings?: HealthSettings,
+): string {
+  if (!endpoint.enabled) return `disabled because ${endpoint.disabledReason ?? 'an operator disabled it'}`;
+  const phase = phaseOf(circuit, nowMs);
+  const deadline = disableDeadline(health, healthSettings);
+  const failing = deadline === undefined ? '' : `; failing since ${iso(health!.failingSince!)}, disabled at ${iso(deadline)} unless it recovers`;
+  if (circuit?.status === 'open' && phase === 'open') return `enabled; circuit open until ${iso(circuit.openUntil)} (opened ${iso(circuit.openedAt)}, ${circuit.reason.replace('_', ' ')})${failing}`;
+  if (circuit?.status === 'open') {
+    const probe = circuit.probe !== undefined && circuit.probe.expiresAt > nowMs ? `probe running until ${iso(circuit.probe.expiresAt)}` : 'waiting for a probe';
+    return `enabled; circuit half-open, ${probe} (opened ${iso(circuit.openedAt)})${failing}`;
+  }
+  return `enabled${failing}`;
+}
+
+const pct = (r: number | undefined) => (r === undefined ? '-' : `${(r * 100).toFixed(1)} %`);
+const ms = (v: number | undefined) => (v === undefined ? '-' : `${v} ms`);
+
+/** The lines `endpoints show` prints after the endpoint's configuration. */
+export function formatStatus(state: string, stats: EndpointStats): string[] {
+  const row = (label: string, w: WindowStats) => `${label.padEnd(10)}${String(w.attempts).padStart(8)}  ${pct(w.successRate).padStart(8)}  ${ms(w.p50Ms).padStart(9)}  ${ms(w.p99Ms).padStart(9)}`;
+  const c = stats.deliveries;
+  return [
+    `state: ${state}`,
+    `${''.padEnd(10)}${'attempts'.padStart(8)}  ${'success'.padStart(8)}  ${'p50'.padStart(9)}  ${'p99'.padStart(9)}`,
+    row('last hour', stats.lastHour),
+    row('last day', stats.lastDay),
+    `deliveries: ${c.pending} pending, ${c.parked} parked, ${c.failed} failed, ${c.exhausted} exhausted (${c.skipped} skipped, ${c.delivered} delivered)`,
+  ];
+}

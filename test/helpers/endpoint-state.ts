@@ -1,0 +1,77 @@
+/**
+ * In-memory `EndpointStateStore` with the conditional semantics the DynamoDB adapter must have (write only
+ * if the version read is still the stored one), and a stepped variant that lets a test decide the order in
+ * which concurrent reads and writes reach the store, so interleavings are chosen, not left to luck.
+ */
+import type { EndpointStateKey, EndpointStateKind, EndpointStateStore, EndpointStates, Versioned } from '../../lambdas/core/outbound/endpoint-state';
+
+const keyOf = (k: EndpointStateKey) => JSON.stringify([k.tenantId, k.endpointId, k.kind]);
+
+export class MemoryStateStore implements EndpointStateStore {
+  readonly records = new Map<string, { value: unknown; version: number }>();
+  reads = 0;
+  writes = 0;
+  conflicts = 0;
+
+  async read<K extends EndpointStateKind>(key: EndpointStateKey<K>): Promise<Versioned<EndpointStates[K]>> {
+    this.reads++;
+    const r = this.records.get(keyOf(key));
+    return r === undefined ? { value: undefined, version: 0 } : { value: structuredClone(r.value) as EndpointStates[K], version: r.version };
+  }
+
+  async compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expectedVersion: number, value: EndpointStates[K]): Promise<boolean> {
+    this.writes++;
+    const current = this.records.get(keyOf(key))?.version ?? 0;
+    if (current !== expectedVersion) {
+      this.conflicts++;
+      return false;
+    }
+    this.records.set(keyOf(key), { value: structuredClone(value), version: expectedVersion + 1 });
+    return true;
+  }
+
+  peek<K extends EndpointStateKind>(key: EndpointStateKey<K>): EndpointStates[K] | undefined {
+    return this.records.get(keyOf(key))?.value as EndpointStates[K] | undefined;
+  }
+}
+
+/**
+ * Every read and write waits at a turnstile until `step(i)` lets the i-th waiting operation through, so a
+ * test picks which concurrent invocation reaches the store next.
+ */
+export class SteppedStateStore implements EndpointStateStore {
+  private readonly waiting: Array<{ label: string; go: () => void }> = [];
+  constructor(readonly inner: MemoryStateStore = new MemoryStateStore()) {}
+
+  get pending(): readonly string[] {
+    return this.waiting.map((w) => w.label);
+  }
+
+  /** Lets the i-th waiting operation proceed, then lets every promise chain settle. */
+  async step(i: number): Promise<void> {
+    const [w] = this.waiting.splice(i, 1);
+    if (w === undefined) throw new RangeError(`no waiting operation ${i}`);
+    w.go();
+    await settle();
+  }
+
+  /** Waits until the scheduler lets this operation through. */
+  protected turn(label: string): Promise<void> {
+    return new Promise<void>((go) => this.waiting.push({ label, go }));
+  }
+
+  async read<K extends EndpointStateKind>(key: EndpointStateKey<K>): Promise<Versioned<EndpointStates[K]>> {
+    await this.turn(`read ${key.kind}`);
+    return this.inner.read(key);
+  }
+
+  async compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expectedVersion: number, value: EndpointStates[K]): Promise<boolean> {
+    await this.turn(`write ${key.kind}`);
+    return this.inner.compareAndSet(key, expectedVersion, value);
+  }
+}
+
+/** Lets every queued promise callback run. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
