@@ -36,7 +36,7 @@ export function standardWebhooksKeyBytes(secret: string): Buffer | undefined {
 /** HMAC over the parts in order (the template's text around the body, and the body itself). */
 export function hmac(algorithm: HmacAlgorithm, key: KeyObject, parts: readonly (string | Uint8Array)[]): Buffer {
   const mac = createHmac(algorithm, key);
-  for (const part of parts) mac.update(part);
+  for (let i = 0; i < parts.length; i++) mac.update(parts[i] as string | Uint8Array);
   return mac.digest();
 }
 

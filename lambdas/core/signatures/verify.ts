@@ -197,7 +197,9 @@ function matchToken(request: VerifyRequest<unknown>, token: string): VerifyResul
 
 /** Whether at least one non-blank secret is configured; checked before anything is parsed. */
 export function hasSecret(secrets: readonly string[]): boolean {
-  return Array.isArray(secrets) && secrets.some((s) => typeof s === 'string' && s !== '');
+  if (!Array.isArray(secrets)) return false;
+  for (let i = 0; i < secrets.length; i++) if (typeof secrets[i] === 'string' && secrets[i] !== '') return true;
+  return false;
 }
 
 /** A top-level finite number of a JSON body, or undefined. */
