@@ -128,16 +128,16 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
     );
   }
 
-  async get(tenantId: string, deliveryId: string): Promise<Delivery | undefined> {
+  async get(tenantId: string | undefined, deliveryId: string): Promise<Delivery | undefined> {
     const items = await this.partition(deliveryId, 'DLV');
     const d = items[0] ? toDelivery(items[0]) : undefined;
-    return d && d.tenantId === tenantId ? d : undefined;
+    return d && (tenantId === undefined || d.tenantId === tenantId) ? d : undefined;
   }
 
-  async attempts(tenantId: string, deliveryId: string): Promise<readonly Attempt[]> {
+  async attempts(tenantId: string | undefined, deliveryId: string): Promise<readonly Attempt[]> {
     const items = await this.partition(deliveryId);
     const head = items.find((i) => i.sk?.S === 'DLV');
-    if (!head || toDelivery(head).tenantId !== tenantId) return [];
+    if (!head || (tenantId !== undefined && toDelivery(head).tenantId !== tenantId)) return [];
     const byNumber = new Map<number, Attempt>();
     for (const item of items) if (item.sk?.S?.startsWith('ATT#')) { const a = toAttempt(item); byNumber.set(a.number, a); }
     const last = head.lastAttempt?.S;
@@ -163,7 +163,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
     return items.map(toDelivery).filter(keep).sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
   }
 
-  async replay(tenantId: string, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
+  async replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
     const current = await this.get(tenantId, deliveryId);
     if (!current || current.status === 'pending' || current.status === 'delivered') return current;
     const applied = await succeeds(() =>

@@ -136,16 +136,17 @@ export interface DeliveryQuery {
 }
 
 export interface DeliveryReader {
-  get(tenantId: string, deliveryId: string): Promise<Delivery | undefined>;
+  /** `tenantId` undefined: whichever tenant it belongs to (operator routes and the local CLI). */
+  get(tenantId: string | undefined, deliveryId: string): Promise<Delivery | undefined>;
   /** Every recorded attempt, oldest first. */
-  attempts(tenantId: string, deliveryId: string): Promise<readonly Attempt[]>;
+  attempts(tenantId: string | undefined, deliveryId: string): Promise<readonly Attempt[]>;
   /** Newest first. */
   list(query: DeliveryQuery): Promise<readonly Delivery[]>;
   /**
    * Makes a delivery that is not waiting (`exhausted`, `skipped`, or `failed`) due now, for a replay.
    * Undefined when there is no such delivery; the delivery unchanged when it was `pending` or `delivered`.
    */
-  replay(tenantId: string, deliveryId: string, nowMs: number): Promise<Delivery | undefined>;
+  replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined>;
 }
 
 /** The sweeper's view of the `due` index (decision 0007). */
