@@ -20,7 +20,11 @@ import { createOutboundApiHandler } from '../lambdas/outbound/create-api-handler
 import { createSweeper } from '../lambdas/outbound/create-sweeper-handler';
 import { createDeliveryWorker } from '../lambdas/outbound/create-worker-handler';
 import { transforms as userTransforms } from '../lambdas/outbound/transforms';
+import { relays as configuredRelays } from '../config/outbound';
+import { relayMessages, type RelayRule } from '../lambdas/core/outbound/relay';
+import { submitMessage } from '../lambdas/core/outbound/submit';
 import type { VerifierResult } from './api-gateway';
+import type { LocalSubscriber } from './topic';
 import { SqsEventSource } from './event-source';
 import { verifierContext } from './local-http';
 import { LocalSecretCipher } from './local-cipher';
@@ -43,6 +47,8 @@ export interface OutboundOptions {
   readonly resolver?: Resolver;
   readonly sender?: HttpSender;
   readonly random?: () => number;
+  /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
+  readonly relays?: readonly RelayRule[];
 }
 
 export interface LocalOutbound {
@@ -51,6 +57,8 @@ export interface LocalOutbound {
   readonly worker: SqsEventSource;
   readonly allowedCidrs: readonly string[];
   readonly deliveries: DynamoDeliveryStore;
+  /** The topic subscriber that relays inbound events (config/outbound.ts) as outbound messages. */
+  readonly relay: LocalSubscriber;
   invoke(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
   /** One sweeper run now; resolves with how many deliveries it woke. */
   sweep(): Promise<number>;
@@ -119,8 +127,22 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
   const sweep = async () => (await sweeper()).woken;
   let timer: NodeJS.Timeout | undefined;
 
+  const relayRules = options.relays ?? configuredRelays;
+  const relay: LocalSubscriber = {
+    name: 'outbound-relay',
+    async deliver(n) {
+      const { source = '', type = '', eventId = '' } = n.attributes;
+      for (const input of relayMessages({ source, type, eventId, message: n.message }, relayRules)) {
+        await submitMessage(input, { endpoints, deliveries, messages, wakeUps, now, log }).catch((e: unknown) =>
+          log.error('relaying an event failed', { source, eventId, tenantId: input.tenantId, cause: e instanceof Error ? e.name : 'unknown' }),
+        );
+      }
+    },
+  };
+
   return {
     tableName: LOCAL_OUTBOUND_TABLE_NAME,
+    relay,
     queue,
     worker,
     allowedCidrs,

@@ -157,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.syncWrites !== undefined && { syncWrites: options.syncWrites }),
     });
     cleanup.push(() => outbound.stop());
+    topicFaults.target.subscribe(outbound.relay);
 
     const server = createApiServer({
       invoke: invokeVerifier,

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createListener, type ReceivedRequest } from '../../cli/lib/listener';
-import { startTestStack, waitFor, type TestStack } from '../e2e/helpers';
+import { post, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 
 let t: TestStack;
 let receiver: ReturnType<typeof createListener>;
@@ -138,5 +138,18 @@ describe('outbound delivery through the local stack', () => {
     expect((await call('POST', '/v1/tenants/acme/messages', { type: 'invoice.paid', payload: {} })).json.deliveries).toBe(0);
     expect((await call('DELETE', `/v1/tenants/acme/endpoints/${id}`)).status).toBe(200);
     expect((await call('GET', `/v1/tenants/acme/endpoints/${id}`)).status).toBe(404);
+  });
+
+  it('a verified Stripe event is relayed, signed, to the endpoints of the tenant config/outbound.ts names', async () => {
+    await startReceiver([200]);
+    const created = await call('POST', '/v1/tenants/internal/endpoints', { url: receiverUrl });
+    secret = created.json.secret as string;
+
+    const stripe = signedRequest(t.stack.url, 'stripe');
+    expect((await post(stripe)).status).toBe(202);
+
+    await waitFor('the relayed delivery', () => receiver.received.length === 1);
+    expect(receiver.received[0]!.verified).toBe(true);
+    expect(receiver.received[0]!.headers['webhook-id']).toBe(`stripe:${stripe.eventId}`);
   });
 });
