@@ -7,6 +7,7 @@ import { RETRY_POLICY } from '../lambdas/contract';
 import { z } from 'zod';
 import { schemes } from '../lambdas/core/signatures/index';
 import { SCHEME_NAMES, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
+import { outboundConfigSchema } from './outbound-config-schema';
 
 export { formatIssues, parseRuntimeSources, SCHEME_NAMES, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
 
@@ -119,6 +120,8 @@ export const stackConfigSchema = z
      * as much as the API itself per million events (see the README's cost section).
      */
     tracing: z.boolean().default(false),
+    /** Outbound delivery (#12), off unless present: see lib/outbound-config-schema.ts. */
+    outbound: z.optional(outboundConfigSchema),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

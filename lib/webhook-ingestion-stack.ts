@@ -11,6 +11,7 @@ import { schemes } from '../lambdas/core/signatures/index';
 import type { StackConfig } from './config-schema';
 import { EventStore } from './constructs/event-store';
 import { EventTopic } from './constructs/event-topic';
+import { OutboundDelivery } from './constructs/outbound-delivery';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunction } from './constructs/webhook-function';
@@ -34,6 +35,8 @@ export class WebhookIngestionStack extends Stack {
   public readonly pipelines: Readonly<Record<string, SourcePipeline>>;
   public readonly verifier: WebhookFunction;
   public readonly api: WebhookApi;
+  /** Outbound delivery, when the config has an `outbound` key. */
+  public readonly outbound?: OutboundDelivery;
 
   constructor(scope: Construct, id: string, props: WebhookIngestionStackProps) {
     super(scope, id, props);
@@ -88,6 +91,17 @@ export class WebhookIngestionStack extends Stack {
       logRetention,
       subscriptionSources: config.sources.filter((s) => schemes[s.scheme].handshake?.subscribe).map((s) => s.id),
     });
+
+    if (config.outbound) {
+      this.outbound = new OutboundDelivery(this, 'Outbound', {
+        httpApi: this.api.httpApi,
+        allowedCidrs: config.outbound.allowedCidrs,
+        logRetention,
+        tracing: config.tracing,
+        projectRoot: props.projectRoot,
+        deletionProtection: props.deletionProtection ?? true,
+      });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the webhook API (GET health for a liveness check)' });
     for (const pipeline of Object.values(pipelines)) {

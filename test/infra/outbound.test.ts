@@ -1,6 +1,6 @@
 /**
- * The outbound delivery constructs, added to the fixture stack: one assertion per secure default, and cdk-nag
- * clean with every acknowledgement justified. (Not yet part of the default stack: see docs/outbound-design.md.)
+ * Outbound delivery in the stack when the config has an `outbound` key: one assertion per secure default, and
+ * cdk-nag clean with every acknowledgement justified. Without the key the stack has none of it.
  */
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -8,23 +8,34 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOUND_TABLE } from '../../lambdas/contract';
 import { OUTBOUND_ROUTES } from '../../lambdas/outbound/api-routes';
-import { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
+import type { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
+import { defineConfig } from '../../lib/config';
 import type { WebhookIngestionStack } from '../../lib/webhook-ingestion-stack';
-import { buildStack } from './support';
+import { buildStack, fixtureInput, synth } from './support';
 
 let stack: WebhookIngestionStack;
 let outbound: OutboundDelivery;
 let template: Template;
 
 beforeAll(() => {
-  stack = buildStack();
-  outbound = new OutboundDelivery(stack, 'Outbound', { httpApi: stack.api.httpApi, allowedCidrs: ['10.1.0.0/16'] });
+  stack = buildStack(defineConfig({ ...fixtureInput, outbound: { allowedCidrs: ['10.1.0.0/16'] } }));
+  outbound = stack.outbound!;
   template = Template.fromStack(stack);
 });
 
 const ref = (c: { node: { defaultChild?: unknown } }) => stack.resolve((c.node.defaultChild as { ref: string }).ref) as unknown;
 
 describe('OutboundDelivery', () => {
+  it('is absent from a stack whose config has no outbound key', () => {
+    const plain = synth().template;
+    expect(Object.values(plain.findResources('AWS::ApiGatewayV2::Route')).some((r) => String(r.Properties.RouteKey).includes('/v1/'))).toBe(false);
+    expect(plain.findResources('AWS::KMS::Key')).toEqual({});
+  });
+
+  it('refuses allowed subnets that are not CIDRs, naming the field', () => {
+    expect(() => defineConfig({ ...fixtureInput, outbound: { allowedCidrs: ['10.0.0.0/99'] } })).toThrow(/outbound\.allowedCidrs/);
+  });
+
   it('the table has the sparse KEYS_ONLY due index, TTL, point-in-time recovery and deletion protection', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
