@@ -12,6 +12,7 @@ import type { StackConfig } from './config-schema';
 import { EventStore } from './constructs/event-store';
 import { EventTopic } from './constructs/event-topic';
 import { OutboundDelivery } from './constructs/outbound-delivery';
+import { relays } from '../config/outbound';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunction } from './constructs/webhook-function';
@@ -100,6 +101,7 @@ export class WebhookIngestionStack extends Stack {
         tracing: config.tracing,
         projectRoot: props.projectRoot,
         deletionProtection: props.deletionProtection ?? true,
+        relay: { topic: this.eventTopic.topic, sources: [...new Set(relays.map((r) => r.source))] },
       });
     }
 
@@ -118,6 +120,10 @@ export class WebhookIngestionStack extends Stack {
         value: pipeline.deadLetterQueue.queueArn,
         description: `Dead-letter queue of "${pipeline.sourceId}": after fixing the cause, replay with aws sqs start-message-move-task --source-arn <this>`,
       });
+    }
+    if (this.outbound) {
+      new CfnOutput(this, 'OutboundIntakeQueueUrl', { value: this.outbound.intakeQueue.queue.queueUrl, description: 'Outbound intake: send messages with attributes tenant, type and id' });
+      new CfnOutput(this, 'OutboundTableName', { value: this.outbound.store.table.tableName, description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts' });
     }
     new CfnOutput(this, 'EventsTopicArn', { value: this.eventTopic.topic.topicArn, description: 'SNS topic of processed events' });
     new CfnOutput(this, 'EventsTableName', { value: this.eventStore.table.tableName, description: 'DynamoDB table of event records' });

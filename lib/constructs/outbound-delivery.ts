@@ -11,6 +11,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/contract';
@@ -35,6 +37,8 @@ export interface OutboundDeliveryProps {
   readonly deletionProtection?: boolean;
   /** @default - the repository root */
   readonly projectRoot?: string;
+  /** The stack's topic of processed events, and the sources whose events are relayed (config/outbound.ts). @default no relay */
+  readonly relay?: { readonly topic: sns.ITopic; readonly sources: readonly string[] };
 }
 
 export class OutboundDelivery extends Construct {
@@ -44,6 +48,11 @@ export class OutboundDelivery extends Construct {
   public readonly worker: WebhookFunction;
   public readonly sweeper: WebhookFunction;
   public readonly sweeperErrorsAlarm: cloudwatch.Alarm;
+  /** Producers on AWS send messages here (attributes `tenant`, `type`, `id`). */
+  public readonly intakeQueue: DurableQueue;
+  public readonly intake: WebhookFunction;
+  /** Events of the stack's topic to relay, when relays are configured. */
+  public readonly relayQueue?: DurableQueue;
 
   constructor(scope: Construct, id: string, props: OutboundDeliveryProps) {
     super(scope, id);
@@ -105,11 +114,46 @@ export class OutboundDelivery extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    this.intakeQueue = new DurableQueue(this, 'IntakeQueue', { visibilityTimeout: Duration.seconds(30 * 6), description: 'the outbound intake queue' });
+    this.intake = new WebhookFunction(this, 'Intake', {
+      ...common,
+      entry: 'lambdas/outbound/intake-handler.ts',
+      serviceName: 'outbound-intake',
+      description: 'Accepts outbound messages from the intake queue',
+      timeout: Duration.seconds(30),
+    });
+    this.consume(this.intakeQueue, this.intake);
+    if (props.relay && props.relay.sources.length > 0) {
+      this.relayQueue = new DurableQueue(this, 'RelayQueue', { visibilityTimeout: Duration.seconds(30 * 6), description: 'the outbound relay queue' });
+      // Raw delivery: the event is the body and source, type and eventId stay message attributes.
+      props.relay.topic.addSubscription(
+        new subscriptions.SqsSubscription(this.relayQueue.queue, {
+          rawMessageDelivery: true,
+          filterPolicy: { source: sns.SubscriptionFilter.stringFilter({ allowlist: [...props.relay.sources] }) },
+        }),
+      );
+      const relay = new WebhookFunction(this, 'Relay', {
+        ...common,
+        entry: 'lambdas/outbound/relay-handler.ts',
+        serviceName: 'outbound-relay',
+        description: 'Relays verified inbound events to tenants\' endpoints',
+        timeout: Duration.seconds(30),
+      });
+      this.consume(this.relayQueue, relay);
+    }
+
     const integration = new HttpLambdaIntegration('OutboundApi', this.api.lambdaFunction, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
     const authorizer = new HttpIamAuthorizer();
     for (const key of OUTBOUND_ROUTES) {
       const [method, path] = key.split(' ') as [keyof typeof apigwv2.HttpMethod, string];
       props.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration, authorizer });
     }
+  }
+
+  /** A queue-fed intake function: it writes the table and wakes deliveries. */
+  private consume(queue: DurableQueue, fn: WebhookFunction): void {
+    this.store.grantTable(fn.lambdaFunction);
+    this.deliveryQueue.queue.grantSendMessages(fn.lambdaFunction);
+    fn.lambdaFunction.addEventSource(new SqsEventSource(queue.queue, { batchSize: 10, reportBatchItemFailures: true }));
   }
 }

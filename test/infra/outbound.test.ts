@@ -92,4 +92,15 @@ describe('OutboundDelivery', () => {
     );
     for (const reason of acks) expect(reason.split(/\s+/).length).toBeGreaterThanOrEqual(10);
   });
+
+  it('producers on AWS get an intake queue; relayed sources reach a relay queue through a filtered raw subscription', () => {
+    expect(ref(outbound.intakeQueue.queue)).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      RawMessageDelivery: true,
+      FilterPolicy: { source: ['stripe'] },
+    });
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings.filter((m) => String(JSON.stringify(m.Properties.FunctionName)).includes('Outbound')).length).toBe(3);
+  });
 });
