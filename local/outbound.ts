@@ -117,7 +117,8 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     queue,
     functionName: 'outbound-delivery-worker',
     batchSize: 10,
-    maxConcurrency: 4,
+    // Wake-ups arrive one by one, so batches are small: concurrency, not batch size, bounds throughput.
+    maxConcurrency: 16,
     batchingWindowMs: 0,
     timeoutMs: WORKER_TIMEOUT_MS,
     log,
