@@ -13,7 +13,7 @@ import { ConfigError } from './core/kernel/errors';
 type Env = NodeJS.ProcessEnv;
 
 /** Collects `NAME: problem` lines; `done()` throws them as one ConfigError. */
-class EnvReader {
+export class EnvReader {
   readonly #env: Env;
   readonly #issues: string[] = [];
   constructor(env: Env) {

@@ -27,6 +27,14 @@ export const ENV = {
   /** Powertools logger settings. */
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Outbound delivery (#12): the single table of endpoints, messages, deliveries and attempts. */
+  outboundTable: 'OUTBOUND_TABLE_NAME',
+  /** Outbound: the delivery queue wake-ups are sent to. */
+  deliveryQueueUrl: 'OUTBOUND_DELIVERY_QUEUE_URL',
+  /** Outbound: the KMS key that encrypts endpoint secrets. */
+  secretsKeyId: 'OUTBOUND_SECRETS_KEY_ID',
+  /** Outbound: JSON array of CIDRs deliveries may reach although the SSRF guard refuses them by default. */
+  allowedCidrs: 'OUTBOUND_ALLOWED_CIDRS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -101,3 +109,22 @@ export type EventAttributes = { readonly [K in keyof typeof MESSAGE_ATTRIBUTES a
 export function eventAttributes(source: string, type: string, eventId: string): EventAttributes {
   return { source, type, eventId };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The outbound table (#12)
+
+/**
+ * One table for outbound delivery (single-table keys, written and read by lambdas/adapters/dynamo-outbound-*.ts):
+ * - endpoint `TENANT#<tenant>` / `EP#<id>`; message `MSG#<tenant>#<id>` / `MSG`;
+ * - delivery `DLV#<id>` / `DLV`, its attempts beside it as `DLV#<id>` / `ATT#<number, 6 digits>`;
+ * - sparse `due` index (KEYS_ONLY): only waiting deliveries carry `dueShard` and `sweepAt` (decision 0007);
+ * - `byTenant` index: deliveries by tenant, newest last, for listing.
+ */
+export const OUTBOUND_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds: DynamoDB TTL deletes messages, deliveries and attempts after the retention period. */
+  ttlAttribute: 'ttl',
+  dueIndex: { name: 'due', partitionKey: 'dueShard', sortKey: 'sweepAt' },
+  tenantIndex: { name: 'byTenant', partitionKey: 'tenantKey', sortKey: 'listKey' },
+} as const;

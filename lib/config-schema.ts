@@ -10,6 +10,7 @@ import * as zm from 'zod/mini';
 import { RETRY_POLICY } from '../lambdas/contract';
 import { SHARED_SOURCE_KEYS, sharedSourceFields, type RuntimeSource } from '../lambdas/core/inbound/source-schema';
 import { addIssues, sourceIssues, stackIssues } from './config-checks';
+import { outboundConfigSchema } from './outbound-config-schema';
 
 export { formatIssues, parseRuntimeSources, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
 export { SCHEME_NAMES } from '../lambdas/core/signatures/index';
@@ -100,6 +101,8 @@ const stackConfigObject = z.strictObject({
    * as much as the API itself per million events (see the README's cost section).
    */
   tracing: z.boolean().default(false),
+  /** Outbound delivery (#12), off unless present: see lib/outbound-config-schema.ts. */
+  outbound: z.optional(outboundConfigSchema),
 });
 
 export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => addIssues(ctx, stackIssues(config)));

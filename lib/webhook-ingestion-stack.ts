@@ -11,6 +11,8 @@ import { schemes } from '../lambdas/core/signatures/index';
 import type { StackConfig } from './config-schema';
 import { EventStore } from './constructs/event-store';
 import { EventTopic } from './constructs/event-topic';
+import { OutboundDelivery } from './constructs/outbound-delivery';
+import { relays } from '../config/outbound';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunction } from './constructs/webhook-function';
@@ -35,6 +37,8 @@ export class WebhookIngestionStack extends Stack {
   public readonly pipelines: Readonly<Record<string, SourcePipeline>>;
   public readonly verifier: WebhookFunction;
   public readonly api: WebhookApi;
+  /** Outbound delivery, when the config has an `outbound` key. */
+  public readonly outbound?: OutboundDelivery;
 
   constructor(scope: Construct, id: string, props: WebhookIngestionStackProps) {
     super(scope, id, props);
@@ -90,6 +94,18 @@ export class WebhookIngestionStack extends Stack {
       subscriptionSources: config.sources.filter((s) => schemes[s.scheme].handshake?.subscribe).map((s) => s.id),
     });
 
+    if (config.outbound) {
+      this.outbound = new OutboundDelivery(this, 'Outbound', {
+        httpApi: this.api.httpApi,
+        allowedCidrs: config.outbound.allowedCidrs,
+        logRetention,
+        tracing: config.tracing,
+        projectRoot: props.projectRoot,
+        deletionProtection: props.deletionProtection ?? true,
+        relay: { topic: this.eventTopic.topic, sources: [...new Set(relays.map((r) => r.source))] },
+      });
+    }
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the webhook API (GET health for a liveness check)' });
     for (const pipeline of Object.values(pipelines)) {
       const key = outputKey(pipeline.sourceId);
@@ -105,6 +121,10 @@ export class WebhookIngestionStack extends Stack {
         value: pipeline.deadLetterQueue.queueArn,
         description: `Dead-letter queue of "${pipeline.sourceId}": after fixing the cause, replay with aws sqs start-message-move-task --source-arn <this>`,
       });
+    }
+    if (this.outbound) {
+      new CfnOutput(this, 'OutboundIntakeQueueUrl', { value: this.outbound.intakeQueue.queue.queueUrl, description: 'Outbound intake: send messages with attributes tenant, type and id' });
+      new CfnOutput(this, 'OutboundTableName', { value: this.outbound.store.table.tableName, description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts' });
     }
     new CfnOutput(this, 'EventsTopicArn', { value: this.eventTopic.topic.topicArn, description: 'SNS topic of processed events' });
     new CfnOutput(this, 'EventsTableName', { value: this.eventStore.table.tableName, description: 'DynamoDB table of event records' });

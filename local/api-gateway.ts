@@ -19,6 +19,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { adminRequestRefusal, isLoopback } from './admin-routes';
 import { API_GATEWAY_MAX_BODY_BYTES, matchRoute, toApiGatewayEvent, type VerifierInvoke } from './api-gateway-event';
+import { matchOutboundRoute } from '../lambdas/outbound/api-routes';
 
 export { API_GATEWAY_MAX_BODY_BYTES, HEALTH_ROUTE, isTextBody, matchRoute, toApiGatewayEvent, WEBHOOK_ROUTE } from './api-gateway-event';
 export type { RawRequest, VerifierInvoke, VerifierResult } from './api-gateway-event';
@@ -41,6 +42,8 @@ export const LOCAL_ROUTE_PREFIX = '/_local/';
 
 export interface ApiServerOptions {
   readonly invoke: VerifierInvoke;
+  /** The outbound API (`/v1/…`, routes in lambdas/outbound/api-routes.ts). @default none: 404 */
+  readonly outbound?: VerifierInvoke;
   /** Answers `/_local/…` requests from loopback clients (the CLI's `queues` command). */
   readonly local?: LocalRoute;
   readonly maxBodyBytes?: number;
@@ -93,7 +96,8 @@ export function createApiServer(options: ApiServerOptions): Server {
       return;
     }
 
-    const route = matchRoute(method, rawPath, options.getSources);
+    const outboundRoute = options.outbound && rawPath.startsWith('/v1/') ? matchOutboundRoute(method, rawPath) : undefined;
+    const route = outboundRoute ?? matchRoute(method, rawPath, options.getSources);
     if (!route) {
       const body = JSON.stringify({ error: 'not_found', message: 'Not Found' });
       req.resume();
@@ -130,7 +134,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       },
       route,
     );
-    const result = await options.invoke(event);
+    const result = await (outboundRoute ? options.outbound! : options.invoke)(event);
     const responseBody = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     send(res, result.statusCode, responseBody, { ...result.headers, 'apigw-requestid': requestId });
     finish(result.statusCode, typeof responseBody === 'string' ? responseBody : '');

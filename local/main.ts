@@ -230,6 +230,8 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
     ...inFlightLine(stack),
     ...o.faults.map((f) => yellow(`  faults     ${f}`)),
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
+    `  outbound   ${stack.url}/v1/… (endpoints, messages, deliveries), delivery worker, retry sweeper`,
+    yellow(`  outbound   loopback receivers allowed (SSRF guard exception: ${stack.outbound.allowedCidrs.join(', ')}); deployed stacks allow none by default`),
     '',
     bold('Sources') + dim('  (one per signature scheme; local-only secrets from config/local.ts, override with WEBHOOK_SECRET_<SOURCE> in .env)'),
     ...rows,
@@ -238,6 +240,7 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
     `  npm run cli -- send ${localSources[0]?.source.id ?? ids[0]}${urlFlag}`,
     dim(`  npm run cli -- send stripe --repeat 200 --concurrency 8 --duplicate-rate 0.1${urlFlag}`),
     bold('Inspect') + dim(':  npm run cli -- events list   |   npm run cli -- events show <source> <id>'),
+    bold('Outbound') + dim(':  npm run cli -- endpoints add --tenant acme --url http://127.0.0.1:4000/   |   messages send   |   deliveries list'),
     dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
     '',
   ].join('\n');

@@ -72,8 +72,12 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
     await this.sendMessage(message);
   }
 
-  /** Enqueues a message; resolves with its id once it is durable. */
-  async sendMessage(message: QueueMessage): Promise<string> {
+  /**
+   * Enqueues a message; resolves with its id once it is durable. `delayMs` holds it back like SQS `DelaySeconds`
+   * (the journal does not keep the delay: after a restart a delayed message is visible at once, which its
+   * consumer must tolerate, as the outbound worker does for an early wake-up).
+   */
+  async sendMessage(message: QueueMessage, delayMs = 0): Promise<string> {
     const now = this.clock();
     const stored: StoredMessage = {
       id: randomUUID(),
@@ -83,7 +87,7 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
       sentAt: now,
       receiveCount: 0,
       firstReceivedAt: undefined,
-      visibleAt: now,
+      visibleAt: now + Math.max(0, delayMs),
       receiptHandle: undefined,
     };
     if (this.journal) {
@@ -95,7 +99,7 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
         this.unacknowledged.delete(stored.id);
       }
     }
-    this.visible.set(stored.id, stored);
+    (stored.visibleAt > now ? this.invisible : this.visible).set(stored.id, stored);
     this.liveBytes += stored.body.length;
     this.counters.sent++;
     this.emit('message');

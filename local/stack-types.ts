@@ -16,6 +16,7 @@ import type { FaultInjector } from './faults';
 import type { ProcessingFaults } from './fault-flags';
 import type { LocalQueue, LocalQueues, ReceivedMessage } from './queue';
 import type { LocalSubscriber, LocalTopic } from './topic';
+import type { LocalOutbound, OutboundOptions } from './outbound';
 
 /** The deployed stack's timing, from the one definition both use (lambdas/contract.ts). */
 export const DEPLOYED_TIMING = {
@@ -68,6 +69,8 @@ export interface LocalStackOptions {
   readonly onRequest?: (entry: RequestLog) => void;
   readonly onRecord?: (record: RecordOutcome & { readonly source: string }) => void;
   readonly onDeadLetter?: (source: string, message: ReceivedMessage) => void;
+  /** Outbound delivery (#12): `/v1/…` API, delivery worker and sweeper. @default {} (on, loopback allowed) */
+  readonly outbound?: OutboundOptions;
 }
 
 export interface SourceRuntime {
@@ -102,6 +105,8 @@ export interface LocalStack {
   /** Every event record (a Scan). */
   listEvents(): Promise<EventRecord[]>;
   getEvent(source: string, eventId: string): Promise<EventRecord | undefined>;
+  /** Outbound delivery: its table, delivery queue, worker and sweeper. */
+  readonly outbound: LocalOutbound;
   /** Resolves when every queue is empty (DLQs aside) and no processor is running. */
   idle(): Promise<void>;
   /** Drains in-flight work and releases everything: HTTP, processors, deliveries, store, journals. */

@@ -38,6 +38,7 @@ import { resolveSecrets, resolveVerifyToken, StaticSecretSource } from './secret
 import { retrySettings } from '../lambdas/contract';
 import { DEPLOYED_TIMING, type LocalStack, type LocalStackOptions, type SourceRuntime, type StackTiming } from './stack-types';
 import { LocalTopic } from './topic';
+import { startLocalOutbound } from './outbound';
 
 export { DEPLOYED_TIMING } from './stack-types';
 export type { LocalStack, LocalStackOptions, SourceRuntime, StackTiming } from './stack-types';
@@ -149,8 +150,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanup.push(() => processor.stop());
     }
 
+    const outbound = await startLocalOutbound(dynamo.client, {
+      ...options.outbound,
+      ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
+      log,
+      ...(options.syncWrites !== undefined && { syncWrites: options.syncWrites }),
+    });
+    cleanup.push(() => outbound.stop());
+    topicFaults.target.subscribe(outbound.relay);
+
     const server = createApiServer({
       invoke: invokeVerifier,
+      outbound: outbound.invoke,
       local: (method, rawPath) => localRoute(method, rawPath, sources),
       getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
       ...(options.onRequest && { onRequest: options.onRequest }),
@@ -168,7 +179,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sweeper.unref();
     }
 
-    if (options.startProcessors ?? true) for (const s of sources.values()) s.processor.start();
+    if (options.startProcessors ?? true) {
+      for (const s of sources.values()) s.processor.start();
+      outbound.start();
+    }
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -180,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await Promise.all([...sources.values()].map((s) => s.processor.stop()));
         await topicFaults.target.drain();
         for (const s of sources.values()) await s.queue.close().catch((e: unknown) => log.warn('closing a queue failed', { cause: String(e) }));
+        await outbound.stop().catch((e: unknown) => log.warn('stopping outbound delivery failed', { cause: String(e) }));
         await dynamo.stop();
       })());
 
@@ -195,6 +210,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       topic: topicFaults.target,
       faults: { store: storeFaults, queue: queueFaults, topic: topicFaults },
       invokeVerifier,
+      outbound,
       listEvents: () => scanEvents(dynamo.client, dynamo.tableName),
       getEvent: (source, eventId) => storeFaults.target.get(source, eventId),
       idle: async () => {

@@ -195,3 +195,15 @@ describe('LocalQueue on disk', () => {
     expect(lines.filter((l) => l.o === 's').map((l) => l.b).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `c${i}`).sort());
   });
 });
+
+describe('LocalQueue delays (SQS DelaySeconds, for outbound wake-ups)', () => {
+  it('a delayed message is not received before its delay ends, then is', async () => {
+    const q = await LocalQueue.open(settings, { clock });
+    await q.sendMessage(msg('later'), 5_000);
+
+    expect(await q.receive(10)).toEqual([]);
+    expect(q.nextVisibleAt()).toBe(now + 5_000);
+    now += 5_000;
+    expect((await q.receive(10)).map((m) => m.body)).toEqual(['later']);
+  });
+});

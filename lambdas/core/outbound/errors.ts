@@ -15,3 +15,23 @@ export class IdempotencyConflictError extends WebhookError {
 export class TransformError extends Error {
   override readonly name = 'TransformError';
 }
+
+/** No endpoint, delivery or message with this id for this tenant. */
+export class NotFoundError extends WebhookError {
+  override readonly name = 'NotFoundError';
+  readonly statusCode = 404;
+  readonly code = 'not_found';
+  constructor(what: 'endpoint' | 'delivery' | 'message' | 'route') {
+    super(`No such ${what}.`);
+  }
+}
+
+/** An endpoint URL the SSRF guard refuses, or whose host does not resolve, at registration. */
+export class UrlRefusedError extends WebhookError {
+  override readonly name = 'UrlRefusedError';
+  readonly statusCode = 422;
+  readonly code = 'url_refused';
+  constructor(reason: string) {
+    super(`The endpoint URL is refused: ${reason}.`);
+  }
+}

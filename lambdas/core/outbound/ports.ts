@@ -106,3 +106,65 @@ export interface DeliveryStore {
   /** Marks a delivery `skipped` without an attempt (endpoint disabled, or the transform declined). */
   markSkipped(tenantId: string, deliveryId: string, reason: string, nowMs: number): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Management, reads and wake-ups (the wiring of #12)
+
+/** Endpoints as the management API sees them: the delivery side's `EndpointStore` plus reads and writes. */
+export interface EndpointRepository extends EndpointStore {
+  get(tenantId: string, endpointId: string): Promise<Endpoint | undefined>;
+  /** Creates the endpoint unless its id exists; false when it does. */
+  create(endpoint: Endpoint): Promise<boolean>;
+  /**
+   * Reads, changes and writes back an endpoint, retrying when another writer changed it meanwhile.
+   * Undefined when there is no such endpoint.
+   */
+  modify(tenantId: string, endpointId: string, change: (endpoint: Endpoint) => Promise<Endpoint>): Promise<Endpoint | undefined>;
+  /** False when there was no such endpoint. */
+  remove(tenantId: string, endpointId: string): Promise<boolean>;
+}
+
+export interface MessageReader {
+  get(tenantId: string, messageId: string): Promise<MessageRecord | undefined>;
+}
+
+export interface DeliveryQuery {
+  readonly tenantId?: string;
+  readonly endpointId?: string;
+  readonly status?: DeliveryStatus;
+  readonly limit?: number;
+}
+
+export interface DeliveryReader {
+  /** `tenantId` undefined: whichever tenant it belongs to (operator routes and the local CLI). */
+  get(tenantId: string | undefined, deliveryId: string): Promise<Delivery | undefined>;
+  /** Every recorded attempt, oldest first. */
+  attempts(tenantId: string | undefined, deliveryId: string): Promise<readonly Attempt[]>;
+  /** Newest first. */
+  list(query: DeliveryQuery): Promise<readonly Delivery[]>;
+  /**
+   * Makes a delivery that is not waiting (`exhausted`, `skipped`, or `failed`) due now, for a replay.
+   * Undefined when there is no such delivery; the delivery unchanged when it was `pending` or `delivered`.
+   */
+  replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined>;
+}
+
+/** The sweeper's view of the `due` index (decision 0007). */
+export interface DueIndex {
+  /**
+   * Claims up to `limit` deliveries whose `sweepAt` is at most `untilMs`, moving each one's `sweepAt` a lease
+   * ahead with a conditional write, so a concurrent sweeper does not claim it too.
+   */
+  claimDue(untilMs: number, nowMs: number, limit: number): Promise<ReadonlyArray<WakeUpClaim>>;
+}
+
+export interface WakeUpClaim {
+  readonly tenantId: string;
+  readonly deliveryId: string;
+  readonly nextAttemptAt: number;
+}
+
+/** The delivery queue: a wake-up per delivery, each held `delaySeconds` (at most 900). */
+export interface WakeUpQueue {
+  send(wakeUps: ReadonlyArray<{ readonly tenantId: string; readonly deliveryId: string; readonly delaySeconds: number }>): Promise<void>;
+}

@@ -133,7 +133,7 @@ function signStandardWebhooks(input: SignInput): Record<string, string> {
 }
 
 /** X-WSS is the generic hmac scheme with this layout: hex HMAC-SHA256 over the timestamp text then the body. */
-function wssOptions(format: 'epoch' | 'iso8601'): Record<string, unknown> {
+export function wssOptions(format: 'epoch' | 'iso8601'): Record<string, unknown> {
   return { header: 'X-WSS-Signature', prefix: '', timestampHeader: 'X-WSS-Timestamp', timestampFormat: format, signedContent: '{timestamp}{body}' };
 }
 

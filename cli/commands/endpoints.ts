@@ -1,0 +1,133 @@
+/**
+ * `endpoints`: a tenant's outbound endpoints through the outbound API (`/v1/tenants/{tenant}/endpoints`).
+ * The signing secret is printed by `add` and `rotate-secret` only: the API never returns it again.
+ */
+import { parseArgs } from 'node:util';
+import type { EndpointView } from '../../lambdas/core/outbound/management';
+import { UsageError, type CliIo, type Command } from '../command';
+import { api, baseUrlFrom, COMMON_OPTIONS, enc, time } from '../lib/outbound-api';
+
+const USAGE = `Usage:
+  npm run cli -- endpoints add --tenant T --url U [--events 'invoice.*,order.paid'] [--scheme S] [--description D]
+                               [--header 'Name: value'] [--timeout SECONDS] [--retry-delays 5,60,600]
+  npm run cli -- endpoints list --tenant T
+  npm run cli -- endpoints show <id> --tenant T
+  npm run cli -- endpoints update <id> --tenant T [--url U] [--events …] [--description D] [--scheme S]
+  npm run cli -- endpoints disable|enable|rotate-secret|delete <id> --tenant T
+
+--scheme: standard-webhooks (default), wss (X-WSS-Signature; --wss-timestamp epoch|iso8601), or any inbound
+scheme with a sign() (github, stripe, hmac, …). add and rotate-secret print the secret once.
+
+Options (every subcommand):
+  --json          JSON output
+  --api-url URL   the stack's API (default: the running \`npm start\`); here --url is the endpoint's URL
+  --data-dir DIR  the local stack's data directory (default .local-data)`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  'api-url': { type: 'string' },
+  tenant: { type: 'string' },
+  events: { type: 'string' },
+  scheme: { type: 'string' },
+  'wss-timestamp': { type: 'string' },
+  description: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+  'retry-delays': { type: 'string' },
+} as const;
+
+export const command: Command = {
+  name: 'endpoints',
+  summary: 'Add, list, show, update, disable/enable, rotate the secret of, or delete outbound endpoints',
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true });
+    const [sub, id, ...extra] = positionals;
+    if (extra.length > 0) throw new UsageError(`Unexpected argument ${extra[0]}`);
+    if (values.tenant === undefined) throw new UsageError('--tenant is required');
+    const base = baseUrlFrom({ url: values['api-url'], 'data-dir': values['data-dir'] });
+    const path = `/v1/tenants/${enc(values.tenant)}/endpoints`;
+    const json = values.json ?? false;
+    const needId = () => {
+      if (id === undefined) throw new UsageError(`endpoints ${sub}: which endpoint id?`);
+      return `${path}/${enc(id)}`;
+    };
+    switch (sub) {
+      case 'add': {
+        if (values.url === undefined) throw new UsageError('endpoints add: --url is required');
+        const { body } = await api<{ endpoint: EndpointView; secret: string }>(base, 'POST', path, { body: JSON.stringify(fields(values)) });
+        if (json) return print(io, body);
+        io.out(`${body.endpoint.endpointId}  ${body.endpoint.url}  events ${body.endpoint.filterTypes.join(',')}  ${body.endpoint.signing.scheme}`);
+        io.out(`secret  ${body.secret}`);
+        io.out('The secret is shown once: keep it now (rotate-secret makes a new one).');
+        return 0;
+      }
+      case 'list': {
+        const { body } = await api<{ endpoints: EndpointView[] }>(base, 'GET', path);
+        if (json) return print(io, body.endpoints);
+        if (body.endpoints.length === 0) io.out(`No endpoints for tenant ${values.tenant}.`);
+        for (const e of body.endpoints) io.out(line(e));
+        return 0;
+      }
+      case 'show': {
+        const { body } = await api<{ endpoint: EndpointView }>(base, 'GET', needId());
+        return json ? print(io, body.endpoint) : (io.out(JSON.stringify(body.endpoint, null, 2)), 0);
+      }
+      case 'update':
+      case 'disable':
+      case 'enable': {
+        const change = sub === 'update' ? fields(values) : { enabled: sub === 'enable' };
+        const { body } = await api<{ endpoint: EndpointView }>(base, 'PATCH', needId(), { body: JSON.stringify(change) });
+        return json ? print(io, body.endpoint) : (io.out(line(body.endpoint)), 0);
+      }
+      case 'rotate-secret': {
+        const { body } = await api<{ endpoint: EndpointView; secret: string }>(base, 'POST', `${needId()}/rotate-secret`);
+        if (json) return print(io, body);
+        io.out(`secret  ${body.secret}`);
+        io.out(`The previous secret keeps signing (a second signature on each request) until ${time(body.endpoint.previousSecretExpiresAt)}.`);
+        return 0;
+      }
+      case 'delete': {
+        const { body } = await api<{ deleted: string }>(base, 'DELETE', needId());
+        return json ? print(io, body) : (io.out(`deleted ${body.deleted}`), 0);
+      }
+      default:
+        throw new UsageError(sub === undefined ? 'Which subcommand?' : `Unknown subcommand "${sub}"`);
+    }
+  },
+};
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** The endpoint fields the flags set (only those given, so `update` changes nothing else). */
+function fields(v: Values): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (v.url !== undefined) out.url = v.url;
+  if (v.events !== undefined) out.filterTypes = v.events.split(',').map((s) => s.trim()).filter(Boolean);
+  if (v.description !== undefined) out.description = v.description;
+  if (v.scheme !== undefined) {
+    out.signing = v.scheme === 'standard-webhooks' ? { scheme: v.scheme } : v.scheme === 'wss' ? { scheme: 'wss', timestampFormat: v['wss-timestamp'] ?? 'epoch' } : { scheme: v.scheme, options: {} };
+  }
+  if (v.header !== undefined) {
+    out.headers = Object.fromEntries(
+      v.header.map((h) => {
+        const i = h.indexOf(':');
+        if (i <= 0) throw new UsageError(`--header "${h}" is not "Name: value"`);
+        return [h.slice(0, i).trim(), h.slice(i + 1).trim()];
+      }),
+    );
+  }
+  if (v.timeout !== undefined) out.timeoutSeconds = Number(v.timeout);
+  if (v['retry-delays'] !== undefined) out.retryDelaysSeconds = v['retry-delays'].split(',').map(Number);
+  return out;
+}
+
+function line(e: EndpointView): string {
+  const state = e.enabled ? 'enabled ' : `disabled (${e.disabledReason ?? ''})`;
+  return `${e.endpointId}  ${state}  ${e.url}  events ${e.filterTypes.join(',')}  ${e.signing.scheme}${e.description ? `  "${e.description}"` : ''}`;
+}
+
+function print(io: CliIo, value: unknown): number {
+  io.out(JSON.stringify(value));
+  return 0;
+}

@@ -1,0 +1,57 @@
+/** `listen`: a local receiver for outbound deliveries that verifies and prints each request. */
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from '../command';
+import { createListener } from '../lib/listener';
+
+const USAGE = `Usage:
+  npm run cli -- listen --port P --secret whsec_… [--status 200 | --status 500,200] [--scheme standard-webhooks|wss|<inbound>] [--json]
+
+Listens on 127.0.0.1:P. For each request, verifies the signature with the endpoint's secret (Standard Webhooks
+with the official standardwebhooks library), prints the id, type, verification and body, and answers with
+--status: a list answers in order and then repeats the last (500,200: the first request fails, the retry succeeds).
+Ctrl-C stops.`;
+
+export const command: Command = {
+  name: 'listen',
+  summary: 'A local receiver that verifies each outbound delivery\'s signature and prints it',
+  usage: USAGE,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args: [...args],
+      options: { port: { type: 'string' }, secret: { type: 'string' }, status: { type: 'string' }, scheme: { type: 'string' }, json: { type: 'boolean' } },
+    });
+    if (values.secret === undefined) throw new UsageError('--secret is required (printed by `endpoints add`)');
+    const port = Number(values.port ?? 4000);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
+    const statuses = (values.status ?? '200').split(',').map((s) => Number(s.trim()));
+    if (statuses.some((s) => !Number.isInteger(s) || s < 200 || s > 599)) throw new UsageError('--status takes HTTP statuses 200-599, comma-separated');
+    const { server } = createListener({
+      secret: values.secret,
+      ...(values.scheme !== undefined && { scheme: values.scheme }),
+      statuses,
+      onRequest: (r) => {
+        if (values.json) return io.out(JSON.stringify({ at: new Date(r.at).toISOString(), path: r.path, id: r.headers['webhook-id'], verified: r.verified, reason: r.reason, answered: r.answered, body: r.body }));
+        const type = (() => {
+          try {
+            return (JSON.parse(r.body) as { type?: string }).type ?? '?';
+          } catch {
+            return '?';
+          }
+        })();
+        io.out(`${new Date(r.at).toISOString()}  ${r.method} ${r.path}  id ${r.headers['webhook-id'] ?? '-'}  type ${type}  signature ${r.verified ? 'verified' : `INVALID (${r.reason})`}  → ${r.answered}`);
+        io.out(`  ${r.body.length > 500 ? `${r.body.slice(0, 500)}…` : r.body}`);
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    const address = server.address();
+    io.err(`Listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/ (answers ${statuses.join(' then ')}); Ctrl-C stops.`);
+    return new Promise<number>((resolve) => {
+      const stop = () => server.close(() => resolve(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};

@@ -1,0 +1,59 @@
+/**
+ * The CLI's client for the outbound API (`/v1/…`): the running local stack by default, or `--url`. Errors the API
+ * answers (4xx with `{error, message}`) become an `ApiError` the commands print as they are.
+ */
+import { dataDirFrom, defaultBaseUrl } from './local-stack';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `--url`, else the running local stack on `--data-dir`, else http://127.0.0.1:$PORT. */
+export function baseUrlFrom(values: { readonly url?: string | undefined; readonly 'data-dir'?: string | undefined }): string {
+  return (values.url ?? defaultBaseUrl(dataDirFrom(values['data-dir']))).replace(/\/+$/, '');
+}
+
+export async function api<T>(baseUrl: string, method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(options.body !== undefined && { 'content-type': 'application/json' }), ...options.headers },
+      ...(options.body !== undefined && { body: options.body }),
+    });
+  } catch (error) {
+    throw new Error(`cannot reach ${baseUrl} (${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}): is \`npm start\` running?`, { cause: error });
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { message: text };
+  }
+  if (!response.ok) {
+    const e = body as { error?: string; message?: string };
+    throw new ApiError(response.status, e.error ?? 'error', `${response.status} ${e.error ?? ''}: ${e.message ?? text}`.trim());
+  }
+  return { status: response.status, body: body as T };
+}
+
+export const enc = encodeURIComponent;
+
+/** Epoch ms as an ISO time, for tables. */
+export function time(ms: number | undefined): string {
+  return ms === undefined ? '-' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+export const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  url: { type: 'string' },
+  'data-dir': { type: 'string' },
+} as const;

@@ -1,0 +1,136 @@
+/**
+ * Keys and item shapes of the outbound table (lambdas/contract.ts `OUTBOUND_TABLE`). Endpoints and attempts are
+ * stored as one JSON document plus the few attributes conditions and indexes need; messages and deliveries as
+ * plain attributes. Attribute names that are DynamoDB reserved words (`status`, `type`, `ttl`) are aliased by the
+ * callers' expressions.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { OUTBOUND_TABLE } from '../contract';
+import type { Attempt, Delivery, DeliveryStatus, Endpoint, MessageRecord } from '../core/outbound/model';
+
+export type Item = Record<string, AttributeValue>;
+const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = OUTBOUND_TABLE;
+
+export const keys = {
+  endpoint: (tenantId: string, endpointId: string): Item => ({ [PK]: { S: `TENANT#${tenantId}` }, [SK]: { S: `EP#${endpointId}` } }),
+  tenantEndpoints: (tenantId: string) => `TENANT#${tenantId}`,
+  message: (tenantId: string, id: string): Item => ({ [PK]: { S: `MSG#${tenantId}#${id}` }, [SK]: { S: 'MSG' } }),
+  delivery: (deliveryId: string): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: 'DLV' } }),
+  attempt: (deliveryId: string, number: number): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: `ATT#${String(number).padStart(6, '0')}` } }),
+  tenantKey: (tenantId: string) => `TENANT#${tenantId}`,
+};
+
+const n = (item: Item, name: string) => (item[name]?.N === undefined ? undefined : Number(item[name].N));
+const s = (item: Item, name: string) => item[name]?.S;
+export const ttlOf = (epochMs: number): AttributeValue => ({ N: String(Math.ceil(epochMs / 1000)) });
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints: the configuration as a document; what is changed in place (enabled) and the version apart.
+
+type EndpointDoc = Omit<Endpoint, 'enabled' | 'disabledReason' | 'updatedAt'>;
+
+export function endpointItem(e: Endpoint, version: number): Item {
+  const { enabled, disabledReason, updatedAt, ...doc } = e;
+  return {
+    ...keys.endpoint(e.tenantId, e.endpointId),
+    kind: { S: 'endpoint' },
+    doc: { S: JSON.stringify(doc satisfies EndpointDoc) },
+    enabled: { BOOL: enabled },
+    ...(disabledReason !== undefined && { disabledReason: { S: disabledReason } }),
+    updatedAt: { N: String(updatedAt) },
+    version: { N: String(version) },
+  };
+}
+
+export function toEndpoint(item: Item): { endpoint: Endpoint; version: number } {
+  const doc = JSON.parse(s(item, 'doc') ?? '{}') as EndpointDoc;
+  const disabledReason = s(item, 'disabledReason');
+  return {
+    endpoint: { ...doc, enabled: item.enabled?.BOOL ?? false, ...(disabledReason !== undefined && { disabledReason }), updatedAt: n(item, 'updatedAt') ?? doc.createdAt },
+    version: n(item, 'version') ?? 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+export function messageItem(m: MessageRecord): Item {
+  return {
+    ...keys.message(m.tenantId, m.id),
+    kind: { S: 'message' },
+    tenantId: { S: m.tenantId },
+    id: { S: m.id },
+    type: { S: m.type },
+    payload: { S: m.payload },
+    fingerprint: { S: m.fingerprint },
+    createdAt: { N: String(m.createdAt) },
+    expiresAt: { N: String(m.expiresAt) },
+    [TTL]: ttlOf(m.expiresAt),
+  };
+}
+
+export function toMessage(item: Item): MessageRecord {
+  const fannedOutAt = n(item, 'fannedOutAt');
+  return {
+    tenantId: s(item, 'tenantId') ?? '',
+    id: s(item, 'id') ?? '',
+    type: s(item, 'type') ?? '',
+    payload: s(item, 'payload') ?? '',
+    fingerprint: s(item, 'fingerprint') ?? '',
+    createdAt: n(item, 'createdAt') ?? 0,
+    expiresAt: n(item, 'expiresAt') ?? 0,
+    ...(fannedOutAt !== undefined && { fannedOutAt }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deliveries and attempts
+
+/** Sortable list key: creation time, then the id. */
+export const listKey = (d: Pick<Delivery, 'createdAt' | 'deliveryId'>) => `${String(d.createdAt).padStart(15, '0')}#${d.deliveryId}`;
+
+export function deliveryItem(d: Delivery, due: { sweepAt: number; dueShard: number } | undefined, expiresAt: number): Item {
+  return {
+    ...keys.delivery(d.deliveryId),
+    kind: { S: 'delivery' },
+    tenantId: { S: d.tenantId },
+    deliveryId: { S: d.deliveryId },
+    messageId: { S: d.messageId },
+    endpointId: { S: d.endpointId },
+    status: { S: d.status },
+    attemptCount: { N: String(d.attemptCount) },
+    ...(d.nextAttemptAt !== undefined && { nextAttemptAt: { N: String(d.nextAttemptAt) } }),
+    ...(d.skipReason !== undefined && { skipReason: { S: d.skipReason } }),
+    createdAt: { N: String(d.createdAt) },
+    updatedAt: { N: String(d.updatedAt) },
+    ...(due && { sweepAt: { N: String(due.sweepAt) }, dueShard: { N: String(due.dueShard) } }),
+    tenantKey: { S: keys.tenantKey(d.tenantId) },
+    listKey: { S: listKey(d) },
+    [TTL]: ttlOf(expiresAt),
+  };
+}
+
+export function toDelivery(item: Item): Delivery {
+  const nextAttemptAt = n(item, 'nextAttemptAt');
+  const skipReason = s(item, 'skipReason');
+  return {
+    tenantId: s(item, 'tenantId') ?? '',
+    deliveryId: s(item, 'deliveryId') ?? '',
+    messageId: s(item, 'messageId') ?? '',
+    endpointId: s(item, 'endpointId') ?? '',
+    status: (s(item, 'status') ?? 'pending') as DeliveryStatus,
+    attemptCount: n(item, 'attemptCount') ?? 0,
+    ...(nextAttemptAt !== undefined && { nextAttemptAt }),
+    ...(skipReason !== undefined && { skipReason }),
+    createdAt: n(item, 'createdAt') ?? 0,
+    updatedAt: n(item, 'updatedAt') ?? 0,
+  };
+}
+
+export function attemptItem(a: Attempt, expiresAt: AttributeValue | undefined): Item {
+  return { ...keys.attempt(a.deliveryId, a.number), kind: { S: 'attempt' }, doc: { S: JSON.stringify(a) }, ...(expiresAt && { [TTL]: expiresAt }) };
+}
+
+export function toAttempt(item: Item): Attempt {
+  return JSON.parse(s(item, 'doc') ?? '{}') as Attempt;
+}

@@ -1,0 +1,265 @@
+/**
+ * Deliveries and their attempts on the outbound table, and the `due` index the sweeper reads (decision 0007).
+ *
+ * Recording an attempt is one conditional `UpdateItem` on the delivery (`attemptCount` unchanged) that applies the
+ * new state and keeps the attempt itself in `lastAttempt`; the attempt's own item is written right after, together
+ * with the previous `lastAttempt` again. So a crash between the two writes loses nothing: the attempt lives in the
+ * delivery until the next attempt writes it out, and readers merge it (decision 0011). This costs 3 WRU where a
+ * `TransactWriteItems` of two items costs 4, and runs unchanged on the local stack's dynalite, which has no
+ * transactions.
+ */
+import {
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { OUTBOUND_TABLE } from '../contract';
+import { FINAL_STATUSES, type Attempt, type Delivery } from '../core/outbound/model';
+import type { DeliveryQuery, DeliveryReader, DeliveryStore, DeliveryUpdate, DueIndex, WakeUpClaim } from '../core/outbound/ports';
+import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/schedule';
+import { attemptItem, deliveryItem, keys, toAttempt, toDelivery, type Item } from './dynamo-outbound-codec';
+import { DEFAULT_RETENTION_MS } from '../core/outbound/intake';
+import { queryAll, scanAll } from './dynamo-outbound-query';
+
+const { dueIndex, tenantIndex, ttlAttribute: TTL } = OUTBOUND_TABLE;
+
+export interface DeliveryStoreOptions {
+  /** @default DEFAULT_WAKE_LEASE_MS */
+  readonly leaseMs?: number;
+  /** @default DEFAULT_DUE_SHARDS */
+  readonly dueShards?: number;
+  /** How long deliveries and attempts are kept (DynamoDB TTL). @default DEFAULT_RETENTION_MS */
+  readonly retentionMs?: number;
+}
+
+export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIndex {
+  private readonly leaseMs: number;
+  private readonly shards: number;
+  private readonly retentionMs: number;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    options: DeliveryStoreOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? DEFAULT_WAKE_LEASE_MS;
+    this.shards = options.dueShards ?? DEFAULT_DUE_SHARDS;
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+  }
+
+  async createIfAbsent(deliveries: readonly Delivery[]): Promise<number> {
+    const created = await Promise.all(
+      deliveries.map((d) =>
+        succeeds(() =>
+          this.client.send(
+            new PutItemCommand({
+              TableName: this.tableName,
+              // A lost first wake-up is found by the sweeper one lease after creation.
+              Item: deliveryItem(d, { sweepAt: d.createdAt + this.leaseMs, dueShard: dueShardFor(d.deliveryId, this.shards) }, d.createdAt + this.retentionMs),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        ),
+      ),
+    );
+    return created.filter(Boolean).length;
+  }
+
+  async recordAttempt(attempt: Attempt, update: DeliveryUpdate, expectedAttemptCount: number): Promise<boolean> {
+    const waiting = !FINAL_STATUSES.has(update.status) && update.nextAttemptAt !== undefined;
+    const names: Record<string, string> = { '#status': 'status', '#count': 'attemptCount', '#last': 'lastAttempt', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard' };
+    const values: Item = {
+      ':status': { S: update.status },
+      ':count': { N: String(update.attemptCount) },
+      ':expected': { N: String(expectedAttemptCount) },
+      ':updated': { N: String(update.updatedAt) },
+      ':last': { S: JSON.stringify(attempt) },
+    };
+    let expression = 'SET #status = :status, #count = :count, updatedAt = :updated, #last = :last';
+    if (waiting) {
+      values[':next'] = { N: String(update.nextAttemptAt) };
+      values[':sweep'] = { N: String(sweepAtFor(update.nextAttemptAt!, update.updatedAt, this.leaseMs)) };
+      values[':shard'] = { N: String(dueShardFor(attempt.deliveryId, this.shards)) };
+      expression += ', #next = :next, #sweep = :sweep, #shard = :shard';
+    } else {
+      expression += ' REMOVE #next, #sweep, #shard';
+    }
+    let old: Item | undefined;
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keys.delivery(attempt.deliveryId),
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk) AND #count = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      old = out.Attributes;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+    const expires = old?.[TTL];
+    const previous = old?.lastAttempt?.S;
+    const puts = [attemptItem(attempt, expires), ...(previous ? [attemptItem(JSON.parse(previous) as Attempt, expires)] : [])];
+    await this.batchPut(puts);
+    return true;
+  }
+
+  async markSkipped(_tenantId: string, deliveryId: string, reason: string, nowMs: number): Promise<void> {
+    await succeeds(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keys.delivery(deliveryId),
+          UpdateExpression: 'SET #status = :skipped, skipReason = :reason, updatedAt = :now REMOVE #next, #sweep, #shard',
+          ConditionExpression: 'attribute_exists(pk) AND #status IN (:pending, :failed)',
+          ExpressionAttributeNames: { '#status': 'status', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard' },
+          ExpressionAttributeValues: { ':skipped': { S: 'skipped' }, ':reason': { S: reason }, ':now': { N: String(nowMs) }, ':pending': { S: 'pending' }, ':failed': { S: 'failed' } },
+        }),
+      ),
+    );
+  }
+
+  async get(tenantId: string | undefined, deliveryId: string): Promise<Delivery | undefined> {
+    const items = await this.partition(deliveryId, 'DLV');
+    const d = items[0] ? toDelivery(items[0]) : undefined;
+    return d && (tenantId === undefined || d.tenantId === tenantId) ? d : undefined;
+  }
+
+  async attempts(tenantId: string | undefined, deliveryId: string): Promise<readonly Attempt[]> {
+    const items = await this.partition(deliveryId);
+    const head = items.find((i) => i.sk?.S === 'DLV');
+    if (!head || (tenantId !== undefined && toDelivery(head).tenantId !== tenantId)) return [];
+    const byNumber = new Map<number, Attempt>();
+    for (const item of items) if (item.sk?.S?.startsWith('ATT#')) { const a = toAttempt(item); byNumber.set(a.number, a); }
+    const last = head.lastAttempt?.S;
+    if (last) { const a = JSON.parse(last) as Attempt; byNumber.set(a.number, a); }
+    return [...byNumber.values()].sort((a, b) => a.number - b.number);
+  }
+
+  async list(query: DeliveryQuery): Promise<readonly Delivery[]> {
+    const limit = query.limit ?? 50;
+    const keep = (d: Delivery) => (query.endpointId === undefined || d.endpointId === query.endpointId) && (query.status === undefined || d.status === query.status);
+    const items =
+      query.tenantId === undefined
+        ? // Without a tenant there is no key to query: a Scan, for the local CLI and small tables only.
+          await scanAll(this.client, { TableName: this.tableName, FilterExpression: '#kind = :k', ExpressionAttributeNames: { '#kind': 'kind' }, ExpressionAttributeValues: { ':k': { S: 'delivery' } } })
+        : await queryAll(this.client, {
+            TableName: this.tableName,
+            IndexName: tenantIndex.name,
+            KeyConditionExpression: '#t = :t',
+            ExpressionAttributeNames: { '#t': tenantIndex.partitionKey },
+            ExpressionAttributeValues: { ':t': { S: keys.tenantKey(query.tenantId) } },
+            ScanIndexForward: false,
+          });
+    return items.map(toDelivery).filter(keep).sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+  }
+
+  async replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
+    const current = await this.get(tenantId, deliveryId);
+    if (!current || current.status === 'pending' || current.status === 'delivered') return current;
+    const applied = await succeeds(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keys.delivery(deliveryId),
+          UpdateExpression: 'SET #status = :pending, #next = :now, #sweep = :sweep, #shard = :shard, updatedAt = :now REMOVE skipReason',
+          ConditionExpression: '#count = :count AND #status = :was',
+          ExpressionAttributeNames: { '#status': 'status', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard', '#count': 'attemptCount' },
+          ExpressionAttributeValues: {
+            ':pending': { S: 'pending' },
+            ':now': { N: String(nowMs) },
+            ':sweep': { N: String(nowMs + this.leaseMs) },
+            ':shard': { N: String(dueShardFor(deliveryId, this.shards)) },
+            ':count': { N: String(current.attemptCount) },
+            ':was': { S: current.status },
+          },
+        }),
+      ),
+    );
+    return applied ? { ...current, status: 'pending', nextAttemptAt: nowMs, updatedAt: nowMs, skipReason: undefined } : this.get(tenantId, deliveryId);
+  }
+
+  async claimDue(untilMs: number, nowMs: number, limit: number): Promise<readonly WakeUpClaim[]> {
+    const claims: WakeUpClaim[] = [];
+    for (let shard = 0; shard < this.shards && claims.length < limit; shard++) {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: dueIndex.name,
+          KeyConditionExpression: '#shard = :shard AND #sweep <= :until',
+          ExpressionAttributeNames: { '#shard': dueIndex.partitionKey, '#sweep': dueIndex.sortKey },
+          ExpressionAttributeValues: { ':shard': { N: String(shard) }, ':until': { N: String(untilMs) } },
+          Limit: limit - claims.length,
+        }),
+      );
+      for (const key of out.Items ?? []) {
+        const claimed = await this.claim(key, nowMs);
+        if (claimed) claims.push(claimed);
+      }
+    }
+    return claims;
+  }
+
+  /** Moves `sweepAt` a lease ahead if nobody moved it since the index was read. */
+  private async claim(key: Item, nowMs: number): Promise<WakeUpClaim | undefined> {
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: key.pk!, sk: key.sk! },
+          UpdateExpression: 'SET #sweep = :lease',
+          ConditionExpression: '#sweep = :seen',
+          ExpressionAttributeNames: { '#sweep': dueIndex.sortKey },
+          ExpressionAttributeValues: { ':seen': key[dueIndex.sortKey]!, ':lease': { N: String(nowMs + this.leaseMs) } },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const d = toDelivery(out.Attributes ?? {});
+      return { tenantId: d.tenantId, deliveryId: d.deliveryId, nextAttemptAt: d.nextAttemptAt ?? nowMs };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  private async partition(deliveryId: string, sk?: string): Promise<Item[]> {
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: sk === undefined ? 'pk = :pk' : 'pk = :pk AND sk = :sk',
+      ExpressionAttributeValues: { ':pk': keys.delivery(deliveryId).pk!, ...(sk !== undefined && { ':sk': { S: sk } }) },
+      ConsistentRead: true,
+    });
+  }
+
+  private async batchPut(items: readonly Item[]): Promise<void> {
+    let pending: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === 5) throw new Error(`${pending.length} attempt items not written after 5 rounds`);
+      if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
+      const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
+      pending = out.UnprocessedItems?.[this.tableName] ?? [];
+    }
+  }
+}
+
+/** Runs a conditional write: false when its condition refused it; other errors propagate. */
+export async function succeeds(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+

@@ -1,0 +1,130 @@
+/**
+ * Endpoints and messages on the outbound table. A message is recorded once per (tenant, id) with one conditional
+ * put (an expired record counts as absent, as DynamoDB TTL deletes lazily); endpoints are versioned so that two
+ * management calls changing the same endpoint cannot overwrite each other.
+ */
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Endpoint, MessageRecord } from '../core/outbound/model';
+import type { EndpointRepository, MessageReader, MessageStore, PutMessageResult } from '../core/outbound/ports';
+import { endpointItem, keys, messageItem, toEndpoint, toMessage } from './dynamo-outbound-codec';
+import { succeeds } from './dynamo-outbound-deliveries';
+import { queryAll } from './dynamo-outbound-query';
+
+export class DynamoEndpointRepository implements EndpointRepository {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listByTenant(tenantId: string): Promise<readonly Endpoint[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ep)',
+      ExpressionAttributeValues: { ':pk': { S: keys.tenantEndpoints(tenantId) }, ':ep': { S: 'EP#' } },
+      // A message accepted right after an endpoint was added must reach it.
+      ConsistentRead: true,
+    });
+    return items.map((i) => toEndpoint(i).endpoint);
+  }
+
+  async disable(tenantId: string, endpointId: string, reason: string, nowMs: number): Promise<void> {
+    await succeeds(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keys.endpoint(tenantId, endpointId),
+          UpdateExpression: 'SET #enabled = :false, disabledReason = :reason, updatedAt = :now ADD #version :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#enabled': 'enabled', '#version': 'version' },
+          ExpressionAttributeValues: { ':false': { BOOL: false }, ':reason': { S: reason }, ':now': { N: String(nowMs) }, ':one': { N: '1' } },
+        }),
+      ),
+    );
+  }
+
+  async get(tenantId: string, endpointId: string): Promise<Endpoint | undefined> {
+    return (await this.read(tenantId, endpointId))?.endpoint;
+  }
+
+  async create(endpoint: Endpoint): Promise<boolean> {
+    return succeeds(() =>
+      this.client.send(new PutItemCommand({ TableName: this.tableName, Item: endpointItem(endpoint, 1), ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+  }
+
+  async modify(tenantId: string, endpointId: string, change: (endpoint: Endpoint) => Promise<Endpoint>): Promise<Endpoint | undefined> {
+    for (let round = 0; round < 5; round++) {
+      const current = await this.read(tenantId, endpointId);
+      if (!current) return undefined;
+      const next = await change(current.endpoint);
+      const written = await succeeds(() =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: endpointItem(next, current.version + 1),
+            ConditionExpression: '#version = :v',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':v': { N: String(current.version) } },
+          }),
+        ),
+      );
+      if (written) return next;
+    }
+    throw new Error(`endpoint ${endpointId} kept changing under 5 consecutive updates`);
+  }
+
+  async remove(tenantId: string, endpointId: string): Promise<boolean> {
+    return succeeds(() =>
+      this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: keys.endpoint(tenantId, endpointId), ConditionExpression: 'attribute_exists(pk)' })),
+    );
+  }
+
+  private async read(tenantId: string, endpointId: string) {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: keys.endpoint(tenantId, endpointId), ConsistentRead: true }));
+    return out.Item ? toEndpoint(out.Item) : undefined;
+  }
+}
+
+export class DynamoMessageStore implements MessageStore, MessageReader {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async putIfAbsent(record: MessageRecord, nowMs: number): Promise<PutMessageResult> {
+    const created = await succeeds(() =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: messageItem(record),
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': { N: String(nowMs) } },
+        }),
+      ),
+    );
+    if (created) return { created: true };
+    // Read after the refusal (a duplicate is the rare path): the record that refused the put.
+    const existing = await this.get(record.tenantId, record.id);
+    if (!existing) throw new Error(`message ${record.id} refused the put but cannot be read`);
+    return { created: false, existing };
+  }
+
+  async markFannedOut(tenantId: string, messageId: string, nowMs: number): Promise<void> {
+    await succeeds(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keys.message(tenantId, messageId),
+          UpdateExpression: 'SET fannedOutAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(fannedOutAt)',
+          ExpressionAttributeValues: { ':now': { N: String(nowMs) } },
+        }),
+      ),
+    );
+  }
+
+  async get(tenantId: string, messageId: string): Promise<MessageRecord | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: keys.message(tenantId, messageId), ConsistentRead: true }));
+    return out.Item ? toMessage(out.Item) : undefined;
+  }
+}

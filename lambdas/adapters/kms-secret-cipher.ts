@@ -1,0 +1,33 @@
+/**
+ * SecretCipher on KMS: each endpoint secret is one `Encrypt` under the stack's key, bound to its (tenant, endpoint)
+ * by the encryption context, so a ciphertext copied to another endpoint's record does not decrypt. One key for
+ * every endpoint rather than a Secrets Manager secret each (issue #12: cost). Decrypt names the key too, so a
+ * ciphertext made under another key is refused.
+ */
+import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { SecretCipher, SecretContext } from '../core/outbound/ports';
+
+export class KmsSecretCipher implements SecretCipher {
+  constructor(
+    private readonly client: KMSClient,
+    private readonly keyId: string,
+  ) {}
+
+  async encrypt(plaintext: string, context: SecretContext): Promise<string> {
+    const out = await this.client.send(new EncryptCommand({ KeyId: this.keyId, Plaintext: Buffer.from(plaintext, 'utf8'), EncryptionContext: encryptionContext(context) }));
+    if (!out.CiphertextBlob) throw new Error('KMS Encrypt returned no ciphertext');
+    return Buffer.from(out.CiphertextBlob).toString('base64');
+  }
+
+  async decrypt(ciphertext: string, context: SecretContext): Promise<string> {
+    const out = await this.client.send(
+      new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: Buffer.from(ciphertext, 'base64'), EncryptionContext: encryptionContext(context) }),
+    );
+    if (!out.Plaintext) throw new Error('KMS Decrypt returned no plaintext');
+    return Buffer.from(out.Plaintext).toString('utf8');
+  }
+}
+
+function encryptionContext(context: SecretContext): Record<string, string> {
+  return { tenantId: context.tenantId, endpointId: context.endpointId };
+}

@@ -1,0 +1,105 @@
+/**
+ * Endpoint management: create, read, update, enable/disable, rotate the secret, delete. Input is validated by the
+ * model's schemas; a URL is checked against the SSRF guard at registration (and again before every attempt, in
+ * deliver.ts); the secret is generated here and returned only by create and rotate: list and get never carry it.
+ */
+import { BadRequestError } from '../kernel/errors';
+import type { Clock } from '../inbound/ports';
+import { NotFoundError, UrlRefusedError } from './errors';
+import { endpointCreateSchema, endpointUpdateSchema, type Endpoint } from './model';
+import type { EndpointRepository, Resolver, SecretCipher } from './ports';
+import { DEFAULT_ROTATION_GRACE_MS, generateSecret, rotateSecrets, sealSecrets } from './signing';
+import { checkUrl, type SsrfPolicy } from './ssrf';
+
+export interface ManagementDeps {
+  readonly endpoints: EndpointRepository;
+  readonly cipher: SecretCipher;
+  readonly resolver: Resolver;
+  readonly ssrf: SsrfPolicy;
+  readonly now: Clock;
+  /** A new endpoint id, e.g. `ep_` + random. */
+  readonly newId: () => string;
+  /** @default DEFAULT_ROTATION_GRACE_MS */
+  readonly rotationGraceMs?: number;
+}
+
+/** An endpoint as the API shows it: everything but the secrets, plus until when a rotated-out secret still signs. */
+export type EndpointView = Omit<Endpoint, 'secrets'> & { readonly previousSecretExpiresAt?: number };
+
+export function toView(e: Endpoint): EndpointView {
+  const { secrets, ...rest } = e;
+  return { ...rest, ...(secrets.previous && { previousSecretExpiresAt: secrets.previous.expiresAt }) };
+}
+
+export async function createEndpoint(tenantId: string, input: unknown, deps: ManagementDeps): Promise<{ endpoint: EndpointView; secret: string }> {
+  const parsed = endpointCreateSchema.safeParse(input);
+  if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
+  await assertSafeUrl(parsed.data.url, deps);
+  const endpointId = deps.newId();
+  const secret = generateSecret();
+  const now = deps.now();
+  const endpoint: Endpoint = {
+    tenantId,
+    endpointId,
+    ...parsed.data,
+    secrets: await sealSecrets({ current: secret }, deps.cipher, { tenantId, endpointId }),
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (!(await deps.endpoints.create(endpoint))) throw new Error(`endpoint id ${endpointId} already exists`);
+  return { endpoint: toView(endpoint), secret };
+}
+
+export async function listEndpoints(tenantId: string, deps: Pick<ManagementDeps, 'endpoints'>): Promise<EndpointView[]> {
+  return (await deps.endpoints.listByTenant(tenantId)).map(toView).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export async function getEndpoint(tenantId: string, endpointId: string, deps: Pick<ManagementDeps, 'endpoints'>): Promise<EndpointView> {
+  const e = await deps.endpoints.get(tenantId, endpointId);
+  if (!e) throw new NotFoundError('endpoint');
+  return toView(e);
+}
+
+/** Applies a partial update; re-enabling clears the reason it was disabled for. */
+export async function updateEndpoint(tenantId: string, endpointId: string, input: unknown, deps: ManagementDeps): Promise<EndpointView> {
+  const parsed = endpointUpdateSchema.safeParse(input);
+  if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
+  if (Object.keys(parsed.data).length === 0) throw new BadRequestError('Nothing to update.');
+  if (parsed.data.url !== undefined) await assertSafeUrl(parsed.data.url, deps);
+  const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
+    const next: Endpoint = { ...e, ...parsed.data, updatedAt: deps.now() };
+    if (parsed.data.enabled === true) delete (next as { disabledReason?: string }).disabledReason;
+    if (parsed.data.enabled === false) return { ...next, disabledReason: 'disabled by the tenant' };
+    return next;
+  });
+  if (!updated) throw new NotFoundError('endpoint');
+  return toView(updated);
+}
+
+/** A new secret, returned once; the old one keeps signing for the grace period. */
+export async function rotateEndpointSecret(tenantId: string, endpointId: string, deps: ManagementDeps): Promise<{ endpoint: EndpointView; secret: string }> {
+  let secret = '';
+  const context = { tenantId, endpointId };
+  const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
+    const now = deps.now();
+    const current = await deps.cipher.decrypt(e.secrets.current, context);
+    const rotated = rotateSecrets({ current }, now, { graceMs: deps.rotationGraceMs ?? DEFAULT_ROTATION_GRACE_MS });
+    secret = rotated.newSecret;
+    return { ...e, secrets: await sealSecrets(rotated.secrets, deps.cipher, context), updatedAt: now };
+  });
+  if (!updated) throw new NotFoundError('endpoint');
+  return { endpoint: toView(updated), secret };
+}
+
+export async function deleteEndpoint(tenantId: string, endpointId: string, deps: Pick<ManagementDeps, 'endpoints'>): Promise<void> {
+  if (!(await deps.endpoints.remove(tenantId, endpointId))) throw new NotFoundError('endpoint');
+}
+
+async function assertSafeUrl(url: string, deps: Pick<ManagementDeps, 'resolver' | 'ssrf'>): Promise<void> {
+  const checked = await checkUrl(url, deps.resolver, deps.ssrf);
+  if (!checked.ok) throw new UrlRefusedError(checked.reason);
+}
+
+function issues(list: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly message: string }>): string {
+  return list.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+}

@@ -1,0 +1,7 @@
+/** Sweeper Lambda entry, invoked every minute by a schedule (decision 0007). */
+import { outboundAdapters } from './clients';
+import { outboundConfig } from './config';
+import { createSweeper } from './create-sweeper-handler';
+
+const adapters = outboundAdapters(outboundConfig());
+export const handler = createSweeper({ due: adapters.deliveries, wakeUps: adapters.wakeUps, now: adapters.now, log: adapters.log });

@@ -1,0 +1,159 @@
+/**
+ * Outbound delivery (#12) on AWS: the `/v1` routes on the stack's HTTP API (IAM-authorized), the API function,
+ * the delivery queue (with its DLQ) and worker, and the sweeper run every minute (decision 0007). The table and
+ * key are `OutboundStore`.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../../lambdas/contract';
+import { OUTBOUND_ROUTES } from '../../lambdas/outbound/api-routes';
+import { DurableQueue } from './durable-queue';
+import { OutboundStore } from './outbound-store';
+import { WebhookFunction } from './webhook-function';
+
+/** Longer than the longest endpoint timeout (30 s) plus the SSRF check, KMS and the attempt's writes. */
+export const WORKER_TIMEOUT = Duration.seconds(40);
+
+export interface OutboundDeliveryProps {
+  /** The stack's HTTP API; the `/v1` routes are added to it. */
+  readonly httpApi: apigwv2.HttpApi;
+  /** Subnets deliveries may reach although the SSRF guard refuses them (internal receivers). @default none */
+  readonly allowedCidrs?: readonly string[];
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default false */
+  readonly tracing?: boolean;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** @default - the repository root */
+  readonly projectRoot?: string;
+  /** The stack's topic of processed events, and the sources whose events are relayed (config/outbound.ts). @default no relay */
+  readonly relay?: { readonly topic: sns.ITopic; readonly sources: readonly string[] };
+}
+
+export class OutboundDelivery extends Construct {
+  public readonly store: OutboundStore;
+  public readonly deliveryQueue: DurableQueue;
+  public readonly api: WebhookFunction;
+  public readonly worker: WebhookFunction;
+  public readonly sweeper: WebhookFunction;
+  public readonly sweeperErrorsAlarm: cloudwatch.Alarm;
+  /** Producers on AWS send messages here (attributes `tenant`, `type`, `id`). */
+  public readonly intakeQueue: DurableQueue;
+  public readonly intake: WebhookFunction;
+  /** Events of the stack's topic to relay, when relays are configured. */
+  public readonly relayQueue?: DurableQueue;
+
+  constructor(scope: Construct, id: string, props: OutboundDeliveryProps) {
+    super(scope, id);
+    this.store = new OutboundStore(this, 'Store', { deletionProtection: props.deletionProtection ?? true });
+    this.deliveryQueue = new DurableQueue(this, 'DeliveryQueue', {
+      // Six worker timeouts, Lambda's guidance for SQS event sources.
+      visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
+      description: 'the outbound delivery queue (wake-ups: the deliveries stay in the table and the sweeper resends them)',
+    });
+    const environment = {
+      [ENV.outboundTable]: this.store.table.tableName,
+      [ENV.deliveryQueueUrl]: this.deliveryQueue.queue.queueUrl,
+      [ENV.secretsKeyId]: this.store.secretsKey.keyArn,
+      [ENV.allowedCidrs]: JSON.stringify(props.allowedCidrs ?? []),
+    };
+    const common = { logRetention: props.logRetention, tracing: props.tracing, projectRoot: props.projectRoot, environment };
+
+    this.api = new WebhookFunction(this, 'Api', {
+      ...common,
+      entry: 'lambdas/outbound/api-handler.ts',
+      serviceName: 'outbound-api',
+      description: 'Outbound API: endpoints, message intake, deliveries',
+      timeout: Duration.seconds(29),
+    });
+    this.worker = new WebhookFunction(this, 'Worker', {
+      ...common,
+      entry: 'lambdas/outbound/worker-handler.ts',
+      serviceName: 'outbound-worker',
+      description: 'Delivers outbound webhooks and records each attempt',
+      timeout: WORKER_TIMEOUT,
+    });
+    this.sweeper = new WebhookFunction(this, 'Sweeper', {
+      ...common,
+      entry: 'lambdas/outbound/sweeper-handler.ts',
+      serviceName: 'outbound-sweeper',
+      description: 'Wakes outbound deliveries whose retry falls due (every minute)',
+      timeout: Duration.seconds(55),
+    });
+
+    for (const fn of [this.api, this.worker, this.sweeper]) {
+      this.store.grantTable(fn.lambdaFunction);
+      this.deliveryQueue.queue.grantSendMessages(fn.lambdaFunction);
+    }
+    // Named actions only (grantEncryptDecrypt would add GenerateDataKey* and ReEncrypt*, which nothing calls).
+    this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:Encrypt', 'kms:Decrypt');
+    this.store.secretsKey.grant(this.worker.lambdaFunction, 'kms:Decrypt');
+
+    this.worker.lambdaFunction.addEventSource(
+      new SqsEventSource(this.deliveryQueue.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(0), reportBatchItemFailures: true }),
+    );
+    // A scheduled EventBridge rule: free, unlike Scheduler invocations, and enough for one fixed rate.
+    new events.Rule(this, 'SweepEveryMinute', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(this.sweeper.lambdaFunction)] });
+    this.sweeperErrorsAlarm = new cloudwatch.Alarm(this, 'SweeperErrors', {
+      alarmDescription: 'The outbound sweeper failed: retries beyond 15 minutes are not being woken.',
+      metric: this.sweeper.lambdaFunction.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.intakeQueue = new DurableQueue(this, 'IntakeQueue', { visibilityTimeout: Duration.seconds(30 * 6), description: 'the outbound intake queue' });
+    this.intake = new WebhookFunction(this, 'Intake', {
+      ...common,
+      entry: 'lambdas/outbound/intake-handler.ts',
+      serviceName: 'outbound-intake',
+      description: 'Accepts outbound messages from the intake queue',
+      timeout: Duration.seconds(30),
+    });
+    this.consume(this.intakeQueue, this.intake);
+    if (props.relay && props.relay.sources.length > 0) {
+      this.relayQueue = new DurableQueue(this, 'RelayQueue', { visibilityTimeout: Duration.seconds(30 * 6), description: 'the outbound relay queue' });
+      // Raw delivery: the event is the body and source, type and eventId stay message attributes.
+      props.relay.topic.addSubscription(
+        new subscriptions.SqsSubscription(this.relayQueue.queue, {
+          rawMessageDelivery: true,
+          filterPolicy: { source: sns.SubscriptionFilter.stringFilter({ allowlist: [...props.relay.sources] }) },
+        }),
+      );
+      const relay = new WebhookFunction(this, 'Relay', {
+        ...common,
+        entry: 'lambdas/outbound/relay-handler.ts',
+        serviceName: 'outbound-relay',
+        description: 'Relays verified inbound events to tenants\' endpoints',
+        timeout: Duration.seconds(30),
+      });
+      this.consume(this.relayQueue, relay);
+    }
+
+    const integration = new HttpLambdaIntegration('OutboundApi', this.api.lambdaFunction, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
+    const authorizer = new HttpIamAuthorizer();
+    for (const key of OUTBOUND_ROUTES) {
+      const [method, path] = key.split(' ') as [keyof typeof apigwv2.HttpMethod, string];
+      props.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration, authorizer });
+    }
+  }
+
+  /** A queue-fed intake function: it writes the table and wakes deliveries. */
+  private consume(queue: DurableQueue, fn: WebhookFunction): void {
+    this.store.grantTable(fn.lambdaFunction);
+    this.deliveryQueue.queue.grantSendMessages(fn.lambdaFunction);
+    fn.lambdaFunction.addEventSource(new SqsEventSource(queue.queue, { batchSize: 10, reportBatchItemFailures: true }));
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Outbound delivery in the local stack: the real API, worker and sweeper handlers wired to the same DynamoDB
+ * adapters on the embedded dynalite, a durable local delivery queue (with SQS-like delays) polled by a local event
+ * source mapping, a sweeper on a timer, the real HTTP sender, and an AES-GCM stand-in for KMS. Loopback receivers
+ * are allowed by default (`127.0.0.0/8`, `::1/128`) so `npm run cli -- listen` works; the banner says so.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DynamoDeliveryStore } from '../lambdas/adapters/dynamo-outbound-deliveries';
+import { DynamoEndpointRepository, DynamoMessageStore } from '../lambdas/adapters/dynamo-outbound-endpoints';
+import { createHttpSender, dnsResolver } from '../lambdas/adapters/http-sender';
+import type { Log } from '../lambdas/core/kernel/log';
+import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
+import { encodeWakeUp } from '../lambdas/core/outbound/schedule';
+import { ssrfPolicy } from '../lambdas/core/outbound/ssrf';
+import { createTransformer, type TransformRoute } from '../lambdas/core/outbound/transform';
+import { createOutboundApiHandler } from '../lambdas/outbound/create-api-handler';
+import { createSweeper } from '../lambdas/outbound/create-sweeper-handler';
+import { createDeliveryWorker } from '../lambdas/outbound/create-worker-handler';
+import { transforms as userTransforms } from '../lambdas/outbound/transforms';
+import { relays as configuredRelays } from '../config/outbound';
+import { relayMessages, type RelayRule } from '../lambdas/core/outbound/relay';
+import { submitMessage } from '../lambdas/core/outbound/submit';
+import type { VerifierResult } from './api-gateway';
+import type { LocalSubscriber } from './topic';
+import { SqsEventSource } from './event-source';
+import { verifierContext } from './local-http';
+import { LocalSecretCipher } from './local-cipher';
+import { ensureOutboundTable, LOCAL_OUTBOUND_TABLE_NAME } from './outbound-table';
+import { LocalQueue } from './queue';
+
+export const LOCAL_ALLOWED_CIDRS = ['127.0.0.0/8', '::1/128'] as const;
+/** The worker's timeout: the longest endpoint timeout (30 s) and room to record the attempt. */
+export const WORKER_TIMEOUT_MS = 40_000;
+
+export interface OutboundOptions {
+  /** Subnets deliveries may reach although the SSRF guard refuses them. @default LOCAL_ALLOWED_CIDRS */
+  readonly allowedCidrs?: readonly string[];
+  /** How often the sweeper runs. @default 10 s (60 s deployed; locally shorter, so long retries are seen sooner) */
+  readonly sweepIntervalMs?: number;
+  /** Lease of a queued or claimed wake-up. @default 15 min */
+  readonly leaseMs?: number;
+  readonly transforms?: readonly TransformRoute[];
+  /** Tests: a resolver or sender stand-in. */
+  readonly resolver?: Resolver;
+  readonly sender?: HttpSender;
+  readonly random?: () => number;
+  /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
+  readonly relays?: readonly RelayRule[];
+}
+
+export interface LocalOutbound {
+  readonly tableName: string;
+  readonly queue: LocalQueue;
+  readonly worker: SqsEventSource;
+  readonly allowedCidrs: readonly string[];
+  readonly deliveries: DynamoDeliveryStore;
+  /** The topic subscriber that relays inbound events (config/outbound.ts) as outbound messages. */
+  readonly relay: LocalSubscriber;
+  invoke(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
+  /** One sweeper run now; resolves with how many deliveries it woke. */
+  sweep(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export async function startLocalOutbound(client: DynamoDBClient, options: OutboundOptions & { dataDir?: string; log: Log; syncWrites?: boolean }): Promise<LocalOutbound> {
+  const { log } = options;
+  await ensureOutboundTable(client, LOCAL_OUTBOUND_TABLE_NAME);
+  const allowedCidrs = options.allowedCidrs ?? LOCAL_ALLOWED_CIDRS;
+  const ssrf = ssrfPolicy(allowedCidrs);
+  const resolver = options.resolver ?? dnsResolver;
+  const leaseMs = options.leaseMs ?? 15 * 60_000;
+  const endpoints = new DynamoEndpointRepository(client, LOCAL_OUTBOUND_TABLE_NAME);
+  const messages = new DynamoMessageStore(client, LOCAL_OUTBOUND_TABLE_NAME);
+  const deliveries = new DynamoDeliveryStore(client, LOCAL_OUTBOUND_TABLE_NAME, { leaseMs });
+  const cipher = LocalSecretCipher.open(options.dataDir === undefined ? undefined : join(options.dataDir, 'outbound-secrets.key'));
+  const queue = await LocalQueue.open(
+    { name: 'outbound-deliveries', visibilityTimeoutMs: 6 * WORKER_TIMEOUT_MS, maxReceiveCount: 5, retentionMs: 4 * 86_400_000 },
+    options.dataDir === undefined ? {} : { journalPath: join(options.dataDir, 'queues', 'outbound-deliveries.jsonl'), sync: options.syncWrites ?? true },
+  );
+  const wakeUps: WakeUpQueue = {
+    async send(list) {
+      for (const w of list) await queue.sendMessage({ body: encodeWakeUp(w), attributes: {} }, w.delaySeconds * 1000);
+    },
+  };
+  const now = Date.now;
+  const api = createOutboundApiHandler({
+    endpoints,
+    messages,
+    deliveries,
+    wakeUps,
+    cipher,
+    resolver,
+    ssrf,
+    now,
+    newId: () => `ep_${randomBytes(12).toString('base64url')}`,
+    log,
+  });
+  const workerDeps = {
+    resolver,
+    sender: options.sender ?? createHttpSender({ policy: ssrf, resolver }),
+    cipher,
+    deliveries,
+    endpoints,
+    messages,
+    wakeUps,
+    ssrf,
+    transform: createTransformer(options.transforms ?? userTransforms),
+    now,
+    random: options.random ?? Math.random,
+    log,
+  };
+  const worker = new SqsEventSource({
+    queue,
+    functionName: 'outbound-delivery-worker',
+    batchSize: 10,
+    // Wake-ups arrive one by one, so batches are small: concurrency, not batch size, bounds throughput.
+    maxConcurrency: 16,
+    batchingWindowMs: 0,
+    timeoutMs: WORKER_TIMEOUT_MS,
+    log,
+    createHandler: () => createDeliveryWorker(workerDeps),
+  });
+  const sweeper = createSweeper({ due: deliveries, wakeUps, now, log });
+  const sweep = async () => (await sweeper()).woken;
+  let timer: NodeJS.Timeout | undefined;
+
+  const relayRules = options.relays ?? configuredRelays;
+  const relay: LocalSubscriber = {
+    name: 'outbound-relay',
+    async deliver(n) {
+      const { source = '', type = '', eventId = '' } = n.attributes;
+      for (const input of relayMessages({ source, type, eventId, message: n.message }, relayRules)) {
+        await submitMessage(input, { endpoints, deliveries, messages, wakeUps, now, log }).catch((e: unknown) =>
+          log.error('relaying an event failed', { source, eventId, tenantId: input.tenantId, cause: e instanceof Error ? e.name : 'unknown' }),
+        );
+      }
+    },
+  };
+
+  return {
+    tableName: LOCAL_OUTBOUND_TABLE_NAME,
+    relay,
+    queue,
+    worker,
+    allowedCidrs,
+    deliveries,
+    invoke: async (event) => api(event, verifierContext()),
+    sweep,
+    start() {
+      worker.start();
+      const interval = options.sweepIntervalMs ?? 10_000;
+      if (interval > 0) {
+        timer = setInterval(() => void sweep().catch((e: unknown) => log.warn('outbound sweep failed', { cause: String(e) })), interval);
+        timer.unref();
+      }
+    },
+    async stop() {
+      clearInterval(timer);
+      await worker.stop();
+      await queue.close();
+    },
+  };
+}
+

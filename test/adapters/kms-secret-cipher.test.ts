@@ -1,0 +1,38 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { KmsSecretCipher } from '../../lambdas/adapters/kms-secret-cipher';
+
+const kms = mockClient(KMSClient);
+const context = { tenantId: 'acme', endpointId: 'ep_1' };
+
+describe('KmsSecretCipher', () => {
+  beforeEach(() => kms.reset());
+
+  it('encrypt() binds the ciphertext to the endpoint with the encryption context and returns it as base64', async () => {
+    kms.on(EncryptCommand).resolves({ CiphertextBlob: Buffer.from('sealed') });
+    const cipher = new KmsSecretCipher(new KMSClient({ region: 'us-east-1' }), 'alias/outbound');
+
+    expect(await cipher.encrypt('whsec_x', context)).toBe(Buffer.from('sealed').toString('base64'));
+    const input = kms.commandCalls(EncryptCommand)[0]!.args[0].input;
+    expect(input.KeyId).toBe('alias/outbound');
+    expect(input.EncryptionContext).toEqual({ tenantId: 'acme', endpointId: 'ep_1' });
+    expect(Buffer.from(input.Plaintext!).toString()).toBe('whsec_x');
+  });
+
+  it('decrypt() sends the same context and the key, so a ciphertext from another endpoint or key is refused by KMS', async () => {
+    kms.on(DecryptCommand).resolves({ Plaintext: Buffer.from('whsec_x') });
+    const cipher = new KmsSecretCipher(new KMSClient({ region: 'us-east-1' }), 'alias/outbound');
+
+    expect(await cipher.decrypt(Buffer.from('sealed').toString('base64'), context)).toBe('whsec_x');
+    const input = kms.commandCalls(DecryptCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({ KeyId: 'alias/outbound', EncryptionContext: { tenantId: 'acme', endpointId: 'ep_1' } });
+    expect(Buffer.from(input.CiphertextBlob!).toString()).toBe('sealed');
+  });
+
+  it('a KMS refusal propagates (the delivery step fails and is retried; nothing is sent unsigned)', async () => {
+    kms.on(DecryptCommand).rejects(new Error('InvalidCiphertextException'));
+    const cipher = new KmsSecretCipher(new KMSClient({ region: 'us-east-1' }), 'k');
+    await expect(cipher.decrypt('eA==', context)).rejects.toThrow('InvalidCiphertextException');
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The delivery worker and the sweeper with the real DynamoDB adapters (on dynalite), a scripted receiver and a
+ * manual clock: which wake-ups they send, when, and what they acknowledge or report as failed.
+ */
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
+import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
+import type { SendResult, WakeUpQueue } from '../../lambdas/core/outbound/ports';
+import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
+import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
+import { createTransformer } from '../../lambdas/core/outbound/transform';
+import { createSweeper } from '../../lambdas/outbound/create-sweeper-handler';
+import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
+import { ensureOutboundTable } from '../../local/outbound-table';
+import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+
+const TABLE = 'outbound-worker';
+const LEASE = 15 * 60_000;
+let dynamo: EmbeddedDynamo;
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo();
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+let clock = NOW;
+let sent: Array<{ deliveryId: string; delaySeconds: number }>;
+let stores: { deliveries: DynamoDeliveryStore; endpoints: DynamoEndpointRepository; messages: DynamoMessageStore };
+
+beforeEach(async () => {
+  await dynamo.client.send(new DeleteTableCommand({ TableName: TABLE })).catch((e: unknown) => {
+    if (!(e instanceof ResourceNotFoundException)) throw e;
+  });
+  await ensureOutboundTable(dynamo.client, TABLE);
+  clock = NOW;
+  sent = [];
+  stores = {
+    deliveries: new DynamoDeliveryStore(dynamo.client, TABLE, { leaseMs: LEASE }),
+    endpoints: new DynamoEndpointRepository(dynamo.client, TABLE),
+    messages: new DynamoMessageStore(dynamo.client, TABLE),
+  };
+  await stores.endpoints.create(endpoint());
+  await stores.messages.putIfAbsent(message(), NOW);
+  await stores.deliveries.createIfAbsent([delivery()]);
+});
+
+const wakeUps: WakeUpQueue = { send: async (list) => void sent.push(...list.map((w) => ({ deliveryId: w.deliveryId, delaySeconds: w.delaySeconds }))) };
+
+function worker(script: SendResult[] = [ok()], overrides: Partial<Parameters<typeof createDeliveryWorker>[0]> = {}) {
+  const log = recordingLog();
+  const sender = new FakeSender(script);
+  const handler = createDeliveryWorker({
+    ...stores,
+    wakeUps,
+    resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
+    sender,
+    cipher: fakeCipher,
+    ssrf: ssrfPolicy(),
+    transform: createTransformer([]),
+    now: () => clock,
+    random: () => 0.5,
+    log,
+    ...overrides,
+  });
+  return { handler, sender, log };
+}
+
+const event = (...bodies: string[]): SQSEvent => ({ Records: bodies.map((body, i) => ({ messageId: `m${i}`, body }) as SQSEvent['Records'][number]) });
+const wake = (deliveryId = delivery().deliveryId) => encodeWakeUp({ tenantId: 'acme', deliveryId });
+
+describe('delivery worker', () => {
+  it('a failed attempt whose retry fits a queue delay sends its own delayed wake-up', async () => {
+    const { handler } = worker([ok(500)]);
+    expect(await handler(event(wake()))).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual([{ deliveryId: delivery().deliveryId, delaySeconds: 5 }]);
+  });
+
+  it('a retry longer than 900 s is left to the sweeper, which wakes it when it falls due', async () => {
+    const { handler } = worker([ok(500)]);
+    await stores.deliveries.recordAttempt(
+      { tenantId: 'acme', deliveryId: delivery().deliveryId, endpointId: 'ep_1', messageId: 'msg_1', number: 1, at: NOW, latencyMs: 1, status: 500 },
+      { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW },
+      0,
+    );
+    await handler(event(wake())); // attempt 2 fails: next in 300 s (queued); attempt 3 would wait 1800 s
+    expect(sent.map((s) => s.delaySeconds)).toEqual([300]);
+    clock += 300_000;
+    sent = [];
+    await handler(event(wake()));
+    expect(sent).toEqual([]);
+
+    const sweeper = createSweeper({ due: stores.deliveries, wakeUps, now: () => clock, log: recordingLog() });
+    expect(await sweeper()).toEqual({ woken: 0 });
+    clock += 1800_000 - 30_000; // within the sweep horizon of the retry
+    expect(await sweeper()).toEqual({ woken: 1 });
+    expect(sent).toEqual([{ deliveryId: delivery().deliveryId, delaySeconds: 30 }]);
+    expect(await sweeper()).toEqual({ woken: 0 }); // claimed: not sent twice
+  });
+
+  it('a wake-up that arrives early is put back for the time left, and nothing is sent', async () => {
+    const first = worker([ok(500)]);
+    await first.handler(event(wake()));
+    sent = [];
+    const { handler, sender } = worker();
+    await handler(event(wake()));
+    expect(sender.requests).toHaveLength(0);
+    expect(sent).toEqual([{ deliveryId: delivery().deliveryId, delaySeconds: 5 }]);
+  });
+
+  it('two wake-ups for one delivery in a batch make one attempt', async () => {
+    const { handler, sender } = worker();
+    await handler(event(wake(), wake()));
+    expect(sender.requests).toHaveLength(1);
+    expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toHaveLength(1);
+  });
+
+  it('a delivery whose endpoint was deleted ends skipped without a request', async () => {
+    await stores.endpoints.remove('acme', 'ep_1');
+    const { handler, sender } = worker();
+    await handler(event(wake()));
+    expect(sender.requests).toHaveLength(0);
+    expect(await stores.deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'skipped', skipReason: 'endpoint_deleted' });
+  });
+
+  it('a store outage fails only that record (reported for redelivery); a poison message is dropped', async () => {
+    const broken = { ...stores.deliveries, get: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) } as unknown as DynamoDeliveryStore;
+    const { handler } = worker([ok()], { deliveries: broken });
+    expect(await handler(event(wake(), 'not json'))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+  });
+
+  it('a lost wake-up send does not fail the batch: the due index keeps the retry', async () => {
+    const { handler, log } = worker([ok(500)], { wakeUps: { send: async () => Promise.reject(new Error('sqs down')) } });
+    expect(await handler(event(wake()))).toEqual({ batchItemFailures: [] });
+    expect(log.lines.some((l) => l.message.includes('sweeper will send them'))).toBe(true);
+    clock += 5_000 + LEASE;
+    const sweeper = createSweeper({ due: stores.deliveries, wakeUps, now: () => clock, log: recordingLog() });
+    expect(await sweeper()).toEqual({ woken: 1 });
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The outbound DynamoDB stores against a DynamoDB protocol server: the condition and update expressions
+ * themselves (which aws-sdk-client-mock never evaluates), the sparse `due` index, and the crash-safe attempt log.
+ * Run on the embedded dynalite (always) and DynamoDB Local (integration tier).
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
+import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
+import { keys } from '../../lambdas/adapters/dynamo-outbound-codec';
+import type { Attempt } from '../../lambdas/core/outbound/model';
+import { ensureOutboundTable } from '../../local/outbound-table';
+import { delivery, endpoint, message, NOW } from '../helpers/outbound';
+
+const TABLE = 'outbound';
+const LEASE = 15 * 60_000;
+
+const attempt = (number: number, status = 500): Attempt => ({
+  tenantId: 'acme', deliveryId: delivery().deliveryId, endpointId: 'ep_1', messageId: 'msg_1', number, at: NOW + number, latencyMs: 5, status, responseBody: 'no',
+});
+
+export function outboundStoreSuite(name: string, client: () => DynamoDBClient, reset: () => Promise<void>): void {
+  describe(`outbound stores against ${name}`, () => {
+    let deliveries: DynamoDeliveryStore;
+    let endpoints: DynamoEndpointRepository;
+    let messages: DynamoMessageStore;
+
+    beforeEach(async () => {
+      await reset();
+      await ensureOutboundTable(client(), TABLE);
+      deliveries = new DynamoDeliveryStore(client(), TABLE, { leaseMs: LEASE, dueShards: 2 });
+      endpoints = new DynamoEndpointRepository(client(), TABLE);
+      messages = new DynamoMessageStore(client(), TABLE);
+    });
+
+    const raw = async (key: Record<string, { S: string }>) => (await client().send(new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item;
+
+    it('putIfAbsent() records a message once and returns the stored one to a second put', async () => {
+      expect(await messages.putIfAbsent(message(), NOW)).toEqual({ created: true });
+      const second = await messages.putIfAbsent(message({ payload: '{"other":1}' }), NOW + 1);
+      expect(second).toEqual({ created: false, existing: message() });
+    });
+
+    it('putIfAbsent() replaces an expired record (TTL deletes lazily)', async () => {
+      await messages.putIfAbsent(message({ expiresAt: NOW + 10 }), NOW);
+      expect(await messages.putIfAbsent(message({ payload: '{"new":1}' }), NOW + 11)).toEqual({ created: true });
+      expect((await messages.get('acme', 'msg_1'))?.payload).toBe('{"new":1}');
+    });
+
+    it('markFannedOut() sets the time once', async () => {
+      await messages.putIfAbsent(message(), NOW);
+      await messages.markFannedOut('acme', 'msg_1', NOW + 1);
+      await messages.markFannedOut('acme', 'msg_1', NOW + 2);
+      expect((await messages.get('acme', 'msg_1'))?.fannedOutAt).toBe(NOW + 1);
+    });
+
+    it('endpoints: create refuses a second create, modify bumps the version, disable and remove', async () => {
+      expect(await endpoints.create(endpoint())).toBe(true);
+      expect(await endpoints.create(endpoint())).toBe(false);
+      const changed = await endpoints.modify('acme', 'ep_1', async (e) => ({ ...e, description: 'billing' }));
+      expect(changed?.description).toBe('billing');
+      await endpoints.disable('acme', 'ep_1', '410 Gone', NOW);
+      expect(await endpoints.get('acme', 'ep_1')).toMatchObject({ enabled: false, disabledReason: '410 Gone', description: 'billing' });
+      expect((await endpoints.listByTenant('acme')).map((e) => e.endpointId)).toEqual(['ep_1']);
+      expect(await endpoints.listByTenant('other')).toEqual([]);
+      expect(await endpoints.remove('acme', 'ep_1')).toBe(true);
+      expect(await endpoints.remove('acme', 'ep_1')).toBe(false);
+      expect(await endpoints.modify('acme', 'ep_1', async (e) => e)).toBeUndefined();
+    });
+
+    it('createIfAbsent() creates each delivery once and puts it in the due index one lease after creation', async () => {
+      expect(await deliveries.createIfAbsent([delivery()])).toBe(1);
+      expect(await deliveries.createIfAbsent([delivery()])).toBe(0);
+      const item = await raw(keys.delivery(delivery().deliveryId) as Record<string, { S: string }>);
+      expect(Number(item?.sweepAt?.N)).toBe(delivery().createdAt + LEASE);
+      expect(await deliveries.get('acme', delivery().deliveryId)).toEqual(delivery());
+      expect(await deliveries.get('other', delivery().deliveryId)).toBeUndefined();
+    });
+
+    it('recordAttempt() applies only with the expected attempt count, and logs the attempt', async () => {
+      await deliveries.createIfAbsent([delivery()]);
+      const update = { status: 'failed' as const, attemptCount: 1, nextAttemptAt: NOW + 5_000, updatedAt: NOW };
+      expect(await deliveries.recordAttempt(attempt(1), update, 0)).toBe(true);
+      expect(await deliveries.recordAttempt(attempt(1, 502), update, 0)).toBe(false);
+      expect(await deliveries.attempts('acme', delivery().deliveryId)).toEqual([attempt(1)]);
+      expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5_000 });
+    });
+
+    it('a short wait stays out of the sweep until a lease after it is due; a long wait is swept when due', async () => {
+      await deliveries.createIfAbsent([delivery()]);
+      await deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5_000, updatedAt: NOW }, 0);
+      expect(await deliveries.claimDue(NOW + 5_000 + LEASE - 1, NOW, 10)).toEqual([]);
+      await deliveries.recordAttempt(attempt(2), { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 3_600_000, updatedAt: NOW }, 1);
+      expect(await deliveries.claimDue(NOW + 3_599_999, NOW, 10)).toEqual([]);
+      const claims = await deliveries.claimDue(NOW + 3_600_000, NOW + 3_600_000, 10);
+      expect(claims).toEqual([{ tenantId: 'acme', deliveryId: delivery().deliveryId, nextAttemptAt: NOW + 3_600_000 }]);
+      // Claimed: the next sweep within the lease finds nothing.
+      expect(await deliveries.claimDue(NOW + 3_600_000 + LEASE - 1, NOW + 3_600_001, 10)).toEqual([]);
+    });
+
+    it('a final delivery leaves the due index', async () => {
+      await deliveries.createIfAbsent([delivery()]);
+      await deliveries.recordAttempt(attempt(1, 200), { status: 'delivered', attemptCount: 1, updatedAt: NOW }, 0);
+      const item = await raw(keys.delivery(delivery().deliveryId) as Record<string, { S: string }>);
+      expect(item?.sweepAt).toBeUndefined();
+      expect(item?.dueShard).toBeUndefined();
+      expect(await deliveries.claimDue(NOW + 100 * LEASE, NOW, 10)).toEqual([]);
+    });
+
+    it('an attempt whose own item was never written (a crash between the writes) is still listed, and written by the next one', async () => {
+      await deliveries.createIfAbsent([delivery()]);
+      const failing = client();
+      let refuseBatch = true;
+      failing.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (refuseBatch && context.commandName === 'BatchWriteItemCommand') throw new Error('killed');
+          return next(args);
+        },
+        { step: 'initialize', name: 'crashBetweenWrites' },
+      );
+      await expect(deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5_000, updatedAt: NOW }, 0)).rejects.toThrow('killed');
+      refuseBatch = false;
+      failing.middlewareStack.remove('crashBetweenWrites');
+      expect(await deliveries.attempts('acme', delivery().deliveryId)).toEqual([attempt(1)]);
+      await deliveries.recordAttempt(attempt(2, 200), { status: 'delivered', attemptCount: 2, updatedAt: NOW }, 1);
+      expect(await raw(keys.attempt(delivery().deliveryId, 1) as Record<string, { S: string }>)).toBeDefined();
+      expect(await deliveries.attempts('acme', delivery().deliveryId)).toEqual([attempt(1), attempt(2, 200)]);
+    });
+
+    it('markSkipped() ends a waiting delivery and leaves a final one alone', async () => {
+      await deliveries.createIfAbsent([delivery()]);
+      await deliveries.markSkipped('acme', delivery().deliveryId, 'endpoint_disabled', NOW);
+      expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'skipped', skipReason: 'endpoint_disabled' });
+    });
+
+    it('replay() makes an exhausted delivery due now and leaves a delivered one alone', async () => {
+      await deliveries.createIfAbsent([delivery()]);
+      await deliveries.recordAttempt(attempt(1, 410), { status: 'exhausted', attemptCount: 1, updatedAt: NOW }, 0);
+      expect(await deliveries.replay('acme', delivery().deliveryId, NOW + 10)).toMatchObject({ status: 'pending', nextAttemptAt: NOW + 10, attemptCount: 1 });
+      expect(await deliveries.claimDue(NOW + 10 + LEASE, NOW + 20, 10)).toHaveLength(1);
+      await deliveries.recordAttempt(attempt(2, 200), { status: 'delivered', attemptCount: 2, updatedAt: NOW }, 1);
+      expect(await deliveries.replay('acme', delivery().deliveryId, NOW + 30)).toMatchObject({ status: 'delivered' });
+    });
+
+    it('list() filters by tenant, endpoint and status, newest first', async () => {
+      const older = delivery();
+      const newer = { ...delivery({ messageId: 'msg_2', createdAt: NOW }), deliveryId: 'dlv_2' };
+      await deliveries.createIfAbsent([older, newer]);
+      expect((await deliveries.list({ tenantId: 'acme' })).map((d) => d.deliveryId)).toEqual(['dlv_2', older.deliveryId]);
+      expect(await deliveries.list({ tenantId: 'other' })).toEqual([]);
+      expect((await deliveries.list({ status: 'pending', endpointId: 'ep_1' })).length).toBe(2);
+      expect(await deliveries.list({ tenantId: 'acme', status: 'delivered' })).toEqual([]);
+    });
+  });
+}

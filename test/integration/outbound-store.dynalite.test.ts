@@ -1,0 +1,23 @@
+/** The outbound stores on the local stack's embedded DynamoDB (dynalite), as `npm start` runs them. */
+import { afterAll, beforeAll } from 'vitest';
+import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
+import { outboundStoreSuite } from './outbound-store-suite';
+
+let dynamo: EmbeddedDynamo;
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo();
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+outboundStoreSuite(
+  'dynalite',
+  () => dynamo.client,
+  async () => {
+    await dynamo.client.send(new DeleteTableCommand({ TableName: 'outbound' })).catch((e: unknown) => {
+      if (!(e instanceof ResourceNotFoundException)) throw e;
+    });
+  },
+);

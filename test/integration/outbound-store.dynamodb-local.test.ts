@@ -1,0 +1,13 @@
+/** The outbound stores' condition expressions and indexes against DynamoDB Local, AWS's own emulator. */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { clients, describeWithServer } from './servers';
+import { outboundStoreSuite } from './outbound-store-suite';
+
+describeWithServer('dynamodb-local', 'outbound stores', (server) => {
+  let client: DynamoDBClient | undefined;
+  outboundStoreSuite(
+    'DynamoDB Local',
+    () => (client ??= clients(server().endpoint).dynamo),
+    async () => undefined, // the server is reset before each test
+  );
+});
