@@ -1,0 +1,49 @@
+/**
+ * The outbound functions bundled for real (local esbuild, as `cdk deploy` bundles them): each entry an ESM
+ * bundle under 400 KB with the SDK inside, no classic zod, no SDK credential chain (cold start).
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sampleConfig from '../../config/sources';
+import { synth } from './support';
+import type { CfnResource, Synthesized } from './support';
+
+let synthesized: Synthesized;
+
+beforeAll(() => {
+  synthesized = synth({ ...sampleConfig, outbound: { allowedCidrs: [] } }, { bundle: true });
+});
+
+afterAll(() => {
+  rmSync((synthesized.stack.node.root as App).outdir, { recursive: true, force: true });
+});
+
+function bundles(): { dir: string; sources: string[]; code: string }[] {
+  const outdir = (synthesized.stack.node.root as App).outdir;
+  const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function')) as CfnResource[];
+  const keys = new Set(functions.filter((fn) => fn.Properties.Code?.S3Key).map((fn) => (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')));
+  return [...keys].map((hash) => {
+    const dir = path.join(outdir, `asset.${hash}`);
+    return {
+      dir,
+      sources: (JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources,
+      code: readFileSync(path.join(dir, 'index.mjs'), 'utf8'),
+    };
+  });
+}
+
+describe('outbound bundling', () => {
+  it('bundles every outbound entry as ESM under 400 KB, without classic zod or the SDK credential chain', () => {
+    const outbound = bundles().filter((b) => b.sources.some((s) => s.includes('lambdas/outbound/')));
+    const entries = outbound.map((b) => b.sources.find((s) => /lambdas\/outbound\/[a-z-]+-handler\.ts$/.test(s) && !s.includes('create-'))?.split('/').pop());
+    expect(entries.sort()).toEqual(['api-handler.ts', 'intake-handler.ts', 'relay-handler.ts', 'sweeper-handler.ts', 'worker-handler.ts']);
+    for (const b of outbound) {
+      expect(b.sources.filter((s) => s.includes('zod/v4/classic')), b.dir).toEqual([]);
+      expect(b.sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')), b.dir).toEqual([]);
+      expect(Buffer.byteLength(b.code), b.dir).toBeLessThan(400 * 1024);
+      expect(/export\s*\{[^}]*\bhandler\s*\}/.test(b.code.slice(-2000)), `${b.dir} exports handler as ESM`).toBe(true);
+    }
+  });
+});
