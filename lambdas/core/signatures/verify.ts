@@ -174,8 +174,9 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
 /** Whether the HMAC of the signed content equals a received candidate; every candidate is compared. */
 function hmacMatches(layout: Layout, algorithm: HmacAlgorithm, key: KeyObject, read: ReadRequest, body: Uint8Array): boolean {
   const expected = hmac(algorithm, key, signedParts(layout, read, body));
+  const candidates = read.received.candidates;
   let matched = false;
-  for (const candidate of read.received.candidates) matched = bytesEqual(expected, candidate) || matched;
+  for (let i = 0; i < candidates.length; i++) matched = bytesEqual(expected, candidates[i] as Buffer) || matched;
   return matched;
 }
 
