@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { EVENTS_TABLE, eventKey } from '../contract';
 import type { ClaimResult, EventRecord, EventStatus, EventStore, ProcessingClaim } from '../core/inbound/ports';
+import { succeeds } from './conditional-write';
 
 const PK = EVENTS_TABLE.partitionKey;
 const TTL = EVENTS_TABLE.ttlAttribute;
@@ -176,16 +177,6 @@ export class DynamoEventStore implements EventStore {
   }
 }
 
-/** Runs a conditional write: true when it applied, false when its condition refused it; other errors propagate. */
-async function succeeds(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
 
 /** Reads a stored item back into a record. Exported for the local `events` commands. */
 export function toRecord(item: Record<string, AttributeValue>): EventRecord {

@@ -24,6 +24,7 @@ import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } fr
 import { attemptItem, deliveryItem, keys, toAttempt, toDelivery, type Item } from './dynamo-outbound-codec';
 import { DEFAULT_RETENTION_MS } from '../core/outbound/intake';
 import { queryAll, scanAll } from './dynamo-outbound-query';
+import { succeeds } from './conditional-write';
 
 const { dueIndex, tenantIndex, ttlAttribute: TTL } = OUTBOUND_TABLE;
 
@@ -251,15 +252,5 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
   }
 }
 
-/** Runs a conditional write: false when its condition refused it; other errors propagate. */
-export async function succeeds(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
 
 

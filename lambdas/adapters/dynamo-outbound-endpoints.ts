@@ -7,7 +7,7 @@ import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, t
 import type { Endpoint, MessageRecord } from '../core/outbound/model';
 import type { EndpointRepository, MessageReader, MessageStore, PutMessageResult } from '../core/outbound/ports';
 import { endpointItem, keys, messageItem, toEndpoint, toMessage } from './dynamo-outbound-codec';
-import { succeeds } from './dynamo-outbound-deliveries';
+import { succeeds } from './conditional-write';
 import { queryAll } from './dynamo-outbound-query';
 
 export class DynamoEndpointRepository implements EndpointRepository {

@@ -9,6 +9,7 @@ import { ingest } from '../../lambdas/core/inbound/ingest';
 import type { SchemeName } from '../../lambdas/core/signatures/types';
 import { FakeSecrets, manualClock } from '../helpers/fakes';
 import { runtimeSource, testDeps } from '../helpers/webhook';
+import { SLACK_DOCS } from '../helpers/provider-vectors';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -26,13 +27,10 @@ async function ingestVector(scheme: SchemeName, v: { secret: string; nowMs: numb
 describe('provider vectors by content type', () => {
   it('slack slash command (form): Slack\'s documented request, acknowledged with an empty 200', async () => {
     // https://api.slack.com/authentication/verifying-requests-from-slack ("Validating a request").
-    const body =
-      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar' +
-      '&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com' +
-      '%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+    const body = SLACK_DOCS.body;
 
     const { outcome, envelope } = await ingestVector('slack', {
-      secret: '8f742231b10e8888abcd99yyyzzz85a5',
+      secret: SLACK_DOCS.secret,
       nowMs: 1_531_420_618_000,
       body,
       url: 'https://hooks.example.com/webhooks/slack',

@@ -11,12 +11,9 @@ import { parseEnvelope } from '../../lambdas/core/inbound/envelope';
 import { ingest } from '../../lambdas/core/inbound/ingest';
 import type { SchemeName } from '../../lambdas/core/signatures/types';
 import { runtimeSource, signedWebhook, testDeps } from '../helpers/webhook';
+import { SLACK_DOCS } from '../helpers/provider-vectors';
 
-// Slack's documented slash command (https://api.slack.com/authentication/verifying-requests-from-slack).
-const SLASH_COMMAND =
-  'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar' +
-  '&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com' +
-  '%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+const SLASH_COMMAND = SLACK_DOCS.body;
 const FORM = 'application/x-www-form-urlencoded';
 
 async function accept(scheme: SchemeName, body: string, contentType: string, extra: { url?: string; options?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
