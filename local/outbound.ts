@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DynamoEndpointStateStore } from '../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../lambdas/adapters/dynamo-outbound-deliveries';
+import { LogTopic } from '../lambdas/adapters/log-topic';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../lambdas/adapters/dynamo-outbound-endpoints';
 import { createHttpSender, dnsResolver } from '../lambdas/adapters/http-sender';
 import type { Log } from '../lambdas/core/kernel/log';
@@ -112,6 +114,12 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     now,
     random: options.random ?? Math.random,
     log,
+    // Rate limit, circuit breaker and health on the same table; operator notifications as log lines.
+    admission: {
+      store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME),
+      newLeaseId: () => randomBytes(9).toString('base64url'),
+      notifications: new LogTopic(log),
+    },
   };
   const worker = new SqsEventSource({
     queue,

@@ -169,9 +169,18 @@ export interface BatchResult {
 }
 
 /** Runs every job of a batch concurrently. */
-export async function deliverBatch(jobs: readonly DeliveryJob[], deps: DeliverDeps): Promise<BatchResult> {
-  const settled = await Promise.allSettled(jobs.map((job) => deliver(job, deps)));
-  const results: DeliverResult[] = [];
+export function deliverBatch(jobs: readonly DeliveryJob[], deps: DeliverDeps): Promise<BatchResult> {
+  return runBatch(jobs, deps, deliver);
+}
+
+/** Runs `step` over every job of a batch concurrently; a step that throws is reported for its delivery only. */
+export async function runBatch<D extends DeliverDeps, R extends { readonly deliveryId: string }>(
+  jobs: readonly DeliveryJob[],
+  deps: D,
+  step: (job: DeliveryJob, deps: D) => Promise<R>,
+): Promise<{ readonly results: readonly R[]; readonly failed: readonly string[] }> {
+  const settled = await Promise.allSettled(jobs.map((job) => step(job, deps)));
+  const results: R[] = [];
   const failed: string[] = [];
   settled.forEach((s, i) => {
     const deliveryId = jobs[i]!.delivery.deliveryId;
