@@ -14,6 +14,7 @@ import { LogTopic } from '../lambdas/adapters/log-topic';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../lambdas/adapters/dynamo-outbound-endpoints';
 import { createHttpSender, dnsResolver } from '../lambdas/adapters/http-sender';
 import type { Log } from '../lambdas/core/kernel/log';
+import type { OperationsSettings } from '../lambdas/core/outbound/admission';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import { encodeWakeUp } from '../lambdas/core/outbound/schedule';
 import { ssrfPolicy } from '../lambdas/core/outbound/ssrf';
@@ -49,6 +50,8 @@ export interface OutboundOptions {
   readonly resolver?: Resolver;
   readonly sender?: HttpSender;
   readonly random?: () => number;
+  /** Circuit breaker and health settings. @default DEFAULT_OPERATIONS_SETTINGS (tests shorten the cool-down) */
+  readonly operations?: OperationsSettings;
   /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
   readonly relays?: readonly RelayRule[];
 }
@@ -119,6 +122,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
       store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME),
       newLeaseId: () => randomBytes(9).toString('base64url'),
       notifications: new LogTopic(log),
+      ...(options.operations && { settings: options.operations }),
     },
   };
   const worker = new SqsEventSource({

@@ -133,6 +133,19 @@ describe('delivery worker with admission', () => {
     expect((await stored()).status).toBe('delivered');
   });
 
+  it('when the probe closes the circuit, the parked deliveries of the endpoint are woken oldest first at its rate', async () => {
+    await setUp({ rateLimit: { perSecond: 1, burst: 1 } });
+    const parked = [delivery({ deliveryId: 'dlv_old', messageId: 'msg_2', nextAttemptAt: NOW - 5000 }), delivery({ deliveryId: 'dlv_new', messageId: 'msg_3', nextAttemptAt: NOW - 1000 })];
+    const backingOff = delivery({ deliveryId: 'dlv_later', messageId: 'msg_4', status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 600_000 });
+    const otherEndpoint = delivery({ deliveryId: 'dlv_other', messageId: 'msg_5', endpointId: 'ep_2' });
+    await stores.deliveries.createIfAbsent([...parked, backingOff, otherEndpoint]);
+    await state.compareAndSet({ ...key, kind: 'circuit' }, 0, open(NOW - 1));
+    await run(worker([ok(200)]).handler);
+    expect(sent.map((s) => s.deliveryId)).toEqual(['dlv_old', 'dlv_new']);
+    const [first, second] = sent.map((s) => s.delaySeconds);
+    expect(second! - first!).toBeGreaterThanOrEqual(1); // one a second
+  });
+
   it('a failed probe keeps the circuit open with a longer cool-down and publishes nothing', async () => {
     await setUp();
     await state.compareAndSet({ ...key, kind: 'circuit' }, 0, open(NOW - 1));

@@ -3,13 +3,16 @@
  * enabled first asks the gate. An open circuit parks it and a rate limit throttles it, both without an attempt
  * (the worker wakes it later); only `send` and `probe` reach `deliver()`, and their result is settled into the
  * breaker and health records. What settlement decides is acted on here: the endpoint disabled when health says
- * so, and the operator notifications published (a failed publish is logged, never fails the delivery).
+ * so, the operator notifications published (a failed publish is logged, never fails the delivery), and, when
+ * the circuit closes, the deliveries it parked released at the endpoint's rate (`planRelease`).
  */
 import type { Topic } from '../inbound/ports';
-import { gate, settle, DEFAULT_OPERATIONS_SETTINGS, type GateDeps, type OperationsSettings } from './admission';
+import { gate, planRelease, settle, DEFAULT_OPERATIONS_SETTINGS, type GateDeps, type OperationsSettings } from './admission';
 import { deliver, EARLY_TOLERANCE_MS, type DeliverDeps, type DeliverResult, type DeliveryJob } from './deliver';
 import { describeDisableReason } from './health';
-import { FINAL_STATUSES } from './model';
+import { FINAL_STATUSES, type Endpoint } from './model';
+import type { DeliveryReader, DeliveryStore, WakeUpQueue } from './ports';
+import { queueDelaySeconds } from './schedule';
 import { notificationsForSettlement, toTopicMessage, type Notification } from './notifications';
 
 export interface AdmissionDeps extends Omit<GateDeps, 'now'> {
@@ -19,8 +22,13 @@ export interface AdmissionDeps extends Omit<GateDeps, 'now'> {
 }
 
 export interface AdmittedDeps extends DeliverDeps {
+  readonly deliveries: DeliveryStore & DeliveryReader;
+  readonly wakeUps: WakeUpQueue;
   readonly admission: AdmissionDeps;
 }
+
+/** At most this many parked deliveries are released by one closing; the rest wake at their own parked time. */
+export const RELEASE_LIMIT = 1000;
 
 export type AdmittedResult =
   | DeliverResult
@@ -64,7 +72,35 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   }
   for (const e of settlement.circuit) deps.log.info(`endpoint ${e.type}`, { tenantId: delivery.tenantId, endpointId: endpoint.endpointId });
   await publish(notificationsForSettlement({ tenantId: delivery.tenantId, endpointId: endpoint.endpointId }, settlement), deps);
+  if (settlement.circuit.some((e) => e.type === 'circuit.closed')) await releaseParked(endpoint, delivery.deliveryId, settledAt, deps);
   return result;
+}
+
+/**
+ * Wakes the deliveries the circuit parked: those of the endpoint still waiting and already due (a delivery in
+ * its retry back-off keeps its schedule), oldest first, paced at the endpoint's rate. Each is gated again when
+ * it wakes, so the pacing is a plan and the rate limit still the bound. A wake-up further than a queue delay
+ * is left to the delivery's own parked wake-up or the sweeper.
+ */
+async function releaseParked(endpoint: Endpoint, probeId: string, nowMs: number, deps: AdmittedDeps): Promise<void> {
+  const { tenantId, endpointId } = endpoint;
+  const lists = await Promise.all((['pending', 'failed'] as const).map((status) => deps.deliveries.list({ tenantId, endpointId, status, limit: RELEASE_LIMIT })));
+  const parked = lists
+    .flat()
+    .filter((d) => d.deliveryId !== probeId && (d.nextAttemptAt ?? d.createdAt) <= nowMs + EARLY_TOLERANCE_MS)
+    .map((d) => ({ deliveryId: d.deliveryId, parkedAt: d.nextAttemptAt ?? d.createdAt }));
+  const wakeUps = planRelease(parked, nowMs, endpoint).flatMap((p) => {
+    const delaySeconds = queueDelaySeconds(p.wakeAt, nowMs);
+    return delaySeconds === undefined ? [] : [{ tenantId, deliveryId: p.deliveryId, delaySeconds }];
+  });
+  if (wakeUps.length === 0) return;
+  try {
+    await deps.wakeUps.send(wakeUps);
+    deps.log.info('parked deliveries released: the endpoint circuit closed', { tenantId, endpointId, count: wakeUps.length });
+  } catch (error) {
+    // The attempt is recorded: do not fail it. The parked deliveries still wake at their own parked time.
+    deps.log.warn('parked deliveries not released; they wake at their parked time', { tenantId, endpointId, count: wakeUps.length, cause: error instanceof Error ? error.name : 'unknown' });
+  }
 }
 
 /** Publishes operator notifications; a failure is logged (by id and type only) and does not fail the delivery. */
