@@ -153,6 +153,9 @@ describe('delivery worker with admission', () => {
     const circuit = (await state.read({ ...key, kind: 'circuit' })).value;
     expect(circuit).toMatchObject({ status: 'open', coolDownMs: 60_000 });
     expect(published).toEqual([]);
+    // Logged as a probe; the delivery's schedule is untouched (still due: the gate parks it until the next probe).
+    expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toMatchObject([{ number: 1, status: 503, probe: true }]);
+    expect(await stored()).toMatchObject({ status: 'failed', attemptCount: 1, probes: 1, nextAttemptAt: NOW });
   });
 
   it('an endpoint failing for disableAfterDays is disabled by its health record and endpoint.disabled is published', async () => {

@@ -60,7 +60,7 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
 
   const leaseId = decision.kind === 'probe' ? decision.leaseId : undefined;
   if (leaseId) deps.log.info('delivery sent as the circuit probe', ids);
-  const result = await deliver(job, deps);
+  const result = await deliver(job, deps, { probe: leaseId !== undefined });
   if (!('attempt' in result)) return result;
 
   const settledAt = deps.now();
