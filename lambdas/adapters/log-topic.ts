@@ -1,6 +1,6 @@
 /**
- * A `Topic` that writes each operator notification as one log line: the local stack's subscriber, and the
- * deployed worker's until the SNS operations topic exists. A notification carries ids, a type and times only
+ * A `Topic` that writes each operator notification as one log line: the local stack's operations topic (the
+ * deployed worker publishes to SNS instead). A notification carries ids, a type and times only
  * (notifications.ts never puts a payload, header, secret or URL in one), so the line is safe to keep.
  */
 import type { PublishEntry, Topic } from '../core/inbound/ports';

@@ -1,8 +1,9 @@
 /** Delivery worker Lambda entry (SQS event source with ReportBatchItemFailures). */
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoEndpointStateStore } from '../adapters/dynamo-endpoint-state';
-import { LogTopic } from '../adapters/log-topic';
+import { SnsTopic } from '../adapters/sns-topic';
 import { createTransformer } from '../core/outbound/transform';
 import { outboundAdapters } from './clients';
 import { outboundConfig } from './config';
@@ -15,6 +16,9 @@ export const handler = createDeliveryWorker({
   ...adapters,
   transform: createTransformer(transforms),
   random: Math.random,
-  // Operator notifications are log lines until the SNS operations topic is built (issue #13).
-  admission: { store: new DynamoEndpointStateStore(new DynamoDBClient({}), config.tableName), newLeaseId: () => randomBytes(9).toString('base64url'), notifications: new LogTopic(adapters.log) },
+  admission: {
+    store: new DynamoEndpointStateStore(new DynamoDBClient({}), config.tableName),
+    newLeaseId: () => randomBytes(9).toString('base64url'),
+    notifications: new SnsTopic(new SNSClient({}), config.operationsTopicArn),
+  },
 });
