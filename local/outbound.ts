@@ -92,7 +92,9 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     },
   };
   const now = Date.now;
+  const operations = { store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME), notifications: new LogTopic(log) };
   const api = createOutboundApiHandler({
+    operations,
     endpoints,
     messages,
     deliveries,
@@ -119,9 +121,8 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     log,
     // Rate limit, circuit breaker and health on the same table; operator notifications as log lines.
     admission: {
-      store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME),
+      ...operations,
       newLeaseId: () => randomBytes(9).toString('base64url'),
-      notifications: new LogTopic(log),
       ...(options.operations && { settings: options.operations }),
     },
   };

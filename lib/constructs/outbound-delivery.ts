@@ -111,8 +111,8 @@ export class OutboundDelivery extends Construct {
     // Named actions only (grantEncryptDecrypt would add GenerateDataKey* and ReEncrypt*, which nothing calls).
     this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:Encrypt', 'kms:Decrypt');
     this.store.secretsKey.grant(this.worker.lambdaFunction, 'kms:Decrypt');
-    // Only the worker settles attempts, so only it publishes. The AWS-managed key needs no KMS grant (event-topic.ts).
-    iam.Grant.addToPrincipal({ grantee: this.worker.lambdaFunction, actions: ['sns:Publish'], resourceArns: [this.operationsTopic.topicArn] });
+    // The worker settles attempts, the API re-enables endpoints. The AWS-managed key needs no KMS grant (event-topic.ts).
+    for (const fn of [this.worker, this.api]) iam.Grant.addToPrincipal({ grantee: fn.lambdaFunction, actions: ['sns:Publish'], resourceArns: [this.operationsTopic.topicArn] });
 
     this.worker.lambdaFunction.addEventSource(
       new SqsEventSource(this.deliveryQueue.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(0), reportBatchItemFailures: true }),

@@ -18,6 +18,7 @@ import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
 import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
+import { updateEndpoint } from '../../lambdas/core/outbound/management';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { ensureOutboundTable } from '../../local/outbound-table';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
@@ -175,5 +176,20 @@ describe('delivery worker with admission', () => {
     expect(sender.requests).toHaveLength(0);
     expect((await stored()).status).toBe('skipped');
     expect(await state.read({ ...key, kind: 'rate' })).toEqual({ value: undefined, version: 0 });
+  });
+
+  it('re-enabling a disabled endpoint closes its breaker, restarts its failing clock and publishes endpoint.enabled', async () => {
+    await setUp({ enabled: false, disabledReason: 'failing continuously since …' });
+    await state.compareAndSet({ ...key, kind: 'circuit' }, 0, open(NOW + 30_000));
+    await state.compareAndSet({ ...key, kind: 'health' }, 0, { failingSince: NOW - 5 * DAY, lastFailureAt: NOW - 1000 });
+    const deps = { endpoints: stores.endpoints, cipher: fakeCipher, resolver: new FakeResolver({}), ssrf: ssrfPolicy(), now: () => clock, newId: () => 'x' };
+    const operations = { store: state, notifications: { publishBatch: async (e: readonly PublishEntry[]) => (published.push(...e), new Set<string>()) } };
+    await updateEndpoint('acme', 'ep_1', { enabled: true }, { ...deps, operations });
+    expect((await state.read({ ...key, kind: 'circuit' })).value?.status).toBe('closed');
+    expect((await state.read({ ...key, kind: 'health' })).value).toEqual({ lastFailureAt: NOW - 1000 });
+    expect(types()).toEqual(['endpoint.enabled']);
+    // Enabling an endpoint that is already enabled changes no state and publishes nothing.
+    await updateEndpoint('acme', 'ep_1', { enabled: true }, { ...deps, operations });
+    expect(types()).toEqual(['endpoint.enabled']);
   });
 });

@@ -83,7 +83,7 @@ describe('OutboundDelivery', () => {
     expect(actionsOf('OutboundApi')).toContain('kms:Encrypt');
   });
 
-  it('an operations topic, encrypted and HTTPS-only, that only the worker may publish to; its ARN is in the environment', () => {
+  it('an operations topic, encrypted and HTTPS-only, that only the worker and the API may publish to; its ARN is in the environment', () => {
     const topicRef = ref(outbound.operationsTopic) as { Ref: string };
     const topicId = topicRef.Ref;
     template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Outbound delivery operations', KmsMasterKeyId: Match.anyValue() });
@@ -97,7 +97,7 @@ describe('OutboundDelivery', () => {
         (s) => [s.Action].flat().includes('sns:Publish') && JSON.stringify(s.Resource).includes(topicId),
       ),
     );
-    expect(publishersOf.map(([id]) => id.replace(/Role.*$/, ''))).toEqual(['OutboundWorker']);
+    expect(publishersOf.map(([id]) => id.replace(/Role.*$/, ''))).toEqual(['OutboundApi', 'OutboundWorker']);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ OUTBOUND_OPERATIONS_TOPIC_ARN: topicRef, POWERTOOLS_SERVICE_NAME: 'outbound-worker' }) },
     });
