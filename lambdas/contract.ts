@@ -35,6 +35,8 @@ export const ENV = {
   secretsKeyId: 'OUTBOUND_SECRETS_KEY_ID',
   /** Outbound: JSON array of CIDRs deliveries may reach although the SSRF guard refuses them by default. */
   allowedCidrs: 'OUTBOUND_ALLOWED_CIDRS',
+  /** Outbound: the SNS topic operator notifications are published to (circuit opened/closed, endpoint disabled). */
+  operationsTopicArn: 'OUTBOUND_OPERATIONS_TOPIC_ARN',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

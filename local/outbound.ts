@@ -8,10 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DynamoEndpointStateStore } from '../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../lambdas/adapters/dynamo-outbound-deliveries';
+import { LogTopic } from '../lambdas/adapters/log-topic';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../lambdas/adapters/dynamo-outbound-endpoints';
 import { createHttpSender, dnsResolver } from '../lambdas/adapters/http-sender';
 import type { Log } from '../lambdas/core/kernel/log';
+import type { OperationsSettings } from '../lambdas/core/outbound/admission';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import { encodeWakeUp } from '../lambdas/core/outbound/schedule';
 import { ssrfPolicy } from '../lambdas/core/outbound/ssrf';
@@ -47,6 +50,8 @@ export interface OutboundOptions {
   readonly resolver?: Resolver;
   readonly sender?: HttpSender;
   readonly random?: () => number;
+  /** Circuit breaker and health settings. @default DEFAULT_OPERATIONS_SETTINGS (tests shorten the cool-down) */
+  readonly operations?: OperationsSettings;
   /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
   readonly relays?: readonly RelayRule[];
 }
@@ -87,7 +92,9 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     },
   };
   const now = Date.now;
+  const operations = { store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME), notifications: new LogTopic(log) };
   const api = createOutboundApiHandler({
+    operations,
     endpoints,
     messages,
     deliveries,
@@ -112,6 +119,12 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     now,
     random: options.random ?? Math.random,
     log,
+    // Rate limit, circuit breaker and health on the same table; operator notifications as log lines.
+    admission: {
+      ...operations,
+      newLeaseId: () => randomBytes(9).toString('base64url'),
+      ...(options.operations && { settings: options.operations }),
+    },
   };
   const worker = new SqsEventSource({
     queue,

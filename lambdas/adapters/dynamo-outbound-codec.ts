@@ -99,6 +99,7 @@ export function deliveryItem(d: Delivery, due: { sweepAt: number; dueShard: numb
     endpointId: { S: d.endpointId },
     status: { S: d.status },
     attemptCount: { N: String(d.attemptCount) },
+    ...(d.probes !== undefined && { probes: { N: String(d.probes) } }),
     ...(d.nextAttemptAt !== undefined && { nextAttemptAt: { N: String(d.nextAttemptAt) } }),
     ...(d.skipReason !== undefined && { skipReason: { S: d.skipReason } }),
     createdAt: { N: String(d.createdAt) },
@@ -113,6 +114,7 @@ export function deliveryItem(d: Delivery, due: { sweepAt: number; dueShard: numb
 export function toDelivery(item: Item): Delivery {
   const nextAttemptAt = n(item, 'nextAttemptAt');
   const skipReason = s(item, 'skipReason');
+  const probes = n(item, 'probes');
   return {
     tenantId: s(item, 'tenantId') ?? '',
     deliveryId: s(item, 'deliveryId') ?? '',
@@ -120,6 +122,7 @@ export function toDelivery(item: Item): Delivery {
     endpointId: s(item, 'endpointId') ?? '',
     status: (s(item, 'status') ?? 'pending') as DeliveryStatus,
     attemptCount: n(item, 'attemptCount') ?? 0,
+    ...(probes !== undefined && { probes }),
     ...(nextAttemptAt !== undefined && { nextAttemptAt }),
     ...(skipReason !== undefined && { skipReason }),
     createdAt: n(item, 'createdAt') ?? 0,

@@ -81,6 +81,10 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
       ':last': { S: JSON.stringify(attempt) },
     };
     let expression = 'SET #status = :status, #count = :count, updatedAt = :updated, #last = :last';
+    if (update.probes !== undefined) {
+      values[':probes'] = { N: String(update.probes) };
+      expression += ', probes = :probes';
+    }
     if (waiting) {
       values[':next'] = { N: String(update.nextAttemptAt) };
       values[':sweep'] = { N: String(sweepAtFor(update.nextAttemptAt!, update.updatedAt, this.leaseMs)) };

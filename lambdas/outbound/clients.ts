@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoEndpointStateStore } from '../adapters/dynamo-endpoint-state';
+import { SnsTopic } from '../adapters/sns-topic';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDeliveryStore } from '../adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../adapters/dynamo-outbound-endpoints';
@@ -28,5 +31,7 @@ export function outboundAdapters(config: OutboundConfig) {
     now: Date.now,
     newId: () => `ep_${randomBytes(12).toString('base64url')}`,
     log: powertoolsLog(new Logger()),
+    /** Endpoint state (rate, circuit, health) and the operations topic: the worker's gate, the API's re-enable. */
+    operations: { store: new DynamoEndpointStateStore(dynamo, config.tableName), notifications: new SnsTopic(new SNSClient({}), config.operationsTopicArn) },
   };
 }

@@ -13,6 +13,8 @@ export interface OutboundConfig {
   readonly tableName: string;
   readonly deliveryQueueUrl: string;
   readonly secretsKeyId: string;
+  /** Where operator notifications are published (docs/outbound-notifications.md). */
+  readonly operationsTopicArn: string;
   /** Subnets deliveries may reach although the SSRF guard refuses them (internal receivers). */
   readonly allowedCidrs: readonly string[];
 }
@@ -22,6 +24,7 @@ export function outboundConfig(env: Env = process.env): OutboundConfig {
   const tableName = e.string(ENV.outboundTable);
   const deliveryQueueUrl = e.string(ENV.deliveryQueueUrl);
   const secretsKeyId = e.string(ENV.secretsKeyId);
+  const operationsTopicArn = e.string(ENV.operationsTopicArn);
   e.done();
   const text = env[ENV.allowedCidrs] ?? '[]';
   let allowedCidrs: unknown;
@@ -36,5 +39,5 @@ export function outboundConfig(env: Env = process.env): OutboundConfig {
   } catch (error) {
     throw new ConfigError(`${ENV.allowedCidrs}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { tableName, deliveryQueueUrl, secretsKeyId, allowedCidrs };
+  return { tableName, deliveryQueueUrl, secretsKeyId, operationsTopicArn, allowedCidrs };
 }

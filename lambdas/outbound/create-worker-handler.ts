@@ -1,18 +1,21 @@
 /**
  * The delivery worker's AWS edge: an SQS batch of wake-ups in, partial batch response out. For each wake-up it
- * loads the delivery, its endpoint and its message, runs the batch through the core (`deliverBatch`), and queues
- * the next wake-up itself when the retry is due within SQS's 900 s delay (longer waits are the sweeper's). A
+ * loads the delivery, its endpoint and its message, runs the batch through the core (each delivery behind its
+ * endpoint's admission gate: `deliverAdmitted`), and queues the next wake-up itself when the retry, the parked
+ * delivery's next probe time or the throttled delivery's turn is within SQS's 900 s delay (longer waits are the
+ * sweeper's). A
  * wake-up that finds nothing to do (stale, final, already recorded) is acknowledged; a step that throws is
  * reported so SQS delivers it again.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { deliverBatch, type DeliverDeps, type DeliveryJob } from '../core/outbound/deliver';
+import { deliverAdmitted, type AdmittedDeps } from '../core/outbound/admitted-deliver';
+import { runBatch, type DeliveryJob } from '../core/outbound/deliver';
 import type { DeliveryReader, EndpointRepository, MessageReader, WakeUpQueue } from '../core/outbound/ports';
 import { parseWakeUp, queueDelaySeconds, type DelayedWakeUp } from '../core/outbound/schedule';
 
-export interface WorkerDeps extends DeliverDeps {
+export interface WorkerDeps extends AdmittedDeps {
   readonly endpoints: EndpointRepository;
-  readonly deliveries: DeliverDeps['deliveries'] & DeliveryReader;
+  readonly deliveries: AdmittedDeps['deliveries'] & DeliveryReader;
   readonly messages: MessageReader;
   readonly wakeUps: WakeUpQueue;
 }
@@ -40,12 +43,17 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       }),
     );
 
-    const { results, failed } = await deliverBatch([...jobs.values()], deps);
+    const { results, failed } = await runBatch([...jobs.values()], deps, deliverAdmitted);
     for (const id of failed) for (const messageId of recordOf.get(id) ?? []) failures.add(messageId);
     const now = deps.now();
     for (const r of results) {
       const tenantId = jobs.get(r.deliveryId)!.delivery.tenantId;
-      const dueAt = r.outcome === 'failed' ? r.nextAttemptAt : r.outcome === 'not_due' ? jobs.get(r.deliveryId)!.delivery.nextAttemptAt : undefined;
+      const dueAt =
+        r.outcome === 'failed' ? r.nextAttemptAt
+        : r.outcome === 'not_due' ? jobs.get(r.deliveryId)!.delivery.nextAttemptAt
+        : r.outcome === 'parked' ? r.until
+        : r.outcome === 'throttled' ? now + r.retryAfterMs
+        : undefined;
       const delaySeconds = dueAt === undefined ? undefined : queueDelaySeconds(dueAt, now);
       if (delaySeconds !== undefined) later.push({ tenantId, deliveryId: r.deliveryId, delaySeconds });
     }

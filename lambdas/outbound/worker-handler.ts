@@ -1,8 +1,15 @@
 /** Delivery worker Lambda entry (SQS event source with ReportBatchItemFailures). */
+import { randomBytes } from 'node:crypto';
 import { createTransformer } from '../core/outbound/transform';
 import { outboundAdapters } from './clients';
 import { outboundConfig } from './config';
 import { createDeliveryWorker } from './create-worker-handler';
 import { transforms } from './transforms';
 
-export const handler = createDeliveryWorker({ ...outboundAdapters(outboundConfig()), transform: createTransformer(transforms), random: Math.random });
+const adapters = outboundAdapters(outboundConfig());
+export const handler = createDeliveryWorker({
+  ...adapters,
+  transform: createTransformer(transforms),
+  random: Math.random,
+  admission: { ...adapters.operations, newLeaseId: () => randomBytes(9).toString('base64url') },
+});

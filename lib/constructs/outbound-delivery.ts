@@ -1,7 +1,8 @@
 /**
  * Outbound delivery (#12) on AWS: the `/v1` routes on the stack's HTTP API (IAM-authorized), the API function,
- * the delivery queue (with its DLQ) and worker, and the sweeper run every minute (decision 0007). The table and
- * key are `OutboundStore`.
+ * the delivery queue (with its DLQ) and worker, the sweeper run every minute (decision 0007), and the operations
+ * topic the worker publishes operator notifications to (docs/outbound-notifications.md). The table and key are
+ * `OutboundStore`.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -9,6 +10,8 @@ import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -48,6 +51,8 @@ export class OutboundDelivery extends Construct {
   public readonly worker: WebhookFunction;
   public readonly sweeper: WebhookFunction;
   public readonly sweeperErrorsAlarm: cloudwatch.Alarm;
+  /** Operator notifications (circuit opened/closed, endpoint disabled): subscribe an email, chat or pager here. */
+  public readonly operationsTopic: sns.Topic;
   /** Producers on AWS send messages here (attributes `tenant`, `type`, `id`). */
   public readonly intakeQueue: DurableQueue;
   public readonly intake: WebhookFunction;
@@ -62,7 +67,14 @@ export class OutboundDelivery extends Construct {
       visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
       description: 'the outbound delivery queue (wake-ups: the deliveries stay in the table and the sweeper resends them)',
     });
+    // Encrypted with the AWS-managed key (no monthly fee), like the event topic; HTTPS-only publishing.
+    this.operationsTopic = new sns.Topic(this, 'OperationsTopic', {
+      displayName: 'Outbound delivery operations',
+      masterKey: kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
     const environment = {
+      [ENV.operationsTopicArn]: this.operationsTopic.topicArn,
       [ENV.outboundTable]: this.store.table.tableName,
       [ENV.deliveryQueueUrl]: this.deliveryQueue.queue.queueUrl,
       [ENV.secretsKeyId]: this.store.secretsKey.keyArn,
@@ -99,6 +111,8 @@ export class OutboundDelivery extends Construct {
     // Named actions only (grantEncryptDecrypt would add GenerateDataKey* and ReEncrypt*, which nothing calls).
     this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:Encrypt', 'kms:Decrypt');
     this.store.secretsKey.grant(this.worker.lambdaFunction, 'kms:Decrypt');
+    // The worker settles attempts, the API re-enables endpoints. The AWS-managed key needs no KMS grant (event-topic.ts).
+    for (const fn of [this.worker, this.api]) iam.Grant.addToPrincipal({ grantee: fn.lambdaFunction, actions: ['sns:Publish'], resourceArns: [this.operationsTopic.topicArn] });
 
     this.worker.lambdaFunction.addEventSource(
       new SqsEventSource(this.deliveryQueue.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(0), reportBatchItemFailures: true }),

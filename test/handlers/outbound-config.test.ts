@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambdas/contract';
 import { outboundConfig } from '../../lambdas/outbound/config';
 
-const env = { [ENV.outboundTable]: 'outbound', [ENV.deliveryQueueUrl]: 'https://sqs/q', [ENV.secretsKeyId]: 'arn:aws:kms:k' };
+const env = { [ENV.outboundTable]: 'outbound', [ENV.deliveryQueueUrl]: 'https://sqs/q', [ENV.secretsKeyId]: 'arn:aws:kms:k', [ENV.operationsTopicArn]: 'arn:aws:sns:ops' };
 
 describe('outboundConfig()', () => {
-  it('reads the table, queue, key and allowed subnets (none by default)', () => {
-    expect(outboundConfig(env)).toEqual({ tableName: 'outbound', deliveryQueueUrl: 'https://sqs/q', secretsKeyId: 'arn:aws:kms:k', allowedCidrs: [] });
+  it('reads the table, queue, key, operations topic and allowed subnets (none by default)', () => {
+    expect(outboundConfig(env)).toEqual({ tableName: 'outbound', deliveryQueueUrl: 'https://sqs/q', secretsKeyId: 'arn:aws:kms:k', operationsTopicArn: 'arn:aws:sns:ops', allowedCidrs: [] });
     expect(outboundConfig({ ...env, [ENV.allowedCidrs]: '["10.1.0.0/16"]' }).allowedCidrs).toEqual(['10.1.0.0/16']);
   });
 
   it('fails at cold start naming every missing variable', () => {
-    expect(() => outboundConfig({})).toThrow(/OUTBOUND_TABLE_NAME: is not set.*OUTBOUND_DELIVERY_QUEUE_URL: is not set.*OUTBOUND_SECRETS_KEY_ID: is not set/);
+    expect(() => outboundConfig({})).toThrow(/OUTBOUND_TABLE_NAME: is not set.*OUTBOUND_DELIVERY_QUEUE_URL: is not set.*OUTBOUND_SECRETS_KEY_ID: is not set.*OUTBOUND_OPERATIONS_TOPIC_ARN: is not set/);
   });
 
   it('refuses allowed subnets that are not a JSON array of CIDRs', () => {

@@ -5,7 +5,9 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
+import type { PublishEntry } from '../../lambdas/core/inbound/ports';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import type { SendResult, WakeUpQueue } from '../../lambdas/core/outbound/ports';
 import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
@@ -28,8 +30,11 @@ afterAll(async () => {
 });
 
 let clock = NOW;
+let leases = 0;
 let sent: Array<{ deliveryId: string; delaySeconds: number }>;
 let stores: { deliveries: DynamoDeliveryStore; endpoints: DynamoEndpointRepository; messages: DynamoMessageStore };
+let state: DynamoEndpointStateStore;
+let published: PublishEntry[];
 
 beforeEach(async () => {
   await dynamo.client.send(new DeleteTableCommand({ TableName: TABLE })).catch((e: unknown) => {
@@ -43,6 +48,8 @@ beforeEach(async () => {
     endpoints: new DynamoEndpointRepository(dynamo.client, TABLE),
     messages: new DynamoMessageStore(dynamo.client, TABLE),
   };
+  state = new DynamoEndpointStateStore(dynamo.client, TABLE);
+  published = [];
   await stores.endpoints.create(endpoint());
   await stores.messages.putIfAbsent(message(), NOW);
   await stores.deliveries.createIfAbsent([delivery()]);
@@ -64,6 +71,7 @@ function worker(script: SendResult[] = [ok()], overrides: Partial<Parameters<typ
     now: () => clock,
     random: () => 0.5,
     log,
+    admission: { store: state, newLeaseId: () => `lease_${++leases}`, notifications: { publishBatch: async (e) => (published.push(...e), new Set<string>()) } },
     ...overrides,
   });
   return { handler, sender, log };

@@ -78,6 +78,7 @@ export class FakeDeliveryStore implements DeliveryStore {
     if (!d || d.attemptCount !== expectedAttemptCount) return false;
     this.attempts.push(structuredClone(attempt));
     Object.assign(d, { status: update.status, attemptCount: update.attemptCount, nextAttemptAt: update.nextAttemptAt, updatedAt: update.updatedAt });
+    if (update.probes !== undefined) Object.assign(d, { probes: update.probes });
     return true;
   }
 

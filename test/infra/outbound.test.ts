@@ -83,6 +83,26 @@ describe('OutboundDelivery', () => {
     expect(actionsOf('OutboundApi')).toContain('kms:Encrypt');
   });
 
+  it('an operations topic, encrypted and HTTPS-only, that only the worker and the API may publish to; its ARN is in the environment', () => {
+    const topicRef = ref(outbound.operationsTopic) as { Ref: string };
+    const topicId = topicRef.Ref;
+    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Outbound delivery operations', KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+    const publishersOf = policies.filter(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).some(
+        (s) => [s.Action].flat().includes('sns:Publish') && JSON.stringify(s.Resource).includes(topicId),
+      ),
+    );
+    expect(publishersOf.map(([id]) => id.replace(/Role.*$/, ''))).toEqual(['OutboundApi', 'OutboundWorker']);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ OUTBOUND_OPERATIONS_TOPIC_ARN: topicRef, POWERTOOLS_SERVICE_NAME: 'outbound-worker' }) },
+    });
+  });
+
   it('cdk-nag finds nothing unacknowledged, and every acknowledgement says why', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
     const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`));

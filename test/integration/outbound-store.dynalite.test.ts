@@ -1,8 +1,9 @@
-/** The outbound stores on the local stack's embedded DynamoDB (dynalite), as `npm start` runs them. */
+/** The outbound stores (and the endpoint state store) on the local stack's embedded DynamoDB (dynalite), as `npm start` runs them. */
 import { afterAll, beforeAll } from 'vitest';
 import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { outboundStoreSuite } from './outbound-store-suite';
+import { endpointStateSuite } from './endpoint-state-suite';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {
@@ -12,12 +13,10 @@ afterAll(async () => {
   await dynamo.stop();
 });
 
-outboundStoreSuite(
-  'dynalite',
-  () => dynamo.client,
-  async () => {
-    await dynamo.client.send(new DeleteTableCommand({ TableName: 'outbound' })).catch((e: unknown) => {
-      if (!(e instanceof ResourceNotFoundException)) throw e;
-    });
-  },
-);
+const dropTable = async () => {
+  await dynamo.client.send(new DeleteTableCommand({ TableName: 'outbound' })).catch((e: unknown) => {
+    if (!(e instanceof ResourceNotFoundException)) throw e;
+  });
+};
+outboundStoreSuite('dynalite', () => dynamo.client, dropTable);
+endpointStateSuite('dynalite', () => dynamo.client, dropTable);

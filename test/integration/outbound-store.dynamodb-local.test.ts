@@ -2,6 +2,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { clients, describeWithServer } from './servers';
 import { outboundStoreSuite } from './outbound-store-suite';
+import { endpointStateSuite } from './endpoint-state-suite';
 
 describeWithServer('dynamodb-local', 'outbound stores', (server) => {
   let client: DynamoDBClient | undefined;
@@ -10,4 +11,5 @@ describeWithServer('dynamodb-local', 'outbound stores', (server) => {
     () => (client ??= clients(server().endpoint).dynamo),
     async () => undefined, // the server is reset before each test
   );
+  endpointStateSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
 });

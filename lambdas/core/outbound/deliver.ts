@@ -51,8 +51,12 @@ export type DeliverResult =
 /** A wake-up may arrive this much before `nextAttemptAt` (clock skew between the sweeper and the worker). */
 export const EARLY_TOLERANCE_MS = 1000;
 
-/** Makes one attempt for `job` (or skips it) and records it. */
-export async function deliver(job: DeliveryJob, deps: DeliverDeps): Promise<DeliverResult> {
+/**
+ * Makes one attempt for `job` (or skips it) and records it. With `probe` the attempt is the circuit's probe: it
+ * is logged (flagged `probe`), but unless it succeeds or gets 410 Gone the delivery keeps its retry schedule and
+ * the attempt does not count toward exhaustion.
+ */
+export async function deliver(job: DeliveryJob, deps: DeliverDeps, options: { readonly probe?: boolean } = {}): Promise<DeliverResult> {
   const { delivery, endpoint, message } = job;
   const { deliveryId, tenantId } = delivery;
   if (FINAL_STATUSES.has(delivery.status)) return { deliveryId, outcome: 'already_final' };
@@ -75,19 +79,23 @@ export async function deliver(job: DeliveryJob, deps: DeliverDeps): Promise<Deli
   const result = await attempt(job, body, startedAt, deps);
   const finishedAt = deps.now();
   const number = delivery.attemptCount + 1;
-  const step = nextStep({
+  const probes = delivery.probes ?? 0;
+  const scheduled = nextStep({
     outcome: result.kind === 'response' ? { kind: 'response', status: result.status, retryAfter: result.retryAfter } : { kind: 'error', error: result.error },
-    attemptNumber: number,
+    attemptNumber: number - probes,
     delaysSeconds: endpoint.retryDelaysSeconds,
     nowMs: finishedAt,
     random: deps.random,
   });
+  // A failed probe leaves the schedule as it was: still due, so the gate parks it until the next probe time.
+  const keepSchedule = options.probe === true && scheduled.status !== 'delivered' && !scheduled.disableEndpoint;
+  const step = keepSchedule ? ({ status: 'failed', nextAttemptAt: Math.min(delivery.nextAttemptAt ?? finishedAt, finishedAt), disableEndpoint: false } as const) : scheduled;
 
-  const record = toAttempt(job, number, startedAt, result);
+  const record = { ...toAttempt(job, number, startedAt, result), ...(options.probe && { probe: true as const }) };
   const nextAttemptAt = step.status === 'failed' ? step.nextAttemptAt : undefined;
   const recorded = await deps.deliveries.recordAttempt(
     record,
-    { status: step.status, attemptCount: number, nextAttemptAt, updatedAt: finishedAt },
+    { status: step.status, attemptCount: number, nextAttemptAt, updatedAt: finishedAt, ...(options.probe && { probes: probes + 1 }) },
     delivery.attemptCount,
   );
   const summary = {
@@ -96,6 +104,7 @@ export async function deliver(job: DeliveryJob, deps: DeliverDeps): Promise<Deli
     endpointId: endpoint.endpointId,
     messageId: message.id,
     attempt: number,
+    ...(options.probe && { probe: true }),
     ...(record.status === undefined ? { error: record.error, detail: record.errorDetail } : { status: record.status }),
     latencyMs: record.latencyMs,
     next: step.status,
@@ -169,9 +178,18 @@ export interface BatchResult {
 }
 
 /** Runs every job of a batch concurrently. */
-export async function deliverBatch(jobs: readonly DeliveryJob[], deps: DeliverDeps): Promise<BatchResult> {
-  const settled = await Promise.allSettled(jobs.map((job) => deliver(job, deps)));
-  const results: DeliverResult[] = [];
+export function deliverBatch(jobs: readonly DeliveryJob[], deps: DeliverDeps): Promise<BatchResult> {
+  return runBatch(jobs, deps, deliver);
+}
+
+/** Runs `step` over every job of a batch concurrently; a step that throws is reported for its delivery only. */
+export async function runBatch<D extends DeliverDeps, R extends { readonly deliveryId: string }>(
+  jobs: readonly DeliveryJob[],
+  deps: D,
+  step: (job: DeliveryJob, deps: D) => Promise<R>,
+): Promise<{ readonly results: readonly R[]; readonly failed: readonly string[] }> {
+  const settled = await Promise.allSettled(jobs.map((job) => step(job, deps)));
+  const results: R[] = [];
   const failed: string[] = [];
   settled.forEach((s, i) => {
     const deliveryId = jobs[i]!.delivery.deliveryId;

@@ -4,7 +4,10 @@
  * deliver.ts); the secret is generated here and returned only by create and rotate: list and get never carry it.
  */
 import { BadRequestError } from '../kernel/errors';
-import type { Clock } from '../inbound/ports';
+import type { Clock, Topic } from '../inbound/ports';
+import { update, type EndpointStateStore } from './endpoint-state';
+import { reenable } from './health';
+import { endpointEnabled, toTopicMessage } from './notifications';
 import { NotFoundError, UrlRefusedError } from './errors';
 import { endpointCreateSchema, endpointUpdateSchema, type Endpoint } from './model';
 import type { EndpointRepository, Resolver, SecretCipher } from './ports';
@@ -21,6 +24,11 @@ export interface ManagementDeps {
   readonly newId: () => string;
   /** @default DEFAULT_ROTATION_GRACE_MS */
   readonly rotationGraceMs?: number;
+  /**
+   * The endpoint state and operations topic: re-enabling an endpoint resets its breaker and failing clock and
+   * publishes `endpoint.enabled`. @default none (state untouched, nothing published)
+   */
+  readonly operations?: { readonly store: EndpointStateStore; readonly notifications: Topic };
 }
 
 /** An endpoint as the API shows it: everything but the secrets, plus until when a rotated-out secret still signs. */
@@ -60,20 +68,37 @@ export async function getEndpoint(tenantId: string, endpointId: string, deps: Pi
   return toView(e);
 }
 
-/** Applies a partial update; re-enabling clears the reason it was disabled for. */
+/**
+ * Applies a partial update; re-enabling clears the reason it was disabled for and (with `operations`) resets the
+ * breaker and the failing clock (health.ts `reenable`) and publishes `endpoint.enabled`.
+ */
 export async function updateEndpoint(tenantId: string, endpointId: string, input: unknown, deps: ManagementDeps): Promise<EndpointView> {
   const parsed = endpointUpdateSchema.safeParse(input);
   if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
   if (Object.keys(parsed.data).length === 0) throw new BadRequestError('Nothing to update.');
   if (parsed.data.url !== undefined) await assertSafeUrl(parsed.data.url, deps);
+  let wasDisabled = false;
   const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
+    wasDisabled = !e.enabled;
     const next: Endpoint = { ...e, ...parsed.data, updatedAt: deps.now() };
     if (parsed.data.enabled === true) delete (next as { disabledReason?: string }).disabledReason;
     if (parsed.data.enabled === false) return { ...next, disabledReason: 'disabled by the tenant' };
     return next;
   });
   if (!updated) throw new NotFoundError('endpoint');
+  if (wasDisabled && updated.enabled && deps.operations) await reenabled(updated, deps.now(), deps.operations);
   return toView(updated);
+}
+
+async function reenabled(e: Endpoint, nowMs: number, ops: NonNullable<ManagementDeps['operations']>): Promise<void> {
+  const base = { tenantId: e.tenantId, endpointId: e.endpointId };
+  const r = await update(ops.store, { ...base, kind: 'health' }, (h) => {
+    const next = reenable(h, nowMs, 'manual');
+    return { next: next.health, result: next };
+  });
+  await update(ops.store, { ...base, kind: 'circuit' }, () => ({ next: r.circuit, result: undefined }));
+  const m = toTopicMessage(endpointEnabled({ ...base, at: r.event.at, trigger: r.event.trigger }));
+  await ops.notifications.publishBatch([{ id: m.deduplicationId, message: m.message, attributes: m.attributes }]);
 }
 
 /** A new secret, returned once; the old one keeps signing for the grace period. */

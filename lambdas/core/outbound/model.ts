@@ -53,7 +53,7 @@ export interface Endpoint {
   readonly enabled: boolean;
   /** Why it was disabled, e.g. `410 Gone`. */
   readonly disabledReason?: string;
-  /** Stored now; enforced by the delivery worker in a later step of #12. */
+  /** Enforced by the delivery worker's admission gate (admission.ts), shared by all workers. */
   readonly rateLimit?: RateLimit;
   readonly timeoutSeconds: number;
   /** Delays before each retry, overriding the default schedule (retry.ts). */
@@ -95,6 +95,8 @@ export interface Delivery {
   readonly endpointId: string;
   readonly status: DeliveryStatus;
   readonly attemptCount: number;
+  /** How many of `attemptCount` were circuit probes: logged, but not counted by the retry schedule. */
+  readonly probes?: number;
   /** Epoch ms of the next attempt, while `pending` or `failed`. */
   readonly nextAttemptAt?: number;
   readonly skipReason?: string;
@@ -121,6 +123,8 @@ export interface Attempt {
   /** At most 4 KiB of the response body. */
   readonly responseBody?: string;
   readonly responseBodyTruncated?: boolean;
+  /** Sent as the probe of an open circuit: does not advance the delivery's retry schedule. */
+  readonly probe?: true;
 }
 
 // ---------------------------------------------------------------------------------------------

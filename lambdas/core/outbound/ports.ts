@@ -93,6 +93,8 @@ export interface DeliveryUpdate {
   readonly attemptCount: number;
   readonly nextAttemptAt?: number;
   readonly updatedAt: number;
+  /** The delivery's probe count after this attempt, when the attempt was a circuit probe. */
+  readonly probes?: number;
 }
 
 export interface DeliveryStore {
