@@ -9,7 +9,7 @@ import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/cl
 import { OUTBOUND_TABLE } from '../contract';
 import type { EndpointStateKey, EndpointStateKind, EndpointStateStore, EndpointStates, Versioned } from '../core/outbound/endpoint-state';
 import type { Item } from './dynamo-outbound-codec';
-import { succeeds } from './dynamo-outbound-deliveries';
+import { succeeds } from './conditional-write';
 
 const { partitionKey: PK, sortKey: SK } = OUTBOUND_TABLE;
 

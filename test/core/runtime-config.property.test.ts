@@ -77,6 +77,12 @@ describe('parseRuntimeSources() against runtimeSourcesSchema', () => {
     );
   });
 
+  it('regression: agrees on options holding a __proto__ key (both drop it), found by the property above', () => {
+    const tricky = JSON.parse('[{"id":"a","scheme":"stripe","options":{"__proto__":{}},"maxBodyBytes":1,"dedupeSeconds":1,"queueUrl":"q","secretId":"s"}]') as unknown;
+    expect(byHand(tricky)).toEqual(bySchema(tricky));
+    expect(byHand(tricky)).toMatchObject({ ok: true, sources: [{ options: {} }] });
+  });
+
   it('agrees on a valid source with every optional field, lower-casing the header', () => {
     const full = [{ id: 'a', scheme: 'hmac', options: { header: 'x-sig' }, toleranceSeconds: 300, maxBodyBytes: 1024, allowedCidrs: ['192.0.2.0/24'], eventId: { header: 'X-Id' }, eventType: { bodyPath: 'type' }, dedupeSeconds: 60, queueUrl: 'q', secretId: 's' }];
     const verdict = byHand(full);

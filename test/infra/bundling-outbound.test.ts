@@ -1,6 +1,8 @@
 /**
  * The outbound functions bundled for real (local esbuild, as `cdk deploy` bundles them): each entry an ESM
- * bundle under 400 KB with the SDK inside, no classic zod, no SDK credential chain (cold start).
+ * bundle with the SDK inside, no classic zod, no SDK credential chain (cold start). The bound is 512 KB, not the
+ * inbound functions' 400 KB: the worker carries four SDK clients (DynamoDB, SQS, KMS, SNS) and no caller waits on
+ * its cold start; the bound is there to catch an accidental dependency, not to set a latency.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -35,14 +37,14 @@ function bundles(): { dir: string; sources: string[]; code: string }[] {
 }
 
 describe('outbound bundling', () => {
-  it('bundles every outbound entry as ESM under 400 KB, without classic zod or the SDK credential chain', () => {
+  it('bundles every outbound entry as ESM under 512 KB, without classic zod or the SDK credential chain', () => {
     const outbound = bundles().filter((b) => b.sources.some((s) => s.includes('lambdas/outbound/')));
     const entries = outbound.map((b) => b.sources.find((s) => /lambdas\/outbound\/[a-z-]+-handler\.ts$/.test(s) && !s.includes('create-'))?.split('/').pop());
     expect(entries.sort()).toEqual(['api-handler.ts', 'intake-handler.ts', 'relay-handler.ts', 'sweeper-handler.ts', 'worker-handler.ts']);
     for (const b of outbound) {
       expect(b.sources.filter((s) => s.includes('zod/v4/classic')), b.dir).toEqual([]);
       expect(b.sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')), b.dir).toEqual([]);
-      expect(Buffer.byteLength(b.code), b.dir).toBeLessThan(400 * 1024);
+      expect(Buffer.byteLength(b.code), b.dir).toBeLessThan(512 * 1024);
       expect(/export\s*\{[^}]*\bhandler\s*\}/.test(b.code.slice(-2000)), `${b.dir} exports handler as ESM`).toBe(true);
     }
   });

@@ -31,7 +31,8 @@ const FIELDS: { readonly [K in keyof RuntimeSource]-?: Check<RuntimeSource[K]> }
     value === undefined ? [] : expect<string[]>(Array.isArray(value) && value.every((c) => typeof c === 'string'), value, at, issues, MESSAGES.strings),
   eventId: optionalLocator,
   eventType: optionalLocator,
-  options: (value, at, issues) => (value === undefined ? {} : expect<Record<string, unknown>>(isRecord(value), value, at, issues, MESSAGES.object)),
+  // A `__proto__` key is dropped, as the schema's z.record drops it: options never carry one.
+  options: (value, at, issues) => (value === undefined ? {} : withoutProto(expect<Record<string, unknown>>(isRecord(value), value, at, issues, MESSAGES.object))),
   dedupeSeconds: positiveInt,
   queueUrl: nonEmptyString,
   secretId: nonEmptyString,
@@ -88,4 +89,11 @@ function optionalLocator(value: unknown, at: string, issues: Issues): RuntimeSou
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withoutProto(options: Record<string, unknown>): Record<string, unknown> {
+  if (!isRecord(options) || !Object.hasOwn(options, '__proto__')) return options;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(options)) if (key !== '__proto__') copy[key] = options[key];
+  return copy;
 }
