@@ -64,6 +64,13 @@ type Parsed = ReceivedSignature | Extract<VerifyResult, { valid: false }>;
 export function parseSignature(format: SignatureFormat, value: string, encoding: DigestEncoding, bytes: number, asymmetricPrefix?: string): Parsed {
   if (format.format === 'pairs') return parsePairs(format, value, encoding, bytes);
   if (format.format === 'token') return { candidates: [] };
+  // The usual header: one entry with the expected prefix (the list path below would find the same one).
+  // (Exactly prefix + one digest long: a separator inside would make it fail to decode and take the list path.)
+  const digestChars = encoding === 'hex' ? bytes * 2 : 4 * Math.ceil(bytes / 3);
+  if (asymmetricPrefix === undefined && format.prefixCaseInsensitive !== true && value.length === format.prefix.length + digestChars && value.startsWith(format.prefix)) {
+    const digest = decodeDigest(value.slice(format.prefix.length), encoding, bytes);
+    if (digest) return { candidates: [digest] };
+  }
   const entries =
     format.separator === 'whitespace'
       ? splitList(value, /\s+/).map((e) => (e.endsWith(',') ? e.slice(0, -1) : e))

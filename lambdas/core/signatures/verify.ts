@@ -159,7 +159,7 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
     const key = typeof secret === 'string' && secret !== '' ? hmacKey(layout.key, secret) : null;
     if (!key) continue;
     usable++;
-    if (hmacMatches(layout, algorithm, key, read, request.body)) return { valid: true, secretIndex: i };
+    if (hmacMatches(layout, algorithm, key, read, request.body)) return matchedAt(i);
     // Other URL spellings only when the given one does not match; which spelling matched is not secret.
     for (const url of read.otherUrls?.() ?? []) if (hmacMatches(layout, algorithm, key, { ...read, url }, request.body)) return { valid: true, secretIndex: i };
   }
@@ -169,6 +169,12 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
   }
   if (usable > 0) return fail('signature_mismatch');
   return fail('no_secret', layout.key === 'whsec-base64' ? 'no secret is a whsec_<base64> key' : 'no usable secret is configured');
+}
+
+const MATCHED: readonly VerifyResult[] = Array.from({ length: 8 }, (_, i) => Object.freeze({ valid: true as const, secretIndex: i }));
+/** The (frozen, shared) result for a match with secret `i`: results are read, never changed. */
+function matchedAt(i: number): VerifyResult {
+  return MATCHED[i] ?? { valid: true, secretIndex: i };
 }
 
 /** Whether the HMAC of the signed content equals a received candidate; every candidate is compared. */
