@@ -5,8 +5,8 @@
  *   (GitLab signs nothing: its floor is a SHA-256 of the token + `timingSafeEqual`);
  * - the official library for the same input: stripe `webhooks.signature.verifyHeader`,
  *   @octokit/webhooks-methods `verify`, standardwebhooks `verify` (`jsonParse: false`), svix `verify`,
- *   twilio `validateRequest` (given the form parsed with URLSearchParams inside the timed loop, as a
- *   web framework would). The guard: ours no slower than the official library; exit code 1 otherwise.
+ *   twilio `validateRequest` (given the form decoded from the same bytes and parsed with URLSearchParams
+ *   inside the timed loop, as a web framework would). The guard: ours no slower than the official library; exit code 1 otherwise.
  *
  * Method: every round runs one batch (~0.25 ms) of every implementation of every scheme and size,
  * in an order that rotates each round, so noise (GC, a busy neighbour, frequency changes) hits all
