@@ -2,17 +2,14 @@
 import { parseArgs } from 'node:util';
 import type { Attempt, Delivery } from '../../lambdas/core/outbound/model';
 import { UsageError, type CliIo, type Command } from '../command';
-import { api, baseUrlFrom, COMMON_OPTIONS, enc, time } from '../lib/outbound-api';
+import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc, time } from '../lib/outbound-api';
 
 const USAGE = `Usage:
   npm run cli -- deliveries list [--tenant T] [--endpoint E] [--status pending|delivered|failed|exhausted|skipped] [--limit N]
   npm run cli -- deliveries show <id>       the delivery and every attempt: time, status or error, latency, response
   npm run cli -- deliveries retry <id>      attempt an exhausted, skipped or failed delivery again now
 
-Options:
-  --json          JSON output
-  --url URL       the stack's API (default: the running \`npm start\`)
-  --data-dir DIR  the local stack's data directory (default .local-data)`;
+${COMMON_OPTIONS_USAGE}`;
 
 export const command: Command = {
   name: 'deliveries',

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
-import { api, baseUrlFrom, COMMON_OPTIONS, enc } from '../lib/outbound-api';
+import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc } from '../lib/outbound-api';
 
 const USAGE = `Usage:
   npm run cli -- messages send --tenant T --type TYPE (--data JSON | --data-file F) [--id ID] [--json] [--url API]
@@ -11,10 +11,7 @@ Prints the message id once the stack has recorded the message and its deliveries
 that id was accepted before with the same type and payload (the same id with another payload is refused, 409).
 --id is the idempotency key (sent as Idempotency-Key); without it the stack assigns one.
 
-Options:
-  --json          JSON output
-  --url URL       the stack's API (default: the running \`npm start\`)
-  --data-dir DIR  the local stack's data directory (default .local-data)`;
+${COMMON_OPTIONS_USAGE}`;
 
 export const command: Command = {
   name: 'messages',

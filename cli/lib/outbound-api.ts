@@ -57,3 +57,9 @@ export const COMMON_OPTIONS = {
   url: { type: 'string' },
   'data-dir': { type: 'string' },
 } as const;
+
+/** COMMON_OPTIONS as a usage text shows them. */
+export const COMMON_OPTIONS_USAGE = `Options:
+  --json          JSON output
+  --url URL       the stack's API (default: the running \`npm start\`)
+  --data-dir DIR  the local stack's data directory (default .local-data)`;

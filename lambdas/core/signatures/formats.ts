@@ -53,6 +53,8 @@ export interface ReceivedSignature {
   /** Ed25519 signatures (Standard Webhooks `v1a`), when the layout declares them. */
   readonly asymmetric?: readonly Buffer[];
   readonly timestampText?: string;
+  /** `timestampText` as epoch seconds, parsed once here. */
+  readonly timestampSeconds?: number;
 }
 
 type Parsed = ReceivedSignature | Extract<VerifyResult, { valid: false }>;
@@ -126,10 +128,11 @@ function parsePairs(format: Extract<SignatureFormat, { format: 'pairs' }>, value
   }
   if (timestamp === undefined) return fail('missing_timestamp', `${name()} has no ${t}=`);
   if (timestamp === null) return fail('malformed_timestamp', `${name()} has conflicting ${t}= values`);
-  if (parseTimestamp(timestamp, 'epoch') === undefined) return fail('malformed_timestamp', `${name()} ${t}= is not epoch seconds`);
+  const timestampSeconds = parseTimestamp(timestamp, 'epoch');
+  if (timestampSeconds === undefined) return fail('malformed_timestamp', `${name()} ${t}= is not epoch seconds`);
   if (signatures.length === 0) return fail(otherVersions ? 'unsupported_version' : 'missing_signature', `${name()} has no ${v} signature`);
   const decoded = decodeList(signatures, '', false, encoding, bytes, undefined);
-  return 'candidates' in decoded ? { candidates: decoded.candidates, timestampText: timestamp } : fail('malformed_signature', `${v} is not a ${encoding} digest of ${bytes} bytes`);
+  return 'candidates' in decoded ? { candidates: decoded.candidates, timestampText: timestamp, timestampSeconds } : fail('malformed_signature', `${v} is not a ${encoding} digest of ${bytes} bytes`);
 }
 
 const EPOCH_SECONDS = /^\d{1,12}$/;

@@ -70,7 +70,7 @@ export function readRequest(layout: Layout, request: VerifyRequest<unknown>, val
   if (!('candidates' in received)) return received;
   if (received.timestampText !== undefined) {
     timestampText = received.timestampText;
-    timestampSeconds = parseTimestamp(timestampText, 'epoch');
+    timestampSeconds = received.timestampSeconds;
   }
   const bodyHashParam = layout.url?.bodyHashParam;
   const bodyHashClaim = bodyHashParam === undefined ? null : (parsedUrl?.searchParams.get(bodyHashParam) ?? null);
