@@ -128,5 +128,11 @@ export const OUTBOUND_TABLE = {
   /** Epoch seconds: DynamoDB TTL deletes messages, deliveries and attempts after the retention period. */
   ttlAttribute: 'ttl',
   dueIndex: { name: 'due', partitionKey: 'dueShard', sortKey: 'sweepAt' },
+  /** A tenant's deliveries (`TENANT#t`) and messages (`MSGS#t`), by creation time: lists and `messages replay`. */
   tenantIndex: { name: 'byTenant', partitionKey: 'tenantKey', sortKey: 'listKey' },
+  /**
+   * An endpoint's deliveries (`DLVS#t#e`, by creation time) and attempts (`ATTS#t#e`, by attempt time):
+   * `endpoints recover`, `endpoints show` and the release of parked deliveries read one endpoint, not a tenant.
+   */
+  endpointIndex: { name: 'byEndpoint', partitionKey: 'endpointKey', sortKey: 'listKey' },
 } as const;

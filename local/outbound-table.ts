@@ -1,8 +1,26 @@
-/** Creates the outbound table (lambdas/adapters/outbound-table.ts) on the embedded DynamoDB, unless it exists. */
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+/**
+ * Creates the outbound table (lambdas/adapters/outbound-table.ts) on the embedded DynamoDB, unless it exists.
+ *
+ * The table's name carries a version: when its indexes change, the local stack makes a new table and copies the
+ * previous version's items into it (dynalite cannot add an index to a table). The copy is crash-safe: the old
+ * table is deleted only after every item was put, and puts are idempotent, so an interrupted copy is redone.
+ */
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  ScanCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { outboundTableDefinition } from '../lambdas/adapters/outbound-table';
 
-export const LOCAL_OUTBOUND_TABLE_NAME = 'webhook-outbound';
+/** v2 added the `byEndpoint` index. */
+export const LOCAL_OUTBOUND_TABLE_NAME = 'webhook-outbound-v2';
+/** Earlier local versions' tables, oldest first: their items are copied into the current one. */
+export const LEGACY_LOCAL_OUTBOUND_TABLES = ['webhook-outbound'] as const;
 
 export async function ensureOutboundTable(client: DynamoDBClient, tableName: string = LOCAL_OUTBOUND_TABLE_NAME): Promise<void> {
   try {
@@ -10,6 +28,36 @@ export async function ensureOutboundTable(client: DynamoDBClient, tableName: str
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  await waitActive(client, tableName);
+}
+
+/** Copies a legacy table's items into `to` and deletes it; returns how many items it copied (0 when there was none). */
+export async function migrateLegacyTable(client: DynamoDBClient, from: string, to: string): Promise<number> {
+  let copied = 0;
+  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  try {
+    do {
+      const page = await client.send(new ScanCommand({ TableName: from, ExclusiveStartKey: start }));
+      const items = page.Items ?? [];
+      for (let i = 0; i < items.length; i += 25) {
+        let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+        while (requests.length > 0) {
+          const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [to]: requests } }));
+          requests = (out.UnprocessedItems?.[to] ?? []) as typeof requests;
+        }
+      }
+      copied += items.length;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await client.send(new DeleteTableCommand({ TableName: from }));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return 0;
+    throw error;
+  }
+  return copied;
+}
+
+async function waitActive(client: DynamoDBClient, tableName: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const indexesActive = (out.Table?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE');

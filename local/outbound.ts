@@ -31,7 +31,7 @@ import type { LocalSubscriber } from './topic';
 import { SqsEventSource } from './event-source';
 import { verifierContext } from './local-http';
 import { LocalSecretCipher } from './local-cipher';
-import { ensureOutboundTable, LOCAL_OUTBOUND_TABLE_NAME } from './outbound-table';
+import { ensureOutboundTable, LEGACY_LOCAL_OUTBOUND_TABLES, LOCAL_OUTBOUND_TABLE_NAME, migrateLegacyTable } from './outbound-table';
 import { LocalQueue } from './queue';
 
 export const LOCAL_ALLOWED_CIDRS = ['127.0.0.0/8', '::1/128'] as const;
@@ -74,6 +74,10 @@ export interface LocalOutbound {
 export async function startLocalOutbound(client: DynamoDBClient, options: OutboundOptions & { dataDir?: string; log: Log; syncWrites?: boolean }): Promise<LocalOutbound> {
   const { log } = options;
   await ensureOutboundTable(client, LOCAL_OUTBOUND_TABLE_NAME);
+  for (const legacy of LEGACY_LOCAL_OUTBOUND_TABLES) {
+    const copied = await migrateLegacyTable(client, legacy, LOCAL_OUTBOUND_TABLE_NAME);
+    if (copied > 0) log.info('outbound table upgraded: items copied from the previous version', { from: legacy, items: copied });
+  }
   const allowedCidrs = options.allowedCidrs ?? LOCAL_ALLOWED_CIDRS;
   const ssrf = ssrfPolicy(allowedCidrs);
   const resolver = options.resolver ?? dnsResolver;

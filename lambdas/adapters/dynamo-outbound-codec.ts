@@ -18,6 +18,11 @@ export const keys = {
   delivery: (deliveryId: string): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: 'DLV' } }),
   attempt: (deliveryId: string, number: number): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: `ATT#${String(number).padStart(6, '0')}` } }),
   tenantKey: (tenantId: string) => `TENANT#${tenantId}`,
+  /** The tenant index's partition of the tenant's messages. */
+  tenantMessages: (tenantId: string) => `MSGS#${tenantId}`,
+  /** The endpoint index's partitions: the endpoint's deliveries, and its attempts. */
+  endpointDeliveries: (tenantId: string, endpointId: string) => `DLVS#${tenantId}#${endpointId}`,
+  endpointAttempts: (tenantId: string, endpointId: string) => `ATTS#${tenantId}#${endpointId}`,
 };
 
 const n = (item: Item, name: string) => (item[name]?.N === undefined ? undefined : Number(item[name].N));
@@ -65,6 +70,8 @@ export function messageItem(m: MessageRecord): Item {
     fingerprint: { S: m.fingerprint },
     createdAt: { N: String(m.createdAt) },
     expiresAt: { N: String(m.expiresAt) },
+    tenantKey: { S: keys.tenantMessages(m.tenantId) },
+    listKey: { S: timeKey(m.createdAt, m.id) },
     [TTL]: ttlOf(m.expiresAt),
   };
 }
@@ -86,8 +93,10 @@ export function toMessage(item: Item): MessageRecord {
 // ---------------------------------------------------------------------------------------------
 // Deliveries and attempts
 
-/** Sortable list key: creation time, then the id. */
-export const listKey = (d: Pick<Delivery, 'createdAt' | 'deliveryId'>) => `${String(d.createdAt).padStart(15, '0')}#${d.deliveryId}`;
+/** Sortable index key: a time (epoch ms, zero-padded), then an id. Query a window with `BETWEEN timeKey(since) AND timeKey(until)`. */
+export const timeKey = (ms: number, id = '') => `${String(ms).padStart(15, '0')}#${id}`;
+/** Sortable list key of a delivery: creation time, then the id. */
+export const listKey = (d: Pick<Delivery, 'createdAt' | 'deliveryId'>) => timeKey(d.createdAt, d.deliveryId);
 
 export function deliveryItem(d: Delivery, due: { sweepAt: number; dueShard: number } | undefined, expiresAt: number): Item {
   return {
@@ -106,6 +115,7 @@ export function deliveryItem(d: Delivery, due: { sweepAt: number; dueShard: numb
     updatedAt: { N: String(d.updatedAt) },
     ...(due && { sweepAt: { N: String(due.sweepAt) }, dueShard: { N: String(due.dueShard) } }),
     tenantKey: { S: keys.tenantKey(d.tenantId) },
+    endpointKey: { S: keys.endpointDeliveries(d.tenantId, d.endpointId) },
     listKey: { S: listKey(d) },
     [TTL]: ttlOf(expiresAt),
   };
@@ -131,7 +141,14 @@ export function toDelivery(item: Item): Delivery {
 }
 
 export function attemptItem(a: Attempt, expiresAt: AttributeValue | undefined): Item {
-  return { ...keys.attempt(a.deliveryId, a.number), kind: { S: 'attempt' }, doc: { S: JSON.stringify(a) }, ...(expiresAt && { [TTL]: expiresAt }) };
+  return {
+    ...keys.attempt(a.deliveryId, a.number),
+    kind: { S: 'attempt' },
+    doc: { S: JSON.stringify(a) },
+    endpointKey: { S: keys.endpointAttempts(a.tenantId, a.endpointId) },
+    listKey: { S: timeKey(a.at, `${a.deliveryId}#${a.number}`) },
+    ...(expiresAt && { [TTL]: expiresAt }),
+  };
 }
 
 export function toAttempt(item: Item): Attempt {

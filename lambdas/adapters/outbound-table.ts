@@ -2,7 +2,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
 
-const { partitionKey, sortKey, dueIndex, tenantIndex } = OUTBOUND_TABLE;
+const { partitionKey, sortKey, dueIndex, tenantIndex, endpointIndex } = OUTBOUND_TABLE;
 
 export function outboundTableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -19,6 +19,7 @@ export function outboundTableDefinition(tableName: string): CreateTableCommandIn
       { AttributeName: dueIndex.sortKey, AttributeType: 'N' },
       { AttributeName: tenantIndex.partitionKey, AttributeType: 'S' },
       { AttributeName: tenantIndex.sortKey, AttributeType: 'S' },
+      { AttributeName: endpointIndex.partitionKey, AttributeType: 'S' },
     ],
     GlobalSecondaryIndexes: [
       {
@@ -34,6 +35,14 @@ export function outboundTableDefinition(tableName: string): CreateTableCommandIn
         KeySchema: [
           { AttributeName: tenantIndex.partitionKey, KeyType: 'HASH' },
           { AttributeName: tenantIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: endpointIndex.name,
+        KeySchema: [
+          { AttributeName: endpointIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: endpointIndex.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
       },

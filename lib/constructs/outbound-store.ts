@@ -28,7 +28,7 @@ export class OutboundStore extends Construct {
 
   constructor(scope: Construct, id: string, props: OutboundStoreProps = {}) {
     super(scope, id);
-    const { dueIndex, tenantIndex } = OUTBOUND_TABLE;
+    const { dueIndex, tenantIndex, endpointIndex } = OUTBOUND_TABLE;
     this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: { name: OUTBOUND_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: OUTBOUND_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
@@ -52,6 +52,13 @@ export class OutboundStore extends Construct {
           sortKey: { name: tenantIndex.sortKey, type: dynamodb.AttributeType.STRING },
           projectionType: dynamodb.ProjectionType.ALL,
         },
+        {
+          // One endpoint's deliveries and attempts (recover, show, releasing parked deliveries).
+          indexName: endpointIndex.name,
+          partitionKey: { name: endpointIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: endpointIndex.sortKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.ALL,
+        },
       ],
     });
     this.secretsKey = new kms.Key(this, 'SecretsKey', {
@@ -61,13 +68,13 @@ export class OutboundStore extends Construct {
     });
   }
 
-  /** The adapters' calls on the table and its two indexes, named (no `index/*` wildcard). */
+  /** The adapters' calls on the table and its indexes, named (no `index/*` wildcard). */
   grantTable(grantee: iam.IGrantable): iam.Grant {
-    const { dueIndex, tenantIndex } = OUTBOUND_TABLE;
+    const { dueIndex, tenantIndex, endpointIndex } = OUTBOUND_TABLE;
     return iam.Grant.addToPrincipal({
       grantee,
       actions: [...OUTBOUND_TABLE_ACTIONS],
-      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${dueIndex.name}`, `${this.table.tableArn}/index/${tenantIndex.name}`],
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${dueIndex.name}`, `${this.table.tableArn}/index/${tenantIndex.name}`, `${this.table.tableArn}/index/${endpointIndex.name}`],
     });
   }
 }

@@ -4,12 +4,14 @@
  * Run on the embedded dynalite (always) and DynamoDB Local (integration tier).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
-import { keys } from '../../lambdas/adapters/dynamo-outbound-codec';
+import { keys, timeKey } from '../../lambdas/adapters/dynamo-outbound-codec';
+import { outboundTableDefinition } from '../../lambdas/adapters/outbound-table';
+import { OUTBOUND_TABLE } from '../../lambdas/contract';
 import type { Attempt } from '../../lambdas/core/outbound/model';
-import { ensureOutboundTable } from '../../local/outbound-table';
+import { ensureOutboundTable, migrateLegacyTable } from '../../local/outbound-table';
 import { delivery, endpoint, message, NOW } from '../helpers/outbound';
 
 const TABLE = 'outbound';
@@ -150,6 +152,35 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       expect(await deliveries.list({ tenantId: 'other' })).toEqual([]);
       expect((await deliveries.list({ status: 'pending', endpointId: 'ep_1' })).length).toBe(2);
       expect(await deliveries.list({ tenantId: 'acme', status: 'delivered' })).toEqual([]);
+    });
+
+    it('the endpoint index holds an endpoint\'s deliveries by creation time and its attempts by attempt time; the tenant index its messages', async () => {
+      const { endpointIndex, tenantIndex } = OUTBOUND_TABLE;
+      await deliveries.createIfAbsent([delivery()]);
+      await deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW + 1 }, 0);
+      await deliveries.recordAttempt(attempt(2), { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 9000, updatedAt: NOW + 2 }, 1);
+      await messages.putIfAbsent(message(), NOW);
+      const query = async (index: string, pk: string, key: string) =>
+        (await client().send(new QueryCommand({
+          TableName: TABLE, IndexName: index,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': key, '#sk': endpointIndex.sortKey },
+          ExpressionAttributeValues: { ':pk': { S: pk }, ':from': { S: timeKey(NOW - 60_000) }, ':to': { S: timeKey(NOW + 10) } },
+        }))).Items ?? [];
+      expect((await query(endpointIndex.name, keys.endpointDeliveries('acme', 'ep_1'), endpointIndex.partitionKey)).map((i) => i.kind?.S)).toEqual(['delivery']);
+      expect((await query(endpointIndex.name, keys.endpointAttempts('acme', 'ep_1'), endpointIndex.partitionKey)).map((i) => i.sk?.S)).toEqual(['ATT#000001', 'ATT#000002']);
+      expect((await query(tenantIndex.name, keys.tenantMessages('acme'), tenantIndex.partitionKey)).map((i) => i.kind?.S)).toEqual(['message']);
+    });
+
+    it('the local stack copies a table made by an older version into the current one, then drops it', async () => {
+      const old = 'outbound-old';
+      const def = outboundTableDefinition(old);
+      await client().send(new CreateTableCommand({ ...def, GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== OUTBOUND_TABLE.endpointIndex.name) }));
+      await new DynamoMessageStore(client(), old).putIfAbsent(message(), NOW);
+      expect(await migrateLegacyTable(client(), old, TABLE)).toBe(1);
+      expect(await migrateLegacyTable(client(), old, TABLE)).toBe(0);
+      expect((await messages.putIfAbsent(message(), NOW)).created).toBe(false);
+      await expect(client().send(new DescribeTableCommand({ TableName: old }))).rejects.toThrow();
     });
   });
 }
