@@ -13,6 +13,7 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
   ScanCommand,
+  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { outboundTableDefinition } from '../lambdas/adapters/outbound-table';
@@ -34,7 +35,7 @@ export async function ensureOutboundTable(client: DynamoDBClient, tableName: str
 /** Copies a legacy table's items into `to` and deletes it; returns how many items it copied (0 when there was none). */
 export async function migrateLegacyTable(client: DynamoDBClient, from: string, to: string): Promise<number> {
   let copied = 0;
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  let start: Record<string, AttributeValue> | undefined;
   try {
     do {
       const page = await client.send(new ScanCommand({ TableName: from, ExclusiveStartKey: start }));
