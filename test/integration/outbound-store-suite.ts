@@ -70,11 +70,11 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       expect(await endpoints.modify('acme', 'ep_1', async (e) => e)).toBeUndefined();
     });
 
-    it('createIfAbsent() creates each delivery once and puts it in the due index one lease after creation', async () => {
+    it('createIfAbsent() creates each delivery once and puts it in the due index one lease after it is due', async () => {
       expect(await deliveries.createIfAbsent([delivery()])).toBe(1);
       expect(await deliveries.createIfAbsent([delivery()])).toBe(0);
       const item = await raw(keys.delivery(delivery().deliveryId) as Record<string, { S: string }>);
-      expect(Number(item?.sweepAt?.N)).toBe(delivery().createdAt + LEASE);
+      expect(Number(item?.sweepAt?.N)).toBe(delivery().nextAttemptAt! + LEASE);
       expect(await deliveries.get('acme', delivery().deliveryId)).toEqual(delivery());
       expect(await deliveries.get('other', delivery().deliveryId)).toBeUndefined();
     });
