@@ -126,6 +126,15 @@ describe('POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover', () => {
     expect(api.wakeUps.sent.map((w) => w.deliveryId)).toEqual(['dlv_1', 'dlv_2', 'dlv_3', 'dlv_4', 'dlv_5']);
   });
 
+  it('sends the wake-ups page by page, so a run killed outright leaves at most a page to the sweeper', async () => {
+    const api = recoveryApi({ deliveries: [lost(1), lost(2), lost(3), lost(4), lost(5)] });
+
+    await call(api, RECOVER, { since: NOW - 2 * DAY });
+
+    // The fake store reads two deliveries a page.
+    expect(api.wakeUps.calls).toEqual([['dlv_1', 'dlv_2'], ['dlv_3', 'dlv_4'], ['dlv_5']]);
+  });
+
   it('a wake-up the queue refuses does not fail the recovery (the sweeper sends it)', async () => {
     const api = recoveryApi({ deliveries: [lost(1)] });
     api.wakeUps.fail = true;
@@ -147,6 +156,14 @@ describe('POST /v1/tenants/{tenant}/messages/replay', () => {
     const created = [...api.deliveries.deliveries.values()];
     expect(created.map((d) => [d.messageId, d.endpointId, d.status])).toEqual([['msg_a', 'ep_1', 'pending'], ['msg_c', 'ep_1', 'pending']]);
     expect(api.wakeUps.sent.map((w) => w.deliveryId)).toEqual(created.map((d) => d.deliveryId));
+  });
+
+  it('sends the wake-ups of a replay page by page', async () => {
+    const api = recoveryApi({ messages: stored });
+
+    await call(api, REPLAY, { since: NOW - 2 * DAY });
+
+    expect(api.wakeUps.calls.map((c) => c.length)).toEqual([1, 1]);
   });
 
   it('rerunning the same replay creates nothing and wakes nothing', async () => {

@@ -51,13 +51,16 @@ export class FakeRecoveryStore implements RecoveryStore, MessagePager {
 }
 
 /** A wake-up queue that keeps what it is sent, or refuses it. */
-export function recordingWakeUps(): WakeUpQueue & { sent: Array<{ tenantId: string; deliveryId: string; delaySeconds: number }>; fail: boolean } {
+export function recordingWakeUps(): WakeUpQueue & { sent: Array<{ tenantId: string; deliveryId: string; delaySeconds: number }>; calls: string[][]; fail: boolean } {
   const queue = {
     sent: [] as Array<{ tenantId: string; deliveryId: string; delaySeconds: number }>,
+    /** The delivery ids of each send call. */
+    calls: [] as string[][],
     fail: false,
     async send(list: Parameters<WakeUpQueue['send']>[0]) {
       if (queue.fail) throw Object.assign(new Error('queue down'), { name: 'ServiceUnavailable' });
       queue.sent.push(...list.map((w) => ({ ...w })));
+      queue.calls.push(list.map((w) => w.deliveryId));
     },
   };
   return queue;

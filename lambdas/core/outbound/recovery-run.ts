@@ -3,8 +3,9 @@
  * endpoint looked up, the run (recovery.ts), then a first wake-up for every delivery it made due within a queue
  * delay (SQS holds a message at most 900 s). A delivery due later, or whose wake-up is lost (a failed send, a
  * crash before it), sits in the `due` index and is woken by the sweeper: a lease after it is due when a wake-up
- * should have come, when it is due otherwise (schedule.ts `sweepAtFor`). The wake-ups are sent even when the run
- * fails half-way, so what it did make due is sent at once; running the same request again does the rest.
+ * should have come, when it is due otherwise (schedule.ts `sweepAtFor`). The wake-ups go out page by page and
+ * when the run ends, even when it fails half-way; a run killed outright (the API function's timeout) leaves at most
+ * one page to the sweeper. Running the same request again does the rest.
  */
 import { BadRequestError } from '../kernel/errors';
 import type { Log } from '../kernel/log';
@@ -43,7 +44,10 @@ export async function runRecovery(tenantId: string, endpointId: string, bodyText
   if (!endpoint.enabled) throw new EndpointDisabledError(endpointId);
   const due: Due[] = [];
   const store: RecoveryStore = {
-    listByEndpoint: (...args) => deps.recovery.listByEndpoint(...args),
+    async listByEndpoint(...args) {
+      await wake(due.splice(0), deps);
+      return deps.recovery.listByEndpoint(...args);
+    },
     async requeue(r) {
       const applied = await deps.recovery.requeue(r);
       if (applied) due.push({ tenantId: r.tenantId, deliveryId: r.deliveryId, dueAt: r.dueAt });
@@ -73,8 +77,14 @@ export async function runReplay(tenantId: string, bodyText: string, deps: Recove
     },
   };
   try {
+    const messages: MessagePager = {
+      async listByTenant(...args) {
+        await wake(due.splice(0), deps);
+        return deps.recovery.listByTenant(...args);
+      },
+    };
     const result = await replayMessages(
-      { messages: deps.recovery, endpoints: deps.endpoints, deliveries },
+      { messages, endpoints: deps.endpoints, deliveries },
       { tenantId, ...readWindow(body), ...(type !== undefined && { typePattern: type }), ...(endpoint !== undefined && { endpointId: endpoint }), ...(label !== undefined && { label }) },
       deps.now(),
       deps.retention ?? DEFAULT_RETENTION,
