@@ -175,10 +175,16 @@ describe('POST /v1/tenants/{tenant}/messages/replay', () => {
     expect(api.wakeUps.sent).toEqual([]);
   });
 
-  it('refuses an endpoint the tenant does not have, a bad type pattern, and a window beyond retention, with 400', async () => {
+  it('answers 404 for an endpoint the tenant does not have, and 409 for a disabled one', async () => {
+    const api = recoveryApi({ endpoints: [endpoint(), endpoint({ endpointId: 'ep_off', enabled: false })], messages: stored });
+
+    expect(await call(api, REPLAY, { since: NOW - DAY, endpoint: 'ep_none' })).toMatchObject({ status: 404, json: { error: 'not_found' } });
+    expect(await call(api, REPLAY, { since: NOW - DAY, endpoint: 'ep_off' })).toMatchObject({ status: 409, json: { error: 'endpoint_disabled' } });
+  });
+
+  it('refuses a bad type pattern and a window beyond retention, with 400', async () => {
     const api = recoveryApi({ messages: stored });
 
-    expect(await call(api, REPLAY, { since: NOW - DAY, endpoint: 'ep_none' })).toMatchObject({ status: 400, json: { message: expect.stringContaining('ep_none') } });
     expect(await call(api, REPLAY, { since: NOW - DAY, type: 'invoice*' })).toMatchObject({ status: 400, json: { error: 'bad_request' } });
     expect(await call(api, REPLAY, { since: NOW - 40 * DAY })).toMatchObject({ status: 400, json: { error: 'invalid_window', message: expect.stringContaining('retention of 30 days') } });
   });

@@ -37,11 +37,9 @@ interface Due {
 export async function runRecovery(tenantId: string, endpointId: string, bodyText: string, deps: RecoveryRunDeps): Promise<RecoveryResult> {
   const body = readBody(bodyText, ['since', 'until', 'label']);
   const input = { ...readWindow(body), ...optionalString(body, 'label') };
-  const endpoint = await deps.endpoints.get(tenantId, endpointId);
-  if (!endpoint) throw new NotFoundError('endpoint');
   // Requeued while disabled, each would be skipped again at once, and a rerun of the same request would not
   // take it back (it carries this run's id).
-  if (!endpoint.enabled) throw new EndpointDisabledError(endpointId);
+  const endpoint = await enabledEndpoint(tenantId, endpointId, deps);
   const due: Due[] = [];
   const store: RecoveryStore = {
     async listByEndpoint(...args) {
@@ -67,6 +65,8 @@ export async function runRecovery(tenantId: string, endpointId: string, bodyText
 export async function runReplay(tenantId: string, bodyText: string, deps: RecoveryRunDeps): Promise<ReplayResult> {
   const body = readBody(bodyText, ['since', 'until', 'type', 'endpoint', 'label']);
   const { type, endpoint, label } = { ...optionalString(body, 'type'), ...optionalString(body, 'endpoint'), ...optionalString(body, 'label') };
+  // Only enabled endpoints get replayed deliveries: naming a disabled one would replay nothing.
+  if (endpoint !== undefined) await enabledEndpoint(tenantId, endpoint, deps);
   const due: Due[] = [];
   const deliveries = {
     // One at a time, to know which were created (a rerun finds the others): only those get a first wake-up.
@@ -94,6 +94,13 @@ export async function runReplay(tenantId: string, bodyText: string, deps: Recove
   } finally {
     await wake(due, deps);
   }
+}
+
+async function enabledEndpoint(tenantId: string, endpointId: string, deps: Pick<RecoveryRunDeps, 'endpoints'>) {
+  const endpoint = await deps.endpoints.get(tenantId, endpointId);
+  if (!endpoint) throw new NotFoundError('endpoint');
+  if (!endpoint.enabled) throw new EndpointDisabledError(endpointId);
+  return endpoint;
 }
 
 async function wake(due: readonly Due[], deps: Pick<RecoveryRunDeps, 'wakeUps' | 'now' | 'log'>): Promise<void> {
