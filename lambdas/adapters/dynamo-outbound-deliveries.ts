@@ -59,8 +59,9 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
           this.client.send(
             new PutItemCommand({
               TableName: this.tableName,
-              // A lost first wake-up is found by the sweeper one lease after creation.
-              Item: deliveryItem(d, { sweepAt: d.createdAt + this.leaseMs, dueShard: dueShardFor(d.deliveryId, this.shards) }, d.createdAt + this.retentionMs),
+              // A lost first wake-up is found by the sweeper one lease after creation; a final one (skipped at
+              // intake: its endpoint is disabled) is never attempted, so it stays out of the due index.
+              Item: deliveryItem(d, FINAL_STATUSES.has(d.status) ? undefined : { sweepAt: d.createdAt + this.leaseMs, dueShard: dueShardFor(d.deliveryId, this.shards) }, d.createdAt + this.retentionMs),
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           ),

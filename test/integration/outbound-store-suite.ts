@@ -79,6 +79,13 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       expect(await deliveries.get('other', delivery().deliveryId)).toBeUndefined();
     });
 
+    it('createIfAbsent() keeps a delivery skipped at intake out of the due index: it is never attempted', async () => {
+      const skipped = delivery({ status: 'skipped', skipReason: 'endpoint_disabled', nextAttemptAt: undefined });
+      expect(await deliveries.createIfAbsent([skipped])).toBe(1);
+      expect(await deliveries.claimDue(NOW + 100 * LEASE, NOW + 100 * LEASE, 10)).toEqual([]);
+      expect(await deliveries.get('acme', skipped.deliveryId)).toEqual(skipped);
+    });
+
     it('recordAttempt() applies only with the expected attempt count, and logs the attempt', async () => {
       await deliveries.createIfAbsent([delivery()]);
       const update = { status: 'failed' as const, attemptCount: 1, nextAttemptAt: NOW + 5_000, updatedAt: NOW };

@@ -38,7 +38,10 @@ export interface MessageInput {
 export type IntakeOutcome = {
   readonly status: 'accepted' | 'duplicate';
   readonly message: MessageRecord;
-  /** Deliveries this call created or completed: the caller queues their first attempt. Empty for a finished duplicate. */
+  /**
+   * Deliveries this call created or completed: the caller queues the first attempt of the `pending` ones; the
+   * `skipped` ones (disabled endpoints) are recorded only. Empty for a finished duplicate.
+   */
   readonly deliveries: readonly Delivery[];
 };
 
