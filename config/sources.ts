@@ -57,4 +57,11 @@ export default defineConfig({
   },
   logRetentionDays: 30,
   secretsCacheSeconds: 60,
+  // Outbound delivery (signed webhooks to your tenants' endpoints) is off unless this key is present:
+  // outbound: {
+  //   allowedCidrs: [],
+  //   // Days each kind of record is kept (DynamoDB TTL); recovery reaches back min(messagesDays, deliveriesDays).
+  //   // messagesDays is also the idempotency window of a message id; deliveries must outlive the retry schedule.
+  //   retention: { messagesDays: 30, deliveriesDays: 30, attemptsDays: 30, responseBodiesDays: 7 },
+  // },
 });

@@ -37,6 +37,11 @@ export const ENV = {
   allowedCidrs: 'OUTBOUND_ALLOWED_CIDRS',
   /** Outbound: the SNS topic operator notifications are published to (circuit opened/closed, endpoint disabled). */
   operationsTopicArn: 'OUTBOUND_OPERATIONS_TOPIC_ARN',
+  /**
+   * Outbound: JSON of the retention settings (`retentionSettingsSchema`: messagesDays, deliveriesDays, attemptsDays,
+   * responseBodiesDays), the stack config's `outbound.retention`: the TTL of every item, and what recovery can reach.
+   */
+  retention: 'OUTBOUND_RETENTION',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -118,14 +123,15 @@ export function eventAttributes(source: string, type: string, eventId: string): 
 /**
  * One table for outbound delivery (single-table keys, written and read by lambdas/adapters/dynamo-outbound-*.ts):
  * - endpoint `TENANT#<tenant>` / `EP#<id>`; message `MSG#<tenant>#<id>` / `MSG`;
- * - delivery `DLV#<id>` / `DLV`, its attempts beside it as `DLV#<id>` / `ATT#<number, 6 digits>`;
+ * - delivery `DLV#<id>` / `DLV`, its attempts beside it as `DLV#<id>` / `ATT#<number, 6 digits>`, and each attempt's
+ *   response body as `DLV#<id>` / `ATT#<number>#body` (its own item: it is kept less long);
  * - sparse `due` index (KEYS_ONLY): only waiting deliveries carry `dueShard` and `sweepAt` (decision 0007);
  * - `byTenant` index: deliveries by tenant, newest last, for listing.
  */
 export const OUTBOUND_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Epoch seconds: DynamoDB TTL deletes messages, deliveries and attempts after the retention period. */
+  /** Epoch seconds: DynamoDB TTL deletes messages, deliveries, attempts and response bodies after their retention. */
   ttlAttribute: 'ttl',
   dueIndex: { name: 'due', partitionKey: 'dueShard', sortKey: 'sweepAt' },
   /** A tenant's deliveries (`TENANT#t`) and messages (`MSGS#t`), by creation time: lists and `messages replay`. */

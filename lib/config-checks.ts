@@ -8,6 +8,7 @@
  * (lambdas/core/inbound/sources.ts); the other rules are about resources the synth creates.
  */
 import type { z } from 'zod';
+import { checkAgainstSchedule } from '../lambdas/core/outbound/retention';
 import { schemes } from '../lambdas/core/signatures/index';
 import { MAX_FILTER_COMBINATIONS, buildFilterPolicy, filterCombinations } from './filter-policy';
 import type { SourceConfig, StackConfig } from './config-schema';
@@ -63,6 +64,15 @@ export function stackIssues(config: StackConfig): ConfigIssue[] {
       issues.push({ path: ['subscriptions', i, 'filter'], message: `${combinations} value combinations, over the SNS filter policy limit of ${MAX_FILTER_COMBINATIONS}` });
     }
   });
+  if (config.outbound) {
+    // A delivery must outlive its retry schedule, or its last retries would find the record gone. (Endpoints with a
+    // custom schedule are checked when they are created or changed: management.ts.)
+    try {
+      checkAgainstSchedule(config.outbound.retention);
+    } catch (error) {
+      issues.push({ path: ['outbound', 'retention', 'deliveriesDays'], message: error instanceof Error ? error.message : String(error) });
+    }
+  }
   return issues;
 }
 

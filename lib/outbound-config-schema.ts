@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { compileAllowlist } from '../lambdas/core/kernel/cidr';
+import { DEFAULT_RETENTION, retentionSettingsSchema } from '../lambdas/core/outbound/retention';
 
 export const outboundConfigSchema = z.strictObject({
   /** Subnets deliveries may reach although the SSRF guard refuses them (internal receivers). */
@@ -21,6 +22,12 @@ export const outboundConfigSchema = z.strictObject({
     ),
     [],
   ),
+  /**
+   * Days each kind of outbound record is kept (DynamoDB TTL): `messagesDays` (also the idempotency window of a
+   * message id), `deliveriesDays`, `attemptsDays`, `responseBodiesDays`; 30/30/30/7 by default. Recovery and replay
+   * reach back min(messagesDays, deliveriesDays). Deliveries must outlive the retry schedule (config-checks.ts).
+   */
+  retention: z._default(retentionSettingsSchema, () => ({ ...DEFAULT_RETENTION })),
 });
 
 export type OutboundConfig = z.output<typeof outboundConfigSchema>;

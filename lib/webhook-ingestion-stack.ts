@@ -98,6 +98,7 @@ export class WebhookIngestionStack extends Stack {
       this.outbound = new OutboundDelivery(this, 'Outbound', {
         httpApi: this.api.httpApi,
         allowedCidrs: config.outbound.allowedCidrs,
+        retention: config.outbound.retention,
         logRetention,
         tracing: config.tracing,
         projectRoot: props.projectRoot,

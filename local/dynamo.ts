@@ -155,22 +155,32 @@ export async function scanEvents(client: DynamoDBClient, tableName: string): Pro
   return out;
 }
 
+/** What the TTL sweep needs to know of a table: its key attributes and its TTL attribute (epoch seconds). */
+export interface TtlShape {
+  readonly keys: readonly string[];
+  readonly ttlAttribute: string;
+}
+
+export const EVENTS_TTL_SHAPE: TtlShape = { keys: [EVENTS_TABLE.partitionKey], ttlAttribute: EVENTS_TABLE.ttlAttribute };
+
 /**
- * Stands in for DynamoDB TTL: deletes records whose `expiresAt` (epoch seconds) has passed, each with
- * a conditional delete so a record refreshed meanwhile is kept. Returns how many were deleted.
+ * Stands in for DynamoDB TTL: deletes records whose TTL attribute (epoch seconds) has passed, each with
+ * a conditional delete so a record refreshed meanwhile is kept. Returns how many were deleted. A Scan:
+ * fine at local sizes, and what the local stack has (dynalite has no TTL).
  */
-export async function sweepExpired(client: DynamoDBClient, tableName: string, nowMs: number): Promise<number> {
+export async function sweepExpired(client: DynamoDBClient, tableName: string, nowMs: number, shape: TtlShape = EVENTS_TTL_SHAPE): Promise<number> {
   const now = String(Math.floor(nowMs / 1000));
-  const ttl = EVENTS_TABLE.ttlAttribute;
+  const ttl = shape.ttlAttribute;
+  const keyNames = Object.fromEntries(shape.keys.map((k, i) => [`#k${i}`, k]));
   let deleted = 0;
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        ProjectionExpression: '#pk',
+        ProjectionExpression: Object.keys(keyNames).join(', '),
         FilterExpression: '#ttl < :now',
-        ExpressionAttributeNames: { '#pk': EVENTS_TABLE.partitionKey, '#ttl': ttl },
+        ExpressionAttributeNames: { ...keyNames, '#ttl': ttl },
         ExpressionAttributeValues: { ':now': { N: now } },
         ExclusiveStartKey: startKey,
       }),

@@ -17,11 +17,16 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { outboundTableDefinition } from '../lambdas/adapters/outbound-table';
+import { OUTBOUND_TABLE } from '../lambdas/contract';
+import type { TtlShape } from './dynamo';
 
 /** v2 added the `byEndpoint` index. */
 export const LOCAL_OUTBOUND_TABLE_NAME = 'webhook-outbound-v2';
 /** Earlier local versions' tables, oldest first: their items are copied into the current one. */
 export const LEGACY_LOCAL_OUTBOUND_TABLES = ['webhook-outbound'] as const;
+
+/** The outbound table for the local TTL sweep (`sweepExpired`): DynamoDB would delete its expired items itself. */
+export const OUTBOUND_TTL_SHAPE: TtlShape = { keys: [OUTBOUND_TABLE.partitionKey, OUTBOUND_TABLE.sortKey], ttlAttribute: OUTBOUND_TABLE.ttlAttribute };
 
 export async function ensureOutboundTable(client: DynamoDBClient, tableName: string = LOCAL_OUTBOUND_TABLE_NAME): Promise<void> {
   try {

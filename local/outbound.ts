@@ -17,6 +17,7 @@ import { createHttpSender, dnsResolver } from '../lambdas/adapters/http-sender';
 import type { Log } from '../lambdas/core/kernel/log';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../lambdas/core/outbound/retention';
 import { encodeWakeUp } from '../lambdas/core/outbound/schedule';
 import { ssrfPolicy } from '../lambdas/core/outbound/ssrf';
 import { createTransformer, type TransformRoute } from '../lambdas/core/outbound/transform';
@@ -55,6 +56,8 @@ export interface OutboundOptions {
   readonly operations?: OperationsSettings;
   /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
   readonly relays?: readonly RelayRule[];
+  /** How long outbound records are kept (the stack's TTL sweep deletes them after). @default DEFAULT_RETENTION */
+  readonly retention?: RetentionSettings;
 }
 
 export interface LocalOutbound {
@@ -85,7 +88,8 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
   const leaseMs = options.leaseMs ?? 15 * 60_000;
   const endpoints = new DynamoEndpointRepository(client, LOCAL_OUTBOUND_TABLE_NAME);
   const messages = new DynamoMessageStore(client, LOCAL_OUTBOUND_TABLE_NAME);
-  const deliveries = new DynamoDeliveryStore(client, LOCAL_OUTBOUND_TABLE_NAME, { leaseMs });
+  const retention = options.retention ?? DEFAULT_RETENTION;
+  const deliveries = new DynamoDeliveryStore(client, LOCAL_OUTBOUND_TABLE_NAME, { leaseMs, retention });
   const cipher = LocalSecretCipher.open(options.dataDir === undefined ? undefined : join(options.dataDir, 'outbound-secrets.key'));
   const queue = await LocalQueue.open(
     { name: 'outbound-deliveries', visibilityTimeoutMs: 6 * WORKER_TIMEOUT_MS, maxReceiveCount: 5, retentionMs: 4 * 86_400_000 },
@@ -111,6 +115,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     now,
     newId: () => `ep_${randomBytes(12).toString('base64url')}`,
     log,
+    retention,
   });
   const workerDeps = {
     resolver,
@@ -125,6 +130,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     now,
     random: options.random ?? Math.random,
     log,
+    retention,
     // Rate limit, circuit breaker and health on the same table; operator notifications as log lines.
     admission: {
       ...operations,
@@ -153,7 +159,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     async deliver(n) {
       const { source = '', type = '', eventId = '' } = n.attributes;
       for (const input of relayMessages({ source, type, eventId, message: n.message }, relayRules)) {
-        await submitMessage(input, { endpoints, deliveries, messages, wakeUps, now, log }).catch((e: unknown) =>
+        await submitMessage(input, { endpoints, deliveries, messages, wakeUps, now, log, retention }).catch((e: unknown) =>
           log.error('relaying an event failed', { source, eventId, tenantId: input.tenantId, cause: e instanceof Error ? e.name : 'unknown' }),
         );
       }

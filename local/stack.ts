@@ -39,6 +39,7 @@ import { retrySettings } from '../lambdas/contract';
 import { DEPLOYED_TIMING, type LocalStack, type LocalStackOptions, type SourceRuntime, type StackTiming } from './stack-types';
 import { LocalTopic } from './topic';
 import { startLocalOutbound } from './outbound';
+import { OUTBOUND_TTL_SHAPE } from './outbound-table';
 
 export { DEPLOYED_TIMING } from './stack-types';
 export type { LocalStack, LocalStackOptions, SourceRuntime, StackTiming } from './stack-types';
@@ -173,7 +174,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     let sweeper: NodeJS.Timeout | undefined;
     if (timing.sweepIntervalMs > 0 && options.dataDir !== undefined) {
-      const sweep = () => void sweepExpired(dynamo.client, dynamo.tableName, Date.now()).catch((e: unknown) => log.warn('TTL sweep failed', { cause: String(e) }));
+      // Both tables: the events' dedupe records, and every outbound item past its retention (retention.ts).
+      const sweep = () =>
+        void Promise.all([sweepExpired(dynamo.client, dynamo.tableName, Date.now()), sweepExpired(dynamo.client, outbound.tableName, Date.now(), OUTBOUND_TTL_SHAPE)]).catch((e: unknown) =>
+          log.warn('TTL sweep failed', { cause: String(e) }),
+        );
       sweep();
       sweeper = setInterval(sweep, timing.sweepIntervalMs);
       sweeper.unref();

@@ -65,7 +65,7 @@ export function sampleItems(payloadBytes: number) {
     delivery: itemBytes(deliveryItem(delivery, { sweepAt: now, dueShard: 1 }, now)),
     deliveryWithAttempt: itemBytes({ ...deliveryItem(delivery, undefined, now), lastAttempt: { S: JSON.stringify(attempt) } }),
     endpoint: itemBytes(endpointItem(endpoint, 1)),
-    attempt: itemBytes(attemptItem(attempt, { N: '1' })),
+    attempt: itemBytes(attemptItem(attempt, { attempt: now, body: now })),
   };
 }
 

@@ -18,6 +18,8 @@ export const keys = {
   message: (tenantId: string, id: string): Item => ({ [PK]: { S: `MSG#${tenantId}#${id}` }, [SK]: { S: 'MSG' } }),
   delivery: (deliveryId: string): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: 'DLV' } }),
   attempt: (deliveryId: string, number: number): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: `ATT#${String(number).padStart(6, '0')}` } }),
+  /** An attempt's response body, beside it with its own (shorter) TTL: DynamoDB TTL deletes whole items. */
+  attemptBody: (deliveryId: string, number: number): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: `ATT#${String(number).padStart(6, '0')}#body` } }),
   tenantKey: (tenantId: string) => `TENANT#${tenantId}`,
   /** The tenant index's partition of the tenant's messages. */
   tenantMessages: (tenantId: string) => `MSGS#${tenantId}`,
@@ -121,6 +123,7 @@ export function deliveryItem(d: RecoverableDelivery, due: { sweepAt: number; due
     tenantKey: { S: keys.tenantKey(d.tenantId) },
     endpointKey: { S: keys.endpointDeliveries(d.tenantId, d.endpointId) },
     listKey: { S: listKey(d) },
+    expiresAt: { N: String(expiresAt) },
     [TTL]: ttlOf(expiresAt),
   };
 }
@@ -148,17 +151,88 @@ export function toDelivery(item: Item): RecoverableDelivery {
   };
 }
 
-export function attemptItem(a: Attempt, expiresAt: AttributeValue | undefined): Item {
+/** When an attempt (its time, status, latency) and its response body stop being kept: `expiry()` of retention.ts. */
+export interface AttemptExpiry {
+  readonly attempt: number;
+  readonly body: number;
+}
+
+/** The attempt's item, without its response body (that is `attemptBodyItem`), on the endpoint index by attempt time. */
+export function attemptItem(a: Attempt, expires: AttemptExpiry): Item {
+  const { responseBody: _body, responseBodyTruncated: _truncated, ...rest } = a;
   return {
     ...keys.attempt(a.deliveryId, a.number),
     kind: { S: 'attempt' },
-    doc: { S: JSON.stringify(a) },
+    doc: { S: JSON.stringify(hasBody(a) ? rest : a) },
     endpointKey: { S: keys.endpointAttempts(a.tenantId, a.endpointId) },
     listKey: { S: timeKey(a.at, `${a.deliveryId}#${a.number}`) },
-    ...(expiresAt && { [TTL]: expiresAt }),
+    expiresAt: { N: String(expires.attempt) },
+    [TTL]: ttlOf(expires.attempt),
   };
 }
 
+/** The attempt's response body as its own item (none when the receiver sent no body); on no index. */
+export function attemptBodyItem(a: Attempt, expires: AttemptExpiry): Item | undefined {
+  if (!hasBody(a)) return undefined;
+  return {
+    ...keys.attemptBody(a.deliveryId, a.number),
+    kind: { S: 'attemptBody' },
+    body: { S: a.responseBody },
+    ...(a.responseBodyTruncated !== undefined && { truncated: { BOOL: a.responseBodyTruncated } }),
+    expiresAt: { N: String(expires.body) },
+    [TTL]: ttlOf(expires.body),
+  };
+}
+
+const hasBody = (a: Attempt): a is Attempt & { responseBody: string } => a.responseBody !== undefined && a.responseBody !== '';
+
 export function toAttempt(item: Item): Attempt {
   return JSON.parse(s(item, 'doc') ?? '{}') as Attempt;
+}
+
+/** The delivery's own copy of its last attempt (decision 0011), with when it and its body stop being kept. */
+export function lastAttemptValues(a: Attempt, expires: AttemptExpiry): Item {
+  return { ':last': { S: JSON.stringify(a) }, ':lastExpires': { N: String(expires.attempt) }, ':lastBodyExpires': { N: String(expires.body) } };
+}
+export const LAST_ATTEMPT_SET = 'lastAttempt = :last, lastAttemptExpiresAt = :lastExpires, lastBodyExpiresAt = :lastBodyExpires';
+
+/** The last attempt a delivery item holds, and its expiry (`fallback` for an item written before it was kept). */
+export function lastAttemptOf(item: Item | undefined, fallback: (a: Attempt) => AttemptExpiry): { attempt: Attempt; expires: AttemptExpiry } | undefined {
+  const text = item === undefined ? undefined : s(item, 'lastAttempt');
+  if (text === undefined) return undefined;
+  const attempt = JSON.parse(text) as Attempt;
+  const known = { attempt: n(item!, 'lastAttemptExpiresAt'), body: n(item!, 'lastBodyExpiresAt') };
+  return { attempt, expires: known.attempt !== undefined && known.body !== undefined ? { attempt: known.attempt, body: known.body } : fallback(attempt) };
+}
+
+/**
+ * A delivery's attempts from its partition (the head item, attempt items, body items), oldest first: the head's
+ * `lastAttempt` merged in (it may not have its own item yet), each body joined to its attempt, and whatever is
+ * past its `expiresAt` left out, since TTL deletes lazily. An attempt item written before bodies were apart
+ * keeps the body in its document; it is shown with the attempt's retention.
+ */
+export function mergeAttempts(items: readonly Item[], fallback: (a: Attempt) => AttemptExpiry, nowMs: number): Attempt[] {
+  const live = (expiresAt: number | undefined) => expiresAt === undefined || expiresAt > nowMs;
+  const byNumber = new Map<number, Attempt>();
+  const bodies = new Map<number, Pick<Attempt, 'responseBody' | 'responseBodyTruncated'>>();
+  for (const item of items) {
+    const kind = s(item, 'kind');
+    if (kind === 'attempt' && live(n(item, 'expiresAt'))) {
+      const a = toAttempt(item);
+      byNumber.set(a.number, a);
+    } else if (kind === 'attemptBody' && live(n(item, 'expiresAt'))) {
+      bodies.set(Number(/^ATT#(\d+)#body$/.exec(s(item, SK) ?? '')?.[1]), { responseBody: s(item, 'body') ?? '', ...(item.truncated?.BOOL !== undefined && { responseBodyTruncated: item.truncated.BOOL }) });
+    }
+  }
+  const last = lastAttemptOf(items.find((i) => s(i, SK) === 'DLV'), fallback);
+  if (last && live(last.expires.attempt)) {
+    const { responseBody, responseBodyTruncated, ...rest } = last.attempt;
+    byNumber.set(last.attempt.number, live(last.expires.body) && responseBody !== undefined ? { ...rest, responseBody, ...(responseBodyTruncated !== undefined && { responseBodyTruncated }) } : rest);
+  } else if (last) byNumber.delete(last.attempt.number);
+  return [...byNumber.values()]
+    .map((a) => {
+      const body = bodies.get(a.number);
+      return body && a.responseBody === undefined ? { ...a, ...body } : a;
+    })
+    .sort((a, b) => a.number - b.number);
 }

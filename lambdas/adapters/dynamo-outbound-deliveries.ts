@@ -7,6 +7,11 @@
  * delivery until the next attempt writes it out, and readers merge it (decision 0011). This costs 3 WRU where a
  * `TransactWriteItems` of two items costs 4, and runs unchanged on the local stack's dynalite, which has no
  * transactions.
+ *
+ * Every item carries `expiresAt` (epoch ms) and the TTL attribute from the retention settings (retention.ts):
+ * a delivery from its creation, an attempt and its response body from the attempt's time. The body is its own
+ * item (`ATT#<n>#body`, on no index) because DynamoDB TTL deletes whole items and bodies are kept less long.
+ * TTL deletes lazily, so readers leave out whatever is past its `expiresAt` (`isExpired`).
  */
 import {
   BatchWriteItemCommand,
@@ -21,26 +26,41 @@ import { OUTBOUND_TABLE } from '../contract';
 import { FINAL_STATUSES, type Attempt, type Delivery } from '../core/outbound/model';
 import type { DeliveryQuery, DeliveryReader, DeliveryStore, DeliveryUpdate, DueIndex, WakeUpClaim } from '../core/outbound/ports';
 import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/schedule';
-import { attemptItem, deliveryItem, keys, toAttempt, toDelivery, type Item } from './dynamo-outbound-codec';
-import { DEFAULT_RETENTION_MS } from '../core/outbound/intake';
+import { DEFAULT_RETENTION, expiry, isExpired, type RetentionSettings } from '../core/outbound/retention';
+import {
+  attemptBodyItem,
+  attemptItem,
+  deliveryItem,
+  keys,
+  LAST_ATTEMPT_SET,
+  lastAttemptOf,
+  lastAttemptValues,
+  mergeAttempts,
+  toDelivery,
+  type AttemptExpiry,
+  type Item,
+} from './dynamo-outbound-codec';
 import { queryAll, scanAll } from './dynamo-outbound-query';
 import { succeeds } from './conditional-write';
 
-const { dueIndex, tenantIndex, ttlAttribute: TTL } = OUTBOUND_TABLE;
+const { dueIndex, tenantIndex } = OUTBOUND_TABLE;
 
 export interface DeliveryStoreOptions {
   /** @default DEFAULT_WAKE_LEASE_MS */
   readonly leaseMs?: number;
   /** @default DEFAULT_DUE_SHARDS */
   readonly dueShards?: number;
-  /** How long deliveries and attempts are kept (DynamoDB TTL). @default DEFAULT_RETENTION_MS */
-  readonly retentionMs?: number;
+  /** How long deliveries, attempts and response bodies are kept (DynamoDB TTL). @default DEFAULT_RETENTION */
+  readonly retention?: RetentionSettings;
+  /** The readers' clock: what is past its `expiresAt` is not read back. @default Date.now */
+  readonly now?: () => number;
 }
 
 export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIndex {
   private readonly leaseMs: number;
   private readonly shards: number;
-  private readonly retentionMs: number;
+  private readonly retention: RetentionSettings;
+  private readonly now: () => number;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -49,7 +69,8 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
   ) {
     this.leaseMs = options.leaseMs ?? DEFAULT_WAKE_LEASE_MS;
     this.shards = options.dueShards ?? DEFAULT_DUE_SHARDS;
-    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.now = options.now ?? Date.now;
   }
 
   async createIfAbsent(deliveries: readonly Delivery[]): Promise<number> {
@@ -60,8 +81,13 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
             new PutItemCommand({
               TableName: this.tableName,
               // A lost first wake-up is found by the sweeper one lease after it is due; one due beyond a queue delay
-              // (a paced replay) has no first wake-up: the sweeper sends it when it falls due.
-              Item: deliveryItem(d, { sweepAt: sweepAtFor(d.nextAttemptAt ?? d.createdAt, d.createdAt, this.leaseMs), dueShard: dueShardFor(d.deliveryId, this.shards) }, d.createdAt + this.retentionMs),
+              // (a paced replay) has no first wake-up: the sweeper sends it when it falls due. A final one (skipped at
+              // intake: its endpoint is disabled) is never attempted, so it stays out of the due index.
+              Item: deliveryItem(
+                d,
+                FINAL_STATUSES.has(d.status) ? undefined : { sweepAt: sweepAtFor(d.nextAttemptAt ?? d.createdAt, d.createdAt, this.leaseMs), dueShard: dueShardFor(d.deliveryId, this.shards) },
+                expiry('delivery', d.createdAt, this.retention).expiresAt,
+              ),
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           ),
@@ -73,15 +99,15 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
 
   async recordAttempt(attempt: Attempt, update: DeliveryUpdate, expectedAttemptCount: number): Promise<boolean> {
     const waiting = !FINAL_STATUSES.has(update.status) && update.nextAttemptAt !== undefined;
-    const names: Record<string, string> = { '#status': 'status', '#count': 'attemptCount', '#last': 'lastAttempt', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard' };
+    const names: Record<string, string> = { '#status': 'status', '#count': 'attemptCount', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard' };
     const values: Item = {
       ':status': { S: update.status },
       ':count': { N: String(update.attemptCount) },
       ':expected': { N: String(expectedAttemptCount) },
       ':updated': { N: String(update.updatedAt) },
-      ':last': { S: JSON.stringify(attempt) },
+      ...lastAttemptValues(attempt, this.expiry(attempt)),
     };
-    let expression = 'SET #status = :status, #count = :count, updatedAt = :updated, #last = :last';
+    let expression = `SET #status = :status, #count = :count, updatedAt = :updated, ${LAST_ATTEMPT_SET}`;
     if (update.probes !== undefined) {
       values[':probes'] = { N: String(update.probes) };
       expression += ', probes = :probes';
@@ -112,11 +138,20 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-    const expires = old?.[TTL];
-    const previous = old?.lastAttempt?.S;
-    const puts = [attemptItem(attempt, expires), ...(previous ? [attemptItem(JSON.parse(previous) as Attempt, expires)] : [])];
+    // The previous attempt again (it may never have got its own items: decision 0011), unless it is past keeping.
+    const previous = lastAttemptOf(old, (a) => this.expiry(a));
+    const now = this.now();
+    const puts = [attempt, ...(previous && !isExpired(previous.expires.attempt, now) ? [previous.attempt] : [])].flatMap((a) => {
+      const expires = a === attempt ? this.expiry(a) : previous!.expires;
+      const body = isExpired(expires.body, now) ? undefined : attemptBodyItem(a, expires);
+      return body ? [attemptItem(a, expires), body] : [attemptItem(a, expires)];
+    });
     await this.batchPut(puts);
     return true;
+  }
+
+  private expiry(a: Attempt): AttemptExpiry {
+    return { attempt: expiry('attempt', a.at, this.retention).expiresAt, body: expiry('responseBody', a.at, this.retention).expiresAt };
   }
 
   async markSkipped(_tenantId: string, deliveryId: string, reason: string, nowMs: number): Promise<void> {
@@ -136,19 +171,20 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
 
   async get(tenantId: string | undefined, deliveryId: string): Promise<Delivery | undefined> {
     const items = await this.partition(deliveryId, 'DLV');
-    const d = items[0] ? toDelivery(items[0]) : undefined;
+    const d = items[0] && this.live(items[0]) ? toDelivery(items[0]) : undefined;
     return d && (tenantId === undefined || d.tenantId === tenantId) ? d : undefined;
   }
 
   async attempts(tenantId: string | undefined, deliveryId: string): Promise<readonly Attempt[]> {
     const items = await this.partition(deliveryId);
     const head = items.find((i) => i.sk?.S === 'DLV');
-    if (!head || (tenantId !== undefined && toDelivery(head).tenantId !== tenantId)) return [];
-    const byNumber = new Map<number, Attempt>();
-    for (const item of items) if (item.sk?.S?.startsWith('ATT#')) { const a = toAttempt(item); byNumber.set(a.number, a); }
-    const last = head.lastAttempt?.S;
-    if (last) { const a = JSON.parse(last) as Attempt; byNumber.set(a.number, a); }
-    return [...byNumber.values()].sort((a, b) => a.number - b.number);
+    if (!head || !this.live(head) || (tenantId !== undefined && toDelivery(head).tenantId !== tenantId)) return [];
+    return mergeAttempts(items, (a) => this.expiry(a), this.now());
+  }
+
+  /** Not past its retention (an item written before `expiresAt` was stored counts as live). */
+  private live(item: Item): boolean {
+    return item.expiresAt?.N === undefined || !isExpired(Number(item.expiresAt.N), this.now());
   }
 
   async list(query: DeliveryQuery): Promise<readonly Delivery[]> {
@@ -166,7 +202,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
             ExpressionAttributeValues: { ':t': { S: keys.tenantKey(query.tenantId) } },
             ScanIndexForward: false,
           });
-    return items.map(toDelivery).filter(keep).sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+    return items.filter((i) => this.live(i)).map(toDelivery).filter(keep).sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
   }
 
   async replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
@@ -256,6 +292,3 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
     }
   }
 }
-
-
-

@@ -6,6 +6,7 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Endpoint, MessageRecord } from '../core/outbound/model';
 import type { EndpointRepository, MessageReader, MessageStore, PutMessageResult } from '../core/outbound/ports';
+import { isExpired } from '../core/outbound/retention';
 import { endpointItem, keys, messageItem, toEndpoint, toMessage } from './dynamo-outbound-codec';
 import { succeeds } from './conditional-write';
 import { queryAll } from './dynamo-outbound-query';
@@ -89,6 +90,8 @@ export class DynamoMessageStore implements MessageStore, MessageReader {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    /** The readers' clock: a message past its `expiresAt` is not read back (TTL deletes lazily). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async putIfAbsent(record: MessageRecord, nowMs: number): Promise<PutMessageResult> {
@@ -103,8 +106,8 @@ export class DynamoMessageStore implements MessageStore, MessageReader {
       ),
     );
     if (created) return { created: true };
-    // Read after the refusal (a duplicate is the rare path): the record that refused the put.
-    const existing = await this.get(record.tenantId, record.id);
+    // Read after the refusal (a duplicate is the rare path): the record that refused the put, live at `nowMs`.
+    const existing = await this.read(record.tenantId, record.id);
     if (!existing) throw new Error(`message ${record.id} refused the put but cannot be read`);
     return { created: false, existing };
   }
@@ -124,6 +127,11 @@ export class DynamoMessageStore implements MessageStore, MessageReader {
   }
 
   async get(tenantId: string, messageId: string): Promise<MessageRecord | undefined> {
+    const m = await this.read(tenantId, messageId);
+    return m && !isExpired(m.expiresAt, this.now()) ? m : undefined;
+  }
+
+  private async read(tenantId: string, messageId: string): Promise<MessageRecord | undefined> {
     const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: keys.message(tenantId, messageId), ConsistentRead: true }));
     return out.Item ? toMessage(out.Item) : undefined;
   }

@@ -23,9 +23,11 @@ export function outboundAdapters(config: OutboundConfig) {
   return {
     endpoints: new DynamoEndpointRepository(dynamo, config.tableName),
     messages: new DynamoMessageStore(dynamo, config.tableName),
-    deliveries: new DynamoDeliveryStore(dynamo, config.tableName),
+    deliveries: new DynamoDeliveryStore(dynamo, config.tableName, { retention: config.retention }),
     /** `endpoints recover`, `messages replay`: the same table, lease and due shards as `deliveries`. */
     recovery: new DynamoRecoveryStore(dynamo, config.tableName),
+    /** Intake (message expiry), management (custom schedules checked against it), recovery's reach. */
+    retention: config.retention,
     wakeUps: new SqsWakeUpQueue(new SQSClient({}), config.deliveryQueueUrl),
     cipher: new KmsSecretCipher(new KMSClient({}), config.secretsKeyId),
     resolver: dnsResolver,

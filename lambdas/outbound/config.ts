@@ -6,6 +6,8 @@ import { ENV } from '../contract';
 import { EnvReader } from '../config';
 import { ConfigError } from '../core/kernel/errors';
 import { compileAllowlist } from '../core/kernel/cidr';
+import { formatIssues, ONE_SHOT } from '../core/kernel/config-parse';
+import { checkAgainstSchedule, retentionSettingsSchema, type RetentionSettings } from '../core/outbound/retention';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -17,6 +19,8 @@ export interface OutboundConfig {
   readonly operationsTopicArn: string;
   /** Subnets deliveries may reach although the SSRF guard refuses them (internal receivers). */
   readonly allowedCidrs: readonly string[];
+  /** How long each kind of record is kept (the TTL of every item), and so what recovery can reach. */
+  readonly retention: RetentionSettings;
 }
 
 export function outboundConfig(env: Env = process.env): OutboundConfig {
@@ -25,7 +29,9 @@ export function outboundConfig(env: Env = process.env): OutboundConfig {
   const deliveryQueueUrl = e.string(ENV.deliveryQueueUrl);
   const secretsKeyId = e.string(ENV.secretsKeyId);
   const operationsTopicArn = e.string(ENV.operationsTopicArn);
+  const retentionText = e.string(ENV.retention);
   e.done();
+  const retention = parseRetention(retentionText);
   const text = env[ENV.allowedCidrs] ?? '[]';
   let allowedCidrs: unknown;
   try {
@@ -39,5 +45,23 @@ export function outboundConfig(env: Env = process.env): OutboundConfig {
   } catch (error) {
     throw new ConfigError(`${ENV.allowedCidrs}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { tableName, deliveryQueueUrl, secretsKeyId, operationsTopicArn, allowedCidrs };
+  return { tableName, deliveryQueueUrl, secretsKeyId, operationsTopicArn, allowedCidrs, retention };
+}
+
+/** The retention settings from their variable; refused, naming it, if invalid or shorter than the default retry schedule. */
+function parseRetention(text: string): RetentionSettings {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${ENV.retention}: not valid JSON`);
+  }
+  const parsed = retentionSettingsSchema.safeParse(value, ONE_SHOT);
+  if (!parsed.success) throw new ConfigError(`${ENV.retention}: ${formatIssues(parsed.error).replaceAll('\n', '; ')}`);
+  try {
+    checkAgainstSchedule(parsed.data);
+  } catch (error) {
+    throw new ConfigError(`${ENV.retention}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parsed.data;
 }

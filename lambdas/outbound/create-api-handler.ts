@@ -39,7 +39,9 @@ async function route(key: OutboundRouteKey, event: APIGatewayProxyEventV2, deps:
     case 'POST /v1/tenants/{tenant}/messages': {
       const body = parseMessageBody(bodyText(event), event.headers?.['idempotency-key']);
       const outcome = await submitMessage({ tenantId: tenant, id: body.id ?? `msg_${randomUUID()}`, type: body.type, payload: body.payload }, deps);
-      return jsonResponse(outcome.status === 'accepted' ? 202 : 200, { status: outcome.status, id: outcome.message.id, deliveries: outcome.deliveries.length });
+      // `deliveries` will be attempted; `skipped` were recorded for disabled endpoints (sent by `endpoints recover`).
+      const skipped = outcome.deliveries.filter((d) => d.status === 'skipped').length;
+      return jsonResponse(outcome.status === 'accepted' ? 202 : 200, { status: outcome.status, id: outcome.message.id, deliveries: outcome.deliveries.length - skipped, skipped });
     }
     case 'POST /v1/tenants/{tenant}/endpoints':
       return jsonResponse(201, await createEndpoint(tenant, jsonBody(event), deps));

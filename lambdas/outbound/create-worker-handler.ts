@@ -1,15 +1,16 @@
 /**
  * The delivery worker's AWS edge: an SQS batch of wake-ups in, partial batch response out. For each wake-up it
  * loads the delivery, its endpoint and its message, runs the batch through the core (each delivery behind its
- * endpoint's admission gate: `deliverAdmitted`), and queues the next wake-up itself when the retry, the parked
- * delivery's next probe time or the throttled delivery's turn is within SQS's 900 s delay (longer waits are the
- * sweeper's). A
- * wake-up that finds nothing to do (stale, final, already recorded) is acknowledged; a step that throws is
- * reported so SQS delivers it again.
+ * endpoint's admission gate, `deliverAdmitted`, and an exhausted delivery notified to operators,
+ * `deliverNotifying`), and queues the next wake-up itself when the retry, the parked delivery's next probe time
+ * or the throttled delivery's turn is within SQS's 900 s delay (longer waits are the sweeper's). A wake-up that
+ * finds nothing to do (stale, final, already recorded) is acknowledged; a step that throws is reported so SQS
+ * delivers it again.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { deliverAdmitted, type AdmittedDeps } from '../core/outbound/admitted-deliver';
+import type { AdmittedDeps } from '../core/outbound/admitted-deliver';
 import { runBatch, type DeliveryJob } from '../core/outbound/deliver';
+import { deliverNotifying } from '../core/outbound/exhausted';
 import type { DeliveryReader, EndpointRepository, MessageReader, WakeUpQueue } from '../core/outbound/ports';
 import { parseWakeUp, queueDelaySeconds, type DelayedWakeUp } from '../core/outbound/schedule';
 
@@ -43,7 +44,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       }),
     );
 
-    const { results, failed } = await runBatch([...jobs.values()], deps, deliverAdmitted);
+    const { results, failed } = await runBatch([...jobs.values()], deps, deliverNotifying);
     for (const id of failed) for (const messageId of recordOf.get(id) ?? []) failures.add(messageId);
     const now = deps.now();
     for (const r of results) {

@@ -19,6 +19,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/contract';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../../lambdas/core/outbound/retention';
 import { OUTBOUND_ROUTES } from '../../lambdas/outbound/api-routes';
 import { DurableQueue } from './durable-queue';
 import { OutboundStore } from './outbound-store';
@@ -32,6 +33,8 @@ export interface OutboundDeliveryProps {
   readonly httpApi: apigwv2.HttpApi;
   /** Subnets deliveries may reach although the SSRF guard refuses them (internal receivers). @default none */
   readonly allowedCidrs?: readonly string[];
+  /** Days each kind of outbound record is kept (the TTL of every item). @default DEFAULT_RETENTION (30/30/30/7) */
+  readonly retention?: RetentionSettings;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** @default false */
@@ -79,6 +82,7 @@ export class OutboundDelivery extends Construct {
       [ENV.deliveryQueueUrl]: this.deliveryQueue.queue.queueUrl,
       [ENV.secretsKeyId]: this.store.secretsKey.keyArn,
       [ENV.allowedCidrs]: JSON.stringify(props.allowedCidrs ?? []),
+      [ENV.retention]: JSON.stringify(props.retention ?? DEFAULT_RETENTION),
     };
     const common = { logRetention: props.logRetention, tracing: props.tracing, projectRoot: props.projectRoot, environment };
 

@@ -7,6 +7,7 @@ import type { Attempt, Delivery, Endpoint, MessageRecord } from '../../lambdas/c
 import type {
   DeliveryStore,
   DeliveryUpdate,
+  EndpointRepository,
   EndpointStore,
   HttpSender,
   MessageStore,
@@ -53,6 +54,34 @@ export class FakeEndpointStore implements EndpointStore {
   async disable(tenantId: string, endpointId: string, reason: string, nowMs: number): Promise<void> {
     const e = this.endpoints.find((x) => x.tenantId === tenantId && x.endpointId === endpointId);
     if (e) Object.assign(e, { enabled: false, disabledReason: reason, updatedAt: nowMs });
+  }
+}
+
+/** The management API's view of endpoints, in memory: create once, modify, remove. */
+export class FakeEndpointRepository extends FakeEndpointStore implements EndpointRepository {
+  async get(tenantId: string, endpointId: string): Promise<Endpoint | undefined> {
+    const e = this.endpoints.find((x) => x.tenantId === tenantId && x.endpointId === endpointId);
+    return e && { ...e };
+  }
+
+  async create(e: Endpoint): Promise<boolean> {
+    if (await this.get(e.tenantId, e.endpointId)) return false;
+    this.endpoints.push({ ...e });
+    return true;
+  }
+
+  async modify(tenantId: string, endpointId: string, change: (e: Endpoint) => Promise<Endpoint>): Promise<Endpoint | undefined> {
+    const i = this.endpoints.findIndex((x) => x.tenantId === tenantId && x.endpointId === endpointId);
+    if (i < 0) return undefined;
+    const next = await change({ ...this.endpoints[i]! });
+    this.endpoints[i] = { ...next };
+    return next;
+  }
+
+  async remove(tenantId: string, endpointId: string): Promise<boolean> {
+    const i = this.endpoints.findIndex((x) => x.tenantId === tenantId && x.endpointId === endpointId);
+    if (i >= 0) this.endpoints.splice(i, 1);
+    return i >= 0;
   }
 }
 

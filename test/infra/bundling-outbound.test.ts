@@ -9,13 +9,14 @@ import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sampleConfig from '../../config/sources';
+import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
 import { synth } from './support';
 import type { CfnResource, Synthesized } from './support';
 
 let synthesized: Synthesized;
 
 beforeAll(() => {
-  synthesized = synth({ ...sampleConfig, outbound: { allowedCidrs: [] } }, { bundle: true });
+  synthesized = synth({ ...sampleConfig, outbound: { allowedCidrs: [], retention: DEFAULT_RETENTION } }, { bundle: true });
 });
 
 afterAll(() => {

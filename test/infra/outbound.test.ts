@@ -6,7 +6,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OUTBOUND_TABLE } from '../../lambdas/contract';
+import { ENV, OUTBOUND_TABLE } from '../../lambdas/contract';
 import { OUTBOUND_ROUTES } from '../../lambdas/outbound/api-routes';
 import type { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
 import { defineConfig } from '../../lib/config';
@@ -18,7 +18,7 @@ let outbound: OutboundDelivery;
 let template: Template;
 
 beforeAll(() => {
-  stack = buildStack(defineConfig({ ...fixtureInput, outbound: { allowedCidrs: ['10.1.0.0/16'] } }));
+  stack = buildStack(defineConfig({ ...fixtureInput, outbound: { allowedCidrs: ['10.1.0.0/16'], retention: { responseBodiesDays: 3 } } }));
   outbound = stack.outbound!;
   template = Template.fromStack(stack);
 });
@@ -34,6 +34,23 @@ describe('OutboundDelivery', () => {
 
   it('refuses allowed subnets that are not CIDRs, naming the field', () => {
     expect(() => defineConfig({ ...fixtureInput, outbound: { allowedCidrs: ['10.0.0.0/99'] } })).toThrow(/outbound\.allowedCidrs/);
+  });
+
+  it('refuses a delivery retention not longer than the retry schedule, naming the field', () => {
+    expect(() => defineConfig({ ...fixtureInput, outbound: { retention: { messagesDays: 5, deliveriesDays: 5 } } })).toThrow(
+      /outbound\.retention\.deliveriesDays: deliveriesDays \(5\) must exceed the longest retry schedule/,
+    );
+  });
+
+  it('refuses response bodies kept longer than their attempts, naming the field', () => {
+    expect(() => defineConfig({ ...fixtureInput, outbound: { retention: { attemptsDays: 10, responseBodiesDays: 14 } } })).toThrow(/outbound\.retention\.responseBodiesDays/);
+  });
+
+  it('the API and the worker get the retention settings, defaults filled in, as one JSON variable', () => {
+    const retention = JSON.stringify({ messagesDays: 30, deliveriesDays: 30, attemptsDays: 30, responseBodiesDays: 3 });
+    for (const service of ['outbound-api', 'outbound-worker']) {
+      template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [ENV.retention]: retention, POWERTOOLS_SERVICE_NAME: service }) } });
+    }
   });
 
   it('the table has the sparse KEYS_ONLY due index, TTL, point-in-time recovery and deletion protection', () => {

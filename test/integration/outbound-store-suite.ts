@@ -10,7 +10,9 @@ import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adap
 import { keys, timeKey } from '../../lambdas/adapters/dynamo-outbound-codec';
 import { outboundTableDefinition } from '../../lambdas/adapters/outbound-table';
 import { OUTBOUND_TABLE } from '../../lambdas/contract';
+import { acceptMessage } from '../../lambdas/core/outbound/intake';
 import type { Attempt } from '../../lambdas/core/outbound/model';
+import { retentionSettingsSchema } from '../../lambdas/core/outbound/retention';
 import { ensureOutboundTable, migrateLegacyTable } from '../../local/outbound-table';
 import { delivery, endpoint, message, NOW } from '../helpers/outbound';
 
@@ -77,6 +79,13 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       expect(Number(item?.sweepAt?.N)).toBe(delivery().nextAttemptAt! + LEASE);
       expect(await deliveries.get('acme', delivery().deliveryId)).toEqual(delivery());
       expect(await deliveries.get('other', delivery().deliveryId)).toBeUndefined();
+    });
+
+    it('createIfAbsent() keeps a delivery skipped at intake out of the due index: it is never attempted', async () => {
+      const skipped = delivery({ status: 'skipped', skipReason: 'endpoint_disabled', nextAttemptAt: undefined });
+      expect(await deliveries.createIfAbsent([skipped])).toBe(1);
+      expect(await deliveries.claimDue(NOW + 100 * LEASE, NOW + 100 * LEASE, 10)).toEqual([]);
+      expect(await deliveries.get('acme', skipped.deliveryId)).toEqual(skipped);
     });
 
     it('recordAttempt() applies only with the expected attempt count, and logs the attempt', async () => {
@@ -172,13 +181,90 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       expect((await query(tenantIndex.name, keys.tenantMessages('acme'), tenantIndex.partitionKey)).map((i) => i.kind?.S)).toEqual(['message']);
     });
 
+    describe('retention', () => {
+      const DAY = 86_400_000;
+      const retention = retentionSettingsSchema.parse({ messagesDays: 40, deliveriesDays: 35, attemptsDays: 20, responseBodiesDays: 3 });
+      let clock: number;
+      let stores: { deliveries: DynamoDeliveryStore; messages: DynamoMessageStore; endpoints: DynamoEndpointRepository };
+      beforeEach(() => {
+        clock = NOW;
+        stores = { deliveries: new DynamoDeliveryStore(client(), TABLE, { retention, now: () => clock }), messages: new DynamoMessageStore(client(), TABLE, () => clock), endpoints };
+      });
+      const ttl = (item: Record<string, { N?: string }> | undefined) => Number(item?.[OUTBOUND_TABLE.ttlAttribute]?.N);
+      const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+      it('every item gets the TTL of its kind from the settings: message, delivery, attempt and response body', async () => {
+        await endpoints.create(endpoint());
+        const { deliveries: [d] } = await acceptMessage({ tenantId: 'acme', id: 'msg_1', type: 'invoice.paid', payload: '{}' }, { ...stores, nowMs: NOW, retention });
+        await stores.deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW }, 0);
+
+        expect(ttl(await raw(keys.message('acme', 'msg_1') as Record<string, { S: string }>))).toBe(seconds(NOW + 40 * DAY));
+        expect(ttl(await raw(keys.delivery(d!.deliveryId) as Record<string, { S: string }>))).toBe(seconds(NOW + 35 * DAY));
+        expect(ttl(await raw(keys.attempt(d!.deliveryId, 1) as Record<string, { S: string }>))).toBe(seconds(attempt(1).at + 20 * DAY));
+        expect(ttl(await raw(keys.attemptBody(d!.deliveryId, 1) as Record<string, { S: string }>))).toBe(seconds(attempt(1).at + 3 * DAY));
+      });
+
+      it('the response body is an item of its own, on no index; the attempt item keeps the index keys and not the body', async () => {
+        await stores.deliveries.createIfAbsent([delivery()]);
+        await stores.deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW }, 0);
+
+        const item = await raw(keys.attempt(delivery().deliveryId, 1) as Record<string, { S: string }>);
+        const body = await raw(keys.attemptBody(delivery().deliveryId, 1) as Record<string, { S: string }>);
+        expect(item?.endpointKey?.S).toBe(keys.endpointAttempts('acme', 'ep_1'));
+        expect(item?.doc?.S).not.toContain('responseBody');
+        expect(body).toMatchObject({ body: { S: 'no' } });
+        expect(body?.endpointKey).toBeUndefined();
+        expect(body?.listKey).toBeUndefined();
+        expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toEqual([attempt(1)]);
+      });
+
+      it('a response body expires before its attempt: past responseBodiesDays the attempt is listed without it, past attemptsDays not at all', async () => {
+        await stores.deliveries.createIfAbsent([delivery()]);
+        await stores.deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW }, 0);
+        await stores.deliveries.recordAttempt(attempt(2), { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 9000, updatedAt: NOW }, 1);
+        const { responseBody, ...withoutBody } = attempt(1);
+        expect(responseBody).toBe('no');
+
+        clock = attempt(2).at + 3 * DAY; // both bodies at their expiry, still stored (TTL deletes lazily)
+        expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toEqual([withoutBody, { ...attempt(2), responseBody: undefined }]);
+        clock = attempt(2).at + 20 * DAY;
+        expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toEqual([]);
+      });
+
+      it('the last attempt kept in the delivery (its own items never written) loses its body at responseBodiesDays too', async () => {
+        await stores.deliveries.createIfAbsent([delivery()]);
+        const crashing = client();
+        crashing.middlewareStack.add((next, context) => async (args) => {
+          if (context.commandName === 'BatchWriteItemCommand') throw new Error('killed');
+          return next(args);
+        }, { step: 'initialize', name: 'crashBeforeItems' });
+        await expect(stores.deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW }, 0)).rejects.toThrow('killed');
+        crashing.middlewareStack.remove('crashBeforeItems');
+
+        expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toEqual([attempt(1)]);
+        clock = attempt(1).at + 3 * DAY;
+        expect((await stores.deliveries.attempts('acme', delivery().deliveryId))[0]).not.toHaveProperty('responseBody');
+      });
+
+      it('a delivery or a message past its retention is not read back, though TTL has not deleted it yet', async () => {
+        await stores.deliveries.createIfAbsent([delivery()]);
+        await stores.messages.putIfAbsent(message({ expiresAt: NOW + 40 * DAY }), NOW);
+        clock = delivery().createdAt + 35 * DAY;
+        expect(await stores.deliveries.get('acme', delivery().deliveryId)).toBeUndefined();
+        expect(await stores.deliveries.list({ tenantId: 'acme' })).toEqual([]);
+        expect(await stores.messages.get('acme', 'msg_1')).toBeDefined();
+        clock = NOW + 40 * DAY;
+        expect(await stores.messages.get('acme', 'msg_1')).toBeUndefined();
+      });
+    });
+
     it('the local stack copies a table made by an older version into the current one, then drops it', async () => {
       const old = 'outbound-old';
       const def = outboundTableDefinition(old);
+      // The table as v1 made it: no endpoint index, nor (DynamoDB Local, unlike dynalite, refuses an unused one) its key's definition.
       const { endpointIndex } = OUTBOUND_TABLE;
       await client().send(new CreateTableCommand({
         ...def,
-        // DynamoDB Local (unlike dynalite) refuses an attribute definition no key uses.
         AttributeDefinitions: def.AttributeDefinitions!.filter((a) => a.AttributeName !== endpointIndex.partitionKey),
         GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== endpointIndex.name),
       }));

@@ -131,11 +131,13 @@ describe('outbound delivery through the local stack', () => {
     expect(receiver.received.map((r) => r.answered)).toEqual([503, 503, 200]);
   });
 
-  it('a disabled endpoint gets nothing; a deleted endpoint is 404 afterwards', async () => {
+  it('a disabled endpoint gets nothing, its message recorded as a skipped delivery; a deleted endpoint is 404 afterwards', async () => {
     await startReceiver([200]);
     const id = await addEndpoint();
     expect((await call('PATCH', `/v1/tenants/acme/endpoints/${id}`, { enabled: false })).json.endpoint.enabled).toBe(false);
-    expect((await call('POST', '/v1/tenants/acme/messages', { type: 'invoice.paid', payload: {} })).json.deliveries).toBe(0);
+    expect((await call('POST', '/v1/tenants/acme/messages', { type: 'invoice.paid', payload: {} })).json).toMatchObject({ deliveries: 0, skipped: 1 });
+    expect((await call('GET', '/v1/tenants/acme/deliveries')).json.deliveries).toMatchObject([{ endpointId: id, status: 'skipped', skipReason: 'endpoint_disabled', attemptCount: 0 }]);
+    expect(receiver.received).toEqual([]);
     expect((await call('DELETE', `/v1/tenants/acme/endpoints/${id}`)).status).toBe(200);
     expect((await call('GET', `/v1/tenants/acme/endpoints/${id}`)).status).toBe(404);
   });

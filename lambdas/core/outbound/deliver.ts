@@ -196,9 +196,19 @@ export async function runBatch<D extends DeliverDeps, R extends { readonly deliv
     if (s.status === 'fulfilled') results.push(s.value);
     else {
       failed.push(deliveryId);
-      const error = s.reason instanceof Error ? { name: s.reason.name, message: s.reason.message } : { message: String(s.reason) };
-      deps.log.error('delivery step failed; it will be retried', { deliveryId, tenantId: jobs[i]!.delivery.tenantId, error });
+      deps.log.error('delivery step failed; it will be retried', { deliveryId, tenantId: jobs[i]!.delivery.tenantId, error: errorSummary(s.reason) });
     }
   });
   return { results, failed };
+}
+
+/**
+ * What the log may say about an unexpected error: its name and code, never its message. A message can quote
+ * what the step was handling: Node's `JSON.parse` errors quote the text they failed on (a transform parsing the
+ * payload), and an SDK or KMS error can echo its input.
+ */
+export function errorSummary(error: unknown): { readonly name: string; readonly code?: string } {
+  if (!(error instanceof Error)) return { name: typeof error };
+  const code = (error as { code?: unknown }).code;
+  return { name: error.name, ...(typeof code === 'string' && { code }) };
 }

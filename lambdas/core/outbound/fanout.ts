@@ -1,20 +1,19 @@
 /**
- * Fan-out: a message becomes one delivery per enabled endpoint of its tenant whose filter matches its type.
- * Delivery ids are derived from (tenant, message, endpoint), so running the fan-out again (a retried
- * request, a crashed invocation) finds the same ids and the store's conditional create adds nothing twice.
+ * Fan-out: a message becomes one delivery per endpoint of its tenant whose filter matches its type: `pending`
+ * (due now) for an enabled endpoint, `skipped` (reason `endpoint_disabled`, never attempted, kept for
+ * `endpoints recover`) for a disabled one. Delivery ids are derived from (tenant, message, endpoint), so running
+ * the fan-out again (a retried request, a crashed invocation) finds the same ids and the store's conditional
+ * create adds nothing twice.
  */
-import { createHash } from 'node:crypto';
+import { deliveryIdFor } from './delivery-id';
 import { matchesFilter } from './filter';
+import { planSkipped } from './health';
 import type { Delivery, Endpoint, MessageRecord } from './model';
 import type { DeliveryStore, EndpointStore } from './ports';
 
-/** The delivery id of (tenant, message, endpoint): `dlv_` + 32 hex digits of a SHA-256. */
-export function deliveryIdFor(tenantId: string, messageId: string, endpointId: string): string {
-  // JSON.stringify of the array keeps the three parts apart: ('a.b', 'c') and ('a', 'b.c') differ.
-  return `dlv_${createHash('sha256').update(JSON.stringify([tenantId, messageId, endpointId])).digest('hex').slice(0, 32)}`;
-}
+export { deliveryIdFor } from './delivery-id';
 
-/** The deliveries `message` needs, due at once: pure, so it can be checked without a store. */
+/** The pending deliveries `message` needs (enabled endpoints), due at once: pure, so it can be checked without a store. */
 export function planDeliveries(message: MessageRecord, endpoints: readonly Endpoint[], nowMs: number): Delivery[] {
   return endpoints
     .filter((e) => e.tenantId === message.tenantId && e.enabled && matchesFilter(e.filterTypes, message.type))
@@ -37,15 +36,16 @@ export interface FanoutDeps {
 }
 
 export interface FanoutResult {
-  /** Every delivery the message needs (created now or by an earlier run). */
+  /** Every delivery the message needs (created now or by an earlier run): pending ones first, then skipped ones. */
   readonly deliveries: readonly Delivery[];
   /** How many were created by this run. */
   readonly created: number;
 }
 
-/** Creates the message's deliveries; safe to run any number of times. */
+/** Creates the message's deliveries, pending and skipped; safe to run any number of times. */
 export async function fanout(message: MessageRecord, deps: FanoutDeps, nowMs: number): Promise<FanoutResult> {
-  const deliveries = planDeliveries(message, await deps.endpoints.listByTenant(message.tenantId), nowMs);
+  const endpoints = await deps.endpoints.listByTenant(message.tenantId);
+  const deliveries = [...planDeliveries(message, endpoints, nowMs), ...planSkipped(message, endpoints, nowMs)];
   const created = deliveries.length === 0 ? 0 : await deps.deliveries.createIfAbsent(deliveries);
   return { deliveries, created };
 }

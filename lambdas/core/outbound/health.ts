@@ -12,7 +12,7 @@
  */
 import * as z from 'zod/mini';
 import { CLOSED, type CircuitState } from './circuit';
-import { deliveryIdFor } from './fanout';
+import { deliveryIdFor } from './delivery-id';
 import { matchesFilter } from './filter';
 import type { Delivery, Endpoint, MessageRecord } from './model';
 

@@ -8,8 +8,9 @@
  * - The answer (`accepted` or `duplicate`) comes only after every delivery exists. A crash between the put
  *   and the fan-out leaves a record without `fannedOutAt`; the sender, having had no answer, retries, and
  *   that duplicate completes the fan-out (delivery ids are deterministic: nothing is created twice).
- * - The record, and with it the idempotency key, lives `retentionMs` (30 days by default, never under 24 h),
- *   longer than the retry schedule, so a message is kept while any of its deliveries may still be attempted.
+ * - The record, and with it the idempotency key, lives `messagesDays` of the retention settings (retention.ts:
+ *   30 days by default, never under 24 h), at least as long as its deliveries, which outlive the retry schedule,
+ *   so a message is kept while any of its deliveries may still be attempted.
  */
 import { createHash } from 'node:crypto';
 import { BadRequestError } from '../kernel/errors';
@@ -18,9 +19,10 @@ import { fanout, type FanoutDeps } from './fanout';
 import { isEventType } from './filter';
 import type { Delivery, MessageRecord } from './model';
 import type { MessageStore } from './ports';
+import { DEFAULT_RETENTION, expiry, type RetentionSettings } from './retention';
 
+/** The idempotency window of a message id can never be shorter than this. */
 export const MIN_RETENTION_MS = 24 * 3600 * 1000;
-export const DEFAULT_RETENTION_MS = 30 * 24 * 3600 * 1000;
 /** Leaves room under SQS's 256 KiB for the delivery message and under DynamoDB's 400 KB item limit. */
 export const MAX_PAYLOAD_BYTES = 200 * 1024;
 /** Printable ASCII without spaces: the id travels in the `webhook-id` header and in the signed content. */
@@ -38,22 +40,25 @@ export interface MessageInput {
 export type IntakeOutcome = {
   readonly status: 'accepted' | 'duplicate';
   readonly message: MessageRecord;
-  /** Deliveries this call created or completed: the caller queues their first attempt. Empty for a finished duplicate. */
+  /**
+   * Deliveries this call created or completed: the caller queues the first attempt of the `pending` ones; the
+   * `skipped` ones (disabled endpoints) are recorded only. Empty for a finished duplicate.
+   */
   readonly deliveries: readonly Delivery[];
 };
 
 export interface IntakeDeps extends FanoutDeps {
   readonly messages: MessageStore;
   readonly nowMs: number;
-  /** @default DEFAULT_RETENTION_MS */
-  readonly retentionMs?: number;
+  /** How long records are kept; `messagesDays` is also the idempotency window. @default DEFAULT_RETENTION */
+  readonly retention?: RetentionSettings;
 }
 
 /** Validates, records once, and fans out. Throws `BadRequestError` (400) or `IdempotencyConflictError` (409). */
 export async function acceptMessage(input: MessageInput, deps: IntakeDeps): Promise<IntakeOutcome> {
   validate(input);
-  const retentionMs = deps.retentionMs ?? DEFAULT_RETENTION_MS;
-  if (retentionMs < MIN_RETENTION_MS) throw new RangeError('retentionMs must be at least 24 hours');
+  const { expiresAt } = expiry('message', deps.nowMs, deps.retention ?? DEFAULT_RETENTION);
+  if (expiresAt - deps.nowMs < MIN_RETENTION_MS) throw new RangeError('message retention (the idempotency window) must be at least 24 hours');
 
   const record: MessageRecord = {
     tenantId: input.tenantId,
@@ -62,7 +67,7 @@ export async function acceptMessage(input: MessageInput, deps: IntakeDeps): Prom
     payload: input.payload,
     fingerprint: fingerprint(input.type, input.payload),
     createdAt: deps.nowMs,
-    expiresAt: deps.nowMs + retentionMs,
+    expiresAt,
   };
   const put = await deps.messages.putIfAbsent(record, deps.nowMs);
   if (!put.created) {

@@ -11,6 +11,7 @@ import { endpointEnabled, toTopicMessage } from './notifications';
 import { NotFoundError, UrlRefusedError } from './errors';
 import { endpointCreateSchema, endpointUpdateSchema, type Endpoint } from './model';
 import type { EndpointRepository, Resolver, SecretCipher } from './ports';
+import { checkAgainstSchedule, DEFAULT_RETENTION, longestScheduleMs, type RetentionSettings } from './retention';
 import { DEFAULT_ROTATION_GRACE_MS, generateSecret, rotateSecrets, sealSecrets } from './signing';
 import { checkUrl, type SsrfPolicy } from './ssrf';
 
@@ -29,6 +30,8 @@ export interface ManagementDeps {
    * publishes `endpoint.enabled`. @default none (state untouched, nothing published)
    */
   readonly operations?: { readonly store: EndpointStateStore; readonly notifications: Topic };
+  /** The stack's retention: a custom retry schedule must end before its deliveries expire. @default DEFAULT_RETENTION */
+  readonly retention?: RetentionSettings;
 }
 
 /** An endpoint as the API shows it: everything but the secrets, plus until when a rotated-out secret still signs. */
@@ -42,6 +45,7 @@ export function toView(e: Endpoint): EndpointView {
 export async function createEndpoint(tenantId: string, input: unknown, deps: ManagementDeps): Promise<{ endpoint: EndpointView; secret: string }> {
   const parsed = endpointCreateSchema.safeParse(input);
   if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
+  assertScheduleFits(parsed.data.retryDelaysSeconds, deps.retention);
   await assertSafeUrl(parsed.data.url, deps);
   const endpointId = deps.newId();
   const secret = generateSecret();
@@ -76,6 +80,7 @@ export async function updateEndpoint(tenantId: string, endpointId: string, input
   const parsed = endpointUpdateSchema.safeParse(input);
   if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
   if (Object.keys(parsed.data).length === 0) throw new BadRequestError('Nothing to update.');
+  assertScheduleFits(parsed.data.retryDelaysSeconds, deps.retention);
   if (parsed.data.url !== undefined) await assertSafeUrl(parsed.data.url, deps);
   let wasDisabled = false;
   const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
@@ -118,6 +123,24 @@ export async function rotateEndpointSecret(tenantId: string, endpointId: string,
 
 export async function deleteEndpoint(tenantId: string, endpointId: string, deps: Pick<ManagementDeps, 'endpoints'>): Promise<void> {
   if (!(await deps.endpoints.remove(tenantId, endpointId))) throw new NotFoundError('endpoint');
+}
+
+/**
+ * Refuses a custom retry schedule that can outlast the deliveries' retention (`checkAgainstSchedule` of
+ * retention.ts): its last retries would find the delivery deleted.
+ */
+function assertScheduleFits(delaysSeconds: readonly number[] | undefined, retention: RetentionSettings = DEFAULT_RETENTION): void {
+  if (delaysSeconds === undefined) return;
+  try {
+    checkAgainstSchedule(retention, delaysSeconds);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const longestDays = Math.ceil(longestScheduleMs(delaysSeconds) / 86_400_000);
+    throw new BadRequestError(
+      `retryDelaysSeconds: this schedule can take up to ${longestDays} days (each delay +20 % jitter, or up to 24 h when the receiver sends Retry-After), ` +
+        `but deliveries are kept ${retention.deliveriesDays} days: its last retries would find the delivery gone. Use fewer or shorter delays.`,
+    );
+  }
 }
 
 async function assertSafeUrl(url: string, deps: Pick<ManagementDeps, 'resolver' | 'ssrf'>): Promise<void> {

@@ -3,7 +3,7 @@
  *
  * Every record carries `expiresAt` (epoch ms) and a DynamoDB TTL attribute (epoch seconds) computed here once:
  * messages, deliveries and attempts 30 days by default; response bodies 7 days. DynamoDB's TTL deletes whole
- * items, so an attempt's response body is its own item (`<deliveryId>#<n>#body`) with the shorter TTL, while
+ * items, so an attempt's response body is its own item (`DLV#<id>` / `ATT#<n>#body`) with the shorter TTL, while
  * the attempt (time, status or error kind, latency) stays for the attempts' retention. TTL deletion lags (AWS
  * says within a few days), so readers must treat `expiresAt <= now` as gone (`isExpired`), not rely on absence.
  *

@@ -259,6 +259,20 @@ describe('deliverBatch()', () => {
   });
 });
 
+describe('deliverBatch() logs', () => {
+  it('name a step\'s error by its name only: a transform\'s JSON.parse error quoting the payload is not logged', async () => {
+    const { job, deps, log } = deliveryFixture();
+    const transform = () => JSON.parse('card 4242 4242 4242 4242') as string; // "Unexpected token 'c', "card 4242 "... is not valid JSON"
+
+    const result = await deliverBatch([job], { ...deps, transform });
+
+    expect(result.failed).toEqual([job.delivery.deliveryId]);
+    const line = log.lines.find((l) => l.message === 'delivery step failed; it will be retried');
+    expect(line?.extra).toEqual([{ deliveryId: job.delivery.deliveryId, tenantId: TENANT, error: { name: 'SyntaxError' } }]);
+    expect(JSON.stringify(log.lines)).not.toContain('4242');
+  });
+});
+
 describe('truncateUtf8()', () => {
   it('leaves short text alone', () => {
     expect(truncateUtf8('abc', 4)).toEqual({ text: 'abc', truncated: false });

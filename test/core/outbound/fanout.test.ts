@@ -43,10 +43,35 @@ describe('fanout()', () => {
     const first = await fanout(message(), deps, NOW);
     const again = await fanout(message(), deps, NOW + 60_000);
 
-    expect(first.created).toBe(2);
+    expect(first.created).toBe(3);
     expect(again.created).toBe(0);
     expect(again.deliveries.map((d) => d.deliveryId)).toEqual(first.deliveries.map((d) => d.deliveryId));
-    expect(deps.deliveries.deliveries.size).toBe(2);
+    expect(deps.deliveries.deliveries.size).toBe(3);
+  });
+
+  it('records a skipped delivery (endpoint_disabled), not a pending one, for a disabled endpoint whose filter matches', async () => {
+    const deps = { endpoints: new FakeEndpointStore(endpoints()), deliveries: new FakeDeliveryStore() };
+
+    const { deliveries } = await fanout(message(), deps, NOW);
+
+    expect(deliveries.map((d) => [d.endpointId, d.status])).toEqual([['ep_all', 'pending'], ['ep_invoices', 'pending'], ['ep_disabled', 'skipped']]);
+    expect(deps.deliveries.deliveries.get(deliveryIdFor(TENANT, 'msg_1', 'ep_disabled'))).toEqual({
+      tenantId: TENANT,
+      deliveryId: deliveryIdFor(TENANT, 'msg_1', 'ep_disabled'),
+      messageId: 'msg_1',
+      endpointId: 'ep_disabled',
+      status: 'skipped',
+      attemptCount: 0,
+      skipReason: 'endpoint_disabled',
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
+  });
+
+  it('records nothing for a disabled endpoint whose filter does not match', async () => {
+    const deps = { endpoints: new FakeEndpointStore([endpoint({ endpointId: 'ep_disabled', filterTypes: ['customer.*'], enabled: false })]), deliveries: new FakeDeliveryStore() };
+
+    expect(await fanout(message(), deps, NOW)).toEqual({ deliveries: [], created: 0 });
   });
 
   it('does not call the store when there is nothing to create', async () => {

@@ -3,7 +3,10 @@ import { BadRequestError } from '../../../lambdas/core/kernel/errors';
 import { silentLog } from '../../../lambdas/core/kernel/log';
 import { toHttpResponse } from '../../../lambdas/core/kernel/http';
 import { IdempotencyConflictError } from '../../../lambdas/core/outbound/errors';
-import { acceptMessage, DEFAULT_RETENTION_MS, MAX_PAYLOAD_BYTES, type MessageInput } from '../../../lambdas/core/outbound/intake';
+import { acceptMessage, MAX_PAYLOAD_BYTES, type MessageInput } from '../../../lambdas/core/outbound/intake';
+import { retentionSettingsSchema } from '../../../lambdas/core/outbound/retention';
+
+const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 import { endpoint, FakeDeliveryStore, FakeEndpointStore, FakeMessageStore, NOW, PAYLOAD, TENANT } from '../../helpers/outbound';
 
 const INPUT: MessageInput = { tenantId: TENANT, id: 'msg_1', type: 'invoice.paid', payload: PAYLOAD };
@@ -108,9 +111,18 @@ describe('acceptMessage()', () => {
     expect(messages.records.size).toBe(0);
   });
 
-  it('refuses a retention shorter than 24 hours', async () => {
+  it('refuses a message retention (the idempotency window) shorter than 24 hours', async () => {
     const { deps } = fixture();
+    const retention = { ...retentionSettingsSchema.parse({}), messagesDays: 0.5 }; // the schema itself refuses it; settings built by hand do not
 
-    await expect(acceptMessage(INPUT, { ...deps(), retentionMs: 3600_000 })).rejects.toThrow(RangeError);
+    await expect(acceptMessage(INPUT, { ...deps(), retention })).rejects.toThrow(RangeError);
+  });
+
+  it('keeps the message, and its idempotency key, for messagesDays of the retention settings', async () => {
+    const { deps, messages } = fixture();
+
+    await acceptMessage(INPUT, { ...deps(), retention: retentionSettingsSchema.parse({ messagesDays: 45, deliveriesDays: 40 }) });
+
+    expect(messages.records.get(`${TENANT}#msg_1`)?.expiresAt).toBe(NOW + 45 * 86_400_000);
   });
 });

@@ -1,0 +1,133 @@
+/**
+ * The delivery worker publishes `message.attempt.exhausted` when a delivery ends exhausted (last attempt of its
+ * schedule failed, or 410 Gone), once, in the documented schema; a topic that fails does not fail the batch nor
+ * repeat the attempt. Real DynamoDB adapters on dynalite, as in outbound-worker-admission.test.ts.
+ */
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
+import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
+import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
+import type { PublishEntry, Topic } from '../../lambdas/core/inbound/ports';
+import type { Delivery } from '../../lambdas/core/outbound/model';
+import { parseNotification } from '../../lambdas/core/outbound/notifications';
+import type { SendResult } from '../../lambdas/core/outbound/ports';
+import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
+import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
+import { createTransformer } from '../../lambdas/core/outbound/transform';
+import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
+import { ensureOutboundTable } from '../../local/outbound-table';
+import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+
+const TABLE = 'outbound-exhausted';
+let dynamo: EmbeddedDynamo;
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo();
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+let stores: { deliveries: DynamoDeliveryStore; endpoints: DynamoEndpointRepository; messages: DynamoMessageStore };
+beforeEach(async () => {
+  await dynamo.client.send(new DeleteTableCommand({ TableName: TABLE })).catch((e: unknown) => {
+    if (!(e instanceof ResourceNotFoundException)) throw e;
+  });
+  await ensureOutboundTable(dynamo.client, TABLE);
+  stores = {
+    deliveries: new DynamoDeliveryStore(dynamo.client, TABLE),
+    endpoints: new DynamoEndpointRepository(dynamo.client, TABLE),
+    messages: new DynamoMessageStore(dynamo.client, TABLE),
+  };
+});
+
+/** The fixture: an endpoint with a one-retry schedule and its delivery, on its last attempt unless told otherwise. */
+async function setUp(overrides: Partial<Delivery> = { status: 'failed', attemptCount: 1, nextAttemptAt: NOW }) {
+  await stores.endpoints.create(endpoint({ retryDelaysSeconds: [1] }));
+  await stores.messages.putIfAbsent(message(), NOW);
+  await stores.deliveries.createIfAbsent([delivery(overrides)]);
+}
+
+const recordingTopic = () => {
+  const published: PublishEntry[] = [];
+  const topic: Topic = { publishBatch: async (e) => (published.push(...e), new Set<string>()) };
+  return { topic, published };
+};
+
+function worker(script: SendResult[], notifications: Topic) {
+  const sender = new FakeSender(script);
+  const log = recordingLog();
+  const handler = createDeliveryWorker({
+    ...stores,
+    wakeUps: { send: async () => undefined },
+    resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
+    sender,
+    cipher: fakeCipher,
+    ssrf: ssrfPolicy(),
+    transform: createTransformer([]),
+    now: () => NOW,
+    random: () => 0.5,
+    log,
+    admission: { store: new DynamoEndpointStateStore(dynamo.client, TABLE), newLeaseId: () => 'lease', notifications },
+  });
+  return { handler, sender, log };
+}
+
+const wakeUp = (messageId = 'm0') => ({ messageId, body: encodeWakeUp({ tenantId: 'acme', deliveryId: delivery().deliveryId }) });
+const run = (handler: ReturnType<typeof worker>['handler'], records = [wakeUp()]) => handler({ Records: records } as SQSEvent);
+
+describe('message.attempt.exhausted', () => {
+  it('is published once, in the documented schema, when the last attempt of the schedule fails', async () => {
+    await setUp();
+    const { topic, published } = recordingTopic();
+    const { handler } = worker([ok(503)], topic);
+
+    expect(await run(handler)).toEqual({ batchItemFailures: [] });
+    await run(handler, [wakeUp('m1')]); // the same wake-up again: the delivery is final, nothing more is published
+
+    expect(published).toHaveLength(1);
+    expect(published[0]!.attributes).toEqual({ type: 'message.attempt.exhausted' });
+    const n = parseNotification(JSON.parse(published[0]!.message));
+    expect(n.id).toBe(published[0]!.id);
+    expect(n).toMatchObject({
+      type: 'message.attempt.exhausted',
+      timestamp: new Date(NOW).toISOString(),
+      data: { tenantId: 'acme', endpointId: 'ep_1', messageId: 'msg_1', deliveryId: delivery().deliveryId, messageType: 'invoice.paid', attempts: 2, reason: 'no_attempts_left', lastAttempt: { at: new Date(NOW).toISOString(), status: 503 } },
+    });
+  });
+
+  it('says gone when the receiver answered 410, whatever attempts are left', async () => {
+    await setUp({ status: 'pending', attemptCount: 0, nextAttemptAt: NOW });
+    const { topic, published } = recordingTopic();
+
+    await run(worker([ok(410)], topic).handler);
+
+    const types = published.map((p) => p.attributes.type);
+    expect(types).toContain('message.attempt.exhausted');
+    const exhausted = parseNotification(JSON.parse(published.find((p) => p.attributes.type === 'message.attempt.exhausted')!.message));
+    expect(exhausted.data).toMatchObject({ attempts: 1, reason: 'gone', lastAttempt: { status: 410 } });
+  });
+
+  it('is not published for a failure with attempts left', async () => {
+    await setUp({ status: 'pending', attemptCount: 0, nextAttemptAt: NOW });
+    const { topic, published } = recordingTopic();
+
+    await run(worker([ok(503)], topic).handler);
+
+    expect(published).toEqual([]);
+  });
+
+  it('a topic that fails does not fail the batch nor repeat the attempt: the failure is logged by id', async () => {
+    await setUp();
+    const failing: Topic = { publishBatch: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottledException' })) };
+    const { handler, sender, log } = worker([ok(503)], failing);
+
+    expect(await run(handler)).toEqual({ batchItemFailures: [] });
+
+    expect(sender.requests).toHaveLength(1);
+    expect(await stores.deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'exhausted', attemptCount: 2 });
+    expect(log.lines.filter((l) => l.message === 'operator notifications not published')).toHaveLength(1);
+  });
+});
