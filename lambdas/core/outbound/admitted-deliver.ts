@@ -7,8 +7,9 @@
  * the circuit closes, the deliveries it parked released at the endpoint's rate (`planRelease`).
  */
 import type { Topic } from '../inbound/ports';
-import { gate, planRelease, settle, DEFAULT_OPERATIONS_SETTINGS, type GateDeps, type OperationsSettings } from './admission';
+import { gate, planRelease, settle, type GateDeps, type OperationsSettings } from './admission';
 import { deliver, EARLY_TOLERANCE_MS, type DeliverDeps, type DeliverResult, type DeliveryJob } from './deliver';
+import { operationsSettingsFor } from './endpoint-settings';
 import { describeDisableReason } from './health';
 import { FINAL_STATUSES, type Endpoint } from './model';
 import type { DeliveryReader, DeliveryStore, WakeUpQueue } from './ports';
@@ -18,6 +19,7 @@ import { notificationsForSettlement, toTopicMessage, type Notification } from '.
 export interface AdmissionDeps extends Omit<GateDeps, 'now'> {
   /** The operations topic (SNS deployed, a log line locally). */
   readonly notifications: Topic;
+  /** The stack's circuit and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS */
   readonly settings?: OperationsSettings;
 }
 
@@ -45,7 +47,7 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   // Final, not yet due, or disabled: deliver() answers without sending, and no token or lease must be taken.
   if (FINAL_STATUSES.has(delivery.status) || waiting || !endpoint.enabled) return deliver(job, deps);
 
-  const settings = deps.admission.settings ?? DEFAULT_OPERATIONS_SETTINGS;
+  const settings = operationsSettingsFor(endpoint, deps.admission.settings);
   const decision = await gate(endpoint, { store: deps.admission.store, newLeaseId: deps.admission.newLeaseId, now: deps.now }, settings);
   const ids = { tenantId: delivery.tenantId, endpointId: endpoint.endpointId, deliveryId: delivery.deliveryId };
   if (decision.kind === 'skip') return deliver(job, deps);

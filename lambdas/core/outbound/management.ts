@@ -80,7 +80,8 @@ export async function updateEndpoint(tenantId: string, endpointId: string, input
   let wasDisabled = false;
   const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
     wasDisabled = !e.enabled;
-    const next: Endpoint = { ...e, ...parsed.data, updatedAt: deps.now() };
+    const { circuit, health, ...rest } = parsed.data;
+    const next: Endpoint = { ...withSettings(e, { circuit, health }), ...rest, updatedAt: deps.now() };
     if (parsed.data.enabled === true) delete (next as { disabledReason?: string }).disabledReason;
     if (parsed.data.enabled === false) return { ...next, disabledReason: 'disabled by the tenant' };
     return next;
@@ -88,6 +89,16 @@ export async function updateEndpoint(tenantId: string, endpointId: string, input
   if (!updated) throw new NotFoundError('endpoint');
   if (wasDisabled && updated.enabled && deps.operations) await reenabled(updated, deps.now(), deps.operations);
   return toView(updated);
+}
+
+/** Sets (an object) or removes (null) the endpoint's own circuit and health settings; undefined leaves them. */
+function withSettings(e: Endpoint, change: { circuit?: Endpoint['circuit'] | null; health?: Endpoint['health'] | null }): Endpoint {
+  const next: { -readonly [K in keyof Endpoint]: Endpoint[K] } = { ...e };
+  for (const key of ['circuit', 'health'] as const) {
+    if (change[key] === null) delete next[key];
+    else if (change[key] !== undefined) (next as Record<string, unknown>)[key] = change[key];
+  }
+  return next;
 }
 
 async function reenabled(e: Endpoint, nowMs: number, ops: NonNullable<ManagementDeps['operations']>): Promise<void> {
