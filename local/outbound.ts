@@ -96,7 +96,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     },
   };
   const now = Date.now;
-  const operations = { store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME), notifications: new LogTopic(log) };
+  const operations = { store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME), notifications: new LogTopic(log), ...(options.operations && { settings: options.operations }) };
   const api = createOutboundApiHandler({
     operations,
     endpoints,
@@ -124,11 +124,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     random: options.random ?? Math.random,
     log,
     // Rate limit, circuit breaker and health on the same table; operator notifications as log lines.
-    admission: {
-      ...operations,
-      newLeaseId: () => randomBytes(9).toString('base64url'),
-      ...(options.operations && { settings: options.operations }),
-    },
+    admission: { ...operations, newLeaseId: () => randomBytes(9).toString('base64url') },
   };
   const worker = new SqsEventSource({
     queue,

@@ -12,14 +12,15 @@ import { NotFoundError } from '../core/outbound/errors';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, rotateEndpointSecret, updateEndpoint, type ManagementDeps } from '../core/outbound/management';
 import { parseMessageBody } from '../core/outbound/message-body';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/outbound/model';
-import type { DeliveryReader, DeliveryStore, MessageStore, WakeUpQueue } from '../core/outbound/ports';
+import type { DeliveryReader, DeliveryStore, EndpointDeliveryReader, MessageStore, WakeUpQueue } from '../core/outbound/ports';
+import { endpointStatus } from '../core/outbound/endpoint-status';
 import { submitMessage, type SubmitDeps } from '../core/outbound/submit';
 import { httpErrorBoundary } from '../middleware/http-error-boundary';
 import type { OutboundRouteKey } from './api-routes';
 
 export interface OutboundApiDeps extends ManagementDeps, Omit<SubmitDeps, 'endpoints' | 'deliveries' | 'messages'> {
   readonly messages: MessageStore;
-  readonly deliveries: DeliveryStore & DeliveryReader;
+  readonly deliveries: DeliveryStore & DeliveryReader & EndpointDeliveryReader;
   readonly wakeUps: WakeUpQueue;
 }
 
@@ -53,6 +54,8 @@ async function route(key: OutboundRouteKey, event: APIGatewayProxyEventV2, deps:
       return jsonResponse(200, { deleted: endpoint });
     case 'POST /v1/tenants/{tenant}/endpoints/{endpoint}/rotate-secret':
       return jsonResponse(200, await rotateEndpointSecret(tenant, endpoint, deps));
+    case 'GET /v1/tenants/{tenant}/endpoints/{endpoint}/status':
+      return jsonResponse(200, await endpointStatus(tenant, endpoint, { ...deps, store: deps.operations?.store, settings: deps.operations?.settings }));
     case 'GET /v1/tenants/{tenant}/deliveries':
     case 'GET /v1/deliveries':
       return jsonResponse(200, { deliveries: await deps.deliveries.list({ ...(p.tenant !== undefined && { tenantId: tenant }), ...listQuery(event) }) });

@@ -5,6 +5,7 @@
  */
 import { BadRequestError } from '../kernel/errors';
 import type { Clock, Topic } from '../inbound/ports';
+import type { OperationsSettings } from './admission';
 import { update, type EndpointStateStore } from './endpoint-state';
 import { reenable } from './health';
 import { endpointEnabled, toTopicMessage } from './notifications';
@@ -28,7 +29,7 @@ export interface ManagementDeps {
    * The endpoint state and operations topic: re-enabling an endpoint resets its breaker and failing clock and
    * publishes `endpoint.enabled`. @default none (state untouched, nothing published)
    */
-  readonly operations?: { readonly store: EndpointStateStore; readonly notifications: Topic };
+  readonly operations?: { readonly store: EndpointStateStore; readonly notifications: Topic; readonly settings?: OperationsSettings };
 }
 
 /** An endpoint as the API shows it: everything but the secrets, plus until when a rotated-out secret still signs. */
