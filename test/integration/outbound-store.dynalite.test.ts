@@ -4,6 +4,7 @@ import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-d
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { outboundStoreSuite } from './outbound-store-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
+import { endpointIndexSuite } from './endpoint-index-suite';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {
@@ -20,3 +21,4 @@ const dropTable = async () => {
 };
 outboundStoreSuite('dynalite', () => dynamo.client, dropTable);
 endpointStateSuite('dynalite', () => dynamo.client, dropTable);
+endpointIndexSuite('dynalite', () => dynamo.client, dropTable);

@@ -3,6 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { clients, describeWithServer } from './servers';
 import { outboundStoreSuite } from './outbound-store-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
+import { endpointIndexSuite } from './endpoint-index-suite';
 
 describeWithServer('dynamodb-local', 'outbound stores', (server) => {
   let client: DynamoDBClient | undefined;
@@ -12,4 +13,5 @@ describeWithServer('dynamodb-local', 'outbound stores', (server) => {
     async () => undefined, // the server is reset before each test
   );
   endpointStateSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
+  endpointIndexSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
 });
