@@ -137,6 +137,18 @@ async function assertSafeUrl(url: string, deps: Pick<ManagementDeps, 'resolver' 
   if (!checked.ok) throw new UrlRefusedError(checked.reason);
 }
 
-function issues(list: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly message: string }>): string {
-  return list.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+type Issue = { readonly path: readonly PropertyKey[]; readonly message: string; readonly code?: string; readonly origin?: string; readonly inclusive?: boolean; readonly minimum?: unknown; readonly maximum?: unknown; readonly keys?: readonly string[]; readonly expected?: string };
+
+function issues(list: readonly Issue[]): string {
+  return list.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${issueText(i)}` : issueText(i))).join('; ');
+}
+
+/** zod/mini carries no messages (only "Invalid input"): say what was wrong from the issue itself. */
+function issueText(i: Issue): string {
+  const of = i.origin === 'array' ? ' items' : i.origin === 'string' ? ' characters' : '';
+  if (i.code === 'too_small') return `must be ${i.inclusive === false ? 'more than' : 'at least'} ${String(i.minimum)}${of}`;
+  if (i.code === 'too_big') return `must be ${i.inclusive === false ? 'less than' : 'at most'} ${String(i.maximum)}${of}`;
+  if (i.code === 'unrecognized_keys') return `unknown field ${(i.keys ?? []).join(', ')}`;
+  if (i.code === 'invalid_type') return `must be ${i.expected === 'int' ? 'an integer' : `of type ${i.expected}`}`;
+  return i.message;
 }
