@@ -50,7 +50,7 @@ export interface OutboundOptions {
   readonly resolver?: Resolver;
   readonly sender?: HttpSender;
   readonly random?: () => number;
-  /** Circuit breaker and health settings. @default DEFAULT_OPERATIONS_SETTINGS (tests shorten the cool-down) */
+  /** The stack's circuit breaker and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS (tests shorten the cool-down) */
   readonly operations?: OperationsSettings;
   /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
   readonly relays?: readonly RelayRule[];
