@@ -175,7 +175,13 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
     it('the local stack copies a table made by an older version into the current one, then drops it', async () => {
       const old = 'outbound-old';
       const def = outboundTableDefinition(old);
-      await client().send(new CreateTableCommand({ ...def, GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== OUTBOUND_TABLE.endpointIndex.name) }));
+      // The previous version: no endpoint index, nor its key attribute (DynamoDB Local refuses an unused definition).
+      const { endpointIndex } = OUTBOUND_TABLE;
+      await client().send(new CreateTableCommand({
+        ...def,
+        AttributeDefinitions: def.AttributeDefinitions!.filter((a) => a.AttributeName !== endpointIndex.partitionKey),
+        GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== endpointIndex.name),
+      }));
       await new DynamoMessageStore(client(), old).putIfAbsent(message(), NOW);
       expect(await migrateLegacyTable(client(), old, TABLE)).toBe(1);
       expect(await migrateLegacyTable(client(), old, TABLE)).toBe(0);
