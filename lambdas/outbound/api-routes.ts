@@ -11,6 +11,8 @@ export const OUTBOUND_ROUTES = [
   'DELETE /v1/tenants/{tenant}/endpoints/{endpoint}',
   'POST /v1/tenants/{tenant}/endpoints/{endpoint}/rotate-secret',
   'GET /v1/tenants/{tenant}/endpoints/{endpoint}/status',
+  'POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover',
+  'POST /v1/tenants/{tenant}/messages/replay',
   'GET /v1/tenants/{tenant}/deliveries',
   'GET /v1/deliveries',
   'GET /v1/deliveries/{delivery}',

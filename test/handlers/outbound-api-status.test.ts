@@ -9,6 +9,7 @@ import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-d
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
+import { DynamoRecoveryStore } from '../../lambdas/adapters/dynamo-outbound-recovery';
 import type { HttpResponse } from '../../lambdas/core/kernel/http';
 import type { Delivery } from '../../lambdas/core/outbound/model';
 import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
@@ -46,6 +47,7 @@ beforeEach(async () => {
     endpoints: new DynamoEndpointRepository(dynamo.client, TABLE),
     messages: new DynamoMessageStore(dynamo.client, TABLE),
     deliveries,
+    recovery: new DynamoRecoveryStore(dynamo.client, TABLE),
     wakeUps: { send: async () => undefined },
     cipher: fakeCipher,
     resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),

@@ -2,6 +2,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { clients, describeWithServer } from './servers';
 import { outboundStoreSuite } from './outbound-store-suite';
+import { outboundRecoverySuite } from './outbound-recovery-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
 import { endpointIndexSuite } from './endpoint-index-suite';
 
@@ -14,4 +15,5 @@ describeWithServer('dynamodb-local', 'outbound stores', (server) => {
   );
   endpointStateSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
   endpointIndexSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
+  outboundRecoverySuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
 });
