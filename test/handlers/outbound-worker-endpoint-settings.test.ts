@@ -133,4 +133,18 @@ describe('releasing parked deliveries when the circuit closes', () => {
     expect(queries).not.toContain('byTenant');
     expect(queries).toContain('byEndpoint');
   });
+
+  it('a release that cannot read leaves the probe recorded and acknowledged; the parked deliveries wake on their own', async () => {
+    await stores.endpoints.create(ep('ep_1'));
+    const probe = await due('ep_1', 'msg_probe');
+    await due('ep_1', 'msg_parked', { nextAttemptAt: NOW - 5000 });
+    await state.compareAndSet({ tenantId: 'acme', endpointId: 'ep_1', kind: 'circuit' }, 0, halfOpen);
+    Object.assign(stores.deliveries, { waitingDeliveries: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' })) });
+
+    const answer = await worker([ok(200)])(probe);
+
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(await stores.deliveries.get('acme', probe.deliveryId)).toMatchObject({ status: 'delivered' });
+    expect(sent).toEqual([]);
+  });
 });
