@@ -52,7 +52,7 @@ export interface OutboundOptions {
   readonly resolver?: Resolver;
   readonly sender?: HttpSender;
   readonly random?: () => number;
-  /** Circuit breaker and health settings. @default DEFAULT_OPERATIONS_SETTINGS (tests shorten the cool-down) */
+  /** The stack's circuit breaker and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS (tests shorten the cool-down) */
   readonly operations?: OperationsSettings;
   /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
   readonly relays?: readonly RelayRule[];
@@ -101,7 +101,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     },
   };
   const now = Date.now;
-  const operations = { store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME), notifications: new LogTopic(log) };
+  const operations = { store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME), notifications: new LogTopic(log), ...(options.operations && { settings: options.operations }) };
   const api = createOutboundApiHandler({
     operations,
     endpoints,
@@ -132,11 +132,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     log,
     retention,
     // Rate limit, circuit breaker and health on the same table; operator notifications as log lines.
-    admission: {
-      ...operations,
-      newLeaseId: () => randomBytes(9).toString('base64url'),
-      ...(options.operations && { settings: options.operations }),
-    },
+    admission: { ...operations, newLeaseId: () => randomBytes(9).toString('base64url') },
   };
   const worker = new SqsEventSource({
     queue,

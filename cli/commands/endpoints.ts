@@ -3,21 +3,34 @@
  * The signing secret is printed by `add` and `rotate-secret` only: the API never returns it again.
  */
 import { parseArgs } from 'node:util';
+import { describeSettings } from '../../lambdas/core/outbound/endpoint-settings';
+import type { EndpointStatus } from '../../lambdas/core/outbound/endpoint-status';
 import type { EndpointView } from '../../lambdas/core/outbound/management';
+import { formatStatus } from '../../lambdas/core/outbound/stats';
 import { UsageError, type CliIo, type Command } from '../command';
 import { api, baseUrlFrom, COMMON_OPTIONS, enc, recoverEndpoint, time, WINDOW_OPTIONS, WINDOW_OPTIONS_USAGE } from '../lib/outbound-api';
 
 const USAGE = `Usage:
   npm run cli -- endpoints add --tenant T --url U [--events 'invoice.*,order.paid'] [--scheme S] [--description D]
                                [--header 'Name: value'] [--timeout SECONDS] [--retry-delays 5,60,600]
+                               [--circuit JSON] [--health JSON]
   npm run cli -- endpoints list --tenant T
   npm run cli -- endpoints show <id> --tenant T
   npm run cli -- endpoints update <id> --tenant T [--url U] [--events …] [--description D] [--scheme S]
+                               [--circuit JSON|null] [--health JSON|null]
   npm run cli -- endpoints disable|enable|rotate-secret|delete <id> --tenant T
   npm run cli -- endpoints recover <id> --tenant T --since T [--until T] [--label L]
 
 --scheme: standard-webhooks (default), wss (X-WSS-Signature; --wss-timestamp epoch|iso8601), or any inbound
 scheme with a sign() (github, stripe, hmac, …). add and rotate-secret print the secret once.
+
+--circuit: the endpoint's own circuit breaker, e.g. '{"consecutiveFailures":3,"coolDownSeconds":60}'; fields
+(defaults): consecutiveFailures (5), failureRate (0.5), windowSeconds (60), minimumVolume (20), coolDownSeconds
+(30), maxCoolDownSeconds (600), probeLeaseSeconds (90). --health: '{"disableAfterDays":2}' (5). Fields left out
+take the defaults; update replaces the whole object, and null goes back to the stack's defaults.
+
+show prints the configuration, the settings the worker applies, then the state: circuit, failing clock,
+success rate and p50/p99 latency over the last hour and day, and the deliveries by status (parked apart).
 
 recover: every failed, exhausted and skipped (endpoint disabled) delivery of the endpoint created in the window
 is sent again, each once, with a fresh retry schedule, paced at the endpoint's rate (enable the endpoint first).
@@ -39,6 +52,8 @@ const OPTIONS = {
   header: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   'retry-delays': { type: 'string' },
+  circuit: { type: 'string' },
+  health: { type: 'string' },
   ...WINDOW_OPTIONS,
 } as const;
 
@@ -76,8 +91,12 @@ export const command: Command = {
         return 0;
       }
       case 'show': {
-        const { body } = await api<{ endpoint: EndpointView }>(base, 'GET', needId());
-        return json ? print(io, body.endpoint) : (io.out(JSON.stringify(body.endpoint, null, 2)), 0);
+        const { body } = await api<{ endpoint: EndpointView; status: EndpointStatus }>(base, 'GET', `${needId()}/status`);
+        if (json) return print(io, body);
+        io.out(JSON.stringify(body.endpoint, null, 2));
+        io.out(describeSettings(body.endpoint, body.status.settings));
+        for (const l of formatStatus(body.status.state, body.status)) io.out(l);
+        return 0;
       }
       case 'update':
       case 'disable':
@@ -132,7 +151,17 @@ function fields(v: Values): Record<string, unknown> {
   }
   if (v.timeout !== undefined) out.timeoutSeconds = Number(v.timeout);
   if (v['retry-delays'] !== undefined) out.retryDelaysSeconds = v['retry-delays'].split(',').map(Number);
+  for (const key of ['circuit', 'health'] as const) if (v[key] !== undefined) out[key] = jsonOption(key, v[key]);
   return out;
+}
+
+/** A JSON option's value; the API validates its fields and answers a 400 naming the wrong one. */
+function jsonOption(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`--${name} is not JSON: ${text}`);
+  }
 }
 
 function line(e: EndpointView): string {

@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
 import { FINAL_STATUSES, type Attempt, type Delivery } from '../core/outbound/model';
-import type { DeliveryQuery, DeliveryReader, DeliveryStore, DeliveryUpdate, DueIndex, WakeUpClaim } from '../core/outbound/ports';
+import type { Bounded, DeliveryQuery, DeliveryReader, DeliveryStore, DeliveryUpdate, DueIndex, EndpointDelivery, EndpointDeliveryReader, WakeUpClaim } from '../core/outbound/ports';
 import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/schedule';
 import { DEFAULT_RETENTION, expiry, isExpired, type RetentionSettings } from '../core/outbound/retention';
 import {
@@ -41,6 +41,7 @@ import {
   type Item,
 } from './dynamo-outbound-codec';
 import { queryAll, scanAll } from './dynamo-outbound-query';
+import * as byEndpoint from './dynamo-outbound-endpoint-index';
 import { succeeds } from './conditional-write';
 
 const { dueIndex, tenantIndex } = OUTBOUND_TABLE;
@@ -56,7 +57,7 @@ export interface DeliveryStoreOptions {
   readonly now?: () => number;
 }
 
-export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIndex {
+export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, EndpointDeliveryReader, DueIndex {
   private readonly leaseMs: number;
   private readonly shards: number;
   private readonly retention: RetentionSettings;
@@ -203,6 +204,18 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
             ScanIndexForward: false,
           });
     return items.filter((i) => this.live(i)).map(toDelivery).filter(keep).sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+  }
+
+  endpointDeliveries(tenantId: string, endpointId: string, limit: number): Promise<Bounded<EndpointDelivery>> {
+    return byEndpoint.endpointDeliveries(this.client, this.tableName, tenantId, endpointId, limit);
+  }
+
+  endpointAttempts(tenantId: string, endpointId: string, sinceMs: number, limit: number): Promise<Bounded<Attempt>> {
+    return byEndpoint.endpointAttempts(this.client, this.tableName, tenantId, endpointId, sinceMs, limit);
+  }
+
+  waitingDeliveries(tenantId: string, endpointId: string, options: { dueBy: number; limit: number; scanLimit: number }): Promise<Bounded<Delivery>> {
+    return byEndpoint.waitingDeliveries(this.client, this.tableName, tenantId, endpointId, options);
   }
 
   async replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {

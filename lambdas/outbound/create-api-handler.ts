@@ -12,7 +12,8 @@ import { NotFoundError } from '../core/outbound/errors';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, rotateEndpointSecret, updateEndpoint, type ManagementDeps } from '../core/outbound/management';
 import { parseMessageBody } from '../core/outbound/message-body';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/outbound/model';
-import type { DeliveryReader, DeliveryStore, MessageStore, WakeUpQueue } from '../core/outbound/ports';
+import type { DeliveryReader, DeliveryStore, EndpointDeliveryReader, MessageStore, WakeUpQueue } from '../core/outbound/ports';
+import { endpointStatus } from '../core/outbound/endpoint-status';
 import { runRecovery, runReplay, type RecoveryRunDeps } from '../core/outbound/recovery-run';
 import { submitMessage, type SubmitDeps } from '../core/outbound/submit';
 import { httpErrorBoundary } from '../middleware/http-error-boundary';
@@ -20,7 +21,7 @@ import type { OutboundRouteKey } from './api-routes';
 
 export interface OutboundApiDeps extends ManagementDeps, Omit<SubmitDeps, 'endpoints' | 'deliveries' | 'messages'>, Pick<RecoveryRunDeps, 'recovery' | 'retention'> {
   readonly messages: MessageStore;
-  readonly deliveries: DeliveryStore & DeliveryReader;
+  readonly deliveries: DeliveryStore & DeliveryReader & EndpointDeliveryReader;
   readonly wakeUps: WakeUpQueue;
 }
 
@@ -56,6 +57,8 @@ async function route(key: OutboundRouteKey, event: APIGatewayProxyEventV2, deps:
       return jsonResponse(200, { deleted: endpoint });
     case 'POST /v1/tenants/{tenant}/endpoints/{endpoint}/rotate-secret':
       return jsonResponse(200, await rotateEndpointSecret(tenant, endpoint, deps));
+    case 'GET /v1/tenants/{tenant}/endpoints/{endpoint}/status':
+      return jsonResponse(200, await endpointStatus(tenant, endpoint, { ...deps, store: deps.operations?.store, settings: deps.operations?.settings }));
     case 'POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover':
       return jsonResponse(202, await runRecovery(tenant, endpoint, bodyText(event), deps));
     case 'POST /v1/tenants/{tenant}/messages/replay':

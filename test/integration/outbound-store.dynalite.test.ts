@@ -5,6 +5,7 @@ import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { outboundStoreSuite } from './outbound-store-suite';
 import { outboundRecoverySuite } from './outbound-recovery-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
+import { endpointIndexSuite } from './endpoint-index-suite';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {
@@ -21,4 +22,5 @@ const dropTable = async () => {
 };
 outboundStoreSuite('dynalite', () => dynamo.client, dropTable);
 endpointStateSuite('dynalite', () => dynamo.client, dropTable);
+endpointIndexSuite('dynalite', () => dynamo.client, dropTable);
 outboundRecoverySuite('dynalite', () => dynamo.client, dropTable);

@@ -4,6 +4,7 @@ import { clients, describeWithServer } from './servers';
 import { outboundStoreSuite } from './outbound-store-suite';
 import { outboundRecoverySuite } from './outbound-recovery-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
+import { endpointIndexSuite } from './endpoint-index-suite';
 
 describeWithServer('dynamodb-local', 'outbound stores', (server) => {
   let client: DynamoDBClient | undefined;
@@ -13,5 +14,6 @@ describeWithServer('dynamodb-local', 'outbound stores', (server) => {
     async () => undefined, // the server is reset before each test
   );
   endpointStateSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
+  endpointIndexSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
   outboundRecoverySuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
 });

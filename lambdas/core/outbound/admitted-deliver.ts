@@ -7,28 +7,35 @@
  * the circuit closes, the deliveries it parked released at the endpoint's rate (`planRelease`).
  */
 import type { Topic } from '../inbound/ports';
-import { gate, planRelease, settle, DEFAULT_OPERATIONS_SETTINGS, type GateDeps, type OperationsSettings } from './admission';
+import { gate, planRelease, settle, type GateDeps, type OperationsSettings } from './admission';
 import { deliver, EARLY_TOLERANCE_MS, type DeliverDeps, type DeliverResult, type DeliveryJob } from './deliver';
+import { operationsSettingsFor } from './endpoint-settings';
 import { describeDisableReason } from './health';
 import { FINAL_STATUSES, type Endpoint } from './model';
-import type { DeliveryReader, DeliveryStore, WakeUpQueue } from './ports';
+import type { DeliveryReader, DeliveryStore, EndpointDeliveryReader, WakeUpQueue } from './ports';
 import { queueDelaySeconds } from './schedule';
 import { notificationsForSettlement, toTopicMessage, type Notification } from './notifications';
 
 export interface AdmissionDeps extends Omit<GateDeps, 'now'> {
   /** The operations topic (SNS deployed, a log line locally). */
   readonly notifications: Topic;
+  /** The stack's circuit and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS */
   readonly settings?: OperationsSettings;
 }
 
 export interface AdmittedDeps extends DeliverDeps {
-  readonly deliveries: DeliveryStore & DeliveryReader;
+  readonly deliveries: DeliveryStore & DeliveryReader & Pick<EndpointDeliveryReader, 'waitingDeliveries'>;
   readonly wakeUps: WakeUpQueue;
   readonly admission: AdmissionDeps;
 }
 
-/** At most this many parked deliveries are released by one closing; the rest wake at their own parked time. */
+/**
+ * One closing releases at most this many parked deliveries, found among the endpoint's newest
+ * RELEASE_SCAN_LIMIT deliveries (decision 0016); the others wake at their own parked wake-up (the next probe
+ * time, at most the maximum cool-down later) or the sweeper's, unpaced but still under the rate limit.
+ */
 export const RELEASE_LIMIT = 1000;
+export const RELEASE_SCAN_LIMIT = 10_000;
 
 export type AdmittedResult =
   | DeliverResult
@@ -45,7 +52,7 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   // Final, not yet due, or disabled: deliver() answers without sending, and no token or lease must be taken.
   if (FINAL_STATUSES.has(delivery.status) || waiting || !endpoint.enabled) return deliver(job, deps);
 
-  const settings = deps.admission.settings ?? DEFAULT_OPERATIONS_SETTINGS;
+  const settings = operationsSettingsFor(endpoint, deps.admission.settings);
   const decision = await gate(endpoint, { store: deps.admission.store, newLeaseId: deps.admission.newLeaseId, now: deps.now }, settings);
   const ids = { tenantId: delivery.tenantId, endpointId: endpoint.endpointId, deliveryId: delivery.deliveryId };
   if (decision.kind === 'skip') return deliver(job, deps);
@@ -84,22 +91,23 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
  */
 async function releaseParked(endpoint: Endpoint, probeId: string, nowMs: number, deps: AdmittedDeps): Promise<void> {
   const { tenantId, endpointId } = endpoint;
-  const lists = await Promise.all((['pending', 'failed'] as const).map((status) => deps.deliveries.list({ tenantId, endpointId, status, limit: RELEASE_LIMIT })));
-  const parked = lists
-    .flat()
-    .filter((d) => d.deliveryId !== probeId && (d.nextAttemptAt ?? d.createdAt) <= nowMs + EARLY_TOLERANCE_MS)
-    .map((d) => ({ deliveryId: d.deliveryId, parkedAt: d.nextAttemptAt ?? d.createdAt }));
-  const wakeUps = planRelease(parked, nowMs, endpoint).flatMap((p) => {
-    const delaySeconds = queueDelaySeconds(p.wakeAt, nowMs);
-    return delaySeconds === undefined ? [] : [{ tenantId, deliveryId: p.deliveryId, delaySeconds }];
-  });
-  if (wakeUps.length === 0) return;
+  let count = 0;
   try {
+    const waiting = await deps.deliveries.waitingDeliveries(tenantId, endpointId, { dueBy: nowMs + EARLY_TOLERANCE_MS, limit: RELEASE_LIMIT + 1, scanLimit: RELEASE_SCAN_LIMIT });
+    const found = waiting.items.filter((d) => d.deliveryId !== probeId);
+    if (!waiting.complete || found.length > RELEASE_LIMIT) deps.log.info('more parked deliveries than one release reads; the rest wake at their own time', { tenantId, endpointId, limit: RELEASE_LIMIT });
+    const parked = found.slice(0, RELEASE_LIMIT).map((d) => ({ deliveryId: d.deliveryId, parkedAt: d.nextAttemptAt ?? d.createdAt }));
+    const wakeUps = planRelease(parked, nowMs, endpoint).flatMap((p) => {
+      const delaySeconds = queueDelaySeconds(p.wakeAt, nowMs);
+      return delaySeconds === undefined ? [] : [{ tenantId, deliveryId: p.deliveryId, delaySeconds }];
+    });
+    count = wakeUps.length;
+    if (count === 0) return;
     await deps.wakeUps.send(wakeUps);
-    deps.log.info('parked deliveries released: the endpoint circuit closed', { tenantId, endpointId, count: wakeUps.length });
+    deps.log.info('parked deliveries released: the endpoint circuit closed', { tenantId, endpointId, count });
   } catch (error) {
     // The attempt is recorded: do not fail it. The parked deliveries still wake at their own parked time.
-    deps.log.warn('parked deliveries not released; they wake at their parked time', { tenantId, endpointId, count: wakeUps.length, cause: error instanceof Error ? error.name : 'unknown' });
+    deps.log.warn('parked deliveries not released; they wake at their parked time', { tenantId, endpointId, count, cause: error instanceof Error ? error.name : 'unknown' });
   }
 }
 

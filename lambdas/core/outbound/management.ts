@@ -5,6 +5,7 @@
  */
 import { BadRequestError } from '../kernel/errors';
 import type { Clock, Topic } from '../inbound/ports';
+import type { OperationsSettings } from './admission';
 import { update, type EndpointStateStore } from './endpoint-state';
 import { reenable } from './health';
 import { endpointEnabled, toTopicMessage } from './notifications';
@@ -29,7 +30,7 @@ export interface ManagementDeps {
    * The endpoint state and operations topic: re-enabling an endpoint resets its breaker and failing clock and
    * publishes `endpoint.enabled`. @default none (state untouched, nothing published)
    */
-  readonly operations?: { readonly store: EndpointStateStore; readonly notifications: Topic };
+  readonly operations?: { readonly store: EndpointStateStore; readonly notifications: Topic; readonly settings?: OperationsSettings };
   /** The stack's retention: a custom retry schedule must end before its deliveries expire. @default DEFAULT_RETENTION */
   readonly retention?: RetentionSettings;
 }
@@ -85,7 +86,8 @@ export async function updateEndpoint(tenantId: string, endpointId: string, input
   let wasDisabled = false;
   const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
     wasDisabled = !e.enabled;
-    const next: Endpoint = { ...e, ...parsed.data, updatedAt: deps.now() };
+    const { circuit, health, ...rest } = parsed.data;
+    const next: Endpoint = { ...withSettings(e, { circuit, health }), ...rest, updatedAt: deps.now() };
     if (parsed.data.enabled === true) delete (next as { disabledReason?: string }).disabledReason;
     if (parsed.data.enabled === false) return { ...next, disabledReason: 'disabled by the tenant' };
     return next;
@@ -93,6 +95,16 @@ export async function updateEndpoint(tenantId: string, endpointId: string, input
   if (!updated) throw new NotFoundError('endpoint');
   if (wasDisabled && updated.enabled && deps.operations) await reenabled(updated, deps.now(), deps.operations);
   return toView(updated);
+}
+
+/** Sets (an object) or removes (null) the endpoint's own circuit and health settings; undefined leaves them. */
+function withSettings(e: Endpoint, change: { circuit?: Endpoint['circuit'] | null; health?: Endpoint['health'] | null }): Endpoint {
+  const next: { -readonly [K in keyof Endpoint]: Endpoint[K] } = { ...e };
+  for (const key of ['circuit', 'health'] as const) {
+    if (change[key] === null) delete next[key];
+    else if (change[key] !== undefined) (next as Record<string, unknown>)[key] = change[key];
+  }
+  return next;
 }
 
 async function reenabled(e: Endpoint, nowMs: number, ops: NonNullable<ManagementDeps['operations']>): Promise<void> {
@@ -148,6 +160,18 @@ async function assertSafeUrl(url: string, deps: Pick<ManagementDeps, 'resolver' 
   if (!checked.ok) throw new UrlRefusedError(checked.reason);
 }
 
-function issues(list: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly message: string }>): string {
-  return list.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+type Issue = { readonly path: readonly PropertyKey[]; readonly message: string; readonly code?: string; readonly origin?: string; readonly inclusive?: boolean; readonly minimum?: unknown; readonly maximum?: unknown; readonly keys?: readonly string[]; readonly expected?: string };
+
+function issues(list: readonly Issue[]): string {
+  return list.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${issueText(i)}` : issueText(i))).join('; ');
+}
+
+/** zod/mini carries no messages (only "Invalid input"): say what was wrong from the issue itself. */
+function issueText(i: Issue): string {
+  const of = i.origin === 'array' ? ' items' : i.origin === 'string' ? ' characters' : '';
+  if (i.code === 'too_small') return `must be ${i.inclusive === false ? 'more than' : 'at least'} ${String(i.minimum)}${of}`;
+  if (i.code === 'too_big') return `must be ${i.inclusive === false ? 'less than' : 'at most'} ${String(i.maximum)}${of}`;
+  if (i.code === 'unrecognized_keys') return `unknown field ${(i.keys ?? []).join(', ')}`;
+  if (i.code === 'invalid_type') return `must be ${i.expected === 'int' ? 'an integer' : `of type ${i.expected}`}`;
+  return i.message;
 }

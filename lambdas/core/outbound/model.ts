@@ -4,7 +4,9 @@
  */
 import * as z from 'zod/mini';
 import { SCHEME_NAMES, schemes, type SchemeName } from '../signatures/index';
+import { circuitSettingsSchema, type CircuitSettings } from './circuit';
 import { isFilterPattern } from './filter';
+import { healthSettingsSchema, type HealthSettings } from './health';
 
 // ---------------------------------------------------------------------------------------------
 // Records
@@ -55,6 +57,10 @@ export interface Endpoint {
   readonly disabledReason?: string;
   /** Enforced by the delivery worker's admission gate (admission.ts), shared by all workers. */
   readonly rateLimit?: RateLimit;
+  /** Its own circuit breaker settings, every field filled in; absent: the stack's defaults (circuit.ts). */
+  readonly circuit?: CircuitSettings;
+  /** Its own automatic-disabling settings; absent: the stack's defaults (health.ts). */
+  readonly health?: HealthSettings;
   readonly timeoutSeconds: number;
   /** Delays before each retry, overriding the default schedule (retry.ts). */
   readonly retryDelaysSeconds?: readonly number[];
@@ -216,6 +222,9 @@ const fields = {
     burst: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 1),
   }),
   retryDelaysSeconds: z.array(z.int().check(z.minimum(0), z.maximum(48 * 3600))).check(z.minLength(1), z.maxLength(20)),
+  // Fields left out take their defaults; the whole object is stored, so what the worker uses is what is shown.
+  circuit: circuitSettingsSchema,
+  health: healthSettingsSchema,
 };
 
 /** What a tenant sends to create an endpoint. Secrets are never input: the stack generates them. */
@@ -229,9 +238,14 @@ export const endpointCreateSchema = z.strictObject({
   timeoutSeconds: z._default(fields.timeoutSeconds, DEFAULT_TIMEOUT_SECONDS),
   rateLimit: z.optional(fields.rateLimit),
   retryDelaysSeconds: z.optional(fields.retryDelaysSeconds),
+  circuit: z.optional(fields.circuit),
+  health: z.optional(fields.health),
 });
 export type EndpointCreateInput = z.output<typeof endpointCreateSchema>;
 
-/** What a tenant sends to change an endpoint: any subset of the create fields, nothing defaulted. */
-export const endpointUpdateSchema = z.partial(z.strictObject(fields));
+/**
+ * What a tenant sends to change an endpoint: any subset of the create fields, nothing defaulted. `circuit` and
+ * `health` replace the endpoint's whole settings object (fields left out take the defaults); `null` removes it.
+ */
+export const endpointUpdateSchema = z.partial(z.strictObject({ ...fields, circuit: z.nullable(fields.circuit), health: z.nullable(fields.health) }));
 export type EndpointUpdateInput = z.output<typeof endpointUpdateSchema>;

@@ -170,3 +170,27 @@ export interface WakeUpClaim {
 export interface WakeUpQueue {
   send(wakeUps: ReadonlyArray<{ readonly tenantId: string; readonly deliveryId: string; readonly delaySeconds: number }>): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// One endpoint's records (the `byEndpoint` index), each read bounded (decision 0016)
+
+/** What a bounded read returned; `complete` is false when it stopped at its bound with more left unread. */
+export interface Bounded<T> {
+  readonly items: readonly T[];
+  readonly complete: boolean;
+}
+
+/** A delivery as read from the endpoint index, with the attempt it holds in `lastAttempt` (decision 0011). */
+export type EndpointDelivery = Delivery & { readonly lastAttempt?: Attempt };
+
+export interface EndpointDeliveryReader {
+  /** The endpoint's deliveries, newest created first, at most `limit`. */
+  endpointDeliveries(tenantId: string, endpointId: string, limit: number): Promise<Bounded<EndpointDelivery>>;
+  /** The endpoint's attempt records made at or after `sinceMs`, newest first, at most `limit`. */
+  endpointAttempts(tenantId: string, endpointId: string, sinceMs: number, limit: number): Promise<Bounded<Attempt>>;
+  /**
+   * The endpoint's waiting deliveries (`pending` or `failed`) due by `dueBy` (`nextAttemptAt`, else creation), newest
+   * created first: at most `limit` of them, examining at most `scanLimit` of the endpoint's deliveries.
+   */
+  waitingDeliveries(tenantId: string, endpointId: string, options: { readonly dueBy: number; readonly limit: number; readonly scanLimit: number }): Promise<Bounded<Delivery>>;
+}

@@ -18,6 +18,8 @@ export interface WindowStats {
   readonly successRate?: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
+  /** Set when only the newest attempts of the window were read: `attempts` is a lower bound (decision 0016). */
+  readonly sampled?: true;
 }
 
 /** The nearest-rank percentile (p in (0, 100]) of ascending `sorted`; undefined when empty. */
@@ -38,8 +40,8 @@ export function windowStats(attempts: readonly AttemptView[], sinceMs: number, u
   return { attempts: inWindow.length, successes, successRate: successes / inWindow.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
-/** A delivery as counted: `parkedAt` is set while its endpoint's circuit holds it. */
-export type DeliveryView = Pick<Delivery, 'status'> & { readonly parkedAt?: number };
+/** A delivery as counted. */
+export type DeliveryView = Pick<Delivery, 'status' | 'createdAt'> & { readonly nextAttemptAt?: number };
 
 export interface DeliveryCounts {
   readonly pending: number;
@@ -48,12 +50,28 @@ export interface DeliveryCounts {
   readonly exhausted: number;
   readonly skipped: number;
   readonly delivered: number;
+  /** Set when only the endpoint's newest deliveries were read: the counts are of those (decision 0016). */
+  readonly sampled?: true;
 }
 
-export function countDeliveries(deliveries: readonly DeliveryView[]): DeliveryCounts {
+/** Whether the endpoint's circuit holds its due deliveries now: enabled, and the circuit open or half-open. */
+export function circuitHolds(endpoint: Pick<Endpoint, 'enabled'>, circuit: CircuitState | undefined, nowMs: number): boolean {
+  return endpoint.enabled && phaseOf(circuit, nowMs) !== 'closed';
+}
+
+/**
+ * Parked is not stored: a delivery is parked when it waits (`pending` or `failed`), is due (its `nextAttemptAt`,
+ * else its creation, has passed) and its endpoint's circuit holds (`circuitHolds`). Those are the deliveries the
+ * gate answers `parked` and a closing releases; a delivery whose retry is still ahead keeps its status.
+ */
+export function isParked(d: DeliveryView, nowMs: number, holds: boolean): boolean {
+  return holds && (d.status === 'pending' || d.status === 'failed') && (d.nextAttemptAt ?? d.createdAt) <= nowMs;
+}
+
+export function countDeliveries(deliveries: readonly DeliveryView[], nowMs: number, holds = false): DeliveryCounts {
   const counts = { pending: 0, parked: 0, failed: 0, exhausted: 0, skipped: 0, delivered: 0 };
   for (const d of deliveries) {
-    if (d.parkedAt !== undefined && (d.status === 'pending' || d.status === 'failed')) counts.parked++;
+    if (isParked(d, nowMs, holds)) counts.parked++;
     else counts[d.status]++;
   }
   return counts;
@@ -65,12 +83,41 @@ export interface EndpointStats {
   readonly deliveries: DeliveryCounts;
 }
 
-export function endpointStats(attempts: readonly AttemptView[], deliveries: readonly DeliveryView[], nowMs: number): EndpointStats {
-  return {
-    lastHour: windowStats(attempts, nowMs - HOUR_MS, nowMs + 1),
-    lastDay: windowStats(attempts, nowMs - DAY_MS, nowMs + 1),
-    deliveries: countDeliveries(deliveries),
+export interface StatsInput {
+  /** The attempts of the last day, newest first as read; `complete` false when only the newest were read. */
+  readonly attempts: { readonly items: readonly AttemptView[]; readonly complete: boolean };
+  readonly deliveries: { readonly items: readonly DeliveryView[]; readonly complete: boolean };
+  /** `circuitHolds(endpoint, circuit, now)`: decides which waiting deliveries are parked. */
+  readonly holds: boolean;
+}
+
+export function endpointStats(input: StatsInput, nowMs: number): EndpointStats {
+  const { attempts, deliveries } = input;
+  // A truncated read holds every attempt after the oldest one it read: a window starting later is whole.
+  const oldest = attempts.items.reduce((min, a) => Math.min(min, a.at), Infinity);
+  const window = (sinceMs: number): WindowStats => {
+    const w = windowStats(attempts.items, sinceMs, nowMs + 1);
+    return !attempts.complete && oldest >= sinceMs ? { ...w, sampled: true } : w;
   };
+  const counts = countDeliveries(deliveries.items, nowMs, input.holds);
+  return { lastHour: window(nowMs - HOUR_MS), lastDay: window(nowMs - DAY_MS), deliveries: deliveries.complete ? counts : { ...counts, sampled: true } };
+}
+
+/**
+ * The attempt records plus the attempts that live only in their delivery's `lastAttempt` (a crash between the
+ * delivery's update and the attempt's own put, decision 0011), each once. From a truncated read, only those at
+ * least as new as its oldest record are added, so the sample stays "the newest N".
+ */
+export function mergeLastAttempts<A extends Pick<Attempt, 'deliveryId' | 'number' | 'at'>>(
+  read: { readonly items: readonly A[]; readonly complete: boolean },
+  lastAttempts: readonly (A | undefined)[],
+  sinceMs: number,
+): { items: A[]; complete: boolean } {
+  const key = (a: A) => `${a.deliveryId}#${a.number}`;
+  const seen = new Set(read.items.map(key));
+  const from = read.complete ? sinceMs : read.items.reduce((min, a) => Math.min(min, a.at), Infinity);
+  const extra = lastAttempts.filter((a): a is A => a !== undefined && a.at >= from && a.at >= sinceMs && !seen.has(key(a)));
+  return { items: [...read.items, ...extra], complete: read.complete };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -100,13 +147,17 @@ const ms = (v: number | undefined) => (v === undefined ? '-' : `${v} ms`);
 
 /** The lines `endpoints show` prints after the endpoint's configuration. */
 export function formatStatus(state: string, stats: EndpointStats): string[] {
-  const row = (label: string, w: WindowStats) => `${label.padEnd(10)}${String(w.attempts).padStart(8)}  ${pct(w.successRate).padStart(8)}  ${ms(w.p50Ms).padStart(9)}  ${ms(w.p99Ms).padStart(9)}`;
+  const count = (w: WindowStats) => `${w.attempts}${w.sampled ? '+' : ''}`;
+  const row = (label: string, w: WindowStats) => `${label.padEnd(10)}${count(w).padStart(8)}  ${pct(w.successRate).padStart(8)}  ${ms(w.p50Ms).padStart(9)}  ${ms(w.p99Ms).padStart(9)}`;
   const c = stats.deliveries;
+  const read = c.pending + c.parked + c.failed + c.exhausted + c.skipped + c.delivered;
   return [
     `state: ${state}`,
     `${''.padEnd(10)}${'attempts'.padStart(8)}  ${'success'.padStart(8)}  ${'p50'.padStart(9)}  ${'p99'.padStart(9)}`,
     row('last hour', stats.lastHour),
     row('last day', stats.lastDay),
     `deliveries: ${c.pending} pending, ${c.parked} parked, ${c.failed} failed, ${c.exhausted} exhausted (${c.skipped} skipped, ${c.delivered} delivered)`,
+    ...(stats.lastHour.sampled || stats.lastDay.sampled ? ['attempts marked + are the newest read, not all: success and latency are of those'] : []),
+    ...(c.sampled ? [`deliveries counted: the newest ${read} only; older ones were not read`] : []),
   ];
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLOSED } from '../../../lambdas/core/outbound/circuit';
-import { countDeliveries, describeState, endpointStats, formatStatus, percentile, windowStats } from '../../../lambdas/core/outbound/stats';
+import { circuitHolds, countDeliveries, describeState, endpointStats, formatStatus, isParked, mergeLastAttempts, percentile, windowStats } from '../../../lambdas/core/outbound/stats';
 import { NOW } from '../../helpers/outbound';
 
 const MIN = 60_000;
@@ -42,23 +42,72 @@ describe('windowStats()', () => {
 describe('endpointStats()', () => {
   it('summarises the last hour and the last day, and counts deliveries with parked ones apart', () => {
     const attempts = [
-      ...Array.from({ length: 99 }, (_, i) => ({ at: NOW - 3 * HOUR - i, latencyMs: 100 + i, status: 200 })),
       { at: NOW - MIN, latencyMs: 40, status: 500 },
+      ...Array.from({ length: 99 }, (_, i) => ({ at: NOW - 3 * HOUR - i, latencyMs: 100 + i, status: 200 })),
     ];
     const deliveries = [
-      { status: 'pending' as const },
-      { status: 'pending' as const, parkedAt: NOW - MIN },
-      { status: 'failed' as const, parkedAt: NOW - MIN },
-      { status: 'failed' as const },
-      { status: 'exhausted' as const },
-      { status: 'delivered' as const },
+      { status: 'pending' as const, createdAt: NOW - MIN },
+      { status: 'failed' as const, createdAt: NOW - HOUR, nextAttemptAt: NOW - MIN },
+      { status: 'failed' as const, createdAt: NOW - HOUR, nextAttemptAt: NOW + HOUR },
+      { status: 'exhausted' as const, createdAt: NOW - HOUR },
+      { status: 'delivered' as const, createdAt: NOW - HOUR },
     ];
 
-    const s = endpointStats(attempts, deliveries, NOW);
+    const s = endpointStats({ attempts: { items: attempts, complete: true }, deliveries: { items: deliveries, complete: true }, holds: true }, NOW);
 
     expect(s.lastHour).toEqual({ attempts: 1, successes: 0, successRate: 0, p50Ms: 40, p99Ms: 40 });
     expect(s.lastDay).toMatchObject({ attempts: 100, successes: 99, successRate: 0.99, p50Ms: 148, p99Ms: 197 });
-    expect(s.deliveries).toEqual({ pending: 1, parked: 2, failed: 1, exhausted: 1, skipped: 0, delivered: 1 });
+    expect(s.deliveries).toEqual({ pending: 0, parked: 2, failed: 1, exhausted: 1, skipped: 0, delivered: 1 });
+  });
+
+  it('marks a window sampled when the read stopped inside it, and whole when the read reached past its start', () => {
+    const attempts = [{ at: NOW - MIN, latencyMs: 1, status: 200 }, { at: NOW - 2 * HOUR, latencyMs: 1, status: 200 }];
+
+    const s = endpointStats({ attempts: { items: attempts, complete: false }, deliveries: { items: [], complete: false }, holds: false }, NOW);
+
+    expect(s.lastHour.sampled).toBeUndefined();
+    expect(s.lastDay).toMatchObject({ attempts: 2, sampled: true });
+    expect(s.deliveries.sampled).toBe(true);
+  });
+});
+
+describe('parked deliveries (not stored: waiting, due, and the circuit holds)', () => {
+  const due = { status: 'pending' as const, createdAt: NOW - MIN };
+
+  it('a due waiting delivery is parked while the circuit of an enabled endpoint is open or half-open', () => {
+    const open = { status: 'open' as const, reason: 'failure_rate' as const, openedAt: NOW - MIN, openUntil: NOW + MIN, coolDownMs: 30_000 };
+    expect(circuitHolds({ enabled: true }, open, NOW)).toBe(true);
+    expect(circuitHolds({ enabled: true }, open, NOW + 2 * MIN)).toBe(true); // half-open: only the probe goes
+    expect(isParked(due, NOW, true)).toBe(true);
+  });
+
+  it('is not parked when the circuit is closed, or the endpoint disabled (its deliveries are skipped instead)', () => {
+    const open = { status: 'open' as const, reason: 'failure_rate' as const, openedAt: NOW - MIN, openUntil: NOW + MIN, coolDownMs: 30_000 };
+    expect(circuitHolds({ enabled: true }, CLOSED, NOW)).toBe(false);
+    expect(circuitHolds({ enabled: false }, open, NOW)).toBe(false);
+    expect(countDeliveries([due], NOW, false)).toMatchObject({ pending: 1, parked: 0 });
+  });
+
+  it('a failed delivery whose retry is still ahead keeps its status, circuit open or not', () => {
+    expect(countDeliveries([{ status: 'failed', createdAt: NOW - HOUR, nextAttemptAt: NOW + 1 }], NOW, true)).toMatchObject({ failed: 1, parked: 0 });
+  });
+
+  it('a final delivery is never parked', () => {
+    expect(countDeliveries([{ status: 'exhausted', createdAt: NOW - HOUR }], NOW, true)).toMatchObject({ exhausted: 1, parked: 0 });
+  });
+});
+
+describe('mergeLastAttempts()', () => {
+  const a = (deliveryId: string, number: number, at: number) => ({ deliveryId, number, at });
+
+  it('adds an attempt that lives only in its delivery, once', () => {
+    const merged = mergeLastAttempts({ items: [a('d1', 1, NOW - 5)], complete: true }, [a('d1', 1, NOW - 5), a('d2', 3, NOW - 1), undefined], NOW - HOUR);
+    expect(merged.items).toEqual([a('d1', 1, NOW - 5), a('d2', 3, NOW - 1)]);
+  });
+
+  it('leaves out attempts older than the window, or than the oldest record of a truncated read', () => {
+    expect(mergeLastAttempts({ items: [], complete: true }, [a('d1', 1, NOW - 2 * HOUR)], NOW - HOUR).items).toEqual([]);
+    expect(mergeLastAttempts({ items: [a('d1', 2, NOW - MIN)], complete: false }, [a('d2', 1, NOW - 2 * MIN)], NOW - HOUR).items).toEqual([a('d1', 2, NOW - MIN)]);
   });
 });
 
@@ -96,7 +145,7 @@ describe('formatStatus()', () => {
     const lines = formatStatus('enabled', {
       lastHour: { attempts: 0, successes: 0 },
       lastDay: { attempts: 4, successes: 3, successRate: 0.75, p50Ms: 120, p99Ms: 900 },
-      deliveries: countDeliveries([{ status: 'pending', parkedAt: NOW }, { status: 'exhausted' }]),
+      deliveries: countDeliveries([{ status: 'pending', createdAt: NOW }, { status: 'exhausted', createdAt: NOW }], NOW, true),
     });
 
     expect(lines).toEqual([
@@ -105,6 +154,23 @@ describe('formatStatus()', () => {
       'last hour        0         -          -          -',
       'last day         4    75.0 %     120 ms     900 ms',
       'deliveries: 0 pending, 1 parked, 0 failed, 1 exhausted (0 skipped, 0 delivered)',
+    ]);
+  });
+});
+
+describe('formatStatus() of a sampled read', () => {
+  it('marks the attempt counts that are lower bounds and says how many deliveries were counted', () => {
+    const lines = formatStatus('enabled', {
+      lastHour: { attempts: 3, successes: 3, successRate: 1, p50Ms: 5, p99Ms: 9 },
+      lastDay: { attempts: 5000, successes: 5000, successRate: 1, p50Ms: 5, p99Ms: 9, sampled: true },
+      deliveries: { pending: 1, parked: 0, failed: 0, exhausted: 0, skipped: 0, delivered: 4999, sampled: true },
+    });
+
+    expect(lines.slice(3)).toEqual([
+      'last day     5000+   100.0 %       5 ms       9 ms',
+      'deliveries: 1 pending, 0 parked, 0 failed, 0 exhausted (0 skipped, 4999 delivered)',
+      'attempts marked + are the newest read, not all: success and latency are of those',
+      'deliveries counted: the newest 5000 only; older ones were not read',
     ]);
   });
 });
