@@ -95,7 +95,7 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       await deliveries.recordAttempt(attempt(2), { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 3_600_000, updatedAt: NOW }, 1);
       expect(await deliveries.claimDue(NOW + 3_599_999, NOW, 10)).toEqual([]);
       const claims = await deliveries.claimDue(NOW + 3_600_000, NOW + 3_600_000, 10);
-      expect(claims).toEqual([{ tenantId: 'acme', deliveryId: delivery().deliveryId, nextAttemptAt: NOW + 3_600_000 }]);
+      expect(claims).toEqual([{ tenantId: 'acme', deliveryId: delivery().deliveryId, nextAttemptAt: NOW + 3_600_000, dueAt: NOW + 3_600_000 }]);
       // Claimed: the next sweep within the lease finds nothing.
       expect(await deliveries.claimDue(NOW + 3_600_000 + LEASE - 1, NOW + 3_600_001, 10)).toEqual([]);
     });
@@ -175,7 +175,15 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
     it('the local stack copies a table made by an older version into the current one, then drops it', async () => {
       const old = 'outbound-old';
       const def = outboundTableDefinition(old);
-      await client().send(new CreateTableCommand({ ...def, GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== OUTBOUND_TABLE.endpointIndex.name) }));
+      // The older table had no endpoint index; DynamoDB Local also refuses a definition of the attribute it no longer uses.
+      const { endpointIndex } = OUTBOUND_TABLE;
+      await client().send(
+        new CreateTableCommand({
+          ...def,
+          GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== endpointIndex.name),
+          AttributeDefinitions: def.AttributeDefinitions!.filter((a) => a.AttributeName !== endpointIndex.partitionKey),
+        }),
+      );
       await new DynamoMessageStore(client(), old).putIfAbsent(message(), NOW);
       expect(await migrateLegacyTable(client(), old, TABLE)).toBe(1);
       expect(await migrateLegacyTable(client(), old, TABLE)).toBe(0);
