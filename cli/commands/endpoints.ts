@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { EndpointView } from '../../lambdas/core/outbound/management';
 import { UsageError, type CliIo, type Command } from '../command';
-import { api, baseUrlFrom, COMMON_OPTIONS, enc, time } from '../lib/outbound-api';
+import { api, baseUrlFrom, COMMON_OPTIONS, enc, SIGV4_USAGE, time } from '../lib/outbound-api';
 
 const USAGE = `Usage:
   npm run cli -- endpoints add --tenant T --url U [--events 'invoice.*,order.paid'] [--scheme S] [--description D]
@@ -21,7 +21,8 @@ scheme with a sign() (github, stripe, hmac, …). add and rotate-secret print th
 Options (every subcommand):
   --json          JSON output
   --api-url URL   the stack's API (default: the running \`npm start\`); here --url is the endpoint's URL
-  --data-dir DIR  the local stack's data directory (default .local-data)`;
+  --data-dir DIR  the local stack's data directory (default .local-data)
+${SIGV4_USAGE}`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -45,7 +46,7 @@ export const command: Command = {
     const [sub, id, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`Unexpected argument ${extra[0]}`);
     if (values.tenant === undefined) throw new UsageError('--tenant is required');
-    const base = baseUrlFrom({ url: values['api-url'], 'data-dir': values['data-dir'] });
+    const base = baseUrlFrom({ ...values, url: values['api-url'] });
     const path = `/v1/tenants/${enc(values.tenant)}/endpoints`;
     const json = values.json ?? false;
     const needId = () => {
