@@ -3,6 +3,7 @@
  * not loopback (a deployed stack, whose `/v1` routes are IAM-authorized) is signed with SigV4, as is any with
  * `--sigv4`. Errors the API answers (4xx with `{error, message}`) become an `ApiError` the commands print as they are.
  */
+import { UsageError } from '../command';
 import { dataDirFrom, defaultBaseUrl } from './local-stack';
 import { isLoopback, regionFor, signedHeaders } from './sigv4';
 
@@ -57,6 +58,18 @@ export async function api<T>(target: ApiTarget, method: string, path: string, op
     throw new ApiError(response.status, e.error ?? 'error', `${response.status} ${e.error ?? ''}: ${e.message ?? text}`.trim());
   }
   return { status: response.status, body: body as T };
+}
+
+/**
+ * Sends a message through the local stack's intake queue (the route `/_local/outbound/intake`), as a producer on
+ * AWS sends to the intake queue: attributes tenant, type and id, the payload as the body, byte for byte.
+ */
+export async function sendToLocalIntake(target: ApiTarget, message: { tenant: string; type: string; id?: string | undefined; payload: string }): Promise<{ queue: string; messageId: string }> {
+  if (!isLoopback(new URL(target.baseUrl))) {
+    throw new UsageError('--via-queue uses the local stack\'s intake queue; on AWS send to the OutboundIntakeQueueUrl output (aws sqs send-message with attributes tenant, type, id)');
+  }
+  const query = new URLSearchParams({ tenant: message.tenant, type: message.type, ...(message.id !== undefined && { id: message.id }) });
+  return (await api<{ queue: string; messageId: string }>(target, 'POST', `/_local/outbound/intake?${query}`, { body: message.payload })).body;
 }
 
 export const enc = encodeURIComponent;
