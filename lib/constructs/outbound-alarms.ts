@@ -97,9 +97,13 @@ export class OutboundAlarms extends Construct {
     }
   }
 
-  /** A topic CloudWatch may publish to: its own key (rotated) lets the CloudWatch service use it, for this account only. */
+  /**
+   * A topic CloudWatch may publish to: its own key (rotated) lets the CloudWatch service use it, only for alarms of
+   * this account and region (`aws:SourceAccount`, `aws:SourceArn`: no confused deputy).
+   */
   private createTopic(): sns.Topic {
-    const { account } = Stack.of(this);
+    const { account, region, partition } = Stack.of(this);
+    const conditions = { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` } };
     const key = new kms.Key(this, 'AlarmTopicKey', { description: 'Encrypts the outbound alarm topic (CloudWatch alarms publish to it)', enableKeyRotation: true });
     const cloudwatchService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     key.addToResourcePolicy(
@@ -107,7 +111,7 @@ export class OutboundAlarms extends Construct {
         principals: [cloudwatchService],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+        conditions,
       }),
     );
     const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Outbound delivery alarms', masterKey: key, enforceSSL: true });
@@ -116,7 +120,7 @@ export class OutboundAlarms extends Construct {
         principals: [cloudwatchService],
         actions: ['sns:Publish'],
         resources: [topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+        conditions,
       }),
     );
     return topic;

@@ -173,11 +173,13 @@ describe('OutboundDelivery', () => {
       template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Outbound delivery alarms', KmsMasterKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) });
       template.hasResourceProperties('AWS::KMS::Key', {
         EnableKeyRotation: true,
-        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': Match.anyValue() } } })]) },
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': Match.anyValue() }, ArnLike: { 'aws:SourceArn': Match.anyValue() } } })]) },
       });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [topicRef()],
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': Match.anyValue() } }) })]),
+        },
       });
     });
 
