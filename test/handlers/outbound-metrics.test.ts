@@ -37,10 +37,11 @@ describe('delivery worker metrics', () => {
   });
 
   let run: (script: SendResult[]) => Promise<Put[]>;
+  let deliveries: DynamoDeliveryStore;
   beforeEach(async () => {
     const name = `metrics-${++table}`;
     await ensureOutboundTable(dynamo.client, name);
-    const deliveries = new DynamoDeliveryStore(dynamo.client, name);
+    deliveries = new DynamoDeliveryStore(dynamo.client, name);
     const endpoints = new DynamoEndpointRepository(dynamo.client, name);
     const messages = new DynamoMessageStore(dynamo.client, name);
     await endpoints.create(endpoint({ retryDelaysSeconds: [5] }));
@@ -71,9 +72,21 @@ describe('delivery worker metrics', () => {
     expect(await run([ok(410)])).toEqual([{ name: OUTBOUND_METRICS.deliveriesExhausted, value: 1, unit: 'Count' }]);
   });
 
-  it('a delivered or retried delivery emits nothing', async () => {
-    expect(await run([ok(500)])).toEqual([]);
+  it('a delivery whose last scheduled attempt fails counts 1', async () => {
+    const first = { tenantId: 'acme', deliveryId: delivery().deliveryId, endpointId: 'ep_1', messageId: 'msg_1', number: 1, at: NOW, latencyMs: 1, status: 500 };
+    await deliveries.recordAttempt(first, { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW }, 0);
+
+    expect(await run([ok(500)])).toEqual([{ name: OUTBOUND_METRICS.deliveriesExhausted, value: 1, unit: 'Count' }]);
+  });
+
+  it('a delivered delivery emits nothing', async () => {
     expect(await run([ok(200)])).toEqual([]);
+    expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'delivered' });
+  });
+
+  it('a failed attempt with a retry left emits nothing', async () => {
+    expect(await run([ok(500)])).toEqual([]);
+    expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'failed' });
   });
 });
 
