@@ -12,6 +12,7 @@ import { DynamoEndpointStateStore } from '../lambdas/adapters/dynamo-endpoint-st
 import { DynamoDeliveryStore } from '../lambdas/adapters/dynamo-outbound-deliveries';
 import { LogTopic } from '../lambdas/adapters/log-topic';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../lambdas/adapters/dynamo-outbound-endpoints';
+import { DynamoRecoveryStore } from '../lambdas/adapters/dynamo-outbound-recovery';
 import { createHttpSender, dnsResolver } from '../lambdas/adapters/http-sender';
 import type { Log } from '../lambdas/core/kernel/log';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission';
@@ -108,6 +109,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     endpoints,
     messages,
     deliveries,
+    recovery: new DynamoRecoveryStore(client, LOCAL_OUTBOUND_TABLE_NAME, { leaseMs }),
     wakeUps,
     cipher,
     resolver,

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { EndpointView } from '../../lambdas/core/outbound/management';
 import { UsageError, type CliIo, type Command } from '../command';
-import { api, baseUrlFrom, COMMON_OPTIONS, enc, SIGV4_USAGE, time } from '../lib/outbound-api';
+import { api, baseUrlFrom, COMMON_OPTIONS, enc, recoverEndpoint, SIGV4_USAGE, time, WINDOW_OPTIONS, WINDOW_OPTIONS_USAGE } from '../lib/outbound-api';
 
 const USAGE = `Usage:
   npm run cli -- endpoints add --tenant T --url U [--events 'invoice.*,order.paid'] [--scheme S] [--description D]
@@ -14,9 +14,14 @@ const USAGE = `Usage:
   npm run cli -- endpoints show <id> --tenant T
   npm run cli -- endpoints update <id> --tenant T [--url U] [--events …] [--description D] [--scheme S]
   npm run cli -- endpoints disable|enable|rotate-secret|delete <id> --tenant T
+  npm run cli -- endpoints recover <id> --tenant T --since T [--until T] [--label L]
 
 --scheme: standard-webhooks (default), wss (X-WSS-Signature; --wss-timestamp epoch|iso8601), or any inbound
 scheme with a sign() (github, stripe, hmac, …). add and rotate-secret print the secret once.
+
+recover: every failed, exhausted and skipped (endpoint disabled) delivery of the endpoint created in the window
+is sent again, each once, with a fresh retry schedule, paced at the endpoint's rate (enable the endpoint first).
+${WINDOW_OPTIONS_USAGE}
 
 Options (every subcommand):
   --json          JSON output
@@ -35,6 +40,7 @@ const OPTIONS = {
   header: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   'retry-delays': { type: 'string' },
+  ...WINDOW_OPTIONS,
 } as const;
 
 export const command: Command = {
@@ -86,6 +92,13 @@ export const command: Command = {
         if (json) return print(io, body);
         io.out(`secret  ${body.secret}`);
         io.out(`The previous secret keeps signing (a second signature on each request) until ${time(body.endpoint.previousSecretExpiresAt)}.`);
+        return 0;
+      }
+      case 'recover': {
+        if (id === undefined) throw new UsageError('endpoints recover: which endpoint id?');
+        const r = await recoverEndpoint(base, values.tenant, id, values);
+        if (json) return print(io, r);
+        io.out(`queued ${r.queued} ${r.queued === 1 ? 'delivery' : 'deliveries'} of ${id} to be sent again (${r.notRecoverable} more in the window not recoverable)  recovery ${r.recoveryId}`);
         return 0;
       }
       case 'delete': {

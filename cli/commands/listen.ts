@@ -2,14 +2,16 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
 import { createListener } from '../lib/listener';
+import { secretsFrom } from '../lib/signature-args';
 
 const USAGE = `Usage:
-  npm run cli -- listen --port P --secret whsec_… [--status 200 | --status 500,200] [--scheme standard-webhooks|wss|<inbound>] [--json]
+  npm run cli -- listen --port P (--secret whsec_… | --secret-env VAR) [--status 200 | --status 500,200] [--scheme standard-webhooks|wss|<inbound>] [--json]
 
 Listens on 127.0.0.1:P. For each request, verifies the signature with the endpoint's secret (Standard Webhooks
 with the official standardwebhooks library), prints the id, type, verification and body, and answers with
 --status: a list answers in order and then repeats the last (500,200: the first request fails, the retry succeeds).
-Ctrl-C stops.`;
+--secret-env reads the secret from an environment variable instead, so it does not show in \`ps\` or the shell
+history (e.g. LISTEN_SECRET='whsec_…' npm run cli -- listen --secret-env LISTEN_SECRET). Ctrl-C stops.`;
 
 export const command: Command = {
   name: 'listen',
@@ -18,15 +20,16 @@ export const command: Command = {
   async run(args, io) {
     const { values } = parseArgs({
       args: [...args],
-      options: { port: { type: 'string' }, secret: { type: 'string' }, status: { type: 'string' }, scheme: { type: 'string' }, json: { type: 'boolean' } },
+      options: { port: { type: 'string' }, secret: { type: 'string' }, 'secret-env': { type: 'string' }, status: { type: 'string' }, scheme: { type: 'string' }, json: { type: 'boolean' } },
     });
-    if (values.secret === undefined) throw new UsageError('--secret is required (printed by `endpoints add`)');
+    if (values.secret === undefined && values['secret-env'] === undefined) throw new UsageError('--secret or --secret-env is required (the secret is printed by `endpoints add`)');
+    const [secret] = secretsFrom(values.secret === undefined ? [] : [values.secret], values['secret-env'] === undefined ? [] : [values['secret-env']]);
     const port = Number(values.port ?? 4000);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
     const statuses = (values.status ?? '200').split(',').map((s) => Number(s.trim()));
     if (statuses.some((s) => !Number.isInteger(s) || s < 200 || s > 599)) throw new UsageError('--status takes HTTP statuses 200-599, comma-separated');
     const { server } = createListener({
-      secret: values.secret,
+      secret: secret!,
       ...(values.scheme !== undefined && { scheme: values.scheme }),
       statuses,
       onRequest: (r) => {

@@ -1,32 +1,55 @@
-/** `messages send`: publishes a message to a tenant's endpoints through the outbound API. */
+/** `messages send` and `messages replay`: a tenant's messages through the outbound API. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
-import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc, sendToLocalIntake } from '../lib/outbound-api';
+import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc, replayMessages, sendToLocalIntake, WINDOW_OPTIONS, WINDOW_OPTIONS_USAGE } from '../lib/outbound-api';
 
 const USAGE = `Usage:
   npm run cli -- messages send --tenant T --type TYPE (--data JSON | --data-file F) [--id ID] [--via-queue] [--json] [--url API]
+  npm run cli -- messages replay --tenant T --since T [--until T] [--type PATTERN] [--endpoint E] [--label L] [--json] [--url API]
 
-Prints the message id once the stack has recorded the message and its deliveries (202), or "duplicate" when
+send prints the message id once the stack has recorded the message and its deliveries (202), or "duplicate" when
 that id was accepted before with the same type and payload (the same id with another payload is refused, 409).
 --id is the idempotency key (sent as Idempotency-Key); without it the stack assigns one.
 --via-queue sends it through the local stack's intake queue instead (attributes tenant, type, id, as producers on
 AWS do): printed once queued; the intake handler accepts it, or dead-letters it after 5 refusals.
 
+replay sends the stored messages created in the window (--type: *, prefix.* or a type) again, as new deliveries to
+every enabled endpoint whose filter matches (or only --endpoint), with the same webhook-id as the first time.
+${WINDOW_OPTIONS_USAGE}
+
 ${COMMON_OPTIONS_USAGE}`;
 
 export const command: Command = {
   name: 'messages',
-  summary: 'Send a message to a tenant\'s outbound endpoints (messages send --tenant T --type X --data JSON)',
+  summary: 'Send a message to a tenant\'s outbound endpoints, or replay stored ones (messages send|replay --tenant T …)',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args: [...args],
-      options: { ...COMMON_OPTIONS, tenant: { type: 'string' }, type: { type: 'string' }, data: { type: 'string' }, 'data-file': { type: 'string' }, id: { type: 'string' }, 'via-queue': { type: 'boolean' } },
+      options: {
+        ...COMMON_OPTIONS,
+        ...WINDOW_OPTIONS,
+        tenant: { type: 'string' },
+        type: { type: 'string' },
+        data: { type: 'string' },
+        'data-file': { type: 'string' },
+        id: { type: 'string' },
+        endpoint: { type: 'string' },
+        'via-queue': { type: 'boolean' },
+      },
       allowPositionals: true,
     });
-    if (positionals[0] !== 'send' || positionals.length > 1) throw new UsageError('Usage: messages send …');
-    if (values.tenant === undefined || values.type === undefined) throw new UsageError('--tenant and --type are required');
+    const [sub, ...extra] = positionals;
+    if ((sub !== 'send' && sub !== 'replay') || extra.length > 0) throw new UsageError('Usage: messages send|replay …');
+    if (values.tenant === undefined) throw new UsageError('--tenant is required');
+    if (sub === 'replay') {
+      const r = await replayMessages(baseUrlFrom(values), values.tenant, values);
+      if (values.json) io.out(JSON.stringify(r));
+      else io.out(`queued ${r.queued} ${r.queued === 1 ? 'delivery' : 'deliveries'} for ${r.matched} matching ${r.matched === 1 ? 'message' : 'messages'}  replay ${r.replayId}`);
+      return 0;
+    }
+    if (values.type === undefined) throw new UsageError('--tenant and --type are required');
     if ((values.data === undefined) === (values['data-file'] === undefined)) throw new UsageError('Give exactly one of --data and --data-file');
     const payload = values.data ?? readFileSync(values['data-file']!, 'utf8').trim();
     try {

@@ -3,6 +3,7 @@
  * not loopback (a deployed stack, whose `/v1` routes are IAM-authorized) is signed with SigV4, as is any with
  * `--sigv4`. Errors the API answers (4xx with `{error, message}`) become an `ApiError` the commands print as they are.
  */
+import type { RecoveryResult, ReplayResult } from '../../lambdas/core/outbound/recovery';
 import { UsageError } from '../command';
 import { dataDirFrom, defaultBaseUrl } from './local-stack';
 import { isLoopback, regionFor, signedHeaders } from './sigv4';
@@ -97,3 +98,36 @@ export const COMMON_OPTIONS_USAGE = `Options:
   --url URL       the stack's API (default: the running \`npm start\`)
   --data-dir DIR  the local stack's data directory (default .local-data)
 ${SIGV4_USAGE}`;
+
+/** The window options of `endpoints recover` and `messages replay`. */
+export const WINDOW_OPTIONS = {
+  since: { type: 'string' },
+  until: { type: 'string' },
+  label: { type: 'string' },
+} as const;
+
+export const WINDOW_OPTIONS_USAGE = `  --since T, --until T  the window of creation times, [since, until): ISO 8601 with its zone
+                        (2026-12-02T05:59:41Z) or epoch ms; until defaults to now
+  --label L             run the same window again on purpose (a rerun without it resumes, queuing nothing twice)`;
+
+/** The request body of a recovery: times as given (the API reads and checks them, and names what is wrong). */
+function windowBody(values: { readonly since?: string | undefined; readonly until?: string | undefined; readonly label?: string | undefined }): Record<string, string> {
+  if (values.since === undefined) throw new UsageError('--since is required');
+  return { since: values.since, ...(values.until !== undefined && { until: values.until }), ...(values.label !== undefined && { label: values.label }) };
+}
+
+/** `POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover`. */
+export async function recoverEndpoint(target: ApiTarget, tenant: string, endpointId: string, values: Parameters<typeof windowBody>[0]): Promise<RecoveryResult> {
+  const body = JSON.stringify(windowBody(values));
+  return (await api<RecoveryResult>(target, 'POST', `/v1/tenants/${enc(tenant)}/endpoints/${enc(endpointId)}/recover`, { body })).body;
+}
+
+/** `POST /v1/tenants/{tenant}/messages/replay`. */
+export async function replayMessages(
+  target: ApiTarget,
+  tenant: string,
+  values: Parameters<typeof windowBody>[0] & { readonly type?: string | undefined; readonly endpoint?: string | undefined },
+): Promise<ReplayResult> {
+  const body = JSON.stringify({ ...windowBody(values), ...(values.type !== undefined && { type: values.type }), ...(values.endpoint !== undefined && { endpoint: values.endpoint }) });
+  return (await api<ReplayResult>(target, 'POST', `/v1/tenants/${enc(tenant)}/messages/replay`, { body })).body;
+}

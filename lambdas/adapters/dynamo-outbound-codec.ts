@@ -7,6 +7,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
 import type { Attempt, Delivery, DeliveryStatus, Endpoint, MessageRecord } from '../core/outbound/model';
+import type { RecoverableDelivery } from '../core/outbound/recovery';
 
 export type Item = Record<string, AttributeValue>;
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = OUTBOUND_TABLE;
@@ -98,7 +99,7 @@ export const timeKey = (ms: number, id = '') => `${String(ms).padStart(15, '0')}
 /** Sortable list key of a delivery: creation time, then the id. */
 export const listKey = (d: Pick<Delivery, 'createdAt' | 'deliveryId'>) => timeKey(d.createdAt, d.deliveryId);
 
-export function deliveryItem(d: Delivery, due: { sweepAt: number; dueShard: number } | undefined, expiresAt: number): Item {
+export function deliveryItem(d: RecoverableDelivery, due: { sweepAt: number; dueShard: number } | undefined, expiresAt: number): Item {
   return {
     ...keys.delivery(d.deliveryId),
     kind: { S: 'delivery' },
@@ -109,6 +110,9 @@ export function deliveryItem(d: Delivery, due: { sweepAt: number; dueShard: numb
     status: { S: d.status },
     attemptCount: { N: String(d.attemptCount) },
     ...(d.probes !== undefined && { probes: { N: String(d.probes) } }),
+    ...(d.scheduleBase !== undefined && { scheduleBase: { N: String(d.scheduleBase) } }),
+    // A string set: a requeue adds its recovery id with `ADD` and tests it with `contains` in one conditional write.
+    ...(d.recoveryIds !== undefined && d.recoveryIds.length > 0 && { recoveryIds: { SS: [...d.recoveryIds] } }),
     ...(d.nextAttemptAt !== undefined && { nextAttemptAt: { N: String(d.nextAttemptAt) } }),
     ...(d.skipReason !== undefined && { skipReason: { S: d.skipReason } }),
     createdAt: { N: String(d.createdAt) },
@@ -121,10 +125,12 @@ export function deliveryItem(d: Delivery, due: { sweepAt: number; dueShard: numb
   };
 }
 
-export function toDelivery(item: Item): Delivery {
+export function toDelivery(item: Item): RecoverableDelivery {
   const nextAttemptAt = n(item, 'nextAttemptAt');
   const skipReason = s(item, 'skipReason');
   const probes = n(item, 'probes');
+  const scheduleBase = n(item, 'scheduleBase');
+  const recoveryIds = item.recoveryIds?.SS;
   return {
     tenantId: s(item, 'tenantId') ?? '',
     deliveryId: s(item, 'deliveryId') ?? '',
@@ -133,6 +139,8 @@ export function toDelivery(item: Item): Delivery {
     status: (s(item, 'status') ?? 'pending') as DeliveryStatus,
     attemptCount: n(item, 'attemptCount') ?? 0,
     ...(probes !== undefined && { probes }),
+    ...(scheduleBase !== undefined && { scheduleBase }),
+    ...(recoveryIds !== undefined && { recoveryIds: [...recoveryIds].sort() }),
     ...(nextAttemptAt !== undefined && { nextAttemptAt }),
     ...(skipReason !== undefined && { skipReason }),
     createdAt: n(item, 'createdAt') ?? 0,

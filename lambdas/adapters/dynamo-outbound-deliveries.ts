@@ -59,8 +59,9 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, DueIn
           this.client.send(
             new PutItemCommand({
               TableName: this.tableName,
-              // A lost first wake-up is found by the sweeper one lease after creation.
-              Item: deliveryItem(d, { sweepAt: d.createdAt + this.leaseMs, dueShard: dueShardFor(d.deliveryId, this.shards) }, d.createdAt + this.retentionMs),
+              // A lost first wake-up is found by the sweeper one lease after it is due; one due beyond a queue delay
+              // (a paced replay) has no first wake-up: the sweeper sends it when it falls due.
+              Item: deliveryItem(d, { sweepAt: sweepAtFor(d.nextAttemptAt ?? d.createdAt, d.createdAt, this.leaseMs), dueShard: dueShardFor(d.deliveryId, this.shards) }, d.createdAt + this.retentionMs),
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           ),

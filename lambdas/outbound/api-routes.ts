@@ -10,6 +10,8 @@ export const OUTBOUND_ROUTES = [
   'PATCH /v1/tenants/{tenant}/endpoints/{endpoint}',
   'DELETE /v1/tenants/{tenant}/endpoints/{endpoint}',
   'POST /v1/tenants/{tenant}/endpoints/{endpoint}/rotate-secret',
+  'POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover',
+  'POST /v1/tenants/{tenant}/messages/replay',
   'GET /v1/tenants/{tenant}/deliveries',
   'GET /v1/deliveries',
   'GET /v1/deliveries/{delivery}',

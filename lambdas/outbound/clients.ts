@@ -9,6 +9,7 @@ import { SnsTopic } from '../adapters/sns-topic';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDeliveryStore } from '../adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../adapters/dynamo-outbound-endpoints';
+import { DynamoRecoveryStore } from '../adapters/dynamo-outbound-recovery';
 import { createHttpSender, dnsResolver } from '../adapters/http-sender';
 import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
 import { powertoolsLog } from '../adapters/powertools-log';
@@ -23,6 +24,8 @@ export function outboundAdapters(config: OutboundConfig) {
     endpoints: new DynamoEndpointRepository(dynamo, config.tableName),
     messages: new DynamoMessageStore(dynamo, config.tableName),
     deliveries: new DynamoDeliveryStore(dynamo, config.tableName),
+    /** `endpoints recover`, `messages replay`: the same table, lease and due shards as `deliveries`. */
+    recovery: new DynamoRecoveryStore(dynamo, config.tableName),
     wakeUps: new SqsWakeUpQueue(new SQSClient({}), config.deliveryQueueUrl),
     cipher: new KmsSecretCipher(new KMSClient({}), config.secretsKeyId),
     resolver: dnsResolver,

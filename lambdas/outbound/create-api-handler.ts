@@ -13,11 +13,12 @@ import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, rotateEndpo
 import { parseMessageBody } from '../core/outbound/message-body';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/outbound/model';
 import type { DeliveryReader, DeliveryStore, MessageStore, WakeUpQueue } from '../core/outbound/ports';
+import { runRecovery, runReplay, type RecoveryRunDeps } from '../core/outbound/recovery-run';
 import { submitMessage, type SubmitDeps } from '../core/outbound/submit';
 import { httpErrorBoundary } from '../middleware/http-error-boundary';
 import type { OutboundRouteKey } from './api-routes';
 
-export interface OutboundApiDeps extends ManagementDeps, Omit<SubmitDeps, 'endpoints' | 'deliveries' | 'messages'> {
+export interface OutboundApiDeps extends ManagementDeps, Omit<SubmitDeps, 'endpoints' | 'deliveries' | 'messages'>, Pick<RecoveryRunDeps, 'recovery' | 'retention'> {
   readonly messages: MessageStore;
   readonly deliveries: DeliveryStore & DeliveryReader;
   readonly wakeUps: WakeUpQueue;
@@ -53,6 +54,10 @@ async function route(key: OutboundRouteKey, event: APIGatewayProxyEventV2, deps:
       return jsonResponse(200, { deleted: endpoint });
     case 'POST /v1/tenants/{tenant}/endpoints/{endpoint}/rotate-secret':
       return jsonResponse(200, await rotateEndpointSecret(tenant, endpoint, deps));
+    case 'POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover':
+      return jsonResponse(202, await runRecovery(tenant, endpoint, bodyText(event), deps));
+    case 'POST /v1/tenants/{tenant}/messages/replay':
+      return jsonResponse(202, await runReplay(tenant, bodyText(event), deps));
     case 'GET /v1/tenants/{tenant}/deliveries':
     case 'GET /v1/deliveries':
       return jsonResponse(200, { deliveries: await deps.deliveries.list({ ...(p.tenant !== undefined && { tenantId: tenant }), ...listQuery(event) }) });

@@ -24,6 +24,28 @@ describe('compileAllowlist()', () => {
     expect(allows('::ffff:203.0.113.9')).toBe(true);
   });
 
+  it('matches an IPv4-mapped address in its hex and uncompressed spellings as the IPv4 address', () => {
+    const allows = compileAllowlist(['203.0.113.0/24'])!;
+    expect(allows('::ffff:cb00:7109')).toBe(true);
+    expect(allows('0:0:0:0:0:ffff:203.0.113.9')).toBe(true);
+    expect(allows('::ffff:cb00:7209')).toBe(false);
+  });
+
+  it('reads an IPv6 address with a dotted IPv4 tail by its value (NAT64, IPv4-compatible)', () => {
+    const allows = compileAllowlist(['64:ff9b::/96'])!;
+    expect(allows('64:ff9b::10.0.0.1')).toBe(true);
+    expect(allows('64:ff9c::10.0.0.1')).toBe(false);
+    const single = compileAllowlist(['64:ff9b::a00:1/128'])!;
+    expect(single('64:ff9b::10.0.0.1')).toBe(true);
+    expect(single('64:ff9b::10.0.0.2')).toBe(false);
+    // Not silently an IPv4 range: a non-mapped dotted tail is not the IPv4 address.
+    expect(compileAllowlist(['10.0.0.0/8'])!('64:ff9b::10.0.0.1')).toBe(false);
+  });
+
+  it('refuses a CIDR without a prefix length', () => {
+    expect(() => compileAllowlist(['10.0.0.1'])).toThrow(/invalid CIDR/);
+  });
+
   it('rejects garbage addresses rather than throwing', () => {
     const allows = compileAllowlist(['0.0.0.0/0'])!;
     expect(allows('not-an-ip')).toBe(false);

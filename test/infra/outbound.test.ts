@@ -60,6 +60,17 @@ describe('OutboundDelivery', () => {
     for (const r of v1) expect(r.AuthorizationType, r.RouteKey).toBe('AWS_IAM');
   });
 
+  it('recover and replay are deployed routes, and the API may query the indexes they read (byEndpoint, byTenant)', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r.Properties as { RouteKey: string }).RouteKey);
+    expect(keys).toEqual(expect.arrayContaining(['POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover', 'POST /v1/tenants/{tenant}/messages/replay']));
+    const apiStatements = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('OutboundApi'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    for (const index of [OUTBOUND_TABLE.endpointIndex.name, OUTBOUND_TABLE.tenantIndex.name]) {
+      expect(apiStatements.some((s) => [s.Action].flat().includes('dynamodb:Query') && JSON.stringify(s.Resource).includes(`/index/${index}`)), index).toBe(true);
+    }
+  });
+
   it('the worker reads the delivery queue with partial batch responses; the queue has a DLQ and SSE', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'], EventSourceArn: Match.anyValue() });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }), VisibilityTimeout: 240 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { outboundStoreSuite } from './outbound-store-suite';
+import { outboundRecoverySuite } from './outbound-recovery-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
 
 let dynamo: EmbeddedDynamo;
@@ -20,3 +21,4 @@ const dropTable = async () => {
 };
 outboundStoreSuite('dynalite', () => dynamo.client, dropTable);
 endpointStateSuite('dynalite', () => dynamo.client, dropTable);
+outboundRecoverySuite('dynalite', () => dynamo.client, dropTable);

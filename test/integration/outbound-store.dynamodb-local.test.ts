@@ -2,6 +2,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { clients, describeWithServer } from './servers';
 import { outboundStoreSuite } from './outbound-store-suite';
+import { outboundRecoverySuite } from './outbound-recovery-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
 
 describeWithServer('dynamodb-local', 'outbound stores', (server) => {
@@ -12,4 +13,5 @@ describeWithServer('dynamodb-local', 'outbound stores', (server) => {
     async () => undefined, // the server is reset before each test
   );
   endpointStateSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
+  outboundRecoverySuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
 });

@@ -82,7 +82,7 @@ export async function deliver(job: DeliveryJob, deps: DeliverDeps, options: { re
   const probes = delivery.probes ?? 0;
   const scheduled = nextStep({
     outcome: result.kind === 'response' ? { kind: 'response', status: result.status, retryAfter: result.retryAfter } : { kind: 'error', error: result.error },
-    attemptNumber: number - probes,
+    attemptNumber: number - probes - (delivery.scheduleBase ?? 0),
     delaysSeconds: endpoint.retryDelaysSeconds,
     nowMs: finishedAt,
     random: deps.random,

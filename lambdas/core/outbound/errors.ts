@@ -35,3 +35,13 @@ export class UrlRefusedError extends WebhookError {
     super(`The endpoint URL is refused: ${reason}.`);
   }
 }
+
+/** A recovery asked of a disabled endpoint: its deliveries would be skipped again at once. */
+export class EndpointDisabledError extends WebhookError {
+  override readonly name = 'EndpointDisabledError';
+  readonly statusCode = 409;
+  readonly code = 'endpoint_disabled';
+  constructor(endpointId: string) {
+    super(`Endpoint ${endpointId} is disabled: enable it first (its deliveries would be skipped again).`);
+  }
+}

@@ -97,6 +97,12 @@ export interface Delivery {
   readonly attemptCount: number;
   /** How many of `attemptCount` were circuit probes: logged, but not counted by the retry schedule. */
   readonly probes?: number;
+  /**
+   * Scheduled attempts (`attemptCount - probes`) made before the delivery was last recovered (recovery.ts): the
+   * retry schedule counts only the attempts after them, so a recovered delivery gets the whole schedule again
+   * while its attempt log and numbering go on.
+   */
+  readonly scheduleBase?: number;
   /** Epoch ms of the next attempt, while `pending` or `failed`. */
   readonly nextAttemptAt?: number;
   readonly skipReason?: string;

@@ -72,9 +72,12 @@ export function isRecoverable(d: RecoverableDelivery, recoveryId: string): boole
   return !(d.recoveryIds ?? []).includes(recoveryId);
 }
 
-/** The id of a recovery run: the same request gives the same id, so rerunning it after a crash resumes it. */
-export function recoveryIdFor(tenantId: string, endpointId: string, window: Window, label = ''): string {
-  return `rcv_${hash(['recover', tenantId, endpointId, window.sinceMs, window.untilMs, label])}`;
+/**
+ * The id of a recovery run: the same request gives the same id, so rerunning it after a crash resumes it. Without
+ * `untilMs` the window is open (until now): its id leaves the end out, or a rerun a minute later would be a new run.
+ */
+export function recoveryIdFor(tenantId: string, endpointId: string, window: { readonly sinceMs: number; readonly untilMs?: number | undefined }, label = ''): string {
+  return `rcv_${hash(['recover', tenantId, endpointId, window.sinceMs, window.untilMs ?? null, label])}`;
 }
 
 export interface RequeueRequest {
@@ -122,7 +125,7 @@ export async function recoverEndpoint(
 ): Promise<RecoveryResult> {
   const window = validateWindow(request, nowMs, retention);
   const { tenantId, endpointId, rateLimit } = request.endpoint;
-  const recoveryId = recoveryIdFor(tenantId, endpointId, window, request.label);
+  const recoveryId = recoveryIdFor(tenantId, endpointId, { sinceMs: window.sinceMs, untilMs: request.until }, request.label);
   const seen = new Set<string>();
   let queued = 0;
   let notRecoverable = 0;
@@ -155,11 +158,13 @@ export interface ReplayRequest {
   readonly typePattern?: string;
   readonly endpointId?: string;
   readonly label?: string;
+  /** The request gave no `until` (the window ends now): its id leaves the end out, as `recoveryIdFor` does. */
+  readonly openEnded?: boolean;
 }
 
 export function replayIdFor(request: ReplayRequest): string {
-  const { tenantId, window, typePattern, endpointId, label } = request;
-  return `rpl_${hash(['replay', tenantId, window.sinceMs, window.untilMs, typePattern ?? '*', endpointId ?? '', label ?? ''])}`;
+  const { tenantId, window, typePattern, endpointId, label, openEnded } = request;
+  return `rpl_${hash(['replay', tenantId, window.sinceMs, openEnded === true ? null : window.untilMs, typePattern ?? '*', endpointId ?? '', label ?? ''])}`;
 }
 
 /** Refuses a type pattern the filter grammar does not accept (the same check as endpoint filters). */
@@ -227,7 +232,7 @@ export async function replayMessages(
   retention: RetentionSettings = DEFAULT_RETENTION,
 ): Promise<ReplayResult> {
   const { since, until, ...rest } = input;
-  const request: ReplayRequest = { ...rest, window: validateWindow({ since, until }, nowMs, retention) };
+  const request: ReplayRequest = { ...rest, window: validateWindow({ since, until }, nowMs, retention), ...(until === undefined && { openEnded: true }) };
   checkTypePattern(request.typePattern);
   const endpoints = await ports.endpoints.listByTenant(request.tenantId);
   if (request.endpointId !== undefined && !endpoints.some((e) => e.endpointId === request.endpointId)) {

@@ -145,6 +145,18 @@ describe('recoverEndpoint()', () => {
     expect(new Set(store.requeued.map((q) => q.recoveryId)).size).toBe(1);
   });
 
+  it('without until, the same command run later is the same run: it requeues nothing twice', async () => {
+    const store = new FakeRecoveryStore([d(1, 'exhausted')]);
+    const request = { endpoint: endpoint(), since: NOW - DAY };
+    const first = await recoverEndpoint(store, request, NOW);
+    // Its re-delivery failed again meanwhile.
+    Object.assign(store.deliveries.get('dlv_1')!, { status: 'exhausted' });
+
+    const later = await recoverEndpoint(store, request, NOW + 60_000);
+
+    expect(later).toMatchObject({ recoveryId: first.recoveryId, queued: 0 });
+  });
+
   it('a deliberate second recovery of the same window (new label) sends them again', async () => {
     const store = new FakeRecoveryStore([d(1, 'exhausted')]);
     const request = { endpoint: endpoint(), since: NOW - DAY, until: NOW - HOUR };
@@ -221,6 +233,17 @@ describe('messages replay', () => {
 
     expect([first.queued, again.queued]).toEqual([4, 0]);
     expect(store.deliveries.size).toBe(4);
+  });
+
+  it('without until, the same replay run later creates nothing twice', async () => {
+    const store = new FakeDeliveryStore();
+    const request = { tenantId: TENANT, since: NOW - DAY, typePattern: 'invoice.*' };
+
+    const first = await replayMessages(ports(store), request, NOW);
+    const later = await replayMessages(ports(store), request, NOW + 60_000);
+
+    expect([first.queued, later.queued]).toEqual([4, 0]);
+    expect(later.replayId).toBe(first.replayId);
   });
 
   it('refuses a bad type pattern and a window beyond retention', async () => {
