@@ -142,3 +142,19 @@ export const OUTBOUND_TABLE = {
    */
   endpointIndex: { name: 'byEndpoint', partitionKey: 'endpointKey', sortKey: 'listKey' },
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Outbound metrics (decision 0012)
+
+/**
+ * The custom metrics the outbound functions emit (Embedded Metric Format log lines) and the constructs alarm on.
+ * One dimension, the outbound table's name, so two deployments in one account do not mix their values.
+ */
+export const OUTBOUND_METRICS = {
+  namespace: 'WebhookIngestion/Outbound',
+  dimension: 'OutboundTable',
+  /** Sweeper, every run: seconds since the oldest delivery it claimed fell due to be swept (0 when none). */
+  oldestDueAgeSeconds: 'OldestDueDeliveryAgeSeconds',
+  /** Worker: deliveries of a batch that ended `exhausted` (emitted only when there are any). */
+  deliveriesExhausted: 'DeliveriesExhausted',
+} as const;

@@ -125,6 +125,7 @@ export class WebhookIngestionStack extends Stack {
     }
     if (this.outbound) {
       new CfnOutput(this, 'OutboundIntakeQueueUrl', { value: this.outbound.intakeQueue.queue.queueUrl, description: 'Outbound intake: send messages with attributes tenant, type and id' });
+      new CfnOutput(this, 'OutboundAlarmTopicArn', { value: this.outbound.alarmTopic.topicArn, description: 'Outbound alarms notify this topic: subscribe a pager, chat or email' });
       new CfnOutput(this, 'OutboundTableName', { value: this.outbound.store.table.tableName, description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts' });
     }
     new CfnOutput(this, 'EventsTopicArn', { value: this.eventTopic.topic.topicArn, description: 'SNS topic of processed events' });

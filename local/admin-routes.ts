@@ -72,3 +72,22 @@ export async function localRoute(
   }
   return undefined;
 }
+
+/** SQS refuses a message (body and attributes) over 256 KiB; so does the local intake queue. */
+const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * `POST /_local/outbound/intake?tenant=T&type=X[&id=K]` with the payload as the body: sends it to the local outbound
+ * intake queue as a producer on AWS would (`aws sqs send-message` with those message attributes), for
+ * `npm run cli -- messages send --via-queue`. Nothing is checked here but the size: the intake handler decides, and
+ * dead-letters what it refuses, as deployed.
+ */
+export async function outboundIntakeRoute(method: string, rawPath: string, body: Uint8Array, query: URLSearchParams, queue: LocalQueue): Promise<Answer | undefined> {
+  if (rawPath !== '/_local/outbound/intake') return undefined;
+  if (method !== 'POST') return { status: 405, body: { error: 'method_not_allowed', message: 'POST the payload' } };
+  const attributes = Object.fromEntries(['tenant', 'type', 'id'].flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])));
+  const size = body.byteLength + Object.entries(attributes).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v) + 'String'.length, 0);
+  if (size > SQS_MAX_MESSAGE_BYTES) return { status: 413, body: { error: 'payload_too_large', message: `An SQS message holds at most ${SQS_MAX_MESSAGE_BYTES} bytes with its attributes` } };
+  const messageId = await queue.sendMessage({ body: Buffer.from(body).toString('utf8'), attributes });
+  return { status: 202, body: { queue: queue.settings.name, messageId } };
+}

@@ -35,7 +35,7 @@ export interface RequestLog {
 }
 
 /** A local-only answer (the `/_local/` routes: queue depths, DLQ redrive); undefined means 404. */
-export type LocalRoute = (method: string, rawPath: string) => Promise<{ readonly status: number; readonly body: unknown } | undefined>;
+export type LocalRoute = (method: string, rawPath: string, body: Uint8Array, query: URLSearchParams) => Promise<{ readonly status: number; readonly body: unknown } | undefined>;
 
 /** Paths under this prefix never reach the verifier: API Gateway has no such routes; only `npm start` does. */
 export const LOCAL_ROUTE_PREFIX = '/_local/';
@@ -87,9 +87,16 @@ export function createApiServer(options: ApiServerOptions): Server {
     };
 
     if (options.local && rawPath.startsWith(LOCAL_ROUTE_PREFIX) && isLoopback(req.socket.remoteAddress)) {
-      req.resume();
       const refusal = adminRequestRefusal(req.headers, req.socket.localPort);
-      const answer = refusal ?? (await options.local(method, rawPath));
+      if (refusal) req.resume();
+      // Only an admitted request's body is read, and no more of it than the API's limit.
+      const payload = refusal ? new Uint8Array() : await readBody(req, maxBody);
+      if (payload === undefined) {
+        rejectTooLarge(req, res, maxBody, requestId);
+        finish(413, '{"error":"payload_too_large"}');
+        return;
+      }
+      const answer = refusal ?? (await options.local(method, rawPath, payload, new URL(target, 'http://local').searchParams));
       const body = JSON.stringify(answer?.body ?? { error: 'not_found', message: 'Not Found' });
       send(res, answer?.status ?? 404, body, { 'apigw-requestid': requestId });
       finish(answer?.status ?? 404, body);

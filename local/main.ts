@@ -231,6 +231,7 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
     ...o.faults.map((f) => yellow(`  faults     ${f}`)),
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
     `  outbound   ${stack.url}/v1/… (endpoints, messages, deliveries), delivery worker, retry sweeper`,
+    `  outbound   intake queue (as on AWS) ${dim('npm run cli -- messages send --via-queue --tenant T --type X --data JSON')}`,
     yellow(`  outbound   loopback receivers allowed (SSRF guard exception: ${stack.outbound.allowedCidrs.join(', ')}); deployed stacks allow none by default`),
     '',
     bold('Sources') + dim('  (one per signature scheme; local-only secrets from config/local.ts, override with WEBHOOK_SECRET_<SOURCE> in .env)'),

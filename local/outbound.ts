@@ -24,6 +24,7 @@ import { createTransformer, type TransformRoute } from '../lambdas/core/outbound
 import { createOutboundApiHandler } from '../lambdas/outbound/create-api-handler';
 import { createSweeper } from '../lambdas/outbound/create-sweeper-handler';
 import { createDeliveryWorker } from '../lambdas/outbound/create-worker-handler';
+import { createQueueIntakeHandler, intakeRecord } from '../lambdas/outbound/create-queue-intake-handler';
 import { transforms as userTransforms } from '../lambdas/outbound/transforms';
 import { relays as configuredRelays } from '../config/outbound';
 import { relayMessages, type RelayRule } from '../lambdas/core/outbound/relay';
@@ -39,6 +40,8 @@ import { LocalQueue } from './queue';
 export const LOCAL_ALLOWED_CIDRS = ['127.0.0.0/8', '::1/128'] as const;
 /** The worker's timeout: the longest endpoint timeout (30 s) and room to record the attempt. */
 export const WORKER_TIMEOUT_MS = 40_000;
+/** The intake function's timeout, as deployed (lib/constructs/outbound-delivery.ts). */
+export const INTAKE_TIMEOUT_MS = 30_000;
 
 export interface OutboundOptions {
   /** Subnets deliveries may reach although the SSRF guard refuses them. @default LOCAL_ALLOWED_CIDRS */
@@ -64,6 +67,9 @@ export interface LocalOutbound {
   readonly tableName: string;
   readonly queue: LocalQueue;
   readonly worker: SqsEventSource;
+  /** The intake queue (attributes `tenant`, `type`, `id`; the body is the payload), as producers on AWS use it. */
+  readonly intakeQueue: LocalQueue;
+  readonly intake: SqsEventSource;
   readonly allowedCidrs: readonly string[];
   readonly deliveries: DynamoDeliveryStore;
   /** The topic subscriber that relays inbound events (config/outbound.ts) as outbound messages. */
@@ -145,6 +151,21 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     log,
     createHandler: () => createDeliveryWorker(workerDeps),
   });
+  // The deployed intake queue's settings: a refused message is received 5 times, then dead-lettered.
+  const intakeQueue = await LocalQueue.open(
+    { name: 'outbound-intake', visibilityTimeoutMs: 6 * INTAKE_TIMEOUT_MS, maxReceiveCount: 5, retentionMs: 4 * 86_400_000 },
+    options.dataDir === undefined ? {} : { journalPath: join(options.dataDir, 'queues', 'outbound-intake.jsonl'), sync: options.syncWrites ?? true },
+  );
+  const intake = new SqsEventSource({
+    queue: intakeQueue,
+    functionName: 'outbound-intake',
+    batchSize: 10,
+    maxConcurrency: 4,
+    batchingWindowMs: 0,
+    timeoutMs: INTAKE_TIMEOUT_MS,
+    log,
+    createHandler: () => createQueueIntakeHandler({ endpoints, deliveries, messages, wakeUps, now, log }, intakeRecord),
+  });
   const sweeper = createSweeper({ due: deliveries, wakeUps, now, log });
   const sweep = async () => (await sweeper()).woken;
   let timer: NodeJS.Timeout | undefined;
@@ -167,12 +188,15 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     relay,
     queue,
     worker,
+    intakeQueue,
+    intake,
     allowedCidrs,
     deliveries,
     invoke: async (event) => api(event, verifierContext()),
     sweep,
     start() {
       worker.start();
+      intake.start();
       const interval = options.sweepIntervalMs ?? 10_000;
       if (interval > 0) {
         timer = setInterval(() => void sweep().catch((e: unknown) => log.warn('outbound sweep failed', { cause: String(e) })), interval);
@@ -181,6 +205,8 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     },
     async stop() {
       clearInterval(timer);
+      await intake.stop();
+      await intakeQueue.close();
       await worker.stop();
       await queue.close();
     },

@@ -25,7 +25,7 @@ import { schemes } from '../lambdas/core/signatures/index';
 import { createProcessorHandler } from '../lambdas/processor/create-handler';
 import { routes as userRoutes } from '../lambdas/processor/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
-import { localRoute } from './admin-routes';
+import { localRoute, outboundIntakeRoute } from './admin-routes';
 import { createApiServer, type VerifierResult } from './api-gateway';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
 import { SqsEventSource, type RecordOutcome } from './event-source';
@@ -160,10 +160,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanup.push(() => outbound.stop());
     topicFaults.target.subscribe(outbound.relay);
 
+    // `queues` and `queues redrive` see the outbound queues too, under names no source id can take (no `:`).
+    const adminQueues = new Map<string, { readonly queue: LocalQueue }>([...sources, ['outbound:intake', { queue: outbound.intakeQueue }], ['outbound:deliveries', { queue: outbound.queue }]]);
     const server = createApiServer({
       invoke: invokeVerifier,
       outbound: outbound.invoke,
-      local: (method, rawPath) => localRoute(method, rawPath, sources),
+      local: async (method, rawPath, body, query) => (await localRoute(method, rawPath, adminQueues)) ?? outboundIntakeRoute(method, rawPath, body, query, outbound.intakeQueue),
       getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
       ...(options.onRequest && { onRequest: options.onRequest }),
       onError: (error) => log.error('local API error', { cause: String(error) }),

@@ -8,7 +8,7 @@ import type { EndpointStatus } from '../../lambdas/core/outbound/endpoint-status
 import type { EndpointView } from '../../lambdas/core/outbound/management';
 import { formatStatus } from '../../lambdas/core/outbound/stats';
 import { UsageError, type CliIo, type Command } from '../command';
-import { api, baseUrlFrom, COMMON_OPTIONS, enc, recoverEndpoint, time, WINDOW_OPTIONS, WINDOW_OPTIONS_USAGE } from '../lib/outbound-api';
+import { api, baseUrlFrom, COMMON_OPTIONS, enc, recoverEndpoint, SIGV4_USAGE, time, WINDOW_OPTIONS, WINDOW_OPTIONS_USAGE } from '../lib/outbound-api';
 
 const USAGE = `Usage:
   npm run cli -- endpoints add --tenant T --url U [--events 'invoice.*,order.paid'] [--scheme S] [--description D]
@@ -39,7 +39,8 @@ ${WINDOW_OPTIONS_USAGE}
 Options (every subcommand):
   --json          JSON output
   --api-url URL   the stack's API (default: the running \`npm start\`); here --url is the endpoint's URL
-  --data-dir DIR  the local stack's data directory (default .local-data)`;
+  --data-dir DIR  the local stack's data directory (default .local-data)
+${SIGV4_USAGE}`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -66,7 +67,7 @@ export const command: Command = {
     const [sub, id, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`Unexpected argument ${extra[0]}`);
     if (values.tenant === undefined) throw new UsageError('--tenant is required');
-    const base = baseUrlFrom({ url: values['api-url'], 'data-dir': values['data-dir'] });
+    const base = baseUrlFrom({ ...values, url: values['api-url'] });
     const path = `/v1/tenants/${enc(values.tenant)}/endpoints`;
     const json = values.json ?? false;
     const needId = () => {

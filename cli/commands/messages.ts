@@ -2,15 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
-import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc, replayMessages, WINDOW_OPTIONS, WINDOW_OPTIONS_USAGE } from '../lib/outbound-api';
+import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc, replayMessages, sendToLocalIntake, WINDOW_OPTIONS, WINDOW_OPTIONS_USAGE } from '../lib/outbound-api';
 
 const USAGE = `Usage:
-  npm run cli -- messages send --tenant T --type TYPE (--data JSON | --data-file F) [--id ID] [--json] [--url API]
+  npm run cli -- messages send --tenant T --type TYPE (--data JSON | --data-file F) [--id ID] [--via-queue] [--json] [--url API]
   npm run cli -- messages replay --tenant T --since T [--until T] [--type PATTERN] [--endpoint E] [--label L] [--json] [--url API]
 
 send prints the message id once the stack has recorded the message and its deliveries (202), or "duplicate" when
 that id was accepted before with the same type and payload (the same id with another payload is refused, 409).
 --id is the idempotency key (sent as Idempotency-Key); without it the stack assigns one.
+--via-queue sends it through the local stack's intake queue instead (attributes tenant, type, id, as producers on
+AWS do): printed once queued; the intake handler accepts it, or dead-letters it after 5 refusals.
 
 replay sends the stored messages created in the window (--type: *, prefix.* or a type) again, as new deliveries to
 every enabled endpoint whose filter matches (or only --endpoint), with the same webhook-id as the first time.
@@ -25,7 +27,17 @@ export const command: Command = {
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args: [...args],
-      options: { ...COMMON_OPTIONS, ...WINDOW_OPTIONS, tenant: { type: 'string' }, type: { type: 'string' }, data: { type: 'string' }, 'data-file': { type: 'string' }, id: { type: 'string' }, endpoint: { type: 'string' } },
+      options: {
+        ...COMMON_OPTIONS,
+        ...WINDOW_OPTIONS,
+        tenant: { type: 'string' },
+        type: { type: 'string' },
+        data: { type: 'string' },
+        'data-file': { type: 'string' },
+        id: { type: 'string' },
+        endpoint: { type: 'string' },
+        'via-queue': { type: 'boolean' },
+      },
       allowPositionals: true,
     });
     const [sub, ...extra] = positionals;
@@ -44,6 +56,11 @@ export const command: Command = {
       JSON.parse(payload);
     } catch {
       throw new UsageError('The payload is not valid JSON');
+    }
+    if (values['via-queue']) {
+      const queued = await sendToLocalIntake(baseUrlFrom(values), { tenant: values.tenant, type: values.type, id: values.id, payload });
+      io.out(values.json ? JSON.stringify(queued) : `queued on ${queued.queue} as ${queued.messageId}${values.id === undefined ? ' (the message id, without --id)' : ''}`);
+      return 0;
     }
     // The payload goes into the body as text, byte for byte: the stack keeps it exactly as sent.
     const body = `{"type":${JSON.stringify(values.type)},"payload":${payload}}`;

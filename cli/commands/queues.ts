@@ -11,6 +11,8 @@ const USAGE = `Usage:
   npm run cli -- queues [--json]                  each source queue: waiting, in flight, dead letters
   npm run cli -- queues redrive <source> [--json] move the source's dead letters back to its queue
 
+The outbound queues are listed too, as outbound:intake and outbound:deliveries (redrive them by those names).
+
 Dead-lettered events are those whose processing failed maxReceiveCount times (their records are
 "failed"). Fix the cause, then redrive: the processor claims each one again and publishes it once.
 In-flight messages are hidden for the visibility timeout; "visible again" says when the first one

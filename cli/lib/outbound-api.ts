@@ -1,10 +1,12 @@
 /**
- * The CLI's client for the outbound API (`/v1/…`): the running local stack by default, or `--url`. Errors the API
- * answers (4xx with `{error, message}`) become an `ApiError` the commands print as they are.
+ * The CLI's client for the outbound API (`/v1/…`): the running local stack by default, or `--url`. A URL that is
+ * not loopback (a deployed stack, whose `/v1` routes are IAM-authorized) is signed with SigV4, as is any with
+ * `--sigv4`. Errors the API answers (4xx with `{error, message}`) become an `ApiError` the commands print as they are.
  */
 import type { RecoveryResult, ReplayResult } from '../../lambdas/core/outbound/recovery';
 import { UsageError } from '../command';
 import { dataDirFrom, defaultBaseUrl } from './local-stack';
+import { isLoopback, regionFor, signedHeaders } from './sigv4';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -17,19 +19,31 @@ export class ApiError extends Error {
   }
 }
 
-/** `--url`, else the running local stack on `--data-dir`, else http://127.0.0.1:$PORT. */
-export function baseUrlFrom(values: { readonly url?: string | undefined; readonly 'data-dir'?: string | undefined }): string {
-  return (values.url ?? defaultBaseUrl(dataDirFrom(values['data-dir']))).replace(/\/+$/, '');
+/** Where the commands send their requests, and how to sign them. */
+export interface ApiTarget {
+  readonly baseUrl: string;
+  /** Sign every request with SigV4 even on a loopback URL. */
+  readonly sigv4?: boolean | undefined;
+  /** The API's region for SigV4 (else the execute-api host's, else AWS_REGION). */
+  readonly region?: string | undefined;
 }
 
-export async function api<T>(baseUrl: string, method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+/** `--url`, else the running local stack on `--data-dir`, else http://127.0.0.1:$PORT; with `--sigv4` and `--region`. */
+export function baseUrlFrom(values: { readonly url?: string | undefined; readonly 'data-dir'?: string | undefined; readonly sigv4?: boolean | undefined; readonly region?: string | undefined }): ApiTarget {
+  return { baseUrl: (values.url ?? defaultBaseUrl(dataDirFrom(values['data-dir']))).replace(/\/+$/, ''), sigv4: values.sigv4, region: values.region };
+}
+
+export async function api<T>(target: ApiTarget, method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  const { baseUrl } = target;
+  const url = new URL(`${baseUrl}${path}`);
+  let headers: Record<string, string> = { ...(options.body !== undefined && { 'content-type': 'application/json' }), ...options.headers };
+  if (target.sigv4 || !isLoopback(url)) {
+    const { host: _host, ...signed } = await signedHeaders(url, { method, headers, body: options.body, region: regionFor(url, target.region) });
+    headers = signed; // fetch sends the same Host, from the URL
+  }
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(options.body !== undefined && { 'content-type': 'application/json' }), ...options.headers },
-      ...(options.body !== undefined && { body: options.body }),
-    });
+    response = await fetch(url, { method, headers, ...(options.body !== undefined && { body: options.body }) });
   } catch (error) {
     throw new Error(`cannot reach ${baseUrl} (${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}): is \`npm start\` running?`, { cause: error });
   }
@@ -47,6 +61,18 @@ export async function api<T>(baseUrl: string, method: string, path: string, opti
   return { status: response.status, body: body as T };
 }
 
+/**
+ * Sends a message through the local stack's intake queue (the route `/_local/outbound/intake`), as a producer on
+ * AWS sends to the intake queue: attributes tenant, type and id, the payload as the body, byte for byte.
+ */
+export async function sendToLocalIntake(target: ApiTarget, message: { tenant: string; type: string; id?: string | undefined; payload: string }): Promise<{ queue: string; messageId: string }> {
+  if (!isLoopback(new URL(target.baseUrl))) {
+    throw new UsageError('--via-queue uses the local stack\'s intake queue; on AWS send to the OutboundIntakeQueueUrl output (aws sqs send-message with attributes tenant, type, id)');
+  }
+  const query = new URLSearchParams({ tenant: message.tenant, type: message.type, ...(message.id !== undefined && { id: message.id }) });
+  return (await api<{ queue: string; messageId: string }>(target, 'POST', `/_local/outbound/intake?${query}`, { body: message.payload })).body;
+}
+
 export const enc = encodeURIComponent;
 
 /** Epoch ms as an ISO time, for tables. */
@@ -58,13 +84,20 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
   url: { type: 'string' },
   'data-dir': { type: 'string' },
+  sigv4: { type: 'boolean' },
+  region: { type: 'string' },
 } as const;
+
+/** How a deployed API is reached, for every usage text. */
+export const SIGV4_USAGE = `  --sigv4         sign with SigV4 (automatic for a URL that is not loopback; credentials from the AWS chain)
+  --region R      the API's region for SigV4 (default: from an execute-api URL, else AWS_REGION)`;
 
 /** COMMON_OPTIONS as a usage text shows them. */
 export const COMMON_OPTIONS_USAGE = `Options:
   --json          JSON output
   --url URL       the stack's API (default: the running \`npm start\`)
-  --data-dir DIR  the local stack's data directory (default .local-data)`;
+  --data-dir DIR  the local stack's data directory (default .local-data)
+${SIGV4_USAGE}`;
 
 /** The window options of `endpoints recover` and `messages replay`. */
 export const WINDOW_OPTIONS = {
@@ -84,17 +117,17 @@ function windowBody(values: { readonly since?: string | undefined; readonly unti
 }
 
 /** `POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover`. */
-export async function recoverEndpoint(baseUrl: string, tenant: string, endpointId: string, values: Parameters<typeof windowBody>[0]): Promise<RecoveryResult> {
+export async function recoverEndpoint(target: ApiTarget, tenant: string, endpointId: string, values: Parameters<typeof windowBody>[0]): Promise<RecoveryResult> {
   const body = JSON.stringify(windowBody(values));
-  return (await api<RecoveryResult>(baseUrl, 'POST', `/v1/tenants/${enc(tenant)}/endpoints/${enc(endpointId)}/recover`, { body })).body;
+  return (await api<RecoveryResult>(target, 'POST', `/v1/tenants/${enc(tenant)}/endpoints/${enc(endpointId)}/recover`, { body })).body;
 }
 
 /** `POST /v1/tenants/{tenant}/messages/replay`. */
 export async function replayMessages(
-  baseUrl: string,
+  target: ApiTarget,
   tenant: string,
   values: Parameters<typeof windowBody>[0] & { readonly type?: string | undefined; readonly endpoint?: string | undefined },
 ): Promise<ReplayResult> {
   const body = JSON.stringify({ ...windowBody(values), ...(values.type !== undefined && { type: values.type }), ...(values.endpoint !== undefined && { endpoint: values.endpoint }) });
-  return (await api<ReplayResult>(baseUrl, 'POST', `/v1/tenants/${enc(tenant)}/messages/replay`, { body })).body;
+  return (await api<ReplayResult>(target, 'POST', `/v1/tenants/${enc(tenant)}/messages/replay`, { body })).body;
 }

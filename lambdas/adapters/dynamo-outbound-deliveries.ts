@@ -279,7 +279,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
         }),
       );
       const d = toDelivery(out.Attributes ?? {});
-      return { tenantId: d.tenantId, deliveryId: d.deliveryId, nextAttemptAt: d.nextAttemptAt ?? nowMs };
+      return { tenantId: d.tenantId, deliveryId: d.deliveryId, nextAttemptAt: d.nextAttemptAt ?? nowMs, dueAt: Number(key[dueIndex.sortKey]!.N) };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;

@@ -8,6 +8,8 @@
  * delivers it again.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { OUTBOUND_METRICS } from '../contract';
+import type { Metrics } from '../core/outbound/metrics';
 import type { AdmittedDeps } from '../core/outbound/admitted-deliver';
 import { runBatch, type DeliveryJob } from '../core/outbound/deliver';
 import { deliverNotifying } from '../core/outbound/exhausted';
@@ -19,6 +21,8 @@ export interface WorkerDeps extends AdmittedDeps {
   readonly deliveries: AdmittedDeps['deliveries'] & DeliveryReader;
   readonly messages: MessageReader;
   readonly wakeUps: WakeUpQueue;
+  /** Counts the deliveries that end `exhausted` (decision 0012). @default none */
+  readonly metrics?: Metrics;
 }
 
 export function createDeliveryWorker(deps: WorkerDeps) {
@@ -46,6 +50,8 @@ export function createDeliveryWorker(deps: WorkerDeps) {
 
     const { results, failed } = await runBatch([...jobs.values()], deps, deliverNotifying);
     for (const id of failed) for (const messageId of recordOf.get(id) ?? []) failures.add(messageId);
+    const exhausted = results.filter((r) => r.outcome === 'exhausted').length;
+    if (exhausted > 0) deps.metrics?.put(OUTBOUND_METRICS.deliveriesExhausted, exhausted, 'Count');
     const now = deps.now();
     for (const r of results) {
       const tenantId = jobs.get(r.deliveryId)!.delivery.tenantId;

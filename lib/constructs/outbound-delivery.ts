@@ -22,6 +22,7 @@ import { ENV } from '../../lambdas/contract';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../../lambdas/core/outbound/retention';
 import { OUTBOUND_ROUTES } from '../../lambdas/outbound/api-routes';
 import { DurableQueue } from './durable-queue';
+import { OutboundAlarms, type OutboundAlarmsProps } from './outbound-alarms';
 import { OutboundStore } from './outbound-store';
 import { WebhookFunction } from './webhook-function';
 
@@ -45,6 +46,8 @@ export interface OutboundDeliveryProps {
   readonly projectRoot?: string;
   /** The stack's topic of processed events, and the sources whose events are relayed (config/outbound.ts). @default no relay */
   readonly relay?: { readonly topic: sns.ITopic; readonly sources: readonly string[] };
+  /** Thresholds of the outbound alarms and the topic they notify (decision 0012). @default the defaults of `OutboundAlarmsProps` */
+  readonly alarms?: OutboundAlarmsProps;
 }
 
 export class OutboundDelivery extends Construct {
@@ -61,6 +64,10 @@ export class OutboundDelivery extends Construct {
   public readonly intake: WebhookFunction;
   /** Events of the stack's topic to relay, when relays are configured. */
   public readonly relayQueue?: DurableQueue;
+  /** The outbound alarms (decision 0012); every one notifies `alarmTopic`. */
+  public readonly alarms: OutboundAlarms;
+  /** Alarm and OK notifications of every outbound alarm: subscribe a pager, chat or email here. */
+  public readonly alarmTopic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: OutboundDeliveryProps) {
     super(scope, id);
@@ -166,6 +173,15 @@ export class OutboundDelivery extends Construct {
       const [method, path] = key.split(' ') as [keyof typeof apigwv2.HttpMethod, string];
       props.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration, authorizer });
     }
+
+    const deadLetterAlarms = [this.deliveryQueue, this.intakeQueue, this.relayQueue].flatMap((q) => (q?.deadLetterAlarm ? [q.deadLetterAlarm] : []));
+    this.alarms = new OutboundAlarms(
+      this,
+      'Alarms',
+      { tableName: this.store.table.tableName, deliveryQueue: this.deliveryQueue.queue, existing: [this.sweeperErrorsAlarm, ...deadLetterAlarms] },
+      props.alarms,
+    );
+    this.alarmTopic = this.alarms.alarmTopic;
   }
 
   /** A queue-fed intake function: it writes the table and wakes deliveries. */

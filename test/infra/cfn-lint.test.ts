@@ -1,6 +1,6 @@
 /**
  * cfn-lint over every template the app synthesizes: the sample config (what `cdk synth` deploys)
- * and the fixture that exercises every option. Fails on any error or warning that .cfnlintrc.yaml
+ * the fixture that exercises every option, and the fixture with outbound delivery on. Fails on any error or warning that .cfnlintrc.yaml
  * does not ignore with a reason. cfn-lint comes from pip with moto; test/integration/servers.ts
  * decides whether its absence skips (a developer machine, with one line saying so) or fails (CI).
  */
@@ -13,7 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import sampleConfig from '../../config/sources';
 import { REPO_ROOT } from '../../lib/constructs/webhook-function';
 import { available } from '../integration/servers';
-import { fixtureConfig, synth } from './support';
+import { defineConfig } from '../../lib/config';
+import { fixtureConfig, fixtureInput, synth } from './support';
 
 interface Finding {
   readonly Rule: { readonly Id: string };
@@ -28,7 +29,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!available('cfn-lint'))('cfn-lint', () => {
   it('finds no error or warning in any synthesized template', async () => {
-    const files = Object.entries({ sample: sampleConfig, fixture: fixtureConfig }).map(([name, config]) => {
+    const files = Object.entries({ sample: sampleConfig, fixture: fixtureConfig, outbound: defineConfig({ ...fixtureInput, outbound: { allowedCidrs: [] } }) }).map(([name, config]) => {
       const file = path.join(dir, `${name}.template.json`);
       writeFileSync(file, JSON.stringify(synth(config).template.toJSON(), null, 1));
       return file;

@@ -6,12 +6,16 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV, OUTBOUND_TABLE } from '../../lambdas/contract';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ENV, OUTBOUND_METRICS, OUTBOUND_TABLE } from '../../lambdas/contract';
 import { OUTBOUND_ROUTES } from '../../lambdas/outbound/api-routes';
-import type { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
+import { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
+import type { OutboundAlarmsProps } from '../../lib/constructs/outbound-alarms';
 import { defineConfig } from '../../lib/config';
 import type { WebhookIngestionStack } from '../../lib/webhook-ingestion-stack';
-import { buildStack, fixtureInput, synth } from './support';
+import { buildStack, fixtureInput, synth, testApp } from './support';
 
 let stack: WebhookIngestionStack;
 let outbound: OutboundDelivery;
@@ -150,5 +154,84 @@ describe('OutboundDelivery', () => {
     });
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
     expect(mappings.filter((m) => String(JSON.stringify(m.Properties.FunctionName)).includes('Outbound')).length).toBe(3);
+  });
+
+  describe('alarms (decision 0012)', () => {
+    const props = (c: { node: { defaultChild?: unknown } }) => {
+      const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+      return resources[(ref(c) as { Ref: string }).Ref]!.Properties;
+    };
+    const topicRef = () => ref(outbound.alarmTopic as sns.Topic);
+
+    it('the sweeper lag alarm reads the sweeper metric of this table, above 15 minutes, and treats silence as breaching', () => {
+      expect(props(outbound.alarms.dueDeliveryAgeAlarm)).toMatchObject({
+        Namespace: OUTBOUND_METRICS.namespace,
+        MetricName: OUTBOUND_METRICS.oldestDueAgeSeconds,
+        Dimensions: [{ Name: OUTBOUND_METRICS.dimension, Value: ref(outbound.store.table) }],
+        Statistic: 'Maximum',
+        Threshold: 900,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+    });
+
+    it('the exhausted alarm fires on one exhausted delivery in 5 minutes', () => {
+      expect(props(outbound.alarms.exhaustedDeliveriesAlarm)).toMatchObject({
+        MetricName: OUTBOUND_METRICS.deliveriesExhausted, Statistic: 'Sum', Period: 300, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('the delivery queue alarms on a wake-up older than 30 minutes', () => {
+      expect(props(outbound.alarms.deliveryQueueAgeAlarm)).toMatchObject({
+        MetricName: 'ApproximateAgeOfOldestMessage', Namespace: 'AWS/SQS', Threshold: 1800,
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [(ref(outbound.deliveryQueue.queue) as { Ref: string }).Ref, 'QueueName'] } }],
+      });
+    });
+
+    it('every outbound alarm, the dead-letter queues and sweeper errors included, notifies the alarm topic on alarm and on OK', () => {
+      const alarms = [
+        outbound.alarms.dueDeliveryAgeAlarm, outbound.alarms.exhaustedDeliveriesAlarm, outbound.alarms.deliveryQueueAgeAlarm, outbound.sweeperErrorsAlarm,
+        outbound.deliveryQueue.deadLetterAlarm!, outbound.intakeQueue.deadLetterAlarm!, outbound.relayQueue!.deadLetterAlarm!,
+      ];
+      for (const alarm of alarms) expect(props(alarm), alarm.node.path).toMatchObject({ AlarmActions: [topicRef()], OKActions: [topicRef()] });
+    });
+
+    it('the alarm topic is not the operations topic: it has its own rotated key that only CloudWatch of this account may use', () => {
+      expect(topicRef()).not.toEqual(ref(outbound.operationsTopic));
+      template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Outbound delivery alarms', KmsMasterKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': Match.anyValue() }, ArnLike: { 'aws:SourceArn': Match.anyValue() } } })]) },
+      });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [topicRef()],
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': Match.anyValue() } }) })]),
+        },
+      });
+    });
+
+    const standalone = (alarms: OutboundAlarmsProps) => {
+      const scope = new Stack(testApp(), 'Alone');
+      return new OutboundDelivery(scope, 'Outbound', { httpApi: new apigwv2.HttpApi(scope, 'Api'), alarms });
+    };
+
+    it('takes thresholds and an existing topic as props', () => {
+      const scope = new Stack(testApp(), 'Alone');
+      const existing = new sns.Topic(scope, 'Pager');
+      const built = new OutboundDelivery(scope, 'Outbound', { httpApi: new apigwv2.HttpApi(scope, 'Api'), alarms: { alarmTopic: existing, exhaustedDeliveriesThreshold: 10, maxDueDeliveryAge: Duration.minutes(30) } });
+      expect(built.alarmTopic).toBe(existing);
+      const t = Template.fromStack(scope);
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: OUTBOUND_METRICS.deliveriesExhausted, Threshold: 10 });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: OUTBOUND_METRICS.oldestDueAgeSeconds, Threshold: 1800 });
+      expect(t.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Outbound delivery alarms' } })).toEqual({});
+    });
+
+    it('refuses thresholds that would alarm on normal operation, naming the prop', () => {
+      expect(() => standalone({ maxDueDeliveryAge: Duration.seconds(60) })).toThrow(/maxDueDeliveryAge/);
+      expect(() => standalone({ maxDeliveryQueueAge: Duration.minutes(15) })).toThrow(/maxDeliveryQueueAge/);
+      expect(() => standalone({ exhaustedDeliveriesThreshold: -1 })).toThrow(/exhaustedDeliveriesThreshold/);
+      expect(() => standalone({ exhaustedDeliveriesThreshold: 0.5 })).toThrow(/exhaustedDeliveriesThreshold/);
+    });
   });
 });

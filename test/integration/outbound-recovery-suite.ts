@@ -140,9 +140,9 @@ export function outboundRecoverySuite(name: string, client: () => DynamoDBClient
       await recovery.requeue(request(later, { dueAt: NOW + HOUR }));
 
       expect(await deliveries.claimDue(NOW + 1000 + LEASE - 1, NOW, 10)).toEqual([]);
-      expect(await deliveries.claimDue(NOW + 1000 + LEASE, NOW + HOUR, 10)).toEqual([{ tenantId: 'acme', deliveryId: soon.deliveryId, nextAttemptAt: NOW + 1000 }]);
+      expect(await deliveries.claimDue(NOW + 1000 + LEASE, NOW + HOUR, 10)).toEqual([{ tenantId: 'acme', deliveryId: soon.deliveryId, nextAttemptAt: NOW + 1000, dueAt: NOW + 1000 + LEASE }]);
       expect(await deliveries.claimDue(NOW + HOUR - 1, NOW + HOUR, 10)).toEqual([]);
-      expect(await deliveries.claimDue(NOW + HOUR, NOW + HOUR, 10)).toEqual([{ tenantId: 'acme', deliveryId: later.deliveryId, nextAttemptAt: NOW + HOUR }]);
+      expect(await deliveries.claimDue(NOW + HOUR, NOW + HOUR, 10)).toEqual([{ tenantId: 'acme', deliveryId: later.deliveryId, nextAttemptAt: NOW + HOUR, dueAt: NOW + HOUR }]);
     });
 
     it('createIfAbsent() of a delivery paced beyond a queue delay (a replay) puts it in the due index at its due time', async () => {

@@ -104,7 +104,7 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       await deliveries.recordAttempt(attempt(2), { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 3_600_000, updatedAt: NOW }, 1);
       expect(await deliveries.claimDue(NOW + 3_599_999, NOW, 10)).toEqual([]);
       const claims = await deliveries.claimDue(NOW + 3_600_000, NOW + 3_600_000, 10);
-      expect(claims).toEqual([{ tenantId: 'acme', deliveryId: delivery().deliveryId, nextAttemptAt: NOW + 3_600_000 }]);
+      expect(claims).toEqual([{ tenantId: 'acme', deliveryId: delivery().deliveryId, nextAttemptAt: NOW + 3_600_000, dueAt: NOW + 3_600_000 }]);
       // Claimed: the next sweep within the lease finds nothing.
       expect(await deliveries.claimDue(NOW + 3_600_000 + LEASE - 1, NOW + 3_600_001, 10)).toEqual([]);
     });

@@ -42,7 +42,7 @@ interface ToolInfo {
 export const TOOLS: Readonly<Record<Tool, ToolInfo>> = {
   moto: {
     missing: () => (onPath('moto_server') ? undefined : 'no `moto_server` on PATH'),
-    tests: 'test/integration/*.moto.test.ts (event store, SQS, SNS, Secrets Manager and the whole flow against moto)',
+    tests: 'test/integration/*.moto.test.ts (event store, SQS, SNS, Secrets Manager, the whole flow and the outbound intake and relay against moto)',
     howToGet: 'pip install "moto[server]"',
   },
   'dynamodb-local': {

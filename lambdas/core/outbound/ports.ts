@@ -164,6 +164,8 @@ export interface WakeUpClaim {
   readonly tenantId: string;
   readonly deliveryId: string;
   readonly nextAttemptAt: number;
+  /** The `sweepAt` the claim found: when the sweeper was due to wake it (its age is the sweeper's lag, decision 0012). */
+  readonly dueAt: number;
 }
 
 /** The delivery queue: a wake-up per delivery, each held `delaySeconds` (at most 900). */
