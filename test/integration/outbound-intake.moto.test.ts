@@ -23,6 +23,7 @@ import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adap
 import { SnsTopic } from '../../lambdas/adapters/sns-topic';
 import { ENV, eventAttributes } from '../../lambdas/contract';
 import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
+import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
 import { parseWakeUp } from '../../lambdas/core/outbound/schedule';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { ensureOutboundTable } from '../../local/outbound-table';
@@ -61,6 +62,8 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
       // Read at cold start, not used by intake: nothing is encrypted or notified here.
       [ENV.secretsKeyId]: `arn:aws:kms:${TEST_REGION}:${ACCOUNT}:key/unused`,
       [ENV.operationsTopicArn]: `arn:aws:sns:${TEST_REGION}:${ACCOUNT}:unused`,
+      // As the construct sets it: intake gives each message its retention.
+      [ENV.retention]: JSON.stringify(DEFAULT_RETENTION),
     });
     vi.resetModules();
     intake = (await import('../../lambdas/outbound/intake-handler')).handler as unknown as QueueHandler;
