@@ -64,12 +64,16 @@ export const command: Command = {
     }
     // The payload goes into the body as text, byte for byte: the stack keeps it exactly as sent.
     const body = `{"type":${JSON.stringify(values.type)},"payload":${payload}}`;
-    const { status, body: answer } = await api<{ status: string; id: string; deliveries: number }>(baseUrlFrom(values), 'POST', `/v1/tenants/${enc(values.tenant)}/messages`, {
+    const { status, body: answer } = await api<{ status: string; id: string; deliveries: number; skipped?: number }>(baseUrlFrom(values), 'POST', `/v1/tenants/${enc(values.tenant)}/messages`, {
       body,
       ...(values.id !== undefined && { headers: { 'idempotency-key': values.id } }),
     });
     if (values.json) io.out(JSON.stringify({ ...answer, httpStatus: status }));
-    else io.out(`${answer.id}  ${answer.status}  ${answer.deliveries} ${answer.deliveries === 1 ? 'delivery' : 'deliveries'}`);
+    else {
+      // A disabled endpoint's delivery is recorded `skipped` (recoverable with `endpoints recover`), not attempted.
+      const skipped = answer.skipped ? `, ${answer.skipped} skipped (endpoint disabled)` : '';
+      io.out(`${answer.id}  ${answer.status}  ${answer.deliveries} ${answer.deliveries === 1 ? 'delivery' : 'deliveries'}${skipped}`);
+    }
     return 0;
   },
 };

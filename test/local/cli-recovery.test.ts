@@ -98,4 +98,15 @@ describe('messages replay', () => {
     expect(r.code).toBe(0);
     expect(r.io.stdout[0]).toMatch(/^msg_\S+ {2}accepted {2}1 delivery$/);
   });
+
+  it('messages send says how many deliveries were recorded skipped because their endpoint is disabled', async () => {
+    const tenant = 'acme-disabled';
+    const add = await cli('endpoints', 'add', '--tenant', tenant, '--url', 'http://127.0.0.1:9/hooks', '--api-url', t.stack.url, '--json');
+    const id = (JSON.parse(add.io.stdout[0]!) as { endpoint: { endpointId: string } }).endpoint.endpointId;
+    await cli('endpoints', 'disable', id, '--tenant', tenant, '--api-url', t.stack.url);
+    const r = await cli('messages', 'send', '--tenant', tenant, '--type', 'invoice.paid', '--data', '{"a":1}', '--url', t.stack.url);
+
+    expect(r.code).toBe(0);
+    expect(r.io.stdout[0]).toMatch(/^msg_\S+ {2}accepted {2}0 deliveries, 1 skipped \(endpoint disabled\)$/);
+  });
 });
