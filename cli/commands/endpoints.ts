@@ -94,7 +94,7 @@ export const command: Command = {
       case 'show': {
         const { body } = await api<{ endpoint: EndpointView; status: EndpointStatus }>(base, 'GET', `${needId()}/status`);
         if (json) return print(io, body);
-        io.out(JSON.stringify(body.endpoint, null, 2));
+        for (const l of configuration(body.endpoint)) io.out(l);
         io.out(describeSettings(body.endpoint, body.status.settings));
         for (const l of formatStatus(body.status.state, body.status)) io.out(l);
         return 0;
@@ -168,6 +168,20 @@ function jsonOption(name: string, text: string): unknown {
 function line(e: EndpointView): string {
   const state = e.enabled ? 'enabled ' : `disabled (${e.disabledReason ?? ''})`;
   return `${e.endpointId}  ${state}  ${e.url}  events ${e.filterTypes.join(',')}  ${e.signing.scheme}${e.description ? `  "${e.description}"` : ''}`;
+}
+
+/** The endpoint's configuration as `show` prints it: the list line, then what the list line leaves out. Header values are not shown (they may be credentials). */
+function configuration(e: EndpointView): string[] {
+  const headers = Object.keys(e.headers);
+  const when = (ms: number) => new Date(ms).toISOString();
+  return [
+    line(e),
+    `  timeout ${e.timeoutSeconds} s` +
+      (e.rateLimit ? `; rate limit ${e.rateLimit.perSecond}/s, burst ${e.rateLimit.burst}` : '; no rate limit') +
+      (e.retryDelaysSeconds ? `; retries after ${e.retryDelaysSeconds.join(', ')} s` : '; default retry schedule') +
+      (headers.length > 0 ? `; extra headers ${headers.join(', ')}` : ''),
+    `  created ${when(e.createdAt)}, updated ${when(e.updatedAt)}`,
+  ];
 }
 
 function print(io: CliIo, value: unknown): number {

@@ -46,8 +46,10 @@ describe('endpoints show', () => {
 
     expect(await runCli(['endpoints', 'show', id, '--tenant', 'acme', '--data-dir', dir], io)).toBe(0);
 
-    const [config, settings, ...status] = io.stdout;
-    expect(JSON.parse(config!)).toMatchObject({ endpointId: id, filterTypes: ['invoice.*'], circuit: { consecutiveFailures: 2 } });
+    const [config, limits, created, settings, ...status] = io.stdout;
+    expect(config).toMatch(new RegExp(`^${id} {2}enabled {3}http://\\S+ {2}events invoice\\.\\* {2}standard-webhooks`));
+    expect(limits).toBe('  timeout 15 s; no rate limit; default retry schedule');
+    expect(created).toMatch(/^ {2}created \d{4}-\d\d-\d\dT\S+Z, updated \S+Z$/);
     expect(settings).toBe('breaker: opens after 2 failures in a row or ≥ 50 % of ≥ 20 attempts in 60 s; probes after 30 s, doubling to 600 s (own settings); disabled after 5 days failing (defaults)');
     expect(status[0]).toBe('state: enabled');
     expect(status[2]).toMatch(/^last hour {8}1 {3}100\.0 % +\d+ ms +\d+ ms$/);
