@@ -125,6 +125,10 @@ export class WebhookIngestionStack extends Stack {
     }
     if (this.outbound) {
       new CfnOutput(this, 'OutboundIntakeQueueUrl', { value: this.outbound.intakeQueue.queue.queueUrl, description: 'Outbound intake: send messages with attributes tenant, type and id' });
+      new CfnOutput(this, 'OutboundOperationsTopicArn', {
+        value: this.outbound.operationsTopic.topicArn,
+        description: 'Operator notifications (docs/outbound-notifications.md): subscribe an email, Chatbot or a queue, filtering on the type attribute',
+      });
       new CfnOutput(this, 'OutboundAlarmTopicArn', { value: this.outbound.alarmTopic.topicArn, description: 'Outbound alarms notify this topic: subscribe a pager, chat or email' });
       new CfnOutput(this, 'OutboundTableName', { value: this.outbound.store.table.tableName, description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts' });
     }

@@ -133,6 +133,8 @@ describe('OutboundDelivery', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ OUTBOUND_OPERATIONS_TOPIC_ARN: topicRef, POWERTOOLS_SERVICE_NAME: 'outbound-worker' }) },
     });
+    // Operators subscribe to it after deploying: its ARN is a stack output.
+    template.hasOutput('OutboundOperationsTopicArn', { Value: topicRef });
   });
 
   it('cdk-nag finds nothing unacknowledged, and every acknowledgement says why', () => {
