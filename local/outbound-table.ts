@@ -29,12 +29,24 @@ export const LEGACY_LOCAL_OUTBOUND_TABLES = ['webhook-outbound'] as const;
 export const OUTBOUND_TTL_SHAPE: TtlShape = { keys: [OUTBOUND_TABLE.partitionKey, OUTBOUND_TABLE.sortKey], ttlAttribute: OUTBOUND_TABLE.ttlAttribute };
 
 export async function ensureOutboundTable(client: DynamoDBClient, tableName: string = LOCAL_OUTBOUND_TABLE_NAME): Promise<void> {
-  try {
-    await client.send(new CreateTableCommand(outboundTableDefinition(tableName)));
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
+  for (let i = 0; i < 200; i++) {
+    try {
+      await client.send(new CreateTableCommand(outboundTableDefinition(tableName)));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+      // A table still being deleted (tests drop it between cases; DeleteTable is asynchronous) is not the table.
+      const status = await client.send(new DescribeTableCommand({ TableName: tableName })).then(
+        (out) => out.Table?.TableStatus,
+        (e: unknown) => (e instanceof ResourceNotFoundException ? 'GONE' : Promise.reject(e)),
+      );
+      if (status === 'DELETING' || status === 'GONE') {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+    }
+    return waitActive(client, tableName);
   }
-  await waitActive(client, tableName);
+  throw new Error(`table ${tableName} is still being deleted`);
 }
 
 /** Copies a legacy table's items into `to` and deletes it; returns how many items it copied (0 when there was none). */

@@ -207,15 +207,15 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
   }
 
   endpointDeliveries(tenantId: string, endpointId: string, limit: number): Promise<Bounded<EndpointDelivery>> {
-    return byEndpoint.endpointDeliveries(this.client, this.tableName, tenantId, endpointId, limit);
+    return byEndpoint.endpointDeliveries(this.client, this.tableName, tenantId, endpointId, limit, (i) => this.live(i));
   }
 
   endpointAttempts(tenantId: string, endpointId: string, sinceMs: number, limit: number): Promise<Bounded<Attempt>> {
-    return byEndpoint.endpointAttempts(this.client, this.tableName, tenantId, endpointId, sinceMs, limit);
+    return byEndpoint.endpointAttempts(this.client, this.tableName, tenantId, endpointId, sinceMs, limit, (i) => this.live(i));
   }
 
   waitingDeliveries(tenantId: string, endpointId: string, options: { dueBy: number; limit: number; scanLimit: number }): Promise<Bounded<Delivery>> {
-    return byEndpoint.waitingDeliveries(this.client, this.tableName, tenantId, endpointId, options);
+    return byEndpoint.waitingDeliveries(this.client, this.tableName, tenantId, endpointId, options, (i) => this.live(i));
   }
 
   async replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {

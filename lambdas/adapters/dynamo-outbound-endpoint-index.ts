@@ -41,20 +41,23 @@ function partition(tableName: string, pk: string, since?: string): QueryCommandI
   };
 }
 
-export async function endpointDeliveries(client: DynamoDBClient, tableName: string, tenantId: string, endpointId: string, limit: number): Promise<Bounded<EndpointDelivery>> {
+/** Keeps what is not past its retention: TTL deletes lazily (retention.ts `isExpired`). */
+export type LiveFilter = (item: Item) => boolean;
+
+export async function endpointDeliveries(client: DynamoDBClient, tableName: string, tenantId: string, endpointId: string, limit: number, live: LiveFilter = () => true): Promise<Bounded<EndpointDelivery>> {
   const read = await queryBounded(client, partition(tableName, keys.endpointDeliveries(tenantId, endpointId)), limit);
   return {
     complete: read.complete,
-    items: read.items.map((item) => {
+    items: read.items.filter(live).map((item) => {
       const last = item.lastAttempt?.S;
       return last === undefined ? toDelivery(item) : { ...toDelivery(item), lastAttempt: JSON.parse(last) as Attempt };
     }),
   };
 }
 
-export async function endpointAttempts(client: DynamoDBClient, tableName: string, tenantId: string, endpointId: string, sinceMs: number, limit: number): Promise<Bounded<Attempt>> {
+export async function endpointAttempts(client: DynamoDBClient, tableName: string, tenantId: string, endpointId: string, sinceMs: number, limit: number, live: LiveFilter = () => true): Promise<Bounded<Attempt>> {
   const read = await queryBounded(client, partition(tableName, keys.endpointAttempts(tenantId, endpointId), timeKey(sinceMs)), limit);
-  return { complete: read.complete, items: read.items.map(toAttempt) };
+  return { complete: read.complete, items: read.items.filter(live).map(toAttempt) };
 }
 
 export async function waitingDeliveries(
@@ -63,6 +66,7 @@ export async function waitingDeliveries(
   tenantId: string,
   endpointId: string,
   options: { readonly dueBy: number; readonly limit: number; readonly scanLimit: number },
+  live: LiveFilter = () => true,
 ): Promise<Bounded<Delivery>> {
   const input = partition(tableName, keys.endpointDeliveries(tenantId, endpointId));
   const read = await queryBounded(
@@ -77,5 +81,5 @@ export async function waitingDeliveries(
     options.limit,
     options.scanLimit,
   );
-  return { complete: read.complete, items: read.items.map(toDelivery) };
+  return { complete: read.complete, items: read.items.filter(live).map(toDelivery) };
 }

@@ -50,6 +50,15 @@ export function endpointIndexSuite(name: string, client: () => DynamoDBClient, r
       expect(read).toMatchObject({ complete: false, items: [{ deliveryId: 'd_3' }, { deliveryId: 'd_2' }] });
     });
 
+    it('reads of one endpoint leave out deliveries past their retention, which TTL has not deleted yet', async () => {
+      const DAY = 86_400_000;
+      const later = new DynamoDeliveryStore(client(), TABLE, { leaseMs: 15 * MIN, retention: { messagesDays: 2, deliveriesDays: 2, attemptsDays: 2, responseBodiesDays: 1 }, now: () => NOW + MIN });
+      await later.createIfAbsent([made('d_old', 2 * DAY), made('d_new', MIN)]);
+
+      expect((await later.endpointDeliveries('acme', 'ep_1', 10)).items.map((d) => d.deliveryId)).toEqual(['d_new']);
+      expect((await later.waitingDeliveries('acme', 'ep_1', { dueBy: NOW, limit: 10, scanLimit: 10 })).items.map((d) => d.deliveryId)).toEqual(['d_new']);
+    });
+
     it('endpointAttempts() lists that endpoint\'s attempts since a time, newest first, bounded', async () => {
       const [a, b, other] = [made('d_a', 50 * MIN), made('d_b', 40 * MIN), made('d_x', 40 * MIN, { endpointId: 'ep_2' })];
       await deliveries.createIfAbsent([a, b, other]);
