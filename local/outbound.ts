@@ -17,6 +17,7 @@ import type { Log } from '../lambdas/core/kernel/log';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import { encodeWakeUp } from '../lambdas/core/outbound/schedule';
+import { CachingSecretCipher } from '../lambdas/core/outbound/secret-cache';
 import { ssrfPolicy } from '../lambdas/core/outbound/ssrf';
 import { createTransformer, type TransformRoute } from '../lambdas/core/outbound/transform';
 import { createOutboundApiHandler } from '../lambdas/outbound/create-api-handler';
@@ -113,7 +114,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
   const workerDeps = {
     resolver,
     sender: options.sender ?? createHttpSender({ policy: ssrf, resolver }),
-    cipher,
+    cipher: new CachingSecretCipher(cipher), // as the deployed worker (decision 0013)
     deliveries,
     endpoints,
     messages,
