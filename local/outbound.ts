@@ -16,6 +16,7 @@ import { createHttpSender, dnsResolver } from '../lambdas/adapters/http-sender';
 import type { Log } from '../lambdas/core/kernel/log';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
+import { CombiningStateStore } from '../lambdas/core/outbound/combining-state-store';
 import { encodeWakeUp } from '../lambdas/core/outbound/schedule';
 import { CachingSecretCipher } from '../lambdas/core/outbound/secret-cache';
 import { ssrfPolicy } from '../lambdas/core/outbound/ssrf';
@@ -140,7 +141,8 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     batchingWindowMs: 0,
     timeoutMs: WORKER_TIMEOUT_MS,
     log,
-    createHandler: () => createDeliveryWorker(workerDeps),
+    // One combining state store per invocation, as each deployed container has its own.
+    createHandler: () => createDeliveryWorker({ ...workerDeps, admission: { ...workerDeps.admission, store: new CombiningStateStore(operations.store) } }),
   });
   const sweeper = createSweeper({ due: deliveries, wakeUps, now, log });
   const sweep = async () => (await sweeper()).woken;

@@ -1,5 +1,6 @@
 /** Delivery worker Lambda entry (SQS event source with ReportBatchItemFailures). */
 import { randomBytes } from 'node:crypto';
+import { CombiningStateStore } from '../core/outbound/combining-state-store';
 import { CachingSecretCipher } from '../core/outbound/secret-cache';
 import { createTransformer } from '../core/outbound/transform';
 import { outboundAdapters } from './clients';
@@ -14,5 +15,6 @@ export const handler = createDeliveryWorker({
   cipher: new CachingSecretCipher(adapters.cipher),
   transform: createTransformer(transforms),
   random: Math.random,
-  admission: { ...adapters.operations, newLeaseId: () => randomBytes(9).toString('base64url') },
+  // Concurrent updates of one endpoint's state in this container are committed together (one read, one write).
+  admission: { ...adapters.operations, store: new CombiningStateStore(adapters.operations.store), newLeaseId: () => randomBytes(9).toString('base64url') },
 });
