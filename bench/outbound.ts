@@ -131,8 +131,8 @@ const report = [
     `(at most ${limit.burst + limit.perSecond} requests in any 1 s); circuit cool-down 1 s doubling to 2 s (operations option); retries 1, 2, 3, 5 … s`,
     '',
     table([
-      ['receiver while down', 'delivered', 'lost', 'exhausted', 'duplicates', 'drain after back', 'peak req in 1 s', 'windows over the rule', 'requests down / after'],
-      ...outages.map(([name, r]) => [name, `${r.delivered}/${r.accepted}`, String(r.accepted - r.delivered), String(r.exhausted), String(r.duplicates), ms(r.drainMs), `${r.peakPerSecond} (max ${limit.burst + limit.perSecond})`, String(r.violations), `${r.requestsDuringOutage} / ${r.requestsAfter}`]),
+      ['receiver while down', 'delivered', 'lost', 'exhausted', 'duplicates', 'drain after back', 'peak req in 1 s', 'windows over the rule', 'requests down / after', 'lost races', 'failed steps'],
+      ...outages.map(([name, r]) => [name, `${r.delivered}/${r.accepted}`, String(r.accepted - r.delivered), String(r.exhausted), String(r.duplicates), ms(r.drainMs), `${r.peakPerSecond} (max ${limit.burst + limit.perSecond})`, String(r.violations), `${r.requestsDuringOutage} / ${r.requestsAfter}`, String(r.lostRaces), String(r.failedSteps)]),
     ]),
   ]),
   '',

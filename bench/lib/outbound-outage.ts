@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLog } from '../../lambdas/core/kernel/log';
+import type { Log } from '../../lambdas/core/kernel/log';
 import { DEFAULT_OPERATIONS_SETTINGS } from '../../lambdas/core/outbound/admission';
 import { startLocalStack } from '../../local/stack';
 import { peakInWindow, rateViolations, type Limit } from './windows';
@@ -33,6 +33,10 @@ export interface OutageResult {
   readonly duplicates: number;
   readonly requestsDuringOutage: number;
   readonly requestsAfter: number;
+  /** Attempts sent whose record lost to another worker's (two wake-ups of one delivery: the duplicates' cause). */
+  readonly lostRaces: number;
+  /** Delivery steps that threw (e.g. StateContentionError) and were left to the queue's redelivery. */
+  readonly failedSteps: number;
 }
 
 export async function runOutage(o: OutageOptions): Promise<OutageResult> {
@@ -55,7 +59,16 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
     ...DEFAULT_OPERATIONS_SETTINGS,
     circuit: { ...DEFAULT_OPERATIONS_SETTINGS.circuit, coolDownSeconds: 1, maxCoolDownSeconds: 2 },
   };
-  const stack = await startLocalStack({ port: 0, dataDir: dir, log: silentLog, timing: { sweepIntervalMs: 0 }, outbound: { operations, sweepIntervalMs: 1000 } });
+  // Counts two log lines by their fixed message text; nothing else is kept.
+  let lostRaces = 0;
+  let failedSteps = 0;
+  const log: Log = {
+    debug() {},
+    info() {},
+    warn: (m) => void (m.startsWith('delivery attempt not recorded') && lostRaces++),
+    error: (m) => void (m.startsWith('delivery step failed') && failedSteps++),
+  };
+  const stack = await startLocalStack({ port: 0, dataDir: dir, log, timing: { sweepIntervalMs: 0 }, outbound: { operations, sweepIntervalMs: 1000 } });
   try {
     const url = `http://127.0.0.1:${port}/`;
     // A schedule short enough that no delivery waits minutes for a retry it was given before the circuit opened.
@@ -97,6 +110,8 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
       duplicates: [...perId.values()].filter((n) => n > 1).length,
       requestsDuringOutage: requests.filter((r) => r.at < upAt).length,
       requestsAfter: requests.filter((r) => r.at >= upAt).length,
+      lostRaces,
+      failedSteps,
     };
   } finally {
     await stack.stop();
