@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { silentLog } from '../lambdas/core/kernel/log';
+import type { Log } from '../lambdas/core/kernel/log';
 import { startLocalStack } from '../local/stack';
 import { machineHeader } from './lib/machine';
 import { runOutage, type OutageResult } from './lib/outbound-outage';
@@ -49,6 +49,8 @@ interface RunResult {
   readonly endToEnd: readonly number[];
   /** Process CPU (user + system) per delivered message, ms. */
   readonly cpuMs: number;
+  /** Delivery steps that threw after or before sending (e.g. StateContentionError), left to the queue's redelivery. */
+  readonly failedSteps: number;
 }
 
 async function run(name: string, slowShare: number): Promise<RunResult> {
@@ -68,7 +70,9 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const stack = await startLocalStack({ port: 0, dataDir: dir, log: silentLog, timing: { sweepIntervalMs: 0 } });
+  let failedSteps = 0;
+  const log: Log = { debug() {}, info() {}, warn() {}, error: (m) => void (m.startsWith('delivery step failed') && failedSteps++) };
+  const stack = await startLocalStack({ port: 0, dataDir: dir, log, timing: { sweepIntervalMs: 0 } });
   try {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
     const created = await fetch(`${stack.url}/v1/tenants/bench/endpoints`, { method: 'POST', body: JSON.stringify({ url }) });
@@ -98,7 +102,7 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
     const used = process.cpuUsage(cpu);
     const last = Math.max(...arrived.values());
     const endToEnd = [...acceptedAt].flatMap(([id, at]) => (arrived.has(id) ? [Math.max(0, arrived.get(id)! - at)] : []));
-    return { name, delivered: arrived.size, perSecond: arrived.size / ((last - started) / 1000), intake, endToEnd, cpuMs: (used.user + used.system) / 1000 / arrived.size };
+    return { name, delivered: arrived.size, perSecond: arrived.size / ((last - started) / 1000), intake, endToEnd, cpuMs: (used.user + used.system) / 1000 / arrived.size, failedSteps };
   } finally {
     await stack.stop();
     await new Promise((r) => receiver.close(r));
@@ -121,8 +125,8 @@ const report = [
     `${MESSAGES} messages per run, ${CONCURRENCY} concurrent producers, one endpoint (Standard Webhooks), ~0.4 KiB payload; stack, producers and receiver share this process`,
     '',
     table([
-      ['receiver', 'delivered', 'deliveries/s', 'CPU/delivery', 'intake p50', 'intake p99', '202→delivered p50', '202→delivered p99'],
-      ...results.map((r) => [r.name, `${r.delivered}/${MESSAGES}`, r.perSecond.toFixed(0), `${r.cpuMs.toFixed(1)} ms`, ms(quantile(r.intake, 0.5)), ms(quantile(r.intake, 0.99)), ms(quantile(r.endToEnd, 0.5)), ms(quantile(r.endToEnd, 0.99))]),
+      ['receiver', 'delivered', 'deliveries/s', 'CPU/delivery', 'intake p50', 'intake p99', '202→delivered p50', '202→delivered p99', 'failed steps'],
+      ...results.map((r) => [r.name, `${r.delivered}/${MESSAGES}`, r.perSecond.toFixed(0), `${r.cpuMs.toFixed(1)} ms`, ms(quantile(r.intake, 0.5)), ms(quantile(r.intake, 0.99)), ms(quantile(r.endToEnd, 0.5)), ms(quantile(r.endToEnd, 0.99)), String(r.failedSteps)]),
     ]),
   ]),
   ...(outages.length === 0 ? [] : [
