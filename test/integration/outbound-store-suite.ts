@@ -175,7 +175,15 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
     it('the local stack copies a table made by an older version into the current one, then drops it', async () => {
       const old = 'outbound-old';
       const def = outboundTableDefinition(old);
-      await client().send(new CreateTableCommand({ ...def, GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== OUTBOUND_TABLE.endpointIndex.name) }));
+      // The version before byEndpoint: without the index, nor its key's attribute definition (DynamoDB refuses an unused one).
+      const endpointKey = OUTBOUND_TABLE.endpointIndex.partitionKey;
+      await client().send(
+        new CreateTableCommand({
+          ...def,
+          AttributeDefinitions: def.AttributeDefinitions!.filter((a) => a.AttributeName !== endpointKey),
+          GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== OUTBOUND_TABLE.endpointIndex.name),
+        }),
+      );
       await new DynamoMessageStore(client(), old).putIfAbsent(message(), NOW);
       expect(await migrateLegacyTable(client(), old, TABLE)).toBe(1);
       expect(await migrateLegacyTable(client(), old, TABLE)).toBe(0);
