@@ -111,6 +111,8 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
 }
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
+// Taken before the runs, so the load average it prints is the one the runs started at.
+const header = machineHeader('Outbound delivery through the local stack (npm run bench:outbound)');
 const limit = { perSecond: Number(values.rate), burst: Number(values.burst) };
 const outageMs = Number(values['outage-seconds']) * 1000;
 const results = values.only === 'outage' ? [] : [await run('fast receiver', 0), await run(`${Math.round(SLOW_SHARE * 100)} % of requests take 1 s`, SLOW_SHARE)];
@@ -119,7 +121,7 @@ if (values.only !== 'throughput') {
   for (const mode of ['503', 'refuse'] as const) outages.push([mode === '503' ? 'answers 503' : 'refuses connections', await runOutage({ messages: Number(values['outage-messages']), outageMs, limit, mode })]);
 }
 const report = [
-  machineHeader('Outbound delivery through the local stack (npm run bench:outbound)'),
+  header,
   ...(results.length === 0 ? [] : [
     '',
     `${MESSAGES} messages per run, ${CONCURRENCY} concurrent producers, one endpoint (Standard Webhooks), ~0.4 KiB payload; stack, producers and receiver share this process`,
