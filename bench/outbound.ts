@@ -3,9 +3,12 @@
  * temporary directory, fsync on) to a local receiver: messages are posted to `/v1/tenants/bench/messages` at a
  * fixed concurrency, the receiver notes when each `webhook-id` arrives. Reported: deliveries per second, p50/p99
  * of the intake answer, and p50/p99 from the 202 to the receiver getting the request. Run twice: a fast receiver,
- * then one that takes 1 s for a share of requests.
+ * then one that takes 1 s for a share of requests. Each run also reports the process CPU time per delivery (stack,
+ * producers and receiver together): on a shared machine it moves far less than throughput does. Then the outage
+ * scenario of issue #13 (bench/lib/outbound-outage.ts), once with a receiver answering 503, once refusing.
  *
- *   npm run bench:outbound [-- --messages 400 --concurrency 16 --slow-share 0.1 --no-write]
+ *   npm run bench:outbound [-- --messages 400 --concurrency 16 --slow-share 0.1 --outage-messages 150
+ *                              --outage-seconds 15 --rate 10 --burst 5 --only throughput|outage --no-write]
  *
  * Bounded: at most `messages` requests per run, 120 s of waiting for deliveries.
  */
@@ -15,9 +18,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { silentLog } from '../lambdas/core/kernel/log';
+import type { Log } from '../lambdas/core/kernel/log';
 import { startLocalStack } from '../local/stack';
 import { machineHeader } from './lib/machine';
+import { runOutage, type OutageResult } from './lib/outbound-outage';
 import { quantile, table } from './lib/stats';
 
 const { values } = parseArgs({
@@ -25,6 +29,11 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '400' },
     concurrency: { type: 'string', default: '16' },
     'slow-share': { type: 'string', default: '0.1' },
+    'outage-messages': { type: 'string', default: '150' },
+    'outage-seconds': { type: 'string', default: '15' },
+    rate: { type: 'string', default: '10' },
+    burst: { type: 'string', default: '5' },
+    only: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -38,6 +47,10 @@ interface RunResult {
   readonly perSecond: number;
   readonly intake: readonly number[];
   readonly endToEnd: readonly number[];
+  /** Process CPU (user + system) per delivered message, ms. */
+  readonly cpuMs: number;
+  /** Delivery steps that threw after or before sending (e.g. StateContentionError), left to the queue's redelivery. */
+  readonly failedSteps: number;
 }
 
 async function run(name: string, slowShare: number): Promise<RunResult> {
@@ -57,7 +70,9 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const stack = await startLocalStack({ port: 0, dataDir: dir, log: silentLog, timing: { sweepIntervalMs: 0 } });
+  let failedSteps = 0;
+  const log: Log = { debug() {}, info() {}, warn() {}, error: (m) => void (m.startsWith('delivery step failed') && failedSteps++) };
+  const stack = await startLocalStack({ port: 0, dataDir: dir, log, timing: { sweepIntervalMs: 0 } });
   try {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
     const created = await fetch(`${stack.url}/v1/tenants/bench/endpoints`, { method: 'POST', body: JSON.stringify({ url }) });
@@ -67,6 +82,7 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
     const intake: number[] = [];
     let next = 0;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < MESSAGES) {
@@ -83,9 +99,10 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
     );
     const deadline = Date.now() + 120_000;
     while (arrived.size < MESSAGES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const used = process.cpuUsage(cpu);
     const last = Math.max(...arrived.values());
     const endToEnd = [...acceptedAt].flatMap(([id, at]) => (arrived.has(id) ? [Math.max(0, arrived.get(id)! - at)] : []));
-    return { name, delivered: arrived.size, perSecond: arrived.size / ((last - started) / 1000), intake, endToEnd };
+    return { name, delivered: arrived.size, perSecond: arrived.size / ((last - started) / 1000), intake, endToEnd, cpuMs: (used.user + used.system) / 1000 / arrived.size, failedSteps };
   } finally {
     await stack.stop();
     await new Promise((r) => receiver.close(r));
@@ -94,15 +111,35 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
 }
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
-const results = [await run('fast receiver', 0), await run(`${Math.round(SLOW_SHARE * 100)} % of requests take 1 s`, SLOW_SHARE)];
+// Taken before the runs, so the load average it prints is the one the runs started at.
+const header = machineHeader('Outbound delivery through the local stack (npm run bench:outbound)');
+const limit = { perSecond: Number(values.rate), burst: Number(values.burst) };
+const outageMs = Number(values['outage-seconds']) * 1000;
+const results = values.only === 'outage' ? [] : [await run('fast receiver', 0), await run(`${Math.round(SLOW_SHARE * 100)} % of requests take 1 s`, SLOW_SHARE)];
+const outages: Array<[string, OutageResult]> = [];
+if (values.only !== 'throughput') {
+  for (const mode of ['503', 'refuse'] as const) outages.push([mode === '503' ? 'answers 503' : 'refuses connections', await runOutage({ messages: Number(values['outage-messages']), outageMs, limit, mode })]);
+}
 const report = [
-  machineHeader('Outbound delivery through the local stack (npm run bench:outbound)'),
-  '',
-  `${MESSAGES} messages per run, ${CONCURRENCY} concurrent producers, one endpoint (Standard Webhooks), ~0.4 KiB payload; stack, producers and receiver share this process`,
-  '',
-  table([
-    ['receiver', 'delivered', 'deliveries/s', 'intake p50', 'intake p99', '202→delivered p50', '202→delivered p99'],
-    ...results.map((r) => [r.name, `${r.delivered}/${MESSAGES}`, r.perSecond.toFixed(0), ms(quantile(r.intake, 0.5)), ms(quantile(r.intake, 0.99)), ms(quantile(r.endToEnd, 0.5)), ms(quantile(r.endToEnd, 0.99))]),
+  header,
+  ...(results.length === 0 ? [] : [
+    '',
+    `${MESSAGES} messages per run, ${CONCURRENCY} concurrent producers, one endpoint (Standard Webhooks), ~0.4 KiB payload; stack, producers and receiver share this process`,
+    '',
+    table([
+      ['receiver', 'delivered', 'deliveries/s', 'CPU/delivery', 'intake p50', 'intake p99', '202→delivered p50', '202→delivered p99', 'failed steps'],
+      ...results.map((r) => [r.name, `${r.delivered}/${MESSAGES}`, r.perSecond.toFixed(0), `${r.cpuMs.toFixed(1)} ms`, ms(quantile(r.intake, 0.5)), ms(quantile(r.intake, 0.99)), ms(quantile(r.endToEnd, 0.5)), ms(quantile(r.endToEnd, 0.99)), String(r.failedSteps)]),
+    ]),
+  ]),
+  ...(outages.length === 0 ? [] : [
+    '',
+    `Outage (issue #13): receiver down ${outageMs / 1000} s while ${values['outage-messages']} messages arrive, then back; rate limit ${limit.perSecond}/s, burst ${limit.burst}`,
+    `(at most ${limit.burst + limit.perSecond} requests in any 1 s); circuit cool-down 1 s doubling to 2 s (operations option); retries 1, 2, 3, 5 … s`,
+    '',
+    table([
+      ['receiver while down', 'delivered', 'lost', 'exhausted', 'duplicates', 'drain after back', 'peak req in 1 s', 'windows over the rule', 'requests down / after', 'lost races', 'failed steps'],
+      ...outages.map(([name, r]) => [name, `${r.delivered}/${r.accepted}`, String(r.accepted - r.delivered), String(r.exhausted), String(r.duplicates), ms(r.drainMs), `${r.peakPerSecond} (max ${limit.burst + limit.perSecond})`, String(r.violations), `${r.requestsDuringOutage} / ${r.requestsAfter}`, String(r.lostRaces), String(r.failedSteps)]),
+    ]),
   ]),
   '',
 ].join('\n');

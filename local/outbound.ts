@@ -18,7 +18,9 @@ import type { Log } from '../lambdas/core/kernel/log';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../lambdas/core/outbound/retention';
+import { CombiningStateStore } from '../lambdas/core/outbound/combining-state-store';
 import { encodeWakeUp } from '../lambdas/core/outbound/schedule';
+import { CachingSecretCipher } from '../lambdas/core/outbound/secret-cache';
 import { ssrfPolicy } from '../lambdas/core/outbound/ssrf';
 import { createTransformer, type TransformRoute } from '../lambdas/core/outbound/transform';
 import { createOutboundApiHandler } from '../lambdas/outbound/create-api-handler';
@@ -126,7 +128,7 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
   const workerDeps = {
     resolver,
     sender: options.sender ?? createHttpSender({ policy: ssrf, resolver }),
-    cipher,
+    cipher: new CachingSecretCipher(cipher), // as the deployed worker (decision 0013)
     deliveries,
     endpoints,
     messages,
@@ -149,7 +151,8 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     batchingWindowMs: 0,
     timeoutMs: WORKER_TIMEOUT_MS,
     log,
-    createHandler: () => createDeliveryWorker(workerDeps),
+    // One combining state store per invocation, as each deployed container has its own.
+    createHandler: () => createDeliveryWorker({ ...workerDeps, admission: { ...workerDeps.admission, store: new CombiningStateStore(operations.store) } }),
   });
   // The deployed intake queue's settings: a refused message is received 5 times, then dead-lettered.
   const intakeQueue = await LocalQueue.open(

@@ -35,6 +35,15 @@ export interface EndpointStateStore {
   read<K extends EndpointStateKind>(key: EndpointStateKey<K>): Promise<Versioned<EndpointStates[K]>>;
   /** Writes `value` as version `expectedVersion + 1` if the stored version is still `expectedVersion`; false otherwise. */
   compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expectedVersion: number, value: EndpointStates[K]): Promise<boolean>;
+  /**
+   * Optional: a store that runs `update()` itself, with the same contract (e.g. `CombiningStateStore`, which
+   * commits concurrent updates of one record in one read and one write).
+   */
+  update?<K extends EndpointStateKind, R>(
+    key: EndpointStateKey<K>,
+    transition: (current: EndpointStates[K] | undefined) => Transition<EndpointStates[K], R>,
+    maxAttempts?: number,
+  ): Promise<R>;
 }
 
 /** Too many concurrent writers changed the record between our read and our write. */
@@ -69,6 +78,7 @@ export async function update<K extends EndpointStateKind, R>(
   transition: (current: EndpointStates[K] | undefined) => Transition<EndpointStates[K], R>,
   maxAttempts = DEFAULT_CAS_ATTEMPTS,
 ): Promise<R> {
+  if (store.update) return store.update(key, transition, maxAttempts);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const { value, version } = await store.read(key);
     // The transition runs after the read returns: a clock it reads is never older than the state it sees.

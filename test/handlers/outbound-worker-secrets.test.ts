@@ -1,0 +1,71 @@
+/**
+ * The delivery worker with the secret cache (decision 0013) over the real DynamoDB adapters on dynalite: a batch
+ * of deliveries to one endpoint decrypts its secret once, and later batches within the TTL not at all.
+ */
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
+import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
+import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
+import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
+import type { SecretCipher } from '../../lambdas/core/outbound/ports';
+import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
+import { CachingSecretCipher } from '../../lambdas/core/outbound/secret-cache';
+import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
+import { createTransformer } from '../../lambdas/core/outbound/transform';
+import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
+import { ensureOutboundTable } from '../../local/outbound-table';
+import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog, TENANT } from '../helpers/outbound';
+
+const TABLE = 'outbound-worker-secrets';
+const N = 8;
+let dynamo: EmbeddedDynamo;
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamo();
+  await ensureOutboundTable(dynamo.client, TABLE);
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+describe('delivery worker with the secret cache', () => {
+  it('decrypts the endpoint secret once for a batch of N deliveries to one endpoint, and not again within the TTL', async () => {
+    const endpoints = new DynamoEndpointRepository(dynamo.client, TABLE);
+    const messages = new DynamoMessageStore(dynamo.client, TABLE);
+    const deliveries = new DynamoDeliveryStore(dynamo.client, TABLE, { leaseMs: 15 * 60_000 });
+    await endpoints.create(endpoint());
+    const ids = Array.from({ length: 2 * N }, (_, i) => `msg_${i}`);
+    for (const id of ids) await messages.putIfAbsent(message({ id }), NOW);
+    await deliveries.createIfAbsent(ids.map((id) => delivery({ messageId: id, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') })));
+    const decrypts: string[] = [];
+    const kms: SecretCipher = { encrypt: fakeCipher.encrypt, decrypt: async (c, ctx) => (decrypts.push(c), fakeCipher.decrypt(c, ctx)) };
+    const sender = new FakeSender(Array.from({ length: 2 * N }, () => ok()));
+    const handler = createDeliveryWorker({
+      endpoints,
+      messages,
+      deliveries,
+      wakeUps: { send: async () => undefined },
+      resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
+      sender,
+      cipher: new CachingSecretCipher(kms, { now: () => NOW }),
+      ssrf: ssrfPolicy(),
+      transform: createTransformer([]),
+      now: () => NOW,
+      random: () => 0.5,
+      log: recordingLog(),
+      admission: { store: new DynamoEndpointStateStore(dynamo.client, TABLE), newLeaseId: () => 'lease', notifications: { publishBatch: async () => new Set<string>() } },
+    });
+    const batch = (some: string[]) =>
+      ({ Records: some.map((id, i) => ({ messageId: `m_${id}_${i}`, body: encodeWakeUp({ tenantId: TENANT, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') }) })) }) as SQSEvent;
+
+    expect(await handler(batch(ids.slice(0, N)))).toEqual({ batchItemFailures: [] });
+    expect(sender.requests).toHaveLength(N);
+    expect(decrypts).toHaveLength(1);
+
+    await handler(batch(ids.slice(N)));
+
+    expect(sender.requests).toHaveLength(2 * N);
+    expect(decrypts).toHaveLength(1);
+  });
+});
