@@ -11,6 +11,7 @@ import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deli
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import type { PublishEntry, Topic } from '../../lambdas/core/inbound/ports';
 import type { Delivery } from '../../lambdas/core/outbound/model';
+import type { EndpointStateStore } from '../../lambdas/core/outbound/endpoint-state';
 import { parseNotification } from '../../lambdas/core/outbound/notifications';
 import type { SendResult } from '../../lambdas/core/outbound/ports';
 import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
@@ -50,6 +51,12 @@ async function setUp(overrides: Partial<Delivery> = { status: 'failed', attemptC
   await stores.deliveries.createIfAbsent([delivery(overrides)]);
 }
 
+/** A state store a test may swap in before building its worker. */
+const contended: { store?: EndpointStateStore } = {};
+beforeEach(() => {
+  contended.store = undefined;
+});
+
 const recordingTopic = () => {
   const published: PublishEntry[] = [];
   const topic: Topic = { publishBatch: async (e) => (published.push(...e), new Set<string>()) };
@@ -70,7 +77,7 @@ function worker(script: SendResult[], notifications: Topic) {
     now: () => NOW,
     random: () => 0.5,
     log,
-    admission: { store: new DynamoEndpointStateStore(dynamo.client, TABLE), newLeaseId: () => 'lease', notifications },
+    admission: { store: contended.store ?? new DynamoEndpointStateStore(dynamo.client, TABLE), newLeaseId: () => 'lease', notifications },
   });
   return { handler, sender, log };
 }
@@ -129,5 +136,19 @@ describe('message.attempt.exhausted', () => {
     expect(sender.requests).toHaveLength(1);
     expect(await stores.deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'exhausted', attemptCount: 2 });
     expect(log.lines.filter((l) => l.message === 'operator notifications not published')).toHaveLength(1);
+  });
+
+  it('is published though the breaker lost its count of the attempt to contention: the step does not fail', async () => {
+    await setUp();
+    // Every write of the endpoint's state loses its race, as under many concurrent invocations.
+    const real = new DynamoEndpointStateStore(dynamo.client, TABLE);
+    contended.store = { read: (key) => real.read(key), compareAndSet: async () => false };
+    const { topic, published } = recordingTopic();
+    const { handler, log } = worker([ok(503)], topic);
+
+    expect(await run(handler)).toEqual({ batchItemFailures: [] });
+
+    expect(published.map((p) => p.attributes.type)).toEqual(['message.attempt.exhausted']);
+    expect(log.lines.some((l) => l.message.startsWith('attempt not counted by the endpoint breaker'))).toBe(true);
   });
 });

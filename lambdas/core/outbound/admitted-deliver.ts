@@ -11,6 +11,7 @@ import { gate, planRelease, settle, type GateDeps, type OperationsSettings } fro
 import { deliver, EARLY_TOLERANCE_MS, type DeliverDeps, type DeliverResult, type DeliveryJob } from './deliver';
 import { operationsSettingsFor } from './endpoint-settings';
 import { describeDisableReason } from './health';
+import { StateContentionError } from './endpoint-state';
 import { FINAL_STATUSES, type Endpoint } from './model';
 import type { DeliveryReader, DeliveryStore, EndpointDeliveryReader, WakeUpQueue } from './ports';
 import { queueDelaySeconds } from './schedule';
@@ -71,7 +72,17 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   if (!('attempt' in result)) return result;
 
   const settledAt = deps.now();
-  const settlement = await settle(endpoint, { status: result.attempt.status, ...(leaseId && { leaseId }) }, settledAt, deps.admission.store, settings);
+  let settlement: Awaited<ReturnType<typeof settle>>;
+  try {
+    settlement = await settle(endpoint, { status: result.attempt.status, ...(leaseId && { leaseId }) }, settledAt, deps.admission.store, settings);
+  } catch (error) {
+    if (!(error instanceof StateContentionError)) throw error;
+    // The attempt is recorded; only the breaker's count of it is lost (a probe's lease then expires and another
+    // probe goes). Failing the step would change nothing for the breaker (a redelivered wake-up finds the attempt
+    // recorded) but would drop what follows it, such as the exhausted notification.
+    deps.log.warn('attempt not counted by the endpoint breaker: its state changed too often meanwhile', { ...ids });
+    return result;
+  }
   if (settlement.disable) {
     const reason = describeDisableReason(settlement.disable.reason, settlement.disable.failingSince);
     await deps.endpoints.disable(delivery.tenantId, endpoint.endpointId, reason, settledAt);
