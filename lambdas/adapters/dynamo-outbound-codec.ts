@@ -117,6 +117,7 @@ export function deliveryItem(d: RecoverableDelivery, due: { sweepAt: number; due
     ...(d.recoveryIds !== undefined && d.recoveryIds.length > 0 && { recoveryIds: { SS: [...d.recoveryIds] } }),
     ...(d.nextAttemptAt !== undefined && { nextAttemptAt: { N: String(d.nextAttemptAt) } }),
     ...(d.skipReason !== undefined && { skipReason: { S: d.skipReason } }),
+    ...(d.exhaustedNotifiedAt !== undefined && { exhaustedNotifiedAt: { N: String(d.exhaustedNotifiedAt) } }),
     createdAt: { N: String(d.createdAt) },
     updatedAt: { N: String(d.updatedAt) },
     ...(due && { sweepAt: { N: String(due.sweepAt) }, dueShard: { N: String(due.dueShard) } }),
@@ -131,6 +132,7 @@ export function deliveryItem(d: RecoverableDelivery, due: { sweepAt: number; due
 export function toDelivery(item: Item): RecoverableDelivery {
   const nextAttemptAt = n(item, 'nextAttemptAt');
   const skipReason = s(item, 'skipReason');
+  const exhaustedNotifiedAt = n(item, 'exhaustedNotifiedAt');
   const probes = n(item, 'probes');
   const scheduleBase = n(item, 'scheduleBase');
   const recoveryIds = item.recoveryIds?.SS;
@@ -146,6 +148,7 @@ export function toDelivery(item: Item): RecoverableDelivery {
     ...(recoveryIds !== undefined && { recoveryIds: [...recoveryIds].sort() }),
     ...(nextAttemptAt !== undefined && { nextAttemptAt }),
     ...(skipReason !== undefined && { skipReason }),
+    ...(exhaustedNotifiedAt !== undefined && { exhaustedNotifiedAt }),
     createdAt: n(item, 'createdAt') ?? 0,
     updatedAt: n(item, 'updatedAt') ?? 0,
   };

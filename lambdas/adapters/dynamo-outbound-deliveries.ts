@@ -170,6 +170,21 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     );
   }
 
+  async markExhaustedNotified(_tenantId: string, deliveryId: string, nowMs: number): Promise<void> {
+    await succeeds(() =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: keys.delivery(deliveryId),
+          UpdateExpression: 'SET exhaustedNotifiedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :exhausted',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': { N: String(nowMs) }, ':exhausted': { S: 'exhausted' } },
+        }),
+      ),
+    );
+  }
+
   async get(tenantId: string | undefined, deliveryId: string): Promise<Delivery | undefined> {
     const items = await this.partition(deliveryId, 'DLV');
     const d = items[0] && this.live(items[0]) ? toDelivery(items[0]) : undefined;
@@ -226,7 +241,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: keys.delivery(deliveryId),
-          UpdateExpression: 'SET #status = :pending, #next = :now, #sweep = :sweep, #shard = :shard, updatedAt = :now REMOVE skipReason',
+          UpdateExpression: 'SET #status = :pending, #next = :now, #sweep = :sweep, #shard = :shard, updatedAt = :now REMOVE skipReason, exhaustedNotifiedAt',
           ConditionExpression: '#count = :count AND #status = :was',
           ExpressionAttributeNames: { '#status': 'status', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard', '#count': 'attemptCount' },
           ExpressionAttributeValues: {
@@ -240,7 +255,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
         }),
       ),
     );
-    return applied ? { ...current, status: 'pending', nextAttemptAt: nowMs, updatedAt: nowMs, skipReason: undefined } : this.get(tenantId, deliveryId);
+    return applied ? { ...current, status: 'pending', nextAttemptAt: nowMs, updatedAt: nowMs, skipReason: undefined, exhaustedNotifiedAt: undefined } : this.get(tenantId, deliveryId);
   }
 
   async claimDue(untilMs: number, nowMs: number, limit: number): Promise<readonly WakeUpClaim[]> {

@@ -59,7 +59,7 @@ export class DynamoRecoveryStore implements RecoveryStore, MessagePager {
           Key: keys.delivery(r.deliveryId),
           UpdateExpression:
             'SET #status = :pending, #next = :due, #sweep = :sweep, #shard = :shard, updatedAt = :now, scheduleBase = #count - if_not_exists(probes, :zero) ' +
-            'REMOVE skipReason ADD recoveryIds :ids',
+            'REMOVE skipReason, exhaustedNotifiedAt ADD recoveryIds :ids',
           ConditionExpression: 'attribute_exists(pk) AND tenantId = :tenant AND #status = :expected AND NOT contains(recoveryIds, :id)',
           ExpressionAttributeNames: { '#status': 'status', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard', '#count': 'attemptCount' },
           ExpressionAttributeValues: {

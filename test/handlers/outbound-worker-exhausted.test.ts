@@ -126,16 +126,37 @@ describe('message.attempt.exhausted', () => {
     expect(published).toEqual([]);
   });
 
-  it('a topic that fails does not fail the batch nor repeat the attempt: the failure is logged by id', async () => {
+  it('a topic that fails fails the wake-up, not the attempt: SQS delivers it again and that publishes without a second attempt', async () => {
     await setUp();
     const failing: Topic = { publishBatch: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottledException' })) };
-    const { handler, sender, log } = worker([ok(503)], failing);
+    const first = worker([ok(503)], failing);
+
+    expect(await run(first.handler)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(first.sender.requests).toHaveLength(1);
+    expect(await stores.deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'exhausted', attemptCount: 2 });
+    expect(first.log.lines.filter((l) => l.message === 'operator notifications not published')).toHaveLength(1);
+
+    const { topic, published } = recordingTopic();
+    const again = worker([ok(200)], topic);
+    expect(await run(again.handler, [wakeUp('m0')])).toEqual({ batchItemFailures: [] });
+    expect(again.sender.requests).toHaveLength(0);
+    expect(published.map((p) => parseNotification(JSON.parse(p.message)).data)).toMatchObject([{ attempts: 2, reason: 'no_attempts_left', lastAttempt: { status: 503 } }]);
+  });
+
+  it('a worker that died after recording the exhaustion and before publishing: the wake-up SQS delivers again publishes it, once', async () => {
+    await setUp();
+    // The crash: the last attempt is recorded (the delivery is exhausted), the notification never left.
+    const a = { tenantId: 'acme', deliveryId: delivery().deliveryId, endpointId: 'ep_1', messageId: 'msg_1', number: 2, at: NOW - 1000, latencyMs: 9, status: 502 };
+    expect(await stores.deliveries.recordAttempt(a, { status: 'exhausted', attemptCount: 2, updatedAt: NOW - 1000 }, 1)).toBe(true);
+    const { topic, published } = recordingTopic();
+    const { handler, sender } = worker([ok(200)], topic);
 
     expect(await run(handler)).toEqual({ batchItemFailures: [] });
+    await run(handler, [wakeUp('m1')]);
 
-    expect(sender.requests).toHaveLength(1);
-    expect(await stores.deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'exhausted', attemptCount: 2 });
-    expect(log.lines.filter((l) => l.message === 'operator notifications not published')).toHaveLength(1);
+    expect(sender.requests).toHaveLength(0);
+    expect(published).toHaveLength(1);
+    expect(parseNotification(JSON.parse(published[0]!.message)).data).toMatchObject({ attempts: 2, lastAttempt: { at: new Date(NOW - 1000).toISOString(), status: 502 } });
   });
 
   it('is published though the breaker lost its count of the attempt to contention: the step does not fail', async () => {

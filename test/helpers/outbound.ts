@@ -115,6 +115,11 @@ export class FakeDeliveryStore implements DeliveryStore {
     const d = this.deliveries.get(deliveryId);
     if (d) Object.assign(d, { status: 'skipped', skipReason: reason, nextAttemptAt: undefined, updatedAt: nowMs });
   }
+
+  async markExhaustedNotified(_tenantId: string, deliveryId: string, nowMs: number): Promise<void> {
+    const d = this.deliveries.get(deliveryId);
+    if (d?.status === 'exhausted') Object.assign(d, { exhaustedNotifiedAt: nowMs });
+  }
 }
 
 /** A reversible stand-in for KMS that, like KMS, refuses a ciphertext under another encryption context. */

@@ -88,10 +88,14 @@ export function outboundRecoverySuite(name: string, client: () => DynamoDBClient
 
     it('requeue() makes an exhausted delivery pending and due, with a fresh schedule, its attempt log kept and the run\'s id on it', async () => {
       const d = await stored(at(1));
+      await deliveries.markExhaustedNotified('acme', d.deliveryId, NOW);
+      expect((await deliveries.get('acme', d.deliveryId))?.exhaustedNotifiedAt).toBe(NOW);
 
       expect(await recovery.requeue(request(d, { dueAt: NOW + 2000 }))).toBe(true);
 
-      expect(await deliveries.get('acme', d.deliveryId)).toMatchObject({ status: 'pending', nextAttemptAt: NOW + 2000, attemptCount: 1, scheduleBase: 1, recoveryIds: ['rcv_1'] });
+      const requeued = await deliveries.get('acme', d.deliveryId);
+      expect(requeued).toMatchObject({ status: 'pending', nextAttemptAt: NOW + 2000, attemptCount: 1, scheduleBase: 1, recoveryIds: ['rcv_1'] });
+      expect(requeued?.exhaustedNotifiedAt).toBeUndefined(); // exhausted again, it is notified again
       expect(await deliveries.attempts('acme', d.deliveryId)).toEqual([failure(d, 1)]);
       expect((await recovery.listByEndpoint('acme', 'ep_1', WINDOW)).items[0]).toMatchObject({ deliveryId: d.deliveryId, recoveryIds: ['rcv_1'] });
     });

@@ -153,6 +153,17 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       expect(await deliveries.replay('acme', delivery().deliveryId, NOW + 30)).toMatchObject({ status: 'delivered' });
     });
 
+    it('markExhaustedNotified() marks only an exhausted delivery, and replay() clears the mark so a second exhaustion is notified', async () => {
+      await deliveries.createIfAbsent([delivery()]);
+      await deliveries.markExhaustedNotified('acme', delivery().deliveryId, NOW);
+      expect((await deliveries.get('acme', delivery().deliveryId))?.exhaustedNotifiedAt).toBeUndefined();
+      await deliveries.recordAttempt(attempt(1, 410), { status: 'exhausted', attemptCount: 1, updatedAt: NOW }, 0);
+      await deliveries.markExhaustedNotified('acme', delivery().deliveryId, NOW + 1);
+      expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({ exhaustedNotifiedAt: NOW + 1 });
+      expect((await deliveries.replay('acme', delivery().deliveryId, NOW + 10))?.exhaustedNotifiedAt).toBeUndefined();
+      expect((await deliveries.get('acme', delivery().deliveryId))?.exhaustedNotifiedAt).toBeUndefined();
+    });
+
     it('list() filters by tenant, endpoint and status, newest first', async () => {
       const older = delivery();
       const newer = { ...delivery({ messageId: 'msg_2', createdAt: NOW }), deliveryId: 'dlv_2' };

@@ -123,8 +123,9 @@ async function releaseParked(endpoint: Endpoint, probeId: string, nowMs: number,
 }
 
 /** Publishes operator notifications; a failure is logged (by id and type only) and does not fail the delivery. */
-export async function publish(notifications: readonly Notification[], deps: Pick<AdmittedDeps, 'admission' | 'log'>): Promise<void> {
-  if (notifications.length === 0) return;
+/** Publishes; a failure is logged, never thrown. True when every notification was published. */
+export async function publish(notifications: readonly Notification[], deps: Pick<AdmittedDeps, 'admission' | 'log'>): Promise<boolean> {
+  if (notifications.length === 0) return true;
   const entries = notifications.map((n) => {
     const m = toTopicMessage(n);
     return { id: m.deduplicationId, message: m.message, attributes: m.attributes };
@@ -132,7 +133,9 @@ export async function publish(notifications: readonly Notification[], deps: Pick
   try {
     const failed = await deps.admission.notifications.publishBatch(entries);
     if (failed.size > 0) deps.log.warn('operator notifications not published', { ids: [...failed] });
+    return failed.size === 0;
   } catch (error) {
     deps.log.warn('operator notifications not published', { ids: entries.map((e) => e.id), cause: error instanceof Error ? error.name : 'unknown' });
+    return false;
   }
 }

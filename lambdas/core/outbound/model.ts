@@ -112,6 +112,8 @@ export interface Delivery {
   /** Epoch ms of the next attempt, while `pending` or `failed`. */
   readonly nextAttemptAt?: number;
   readonly skipReason?: string;
+  /** When `message.attempt.exhausted` was published for its exhaustion (exhausted.ts); cleared when it is sent again. */
+  readonly exhaustedNotifiedAt?: number;
   readonly createdAt: number;
   readonly updatedAt: number;
 }

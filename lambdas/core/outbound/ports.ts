@@ -107,6 +107,8 @@ export interface DeliveryStore {
   recordAttempt(attempt: Attempt, update: DeliveryUpdate, expectedAttemptCount: number): Promise<boolean>;
   /** Marks a delivery `skipped` without an attempt (endpoint disabled, or the transform declined). */
   markSkipped(tenantId: string, deliveryId: string, reason: string, nowMs: number): Promise<void>;
+  /** Records that `message.attempt.exhausted` was published for an `exhausted` delivery (a no-op otherwise). */
+  markExhaustedNotified(tenantId: string, deliveryId: string, nowMs: number): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
