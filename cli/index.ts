@@ -80,5 +80,10 @@ export async function runCli(argv: readonly string[], io: CliIo = terminalIo()):
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   loadDotEnv();
+  // A reader that left early (`| head`): the rest of the output has nowhere to go, so stop quietly, as `cat` does.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   runCli(process.argv.slice(2)).then(exitWhenFlushed);
 }

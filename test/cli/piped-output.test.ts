@@ -46,4 +46,12 @@ describe('piped output', () => {
     expect(bytes.length).toBeGreaterThan(100 * 1024);
     expect(JSON.parse(bytes)).toHaveLength(RECORDS);
   });
+
+  it('a reader that leaves early (| head) ends the CLI quietly with 0, not a stack trace about EPIPE', () => {
+    const command = ['npm', 'run', '--silent', 'cli', '--', 'events', 'list', '--limit', '0', '--data-dir', dir].map((a) => `'${a}'`).join(' ');
+    const run = spawnSync('bash', ['-c', `${command} | head -n 2 > /dev/null; echo "cli exit \${PIPESTATUS[0]}" >&2`], { cwd: REPO, encoding: 'utf8' });
+
+    expect(run.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(run.stderr).toContain('cli exit 0');
+  });
 });
