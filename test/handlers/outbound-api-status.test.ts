@@ -5,7 +5,6 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
@@ -17,8 +16,8 @@ import { matchOutboundRoute } from '../../lambdas/outbound/api-routes';
 import { createOutboundApiHandler } from '../../lambdas/outbound/create-api-handler';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { verifierContext } from '../../local/local-http';
-import { ensureOutboundTable } from '../../local/outbound-table';
 import { delivery, fakeCipher, FakeResolver, NOW, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+import { freshOutboundTable } from '../helpers/outbound-table';
 
 const TABLE = 'outbound-api-status';
 const MIN = 60_000;
@@ -36,10 +35,7 @@ let state: DynamoEndpointStateStore;
 let handler: ReturnType<typeof createOutboundApiHandler>;
 
 beforeEach(async () => {
-  await dynamo.client.send(new DeleteTableCommand({ TableName: TABLE })).catch((e: unknown) => {
-    if (!(e instanceof ResourceNotFoundException)) throw e;
-  });
-  await ensureOutboundTable(dynamo.client, TABLE);
+  await freshOutboundTable(dynamo.client, TABLE);
   clock = NOW;
   deliveries = new DynamoDeliveryStore(dynamo.client, TABLE);
   state = new DynamoEndpointStateStore(dynamo.client, TABLE);

@@ -6,7 +6,6 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
@@ -20,8 +19,8 @@ import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { updateEndpoint } from '../../lambdas/core/outbound/management';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
-import { ensureOutboundTable } from '../../local/outbound-table';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+import { freshOutboundTable } from '../helpers/outbound-table';
 
 const TABLE = 'outbound-admission';
 const DAY = 86_400_000;
@@ -46,10 +45,7 @@ async function setUp(ep: Partial<Endpoint> = {}) {
 }
 
 beforeEach(async () => {
-  await dynamo.client.send(new DeleteTableCommand({ TableName: TABLE })).catch((e: unknown) => {
-    if (!(e instanceof ResourceNotFoundException)) throw e;
-  });
-  await ensureOutboundTable(dynamo.client, TABLE);
+  await freshOutboundTable(dynamo.client, TABLE);
   clock = NOW;
   sent = [];
   published = [];

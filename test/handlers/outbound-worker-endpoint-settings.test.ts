@@ -5,7 +5,7 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeleteTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
@@ -18,8 +18,8 @@ import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
-import { ensureOutboundTable } from '../../local/outbound-table';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog, SECRET } from '../helpers/outbound';
+import { freshOutboundTable } from '../helpers/outbound-table';
 
 const TABLE = 'outbound-endpoint-settings';
 let dynamo: EmbeddedDynamo;
@@ -38,10 +38,7 @@ let stores: { deliveries: DynamoDeliveryStore; endpoints: DynamoEndpointReposito
 let state: DynamoEndpointStateStore;
 
 beforeEach(async () => {
-  await dynamo.client.send(new DeleteTableCommand({ TableName: TABLE })).catch((e: unknown) => {
-    if (!(e instanceof ResourceNotFoundException)) throw e;
-  });
-  await ensureOutboundTable(dynamo.client, TABLE);
+  await freshOutboundTable(dynamo.client, TABLE);
   // A client of its own, so the test can see which index each Query read.
   client = localDynamoClient(dynamo.endpoint);
   queries = [];

@@ -5,7 +5,6 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
@@ -19,8 +18,8 @@ import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
-import { ensureOutboundTable } from '../../local/outbound-table';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+import { freshOutboundTable } from '../helpers/outbound-table';
 
 const TABLE = 'outbound-exhausted';
 let dynamo: EmbeddedDynamo;
@@ -33,10 +32,7 @@ afterAll(async () => {
 
 let stores: { deliveries: DynamoDeliveryStore; endpoints: DynamoEndpointRepository; messages: DynamoMessageStore };
 beforeEach(async () => {
-  await dynamo.client.send(new DeleteTableCommand({ TableName: TABLE })).catch((e: unknown) => {
-    if (!(e instanceof ResourceNotFoundException)) throw e;
-  });
-  await ensureOutboundTable(dynamo.client, TABLE);
+  await freshOutboundTable(dynamo.client, TABLE);
   stores = {
     deliveries: new DynamoDeliveryStore(dynamo.client, TABLE),
     endpoints: new DynamoEndpointRepository(dynamo.client, TABLE),

@@ -4,7 +4,6 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import type { PublishEntry } from '../../lambdas/core/inbound/ports';
@@ -16,8 +15,8 @@ import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createSweeper } from '../../lambdas/outbound/create-sweeper-handler';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
-import { ensureOutboundTable } from '../../local/outbound-table';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+import { freshOutboundTable } from '../helpers/outbound-table';
 
 const TABLE = 'outbound-worker';
 const LEASE = 15 * 60_000;
@@ -37,10 +36,7 @@ let state: DynamoEndpointStateStore;
 let published: PublishEntry[];
 
 beforeEach(async () => {
-  await dynamo.client.send(new DeleteTableCommand({ TableName: TABLE })).catch((e: unknown) => {
-    if (!(e instanceof ResourceNotFoundException)) throw e;
-  });
-  await ensureOutboundTable(dynamo.client, TABLE);
+  await freshOutboundTable(dynamo.client, TABLE);
   clock = NOW;
   sent = [];
   stores = {

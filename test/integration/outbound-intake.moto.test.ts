@@ -8,7 +8,6 @@
  */
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -26,9 +25,9 @@ import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
 import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
 import { parseWakeUp } from '../../lambdas/core/outbound/schedule';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
-import { ensureOutboundTable } from '../../local/outbound-table';
 import { endpoint } from '../helpers/outbound';
 import { clients, describeWithServer, TEST_CREDENTIALS, TEST_REGION } from './servers';
+import { freshOutboundTable } from '../helpers/outbound-table';
 
 type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
@@ -78,10 +77,7 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
   });
 
   beforeEach(async () => {
-    await dynamo.client.send(new DeleteTableCommand({ TableName: TABLE })).catch((e: unknown) => {
-      if (!(e instanceof ResourceNotFoundException)) throw e;
-    });
-    await ensureOutboundTable(dynamo.client, TABLE);
+    await freshOutboundTable(dynamo.client, TABLE);
     const endpoints = new DynamoEndpointRepository(dynamo.client, TABLE);
     await endpoints.create(endpoint({ tenantId: 'acme', endpointId: 'ep_acme', filterTypes: ['order.*'] }));
     await endpoints.create(endpoint({ tenantId: 'internal', endpointId: 'ep_internal' }));

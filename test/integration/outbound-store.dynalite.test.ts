@@ -1,11 +1,11 @@
 /** The outbound stores (and the endpoint state store) on the local stack's embedded DynamoDB (dynalite), as `npm start` runs them. */
 import { afterAll, beforeAll } from 'vitest';
-import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { outboundStoreSuite } from './outbound-store-suite';
 import { outboundRecoverySuite } from './outbound-recovery-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
 import { endpointIndexSuite } from './endpoint-index-suite';
+import { dropOutboundTable } from '../helpers/outbound-table';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {
@@ -15,11 +15,7 @@ afterAll(async () => {
   await dynamo.stop();
 });
 
-const dropTable = async () => {
-  await dynamo.client.send(new DeleteTableCommand({ TableName: 'outbound' })).catch((e: unknown) => {
-    if (!(e instanceof ResourceNotFoundException)) throw e;
-  });
-};
+const dropTable = () => dropOutboundTable(dynamo.client, 'outbound');
 outboundStoreSuite('dynalite', () => dynamo.client, dropTable);
 endpointStateSuite('dynalite', () => dynamo.client, dropTable);
 endpointIndexSuite('dynalite', () => dynamo.client, dropTable);
