@@ -14,14 +14,7 @@ export interface MessageBody {
 
 /** Parses and validates the body; `idempotencyKey` (the header) must agree with a body `id`. */
 export function parseMessageBody(text: string, idempotencyKey: string | undefined): MessageBody {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BadRequestError('The body is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequestError('The body must be a JSON object.');
-  const { type, id } = parsed as { type?: unknown; id?: unknown };
+  const { type, id } = parseJsonObject(text);
   if (typeof type !== 'string') throw new BadRequestError('type must be a string.');
   if (id !== undefined && typeof id !== 'string') throw new BadRequestError('id must be a string.');
   if (id !== undefined && idempotencyKey !== undefined && id !== idempotencyKey) throw new BadRequestError('The Idempotency-Key header and the body id differ.');
@@ -29,6 +22,18 @@ export function parseMessageBody(text: string, idempotencyKey: string | undefine
   if (payload === undefined) throw new BadRequestError('payload is required.');
   const messageId = id ?? idempotencyKey;
   return { type, payload, ...(messageId !== undefined && { id: messageId }) };
+}
+
+/** A `/v1` request body that must be a JSON object: 400 when it is not JSON, or not an object. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BadRequestError('The body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequestError('The body must be a JSON object.');
+  return parsed as Record<string, unknown>;
 }
 
 const WS = new Set([' ', '\t', '\n', '\r']);

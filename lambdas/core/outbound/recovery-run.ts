@@ -10,6 +10,7 @@
 import { BadRequestError } from '../kernel/errors';
 import type { Log } from '../kernel/log';
 import { EndpointDisabledError, NotFoundError } from './errors';
+import { parseJsonObject } from './message-body';
 import type { Delivery } from './model';
 import type { DeliveryStore, EndpointRepository, WakeUpQueue } from './ports';
 import { recoverEndpoint, RecoveryWindowError, replayMessages, type MessagePager, type RecoveryResult, type RecoveryStore, type ReplayResult } from './recovery';
@@ -139,16 +140,10 @@ export function parseTime(name: string, value: unknown): number {
 }
 
 function readBody(text: string, fields: readonly string[]): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new BadRequestError('The body is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequestError('The body must be a JSON object.');
+  const parsed = parseJsonObject(text);
   const unknown = Object.keys(parsed).find((k) => !fields.includes(k));
   if (unknown !== undefined) throw new BadRequestError(`Unknown field ${JSON.stringify(unknown)}: the body takes ${fields.join(', ')}.`);
-  return parsed as Record<string, unknown>;
+  return parsed;
 }
 
 function readWindow(body: Record<string, unknown>): { since: number; until?: number } {
