@@ -4,11 +4,11 @@
  * written to bench/results/. The assumptions (bench/cost/outbound.ts `OUTBOUND_ASSUMPTIONS`) are printed with the
  * result; `--param` changes one, e.g. `--param secretCacheTtlSeconds=0` for the worker without its secret cache.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiDestinationsCost, outboundCost, OUTBOUND_ASSUMPTIONS, total, writeUnits, type OutboundAssumptions, type OutboundPrices } from './cost/outbound';
-import { machineHeader } from './lib/machine';
+import { machineHeader, saveResult } from './lib/machine';
 import { table } from './lib/stats';
 
 const { values } = parseArgs({ options: { param: { type: 'string', multiple: true, default: [] }, 'no-write': { type: 'boolean', default: false } } });
@@ -69,8 +69,4 @@ const report = [
   '',
 ].join('\n');
 process.stdout.write(report);
-if (!values['no-write']) {
-  const out = join(import.meta.dirname, 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, `cost-outbound-${new Date().toISOString().slice(0, 10)}.txt`), report);
-}
+if (!values['no-write']) saveResult('cost-outbound', report);

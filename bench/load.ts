@@ -12,7 +12,7 @@
  * Loopback only; bounded: `duration` seconds of load, at most `--amount` requests, at most 120 s of drain.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
@@ -24,6 +24,7 @@ import { localSources } from '../config/local';
 import { preparePayload, readExample, senderFor, signRequest, webhookUrl } from '../cli/lib/webhook-request';
 import { localDynamoClient, scanEvents } from '../local/dynamo';
 import { readStackState, type StackState } from '../local/state-file';
+import { saveResult } from './lib/machine';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -200,9 +201,7 @@ async function main(): Promise<number> {
   const text = lines.join('\n');
   console.log(text);
   if (!values['no-write']) {
-    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-    const file = join(ROOT, 'bench/results', `load-${new Date().toISOString().slice(0, 10)}${values.profile ? '-profile' : ''}.txt`);
-    writeFileSync(file, `${text}\n`);
+    const file = saveResult(values.profile ? 'load-profile' : 'load', text);
     console.log(`\n(written to ${file.slice(ROOT.length)})`);
   }
   return ok ? 0 : 1;

@@ -12,7 +12,7 @@
  *
  * Bounded: at most `messages` requests per run, 120 s of waiting for deliveries.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Log } from '../lambdas/core/kernel/log';
 import { startLocalStack } from '../local/stack';
-import { machineHeader } from './lib/machine';
+import { machineHeader, saveResult } from './lib/machine';
 import { runOutage, type OutageResult } from './lib/outbound-outage';
 import { quantile, table } from './lib/stats';
 
@@ -144,8 +144,4 @@ const report = [
   '',
 ].join('\n');
 process.stdout.write(report);
-if (!values['no-write']) {
-  const out = join(import.meta.dirname, 'results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, `outbound-${new Date().toISOString().slice(0, 10)}.txt`), report);
-}
+if (!values['no-write']) saveResult('outbound', report);

@@ -31,7 +31,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { schemes as sourceSchemes } from '../lambdas/core/signatures/index';
@@ -39,6 +38,7 @@ import type { SchemeName } from '../lambdas/core/signatures/types';
 import { buildCell, bundledSchemes, floorImpl, oursImpl, SIZES, WARMUP_MS } from './signatures/cells';
 import { peerImpls } from './signatures/peers';
 import { BATCH_MS, measureAll, median, timeBatch, type Clock } from './signatures/rounds';
+import { saveResult } from './lib/machine';
 
 // ---------------------------------------------------------------------------------------------
 // Report
@@ -161,9 +161,7 @@ async function main(): Promise<void> {
   if (wp.x > 1) process.exitCode = 1;
 
   if (values.save) {
-    const file = new URL(`./results/signatures-${new Date().toISOString().slice(0, 10)}.txt`, import.meta.url);
-    writeFileSync(file, `${lines.join('\n')}\n`);
-    console.log(`saved ${file.pathname}`);
+    console.log(`saved ${saveResult('signatures', lines.join('\n'))}`);
   }
 }
 

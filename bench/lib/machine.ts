@@ -1,6 +1,17 @@
 /** The header every benchmark prints first, so a committed result says where and when it was taken. */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
+import { join } from 'node:path';
+
+/** Writes a run's report to bench/results/<name>-<date>.txt (the date of the run, UTC); returns the file's path. */
+export function saveResult(name: string, text: string): string {
+  const dir = join(import.meta.dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${new Date().toISOString().slice(0, 10)}.txt`);
+  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+  return file;
+}
 
 function lscpuModel(): string {
   try {
