@@ -4,7 +4,7 @@
  * parked apart), 404 for an unknown endpoint, and a 400 naming the wrong settings field.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
@@ -14,20 +14,14 @@ import type { Delivery } from '../../lambdas/core/outbound/model';
 import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { matchOutboundRoute } from '../../lambdas/outbound/api-routes';
 import { createOutboundApiHandler } from '../../lambdas/outbound/create-api-handler';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { verifierContext } from '../../local/local-http';
 import { delivery, fakeCipher, FakeResolver, NOW, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-api-status';
 const MIN = 60_000;
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
+const dynamo = useEmbeddedDynamo();
 
 let clock = NOW;
 let deliveries: DynamoDeliveryStore;

@@ -5,7 +5,7 @@
  * publishes its operator notification.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
@@ -18,19 +18,13 @@ import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { updateEndpoint } from '../../lambdas/core/outbound/management';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-admission';
 const DAY = 86_400_000;
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
+const dynamo = useEmbeddedDynamo();
 
 let clock = NOW;
 let sent: Array<{ deliveryId: string; delaySeconds: number }>;

@@ -4,7 +4,7 @@
  * releases that endpoint's waiting deliveries, read from the endpoint index, never another endpoint's.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
@@ -17,18 +17,13 @@ import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
 import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import { localDynamoClient, startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
+import { localDynamoClient } from '../../local/dynamo';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog, SECRET } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-endpoint-settings';
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
+const dynamo = useEmbeddedDynamo();
 
 let client: DynamoDBClient;
 /** Each Query the stores sent, by index. */

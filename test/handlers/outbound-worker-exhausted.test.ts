@@ -4,7 +4,7 @@
  * repeat the attempt. Real DynamoDB adapters on dynalite, as in outbound-worker-admission.test.ts.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
@@ -17,18 +17,12 @@ import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
 import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-exhausted';
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
+const dynamo = useEmbeddedDynamo();
 
 let stores: { deliveries: DynamoDeliveryStore; endpoints: DynamoEndpointRepository; messages: DynamoMessageStore };
 beforeEach(async () => {

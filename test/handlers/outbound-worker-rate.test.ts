@@ -8,7 +8,7 @@
  * concurrently, and the run checks that compare-and-sets were lost.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rateViolations } from '../../bench/lib/windows';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
@@ -21,22 +21,16 @@ import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
 import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { ensureOutboundTable } from '../../local/outbound-table';
 import { delivery, endpoint, fakeCipher, FakeResolver, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog, TENANT } from '../helpers/outbound';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const LIMIT = { perSecond: 4, burst: 2 };
 const MESSAGES = 24;
 /** Clock steps between rounds (ms), cycled: equal times, sub-token and multi-token refills. */
 const STEPS = [0, 137, 250, 1, 333, 999, 40, 600, 0, 71];
 
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
+const dynamo = useEmbeddedDynamo();
 
 /** Counts lost compare-and-sets; with `ignoreVersion`, a plain read-then-write limiter (the gate's guarantee gone). */
 class Observed implements EndpointStateStore {

@@ -3,7 +3,7 @@
  * of deliveries to one endpoint decrypts its secret once, and later batches within the TTL not at all.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
@@ -14,20 +14,14 @@ import { CachingSecretCipher } from '../../lambdas/core/outbound/secret-cache';
 import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { ensureOutboundTable } from '../../local/outbound-table';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog, TENANT } from '../helpers/outbound';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-worker-secrets';
 const N = 8;
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  await ensureOutboundTable(dynamo.client, TABLE);
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
+const dynamo = useEmbeddedDynamo();
+beforeAll(() => ensureOutboundTable(dynamo.client, TABLE));
 
 describe('delivery worker with the secret cache', () => {
   it('decrypts the endpoint secret once for a batch of N deliveries to one endpoint, and not again within the TTL', async () => {

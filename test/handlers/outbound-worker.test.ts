@@ -3,7 +3,7 @@
  * manual clock: which wake-ups they send, when, and what they acknowledge or report as failed.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import type { PublishEntry } from '../../lambdas/core/inbound/ports';
@@ -14,19 +14,13 @@ import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createSweeper } from '../../lambdas/outbound/create-sweeper-handler';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-worker';
 const LEASE = 15 * 60_000;
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
+const dynamo = useEmbeddedDynamo();
 
 let clock = NOW;
 let leases = 0;

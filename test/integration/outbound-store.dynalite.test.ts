@@ -1,19 +1,12 @@
 /** The outbound stores (and the endpoint state store) on the local stack's embedded DynamoDB (dynalite), as `npm start` runs them. */
-import { afterAll, beforeAll } from 'vitest';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { outboundStoreSuite } from './outbound-store-suite';
 import { outboundRecoverySuite } from './outbound-recovery-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
 import { endpointIndexSuite } from './endpoint-index-suite';
 import { dropOutboundTable } from '../helpers/outbound-table';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
+const dynamo = useEmbeddedDynamo();
 
 const dropTable = () => dropOutboundTable(dynamo.client, 'outbound');
 outboundStoreSuite('dynalite', () => dynamo.client, dropTable);

@@ -2,27 +2,22 @@
  * The local stack's stand-in for DynamoDB TTL (dynalite has none): `sweepExpired` deletes the outbound items whose
  * TTL attribute is past, whatever their kind, and keeps the others. Real adapters on dynalite write the items.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { keys } from '../../lambdas/adapters/dynamo-outbound-codec';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import type { Attempt } from '../../lambdas/core/outbound/model';
 import { retentionSettingsSchema } from '../../lambdas/core/outbound/retention';
-import { startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from '../../local/dynamo';
+import { sweepExpired } from '../../local/dynamo';
 import { ensureOutboundTable, OUTBOUND_TTL_SHAPE } from '../../local/outbound-table';
 import { delivery, message, NOW } from '../helpers/outbound';
+import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-ttl';
 const DAY = 86_400_000;
-let dynamo: EmbeddedDynamo;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  await ensureOutboundTable(dynamo.client, TABLE);
-});
-afterAll(async () => {
-  await dynamo.stop();
-});
+const dynamo = useEmbeddedDynamo();
+beforeAll(() => ensureOutboundTable(dynamo.client, TABLE));
 
 const exists = async (key: Record<string, AttributeValue>) => (await dynamo.client.send(new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item !== undefined;
 
