@@ -22,7 +22,7 @@ import { ENV } from '../../lambdas/contract';
 import type { RuntimeSource } from '../../lib/config-schema';
 import { ensureEventsTable } from '../../local/dynamo';
 import { apiGatewayEvent, SECRET, signedWebhook, STRIPE_EVENT } from '../helpers/webhook';
-import { clients, describeWithServer, TEST_CREDENTIALS, TEST_REGION } from './servers';
+import { clients, describeWithServer, sqsEventOf, TEST_CREDENTIALS, TEST_REGION } from './servers';
 
 type Verifier = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string }>;
 type Processor = (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<SQSBatchResponse>;
@@ -99,19 +99,7 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
     ).Messages ?? [];
 
   /** What the event source mapping hands the processor for a received batch. */
-  const sqsEvent = (messages: readonly Message[]): SQSEvent => ({
-    Records: messages.map((m) => ({
-      messageId: m.MessageId!,
-      receiptHandle: m.ReceiptHandle!,
-      body: m.Body!,
-      attributes: m.Attributes as unknown as SQSEvent['Records'][number]['attributes'],
-      messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType!, stringValue: v.StringValue }])),
-      md5OfBody: m.MD5OfBody!,
-      eventSource: 'aws:sqs',
-      eventSourceARN: `arn:aws:sqs:${TEST_REGION}:123456789012:ingest-stripe`,
-      awsRegion: TEST_REGION,
-    })),
-  });
+  const sqsEvent = (messages: readonly Message[]): SQSEvent => sqsEventOf(messages, `arn:aws:sqs:${TEST_REGION}:123456789012:ingest-stripe`);
 
   /** One poll of the event source mapping: receive, invoke, delete what the processor did not report failed. */
   const poll = async (visibilityTimeout = 30) => {

@@ -26,7 +26,7 @@ import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
 import { parseWakeUp } from '../../lambdas/core/outbound/schedule';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { endpoint } from '../helpers/outbound';
-import { clients, describeWithServer, TEST_CREDENTIALS, TEST_REGION } from './servers';
+import { clients, describeWithServer, sqsEventOf, TEST_CREDENTIALS, TEST_REGION } from './servers';
 import { freshOutboundTable } from '../helpers/outbound-table';
 
 type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
@@ -98,19 +98,7 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
   const receive = async (url: string, visibilityTimeout = 30): Promise<Message[]> =>
     (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], AttributeNames: ['All'], VisibilityTimeout: visibilityTimeout }))).Messages ?? [];
 
-  const sqsEvent = (messages: readonly Message[], queue: string): SQSEvent => ({
-    Records: messages.map((m) => ({
-      messageId: m.MessageId!,
-      receiptHandle: m.ReceiptHandle!,
-      body: m.Body!,
-      attributes: m.Attributes as unknown as SQSEvent['Records'][number]['attributes'],
-      messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType!, stringValue: v.StringValue }])),
-      md5OfBody: m.MD5OfBody!,
-      eventSource: 'aws:sqs',
-      eventSourceARN: `arn:aws:sqs:${TEST_REGION}:${ACCOUNT}:${queue}`,
-      awsRegion: TEST_REGION,
-    })),
-  });
+  const sqsEvent = (messages: readonly Message[], queue: string): SQSEvent => sqsEventOf(messages, `arn:aws:sqs:${TEST_REGION}:${ACCOUNT}:${queue}`);
 
   /**
    * One poll of the event source mapping: receive, invoke, delete what the handler did not report failed. The

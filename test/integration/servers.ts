@@ -18,7 +18,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { REPO_ROOT } from '../../lib/constructs/webhook-function';
 
@@ -276,4 +277,21 @@ export function describeWithServer(kind: RunningServer['kind'], name: string, bo
       return server;
     });
   });
+}
+
+/** What a Lambda event source mapping hands its function for messages received from `queueArn`. */
+export function sqsEventOf(messages: readonly Message[], queueArn: string): SQSEvent {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: m.Attributes as unknown as SQSEvent['Records'][number]['attributes'],
+      messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType!, stringValue: v.StringValue }])),
+      md5OfBody: m.MD5OfBody!,
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: TEST_REGION,
+    })),
+  };
 }
