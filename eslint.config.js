@@ -16,8 +16,25 @@ export default tseslint.config(
   {
     files: ['lambdas/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@aws-sdk/*', 'aws-sdk'], message: 'lambdas/core is pure: put AWS calls behind a port in lambdas/adapters.' }] }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'lambdas/core takes plain values: read env in lambdas/config.ts.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', 'aws-sdk'],
+              message: 'lambdas/core is pure: put AWS calls behind a port in lambdas/adapters.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'lambdas/core takes plain values: read env in lambdas/config.ts.',
+        },
+      ],
     },
   },
 );

@@ -40,9 +40,12 @@ import { kib, median, quantile, ratio, table } from './lib/stats';
 
 const runs = Number(argValue('--runs') ?? 21);
 const whatIf = process.argv.includes('--what-if');
-if (!Number.isInteger(runs) || runs < 15) throw new Error('--runs must be an integer >= 15 (the issue asks for a median of at least 15)');
+if (!Number.isInteger(runs) || runs < 15)
+  throw new Error('--runs must be an integer >= 15 (the issue asks for a median of at least 15)');
 
-const cdkContext = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+const cdkContext = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
 const excludeSmithyPackages = cdkContext['@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages'] === true;
 
 // ---- the environment each function gets at INIT, as the template sets it (deploy-time refs faked) ----
@@ -66,7 +69,10 @@ const runtimeSources = config.sources.map((s) =>
 const verifierEnv = {
   ...lambdaRuntimeEnv('WebhookIngestion-VerifierFunction', 256),
   ...WebhookFunction.sharedEnvironment('webhook-verifier'),
-  ...verifierEnvironment(config, { tableName: 'WebhookIngestion-EventsTable-ABC123', sourcesJson: JSON.stringify(runtimeSources) }),
+  ...verifierEnvironment(config, {
+    tableName: 'WebhookIngestion-EventsTable-ABC123',
+    sourcesJson: JSON.stringify(runtimeSources),
+  }),
 };
 const firstSource = config.sources[0]!;
 const processorEnv = {
@@ -110,12 +116,18 @@ function overridePlugin(overrides: readonly Override[]): Plugin {
   return {
     name: 'bench-what-if',
     setup(b) {
-      for (const o of overrides) b.onResolve({ filter: OVERRIDES[o].filter }, () => ({ path: path.join(REPO_ROOT, OVERRIDES[o].file) }));
+      for (const o of overrides)
+        b.onResolve({ filter: OVERRIDES[o].filter }, () => ({ path: path.join(REPO_ROOT, OVERRIDES[o].file) }));
     },
   };
 }
 
-async function bundle(fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk, overrides: readonly Override[] = []): Promise<Bundle> {
+async function bundle(
+  fn: Bundle['fn'],
+  kind: Bundle['kind'],
+  sdk: Sdk,
+  overrides: readonly Override[] = [],
+): Promise<Bundle> {
   const entry = kind === 'function' ? `lambdas/${fn}/handler.ts` : `bench/reference/${fn}.ts`;
   const outdir = path.join(workDir, [fn, kind, sdk, ...overrides].join('-'));
   mkdirSync(outdir, { recursive: true });
@@ -177,7 +189,9 @@ function withoutSourceMaps(env: Record<string, string>): Record<string, string> 
 function cdkOutAssetSha(displayName: string): string | undefined {
   const assetsFile = path.join(REPO_ROOT, 'cdk.out', 'WebhookIngestion.assets.json');
   if (!existsSync(assetsFile)) return undefined;
-  const assets = JSON.parse(readFileSync(assetsFile, 'utf8')) as { files: Record<string, { displayName?: string; source: { path: string } }> };
+  const assets = JSON.parse(readFileSync(assetsFile, 'utf8')) as {
+    files: Record<string, { displayName?: string; source: { path: string } }>;
+  };
   const asset = Object.values(assets.files).find((f) => f.displayName === displayName);
   const file = asset && path.join(REPO_ROOT, 'cdk.out', asset.source.path, 'index.mjs');
   return file && existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
@@ -185,8 +199,12 @@ function cdkOutAssetSha(displayName: string): string | undefined {
 
 async function main(): Promise<void> {
   console.log(machineHeader('bench:coldstart — bundle size and module-load time'));
-  console.log(`# ${runs} fresh-process loads per variant, interleaved; esbuild ${(await import('esbuild')).version}; bundling = LAMBDA_BUNDLING (lib/constructs/webhook-function.ts), target from ${NODE_RUNTIME.name}`);
-  console.log('# load = performance.now() around `await import(bundle)` in `node --input-type=module`, env as the template sets it (incl. NODE_OPTIONS=--enable-source-maps)');
+  console.log(
+    `# ${runs} fresh-process loads per variant, interleaved; esbuild ${(await import('esbuild')).version}; bundling = LAMBDA_BUNDLING (lib/constructs/webhook-function.ts), target from ${NODE_RUNTIME.name}`,
+  );
+  console.log(
+    '# load = performance.now() around `await import(bundle)` in `node --input-type=module`, env as the template sets it (incl. NODE_OPTIONS=--enable-source-maps)',
+  );
 
   const bundles: Bundle[] = [];
   for (const fn of ['verifier', 'processor'] as const) {
@@ -194,13 +212,20 @@ async function main(): Promise<void> {
       for (const sdk of ['bundled', 'external'] as const) bundles.push(await bundle(fn, kind, sdk));
     }
   }
-  const find = (fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk) => bundles.find((b) => b.fn === fn && b.kind === kind && b.sdk === sdk && b.overrides.length === 0)!;
+  const find = (fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk) =>
+    bundles.find((b) => b.fn === fn && b.kind === kind && b.sdk === sdk && b.overrides.length === 0)!;
   const label = (b: Bundle) => `${b.fn} ${b.kind} (SDK ${b.sdk}${b.overrides.map((o) => `, ${o}`).join('')})`;
 
   const variants: Variant[] = bundles.map((b) => ({ label: label(b), bundle: b, env: b.env, samples: [], cpu: [] }));
   for (const fn of ['verifier', 'processor'] as const) {
     const b = find(fn, 'function', 'bundled');
-    variants.push({ label: `${fn} function (SDK bundled, no --enable-source-maps)`, bundle: b, env: withoutSourceMaps(b.env), samples: [], cpu: [] });
+    variants.push({
+      label: `${fn} function (SDK bundled, no --enable-source-maps)`,
+      bundle: b,
+      env: withoutSourceMaps(b.env),
+      samples: [],
+      cpu: [],
+    });
   }
   if (whatIf) {
     for (const fn of ['verifier', 'processor'] as const) {
@@ -230,12 +255,16 @@ async function main(): Promise<void> {
 
   const med = (label: string) => median(variants.find((v) => v.label === label)!.samples);
   const cpuMed = (label: string) => median(variants.find((v) => v.label === label)!.cpu);
-  const rows: string[][] = [['variant', 'minified', 'gzip', 'source map', 'load p50', 'p10', 'p90', 'vs reference', 'cpu p50', 'cpu vs ref']];
+  const rows: string[][] = [
+    ['variant', 'minified', 'gzip', 'source map', 'load p50', 'p10', 'p90', 'vs reference', 'cpu p50', 'cpu vs ref'],
+  ];
   for (const v of variants) {
     const b = v.bundle;
     // What-if functions compare with the reference built with the same credential override.
     const withCreds = b.overrides.includes('env-credentials');
-    const ref = withCreds ? `what-if: ${b.fn} reference (SDK ${b.sdk}, env-credentials)` : `${b.fn} reference (SDK ${b.sdk})`;
+    const ref = withCreds
+      ? `what-if: ${b.fn} reference (SDK ${b.sdk}, env-credentials)`
+      : `${b.fn} reference (SDK ${b.sdk})`;
     rows.push([
       v.label,
       kib(b.bytes),
@@ -259,7 +288,12 @@ async function main(): Promise<void> {
   console.log('');
   for (const [fn, displayName] of checks) {
     const sha = cdkOutAssetSha(displayName);
-    const same = sha === undefined ? 'no cdk.out asset to compare' : sha === find(fn, 'function', 'bundled').sha256 ? 'byte-identical to the cdk.out asset' : 'differs from the cdk.out asset (run `npx cdk synth` to refresh it)';
+    const same =
+      sha === undefined
+        ? 'no cdk.out asset to compare'
+        : sha === find(fn, 'function', 'bundled').sha256
+          ? 'byte-identical to the cdk.out asset'
+          : 'differs from the cdk.out asset (run `npx cdk synth` to refresh it)';
     console.log(`# ${fn} bundle: ${same}`);
   }
 
@@ -268,7 +302,8 @@ async function main(): Promise<void> {
   const pRatio = med('processor function (SDK bundled)') / med('processor reference (SDK bundled)');
   const vExt = med('verifier function (SDK bundled)') / med('verifier function (SDK external)');
   const pExt = med('processor function (SDK bundled)') / med('processor function (SDK external)');
-  const vMaps = med('verifier function (SDK bundled)') / med('verifier function (SDK bundled, no --enable-source-maps)');
+  const vMaps =
+    med('verifier function (SDK bundled)') / med('verifier function (SDK bundled, no --enable-source-maps)');
   console.log(
     `ratios: verifier/ref ${vRatio.toFixed(2)}x (target <=1.3) | processor/ref ${pRatio.toFixed(2)}x (target <=1.3) | ` +
       `verifier ${kib(v.bytes)} min (target <400 KiB) | SDK bundled/external: verifier ${vExt.toFixed(2)}x, processor ${pExt.toFixed(2)}x | ` +
@@ -278,7 +313,9 @@ async function main(): Promise<void> {
   if (whatIf) {
     const w = (fn: string, o: string) => med(`what-if: ${fn} function (SDK bundled, ${o})`);
     const wref = (fn: string) => med(`what-if: ${fn} reference (SDK bundled, env-credentials)`);
-    const vw = variants.find((x) => x.label === 'what-if: verifier function (SDK bundled, no-zod, env-credentials)')!.bundle;
+    const vw = variants.find(
+      (x) => x.label === 'what-if: verifier function (SDK bundled, no-zod, env-credentials)',
+    )!.bundle;
     console.log(
       `what-if ratios: no zod: verifier/ref ${(w('verifier', 'no-zod') / med('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(w('processor', 'no-zod') / med('processor reference (SDK bundled)')).toFixed(2)}x | ` +
         `schema check: verifier/ref ${(w('verifier', 'schema-check') / med('verifier reference (SDK bundled)')).toFixed(2)}x ` +

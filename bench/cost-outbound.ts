@@ -7,30 +7,56 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiDestinationsCost, outboundCost, OUTBOUND_ASSUMPTIONS, total, writeUnits, type OutboundAssumptions, type OutboundPrices } from './cost/outbound';
+import {
+  apiDestinationsCost,
+  outboundCost,
+  OUTBOUND_ASSUMPTIONS,
+  total,
+  writeUnits,
+  type OutboundAssumptions,
+  type OutboundPrices,
+} from './cost/outbound';
 import { machineHeader, saveResult } from './lib/machine';
 import { table } from './lib/stats';
 
-const { values } = parseArgs({ options: { param: { type: 'string', multiple: true, default: [] }, 'no-write': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { param: { type: 'string', multiple: true, default: [] }, 'no-write': { type: 'boolean', default: false } },
+});
 const params: Partial<OutboundAssumptions> = {};
 for (const p of values.param) {
   const [name = '', value = ''] = p.split('=');
-  if (!(name in OUTBOUND_ASSUMPTIONS) || !Number.isFinite(Number(value))) throw new Error(`--param takes name=number with name one of: ${Object.keys(OUTBOUND_ASSUMPTIONS).join(', ')}`);
+  if (!(name in OUTBOUND_ASSUMPTIONS) || !Number.isFinite(Number(value)))
+    throw new Error(`--param takes name=number with name one of: ${Object.keys(OUTBOUND_ASSUMPTIONS).join(', ')}`);
   params[name as keyof OutboundAssumptions] = Number(value);
 }
 const a = { ...OUTBOUND_ASSUMPTIONS, ...params };
 
 type Priced = Record<string, { usd: number }>;
-const pricing = JSON.parse(readFileSync(join(import.meta.dirname, 'pricing.json'), 'utf8')) as { checked: string; prices: Priced; outbound: Priced };
+const pricing = JSON.parse(readFileSync(join(import.meta.dirname, 'pricing.json'), 'utf8')) as {
+  checked: string;
+  prices: Priced;
+  outbound: Priced;
+};
 const all: Priced = { ...pricing.prices, ...pricing.outbound };
 const keys: Array<keyof OutboundPrices> = [
-  'apiGatewayHttpRequest', 'lambdaRequest', 'lambdaArm64GbSecond', 'dynamoDbWriteRequestUnit', 'dynamoDbReadRequestUnit',
-  'sqsStandardRequest', 'kmsRequest', 'eventBridgeCustomEvent', 'eventBridgeApiDestinationInvocation',
+  'apiGatewayHttpRequest',
+  'lambdaRequest',
+  'lambdaArm64GbSecond',
+  'dynamoDbWriteRequestUnit',
+  'dynamoDbReadRequestUnit',
+  'sqsStandardRequest',
+  'kmsRequest',
+  'eventBridgeCustomEvent',
+  'eventBridgeApiDestinationInvocation',
 ];
 const prices = Object.fromEntries(keys.map((k) => [k, all[k]!.usd])) as unknown as OutboundPrices;
 
 const usd = (v: number) => `$${v.toFixed(2)}`;
-const both = (o: Partial<OutboundAssumptions>) => [total(outboundCost(prices, 1024, 0, { ...a, ...o })), total(outboundCost(prices, 1024, 0.05, { ...a, ...o }))] as const;
+const both = (o: Partial<OutboundAssumptions>) =>
+  [
+    total(outboundCost(prices, 1024, 0, { ...a, ...o })),
+    total(outboundCost(prices, 1024, 0.05, { ...a, ...o })),
+  ] as const;
 const once = outboundCost(prices, 1024, 0, a);
 const retried = outboundCost(prices, 1024, 0.05, a);
 const w = writeUnits(1024, 0);
@@ -42,13 +68,19 @@ const lever = (what: string, o: Partial<OutboundAssumptions>) => {
 const report = [
   machineHeader('Outbound cost per million deliveries (npm run cost:outbound)'),
   `# prices: bench/pricing.json, checked ${pricing.checked}; us-east-1, on-demand, first tier, no free tier`,
-  `# assumptions (--param name=value): ${Object.entries(a).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+  `# assumptions (--param name=value): ${Object.entries(a)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`,
   '',
   table([
     ['per million deliveries, 1 KiB, one endpoint', 'one attempt', '5 % retried once'],
     ...once.map((l, i) => [l.what, usd(l.usd), usd(retried[i]!.usd)]),
     ['total, this stack', usd(base1), usd(base5)],
-    ['EventBridge API destinations', usd(total(apiDestinationsCost(prices, 1024, 0))), usd(total(apiDestinationsCost(prices, 1024, 0.05)))],
+    [
+      'EventBridge API destinations',
+      usd(total(apiDestinationsCost(prices, 1024, 0))),
+      usd(total(apiDestinationsCost(prices, 1024, 0.05))),
+    ],
   ]),
   '',
   `Write units per delivery (one attempt): message ${w.messagePut} + delivery ${w.deliveryPut} + markFannedOut ${w.markFannedOut} at intake;`,

@@ -59,8 +59,10 @@ function parseArgs(argv: readonly string[]): Args {
       if (!name || value === undefined || !(name in DEFAULT_ASSUMPTIONS)) {
         throw new Error(`--param takes name=value with name one of: ${Object.keys(DEFAULT_ASSUMPTIONS).join(', ')}`);
       }
-      params[name] = typeof DEFAULT_ASSUMPTIONS[name as keyof Assumptions] === 'boolean' ? value === 'true' : Number(value);
-      if (typeof params[name] === 'number' && !Number.isFinite(params[name])) throw new Error(`--param ${name}: not a number`);
+      params[name] =
+        typeof DEFAULT_ASSUMPTIONS[name as keyof Assumptions] === 'boolean' ? value === 'true' : Number(value);
+      if (typeof params[name] === 'number' && !Number.isFinite(params[name]))
+        throw new Error(`--param ${name}: not a number`);
     } else throw new Error(`unknown argument ${arg}`);
   }
   return { template, source, params: params as Args['params'], synth };
@@ -72,7 +74,13 @@ function eventShape(payloadBytes: number, sourceId: string, accessLogFormat: str
   const type = 'invoice.paid';
   // The envelope around the payload is what travels; its overhead does not depend on the payload.
   const empty = serializeEnvelope(
-    { id, source: sourceId, type, receivedAt: new Date(Date.UTC(2026, 10, 23)).toISOString(), headers: { 'content-type': 'application/json', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' } },
+    {
+      id,
+      source: sourceId,
+      type,
+      receivedAt: new Date(Date.UTC(2026, 10, 23)).toISOString(),
+      headers: { 'content-type': 'application/json', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+    },
     '',
   );
   const envelopeBytes = Buffer.byteLength(empty) + payloadBytes;
@@ -131,7 +139,8 @@ const LEVERS: readonly Lever[] = [
     name: 'no `enqueued` write (the processor already accepts `received`)',
     where: 'lambdas/core/inbound/ingest.ts',
     design: { writes: CURRENT_DESIGN.writes.filter((w) => !w.startsWith('UpdateItem enqueued')) },
-    tradeOff: 'a duplicate arriving after the ingestion lease but before the processor claims is queued again and answered 202, not "duplicate" (still processed once)',
+    tradeOff:
+      'a duplicate arriving after the ingestion lease but before the processor claims is queued again and answered 202, not "duplicate" (still processed once)',
   },
   {
     name: 'no `processing` claim: publish, then one conditional `completed` write',
@@ -144,11 +153,16 @@ const LEVERS: readonly Lever[] = [
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
   if (args.synth || !existsSync(args.template)) {
-    console.error(`# ${args.synth ? 'synthesizing' : `${path.relative(ROOT, args.template)} is missing: synthesizing`} (npx cdk synth --quiet)`);
+    console.error(
+      `# ${args.synth ? 'synthesizing' : `${path.relative(ROOT, args.template)} is missing: synthesizing`} (npx cdk synth --quiet)`,
+    );
     const out = spawnSync('npx', ['cdk', 'synth', '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (out.status !== 0 || !existsSync(args.template)) throw new Error('cdk synth failed');
   }
-  const prices = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'pricing.json'), 'utf8')) as PriceTable & { checked: string; region: string };
+  const prices = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'pricing.json'), 'utf8')) as PriceTable & {
+    checked: string;
+    region: string;
+  };
   const template = JSON.parse(readFileSync(args.template, 'utf8')) as CfnTemplate;
   const reading = readTemplate(template, args.source);
   const d = reading.drivers;
@@ -160,11 +174,21 @@ function main(): void {
   const floor = shapes.map((s) => floorCost(s.payloadBytes, prices));
 
   console.log(machineHeader('cost — dollars per million events, by service, vs the floor'));
-  console.log(`# ${prices.region} list prices from bench/pricing.json (checked ${prices.checked}), one SQS subscriber, free tiers ignored`);
-  console.log(`# template: ${path.relative(ROOT, args.template)} (written ${statSync(args.template).mtime.toISOString()}), source ${sourceId}`);
+  console.log(
+    `# ${prices.region} list prices from bench/pricing.json (checked ${prices.checked}), one SQS subscriber, free tiers ignored`,
+  );
+  console.log(
+    `# template: ${path.relative(ROOT, args.template)} (written ${statSync(args.template).mtime.toISOString()}), source ${sourceId}`,
+  );
   console.log(describeDrivers(d));
-  console.log(`# assumptions (--param name=value): ${Object.entries(a).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  console.log(`# derived: processor batch fill ${processorBatchFill(d, a)}; sizes at 1 KiB: queue message ${shapes[0]!.queueMessageBytes} B, item ${shapes[0]!.itemBytes} B, access log ${shapes[0]!.accessLogBytes} B`);
+  console.log(
+    `# assumptions (--param name=value): ${Object.entries(a)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
+  console.log(
+    `# derived: processor batch fill ${processorBatchFill(d, a)}; sizes at 1 KiB: queue message ${shapes[0]!.queueMessageBytes} B, item ${shapes[0]!.itemBytes} B, access log ${shapes[0]!.accessLogBytes} B`,
+  );
   for (const w of reading.warnings) console.log(`# warning: ${w}`);
   console.log('');
 
@@ -174,13 +198,26 @@ function main(): void {
     return line ? usd(line.usd) : '-';
   };
   console.log(
-    table([
-      ['per 1M events', ...SIZES.map((b) => `${b / 1024} KiB`), 'floor 1 KiB', 'what is counted per event (1 KiB)'],
-      ...services.map((s) => [s, ...stack.map((b) => cell(b, s)), cell(floor[0]!, s), stack[0]!.lines.find((l) => l.service === s)!.detail]),
-      ['total', ...stack.map((b) => usd(b.total)), usd(floor[0]!.total), ''],
-      ['floor', ...floor.map((b) => usd(b.total)), '', 'API request + 128 MB/1 ms invocation + 1 WRU + 1 send + 1 publish (64 KB units)'],
-      ['ratio', ...stack.map((b, i) => `${(b.total / floor[i]!.total).toFixed(2)}x`), '', 'target <= 1.3x at 1 KiB'],
-    ], 'lrrrrl'),
+    table(
+      [
+        ['per 1M events', ...SIZES.map((b) => `${b / 1024} KiB`), 'floor 1 KiB', 'what is counted per event (1 KiB)'],
+        ...services.map((s) => [
+          s,
+          ...stack.map((b) => cell(b, s)),
+          cell(floor[0]!, s),
+          stack[0]!.lines.find((l) => l.service === s)!.detail,
+        ]),
+        ['total', ...stack.map((b) => usd(b.total)), usd(floor[0]!.total), ''],
+        [
+          'floor',
+          ...floor.map((b) => usd(b.total)),
+          '',
+          'API request + 128 MB/1 ms invocation + 1 WRU + 1 send + 1 publish (64 KB units)',
+        ],
+        ['ratio', ...stack.map((b, i) => `${(b.total / floor[i]!.total).toFixed(2)}x`), '', 'target <= 1.3x at 1 KiB'],
+      ],
+      'lrrrrl',
+    ),
   );
 
   // What-ifs: each lever alone, then all together, at 1 KiB.
@@ -201,15 +238,30 @@ function main(): void {
   const safeTotal = apply(safe);
   const allTotal = apply(LEVERS);
   console.log(
-    table([
-      ['lever (1 KiB)', 'saves /1M', 'total /1M', 'ratio', 'where'],
-      ...LEVERS.map((l) => {
-        const t = apply([l]);
-        return [l.name, usd(base - t), usd(t), `${(t / floor[0]!.total).toFixed(2)}x`, l.tradeOff ? `${l.where} (trade-off: ${l.tradeOff})` : l.where];
-      }),
-      ['all without a trade-off', usd(base - safeTotal), usd(safeTotal), `${(safeTotal / floor[0]!.total).toFixed(2)}x`, ''],
-      ['all', usd(base - allTotal), usd(allTotal), `${(allTotal / floor[0]!.total).toFixed(2)}x`, ''],
-    ], 'lrrrl'),
+    table(
+      [
+        ['lever (1 KiB)', 'saves /1M', 'total /1M', 'ratio', 'where'],
+        ...LEVERS.map((l) => {
+          const t = apply([l]);
+          return [
+            l.name,
+            usd(base - t),
+            usd(t),
+            `${(t / floor[0]!.total).toFixed(2)}x`,
+            l.tradeOff ? `${l.where} (trade-off: ${l.tradeOff})` : l.where,
+          ];
+        }),
+        [
+          'all without a trade-off',
+          usd(base - safeTotal),
+          usd(safeTotal),
+          `${(safeTotal / floor[0]!.total).toFixed(2)}x`,
+          '',
+        ],
+        ['all', usd(base - allTotal), usd(allTotal), `${(allTotal / floor[0]!.total).toFixed(2)}x`, ''],
+      ],
+      'lrrrl',
+    ),
   );
   console.log(
     `ratios: 1 KiB ${(stack[0]!.total / floor[0]!.total).toFixed(2)}x floor (target <=1.3) | 8 KiB ${(stack[1]!.total / floor[1]!.total).toFixed(2)}x | ` +

@@ -75,15 +75,30 @@ async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
   const common = { sources, clock: () => NOW_MS, leaseMs: LEASE_MS, newToken: randomUUID, log };
   const store = new FakeEventStore();
   const queue = new FakeQueue();
-  const withFakes = createVerifierHandler({ ...common, store, queue, secrets: new FakeSecrets({ [source.secretId]: [SECRET] }) });
+  const withFakes = createVerifierHandler({
+    ...common,
+    store,
+    queue,
+    secrets: new FakeSecrets({ [source.secretId]: [SECRET] }),
+  });
   const nullStore = new NullEventStore();
   const nullQueue = new NullQueue();
-  const handler = createVerifierHandler({ ...common, store: nullStore, queue: nullQueue, secrets: new ConstantSecrets([SECRET]) });
+  const handler = createVerifierHandler({
+    ...common,
+    store: nullStore,
+    queue: nullQueue,
+    secrets: new ConstantSecrets([SECRET]),
+  });
 
   const count = VERIFIER_BATCH[bytes]!;
   const events: APIGatewayProxyEventV2[] = [];
   for (let i = 0; i < count; i++) {
-    events.push(apiGatewayEvent(source.id, signedWebhook('stripe', { body: stripeEvent(`evt_${i.toString().padStart(8, '0')}`, bytes), nowMs: NOW_MS })));
+    events.push(
+      apiGatewayEvent(
+        source.id,
+        signedWebhook('stripe', { body: stripeEvent(`evt_${i.toString().padStart(8, '0')}`, bytes), nowMs: NOW_MS }),
+      ),
+    );
   }
   const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
   const reset = () => {
@@ -103,13 +118,22 @@ async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
   // And the null-port handler takes the same path: one put, one send, one mark per delivery.
   for (const event of events) {
     const response = await handler(event, context);
-    if (response.statusCode !== 202) throw new Error(`verifier (null ports) answered ${response.statusCode}: ${response.body}`);
+    if (response.statusCode !== 202)
+      throw new Error(`verifier (null ports) answered ${response.statusCode}: ${response.body}`);
   }
-  if (nullQueue.sent !== count || nullStore.calls !== 2 * count) throw new Error('verifier (null ports) skipped a port call');
+  if (nullQueue.sent !== count || nullStore.calls !== 2 * count)
+    throw new Error('verifier (null ports) skipped a port call');
 
   const floor = (event: APIGatewayProxyEventV2) => {
     const body = Buffer.from(event.body!, 'utf8');
-    const verdict = stripe.verify({ body, headers: event.headers, url: '', secrets: [SECRET], nowSeconds: NOW_MS / 1000, options: {} });
+    const verdict = stripe.verify({
+      body,
+      headers: event.headers,
+      url: '',
+      secrets: [SECRET],
+      nowSeconds: NOW_MS / 1000,
+      options: {},
+    });
     if (!verdict.valid) throw new Error('floor: invalid signature');
     sink += (JSON.parse(event.body!) as { id: string }).id.length;
   };
@@ -134,7 +158,13 @@ async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
       after: reset,
     },
   ]);
-  return { fn: 'verifier', bytes: Buffer.byteLength(events[0]!.body!), handlerUs: handlerUs!, floorUs: floorUs!, withFakesUs: withFakesUs! };
+  return {
+    fn: 'verifier',
+    bytes: Buffer.byteLength(events[0]!.body!),
+    handlerUs: handlerUs!,
+    floorUs: floorUs!,
+    withFakesUs: withFakesUs!,
+  };
 }
 
 async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
@@ -163,7 +193,13 @@ async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
       const id = `evt_${(b * SQS_BATCH + r).toString().padStart(8, '0')}`;
       const payload = stripeEvent(id, bytes);
       const body = serializeEnvelope(
-        { id, source: 'stripe', type: 'invoice.paid', receivedAt: new Date(NOW_MS).toISOString(), headers: { 'content-type': 'application/json', 'user-agent': 'Stripe/1.0' } },
+        {
+          id,
+          source: 'stripe',
+          type: 'invoice.paid',
+          receivedAt: new Date(NOW_MS).toISOString(),
+          headers: { 'content-type': 'application/json', 'user-agent': 'Stripe/1.0' },
+        },
         payload,
       );
       records.push({ messageId: randomUUID(), body } as SQSRecord);
@@ -188,9 +224,11 @@ async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
   reset();
   for (const event of sqsEvents) {
     const out = await handler(event, context);
-    if (out.batchItemFailures.length > 0) throw new Error(`processor (null ports) failed ${out.batchItemFailures.length} records`);
+    if (out.batchItemFailures.length > 0)
+      throw new Error(`processor (null ports) failed ${out.batchItemFailures.length} records`);
   }
-  if (nullTopic.published !== messages || nullStore.calls !== 2 * messages) throw new Error('processor (null ports) skipped a port call');
+  if (nullTopic.published !== messages || nullStore.calls !== 2 * messages)
+    throw new Error('processor (null ports) skipped a port call');
 
   const [handlerUs, floorUs, withFakesUs] = await timeBatches(rounds, [
     {
@@ -202,7 +240,8 @@ async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
     {
       per: messages,
       run: () => {
-        for (const event of sqsEvents) for (const record of event.Records) sink += (JSON.parse(record.body) as { id: string }).id.length;
+        for (const event of sqsEvents)
+          for (const record of event.Records) sink += (JSON.parse(record.body) as { id: string }).id.length;
       },
     },
     {
@@ -213,7 +252,13 @@ async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
       after: reset,
     },
   ]);
-  return { fn: 'processor', bytes: Buffer.byteLength(stripeEvent('evt_00000000', bytes)), handlerUs: handlerUs!, floorUs: floorUs!, withFakesUs: withFakesUs! };
+  return {
+    fn: 'processor',
+    bytes: Buffer.byteLength(stripeEvent('evt_00000000', bytes)),
+    handlerUs: handlerUs!,
+    floorUs: floorUs!,
+    withFakesUs: withFakesUs!,
+  };
 }
 
 async function child(rounds: number): Promise<void> {
@@ -242,9 +287,15 @@ function parent(rounds: number): void {
   });
   worker.on('message', (message: Message) => {
     console.log(machineHeader('bench:handler — warm per-invocation cost vs the floor'));
-    console.log(`# median of ${rounds} per-batch means after warm-up; ports that answer at once and do no work (bench/lib/null-ports.ts); Powertools Logger at INFO writing to /dev/null`);
-    console.log('# "with test fakes": the same handler over the stateful test fakes (test/helpers/fakes.ts), whose own maps and copies are counted there');
-    console.log('# verifier: one API Gateway v2 event per invocation, Stripe signature; floor = stripe.verify(body bytes) + JSON.parse(body)');
+    console.log(
+      `# median of ${rounds} per-batch means after warm-up; ports that answer at once and do no work (bench/lib/null-ports.ts); Powertools Logger at INFO writing to /dev/null`,
+    );
+    console.log(
+      '# "with test fakes": the same handler over the stateful test fakes (test/helpers/fakes.ts), whose own maps and copies are counted there',
+    );
+    console.log(
+      '# verifier: one API Gateway v2 event per invocation, Stripe signature; floor = stripe.verify(body bytes) + JSON.parse(body)',
+    );
     console.log(`# processor: SQS events of ${SQS_BATCH} records, cost per record; floor = JSON.parse(record body)`);
     console.log('');
     console.log(
@@ -261,8 +312,10 @@ function parent(rounds: number): void {
         ]),
       ]),
     );
-    const v = (bytes: number) => message.rows.find((r) => r.fn === 'verifier' && r.bytes >= bytes && r.bytes < bytes * 1.5)!;
-    const p = (bytes: number) => message.rows.find((r) => r.fn === 'processor' && r.bytes >= bytes && r.bytes < bytes * 1.5)!;
+    const v = (bytes: number) =>
+      message.rows.find((r) => r.fn === 'verifier' && r.bytes >= bytes && r.bytes < bytes * 1.5)!;
+    const p = (bytes: number) =>
+      message.rows.find((r) => r.fn === 'processor' && r.bytes >= bytes && r.bytes < bytes * 1.5)!;
     const r = (row: Row) => (row.handlerUs / row.floorUs).toFixed(2);
     console.log(
       `ratios: verifier 1 KiB ${r(v(1024))}x (target <=2) | 8 KiB ${r(v(8192))}x | 64 KiB ${r(v(65536))}x (target <=1.3) | ` +

@@ -54,7 +54,10 @@ function machine(): string[] {
   return [
     `date: ${new Date().toISOString()}`,
     `machine: nproc=${os.availableParallelism()}, cpu="${cpu}", ${os.platform()} ${os.release()} ${os.arch()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `node: ${process.version}; load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `node: ${process.version}; load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   ];
 }
 
@@ -93,7 +96,19 @@ async function main(): Promise<number> {
   const profileDir = join(dataDir, 'profile');
   const child = spawn(
     process.execPath,
-    [...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), '--import', 'tsx', join(ROOT, 'local/main.ts'), '--port', '0', '--data-dir', dataDir, '--quiet', '--forward', forward],
+    [
+      ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+      '--import',
+      'tsx',
+      join(ROOT, 'local/main.ts'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--quiet',
+      '--forward',
+      forward,
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'error', NO_COLOR: '1' } },
   );
   let childOut = '';
@@ -147,7 +162,10 @@ async function main(): Promise<number> {
   const client = localDynamoClient(state.dynamoEndpoint);
   const drainStarted = performance.now();
   let records = await scanEvents(client, state.tableName);
-  while (performance.now() - drainStarted < DRAIN_LIMIT_MS && !records.every((r) => r.status === 'completed' && published.has(r.eventId))) {
+  while (
+    performance.now() - drainStarted < DRAIN_LIMIT_MS &&
+    !records.every((r) => r.status === 'completed' && published.has(r.eventId))
+  ) {
     await new Promise((r) => setTimeout(r, 500));
     records = await scanEvents(client, state.tableName);
   }
@@ -168,23 +186,50 @@ async function main(): Promise<number> {
   const profile = values.profile ? attribute(profileDir) : undefined;
   rmSync(dataDir, { recursive: true, force: true });
 
-  const cpuLoad = cpuBefore !== undefined && cpuAfterLoad !== undefined ? (cpuAfterLoad - cpuBefore) / (loadMs / 1000) : undefined;
+  const cpuLoad =
+    cpuBefore !== undefined && cpuAfterLoad !== undefined ? (cpuAfterLoad - cpuBefore) / (loadMs / 1000) : undefined;
   const ok =
-    accepted.size > 0 && notStored.length === 0 && missing.length === 0 && twice.length === 0 && unexpected.length === 0 && completed === stored.size && exitCode === 0;
+    accepted.size > 0 &&
+    notStored.length === 0 &&
+    missing.length === 0 &&
+    twice.length === 0 &&
+    unexpected.length === 0 &&
+    completed === stored.size &&
+    exitCode === 0;
   const acceptedPerS = stored.size / (loadMs / 1000);
-  const codes = [...statusCounts].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+  const codes = [...statusCounts]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
   const rows: Array<[string, string]> = [
     ['source / scheme', `${sourceId} / ${local.source.scheme}`],
     ['connections', String(connections)],
     ['load duration', `${(loadMs / 1000).toFixed(1)} s`],
     ['requests answered', `${result.requests.total} (${codes}; errors ${result.errors}, timeouts ${result.timeouts})`],
-    ['accepted (in the store)', `${stored.size}, incl. ${stored.size - accepted.size} still in flight when the load stopped; every 202 stored: ${notStored.length === 0 ? 'yes' : `NO (${notStored.length} missing)`}`],
-    ['ingest throughput', `${acceptedPerS.toFixed(0)} accepted/s (autocannon mean ${result.requests.average.toFixed(0)} req/s)`],
+    [
+      'accepted (in the store)',
+      `${stored.size}, incl. ${stored.size - accepted.size} still in flight when the load stopped; every 202 stored: ${notStored.length === 0 ? 'yes' : `NO (${notStored.length} missing)`}`,
+    ],
+    [
+      'ingest throughput',
+      `${acceptedPerS.toFixed(0)} accepted/s (autocannon mean ${result.requests.average.toFixed(0)} req/s)`,
+    ],
     ['latency (202s)', `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`],
-    ['published', `${published.size} of ${stored.size} accepted; ${twice.length} twice, ${missing.length} missing, ${unexpected.length} unexpected`],
+    [
+      'published',
+      `${published.size} of ${stored.size} accepted; ${twice.length} twice, ${missing.length} missing, ${unexpected.length} unexpected`,
+    ],
     ['completed in store', `${completed} of ${stored.size}`],
-    ['end-to-end throughput', `${(published.size / (endToEndMs / 1000)).toFixed(0)} published/s (backlog drained ${(drainMs / 1000).toFixed(1)} s after the load)`],
-    ['stack CPU during load', cpuLoad === undefined ? 'n/a' : `${(cpuLoad * 100).toFixed(0)}% of one core (one process: HTTP, handlers, dynalite, queues; LevelDB and fsync on libuv threads)`],
+    [
+      'end-to-end throughput',
+      `${(published.size / (endToEndMs / 1000)).toFixed(0)} published/s (backlog drained ${(drainMs / 1000).toFixed(1)} s after the load)`,
+    ],
+    [
+      'stack CPU during load',
+      cpuLoad === undefined
+        ? 'n/a'
+        : `${(cpuLoad * 100).toFixed(0)}% of one core (one process: HTTP, handlers, dynalite, queues; LevelDB and fsync on libuv threads)`,
+    ],
     ['clean stop (SIGINT)', exitCode === 0 ? 'exit 0' : `exit ${exitCode}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -193,7 +238,13 @@ async function main(): Promise<number> {
     ...header.map((h) => `# ${h}`),
     '',
     ...rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
-    ...(profile ? ['', 'Where the stack process spent its CPU (--cpu-prof; each sample charged to the nearest owning frame):', ...profile] : []),
+    ...(profile
+      ? [
+          '',
+          'Where the stack process spent its CPU (--cpu-prof; each sample charged to the nearest owning frame):',
+          ...profile,
+        ]
+      : []),
     '',
     `${ok ? 'OK' : 'FAILED'}: ${stored.size} unique events accepted at ${acceptedPerS.toFixed(0)}/s (p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${connections} connections), ` +
       `each published exactly once: ${ok ? 'yes' : 'NO'}`,
@@ -222,7 +273,11 @@ function attribute(dir: string): string[] {
   if (!existsSync(dir)) return ['(no profile written)'];
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return ['(no profile written)'];
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -256,13 +311,20 @@ function bucketOf(node: ProfileNode): string | undefined {
   if (functionName === '(garbage collector)') return 'garbage collection';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
   if (pkg) {
-    if (pkg === 'dynalite' || pkg.includes('level') || ['lazy', 'big.js', 'async', 'lock', 'once', 'buffer-crc32'].includes(pkg)) return 'embedded DynamoDB (dynalite + LevelDB)';
-    if (pkg.startsWith('@aws-sdk') || pkg.startsWith('@smithy') || pkg.startsWith('@aws-crypto')) return 'AWS SDK DynamoDB client (serialize, SigV4, HTTP, parse)';
+    if (
+      pkg === 'dynalite' ||
+      pkg.includes('level') ||
+      ['lazy', 'big.js', 'async', 'lock', 'once', 'buffer-crc32'].includes(pkg)
+    )
+      return 'embedded DynamoDB (dynalite + LevelDB)';
+    if (pkg.startsWith('@aws-sdk') || pkg.startsWith('@smithy') || pkg.startsWith('@aws-crypto'))
+      return 'AWS SDK DynamoDB client (serialize, SigV4, HTTP, parse)';
     if (pkg === 'tsx' || pkg === 'esbuild' || pkg === 'get-tsconfig') return 'startup (TypeScript loader)';
     return 'handlers and core (lambdas/, middy, zod)';
   }
   if (url.includes('/lambdas/')) return 'handlers and core (lambdas/, middy, zod)';
-  if (url.includes('/local/') || url.includes('/config/')) return 'local plumbing (gateway, queues + journal, topic, forward)';
+  if (url.includes('/local/') || url.includes('/config/'))
+    return 'local plumbing (gateway, queues + journal, topic, forward)';
   return undefined;
 }
 

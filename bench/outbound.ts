@@ -63,21 +63,35 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
       const id = String(req.headers['webhook-id']);
       // Deterministic share: every 1/slowShare-th request is slow.
       const slow = slowShare > 0 && seen++ % Math.round(1 / slowShare) === 0;
-      setTimeout(() => {
-        if (!arrived.has(id)) arrived.set(id, performance.now());
-        res.writeHead(200).end('ok');
-      }, slow ? 1000 : 0);
+      setTimeout(
+        () => {
+          if (!arrived.has(id)) arrived.set(id, performance.now());
+          res.writeHead(200).end('ok');
+        },
+        slow ? 1000 : 0,
+      );
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   let failedSteps = 0;
-  const log: Log = { debug() {}, info() {}, warn() {}, error: (m) => void (m.startsWith('delivery step failed') && failedSteps++) };
+  const log: Log = {
+    debug() {},
+    info() {},
+    warn() {},
+    error: (m) => void (m.startsWith('delivery step failed') && failedSteps++),
+  };
   const stack = await startLocalStack({ port: 0, dataDir: dir, log, timing: { sweepIntervalMs: 0 } });
   try {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
-    const created = await fetch(`${stack.url}/v1/tenants/bench/endpoints`, { method: 'POST', body: JSON.stringify({ url }) });
+    const created = await fetch(`${stack.url}/v1/tenants/bench/endpoints`, {
+      method: 'POST',
+      body: JSON.stringify({ url }),
+    });
     if (created.status !== 201) throw new Error(`endpoint not created: ${created.status}`);
-    const payload = JSON.stringify({ invoice: 'in_bench', lines: Array.from({ length: 8 }, (_, i) => ({ sku: `sku_${i}`, qty: i, price: 1999 })) });
+    const payload = JSON.stringify({
+      invoice: 'in_bench',
+      lines: Array.from({ length: 8 }, (_, i) => ({ sku: `sku_${i}`, qty: i, price: 1999 })),
+    });
     const acceptedAt = new Map<string, number>();
     const intake: number[] = [];
     let next = 0;
@@ -88,7 +102,11 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
         while (next < MESSAGES) {
           const id = `msg_${next++}`;
           const t0 = performance.now();
-          const r = await fetch(`${stack.url}/v1/tenants/bench/messages`, { method: 'POST', headers: { 'idempotency-key': id }, body: `{"type":"invoice.paid","payload":${payload}}` });
+          const r = await fetch(`${stack.url}/v1/tenants/bench/messages`, {
+            method: 'POST',
+            headers: { 'idempotency-key': id },
+            body: `{"type":"invoice.paid","payload":${payload}}`,
+          });
           await r.text();
           if (r.status !== 202) throw new Error(`message ${id}: ${r.status}`);
           const t1 = performance.now();
@@ -101,8 +119,18 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
     while (arrived.size < MESSAGES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const used = process.cpuUsage(cpu);
     const last = Math.max(...arrived.values());
-    const endToEnd = [...acceptedAt].flatMap(([id, at]) => (arrived.has(id) ? [Math.max(0, arrived.get(id)! - at)] : []));
-    return { name, delivered: arrived.size, perSecond: arrived.size / ((last - started) / 1000), intake, endToEnd, cpuMs: (used.user + used.system) / 1000 / arrived.size, failedSteps };
+    const endToEnd = [...acceptedAt].flatMap(([id, at]) =>
+      arrived.has(id) ? [Math.max(0, arrived.get(id)! - at)] : [],
+    );
+    return {
+      name,
+      delivered: arrived.size,
+      perSecond: arrived.size / ((last - started) / 1000),
+      intake,
+      endToEnd,
+      cpuMs: (used.user + used.system) / 1000 / arrived.size,
+      failedSteps,
+    };
   } finally {
     await stack.stop();
     await new Promise((r) => receiver.close(r));
@@ -115,32 +143,87 @@ const ms = (v: number) => `${v.toFixed(0)} ms`;
 const header = machineHeader('Outbound delivery through the local stack (npm run bench:outbound)');
 const limit = { perSecond: Number(values.rate), burst: Number(values.burst) };
 const outageMs = Number(values['outage-seconds']) * 1000;
-const results = values.only === 'outage' ? [] : [await run('fast receiver', 0), await run(`${Math.round(SLOW_SHARE * 100)} % of requests take 1 s`, SLOW_SHARE)];
+const results =
+  values.only === 'outage'
+    ? []
+    : [await run('fast receiver', 0), await run(`${Math.round(SLOW_SHARE * 100)} % of requests take 1 s`, SLOW_SHARE)];
 const outages: Array<[string, OutageResult]> = [];
 if (values.only !== 'throughput') {
-  for (const mode of ['503', 'refuse'] as const) outages.push([mode === '503' ? 'answers 503' : 'refuses connections', await runOutage({ messages: Number(values['outage-messages']), outageMs, limit, mode })]);
+  for (const mode of ['503', 'refuse'] as const)
+    outages.push([
+      mode === '503' ? 'answers 503' : 'refuses connections',
+      await runOutage({ messages: Number(values['outage-messages']), outageMs, limit, mode }),
+    ]);
 }
 const report = [
   header,
-  ...(results.length === 0 ? [] : [
-    '',
-    `${MESSAGES} messages per run, ${CONCURRENCY} concurrent producers, one endpoint (Standard Webhooks), ~0.4 KiB payload; stack, producers and receiver share this process`,
-    '',
-    table([
-      ['receiver', 'delivered', 'deliveries/s', 'CPU/delivery', 'intake p50', 'intake p99', '202→delivered p50', '202→delivered p99', 'failed steps'],
-      ...results.map((r) => [r.name, `${r.delivered}/${MESSAGES}`, r.perSecond.toFixed(0), `${r.cpuMs.toFixed(1)} ms`, ms(quantile(r.intake, 0.5)), ms(quantile(r.intake, 0.99)), ms(quantile(r.endToEnd, 0.5)), ms(quantile(r.endToEnd, 0.99)), String(r.failedSteps)]),
-    ]),
-  ]),
-  ...(outages.length === 0 ? [] : [
-    '',
-    `Outage (issue #13): receiver down ${outageMs / 1000} s while ${values['outage-messages']} messages arrive, then back; rate limit ${limit.perSecond}/s, burst ${limit.burst}`,
-    `(at most ${limit.burst + limit.perSecond} requests in any 1 s); circuit cool-down 1 s doubling to 2 s (operations option); retries 1, 2, 3, 5 … s`,
-    '',
-    table([
-      ['receiver while down', 'delivered', 'lost', 'exhausted', 'duplicates', 'drain after back', 'peak req in 1 s', 'windows over the rule', 'requests down / after', 'lost races', 'failed steps'],
-      ...outages.map(([name, r]) => [name, `${r.delivered}/${r.accepted}`, String(r.accepted - r.delivered), String(r.exhausted), String(r.duplicates), ms(r.drainMs), `${r.peakPerSecond} (max ${limit.burst + limit.perSecond})`, String(r.violations), `${r.requestsDuringOutage} / ${r.requestsAfter}`, String(r.lostRaces), String(r.failedSteps)]),
-    ]),
-  ]),
+  ...(results.length === 0
+    ? []
+    : [
+        '',
+        `${MESSAGES} messages per run, ${CONCURRENCY} concurrent producers, one endpoint (Standard Webhooks), ~0.4 KiB payload; stack, producers and receiver share this process`,
+        '',
+        table([
+          [
+            'receiver',
+            'delivered',
+            'deliveries/s',
+            'CPU/delivery',
+            'intake p50',
+            'intake p99',
+            '202→delivered p50',
+            '202→delivered p99',
+            'failed steps',
+          ],
+          ...results.map((r) => [
+            r.name,
+            `${r.delivered}/${MESSAGES}`,
+            r.perSecond.toFixed(0),
+            `${r.cpuMs.toFixed(1)} ms`,
+            ms(quantile(r.intake, 0.5)),
+            ms(quantile(r.intake, 0.99)),
+            ms(quantile(r.endToEnd, 0.5)),
+            ms(quantile(r.endToEnd, 0.99)),
+            String(r.failedSteps),
+          ]),
+        ]),
+      ]),
+  ...(outages.length === 0
+    ? []
+    : [
+        '',
+        `Outage (issue #13): receiver down ${outageMs / 1000} s while ${values['outage-messages']} messages arrive, then back; rate limit ${limit.perSecond}/s, burst ${limit.burst}`,
+        `(at most ${limit.burst + limit.perSecond} requests in any 1 s); circuit cool-down 1 s doubling to 2 s (operations option); retries 1, 2, 3, 5 … s`,
+        '',
+        table([
+          [
+            'receiver while down',
+            'delivered',
+            'lost',
+            'exhausted',
+            'duplicates',
+            'drain after back',
+            'peak req in 1 s',
+            'windows over the rule',
+            'requests down / after',
+            'lost races',
+            'failed steps',
+          ],
+          ...outages.map(([name, r]) => [
+            name,
+            `${r.delivered}/${r.accepted}`,
+            String(r.accepted - r.delivered),
+            String(r.exhausted),
+            String(r.duplicates),
+            ms(r.drainMs),
+            `${r.peakPerSecond} (max ${limit.burst + limit.perSecond})`,
+            String(r.violations),
+            `${r.requestsDuringOutage} / ${r.requestsAfter}`,
+            String(r.lostRaces),
+            String(r.failedSteps),
+          ]),
+        ]),
+      ]),
   '',
 ].join('\n');
 process.stdout.write(report);

@@ -68,7 +68,13 @@ interface Row {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { schemes: { type: 'string' }, seconds: { type: 'string' }, clock: { type: 'string' }, source: { type: 'boolean' }, save: { type: 'boolean' } },
+    options: {
+      schemes: { type: 'string' },
+      seconds: { type: 'string' },
+      clock: { type: 'string' },
+      source: { type: 'boolean' },
+      save: { type: 'boolean' },
+    },
   });
   const schemes = values.source ? sourceSchemes : await bundledSchemes();
   const clock = (values.clock ?? 'cpu') as Clock;
@@ -83,23 +89,48 @@ async function main(): Promise<void> {
     lines.push(line);
     console.log(line);
   };
-  print('# Signature verify: ours vs the floor (createHmac + timingSafeEqual over the same signed bytes) vs official libraries');
+  print(
+    '# Signature verify: ours vs the floor (createHmac + timingSafeEqual over the same signed bytes) vs official libraries',
+  );
   print(`# date: ${new Date().toISOString()}`);
   print(`# machine: nproc=${os.availableParallelism()}, cpu="${cpuModel()}", ${os.platform()} ${os.arch()}`);
   print(`# node: ${process.version}`);
-  print(`# load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  print(`# method: each round runs a ~${BATCH_MS} ms batch of every implementation of every cell (rotating order); 15% warm-up; median of per-round means; ~${seconds} s`);
+  print(
+    `# load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  print(
+    `# method: each round runs a ~${BATCH_MS} ms batch of every implementation of every cell (rotating order); 15% warm-up; median of per-round means; ~${seconds} s`,
+  );
   print(
     clock === 'cpu'
       ? '# µs = process CPU time (user+sys) per call, so time the process spends preempted by a busy neighbour is not counted; wall-clock ratios follow the table'
       : '# µs = wall-clock time per call',
   );
-  print(`# ours: ${values.source ? 'the tsx-compiled source modules' : 'an esbuild bundle of lambdas/core/signatures (ESM, minified, as deployed)'}`);
-  print('# peers get the body as a string, ours and the floor get bytes; hmac is timestamped ({timestamp}.{body}); gitlab\'s floor is sha256(token)');
+  print(
+    `# ours: ${values.source ? 'the tsx-compiled source modules' : 'an esbuild bundle of lambdas/core/signatures (ESM, minified, as deployed)'}`,
+  );
+  print(
+    "# peers get the body as a string, ours and the floor get bytes; hmac is timestamped ({timestamp}.{body}); gitlab's floor is sha256(token)",
+  );
   print('#');
-  const header = ['scheme', 'size', 'ours µs', 'floor µs', 'ours/floor', 'peer', 'peer µs', 'peer/floor', 'ours/peer', 'rounds'];
+  const header = [
+    'scheme',
+    'size',
+    'ours µs',
+    'floor µs',
+    'ours/floor',
+    'peer',
+    'peer µs',
+    'peer/floor',
+    'ours/peer',
+    'rounds',
+  ];
   const widths = [18, 7, 9, 9, 11, 17, 9, 11, 10, 6];
-  const row = (cells: readonly string[]) => cells.map((c, i) => (i < 1 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
+  const row = (cells: readonly string[]) =>
+    cells.map((c, i) => (i < 1 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
   print(row(header));
 
   // Every cell is built and checked first, then every implementation runs briefly before anything
@@ -107,8 +138,12 @@ async function main(): Promise<void> {
   const cells = names.flatMap((name) => SIZES.map((size) => buildCell(schemes, name, size, nowSeconds)));
   const plans = cells.map((cell) => {
     const { algorithm, key, signed, expected } = cell.floor;
-    const computed = algorithm === 'hash' ? createHash('sha256').update(signed).digest() : createHmac(algorithm, key).update(signed).digest();
-    if (!computed.equals(expected)) throw new Error(`${cell.scheme}: the floor's signed bytes are not what the scheme signs`);
+    const computed =
+      algorithm === 'hash'
+        ? createHash('sha256').update(signed).digest()
+        : createHmac(algorithm, key).update(signed).digest();
+    if (!computed.equals(expected))
+      throw new Error(`${cell.scheme}: the floor's signed bytes are not what the scheme signs`);
     const peers = peerImpls(cell);
     return { cell, peers, impls: [oursImpl(cell), floorImpl(cell.floor), ...peers] };
   });
@@ -117,7 +152,8 @@ async function main(): Promise<void> {
   // for one or two schemes in a slower state that depended on the order of --schemes (up to +0.7×
   // at 1 KiB for whichever scheme it hit; not root-caused): an artefact of the warm-up order.
   const warmUntil = performance.now() + WARMUP_MS * plans.length;
-  while (performance.now() < warmUntil) for (const plan of plans) for (const impl of plan.impls) await timeBatch(impl, 8);
+  while (performance.now() < warmUntil)
+    for (const plan of plans) for (const impl of plan.impls) await timeBatch(impl, 8);
 
   const measured = await measureAll(
     plans.map((p) => p.impls),
@@ -153,11 +189,21 @@ async function main(): Promise<void> {
 
   // The guard: ours no slower than the official library for the same input. The floor has no target.
   const vsPeers = rows.flatMap((r) => r.peers.map((p) => ({ r, p, x: r.ours / p.us })));
-  const wp = vsPeers.reduce((a, b) => (b.x > a.x ? b : a), vsPeers[0] ?? { r: rows[0]!, p: { label: '-', us: NaN }, x: NaN });
+  const wp = vsPeers.reduce(
+    (a, b) => (b.x > a.x ? b : a),
+    vsPeers[0] ?? { r: rows[0]!, p: { label: '-', us: NaN }, x: NaN },
+  );
   const medianRatio = (size: number) => median(rows.filter((r) => r.size === size).map((r) => r.ours / r.floor));
   print('#');
-  print(`# ours/floor (no target): median ${SIZES.map((size) => `${kib(size)} ${fmtX(medianRatio(size))}`).join(', ')}; load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  print(`ours/official library: worst ${fmtX(wp.x)} (${wp.r.scheme} ${kib(wp.r.size)} vs ${wp.p.label}) [guard ≤1×: ${wp.x > 1 ? 'NOT met' : 'met'}]`);
+  print(
+    `# ours/floor (no target): median ${SIZES.map((size) => `${kib(size)} ${fmtX(medianRatio(size))}`).join(', ')}; load average at end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  print(
+    `ours/official library: worst ${fmtX(wp.x)} (${wp.r.scheme} ${kib(wp.r.size)} vs ${wp.p.label}) [guard ≤1×: ${wp.x > 1 ? 'NOT met' : 'met'}]`,
+  );
   if (wp.x > 1) process.exitCode = 1;
 
   if (values.save) {
@@ -166,4 +212,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-

@@ -46,7 +46,7 @@ async function help(io: CliIo): Promise<void> {
     const command = await load(name);
     if (command) io.out(`  ${command.name.padEnd(10)} ${command.summary}`);
   }
-  io.out('\nRun `npm run cli -- <command> --help` for a command\'s options.');
+  io.out("\nRun `npm run cli -- <command> --help` for a command's options.");
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = terminalIo()): Promise<number> {

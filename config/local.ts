@@ -82,14 +82,22 @@ export const localSources: readonly LocalSource[] = [
     example: 'examples/github.json',
     headers: { 'x-github-event': 'push', 'x-github-hook-id': '292430182', 'user-agent': 'GitHub-Hookshot/local' },
     variants: {
-      form: { summary: 'a form delivery (the webhook\'s content type set to form): payload=<the JSON>', example: 'examples/github.json', contentType: FORM },
+      form: {
+        summary: "a form delivery (the webhook's content type set to form): payload=<the JSON>",
+        example: 'examples/github.json',
+        contentType: FORM,
+      },
     },
   },
   {
     source: { id: 'shopify', scheme: 'shopify' },
     secret: 'local-shopify-secret-do-not-use-in-production',
     example: 'examples/shopify.json',
-    headers: { 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': 'local-example.myshopify.com', 'x-shopify-api-version': '2025-01' },
+    headers: {
+      'x-shopify-topic': 'orders/create',
+      'x-shopify-shop-domain': 'local-example.myshopify.com',
+      'x-shopify-api-version': '2025-01',
+    },
   },
   {
     source: { id: 'slack', scheme: 'slack' },
@@ -98,9 +106,24 @@ export const localSources: readonly LocalSource[] = [
     example: 'examples/slack.json',
     timestampFields: [{ bodyPath: 'event_time', unit: 'seconds' }],
     variants: {
-      'slash-command': { summary: 'a slash command (/deploy), a form: answered 200 with an empty body', example: 'examples/slack-slash-command.txt', contentType: FORM, timestampFields: [] },
-      interaction: { summary: 'an interaction (block_actions), a form with payload=<the JSON>: answered 200 with an empty body', example: 'examples/slack-interaction.json', contentType: FORM, timestampFields: [] },
-      'url-verification': { summary: 'the Events API URL check: answered with the challenge, nothing recorded', example: 'examples/slack-url-verification.json', timestampFields: [], uniqueField: 'challenge' },
+      'slash-command': {
+        summary: 'a slash command (/deploy), a form: answered 200 with an empty body',
+        example: 'examples/slack-slash-command.txt',
+        contentType: FORM,
+        timestampFields: [],
+      },
+      interaction: {
+        summary: 'an interaction (block_actions), a form with payload=<the JSON>: answered 200 with an empty body',
+        example: 'examples/slack-interaction.json',
+        contentType: FORM,
+        timestampFields: [],
+      },
+      'url-verification': {
+        summary: 'the Events API URL check: answered with the challenge, nothing recorded',
+        example: 'examples/slack-url-verification.json',
+        timestampFields: [],
+        uniqueField: 'challenge',
+      },
     },
   },
   {
@@ -115,7 +138,11 @@ export const localSources: readonly LocalSource[] = [
     secret: '10ca10000000000000000000000000aa',
     example: 'examples/twilio.txt',
     variants: {
-      'json-body': { summary: 'a JSON body, signed through bodySHA256=<its hex SHA-256> in the URL', example: 'examples/twilio.json', contentType: 'application/json' },
+      'json-body': {
+        summary: 'a JSON body, signed through bodySHA256=<its hex SHA-256> in the URL',
+        example: 'examples/twilio.json',
+        contentType: 'application/json',
+      },
     },
   },
   {
@@ -142,7 +169,11 @@ export const localSources: readonly LocalSource[] = [
     timestampFields: [{ bodyPath: 'event_ts', unit: 'milliseconds' }],
     uniqueField: 'payload.object.uuid',
     variants: {
-      'url-validation': { summary: 'the endpoint.url_validation check: answered with plainToken and its HMAC, nothing recorded', example: 'examples/zoom-url-validation.json', uniqueField: 'payload.plainToken' },
+      'url-validation': {
+        summary: 'the endpoint.url_validation check: answered with plainToken and its HMAC, nothing recorded',
+        example: 'examples/zoom-url-validation.json',
+        uniqueField: 'payload.plainToken',
+      },
     },
   },
   {
@@ -153,7 +184,10 @@ export const localSources: readonly LocalSource[] = [
     timestampFields: [{ bodyPath: 'entry.0.changes.0.value.messages.0.timestamp', unit: 'seconds' }],
     uniqueField: 'entry.0.changes.0.value.messages.0.id',
     variants: {
-      subscribe: { summary: 'the GET subscription check with the local verify token: answered with hub.challenge as text', method: 'GET' },
+      subscribe: {
+        summary: 'the GET subscription check with the local verify token: answered with hub.challenge as text',
+        method: 'GET',
+      },
     },
   },
   {

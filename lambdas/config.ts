@@ -22,7 +22,8 @@ export class EnvReader {
 
   string(name: string, minLength = 1): string {
     const value = this.#env[name];
-    if (value === undefined || value.length < minLength) this.#issues.push(`${name}: ${value === undefined ? 'is not set' : 'is too short'}`);
+    if (value === undefined || value.length < minLength)
+      this.#issues.push(`${name}: ${value === undefined ? 'is not set' : 'is too short'}`);
     return value ?? '';
   }
 
@@ -31,7 +32,8 @@ export class EnvReader {
     const text = this.#env[name];
     if (text === undefined && fallback !== undefined) return fallback;
     const value = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
-    if (!Number.isInteger(value) || value < min) this.#issues.push(`${name}: expected an integer >= ${min}, got ${JSON.stringify(text ?? null)}`);
+    if (!Number.isInteger(value) || value < min)
+      this.#issues.push(`${name}: expected an integer >= ${min}, got ${JSON.stringify(text ?? null)}`);
     return value;
   }
 

@@ -110,7 +110,9 @@ export const MESSAGE_ATTRIBUTES = {
   eventId: 'eventId',
 } as const;
 
-export type EventAttributes = { readonly [K in keyof typeof MESSAGE_ATTRIBUTES as (typeof MESSAGE_ATTRIBUTES)[K]]: string };
+export type EventAttributes = {
+  readonly [K in keyof typeof MESSAGE_ATTRIBUTES as (typeof MESSAGE_ATTRIBUTES)[K]]: string;
+};
 
 /** The attributes of one event. (Literal keys; the type ties them to MESSAGE_ATTRIBUTES.) */
 export function eventAttributes(source: string, type: string, eventId: string): EventAttributes {

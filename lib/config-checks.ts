@@ -27,10 +27,14 @@ export function sourceIssues(source: SourceConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const options = schemes[source.scheme].optionsSchema.safeParse(source.schemeOptions);
   if (!options.success) {
-    for (const issue of options.error.issues) issues.push({ path: ['schemeOptions', ...issue.path.map(String)], message: issue.message });
+    for (const issue of options.error.issues)
+      issues.push({ path: ['schemeOptions', ...issue.path.map(String)], message: issue.message });
   }
   if (source.queueRetentionDays > source.dedupeWindowDays) {
-    issues.push({ path: ['queueRetentionDays'], message: 'must not exceed dedupeWindowDays, or a message could outlive the record that deduplicates it' });
+    issues.push({
+      path: ['queueRetentionDays'],
+      message: 'must not exceed dedupeWindowDays, or a message could outlive the record that deduplicates it',
+    });
   }
   const { batchSize, maxBatchingWindowSeconds } = source.processor;
   if (maxBatchingWindowSeconds === 0 && batchSize > MAX_BATCH_WITHOUT_WINDOW) {
@@ -52,16 +56,24 @@ export function stackIssues(config: StackConfig): ConfigIssue[] {
   });
   const subscriptionIds = new Set<string>();
   config.subscriptions.forEach((subscription, i) => {
-    if (subscriptionIds.has(subscription.id)) issues.push({ path: ['subscriptions', i, 'id'], message: `duplicate subscription id "${subscription.id}"` });
+    if (subscriptionIds.has(subscription.id))
+      issues.push({ path: ['subscriptions', i, 'id'], message: `duplicate subscription id "${subscription.id}"` });
     subscriptionIds.add(subscription.id);
     // A typo in a filter's source list would silently route nothing to the subscriber.
     subscription.filter?.source?.forEach((id, j) => {
-      if (!ids.has(id)) issues.push({ path: ['subscriptions', i, 'filter', 'source', j], message: `unknown source "${id}"; declared sources: ${[...ids].join(', ')}` });
+      if (!ids.has(id))
+        issues.push({
+          path: ['subscriptions', i, 'filter', 'source', j],
+          message: `unknown source "${id}"; declared sources: ${[...ids].join(', ')}`,
+        });
     });
     const policy = buildFilterPolicy(subscription.filter);
     const combinations = policy ? filterCombinations(policy) : 0;
     if (combinations > MAX_FILTER_COMBINATIONS) {
-      issues.push({ path: ['subscriptions', i, 'filter'], message: `${combinations} value combinations, over the SNS filter policy limit of ${MAX_FILTER_COMBINATIONS}` });
+      issues.push({
+        path: ['subscriptions', i, 'filter'],
+        message: `${combinations} value combinations, over the SNS filter policy limit of ${MAX_FILTER_COMBINATIONS}`,
+      });
     }
   });
   if (config.outbound) {
@@ -70,7 +82,10 @@ export function stackIssues(config: StackConfig): ConfigIssue[] {
     try {
       checkAgainstSchedule(config.outbound.retention);
     } catch (error) {
-      issues.push({ path: ['outbound', 'retention', 'deliveriesDays'], message: error instanceof Error ? error.message : String(error) });
+      issues.push({
+        path: ['outbound', 'retention', 'deliveriesDays'],
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return issues;

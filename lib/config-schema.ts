@@ -51,10 +51,20 @@ const sourceObject = z.strictObject({
   ...sharedSourceFields,
   // Shared fields, narrowed to what a user may write:
   /** URL path segment and resource-name part: lower-case letters, digits and dashes. */
-  id: sharedSourceFields.id.check(zm.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit')),
+  id: sharedSourceFields.id.check(
+    zm.regex(
+      /^[a-z0-9][a-z0-9-]{0,39}$/,
+      'must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit',
+    ),
+  ),
   /** Replay window; defaults to the scheme's. */
-  toleranceSeconds: zm.optional(sharedSourceFields.toleranceSeconds.def.innerType.check(zm.minimum(1), zm.maximum(7 * 24 * 3600))),
-  maxBodyBytes: zm._default(sharedSourceFields.maxBodyBytes.check(zm.maximum(MAX_BODY_BYTES_LIMIT)), DEFAULT_MAX_BODY_BYTES),
+  toleranceSeconds: zm.optional(
+    sharedSourceFields.toleranceSeconds.def.innerType.check(zm.minimum(1), zm.maximum(7 * 24 * 3600)),
+  ),
+  maxBodyBytes: zm._default(
+    sharedSourceFields.maxBodyBytes.check(zm.maximum(MAX_BODY_BYTES_LIMIT)),
+    DEFAULT_MAX_BODY_BYTES,
+  ),
   allowedCidrs: zm._default(zm.array(cidr), () => []),
   // Synth-only fields (the runtime form derives its own from them in toRuntimeSource):
   /** Scheme-specific options, validated by the scheme's own schema. */
@@ -78,10 +88,30 @@ const filterSchema = z.strictObject({
 });
 
 export const subscriptionSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/), kind: z.literal('sqs'), queueArn: z.string().startsWith('arn:').optional(), filter: filterSchema.optional() }),
-  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/), kind: z.literal('lambda'), functionArn: z.string().startsWith('arn:'), filter: filterSchema.optional() }),
-  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/), kind: z.literal('email'), address: z.email(), filter: filterSchema.optional() }),
-  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/), kind: z.literal('https'), url: z.url({ protocol: /^https$/ }), filter: filterSchema.optional() }),
+  z.strictObject({
+    id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/),
+    kind: z.literal('sqs'),
+    queueArn: z.string().startsWith('arn:').optional(),
+    filter: filterSchema.optional(),
+  }),
+  z.strictObject({
+    id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/),
+    kind: z.literal('lambda'),
+    functionArn: z.string().startsWith('arn:'),
+    filter: filterSchema.optional(),
+  }),
+  z.strictObject({
+    id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/),
+    kind: z.literal('email'),
+    address: z.email(),
+    filter: filterSchema.optional(),
+  }),
+  z.strictObject({
+    id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/),
+    kind: z.literal('https'),
+    url: z.url({ protocol: /^https$/ }),
+    filter: filterSchema.optional(),
+  }),
 ]);
 
 const stackConfigObject = z.strictObject({
@@ -93,7 +123,20 @@ const stackConfigObject = z.strictObject({
       throttlingBurstLimit: z.number().int().min(1).default(500),
     })
     .default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
-  logRetentionDays: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365)]).default(30),
+  logRetentionDays: z
+    .union([
+      z.literal(1),
+      z.literal(3),
+      z.literal(5),
+      z.literal(7),
+      z.literal(14),
+      z.literal(30),
+      z.literal(60),
+      z.literal(90),
+      z.literal(180),
+      z.literal(365),
+    ])
+    .default(30),
   /** How long the verifier caches signing secrets. Rotation keeps the previous secret valid meanwhile. */
   secretsCacheSeconds: z.number().int().min(0).max(3600).default(60),
   /**
@@ -114,7 +157,9 @@ export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
 
 /** Builds the runtime form of a source: the shared fields as they are, the rest derived, plus the deploy-time fields. */
 export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string; secretId: string }): RuntimeSource {
-  const shared = Object.fromEntries(SHARED_SOURCE_KEYS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+  const shared = Object.fromEntries(
+    SHARED_SOURCE_KEYS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
+  );
   return {
     // id, scheme, options first: the order the variable has always been rendered in (a template diff otherwise).
     id: source.id,

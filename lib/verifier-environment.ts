@@ -48,19 +48,33 @@ const TOKEN_BOUND = 100;
  *
  * @param extra further variables the function sets (the shared defaults), counted as is
  */
-export function estimateVerifierEnvironmentBytes(config: StackConfig, stackName: string, extra: Readonly<Record<string, string>> = {}): number {
+export function estimateVerifierEnvironmentBytes(
+  config: StackConfig,
+  stackName: string,
+  extra: Readonly<Record<string, string>> = {},
+): number {
   const sources: RuntimeSource[] = config.sources.map((source) =>
     toRuntimeSource(source, {
       queueUrl: 'q'.repeat(QUEUE_URL_BOUND),
       secretId: 's'.repeat(ARN_PREFIX_BOUND + secretNameFor(stackName, source.id).length + SECRET_SUFFIX_LENGTH),
     }),
   );
-  const env = { ...extra, ...verifierEnvironment(config, { tableName: 't'.repeat(TOKEN_BOUND), sourcesJson: JSON.stringify(sources) }) };
-  return Object.entries(env).reduce((bytes, [name, value]) => bytes + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+  const env = {
+    ...extra,
+    ...verifierEnvironment(config, { tableName: 't'.repeat(TOKEN_BOUND), sourcesJson: JSON.stringify(sources) }),
+  };
+  return Object.entries(env).reduce(
+    (bytes, [name, value]) => bytes + Buffer.byteLength(name) + Buffer.byteLength(value),
+    0,
+  );
 }
 
 /** Throws a `ConfigError` when the verifier's environment would exceed Lambda's 4 KB limit. */
-export function assertVerifierEnvironmentFits(config: StackConfig, stackName: string, extra: Readonly<Record<string, string>> = {}): void {
+export function assertVerifierEnvironmentFits(
+  config: StackConfig,
+  stackName: string,
+  extra: Readonly<Record<string, string>> = {},
+): void {
   const bytes = estimateVerifierEnvironmentBytes(config, stackName, extra);
   if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
     throw new ConfigError(

@@ -107,7 +107,10 @@ export class WebhookIngestionStack extends Stack {
       });
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the webhook API (GET health for a liveness check)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'Base URL of the webhook API (GET health for a liveness check)',
+    });
     for (const pipeline of Object.values(pipelines)) {
       const key = outputKey(pipeline.sourceId);
       new CfnOutput(this, `WebhookUrl${key}`, {
@@ -124,16 +127,32 @@ export class WebhookIngestionStack extends Stack {
       });
     }
     if (this.outbound) {
-      new CfnOutput(this, 'OutboundIntakeQueueUrl', { value: this.outbound.intakeQueue.queue.queueUrl, description: 'Outbound intake: send messages with attributes tenant, type and id' });
+      new CfnOutput(this, 'OutboundIntakeQueueUrl', {
+        value: this.outbound.intakeQueue.queue.queueUrl,
+        description: 'Outbound intake: send messages with attributes tenant, type and id',
+      });
       new CfnOutput(this, 'OutboundOperationsTopicArn', {
         value: this.outbound.operationsTopic.topicArn,
-        description: 'Operator notifications (docs/outbound-notifications.md): subscribe an email, Chatbot or a queue, filtering on the type attribute',
+        description:
+          'Operator notifications (docs/outbound-notifications.md): subscribe an email, Chatbot or a queue, filtering on the type attribute',
       });
-      new CfnOutput(this, 'OutboundAlarmTopicArn', { value: this.outbound.alarmTopic.topicArn, description: 'Outbound alarms notify this topic: subscribe a pager, chat or email' });
-      new CfnOutput(this, 'OutboundTableName', { value: this.outbound.store.table.tableName, description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts' });
+      new CfnOutput(this, 'OutboundAlarmTopicArn', {
+        value: this.outbound.alarmTopic.topicArn,
+        description: 'Outbound alarms notify this topic: subscribe a pager, chat or email',
+      });
+      new CfnOutput(this, 'OutboundTableName', {
+        value: this.outbound.store.table.tableName,
+        description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts',
+      });
     }
-    new CfnOutput(this, 'EventsTopicArn', { value: this.eventTopic.topic.topicArn, description: 'SNS topic of processed events' });
-    new CfnOutput(this, 'EventsTableName', { value: this.eventStore.table.tableName, description: 'DynamoDB table of event records' });
+    new CfnOutput(this, 'EventsTopicArn', {
+      value: this.eventTopic.topic.topicArn,
+      description: 'SNS topic of processed events',
+    });
+    new CfnOutput(this, 'EventsTableName', {
+      value: this.eventStore.table.tableName,
+      description: 'DynamoDB table of event records',
+    });
   }
 }
 

@@ -25,7 +25,10 @@ function isLocalAuthority(authority: string, port: number | undefined): boolean 
 
 /** A 403 for a request a browser could have been tricked into sending, else undefined. */
 export function adminRequestRefusal(headers: IncomingHttpHeaders, localPort: number | undefined): Answer | undefined {
-  const refuse = (what: string): Answer => ({ status: 403, body: { error: 'forbidden', message: `The /_local/ routes answer only local clients: ${what} refused.` } });
+  const refuse = (what: string): Answer => ({
+    status: 403,
+    body: { error: 'forbidden', message: `The /_local/ routes answer only local clients: ${what} refused.` },
+  });
   if (headers.host === undefined || !isLocalAuthority(headers.host, localPort)) return refuse('a foreign Host');
   const origin = headers.origin;
   if (origin !== undefined) {
@@ -82,12 +85,32 @@ const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
  * `npm run cli -- messages send --via-queue`. Nothing is checked here but the size: the intake handler decides, and
  * dead-letters what it refuses, as deployed.
  */
-export async function outboundIntakeRoute(method: string, rawPath: string, body: Uint8Array, query: URLSearchParams, queue: LocalQueue): Promise<Answer | undefined> {
+export async function outboundIntakeRoute(
+  method: string,
+  rawPath: string,
+  body: Uint8Array,
+  query: URLSearchParams,
+  queue: LocalQueue,
+): Promise<Answer | undefined> {
   if (rawPath !== '/_local/outbound/intake') return undefined;
   if (method !== 'POST') return { status: 405, body: { error: 'method_not_allowed', message: 'POST the payload' } };
-  const attributes = Object.fromEntries(['tenant', 'type', 'id'].flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])));
-  const size = body.byteLength + Object.entries(attributes).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v) + 'String'.length, 0);
-  if (size > SQS_MAX_MESSAGE_BYTES) return { status: 413, body: { error: 'payload_too_large', message: `An SQS message holds at most ${SQS_MAX_MESSAGE_BYTES} bytes with its attributes` } };
+  const attributes = Object.fromEntries(
+    ['tenant', 'type', 'id'].flatMap((name) => (query.get(name) ? [[name, query.get(name)!]] : [])),
+  );
+  const size =
+    body.byteLength +
+    Object.entries(attributes).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v) + 'String'.length,
+      0,
+    );
+  if (size > SQS_MAX_MESSAGE_BYTES)
+    return {
+      status: 413,
+      body: {
+        error: 'payload_too_large',
+        message: `An SQS message holds at most ${SQS_MAX_MESSAGE_BYTES} bytes with its attributes`,
+      },
+    };
   const messageId = await queue.sendMessage({ body: Buffer.from(body).toString('utf8'), attributes });
   return { status: 202, body: { queue: queue.settings.name, messageId } };
 }

@@ -57,11 +57,13 @@ export function matchRoute(
   } catch {
     return undefined;
   }
-  if (method === 'GET') return getSources.has(source) ? { routeKey: `GET /webhooks/${source}`, pathParameters: { source } } : undefined;
+  if (method === 'GET')
+    return getSources.has(source) ? { routeKey: `GET /webhooks/${source}`, pathParameters: { source } } : undefined;
   return { routeKey: WEBHOOK_ROUTE, pathParameters: { source } };
 }
 
-const TEXT_TYPES = /^(?:text\/[^;]+|application\/(?:json|[a-z0-9.+-]+\+json|x-www-form-urlencoded|xml|[a-z0-9.+-]+\+xml|javascript))$/;
+const TEXT_TYPES =
+  /^(?:text\/[^;]+|application\/(?:json|[a-z0-9.+-]+\+json|x-www-form-urlencoded|xml|[a-z0-9.+-]+\+xml|javascript))$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Whether API Gateway would pass this body as text (else base64). */
@@ -77,7 +79,10 @@ export function isTextBody(contentType: string | undefined, body: Uint8Array): b
 }
 
 /** Builds the HTTP API payload 2.0 event for a request that matched a route. */
-export function toApiGatewayEvent(request: RawRequest, route: { routeKey: string; pathParameters?: Record<string, string> }): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(
+  request: RawRequest,
+  route: { routeKey: string; pathParameters?: Record<string, string> },
+): APIGatewayProxyEventV2 {
   const q = request.target.indexOf('?');
   const rawPath = q < 0 ? request.target : request.target.slice(0, q);
   const rawQueryString = q < 0 ? '' : request.target.slice(q + 1);
@@ -88,17 +93,25 @@ export function toApiGatewayEvent(request: RawRequest, route: { routeKey: string
     const name = request.rawHeaders[i]!.toLowerCase();
     const value = request.rawHeaders[i + 1]!;
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((c) => c.trim()).filter((c) => c !== ''));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      );
       continue;
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
   // Set by the gateway, whatever the client sent.
-  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${request.sourceIp}` : request.sourceIp;
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${request.sourceIp}`
+    : request.sourceIp;
   headers['x-forwarded-proto'] = request.protocol;
   headers['x-forwarded-port'] = String(request.localPort);
   const timeEpoch = request.timeEpoch ?? Date.now();
-  headers['x-amzn-trace-id'] = `Root=1-${Math.floor(timeEpoch / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  headers['x-amzn-trace-id'] =
+    `Root=1-${Math.floor(timeEpoch / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 
   const domainName = headers.host ?? `${request.localHost}:${request.localPort}`;
   const text = isTextBody(headers['content-type'], request.body);

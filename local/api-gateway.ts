@@ -21,7 +21,14 @@ import { adminRequestRefusal, isLoopback } from './admin-routes';
 import { API_GATEWAY_MAX_BODY_BYTES, matchRoute, toApiGatewayEvent, type VerifierInvoke } from './api-gateway-event';
 import { matchOutboundRoute } from '../lambdas/outbound/api-routes';
 
-export { API_GATEWAY_MAX_BODY_BYTES, HEALTH_ROUTE, isTextBody, matchRoute, toApiGatewayEvent, WEBHOOK_ROUTE } from './api-gateway-event';
+export {
+  API_GATEWAY_MAX_BODY_BYTES,
+  HEALTH_ROUTE,
+  isTextBody,
+  matchRoute,
+  toApiGatewayEvent,
+  WEBHOOK_ROUTE,
+} from './api-gateway-event';
 export type { RawRequest, VerifierInvoke, VerifierResult } from './api-gateway-event';
 
 export interface RequestLog {
@@ -35,7 +42,12 @@ export interface RequestLog {
 }
 
 /** A local-only answer (the `/_local/` routes: queue depths, DLQ redrive); undefined means 404. */
-export type LocalRoute = (method: string, rawPath: string, body: Uint8Array, query: URLSearchParams) => Promise<{ readonly status: number; readonly body: unknown } | undefined>;
+export type LocalRoute = (
+  method: string,
+  rawPath: string,
+  body: Uint8Array,
+  query: URLSearchParams,
+) => Promise<{ readonly status: number; readonly body: unknown } | undefined>;
 
 /** Paths under this prefix never reach the verifier: API Gateway has no such routes; only `npm start` does. */
 export const LOCAL_ROUTE_PREFIX = '/_local/';
@@ -76,14 +88,27 @@ export function createApiServer(options: ApiServerOptions): Server {
       let id: string | undefined;
       try {
         const parsed = JSON.parse(body) as { error?: unknown; status?: unknown; id?: unknown };
-        outcome = typeof parsed.error === 'string' ? parsed.error : typeof parsed.status === 'string' ? parsed.status : undefined;
+        outcome =
+          typeof parsed.error === 'string'
+            ? parsed.error
+            : typeof parsed.status === 'string'
+              ? parsed.status
+              : undefined;
         id = typeof parsed.id === 'string' ? parsed.id : undefined;
       } catch {
         // not JSON: no outcome to report
       }
       // A webhook's 200 without a status: Slack's empty acknowledgement, or a handshake's answer.
-      if (outcome === undefined && status === 200 && rawPath.startsWith('/webhooks/')) outcome = body === '' ? 'acknowledged' : 'handshake';
-      options.onRequest?.({ method, path: rawPath, status, durationMs: performance.now() - started, ...(outcome && { outcome }), ...(id && { id }) });
+      if (outcome === undefined && status === 200 && rawPath.startsWith('/webhooks/'))
+        outcome = body === '' ? 'acknowledged' : 'handshake';
+      options.onRequest?.({
+        method,
+        path: rawPath,
+        status,
+        durationMs: performance.now() - started,
+        ...(outcome && { outcome }),
+        ...(id && { id }),
+      });
     };
 
     if (options.local && rawPath.startsWith(LOCAL_ROUTE_PREFIX) && isLoopback(req.socket.remoteAddress)) {
@@ -96,14 +121,16 @@ export function createApiServer(options: ApiServerOptions): Server {
         finish(413, '{"error":"payload_too_large"}');
         return;
       }
-      const answer = refusal ?? (await options.local(method, rawPath, payload, new URL(target, 'http://local').searchParams));
+      const answer =
+        refusal ?? (await options.local(method, rawPath, payload, new URL(target, 'http://local').searchParams));
       const body = JSON.stringify(answer?.body ?? { error: 'not_found', message: 'Not Found' });
       send(res, answer?.status ?? 404, body, { 'apigw-requestid': requestId });
       finish(answer?.status ?? 404, body);
       return;
     }
 
-    const outboundRoute = options.outbound && rawPath.startsWith('/v1/') ? matchOutboundRoute(method, rawPath) : undefined;
+    const outboundRoute =
+      options.outbound && rawPath.startsWith('/v1/') ? matchOutboundRoute(method, rawPath) : undefined;
     const route = outboundRoute ?? matchRoute(method, rawPath, options.getSources);
     if (!route) {
       const body = JSON.stringify({ error: 'not_found', message: 'Not Found' });
@@ -142,7 +169,8 @@ export function createApiServer(options: ApiServerOptions): Server {
       route,
     );
     const result = await (outboundRoute ? options.outbound! : options.invoke)(event);
-    const responseBody = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    const responseBody =
+      result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     send(res, result.statusCode, responseBody, { ...result.headers, 'apigw-requestid': requestId });
     finish(result.statusCode, typeof responseBody === 'string' ? responseBody : '');
   }
@@ -152,7 +180,11 @@ export function createApiServer(options: ApiServerOptions): Server {
     if (!socket.writable) return socket.destroy();
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
     const status = tooLarge ? 431 : 400;
-    const body = JSON.stringify(tooLarge ? { error: 'request_header_fields_too_large', message: 'Request Header Fields Too Large' } : { error: 'bad_request', message: 'Bad Request' });
+    const body = JSON.stringify(
+      tooLarge
+        ? { error: 'request_header_fields_too_large', message: 'Request Header Fields Too Large' }
+        : { error: 'bad_request', message: 'Bad Request' },
+    );
     socket.end(
       `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
@@ -160,15 +192,27 @@ export function createApiServer(options: ApiServerOptions): Server {
   return server;
 }
 
-function send(res: ServerResponse, status: number, body: string | Buffer | object, headers: Readonly<Record<string, string>> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer | object,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  const out: Record<string, string | number> = { 'content-type': 'application/json', ...headers, 'content-length': Buffer.byteLength(payload) };
+  const out: Record<string, string | number> = {
+    'content-type': 'application/json',
+    ...headers,
+    'content-length': Buffer.byteLength(payload),
+  };
   res.writeHead(status, out);
   res.end(payload);
 }
 
 function rejectTooLarge(req: IncomingMessage, res: ServerResponse, limit: number, requestId: string): void {
-  const body = JSON.stringify({ error: 'payload_too_large', message: `The request body exceeds the ${limit}-byte API limit.` });
+  const body = JSON.stringify({
+    error: 'payload_too_large',
+    message: `The request body exceeds the ${limit}-byte API limit.`,
+  });
   send(res, 413, body, { connection: 'close', 'apigw-requestid': requestId });
   // Discard (not buffer) what the client is still sending, so it reads the 413 rather than a reset;
   // give up after another `limit` bytes.

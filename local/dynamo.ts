@@ -75,11 +75,18 @@ export function withConditionCheckFailureItem(client: DynamoDBClient): DynamoDBC
         return await next(args);
       } catch (error) {
         const input = args.input as ConditionalWriteInput;
-        if (!(error instanceof ConditionalCheckFailedException) || error.Item !== undefined || input.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD') throw error;
+        if (
+          !(error instanceof ConditionalCheckFailedException) ||
+          error.Item !== undefined ||
+          input.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD'
+        )
+          throw error;
         const pk = EVENTS_TABLE.partitionKey;
         const key = input.Key ?? (input.Item?.[pk] === undefined ? undefined : { [pk]: input.Item[pk] });
         if (input.TableName === undefined || key === undefined) throw error;
-        const out = await client.send(new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }));
+        const out = await client.send(
+          new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }),
+        );
         if (out.Item !== undefined) error.Item = out.Item;
         throw error;
       }
@@ -93,8 +100,15 @@ export function withConditionCheckFailureItem(client: DynamoDBClient): DynamoDBC
  * Starts dynalite on 127.0.0.1 (random port) and makes sure the events table exists.
  * `path` is a LevelDB directory (state survives restarts); omit it for a fresh in-memory store.
  */
-export async function startEmbeddedDynamo(options: { path?: string; tableName?: string } = {}): Promise<EmbeddedDynamo> {
-  const server = dynalite({ ...(options.path !== undefined && { path: options.path }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+export async function startEmbeddedDynamo(
+  options: { path?: string; tableName?: string } = {},
+): Promise<EmbeddedDynamo> {
+  const server = dynalite({
+    ...(options.path !== undefined && { path: options.path }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -148,7 +162,9 @@ export async function scanEvents(client: DynamoDBClient, tableName: string): Pro
   const out: EventRecord[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     for (const item of page.Items ?? []) out.push(toRecord(item));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -161,14 +177,22 @@ export interface TtlShape {
   readonly ttlAttribute: string;
 }
 
-export const EVENTS_TTL_SHAPE: TtlShape = { keys: [EVENTS_TABLE.partitionKey], ttlAttribute: EVENTS_TABLE.ttlAttribute };
+export const EVENTS_TTL_SHAPE: TtlShape = {
+  keys: [EVENTS_TABLE.partitionKey],
+  ttlAttribute: EVENTS_TABLE.ttlAttribute,
+};
 
 /**
  * Stands in for DynamoDB TTL: deletes records whose TTL attribute (epoch seconds) has passed, each with
  * a conditional delete so a record refreshed meanwhile is kept. Returns how many were deleted. A Scan:
  * fine at local sizes, and what the local stack has (dynalite has no TTL).
  */
-export async function sweepExpired(client: DynamoDBClient, tableName: string, nowMs: number, shape: TtlShape = EVENTS_TTL_SHAPE): Promise<number> {
+export async function sweepExpired(
+  client: DynamoDBClient,
+  tableName: string,
+  nowMs: number,
+  shape: TtlShape = EVENTS_TTL_SHAPE,
+): Promise<number> {
   const now = String(Math.floor(nowMs / 1000));
   const ttl = shape.ttlAttribute;
   const keyNames = Object.fromEntries(shape.keys.map((k, i) => [`#k${i}`, k]));

@@ -102,7 +102,10 @@ export class SqsEventSource {
           this.launch(batch);
         }
       } catch (error) {
-        this.options.log.error('poller failed to receive', { queue: this.options.queue.settings.name, cause: String(error) });
+        this.options.log.error('poller failed to receive', {
+          queue: this.options.queue.settings.name,
+          cause: String(error),
+        });
       } finally {
         this.pumping = false;
         this.schedule();
@@ -131,9 +134,10 @@ export class SqsEventSource {
     clearTimeout(this.timer);
     if (!this.running || this.paused) return;
     const now = Date.now();
-    const at = [this.options.queue.nextVisibleAt(), this.windowStartedAt !== undefined ? this.windowStartedAt + this.options.batchingWindowMs : undefined].filter(
-      (t): t is number => t !== undefined,
-    );
+    const at = [
+      this.options.queue.nextVisibleAt(),
+      this.windowStartedAt !== undefined ? this.windowStartedAt + this.options.batchingWindowMs : undefined,
+    ].filter((t): t is number => t !== undefined);
     if (at.length === 0) return;
     const delay = Math.max(1, Math.min(...at) - now + 1);
     this.timer = setTimeout(() => this.pump(), delay);
@@ -169,8 +173,16 @@ export class SqsEventSource {
       response = await Promise.race([handler(event, context), timeout]);
     } catch (error) {
       reason = error instanceof InvocationTimeout ? 'timeout' : 'invocation_error';
-      if (reason === 'timeout') log.warn('processor timed out; the batch returns to the queue after its visibility timeout', { function: this.options.functionName, records: batch.length });
-      else log.error('processor invocation failed; the batch returns to the queue', { function: this.options.functionName, cause: String(error) });
+      if (reason === 'timeout')
+        log.warn('processor timed out; the batch returns to the queue after its visibility timeout', {
+          function: this.options.functionName,
+          records: batch.length,
+        });
+      else
+        log.error('processor invocation failed; the batch returns to the queue', {
+          function: this.options.functionName,
+          cause: String(error),
+        });
     } finally {
       clearTimeout(timer);
       frozen = true;

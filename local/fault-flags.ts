@@ -34,7 +34,8 @@ export function parseDuration(text: string): number {
 
 function parseRate(text: string, flag: string): number {
   const rate = Number(text);
-  if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) throw new Error(`${flag}: the rate must be a number from 0 to 1, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1)
+    throw new Error(`${flag}: the rate must be a number from 0 to 1, got "${text}"`);
   return rate;
 }
 
@@ -42,12 +43,16 @@ function split(entry: string, flag: string, sources: readonly string[]): [string
   const eq = entry.indexOf('=');
   if (eq <= 0) throw new Error(`${flag} takes SOURCE=VALUE, got "${entry}"`);
   const source = entry.slice(0, eq);
-  if (!sources.includes(source)) throw new Error(`${flag}: unknown source "${source}" (local sources: ${sources.join(', ')})`);
+  if (!sources.includes(source))
+    throw new Error(`${flag}: unknown source "${source}" (local sources: ${sources.join(', ')})`);
   return [source, entry.slice(eq + 1)];
 }
 
 /** Parses the repeatable `--fail-rate SOURCE=RATE` and `--slow SOURCE=DURATION[@RATE]` flags. */
-export function parseFaultFlags(flags: { failRate?: readonly string[]; slow?: readonly string[] }, sources: readonly string[]): ProcessingFaults {
+export function parseFaultFlags(
+  flags: { failRate?: readonly string[]; slow?: readonly string[] },
+  sources: readonly string[],
+): ProcessingFaults {
   const failRate = new Map<string, number>();
   for (const entry of flags.failRate ?? []) {
     const [source, value] = split(entry, '--fail-rate', sources);
@@ -74,13 +79,20 @@ export function describeFaults(faults: ProcessingFaults): string[] {
     const fail = faults.failRate.get(source);
     const slow = faults.slow.get(source);
     if (fail !== undefined) parts.push(`${Math.round(fail * 100)}% of processing attempts fail`);
-    if (slow !== undefined) parts.push(`${slow.rate === 1 ? 'every' : `${Math.round(slow.rate * 100)}% of`} attempts wait ${slow.ms} ms first`);
+    if (slow !== undefined)
+      parts.push(
+        `${slow.rate === 1 ? 'every' : `${Math.round(slow.rate * 100)}% of`} attempts wait ${slow.ms} ms first`,
+      );
     return `${source}: ${parts.join('; ')}`;
   });
 }
 
 /** Wraps the processor's router so the configured sources' handlers fail or wait as asked. */
-export function withProcessingFaults(router: Router, faults: ProcessingFaults, random: () => number = Math.random): Router {
+export function withProcessingFaults(
+  router: Router,
+  faults: ProcessingFaults,
+  random: () => number = Math.random,
+): Router {
   if (faults.failRate.size === 0 && faults.slow.size === 0) return router;
   return (source, type) => {
     const handle = router(source, type);

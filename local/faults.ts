@@ -104,7 +104,8 @@ export function freezable<T extends object>(target: T, isFrozen: () => boolean):
     get: (obj, prop, receiver) => {
       const value: unknown = Reflect.get(obj, prop, receiver);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => (isFrozen() ? new Promise(() => undefined) : (value as (...a: unknown[]) => unknown).apply(obj, args));
+      return (...args: unknown[]) =>
+        isFrozen() ? new Promise(() => undefined) : (value as (...a: unknown[]) => unknown).apply(obj, args);
     },
   });
 }

@@ -14,7 +14,14 @@ export type FilterCondition =
   | { readonly prefix: string }
   | { readonly suffix: string }
   | { readonly 'equals-ignore-case': string }
-  | { readonly 'anything-but': string | number | ReadonlyArray<string | number> | { readonly prefix: string } | { readonly suffix: string } }
+  | {
+      readonly 'anything-but':
+        | string
+        | number
+        | ReadonlyArray<string | number>
+        | { readonly prefix: string }
+        | { readonly suffix: string };
+    }
   | { readonly exists: boolean }
   | { readonly numeric: ReadonlyArray<string | number> };
 
@@ -35,7 +42,10 @@ export function checkFilterPolicy(policy: FilterPolicy): void {
 }
 
 /** Whether a message with these (String) attributes passes the policy. No policy passes everything. */
-export function matchesFilterPolicy(policy: FilterPolicy | undefined, attributes: Readonly<Record<string, string>>): boolean {
+export function matchesFilterPolicy(
+  policy: FilterPolicy | undefined,
+  attributes: Readonly<Record<string, string>>,
+): boolean {
   if (!policy) return true;
   for (const [key, value] of Object.entries(policy)) {
     if (key === '$or') {
@@ -43,7 +53,8 @@ export function matchesFilterPolicy(policy: FilterPolicy | undefined, attributes
       continue;
     }
     const actual = Object.hasOwn(attributes, key) ? attributes[key] : undefined;
-    if (!list(value as FilterCondition | readonly FilterCondition[]).some((c) => matchesCondition(c, actual))) return false;
+    if (!list(value as FilterCondition | readonly FilterCondition[]).some((c) => matchesCondition(c, actual)))
+      return false;
   }
   return true;
 }
@@ -67,7 +78,9 @@ function matchesCondition(condition: FilterCondition, actual: string | undefined
     if (b.prefix !== undefined) return !actual.startsWith(b.prefix);
     return !actual.endsWith(b.suffix ?? '');
   }
-  return !list(but as string | number | ReadonlyArray<string | number>).some((v) => typeof v === 'string' && v === actual);
+  return !list(but as string | number | ReadonlyArray<string | number>).some(
+    (v) => typeof v === 'string' && v === actual,
+  );
 }
 
 function checkCondition(key: string, condition: FilterCondition): void {
@@ -78,7 +91,10 @@ function checkCondition(key: string, condition: FilterCondition): void {
   const ops = Object.keys(condition);
   const known = ['prefix', 'suffix', 'equals-ignore-case', 'anything-but', 'exists', 'numeric'];
   if (ops.length !== 1 || !known.includes(ops[0]!)) {
-    throw new Error(`filter policy ${key}: unsupported operator ${JSON.stringify(condition)}; use one of ${known.join(', ')}`);
+    throw new Error(
+      `filter policy ${key}: unsupported operator ${JSON.stringify(condition)}; use one of ${known.join(', ')}`,
+    );
   }
-  if ('exists' in condition && typeof condition.exists !== 'boolean') throw new Error(`filter policy ${key}: exists takes true or false`);
+  if ('exists' in condition && typeof condition.exists !== 'boolean')
+    throw new Error(`filter policy ${key}: exists takes true or false`);
 }

@@ -33,7 +33,10 @@ export class Journal {
   ) {}
 
   /** Opens (creating) the journal and returns it with the records replayed from disk. */
-  static async open<T>(path: string, options: { sync?: boolean } = {}): Promise<{ journal: Journal; records: T[]; skipped: number }> {
+  static async open<T>(
+    path: string,
+    options: { sync?: boolean } = {},
+  ): Promise<{ journal: Journal; records: T[]; skipped: number }> {
     mkdirSync(dirname(path), { recursive: true });
     let text = '';
     try {

@@ -13,7 +13,11 @@ export function parseLogLevel(value: string | undefined, fallback: LogLevel = 'w
   return (LEVELS as readonly string[]).includes(v) ? (v as LogLevel) : fallback;
 }
 
-export function consoleLog(component: string, level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Log {
+export function consoleLog(
+  component: string,
+  level: LogLevel,
+  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Log {
   const min = LEVELS.indexOf(level);
   const at = (l: Exclude<LogLevel, 'silent'>) =>
     LEVELS.indexOf(l) < min

@@ -71,14 +71,18 @@ async function main(): Promise<number> {
   process.stdout.on('error', () => undefined);
   loadDotEnv();
   const port = Number(values.port ?? process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${values.port ?? process.env.PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`invalid port ${values.port ?? process.env.PORT}`);
   const inMemory = values['in-memory'] ?? false;
   const dataDir = inMemory ? undefined : resolve(values['data-dir'] ?? process.env.LOCAL_DATA_DIR ?? DEFAULT_DATA_DIR);
   const quiet = values.quiet ?? false;
   let processingFaults: ProcessingFaults;
   let visibilityTimeoutMs: number | undefined;
   try {
-    processingFaults = parseFaultFlags({ failRate: values['fail-rate'] ?? [], slow: values.slow ?? [] }, localSources.map((s) => s.source.id));
+    processingFaults = parseFaultFlags(
+      { failRate: values['fail-rate'] ?? [], slow: values.slow ?? [] },
+      localSources.map((s) => s.source.id),
+    );
     if (values['visibility-timeout'] !== undefined) visibilityTimeoutMs = parseDuration(values['visibility-timeout']);
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
@@ -90,7 +94,9 @@ async function main(): Promise<number> {
   if (dataDir !== undefined) {
     const running = readStackState(dataDir);
     if (running) {
-      console.error(`A local stack is already running on ${dataDir} (pid ${running.pid}, ${running.url}). Stop it first, or use --data-dir.`);
+      console.error(
+        `A local stack is already running on ${dataDir} (pid ${running.pid}, ${running.url}). Stop it first, or use --data-dir.`,
+      );
       return 1;
     }
   }
@@ -108,7 +114,18 @@ async function main(): Promise<number> {
       forwardSubscriber(url, {
         log,
         onResult: (n, r) => {
-          if (!r.ok && !quiet) print(red(formatEventLine({ source: n.attributes.source ?? '?', type: n.attributes.type ?? '?', id: n.attributes.eventId ?? n.messageId, status: 'forward failed', detail: r.status ? `HTTP ${r.status}` : (r.error ?? '') })));
+          if (!r.ok && !quiet)
+            print(
+              red(
+                formatEventLine({
+                  source: n.attributes.source ?? '?',
+                  type: n.attributes.type ?? '?',
+                  id: n.attributes.eventId ?? n.messageId,
+                  status: 'forward failed',
+                  detail: r.status ? `HTTP ${r.status}` : (r.error ?? ''),
+                }),
+              ),
+            );
         },
       }),
     );
@@ -148,18 +165,43 @@ async function main(): Promise<number> {
       );
     },
     onDeadLetter: (source, m) => {
-      if (!quiet) print(red(formatEventLine({ source, type: m.attributes.type ?? '?', id: m.attributes.eventId ?? m.id, status: 'dead-letter', detail: `after ${m.receiveCount} receives` })));
+      if (!quiet)
+        print(
+          red(
+            formatEventLine({
+              source,
+              type: m.attributes.type ?? '?',
+              id: m.attributes.eventId ?? m.id,
+              status: 'dead-letter',
+              detail: `after ${m.receiveCount} receives`,
+            }),
+          ),
+        );
     },
   }).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} is in use: set PORT or --port (0 picks a free port)`);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new Error(`port ${port} is in use: set PORT or --port (0 picks a free port)`);
     throw error;
   });
   current = stack;
 
   if (dataDir !== undefined) {
-    writeStackState(dataDir, { pid: process.pid, url: stack.url, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, startedAt: new Date().toISOString() });
+    writeStackState(dataDir, {
+      pid: process.pid,
+      url: stack.url,
+      dynamoEndpoint: stack.dynamoEndpoint,
+      tableName: stack.tableName,
+      startedAt: new Date().toISOString(),
+    });
   }
-  print(banner(stack, { dataDir, forwards: values.forward ?? [], faults: describeFaults(processingFaults), startedMs: Math.round(performance.now()) }));
+  print(
+    banner(stack, {
+      dataDir,
+      forwards: values.forward ?? [],
+      faults: describeFaults(processingFaults),
+      startedMs: Math.round(performance.now()),
+    }),
+  );
 
   return new Promise<number>((resolveExit) => {
     let stoppingSince: number | undefined;
@@ -169,7 +211,9 @@ async function main(): Promise<number> {
         // relay it): only a second press, not a duplicate delivery, skips the drain.
         // Noticing the parent's death while already draining changes nothing.
         if (!canSkipDrain || performance.now() - stoppingSince < 500) return;
-        print(red(`${signal} again: exiting without draining (nothing acknowledged is lost: queued events are on disk).`));
+        print(
+          red(`${signal} again: exiting without draining (nothing acknowledged is lost: queued events are on disk).`),
+        );
         process.exit(130);
       }
       stoppingSince = performance.now();
@@ -179,8 +223,15 @@ async function main(): Promise<number> {
         .then(() => {
           if (dataDir !== undefined) removeStackState(dataDir);
           const queued = [...stack.queues.values()].reduce((n, q) => n + q.stats().visible + q.stats().inFlight, 0);
-          const kept = queued === 0 ? '' : dataDir ? `; ${queued} queued events are kept for the next start` : `; ${queued} queued events are dropped (--in-memory)`;
-          print(dim(`Stopped cleanly: ${plural(requests, 'request')}, ${plural(delivered, 'event')} delivered${kept}.`));
+          const kept =
+            queued === 0
+              ? ''
+              : dataDir
+                ? `; ${queued} queued events are kept for the next start`
+                : `; ${queued} queued events are dropped (--in-memory)`;
+          print(
+            dim(`Stopped cleanly: ${plural(requests, 'request')}, ${plural(delivered, 'event')} delivered${kept}.`),
+          );
           resolveExit(0);
         })
         .catch((error: unknown) => {
@@ -206,22 +257,32 @@ function plural(n: number, word: string): string {
 function requestLine(r: RequestLog): string {
   const now = new Date();
   const time = now.toTimeString().slice(0, 8) + '.' + String(now.getMilliseconds()).padStart(3, '0');
-  const status = r.status < 300 ? green(String(r.status)) : r.status < 500 ? yellow(String(r.status)) : red(String(r.status));
-  return dim(`${time} `) + `${r.method} ${r.path} ${status} ${r.outcome ?? ''}${r.id ? ` ${r.id}` : ''} ${dim(`${r.durationMs.toFixed(0)} ms`)}`;
+  const status =
+    r.status < 300 ? green(String(r.status)) : r.status < 500 ? yellow(String(r.status)) : red(String(r.status));
+  return (
+    dim(`${time} `) +
+    `${r.method} ${r.path} ${status} ${r.outcome ?? ''}${r.id ? ` ${r.id}` : ''} ${dim(`${r.durationMs.toFixed(0)} ms`)}`
+  );
 }
 
-function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: readonly string[]; faults: readonly string[]; startedMs: number }): string {
+function banner(
+  stack: LocalStack,
+  o: { dataDir: string | undefined; forwards: readonly string[]; faults: readonly string[]; startedMs: number },
+): string {
   const urlFlag = o.dataDir !== resolve(DEFAULT_DATA_DIR) ? ` --url ${stack.url}` : '';
   const ids = [...stack.sources.keys()];
   const width = Math.max(...ids.map((id) => id.length));
   const urlWidth = Math.max(...ids.map((id) => `${stack.url}/webhooks/${id}`.length));
-  const variants = (id: string) => Object.keys(localSources.find((s) => s.source.id === id)?.variants ?? {}).map((v) => `--${v}`);
+  const variants = (id: string) =>
+    Object.keys(localSources.find((s) => s.source.id === id)?.variants ?? {}).map((v) => `--${v}`);
   const rows = ids.map((id) => {
     const also = variants(id);
     return `  ${id.padEnd(width)}  ${`${stack.url}/webhooks/${id}`.padEnd(urlWidth)}  ${dim(`npm run cli -- send ${id}${urlFlag}${also.length > 0 ? `  [${also.join(' | ')}]` : ''}`)}`;
   });
   const first = stack.sources.values().next().value;
-  const timing = first ? `batch ${first.config.processor.batchSize}, visibility ${first.visibilityTimeoutMs / 1000} s, DLQ after ${first.config.maxReceiveCount} receives` : '';
+  const timing = first
+    ? `batch ${first.config.processor.batchSize}, visibility ${first.visibilityTimeoutMs / 1000} s, DLQ after ${first.config.maxReceiveCount} receives`
+    : '';
   return [
     '',
     bold(`Webhook stack (local) listening on ${stack.url}`) + dim(`  — ready ${o.startedMs} ms after launch`),
@@ -232,16 +293,24 @@ function banner(stack: LocalStack, o: { dataDir: string | undefined; forwards: r
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
     `  outbound   ${stack.url}/v1/… (endpoints, messages, deliveries), delivery worker, retry sweeper`,
     `  outbound   intake queue (as on AWS) ${dim('npm run cli -- messages send --via-queue --tenant T --type X --data JSON')}`,
-    yellow(`  outbound   loopback receivers allowed (SSRF guard exception: ${stack.outbound.allowedCidrs.join(', ')}); deployed stacks allow none by default`),
+    yellow(
+      `  outbound   loopback receivers allowed (SSRF guard exception: ${stack.outbound.allowedCidrs.join(', ')}); deployed stacks allow none by default`,
+    ),
     '',
-    bold('Sources') + dim('  (one per signature scheme; local-only secrets from config/local.ts, override with WEBHOOK_SECRET_<SOURCE> in .env)'),
+    bold('Sources') +
+      dim(
+        '  (one per signature scheme; local-only secrets from config/local.ts, override with WEBHOOK_SECRET_<SOURCE> in .env)',
+      ),
     ...rows,
     '',
     bold('Send a test event') + dim(' (in another terminal):'),
     `  npm run cli -- send ${localSources[0]?.source.id ?? ids[0]}${urlFlag}`,
     dim(`  npm run cli -- send stripe --repeat 200 --concurrency 8 --duplicate-rate 0.1${urlFlag}`),
     bold('Inspect') + dim(':  npm run cli -- events list   |   npm run cli -- events show <source> <id>'),
-    bold('Outbound') + dim(':  npm run cli -- endpoints add --tenant acme --url http://127.0.0.1:4000/   |   messages send   |   deliveries list'),
+    bold('Outbound') +
+      dim(
+        ':  npm run cli -- endpoints add --tenant acme --url http://127.0.0.1:4000/   |   messages send   |   deliveries list',
+      ),
     dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
     '',
   ].join('\n');
@@ -253,7 +322,11 @@ function inFlightLine(stack: LocalStack): string[] {
   const inFlight = stats.reduce((n, s) => n + s.inFlight, 0);
   const next = Math.min(...stats.map((s) => s.nextVisibleAt ?? Infinity));
   if (inFlight === 0 || !Number.isFinite(next)) return [];
-  return [yellow(`  restored   ${plural(inFlight, 'message')} in flight when the last run ended: retried when the visibility timeout ends, the first in ${Math.ceil((next - Date.now()) / 1000)} s (npm run cli -- queues)`)];
+  return [
+    yellow(
+      `  restored   ${plural(inFlight, 'message')} in flight when the last run ended: retried when the visibility timeout ends, the first in ${Math.ceil((next - Date.now()) / 1000)} s (npm run cli -- queues)`,
+    ),
+  ];
 }
 
 main().then(

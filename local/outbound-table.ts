@@ -26,9 +26,15 @@ export const LOCAL_OUTBOUND_TABLE_NAME = 'webhook-outbound-v2';
 export const LEGACY_LOCAL_OUTBOUND_TABLES = ['webhook-outbound'] as const;
 
 /** The outbound table for the local TTL sweep (`sweepExpired`): DynamoDB would delete its expired items itself. */
-export const OUTBOUND_TTL_SHAPE: TtlShape = { keys: [OUTBOUND_TABLE.partitionKey, OUTBOUND_TABLE.sortKey], ttlAttribute: OUTBOUND_TABLE.ttlAttribute };
+export const OUTBOUND_TTL_SHAPE: TtlShape = {
+  keys: [OUTBOUND_TABLE.partitionKey, OUTBOUND_TABLE.sortKey],
+  ttlAttribute: OUTBOUND_TABLE.ttlAttribute,
+};
 
-export async function ensureOutboundTable(client: DynamoDBClient, tableName: string = LOCAL_OUTBOUND_TABLE_NAME): Promise<void> {
+export async function ensureOutboundTable(
+  client: DynamoDBClient,
+  tableName: string = LOCAL_OUTBOUND_TABLE_NAME,
+): Promise<void> {
   for (let i = 0; i < 200; i++) {
     try {
       await client.send(new CreateTableCommand(outboundTableDefinition(tableName)));

@@ -36,7 +36,12 @@ import type { LocalSubscriber } from './topic';
 import { SqsEventSource } from './event-source';
 import { verifierContext } from './local-http';
 import { LocalSecretCipher } from './local-cipher';
-import { ensureOutboundTable, LEGACY_LOCAL_OUTBOUND_TABLES, LOCAL_OUTBOUND_TABLE_NAME, migrateLegacyTable } from './outbound-table';
+import {
+  ensureOutboundTable,
+  LEGACY_LOCAL_OUTBOUND_TABLES,
+  LOCAL_OUTBOUND_TABLE_NAME,
+  migrateLegacyTable,
+} from './outbound-table';
 import { LocalQueue } from './queue';
 
 export const LOCAL_ALLOWED_CIDRS = ['127.0.0.0/8', '::1/128'] as const;
@@ -83,12 +88,16 @@ export interface LocalOutbound {
   stop(): Promise<void>;
 }
 
-export async function startLocalOutbound(client: DynamoDBClient, options: OutboundOptions & { dataDir?: string; log: Log; syncWrites?: boolean }): Promise<LocalOutbound> {
+export async function startLocalOutbound(
+  client: DynamoDBClient,
+  options: OutboundOptions & { dataDir?: string; log: Log; syncWrites?: boolean },
+): Promise<LocalOutbound> {
   const { log } = options;
   await ensureOutboundTable(client, LOCAL_OUTBOUND_TABLE_NAME);
   for (const legacy of LEGACY_LOCAL_OUTBOUND_TABLES) {
     const copied = await migrateLegacyTable(client, legacy, LOCAL_OUTBOUND_TABLE_NAME);
-    if (copied > 0) log.info('outbound table upgraded: items copied from the previous version', { from: legacy, items: copied });
+    if (copied > 0)
+      log.info('outbound table upgraded: items copied from the previous version', { from: legacy, items: copied });
   }
   const allowedCidrs = options.allowedCidrs ?? LOCAL_ALLOWED_CIDRS;
   const ssrf = ssrfPolicy(allowedCidrs);
@@ -98,10 +107,19 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
   const messages = new DynamoMessageStore(client, LOCAL_OUTBOUND_TABLE_NAME);
   const retention = options.retention ?? DEFAULT_RETENTION;
   const deliveries = new DynamoDeliveryStore(client, LOCAL_OUTBOUND_TABLE_NAME, { leaseMs, retention });
-  const cipher = LocalSecretCipher.open(options.dataDir === undefined ? undefined : join(options.dataDir, 'outbound-secrets.key'));
+  const cipher = LocalSecretCipher.open(
+    options.dataDir === undefined ? undefined : join(options.dataDir, 'outbound-secrets.key'),
+  );
   const queue = await LocalQueue.open(
-    { name: 'outbound-deliveries', visibilityTimeoutMs: 6 * WORKER_TIMEOUT_MS, maxReceiveCount: 5, retentionMs: 4 * 86_400_000 },
-    options.dataDir === undefined ? {} : { journalPath: join(options.dataDir, 'queues', 'outbound-deliveries.jsonl'), sync: options.syncWrites ?? true },
+    {
+      name: 'outbound-deliveries',
+      visibilityTimeoutMs: 6 * WORKER_TIMEOUT_MS,
+      maxReceiveCount: 5,
+      retentionMs: 4 * 86_400_000,
+    },
+    options.dataDir === undefined
+      ? {}
+      : { journalPath: join(options.dataDir, 'queues', 'outbound-deliveries.jsonl'), sync: options.syncWrites ?? true },
   );
   const wakeUps: WakeUpQueue = {
     async send(list) {
@@ -109,7 +127,11 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     },
   };
   const now = Date.now;
-  const operations = { store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME), notifications: new LogTopic(log), ...(options.operations && { settings: options.operations }) };
+  const operations = {
+    store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME),
+    notifications: new LogTopic(log),
+    ...(options.operations && { settings: options.operations }),
+  };
   const api = createOutboundApiHandler({
     operations,
     endpoints,
@@ -152,12 +174,23 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     timeoutMs: WORKER_TIMEOUT_MS,
     log,
     // One combining state store per invocation, as each deployed container has its own.
-    createHandler: () => createDeliveryWorker({ ...workerDeps, admission: { ...workerDeps.admission, store: new CombiningStateStore(operations.store) } }),
+    createHandler: () =>
+      createDeliveryWorker({
+        ...workerDeps,
+        admission: { ...workerDeps.admission, store: new CombiningStateStore(operations.store) },
+      }),
   });
   // The deployed intake queue's settings: a refused message is received 5 times, then dead-lettered.
   const intakeQueue = await LocalQueue.open(
-    { name: 'outbound-intake', visibilityTimeoutMs: 6 * INTAKE_TIMEOUT_MS, maxReceiveCount: 5, retentionMs: 4 * 86_400_000 },
-    options.dataDir === undefined ? {} : { journalPath: join(options.dataDir, 'queues', 'outbound-intake.jsonl'), sync: options.syncWrites ?? true },
+    {
+      name: 'outbound-intake',
+      visibilityTimeoutMs: 6 * INTAKE_TIMEOUT_MS,
+      maxReceiveCount: 5,
+      retentionMs: 4 * 86_400_000,
+    },
+    options.dataDir === undefined
+      ? {}
+      : { journalPath: join(options.dataDir, 'queues', 'outbound-intake.jsonl'), sync: options.syncWrites ?? true },
   );
   const intake = new SqsEventSource({
     queue: intakeQueue,
@@ -179,8 +212,14 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     async deliver(n) {
       const { source = '', type = '', eventId = '' } = n.attributes;
       for (const input of relayMessages({ source, type, eventId, message: n.message }, relayRules)) {
-        await submitMessage(input, { endpoints, deliveries, messages, wakeUps, now, log, retention }).catch((e: unknown) =>
-          log.error('relaying an event failed', { source, eventId, tenantId: input.tenantId, cause: e instanceof Error ? e.name : 'unknown' }),
+        await submitMessage(input, { endpoints, deliveries, messages, wakeUps, now, log, retention }).catch(
+          (e: unknown) =>
+            log.error('relaying an event failed', {
+              source,
+              eventId,
+              tenantId: input.tenantId,
+              cause: e instanceof Error ? e.name : 'unknown',
+            }),
         );
       }
     },
@@ -202,7 +241,10 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
       intake.start();
       const interval = options.sweepIntervalMs ?? 10_000;
       if (interval > 0) {
-        timer = setInterval(() => void sweep().catch((e: unknown) => log.warn('outbound sweep failed', { cause: String(e) })), interval);
+        timer = setInterval(
+          () => void sweep().catch((e: unknown) => log.warn('outbound sweep failed', { cause: String(e) })),
+          interval,
+        );
         timer.unref();
       }
     },
@@ -215,4 +257,3 @@ export async function startLocalOutbound(client: DynamoDBClient, options: Outbou
     },
   };
 }
-

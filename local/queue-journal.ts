@@ -8,7 +8,17 @@ import { md5, type StoredMessage } from './queue-message';
 
 /** Journal lines: short keys, since a busy queue writes several per message. */
 export type Op =
-  | { o: 's'; q: 'm' | 'd'; id: string; b: string; a: Record<string, string>; t: number; rc?: number; f?: number; v?: number }
+  | {
+      o: 's';
+      q: 'm' | 'd';
+      id: string;
+      b: string;
+      a: Record<string, string>;
+      t: number;
+      rc?: number;
+      f?: number;
+      v?: number;
+    }
   | { o: 'r'; id: string; rc: number; f: number; v: number }
   | { o: 'v'; id: string; v: number }
   | { o: 'd'; id: string }
@@ -33,7 +43,10 @@ export class QueueJournal {
   private constructor(private readonly journal: Journal) {}
 
   /** Opens the journal and replays it into the main queue's and the DLQ's messages. */
-  static async open(path: string, sync: boolean): Promise<{ journal: QueueJournal; main: Map<string, StoredMessage>; dlq: Map<string, StoredMessage> }> {
+  static async open(
+    path: string,
+    sync: boolean,
+  ): Promise<{ journal: QueueJournal; main: Map<string, StoredMessage>; dlq: Map<string, StoredMessage> }> {
     const { journal, records } = await Journal.open<Op>(path, { sync });
     return { journal: new QueueJournal(journal), ...replay(records) };
   }

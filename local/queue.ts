@@ -16,7 +16,16 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Clock, Queue, QueueMessage } from '../lambdas/core/inbound/ports';
 import { QueueJournal, type Op, type QueueContents } from './queue-journal';
-import { localQueueArn, localQueueUrl, md5, toReceived, type QueueSettings, type QueueStats, type ReceivedMessage, type StoredMessage } from './queue-message';
+import {
+  localQueueArn,
+  localQueueUrl,
+  md5,
+  toReceived,
+  type QueueSettings,
+  type QueueStats,
+  type ReceivedMessage,
+  type StoredMessage,
+} from './queue-message';
 
 export { LOCAL_ACCOUNT, LOCAL_REGION, localQueueArn, localQueueUrl } from './queue-message';
 export type { QueueSettings, QueueStats, ReceivedMessage, StoredMessage } from './queue-message';
@@ -56,7 +65,10 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
   }
 
   /** Opens a queue; with `journalPath`, restores its state from disk and compacts the journal. */
-  static async open(settings: QueueSettings, options: { journalPath?: string; clock?: Clock; sync?: boolean } = {}): Promise<LocalQueue> {
+  static async open(
+    settings: QueueSettings,
+    options: { journalPath?: string; clock?: Clock; sync?: boolean } = {},
+  ): Promise<LocalQueue> {
     const clock = options.clock ?? Date.now;
     if (options.journalPath === undefined) return new LocalQueue(settings, undefined, clock);
     const { journal, main, dlq } = await QueueJournal.open(options.journalPath, options.sync ?? true);
@@ -94,7 +106,14 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
       // Only a durable write makes the message visible: a failed append must not deliver it.
       this.unacknowledged.set(stored.id, stored);
       try {
-        await this.journal.append({ o: 's', q: 'm', id: stored.id, b: stored.body, a: stored.attributes, t: now } satisfies Op);
+        await this.journal.append({
+          o: 's',
+          q: 'm',
+          id: stored.id,
+          b: stored.body,
+          a: stored.attributes,
+          t: now,
+        } satisfies Op);
       } finally {
         this.unacknowledged.delete(stored.id);
       }
@@ -184,7 +203,13 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
 
   stats(): QueueStats {
     const nextVisibleAt = this.nextVisibleAt();
-    return { visible: this.visible.size, inFlight: this.invisible.size, deadLetters: this.dlq.size, ...this.counters, ...(nextVisibleAt !== undefined && { nextVisibleAt }) };
+    return {
+      visible: this.visible.size,
+      inFlight: this.invisible.size,
+      deadLetters: this.dlq.size,
+      ...this.counters,
+      ...(nextVisibleAt !== undefined && { nextVisibleAt }),
+    };
   }
 
   /** The DLQ's messages, oldest first. */
@@ -239,7 +264,10 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
 
   /** The live state, for a journal snapshot: in flight, visible, not yet durable, then the DLQ. */
   private contents(): QueueContents {
-    return { main: [...this.invisible.values(), ...this.visible.values(), ...this.unacknowledged.values()], dlq: [...this.dlq.values()] };
+    return {
+      main: [...this.invisible.values(), ...this.visible.values(), ...this.unacknowledged.values()],
+      dlq: [...this.dlq.values()],
+    };
   }
 
   /** Takes the state replayed from the journal: each main-queue message in flight or visible by its deadline. */

@@ -20,13 +20,21 @@ export function loadDotEnv(path = '.env'): boolean {
 }
 
 /** A source's secrets, current first: the environment override if set, else the configured default. */
-export function resolveSecrets(sourceId: string, fallback: string, env: NodeJS.ProcessEnv = process.env): readonly string[] {
+export function resolveSecrets(
+  sourceId: string,
+  fallback: string,
+  env: NodeJS.ProcessEnv = process.env,
+): readonly string[] {
   const override = env[secretEnvName(sourceId)];
   return parseSecretValue(override !== undefined && override !== '' ? override : fallback);
 }
 
 /** A source's verify token (Meta's GET check): `verifyToken` of a JSON override, else the configured one. */
-export function resolveVerifyToken(sourceId: string, fallback: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function resolveVerifyToken(
+  sourceId: string,
+  fallback: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const override = env[secretEnvName(sourceId)];
   return (override !== undefined && override !== '' ? parseVerifyToken(override) : undefined) ?? fallback;
 }
@@ -35,7 +43,10 @@ export class StaticSecretSource implements SecretSource {
   private readonly secrets: ReadonlyMap<string, readonly string[]>;
   private readonly verifyTokens: ReadonlyMap<string, string>;
 
-  constructor(secrets: Iterable<readonly [string, readonly string[]]>, verifyTokens: Iterable<readonly [string, string]> = []) {
+  constructor(
+    secrets: Iterable<readonly [string, readonly string[]]>,
+    verifyTokens: Iterable<readonly [string, string]> = [],
+  ) {
     this.secrets = new Map(secrets);
     this.verifyTokens = new Map(verifyTokens);
   }

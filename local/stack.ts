@@ -36,7 +36,13 @@ import { consoleLog } from './log';
 import { LocalQueue, LocalQueues } from './queue';
 import { resolveSecrets, resolveVerifyToken, StaticSecretSource } from './secrets';
 import { retrySettings } from '../lambdas/contract';
-import { DEPLOYED_TIMING, type LocalStack, type LocalStackOptions, type SourceRuntime, type StackTiming } from './stack-types';
+import {
+  DEPLOYED_TIMING,
+  type LocalStack,
+  type LocalStackOptions,
+  type SourceRuntime,
+  type StackTiming,
+} from './stack-types';
 import { LocalTopic } from './topic';
 import { startLocalOutbound } from './outbound';
 import { OUTBOUND_TTL_SHAPE } from './outbound-table';
@@ -74,7 +80,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const secrets = new StaticSecretSource(secretEntries, verifyTokens);
 
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
-  const dynamo = await startEmbeddedDynamo(options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynamodb') });
+  const dynamo = await startEmbeddedDynamo(
+    options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynamodb') },
+  );
   const cleanup: Array<() => Promise<void>> = [() => dynamo.stop()];
   try {
     return await assemble();
@@ -95,8 +103,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const leaseMs = timing.processorLeaseMs ?? retry.processorLeaseSeconds * 1000;
       const visibilityTimeoutMs = timing.visibilityTimeoutMs ?? retry.visibilityTimeoutSeconds * 1000;
       const queue = await LocalQueue.open(
-        { name: `webhooks-${config.id}`, visibilityTimeoutMs, maxReceiveCount: retry.maxReceiveCount, retentionMs: config.queueRetentionDays * 86_400_000 },
-        options.dataDir === undefined ? {} : { journalPath: join(options.dataDir, 'queues', `${config.id}.jsonl`), sync: options.syncWrites ?? true },
+        {
+          name: `webhooks-${config.id}`,
+          visibilityTimeoutMs,
+          maxReceiveCount: retry.maxReceiveCount,
+          retentionMs: config.queueRetentionDays * 86_400_000,
+        },
+        options.dataDir === undefined
+          ? {}
+          : { journalPath: join(options.dataDir, 'queues', `${config.id}.jsonl`), sync: options.syncWrites ?? true },
       );
       cleanup.push(() => queue.close());
       if (options.onDeadLetter) queue.on('dead-letter', (m) => options.onDeadLetter?.(config.id, m));
@@ -107,7 +122,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanup.push(() => topicFaults.target.drain());
 
     const verifier = createVerifierHandler({
-      sources: prepareSources(configs.map((c) => toRuntimeSource(c, { queueUrl: runtimes.get(c.id)!.queue.url, secretId: secretIdFor(c.id) }))),
+      sources: prepareSources(
+        configs.map((c) =>
+          toRuntimeSource(c, { queueUrl: runtimes.get(c.id)!.queue.url, secretId: secretIdFor(c.id) }),
+        ),
+      ),
       store,
       queue: queueFaults.port,
       secrets,
@@ -121,7 +140,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return result;
     };
 
-    const router = withProcessingFaults(createRouter(options.routes ?? userRoutes), options.processingFaults ?? NO_FAULTS, options.random);
+    const router = withProcessingFaults(
+      createRouter(options.routes ?? userRoutes),
+      options.processingFaults ?? NO_FAULTS,
+      options.random,
+    );
     const sources = new Map<string, SourceRuntime>();
     for (const [id, r] of runtimes) {
       const processor = new SqsEventSource({
@@ -161,11 +184,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     topicFaults.target.subscribe(outbound.relay);
 
     // `queues` and `queues redrive` see the outbound queues too, under names no source id can take (no `:`).
-    const adminQueues = new Map<string, { readonly queue: LocalQueue }>([...sources, ['outbound:intake', { queue: outbound.intakeQueue }], ['outbound:deliveries', { queue: outbound.queue }]]);
+    const adminQueues = new Map<string, { readonly queue: LocalQueue }>([
+      ...sources,
+      ['outbound:intake', { queue: outbound.intakeQueue }],
+      ['outbound:deliveries', { queue: outbound.queue }],
+    ]);
     const server = createApiServer({
       invoke: invokeVerifier,
       outbound: outbound.invoke,
-      local: async (method, rawPath, body, query) => (await localRoute(method, rawPath, adminQueues)) ?? outboundIntakeRoute(method, rawPath, body, query, outbound.intakeQueue),
+      local: async (method, rawPath, body, query) =>
+        (await localRoute(method, rawPath, adminQueues)) ??
+        outboundIntakeRoute(method, rawPath, body, query, outbound.intakeQueue),
       getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
       ...(options.onRequest && { onRequest: options.onRequest }),
       onError: (error) => log.error('local API error', { cause: String(error) }),
@@ -178,9 +207,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (timing.sweepIntervalMs > 0 && options.dataDir !== undefined) {
       // Both tables: the events' dedupe records, and every outbound item past its retention (retention.ts).
       const sweep = () =>
-        void Promise.all([sweepExpired(dynamo.client, dynamo.tableName, Date.now()), sweepExpired(dynamo.client, outbound.tableName, Date.now(), OUTBOUND_TTL_SHAPE)]).catch((e: unknown) =>
-          log.warn('TTL sweep failed', { cause: String(e) }),
-        );
+        void Promise.all([
+          sweepExpired(dynamo.client, dynamo.tableName, Date.now()),
+          sweepExpired(dynamo.client, outbound.tableName, Date.now(), OUTBOUND_TTL_SHAPE),
+        ]).catch((e: unknown) => log.warn('TTL sweep failed', { cause: String(e) }));
       sweep();
       sweeper = setInterval(sweep, timing.sweepIntervalMs);
       sweeper.unref();
@@ -200,8 +230,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await closeServer(server).catch((e: unknown) => log.warn('closing the API failed', { cause: String(e) }));
         await Promise.all([...sources.values()].map((s) => s.processor.stop()));
         await topicFaults.target.drain();
-        for (const s of sources.values()) await s.queue.close().catch((e: unknown) => log.warn('closing a queue failed', { cause: String(e) }));
-        await outbound.stop().catch((e: unknown) => log.warn('stopping outbound delivery failed', { cause: String(e) }));
+        for (const s of sources.values())
+          await s.queue.close().catch((e: unknown) => log.warn('closing a queue failed', { cause: String(e) }));
+        await outbound
+          .stop()
+          .catch((e: unknown) => log.warn('stopping outbound delivery failed', { cause: String(e) }));
         await dynamo.stop();
       })());
 

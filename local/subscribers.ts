@@ -52,7 +52,9 @@ export interface EventLine {
 export function formatEventLine(line: EventLine, now = new Date()): string {
   const time = now.toTimeString().slice(0, 8) + '.' + String(now.getMilliseconds()).padStart(3, '0');
   const id = line.id.length > 40 ? `${line.id.slice(0, 39)}…` : line.id;
-  return [time, line.source.padEnd(18), line.type.padEnd(30), id.padEnd(40), line.status.padEnd(13), line.detail ?? ''].join(' ').trimEnd();
+  return [time, line.source.padEnd(18), line.type.padEnd(30), id.padEnd(40), line.status.padEnd(13), line.detail ?? '']
+    .join(' ')
+    .trimEnd();
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -65,8 +67,10 @@ export function parseForwardUrl(url: string): URL {
   } catch {
     throw new Error(`--forward: "${url}" is not a URL`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('--forward: the URL must be http:// or https://');
-  if (!LOOPBACK.has(parsed.hostname)) throw new Error(`--forward: only loopback URLs are allowed (127.0.0.1, localhost, [::1]), not ${parsed.hostname}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Error('--forward: the URL must be http:// or https://');
+  if (!LOOPBACK.has(parsed.hostname))
+    throw new Error(`--forward: only loopback URLs are allowed (127.0.0.1, localhost, [::1]), not ${parsed.hostname}`);
   return parsed;
 }
 
@@ -92,7 +96,8 @@ export function forwardSubscriber(url: string, options: ForwardOptions = {}): Lo
 
   const post = async (n: Notification): Promise<void> => {
     const headers: Record<string, string> = {
-      'content-type': n.message.startsWith('{') || n.message.startsWith('[') ? 'application/json' : 'text/plain; charset=utf-8',
+      'content-type':
+        n.message.startsWith('{') || n.message.startsWith('[') ? 'application/json' : 'text/plain; charset=utf-8',
       'x-amz-sns-message-type': 'Notification',
       'x-amz-sns-message-id': n.messageId,
       'x-amz-sns-topic-arn': n.topicArn,
@@ -103,7 +108,12 @@ export function forwardSubscriber(url: string, options: ForwardOptions = {}): Lo
     let last: { ok: boolean; status?: number; error?: string } = { ok: false };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        const response = await fetch(target, { method: 'POST', headers, body: n.message, signal: AbortSignal.timeout(timeoutMs) });
+        const response = await fetch(target, {
+          method: 'POST',
+          headers,
+          body: n.message,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         await response.arrayBuffer().catch(() => undefined);
         last = { ok: response.ok, status: response.status };
         if (response.ok) break;
@@ -112,7 +122,8 @@ export function forwardSubscriber(url: string, options: ForwardOptions = {}): Lo
       }
       if (attempt < attempts) await new Promise((r) => setTimeout(r, 200 * 4 ** (attempt - 1)));
     }
-    if (!last.ok) options.log?.warn('forward failed', { url: target.origin + target.pathname, messageId: n.messageId, ...last });
+    if (!last.ok)
+      options.log?.warn('forward failed', { url: target.origin + target.pathname, messageId: n.messageId, ...last });
     options.onResult?.(n, last);
   };
 
@@ -131,7 +142,9 @@ export function forwardSubscriber(url: string, options: ForwardOptions = {}): Lo
 }
 
 /** A subscriber that keeps every notification, for tests and the load bench. */
-export function collectingSubscriber(filterPolicy?: FilterPolicy): LocalSubscriber & { readonly received: Notification[] } {
+export function collectingSubscriber(
+  filterPolicy?: FilterPolicy,
+): LocalSubscriber & { readonly received: Notification[] } {
   const received: Notification[] = [];
   return {
     name: 'collector',

@@ -56,16 +56,24 @@ export class LocalTopic implements Topic {
   }
 
   async publishBatch(entries: readonly PublishEntry[]): Promise<ReadonlySet<string>> {
-    if (entries.length > MAX_BATCH) throw new Error(`TooManyEntriesInBatchRequest: ${entries.length} entries; the limit is ${MAX_BATCH}`);
+    if (entries.length > MAX_BATCH)
+      throw new Error(`TooManyEntriesInBatchRequest: ${entries.length} entries; the limit is ${MAX_BATCH}`);
     if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new Error('BatchEntryIdsNotDistinct');
     const total = entries.reduce((n, e) => n + Buffer.byteLength(e.message), 0);
-    if (total > MAX_MESSAGE_BYTES) throw new Error(`BatchRequestTooLong: ${total} bytes in one PublishBatch; the limit is ${MAX_MESSAGE_BYTES}`);
+    if (total > MAX_MESSAGE_BYTES)
+      throw new Error(`BatchRequestTooLong: ${total} bytes in one PublishBatch; the limit is ${MAX_MESSAGE_BYTES}`);
     const failed = new Set<string>();
     for (const entry of entries) {
       const attributes: Record<string, string> = {};
       // SNS rejects empty String attributes; the adapter drops them, and so does this topic.
       for (const [k, v] of Object.entries(entry.attributes)) if (v !== '') attributes[k] = v;
-      this.fanOut({ messageId: randomUUID(), topicArn: this.arn, message: entry.message, attributes, publishedAt: Date.now() });
+      this.fanOut({
+        messageId: randomUUID(),
+        topicArn: this.arn,
+        message: entry.message,
+        attributes,
+        publishedAt: Date.now(),
+      });
     }
     return failed;
   }
@@ -84,7 +92,11 @@ export class LocalTopic implements Topic {
         try {
           await subscriber.deliver(notification);
         } catch (error) {
-          this.log?.warn('subscriber delivery failed', { subscriber: subscriber.name, messageId: notification.messageId, cause: String(error) });
+          this.log?.warn('subscriber delivery failed', {
+            subscriber: subscriber.name,
+            messageId: notification.messageId,
+            cause: String(error),
+          });
         }
       })();
       this.deliveries.add(delivery);

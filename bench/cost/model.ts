@@ -63,9 +63,14 @@ export interface Drivers {
     readonly replicas: number;
   };
   readonly ingestQueue: QueueDrivers;
-  readonly topic: { readonly encryption: Encryption; /** IAM principals that publish (one role per processor). */ readonly publishers: number };
+  readonly topic: {
+    readonly encryption: Encryption /** IAM principals that publish (one role per processor). */;
+    readonly publishers: number;
+  };
   /** The one SQS subscriber the figure is for; undefined when the template has none. */
-  readonly subscriber: (QueueDrivers & { readonly rawMessageDelivery: boolean; readonly filtersOnBody: boolean }) | undefined;
+  readonly subscriber:
+    | (QueueDrivers & { readonly rawMessageDelivery: boolean; readonly filtersOnBody: boolean })
+    | undefined;
   /** How long a record is kept for deduplication (DynamoDB TTL), from the processor's environment. */
   readonly dedupeSeconds: number;
   /** Signing secrets (one per source) and how long the verifier caches each (`SECRETS_CACHE_SECONDS`). */
@@ -178,7 +183,18 @@ export const CURRENT_DESIGN: Design = {
   ],
 };
 
-export type Service = 'API Gateway' | 'Lambda verifier' | 'Lambda processor' | 'DynamoDB' | 'SQS ingest' | 'SNS' | 'SQS subscriber' | 'KMS' | 'Secrets Manager' | 'CloudWatch Logs' | 'X-Ray';
+export type Service =
+  | 'API Gateway'
+  | 'Lambda verifier'
+  | 'Lambda processor'
+  | 'DynamoDB'
+  | 'SQS ingest'
+  | 'SNS'
+  | 'SQS subscriber'
+  | 'KMS'
+  | 'Secrets Manager'
+  | 'CloudWatch Logs'
+  | 'X-Ray';
 
 export interface CostLine {
   readonly service: Service;
@@ -208,7 +224,8 @@ const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const
 
 const chunks = (bytes: number, size: number): number => Math.max(1, Math.ceil(bytes / size));
 const perMillion = (p: { usd: number }): number => p.usd / 1e6;
-const logsInfo = (level: FunctionDrivers['appLogLevel']): boolean => LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf('INFO');
+const logsInfo = (level: FunctionDrivers['appLogLevel']): boolean =>
+  LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf('INFO');
 
 /** Fraction of invocations X-Ray records at `perSecond` invocations a second under Lambda's fixed rule. */
 export function xraySampledFraction(perSecond: number): number {
@@ -229,7 +246,13 @@ function gbSecondPrice(p: PriceTable, arch: FunctionDrivers['arch']): number {
 }
 
 /** Dollars per event through the stack as the template describes it. */
-export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: PriceTable, design: Design = CURRENT_DESIGN): Breakdown {
+export function stackCost(
+  d: Drivers,
+  shape: EventShape,
+  a: Assumptions,
+  p: PriceTable,
+  design: Design = CURRENT_DESIGN,
+): Breakdown {
   if (d.table.billing !== 'on-demand') throw new Error('the cost model covers on-demand tables only');
   const lines: CostLine[] = [];
   const add = (service: Service, usd: number, detail: string) => lines.push({ service, usd, detail });
@@ -242,22 +265,37 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
   // API Gateway: every delivery, duplicates included, is one request per 512 KB.
   const apiPrice = d.api.kind === 'http' ? p.prices.apiGatewayHttpRequest : p.prices.apiGatewayRestRequest;
   const apiRequests = (1 + dup) * chunks(shape.payloadBytes, API_CHUNK);
-  add('API Gateway', apiRequests * perMillion(apiPrice), `${fmt(apiRequests)} ${d.api.kind.toUpperCase()} API request (1 + ${pct(dup)} duplicates; 512 KB units)`);
+  add(
+    'API Gateway',
+    apiRequests * perMillion(apiPrice),
+    `${fmt(apiRequests)} ${d.api.kind.toUpperCase()} API request (1 + ${pct(dup)} duplicates; 512 KB units)`,
+  );
 
   // Verifier: one invocation per delivery; INIT billed on cold starts.
   {
     const gb = d.verifier.memoryMb / 1024;
-    const seconds = (a.verifierMs + dup * a.duplicateVerifierMs + (1 + dup) * a.coldStartRate * a.verifierInitMs) / 1000;
+    const seconds =
+      (a.verifierMs + dup * a.duplicateVerifierMs + (1 + dup) * a.coldStartRate * a.verifierInitMs) / 1000;
     const usd = (1 + dup) * perMillion(p.prices.lambdaRequest) + gb * seconds * gbSecondPrice(p, d.verifier.arch);
-    add('Lambda verifier', usd, `${fmt(1 + dup)} invocation, ${d.verifier.memoryMb} MB ${d.verifier.arch} x ${a.verifierMs} ms (+ duplicates ${a.duplicateVerifierMs} ms, INIT on ${pct(a.coldStartRate)})`);
+    add(
+      'Lambda verifier',
+      usd,
+      `${fmt(1 + dup)} invocation, ${d.verifier.memoryMb} MB ${d.verifier.arch} x ${a.verifierMs} ms (+ duplicates ${a.duplicateVerifierMs} ms, INIT on ${pct(a.coldStartRate)})`,
+    );
   }
 
   // Processor: one invocation per batch.
   {
     const gb = d.processor.memoryMb / 1024;
     const msPerInvocation = a.processorBaseMs + batch * a.processorPerMessageMs + a.coldStartRate * a.processorInitMs;
-    const usd = processorInvocations * (perMillion(p.prices.lambdaRequest) + (gb * msPerInvocation * gbSecondPrice(p, d.processor.arch)) / 1000);
-    add('Lambda processor', usd, `1/${fmt(batch)} invocation (batch fill ${fmt(batch)} of ${d.processor.batchSize}, window ${d.processor.batchingWindowSeconds} s), ${d.processor.memoryMb} MB x ${fmt(msPerInvocation)} ms`);
+    const usd =
+      processorInvocations *
+      (perMillion(p.prices.lambdaRequest) + (gb * msPerInvocation * gbSecondPrice(p, d.processor.arch)) / 1000);
+    add(
+      'Lambda processor',
+      usd,
+      `1/${fmt(batch)} invocation (batch fill ${fmt(batch)} of ${d.processor.batchSize}, window ${d.processor.batchingWindowSeconds} s), ${d.processor.memoryMb} MB x ${fmt(msPerInvocation)} ms`,
+    );
   }
 
   // DynamoDB: the design's conditional writes per event, each one WRU per KB of item.
@@ -271,7 +309,8 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
     const storageGbMonths = (shape.itemBytes / 1e9) * (d.dedupeSeconds / SECONDS_PER_MONTH);
     const usd =
       (writes + dupWrites) * wruPerWrite * perMillion(p.prices.dynamoDbWriteRequestUnit) +
-      storageGbMonths * (p.prices.dynamoDbStorageGbMonth.usd + (d.table.pointInTimeRecovery ? p.prices.dynamoDbPitrGbMonth.usd : 0));
+      storageGbMonths *
+        (p.prices.dynamoDbStorageGbMonth.usd + (d.table.pointInTimeRecovery ? p.prices.dynamoDbPitrGbMonth.usd : 0));
     add(
       'DynamoDB',
       usd,
@@ -285,12 +324,20 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
     const send = chunks(shape.queueMessageBytes, SQS_CHUNK);
     const receive = (chunks(batch * shape.queueMessageBytes, SQS_CHUNK) / batch) * (1 + a.processorRetryRate);
     const del = 1 / batch;
-    add('SQS ingest', (send + receive + del) * perMillion(p.prices.sqsStandardRequest), `${fmt(send)} SendMessage + ${fmt(receive)} ReceiveMessage + ${fmt(del)} DeleteMessageBatch (${fmt(shape.queueMessageBytes)} B message)`);
+    add(
+      'SQS ingest',
+      (send + receive + del) * perMillion(p.prices.sqsStandardRequest),
+      `${fmt(send)} SendMessage + ${fmt(receive)} ReceiveMessage + ${fmt(del)} DeleteMessageBatch (${fmt(shape.queueMessageBytes)} B message)`,
+    );
   }
 
   // Topic: PublishBatch of the batch's messages, one request per 64 KB of published data.
   const publishes = chunks(batch * shape.publishBytes, SNS_CHUNK) / batch;
-  add('SNS', publishes * perMillion(p.prices.snsStandardPublish), `${fmt(publishes)} publish request (PublishBatch of ${fmt(batch)}, 64 KB units); delivery to SQS free`);
+  add(
+    'SNS',
+    publishes * perMillion(p.prices.snsStandardPublish),
+    `${fmt(publishes)} publish request (PublishBatch of ${fmt(batch)}, 64 KB units); delivery to SQS free`,
+  );
 
   // Subscriber: the delivery into its queue, then its consumer's receive and delete.
   if (d.subscriber) {
@@ -301,7 +348,11 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
     const receive = chunks(n * msg, SQS_CHUNK) / n;
     const del = 1 / n;
     const requests = m * (inbound + receive + del);
-    add('SQS subscriber', requests * perMillion(p.prices.sqsStandardRequest), `${fmt(m)} x (${fmt(receive)} ReceiveMessage + ${fmt(del)} DeleteMessage by its consumer${inbound ? ` + ${inbound} SendMessage by SNS` : ''})`);
+    add(
+      'SQS subscriber',
+      requests * perMillion(p.prices.sqsStandardRequest),
+      `${fmt(m)} x (${fmt(receive)} ReceiveMessage + ${fmt(del)} DeleteMessage by its consumer${inbound ? ` + ${inbound} SendMessage by SNS` : ''})`,
+    );
   }
 
   // The verifier's GetSecretValue calls: one per source secret per cache period per warm environment.
@@ -321,7 +372,10 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
       monthly += periods * callers;
       parts.push(`DynamoDB ${fmt(periods * callers)}/month (1 per 5 min per caller)`);
     }
-    for (const [name, q] of [['ingest queue', d.ingestQueue], ['subscriber queue', d.subscriber]] as const) {
+    for (const [name, q] of [
+      ['ingest queue', d.ingestQueue],
+      ['subscriber queue', d.subscriber],
+    ] as const) {
       if (q && (q.encryption === 'aws-managed-kms' || q.encryption === 'customer-managed-kms')) {
         // SQS: per reuse period, 2 per producing principal + 1 per consuming principal (one each here).
         const calls = (SECONDS_PER_MONTH / q.kmsDataKeyReuseSeconds) * 3;
@@ -333,14 +387,24 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
       monthly += secretCalls;
       parts.push(`Secrets Manager ${fmt(secretCalls)}/month (1 Decrypt per GetSecretValue)`);
     }
-    add('KMS', (monthly / eventsPerMonth) * perMillion(p.prices.kmsRequest), parts.length ? `${parts.join('; ')}, amortized over ${fmt(eventsPerMonth)} events` : 'no KMS key on the path');
+    add(
+      'KMS',
+      (monthly / eventsPerMonth) * perMillion(p.prices.kmsRequest),
+      parts.length ? `${parts.join('; ')}, amortized over ${fmt(eventsPerMonth)} events` : 'no KMS key on the path',
+    );
   }
 
   // Secrets Manager: one GetSecretValue per source per cache period per warm verifier, plus the secrets themselves.
   {
     const calls = secretCalls;
-    const usd = (calls * perMillion(p.prices.secretsManagerApiCall) + d.secrets * p.prices.secretsManagerSecretMonth.usd) / eventsPerMonth;
-    add('Secrets Manager', usd, `${fmt(calls)} GetSecretValue/month (cache ${d.secretsCacheSeconds} s) + ${d.secrets} secrets, amortized`);
+    const usd =
+      (calls * perMillion(p.prices.secretsManagerApiCall) + d.secrets * p.prices.secretsManagerSecretMonth.usd) /
+      eventsPerMonth;
+    add(
+      'Secrets Manager',
+      usd,
+      `${fmt(calls)} GetSecretValue/month (cache ${d.secretsCacheSeconds} s) + ${d.secrets} secrets, amortized`,
+    );
   }
 
   // CloudWatch Logs: access log line, platform lines per invocation, the INFO lines the code writes.
@@ -368,7 +432,11 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
       bytes += processorInvocations * (a.processorInfoLogBytes + o);
       parts.push(`processor INFO ${a.processorInfoLogBytes} B/${fmt(batch)}`);
     }
-    add('CloudWatch Logs', (bytes / 1e9) * p.prices.cloudWatchLogsIngestGb.usd, `${fmt(bytes)} B/event: ${parts.join(', ') || 'none'} (+${o} B per log event)`);
+    add(
+      'CloudWatch Logs',
+      (bytes / 1e9) * p.prices.cloudWatchLogsIngestGb.usd,
+      `${fmt(bytes)} B/event: ${parts.join(', ') || 'none'} (+${o} B per log event)`,
+    );
   }
 
   // X-Ray: Lambda's fixed sampling rule applied to each traced function.
@@ -385,7 +453,11 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
       traces += processorInvocations * f;
       parts.push(`processor ${pct(f)} of invocations`);
     }
-    add('X-Ray', traces * perMillion(p.prices.xrayTraceRecorded), parts.length ? `${fmt(traces)} traces (${parts.join(', ')} at ${fmt(perSecond)} events/s)` : 'tracing off');
+    add(
+      'X-Ray',
+      traces * perMillion(p.prices.xrayTraceRecorded),
+      parts.length ? `${fmt(traces)} traces (${parts.join(', ')} at ${fmt(perSecond)} events/s)` : 'tracing off',
+    );
   }
 
   return { lines, total: lines.reduce((s, l) => s + l.usd, 0) };
@@ -397,15 +469,27 @@ export function stackCost(d: Drivers, shape: EventShape, a: Assumptions, p: Pric
  */
 export function floorCost(payloadBytes: number, p: PriceTable): Breakdown {
   const lines: CostLine[] = [
-    { service: 'API Gateway', usd: chunks(payloadBytes, API_CHUNK) * perMillion(p.prices.apiGatewayHttpRequest), detail: '1 HTTP API request' },
+    {
+      service: 'API Gateway',
+      usd: chunks(payloadBytes, API_CHUNK) * perMillion(p.prices.apiGatewayHttpRequest),
+      detail: '1 HTTP API request',
+    },
     {
       service: 'Lambda verifier',
       usd: perMillion(p.prices.lambdaRequest) + (128 / 1024) * 0.001 * p.prices.lambdaArm64GbSecond.usd,
       detail: '1 invocation, 128 MB arm64 x 1 ms',
     },
     { service: 'DynamoDB', usd: perMillion(p.prices.dynamoDbWriteRequestUnit), detail: '1 WRU' },
-    { service: 'SQS ingest', usd: chunks(payloadBytes, SQS_CHUNK) * perMillion(p.prices.sqsStandardRequest), detail: '1 SendMessage per 64 KB' },
-    { service: 'SNS', usd: chunks(payloadBytes, SNS_CHUNK) * perMillion(p.prices.snsStandardPublish), detail: '1 publish per 64 KB' },
+    {
+      service: 'SQS ingest',
+      usd: chunks(payloadBytes, SQS_CHUNK) * perMillion(p.prices.sqsStandardRequest),
+      detail: '1 SendMessage per 64 KB',
+    },
+    {
+      service: 'SNS',
+      usd: chunks(payloadBytes, SNS_CHUNK) * perMillion(p.prices.snsStandardPublish),
+      detail: '1 publish per 64 KB',
+    },
   ];
   return { lines, total: lines.reduce((s, l) => s + l.usd, 0) };
 }
@@ -415,7 +499,10 @@ export function dynamoItemBytes(item: Readonly<Record<string, string | number>>)
   let bytes = 0;
   for (const [name, value] of Object.entries(item)) {
     bytes += Buffer.byteLength(name);
-    bytes += typeof value === 'string' ? Buffer.byteLength(value) : Math.ceil(String(Math.abs(value)).replace(/^0+|\.|0+$/g, '').length / 2) + 1;
+    bytes +=
+      typeof value === 'string'
+        ? Buffer.byteLength(value)
+        : Math.ceil(String(Math.abs(value)).replace(/^0+|\.|0+$/g, '').length / 2) + 1;
   }
   return bytes;
 }
@@ -423,7 +510,8 @@ export function dynamoItemBytes(item: Readonly<Record<string, string | number>>)
 /** SQS/SNS message size: body plus each attribute's name, data type and value. */
 export function messageBytes(body: string, attributes: Readonly<Record<string, string>>): number {
   let bytes = Buffer.byteLength(body);
-  for (const [name, value] of Object.entries(attributes)) bytes += Buffer.byteLength(name) + 'String'.length + Buffer.byteLength(value);
+  for (const [name, value] of Object.entries(attributes))
+    bytes += Buffer.byteLength(name) + 'String'.length + Buffer.byteLength(value);
   return bytes;
 }
 

@@ -70,20 +70,68 @@ const rru = (bytes: number) => Math.ceil(bytes / 4096);
 /** The items one 1-KiB delivery writes, built with the adapters' own codec. */
 export function sampleItems(payloadBytes: number) {
   const now = Date.UTC(2026, 11, 2);
-  const message: MessageRecord = { tenantId: 'tenant_0001', id: 'msg_2Nf8s7Qd0X1a9Lk3', type: 'invoice.paid', payload: `{"d":"${'x'.repeat(payloadBytes - 8)}"}`, fingerprint: 'f'.repeat(64), createdAt: now, expiresAt: now + 30 * 86_400_000 };
-  const delivery: Delivery = { tenantId: message.tenantId, deliveryId: `dlv_${'a'.repeat(32)}`, messageId: message.id, endpointId: 'ep_abcdefghijklmnop', status: 'pending', attemptCount: 0, nextAttemptAt: now, createdAt: now, updatedAt: now };
-  const endpoint: Endpoint = {
-    tenantId: message.tenantId, endpointId: delivery.endpointId, url: 'https://hooks.example.com/webhooks/billing', description: 'billing', filterTypes: ['invoice.*'], headers: {},
-    signing: { scheme: 'standard-webhooks' }, secrets: { current: 'c'.repeat(250) }, enabled: true, timeoutSeconds: 15, rateLimit: { perSecond: 50, burst: 10 }, createdAt: now, updatedAt: now,
+  const message: MessageRecord = {
+    tenantId: 'tenant_0001',
+    id: 'msg_2Nf8s7Qd0X1a9Lk3',
+    type: 'invoice.paid',
+    payload: `{"d":"${'x'.repeat(payloadBytes - 8)}"}`,
+    fingerprint: 'f'.repeat(64),
+    createdAt: now,
+    expiresAt: now + 30 * 86_400_000,
   };
-  const attempt: Attempt = { tenantId: message.tenantId, deliveryId: delivery.deliveryId, endpointId: endpoint.endpointId, messageId: message.id, number: 1, at: now, latencyMs: 120, status: 200, responseBody: '{"ok":true}', responseBodyTruncated: false };
+  const delivery: Delivery = {
+    tenantId: message.tenantId,
+    deliveryId: `dlv_${'a'.repeat(32)}`,
+    messageId: message.id,
+    endpointId: 'ep_abcdefghijklmnop',
+    status: 'pending',
+    attemptCount: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const endpoint: Endpoint = {
+    tenantId: message.tenantId,
+    endpointId: delivery.endpointId,
+    url: 'https://hooks.example.com/webhooks/billing',
+    description: 'billing',
+    filterTypes: ['invoice.*'],
+    headers: {},
+    signing: { scheme: 'standard-webhooks' },
+    secrets: { current: 'c'.repeat(250) },
+    enabled: true,
+    timeoutSeconds: 15,
+    rateLimit: { perSecond: 50, burst: 10 },
+    createdAt: now,
+    updatedAt: now,
+  };
+  const attempt: Attempt = {
+    tenantId: message.tenantId,
+    deliveryId: delivery.deliveryId,
+    endpointId: endpoint.endpointId,
+    messageId: message.id,
+    number: 1,
+    at: now,
+    latencyMs: 120,
+    status: 200,
+    responseBody: '{"ok":true}',
+    responseBodyTruncated: false,
+  };
   const due = { sweepAt: now, dueShard: 1 };
   return {
     message: itemBytes(messageItem(message)),
     delivery: itemBytes(deliveryItem(delivery, due, now)),
     /** The `due` index holds keys only: table key + dueShard + sweepAt. */
-    dueEntry: itemBytes({ pk: { S: `DLV#${delivery.deliveryId}` }, sk: { S: 'DLV' }, dueShard: { N: '1' }, sweepAt: { N: String(now) } }),
-    deliveryWithAttempt: itemBytes({ ...deliveryItem(delivery, undefined, now), lastAttempt: { S: JSON.stringify(attempt) } }),
+    dueEntry: itemBytes({
+      pk: { S: `DLV#${delivery.deliveryId}` },
+      sk: { S: 'DLV' },
+      dueShard: { N: '1' },
+      sweepAt: { N: String(now) },
+    }),
+    deliveryWithAttempt: itemBytes({
+      ...deliveryItem(delivery, undefined, now),
+      lastAttempt: { S: JSON.stringify(attempt) },
+    }),
     endpoint: itemBytes(endpointItem(endpoint, 1)),
     attempt: itemBytes(attemptItem(attempt, { attempt: now, body: now })),
   };
@@ -116,7 +164,12 @@ export function kmsCallsPerMillion(retriedShare: number, a: OutboundAssumptions)
 }
 
 /** Per million deliveries, each message to one endpoint, `retriedShare` of them attempted twice. */
-export function outboundCost(p: OutboundPrices, payloadBytes: number, retriedShare: number, overrides: Partial<OutboundAssumptions> = {}): Line[] {
+export function outboundCost(
+  p: OutboundPrices,
+  payloadBytes: number,
+  retriedShare: number,
+  overrides: Partial<OutboundAssumptions> = {},
+): Line[] {
   const a: OutboundAssumptions = { ...OUTBOUND_ASSUMPTIONS, ...overrides };
   const s = sampleItems(payloadBytes);
   const w = writeUnits(payloadBytes, retriedShare);
@@ -132,12 +185,21 @@ export function outboundCost(p: OutboundPrices, payloadBytes: number, retriedSha
   return [
     { what: 'API Gateway: POST /v1/…/messages', usd: p.apiGatewayHttpRequest },
     { what: 'API function: invocation + compute', usd: p.lambdaRequest + gbs(a.intakeSeconds) * 1e6 },
-    { what: 'DynamoDB intake writes (items + index entries)', usd: (w.messagePut + w.deliveryPut + w.markFannedOut) * W },
+    {
+      what: 'DynamoDB intake writes (items + index entries)',
+      usd: (w.messagePut + w.deliveryPut + w.markFannedOut) * W,
+    },
     { what: 'DynamoDB intake reads (endpoints query)', usd: rru(s.endpoint) * R },
     { what: 'SQS wake-ups: send, receive, delete', usd: attempts * (1 + 2 / a.batchFill) * p.sqsStandardRequest },
-    { what: 'worker: invocations + compute', usd: attempts * (p.lambdaRequest / a.batchFill + gbs(a.attemptSeconds) * 1e6) },
+    {
+      what: 'worker: invocations + compute',
+      usd: attempts * (p.lambdaRequest / a.batchFill + gbs(a.attemptSeconds) * 1e6),
+    },
     // delivery, endpoint, message: three consistent reads per attempt
-    { what: 'DynamoDB attempt reads', usd: attempts * (rru(s.deliveryWithAttempt) + rru(s.endpoint) + rru(s.message)) * R },
+    {
+      what: 'DynamoDB attempt reads',
+      usd: attempts * (rru(s.deliveryWithAttempt) + rru(s.endpoint) + rru(s.message)) * R,
+    },
     { what: 'DynamoDB attempt writes (items + index entries)', usd: (w.attemptUpdate + w.attemptItems) * W },
     { what: 'DynamoDB response-body item (coming)', usd: attempts * a.responseBodyShare * W },
     { what: 'DynamoDB admission gate (rate, circuit, health)', usd: stateReads * R + stateWrites * W },
@@ -148,7 +210,10 @@ export function outboundCost(p: OutboundPrices, payloadBytes: number, retriedSha
 /** EventBridge API destinations for the same: a custom event per message, an invocation per attempt. */
 export function apiDestinationsCost(p: OutboundPrices, payloadBytes: number, retriedShare: number): Line[] {
   return [
-    { what: 'EventBridge custom event (per 64 KB chunk)', usd: Math.ceil(payloadBytes / 65_536) * p.eventBridgeCustomEvent },
+    {
+      what: 'EventBridge custom event (per 64 KB chunk)',
+      usd: Math.ceil(payloadBytes / 65_536) * p.eventBridgeCustomEvent,
+    },
     { what: 'API destination invocations', usd: (1 + retriedShare) * p.eventBridgeApiDestinationInvocation },
   ];
 }

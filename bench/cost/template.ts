@@ -19,7 +19,14 @@ export interface TemplateReading {
   /** The access-log format of the API stage, for sizing one line. */
   readonly accessLogFormat: string | undefined;
   /** Logical ids, so the output can say what it read. */
-  readonly ids: { readonly verifier: string; readonly processor: string; readonly table: string; readonly queue: string; readonly topic: string; readonly subscriber?: string };
+  readonly ids: {
+    readonly verifier: string;
+    readonly processor: string;
+    readonly table: string;
+    readonly queue: string;
+    readonly topic: string;
+    readonly subscriber?: string;
+  };
   readonly warnings: readonly string[];
 }
 
@@ -55,7 +62,9 @@ function functionDrivers(fn: Dict): FunctionDrivers {
   const logging = obj(fn.LoggingConfig);
   const json = logging.LogFormat === 'JSON';
   const systemLevel = json && typeof logging.SystemLogLevel === 'string' ? logging.SystemLogLevel : 'INFO';
-  const appLevel = (json && typeof logging.ApplicationLogLevel === 'string' ? logging.ApplicationLogLevel : env(fn)[ENV.logLevel]) ?? 'INFO';
+  const appLevel =
+    (json && typeof logging.ApplicationLogLevel === 'string' ? logging.ApplicationLogLevel : env(fn)[ENV.logLevel]) ??
+    'INFO';
   const arch = Array.isArray(fn.Architectures) && fn.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64';
   return {
     memoryMb: typeof fn.MemorySize === 'number' ? fn.MemorySize : 128,
@@ -73,8 +82,15 @@ function kmsKind(keyId: unknown, awsManagedAlias: string): Encryption {
 
 function queueDrivers(q: Dict): QueueDrivers {
   const encryption: Encryption =
-    q.KmsMasterKeyId !== undefined ? kmsKind(q.KmsMasterKeyId, 'alias/aws/sqs') : q.SqsManagedSseEnabled === false ? 'none' : 'service-owned';
-  return { encryption, kmsDataKeyReuseSeconds: typeof q.KmsDataKeyReusePeriodSeconds === 'number' ? q.KmsDataKeyReusePeriodSeconds : 300 };
+    q.KmsMasterKeyId !== undefined
+      ? kmsKind(q.KmsMasterKeyId, 'alias/aws/sqs')
+      : q.SqsManagedSseEnabled === false
+        ? 'none'
+        : 'service-owned';
+  return {
+    encryption,
+    kmsDataKeyReuseSeconds: typeof q.KmsDataKeyReusePeriodSeconds === 'number' ? q.KmsDataKeyReusePeriodSeconds : 300,
+  };
 }
 
 /** @param sourceId the source whose processor and queue to read; default: the first processor found. */
@@ -86,17 +102,28 @@ export function readTemplate(t: CfnTemplate, sourceId?: string): TemplateReading
   const restApis = byType(t, 'AWS::ApiGateway::RestApi');
   if (httpApis.length + restApis.length === 0) throw new Error('template: no API Gateway API');
   const kind = httpApis.length ? 'http' : 'rest';
-  const stage = byType(t, 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGateway::Stage').find(([, p]) => p.AccessLogSettings !== undefined);
+  const stage = byType(t, 'AWS::ApiGatewayV2::Stage', 'AWS::ApiGateway::Stage').find(
+    ([, p]) => p.AccessLogSettings !== undefined,
+  );
   const accessLogFormat = stage ? (obj(stage[1].AccessLogSettings).Format as string | undefined) : undefined;
 
   // The verifier is the function behind the API integration.
   const integration = byType(t, 'AWS::ApiGatewayV2::Integration', 'AWS::ApiGateway::Method')[0];
-  const verifierId = integration ? target(integration[1].IntegrationUri ?? obj(integration[1].Integration).Uri) : undefined;
+  const verifierId = integration
+    ? target(integration[1].IntegrationUri ?? obj(integration[1].Integration).Uri)
+    : undefined;
   const verifier = one(t, verifierId, 'verifier function behind the API integration');
 
   // The processor is the function an SQS event source mapping invokes, for the chosen source.
-  const mappings = byType(t, 'AWS::Lambda::EventSourceMapping').map(([id, p]) => ({ id, p, fnId: target(p.FunctionName), queueId: target(p.EventSourceArn) }));
-  const mapping = mappings.find((m) => sourceId === undefined || env(one(t, m.fnId, 'processor'))[ENV.sourceId] === sourceId);
+  const mappings = byType(t, 'AWS::Lambda::EventSourceMapping').map(([id, p]) => ({
+    id,
+    p,
+    fnId: target(p.FunctionName),
+    queueId: target(p.EventSourceArn),
+  }));
+  const mapping = mappings.find(
+    (m) => sourceId === undefined || env(one(t, m.fnId, 'processor'))[ENV.sourceId] === sourceId,
+  );
   if (!mapping) throw new Error(`template: no SQS event source mapping${sourceId ? ` for source ${sourceId}` : ''}`);
   const processor = one(t, mapping.fnId, 'processor function');
   const queue = one(t, mapping.queueId, 'ingest queue');
@@ -105,28 +132,40 @@ export function readTemplate(t: CfnTemplate, sourceId?: string): TemplateReading
   const tableId = target(env(verifier)[ENV.eventsTable]);
   const table = one(t, tableId, 'events table');
   const tableType = t.Resources[tableId!]!.Type;
-  const replicas = tableType === 'AWS::DynamoDB::GlobalTable' && Array.isArray(table.Replicas) ? table.Replicas.map(obj) : [table];
+  const replicas =
+    tableType === 'AWS::DynamoDB::GlobalTable' && Array.isArray(table.Replicas) ? table.Replicas.map(obj) : [table];
   const sse = obj(table.SSESpecification);
-  const replicaKey = replicas.map((r) => obj(obj(r).SSESpecification).KMSMasterKeyId).find((k) => k !== undefined) ?? sse.KMSMasterKeyId;
-  const tableEncryption: Encryption = sse.SSEEnabled === true ? (replicaKey !== undefined ? 'customer-managed-kms' : 'aws-managed-kms') : 'service-owned';
+  const replicaKey =
+    replicas.map((r) => obj(obj(r).SSESpecification).KMSMasterKeyId).find((k) => k !== undefined) ?? sse.KMSMasterKeyId;
+  const tableEncryption: Encryption =
+    sse.SSEEnabled === true ? (replicaKey !== undefined ? 'customer-managed-kms' : 'aws-managed-kms') : 'service-owned';
   const pitr = replicas.some((r) => obj(r.PointInTimeRecoverySpecification).PointInTimeRecoveryEnabled === true);
-  if (table.TableClass === 'STANDARD_INFREQUENT_ACCESS') warnings.push('table class Standard-IA: request prices differ from the table used here');
+  if (table.TableClass === 'STANDARD_INFREQUENT_ACCESS')
+    warnings.push('table class Standard-IA: request prices differ from the table used here');
 
   // The topic the processor publishes to, and its publishers (every processor with that topic).
   const topicId = target(env(processor)[ENV.topicArn]);
   const topic = one(t, topicId, 'events topic');
-  const publishers = byType(t, 'AWS::Lambda::Function').filter(([, p]) => target(env(p)[ENV.topicArn]) === topicId).length;
-  const topicEncryption: Encryption = topic.KmsMasterKeyId !== undefined ? kmsKind(topic.KmsMasterKeyId, 'alias/aws/sns') : 'none';
+  const publishers = byType(t, 'AWS::Lambda::Function').filter(
+    ([, p]) => target(env(p)[ENV.topicArn]) === topicId,
+  ).length;
+  const topicEncryption: Encryption =
+    topic.KmsMasterKeyId !== undefined ? kmsKind(topic.KmsMasterKeyId, 'alias/aws/sns') : 'none';
 
   // One SQS subscriber of that topic.
-  const subscription = byType(t, 'AWS::SNS::Subscription').find(([, p]) => target(p.TopicArn) === topicId && p.Protocol === 'sqs');
+  const subscription = byType(t, 'AWS::SNS::Subscription').find(
+    ([, p]) => target(p.TopicArn) === topicId && p.Protocol === 'sqs',
+  );
   let subscriber: Drivers['subscriber'];
   if (subscription) {
     const queueId = target(subscription[1].Endpoint);
-    const subscriberQueue = queueId ? queueDrivers(one(t, queueId, 'subscriber queue')) : { encryption: 'service-owned' as const, kmsDataKeyReuseSeconds: 300 };
+    const subscriberQueue = queueId
+      ? queueDrivers(one(t, queueId, 'subscriber queue'))
+      : { encryption: 'service-owned' as const, kmsDataKeyReuseSeconds: 300 };
     if (!queueId) warnings.push('the subscriber queue is outside the stack: assumed SSE-SQS');
     const filtersOnBody = subscription[1].FilterPolicyScope === 'MessageBody';
-    if (filtersOnBody) warnings.push('the subscriber filters on the message body: SNS payload-filtering charges are not modelled');
+    if (filtersOnBody)
+      warnings.push('the subscriber filters on the message body: SNS payload-filtering charges are not modelled');
     subscriber = { ...subscriberQueue, rawMessageDelivery: subscription[1].RawMessageDelivery === true, filtersOnBody };
   } else {
     warnings.push('no SQS subscriber in the template: the subscriber line is left out');
@@ -139,7 +178,10 @@ export function readTemplate(t: CfnTemplate, sourceId?: string): TemplateReading
     processor: {
       ...functionDrivers(processor),
       batchSize: typeof mappingProps.BatchSize === 'number' ? mappingProps.BatchSize : 10,
-      batchingWindowSeconds: typeof mappingProps.MaximumBatchingWindowInSeconds === 'number' ? mappingProps.MaximumBatchingWindowInSeconds : 0,
+      batchingWindowSeconds:
+        typeof mappingProps.MaximumBatchingWindowInSeconds === 'number'
+          ? mappingProps.MaximumBatchingWindowInSeconds
+          : 0,
     },
     table: {
       billing: table.BillingMode === 'PAY_PER_REQUEST' ? 'on-demand' : 'provisioned',
@@ -157,7 +199,14 @@ export function readTemplate(t: CfnTemplate, sourceId?: string): TemplateReading
   return {
     drivers,
     accessLogFormat,
-    ids: { verifier: verifierId!, processor: mapping.fnId!, table: tableId!, queue: mapping.queueId!, topic: topicId!, ...(subscription && { subscriber: subscription[0] }) },
+    ids: {
+      verifier: verifierId!,
+      processor: mapping.fnId!,
+      table: tableId!,
+      queue: mapping.queueId!,
+      topic: topicId!,
+      ...(subscription && { subscriber: subscription[0] }),
+    },
     warnings,
   };
 }

@@ -46,13 +46,19 @@ export interface CdkBundleTarget {
 }
 
 /** The esbuild JS-API equivalent of the CLI call NodejsFunction makes for `bundling`. */
-export function esbuildOptionsFromCdk(bundling: BundlingOptions, target: CdkBundleTarget): BuildOptions & { outfile: string } {
+export function esbuildOptionsFromCdk(
+  bundling: BundlingOptions,
+  target: CdkBundleTarget,
+): BuildOptions & { outfile: string } {
   for (const key of Object.keys(bundling) as Array<keyof BundlingOptions>) {
     if (bundling[key] !== undefined && !TRANSLATED.has(key)) {
-      throw new Error(`bench: BundlingOptions.${String(key)} is not translated to esbuild here; add it to bench/lib/cdk-bundling.ts`);
+      throw new Error(
+        `bench: BundlingOptions.${String(key)} is not translated to esbuild here; add it to bench/lib/cdk-bundling.ts`,
+      );
     }
   }
-  if (bundling.sourceMap === false && bundling.sourceMapMode) throw new Error('sourceMapMode cannot be used when sourceMap is false');
+  if (bundling.sourceMap === false && bundling.sourceMapMode)
+    throw new Error('sourceMapMode cannot be used when sourceMap is false');
   const match = /nodejs(\d+)/.exec(target.runtimeName);
   if (!match) throw new Error(`cannot extract a Node.js version from ${target.runtimeName}`);
 
@@ -74,7 +80,8 @@ export function esbuildOptionsFromCdk(bundling: BundlingOptions, target: CdkBund
   };
   if (bundling.format) options.format = bundling.format as 'esm' | 'cjs';
   if (bundling.minify) options.minify = true;
-  if (sourceMapEnabled) options.sourcemap = sourceMapMode === 'default' ? true : (sourceMapMode as 'external' | 'inline' | 'both');
+  if (sourceMapEnabled)
+    options.sourcemap = sourceMapMode === 'default' ? true : (sourceMapMode as 'external' | 'inline' | 'both');
   if (bundling.sourcesContent === false) options.sourcesContent = false;
   if (external.length) options.external = [...external];
   if (bundling.loader) options.loader = { ...bundling.loader } as BuildOptions['loader'];
@@ -88,7 +95,8 @@ export function esbuildOptionsFromCdk(bundling: BundlingOptions, target: CdkBund
   if (bundling.inject) options.inject = [...bundling.inject];
   for (const [flag, value] of Object.entries(bundling.esbuildArgs ?? {})) {
     // CDK passes `{'--alias': 'a=b'}` (or a list of them) as `--alias:a=b`.
-    if (flag !== '--alias' || typeof value === 'boolean') throw new Error(`bench: esbuildArgs ${flag} is not translated; add it to bench/lib/cdk-bundling.ts`);
+    if (flag !== '--alias' || typeof value === 'boolean')
+      throw new Error(`bench: esbuildArgs ${flag} is not translated; add it to bench/lib/cdk-bundling.ts`);
     const alias: Record<string, string> = { ...options.alias };
     for (const entry of Array.isArray(value) ? value : [value]) {
       const eq = String(entry).indexOf('=');

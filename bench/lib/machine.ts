@@ -27,6 +27,9 @@ export function machineHeader(title: string): string {
     `# ${title}`,
     `# date: ${new Date().toISOString()}`,
     `# machine: nproc=${os.availableParallelism()}, cpu="${lscpuModel()}", ${os.platform()} ${os.release()} ${os.arch()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    `# node: ${process.version}; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine may be shared)`,
+    `# node: ${process.version}; load average at start ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (the machine may be shared)`,
   ].join('\n');
 }

@@ -8,7 +8,17 @@
  * They are only sound for what the bench sends: every event in a batch is distinct, so "claimed" is
  * the true answer. The bench checks the handlers against the stateful fakes first.
  */
-import type { ClaimResult, EventRecord, EventStore, ProcessingClaim, PublishEntry, Queue, QueueMessage, SecretSource, Topic } from '../../lambdas/core/inbound/ports';
+import type {
+  ClaimResult,
+  EventRecord,
+  EventStore,
+  ProcessingClaim,
+  PublishEntry,
+  Queue,
+  QueueMessage,
+  SecretSource,
+  Topic,
+} from '../../lambdas/core/inbound/ports';
 
 const CLAIMED: ClaimResult = { claimed: true };
 const NONE_FAILED: ReadonlySet<string> = new Set();

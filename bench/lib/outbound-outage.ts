@@ -68,12 +68,21 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
     warn: (m) => void (m.startsWith('delivery attempt not recorded') && lostRaces++),
     error: (m) => void (m.startsWith('delivery step failed') && failedSteps++),
   };
-  const stack = await startLocalStack({ port: 0, dataDir: dir, log, timing: { sweepIntervalMs: 0 }, outbound: { operations, sweepIntervalMs: 1000 } });
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir: dir,
+    log,
+    timing: { sweepIntervalMs: 0 },
+    outbound: { operations, sweepIntervalMs: 1000 },
+  });
   try {
     const url = `http://127.0.0.1:${port}/`;
     // A schedule short enough that no delivery waits minutes for a retry it was given before the circuit opened.
     const body = { url, rateLimit: o.limit, retryDelaysSeconds: [1, 2, 3, 5, 8, 13, 21, 34, 55, 89] };
-    const created = await fetch(`${stack.url}/v1/tenants/outage/endpoints`, { method: 'POST', body: JSON.stringify(body) });
+    const created = await fetch(`${stack.url}/v1/tenants/outage/endpoints`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
     if (created.status !== 201) throw new Error(`endpoint not created: ${created.status} ${await created.text()}`);
     const started = performance.now();
     const accepted = new Set<string>();
@@ -81,7 +90,11 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
     const gap = (0.8 * o.outageMs) / o.messages;
     for (let i = 0; i < o.messages; i++) {
       const id = `msg_${i}`;
-      const r = await fetch(`${stack.url}/v1/tenants/outage/messages`, { method: 'POST', headers: { 'idempotency-key': id }, body: `{"type":"invoice.paid","payload":{"i":${i}}}` });
+      const r = await fetch(`${stack.url}/v1/tenants/outage/messages`, {
+        method: 'POST',
+        headers: { 'idempotency-key': id },
+        body: `{"type":"invoice.paid","payload":{"i":${i}}}`,
+      });
       await r.text();
       if (r.status === 202) accepted.add(id);
       const wait = started + (i + 1) * gap - performance.now();
@@ -121,7 +134,8 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-const listen = (server: Server, port: number) => new Promise<number>((r) => server.listen(port, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
+const listen = (server: Server, port: number) =>
+  new Promise<number>((r) => server.listen(port, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
 function close(server: Server, sockets: Set<Socket>): Promise<void> {
   for (const s of sockets) s.destroy();
   return new Promise((r) => (server.listening ? server.close(() => r()) : r()));

@@ -21,7 +21,11 @@ export function peakInWindow(times: readonly number[], windowMs: number): number
  * t being the time between the first and the last of them plus `allowanceMs` (clock resolution). The worst
  * window always starts and ends on a request, so checking every pair checks every window.
  */
-export function rateViolations(times: readonly number[], limit: Limit, allowanceMs = 0): Array<{ readonly from: number; readonly to: number; readonly count: number; readonly allowed: number }> {
+export function rateViolations(
+  times: readonly number[],
+  limit: Limit,
+  allowanceMs = 0,
+): Array<{ readonly from: number; readonly to: number; readonly count: number; readonly allowed: number }> {
   const sorted = [...times].sort((a, b) => a - b);
   const found = [];
   for (let i = 0; i < sorted.length; i++) {

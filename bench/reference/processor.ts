@@ -2,7 +2,12 @@
  * Cold-start reference for a processor: only the AWS SDK clients and commands it calls, constructed
  * once at module scope as the real handler does. `bench:coldstart` compares the processor with this.
  */
-import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 
 const dynamo = new DynamoDBClient({});

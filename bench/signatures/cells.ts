@@ -30,7 +30,11 @@ export const SECRETS: Readonly<Record<SchemeName, string>> = {
 };
 export const URL_SIGNED = 'https://hooks.example.com/webhooks/bench';
 /** hmac is benchmarked in its timestamped form (the dearer one): `{timestamp}.{body}`, epoch seconds. */
-export const HMAC_OPTIONS = { timestampHeader: 'X-Webhook-Timestamp', timestampFormat: 'epoch', signedContent: '{timestamp}.{body}' };
+export const HMAC_OPTIONS = {
+  timestampHeader: 'X-Webhook-Timestamp',
+  timestampFormat: 'epoch',
+  signedContent: '{timestamp}.{body}',
+};
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -53,7 +57,8 @@ export function jsonBody(size: number, tail: Record<string, unknown> = {}): Buff
 
 /** A Twilio-style form body of exactly `size` bytes. */
 export function formBody(size: number): Buffer {
-  const head = 'AccountSid=AC0123456789abcdef0123456789abcdef&CallSid=CA1234567890ABCDE&From=%2B12349013030&To=%2B18005551212&Body=';
+  const head =
+    'AccountSid=AC0123456789abcdef0123456789abcdef&CallSid=CA1234567890ABCDE&From=%2B12349013030&To=%2B18005551212&Body=';
   return Buffer.from(head + pad(size - head.length).replaceAll(' ', '+'));
 }
 
@@ -79,7 +84,15 @@ export type Schemes = typeof sourceSchemes;
 /** lambdas/core/signatures bundled as the stack bundles the verifier (ESM, minified), then imported. */
 export async function bundledSchemes(): Promise<Schemes> {
   const entry = fileURLToPath(new URL('../../lambdas/core/signatures/index.ts', import.meta.url));
-  const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', target: 'node20', minify: true, write: false });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    write: false,
+  });
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-signatures-'));
   const file = join(dir, 'signatures.mjs');
   writeFileSync(file, result.outputFiles[0]!.contents);
@@ -95,9 +108,15 @@ export function buildCell(schemes: Schemes, name: SchemeName, size: number, nowS
   const secret = SECRETS[name];
   const options: unknown = scheme.optionsSchema.parse(name === 'hmac' ? HMAC_OPTIONS : {});
   const body =
-    name === 'twilio' ? formBody(size) : name === 'linear' ? jsonBody(size, { webhookTimestamp: nowSeconds * 1000 }) : jsonBody(size);
+    name === 'twilio'
+      ? formBody(size)
+      : name === 'linear'
+        ? jsonBody(size, { webhookTimestamp: nowSeconds * 1000 })
+        : jsonBody(size);
   // As an API Gateway event delivers them: strings from JSON.parse.
-  const headers = JSON.parse(JSON.stringify(scheme.sign({ body, secret, timestampSeconds: nowSeconds, url: URL_SIGNED, options }))) as Record<string, string>;
+  const headers = JSON.parse(
+    JSON.stringify(scheme.sign({ body, secret, timestampSeconds: nowSeconds, url: URL_SIGNED, options })),
+  ) as Record<string, string>;
   const request: VerifyRequest<unknown> = { body, headers, url: URL_SIGNED, secrets: [secret], nowSeconds, options };
   const utf8 = Buffer.from(secret);
   const t = String(nowSeconds);
@@ -107,11 +126,21 @@ export function buildCell(schemes: Schemes, name: SchemeName, size: number, nowS
   let floor: Floor;
   switch (name) {
     case 'stripe':
-      floor = { algorithm: 'sha256', key: utf8, signed: Buffer.concat([Buffer.from(`${t}.`), body]), expected: hex(h('stripe-signature').split('v1=')[1]!) };
+      floor = {
+        algorithm: 'sha256',
+        key: utf8,
+        signed: Buffer.concat([Buffer.from(`${t}.`), body]),
+        expected: hex(h('stripe-signature').split('v1=')[1]!),
+      };
       break;
     case 'github':
     case 'meta':
-      floor = { algorithm: 'sha256', key: utf8, signed: body, expected: hex(h('x-hub-signature-256').slice('sha256='.length)) };
+      floor = {
+        algorithm: 'sha256',
+        key: utf8,
+        signed: body,
+        expected: hex(h('x-hub-signature-256').slice('sha256='.length)),
+      };
       break;
     case 'shopify':
       floor = { algorithm: 'sha256', key: utf8, signed: body, expected: b64(h('x-shopify-hmac-sha256')) };
@@ -119,7 +148,12 @@ export function buildCell(schemes: Schemes, name: SchemeName, size: number, nowS
     case 'slack':
     case 'zoom': {
       const sig = name === 'slack' ? 'x-slack-signature' : 'x-zm-signature';
-      floor = { algorithm: 'sha256', key: utf8, signed: Buffer.concat([Buffer.from(`v0:${t}:`), body]), expected: hex(h(sig).slice(3)) };
+      floor = {
+        algorithm: 'sha256',
+        key: utf8,
+        signed: Buffer.concat([Buffer.from(`v0:${t}:`), body]),
+        expected: hex(h(sig).slice(3)),
+      };
       break;
     }
     case 'standard-webhooks':
@@ -131,25 +165,55 @@ export function buildCell(schemes: Schemes, name: SchemeName, size: number, nowS
       };
       break;
     case 'twilio':
-      floor = { algorithm: 'sha1', key: utf8, signed: Buffer.from(URL_SIGNED + sortedFormParams(body)), expected: b64(h('x-twilio-signature')) };
+      floor = {
+        algorithm: 'sha1',
+        key: utf8,
+        signed: Buffer.from(URL_SIGNED + sortedFormParams(body)),
+        expected: b64(h('x-twilio-signature')),
+      };
       break;
     case 'square':
-      floor = { algorithm: 'sha256', key: utf8, signed: Buffer.concat([Buffer.from(URL_SIGNED), body]), expected: b64(h('x-square-hmacsha256-signature')) };
+      floor = {
+        algorithm: 'sha256',
+        key: utf8,
+        signed: Buffer.concat([Buffer.from(URL_SIGNED), body]),
+        expected: b64(h('x-square-hmacsha256-signature')),
+      };
       break;
     case 'paddle':
-      floor = { algorithm: 'sha256', key: utf8, signed: Buffer.concat([Buffer.from(`${t}:`), body]), expected: hex(h('paddle-signature').split('h1=')[1]!) };
+      floor = {
+        algorithm: 'sha256',
+        key: utf8,
+        signed: Buffer.concat([Buffer.from(`${t}:`), body]),
+        expected: hex(h('paddle-signature').split('h1=')[1]!),
+      };
       break;
     case 'linear':
       floor = { algorithm: 'sha256', key: utf8, signed: body, expected: hex(h('linear-signature')) };
       break;
     case 'entrupy':
-      floor = { algorithm: 'sha256', key: utf8, signed: body, expected: b64(h('entrupy-signature').slice('SHA256:'.length)) };
+      floor = {
+        algorithm: 'sha256',
+        key: utf8,
+        signed: body,
+        expected: b64(h('entrupy-signature').slice('SHA256:'.length)),
+      };
       break;
     case 'gitlab':
-      floor = { algorithm: 'hash', key: utf8, signed: Buffer.from(h('x-gitlab-token')), expected: createHash('sha256').update(secret).digest() };
+      floor = {
+        algorithm: 'hash',
+        key: utf8,
+        signed: Buffer.from(h('x-gitlab-token')),
+        expected: createHash('sha256').update(secret).digest(),
+      };
       break;
     case 'hmac':
-      floor = { algorithm: 'sha256', key: utf8, signed: Buffer.concat([Buffer.from(`${t}.`), body]), expected: hex(h('x-webhook-signature').slice('sha256='.length)) };
+      floor = {
+        algorithm: 'sha256',
+        key: utf8,
+        signed: Buffer.concat([Buffer.from(`${t}.`), body]),
+        expected: hex(h('x-webhook-signature').slice('sha256='.length)),
+      };
       break;
   }
   return { scheme: name, size, request, floor, bodyText: body.toString('utf8'), verify: (r) => scheme.verify(r) };
@@ -180,7 +244,8 @@ export function floorImpl(f: Floor): Impl {
     label: 'floor',
     run(n) {
       let ok = 0;
-      for (let i = 0; i < n; i++) if (timingSafeEqual(createHmac(algorithm, key).update(signed).digest(), expected)) ok++;
+      for (let i = 0; i < n; i++)
+        if (timingSafeEqual(createHmac(algorithm, key).update(signed).digest(), expected)) ok++;
       return ok;
     },
   };
@@ -197,4 +262,3 @@ export function oursImpl(cell: Cell): Impl {
     },
   };
 }
-

@@ -57,7 +57,8 @@ export function peerImpls(cell: Cell): Impl[] {
           label: 'standardwebhooks',
           run(n) {
             let ok = 0;
-            for (let i = 0; i < n; i++) if (swallow(() => standard.verify(bodyText, headers, { jsonParse: false }))) ok++;
+            for (let i = 0; i < n; i++)
+              if (swallow(() => standard.verify(bodyText, headers, { jsonParse: false }))) ok++;
             return ok;
           },
         },
@@ -80,7 +81,16 @@ export function peerImpls(cell: Cell): Impl[] {
           label: 'twilio',
           run(n) {
             let ok = 0;
-            for (let i = 0; i < n; i++) if (twilioLib.validateRequest(secret, signature, URL_SIGNED, Object.fromEntries(new URLSearchParams(body.toString('utf8'))))) ok++;
+            for (let i = 0; i < n; i++)
+              if (
+                twilioLib.validateRequest(
+                  secret,
+                  signature,
+                  URL_SIGNED,
+                  Object.fromEntries(new URLSearchParams(body.toString('utf8'))),
+                )
+              )
+                ok++;
             return ok;
           },
         },
@@ -90,4 +100,3 @@ export function peerImpls(cell: Cell): Impl[] {
       return [];
   }
 }
-

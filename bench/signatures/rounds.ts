@@ -52,7 +52,11 @@ export interface Measured {
  * noise — a busy neighbour, a GC of another cell's garbage — lands on every cell and implementation
  * alike, not on whichever cell happened to be measured at the time.
  */
-export async function measureAll(groups: readonly (readonly Impl[])[], budgetMs: number, clock: Clock): Promise<Measured[]> {
+export async function measureAll(
+  groups: readonly (readonly Impl[])[],
+  budgetMs: number,
+  clock: Clock,
+): Promise<Measured[]> {
   const sizes: number[][] = [];
   for (const impls of groups) {
     const row: number[] = [];
@@ -81,4 +85,3 @@ export async function measureAll(groups: readonly (readonly Impl[])[], budgetMs:
     rounds: group[0]!.length,
   }));
 }
-

@@ -18,7 +18,13 @@ export const command: Command = {
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args: [...args],
-      options: { ...COMMON_OPTIONS, tenant: { type: 'string' }, endpoint: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
+      options: {
+        ...COMMON_OPTIONS,
+        tenant: { type: 'string' },
+        endpoint: { type: 'string' },
+        status: { type: 'string' },
+        limit: { type: 'string' },
+      },
       allowPositionals: true,
     });
     const [sub, id, ...extra] = positionals;
@@ -31,7 +37,11 @@ export const command: Command = {
       if (values.status !== undefined) query.set('status', values.status);
       if (values.limit !== undefined) query.set('limit', values.limit);
       const path = values.tenant === undefined ? '/v1/deliveries' : `/v1/tenants/${enc(values.tenant)}/deliveries`;
-      const { body } = await api<{ deliveries: Delivery[] }>(base, 'GET', `${path}${query.size > 0 ? `?${query}` : ''}`);
+      const { body } = await api<{ deliveries: Delivery[] }>(
+        base,
+        'GET',
+        `${path}${query.size > 0 ? `?${query}` : ''}`,
+      );
       if (json) return out(io, body.deliveries);
       if (body.deliveries.length === 0) io.out('No deliveries.');
       for (const d of body.deliveries) io.out(line(d));
@@ -42,11 +52,15 @@ export const command: Command = {
       const { body } = await api<{ delivery: Delivery; attempts: Attempt[] }>(base, 'GET', `/v1/deliveries/${enc(id)}`);
       if (json) return out(io, body);
       io.out(line(body.delivery));
-      io.out(`  message ${body.delivery.messageId}  endpoint ${body.delivery.endpointId}  tenant ${body.delivery.tenantId}`);
+      io.out(
+        `  message ${body.delivery.messageId}  endpoint ${body.delivery.endpointId}  tenant ${body.delivery.tenantId}`,
+      );
       if (body.attempts.length === 0) io.out('  no attempt yet');
       for (const a of body.attempts) {
         const result = a.status !== undefined ? `HTTP ${a.status}` : `${a.error} (${a.errorDetail ?? ''})`;
-        const response = a.responseBody ? `  ${JSON.stringify(a.responseBody.slice(0, 80))}${a.responseBodyTruncated ? ' (truncated)' : ''}` : '';
+        const response = a.responseBody
+          ? `  ${JSON.stringify(a.responseBody.slice(0, 80))}${a.responseBodyTruncated ? ' (truncated)' : ''}`
+          : '';
         io.out(`  #${a.number}  ${time(a.at)}  ${result}  ${a.latencyMs} ms${response}`);
       }
       return 0;
@@ -54,7 +68,11 @@ export const command: Command = {
     if (sub === 'retry') {
       const { body } = await api<{ delivery: Delivery }>(base, 'POST', `/v1/deliveries/${enc(id)}/retry`);
       if (json) return out(io, body.delivery);
-      io.out(body.delivery.status === 'pending' ? `${id} queued for another attempt` : `${id} is ${body.delivery.status}: nothing to retry`);
+      io.out(
+        body.delivery.status === 'pending'
+          ? `${id} queued for another attempt`
+          : `${id} is ${body.delivery.status}: nothing to retry`,
+      );
       return 0;
     }
     throw new UsageError(sub === undefined ? 'Which subcommand?' : `Unknown subcommand "${sub}"`);

@@ -8,7 +8,17 @@ import type { EndpointStatus } from '../../lambdas/core/outbound/endpoint-status
 import type { EndpointView } from '../../lambdas/core/outbound/management';
 import { formatStatus } from '../../lambdas/core/outbound/stats';
 import { UsageError, type CliIo, type Command } from '../command';
-import { api, baseUrlFrom, COMMON_OPTIONS, enc, recoverEndpoint, SIGV4_USAGE, time, WINDOW_OPTIONS, WINDOW_OPTIONS_USAGE } from '../lib/outbound-api';
+import {
+  api,
+  baseUrlFrom,
+  COMMON_OPTIONS,
+  enc,
+  recoverEndpoint,
+  SIGV4_USAGE,
+  time,
+  WINDOW_OPTIONS,
+  WINDOW_OPTIONS_USAGE,
+} from '../lib/outbound-api';
 
 const USAGE = `Usage:
   npm run cli -- endpoints add --tenant T --url U [--events 'invoice.*,order.paid'] [--scheme S] [--description D]
@@ -77,9 +87,13 @@ export const command: Command = {
     switch (sub) {
       case 'add': {
         if (values.url === undefined) throw new UsageError('endpoints add: --url is required');
-        const { body } = await api<{ endpoint: EndpointView; secret: string }>(base, 'POST', path, { body: JSON.stringify(fields(values)) });
+        const { body } = await api<{ endpoint: EndpointView; secret: string }>(base, 'POST', path, {
+          body: JSON.stringify(fields(values)),
+        });
         if (json) return print(io, body);
-        io.out(`${body.endpoint.endpointId}  ${body.endpoint.url}  events ${body.endpoint.filterTypes.join(',')}  ${body.endpoint.signing.scheme}`);
+        io.out(
+          `${body.endpoint.endpointId}  ${body.endpoint.url}  events ${body.endpoint.filterTypes.join(',')}  ${body.endpoint.signing.scheme}`,
+        );
         io.out(`secret  ${body.secret}`);
         io.out('The secret is shown once: keep it now (rotate-secret makes a new one).');
         return 0;
@@ -92,7 +106,11 @@ export const command: Command = {
         return 0;
       }
       case 'show': {
-        const { body } = await api<{ endpoint: EndpointView; status: EndpointStatus }>(base, 'GET', `${needId()}/status`);
+        const { body } = await api<{ endpoint: EndpointView; status: EndpointStatus }>(
+          base,
+          'GET',
+          `${needId()}/status`,
+        );
         if (json) return print(io, body);
         for (const l of configuration(body.endpoint)) io.out(l);
         io.out(describeSettings(body.endpoint, body.status.settings));
@@ -103,21 +121,31 @@ export const command: Command = {
       case 'disable':
       case 'enable': {
         const change = sub === 'update' ? fields(values) : { enabled: sub === 'enable' };
-        const { body } = await api<{ endpoint: EndpointView }>(base, 'PATCH', needId(), { body: JSON.stringify(change) });
+        const { body } = await api<{ endpoint: EndpointView }>(base, 'PATCH', needId(), {
+          body: JSON.stringify(change),
+        });
         return json ? print(io, body.endpoint) : (io.out(line(body.endpoint)), 0);
       }
       case 'rotate-secret': {
-        const { body } = await api<{ endpoint: EndpointView; secret: string }>(base, 'POST', `${needId()}/rotate-secret`);
+        const { body } = await api<{ endpoint: EndpointView; secret: string }>(
+          base,
+          'POST',
+          `${needId()}/rotate-secret`,
+        );
         if (json) return print(io, body);
         io.out(`secret  ${body.secret}`);
-        io.out(`The previous secret keeps signing (a second signature on each request) until ${time(body.endpoint.previousSecretExpiresAt)}.`);
+        io.out(
+          `The previous secret keeps signing (a second signature on each request) until ${time(body.endpoint.previousSecretExpiresAt)}.`,
+        );
         return 0;
       }
       case 'recover': {
         if (id === undefined) throw new UsageError('endpoints recover: which endpoint id?');
         const r = await recoverEndpoint(base, values.tenant, id, values);
         if (json) return print(io, r);
-        io.out(`queued ${r.queued} ${r.queued === 1 ? 'delivery' : 'deliveries'} of ${id} to be sent again (${r.notRecoverable} more in the window not recoverable)  recovery ${r.recoveryId}`);
+        io.out(
+          `queued ${r.queued} ${r.queued === 1 ? 'delivery' : 'deliveries'} of ${id} to be sent again (${r.notRecoverable} more in the window not recoverable)  recovery ${r.recoveryId}`,
+        );
         return 0;
       }
       case 'delete': {
@@ -130,16 +158,31 @@ export const command: Command = {
   },
 };
 
-type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+type Values = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
 
 /** The endpoint fields the flags set (only those given, so `update` changes nothing else). */
 function fields(v: Values): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (v.url !== undefined) out.url = v.url;
-  if (v.events !== undefined) out.filterTypes = v.events.split(',').map((s) => s.trim()).filter(Boolean);
+  if (v.events !== undefined)
+    out.filterTypes = v.events
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (v.description !== undefined) out.description = v.description;
   if (v.scheme !== undefined) {
-    out.signing = v.scheme === 'standard-webhooks' ? { scheme: v.scheme } : v.scheme === 'wss' ? { scheme: 'wss', timestampFormat: v['wss-timestamp'] ?? 'epoch' } : { scheme: v.scheme, options: {} };
+    out.signing =
+      v.scheme === 'standard-webhooks'
+        ? { scheme: v.scheme }
+        : v.scheme === 'wss'
+          ? { scheme: 'wss', timestampFormat: v['wss-timestamp'] ?? 'epoch' }
+          : { scheme: v.scheme, options: {} };
   }
   if (v.header !== undefined) {
     out.headers = Object.fromEntries(

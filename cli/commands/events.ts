@@ -76,7 +76,8 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
   } finally {
     await access.close();
   }
-  const matchesStatus = (r: Shown) => values.status === undefined || (values.status === 'stale' ? r.stale === true : r.status === values.status);
+  const matchesStatus = (r: Shown) =>
+    values.status === undefined || (values.status === 'stale' ? r.stale === true : r.status === values.status);
   const matching = records
     .filter((r) => (values.source === undefined || r.source === values.source) && matchesStatus(r))
     .sort((a, b) => b.receivedAt - a.receivedAt);
@@ -103,12 +104,18 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
     ]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  for (const row of rows) io.out(row.map((cell, c) => (c === rows[0]!.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '));
-  const byStatus = STATUSES.map((s) => [s, matching.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  for (const row of rows)
+    io.out(row.map((cell, c) => (c === rows[0]!.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '));
+  const byStatus = STATUSES.map((s) => [s, matching.filter((r) => r.status === s).length] as const).filter(
+    ([, n]) => n > 0,
+  );
   const stale = matching.filter((r) => r.stale).length;
   io.out('');
-  io.out(`${shown.length} of ${matching.length} shown${shown.length < matching.length ? ' (use --limit)' : ''}; ${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}${stale > 0 ? ` (${stale} stale)` : ''}.`);
-  if (stale > 0) io.out(`Stale: no one is processing them; see the reason with: npm run cli -- events show <source> <id>`);
+  io.out(
+    `${shown.length} of ${matching.length} shown${shown.length < matching.length ? ' (use --limit)' : ''}; ${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}${stale > 0 ? ` (${stale} stale)` : ''}.`,
+  );
+  if (stale > 0)
+    io.out(`Stale: no one is processing them; see the reason with: npm run cli -- events show <source> <id>`);
   return 0;
 }
 
@@ -145,8 +152,18 @@ async function show(args: readonly string[], io: CliIo): Promise<number> {
     ['stale', record.staleReason],
     ['attempts', String(record.attempts)],
     ['received', isoWithLocal(record.receivedAt)],
-    ['enqueued', record.enqueuedAt !== undefined ? `${isoWithLocal(record.enqueuedAt)}  (+${record.enqueuedAt - record.receivedAt} ms)` : undefined],
-    ['processed', record.processedAt !== undefined ? `${isoWithLocal(record.processedAt)}  (+${record.processedAt - record.receivedAt} ms)` : undefined],
+    [
+      'enqueued',
+      record.enqueuedAt !== undefined
+        ? `${isoWithLocal(record.enqueuedAt)}  (+${record.enqueuedAt - record.receivedAt} ms)`
+        : undefined,
+    ],
+    [
+      'processed',
+      record.processedAt !== undefined
+        ? `${isoWithLocal(record.processedAt)}  (+${record.processedAt - record.receivedAt} ms)`
+        : undefined,
+    ],
     ['lease until', record.leaseUntil !== undefined ? isoWithLocal(record.leaseUntil) : undefined],
     ['error', record.error],
     ['expires', `${new Date(record.expiresAt * 1000).toISOString()}  (end of the dedupe window)`],

@@ -15,25 +15,48 @@ history (e.g. LISTEN_SECRET='whsec_…' npm run cli -- listen --secret-env LISTE
 
 export const command: Command = {
   name: 'listen',
-  summary: 'A local receiver that verifies each outbound delivery\'s signature and prints it',
+  summary: "A local receiver that verifies each outbound delivery's signature and prints it",
   usage: USAGE,
   async run(args, io) {
     const { values } = parseArgs({
       args: [...args],
-      options: { port: { type: 'string' }, secret: { type: 'string' }, 'secret-env': { type: 'string' }, status: { type: 'string' }, scheme: { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        port: { type: 'string' },
+        secret: { type: 'string' },
+        'secret-env': { type: 'string' },
+        status: { type: 'string' },
+        scheme: { type: 'string' },
+        json: { type: 'boolean' },
+      },
     });
-    if (values.secret === undefined && values['secret-env'] === undefined) throw new UsageError('--secret or --secret-env is required (the secret is printed by `endpoints add`)');
-    const [secret] = secretsFrom(values.secret === undefined ? [] : [values.secret], values['secret-env'] === undefined ? [] : [values['secret-env']]);
+    if (values.secret === undefined && values['secret-env'] === undefined)
+      throw new UsageError('--secret or --secret-env is required (the secret is printed by `endpoints add`)');
+    const [secret] = secretsFrom(
+      values.secret === undefined ? [] : [values.secret],
+      values['secret-env'] === undefined ? [] : [values['secret-env']],
+    );
     const port = Number(values.port ?? 4000);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
     const statuses = (values.status ?? '200').split(',').map((s) => Number(s.trim()));
-    if (statuses.some((s) => !Number.isInteger(s) || s < 200 || s > 599)) throw new UsageError('--status takes HTTP statuses 200-599, comma-separated');
+    if (statuses.some((s) => !Number.isInteger(s) || s < 200 || s > 599))
+      throw new UsageError('--status takes HTTP statuses 200-599, comma-separated');
     const { server } = createListener({
       secret: secret!,
       ...(values.scheme !== undefined && { scheme: values.scheme }),
       statuses,
       onRequest: (r) => {
-        if (values.json) return io.out(JSON.stringify({ at: new Date(r.at).toISOString(), path: r.path, id: r.headers['webhook-id'], verified: r.verified, reason: r.reason, answered: r.answered, body: r.body }));
+        if (values.json)
+          return io.out(
+            JSON.stringify({
+              at: new Date(r.at).toISOString(),
+              path: r.path,
+              id: r.headers['webhook-id'],
+              verified: r.verified,
+              reason: r.reason,
+              answered: r.answered,
+              body: r.body,
+            }),
+          );
         const type = (() => {
           try {
             return (JSON.parse(r.body) as { type?: string }).type ?? '?';
@@ -41,7 +64,9 @@ export const command: Command = {
             return '?';
           }
         })();
-        io.out(`${new Date(r.at).toISOString()}  ${r.method} ${r.path}  id ${r.headers['webhook-id'] ?? '-'}  type ${type}  signature ${r.verified ? 'verified' : `INVALID (${r.reason})`}  → ${r.answered}`);
+        io.out(
+          `${new Date(r.at).toISOString()}  ${r.method} ${r.path}  id ${r.headers['webhook-id'] ?? '-'}  type ${type}  signature ${r.verified ? 'verified' : `INVALID (${r.reason})`}  → ${r.answered}`,
+        );
         io.out(`  ${r.body.length > 500 ? `${r.body.slice(0, 500)}…` : r.body}`);
       },
     });
@@ -50,7 +75,9 @@ export const command: Command = {
       server.listen(port, '127.0.0.1', resolve);
     });
     const address = server.address();
-    io.err(`Listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/ (answers ${statuses.join(' then ')}); Ctrl-C stops.`);
+    io.err(
+      `Listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/ (answers ${statuses.join(' then ')}); Ctrl-C stops.`,
+    );
     return new Promise<number>((resolve) => {
       const stop = () => server.close(() => resolve(0));
       process.once('SIGINT', stop);

@@ -2,7 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
-import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc, replayMessages, sendToLocalIntake, WINDOW_OPTIONS, WINDOW_OPTIONS_USAGE } from '../lib/outbound-api';
+import {
+  api,
+  baseUrlFrom,
+  COMMON_OPTIONS,
+  COMMON_OPTIONS_USAGE,
+  enc,
+  replayMessages,
+  sendToLocalIntake,
+  WINDOW_OPTIONS,
+  WINDOW_OPTIONS_USAGE,
+} from '../lib/outbound-api';
 
 const USAGE = `Usage:
   npm run cli -- messages send --tenant T --type TYPE (--data JSON | --data-file F) [--id ID] [--via-queue] [--json] [--url API]
@@ -22,7 +32,7 @@ ${COMMON_OPTIONS_USAGE}`;
 
 export const command: Command = {
   name: 'messages',
-  summary: 'Send a message to a tenant\'s outbound endpoints, or replay stored ones (messages send|replay --tenant T …)',
+  summary: "Send a message to a tenant's outbound endpoints, or replay stored ones (messages send|replay --tenant T …)",
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -46,11 +56,15 @@ export const command: Command = {
     if (sub === 'replay') {
       const r = await replayMessages(baseUrlFrom(values), values.tenant, values);
       if (values.json) io.out(JSON.stringify(r));
-      else io.out(`queued ${r.queued} ${r.queued === 1 ? 'delivery' : 'deliveries'} for ${r.matched} matching ${r.matched === 1 ? 'message' : 'messages'}  replay ${r.replayId}`);
+      else
+        io.out(
+          `queued ${r.queued} ${r.queued === 1 ? 'delivery' : 'deliveries'} for ${r.matched} matching ${r.matched === 1 ? 'message' : 'messages'}  replay ${r.replayId}`,
+        );
       return 0;
     }
     if (values.type === undefined) throw new UsageError('--tenant and --type are required');
-    if ((values.data === undefined) === (values['data-file'] === undefined)) throw new UsageError('Give exactly one of --data and --data-file');
+    if ((values.data === undefined) === (values['data-file'] === undefined))
+      throw new UsageError('Give exactly one of --data and --data-file');
     const payload = values.data ?? readFileSync(values['data-file']!, 'utf8').trim();
     try {
       JSON.parse(payload);
@@ -58,21 +72,37 @@ export const command: Command = {
       throw new UsageError('The payload is not valid JSON');
     }
     if (values['via-queue']) {
-      const queued = await sendToLocalIntake(baseUrlFrom(values), { tenant: values.tenant, type: values.type, id: values.id, payload });
-      io.out(values.json ? JSON.stringify(queued) : `queued on ${queued.queue} as ${queued.messageId}${values.id === undefined ? ' (the message id, without --id)' : ''}`);
+      const queued = await sendToLocalIntake(baseUrlFrom(values), {
+        tenant: values.tenant,
+        type: values.type,
+        id: values.id,
+        payload,
+      });
+      io.out(
+        values.json
+          ? JSON.stringify(queued)
+          : `queued on ${queued.queue} as ${queued.messageId}${values.id === undefined ? ' (the message id, without --id)' : ''}`,
+      );
       return 0;
     }
     // The payload goes into the body as text, byte for byte: the stack keeps it exactly as sent.
     const body = `{"type":${JSON.stringify(values.type)},"payload":${payload}}`;
-    const { status, body: answer } = await api<{ status: string; id: string; deliveries: number; skipped?: number }>(baseUrlFrom(values), 'POST', `/v1/tenants/${enc(values.tenant)}/messages`, {
-      body,
-      ...(values.id !== undefined && { headers: { 'idempotency-key': values.id } }),
-    });
+    const { status, body: answer } = await api<{ status: string; id: string; deliveries: number; skipped?: number }>(
+      baseUrlFrom(values),
+      'POST',
+      `/v1/tenants/${enc(values.tenant)}/messages`,
+      {
+        body,
+        ...(values.id !== undefined && { headers: { 'idempotency-key': values.id } }),
+      },
+    );
     if (values.json) io.out(JSON.stringify({ ...answer, httpStatus: status }));
     else {
       // A disabled endpoint's delivery is recorded `skipped` (recoverable with `endpoints recover`), not attempted.
       const skipped = answer.skipped ? `, ${answer.skipped} skipped (endpoint disabled)` : '';
-      io.out(`${answer.id}  ${answer.status}  ${answer.deliveries} ${answer.deliveries === 1 ? 'delivery' : 'deliveries'}${skipped}`);
+      io.out(
+        `${answer.id}  ${answer.status}  ${answer.deliveries} ${answer.deliveries === 1 ? 'delivery' : 'deliveries'}${skipped}`,
+      );
     }
     return 0;
   },

@@ -25,7 +25,7 @@ Options:
 
 export const command: Command = {
   name: 'queues',
-  summary: 'Show the local queues, or move a source\'s dead letters back (queues redrive <source>)',
+  summary: "Show the local queues, or move a source's dead letters back (queues redrive <source>)",
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -62,8 +62,13 @@ async function list(baseUrl: string, json: boolean, io: CliIo): Promise<number> 
   const now = Date.now();
   io.out(`${'source'.padEnd(width)}  waiting  in flight  dead letters  visible again`);
   for (const [id, q] of Object.entries(queues)) {
-    const again = q.nextVisibleAt === undefined ? '' : `in ${Math.max(0, Math.ceil((q.nextVisibleAt - now) / 1000))} s (${new Date(q.nextVisibleAt).toISOString().slice(11, 19)} UTC)`;
-    io.out(`${id.padEnd(width)}  ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.deadLetters).padStart(12)}  ${again}`.trimEnd());
+    const again =
+      q.nextVisibleAt === undefined
+        ? ''
+        : `in ${Math.max(0, Math.ceil((q.nextVisibleAt - now) / 1000))} s (${new Date(q.nextVisibleAt).toISOString().slice(11, 19)} UTC)`;
+    io.out(
+      `${id.padEnd(width)}  ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.deadLetters).padStart(12)}  ${again}`.trimEnd(),
+    );
   }
   return 0;
 }
@@ -72,7 +77,11 @@ async function redrive(baseUrl: string, source: string, json: boolean, io: CliIo
   const response = await fetch(`${baseUrl}/_local/queues/${encodeURIComponent(source)}/redrive`, { method: 'POST' });
   if (!response.ok) return failed(response, io);
   const result = (await response.json()) as { source: string; moved: number };
-  io.out(json ? JSON.stringify(result) : `${result.moved} dead-lettered message${result.moved === 1 ? '' : 's'} moved back to the ${result.source} queue`);
+  io.out(
+    json
+      ? JSON.stringify(result)
+      : `${result.moved} dead-lettered message${result.moved === 1 ? '' : 's'} moved back to the ${result.source} queue`,
+  );
   return 0;
 }
 

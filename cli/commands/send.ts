@@ -10,22 +10,40 @@ import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import type { EventRecord } from '../../lambdas/core/inbound/ports';
 import { resolveVerifyToken } from '../../local/secrets';
 import { UsageError, type CliIo, type Command } from '../command';
-import { dataDirFrom, defaultBaseUrl, findLocalSource, openLocalStore, runningStack, signingSecret } from '../lib/local-stack';
+import {
+  dataDirFrom,
+  defaultBaseUrl,
+  findLocalSource,
+  openLocalStore,
+  runningStack,
+  signingSecret,
+} from '../lib/local-stack';
 import { expectedChallengeAnswer, sendChallenge, sendSubscription } from '../lib/send-handshake';
 import { post, unreachable } from '../lib/send-http';
 import { sendMany } from '../lib/send-many';
 import { formatMs } from '../lib/stats';
-import { preparePayload, readExample, readPayload, senderFor, signRequest, webhookUrl, type Sender } from '../lib/webhook-request';
+import {
+  preparePayload,
+  readExample,
+  readPayload,
+  senderFor,
+  signRequest,
+  webhookUrl,
+  type Sender,
+} from '../lib/webhook-request';
 
 /** Every variant flag of the sample sources, with the sources that have it. */
 const VARIANTS: ReadonlyMap<string, readonly LocalSource[]> = (() => {
   const out = new Map<string, LocalSource[]>();
-  for (const local of localSources) for (const name of Object.keys(local.variants ?? {})) out.set(name, [...(out.get(name) ?? []), local]);
+  for (const local of localSources)
+    for (const name of Object.keys(local.variants ?? {})) out.set(name, [...(out.get(name) ?? []), local]);
   return out;
 })();
 
 const variantLines = localSources
-  .flatMap((l) => Object.entries(l.variants ?? {}).map(([name, v]) => `  ${`${l.source.id} --${name}`.padEnd(26)}${v.summary}`))
+  .flatMap((l) =>
+    Object.entries(l.variants ?? {}).map(([name, v]) => `  ${`${l.source.id} --${name}`.padEnd(26)}${v.summary}`),
+  )
   .join('\n');
 
 const USAGE = `Usage: npm run cli -- send <source> [payload-file] [--<variant>] [options]
@@ -61,7 +79,7 @@ Examples:
 
 export const command: Command = {
   name: 'send',
-  summary: 'Sign a sample (or your) payload with a source\'s local secret and POST it',
+  summary: "Sign a sample (or your) payload with a source's local secret and POST it",
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -91,7 +109,10 @@ export const command: Command = {
 
     const local = findLocalSource(sourceId);
     const flags = values as Record<string, unknown>;
-    const variantName = variantFor(local, [...VARIANTS.keys()].filter((name) => flags[name] === true));
+    const variantName = variantFor(
+      local,
+      [...VARIANTS.keys()].filter((name) => flags[name] === true),
+    );
     const variant = variantName === undefined ? undefined : local.variants?.[variantName];
     const headers = parseHeaders(values.header ?? []);
     const base = senderFor(local, signingSecret(local, values.secret), variant);
@@ -102,17 +123,22 @@ export const command: Command = {
     const single = repeat === 1 && duplicateRate === 0;
 
     if (variant?.method === 'GET') {
-      if (!single) throw new UsageError(`--${variantName} is a handshake: it is sent once (no --repeat or --duplicate-rate)`);
+      if (!single)
+        throw new UsageError(`--${variantName} is a handshake: it is sent once (no --repeat or --duplicate-rate)`);
       const override = values['verify-token'];
       const verifyToken = override ?? resolveVerifyToken(sourceId, local.verifyToken);
-      if (verifyToken === undefined) throw new UsageError(`${sourceId} has no verify token: set "verifyToken" in WEBHOOK_SECRET_${sourceId.toUpperCase()} or pass --verify-token`);
-      const tokenOrigin = override !== undefined ? 'the --verify-token given' : 'the source\'s verify token';
+      if (verifyToken === undefined)
+        throw new UsageError(
+          `${sourceId} has no verify token: set "verifyToken" in WEBHOOK_SECRET_${sourceId.toUpperCase()} or pass --verify-token`,
+        );
+      const tokenOrigin = override !== undefined ? 'the --verify-token given' : "the source's verify token";
       return sendSubscription(io, { sender, url, verifyToken, tokenOrigin, json });
     }
     const template = payloadFile === undefined ? readExample(local, variant) : readPayload(payloadFile);
     const keepId = values['keep-id'] ?? false;
     const label = variantName ?? '';
-    if (single) return sendOnce(io, { sender, template, url, keepId, json, wait: !(values['no-wait'] ?? false), dataDir, label });
+    if (single)
+      return sendOnce(io, { sender, template, url, keepId, json, wait: !(values['no-wait'] ?? false), dataDir, label });
     if (expectedChallengeAnswer(sender, preparePayload(sender, template, { nowMs: Date.now(), keepId }).body)) {
       throw new UsageError('A handshake is sent once (no --repeat or --duplicate-rate)');
     }
@@ -127,17 +153,31 @@ function variantFor(local: LocalSource, asked: readonly string[]): string | unde
   if (name === undefined || local.variants?.[name] !== undefined) return name;
   const own = Object.keys(local.variants ?? {}).map((n) => `--${n}`);
   const owners = (VARIANTS.get(name) ?? []).map((l) => l.source.id).join(', ');
-  throw new UsageError(`--${name} is for ${owners}; ${local.source.id} has ${own.length > 0 ? own.join(', ') : 'no variants'}`);
+  throw new UsageError(
+    `--${name} is for ${owners}; ${local.source.id} has ${own.length > 0 ? own.join(', ') : 'no variants'}`,
+  );
 }
 
 async function sendOnce(
   io: CliIo,
-  o: { sender: Sender; template: Buffer; url: string; keepId: boolean; json: boolean; wait: boolean; dataDir: string; label: string },
+  o: {
+    sender: Sender;
+    template: Buffer;
+    url: string;
+    keepId: boolean;
+    json: boolean;
+    wait: boolean;
+    dataDir: string;
+    label: string;
+  },
 ): Promise<number> {
   const nowMs = Date.now();
   const payload = preparePayload(o.sender, o.template, { nowMs, keepId: o.keepId });
   const request = signRequest(o.sender, payload, o.url, nowMs);
-  if (!o.json) io.out(`→ POST ${request.url}  (${o.sender.source.id}, ${o.sender.scheme.name} signature${o.label ? `, ${o.label}` : ''}, ${request.body.length} bytes)`);
+  if (!o.json)
+    io.out(
+      `→ POST ${request.url}  (${o.sender.source.id}, ${o.sender.scheme.name} signature${o.label ? `, ${o.label}` : ''}, ${request.body.length} bytes)`,
+    );
   const expected = expectedChallengeAnswer(o.sender, request.body);
   if (expected) return sendChallenge(io, { sender: o.sender, request, expected, json: o.json });
 
@@ -148,19 +188,35 @@ async function sendOnce(
     return 1;
   }
   // An empty 200 names no id (Slack shows any body to the user): the id is the one sent.
-  const result = answer.outcome === 'acknowledged' && payload.eventId !== undefined ? { ...answer, id: payload.eventId } : answer;
+  const result =
+    answer.outcome === 'acknowledged' && payload.eventId !== undefined ? { ...answer, id: payload.eventId } : answer;
   let record: EventRecord | undefined;
-  if (o.wait && result.id && (result.outcome === 'accepted' || result.outcome === 'duplicate' || result.outcome === 'acknowledged')) {
+  if (
+    o.wait &&
+    result.id &&
+    (result.outcome === 'accepted' || result.outcome === 'duplicate' || result.outcome === 'acknowledged')
+  ) {
     record = await waitForProcessing(o.dataDir, request.url, o.sender.source.id, result.id);
   }
   if (o.json) {
     io.out(JSON.stringify({ ...result, ...(record && { record }) }));
   } else {
-    const what = result.code ?? (result.outcome === 'in_flight' ? 'in flight' : result.outcome === 'acknowledged' ? '(empty body)' : result.outcome);
+    const what =
+      result.code ??
+      (result.outcome === 'in_flight'
+        ? 'in flight'
+        : result.outcome === 'acknowledged'
+          ? '(empty body)'
+          : result.outcome);
     io.out(`← ${result.status} ${what}${result.id ? `  id ${result.id}` : ''}  in ${formatMs(result.latencyMs)}`);
     if (record) {
       const took = record.processedAt !== undefined ? ` in ${record.processedAt - record.receivedAt} ms` : '';
-      const note = record.status === 'completed' ? ' (published to the topic: see the subscriber line in the npm start console)' : record.error ? ` (${record.error})` : '';
+      const note =
+        record.status === 'completed'
+          ? ' (published to the topic: see the subscriber line in the npm start console)'
+          : record.error
+            ? ` (${record.error})`
+            : '';
       io.out(`  processed: ${record.status}${took}${note}`);
     } else if (result.outcome === 'rejected') {
       io.out(`  rejected by the verifier: ${result.code ?? 'unknown reason'}`);
@@ -170,7 +226,12 @@ async function sendOnce(
 }
 
 /** Polls the local store until the event leaves the queue (completed/failed), for at most a few seconds. */
-async function waitForProcessing(dataDir: string, url: string, source: string, id: string): Promise<EventRecord | undefined> {
+async function waitForProcessing(
+  dataDir: string,
+  url: string,
+  source: string,
+  id: string,
+): Promise<EventRecord | undefined> {
   const state = runningStack(dataDir);
   if (!state || new URL(state.url).origin !== new URL(url).origin) return undefined;
   const access = await openLocalStore(dataDir).catch(() => undefined);
@@ -193,14 +254,16 @@ async function waitForProcessing(dataDir: string, url: string, source: string, i
 function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
   return n;
 }
 
 function numberOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
   return n;
 }
 

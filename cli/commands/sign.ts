@@ -79,12 +79,18 @@ export function signCommand(stdin: StdinReader = readProcessStdin): Command {
       const secret = secrets[0] as string;
       const timestamp = epochSeconds(values.timestamp, 'timestamp');
       const url = values.url ?? values.curl;
-      if (values.curl !== undefined && !/^https?:\/\//.test(values.curl)) throw new UsageError('--curl needs an http(s) URL');
+      if (values.curl !== undefined && !/^https?:\/\//.test(values.curl))
+        throw new UsageError('--curl needs an http(s) URL');
       if (scheme.name === 'gitlab' && !values['reveal-token']) {
         throw new UsageError('gitlab: the X-Gitlab-Token header is the secret itself; pass --reveal-token to print it');
       }
       const configured = options as { url?: string; notificationUrl?: string };
-      if ((scheme.name === 'twilio' || scheme.name === 'square') && url === undefined && !configured.url && !configured.notificationUrl) {
+      if (
+        (scheme.name === 'twilio' || scheme.name === 'square') &&
+        url === undefined &&
+        !configured.url &&
+        !configured.notificationUrl
+      ) {
         throw new UsageError(`${scheme.name} signs the URL: pass --url URL (or --curl URL)`);
       }
       const body = await readBody(values['body-file'], stdin);
@@ -92,7 +98,9 @@ export function signCommand(stdin: StdinReader = readProcessStdin): Command {
       for (const line of secretWarnings(scheme, secrets)) io.err(line);
       const from = scheme.layout(options).timestamp?.from;
       if (timestamp !== undefined && (from === undefined || (typeof from === 'object' && 'bodyField' in from))) {
-        io.err(`note: ${scheme.name} signs no timestamp header${scheme.name === 'linear' ? ' (its send time is the body\'s webhookTimestamp, in ms)' : ''}; --timestamp is ignored`);
+        io.err(
+          `note: ${scheme.name} signs no timestamp header${scheme.name === 'linear' ? " (its send time is the body's webhookTimestamp, in ms)" : ''}; --timestamp is ignored`,
+        );
       }
 
       let signed: Record<string, string>;
@@ -107,11 +115,15 @@ export function signCommand(stdin: StdinReader = readProcessStdin): Command {
         });
       } catch (error) {
         // sign() throws TypeError for what the caller got wrong (no URL, a secret it cannot use).
-        if (error instanceof TypeError) throw new UsageError(error.message.replace(/^(\S+)\.sign\(\) needs/, '$1 needs'));
+        if (error instanceof TypeError)
+          throw new UsageError(error.message.replace(/^(\S+)\.sign\(\) needs/, '$1 needs'));
         throw error;
       }
 
-      const headers: [string, string][] = [['Content-Type', contentType(scheme.contentTypes(options), body, url)], ...Object.entries(signed).map(([n, v]): [string, string] => [displayName(n), v])];
+      const headers: [string, string][] = [
+        ['Content-Type', contentType(scheme.contentTypes(options), body, url)],
+        ...Object.entries(signed).map(([n, v]): [string, string] => [displayName(n), v]),
+      ];
 
       if (values.json) {
         io.out(JSON.stringify({ headers: Object.fromEntries(headers) }));
@@ -133,7 +145,12 @@ function contentType(rules: readonly ContentTypeRule[], body: Buffer, url: strin
   return (rules.find((r) => (r.media === 'application/json') === looksJson) ?? rules[0])?.media ?? 'application/json';
 }
 
-function curlCommand(target: string, headers: readonly [string, string][], body: Buffer, file: string | undefined): string {
+function curlCommand(
+  target: string,
+  headers: readonly [string, string][],
+  body: Buffer,
+  file: string | undefined,
+): string {
   const lines = [`curl -sS -X POST ${shellQuote(target)}`];
   for (const [name, value] of headers) lines.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   // A file is sent byte for byte; a body from stdin is inlined when the shell can carry it.

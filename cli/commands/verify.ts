@@ -57,7 +57,7 @@ Examples:
 export function verifyCommand(stdin: StdinReader = readProcessStdin): Command {
   return {
     name: 'verify',
-    summary: 'Check a captured request\'s signature (valid → exit 0, invalid → 1); --explain says why',
+    summary: "Check a captured request's signature (valid → exit 0, invalid → 1); --explain says why",
     usage: USAGE,
     async run(args, io) {
       const { values, positionals } = parseArgs({
@@ -83,7 +83,10 @@ export function verifyCommand(stdin: StdinReader = readProcessStdin): Command {
       const options = schemeOptions(scheme, values.option ?? []);
       const secrets = secretsFrom(values.secret, values['secret-env']);
       const headers = headersFrom(values.header ?? []);
-      if (Object.keys(headers).length === 0) throw new UsageError('--header is required: the request\'s signature headers, e.g. --header \'Stripe-Signature: t=…,v1=…\'');
+      if (Object.keys(headers).length === 0)
+        throw new UsageError(
+          "--header is required: the request's signature headers, e.g. --header 'Stripe-Signature: t=…,v1=…'",
+        );
       const now = epochSeconds(values.now, 'now') ?? Math.floor(Date.now() / 1000);
       const tolerance = nonNegative(values.tolerance, 'tolerance');
       const raw = await readBody(values['body-file'], stdin);
@@ -103,7 +106,9 @@ export function verifyCommand(stdin: StdinReader = readProcessStdin): Command {
       const result = explanation?.result ?? scheme.verify(request);
 
       if (values.json) {
-        io.out(JSON.stringify({ ...result, ...(warnings.length > 0 && { warnings }), ...(explanation && { explanation }) }));
+        io.out(
+          JSON.stringify({ ...result, ...(warnings.length > 0 && { warnings }), ...(explanation && { explanation }) }),
+        );
         return result.valid ? 0 : 1;
       }
       // Warnings go to stderr so that stdout stays "valid" or "invalid: …".

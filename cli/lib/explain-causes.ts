@@ -8,7 +8,14 @@ import { decodeBase64Strict } from '../../lambdas/core/signatures/crypto';
 import type { Scheme, VerifyRequest, VerifyResult } from '../../lambdas/core/signatures/types';
 import { signedUrl } from '../../lambdas/core/signatures/verify';
 import { contentCauses } from './explain-content';
-import { SIGNATURE_HEADERS, type Anatomy, type Cause, type CauseCode, type SecretReport, type TimestampReport } from './explain';
+import {
+  SIGNATURE_HEADERS,
+  type Anatomy,
+  type Cause,
+  type CauseCode,
+  type SecretReport,
+  type TimestampReport,
+} from './explain';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -30,18 +37,28 @@ function bodyVariants(body: Uint8Array): { code: CauseCode; body: Uint8Array; me
     out.push({
       code: 'body_trailing_newline_added',
       body: b.subarray(0, b.length - cut),
-      message: 'the body ends with a newline the sender did not sign: without it, it verifies (an editor, `echo` or a heredoc added it; send and verify the exact bytes)',
+      message:
+        'the body ends with a newline the sender did not sign: without it, it verifies (an editor, `echo` or a heredoc added it; send and verify the exact bytes)',
     });
   }
   out.push({
     code: 'body_trailing_newline_removed',
     body: Buffer.concat([b, Buffer.from('\n')]),
-    message: 'the sender signed a trailing newline that this body lacks: with "\\n" appended, it verifies (something trimmed the body)',
+    message:
+      'the sender signed a trailing newline that this body lacks: with "\\n" appended, it verifies (something trimmed the body)',
   });
   if (b.includes('\r\n')) {
-    out.push({ code: 'body_line_endings', body: Buffer.from(b.toString('latin1').replaceAll('\r\n', '\n'), 'latin1'), message: 'the body\'s line endings were changed to CRLF: with LF, it verifies' });
+    out.push({
+      code: 'body_line_endings',
+      body: Buffer.from(b.toString('latin1').replaceAll('\r\n', '\n'), 'latin1'),
+      message: "the body's line endings were changed to CRLF: with LF, it verifies",
+    });
   } else if (b.includes('\n')) {
-    out.push({ code: 'body_line_endings', body: Buffer.from(b.toString('latin1').replaceAll('\n', '\r\n'), 'latin1'), message: 'the body\'s line endings were changed to LF: with CRLF, it verifies' });
+    out.push({
+      code: 'body_line_endings',
+      body: Buffer.from(b.toString('latin1').replaceAll('\n', '\r\n'), 'latin1'),
+      message: "the body's line endings were changed to LF: with CRLF, it verifies",
+    });
   }
   const asText = text(body);
   let json: unknown;
@@ -62,7 +79,8 @@ function bodyVariants(body: Uint8Array): { code: CauseCode; body: Uint8Array; me
         out.push({
           code: 'body_pretty_printed',
           body: Buffer.from(variant),
-          message: 'the body was re-formatted (pretty-printed or re-indented) after signing: its compact form, JSON.stringify(JSON.parse(body)), verifies — verify the raw bytes received, never a re-serialized object',
+          message:
+            'the body was re-formatted (pretty-printed or re-indented) after signing: its compact form, JSON.stringify(JSON.parse(body)), verifies — verify the raw bytes received, never a re-serialized object',
         });
       }
     }
@@ -71,7 +89,8 @@ function bodyVariants(body: Uint8Array): { code: CauseCode; body: Uint8Array; me
         out.push({
           code: 'body_reserialized',
           body: Buffer.from(variant),
-          message: 'the body was re-serialized (JSON.stringify of the parsed object) after signing: the sender signed it pretty-printed (2-space indent), and that verifies — verify the raw bytes received',
+          message:
+            'the body was re-serialized (JSON.stringify of the parsed object) after signing: the sender signed it pretty-printed (2-space indent), and that verifies — verify the raw bytes received',
         });
       }
     }
@@ -83,7 +102,8 @@ function bodyVariants(body: Uint8Array): { code: CauseCode; body: Uint8Array; me
       out.push({
         code: 'body_base64_not_decoded',
         body: decoded,
-        message: 'the body is base64 of the signed bytes: decode it first (API Gateway sets isBase64Encoded for such bodies)',
+        message:
+          'the body is base64 of the signed bytes: decode it first (API Gateway sets isBase64Encoded for such bodies)',
       });
     }
   }
@@ -96,7 +116,6 @@ function bodyVariants(body: Uint8Array): { code: CauseCode; body: Uint8Array; me
     return true;
   });
 }
-
 
 /** URL spellings a misconfigured endpoint often differs by: scheme, port, trailing slash, query. */
 export function urlVariants(raw: string): string[] {
@@ -135,7 +154,6 @@ function withUrl(option: string, request: VerifyRequest<unknown>, url: string): 
   return { ...request, url, options };
 }
 
-
 export function diagnose(
   scheme: Scheme<unknown>,
   request: VerifyRequest<unknown>,
@@ -169,7 +187,10 @@ export function diagnose(
       const others = SIGNATURE_HEADERS.filter(([h, s]) => s !== name && present.includes(h));
       if (others.length > 0) {
         const [h, s] = others[0]!;
-        causes.push({ code: 'other_scheme_headers', message: `the request carries ${h}, which ${s} sends: is the scheme ${s} rather than ${name}?` });
+        causes.push({
+          code: 'other_scheme_headers',
+          message: `the request carries ${h}, which ${s} sends: is the scheme ${s} rather than ${name}?`,
+        });
       }
       causes.push({
         code: 'missing_header',
@@ -180,14 +201,23 @@ export function diagnose(
     case 'malformed_signature':
     case 'malformed_timestamp':
     case 'unsupported_version':
-      causes.push({ code: 'malformed_header', message: `${result.detail ?? result.reason}: the header was cut, re-encoded or mangled on the way (copy it whole, quoted)` });
+      causes.push({
+        code: 'malformed_header',
+        message: `${result.detail ?? result.reason}: the header was cut, re-encoded or mangled on the way (copy it whole, quoted)`,
+      });
       return causes;
     case 'missing_url':
-      causes.push({ code: 'missing_url', message: `${name} signs the URL: pass the URL the provider was configured with (--url)` });
+      causes.push({
+        code: 'missing_url',
+        message: `${name} signs the URL: pass the URL the provider was configured with (--url)`,
+      });
       return causes;
     case 'no_secret': {
       const problems = reports.filter((r) => r.problem).map((r) => `secret #${r.index + 1}: ${r.problem}`);
-      causes.push({ code: 'no_usable_secret', message: problems.length > 0 ? problems.join('; ') : 'no usable secret was given' });
+      causes.push({
+        code: 'no_usable_secret',
+        message: problems.length > 0 ? problems.join('; ') : 'no usable secret was given',
+      });
       // Go on: a secret variant below (trimmed; for Standard Webhooks, its text as the key) may be what was meant.
       break;
     }
@@ -207,7 +237,11 @@ export function diagnose(
   request.secrets.forEach((secret, index) => {
     const trimmed = secret.trim();
     if (trimmed !== secret && trimmed !== '' && signatureMatch({ ...request, secrets: [trimmed] }).valid) {
-      causes.push({ code: 'secret_whitespace', secretIndex: index, message: `secret #${index + 1} has whitespace around it (a copy-paste slip or a newline from a file): trimmed, it verifies` });
+      causes.push({
+        code: 'secret_whitespace',
+        secretIndex: index,
+        message: `secret #${index + 1} has whitespace around it (a copy-paste slip or a newline from a file): trimmed, it verifies`,
+      });
     }
     if (name === 'standard-webhooks') {
       // The sender used the secret's text as the HMAC key, as Stripe does, instead of decoding its base64.
@@ -258,10 +292,9 @@ export function diagnose(
       code: 'unexplained',
       message:
         reports.length > 1
-          ? 'no configured secret matches these bytes, and no common mistake explains it: check the secrets are this endpoint\'s (test vs live mode, another endpoint or environment), and that nothing between the sender and here rewrote the body'
-          : 'the secret does not match these bytes, and no common mistake explains it: check it is this endpoint\'s secret (test vs live mode, another endpoint or environment), and that nothing between the sender and here rewrote the body',
+          ? "no configured secret matches these bytes, and no common mistake explains it: check the secrets are this endpoint's (test vs live mode, another endpoint or environment), and that nothing between the sender and here rewrote the body"
+          : "the secret does not match these bytes, and no common mistake explains it: check it is this endpoint's secret (test vs live mode, another endpoint or environment), and that nothing between the sender and here rewrote the body",
     });
   }
   return causes;
 }
-

@@ -40,16 +40,25 @@ export function contentReport(scheme: Scheme<unknown>, request: VerifyRequest<un
   try {
     rule = contentTypeRule(rules, header);
   } catch {
-    return { media: mediaType(header), declared: false, reads: `not a type ${scheme.name} sends (${rules.map((r) => r.media).join(', ')}): once the signature verifies, the verifier answers 415` };
+    return {
+      media: mediaType(header),
+      declared: false,
+      reads: `not a type ${scheme.name} sends (${rules.map((r) => r.media).join(', ')}): once the signature verifies, the verifier answers 415`,
+    };
   }
   const text = Buffer.from(request.body).toString('utf8');
   let parsed: unknown;
   try {
     parsed = parseBody(rule, text).parsed;
   } catch {
-    return { media: rule.media, declared: true, reads: 'but the body does not parse as one: once the signature verifies, the verifier answers 400' };
+    return {
+      media: rule.media,
+      declared: true,
+      reads: 'but the body does not parse as one: once the signature verifies, the verifier answers 400',
+    };
   }
-  const wrapped = rule.jsonField !== undefined && rule.media !== 'application/json' && formFields(text)[rule.jsonField] !== undefined;
+  const wrapped =
+    rule.jsonField !== undefined && rule.media !== 'application/json' && formFields(text)[rule.jsonField] !== undefined;
   let reads =
     rule.media === 'application/json'
       ? 'the payload is the JSON as received'
@@ -57,12 +66,16 @@ export function contentReport(scheme: Scheme<unknown>, request: VerifyRequest<un
         ? `the payload is the form's fields (it has no "${rule.jsonField}" field; a repeated name becomes an array)`
         : rule.jsonField !== undefined
           ? `the payload is the JSON of the form's "${rule.jsonField}" field`
-          : 'the payload is the form\'s fields (a repeated name becomes an array)';
+          : "the payload is the form's fields (a repeated name becomes an array)";
   const type = locateFrom(scheme.eventType, request.headers, parsed);
   const id = locateFrom(scheme.eventId, request.headers, parsed);
   if (type) reads += `; type "${type.value}" (${where(type.from)})`;
   reads += id ? `; id from ${where(id.from)}` : '; no event id in it (deduplicated on a hash of the body)';
-  return { media: rule.media, declared: true, reads: rule.acknowledge === 'empty' ? `${reads}; accepted with 200 and an empty body` : reads };
+  return {
+    media: rule.media,
+    declared: true,
+    reads: rule.acknowledge === 'empty' ? `${reads}; accepted with 200 and an empty body` : reads,
+  };
 }
 
 function where(locator: Parameters<typeof describeLocator>[0]): string {
@@ -82,7 +95,12 @@ export function bodyHashReport(layout: Layout, request: VerifyRequest<unknown>):
 type Match = (r: VerifyRequest<unknown>) => VerifyResult;
 
 /** Causes about the content type, each found by re-verifying with the mistake undone. */
-export function contentCauses(scheme: Scheme<unknown>, request: VerifyRequest<unknown>, layout: Layout, signatureMatch: Match): Cause[] {
+export function contentCauses(
+  scheme: Scheme<unknown>,
+  request: VerifyRequest<unknown>,
+  layout: Layout,
+  signatureMatch: Match,
+): Cause[] {
   const causes: Cause[] = [];
   const hash = bodyHashReport(layout, request);
   if (hash && !hash.matches) {
@@ -115,7 +133,11 @@ export function contentCauses(scheme: Scheme<unknown>, request: VerifyRequest<un
   if (param !== undefined && given !== undefined && json && layout.url && !bodyIsHashed(layout, given)) {
     const url = new URL(given);
     url.searchParams.set(param, sha256(request.body));
-    const result = signatureMatch({ ...request, url: url.href, options: { ...(request.options as object), [layout.url.option]: url.href } });
+    const result = signatureMatch({
+      ...request,
+      url: url.href,
+      options: { ...(request.options as object), [layout.url.option]: url.href },
+    });
     if (result.valid) {
       causes.push({
         code: 'url_mismatch',
@@ -131,7 +153,9 @@ export function contentCauses(scheme: Scheme<unknown>, request: VerifyRequest<un
 function parseObject(body: Uint8Array): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(body).toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -144,7 +168,8 @@ function formsFor(rule: ContentTypeRule, json: Record<string, unknown>, text: st
     out.push(new URLSearchParams(pairs).toString());
     out.push(pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
   };
-  if (rule.jsonField !== undefined) for (const field of new Set([text, JSON.stringify(json)])) add([[rule.jsonField, field]]);
+  if (rule.jsonField !== undefined)
+    for (const field of new Set([text, JSON.stringify(json)])) add([[rule.jsonField, field]]);
   const pairs: [string, string][] = [];
   for (const [name, value] of Object.entries(json)) {
     const values = Array.isArray(value) ? value : [value];

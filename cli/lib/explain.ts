@@ -12,7 +12,12 @@
  */
 import { createHash, createHmac, type KeyObject } from 'node:crypto';
 import { hmacKey } from '../../lambdas/core/signatures/crypto';
-import { signatureHeaders, type DigestEncoding, type HmacAlgorithm, type Layout } from '../../lambdas/core/signatures/description';
+import {
+  signatureHeaders,
+  type DigestEncoding,
+  type HmacAlgorithm,
+  type Layout,
+} from '../../lambdas/core/signatures/description';
 import { schemes } from '../../lambdas/core/signatures/index';
 import { bodyIsHashed, signedBytes } from '../../lambdas/core/signatures/signed-content';
 import type { Scheme, SchemeName, VerifyRequest, VerifyResult } from '../../lambdas/core/signatures/types';
@@ -125,8 +130,10 @@ export function describeTemplate(layout: Layout): string {
     .replaceAll('{timestamp}', s.format === 'pairs' ? `{${s.timestampKey}}` : '{timestamp}')
     .replaceAll('{id}', `{${layout.idHeaders?.[0] ?? 'id'}}`)
     .replaceAll('{params}', '{form parameters sorted by name, as name+value}');
-  if (typeof from === 'object' && 'bodyField' in from) template += ` (the send time is the body's ${from.bodyField}, in ${from.unit})`;
-  if (layout.url?.bodyHashParam) template += ` (a JSON body is not signed: the URL's ${layout.url.bodyHashParam} is its hex SHA-256)`;
+  if (typeof from === 'object' && 'bodyField' in from)
+    template += ` (the send time is the body's ${from.bodyField}, in ${from.unit})`;
+  if (layout.url?.bodyHashParam)
+    template += ` (a JSON body is not signed: the URL's ${layout.url.bodyHashParam} is its hex SHA-256)`;
   return template;
 }
 
@@ -140,12 +147,18 @@ function anatomy(scheme: Scheme<unknown>, request: VerifyRequest<unknown>): Anat
     const ms = bodyNumber(request.body, from.bodyField);
     if (ms !== undefined) timestampSeconds = ms / 1000;
   }
-  const headers = [...signatureHeaders(layout), ...(layout.idHeaders?.slice(0, 1) ?? []), ...(typeof from === 'object' && 'header' in from ? from.header.slice(0, 1) : [])];
+  const headers = [
+    ...signatureHeaders(layout),
+    ...(layout.idHeaders?.slice(0, 1) ?? []),
+    ...(typeof from === 'object' && 'header' in from ? from.header.slice(0, 1) : []),
+  ];
   // A Twilio JSON body is not signed: the URL is, and its bodySHA256 covers the body.
   const hashed = ok && bodyIsHashed(layout, read.url);
   return {
     layout,
-    template: hashed ? `{url} (a JSON body is signed through the URL's ${layout.url?.bodyHashParam}: its hex SHA-256)` : describeTemplate(layout),
+    template: hashed
+      ? `{url} (a JSON body is signed through the URL's ${layout.url?.bodyHashParam}: its hex SHA-256)`
+      : describeTemplate(layout),
     ...(layout.algorithm && { algorithm: layout.algorithm }),
     encoding: layout.encoding,
     headers,
@@ -159,7 +172,8 @@ function anatomy(scheme: Scheme<unknown>, request: VerifyRequest<unknown>): Anat
 function bodyNumber(body: Uint8Array, field: string): number | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'));
-    const value = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[field] : undefined;
+    const value =
+      typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[field] : undefined;
     return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   } catch {
     return undefined;
@@ -188,12 +202,18 @@ export function explainVerification(scheme: Scheme<unknown>, request: VerifyRequ
   const a = anatomy(scheme, request);
   const secrets = request.secrets;
   /** The signature check alone: the replay window opened wide. */
-  const signatureMatch = (r: VerifyRequest<unknown>): VerifyResult => scheme.verify({ ...r, toleranceSeconds: NO_WINDOW });
+  const signatureMatch = (r: VerifyRequest<unknown>): VerifyResult =>
+    scheme.verify({ ...r, toleranceSeconds: NO_WINDOW });
 
   const reports: SecretReport[] = secrets.map((secret, index) => {
     const matches = secret !== '' && signatureMatch({ ...request, secrets: [secret] }).valid;
     const key = a.algorithm && a.signed ? a.key(secret) : undefined;
-    const expected = key && a.algorithm && a.signed ? createHmac(a.algorithm, key).update(a.signed).digest(a.encoding ?? 'hex') : undefined;
+    const expected =
+      key && a.algorithm && a.signed
+        ? createHmac(a.algorithm, key)
+            .update(a.signed)
+            .digest(a.encoding ?? 'hex')
+        : undefined;
     const problem = scheme.checkSecret(secret);
     return { index, matches, ...(expected !== undefined && { expected }), ...(problem !== undefined && { problem }) };
   });
@@ -210,7 +230,8 @@ export function explainVerification(scheme: Scheme<unknown>, request: VerifyRequ
           ageSeconds: request.nowSeconds - ts,
           toleranceSeconds: tolerance,
           acceptsFuture,
-          withinWindow: request.nowSeconds - ts <= tolerance && ts - request.nowSeconds <= (acceptsFuture ? tolerance : 0),
+          withinWindow:
+            request.nowSeconds - ts <= tolerance && ts - request.nowSeconds <= (acceptsFuture ? tolerance : 0),
         };
 
   const content = contentReport(scheme, request);
@@ -228,6 +249,8 @@ export function explainVerification(scheme: Scheme<unknown>, request: VerifyRequ
     secrets: reports,
     ...(timestamp && { timestamp }),
   };
-  return { ...base, causes: result.valid ? [] : diagnose(scheme, request, result, a, reports, timestamp, signatureMatch) };
+  return {
+    ...base,
+    causes: result.valid ? [] : diagnose(scheme, request, result, a, reports, timestamp, signatureMatch),
+  };
 }
-

@@ -39,11 +39,26 @@ export function createListener(options: ListenerOptions): { server: Server; rece
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const secret = typeof options.secret === 'function' ? options.secret() : options.secret;
-      const check = verify(options.scheme ?? 'standard-webhooks', secret, body, headers, `http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`);
+      const check = verify(
+        options.scheme ?? 'standard-webhooks',
+        secret,
+        body,
+        headers,
+        `http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`,
+      );
       const answered = statuses.length > 1 ? statuses.shift()! : statuses[0]!;
-      const entry: ReceivedRequest = { at: Date.now(), method: req.method ?? 'POST', path: req.url ?? '/', headers, body: body.toString('utf8'), answered, ...check };
+      const entry: ReceivedRequest = {
+        at: Date.now(),
+        method: req.method ?? 'POST',
+        path: req.url ?? '/',
+        headers,
+        body: body.toString('utf8'),
+        answered,
+        ...check,
+      };
       received.push(entry);
       options.onRequest?.(entry);
       res.writeHead(answered, { 'content-type': 'application/json' });
@@ -53,7 +68,13 @@ export function createListener(options: ListenerOptions): { server: Server; rece
   return { server, received };
 }
 
-function verify(scheme: string, secret: string, body: Buffer, headers: Record<string, string>, url: string): { verified: boolean; reason?: string } {
+function verify(
+  scheme: string,
+  secret: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  url: string,
+): { verified: boolean; reason?: string } {
   try {
     if (scheme === 'standard-webhooks') {
       new Webhook(secret).verify(body.toString('utf8'), headers);
@@ -64,7 +85,14 @@ function verify(scheme: string, secret: string, body: Buffer, headers: Record<st
     if (!definition) return { verified: false, reason: `unknown scheme ${scheme}` };
     const timestampFormat = /^\d+$/.test(headers['x-wss-timestamp'] ?? '') ? 'epoch' : 'iso8601';
     const options = definition.optionsSchema.parse(scheme === 'wss' ? wssOptions(timestampFormat) : {});
-    const result = definition.verify({ body, headers, url, secrets: [secret], nowSeconds: Math.floor(Date.now() / 1000), options });
+    const result = definition.verify({
+      body,
+      headers,
+      url,
+      secrets: [secret],
+      nowSeconds: Math.floor(Date.now() / 1000),
+      options,
+    });
     return result.valid ? { verified: true } : { verified: false, reason: result.reason };
   } catch (error) {
     return { verified: false, reason: error instanceof Error ? error.message : String(error) };

@@ -27,7 +27,8 @@ export function defaultBaseUrl(dataDir: string): string {
 
 export function findLocalSource(id: string): LocalSource {
   const found = localSources.find((s) => s.source.id === id);
-  if (!found) throw new UsageError(`Unknown source "${id}". Local sources: ${localSources.map((s) => s.source.id).join(', ')}`);
+  if (!found)
+    throw new UsageError(`Unknown source "${id}". Local sources: ${localSources.map((s) => s.source.id).join(', ')}`);
   return found;
 }
 
@@ -55,7 +56,8 @@ export async function openLocalStore(dataDir: string): Promise<StoreAccess> {
     return { client, tableName: state.tableName, live: true, close: async () => client.destroy() };
   }
   const path = join(dataDir, 'dynamodb');
-  if (!existsSync(path)) throw new Error(`No local data in ${dataDir}: start the stack with \`npm start\` and send an event first.`);
+  if (!existsSync(path))
+    throw new Error(`No local data in ${dataDir}: start the stack with \`npm start\` and send an event first.`);
   const dynamo = await startEmbeddedDynamo({ path, tableName: LOCAL_TABLE_NAME });
   return { client: dynamo.client, tableName: dynamo.tableName, live: false, close: () => dynamo.stop() };
 }

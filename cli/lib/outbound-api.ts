@@ -29,23 +29,48 @@ export interface ApiTarget {
 }
 
 /** `--url`, else the running local stack on `--data-dir`, else http://127.0.0.1:$PORT; with `--sigv4` and `--region`. */
-export function baseUrlFrom(values: { readonly url?: string | undefined; readonly 'data-dir'?: string | undefined; readonly sigv4?: boolean | undefined; readonly region?: string | undefined }): ApiTarget {
-  return { baseUrl: (values.url ?? defaultBaseUrl(dataDirFrom(values['data-dir']))).replace(/\/+$/, ''), sigv4: values.sigv4, region: values.region };
+export function baseUrlFrom(values: {
+  readonly url?: string | undefined;
+  readonly 'data-dir'?: string | undefined;
+  readonly sigv4?: boolean | undefined;
+  readonly region?: string | undefined;
+}): ApiTarget {
+  return {
+    baseUrl: (values.url ?? defaultBaseUrl(dataDirFrom(values['data-dir']))).replace(/\/+$/, ''),
+    sigv4: values.sigv4,
+    region: values.region,
+  };
 }
 
-export async function api<T>(target: ApiTarget, method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+export async function api<T>(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T }> {
   const { baseUrl } = target;
   const url = new URL(`${baseUrl}${path}`);
-  let headers: Record<string, string> = { ...(options.body !== undefined && { 'content-type': 'application/json' }), ...options.headers };
+  let headers: Record<string, string> = {
+    ...(options.body !== undefined && { 'content-type': 'application/json' }),
+    ...options.headers,
+  };
   if (target.sigv4 || !isLoopback(url)) {
-    const { host: _host, ...signed } = await signedHeaders(url, { method, headers, body: options.body, region: regionFor(url, target.region) });
+    const { host: _host, ...signed } = await signedHeaders(url, {
+      method,
+      headers,
+      body: options.body,
+      region: regionFor(url, target.region),
+    });
     headers = signed; // fetch sends the same Host, from the URL
   }
   let response: Response;
   try {
     response = await fetch(url, { method, headers, ...(options.body !== undefined && { body: options.body }) });
   } catch (error) {
-    throw new Error(`cannot reach ${baseUrl} (${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}): is \`npm start\` running?`, { cause: error });
+    throw new Error(
+      `cannot reach ${baseUrl} (${(error as { cause?: { code?: string } }).cause?.code ?? String(error)}): is \`npm start\` running?`,
+      { cause: error },
+    );
   }
   const text = await response.text();
   let body: unknown;
@@ -56,7 +81,11 @@ export async function api<T>(target: ApiTarget, method: string, path: string, op
   }
   if (!response.ok) {
     const e = body as { error?: string; message?: string };
-    throw new ApiError(response.status, e.error ?? 'error', `${response.status} ${e.error ?? ''}: ${e.message ?? text}`.trim());
+    throw new ApiError(
+      response.status,
+      e.error ?? 'error',
+      `${response.status} ${e.error ?? ''}: ${e.message ?? text}`.trim(),
+    );
   }
   return { status: response.status, body: body as T };
 }
@@ -65,19 +94,37 @@ export async function api<T>(target: ApiTarget, method: string, path: string, op
  * Sends a message through the local stack's intake queue (the route `/_local/outbound/intake`), as a producer on
  * AWS sends to the intake queue: attributes tenant, type and id, the payload as the body, byte for byte.
  */
-export async function sendToLocalIntake(target: ApiTarget, message: { tenant: string; type: string; id?: string | undefined; payload: string }): Promise<{ queue: string; messageId: string }> {
+export async function sendToLocalIntake(
+  target: ApiTarget,
+  message: { tenant: string; type: string; id?: string | undefined; payload: string },
+): Promise<{ queue: string; messageId: string }> {
   if (!isLoopback(new URL(target.baseUrl))) {
-    throw new UsageError('--via-queue uses the local stack\'s intake queue; on AWS send to the OutboundIntakeQueueUrl output (aws sqs send-message with attributes tenant, type, id)');
+    throw new UsageError(
+      "--via-queue uses the local stack's intake queue; on AWS send to the OutboundIntakeQueueUrl output (aws sqs send-message with attributes tenant, type, id)",
+    );
   }
-  const query = new URLSearchParams({ tenant: message.tenant, type: message.type, ...(message.id !== undefined && { id: message.id }) });
-  return (await api<{ queue: string; messageId: string }>(target, 'POST', `/_local/outbound/intake?${query}`, { body: message.payload })).body;
+  const query = new URLSearchParams({
+    tenant: message.tenant,
+    type: message.type,
+    ...(message.id !== undefined && { id: message.id }),
+  });
+  return (
+    await api<{ queue: string; messageId: string }>(target, 'POST', `/_local/outbound/intake?${query}`, {
+      body: message.payload,
+    })
+  ).body;
 }
 
 export const enc = encodeURIComponent;
 
 /** Epoch ms as an ISO time, for tables. */
 export function time(ms: number | undefined): string {
-  return ms === undefined ? '-' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return ms === undefined
+    ? '-'
+    : new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
 }
 
 export const COMMON_OPTIONS = {
@@ -111,23 +158,47 @@ export const WINDOW_OPTIONS_USAGE = `  --since T, --until T  the window of creat
   --label L             run the same window again on purpose (a rerun without it resumes, queuing nothing twice)`;
 
 /** The request body of a recovery: times as given (the API reads and checks them, and names what is wrong). */
-function windowBody(values: { readonly since?: string | undefined; readonly until?: string | undefined; readonly label?: string | undefined }): Record<string, string> {
+function windowBody(values: {
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly label?: string | undefined;
+}): Record<string, string> {
   if (values.since === undefined) throw new UsageError('--since is required');
-  return { since: values.since, ...(values.until !== undefined && { until: values.until }), ...(values.label !== undefined && { label: values.label }) };
+  return {
+    since: values.since,
+    ...(values.until !== undefined && { until: values.until }),
+    ...(values.label !== undefined && { label: values.label }),
+  };
 }
 
 /** `POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover`. */
-export async function recoverEndpoint(target: ApiTarget, tenant: string, endpointId: string, values: Parameters<typeof windowBody>[0]): Promise<RecoveryResult> {
+export async function recoverEndpoint(
+  target: ApiTarget,
+  tenant: string,
+  endpointId: string,
+  values: Parameters<typeof windowBody>[0],
+): Promise<RecoveryResult> {
   const body = JSON.stringify(windowBody(values));
-  return (await api<RecoveryResult>(target, 'POST', `/v1/tenants/${enc(tenant)}/endpoints/${enc(endpointId)}/recover`, { body })).body;
+  return (
+    await api<RecoveryResult>(target, 'POST', `/v1/tenants/${enc(tenant)}/endpoints/${enc(endpointId)}/recover`, {
+      body,
+    })
+  ).body;
 }
 
 /** `POST /v1/tenants/{tenant}/messages/replay`. */
 export async function replayMessages(
   target: ApiTarget,
   tenant: string,
-  values: Parameters<typeof windowBody>[0] & { readonly type?: string | undefined; readonly endpoint?: string | undefined },
+  values: Parameters<typeof windowBody>[0] & {
+    readonly type?: string | undefined;
+    readonly endpoint?: string | undefined;
+  },
 ): Promise<ReplayResult> {
-  const body = JSON.stringify({ ...windowBody(values), ...(values.type !== undefined && { type: values.type }), ...(values.endpoint !== undefined && { endpoint: values.endpoint }) });
+  const body = JSON.stringify({
+    ...windowBody(values),
+    ...(values.type !== undefined && { type: values.type }),
+    ...(values.endpoint !== undefined && { endpoint: values.endpoint }),
+  });
   return (await api<ReplayResult>(target, 'POST', `/v1/tenants/${enc(tenant)}/messages/replay`, { body })).body;
 }

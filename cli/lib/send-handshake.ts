@@ -26,7 +26,10 @@ export function expectedChallengeAnswer(sender: Sender, body: Buffer): HttpRespo
 }
 
 /** POSTs a signed URL check and says whether the answer is the one the provider expects. */
-export async function sendChallenge(io: CliIo, o: { sender: Sender; request: SignedRequest; expected: HttpResponse; json: boolean }): Promise<number> {
+export async function sendChallenge(
+  io: CliIo,
+  o: { sender: Sender; request: SignedRequest; expected: HttpResponse; json: boolean },
+): Promise<number> {
   const answer = await request(o.request.url, { method: 'POST', headers: o.request.headers, body: o.request.body });
   const ok = answer.result.status === o.expected.statusCode && sameJson(answer.text, o.expected.body);
   return report(io, answer, ok, o.json, o.request.url, {
@@ -36,7 +39,10 @@ export async function sendChallenge(io: CliIo, o: { sender: Sender; request: Sig
 }
 
 /** Makes the scheme's GET subscription check (Meta) with `verifyToken`, and checks the challenge comes back. */
-export async function sendSubscription(io: CliIo, o: { sender: Sender; url: string; verifyToken: string; tokenOrigin: string; json: boolean }): Promise<number> {
+export async function sendSubscription(
+  io: CliIo,
+  o: { sender: Sender; url: string; verifyToken: string; tokenOrigin: string; json: boolean },
+): Promise<number> {
   const rule = o.sender.scheme.handshake?.subscribe;
   if (!rule) throw new TypeError(`${o.sender.scheme.name} has no GET subscription check`);
   const challenge = String(randomInt(1_000_000_000, 2_000_000_000));
@@ -46,7 +52,10 @@ export async function sendSubscription(io: CliIo, o: { sender: Sender; url: stri
   url.searchParams.set(rule.challengeParam, challenge);
   const shown = new URL(url);
   shown.searchParams.set(rule.tokenParam, '…');
-  if (!o.json) io.out(`→ GET ${decodeURIComponent(shown.href)}  (${o.sender.source.id}, ${o.sender.scheme.name} subscription check, ${o.tokenOrigin})`);
+  if (!o.json)
+    io.out(
+      `→ GET ${decodeURIComponent(shown.href)}  (${o.sender.source.id}, ${o.sender.scheme.name} subscription check, ${o.tokenOrigin})`,
+    );
   const answer = await request(url.href, { method: 'GET', headers: { 'user-agent': CLI_USER_AGENT } });
   const ok = answer.result.status === 200 && answer.text === challenge;
   return report(io, answer, ok, o.json, o.url, {
@@ -58,7 +67,14 @@ export async function sendSubscription(io: CliIo, o: { sender: Sender; url: stri
   });
 }
 
-function report(io: CliIo, answer: Answer, ok: boolean, json: boolean, url: string, lines: { good: string; bad: string }): number {
+function report(
+  io: CliIo,
+  answer: Answer,
+  ok: boolean,
+  json: boolean,
+  url: string,
+  lines: { good: string; bad: string },
+): number {
   const { result } = answer;
   if (result.status === 0) {
     if (json) io.out(JSON.stringify(result));
@@ -66,10 +82,20 @@ function report(io: CliIo, answer: Answer, ok: boolean, json: boolean, url: stri
     return 1;
   }
   if (json) {
-    io.out(JSON.stringify({ status: result.status, latencyMs: result.latencyMs, contentType: answer.contentType, body: answer.text, handshake: ok ? 'answered' : 'refused' }));
+    io.out(
+      JSON.stringify({
+        status: result.status,
+        latencyMs: result.latencyMs,
+        contentType: answer.contentType,
+        body: answer.text,
+        handshake: ok ? 'answered' : 'refused',
+      }),
+    );
     return ok ? 0 : 1;
   }
-  const what = result.code ?? (answer.text === '' ? '(empty body)' : `${answer.contentType?.split(';')[0] ?? ''} ${shorten(answer.text)}`.trim());
+  const what =
+    result.code ??
+    (answer.text === '' ? '(empty body)' : `${answer.contentType?.split(';')[0] ?? ''} ${shorten(answer.text)}`.trim());
   io.out(`← ${result.status} ${what}  in ${formatMs(result.latencyMs)}`);
   io.out(ok ? `  ${lines.good}` : `  ✗ ${lines.bad}`);
   return ok ? 0 : 1;

@@ -21,7 +21,10 @@ export interface Answer {
   readonly contentType: string | undefined;
 }
 
-export async function request(url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Buffer }): Promise<Answer> {
+export async function request(
+  url: string,
+  init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Buffer },
+): Promise<Answer> {
   const started = performance.now();
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
@@ -35,15 +38,42 @@ export async function request(url: string, init: { method: 'GET' | 'POST'; heade
     }
     const s = response.status;
     const outcome: Outcome =
-      s === 202 ? 'accepted' : s === 200 && text === '' ? 'acknowledged' : s === 200 ? 'duplicate' : s === 409 ? 'in_flight' : s >= 400 && s < 500 ? 'rejected' : s >= 500 ? 'error' : 'accepted';
+      s === 202
+        ? 'accepted'
+        : s === 200 && text === ''
+          ? 'acknowledged'
+          : s === 200
+            ? 'duplicate'
+            : s === 409
+              ? 'in_flight'
+              : s >= 400 && s < 500
+                ? 'rejected'
+                : s >= 500
+                  ? 'error'
+                  : 'accepted';
     return {
-      result: { outcome, status: s, latencyMs, ...(parsed.id && { id: parsed.id }), ...(parsed.error && { code: parsed.error }) },
+      result: {
+        outcome,
+        status: s,
+        latencyMs,
+        ...(parsed.id && { id: parsed.id }),
+        ...(parsed.error && { code: parsed.error }),
+      },
       text,
       contentType: response.headers.get('content-type') ?? undefined,
     };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { result: { outcome: 'error', status: 0, latencyMs: performance.now() - started, code: cause ?? (error instanceof Error ? error.name : 'error') }, text: '', contentType: undefined };
+    return {
+      result: {
+        outcome: 'error',
+        status: 0,
+        latencyMs: performance.now() - started,
+        code: cause ?? (error instanceof Error ? error.name : 'error'),
+      },
+      text: '',
+      contentType: undefined,
+    };
   }
 }
 

@@ -9,9 +9,25 @@ import { preparePayload, signRequest, type PreparedPayload, type Sender } from '
 
 export async function sendMany(
   io: CliIo,
-  o: { sender: Sender; template: Buffer; url: string; keepId: boolean; repeat: number; concurrency: number; duplicateRate: number; json: boolean },
+  o: {
+    sender: Sender;
+    template: Buffer;
+    url: string;
+    keepId: boolean;
+    repeat: number;
+    concurrency: number;
+    duplicateRate: number;
+    json: boolean;
+  },
 ): Promise<number> {
-  const counts: Record<Outcome, number> = { accepted: 0, duplicate: 0, acknowledged: 0, in_flight: 0, rejected: 0, error: 0 };
+  const counts: Record<Outcome, number> = {
+    accepted: 0,
+    duplicate: 0,
+    acknowledged: 0,
+    in_flight: 0,
+    rejected: 0,
+    error: 0,
+  };
   const codes = new Map<string, number>();
   const latencies: number[] = [];
   const sent: PreparedPayload[] = [];
@@ -45,7 +61,8 @@ export async function sendMany(
       const request = signRequest(o.sender, payload, o.url, nowMs);
       const result = await post(request.url, request.headers, request.body);
       counts[result.outcome]++;
-      if (result.code && (result.outcome === 'rejected' || result.outcome === 'error')) codes.set(result.code, (codes.get(result.code) ?? 0) + 1);
+      if (result.code && (result.outcome === 'rejected' || result.outcome === 'error'))
+        codes.set(result.code, (codes.get(result.code) ?? 0) + 1);
       latencies.push(result.latencyMs);
       done++;
     }
@@ -77,10 +94,17 @@ export async function sendMany(
   if (o.json) {
     io.out(JSON.stringify(summary));
   } else {
-    io.out(`Sent ${summary.sent} to ${o.url} in ${summary.seconds} s (${summary.perSecond}/s, concurrency ${o.concurrency}${o.duplicateRate > 0 ? `, ${duplicatesSent} redeliveries` : ''})`);
+    io.out(
+      `Sent ${summary.sent} to ${o.url} in ${summary.seconds} s (${summary.perSecond}/s, concurrency ${o.concurrency}${o.duplicateRate > 0 ? `, ${duplicatesSent} redeliveries` : ''})`,
+    );
     io.out(`  accepted   ${pad(summary.accepted)}  (202)`);
-    if (counts.acknowledged > 0) io.out(`  acknowledged ${pad(summary.acknowledged).slice(2)}  (200 with an empty body: accepted or duplicate, the provider cannot tell)`);
-    io.out(`  duplicate  ${pad(summary.duplicate)}  (200 duplicate, or 409 while the first delivery was in flight: ${counts.in_flight})`);
+    if (counts.acknowledged > 0)
+      io.out(
+        `  acknowledged ${pad(summary.acknowledged).slice(2)}  (200 with an empty body: accepted or duplicate, the provider cannot tell)`,
+      );
+    io.out(
+      `  duplicate  ${pad(summary.duplicate)}  (200 duplicate, or 409 while the first delivery was in flight: ${counts.in_flight})`,
+    );
     io.out(`  rejected   ${pad(summary.rejected)}  (4xx)`);
     io.out(`  errors     ${pad(summary.errors)}  (5xx or no response)`);
     if (codes.size > 0) io.out(`  codes: ${[...codes].map(([c, n]) => `${c} ×${n}`).join(', ')}`);

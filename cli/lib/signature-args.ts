@@ -8,10 +8,10 @@ import { SCHEME_NAMES, schemes } from '../../lambdas/core/signatures/index';
 import type { Scheme, SchemeName } from '../../lambdas/core/signatures/types';
 import { UsageError } from '../command';
 
-
 export function schemeFor(name: string | undefined): Scheme<unknown> {
   if (name === undefined) throw new UsageError(`--scheme is required: one of ${SCHEME_NAMES.join(', ')}`);
-  if (!Object.hasOwn(schemes, name)) throw new UsageError(`Unknown scheme "${name}": use one of ${SCHEME_NAMES.join(', ')}`);
+  if (!Object.hasOwn(schemes, name))
+    throw new UsageError(`Unknown scheme "${name}": use one of ${SCHEME_NAMES.join(', ')}`);
   return schemes[name as SchemeName] as Scheme<unknown>;
 }
 
@@ -32,7 +32,12 @@ export function schemeOptions(scheme: Scheme<unknown>, pairs: readonly string[])
     let retry = false;
     for (const issue of parsed.error.issues) {
       const key = issue.path[0];
-      if (issue.code === 'invalid_type' && issue.expected === 'number' && typeof key === 'string' && typeof raw[key] === 'string') {
+      if (
+        issue.code === 'invalid_type' &&
+        issue.expected === 'number' &&
+        typeof key === 'string' &&
+        typeof raw[key] === 'string'
+      ) {
         const n = Number(raw[key]);
         if ((raw[key] as string).trim() !== '' && Number.isFinite(n)) {
           raw[key] = n;
@@ -46,14 +51,19 @@ export function schemeOptions(scheme: Scheme<unknown>, pairs: readonly string[])
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join('.') : undefined;
     const known = Object.keys((scheme.optionsSchema as unknown as { shape?: Record<string, unknown> }).shape ?? {});
-    const hint = known.length > 0 ? ` (${scheme.name} options: ${known.join(', ')})` : ` (${scheme.name} takes no options)`;
+    const hint =
+      known.length > 0 ? ` (${scheme.name} options: ${known.join(', ')})` : ` (${scheme.name} takes no options)`;
     throw new UsageError(`--option: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}${hint}`);
   }
   return parsed.data;
 }
 
 /** Secrets from `--secret` values, then `--secret-env` variables, in that order. */
-export function secretsFrom(values: readonly string[] | undefined, envNames: readonly string[] | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+export function secretsFrom(
+  values: readonly string[] | undefined,
+  envNames: readonly string[] | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   const out = [...(values ?? [])];
   for (const name of envNames ?? []) {
     const value = env[name];
@@ -96,14 +106,16 @@ export function headersFrom(list: readonly string[]): Record<string, string> {
 /** Integer epoch seconds (`--now`, `--timestamp`). */
 export function epochSeconds(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d{1,12}$/.test(text.trim())) throw new UsageError(`--${flag} must be epoch seconds, e.g. ${Math.floor(Date.now() / 1000)}`);
+  if (!/^\d{1,12}$/.test(text.trim()))
+    throw new UsageError(`--${flag} must be epoch seconds, e.g. ${Math.floor(Date.now() / 1000)}`);
   return Number(text.trim());
 }
 
 export function nonNegative(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${flag} must be a number of seconds ≥ 0`);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`--${flag} must be a number of seconds ≥ 0`);
   return n;
 }
 
@@ -122,14 +134,17 @@ export async function readBody(file: string | undefined, stdin: StdinReader): Pr
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new UsageError(`--body-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new UsageError(
+      `--body-file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
 }
 
 /** Decodes a base64 body (`--body-base64`), as the verifier does for an API Gateway isBase64Encoded event. */
 export function decodeBase64Body(body: Buffer): Buffer {
   const text = body.toString('latin1').trim();
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) throw new UsageError('--body-base64: the body is not base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
+    throw new UsageError('--body-base64: the body is not base64');
   return Buffer.from(text, 'base64');
 }
 

@@ -30,7 +30,14 @@ export class NodeSha256 {
   private fresh(): Hash | Hmac {
     const key = this.secret;
     if (key === undefined) return createHash('sha256');
-    return createHmac('sha256', typeof key === 'string' ? key : ArrayBuffer.isView(key) ? Buffer.from(key.buffer, key.byteOffset, key.byteLength) : Buffer.from(key));
+    return createHmac(
+      'sha256',
+      typeof key === 'string'
+        ? key
+        : ArrayBuffer.isView(key)
+          ? Buffer.from(key.buffer, key.byteOffset, key.byteLength)
+          : Buffer.from(key),
+    );
   }
 }
 
@@ -51,7 +58,9 @@ const EXECUTE_API_HOST = /\.execute-api\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.
 export function regionFor(url: URL, flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const region = flag ?? EXECUTE_API_HOST.exec(url.hostname)?.[1] ?? (env.AWS_REGION || undefined);
   if (region === undefined) {
-    throw new UsageError(`SigV4 needs the API's region: pass --region, set AWS_REGION, or use its execute-api.<region>.amazonaws.com URL (${url.host} does not name one)`);
+    throw new UsageError(
+      `SigV4 needs the API's region: pass --region, set AWS_REGION, or use its execute-api.<region>.amazonaws.com URL (${url.host} does not name one)`,
+    );
   }
   return region;
 }
@@ -67,7 +76,12 @@ export interface SignInput {
 
 /** The headers to send: `headers` plus host, x-amz-date, x-amz-content-sha256 (the body's hash), session token and Authorization. */
 export async function signedHeaders(url: URL, input: SignInput): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ service: 'execute-api', region: input.region, credentials: input.credentials ?? defaultProvider(), sha256: NodeSha256 });
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region: input.region,
+    credentials: input.credentials ?? defaultProvider(),
+    sha256: NodeSha256,
+  });
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
@@ -87,6 +101,8 @@ export async function signedHeaders(url: URL, input: SignInput): Promise<Record<
     return signed.headers;
   } catch (error) {
     // The provider chain's errors name the sources it tried, never a secret.
-    throw new Error(`cannot sign the request with SigV4: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`cannot sign the request with SigV4: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }

@@ -83,7 +83,11 @@ export interface PreparedPayload {
  * Gives the template a fresh event id (where the verifier reads it) and the current send time.
  * With `keepId`, the template's own id is kept; `id` forces a given id (a provider's retry).
  */
-export function preparePayload(sender: Sender, template: Buffer, o: { nowMs: number; id?: string; keepId?: boolean }): PreparedPayload {
+export function preparePayload(
+  sender: Sender,
+  template: Buffer,
+  o: { nowMs: number; id?: string; keepId?: boolean },
+): PreparedPayload {
   const doc = parseTemplate(template, sender.contentType);
   const locator = sender.idLocator;
   let eventId: string | undefined;
@@ -104,7 +108,9 @@ export function preparePayload(sender: Sender, template: Buffer, o: { nowMs: num
       if (idPath !== undefined || path !== sender.uniqueField) eventId = fresh;
     }
   } else if (doc !== undefined && locator && 'bodyPath' in locator) {
-    const existing = bodyPathsOf(locator).map((p) => getPath(doc, p)).find((v) => v !== undefined);
+    const existing = bodyPathsOf(locator)
+      .map((p) => getPath(doc, p))
+      .find((v) => v !== undefined);
     eventId = typeof existing === 'string' || typeof existing === 'number' ? String(existing) : undefined;
   }
   if (doc !== undefined && !o.keepId) {
@@ -184,13 +190,18 @@ function parseTemplate(template: Buffer, rule: ContentTypeRule): Doc | undefined
       // The scheme reads JSON from a form field (GitHub, Slack interactivity): the JSON goes there.
       if (rule.jsonField !== undefined) return { kind: 'wrapped', field: rule.jsonField, value: obj };
       // Otherwise a JSON object file's fields become the form.
-      return { kind: 'form', fields: new URLSearchParams(Object.entries(obj).map(([k, v]): [string, string] => [k, String(v)])) };
+      return {
+        kind: 'form',
+        fields: new URLSearchParams(Object.entries(obj).map(([k, v]): [string, string] => [k, String(v)])),
+      };
     }
     return { kind: 'form', fields: new URLSearchParams(trimmed) };
   }
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { kind: 'json', value: value as Record<string, unknown> } : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? { kind: 'json', value: value as Record<string, unknown> }
+      : undefined;
   } catch {
     // Not JSON: sent as-is (useful to see the verifier reject it).
     return undefined;
@@ -199,7 +210,8 @@ function parseTemplate(template: Buffer, rule: ContentTypeRule): Doc | undefined
 
 function serialize(doc: Doc): Buffer {
   if (doc.kind === 'form') return Buffer.from(doc.fields.toString());
-  if (doc.kind === 'wrapped') return Buffer.from(new URLSearchParams({ [doc.field]: JSON.stringify(doc.value) }).toString());
+  if (doc.kind === 'wrapped')
+    return Buffer.from(new URLSearchParams({ [doc.field]: JSON.stringify(doc.value) }).toString());
   return Buffer.from(JSON.stringify(doc.value));
 }
 
@@ -233,12 +245,15 @@ export function freshIdLike(existing: unknown): string {
   const text = typeof existing === 'string' ? existing : '';
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(text)) return randomUUID();
   // Slack's trigger_id: `<digits>.<digits>.<hex>`.
-  if (/^\d+\.\d+\.[0-9a-f]+$/.test(text)) return `${randomDigits(11)}.${randomDigits(9)}.${randomBytes(16).toString('hex')}`;
+  if (/^\d+\.\d+\.[0-9a-f]+$/.test(text))
+    return `${randomDigits(11)}.${randomDigits(9)}.${randomBytes(16).toString('hex')}`;
   const prefix = /^([A-Za-z]+[_-])/.exec(text)?.[1] ?? '';
   if (/^[A-Za-z0-9+/]+=*$/.test(text) && text.endsWith('=')) return randomBytes(16).toString('base64');
   return `${prefix}${randomBytes(12).toString('hex')}`;
 }
 
 function randomDigits(n: number): string {
-  return Array.from(randomBytes(n), (b) => String(b % 10)).join('').replace(/^0/, '1');
+  return Array.from(randomBytes(n), (b) => String(b % 10))
+    .join('')
+    .replace(/^0/, '1');
 }

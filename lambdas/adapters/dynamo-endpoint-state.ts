@@ -7,14 +7,23 @@
  */
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
-import type { EndpointStateKey, EndpointStateKind, EndpointStateStore, EndpointStates, Versioned } from '../core/outbound/endpoint-state';
+import type {
+  EndpointStateKey,
+  EndpointStateKind,
+  EndpointStateStore,
+  EndpointStates,
+  Versioned,
+} from '../core/outbound/endpoint-state';
 import type { Item } from './dynamo-outbound-codec';
 import { succeeds } from './conditional-write';
 
 const { partitionKey: PK, sortKey: SK } = OUTBOUND_TABLE;
 
 /** The item key of one state record. */
-export const stateKey = (k: EndpointStateKey): Item => ({ [PK]: { S: `EPSTATE#${k.tenantId}#${k.endpointId}` }, [SK]: { S: `STATE#${k.kind}` } });
+export const stateKey = (k: EndpointStateKey): Item => ({
+  [PK]: { S: `EPSTATE#${k.tenantId}#${k.endpointId}` },
+  [SK]: { S: `STATE#${k.kind}` },
+});
 
 export class DynamoEndpointStateStore implements EndpointStateStore {
   constructor(
@@ -24,13 +33,19 @@ export class DynamoEndpointStateStore implements EndpointStateStore {
 
   async read<K extends EndpointStateKind>(key: EndpointStateKey<K>): Promise<Versioned<EndpointStates[K]>> {
     // Strongly consistent: a stale read would only lose the following compare-and-set, but costs a round trip.
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: stateKey(key), ConsistentRead: true }));
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: stateKey(key), ConsistentRead: true }),
+    );
     const item = out.Item;
     if (item?.doc?.S === undefined || item.version?.N === undefined) return { value: undefined, version: 0 };
     return { value: JSON.parse(item.doc.S) as EndpointStates[K], version: Number(item.version.N) };
   }
 
-  async compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expectedVersion: number, value: EndpointStates[K]): Promise<boolean> {
+  async compareAndSet<K extends EndpointStateKind>(
+    key: EndpointStateKey<K>,
+    expectedVersion: number,
+    value: EndpointStates[K],
+  ): Promise<boolean> {
     const first = expectedVersion === 0;
     return succeeds(() =>
       this.client.send(
@@ -43,7 +58,10 @@ export class DynamoEndpointStateStore implements EndpointStateStore {
             version: { N: String(expectedVersion + 1) },
           },
           ConditionExpression: first ? 'attribute_not_exists(pk)' : '#version = :expected',
-          ...(!first && { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } } }),
+          ...(!first && {
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+          }),
         }),
       ),
     );

@@ -22,7 +22,6 @@ import { succeeds } from './conditional-write';
 const PK = EVENTS_TABLE.partitionKey;
 const TTL = EVENTS_TABLE.ttlAttribute;
 
-
 export class DynamoEventStore implements EventStore {
   constructor(
     private readonly client: DynamoDBClient,
@@ -61,7 +60,12 @@ export class DynamoEventStore implements EventStore {
       UpdateExpression: 'SET #status = :enqueued, enqueuedAt = :now REMOVE #leaseUntil, #leaseToken',
       ConditionExpression: '#leaseToken = :token AND #status = :received',
       ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil', '#leaseToken': 'leaseToken' },
-      ExpressionAttributeValues: { ':enqueued': { S: 'enqueued' }, ':received': { S: 'received' }, ':now': { N: String(nowMs) }, ':token': { S: leaseToken } },
+      ExpressionAttributeValues: {
+        ':enqueued': { S: 'enqueued' },
+        ':received': { S: 'received' },
+        ':now': { N: String(nowMs) },
+        ':token': { S: leaseToken },
+      },
     });
   }
 
@@ -130,16 +134,37 @@ export class DynamoEventStore implements EventStore {
     return this.update(source, eventId, {
       UpdateExpression: 'SET #status = :completed, processedAt = :now REMOVE #leaseUntil, #leaseToken, #error',
       ConditionExpression: '#leaseToken = :token AND #status = :processing',
-      ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil', '#leaseToken': 'leaseToken', '#error': 'error' },
-      ExpressionAttributeValues: { ':completed': { S: 'completed' }, ':processing': { S: 'processing' }, ':now': { N: String(nowMs) }, ':token': { S: leaseToken } },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#leaseUntil': 'leaseUntil',
+        '#leaseToken': 'leaseToken',
+        '#error': 'error',
+      },
+      ExpressionAttributeValues: {
+        ':completed': { S: 'completed' },
+        ':processing': { S: 'processing' },
+        ':now': { N: String(nowMs) },
+        ':token': { S: leaseToken },
+      },
     });
   }
 
-  async markFailed(source: string, eventId: string, leaseToken: string, error: string, nowMs: number): Promise<boolean> {
+  async markFailed(
+    source: string,
+    eventId: string,
+    leaseToken: string,
+    error: string,
+    nowMs: number,
+  ): Promise<boolean> {
     return this.update(source, eventId, {
       UpdateExpression: 'SET #status = :failed, #error = :error, failedAt = :now REMOVE #leaseUntil, #leaseToken',
       ConditionExpression: '#leaseToken = :token AND #status = :processing',
-      ExpressionAttributeNames: { '#status': 'status', '#leaseUntil': 'leaseUntil', '#leaseToken': 'leaseToken', '#error': 'error' },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#leaseUntil': 'leaseUntil',
+        '#leaseToken': 'leaseToken',
+        '#error': 'error',
+      },
       ExpressionAttributeValues: {
         ':failed': { S: 'failed' },
         ':processing': { S: 'processing' },
@@ -152,7 +177,11 @@ export class DynamoEventStore implements EventStore {
 
   async get(source: string, eventId: string): Promise<EventRecord | undefined> {
     const out = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: { [PK]: { S: eventKey(source, eventId) } }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { [PK]: { S: eventKey(source, eventId) } },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? toRecord(out.Item) : undefined;
   }
@@ -162,7 +191,11 @@ export class DynamoEventStore implements EventStore {
     eventId: string,
     input: Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName' | 'Key'>,
   ): Promise<boolean> {
-    return succeeds(() => this.client.send(new UpdateItemCommand({ TableName: this.tableName, Key: { [PK]: { S: eventKey(source, eventId) } }, ...input })));
+    return succeeds(() =>
+      this.client.send(
+        new UpdateItemCommand({ TableName: this.tableName, Key: { [PK]: { S: eventKey(source, eventId) } }, ...input }),
+      ),
+    );
   }
 
   /** Runs a write made with `ReturnValuesOnConditionCheckFailure: ALL_OLD`; a refusal carries the record it met. */
@@ -176,7 +209,6 @@ export class DynamoEventStore implements EventStore {
     }
   }
 }
-
 
 /** Reads a stored item back into a record. Exported for the local `events` commands. */
 export function toRecord(item: Record<string, AttributeValue>): EventRecord {

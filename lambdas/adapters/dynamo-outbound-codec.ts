@@ -13,13 +13,22 @@ export type Item = Record<string, AttributeValue>;
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = OUTBOUND_TABLE;
 
 export const keys = {
-  endpoint: (tenantId: string, endpointId: string): Item => ({ [PK]: { S: `TENANT#${tenantId}` }, [SK]: { S: `EP#${endpointId}` } }),
+  endpoint: (tenantId: string, endpointId: string): Item => ({
+    [PK]: { S: `TENANT#${tenantId}` },
+    [SK]: { S: `EP#${endpointId}` },
+  }),
   tenantEndpoints: (tenantId: string) => `TENANT#${tenantId}`,
   message: (tenantId: string, id: string): Item => ({ [PK]: { S: `MSG#${tenantId}#${id}` }, [SK]: { S: 'MSG' } }),
   delivery: (deliveryId: string): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: 'DLV' } }),
-  attempt: (deliveryId: string, number: number): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: `ATT#${String(number).padStart(6, '0')}` } }),
+  attempt: (deliveryId: string, number: number): Item => ({
+    [PK]: { S: `DLV#${deliveryId}` },
+    [SK]: { S: `ATT#${String(number).padStart(6, '0')}` },
+  }),
   /** An attempt's response body, beside it with its own (shorter) TTL: DynamoDB TTL deletes whole items. */
-  attemptBody: (deliveryId: string, number: number): Item => ({ [PK]: { S: `DLV#${deliveryId}` }, [SK]: { S: `ATT#${String(number).padStart(6, '0')}#body` } }),
+  attemptBody: (deliveryId: string, number: number): Item => ({
+    [PK]: { S: `DLV#${deliveryId}` },
+    [SK]: { S: `ATT#${String(number).padStart(6, '0')}#body` },
+  }),
   tenantKey: (tenantId: string) => `TENANT#${tenantId}`,
   /** The tenant index's partition of the tenant's messages. */
   tenantMessages: (tenantId: string) => `MSGS#${tenantId}`,
@@ -54,7 +63,12 @@ export function toEndpoint(item: Item): { endpoint: Endpoint; version: number } 
   const doc = JSON.parse(s(item, 'doc') ?? '{}') as EndpointDoc;
   const disabledReason = s(item, 'disabledReason');
   return {
-    endpoint: { ...doc, enabled: item.enabled?.BOOL ?? false, ...(disabledReason !== undefined && { disabledReason }), updatedAt: n(item, 'updatedAt') ?? doc.createdAt },
+    endpoint: {
+      ...doc,
+      enabled: item.enabled?.BOOL ?? false,
+      ...(disabledReason !== undefined && { disabledReason }),
+      updatedAt: n(item, 'updatedAt') ?? doc.createdAt,
+    },
     version: n(item, 'version') ?? 0,
   };
 }
@@ -101,7 +115,11 @@ export const timeKey = (ms: number, id = '') => `${String(ms).padStart(15, '0')}
 /** Sortable list key of a delivery: creation time, then the id. */
 export const listKey = (d: Pick<Delivery, 'createdAt' | 'deliveryId'>) => timeKey(d.createdAt, d.deliveryId);
 
-export function deliveryItem(d: RecoverableDelivery, due: { sweepAt: number; dueShard: number } | undefined, expiresAt: number): Item {
+export function deliveryItem(
+  d: RecoverableDelivery,
+  due: { sweepAt: number; dueShard: number } | undefined,
+  expiresAt: number,
+): Item {
   return {
     ...keys.delivery(d.deliveryId),
     kind: { S: 'delivery' },
@@ -187,7 +205,8 @@ export function attemptBodyItem(a: Attempt, expires: AttemptExpiry): Item | unde
   };
 }
 
-const hasBody = (a: Attempt): a is Attempt & { responseBody: string } => a.responseBody !== undefined && a.responseBody !== '';
+const hasBody = (a: Attempt): a is Attempt & { responseBody: string } =>
+  a.responseBody !== undefined && a.responseBody !== '';
 
 export function toAttempt(item: Item): Attempt {
   return JSON.parse(s(item, 'doc') ?? '{}') as Attempt;
@@ -195,17 +214,31 @@ export function toAttempt(item: Item): Attempt {
 
 /** The delivery's own copy of its last attempt (decision 0011), with when it and its body stop being kept. */
 export function lastAttemptValues(a: Attempt, expires: AttemptExpiry): Item {
-  return { ':last': { S: JSON.stringify(a) }, ':lastExpires': { N: String(expires.attempt) }, ':lastBodyExpires': { N: String(expires.body) } };
+  return {
+    ':last': { S: JSON.stringify(a) },
+    ':lastExpires': { N: String(expires.attempt) },
+    ':lastBodyExpires': { N: String(expires.body) },
+  };
 }
-export const LAST_ATTEMPT_SET = 'lastAttempt = :last, lastAttemptExpiresAt = :lastExpires, lastBodyExpiresAt = :lastBodyExpires';
+export const LAST_ATTEMPT_SET =
+  'lastAttempt = :last, lastAttemptExpiresAt = :lastExpires, lastBodyExpiresAt = :lastBodyExpires';
 
 /** The last attempt a delivery item holds, and its expiry (`fallback` for an item written before it was kept). */
-export function lastAttemptOf(item: Item | undefined, fallback: (a: Attempt) => AttemptExpiry): { attempt: Attempt; expires: AttemptExpiry } | undefined {
+export function lastAttemptOf(
+  item: Item | undefined,
+  fallback: (a: Attempt) => AttemptExpiry,
+): { attempt: Attempt; expires: AttemptExpiry } | undefined {
   const text = item === undefined ? undefined : s(item, 'lastAttempt');
   if (text === undefined) return undefined;
   const attempt = JSON.parse(text) as Attempt;
   const known = { attempt: n(item!, 'lastAttemptExpiresAt'), body: n(item!, 'lastBodyExpiresAt') };
-  return { attempt, expires: known.attempt !== undefined && known.body !== undefined ? { attempt: known.attempt, body: known.body } : fallback(attempt) };
+  return {
+    attempt,
+    expires:
+      known.attempt !== undefined && known.body !== undefined
+        ? { attempt: known.attempt, body: known.body }
+        : fallback(attempt),
+  };
 }
 
 /**
@@ -214,7 +247,11 @@ export function lastAttemptOf(item: Item | undefined, fallback: (a: Attempt) => 
  * past its `expiresAt` left out, since TTL deletes lazily. An attempt item written before bodies were apart
  * keeps the body in its document; it is shown with the attempt's retention.
  */
-export function mergeAttempts(items: readonly Item[], fallback: (a: Attempt) => AttemptExpiry, nowMs: number): Attempt[] {
+export function mergeAttempts(
+  items: readonly Item[],
+  fallback: (a: Attempt) => AttemptExpiry,
+  nowMs: number,
+): Attempt[] {
   const live = (expiresAt: number | undefined) => expiresAt === undefined || expiresAt > nowMs;
   const byNumber = new Map<number, Attempt>();
   const bodies = new Map<number, Pick<Attempt, 'responseBody' | 'responseBodyTruncated'>>();
@@ -224,13 +261,24 @@ export function mergeAttempts(items: readonly Item[], fallback: (a: Attempt) => 
       const a = toAttempt(item);
       byNumber.set(a.number, a);
     } else if (kind === 'attemptBody' && live(n(item, 'expiresAt'))) {
-      bodies.set(Number(/^ATT#(\d+)#body$/.exec(s(item, SK) ?? '')?.[1]), { responseBody: s(item, 'body') ?? '', ...(item.truncated?.BOOL !== undefined && { responseBodyTruncated: item.truncated.BOOL }) });
+      bodies.set(Number(/^ATT#(\d+)#body$/.exec(s(item, SK) ?? '')?.[1]), {
+        responseBody: s(item, 'body') ?? '',
+        ...(item.truncated?.BOOL !== undefined && { responseBodyTruncated: item.truncated.BOOL }),
+      });
     }
   }
-  const last = lastAttemptOf(items.find((i) => s(i, SK) === 'DLV'), fallback);
+  const last = lastAttemptOf(
+    items.find((i) => s(i, SK) === 'DLV'),
+    fallback,
+  );
   if (last && live(last.expires.attempt)) {
     const { responseBody, responseBodyTruncated, ...rest } = last.attempt;
-    byNumber.set(last.attempt.number, live(last.expires.body) && responseBody !== undefined ? { ...rest, responseBody, ...(responseBodyTruncated !== undefined && { responseBodyTruncated }) } : rest);
+    byNumber.set(
+      last.attempt.number,
+      live(last.expires.body) && responseBody !== undefined
+        ? { ...rest, responseBody, ...(responseBodyTruncated !== undefined && { responseBodyTruncated }) }
+        : rest,
+    );
   } else if (last) byNumber.delete(last.attempt.number);
   return [...byNumber.values()]
     .map((a) => {

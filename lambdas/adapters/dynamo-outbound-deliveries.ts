@@ -24,7 +24,17 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
 import { FINAL_STATUSES, type Attempt, type Delivery } from '../core/outbound/model';
-import type { Bounded, DeliveryQuery, DeliveryReader, DeliveryStore, DeliveryUpdate, DueIndex, EndpointDelivery, EndpointDeliveryReader, WakeUpClaim } from '../core/outbound/ports';
+import type {
+  Bounded,
+  DeliveryQuery,
+  DeliveryReader,
+  DeliveryStore,
+  DeliveryUpdate,
+  DueIndex,
+  EndpointDelivery,
+  EndpointDeliveryReader,
+  WakeUpClaim,
+} from '../core/outbound/ports';
 import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/schedule';
 import { DEFAULT_RETENTION, expiry, isExpired, type RetentionSettings } from '../core/outbound/retention';
 import {
@@ -86,7 +96,12 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
               // intake: its endpoint is disabled) is never attempted, so it stays out of the due index.
               Item: deliveryItem(
                 d,
-                FINAL_STATUSES.has(d.status) ? undefined : { sweepAt: sweepAtFor(d.nextAttemptAt ?? d.createdAt, d.createdAt, this.leaseMs), dueShard: dueShardFor(d.deliveryId, this.shards) },
+                FINAL_STATUSES.has(d.status)
+                  ? undefined
+                  : {
+                      sweepAt: sweepAtFor(d.nextAttemptAt ?? d.createdAt, d.createdAt, this.leaseMs),
+                      dueShard: dueShardFor(d.deliveryId, this.shards),
+                    },
                 expiry('delivery', d.createdAt, this.retention).expiresAt,
               ),
               ConditionExpression: 'attribute_not_exists(pk)',
@@ -100,7 +115,13 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
 
   async recordAttempt(attempt: Attempt, update: DeliveryUpdate, expectedAttemptCount: number): Promise<boolean> {
     const waiting = !FINAL_STATUSES.has(update.status) && update.nextAttemptAt !== undefined;
-    const names: Record<string, string> = { '#status': 'status', '#count': 'attemptCount', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard' };
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#count': 'attemptCount',
+      '#next': 'nextAttemptAt',
+      '#sweep': 'sweepAt',
+      '#shard': 'dueShard',
+    };
     const values: Item = {
       ':status': { S: update.status },
       ':count': { N: String(update.attemptCount) },
@@ -142,7 +163,10 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     // The previous attempt again (it may never have got its own items: decision 0011), unless it is past keeping.
     const previous = lastAttemptOf(old, (a) => this.expiry(a));
     const now = this.now();
-    const puts = [attempt, ...(previous && !isExpired(previous.expires.attempt, now) ? [previous.attempt] : [])].flatMap((a) => {
+    const puts = [
+      attempt,
+      ...(previous && !isExpired(previous.expires.attempt, now) ? [previous.attempt] : []),
+    ].flatMap((a) => {
       const expires = a === attempt ? this.expiry(a) : previous!.expires;
       const body = isExpired(expires.body, now) ? undefined : attemptBodyItem(a, expires);
       return body ? [attemptItem(a, expires), body] : [attemptItem(a, expires)];
@@ -152,7 +176,10 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
   }
 
   private expiry(a: Attempt): AttemptExpiry {
-    return { attempt: expiry('attempt', a.at, this.retention).expiresAt, body: expiry('responseBody', a.at, this.retention).expiresAt };
+    return {
+      attempt: expiry('attempt', a.at, this.retention).expiresAt,
+      body: expiry('responseBody', a.at, this.retention).expiresAt,
+    };
   }
 
   async markSkipped(_tenantId: string, deliveryId: string, reason: string, nowMs: number): Promise<void> {
@@ -161,10 +188,22 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: keys.delivery(deliveryId),
-          UpdateExpression: 'SET #status = :skipped, skipReason = :reason, updatedAt = :now REMOVE #next, #sweep, #shard',
+          UpdateExpression:
+            'SET #status = :skipped, skipReason = :reason, updatedAt = :now REMOVE #next, #sweep, #shard',
           ConditionExpression: 'attribute_exists(pk) AND #status IN (:pending, :failed)',
-          ExpressionAttributeNames: { '#status': 'status', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard' },
-          ExpressionAttributeValues: { ':skipped': { S: 'skipped' }, ':reason': { S: reason }, ':now': { N: String(nowMs) }, ':pending': { S: 'pending' }, ':failed': { S: 'failed' } },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#next': 'nextAttemptAt',
+            '#sweep': 'sweepAt',
+            '#shard': 'dueShard',
+          },
+          ExpressionAttributeValues: {
+            ':skipped': { S: 'skipped' },
+            ':reason': { S: reason },
+            ':now': { N: String(nowMs) },
+            ':pending': { S: 'pending' },
+            ':failed': { S: 'failed' },
+          },
         }),
       ),
     );
@@ -205,11 +244,18 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
 
   async list(query: DeliveryQuery): Promise<readonly Delivery[]> {
     const limit = query.limit ?? 50;
-    const keep = (d: Delivery) => (query.endpointId === undefined || d.endpointId === query.endpointId) && (query.status === undefined || d.status === query.status);
+    const keep = (d: Delivery) =>
+      (query.endpointId === undefined || d.endpointId === query.endpointId) &&
+      (query.status === undefined || d.status === query.status);
     const items =
       query.tenantId === undefined
         ? // Without a tenant there is no key to query: a Scan, for the local CLI and small tables only.
-          await scanAll(this.client, { TableName: this.tableName, FilterExpression: '#kind = :k', ExpressionAttributeNames: { '#kind': 'kind' }, ExpressionAttributeValues: { ':k': { S: 'delivery' } } })
+          await scanAll(this.client, {
+            TableName: this.tableName,
+            FilterExpression: '#kind = :k',
+            ExpressionAttributeNames: { '#kind': 'kind' },
+            ExpressionAttributeValues: { ':k': { S: 'delivery' } },
+          })
         : await queryAll(this.client, {
             TableName: this.tableName,
             IndexName: tenantIndex.name,
@@ -218,7 +264,12 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
             ExpressionAttributeValues: { ':t': { S: keys.tenantKey(query.tenantId) } },
             ScanIndexForward: false,
           });
-    return items.filter((i) => this.live(i)).map(toDelivery).filter(keep).sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+    return items
+      .filter((i) => this.live(i))
+      .map(toDelivery)
+      .filter(keep)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, limit);
   }
 
   endpointDeliveries(tenantId: string, endpointId: string, limit: number): Promise<Bounded<EndpointDelivery>> {
@@ -226,11 +277,19 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
   }
 
   endpointAttempts(tenantId: string, endpointId: string, sinceMs: number, limit: number): Promise<Bounded<Attempt>> {
-    return byEndpoint.endpointAttempts(this.client, this.tableName, tenantId, endpointId, sinceMs, limit, (i) => this.live(i));
+    return byEndpoint.endpointAttempts(this.client, this.tableName, tenantId, endpointId, sinceMs, limit, (i) =>
+      this.live(i),
+    );
   }
 
-  waitingDeliveries(tenantId: string, endpointId: string, options: { dueBy: number; limit: number; scanLimit: number }): Promise<Bounded<Delivery>> {
-    return byEndpoint.waitingDeliveries(this.client, this.tableName, tenantId, endpointId, options, (i) => this.live(i));
+  waitingDeliveries(
+    tenantId: string,
+    endpointId: string,
+    options: { dueBy: number; limit: number; scanLimit: number },
+  ): Promise<Bounded<Delivery>> {
+    return byEndpoint.waitingDeliveries(this.client, this.tableName, tenantId, endpointId, options, (i) =>
+      this.live(i),
+    );
   }
 
   async replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
@@ -241,9 +300,16 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: keys.delivery(deliveryId),
-          UpdateExpression: 'SET #status = :pending, #next = :now, #sweep = :sweep, #shard = :shard, updatedAt = :now REMOVE skipReason, exhaustedNotifiedAt',
+          UpdateExpression:
+            'SET #status = :pending, #next = :now, #sweep = :sweep, #shard = :shard, updatedAt = :now REMOVE skipReason, exhaustedNotifiedAt',
           ConditionExpression: '#count = :count AND #status = :was',
-          ExpressionAttributeNames: { '#status': 'status', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard', '#count': 'attemptCount' },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#next': 'nextAttemptAt',
+            '#sweep': 'sweepAt',
+            '#shard': 'dueShard',
+            '#count': 'attemptCount',
+          },
           ExpressionAttributeValues: {
             ':pending': { S: 'pending' },
             ':now': { N: String(nowMs) },
@@ -255,7 +321,16 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
         }),
       ),
     );
-    return applied ? { ...current, status: 'pending', nextAttemptAt: nowMs, updatedAt: nowMs, skipReason: undefined, exhaustedNotifiedAt: undefined } : this.get(tenantId, deliveryId);
+    return applied
+      ? {
+          ...current,
+          status: 'pending',
+          nextAttemptAt: nowMs,
+          updatedAt: nowMs,
+          skipReason: undefined,
+          exhaustedNotifiedAt: undefined,
+        }
+      : this.get(tenantId, deliveryId);
   }
 
   async claimDue(untilMs: number, nowMs: number, limit: number): Promise<readonly WakeUpClaim[]> {
@@ -294,7 +369,12 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
         }),
       );
       const d = toDelivery(out.Attributes ?? {});
-      return { tenantId: d.tenantId, deliveryId: d.deliveryId, nextAttemptAt: d.nextAttemptAt ?? nowMs, dueAt: Number(key[dueIndex.sortKey]!.N) };
+      return {
+        tenantId: d.tenantId,
+        deliveryId: d.deliveryId,
+        nextAttemptAt: d.nextAttemptAt ?? nowMs,
+        dueAt: Number(key[dueIndex.sortKey]!.N),
+      };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -305,7 +385,10 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     return queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: sk === undefined ? 'pk = :pk' : 'pk = :pk AND sk = :sk',
-      ExpressionAttributeValues: { ':pk': keys.delivery(deliveryId).pk!, ...(sk !== undefined && { ':sk': { S: sk } }) },
+      ExpressionAttributeValues: {
+        ':pk': keys.delivery(deliveryId).pk!,
+        ...(sk !== undefined && { ':sk': { S: sk } }),
+      },
       ConsistentRead: true,
     });
   }

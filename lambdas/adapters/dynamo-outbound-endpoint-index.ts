@@ -16,12 +16,23 @@ const { endpointIndex } = OUTBOUND_TABLE;
 const PAGE = 500;
 
 /** Pages through a Query until `limit` items matched, `scanLimit` items were examined, or nothing is left. */
-export async function queryBounded(client: DynamoDBClient, input: QueryCommandInput, limit: number, scanLimit = limit): Promise<Bounded<Item>> {
+export async function queryBounded(
+  client: DynamoDBClient,
+  input: QueryCommandInput,
+  limit: number,
+  scanLimit = limit,
+): Promise<Bounded<Item>> {
   const items: Item[] = [];
   let scanned = 0;
   let start: Item | undefined;
   do {
-    const page = await client.send(new QueryCommand({ ...input, Limit: Math.min(PAGE, scanLimit - scanned, input.FilterExpression ? PAGE : limit - items.length), ExclusiveStartKey: start }));
+    const page = await client.send(
+      new QueryCommand({
+        ...input,
+        Limit: Math.min(PAGE, scanLimit - scanned, input.FilterExpression ? PAGE : limit - items.length),
+        ExclusiveStartKey: start,
+      }),
+    );
     scanned += page.ScannedCount ?? page.Items?.length ?? 0;
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
@@ -35,7 +46,10 @@ function partition(tableName: string, pk: string, since?: string): QueryCommandI
     TableName: tableName,
     IndexName: endpointIndex.name,
     KeyConditionExpression: since === undefined ? '#pk = :pk' : '#pk = :pk AND #sk >= :since',
-    ExpressionAttributeNames: { '#pk': endpointIndex.partitionKey, ...(since !== undefined && { '#sk': endpointIndex.sortKey }) },
+    ExpressionAttributeNames: {
+      '#pk': endpointIndex.partitionKey,
+      ...(since !== undefined && { '#sk': endpointIndex.sortKey }),
+    },
     ExpressionAttributeValues: { ':pk': { S: pk }, ...(since !== undefined && { ':since': { S: since } }) },
     ScanIndexForward: false,
   };
@@ -44,7 +58,14 @@ function partition(tableName: string, pk: string, since?: string): QueryCommandI
 /** Keeps what is not past its retention: TTL deletes lazily (retention.ts `isExpired`). */
 export type LiveFilter = (item: Item) => boolean;
 
-export async function endpointDeliveries(client: DynamoDBClient, tableName: string, tenantId: string, endpointId: string, limit: number, live: LiveFilter = () => true): Promise<Bounded<EndpointDelivery>> {
+export async function endpointDeliveries(
+  client: DynamoDBClient,
+  tableName: string,
+  tenantId: string,
+  endpointId: string,
+  limit: number,
+  live: LiveFilter = () => true,
+): Promise<Bounded<EndpointDelivery>> {
   const read = await queryBounded(client, partition(tableName, keys.endpointDeliveries(tenantId, endpointId)), limit);
   return {
     complete: read.complete,
@@ -55,8 +76,20 @@ export async function endpointDeliveries(client: DynamoDBClient, tableName: stri
   };
 }
 
-export async function endpointAttempts(client: DynamoDBClient, tableName: string, tenantId: string, endpointId: string, sinceMs: number, limit: number, live: LiveFilter = () => true): Promise<Bounded<Attempt>> {
-  const read = await queryBounded(client, partition(tableName, keys.endpointAttempts(tenantId, endpointId), timeKey(sinceMs)), limit);
+export async function endpointAttempts(
+  client: DynamoDBClient,
+  tableName: string,
+  tenantId: string,
+  endpointId: string,
+  sinceMs: number,
+  limit: number,
+  live: LiveFilter = () => true,
+): Promise<Bounded<Attempt>> {
+  const read = await queryBounded(
+    client,
+    partition(tableName, keys.endpointAttempts(tenantId, endpointId), timeKey(sinceMs)),
+    limit,
+  );
   return { complete: read.complete, items: read.items.filter(live).map(toAttempt) };
 }
 
@@ -74,9 +107,15 @@ export async function waitingDeliveries(
     {
       ...input,
       // A delivery without nextAttemptAt is due from its creation (the sort key's time), so `createdAt` decides.
-      FilterExpression: '#status IN (:pending, :failed) AND (#next <= :due OR (attribute_not_exists(#next) AND createdAt <= :due))',
+      FilterExpression:
+        '#status IN (:pending, :failed) AND (#next <= :due OR (attribute_not_exists(#next) AND createdAt <= :due))',
       ExpressionAttributeNames: { ...input.ExpressionAttributeNames, '#status': 'status', '#next': 'nextAttemptAt' },
-      ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':pending': { S: 'pending' }, ':failed': { S: 'failed' }, ':due': { N: String(options.dueBy) } },
+      ExpressionAttributeValues: {
+        ...input.ExpressionAttributeValues,
+        ':pending': { S: 'pending' },
+        ':failed': { S: 'failed' },
+        ':due': { N: String(options.dueBy) },
+      },
     },
     options.limit,
     options.scanLimit,

@@ -3,7 +3,13 @@
  * put (an expired record counts as absent, as DynamoDB TTL deletes lazily); endpoints are versioned so that two
  * management calls changing the same endpoint cannot overwrite each other.
  */
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { Endpoint, MessageRecord } from '../core/outbound/model';
 import type { EndpointRepository, MessageReader, MessageStore, PutMessageResult } from '../core/outbound/ports';
 import { isExpired } from '../core/outbound/retention';
@@ -37,7 +43,12 @@ export class DynamoEndpointRepository implements EndpointRepository {
           UpdateExpression: 'SET #enabled = :false, disabledReason = :reason, updatedAt = :now ADD #version :one',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#enabled': 'enabled', '#version': 'version' },
-          ExpressionAttributeValues: { ':false': { BOOL: false }, ':reason': { S: reason }, ':now': { N: String(nowMs) }, ':one': { N: '1' } },
+          ExpressionAttributeValues: {
+            ':false': { BOOL: false },
+            ':reason': { S: reason },
+            ':now': { N: String(nowMs) },
+            ':one': { N: '1' },
+          },
         }),
       ),
     );
@@ -49,11 +60,21 @@ export class DynamoEndpointRepository implements EndpointRepository {
 
   async create(endpoint: Endpoint): Promise<boolean> {
     return succeeds(() =>
-      this.client.send(new PutItemCommand({ TableName: this.tableName, Item: endpointItem(endpoint, 1), ConditionExpression: 'attribute_not_exists(pk)' })),
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: endpointItem(endpoint, 1),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
     );
   }
 
-  async modify(tenantId: string, endpointId: string, change: (endpoint: Endpoint) => Promise<Endpoint>): Promise<Endpoint | undefined> {
+  async modify(
+    tenantId: string,
+    endpointId: string,
+    change: (endpoint: Endpoint) => Promise<Endpoint>,
+  ): Promise<Endpoint | undefined> {
     for (let round = 0; round < 5; round++) {
       const current = await this.read(tenantId, endpointId);
       if (!current) return undefined;
@@ -76,12 +97,20 @@ export class DynamoEndpointRepository implements EndpointRepository {
 
   async remove(tenantId: string, endpointId: string): Promise<boolean> {
     return succeeds(() =>
-      this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: keys.endpoint(tenantId, endpointId), ConditionExpression: 'attribute_exists(pk)' })),
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: keys.endpoint(tenantId, endpointId),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
     );
   }
 
   private async read(tenantId: string, endpointId: string) {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: keys.endpoint(tenantId, endpointId), ConsistentRead: true }));
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: keys.endpoint(tenantId, endpointId), ConsistentRead: true }),
+    );
     return out.Item ? toEndpoint(out.Item) : undefined;
   }
 }
@@ -132,7 +161,9 @@ export class DynamoMessageStore implements MessageStore, MessageReader {
   }
 
   private async read(tenantId: string, messageId: string): Promise<MessageRecord | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: keys.message(tenantId, messageId), ConsistentRead: true }));
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: keys.message(tenantId, messageId), ConsistentRead: true }),
+    );
     return out.Item ? toMessage(out.Item) : undefined;
   }
 }

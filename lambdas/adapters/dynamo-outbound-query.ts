@@ -1,5 +1,11 @@
 /** Paginated Query and Scan over the outbound table. */
-import { QueryCommand, ScanCommand, type DynamoDBClient, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBClient,
+  type QueryCommandInput,
+  type ScanCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import type { Item } from './dynamo-outbound-codec';
 
 export async function queryAll(client: DynamoDBClient, input: QueryCommandInput): Promise<Item[]> {

@@ -46,7 +46,11 @@ export class DynamoRecoveryStore implements RecoveryStore, MessagePager {
     return { items: page.items.map(toDelivery), ...(page.cursor !== undefined && { cursor: page.cursor }) };
   }
 
-  async listByTenant(tenantId: string, window: Window, cursor?: string): Promise<{ readonly items: readonly MessageRecord[]; readonly cursor?: string }> {
+  async listByTenant(
+    tenantId: string,
+    window: Window,
+    cursor?: string,
+  ): Promise<{ readonly items: readonly MessageRecord[]; readonly cursor?: string }> {
     const page = await this.window(tenantIndex, keys.tenantMessages(tenantId), window, cursor);
     return { items: page.items.map(toMessage), ...(page.cursor !== undefined && { cursor: page.cursor }) };
   }
@@ -60,8 +64,15 @@ export class DynamoRecoveryStore implements RecoveryStore, MessagePager {
           UpdateExpression:
             'SET #status = :pending, #next = :due, #sweep = :sweep, #shard = :shard, updatedAt = :now, scheduleBase = #count - if_not_exists(probes, :zero) ' +
             'REMOVE skipReason, exhaustedNotifiedAt ADD recoveryIds :ids',
-          ConditionExpression: 'attribute_exists(pk) AND tenantId = :tenant AND #status = :expected AND NOT contains(recoveryIds, :id)',
-          ExpressionAttributeNames: { '#status': 'status', '#next': 'nextAttemptAt', '#sweep': 'sweepAt', '#shard': 'dueShard', '#count': 'attemptCount' },
+          ConditionExpression:
+            'attribute_exists(pk) AND tenantId = :tenant AND #status = :expected AND NOT contains(recoveryIds, :id)',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#next': 'nextAttemptAt',
+            '#sweep': 'sweepAt',
+            '#shard': 'dueShard',
+            '#count': 'attemptCount',
+          },
           ExpressionAttributeValues: {
             ':pending': { S: 'pending' },
             ':due': { N: String(r.dueAt) },
@@ -80,20 +91,32 @@ export class DynamoRecoveryStore implements RecoveryStore, MessagePager {
   }
 
   /** One page of an index partition's items created in `[sinceMs, untilMs)`, oldest first. */
-  private async window(index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string }, partition: string, w: Window, cursor: string | undefined) {
+  private async window(
+    index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string },
+    partition: string,
+    w: Window,
+    cursor: string | undefined,
+  ) {
     const input: QueryCommandInput = {
       TableName: this.tableName,
       IndexName: index.name,
       // timeKey(t) sorts before every key created at t and after every key created before it: a half-open window.
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-      ExpressionAttributeValues: { ':pk': { S: partition }, ':from': { S: timeKey(w.sinceMs) }, ':to': { S: timeKey(w.untilMs) } },
+      ExpressionAttributeValues: {
+        ':pk': { S: partition },
+        ':from': { S: timeKey(w.sinceMs) },
+        ':to': { S: timeKey(w.untilMs) },
+      },
       ScanIndexForward: true,
       Limit: this.pageSize,
       ...(cursor !== undefined && { ExclusiveStartKey: decodeCursor(cursor) }),
     };
     const out = await this.client.send(new QueryCommand(input));
-    return { items: out.Items ?? [], ...(out.LastEvaluatedKey !== undefined && { cursor: encodeCursor(out.LastEvaluatedKey) }) };
+    return {
+      items: out.Items ?? [],
+      ...(out.LastEvaluatedKey !== undefined && { cursor: encodeCursor(out.LastEvaluatedKey) }),
+    };
   }
 }
 

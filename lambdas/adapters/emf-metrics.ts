@@ -7,13 +7,22 @@ import { OUTBOUND_METRICS } from '../contract';
 import type { Metrics } from '../core/outbound/metrics';
 
 /** `write` defaults to stdout, where the Lambda runtime sends it to the function's log group. */
-export function emfMetrics(tableName: string, write: (line: string) => void = (line) => void process.stdout.write(`${line}\n`), now: () => number = Date.now): Metrics {
+export function emfMetrics(
+  tableName: string,
+  write: (line: string) => void = (line) => void process.stdout.write(`${line}\n`),
+  now: () => number = Date.now,
+): Metrics {
   const { namespace, dimension } = OUTBOUND_METRICS;
   return {
     put(name, value, unit) {
       write(
         JSON.stringify({
-          _aws: { Timestamp: now(), CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [[dimension]], Metrics: [{ Name: name, Unit: unit }] }] },
+          _aws: {
+            Timestamp: now(),
+            CloudWatchMetrics: [
+              { Namespace: namespace, Dimensions: [[dimension]], Metrics: [{ Name: name, Unit: unit }] },
+            ],
+          },
           [dimension]: tableName,
           [name]: value,
         }),

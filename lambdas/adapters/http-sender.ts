@@ -17,7 +17,14 @@ import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { version } from '../../package.json';
 import type { AttemptErrorKind } from '../core/outbound/model';
-import { MAX_RESPONSE_BODY_BYTES, type HttpSender, type OutboundRequest, type ResolvedAddress, type Resolver, type SendResult } from '../core/outbound/ports';
+import {
+  MAX_RESPONSE_BODY_BYTES,
+  type HttpSender,
+  type OutboundRequest,
+  type ResolvedAddress,
+  type Resolver,
+  type SendResult,
+} from '../core/outbound/ports';
 import { checkUrl, type SsrfPolicy } from '../core/outbound/ssrf';
 
 export const USER_AGENT = `webhook-ingestion-stack/${version}`;
@@ -55,7 +62,12 @@ class Deadline extends Error {
 async function send(request: OutboundRequest, resolver: Resolver, options: HttpSenderOptions): Promise<SendResult> {
   const started = performance.now();
   const latencyMs = () => Math.round(performance.now() - started);
-  const failed = (error: AttemptErrorKind, detail: string): SendResult => ({ kind: 'error', error, detail, latencyMs: latencyMs() });
+  const failed = (error: AttemptErrorKind, detail: string): SendResult => ({
+    kind: 'error',
+    error,
+    detail,
+    latencyMs: latencyMs(),
+  });
 
   const abort = new AbortController(); // tears the request down when the deadline passes
   let timer: NodeJS.Timeout | undefined;
@@ -68,7 +80,10 @@ async function send(request: OutboundRequest, resolver: Resolver, options: HttpS
   try {
     const checked = await Promise.race([checkUrl(request.url, resolver, options.policy), deadline]);
     if (!checked.ok) return failed(checked.error, checked.reason);
-    return await Promise.race([post(checked.url, checked.addresses, request, options, abort.signal, latencyMs), deadline]);
+    return await Promise.race([
+      post(checked.url, checked.addresses, request, options, abort.signal, latencyMs),
+      deadline,
+    ]);
   } catch (error) {
     if (error instanceof Deadline) return failed('timeout', `no complete response within ${request.timeoutMs} ms`);
     return failed(classify(error), errorCode(error));
@@ -139,14 +154,18 @@ function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
       return;
     }
     if (options.all) {
-      (callback as unknown as (err: null, all: Array<{ address: string; family: number }>) => void)(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+      (callback as unknown as (err: null, all: Array<{ address: string; family: number }>) => void)(
+        null,
+        addresses.map((a) => ({ address: a.address, family: a.family })),
+      );
     } else {
       callback(null, first.address, first.family);
     }
   };
 }
 
-const TLS_CODES = /^(?:CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH$|ERR_CERT)/;
+const TLS_CODES =
+  /^(?:CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH$|ERR_CERT)/;
 
 function classify(error: unknown): AttemptErrorKind {
   const code = errorCode(error);

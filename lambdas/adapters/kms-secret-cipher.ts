@@ -14,14 +14,24 @@ export class KmsSecretCipher implements SecretCipher {
   ) {}
 
   async encrypt(plaintext: string, context: SecretContext): Promise<string> {
-    const out = await this.client.send(new EncryptCommand({ KeyId: this.keyId, Plaintext: Buffer.from(plaintext, 'utf8'), EncryptionContext: encryptionContext(context) }));
+    const out = await this.client.send(
+      new EncryptCommand({
+        KeyId: this.keyId,
+        Plaintext: Buffer.from(plaintext, 'utf8'),
+        EncryptionContext: encryptionContext(context),
+      }),
+    );
     if (!out.CiphertextBlob) throw new Error('KMS Encrypt returned no ciphertext');
     return Buffer.from(out.CiphertextBlob).toString('base64');
   }
 
   async decrypt(ciphertext: string, context: SecretContext): Promise<string> {
     const out = await this.client.send(
-      new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: Buffer.from(ciphertext, 'base64'), EncryptionContext: encryptionContext(context) }),
+      new DecryptCommand({
+        KeyId: this.keyId,
+        CiphertextBlob: Buffer.from(ciphertext, 'base64'),
+        EncryptionContext: encryptionContext(context),
+      }),
     );
     if (!out.Plaintext) throw new Error('KMS Decrypt returned no plaintext');
     return Buffer.from(out.Plaintext).toString('utf8');

@@ -15,7 +15,11 @@ export class SnsTopic implements Topic {
     const out = await this.client.send(
       new PublishBatchCommand({
         TopicArn: this.topicArn,
-        PublishBatchRequestEntries: entries.map((e, i) => ({ Id: `e${i}`, Message: e.message, MessageAttributes: stringAttributes(e.attributes) })),
+        PublishBatchRequestEntries: entries.map((e, i) => ({
+          Id: `e${i}`,
+          Message: e.message,
+          MessageAttributes: stringAttributes(e.attributes),
+        })),
       }),
     );
     const failed = new Set<string>();

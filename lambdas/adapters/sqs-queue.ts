@@ -7,7 +7,11 @@ export class SqsQueue implements Queue {
 
   async send(queueUrl: string, message: QueueMessage): Promise<void> {
     await this.client.send(
-      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message.body, MessageAttributes: stringAttributes(message.attributes) }),
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: message.body,
+        MessageAttributes: stringAttributes(message.attributes),
+      }),
     );
   }
 }

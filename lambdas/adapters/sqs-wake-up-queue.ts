@@ -15,10 +15,15 @@ export class SqsWakeUpQueue implements WakeUpQueue {
       const out = await this.client.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: chunk.map((w, j) => ({ Id: String(j), MessageBody: encodeWakeUp(w), DelaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.round(w.delaySeconds))) })),
+          Entries: chunk.map((w, j) => ({
+            Id: String(j),
+            MessageBody: encodeWakeUp(w),
+            DelaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.round(w.delaySeconds))),
+          })),
         }),
       );
-      if ((out.Failed ?? []).length > 0) throw new Error(`${out.Failed!.length} wake-ups refused by SQS (${out.Failed![0]!.Code ?? 'unknown'})`);
+      if ((out.Failed ?? []).length > 0)
+        throw new Error(`${out.Failed!.length} wake-ups refused by SQS (${out.Failed![0]!.Code ?? 'unknown'})`);
     }
   }
 }

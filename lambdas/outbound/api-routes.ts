@@ -29,13 +29,19 @@ const compiled = OUTBOUND_ROUTES.map((key) => {
 });
 
 /** The route a request matches, with its decoded path parameters; undefined for 404. */
-export function matchOutboundRoute(method: string, rawPath: string): { routeKey: OutboundRouteKey; pathParameters: Record<string, string> } | undefined {
+export function matchOutboundRoute(
+  method: string,
+  rawPath: string,
+): { routeKey: OutboundRouteKey; pathParameters: Record<string, string> } | undefined {
   for (const route of compiled) {
     if (route.method !== method) continue;
     const m = route.pattern.exec(rawPath);
     if (!m) continue;
     try {
-      return { routeKey: route.key, pathParameters: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
+      return {
+        routeKey: route.key,
+        pathParameters: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])),
+      };
     } catch {
       return undefined;
     }

@@ -37,6 +37,9 @@ export function outboundAdapters(config: OutboundConfig) {
     newId: () => `ep_${randomBytes(12).toString('base64url')}`,
     log: powertoolsLog(new Logger()),
     /** Endpoint state (rate, circuit, health) and the operations topic: the worker's gate, the API's re-enable. */
-    operations: { store: new DynamoEndpointStateStore(dynamo, config.tableName), notifications: new SnsTopic(new SNSClient({}), config.operationsTopicArn) },
+    operations: {
+      store: new DynamoEndpointStateStore(dynamo, config.tableName),
+      notifications: new SnsTopic(new SNSClient({}), config.operationsTopicArn),
+    },
   };
 }

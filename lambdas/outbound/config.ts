@@ -39,7 +39,8 @@ export function outboundConfig(env: Env = process.env): OutboundConfig {
   } catch {
     throw new ConfigError(`${ENV.allowedCidrs}: not valid JSON`);
   }
-  if (!Array.isArray(allowedCidrs) || !allowedCidrs.every((c) => typeof c === 'string')) throw new ConfigError(`${ENV.allowedCidrs}: expected a JSON array of CIDR strings`);
+  if (!Array.isArray(allowedCidrs) || !allowedCidrs.every((c) => typeof c === 'string'))
+    throw new ConfigError(`${ENV.allowedCidrs}: expected a JSON array of CIDR strings`);
   try {
     compileAllowlist(allowedCidrs);
   } catch (error) {

@@ -30,7 +30,8 @@ export function relayRecord(rules: readonly RelayRule[]): RecordMessages {
     const source = attribute(record, 'source');
     const type = attribute(record, 'type');
     const eventId = attribute(record, 'eventId');
-    if (!source || !type || !eventId) return { invalid: 'the message attributes source, type and eventId are required' };
+    if (!source || !type || !eventId)
+      return { invalid: 'the message attributes source, type and eventId are required' };
     return relayMessages({ source, type, eventId, message: record.body }, rules);
   };
 }
@@ -42,7 +43,10 @@ export function createQueueIntakeHandler(deps: SubmitDeps, toMessages: RecordMes
       event.Records.map(async (record) => {
         const messages = toMessages(record);
         if (!Array.isArray(messages)) {
-          deps.log.error('intake record refused; it will reach the dead-letter queue', { messageId: record.messageId, reason: messages.invalid });
+          deps.log.error('intake record refused; it will reach the dead-letter queue', {
+            messageId: record.messageId,
+            reason: messages.invalid,
+          });
           failed.push(record.messageId);
           return;
         }
@@ -50,10 +54,15 @@ export function createQueueIntakeHandler(deps: SubmitDeps, toMessages: RecordMes
           for (const input of messages) await submitMessage(input, deps);
         } catch (error) {
           const refused = error instanceof WebhookError && error.statusCode < 500;
-          deps.log.error(refused ? 'intake record refused; it will reach the dead-letter queue' : 'intake failed; it will be retried', {
-            messageId: record.messageId,
-            cause: error instanceof WebhookError ? error.code : error instanceof Error ? error.name : 'unknown',
-          });
+          deps.log.error(
+            refused
+              ? 'intake record refused; it will reach the dead-letter queue'
+              : 'intake failed; it will be retried',
+            {
+              messageId: record.messageId,
+              cause: error instanceof WebhookError ? error.code : error instanceof Error ? error.name : 'unknown',
+            },
+          );
           failed.push(record.messageId);
         }
       }),

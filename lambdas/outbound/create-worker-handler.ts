@@ -35,7 +35,10 @@ export function createDeliveryWorker(deps: WorkerDeps) {
     await Promise.all(
       event.Records.map(async (record) => {
         const wake = parseWakeUp(record.body);
-        if (!wake) return deps.log.error('dropping a delivery queue message that is not a wake-up', { messageId: record.messageId });
+        if (!wake)
+          return deps.log.error('dropping a delivery queue message that is not a wake-up', {
+            messageId: record.messageId,
+          });
         recordOf.set(wake.deliveryId, [...(recordOf.get(wake.deliveryId) ?? []), record.messageId]);
         if (jobs.has(wake.deliveryId)) return; // two wake-ups for one delivery in a batch: one attempt
         try {
@@ -43,7 +46,10 @@ export function createDeliveryWorker(deps: WorkerDeps) {
           if (job) jobs.set(wake.deliveryId, job);
         } catch (error) {
           failures.add(record.messageId);
-          deps.log.error('loading a delivery failed; it will be retried', { deliveryId: wake.deliveryId, cause: error instanceof Error ? error.name : 'unknown' });
+          deps.log.error('loading a delivery failed; it will be retried', {
+            deliveryId: wake.deliveryId,
+            cause: error instanceof Error ? error.name : 'unknown',
+          });
         }
       }),
     );
@@ -56,11 +62,15 @@ export function createDeliveryWorker(deps: WorkerDeps) {
     for (const r of results) {
       const tenantId = jobs.get(r.deliveryId)!.delivery.tenantId;
       const dueAt =
-        r.outcome === 'failed' ? r.nextAttemptAt
-        : r.outcome === 'not_due' ? jobs.get(r.deliveryId)!.delivery.nextAttemptAt
-        : r.outcome === 'parked' ? r.until
-        : r.outcome === 'throttled' ? now + r.retryAfterMs
-        : undefined;
+        r.outcome === 'failed'
+          ? r.nextAttemptAt
+          : r.outcome === 'not_due'
+            ? jobs.get(r.deliveryId)!.delivery.nextAttemptAt
+            : r.outcome === 'parked'
+              ? r.until
+              : r.outcome === 'throttled'
+                ? now + r.retryAfterMs
+                : undefined;
       const delaySeconds = dueAt === undefined ? undefined : queueDelaySeconds(dueAt, now);
       if (delaySeconds !== undefined) later.push({ tenantId, deliveryId: r.deliveryId, delaySeconds });
     }
@@ -69,7 +79,10 @@ export function createDeliveryWorker(deps: WorkerDeps) {
         await deps.wakeUps.send(later);
       } catch (error) {
         // Not a failure of the attempts: the due index holds them, and the sweeper sends them a lease later.
-        deps.log.warn('next wake-ups not sent; the sweeper will send them', { count: later.length, cause: error instanceof Error ? error.name : 'unknown' });
+        deps.log.warn('next wake-ups not sent; the sweeper will send them', {
+          count: later.length,
+          cause: error instanceof Error ? error.name : 'unknown',
+        });
       }
     }
     return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
@@ -80,7 +93,10 @@ export function createDeliveryWorker(deps: WorkerDeps) {
 async function loadJob(tenantId: string, deliveryId: string, deps: WorkerDeps): Promise<DeliveryJob | undefined> {
   const delivery = await deps.deliveries.get(tenantId, deliveryId);
   if (!delivery) return undefined;
-  const [endpoint, message] = await Promise.all([deps.endpoints.get(tenantId, delivery.endpointId), deps.messages.get(tenantId, delivery.messageId)]);
+  const [endpoint, message] = await Promise.all([
+    deps.endpoints.get(tenantId, delivery.endpointId),
+    deps.messages.get(tenantId, delivery.messageId),
+  ]);
   if (!endpoint || !message) {
     const reason = endpoint ? 'message_expired' : 'endpoint_deleted';
     await deps.deliveries.markSkipped(tenantId, deliveryId, reason, deps.now());

@@ -6,4 +6,10 @@ import { createSweeper } from './create-sweeper-handler';
 
 const config = outboundConfig();
 const adapters = outboundAdapters(config);
-export const handler = createSweeper({ due: adapters.deliveries, wakeUps: adapters.wakeUps, now: adapters.now, log: adapters.log, metrics: emfMetrics(config.tableName) });
+export const handler = createSweeper({
+  due: adapters.deliveries,
+  wakeUps: adapters.wakeUps,
+  now: adapters.now,
+  log: adapters.log,
+  metrics: emfMetrics(config.tableName),
+});

@@ -19,5 +19,9 @@ export const handler = createDeliveryWorker({
   transform: createTransformer(transforms),
   random: Math.random,
   // Concurrent updates of one endpoint's state in this container are committed together (one read, one write).
-  admission: { ...adapters.operations, store: new CombiningStateStore(adapters.operations.store), newLeaseId: () => randomBytes(9).toString('base64url') },
+  admission: {
+    ...adapters.operations,
+    store: new CombiningStateStore(adapters.operations.store),
+    newLeaseId: () => randomBytes(9).toString('base64url'),
+  },
 });

@@ -47,7 +47,10 @@ export class DurableQueue extends Construct {
       enforceSSL: true,
       retentionPeriod: props.retentionPeriod ?? Duration.days(4),
       visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(30),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? RETRY_POLICY.maxReceiveCount },
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? RETRY_POLICY.maxReceiveCount,
+      },
     });
 
     if (props.deadLetterAlarm ?? true) {
@@ -59,10 +62,18 @@ export class DurableQueue extends Construct {
 }
 
 /** An alarm, without actions, that fires when `queue` holds at least one visible message. */
-export function deadLetterAlarm(scope: Construct, id: string, queue: sqs.IQueue, description: string): cloudwatch.Alarm {
+export function deadLetterAlarm(
+  scope: Construct,
+  id: string,
+  queue: sqs.IQueue,
+  description: string,
+): cloudwatch.Alarm {
   return new cloudwatch.Alarm(scope, id, {
     alarmDescription: description,
-    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+    metric: queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(1),
+      statistic: cloudwatch.Stats.MAXIMUM,
+    }),
     threshold: 0,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 1,

@@ -9,7 +9,12 @@ import { Construct } from 'constructs';
 import { EVENTS_TABLE } from '../../lambdas/contract';
 
 /** The item-level calls the event store adapter makes; nothing else (no Scan, no Query, no batch). */
-export const EVENT_STORE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+export const EVENT_STORE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const;
 
 export interface EventStoreProps {
   /** Refuse `DeleteTable` until this is turned off. @default true */

@@ -32,9 +32,13 @@ export interface EventTopicProps {
 }
 
 /** Converts a plain filter policy into the CDK's representation. */
-export function toSnsFilterPolicy(policy: FilterPolicy | undefined): Record<string, sns.SubscriptionFilter> | undefined {
+export function toSnsFilterPolicy(
+  policy: FilterPolicy | undefined,
+): Record<string, sns.SubscriptionFilter> | undefined {
   if (!policy) return undefined;
-  return Object.fromEntries(Object.entries(policy).map(([attribute, conditions]) => [attribute, new sns.SubscriptionFilter([...conditions])]));
+  return Object.fromEntries(
+    Object.entries(policy).map(([attribute, conditions]) => [attribute, new sns.SubscriptionFilter([...conditions])]),
+  );
 }
 
 export class EventTopic extends Construct {
@@ -73,9 +77,15 @@ export class EventTopic extends Construct {
         });
         Validations.of(dlq).acknowledge({
           id: 'AwsSolutions-SQS3',
-          reason: 'This queue is itself a dead-letter queue: the redrive target of an SNS subscription, which cdk-nag only recognises for SQS-to-SQS redrives.',
+          reason:
+            'This queue is itself a dead-letter queue: the redrive target of an SNS subscription, which cdk-nag only recognises for SQS-to-SQS redrives.',
         });
-        deliveryDeadLetterAlarms[config.id] = deadLetterAlarm(this, `${config.id}DeliveryDeadLetterAlarm`, dlq, `SNS could not deliver events to subscription ${config.id}; they wait in its dead-letter queue.`);
+        deliveryDeadLetterAlarms[config.id] = deadLetterAlarm(
+          this,
+          `${config.id}DeliveryDeadLetterAlarm`,
+          dlq,
+          `SNS could not deliver events to subscription ${config.id}; they wait in its dead-letter queue.`,
+        );
         deliveryDeadLetterQueues[config.id] = dlq;
         return dlq;
       };
@@ -85,9 +95,15 @@ export class EventTopic extends Construct {
           if (config.queueArn) {
             // An existing queue: its owner must allow sns:SendMessage from this topic in the queue policy.
             const queue = sqs.Queue.fromQueueArn(this, `${config.id}Queue`, config.queueArn);
-            subscription = new subscriptions.SqsSubscription(queue, { rawMessageDelivery: true, filterPolicy, deadLetterQueue: deliveryDeadLetterQueue() });
+            subscription = new subscriptions.SqsSubscription(queue, {
+              rawMessageDelivery: true,
+              filterPolicy,
+              deadLetterQueue: deliveryDeadLetterQueue(),
+            });
           } else {
-            const queue = new DurableQueue(this, `${config.id}Subscriber`, { description: `subscription ${config.id}` });
+            const queue = new DurableQueue(this, `${config.id}Subscriber`, {
+              description: `subscription ${config.id}`,
+            });
             subscriberQueues[config.id] = queue;
             subscription = new subscriptions.SqsSubscription(queue.queue, { rawMessageDelivery: true, filterPolicy });
           }
@@ -95,15 +111,25 @@ export class EventTopic extends Construct {
         }
         case 'lambda': {
           // sameEnvironment: the function is in this stack's account, so the stack adds the invoke permission.
-          const fn = lambda.Function.fromFunctionAttributes(this, `${config.id}Function`, { functionArn: config.functionArn, sameEnvironment: true });
-          subscription = new subscriptions.LambdaSubscription(fn, { filterPolicy, deadLetterQueue: deliveryDeadLetterQueue() });
+          const fn = lambda.Function.fromFunctionAttributes(this, `${config.id}Function`, {
+            functionArn: config.functionArn,
+            sameEnvironment: true,
+          });
+          subscription = new subscriptions.LambdaSubscription(fn, {
+            filterPolicy,
+            deadLetterQueue: deliveryDeadLetterQueue(),
+          });
           break;
         }
         case 'email':
           subscription = new subscriptions.EmailSubscription(config.address, { filterPolicy });
           break;
         case 'https':
-          subscription = new subscriptions.UrlSubscription(config.url, { protocol: sns.SubscriptionProtocol.HTTPS, filterPolicy, deadLetterQueue: deliveryDeadLetterQueue() });
+          subscription = new subscriptions.UrlSubscription(config.url, {
+            protocol: sns.SubscriptionProtocol.HTTPS,
+            filterPolicy,
+            deadLetterQueue: deliveryDeadLetterQueue(),
+          });
           break;
       }
       created[config.id] = this.topic.addSubscription(subscription);

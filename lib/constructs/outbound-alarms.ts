@@ -55,14 +55,25 @@ export class OutboundAlarms extends Construct {
     const maxDueAge = props.maxDueDeliveryAge ?? Duration.minutes(15);
     const exhaustedThreshold = props.exhaustedDeliveriesThreshold ?? 0;
     const maxQueueAge = props.maxDeliveryQueueAge ?? Duration.minutes(30);
-    if (maxDueAge.toSeconds() < 120) throw new Error('OutboundAlarms: maxDueDeliveryAge must be at least 2 minutes (the sweeper runs every minute)');
-    if (!Number.isInteger(exhaustedThreshold) || exhaustedThreshold < 0) throw new Error('OutboundAlarms: exhaustedDeliveriesThreshold must be a whole number ≥ 0');
-    if (maxQueueAge.toSeconds() <= MAX_QUEUE_DELAY_SECONDS) throw new Error(`OutboundAlarms: maxDeliveryQueueAge must exceed ${MAX_QUEUE_DELAY_SECONDS / 60} minutes (wake-ups are delayed up to that)`);
+    if (maxDueAge.toSeconds() < 120)
+      throw new Error('OutboundAlarms: maxDueDeliveryAge must be at least 2 minutes (the sweeper runs every minute)');
+    if (!Number.isInteger(exhaustedThreshold) || exhaustedThreshold < 0)
+      throw new Error('OutboundAlarms: exhaustedDeliveriesThreshold must be a whole number ≥ 0');
+    if (maxQueueAge.toSeconds() <= MAX_QUEUE_DELAY_SECONDS)
+      throw new Error(
+        `OutboundAlarms: maxDeliveryQueueAge must exceed ${MAX_QUEUE_DELAY_SECONDS / 60} minutes (wake-ups are delayed up to that)`,
+      );
 
     this.alarmTopic = props.alarmTopic ?? this.createTopic();
     const dimensionsMap = { [OUTBOUND_METRICS.dimension]: targets.tableName };
     const custom = (metricName: string, statistic: string) =>
-      new cloudwatch.Metric({ namespace: OUTBOUND_METRICS.namespace, metricName, dimensionsMap, statistic, period: Duration.minutes(5) });
+      new cloudwatch.Metric({
+        namespace: OUTBOUND_METRICS.namespace,
+        metricName,
+        dimensionsMap,
+        statistic,
+        period: Duration.minutes(5),
+      });
 
     this.dueDeliveryAgeAlarm = new cloudwatch.Alarm(this, 'DueDeliveryAge', {
       alarmDescription: `Outbound deliveries are stuck: a retry fell due more than ${maxDueAge.toHumanString()} ago and is still not woken, or the sweeper reported nothing for 5 minutes.`,
@@ -83,7 +94,10 @@ export class OutboundAlarms extends Construct {
     });
     this.deliveryQueueAgeAlarm = new cloudwatch.Alarm(this, 'DeliveryQueueAge', {
       alarmDescription: `The outbound delivery queue holds a wake-up older than ${maxQueueAge.toHumanString()}: the worker is failing or not keeping up.`,
-      metric: targets.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      metric: targets.deliveryQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
       threshold: maxQueueAge.toSeconds(),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -91,7 +105,12 @@ export class OutboundAlarms extends Construct {
     });
 
     const action = new actions.SnsAction(this.alarmTopic);
-    for (const alarm of [this.dueDeliveryAgeAlarm, this.exhaustedDeliveriesAlarm, this.deliveryQueueAgeAlarm, ...targets.existing]) {
+    for (const alarm of [
+      this.dueDeliveryAgeAlarm,
+      this.exhaustedDeliveriesAlarm,
+      this.deliveryQueueAgeAlarm,
+      ...targets.existing,
+    ]) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
@@ -103,8 +122,14 @@ export class OutboundAlarms extends Construct {
    */
   private createTopic(): sns.Topic {
     const { account, region, partition } = Stack.of(this);
-    const conditions = { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` } };
-    const key = new kms.Key(this, 'AlarmTopicKey', { description: 'Encrypts the outbound alarm topic (CloudWatch alarms publish to it)', enableKeyRotation: true });
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+    };
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the outbound alarm topic (CloudWatch alarms publish to it)',
+      enableKeyRotation: true,
+    });
     const cloudwatchService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -114,7 +139,11 @@ export class OutboundAlarms extends Construct {
         conditions,
       }),
     );
-    const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Outbound delivery alarms', masterKey: key, enforceSSL: true });
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Outbound delivery alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
     topic.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [cloudwatchService],

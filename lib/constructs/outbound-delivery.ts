@@ -75,7 +75,8 @@ export class OutboundDelivery extends Construct {
     this.deliveryQueue = new DurableQueue(this, 'DeliveryQueue', {
       // Six worker timeouts, Lambda's guidance for SQS event sources.
       visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
-      description: 'the outbound delivery queue (wake-ups: the deliveries stay in the table and the sweeper resends them)',
+      description:
+        'the outbound delivery queue (wake-ups: the deliveries stay in the table and the sweeper resends them)',
     });
     // Encrypted with the AWS-managed key (no monthly fee), like the event topic; HTTPS-only publishing.
     this.operationsTopic = new sns.Topic(this, 'OperationsTopic', {
@@ -91,7 +92,12 @@ export class OutboundDelivery extends Construct {
       [ENV.allowedCidrs]: JSON.stringify(props.allowedCidrs ?? []),
       [ENV.retention]: JSON.stringify(props.retention ?? DEFAULT_RETENTION),
     };
-    const common = { logRetention: props.logRetention, tracing: props.tracing, projectRoot: props.projectRoot, environment };
+    const common = {
+      logRetention: props.logRetention,
+      tracing: props.tracing,
+      projectRoot: props.projectRoot,
+      environment,
+    };
 
     this.api = new WebhookFunction(this, 'Api', {
       ...common,
@@ -123,13 +129,25 @@ export class OutboundDelivery extends Construct {
     this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:Encrypt', 'kms:Decrypt');
     this.store.secretsKey.grant(this.worker.lambdaFunction, 'kms:Decrypt');
     // The worker settles attempts, the API re-enables endpoints. The AWS-managed key needs no KMS grant (event-topic.ts).
-    for (const fn of [this.worker, this.api]) iam.Grant.addToPrincipal({ grantee: fn.lambdaFunction, actions: ['sns:Publish'], resourceArns: [this.operationsTopic.topicArn] });
+    for (const fn of [this.worker, this.api])
+      iam.Grant.addToPrincipal({
+        grantee: fn.lambdaFunction,
+        actions: ['sns:Publish'],
+        resourceArns: [this.operationsTopic.topicArn],
+      });
 
     this.worker.lambdaFunction.addEventSource(
-      new SqsEventSource(this.deliveryQueue.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(0), reportBatchItemFailures: true }),
+      new SqsEventSource(this.deliveryQueue.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(0),
+        reportBatchItemFailures: true,
+      }),
     );
     // A scheduled EventBridge rule: free, unlike Scheduler invocations, and enough for one fixed rate.
-    new events.Rule(this, 'SweepEveryMinute', { schedule: events.Schedule.rate(Duration.minutes(1)), targets: [new targets.LambdaFunction(this.sweeper.lambdaFunction)] });
+    new events.Rule(this, 'SweepEveryMinute', {
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(this.sweeper.lambdaFunction)],
+    });
     this.sweeperErrorsAlarm = new cloudwatch.Alarm(this, 'SweeperErrors', {
       alarmDescription: 'The outbound sweeper failed: retries beyond 15 minutes are not being woken.',
       metric: this.sweeper.lambdaFunction.metricErrors({ period: Duration.minutes(5) }),
@@ -139,7 +157,10 @@ export class OutboundDelivery extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    this.intakeQueue = new DurableQueue(this, 'IntakeQueue', { visibilityTimeout: Duration.seconds(30 * 6), description: 'the outbound intake queue' });
+    this.intakeQueue = new DurableQueue(this, 'IntakeQueue', {
+      visibilityTimeout: Duration.seconds(30 * 6),
+      description: 'the outbound intake queue',
+    });
     this.intake = new WebhookFunction(this, 'Intake', {
       ...common,
       entry: 'lambdas/outbound/intake-handler.ts',
@@ -149,7 +170,10 @@ export class OutboundDelivery extends Construct {
     });
     this.consume(this.intakeQueue, this.intake);
     if (props.relay && props.relay.sources.length > 0) {
-      this.relayQueue = new DurableQueue(this, 'RelayQueue', { visibilityTimeout: Duration.seconds(30 * 6), description: 'the outbound relay queue' });
+      this.relayQueue = new DurableQueue(this, 'RelayQueue', {
+        visibilityTimeout: Duration.seconds(30 * 6),
+        description: 'the outbound relay queue',
+      });
       // Raw delivery: the event is the body and source, type and eventId stay message attributes.
       props.relay.topic.addSubscription(
         new subscriptions.SqsSubscription(this.relayQueue.queue, {
@@ -161,24 +185,32 @@ export class OutboundDelivery extends Construct {
         ...common,
         entry: 'lambdas/outbound/relay-handler.ts',
         serviceName: 'outbound-relay',
-        description: 'Relays verified inbound events to tenants\' endpoints',
+        description: "Relays verified inbound events to tenants' endpoints",
         timeout: Duration.seconds(30),
       });
       this.consume(this.relayQueue, relay);
     }
 
-    const integration = new HttpLambdaIntegration('OutboundApi', this.api.lambdaFunction, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
+    const integration = new HttpLambdaIntegration('OutboundApi', this.api.lambdaFunction, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
     const authorizer = new HttpIamAuthorizer();
     for (const key of OUTBOUND_ROUTES) {
       const [method, path] = key.split(' ') as [keyof typeof apigwv2.HttpMethod, string];
       props.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration, authorizer });
     }
 
-    const deadLetterAlarms = [this.deliveryQueue, this.intakeQueue, this.relayQueue].flatMap((q) => (q?.deadLetterAlarm ? [q.deadLetterAlarm] : []));
+    const deadLetterAlarms = [this.deliveryQueue, this.intakeQueue, this.relayQueue].flatMap((q) =>
+      q?.deadLetterAlarm ? [q.deadLetterAlarm] : [],
+    );
     this.alarms = new OutboundAlarms(
       this,
       'Alarms',
-      { tableName: this.store.table.tableName, deliveryQueue: this.deliveryQueue.queue, existing: [this.sweeperErrorsAlarm, ...deadLetterAlarms] },
+      {
+        tableName: this.store.table.tableName,
+        deliveryQueue: this.deliveryQueue.queue,
+        existing: [this.sweeperErrorsAlarm, ...deadLetterAlarms],
+      },
       props.alarms,
     );
     this.alarmTopic = this.alarms.alarmTopic;

@@ -12,7 +12,13 @@ import { OUTBOUND_TABLE } from '../../lambdas/contract';
 
 /** The calls the outbound DynamoDB adapters make. */
 export const OUTBOUND_TABLE_ACTIONS = [
-  'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:Scan',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:Scan',
 ] as const;
 
 export interface OutboundStoreProps {
@@ -74,7 +80,12 @@ export class OutboundStore extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: [...OUTBOUND_TABLE_ACTIONS],
-      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${dueIndex.name}`, `${this.table.tableArn}/index/${tenantIndex.name}`, `${this.table.tableArn}/index/${endpointIndex.name}`],
+      resourceArns: [
+        this.table.tableArn,
+        `${this.table.tableArn}/index/${dueIndex.name}`,
+        `${this.table.tableArn}/index/${tenantIndex.name}`,
+        `${this.table.tableArn}/index/${endpointIndex.name}`,
+      ],
     });
   }
 }

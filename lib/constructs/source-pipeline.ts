@@ -68,7 +68,8 @@ export class SourcePipeline extends Construct {
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The provider issues and rotates this signing secret in its own dashboard; a Secrets Manager rotation Lambda cannot create one. Rotation is manual with "previous" kept valid meanwhile.',
+      reason:
+        'The provider issues and rotates this signing secret in its own dashboard; a Secrets Manager rotation Lambda cannot create one. Rotation is manual with "previous" kept valid meanwhile.',
     });
 
     const durable = new DurableQueue(this, 'Ingest', {
@@ -103,7 +104,10 @@ export class SourcePipeline extends Construct {
 
     this.eventSource = new eventSources.SqsEventSource(this.queue, {
       batchSize: source.processor.batchSize,
-      maxBatchingWindow: source.processor.maxBatchingWindowSeconds > 0 ? Duration.seconds(source.processor.maxBatchingWindowSeconds) : undefined,
+      maxBatchingWindow:
+        source.processor.maxBatchingWindowSeconds > 0
+          ? Duration.seconds(source.processor.maxBatchingWindowSeconds)
+          : undefined,
       reportBatchItemFailures: true,
       maxConcurrency: source.processor.maxConcurrency,
     });
@@ -115,6 +119,10 @@ export class SourcePipeline extends Construct {
     // SendMessage and GetSecretValue only: grantSendMessages would add GetQueueAttributes/GetQueueUrl
     // and grantRead DescribeSecret, none of which the verifier calls (it has the URL and the ARN).
     this.queue.grant(grantee, 'sqs:SendMessage');
-    iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [this.secret.secretArn] });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue'],
+      resourceArns: [this.secret.secretArn],
+    });
   }
 }

@@ -56,7 +56,9 @@ export class WebhookApi extends Construct {
       createDefaultStage: false,
     });
 
-    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -70,11 +72,19 @@ export class WebhookApi extends Construct {
       },
     });
 
-    const integration = new HttpLambdaIntegration('Verifier', props.handler, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
-    const webhookRoutes = this.httpApi.addRoutes({ path: '/webhooks/{source}', methods: [apigwv2.HttpMethod.POST], integration });
+    const integration = new HttpLambdaIntegration('Verifier', props.handler, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    const webhookRoutes = this.httpApi.addRoutes({
+      path: '/webhooks/{source}',
+      methods: [apigwv2.HttpMethod.POST],
+      integration,
+    });
     const healthRoutes = this.httpApi.addRoutes({ path: '/health', methods: [apigwv2.HttpMethod.GET], integration });
     for (const source of props.subscriptionSources ?? []) {
-      webhookRoutes.push(...this.httpApi.addRoutes({ path: `/webhooks/${source}`, methods: [apigwv2.HttpMethod.GET], integration }));
+      webhookRoutes.push(
+        ...this.httpApi.addRoutes({ path: `/webhooks/${source}`, methods: [apigwv2.HttpMethod.GET], integration }),
+      );
     }
 
     for (const route of webhookRoutes) {
@@ -87,7 +97,8 @@ export class WebhookApi extends Construct {
     for (const route of healthRoutes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: 'The health check is public by design so load balancers and uptime monitors can call it; it returns a constant body and touches no data.',
+        reason:
+          'The health check is public by design so load balancers and uptime monitors can call it; it returns a constant body and touches no data.',
       });
     }
   }

@@ -24,7 +24,8 @@ export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
  * Bundled ESM needs `require` for the CommonJS dependencies esbuild inlines (some AWS SDK and
  * Powertools internals call it); ESM has none, so the banner recreates it.
  */
-const ESM_REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
  * How every function is bundled. Exported so `npm run bench:coldstart` builds exactly the bundles
@@ -129,9 +130,11 @@ export class WebhookFunction extends Construct {
       bundling: LAMBDA_BUNDLING,
     });
 
-    if (props.tracing) Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so Lambda grants them on "*".',
-    });
+    if (props.tracing)
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so Lambda grants them on "*".',
+      });
   }
 }

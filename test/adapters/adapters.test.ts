@@ -3,7 +3,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { powertoolsLog } from '../../lambdas/adapters/powertools-log';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  UpdateItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SecretsManagerSource } from '../../lambdas/adapters/secrets-manager-source';
 import { DynamoEventStore, toRecord } from '../../lambdas/adapters/dynamo-event-store';
@@ -19,7 +25,9 @@ describe('SecretsManagerSource', () => {
 
   it('serves from cache within the TTL and reloads after it, picking up a rotated secret', async () => {
     const clock = manualClock();
-    sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: '{"current":"old"}' }).resolves({ SecretString: '{"current":"new","previous":"old"}' });
+    sm.on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: '{"current":"old"}' })
+      .resolves({ SecretString: '{"current":"new","previous":"old"}' });
     const source = new SecretsManagerSource(new SecretsManagerClient({ region: 'us-east-1' }), 60_000, clock);
 
     expect(await source.getSecrets('s')).toEqual(['old']);
@@ -44,7 +52,10 @@ describe('DynamoEventStore', () => {
   const store = () => new DynamoEventStore(new DynamoDBClient({ region: 'us-east-1' }), 'events');
 
   it('markCompleted() returns false when the lease was lost, and rethrows other errors', async () => {
-    ddb.on(UpdateItemCommand).rejectsOnce(new ConditionalCheckFailedException({ message: 'no', $metadata: {} })).rejects(new Error('boom'));
+    ddb
+      .on(UpdateItemCommand)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }))
+      .rejects(new Error('boom'));
 
     expect(await store().markCompleted('s', 'e', 't', 1)).toBe(false);
     await expect(store().markCompleted('s', 'e', 't', 1)).rejects.toThrow('boom');
@@ -52,11 +63,25 @@ describe('DynamoEventStore', () => {
 
   it('tryClaimProcessing() reports the record that refused the claim, from the refusal itself', async () => {
     const item = { status: { S: 'completed' }, source: { S: 's' }, eventId: { S: 'e' }, processedAt: { N: '5' } };
-    ddb.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {}, Item: item }));
+    ddb
+      .on(UpdateItemCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {}, Item: item }));
 
-    const result = await store().tryClaimProcessing({ source: 's', eventId: 'e', type: 't', receivedAt: 0, leaseToken: 'x', leaseUntil: 1, expiresAt: 1, nowMs: 0 });
+    const result = await store().tryClaimProcessing({
+      source: 's',
+      eventId: 'e',
+      type: 't',
+      receivedAt: 0,
+      leaseToken: 'x',
+      leaseUntil: 1,
+      expiresAt: 1,
+      nowMs: 0,
+    });
 
-    expect(result).toEqual({ claimed: false, existing: expect.objectContaining({ status: 'completed', processedAt: 5 }) });
+    expect(result).toEqual({
+      claimed: false,
+      existing: expect.objectContaining({ status: 'completed', processedAt: 5 }),
+    });
     expect(ddb.commandCalls(UpdateItemCommand)[0]!.args[0].input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
     expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
   });
@@ -65,7 +90,20 @@ describe('DynamoEventStore', () => {
     const item = { status: { S: 'enqueued' }, source: { S: 's' }, eventId: { S: 'e' } };
     ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {}, Item: item }));
 
-    const result = await store().tryReceive({ source: 's', eventId: 'e', status: 'received', type: 't', receivedAt: 0, attempts: 0, expiresAt: 1, leaseUntil: 1, leaseToken: 'x' }, 0);
+    const result = await store().tryReceive(
+      {
+        source: 's',
+        eventId: 'e',
+        status: 'received',
+        type: 't',
+        receivedAt: 0,
+        attempts: 0,
+        expiresAt: 1,
+        leaseUntil: 1,
+        leaseToken: 'x',
+      },
+      0,
+    );
 
     expect(result).toEqual({ claimed: false, existing: expect.objectContaining({ status: 'enqueued' }) });
     expect(ddb.commandCalls(PutItemCommand)[0]!.args[0].input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
@@ -75,10 +113,25 @@ describe('DynamoEventStore', () => {
   it('toRecord() reads back every attribute it wrote', () => {
     expect(
       toRecord({
-        source: { S: 's' }, eventId: { S: 'e' }, status: { S: 'failed' }, type: { S: 't' }, receivedAt: { N: '1' },
-        attempts: { N: '3' }, expiresAt: { N: '9' }, error: { S: 'why' },
+        source: { S: 's' },
+        eventId: { S: 'e' },
+        status: { S: 'failed' },
+        type: { S: 't' },
+        receivedAt: { N: '1' },
+        attempts: { N: '3' },
+        expiresAt: { N: '9' },
+        error: { S: 'why' },
       }),
-    ).toEqual({ source: 's', eventId: 'e', status: 'failed', type: 't', receivedAt: 1, attempts: 3, expiresAt: 9, error: 'why' });
+    ).toEqual({
+      source: 's',
+      eventId: 'e',
+      status: 'failed',
+      type: 't',
+      receivedAt: 1,
+      attempts: 3,
+      expiresAt: 9,
+      error: 'why',
+    });
   });
 });
 

@@ -15,7 +15,11 @@ const KEY = readFileSync(new URL('./fixtures/receiver-test.key', import.meta.url
 
 /** The local receivers live on 127.0.0.1, which the default policy refuses: the tests allow it explicitly. */
 const LOOPBACK_ALLOWED = ssrfPolicy(['127.0.0.0/8']);
-const resolver = new FakeResolver({ 'receiver.test': ['127.0.0.1'], 'other.test': ['127.0.0.1'], 'internal.test': ['10.0.0.8'] });
+const resolver = new FakeResolver({
+  'receiver.test': ['127.0.0.1'],
+  'other.test': ['127.0.0.1'],
+  'internal.test': ['10.0.0.8'],
+});
 
 interface Received {
   method: string;
@@ -40,7 +44,13 @@ async function receiver(handle: (req: http.IncomingMessage, res: http.ServerResp
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body, servername: (req.socket as TLSSocket).servername });
+      received.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body,
+        servername: (req.socket as TLSSocket).servername,
+      });
       handle(req, res);
     });
   };
@@ -84,7 +94,9 @@ describe('createHttpSender()', () => {
     const { port } = await receiver((_req, res) => res.end());
     const counting = new FakeResolver({ 'receiver.test': ['127.0.0.1'] });
 
-    await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver: counting }).send(request(`http://receiver.test:${port}/`));
+    await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver: counting }).send(
+      request(`http://receiver.test:${port}/`),
+    );
 
     expect(counting.lookups).toEqual(['receiver.test']);
   });
@@ -92,15 +104,21 @@ describe('createHttpSender()', () => {
   it('returns a 500 with its Retry-After', async () => {
     const { port } = await receiver((_req, res) => res.writeHead(500, { 'retry-after': '120' }).end('down'));
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request(`http://receiver.test:${port}/`));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(
+      request(`http://receiver.test:${port}/`),
+    );
 
     expect(result).toMatchObject({ kind: 'response', status: 500, retryAfter: '120', body: 'down' });
   });
 
-  it('does not follow a redirect: the 3xx is the attempt\'s status', async () => {
-    const { port, received } = await receiver((req, res) => (req.url === '/hooks' ? res.writeHead(302, { location: '/moved' }).end() : res.writeHead(200).end()));
+  it("does not follow a redirect: the 3xx is the attempt's status", async () => {
+    const { port, received } = await receiver((req, res) =>
+      req.url === '/hooks' ? res.writeHead(302, { location: '/moved' }).end() : res.writeHead(200).end(),
+    );
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request(`http://receiver.test:${port}/hooks`));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(
+      request(`http://receiver.test:${port}/hooks`),
+    );
 
     expect(result).toMatchObject({ kind: 'response', status: 302 });
     expect(received.map((r) => r.url)).toEqual(['/hooks']);
@@ -111,7 +129,9 @@ describe('createHttpSender()', () => {
     const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
     const { port } = await receiver((req) => req.socket.once('close', closed));
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request(`http://receiver.test:${port}/`, { timeoutMs: 300 }));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(
+      request(`http://receiver.test:${port}/`, { timeoutMs: 300 }),
+    );
 
     expect(result).toMatchObject({ kind: 'error', error: 'timeout' });
     expect(result.latencyMs).toBeGreaterThanOrEqual(290);
@@ -125,7 +145,9 @@ describe('createHttpSender()', () => {
       res.write('partial');
     });
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request(`http://receiver.test:${port}/`, { timeoutMs: 300 }));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(
+      request(`http://receiver.test:${port}/`, { timeoutMs: 300 }),
+    );
 
     expect(result).toMatchObject({ kind: 'error', error: 'timeout' });
   });
@@ -135,7 +157,9 @@ describe('createHttpSender()', () => {
     servers.splice(servers.indexOf(server), 1);
     await new Promise((resolve) => server.close(resolve));
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request(`http://receiver.test:${port}/`));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(
+      request(`http://receiver.test:${port}/`),
+    );
 
     expect(result).toMatchObject({ kind: 'error', error: 'connection', detail: 'ECONNREFUSED' });
   });
@@ -143,7 +167,9 @@ describe('createHttpSender()', () => {
   it('reads at most 4 KiB of a large response body', async () => {
     const { port } = await receiver((_req, res) => res.writeHead(500).end('x'.repeat(100_000)));
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request(`http://receiver.test:${port}/`));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(
+      request(`http://receiver.test:${port}/`),
+    );
 
     expect(result).toMatchObject({ kind: 'response', status: 500, bodyTruncated: true });
     expect(result.kind === 'response' && result.body).toBe('x'.repeat(4096));
@@ -152,7 +178,9 @@ describe('createHttpSender()', () => {
   it('keeps a body of exactly 4 KiB whole', async () => {
     const { port } = await receiver((_req, res) => res.writeHead(200).end('y'.repeat(4096)));
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request(`http://receiver.test:${port}/`));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(
+      request(`http://receiver.test:${port}/`),
+    );
 
     expect(result).toMatchObject({ kind: 'response', bodyTruncated: false });
     expect(result.kind === 'response' && result.body.length).toBe(4096);
@@ -167,8 +195,12 @@ describe('createHttpSender()', () => {
   it('blocks loopback when it is not an allowed subnet: the receiver sees nothing', async () => {
     const { port, received } = await receiver((_req, res) => res.end());
 
-    const byName = await createHttpSender({ policy: ssrfPolicy(), resolver }).send(request(`http://receiver.test:${port}/`));
-    const byLiteral = await createHttpSender({ policy: ssrfPolicy(), resolver }).send(request(`http://127.0.0.1:${port}/`));
+    const byName = await createHttpSender({ policy: ssrfPolicy(), resolver }).send(
+      request(`http://receiver.test:${port}/`),
+    );
+    const byLiteral = await createHttpSender({ policy: ssrfPolicy(), resolver }).send(
+      request(`http://127.0.0.1:${port}/`),
+    );
 
     expect([byName, byLiteral]).toMatchObject([{ error: 'blocked' }, { error: 'blocked' }]);
     expect(received).toEqual([]);
@@ -181,7 +213,9 @@ describe('createHttpSender()', () => {
   });
 
   it('refuses a scheme other than http and https', async () => {
-    expect(await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request('ftp://receiver.test/'))).toMatchObject({ error: 'blocked' });
+    expect(
+      await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request('ftp://receiver.test/')),
+    ).toMatchObject({ error: 'blocked' });
   });
 });
 
@@ -189,7 +223,9 @@ describe('createHttpSender() over TLS', () => {
   it('verifies the certificate: an untrusted one fails with error kind tls', async () => {
     const { port, received } = await receiver((_req, res) => res.end(), true);
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(request(`https://receiver.test:${port}/`));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver }).send(
+      request(`https://receiver.test:${port}/`),
+    );
 
     expect(result).toMatchObject({ kind: 'error', error: 'tls' });
     expect(received).toEqual([]);
@@ -198,7 +234,9 @@ describe('createHttpSender() over TLS', () => {
   it('verifies against the host name while connecting to the checked address (SNI is the name)', async () => {
     const { port, received } = await receiver((_req, res) => res.writeHead(200).end('ok'), true);
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver, ca: CERT }).send(request(`https://receiver.test:${port}/`));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver, ca: CERT }).send(
+      request(`https://receiver.test:${port}/`),
+    );
 
     expect(result).toMatchObject({ kind: 'response', status: 200 });
     expect(received[0]!.servername).toBe('receiver.test');
@@ -207,7 +245,9 @@ describe('createHttpSender() over TLS', () => {
   it('fails with tls when the certificate names another host', async () => {
     const { port } = await receiver((_req, res) => res.end(), true);
 
-    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver, ca: CERT }).send(request(`https://other.test:${port}/`));
+    const result = await createHttpSender({ policy: LOOPBACK_ALLOWED, resolver, ca: CERT }).send(
+      request(`https://other.test:${port}/`),
+    );
 
     expect(result).toMatchObject({ kind: 'error', error: 'tls', detail: 'ERR_TLS_CERT_ALTNAME_INVALID' });
   });

@@ -26,7 +26,10 @@ describe('KmsSecretCipher', () => {
 
     expect(await cipher.decrypt(Buffer.from('sealed').toString('base64'), context)).toBe('whsec_x');
     const input = kms.commandCalls(DecryptCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ KeyId: 'alias/outbound', EncryptionContext: { tenantId: 'acme', endpointId: 'ep_1' } });
+    expect(input).toMatchObject({
+      KeyId: 'alias/outbound',
+      EncryptionContext: { tenantId: 'acme', endpointId: 'ep_1' },
+    });
     expect(Buffer.from(input.CiphertextBlob!).toString()).toBe('sealed');
   });
 

@@ -20,7 +20,15 @@ const prices = pricing as PriceTable;
 const drivers: Drivers = {
   api: { kind: 'http', accessLogs: false },
   verifier: { memoryMb: 256, arch: 'arm64', activeTracing: false, platformLogs: false, appLogLevel: 'WARN' },
-  processor: { memoryMb: 256, arch: 'arm64', activeTracing: false, platformLogs: false, appLogLevel: 'WARN', batchSize: 10, batchingWindowSeconds: 0 },
+  processor: {
+    memoryMb: 256,
+    arch: 'arm64',
+    activeTracing: false,
+    platformLogs: false,
+    appLogLevel: 'WARN',
+    batchSize: 10,
+    batchingWindowSeconds: 0,
+  },
   table: { billing: 'on-demand', encryption: 'service-owned', pointInTimeRecovery: false, replicas: 1 },
   ingestQueue: { encryption: 'service-owned', kmsDataKeyReuseSeconds: 300 },
   topic: { encryption: 'none', publishers: 1 },
@@ -96,14 +104,16 @@ describe('stackCost()', () => {
     expect(line(cost, 'KMS').usd).toBeCloseTo((requestsPerMonth / 30_000_000) * (3 / 1e6), 12);
   });
 
-  it('charges X-Ray traces with Lambda\'s fixed rule when tracing is Active', () => {
+  it("charges X-Ray traces with Lambda's fixed rule when tracing is Active", () => {
     const traced = { ...drivers, verifier: { ...drivers.verifier, activeTracing: true } };
     const cost = stackCost(traced, shape(1024), { ...noExtras, eventsPerDay: 86_400 * 11 }, prices);
     expect(perMillion(line(cost, 'X-Ray').usd)).toBeCloseTo(((1 + 0.05 * 10) / 11) * 5, 6);
   });
 
   it('refuses provisioned tables, which it does not model', () => {
-    expect(() => stackCost({ ...drivers, table: { ...drivers.table, billing: 'provisioned' } }, shape(1024), noExtras, prices)).toThrow(/on-demand/);
+    expect(() =>
+      stackCost({ ...drivers, table: { ...drivers.table, billing: 'provisioned' } }, shape(1024), noExtras, prices),
+    ).toThrow(/on-demand/);
   });
 });
 
@@ -115,7 +125,12 @@ describe('helpers', () => {
 
   it('processorBatchFill() is one message without a batching window, and capped by the batch size with one', () => {
     expect(processorBatchFill(drivers, DEFAULT_ASSUMPTIONS)).toBe(1);
-    expect(processorBatchFill({ ...drivers, processor: { ...drivers.processor, batchingWindowSeconds: 60 } }, DEFAULT_ASSUMPTIONS)).toBe(10);
+    expect(
+      processorBatchFill(
+        { ...drivers, processor: { ...drivers.processor, batchingWindowSeconds: 60 } },
+        DEFAULT_ASSUMPTIONS,
+      ),
+    ).toBe(10);
     expect(processorBatchFill(drivers, { ...DEFAULT_ASSUMPTIONS, messagesPerProcessorBatch: 4 })).toBe(4);
   });
 
@@ -136,23 +151,52 @@ describe('readTemplate()', () => {
   const template: CfnTemplate = {
     Resources: {
       Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'HTTP' } },
-      Integration: { Type: 'AWS::ApiGatewayV2::Integration', Properties: { IntegrationUri: { 'Fn::GetAtt': ['Verifier', 'Arn'] } } },
+      Integration: {
+        Type: 'AWS::ApiGatewayV2::Integration',
+        Properties: { IntegrationUri: { 'Fn::GetAtt': ['Verifier', 'Arn'] } },
+      },
       Verifier: {
         Type: 'AWS::Lambda::Function',
-        Properties: { MemorySize: 512, Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Environment: { Variables: { EVENTS_TABLE_NAME: { Ref: 'Table' }, POWERTOOLS_LOG_LEVEL: 'INFO' } } },
+        Properties: {
+          MemorySize: 512,
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Environment: { Variables: { EVENTS_TABLE_NAME: { Ref: 'Table' }, POWERTOOLS_LOG_LEVEL: 'INFO' } },
+        },
       },
       Processor: {
         Type: 'AWS::Lambda::Function',
         Properties: {
           LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'ERROR' },
-          Environment: { Variables: { WEBHOOK_SOURCE_ID: 'stripe', EVENTS_TOPIC_ARN: { Ref: 'Topic' }, DEDUPE_SECONDS: '86400' } },
+          Environment: {
+            Variables: { WEBHOOK_SOURCE_ID: 'stripe', EVENTS_TOPIC_ARN: { Ref: 'Topic' }, DEDUPE_SECONDS: '86400' },
+          },
         },
       },
-      Mapping: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { FunctionName: { Ref: 'Processor' }, EventSourceArn: { 'Fn::GetAtt': ['Queue', 'Arn'] }, BatchSize: 5, MaximumBatchingWindowInSeconds: 2 } },
+      Mapping: {
+        Type: 'AWS::Lambda::EventSourceMapping',
+        Properties: {
+          FunctionName: { Ref: 'Processor' },
+          EventSourceArn: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+          BatchSize: 5,
+          MaximumBatchingWindowInSeconds: 2,
+        },
+      },
       Queue: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: 'alias/aws/sqs' } },
       Table: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } },
-      Topic: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { 'Fn::Join': ['', ['arn:aws:kms:…:alias/aws/sns']] } } },
-      Sub: { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'Topic' }, Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': ['SubQueue', 'Arn'] }, RawMessageDelivery: true } },
+      Topic: {
+        Type: 'AWS::SNS::Topic',
+        Properties: { KmsMasterKeyId: { 'Fn::Join': ['', ['arn:aws:kms:…:alias/aws/sns']] } },
+      },
+      Sub: {
+        Type: 'AWS::SNS::Subscription',
+        Properties: {
+          TopicArn: { Ref: 'Topic' },
+          Protocol: 'sqs',
+          Endpoint: { 'Fn::GetAtt': ['SubQueue', 'Arn'] },
+          RawMessageDelivery: true,
+        },
+      },
       SubQueue: { Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true } },
     },
   };
@@ -160,9 +204,27 @@ describe('readTemplate()', () => {
   it('reads what drives the bill from the resources the verifier and processor point at', () => {
     const { drivers: d, warnings } = readTemplate(template);
     expect(d.api).toEqual({ kind: 'http', accessLogs: false });
-    expect(d.verifier).toEqual({ memoryMb: 512, arch: 'arm64', activeTracing: true, platformLogs: true, appLogLevel: 'INFO' });
-    expect(d.processor).toMatchObject({ memoryMb: 128, arch: 'x86_64', platformLogs: false, appLogLevel: 'ERROR', batchSize: 5, batchingWindowSeconds: 2 });
-    expect(d.table).toEqual({ billing: 'on-demand', encryption: 'service-owned', pointInTimeRecovery: false, replicas: 1 });
+    expect(d.verifier).toEqual({
+      memoryMb: 512,
+      arch: 'arm64',
+      activeTracing: true,
+      platformLogs: true,
+      appLogLevel: 'INFO',
+    });
+    expect(d.processor).toMatchObject({
+      memoryMb: 128,
+      arch: 'x86_64',
+      platformLogs: false,
+      appLogLevel: 'ERROR',
+      batchSize: 5,
+      batchingWindowSeconds: 2,
+    });
+    expect(d.table).toEqual({
+      billing: 'on-demand',
+      encryption: 'service-owned',
+      pointInTimeRecovery: false,
+      replicas: 1,
+    });
     expect(d.ingestQueue.encryption).toBe('aws-managed-kms');
     expect(d.topic).toEqual({ encryption: 'aws-managed-kms', publishers: 1 });
     expect(d.subscriber).toMatchObject({ encryption: 'service-owned', rawMessageDelivery: true, filtersOnBody: false });

@@ -1,9 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { apiDestinationsCost, itemBytes, kmsCallsPerMillion, OUTBOUND_ASSUMPTIONS, outboundCost, sampleItems, total, wru, writeUnits, type OutboundPrices } from '../../bench/cost/outbound';
+import {
+  apiDestinationsCost,
+  itemBytes,
+  kmsCallsPerMillion,
+  OUTBOUND_ASSUMPTIONS,
+  outboundCost,
+  sampleItems,
+  total,
+  wru,
+  writeUnits,
+  type OutboundPrices,
+} from '../../bench/cost/outbound';
 
 const unit: OutboundPrices = {
-  apiGatewayHttpRequest: 1, lambdaRequest: 0.2, lambdaArm64GbSecond: 0.0000133334, dynamoDbWriteRequestUnit: 0.625, dynamoDbReadRequestUnit: 0.125,
-  sqsStandardRequest: 0.4, kmsRequest: 3, eventBridgeCustomEvent: 1, eventBridgeApiDestinationInvocation: 0.2,
+  apiGatewayHttpRequest: 1,
+  lambdaRequest: 0.2,
+  lambdaArm64GbSecond: 0.0000133334,
+  dynamoDbWriteRequestUnit: 0.625,
+  dynamoDbReadRequestUnit: 0.125,
+  sqsStandardRequest: 0.4,
+  kmsRequest: 3,
+  eventBridgeCustomEvent: 1,
+  eventBridgeApiDestinationInvocation: 0.2,
 };
 const line = (lines: ReturnType<typeof outboundCost>, what: string) => lines.find((l) => l.what.startsWith(what))!.usd;
 
@@ -41,14 +59,18 @@ describe('outbound cost model', () => {
     const a = { ...OUTBOUND_ASSUMPTIONS };
 
     expect(kmsCallsPerMillion(0.05, { ...a, secretCacheTtlSeconds: 0 })).toBeCloseTo(1.05e6);
-    expect(kmsCallsPerMillion(0, a)).toBe((a.workerContainers * a.activeEndpoints * (86_400 / a.secretCacheTtlSeconds) * 1e6) / a.deliveriesPerDay);
+    expect(kmsCallsPerMillion(0, a)).toBe(
+      (a.workerContainers * a.activeEndpoints * (86_400 / a.secretCacheTtlSeconds) * 1e6) / a.deliveriesPerDay,
+    );
     expect(kmsCallsPerMillion(0, { ...a, deliveriesPerDay: 10_000 })).toBe(1e6);
     expect(line(outboundCost(unit, 1024, 0, { secretCacheTtlSeconds: 0 }), 'KMS')).toBeCloseTo(3);
   });
 
   it('the admission gate reads circuit, bucket and health and writes bucket and circuit per attempt; unlimited endpoints skip the bucket', () => {
     expect(line(outboundCost(unit, 1024, 0), 'DynamoDB admission')).toBeCloseTo(4 * 0.125 + 2 * 0.625);
-    expect(line(outboundCost(unit, 1024, 0, { rateLimitedShare: 0 }), 'DynamoDB admission')).toBeCloseTo(3 * 0.125 + 0.625);
+    expect(line(outboundCost(unit, 1024, 0, { rateLimitedShare: 0 }), 'DynamoDB admission')).toBeCloseTo(
+      3 * 0.125 + 0.625,
+    );
   });
 
   it('the coming response-body item is one write per attempt with a non-empty body, and a parameter', () => {

@@ -15,7 +15,8 @@ import { toBytes, withBody } from '../helpers/signed-request';
 import { SLACK_DOCS } from '../helpers/provider-vectors';
 
 const FORM = 'application/x-www-form-urlencoded';
-const explain = (name: SchemeName, request: VerifyRequest<unknown>) => explainVerification(schemes[name] as Scheme<unknown>, request);
+const explain = (name: SchemeName, request: VerifyRequest<unknown>) =>
+  explainVerification(schemes[name] as Scheme<unknown>, request);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 // Slack's documented slash command and its signature
@@ -33,7 +34,11 @@ const TWILIO = {
 
 const slackRequest = (body = SLACK.body, contentType = FORM): VerifyRequest<unknown> => ({
   body: toBytes(body),
-  headers: { 'x-slack-signature': SLACK.signature, 'x-slack-request-timestamp': String(SLACK.timestamp), 'content-type': contentType },
+  headers: {
+    'x-slack-signature': SLACK.signature,
+    'x-slack-request-timestamp': String(SLACK.timestamp),
+    'content-type': contentType,
+  },
   secrets: [SLACK.secret],
   nowSeconds: SLACK.timestamp + 10,
   options: {},
@@ -55,7 +60,12 @@ describe('a GitHub form delivery', () => {
   const request = async (body = form): Promise<VerifyRequest<unknown>> => ({
     body: toBytes(body),
     // Signed by GitHub's official library over the form bytes, as GitHub signs a form delivery.
-    headers: { 'x-hub-signature-256': await octokitSign(secret, form), 'content-type': FORM, 'x-github-event': 'pull_request', 'x-github-delivery': 'd-7' },
+    headers: {
+      'x-hub-signature-256': await octokitSign(secret, form),
+      'content-type': FORM,
+      'x-github-event': 'pull_request',
+      'x-github-delivery': 'd-7',
+    },
     secrets: [secret],
     nowSeconds: 0,
     options: {},
@@ -67,11 +77,16 @@ describe('a GitHub form delivery', () => {
     expect(e.result).toEqual({ valid: true, secretIndex: 0 });
     expect(e.signed).toEqual({ bytes: Buffer.byteLength(form), sha256: sha256(form) });
     expect(e.body).toEqual(e.signed);
-    expect(e.content).toEqual({ media: FORM, declared: true, reads: 'the payload is the JSON of the form\'s "payload" field; type "pull_request" (header x-github-event); id from header x-github-delivery' });
+    expect(e.content).toEqual({
+      media: FORM,
+      declared: true,
+      reads:
+        'the payload is the JSON of the form\'s "payload" field; type "pull_request" (header x-github-event); id from header x-github-delivery',
+    });
     expect(formatExplanation(e)).toContain(`  content    ${FORM}: ${e.content!.reads}`);
   });
 
-  it('body_form_decoded: verified over the payload field\'s JSON instead of the form', async () => {
+  it("body_form_decoded: verified over the payload field's JSON instead of the form", async () => {
     const e = explain('github', withBody(await request(), json));
 
     expect(e.result).toMatchObject({ valid: false, reason: 'signature_mismatch' });
@@ -104,13 +119,20 @@ describe('a Slack slash command', () => {
   });
 
   it('an undeclared content type is named as a 415 to come', () => {
-    const e = explain('stripe', { ...slackRequest(), headers: { 'stripe-signature': 't=1,v1=00', 'content-type': FORM } });
-    expect(e.content).toEqual({ media: FORM, declared: false, reads: 'not a type stripe sends (application/json): once the signature verifies, the verifier answers 415' });
+    const e = explain('stripe', {
+      ...slackRequest(),
+      headers: { 'stripe-signature': 't=1,v1=00', 'content-type': FORM },
+    });
+    expect(e.content).toEqual({
+      media: FORM,
+      declared: false,
+      reads: 'not a type stripe sends (application/json): once the signature verifies, the verifier answers 415',
+    });
   });
 });
 
 describe('a Twilio JSON request', () => {
-  it('is valid: the signed bytes are the URL, whose bodySHA256 is the raw JSON\'s hash', () => {
+  it("is valid: the signed bytes are the URL, whose bodySHA256 is the raw JSON's hash", () => {
     const e = explain('twilio', twilioRequest());
 
     expect(e.result).toEqual({ valid: true, secretIndex: 0 });
@@ -127,13 +149,15 @@ describe('a Twilio JSON request', () => {
     );
   });
 
-  it('body_hash_mismatch: the URL\'s signature is right but the body is not the one hashed into it', () => {
+  it("body_hash_mismatch: the URL's signature is right but the body is not the one hashed into it", () => {
     const e = explain('twilio', twilioRequest(TWILIO.url, '{"property": "value", "boolean": false}'));
 
     expect(e.result).toMatchObject({ valid: false, reason: 'signature_mismatch' });
     expect(e.bodyHash?.matches).toBe(false);
     expect(e.causes[0]?.code).toBe('body_hash_mismatch');
-    expect(formatExplanation(e).find((l) => l.startsWith('  secret #1'))).toMatch(/^ {2}secret #1 {2}matches the URL, but the body is not the one hashed into it \(computed a9nBmqA0ju\/hNViE…\)/);
+    expect(formatExplanation(e).find((l) => l.startsWith('  secret #1'))).toMatch(
+      /^ {2}secret #1 {2}matches the URL, but the body is not the one hashed into it \(computed a9nBmqA0ju\/hNViE…\)/,
+    );
   });
 
   it('url_mismatch: verified with the URL cut before its query names the URL with bodySHA256', () => {

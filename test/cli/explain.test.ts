@@ -10,16 +10,28 @@ import { schemes } from '../../lambdas/core/signatures/index';
 import type { Scheme, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
 import { DEFAULT_SECRETS, NOW, signedRequest, toBytes, withBody, withHeader } from '../helpers/signed-request';
 
-const explain = (request: VerifyRequest<unknown>, name: SchemeName = 'stripe') => explainVerification(schemes[name] as Scheme<unknown>, request);
-const codes = (request: VerifyRequest<unknown>, name: SchemeName = 'stripe') => explain(request, name).causes.map((c) => c.code);
+const explain = (request: VerifyRequest<unknown>, name: SchemeName = 'stripe') =>
+  explainVerification(schemes[name] as Scheme<unknown>, request);
+const codes = (request: VerifyRequest<unknown>, name: SchemeName = 'stripe') =>
+  explain(request, name).causes.map((c) => c.code);
 
 const COMPACT = '{"id":"evt_1","type":"invoice.paid","data":{"object":{"amount":100}}}';
 const PRETTY = JSON.stringify(JSON.parse(COMPACT), null, 2);
-const WSS = { header: 'X-WSS-Signature', prefix: '', timestampHeader: 'X-WSS-Timestamp', signedContent: '{timestamp}{body}' };
+const WSS = {
+  header: 'X-WSS-Signature',
+  prefix: '',
+  timestampHeader: 'X-WSS-Timestamp',
+  signedContent: '{timestamp}{body}',
+};
 
 describe('explainVerification() on a valid request', () => {
-  it('reports the bytes signed, the matching secret and the timestamp\'s age', () => {
-    const request = signedRequest('stripe', { body: COMPACT, secret: 'whsec_b', secrets: ['whsec_a', 'whsec_b'], timestampSeconds: NOW - 42 });
+  it("reports the bytes signed, the matching secret and the timestamp's age", () => {
+    const request = signedRequest('stripe', {
+      body: COMPACT,
+      secret: 'whsec_b',
+      secrets: ['whsec_a', 'whsec_b'],
+      timestampSeconds: NOW - 42,
+    });
 
     const e = explain(request);
 
@@ -30,14 +42,24 @@ describe('explainVerification() on a valid request', () => {
     expect(e.signed).toEqual({ bytes: signed.length, sha256: createHash('sha256').update(signed).digest('hex') });
     expect(e.secrets.map((s) => s.matches)).toEqual([false, true]);
     expect(e.secrets[1]!.expected).toBe(createHmac('sha256', 'whsec_b').update(signed).digest('hex'));
-    expect(e.timestamp).toEqual({ seconds: NOW - 42, ageSeconds: 42, toleranceSeconds: 300, acceptsFuture: true, withinWindow: true });
+    expect(e.timestamp).toEqual({
+      seconds: NOW - 42,
+      ageSeconds: 42,
+      toleranceSeconds: 300,
+      acceptsFuture: true,
+      withinWindow: true,
+    });
     expect(e.causes).toEqual([]);
   });
 
   const cases: { name: SchemeName; options?: Record<string, unknown>; title?: string }[] = [
     ...(Object.keys(schemes) as SchemeName[]).filter((n) => n !== 'gitlab').map((name) => ({ name })),
     { name: 'hmac', options: WSS, title: 'hmac (X-WSS, timestamp signed)' },
-    { name: 'hmac', options: { header: 'Authorization', prefix: 'Bearer ', algorithm: 'sha512', encoding: 'base64' }, title: 'hmac (sha512, base64)' },
+    {
+      name: 'hmac',
+      options: { header: 'Authorization', prefix: 'Bearer ', algorithm: 'sha512', encoding: 'base64' },
+      title: 'hmac (sha512, base64)',
+    },
   ];
   for (const c of cases) {
     it(`computes over exactly the bytes ${c.title ?? c.name} signs: the digest it computes is the one received`, () => {
@@ -88,7 +110,10 @@ describe('explainVerification() names the mistake', () => {
   });
 
   it('body_base64_not_decoded: an isBase64Encoded body verified without decoding', () => {
-    const request = withBody(signedRequest('standard-webhooks', { body: COMPACT }), Buffer.from(COMPACT).toString('base64'));
+    const request = withBody(
+      signedRequest('standard-webhooks', { body: COMPACT }),
+      Buffer.from(COMPACT).toString('base64'),
+    );
     expect(codes(request, 'standard-webhooks')[0]).toBe('body_base64_not_decoded');
   });
 
@@ -127,13 +152,19 @@ describe('explainVerification() names the mistake', () => {
     const secret = `whsec_${key.toString('base64')}`;
     const body = toBytes(COMPACT);
     const digest = createHmac('sha256', key).update(`${NOW}.`).update(body).digest('hex');
-    const request = { ...signedRequest('stripe', { body: COMPACT, secret }), headers: { 'stripe-signature': `t=${NOW},v1=${digest}` } };
+    const request = {
+      ...signedRequest('stripe', { body: COMPACT, secret }),
+      headers: { 'stripe-signature': `t=${NOW},v1=${digest}` },
+    };
 
     expect(codes(request)[0]).toBe('secret_base64_decoded');
   });
 
   it('url_mismatch (twilio): Twilio signed https, the request was verified with http', () => {
-    const request = { ...signedRequest('twilio', { url: 'https://hooks.example.com/twilio/sms' }), url: 'http://hooks.example.com/twilio/sms' };
+    const request = {
+      ...signedRequest('twilio', { url: 'https://hooks.example.com/twilio/sms' }),
+      url: 'http://hooks.example.com/twilio/sms',
+    };
 
     const cause = explain(request, 'twilio').causes[0];
 
@@ -141,13 +172,25 @@ describe('explainVerification() names the mistake', () => {
   });
 
   it('url_mismatch (square): the notification URL was registered with a trailing slash', () => {
-    const request = { ...signedRequest('square', { url: 'https://hooks.example.com/square/' }), url: 'https://hooks.example.com/square' };
-    expect(explain(request, 'square').causes[0]).toMatchObject({ code: 'url_mismatch', url: 'https://hooks.example.com/square/' });
+    const request = {
+      ...signedRequest('square', { url: 'https://hooks.example.com/square/' }),
+      url: 'https://hooks.example.com/square',
+    };
+    expect(explain(request, 'square').causes[0]).toMatchObject({
+      code: 'url_mismatch',
+      url: 'https://hooks.example.com/square/',
+    });
   });
 
   it('url_mismatch (square): the registered URL had no query string', () => {
-    const request = { ...signedRequest('square', { url: 'https://hooks.example.com/square' }), url: 'https://hooks.example.com/square?stage=prod' };
-    expect(explain(request, 'square').causes[0]).toMatchObject({ code: 'url_mismatch', url: 'https://hooks.example.com/square' });
+    const request = {
+      ...signedRequest('square', { url: 'https://hooks.example.com/square' }),
+      url: 'https://hooks.example.com/square?stage=prod',
+    };
+    expect(explain(request, 'square').causes[0]).toMatchObject({
+      code: 'url_mismatch',
+      url: 'https://hooks.example.com/square',
+    });
   });
 
   it('timestamp_stale: a valid signature made before the tolerance, with its age', () => {
@@ -164,10 +207,13 @@ describe('explainVerification() names the mistake', () => {
     expect(e.timestamp!.ageSeconds).toBe(-900);
   });
 
-  it('the tolerance reported is the request\'s, else the source option\'s, else the scheme default', () => {
+  it("the tolerance reported is the request's, else the source option's, else the scheme default", () => {
     expect(explain(signedRequest('paddle', { toleranceSeconds: 60 }), 'paddle').timestamp!.toleranceSeconds).toBe(60);
     expect(explain(signedRequest('paddle'), 'paddle').timestamp!.toleranceSeconds).toBe(5);
-    expect(explain(signedRequest('hmac', { options: { ...WSS, toleranceSeconds: 900 } }), 'hmac').timestamp!.toleranceSeconds).toBe(900);
+    expect(
+      explain(signedRequest('hmac', { options: { ...WSS, toleranceSeconds: 900 } }), 'hmac').timestamp!
+        .toleranceSeconds,
+    ).toBe(900);
   });
 
   it('other_scheme_headers: a GitHub delivery verified as Stripe', () => {
@@ -180,7 +226,11 @@ describe('explainVerification() names the mistake', () => {
 
   it('malformed_header: a truncated signature', () => {
     const request = signedRequest('github');
-    const cut = withHeader(request, 'x-hub-signature-256', (request.headers['x-hub-signature-256'] as string).slice(0, 20));
+    const cut = withHeader(
+      request,
+      'x-hub-signature-256',
+      (request.headers['x-hub-signature-256'] as string).slice(0, 20),
+    );
     expect(codes(cut, 'github')).toEqual(['malformed_header']);
   });
 

@@ -20,13 +20,20 @@ afterEach(async () => {
 
 async function post(port: number, secret: string): Promise<number> {
   const body = JSON.stringify({ type: 'invoice.paid', data: {} });
-  const signed = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'content-type': 'application/json' };
+  const signed = {
+    'webhook-id': 'msg_1',
+    'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+    'content-type': 'application/json',
+  };
   const signature = new Webhook(secret).sign('msg_1', new Date(Number(signed['webhook-timestamp']) * 1000), body);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { ...signed, 'webhook-signature': signature } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/', headers: { ...signed, 'webhook-signature': signature } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -35,7 +42,8 @@ async function post(port: number, secret: string): Promise<number> {
 async function start(args: string[]) {
   const io = captureIo();
   running = listen.run(['--port', '0', ...args], io);
-  for (let i = 0; i < 200 && !io.stderr.some((l) => l.includes('Listening on')); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 200 && !io.stderr.some((l) => l.includes('Listening on')); i++)
+    await new Promise((r) => setTimeout(r, 10));
   const port = Number(/127\.0\.0\.1:(\d+)/.exec(io.stderr.join('\n'))?.[1]);
   return { io, port };
 }
@@ -57,7 +65,9 @@ describe('listen', () => {
   });
 
   it('refuses --secret-env naming a variable that is not set, and a missing secret', async () => {
-    await expect(listen.run(['--secret-env', 'LISTEN_TEST_SECRET'], captureIo())).rejects.toThrow(/LISTEN_TEST_SECRET: the variable is not set/);
+    await expect(listen.run(['--secret-env', 'LISTEN_TEST_SECRET'], captureIo())).rejects.toThrow(
+      /LISTEN_TEST_SECRET: the variable is not set/,
+    );
     await expect(listen.run([], captureIo())).rejects.toThrow(/--secret or --secret-env is required/);
   });
 });

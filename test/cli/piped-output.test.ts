@@ -21,7 +21,18 @@ beforeAll(async () => {
   const store = new DynamoEventStore(dynamo.client, dynamo.tableName);
   const now = Date.now();
   for (let i = 0; i < RECORDS; i++) {
-    await store.tryReceive({ source: 'stripe', eventId: `evt_${String(i).padStart(24, '0')}`, status: 'received', type: 'invoice.paid', receivedAt: now - i, attempts: 0, expiresAt: Math.floor(now / 1000) + 3600 }, now);
+    await store.tryReceive(
+      {
+        source: 'stripe',
+        eventId: `evt_${String(i).padStart(24, '0')}`,
+        status: 'received',
+        type: 'invoice.paid',
+        receivedAt: now - i,
+        attempts: 0,
+        expiresAt: Math.floor(now / 1000) + 3600,
+      },
+      now,
+    );
   }
   await dynamo.stop();
 });
@@ -34,7 +45,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  */
 function piped(args: string[]): { bytes: string; status: number | null } {
   const command = ['npm', 'run', '--silent', 'cli', '--', ...args].map((a) => `'${a}'`).join(' ');
-  const run = spawnSync('sh', ['-c', `${command} | (sleep 1; cat)`], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync('sh', ['-c', `${command} | (sleep 1; cat)`], {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { bytes: run.stdout, status: run.status };
 }
 
@@ -48,8 +63,13 @@ describe('piped output', () => {
   });
 
   it('a reader that leaves early (| head) ends the CLI quietly with 0, not a stack trace about EPIPE', () => {
-    const command = ['npm', 'run', '--silent', 'cli', '--', 'events', 'list', '--limit', '0', '--data-dir', dir].map((a) => `'${a}'`).join(' ');
-    const run = spawnSync('bash', ['-c', `${command} | head -n 2 > /dev/null; echo "cli exit \${PIPESTATUS[0]}" >&2`], { cwd: REPO, encoding: 'utf8' });
+    const command = ['npm', 'run', '--silent', 'cli', '--', 'events', 'list', '--limit', '0', '--data-dir', dir]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const run = spawnSync('bash', ['-c', `${command} | head -n 2 > /dev/null; echo "cli exit \${PIPESTATUS[0]}" >&2`], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
 
     expect(run.stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(run.stderr).toContain('cli exit 0');

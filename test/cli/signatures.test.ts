@@ -70,14 +70,24 @@ const ROUND_TRIP: Readonly<Record<SchemeName, { secret: string; body?: string; f
   },
   square: { secret: 'square-signature-key', flags: ['--url', 'https://hooks.example.com/square'] },
   paddle: { secret: 'pdl_ntfset_01h0000000000000000000000_abcdefghijklmnopqrstuvwxyz012345' },
-  linear: { secret: 'lin_wh_secret', body: JSON.stringify({ action: 'create', type: 'Issue', webhookTimestamp: NOW * 1000 }) },
+  linear: {
+    secret: 'lin_wh_secret',
+    body: JSON.stringify({ action: 'create', type: 'Issue', webhookTimestamp: NOW * 1000 }),
+  },
   zoom: { secret: 'zoom-secret-token' },
   entrupy: { secret: 'entrupy-secret' },
   meta: { secret: 'meta-app-secret' },
   gitlab: { secret: 'gitlab-token', flags: ['--reveal-token'] },
   hmac: {
     secret: 'in-house-secret',
-    flags: ['--option', 'header=X-Signature', '--option', 'timestampHeader=X-Timestamp', '--option', 'signedContent={timestamp}.{body}'],
+    flags: [
+      '--option',
+      'header=X-Signature',
+      '--option',
+      'timestampHeader=X-Timestamp',
+      '--option',
+      'signedContent={timestamp}.{body}',
+    ],
   },
 };
 
@@ -87,9 +97,26 @@ describe('sign → verify round trip', () => {
       const body = file(`${scheme}.body`, c.body ?? BODY);
       const flags = c.flags ?? [];
 
-      const signed = await sign(['--scheme', scheme, '--secret', c.secret, '--timestamp', String(NOW), '--body-file', body, ...flags]);
+      const signed = await sign([
+        '--scheme',
+        scheme,
+        '--secret',
+        c.secret,
+        '--timestamp',
+        String(NOW),
+        '--body-file',
+        body,
+        ...flags,
+      ]);
       const verified = await verify([
-        '--scheme', scheme, '--secret', c.secret, '--body-file', body, '--now', String(NOW + 2),
+        '--scheme',
+        scheme,
+        '--secret',
+        c.secret,
+        '--body-file',
+        body,
+        '--now',
+        String(NOW + 2),
         ...signed.stdout.flatMap((line) => ['--header', line]),
         ...flags.filter((f) => f !== '--reveal-token'),
       ]);
@@ -105,7 +132,16 @@ describe('sign → verify round trip', () => {
 
 describe('sign', () => {
   it('prints Content-Type and the scheme\'s headers, one "Name: value" per line', async () => {
-    const { code, stdout } = await sign(['--scheme', 'stripe', '--secret', 'whsec_abc', '--timestamp', String(NOW), '--body-file', bodyFile]);
+    const { code, stdout } = await sign([
+      '--scheme',
+      'stripe',
+      '--secret',
+      'whsec_abc',
+      '--timestamp',
+      String(NOW),
+      '--body-file',
+      bodyFile,
+    ]);
 
     const digest = createHmac('sha256', 'whsec_abc').update(`${NOW}.${BODY}`).digest('hex');
     expect(code).toBe(0);
@@ -119,7 +155,16 @@ describe('sign', () => {
   });
 
   it('--curl prints a complete command sending the file byte for byte', async () => {
-    const { stdout } = await sign(['--scheme', 'github', '--secret', 's3cret', '--body-file', bodyFile, '--curl', 'http://127.0.0.1:3000/webhooks/github']);
+    const { stdout } = await sign([
+      '--scheme',
+      'github',
+      '--secret',
+      's3cret',
+      '--body-file',
+      bodyFile,
+      '--curl',
+      'http://127.0.0.1:3000/webhooks/github',
+    ]);
 
     expect(stdout).toHaveLength(1);
     const command = stdout[0]!;
@@ -131,19 +176,50 @@ describe('sign', () => {
   });
 
   it('--curl inlines a body read from stdin, quoted for the shell', async () => {
-    const { stdout } = await sign(['--scheme', 'github', '--secret', 's3cret', '--curl', 'http://localhost/x'], stdinOf(`{"it's":1}`));
+    const { stdout } = await sign(
+      ['--scheme', 'github', '--secret', 's3cret', '--curl', 'http://localhost/x'],
+      stdinOf(`{"it's":1}`),
+    );
     expect(stdout[0]).toContain(`--data-binary '{"it'\\''s":1}'`);
   });
 
   it('--curl also gives Twilio the URL to sign', async () => {
-    const viaCurl = await sign(['--scheme', 'twilio', '--secret', '0123456789abcdef0123456789abcdef', '--curl', 'https://example.com/sms', '--json'], stdinOf('Body=hi'));
-    const viaUrl = await sign(['--scheme', 'twilio', '--secret', '0123456789abcdef0123456789abcdef', '--url', 'https://example.com/sms', '--json'], stdinOf('Body=hi'));
+    const viaCurl = await sign(
+      [
+        '--scheme',
+        'twilio',
+        '--secret',
+        '0123456789abcdef0123456789abcdef',
+        '--curl',
+        'https://example.com/sms',
+        '--json',
+      ],
+      stdinOf('Body=hi'),
+    );
+    const viaUrl = await sign(
+      [
+        '--scheme',
+        'twilio',
+        '--secret',
+        '0123456789abcdef0123456789abcdef',
+        '--url',
+        'https://example.com/sms',
+        '--json',
+      ],
+      stdinOf('Body=hi'),
+    );
     expect(JSON.parse(viaCurl.stdout[0]!)).toEqual(JSON.parse(viaUrl.stdout[0]!));
   });
 
   it('gives a form body the form content type where the scheme declares both (a GitHub form delivery, a Slack slash command)', async () => {
-    const github = await sign(['--scheme', 'github', '--secret', 's3cret', '--json'], stdinOf(`payload=${encodeURIComponent(BODY)}`));
-    const slack = await sign(['--scheme', 'slack', '--secret', '8f742231b10e8888abcd99ffe0d85a5f', '--json'], stdinOf('command=%2Fdeploy&text=staging&trigger_id=1.2.3'));
+    const github = await sign(
+      ['--scheme', 'github', '--secret', 's3cret', '--json'],
+      stdinOf(`payload=${encodeURIComponent(BODY)}`),
+    );
+    const slack = await sign(
+      ['--scheme', 'slack', '--secret', '8f742231b10e8888abcd99ffe0d85a5f', '--json'],
+      stdinOf('command=%2Fdeploy&text=staging&trigger_id=1.2.3'),
+    );
     const json = await sign(['--scheme', 'github', '--secret', 's3cret', '--json'], stdinOf(` ${BODY}`));
     const stripeForm = await sign(['--scheme', 'stripe', '--secret', 'whsec_abc', '--json'], stdinOf('a=1'));
 
@@ -154,14 +230,28 @@ describe('sign', () => {
   });
 
   it('--json prints the headers as an object', async () => {
-    const { stdout } = await sign(['--scheme', 'slack', '--secret', '8f742231b10e8888abcd99ffe0d85a5f', '--timestamp', String(NOW), '--json'], stdinOf(BODY));
+    const { stdout } = await sign(
+      ['--scheme', 'slack', '--secret', '8f742231b10e8888abcd99ffe0d85a5f', '--timestamp', String(NOW), '--json'],
+      stdinOf(BODY),
+    );
     expect(JSON.parse(stdout[0]!)).toEqual({
-      headers: { 'Content-Type': 'application/json', 'X-Slack-Signature': expect.stringMatching(/^v0=[0-9a-f]{64}$/), 'X-Slack-Request-Timestamp': String(NOW) },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Slack-Signature': expect.stringMatching(/^v0=[0-9a-f]{64}$/),
+        'X-Slack-Request-Timestamp': String(NOW),
+      },
     });
   });
 
   it('warns on stderr about a secret checkSecret() finds wrong, and still signs', async () => {
-    const { code, stdout, stderr } = await sign(['--scheme', 'stripe', '--secret', 'sk_live_123', '--body-file', bodyFile]);
+    const { code, stdout, stderr } = await sign([
+      '--scheme',
+      'stripe',
+      '--secret',
+      'sk_live_123',
+      '--body-file',
+      bodyFile,
+    ]);
     expect(code).toBe(0);
     expect(stdout).toHaveLength(2);
     expect(stderr).toEqual([expect.stringMatching(/^warning: secret #1: .*whsec_/)]);
@@ -180,7 +270,15 @@ describe('sign', () => {
   });
 
   it('exits 2 for gitlab without --reveal-token: its header is the secret', async () => {
-    const { code, stdout, stderr } = await cli(['sign', '--scheme', 'gitlab', '--secret', 'gitlab-token', '--body-file', bodyFile]);
+    const { code, stdout, stderr } = await cli([
+      'sign',
+      '--scheme',
+      'gitlab',
+      '--secret',
+      'gitlab-token',
+      '--body-file',
+      bodyFile,
+    ]);
     expect(code).toBe(2);
     expect(stdout).toEqual([]);
     expect(stderr.join('\n')).toMatch(/--reveal-token/);
@@ -212,8 +310,19 @@ describe('sign', () => {
 });
 
 describe('verify', () => {
-  const header = (secret = 'whsec_abc', t = NOW, body = BODY) => `Stripe-Signature: t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
-  const stripeArgs = (...more: string[]) => ['--scheme', 'stripe', '--secret', 'whsec_abc', '--header', header(), '--now', String(NOW + 5), ...more];
+  const header = (secret = 'whsec_abc', t = NOW, body = BODY) =>
+    `Stripe-Signature: t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+  const stripeArgs = (...more: string[]) => [
+    '--scheme',
+    'stripe',
+    '--secret',
+    'whsec_abc',
+    '--header',
+    header(),
+    '--now',
+    String(NOW + 5),
+    ...more,
+  ];
 
   it('prints "valid" and exits 0', async () => {
     expect(await verify(stripeArgs('--body-file', bodyFile))).toMatchObject({ code: 0, stdout: ['valid'], stderr: [] });
@@ -225,26 +334,74 @@ describe('verify', () => {
     expect(stdout).toEqual(['invalid: signature_mismatch']);
   });
 
-  it('prints the reason\'s detail, e.g. the age of a stale timestamp', async () => {
-    const { code, stdout } = await verify(['--scheme', 'stripe', '--secret', 'whsec_abc', '--header', header(), '--now', String(NOW + 1000), '--body-file', bodyFile]);
+  it("prints the reason's detail, e.g. the age of a stale timestamp", async () => {
+    const { code, stdout } = await verify([
+      '--scheme',
+      'stripe',
+      '--secret',
+      'whsec_abc',
+      '--header',
+      header(),
+      '--now',
+      String(NOW + 1000),
+      '--body-file',
+      bodyFile,
+    ]);
     expect(code).toBe(1);
     expect(stdout).toEqual(['invalid: stale_timestamp (timestamp is 1000s old; tolerance is 300s)']);
   });
 
   it('--tolerance widens the replay window', async () => {
-    const args = ['--scheme', 'stripe', '--secret', 'whsec_abc', '--header', header(), '--now', String(NOW + 1000), '--body-file', bodyFile, '--tolerance', '3600'];
+    const args = [
+      '--scheme',
+      'stripe',
+      '--secret',
+      'whsec_abc',
+      '--header',
+      header(),
+      '--now',
+      String(NOW + 1000),
+      '--body-file',
+      bodyFile,
+      '--tolerance',
+      '3600',
+    ];
     expect((await verify(args)).code).toBe(0);
   });
 
   it('tries each --secret and says on stderr which matched (rotation)', async () => {
-    const { code, stdout, stderr } = await verify(['--scheme', 'stripe', '--secret', 'whsec_new', '--secret', 'whsec_abc', '--header', header(), '--now', String(NOW), '--body-file', bodyFile]);
+    const { code, stdout, stderr } = await verify([
+      '--scheme',
+      'stripe',
+      '--secret',
+      'whsec_new',
+      '--secret',
+      'whsec_abc',
+      '--header',
+      header(),
+      '--now',
+      String(NOW),
+      '--body-file',
+      bodyFile,
+    ]);
     expect(code).toBe(0);
     expect(stdout).toEqual(['valid']);
     expect(stderr).toEqual(['(secret #2 matched)']);
   });
 
   it('reports checkSecret() problems on stderr, leaving stdout to the result', async () => {
-    const { code, stdout, stderr } = await verify(['--scheme', 'stripe', '--secret', 'whsec_abc\n', '--header', header(), '--now', String(NOW), '--body-file', bodyFile]);
+    const { code, stdout, stderr } = await verify([
+      '--scheme',
+      'stripe',
+      '--secret',
+      'whsec_abc\n',
+      '--header',
+      header(),
+      '--now',
+      String(NOW),
+      '--body-file',
+      bodyFile,
+    ]);
     expect(code).toBe(1);
     expect(stdout).toEqual(['invalid: signature_mismatch']);
     expect(stderr).toEqual([expect.stringMatching(/^warning: secret #1: .*whitespace/)]);
@@ -252,7 +409,20 @@ describe('verify', () => {
 
   it('joins a repeated header with a comma, as API Gateway does', async () => {
     const [, value] = header().split(': ');
-    const { code } = await verify(['--scheme', 'stripe', '--secret', 'whsec_abc', '--header', `Stripe-Signature: t=${NOW},v1=${'0'.repeat(64)}`, '--header', `stripe-signature: ${value}`, '--now', String(NOW), '--body-file', bodyFile]);
+    const { code } = await verify([
+      '--scheme',
+      'stripe',
+      '--secret',
+      'whsec_abc',
+      '--header',
+      `Stripe-Signature: t=${NOW},v1=${'0'.repeat(64)}`,
+      '--header',
+      `stripe-signature: ${value}`,
+      '--now',
+      String(NOW),
+      '--body-file',
+      bodyFile,
+    ]);
     expect(code).toBe(0);
   });
 
@@ -262,15 +432,34 @@ describe('verify', () => {
     expect((await verify(stripeArgs('--body-file', b64, '--body-base64'))).code).toBe(0);
   });
 
-  it('validates --option with the scheme\'s schema, numbers included', async () => {
+  it("validates --option with the scheme's schema, numbers included", async () => {
     const t = String(NOW);
     const digest = createHmac('sha256', 'k').update(`${t}.${BODY}`).digest('hex');
     const args = [
-      '--scheme', 'hmac', '--secret', 'k', '--body-file', bodyFile, '--now', String(NOW + 500),
-      '--header', `X-Signature: ${digest}`, '--header', `X-Timestamp: ${t}`,
-      '--option', 'header=X-Signature', '--option', 'prefix=', '--option', 'timestampHeader=X-Timestamp', '--option', 'signedContent={timestamp}.{body}',
+      '--scheme',
+      'hmac',
+      '--secret',
+      'k',
+      '--body-file',
+      bodyFile,
+      '--now',
+      String(NOW + 500),
+      '--header',
+      `X-Signature: ${digest}`,
+      '--header',
+      `X-Timestamp: ${t}`,
+      '--option',
+      'header=X-Signature',
+      '--option',
+      'prefix=',
+      '--option',
+      'timestampHeader=X-Timestamp',
+      '--option',
+      'signedContent={timestamp}.{body}',
     ];
-    expect((await verify(args)).stdout).toEqual(['invalid: stale_timestamp (timestamp is 500s old; tolerance is 300s)']);
+    expect((await verify(args)).stdout).toEqual([
+      'invalid: stale_timestamp (timestamp is 500s old; tolerance is 300s)',
+    ]);
     expect((await verify([...args, '--option', 'toleranceSeconds=600'])).code).toBe(0);
   });
 
@@ -281,12 +470,30 @@ describe('verify', () => {
     expect(stdout[0]).toBe('invalid: signature_mismatch');
     expect(stdout).toContain('  scheme     stripe: HMAC-SHA256 (hex) over {t}.{body}');
     expect(stdout).toContainEqual(expect.stringMatching(/^ {2}secret #1 {2}no match \(computed [0-9a-f]{16}…\)$/));
-    expect(stdout).toContainEqual(expect.stringMatching(/^ {2}timestamp {2}1704067200 \(2024-01-01T00:00:00Z\): 5 s old, tolerance 300 s either way — within the window$/));
+    expect(stdout).toContainEqual(
+      expect.stringMatching(
+        /^ {2}timestamp {2}1704067200 \(2024-01-01T00:00:00Z\): 5 s old, tolerance 300 s either way — within the window$/,
+      ),
+    );
     expect(stdout.at(-1)).toMatch(/^likely cause: the body was re-formatted \(pretty-printed/);
   });
 
   it('--explain on a valid request shows which secret matched over which bytes', async () => {
-    const { code, stdout } = await verify(['--scheme', 'stripe', '--secret', 'whsec_new', '--secret', 'whsec_abc', '--header', header(), '--now', String(NOW), '--body-file', bodyFile, '--explain']);
+    const { code, stdout } = await verify([
+      '--scheme',
+      'stripe',
+      '--secret',
+      'whsec_new',
+      '--secret',
+      'whsec_abc',
+      '--header',
+      header(),
+      '--now',
+      String(NOW),
+      '--body-file',
+      bodyFile,
+      '--explain',
+    ]);
     expect(code).toBe(0);
     expect(stdout[0]).toBe('valid');
     expect(stdout).toContainEqual(expect.stringMatching(/^ {2}signed {5}\d+ bytes, sha256 [0-9a-f]{16}…/));
@@ -297,10 +504,27 @@ describe('verify', () => {
   it('--explain names a Twilio URL mismatch', async () => {
     const secret = '0123456789abcdef0123456789abcdef';
     const form = 'From=%2B15551234567&Body=hi';
-    const signed = await sign(['--scheme', 'twilio', '--secret', secret, '--url', 'https://example.com/sms'], stdinOf(form));
-    const { code, stdout } = await verify(['--scheme', 'twilio', '--secret', secret, '--url', 'http://example.com/sms', '--explain', ...signed.stdout.flatMap((l) => ['--header', l])], stdinOf(form));
+    const signed = await sign(
+      ['--scheme', 'twilio', '--secret', secret, '--url', 'https://example.com/sms'],
+      stdinOf(form),
+    );
+    const { code, stdout } = await verify(
+      [
+        '--scheme',
+        'twilio',
+        '--secret',
+        secret,
+        '--url',
+        'http://example.com/sms',
+        '--explain',
+        ...signed.stdout.flatMap((l) => ['--header', l]),
+      ],
+      stdinOf(form),
+    );
     expect(code).toBe(1);
-    expect(stdout.at(-1)).toMatch(/^likely cause: twilio signed the URL https:\/\/example\.com\/sms, not http:\/\/example\.com\/sms/);
+    expect(stdout.at(-1)).toMatch(
+      /^likely cause: twilio signed the URL https:\/\/example\.com\/sms, not http:\/\/example\.com\/sms/,
+    );
   });
 
   it('--json prints the result and the explanation', async () => {
@@ -315,7 +539,19 @@ describe('verify', () => {
       cli(['verify', '--scheme', 'stripe', '--secret', 'x', '--body-file', bodyFile]),
       cli(['verify', '--scheme', 'stripe', '--header', header(), '--body-file', bodyFile]),
       cli(['verify', '--secret', 'x', '--header', header(), '--body-file', bodyFile]),
-      cli(['verify', '--scheme', 'stripe', '--secret', 'x', '--header', header(), '--now', 'yesterday', '--body-file', bodyFile]),
+      cli([
+        'verify',
+        '--scheme',
+        'stripe',
+        '--secret',
+        'x',
+        '--header',
+        header(),
+        '--now',
+        'yesterday',
+        '--body-file',
+        bodyFile,
+      ]),
       cli(['verify', '--scheme', 'stripe', '--secret', 'x', '--header', 'no colon here', '--body-file', bodyFile]),
       cli(['verify', '--scheme', 'stripe', '--secret', 'x', '--header', header(), '--bogus', '--body-file', bodyFile]),
     ]);
@@ -332,9 +568,14 @@ describe('the real entry point', () => {
 
   function run(args: readonly string[], stdin: string): Promise<{ code: number; stdout: string }> {
     return new Promise((resolve) => {
-      const child = execFile('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout });
-      });
+      const child = execFile(
+        'npm',
+        ['run', '--silent', 'cli', '--', ...args],
+        { cwd: ROOT, timeout: 60_000 },
+        (error, stdout) => {
+          resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout });
+        },
+      );
       child.stdin?.end(stdin);
     });
   }
@@ -342,7 +583,17 @@ describe('the real entry point', () => {
   it('`npm run --silent cli -- verify` prints "valid" and exits 0, or "invalid: …" and exits 1 (body on stdin)', async () => {
     const t = NOW;
     const sig = createHmac('sha256', 'whsec_abc').update(`${t}.${BODY}`).digest('hex');
-    const args = ['verify', '--scheme', 'stripe', '--secret', 'whsec_abc', '--header', `Stripe-Signature: t=${t},v1=${sig}`, '--now', String(t)];
+    const args = [
+      'verify',
+      '--scheme',
+      'stripe',
+      '--secret',
+      'whsec_abc',
+      '--header',
+      `Stripe-Signature: t=${t},v1=${sig}`,
+      '--now',
+      String(t),
+    ];
 
     const [good, bad] = await Promise.all([run(args, BODY), run(args, `${BODY}\n`)]);
 

@@ -33,7 +33,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
   });
@@ -60,7 +65,12 @@ async function recompute(r: Received, region: string, body = r.body): Promise<st
   const url = new URL(r.url, `http://${r.headers.host}`);
   const amzDate = String(r.headers['x-amz-date']);
   const signingDate = new Date(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
-  const signer = new SignatureV4({ service: 'execute-api', region, credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, sha256: NodeSha256 });
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region,
+    credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET },
+    sha256: NodeSha256,
+  });
   const signed = await signer.sign(
     {
       method: r.method,
@@ -70,7 +80,9 @@ async function recompute(r: Received, region: string, body = r.body): Promise<st
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       // The body hash is left for the signer to compute from the body received, so a changed body cannot verify.
-      headers: Object.fromEntries(signedNames.filter((name) => name !== 'x-amz-content-sha256').map((name) => [name, String(r.headers[name])])),
+      headers: Object.fromEntries(
+        signedNames.filter((name) => name !== 'x-amz-content-sha256').map((name) => [name, String(r.headers[name])]),
+      ),
       ...(body !== '' && { body }),
     },
     { signingDate },
@@ -84,12 +96,35 @@ describe('SigV4 on the outbound API client', () => {
   it('messages send --sigv4 signs host, body hash and idempotency key with the environment credentials; the server can verify it', async () => {
     const io = captureIo();
 
-    const code = await runCli(['messages', 'send', '--tenant', 'acme', '--type', 'order.paid', '--data', '{"total":42}', '--id', 'k1', '--url', base, '--sigv4', '--region', 'eu-west-1'], io);
+    const code = await runCli(
+      [
+        'messages',
+        'send',
+        '--tenant',
+        'acme',
+        '--type',
+        'order.paid',
+        '--data',
+        '{"total":42}',
+        '--id',
+        'k1',
+        '--url',
+        base,
+        '--sigv4',
+        '--region',
+        'eu-west-1',
+      ],
+      io,
+    );
 
     expect(code).toBe(0);
     const [r] = received;
-    expect(r!.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${KEY_ID}/\\d{8}/eu-west-1/execute-api/aws4_request, SignedHeaders=`));
-    expect(/SignedHeaders=([^,]+)/.exec(String(r!.headers.authorization))![1]!.split(';')).toEqual(expect.arrayContaining(['host', 'x-amz-content-sha256', 'x-amz-date', 'content-type', 'idempotency-key']));
+    expect(r!.headers.authorization).toMatch(
+      new RegExp(`^AWS4-HMAC-SHA256 Credential=${KEY_ID}/\\d{8}/eu-west-1/execute-api/aws4_request, SignedHeaders=`),
+    );
+    expect(/SignedHeaders=([^,]+)/.exec(String(r!.headers.authorization))![1]!.split(';')).toEqual(
+      expect.arrayContaining(['host', 'x-amz-content-sha256', 'x-amz-date', 'content-type', 'idempotency-key']),
+    );
     expect(r!.headers['x-amz-content-sha256']).toBe(sha256(r!.body));
     expect(await recompute(r!, 'eu-west-1')).toBe(r!.headers.authorization);
     expect(await recompute(r!, 'eu-west-1', `${r!.body} `)).not.toBe(r!.headers.authorization);
@@ -99,15 +134,47 @@ describe('SigV4 on the outbound API client', () => {
   it('deliveries list signs the query string; endpoints list takes --sigv4 with its --api-url', async () => {
     answer = { status: 200, body: { deliveries: [], endpoints: [] } };
 
-    expect(await runCli(['deliveries', 'list', '--tenant', 'acme', '--status', 'failed', '--limit', '5', '--url', base, '--sigv4', '--region', 'eu-west-1'], captureIo())).toBe(0);
-    expect(await runCli(['endpoints', 'list', '--tenant', 'acme', '--api-url', base, '--sigv4', '--region', 'eu-west-1'], captureIo())).toBe(0);
+    expect(
+      await runCli(
+        [
+          'deliveries',
+          'list',
+          '--tenant',
+          'acme',
+          '--status',
+          'failed',
+          '--limit',
+          '5',
+          '--url',
+          base,
+          '--sigv4',
+          '--region',
+          'eu-west-1',
+        ],
+        captureIo(),
+      ),
+    ).toBe(0);
+    expect(
+      await runCli(
+        ['endpoints', 'list', '--tenant', 'acme', '--api-url', base, '--sigv4', '--region', 'eu-west-1'],
+        captureIo(),
+      ),
+    ).toBe(0);
 
-    expect(received.map((r) => r.url)).toEqual(['/v1/tenants/acme/deliveries?status=failed&limit=5', '/v1/tenants/acme/endpoints']);
+    expect(received.map((r) => r.url)).toEqual([
+      '/v1/tenants/acme/deliveries?status=failed&limit=5',
+      '/v1/tenants/acme/endpoints',
+    ]);
     for (const r of received) expect(await recompute(r, 'eu-west-1'), r.url).toBe(r.headers.authorization);
   });
 
   it('a loopback URL is not signed by default', async () => {
-    expect(await runCli(['messages', 'send', '--tenant', 'acme', '--type', 'order.paid', '--data', '{}', '--url', base], captureIo())).toBe(0);
+    expect(
+      await runCli(
+        ['messages', 'send', '--tenant', 'acme', '--type', 'order.paid', '--data', '{}', '--url', base],
+        captureIo(),
+      ),
+    ).toBe(0);
     expect(received[0]!.headers.authorization).toBeUndefined();
     expect(received[0]!.headers['x-amz-date']).toBeUndefined();
   });
@@ -115,7 +182,12 @@ describe('SigV4 on the outbound API client', () => {
   it('without a region, the command fails with a usage error that says where a region comes from, and sends nothing', async () => {
     const io = captureIo();
 
-    expect(await runCli(['messages', 'send', '--tenant', 'acme', '--type', 'order.paid', '--data', '{}', '--url', base, '--sigv4'], io)).toBe(2);
+    expect(
+      await runCli(
+        ['messages', 'send', '--tenant', 'acme', '--type', 'order.paid', '--data', '{}', '--url', base, '--sigv4'],
+        io,
+      ),
+    ).toBe(2);
 
     expect(io.stderr.join('\n')).toMatch(/SigV4 needs the API's region: pass --region, set AWS_REGION/);
     expect(received).toEqual([]);
@@ -125,7 +197,9 @@ describe('SigV4 on the outbound API client', () => {
     answer = { status: 403, body: { message: 'The request signature we calculated does not match' } };
     const io = captureIo();
 
-    expect(await runCli(['deliveries', 'show', 'dlv_1', '--url', base, '--sigv4', '--region', 'eu-west-1'], io)).toBe(1);
+    expect(await runCli(['deliveries', 'show', 'dlv_1', '--url', base, '--sigv4', '--region', 'eu-west-1'], io)).toBe(
+      1,
+    );
 
     const printed = [...io.stdout, ...io.stderr].join('\n');
     expect(printed).toContain('403');
@@ -138,10 +212,23 @@ describe('SigV4 on the outbound API client', () => {
 describe('NodeSha256 in the signer', () => {
   it('reproduces the get-vanilla vector of the AWS SigV4 test suite', async () => {
     const signer = new SignatureV4({
-      service: 'service', region: 'us-east-1', sha256: NodeSha256, applyChecksum: false,
+      service: 'service',
+      region: 'us-east-1',
+      sha256: NodeSha256,
+      applyChecksum: false,
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
     });
-    const signed = await signer.sign({ method: 'GET', protocol: 'https:', hostname: 'example.amazonaws.com', path: '/', query: {}, headers: { host: 'example.amazonaws.com' } }, { signingDate: new Date('2015-08-30T12:36:00Z') });
+    const signed = await signer.sign(
+      {
+        method: 'GET',
+        protocol: 'https:',
+        hostname: 'example.amazonaws.com',
+        path: '/',
+        query: {},
+        headers: { host: 'example.amazonaws.com' },
+      },
+      { signingDate: new Date('2015-08-30T12:36:00Z') },
+    );
     expect(signed.headers.authorization).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
     );
@@ -150,8 +237,21 @@ describe('NodeSha256 in the signer', () => {
 
 describe('when to sign, and for which region', () => {
   it('isLoopback() is true for localhost, 127.0.0.0/8 and ::1 only', () => {
-    for (const url of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://127.9.9.9', 'http://[::1]:3000', 'http://api.localhost']) expect(isLoopback(new URL(url)), url).toBe(true);
-    for (const url of ['https://abc123.execute-api.eu-west-1.amazonaws.com', 'http://10.0.0.1', 'http://128.0.0.1', 'https://hooks.example.com']) expect(isLoopback(new URL(url)), url).toBe(false);
+    for (const url of [
+      'http://localhost:3000',
+      'http://127.0.0.1:3000',
+      'http://127.9.9.9',
+      'http://[::1]:3000',
+      'http://api.localhost',
+    ])
+      expect(isLoopback(new URL(url)), url).toBe(true);
+    for (const url of [
+      'https://abc123.execute-api.eu-west-1.amazonaws.com',
+      'http://10.0.0.1',
+      'http://128.0.0.1',
+      'https://hooks.example.com',
+    ])
+      expect(isLoopback(new URL(url)), url).toBe(false);
   });
 
   it('regionFor() prefers --region, then the execute-api host, then AWS_REGION', () => {

@@ -13,7 +13,10 @@ import { SLACK_DOCS } from '../helpers/provider-vectors';
 
 const FORM = 'application/x-www-form-urlencoded';
 
-async function ingestVector(scheme: SchemeName, v: { secret: string; nowMs: number; body: string; url: string; headers: Record<string, string> }) {
+async function ingestVector(
+  scheme: SchemeName,
+  v: { secret: string; nowMs: number; body: string; url: string; headers: Record<string, string> },
+) {
   const source = runtimeSource({ id: scheme, scheme });
   const { deps, sources, queue } = testDeps([source]);
   const outcome = await ingest(
@@ -25,7 +28,7 @@ async function ingestVector(scheme: SchemeName, v: { secret: string; nowMs: numb
 }
 
 describe('provider vectors by content type', () => {
-  it('slack slash command (form): Slack\'s documented request, acknowledged with an empty 200', async () => {
+  it("slack slash command (form): Slack's documented request, acknowledged with an empty 200", async () => {
     // https://api.slack.com/authentication/verifying-requests-from-slack ("Validating a request").
     const body = SLACK_DOCS.body;
 
@@ -41,8 +44,15 @@ describe('provider vectors by content type', () => {
       },
     });
 
-    expect(outcome).toEqual({ status: 'accepted', id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c', acknowledge: 'empty' });
-    expect(envelope).toMatchObject({ type: '/webhook-collect', payload: { command: '/webhook-collect', user_name: 'roadrunner', text: '' } });
+    expect(outcome).toEqual({
+      status: 'accepted',
+      id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+      acknowledge: 'empty',
+    });
+    expect(envelope).toMatchObject({
+      type: '/webhook-collect',
+      payload: { command: '/webhook-collect', user_name: 'roadrunner', text: '' },
+    });
   });
 
   // Twilio's vectors, shared by its official helper libraries' request-validator tests
@@ -53,11 +63,21 @@ describe('provider vectors by content type', () => {
       nowMs: Date.UTC(2026, 0, 1),
       body: 'CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309&To=%2B18005551212',
       url: 'https://mycompany.com/myapp.php?foo=1&bar=2',
-      headers: { 'content-type': FORM, 'x-twilio-signature': 'RSOYDt4T1cUTdK1PDd93/VVr8B8=', 'i-twilio-idempotency-token': 'tok-1' },
+      headers: {
+        'content-type': FORM,
+        'x-twilio-signature': 'RSOYDt4T1cUTdK1PDd93/VVr8B8=',
+        'i-twilio-idempotency-token': 'tok-1',
+      },
     });
 
     expect(outcome).toEqual({ status: 'accepted', id: 'tok-1', acknowledge: 'status' });
-    expect(envelope?.payload).toEqual({ CallSid: 'CA1234567890ABCDE', Caller: '+14158675309', Digits: '1234', From: '+14158675309', To: '+18005551212' });
+    expect(envelope?.payload).toEqual({
+      CallSid: 'CA1234567890ABCDE',
+      Caller: '+14158675309',
+      Digits: '1234',
+      From: '+14158675309',
+      To: '+18005551212',
+    });
   });
 
   it('twilio JSON: the official vector, bodySHA256 in the URL; the payload is the JSON as sent', async () => {
@@ -66,7 +86,11 @@ describe('provider vectors by content type', () => {
       nowMs: Date.UTC(2026, 0, 1),
       body: '{"property": "value", "boolean": true}',
       url: 'https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620',
-      headers: { 'content-type': 'application/json', 'x-twilio-signature': 'a9nBmqA0ju/hNViExpshrM61xv4=', 'i-twilio-idempotency-token': 'tok-2' },
+      headers: {
+        'content-type': 'application/json',
+        'x-twilio-signature': 'a9nBmqA0ju/hNViExpshrM61xv4=',
+        'i-twilio-idempotency-token': 'tok-2',
+      },
     });
 
     expect(outcome).toEqual({ status: 'accepted', id: 'tok-2', acknowledge: 'status' });
@@ -85,7 +109,7 @@ describe('provider vectors by content type', () => {
     ).rejects.toMatchObject({ statusCode: 415, code: 'unsupported_content_type' });
   });
 
-  it('github JSON: GitHub\'s documented example (not JSON, so verified then refused with 400)', async () => {
+  it("github JSON: GitHub's documented example (not JSON, so verified then refused with 400)", async () => {
     // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries ("Testing the webhook payload validation").
     await expect(
       ingestVector('github', {
@@ -93,7 +117,10 @@ describe('provider vectors by content type', () => {
         nowMs: Date.UTC(2026, 0, 1),
         body: 'Hello, World!',
         url: 'https://hooks.example.com/webhooks/github',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' },
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+        },
       }),
     ).rejects.toMatchObject({ statusCode: 400, code: 'invalid_body' });
   });

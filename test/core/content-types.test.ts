@@ -16,9 +16,23 @@ import { SLACK_DOCS } from '../helpers/provider-vectors';
 const SLASH_COMMAND = SLACK_DOCS.body;
 const FORM = 'application/x-www-form-urlencoded';
 
-async function accept(scheme: SchemeName, body: string, contentType: string, extra: { url?: string; options?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
-  const { deps, sources, queue, clock } = testDeps([runtimeSource({ id: scheme, scheme, options: extra.options ?? {} })]);
-  const request = signedWebhook(scheme, { nowMs: clock(), body, contentType, ...(extra.url && { url: extra.url }), ...(extra.options && { options: extra.options }), ...(extra.headers && { headers: extra.headers }) });
+async function accept(
+  scheme: SchemeName,
+  body: string,
+  contentType: string,
+  extra: { url?: string; options?: Record<string, unknown>; headers?: Record<string, string> } = {},
+) {
+  const { deps, sources, queue, clock } = testDeps([
+    runtimeSource({ id: scheme, scheme, options: extra.options ?? {} }),
+  ]);
+  const request = signedWebhook(scheme, {
+    nowMs: clock(),
+    body,
+    contentType,
+    ...(extra.url && { url: extra.url }),
+    ...(extra.options && { options: extra.options }),
+    ...(extra.headers && { headers: extra.headers }),
+  });
   const outcome = await ingest(sources.get(scheme), request, deps);
   return { outcome, envelope: queue.sent[0] ? parseEnvelope(queue.sent[0].body) : undefined, sent: queue.sent.length };
 }
@@ -28,31 +42,53 @@ describe('content types', () => {
     const json = '{"action":"opened","number":7}';
     const body = `payload=${encodeURIComponent(json)}`;
     // The signature GitHub sends is over the form bytes, as @octokit/webhooks-methods computes it.
-    expect((await octokitSign('whsec_dGVzdC1zZWNyZXQtZm9yLXVuaXQtdGVzdHMtb25seQ==', body)).startsWith('sha256=')).toBe(true);
-    const { outcome, envelope } = await accept('github', body, FORM, { headers: { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-7' } });
+    expect((await octokitSign('whsec_dGVzdC1zZWNyZXQtZm9yLXVuaXQtdGVzdHMtb25seQ==', body)).startsWith('sha256=')).toBe(
+      true,
+    );
+    const { outcome, envelope } = await accept('github', body, FORM, {
+      headers: { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-7' },
+    });
     expect(outcome).toMatchObject({ status: 'accepted', id: 'd-7', acknowledge: 'status' });
     expect(envelope).toMatchObject({ type: 'pull_request', payload: { action: 'opened', number: 7 } });
   });
 
   it('github form delivery whose payload field is not JSON → 400 invalid_body', async () => {
-    await expect(accept('github', 'payload=%7Bnot-json', FORM)).rejects.toMatchObject({ statusCode: 400, code: 'invalid_body' });
+    await expect(accept('github', 'payload=%7Bnot-json', FORM)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'invalid_body',
+    });
   });
 
   it('slack slash command: a form object, type the command, id the trigger_id, acknowledged with an empty body', async () => {
     const { outcome, envelope } = await accept('slack', SLASH_COMMAND, FORM);
-    expect(outcome).toEqual({ status: 'accepted', id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c', acknowledge: 'empty' });
-    expect(envelope).toMatchObject({ type: '/webhook-collect', payload: { command: '/webhook-collect', team_id: 'T1DC2JH3J', text: '' } });
+    expect(outcome).toEqual({
+      status: 'accepted',
+      id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+      acknowledge: 'empty',
+    });
+    expect(envelope).toMatchObject({
+      type: '/webhook-collect',
+      payload: { command: '/webhook-collect', team_id: 'T1DC2JH3J', text: '' },
+    });
   });
 
   it('slack interactivity: the payload field is the event, type block_actions, id its trigger_id', async () => {
     const interaction = { type: 'block_actions', trigger_id: '123.456.abc', actions: [{ action_id: 'approve' }] };
-    const { outcome, envelope } = await accept('slack', `payload=${encodeURIComponent(JSON.stringify(interaction))}`, FORM);
+    const { outcome, envelope } = await accept(
+      'slack',
+      `payload=${encodeURIComponent(JSON.stringify(interaction))}`,
+      FORM,
+    );
     expect(outcome).toEqual({ status: 'accepted', id: '123.456.abc', acknowledge: 'empty' });
     expect(envelope).toMatchObject({ type: 'block_actions', payload: interaction });
   });
 
   it('slack Events API JSON is answered with the usual JSON status', async () => {
-    const { outcome, envelope } = await accept('slack', '{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention"}}', 'application/json');
+    const { outcome, envelope } = await accept(
+      'slack',
+      '{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention"}}',
+      'application/json',
+    );
     expect(outcome).toEqual({ status: 'accepted', id: 'Ev1', acknowledge: 'status' });
     expect(envelope?.type).toBe('app_mention');
   });
@@ -62,7 +98,14 @@ describe('content types', () => {
     const url = `https://hooks.example.com/webhooks/twilio?bodySHA256=${createHash('sha256').update(json).digest('hex')}`;
     const { deps, sources, queue, clock } = testDeps([runtimeSource({ id: 'twilio', scheme: 'twilio' })]);
     const request = signedWebhook('twilio', { nowMs: clock(), body: json, contentType: 'application/json', url });
-    expect(twilioLib.validateRequestWithBody('whsec_dGVzdC1zZWNyZXQtZm9yLXVuaXQtdGVzdHMtb25seQ==', request.headers['x-twilio-signature'] as string, url, json)).toBe(true);
+    expect(
+      twilioLib.validateRequestWithBody(
+        'whsec_dGVzdC1zZWNyZXQtZm9yLXVuaXQtdGVzdHMtb25seQ==',
+        request.headers['x-twilio-signature'] as string,
+        url,
+        json,
+      ),
+    ).toBe(true);
     await expect(ingest(sources.get('twilio'), request, deps)).resolves.toMatchObject({ status: 'accepted' });
     expect(parseEnvelope(queue.sent[0]!.body)?.payload).toEqual({ property: 'value', boolean: true });
   });
@@ -73,7 +116,10 @@ describe('content types', () => {
   });
 
   it('hmac takes the content types its options list, JSON only by default', async () => {
-    await expect(accept('hmac', 'a=1', FORM)).rejects.toMatchObject({ statusCode: 415, code: 'unsupported_content_type' });
+    await expect(accept('hmac', 'a=1', FORM)).rejects.toMatchObject({
+      statusCode: 415,
+      code: 'unsupported_content_type',
+    });
     const { envelope } = await accept('hmac', 'a=1&b=2', FORM, { options: { contentTypes: [FORM] } });
     expect(envelope?.payload).toEqual({ a: '1', b: '2' });
   });

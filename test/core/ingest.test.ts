@@ -15,7 +15,9 @@ async function rejection(promise: Promise<unknown>): Promise<WebhookError> {
 }
 
 /** ingest() for an ordinary event: its outcome, never a handshake answer. */
-async function ingestEvent(...args: Parameters<typeof ingest>): Promise<Exclude<IngestOutcome, { status: 'handshake' }>> {
+async function ingestEvent(
+  ...args: Parameters<typeof ingest>
+): Promise<Exclude<IngestOutcome, { status: 'handshake' }>> {
   const outcome = await ingest(...args);
   if (outcome.status === 'handshake') throw new Error('unexpected handshake');
   return outcome;
@@ -33,7 +35,12 @@ describe('ingest()', () => {
     expect(queue.sent[0]!.queueUrl).toBe(QUEUE_URL);
     expect(queue.sent[0]!.attributes).toEqual({ source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' });
     const envelope = parseEnvelope(queue.sent[0]!.body);
-    expect(envelope).toMatchObject({ id: 'evt_1', source: 'stripe', type: 'invoice.paid', receivedAt: new Date(clock()).toISOString() });
+    expect(envelope).toMatchObject({
+      id: 'evt_1',
+      source: 'stripe',
+      type: 'invoice.paid',
+      receivedAt: new Date(clock()).toISOString(),
+    });
     expect(envelope!.payload).toEqual(JSON.parse(STRIPE_EVENT));
   });
 
@@ -59,7 +66,12 @@ describe('ingest()', () => {
     expect(outcome).toEqual({ status: 'accepted', id: 'd-1', acknowledge: 'status' });
     const envelope = parseEnvelope(queue.sent[0]!.body)!;
     expect(envelope.type).toBe('push');
-    expect(envelope.headers).toEqual({ 'content-type': 'application/json', 'user-agent': 'test-sender/1.0', 'x-github-delivery': 'd-1', 'x-github-event': 'push' });
+    expect(envelope.headers).toEqual({
+      'content-type': 'application/json',
+      'user-agent': 'test-sender/1.0',
+      'x-github-delivery': 'd-1',
+      'x-github-event': 'push',
+    });
   });
 
   it('falls back to a SHA-256 of source and body when the provider sends no id, so identical bytes deduplicate', async () => {
@@ -78,24 +90,39 @@ describe('ingest()', () => {
     /** A Log that records warn lines with their fields. */
     function recordingLog() {
       const warnings: Array<{ message: string; fields: Record<string, unknown> }> = [];
-      const log = { ...silentLog, warn: (message: string, ...extra: Array<Record<string, unknown>>) => warnings.push({ message, fields: Object.assign({}, ...extra) as Record<string, unknown> }) };
+      const log = {
+        ...silentLog,
+        warn: (message: string, ...extra: Array<Record<string, unknown>>) =>
+          warnings.push({ message, fields: Object.assign({}, ...extra) as Record<string, unknown> }),
+      };
       return { log, warnings };
     }
 
     it.each([
       ['too long', 'x'.repeat(201), 'too_long'],
       ['with a control character', 'evt_\u0007bell', 'control_characters'],
-    ])('an id %s becomes a body hash with a warning naming the source and the body path, never the value', async (_what, badId, reason) => {
-      const { deps, sources, clock } = testDeps();
-      const { log, warnings } = recordingLog();
-      const body = JSON.stringify({ id: badId, type: 'invoice.paid' });
+    ])(
+      'an id %s becomes a body hash with a warning naming the source and the body path, never the value',
+      async (_what, badId, reason) => {
+        const { deps, sources, clock } = testDeps();
+        const { log, warnings } = recordingLog();
+        const body = JSON.stringify({ id: badId, type: 'invoice.paid' });
 
-      const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), { ...deps, log });
+        const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), {
+          ...deps,
+          log,
+        });
 
-      expect(outcome.id).toMatch(/^sha256:/);
-      expect(warnings).toEqual([{ message: 'event id unusable; deduplicating on a hash of the body instead', fields: { source: 'stripe', bodyPath: 'id', reason } }]);
-      expect(JSON.stringify(warnings)).not.toContain(badId);
-    });
+        expect(outcome.id).toMatch(/^sha256:/);
+        expect(warnings).toEqual([
+          {
+            message: 'event id unusable; deduplicating on a hash of the body instead',
+            fields: { source: 'stripe', bodyPath: 'id', reason },
+          },
+        ]);
+        expect(JSON.stringify(warnings)).not.toContain(badId);
+      },
+    );
 
     it('names the header for a header id, and an integer id beyond 2^53', async () => {
       const gh = testDeps([runtimeSource({ id: 'gh', scheme: 'github' })]);
@@ -104,11 +131,23 @@ describe('ingest()', () => {
       const stLog = recordingLog();
       const headers = { 'x-github-delivery': 'd'.repeat(300), 'x-github-event': 'push' };
 
-      await ingest(gh.sources.get('gh'), signedWebhook('github', { nowMs: gh.clock(), body: '{"zen":"hi"}', headers }), { ...gh.deps, log: ghLog.log });
-      await ingest(st.sources.get('stripe'), signedWebhook('stripe', { nowMs: st.clock(), body: '{"id":12345678901234567890,"type":"t"}' }), { ...st.deps, log: stLog.log });
+      await ingest(
+        gh.sources.get('gh'),
+        signedWebhook('github', { nowMs: gh.clock(), body: '{"zen":"hi"}', headers }),
+        { ...gh.deps, log: ghLog.log },
+      );
+      await ingest(
+        st.sources.get('stripe'),
+        signedWebhook('stripe', { nowMs: st.clock(), body: '{"id":12345678901234567890,"type":"t"}' }),
+        { ...st.deps, log: stLog.log },
+      );
 
-      expect(ghLog.warnings.map((w) => w.fields)).toEqual([{ source: 'gh', header: 'x-github-delivery', reason: 'too_long' }]);
-      expect(stLog.warnings.map((w) => w.fields)).toEqual([{ source: 'stripe', bodyPath: 'id', reason: 'unsafe_integer' }]);
+      expect(ghLog.warnings.map((w) => w.fields)).toEqual([
+        { source: 'gh', header: 'x-github-delivery', reason: 'too_long' },
+      ]);
+      expect(stLog.warnings.map((w) => w.fields)).toEqual([
+        { source: 'stripe', bodyPath: 'id', reason: 'unsafe_integer' },
+      ]);
     });
 
     it('logs nothing for a usable id or no id at all', async () => {
@@ -116,7 +155,10 @@ describe('ingest()', () => {
       const { log, warnings } = recordingLog();
 
       await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), { ...deps, log });
-      await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"type":"no.id"}' }), { ...deps, log });
+      await ingest(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"type":"no.id"}' }), {
+        ...deps,
+        log,
+      });
 
       expect(warnings).toEqual([]);
     });
@@ -125,8 +167,16 @@ describe('ingest()', () => {
   it('regression: two events whose numeric ids differ beyond 2^53 are both accepted, not deduplicated', async () => {
     const { deps, sources, queue, clock } = testDeps();
 
-    const a = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154508,"type":"t"}' }), deps);
-    const b = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154509,"type":"t"}' }), deps);
+    const a = await ingestEvent(
+      sources.get('stripe'),
+      signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154508,"type":"t"}' }),
+      deps,
+    );
+    const b = await ingestEvent(
+      sources.get('stripe'),
+      signedWebhook('stripe', { nowMs: clock(), body: '{"id":820982911946154509,"type":"t"}' }),
+      deps,
+    );
 
     expect([a.status, b.status]).toEqual(['accepted', 'accepted']);
     expect(a.id).not.toBe(b.id);
@@ -157,12 +207,24 @@ describe('ingest()', () => {
     const { deps, sources, store, queue, clock } = testDeps();
     // The first attempt recorded the event and has not enqueued yet (or died just after the put).
     await store.tryReceive(
-      { source: 'stripe', eventId: 'evt_1', status: 'received', type: 'invoice.paid', receivedAt: clock(), leaseUntil: clock() + 30_000, leaseToken: 'other', attempts: 1, expiresAt: 0 },
+      {
+        source: 'stripe',
+        eventId: 'evt_1',
+        status: 'received',
+        type: 'invoice.paid',
+        receivedAt: clock(),
+        leaseUntil: clock() + 30_000,
+        leaseToken: 'other',
+        attempts: 1,
+        expiresAt: 0,
+      },
       clock(),
     );
     clock.advance(10_000);
 
-    const error = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const error = await rejection(
+      ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps),
+    );
 
     expect(error.statusCode).toBe(409);
     expect(error.code).toBe('event_in_flight');
@@ -173,7 +235,17 @@ describe('ingest()', () => {
   it('lets the provider retry in once a crashed attempt’s lease has lapsed', async () => {
     const { deps, sources, store, queue, clock } = testDeps();
     await store.tryReceive(
-      { source: 'stripe', eventId: 'evt_1', status: 'received', type: 'invoice.paid', receivedAt: clock(), leaseUntil: clock() + 30_000, leaseToken: 'dead', attempts: 1, expiresAt: 0 },
+      {
+        source: 'stripe',
+        eventId: 'evt_1',
+        status: 'received',
+        type: 'invoice.paid',
+        receivedAt: clock(),
+        leaseUntil: clock() + 30_000,
+        leaseToken: 'dead',
+        attempts: 1,
+        expiresAt: 0,
+      },
       clock(),
     );
     clock.advance(31_000);
@@ -189,7 +261,9 @@ describe('ingest()', () => {
     const { deps, sources, store, queue, clock } = testDeps();
     store.failNext('tryReceive');
 
-    const error = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const error = await rejection(
+      ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps),
+    );
 
     expect(error.statusCode).toBe(503);
     expect(error.code).toBe('temporarily_unavailable');
@@ -201,7 +275,9 @@ describe('ingest()', () => {
     const { deps, sources, store, queue, clock } = testDeps();
     queue.failNext();
 
-    const error = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const error = await rejection(
+      ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps),
+    );
     expect(error.statusCode).toBe(503);
     expect(store.records.size).toBe(0);
 
@@ -216,7 +292,9 @@ describe('ingest()', () => {
     store.failNext('release');
     await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
 
-    const early = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const early = await rejection(
+      ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps),
+    );
     expect(early.statusCode).toBe(409);
 
     clock.advance(30_001);
@@ -240,29 +318,95 @@ describe('ingest()', () => {
     const { deps, sources, secrets, store, clock } = testDeps();
     secrets.failing = true;
 
-    const error = await rejection(ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps));
+    const error = await rejection(
+      ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps),
+    );
 
     expect(error.statusCode).toBe(503);
     expect(store.records.size).toBe(0);
   });
 
   describe('rejects bad input with a 4xx and changes nothing', () => {
-    const cases: Array<{ name: string; status: number; code: string; build: (nowMs: number) => ReturnType<typeof signedWebhook>; source?: string }> = [
-      { name: 'unknown source', status: 404, code: 'unknown_source', source: 'nope', build: (now) => signedWebhook('stripe', { nowMs: now }) },
-      { name: 'tampered body', status: 401, code: 'invalid_signature', build: (now) => ({ ...signedWebhook('stripe', { nowMs: now }), body: Buffer.from(STRIPE_EVENT.replace('1234', '9999')) }) },
-      { name: 'wrong secret', status: 401, code: 'invalid_signature', build: (now) => signedWebhook('stripe', { nowMs: now, secret: 'whsec_wrong' }) },
-      { name: 'missing signature header', status: 401, code: 'invalid_signature', build: (now) => signedWebhook('stripe', { nowMs: now, headers: { 'stripe-signature': '' } }) },
-      { name: 'stale timestamp', status: 401, code: 'stale_timestamp', build: (now) => signedWebhook('stripe', { nowMs: now - 3_600_000 }) },
-      { name: 'body over the limit', status: 413, code: 'payload_too_large', build: (now) => signedWebhook('stripe', { nowMs: now, body: `{"id":"x","pad":"${'a'.repeat(210 * 1024)}"}` }) },
-      { name: 'source IP outside the allowlist', status: 403, code: 'forbidden_source_ip', source: 'fenced', build: (now) => signedWebhook('stripe', { nowMs: now, sourceIp: '198.51.100.7' }) },
-      { name: 'wrong content type', status: 415, code: 'unsupported_content_type', build: (now) => signedWebhook('stripe', { nowMs: now, contentType: 'text/plain' }) },
-      { name: 'invalid JSON after a valid signature', status: 400, code: 'invalid_body', build: (now) => signedWebhook('stripe', { nowMs: now, body: '{"id":' }) },
-      { name: 'non-UTF-8 bytes after a valid signature', status: 400, code: 'invalid_body', build: (now) => signedWebhook('stripe', { nowMs: now, body: Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]) }) },
+    const cases: Array<{
+      name: string;
+      status: number;
+      code: string;
+      build: (nowMs: number) => ReturnType<typeof signedWebhook>;
+      source?: string;
+    }> = [
+      {
+        name: 'unknown source',
+        status: 404,
+        code: 'unknown_source',
+        source: 'nope',
+        build: (now) => signedWebhook('stripe', { nowMs: now }),
+      },
+      {
+        name: 'tampered body',
+        status: 401,
+        code: 'invalid_signature',
+        build: (now) => ({
+          ...signedWebhook('stripe', { nowMs: now }),
+          body: Buffer.from(STRIPE_EVENT.replace('1234', '9999')),
+        }),
+      },
+      {
+        name: 'wrong secret',
+        status: 401,
+        code: 'invalid_signature',
+        build: (now) => signedWebhook('stripe', { nowMs: now, secret: 'whsec_wrong' }),
+      },
+      {
+        name: 'missing signature header',
+        status: 401,
+        code: 'invalid_signature',
+        build: (now) => signedWebhook('stripe', { nowMs: now, headers: { 'stripe-signature': '' } }),
+      },
+      {
+        name: 'stale timestamp',
+        status: 401,
+        code: 'stale_timestamp',
+        build: (now) => signedWebhook('stripe', { nowMs: now - 3_600_000 }),
+      },
+      {
+        name: 'body over the limit',
+        status: 413,
+        code: 'payload_too_large',
+        build: (now) => signedWebhook('stripe', { nowMs: now, body: `{"id":"x","pad":"${'a'.repeat(210 * 1024)}"}` }),
+      },
+      {
+        name: 'source IP outside the allowlist',
+        status: 403,
+        code: 'forbidden_source_ip',
+        source: 'fenced',
+        build: (now) => signedWebhook('stripe', { nowMs: now, sourceIp: '198.51.100.7' }),
+      },
+      {
+        name: 'wrong content type',
+        status: 415,
+        code: 'unsupported_content_type',
+        build: (now) => signedWebhook('stripe', { nowMs: now, contentType: 'text/plain' }),
+      },
+      {
+        name: 'invalid JSON after a valid signature',
+        status: 400,
+        code: 'invalid_body',
+        build: (now) => signedWebhook('stripe', { nowMs: now, body: '{"id":' }),
+      },
+      {
+        name: 'non-UTF-8 bytes after a valid signature',
+        status: 400,
+        code: 'invalid_body',
+        build: (now) => signedWebhook('stripe', { nowMs: now, body: Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]) }),
+      },
     ];
 
     for (const c of cases) {
       it(`${c.name} → ${c.status} ${c.code}`, async () => {
-        const { deps, sources, store, queue, clock } = testDeps([runtimeSource(), runtimeSource({ id: 'fenced', allowedCidrs: ['203.0.113.0/24'] })]);
+        const { deps, sources, store, queue, clock } = testDeps([
+          runtimeSource(),
+          runtimeSource({ id: 'fenced', allowedCidrs: ['203.0.113.0/24'] }),
+        ]);
 
         const error = await rejection(ingestEvent(sources.get(c.source ?? 'stripe'), c.build(clock()), deps));
 
@@ -277,7 +421,11 @@ describe('ingest()', () => {
   it('accepts a source IP inside the allowlist', async () => {
     const { deps, sources, clock } = testDeps([runtimeSource({ id: 'fenced', allowedCidrs: ['203.0.113.0/24'] })]);
 
-    const outcome = await ingestEvent(sources.get('fenced'), signedWebhook('stripe', { nowMs: clock(), sourceIp: '203.0.113.99' }), deps);
+    const outcome = await ingestEvent(
+      sources.get('fenced'),
+      signedWebhook('stripe', { nowMs: clock(), sourceIp: '203.0.113.99' }),
+      deps,
+    );
 
     expect(outcome.status).toBe('accepted');
   });

@@ -7,7 +7,10 @@ import { STALE_PROCESSING_REASON, staleness } from '../../lambdas/core/inbound/s
 import { FakeEventStore, FakeTopic, manualClock, tokens } from '../helpers/fakes';
 
 function message(id: string, type = 'invoice.paid', source = 'stripe'): QueuedMessage {
-  const body = serializeEnvelope({ id, source, type, receivedAt: '2026-11-23T12:00:00.000Z', headers: {} }, `{"id":"${id}"}`);
+  const body = serializeEnvelope(
+    { id, source, type, receivedAt: '2026-11-23T12:00:00.000Z', headers: {} },
+    `{"id":"${id}"}`,
+  );
   return { messageId: `m-${id}`, body };
 }
 
@@ -66,7 +69,16 @@ describe('processBatch()', () => {
 
   it('retries later, without publishing, an event another invocation is processing', async () => {
     const { deps, store, topic, clock } = setup();
-    await store.tryClaimProcessing({ source: 'stripe', eventId: 'evt_1', type: 't', receivedAt: 0, leaseToken: 'other', leaseUntil: clock() + 60_000, expiresAt: 0, nowMs: clock() });
+    await store.tryClaimProcessing({
+      source: 'stripe',
+      eventId: 'evt_1',
+      type: 't',
+      receivedAt: 0,
+      leaseToken: 'other',
+      leaseUntil: clock() + 60_000,
+      expiresAt: 0,
+      nowMs: clock(),
+    });
 
     const outcome = await processBatch([message('evt_1')], deps);
 
@@ -76,7 +88,16 @@ describe('processBatch()', () => {
 
   it('reclaims an event whose processor died mid-way once its lease lapsed, and publishes it once', async () => {
     const { deps, store, topic, clock } = setup();
-    await store.tryClaimProcessing({ source: 'stripe', eventId: 'evt_1', type: 't', receivedAt: 0, leaseToken: 'dead', leaseUntil: clock() + 60_000, expiresAt: 0, nowMs: clock() });
+    await store.tryClaimProcessing({
+      source: 'stripe',
+      eventId: 'evt_1',
+      type: 't',
+      receivedAt: 0,
+      leaseToken: 'dead',
+      leaseUntil: clock() + 60_000,
+      expiresAt: 0,
+      nowMs: clock(),
+    });
     clock.advance(60_001);
 
     const outcome = await processBatch([message('evt_1')], deps);
@@ -89,7 +110,10 @@ describe('processBatch()', () => {
   it('fails only the poison message; the rest of its batch is published', async () => {
     const { deps, topic } = setup();
 
-    const outcome = await processBatch([message('evt_1'), { messageId: 'poison', body: 'not json{' }, message('evt_2')], deps);
+    const outcome = await processBatch(
+      [message('evt_1'), { messageId: 'poison', body: 'not json{' }, message('evt_2')],
+      deps,
+    );
 
     expect(outcome.failedMessageIds).toEqual(['poison']);
     expect(topic.published.map((p) => p.attributes.eventId)).toEqual(['evt_1', 'evt_2']);
@@ -105,12 +129,24 @@ describe('processBatch()', () => {
   });
 
   it('marks a handler failure `failed` with its error and retries only that record', async () => {
-    const { deps, store, topic } = setup([{ source: 'stripe', type: 'invoice.*', handle: () => { throw new Error('downstream said no'); } }]);
+    const { deps, store, topic } = setup([
+      {
+        source: 'stripe',
+        type: 'invoice.*',
+        handle: () => {
+          throw new Error('downstream said no');
+        },
+      },
+    ]);
 
     const outcome = await processBatch([message('evt_1'), message('evt_2', 'customer.created')], deps);
 
     expect(outcome.failedMessageIds).toEqual(['m-evt_1']);
-    expect(store.records.get('stripe#evt_1')).toMatchObject({ status: 'failed', error: 'Error: downstream said no', attempts: 1 });
+    expect(store.records.get('stripe#evt_1')).toMatchObject({
+      status: 'failed',
+      error: 'Error: downstream said no',
+      attempts: 1,
+    });
     expect(topic.published.map((p) => p.attributes.eventId)).toEqual(['evt_2']);
   });
 
@@ -172,11 +208,15 @@ describe('processBatch()', () => {
   it('gives up when the invocation runs out of time: acknowledged, left `processing` (stale once the lease ends), and counted', async () => {
     const { deps, store, topic, clock, sleeps, setRemaining } = setup();
     const lines: Array<{ message: string; fields: Record<string, unknown> }> = [];
-    const record = (message: string, ...extra: Array<Record<string, unknown>>) => lines.push({ message, fields: Object.assign({}, ...extra) as Record<string, unknown> });
+    const record = (message: string, ...extra: Array<Record<string, unknown>>) =>
+      lines.push({ message, fields: Object.assign({}, ...extra) as Record<string, unknown> });
     store.failNext('markCompleted', 1000);
     setRemaining(5_000);
 
-    const outcome = await processBatch([message('evt_1'), message('evt_2')], { ...deps, log: { ...silentLog, info: record, error: record } });
+    const outcome = await processBatch([message('evt_1'), message('evt_2')], {
+      ...deps,
+      log: { ...silentLog, info: record, error: record },
+    });
 
     expect(outcome).toEqual({ failedMessageIds: [], published: 2, skipped: 0, unrecorded: 2 });
     expect(topic.published).toHaveLength(2);
@@ -186,7 +226,10 @@ describe('processBatch()', () => {
     expect(left.status).toBe('processing');
     expect(staleness(left, clock())).toBeUndefined();
     expect(staleness(left, left.leaseUntil! + 1)).toEqual({ since: left.leaseUntil, reason: STALE_PROCESSING_REASON });
-    expect(lines.find((l) => l.message === 'batch processed')!.fields).toMatchObject({ published: 2, completionUnrecorded: 2 });
+    expect(lines.find((l) => l.message === 'batch processed')!.fields).toMatchObject({
+      published: 2,
+      completionUnrecorded: 2,
+    });
     expect(lines.filter((l) => l.message.startsWith('published but could not record completion'))).toHaveLength(2);
   });
 
@@ -223,11 +266,22 @@ describe('processBatch()', () => {
   });
 
   it('adds a handler’s attributes but keeps source, type and eventId authoritative', async () => {
-    const { deps, topic } = setup([{ source: 'stripe', type: '*', handle: () => ({ publish: true, message: 'm', attributes: { tier: 'billing', source: 'spoofed' } }) }]);
+    const { deps, topic } = setup([
+      {
+        source: 'stripe',
+        type: '*',
+        handle: () => ({ publish: true, message: 'm', attributes: { tier: 'billing', source: 'spoofed' } }),
+      },
+    ]);
 
     await processBatch([message('evt_1')], deps);
 
-    expect(topic.published[0]!.attributes).toEqual({ tier: 'billing', source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' });
+    expect(topic.published[0]!.attributes).toEqual({
+      tier: 'billing',
+      source: 'stripe',
+      type: 'invoice.paid',
+      eventId: 'evt_1',
+    });
   });
 
   it('publishes in chunks of at most 10 entries', async () => {
@@ -239,19 +293,29 @@ describe('processBatch()', () => {
       return original(entries);
     };
 
-    await processBatch(Array.from({ length: 23 }, (_, i) => message(`e${i}`)), deps);
+    await processBatch(
+      Array.from({ length: 23 }, (_, i) => message(`e${i}`)),
+      deps,
+    );
 
     expect(calls).toEqual([10, 10, 3]);
   });
 });
 
 describe('publishChunks()', () => {
-  const entry = (id: string, kib: number) => ({ id, message: 'x'.repeat(kib * 1024 - 100), attributes: { source: 'stripe' } });
+  const entry = (id: string, kib: number) => ({
+    id,
+    message: 'x'.repeat(kib * 1024 - 100),
+    attributes: { source: 'stripe' },
+  });
 
   it('keeps each PublishBatch call under SNS’s 256 KiB total, not only its 10 entries', () => {
     const chunks = publishChunks([entry('a', 100), entry('b', 100), entry('c', 100), entry('d', 1)]);
 
-    expect(chunks.map((c) => c.map((e) => e.id))).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(chunks.map((c) => c.map((e) => e.id))).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('sends an entry that alone is near the limit in a call of its own', () => {

@@ -17,7 +17,9 @@ function bySchema(input: unknown): Verdict {
   if (parsed.success) return { ok: true, sources: parsed.data };
   // The hand check names the field (`0.allowedCidrs`), not what is wrong inside it, and each unknown key of a source.
   const fields = parsed.error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key].slice(0, 2).join('.')) : [issue.path.slice(0, 2).join('.') || '(root)'],
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => [...issue.path, key].slice(0, 2).join('.'))
+      : [issue.path.slice(0, 2).join('.') || '(root)'],
   );
   return { ok: false, fields: [...new Set(fields)].sort() };
 }
@@ -33,7 +35,12 @@ function byHand(input: unknown): Verdict {
 
 const json = fc.jsonValue({ maxDepth: 2 });
 /** A good value for the field most of the time (so that whole lists pass too), otherwise an edge case or any JSON value. */
-const field = <T,>(good: fc.Arbitrary<T>, ...edges: unknown[]) => fc.oneof({ weight: 60, arbitrary: good }, { weight: 3, arbitrary: fc.constantFrom(...edges) }, { weight: 1, arbitrary: json });
+const field = <T>(good: fc.Arbitrary<T>, ...edges: unknown[]) =>
+  fc.oneof(
+    { weight: 60, arbitrary: good },
+    { weight: 3, arbitrary: fc.constantFrom(...edges) },
+    { weight: 1, arbitrary: json },
+  );
 const ints = [0, -1, 1.5, 2 ** 53, -0, '60', null, Number.MAX_SAFE_INTEGER];
 const locator = field(
   fc.oneof(fc.record({ header: fc.string({ minLength: 1 }) }), fc.record({ bodyPath: fc.string({ minLength: 1 }) })),
@@ -58,12 +65,25 @@ const fields = {
   queueUrl: field(fc.string({ minLength: 1 }), '', 1, null),
   secretId: field(fc.string({ minLength: 1 }), '', 1, null),
 };
-const unknownKey = fc.oneof(fc.constantFrom('extra', 'schemeOptions', 'dedupeWindowDays', 'fallback', ''), fc.string().filter((k) => !/[:\n]/.test(k) && k !== '__proto__'));
+const unknownKey = fc.oneof(
+  fc.constantFrom('extra', 'schemeOptions', 'dedupeWindowDays', 'fallback', ''),
+  fc.string().filter((k) => !/[:\n]/.test(k) && k !== '__proto__'),
+);
 const source = fc
-  .tuple(fc.record(fields, { requiredKeys: ['id', 'scheme', 'maxBodyBytes', 'dedupeSeconds', 'queueUrl', 'secretId'] }), fc.oneof({ weight: 15, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(unknownKey, json) }))
+  .tuple(
+    fc.record(fields, { requiredKeys: ['id', 'scheme', 'maxBodyBytes', 'dedupeSeconds', 'queueUrl', 'secretId'] }),
+    fc.oneof({ weight: 15, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(unknownKey, json) }),
+  )
   .map(([s, extra]) => (extra && !Object.hasOwn(fields, extra[0]) ? { ...s, [extra[0]]: extra[1] } : s));
-const sources = fc.array(fc.oneof({ weight: 30, arbitrary: source }, { weight: 1, arbitrary: json }), { minLength: 1, maxLength: 3 });
-const input = fc.oneof({ weight: 30, arbitrary: sources }, { weight: 1, arbitrary: fc.constantFrom([], {}, null, 'x') }, { weight: 1, arbitrary: json });
+const sources = fc.array(fc.oneof({ weight: 30, arbitrary: source }, { weight: 1, arbitrary: json }), {
+  minLength: 1,
+  maxLength: 3,
+});
+const input = fc.oneof(
+  { weight: 30, arbitrary: sources },
+  { weight: 1, arbitrary: fc.constantFrom([], {}, null, 'x') },
+  { weight: 1, arbitrary: json },
+);
 
 describe('parseRuntimeSources() against runtimeSourcesSchema', () => {
   it('accepts and refuses the same inputs, returns the same sources and names the same fields', () => {
@@ -78,13 +98,29 @@ describe('parseRuntimeSources() against runtimeSourcesSchema', () => {
   });
 
   it('regression: agrees on options holding a __proto__ key (both drop it), found by the property above', () => {
-    const tricky = JSON.parse('[{"id":"a","scheme":"stripe","options":{"__proto__":{}},"maxBodyBytes":1,"dedupeSeconds":1,"queueUrl":"q","secretId":"s"}]') as unknown;
+    const tricky = JSON.parse(
+      '[{"id":"a","scheme":"stripe","options":{"__proto__":{}},"maxBodyBytes":1,"dedupeSeconds":1,"queueUrl":"q","secretId":"s"}]',
+    ) as unknown;
     expect(byHand(tricky)).toEqual(bySchema(tricky));
     expect(byHand(tricky)).toMatchObject({ ok: true, sources: [{ options: {} }] });
   });
 
   it('agrees on a valid source with every optional field, lower-casing the header', () => {
-    const full = [{ id: 'a', scheme: 'hmac', options: { header: 'x-sig' }, toleranceSeconds: 300, maxBodyBytes: 1024, allowedCidrs: ['192.0.2.0/24'], eventId: { header: 'X-Id' }, eventType: { bodyPath: 'type' }, dedupeSeconds: 60, queueUrl: 'q', secretId: 's' }];
+    const full = [
+      {
+        id: 'a',
+        scheme: 'hmac',
+        options: { header: 'x-sig' },
+        toleranceSeconds: 300,
+        maxBodyBytes: 1024,
+        allowedCidrs: ['192.0.2.0/24'],
+        eventId: { header: 'X-Id' },
+        eventType: { bodyPath: 'type' },
+        dedupeSeconds: 60,
+        queueUrl: 'q',
+        secretId: 's',
+      },
+    ];
     const verdict = byHand(full);
     expect(verdict).toEqual(bySchema(full));
     expect(verdict).toMatchObject({ ok: true, sources: [{ eventId: { header: 'x-id' } }] });

@@ -8,7 +8,10 @@ import { parseRuntimeSources, stackConfigSchema, toRuntimeSource } from '../../l
 import { ConfigError } from '../../lambdas/core/kernel/errors';
 import { runtimeSource } from '../helpers/webhook';
 
-const deploy = { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s' };
+const deploy = {
+  queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',
+  secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s',
+};
 
 /** The message parseRuntimeSources throws for `input`, or '' when it accepts it. */
 function problem(input: unknown): string {
@@ -30,8 +33,15 @@ describe('parseRuntimeSources', () => {
 
   it('fills the defaults the synth may leave out (options, allowedCidrs) and lower-cases locator headers', () => {
     const { options: _o, allowedCidrs: _a, ...bare } = runtimeSource();
-    const [source] = parseRuntimeSources([{ ...bare, eventId: { header: 'X-Delivery-ID' }, eventType: { bodyPath: 'type' } }]);
-    expect(source).toMatchObject({ options: {}, allowedCidrs: [], eventId: { header: 'x-delivery-id' }, eventType: { bodyPath: 'type' } });
+    const [source] = parseRuntimeSources([
+      { ...bare, eventId: { header: 'X-Delivery-ID' }, eventType: { bodyPath: 'type' } },
+    ]);
+    expect(source).toMatchObject({
+      options: {},
+      allowedCidrs: [],
+      eventId: { header: 'x-delivery-id' },
+      eventType: { bodyPath: 'type' },
+    });
   });
 
   it('refuses an empty or non-array list', () => {
@@ -51,14 +61,22 @@ describe('parseRuntimeSources', () => {
     ['an empty queue URL', { queueUrl: '' }, /0\.queueUrl: expected a non-empty string/],
     ['a missing secret id', { secretId: undefined }, /0\.secretId: expected a non-empty string/],
     ['a non-string id', { id: 7 }, /0\.id: expected a string/],
-    ['a locator with both keys', { eventId: { header: 'a', bodyPath: 'b' } }, /0\.eventId: expected \{ header \} or \{ bodyPath \}/],
+    [
+      'a locator with both keys',
+      { eventId: { header: 'a', bodyPath: 'b' } },
+      /0\.eventId: expected \{ header \} or \{ bodyPath \}/,
+    ],
     ['a locator with an empty header', { eventType: { header: '' } }, /0\.eventType: expected/],
   ])('names the field for %s', (_title, change, message) => {
     expect(problem([{ ...runtimeSource(), ...change }])).toMatch(message);
   });
 
   it('reports every problem of every source at once, with its index', () => {
-    const message = problem([runtimeSource(), { ...runtimeSource({ id: 'b' }), scheme: 'nope', maxBodyBytes: -1 }, 'not a source']);
+    const message = problem([
+      runtimeSource(),
+      { ...runtimeSource({ id: 'b' }), scheme: 'nope', maxBodyBytes: -1 },
+      'not a source',
+    ]);
     expect(message).toContain('1.scheme');
     expect(message).toContain('1.maxBodyBytes');
     expect(message).toContain('2: expected an object');

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compileAllowlist } from '../../lambdas/core/kernel/cidr';
-import { eventIdFor, eventTypeFor, locate, parseEnvelope, serializeEnvelope } from '../../lambdas/core/inbound/envelope';
+import {
+  eventIdFor,
+  eventTypeFor,
+  locate,
+  parseEnvelope,
+  serializeEnvelope,
+} from '../../lambdas/core/inbound/envelope';
 import { parseSecretValue } from '../../lambdas/core/inbound/secret-value';
 import { prepareSources } from '../../lambdas/core/inbound/sources';
 import { ConfigError, InvalidSignatureError } from '../../lambdas/core/kernel/errors';
@@ -59,14 +65,26 @@ describe('compileAllowlist()', () => {
 
 describe('envelope', () => {
   it('serializeEnvelope() output parses back to the same fields and payload', () => {
-    const text = serializeEnvelope({ id: 'a"b', source: 's', type: 't', receivedAt: '2026-11-23T12:00:00.000Z', headers: { h: 'v' } }, '[1,2]');
-    expect(parseEnvelope(text)).toEqual({ id: 'a"b', source: 's', type: 't', receivedAt: '2026-11-23T12:00:00.000Z', headers: { h: 'v' }, payload: [1, 2] });
+    const text = serializeEnvelope(
+      { id: 'a"b', source: 's', type: 't', receivedAt: '2026-11-23T12:00:00.000Z', headers: { h: 'v' } },
+      '[1,2]',
+    );
+    expect(parseEnvelope(text)).toEqual({
+      id: 'a"b',
+      source: 's',
+      type: 't',
+      receivedAt: '2026-11-23T12:00:00.000Z',
+      headers: { h: 'v' },
+      payload: [1, 2],
+    });
   });
 
   it('parseEnvelope() returns undefined for JSON that is not an envelope', () => {
     expect(parseEnvelope('{"id":"x"}')).toBeUndefined();
     expect(parseEnvelope('null')).toBeUndefined();
-    expect(parseEnvelope('{"id":"","source":"s","type":"t","receivedAt":"2026-01-01T00:00:00Z","payload":1}')).toBeUndefined();
+    expect(
+      parseEnvelope('{"id":"","source":"s","type":"t","receivedAt":"2026-01-01T00:00:00Z","payload":1}'),
+    ).toBeUndefined();
   });
 
   it('locate() reads headers and dotted body paths, ignoring inherited and non-scalar values', () => {
@@ -120,7 +138,9 @@ describe('prepareSources()', () => {
   });
 
   it('fails loudly on scheme options the scheme rejects', () => {
-    expect(() => prepareSources([runtimeSource({ id: 'h', scheme: 'hmac', options: { algorithm: 'md5' } })])).toThrow(/schemeOptions for source h/);
+    expect(() => prepareSources([runtimeSource({ id: 'h', scheme: 'hmac', options: { algorithm: 'md5' } })])).toThrow(
+      /schemeOptions for source h/,
+    );
   });
 });
 
@@ -128,7 +148,10 @@ describe('toHttpResponse()', () => {
   it('maps a typed 4xx to its status and code', () => {
     const response = toHttpResponse(new InvalidSignatureError('stale_timestamp'), silentLog);
     expect(response.statusCode).toBe(401);
-    expect(JSON.parse(response.body)).toEqual({ error: 'stale_timestamp', message: 'The webhook signature could not be verified.' });
+    expect(JSON.parse(response.body)).toEqual({
+      error: 'stale_timestamp',
+      message: 'The webhook signature could not be verified.',
+    });
   });
 
   it('hides the detail of anything unexpected behind a generic 500', () => {

@@ -25,7 +25,10 @@ afterAll(async () => {
 
 /** Waits for the event's one publish and its `completed` record; returns the envelope. */
 async function publishedOnce(source: string, eventId: string) {
-  await waitFor(`${source}/${eventId} completed`, async () => (await t.stack.getEvent(source, eventId))?.status === 'completed');
+  await waitFor(
+    `${source}/${eventId} completed`,
+    async () => (await t.stack.getEvent(source, eventId))?.status === 'completed',
+  );
   await t.stack.idle();
   const notifications = t.publishedFor(eventId);
   expect(notifications).toHaveLength(1);
@@ -78,12 +81,20 @@ describe('content types through the local stack', () => {
 
   it('the request log (npm start\'s console) names an empty 200 "acknowledged"', async () => {
     await post(signedRequest(t.stack.url, 'slack', { variant: 'slash-command' }));
-    expect(requestLog.at(-1)).toMatchObject({ method: 'POST', path: '/webhooks/slack', status: 200, outcome: 'acknowledged' });
+    expect(requestLog.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/webhooks/slack',
+      status: 200,
+      outcome: 'acknowledged',
+    });
   });
 
-  it('slack interaction (send slack --interaction): 200 with an empty body; type and id from the payload field\'s JSON', async () => {
+  it("slack interaction (send slack --interaction): 200 with an empty body; type and id from the payload field's JSON", async () => {
     const request = signedRequest(t.stack.url, 'slack', { variant: 'interaction' });
-    const interaction = JSON.parse(formFields(request.body.toString()).payload as string) as { type: string; trigger_id: string };
+    const interaction = JSON.parse(formFields(request.body.toString()).payload as string) as {
+      type: string;
+      trigger_id: string;
+    };
 
     const answer = await post(request);
 
@@ -112,7 +123,10 @@ describe('content types through the local stack', () => {
     const request = signedRequest(t.stack.url, 'twilio', { variant: 'json-body' });
     const before = await recordsOf('twilio');
 
-    const answer = await post({ ...request, body: Buffer.from(request.body.toString().replace('delivered', 'failed')) });
+    const answer = await post({
+      ...request,
+      body: Buffer.from(request.body.toString().replace('delivered', 'failed')),
+    });
 
     expect(answer.status).toBe(401);
     expect(await recordsOf('twilio')).toBe(before);
@@ -147,7 +161,10 @@ describe('handshakes through the local stack', () => {
   });
 
   it('slack url_verification with a wrong signature → 401, not answered', async () => {
-    const request = signedRequest(t.stack.url, 'slack', { variant: 'url-verification', secret: '0123456789abcdef0123456789abcdef' });
+    const request = signedRequest(t.stack.url, 'slack', {
+      variant: 'url-verification',
+      secret: '0123456789abcdef0123456789abcdef',
+    });
     const answer = await post(request);
     expect(answer.status).toBe(401);
     expect(answer.text).not.toMatch(/challenge/);
@@ -161,14 +178,19 @@ describe('handshakes through the local stack', () => {
     const answer = await post(request);
 
     expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toEqual({ plainToken, encryptedToken: createHmac('sha256', localSource('zoom').secret).update(plainToken).digest('hex') });
+    expect(JSON.parse(answer.text)).toEqual({
+      plainToken,
+      encryptedToken: createHmac('sha256', localSource('zoom').secret).update(plainToken).digest('hex'),
+    });
     await t.stack.idle();
     expect(await recordsOf('zoom')).toBe(records);
     expect(t.published.length).toBe(published);
   });
 
   const subscribe = (source: string, token: string) =>
-    fetch(`${t.stack.url}/webhooks/${source}?${new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' })}`);
+    fetch(
+      `${t.stack.url}/webhooks/${source}?${new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': token, 'hub.challenge': '1158201444' })}`,
+    );
 
   it('meta GET with the verify token: 200, the challenge as plain text', async () => {
     const response = await subscribe('meta', localSource('meta').verifyToken!);
@@ -176,7 +198,12 @@ describe('handshakes through the local stack', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await response.text()).toBe('1158201444');
-    expect(requestLog.at(-1)).toMatchObject({ method: 'GET', path: '/webhooks/meta', status: 200, outcome: 'handshake' });
+    expect(requestLog.at(-1)).toMatchObject({
+      method: 'GET',
+      path: '/webhooks/meta',
+      status: 200,
+      outcome: 'handshake',
+    });
   });
 
   it('meta GET with a wrong verify token → 403', async () => {

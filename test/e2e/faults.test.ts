@@ -29,7 +29,7 @@ async function completed(s: TestStack, source: string, id: string) {
 }
 
 describe('enqueue fails', () => {
-  it('answers 503 with Retry-After, keeps no record, and the provider\'s retry is accepted and published once', async () => {
+  it("answers 503 with Retry-After, keeps no record, and the provider's retry is accepted and published once", async () => {
     const s = await stack();
     s.stack.faults.queue.failNext('send');
     const request = signedRequest(s.stack.url, 'stripe');
@@ -78,27 +78,32 @@ describe('processor dies mid-batch', () => {
   it.each([
     ['while claiming the second record', 'store'],
     ['while publishing', 'topic'],
-  ] as const)('dies %s: the batch is redelivered after the visibility timeout and each event is published once', async (_what, port) => {
-    const outcomes: RecordOutcome[] = [];
-    const s = await stack({ timing, onRecord: (r) => outcomes.push(r) });
-    const processor = s.stack.sources.get('stripe')!.processor;
-    processor.pause();
-    const requests = [0, 1, 2].map(() => signedRequest(s.stack.url, 'stripe'));
-    for (const r of requests) expect((await post(r)).status).toBe(202);
-    if (port === 'store') s.stack.faults.store.hangNext('tryClaimProcessing', { skip: 1 });
-    else s.stack.faults.topic.hangNext('publishBatch');
+  ] as const)(
+    'dies %s: the batch is redelivered after the visibility timeout and each event is published once',
+    async (_what, port) => {
+      const outcomes: RecordOutcome[] = [];
+      const s = await stack({ timing, onRecord: (r) => outcomes.push(r) });
+      const processor = s.stack.sources.get('stripe')!.processor;
+      processor.pause();
+      const requests = [0, 1, 2].map(() => signedRequest(s.stack.url, 'stripe'));
+      for (const r of requests) expect((await post(r)).status).toBe(202);
+      if (port === 'store') s.stack.faults.store.hangNext('tryClaimProcessing', { skip: 1 });
+      else s.stack.faults.topic.hangNext('publishBatch');
 
-    processor.resume();
+      processor.resume();
 
-    for (const r of requests) await completed(s, 'stripe', r.eventId!);
-    await s.stack.idle();
-    for (const r of requests) expect(s.publishedFor(r.eventId!)).toHaveLength(1);
-    // The first invocation timed out and all three records came back; a later receive delivered them.
-    expect(outcomes.slice(0, 3).map((o) => [o.outcome, o.reason, o.message.receiveCount])).toEqual(Array(3).fill(['retry', 'timeout', 1]));
-    const deleted = outcomes.filter((o) => o.outcome === 'deleted');
-    expect(deleted).toHaveLength(3);
-    for (const o of deleted) expect(o.message.receiveCount).toBeGreaterThanOrEqual(2);
-  });
+      for (const r of requests) await completed(s, 'stripe', r.eventId!);
+      await s.stack.idle();
+      for (const r of requests) expect(s.publishedFor(r.eventId!)).toHaveLength(1);
+      // The first invocation timed out and all three records came back; a later receive delivered them.
+      expect(outcomes.slice(0, 3).map((o) => [o.outcome, o.reason, o.message.receiveCount])).toEqual(
+        Array(3).fill(['retry', 'timeout', 1]),
+      );
+      const deleted = outcomes.filter((o) => o.outcome === 'deleted');
+      expect(deleted).toHaveLength(3);
+      for (const o of deleted) expect(o.message.receiveCount).toBeGreaterThanOrEqual(2);
+    },
+  );
 });
 
 describe('topic publish fails', () => {
@@ -131,14 +136,23 @@ describe('poison message', () => {
     processor.pause();
     const good = [signedRequest(s.stack.url, 'stripe'), signedRequest(s.stack.url, 'stripe')];
     expect((await post(good[0]!)).status).toBe(202);
-    await queue.sendMessage({ body: '{"this is": "not an envelope"', attributes: { source: 'stripe', type: 'unknown', eventId: 'poison' } });
+    await queue.sendMessage({
+      body: '{"this is": "not an envelope"',
+      attributes: { source: 'stripe', type: 'unknown', eventId: 'poison' },
+    });
     expect((await post(good[1]!)).status).toBe(202);
 
     processor.resume();
 
-    const [dead] = await waitFor('the poison message in the DLQ', () => (queue.deadLetters().length > 0 ? queue.deadLetters() : undefined));
+    const [dead] = await waitFor('the poison message in the DLQ', () =>
+      queue.deadLetters().length > 0 ? queue.deadLetters() : undefined,
+    );
     expect(dead).toMatchObject({ body: '{"this is": "not an envelope"', receiveCount: 3 });
-    expect(outcomes.filter((o) => o.message.attributes.eventId === 'poison').map((o) => [o.outcome, o.reason, o.message.receiveCount])).toEqual([
+    expect(
+      outcomes
+        .filter((o) => o.message.attributes.eventId === 'poison')
+        .map((o) => [o.outcome, o.reason, o.message.receiveCount]),
+    ).toEqual([
       ['retry', 'reported_failure', 1],
       ['retry', 'reported_failure', 2],
       ['retry', 'reported_failure', 3],

@@ -5,7 +5,14 @@
  */
 import { connect } from 'node:net';
 import { localSources, type LocalSource } from '../../config/local';
-import { preparePayload, readExample, senderFor, signRequest, webhookUrl, type SignedRequest } from '../../cli/lib/webhook-request';
+import {
+  preparePayload,
+  readExample,
+  senderFor,
+  signRequest,
+  webhookUrl,
+  type SignedRequest,
+} from '../../cli/lib/webhook-request';
 import { silentLog } from '../../lambdas/core/kernel/log';
 import { consoleLog } from '../../local/log';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
@@ -45,7 +52,13 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
 
 /** Writes what `npm start` writes into `dataDir`, so the CLI finds `stack` as the running local stack. */
 export function registerAsRunning(dataDir: string, stack: LocalStack, startedAt = new Date().toISOString()): void {
-  writeStackState(dataDir, { pid: process.pid, url: stack.url, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, startedAt });
+  writeStackState(dataDir, {
+    pid: process.pid,
+    url: stack.url,
+    dynamoEndpoint: stack.dynamoEndpoint,
+    tableName: stack.tableName,
+    startedAt,
+  });
 }
 
 export function localSource(id: string): LocalSource {
@@ -67,14 +80,25 @@ export interface SignOptions {
 }
 
 /** A validly signed request for a local source, as `npm run cli -- send` would send it. */
-export function signedRequest(baseUrl: string, sourceId: string, o: SignOptions = {}): SignedRequest & { readonly eventId: string | undefined } {
+export function signedRequest(
+  baseUrl: string,
+  sourceId: string,
+  o: SignOptions = {},
+): SignedRequest & { readonly eventId: string | undefined } {
   const local = o.source ?? localSource(sourceId);
   const variant = o.variant === undefined ? undefined : local.variants?.[o.variant];
   if (o.variant !== undefined && !variant) throw new Error(`${sourceId} has no variant ${o.variant}`);
   const sender = senderFor(local, o.secret, variant);
   const nowMs = o.nowMs ?? Date.now();
   const payload = o.body
-    ? { body: o.body, eventId: o.id, idHeader: sender.idLocator && 'header' in sender.idLocator && o.id ? ([sender.idLocator.header, o.id] as const) : undefined }
+    ? {
+        body: o.body,
+        eventId: o.id,
+        idHeader:
+          sender.idLocator && 'header' in sender.idLocator && o.id
+            ? ([sender.idLocator.header, o.id] as const)
+            : undefined,
+      }
     : preparePayload(sender, readExample(local, variant), { nowMs, ...(o.id !== undefined && { id: o.id }) });
   const request = signRequest(sender, payload, webhookUrl(baseUrl, sourceId), o.signAtMs ?? nowMs);
   return { ...request, eventId: payload.eventId };
@@ -143,7 +167,11 @@ export function rawRequest(port: number, head: string, body: Buffer | string = '
 }
 
 /** Polls `check` until it returns a truthy value; fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -41,32 +41,35 @@ describe('every built-in scheme through the local stack', () => {
     expect([...covered].sort()).toEqual(Object.keys(schemes).sort());
   });
 
-  it.each(localSources.map((s) => [s.source.id, s.source.scheme] as const))('%s (%s): 202 → processed → published with its attributes → completed', async (id) => {
-    const request = signedRequest(t.stack.url, id);
-    const answer = await post(request);
+  it.each(localSources.map((s) => [s.source.id, s.source.scheme] as const))(
+    '%s (%s): 202 → processed → published with its attributes → completed',
+    async (id) => {
+      const request = signedRequest(t.stack.url, id);
+      const answer = await post(request);
 
-    expect(answer.status).toBe(202);
-    expect(answer.json.status).toBe('accepted');
-    const eventId = answer.json.id!;
-    if (request.eventId !== undefined) expect(eventId).toBe(request.eventId);
+      expect(answer.status).toBe(202);
+      expect(answer.json.status).toBe('accepted');
+      const eventId = answer.json.id!;
+      if (request.eventId !== undefined) expect(eventId).toBe(request.eventId);
 
-    const [notification] = await waitFor(`publish of ${id}/${eventId}`, () => {
-      const got = t.publishedFor(eventId);
-      return got.length > 0 ? got : undefined;
-    });
-    expect(notification!.attributes).toEqual({ source: id, type: EXPECTED_TYPES[id], eventId });
-    const envelope = parseEnvelope(notification!.message);
-    expect(envelope).toMatchObject({ id: eventId, source: id, type: EXPECTED_TYPES[id] });
-    // The envelope carries id/type headers, never a signature or a token.
-    const secretHeaders = Object.keys(request.headers).filter((h) => /signature|hmac|^x-gitlab-token$/.test(h));
-    expect(secretHeaders.length).toBeGreaterThan(0);
-    for (const h of secretHeaders) expect(envelope!.headers).not.toHaveProperty(h);
+      const [notification] = await waitFor(`publish of ${id}/${eventId}`, () => {
+        const got = t.publishedFor(eventId);
+        return got.length > 0 ? got : undefined;
+      });
+      expect(notification!.attributes).toEqual({ source: id, type: EXPECTED_TYPES[id], eventId });
+      const envelope = parseEnvelope(notification!.message);
+      expect(envelope).toMatchObject({ id: eventId, source: id, type: EXPECTED_TYPES[id] });
+      // The envelope carries id/type headers, never a signature or a token.
+      const secretHeaders = Object.keys(request.headers).filter((h) => /signature|hmac|^x-gitlab-token$/.test(h));
+      expect(secretHeaders.length).toBeGreaterThan(0);
+      for (const h of secretHeaders) expect(envelope!.headers).not.toHaveProperty(h);
 
-    const record = await waitFor(`${id}/${eventId} completed`, async () => {
-      const r = await t.stack.getEvent(id, eventId);
-      return r?.status === 'completed' ? r : undefined;
-    });
-    expect(record).toMatchObject({ source: id, eventId, type: EXPECTED_TYPES[id], status: 'completed' });
-    expect(t.publishedFor(eventId)).toHaveLength(1);
-  });
+      const record = await waitFor(`${id}/${eventId} completed`, async () => {
+        const r = await t.stack.getEvent(id, eventId);
+        return r?.status === 'completed' ? r : undefined;
+      });
+      expect(record).toMatchObject({ source: id, eventId, type: EXPECTED_TYPES[id], status: 'completed' });
+      expect(t.publishedFor(eventId)).toHaveLength(1);
+    },
+  );
 });

@@ -8,27 +8,56 @@ describe('function config', () => {
   });
 
   it('verifierConfig() rejects sources that are not JSON', () => {
-    expect(() => verifierConfig({ [ENV.eventsTable]: 't', [ENV.sources]: '[nope' })).toThrow(`${ENV.sources} is not valid JSON`);
+    expect(() => verifierConfig({ [ENV.eventsTable]: 't', [ENV.sources]: '[nope' })).toThrow(
+      `${ENV.sources} is not valid JSON`,
+    );
   });
 
   it('processorConfig() converts seconds to milliseconds', () => {
-    const config = processorConfig({ [ENV.eventsTable]: 't', [ENV.sourceId]: 's', [ENV.topicArn]: 'arn', [ENV.leaseSeconds]: '60', [ENV.dedupeSeconds]: '100' });
+    const config = processorConfig({
+      [ENV.eventsTable]: 't',
+      [ENV.sourceId]: 's',
+      [ENV.topicArn]: 'arn',
+      [ENV.leaseSeconds]: '60',
+      [ENV.dedupeSeconds]: '100',
+    });
     expect(config).toEqual({ tableName: 't', sourceId: 's', topicArn: 'arn', leaseMs: 60_000, dedupeSeconds: 100 });
   });
 
   it('processorConfig() rejects a non-numeric lease', () => {
-    expect(() => processorConfig({ [ENV.eventsTable]: 't', [ENV.sourceId]: 's', [ENV.topicArn]: 'arn', [ENV.leaseSeconds]: 'soon', [ENV.dedupeSeconds]: '1' })).toThrow(ENV.leaseSeconds);
+    expect(() =>
+      processorConfig({
+        [ENV.eventsTable]: 't',
+        [ENV.sourceId]: 's',
+        [ENV.topicArn]: 'arn',
+        [ENV.leaseSeconds]: 'soon',
+        [ENV.dedupeSeconds]: '1',
+      }),
+    ).toThrow(ENV.leaseSeconds);
   });
 });
 
 describe('function config, every rule', () => {
-  const processorEnv = { [ENV.eventsTable]: 't', [ENV.sourceId]: 's', [ENV.topicArn]: 'arn', [ENV.leaseSeconds]: '60', [ENV.dedupeSeconds]: '100' };
+  const processorEnv = {
+    [ENV.eventsTable]: 't',
+    [ENV.sourceId]: 's',
+    [ENV.topicArn]: 'arn',
+    [ENV.leaseSeconds]: '60',
+    [ENV.dedupeSeconds]: '100',
+  };
 
   it('verifierConfig() applies the defaults for the secrets cache and the lease', () => {
     const config = verifierConfig({ [ENV.eventsTable]: 't', [ENV.sources]: '[1]' });
-    expect(config).toEqual({ tableName: 't', sources: [1], secretsCacheMs: 60_000, leaseMs: expect.any(Number) as number });
+    expect(config).toEqual({
+      tableName: 't',
+      sources: [1],
+      secretsCacheMs: 60_000,
+      leaseMs: expect.any(Number) as number,
+    });
     expect(config.leaseMs).toBeGreaterThan(0);
-    expect(verifierConfig({ [ENV.eventsTable]: 't', [ENV.sources]: '[1]', [ENV.secretsCacheSeconds]: '0' }).secretsCacheMs).toBe(0);
+    expect(
+      verifierConfig({ [ENV.eventsTable]: 't', [ENV.sources]: '[1]', [ENV.secretsCacheSeconds]: '0' }).secretsCacheMs,
+    ).toBe(0);
   });
 
   it.each([

@@ -49,26 +49,81 @@ beforeEach(async () => {
   });
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted on by shape
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> {
+/** JSON answers, asserted on by shape. */
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted on by shape
+): Promise<{ status: number; json: Record<string, any> }> {
   const route = matchOutboundRoute(method, path)!;
-  const event = { routeKey: route.routeKey, rawPath: path, pathParameters: route.pathParameters, headers: {}, isBase64Encoded: false, ...(body !== undefined && { body: JSON.stringify(body) }) };
+  const event = {
+    routeKey: route.routeKey,
+    rawPath: path,
+    pathParameters: route.pathParameters,
+    headers: {},
+    isBase64Encoded: false,
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  };
   const r = (await handler(event as unknown as APIGatewayProxyEventV2, verifierContext())) as HttpResponse;
   return { status: r.statusCode, json: JSON.parse(r.body) as Record<string, unknown> };
 }
 
-const made = (id: string, overrides: Partial<Delivery> = {}): Delivery => delivery({ deliveryId: id, messageId: `msg_${id}`, ...overrides });
+const made = (id: string, overrides: Partial<Delivery> = {}): Delivery =>
+  delivery({ deliveryId: id, messageId: `msg_${id}`, ...overrides });
 
 describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
   it('answers the state line and its data, both windows and the delivery counts, parked apart while the circuit is open', async () => {
-    await call('POST', '/v1/tenants/acme/endpoints', { url: `https://${RECEIVER_HOST}/hooks`, filterTypes: ['invoice.*'] });
-    const [sent, waiting, later] = [made('d_sent', { createdAt: NOW - 30 * MIN }), made('d_wait', { nextAttemptAt: NOW - MIN }), made('d_later')];
+    await call('POST', '/v1/tenants/acme/endpoints', {
+      url: `https://${RECEIVER_HOST}/hooks`,
+      filterTypes: ['invoice.*'],
+    });
+    const [sent, waiting, later] = [
+      made('d_sent', { createdAt: NOW - 30 * MIN }),
+      made('d_wait', { nextAttemptAt: NOW - MIN }),
+      made('d_later'),
+    ];
     await deliveries.createIfAbsent([sent, waiting, later]);
-    await deliveries.recordAttempt({ tenantId: 'acme', deliveryId: 'd_sent', endpointId: 'ep_1', messageId: 'msg_d_sent', number: 1, at: NOW - 20 * MIN, latencyMs: 80, status: 200 }, { status: 'delivered', attemptCount: 1, updatedAt: NOW - 20 * MIN }, 0);
-    await deliveries.recordAttempt({ tenantId: 'acme', deliveryId: 'd_later', endpointId: 'ep_1', messageId: 'msg_d_later', number: 1, at: NOW - 2 * MIN, latencyMs: 15_000, error: 'timeout' }, { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 10 * MIN, updatedAt: NOW - 2 * MIN }, 0);
+    await deliveries.recordAttempt(
+      {
+        tenantId: 'acme',
+        deliveryId: 'd_sent',
+        endpointId: 'ep_1',
+        messageId: 'msg_d_sent',
+        number: 1,
+        at: NOW - 20 * MIN,
+        latencyMs: 80,
+        status: 200,
+      },
+      { status: 'delivered', attemptCount: 1, updatedAt: NOW - 20 * MIN },
+      0,
+    );
+    await deliveries.recordAttempt(
+      {
+        tenantId: 'acme',
+        deliveryId: 'd_later',
+        endpointId: 'ep_1',
+        messageId: 'msg_d_later',
+        number: 1,
+        at: NOW - 2 * MIN,
+        latencyMs: 15_000,
+        error: 'timeout',
+      },
+      { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 10 * MIN, updatedAt: NOW - 2 * MIN },
+      0,
+    );
     const key = { tenantId: 'acme', endpointId: 'ep_1' };
-    await state.compareAndSet({ ...key, kind: 'circuit' }, 0, { status: 'open', reason: 'consecutive_failures', openedAt: NOW - MIN, openUntil: NOW + 30_000, coolDownMs: 30_000 });
-    await state.compareAndSet({ ...key, kind: 'health' }, 0, { failingSince: NOW - 2 * MIN, lastFailureAt: NOW - 2 * MIN });
+    await state.compareAndSet({ ...key, kind: 'circuit' }, 0, {
+      status: 'open',
+      reason: 'consecutive_failures',
+      openedAt: NOW - MIN,
+      openUntil: NOW + 30_000,
+      coolDownMs: 30_000,
+    });
+    await state.compareAndSet({ ...key, kind: 'health' }, 0, {
+      failingSince: NOW - 2 * MIN,
+      lastFailureAt: NOW - 2 * MIN,
+    });
 
     const r = await call('GET', '/v1/tenants/acme/endpoints/ep_1/status');
 
@@ -76,7 +131,8 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
     expect(r.json.endpoint).toMatchObject({ endpointId: 'ep_1', url: `https://${RECEIVER_HOST}/hooks` });
     expect(r.json.endpoint.secrets).toBeUndefined();
     expect(r.json.status).toEqual({
-      state: 'enabled; circuit open until 2026-12-02T06:00:30.000Z (opened 2026-12-02T05:59:00.000Z, consecutive failures); failing since 2026-12-02T05:58:00.000Z, disabled at 2026-12-07T05:58:00.000Z unless it recovers',
+      state:
+        'enabled; circuit open until 2026-12-02T06:00:30.000Z (opened 2026-12-02T05:59:00.000Z, consecutive failures); failing since 2026-12-02T05:58:00.000Z, disabled at 2026-12-07T05:58:00.000Z unless it recovers',
       enabled: true,
       circuit: { phase: 'open', reason: 'consecutive_failures', openedAt: NOW - MIN, openUntil: NOW + 30_000 },
       health: { failingSince: NOW - 2 * MIN, disableAt: NOW - 2 * MIN + 5 * 86_400_000 },
@@ -93,7 +149,13 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
 
     const r = await call('GET', '/v1/tenants/acme/endpoints/ep_1/status');
 
-    expect(r.json.status).toMatchObject({ state: 'enabled', circuit: { phase: 'closed' }, health: {}, deliveries: { pending: 1, parked: 0 }, lastDay: { attempts: 0 } });
+    expect(r.json.status).toMatchObject({
+      state: 'enabled',
+      circuit: { phase: 'closed' },
+      health: {},
+      deliveries: { pending: 1, parked: 0 },
+      lastDay: { attempts: 0 },
+    });
   });
 
   it('answers 404 for an endpoint that does not exist', async () => {
@@ -103,13 +165,24 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
   });
 });
 
-describe('an endpoint\'s own circuit and health settings', () => {
+describe("an endpoint's own circuit and health settings", () => {
   it('are stored whole (defaults filled in), applied in the status, and removed by null', async () => {
-    const created = await call('POST', '/v1/tenants/acme/endpoints', { url: `https://${RECEIVER_HOST}/hooks`, circuit: { consecutiveFailures: 3 }, health: { disableAfterDays: 2 } });
-    expect(created.json.endpoint.circuit).toMatchObject({ consecutiveFailures: 3, failureRate: 0.5, coolDownSeconds: 30 });
+    const created = await call('POST', '/v1/tenants/acme/endpoints', {
+      url: `https://${RECEIVER_HOST}/hooks`,
+      circuit: { consecutiveFailures: 3 },
+      health: { disableAfterDays: 2 },
+    });
+    expect(created.json.endpoint.circuit).toMatchObject({
+      consecutiveFailures: 3,
+      failureRate: 0.5,
+      coolDownSeconds: 30,
+    });
 
     const shown = await call('GET', '/v1/tenants/acme/endpoints/ep_1/status');
-    expect(shown.json.status.settings).toMatchObject({ circuit: { consecutiveFailures: 3 }, health: { disableAfterDays: 2 } });
+    expect(shown.json.status.settings).toMatchObject({
+      circuit: { consecutiveFailures: 3 },
+      health: { disableAfterDays: 2 },
+    });
 
     const reset = await call('PATCH', '/v1/tenants/acme/endpoints/ep_1', { circuit: null });
     expect(reset.json.endpoint.circuit).toBeUndefined();
@@ -117,12 +190,24 @@ describe('an endpoint\'s own circuit and health settings', () => {
   });
 
   it('are refused with a 400 naming the field', async () => {
-    const r = await call('POST', '/v1/tenants/acme/endpoints', { url: `https://${RECEIVER_HOST}/hooks`, circuit: { consecutiveFailures: 0 } });
-    const cooled = await call('POST', '/v1/tenants/acme/endpoints', { url: `https://${RECEIVER_HOST}/hooks`, circuit: { coolDownSeconds: 900, maxCoolDownSeconds: 60 } });
-    const unknown = await call('POST', '/v1/tenants/acme/endpoints', { url: `https://${RECEIVER_HOST}/hooks`, health: { disableAfterHours: 3 } });
+    const r = await call('POST', '/v1/tenants/acme/endpoints', {
+      url: `https://${RECEIVER_HOST}/hooks`,
+      circuit: { consecutiveFailures: 0 },
+    });
+    const cooled = await call('POST', '/v1/tenants/acme/endpoints', {
+      url: `https://${RECEIVER_HOST}/hooks`,
+      circuit: { coolDownSeconds: 900, maxCoolDownSeconds: 60 },
+    });
+    const unknown = await call('POST', '/v1/tenants/acme/endpoints', {
+      url: `https://${RECEIVER_HOST}/hooks`,
+      health: { disableAfterHours: 3 },
+    });
 
     expect(r).toMatchObject({ status: 400, json: { message: 'circuit.consecutiveFailures: must be at least 1' } });
-    expect(cooled).toMatchObject({ status: 400, json: { message: 'circuit.maxCoolDownSeconds: maxCoolDownSeconds must be at least coolDownSeconds' } });
+    expect(cooled).toMatchObject({
+      status: 400,
+      json: { message: 'circuit.maxCoolDownSeconds: maxCoolDownSeconds must be at least coolDownSeconds' },
+    });
     expect(unknown).toMatchObject({ status: 400, json: { message: 'health: unknown field disableAfterHours' } });
   });
 });

@@ -18,7 +18,19 @@ import { createSweeper } from '../../lambdas/outbound/create-sweeper-handler';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+import {
+  delivery,
+  endpoint,
+  fakeCipher,
+  FakeResolver,
+  FakeSender,
+  message,
+  NOW,
+  ok,
+  RECEIVER_HOST,
+  RECEIVER_IP,
+  recordingLog,
+} from '../helpers/outbound';
 
 type Put = { name: string; value: number; unit: string };
 const recording = (): Metrics & { puts: Put[] } => {
@@ -50,7 +62,10 @@ describe('delivery worker metrics', () => {
     run = async (script) => {
       const metrics = recording();
       const handler = createDeliveryWorker({
-        deliveries, endpoints, messages, metrics,
+        deliveries,
+        endpoints,
+        messages,
+        metrics,
         wakeUps: { send: async () => {} },
         resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
         sender: new FakeSender(script),
@@ -60,9 +75,15 @@ describe('delivery worker metrics', () => {
         now: () => NOW + 60_000,
         random: () => 0.5,
         log: recordingLog(),
-        admission: { store: new DynamoEndpointStateStore(dynamo.client, name), newLeaseId: () => 'lease', notifications: { publishBatch: async () => new Set<string>() } },
+        admission: {
+          store: new DynamoEndpointStateStore(dynamo.client, name),
+          newLeaseId: () => 'lease',
+          notifications: { publishBatch: async () => new Set<string>() },
+        },
       });
-      const event = { Records: [{ messageId: 'm0', body: encodeWakeUp({ tenantId: 'acme', deliveryId: delivery().deliveryId }) }] } as SQSEvent;
+      const event = {
+        Records: [{ messageId: 'm0', body: encodeWakeUp({ tenantId: 'acme', deliveryId: delivery().deliveryId }) }],
+      } as SQSEvent;
       expect(await handler(event)).toEqual({ batchItemFailures: [] });
       return metrics.puts;
     };
@@ -73,7 +94,16 @@ describe('delivery worker metrics', () => {
   });
 
   it('a delivery whose last scheduled attempt fails counts 1', async () => {
-    const first = { tenantId: 'acme', deliveryId: delivery().deliveryId, endpointId: 'ep_1', messageId: 'msg_1', number: 1, at: NOW, latencyMs: 1, status: 500 };
+    const first = {
+      tenantId: 'acme',
+      deliveryId: delivery().deliveryId,
+      endpointId: 'ep_1',
+      messageId: 'msg_1',
+      number: 1,
+      at: NOW,
+      latencyMs: 1,
+      status: 500,
+    };
     await deliveries.recordAttempt(first, { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW }, 0);
 
     expect(await run([ok(500)])).toEqual([{ name: OUTBOUND_METRICS.deliveriesExhausted, value: 1, unit: 'Count' }]);
@@ -91,31 +121,59 @@ describe('delivery worker metrics', () => {
 });
 
 describe('sweeper metrics', () => {
-  const claim = (dueAt: number): WakeUpClaim => ({ tenantId: 'acme', deliveryId: `dlv_${dueAt}`, nextAttemptAt: dueAt, dueAt });
+  const claim = (dueAt: number): WakeUpClaim => ({
+    tenantId: 'acme',
+    deliveryId: `dlv_${dueAt}`,
+    nextAttemptAt: dueAt,
+    dueAt,
+  });
   const sweep = async (claims: WakeUpClaim[]) => {
     const metrics = recording();
-    const sweeper = createSweeper({ due: { claimDue: async () => claims }, wakeUps: { send: async () => {} }, now: () => NOW, log: recordingLog(), metrics });
+    const sweeper = createSweeper({
+      due: { claimDue: async () => claims },
+      wakeUps: { send: async () => {} },
+      now: () => NOW,
+      log: recordingLog(),
+      metrics,
+    });
     await sweeper();
     return metrics.puts;
   };
 
   it('reports the age of the oldest claimed delivery, in whole seconds', async () => {
-    expect(await sweep([claim(NOW - 90_500), claim(NOW - 1_000_000), claim(NOW + 30_000)])).toEqual([{ name: OUTBOUND_METRICS.oldestDueAgeSeconds, value: 1000, unit: 'Seconds' }]);
+    expect(await sweep([claim(NOW - 90_500), claim(NOW - 1_000_000), claim(NOW + 30_000)])).toEqual([
+      { name: OUTBOUND_METRICS.oldestDueAgeSeconds, value: 1000, unit: 'Seconds' },
+    ]);
   });
 
   it('reports 0 when it claims nothing, or only deliveries ahead of their time', async () => {
     expect(await sweep([])).toEqual([{ name: OUTBOUND_METRICS.oldestDueAgeSeconds, value: 0, unit: 'Seconds' }]);
-    expect(await sweep([claim(NOW + 59_000)])).toEqual([{ name: OUTBOUND_METRICS.oldestDueAgeSeconds, value: 0, unit: 'Seconds' }]);
+    expect(await sweep([claim(NOW + 59_000)])).toEqual([
+      { name: OUTBOUND_METRICS.oldestDueAgeSeconds, value: 0, unit: 'Seconds' },
+    ]);
   });
 });
 
 describe('emfMetrics', () => {
   it('writes one Embedded Metric Format line naming the namespace, the table dimension and the unit', () => {
     const lines: string[] = [];
-    emfMetrics('outbound-table', (line) => lines.push(line), () => NOW).put(OUTBOUND_METRICS.deliveriesExhausted, 2, 'Count');
+    emfMetrics(
+      'outbound-table',
+      (line) => lines.push(line),
+      () => NOW,
+    ).put(OUTBOUND_METRICS.deliveriesExhausted, 2, 'Count');
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
       {
-        _aws: { Timestamp: NOW, CloudWatchMetrics: [{ Namespace: 'WebhookIngestion/Outbound', Dimensions: [['OutboundTable']], Metrics: [{ Name: 'DeliveriesExhausted', Unit: 'Count' }] }] },
+        _aws: {
+          Timestamp: NOW,
+          CloudWatchMetrics: [
+            {
+              Namespace: 'WebhookIngestion/Outbound',
+              Dimensions: [['OutboundTable']],
+              Metrics: [{ Name: 'DeliveriesExhausted', Unit: 'Count' }],
+            },
+          ],
+        },
         OutboundTable: 'outbound-table',
         DeliveriesExhausted: 2,
       },

@@ -1,8 +1,19 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { defineRelays } from '../../lambdas/core/outbound/relay';
-import { createQueueIntakeHandler, intakeRecord, relayRecord } from '../../lambdas/outbound/create-queue-intake-handler';
-import { endpoint, FakeDeliveryStore, FakeEndpointStore, FakeMessageStore, NOW, recordingLog } from '../helpers/outbound';
+import {
+  createQueueIntakeHandler,
+  intakeRecord,
+  relayRecord,
+} from '../../lambdas/outbound/create-queue-intake-handler';
+import {
+  endpoint,
+  FakeDeliveryStore,
+  FakeEndpointStore,
+  FakeMessageStore,
+  NOW,
+  recordingLog,
+} from '../helpers/outbound';
 
 function deps() {
   const woken: string[] = [];
@@ -14,7 +25,9 @@ function deps() {
       messages,
       endpoints: new FakeEndpointStore([{ ...endpoint({ filterTypes: ['*'] }) }]),
       deliveries: new FakeDeliveryStore(),
-      wakeUps: { send: async (list: ReadonlyArray<{ deliveryId: string }>) => void woken.push(...list.map((w) => w.deliveryId)) },
+      wakeUps: {
+        send: async (list: ReadonlyArray<{ deliveryId: string }>) => void woken.push(...list.map((w) => w.deliveryId)),
+      },
       now: () => NOW,
       log: recordingLog(),
     },
@@ -22,7 +35,13 @@ function deps() {
 }
 
 const record = (messageId: string, body: string, attributes: Record<string, string>): SQSRecord =>
-  ({ messageId, body, messageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { stringValue: v, dataType: 'String' }])) }) as unknown as SQSRecord;
+  ({
+    messageId,
+    body,
+    messageAttributes: Object.fromEntries(
+      Object.entries(attributes).map(([k, v]) => [k, { stringValue: v, dataType: 'String' }]),
+    ),
+  }) as unknown as SQSRecord;
 const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 describe('intake queue handler', () => {
@@ -30,7 +49,11 @@ describe('intake queue handler', () => {
     const { deps: d, woken, messages } = deps();
     const handler = createQueueIntakeHandler(d, intakeRecord);
 
-    expect(await handler(event(record('m1', '{"a":10000000000000000001}', { tenant: 'acme', type: 'invoice.paid', id: 'msg_q1' })))).toEqual({ batchItemFailures: [] });
+    expect(
+      await handler(
+        event(record('m1', '{"a":10000000000000000001}', { tenant: 'acme', type: 'invoice.paid', id: 'msg_q1' })),
+      ),
+    ).toEqual({ batchItemFailures: [] });
 
     expect(messages.records.get('acme#msg_q1')?.payload).toBe('{"a":10000000000000000001}');
     expect(woken).toHaveLength(1);
@@ -41,14 +64,23 @@ describe('intake queue handler', () => {
     const handler = createQueueIntakeHandler(d, intakeRecord);
     await handler(event(record('m1', '{}', { tenant: 'acme', type: 'invoice.paid', id: 'x' })));
 
-    const out = await handler(event(record('m2', '{}', { type: 'invoice.paid' }), record('m3', '{"other":1}', { tenant: 'acme', type: 'invoice.paid', id: 'x' }), record('m4', '{}', { tenant: 'acme', type: 'invoice.paid', id: 'x' })));
+    const out = await handler(
+      event(
+        record('m2', '{}', { type: 'invoice.paid' }),
+        record('m3', '{"other":1}', { tenant: 'acme', type: 'invoice.paid', id: 'x' }),
+        record('m4', '{}', { tenant: 'acme', type: 'invoice.paid', id: 'x' }),
+      ),
+    );
 
     expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m2', 'm3']);
   });
 
   it('without an id attribute, the SQS message id is the idempotency key', async () => {
     const { deps: d, messages } = deps();
-    await createQueueIntakeHandler(d, intakeRecord)(event(record('sqs-id-1', '{}', { tenant: 'acme', type: 'order.paid' })));
+    await createQueueIntakeHandler(
+      d,
+      intakeRecord,
+    )(event(record('sqs-id-1', '{}', { tenant: 'acme', type: 'order.paid' })));
     expect(messages.records.has('acme#sqs-id-1')).toBe(true);
   });
 });
@@ -56,9 +88,17 @@ describe('intake queue handler', () => {
 describe('relay queue handler', () => {
   it('turns a topic event into a message per matching rule, with the id <source>:<eventId>', async () => {
     const { deps: d, messages } = deps();
-    const handler = createQueueIntakeHandler(d, relayRecord(defineRelays([{ source: 'stripe', types: ['invoice.*'], tenant: 'acme' }])));
+    const handler = createQueueIntakeHandler(
+      d,
+      relayRecord(defineRelays([{ source: 'stripe', types: ['invoice.*'], tenant: 'acme' }])),
+    );
 
-    await handler(event(record('m1', '{"id":"evt_1"}', { source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' }), record('m2', '{}', { source: 'stripe', type: 'charge.refunded', eventId: 'evt_2' })));
+    await handler(
+      event(
+        record('m1', '{"id":"evt_1"}', { source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' }),
+        record('m2', '{}', { source: 'stripe', type: 'charge.refunded', eventId: 'evt_2' }),
+      ),
+    );
 
     expect([...messages.records.keys()]).toEqual(['acme#stripe:evt_1']);
   });

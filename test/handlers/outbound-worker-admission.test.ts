@@ -18,7 +18,19 @@ import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { updateEndpoint } from '../../lambdas/core/outbound/management';
-import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+import {
+  delivery,
+  endpoint,
+  fakeCipher,
+  FakeResolver,
+  FakeSender,
+  message,
+  NOW,
+  ok,
+  RECEIVER_HOST,
+  RECEIVER_IP,
+  recordingLog,
+} from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -56,7 +68,10 @@ function worker(script: SendResult[] = [ok()]) {
   let leases = 0;
   const handler = createDeliveryWorker({
     ...stores,
-    wakeUps: { send: async (list) => void sent.push(...list.map((w) => ({ deliveryId: w.deliveryId, delaySeconds: w.delaySeconds }))) },
+    wakeUps: {
+      send: async (list) =>
+        void sent.push(...list.map((w) => ({ deliveryId: w.deliveryId, delaySeconds: w.delaySeconds }))),
+    },
     resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
     sender,
     cipher: fakeCipher,
@@ -65,15 +80,27 @@ function worker(script: SendResult[] = [ok()]) {
     now: () => clock,
     random: () => 0.5,
     log: recordingLog(),
-    admission: { store: state, newLeaseId: () => `lease_${++leases}`, notifications: { publishBatch: async (e) => (published.push(...e), new Set<string>()) } },
+    admission: {
+      store: state,
+      newLeaseId: () => `lease_${++leases}`,
+      notifications: { publishBatch: async (e) => (published.push(...e), new Set<string>()) },
+    },
   });
   return { handler, sender };
 }
 
 const run = (handler: ReturnType<typeof worker>['handler']) =>
-  handler({ Records: [{ messageId: 'm0', body: encodeWakeUp({ tenantId: 'acme', deliveryId: delivery().deliveryId }) }] } as SQSEvent);
+  handler({
+    Records: [{ messageId: 'm0', body: encodeWakeUp({ tenantId: 'acme', deliveryId: delivery().deliveryId }) }],
+  } as SQSEvent);
 const key = { tenantId: 'acme', endpointId: 'ep_1' } as const;
-const open = (openUntil: number): CircuitState => ({ status: 'open', reason: 'consecutive_failures', openedAt: NOW - 60_000, openUntil, coolDownMs: 30_000 });
+const open = (openUntil: number): CircuitState => ({
+  status: 'open',
+  reason: 'consecutive_failures',
+  openedAt: NOW - 60_000,
+  openUntil,
+  coolDownMs: 30_000,
+});
 const stored = async () => (await stores.deliveries.get('acme', delivery().deliveryId))!;
 const types = () => published.map((p) => p.attributes.type);
 
@@ -110,7 +137,9 @@ describe('delivery worker with admission', () => {
     await run(worker([ok(500)]).handler);
     expect((await state.read({ ...key, kind: 'circuit' })).value?.status).toBe('open');
     expect(types()).toEqual(['endpoint.circuit.opened']);
-    expect(JSON.parse(published[0]!.message)).toMatchObject({ data: { tenantId: 'acme', endpointId: 'ep_1', reason: 'consecutive_failures' } });
+    expect(JSON.parse(published[0]!.message)).toMatchObject({
+      data: { tenantId: 'acme', endpointId: 'ep_1', reason: 'consecutive_failures' },
+    });
   });
 
   it('a half-open circuit sends the delivery as its probe; a success closes it and publishes endpoint.circuit.closed', async () => {
@@ -126,8 +155,17 @@ describe('delivery worker with admission', () => {
 
   it('when the probe closes the circuit, the parked deliveries of the endpoint are woken oldest first at its rate', async () => {
     await setUp({ rateLimit: { perSecond: 1, burst: 1 } });
-    const parked = [delivery({ deliveryId: 'dlv_old', messageId: 'msg_2', nextAttemptAt: NOW - 5000 }), delivery({ deliveryId: 'dlv_new', messageId: 'msg_3', nextAttemptAt: NOW - 1000 })];
-    const backingOff = delivery({ deliveryId: 'dlv_later', messageId: 'msg_4', status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 600_000 });
+    const parked = [
+      delivery({ deliveryId: 'dlv_old', messageId: 'msg_2', nextAttemptAt: NOW - 5000 }),
+      delivery({ deliveryId: 'dlv_new', messageId: 'msg_3', nextAttemptAt: NOW - 1000 }),
+    ];
+    const backingOff = delivery({
+      deliveryId: 'dlv_later',
+      messageId: 'msg_4',
+      status: 'failed',
+      attemptCount: 1,
+      nextAttemptAt: NOW + 600_000,
+    });
     const otherEndpoint = delivery({ deliveryId: 'dlv_other', messageId: 'msg_5', endpointId: 'ep_2' });
     await stores.deliveries.createIfAbsent([...parked, backingOff, otherEndpoint]);
     await state.compareAndSet({ ...key, kind: 'circuit' }, 0, open(NOW - 1));
@@ -145,13 +183,18 @@ describe('delivery worker with admission', () => {
     expect(circuit).toMatchObject({ status: 'open', coolDownMs: 60_000 });
     expect(published).toEqual([]);
     // Logged as a probe; the delivery's schedule is untouched (still due: the gate parks it until the next probe).
-    expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toMatchObject([{ number: 1, status: 503, probe: true }]);
+    expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toMatchObject([
+      { number: 1, status: 503, probe: true },
+    ]);
     expect(await stored()).toMatchObject({ status: 'failed', attemptCount: 1, probes: 1, nextAttemptAt: NOW });
   });
 
   it('an endpoint failing for disableAfterDays is disabled by its health record and endpoint.disabled is published', async () => {
     await setUp();
-    await state.compareAndSet({ ...key, kind: 'health' }, 0, { failingSince: NOW - 5 * DAY, lastFailureAt: NOW - 1000 });
+    await state.compareAndSet({ ...key, kind: 'health' }, 0, {
+      failingSince: NOW - 5 * DAY,
+      lastFailureAt: NOW - 1000,
+    });
     await run(worker([ok(500)]).handler);
     const ep = await stores.endpoints.get('acme', 'ep_1');
     expect(ep?.enabled).toBe(false);
@@ -171,9 +214,22 @@ describe('delivery worker with admission', () => {
   it('re-enabling a disabled endpoint closes its breaker, restarts its failing clock and publishes endpoint.enabled', async () => {
     await setUp({ enabled: false, disabledReason: 'failing continuously since …' });
     await state.compareAndSet({ ...key, kind: 'circuit' }, 0, open(NOW + 30_000));
-    await state.compareAndSet({ ...key, kind: 'health' }, 0, { failingSince: NOW - 5 * DAY, lastFailureAt: NOW - 1000 });
-    const deps = { endpoints: stores.endpoints, cipher: fakeCipher, resolver: new FakeResolver({}), ssrf: ssrfPolicy(), now: () => clock, newId: () => 'x' };
-    const operations = { store: state, notifications: { publishBatch: async (e: readonly PublishEntry[]) => (published.push(...e), new Set<string>()) } };
+    await state.compareAndSet({ ...key, kind: 'health' }, 0, {
+      failingSince: NOW - 5 * DAY,
+      lastFailureAt: NOW - 1000,
+    });
+    const deps = {
+      endpoints: stores.endpoints,
+      cipher: fakeCipher,
+      resolver: new FakeResolver({}),
+      ssrf: ssrfPolicy(),
+      now: () => clock,
+      newId: () => 'x',
+    };
+    const operations = {
+      store: state,
+      notifications: { publishBatch: async (e: readonly PublishEntry[]) => (published.push(...e), new Set<string>()) },
+    };
     await updateEndpoint('acme', 'ep_1', { enabled: true }, { ...deps, operations });
     expect((await state.read({ ...key, kind: 'circuit' })).value?.status).toBe('closed');
     expect((await state.read({ ...key, kind: 'health' })).value).toEqual({ lastFailureAt: NOW - 1000 });

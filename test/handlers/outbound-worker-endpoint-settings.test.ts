@@ -18,7 +18,20 @@ import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { localDynamoClient } from '../../local/dynamo';
-import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog, SECRET } from '../helpers/outbound';
+import {
+  delivery,
+  endpoint,
+  fakeCipher,
+  FakeResolver,
+  FakeSender,
+  message,
+  NOW,
+  ok,
+  RECEIVER_HOST,
+  RECEIVER_IP,
+  recordingLog,
+  SECRET,
+} from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -39,7 +52,8 @@ beforeEach(async () => {
   queries = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'QueryCommand') queries.push((args.input as { IndexName?: string }).IndexName ?? 'table');
+      if (context.commandName === 'QueryCommand')
+        queries.push((args.input as { IndexName?: string }).IndexName ?? 'table');
       return next(args);
     },
     { step: 'initialize' },
@@ -73,19 +87,31 @@ function worker(script: SendResult[]) {
     now: () => NOW,
     random: () => 0.5,
     log: recordingLog(),
-    admission: { store: state, newLeaseId: () => 'lease', notifications: { publishBatch: async () => new Set<string>() } },
+    admission: {
+      store: state,
+      newLeaseId: () => 'lease',
+      notifications: { publishBatch: async () => new Set<string>() },
+    },
   });
-  return (d: Delivery) => handler({ Records: [{ messageId: d.deliveryId, body: encodeWakeUp({ tenantId: 'acme', deliveryId: d.deliveryId }) }] } as SQSEvent);
+  return (d: Delivery) =>
+    handler({
+      Records: [{ messageId: d.deliveryId, body: encodeWakeUp({ tenantId: 'acme', deliveryId: d.deliveryId }) }],
+    } as SQSEvent);
 }
 
 /** An endpoint with its own id, its secret sealed for that id (the fake cipher, like KMS, checks the context). */
 const ep = (endpointId: string, overrides: Partial<Endpoint> = {}) =>
-  endpoint({ endpointId, secrets: { current: `fake-kms:acme/${endpointId}:${Buffer.from(SECRET).toString('base64')}` }, ...overrides });
-const circuit = async (endpointId: string) => (await state.read({ tenantId: 'acme', endpointId, kind: 'circuit' })).value;
+  endpoint({
+    endpointId,
+    secrets: { current: `fake-kms:acme/${endpointId}:${Buffer.from(SECRET).toString('base64')}` },
+    ...overrides,
+  });
+const circuit = async (endpointId: string) =>
+  (await state.read({ tenantId: 'acme', endpointId, kind: 'circuit' })).value;
 
 describe('per-endpoint operations settings in the worker', () => {
   it("an endpoint's own circuit settings open its circuit after 2 failures, while another endpoint keeps the default 5", async () => {
-    await stores.endpoints.create(ep('ep_1', {circuit: circuitSettingsSchema.parse({ consecutiveFailures: 2 }) }));
+    await stores.endpoints.create(ep('ep_1', { circuit: circuitSettingsSchema.parse({ consecutiveFailures: 2 }) }));
     await stores.endpoints.create(ep('ep_2'));
     const run = worker([ok(500)]);
 
@@ -97,16 +123,28 @@ describe('per-endpoint operations settings in the worker', () => {
 
   it("an endpoint's own health settings disable it after its disableAfterDays", async () => {
     await stores.endpoints.create(ep('ep_1', { health: { disableAfterDays: 1 } }));
-    await state.compareAndSet({ tenantId: 'acme', endpointId: 'ep_1', kind: 'health' }, 0, { failingSince: NOW - 86_400_000, lastFailureAt: NOW - 1000 });
+    await state.compareAndSet({ tenantId: 'acme', endpointId: 'ep_1', kind: 'health' }, 0, {
+      failingSince: NOW - 86_400_000,
+      lastFailureAt: NOW - 1000,
+    });
 
     await worker([ok(500)])(await due('ep_1', 'msg_1'));
 
-    expect(await stores.endpoints.get('acme', 'ep_1')).toMatchObject({ enabled: false, disabledReason: /^failing continuously since / });
+    expect(await stores.endpoints.get('acme', 'ep_1')).toMatchObject({
+      enabled: false,
+      disabledReason: /^failing continuously since /,
+    });
   });
 });
 
 describe('releasing parked deliveries when the circuit closes', () => {
-  const halfOpen: CircuitState = { status: 'open', reason: 'consecutive_failures', openedAt: NOW - 60_000, openUntil: NOW - 1, coolDownMs: 30_000 };
+  const halfOpen: CircuitState = {
+    status: 'open',
+    reason: 'consecutive_failures',
+    openedAt: NOW - 60_000,
+    openUntil: NOW - 1,
+    coolDownMs: 30_000,
+  };
 
   it("wakes only this endpoint's waiting, due deliveries, read from the endpoint index; another endpoint's parked ones stay", async () => {
     await stores.endpoints.create(ep('ep_1'));
@@ -131,7 +169,10 @@ describe('releasing parked deliveries when the circuit closes', () => {
     const probe = await due('ep_1', 'msg_probe');
     await due('ep_1', 'msg_parked', { nextAttemptAt: NOW - 5000 });
     await state.compareAndSet({ tenantId: 'acme', endpointId: 'ep_1', kind: 'circuit' }, 0, halfOpen);
-    Object.assign(stores.deliveries, { waitingDeliveries: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' })) });
+    Object.assign(stores.deliveries, {
+      waitingDeliveries: async () =>
+        Promise.reject(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' })),
+    });
 
     const answer = await worker([ok(200)])(probe);
 

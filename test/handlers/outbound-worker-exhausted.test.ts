@@ -17,7 +17,19 @@ import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
 import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+import {
+  delivery,
+  endpoint,
+  fakeCipher,
+  FakeResolver,
+  FakeSender,
+  message,
+  NOW,
+  ok,
+  RECEIVER_HOST,
+  RECEIVER_IP,
+  recordingLog,
+} from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -67,13 +79,21 @@ function worker(script: SendResult[], notifications: Topic) {
     now: () => NOW,
     random: () => 0.5,
     log,
-    admission: { store: contended.store ?? new DynamoEndpointStateStore(dynamo.client, TABLE), newLeaseId: () => 'lease', notifications },
+    admission: {
+      store: contended.store ?? new DynamoEndpointStateStore(dynamo.client, TABLE),
+      newLeaseId: () => 'lease',
+      notifications,
+    },
   });
   return { handler, sender, log };
 }
 
-const wakeUp = (messageId = 'm0') => ({ messageId, body: encodeWakeUp({ tenantId: 'acme', deliveryId: delivery().deliveryId }) });
-const run = (handler: ReturnType<typeof worker>['handler'], records = [wakeUp()]) => handler({ Records: records } as SQSEvent);
+const wakeUp = (messageId = 'm0') => ({
+  messageId,
+  body: encodeWakeUp({ tenantId: 'acme', deliveryId: delivery().deliveryId }),
+});
+const run = (handler: ReturnType<typeof worker>['handler'], records = [wakeUp()]) =>
+  handler({ Records: records } as SQSEvent);
 
 describe('message.attempt.exhausted', () => {
   it('is published once, in the documented schema, when the last attempt of the schedule fails', async () => {
@@ -91,7 +111,16 @@ describe('message.attempt.exhausted', () => {
     expect(n).toMatchObject({
       type: 'message.attempt.exhausted',
       timestamp: new Date(NOW).toISOString(),
-      data: { tenantId: 'acme', endpointId: 'ep_1', messageId: 'msg_1', deliveryId: delivery().deliveryId, messageType: 'invoice.paid', attempts: 2, reason: 'no_attempts_left', lastAttempt: { at: new Date(NOW).toISOString(), status: 503 } },
+      data: {
+        tenantId: 'acme',
+        endpointId: 'ep_1',
+        messageId: 'msg_1',
+        deliveryId: delivery().deliveryId,
+        messageType: 'invoice.paid',
+        attempts: 2,
+        reason: 'no_attempts_left',
+        lastAttempt: { at: new Date(NOW).toISOString(), status: 503 },
+      },
     });
   });
 
@@ -103,7 +132,9 @@ describe('message.attempt.exhausted', () => {
 
     const types = published.map((p) => p.attributes.type);
     expect(types).toContain('message.attempt.exhausted');
-    const exhausted = parseNotification(JSON.parse(published.find((p) => p.attributes.type === 'message.attempt.exhausted')!.message));
+    const exhausted = parseNotification(
+      JSON.parse(published.find((p) => p.attributes.type === 'message.attempt.exhausted')!.message),
+    );
     expect(exhausted.data).toMatchObject({ attempts: 1, reason: 'gone', lastAttempt: { status: 410 } });
   });
 
@@ -118,26 +149,44 @@ describe('message.attempt.exhausted', () => {
 
   it('a topic that fails fails the wake-up, not the attempt: SQS delivers it again and that publishes without a second attempt', async () => {
     await setUp();
-    const failing: Topic = { publishBatch: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottledException' })) };
+    const failing: Topic = {
+      publishBatch: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottledException' })),
+    };
     const first = worker([ok(503)], failing);
 
     expect(await run(first.handler)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
     expect(first.sender.requests).toHaveLength(1);
-    expect(await stores.deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'exhausted', attemptCount: 2 });
+    expect(await stores.deliveries.get('acme', delivery().deliveryId)).toMatchObject({
+      status: 'exhausted',
+      attemptCount: 2,
+    });
     expect(first.log.lines.filter((l) => l.message === 'operator notifications not published')).toHaveLength(1);
 
     const { topic, published } = recordingTopic();
     const again = worker([ok(200)], topic);
     expect(await run(again.handler, [wakeUp('m0')])).toEqual({ batchItemFailures: [] });
     expect(again.sender.requests).toHaveLength(0);
-    expect(published.map((p) => parseNotification(JSON.parse(p.message)).data)).toMatchObject([{ attempts: 2, reason: 'no_attempts_left', lastAttempt: { status: 503 } }]);
+    expect(published.map((p) => parseNotification(JSON.parse(p.message)).data)).toMatchObject([
+      { attempts: 2, reason: 'no_attempts_left', lastAttempt: { status: 503 } },
+    ]);
   });
 
   it('a worker that died after recording the exhaustion and before publishing: the wake-up SQS delivers again publishes it, once', async () => {
     await setUp();
     // The crash: the last attempt is recorded (the delivery is exhausted), the notification never left.
-    const a = { tenantId: 'acme', deliveryId: delivery().deliveryId, endpointId: 'ep_1', messageId: 'msg_1', number: 2, at: NOW - 1000, latencyMs: 9, status: 502 };
-    expect(await stores.deliveries.recordAttempt(a, { status: 'exhausted', attemptCount: 2, updatedAt: NOW - 1000 }, 1)).toBe(true);
+    const a = {
+      tenantId: 'acme',
+      deliveryId: delivery().deliveryId,
+      endpointId: 'ep_1',
+      messageId: 'msg_1',
+      number: 2,
+      at: NOW - 1000,
+      latencyMs: 9,
+      status: 502,
+    };
+    expect(
+      await stores.deliveries.recordAttempt(a, { status: 'exhausted', attemptCount: 2, updatedAt: NOW - 1000 }, 1),
+    ).toBe(true);
     const { topic, published } = recordingTopic();
     const { handler, sender } = worker([ok(200)], topic);
 
@@ -146,7 +195,10 @@ describe('message.attempt.exhausted', () => {
 
     expect(sender.requests).toHaveLength(0);
     expect(published).toHaveLength(1);
-    expect(parseNotification(JSON.parse(published[0]!.message)).data).toMatchObject({ attempts: 2, lastAttempt: { at: new Date(NOW - 1000).toISOString(), status: 502 } });
+    expect(parseNotification(JSON.parse(published[0]!.message)).data).toMatchObject({
+      attempts: 2,
+      lastAttempt: { at: new Date(NOW - 1000).toISOString(), status: 502 },
+    });
   });
 
   it('is published though the breaker lost its count of the attempt to contention: the step does not fail', async () => {

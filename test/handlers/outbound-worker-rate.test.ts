@@ -14,7 +14,12 @@ import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { CombiningStateStore } from '../../lambdas/core/outbound/combining-state-store';
-import type { EndpointStateKey, EndpointStateKind, EndpointStates, EndpointStateStore } from '../../lambdas/core/outbound/endpoint-state';
+import type {
+  EndpointStateKey,
+  EndpointStateKind,
+  EndpointStates,
+  EndpointStateStore,
+} from '../../lambdas/core/outbound/endpoint-state';
 import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
 import type { HttpSender } from '../../lambdas/core/outbound/ports';
 import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
@@ -22,7 +27,19 @@ import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import { delivery, endpoint, fakeCipher, FakeResolver, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog, TENANT } from '../helpers/outbound';
+import {
+  delivery,
+  endpoint,
+  fakeCipher,
+  FakeResolver,
+  message,
+  NOW,
+  ok,
+  RECEIVER_HOST,
+  RECEIVER_IP,
+  recordingLog,
+  TENANT,
+} from '../helpers/outbound';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const LIMIT = { perSecond: 4, burst: 2 };
@@ -35,11 +52,18 @@ const dynamo = useEmbeddedDynamo();
 /** Counts lost compare-and-sets; with `ignoreVersion`, a plain read-then-write limiter (the gate's guarantee gone). */
 class Observed implements EndpointStateStore {
   lost = 0;
-  constructor(private readonly inner: DynamoEndpointStateStore, private readonly ignoreVersion = false) {}
+  constructor(
+    private readonly inner: DynamoEndpointStateStore,
+    private readonly ignoreVersion = false,
+  ) {}
   read<K extends EndpointStateKind>(key: EndpointStateKey<K>) {
     return this.inner.read(key);
   }
-  async compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expected: number, value: EndpointStates[K]): Promise<boolean> {
+  async compareAndSet<K extends EndpointStateKind>(
+    key: EndpointStateKey<K>,
+    expected: number,
+    value: EndpointStates[K],
+  ): Promise<boolean> {
     const version = this.ignoreVersion ? (await this.inner.read(key)).version : expected;
     const won = await this.inner.compareAndSet(key, version, value);
     if (!won) this.lost++;
@@ -58,11 +82,15 @@ async function run(table: string, storeFor: (state: Observed) => EndpointStateSt
   await stores.endpoints.create(endpoint({ rateLimit: LIMIT }));
   const ids = Array.from({ length: MESSAGES }, (_, i) => `msg_${i}`);
   for (const id of ids) await stores.messages.putIfAbsent(message({ id }), NOW);
-  await stores.deliveries.createIfAbsent(ids.map((id) => delivery({ messageId: id, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') })));
+  await stores.deliveries.createIfAbsent(
+    ids.map((id) => delivery({ messageId: id, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') })),
+  );
 
   let clock = NOW;
   const arrivals: Array<{ at: number; id: string }> = [];
-  const receiver: HttpSender = { send: async (r) => (arrivals.push({ at: clock, id: r.headers['webhook-id']! }), ok()) };
+  const receiver: HttpSender = {
+    send: async (r) => (arrivals.push({ at: clock, id: r.headers['webhook-id']! }), ok()),
+  };
   const state = new Observed(new DynamoEndpointStateStore(dynamo.client, table), ignoreVersion);
   const invocation = () =>
     createDeliveryWorker({
@@ -76,9 +104,19 @@ async function run(table: string, storeFor: (state: Observed) => EndpointStateSt
       now: () => clock,
       random: () => 0.5,
       log: recordingLog(),
-      admission: { store: storeFor(state), newLeaseId: () => 'lease', notifications: { publishBatch: async () => new Set<string>() } },
+      admission: {
+        store: storeFor(state),
+        newLeaseId: () => 'lease',
+        notifications: { publishBatch: async () => new Set<string>() },
+      },
     });
-  const batch = (some: string[]) => ({ Records: some.map((id) => ({ messageId: id, body: encodeWakeUp({ tenantId: TENANT, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') }) })) }) as SQSEvent;
+  const batch = (some: string[]) =>
+    ({
+      Records: some.map((id) => ({
+        messageId: id,
+        body: encodeWakeUp({ tenantId: TENANT, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') }),
+      })),
+    }) as SQSEvent;
 
   for (let round = 0; round < 200; round++) {
     const sentIds = new Set(arrivals.map((a) => a.id));
@@ -86,7 +124,10 @@ async function run(table: string, storeFor: (state: Observed) => EndpointStateSt
     if (left.length === 0) break;
     clock += STEPS[round % STEPS.length]!;
     // Every delivery still waiting is woken in one of the two invocations, which run at the same time.
-    await Promise.all([invocation()(batch(left.filter((_, i) => i % 2 === 0))), invocation()(batch(left.filter((_, i) => i % 2 === 1)))]);
+    await Promise.all([
+      invocation()(batch(left.filter((_, i) => i % 2 === 0))),
+      invocation()(batch(left.filter((_, i) => i % 2 === 1))),
+    ]);
   }
   return { arrivals, lost: state.lost };
 }
@@ -95,17 +136,30 @@ describe('two delivery worker invocations and one rate-limited endpoint', () => 
   it.each([
     ['the DynamoDB state store', 'rate-plain', (s: Observed) => s],
     ['a combining store per invocation, as deployed', 'rate-combined', (s: Observed) => new CombiningStateStore(s)],
-  ])('over %s, every message arrives once and no window of length t holds more than burst + perSecond × t', async (_name, table, storeFor) => {
-    const { arrivals, lost } = await run(table, storeFor);
+  ])(
+    'over %s, every message arrives once and no window of length t holds more than burst + perSecond × t',
+    async (_name, table, storeFor) => {
+      const { arrivals, lost } = await run(table, storeFor);
 
-    expect(arrivals.map((a) => a.id).sort()).toEqual(Array.from({ length: MESSAGES }, (_, i) => `msg_${i}`).sort());
-    expect(rateViolations(arrivals.map((a) => a.at), LIMIT)).toEqual([]);
-    expect(lost).toBeGreaterThan(0); // the invocations really raced on the bucket
-  });
+      expect(arrivals.map((a) => a.id).sort()).toEqual(Array.from({ length: MESSAGES }, (_, i) => `msg_${i}`).sort());
+      expect(
+        rateViolations(
+          arrivals.map((a) => a.at),
+          LIMIT,
+        ),
+      ).toEqual([]);
+      expect(lost).toBeGreaterThan(0); // the invocations really raced on the bucket
+    },
+  );
 
   it('the count detects a limiter that writes without comparing versions (the check can fail)', async () => {
     const { arrivals } = await run('rate-unversioned', (s) => s, true);
 
-    expect(rateViolations(arrivals.map((a) => a.at), LIMIT).length).toBeGreaterThan(0);
+    expect(
+      rateViolations(
+        arrivals.map((a) => a.at),
+        LIMIT,
+      ).length,
+    ).toBeGreaterThan(0);
   });
 });

@@ -15,7 +15,20 @@ import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog, TENANT } from '../helpers/outbound';
+import {
+  delivery,
+  endpoint,
+  fakeCipher,
+  FakeResolver,
+  FakeSender,
+  message,
+  NOW,
+  ok,
+  RECEIVER_HOST,
+  RECEIVER_IP,
+  recordingLog,
+  TENANT,
+} from '../helpers/outbound';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-worker-secrets';
@@ -31,9 +44,14 @@ describe('delivery worker with the secret cache', () => {
     await endpoints.create(endpoint());
     const ids = Array.from({ length: 2 * N }, (_, i) => `msg_${i}`);
     for (const id of ids) await messages.putIfAbsent(message({ id }), NOW);
-    await deliveries.createIfAbsent(ids.map((id) => delivery({ messageId: id, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') })));
+    await deliveries.createIfAbsent(
+      ids.map((id) => delivery({ messageId: id, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') })),
+    );
     const decrypts: string[] = [];
-    const kms: SecretCipher = { encrypt: fakeCipher.encrypt, decrypt: async (c, ctx) => (decrypts.push(c), fakeCipher.decrypt(c, ctx)) };
+    const kms: SecretCipher = {
+      encrypt: fakeCipher.encrypt,
+      decrypt: async (c, ctx) => (decrypts.push(c), fakeCipher.decrypt(c, ctx)),
+    };
     const sender = new FakeSender(Array.from({ length: 2 * N }, () => ok()));
     const handler = createDeliveryWorker({
       endpoints,
@@ -48,10 +66,19 @@ describe('delivery worker with the secret cache', () => {
       now: () => NOW,
       random: () => 0.5,
       log: recordingLog(),
-      admission: { store: new DynamoEndpointStateStore(dynamo.client, TABLE), newLeaseId: () => 'lease', notifications: { publishBatch: async () => new Set<string>() } },
+      admission: {
+        store: new DynamoEndpointStateStore(dynamo.client, TABLE),
+        newLeaseId: () => 'lease',
+        notifications: { publishBatch: async () => new Set<string>() },
+      },
     });
     const batch = (some: string[]) =>
-      ({ Records: some.map((id, i) => ({ messageId: `m_${id}_${i}`, body: encodeWakeUp({ tenantId: TENANT, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') }) })) }) as SQSEvent;
+      ({
+        Records: some.map((id, i) => ({
+          messageId: `m_${id}_${i}`,
+          body: encodeWakeUp({ tenantId: TENANT, deliveryId: deliveryIdFor(TENANT, id, 'ep_1') }),
+        })),
+      }) as SQSEvent;
 
     expect(await handler(batch(ids.slice(0, N)))).toEqual({ batchItemFailures: [] });
     expect(sender.requests).toHaveLength(N);

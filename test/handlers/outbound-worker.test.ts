@@ -14,7 +14,19 @@ import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
 import { createTransformer } from '../../lambdas/core/outbound/transform';
 import { createSweeper } from '../../lambdas/outbound/create-sweeper-handler';
 import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import { delivery, endpoint, fakeCipher, FakeResolver, FakeSender, message, NOW, ok, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+import {
+  delivery,
+  endpoint,
+  fakeCipher,
+  FakeResolver,
+  FakeSender,
+  message,
+  NOW,
+  ok,
+  RECEIVER_HOST,
+  RECEIVER_IP,
+  recordingLog,
+} from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -45,7 +57,10 @@ beforeEach(async () => {
   await stores.deliveries.createIfAbsent([delivery()]);
 });
 
-const wakeUps: WakeUpQueue = { send: async (list) => void sent.push(...list.map((w) => ({ deliveryId: w.deliveryId, delaySeconds: w.delaySeconds }))) };
+const wakeUps: WakeUpQueue = {
+  send: async (list) =>
+    void sent.push(...list.map((w) => ({ deliveryId: w.deliveryId, delaySeconds: w.delaySeconds }))),
+};
 
 function worker(script: SendResult[] = [ok()], overrides: Partial<Parameters<typeof createDeliveryWorker>[0]> = {}) {
   const log = recordingLog();
@@ -61,13 +76,19 @@ function worker(script: SendResult[] = [ok()], overrides: Partial<Parameters<typ
     now: () => clock,
     random: () => 0.5,
     log,
-    admission: { store: state, newLeaseId: () => `lease_${++leases}`, notifications: { publishBatch: async (e) => (published.push(...e), new Set<string>()) } },
+    admission: {
+      store: state,
+      newLeaseId: () => `lease_${++leases}`,
+      notifications: { publishBatch: async (e) => (published.push(...e), new Set<string>()) },
+    },
     ...overrides,
   });
   return { handler, sender, log };
 }
 
-const event = (...bodies: string[]): SQSEvent => ({ Records: bodies.map((body, i) => ({ messageId: `m${i}`, body }) as SQSEvent['Records'][number]) });
+const event = (...bodies: string[]): SQSEvent => ({
+  Records: bodies.map((body, i) => ({ messageId: `m${i}`, body }) as SQSEvent['Records'][number]),
+});
 const wake = (deliveryId = delivery().deliveryId) => encodeWakeUp({ tenantId: 'acme', deliveryId });
 
 describe('delivery worker', () => {
@@ -80,7 +101,16 @@ describe('delivery worker', () => {
   it('a retry longer than 900 s is left to the sweeper, which wakes it when it falls due', async () => {
     const { handler } = worker([ok(500)]);
     await stores.deliveries.recordAttempt(
-      { tenantId: 'acme', deliveryId: delivery().deliveryId, endpointId: 'ep_1', messageId: 'msg_1', number: 1, at: NOW, latencyMs: 1, status: 500 },
+      {
+        tenantId: 'acme',
+        deliveryId: delivery().deliveryId,
+        endpointId: 'ep_1',
+        messageId: 'msg_1',
+        number: 1,
+        at: NOW,
+        latencyMs: 1,
+        status: 500,
+      },
       { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW },
       0,
     );
@@ -121,17 +151,25 @@ describe('delivery worker', () => {
     const { handler, sender } = worker();
     await handler(event(wake()));
     expect(sender.requests).toHaveLength(0);
-    expect(await stores.deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'skipped', skipReason: 'endpoint_deleted' });
+    expect(await stores.deliveries.get('acme', delivery().deliveryId)).toMatchObject({
+      status: 'skipped',
+      skipReason: 'endpoint_deleted',
+    });
   });
 
   it('a store outage fails only that record (reported for redelivery); a poison message is dropped', async () => {
-    const broken = { ...stores.deliveries, get: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) } as unknown as DynamoDeliveryStore;
+    const broken = {
+      ...stores.deliveries,
+      get: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+    } as unknown as DynamoDeliveryStore;
     const { handler } = worker([ok()], { deliveries: broken });
     expect(await handler(event(wake(), 'not json'))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
   });
 
   it('a lost wake-up send does not fail the batch: the due index keeps the retry', async () => {
-    const { handler, log } = worker([ok(500)], { wakeUps: { send: async () => Promise.reject(new Error('sqs down')) } });
+    const { handler, log } = worker([ok(500)], {
+      wakeUps: { send: async () => Promise.reject(new Error('sqs down')) },
+    });
     expect(await handler(event(wake()))).toEqual({ batchItemFailures: [] });
     expect(log.lines.some((l) => l.message.includes('sweeper will send them'))).toBe(true);
     clock += 5_000 + LEASE;

@@ -4,7 +4,12 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
@@ -24,8 +29,18 @@ function record(id: string, body?: string): SQSRecord {
   return {
     messageId: `msg-${id}`,
     receiptHandle: `rh-${id}`,
-    body: body ?? serializeEnvelope({ id, source: 'stripe', type: 'invoice.paid', receivedAt: '2026-11-23T12:00:00.000Z', headers: {} }, '{}'),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+    body:
+      body ??
+      serializeEnvelope(
+        { id, source: 'stripe', type: 'invoice.paid', receivedAt: '2026-11-23T12:00:00.000Z', headers: {} },
+        '{}',
+      ),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -50,7 +65,8 @@ function build() {
 }
 
 const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-const isClaim = (input: { UpdateExpression?: string }) => input.UpdateExpression?.startsWith('SET #status = :processing') ?? false;
+const isClaim = (input: { UpdateExpression?: string }) =>
+  input.UpdateExpression?.startsWith('SET #status = :processing') ?? false;
 
 describe('processor handler', () => {
   beforeEach(() => {
@@ -80,7 +96,10 @@ describe('processor handler', () => {
   });
 
   it('reports only the records SNS failed as batch item failures', async () => {
-    sns.on(PublishBatchCommand).resolves({ Successful: [{ Id: 'e0', MessageId: 'x' }], Failed: [{ Id: 'e1', Code: 'InternalError', SenderFault: false }] });
+    sns.on(PublishBatchCommand).resolves({
+      Successful: [{ Id: 'e0', MessageId: 'x' }],
+      Failed: [{ Id: 'e1', Code: 'InternalError', SenderFault: false }],
+    });
 
     const response = await build()(batch(record('evt_1'), record('evt_2')), context);
 
@@ -93,14 +112,20 @@ describe('processor handler', () => {
     const response = await build()(batch(record('evt_1'), record('evt_2')), context);
 
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['msg-evt_1', 'msg-evt_2']);
-    const failed = ddb.commandCalls(UpdateItemCommand).filter((c) => c.args[0].input.UpdateExpression?.startsWith('SET #status = :failed'));
+    const failed = ddb
+      .commandCalls(UpdateItemCommand)
+      .filter((c) => c.args[0].input.UpdateExpression?.startsWith('SET #status = :failed'));
     expect(failed).toHaveLength(2);
   });
 
   it('skips an already-completed event without publishing and acknowledges it', async () => {
     ddb.on(UpdateItemCommand).callsFake((input: { UpdateExpression?: string }) => {
       if (isClaim(input)) {
-        throw new ConditionalCheckFailedException({ message: 'no', $metadata: {}, Item: { status: { S: 'completed' }, source: { S: 'stripe' }, eventId: { S: 'evt_1' } } });
+        throw new ConditionalCheckFailedException({
+          message: 'no',
+          $metadata: {},
+          Item: { status: { S: 'completed' }, source: { S: 'stripe' }, eventId: { S: 'evt_1' } },
+        });
       }
       return {};
     });
@@ -122,7 +147,10 @@ describe('processor handler', () => {
   it('claims with one conditional update that refuses completed and live claims', async () => {
     await build()(batch(record('evt_1')), context);
 
-    const claim = ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input).find(isClaim)!;
+    const claim = ddb
+      .commandCalls(UpdateItemCommand)
+      .map((c) => c.args[0].input)
+      .find(isClaim)!;
     expect(claim.ConditionExpression).toBe(
       'attribute_not_exists(#pk) OR #status IN (:received, :enqueued, :failed) OR (#status = :processing AND #leaseUntil < :now)',
     );

@@ -51,7 +51,11 @@ function build() {
 
 /** DynamoDB's refusal of a write made with `ReturnValuesOnConditionCheckFailure: ALL_OLD`: it carries the item it met. */
 const conditionFailed = (item?: Record<string, AttributeValue>) =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item && { Item: item }) });
+  new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+    ...(item && { Item: item }),
+  });
 
 describe('verifier handler', () => {
   beforeEach(() => {
@@ -80,8 +84,15 @@ describe('verifier handler', () => {
   });
 
   it('answers a Slack slash command with 200 and an empty body (Slack shows a body to the user), after recording and enqueuing it', async () => {
-    const handler = createVerifierHandler({ ...buildDeps(), sources: prepared(runtimeSource({ id: 'slack', scheme: 'slack' })) });
-    const webhook = signedWebhook('slack', { nowMs: Date.UTC(2026, 10, 23, 12), body: 'command=%2Fdeploy&text=prod&trigger_id=1.2.3', contentType: 'application/x-www-form-urlencoded' });
+    const handler = createVerifierHandler({
+      ...buildDeps(),
+      sources: prepared(runtimeSource({ id: 'slack', scheme: 'slack' })),
+    });
+    const webhook = signedWebhook('slack', {
+      nowMs: Date.UTC(2026, 10, 23, 12),
+      body: 'command=%2Fdeploy&text=prod&trigger_id=1.2.3',
+      contentType: 'application/x-www-form-urlencoded',
+    });
 
     const response = await handler(apiGatewayEvent('slack', webhook), context);
 
@@ -92,25 +103,43 @@ describe('verifier handler', () => {
 
   it('answers GET /webhooks/<meta source> with the challenge when the verify token in the secret matches', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: SECRET, verifyToken: 'vt-1' }) });
-    const handler = createVerifierHandler({ ...buildDeps(), sources: prepared(runtimeSource({ id: 'meta', scheme: 'meta' })) });
-    const event = { ...apiGatewayEvent('meta', signedWebhook('meta', { body: '' })), rawQueryString: 'hub.mode=subscribe&hub.verify_token=vt-1&hub.challenge=42' };
+    const handler = createVerifierHandler({
+      ...buildDeps(),
+      sources: prepared(runtimeSource({ id: 'meta', scheme: 'meta' })),
+    });
+    const event = {
+      ...apiGatewayEvent('meta', signedWebhook('meta', { body: '' })),
+      rawQueryString: 'hub.mode=subscribe&hub.verify_token=vt-1&hub.challenge=42',
+    };
     event.requestContext = { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } };
 
     expect(await handler(event, context)).toMatchObject({ statusCode: 200, body: '42' });
-    expect(await handler({ ...event, rawQueryString: 'hub.mode=subscribe&hub.verify_token=vt-2&hub.challenge=42' }, context)).toMatchObject({ statusCode: 403 });
+    expect(
+      await handler({ ...event, rawQueryString: 'hub.mode=subscribe&hub.verify_token=vt-2&hub.challenge=42' }, context),
+    ).toMatchObject({ statusCode: 403 });
     expect(ddb.commandCalls(PutItemCommand)).toHaveLength(0);
   });
 
   it('decodes an API Gateway base64 body before verifying it', async () => {
     const { handler, clock } = build();
 
-    const response = await handler(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock() }), true), context);
+    const response = await handler(
+      apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock() }), true),
+      context,
+    );
 
     expect(response.statusCode).toBe(202);
   });
 
   it('answers 200 duplicate when the event was already enqueued, without sending again', async () => {
-    ddb.on(PutItemCommand).rejects(conditionFailed({ pk: { S: 'stripe#evt_1' }, status: { S: 'enqueued' }, source: { S: 'stripe' }, eventId: { S: 'evt_1' } }));
+    ddb.on(PutItemCommand).rejects(
+      conditionFailed({
+        pk: { S: 'stripe#evt_1' },
+        status: { S: 'enqueued' },
+        source: { S: 'stripe' },
+        eventId: { S: 'evt_1' },
+      }),
+    );
     const { handler, clock } = build();
 
     const response = await handler(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock() })), context);
@@ -124,7 +153,9 @@ describe('verifier handler', () => {
 
   it('answers 409 with Retry-After for a duplicate while the first attempt is in flight', async () => {
     const { handler, clock } = build();
-    ddb.on(PutItemCommand).rejects(conditionFailed({ status: { S: 'received' }, leaseUntil: { N: String(clock() + 12_000) } }));
+    ddb
+      .on(PutItemCommand)
+      .rejects(conditionFailed({ status: { S: 'received' }, leaseUntil: { N: String(clock() + 12_000) } }));
 
     const response = await handler(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock() })), context);
 
@@ -141,7 +172,10 @@ describe('verifier handler', () => {
     const response = await handler(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock() })), context);
 
     expect(response.statusCode).toBe(503);
-    expect(JSON.parse(response.body)).toEqual({ error: 'temporarily_unavailable', message: 'The event_store is temporarily unavailable.' });
+    expect(JSON.parse(response.body)).toEqual({
+      error: 'temporarily_unavailable',
+      message: 'The event_store is temporarily unavailable.',
+    });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
@@ -156,17 +190,25 @@ describe('verifier handler', () => {
     const del = ddb.commandCalls(DeleteItemCommand)[0]!.args[0].input;
     expect(del.Key).toEqual({ pk: { S: 'stripe#evt_1' } });
     expect(del.ConditionExpression).toBe('#leaseToken = :token AND #status = :received');
-    expect(del.ExpressionAttributeValues![':token']).toEqual(ddb.commandCalls(PutItemCommand)[0]!.args[0].input.Item!.leaseToken);
+    expect(del.ExpressionAttributeValues![':token']).toEqual(
+      ddb.commandCalls(PutItemCommand)[0]!.args[0].input.Item!.leaseToken,
+    );
     expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
   });
 
   it('answers 401 with a stable code and no detail an attacker could use for a bad signature', async () => {
     const { handler, clock } = build();
 
-    const response = await handler(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock(), secret: 'whsec_guess' })), context);
+    const response = await handler(
+      apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock(), secret: 'whsec_guess' })),
+      context,
+    );
 
     expect(response.statusCode).toBe(401);
-    expect(JSON.parse(response.body)).toEqual({ error: 'invalid_signature', message: 'The webhook signature could not be verified.' });
+    expect(JSON.parse(response.body)).toEqual({
+      error: 'invalid_signature',
+      message: 'The webhook signature could not be verified.',
+    });
     expect(ddb.calls()).toHaveLength(0);
   });
 
@@ -184,7 +226,10 @@ describe('verifier handler', () => {
     const { handler, clock } = build();
 
     await handler(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock() })), context);
-    await handler(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock(), body: '{"id":"evt_2","type":"x"}' })), context);
+    await handler(
+      apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock(), body: '{"id":"evt_2","type":"x"}' })),
+      context,
+    );
 
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
@@ -205,7 +250,15 @@ describe('verifier handler', () => {
     const { handler, clock } = build();
     const event = apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: clock() }));
 
-    const response = await handler({ ...event, rawPath: '/health', routeKey: 'GET /health', requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } } }, context);
+    const response = await handler(
+      {
+        ...event,
+        rawPath: '/health',
+        routeKey: 'GET /health',
+        requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } },
+      },
+      context,
+    );
 
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ status: 'ok' });

@@ -4,5 +4,12 @@ import type { CliIo } from '../../cli/command';
 export function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), interactive: false, status: () => undefined };
+  return {
+    stdout,
+    stderr,
+    out: (l) => stdout.push(l),
+    err: (l) => stderr.push(l),
+    interactive: false,
+    status: () => undefined,
+  };
 }

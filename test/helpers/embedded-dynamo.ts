@@ -12,7 +12,7 @@ export function useEmbeddedDynamo(): EmbeddedDynamo {
     await running?.stop();
   });
   const current = (): EmbeddedDynamo => {
-    if (!running) throw new Error('the embedded DynamoDB runs only while the file\'s tests do');
+    if (!running) throw new Error("the embedded DynamoDB runs only while the file's tests do");
     return running;
   };
   return {

@@ -3,7 +3,13 @@
  * if the version read is still the stored one), and a stepped variant that lets a test decide the order in
  * which concurrent reads and writes reach the store, so interleavings are chosen, not left to luck.
  */
-import type { EndpointStateKey, EndpointStateKind, EndpointStateStore, EndpointStates, Versioned } from '../../lambdas/core/outbound/endpoint-state';
+import type {
+  EndpointStateKey,
+  EndpointStateKind,
+  EndpointStateStore,
+  EndpointStates,
+  Versioned,
+} from '../../lambdas/core/outbound/endpoint-state';
 
 const keyOf = (k: EndpointStateKey) => JSON.stringify([k.tenantId, k.endpointId, k.kind]);
 
@@ -16,10 +22,16 @@ export class MemoryStateStore implements EndpointStateStore {
   async read<K extends EndpointStateKind>(key: EndpointStateKey<K>): Promise<Versioned<EndpointStates[K]>> {
     this.reads++;
     const r = this.records.get(keyOf(key));
-    return r === undefined ? { value: undefined, version: 0 } : { value: structuredClone(r.value) as EndpointStates[K], version: r.version };
+    return r === undefined
+      ? { value: undefined, version: 0 }
+      : { value: structuredClone(r.value) as EndpointStates[K], version: r.version };
   }
 
-  async compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expectedVersion: number, value: EndpointStates[K]): Promise<boolean> {
+  async compareAndSet<K extends EndpointStateKind>(
+    key: EndpointStateKey<K>,
+    expectedVersion: number,
+    value: EndpointStates[K],
+  ): Promise<boolean> {
     this.writes++;
     const current = this.records.get(keyOf(key))?.version ?? 0;
     if (current !== expectedVersion) {
@@ -65,7 +77,11 @@ export class SteppedStateStore implements EndpointStateStore {
     return this.inner.read(key);
   }
 
-  async compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expectedVersion: number, value: EndpointStates[K]): Promise<boolean> {
+  async compareAndSet<K extends EndpointStateKind>(
+    key: EndpointStateKey<K>,
+    expectedVersion: number,
+    value: EndpointStates[K],
+  ): Promise<boolean> {
     await this.turn(`write ${key.kind}`);
     return this.inner.compareAndSet(key, expectedVersion, value);
   }

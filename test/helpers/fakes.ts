@@ -2,7 +2,17 @@
  * In-memory fakes of the ports, with the same conditional semantics as the DynamoDB adapter,
  * so core tests run without AWS mocks. `failNext` makes the next calls of a method reject.
  */
-import type { ClaimResult, EventRecord, EventStore, ProcessingClaim, PublishEntry, Queue, QueueMessage, SecretSource, Topic } from '../../lambdas/core/inbound/ports';
+import type {
+  ClaimResult,
+  EventRecord,
+  EventStore,
+  ProcessingClaim,
+  PublishEntry,
+  Queue,
+  QueueMessage,
+  SecretSource,
+  Topic,
+} from '../../lambdas/core/inbound/ports';
 
 type Failures = Map<string, { count: number; error: Error }>;
 
@@ -24,7 +34,11 @@ export class FakeEventStore implements EventStore {
   readonly records = new Map<string, Mutable<EventRecord>>();
   readonly failures: Failures = new Map();
 
-  failNext(method: keyof EventStore, count = 1, error: Error = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })): void {
+  failNext(
+    method: keyof EventStore,
+    count = 1,
+    error: Error = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+  ): void {
     this.failures.set(method, { count, error });
   }
 
@@ -33,7 +47,12 @@ export class FakeEventStore implements EventStore {
   }
 
   /** The record, if we hold its lease in `status`. */
-  private leased(source: string, eventId: string, leaseToken: string, status: EventRecord['status']): Mutable<EventRecord> | undefined {
+  private leased(
+    source: string,
+    eventId: string,
+    leaseToken: string,
+    status: EventRecord['status'],
+  ): Mutable<EventRecord> | undefined {
     const r = this.records.get(this.key(source, eventId));
     return r && r.leaseToken === leaseToken && r.status === status ? r : undefined;
   }
@@ -42,7 +61,8 @@ export class FakeEventStore implements EventStore {
     maybeFail(this.failures, 'tryReceive');
     const key = this.key(record.source, record.eventId);
     const existing = this.records.get(key);
-    if (existing && !(existing.status === 'received' && (existing.leaseUntil ?? 0) < nowMs)) return { claimed: false, existing };
+    if (existing && !(existing.status === 'received' && (existing.leaseUntil ?? 0) < nowMs))
+      return { claimed: false, existing };
     this.records.set(key, { ...record });
     return { claimed: true };
   }
@@ -70,7 +90,11 @@ export class FakeEventStore implements EventStore {
     const key = this.key(claim.source, claim.eventId);
     const r = this.records.get(key);
     const claimable =
-      !r || r.status === 'received' || r.status === 'enqueued' || r.status === 'failed' || (r.status === 'processing' && (r.leaseUntil ?? 0) < claim.nowMs);
+      !r ||
+      r.status === 'received' ||
+      r.status === 'enqueued' ||
+      r.status === 'failed' ||
+      (r.status === 'processing' && (r.leaseUntil ?? 0) < claim.nowMs);
     if (!claimable) return { claimed: false, existing: r };
     if (!r) {
       this.records.set(key, {

@@ -64,7 +64,11 @@ export interface SimResult {
   readonly end: number;
 }
 
-type EventBody = { kind: 'arrive'; id: string } | { kind: 'wake'; id: string } | { kind: 'result'; id: string; status: number; leaseId?: string } | { kind: 'tick' };
+type EventBody =
+  | { kind: 'arrive'; id: string }
+  | { kind: 'wake'; id: string }
+  | { kind: 'result'; id: string; status: number; leaseId?: string }
+  | { kind: 'tick' };
 type Event = EventBody & { at: number; seq: number };
 
 const LATENCY_UP_MS = 80;
@@ -133,8 +137,11 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     } else if (e.kind === 'tick') {
       // The sweeper: once the cool-down is over, wake the oldest parked delivery as the probe candidate.
       const circuit = store.peek({ tenantId: ep.tenantId, endpointId: ep.endpointId, kind: 'circuit' });
-      const parked = [...deliveries.values()].filter((d) => d.parkedAt !== undefined).sort((a, b) => a.parkedAt! - b.parkedAt!);
-      if (phaseOf(circuit, now) === 'half-open' && parked.length > 0) push({ at: now, kind: 'wake', id: parked[0]!.id });
+      const parked = [...deliveries.values()]
+        .filter((d) => d.parkedAt !== undefined)
+        .sort((a, b) => a.parkedAt! - b.parkedAt!);
+      if (phaseOf(circuit, now) === 'half-open' && parked.length > 0)
+        push({ at: now, kind: 'wake', id: parked[0]!.id });
       if (queue.some((q) => q.kind !== 'tick') || unfinished()) push({ at: now + TICK_MS, kind: 'tick' });
     } else if (e.kind === 'wake') {
       const d = deliveries.get(e.id)!;
@@ -165,19 +172,32 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
         hits.push(now);
         const r = released.find((x) => x.id === d.id && x.sentAt === undefined);
         if (r) r.sentAt = now;
-        push({ at: now + (down ? LATENCY_DOWN_MS : LATENCY_UP_MS), kind: 'result', id: d.id, status: down ? 503 : 200, ...(leaseId === undefined ? {} : { leaseId }) });
+        push({
+          at: now + (down ? LATENCY_DOWN_MS : LATENCY_UP_MS),
+          kind: 'result',
+          id: d.id,
+          status: down ? 503 : 200,
+          ...(leaseId === undefined ? {} : { leaseId }),
+        });
       }
     } else {
       const d = deliveries.get(e.id)!;
       const probe = e.leaseId !== undefined;
       attempts.push({ deliveryId: d.id, at: now, status: e.status, probe });
       if (e.status === 200) received.add(d.id);
-      const settled = breaker ? await settle(ep, { status: e.status, ...(probe ? { leaseId: e.leaseId } : {}) }, now, store, o.settings) : { circuit: [] };
+      const settled = breaker
+        ? await settle(ep, { status: e.status, ...(probe ? { leaseId: e.leaseId } : {}) }, now, store, o.settings)
+        : { circuit: [] };
       for (const c of settled.circuit) events.push({ type: c.type, at: now });
       if (probe && e.status !== 200) {
         d.parkedAt = now; // back of the line; its schedule does not move
       } else {
-        const step = nextStep({ outcome: { kind: 'response', status: e.status }, attemptNumber: d.attemptCount + 1, nowMs: now, random });
+        const step = nextStep({
+          outcome: { kind: 'response', status: e.status },
+          attemptNumber: d.attemptCount + 1,
+          nowMs: now,
+          random,
+        });
         d.attemptCount++;
         d.status = step.status;
         d.parkedAt = undefined;
@@ -186,7 +206,9 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
         if (step.status === 'exhausted') events.push({ type: 'message.attempt.exhausted', at: now });
       }
       if (settled.circuit.some((c) => c.type === 'circuit.closed')) {
-        const parked = [...deliveries.values()].filter((x) => x.parkedAt !== undefined).map((x) => ({ deliveryId: x.id, parkedAt: x.parkedAt! }));
+        const parked = [...deliveries.values()]
+          .filter((x) => x.parkedAt !== undefined)
+          .map((x) => ({ deliveryId: x.id, parkedAt: x.parkedAt! }));
         for (const r of planRelease(parked, now, ep)) {
           const x = deliveries.get(r.deliveryId)!;
           x.parkedAt = undefined;

@@ -5,7 +5,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Delivery, Endpoint, MessageRecord } from '../../lambdas/core/outbound/model';
 import type { WakeUpQueue } from '../../lambdas/core/outbound/ports';
-import type { DeliveryPage, MessagePager, RecoverableDelivery, RecoveryStore, RequeueRequest, Window } from '../../lambdas/core/outbound/recovery';
+import type {
+  DeliveryPage,
+  MessagePager,
+  RecoverableDelivery,
+  RecoveryStore,
+  RequeueRequest,
+  Window,
+} from '../../lambdas/core/outbound/recovery';
 import type { RetentionSettings } from '../../lambdas/core/outbound/retention';
 import { matchOutboundRoute } from '../../lambdas/outbound/api-routes';
 import type { OutboundApiDeps } from '../../lambdas/outbound/create-api-handler';
@@ -25,33 +32,61 @@ export class FakeRecoveryStore implements RecoveryStore, MessagePager {
   ) {}
 
   async listByEndpoint(tenantId: string, endpointId: string, w: Window, cursor?: string): Promise<DeliveryPage> {
-    const all = [...this.deliveries.deliveries.values()].filter((d) => d.tenantId === tenantId && d.endpointId === endpointId);
+    const all = [...this.deliveries.deliveries.values()].filter(
+      (d) => d.tenantId === tenantId && d.endpointId === endpointId,
+    );
     return this.page(all, w, cursor);
   }
 
   async listByTenant(tenantId: string, w: Window, cursor?: string) {
-    return this.page(this.messages.filter((m) => m.tenantId === tenantId), w, cursor);
+    return this.page(
+      this.messages.filter((m) => m.tenantId === tenantId),
+      w,
+      cursor,
+    );
   }
 
   async requeue(r: RequeueRequest): Promise<boolean> {
     if (this.requeued.length >= this.failAfter) throw new Error('Task timed out');
     const d = this.deliveries.deliveries.get(r.deliveryId) as Stored | undefined;
-    if (!d || d.tenantId !== r.tenantId || d.status !== r.expectedStatus || (d.recoveryIds ?? []).includes(r.recoveryId)) return false;
-    Object.assign(d, { status: 'pending', nextAttemptAt: r.dueAt, skipReason: undefined, scheduleBase: d.attemptCount - (d.probes ?? 0), recoveryIds: [...(d.recoveryIds ?? []), r.recoveryId], updatedAt: r.nowMs });
+    if (
+      !d ||
+      d.tenantId !== r.tenantId ||
+      d.status !== r.expectedStatus ||
+      (d.recoveryIds ?? []).includes(r.recoveryId)
+    )
+      return false;
+    Object.assign(d, {
+      status: 'pending',
+      nextAttemptAt: r.dueAt,
+      skipReason: undefined,
+      scheduleBase: d.attemptCount - (d.probes ?? 0),
+      recoveryIds: [...(d.recoveryIds ?? []), r.recoveryId],
+      updatedAt: r.nowMs,
+    });
     this.requeued.push(r);
     return true;
   }
 
   private page<T extends { readonly createdAt: number }>(items: readonly T[], w: Window, cursor: string | undefined) {
-    const inWindow = items.filter((x) => x.createdAt >= w.sinceMs && x.createdAt < w.untilMs).sort((a, b) => a.createdAt - b.createdAt);
+    const inWindow = items
+      .filter((x) => x.createdAt >= w.sinceMs && x.createdAt < w.untilMs)
+      .sort((a, b) => a.createdAt - b.createdAt);
     const start = cursor === undefined ? 0 : Number(cursor);
     const end = start + this.pageSize;
-    return { items: inWindow.slice(start, end).map((x) => ({ ...x })), ...(end < inWindow.length && { cursor: String(end) }) };
+    return {
+      items: inWindow.slice(start, end).map((x) => ({ ...x })),
+      ...(end < inWindow.length && { cursor: String(end) }),
+    };
   }
 }
 
 /** A wake-up queue that keeps what it is sent, or refuses it. */
-export function recordingWakeUps(): WakeUpQueue & { sent: Array<{ tenantId: string; deliveryId: string; delaySeconds: number }>; calls: string[][]; fail: boolean } {
+export function recordingWakeUps(): WakeUpQueue & {
+  sent: Array<{ tenantId: string; deliveryId: string; delaySeconds: number }>;
+  calls: string[][];
+  fail: boolean;
+} {
   const queue = {
     sent: [] as Array<{ tenantId: string; deliveryId: string; delaySeconds: number }>,
     /** The delivery ids of each send call. */
@@ -70,7 +105,14 @@ export function recordingWakeUps(): WakeUpQueue & { sent: Array<{ tenantId: stri
  * The API deps the recovery routes read, on fakes: `endpoints` (ep_1 of acme, enabled unless told), the stored
  * `deliveries` and `messages`, a clock at NOW. Other routes are not served by these deps.
  */
-export function recoveryApi(options: { endpoints?: Endpoint[]; deliveries?: Delivery[]; messages?: MessageRecord[]; retention?: RetentionSettings } = {}) {
+export function recoveryApi(
+  options: {
+    endpoints?: Endpoint[];
+    deliveries?: Delivery[];
+    messages?: MessageRecord[];
+    retention?: RetentionSettings;
+  } = {},
+) {
   const endpoints = options.endpoints ?? [endpoint()];
   const deliveries = new FakeDeliveryStore();
   for (const d of options.deliveries ?? []) deliveries.deliveries.set(d.deliveryId, { ...d });
@@ -79,7 +121,8 @@ export function recoveryApi(options: { endpoints?: Endpoint[]; deliveries?: Deli
   const log = recordingLog();
   const deps = {
     endpoints: {
-      get: async (tenantId: string, endpointId: string) => endpoints.find((e) => e.tenantId === tenantId && e.endpointId === endpointId),
+      get: async (tenantId: string, endpointId: string) =>
+        endpoints.find((e) => e.tenantId === tenantId && e.endpointId === endpointId),
       listByTenant: async (tenantId: string) => endpoints.filter((e) => e.tenantId === tenantId),
     },
     deliveries,

@@ -70,7 +70,11 @@ export class FakeEndpointRepository extends FakeEndpointStore implements Endpoin
     return true;
   }
 
-  async modify(tenantId: string, endpointId: string, change: (e: Endpoint) => Promise<Endpoint>): Promise<Endpoint | undefined> {
+  async modify(
+    tenantId: string,
+    endpointId: string,
+    change: (e: Endpoint) => Promise<Endpoint>,
+  ): Promise<Endpoint | undefined> {
     const i = this.endpoints.findIndex((x) => x.tenantId === tenantId && x.endpointId === endpointId);
     if (i < 0) return undefined;
     const next = await change({ ...this.endpoints[i]! });
@@ -106,7 +110,12 @@ export class FakeDeliveryStore implements DeliveryStore {
     const d = this.deliveries.get(attempt.deliveryId);
     if (!d || d.attemptCount !== expectedAttemptCount) return false;
     this.attempts.push(structuredClone(attempt));
-    Object.assign(d, { status: update.status, attemptCount: update.attemptCount, nextAttemptAt: update.nextAttemptAt, updatedAt: update.updatedAt });
+    Object.assign(d, {
+      status: update.status,
+      attemptCount: update.attemptCount,
+      nextAttemptAt: update.nextAttemptAt,
+      updatedAt: update.updatedAt,
+    });
     if (update.probes !== undefined) Object.assign(d, { probes: update.probes });
     return true;
   }
@@ -163,7 +172,10 @@ export function ok(status = 200, body = 'ok'): SendResult {
 
 export function recordingLog(): Log & { lines: Array<{ level: string; message: string; extra: unknown[] }> } {
   const lines: Array<{ level: string; message: string; extra: unknown[] }> = [];
-  const at = (level: string) => (message: string, ...extra: unknown[]) => lines.push({ level, message, extra });
+  const at =
+    (level: string) =>
+    (message: string, ...extra: unknown[]) =>
+      lines.push({ level, message, extra });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -195,7 +207,16 @@ export function endpoint(overrides: Partial<Endpoint> = {}): Endpoint {
 }
 
 export function message(overrides: Partial<MessageRecord> = {}): MessageRecord {
-  return { tenantId: TENANT, id: 'msg_1', type: 'invoice.paid', payload: PAYLOAD, fingerprint: 'f', createdAt: NOW - 500, expiresAt: NOW + 30 * 86_400_000, ...overrides };
+  return {
+    tenantId: TENANT,
+    id: 'msg_1',
+    type: 'invoice.paid',
+    payload: PAYLOAD,
+    fingerprint: 'f',
+    createdAt: NOW - 500,
+    expiresAt: NOW + 30 * 86_400_000,
+    ...overrides,
+  };
 }
 
 export function delivery(overrides: Partial<Delivery> = {}): Delivery {
@@ -214,7 +235,14 @@ export function delivery(overrides: Partial<Delivery> = {}): Delivery {
 }
 
 /** The fixture: one job and deps whose every port is a fake; `script` is what the receiver answers. */
-export function deliveryFixture(options: { endpoint?: Partial<Endpoint>; delivery?: Partial<Delivery>; script?: SendResult[]; names?: Record<string, readonly string[]> } = {}) {
+export function deliveryFixture(
+  options: {
+    endpoint?: Partial<Endpoint>;
+    delivery?: Partial<Delivery>;
+    script?: SendResult[];
+    names?: Record<string, readonly string[]>;
+  } = {},
+) {
   const ep = endpoint(options.endpoint);
   const job: DeliveryJob = { delivery: delivery(options.delivery), endpoint: ep, message: message() };
   const deliveries = new FakeDeliveryStore();

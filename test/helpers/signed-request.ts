@@ -33,7 +33,12 @@ export function defaultBody(scheme: SchemeName, nowSeconds = NOW): string {
     case 'twilio':
       return 'AccountSid=AC123&CallSid=CA1234567890ABCDE&From=%2B12349013030&To=%2B18005551212&Digits=1234';
     case 'linear':
-      return JSON.stringify({ action: 'create', type: 'Issue', data: { id: 'x' }, webhookTimestamp: nowSeconds * 1000 });
+      return JSON.stringify({
+        action: 'create',
+        type: 'Issue',
+        data: { id: 'x' },
+        webhookTimestamp: nowSeconds * 1000,
+      });
     default:
       return JSON.stringify({ id: 'evt_1', type: 'test.event', event_id: 'evt_1', data: { ok: true } });
   }

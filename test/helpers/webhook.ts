@@ -17,7 +17,9 @@ import { signedRequest } from './signed-request';
 export const SECRET = 'whsec_dGVzdC1zZWNyZXQtZm9yLXVuaXQtdGVzdHMtb25seQ==';
 export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/test-queue';
 
-export function runtimeSource(overrides: Partial<RuntimeSource> & { id?: string; scheme?: SchemeName } = {}): RuntimeSource {
+export function runtimeSource(
+  overrides: Partial<RuntimeSource> & { id?: string; scheme?: SchemeName } = {},
+): RuntimeSource {
   const id = overrides.id ?? 'stripe';
   return {
     id,
@@ -57,7 +59,12 @@ export interface SignedOptions {
   readonly options?: unknown;
 }
 
-export const STRIPE_EVENT = JSON.stringify({ id: 'evt_1', object: 'event', type: 'invoice.paid', data: { object: { id: 'in_1', amount_due: 1234 } } });
+export const STRIPE_EVENT = JSON.stringify({
+  id: 'evt_1',
+  object: 'event',
+  type: 'invoice.paid',
+  data: { object: { id: 'in_1', amount_due: 1234 } },
+});
 
 /** A validly signed request for `scheme` at `nowMs`, as the verifier receives it. */
 export function signedWebhook(scheme: SchemeName, o: SignedOptions = {}): IncomingWebhook {
@@ -87,14 +94,24 @@ export function apiGatewayEvent(source: string, webhook: IncomingWebhook, base64
     routeKey: 'POST /webhooks/{source}',
     rawPath,
     rawQueryString: '',
-    headers: { host: 'hooks.example.com', 'x-forwarded-proto': 'https', ...(webhook.headers as Record<string, string>) },
+    headers: {
+      host: 'hooks.example.com',
+      'x-forwarded-proto': 'https',
+      ...(webhook.headers as Record<string, string>),
+    },
     pathParameters: { source },
     requestContext: {
       accountId: '123456789012',
       apiId: 'api',
       domainName: 'hooks.example.com',
       domainPrefix: 'hooks',
-      http: { method: 'POST', path: rawPath, protocol: 'HTTP/1.1', sourceIp: webhook.sourceIp, userAgent: 'test-sender/1.0' },
+      http: {
+        method: 'POST',
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: webhook.sourceIp,
+        userAgent: 'test-sender/1.0',
+      },
       requestId: 'req-1',
       routeKey: 'POST /webhooks/{source}',
       stage: '$default',

@@ -16,7 +16,10 @@ import type { CfnResource, Synthesized } from './support';
 let synthesized: Synthesized;
 
 beforeAll(() => {
-  synthesized = synth({ ...sampleConfig, outbound: { allowedCidrs: [], retention: DEFAULT_RETENTION } }, { bundle: true });
+  synthesized = synth(
+    { ...sampleConfig, outbound: { allowedCidrs: [], retention: DEFAULT_RETENTION } },
+    { bundle: true },
+  );
 });
 
 afterAll(() => {
@@ -26,7 +29,11 @@ afterAll(() => {
 function bundles(): { dir: string; sources: string[]; code: string }[] {
   const outdir = (synthesized.stack.node.root as App).outdir;
   const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function')) as CfnResource[];
-  const keys = new Set(functions.filter((fn) => fn.Properties.Code?.S3Key).map((fn) => (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')));
+  const keys = new Set(
+    functions
+      .filter((fn) => fn.Properties.Code?.S3Key)
+      .map((fn) => (fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')),
+  );
   return [...keys].map((hash) => {
     const dir = path.join(outdir, `asset.${hash}`);
     return {
@@ -40,11 +47,28 @@ function bundles(): { dir: string; sources: string[]; code: string }[] {
 describe('outbound bundling', () => {
   it('bundles every outbound entry as ESM under 512 KB, without classic zod or the SDK credential chain', () => {
     const outbound = bundles().filter((b) => b.sources.some((s) => s.includes('lambdas/outbound/')));
-    const entries = outbound.map((b) => b.sources.find((s) => /lambdas\/outbound\/[a-z-]+-handler\.ts$/.test(s) && !s.includes('create-'))?.split('/').pop());
-    expect(entries.sort()).toEqual(['api-handler.ts', 'intake-handler.ts', 'relay-handler.ts', 'sweeper-handler.ts', 'worker-handler.ts']);
+    const entries = outbound.map((b) =>
+      b.sources
+        .find((s) => /lambdas\/outbound\/[a-z-]+-handler\.ts$/.test(s) && !s.includes('create-'))
+        ?.split('/')
+        .pop(),
+    );
+    expect(entries.sort()).toEqual([
+      'api-handler.ts',
+      'intake-handler.ts',
+      'relay-handler.ts',
+      'sweeper-handler.ts',
+      'worker-handler.ts',
+    ]);
     for (const b of outbound) {
-      expect(b.sources.filter((s) => s.includes('zod/v4/classic')), b.dir).toEqual([]);
-      expect(b.sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')), b.dir).toEqual([]);
+      expect(
+        b.sources.filter((s) => s.includes('zod/v4/classic')),
+        b.dir,
+      ).toEqual([]);
+      expect(
+        b.sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')),
+        b.dir,
+      ).toEqual([]);
       expect(Buffer.byteLength(b.code), b.dir).toBeLessThan(512 * 1024);
       expect(/export\s*\{[^}]*\bhandler\s*\}/.test(b.code.slice(-2000)), `${b.dir} exports handler as ESM`).toBe(true);
     }

@@ -31,15 +31,24 @@ function assetDirectories(): string[] {
 describe('bundling', () => {
   it('keeps each bundle under 400 KB without classic zod or the SDK credential chain (cold start)', () => {
     for (const dir of assetDirectories()) {
-      const sources = (JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
-      expect(sources.filter((s) => s.includes('zod/v4/classic')), dir).toEqual([]);
-      expect(sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')), dir).toEqual([]);
+      const sources = (JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] })
+        .sources;
+      expect(
+        sources.filter((s) => s.includes('zod/v4/classic')),
+        dir,
+      ).toEqual([]);
+      expect(
+        sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')),
+        dir,
+      ).toEqual([]);
       expect(readFileSync(path.join(dir, 'index.mjs')).byteLength).toBeLessThan(400 * 1024);
     }
   });
 
   it('gives the processor neither zod nor the signature schemes, and the verifier only zod/mini (cold start)', () => {
-    const bundles = assetDirectories().map((dir) => (JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources);
+    const bundles = assetDirectories().map(
+      (dir) => (JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources,
+    );
     const verifier = bundles.find((sources) => sources.some((s) => s.endsWith('lambdas/verifier/handler.ts')));
     const processor = bundles.find((sources) => sources.some((s) => s.endsWith('lambdas/processor/handler.ts')));
     expect(verifier && processor).toBeTruthy();
@@ -56,7 +65,9 @@ describe('bundling', () => {
     expect(dirs).toHaveLength(2); // the verifier, and one processor asset shared by every source
     for (const dir of dirs) {
       const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
-      expect(code.slice(0, 120)).toMatch(/^import \{ createRequire as __createRequire \} from 'node:module'; const require = __createRequire\(import\.meta\.url\);/);
+      expect(code.slice(0, 120)).toMatch(
+        /^import \{ createRequire as __createRequire \} from 'node:module'; const require = __createRequire\(import\.meta\.url\);/,
+      );
       expect(/export\s*\{[^}]*\bhandler\s*\}/.test(code.slice(-2000)), `${dir} exports handler as ESM`).toBe(true);
     }
   });
@@ -69,7 +80,9 @@ describe('bundling', () => {
     for (const dir of assetDirectories()) {
       const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
       // esbuild writes module specifiers with double quotes; single-quoted ones are the SDK's error messages.
-      const sdkImports = [...code.matchAll(/(?:\bfrom\s*|\brequire\(|\bimport\()"(@aws-sdk\/[^"]+)"/g)].map((m) => m[1]);
+      const sdkImports = [...code.matchAll(/(?:\bfrom\s*|\brequire\(|\bimport\()"(@aws-sdk\/[^"]+)"/g)].map(
+        (m) => m[1],
+      );
       // The CRT signer is an optional peer the SDK requires inside a try/catch (SigV4a only); not used here.
       expect(new Set(sdkImports.filter((name) => name !== '@aws-sdk/signature-v4-crt'))).toEqual(new Set());
     }

@@ -29,17 +29,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!available('cfn-lint'))('cfn-lint', () => {
   it('finds no error or warning in any synthesized template', async () => {
-    const files = Object.entries({ sample: sampleConfig, fixture: fixtureConfig, outbound: defineConfig({ ...fixtureInput, outbound: { allowedCidrs: [] } }) }).map(([name, config]) => {
+    const files = Object.entries({
+      sample: sampleConfig,
+      fixture: fixtureConfig,
+      outbound: defineConfig({ ...fixtureInput, outbound: { allowedCidrs: [] } }),
+    }).map(([name, config]) => {
       const file = path.join(dir, `${name}.template.json`);
       writeFileSync(file, JSON.stringify(synth(config).template.toJSON(), null, 1));
       return file;
     });
 
     // Exit status 0 means no findings; 2, 4 and 8 (and their sums) mean errors, warnings, informational.
-    const { stdout } = await promisify(execFile)('cfn-lint', ['--config-file', path.join(REPO_ROOT, '.cfnlintrc.yaml'), '--format', 'json', '--', ...files], {
-      cwd: REPO_ROOT,
-      maxBuffer: 16 * 1024 * 1024,
-    }).catch((error: { stdout?: string; stderr?: string; code?: number }) => {
+    const { stdout } = await promisify(execFile)(
+      'cfn-lint',
+      ['--config-file', path.join(REPO_ROOT, '.cfnlintrc.yaml'), '--format', 'json', '--', ...files],
+      {
+        cwd: REPO_ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).catch((error: { stdout?: string; stderr?: string; code?: number }) => {
       if (typeof error.stdout === 'string' && error.stdout.trim().startsWith('[')) return { stdout: error.stdout };
       throw new Error(`cfn-lint failed to run (exit ${error.code}): ${error.stderr ?? ''}`);
     });

@@ -11,7 +11,9 @@ import sampleConfig from '../../config/sources';
 import { buildStack, fixtureConfig, fixtureInput, STACK_NAME } from './support';
 
 const valid: StackConfigInput = { sources: [{ id: 'stripe', scheme: 'stripe' }] };
-const withSource = (source: Record<string, unknown>): StackConfigInput => ({ sources: [{ id: 'stripe', scheme: 'stripe', ...source } as never] });
+const withSource = (source: Record<string, unknown>): StackConfigInput => ({
+  sources: [{ id: 'stripe', scheme: 'stripe', ...source } as never],
+});
 
 /** Asserts `run` throws a ConfigError whose message matches `message`. */
 function expectConfigError(run: () => unknown, message: RegExp): void {
@@ -22,7 +24,12 @@ function expectConfigError(run: () => unknown, message: RegExp): void {
 describe('defineConfig()', () => {
   it('accepts a minimal config and fills in the defaults', () => {
     const config = defineConfig(valid);
-    expect(config.sources[0]).toMatchObject({ dedupeWindowDays: 7, queueRetentionDays: 4, maxReceiveCount: 5, processor: { timeoutSeconds: 30 } });
+    expect(config.sources[0]).toMatchObject({
+      dedupeWindowDays: 7,
+      queueRetentionDays: 4,
+      maxReceiveCount: 5,
+      processor: { timeoutSeconds: 30 },
+    });
     expect(config.api).toEqual({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 });
   });
 
@@ -36,7 +43,16 @@ describe('defineConfig()', () => {
   });
 
   it('rejects a duplicate source id', () => {
-    expectConfigError(() => defineConfig({ sources: [{ id: 'stripe', scheme: 'stripe' }, { id: 'stripe', scheme: 'github' }] }), /sources\.1\.id: duplicate source id "stripe"/);
+    expectConfigError(
+      () =>
+        defineConfig({
+          sources: [
+            { id: 'stripe', scheme: 'stripe' },
+            { id: 'stripe', scheme: 'github' },
+          ],
+        }),
+      /sources\.1\.id: duplicate source id "stripe"/,
+    );
   });
 
   it('rejects an unknown scheme', () => {
@@ -48,29 +64,58 @@ describe('defineConfig()', () => {
   });
 
   it('rejects invalid options of the generic hmac scheme', () => {
-    expectConfigError(() => defineConfig(withSource({ scheme: 'hmac', schemeOptions: { header: 'bad header name' } })), /sources\.0\.schemeOptions\.header/);
+    expectConfigError(
+      () => defineConfig(withSource({ scheme: 'hmac', schemeOptions: { header: 'bad header name' } })),
+      /sources\.0\.schemeOptions\.header/,
+    );
   });
 
   it('rejects a queue retention longer than the dedupe window', () => {
-    expectConfigError(() => defineConfig(withSource({ dedupeWindowDays: 3, queueRetentionDays: 4 })), /sources\.0\.queueRetentionDays: must not exceed dedupeWindowDays/);
+    expectConfigError(
+      () => defineConfig(withSource({ dedupeWindowDays: 3, queueRetentionDays: 4 })),
+      /sources\.0\.queueRetentionDays: must not exceed dedupeWindowDays/,
+    );
   });
 
   it('rejects a batch larger than 10 without a batching window', () => {
-    expectConfigError(() => defineConfig(withSource({ processor: { batchSize: 50, maxBatchingWindowSeconds: 0 } })), /sources\.0\.processor\.batchSize: must be at most 10/);
-    expect(defineConfig(withSource({ processor: { batchSize: 50, maxBatchingWindowSeconds: 1 } })).sources[0]!.processor.batchSize).toBe(50);
+    expectConfigError(
+      () => defineConfig(withSource({ processor: { batchSize: 50, maxBatchingWindowSeconds: 0 } })),
+      /sources\.0\.processor\.batchSize: must be at most 10/,
+    );
+    expect(
+      defineConfig(withSource({ processor: { batchSize: 50, maxBatchingWindowSeconds: 1 } })).sources[0]!.processor
+        .batchSize,
+    ).toBe(50);
   });
 
   it('rejects a subscription filter naming an undeclared source', () => {
-    expectConfigError(() => defineConfig({ ...valid, subscriptions: [{ id: 'x', kind: 'email', address: 'a@example.com', filter: { source: ['strpe'] } }] }), /subscriptions\.0\.filter\.source\.0: unknown source "strpe"/);
+    expectConfigError(
+      () =>
+        defineConfig({
+          ...valid,
+          subscriptions: [{ id: 'x', kind: 'email', address: 'a@example.com', filter: { source: ['strpe'] } }],
+        }),
+      /subscriptions\.0\.filter\.source\.0: unknown source "strpe"/,
+    );
   });
 
   it('rejects a filter policy over the SNS combination limit', () => {
     const many = Array.from({ length: 151 }, (_, i) => `t${i}`);
-    expectConfigError(() => defineConfig({ ...valid, subscriptions: [{ id: 'x', kind: 'email', address: 'a@example.com', filter: { type: many } }] }), /subscriptions\.0\.filter: 151 value combinations/);
+    expectConfigError(
+      () =>
+        defineConfig({
+          ...valid,
+          subscriptions: [{ id: 'x', kind: 'email', address: 'a@example.com', filter: { type: many } }],
+        }),
+      /subscriptions\.0\.filter: 151 value combinations/,
+    );
   });
 
   it('rejects a non-https subscription URL', () => {
-    expectConfigError(() => defineConfig({ ...valid, subscriptions: [{ id: 'x', kind: 'https', url: 'http://example.com/hook' }] }), /subscriptions\.0\.url/);
+    expectConfigError(
+      () => defineConfig({ ...valid, subscriptions: [{ id: 'x', kind: 'https', url: 'http://example.com/hook' }] }),
+      /subscriptions\.0\.url/,
+    );
   });
 });
 
@@ -78,15 +123,23 @@ describe('the verifier environment budget', () => {
   const sources = (count: number): StackConfigInput => ({
     ...fixtureInput,
     subscriptions: [],
-    sources: Array.from({ length: count }, (_, i) => ({ id: `source-${String(i).padStart(2, '0')}`, scheme: 'stripe' as const })),
+    sources: Array.from({ length: count }, (_, i) => ({
+      id: `source-${String(i).padStart(2, '0')}`,
+      scheme: 'stripe' as const,
+    })),
   });
 
   it('leaves room to spare for the fixture config', () => {
-    expect(estimateVerifierEnvironmentBytes(fixtureConfig, STACK_NAME)).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES / 2);
+    expect(estimateVerifierEnvironmentBytes(fixtureConfig, STACK_NAME)).toBeLessThan(
+      LAMBDA_ENVIRONMENT_LIMIT_BYTES / 2,
+    );
   });
 
   it('fails the synth, naming the 4 KB limit, when too many sources are declared for one stack', () => {
-    expectConfigError(() => buildStack(defineConfig(sources(12))), /too many sources for one stack.*4096 bytes \(4 KB\)/);
+    expectConfigError(
+      () => buildStack(defineConfig(sources(12))),
+      /too many sources for one stack.*4096 bytes \(4 KB\)/,
+    );
   });
 
   it('grows with every source and stays an upper bound at the limit', () => {

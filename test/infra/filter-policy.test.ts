@@ -9,7 +9,9 @@ describe('buildFilterPolicy()', () => {
   });
 
   it('turns a source list into an allow-list on the source attribute', () => {
-    expect(buildFilterPolicy({ source: ['stripe', 'github'] })).toEqual({ [MESSAGE_ATTRIBUTES.source]: ['stripe', 'github'] });
+    expect(buildFilterPolicy({ source: ['stripe', 'github'] })).toEqual({
+      [MESSAGE_ATTRIBUTES.source]: ['stripe', 'github'],
+    });
   });
 
   it('turns type into an allow-list and typePrefix into prefix matches on the type attribute', () => {
@@ -19,11 +21,17 @@ describe('buildFilterPolicy()', () => {
   });
 
   it('constrains source and type together (SNS ANDs attributes)', () => {
-    expect(buildFilterPolicy({ source: ['stripe'], typePrefix: ['invoice.'] })).toEqual({ source: ['stripe'], type: [{ prefix: 'invoice.' }] });
+    expect(buildFilterPolicy({ source: ['stripe'], typePrefix: ['invoice.'] })).toEqual({
+      source: ['stripe'],
+      type: [{ prefix: 'invoice.' }],
+    });
   });
 
   it('drops duplicate values', () => {
-    expect(buildFilterPolicy({ source: ['stripe', 'stripe'], typePrefix: ['a.', 'a.'] })).toEqual({ source: ['stripe'], type: [{ prefix: 'a.' }] });
+    expect(buildFilterPolicy({ source: ['stripe', 'stripe'], typePrefix: ['a.', 'a.'] })).toEqual({
+      source: ['stripe'],
+      type: [{ prefix: 'a.' }],
+    });
   });
 });
 

@@ -36,7 +36,9 @@ function acknowledgements(scope: IConstruct): Acknowledged[] {
 describe('cdk-nag AwsSolutions', () => {
   it('reports no unacknowledged finding', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
-    const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`));
+    const findings = report.violations.flatMap((v) =>
+      v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`),
+    );
     expect(findings).toEqual([]);
     expect(report.success).toBe(true);
   });

@@ -22,75 +22,127 @@ let outbound: OutboundDelivery;
 let template: Template;
 
 beforeAll(() => {
-  stack = buildStack(defineConfig({ ...fixtureInput, outbound: { allowedCidrs: ['10.1.0.0/16'], retention: { responseBodiesDays: 3 } } }));
+  stack = buildStack(
+    defineConfig({
+      ...fixtureInput,
+      outbound: { allowedCidrs: ['10.1.0.0/16'], retention: { responseBodiesDays: 3 } },
+    }),
+  );
   outbound = stack.outbound!;
   template = Template.fromStack(stack);
 });
 
-const ref = (c: { node: { defaultChild?: unknown } }) => stack.resolve((c.node.defaultChild as { ref: string }).ref) as unknown;
+const ref = (c: { node: { defaultChild?: unknown } }) =>
+  stack.resolve((c.node.defaultChild as { ref: string }).ref) as unknown;
 
 describe('OutboundDelivery', () => {
   it('is absent from a stack whose config has no outbound key', () => {
     const plain = synth().template;
-    expect(Object.values(plain.findResources('AWS::ApiGatewayV2::Route')).some((r) => String(r.Properties.RouteKey).includes('/v1/'))).toBe(false);
+    expect(
+      Object.values(plain.findResources('AWS::ApiGatewayV2::Route')).some((r) =>
+        String(r.Properties.RouteKey).includes('/v1/'),
+      ),
+    ).toBe(false);
     expect(plain.findResources('AWS::KMS::Key')).toEqual({});
   });
 
   it('refuses allowed subnets that are not CIDRs, naming the field', () => {
-    expect(() => defineConfig({ ...fixtureInput, outbound: { allowedCidrs: ['10.0.0.0/99'] } })).toThrow(/outbound\.allowedCidrs/);
-  });
-
-  it('refuses a delivery retention not longer than the retry schedule, naming the field', () => {
-    expect(() => defineConfig({ ...fixtureInput, outbound: { retention: { messagesDays: 5, deliveriesDays: 5 } } })).toThrow(
-      /outbound\.retention\.deliveriesDays: deliveriesDays \(5\) must exceed the longest retry schedule/,
+    expect(() => defineConfig({ ...fixtureInput, outbound: { allowedCidrs: ['10.0.0.0/99'] } })).toThrow(
+      /outbound\.allowedCidrs/,
     );
   });
 
+  it('refuses a delivery retention not longer than the retry schedule, naming the field', () => {
+    expect(() =>
+      defineConfig({ ...fixtureInput, outbound: { retention: { messagesDays: 5, deliveriesDays: 5 } } }),
+    ).toThrow(/outbound\.retention\.deliveriesDays: deliveriesDays \(5\) must exceed the longest retry schedule/);
+  });
+
   it('refuses response bodies kept longer than their attempts, naming the field', () => {
-    expect(() => defineConfig({ ...fixtureInput, outbound: { retention: { attemptsDays: 10, responseBodiesDays: 14 } } })).toThrow(/outbound\.retention\.responseBodiesDays/);
+    expect(() =>
+      defineConfig({ ...fixtureInput, outbound: { retention: { attemptsDays: 10, responseBodiesDays: 14 } } }),
+    ).toThrow(/outbound\.retention\.responseBodiesDays/);
   });
 
   it('the API and the worker get the retention settings, defaults filled in, as one JSON variable', () => {
     const retention = JSON.stringify({ messagesDays: 30, deliveriesDays: 30, attemptsDays: 30, responseBodiesDays: 3 });
     for (const service of ['outbound-api', 'outbound-worker']) {
-      template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [ENV.retention]: retention, POWERTOOLS_SERVICE_NAME: service }) } });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ [ENV.retention]: retention, POWERTOOLS_SERVICE_NAME: service }) },
+      });
     }
   });
 
   it('the table has the sparse KEYS_ONLY due index, TTL, point-in-time recovery and deletion protection', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       TimeToLiveSpecification: { AttributeName: OUTBOUND_TABLE.ttlAttribute, Enabled: true },
-      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'due', Projection: { ProjectionType: 'KEYS_ONLY' } })]),
-      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'due', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ]),
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
     });
   });
 
   it('the secrets key rotates and is retained', () => {
-    template.hasResource('AWS::KMS::Key', { Properties: Match.objectLike({ EnableKeyRotation: true }), DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({ EnableKeyRotation: true }),
+      DeletionPolicy: 'Retain',
+    });
   });
 
   it('every /v1 route is IAM-authorized (SigV4), none is open', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType?: string });
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties as { RouteKey: string; AuthorizationType?: string },
+    );
     const v1 = routes.filter((r) => r.RouteKey.includes(' /v1/'));
     expect(v1.map((r) => r.RouteKey).sort()).toEqual([...OUTBOUND_ROUTES].sort());
     for (const r of v1) expect(r.AuthorizationType, r.RouteKey).toBe('AWS_IAM');
   });
 
   it('recover and replay are deployed routes, and the API may query the indexes they read (byEndpoint, byTenant)', () => {
-    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r.Properties as { RouteKey: string }).RouteKey);
-    expect(keys).toEqual(expect.arrayContaining(['POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover', 'POST /v1/tenants/{tenant}/messages/replay']));
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => (r.Properties as { RouteKey: string }).RouteKey,
+    );
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover',
+        'POST /v1/tenants/{tenant}/messages/replay',
+      ]),
+    );
     const apiStatements = Object.entries(template.findResources('AWS::IAM::Policy'))
       .filter(([id]) => id.startsWith('OutboundApi'))
-      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+      .flatMap(
+        ([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+      );
     for (const index of [OUTBOUND_TABLE.endpointIndex.name, OUTBOUND_TABLE.tenantIndex.name]) {
-      expect(apiStatements.some((s) => [s.Action].flat().includes('dynamodb:Query') && JSON.stringify(s.Resource).includes(`/index/${index}`)), index).toBe(true);
+      expect(
+        apiStatements.some(
+          (s) => [s.Action].flat().includes('dynamodb:Query') && JSON.stringify(s.Resource).includes(`/index/${index}`),
+        ),
+        index,
+      ).toBe(true);
     }
   });
 
   it('the worker reads the delivery queue with partial batch responses; the queue has a DLQ and SSE', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'], EventSourceArn: Match.anyValue() });
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }), VisibilityTimeout: 240 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      EventSourceArn: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+      VisibilityTimeout: 240,
+    });
   });
 
   it('the sweeper runs every minute and has an errors alarm', () => {
@@ -100,7 +152,12 @@ describe('OutboundDelivery', () => {
 
   it('functions get the contract environment, including the allowed subnets', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ OUTBOUND_ALLOWED_CIDRS: '["10.1.0.0/16"]', POWERTOOLS_SERVICE_NAME: 'outbound-worker' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          OUTBOUND_ALLOWED_CIDRS: '["10.1.0.0/16"]',
+          POWERTOOLS_SERVICE_NAME: 'outbound-worker',
+        }),
+      },
     });
   });
 
@@ -109,7 +166,11 @@ describe('OutboundDelivery', () => {
     const actionsOf = (prefix: string) =>
       policies
         .filter(([id]) => id.startsWith(prefix))
-        .flatMap(([, p]) => (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((s) => [s.Action].flat()));
+        .flatMap(([, p]) =>
+          (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((s) =>
+            [s.Action].flat(),
+          ),
+        );
     expect(actionsOf('OutboundWorker')).toContain('kms:Decrypt');
     expect(actionsOf('OutboundWorker')).not.toContain('kms:Encrypt');
     expect(actionsOf('OutboundApi')).toContain('kms:Encrypt');
@@ -118,10 +179,17 @@ describe('OutboundDelivery', () => {
   it('an operations topic, encrypted and HTTPS-only, that only the worker and the API may publish to; its ARN is in the environment', () => {
     const topicRef = ref(outbound.operationsTopic) as { Ref: string };
     const topicId = topicRef.Ref;
-    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Outbound delivery operations', KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'Outbound delivery operations',
+      KmsMasterKeyId: Match.anyValue(),
+    });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [topicRef],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const publishersOf = policies.filter(([, p]) =>
@@ -131,7 +199,12 @@ describe('OutboundDelivery', () => {
     );
     expect(publishersOf.map(([id]) => id.replace(/Role.*$/, ''))).toEqual(['OutboundApi', 'OutboundWorker']);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ OUTBOUND_OPERATIONS_TOPIC_ARN: topicRef, POWERTOOLS_SERVICE_NAME: 'outbound-worker' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          OUTBOUND_OPERATIONS_TOPIC_ARN: topicRef,
+          POWERTOOLS_SERVICE_NAME: 'outbound-worker',
+        }),
+      },
     });
     // Operators subscribe to it after deploying: its ARN is a stack output.
     template.hasOutput('OutboundOperationsTopicArn', { Value: topicRef });
@@ -139,11 +212,17 @@ describe('OutboundDelivery', () => {
 
   it('cdk-nag finds nothing unacknowledged, and every acknowledgement says why', () => {
     const report = new AwsSolutionsChecks().validateScope(stack);
-    const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`));
-    expect(findings).toEqual([]);
-    const acks = outbound.node.findAll().flatMap((c) =>
-      c.node.metadata.filter((e) => e.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).flatMap((e) => Object.values(e.data as Record<string, string>)),
+    const findings = report.violations.flatMap((v) =>
+      v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}`),
     );
+    expect(findings).toEqual([]);
+    const acks = outbound.node
+      .findAll()
+      .flatMap((c) =>
+        c.node.metadata
+          .filter((e) => e.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((e) => Object.values(e.data as Record<string, string>)),
+      );
     for (const reason of acks) expect(reason.split(/\s+/).length).toBeGreaterThanOrEqual(10);
   });
 
@@ -155,7 +234,9 @@ describe('OutboundDelivery', () => {
       FilterPolicy: { source: ['stripe'] },
     });
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
-    expect(mappings.filter((m) => String(JSON.stringify(m.Properties.FunctionName)).includes('Outbound')).length).toBe(3);
+    expect(mappings.filter((m) => String(JSON.stringify(m.Properties.FunctionName)).includes('Outbound')).length).toBe(
+      3,
+    );
   });
 
   describe('alarms (decision 0012)', () => {
@@ -179,36 +260,75 @@ describe('OutboundDelivery', () => {
 
     it('the exhausted alarm fires on one exhausted delivery in 5 minutes', () => {
       expect(props(outbound.alarms.exhaustedDeliveriesAlarm)).toMatchObject({
-        MetricName: OUTBOUND_METRICS.deliveriesExhausted, Statistic: 'Sum', Period: 300, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+        MetricName: OUTBOUND_METRICS.deliveriesExhausted,
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
       });
     });
 
     it('the delivery queue alarms on a wake-up older than 30 minutes', () => {
       expect(props(outbound.alarms.deliveryQueueAgeAlarm)).toMatchObject({
-        MetricName: 'ApproximateAgeOfOldestMessage', Namespace: 'AWS/SQS', Threshold: 1800,
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [(ref(outbound.deliveryQueue.queue) as { Ref: string }).Ref, 'QueueName'] } }],
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Namespace: 'AWS/SQS',
+        Threshold: 1800,
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [(ref(outbound.deliveryQueue.queue) as { Ref: string }).Ref, 'QueueName'] },
+          },
+        ],
       });
     });
 
     it('every outbound alarm, the dead-letter queues and sweeper errors included, notifies the alarm topic on alarm and on OK', () => {
       const alarms = [
-        outbound.alarms.dueDeliveryAgeAlarm, outbound.alarms.exhaustedDeliveriesAlarm, outbound.alarms.deliveryQueueAgeAlarm, outbound.sweeperErrorsAlarm,
-        outbound.deliveryQueue.deadLetterAlarm!, outbound.intakeQueue.deadLetterAlarm!, outbound.relayQueue!.deadLetterAlarm!,
+        outbound.alarms.dueDeliveryAgeAlarm,
+        outbound.alarms.exhaustedDeliveriesAlarm,
+        outbound.alarms.deliveryQueueAgeAlarm,
+        outbound.sweeperErrorsAlarm,
+        outbound.deliveryQueue.deadLetterAlarm!,
+        outbound.intakeQueue.deadLetterAlarm!,
+        outbound.relayQueue!.deadLetterAlarm!,
       ];
-      for (const alarm of alarms) expect(props(alarm), alarm.node.path).toMatchObject({ AlarmActions: [topicRef()], OKActions: [topicRef()] });
+      for (const alarm of alarms)
+        expect(props(alarm), alarm.node.path).toMatchObject({ AlarmActions: [topicRef()], OKActions: [topicRef()] });
     });
 
     it('the alarm topic is not the operations topic: it has its own rotated key that only CloudWatch of this account may use', () => {
       expect(topicRef()).not.toEqual(ref(outbound.operationsTopic));
-      template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Outbound delivery alarms', KmsMasterKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) });
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        DisplayName: 'Outbound delivery alarms',
+        KmsMasterKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }),
+      });
       template.hasResourceProperties('AWS::KMS::Key', {
         EnableKeyRotation: true,
-        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': Match.anyValue() }, ArnLike: { 'aws:SourceArn': Match.anyValue() } } })]) },
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': Match.anyValue() },
+                ArnLike: { 'aws:SourceArn': Match.anyValue() },
+              },
+            }),
+          ]),
+        },
       });
       template.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [topicRef()],
         PolicyDocument: {
-          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': Match.anyValue() } }) })]),
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': Match.anyValue() } }),
+            }),
+          ]),
         },
       });
     });
@@ -221,12 +341,23 @@ describe('OutboundDelivery', () => {
     it('takes thresholds and an existing topic as props', () => {
       const scope = new Stack(testApp(), 'Alone');
       const existing = new sns.Topic(scope, 'Pager');
-      const built = new OutboundDelivery(scope, 'Outbound', { httpApi: new apigwv2.HttpApi(scope, 'Api'), alarms: { alarmTopic: existing, exhaustedDeliveriesThreshold: 10, maxDueDeliveryAge: Duration.minutes(30) } });
+      const built = new OutboundDelivery(scope, 'Outbound', {
+        httpApi: new apigwv2.HttpApi(scope, 'Api'),
+        alarms: { alarmTopic: existing, exhaustedDeliveriesThreshold: 10, maxDueDeliveryAge: Duration.minutes(30) },
+      });
       expect(built.alarmTopic).toBe(existing);
       const t = Template.fromStack(scope);
-      t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: OUTBOUND_METRICS.deliveriesExhausted, Threshold: 10 });
-      t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: OUTBOUND_METRICS.oldestDueAgeSeconds, Threshold: 1800 });
-      expect(t.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Outbound delivery alarms' } })).toEqual({});
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: OUTBOUND_METRICS.deliveriesExhausted,
+        Threshold: 10,
+      });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: OUTBOUND_METRICS.oldestDueAgeSeconds,
+        Threshold: 1800,
+      });
+      expect(t.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Outbound delivery alarms' } })).toEqual(
+        {},
+      );
     });
 
     it('refuses thresholds that would alarm on normal operation, naming the prop', () => {

@@ -22,7 +22,8 @@ beforeAll(() => {
 });
 
 const stripe = fixtureConfig.sources[0]!;
-const verifierFunction = (): CfnResource => resourceByPrefix(template, 'AWS::Lambda::Function', 'VerifierFunction').resource;
+const verifierFunction = (): CfnResource =>
+  resourceByPrefix(template, 'AWS::Lambda::Function', 'VerifierFunction').resource;
 const processorFunction = (sourceId: string): { logicalId: string; resource: CfnResource } =>
   resourceByPrefix(template, 'AWS::Lambda::Function', `Source${sourceId.replaceAll('-', '')}ProcessorFunction`);
 
@@ -44,7 +45,9 @@ describe('events table', () => {
   });
 
   it('is encrypted with the AWS-managed KMS key', () => {
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+    });
   });
 
   it('expires records through the shared TTL attribute and keys on the shared partition key', () => {
@@ -75,18 +78,29 @@ describe('queues', () => {
     const sslOnly = template.findResources('AWS::SQS::QueuePolicy', {
       Properties: {
         PolicyDocument: {
-          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
         },
       },
     });
-    const covered = Object.values(sslOnly).flatMap((policy) => (policy.Properties.Queues as { Ref: string }[]).map((q) => q.Ref));
+    const covered = Object.values(sslOnly).flatMap((policy) =>
+      (policy.Properties.Queues as { Ref: string }[]).map((q) => q.Ref),
+    );
     expect(new Set(covered)).toEqual(new Set(queues));
   });
 
   it('redrives a source queue to its DLQ after the configured receive count', () => {
     const dlq = resourceByPrefix(template, 'AWS::SQS::Queue', 'SourcestripeIngestDeadLetterQueue');
     template.hasResourceProperties('AWS::SQS::Queue', {
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq.logicalId, 'Arn'] }, maxReceiveCount: stripe.maxReceiveCount },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlq.logicalId, 'Arn'] },
+        maxReceiveCount: stripe.maxReceiveCount,
+      },
       MessageRetentionPeriod: stripe.queueRetentionDays * 86_400,
     });
     expect(dlq.resource.Properties.MessageRetentionPeriod).toBe(14 * 86_400);
@@ -104,7 +118,9 @@ describe('queues', () => {
     const queue = resourceByPrefix(template, 'AWS::SQS::Queue', 'SourcestripeIngestQueue').resource;
     expect(queue.Properties.VisibilityTimeout).toBe(retry.visibilityTimeoutSeconds);
     expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(retry.maxReceiveCount);
-    expect(processorFunction('stripe').resource.Properties.Environment.Variables[ENV.leaseSeconds]).toBe(String(retry.processorLeaseSeconds));
+    expect(processorFunction('stripe').resource.Properties.Environment.Variables[ENV.leaseSeconds]).toBe(
+      String(retry.processorLeaseSeconds),
+    );
   });
 
   it('alarms when a dead-letter queue holds a message', () => {
@@ -134,12 +150,18 @@ describe('processor event source', () => {
 
 describe('events topic', () => {
   it('is encrypted with the AWS-managed SNS key', () => {
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::Join': ['', Match.arrayWith([':alias/aws/sns'])] } });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::Join': ['', Match.arrayWith([':alias/aws/sns'])] },
+    });
   });
 
   it('refuses publishes over plain HTTP', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -155,11 +177,30 @@ describe('events topic', () => {
 
   it('subscribes every configured kind, with a delivery DLQ where delivery can fail', () => {
     template.resourceCountIs('AWS::SNS::Subscription', fixtureConfig.subscriptions.length);
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sqs', Endpoint: 'arn:aws:sqs:eu-west-1:111122223333:existing-queue', RedrivePolicy: Match.anyValue() });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', FilterPolicy: { source: ['github-app'] }, RedrivePolicy: Match.anyValue() });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', FilterPolicy: { type: [{ prefix: 'payout.' }] } });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/events', RedrivePolicy: Match.anyValue() });
-    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'sns.amazonaws.com', FunctionName: 'arn:aws:lambda:eu-west-1:111122223333:function:audit' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      Endpoint: 'arn:aws:sqs:eu-west-1:111122223333:existing-queue',
+      RedrivePolicy: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      FilterPolicy: { source: ['github-app'] },
+      RedrivePolicy: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      FilterPolicy: { type: [{ prefix: 'payout.' }] },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: 'https://hooks.example.com/events',
+      RedrivePolicy: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'sns.amazonaws.com',
+      FunctionName: 'arn:aws:lambda:eu-west-1:111122223333:function:audit',
+    });
   });
 });
 
@@ -176,13 +217,21 @@ describe('functions', () => {
     const traced = synth(defineConfig({ ...fixtureInput, tracing: true })).template;
     traced.allResourcesProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
     const policy = resourceByPrefix(traced, 'AWS::IAM::Policy', 'VerifierRoleDefaultPolicy').resource;
-    const wildcard = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).filter((st) => st.Resource === '*');
-    expect(wildcard.flatMap((st) => [st.Action].flat()).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    const wildcard = (
+      policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>
+    ).filter((st) => st.Resource === '*');
+    expect(wildcard.flatMap((st) => [st.Action].flat()).sort()).toEqual([
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
   });
 
   it('size the verifier at 256 MB and 10 s, and each processor from its source config', () => {
     expect(verifierFunction().Properties).toMatchObject({ MemorySize: 256, Timeout: VERIFIER_TIMEOUT_SECONDS });
-    expect(processorFunction('stripe').resource.Properties).toMatchObject({ MemorySize: stripe.processor.memoryMb, Timeout: stripe.processor.timeoutSeconds });
+    expect(processorFunction('stripe').resource.Properties).toMatchObject({
+      MemorySize: stripe.processor.memoryMb,
+      Timeout: stripe.processor.timeoutSeconds,
+    });
   });
 
   it('log to their own log group with the configured retention', () => {
@@ -199,7 +248,13 @@ describe('functions', () => {
 
   it('enable source maps and set the Powertools service name and log level', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', [ENV.logLevel]: 'INFO', [ENV.serviceName]: Match.stringLikeRegexp('^webhook-') }) },
+      Environment: {
+        Variables: Match.objectLike({
+          NODE_OPTIONS: '--enable-source-maps',
+          [ENV.logLevel]: 'INFO',
+          [ENV.serviceName]: Match.stringLikeRegexp('^webhook-'),
+        }),
+      },
     });
   });
 
@@ -222,10 +277,14 @@ describe('functions', () => {
 });
 
 describe('verifier environment', () => {
-  const variables = (): Record<string, unknown> => verifierFunction().Properties.Environment.Variables as Record<string, unknown>;
+  const variables = (): Record<string, unknown> =>
+    verifierFunction().Properties.Environment.Variables as Record<string, unknown>;
 
   it('sets exactly the shared names, with a lease longer than the verifier timeout', () => {
-    const expected = Object.keys({ ...WebhookFunction.sharedEnvironment('x'), ...verifierEnvironment(fixtureConfig, { tableName: 't', sourcesJson: '[]' }) });
+    const expected = Object.keys({
+      ...WebhookFunction.sharedEnvironment('x'),
+      ...verifierEnvironment(fixtureConfig, { tableName: 't', sourcesJson: '[]' }),
+    });
     expect(Object.keys(variables()).sort()).toEqual(expected.sort());
     expect(variables()[ENV.secretsCacheSeconds]).toBe(String(fixtureConfig.secretsCacheSeconds));
     expect(Number(variables()[ENV.leaseSeconds])).toBe(VERIFIER_LEASE_SECONDS);
@@ -255,18 +314,30 @@ describe('verifier environment', () => {
 describe('least privilege', () => {
   type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
   const statements = (policyPrefix: string): Statement[] =>
-    resourceByPrefix(template, 'AWS::IAM::Policy', policyPrefix).resource.Properties.PolicyDocument.Statement as Statement[];
-  const actions = (policyPrefix: string): string[] => statements(policyPrefix).flatMap((s) => [s.Action].flat()).sort();
+    resourceByPrefix(template, 'AWS::IAM::Policy', policyPrefix).resource.Properties.PolicyDocument
+      .Statement as Statement[];
+  const actions = (policyPrefix: string): string[] =>
+    statements(policyPrefix)
+      .flatMap((s) => [s.Action].flat())
+      .sort();
 
   it('lets the verifier touch table items, send to source queues, read source secrets and write its logs', () => {
     expect(new Set(actions('VerifierRoleDefaultPolicy'))).toEqual(
-      new Set([...EVENT_STORE_ACTIONS, 'sqs:SendMessage', 'secretsmanager:GetSecretValue', 'logs:CreateLogStream', 'logs:PutLogEvents']),
+      new Set([
+        ...EVENT_STORE_ACTIONS,
+        'sqs:SendMessage',
+        'secretsmanager:GetSecretValue',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]),
     );
   });
 
   it('scopes the verifier to the source secrets and queues by ARN', () => {
     const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret')).map((id) => ({ Ref: id }));
-    const queues = ['stripe', 'githubapp'].map((id) => ({ 'Fn::GetAtt': [resourceByPrefix(template, 'AWS::SQS::Queue', `Source${id}IngestQueue`).logicalId, 'Arn'] }));
+    const queues = ['stripe', 'githubapp'].map((id) => ({
+      'Fn::GetAtt': [resourceByPrefix(template, 'AWS::SQS::Queue', `Source${id}IngestQueue`).logicalId, 'Arn'],
+    }));
     const resourcesOf = (action: string): unknown[] =>
       statements('VerifierRoleDefaultPolicy')
         .filter((s) => [s.Action].flat().includes(action))
@@ -279,7 +350,9 @@ describe('least privilege', () => {
 
   it('lets a processor touch table items, publish, consume its own queue and trace', () => {
     const granted = actions('SourcestripeProcessorRoleDefaultPolicy');
-    expect(granted).toEqual(expect.arrayContaining([...EVENT_STORE_ACTIONS, 'sns:Publish', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    expect(granted).toEqual(
+      expect.arrayContaining([...EVENT_STORE_ACTIONS, 'sns:Publish', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
     expect(granted.filter((a) => a.startsWith('dynamodb:'))).toHaveLength(EVENT_STORE_ACTIONS.length);
     expect(granted.some((a) => a.startsWith('kms:') || a.startsWith('secretsmanager:'))).toBe(false);
   });
@@ -296,11 +369,16 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{source}' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /health' });
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
-    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
   });
 
   it('adds GET /webhooks/<id> only for a source whose provider checks the URL with a GET (meta)', () => {
-    const withMeta = synth(defineConfig({ ...fixtureInput, sources: [...fixtureInput.sources, { id: 'whatsapp', scheme: 'meta' }] })).template;
+    const withMeta = synth(
+      defineConfig({ ...fixtureInput, sources: [...fixtureInput.sources, { id: 'whatsapp', scheme: 'meta' }] }),
+    ).template;
     withMeta.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /webhooks/whatsapp' });
     withMeta.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
   });
@@ -309,7 +387,10 @@ describe('HTTP API', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: fixtureConfig.api.throttlingRateLimit, ThrottlingBurstLimit: fixtureConfig.api.throttlingBurstLimit },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: fixtureConfig.api.throttlingRateLimit,
+        ThrottlingBurstLimit: fixtureConfig.api.throttlingBurstLimit,
+      },
     });
   });
 
@@ -345,10 +426,14 @@ describe('outputs', () => {
         'WebhookUrlStripe',
       ].sort(),
     );
-    expect(render(outputs.WebhookUrlGithubApp!.Value)).toMatch(/^https:\/\/<Ref:ApiHttpApi\w+>\.execute-api\..*\/webhooks\/github-app$/);
+    expect(render(outputs.WebhookUrlGithubApp!.Value)).toMatch(
+      /^https:\/\/<Ref:ApiHttpApi\w+>\.execute-api\..*\/webhooks\/github-app$/,
+    );
     expect(outputs.SecretNameStripe!.Value).toBe(`${STACK_NAME}/webhooks/stripe`);
     // The replay command in the README takes this ARN: it must be the stripe pipeline's own dead-letter queue.
-    expect(outputs.DeadLetterQueueArnStripe!.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Sourcestripe\w*DeadLetterQueue\w+$/), 'Arn'] });
+    expect(outputs.DeadLetterQueueArnStripe!.Value).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^Sourcestripe\w*DeadLetterQueue\w+$/), 'Arn'],
+    });
   });
 });
 
@@ -359,7 +444,12 @@ describe('template snapshot', () => {
     delete json.Rules?.CheckBootstrapVersion;
     if (json.Parameters && Object.keys(json.Parameters).length === 0) delete json.Parameters;
     if (json.Rules && Object.keys(json.Rules).length === 0) delete json.Rules;
-    const stable = JSON.parse(JSON.stringify(json).replace(/[0-9a-f]{64}(\.zip)?/g, (_hash, zip: string | undefined) => `<asset-hash>${zip ?? ''}`));
+    const stable = JSON.parse(
+      JSON.stringify(json).replace(
+        /[0-9a-f]{64}(\.zip)?/g,
+        (_hash, zip: string | undefined) => `<asset-hash>${zip ?? ''}`,
+      ),
+    );
     expect(stable).toMatchSnapshot();
   });
 });

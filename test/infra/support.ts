@@ -29,7 +29,12 @@ export const fixtureInput = {
   subscriptions: [
     { id: 'billing', kind: 'sqs', filter: { source: ['stripe'], type: ['charge.refunded'], typePrefix: ['invoice.'] } },
     { id: 'existing', kind: 'sqs', queueArn: 'arn:aws:sqs:eu-west-1:111122223333:existing-queue' },
-    { id: 'audit', kind: 'lambda', functionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:audit', filter: { source: ['github-app'] } },
+    {
+      id: 'audit',
+      kind: 'lambda',
+      functionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:audit',
+      filter: { source: ['github-app'] },
+    },
     { id: 'ops', kind: 'email', address: 'ops@example.com', filter: { typePrefix: ['payout.'] } },
     { id: 'partner', kind: 'https', url: 'https://hooks.example.com/events' },
   ],
@@ -40,7 +45,9 @@ export const fixtureInput = {
 
 export const fixtureConfig: StackConfig = defineConfig(fixtureInput);
 
-const cdkJsonContext = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+const cdkJsonContext = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
 
 /**
  * An App like the CLI's. By default it skips bundling (an empty `aws:cdk:bundling-stacks`): the
@@ -55,7 +62,10 @@ export function testApp(options: { bundle?: boolean } = {}): App {
   });
 }
 
-export function buildStack(config: StackConfig = fixtureConfig, options: { bundle?: boolean; app?: App } = {}): WebhookIngestionStack {
+export function buildStack(
+  config: StackConfig = fixtureConfig,
+  options: { bundle?: boolean; app?: App } = {},
+): WebhookIngestionStack {
   const app = options.app ?? testApp(options);
   return new WebhookIngestionStack(app, 'Stack', { stackName: STACK_NAME, config });
 }
@@ -70,13 +80,26 @@ export function synth(config: StackConfig = fixtureConfig, options: { bundle?: b
   return { stack, template: Template.fromStack(stack) };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type CfnResource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+export type CfnResource = {
+  Type: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template properties of any resource type
+  Properties: Record<string, any>;
+  DependsOn?: unknown;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 
 /** The one resource of `type` whose logical id starts with `prefix` (logical ids follow construct paths). */
-export function resourceByPrefix(template: Template, type: string, prefix: string): { logicalId: string; resource: CfnResource } {
+export function resourceByPrefix(
+  template: Template,
+  type: string,
+  prefix: string,
+): { logicalId: string; resource: CfnResource } {
   const matches = Object.entries(template.findResources(type)).filter(([logicalId]) => logicalId.startsWith(prefix));
-  if (matches.length !== 1) throw new Error(`expected one ${type} starting with ${prefix}, found ${matches.map(([id]) => id).join(', ') || 'none'}`);
+  if (matches.length !== 1)
+    throw new Error(
+      `expected one ${type} starting with ${prefix}, found ${matches.map(([id]) => id).join(', ') || 'none'}`,
+    );
   const [logicalId, resource] = matches[0]!;
   return { logicalId, resource: resource as CfnResource };
 }

@@ -14,10 +14,24 @@ const MIN = 60_000;
 
 /** A delivery of `endpointId` created `agoMs` before NOW. */
 const made = (id: string, agoMs: number, overrides: Partial<Delivery> = {}): Delivery =>
-  delivery({ deliveryId: id, messageId: `msg_${id}`, createdAt: NOW - agoMs, updatedAt: NOW - agoMs, nextAttemptAt: NOW - agoMs, ...overrides });
+  delivery({
+    deliveryId: id,
+    messageId: `msg_${id}`,
+    createdAt: NOW - agoMs,
+    updatedAt: NOW - agoMs,
+    nextAttemptAt: NOW - agoMs,
+    ...overrides,
+  });
 
 const attemptOf = (d: Delivery, number: number, at: number, status = 500): Attempt => ({
-  tenantId: d.tenantId, deliveryId: d.deliveryId, endpointId: d.endpointId, messageId: d.messageId, number, at, latencyMs: 7, status,
+  tenantId: d.tenantId,
+  deliveryId: d.deliveryId,
+  endpointId: d.endpointId,
+  messageId: d.messageId,
+  number,
+  at,
+  latencyMs: 7,
+  status,
 });
 
 export function endpointIndexSuite(name: string, client: () => DynamoDBClient, reset: () => Promise<void>): void {
@@ -33,7 +47,11 @@ export function endpointIndexSuite(name: string, client: () => DynamoDBClient, r
     it('endpointDeliveries() lists only that endpoint, newest first, with the attempt held in lastAttempt', async () => {
       const [old, mid, recent] = [made('d_old', 30 * MIN), made('d_mid', 20 * MIN), made('d_new', 10 * MIN)];
       await deliveries.createIfAbsent([old, mid, recent, made('d_other', 5 * MIN, { endpointId: 'ep_2' })]);
-      await deliveries.recordAttempt(attemptOf(mid, 1, NOW - MIN), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + MIN, updatedAt: NOW - MIN }, 0);
+      await deliveries.recordAttempt(
+        attemptOf(mid, 1, NOW - MIN),
+        { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + MIN, updatedAt: NOW - MIN },
+        0,
+      );
 
       const read = await deliveries.endpointDeliveries('acme', 'ep_1', 10);
 
@@ -52,46 +70,103 @@ export function endpointIndexSuite(name: string, client: () => DynamoDBClient, r
 
     it('reads of one endpoint leave out deliveries past their retention, which TTL has not deleted yet', async () => {
       const DAY = 86_400_000;
-      const later = new DynamoDeliveryStore(client(), TABLE, { leaseMs: 15 * MIN, retention: { messagesDays: 2, deliveriesDays: 2, attemptsDays: 2, responseBodiesDays: 1 }, now: () => NOW + MIN });
+      const later = new DynamoDeliveryStore(client(), TABLE, {
+        leaseMs: 15 * MIN,
+        retention: { messagesDays: 2, deliveriesDays: 2, attemptsDays: 2, responseBodiesDays: 1 },
+        now: () => NOW + MIN,
+      });
       await later.createIfAbsent([made('d_old', 2 * DAY), made('d_new', MIN)]);
 
       expect((await later.endpointDeliveries('acme', 'ep_1', 10)).items.map((d) => d.deliveryId)).toEqual(['d_new']);
-      expect((await later.waitingDeliveries('acme', 'ep_1', { dueBy: NOW, limit: 10, scanLimit: 10 })).items.map((d) => d.deliveryId)).toEqual(['d_new']);
+      expect(
+        (await later.waitingDeliveries('acme', 'ep_1', { dueBy: NOW, limit: 10, scanLimit: 10 })).items.map(
+          (d) => d.deliveryId,
+        ),
+      ).toEqual(['d_new']);
     });
 
-    it('endpointAttempts() lists that endpoint\'s attempts since a time, newest first, bounded', async () => {
-      const [a, b, other] = [made('d_a', 50 * MIN), made('d_b', 40 * MIN), made('d_x', 40 * MIN, { endpointId: 'ep_2' })];
+    it("endpointAttempts() lists that endpoint's attempts since a time, newest first, bounded", async () => {
+      const [a, b, other] = [
+        made('d_a', 50 * MIN),
+        made('d_b', 40 * MIN),
+        made('d_x', 40 * MIN, { endpointId: 'ep_2' }),
+      ];
       await deliveries.createIfAbsent([a, b, other]);
-      await deliveries.recordAttempt(attemptOf(a, 1, NOW - 30 * MIN), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW }, 0);
-      await deliveries.recordAttempt(attemptOf(b, 1, NOW - 20 * MIN), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW }, 0);
-      await deliveries.recordAttempt(attemptOf(a, 2, NOW - 10 * MIN, 200), { status: 'delivered', attemptCount: 2, updatedAt: NOW }, 1);
-      await deliveries.recordAttempt(attemptOf(other, 1, NOW - 5 * MIN), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW }, 0);
+      await deliveries.recordAttempt(
+        attemptOf(a, 1, NOW - 30 * MIN),
+        { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW },
+        0,
+      );
+      await deliveries.recordAttempt(
+        attemptOf(b, 1, NOW - 20 * MIN),
+        { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW },
+        0,
+      );
+      await deliveries.recordAttempt(
+        attemptOf(a, 2, NOW - 10 * MIN, 200),
+        { status: 'delivered', attemptCount: 2, updatedAt: NOW },
+        1,
+      );
+      await deliveries.recordAttempt(
+        attemptOf(other, 1, NOW - 5 * MIN),
+        { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW },
+        0,
+      );
 
       const all = await deliveries.endpointAttempts('acme', 'ep_1', NOW - 25 * MIN, 10);
       const newest = await deliveries.endpointAttempts('acme', 'ep_1', NOW - 60 * MIN, 1);
 
-      expect(all).toEqual({ complete: true, items: [attemptOf(a, 2, NOW - 10 * MIN, 200), attemptOf(b, 1, NOW - 20 * MIN)] });
+      expect(all).toEqual({
+        complete: true,
+        items: [attemptOf(a, 2, NOW - 10 * MIN, 200), attemptOf(b, 1, NOW - 20 * MIN)],
+      });
       expect(newest).toEqual({ complete: false, items: [attemptOf(a, 2, NOW - 10 * MIN, 200)] });
     });
 
-    it('waitingDeliveries() finds only that endpoint\'s pending and failed deliveries that are due', async () => {
+    it("waitingDeliveries() finds only that endpoint's pending and failed deliveries that are due", async () => {
       const due = made('d_due', 10 * MIN);
       const retryDue = made('d_retry', 20 * MIN);
       const backingOff = made('d_later', 15 * MIN);
       const done = made('d_done', 5 * MIN);
-      await deliveries.createIfAbsent([due, retryDue, backingOff, done, made('d_other', 5 * MIN, { endpointId: 'ep_2' })]);
-      await deliveries.recordAttempt(attemptOf(retryDue, 1, NOW - 19 * MIN), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW - MIN, updatedAt: NOW }, 0);
-      await deliveries.recordAttempt(attemptOf(backingOff, 1, NOW - 14 * MIN), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 60 * MIN, updatedAt: NOW }, 0);
-      await deliveries.recordAttempt(attemptOf(done, 1, NOW - 4 * MIN, 200), { status: 'delivered', attemptCount: 1, updatedAt: NOW }, 0);
+      await deliveries.createIfAbsent([
+        due,
+        retryDue,
+        backingOff,
+        done,
+        made('d_other', 5 * MIN, { endpointId: 'ep_2' }),
+      ]);
+      await deliveries.recordAttempt(
+        attemptOf(retryDue, 1, NOW - 19 * MIN),
+        { status: 'failed', attemptCount: 1, nextAttemptAt: NOW - MIN, updatedAt: NOW },
+        0,
+      );
+      await deliveries.recordAttempt(
+        attemptOf(backingOff, 1, NOW - 14 * MIN),
+        { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 60 * MIN, updatedAt: NOW },
+        0,
+      );
+      await deliveries.recordAttempt(
+        attemptOf(done, 1, NOW - 4 * MIN, 200),
+        { status: 'delivered', attemptCount: 1, updatedAt: NOW },
+        0,
+      );
 
       const read = await deliveries.waitingDeliveries('acme', 'ep_1', { dueBy: NOW, limit: 10, scanLimit: 100 });
 
       expect(read.complete).toBe(true);
-      expect(read.items.map((d) => [d.deliveryId, d.status])).toEqual([['d_due', 'pending'], ['d_retry', 'failed']]);
+      expect(read.items.map((d) => [d.deliveryId, d.status])).toEqual([
+        ['d_due', 'pending'],
+        ['d_retry', 'failed'],
+      ]);
     });
 
     it('waitingDeliveries() examines at most scanLimit deliveries, newest first, and says it stopped', async () => {
-      await deliveries.createIfAbsent([made('d_1', 4 * MIN), made('d_2', 3 * MIN), made('d_3', 2 * MIN), made('d_4', MIN)]);
+      await deliveries.createIfAbsent([
+        made('d_1', 4 * MIN),
+        made('d_2', 3 * MIN),
+        made('d_3', 2 * MIN),
+        made('d_4', MIN),
+      ]);
 
       const scanned = await deliveries.waitingDeliveries('acme', 'ep_1', { dueBy: NOW, limit: 10, scanLimit: 2 });
       const limited = await deliveries.waitingDeliveries('acme', 'ep_1', { dueBy: NOW, limit: 3, scanLimit: 100 });

@@ -15,7 +15,13 @@ import { endpoint, NOW } from '../helpers/outbound';
 const TABLE = 'outbound';
 const rateKey: EndpointStateKey<'rate'> = { tenantId: 'acme', endpointId: 'ep_1', kind: 'rate' };
 const circuitKey: EndpointStateKey<'circuit'> = { tenantId: 'acme', endpointId: 'ep_1', kind: 'circuit' };
-const OPEN: CircuitState = { status: 'open', reason: 'consecutive_failures', openedAt: NOW, openUntil: NOW + 30_000, coolDownMs: 30_000 };
+const OPEN: CircuitState = {
+  status: 'open',
+  reason: 'consecutive_failures',
+  openedAt: NOW,
+  openUntil: NOW + 30_000,
+  coolDownMs: 30_000,
+};
 
 export function endpointStateSuite(name: string, client: () => DynamoDBClient, reset: () => Promise<void>): void {
   describe(`endpoint state store against ${name}`, () => {
@@ -60,14 +66,17 @@ export function endpointStateSuite(name: string, client: () => DynamoDBClient, r
     });
 
     it('update() from concurrent writers loses no increment (each lost race re-reads)', async () => {
-      const add = () => update(store, rateKey, (b) => ({ next: { level: (b?.level ?? 0) + 1, at: NOW }, result: undefined }), 20);
+      const add = () =>
+        update(store, rateKey, (b) => ({ next: { level: (b?.level ?? 0) + 1, at: NOW }, result: undefined }), 20);
       await Promise.all(Array.from({ length: 5 }, add));
       expect(await store.read(rateKey)).toEqual({ value: { level: 5, at: NOW }, version: 5 });
     });
 
     it('compareAndSet() throws errors other than a failed condition (a missing table is not a lost race)', async () => {
       const elsewhere = new DynamoEndpointStateStore(client(), 'no-such-table');
-      await expect(elsewhere.compareAndSet(rateKey, 0, { level: 1, at: NOW })).rejects.toBeInstanceOf(ResourceNotFoundException);
+      await expect(elsewhere.compareAndSet(rateKey, 0, { level: 1, at: NOW })).rejects.toBeInstanceOf(
+        ResourceNotFoundException,
+      );
       await expect(elsewhere.read(rateKey)).rejects.toBeInstanceOf(ResourceNotFoundException);
     });
   });

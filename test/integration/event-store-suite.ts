@@ -5,7 +5,12 @@
  * tests run against DynamoDB Local only (see below).
  */
 import { beforeEach, expect, it } from 'vitest';
-import { DescribeTimeToLiveCommand, GetItemCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTimeToLiveCommand,
+  GetItemCommand,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import { EVENTS_TABLE, eventKey } from '../../lambdas/contract';
 import type { EventRecord, ProcessingClaim } from '../../lambdas/core/inbound/ports';
@@ -64,13 +69,26 @@ export function eventStoreSuite(kind: RunningServer['kind']): void {
       client?.destroy();
       client = clients(server().endpoint).dynamo;
       await ensureEventsTable(client, TABLE);
-      await client.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { AttributeName: EVENTS_TABLE.ttlAttribute, Enabled: true } }));
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: TABLE,
+          TimeToLiveSpecification: { AttributeName: EVENTS_TABLE.ttlAttribute, Enabled: true },
+        }),
+      );
       sent = countCommands(client);
       store = new DynamoEventStore(client, TABLE);
     });
 
     const stored = async () =>
-      (await client.send(new GetItemCommand({ TableName: TABLE, Key: { [EVENTS_TABLE.partitionKey]: { S: eventKey('stripe', 'evt_1') } }, ConsistentRead: true }))).Item;
+      (
+        await client.send(
+          new GetItemCommand({
+            TableName: TABLE,
+            Key: { [EVENTS_TABLE.partitionKey]: { S: eventKey('stripe', 'evt_1') } },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
 
     it('tryReceive() records the event as received with its lease and the TTL attribute in epoch seconds', async () => {
       expect(await store.tryReceive(received('a'), T0)).toEqual({ claimed: true });
@@ -130,7 +148,15 @@ export function eventStoreSuite(kind: RunningServer['kind']): void {
       expect(await store.tryClaimProcessing(claim('p', T0))).toEqual({ claimed: true });
 
       expect(await store.get('stripe', 'evt_1')).toEqual({
-        source: 'stripe', eventId: 'evt_1', status: 'processing', type: 'invoice.paid', receivedAt: T0, attempts: 1, expiresAt: EXPIRES, leaseUntil: T0 + LEASE, leaseToken: 'p',
+        source: 'stripe',
+        eventId: 'evt_1',
+        status: 'processing',
+        type: 'invoice.paid',
+        receivedAt: T0,
+        attempts: 1,
+        expiresAt: EXPIRES,
+        leaseUntil: T0 + LEASE,
+        leaseToken: 'p',
       });
     });
 
@@ -139,22 +165,31 @@ export function eventStoreSuite(kind: RunningServer['kind']): void {
       expect(await store.tryClaimProcessing(claim('p', T0 + 1))).toEqual({ claimed: true });
       expect(await store.get('stripe', 'evt_1')).toMatchObject({ status: 'processing', leaseToken: 'p', attempts: 1 });
 
-
       await store.tryReceive({ ...received('r'), eventId: 'evt_2' }, T0);
       await store.markEnqueued('stripe', 'evt_2', 'r', T0 + 1);
       expect(await store.tryClaimProcessing({ ...claim('q', T0 + 2), eventId: 'evt_2' })).toEqual({ claimed: true });
-      expect(await store.get('stripe', 'evt_2')).toMatchObject({ status: 'processing', enqueuedAt: T0 + 1, attempts: 1 });
+      expect(await store.get('stripe', 'evt_2')).toMatchObject({
+        status: 'processing',
+        enqueuedAt: T0 + 1,
+        attempts: 1,
+      });
     });
 
     it('tryClaimProcessing() refuses a live claim and a completed record, returning the record from the refusal', async () => {
       await store.tryClaimProcessing(claim('p', T0));
       sent.clear();
 
-      expect(await store.tryClaimProcessing(claim('q', T0 + 1))).toEqual({ claimed: false, existing: expect.objectContaining({ status: 'processing', leaseToken: 'p' }) });
+      expect(await store.tryClaimProcessing(claim('q', T0 + 1))).toEqual({
+        claimed: false,
+        existing: expect.objectContaining({ status: 'processing', leaseToken: 'p' }),
+      });
       expect(Object.fromEntries(sent)).toEqual({ UpdateItemCommand: 1 });
 
       expect(await store.markCompleted('stripe', 'evt_1', 'p', T0 + 2)).toBe(true);
-      expect(await store.tryClaimProcessing(claim('q', T0 + 10 * LEASE))).toEqual({ claimed: false, existing: expect.objectContaining({ status: 'completed', processedAt: T0 + 2 }) });
+      expect(await store.tryClaimProcessing(claim('q', T0 + 10 * LEASE))).toEqual({
+        claimed: false,
+        existing: expect.objectContaining({ status: 'completed', processedAt: T0 + 2 }),
+      });
     });
 
     it('tryClaimProcessing() takes over an expired claim and from failed, counting attempts', async () => {
@@ -164,7 +199,12 @@ export function eventStoreSuite(kind: RunningServer['kind']): void {
       expect(await store.markFailed('stripe', 'evt_1', 'q', 'publish failed', T0 + LEASE + 2)).toBe(true);
 
       expect(await store.tryClaimProcessing(claim('r', T0 + LEASE + 3))).toEqual({ claimed: true });
-      expect(await store.get('stripe', 'evt_1')).toMatchObject({ status: 'processing', attempts: 3, leaseToken: 'r', error: 'publish failed' });
+      expect(await store.get('stripe', 'evt_1')).toMatchObject({
+        status: 'processing',
+        attempts: 3,
+        leaseToken: 'r',
+        error: 'publish failed',
+      });
     });
 
     it('markFailed() records the error (cut to 500 characters) under the lease only; markCompleted() then clears it', async () => {
@@ -204,11 +244,17 @@ export function eventStoreSuite(kind: RunningServer['kind']): void {
       await store.tryReceive(received('a'), T0);
       await store.markEnqueued('stripe', 'evt_1', 'a', T0);
 
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.tryClaimProcessing(claim(`c${i}`, T0 + 1))));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => store.tryClaimProcessing(claim(`c${i}`, T0 + 1))),
+      );
 
       const winners = results.flatMap((r, i) => (r.claimed ? [`c${i}`] : []));
       expect(winners).toHaveLength(1);
-      expect(await store.get('stripe', 'evt_1')).toMatchObject({ status: 'processing', attempts: 1, leaseToken: winners[0] });
+      expect(await store.get('stripe', 'evt_1')).toMatchObject({
+        status: 'processing',
+        attempts: 1,
+        leaseToken: winners[0],
+      });
     });
   });
 }

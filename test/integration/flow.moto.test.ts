@@ -5,7 +5,13 @@
  * back. This file plays API Gateway and the SQS event source mapping.
  */
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -24,7 +30,10 @@ import { ensureEventsTable } from '../../local/dynamo';
 import { apiGatewayEvent, SECRET, signedWebhook, STRIPE_EVENT } from '../helpers/webhook';
 import { clients, describeWithServer, sqsEventOf, TEST_CREDENTIALS, TEST_REGION } from './servers';
 
-type Verifier = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string }>;
+type Verifier = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string }>;
 type Processor = (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<SQSBatchResponse>;
 
 const TABLE = 'webhook-events';
@@ -73,7 +82,8 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
 
   const createQueue = async (name: string) => {
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })))
+      .Attributes!.QueueArn!;
     return { url, arn };
   };
 
@@ -85,7 +95,9 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
       new SubscribeCommand({
         TopicArn: topicArn,
         Protocol: 'sqs',
-        Endpoint: (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscriberUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!,
+        Endpoint: (
+          await sqs.send(new GetQueueAttributesCommand({ QueueUrl: subscriberUrl, AttributeNames: ['QueueArn'] }))
+        ).Attributes!.QueueArn!,
         Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ source: ['stripe'] }) },
       }),
     );
@@ -94,12 +106,20 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
   const receive = async (url: string, visibilityTimeout = 30, wait = 0): Promise<Message[]> =>
     (
       await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], AttributeNames: ['All'], VisibilityTimeout: visibilityTimeout, WaitTimeSeconds: wait }),
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ['All'],
+          AttributeNames: ['All'],
+          VisibilityTimeout: visibilityTimeout,
+          WaitTimeSeconds: wait,
+        }),
       )
     ).Messages ?? [];
 
   /** What the event source mapping hands the processor for a received batch. */
-  const sqsEvent = (messages: readonly Message[]): SQSEvent => sqsEventOf(messages, `arn:aws:sqs:${TEST_REGION}:123456789012:ingest-stripe`);
+  const sqsEvent = (messages: readonly Message[]): SQSEvent =>
+    sqsEventOf(messages, `arn:aws:sqs:${TEST_REGION}:123456789012:ingest-stripe`);
 
   /** One poll of the event source mapping: receive, invoke, delete what the processor did not report failed. */
   const poll = async (visibilityTimeout = 30) => {
@@ -107,11 +127,18 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
     const response = await processor(sqsEvent(messages), context);
     const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
     const done = messages.filter((m) => !failed.has(m.MessageId!));
-    if (done.length > 0) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: ingestUrl, Entries: done.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+    if (done.length > 0)
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: ingestUrl,
+          Entries: done.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
     return { messages, response };
   };
 
-  const post = (body = STRIPE_EVENT) => verifier(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: Date.now(), secret: SECRET, body })), context);
+  const post = (body = STRIPE_EVENT) =>
+    verifier(apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: Date.now(), secret: SECRET, body })), context);
 
   beforeAll(async () => {
     const endpoint = server().endpoint;
@@ -135,7 +162,9 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
     expect((await createQueue('ingest-stripe')).url).toBe(ingestUrl);
     subscriberUrl = (await createQueue('subscriber')).url;
     const { secrets } = clients(server().endpoint);
-    await secrets.send(new CreateSecretCommand({ Name: SECRET_NAME, SecretString: JSON.stringify({ current: SECRET }) }));
+    await secrets.send(
+      new CreateSecretCommand({ Name: SECRET_NAME, SecretString: JSON.stringify({ current: SECRET }) }),
+    );
     secrets.destroy();
   });
 
@@ -154,8 +183,15 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
 
     const delivered = await receive(subscriberUrl);
     expect(delivered).toHaveLength(1);
-    expect(JSON.parse(delivered[0]!.Body!)).toMatchObject({ id: 'evt_1', source: 'stripe', type: 'invoice.paid', payload: JSON.parse(STRIPE_EVENT) });
-    expect(Object.fromEntries(Object.entries(delivered[0]!.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]))).toEqual({ source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' });
+    expect(JSON.parse(delivered[0]!.Body!)).toMatchObject({
+      id: 'evt_1',
+      source: 'stripe',
+      type: 'invoice.paid',
+      payload: JSON.parse(STRIPE_EVENT),
+    });
+    expect(
+      Object.fromEntries(Object.entries(delivered[0]!.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue])),
+    ).toEqual({ source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' });
 
     // SQS delivers the same message again (at-least-once): acknowledged, not published again.
     const again = await processor(sqsEvent(messages), context);
@@ -164,7 +200,13 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
     expect(await receive(ingestUrl)).toEqual([]);
 
     const record = await new DynamoEventStore(dynamo, TABLE).get('stripe', 'evt_1');
-    expect(record).toMatchObject({ source: 'stripe', eventId: 'evt_1', status: 'completed', type: 'invoice.paid', attempts: 1 });
+    expect(record).toMatchObject({
+      source: 'stripe',
+      eventId: 'evt_1',
+      status: 'completed',
+      type: 'invoice.paid',
+      attempts: 1,
+    });
     expect(record?.processedAt).toBeGreaterThanOrEqual(record!.receivedAt);
   });
 
@@ -175,12 +217,18 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
     const first = await poll(1);
     expect(first.response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([first.messages[0]!.MessageId]);
     const store = new DynamoEventStore(dynamo, TABLE);
-    expect(await store.get('stripe', 'evt_1')).toMatchObject({ status: 'failed', error: 'publish failed', attempts: 1 });
+    expect(await store.get('stripe', 'evt_1')).toMatchObject({
+      status: 'failed',
+      error: 'publish failed',
+      attempts: 1,
+    });
 
     await createTopic();
     await new Promise((r) => setTimeout(r, 1_100)); // the failed message's visibility timeout
     const retry = await poll();
-    expect(retry.messages.map((m) => [m.MessageId, m.Attributes?.ApproximateReceiveCount])).toEqual([[first.messages[0]!.MessageId, '2']]);
+    expect(retry.messages.map((m) => [m.MessageId, m.Attributes?.ApproximateReceiveCount])).toEqual([
+      [first.messages[0]!.MessageId, '2'],
+    ]);
     expect(retry.response).toEqual({ batchItemFailures: [] });
 
     expect((await receive(subscriberUrl)).map((m) => JSON.parse(m.Body!).id)).toEqual(['evt_1']);

@@ -12,7 +12,9 @@ export default function setup(): void {
   });
   if (missing.length === 0) return;
   if (isCi()) {
-    throw new Error(`CI=true requires every integration tool; missing:\n${missing.map((line) => line.replace('skipped', 'would skip')).join('\n')}`);
+    throw new Error(
+      `CI=true requires every integration tool; missing:\n${missing.map((line) => line.replace('skipped', 'would skip')).join('\n')}`,
+    );
   }
   for (const line of missing) console.warn(line);
 }

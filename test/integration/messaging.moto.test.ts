@@ -41,59 +41,105 @@ describeWithServer('moto', 'SQS, SNS and Secrets Manager against moto', (server)
 
   const createQueue = async (name: string, attributes: Record<string, string> = {}) => {
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })))
+      .Attributes!.QueueArn!;
     return { url, arn };
   };
   const receive = async (url: string, visibilityTimeout?: number): Promise<Message[]> =>
-    (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], AttributeNames: ['All'], VisibilityTimeout: visibilityTimeout }))).Messages ?? [];
+    (
+      await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ['All'],
+          AttributeNames: ['All'],
+          VisibilityTimeout: visibilityTimeout,
+        }),
+      )
+    ).Messages ?? [];
   /** Every message a queue holds now (the subscriber's consumer), deleting as it reads. */
   const drain = async (url: string): Promise<Message[]> => {
     const all: Message[] = [];
     for (let batch = await receive(url, 30); batch.length > 0; batch = await receive(url, 30)) {
       all.push(...batch);
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: batch.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: url,
+          Entries: batch.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
     }
     return all;
   };
-  const stringAttributes = (m: Message) => Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, `${v.DataType}:${v.StringValue}`]));
+  const stringAttributes = (m: Message) =>
+    Object.fromEntries(
+      Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, `${v.DataType}:${v.StringValue}`]),
+    );
 
   describe('SQS', () => {
     it('SqsQueue.send() delivers the body and the event attributes as String message attributes', async () => {
       const queue = await createQueue('ingest');
 
-      await new SqsQueue(sqs).send(queue.url, { body: '{"id":"evt_1"}', attributes: { ...eventAttributes('stripe', 'invoice.paid', 'evt_1') } });
+      await new SqsQueue(sqs).send(queue.url, {
+        body: '{"id":"evt_1"}',
+        attributes: { ...eventAttributes('stripe', 'invoice.paid', 'evt_1') },
+      });
 
       const [message] = await receive(queue.url);
       expect(message?.Body).toBe('{"id":"evt_1"}');
-      expect(stringAttributes(message!)).toEqual({ source: 'String:stripe', type: 'String:invoice.paid', eventId: 'String:evt_1' });
+      expect(stringAttributes(message!)).toEqual({
+        source: 'String:stripe',
+        type: 'String:invoice.paid',
+        eventId: 'String:evt_1',
+      });
     });
 
     it('a partial batch failure: the deleted messages are gone, the failed one comes back after its visibility timeout', async () => {
       const queue = await createQueue('ingest');
-      for (const id of ['a', 'b', 'c']) await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: id }));
+      for (const id of ['a', 'b', 'c'])
+        await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: id }));
 
       const first = await receive(queue.url, 1);
       expect(first.map((m) => m.Body).sort()).toEqual(['a', 'b', 'c']);
       const succeeded = first.filter((m) => m.Body !== 'b');
       // What the event source mapping does with { batchItemFailures: [b] }: deletes the rest.
-      const deleted = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: succeeded.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+      const deleted = await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queue.url,
+          Entries: succeeded.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
       expect(deleted.Failed ?? []).toEqual([]);
 
-      const again = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, WaitTimeSeconds: 3, AttributeNames: ['All'] }))).Messages ?? [];
+      const again =
+        (
+          await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: queue.url, WaitTimeSeconds: 3, AttributeNames: ['All'] }),
+          )
+        ).Messages ?? [];
       expect(again.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([['b', '2']]);
     });
 
     it('a message received maxReceiveCount times is moved to the dead-letter queue with its attributes', async () => {
       const dlq = await createQueue('ingest-dlq');
-      const queue = await createQueue('ingest', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }) });
-      await new SqsQueue(sqs).send(queue.url, { body: 'poison', attributes: { ...eventAttributes('stripe', 'invoice.paid', 'evt_9') } });
+      const queue = await createQueue('ingest', {
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }),
+      });
+      await new SqsQueue(sqs).send(queue.url, {
+        body: 'poison',
+        attributes: { ...eventAttributes('stripe', 'invoice.paid', 'evt_9') },
+      });
 
       for (let i = 0; i < 3; i++) expect(await receive(queue.url, 0)).toHaveLength(1);
       expect(await receive(queue.url, 0)).toHaveLength(0);
 
       const [dead] = await receive(dlq.url);
       expect(dead?.Body).toBe('poison');
-      expect(stringAttributes(dead!)).toEqual({ source: 'String:stripe', type: 'String:invoice.paid', eventId: 'String:evt_9' });
+      expect(stringAttributes(dead!)).toEqual({
+        source: 'String:stripe',
+        type: 'String:invoice.paid',
+        eventId: 'String:evt_9',
+      });
     });
   });
 
@@ -107,12 +153,19 @@ describeWithServer('moto', 'SQS, SNS and Secrets Manager against moto', (server)
           TopicArn: topicArn,
           Protocol: 'sqs',
           Endpoint: queue.arn,
-          Attributes: { RawMessageDelivery: 'true', ...(filterPolicy !== undefined && { FilterPolicy: JSON.stringify(filterPolicy) }) },
+          Attributes: {
+            RawMessageDelivery: 'true',
+            ...(filterPolicy !== undefined && { FilterPolicy: JSON.stringify(filterPolicy) }),
+          },
         }),
       );
       return { topicArn, queue };
     };
-    const entry = (id: string, source = 'stripe', type = 'invoice.paid', message = `{"id":"${id}"}`): PublishEntry => ({ id, message, attributes: eventAttributes(source, type, id) });
+    const entry = (id: string, source = 'stripe', type = 'invoice.paid', message = `{"id":"${id}"}`): PublishEntry => ({
+      id,
+      message,
+      attributes: eventAttributes(source, type, id),
+    });
 
     it('SnsTopic.publishBatch() of 10 entries is accepted whole and delivered raw with attributes', async () => {
       const { topicArn, queue } = await topicWithSubscriber('events');
@@ -122,20 +175,34 @@ describeWithServer('moto', 'SQS, SNS and Secrets Manager against moto', (server)
 
       const delivered = await drain(queue.url);
       expect(delivered.map((m) => m.Body).sort()).toEqual(entries.map((e) => e.message).sort());
-      expect(stringAttributes(delivered.find((m) => m.Body === '{"id":"evt_3"}')!)).toEqual({ source: 'String:stripe', type: 'String:invoice.paid', eventId: 'String:evt_3' });
+      expect(stringAttributes(delivered.find((m) => m.Body === '{"id":"evt_3"}')!)).toEqual({
+        source: 'String:stripe',
+        type: 'String:invoice.paid',
+        eventId: 'String:evt_3',
+      });
     });
 
     it('the server refuses the batches publishChunks() never builds: 11 entries, repeated ids', async () => {
       const { topicArn } = await topicWithSubscriber('events');
-      const raw = (ids: string[]) => sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: ids.map((Id) => ({ Id, Message: 'm' })) }));
+      const raw = (ids: string[]) =>
+        sns.send(
+          new PublishBatchCommand({
+            TopicArn: topicArn,
+            PublishBatchRequestEntries: ids.map((Id) => ({ Id, Message: 'm' })),
+          }),
+        );
 
-      await expect(raw(Array.from({ length: 11 }, (_, i) => `e${i}`))).rejects.toMatchObject({ name: 'TooManyEntriesInBatchRequestException' });
+      await expect(raw(Array.from({ length: 11 }, (_, i) => `e${i}`))).rejects.toMatchObject({
+        name: 'TooManyEntriesInBatchRequestException',
+      });
       await expect(raw(['e0', 'e0'])).rejects.toMatchObject({ name: 'BatchEntryIdsNotDistinctException' });
     });
 
     it('publishChunks() splits 25 entries of 40 KiB into calls of at most 10 entries and 256 KiB, each accepted', async () => {
       const { topicArn, queue } = await topicWithSubscriber('events');
-      const entries = Array.from({ length: 25 }, (_, i) => entry(`evt_${i}`, 'stripe', 'invoice.paid', `${i}:${'x'.repeat(40 * KIB)}`));
+      const entries = Array.from({ length: 25 }, (_, i) =>
+        entry(`evt_${i}`, 'stripe', 'invoice.paid', `${i}:${'x'.repeat(40 * KIB)}`),
+      );
       const topic = new SnsTopic(sns, topicArn);
 
       const chunks = publishChunks(entries);
@@ -152,7 +219,11 @@ describeWithServer('moto', 'SQS, SNS and Secrets Manager against moto', (server)
     it('maps Successful and Failed back to the entries: only the entry SNS refused is reported', async () => {
       const { topicArn, queue } = await topicWithSubscriber('events');
       // A message over 256 KiB is the one thing moto refuses per entry rather than per call.
-      const entries = [entry('ok_1'), entry('too_big', 'stripe', 'invoice.paid', 'x'.repeat(256 * KIB + 1)), entry('ok_2')];
+      const entries = [
+        entry('ok_1'),
+        entry('too_big', 'stripe', 'invoice.paid', 'x'.repeat(256 * KIB + 1)),
+        entry('ok_2'),
+      ];
 
       const failed = await new SnsTopic(sns, topicArn).publishBatch(entries);
 
@@ -180,40 +251,62 @@ describeWithServer('moto', 'SQS, SNS and Secrets Manager against moto', (server)
             TopicArn: topicArn,
             Protocol: 'sqs',
             Endpoint: queue.arn,
-            Attributes: { RawMessageDelivery: 'true', ...(filterPolicy !== undefined && { FilterPolicy: JSON.stringify(filterPolicy) }) },
+            Attributes: {
+              RawMessageDelivery: 'true',
+              ...(filterPolicy !== undefined && { FilterPolicy: JSON.stringify(filterPolicy) }),
+            },
           }),
         );
       }
 
       const sources = ['stripe', 'github-app', 'shopify'];
-      const types = ['invoice.paid', 'invoice', 'charge.refunded', 'charge.refunded.partial', 'payout.created', 'push', 'xinvoice.paid'];
+      const types = [
+        'invoice.paid',
+        'invoice',
+        'charge.refunded',
+        'charge.refunded.partial',
+        'payout.created',
+        'push',
+        'xinvoice.paid',
+      ];
       const events = sources.flatMap((source) => types.map((type, i) => entry(`${source}_${i}`, source, type)));
       const topic = new SnsTopic(sns, topicArn);
       for (const chunk of publishChunks(events)) expect([...(await topic.publishBatch(chunk))]).toEqual([]);
 
       for (const config of fixtureInput.subscriptions) {
         // What the config says, read independently of lib/filter-policy.ts: sources ANDed with types or prefixes.
-        const filter = (config as { filter?: { source?: string[]; type?: string[]; typePrefix?: string[] } }).filter ?? {};
+        const filter =
+          (config as { filter?: { source?: string[]; type?: string[]; typePrefix?: string[] } }).filter ?? {};
         const wanted = events.filter((e) => {
           const { source, type } = e.attributes as { source: string; type: string };
           const sourceOk = !filter.source || filter.source.includes(source);
           const anyType = !filter.type && !filter.typePrefix;
-          const typeOk = anyType || (filter.type ?? []).includes(type) || (filter.typePrefix ?? []).some((p) => type.startsWith(p));
+          const typeOk =
+            anyType || (filter.type ?? []).includes(type) || (filter.typePrefix ?? []).some((p) => type.startsWith(p));
           return sourceOk && typeOk;
         });
         const delivered = await drain(queues.get(config.id)!);
-        expect({ subscription: config.id, events: delivered.map((m) => m.MessageAttributes?.eventId?.StringValue).sort() }).toEqual({
+        expect({
+          subscription: config.id,
+          events: delivered.map((m) => m.MessageAttributes?.eventId?.StringValue).sort(),
+        }).toEqual({
           subscription: config.id,
           events: wanted.map((e) => e.id).sort(),
         });
-        for (const m of delivered) expect(Object.keys(m.MessageAttributes ?? {}).sort()).toEqual(['eventId', 'source', 'type']);
+        for (const m of delivered)
+          expect(Object.keys(m.MessageAttributes ?? {}).sort()).toEqual(['eventId', 'source', 'type']);
       }
     });
   });
 
   describe('Secrets Manager', () => {
     it('reads the {"current","previous"} JSON format and a plain string', async () => {
-      await secrets.send(new CreateSecretCommand({ Name: 'webhooks/stripe', SecretString: JSON.stringify({ current: 'new', previous: 'old' }) }));
+      await secrets.send(
+        new CreateSecretCommand({
+          Name: 'webhooks/stripe',
+          SecretString: JSON.stringify({ current: 'new', previous: 'old' }),
+        }),
+      );
       await secrets.send(new CreateSecretCommand({ Name: 'webhooks/github', SecretString: 'plain-secret' }));
       const source = new SecretsManagerSource(secrets, 60_000, manualClock());
 
@@ -222,12 +315,18 @@ describeWithServer('moto', 'SQS, SNS and Secrets Manager against moto', (server)
     });
 
     it('picks a rotated value up once the cache time has passed, not before', async () => {
-      const arn = (await secrets.send(new CreateSecretCommand({ Name: 'webhooks/stripe', SecretString: JSON.stringify({ current: 'old' }) }))).ARN!;
+      const arn = (
+        await secrets.send(
+          new CreateSecretCommand({ Name: 'webhooks/stripe', SecretString: JSON.stringify({ current: 'old' }) }),
+        )
+      ).ARN!;
       const clock = manualClock();
       const source = new SecretsManagerSource(secrets, 60_000, clock);
       expect(await source.getSecrets(arn)).toEqual(['old']);
 
-      await secrets.send(new PutSecretValueCommand({ SecretId: arn, SecretString: JSON.stringify({ current: 'new', previous: 'old' }) }));
+      await secrets.send(
+        new PutSecretValueCommand({ SecretId: arn, SecretString: JSON.stringify({ current: 'new', previous: 'old' }) }),
+      );
       clock.advance(59_000);
       expect(await source.getSecrets(arn)).toEqual(['old']);
       clock.advance(2_000);
@@ -240,7 +339,9 @@ describeWithServer('moto', 'SQS, SNS and Secrets Manager against moto', (server)
 
       await expect(source.getSecrets('webhooks/stripe')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 
-      await secrets.send(new PutSecretValueCommand({ SecretId: 'webhooks/stripe', SecretString: JSON.stringify({ current: 'first' }) }));
+      await secrets.send(
+        new PutSecretValueCommand({ SecretId: 'webhooks/stripe', SecretString: JSON.stringify({ current: 'first' }) }),
+      );
       expect(await source.getSecrets('webhooks/stripe')).toEqual(['first']);
     });
   });

@@ -86,19 +86,33 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
 
   const createQueue = async (name: string, attributes: Record<string, string> = {}) => {
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })))
+      .Attributes!.QueueArn!;
     return { url, arn };
   };
   /** A queue whose messages are dead-lettered on their second receive, as the intake queue's after its limit. */
   const queueWithDeadLetters = async (name: string) => {
     const dlq = await createQueue(`${name}-dlq`);
-    const queue = await createQueue(name, { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }) });
+    const queue = await createQueue(name, {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }),
+    });
     return { ...queue, dlqUrl: dlq.url };
   };
   const receive = async (url: string, visibilityTimeout = 30): Promise<Message[]> =>
-    (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], AttributeNames: ['All'], VisibilityTimeout: visibilityTimeout }))).Messages ?? [];
+    (
+      await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ['All'],
+          AttributeNames: ['All'],
+          VisibilityTimeout: visibilityTimeout,
+        }),
+      )
+    ).Messages ?? [];
 
-  const sqsEvent = (messages: readonly Message[], queue: string): SQSEvent => sqsEventOf(messages, `arn:aws:sqs:${TEST_REGION}:${ACCOUNT}:${queue}`);
+  const sqsEvent = (messages: readonly Message[], queue: string): SQSEvent =>
+    sqsEventOf(messages, `arn:aws:sqs:${TEST_REGION}:${ACCOUNT}:${queue}`);
 
   /**
    * One poll of the event source mapping: receive, invoke, delete what the handler did not report failed. The
@@ -109,17 +123,28 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
     const response = await handler(sqsEvent(messages, queue));
     const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
     const done = messages.filter((m) => !failed.has(m.MessageId!));
-    if (done.length > 0) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: done.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })) }));
+    if (done.length > 0)
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: url,
+          Entries: done.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
     return { messages, failed: messages.filter((m) => failed.has(m.MessageId!)) };
   };
 
   const wakeUps = async () => (await receive(deliveryUrl)).map((m) => parseWakeUp(m.Body!));
-  const attrs = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));
+  const attrs = (values: Record<string, string>) =>
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));
 
   it('messages with tenant and type attributes become deliveries woken on the delivery queue; refused ones are reported and dead-lettered', async () => {
     const queue = await queueWithDeadLetters('outbound-intake');
     const send = async (body: string, attributes: Record<string, string>) =>
-      (await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body, MessageAttributes: attrs(attributes) }))).MessageId!;
+      (
+        await sqs.send(
+          new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body, MessageAttributes: attrs(attributes) }),
+        )
+      ).MessageId!;
     await send('{"total":42}', { tenant: 'acme', type: 'order.paid', id: 'order-42' });
     const noId = await send('{"total":7}', { tenant: 'acme', type: 'order.paid' });
     await send('{"total":1}', { type: 'order.paid' }); // no tenant
@@ -129,7 +154,9 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
 
     expect(first.messages).toHaveLength(4);
     expect(first.failed.map((m) => m.Body).sort()).toEqual(['{"total":', '{"total":1}']);
-    expect((await wakeUps()).map((w) => w?.deliveryId).sort()).toEqual([deliveryIdFor('acme', 'order-42', 'ep_acme'), deliveryIdFor('acme', noId, 'ep_acme')].sort());
+    expect((await wakeUps()).map((w) => w?.deliveryId).sort()).toEqual(
+      [deliveryIdFor('acme', 'order-42', 'ep_acme'), deliveryIdFor('acme', noId, 'ep_acme')].sort(),
+    );
     const messages = new DynamoMessageStore(dynamo.client, TABLE);
     expect(await messages.get('acme', 'order-42')).toMatchObject({ type: 'order.paid', payload: '{"total":42}' });
     expect(await messages.get('acme', noId)).toMatchObject({ payload: '{"total":7}' });
@@ -142,7 +169,13 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
 
   it('a redelivered intake message is acknowledged as a duplicate: one delivery, one wake-up', async () => {
     const queue = await queueWithDeadLetters('outbound-intake');
-    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"a":1}', MessageAttributes: attrs({ tenant: 'acme', type: 'order.paid', id: 'k1' }) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue.url,
+        MessageBody: '{"a":1}',
+        MessageAttributes: attrs({ tenant: 'acme', type: 'order.paid', id: 'k1' }),
+      }),
+    );
     const [message] = await receive(queue.url, 0);
 
     expect(await intake(sqsEvent([message!], 'outbound-intake'))).toEqual({ batchItemFailures: [] });
@@ -155,10 +188,19 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'webhook-events' }))).TopicArn!;
     const queue = await queueWithDeadLetters('outbound-relay');
     await sns.send(
-      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ source: ['stripe'] }) } }),
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: queue.arn,
+        Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ source: ['stripe'] }) },
+      }),
     );
     const failed = await new SnsTopic(sns, topicArn).publishBatch([
-      { id: 'e0', message: '{"id":"evt_1","type":"invoice.paid"}', attributes: eventAttributes('stripe', 'invoice.paid', 'evt_1') },
+      {
+        id: 'e0',
+        message: '{"id":"evt_1","type":"invoice.paid"}',
+        attributes: eventAttributes('stripe', 'invoice.paid', 'evt_1'),
+      },
       { id: 'e1', message: '{"id":"gh_1"}', attributes: eventAttributes('github-app', 'push', 'gh_1') },
     ]);
     expect([...failed]).toEqual([]);
@@ -168,13 +210,24 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
     expect(polled.messages.map((m) => m.Body)).toEqual(['{"id":"evt_1","type":"invoice.paid"}']);
     expect(polled.failed).toEqual([]);
     // config/outbound.ts: every Stripe event goes to tenant "internal", as message `stripe:<eventId>`.
-    expect(await wakeUps()).toEqual([{ tenantId: 'internal', deliveryId: deliveryIdFor('internal', 'stripe:evt_1', 'ep_internal') }]);
-    expect(await new DynamoMessageStore(dynamo.client, TABLE).get('internal', 'stripe:evt_1')).toMatchObject({ type: 'invoice.paid', payload: '{"id":"evt_1","type":"invoice.paid"}' });
+    expect(await wakeUps()).toEqual([
+      { tenantId: 'internal', deliveryId: deliveryIdFor('internal', 'stripe:evt_1', 'ep_internal') },
+    ]);
+    expect(await new DynamoMessageStore(dynamo.client, TABLE).get('internal', 'stripe:evt_1')).toMatchObject({
+      type: 'invoice.paid',
+      payload: '{"id":"evt_1","type":"invoice.paid"}',
+    });
   });
 
   it('a relay queue message without the event attributes is reported failed and dead-lettered', async () => {
     const queue = await queueWithDeadLetters('outbound-relay');
-    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{"id":"evt_2"}', MessageAttributes: attrs({ source: 'stripe', type: 'invoice.paid' }) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue.url,
+        MessageBody: '{"id":"evt_2"}',
+        MessageAttributes: attrs({ source: 'stripe', type: 'invoice.paid' }),
+      }),
+    );
 
     expect((await poll(queue.url, 'outbound-relay', relay)).failed).toHaveLength(1);
 

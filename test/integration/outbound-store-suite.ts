@@ -4,7 +4,13 @@
  * Run on the embedded dynalite (always) and DynamoDB Local (integration tier).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CreateTableCommand, DescribeTableCommand, GetItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  QueryCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { keys, timeKey } from '../../lambdas/adapters/dynamo-outbound-codec';
@@ -20,7 +26,15 @@ const TABLE = 'outbound';
 const LEASE = 15 * 60_000;
 
 const attempt = (number: number, status = 500): Attempt => ({
-  tenantId: 'acme', deliveryId: delivery().deliveryId, endpointId: 'ep_1', messageId: 'msg_1', number, at: NOW + number, latencyMs: 5, status, responseBody: 'no',
+  tenantId: 'acme',
+  deliveryId: delivery().deliveryId,
+  endpointId: 'ep_1',
+  messageId: 'msg_1',
+  number,
+  at: NOW + number,
+  latencyMs: 5,
+  status,
+  responseBody: 'no',
 });
 
 export function outboundStoreSuite(name: string, client: () => DynamoDBClient, reset: () => Promise<void>): void {
@@ -37,7 +51,8 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       messages = new DynamoMessageStore(client(), TABLE);
     });
 
-    const raw = async (key: Record<string, { S: string }>) => (await client().send(new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item;
+    const raw = async (key: Record<string, { S: string }>) =>
+      (await client().send(new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item;
 
     it('putIfAbsent() records a message once and returns the stored one to a second put', async () => {
       expect(await messages.putIfAbsent(message(), NOW)).toEqual({ created: true });
@@ -64,7 +79,11 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       const changed = await endpoints.modify('acme', 'ep_1', async (e) => ({ ...e, description: 'billing' }));
       expect(changed?.description).toBe('billing');
       await endpoints.disable('acme', 'ep_1', '410 Gone', NOW);
-      expect(await endpoints.get('acme', 'ep_1')).toMatchObject({ enabled: false, disabledReason: '410 Gone', description: 'billing' });
+      expect(await endpoints.get('acme', 'ep_1')).toMatchObject({
+        enabled: false,
+        disabledReason: '410 Gone',
+        description: 'billing',
+      });
       expect((await endpoints.listByTenant('acme')).map((e) => e.endpointId)).toEqual(['ep_1']);
       expect(await endpoints.listByTenant('other')).toEqual([]);
       expect(await endpoints.remove('acme', 'ep_1')).toBe(true);
@@ -94,17 +113,31 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       expect(await deliveries.recordAttempt(attempt(1), update, 0)).toBe(true);
       expect(await deliveries.recordAttempt(attempt(1, 502), update, 0)).toBe(false);
       expect(await deliveries.attempts('acme', delivery().deliveryId)).toEqual([attempt(1)]);
-      expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5_000 });
+      expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({
+        status: 'failed',
+        attemptCount: 1,
+        nextAttemptAt: NOW + 5_000,
+      });
     });
 
     it('a short wait stays out of the sweep until a lease after it is due; a long wait is swept when due', async () => {
       await deliveries.createIfAbsent([delivery()]);
-      await deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5_000, updatedAt: NOW }, 0);
+      await deliveries.recordAttempt(
+        attempt(1),
+        { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5_000, updatedAt: NOW },
+        0,
+      );
       expect(await deliveries.claimDue(NOW + 5_000 + LEASE - 1, NOW, 10)).toEqual([]);
-      await deliveries.recordAttempt(attempt(2), { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 3_600_000, updatedAt: NOW }, 1);
+      await deliveries.recordAttempt(
+        attempt(2),
+        { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 3_600_000, updatedAt: NOW },
+        1,
+      );
       expect(await deliveries.claimDue(NOW + 3_599_999, NOW, 10)).toEqual([]);
       const claims = await deliveries.claimDue(NOW + 3_600_000, NOW + 3_600_000, 10);
-      expect(claims).toEqual([{ tenantId: 'acme', deliveryId: delivery().deliveryId, nextAttemptAt: NOW + 3_600_000, dueAt: NOW + 3_600_000 }]);
+      expect(claims).toEqual([
+        { tenantId: 'acme', deliveryId: delivery().deliveryId, nextAttemptAt: NOW + 3_600_000, dueAt: NOW + 3_600_000 },
+      ]);
       // Claimed: the next sweep within the lease finds nothing.
       expect(await deliveries.claimDue(NOW + 3_600_000 + LEASE - 1, NOW + 3_600_001, 10)).toEqual([]);
     });
@@ -129,7 +162,13 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
         },
         { step: 'initialize', name: 'crashBetweenWrites' },
       );
-      await expect(deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5_000, updatedAt: NOW }, 0)).rejects.toThrow('killed');
+      await expect(
+        deliveries.recordAttempt(
+          attempt(1),
+          { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5_000, updatedAt: NOW },
+          0,
+        ),
+      ).rejects.toThrow('killed');
       refuseBatch = false;
       failing.middlewareStack.remove('crashBetweenWrites');
       expect(await deliveries.attempts('acme', delivery().deliveryId)).toEqual([attempt(1)]);
@@ -141,13 +180,20 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
     it('markSkipped() ends a waiting delivery and leaves a final one alone', async () => {
       await deliveries.createIfAbsent([delivery()]);
       await deliveries.markSkipped('acme', delivery().deliveryId, 'endpoint_disabled', NOW);
-      expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'skipped', skipReason: 'endpoint_disabled' });
+      expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({
+        status: 'skipped',
+        skipReason: 'endpoint_disabled',
+      });
     });
 
     it('replay() makes an exhausted delivery due now and leaves a delivered one alone', async () => {
       await deliveries.createIfAbsent([delivery()]);
       await deliveries.recordAttempt(attempt(1, 410), { status: 'exhausted', attemptCount: 1, updatedAt: NOW }, 0);
-      expect(await deliveries.replay('acme', delivery().deliveryId, NOW + 10)).toMatchObject({ status: 'pending', nextAttemptAt: NOW + 10, attemptCount: 1 });
+      expect(await deliveries.replay('acme', delivery().deliveryId, NOW + 10)).toMatchObject({
+        status: 'pending',
+        nextAttemptAt: NOW + 10,
+        attemptCount: 1,
+      });
       expect(await deliveries.claimDue(NOW + 10 + LEASE, NOW + 20, 10)).toHaveLength(1);
       await deliveries.recordAttempt(attempt(2, 200), { status: 'delivered', attemptCount: 2, updatedAt: NOW }, 1);
       expect(await deliveries.replay('acme', delivery().deliveryId, NOW + 30)).toMatchObject({ status: 'delivered' });
@@ -168,56 +214,120 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       const older = delivery();
       const newer = { ...delivery({ messageId: 'msg_2', createdAt: NOW }), deliveryId: 'dlv_2' };
       await deliveries.createIfAbsent([older, newer]);
-      expect((await deliveries.list({ tenantId: 'acme' })).map((d) => d.deliveryId)).toEqual(['dlv_2', older.deliveryId]);
+      expect((await deliveries.list({ tenantId: 'acme' })).map((d) => d.deliveryId)).toEqual([
+        'dlv_2',
+        older.deliveryId,
+      ]);
       expect(await deliveries.list({ tenantId: 'other' })).toEqual([]);
       expect((await deliveries.list({ status: 'pending', endpointId: 'ep_1' })).length).toBe(2);
       expect(await deliveries.list({ tenantId: 'acme', status: 'delivered' })).toEqual([]);
     });
 
-    it('the endpoint index holds an endpoint\'s deliveries by creation time and its attempts by attempt time; the tenant index its messages', async () => {
+    it("the endpoint index holds an endpoint's deliveries by creation time and its attempts by attempt time; the tenant index its messages", async () => {
       const { endpointIndex, tenantIndex } = OUTBOUND_TABLE;
       await deliveries.createIfAbsent([delivery()]);
-      await deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW + 1 }, 0);
-      await deliveries.recordAttempt(attempt(2), { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 9000, updatedAt: NOW + 2 }, 1);
+      await deliveries.recordAttempt(
+        attempt(1),
+        { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW + 1 },
+        0,
+      );
+      await deliveries.recordAttempt(
+        attempt(2),
+        { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 9000, updatedAt: NOW + 2 },
+        1,
+      );
       await messages.putIfAbsent(message(), NOW);
       const query = async (index: string, pk: string, key: string) =>
-        (await client().send(new QueryCommand({
-          TableName: TABLE, IndexName: index,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': key, '#sk': endpointIndex.sortKey },
-          ExpressionAttributeValues: { ':pk': { S: pk }, ':from': { S: timeKey(NOW - 60_000) }, ':to': { S: timeKey(NOW + 10) } },
-        }))).Items ?? [];
-      expect((await query(endpointIndex.name, keys.endpointDeliveries('acme', 'ep_1'), endpointIndex.partitionKey)).map((i) => i.kind?.S)).toEqual(['delivery']);
-      expect((await query(endpointIndex.name, keys.endpointAttempts('acme', 'ep_1'), endpointIndex.partitionKey)).map((i) => i.sk?.S)).toEqual(['ATT#000001', 'ATT#000002']);
-      expect((await query(tenantIndex.name, keys.tenantMessages('acme'), tenantIndex.partitionKey)).map((i) => i.kind?.S)).toEqual(['message']);
+        (
+          await client().send(
+            new QueryCommand({
+              TableName: TABLE,
+              IndexName: index,
+              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+              ExpressionAttributeNames: { '#pk': key, '#sk': endpointIndex.sortKey },
+              ExpressionAttributeValues: {
+                ':pk': { S: pk },
+                ':from': { S: timeKey(NOW - 60_000) },
+                ':to': { S: timeKey(NOW + 10) },
+              },
+            }),
+          )
+        ).Items ?? [];
+      expect(
+        (await query(endpointIndex.name, keys.endpointDeliveries('acme', 'ep_1'), endpointIndex.partitionKey)).map(
+          (i) => i.kind?.S,
+        ),
+      ).toEqual(['delivery']);
+      expect(
+        (await query(endpointIndex.name, keys.endpointAttempts('acme', 'ep_1'), endpointIndex.partitionKey)).map(
+          (i) => i.sk?.S,
+        ),
+      ).toEqual(['ATT#000001', 'ATT#000002']);
+      expect(
+        (await query(tenantIndex.name, keys.tenantMessages('acme'), tenantIndex.partitionKey)).map((i) => i.kind?.S),
+      ).toEqual(['message']);
     });
 
     describe('retention', () => {
       const DAY = 86_400_000;
-      const retention = retentionSettingsSchema.parse({ messagesDays: 40, deliveriesDays: 35, attemptsDays: 20, responseBodiesDays: 3 });
+      const retention = retentionSettingsSchema.parse({
+        messagesDays: 40,
+        deliveriesDays: 35,
+        attemptsDays: 20,
+        responseBodiesDays: 3,
+      });
       let clock: number;
-      let stores: { deliveries: DynamoDeliveryStore; messages: DynamoMessageStore; endpoints: DynamoEndpointRepository };
+      let stores: {
+        deliveries: DynamoDeliveryStore;
+        messages: DynamoMessageStore;
+        endpoints: DynamoEndpointRepository;
+      };
       beforeEach(() => {
         clock = NOW;
-        stores = { deliveries: new DynamoDeliveryStore(client(), TABLE, { retention, now: () => clock }), messages: new DynamoMessageStore(client(), TABLE, () => clock), endpoints };
+        stores = {
+          deliveries: new DynamoDeliveryStore(client(), TABLE, { retention, now: () => clock }),
+          messages: new DynamoMessageStore(client(), TABLE, () => clock),
+          endpoints,
+        };
       });
       const ttl = (item: Record<string, { N?: string }> | undefined) => Number(item?.[OUTBOUND_TABLE.ttlAttribute]?.N);
       const seconds = (ms: number) => Math.ceil(ms / 1000);
 
       it('every item gets the TTL of its kind from the settings: message, delivery, attempt and response body', async () => {
         await endpoints.create(endpoint());
-        const { deliveries: [d] } = await acceptMessage({ tenantId: 'acme', id: 'msg_1', type: 'invoice.paid', payload: '{}' }, { ...stores, nowMs: NOW, retention });
-        await stores.deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW }, 0);
+        const {
+          deliveries: [d],
+        } = await acceptMessage(
+          { tenantId: 'acme', id: 'msg_1', type: 'invoice.paid', payload: '{}' },
+          { ...stores, nowMs: NOW, retention },
+        );
+        await stores.deliveries.recordAttempt(
+          attempt(1),
+          { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW },
+          0,
+        );
 
-        expect(ttl(await raw(keys.message('acme', 'msg_1') as Record<string, { S: string }>))).toBe(seconds(NOW + 40 * DAY));
-        expect(ttl(await raw(keys.delivery(d!.deliveryId) as Record<string, { S: string }>))).toBe(seconds(NOW + 35 * DAY));
-        expect(ttl(await raw(keys.attempt(d!.deliveryId, 1) as Record<string, { S: string }>))).toBe(seconds(attempt(1).at + 20 * DAY));
-        expect(ttl(await raw(keys.attemptBody(d!.deliveryId, 1) as Record<string, { S: string }>))).toBe(seconds(attempt(1).at + 3 * DAY));
+        expect(ttl(await raw(keys.message('acme', 'msg_1') as Record<string, { S: string }>))).toBe(
+          seconds(NOW + 40 * DAY),
+        );
+        expect(ttl(await raw(keys.delivery(d!.deliveryId) as Record<string, { S: string }>))).toBe(
+          seconds(NOW + 35 * DAY),
+        );
+        expect(ttl(await raw(keys.attempt(d!.deliveryId, 1) as Record<string, { S: string }>))).toBe(
+          seconds(attempt(1).at + 20 * DAY),
+        );
+        expect(ttl(await raw(keys.attemptBody(d!.deliveryId, 1) as Record<string, { S: string }>))).toBe(
+          seconds(attempt(1).at + 3 * DAY),
+        );
       });
 
       it('the response body is an item of its own, on no index; the attempt item keeps the index keys and not the body', async () => {
         await stores.deliveries.createIfAbsent([delivery()]);
-        await stores.deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW }, 0);
+        await stores.deliveries.recordAttempt(
+          attempt(1),
+          { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW },
+          0,
+        );
 
         const item = await raw(keys.attempt(delivery().deliveryId, 1) as Record<string, { S: string }>);
         const body = await raw(keys.attemptBody(delivery().deliveryId, 1) as Record<string, { S: string }>);
@@ -231,13 +341,24 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
 
       it('a response body expires before its attempt: past responseBodiesDays the attempt is listed without it, past attemptsDays not at all', async () => {
         await stores.deliveries.createIfAbsent([delivery()]);
-        await stores.deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW }, 0);
-        await stores.deliveries.recordAttempt(attempt(2), { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 9000, updatedAt: NOW }, 1);
+        await stores.deliveries.recordAttempt(
+          attempt(1),
+          { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW },
+          0,
+        );
+        await stores.deliveries.recordAttempt(
+          attempt(2),
+          { status: 'failed', attemptCount: 2, nextAttemptAt: NOW + 9000, updatedAt: NOW },
+          1,
+        );
         const { responseBody, ...withoutBody } = attempt(1);
         expect(responseBody).toBe('no');
 
         clock = attempt(2).at + 3 * DAY; // both bodies at their expiry, still stored (TTL deletes lazily)
-        expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toEqual([withoutBody, { ...attempt(2), responseBody: undefined }]);
+        expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toEqual([
+          withoutBody,
+          { ...attempt(2), responseBody: undefined },
+        ]);
         clock = attempt(2).at + 20 * DAY;
         expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toEqual([]);
       });
@@ -245,11 +366,20 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       it('the last attempt kept in the delivery (its own items never written) loses its body at responseBodiesDays too', async () => {
         await stores.deliveries.createIfAbsent([delivery()]);
         const crashing = client();
-        crashing.middlewareStack.add((next, context) => async (args) => {
-          if (context.commandName === 'BatchWriteItemCommand') throw new Error('killed');
-          return next(args);
-        }, { step: 'initialize', name: 'crashBeforeItems' });
-        await expect(stores.deliveries.recordAttempt(attempt(1), { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW }, 0)).rejects.toThrow('killed');
+        crashing.middlewareStack.add(
+          (next, context) => async (args) => {
+            if (context.commandName === 'BatchWriteItemCommand') throw new Error('killed');
+            return next(args);
+          },
+          { step: 'initialize', name: 'crashBeforeItems' },
+        );
+        await expect(
+          stores.deliveries.recordAttempt(
+            attempt(1),
+            { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW },
+            0,
+          ),
+        ).rejects.toThrow('killed');
         crashing.middlewareStack.remove('crashBeforeItems');
 
         expect(await stores.deliveries.attempts('acme', delivery().deliveryId)).toEqual([attempt(1)]);
@@ -274,11 +404,13 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       const def = outboundTableDefinition(old);
       // The table as v1 made it: no endpoint index, nor (DynamoDB Local, unlike dynalite, refuses an unused one) its key's definition.
       const { endpointIndex } = OUTBOUND_TABLE;
-      await client().send(new CreateTableCommand({
-        ...def,
-        AttributeDefinitions: def.AttributeDefinitions!.filter((a) => a.AttributeName !== endpointIndex.partitionKey),
-        GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== endpointIndex.name),
-      }));
+      await client().send(
+        new CreateTableCommand({
+          ...def,
+          AttributeDefinitions: def.AttributeDefinitions!.filter((a) => a.AttributeName !== endpointIndex.partitionKey),
+          GlobalSecondaryIndexes: def.GlobalSecondaryIndexes!.filter((g) => g.IndexName !== endpointIndex.name),
+        }),
+      );
       await new DynamoMessageStore(client(), old).putIfAbsent(message(), NOW);
       expect(await migrateLegacyTable(client(), old, TABLE)).toBe(1);
       expect(await migrateLegacyTable(client(), old, TABLE)).toBe(0);

@@ -13,7 +13,19 @@ describeWithServer('dynamodb-local', 'outbound stores', (server) => {
     () => (client ??= clients(server().endpoint).dynamo),
     async () => undefined, // the server is reset before each test
   );
-  endpointStateSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
-  endpointIndexSuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
-  outboundRecoverySuite('DynamoDB Local', () => (client ??= clients(server().endpoint).dynamo), async () => undefined);
+  endpointStateSuite(
+    'DynamoDB Local',
+    () => (client ??= clients(server().endpoint).dynamo),
+    async () => undefined,
+  );
+  endpointIndexSuite(
+    'DynamoDB Local',
+    () => (client ??= clients(server().endpoint).dynamo),
+    async () => undefined,
+  );
+  outboundRecoverySuite(
+    'DynamoDB Local',
+    () => (client ??= clients(server().endpoint).dynamo),
+    async () => undefined,
+  );
 });

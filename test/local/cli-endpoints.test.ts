@@ -24,12 +24,31 @@ beforeAll(async () => {
   const url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/hooks`;
 
   const io = captureIo();
-  const code = await runCli(['endpoints', 'add', '--tenant', 'acme', '--url', url, '--events', 'invoice.*', '--circuit', '{"consecutiveFailures":2}', '--data-dir', dir], io);
+  const code = await runCli(
+    [
+      'endpoints',
+      'add',
+      '--tenant',
+      'acme',
+      '--url',
+      url,
+      '--events',
+      'invoice.*',
+      '--circuit',
+      '{"consecutiveFailures":2}',
+      '--data-dir',
+      dir,
+    ],
+    io,
+  );
   expect(code, io.stderr.join('\n')).toBe(0);
   id = io.stdout[0]!.split(' ')[0]!;
   secret = io.stdout[1]!.replace(/^secret {2}/, '');
 
-  const sent = await fetch(`${t.stack.url}/v1/tenants/acme/messages`, { method: 'POST', body: JSON.stringify({ type: 'invoice.paid', payload: { n: 1 } }) });
+  const sent = await fetch(`${t.stack.url}/v1/tenants/acme/messages`, {
+    method: 'POST',
+    body: JSON.stringify({ type: 'invoice.paid', payload: { n: 1 } }),
+  });
   expect(sent.status).toBe(202);
   await waitFor('the delivery to be delivered', () => receiver.received.some((r) => r.verified && r.answered === 200));
   await t.stack.idle();
@@ -50,7 +69,9 @@ describe('endpoints show', () => {
     expect(config).toMatch(new RegExp(`^${id} {2}enabled {3}http://\\S+ {2}events invoice\\.\\* {2}standard-webhooks`));
     expect(limits).toBe('  timeout 15 s; no rate limit; default retry schedule');
     expect(created).toMatch(/^ {2}created \d{4}-\d\d-\d\dT\S+Z, updated \S+Z$/);
-    expect(settings).toBe('breaker: opens after 2 failures in a row or ≥ 50 % of ≥ 20 attempts in 60 s; probes after 30 s, doubling to 600 s (own settings); disabled after 5 days failing (defaults)');
+    expect(settings).toBe(
+      'breaker: opens after 2 failures in a row or ≥ 50 % of ≥ 20 attempts in 60 s; probes after 30 s, doubling to 600 s (own settings); disabled after 5 days failing (defaults)',
+    );
     expect(status[0]).toBe('state: enabled');
     expect(status[2]).toMatch(/^last hour {8}1 {3}100\.0 % +\d+ ms +\d+ ms$/);
     expect(status[4]).toBe('deliveries: 0 pending, 0 parked, 0 failed, 0 exhausted (0 skipped, 1 delivered)');
@@ -64,7 +85,12 @@ describe('endpoints show', () => {
 
     expect(JSON.parse(io.stdout[0]!)).toMatchObject({
       endpoint: { endpointId: id },
-      status: { state: 'enabled', circuit: { phase: 'closed' }, lastHour: { attempts: 1, successes: 1 }, deliveries: { delivered: 1 } },
+      status: {
+        state: 'enabled',
+        circuit: { phase: 'closed' },
+        lastHour: { attempts: 1, successes: 1 },
+        deliveries: { delivered: 1 },
+      },
     });
   });
 
@@ -81,7 +107,12 @@ describe('endpoints update --circuit / --health', () => {
   it('refuses a value that is not JSON before calling the API', async () => {
     const io = captureIo();
 
-    expect(await runCli(['endpoints', 'update', id, '--tenant', 'acme', '--circuit', '{consecutiveFailures:3}', '--data-dir', dir], io)).toBe(2);
+    expect(
+      await runCli(
+        ['endpoints', 'update', id, '--tenant', 'acme', '--circuit', '{consecutiveFailures:3}', '--data-dir', dir],
+        io,
+      ),
+    ).toBe(2);
 
     expect(io.stderr[0]!.split('\n')[0]).toBe('--circuit is not JSON: {consecutiveFailures:3}');
   });
@@ -89,7 +120,12 @@ describe('endpoints update --circuit / --health', () => {
   it('passes the settings to the API, which names a wrong field', async () => {
     const io = captureIo();
 
-    expect(await runCli(['endpoints', 'update', id, '--tenant', 'acme', '--health', '{"disableAfterDays":0}', '--data-dir', dir], io)).toBe(1);
+    expect(
+      await runCli(
+        ['endpoints', 'update', id, '--tenant', 'acme', '--health', '{"disableAfterDays":0}', '--data-dir', dir],
+        io,
+      ),
+    ).toBe(1);
 
     expect(io.stderr[0]).toContain('health.disableAfterDays: must be more than 0');
   });

@@ -33,7 +33,9 @@ describe('send --<variant>: other content types', () => {
     const { code, out } = await send('github', '--form');
 
     expect(code).toBe(0);
-    expect(out[0]).toMatch(new RegExp(`^→ POST ${t.stack.url}/webhooks/github {2}\\(github, github signature, form, \\d+ bytes\\)$`));
+    expect(out[0]).toMatch(
+      new RegExp(`^→ POST ${t.stack.url}/webhooks/github {2}\\(github, github signature, form, \\d+ bytes\\)$`),
+    );
     expect(out[1]).toMatch(/^← 202 accepted {2}id [0-9a-f-]{36} {2}in /);
     expect(out[2]).toMatch(/^ {2}processed: completed in \d+ ms/);
   });
@@ -47,25 +49,50 @@ describe('send --<variant>: other content types', () => {
     expect(out[2]).toMatch(/^ {2}processed: completed/);
   });
 
-  it('slack --interaction --json: acknowledged, and the record\'s type is the payload\'s block_actions', async () => {
+  it("slack --interaction --json: acknowledged, and the record's type is the payload's block_actions", async () => {
     const { code, out } = await send('slack', '--interaction', '--json');
 
     expect(code).toBe(0);
-    const result = JSON.parse(out[0]!) as { outcome: string; status: number; id: string; record: { type: string; eventId: string; status: string } };
-    expect(result).toMatchObject({ outcome: 'acknowledged', status: 200, record: { type: 'block_actions', eventId: result.id, status: 'completed' } });
+    const result = JSON.parse(out[0]!) as {
+      outcome: string;
+      status: number;
+      id: string;
+      record: { type: string; eventId: string; status: string };
+    };
+    expect(result).toMatchObject({
+      outcome: 'acknowledged',
+      status: 200,
+      record: { type: 'block_actions', eventId: result.id, status: 'completed' },
+    });
   });
 
   it('twilio --json-body posts JSON to a URL carrying bodySHA256', async () => {
     const { code, out } = await send('twilio', '--json-body', '--json');
 
     expect(code).toBe(0);
-    expect(JSON.parse(out[0]!)).toMatchObject({ outcome: 'accepted', status: 202, record: { type: 'delivered', status: 'completed' } });
+    expect(JSON.parse(out[0]!)).toMatchObject({
+      outcome: 'accepted',
+      status: 202,
+      record: { type: 'delivered', status: 'completed' },
+    });
     const shown = await send('twilio', '--json-body', '--no-wait');
-    expect(shown.out[0]).toMatch(/^→ POST http:\/\/127\.0\.0\.1:\d+\/webhooks\/twilio\?bodySHA256=[0-9a-f]{64} {2}\(twilio, twilio signature, json-body, /);
+    expect(shown.out[0]).toMatch(
+      /^→ POST http:\/\/127\.0\.0\.1:\d+\/webhooks\/twilio\?bodySHA256=[0-9a-f]{64} {2}\(twilio, twilio signature, json-body, /,
+    );
   });
 
   it('slack --slash-command --repeat counts the empty 200s as acknowledged', async () => {
-    const { code, out } = await send('slack', '--slash-command', '--url', t.stack.url, '--repeat', '6', '--concurrency', '3', '--json');
+    const { code, out } = await send(
+      'slack',
+      '--slash-command',
+      '--url',
+      t.stack.url,
+      '--repeat',
+      '6',
+      '--concurrency',
+      '3',
+      '--json',
+    );
 
     expect(code).toBe(0);
     expect(JSON.parse(out[0]!)).toMatchObject({ sent: 6, acknowledged: 6, accepted: 0, rejected: 0, errors: 0 });
@@ -85,7 +112,9 @@ describe('send --<variant>: handshakes', () => {
     const { code, out } = await send('zoom', '--url-validation');
 
     expect(code).toBe(0);
-    expect(out[1]).toMatch(/^← 200 application\/json \{"plainToken":"[0-9a-f]{24}","encryptedToken":"[0-9a-f]{12}…"\} {2}in /);
+    expect(out[1]).toMatch(
+      /^← 200 application\/json \{"plainToken":"[0-9a-f]{24}","encryptedToken":"[0-9a-f]{12}…"\} {2}in /,
+    );
     expect(out[2]).toBe('  handshake answered as zoom expects; nothing recorded, queued or published');
   });
 
@@ -101,7 +130,9 @@ describe('send --<variant>: handshakes', () => {
     const { code, out } = await send('meta', '--subscribe');
 
     expect(code).toBe(0);
-    expect(out[0]).toMatch(/^→ GET http:\/\/127\.0\.0\.1:\d+\/webhooks\/meta\?hub\.mode=subscribe&hub\.verify_token=…&hub\.challenge=(\d+) {2}\(meta, meta subscription check, the source's verify token\)$/);
+    expect(out[0]).toMatch(
+      /^→ GET http:\/\/127\.0\.0\.1:\d+\/webhooks\/meta\?hub\.mode=subscribe&hub\.verify_token=…&hub\.challenge=(\d+) {2}\(meta, meta subscription check, the source's verify token\)$/,
+    );
     const challenge = /hub\.challenge=(\d+)/.exec(out[0]!)![1];
     expect(out[1]).toMatch(new RegExp(`^← 200 text/plain ${challenge} {2}in `));
     expect(out.join('\n')).not.toMatch(/local-meta-verify-token/);

@@ -28,7 +28,9 @@ describe('send', () => {
     const code = await runCli(['send', 'stripe', '--data-dir', dir], io);
 
     expect(code).toBe(0);
-    expect(io.stdout[0]).toBe(`→ POST ${t.stack.url}/webhooks/stripe  (stripe, stripe signature, ${io.stdout[0]!.match(/(\d+) bytes/)![1]} bytes)`);
+    expect(io.stdout[0]).toBe(
+      `→ POST ${t.stack.url}/webhooks/stripe  (stripe, stripe signature, ${io.stdout[0]!.match(/(\d+) bytes/)![1]} bytes)`,
+    );
     expect(io.stdout[1]).toMatch(/^← 202 accepted {2}id evt_[0-9a-f]{24} {2}in /);
     expect(io.stdout[2]).toMatch(/^ {2}processed: completed in \d+ ms/);
   });
@@ -38,15 +40,39 @@ describe('send', () => {
 
     expect(await runCli(['send', 'github', '--data-dir', dir, '--json'], io)).toBe(0);
 
-    const result = JSON.parse(io.stdout[0]!) as { outcome: string; status: number; id: string; record: { status: string } };
-    expect(result).toMatchObject({ outcome: 'accepted', status: 202, record: { status: 'completed', source: 'github', eventId: result.id } });
+    const result = JSON.parse(io.stdout[0]!) as {
+      outcome: string;
+      status: number;
+      id: string;
+      record: { status: string };
+    };
+    expect(result).toMatchObject({
+      outcome: 'accepted',
+      status: 202,
+      record: { status: 'completed', source: 'github', eventId: result.id },
+    });
   });
 
   it('--repeat with --duplicate-rate: every send is accepted or answered as a duplicate, and each event is published once', async () => {
     const io = captureIo();
     const before = t.published.length;
 
-    const code = await runCli(['send', 'slack', '--url', t.stack.url, '--repeat', '40', '--concurrency', '6', '--duplicate-rate', '0.3', '--json'], io);
+    const code = await runCli(
+      [
+        'send',
+        'slack',
+        '--url',
+        t.stack.url,
+        '--repeat',
+        '40',
+        '--concurrency',
+        '6',
+        '--duplicate-rate',
+        '0.3',
+        '--json',
+      ],
+      io,
+    );
 
     expect(code).toBe(0);
     const summary = JSON.parse(io.stdout[0]!) as Record<string, number>;
@@ -66,7 +92,9 @@ describe('send', () => {
 
     expect(await runCli(['send', 'paddle', '--url', t.stack.url, '--repeat', '5', '--concurrency', '2'], io)).toBe(0);
 
-    expect(io.stdout.join('\n')).toMatch(/Sent 5 to .*\n {2}accepted +5 {2}\(202\)\n {2}duplicate +0 .*\n {2}rejected +0 .*\n {2}errors +0 .*\n {2}latency +p50 .* p99 /);
+    expect(io.stdout.join('\n')).toMatch(
+      /Sent 5 to .*\n {2}accepted +5 {2}\(202\)\n {2}duplicate +0 .*\n {2}rejected +0 .*\n {2}errors +0 .*\n {2}latency +p50 .* p99 /,
+    );
   });
 
   it('exits 1 and names the code when the verifier rejects the request', async () => {
@@ -92,7 +120,9 @@ describe('events', () => {
     const io = captureIo();
     await runCli(['send', 'shopify', '--data-dir', dir], captureIo());
 
-    expect(await runCli(['events', 'list', '--source', 'shopify', '--status', 'completed', '--data-dir', dir, '--json'], io)).toBe(0);
+    expect(
+      await runCli(['events', 'list', '--source', 'shopify', '--status', 'completed', '--data-dir', dir, '--json'], io),
+    ).toBe(0);
 
     const records = JSON.parse(io.stdout.join('\n')) as Array<{ source: string; status: string }>;
     expect(records.length).toBeGreaterThan(0);
@@ -119,7 +149,14 @@ describe('events', () => {
     expect(await runCli(['events', 'show', 'linear', id, '--data-dir', dir], io)).toBe(0);
     expect(await runCli(['events', 'show', 'linear', 'nope', '--data-dir', dir], missing)).toBe(1);
 
-    expect(io.stdout).toEqual(expect.arrayContaining([`source       linear`, `id           ${id}`, `type         Issue`, `status       completed`]));
+    expect(io.stdout).toEqual(
+      expect.arrayContaining([
+        `source       linear`,
+        `id           ${id}`,
+        `type         Issue`,
+        `status       completed`,
+      ]),
+    );
     expect(missing.stderr[0]).toMatch(/No event nope from linear/);
   });
 

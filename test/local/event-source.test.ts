@@ -12,8 +12,16 @@ afterEach(async () => {
   source = undefined;
 });
 
-async function setup(handle: (event: SQSEvent) => Promise<SQSBatchResponse>, o: { batchSize?: number; batchingWindowMs?: number; maxConcurrency?: number } = {}) {
-  const queue = await LocalQueue.open({ name: 'webhooks-t', visibilityTimeoutMs: 200, maxReceiveCount: 3, retentionMs: 60_000 });
+async function setup(
+  handle: (event: SQSEvent) => Promise<SQSBatchResponse>,
+  o: { batchSize?: number; batchingWindowMs?: number; maxConcurrency?: number } = {},
+) {
+  const queue = await LocalQueue.open({
+    name: 'webhooks-t',
+    visibilityTimeoutMs: 200,
+    maxReceiveCount: 3,
+    retentionMs: 60_000,
+  });
   const batches: SQSEvent[] = [];
   const outcomes: RecordOutcome[] = [];
   source = new SqsEventSource({
@@ -33,7 +41,8 @@ async function setup(handle: (event: SQSEvent) => Promise<SQSBatchResponse>, o: 
   return { queue, batches, outcomes, source };
 }
 
-const send = (queue: LocalQueue, body: string) => queue.sendMessage({ body, attributes: { source: 't', type: 'x', eventId: body } });
+const send = (queue: LocalQueue, body: string) =>
+  queue.sendMessage({ body, attributes: { source: 't', type: 'x', eventId: body } });
 
 describe('SqsEventSource', () => {
   it('passes real SQS records: ids, receipt handles, receive count, attributes, md5s, ARN', async () => {
@@ -48,7 +57,12 @@ describe('SqsEventSource', () => {
         messageId: id,
         receiptHandle: expect.any(String),
         body: 'hello',
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: expect.stringMatching(/^\d+$/), SenderId: expect.any(String), ApproximateFirstReceiveTimestamp: expect.stringMatching(/^\d+$/) },
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: expect.stringMatching(/^\d+$/),
+          SenderId: expect.any(String),
+          ApproximateFirstReceiveTimestamp: expect.stringMatching(/^\d+$/),
+        },
         messageAttributes: {
           eventId: { stringValue: 'hello', stringListValues: [], binaryListValues: [], dataType: 'String' },
           source: { stringValue: 't', stringListValues: [], binaryListValues: [], dataType: 'String' },
@@ -64,7 +78,10 @@ describe('SqsEventSource', () => {
   });
 
   it('gathers messages for the batching window, up to the batch size', async () => {
-    const { queue, batches, source } = await setup(async () => ({ batchItemFailures: [] }), { batchSize: 4, batchingWindowMs: 300 });
+    const { queue, batches, source } = await setup(async () => ({ batchItemFailures: [] }), {
+      batchSize: 4,
+      batchingWindowMs: 300,
+    });
     source.start();
 
     for (const b of ['a', 'b', 'c', 'd', 'e']) await send(queue, b);
@@ -76,14 +93,18 @@ describe('SqsEventSource', () => {
   it('deletes the records not reported as failures and redelivers the reported one', async () => {
     let first = true;
     const { queue, outcomes, source } = await setup(async (event) => {
-      const failing = first ? event.Records.filter((r) => r.body === 'bad').map((r) => ({ itemIdentifier: r.messageId })) : [];
+      const failing = first
+        ? event.Records.filter((r) => r.body === 'bad').map((r) => ({ itemIdentifier: r.messageId }))
+        : [];
       first = false;
       return { batchItemFailures: failing };
     });
     for (const b of ['ok1', 'bad', 'ok2']) await send(queue, b);
     source.start();
 
-    await waitFor('bad deleted on its second receive', () => outcomes.some((o) => o.message.body === 'bad' && o.outcome === 'deleted'));
+    await waitFor('bad deleted on its second receive', () =>
+      outcomes.some((o) => o.message.body === 'bad' && o.outcome === 'deleted'),
+    );
 
     expect(outcomes.map((o) => [o.message.body, o.outcome, o.message.receiveCount])).toEqual([
       ['ok1', 'deleted', 1],
@@ -95,7 +116,11 @@ describe('SqsEventSource', () => {
   });
 
   it.each([
-    ['an unknown itemIdentifier', async (): Promise<SQSBatchResponse> => ({ batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] }), 'invalid_response'],
+    [
+      'an unknown itemIdentifier',
+      async (): Promise<SQSBatchResponse> => ({ batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] }),
+      'invalid_response',
+    ],
     ['a thrown error', async (): Promise<SQSBatchResponse> => Promise.reject(new Error('boom')), 'invocation_error'],
   ] as const)('fails the whole batch on %s', async (_what, handle, reason) => {
     const { queue, outcomes, source } = await setup(handle);

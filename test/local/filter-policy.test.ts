@@ -65,9 +65,13 @@ describe('LocalTopic', () => {
     const topic = new LocalTopic();
     const entry = (id: string, message = 'm') => ({ id, message, attributes: {} });
 
-    await expect(topic.publishBatch(Array.from({ length: 11 }, (_, i) => entry(String(i))))).rejects.toThrow(/TooManyEntries/);
+    await expect(topic.publishBatch(Array.from({ length: 11 }, (_, i) => entry(String(i))))).rejects.toThrow(
+      /TooManyEntries/,
+    );
     await expect(topic.publishBatch([entry('x'), entry('x')])).rejects.toThrow(/NotDistinct/);
-    await expect(topic.publishBatch([entry('a', 'x'.repeat(200 * 1024)), entry('b', 'x'.repeat(100 * 1024))])).rejects.toThrow(/BatchRequestTooLong/);
+    await expect(
+      topic.publishBatch([entry('a', 'x'.repeat(200 * 1024)), entry('b', 'x'.repeat(100 * 1024))]),
+    ).rejects.toThrow(/BatchRequestTooLong/);
   });
 
   it('a failing subscriber does not fail the publish', async () => {

@@ -35,7 +35,21 @@ describe('npm run cli -- listen, stopped by the pid npm runs as', () => {
   it('SIGTERM to npm stops the listener and frees its port (no orphan keeps it)', { timeout: 40_000 }, async () => {
     const port = await freePort();
     let output = '';
-    npm = spawn('npm', ['run', '--silent', 'cli', '--', 'listen', '--port', String(port), '--secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    npm = spawn(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'cli',
+        '--',
+        'listen',
+        '--port',
+        String(port),
+        '--secret',
+        'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      ],
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     await waitFor('the listener to be up', () => (output.includes('Listening on') ? true : undefined), 20_000);

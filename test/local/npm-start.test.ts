@@ -36,10 +36,18 @@ function alive(pid: number): boolean {
 async function npmStart(): Promise<{ npm: ChildProcess; stack: StackState; output: () => string }> {
   dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
   let output = '';
-  npm = spawn(NPM, ['start', '--', '--port', '0', '--data-dir', dir, '--quiet'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  npm = spawn(NPM, ['start', '--', '--port', '0', '--data-dir', dir, '--quiet'], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const stack = await waitFor('npm start to be listening', () => (output.includes('listening on') ? readStackState(dir) : undefined), 40_000);
+  const stack = await waitFor(
+    'npm start to be listening',
+    () => (output.includes('listening on') ? readStackState(dir) : undefined),
+    40_000,
+  );
   stackPid = stack.pid;
   expect(stack.pid).not.toBe(npm.pid);
   return { npm, stack, output: () => output };

@@ -30,7 +30,11 @@ it('keeps every accepted outbound message across a crash (SIGKILL) and delivers 
   await new Promise<void>((r) => receiver.server.listen(0, '127.0.0.1', r));
   const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/`;
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/stack-child.ts', import.meta.url)), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./fixtures/stack-child.ts', import.meta.url)), dir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -41,12 +45,19 @@ it('keeps every accepted outbound message across a crash (SIGKILL) and delivers 
       });
       child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
     });
-    const created = await fetch(`${url}/v1/tenants/acme/endpoints`, { method: 'POST', body: JSON.stringify({ url: receiverUrl }) });
+    const created = await fetch(`${url}/v1/tenants/acme/endpoints`, {
+      method: 'POST',
+      body: JSON.stringify({ url: receiverUrl }),
+    });
     secret = ((await created.json()) as { secret: string }).secret;
     const ids = Array.from({ length: 20 }, (_, i) => `msg_crash_${i}`);
     await Promise.all(
       ids.map(async (id) => {
-        const r = await fetch(`${url}/v1/tenants/acme/messages`, { method: 'POST', headers: { 'idempotency-key': id }, body: '{"type":"order.paid","payload":{"n":1}}' });
+        const r = await fetch(`${url}/v1/tenants/acme/messages`, {
+          method: 'POST',
+          headers: { 'idempotency-key': id },
+          body: '{"type":"order.paid","payload":{"n":1}}',
+        });
         expect(r.status).toBe(202);
       }),
     );

@@ -22,7 +22,15 @@ import { startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 import { recordingLog } from '../helpers/outbound';
 
 /** Three failures open the circuit; probes after 1 s; the shortest probe lease the settings allow (31 s). */
-const OPERATIONS = { ...DEFAULT_OPERATIONS_SETTINGS, circuit: { ...DEFAULT_OPERATIONS_SETTINGS.circuit, consecutiveFailures: 3, coolDownSeconds: 1, probeLeaseSeconds: 31 } };
+const OPERATIONS = {
+  ...DEFAULT_OPERATIONS_SETTINGS,
+  circuit: {
+    ...DEFAULT_OPERATIONS_SETTINGS.circuit,
+    consecutiveFailures: 3,
+    coolDownSeconds: 1,
+    probeLeaseSeconds: 31,
+  },
+};
 const IDS = ['msg_h0', 'msg_h1', 'msg_h2', 'msg_h3', 'msg_h4'];
 
 let dir: string;
@@ -59,7 +67,17 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   const receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
 
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/outbound-stack-child.ts', import.meta.url)), dir, JSON.stringify(OPERATIONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./fixtures/outbound-stack-child.ts', import.meta.url)),
+      dir,
+      JSON.stringify(OPERATIONS),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const lines: Array<{ message: string; extra: unknown[] }> = [];
   const url = await new Promise<string>((resolve, reject) => {
@@ -76,17 +94,40 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
     child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
   });
   const notified = (ls: ReadonlyArray<{ message: string; extra: unknown[] }>, type: string) =>
-    ls.filter((l) => l.message === 'operator notification' && (l.extra[0] as { notification: { type: string } }).notification.type === type).length;
-  const post = (base: string, path: string, body: unknown) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    ls.filter(
+      (l) =>
+        l.message === 'operator notification' &&
+        (l.extra[0] as { notification: { type: string } }).notification.type === type,
+    ).length;
+  const post = (base: string, path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
-  const created = await post(url, '/v1/tenants/acme/endpoints', { url: receiverUrl, filterTypes: ['invoice.*'], retryDelaysSeconds: Array.from({ length: 10 }, () => 1) });
+  const created = await post(url, '/v1/tenants/acme/endpoints', {
+    url: receiverUrl,
+    filterTypes: ['invoice.*'],
+    retryDelaysSeconds: Array.from({ length: 10 }, () => 1),
+  });
   const endpointId = ((await created.json()) as { endpoint: { endpointId: string } }).endpoint.endpointId;
-  for (const id of IDS.slice(0, 3)) expect((await post(url, '/v1/tenants/acme/messages', { id, type: 'invoice.paid', payload: { id } })).status).toBe(202);
+  for (const id of IDS.slice(0, 3))
+    expect((await post(url, '/v1/tenants/acme/messages', { id, type: 'invoice.paid', payload: { id } })).status).toBe(
+      202,
+    );
   await waitFor('the circuit to open', () => notified(lines, 'endpoint.circuit.opened') === 1, 30_000);
-  for (const id of IDS.slice(3)) expect((await post(url, '/v1/tenants/acme/messages', { id, type: 'invoice.paid', payload: { id } })).status).toBe(202);
+  for (const id of IDS.slice(3))
+    expect((await post(url, '/v1/tenants/acme/messages', { id, type: 'invoice.paid', payload: { id } })).status).toBe(
+      202,
+    );
   // From now on the circuit is open: the only request that can reach the receiver is a probe. Hold it.
   mode = 'hold';
-  await waitFor('a probe in flight', () => held.length === 1 && lines.some((l) => l.message === 'delivery sent as the circuit probe'), 30_000);
+  await waitFor(
+    'a probe in flight',
+    () => held.length === 1 && lines.some((l) => l.message === 'delivery sent as the circuit probe'),
+    30_000,
+  );
 
   child.kill('SIGKILL');
   await exited;
@@ -103,7 +144,12 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
   const leaseExpiresAt = circuit?.status === 'open' ? circuit.probe!.expiresAt : 0;
   expect(leaseExpiresAt).toBeGreaterThan(crashedAt);
 
-  const list = async (status: string) => ((await (await fetch(`${after!.stack.url}/v1/tenants/acme/deliveries?status=${status}`)).json()) as { deliveries: Array<{ messageId: string }> }).deliveries;
+  const list = async (status: string) =>
+    (
+      (await (await fetch(`${after!.stack.url}/v1/tenants/acme/deliveries?status=${status}`)).json()) as {
+        deliveries: Array<{ messageId: string }>;
+      }
+    ).deliveries;
   await waitFor('every message delivered', async () => (await list('delivered')).length === IDS.length, 90_000);
 
   const afterCrash = requests.filter((r) => r.at >= crashedAt);

@@ -28,26 +28,79 @@ describe('the local outbound intake queue', () => {
   it('messages send --via-queue is queued, taken by the intake handler and delivered to the receiver, payload byte for byte', async () => {
     const url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/hooks`;
     const add = captureIo();
-    expect(await runCli(['endpoints', 'add', '--tenant', 'acme', '--url', url, '--events', 'invoice.*', '--api-url', t.stack.url, '--json'], add)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'endpoints',
+          'add',
+          '--tenant',
+          'acme',
+          '--url',
+          url,
+          '--events',
+          'invoice.*',
+          '--api-url',
+          t.stack.url,
+          '--json',
+        ],
+        add,
+      ),
+    ).toBe(0);
     secret = (JSON.parse(add.stdout[0]!) as { secret: string }).secret;
     const io = captureIo();
 
-    const code = await runCli(['messages', 'send', '--via-queue', '--tenant', 'acme', '--type', 'invoice.paid', '--data', '{"amount":1.50}', '--id', 'via-queue-1', '--url', t.stack.url], io);
+    const code = await runCli(
+      [
+        'messages',
+        'send',
+        '--via-queue',
+        '--tenant',
+        'acme',
+        '--type',
+        'invoice.paid',
+        '--data',
+        '{"amount":1.50}',
+        '--id',
+        'via-queue-1',
+        '--url',
+        t.stack.url,
+      ],
+      io,
+    );
 
     expect([code, io.stderr]).toEqual([0, []]);
     expect(io.stdout[0]).toMatch(/^queued on outbound-intake as \S+$/);
-    const [request] = await waitFor('the delivery to reach the receiver', () => (receiver.received.length > 0 ? receiver.received : undefined));
+    const [request] = await waitFor('the delivery to reach the receiver', () =>
+      receiver.received.length > 0 ? receiver.received : undefined,
+    );
     expect([request!.verified, request!.headers['webhook-id']]).toEqual([true, 'via-queue-1']);
     expect(request!.body).toContain('"data":{"amount":1.50}');
     // `npm run cli -- queues` lists it beside the source queues.
-    const { queues } = (await (await fetch(`${t.stack.url}/_local/queues`)).json()) as { queues: Record<string, unknown> };
+    const { queues } = (await (await fetch(`${t.stack.url}/_local/queues`)).json()) as {
+      queues: Record<string, unknown>;
+    };
     expect(queues['outbound:intake']).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0 });
   });
 
   it('--via-queue refuses a URL that is not the local stack, naming what to use on AWS', async () => {
     const io = captureIo();
 
-    const code = await runCli(['messages', 'send', '--via-queue', '--tenant', 'acme', '--type', 'invoice.paid', '--data', '{}', '--url', 'https://abc123.execute-api.eu-west-1.amazonaws.com'], io);
+    const code = await runCli(
+      [
+        'messages',
+        'send',
+        '--via-queue',
+        '--tenant',
+        'acme',
+        '--type',
+        'invoice.paid',
+        '--data',
+        '{}',
+        '--url',
+        'https://abc123.execute-api.eu-west-1.amazonaws.com',
+      ],
+      io,
+    );
 
     expect(code).toBe(2);
     expect(io.stderr.join('\n')).toContain('OutboundIntakeQueueUrl');

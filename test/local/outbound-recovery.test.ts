@@ -46,7 +46,11 @@ afterEach(async () => {
 });
 
 async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${t.stack.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+  const response = await fetch(`${t.stack.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted on by shape
   return { status: response.status, json: (await response.json()) as Record<string, any> };
 }
@@ -54,11 +58,20 @@ async function call(method: string, path: string, body?: unknown) {
 async function cli(...args: string[]) {
   const io = captureIo();
   const code = await runCli(args, io);
-  return { code, io, json: code === 0 && args.includes('--json') ? (JSON.parse(io.stdout[0]!) as Record<string, unknown>) : undefined };
+  return {
+    code,
+    io,
+    json: code === 0 && args.includes('--json') ? (JSON.parse(io.stdout[0]!) as Record<string, unknown>) : undefined,
+  };
 }
 
-const deliveredIds = () => received.filter((r) => r.status === 200).map((r) => r.id).sort();
-const statuses = async (status: string) => (await call('GET', `/v1/tenants/acme/deliveries?status=${status}`)).json.deliveries as Array<{ skipReason?: string }>;
+const deliveredIds = () =>
+  received
+    .filter((r) => r.status === 200)
+    .map((r) => r.id)
+    .sort();
+const statuses = async (status: string) =>
+  (await call('GET', `/v1/tenants/acme/deliveries?status=${status}`)).json.deliveries as Array<{ skipReason?: string }>;
 
 /**
  * `ids.length` deliveries that were `skipped` because their endpoint was disabled when they fell due: each first
@@ -66,10 +79,17 @@ const statuses = async (status: string) => (await call('GET', `/v1/tenants/acme/
  * disabled. The endpoint is enabled again afterwards (and the receiver answers 200); returns its id.
  */
 async function skippedWhileDisabled(ids: readonly string[]): Promise<string> {
-  const created = await call('POST', '/v1/tenants/acme/endpoints', { url: receiverUrl, filterTypes: ['invoice.*'], retryDelaysSeconds: [1, 1] });
+  const created = await call('POST', '/v1/tenants/acme/endpoints', {
+    url: receiverUrl,
+    filterTypes: ['invoice.*'],
+    retryDelaysSeconds: [1, 1],
+  });
   const endpointId = created.json.endpoint.endpointId as string;
   hold = true;
-  for (const id of ids) expect((await call('POST', '/v1/tenants/acme/messages', { id, type: 'invoice.paid', payload: { id } })).status).toBe(202);
+  for (const id of ids)
+    expect(
+      (await call('POST', '/v1/tenants/acme/messages', { id, type: 'invoice.paid', payload: { id } })).status,
+    ).toBe(202);
   await waitFor('every first attempt at the receiver', () => held.length === ids.length);
   await call('PATCH', `/v1/tenants/acme/endpoints/${endpointId}`, { enabled: false });
   answer = 503;
@@ -88,14 +108,39 @@ describe('recovery through the local stack', () => {
     const ids = ['msg_r1', 'msg_r2', 'msg_r3'];
     const endpointId = await skippedWhileDisabled(ids);
 
-    const first = await cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--since', since, '--api-url', t.stack.url, '--json');
+    const first = await cli(
+      'endpoints',
+      'recover',
+      endpointId,
+      '--tenant',
+      'acme',
+      '--since',
+      since,
+      '--api-url',
+      t.stack.url,
+      '--json',
+    );
 
     expect(first.json).toMatchObject({ queued: 3, notRecoverable: 0 });
     await waitFor('every recovered delivery delivered', async () => (await statuses('delivered')).length === 3);
     expect(deliveredIds()).toEqual(ids);
-    const again = await cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--since', since, '--api-url', t.stack.url);
+    const again = await cli(
+      'endpoints',
+      'recover',
+      endpointId,
+      '--tenant',
+      'acme',
+      '--since',
+      since,
+      '--api-url',
+      t.stack.url,
+    );
     expect(again.code).toBe(0);
-    expect(again.io.stdout[0]).toMatch(new RegExp(`^queued 0 deliveries of ${endpointId} to be sent again \\(3 more in the window not recoverable\\)  recovery rcv_`));
+    expect(again.io.stdout[0]).toMatch(
+      new RegExp(
+        `^queued 0 deliveries of ${endpointId} to be sent again \\(3 more in the window not recoverable\\)  recovery rcv_`,
+      ),
+    );
   }, 60_000);
 
   it('a recovery that fails half-way and is run again queues only the rest, and every delivery is delivered once', async () => {
@@ -107,12 +152,18 @@ describe('recovery through the local stack', () => {
     t.stack.dynamo.middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as { UpdateExpression?: string };
-        if (context.commandName === 'UpdateItemCommand' && input.UpdateExpression?.includes('recoveryIds') && ++requeues === 3) throw new Error('injected: store unavailable');
+        if (
+          context.commandName === 'UpdateItemCommand' &&
+          input.UpdateExpression?.includes('recoveryIds') &&
+          ++requeues === 3
+        )
+          throw new Error('injected: store unavailable');
         return next(args);
       },
       { step: 'initialize', name: 'failThirdRequeue' },
     );
-    const recover = () => cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--since', since, '--api-url', t.stack.url, '--json');
+    const recover = () =>
+      cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--since', since, '--api-url', t.stack.url, '--json');
 
     const interrupted = await recover();
     const resumed = await recover();
@@ -127,17 +178,36 @@ describe('recovery through the local stack', () => {
   it('messages replay sends stored messages again with the same webhook-id; rerunning it creates nothing', async () => {
     const since = new Date().toISOString();
     await call('POST', '/v1/tenants/acme/endpoints', { url: receiverUrl, filterTypes: ['invoice.*'] });
-    for (const id of ['msg_p1', 'msg_p2']) await call('POST', '/v1/tenants/acme/messages', { id, type: 'invoice.paid', payload: { id } });
+    for (const id of ['msg_p1', 'msg_p2'])
+      await call('POST', '/v1/tenants/acme/messages', { id, type: 'invoice.paid', payload: { id } });
     await call('POST', '/v1/tenants/acme/messages', { id: 'msg_o1', type: 'order.paid', payload: {} });
     await waitFor('both delivered', () => received.length === 2);
 
-    const replay = () => cli('messages', 'replay', '--tenant', 'acme', '--since', since, '--type', 'invoice.*', '--url', t.stack.url, '--json');
+    const replay = () =>
+      cli(
+        'messages',
+        'replay',
+        '--tenant',
+        'acme',
+        '--since',
+        since,
+        '--type',
+        'invoice.*',
+        '--url',
+        t.stack.url,
+        '--json',
+      );
     const first = await replay();
     await waitFor('both delivered again', () => received.length === 4);
     const rerun = await replay();
 
     expect(first.json).toMatchObject({ matched: 2, queued: 2, replayId: expect.stringMatching(/^rpl_/) });
-    expect(received.slice(2).map((r) => r.id).sort()).toEqual(['msg_p1', 'msg_p2']);
+    expect(
+      received
+        .slice(2)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['msg_p1', 'msg_p2']);
     expect(rerun.json).toMatchObject({ matched: 2, queued: 0 });
   }, 60_000);
 });

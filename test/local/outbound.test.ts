@@ -30,7 +30,12 @@ async function startReceiver(statuses: number[]) {
 }
 
 async function addEndpoint(fields: Record<string, unknown> = {}) {
-  const created = await call('POST', '/v1/tenants/acme/endpoints', { url: receiverUrl, filterTypes: ['invoice.*'], retryDelaysSeconds: [1, 1], ...fields });
+  const created = await call('POST', '/v1/tenants/acme/endpoints', {
+    url: receiverUrl,
+    filterTypes: ['invoice.*'],
+    retryDelaysSeconds: [1, 1],
+    ...fields,
+  });
   expect(created.status).toBe(201);
   secret = created.json.secret as string;
   return created.json.endpoint.endpointId as string;
@@ -49,7 +54,12 @@ describe('outbound delivery through the local stack', () => {
     await startReceiver([500, 200]);
     await addEndpoint();
 
-    const sent = await call('POST', '/v1/tenants/acme/messages', '{"type":"invoice.paid","payload":{"amount":12345678901234567890}}', { 'idempotency-key': 'msg_e2e_1' });
+    const sent = await call(
+      'POST',
+      '/v1/tenants/acme/messages',
+      '{"type":"invoice.paid","payload":{"amount":12345678901234567890}}',
+      { 'idempotency-key': 'msg_e2e_1' },
+    );
     expect(sent).toMatchObject({ status: 202, json: { status: 'accepted', id: 'msg_e2e_1', deliveries: 1 } });
 
     const list = await waitFor('the delivery to be delivered', async () => {
@@ -113,9 +123,17 @@ describe('outbound delivery through the local stack', () => {
     await addEndpoint();
     const body = { id: 'msg_dup', type: 'invoice.paid', payload: { a: 1 } };
     expect((await call('POST', '/v1/tenants/acme/messages', body)).status).toBe(202);
-    expect(await call('POST', '/v1/tenants/acme/messages', body)).toMatchObject({ status: 200, json: { status: 'duplicate' } });
-    expect(await call('POST', '/v1/tenants/acme/messages', { ...body, payload: { a: 2 } })).toMatchObject({ status: 409, json: { error: 'idempotency_conflict' } });
-    expect((await call('POST', '/v1/tenants/acme/messages', { type: 'order.paid', payload: {} })).json.deliveries).toBe(0);
+    expect(await call('POST', '/v1/tenants/acme/messages', body)).toMatchObject({
+      status: 200,
+      json: { status: 'duplicate' },
+    });
+    expect(await call('POST', '/v1/tenants/acme/messages', { ...body, payload: { a: 2 } })).toMatchObject({
+      status: 409,
+      json: { error: 'idempotency_conflict' },
+    });
+    expect((await call('POST', '/v1/tenants/acme/messages', { type: 'order.paid', payload: {} })).json.deliveries).toBe(
+      0,
+    );
     await waitFor('one request', () => receiver.received.length === 1);
   });
 
@@ -123,20 +141,33 @@ describe('outbound delivery through the local stack', () => {
     await startReceiver([503, 503, 200]);
     await addEndpoint({ retryDelaysSeconds: [1] });
     await call('POST', '/v1/tenants/acme/messages', { type: 'invoice.paid', payload: {} });
-    const exhausted = await waitFor('exhausted', async () => (await call('GET', '/v1/deliveries?status=exhausted')).json.deliveries[0] as { deliveryId: string } | undefined);
+    const exhausted = await waitFor(
+      'exhausted',
+      async () =>
+        (await call('GET', '/v1/deliveries?status=exhausted')).json.deliveries[0] as { deliveryId: string } | undefined,
+    );
 
     expect((await call('POST', `/v1/deliveries/${exhausted.deliveryId}/retry`)).status).toBe(202);
 
-    await waitFor('delivered', async () => (await call('GET', `/v1/deliveries/${exhausted.deliveryId}`)).json.delivery.status === 'delivered');
+    await waitFor(
+      'delivered',
+      async () => (await call('GET', `/v1/deliveries/${exhausted.deliveryId}`)).json.delivery.status === 'delivered',
+    );
     expect(receiver.received.map((r) => r.answered)).toEqual([503, 503, 200]);
   });
 
   it('a disabled endpoint gets nothing, its message recorded as a skipped delivery; a deleted endpoint is 404 afterwards', async () => {
     await startReceiver([200]);
     const id = await addEndpoint();
-    expect((await call('PATCH', `/v1/tenants/acme/endpoints/${id}`, { enabled: false })).json.endpoint.enabled).toBe(false);
-    expect((await call('POST', '/v1/tenants/acme/messages', { type: 'invoice.paid', payload: {} })).json).toMatchObject({ deliveries: 0, skipped: 1 });
-    expect((await call('GET', '/v1/tenants/acme/deliveries')).json.deliveries).toMatchObject([{ endpointId: id, status: 'skipped', skipReason: 'endpoint_disabled', attemptCount: 0 }]);
+    expect((await call('PATCH', `/v1/tenants/acme/endpoints/${id}`, { enabled: false })).json.endpoint.enabled).toBe(
+      false,
+    );
+    expect((await call('POST', '/v1/tenants/acme/messages', { type: 'invoice.paid', payload: {} })).json).toMatchObject(
+      { deliveries: 0, skipped: 1 },
+    );
+    expect((await call('GET', '/v1/tenants/acme/deliveries')).json.deliveries).toMatchObject([
+      { endpointId: id, status: 'skipped', skipReason: 'endpoint_disabled', attemptCount: 0 },
+    ]);
     expect(receiver.received).toEqual([]);
     expect((await call('DELETE', `/v1/tenants/acme/endpoints/${id}`)).status).toBe(200);
     expect((await call('GET', `/v1/tenants/acme/endpoints/${id}`)).status).toBe(404);

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalQueue, LocalQueues, type QueueSettings } from '../../local/queue';
 
-const settings: QueueSettings = { name: 'webhooks-test', visibilityTimeoutMs: 1000, maxReceiveCount: 3, retentionMs: 60_000 };
+const settings: QueueSettings = {
+  name: 'webhooks-test',
+  visibilityTimeoutMs: 1000,
+  maxReceiveCount: 3,
+  retentionMs: 60_000,
+};
 const msg = (body: string) => ({ body, attributes: { source: 'test', type: 't', eventId: body } });
 
 let now = 1_000_000;
@@ -107,7 +112,9 @@ describe('LocalQueue', () => {
     const queues = new LocalQueues([q]);
 
     await queues.send(q.url, msg('a'));
-    await expect(queues.send('http://sqs.local.localhost/000000000000/nope', msg('b'))).rejects.toThrow(/NonExistentQueue/);
+    await expect(queues.send('http://sqs.local.localhost/000000000000/nope', msg('b'))).rejects.toThrow(
+      /NonExistentQueue/,
+    );
     expect(q.stats().sent).toBe(1);
   });
 });
@@ -144,7 +151,11 @@ describe('LocalQueue on disk', () => {
 
     const q2 = await LocalQueue.open(settings, { clock, journalPath: path() });
 
-    expect(q2.stats()).toMatchObject({ visible: 0, inFlight: 2, nextVisibleAt: 1_000_000 + settings.visibilityTimeoutMs });
+    expect(q2.stats()).toMatchObject({
+      visible: 0,
+      inFlight: 2,
+      nextVisibleAt: 1_000_000 + settings.visibilityTimeoutMs,
+    });
     now = 1_000_000 + settings.visibilityTimeoutMs;
     await q2.receive(1);
     expect(q2.stats().nextVisibleAt).toBe(1_000_400 + settings.visibilityTimeoutMs);
@@ -191,8 +202,16 @@ describe('LocalQueue on disk', () => {
 
     await Promise.all(Array.from({ length: 50 }, (_, i) => q1.sendMessage(msg(`c${i}`))));
 
-    const lines = readFileSync(path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { o: string; b: string });
-    expect(lines.filter((l) => l.o === 's').map((l) => l.b).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `c${i}`).sort());
+    const lines = readFileSync(path(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { o: string; b: string });
+    expect(
+      lines
+        .filter((l) => l.o === 's')
+        .map((l) => l.b)
+        .sort(),
+    ).toEqual(Array.from({ length: 50 }, (_, i) => `c${i}`).sort());
   });
 });
 

@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/index';
 import { captureIo } from '../helpers/cli-io';
-import { localSource, post, rawRequest, registerAsRunning, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
+import {
+  localSource,
+  post,
+  rawRequest,
+  registerAsRunning,
+  signedRequest,
+  startTestStack,
+  waitFor,
+  type TestStack,
+} from '../e2e/helpers';
 
 let dir: string | undefined;
 let t: TestStack | undefined;
@@ -53,13 +62,15 @@ describe('queues redrive', () => {
     expect(await runCli(['queues', 'redrive', 'stripe', '--data-dir', dir], io)).toBe(0);
     expect(io.stdout).toEqual(['1 dead-lettered message moved back to the stripe queue']);
 
-    await waitFor('the replayed event completed', async () => ((await t.stack.getEvent('stripe', request.eventId!))?.status === 'completed' ? true : undefined));
+    await waitFor('the replayed event completed', async () =>
+      (await t.stack.getEvent('stripe', request.eventId!))?.status === 'completed' ? true : undefined,
+    );
     await t.stack.idle();
     expect(t.publishedFor(request.eventId!)).toHaveLength(1);
     expect(queue.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0 });
   });
 
-  it('answers an unknown source with exit 1 and the stack\'s message, and a missing source with a usage error', async () => {
+  it("answers an unknown source with exit 1 and the stack's message, and a missing source with a usage error", async () => {
     const { dir } = await runningStack();
     const io = captureIo();
 
@@ -103,7 +114,10 @@ describe('queues redrive', () => {
     const { t } = await runningStack();
     const port = t.stack.port;
 
-    const sameOrigin = await rawRequest(port, `GET /_local/queues HTTP/1.1\r\nHost: localhost:${port}\r\nOrigin: http://localhost:${port}\r\nSec-Fetch-Site: same-origin\r\n`);
+    const sameOrigin = await rawRequest(
+      port,
+      `GET /_local/queues HTTP/1.1\r\nHost: localhost:${port}\r\nOrigin: http://localhost:${port}\r\nSec-Fetch-Site: same-origin\r\n`,
+    );
     const fromFetch = await fetch(`${t.stack.url}/_local/queues`);
 
     expect(sameOrigin.status).toBe(200);
@@ -124,7 +138,9 @@ describe('queues redrive', () => {
 
     expect(io.stdout[0]).toMatch(/^source +waiting +in flight +dead letters +visible again$/);
     expect(io.stdout[1]).toMatch(/^stripe +0 +1 +0 +in [01] s \(\d\d:\d\d:\d\d UTC\)$/);
-    expect(JSON.parse(json.stdout[0]!)).toMatchObject({ stripe: { inFlight: 1, nextVisibleAt: taken!.firstReceivedAt + 600 } });
+    expect(JSON.parse(json.stdout[0]!)).toMatchObject({
+      stripe: { inFlight: 1, nextVisibleAt: taken!.firstReceivedAt + 600 },
+    });
   });
 
   it('says no stack is running when none is', async () => {

@@ -73,9 +73,13 @@ describe('restarting the local stack', () => {
   });
 
   it('keeps every acknowledged event across a crash (SIGKILL)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/stack-child.ts', import.meta.url)), dir], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./fixtures/stack-child.ts', import.meta.url)), dir],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

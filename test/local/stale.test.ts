@@ -24,7 +24,10 @@ describe('a completed write that fails after the publish', () => {
   it('is published once and acknowledged; once its lease ends, events list and show call the record stale, with the reason', async () => {
     dir = mkdtempSync(join(tmpdir(), 'stale-test-'));
     // Time for a few retries of the write (the processor keeps 500 ms back), then a short lease.
-    t = await startTestStack({ dataDir: dir, timing: { processorTimeoutMs: 2000, processorLeaseMs: 2500, visibilityTimeoutMs: 3000 } });
+    t = await startTestStack({
+      dataDir: dir,
+      timing: { processorTimeoutMs: 2000, processorLeaseMs: 2500, visibilityTimeoutMs: 3000 },
+    });
     registerAsRunning(dir, t.stack);
     t.stack.faults.store.failNext('markCompleted', { times: 1000 });
     const request = signedRequest(t.stack.url, 'stripe');
@@ -46,8 +49,12 @@ describe('a completed write that fails after the publish', () => {
 
     expect(list.stdout.find((l) => l.includes(id))).toMatch(/ processing \(stale\) /);
     expect(list.stdout).toContain('1 of 1 shown; 1 processing (1 stale).');
-    expect(JSON.parse(json.stdout.join('\n'))).toMatchObject([{ eventId: id, status: 'processing', stale: true, staleReason: STALE_PROCESSING_REASON }]);
-    expect(show.stdout).toEqual(expect.arrayContaining(['status       processing (stale)', `stale        ${STALE_PROCESSING_REASON}`]));
+    expect(JSON.parse(json.stdout.join('\n'))).toMatchObject([
+      { eventId: id, status: 'processing', stale: true, staleReason: STALE_PROCESSING_REASON },
+    ]);
+    expect(show.stdout).toEqual(
+      expect.arrayContaining(['status       processing (stale)', `stale        ${STALE_PROCESSING_REASON}`]),
+    );
     expect(t.publishedFor(id)).toHaveLength(1);
     expect(t.stack.queues.get('stripe')!.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0 });
   });

@@ -19,18 +19,44 @@ const DAY = 86_400_000;
 const dynamo = useEmbeddedDynamo();
 beforeAll(() => ensureOutboundTable(dynamo.client, TABLE));
 
-const exists = async (key: Record<string, AttributeValue>) => (await dynamo.client.send(new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item !== undefined;
+const exists = async (key: Record<string, AttributeValue>) =>
+  (await dynamo.client.send(new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item !==
+  undefined;
 
 describe('the local TTL sweep of the outbound table', () => {
   it('deletes the items past their TTL and keeps the others: the response body goes first, then the rest', async () => {
-    const retention = retentionSettingsSchema.parse({ messagesDays: 30, deliveriesDays: 30, attemptsDays: 30, responseBodiesDays: 7 });
+    const retention = retentionSettingsSchema.parse({
+      messagesDays: 30,
+      deliveriesDays: 30,
+      attemptsDays: 30,
+      responseBodiesDays: 7,
+    });
     const deliveries = new DynamoDeliveryStore(dynamo.client, TABLE, { retention });
     const d = delivery();
-    const attempt: Attempt = { tenantId: 'acme', deliveryId: d.deliveryId, endpointId: 'ep_1', messageId: 'msg_1', number: 1, at: NOW, latencyMs: 5, status: 500, responseBody: 'down' };
+    const attempt: Attempt = {
+      tenantId: 'acme',
+      deliveryId: d.deliveryId,
+      endpointId: 'ep_1',
+      messageId: 'msg_1',
+      number: 1,
+      at: NOW,
+      latencyMs: 5,
+      status: 500,
+      responseBody: 'down',
+    };
     await new DynamoMessageStore(dynamo.client, TABLE).putIfAbsent(message({ expiresAt: NOW + 30 * DAY }), NOW);
     await deliveries.createIfAbsent([d]);
-    await deliveries.recordAttempt(attempt, { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW }, 0);
-    const items = { message: keys.message('acme', 'msg_1'), delivery: keys.delivery(d.deliveryId), attempt: keys.attempt(d.deliveryId, 1), body: keys.attemptBody(d.deliveryId, 1) };
+    await deliveries.recordAttempt(
+      attempt,
+      { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW },
+      0,
+    );
+    const items = {
+      message: keys.message('acme', 'msg_1'),
+      delivery: keys.delivery(d.deliveryId),
+      attempt: keys.attempt(d.deliveryId, 1),
+      body: keys.attemptBody(d.deliveryId, 1),
+    };
 
     expect(await sweepExpired(dynamo.client, TABLE, NOW + 7 * DAY, OUTBOUND_TTL_SHAPE)).toBe(0); // at its TTL, not past it
     expect(await sweepExpired(dynamo.client, TABLE, NOW + 7 * DAY + 1000, OUTBOUND_TTL_SHAPE)).toBe(1);

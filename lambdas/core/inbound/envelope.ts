@@ -25,7 +25,13 @@ export const UNKNOWN_TYPE = 'unknown';
  */
 export function serializeEnvelope(meta: Omit<Envelope, 'payload'>, payloadJson: string): string {
   // One stringify of the small fields (in this key order), then the payload text spliced in before the closing brace.
-  const head = JSON.stringify({ id: meta.id, source: meta.source, type: meta.type, receivedAt: meta.receivedAt, headers: meta.headers });
+  const head = JSON.stringify({
+    id: meta.id,
+    source: meta.source,
+    type: meta.type,
+    receivedAt: meta.receivedAt,
+    headers: meta.headers,
+  });
   return `${head.slice(0, -1)},"payload":${payloadJson}}`;
 }
 
@@ -39,7 +45,8 @@ export function parseEnvelope(text: string): Envelope | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const e = value as Record<string, unknown>;
-  if (typeof e.id !== 'string' || e.id === '' || typeof e.source !== 'string' || typeof e.type !== 'string') return undefined;
+  if (typeof e.id !== 'string' || e.id === '' || typeof e.source !== 'string' || typeof e.type !== 'string')
+    return undefined;
   if (typeof e.receivedAt !== 'string' || Number.isNaN(Date.parse(e.receivedAt))) return undefined;
   if (!('payload' in e)) return undefined;
   const headers = typeof e.headers === 'object' && e.headers !== null ? (e.headers as Record<string, string>) : {};
@@ -56,12 +63,22 @@ export type OnUnusable = (from: FieldLocator, reason: UnusableIdReason) => void;
  * Reads a field by header name or dotted body path, trying the locator's `fallback` when the first
  * place is empty. Only non-empty strings and finite numbers count.
  */
-export function locate(locator: FieldLocator | undefined, headers: Headers, body: unknown, onUnusable?: OnUnusable): string | undefined {
+export function locate(
+  locator: FieldLocator | undefined,
+  headers: Headers,
+  body: unknown,
+  onUnusable?: OnUnusable,
+): string | undefined {
   return locateFrom(locator, headers, body, onUnusable)?.value;
 }
 
 /** Like `locate`, also saying which locator (the first or a fallback) the value came from. */
-export function locateFrom(locator: FieldLocator | undefined, headers: Headers, body: unknown, onUnusable?: OnUnusable): { value: string; from: FieldLocator } | undefined {
+export function locateFrom(
+  locator: FieldLocator | undefined,
+  headers: Headers,
+  body: unknown,
+  onUnusable?: OnUnusable,
+): { value: string; from: FieldLocator } | undefined {
   if (!locator) return undefined;
   const value = locateOne(locator, headers, body, onUnusable);
   return value !== undefined ? { value, from: locator } : locateFrom(locator.fallback, headers, body, onUnusable);
@@ -72,7 +89,12 @@ export function describeLocator(locator: FieldLocator): Record<string, string> {
   return 'header' in locator ? { header: locator.header } : { bodyPath: locator.bodyPath };
 }
 
-function locateOne(locator: FieldLocator, headers: Headers, body: unknown, onUnusable: OnUnusable | undefined): string | undefined {
+function locateOne(
+  locator: FieldLocator,
+  headers: Headers,
+  body: unknown,
+  onUnusable: OnUnusable | undefined,
+): string | undefined {
   let value: unknown;
   if ('header' in locator) {
     value = headers[locator.header];

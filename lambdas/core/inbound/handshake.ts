@@ -18,7 +18,11 @@ import type { PreparedSource } from './sources';
 const MAX_TOKEN_LENGTH = 512;
 
 /** The answer to a signed URL check, or undefined when this request is an ordinary event. */
-export function challengeAnswer(handshake: Handshake | undefined, parsed: unknown, secret: string): HttpResponse | undefined {
+export function challengeAnswer(
+  handshake: Handshake | undefined,
+  parsed: unknown,
+  secret: string,
+): HttpResponse | undefined {
   const rule = handshake?.challenge;
   if (!rule || locate({ bodyPath: rule.bodyPath }, {}, parsed) !== rule.equals) return undefined;
   if (rule.answer === 'echo-challenge') {
@@ -31,7 +35,11 @@ export function challengeAnswer(handshake: Handshake | undefined, parsed: unknow
 }
 
 /** Answers a GET subscription check for a source whose scheme declares one; 404 for any other source. */
-export async function answerSubscription(source: PreparedSource | undefined, rawQuery: string, secrets: SecretSource): Promise<HttpResponse> {
+export async function answerSubscription(
+  source: PreparedSource | undefined,
+  rawQuery: string,
+  secrets: SecretSource,
+): Promise<HttpResponse> {
   const rule = source?.scheme.handshake?.subscribe;
   if (!source || !rule) throw new UnknownSourceError();
   const query = new URLSearchParams(rawQuery);

@@ -17,7 +17,16 @@ import { eventAttributes } from '../../contract';
 import { contentTypeRule, parseBody } from './body';
 import { challengeAnswer } from './handshake';
 import type { HttpResponse } from '../kernel/http';
-import { describeLocator, eventIdFor, eventIdProblem, eventTypeFor, locate, locateFrom, serializeEnvelope, type OnUnusable } from './envelope';
+import {
+  describeLocator,
+  eventIdFor,
+  eventIdProblem,
+  eventTypeFor,
+  locate,
+  locateFrom,
+  serializeEnvelope,
+  type OnUnusable,
+} from './envelope';
 import type { Log } from '../kernel/log';
 import type { Clock, EventStore, Queue, SecretSource } from './ports';
 import type { PreparedSource } from './sources';
@@ -57,7 +66,11 @@ export type IngestOutcome =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-export async function ingest(source: PreparedSource | undefined, request: IncomingWebhook, deps: IngestDeps): Promise<IngestOutcome> {
+export async function ingest(
+  source: PreparedSource | undefined,
+  request: IncomingWebhook,
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
   if (!source) throw new UnknownSourceError();
   if (source.allows && !source.allows(request.sourceIp)) throw new ForbiddenSourceIpError();
   if (request.body.byteLength > source.maxBodyBytes) throw new PayloadTooLargeError(source.maxBodyBytes);
@@ -80,7 +93,10 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
   });
   if (!verdict.valid) throw new InvalidSignatureError(verdict.reason);
 
-  const { rule, parsed, payloadJson } = parseBody(contentTypeRule(source.scheme.contentTypes(source.options), request.headers['content-type']), bodyText(request));
+  const { rule, parsed, payloadJson } = parseBody(
+    contentTypeRule(source.scheme.contentTypes(source.options), request.headers['content-type']),
+    bodyText(request),
+  );
   const handshake = challengeAnswer(source.scheme.handshake, parsed, secrets[verdict.secretIndex] as string);
   if (handshake) {
     deps.log.info('handshake answered', { source: source.id });
@@ -127,21 +143,32 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
     const value = request.headers[name];
     if (value !== undefined) headers[name] = value;
   }
-  const body = serializeEnvelope({ id, source: source.id, type, receivedAt: new Date(nowMs).toISOString(), headers }, payloadJson);
+  const body = serializeEnvelope(
+    { id, source: source.id, type, receivedAt: new Date(nowMs).toISOString(), headers },
+    payloadJson,
+  );
   try {
     await deps.queue.send(source.queueUrl, { body, attributes: eventAttributes(source.id, type, id) });
   } catch (cause) {
     // Not acknowledged: give the record back so the provider's retry starts over at once.
     // If the release fails too, the lease lapses and the retry gets in after it.
     await deps.store.release(source.id, id, leaseToken).catch((releaseError: unknown) => {
-      deps.log.warn('release after failed enqueue failed; the lease will lapse', { source: source.id, id, cause: String(releaseError) });
+      deps.log.warn('release after failed enqueue failed; the lease will lapse', {
+        source: source.id,
+        id,
+        cause: String(releaseError),
+      });
     });
     throw new DependencyUnavailableError('queue', { cause });
   }
   // The message is durable in the queue: the event is safe whatever happens next, so a failure to
   // record `enqueued` is logged, not returned (the processor accepts a `received` record too).
   await deps.store.markEnqueued(source.id, id, leaseToken, deps.clock()).catch((cause: unknown) => {
-    deps.log.warn('could not mark enqueued; the processor will still claim it', { source: source.id, id, cause: String(cause) });
+    deps.log.warn('could not mark enqueued; the processor will still claim it', {
+      source: source.id,
+      id,
+      cause: String(cause),
+    });
   });
   // DEBUG, not INFO: one line per accepted event is the largest log (and CloudWatch) cost of the
   // verifier; the API access log already records every request, and rejections stay at INFO.
@@ -156,7 +183,11 @@ export async function ingest(source: PreparedSource | undefined, request: Incomi
  */
 function providerEventId(source: PreparedSource, headers: Headers, parsed: unknown, log: Log): string | undefined {
   const warn: OnUnusable = (from, reason) =>
-    log.warn('event id unusable; deduplicating on a hash of the body instead', { source: source.id, ...describeLocator(from), reason });
+    log.warn('event id unusable; deduplicating on a hash of the body instead', {
+      source: source.id,
+      ...describeLocator(from),
+      reason,
+    });
   const located = locateFrom(source.eventId, headers, parsed, warn);
   const problem = located && eventIdProblem(located.value);
   if (located && problem) warn(located.from, problem);

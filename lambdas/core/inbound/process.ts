@@ -84,7 +84,8 @@ export function publishChunks(entries: readonly PublishEntry[]): PublishEntry[][
 function entryBytes(entry: PublishEntry): number {
   // SNS counts each attribute's name, data type ("String") and value towards the message size.
   let size = Buffer.byteLength(entry.message);
-  for (const [name, value] of Object.entries(entry.attributes)) size += Buffer.byteLength(name) + 6 + Buffer.byteLength(value);
+  for (const [name, value] of Object.entries(entry.attributes))
+    size += Buffer.byteLength(name) + 6 + Buffer.byteLength(value);
   return size;
 }
 
@@ -142,7 +143,13 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
       if (recorded === 'lost') deps.log.warn('claim lost before completion was recorded', { source, id });
     }),
   );
-  deps.log.info('batch processed', { received: messages.length, published, skipped, failed: failed.length, completionUnrecorded: unrecorded });
+  deps.log.info('batch processed', {
+    received: messages.length,
+    published,
+    skipped,
+    failed: failed.length,
+    completionUnrecorded: unrecorded,
+  });
   return { failedMessageIds: failed, published, skipped, unrecorded };
 }
 
@@ -157,7 +164,12 @@ const COMPLETION_RETRY_RESERVE_MS = 500;
  * A refused write (the claim was lost) is not retried. When every attempt fails, the record stays
  * `processing`; readers derive that it is stale from its lapsed lease (docs/decisions/0006).
  */
-async function recordCompleted(source: string, id: string, leaseToken: string, deps: ProcessDeps): Promise<'recorded' | 'lost' | 'unrecorded'> {
+async function recordCompleted(
+  source: string,
+  id: string,
+  leaseToken: string,
+  deps: ProcessDeps,
+): Promise<'recorded' | 'lost' | 'unrecorded'> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let delay = COMPLETION_RETRY_FIRST_MS;
   for (let attempt = 1; ; attempt++) {
@@ -165,7 +177,12 @@ async function recordCompleted(source: string, id: string, leaseToken: string, d
       return (await deps.store.markCompleted(source, id, leaseToken, deps.clock())) ? 'recorded' : 'lost';
     } catch (cause) {
       if (deps.remainingMs() - delay < COMPLETION_RETRY_RESERVE_MS) {
-        deps.log.error('published but could not record completion; the record will read as stale', { source, id, attempts: attempt, cause: describe(cause) });
+        deps.log.error('published but could not record completion; the record will read as stale', {
+          source,
+          id,
+          attempts: attempt,
+          cause: describe(cause),
+        });
         return 'unrecorded';
       }
       await sleep(delay);
@@ -174,7 +191,11 @@ async function recordCompleted(source: string, id: string, leaseToken: string, d
   }
 }
 
-async function claimAndHandle(message: QueuedMessage, envelope: Envelope, deps: ProcessDeps): Promise<Claimed | 'skip' | 'retry'> {
+async function claimAndHandle(
+  message: QueuedMessage,
+  envelope: Envelope,
+  deps: ProcessDeps,
+): Promise<Claimed | 'skip' | 'retry'> {
   const { source, id, type } = envelope;
   const nowMs = deps.clock();
   const leaseToken = deps.newToken();

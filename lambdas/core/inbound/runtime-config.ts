@@ -24,15 +24,34 @@ type Check<T> = (value: unknown, at: string, issues: Issues) => T;
 
 const FIELDS: { readonly [K in keyof RuntimeSource]-?: Check<RuntimeSource[K]> } = {
   id: (value, at, issues) => expect<string>(typeof value === 'string', value, at, issues, MESSAGES.string),
-  scheme: (value, at, issues) => expect<RuntimeSource['scheme']>(typeof value === 'string' && Object.hasOwn(schemes, value), value, at, issues, MESSAGES.scheme),
-  toleranceSeconds: (value, at, issues) => (value === undefined ? undefined : expect<number>(Number.isSafeInteger(value), value, at, issues, MESSAGES.integer)),
+  scheme: (value, at, issues) =>
+    expect<RuntimeSource['scheme']>(
+      typeof value === 'string' && Object.hasOwn(schemes, value),
+      value,
+      at,
+      issues,
+      MESSAGES.scheme,
+    ),
+  toleranceSeconds: (value, at, issues) =>
+    value === undefined ? undefined : expect<number>(Number.isSafeInteger(value), value, at, issues, MESSAGES.integer),
   maxBodyBytes: positiveInt,
   allowedCidrs: (value, at, issues) =>
-    value === undefined ? [] : expect<string[]>(Array.isArray(value) && value.every((c) => typeof c === 'string'), value, at, issues, MESSAGES.strings),
+    value === undefined
+      ? []
+      : expect<string[]>(
+          Array.isArray(value) && value.every((c) => typeof c === 'string'),
+          value,
+          at,
+          issues,
+          MESSAGES.strings,
+        ),
   eventId: optionalLocator,
   eventType: optionalLocator,
   // A `__proto__` key is dropped, as the schema's z.record drops it: options never carry one.
-  options: (value, at, issues) => (value === undefined ? {} : withoutProto(expect<Record<string, unknown>>(isRecord(value), value, at, issues, MESSAGES.object))),
+  options: (value, at, issues) =>
+    value === undefined
+      ? {}
+      : withoutProto(expect<Record<string, unknown>>(isRecord(value), value, at, issues, MESSAGES.object)),
   dedupeSeconds: positiveInt,
   queueUrl: nonEmptyString,
   secretId: nonEmptyString,
@@ -41,7 +60,8 @@ const FIELD_NAMES = Object.keys(FIELDS) as (keyof RuntimeSource)[];
 
 /** Checks the runtime sources list; throws a ConfigError listing every problem as `path: message`. */
 export function parseRuntimeSources(input: unknown): RuntimeSource[] {
-  if (!Array.isArray(input) || input.length === 0) throw new ConfigError(`invalid webhook sources:\n(root): ${MESSAGES.sources}`);
+  if (!Array.isArray(input) || input.length === 0)
+    throw new ConfigError(`invalid webhook sources:\n(root): ${MESSAGES.sources}`);
   const issues: Issues = [];
   const sources = input.map((source: unknown, i) => parseSource(source, `${i}`, issues));
   if (issues.length > 0) throw new ConfigError(`invalid webhook sources:\n${issues.join('\n')}`);
@@ -58,7 +78,8 @@ function parseSource(input: unknown, at: string, issues: Issues): RuntimeSource 
     const value = FIELDS[key](input[key], `${at}.${key}`, issues);
     if (value !== undefined) out[key] = value;
   }
-  for (const key of Object.keys(input)) if (!Object.hasOwn(FIELDS, key)) issues.push(`${at}.${key}: ${MESSAGES.unknownKey}`);
+  for (const key of Object.keys(input))
+    if (!Object.hasOwn(FIELDS, key)) issues.push(`${at}.${key}: ${MESSAGES.unknownKey}`);
   return out as unknown as RuntimeSource;
 }
 
@@ -69,7 +90,13 @@ function expect<T>(ok: boolean, value: unknown, at: string, issues: Issues, mess
 }
 
 function positiveInt(value: unknown, at: string, issues: Issues): number {
-  return expect<number>(Number.isSafeInteger(value) && (value as number) > 0, value, at, issues, MESSAGES.positiveInteger);
+  return expect<number>(
+    Number.isSafeInteger(value) && (value as number) > 0,
+    value,
+    at,
+    issues,
+    MESSAGES.positiveInteger,
+  );
 }
 
 function nonEmptyString(value: unknown, at: string, issues: Issues): string {

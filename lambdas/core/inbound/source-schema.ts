@@ -59,6 +59,8 @@ export const runtimeSourceSchema = z.strictObject(
   { error: MESSAGES.object },
 );
 
-export const runtimeSourcesSchema = z.array(runtimeSourceSchema, { error: MESSAGES.sources }).check(z.minLength(1, { error: MESSAGES.sources }));
+export const runtimeSourcesSchema = z
+  .array(runtimeSourceSchema, { error: MESSAGES.sources })
+  .check(z.minLength(1, { error: MESSAGES.sources }));
 
 export type RuntimeSource = z.output<typeof runtimeSourceSchema>;

@@ -14,12 +14,15 @@ export function compileAllowlist(cidrs: readonly string[]): CidrMatcher | undefi
   if (cidrs.length === 0) return undefined;
   loadValidators();
   const ranges = cidrs.map(parseCidr);
-  const inRange = (addr: Address) => ranges.some((r) => r.bits === addr.bits && (addr.value >> r.shift) === r.network);
+  const inRange = (addr: Address) => ranges.some((r) => r.bits === addr.bits && addr.value >> r.shift === r.network);
   return (ip) => {
     const addr = parseIp(ip);
     if (!addr) return false;
     // An IPv4-mapped IPv6 address (::ffff:a.b.c.d, in any spelling) is also that IPv4 address.
-    const v4 = addr.bits === 128 && addr.value >> 32n === 0xffffn ? { bits: 32 as const, value: addr.value & 0xffffffffn } : undefined;
+    const v4 =
+      addr.bits === 128 && addr.value >> 32n === 0xffffn
+        ? { bits: 32 as const, value: addr.value & 0xffffffffn }
+        : undefined;
     return inRange(addr) || (v4 !== undefined && inRange(v4));
   };
 }
@@ -39,7 +42,8 @@ function parseCidr(cidr: string): Range {
   const [ip = '', prefixText = ''] = cidr.split('/');
   const addr = parseIp(ip);
   const prefix = Number(prefixText);
-  if (!addr || prefixText === '' || !Number.isInteger(prefix) || prefix < 0 || prefix > addr.bits) throw new Error(`invalid CIDR ${cidr}`);
+  if (!addr || prefixText === '' || !Number.isInteger(prefix) || prefix < 0 || prefix > addr.bits)
+    throw new Error(`invalid CIDR ${cidr}`);
   const shift = BigInt(addr.bits - prefix);
   return { bits: addr.bits, shift, network: addr.value >> shift };
 }

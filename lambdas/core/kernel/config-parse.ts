@@ -12,6 +12,8 @@
 export const ONE_SHOT = { jitless: true } as const;
 
 /** Formats zod issues as `sources.0.scheme: Invalid option ...` lines, so a bad config names its field. */
-export function formatIssues(error: { readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }> }): string {
+export function formatIssues(error: {
+  readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>;
+}): string {
   return error.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('\n');
 }

@@ -90,7 +90,10 @@ export class EventInFlightError extends WebhookError {
   readonly statusCode = 409;
   readonly code = 'event_in_flight';
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(readonly eventId: string, retryAfterSeconds: number) {
+  constructor(
+    readonly eventId: string,
+    retryAfterSeconds: number,
+  ) {
     super('This event is being ingested by another request; retry later.');
     this.headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
   }
@@ -102,7 +105,10 @@ export class DependencyUnavailableError extends WebhookError {
   readonly statusCode = 503;
   readonly code = 'temporarily_unavailable';
   override readonly headers = { 'retry-after': '5' };
-  constructor(readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic', options?: { cause?: unknown }) {
+  constructor(
+    readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic',
+    options?: { cause?: unknown },
+  ) {
     super(`The ${dependency} is temporarily unavailable.`, options);
   }
 }

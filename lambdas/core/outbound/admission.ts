@@ -9,7 +9,14 @@
  * its attempt count and retry schedule untouched.
  */
 import type { Clock } from '../inbound/ports';
-import { admit, recordResult, DEFAULT_CIRCUIT_SETTINGS, type Admission, type CircuitEvent, type CircuitSettings } from './circuit';
+import {
+  admit,
+  recordResult,
+  DEFAULT_CIRCUIT_SETTINGS,
+  type Admission,
+  type CircuitEvent,
+  type CircuitSettings,
+} from './circuit';
 import { update, type EndpointStateStore } from './endpoint-state';
 import { DEFAULT_HEALTH_SETTINGS, recordHealth, type HealthEvent, type HealthSettings } from './health';
 import type { Endpoint } from './model';
@@ -20,7 +27,10 @@ export interface OperationsSettings {
   readonly circuit: CircuitSettings;
   readonly health: HealthSettings;
 }
-export const DEFAULT_OPERATIONS_SETTINGS: OperationsSettings = { circuit: DEFAULT_CIRCUIT_SETTINGS, health: DEFAULT_HEALTH_SETTINGS };
+export const DEFAULT_OPERATIONS_SETTINGS: OperationsSettings = {
+  circuit: DEFAULT_CIRCUIT_SETTINGS,
+  health: DEFAULT_HEALTH_SETTINGS,
+};
 
 export type GateDecision =
   | { readonly kind: 'send' }
@@ -41,13 +51,20 @@ export interface GateDeps {
 }
 
 /** Decides whether a delivery to `endpoint` may be attempted at `nowMs`. */
-export async function gate(endpoint: Endpoint, deps: GateDeps, settings: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS): Promise<GateDecision> {
+export async function gate(
+  endpoint: Endpoint,
+  deps: GateDeps,
+  settings: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS,
+): Promise<GateDecision> {
   const nowMs = deps.now();
   if (!endpoint.enabled) return { kind: 'skip', reason: 'endpoint_disabled' };
   const key = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId, kind: 'circuit' } as const;
   const leaseId = deps.newLeaseId();
 
-  const first = await update<'circuit', Admission>(deps.store, key, (s) => ({ next: undefined, result: admit(s, nowMs, settings.circuit, leaseId).admission }));
+  const first = await update<'circuit', Admission>(deps.store, key, (s) => ({
+    next: undefined,
+    result: admit(s, nowMs, settings.circuit, leaseId).admission,
+  }));
   if (first.decision === 'park') return { kind: 'parked', until: first.until };
 
   const token = await acquire(deps.store, endpoint.tenantId, endpoint.endpointId, endpoint.rateLimit, deps.now);
@@ -108,7 +125,11 @@ export interface ParkedDelivery {
  * When each parked delivery wakes after the circuit closed: oldest parked first, at the endpoint's rate
  * (paceTimes), so a receiver back from an outage gets its backlog paced, not a stampede.
  */
-export function planRelease(parked: readonly ParkedDelivery[], nowMs: number, endpoint: Pick<Endpoint, 'rateLimit'>): Array<{ readonly deliveryId: string; readonly wakeAt: number }> {
+export function planRelease(
+  parked: readonly ParkedDelivery[],
+  nowMs: number,
+  endpoint: Pick<Endpoint, 'rateLimit'>,
+): Array<{ readonly deliveryId: string; readonly wakeAt: number }> {
   const ordered = [...parked].sort((a, b) => a.parkedAt - b.parkedAt || a.deliveryId.localeCompare(b.deliveryId));
   const times = paceTimes(ordered.length, nowMs, endpoint.rateLimit);
   return ordered.map((p, i) => ({ deliveryId: p.deliveryId, wakeAt: times[i]! }));

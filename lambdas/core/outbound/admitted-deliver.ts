@@ -54,7 +54,11 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   if (FINAL_STATUSES.has(delivery.status) || waiting || !endpoint.enabled) return deliver(job, deps);
 
   const settings = operationsSettingsFor(endpoint, deps.admission.settings);
-  const decision = await gate(endpoint, { store: deps.admission.store, newLeaseId: deps.admission.newLeaseId, now: deps.now }, settings);
+  const decision = await gate(
+    endpoint,
+    { store: deps.admission.store, newLeaseId: deps.admission.newLeaseId, now: deps.now },
+    settings,
+  );
   const ids = { tenantId: delivery.tenantId, endpointId: endpoint.endpointId, deliveryId: delivery.deliveryId };
   if (decision.kind === 'skip') return deliver(job, deps);
   if (decision.kind === 'parked') {
@@ -74,7 +78,13 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   const settledAt = deps.now();
   let settlement: Awaited<ReturnType<typeof settle>>;
   try {
-    settlement = await settle(endpoint, { status: result.attempt.status, ...(leaseId && { leaseId }) }, settledAt, deps.admission.store, settings);
+    settlement = await settle(
+      endpoint,
+      { status: result.attempt.status, ...(leaseId && { leaseId }) },
+      settledAt,
+      deps.admission.store,
+      settings,
+    );
   } catch (error) {
     if (!(error instanceof StateContentionError)) throw error;
     // The attempt is recorded; only the breaker's count of it is lost (a probe's lease then expires and another
@@ -86,11 +96,20 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   if (settlement.disable) {
     const reason = describeDisableReason(settlement.disable.reason, settlement.disable.failingSince);
     await deps.endpoints.disable(delivery.tenantId, endpoint.endpointId, reason, settledAt);
-    deps.log.warn('endpoint disabled by its health record', { tenantId: delivery.tenantId, endpointId: endpoint.endpointId, reason: settlement.disable.reason });
+    deps.log.warn('endpoint disabled by its health record', {
+      tenantId: delivery.tenantId,
+      endpointId: endpoint.endpointId,
+      reason: settlement.disable.reason,
+    });
   }
-  for (const e of settlement.circuit) deps.log.info(`endpoint ${e.type}`, { tenantId: delivery.tenantId, endpointId: endpoint.endpointId });
-  await publish(notificationsForSettlement({ tenantId: delivery.tenantId, endpointId: endpoint.endpointId }, settlement), deps);
-  if (settlement.circuit.some((e) => e.type === 'circuit.closed')) await releaseParked(endpoint, delivery.deliveryId, settledAt, deps);
+  for (const e of settlement.circuit)
+    deps.log.info(`endpoint ${e.type}`, { tenantId: delivery.tenantId, endpointId: endpoint.endpointId });
+  await publish(
+    notificationsForSettlement({ tenantId: delivery.tenantId, endpointId: endpoint.endpointId }, settlement),
+    deps,
+  );
+  if (settlement.circuit.some((e) => e.type === 'circuit.closed'))
+    await releaseParked(endpoint, delivery.deliveryId, settledAt, deps);
   return result;
 }
 
@@ -104,10 +123,21 @@ async function releaseParked(endpoint: Endpoint, probeId: string, nowMs: number,
   const { tenantId, endpointId } = endpoint;
   let count = 0;
   try {
-    const waiting = await deps.deliveries.waitingDeliveries(tenantId, endpointId, { dueBy: nowMs + EARLY_TOLERANCE_MS, limit: RELEASE_LIMIT + 1, scanLimit: RELEASE_SCAN_LIMIT });
+    const waiting = await deps.deliveries.waitingDeliveries(tenantId, endpointId, {
+      dueBy: nowMs + EARLY_TOLERANCE_MS,
+      limit: RELEASE_LIMIT + 1,
+      scanLimit: RELEASE_SCAN_LIMIT,
+    });
     const found = waiting.items.filter((d) => d.deliveryId !== probeId);
-    if (!waiting.complete || found.length > RELEASE_LIMIT) deps.log.info('more parked deliveries than one release reads; the rest wake at their own time', { tenantId, endpointId, limit: RELEASE_LIMIT });
-    const parked = found.slice(0, RELEASE_LIMIT).map((d) => ({ deliveryId: d.deliveryId, parkedAt: d.nextAttemptAt ?? d.createdAt }));
+    if (!waiting.complete || found.length > RELEASE_LIMIT)
+      deps.log.info('more parked deliveries than one release reads; the rest wake at their own time', {
+        tenantId,
+        endpointId,
+        limit: RELEASE_LIMIT,
+      });
+    const parked = found
+      .slice(0, RELEASE_LIMIT)
+      .map((d) => ({ deliveryId: d.deliveryId, parkedAt: d.nextAttemptAt ?? d.createdAt }));
     const wakeUps = planRelease(parked, nowMs, endpoint).flatMap((p) => {
       const delaySeconds = queueDelaySeconds(p.wakeAt, nowMs);
       return delaySeconds === undefined ? [] : [{ tenantId, deliveryId: p.deliveryId, delaySeconds }];
@@ -118,13 +148,21 @@ async function releaseParked(endpoint: Endpoint, probeId: string, nowMs: number,
     deps.log.info('parked deliveries released: the endpoint circuit closed', { tenantId, endpointId, count });
   } catch (error) {
     // The attempt is recorded: do not fail it. The parked deliveries still wake at their own parked time.
-    deps.log.warn('parked deliveries not released; they wake at their parked time', { tenantId, endpointId, count, cause: error instanceof Error ? error.name : 'unknown' });
+    deps.log.warn('parked deliveries not released; they wake at their parked time', {
+      tenantId,
+      endpointId,
+      count,
+      cause: error instanceof Error ? error.name : 'unknown',
+    });
   }
 }
 
 /** Publishes operator notifications; a failure is logged (by id and type only) and does not fail the delivery. */
 /** Publishes; a failure is logged, never thrown. True when every notification was published. */
-export async function publish(notifications: readonly Notification[], deps: Pick<AdmittedDeps, 'admission' | 'log'>): Promise<boolean> {
+export async function publish(
+  notifications: readonly Notification[],
+  deps: Pick<AdmittedDeps, 'admission' | 'log'>,
+): Promise<boolean> {
   if (notifications.length === 0) return true;
   const entries = notifications.map((n) => {
     const m = toTopicMessage(n);
@@ -135,7 +173,10 @@ export async function publish(notifications: readonly Notification[], deps: Pick
     if (failed.size > 0) deps.log.warn('operator notifications not published', { ids: [...failed] });
     return failed.size === 0;
   } catch (error) {
-    deps.log.warn('operator notifications not published', { ids: entries.map((e) => e.id), cause: error instanceof Error ? error.name : 'unknown' });
+    deps.log.warn('operator notifications not published', {
+      ids: entries.map((e) => e.id),
+      cause: error instanceof Error ? error.name : 'unknown',
+    });
     return false;
   }
 }

@@ -32,7 +32,12 @@ export const circuitSettingsSchema = z
     /** How long a probe may take before another worker may probe (longer than the 30 s maximum send timeout). */
     probeLeaseSeconds: z._default(z.int().check(z.minimum(31), z.maximum(900)), 90),
   })
-  .check(z.refine((s) => s.maxCoolDownSeconds >= s.coolDownSeconds, { message: 'maxCoolDownSeconds must be at least coolDownSeconds', path: ['maxCoolDownSeconds'] }));
+  .check(
+    z.refine((s) => s.maxCoolDownSeconds >= s.coolDownSeconds, {
+      message: 'maxCoolDownSeconds must be at least coolDownSeconds',
+      path: ['maxCoolDownSeconds'],
+    }),
+  );
 export type CircuitSettings = z.output<typeof circuitSettingsSchema>;
 /** The defaults above, for endpoints that set nothing. */
 export const DEFAULT_CIRCUIT_SETTINGS: CircuitSettings = circuitSettingsSchema.parse({});
@@ -65,7 +70,11 @@ export type CircuitState =
       readonly probe?: ProbeLease;
     };
 
-export const CLOSED: CircuitState = Object.freeze({ status: 'closed', consecutiveFailures: 0, window: Object.freeze([]) });
+export const CLOSED: CircuitState = Object.freeze({
+  status: 'closed',
+  consecutiveFailures: 0,
+  window: Object.freeze([]),
+});
 
 export type CircuitPhase = 'closed' | 'open' | 'half-open';
 
@@ -94,7 +103,8 @@ export function admit(
 ): { readonly admission: Admission; readonly next?: CircuitState } {
   if (state === undefined || state.status === 'closed') return { admission: { decision: 'send' } };
   if (nowMs < state.openUntil) return { admission: { decision: 'park', until: state.openUntil } };
-  if (state.probe !== undefined && state.probe.expiresAt > nowMs) return { admission: { decision: 'park', until: state.probe.expiresAt } };
+  if (state.probe !== undefined && state.probe.expiresAt > nowMs)
+    return { admission: { decision: 'park', until: state.probe.expiresAt } };
   const probe = { leaseId, expiresAt: nowMs + settings.probeLeaseSeconds * 1000 };
   return { admission: { decision: 'probe', leaseId }, next: { ...state, probe } };
 }
@@ -148,7 +158,17 @@ export function recordResult(
   const openUntil = nowMs + coolDownMs;
   return {
     next: { status: 'open', reason, openedAt: nowMs, openUntil, coolDownMs },
-    events: [{ type: 'circuit.opened', reason, at: nowMs, openUntil, consecutiveFailures, failureRate, attemptsInWindow: total }],
+    events: [
+      {
+        type: 'circuit.opened',
+        reason,
+        at: nowMs,
+        openUntil,
+        consecutiveFailures,
+        failureRate,
+        attemptsInWindow: total,
+      },
+    ],
   };
 }
 
@@ -161,7 +181,8 @@ function afterProbe(
   // Only the current probe decides. A late answer from an attempt sent before the circuit opened, or from a
   // probe whose lease expired and passed to another worker, says nothing about what to do now.
   if (result.leaseId === undefined || state.probe?.leaseId !== result.leaseId) return { events: [] };
-  if (result.success) return { next: CLOSED, events: [{ type: 'circuit.closed', at: nowMs, openedAt: state.openedAt }] };
+  if (result.success)
+    return { next: CLOSED, events: [{ type: 'circuit.closed', at: nowMs, openedAt: state.openedAt }] };
   const coolDownMs = Math.min(state.coolDownMs * 2, settings.maxCoolDownSeconds * 1000);
   const openUntil = nowMs + coolDownMs;
   return {
@@ -171,7 +192,12 @@ function afterProbe(
 }
 
 /** Adds one result to the window, dropping slices that have left it. */
-export function addToWindow(window: readonly WindowBucket[], success: boolean, nowMs: number, windowMs: number): WindowBucket[] {
+export function addToWindow(
+  window: readonly WindowBucket[],
+  success: boolean,
+  nowMs: number,
+  windowMs: number,
+): WindowBucket[] {
   const sliceMs = Math.ceil(windowMs / WINDOW_BUCKETS);
   const start = Math.floor(nowMs / sliceMs) * sliceMs;
   const kept = window.filter((b) => b.start > nowMs - windowMs && b.start !== start);

@@ -11,7 +11,14 @@
  *
  * Build one per worker container (per invocation locally): it only groups the calls it sees.
  */
-import type { EndpointStateKey, EndpointStateKind, EndpointStates, EndpointStateStore, Transition, Versioned } from './endpoint-state';
+import type {
+  EndpointStateKey,
+  EndpointStateKind,
+  EndpointStates,
+  EndpointStateStore,
+  Transition,
+  Versioned,
+} from './endpoint-state';
 import { DEFAULT_CAS_ATTEMPTS, StateContentionError } from './endpoint-state';
 
 interface Waiter {
@@ -47,7 +54,11 @@ export class CombiningStateStore implements EndpointStateStore {
     return this.inner.read(key);
   }
 
-  compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expectedVersion: number, value: EndpointStates[K]): Promise<boolean> {
+  compareAndSet<K extends EndpointStateKind>(
+    key: EndpointStateKey<K>,
+    expectedVersion: number,
+    value: EndpointStates[K],
+  ): Promise<boolean> {
     return this.inner.compareAndSet(key, expectedVersion, value);
   }
 
@@ -95,7 +106,8 @@ export class CombiningStateStore implements EndpointStateStore {
             return () => w.reject(error);
           }
         });
-        if (!changed || (await this.inner.compareAndSet(key, version, state as EndpointStates[EndpointStateKind]))) return void outcomes.forEach((settle) => settle());
+        if (!changed || (await this.inner.compareAndSet(key, version, state as EndpointStates[EndpointStateKind])))
+          return void outcomes.forEach((settle) => settle());
         this.conflicts++;
         if (attempt < maxAttempts) await this.pause(attempt);
       }

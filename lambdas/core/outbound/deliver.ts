@@ -43,7 +43,12 @@ export interface DeliveryJob {
 
 export type DeliverResult =
   | { readonly deliveryId: string; readonly outcome: 'delivered' | 'exhausted'; readonly attempt: Attempt }
-  | { readonly deliveryId: string; readonly outcome: 'failed'; readonly attempt: Attempt; readonly nextAttemptAt: number }
+  | {
+      readonly deliveryId: string;
+      readonly outcome: 'failed';
+      readonly attempt: Attempt;
+      readonly nextAttemptAt: number;
+    }
   | { readonly deliveryId: string; readonly outcome: 'skipped'; readonly reason: 'endpoint_disabled' | 'transform' }
   /** Nothing done: the delivery was final, not yet due, or another worker recorded this attempt first. */
   | { readonly deliveryId: string; readonly outcome: 'already_final' | 'not_due' | 'lost_race' };
@@ -56,16 +61,25 @@ export const EARLY_TOLERANCE_MS = 1000;
  * is logged (flagged `probe`), but unless it succeeds or gets 410 Gone the delivery keeps its retry schedule and
  * the attempt does not count toward exhaustion.
  */
-export async function deliver(job: DeliveryJob, deps: DeliverDeps, options: { readonly probe?: boolean } = {}): Promise<DeliverResult> {
+export async function deliver(
+  job: DeliveryJob,
+  deps: DeliverDeps,
+  options: { readonly probe?: boolean } = {},
+): Promise<DeliverResult> {
   const { delivery, endpoint, message } = job;
   const { deliveryId, tenantId } = delivery;
   if (FINAL_STATUSES.has(delivery.status)) return { deliveryId, outcome: 'already_final' };
-  if (endpoint.tenantId !== tenantId || endpoint.endpointId !== delivery.endpointId || message.id !== delivery.messageId) {
+  if (
+    endpoint.tenantId !== tenantId ||
+    endpoint.endpointId !== delivery.endpointId ||
+    message.id !== delivery.messageId
+  ) {
     throw new TypeError(`delivery ${deliveryId} was given another endpoint or message`);
   }
 
   const startedAt = deps.now();
-  if (delivery.nextAttemptAt !== undefined && delivery.nextAttemptAt > startedAt + EARLY_TOLERANCE_MS) return { deliveryId, outcome: 'not_due' };
+  if (delivery.nextAttemptAt !== undefined && delivery.nextAttemptAt > startedAt + EARLY_TOLERANCE_MS)
+    return { deliveryId, outcome: 'not_due' };
   if (!endpoint.enabled) {
     await deps.deliveries.markSkipped(tenantId, deliveryId, 'endpoint_disabled', startedAt);
     return { deliveryId, outcome: 'skipped', reason: 'endpoint_disabled' };
@@ -81,7 +95,10 @@ export async function deliver(job: DeliveryJob, deps: DeliverDeps, options: { re
   const number = delivery.attemptCount + 1;
   const probes = delivery.probes ?? 0;
   const scheduled = nextStep({
-    outcome: result.kind === 'response' ? { kind: 'response', status: result.status, retryAfter: result.retryAfter } : { kind: 'error', error: result.error },
+    outcome:
+      result.kind === 'response'
+        ? { kind: 'response', status: result.status, retryAfter: result.retryAfter }
+        : { kind: 'error', error: result.error },
     attemptNumber: number - probes - (delivery.scheduleBase ?? 0),
     delaysSeconds: endpoint.retryDelaysSeconds,
     nowMs: finishedAt,
@@ -89,13 +106,25 @@ export async function deliver(job: DeliveryJob, deps: DeliverDeps, options: { re
   });
   // A failed probe leaves the schedule as it was: still due, so the gate parks it until the next probe time.
   const keepSchedule = options.probe === true && scheduled.status !== 'delivered' && !scheduled.disableEndpoint;
-  const step = keepSchedule ? ({ status: 'failed', nextAttemptAt: Math.min(delivery.nextAttemptAt ?? finishedAt, finishedAt), disableEndpoint: false } as const) : scheduled;
+  const step = keepSchedule
+    ? ({
+        status: 'failed',
+        nextAttemptAt: Math.min(delivery.nextAttemptAt ?? finishedAt, finishedAt),
+        disableEndpoint: false,
+      } as const)
+    : scheduled;
 
   const record = { ...toAttempt(job, number, startedAt, result), ...(options.probe && { probe: true as const }) };
   const nextAttemptAt = step.status === 'failed' ? step.nextAttemptAt : undefined;
   const recorded = await deps.deliveries.recordAttempt(
     record,
-    { status: step.status, attemptCount: number, nextAttemptAt, updatedAt: finishedAt, ...(options.probe && { probes: probes + 1 }) },
+    {
+      status: step.status,
+      attemptCount: number,
+      nextAttemptAt,
+      updatedAt: finishedAt,
+      ...(options.probe && { probes: probes + 1 }),
+    },
     delivery.attemptCount,
   );
   const summary = {
@@ -159,7 +188,12 @@ function toAttempt(job: DeliveryJob, number: number, at: number, result: SendRes
   };
   if (result.kind === 'error') return { ...base, error: result.error, errorDetail: result.detail.slice(0, 256) };
   const body = truncateUtf8(result.body, MAX_RESPONSE_BODY_BYTES);
-  return { ...base, status: result.status, responseBody: body.text, responseBodyTruncated: result.bodyTruncated || body.truncated };
+  return {
+    ...base,
+    status: result.status,
+    responseBody: body.text,
+    responseBodyTruncated: result.bodyTruncated || body.truncated,
+  };
 }
 
 /** The longest prefix of `text` that is at most `maxBytes` in UTF-8, cut between characters. */
@@ -196,7 +230,11 @@ export async function runBatch<D extends DeliverDeps, R extends { readonly deliv
     if (s.status === 'fulfilled') results.push(s.value);
     else {
       failed.push(deliveryId);
-      deps.log.error('delivery step failed; it will be retried', { deliveryId, tenantId: jobs[i]!.delivery.tenantId, error: errorSummary(s.reason) });
+      deps.log.error('delivery step failed; it will be retried', {
+        deliveryId,
+        tenantId: jobs[i]!.delivery.tenantId,
+        error: errorSummary(s.reason),
+      });
     }
   });
   return { results, failed };

@@ -7,7 +7,10 @@ import { DEFAULT_OPERATIONS_SETTINGS, type OperationsSettings } from './admissio
 import type { Endpoint } from './model';
 
 /** The settings the worker applies to `endpoint`. */
-export function operationsSettingsFor(endpoint: Pick<Endpoint, 'circuit' | 'health'>, base: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS): OperationsSettings {
+export function operationsSettingsFor(
+  endpoint: Pick<Endpoint, 'circuit' | 'health'>,
+  base: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS,
+): OperationsSettings {
   return { circuit: endpoint.circuit ?? base.circuit, health: endpoint.health ?? base.health };
 }
 
@@ -15,7 +18,10 @@ export function operationsSettingsFor(endpoint: Pick<Endpoint, 'circuit' | 'heal
  * One line for `endpoints show`, e.g. `breaker: opens after 5 failures in a row or ≥ 50 % of ≥ 20 attempts in 60 s;
  * probes after 30 s, doubling to 600 s (defaults); disabled after 5 days failing (defaults)`.
  */
-export function describeSettings(endpoint: Pick<Endpoint, 'circuit' | 'health'>, base: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS): string {
+export function describeSettings(
+  endpoint: Pick<Endpoint, 'circuit' | 'health'>,
+  base: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS,
+): string {
   const { circuit: c, health: h } = operationsSettingsFor(endpoint, base);
   const origin = (own: unknown) => (own === undefined ? 'defaults' : 'own settings');
   return (

@@ -34,7 +34,11 @@ export interface Versioned<T> {
 export interface EndpointStateStore {
   read<K extends EndpointStateKind>(key: EndpointStateKey<K>): Promise<Versioned<EndpointStates[K]>>;
   /** Writes `value` as version `expectedVersion + 1` if the stored version is still `expectedVersion`; false otherwise. */
-  compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expectedVersion: number, value: EndpointStates[K]): Promise<boolean>;
+  compareAndSet<K extends EndpointStateKind>(
+    key: EndpointStateKey<K>,
+    expectedVersion: number,
+    value: EndpointStates[K],
+  ): Promise<boolean>;
   /**
    * Optional: a store that runs `update()` itself, with the same contract (e.g. `CombiningStateStore`, which
    * commits concurrent updates of one record in one read and one write).
@@ -49,7 +53,10 @@ export interface EndpointStateStore {
 /** Too many concurrent writers changed the record between our read and our write. */
 export class StateContentionError extends Error {
   override readonly name = 'StateContentionError';
-  constructor(readonly key: EndpointStateKey, readonly attempts: number) {
+  constructor(
+    readonly key: EndpointStateKey,
+    readonly attempts: number,
+  ) {
     super(`endpoint state ${key.kind} of ${key.tenantId}/${key.endpointId} kept changing under ${attempts} attempts`);
   }
 }

@@ -49,7 +49,11 @@ export interface StatusDeps {
   readonly settings?: OperationsSettings;
 }
 
-export async function endpointStatus(tenantId: string, endpointId: string, deps: StatusDeps): Promise<{ endpoint: EndpointView; status: EndpointStatus }> {
+export async function endpointStatus(
+  tenantId: string,
+  endpointId: string,
+  deps: StatusDeps,
+): Promise<{ endpoint: EndpointView; status: EndpointStatus }> {
   const nowMs = deps.now();
   const key = { tenantId, endpointId };
   const [endpoint, circuit, health, attempts, deliveries] = await Promise.all([
@@ -61,7 +65,11 @@ export async function endpointStatus(tenantId: string, endpointId: string, deps:
   ]);
   if (!endpoint) throw new NotFoundError('endpoint');
   const settings = operationsSettingsFor(endpoint, deps.settings ?? DEFAULT_OPERATIONS_SETTINGS);
-  const merged = mergeLastAttempts(attempts, deliveries.items.map((d) => d.lastAttempt), nowMs - DAY_MS);
+  const merged = mergeLastAttempts(
+    attempts,
+    deliveries.items.map((d) => d.lastAttempt),
+    nowMs - DAY_MS,
+  );
   const stats = endpointStats({ attempts: merged, deliveries, holds: circuitHolds(endpoint, circuit, nowMs) }, nowMs);
   const status: EndpointStatus = {
     state: describeState(endpoint, circuit, health, nowMs, settings.health),
@@ -78,11 +86,20 @@ export async function endpointStatus(tenantId: string, endpointId: string, deps:
 function circuitView(circuit: CircuitState | undefined, nowMs: number): EndpointStatus['circuit'] {
   const phase = phaseOf(circuit, nowMs);
   if (circuit === undefined || circuit.status === 'closed') return { phase };
-  const probeUntil = circuit.probe !== undefined && circuit.probe.expiresAt > nowMs ? circuit.probe.expiresAt : undefined;
-  return { phase, reason: circuit.reason, openedAt: circuit.openedAt, openUntil: circuit.openUntil, ...(probeUntil !== undefined && { probeUntil }) };
+  const probeUntil =
+    circuit.probe !== undefined && circuit.probe.expiresAt > nowMs ? circuit.probe.expiresAt : undefined;
+  return {
+    phase,
+    reason: circuit.reason,
+    openedAt: circuit.openedAt,
+    openUntil: circuit.openUntil,
+    ...(probeUntil !== undefined && { probeUntil }),
+  };
 }
 
 function healthView(health: HealthState | undefined, settings: OperationsSettings): EndpointStatus['health'] {
   const disableAt = disableDeadline(health, settings.health);
-  return disableAt === undefined || health?.failingSince === undefined ? {} : { failingSince: health.failingSince, disableAt };
+  return disableAt === undefined || health?.failingSince === undefined
+    ? {}
+    : { failingSince: health.failingSince, disableAt };
 }

@@ -30,7 +30,11 @@ export function exhaustedNotification(job: DeliveryJob, attempt: Attempt): Notif
     messageType: job.message.type,
     attempts: attempt.number,
     reason: attempt.status === 410 ? 'gone' : 'no_attempts_left',
-    lastAttempt: { at: attempt.at, ...(attempt.status !== undefined && { status: attempt.status }), ...(attempt.error !== undefined && { error: attempt.error }) },
+    lastAttempt: {
+      at: attempt.at,
+      ...(attempt.status !== undefined && { status: attempt.status }),
+      ...(attempt.error !== undefined && { error: attempt.error }),
+    },
   });
 }
 
@@ -39,7 +43,11 @@ export async function deliverNotifying(job: DeliveryJob, deps: AdmittedDeps): Pr
   const result = await deliverAdmitted(job, deps);
   if (result.outcome === 'exhausted') {
     await notify(job, result.attempt, deps);
-  } else if (result.outcome === 'already_final' && job.delivery.status === 'exhausted' && job.delivery.exhaustedNotifiedAt === undefined) {
+  } else if (
+    result.outcome === 'already_final' &&
+    job.delivery.status === 'exhausted' &&
+    job.delivery.exhaustedNotifiedAt === undefined
+  ) {
     const last = (await deps.deliveries.attempts(job.delivery.tenantId, job.delivery.deliveryId)).at(-1);
     if (last) await notify(job, last, deps);
   }
@@ -47,6 +55,7 @@ export async function deliverNotifying(job: DeliveryJob, deps: AdmittedDeps): Pr
 }
 
 async function notify(job: DeliveryJob, attempt: Attempt, deps: AdmittedDeps): Promise<void> {
-  if (!(await publish([exhaustedNotification(job, attempt)], deps))) throw new ExhaustedNotificationError('message.attempt.exhausted not published');
+  if (!(await publish([exhaustedNotification(job, attempt)], deps)))
+    throw new ExhaustedNotificationError('message.attempt.exhausted not published');
   await deps.deliveries.markExhaustedNotified(job.delivery.tenantId, job.delivery.deliveryId, deps.now());
 }

@@ -61,10 +61,14 @@ export function recordHealth(
   nowMs: number,
   settings: HealthSettings = DEFAULT_HEALTH_SETTINGS,
 ): { readonly next?: HealthState; readonly disable?: HealthEvent } {
-  if (outcome.success) return state?.failingSince === undefined ? {} : { next: { lastSuccessAt: nowMs, lastFailureAt: state.lastFailureAt } };
+  if (outcome.success)
+    return state?.failingSince === undefined
+      ? {}
+      : { next: { lastSuccessAt: nowMs, lastFailureAt: state.lastFailureAt } };
   const failingSince = state?.failingSince ?? nowMs;
   const next = { ...state, failingSince, lastFailureAt: nowMs };
-  if (outcome.status === 410) return { next, disable: { type: 'endpoint.disabled', reason: 'gone', at: nowMs, failingSince } };
+  if (outcome.status === 410)
+    return { next, disable: { type: 'endpoint.disabled', reason: 'gone', at: nowMs, failingSince } };
   if (nowMs - failingSince >= settings.disableAfterDays * DAY_MS) {
     return { next, disable: { type: 'endpoint.disabled', reason: 'failing', at: nowMs, failingSince } };
   }
@@ -72,7 +76,10 @@ export function recordHealth(
 }
 
 /** When an endpoint failing since `failingSince` will be disabled if it does not recover. */
-export function disableDeadline(state: HealthState | undefined, settings: HealthSettings = DEFAULT_HEALTH_SETTINGS): number | undefined {
+export function disableDeadline(
+  state: HealthState | undefined,
+  settings: HealthSettings = DEFAULT_HEALTH_SETTINGS,
+): number | undefined {
   return state?.failingSince === undefined ? undefined : state.failingSince + settings.disableAfterDays * DAY_MS;
 }
 
@@ -110,7 +117,11 @@ export interface Reenabled {
  * (the 5 days start again), and the `endpoint.enabled` notification. Messages skipped while it was
  * disabled are not sent by this: `endpoints recover` does that, on purpose, for the window the operator picks.
  */
-export function reenable(previous: HealthState | undefined, nowMs: number, trigger: EnableTrigger = 'manual'): Reenabled {
+export function reenable(
+  previous: HealthState | undefined,
+  nowMs: number,
+  trigger: EnableTrigger = 'manual',
+): Reenabled {
   return {
     circuit: CLOSED,
     health: { lastSuccessAt: previous?.lastSuccessAt, lastFailureAt: previous?.lastFailureAt },

@@ -58,7 +58,8 @@ export interface IntakeDeps extends FanoutDeps {
 export async function acceptMessage(input: MessageInput, deps: IntakeDeps): Promise<IntakeOutcome> {
   validate(input);
   const { expiresAt } = expiry('message', deps.nowMs, deps.retention ?? DEFAULT_RETENTION);
-  if (expiresAt - deps.nowMs < MIN_RETENTION_MS) throw new RangeError('message retention (the idempotency window) must be at least 24 hours');
+  if (expiresAt - deps.nowMs < MIN_RETENTION_MS)
+    throw new RangeError('message retention (the idempotency window) must be at least 24 hours');
 
   const record: MessageRecord = {
     tenantId: input.tenantId,
@@ -84,9 +85,12 @@ export async function acceptMessage(input: MessageInput, deps: IntakeDeps): Prom
 
 function validate(input: MessageInput): void {
   if (!TENANT_ID.test(input.tenantId)) throw new BadRequestError('tenant id must be 1-64 letters, digits, _ or -');
-  if (!MESSAGE_ID.test(input.id)) throw new BadRequestError('id must be 1-256 printable ASCII characters without spaces');
-  if (!isEventType(input.type)) throw new BadRequestError('type must be dot-separated segments of letters, digits, _, - or :');
-  if (Buffer.byteLength(input.payload, 'utf8') > MAX_PAYLOAD_BYTES) throw new BadRequestError(`payload exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+  if (!MESSAGE_ID.test(input.id))
+    throw new BadRequestError('id must be 1-256 printable ASCII characters without spaces');
+  if (!isEventType(input.type))
+    throw new BadRequestError('type must be dot-separated segments of letters, digits, _, - or :');
+  if (Buffer.byteLength(input.payload, 'utf8') > MAX_PAYLOAD_BYTES)
+    throw new BadRequestError(`payload exceeds ${MAX_PAYLOAD_BYTES} bytes`);
   try {
     JSON.parse(input.payload);
   } catch {
@@ -95,5 +99,7 @@ function validate(input: MessageInput): void {
 }
 
 function fingerprint(type: string, payload: string): string {
-  return createHash('sha256').update(JSON.stringify([type, payload])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([type, payload]))
+    .digest('hex');
 }

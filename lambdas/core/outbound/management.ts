@@ -30,7 +30,11 @@ export interface ManagementDeps {
    * The endpoint state and operations topic: re-enabling an endpoint resets its breaker and failing clock and
    * publishes `endpoint.enabled`. @default none (state untouched, nothing published)
    */
-  readonly operations?: { readonly store: EndpointStateStore; readonly notifications: Topic; readonly settings?: OperationsSettings };
+  readonly operations?: {
+    readonly store: EndpointStateStore;
+    readonly notifications: Topic;
+    readonly settings?: OperationsSettings;
+  };
   /** The stack's retention: a custom retry schedule must end before its deliveries expire. @default DEFAULT_RETENTION */
   readonly retention?: RetentionSettings;
 }
@@ -43,7 +47,11 @@ export function toView(e: Endpoint): EndpointView {
   return { ...rest, ...(secrets.previous && { previousSecretExpiresAt: secrets.previous.expiresAt }) };
 }
 
-export async function createEndpoint(tenantId: string, input: unknown, deps: ManagementDeps): Promise<{ endpoint: EndpointView; secret: string }> {
+export async function createEndpoint(
+  tenantId: string,
+  input: unknown,
+  deps: ManagementDeps,
+): Promise<{ endpoint: EndpointView; secret: string }> {
   const parsed = endpointCreateSchema.safeParse(input);
   if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
   assertScheduleFits(parsed.data.retryDelaysSeconds, deps.retention);
@@ -63,11 +71,18 @@ export async function createEndpoint(tenantId: string, input: unknown, deps: Man
   return { endpoint: toView(endpoint), secret };
 }
 
-export async function listEndpoints(tenantId: string, deps: Pick<ManagementDeps, 'endpoints'>): Promise<EndpointView[]> {
+export async function listEndpoints(
+  tenantId: string,
+  deps: Pick<ManagementDeps, 'endpoints'>,
+): Promise<EndpointView[]> {
   return (await deps.endpoints.listByTenant(tenantId)).map(toView).sort((a, b) => a.createdAt - b.createdAt);
 }
 
-export async function getEndpoint(tenantId: string, endpointId: string, deps: Pick<ManagementDeps, 'endpoints'>): Promise<EndpointView> {
+export async function getEndpoint(
+  tenantId: string,
+  endpointId: string,
+  deps: Pick<ManagementDeps, 'endpoints'>,
+): Promise<EndpointView> {
   const e = await deps.endpoints.get(tenantId, endpointId);
   if (!e) throw new NotFoundError('endpoint');
   return toView(e);
@@ -77,7 +92,12 @@ export async function getEndpoint(tenantId: string, endpointId: string, deps: Pi
  * Applies a partial update; re-enabling clears the reason it was disabled for and (with `operations`) resets the
  * breaker and the failing clock (health.ts `reenable`) and publishes `endpoint.enabled`.
  */
-export async function updateEndpoint(tenantId: string, endpointId: string, input: unknown, deps: ManagementDeps): Promise<EndpointView> {
+export async function updateEndpoint(
+  tenantId: string,
+  endpointId: string,
+  input: unknown,
+  deps: ManagementDeps,
+): Promise<EndpointView> {
   const parsed = endpointUpdateSchema.safeParse(input);
   if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
   if (Object.keys(parsed.data).length === 0) throw new BadRequestError('Nothing to update.');
@@ -98,7 +118,10 @@ export async function updateEndpoint(tenantId: string, endpointId: string, input
 }
 
 /** Sets (an object) or removes (null) the endpoint's own circuit and health settings; undefined leaves them. */
-function withSettings(e: Endpoint, change: { circuit?: Endpoint['circuit'] | null; health?: Endpoint['health'] | null }): Endpoint {
+function withSettings(
+  e: Endpoint,
+  change: { circuit?: Endpoint['circuit'] | null; health?: Endpoint['health'] | null },
+): Endpoint {
   const next: { -readonly [K in keyof Endpoint]: Endpoint[K] } = { ...e };
   for (const key of ['circuit', 'health'] as const) {
     if (change[key] === null) delete next[key];
@@ -119,7 +142,11 @@ async function reenabled(e: Endpoint, nowMs: number, ops: NonNullable<Management
 }
 
 /** A new secret, returned once; the old one keeps signing for the grace period. */
-export async function rotateEndpointSecret(tenantId: string, endpointId: string, deps: ManagementDeps): Promise<{ endpoint: EndpointView; secret: string }> {
+export async function rotateEndpointSecret(
+  tenantId: string,
+  endpointId: string,
+  deps: ManagementDeps,
+): Promise<{ endpoint: EndpointView; secret: string }> {
   let secret = '';
   const context = { tenantId, endpointId };
   const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
@@ -133,7 +160,11 @@ export async function rotateEndpointSecret(tenantId: string, endpointId: string,
   return { endpoint: toView(updated), secret };
 }
 
-export async function deleteEndpoint(tenantId: string, endpointId: string, deps: Pick<ManagementDeps, 'endpoints'>): Promise<void> {
+export async function deleteEndpoint(
+  tenantId: string,
+  endpointId: string,
+  deps: Pick<ManagementDeps, 'endpoints'>,
+): Promise<void> {
   if (!(await deps.endpoints.remove(tenantId, endpointId))) throw new NotFoundError('endpoint');
 }
 
@@ -141,7 +172,10 @@ export async function deleteEndpoint(tenantId: string, endpointId: string, deps:
  * Refuses a custom retry schedule that can outlast the deliveries' retention (`checkAgainstSchedule` of
  * retention.ts): its last retries would find the delivery deleted.
  */
-function assertScheduleFits(delaysSeconds: readonly number[] | undefined, retention: RetentionSettings = DEFAULT_RETENTION): void {
+function assertScheduleFits(
+  delaysSeconds: readonly number[] | undefined,
+  retention: RetentionSettings = DEFAULT_RETENTION,
+): void {
   if (delaysSeconds === undefined) return;
   try {
     checkAgainstSchedule(retention, delaysSeconds);
@@ -160,17 +194,31 @@ async function assertSafeUrl(url: string, deps: Pick<ManagementDeps, 'resolver' 
   if (!checked.ok) throw new UrlRefusedError(checked.reason);
 }
 
-type Issue = { readonly path: readonly PropertyKey[]; readonly message: string; readonly code?: string; readonly origin?: string; readonly inclusive?: boolean; readonly minimum?: unknown; readonly maximum?: unknown; readonly keys?: readonly string[]; readonly expected?: string };
+type Issue = {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly origin?: string;
+  readonly inclusive?: boolean;
+  readonly minimum?: unknown;
+  readonly maximum?: unknown;
+  readonly keys?: readonly string[];
+  readonly expected?: string;
+};
 
 function issues(list: readonly Issue[]): string {
-  return list.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${issueText(i)}` : issueText(i))).join('; ');
+  return list
+    .map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${issueText(i)}` : issueText(i)))
+    .join('; ');
 }
 
 /** zod/mini carries no messages (only "Invalid input"): say what was wrong from the issue itself. */
 function issueText(i: Issue): string {
   const of = i.origin === 'array' ? ' items' : i.origin === 'string' ? ' characters' : '';
-  if (i.code === 'too_small') return `must be ${i.inclusive === false ? 'more than' : 'at least'} ${String(i.minimum)}${of}`;
-  if (i.code === 'too_big') return `must be ${i.inclusive === false ? 'less than' : 'at most'} ${String(i.maximum)}${of}`;
+  if (i.code === 'too_small')
+    return `must be ${i.inclusive === false ? 'more than' : 'at least'} ${String(i.minimum)}${of}`;
+  if (i.code === 'too_big')
+    return `must be ${i.inclusive === false ? 'less than' : 'at most'} ${String(i.maximum)}${of}`;
   if (i.code === 'unrecognized_keys') return `unknown field ${(i.keys ?? []).join(', ')}`;
   if (i.code === 'invalid_type') return `must be ${i.expected === 'int' ? 'an integer' : `of type ${i.expected}`}`;
   return i.message;

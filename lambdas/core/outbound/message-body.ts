@@ -17,7 +17,8 @@ export function parseMessageBody(text: string, idempotencyKey: string | undefine
   const { type, id } = parseJsonObject(text);
   if (typeof type !== 'string') throw new BadRequestError('type must be a string.');
   if (id !== undefined && typeof id !== 'string') throw new BadRequestError('id must be a string.');
-  if (id !== undefined && idempotencyKey !== undefined && id !== idempotencyKey) throw new BadRequestError('The Idempotency-Key header and the body id differ.');
+  if (id !== undefined && idempotencyKey !== undefined && id !== idempotencyKey)
+    throw new BadRequestError('The Idempotency-Key header and the body id differ.');
   const payload = topLevelValueText(text, 'payload');
   if (payload === undefined) throw new BadRequestError('payload is required.');
   const messageId = id ?? idempotencyKey;
@@ -32,7 +33,8 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   } catch {
     throw new BadRequestError('The body is not valid JSON.');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequestError('The body must be a JSON object.');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new BadRequestError('The body must be a JSON object.');
   return parsed as Record<string, unknown>;
 }
 

@@ -149,8 +149,18 @@ export const DEFAULT_TIMEOUT_SECONDS = 15;
 
 /** Headers the stack sets itself (transport, identity, signatures): a tenant may not set or override them. */
 const FORBIDDEN_HEADERS = new Set([
-  'host', 'content-length', 'content-type', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive',
-  'upgrade', 'te', 'trailer', 'expect', 'user-agent',
+  'host',
+  'content-length',
+  'content-type',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'user-agent',
 ]);
 const FORBIDDEN_HEADER_PREFIXES = ['webhook-', 'svix-', 'x-wss-', 'proxy-', 'sec-'];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
@@ -171,7 +181,12 @@ const endpointUrl = z.string().check(
   z.refine((value) => {
     try {
       const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.hostname !== '';
+      return (
+        (url.protocol === 'https:' || url.protocol === 'http:') &&
+        url.username === '' &&
+        url.password === '' &&
+        url.hostname !== ''
+      );
     } catch {
       return false;
     }
@@ -179,15 +194,17 @@ const endpointUrl = z.string().check(
 );
 
 const headers = z.pipe(
-  z.record(z.string(), z.string().check(z.regex(HEADER_VALUE, 'must be at most 1024 printable ASCII characters'))).check(
-    z.refine((h) => Object.keys(h).length <= 20, 'at most 20 headers'),
-    z.superRefine((h, ctx) => {
-      for (const name of Object.keys(h)) {
-        const reason = forbiddenHeaderReason(name);
-        if (reason) ctx.addIssue({ code: 'custom', path: [name], message: `header ${name} ${reason}` });
-      }
-    }),
-  ),
+  z
+    .record(z.string(), z.string().check(z.regex(HEADER_VALUE, 'must be at most 1024 printable ASCII characters')))
+    .check(
+      z.refine((h) => Object.keys(h).length <= 20, 'at most 20 headers'),
+      z.superRefine((h, ctx) => {
+        for (const name of Object.keys(h)) {
+          const reason = forbiddenHeaderReason(name);
+          if (reason) ctx.addIssue({ code: 'custom', path: [name], message: `header ${name} ${reason}` });
+        }
+      }),
+    ),
   z.transform((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]))),
 );
 
@@ -205,7 +222,8 @@ const signing = z.union([
       z.superRefine((s, ctx) => {
         const parsed = schemes[s.scheme].optionsSchema.safeParse(s.options);
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['options', ...issue.path.map(String)], message: issue.message });
+          for (const issue of parsed.error.issues)
+            ctx.addIssue({ code: 'custom', path: ['options', ...issue.path.map(String)], message: issue.message });
         }
       }),
     ),
@@ -214,7 +232,9 @@ const signing = z.union([
 const fields = {
   url: endpointUrl,
   description: z.string().check(z.maxLength(1024)),
-  filterTypes: z.array(z.string().check(z.refine(isFilterPattern, 'must be *, <type>.* or an event type'))).check(z.minLength(1), z.maxLength(100)),
+  filterTypes: z
+    .array(z.string().check(z.refine(isFilterPattern, 'must be *, <type>.* or an event type')))
+    .check(z.minLength(1), z.maxLength(100)),
   headers,
   signing,
   enabled: z.boolean(),
@@ -249,5 +269,7 @@ export type EndpointCreateInput = z.output<typeof endpointCreateSchema>;
  * What a tenant sends to change an endpoint: any subset of the create fields, nothing defaulted. `circuit` and
  * `health` replace the endpoint's whole settings object (fields left out take the defaults); `null` removes it.
  */
-export const endpointUpdateSchema = z.partial(z.strictObject({ ...fields, circuit: z.nullable(fields.circuit), health: z.nullable(fields.health) }));
+export const endpointUpdateSchema = z.partial(
+  z.strictObject({ ...fields, circuit: z.nullable(fields.circuit), health: z.nullable(fields.health) }),
+);
 export type EndpointUpdateInput = z.output<typeof endpointUpdateSchema>;

@@ -50,7 +50,11 @@ export const notificationDataSchemas = {
     attemptsInWindow: z.int().check(z.minimum(0)),
     nextProbeAt: time,
   }),
-  'endpoint.circuit.closed': z.strictObject({ ...endpointRef, openedAt: time, openForSeconds: z.int().check(z.minimum(0)) }),
+  'endpoint.circuit.closed': z.strictObject({
+    ...endpointRef,
+    openedAt: time,
+    openForSeconds: z.int().check(z.minimum(0)),
+  }),
   'endpoint.disabled': z.strictObject({
     ...endpointRef,
     reason: z.enum(['gone', 'failing', 'manual']),
@@ -92,10 +96,18 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The identity of an event: what makes two publications the same notification. */
 function notificationId(type: NotificationType, key: readonly unknown[]): string {
-  return `ntf_${createHash('sha256').update(JSON.stringify([type, ...key])).digest('hex').slice(0, 32)}`;
+  return `ntf_${createHash('sha256')
+    .update(JSON.stringify([type, ...key]))
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
-function build<T extends NotificationType>(type: T, atMs: number, key: readonly unknown[], data: NotificationData<T>): Notification<T> {
+function build<T extends NotificationType>(
+  type: T,
+  atMs: number,
+  key: readonly unknown[],
+  data: NotificationData<T>,
+): Notification<T> {
   // Parsing drops nothing silently: a field not in the schema throws, so a payload or URL cannot slip in.
   const checked = notificationDataSchemas[type].parse(data) as NotificationData<T>;
   return { version: NOTIFICATION_VERSION, type, id: notificationId(type, key), timestamp: iso(atMs), data: checked };
@@ -106,34 +118,51 @@ interface EndpointRef {
   readonly endpointId: string;
 }
 
-export function attemptExhausted(input: EndpointRef & {
-  readonly messageId: string;
-  readonly deliveryId: string;
-  readonly messageType: string;
-  readonly attempts: number;
-  readonly reason: 'no_attempts_left' | 'gone';
-  readonly lastAttempt: { readonly at: number; readonly status?: number; readonly error?: 'timeout' | 'dns' | 'tls' | 'connection' | 'blocked' };
-}): Notification<'message.attempt.exhausted'> {
+export function attemptExhausted(
+  input: EndpointRef & {
+    readonly messageId: string;
+    readonly deliveryId: string;
+    readonly messageType: string;
+    readonly attempts: number;
+    readonly reason: 'no_attempts_left' | 'gone';
+    readonly lastAttempt: {
+      readonly at: number;
+      readonly status?: number;
+      readonly error?: 'timeout' | 'dns' | 'tls' | 'connection' | 'blocked';
+    };
+  },
+): Notification<'message.attempt.exhausted'> {
   const { lastAttempt, ...rest } = input;
-  const last = { at: iso(lastAttempt.at), ...(lastAttempt.status === undefined ? {} : { status: lastAttempt.status }), ...(lastAttempt.error === undefined ? {} : { error: lastAttempt.error }) };
-  return build('message.attempt.exhausted', lastAttempt.at, [input.deliveryId, input.attempts], { ...pick(rest, ['tenantId', 'endpointId', 'messageId', 'deliveryId', 'messageType', 'attempts', 'reason']), lastAttempt: last });
+  const last = {
+    at: iso(lastAttempt.at),
+    ...(lastAttempt.status === undefined ? {} : { status: lastAttempt.status }),
+    ...(lastAttempt.error === undefined ? {} : { error: lastAttempt.error }),
+  };
+  return build('message.attempt.exhausted', lastAttempt.at, [input.deliveryId, input.attempts], {
+    ...pick(rest, ['tenantId', 'endpointId', 'messageId', 'deliveryId', 'messageType', 'attempts', 'reason']),
+    lastAttempt: last,
+  });
 }
 
-export function circuitOpened(input: EndpointRef & {
-  readonly at: number;
-  readonly reason: 'consecutive_failures' | 'failure_rate';
-  readonly consecutiveFailures: number;
-  readonly failureRate: number;
-  readonly attemptsInWindow: number;
-  readonly openUntil: number;
-}): Notification<'endpoint.circuit.opened'> {
+export function circuitOpened(
+  input: EndpointRef & {
+    readonly at: number;
+    readonly reason: 'consecutive_failures' | 'failure_rate';
+    readonly consecutiveFailures: number;
+    readonly failureRate: number;
+    readonly attemptsInWindow: number;
+    readonly openUntil: number;
+  },
+): Notification<'endpoint.circuit.opened'> {
   return build('endpoint.circuit.opened', input.at, [input.tenantId, input.endpointId, input.at], {
     ...pick(input, ['tenantId', 'endpointId', 'reason', 'consecutiveFailures', 'failureRate', 'attemptsInWindow']),
     nextProbeAt: iso(input.openUntil),
   });
 }
 
-export function circuitClosed(input: EndpointRef & { readonly at: number; readonly openedAt: number }): Notification<'endpoint.circuit.closed'> {
+export function circuitClosed(
+  input: EndpointRef & { readonly at: number; readonly openedAt: number },
+): Notification<'endpoint.circuit.closed'> {
   return build('endpoint.circuit.closed', input.at, [input.tenantId, input.endpointId, input.openedAt], {
     tenantId: input.tenantId,
     endpointId: input.endpointId,
@@ -142,7 +171,13 @@ export function circuitClosed(input: EndpointRef & { readonly at: number; readon
   });
 }
 
-export function endpointDisabled(input: EndpointRef & { readonly at: number; readonly reason: 'gone' | 'failing' | 'manual'; readonly failingSince?: number }): Notification<'endpoint.disabled'> {
+export function endpointDisabled(
+  input: EndpointRef & {
+    readonly at: number;
+    readonly reason: 'gone' | 'failing' | 'manual';
+    readonly failingSince?: number;
+  },
+): Notification<'endpoint.disabled'> {
   return build('endpoint.disabled', input.at, [input.tenantId, input.endpointId, input.at], {
     tenantId: input.tenantId,
     endpointId: input.endpointId,
@@ -152,8 +187,14 @@ export function endpointDisabled(input: EndpointRef & { readonly at: number; rea
   });
 }
 
-export function endpointEnabled(input: EndpointRef & { readonly at: number; readonly trigger: 'manual' | 'recovery' }): Notification<'endpoint.enabled'> {
-  return build('endpoint.enabled', input.at, [input.tenantId, input.endpointId, input.at], { tenantId: input.tenantId, endpointId: input.endpointId, trigger: input.trigger });
+export function endpointEnabled(
+  input: EndpointRef & { readonly at: number; readonly trigger: 'manual' | 'recovery' },
+): Notification<'endpoint.enabled'> {
+  return build('endpoint.enabled', input.at, [input.tenantId, input.endpointId, input.at], {
+    tenantId: input.tenantId,
+    endpointId: input.endpointId,
+    trigger: input.trigger,
+  });
 }
 
 /**
@@ -169,12 +210,24 @@ export function notificationsForSettlement(
     if (e.type === 'circuit.opened') out.push(circuitOpened({ ...endpoint, ...e }));
     else if (e.type === 'circuit.closed') out.push(circuitClosed({ ...endpoint, at: e.at, openedAt: e.openedAt }));
   }
-  if (settlement.disable) out.push(endpointDisabled({ ...endpoint, at: settlement.disable.at, reason: settlement.disable.reason, failingSince: settlement.disable.failingSince }));
+  if (settlement.disable)
+    out.push(
+      endpointDisabled({
+        ...endpoint,
+        at: settlement.disable.at,
+        reason: settlement.disable.reason,
+        failingSince: settlement.disable.failingSince,
+      }),
+    );
   return out;
 }
 
 /** What the topic adapter publishes: the JSON text, and a `type` attribute so subscriptions can filter by type. */
-export function toTopicMessage(n: Notification): { readonly message: string; readonly attributes: { readonly type: NotificationType }; readonly deduplicationId: string } {
+export function toTopicMessage(n: Notification): {
+  readonly message: string;
+  readonly attributes: { readonly type: NotificationType };
+  readonly deduplicationId: string;
+} {
   return { message: JSON.stringify(n), attributes: { type: n.type }, deduplicationId: n.id };
 }
 

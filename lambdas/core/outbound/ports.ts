@@ -71,7 +71,9 @@ export interface SecretCipher {
 // ---------------------------------------------------------------------------------------------
 // Stores
 
-export type PutMessageResult = { readonly created: true } | { readonly created: false; readonly existing: MessageRecord };
+export type PutMessageResult =
+  | { readonly created: true }
+  | { readonly created: false; readonly existing: MessageRecord };
 
 export interface MessageStore {
   /** One conditional put: succeeds when no live record has this (tenant, id). An expired record counts as absent. */
@@ -123,7 +125,11 @@ export interface EndpointRepository extends EndpointStore {
    * Reads, changes and writes back an endpoint, retrying when another writer changed it meanwhile.
    * Undefined when there is no such endpoint.
    */
-  modify(tenantId: string, endpointId: string, change: (endpoint: Endpoint) => Promise<Endpoint>): Promise<Endpoint | undefined>;
+  modify(
+    tenantId: string,
+    endpointId: string,
+    change: (endpoint: Endpoint) => Promise<Endpoint>,
+  ): Promise<Endpoint | undefined>;
   /** False when there was no such endpoint. */
   remove(tenantId: string, endpointId: string): Promise<boolean>;
 }
@@ -172,7 +178,9 @@ export interface WakeUpClaim {
 
 /** The delivery queue: a wake-up per delivery, each held `delaySeconds` (at most 900). */
 export interface WakeUpQueue {
-  send(wakeUps: ReadonlyArray<{ readonly tenantId: string; readonly deliveryId: string; readonly delaySeconds: number }>): Promise<void>;
+  send(
+    wakeUps: ReadonlyArray<{ readonly tenantId: string; readonly deliveryId: string; readonly delaySeconds: number }>,
+  ): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,5 +204,9 @@ export interface EndpointDeliveryReader {
    * The endpoint's waiting deliveries (`pending` or `failed`) due by `dueBy` (`nextAttemptAt`, else creation), newest
    * created first: at most `limit` of them, examining at most `scanLimit` of the endpoint's deliveries.
    */
-  waitingDeliveries(tenantId: string, endpointId: string, options: { readonly dueBy: number; readonly limit: number; readonly scanLimit: number }): Promise<Bounded<Delivery>>;
+  waitingDeliveries(
+    tenantId: string,
+    endpointId: string,
+    options: { readonly dueBy: number; readonly limit: number; readonly scanLimit: number },
+  ): Promise<Bounded<Delivery>>;
 }

@@ -42,7 +42,8 @@ export function take(state: TokenBucket | undefined, nowMs: number, perSecond: n
   const now = Math.floor(nowMs);
   const capacity = burst * UNIT;
   const at = state === undefined ? now : Math.max(state.at, now);
-  const level = state === undefined ? capacity : Math.min(capacity, state.level + Math.max(0, now - state.at) * perSecond);
+  const level =
+    state === undefined ? capacity : Math.min(capacity, state.level + Math.max(0, now - state.at) * perSecond);
   if (level >= UNIT) return { allowed: true, state: { level: level - UNIT, at }, retryAfterMs: 0 };
   // Refill happens at `at`, which may be ahead of `now`: wait for that too.
   return { allowed: false, state: { level, at }, retryAfterMs: at - now + Math.ceil((UNIT - level) / perSecond) };
@@ -59,7 +60,9 @@ export function maxInWindow(limit: RateLimit, windowMs: number): number {
 }
 
 /** `at`: the time the token was taken for (the clock read of the winning compare-and-set): send then. */
-export type Acquisition = { readonly allowed: true; readonly at: number } | { readonly allowed: false; readonly retryAfterMs: number };
+export type Acquisition =
+  | { readonly allowed: true; readonly at: number }
+  | { readonly allowed: false; readonly retryAfterMs: number };
 
 /** The port a delivery worker asks before sending. */
 export interface RateLimiter {
@@ -99,7 +102,9 @@ export async function acquire(
 
 /** The `RateLimiter` over an `EndpointStateStore` (DynamoDB in AWS, in memory in tests and the local stack). */
 export function createRateLimiter(store: EndpointStateStore, maxAttempts?: number): RateLimiter {
-  return { acquire: (tenantId, endpointId, limit, now) => acquire(store, tenantId, endpointId, limit, now, maxAttempts) };
+  return {
+    acquire: (tenantId, endpointId, limit, now) => acquire(store, tenantId, endpointId, limit, now, maxAttempts),
+  };
 }
 
 /**

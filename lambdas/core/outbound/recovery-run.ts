@@ -13,7 +13,15 @@ import { EndpointDisabledError, NotFoundError } from './errors';
 import { parseJsonObject } from './message-body';
 import type { Delivery } from './model';
 import type { DeliveryStore, EndpointRepository, WakeUpQueue } from './ports';
-import { recoverEndpoint, RecoveryWindowError, replayMessages, type MessagePager, type RecoveryResult, type RecoveryStore, type ReplayResult } from './recovery';
+import {
+  recoverEndpoint,
+  RecoveryWindowError,
+  replayMessages,
+  type MessagePager,
+  type RecoveryResult,
+  type RecoveryStore,
+  type ReplayResult,
+} from './recovery';
 import { DEFAULT_RETENTION, type RetentionSettings } from './retention';
 import { queueDelaySeconds } from './schedule';
 
@@ -35,7 +43,12 @@ interface Due {
 }
 
 /** `POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover` with `{since, until?, label?}`. */
-export async function runRecovery(tenantId: string, endpointId: string, bodyText: string, deps: RecoveryRunDeps): Promise<RecoveryResult> {
+export async function runRecovery(
+  tenantId: string,
+  endpointId: string,
+  bodyText: string,
+  deps: RecoveryRunDeps,
+): Promise<RecoveryResult> {
   const body = readBody(bodyText, ['since', 'until', 'label']);
   const input = { ...readWindow(body), ...optionalString(body, 'label') };
   // Requeued while disabled, each would be skipped again at once, and a rerun of the same request would not
@@ -54,8 +67,19 @@ export async function runRecovery(tenantId: string, endpointId: string, bodyText
     },
   };
   try {
-    const result = await recoverEndpoint(store, { endpoint, ...input }, deps.now(), deps.retention ?? DEFAULT_RETENTION);
-    deps.log.info('endpoint recovery run', { tenantId, endpointId, recoveryId: result.recoveryId, queued: result.queued, notRecoverable: result.notRecoverable });
+    const result = await recoverEndpoint(
+      store,
+      { endpoint, ...input },
+      deps.now(),
+      deps.retention ?? DEFAULT_RETENTION,
+    );
+    deps.log.info('endpoint recovery run', {
+      tenantId,
+      endpointId,
+      recoveryId: result.recoveryId,
+      queued: result.queued,
+      notRecoverable: result.notRecoverable,
+    });
     return result;
   } finally {
     await wake(due, deps);
@@ -65,15 +89,22 @@ export async function runRecovery(tenantId: string, endpointId: string, bodyText
 /** `POST /v1/tenants/{tenant}/messages/replay` with `{since, until?, type?, endpoint?, label?}`. */
 export async function runReplay(tenantId: string, bodyText: string, deps: RecoveryRunDeps): Promise<ReplayResult> {
   const body = readBody(bodyText, ['since', 'until', 'type', 'endpoint', 'label']);
-  const { type, endpoint, label } = { ...optionalString(body, 'type'), ...optionalString(body, 'endpoint'), ...optionalString(body, 'label') };
+  const { type, endpoint, label } = {
+    ...optionalString(body, 'type'),
+    ...optionalString(body, 'endpoint'),
+    ...optionalString(body, 'label'),
+  };
   // Only enabled endpoints get replayed deliveries: naming a disabled one would replay nothing.
   if (endpoint !== undefined) await enabledEndpoint(tenantId, endpoint, deps);
   const due: Due[] = [];
   const deliveries = {
     // One at a time, to know which were created (a rerun finds the others): only those get a first wake-up.
     async createIfAbsent(planned: readonly Delivery[]) {
-      const created = await Promise.all(planned.map(async (d) => ((await deps.deliveries.createIfAbsent([d])) === 1 ? d : undefined)));
-      for (const d of created) if (d) due.push({ tenantId: d.tenantId, deliveryId: d.deliveryId, dueAt: d.nextAttemptAt ?? d.createdAt });
+      const created = await Promise.all(
+        planned.map(async (d) => ((await deps.deliveries.createIfAbsent([d])) === 1 ? d : undefined)),
+      );
+      for (const d of created)
+        if (d) due.push({ tenantId: d.tenantId, deliveryId: d.deliveryId, dueAt: d.nextAttemptAt ?? d.createdAt });
       return created.filter(Boolean).length;
     },
   };
@@ -86,11 +117,22 @@ export async function runReplay(tenantId: string, bodyText: string, deps: Recove
     };
     const result = await replayMessages(
       { messages, endpoints: deps.endpoints, deliveries },
-      { tenantId, ...readWindow(body), ...(type !== undefined && { typePattern: type }), ...(endpoint !== undefined && { endpointId: endpoint }), ...(label !== undefined && { label }) },
+      {
+        tenantId,
+        ...readWindow(body),
+        ...(type !== undefined && { typePattern: type }),
+        ...(endpoint !== undefined && { endpointId: endpoint }),
+        ...(label !== undefined && { label }),
+      },
       deps.now(),
       deps.retention ?? DEFAULT_RETENTION,
     );
-    deps.log.info('message replay run', { tenantId, replayId: result.replayId, matched: result.matched, queued: result.queued });
+    deps.log.info('message replay run', {
+      tenantId,
+      replayId: result.replayId,
+      matched: result.matched,
+      queued: result.queued,
+    });
     return result;
   } finally {
     await wake(due, deps);
@@ -114,7 +156,10 @@ async function wake(due: readonly Due[], deps: Pick<RecoveryRunDeps, 'wakeUps' |
   try {
     await deps.wakeUps.send(wakeUps);
   } catch (error) {
-    deps.log.warn('first wake-ups not sent; the sweeper will send them a lease after they are due', { count: wakeUps.length, cause: error instanceof Error ? error.name : 'unknown' });
+    deps.log.warn('first wake-ups not sent; the sweeper will send them a lease after they are due', {
+      count: wakeUps.length,
+      cause: error instanceof Error ? error.name : 'unknown',
+    });
   }
 }
 
@@ -129,12 +174,19 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z
  */
 export function parseTime(name: string, value: unknown): number {
   const ms =
-    typeof value === 'number' ? (Number.isSafeInteger(value) && value >= 0 ? value : Number.NaN)
-    : typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value)
-    : typeof value === 'string' && ISO_8601.test(value) ? Date.parse(value)
-    : Number.NaN;
+    typeof value === 'number'
+      ? Number.isSafeInteger(value) && value >= 0
+        ? value
+        : Number.NaN
+      : typeof value === 'string' && /^\d{1,15}$/.test(value)
+        ? Number(value)
+        : typeof value === 'string' && ISO_8601.test(value)
+          ? Date.parse(value)
+          : Number.NaN;
   if (!Number.isFinite(ms)) {
-    throw new RecoveryWindowError(`${name} must be an ISO 8601 time with its zone (e.g. 2026-12-02T05:59:41Z) or epoch milliseconds, not ${JSON.stringify(value) ?? 'undefined'}.`);
+    throw new RecoveryWindowError(
+      `${name} must be an ISO 8601 time with its zone (e.g. 2026-12-02T05:59:41Z) or epoch milliseconds, not ${JSON.stringify(value) ?? 'undefined'}.`,
+    );
   }
   return ms;
 }
@@ -142,18 +194,26 @@ export function parseTime(name: string, value: unknown): number {
 function readBody(text: string, fields: readonly string[]): Record<string, unknown> {
   const parsed = parseJsonObject(text);
   const unknown = Object.keys(parsed).find((k) => !fields.includes(k));
-  if (unknown !== undefined) throw new BadRequestError(`Unknown field ${JSON.stringify(unknown)}: the body takes ${fields.join(', ')}.`);
+  if (unknown !== undefined)
+    throw new BadRequestError(`Unknown field ${JSON.stringify(unknown)}: the body takes ${fields.join(', ')}.`);
   return parsed;
 }
 
 function readWindow(body: Record<string, unknown>): { since: number; until?: number } {
-  if (body.since === undefined) throw new RecoveryWindowError('since is required: the start of the window, as an ISO 8601 time or epoch milliseconds.');
-  return { since: parseTime('since', body.since), ...(body.until !== undefined && { until: parseTime('until', body.until) }) };
+  if (body.since === undefined)
+    throw new RecoveryWindowError(
+      'since is required: the start of the window, as an ISO 8601 time or epoch milliseconds.',
+    );
+  return {
+    since: parseTime('since', body.since),
+    ...(body.until !== undefined && { until: parseTime('until', body.until) }),
+  };
 }
 
 function optionalString<K extends string>(body: Record<string, unknown>, name: K): Partial<Record<K, string>> {
   const value = body[name];
   if (value === undefined) return {};
-  if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw new BadRequestError(`${name} must be a non-empty string of at most 200 characters.`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200)
+    throw new BadRequestError(`${name} must be a non-empty string of at most 200 characters.`);
   return { [name]: value } as Partial<Record<K, string>>;
 }

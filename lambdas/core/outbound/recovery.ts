@@ -36,9 +36,14 @@ export interface Window {
 }
 
 /** Checks a requested window; `until` defaults to now. */
-export function validateWindow(input: { readonly since: number; readonly until?: number }, nowMs: number, retention: RetentionSettings = DEFAULT_RETENTION): Window {
+export function validateWindow(
+  input: { readonly since: number; readonly until?: number },
+  nowMs: number,
+  retention: RetentionSettings = DEFAULT_RETENTION,
+): Window {
   const untilMs = input.until ?? nowMs;
-  if (!Number.isFinite(input.since) || !Number.isFinite(untilMs)) throw new RecoveryWindowError('since and until must be valid times.');
+  if (!Number.isFinite(input.since) || !Number.isFinite(untilMs))
+    throw new RecoveryWindowError('since and until must be valid times.');
   if (input.since >= untilMs) throw new RecoveryWindowError('since must be before until.');
   if (untilMs > nowMs) throw new RecoveryWindowError(`until (${iso(untilMs)}) is in the future.`);
   const reachDays = recoveryReachDays(retention);
@@ -52,7 +57,8 @@ export function validateWindow(input: { readonly since: number; readonly until?:
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const hash = (parts: readonly unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+const hash = (parts: readonly unknown[]) =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
 // ---------------------------------------------------------------------------------------------
 // endpoints recover
@@ -76,7 +82,12 @@ export function isRecoverable(d: RecoverableDelivery, recoveryId: string): boole
  * The id of a recovery run: the same request gives the same id, so rerunning it after a crash resumes it. Without
  * `untilMs` the window is open (until now): its id leaves the end out, or a rerun a minute later would be a new run.
  */
-export function recoveryIdFor(tenantId: string, endpointId: string, window: { readonly sinceMs: number; readonly untilMs?: number | undefined }, label = ''): string {
+export function recoveryIdFor(
+  tenantId: string,
+  endpointId: string,
+  window: { readonly sinceMs: number; readonly untilMs?: number | undefined },
+  label = '',
+): string {
   return `rcv_${hash(['recover', tenantId, endpointId, window.sinceMs, window.untilMs ?? null, label])}`;
 }
 
@@ -119,13 +130,23 @@ export interface RecoveryResult {
 /** Runs (or resumes) `endpoints recover`. */
 export async function recoverEndpoint(
   store: RecoveryStore,
-  request: { readonly endpoint: Pick<Endpoint, 'tenantId' | 'endpointId' | 'rateLimit'>; readonly since: number; readonly until?: number; readonly label?: string },
+  request: {
+    readonly endpoint: Pick<Endpoint, 'tenantId' | 'endpointId' | 'rateLimit'>;
+    readonly since: number;
+    readonly until?: number;
+    readonly label?: string;
+  },
   nowMs: number,
   retention: RetentionSettings = DEFAULT_RETENTION,
 ): Promise<RecoveryResult> {
   const window = validateWindow(request, nowMs, retention);
   const { tenantId, endpointId, rateLimit } = request.endpoint;
-  const recoveryId = recoveryIdFor(tenantId, endpointId, { sinceMs: window.sinceMs, untilMs: request.until }, request.label);
+  const recoveryId = recoveryIdFor(
+    tenantId,
+    endpointId,
+    { sinceMs: window.sinceMs, untilMs: request.until },
+    request.label,
+  );
   const seen = new Set<string>();
   let queued = 0;
   let notRecoverable = 0;
@@ -135,12 +156,21 @@ export async function recoverEndpoint(
     for (const d of page.items) {
       if (seen.has(d.deliveryId)) continue; // each once, even if a page boundary repeats an item
       seen.add(d.deliveryId);
-      if (d.tenantId !== tenantId || d.endpointId !== endpointId || d.createdAt < window.sinceMs || d.createdAt >= window.untilMs || !isRecoverable(d, recoveryId)) {
+      if (
+        d.tenantId !== tenantId ||
+        d.endpointId !== endpointId ||
+        d.createdAt < window.sinceMs ||
+        d.createdAt >= window.untilMs ||
+        !isRecoverable(d, recoveryId)
+      ) {
         notRecoverable++;
         continue;
       }
       const dueAt = paceAt(queued, nowMs, rateLimit);
-      if (await store.requeue({ tenantId, deliveryId: d.deliveryId, recoveryId, expectedStatus: d.status, dueAt, nowMs })) queued++;
+      if (
+        await store.requeue({ tenantId, deliveryId: d.deliveryId, recoveryId, expectedStatus: d.status, dueAt, nowMs })
+      )
+        queued++;
       else notRecoverable++;
     }
     cursor = page.cursor;
@@ -169,11 +199,16 @@ export function replayIdFor(request: ReplayRequest): string {
 
 /** Refuses a type pattern the filter grammar does not accept (the same check as endpoint filters). */
 export function checkTypePattern(pattern: string | undefined): void {
-  if (pattern !== undefined && !isFilterPattern(pattern)) throw new BadRequestError(`type ${JSON.stringify(pattern)} must be *, <type>.* or an event type.`);
+  if (pattern !== undefined && !isFilterPattern(pattern))
+    throw new BadRequestError(`type ${JSON.stringify(pattern)} must be *, <type>.* or an event type.`);
 }
 
 /** The messages a replay sends again: the tenant's, created in the window, not expired, type matching. */
-export function selectForReplay(messages: readonly MessageRecord[], request: ReplayRequest, nowMs: number): MessageRecord[] {
+export function selectForReplay(
+  messages: readonly MessageRecord[],
+  request: ReplayRequest,
+  nowMs: number,
+): MessageRecord[] {
   checkTypePattern(request.typePattern);
   return messages.filter(
     (m) =>
@@ -190,10 +225,22 @@ export function selectForReplay(messages: readonly MessageRecord[], request: Rep
  * `endpointId` if set), with an id derived from the replay id so a rerun creates nothing twice.
  * `dueAt(endpoint)` paces them per endpoint.
  */
-export function planReplay(message: MessageRecord, endpoints: readonly Endpoint[], request: ReplayRequest, dueAt: (endpoint: Endpoint) => number, nowMs: number): Delivery[] {
+export function planReplay(
+  message: MessageRecord,
+  endpoints: readonly Endpoint[],
+  request: ReplayRequest,
+  dueAt: (endpoint: Endpoint) => number,
+  nowMs: number,
+): Delivery[] {
   const replayId = replayIdFor(request);
   return endpoints
-    .filter((e) => e.tenantId === message.tenantId && e.enabled && (request.endpointId === undefined || e.endpointId === request.endpointId) && matchesFilter(e.filterTypes, message.type))
+    .filter(
+      (e) =>
+        e.tenantId === message.tenantId &&
+        e.enabled &&
+        (request.endpointId === undefined || e.endpointId === request.endpointId) &&
+        matchesFilter(e.filterTypes, message.type),
+    )
     .map((e) => ({
       tenantId: message.tenantId,
       deliveryId: `dlv_${hash([message.tenantId, message.id, e.endpointId, replayId])}`,
@@ -209,7 +256,11 @@ export function planReplay(message: MessageRecord, endpoints: readonly Endpoint[
 
 /** Pages of a tenant's messages in a window (DynamoDB: Query on a tenant/createdAt index). */
 export interface MessagePager {
-  listByTenant(tenantId: string, window: Window, cursor?: string): Promise<{ readonly items: readonly MessageRecord[]; readonly cursor?: string }>;
+  listByTenant(
+    tenantId: string,
+    window: Window,
+    cursor?: string,
+  ): Promise<{ readonly items: readonly MessageRecord[]; readonly cursor?: string }>;
 }
 
 export interface ReplayResult {
@@ -232,7 +283,11 @@ export async function replayMessages(
   retention: RetentionSettings = DEFAULT_RETENTION,
 ): Promise<ReplayResult> {
   const { since, until, ...rest } = input;
-  const request: ReplayRequest = { ...rest, window: validateWindow({ since, until }, nowMs, retention), ...(until === undefined && { openEnded: true }) };
+  const request: ReplayRequest = {
+    ...rest,
+    window: validateWindow({ since, until }, nowMs, retention),
+    ...(until === undefined && { openEnded: true }),
+  };
   checkTypePattern(request.typePattern);
   const endpoints = await ports.endpoints.listByTenant(request.tenantId);
   if (request.endpointId !== undefined && !endpoints.some((e) => e.endpointId === request.endpointId)) {

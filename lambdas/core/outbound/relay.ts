@@ -10,7 +10,10 @@ import type { MessageInput } from './intake';
 
 export const relayRuleSchema = z.strictObject({
   source: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a source id')),
-  types: z._default(z.array(z.string().check(z.refine(isFilterPattern, 'must be *, <type>.* or an event type'))).check(z.minLength(1)), ['*']),
+  types: z._default(
+    z.array(z.string().check(z.refine(isFilterPattern, 'must be *, <type>.* or an event type'))).check(z.minLength(1)),
+    ['*'],
+  ),
   tenant: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')),
 });
 export type RelayRule = z.output<typeof relayRuleSchema>;
@@ -21,8 +24,16 @@ export function defineRelays(rules: ReadonlyArray<z.input<typeof relayRuleSchema
 }
 
 /** The outbound messages one published event becomes: one per matching rule (usually none or one). */
-export function relayMessages(event: { readonly source: string; readonly type: string; readonly eventId: string; readonly message: string }, rules: readonly RelayRule[]): MessageInput[] {
+export function relayMessages(
+  event: { readonly source: string; readonly type: string; readonly eventId: string; readonly message: string },
+  rules: readonly RelayRule[],
+): MessageInput[] {
   return rules
     .filter((r) => r.source === event.source && matchesFilter(r.types, event.type))
-    .map((r) => ({ tenantId: r.tenant, id: `${event.source}:${event.eventId}`, type: event.type, payload: event.message }));
+    .map((r) => ({
+      tenantId: r.tenant,
+      id: `${event.source}:${event.eventId}`,
+      type: event.type,
+      payload: event.message,
+    }));
 }

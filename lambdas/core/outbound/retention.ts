@@ -24,8 +24,14 @@ export const retentionSettingsSchema = z
     responseBodiesDays: days(7),
   })
   .check(
-    z.refine((s) => s.responseBodiesDays <= s.attemptsDays, { message: 'responseBodiesDays cannot exceed attemptsDays: a body belongs to an attempt', path: ['responseBodiesDays'] }),
-    z.refine((s) => s.deliveriesDays <= s.messagesDays, { message: 'deliveriesDays cannot exceed messagesDays: a delivery without its message cannot be sent', path: ['deliveriesDays'] }),
+    z.refine((s) => s.responseBodiesDays <= s.attemptsDays, {
+      message: 'responseBodiesDays cannot exceed attemptsDays: a body belongs to an attempt',
+      path: ['responseBodiesDays'],
+    }),
+    z.refine((s) => s.deliveriesDays <= s.messagesDays, {
+      message: 'deliveriesDays cannot exceed messagesDays: a delivery without its message cannot be sent',
+      path: ['deliveriesDays'],
+    }),
   );
 export type RetentionSettings = z.output<typeof retentionSettingsSchema>;
 export const DEFAULT_RETENTION: RetentionSettings = retentionSettingsSchema.parse({});
@@ -49,7 +55,11 @@ export function retentionDays(kind: RetainedKind, settings: RetentionSettings = 
 }
 
 /** `expiresAt` (epoch ms) of a record created at `createdAtMs`, and its DynamoDB TTL attribute (epoch seconds, rounded up). */
-export function expiry(kind: RetainedKind, createdAtMs: number, settings: RetentionSettings = DEFAULT_RETENTION): { readonly expiresAt: number; readonly ttl: number } {
+export function expiry(
+  kind: RetainedKind,
+  createdAtMs: number,
+  settings: RetentionSettings = DEFAULT_RETENTION,
+): { readonly expiresAt: number; readonly ttl: number } {
   const expiresAt = createdAtMs + retentionDays(kind, settings) * DAY_MS;
   return { expiresAt, ttl: Math.ceil(expiresAt / 1000) };
 }
@@ -77,7 +87,9 @@ export function longestScheduleMs(delaysSeconds: readonly number[] = DEFAULT_RET
 export function checkAgainstSchedule(settings: RetentionSettings, delaysSeconds?: readonly number[]): void {
   const needed = longestScheduleMs(delaysSeconds);
   if (settings.deliveriesDays * DAY_MS <= needed) {
-    throw new RangeError(`deliveriesDays (${settings.deliveriesDays}) must exceed the longest retry schedule (${Math.ceil(needed / DAY_MS)} days with jitter and Retry-After)`);
+    throw new RangeError(
+      `deliveriesDays (${settings.deliveriesDays}) must exceed the longest retry schedule (${Math.ceil(needed / DAY_MS)} days with jitter and Retry-After)`,
+    );
   }
 }
 

@@ -15,7 +15,9 @@
 import type { AttemptErrorKind } from './model';
 
 /** Delays before each retry, in seconds: the Standard Webhooks schedule after the immediate first attempt. */
-export const DEFAULT_RETRY_DELAYS_SECONDS: readonly number[] = Object.freeze([5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400]);
+export const DEFAULT_RETRY_DELAYS_SECONDS: readonly number[] = Object.freeze([
+  5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400,
+]);
 /** Each delay is multiplied by a factor drawn uniformly from [1 - JITTER, 1 + JITTER). */
 export const JITTER = 0.2;
 /** The longest wait a `Retry-After` can ask for. */
@@ -54,7 +56,8 @@ export function nextStep(input: NextStepInput): NextStep {
   const { outcome, attemptNumber, nowMs } = input;
   if (!Number.isInteger(attemptNumber) || attemptNumber < 1) throw new RangeError('attemptNumber starts at 1');
   if (outcome.kind === 'response' && isSuccess(outcome.status)) return { status: 'delivered', disableEndpoint: false };
-  if (outcome.kind === 'response' && outcome.status === 410) return { status: 'exhausted', disableEndpoint: true, reason: 'gone' };
+  if (outcome.kind === 'response' && outcome.status === 410)
+    return { status: 'exhausted', disableEndpoint: true, reason: 'gone' };
 
   const delays = input.delaysSeconds ?? DEFAULT_RETRY_DELAYS_SECONDS;
   const scheduled = delays[attemptNumber - 1];
@@ -81,7 +84,8 @@ export function withJitter(delayMs: number, random: Random): number {
 
 const DELAY_SECONDS = /^\d{1,10}$/;
 /** IMF-fixdate, the HTTP-date form senders must produce (RFC 9110 §5.6.7), e.g. `Wed, 21 Oct 2015 07:28:00 GMT`. */
-const IMF_FIXDATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const IMF_FIXDATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
  * A `Retry-After` value in seconds from `nowMs` (0 for a date in the past), or undefined when it is

@@ -55,7 +55,9 @@ export function encodeWakeUp(w: WakeUp): string {
 export function parseWakeUp(body: string): WakeUp | undefined {
   try {
     const v = JSON.parse(body) as { tenantId?: unknown; deliveryId?: unknown };
-    return typeof v.tenantId === 'string' && typeof v.deliveryId === 'string' ? { tenantId: v.tenantId, deliveryId: v.deliveryId } : undefined;
+    return typeof v.tenantId === 'string' && typeof v.deliveryId === 'string'
+      ? { tenantId: v.tenantId, deliveryId: v.deliveryId }
+      : undefined;
   } catch {
     return undefined;
   }

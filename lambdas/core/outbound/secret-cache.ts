@@ -52,7 +52,8 @@ export class CachingSecretCipher implements SecretCipher {
     this.ttlMs = options.ttlMs ?? DEFAULT_SECRET_CACHE_TTL_MS;
     this.maxEntries = options.maxEntries ?? DEFAULT_SECRET_CACHE_ENTRIES;
     this.now = options.now ?? Date.now;
-    if (!(this.ttlMs > 0) || !Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError('ttlMs must be positive and maxEntries a positive integer');
+    if (!(this.ttlMs > 0) || !Number.isInteger(this.maxEntries) || this.maxEntries < 1)
+      throw new RangeError('ttlMs must be positive and maxEntries a positive integer');
   }
 
   /** The number of secrets held now (expired ones included until the next miss drops them). */

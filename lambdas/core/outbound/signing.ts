@@ -46,7 +46,8 @@ export interface EndpointSecrets {
  */
 export function generateSecret(random: (bytes: number) => Buffer = randomBytes): string {
   const key = random(SECRET_BYTES);
-  if (key.length !== SECRET_BYTES) throw new TypeError(`the random source returned ${key.length} bytes, not ${SECRET_BYTES}`);
+  if (key.length !== SECRET_BYTES)
+    throw new TypeError(`the random source returned ${key.length} bytes, not ${SECRET_BYTES}`);
   return SECRET_PREFIX + key.toString('base64');
 }
 
@@ -61,25 +62,46 @@ export function rotateSecrets(
   options: { readonly graceMs?: number; readonly random?: (bytes: number) => Buffer } = {},
 ): { readonly secrets: EndpointSecrets; readonly newSecret: string } {
   const graceMs = options.graceMs ?? DEFAULT_ROTATION_GRACE_MS;
-  if (!Number.isFinite(graceMs) || graceMs < 0) throw new RangeError('graceMs must be a non-negative number of milliseconds');
+  if (!Number.isFinite(graceMs) || graceMs < 0)
+    throw new RangeError('graceMs must be a non-negative number of milliseconds');
   const newSecret = generateSecret(options.random);
-  return { newSecret, secrets: { current: newSecret, previous: { secret: secrets.current, expiresAt: nowMs + graceMs } } };
+  return {
+    newSecret,
+    secrets: { current: newSecret, previous: { secret: secrets.current, expiresAt: nowMs + graceMs } },
+  };
 }
 
 /** The secrets to sign with now: the current one, then the previous one while its grace period lasts. */
 export function signingSecrets(secrets: EndpointSecrets, nowMs: number): string[] {
-  return secrets.previous && nowMs < secrets.previous.expiresAt ? [secrets.current, secrets.previous.secret] : [secrets.current];
+  return secrets.previous && nowMs < secrets.previous.expiresAt
+    ? [secrets.current, secrets.previous.secret]
+    : [secrets.current];
 }
 
 /** Encrypts both secrets for storage. */
-export async function sealSecrets(secrets: EndpointSecrets, cipher: SecretCipher, context: SecretContext): Promise<StoredSecrets> {
+export async function sealSecrets(
+  secrets: EndpointSecrets,
+  cipher: SecretCipher,
+  context: SecretContext,
+): Promise<StoredSecrets> {
   const current = await cipher.encrypt(secrets.current, context);
   if (!secrets.previous) return { current };
-  return { current, previous: { ciphertext: await cipher.encrypt(secrets.previous.secret, context), expiresAt: secrets.previous.expiresAt } };
+  return {
+    current,
+    previous: {
+      ciphertext: await cipher.encrypt(secrets.previous.secret, context),
+      expiresAt: secrets.previous.expiresAt,
+    },
+  };
 }
 
 /** Decrypts the secrets that sign now; an expired previous secret is not decrypted at all. */
-export async function openSigningSecrets(stored: StoredSecrets, cipher: SecretCipher, context: SecretContext, nowMs: number): Promise<string[]> {
+export async function openSigningSecrets(
+  stored: StoredSecrets,
+  cipher: SecretCipher,
+  context: SecretContext,
+  nowMs: number,
+): Promise<string[]> {
   const current = await cipher.decrypt(stored.current, context);
   if (!stored.previous || nowMs >= stored.previous.expiresAt) return [current];
   return [current, await cipher.decrypt(stored.previous.ciphertext, context)];
@@ -112,7 +134,8 @@ export interface SignInput {
  */
 export function signRequest(input: SignInput): Record<string, string> {
   if (input.secrets.length === 0) throw new TypeError('signRequest() needs at least one secret');
-  if (!Number.isSafeInteger(input.timestampSeconds) || input.timestampSeconds < 0) throw new TypeError('timestampSeconds must be whole epoch seconds');
+  if (!Number.isSafeInteger(input.timestampSeconds) || input.timestampSeconds < 0)
+    throw new TypeError('timestampSeconds must be whole epoch seconds');
   switch (input.signing.scheme) {
     case 'standard-webhooks':
       return signStandardWebhooks(input);
@@ -125,8 +148,11 @@ export function signRequest(input: SignInput): Record<string, string> {
 
 function signStandardWebhooks(input: SignInput): Record<string, string> {
   for (const secret of input.secrets) {
-    const problem = secret.startsWith(SECRET_PREFIX) ? schemes['standard-webhooks'].checkSecret(secret) : 'it does not start with whsec_';
-    if (problem) throw new TypeError(`a standard-webhooks secret is whsec_ followed by the base64 of 24 to 64 bytes (${problem})`);
+    const problem = secret.startsWith(SECRET_PREFIX)
+      ? schemes['standard-webhooks'].checkSecret(secret)
+      : 'it does not start with whsec_';
+    if (problem)
+      throw new TypeError(`a standard-webhooks secret is whsec_ followed by the base64 of 24 to 64 bytes (${problem})`);
   }
   // The spec separates several signatures with a space.
   return signEach(input, 'standard-webhooks', {}, ' ');
@@ -134,23 +160,45 @@ function signStandardWebhooks(input: SignInput): Record<string, string> {
 
 /** X-WSS is the generic hmac scheme with this layout: hex HMAC-SHA256 over the timestamp text then the body. */
 export function wssOptions(format: 'epoch' | 'iso8601'): Record<string, unknown> {
-  return { header: 'X-WSS-Signature', prefix: '', timestampHeader: 'X-WSS-Timestamp', timestampFormat: format, signedContent: '{timestamp}{body}' };
+  return {
+    header: 'X-WSS-Signature',
+    prefix: '',
+    timestampHeader: 'X-WSS-Timestamp',
+    timestampFormat: format,
+    signedContent: '{timestamp}{body}',
+  };
 }
 
 function signWss(input: SignInput, format: 'epoch' | 'iso8601'): Record<string, string> {
   return signEach(input, 'hmac', wssOptions(format), ', ');
 }
 
-function signInbound(input: SignInput, name: InboundSigningScheme, rawOptions: Readonly<Record<string, unknown>>): Record<string, string> {
+function signInbound(
+  input: SignInput,
+  name: InboundSigningScheme,
+  rawOptions: Readonly<Record<string, unknown>>,
+): Record<string, string> {
   return signEach(input, name, rawOptions, ', ');
 }
 
 /** Signs with each secret through the scheme's own `sign`, then merges the headers. */
-function signEach(input: SignInput, name: SchemeName, rawOptions: Readonly<Record<string, unknown>>, separator: string): Record<string, string> {
+function signEach(
+  input: SignInput,
+  name: SchemeName,
+  rawOptions: Readonly<Record<string, unknown>>,
+  separator: string,
+): Record<string, string> {
   const scheme = schemes[name];
   const options: unknown = scheme.optionsSchema.parse(rawOptions);
   const perSecret = input.secrets.map((secret) =>
-    scheme.sign({ body: input.body, secret, timestampSeconds: input.timestampSeconds, url: input.url, id: input.messageId, options }),
+    scheme.sign({
+      body: input.body,
+      secret,
+      timestampSeconds: input.timestampSeconds,
+      url: input.url,
+      id: input.messageId,
+      options,
+    }),
   );
   return mergeSignatures(perSecret, separator);
 }

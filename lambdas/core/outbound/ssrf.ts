@@ -153,7 +153,9 @@ function classifyV6(value: bigint, policy: SsrfPolicy): AddressVerdict {
   }
   const hit = V6_TABLE.find((r) => r.contains(value));
   if (hit) return { allowed: false, reason: hit.reason, range: hit.cidr };
-  return GLOBAL.contains(value) ? { allowed: true } : { allowed: false, reason: 'reserved', range: `outside ${GLOBAL_UNICAST}` };
+  return GLOBAL.contains(value)
+    ? { allowed: true }
+    : { allowed: false, reason: 'reserved', range: `outside ${GLOBAL_UNICAST}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,8 +176,10 @@ export async function checkUrl(rawUrl: string, resolver: Resolver, policy: SsrfP
   } catch {
     return { ok: false, error: 'blocked', reason: 'not a valid URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: 'blocked', reason: `scheme ${url.protocol} is not http or https` };
-  if (url.username !== '' || url.password !== '') return { ok: false, error: 'blocked', reason: 'credentials in the URL are not accepted' };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { ok: false, error: 'blocked', reason: `scheme ${url.protocol} is not http or https` };
+  if (url.username !== '' || url.password !== '')
+    return { ok: false, error: 'blocked', reason: 'credentials in the URL are not accepted' };
 
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   let addresses: readonly ResolvedAddress[];
@@ -191,7 +195,12 @@ export async function checkUrl(rawUrl: string, resolver: Resolver, policy: SsrfP
   }
   for (const { address } of addresses) {
     const verdict = classifyAddress(address, policy);
-    if (!verdict.allowed) return { ok: false, error: 'blocked', reason: `${hostname} → ${address} is ${verdict.reason} (${verdict.range})` };
+    if (!verdict.allowed)
+      return {
+        ok: false,
+        error: 'blocked',
+        reason: `${hostname} → ${address} is ${verdict.reason} (${verdict.range})`,
+      };
   }
   return { ok: true, url, hostname, addresses };
 }
@@ -234,7 +243,10 @@ function compile(cidr: string, bits: 32 | 128): (value: bigint) => boolean {
 }
 
 const V4_TABLE: readonly CompiledRange[] = IPV4_REFUSED.map((r) => ({ ...r, contains: compile(r.cidr, 32) }));
-const V6_FIRST_TABLE: readonly CompiledRange[] = IPV6_REFUSED_FIRST.map((r) => ({ ...r, contains: compile(r.cidr, 128) }));
+const V6_FIRST_TABLE: readonly CompiledRange[] = IPV6_REFUSED_FIRST.map((r) => ({
+  ...r,
+  contains: compile(r.cidr, 128),
+}));
 const V6_TABLE: readonly CompiledRange[] = IPV6_REFUSED.map((r) => ({ ...r, contains: compile(r.cidr, 128) }));
 const EMBEDDING_TABLE = IPV6_EMBEDDING.map((e) => ({ ...e, contains: compile(e.cidr, 128) }));
 const GLOBAL = { contains: compile(GLOBAL_UNICAST, 128) };

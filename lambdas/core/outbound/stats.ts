@@ -37,7 +37,13 @@ export function windowStats(attempts: readonly AttemptView[], sinceMs: number, u
   const successes = inWindow.filter((a) => a.status !== undefined && isSuccess(a.status)).length;
   const latencies = inWindow.map((a) => a.latencyMs).sort((a, b) => a - b);
   if (inWindow.length === 0) return { attempts: 0, successes: 0 };
-  return { attempts: inWindow.length, successes, successRate: successes / inWindow.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return {
+    attempts: inWindow.length,
+    successes,
+    successRate: successes / inWindow.length,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
 }
 
 /** A delivery as counted. */
@@ -55,7 +61,11 @@ export interface DeliveryCounts {
 }
 
 /** Whether the endpoint's circuit holds its due deliveries now: enabled, and the circuit open or half-open. */
-export function circuitHolds(endpoint: Pick<Endpoint, 'enabled'>, circuit: CircuitState | undefined, nowMs: number): boolean {
+export function circuitHolds(
+  endpoint: Pick<Endpoint, 'enabled'>,
+  circuit: CircuitState | undefined,
+  nowMs: number,
+): boolean {
   return endpoint.enabled && phaseOf(circuit, nowMs) !== 'closed';
 }
 
@@ -100,7 +110,11 @@ export function endpointStats(input: StatsInput, nowMs: number): EndpointStats {
     return !attempts.complete && oldest >= sinceMs ? { ...w, sampled: true } : w;
   };
   const counts = countDeliveries(deliveries.items, nowMs, input.holds);
-  return { lastHour: window(nowMs - HOUR_MS), lastDay: window(nowMs - DAY_MS), deliveries: deliveries.complete ? counts : { ...counts, sampled: true } };
+  return {
+    lastHour: window(nowMs - HOUR_MS),
+    lastDay: window(nowMs - DAY_MS),
+    deliveries: deliveries.complete ? counts : { ...counts, sampled: true },
+  };
 }
 
 /**
@@ -116,7 +130,9 @@ export function mergeLastAttempts<A extends Pick<Attempt, 'deliveryId' | 'number
   const key = (a: A) => `${a.deliveryId}#${a.number}`;
   const seen = new Set(read.items.map(key));
   const from = read.complete ? sinceMs : read.items.reduce((min, a) => Math.min(min, a.at), Infinity);
-  const extra = lastAttempts.filter((a): a is A => a !== undefined && a.at >= from && a.at >= sinceMs && !seen.has(key(a)));
+  const extra = lastAttempts.filter(
+    (a): a is A => a !== undefined && a.at >= from && a.at >= sinceMs && !seen.has(key(a)),
+  );
   return { items: [...read.items, ...extra], complete: read.complete };
 }
 
@@ -133,10 +149,17 @@ export function describeState(
   if (!endpoint.enabled) return `disabled because ${endpoint.disabledReason ?? 'an operator disabled it'}`;
   const phase = phaseOf(circuit, nowMs);
   const deadline = disableDeadline(health, healthSettings);
-  const failing = deadline === undefined ? '' : `; failing since ${iso(health!.failingSince!)}, disabled at ${iso(deadline)} unless it recovers`;
-  if (circuit?.status === 'open' && phase === 'open') return `enabled; circuit open until ${iso(circuit.openUntil)} (opened ${iso(circuit.openedAt)}, ${circuit.reason.replace('_', ' ')})${failing}`;
+  const failing =
+    deadline === undefined
+      ? ''
+      : `; failing since ${iso(health!.failingSince!)}, disabled at ${iso(deadline)} unless it recovers`;
+  if (circuit?.status === 'open' && phase === 'open')
+    return `enabled; circuit open until ${iso(circuit.openUntil)} (opened ${iso(circuit.openedAt)}, ${circuit.reason.replace('_', ' ')})${failing}`;
   if (circuit?.status === 'open') {
-    const probe = circuit.probe !== undefined && circuit.probe.expiresAt > nowMs ? `probe running until ${iso(circuit.probe.expiresAt)}` : 'waiting for a probe';
+    const probe =
+      circuit.probe !== undefined && circuit.probe.expiresAt > nowMs
+        ? `probe running until ${iso(circuit.probe.expiresAt)}`
+        : 'waiting for a probe';
     return `enabled; circuit half-open, ${probe} (opened ${iso(circuit.openedAt)})${failing}`;
   }
   return `enabled${failing}`;
@@ -148,7 +171,8 @@ const ms = (v: number | undefined) => (v === undefined ? '-' : `${v} ms`);
 /** The lines `endpoints show` prints after the endpoint's configuration. */
 export function formatStatus(state: string, stats: EndpointStats): string[] {
   const count = (w: WindowStats) => `${w.attempts}${w.sampled ? '+' : ''}`;
-  const row = (label: string, w: WindowStats) => `${label.padEnd(10)}${count(w).padStart(8)}  ${pct(w.successRate).padStart(8)}  ${ms(w.p50Ms).padStart(9)}  ${ms(w.p99Ms).padStart(9)}`;
+  const row = (label: string, w: WindowStats) =>
+    `${label.padEnd(10)}${count(w).padStart(8)}  ${pct(w.successRate).padStart(8)}  ${ms(w.p50Ms).padStart(9)}  ${ms(w.p99Ms).padStart(9)}`;
   const c = stats.deliveries;
   const read = c.pending + c.parked + c.failed + c.exhausted + c.skipped + c.delivered;
   return [
@@ -157,7 +181,9 @@ export function formatStatus(state: string, stats: EndpointStats): string[] {
     row('last hour', stats.lastHour),
     row('last day', stats.lastDay),
     `deliveries: ${c.pending} pending, ${c.parked} parked, ${c.failed} failed, ${c.exhausted} exhausted (${c.skipped} skipped, ${c.delivered} delivered)`,
-    ...(stats.lastHour.sampled || stats.lastDay.sampled ? ['attempts marked + are the newest read, not all: success and latency are of those'] : []),
+    ...(stats.lastHour.sampled || stats.lastDay.sampled
+      ? ['attempts marked + are the newest read, not all: success and latency are of those']
+      : []),
     ...(c.sampled ? [`deliveries counted: the newest ${read} only; older ones were not read`] : []),
   ];
 }

@@ -29,6 +29,13 @@ export async function submitMessage(input: MessageInput, deps: SubmitDeps): Prom
       });
     }
   }
-  deps.log.info('message accepted', { tenantId: input.tenantId, messageId: input.id, type: input.type, status: outcome.status, deliveries: outcome.deliveries.length, skipped: outcome.deliveries.length - due.length });
+  deps.log.info('message accepted', {
+    tenantId: input.tenantId,
+    messageId: input.id,
+    type: input.type,
+    status: outcome.status,
+    deliveries: outcome.deliveries.length,
+    skipped: outcome.deliveries.length - due.length,
+  });
   return outcome;
 }

@@ -52,10 +52,16 @@ export const standardBody: TransformFn = ({ message }) =>
 export type Transformer = (input: TransformInput) => string | undefined;
 
 /** A transformer over `routes`, falling back to `standardBody`; it checks that what it returns is JSON. */
-export function createTransformer(routes: readonly TransformRoute[], fallback: TransformFn = standardBody): Transformer {
+export function createTransformer(
+  routes: readonly TransformRoute[],
+  fallback: TransformFn = standardBody,
+): Transformer {
   return (input) => {
     const route = routes.find(
-      (r) => (r.tenant === '*' || r.tenant === input.tenantId) && (r.endpoint === '*' || r.endpoint === input.endpointId) && matchesPattern(r.type, input.message.type),
+      (r) =>
+        (r.tenant === '*' || r.tenant === input.tenantId) &&
+        (r.endpoint === '*' || r.endpoint === input.endpointId) &&
+        matchesPattern(r.type, input.message.type),
     );
     const body = (route?.transform ?? fallback)(input);
     if (body === undefined) return undefined;

@@ -3,12 +3,24 @@
  * cached `KeyObject`, `timingSafeEqual` after a length check, and strict digest decoding with
  * `Buffer.from` after the characters are validated.
  */
-import { createHmac, createPrivateKey, createPublicKey, createSecretKey, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  sign,
+  timingSafeEqual,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import type { DigestEncoding, HmacAlgorithm, Layout } from './description';
 
 const SECRET_PREFIX = 'whsec_';
 const KEY_CACHE_LIMIT = 256;
-const keys: Readonly<Record<Layout['key'], Map<string, KeyObject | null>>> = { utf8: new Map(), 'whsec-base64': new Map() };
+const keys: Readonly<Record<Layout['key'], Map<string, KeyObject | null>>> = {
+  utf8: new Map(),
+  'whsec-base64': new Map(),
+};
 
 /**
  * The HMAC key for a secret: its UTF-8 text (every provider but Standard Webhooks), or the bytes of
@@ -50,7 +62,10 @@ export function ed25519PublicKey(base64: string): KeyObject | null {
   let key = publicKeys.get(base64);
   if (key === undefined) {
     const raw = decodeBase64Strict(base64);
-    key = raw?.length === 32 ? createPublicKey({ key: Buffer.concat([ED25519_SPKI, raw]), format: 'der', type: 'spki' }) : null;
+    key =
+      raw?.length === 32
+        ? createPublicKey({ key: Buffer.concat([ED25519_SPKI, raw]), format: 'der', type: 'spki' })
+        : null;
     if (publicKeys.size >= KEY_CACHE_LIMIT) publicKeys.clear();
     publicKeys.set(base64, key);
   }
@@ -60,7 +75,9 @@ export function ed25519PublicKey(base64: string): KeyObject | null {
 /** An Ed25519 private key from the base64 of its 32-byte seed (`whsk_<base64>` without the prefix); null when not one. */
 export function ed25519PrivateKey(base64: string): KeyObject | null {
   const seed = decodeBase64Strict(base64);
-  return seed?.length === 32 ? createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, seed]), format: 'der', type: 'pkcs8' }) : null;
+  return seed?.length === 32
+    ? createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, seed]), format: 'der', type: 'pkcs8' })
+    : null;
 }
 
 export function verifyEd25519(message: Uint8Array, key: KeyObject, signature: Uint8Array): boolean {

@@ -44,7 +44,8 @@ export function defineScheme<O>(d: SchemeDescription<O>): Scheme<O> {
     ...(d.eventId && { eventId: d.eventId }),
     ...(d.eventType && { eventType: d.eventType }),
     ...(d.handshake && { handshake: d.handshake }),
-    contentTypes: (options: O): readonly ContentTypeRule[] => (typeof d.contentTypes === 'function' ? d.contentTypes(options) : d.contentTypes),
+    contentTypes: (options: O): readonly ContentTypeRule[] =>
+      typeof d.contentTypes === 'function' ? d.contentTypes(options) : d.contentTypes,
     layout,
     verify: (request) => verifyLayout(layout(request.options), request),
     sign: (request) => signLayout(d.name, layout(request.options), request),

@@ -63,13 +63,24 @@ type Parsed = ReceivedSignature | Extract<VerifyResult, { valid: false }>;
  * Parses one signature header value as `format` describes it. `pairs` values that arrive
  * comma-joined with a `;` separator (a repeated Paddle header) are parsed one by one by the caller.
  */
-export function parseSignature(format: SignatureFormat, value: string, encoding: DigestEncoding, bytes: number, asymmetricPrefix?: string): Parsed {
+export function parseSignature(
+  format: SignatureFormat,
+  value: string,
+  encoding: DigestEncoding,
+  bytes: number,
+  asymmetricPrefix?: string,
+): Parsed {
   if (format.format === 'pairs') return parsePairs(format, value, encoding, bytes);
   if (format.format === 'token') return { candidates: [] };
   // The usual header: one entry with the expected prefix (the list path below would find the same one).
   // (Exactly prefix + one digest long: a separator inside would make it fail to decode and take the list path.)
   const digestChars = encoding === 'hex' ? bytes * 2 : 4 * Math.ceil(bytes / 3);
-  if (asymmetricPrefix === undefined && format.prefixCaseInsensitive !== true && value.length === format.prefix.length + digestChars && value.startsWith(format.prefix)) {
+  if (
+    asymmetricPrefix === undefined &&
+    format.prefixCaseInsensitive !== true &&
+    value.length === format.prefix.length + digestChars &&
+    value.startsWith(format.prefix)
+  ) {
     const digest = decodeDigest(value.slice(format.prefix.length), encoding, bytes);
     if (digest) return { candidates: [digest] };
   }
@@ -77,7 +88,14 @@ export function parseSignature(format: SignatureFormat, value: string, encoding:
     format.separator === 'whitespace'
       ? splitList(value, /\s+/).map((e) => (e.endsWith(',') ? e.slice(0, -1) : e))
       : splitList(value, ',');
-  const symmetric = decodeList(entries, format.prefix, format.prefixCaseInsensitive === true, encoding, bytes, format.otherVersion);
+  const symmetric = decodeList(
+    entries,
+    format.prefix,
+    format.prefixCaseInsensitive === true,
+    encoding,
+    bytes,
+    format.otherVersion,
+  );
   if (asymmetricPrefix === undefined) return symmetric;
   const asymmetric = decodeList(entries, asymmetricPrefix, false, 'base64', ED25519_SIGNATURE_BYTES, undefined);
   if (!('candidates' in asymmetric)) return symmetric;
@@ -97,7 +115,9 @@ function decodeList(
   const candidates: Buffer[] = [];
   let sawOtherVersion = false;
   for (const entry of entries) {
-    const hasPrefix = caseInsensitive ? entry.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase() : entry.startsWith(prefix);
+    const hasPrefix = caseInsensitive
+      ? entry.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase()
+      : entry.startsWith(prefix);
     if (!hasPrefix) {
       if (otherVersion?.test(entry)) sawOtherVersion = true;
       continue;
@@ -106,12 +126,20 @@ function decodeList(
     if (digest) candidates.push(digest);
   }
   if (candidates.length > 0) return { candidates };
-  return fail(sawOtherVersion ? 'unsupported_version' : 'malformed_signature', `expected ${prefix}<${encoding} digest of ${bytes} bytes>`);
+  return fail(
+    sawOtherVersion ? 'unsupported_version' : 'malformed_signature',
+    `expected ${prefix}<${encoding} digest of ${bytes} bytes>`,
+  );
 }
 
 const VERSION_KEY = /^[a-z]\d+$/;
 
-function parsePairs(format: Extract<SignatureFormat, { format: 'pairs' }>, value: string, encoding: DigestEncoding, bytes: number): Parsed {
+function parsePairs(
+  format: Extract<SignatureFormat, { format: 'pairs' }>,
+  value: string,
+  encoding: DigestEncoding,
+  bytes: number,
+): Parsed {
   const name = () => displayName(format.header);
   const { timestampKey: t, signatureKey: v } = format;
   let timestamp: string | null | undefined;
@@ -130,9 +158,12 @@ function parsePairs(format: Extract<SignatureFormat, { format: 'pairs' }>, value
   if (timestamp === null) return fail('malformed_timestamp', `${name()} has conflicting ${t}= values`);
   const timestampSeconds = parseTimestamp(timestamp, 'epoch');
   if (timestampSeconds === undefined) return fail('malformed_timestamp', `${name()} ${t}= is not epoch seconds`);
-  if (signatures.length === 0) return fail(otherVersions ? 'unsupported_version' : 'missing_signature', `${name()} has no ${v} signature`);
+  if (signatures.length === 0)
+    return fail(otherVersions ? 'unsupported_version' : 'missing_signature', `${name()} has no ${v} signature`);
   const decoded = decodeList(signatures, '', false, encoding, bytes, undefined);
-  return 'candidates' in decoded ? { candidates: decoded.candidates, timestampText: timestamp, timestampSeconds } : fail('malformed_signature', `${v} is not a ${encoding} digest of ${bytes} bytes`);
+  return 'candidates' in decoded
+    ? { candidates: decoded.candidates, timestampText: timestamp, timestampSeconds }
+    : fail('malformed_signature', `${v} is not a ${encoding} digest of ${bytes} bytes`);
 }
 
 const EPOCH_SECONDS = /^\d{1,12}$/;
@@ -160,7 +191,12 @@ export function formatTimestamp(seconds: number, format: 'epoch' | 'iso8601' | '
  * The replay window: older than the tolerance → `stale_timestamp`; ahead of now by more than the
  * tolerance (or at all, when the scheme does not accept future timestamps) → `future_timestamp`.
  */
-export function checkWindow(timestampSeconds: number, nowSeconds: number, toleranceSeconds: number, acceptsFuture: boolean): VerifyResult | undefined {
+export function checkWindow(
+  timestampSeconds: number,
+  nowSeconds: number,
+  toleranceSeconds: number,
+  acceptsFuture: boolean,
+): VerifyResult | undefined {
   const skew = Math.round(Math.abs(nowSeconds - timestampSeconds));
   if (!Number.isFinite(nowSeconds) || nowSeconds - timestampSeconds > toleranceSeconds) {
     return fail('stale_timestamp', `timestamp is ${skew}s old; tolerance is ${toleranceSeconds}s`);

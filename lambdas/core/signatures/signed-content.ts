@@ -55,7 +55,9 @@ export function signedParts(layout: Layout, values: ContentValues, body: Uint8Ar
 
 /** The signed bytes as one buffer (for the diagnosis; verify feeds the parts to the HMAC directly). */
 export function signedBytes(layout: Layout, values: ContentValues, body: Uint8Array): Buffer {
-  return Buffer.concat(signedParts(layout, values, body).map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+  return Buffer.concat(
+    signedParts(layout, values, body).map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)),
+  );
 }
 
 /** `{params}` for a request: the sorted form parameters, or '' when the URL carries the body's hash instead. */

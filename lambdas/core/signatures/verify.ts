@@ -8,7 +8,17 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { bytesEqual, decodeDigest, ed25519PublicKey, hmac, hmacKey, verifyEd25519 } from './crypto';
 import { DIGEST_BYTES, type HmacAlgorithm, type Layout, type TimestampRule } from './description';
-import { checkWindow, displayName, fail, parseSignature, parseTimestamp, readFirstHeader, readHeader, splitList, type ReceivedSignature } from './formats';
+import {
+  checkWindow,
+  displayName,
+  fail,
+  parseSignature,
+  parseTimestamp,
+  readFirstHeader,
+  readHeader,
+  splitList,
+  type ReceivedSignature,
+} from './formats';
 import { placeholders, signedBytes, signedParts, sortedFormParams, type ContentValues } from './signed-content';
 import type { VerifyRequest, VerifyResult } from './types';
 
@@ -31,13 +41,21 @@ export function signedUrl(layout: Layout, request: Pick<VerifyRequest, 'url' | '
 }
 
 /** Reads everything verify needs from the headers, in verify's order, or the first failure. */
-export function readRequest(layout: Layout, request: VerifyRequest<unknown>, value?: string): ReadRequest | Extract<VerifyResult, { valid: false }> {
+export function readRequest(
+  layout: Layout,
+  request: VerifyRequest<unknown>,
+  value?: string,
+): ReadRequest | Extract<VerifyResult, { valid: false }> {
   const uses = placeholders(layout.signedContent);
   let url: string | undefined;
   let parsedUrl: URL | undefined;
   if (uses.has('url')) {
     url = signedUrl(layout, request);
-    if (url === undefined) return fail('missing_url', `the scheme signs the URL: set options.${layout.url?.option ?? 'url'} or pass the request URL`);
+    if (url === undefined)
+      return fail(
+        'missing_url',
+        `the scheme signs the URL: set options.${layout.url?.option ?? 'url'} or pass the request URL`,
+      );
     try {
       parsedUrl = new URL(url);
     } catch {
@@ -45,25 +63,40 @@ export function readRequest(layout: Layout, request: VerifyRequest<unknown>, val
     }
   }
   const signature = layout.signature;
-  const header = value ?? (signature.format === 'list' ? readFirstHeader(request.headers, signature.headers) : readHeader(request.headers, signature.header));
+  const header =
+    value ??
+    (signature.format === 'list'
+      ? readFirstHeader(request.headers, signature.headers)
+      : readHeader(request.headers, signature.header));
   if (header === undefined) {
     const legacy = signature.format === 'list' ? signature.legacy : undefined;
     const named = signature.format === 'list' ? (signature.headers[0] as string) : signature.header;
-    return fail('missing_signature', legacy && readHeader(request.headers, legacy.header) !== undefined ? legacy.detail : `${displayName(named)} header is missing`);
+    return fail(
+      'missing_signature',
+      legacy && readHeader(request.headers, legacy.header) !== undefined
+        ? legacy.detail
+        : `${displayName(named)} header is missing`,
+    );
   }
   let id: string | undefined;
   if (uses.has('id')) {
     id = readFirstHeader(request.headers, layout.idHeaders ?? []);
-    if (id === undefined) return fail('missing_signature', `${layout.idHeaders?.[0] ?? 'id'} header is missing (it is part of the signed content)`);
+    if (id === undefined)
+      return fail(
+        'missing_signature',
+        `${layout.idHeaders?.[0] ?? 'id'} header is missing (it is part of the signed content)`,
+      );
   }
   let timestampText: string | undefined;
   let timestampSeconds: number | undefined;
   const from = layout.timestamp?.from;
   if (typeof from === 'object' && 'header' in from) {
     timestampText = readFirstHeader(request.headers, from.header);
-    if (timestampText === undefined) return fail('missing_timestamp', `${displayName(from.header[0] as string)} header is missing`);
+    if (timestampText === undefined)
+      return fail('missing_timestamp', `${displayName(from.header[0] as string)} header is missing`);
     timestampSeconds = parseTimestamp(timestampText, from.format);
-    if (timestampSeconds === undefined) return fail('malformed_timestamp', `${displayName(from.header[0] as string)} is not a ${from.format} timestamp`);
+    if (timestampSeconds === undefined)
+      return fail('malformed_timestamp', `${displayName(from.header[0] as string)} is not a ${from.format} timestamp`);
   }
   const bytes = DIGEST_BYTES[layout.algorithm ?? 'sha256'];
   const received = parseSignature(signature, header, layout.encoding, bytes, layout.asymmetric?.prefix);
@@ -117,10 +150,15 @@ export function verifyLayout(layout: Layout, request: VerifyRequest<unknown>): V
 function verifyOne(layout: Layout, request: VerifyRequest<unknown>, value?: string): VerifyResult {
   const read = readRequest(layout, request, value);
   if ('valid' in read) return read;
-  const matched = layout.algorithm ? matchHmac(layout, request, read) : matchToken(request, readHeader(request.headers, tokenHeader(layout)) ?? '');
+  const matched = layout.algorithm
+    ? matchHmac(layout, request, read)
+    : matchToken(request, readHeader(request.headers, tokenHeader(layout)) ?? '');
   if (!matched.valid) return matched;
   const claimed = read.bodyHashClaim;
-  if (claimed !== undefined && !bytesEqual(decodeDigest(claimed, 'hex', 32) ?? Buffer.alloc(0), createHash('sha256').update(request.body).digest())) {
+  if (
+    claimed !== undefined &&
+    !bytesEqual(decodeDigest(claimed, 'hex', 32) ?? Buffer.alloc(0), createHash('sha256').update(request.body).digest())
+  ) {
     return fail('signature_mismatch', `the body does not match ${layout.url?.bodyHashParam ?? 'its hash'}`);
   }
   const rule = layout.timestamp;
@@ -152,7 +190,8 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
       usable++;
       const signed = signedBytes(layout, read, request.body);
       let matched = false;
-      for (const candidate of read.received.asymmetric ?? []) matched = verifyEd25519(signed, publicKey, candidate) || matched;
+      for (const candidate of read.received.asymmetric ?? [])
+        matched = verifyEd25519(signed, publicKey, candidate) || matched;
       if (matched) return { valid: true, secretIndex: i };
       continue;
     }
@@ -161,24 +200,43 @@ function matchHmac(layout: Layout, request: VerifyRequest<unknown>, read: ReadRe
     usable++;
     if (hmacMatches(layout, algorithm, key, read, request.body)) return matchedAt(i);
     // Other URL spellings only when the given one does not match; which spelling matched is not secret.
-    for (const url of read.otherUrls?.() ?? []) if (hmacMatches(layout, algorithm, key, { ...read, url }, request.body)) return { valid: true, secretIndex: i };
+    for (const url of read.otherUrls?.() ?? [])
+      if (hmacMatches(layout, algorithm, key, { ...read, url }, request.body)) return { valid: true, secretIndex: i };
   }
   const asymmetric = layout.asymmetric;
-  if (asymmetric && read.received.candidates.length === 0 && !request.secrets.some((s) => typeof s === 'string' && s.startsWith(asymmetric.publicKeyPrefix))) {
-    return fail('unsupported_version', `only ${asymmetric.prefix} signatures are present: configure the sender's ${asymmetric.publicKeyPrefix} public key`);
+  if (
+    asymmetric &&
+    read.received.candidates.length === 0 &&
+    !request.secrets.some((s) => typeof s === 'string' && s.startsWith(asymmetric.publicKeyPrefix))
+  ) {
+    return fail(
+      'unsupported_version',
+      `only ${asymmetric.prefix} signatures are present: configure the sender's ${asymmetric.publicKeyPrefix} public key`,
+    );
   }
   if (usable > 0) return fail('signature_mismatch');
-  return fail('no_secret', layout.key === 'whsec-base64' ? 'no secret is a whsec_<base64> key' : 'no usable secret is configured');
+  return fail(
+    'no_secret',
+    layout.key === 'whsec-base64' ? 'no secret is a whsec_<base64> key' : 'no usable secret is configured',
+  );
 }
 
-const MATCHED: readonly VerifyResult[] = Array.from({ length: 8 }, (_, i) => Object.freeze({ valid: true as const, secretIndex: i }));
+const MATCHED: readonly VerifyResult[] = Array.from({ length: 8 }, (_, i) =>
+  Object.freeze({ valid: true as const, secretIndex: i }),
+);
 /** The (frozen, shared) result for a match with secret `i`: results are read, never changed. */
 function matchedAt(i: number): VerifyResult {
   return MATCHED[i] ?? { valid: true, secretIndex: i };
 }
 
 /** Whether the HMAC of the signed content equals a received candidate; every candidate is compared. */
-function hmacMatches(layout: Layout, algorithm: HmacAlgorithm, key: KeyObject, read: ReadRequest, body: Uint8Array): boolean {
+function hmacMatches(
+  layout: Layout,
+  algorithm: HmacAlgorithm,
+  key: KeyObject,
+  read: ReadRequest,
+  body: Uint8Array,
+): boolean {
   const expected = hmac(algorithm, key, signedParts(layout, read, body));
   const candidates = read.received.candidates;
   let matched = false;
@@ -213,7 +271,8 @@ export function hasSecret(secrets: readonly string[]): boolean {
 function numberField(body: Uint8Array, field: string): number | undefined {
   try {
     const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
-    const value = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[field] : undefined;
+    const value =
+      typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[field] : undefined;
     return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   } catch {
     return undefined;

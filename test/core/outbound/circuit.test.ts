@@ -34,7 +34,15 @@ function opened(at = NOW, coolDownMs = 30_000): CircuitState {
 
 describe('the settings', () => {
   it('default to 5 failures in a row, or ≥ 50 % of ≥ 20 attempts in 60 s; 30 s cool-down doubling to 10 min; 90 s probe lease', () => {
-    expect(S).toEqual({ consecutiveFailures: 5, failureRate: 0.5, windowSeconds: 60, minimumVolume: 20, coolDownSeconds: 30, maxCoolDownSeconds: 600, probeLeaseSeconds: 90 });
+    expect(S).toEqual({
+      consecutiveFailures: 5,
+      failureRate: 0.5,
+      windowSeconds: 60,
+      minimumVolume: 20,
+      coolDownSeconds: 30,
+      maxCoolDownSeconds: 600,
+      probeLeaseSeconds: 90,
+    });
   });
 
   it('are configurable per endpoint, each field alone', () => {
@@ -57,8 +65,21 @@ describe('closed', () => {
 
     const { state, events } = feed([false, false, false, false, false]);
 
-    expect(state).toEqual({ status: 'open', reason: 'consecutive_failures', openedAt: NOW + 4000, openUntil: NOW + 34_000, coolDownMs: 30_000 });
-    expect(events).toEqual([expect.objectContaining({ type: 'circuit.opened', reason: 'consecutive_failures', consecutiveFailures: 5, openUntil: NOW + 34_000 })]);
+    expect(state).toEqual({
+      status: 'open',
+      reason: 'consecutive_failures',
+      openedAt: NOW + 4000,
+      openUntil: NOW + 34_000,
+      coolDownMs: 30_000,
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'circuit.opened',
+        reason: 'consecutive_failures',
+        consecutiveFailures: 5,
+        openUntil: NOW + 34_000,
+      }),
+    ]);
   });
 
   it('starts counting again after a success', () => {
@@ -71,7 +92,9 @@ describe('closed', () => {
     const { state, events } = feed(alternating);
 
     expect(state).toMatchObject({ status: 'open', reason: 'failure_rate' });
-    expect(events).toEqual([expect.objectContaining({ reason: 'failure_rate', failureRate: 0.5, attemptsInWindow: 20 })]);
+    expect(events).toEqual([
+      expect.objectContaining({ reason: 'failure_rate', failureRate: 0.5, attemptsInWindow: 20 }),
+    ]);
   });
 
   it('does not judge the rate below the minimum volume', () => {
@@ -108,11 +131,14 @@ describe('half-open', () => {
     const second = admit(first.next, due + 5, S, 'l2');
 
     expect(phaseOf(opened(), due)).toBe('half-open');
-    expect(first).toEqual({ admission: { decision: 'probe', leaseId: 'l1' }, next: { ...opened(), probe: { leaseId: 'l1', expiresAt: due + 90_000 } } });
+    expect(first).toEqual({
+      admission: { decision: 'probe', leaseId: 'l1' },
+      next: { ...opened(), probe: { leaseId: 'l1', expiresAt: due + 90_000 } },
+    });
     expect(second).toEqual({ admission: { decision: 'park', until: due + 90_000 } });
   });
 
-  it('lets another probe go when the first crashed and its lease expired; the crashed probe\'s late answer changes nothing', () => {
+  it("lets another probe go when the first crashed and its lease expired; the crashed probe's late answer changes nothing", () => {
     const first = admit(opened(), due, S, 'l1').next!;
 
     const second = admit(first, due + 90_000, S, 'l2');
@@ -122,7 +148,7 @@ describe('half-open', () => {
     expect(late).toEqual({ events: [] });
   });
 
-  it('closes on the probe\'s success and says so (the parked deliveries are released)', () => {
+  it("closes on the probe's success and says so (the parked deliveries are released)", () => {
     const probing = admit(opened(), due, S, 'l1').next!;
 
     const r = recordResult(probing, { success: true, leaseId: 'l1' }, due + 200, S);
@@ -130,7 +156,7 @@ describe('half-open', () => {
     expect(r).toEqual({ next: CLOSED, events: [{ type: 'circuit.closed', at: due + 200, openedAt: NOW }] });
   });
 
-  it('opens again on the probe\'s failure with the cool-down doubled, capped at the longest', () => {
+  it("opens again on the probe's failure with the cool-down doubled, capped at the longest", () => {
     let state: CircuitState = opened();
     const waits: number[] = [];
     for (let i = 0; i < 8; i++) {
@@ -157,7 +183,6 @@ describe('over the shared store', () => {
     expect(decisions.every((d) => d.kind === 'parked')).toBe(true);
     expect(store.peek({ tenantId: TENANT, endpointId: ENDPOINT_ID, kind: 'rate' })).toBeUndefined();
   });
-
 
   it('two workers at the end of the cool-down: exactly one probes, even when both read before either writes', async () => {
     const store = new SteppedStateStore();

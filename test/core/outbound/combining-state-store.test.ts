@@ -1,21 +1,34 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CombiningStateStore } from '../../../lambdas/core/outbound/combining-state-store';
-import { StateContentionError, update, type EndpointStateKey, type EndpointStateKind, type EndpointStates } from '../../../lambdas/core/outbound/endpoint-state';
+import {
+  StateContentionError,
+  update,
+  type EndpointStateKey,
+  type EndpointStateKind,
+  type EndpointStates,
+} from '../../../lambdas/core/outbound/endpoint-state';
 import { acquire, maxInWindow } from '../../../lambdas/core/outbound/rate-limit';
 import { MemoryStateStore } from '../../helpers/endpoint-state';
 import { NOW } from '../../helpers/outbound';
 
 const RATE = { tenantId: 'acme', endpointId: 'ep_1', kind: 'rate' } as const;
 const noPause = async () => undefined;
-const add = (n: number) => (b: EndpointStates['rate'] | undefined) => ({ next: { level: (b?.level ?? 0) + n, at: NOW }, result: (b?.level ?? 0) + n });
+const add = (n: number) => (b: EndpointStates['rate'] | undefined) => ({
+  next: { level: (b?.level ?? 0) + n, at: NOW },
+  result: (b?.level ?? 0) + n,
+});
 
 /** A store that lets another writer in before every one of the first `losses` compare-and-sets. */
 class RacedStore extends MemoryStateStore {
   constructor(private losses: number) {
     super();
   }
-  override async compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, expected: number, value: EndpointStates[K]): Promise<boolean> {
+  override async compareAndSet<K extends EndpointStateKind>(
+    key: EndpointStateKey<K>,
+    expected: number,
+    value: EndpointStates[K],
+  ): Promise<boolean> {
     if (this.losses-- > 0) await super.compareAndSet(key, expected, { level: 1000, at: NOW } as EndpointStates[K]);
     return super.compareAndSet(key, expected, value);
   }
@@ -33,7 +46,7 @@ describe('CombiningStateStore', () => {
     expect({ reads: inner.reads, writes: inner.writes }).toEqual({ reads: 1, writes: 1 });
   });
 
-  it('an update arriving while a group is being written joins the next group, which sees the first one\'s write', async () => {
+  it("an update arriving while a group is being written joins the next group, which sees the first one's write", async () => {
     const inner = new MemoryStateStore();
     const store = new CombiningStateStore(inner, { pause: noPause });
 
@@ -72,7 +85,11 @@ describe('CombiningStateStore', () => {
       throw new TypeError('bad state');
     };
 
-    const [a, b, c] = await Promise.allSettled([update(store, RATE, add(1)), update(store, RATE, boom), update(store, RATE, add(2))]);
+    const [a, b, c] = await Promise.allSettled([
+      update(store, RATE, add(1)),
+      update(store, RATE, boom),
+      update(store, RATE, add(2)),
+    ]);
 
     expect([a, b, c].map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(c).toEqual({ status: 'fulfilled', value: 3 });
@@ -89,20 +106,32 @@ describe('CombiningStateStore', () => {
 
   it('keeps the rate limit exact: grouped takes from a bucket never exceed burst + perSecond × t', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 700 })), { minLength: 1, maxLength: 25 }), async (rounds) => {
-        const store = new CombiningStateStore(new MemoryStateStore(), { pause: noPause });
-        const limit = { perSecond: 3, burst: 2 };
-        let clock = NOW;
-        const granted: number[] = [];
-        for (const [callers, advance] of rounds) {
-          clock += advance;
-          const all = await Promise.all(Array.from({ length: callers }, () => acquire(store, 'acme', 'ep_1', limit, () => clock)));
-          for (const a of all) if (a.allowed) granted.push(a.at);
-        }
-        for (const from of granted) {
-          for (const to of granted) if (to >= from) expect(granted.filter((g) => g >= from && g <= to).length).toBeLessThanOrEqual(maxInWindow(limit, to - from));
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 700 })), {
+          minLength: 1,
+          maxLength: 25,
+        }),
+        async (rounds) => {
+          const store = new CombiningStateStore(new MemoryStateStore(), { pause: noPause });
+          const limit = { perSecond: 3, burst: 2 };
+          let clock = NOW;
+          const granted: number[] = [];
+          for (const [callers, advance] of rounds) {
+            clock += advance;
+            const all = await Promise.all(
+              Array.from({ length: callers }, () => acquire(store, 'acme', 'ep_1', limit, () => clock)),
+            );
+            for (const a of all) if (a.allowed) granted.push(a.at);
+          }
+          for (const from of granted) {
+            for (const to of granted)
+              if (to >= from)
+                expect(granted.filter((g) => g >= from && g <= to).length).toBeLessThanOrEqual(
+                  maxInWindow(limit, to - from),
+                );
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -4,7 +4,10 @@ import { deliver } from '../../../lambdas/core/outbound/deliver';
 import { deliveryFixture, NOW, ok } from '../../helpers/outbound';
 
 // One retry: a second real failure exhausts the delivery.
-const lastChance = { endpoint: { retryDelaysSeconds: [1] }, delivery: { status: 'failed' as const, attemptCount: 1, nextAttemptAt: NOW - 2000 } };
+const lastChance = {
+  endpoint: { retryDelaysSeconds: [1] },
+  delivery: { status: 'failed' as const, attemptCount: 1, nextAttemptAt: NOW - 2000 },
+};
 
 describe('deliver() with probe', () => {
   it('a failed probe is logged flagged as a probe, and the delivery keeps its schedule instead of being exhausted', async () => {
@@ -12,7 +15,12 @@ describe('deliver() with probe', () => {
     const result = await deliver(job, deps, { probe: true });
     expect(result).toMatchObject({ outcome: 'failed', nextAttemptAt: NOW - 2000 });
     expect(deliveries.attempts).toMatchObject([{ number: 2, status: 503, probe: true }]);
-    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({ status: 'failed', attemptCount: 2, probes: 1, nextAttemptAt: NOW - 2000 });
+    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({
+      status: 'failed',
+      attemptCount: 2,
+      probes: 1,
+      nextAttemptAt: NOW - 2000,
+    });
   });
 
   it('without probe the same failure exhausts the delivery (the schedule counts it)', async () => {
@@ -21,7 +29,11 @@ describe('deliver() with probe', () => {
   });
 
   it('probes are not counted by later attempts: after one failure and one probe, the next failure is the second of the schedule', async () => {
-    const { job, deps, deliveries } = deliveryFixture({ endpoint: { retryDelaysSeconds: [1, 1] }, delivery: { ...lastChance.delivery, attemptCount: 2, probes: 1 }, script: [ok(503)] });
+    const { job, deps, deliveries } = deliveryFixture({
+      endpoint: { retryDelaysSeconds: [1, 1] },
+      delivery: { ...lastChance.delivery, attemptCount: 2, probes: 1 },
+      script: [ok(503)],
+    });
     const result = await deliver(job, deps);
     expect(result.outcome).toBe('failed'); // counting the probe, this would be the third and last: exhausted
     expect(deliveries.attempts[0]).not.toHaveProperty('probe');

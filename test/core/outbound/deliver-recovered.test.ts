@@ -4,7 +4,10 @@ import { deliver } from '../../../lambdas/core/outbound/deliver';
 import { deliveryFixture, NOW, ok } from '../../helpers/outbound';
 
 // Exhausted after its whole schedule (one retry: two attempts), then recovered.
-const recovered = { endpoint: { retryDelaysSeconds: [1] }, delivery: { status: 'pending' as const, attemptCount: 2, scheduleBase: 2, nextAttemptAt: NOW } };
+const recovered = {
+  endpoint: { retryDelaysSeconds: [1] },
+  delivery: { status: 'pending' as const, attemptCount: 2, scheduleBase: 2, nextAttemptAt: NOW },
+};
 
 describe('deliver() on a recovered delivery', () => {
   it('a failure after recovery is the first of a fresh schedule: retried, not exhausted', async () => {
@@ -17,13 +20,21 @@ describe('deliver() on a recovered delivery', () => {
   });
 
   it('the schedule still ends: the second failure after recovery exhausts it', async () => {
-    const { job, deps } = deliveryFixture({ ...recovered, delivery: { ...recovered.delivery, status: 'failed', attemptCount: 3 }, script: [ok(503)] });
+    const { job, deps } = deliveryFixture({
+      ...recovered,
+      delivery: { ...recovered.delivery, status: 'failed', attemptCount: 3 },
+      script: [ok(503)],
+    });
 
     expect((await deliver(job, deps)).outcome).toBe('exhausted');
   });
 
   it('probes made after the recovery are still not counted', async () => {
-    const { job, deps } = deliveryFixture({ ...recovered, delivery: { ...recovered.delivery, status: 'failed', attemptCount: 3, probes: 1 }, script: [ok(503)] });
+    const { job, deps } = deliveryFixture({
+      ...recovered,
+      delivery: { ...recovered.delivery, status: 'failed', attemptCount: 3, probes: 1 },
+      script: [ok(503)],
+    });
 
     expect((await deliver(job, deps)).outcome).toBe('failed');
   });

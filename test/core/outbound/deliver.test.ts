@@ -20,7 +20,13 @@ import {
 } from '../../helpers/outbound';
 
 function verifyStandard(request: OutboundRequest, secret: string) {
-  return schemes['standard-webhooks'].verify({ body: request.body, headers: request.headers, secrets: [secret], nowSeconds: NOW / 1000, options: {} });
+  return schemes['standard-webhooks'].verify({
+    body: request.body,
+    headers: request.headers,
+    secrets: [secret],
+    nowSeconds: NOW / 1000,
+    options: {},
+  });
 }
 
 describe('deliver()', () => {
@@ -32,14 +38,35 @@ describe('deliver()', () => {
     expect(result).toMatchObject({ outcome: 'delivered' });
     const request = sender.requests[0]!;
     expect(request.url).toBe(`https://${RECEIVER_HOST}/hooks`);
-    expect(Buffer.from(request.body).toString()).toBe(`{"type":"invoice.paid","timestamp":"${new Date(NOW - 500).toISOString()}","data":${PAYLOAD}}`);
-    expect(request.headers).toMatchObject({ 'content-type': 'application/json', 'x-tenant-token': 'tok_receiver_auth', 'webhook-id': 'msg_1' });
+    expect(Buffer.from(request.body).toString()).toBe(
+      `{"type":"invoice.paid","timestamp":"${new Date(NOW - 500).toISOString()}","data":${PAYLOAD}}`,
+    );
+    expect(request.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-tenant-token': 'tok_receiver_auth',
+      'webhook-id': 'msg_1',
+    });
     expect(verifyStandard(request, SECRET)).toMatchObject({ valid: true });
     expect(request.timeoutMs).toBe(15_000);
     expect(deliveries.attempts).toEqual([
-      { tenantId: TENANT, deliveryId: job.delivery.deliveryId, endpointId: ENDPOINT_ID, messageId: 'msg_1', number: 1, at: NOW, latencyMs: 42, status: 200, responseBody: 'ok', responseBodyTruncated: false },
+      {
+        tenantId: TENANT,
+        deliveryId: job.delivery.deliveryId,
+        endpointId: ENDPOINT_ID,
+        messageId: 'msg_1',
+        number: 1,
+        at: NOW,
+        latencyMs: 42,
+        status: 200,
+        responseBody: 'ok',
+        responseBodyTruncated: false,
+      },
     ]);
-    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({ status: 'delivered', attemptCount: 1, nextAttemptAt: undefined });
+    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({
+      status: 'delivered',
+      attemptCount: 1,
+      nextAttemptAt: undefined,
+    });
   });
 
   it('never records or logs a request header, the secret or the payload', async () => {
@@ -49,23 +76,37 @@ describe('deliver()', () => {
 
     const stored = JSON.stringify([deliveries.attempts, [...deliveries.deliveries.values()], log.lines]);
     const signature = sender.requests[0]!.headers['webhook-signature']!;
-    for (const secretish of [signature, signature.slice(3), SECRET, 'tok_receiver_auth', 'in_1', '12345678901234567890']) {
+    for (const secretish of [
+      signature,
+      signature.slice(3),
+      SECRET,
+      'tok_receiver_auth',
+      'in_1',
+      '12345678901234567890',
+    ]) {
       expect(stored).not.toContain(secretish);
     }
   });
 
-  it('schedules a retry after a 500 and keeps the receiver\'s answer', async () => {
+  it("schedules a retry after a 500 and keeps the receiver's answer", async () => {
     const { job, deps, deliveries } = deliveryFixture({ script: [ok(500, 'boom')] });
 
     const result = await deliver(job, deps);
 
     expect(result).toMatchObject({ outcome: 'failed', nextAttemptAt: NOW + 5000 });
-    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({ status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000 });
+    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({
+      status: 'failed',
+      attemptCount: 1,
+      nextAttemptAt: NOW + 5000,
+    });
     expect(deliveries.attempts[0]).toMatchObject({ status: 500, responseBody: 'boom' });
   });
 
   it('exhausts the delivery when the last scheduled attempt fails', async () => {
-    const { job, deps, deliveries } = deliveryFixture({ script: [ok(500)], delivery: { status: 'failed', attemptCount: 9 } });
+    const { job, deps, deliveries } = deliveryFixture({
+      script: [ok(500)],
+      delivery: { status: 'failed', attemptCount: 9 },
+    });
 
     expect(await deliver(job, deps)).toMatchObject({ outcome: 'exhausted' });
     expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({ status: 'exhausted', attemptCount: 10 });
@@ -85,7 +126,11 @@ describe('deliver()', () => {
 
     expect(result).toMatchObject({ outcome: 'failed' });
     expect(sender.requests).toEqual([]);
-    expect(deliveries.attempts[0]).toMatchObject({ error: 'blocked', latencyMs: 0, errorDetail: expect.stringContaining('10.0.0.7') });
+    expect(deliveries.attempts[0]).toMatchObject({
+      error: 'blocked',
+      latencyMs: 0,
+      errorDetail: expect.stringContaining('10.0.0.7'),
+    });
   });
 
   it('sends to a private address inside an allowed subnet', async () => {
@@ -105,8 +150,10 @@ describe('deliver()', () => {
     expect(deliveries.attempts[0]).toMatchObject({ error: 'dns' });
   });
 
-  it('records the sender\'s error kind', async () => {
-    const { job, deps, deliveries } = deliveryFixture({ script: [{ kind: 'error', error: 'timeout', detail: 'no response within 15000 ms', latencyMs: 15_001 }] });
+  it("records the sender's error kind", async () => {
+    const { job, deps, deliveries } = deliveryFixture({
+      script: [{ kind: 'error', error: 'timeout', detail: 'no response within 15000 ms', latencyMs: 15_001 }],
+    });
 
     await deliver(job, deps);
 
@@ -116,15 +163,29 @@ describe('deliver()', () => {
   it('skips a disabled endpoint without an attempt', async () => {
     const { job, deps, sender, deliveries } = deliveryFixture({ endpoint: { enabled: false } });
 
-    expect(await deliver(job, deps)).toEqual({ deliveryId: job.delivery.deliveryId, outcome: 'skipped', reason: 'endpoint_disabled' });
+    expect(await deliver(job, deps)).toEqual({
+      deliveryId: job.delivery.deliveryId,
+      outcome: 'skipped',
+      reason: 'endpoint_disabled',
+    });
     expect(sender.requests).toEqual([]);
     expect(deliveries.attempts).toEqual([]);
-    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({ status: 'skipped', skipReason: 'endpoint_disabled' });
+    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({
+      status: 'skipped',
+      skipReason: 'endpoint_disabled',
+    });
   });
 
   it('sends what the transform returns', async () => {
     const { job, deps, sender } = deliveryFixture();
-    const transform = createTransformer([{ tenant: TENANT, endpoint: '*', type: 'invoice.*', transform: ({ message }) => JSON.stringify({ kind: message.type }) }]);
+    const transform = createTransformer([
+      {
+        tenant: TENANT,
+        endpoint: '*',
+        type: 'invoice.*',
+        transform: ({ message }) => JSON.stringify({ kind: message.type }),
+      },
+    ]);
 
     await deliver(job, { ...deps, transform });
 
@@ -133,23 +194,33 @@ describe('deliver()', () => {
 
   it('skips the delivery when the transform returns undefined', async () => {
     const { job, deps, sender, deliveries } = deliveryFixture();
-    const transform = createTransformer([{ tenant: '*', endpoint: ENDPOINT_ID, type: '*', transform: () => undefined }]);
+    const transform = createTransformer([
+      { tenant: '*', endpoint: ENDPOINT_ID, type: '*', transform: () => undefined },
+    ]);
 
     expect(await deliver(job, { ...deps, transform })).toMatchObject({ outcome: 'skipped', reason: 'transform' });
     expect(sender.requests).toEqual([]);
-    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({ status: 'skipped', skipReason: 'transform' });
+    expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({
+      status: 'skipped',
+      skipReason: 'transform',
+    });
   });
 
-  it.each(['delivered', 'exhausted', 'skipped'] as const)('does nothing for a delivery already %s (a redelivered queue message)', async (status) => {
-    const { job, deps, sender, deliveries } = deliveryFixture({ delivery: { status } });
+  it.each(['delivered', 'exhausted', 'skipped'] as const)(
+    'does nothing for a delivery already %s (a redelivered queue message)',
+    async (status) => {
+      const { job, deps, sender, deliveries } = deliveryFixture({ delivery: { status } });
 
-    expect(await deliver(job, deps)).toMatchObject({ outcome: 'already_final' });
-    expect(sender.requests).toEqual([]);
-    expect(deliveries.attempts).toEqual([]);
-  });
+      expect(await deliver(job, deps)).toMatchObject({ outcome: 'already_final' });
+      expect(sender.requests).toEqual([]);
+      expect(deliveries.attempts).toEqual([]);
+    },
+  );
 
   it('does nothing for a delivery whose next attempt is not due yet (a stale wake-up)', async () => {
-    const { job, deps, sender, deliveries } = deliveryFixture({ delivery: { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 300_000 } });
+    const { job, deps, sender, deliveries } = deliveryFixture({
+      delivery: { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 300_000 },
+    });
 
     expect(await deliver(job, deps)).toMatchObject({ outcome: 'not_due' });
     expect(sender.requests).toEqual([]);
@@ -157,7 +228,9 @@ describe('deliver()', () => {
   });
 
   it('sends a wake-up that arrives within a second of its due time', async () => {
-    const { job, deps, sender } = deliveryFixture({ delivery: { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 1000 } });
+    const { job, deps, sender } = deliveryFixture({
+      delivery: { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 1000 },
+    });
 
     expect(await deliver(job, deps)).toMatchObject({ outcome: 'delivered' });
     expect(sender.requests).toHaveLength(1);
@@ -184,17 +257,29 @@ describe('deliver()', () => {
   });
 
   it('during a rotation, signs with both secrets; each verifies alone', async () => {
-    const previous = { ciphertext: await fakeCipher.encrypt(PREVIOUS_SECRET, { tenantId: TENANT, endpointId: ENDPOINT_ID }), expiresAt: NOW + 1000 };
-    const { job, deps, sender } = deliveryFixture({ endpoint: { secrets: { current: await fakeCipher.encrypt(SECRET, { tenantId: TENANT, endpointId: ENDPOINT_ID }), previous } } });
+    const previous = {
+      ciphertext: await fakeCipher.encrypt(PREVIOUS_SECRET, { tenantId: TENANT, endpointId: ENDPOINT_ID }),
+      expiresAt: NOW + 1000,
+    };
+    const { job, deps, sender } = deliveryFixture({
+      endpoint: {
+        secrets: { current: await fakeCipher.encrypt(SECRET, { tenantId: TENANT, endpointId: ENDPOINT_ID }), previous },
+      },
+    });
 
     await deliver(job, deps);
 
     expect(sender.requests[0]!.headers['webhook-signature']!.split(' ')).toHaveLength(2);
-    expect([verifyStandard(sender.requests[0]!, SECRET).valid, verifyStandard(sender.requests[0]!, PREVIOUS_SECRET).valid]).toEqual([true, true]);
+    expect([
+      verifyStandard(sender.requests[0]!, SECRET).valid,
+      verifyStandard(sender.requests[0]!, PREVIOUS_SECRET).valid,
+    ]).toEqual([true, true]);
   });
 
   it('lets no stored header replace a signature header', async () => {
-    const { job, deps, sender } = deliveryFixture({ endpoint: { headers: { 'webhook-signature': 'v1,forged', 'webhook-id': 'other' } } });
+    const { job, deps, sender } = deliveryFixture({
+      endpoint: { headers: { 'webhook-signature': 'v1,forged', 'webhook-id': 'other' } },
+    });
 
     await deliver(job, deps);
 
@@ -230,11 +315,21 @@ describe('deliverBatch()', () => {
     const sender: HttpSender = {
       async send(): Promise<SendResult> {
         if (++inFlight === 2) release();
-        await Promise.race([bothInFlight, new Promise((_, reject) => setTimeout(() => reject(new Error('sent one at a time')), 1000))]);
+        await Promise.race([
+          bothInFlight,
+          new Promise((_, reject) => setTimeout(() => reject(new Error('sent one at a time')), 1000)),
+        ]);
         return ok();
       },
     };
-    const fixture = { ...deps, sender, cipher: { ...fakeCipher, decrypt: (c: string) => fakeCipher.decrypt(c, { tenantId: TENANT, endpointId: ENDPOINT_ID }) } };
+    const fixture = {
+      ...deps,
+      sender,
+      cipher: {
+        ...fakeCipher,
+        decrypt: (c: string) => fakeCipher.decrypt(c, { tenantId: TENANT, endpointId: ENDPOINT_ID }),
+      },
+    };
 
     const result = await deliverBatch(jobs, fixture);
 
@@ -245,11 +340,23 @@ describe('deliverBatch()', () => {
   it('reports only the item whose step threw, and still delivers the others', async () => {
     const { job, deps, deliveries, sender } = deliveryFixture();
     const jobs = twoJobs(job);
-    const broken = { ...deps, deliveries: Object.assign(Object.create(deliveries) as typeof deliveries, {
-      recordAttempt: (a: Parameters<typeof deliveries.recordAttempt>[0], u: Parameters<typeof deliveries.recordAttempt>[1], n: number) =>
-        a.endpointId === 'ep_2' ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : deliveries.recordAttempt(a, u, n),
-    }) };
-    const cipher = { ...fakeCipher, decrypt: (c: string) => fakeCipher.decrypt(c, { tenantId: TENANT, endpointId: ENDPOINT_ID }) };
+    const broken = {
+      ...deps,
+      deliveries: Object.assign(Object.create(deliveries) as typeof deliveries, {
+        recordAttempt: (
+          a: Parameters<typeof deliveries.recordAttempt>[0],
+          u: Parameters<typeof deliveries.recordAttempt>[1],
+          n: number,
+        ) =>
+          a.endpointId === 'ep_2'
+            ? Promise.reject(new Error('ProvisionedThroughputExceededException'))
+            : deliveries.recordAttempt(a, u, n),
+      }),
+    };
+    const cipher = {
+      ...fakeCipher,
+      decrypt: (c: string) => fakeCipher.decrypt(c, { tenantId: TENANT, endpointId: ENDPOINT_ID }),
+    };
 
     const result = await deliverBatch(jobs, { ...broken, cipher });
 
@@ -260,7 +367,7 @@ describe('deliverBatch()', () => {
 });
 
 describe('deliverBatch() logs', () => {
-  it('name a step\'s error by its name only: a transform\'s JSON.parse error quoting the payload is not logged', async () => {
+  it("name a step's error by its name only: a transform's JSON.parse error quoting the payload is not logged", async () => {
     const { job, deps, log } = deliveryFixture();
     const transform = () => JSON.parse('card 4242 4242 4242 4242') as string; // "Unexpected token 'c', "card 4242 "... is not valid JSON"
 
@@ -268,7 +375,9 @@ describe('deliverBatch() logs', () => {
 
     expect(result.failed).toEqual([job.delivery.deliveryId]);
     const line = log.lines.find((l) => l.message === 'delivery step failed; it will be retried');
-    expect(line?.extra).toEqual([{ deliveryId: job.delivery.deliveryId, tenantId: TENANT, error: { name: 'SyntaxError' } }]);
+    expect(line?.extra).toEqual([
+      { deliveryId: job.delivery.deliveryId, tenantId: TENANT, error: { name: 'SyntaxError' } },
+    ]);
     expect(JSON.stringify(log.lines)).not.toContain('4242');
   });
 });

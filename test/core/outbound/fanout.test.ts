@@ -54,7 +54,11 @@ describe('fanout()', () => {
 
     const { deliveries } = await fanout(message(), deps, NOW);
 
-    expect(deliveries.map((d) => [d.endpointId, d.status])).toEqual([['ep_all', 'pending'], ['ep_invoices', 'pending'], ['ep_disabled', 'skipped']]);
+    expect(deliveries.map((d) => [d.endpointId, d.status])).toEqual([
+      ['ep_all', 'pending'],
+      ['ep_invoices', 'pending'],
+      ['ep_disabled', 'skipped'],
+    ]);
     expect(deps.deliveries.deliveries.get(deliveryIdFor(TENANT, 'msg_1', 'ep_disabled'))).toEqual({
       tenantId: TENANT,
       deliveryId: deliveryIdFor(TENANT, 'msg_1', 'ep_disabled'),
@@ -69,7 +73,12 @@ describe('fanout()', () => {
   });
 
   it('records nothing for a disabled endpoint whose filter does not match', async () => {
-    const deps = { endpoints: new FakeEndpointStore([endpoint({ endpointId: 'ep_disabled', filterTypes: ['customer.*'], enabled: false })]), deliveries: new FakeDeliveryStore() };
+    const deps = {
+      endpoints: new FakeEndpointStore([
+        endpoint({ endpointId: 'ep_disabled', filterTypes: ['customer.*'], enabled: false }),
+      ]),
+      deliveries: new FakeDeliveryStore(),
+    };
 
     expect(await fanout(message(), deps, NOW)).toEqual({ deliveries: [], created: 0 });
   });

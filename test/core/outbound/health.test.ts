@@ -40,7 +40,10 @@ describe('automatic disabling', () => {
 
     const r = failHourly(120);
 
-    expect(r).toMatchObject({ atHour: 120, disable: { type: 'endpoint.disabled', reason: 'failing', at: NOW + 5 * DAY, failingSince: NOW } });
+    expect(r).toMatchObject({
+      atHour: 120,
+      disable: { type: 'endpoint.disabled', reason: 'failing', at: NOW + 5 * DAY, failingSince: NOW },
+    });
     expect(disableDeadline({ failingSince: NOW })).toBe(NOW + 5 * DAY);
   });
 
@@ -64,7 +67,12 @@ describe('automatic disabling', () => {
   });
 
   it('disables at once on 410 Gone', () => {
-    expect(recordHealth(undefined, { success: false, status: 410 }, NOW).disable).toEqual({ type: 'endpoint.disabled', reason: 'gone', at: NOW, failingSince: NOW });
+    expect(recordHealth(undefined, { success: false, status: 410 }, NOW).disable).toEqual({
+      type: 'endpoint.disabled',
+      reason: 'gone',
+      at: NOW,
+      failingSince: NOW,
+    });
   });
 
   it('is judged on every settled attempt, probes included', async () => {
@@ -90,13 +98,19 @@ describe('messages for a disabled endpoint', () => {
 
     const skipped = planSkipped(message(), [disabled], NOW);
 
-    expect(skipped).toEqual([expect.objectContaining({ status: 'skipped', skipReason: 'endpoint_disabled', attemptCount: 0 })]);
+    expect(skipped).toEqual([
+      expect.objectContaining({ status: 'skipped', skipReason: 'endpoint_disabled', attemptCount: 0 }),
+    ]);
     expect(skipped[0]!.deliveryId).toBe(planDeliveries(message(), [enabledTwin], NOW)[0]!.deliveryId);
     expect(skipped[0]!.nextAttemptAt).toBeUndefined();
   });
 
-  it('are not recorded for an enabled endpoint, another tenant\'s, or one whose filter does not match', () => {
-    const endpoints = [endpoint(), endpoint({ enabled: false, tenantId: 'other' }), endpoint({ enabled: false, filterTypes: ['customer.*'] })];
+  it("are not recorded for an enabled endpoint, another tenant's, or one whose filter does not match", () => {
+    const endpoints = [
+      endpoint(),
+      endpoint({ enabled: false, tenantId: 'other' }),
+      endpoint({ enabled: false, filterTypes: ['customer.*'] }),
+    ];
 
     expect(planSkipped(message(), endpoints, NOW)).toEqual([]);
   });

@@ -7,7 +7,15 @@ import { acceptMessage, MAX_PAYLOAD_BYTES, type MessageInput } from '../../../la
 import { retentionSettingsSchema } from '../../../lambdas/core/outbound/retention';
 
 const DEFAULT_RETENTION_MS = 30 * 86_400_000;
-import { endpoint, FakeDeliveryStore, FakeEndpointStore, FakeMessageStore, NOW, PAYLOAD, TENANT } from '../../helpers/outbound';
+import {
+  endpoint,
+  FakeDeliveryStore,
+  FakeEndpointStore,
+  FakeMessageStore,
+  NOW,
+  PAYLOAD,
+  TENANT,
+} from '../../helpers/outbound';
 
 const INPUT: MessageInput = { tenantId: TENANT, id: 'msg_1', type: 'invoice.paid', payload: PAYLOAD };
 
@@ -28,7 +36,12 @@ describe('acceptMessage()', () => {
     expect(outcome.status).toBe('accepted');
     expect(outcome.deliveries).toHaveLength(1);
     expect(deliveries.deliveries.size).toBe(1);
-    expect(messages.records.get(`${TENANT}#msg_1`)).toMatchObject({ payload: PAYLOAD, createdAt: NOW, expiresAt: NOW + DEFAULT_RETENTION_MS, fannedOutAt: NOW });
+    expect(messages.records.get(`${TENANT}#msg_1`)).toMatchObject({
+      payload: PAYLOAD,
+      createdAt: NOW,
+      expiresAt: NOW + DEFAULT_RETENTION_MS,
+      fannedOutAt: NOW,
+    });
   });
 
   it('answers duplicate for the same id and payload, and creates nothing more', async () => {
@@ -71,7 +84,9 @@ describe('acceptMessage()', () => {
     const { deps } = fixture();
     await acceptMessage(INPUT, deps());
 
-    await expect(acceptMessage({ ...INPUT, type: 'invoice.voided' }, deps())).rejects.toBeInstanceOf(IdempotencyConflictError);
+    await expect(acceptMessage({ ...INPUT, type: 'invoice.voided' }, deps())).rejects.toBeInstanceOf(
+      IdempotencyConflictError,
+    );
   });
 
   it('treats the same id from another tenant as another message', async () => {
@@ -121,7 +136,10 @@ describe('acceptMessage()', () => {
   it('keeps the message, and its idempotency key, for messagesDays of the retention settings', async () => {
     const { deps, messages } = fixture();
 
-    await acceptMessage(INPUT, { ...deps(), retention: retentionSettingsSchema.parse({ messagesDays: 45, deliveriesDays: 40 }) });
+    await acceptMessage(INPUT, {
+      ...deps(),
+      retention: retentionSettingsSchema.parse({ messagesDays: 45, deliveriesDays: 40 }),
+    });
 
     expect(messages.records.get(`${TENANT}#msg_1`)?.expiresAt).toBe(NOW + 45 * 86_400_000);
   });

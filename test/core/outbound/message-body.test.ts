@@ -5,7 +5,11 @@ import { parseMessageBody, topLevelValueText } from '../../../lambdas/core/outbo
 describe('parseMessageBody()', () => {
   it('keeps the payload text byte for byte: big integers, key order and spacing', () => {
     const body = '{"type":"invoice.paid","payload": {"b":1, "a":12345678901234567890 } ,"id":"msg_1"}';
-    expect(parseMessageBody(body, undefined)).toEqual({ type: 'invoice.paid', id: 'msg_1', payload: '{"b":1, "a":12345678901234567890 }' });
+    expect(parseMessageBody(body, undefined)).toEqual({
+      type: 'invoice.paid',
+      id: 'msg_1',
+      payload: '{"b":1, "a":12345678901234567890 }',
+    });
   });
 
   it('takes the id from Idempotency-Key when the body has none, and refuses a disagreement', () => {

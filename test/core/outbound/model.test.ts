@@ -5,7 +5,11 @@ const VALID = { url: 'https://receiver.example/hooks' };
 
 function issues(input: unknown): string[] {
   const parsed = endpointCreateSchema.safeParse(input);
-  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${'keys' in i ? `unrecognized ${i.keys.join(', ')}` : i.message}`);
+  return parsed.success
+    ? []
+    : parsed.error.issues.map(
+        (i) => `${i.path.join('.')}: ${'keys' in i ? `unrecognized ${i.keys.join(', ')}` : i.message}`,
+      );
 }
 
 describe('endpointCreateSchema', () => {
@@ -34,11 +38,17 @@ describe('endpointCreateSchema', () => {
       retryDelaysSeconds: [1, 60],
     });
 
-    expect(parsed).toMatchObject({ headers: { 'x-receiver-token': 'abc' }, rateLimit: { perSecond: 10, burst: 1 }, retryDelaysSeconds: [1, 60] });
+    expect(parsed).toMatchObject({
+      headers: { 'x-receiver-token': 'abc' },
+      rateLimit: { perSecond: 10, burst: 1 },
+      retryDelaysSeconds: [1, 60],
+    });
   });
 
   it('accepts an inbound scheme with options its own schema accepts', () => {
-    expect(issues({ ...VALID, signing: { scheme: 'hmac', options: { header: 'X-Signature', prefix: '' } } })).toEqual([]);
+    expect(issues({ ...VALID, signing: { scheme: 'hmac', options: { header: 'X-Signature', prefix: '' } } })).toEqual(
+      [],
+    );
   });
 
   it.each([
@@ -58,7 +68,11 @@ describe('endpointCreateSchema', () => {
     ['a timeout above 30 s', { ...VALID, timeoutSeconds: 31 }, 'timeoutSeconds'],
     ['a timeout of 0', { ...VALID, timeoutSeconds: 0 }, 'timeoutSeconds'],
     ['an unknown signing scheme', { ...VALID, signing: { scheme: 'md5' } }, 'signing'],
-    ['inbound scheme options its schema refuses', { ...VALID, signing: { scheme: 'hmac', options: { signedContent: 'no body' } } }, 'signing'],
+    [
+      'inbound scheme options its schema refuses',
+      { ...VALID, signing: { scheme: 'hmac', options: { signedContent: 'no body' } } },
+      'signing',
+    ],
     ['a rate limit of 0', { ...VALID, rateLimit: { perSecond: 0 } }, 'rateLimit.perSecond'],
     ['a negative retry delay', { ...VALID, retryDelaysSeconds: [-1] }, 'retryDelaysSeconds.0'],
     ['a secret as input (the stack generates secrets)', { ...VALID, secret: 'whsec_x' }, ': unrecognized secret'],

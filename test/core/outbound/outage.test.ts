@@ -12,7 +12,10 @@ const DOWN_UNTIL = DOWN_FROM + HOUR;
 
 /** 720 messages, one every 10 s for two hours from NOW, plus a burst of 40 at once before the outage. */
 function arrivals(): number[] {
-  return [...Array.from({ length: 720 }, (_, i) => NOW + i * 10_000), ...Array.from({ length: 40 }, () => NOW + 10 * MIN + 1)].sort((a, b) => a - b);
+  return [
+    ...Array.from({ length: 720 }, (_, i) => NOW + i * 10_000),
+    ...Array.from({ length: 40 }, () => NOW + 10 * MIN + 1),
+  ].sort((a, b) => a - b);
 }
 
 function peak(times: readonly number[], windowMs: number): number {
@@ -28,7 +31,14 @@ function peak(times: readonly number[], windowMs: number): number {
 const at = (r: SimResult, type: string) => r.events.filter((e) => e.type === type).map((e) => e.at);
 
 describe('a receiver down for an hour, then back', () => {
-  const run = () => simulate({ endpoint: endpoint({ rateLimit: LIMIT }), start: NOW, arrivals: arrivals(), downFrom: DOWN_FROM, downUntil: DOWN_UNTIL });
+  const run = () =>
+    simulate({
+      endpoint: endpoint({ rateLimit: LIMIT }),
+      start: NOW,
+      arrivals: arrivals(),
+      downFrom: DOWN_FROM,
+      downUntil: DOWN_UNTIL,
+    });
 
   it('loses no delivery and exhausts none: every message reaches the receiver', async () => {
     const r = await run();
@@ -69,7 +79,7 @@ describe('a receiver down for an hour, then back', () => {
     expect(r.parkings).toBeGreaterThan(300);
   });
 
-  it('releases the parked deliveries at the endpoint\'s rate: measured at the receiver, never above it, and drained as fast as it allows', async () => {
+  it("releases the parked deliveries at the endpoint's rate: measured at the receiver, never above it, and drained as fast as it allows", async () => {
     const r = await run();
     const [closed] = at(r, 'circuit.closed');
     const parkedAtClose = r.parkings; // upper bound; the drain below is measured, not assumed
@@ -95,7 +105,14 @@ describe('a receiver down for an hour, then back', () => {
   });
 
   it('without the breaker the same outage costs many times the attempts (the test above measures the circuit)', async () => {
-    const r = await simulate({ endpoint: endpoint({ rateLimit: LIMIT }), start: NOW, arrivals: arrivals(), downFrom: DOWN_FROM, downUntil: DOWN_UNTIL, breaker: false });
+    const r = await simulate({
+      endpoint: endpoint({ rateLimit: LIMIT }),
+      start: NOW,
+      arrivals: arrivals(),
+      downFrom: DOWN_FROM,
+      downUntil: DOWN_UNTIL,
+      breaker: false,
+    });
     const withBreaker = await run();
     const during = (x: SimResult) => x.attempts.filter((a) => a.at >= DOWN_FROM && a.at < DOWN_UNTIL).length;
 
@@ -105,7 +122,7 @@ describe('a receiver down for an hour, then back', () => {
 });
 
 describe('a crash during half-open', () => {
-  it('loses nothing: the crashed probe\'s lease expires, another probe goes, everything is delivered', async () => {
+  it("loses nothing: the crashed probe's lease expires, another probe goes, everything is delivered", async () => {
     const r = await simulate({
       endpoint: endpoint({ rateLimit: LIMIT }),
       start: NOW,

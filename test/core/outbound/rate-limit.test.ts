@@ -2,9 +2,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gate } from '../../../lambdas/core/outbound/admission';
 import { deliver } from '../../../lambdas/core/outbound/deliver';
-import { StateContentionError, type EndpointStateKey, type EndpointStateKind, type EndpointStates } from '../../../lambdas/core/outbound/endpoint-state';
+import {
+  StateContentionError,
+  type EndpointStateKey,
+  type EndpointStateKind,
+  type EndpointStates,
+} from '../../../lambdas/core/outbound/endpoint-state';
 import type { RateLimit } from '../../../lambdas/core/outbound/model';
-import { acquire, createRateLimiter, maxInWindow, paceTimes, take, type TokenBucket } from '../../../lambdas/core/outbound/rate-limit';
+import {
+  acquire,
+  createRateLimiter,
+  maxInWindow,
+  paceTimes,
+  take,
+  type TokenBucket,
+} from '../../../lambdas/core/outbound/rate-limit';
 import { MemoryStateStore, SteppedStateStore, settle } from '../../helpers/endpoint-state';
 import { deliveryFixture, ENDPOINT_ID, NOW, TENANT } from '../../helpers/outbound';
 
@@ -23,7 +35,11 @@ describe('take()', () => {
     const empty = { level: 0, at: NOW };
 
     expect(take(empty, NOW + 99, 10, 3).allowed).toBe(false);
-    expect(take(empty, NOW + 100, 10, 3)).toEqual({ allowed: true, state: { level: 0, at: NOW + 100 }, retryAfterMs: 0 });
+    expect(take(empty, NOW + 100, 10, 3)).toEqual({
+      allowed: true,
+      state: { level: 0, at: NOW + 100 },
+      retryAfterMs: 0,
+    });
     expect(take(empty, NOW + 3_600_000, 10, 3).state.level).toBe(2000); // capped at 3 tokens, one taken
   });
 
@@ -48,7 +64,12 @@ describe('take()', () => {
     expect(allowed).toBe(400);
   });
 
-  it.each([[0, 1], [1.5, 1], [1, 0], [1, 2.5]])('refuses perSecond %s and burst %s', (perSecond, burst) => {
+  it.each([
+    [0, 1],
+    [1.5, 1],
+    [1, 0],
+    [1, 2.5],
+  ])('refuses perSecond %s and burst %s', (perSecond, burst) => {
     expect(() => take(undefined, NOW, perSecond, burst)).toThrow(RangeError);
   });
 });
@@ -89,7 +110,10 @@ describe('acquire()', () => {
     await limiter.acquire(TENANT, ENDPOINT_ID, { perSecond: 1, burst: 1 }, () => NOW);
     const writes = store.writes;
 
-    expect(await limiter.acquire(TENANT, ENDPOINT_ID, { perSecond: 1, burst: 1 }, () => NOW)).toEqual({ allowed: false, retryAfterMs: 1000 });
+    expect(await limiter.acquire(TENANT, ENDPOINT_ID, { perSecond: 1, burst: 1 }, () => NOW)).toEqual({
+      allowed: false,
+      retryAfterMs: 1000,
+    });
     expect(store.writes).toBe(writes);
   });
 
@@ -100,7 +124,9 @@ describe('acquire()', () => {
       read: store.read.bind(store),
     });
 
-    await expect(acquire(alwaysLoses, TENANT, ENDPOINT_ID, { perSecond: 1, burst: 1 }, () => NOW, 3)).rejects.toBeInstanceOf(StateContentionError);
+    await expect(
+      acquire(alwaysLoses, TENANT, ENDPOINT_ID, { perSecond: 1, burst: 1 }, () => NOW, 3),
+    ).rejects.toBeInstanceOf(StateContentionError);
   });
 });
 
@@ -151,7 +177,11 @@ function peakInWindow(times: readonly number[], windowMs: number): number {
 
 /** A store that forgets the version check: what a plain read-then-write limiter would do. */
 class LastWriterWinsStore extends SteppedStateStore {
-  override async compareAndSet<K extends EndpointStateKind>(key: EndpointStateKey<K>, _expected: number, value: EndpointStates[K]): Promise<boolean> {
+  override async compareAndSet<K extends EndpointStateKind>(
+    key: EndpointStateKey<K>,
+    _expected: number,
+    value: EndpointStates[K],
+  ): Promise<boolean> {
     await this.turn(`write ${key.kind}`);
     const { version } = await this.inner.read(key);
     return this.inner.compareAndSet(key, version, value);
@@ -164,15 +194,29 @@ describe('two invocations delivering to one rate-limited endpoint', () => {
   const readsFirst = () => 0;
 
   it('never exceed the rate in the interleaving where both read before either writes', async () => {
-    const run = await concurrentRun({ invocations: 2, limit, durationMs: 10_000, choose: readsFirst, advance: () => 3 });
+    const run = await concurrentRun({
+      invocations: 2,
+      limit,
+      durationMs: 10_000,
+      choose: readsFirst,
+      advance: () => 3,
+    });
 
     expect(run.sends.length).toBeGreaterThan(40);
-    for (const w of [1, 200, 1000, 5000, 10_000]) expect(peakInWindow(run.sends, w)).toBeLessThanOrEqual(maxInWindow(limit, w));
+    for (const w of [1, 200, 1000, 5000, 10_000])
+      expect(peakInWindow(run.sends, w)).toBeLessThanOrEqual(maxInWindow(limit, w));
     expect(run.conflicts).toBeGreaterThan(0); // the interleaving really did race
   });
 
   it('would exceed it without the version check (so the test above measures something)', async () => {
-    const run = await concurrentRun({ invocations: 2, limit, durationMs: 10_000, choose: readsFirst, advance: () => 3, store: new LastWriterWinsStore() });
+    const run = await concurrentRun({
+      invocations: 2,
+      limit,
+      durationMs: 10_000,
+      choose: readsFirst,
+      advance: () => 3,
+      store: new LastWriterWinsStore(),
+    });
 
     expect(peakInWindow(run.sends, 10_000)).toBeGreaterThan(maxInWindow(limit, 10_000));
   });
@@ -194,7 +238,8 @@ describe('two invocations delivering to one rate-limited endpoint', () => {
             choose: (_n, step) => choices[step % choices.length]!,
             advance: (step) => advances[step % advances.length]! + (step % 97 === 0 ? 1 : 0),
           });
-          for (const w of [0, 50, 333, 1000, 3000]) expect(peakInWindow(run.sends, w)).toBeLessThanOrEqual(maxInWindow(lim, w));
+          for (const w of [0, 50, 333, 1000, 3000])
+            expect(peakInWindow(run.sends, w)).toBeLessThanOrEqual(maxInWindow(lim, w));
         },
       ),
       { numRuns: 60 },
@@ -217,7 +262,11 @@ describe('a throttled delivery', () => {
 
     expect(throttled).toEqual({ kind: 'throttled', retryAfterMs: 1000 });
     expect(second.sender.requests).toHaveLength(0);
-    expect(second.deliveries.deliveries.get('dlv_second')).toMatchObject({ status: 'pending', attemptCount: 0, nextAttemptAt: NOW });
+    expect(second.deliveries.deliveries.get('dlv_second')).toMatchObject({
+      status: 'pending',
+      attemptCount: 0,
+      nextAttemptAt: NOW,
+    });
 
     second.advance(1000);
     clock += 1000;

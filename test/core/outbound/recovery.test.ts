@@ -29,31 +29,58 @@ class FakeRecoveryStore implements RecoveryStore {
   readonly requeued: RequeueRequest[] = [];
   crashAfter = Infinity;
 
-  constructor(items: readonly RecoverableDelivery[], readonly pageSize = 3) {
+  constructor(
+    items: readonly RecoverableDelivery[],
+    readonly pageSize = 3,
+  ) {
     for (const d of items) this.deliveries.set(d.deliveryId, { ...d });
   }
 
   async listByEndpoint(tenantId: string, endpointId: string, window: Window, cursor?: string): Promise<DeliveryPage> {
     const all = [...this.deliveries.values()]
-      .filter((d) => d.tenantId === tenantId && d.endpointId === endpointId && d.createdAt >= window.sinceMs && d.createdAt < window.untilMs)
+      .filter(
+        (d) =>
+          d.tenantId === tenantId &&
+          d.endpointId === endpointId &&
+          d.createdAt >= window.sinceMs &&
+          d.createdAt < window.untilMs,
+      )
       .sort((a, b) => a.createdAt - b.createdAt);
     const start = cursor === undefined ? 0 : Number(cursor);
     const next = start + this.pageSize;
-    return { items: all.slice(start, next).map((d) => ({ ...d })), cursor: next < all.length ? String(next) : undefined };
+    return {
+      items: all.slice(start, next).map((d) => ({ ...d })),
+      cursor: next < all.length ? String(next) : undefined,
+    };
   }
 
   async requeue(r: RequeueRequest): Promise<boolean> {
     if (this.requeued.length >= this.crashAfter) throw new Error('Lambda timed out');
     const d = this.deliveries.get(r.deliveryId);
     if (!d || d.status !== r.expectedStatus || (d.recoveryIds ?? []).includes(r.recoveryId)) return false;
-    Object.assign(d, { status: 'pending', nextAttemptAt: r.dueAt, recoveryIds: [...(d.recoveryIds ?? []), r.recoveryId], updatedAt: r.nowMs });
+    Object.assign(d, {
+      status: 'pending',
+      nextAttemptAt: r.dueAt,
+      recoveryIds: [...(d.recoveryIds ?? []), r.recoveryId],
+      updatedAt: r.nowMs,
+    });
     this.requeued.push(r);
     return true;
   }
 }
 
 function d(n: number, status: DeliveryStatus, overrides: Partial<Delivery> = {}): RecoverableDelivery {
-  return { tenantId: TENANT, deliveryId: `dlv_${n}`, messageId: `msg_${n}`, endpointId: ENDPOINT_ID, status, attemptCount: 1, createdAt: NOW - 10 * HOUR + n * 1000, updatedAt: NOW, ...overrides };
+  return {
+    tenantId: TENANT,
+    deliveryId: `dlv_${n}`,
+    messageId: `msg_${n}`,
+    endpointId: ENDPOINT_ID,
+    status,
+    attemptCount: 1,
+    createdAt: NOW - 10 * HOUR + n * 1000,
+    updatedAt: NOW,
+    ...overrides,
+  };
 }
 
 describe('validateWindow()', () => {
@@ -75,7 +102,10 @@ describe('validateWindow()', () => {
     try {
       refuse();
     } catch (error) {
-      expect(toHttpResponse(error, silentLog)).toMatchObject({ statusCode: 400, body: expect.stringContaining('"error":"invalid_window"') });
+      expect(toHttpResponse(error, silentLog)).toMatchObject({
+        statusCode: 400,
+        body: expect.stringContaining('"error":"invalid_window"'),
+      });
     }
   });
 
@@ -120,10 +150,14 @@ describe('recoverEndpoint()', () => {
     expect(store.requeued.map((q) => q.deliveryId)).toEqual(['dlv_1', 'dlv_2']);
   });
 
-  it('paces them at the endpoint\'s rate, oldest first', async () => {
+  it("paces them at the endpoint's rate, oldest first", async () => {
     const store = new FakeRecoveryStore(Array.from({ length: 6 }, (_, i) => d(i, 'exhausted')));
 
-    await recoverEndpoint(store, { endpoint: endpoint({ rateLimit: { perSecond: 2, burst: 2 } }), since: NOW - DAY }, NOW);
+    await recoverEndpoint(
+      store,
+      { endpoint: endpoint({ rateLimit: { perSecond: 2, burst: 2 } }), since: NOW - DAY },
+      NOW,
+    );
 
     expect(store.requeued.map((q) => q.dueAt - NOW)).toEqual([0, 0, 500, 1000, 1500, 2000]);
   });
@@ -170,7 +204,9 @@ describe('recoverEndpoint()', () => {
   it('refuses a window beyond retention before reading anything', async () => {
     const store = new FakeRecoveryStore(mixed());
 
-    await expect(recoverEndpoint(store, { endpoint: endpoint(), since: NOW - 40 * DAY }, NOW)).rejects.toThrow(RecoveryWindowError);
+    await expect(recoverEndpoint(store, { endpoint: endpoint(), since: NOW - 40 * DAY }, NOW)).rejects.toThrow(
+      RecoveryWindowError,
+    );
     expect(store.requeued).toEqual([]);
   });
 });
@@ -186,7 +222,9 @@ describe('messages replay', () => {
   ];
   const pager: MessagePager = {
     async listByTenant(tenantId, window, cursor) {
-      const all = messages.filter((m) => m.tenantId === tenantId && m.createdAt >= window.sinceMs && m.createdAt < window.untilMs);
+      const all = messages.filter(
+        (m) => m.tenantId === tenantId && m.createdAt >= window.sinceMs && m.createdAt < window.untilMs,
+      );
       const start = Number(cursor ?? 0);
       return { items: all.slice(start, start + 2), cursor: start + 2 < all.length ? String(start + 2) : undefined };
     },
@@ -196,14 +234,22 @@ describe('messages replay', () => {
     endpoint({ endpointId: 'ep_all', filterTypes: ['*'], rateLimit: { perSecond: 1, burst: 1 } }),
     endpoint({ endpointId: 'ep_off', filterTypes: ['*'], enabled: false }),
   ];
-  const ports = (deliveries = new FakeDeliveryStore()) => ({ messages: pager, endpoints: { listByTenant: async () => endpoints }, deliveries });
+  const ports = (deliveries = new FakeDeliveryStore()) => ({
+    messages: pager,
+    endpoints: { listByTenant: async () => endpoints },
+    deliveries,
+  });
 
   it('selects by tenant, window and type pattern, never an expired message', () => {
     const window = { sinceMs: NOW - DAY, untilMs: NOW };
 
-    expect(selectForReplay(messages, { tenantId: TENANT, window, typePattern: 'invoice.*' }, NOW).map((m) => m.id)).toEqual(['m1', 'm2']);
+    expect(
+      selectForReplay(messages, { tenantId: TENANT, window, typePattern: 'invoice.*' }, NOW).map((m) => m.id),
+    ).toEqual(['m1', 'm2']);
     expect(selectForReplay(messages, { tenantId: TENANT, window }, NOW).map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
-    expect(selectForReplay(messages, { tenantId: TENANT, window, typePattern: 'invoice.paid' }, NOW).map((m) => m.id)).toEqual(['m1']);
+    expect(
+      selectForReplay(messages, { tenantId: TENANT, window, typePattern: 'invoice.paid' }, NOW).map((m) => m.id),
+    ).toEqual(['m1']);
   });
 
   it('queues new deliveries to the enabled matching endpoints, paced per endpoint, and reports the count', async () => {
@@ -212,7 +258,9 @@ describe('messages replay', () => {
     const r = await replayMessages(ports(store), { tenantId: TENANT, since: NOW - DAY }, NOW);
 
     expect(r).toMatchObject({ matched: 3, queued: 5, replayId: expect.stringMatching(/^rpl_/) });
-    const toAll = [...store.deliveries.values()].filter((x) => x.endpointId === 'ep_all').map((x) => x.nextAttemptAt! - NOW);
+    const toAll = [...store.deliveries.values()]
+      .filter((x) => x.endpointId === 'ep_all')
+      .map((x) => x.nextAttemptAt! - NOW);
     expect(toAll).toEqual([0, 1000, 2000]);
     expect([...store.deliveries.values()].some((x) => x.endpointId === 'ep_off')).toBe(false);
   });
@@ -220,8 +268,12 @@ describe('messages replay', () => {
   it('sends only to --endpoint, and refuses an endpoint of another tenant', async () => {
     const store = new FakeDeliveryStore();
 
-    expect(await replayMessages(ports(store), { tenantId: TENANT, since: NOW - DAY, endpointId: 'ep_invoices' }, NOW)).toMatchObject({ matched: 3, queued: 2 });
-    await expect(replayMessages(ports(store), { tenantId: TENANT, since: NOW - DAY, endpointId: 'ep_nope' }, NOW)).rejects.toThrow('does not belong');
+    expect(
+      await replayMessages(ports(store), { tenantId: TENANT, since: NOW - DAY, endpointId: 'ep_invoices' }, NOW),
+    ).toMatchObject({ matched: 3, queued: 2 });
+    await expect(
+      replayMessages(ports(store), { tenantId: TENANT, since: NOW - DAY, endpointId: 'ep_nope' }, NOW),
+    ).rejects.toThrow('does not belong');
   });
 
   it('creates nothing twice when run again (a crash, a retried request)', async () => {
@@ -247,7 +299,11 @@ describe('messages replay', () => {
   });
 
   it('refuses a bad type pattern and a window beyond retention', async () => {
-    await expect(replayMessages(ports(), { tenantId: TENANT, since: NOW - DAY, typePattern: 'inv*' }, NOW)).rejects.toThrow('must be *, <type>.* or an event type');
-    await expect(replayMessages(ports(), { tenantId: TENANT, since: NOW - 31 * DAY }, NOW)).rejects.toThrow(RecoveryWindowError);
+    await expect(
+      replayMessages(ports(), { tenantId: TENANT, since: NOW - DAY, typePattern: 'inv*' }, NOW),
+    ).rejects.toThrow('must be *, <type>.* or an event type');
+    await expect(replayMessages(ports(), { tenantId: TENANT, since: NOW - 31 * DAY }, NOW)).rejects.toThrow(
+      RecoveryWindowError,
+    );
   });
 });

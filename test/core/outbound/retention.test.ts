@@ -15,7 +15,12 @@ const DAY = 86_400_000;
 
 describe('retention', () => {
   it('defaults to 30 days for messages, deliveries and attempts, 7 for response bodies', () => {
-    expect(DEFAULT_RETENTION).toEqual({ messagesDays: 30, deliveriesDays: 30, attemptsDays: 30, responseBodiesDays: 7 });
+    expect(DEFAULT_RETENTION).toEqual({
+      messagesDays: 30,
+      deliveriesDays: 30,
+      attemptsDays: 30,
+      responseBodiesDays: 7,
+    });
   });
 
   it('gives each record its expiry and a DynamoDB TTL in epoch seconds', () => {
@@ -33,7 +38,9 @@ describe('retention', () => {
   it('lets recovery reach as far as both messages and deliveries are kept', () => {
     expect(recoveryReachDays()).toBe(30);
     expect(recoveryReachDays(retentionSettingsSchema.parse({ messagesDays: 20, deliveriesDays: 10 }))).toBe(10);
-    expect(describeReach()).toBe('recovery and replay reach back 30 days (message retention 30 days, delivery retention 30 days)');
+    expect(describeReach()).toBe(
+      'recovery and replay reach back 30 days (message retention 30 days, delivery retention 30 days)',
+    );
   });
 
   it.each([
@@ -46,8 +53,15 @@ describe('retention', () => {
 
   it('refuses a delivery retention shorter than the retry schedule can last', () => {
     expect(longestScheduleMs() / DAY).toBeCloseTo(9, 0); // nine retries, each possibly stretched to 24 h by Retry-After
-    expect(() => checkAgainstSchedule(retentionSettingsSchema.parse({ messagesDays: 9, deliveriesDays: 9 }))).toThrow('must exceed the longest retry schedule');
+    expect(() => checkAgainstSchedule(retentionSettingsSchema.parse({ messagesDays: 9, deliveriesDays: 9 }))).toThrow(
+      'must exceed the longest retry schedule',
+    );
     expect(() => checkAgainstSchedule(DEFAULT_RETENTION)).not.toThrow();
-    expect(() => checkAgainstSchedule(DEFAULT_RETENTION, Array.from({ length: 20 }, () => 48 * 3600))).toThrow();
+    expect(() =>
+      checkAgainstSchedule(
+        DEFAULT_RETENTION,
+        Array.from({ length: 20 }, () => 48 * 3600),
+      ),
+    ).toThrow();
   });
 });

@@ -19,7 +19,17 @@ function input(overrides: Partial<NextStepInput> = {}): NextStepInput {
 
 describe('the default schedule', () => {
   it('is the Standard Webhooks one: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h after the immediate first attempt', () => {
-    expect(DEFAULT_RETRY_DELAYS_SECONDS).toEqual([5, 300, 1800, 7200, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600]);
+    expect(DEFAULT_RETRY_DELAYS_SECONDS).toEqual([
+      5,
+      300,
+      1800,
+      7200,
+      5 * 3600,
+      10 * 3600,
+      14 * 3600,
+      20 * 3600,
+      24 * 3600,
+    ]);
   });
 
   it('spans about three days', () => {
@@ -32,17 +42,26 @@ describe('the default schedule', () => {
   it('schedules retry n after delay n', () => {
     const due = DEFAULT_RETRY_DELAYS_SECONDS.map((_, i) => nextStep(input({ attemptNumber: i + 1 })));
 
-    expect(due.map((s) => (s.status === 'failed' ? (s.nextAttemptAt - NOW) / 1000 : s.status))).toEqual([...DEFAULT_RETRY_DELAYS_SECONDS]);
+    expect(due.map((s) => (s.status === 'failed' ? (s.nextAttemptAt - NOW) / 1000 : s.status))).toEqual([
+      ...DEFAULT_RETRY_DELAYS_SECONDS,
+    ]);
   });
 
   it('exhausts the delivery after the tenth attempt', () => {
-    expect(nextStep(input({ attemptNumber: 10 }))).toEqual({ status: 'exhausted', disableEndpoint: false, reason: 'no_attempts_left' });
+    expect(nextStep(input({ attemptNumber: 10 }))).toEqual({
+      status: 'exhausted',
+      disableEndpoint: false,
+      reason: 'no_attempts_left',
+    });
   });
 });
 
 describe('nextStep()', () => {
   it.each([200, 201, 202, 204, 299])('delivers on %i', (status) => {
-    expect(nextStep(input({ outcome: { kind: 'response', status } }))).toEqual({ status: 'delivered', disableEndpoint: false });
+    expect(nextStep(input({ outcome: { kind: 'response', status } }))).toEqual({
+      status: 'delivered',
+      disableEndpoint: false,
+    });
   });
 
   it.each([
@@ -58,14 +77,22 @@ describe('nextStep()', () => {
     ['a refused connection', { kind: 'error', error: 'connection' }],
     ['a blocked address', { kind: 'error', error: 'blocked' }],
   ] as const)('retries after %s', (_what, outcome) => {
-    expect(nextStep(input({ outcome }))).toEqual({ status: 'failed', nextAttemptAt: NOW + 5000, disableEndpoint: false });
+    expect(nextStep(input({ outcome }))).toEqual({
+      status: 'failed',
+      nextAttemptAt: NOW + 5000,
+      disableEndpoint: false,
+    });
   });
 
   it('ends the delivery and disables the endpoint on 410 Gone, even with attempts left', () => {
-    expect(nextStep(input({ outcome: { kind: 'response', status: 410 } }))).toEqual({ status: 'exhausted', disableEndpoint: true, reason: 'gone' });
+    expect(nextStep(input({ outcome: { kind: 'response', status: 410 } }))).toEqual({
+      status: 'exhausted',
+      disableEndpoint: true,
+      reason: 'gone',
+    });
   });
 
-  it('follows an endpoint\'s own schedule', () => {
+  it("follows an endpoint's own schedule", () => {
     const custom = [1, 2];
 
     const steps = [1, 2, 3].map((attemptNumber) => nextStep(input({ attemptNumber, delaysSeconds: custom })));
@@ -110,26 +137,36 @@ describe('jitter', () => {
 
 describe('Retry-After', () => {
   it('lengthens the delay to what the receiver asked, in seconds', () => {
-    expect(nextStep(input({ outcome: { kind: 'response', status: 429, retryAfter: '120' } }))).toMatchObject({ nextAttemptAt: NOW + 120_000 });
+    expect(nextStep(input({ outcome: { kind: 'response', status: 429, retryAfter: '120' } }))).toMatchObject({
+      nextAttemptAt: NOW + 120_000,
+    });
   });
 
   it('lengthens the delay to an HTTP-date', () => {
     const at = new Date(NOW + 600_000).toUTCString();
 
-    expect(nextStep(input({ outcome: { kind: 'response', status: 503, retryAfter: at } }))).toMatchObject({ nextAttemptAt: NOW + 600_000 });
+    expect(nextStep(input({ outcome: { kind: 'response', status: 503, retryAfter: at } }))).toMatchObject({
+      nextAttemptAt: NOW + 600_000,
+    });
   });
 
   it('never shortens the scheduled delay', () => {
-    expect(nextStep(input({ attemptNumber: 3, outcome: { kind: 'response', status: 503, retryAfter: '1' } }))).toMatchObject({ nextAttemptAt: NOW + 1_800_000 });
+    expect(
+      nextStep(input({ attemptNumber: 3, outcome: { kind: 'response', status: 503, retryAfter: '1' } })),
+    ).toMatchObject({ nextAttemptAt: NOW + 1_800_000 });
   });
 
   it('is capped at 24 hours', () => {
     expect(MAX_RETRY_AFTER_SECONDS).toBe(86_400);
-    expect(nextStep(input({ outcome: { kind: 'response', status: 503, retryAfter: '9999999' } }))).toMatchObject({ nextAttemptAt: NOW + 86_400_000 });
+    expect(nextStep(input({ outcome: { kind: 'response', status: 503, retryAfter: '9999999' } }))).toMatchObject({
+      nextAttemptAt: NOW + 86_400_000,
+    });
   });
 
   it('adds no attempt: the last attempt still exhausts the delivery', () => {
-    expect(nextStep(input({ attemptNumber: 10, outcome: { kind: 'response', status: 503, retryAfter: '60' } }))).toMatchObject({ status: 'exhausted' });
+    expect(
+      nextStep(input({ attemptNumber: 10, outcome: { kind: 'response', status: 503, retryAfter: '60' } })),
+    ).toMatchObject({ status: 'exhausted' });
   });
 
   it.each([
@@ -141,7 +178,10 @@ describe('Retry-After', () => {
     expect(parseRetryAfter(value, NOW)).toBe(seconds);
   });
 
-  it.each([undefined, '', '-5', '1.5', 'soon', '2026-12-02T06:10:00Z', 'Wed, 02 Dec 2026 06:10:00 PST'])('ignores %j', (value) => {
-    expect(parseRetryAfter(value, NOW)).toBeUndefined();
-  });
+  it.each([undefined, '', '-5', '1.5', 'soon', '2026-12-02T06:10:00Z', 'Wed, 02 Dec 2026 06:10:00 PST'])(
+    'ignores %j',
+    (value) => {
+      expect(parseRetryAfter(value, NOW)).toBeUndefined();
+    },
+  );
 });

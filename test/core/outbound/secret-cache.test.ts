@@ -12,7 +12,9 @@ function counting(): SecretCipher & { decrypts: string[] } {
   return {
     decrypts,
     encrypt: fakeCipher.encrypt,
-    decrypt: async (ciphertext: string, context: SecretContext) => (decrypts.push(ciphertext), fakeCipher.decrypt(ciphertext, context)),
+    decrypt: async (ciphertext: string, context: SecretContext) => (
+      decrypts.push(ciphertext), fakeCipher.decrypt(ciphertext, context)
+    ),
   };
 }
 
@@ -51,7 +53,9 @@ describe('CachingSecretCipher', () => {
 
   it('holds at most maxEntries secrets, evicting the least recently used', async () => {
     const { inner, cache } = setUp({ maxEntries: 2 });
-    const [a, b, c] = await Promise.all(['ep_a', 'ep_b', 'ep_c'].map((endpointId) => fakeCipher.encrypt(SECRET, { tenantId: 'acme', endpointId })));
+    const [a, b, c] = await Promise.all(
+      ['ep_a', 'ep_b', 'ep_c'].map((endpointId) => fakeCipher.encrypt(SECRET, { tenantId: 'acme', endpointId })),
+    );
     await cache.decrypt(a!, { tenantId: 'acme', endpointId: 'ep_a' });
     await cache.decrypt(b!, { tenantId: 'acme', endpointId: 'ep_b' });
     await cache.decrypt(a!, { tenantId: 'acme', endpointId: 'ep_a' }); // a is now the most recently used
@@ -96,7 +100,10 @@ describe('CachingSecretCipher', () => {
   it('does not cache a failed decrypt: the next call asks again', async () => {
     let fail = true;
     const inner = counting();
-    const flaky: SecretCipher = { encrypt: inner.encrypt, decrypt: async (c, ctx) => (fail ? Promise.reject(new Error('ThrottlingException')) : inner.decrypt(c, ctx)) };
+    const flaky: SecretCipher = {
+      encrypt: inner.encrypt,
+      decrypt: async (c, ctx) => (fail ? Promise.reject(new Error('ThrottlingException')) : inner.decrypt(c, ctx)),
+    };
     const cache = new CachingSecretCipher(flaky);
     const sealed = await fakeCipher.encrypt(SECRET, ACME);
     await expect(cache.decrypt(sealed, ACME)).rejects.toThrow('ThrottlingException');

@@ -17,7 +17,9 @@ import { schemes } from '../../../lambdas/core/signatures/index';
 import type { SecretCipher } from '../../../lambdas/core/outbound/ports';
 import { fakeCipher, NOW, PREVIOUS_SECRET, SECRET } from '../../helpers/outbound';
 
-const BODY = Buffer.from('{"type":"invoice.paid","timestamp":"2026-12-02T06:00:00.000Z","data":{"amount":12345678901234567890}}');
+const BODY = Buffer.from(
+  '{"type":"invoice.paid","timestamp":"2026-12-02T06:00:00.000Z","data":{"amount":12345678901234567890}}',
+);
 const OTHER_SECRET = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
 const CONTEXT = { tenantId: 'acme', endpointId: 'ep_1' };
 
@@ -57,7 +59,10 @@ describe('rotateSecrets()', () => {
   it('makes a new current secret and keeps the old one for 24 h by default', () => {
     const { secrets, newSecret } = rotateSecrets({ current: SECRET }, NOW);
 
-    expect(secrets).toEqual({ current: newSecret, previous: { secret: SECRET, expiresAt: NOW + DEFAULT_ROTATION_GRACE_MS } });
+    expect(secrets).toEqual({
+      current: newSecret,
+      previous: { secret: SECRET, expiresAt: NOW + DEFAULT_ROTATION_GRACE_MS },
+    });
     expect(DEFAULT_ROTATION_GRACE_MS).toBe(24 * 3600 * 1000);
   });
 
@@ -92,7 +97,11 @@ describe('signingSecrets()', () => {
 
 describe('sealSecrets() and openSigningSecrets()', () => {
   it('stores ciphertext only, and opens both secrets during the grace period', async () => {
-    const sealed = await sealSecrets({ current: SECRET, previous: { secret: PREVIOUS_SECRET, expiresAt: NOW + 1000 } }, fakeCipher, CONTEXT);
+    const sealed = await sealSecrets(
+      { current: SECRET, previous: { secret: PREVIOUS_SECRET, expiresAt: NOW + 1000 } },
+      fakeCipher,
+      CONTEXT,
+    );
 
     expect(JSON.stringify(sealed)).not.toContain(SECRET);
     expect(JSON.stringify(sealed)).not.toContain(PREVIOUS_SECRET);
@@ -100,9 +109,16 @@ describe('sealSecrets() and openSigningSecrets()', () => {
   });
 
   it('does not decrypt a previous secret whose grace period is over', async () => {
-    const sealed = await sealSecrets({ current: SECRET, previous: { secret: PREVIOUS_SECRET, expiresAt: NOW } }, fakeCipher, CONTEXT);
+    const sealed = await sealSecrets(
+      { current: SECRET, previous: { secret: PREVIOUS_SECRET, expiresAt: NOW } },
+      fakeCipher,
+      CONTEXT,
+    );
     const decrypted: string[] = [];
-    const counting: SecretCipher = { encrypt: fakeCipher.encrypt, decrypt: async (c, ctx) => (decrypted.push(c), fakeCipher.decrypt(c, ctx)) };
+    const counting: SecretCipher = {
+      encrypt: fakeCipher.encrypt,
+      decrypt: async (c, ctx) => (decrypted.push(c), fakeCipher.decrypt(c, ctx)),
+    };
 
     expect(await openSigningSecrets(sealed, counting, CONTEXT, NOW)).toEqual([SECRET]);
     expect(decrypted).toEqual([sealed.current]);
@@ -140,25 +156,45 @@ describe('signRequest() with Standard Webhooks', () => {
   });
 });
 
-describe('signRequest() agrees with this stack\'s own inbound verifiers', () => {
+describe("signRequest() agrees with this stack's own inbound verifiers", () => {
   it('standard-webhooks: each secret of a rotation verifies with the inbound scheme', () => {
     const headers = signRequest(input({ secrets: [SECRET, PREVIOUS_SECRET] }));
     const now = Math.floor(Date.now() / 1000);
 
-    const results = [SECRET, PREVIOUS_SECRET, OTHER_SECRET].map((s) => schemes['standard-webhooks'].verify({ body: BODY, headers, secrets: [s], nowSeconds: now, options: {} }).valid);
+    const results = [SECRET, PREVIOUS_SECRET, OTHER_SECRET].map(
+      (s) =>
+        schemes['standard-webhooks'].verify({ body: BODY, headers, secrets: [s], nowSeconds: now, options: {} }).valid,
+    );
 
     expect(results).toEqual([true, true, false]);
   });
 
-  it.each(['epoch', 'iso8601'] as const)('wss (%s): verifies with the inbound hmac scheme configured as hmac.ts documents X-WSS', (timestampFormat) => {
-    const options = schemes.hmac.optionsSchema.parse({ header: 'X-WSS-Signature', prefix: '', timestampHeader: 'X-WSS-Timestamp', timestampFormat: 'auto', signedContent: '{timestamp}{body}' });
-    const now = Math.floor(Date.now() / 1000);
-    const headers = signRequest(input({ signing: { scheme: 'wss', timestampFormat }, secrets: [SECRET, PREVIOUS_SECRET], timestampSeconds: now }));
+  it.each(['epoch', 'iso8601'] as const)(
+    'wss (%s): verifies with the inbound hmac scheme configured as hmac.ts documents X-WSS',
+    (timestampFormat) => {
+      const options = schemes.hmac.optionsSchema.parse({
+        header: 'X-WSS-Signature',
+        prefix: '',
+        timestampHeader: 'X-WSS-Timestamp',
+        timestampFormat: 'auto',
+        signedContent: '{timestamp}{body}',
+      });
+      const now = Math.floor(Date.now() / 1000);
+      const headers = signRequest(
+        input({
+          signing: { scheme: 'wss', timestampFormat },
+          secrets: [SECRET, PREVIOUS_SECRET],
+          timestampSeconds: now,
+        }),
+      );
 
-    const results = [SECRET, PREVIOUS_SECRET, OTHER_SECRET].map((s) => schemes.hmac.verify({ body: BODY, headers, secrets: [s], nowSeconds: now, options }).valid);
+      const results = [SECRET, PREVIOUS_SECRET, OTHER_SECRET].map(
+        (s) => schemes.hmac.verify({ body: BODY, headers, secrets: [s], nowSeconds: now, options }).valid,
+      );
 
-    expect(results).toEqual([true, true, false]);
-  });
+      expect(results).toEqual([true, true, false]);
+    },
+  );
 });
 
 describe('signRequest() with the X-WSS scheme', () => {
@@ -176,7 +212,9 @@ describe('signRequest() with the X-WSS scheme', () => {
     const iso = new Date(TS * 1000).toISOString();
     const expected = createHmac('sha256', SECRET).update(iso).update(BODY).digest('hex');
 
-    const headers = signRequest(input({ signing: { scheme: 'wss', timestampFormat: 'iso8601' }, timestampSeconds: TS }));
+    const headers = signRequest(
+      input({ signing: { scheme: 'wss', timestampFormat: 'iso8601' }, timestampSeconds: TS }),
+    );
 
     expect(headers).toEqual({ 'x-wss-timestamp': '2026-12-02T06:00:00.000Z', 'x-wss-signature': expected });
   });
@@ -185,7 +223,13 @@ describe('signRequest() with the X-WSS scheme', () => {
     const current = createHmac('sha256', SECRET).update(`${TS}`).update(BODY).digest('hex');
     const previous = createHmac('sha256', PREVIOUS_SECRET).update(`${TS}`).update(BODY).digest('hex');
 
-    const headers = signRequest(input({ signing: { scheme: 'wss', timestampFormat: 'epoch' }, secrets: [SECRET, PREVIOUS_SECRET], timestampSeconds: TS }));
+    const headers = signRequest(
+      input({
+        signing: { scheme: 'wss', timestampFormat: 'epoch' },
+        secrets: [SECRET, PREVIOUS_SECRET],
+        timestampSeconds: TS,
+      }),
+    );
 
     expect(headers['x-wss-signature']).toBe(`${current}, ${previous}`);
   });
@@ -200,7 +244,9 @@ describe('signRequest() with inbound schemes', () => {
 
   it('Stripe style verifies with the stripe library, with each secret during a rotation', () => {
     const stripe = new Stripe('sk_test_unused');
-    const headers = signRequest(input({ signing: { scheme: 'stripe', options: {} }, secrets: [SECRET, PREVIOUS_SECRET] }));
+    const headers = signRequest(
+      input({ signing: { scheme: 'stripe', options: {} }, secrets: [SECRET, PREVIOUS_SECRET] }),
+    );
 
     for (const secret of [SECRET, PREVIOUS_SECRET]) {
       expect(() => stripe.webhooks.constructEvent(BODY, headers['stripe-signature']!, secret)).not.toThrow();
@@ -208,12 +254,19 @@ describe('signRequest() with inbound schemes', () => {
     expect(() => stripe.webhooks.constructEvent(BODY, headers['stripe-signature']!, OTHER_SECRET)).toThrow();
   });
 
-  it('generic hmac with options verifies with this stack\'s own verifier, with each secret during a rotation', () => {
+  it("generic hmac with options verifies with this stack's own verifier, with each secret during a rotation", () => {
     const options = schemes.hmac.optionsSchema.parse({ header: 'X-Signature', prefix: 'sha512=', algorithm: 'sha512' });
     const now = Math.floor(Date.now() / 1000);
-    const headers = signRequest(input({ signing: { scheme: 'hmac', options: { header: 'X-Signature', prefix: 'sha512=', algorithm: 'sha512' } }, secrets: [SECRET, PREVIOUS_SECRET] }));
+    const headers = signRequest(
+      input({
+        signing: { scheme: 'hmac', options: { header: 'X-Signature', prefix: 'sha512=', algorithm: 'sha512' } },
+        secrets: [SECRET, PREVIOUS_SECRET],
+      }),
+    );
 
-    const results = [SECRET, PREVIOUS_SECRET, OTHER_SECRET].map((s) => schemes.hmac.verify({ body: BODY, headers, secrets: [s], nowSeconds: now, options }).valid);
+    const results = [SECRET, PREVIOUS_SECRET, OTHER_SECRET].map(
+      (s) => schemes.hmac.verify({ body: BODY, headers, secrets: [s], nowSeconds: now, options }).valid,
+    );
 
     expect(results).toEqual([true, true, false]);
   });

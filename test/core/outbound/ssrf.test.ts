@@ -35,12 +35,35 @@ describe('classifyAddress() refuses every non-global special-purpose IPv4 range'
     expect(classifyAddress(ip, DEFAULT)).toEqual({ allowed: false, reason, range });
   });
 
-  const allowed = ['1.1.1.1', '8.8.8.8', '93.184.216.34', '9.255.255.255', '11.0.0.0', '100.63.255.255', '100.128.0.0', '126.255.255.255',
-    '128.0.0.0', '169.253.255.255', '169.255.0.0', '172.15.255.255', '172.32.0.0', '192.0.1.255', '192.31.196.1', '192.52.193.1',
-    '192.167.255.255', '192.169.0.0', '198.17.255.255', '198.20.0.0', '223.255.255.255'];
-  it.each(allowed)('%s (global unicast, next to a refused range or an IANA globally-reachable entry) is allowed', (ip) => {
-    expect(classifyAddress(ip, DEFAULT)).toEqual({ allowed: true });
-  });
+  const allowed = [
+    '1.1.1.1',
+    '8.8.8.8',
+    '93.184.216.34',
+    '9.255.255.255',
+    '11.0.0.0',
+    '100.63.255.255',
+    '100.128.0.0',
+    '126.255.255.255',
+    '128.0.0.0',
+    '169.253.255.255',
+    '169.255.0.0',
+    '172.15.255.255',
+    '172.32.0.0',
+    '192.0.1.255',
+    '192.31.196.1',
+    '192.52.193.1',
+    '192.167.255.255',
+    '192.169.0.0',
+    '198.17.255.255',
+    '198.20.0.0',
+    '223.255.255.255',
+  ];
+  it.each(allowed)(
+    '%s (global unicast, next to a refused range or an IANA globally-reachable entry) is allowed',
+    (ip) => {
+      expect(classifyAddress(ip, DEFAULT)).toEqual({ allowed: true });
+    },
+  );
 });
 
 describe('classifyAddress() on IPv6', () => {
@@ -113,17 +136,20 @@ describe('classifyAddress() with allowed subnets', () => {
   });
 
   it('still refuses an address of the same range outside the configured subnet', () => {
-    expect(classifyAddress('10.2.0.1', ssrfPolicy(['10.1.0.0/16']))).toMatchObject({ allowed: false, reason: 'private' });
+    expect(classifyAddress('10.2.0.1', ssrfPolicy(['10.1.0.0/16']))).toMatchObject({
+      allowed: false,
+      reason: 'private',
+    });
   });
 
   it('allows loopback when the local stack allows 127.0.0.0/8, in its IPv4-mapped form too', () => {
     const local = ssrfPolicy(['127.0.0.0/8', '::1/128']);
 
-    expect([classifyAddress('127.0.0.1', local), classifyAddress('::ffff:7f00:1', local), classifyAddress('::1', local)]).toEqual([
-      { allowed: true },
-      { allowed: true },
-      { allowed: true },
-    ]);
+    expect([
+      classifyAddress('127.0.0.1', local),
+      classifyAddress('::ffff:7f00:1', local),
+      classifyAddress('::1', local),
+    ]).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
   });
 
   it('refuses text that is not an IP address', () => {
@@ -143,19 +169,36 @@ describe('checkUrl()', () => {
   it('passes a public name and returns every checked address, for the sender to connect to', async () => {
     const checked = await checkUrl('https://receiver.example/hooks', resolver, DEFAULT);
 
-    expect(checked).toMatchObject({ ok: true, hostname: 'receiver.example', addresses: [{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }] });
+    expect(checked).toMatchObject({
+      ok: true,
+      hostname: 'receiver.example',
+      addresses: [
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:2800:220:1::1', family: 6 },
+      ],
+    });
   });
 
   it('blocks a name that resolves to a private address', async () => {
-    expect(await checkUrl('https://internal.example/', resolver, DEFAULT)).toMatchObject({ ok: false, error: 'blocked' });
+    expect(await checkUrl('https://internal.example/', resolver, DEFAULT)).toMatchObject({
+      ok: false,
+      error: 'blocked',
+    });
   });
 
   it('blocks a name when any one of its addresses is refused', async () => {
-    expect(await checkUrl('https://mixed.example/', resolver, DEFAULT)).toMatchObject({ ok: false, error: 'blocked', reason: expect.stringContaining('192.168.0.10') });
+    expect(await checkUrl('https://mixed.example/', resolver, DEFAULT)).toMatchObject({
+      ok: false,
+      error: 'blocked',
+      reason: expect.stringContaining('192.168.0.10'),
+    });
   });
 
   it('blocks a name that resolves to the IPv6 metadata service', async () => {
-    expect(await checkUrl('http://metadata.example/latest', resolver, DEFAULT)).toMatchObject({ ok: false, error: 'blocked' });
+    expect(await checkUrl('http://metadata.example/latest', resolver, DEFAULT)).toMatchObject({
+      ok: false,
+      error: 'blocked',
+    });
   });
 
   it.each([
@@ -182,7 +225,11 @@ describe('checkUrl()', () => {
     ['https://user:pass@receiver.example/', 'credentials'],
     ['not a url', 'valid URL'],
   ])('blocks %s (%s)', async (url, why) => {
-    expect(await checkUrl(url, resolver, DEFAULT)).toMatchObject({ ok: false, error: 'blocked', reason: expect.stringContaining(why) });
+    expect(await checkUrl(url, resolver, DEFAULT)).toMatchObject({
+      ok: false,
+      error: 'blocked',
+      reason: expect.stringContaining(why),
+    });
   });
 
   it('reports a name that does not resolve as a dns error', async () => {
@@ -194,6 +241,8 @@ describe('checkUrl()', () => {
   });
 
   it('passes a private name when its subnet is allowed', async () => {
-    expect(await checkUrl('https://internal.example/', resolver, ssrfPolicy(['10.0.0.0/24']))).toMatchObject({ ok: true });
+    expect(await checkUrl('https://internal.example/', resolver, ssrfPolicy(['10.0.0.0/24']))).toMatchObject({
+      ok: true,
+    });
   });
 });

@@ -1,7 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLOSED } from '../../../lambdas/core/outbound/circuit';
-import { circuitHolds, countDeliveries, describeState, endpointStats, formatStatus, isParked, mergeLastAttempts, percentile, windowStats } from '../../../lambdas/core/outbound/stats';
+import {
+  circuitHolds,
+  countDeliveries,
+  describeState,
+  endpointStats,
+  formatStatus,
+  isParked,
+  mergeLastAttempts,
+  percentile,
+  windowStats,
+} from '../../../lambdas/core/outbound/stats';
 import { NOW } from '../../helpers/outbound';
 
 const MIN = 60_000;
@@ -31,7 +41,13 @@ describe('windowStats()', () => {
       { at: NOW - 2 * HOUR, latencyMs: 50, status: 200 },
     ];
 
-    expect(windowStats(attempts, NOW - HOUR, NOW)).toEqual({ attempts: 4, successes: 2, successRate: 0.5, p50Ms: 200, p99Ms: 15_000 });
+    expect(windowStats(attempts, NOW - HOUR, NOW)).toEqual({
+      attempts: 4,
+      successes: 2,
+      successRate: 0.5,
+      p50Ms: 200,
+      p99Ms: 15_000,
+    });
   });
 
   it('reports no rate, not 0 %, when nothing was tried', () => {
@@ -53,7 +69,10 @@ describe('endpointStats()', () => {
       { status: 'delivered' as const, createdAt: NOW - HOUR },
     ];
 
-    const s = endpointStats({ attempts: { items: attempts, complete: true }, deliveries: { items: deliveries, complete: true }, holds: true }, NOW);
+    const s = endpointStats(
+      { attempts: { items: attempts, complete: true }, deliveries: { items: deliveries, complete: true }, holds: true },
+      NOW,
+    );
 
     expect(s.lastHour).toEqual({ attempts: 1, successes: 0, successRate: 0, p50Ms: 40, p99Ms: 40 });
     expect(s.lastDay).toMatchObject({ attempts: 100, successes: 99, successRate: 0.99, p50Ms: 148, p99Ms: 197 });
@@ -61,9 +80,15 @@ describe('endpointStats()', () => {
   });
 
   it('marks a window sampled when the read stopped inside it, and whole when the read reached past its start', () => {
-    const attempts = [{ at: NOW - MIN, latencyMs: 1, status: 200 }, { at: NOW - 2 * HOUR, latencyMs: 1, status: 200 }];
+    const attempts = [
+      { at: NOW - MIN, latencyMs: 1, status: 200 },
+      { at: NOW - 2 * HOUR, latencyMs: 1, status: 200 },
+    ];
 
-    const s = endpointStats({ attempts: { items: attempts, complete: false }, deliveries: { items: [], complete: false }, holds: false }, NOW);
+    const s = endpointStats(
+      { attempts: { items: attempts, complete: false }, deliveries: { items: [], complete: false }, holds: false },
+      NOW,
+    );
 
     expect(s.lastHour.sampled).toBeUndefined();
     expect(s.lastDay).toMatchObject({ attempts: 2, sampled: true });
@@ -75,25 +100,42 @@ describe('parked deliveries (not stored: waiting, due, and the circuit holds)', 
   const due = { status: 'pending' as const, createdAt: NOW - MIN };
 
   it('a due waiting delivery is parked while the circuit of an enabled endpoint is open or half-open', () => {
-    const open = { status: 'open' as const, reason: 'failure_rate' as const, openedAt: NOW - MIN, openUntil: NOW + MIN, coolDownMs: 30_000 };
+    const open = {
+      status: 'open' as const,
+      reason: 'failure_rate' as const,
+      openedAt: NOW - MIN,
+      openUntil: NOW + MIN,
+      coolDownMs: 30_000,
+    };
     expect(circuitHolds({ enabled: true }, open, NOW)).toBe(true);
     expect(circuitHolds({ enabled: true }, open, NOW + 2 * MIN)).toBe(true); // half-open: only the probe goes
     expect(isParked(due, NOW, true)).toBe(true);
   });
 
   it('is not parked when the circuit is closed, or the endpoint disabled (its deliveries are skipped instead)', () => {
-    const open = { status: 'open' as const, reason: 'failure_rate' as const, openedAt: NOW - MIN, openUntil: NOW + MIN, coolDownMs: 30_000 };
+    const open = {
+      status: 'open' as const,
+      reason: 'failure_rate' as const,
+      openedAt: NOW - MIN,
+      openUntil: NOW + MIN,
+      coolDownMs: 30_000,
+    };
     expect(circuitHolds({ enabled: true }, CLOSED, NOW)).toBe(false);
     expect(circuitHolds({ enabled: false }, open, NOW)).toBe(false);
     expect(countDeliveries([due], NOW, false)).toMatchObject({ pending: 1, parked: 0 });
   });
 
   it('a failed delivery whose retry is still ahead keeps its status, circuit open or not', () => {
-    expect(countDeliveries([{ status: 'failed', createdAt: NOW - HOUR, nextAttemptAt: NOW + 1 }], NOW, true)).toMatchObject({ failed: 1, parked: 0 });
+    expect(
+      countDeliveries([{ status: 'failed', createdAt: NOW - HOUR, nextAttemptAt: NOW + 1 }], NOW, true),
+    ).toMatchObject({ failed: 1, parked: 0 });
   });
 
   it('a final delivery is never parked', () => {
-    expect(countDeliveries([{ status: 'exhausted', createdAt: NOW - HOUR }], NOW, true)).toMatchObject({ exhausted: 1, parked: 0 });
+    expect(countDeliveries([{ status: 'exhausted', createdAt: NOW - HOUR }], NOW, true)).toMatchObject({
+      exhausted: 1,
+      parked: 0,
+    });
   });
 });
 
@@ -101,18 +143,33 @@ describe('mergeLastAttempts()', () => {
   const a = (deliveryId: string, number: number, at: number) => ({ deliveryId, number, at });
 
   it('adds an attempt that lives only in its delivery, once', () => {
-    const merged = mergeLastAttempts({ items: [a('d1', 1, NOW - 5)], complete: true }, [a('d1', 1, NOW - 5), a('d2', 3, NOW - 1), undefined], NOW - HOUR);
+    const merged = mergeLastAttempts(
+      { items: [a('d1', 1, NOW - 5)], complete: true },
+      [a('d1', 1, NOW - 5), a('d2', 3, NOW - 1), undefined],
+      NOW - HOUR,
+    );
     expect(merged.items).toEqual([a('d1', 1, NOW - 5), a('d2', 3, NOW - 1)]);
   });
 
   it('leaves out attempts older than the window, or than the oldest record of a truncated read', () => {
-    expect(mergeLastAttempts({ items: [], complete: true }, [a('d1', 1, NOW - 2 * HOUR)], NOW - HOUR).items).toEqual([]);
-    expect(mergeLastAttempts({ items: [a('d1', 2, NOW - MIN)], complete: false }, [a('d2', 1, NOW - 2 * MIN)], NOW - HOUR).items).toEqual([a('d1', 2, NOW - MIN)]);
+    expect(mergeLastAttempts({ items: [], complete: true }, [a('d1', 1, NOW - 2 * HOUR)], NOW - HOUR).items).toEqual(
+      [],
+    );
+    expect(
+      mergeLastAttempts({ items: [a('d1', 2, NOW - MIN)], complete: false }, [a('d2', 1, NOW - 2 * MIN)], NOW - HOUR)
+        .items,
+    ).toEqual([a('d1', 2, NOW - MIN)]);
   });
 });
 
 describe('describeState()', () => {
-  const open = { status: 'open' as const, reason: 'consecutive_failures' as const, openedAt: NOW - MIN, openUntil: NOW + 30_000, coolDownMs: 60_000 };
+  const open = {
+    status: 'open' as const,
+    reason: 'consecutive_failures' as const,
+    openedAt: NOW - MIN,
+    openUntil: NOW + 30_000,
+    coolDownMs: 60_000,
+  };
 
   it('says enabled for a closed circuit', () => {
     expect(describeState({ enabled: true }, CLOSED, undefined, NOW)).toBe('enabled');
@@ -125,8 +182,17 @@ describe('describeState()', () => {
   });
 
   it('says half-open, and whether a probe is running', () => {
-    expect(describeState({ enabled: true }, open, undefined, NOW + 31_000)).toContain('circuit half-open, waiting for a probe');
-    expect(describeState({ enabled: true }, { ...open, probe: { leaseId: 'l', expiresAt: NOW + 90_000 } }, undefined, NOW + 31_000)).toContain('probe running until 2026-12-02T06:01:30.000Z');
+    expect(describeState({ enabled: true }, open, undefined, NOW + 31_000)).toContain(
+      'circuit half-open, waiting for a probe',
+    );
+    expect(
+      describeState(
+        { enabled: true },
+        { ...open, probe: { leaseId: 'l', expiresAt: NOW + 90_000 } },
+        undefined,
+        NOW + 31_000,
+      ),
+    ).toContain('probe running until 2026-12-02T06:01:30.000Z');
   });
 
   it('says since when it fails and when it will be disabled', () => {
@@ -136,7 +202,9 @@ describe('describeState()', () => {
   });
 
   it('says why it is disabled', () => {
-    expect(describeState({ enabled: false, disabledReason: '410 Gone' }, open, undefined, NOW)).toBe('disabled because 410 Gone');
+    expect(describeState({ enabled: false, disabledReason: '410 Gone' }, open, undefined, NOW)).toBe(
+      'disabled because 410 Gone',
+    );
   });
 });
 
@@ -145,7 +213,14 @@ describe('formatStatus()', () => {
     const lines = formatStatus('enabled', {
       lastHour: { attempts: 0, successes: 0 },
       lastDay: { attempts: 4, successes: 3, successRate: 0.75, p50Ms: 120, p99Ms: 900 },
-      deliveries: countDeliveries([{ status: 'pending', createdAt: NOW }, { status: 'exhausted', createdAt: NOW }], NOW, true),
+      deliveries: countDeliveries(
+        [
+          { status: 'pending', createdAt: NOW },
+          { status: 'exhausted', createdAt: NOW },
+        ],
+        NOW,
+        true,
+      ),
     });
 
     expect(lines).toEqual([
@@ -182,7 +257,13 @@ describe('docs/outbound-operations.md', () => {
     const opened = Date.parse('2026-12-02T06:00:00.000Z');
     const state = describeState(
       { enabled: true },
-      { status: 'open', reason: 'consecutive_failures', openedAt: opened, openUntil: Date.parse('2026-12-02T06:10:30.000Z'), coolDownMs: 480_000 },
+      {
+        status: 'open',
+        reason: 'consecutive_failures',
+        openedAt: opened,
+        openUntil: Date.parse('2026-12-02T06:10:30.000Z'),
+        coolDownMs: 480_000,
+      },
       { failingSince: Date.parse('2026-12-02T05:59:41.000Z') },
       opened + 5 * MIN,
     );

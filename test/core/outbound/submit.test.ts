@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { submitMessage } from '../../../lambdas/core/outbound/submit';
 import { deliveryIdFor } from '../../../lambdas/core/outbound/fanout';
 import type { WakeUpQueue } from '../../../lambdas/core/outbound/ports';
-import { endpoint, FakeDeliveryStore, FakeEndpointStore, FakeMessageStore, NOW, PAYLOAD, recordingLog, TENANT } from '../../helpers/outbound';
+import {
+  endpoint,
+  FakeDeliveryStore,
+  FakeEndpointStore,
+  FakeMessageStore,
+  NOW,
+  PAYLOAD,
+  recordingLog,
+  TENANT,
+} from '../../helpers/outbound';
 
 const INPUT = { tenantId: TENANT, id: 'msg_1', type: 'invoice.paid', payload: PAYLOAD };
 
@@ -11,21 +20,37 @@ function fixture() {
   const woken: string[] = [];
   const wakeUps: WakeUpQueue = { send: async (list) => void woken.push(...list.map((w) => w.deliveryId)) };
   const deliveries = new FakeDeliveryStore();
-  const endpoints = new FakeEndpointStore([endpoint({ endpointId: 'ep_on' }), endpoint({ endpointId: 'ep_off', enabled: false, disabledReason: '410 Gone' })]);
-  const deps = { messages: new FakeMessageStore(), deliveries, endpoints, wakeUps, now: () => NOW, log: recordingLog() };
+  const endpoints = new FakeEndpointStore([
+    endpoint({ endpointId: 'ep_on' }),
+    endpoint({ endpointId: 'ep_off', enabled: false, disabledReason: '410 Gone' }),
+  ]);
+  const deps = {
+    messages: new FakeMessageStore(),
+    deliveries,
+    endpoints,
+    wakeUps,
+    now: () => NOW,
+    log: recordingLog(),
+  };
   return { deps, deliveries, woken };
 }
 
 describe('submitMessage()', () => {
-  it('wakes a worker for the enabled endpoint\'s pending delivery only; the disabled endpoint\'s is recorded skipped', async () => {
+  it("wakes a worker for the enabled endpoint's pending delivery only; the disabled endpoint's is recorded skipped", async () => {
     const { deps, deliveries, woken } = fixture();
 
     const outcome = await submitMessage(INPUT, deps);
 
     expect(outcome.status).toBe('accepted');
     expect(woken).toEqual([deliveryIdFor(TENANT, 'msg_1', 'ep_on')]);
-    expect(deliveries.deliveries.get(deliveryIdFor(TENANT, 'msg_1', 'ep_on'))).toMatchObject({ status: 'pending', nextAttemptAt: NOW });
-    expect(deliveries.deliveries.get(deliveryIdFor(TENANT, 'msg_1', 'ep_off'))).toMatchObject({ status: 'skipped', skipReason: 'endpoint_disabled' });
+    expect(deliveries.deliveries.get(deliveryIdFor(TENANT, 'msg_1', 'ep_on'))).toMatchObject({
+      status: 'pending',
+      nextAttemptAt: NOW,
+    });
+    expect(deliveries.deliveries.get(deliveryIdFor(TENANT, 'msg_1', 'ep_off'))).toMatchObject({
+      status: 'skipped',
+      skipReason: 'endpoint_disabled',
+    });
   });
 
   it('a duplicate accept creates nothing twice', async () => {

@@ -20,13 +20,18 @@ describe('github', () => {
 
   it('sign() agrees with @octokit/webhooks-methods in both directions', async () => {
     const body = '{"action":"opened","number":1,"title":"ünïcödé ✓"}';
-    const ours = github.sign({ body: toBytes(body), secret: 'octo-secret', timestampSeconds: 0, options: {} })['x-hub-signature-256'];
+    const ours = github.sign({ body: toBytes(body), secret: 'octo-secret', timestampSeconds: 0, options: {} })[
+      'x-hub-signature-256'
+    ];
     expect(ours).toBe(await octokitSign('octo-secret', body));
     expect(await octokitVerify('octo-secret', body, ours as string)).toBe(true);
   });
 
   it('verify() reports which of several configured secrets matched', () => {
-    expect(verify(signedRequest('github', { secret: 'old', secrets: ['new', 'old'] }))).toMatchObject({ valid: true, secretIndex: 1 });
+    expect(verify(signedRequest('github', { secret: 'old', secrets: ['new', 'old'] }))).toMatchObject({
+      valid: true,
+      secretIndex: 1,
+    });
   });
 
   it('verify() accepts a repeated header joined with a comma when one entry is valid', () => {
@@ -36,23 +41,33 @@ describe('github', () => {
   });
 
   it('verify() returns signature_mismatch for a tampered body', () => {
-    expect(verify(withBody(signedRequest('github'), '{"tampered":true}'))).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+    expect(verify(withBody(signedRequest('github'), '{"tampered":true}'))).toMatchObject({
+      valid: false,
+      reason: 'signature_mismatch',
+    });
   });
 
   it('verify() returns missing_signature without X-Hub-Signature-256, naming the legacy header when only it is present', () => {
     const request = withHeader(signedRequest('github'), 'x-hub-signature-256', undefined);
     expect(verify(request)).toMatchObject({ reason: 'missing_signature' });
-    expect(verify(withHeader(request, 'x-hub-signature', `sha1=${'a'.repeat(40)}`))).toMatchObject({ reason: 'missing_signature', detail: expect.stringMatching(/SHA-1/) });
+    expect(verify(withHeader(request, 'x-hub-signature', `sha1=${'a'.repeat(40)}`))).toMatchObject({
+      reason: 'missing_signature',
+      detail: expect.stringMatching(/SHA-1/),
+    });
   });
 
   it('verify() returns unsupported_version for a sha1= signature in the sha256 header', () => {
-    expect(verify(withHeader(signedRequest('github'), 'x-hub-signature-256', `sha1=${'a'.repeat(40)}`))).toMatchObject({ reason: 'unsupported_version' });
+    expect(verify(withHeader(signedRequest('github'), 'x-hub-signature-256', `sha1=${'a'.repeat(40)}`))).toMatchObject({
+      reason: 'unsupported_version',
+    });
   });
 
   it('verify() accepts upper-case hex, since decoded bytes are compared', () => {
     const request = signedRequest('github');
     const header = request.headers['x-hub-signature-256'] as string;
-    expect(verify(withHeader(request, 'x-hub-signature-256', `sha256=${header.slice(7).toUpperCase()}`)).valid).toBe(true);
+    expect(verify(withHeader(request, 'x-hub-signature-256', `sha256=${header.slice(7).toUpperCase()}`)).valid).toBe(
+      true,
+    );
   });
 
   it('verify() returns malformed_signature for non-hex or truncated digests', () => {

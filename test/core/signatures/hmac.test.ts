@@ -13,17 +13,33 @@ const SECRET = 'in-house-secret';
 const DOCUMENTED = {
   xWebhookSignature: {},
   bearer: { header: 'Authorization', prefix: 'Bearer ' },
-  wss: { header: 'X-WSS-Signature', prefix: '', timestampHeader: 'X-WSS-Timestamp', timestampFormat: 'auto', signedContent: '{timestamp}{body}' },
+  wss: {
+    header: 'X-WSS-Signature',
+    prefix: '',
+    timestampHeader: 'X-WSS-Timestamp',
+    timestampFormat: 'auto',
+    signedContent: '{timestamp}{body}',
+  },
 } as const;
 
 const hex = (content: string) => createHmac('sha256', SECRET).update(content).digest('hex');
 function request(options: object, headers: Record<string, string>, toleranceSeconds?: number) {
-  return { body: toBytes(BODY), headers, secrets: [SECRET], nowSeconds: NOW, options: hmacOptionsSchema().parse(options), ...(toleranceSeconds && { toleranceSeconds }) };
+  return {
+    body: toBytes(BODY),
+    headers,
+    secrets: [SECRET],
+    nowSeconds: NOW,
+    options: hmacOptionsSchema().parse(options),
+    ...(toleranceSeconds && { toleranceSeconds }),
+  };
 }
 
 describe('hmac (generic)', () => {
   it('documented config: X-Webhook-Signature: sha256=<hex> of the body (the defaults)', () => {
-    expect(verify(request(DOCUMENTED.xWebhookSignature, { 'x-webhook-signature': `sha256=${hex(BODY)}` }))).toEqual({ valid: true, secretIndex: 0 });
+    expect(verify(request(DOCUMENTED.xWebhookSignature, { 'x-webhook-signature': `sha256=${hex(BODY)}` }))).toEqual({
+      valid: true,
+      secretIndex: 0,
+    });
   });
 
   it('documented config: Authorization: Bearer <hex> of the body', () => {
@@ -78,13 +94,19 @@ describe('hmac (generic)', () => {
     const iso = signedRequest('hmac', { options: { ...DOCUMENTED.wss, timestampFormat: 'iso8601' } });
     expect(verify(withHeader(iso, 'x-wss-timestamp', String(NOW)))).toMatchObject({ reason: 'malformed_timestamp' });
     const epoch = signedRequest('hmac', { options: { ...DOCUMENTED.wss, timestampFormat: 'epoch' } });
-    expect(verify(withHeader(epoch, 'x-wss-timestamp', new Date(NOW * 1000).toISOString()))).toMatchObject({ reason: 'malformed_timestamp' });
+    expect(verify(withHeader(epoch, 'x-wss-timestamp', new Date(NOW * 1000).toISOString()))).toMatchObject({
+      reason: 'malformed_timestamp',
+    });
   });
 
   it('verify() uses options.toleranceSeconds when the source sets none', () => {
     const options = { ...DOCUMENTED.wss, toleranceSeconds: 30 };
-    expect(verify(signedRequest('hmac', { options, timestampSeconds: NOW - 31 }))).toMatchObject({ reason: 'stale_timestamp' });
-    expect(verify(signedRequest('hmac', { options, timestampSeconds: NOW + 31 }))).toMatchObject({ reason: 'future_timestamp' });
+    expect(verify(signedRequest('hmac', { options, timestampSeconds: NOW - 31 }))).toMatchObject({
+      reason: 'stale_timestamp',
+    });
+    expect(verify(signedRequest('hmac', { options, timestampSeconds: NOW + 31 }))).toMatchObject({
+      reason: 'future_timestamp',
+    });
   });
 
   it('sign() writes the timestamp in the configured format', () => {

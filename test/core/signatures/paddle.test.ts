@@ -15,7 +15,11 @@ const VALID = `ts=${TS};h1=a300428748dce5c70e4da19bffd60769591ea969c99dea3105d0e
 
 describe('paddle', () => {
   it("verify() accepts the SDK's valid signature vector", () => {
-    expect(verify(request('{"data": ["1", "2"]}', VALID))).toEqual({ valid: true, secretIndex: 0, timestampSeconds: TS });
+    expect(verify(request('{"data": ["1", "2"]}', VALID))).toEqual({
+      valid: true,
+      secretIndex: 0,
+      timestampSeconds: TS,
+    });
   });
 
   it("verify() accepts the SDK's multiple-hashes vector and ignores h2", () => {
@@ -24,7 +28,9 @@ describe('paddle', () => {
   });
 
   it("verify() rejects the SDK's negative vectors: other secret, reformatted body", () => {
-    expect(verify(request('{"data": ["1", "2"]}', VALID, TS, 'INVALID_VALID_SECRET'))).toMatchObject({ reason: 'signature_mismatch' });
+    expect(verify(request('{"data": ["1", "2"]}', VALID, TS, 'INVALID_VALID_SECRET'))).toMatchObject({
+      reason: 'signature_mismatch',
+    });
     expect(verify(request('{ "data": [ "1", "2" ]}', VALID))).toMatchObject({ reason: 'signature_mismatch' });
   });
 
@@ -43,14 +49,21 @@ describe('paddle', () => {
   });
 
   it('verify() returns future_timestamp beyond the tolerance ahead of now', () => {
-    expect(verify(signedRequest('paddle', { timestampSeconds: NOW + 6 }))).toMatchObject({ reason: 'future_timestamp' });
+    expect(verify(signedRequest('paddle', { timestampSeconds: NOW + 6 }))).toMatchObject({
+      reason: 'future_timestamp',
+    });
   });
 
   it('verify() reports which of several configured secrets matched', () => {
-    expect(verify(signedRequest('paddle', { secret: 'pdl_old', secrets: ['pdl_new', 'pdl_old'] }))).toMatchObject({ valid: true, secretIndex: 1 });
+    expect(verify(signedRequest('paddle', { secret: 'pdl_old', secrets: ['pdl_new', 'pdl_old'] }))).toMatchObject({
+      valid: true,
+      secretIndex: 1,
+    });
   });
 
   it('verify() returns missing_signature without the header', () => {
-    expect(verify(withHeader(signedRequest('paddle'), 'paddle-signature', undefined))).toMatchObject({ reason: 'missing_signature' });
+    expect(verify(withHeader(signedRequest('paddle'), 'paddle-signature', undefined))).toMatchObject({
+      reason: 'missing_signature',
+    });
   });
 });

@@ -14,14 +14,22 @@ describe('shopify', () => {
 
   it('verify() accepts the base64 HMAC-SHA256 of the body with the client secret', () => {
     const signature = createHmac('sha256', 'shpss_secret').update(BODY).digest('base64');
-    const request = { body: toBytes(BODY), headers: { 'x-shopify-hmac-sha256': signature }, secrets: ['shpss_secret'], nowSeconds: 0, options: {} };
+    const request = {
+      body: toBytes(BODY),
+      headers: { 'x-shopify-hmac-sha256': signature },
+      secrets: ['shpss_secret'],
+      nowSeconds: 0,
+      options: {},
+    };
     expect(verify(request)).toEqual({ valid: true, secretIndex: 0 });
   });
 
   it('verify() returns signature_mismatch for a tampered body and malformed_signature for hex', () => {
     const request = signedRequest('shopify');
     expect(verify(withBody(request, '{}'))).toMatchObject({ reason: 'signature_mismatch' });
-    expect(verify(withHeader(request, 'x-shopify-hmac-sha256', 'ab'.repeat(32)))).toMatchObject({ reason: 'malformed_signature' });
+    expect(verify(withHeader(request, 'x-shopify-hmac-sha256', 'ab'.repeat(32)))).toMatchObject({
+      reason: 'malformed_signature',
+    });
   });
 
   it('deduplicates on X-Shopify-Event-Id and types by X-Shopify-Topic', () => {
@@ -35,14 +43,22 @@ describe('entrupy', () => {
 
   it('verify() accepts SHA256:<base64 HMAC-SHA256 of the body>', () => {
     const signature = 'SHA256:' + createHmac('sha256', 'ent-secret').update(BODY).digest('base64');
-    const request = { body: toBytes(BODY), headers: { 'entrupy-signature': signature }, secrets: ['ent-secret'], nowSeconds: 0, options: {} };
+    const request = {
+      body: toBytes(BODY),
+      headers: { 'entrupy-signature': signature },
+      secrets: ['ent-secret'],
+      nowSeconds: 0,
+      options: {},
+    };
     expect(verify(request)).toEqual({ valid: true, secretIndex: 0 });
   });
 
   it('verify() returns unsupported_version for another algorithm prefix and signature_mismatch for a tampered body', () => {
     const request = signedRequest('entrupy');
     const digest = (request.headers['entrupy-signature'] as string).slice('SHA256:'.length);
-    expect(verify(withHeader(request, 'entrupy-signature', `SHA512:${digest}`))).toMatchObject({ reason: 'unsupported_version' });
+    expect(verify(withHeader(request, 'entrupy-signature', `SHA512:${digest}`))).toMatchObject({
+      reason: 'unsupported_version',
+    });
     expect(verify(withBody(request, '{}'))).toMatchObject({ reason: 'signature_mismatch' });
   });
 });
@@ -51,18 +67,30 @@ describe('gitlab', () => {
   const verify = (request: unknown) => gitlab.verify(request as never);
 
   it('verify() accepts the configured token and reports which secret matched', () => {
-    const request = { body: toBytes(BODY), headers: { 'x-gitlab-token': 'tok-old' }, secrets: ['tok-new', 'tok-old'], nowSeconds: 0, options: {} };
+    const request = {
+      body: toBytes(BODY),
+      headers: { 'x-gitlab-token': 'tok-old' },
+      secrets: ['tok-new', 'tok-old'],
+      nowSeconds: 0,
+      options: {},
+    };
     expect(verify(request)).toEqual({ valid: true, secretIndex: 1 });
   });
 
   it('verify() returns signature_mismatch for another token, including a prefix of the right one', () => {
     const request = signedRequest('gitlab');
-    expect(verify(withHeader(request, 'x-gitlab-token', 'gitlab-toke'))).toMatchObject({ reason: 'signature_mismatch' });
-    expect(verify(withHeader(request, 'x-gitlab-token', 'gitlab-token2'))).toMatchObject({ reason: 'signature_mismatch' });
+    expect(verify(withHeader(request, 'x-gitlab-token', 'gitlab-toke'))).toMatchObject({
+      reason: 'signature_mismatch',
+    });
+    expect(verify(withHeader(request, 'x-gitlab-token', 'gitlab-token2'))).toMatchObject({
+      reason: 'signature_mismatch',
+    });
   });
 
   it('verify() returns missing_signature without X-Gitlab-Token', () => {
-    expect(verify(withHeader(signedRequest('gitlab'), 'x-gitlab-token', undefined))).toMatchObject({ reason: 'missing_signature' });
+    expect(verify(withHeader(signedRequest('gitlab'), 'x-gitlab-token', undefined))).toMatchObject({
+      reason: 'missing_signature',
+    });
   });
 
   it('deduplicates on Idempotency-Key, then X-Gitlab-Event-UUID', () => {

@@ -13,7 +13,14 @@ const SDK = {
 };
 
 function request(body: string, signature: string, key: string, url: string | undefined, options: object = {}) {
-  return { body: toBytes(body), headers: { 'x-square-hmacsha256-signature': signature }, url, secrets: [key], nowSeconds: 0, options: squareOptionsSchema().parse(options) };
+  return {
+    body: toBytes(body),
+    headers: { 'x-square-hmacsha256-signature': signature },
+    url,
+    secrets: [key],
+    nowSeconds: 0,
+    options: squareOptionsSchema().parse(options),
+  };
 }
 
 describe('square', () => {
@@ -23,20 +30,49 @@ describe('square', () => {
 
   it("verify() accepts the Square SDK's unescaped and escaped character vectors", () => {
     const url = 'https://webhook.site/webhooks';
-    expect(verify(request('{"data":{"type":"webhooks","id":"fake_id"}}', 'W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=', 'signature-key', url)).valid).toBe(true);
-    expect(verify(request('{"data":{"type":"webhooks","id":">id<"}}', 'Cxt7+aTi4rKgcA0bC4g9EHdVtLSDWdqccmL5MvihU4U=', 'signature-key', url)).valid).toBe(true);
+    expect(
+      verify(
+        request(
+          '{"data":{"type":"webhooks","id":"fake_id"}}',
+          'W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=',
+          'signature-key',
+          url,
+        ),
+      ).valid,
+    ).toBe(true);
+    expect(
+      verify(
+        request(
+          '{"data":{"type":"webhooks","id":">id<"}}',
+          'Cxt7+aTi4rKgcA0bC4g9EHdVtLSDWdqccmL5MvihU4U=',
+          'signature-key',
+          url,
+        ),
+      ).valid,
+    ).toBe(true);
   });
 
   it("verify() rejects the SDK's negative cases: other URL, other key, other signature, re-formatted body", () => {
-    expect(verify(request(SDK.body, SDK.signature, SDK.key, 'https://webhook.site/79a4f3a-dcfa-49ee-bac5-9d0edad886b9'))).toMatchObject({ reason: 'signature_mismatch' });
-    expect(verify(request(SDK.body, SDK.signature, 'MCmhFRxGX82xMwg5FsaoQA', SDK.url))).toMatchObject({ reason: 'signature_mismatch' });
+    expect(
+      verify(request(SDK.body, SDK.signature, SDK.key, 'https://webhook.site/79a4f3a-dcfa-49ee-bac5-9d0edad886b9')),
+    ).toMatchObject({ reason: 'signature_mismatch' });
+    expect(verify(request(SDK.body, SDK.signature, 'MCmhFRxGX82xMwg5FsaoQA', SDK.url))).toMatchObject({
+      reason: 'signature_mismatch',
+    });
     // A SHA-1-sized signature is not a SHA-256 digest at all.
-    expect(verify(request(SDK.body, '1z2n3DEJJiUPKcPzQo1ftvbxGdw=', SDK.key, SDK.url))).toMatchObject({ reason: 'malformed_signature' });
-    expect(verify(request(JSON.stringify(JSON.parse(SDK.body), null, 2), SDK.signature, SDK.key, SDK.url))).toMatchObject({ reason: 'signature_mismatch' });
+    expect(verify(request(SDK.body, '1z2n3DEJJiUPKcPzQo1ftvbxGdw=', SDK.key, SDK.url))).toMatchObject({
+      reason: 'malformed_signature',
+    });
+    expect(
+      verify(request(JSON.stringify(JSON.parse(SDK.body), null, 2), SDK.signature, SDK.key, SDK.url)),
+    ).toMatchObject({ reason: 'signature_mismatch' });
   });
 
   it('verify() uses options.notificationUrl over the request URL', () => {
-    expect(verify(request(SDK.body, SDK.signature, SDK.key, 'https://internal.example/x', { notificationUrl: SDK.url })).valid).toBe(true);
+    expect(
+      verify(request(SDK.body, SDK.signature, SDK.key, 'https://internal.example/x', { notificationUrl: SDK.url }))
+        .valid,
+    ).toBe(true);
   });
 
   it('verify() returns missing_url when neither a notification URL nor a request URL is known', () => {
@@ -48,6 +84,9 @@ describe('square', () => {
   });
 
   it('verify() reports which of several configured secrets matched', () => {
-    expect(verify(signedRequest('square', { secret: 'old', secrets: ['new', 'old'] }))).toMatchObject({ valid: true, secretIndex: 1 });
+    expect(verify(signedRequest('square', { secret: 'old', secrets: ['new', 'old'] }))).toMatchObject({
+      valid: true,
+      secretIndex: 1,
+    });
   });
 });

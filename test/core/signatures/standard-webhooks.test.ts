@@ -23,12 +23,22 @@ function specRequest(headers: Record<string, string>, secrets = [SPEC.secret]) {
 
 describe('standard-webhooks', () => {
   it('verify() accepts the reference library test vector', () => {
-    const headers = { 'webhook-id': SPEC.id, 'webhook-timestamp': String(SPEC.timestamp), 'webhook-signature': SPEC.signature };
+    const headers = {
+      'webhook-id': SPEC.id,
+      'webhook-timestamp': String(SPEC.timestamp),
+      'webhook-signature': SPEC.signature,
+    };
     expect(verify(specRequest(headers))).toEqual({ valid: true, secretIndex: 0, timestampSeconds: SPEC.timestamp });
   });
 
   it('sign() reproduces the reference library test vector', () => {
-    const headers = standardWebhooks.sign({ body: toBytes(SPEC.payload), secret: SPEC.secret, timestampSeconds: SPEC.timestamp, id: SPEC.id, options: {} });
+    const headers = standardWebhooks.sign({
+      body: toBytes(SPEC.payload),
+      secret: SPEC.secret,
+      timestampSeconds: SPEC.timestamp,
+      id: SPEC.id,
+      options: {},
+    });
     expect(headers['webhook-signature']).toBe(SPEC.signature);
   });
 
@@ -38,16 +48,30 @@ describe('standard-webhooks', () => {
   });
 
   it('verify() accepts a secret given without the whsec_ prefix, as the reference library does', () => {
-    const headers = { 'webhook-id': SPEC.id, 'webhook-timestamp': String(SPEC.timestamp), 'webhook-signature': SPEC.signature };
+    const headers = {
+      'webhook-id': SPEC.id,
+      'webhook-timestamp': String(SPEC.timestamp),
+      'webhook-signature': SPEC.signature,
+    };
     expect(verify(specRequest(headers, [SPEC.secret.slice('whsec_'.length)])).valid).toBe(true);
   });
 
   it('sign() output is accepted by the standardwebhooks and svix libraries', () => {
     const now = Math.floor(Date.now() / 1000);
     const body = '{"type":"user.created","name":"ünïcödé"}';
-    const headers = standardWebhooks.sign({ body: toBytes(body), secret: SPEC.secret, timestampSeconds: now, id: 'msg_1', options: {} });
+    const headers = standardWebhooks.sign({
+      body: toBytes(body),
+      secret: SPEC.secret,
+      timestampSeconds: now,
+      id: 'msg_1',
+      options: {},
+    });
     expect(new StandardWebhook(SPEC.secret).verify(body, headers)).toEqual(JSON.parse(body));
-    const svixHeaders = { 'svix-id': headers['webhook-id'] as string, 'svix-timestamp': headers['webhook-timestamp'] as string, 'svix-signature': headers['webhook-signature'] as string };
+    const svixHeaders = {
+      'svix-id': headers['webhook-id'] as string,
+      'svix-timestamp': headers['webhook-timestamp'] as string,
+      'svix-signature': headers['webhook-signature'] as string,
+    };
     expect(new SvixWebhook(SPEC.secret).verify(body, svixHeaders)).toEqual(JSON.parse(body));
   });
 
@@ -67,7 +91,10 @@ describe('standard-webhooks', () => {
 
   it('verify() reports which of several configured secrets matched', () => {
     const old = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
-    expect(verify(signedRequest('standard-webhooks', { secret: old, secrets: [SPEC.secret, old] }))).toMatchObject({ valid: true, secretIndex: 1 });
+    expect(verify(signedRequest('standard-webhooks', { secret: old, secrets: [SPEC.secret, old] }))).toMatchObject({
+      valid: true,
+      secretIndex: 1,
+    });
   });
 
   it('verify() returns signature_mismatch for a tampered body', () => {
@@ -75,12 +102,18 @@ describe('standard-webhooks', () => {
   });
 
   it('verify() returns signature_mismatch for a changed webhook-id', () => {
-    expect(verify(withHeader(signedRequest('standard-webhooks'), 'webhook-id', 'msg_other'))).toMatchObject({ reason: 'signature_mismatch' });
+    expect(verify(withHeader(signedRequest('standard-webhooks'), 'webhook-id', 'msg_other'))).toMatchObject({
+      reason: 'signature_mismatch',
+    });
   });
 
   it('verify() returns stale_timestamp and future_timestamp outside 300 s', () => {
-    expect(verify(signedRequest('standard-webhooks', { timestampSeconds: NOW - 301 }))).toMatchObject({ reason: 'stale_timestamp' });
-    expect(verify(signedRequest('standard-webhooks', { timestampSeconds: NOW + 301 }))).toMatchObject({ reason: 'future_timestamp' });
+    expect(verify(signedRequest('standard-webhooks', { timestampSeconds: NOW - 301 }))).toMatchObject({
+      reason: 'stale_timestamp',
+    });
+    expect(verify(signedRequest('standard-webhooks', { timestampSeconds: NOW + 301 }))).toMatchObject({
+      reason: 'future_timestamp',
+    });
     expect(verify(signedRequest('standard-webhooks', { timestampSeconds: NOW + 300 })).valid).toBe(true);
   });
 
@@ -92,7 +125,7 @@ describe('standard-webhooks', () => {
     expect(verify(withHeader(request, 'webhook-timestamp', 'hello'))).toMatchObject({ reason: 'malformed_timestamp' });
   });
 
-  it('verify() returns malformed_signature for the reference library\'s invalid and partial signatures', () => {
+  it("verify() returns malformed_signature for the reference library's invalid and partial signatures", () => {
     const request = signedRequest('standard-webhooks');
     const valid = request.headers['webhook-signature'] as string;
     for (const bad of ['v1,dawfeoifkpqwoekfpqoekf', valid.slice(0, 8), 'v1,']) {
@@ -101,12 +134,18 @@ describe('standard-webhooks', () => {
   });
 
   it('verify() returns unsupported_version when only v1a (asymmetric) signatures are present', () => {
-    const request = withHeader(signedRequest('standard-webhooks'), 'webhook-signature', `v1a,${Buffer.alloc(64).toString('base64')}`);
+    const request = withHeader(
+      signedRequest('standard-webhooks'),
+      'webhook-signature',
+      `v1a,${Buffer.alloc(64).toString('base64')}`,
+    );
     expect(verify(request)).toMatchObject({ reason: 'unsupported_version' });
   });
 
   it('verify() returns no_secret when no configured secret is a base64 key', () => {
-    expect(verify({ ...signedRequest('standard-webhooks'), secrets: ['whsec_not base64!'] })).toMatchObject({ reason: 'no_secret' });
+    expect(verify({ ...signedRequest('standard-webhooks'), secrets: ['whsec_not base64!'] })).toMatchObject({
+      reason: 'no_secret',
+    });
   });
 
   it('checkSecret() flags a non-base64 key, a short key and whitespace', () => {
@@ -128,15 +167,27 @@ describe('standard-webhooks asymmetric (v1a, Ed25519)', () => {
   // no key for its v1a example, so the key is RFC 8032's test 1 key pair (section 7.1).
   const ID = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W';
   const TIMESTAMP = 1674087231;
-  const PAYLOAD = '{"type":"contact.created","timestamp":"2022-11-03T20:26:10.344522Z","data":{"id":"1f81eb52-5198-4599-803e-771906343485"}}';
+  const PAYLOAD =
+    '{"type":"contact.created","timestamp":"2022-11-03T20:26:10.344522Z","data":{"id":"1f81eb52-5198-4599-803e-771906343485"}}';
   const SEED = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex');
   const PUBLIC = Buffer.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a', 'hex');
   const whsk = `whsk_${SEED.toString('base64')}`;
   const whpk = `whpk_${PUBLIC.toString('base64')}`;
-  const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), PUBLIC]), format: 'der', type: 'spki' });
+  const spki = createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), PUBLIC]),
+    format: 'der',
+    type: 'spki',
+  });
 
-  const signedV1a = () => standardWebhooks.sign({ body: toBytes(PAYLOAD), secret: whsk, timestampSeconds: TIMESTAMP, id: ID, options: {} });
-  const request = (headers: Record<string, string>, secrets: string[]) => ({ body: toBytes(PAYLOAD), headers, secrets, nowSeconds: TIMESTAMP + 10, options: {} });
+  const signedV1a = () =>
+    standardWebhooks.sign({ body: toBytes(PAYLOAD), secret: whsk, timestampSeconds: TIMESTAMP, id: ID, options: {} });
+  const request = (headers: Record<string, string>, secrets: string[]) => ({
+    body: toBytes(PAYLOAD),
+    headers,
+    secrets,
+    nowSeconds: TIMESTAMP + 10,
+    options: {},
+  });
 
   it('sign() with a whsk_ seed makes a v1a signature that node:crypto verifies over id.timestamp.payload', () => {
     const headers = signedV1a();
@@ -146,21 +197,36 @@ describe('standard-webhooks asymmetric (v1a, Ed25519)', () => {
   });
 
   it('verify() accepts a v1a signature with the whpk_ public key, in a header that also carries a v1 signature', () => {
-    const v1 = standardWebhooks.sign({ body: toBytes(PAYLOAD), secret: DEFAULT_SECRETS['standard-webhooks'], timestampSeconds: TIMESTAMP, id: ID, options: {} });
-    const both = { ...signedV1a(), 'webhook-signature': `${v1['webhook-signature']} ${signedV1a()['webhook-signature']}` };
+    const v1 = standardWebhooks.sign({
+      body: toBytes(PAYLOAD),
+      secret: DEFAULT_SECRETS['standard-webhooks'],
+      timestampSeconds: TIMESTAMP,
+      id: ID,
+      options: {},
+    });
+    const both = {
+      ...signedV1a(),
+      'webhook-signature': `${v1['webhook-signature']} ${signedV1a()['webhook-signature']}`,
+    };
     expect(verify(request(both, [whpk]))).toEqual({ valid: true, secretIndex: 0, timestampSeconds: TIMESTAMP });
     expect(verify(request(both, [DEFAULT_SECRETS['standard-webhooks']]))).toMatchObject({ valid: true });
   });
 
   it('verify() refuses a v1a signature over a tampered body or under another public key', () => {
     const headers = signedV1a();
-    expect(verify({ ...request(headers, [whpk]), body: toBytes(PAYLOAD.replace('contact', 'account')) })).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+    expect(verify({ ...request(headers, [whpk]), body: toBytes(PAYLOAD.replace('contact', 'account')) })).toMatchObject(
+      { valid: false, reason: 'signature_mismatch' },
+    );
     const other = `whpk_${generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64')}`;
     expect(verify(request(headers, [other]))).toMatchObject({ valid: false, reason: 'signature_mismatch' });
   });
 
   it('verify() does not let a whsec_ secret accept a v1a-only header, and says a whpk_ key is needed', () => {
-    expect(verify(request(signedV1a(), [DEFAULT_SECRETS['standard-webhooks']]))).toMatchObject({ valid: false, reason: 'unsupported_version', detail: expect.stringMatching(/whpk_/) });
+    expect(verify(request(signedV1a(), [DEFAULT_SECRETS['standard-webhooks']]))).toMatchObject({
+      valid: false,
+      reason: 'unsupported_version',
+      detail: expect.stringMatching(/whpk_/),
+    });
   });
 
   it('checkSecret() accepts 32-byte whpk_/whsk_ keys and flags anything else', () => {

@@ -28,7 +28,7 @@ describe('stripe', () => {
     expect(stripe.verify(request as never).valid).toBe(true);
   });
 
-  it('verify() accepts any of several v1 signatures (secret rotation on Stripe\'s side)', () => {
+  it("verify() accepts any of several v1 signatures (secret rotation on Stripe's side)", () => {
     const request = signedRequest('stripe');
     const header = request.headers['stripe-signature'] as string;
     const [t, v1] = header.split(',');
@@ -49,13 +49,18 @@ describe('stripe', () => {
 
   it('verify() returns signature_mismatch for a tampered body', () => {
     const request = signedRequest('stripe', { body: BODY });
-    expect(stripe.verify(withBody(request, BODY.replace('paid', 'void')) as never)).toMatchObject({ valid: false, reason: 'signature_mismatch' });
+    expect(stripe.verify(withBody(request, BODY.replace('paid', 'void')) as never)).toMatchObject({
+      valid: false,
+      reason: 'signature_mismatch',
+    });
   });
 
   it('verify() returns signature_mismatch for a changed t=', () => {
     const request = signedRequest('stripe');
     const header = (request.headers['stripe-signature'] as string).replace(`t=${NOW}`, `t=${NOW + 1}`);
-    expect(stripe.verify(withHeader(request, 'stripe-signature', header) as never)).toMatchObject({ reason: 'signature_mismatch' });
+    expect(stripe.verify(withHeader(request, 'stripe-signature', header) as never)).toMatchObject({
+      reason: 'signature_mismatch',
+    });
   });
 
   it('verify() returns stale_timestamp for a signature older than 300 s', () => {
@@ -74,11 +79,15 @@ describe('stripe', () => {
 
   it('verify() accepts a future timestamp within tolerance and rejects one beyond it', () => {
     expect(stripe.verify(signedRequest('stripe', { timestampSeconds: NOW + 60 }) as never).valid).toBe(true);
-    expect(stripe.verify(signedRequest('stripe', { timestampSeconds: NOW + 301 }) as never)).toMatchObject({ reason: 'future_timestamp' });
+    expect(stripe.verify(signedRequest('stripe', { timestampSeconds: NOW + 301 }) as never)).toMatchObject({
+      reason: 'future_timestamp',
+    });
   });
 
   it('verify() returns missing_signature without a Stripe-Signature header', () => {
-    expect(stripe.verify(withHeader(signedRequest('stripe'), 'stripe-signature', undefined) as never)).toMatchObject({ reason: 'missing_signature' });
+    expect(stripe.verify(withHeader(signedRequest('stripe'), 'stripe-signature', undefined) as never)).toMatchObject({
+      reason: 'missing_signature',
+    });
   });
 
   it('verify() returns unsupported_version when only v0 is present', () => {
@@ -89,19 +98,25 @@ describe('stripe', () => {
   it('verify() returns missing_timestamp without t=', () => {
     const request = signedRequest('stripe');
     const header = (request.headers['stripe-signature'] as string).replace(/^t=\d+,/, '');
-    expect(stripe.verify(withHeader(request, 'stripe-signature', header) as never)).toMatchObject({ reason: 'missing_timestamp' });
+    expect(stripe.verify(withHeader(request, 'stripe-signature', header) as never)).toMatchObject({
+      reason: 'missing_timestamp',
+    });
   });
 
   it('verify() returns malformed_timestamp for a non-numeric t=', () => {
     const request = signedRequest('stripe');
     const header = (request.headers['stripe-signature'] as string).replace(`t=${NOW}`, 't=soon');
-    expect(stripe.verify(withHeader(request, 'stripe-signature', header) as never)).toMatchObject({ reason: 'malformed_timestamp' });
+    expect(stripe.verify(withHeader(request, 'stripe-signature', header) as never)).toMatchObject({
+      reason: 'malformed_timestamp',
+    });
   });
 
   it('verify() returns malformed_signature for a truncated v1', () => {
     const request = signedRequest('stripe');
     const header = (request.headers['stripe-signature'] as string).slice(0, -2);
-    expect(stripe.verify(withHeader(request, 'stripe-signature', header) as never)).toMatchObject({ reason: 'malformed_signature' });
+    expect(stripe.verify(withHeader(request, 'stripe-signature', header) as never)).toMatchObject({
+      reason: 'malformed_signature',
+    });
   });
 
   it('verify() returns no_secret when no secret is configured', () => {

@@ -23,6 +23,10 @@ describe('sortedFormParams', () => {
     const form = 'CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212';
     const params = Object.fromEntries(new URLSearchParams(form));
     const expected = twilioLib.getExpectedTwilioSignature('12345', url, params);
-    expect(createHmac('sha1', '12345').update(url + sortedFormParams(bytes(form))).digest('base64')).toBe(expected);
+    expect(
+      createHmac('sha1', '12345')
+        .update(url + sortedFormParams(bytes(form)))
+        .digest('base64'),
+    ).toBe(expected);
   });
 });

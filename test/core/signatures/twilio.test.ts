@@ -15,7 +15,14 @@ const JSON_BODY = '{"property": "value", "boolean": true}';
 const BODY_HASH = '0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620';
 
 function request(body: string, url: string, signature: string, options: object = {}) {
-  return { body: toBytes(body), headers: { 'x-twilio-signature': signature }, url, secrets: [TOKEN], nowSeconds: 0, options: twilioOptionsSchema().parse(options) };
+  return {
+    body: toBytes(body),
+    headers: { 'x-twilio-signature': signature },
+    url,
+    secrets: [TOKEN],
+    nowSeconds: 0,
+    options: twilioOptionsSchema().parse(options),
+  };
 }
 
 describe('twilio', () => {
@@ -32,11 +39,15 @@ describe('twilio', () => {
 
   it('verify() accepts the official JSON vector: URL signature with bodySHA256 matching the body', () => {
     expect(createHash('sha256').update(JSON_BODY).digest('hex')).toBe(BODY_HASH);
-    expect(verify(request(JSON_BODY, `${URL_}&bodySHA256=${BODY_HASH}`, 'a9nBmqA0ju/hNViExpshrM61xv4=')).valid).toBe(true);
+    expect(verify(request(JSON_BODY, `${URL_}&bodySHA256=${BODY_HASH}`, 'a9nBmqA0ju/hNViExpshrM61xv4=')).valid).toBe(
+      true,
+    );
   });
 
   it('verify() returns signature_mismatch when a JSON body does not match bodySHA256', () => {
-    const result = verify(request('{"property": "evil"}', `${URL_}&bodySHA256=${BODY_HASH}`, 'a9nBmqA0ju/hNViExpshrM61xv4='));
+    const result = verify(
+      request('{"property": "evil"}', `${URL_}&bodySHA256=${BODY_HASH}`, 'a9nBmqA0ju/hNViExpshrM61xv4='),
+    );
     expect(result).toMatchObject({ valid: false, reason: 'signature_mismatch' });
   });
 
@@ -59,12 +70,18 @@ describe('twilio', () => {
 
   it('verify() uses options.url over the request URL', () => {
     const signed = signedRequest('twilio', { url: URL_ });
-    const behindProxy = { ...signed, url: 'https://internal.example/hook', options: twilioOptionsSchema().parse({ url: URL_ }) };
+    const behindProxy = {
+      ...signed,
+      url: 'https://internal.example/hook',
+      options: twilioOptionsSchema().parse({ url: URL_ }),
+    };
     expect(verify(behindProxy).valid).toBe(true);
   });
 
   it('verify() returns signature_mismatch for a changed parameter or URL', () => {
-    expect(verify(request(FORM.replace('Digits=1234', 'Digits=9999'), URL_, FORM_SIGNATURE))).toMatchObject({ reason: 'signature_mismatch' });
+    expect(verify(request(FORM.replace('Digits=1234', 'Digits=9999'), URL_, FORM_SIGNATURE))).toMatchObject({
+      reason: 'signature_mismatch',
+    });
     expect(verify(request(FORM, `${URL_}&extra=1`, FORM_SIGNATURE))).toMatchObject({ reason: 'signature_mismatch' });
   });
 
@@ -76,10 +93,15 @@ describe('twilio', () => {
   });
 
   it('verify() reports which of several configured secrets matched', () => {
-    expect(verify(signedRequest('twilio', { secret: 'old', secrets: ['new', 'old'] }))).toMatchObject({ valid: true, secretIndex: 1 });
+    expect(verify(signedRequest('twilio', { secret: 'old', secrets: ['new', 'old'] }))).toMatchObject({
+      valid: true,
+      secretIndex: 1,
+    });
   });
 
   it('verify() returns signature_mismatch for a tampered form body', () => {
-    expect(verify(withBody(signedRequest('twilio'), 'AccountSid=AC999'))).toMatchObject({ reason: 'signature_mismatch' });
+    expect(verify(withBody(signedRequest('twilio'), 'AccountSid=AC999'))).toMatchObject({
+      reason: 'signature_mismatch',
+    });
   });
 });

@@ -13,7 +13,13 @@ export const entrupy = defineScheme<EntrupyOptions>({
   docs: '(not public: the format given in our issue)',
   optionsSchema: noOptions,
   layout: {
-    signature: { format: 'list', headers: ['entrupy-signature'], prefix: 'SHA256:', prefixCaseInsensitive: true, otherVersion: /^[a-z0-9-]+:/i },
+    signature: {
+      format: 'list',
+      headers: ['entrupy-signature'],
+      prefix: 'SHA256:',
+      prefixCaseInsensitive: true,
+      otherVersion: /^[a-z0-9-]+:/i,
+    },
     algorithm: 'sha256',
     encoding: 'base64',
     key: 'utf8',

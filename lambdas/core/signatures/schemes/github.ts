@@ -22,7 +22,10 @@ export const github = defineScheme<GithubOptions>({
       headers: ['x-hub-signature-256'],
       prefix: 'sha256=',
       otherVersion: /^[a-z0-9]+=/i,
-      legacy: { header: 'x-hub-signature', detail: 'only the legacy SHA-1 X-Hub-Signature is present; X-Hub-Signature-256 is required' },
+      legacy: {
+        header: 'x-hub-signature',
+        detail: 'only the legacy SHA-1 X-Hub-Signature is present; X-Hub-Signature-256 is required',
+      },
     },
     algorithm: 'sha256',
     encoding: 'hex',

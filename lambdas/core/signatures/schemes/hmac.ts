@@ -70,17 +70,30 @@ export const hmacOptionsSchema = once(() =>
         if (bodyAt < 0 || o.signedContent.indexOf(BODY, bodyAt + 1) >= 0) {
           ctx.addIssue({ code: 'custom', path: ['signedContent'], message: 'must contain {body} exactly once' });
         }
-        const unknown = o.signedContent.replaceAll(BODY, '').replaceAll(TIMESTAMP, '').match(/\{[a-z]+\}/i);
-        if (unknown) ctx.addIssue({ code: 'custom', path: ['signedContent'], message: `unknown placeholder ${unknown[0]}; use {body} and {timestamp}` });
+        const unknown = o.signedContent
+          .replaceAll(BODY, '')
+          .replaceAll(TIMESTAMP, '')
+          .match(/\{[a-z]+\}/i);
+        if (unknown)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['signedContent'],
+            message: `unknown placeholder ${unknown[0]}; use {body} and {timestamp}`,
+          });
         const signsTimestamp = o.signedContent.includes(TIMESTAMP);
         if (signsTimestamp && !o.timestampHeader) {
-          ctx.addIssue({ code: 'custom', path: ['timestampHeader'], message: 'signedContent uses {timestamp}, so timestampHeader is required' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['timestampHeader'],
+            message: 'signedContent uses {timestamp}, so timestampHeader is required',
+          });
         }
         if (o.timestampHeader && !signsTimestamp) {
           ctx.addIssue({
             code: 'custom',
             path: ['signedContent'],
-            message: 'timestampHeader is set but signedContent does not sign {timestamp}: the timestamp could be replaced freely',
+            message:
+              'timestampHeader is set but signedContent does not sign {timestamp}: the timestamp could be replaced freely',
           });
         }
       }),
@@ -96,7 +109,11 @@ function layout(o: HmacOptions): Layout {
     key: 'utf8',
     signedContent: o.signedContent,
     ...(o.timestampHeader && {
-      timestamp: { from: { header: [o.timestampHeader], format: o.timestampFormat }, toleranceSeconds: o.toleranceSeconds ?? 300, acceptsFuture: true },
+      timestamp: {
+        from: { header: [o.timestampHeader], format: o.timestampFormat },
+        toleranceSeconds: o.toleranceSeconds ?? 300,
+        acceptsFuture: true,
+      },
     }),
   };
 }

@@ -25,5 +25,12 @@ export const meta = defineScheme<MetaOptions>({
   },
   eventType: { bodyPath: 'object' },
   contentTypes: [JSON_BODY],
-  handshake: { subscribe: { modeParam: 'hub.mode', mode: 'subscribe', tokenParam: 'hub.verify_token', challengeParam: 'hub.challenge' } },
+  handshake: {
+    subscribe: {
+      modeParam: 'hub.mode',
+      mode: 'subscribe',
+      tokenParam: 'hub.verify_token',
+      challengeParam: 'hub.challenge',
+    },
+  },
 });

@@ -28,5 +28,8 @@ export const paddle = defineScheme<PaddleOptions>({
   eventId: { bodyPath: 'event_id' },
   eventType: { bodyPath: 'event_type' },
   contentTypes: [JSON_BODY],
-  checkSecret: (secret) => (secret.startsWith('pdl_') ? undefined : 'Paddle Billing notification secrets start with "pdl_ntfset_" (is this an API key?)'),
+  checkSecret: (secret) =>
+    secret.startsWith('pdl_')
+      ? undefined
+      : 'Paddle Billing notification secrets start with "pdl_ntfset_" (is this an API key?)',
 });

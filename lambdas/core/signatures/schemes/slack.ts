@@ -24,12 +24,18 @@ export const slack = defineScheme<SlackOptions>({
     encoding: 'hex',
     key: 'utf8',
     signedContent: 'v0:{timestamp}:{body}',
-    timestamp: { from: { header: ['x-slack-request-timestamp'], format: 'epoch' }, toleranceSeconds: 300, acceptsFuture: true },
+    timestamp: {
+      from: { header: ['x-slack-request-timestamp'], format: 'epoch' },
+      toleranceSeconds: 300,
+      acceptsFuture: true,
+    },
   },
   eventId: { bodyPath: 'event_id', fallback: { bodyPath: 'trigger_id' } },
   eventType: { bodyPath: 'event.type', fallback: { bodyPath: 'type', fallback: { bodyPath: 'command' } } },
   contentTypes: [JSON_BODY, { media: 'application/x-www-form-urlencoded', jsonField: 'payload', acknowledge: 'empty' }],
   handshake: { challenge: { bodyPath: 'type', equals: 'url_verification', answer: 'echo-challenge' } },
   checkSecret: (secret) =>
-    /^[0-9a-f]{32}$/.test(secret) ? undefined : 'Slack signing secrets are 32 lower-case hex characters (is this a bot token or the legacy verification token?)',
+    /^[0-9a-f]{32}$/.test(secret)
+      ? undefined
+      : 'Slack signing secrets are 32 lower-case hex characters (is this a bot token or the legacy verification token?)',
 });

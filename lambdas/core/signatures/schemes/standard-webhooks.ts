@@ -20,21 +20,33 @@ export const standardWebhooks = defineScheme<StandardWebhooksOptions>({
   docs: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
   optionsSchema: noOptions,
   layout: {
-    signature: { format: 'list', headers: ['webhook-signature', 'svix-signature'], prefix: 'v1,', separator: 'whitespace', otherVersion: /^v\d+[a-z]*,/ },
+    signature: {
+      format: 'list',
+      headers: ['webhook-signature', 'svix-signature'],
+      prefix: 'v1,',
+      separator: 'whitespace',
+      otherVersion: /^v\d+[a-z]*,/,
+    },
     algorithm: 'sha256',
     encoding: 'base64',
     key: 'whsec-base64',
     asymmetric: { prefix: 'v1a,', publicKeyPrefix: 'whpk_', secretKeyPrefix: 'whsk_' },
     signedContent: '{id}.{timestamp}.{body}',
     idHeaders: ['webhook-id', 'svix-id'],
-    timestamp: { from: { header: ['webhook-timestamp', 'svix-timestamp'], format: 'epoch' }, toleranceSeconds: 300, acceptsFuture: true },
+    timestamp: {
+      from: { header: ['webhook-timestamp', 'svix-timestamp'], format: 'epoch' },
+      toleranceSeconds: 300,
+      acceptsFuture: true,
+    },
   },
   eventId: { header: 'webhook-id', fallback: { header: 'svix-id' } },
   eventType: { bodyPath: 'type' },
   contentTypes: [JSON_BODY],
   checkSecret(secret) {
     if (secret.startsWith('whpk_') || secret.startsWith('whsk_')) {
-      return ed25519PublicKeyOrSeed(secret.slice(5)) ? undefined : `a ${secret.slice(0, 5)} key is the base64 of 32 raw Ed25519 key bytes`;
+      return ed25519PublicKeyOrSeed(secret.slice(5))
+        ? undefined
+        : `a ${secret.slice(0, 5)} key is the base64 of 32 raw Ed25519 key bytes`;
     }
     const key = standardWebhooksKeyBytes(secret);
     if (!key) return 'the secret must be "whsec_" followed by a base64 key';

@@ -27,5 +27,7 @@ export const stripe = defineScheme<StripeOptions>({
   eventType: { bodyPath: 'type' },
   contentTypes: [JSON_BODY],
   checkSecret: (secret) =>
-    secret.startsWith('whsec_') ? undefined : 'Stripe endpoint signing secrets start with "whsec_" (this looks like an API key or another value)',
+    secret.startsWith('whsec_')
+      ? undefined
+      : 'Stripe endpoint signing secrets start with "whsec_" (this looks like an API key or another value)',
 });

@@ -55,5 +55,7 @@ export const twilio = defineScheme<TwilioOptions>({
   eventId: { header: 'i-twilio-idempotency-token' },
   contentTypes: [FORM_BODY, JSON_BODY],
   checkSecret: (secret) =>
-    /^[0-9a-f]{32}$/.test(secret) ? undefined : 'Twilio auth tokens are 32 lower-case hex characters (is this an API key secret or the account SID?)',
+    /^[0-9a-f]{32}$/.test(secret)
+      ? undefined
+      : 'Twilio auth tokens are 32 lower-case hex characters (is this an API key secret or the account SID?)',
 });

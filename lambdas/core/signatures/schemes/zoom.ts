@@ -20,7 +20,11 @@ export const zoom = defineScheme<ZoomOptions>({
     encoding: 'hex',
     key: 'utf8',
     signedContent: 'v0:{timestamp}:{body}',
-    timestamp: { from: { header: ['x-zm-request-timestamp'], format: 'epoch' }, toleranceSeconds: 300, acceptsFuture: true },
+    timestamp: {
+      from: { header: ['x-zm-request-timestamp'], format: 'epoch' },
+      toleranceSeconds: 300,
+      acceptsFuture: true,
+    },
   },
   eventType: { bodyPath: 'event' },
   contentTypes: [JSON_BODY],
