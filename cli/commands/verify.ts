@@ -4,7 +4,7 @@
  * which bytes, which secret matched, the timestamp's age and the likely cause of a failure.
  */
 import { parseArgs } from 'node:util';
-import { explainVerification } from '../lib/explain';
+import { explainVerification } from '../lib/explain/index';
 import type { VerifyRequest } from '../../lambdas/core/signatures/types';
 import { SCHEME_NAMES } from '../../lambdas/core/signatures/index';
 import { UsageError, type Command } from '../command';
@@ -21,7 +21,7 @@ import {
   secretWarnings,
   type StdinReader,
 } from '../lib/signature-args';
-import { formatExplanation } from '../lib/explain-format';
+import { formatExplanation } from '../lib/explain/format';
 
 const USAGE = `Usage: npm run --silent cli -- verify --scheme <scheme> --secret <secret> [--secret <previous>]
          --header 'Name: value' ... [options] [--body-file <file>]

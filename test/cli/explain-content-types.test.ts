@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
-import { explainVerification } from '../../cli/lib/explain';
-import { formatExplanation } from '../../cli/lib/explain-format';
+import { explainVerification } from '../../cli/lib/explain/index';
+import { formatExplanation } from '../../cli/lib/explain/format';
 import { schemes } from '../../lambdas/core/signatures/index';
 import type { Scheme, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
 import { toBytes, withBody } from '../helpers/signed-request';

@@ -4,8 +4,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { explainVerification } from '../../cli/lib/explain';
-import { urlVariants } from '../../cli/lib/explain-causes';
+import { explainVerification } from '../../cli/lib/explain/index';
+import { urlVariants } from '../../cli/lib/explain/causes';
 import { schemes } from '../../lambdas/core/signatures/index';
 import type { Scheme, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
 import { DEFAULT_SECRETS, NOW, signedRequest, toBytes, withBody, withHeader } from '../helpers/signed-request';
