@@ -24,8 +24,7 @@ export function runningStack(dataDir: string): StackState | undefined {
 }
 
 /** Where the CLI finds the stack without `--url`, as usage texts say it (defaultBaseUrl). */
-export const DEFAULT_STACK_URL_USAGE =
-  'the running `npm start` on --data-dir, else http://127.0.0.1:$PORT, else port 3000';
+export const DEFAULT_STACK_URL_USAGE = 'the running `npm start` on --data-dir, else http://127.0.0.1:$PORT (3000)';
 
 /** The default target: the running stack's URL, else http://127.0.0.1:$PORT (3000). */
 export function defaultBaseUrl(dataDir: string): string {
