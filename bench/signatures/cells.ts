@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { schemes as sourceSchemes } from '../../lambdas/core/signatures/index';
 import { sortedFormParams } from '../../lambdas/core/signatures/signed-content';
-import type { SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
+import type { SchemeName, VerifyRequest } from '../../lambdas/core/signatures/index';
 
 export const SIZES = [1024, 8192, 65536] as const;
 export const WARMUP_MS = 40;

@@ -6,8 +6,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { explainVerification } from '../../cli/lib/explain';
 import { urlVariants } from '../../cli/lib/explain-causes';
-import { schemes } from '../../lambdas/core/signatures/index';
-import type { Scheme, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
+import { type Scheme, type SchemeName, schemes, type VerifyRequest } from '../../lambdas/core/signatures/index';
 import { DEFAULT_SECRETS, NOW, signedRequest, toBytes, withBody, withHeader } from '../helpers/signed-request';
 
 const explain = (request: VerifyRequest<unknown>, name: SchemeName = 'stripe') =>

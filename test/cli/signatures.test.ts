@@ -13,7 +13,7 @@ import { signCommand } from '../../cli/commands/sign';
 import { verifyCommand } from '../../cli/commands/verify';
 import { runCli } from '../../cli/index';
 import { captureIo } from '../helpers/cli-io';
-import type { SchemeName } from '../../lambdas/core/signatures/types';
+import type { SchemeName } from '../../lambdas/core/signatures/index';
 
 const noStdin = () => Promise.reject(new Error('stdin was read'));
 const stdinOf = (body: string | Buffer) => () => Promise.resolve(Buffer.from(body));

@@ -3,8 +3,7 @@
  * `sign()` (never a hand-computed signature), then breaks exactly one thing. `webhook.ts` builds
  * the verifier's `IncomingWebhook` on it.
  */
-import { schemes } from '../../lambdas/core/signatures/index';
-import type { Headers, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
+import { type Headers, type SchemeName, schemes, type VerifyRequest } from '../../lambdas/core/signatures/index';
 
 /** A fixed "now" so tests are deterministic: 2024-01-01T00:00:00Z. */
 export const NOW = 1_704_067_200;

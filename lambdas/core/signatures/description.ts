@@ -10,7 +10,7 @@
  * - `{params}`    form parameters sorted by name, as name+value (Twilio).
  */
 import type * as z from 'zod/mini';
-import type { FieldLocator, Headers, SchemeName } from './types';
+import type { FieldLocator, Headers } from './types';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type DigestEncoding = 'hex' | 'base64';
@@ -114,9 +114,9 @@ export interface Handshake {
   };
 }
 
-/** One scheme, described once. `O` is its validated options type. */
-export interface SchemeDescription<O> {
-  readonly name: SchemeName;
+/** One scheme, described once. `O` is its validated options type, `N` its name (a literal, kept for `SchemeName`). */
+export interface SchemeDescription<O, N extends string = string> {
+  readonly name: N;
   readonly docs: string;
   /** Built on first use: building a zod schema is cold-start time, and most sources use few schemes. */
   readonly optionsSchema: () => z.ZodMiniType<O>;

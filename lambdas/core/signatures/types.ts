@@ -60,28 +60,13 @@ export type FieldLocator =
   | { readonly header: string; readonly fallback?: FieldLocator }
   | { readonly bodyPath: string; readonly fallback?: FieldLocator };
 
-export type SchemeName =
-  | 'stripe'
-  | 'github'
-  | 'shopify'
-  | 'slack'
-  | 'standard-webhooks'
-  | 'twilio'
-  | 'square'
-  | 'paddle'
-  | 'linear'
-  | 'zoom'
-  | 'meta'
-  | 'entrupy'
-  | 'gitlab'
-  | 'hmac';
-
 /**
  * A scheme as its users call it: built by `defineScheme` from one declarative description, so
  * `verify`, `sign` and the CLI's diagnosis all read the same headers, template and rules.
+ * `N` is its name: the registry (index.ts) derives `SchemeName` from the names of the schemes it lists.
  */
-export interface Scheme<O = unknown> {
-  readonly name: SchemeName;
+export interface Scheme<O = unknown, N extends string = string> {
+  readonly name: N;
   /** The provider's documentation of the scheme. */
   readonly docs: string;
   /** Validates this scheme's per-source options (may be an empty object schema). */

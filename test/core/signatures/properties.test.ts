@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { schemes } from '../../../lambdas/core/signatures/index';
-import type { SchemeName, VerifyRequest } from '../../../lambdas/core/signatures/types';
+import { type SchemeName, schemes, type VerifyRequest } from '../../../lambdas/core/signatures/index';
 import { flipByte, NOW, signedRequest, withBody, withHeader } from '../../helpers/signed-request';
 
 const RUNS = { numRuns: 60 };
