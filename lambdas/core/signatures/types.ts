@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { ContentTypeRule, Handshake, Layout } from './description';
+import type { ContentTypeRule, FieldLocator, Handshake, Layout } from './description';
 
 /**
  * Request headers with lower-cased names. API Gateway HTTP API (v2) joins a repeated header's
@@ -50,15 +50,6 @@ export interface SignRequest<O = unknown> {
   readonly id?: string;
   readonly options: O;
 }
-
-/**
- * Where an event's id or type is read from: a request header, or a dotted path into the parsed body.
- * `fallback` (optional, used by scheme defaults only) is tried when the first place is empty, e.g.
- * `webhook-id` then `svix-id`; code that ignores it still reads the primary place correctly.
- */
-export type FieldLocator =
-  | { readonly header: string; readonly fallback?: FieldLocator }
-  | { readonly bodyPath: string; readonly fallback?: FieldLocator };
 
 /**
  * A scheme as its users call it: built by `defineScheme` from one declarative description, so
