@@ -2,12 +2,12 @@
  * `endpoints`: a tenant's outbound endpoints through the outbound API (`/v1/tenants/{tenant}/endpoints`).
  * The signing secret is printed by `add` and `rotate-secret` only: the API never returns it again.
  */
-import { describeSettings } from '../../lambdas/core/outbound/endpoint-settings';
-import type { EndpointStatus } from '../../lambdas/core/outbound/endpoint-status';
-import type { EndpointView } from '../../lambdas/core/outbound/management';
+import { describeSettings } from '../../lambdas/core/outbound/admission/settings-in-force';
+import type { EndpointStatus } from '../../lambdas/core/outbound/endpoints/status-report';
+import type { EndpointView } from '../../lambdas/core/outbound/endpoints/management';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../lambdas/core/outbound/model';
-import { DEFAULT_RETRY_DELAYS_SECONDS } from '../../lambdas/core/outbound/retry';
-import { formatStatus } from '../../lambdas/core/outbound/stats';
+import { DEFAULT_RETRY_DELAYS_SECONDS } from '../../lambdas/core/outbound/delivery/retry-schedule';
+import { formatStatus } from '../../lambdas/core/outbound/endpoints/stats';
 import { UsageError, type Command } from '../command';
 import { parseFlags } from '../lib/flags';
 import {

@@ -10,9 +10,8 @@ import {
   type HmacAlgorithm,
   type Layout,
 } from '../../../lambdas/core/signatures/description';
-import { schemes } from '../../../lambdas/core/signatures/index';
+import { type Scheme, type SchemeName, schemes, type VerifyRequest } from '../../../lambdas/core/signatures/index';
 import { bodyIsHashed, signedBytes } from '../../../lambdas/core/signatures/signed-content';
-import type { Scheme, SchemeName, VerifyRequest } from '../../../lambdas/core/signatures/types';
 import { readRequest } from '../../../lambdas/core/signatures/verify';
 
 export interface Anatomy {

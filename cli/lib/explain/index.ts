@@ -11,7 +11,7 @@
  * if (!e.result.valid) console.log(e.causes[0]?.message);
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { Scheme, VerifyRequest, VerifyResult } from '../../../lambdas/core/signatures/types';
+import type { Scheme, VerifyRequest, VerifyResult } from '../../../lambdas/core/signatures/index';
 import { toleranceFor } from '../../../lambdas/core/signatures/verify';
 import { anatomy } from './anatomy';
 import { diagnose } from './causes';

@@ -2,7 +2,7 @@
  * What `verify --explain` reports, as plain data: the types every part of the diagnosis reads and writes
  * (index.ts builds an Explanation, causes.ts and content.ts add to it, format.ts prints it).
  */
-import type { SchemeName, VerifyResult } from '../../../lambdas/core/signatures/types';
+import type { VerifyResult } from '../../../lambdas/core/signatures/index';
 
 export type CauseCode =
   | 'body_trailing_newline_added'
@@ -61,7 +61,7 @@ export interface TimestampReport {
 }
 
 export interface Explanation {
-  readonly scheme: SchemeName;
+  readonly scheme: string;
   /** The real verify() result for the request as given. */
   readonly result: VerifyResult;
   /** e.g. `{t}.{body}`, `v0:{timestamp}:{body}`, `{url}{sorted form parameters}`. */

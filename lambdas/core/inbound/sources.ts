@@ -5,8 +5,7 @@
 import { ConfigError } from '../kernel/errors';
 import { compileAllowlist, type CidrMatcher } from '../kernel/cidr';
 import { formatIssues, ONE_SHOT, parseRuntimeSources, type RuntimeSource } from './runtime-config';
-import { schemes } from '../signatures/index';
-import type { FieldLocator, Scheme } from '../signatures/types';
+import { type FieldLocator, type Scheme, schemes } from '../signatures/index';
 
 export interface PreparedSource {
   readonly id: string;
