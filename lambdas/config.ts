@@ -1,6 +1,7 @@
 /**
  * Environment parsing for the Lambda functions: read once at cold start, validated, and failing with
- * a message that names the variable. Nothing else in `lambdas/` reads process.env.
+ * a message that names the variable. The outbound functions' environment is read the same way, in
+ * lambdas/wiring/outbound-env.ts; nothing else in `lambdas/` reads process.env.
  */
 import { VERIFIER_LEASE_SECONDS } from './contract';
 import { ENV } from './contract';

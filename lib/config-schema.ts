@@ -141,10 +141,10 @@ const stackConfigObject = z.strictObject({
   secretsCacheSeconds: z.number().int().min(0).max(3600).default(60),
   /**
    * X-Ray active tracing on every function. Off by default: at the default sampling it costs about
-   * as much as the API itself per million events (see the README's cost section).
+   * as much as the API itself per million events (docs/cost.md).
    */
   tracing: z.boolean().default(false),
-  /** Outbound delivery (#12), off unless present: see lib/outbound-config-schema.ts. */
+  /** Outbound delivery, off unless present: see lib/outbound-config-schema.ts. */
   outbound: z.optional(outboundConfigSchema),
 });
 

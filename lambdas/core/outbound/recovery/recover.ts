@@ -7,7 +7,7 @@
  *   marked with it by a conditional write: a run that crashed half-way and is started again requeues only what
  *   the first run did not (nothing twice).
  * - `messages replay --tenant T --since T [--until T] [--type PATTERN] [--endpoint E]`: the stored messages of
- *   the window (type matching the filter grammar of filter.ts) get NEW deliveries to the enabled endpoints
+ *   the window (type matching the filter grammar of event-filter.ts) get NEW deliveries to the enabled endpoints
  *   whose filter matches (or only E), with ids derived from the replay's id: rerunning creates nothing twice.
  *
  * Both refuse a window that is reversed, in the future, or older than what retention keeps (retention.ts),
@@ -184,7 +184,7 @@ export async function recoverEndpoint(
 export interface ReplayRequest {
   readonly tenantId: string;
   readonly window: Window;
-  /** `*`, `prefix.*` or an exact type (filter.ts). */
+  /** `*`, `prefix.*` or an exact type (event-filter.ts). */
   readonly typePattern?: string;
   readonly endpointId?: string;
   readonly label?: string;
