@@ -9,11 +9,8 @@
  *   would be), i.e. `bundleAwsSDK: false`;
  * - the deployed bundles without `NODE_OPTIONS=--enable-source-maps`, which the stack sets.
  *
- * With `--what-if`, also bundles (never deploys) the changes proposed in bench/README.md, with
- * esbuild resolve overrides: `zod` replaced by a stub (bench/what-if/no-zod.ts: what a runtime path
- * without zod classic would load like) and the SDK's default credential chain replaced by the
- * environment provider (bench/what-if/env-credentials.ts), the latter for the reference too; and the
- * verifier checking its sources with the zod/mini schema instead of by hand (schema-runtime-config.ts).
+ * With `--what-if`, also bundles (never deploys) the verifier checking its sources with the zod/mini
+ * schema instead of by hand (bench/what-if/schema-runtime-config.ts, an esbuild resolve override).
  *
  * Runs are interleaved (every variant once per round, in a rotating order) so machine noise hits all
  * variants alike. Usage: `npm run bench:coldstart -- [--runs 21] [--what-if]`. Bundles go to a temp
@@ -88,7 +85,7 @@ const processorEnv = {
 // ---- bundles ----
 type Sdk = 'bundled' | 'external';
 /** Resolve overrides for the what-if bundles. */
-type Override = 'no-zod' | 'env-credentials' | 'schema-check';
+type Override = 'schema-check';
 interface Bundle {
   readonly fn: 'verifier' | 'processor';
   readonly kind: 'function' | 'reference';
@@ -106,8 +103,6 @@ const SDK_EXTERNAL: BundlingOptions = { ...LAMBDA_BUNDLING, bundleAwsSDK: false,
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
 
 const OVERRIDES: Record<Override, { readonly filter: RegExp; readonly file: string }> = {
-  'no-zod': { filter: /^zod$/, file: 'bench/what-if/no-zod.ts' },
-  'env-credentials': { filter: /^@aws-sdk\/credential-provider-node$/, file: 'bench/what-if/env-credentials.ts' },
   // The verifier's sources checked by the zod/mini schema instead of by hand (decision 0002).
   'schema-check': { filter: /^\.\/runtime-config$/, file: 'bench/what-if/schema-runtime-config.ts' },
 };
@@ -228,16 +223,6 @@ async function main(): Promise<void> {
     });
   }
   if (whatIf) {
-    for (const fn of ['verifier', 'processor'] as const) {
-      for (const [kind, overrides] of [
-        ['function', ['no-zod']],
-        ['function', ['no-zod', 'env-credentials']],
-        ['reference', ['env-credentials']],
-      ] as const) {
-        const b = await bundle(fn, kind, 'bundled', overrides);
-        variants.push({ label: `what-if: ${label(b)}`, bundle: b, env: b.env, samples: [], cpu: [] });
-      }
-    }
     const schema = await bundle('verifier', 'function', 'bundled', ['schema-check']);
     variants.push({ label: `what-if: ${label(schema)}`, bundle: schema, env: schema.env, samples: [], cpu: [] });
   }
@@ -260,11 +245,7 @@ async function main(): Promise<void> {
   ];
   for (const v of variants) {
     const b = v.bundle;
-    // What-if functions compare with the reference built with the same credential override.
-    const withCreds = b.overrides.includes('env-credentials');
-    const ref = withCreds
-      ? `what-if: ${b.fn} reference (SDK ${b.sdk}, env-credentials)`
-      : `${b.fn} reference (SDK ${b.sdk})`;
+    const ref = `${b.fn} reference (SDK ${b.sdk})`;
     rows.push([
       v.label,
       kib(b.bytes),
@@ -311,16 +292,10 @@ async function main(): Promise<void> {
       `CPU time: verifier/ref ${(cpuMed('verifier function (SDK bundled)') / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(cpuMed('processor function (SDK bundled)') / cpuMed('processor reference (SDK bundled)')).toFixed(2)}x`,
   );
   if (whatIf) {
-    const w = (fn: string, o: string) => med(`what-if: ${fn} function (SDK bundled, ${o})`);
-    const wref = (fn: string) => med(`what-if: ${fn} reference (SDK bundled, env-credentials)`);
-    const vw = variants.find(
-      (x) => x.label === 'what-if: verifier function (SDK bundled, no-zod, env-credentials)',
-    )!.bundle;
+    const schema = 'what-if: verifier function (SDK bundled, schema-check)';
     console.log(
-      `what-if ratios: no zod: verifier/ref ${(w('verifier', 'no-zod') / med('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(w('processor', 'no-zod') / med('processor reference (SDK bundled)')).toFixed(2)}x | ` +
-        `schema check: verifier/ref ${(w('verifier', 'schema-check') / med('verifier reference (SDK bundled)')).toFixed(2)}x ` +
-        `(CPU time ${(cpuMed('what-if: verifier function (SDK bundled, schema-check)') / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x) | ` +
-        `no zod + env credentials (ref likewise): verifier ${(w('verifier', 'no-zod, env-credentials') / wref('verifier')).toFixed(2)}x, processor ${(w('processor', 'no-zod, env-credentials') / wref('processor')).toFixed(2)}x, verifier ${kib(vw.bytes)} min`,
+      `what-if ratios: schema check: verifier/ref ${(med(schema) / med('verifier reference (SDK bundled)')).toFixed(2)}x ` +
+        `(CPU time ${(cpuMed(schema) / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x)`,
     );
   }
 }

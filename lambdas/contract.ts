@@ -44,8 +44,6 @@ export const ENV = {
   retention: 'OUTBOUND_RETENTION',
 } as const;
 
-export type EnvName = (typeof ENV)[keyof typeof ENV];
-
 // ---------------------------------------------------------------------------------------------
 // Timing and retries
 
