@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import config from '../../config/sources';
-import { parseRuntimeSources, stackConfigSchema, toRuntimeSource } from '../../lib/config-schema';
+import { parseRuntimeSources } from '../../lambdas/core/inbound/runtime-config';
+import { stackConfigSchema } from '../../lib/config';
+import { toRuntimeSource } from '../../lib/config-schema';
 import { ConfigError } from '../../lambdas/core/kernel/errors';
 import { runtimeSource } from '../helpers/webhook';
 
