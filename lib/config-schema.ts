@@ -1,7 +1,7 @@
 /**
  * The fields of the stack config, each with its own rules (zod/mini), and the types inferred from them.
  * A source's fields come from `sharedSourceFields` (lambdas/core/inbound/source-schema.ts), the same
- * definitions the verifier's runtime form is built from; this file adds the synth-only fields.
+ * definitions the verifier checks its runtime form with; this file adds the synth-only fields and defaults.
  *
  * These are shapes: the rules that span fields, sources or AWS limits (config-checks.ts, which reads
  * the types below) are attached in config.ts, whose `stackConfigSchema` and `sourceSchema` are what
@@ -12,26 +12,10 @@ import { RETRY_POLICY } from '../lambdas/contract';
 import { SHARED_SOURCE_KEYS, sharedSourceFields, type RuntimeSource } from '../lambdas/core/inbound/source-schema';
 import { outboundConfigSchema } from './outbound-config-schema';
 
-/** SQS and SNS both cap a message at 256 KiB; the envelope around the body needs a little room. */
-const MAX_BODY_BYTES_LIMIT = 240 * 1024;
 const DEFAULT_MAX_BODY_BYTES = 200 * 1024;
 
 const int = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 const nonEmptyStrings = z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)));
-
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
-const cidr = z.string().check(
-  z.refine(
-    (value) => {
-      const v4 = IPV4_CIDR.exec(value);
-      if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
-      const v6 = IPV6_CIDR.exec(value);
-      return v6 !== null && Number(v6[1]) <= 128 && value.includes(':');
-    },
-    { message: 'must be an IPv4 or IPv6 CIDR such as 192.0.2.0/24' },
-  ),
-);
 
 const processorShape = z.strictObject({
   /** Maximum concurrent processor invocations for this source (SQS event source maximum concurrency). */
@@ -50,23 +34,8 @@ const processorShape = z.strictObject({
 /** One source's fields. Parse with `sourceSchema` (config.ts), which adds the rules across its fields. */
 export const sourceShape = z.strictObject({
   ...sharedSourceFields,
-  // Shared fields, narrowed to what a user may write:
-  /** URL path segment and resource-name part: lower-case letters, digits and dashes. */
-  id: sharedSourceFields.id.check(
-    z.regex(
-      /^[a-z0-9][a-z0-9-]{0,39}$/,
-      'must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit',
-    ),
-  ),
-  /** Replay window; defaults to the scheme's. */
-  toleranceSeconds: z.optional(
-    sharedSourceFields.toleranceSeconds.def.innerType.check(z.minimum(1), z.maximum(7 * 24 * 3600)),
-  ),
-  maxBodyBytes: z._default(
-    sharedSourceFields.maxBodyBytes.check(z.maximum(MAX_BODY_BYTES_LIMIT)),
-    DEFAULT_MAX_BODY_BYTES,
-  ),
-  allowedCidrs: z._default(z.array(cidr), () => []),
+  /** The largest body accepted, up to MAX_BODY_BYTES_LIMIT (240 KiB: SQS and SNS cap a message at 256 KiB). */
+  maxBodyBytes: z._default(sharedSourceFields.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
   // Synth-only fields (the runtime form derives its own from them in toRuntimeSource):
   /** Scheme-specific options, validated by the scheme's own schema. */
   schemeOptions: z._default(z.record(z.string(), z.unknown()), () => ({})),
