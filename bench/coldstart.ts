@@ -9,11 +9,8 @@
  *   would be), i.e. `bundleAwsSDK: false`;
  * - the deployed bundles without `NODE_OPTIONS=--enable-source-maps`, which the stack sets.
  *
- * With `--what-if`, also bundles (never deploys) the verifier checking its sources with the zod/mini
- * schema instead of by hand (bench/what-if/schema-runtime-config.ts, an esbuild resolve override).
- *
  * Runs are interleaved (every variant once per round, in a rotating order) so machine noise hits all
- * variants alike. Usage: `npm run bench:coldstart -- [--runs 21] [--what-if]`. Bundles go to a temp
+ * variants alike. Usage: `npm run bench:coldstart -- [--runs 21]`. Bundles go to a temp
  * directory.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,7 +21,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import config from '../config/sources';
 import { toRuntimeSource } from '../lib/config-schema';
 import { ENV } from '../lambdas/contract';
@@ -36,7 +33,6 @@ import { machineHeader } from './lib/machine';
 import { kib, median, quantile, ratio, table } from './lib/stats';
 
 const runs = Number(argValue('--runs') ?? 21);
-const whatIf = process.argv.includes('--what-if');
 if (!Number.isInteger(runs) || runs < 15)
   throw new Error('--runs must be an integer >= 15 (the issue asks for a median of at least 15)');
 
@@ -84,13 +80,10 @@ const processorEnv = {
 
 // ---- bundles ----
 type Sdk = 'bundled' | 'external';
-/** Resolve overrides for the what-if bundles. */
-type Override = 'schema-check';
 interface Bundle {
   readonly fn: 'verifier' | 'processor';
   readonly kind: 'function' | 'reference';
   readonly sdk: Sdk;
-  readonly overrides: readonly Override[];
   readonly file: string;
   readonly bytes: number;
   readonly gzipBytes: number;
@@ -102,29 +95,9 @@ interface Bundle {
 const SDK_EXTERNAL: BundlingOptions = { ...LAMBDA_BUNDLING, bundleAwsSDK: false, externalModules: undefined };
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
 
-const OVERRIDES: Record<Override, { readonly filter: RegExp; readonly file: string }> = {
-  // The verifier's sources checked by the zod/mini schema instead of by hand (decision 0002).
-  'schema-check': { filter: /^\.\/runtime-config$/, file: 'bench/what-if/schema-runtime-config.ts' },
-};
-
-function overridePlugin(overrides: readonly Override[]): Plugin {
-  return {
-    name: 'bench-what-if',
-    setup(b) {
-      for (const o of overrides)
-        b.onResolve({ filter: OVERRIDES[o].filter }, () => ({ path: path.join(REPO_ROOT, OVERRIDES[o].file) }));
-    },
-  };
-}
-
-async function bundle(
-  fn: Bundle['fn'],
-  kind: Bundle['kind'],
-  sdk: Sdk,
-  overrides: readonly Override[] = [],
-): Promise<Bundle> {
+async function bundle(fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk): Promise<Bundle> {
   const entry = kind === 'function' ? `lambdas/${fn}/handler.ts` : `bench/reference/${fn}.ts`;
-  const outdir = path.join(workDir, [fn, kind, sdk, ...overrides].join('-'));
+  const outdir = path.join(workDir, [fn, kind, sdk].join('-'));
   mkdirSync(outdir, { recursive: true });
   // An external SDK resolves from node_modules next to the bundle, as the runtime's copy does on Lambda.
   if (sdk === 'external') symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
@@ -135,14 +108,13 @@ async function bundle(
     runtimeName: NODE_RUNTIME.name,
     excludeSmithyPackages,
   });
-  await build(overrides.length ? { ...options, plugins: [overridePlugin(overrides)] } : options);
+  await build(options);
   const code = readFileSync(options.outfile);
   const map = `${options.outfile}.map`;
   return {
     fn,
     kind,
     sdk,
-    overrides,
     file: options.outfile,
     bytes: code.byteLength,
     gzipBytes: gzipSync(code).byteLength,
@@ -208,8 +180,8 @@ async function main(): Promise<void> {
     }
   }
   const find = (fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk) =>
-    bundles.find((b) => b.fn === fn && b.kind === kind && b.sdk === sdk && b.overrides.length === 0)!;
-  const label = (b: Bundle) => `${b.fn} ${b.kind} (SDK ${b.sdk}${b.overrides.map((o) => `, ${o}`).join('')})`;
+    bundles.find((b) => b.fn === fn && b.kind === kind && b.sdk === sdk)!;
+  const label = (b: Bundle) => `${b.fn} ${b.kind} (SDK ${b.sdk})`;
 
   const variants: Variant[] = bundles.map((b) => ({ label: label(b), bundle: b, env: b.env, samples: [], cpu: [] }));
   for (const fn of ['verifier', 'processor'] as const) {
@@ -222,11 +194,6 @@ async function main(): Promise<void> {
       cpu: [],
     });
   }
-  if (whatIf) {
-    const schema = await bundle('verifier', 'function', 'bundled', ['schema-check']);
-    variants.push({ label: `what-if: ${label(schema)}`, bundle: schema, env: schema.env, samples: [], cpu: [] });
-  }
-
   // One warm-up pass fills the OS file cache; it is not counted.
   for (const v of variants) loadMs(v.bundle.file, v.env);
   for (let round = 0; round < runs; round++) {
@@ -291,13 +258,6 @@ async function main(): Promise<void> {
       `with/without --enable-source-maps: verifier ${vMaps.toFixed(2)}x | ` +
       `CPU time: verifier/ref ${(cpuMed('verifier function (SDK bundled)') / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(cpuMed('processor function (SDK bundled)') / cpuMed('processor reference (SDK bundled)')).toFixed(2)}x`,
   );
-  if (whatIf) {
-    const schema = 'what-if: verifier function (SDK bundled, schema-check)';
-    console.log(
-      `what-if ratios: schema check: verifier/ref ${(med(schema) / med('verifier reference (SDK bundled)')).toFixed(2)}x ` +
-        `(CPU time ${(cpuMed(schema) / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x)`,
-    );
-  }
 }
 
 function argValue(name: string): string | undefined {

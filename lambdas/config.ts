@@ -6,9 +6,10 @@ import { VERIFIER_LEASE_SECONDS } from './contract';
 import { ENV } from './contract';
 import { ConfigError } from './core/kernel/errors';
 
-// Checked by hand, not with a zod schema: four variables per function do not need one, and building
-// and running a schema is cold-start time (see runtime-config.ts). Every problem is reported at
-// once, naming the variable.
+// Plain variables are checked by hand, not with a zod schema: four per function do not need one, and
+// the processor bundles no zod at all. The verifier's sources (a JSON table, not a plain value) are
+// checked with the source schema (core/inbound/source-schema.ts, via prepareSources). Every problem
+// is reported at once, naming the variable.
 
 type Env = NodeJS.ProcessEnv;
 
@@ -44,7 +45,7 @@ export class EnvReader {
 
 export interface VerifierConfig {
   readonly tableName: string;
-  /** Parsed JSON; validated by `prepareSources`. */
+  /** Parsed JSON; checked with the source schema by `prepareSources`. */
   readonly sources: unknown;
   readonly secretsCacheMs: number;
   readonly leaseMs: number;

@@ -30,6 +30,8 @@ const MESSAGES = {
   positiveInteger: 'expected a positive integer',
   strings: 'expected an array of strings',
   cidr: 'must be an IPv4 or IPv6 CIDR such as 192.0.2.0/24',
+  tolerance: `must be from 1 to ${MAX_TOLERANCE_SECONDS} seconds (7 days)`,
+  maxBodyBytes: `must be at most ${MAX_BODY_BYTES_LIMIT} (240 KiB: SQS and SNS carry 256 KiB, envelope included)`,
   locator: 'expected { header } or { bodyPath } with a non-empty string',
 } as const;
 
@@ -38,12 +40,10 @@ const positiveInt = z.int({ error: MESSAGES.positiveInteger }).check(z.positive(
 /** Whatever the verifier's allowlist (kernel/cidr.ts) compiles, so a CIDR the synth accepts cannot fail a cold start. */
 const cidr = z.string({ error: MESSAGES.string }).check(z.refine(isCidr, MESSAGES.cidr));
 
+const locatorText = z.string({ error: MESSAGES.locator }).check(z.minLength(1, MESSAGES.locator));
 /** `{ header }` (lower-cased) or `{ bodyPath }`: where an event's id or type is read from. */
 export const fieldLocatorSchema = z.union(
-  [
-    z.strictObject({ header: z.string().check(z.minLength(1), z.toLowerCase()) }),
-    z.strictObject({ bodyPath: z.string().check(z.minLength(1)) }),
-  ],
+  [z.strictObject({ header: locatorText.check(z.toLowerCase()) }), z.strictObject({ bodyPath: locatorText })],
   { error: MESSAGES.locator },
 );
 
@@ -54,10 +54,12 @@ export const sharedSourceFields = {
   scheme: z.enum(SCHEME_NAMES, { error: MESSAGES.scheme }),
   /** Replay window; absent means the scheme's default. */
   toleranceSeconds: z.optional(
-    z.int({ error: MESSAGES.integer }).check(z.minimum(1), z.maximum(MAX_TOLERANCE_SECONDS)),
+    z
+      .int({ error: MESSAGES.integer })
+      .check(z.minimum(1, MESSAGES.tolerance), z.maximum(MAX_TOLERANCE_SECONDS, MESSAGES.tolerance)),
   ),
   /** The largest body accepted (the synth defaults it). */
-  maxBodyBytes: positiveInt.check(z.maximum(MAX_BODY_BYTES_LIMIT)),
+  maxBodyBytes: positiveInt.check(z.maximum(MAX_BODY_BYTES_LIMIT, MESSAGES.maxBodyBytes)),
   /** Only these source addresses may deliver; empty means any. */
   allowedCidrs: z._default(z.array(cidr, { error: MESSAGES.strings }), () => []),
   eventId: z.optional(fieldLocatorSchema),

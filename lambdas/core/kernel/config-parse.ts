@@ -1,8 +1,8 @@
 /**
- * Helpers for parsing config with zod, shared by the synth schema (config-schema.ts) and the
- * verifier's scheme options (sources.ts). Free of schemas and imports, so a module that needs them
- * pulls in nothing else (a processor that once imported formatIssues from runtime-config.ts
- * bundled every signature scheme).
+ * Helpers for parsing config with zod, shared by the synth (lib/config.ts), the verifier's sources
+ * and scheme options (inbound/source-schema.ts, sources.ts) and the outbound functions. Free of schemas
+ * and imports, so a module that needs them pulls in nothing else (a processor that once imported
+ * formatIssues from the inbound sources check bundled every signature scheme).
  */
 
 /**
