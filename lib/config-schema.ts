@@ -34,7 +34,7 @@ const processorShape = z.strictObject({
 /** One source's fields. Parse with `sourceSchema` (config.ts), which adds the rules across its fields. */
 export const sourceShape = z.strictObject({
   ...sharedSourceFields,
-  /** The largest body accepted, up to MAX_BODY_BYTES_LIMIT (240 KiB: SQS and SNS cap a message at 256 KiB). */
+  /** The largest body accepted: at most 240 KiB (the shared field's rule: SQS and SNS cap a message at 256 KiB). */
   maxBodyBytes: z._default(sharedSourceFields.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
   // Synth-only fields (the runtime form derives its own from them in toRuntimeSource):
   /** Scheme-specific options, validated by the scheme's own schema. */

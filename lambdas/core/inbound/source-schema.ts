@@ -15,7 +15,7 @@ import { ConfigError } from '../kernel/errors';
 import { SCHEME_NAMES } from '../signatures/index';
 
 /** SQS and SNS both cap a message at 256 KiB; the envelope around the body needs a little room. */
-export const MAX_BODY_BYTES_LIMIT = 240 * 1024;
+const MAX_BODY_BYTES_LIMIT = 240 * 1024;
 /** The longest replay window a source may set. */
 const MAX_TOLERANCE_SECONDS = 7 * 24 * 3600;
 
@@ -42,7 +42,7 @@ const cidr = z.string({ error: MESSAGES.string }).check(z.refine(isCidr, MESSAGE
 
 const locatorText = z.string({ error: MESSAGES.locator }).check(z.minLength(1, MESSAGES.locator));
 /** `{ header }` (lower-cased) or `{ bodyPath }`: where an event's id or type is read from. */
-export const fieldLocatorSchema = z.union(
+const fieldLocatorSchema = z.union(
   [z.strictObject({ header: locatorText.check(z.toLowerCase()) }), z.strictObject({ bodyPath: locatorText })],
   { error: MESSAGES.locator },
 );
@@ -70,7 +70,7 @@ export const sharedSourceFields = {
 export const SHARED_SOURCE_KEYS = Object.keys(sharedSourceFields) as (keyof typeof sharedSourceFields)[];
 
 /** One source as the verifier receives it in `WEBHOOK_SOURCES`: the shared fields plus what the synth derives. */
-export const runtimeSourceSchema = z.strictObject(
+const runtimeSourceSchema = z.strictObject(
   {
     ...sharedSourceFields,
     /** The scheme's options (the synth's `schemeOptions`), checked again by the scheme's own schema. */
