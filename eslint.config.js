@@ -1,7 +1,18 @@
-// Flat config: typescript-eslint's recommended rules, plus the one architectural rule we enforce:
-// the pure core never imports the AWS SDK or reads process.env.
+// Flat config: typescript-eslint's recommended rules, plus the architectural rules we enforce: the pure core never
+// imports the AWS SDK or reads process.env; the functions never import the infrastructure, the local stack, the CLI
+// or your config (a function that runs your code gets it from an entry in bin/functions/, which points down to both);
+// the infrastructure never imports config/ (the stack receives your config as props).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const functionsStayBelow = {
+  regex: '^(\\.\\./)+(lib|local|cli|config|bin)/',
+  message: 'lambdas/ is below lib/, local/, cli/ and config/: take what you need as a parameter.',
+};
+const coreIsPure = {
+  group: ['@aws-sdk/*', 'aws-sdk'],
+  message: 'lambdas/core is pure: put AWS calls behind a port in lambdas/adapters.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.local-data/', 'coverage/', 'bench/results/'] },
@@ -14,19 +25,29 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lambdas/core/**/*.ts'],
+    files: ['lambdas/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [functionsStayBelow] }] },
+  },
+  {
+    files: ['lib/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['@aws-sdk/*', 'aws-sdk'],
-              message: 'lambdas/core is pure: put AWS calls behind a port in lambdas/adapters.',
+              regex: '^(\\.\\./)+(config|local|cli|bin)/',
+              message: 'The stack receives your config as props (bin/app.ts reads config/).',
             },
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['lambdas/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [functionsStayBelow, coreIsPure] }],
       'no-restricted-properties': [
         'error',
         {

@@ -33,7 +33,7 @@ import { createRouter } from '../lambdas/core/inbound/routing';
 import { stripe } from '../lambdas/core/signatures/schemes/stripe';
 import { prepareSources } from '../lambdas/core/inbound/sources';
 import { createProcessorHandler } from '../lambdas/processor/create-handler';
-import { routes } from '../lambdas/processor/routes';
+import { routes } from '../config/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
 import { FakeEventStore, FakeQueue, FakeSecrets, FakeTopic } from '../test/helpers/fakes';
 import { ConstantSecrets, NullEventStore, NullQueue, NullTopic } from './lib/null-ports';

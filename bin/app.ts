@@ -17,6 +17,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { relays } from '../config/relays';
 import config from '../config/sources';
 import { WebhookIngestionStack } from '../lib/webhook-ingestion-stack';
 
@@ -26,6 +27,7 @@ new WebhookIngestionStack(app, 'WebhookIngestion', {
   stackName: process.env.WEBHOOK_STACK_NAME ?? 'WebhookIngestion',
   description: 'Serverless webhook ingestion: verify, record once, queue, process, fan out',
   config,
+  relays,
 });
 
 // cdk-nag 3 is a policy-validation plugin: findings fail the synth; each accepted one is

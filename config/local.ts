@@ -14,7 +14,7 @@
  * The sources are validated with the same schema as `config/sources.ts` (the deployed config).
  */
 import type { StackConfigInput } from '../lib/config-schema';
-import type { SchemeName } from '../lambdas/core/signatures/types';
+import type { SchemeName } from '../lambdas/core/signatures/index';
 
 type SourceInput = StackConfigInput['sources'][number];
 

@@ -42,6 +42,8 @@ export const ENV = {
    * responseBodiesDays), the stack config's `outbound.retention`: the TTL of every item, and what recovery can reach.
    */
   retention: 'OUTBOUND_RETENTION',
+  /** Outbound relay function only: JSON array of the relay rules (`relayRuleSchema`, config/relays.ts). */
+  relays: 'OUTBOUND_RELAYS',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -80,6 +82,45 @@ export function retrySettings(processorTimeoutSeconds: number, maxReceiveCount: 
     maxReceiveCount,
     visibilityTimeoutSeconds: processorTimeoutSeconds * RETRY_POLICY.visibilityTimeoutFactor,
     processorLeaseSeconds: processorTimeoutSeconds + RETRY_POLICY.processorLeaseMarginSeconds,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbound functions and queues
+
+/**
+ * The outbound functions' timing and their queues' settings, read by the construct
+ * (lib/constructs/outbound-delivery.ts) and the local stack (local/outbound.ts) alike.
+ */
+export const OUTBOUND_FUNCTIONS = {
+  /** Under API Gateway's 30 s integration limit. */
+  api: { timeoutSeconds: 29 },
+  /**
+   * Longer than the longest endpoint timeout (30 s) plus the SSRF check, the secret and the attempt's writes.
+   * Wake-ups arrive one by one, so batches are small: concurrency, not batch size, bounds throughput.
+   */
+  worker: { timeoutSeconds: 40, batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 16 },
+  /** The intake queue (producers on AWS) and the relay queue (the stack's own topic). */
+  intake: { timeoutSeconds: 30, batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: 4 },
+  /** Runs every minute; claims what falls due before the next run (decision 0007). */
+  sweeper: { timeoutSeconds: 55, rateMinutes: 1 },
+} as const;
+
+/** Every outbound queue: hidden for six function timeouts, dead-lettered after 5 receives, kept 4 days. */
+export const OUTBOUND_QUEUE_POLICY = {
+  visibilityTimeoutFactor: RETRY_POLICY.visibilityTimeoutFactor,
+  maxReceiveCount: RETRY_POLICY.maxReceiveCount,
+  retentionDays: 4,
+} as const;
+
+/** The settings of the queue that feeds outbound function `fn`, for the constructs and the local stack alike. */
+export function outboundQueueSettings(fn: 'worker' | 'intake') {
+  const f = OUTBOUND_FUNCTIONS[fn];
+  return {
+    ...f,
+    visibilityTimeoutSeconds: f.timeoutSeconds * OUTBOUND_QUEUE_POLICY.visibilityTimeoutFactor,
+    maxReceiveCount: OUTBOUND_QUEUE_POLICY.maxReceiveCount,
+    retentionSeconds: OUTBOUND_QUEUE_POLICY.retentionDays * 86_400,
   };
 }
 

@@ -12,7 +12,7 @@ import type { StackConfig } from './config-schema';
 import { EventStore } from './constructs/event-store';
 import { EventTopic } from './constructs/event-topic';
 import { OutboundDelivery } from './constructs/outbound-delivery';
-import { relays } from '../config/outbound';
+import type { RelayRule } from '../lambdas/core/outbound/intake/relay';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunction } from './constructs/webhook-function';
@@ -28,6 +28,8 @@ export interface WebhookIngestionStackProps extends StackProps {
   readonly deletionProtection?: boolean;
   /** Directory holding `package.json` and the lock file, for bundling. @default - the repository root */
   readonly projectRoot?: string;
+  /** Inbound events relayed, signed, to tenants' endpoints (config/relays.ts), when outbound is on. @default none */
+  readonly relays?: readonly RelayRule[];
 }
 
 export class WebhookIngestionStack extends Stack {
@@ -103,7 +105,7 @@ export class WebhookIngestionStack extends Stack {
         tracing: config.tracing,
         projectRoot: props.projectRoot,
         deletionProtection: props.deletionProtection ?? true,
-        relay: { topic: this.eventTopic.topic, sources: [...new Set(relays.map((r) => r.source))] },
+        relay: { topic: this.eventTopic.topic, rules: props.relays ?? [] },
       });
     }
 

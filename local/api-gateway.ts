@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { adminRequestRefusal, isLoopback } from './admin-routes';
 import { API_GATEWAY_MAX_BODY_BYTES, matchRoute, toApiGatewayEvent, type VerifierInvoke } from './api-gateway-event';
-import { matchOutboundRoute } from '../lambdas/outbound/api-routes';
+import { matchOutboundRoute } from '../lambdas/outbound-api/routes';
 
 export {
   API_GATEWAY_MAX_BODY_BYTES,

@@ -4,33 +4,27 @@
  * source mapping, a sweeper on a timer, the real HTTP sender, and an AES-GCM stand-in for KMS. Loopback receivers
  * are allowed by default (`127.0.0.0/8`, `::1/128`) so `npm run cli -- listen` works; the banner says so.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { DynamoEndpointStateStore } from '../lambdas/adapters/dynamo-endpoint-state';
-import { DynamoDeliveryStore } from '../lambdas/adapters/dynamo-outbound-deliveries';
 import { LogTopic } from '../lambdas/adapters/log-topic';
-import { DynamoEndpointRepository, DynamoMessageStore } from '../lambdas/adapters/dynamo-outbound-endpoints';
-import { DynamoRecoveryStore } from '../lambdas/adapters/dynamo-outbound-recovery';
-import { createHttpSender, dnsResolver } from '../lambdas/adapters/http-sender';
+import type { DynamoDeliveryStore } from '../lambdas/adapters/dynamo-outbound-deliveries';
+import { outboundQueueSettings } from '../lambdas/contract';
 import type { Log } from '../lambdas/core/kernel/log';
-import type { OperationsSettings } from '../lambdas/core/outbound/admission';
+import type { OperationsSettings } from '../lambdas/core/outbound/admission/settings';
+import { encodeWakeUp } from '../lambdas/core/outbound/delivery/wake-up';
+import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform';
+import { relayMessages, type RelayRule } from '../lambdas/core/outbound/intake/relay';
+import { submitMessage } from '../lambdas/core/outbound/intake/submit';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
-import { DEFAULT_RETENTION, type RetentionSettings } from '../lambdas/core/outbound/retention';
-import { CombiningStateStore } from '../lambdas/core/outbound/combining-state-store';
-import { encodeWakeUp } from '../lambdas/core/outbound/schedule';
-import { CachingSecretCipher } from '../lambdas/core/outbound/secret-cache';
-import { ssrfPolicy } from '../lambdas/core/outbound/ssrf';
-import { createTransformer, type TransformRoute } from '../lambdas/core/outbound/transform';
-import { createOutboundApiHandler } from '../lambdas/outbound/create-api-handler';
-import { createSweeper } from '../lambdas/outbound/create-sweeper-handler';
-import { createDeliveryWorker } from '../lambdas/outbound/create-worker-handler';
-import { createQueueIntakeHandler, intakeRecord } from '../lambdas/outbound/create-queue-intake-handler';
-import { transforms as userTransforms } from '../lambdas/outbound/transforms';
-import { relays as configuredRelays } from '../config/outbound';
-import { relayMessages, type RelayRule } from '../lambdas/core/outbound/relay';
-import { submitMessage } from '../lambdas/core/outbound/submit';
+import type { RetentionSettings } from '../lambdas/core/outbound/retention';
+import { createSweeper } from '../lambdas/delivery-sweeper/create-handler';
+import { createDeliveryWorker } from '../lambdas/delivery-worker/create-handler';
+import { createOutboundApiHandler } from '../lambdas/outbound-api/create-handler';
+import { createQueueIntakeHandler, intakeRecord } from '../lambdas/outbound-intake/create-handler';
+import { composeOutbound } from '../lambdas/wiring/outbound';
+import { relays as configuredRelays } from '../config/relays';
+import { transforms as userTransforms } from '../config/transforms';
 import type { VerifierResult } from './api-gateway';
 import type { LocalSubscriber } from './topic';
 import { SqsEventSource } from './event-source';
@@ -45,10 +39,9 @@ import {
 import { LocalQueue } from './queue';
 
 export const LOCAL_ALLOWED_CIDRS = ['127.0.0.0/8', '::1/128'] as const;
-/** The worker's timeout: the longest endpoint timeout (30 s) and room to record the attempt. */
-export const WORKER_TIMEOUT_MS = 40_000;
-/** The intake function's timeout, as deployed (lib/constructs/outbound-delivery.ts). */
-export const INTAKE_TIMEOUT_MS = 30_000;
+/** The worker's and the intake's queues and event sources, as deployed (lambdas/contract.ts). */
+const WORKER = outboundQueueSettings('worker');
+const INTAKE = outboundQueueSettings('intake');
 
 export interface OutboundOptions {
   /** Subnets deliveries may reach although the SSRF guard refuses them. @default LOCAL_ALLOWED_CIDRS */
@@ -100,109 +93,59 @@ export async function startLocalOutbound(
       log.info('outbound table upgraded: items copied from the previous version', { from: legacy, items: copied });
   }
   const allowedCidrs = options.allowedCidrs ?? LOCAL_ALLOWED_CIDRS;
-  const ssrf = ssrfPolicy(allowedCidrs);
-  const resolver = options.resolver ?? dnsResolver;
-  const leaseMs = options.leaseMs ?? 15 * 60_000;
-  const endpoints = new DynamoEndpointRepository(client, LOCAL_OUTBOUND_TABLE_NAME);
-  const messages = new DynamoMessageStore(client, LOCAL_OUTBOUND_TABLE_NAME);
-  const retention = options.retention ?? DEFAULT_RETENTION;
-  const deliveries = new DynamoDeliveryStore(client, LOCAL_OUTBOUND_TABLE_NAME, { leaseMs, retention });
-  const cipher = LocalSecretCipher.open(
-    options.dataDir === undefined ? undefined : join(options.dataDir, 'outbound-secrets.key'),
-  );
-  const queue = await LocalQueue.open(
-    {
-      name: 'outbound-deliveries',
-      visibilityTimeoutMs: 6 * WORKER_TIMEOUT_MS,
-      maxReceiveCount: 5,
-      retentionMs: 4 * 86_400_000,
-    },
+  const journal = (name: string) =>
     options.dataDir === undefined
       ? {}
-      : { journalPath: join(options.dataDir, 'queues', 'outbound-deliveries.jsonl'), sync: options.syncWrites ?? true },
+      : { journalPath: join(options.dataDir, 'queues', `${name}.jsonl`), sync: options.syncWrites ?? true };
+  const queue = await LocalQueue.open(
+    { name: 'outbound-deliveries', ...localQueueSettings(WORKER) },
+    journal('outbound-deliveries'),
   );
   const wakeUps: WakeUpQueue = {
     async send(list) {
       for (const w of list) await queue.sendMessage({ body: encodeWakeUp(w), attributes: {} }, w.delaySeconds * 1000);
     },
   };
-  const now = Date.now;
-  const operations = {
-    store: new DynamoEndpointStateStore(client, LOCAL_OUTBOUND_TABLE_NAME),
+  const outbound = composeOutbound({
+    dynamo: client,
+    tableName: LOCAL_OUTBOUND_TABLE_NAME,
+    cipher: LocalSecretCipher.open(
+      options.dataDir === undefined ? undefined : join(options.dataDir, 'outbound-secrets.key'),
+    ),
+    wakeUps,
+    // Operator notifications as log lines.
     notifications: new LogTopic(log),
-    ...(options.operations && { settings: options.operations }),
-  };
-  const api = createOutboundApiHandler({
-    operations,
-    endpoints,
-    messages,
-    deliveries,
-    recovery: new DynamoRecoveryStore(client, LOCAL_OUTBOUND_TABLE_NAME, { leaseMs }),
-    wakeUps,
-    cipher,
-    resolver,
-    ssrf,
-    now,
-    newId: () => `ep_${randomBytes(12).toString('base64url')}`,
     log,
-    retention,
+    allowedCidrs,
+    transforms: options.transforms ?? userTransforms,
+    ...(options.retention && { retention: options.retention }),
+    ...(options.operations && { operations: options.operations }),
+    ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }),
+    ...(options.resolver && { resolver: options.resolver }),
+    ...(options.sender && { sender: options.sender }),
+    ...(options.random && { random: options.random }),
   });
-  const workerDeps = {
-    resolver,
-    sender: options.sender ?? createHttpSender({ policy: ssrf, resolver }),
-    cipher: new CachingSecretCipher(cipher), // as the deployed worker (decision 0013)
-    deliveries,
-    endpoints,
-    messages,
-    wakeUps,
-    ssrf,
-    transform: createTransformer(options.transforms ?? userTransforms),
-    now,
-    random: options.random ?? Math.random,
-    log,
-    retention,
-    // Rate limit, circuit breaker and health on the same table; operator notifications as log lines.
-    admission: { ...operations, newLeaseId: () => randomBytes(9).toString('base64url') },
-  };
+  const api = createOutboundApiHandler(outbound.api);
   const worker = new SqsEventSource({
     queue,
     functionName: 'outbound-delivery-worker',
-    batchSize: 10,
-    // Wake-ups arrive one by one, so batches are small: concurrency, not batch size, bounds throughput.
-    maxConcurrency: 16,
-    batchingWindowMs: 0,
-    timeoutMs: WORKER_TIMEOUT_MS,
+    ...eventSourceSettings(WORKER),
     log,
-    // One combining state store per invocation, as each deployed container has its own.
-    createHandler: () =>
-      createDeliveryWorker({
-        ...workerDeps,
-        admission: { ...workerDeps.admission, store: new CombiningStateStore(operations.store) },
-      }),
+    // A worker per invocation: each deployed container combines its own endpoint-state updates.
+    createHandler: () => createDeliveryWorker(outbound.worker()),
   });
-  // The deployed intake queue's settings: a refused message is received 5 times, then dead-lettered.
   const intakeQueue = await LocalQueue.open(
-    {
-      name: 'outbound-intake',
-      visibilityTimeoutMs: 6 * INTAKE_TIMEOUT_MS,
-      maxReceiveCount: 5,
-      retentionMs: 4 * 86_400_000,
-    },
-    options.dataDir === undefined
-      ? {}
-      : { journalPath: join(options.dataDir, 'queues', 'outbound-intake.jsonl'), sync: options.syncWrites ?? true },
+    { name: 'outbound-intake', ...localQueueSettings(INTAKE) },
+    journal('outbound-intake'),
   );
   const intake = new SqsEventSource({
     queue: intakeQueue,
     functionName: 'outbound-intake',
-    batchSize: 10,
-    maxConcurrency: 4,
-    batchingWindowMs: 0,
-    timeoutMs: INTAKE_TIMEOUT_MS,
+    ...eventSourceSettings(INTAKE),
     log,
-    createHandler: () => createQueueIntakeHandler({ endpoints, deliveries, messages, wakeUps, now, log }, intakeRecord),
+    createHandler: () => createQueueIntakeHandler(outbound.intake, intakeRecord),
   });
-  const sweeper = createSweeper({ due: deliveries, wakeUps, now, log });
+  const sweeper = createSweeper(outbound.sweeper);
   const sweep = async () => (await sweeper()).woken;
   let timer: NodeJS.Timeout | undefined;
 
@@ -212,18 +155,18 @@ export async function startLocalOutbound(
     async deliver(n) {
       const { source = '', type = '', eventId = '' } = n.attributes;
       for (const input of relayMessages({ source, type, eventId, message: n.message }, relayRules)) {
-        await submitMessage(input, { endpoints, deliveries, messages, wakeUps, now, log, retention }).catch(
-          (e: unknown) =>
-            log.error('relaying an event failed', {
-              source,
-              eventId,
-              tenantId: input.tenantId,
-              cause: e instanceof Error ? e.name : 'unknown',
-            }),
+        await submitMessage(input, outbound.intake).catch((e: unknown) =>
+          log.error('relaying an event failed', {
+            source,
+            eventId,
+            tenantId: input.tenantId,
+            cause: e instanceof Error ? e.name : 'unknown',
+          }),
         );
       }
     },
   };
+  const deliveries = outbound.stores.deliveries;
 
   return {
     tableName: LOCAL_OUTBOUND_TABLE_NAME,
@@ -255,5 +198,24 @@ export async function startLocalOutbound(
       await worker.stop();
       await queue.close();
     },
+  };
+}
+
+type QueueSettings = ReturnType<typeof outboundQueueSettings>;
+
+function localQueueSettings(q: QueueSettings) {
+  return {
+    visibilityTimeoutMs: q.visibilityTimeoutSeconds * 1000,
+    maxReceiveCount: q.maxReceiveCount,
+    retentionMs: q.retentionSeconds * 1000,
+  };
+}
+
+function eventSourceSettings(q: QueueSettings) {
+  return {
+    batchSize: q.batchSize,
+    maxConcurrency: q.maxConcurrency,
+    batchingWindowMs: q.maxBatchingWindowSeconds * 1000,
+    timeoutMs: q.timeoutSeconds * 1000,
   };
 }

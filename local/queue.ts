@@ -14,7 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Clock, Queue, QueueMessage } from '../lambdas/core/inbound/ports';
+import type { Queue, QueueMessage } from '../lambdas/core/inbound/ports';
+import type { Clock } from '../lambdas/core/kernel/ports';
 import { QueueJournal, type Op, type QueueContents } from './queue-journal';
 import {
   localQueueArn,

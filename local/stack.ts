@@ -25,7 +25,7 @@ import { createRouter } from '../lambdas/core/inbound/routing';
 import { prepareSources } from '../lambdas/core/inbound/sources';
 import { schemes } from '../lambdas/core/signatures/index';
 import { createProcessorHandler } from '../lambdas/processor/create-handler';
-import { routes as userRoutes } from '../lambdas/processor/routes';
+import { routes as userRoutes } from '../config/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
 import { localRoute, outboundIntakeRoute } from './admin-routes';
 import { createApiServer, type VerifierResult } from './api-gateway';

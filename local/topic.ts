@@ -5,7 +5,7 @@
  * a failing subscriber never fails the publish.
  */
 import { randomUUID } from 'node:crypto';
-import type { PublishEntry, Topic } from '../lambdas/core/inbound/ports';
+import type { PublishEntry, Topic } from '../lambdas/core/kernel/ports';
 import type { Log } from '../lambdas/core/kernel/log';
 import { checkFilterPolicy, matchesFilterPolicy, type FilterPolicy } from './filter-policy';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './queue';

@@ -13,12 +13,11 @@ import type {
   EventRecord,
   EventStore,
   ProcessingClaim,
-  PublishEntry,
   Queue,
   QueueMessage,
   SecretSource,
-  Topic,
 } from '../../lambdas/core/inbound/ports';
+import type { PublishEntry, Topic } from '../../lambdas/core/kernel/ports';
 
 const CLAIMED: ClaimResult = { claimed: true };
 const NONE_FAILED: ReadonlySet<string> = new Set();

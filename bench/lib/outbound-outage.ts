@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from '../../lambdas/core/kernel/log';
-import { DEFAULT_OPERATIONS_SETTINGS } from '../../lambdas/core/outbound/admission';
+import { DEFAULT_OPERATIONS_SETTINGS } from '../../lambdas/core/outbound/admission/settings';
 import { startLocalStack } from '../../local/stack';
 import { peakInWindow, rateViolations, type Limit } from './windows';
 

@@ -5,36 +5,13 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import type { schemes as sourceSchemes } from '../../lambdas/core/signatures/index';
-import { sortedFormParams } from '../../lambdas/core/signatures/signed-content';
-import type { SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
+import type { SchemeName, schemes as sourceSchemes, VerifyRequest } from '../../lambdas/core/signatures/index';
+import { fixtureBody, SCHEME_FIXTURES, type Floor } from '../../test/helpers/scheme-fixtures';
 
 export const SIZES = [1024, 8192, 65536] as const;
 export const WARMUP_MS = 40;
 
-export const SECRETS: Readonly<Record<SchemeName, string>> = {
-  stripe: 'whsec_bench_5f2b1c0e9d8a7b6c5d4e3f2a1b0c9d8e',
-  github: 'gh-webhook-secret-bench',
-  shopify: 'shpss_0123456789abcdef0123456789abcdef',
-  slack: '8f742231b10e8888abcd99ffe0d85a5f',
-  'standard-webhooks': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  twilio: '0123456789abcdef0123456789abcdef',
-  square: 'square-signature-key-bench',
-  paddle: 'pdl_ntfset_01h0000000000000000000000_abcdefghijklmnopqrstuvwxyz012345',
-  linear: 'lin_wh_bench_secret',
-  zoom: 'zoom-secret-token-bench',
-  entrupy: 'entrupy-secret-bench',
-  meta: 'meta-app-secret-bench',
-  gitlab: 'glpat-bench-token-0123456789',
-  hmac: 'in-house-secret-bench',
-};
 export const URL_SIGNED = 'https://hooks.example.com/webhooks/bench';
-/** hmac is benchmarked in its timestamped form (the dearer one): `{timestamp}.{body}`, epoch seconds. */
-export const HMAC_OPTIONS = {
-  timestampHeader: 'X-Webhook-Timestamp',
-  timestampFormat: 'epoch',
-  signedContent: '{timestamp}.{body}',
-};
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -45,29 +22,23 @@ export function pad(length: number): string {
   return FILLER.repeat(Math.ceil(length / FILLER.length) + 1).slice(0, Math.max(0, length));
 }
 
-/** A JSON body of exactly `size` bytes; `tail` fields go last (Linear puts webhookTimestamp there). */
-export function jsonBody(size: number, tail: Record<string, unknown> = {}): Buffer {
-  const doc = { id: 'evt_1Nbench0000', type: 'bench.event', data: { object: { pad: '' } }, ...tail };
-  const empty = Buffer.byteLength(JSON.stringify(doc));
-  doc.data.object.pad = pad(size - empty);
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * The scheme's fixture body (test/helpers/scheme-fixtures.ts) padded to exactly `size` bytes: a last
+ * `pad` field in JSON, a last `Body` parameter in a form.
+ */
+export function sizedBody(name: SchemeName, size: number, nowSeconds: number, form: boolean): Buffer {
+  const base = fixtureBody(name, nowSeconds);
+  if (form) {
+    const head = `${base}&Body=`;
+    return Buffer.from(head + pad(size - head.length).replaceAll(' ', '+'));
+  }
+  const doc = { ...(JSON.parse(base) as Record<string, unknown>), pad: '' };
+  doc.pad = pad(size - Buffer.byteLength(JSON.stringify(doc)));
   const body = Buffer.from(JSON.stringify(doc));
-  if (body.length !== size) throw new Error(`json body is ${body.length} bytes, wanted ${size}`);
+  if (body.length !== size) throw new Error(`${name} body is ${body.length} bytes, wanted ${size}`);
   return body;
-}
-
-/** A Twilio-style form body of exactly `size` bytes. */
-export function formBody(size: number): Buffer {
-  const head =
-    'AccountSid=AC0123456789abcdef0123456789abcdef&CallSid=CA1234567890ABCDE&From=%2B12349013030&To=%2B18005551212&Body=';
-  return Buffer.from(head + pad(size - head.length).replaceAll(' ', '+'));
-}
-
-export interface Floor {
-  readonly algorithm: 'sha1' | 'sha256' | 'hash';
-  readonly key: Buffer;
-  /** The exact bytes the scheme signs, concatenated once at setup. */
-  readonly signed: Buffer;
-  readonly expected: Buffer;
 }
 
 export interface Cell {
@@ -103,119 +74,19 @@ export async function bundledSchemes(): Promise<Schemes> {
   }
 }
 
+/** A request signed with the scheme's fixture (secret, configured options, body), and its floor. */
 export function buildCell(schemes: Schemes, name: SchemeName, size: number, nowSeconds: number): Cell {
   const scheme = schemes[name];
-  const secret = SECRETS[name];
-  const options: unknown = scheme.optionsSchema.parse(name === 'hmac' ? HMAC_OPTIONS : {});
-  const body =
-    name === 'twilio'
-      ? formBody(size)
-      : name === 'linear'
-        ? jsonBody(size, { webhookTimestamp: nowSeconds * 1000 })
-        : jsonBody(size);
+  const fixture = SCHEME_FIXTURES[name];
+  const secret = fixture.secret;
+  const options: unknown = scheme.optionsSchema.parse(fixture.configured ?? {});
+  const body = sizedBody(name, size, nowSeconds, scheme.contentTypes(options)[0]?.media === FORM);
   // As an API Gateway event delivers them: strings from JSON.parse.
   const headers = JSON.parse(
     JSON.stringify(scheme.sign({ body, secret, timestampSeconds: nowSeconds, url: URL_SIGNED, options })),
   ) as Record<string, string>;
   const request: VerifyRequest<unknown> = { body, headers, url: URL_SIGNED, secrets: [secret], nowSeconds, options };
-  const utf8 = Buffer.from(secret);
-  const t = String(nowSeconds);
-  const hex = (text: string) => Buffer.from(text, 'hex');
-  const b64 = (text: string) => Buffer.from(text, 'base64');
-  const h = (key: string) => headers[key] as string;
-  let floor: Floor;
-  switch (name) {
-    case 'stripe':
-      floor = {
-        algorithm: 'sha256',
-        key: utf8,
-        signed: Buffer.concat([Buffer.from(`${t}.`), body]),
-        expected: hex(h('stripe-signature').split('v1=')[1]!),
-      };
-      break;
-    case 'github':
-    case 'meta':
-      floor = {
-        algorithm: 'sha256',
-        key: utf8,
-        signed: body,
-        expected: hex(h('x-hub-signature-256').slice('sha256='.length)),
-      };
-      break;
-    case 'shopify':
-      floor = { algorithm: 'sha256', key: utf8, signed: body, expected: b64(h('x-shopify-hmac-sha256')) };
-      break;
-    case 'slack':
-    case 'zoom': {
-      const sig = name === 'slack' ? 'x-slack-signature' : 'x-zm-signature';
-      floor = {
-        algorithm: 'sha256',
-        key: utf8,
-        signed: Buffer.concat([Buffer.from(`v0:${t}:`), body]),
-        expected: hex(h(sig).slice(3)),
-      };
-      break;
-    }
-    case 'standard-webhooks':
-      floor = {
-        algorithm: 'sha256',
-        key: b64(secret.slice('whsec_'.length)),
-        signed: Buffer.concat([Buffer.from(`${h('webhook-id')}.${t}.`), body]),
-        expected: b64(h('webhook-signature').slice(3)),
-      };
-      break;
-    case 'twilio':
-      floor = {
-        algorithm: 'sha1',
-        key: utf8,
-        signed: Buffer.from(URL_SIGNED + sortedFormParams(body)),
-        expected: b64(h('x-twilio-signature')),
-      };
-      break;
-    case 'square':
-      floor = {
-        algorithm: 'sha256',
-        key: utf8,
-        signed: Buffer.concat([Buffer.from(URL_SIGNED), body]),
-        expected: b64(h('x-square-hmacsha256-signature')),
-      };
-      break;
-    case 'paddle':
-      floor = {
-        algorithm: 'sha256',
-        key: utf8,
-        signed: Buffer.concat([Buffer.from(`${t}:`), body]),
-        expected: hex(h('paddle-signature').split('h1=')[1]!),
-      };
-      break;
-    case 'linear':
-      floor = { algorithm: 'sha256', key: utf8, signed: body, expected: hex(h('linear-signature')) };
-      break;
-    case 'entrupy':
-      floor = {
-        algorithm: 'sha256',
-        key: utf8,
-        signed: body,
-        expected: b64(h('entrupy-signature').slice('SHA256:'.length)),
-      };
-      break;
-    case 'gitlab':
-      floor = {
-        algorithm: 'hash',
-        key: utf8,
-        signed: Buffer.from(h('x-gitlab-token')),
-        expected: createHash('sha256').update(secret).digest(),
-      };
-      break;
-    case 'hmac':
-      floor = {
-        algorithm: 'sha256',
-        key: utf8,
-        signed: Buffer.concat([Buffer.from(`${t}.`), body]),
-        expected: hex(h('x-webhook-signature').slice('sha256='.length)),
-      };
-      break;
-  }
+  const floor = fixture.floor({ body, headers, secret, t: String(nowSeconds), url: URL_SIGNED });
   return { scheme: name, size, request, floor, bodyText: body.toString('utf8'), verify: (r) => scheme.verify(r) };
 }
 

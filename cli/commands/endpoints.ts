@@ -3,10 +3,10 @@
  * The signing secret is printed by `add` and `rotate-secret` only: the API never returns it again.
  */
 import { parseArgs } from 'node:util';
-import { describeSettings } from '../../lambdas/core/outbound/endpoint-settings';
-import type { EndpointStatus } from '../../lambdas/core/outbound/endpoint-status';
-import type { EndpointView } from '../../lambdas/core/outbound/management';
-import { formatStatus } from '../../lambdas/core/outbound/stats';
+import { describeSettings } from '../../lambdas/core/outbound/admission/settings-in-force';
+import type { EndpointStatus } from '../../lambdas/core/outbound/endpoints/status-report';
+import type { EndpointView } from '../../lambdas/core/outbound/endpoints/management';
+import { formatStatus } from '../../lambdas/core/outbound/endpoints/stats';
 import { UsageError, type CliIo, type Command } from '../command';
 import {
   api,

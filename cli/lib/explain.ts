@@ -18,9 +18,14 @@ import {
   type HmacAlgorithm,
   type Layout,
 } from '../../lambdas/core/signatures/description';
-import { schemes } from '../../lambdas/core/signatures/index';
+import {
+  type Scheme,
+  type SchemeName,
+  schemes,
+  type VerifyRequest,
+  type VerifyResult,
+} from '../../lambdas/core/signatures/index';
 import { bodyIsHashed, signedBytes } from '../../lambdas/core/signatures/signed-content';
-import type { Scheme, SchemeName, VerifyRequest, VerifyResult } from '../../lambdas/core/signatures/types';
 import { readRequest, toleranceFor } from '../../lambdas/core/signatures/verify';
 import { diagnose } from './explain-causes';
 import { bodyHashReport, contentReport, type BodyHashReport, type ContentReport } from './explain-content';
@@ -82,7 +87,7 @@ export interface TimestampReport {
 }
 
 export interface Explanation {
-  readonly scheme: SchemeName;
+  readonly scheme: string;
   /** The real verify() result for the request as given. */
   readonly result: VerifyResult;
   /** e.g. `{t}.{body}`, `v0:{timestamp}:{body}`, `{url}{sorted form parameters}`. */

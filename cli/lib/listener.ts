@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
-import { wssOptions } from '../../lambdas/core/outbound/signing';
+import { wssOptions } from '../../lambdas/core/outbound/delivery/signing';
 import { schemes, type SchemeName } from '../../lambdas/core/signatures/index';
 
 export interface ReceivedRequest {

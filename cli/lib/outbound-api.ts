@@ -3,7 +3,7 @@
  * not loopback (a deployed stack, whose `/v1` routes are IAM-authorized) is signed with SigV4, as is any with
  * `--sigv4`. Errors the API answers (4xx with `{error, message}`) become an `ApiError` the commands print as they are.
  */
-import type { RecoveryResult, ReplayResult } from '../../lambdas/core/outbound/recovery';
+import type { RecoveryResult, ReplayResult } from '../../lambdas/core/outbound/recovery/recover';
 import { UsageError } from '../command';
 import { dataDirFrom, defaultBaseUrl } from './local-stack';
 import { isLoopback, regionFor, signedHeaders } from './sigv4';

@@ -4,8 +4,7 @@
  * mistake is a UsageError (exit 2) that names the flag.
  */
 import { readFileSync } from 'node:fs';
-import { SCHEME_NAMES, schemes } from '../../lambdas/core/signatures/index';
-import type { Scheme, SchemeName } from '../../lambdas/core/signatures/types';
+import { type Scheme, SCHEME_NAMES, type SchemeName, schemes } from '../../lambdas/core/signatures/index';
 import { UsageError } from '../command';
 
 export function schemeFor(name: string | undefined): Scheme<unknown> {

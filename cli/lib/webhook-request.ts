@@ -9,9 +9,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocalSource, LocalVariant, TimestampField } from '../../config/local';
 import { sourceSchema, type SourceConfig } from '../../lib/config';
-import { schemes } from '../../lambdas/core/signatures/index';
 import type { ContentTypeRule } from '../../lambdas/core/signatures/description';
-import type { FieldLocator, Scheme } from '../../lambdas/core/signatures/types';
+import { type FieldLocator, type Scheme, schemes } from '../../lambdas/core/signatures/index';
 
 export const CLI_USER_AGENT = 'webhooks-cli/0.1 (local)';
 

@@ -13,7 +13,7 @@ import type {
   EndpointStateStore,
   EndpointStates,
   Versioned,
-} from '../core/outbound/endpoint-state';
+} from '../core/outbound/admission/state-store';
 import type { Item } from './dynamo-outbound-codec';
 import { succeeds } from './conditional-write';
 

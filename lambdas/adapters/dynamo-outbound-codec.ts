@@ -7,7 +7,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
 import type { Attempt, Delivery, DeliveryStatus, Endpoint, MessageRecord } from '../core/outbound/model';
-import type { RecoverableDelivery } from '../core/outbound/recovery';
+import type { RecoverableDelivery } from '../core/outbound/recovery/recover';
 
 export type Item = Record<string, AttributeValue>;
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = OUTBOUND_TABLE;

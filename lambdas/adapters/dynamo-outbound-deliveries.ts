@@ -35,7 +35,7 @@ import type {
   EndpointDeliveryReader,
   WakeUpClaim,
 } from '../core/outbound/ports';
-import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/schedule';
+import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/delivery/wake-up';
 import { DEFAULT_RETENTION, expiry, isExpired, type RetentionSettings } from '../core/outbound/retention';
 import {
   attemptBodyItem,

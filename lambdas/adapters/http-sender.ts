@@ -25,7 +25,7 @@ import {
   type Resolver,
   type SendResult,
 } from '../core/outbound/ports';
-import { checkUrl, type SsrfPolicy } from '../core/outbound/ssrf';
+import { checkUrl, type SsrfPolicy } from '../core/outbound/delivery/ssrf';
 
 export const USER_AGENT = `webhook-ingestion-stack/${version}`;
 

@@ -4,7 +4,7 @@
  * (notifications.ts never puts a payload, header, secret or URL in one), so the line is safe to keep. At warn
  * level: it is meant for an operator, and `npm start` shows warnings by default.
  */
-import type { PublishEntry, Topic } from '../core/inbound/ports';
+import type { PublishEntry, Topic } from '../core/kernel/ports';
 import type { Log } from '../core/kernel/log';
 
 export class LogTopic implements Topic {

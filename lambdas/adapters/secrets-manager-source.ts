@@ -4,7 +4,8 @@
  * optional, for rotation; verifyToken only for Meta's GET subscription check) or a plain string.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Clock, SecretSource } from '../core/inbound/ports';
+import type { SecretSource } from '../core/inbound/ports';
+import type { Clock } from '../core/kernel/ports';
 import { parseSecretValue, parseVerifyToken } from '../core/inbound/secret-value';
 
 export class SecretsManagerSource implements SecretSource {

@@ -1,6 +1,6 @@
 /** Topic on SNS: PublishBatch (10 entries a call), reporting the entries that failed. */
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { PublishEntry, Topic } from '../core/inbound/ports';
+import type { PublishEntry, Topic } from '../core/kernel/ports';
 import { stringAttributes } from './sqs-queue';
 
 export class SnsTopic implements Topic {

@@ -1,7 +1,7 @@
 /** WakeUpQueue on SQS: `SendMessageBatch` in tens, each message delayed with `DelaySeconds` (at most 900). */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { WakeUpQueue } from '../core/outbound/ports';
-import { encodeWakeUp, MAX_QUEUE_DELAY_SECONDS } from '../core/outbound/schedule';
+import { encodeWakeUp, MAX_QUEUE_DELAY_SECONDS } from '../core/outbound/delivery/wake-up';
 
 export class SqsWakeUpQueue implements WakeUpQueue {
   constructor(

@@ -13,7 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTBOUND_METRICS } from '../../lambdas/contract';
-import { MAX_QUEUE_DELAY_SECONDS } from '../../lambdas/core/outbound/schedule';
+import { MAX_QUEUE_DELAY_SECONDS } from '../../lambdas/core/outbound/delivery/wake-up';
 
 export interface OutboundAlarmsProps {
   /**

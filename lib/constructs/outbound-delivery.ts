@@ -18,16 +18,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV } from '../../lambdas/contract';
+import { ENV, OUTBOUND_FUNCTIONS, outboundQueueSettings } from '../../lambdas/contract';
+import type { RelayRule } from '../../lambdas/core/outbound/intake/relay';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../../lambdas/core/outbound/retention';
-import { OUTBOUND_ROUTES } from '../../lambdas/outbound/api-routes';
+import { OUTBOUND_ROUTES } from '../../lambdas/outbound-api/routes';
 import { DurableQueue } from './durable-queue';
 import { OutboundAlarms, type OutboundAlarmsProps } from './outbound-alarms';
 import { OutboundStore } from './outbound-store';
 import { WebhookFunction } from './webhook-function';
-
-/** Longer than the longest endpoint timeout (30 s) plus the SSRF check, KMS and the attempt's writes. */
-export const WORKER_TIMEOUT = Duration.seconds(40);
 
 export interface OutboundDeliveryProps {
   /** The stack's HTTP API; the `/v1` routes are added to it. */
@@ -44,8 +42,8 @@ export interface OutboundDeliveryProps {
   readonly deletionProtection?: boolean;
   /** @default - the repository root */
   readonly projectRoot?: string;
-  /** The stack's topic of processed events, and the sources whose events are relayed (config/outbound.ts). @default no relay */
-  readonly relay?: { readonly topic: sns.ITopic; readonly sources: readonly string[] };
+  /** The stack's topic of processed events, and the relay rules (config/relays.ts). @default no relay */
+  readonly relay?: { readonly topic: sns.ITopic; readonly rules: readonly RelayRule[] };
   /** Thresholds of the outbound alarms and the topic they notify (decision 0012). @default the defaults of `OutboundAlarmsProps` */
   readonly alarms?: OutboundAlarmsProps;
 }
@@ -72,9 +70,10 @@ export class OutboundDelivery extends Construct {
   constructor(scope: Construct, id: string, props: OutboundDeliveryProps) {
     super(scope, id);
     this.store = new OutboundStore(this, 'Store', { deletionProtection: props.deletionProtection ?? true });
+    const workerQueue = outboundQueueSettings('worker');
+    const intakeQueue = outboundQueueSettings('intake');
     this.deliveryQueue = new DurableQueue(this, 'DeliveryQueue', {
-      // Six worker timeouts, Lambda's guidance for SQS event sources.
-      visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
+      ...queueProps(workerQueue),
       description:
         'the outbound delivery queue (wake-ups: the deliveries stay in the table and the sweeper resends them)',
     });
@@ -101,24 +100,24 @@ export class OutboundDelivery extends Construct {
 
     this.api = new WebhookFunction(this, 'Api', {
       ...common,
-      entry: 'lambdas/outbound/api-handler.ts',
+      entry: 'lambdas/outbound-api/handler.ts',
       serviceName: 'outbound-api',
       description: 'Outbound API: endpoints, message intake, deliveries',
-      timeout: Duration.seconds(29),
+      timeout: Duration.seconds(OUTBOUND_FUNCTIONS.api.timeoutSeconds),
     });
     this.worker = new WebhookFunction(this, 'Worker', {
       ...common,
-      entry: 'lambdas/outbound/worker-handler.ts',
+      entry: 'bin/functions/delivery-worker.ts',
       serviceName: 'outbound-worker',
       description: 'Delivers outbound webhooks and records each attempt',
-      timeout: WORKER_TIMEOUT,
+      timeout: Duration.seconds(workerQueue.timeoutSeconds),
     });
     this.sweeper = new WebhookFunction(this, 'Sweeper', {
       ...common,
-      entry: 'lambdas/outbound/sweeper-handler.ts',
+      entry: 'lambdas/delivery-sweeper/handler.ts',
       serviceName: 'outbound-sweeper',
       description: 'Wakes outbound deliveries whose retry falls due (every minute)',
-      timeout: Duration.seconds(55),
+      timeout: Duration.seconds(OUTBOUND_FUNCTIONS.sweeper.timeoutSeconds),
     });
 
     for (const fn of [this.api, this.worker, this.sweeper]) {
@@ -136,16 +135,10 @@ export class OutboundDelivery extends Construct {
         resourceArns: [this.operationsTopic.topicArn],
       });
 
-    this.worker.lambdaFunction.addEventSource(
-      new SqsEventSource(this.deliveryQueue.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(0),
-        reportBatchItemFailures: true,
-      }),
-    );
+    this.worker.lambdaFunction.addEventSource(eventSource(this.deliveryQueue, workerQueue));
     // A scheduled EventBridge rule: free, unlike Scheduler invocations, and enough for one fixed rate.
     new events.Rule(this, 'SweepEveryMinute', {
-      schedule: events.Schedule.rate(Duration.minutes(1)),
+      schedule: events.Schedule.rate(Duration.minutes(OUTBOUND_FUNCTIONS.sweeper.rateMinutes)),
       targets: [new targets.LambdaFunction(this.sweeper.lambdaFunction)],
     });
     this.sweeperErrorsAlarm = new cloudwatch.Alarm(this, 'SweeperErrors', {
@@ -158,35 +151,37 @@ export class OutboundDelivery extends Construct {
     });
 
     this.intakeQueue = new DurableQueue(this, 'IntakeQueue', {
-      visibilityTimeout: Duration.seconds(30 * 6),
+      ...queueProps(intakeQueue),
       description: 'the outbound intake queue',
     });
     this.intake = new WebhookFunction(this, 'Intake', {
       ...common,
-      entry: 'lambdas/outbound/intake-handler.ts',
+      entry: 'lambdas/outbound-intake/handler.ts',
       serviceName: 'outbound-intake',
       description: 'Accepts outbound messages from the intake queue',
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(intakeQueue.timeoutSeconds),
     });
     this.consume(this.intakeQueue, this.intake);
-    if (props.relay && props.relay.sources.length > 0) {
+    const relaySources = [...new Set((props.relay?.rules ?? []).map((r) => r.source))];
+    if (props.relay && relaySources.length > 0) {
       this.relayQueue = new DurableQueue(this, 'RelayQueue', {
-        visibilityTimeout: Duration.seconds(30 * 6),
+        ...queueProps(intakeQueue),
         description: 'the outbound relay queue',
       });
       // Raw delivery: the event is the body and source, type and eventId stay message attributes.
       props.relay.topic.addSubscription(
         new subscriptions.SqsSubscription(this.relayQueue.queue, {
           rawMessageDelivery: true,
-          filterPolicy: { source: sns.SubscriptionFilter.stringFilter({ allowlist: [...props.relay.sources] }) },
+          filterPolicy: { source: sns.SubscriptionFilter.stringFilter({ allowlist: relaySources }) },
         }),
       );
       const relay = new WebhookFunction(this, 'Relay', {
         ...common,
-        entry: 'lambdas/outbound/relay-handler.ts',
+        environment: { ...environment, [ENV.relays]: JSON.stringify(props.relay.rules) },
+        entry: 'lambdas/outbound-relay/handler.ts',
         serviceName: 'outbound-relay',
         description: "Relays verified inbound events to tenants' endpoints",
-        timeout: Duration.seconds(30),
+        timeout: Duration.seconds(intakeQueue.timeoutSeconds),
       });
       this.consume(this.relayQueue, relay);
     }
@@ -220,6 +215,27 @@ export class OutboundDelivery extends Construct {
   private consume(queue: DurableQueue, fn: WebhookFunction): void {
     this.store.grantTable(fn.lambdaFunction);
     this.deliveryQueue.queue.grantSendMessages(fn.lambdaFunction);
-    fn.lambdaFunction.addEventSource(new SqsEventSource(queue.queue, { batchSize: 10, reportBatchItemFailures: true }));
+    fn.lambdaFunction.addEventSource(eventSource(queue, outboundQueueSettings('intake')));
   }
+}
+
+type QueueSettings = ReturnType<typeof outboundQueueSettings>;
+
+/** A durable queue's props from the contract's settings, so the local stack's queues match. */
+function queueProps(q: QueueSettings) {
+  return {
+    visibilityTimeout: Duration.seconds(q.visibilityTimeoutSeconds),
+    maxReceiveCount: q.maxReceiveCount,
+    retentionPeriod: Duration.seconds(q.retentionSeconds),
+  };
+}
+
+/** The function's event source mapping, from the same settings. */
+function eventSource(queue: DurableQueue, q: QueueSettings): SqsEventSource {
+  return new SqsEventSource(queue.queue, {
+    batchSize: q.batchSize,
+    maxBatchingWindow: Duration.seconds(q.maxBatchingWindowSeconds),
+    maxConcurrency: q.maxConcurrency,
+    reportBatchItemFailures: true,
+  });
 }

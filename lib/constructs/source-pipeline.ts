@@ -83,7 +83,7 @@ export class SourcePipeline extends Construct {
     this.deadLetterAlarm = durable.deadLetterAlarm;
 
     this.processor = new WebhookFunction(this, 'Processor', {
-      entry: 'lambdas/processor/handler.ts',
+      entry: 'bin/functions/processor.ts',
       serviceName: 'webhook-processor',
       description: `Processes verified "${source.id}" webhook events and publishes them`,
       memorySize: source.processor.memoryMb,

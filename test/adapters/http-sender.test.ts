@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpSender, USER_AGENT } from '../../lambdas/adapters/http-sender';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
+import { ssrfPolicy } from '../../lambdas/core/outbound/delivery/ssrf';
 import type { OutboundRequest } from '../../lambdas/core/outbound/ports';
 import pkg from '../../package.json';
 import { FakeResolver } from '../helpers/outbound';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogTopic } from '../../lambdas/adapters/log-topic';
-import { circuitOpened, toTopicMessage } from '../../lambdas/core/outbound/notifications';
+import { circuitOpened, toTopicMessage } from '../../lambdas/core/outbound/admission/notifications';
 import { NOW, recordingLog } from '../helpers/outbound';
 
 describe('LogTopic', () => {

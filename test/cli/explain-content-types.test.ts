@@ -9,8 +9,7 @@ import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { explainVerification } from '../../cli/lib/explain';
 import { formatExplanation } from '../../cli/lib/explain-format';
-import { schemes } from '../../lambdas/core/signatures/index';
-import type { Scheme, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
+import { type Scheme, type SchemeName, schemes, type VerifyRequest } from '../../lambdas/core/signatures/index';
 import { toBytes, withBody } from '../helpers/signed-request';
 import { SLACK_DOCS } from '../helpers/provider-vectors';
 

@@ -6,9 +6,9 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { explainVerification } from '../../cli/lib/explain';
 import { urlVariants } from '../../cli/lib/explain-causes';
-import { schemes } from '../../lambdas/core/signatures/index';
-import type { Scheme, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
-import { DEFAULT_SECRETS, NOW, signedRequest, toBytes, withBody, withHeader } from '../helpers/signed-request';
+import { type Scheme, type SchemeName, schemes, type VerifyRequest } from '../../lambdas/core/signatures/index';
+import { SCHEME_FIXTURES } from '../helpers/scheme-fixtures';
+import { NOW, signedRequest, toBytes, withBody, withHeader } from '../helpers/signed-request';
 
 const explain = (request: VerifyRequest<unknown>, name: SchemeName = 'stripe') =>
   explainVerification(schemes[name] as Scheme<unknown>, request);
@@ -118,7 +118,7 @@ describe('explainVerification() names the mistake', () => {
   });
 
   it('secret_whitespace: the configured secret has a trailing newline', () => {
-    const request = signedRequest('paddle', { secrets: [`${DEFAULT_SECRETS.paddle}\n`] });
+    const request = signedRequest('paddle', { secrets: [`${SCHEME_FIXTURES.paddle.secret}\n`] });
 
     const e = explain(request, 'paddle');
 
@@ -127,7 +127,7 @@ describe('explainVerification() names the mistake', () => {
   });
 
   it('secret_raw_whsec_as_key: a Standard Webhooks sender used the whsec_ text as the key, Stripe-style', () => {
-    const secret = DEFAULT_SECRETS['standard-webhooks'];
+    const secret = SCHEME_FIXTURES['standard-webhooks'].secret;
     // What the sender did: HMAC keyed with the secret's UTF-8 text, not its base64-decoded bytes.
     const stripeStyle = `whsec_${Buffer.from(secret).toString('base64')}`;
     const request = { ...signedRequest('standard-webhooks', { secret: stripeStyle }), secrets: [secret] };

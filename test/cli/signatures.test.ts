@@ -13,7 +13,8 @@ import { signCommand } from '../../cli/commands/sign';
 import { verifyCommand } from '../../cli/commands/verify';
 import { runCli } from '../../cli/index';
 import { captureIo } from '../helpers/cli-io';
-import type { SchemeName } from '../../lambdas/core/signatures/types';
+import { fixtureBody, fixtureEntries } from '../helpers/scheme-fixtures';
+import { DEFAULT_URL } from '../helpers/signed-request';
 
 const noStdin = () => Promise.reject(new Error('stdin was read'));
 const stdinOf = (body: string | Buffer) => () => Promise.resolve(Buffer.from(body));
@@ -56,75 +57,46 @@ function file(name: string, content: string | Buffer): string {
   return path;
 }
 
-/** Per scheme: a secret in the provider's format, a body it would send, and extra flags. */
-const ROUND_TRIP: Readonly<Record<SchemeName, { secret: string; body?: string; flags?: string[] }>> = {
-  stripe: { secret: 'whsec_5f2b1c0e9d8a7b6c5d4e3f2a1b0c9d8e' },
-  github: { secret: 'gh-webhook-secret' },
-  shopify: { secret: 'shpss_0123456789abcdef0123456789abcdef' },
-  slack: { secret: '8f742231b10e8888abcd99ffe0d85a5f' },
-  'standard-webhooks': { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
-  twilio: {
-    secret: '0123456789abcdef0123456789abcdef',
-    body: 'AccountSid=AC123&From=%2B15551234567&Body=Hello+there',
-    flags: ['--url', 'https://hooks.example.com/twilio/sms?site=1'],
-  },
-  square: { secret: 'square-signature-key', flags: ['--url', 'https://hooks.example.com/square'] },
-  paddle: { secret: 'pdl_ntfset_01h0000000000000000000000_abcdefghijklmnopqrstuvwxyz012345' },
-  linear: {
-    secret: 'lin_wh_secret',
-    body: JSON.stringify({ action: 'create', type: 'Issue', webhookTimestamp: NOW * 1000 }),
-  },
-  zoom: { secret: 'zoom-secret-token' },
-  entrupy: { secret: 'entrupy-secret' },
-  meta: { secret: 'meta-app-secret' },
-  gitlab: { secret: 'gitlab-token', flags: ['--reveal-token'] },
-  hmac: {
-    secret: 'in-house-secret',
-    flags: [
-      '--option',
-      'header=X-Signature',
-      '--option',
-      'timestampHeader=X-Timestamp',
-      '--option',
-      'signedContent={timestamp}.{body}',
-    ],
-  },
-};
-
 describe('sign → verify round trip', () => {
-  for (const [scheme, c] of Object.entries(ROUND_TRIP) as [SchemeName, (typeof ROUND_TRIP)[SchemeName]][]) {
+  for (const [scheme, fixture] of fixtureEntries()) {
     it(`${scheme}: the headers sign prints are accepted by verify`, async () => {
-      const body = file(`${scheme}.body`, c.body ?? BODY);
-      const flags = c.flags ?? [];
+      const body = file(`${scheme}.body`, fixtureBody(scheme, NOW));
+      // Every scheme is given the URL (twilio and square sign it) and its fixture's configured options.
+      const common = [
+        '--url',
+        DEFAULT_URL,
+        ...Object.entries(fixture.configured ?? {}).flatMap(([key, value]) => ['--option', `${key}=${value}`]),
+      ];
 
       const signed = await sign([
         '--scheme',
         scheme,
         '--secret',
-        c.secret,
+        fixture.secret,
         '--timestamp',
         String(NOW),
         '--body-file',
         body,
-        ...flags,
+        ...common,
+        ...(fixture.signFlags ?? []),
       ]);
       const verified = await verify([
         '--scheme',
         scheme,
         '--secret',
-        c.secret,
+        fixture.secret,
         '--body-file',
         body,
         '--now',
         String(NOW + 2),
         ...signed.stdout.flatMap((line) => ['--header', line]),
-        ...flags.filter((f) => f !== '--reveal-token'),
+        ...common,
       ]);
 
       expect(signed.code).toBe(0);
       expect(signed.stdout[0]).toMatch(/^Content-Type: application\/(json|x-www-form-urlencoded)$/);
       expect(signed.stdout.every((line) => /^[A-Za-z0-9-]+: \S/.test(line))).toBe(true);
-      if (scheme !== 'gitlab') expect(signed.stdout.join('\n')).not.toContain(c.secret);
+      if (scheme !== 'gitlab') expect(signed.stdout.join('\n')).not.toContain(fixture.secret);
       expect(verified).toMatchObject({ code: 0, stdout: ['valid'] });
     });
   }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnvelope } from '../../lambdas/core/inbound/envelope';
 import { ingest } from '../../lambdas/core/inbound/ingest';
-import type { SchemeName } from '../../lambdas/core/signatures/types';
+import type { SchemeName } from '../../lambdas/core/signatures/index';
 import { FakeSecrets, manualClock } from '../helpers/fakes';
 import { runtimeSource, testDeps } from '../helpers/webhook';
 import { SLACK_DOCS } from '../helpers/provider-vectors';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { formFields } from '../../lambdas/core/inbound/body';
 import { parseEnvelope } from '../../lambdas/core/inbound/envelope';
 import { ingest } from '../../lambdas/core/inbound/ingest';
-import type { SchemeName } from '../../lambdas/core/signatures/types';
+import type { SchemeName } from '../../lambdas/core/signatures/index';
 import { runtimeSource, signedWebhook, testDeps } from '../helpers/webhook';
 import { SLACK_DOCS } from '../helpers/provider-vectors';
 

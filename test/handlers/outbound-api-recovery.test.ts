@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Delivery, DeliveryStatus } from '../../lambdas/core/outbound/model';
 import { retentionSettingsSchema } from '../../lambdas/core/outbound/retention';
-import { createOutboundApiHandler } from '../../lambdas/outbound/create-api-handler';
+import { createOutboundApiHandler } from '../../lambdas/outbound-api/create-handler';
 import { verifierContext } from '../../local/local-http';
 import { delivery, endpoint, message, NOW } from '../helpers/outbound';
 import { apiPost, recoveryApi } from '../helpers/outbound-recovery';

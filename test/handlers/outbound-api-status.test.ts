@@ -5,19 +5,17 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
-import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
-import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
-import { DynamoRecoveryStore } from '../../lambdas/adapters/dynamo-outbound-recovery';
+import type { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import type { HttpResponse } from '../../lambdas/core/kernel/http';
 import type { Delivery } from '../../lambdas/core/outbound/model';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
-import { matchOutboundRoute } from '../../lambdas/outbound/api-routes';
-import { createOutboundApiHandler } from '../../lambdas/outbound/create-api-handler';
+import { matchOutboundRoute } from '../../lambdas/outbound-api/routes';
+import { createOutboundApiHandler } from '../../lambdas/outbound-api/create-handler';
 import { verifierContext } from '../../local/local-http';
-import { delivery, fakeCipher, FakeResolver, NOW, RECEIVER_HOST, RECEIVER_IP, recordingLog } from '../helpers/outbound';
+import { delivery, NOW, RECEIVER_HOST } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
+import { outboundUnderTest } from '../helpers/outbound-composition';
+import type { EndpointStateStore } from '../../lambdas/core/outbound/admission/state-store';
 
 const TABLE = 'outbound-api-status';
 const MIN = 60_000;
@@ -25,28 +23,15 @@ const dynamo = useEmbeddedDynamo();
 
 let clock = NOW;
 let deliveries: DynamoDeliveryStore;
-let state: DynamoEndpointStateStore;
+let state: EndpointStateStore;
 let handler: ReturnType<typeof createOutboundApiHandler>;
 
 beforeEach(async () => {
   await freshOutboundTable(dynamo.client, TABLE);
   clock = NOW;
-  deliveries = new DynamoDeliveryStore(dynamo.client, TABLE);
-  state = new DynamoEndpointStateStore(dynamo.client, TABLE);
-  handler = createOutboundApiHandler({
-    endpoints: new DynamoEndpointRepository(dynamo.client, TABLE),
-    messages: new DynamoMessageStore(dynamo.client, TABLE),
-    deliveries,
-    recovery: new DynamoRecoveryStore(dynamo.client, TABLE),
-    wakeUps: { send: async () => undefined },
-    cipher: fakeCipher,
-    resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
-    ssrf: ssrfPolicy(),
-    now: () => clock,
-    newId: () => 'ep_1',
-    log: recordingLog(),
-    operations: { store: state, notifications: { publishBatch: async () => new Set<string>() } },
-  });
+  const o = outboundUnderTest({ dynamo: dynamo.client, tableName: TABLE, now: () => clock });
+  ({ deliveries, state } = o.stores);
+  handler = createOutboundApiHandler(o.api);
 });
 
 /** JSON answers, asserted on by shape. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambdas/contract';
-import { outboundConfig } from '../../lambdas/outbound/config';
+import { outboundConfig } from '../../lambdas/wiring/outbound-env';
 
 const RETENTION = { messagesDays: 30, deliveriesDays: 30, attemptsDays: 30, responseBodiesDays: 7 };
 const env = {

@@ -4,33 +4,18 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { emfMetrics } from '../../lambdas/adapters/emf-metrics';
 import { OUTBOUND_METRICS } from '../../lambdas/contract';
 import type { Metrics } from '../../lambdas/core/outbound/metrics';
 import type { SendResult, WakeUpClaim } from '../../lambdas/core/outbound/ports';
-import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
-import { createTransformer } from '../../lambdas/core/outbound/transform';
-import { createSweeper } from '../../lambdas/outbound/create-sweeper-handler';
-import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
+import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
+import { createSweeper } from '../../lambdas/delivery-sweeper/create-handler';
+import { outboundUnderTest } from '../helpers/outbound-composition';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import {
-  delivery,
-  endpoint,
-  fakeCipher,
-  FakeResolver,
-  FakeSender,
-  message,
-  NOW,
-  ok,
-  RECEIVER_HOST,
-  RECEIVER_IP,
-  recordingLog,
-} from '../helpers/outbound';
+import { delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
 
 type Put = { name: string; value: number; unit: string };
 const recording = (): Metrics & { puts: Put[] } => {
@@ -61,26 +46,13 @@ describe('delivery worker metrics', () => {
     await deliveries.createIfAbsent([delivery()]);
     run = async (script) => {
       const metrics = recording();
-      const handler = createDeliveryWorker({
-        deliveries,
-        endpoints,
-        messages,
-        metrics,
-        wakeUps: { send: async () => {} },
-        resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
-        sender: new FakeSender(script),
-        cipher: fakeCipher,
-        ssrf: ssrfPolicy(),
-        transform: createTransformer([]),
+      const handler = outboundUnderTest({
+        dynamo: dynamo.client,
+        tableName: name,
+        script,
         now: () => NOW + 60_000,
-        random: () => 0.5,
-        log: recordingLog(),
-        admission: {
-          store: new DynamoEndpointStateStore(dynamo.client, name),
-          newLeaseId: () => 'lease',
-          notifications: { publishBatch: async () => new Set<string>() },
-        },
-      });
+        metrics,
+      }).handler();
       const event = {
         Records: [{ messageId: 'm0', body: encodeWakeUp({ tenantId: 'acme', deliveryId: delivery().deliveryId }) }],
       } as SQSEvent;

@@ -1,11 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { defineRelays } from '../../lambdas/core/outbound/relay';
-import {
-  createQueueIntakeHandler,
-  intakeRecord,
-  relayRecord,
-} from '../../lambdas/outbound/create-queue-intake-handler';
+import { defineRelays } from '../../lambdas/core/outbound/intake/relay';
+import { createQueueIntakeHandler, intakeRecord, relayRecord } from '../../lambdas/outbound-intake/create-handler';
 import {
   endpoint,
   FakeDeliveryStore,

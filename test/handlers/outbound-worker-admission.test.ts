@@ -9,28 +9,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
-import type { PublishEntry } from '../../lambdas/core/inbound/ports';
-import type { CircuitState } from '../../lambdas/core/outbound/circuit';
+import type { PublishEntry } from '../../lambdas/core/kernel/ports';
+import type { CircuitState } from '../../lambdas/core/outbound/admission/circuit';
 import type { Endpoint } from '../../lambdas/core/outbound/model';
 import type { SendResult } from '../../lambdas/core/outbound/ports';
-import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
-import { createTransformer } from '../../lambdas/core/outbound/transform';
-import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import { updateEndpoint } from '../../lambdas/core/outbound/management';
-import {
-  delivery,
-  endpoint,
-  fakeCipher,
-  FakeResolver,
-  FakeSender,
-  message,
-  NOW,
-  ok,
-  RECEIVER_HOST,
-  RECEIVER_IP,
-  recordingLog,
-} from '../helpers/outbound';
+import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
+import { ssrfPolicy } from '../../lambdas/core/outbound/delivery/ssrf';
+import { outboundUnderTest } from '../helpers/outbound-composition';
+import { updateEndpoint } from '../../lambdas/core/outbound/endpoints/management';
+import { delivery, endpoint, fakeCipher, FakeResolver, message, NOW, ok } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -64,29 +51,19 @@ beforeEach(async () => {
 });
 
 function worker(script: SendResult[] = [ok()]) {
-  const sender = new FakeSender(script);
-  let leases = 0;
-  const handler = createDeliveryWorker({
-    ...stores,
+  const o = outboundUnderTest({
+    dynamo: dynamo.client,
+    tableName: TABLE,
+    script,
+    now: () => clock,
+    stateStore: state,
     wakeUps: {
       send: async (list) =>
         void sent.push(...list.map((w) => ({ deliveryId: w.deliveryId, delaySeconds: w.delaySeconds }))),
     },
-    resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
-    sender,
-    cipher: fakeCipher,
-    ssrf: ssrfPolicy(),
-    transform: createTransformer([]),
-    now: () => clock,
-    random: () => 0.5,
-    log: recordingLog(),
-    admission: {
-      store: state,
-      newLeaseId: () => `lease_${++leases}`,
-      notifications: { publishBatch: async (e) => (published.push(...e), new Set<string>()) },
-    },
+    notifications: { publishBatch: async (e) => (published.push(...e), new Set<string>()) },
   });
-  return { handler, sender };
+  return { handler: o.handler(), sender: o.sender };
 }
 
 const run = (handler: ReturnType<typeof worker>['handler']) =>

@@ -9,29 +9,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
-import { circuitSettingsSchema, type CircuitState } from '../../lambdas/core/outbound/circuit';
-import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
+import { type CircuitState } from '../../lambdas/core/outbound/admission/circuit';
+import { circuitSettingsSchema } from '../../lambdas/core/outbound/admission/settings';
+import { deliveryIdFor } from '../../lambdas/core/outbound/intake/fanout';
 import type { Delivery, Endpoint } from '../../lambdas/core/outbound/model';
 import type { SendResult } from '../../lambdas/core/outbound/ports';
-import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
-import { createTransformer } from '../../lambdas/core/outbound/transform';
-import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
+import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
+import { outboundUnderTest } from '../helpers/outbound-composition';
 import { localDynamoClient } from '../../local/dynamo';
-import {
-  delivery,
-  endpoint,
-  fakeCipher,
-  FakeResolver,
-  FakeSender,
-  message,
-  NOW,
-  ok,
-  RECEIVER_HOST,
-  RECEIVER_IP,
-  recordingLog,
-  SECRET,
-} from '../helpers/outbound';
+import { delivery, endpoint, message, NOW, ok, SECRET } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -76,23 +62,14 @@ async function due(endpointId: string, messageId: string, overrides: Partial<Del
 }
 
 function worker(script: SendResult[]) {
-  const handler = createDeliveryWorker({
-    ...stores,
-    wakeUps: { send: async (list) => void sent.push(...list.map((w) => w.deliveryId)) },
-    resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
-    sender: new FakeSender(script),
-    cipher: fakeCipher,
-    ssrf: ssrfPolicy(),
-    transform: createTransformer([]),
+  const handler = outboundUnderTest({
+    dynamo: client,
+    tableName: TABLE,
+    script,
     now: () => NOW,
-    random: () => 0.5,
-    log: recordingLog(),
-    admission: {
-      store: state,
-      newLeaseId: () => 'lease',
-      notifications: { publishBatch: async () => new Set<string>() },
-    },
-  });
+    stateStore: state,
+    wakeUps: { send: async (list) => void sent.push(...list.map((w) => w.deliveryId)) },
+  }).handler({ ...stores }); // the tests' own stores: one replaces a read with a failing one
   return (d: Delivery) =>
     handler({
       Records: [{ messageId: d.deliveryId, body: encodeWakeUp({ tenantId: 'acme', deliveryId: d.deliveryId }) }],

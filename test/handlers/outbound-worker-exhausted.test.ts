@@ -8,28 +8,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
-import type { PublishEntry, Topic } from '../../lambdas/core/inbound/ports';
+import type { PublishEntry, Topic } from '../../lambdas/core/kernel/ports';
 import type { Delivery } from '../../lambdas/core/outbound/model';
-import type { EndpointStateStore } from '../../lambdas/core/outbound/endpoint-state';
-import { parseNotification } from '../../lambdas/core/outbound/notifications';
+import type { EndpointStateStore } from '../../lambdas/core/outbound/admission/state-store';
+import { parseNotification } from '../../lambdas/core/outbound/admission/notifications';
 import type { SendResult } from '../../lambdas/core/outbound/ports';
-import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
-import { createTransformer } from '../../lambdas/core/outbound/transform';
-import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import {
-  delivery,
-  endpoint,
-  fakeCipher,
-  FakeResolver,
-  FakeSender,
-  message,
-  NOW,
-  ok,
-  RECEIVER_HOST,
-  RECEIVER_IP,
-  recordingLog,
-} from '../helpers/outbound';
+import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
+import { outboundUnderTest } from '../helpers/outbound-composition';
+import { delivery, endpoint, message, NOW, ok } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -66,26 +52,15 @@ const recordingTopic = () => {
 };
 
 function worker(script: SendResult[], notifications: Topic) {
-  const sender = new FakeSender(script);
-  const log = recordingLog();
-  const handler = createDeliveryWorker({
-    ...stores,
-    wakeUps: { send: async () => undefined },
-    resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
-    sender,
-    cipher: fakeCipher,
-    ssrf: ssrfPolicy(),
-    transform: createTransformer([]),
+  const o = outboundUnderTest({
+    dynamo: dynamo.client,
+    tableName: TABLE,
+    script,
     now: () => NOW,
-    random: () => 0.5,
-    log,
-    admission: {
-      store: contended.store ?? new DynamoEndpointStateStore(dynamo.client, TABLE),
-      newLeaseId: () => 'lease',
-      notifications,
-    },
+    notifications,
+    stateStore: contended.store ?? new DynamoEndpointStateStore(dynamo.client, TABLE),
   });
-  return { handler, sender, log };
+  return { handler: o.handler(), sender: o.sender, log: o.log };
 }
 
 const wakeUp = (messageId = 'm0') => ({

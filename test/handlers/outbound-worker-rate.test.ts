@@ -13,33 +13,19 @@ import { rateViolations } from '../../bench/lib/windows';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
-import { CombiningStateStore } from '../../lambdas/core/outbound/combining-state-store';
+import { CombiningStateStore } from '../../lambdas/core/outbound/admission/combining-store';
 import type {
   EndpointStateKey,
   EndpointStateKind,
   EndpointStates,
   EndpointStateStore,
-} from '../../lambdas/core/outbound/endpoint-state';
-import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
+} from '../../lambdas/core/outbound/admission/state-store';
+import { deliveryIdFor } from '../../lambdas/core/outbound/intake/fanout';
 import type { HttpSender } from '../../lambdas/core/outbound/ports';
-import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
-import { createTransformer } from '../../lambdas/core/outbound/transform';
-import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
+import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
+import { outboundUnderTest } from '../helpers/outbound-composition';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import {
-  delivery,
-  endpoint,
-  fakeCipher,
-  FakeResolver,
-  message,
-  NOW,
-  ok,
-  RECEIVER_HOST,
-  RECEIVER_IP,
-  recordingLog,
-  TENANT,
-} from '../helpers/outbound';
+import { delivery, endpoint, message, NOW, ok, TENANT } from '../helpers/outbound';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const LIMIT = { perSecond: 4, burst: 2 };
@@ -92,24 +78,15 @@ async function run(table: string, storeFor: (state: Observed) => EndpointStateSt
     send: async (r) => (arrivals.push({ at: clock, id: r.headers['webhook-id']! }), ok()),
   };
   const state = new Observed(new DynamoEndpointStateStore(dynamo.client, table), ignoreVersion);
-  const invocation = () =>
-    createDeliveryWorker({
-      ...stores,
-      wakeUps: { send: async () => undefined }, // the test wakes what is left, every round
-      resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
-      sender: receiver,
-      cipher: fakeCipher,
-      ssrf: ssrfPolicy(),
-      transform: createTransformer([]),
-      now: () => clock,
-      random: () => 0.5,
-      log: recordingLog(),
-      admission: {
-        store: storeFor(state),
-        newLeaseId: () => 'lease',
-        notifications: { publishBatch: async () => new Set<string>() },
-      },
-    });
+  const o = outboundUnderTest({
+    dynamo: dynamo.client,
+    tableName: table,
+    sender: receiver,
+    now: () => clock,
+    wakeUps: { send: async () => undefined }, // the test wakes what is left, every round
+  });
+  // The store under test replaces the composition's per-container combining store.
+  const invocation = () => o.handler({ admission: { ...o.worker().admission, store: storeFor(state) } });
   const batch = (some: string[]) =>
     ({
       Records: some.map((id) => ({

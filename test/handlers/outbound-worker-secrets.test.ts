@@ -4,31 +4,14 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
-import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
+import { deliveryIdFor } from '../../lambdas/core/outbound/intake/fanout';
 import type { SecretCipher } from '../../lambdas/core/outbound/ports';
-import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
-import { CachingSecretCipher } from '../../lambdas/core/outbound/secret-cache';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
-import { createTransformer } from '../../lambdas/core/outbound/transform';
-import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
+import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
+import { outboundUnderTest } from '../helpers/outbound-composition';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import {
-  delivery,
-  endpoint,
-  fakeCipher,
-  FakeResolver,
-  FakeSender,
-  message,
-  NOW,
-  ok,
-  RECEIVER_HOST,
-  RECEIVER_IP,
-  recordingLog,
-  TENANT,
-} from '../helpers/outbound';
+import { delivery, endpoint, fakeCipher, message, NOW, ok, TENANT } from '../helpers/outbound';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-worker-secrets';
@@ -52,26 +35,15 @@ describe('delivery worker with the secret cache', () => {
       encrypt: fakeCipher.encrypt,
       decrypt: async (c, ctx) => (decrypts.push(c), fakeCipher.decrypt(c, ctx)),
     };
-    const sender = new FakeSender(Array.from({ length: 2 * N }, () => ok()));
-    const handler = createDeliveryWorker({
-      endpoints,
-      messages,
-      deliveries,
-      wakeUps: { send: async () => undefined },
-      resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
-      sender,
-      cipher: new CachingSecretCipher(kms, { now: () => NOW }),
-      ssrf: ssrfPolicy(),
-      transform: createTransformer([]),
+    const { handler: newHandler, sender } = outboundUnderTest({
+      dynamo: dynamo.client,
+      tableName: TABLE,
+      script: Array.from({ length: 2 * N }, () => ok()),
       now: () => NOW,
-      random: () => 0.5,
-      log: recordingLog(),
-      admission: {
-        store: new DynamoEndpointStateStore(dynamo.client, TABLE),
-        newLeaseId: () => 'lease',
-        notifications: { publishBatch: async () => new Set<string>() },
-      },
+      cipher: kms,
     });
+    // One container: its secret cache (the composition's, decision 0013) serves both batches.
+    const handler = newHandler();
     const batch = (some: string[]) =>
       ({
         Records: some.map((id, i) => ({

@@ -6,27 +6,14 @@ import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
-import type { PublishEntry } from '../../lambdas/core/inbound/ports';
+import type { PublishEntry } from '../../lambdas/core/kernel/ports';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import type { SendResult, WakeUpQueue } from '../../lambdas/core/outbound/ports';
-import { encodeWakeUp } from '../../lambdas/core/outbound/schedule';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
-import { createTransformer } from '../../lambdas/core/outbound/transform';
-import { createSweeper } from '../../lambdas/outbound/create-sweeper-handler';
-import { createDeliveryWorker } from '../../lambdas/outbound/create-worker-handler';
-import {
-  delivery,
-  endpoint,
-  fakeCipher,
-  FakeResolver,
-  FakeSender,
-  message,
-  NOW,
-  ok,
-  RECEIVER_HOST,
-  RECEIVER_IP,
-  recordingLog,
-} from '../helpers/outbound';
+import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
+import { createSweeper } from '../../lambdas/delivery-sweeper/create-handler';
+import type { WorkerDeps } from '../../lambdas/delivery-worker/create-handler';
+import { outboundUnderTest } from '../helpers/outbound-composition';
+import { delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -62,28 +49,19 @@ const wakeUps: WakeUpQueue = {
     void sent.push(...list.map((w) => ({ deliveryId: w.deliveryId, delaySeconds: w.delaySeconds }))),
 };
 
-function worker(script: SendResult[] = [ok()], overrides: Partial<Parameters<typeof createDeliveryWorker>[0]> = {}) {
-  const log = recordingLog();
-  const sender = new FakeSender(script);
-  const handler = createDeliveryWorker({
-    ...stores,
-    wakeUps,
-    resolver: new FakeResolver({ [RECEIVER_HOST]: [RECEIVER_IP] }),
-    sender,
-    cipher: fakeCipher,
-    ssrf: ssrfPolicy(),
-    transform: createTransformer([]),
+function worker(script: SendResult[] = [ok()], overrides: Partial<WorkerDeps> = {}) {
+  const o = outboundUnderTest({
+    dynamo: dynamo.client,
+    tableName: TABLE,
+    script,
     now: () => clock,
-    random: () => 0.5,
-    log,
-    admission: {
-      store: state,
-      newLeaseId: () => `lease_${++leases}`,
-      notifications: { publishBatch: async (e) => (published.push(...e), new Set<string>()) },
-    },
-    ...overrides,
+    leaseMs: LEASE,
+    stateStore: state,
+    wakeUps,
+    newLeaseId: () => `lease_${++leases}`,
+    notifications: { publishBatch: async (e) => (published.push(...e), new Set<string>()) },
   });
-  return { handler, sender, log };
+  return { handler: o.handler(overrides), sender: o.sender, log: o.log };
 }
 
 const event = (...bodies: string[]): SQSEvent => ({

@@ -9,7 +9,7 @@ import type {
   EndpointStateStore,
   EndpointStates,
   Versioned,
-} from '../../lambdas/core/outbound/endpoint-state';
+} from '../../lambdas/core/outbound/admission/state-store';
 
 const keyOf = (k: EndpointStateKey) => JSON.stringify([k.tenantId, k.endpointId, k.kind]);
 

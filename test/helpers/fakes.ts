@@ -7,12 +7,11 @@ import type {
   EventRecord,
   EventStore,
   ProcessingClaim,
-  PublishEntry,
   Queue,
   QueueMessage,
   SecretSource,
-  Topic,
 } from '../../lambdas/core/inbound/ports';
+import type { PublishEntry, Topic } from '../../lambdas/core/kernel/ports';
 
 type Failures = Map<string, { count: number; error: Error }>;
 

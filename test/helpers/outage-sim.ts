@@ -9,11 +9,12 @@
  * Probe attempts are logged (flag `probe`) but do not advance the delivery's retry schedule: the breaker
  * chose to send them, not the schedule (docs/outbound-operations.md).
  */
-import { gate, planRelease, settle, type OperationsSettings } from '../../lambdas/core/outbound/admission';
-import { phaseOf } from '../../lambdas/core/outbound/circuit';
+import { gate, planRelease, settle } from '../../lambdas/core/outbound/admission/gate';
+import { type OperationsSettings } from '../../lambdas/core/outbound/admission/settings';
+import { phaseOf } from '../../lambdas/core/outbound/admission/circuit';
 import type { Endpoint } from '../../lambdas/core/outbound/model';
-import { acquire } from '../../lambdas/core/outbound/rate-limit';
-import { nextStep } from '../../lambdas/core/outbound/retry';
+import { acquire } from '../../lambdas/core/outbound/admission/rate-limit';
+import { nextStep } from '../../lambdas/core/outbound/delivery/retry-schedule';
 import { MemoryStateStore } from './endpoint-state';
 
 export interface SimOptions {

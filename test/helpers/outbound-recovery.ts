@@ -12,10 +12,10 @@ import type {
   RecoveryStore,
   RequeueRequest,
   Window,
-} from '../../lambdas/core/outbound/recovery';
+} from '../../lambdas/core/outbound/recovery/recover';
 import type { RetentionSettings } from '../../lambdas/core/outbound/retention';
-import { matchOutboundRoute } from '../../lambdas/outbound/api-routes';
-import type { OutboundApiDeps } from '../../lambdas/outbound/create-api-handler';
+import { matchOutboundRoute } from '../../lambdas/outbound-api/routes';
+import type { OutboundApiDeps } from '../../lambdas/outbound-api/create-handler';
 import { endpoint, FakeDeliveryStore, NOW, recordingLog } from './outbound';
 
 type Stored = RecoverableDelivery & { scheduleBase?: number };

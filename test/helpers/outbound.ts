@@ -19,10 +19,10 @@ import type {
   SecretContext,
   SendResult,
 } from '../../lambdas/core/outbound/ports';
-import type { DeliverDeps, DeliveryJob } from '../../lambdas/core/outbound/deliver';
-import { ssrfPolicy } from '../../lambdas/core/outbound/ssrf';
-import { createTransformer } from '../../lambdas/core/outbound/transform';
-import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
+import type { DeliverDeps, DeliveryJob } from '../../lambdas/core/outbound/delivery/attempt';
+import { ssrfPolicy } from '../../lambdas/core/outbound/delivery/ssrf';
+import { createTransformer } from '../../lambdas/core/outbound/delivery/transform';
+import { deliveryIdFor } from '../../lambdas/core/outbound/intake/fanout';
 import type { Log } from '../../lambdas/core/kernel/log';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,48 +1,13 @@
 /**
  * The one builder of validly signed requests: every test gets its request from the scheme's own
  * `sign()` (never a hand-computed signature), then breaks exactly one thing. `webhook.ts` builds
- * the verifier's `IncomingWebhook` on it.
+ * the verifier's `IncomingWebhook` on it. Each scheme's secret and body are in scheme-fixtures.ts.
  */
-import { schemes } from '../../lambdas/core/signatures/index';
-import type { Headers, SchemeName, VerifyRequest } from '../../lambdas/core/signatures/types';
+import { type Headers, type SchemeName, schemes, type VerifyRequest } from '../../lambdas/core/signatures/index';
+import { fixtureBody, SCHEME_FIXTURES } from './scheme-fixtures';
 
 /** A fixed "now" so tests are deterministic: 2024-01-01T00:00:00Z. */
 export const NOW = 1_704_067_200;
-
-/** A plausible secret per scheme, in the format its provider issues. */
-export const DEFAULT_SECRETS: Readonly<Record<SchemeName, string>> = {
-  stripe: 'whsec_test_5f2b1c0e9d8a7b6c5d4e3f2a1b0c9d8e',
-  github: 'gh-webhook-secret',
-  shopify: 'shpss_0123456789abcdef0123456789abcdef',
-  slack: '8f742231b10e8888abcd99yyyzzz85a5',
-  'standard-webhooks': 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  twilio: '12345',
-  square: 'square-signature-key',
-  paddle: 'pdl_ntfset_01h0000000000000000000000_abcdefghijklmnopqrstuvwxyz012345',
-  linear: 'lin_wh_secret',
-  zoom: 'zoom-secret-token',
-  entrupy: 'entrupy-secret',
-  meta: 'meta-app-secret-0123456789abcdef',
-  gitlab: 'gitlab-token',
-  hmac: 'in-house-secret',
-};
-
-/** Content a provider would send; Twilio and form-bodied schemes get form bodies. */
-export function defaultBody(scheme: SchemeName, nowSeconds = NOW): string {
-  switch (scheme) {
-    case 'twilio':
-      return 'AccountSid=AC123&CallSid=CA1234567890ABCDE&From=%2B12349013030&To=%2B18005551212&Digits=1234';
-    case 'linear':
-      return JSON.stringify({
-        action: 'create',
-        type: 'Issue',
-        data: { id: 'x' },
-        webhookTimestamp: nowSeconds * 1000,
-      });
-    default:
-      return JSON.stringify({ id: 'evt_1', type: 'test.event', event_id: 'evt_1', data: { ok: true } });
-  }
-}
 
 export const DEFAULT_URL = 'https://hooks.example.com/webhooks/source-a?x=1';
 
@@ -67,8 +32,8 @@ export interface FixtureOptions {
 export function signedRequest(name: SchemeName, fixture: FixtureOptions = {}): VerifyRequest<unknown> {
   const scheme = schemes[name];
   const options: unknown = scheme.optionsSchema.parse(fixture.options ?? {});
-  const secret = fixture.secret ?? DEFAULT_SECRETS[name];
-  const body = toBytes(fixture.body ?? defaultBody(name, fixture.timestampSeconds ?? NOW));
+  const secret = fixture.secret ?? SCHEME_FIXTURES[name].secret;
+  const body = toBytes(fixture.body ?? fixtureBody(name, fixture.timestampSeconds ?? NOW));
   const url = fixture.url ?? DEFAULT_URL;
   const headers = scheme.sign({
     body,

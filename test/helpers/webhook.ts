@@ -9,8 +9,7 @@ import type { RuntimeSource } from '../../lambdas/core/inbound/source-schema';
 import type { IncomingWebhook, IngestDeps } from '../../lambdas/core/inbound/ingest';
 import { silentLog } from '../../lambdas/core/kernel/log';
 import { prepareSources, type PreparedSource } from '../../lambdas/core/inbound/sources';
-import { schemes } from '../../lambdas/core/signatures/index';
-import type { SchemeName } from '../../lambdas/core/signatures/types';
+import { type SchemeName, schemes } from '../../lambdas/core/signatures/index';
 import { FakeEventStore, FakeQueue, FakeSecrets, manualClock, tokens } from './fakes';
 import { signedRequest } from './signed-request';
 

@@ -46,19 +46,15 @@ function bundles(): { dir: string; sources: string[]; code: string }[] {
 
 describe('outbound bundling', () => {
   it('bundles every outbound entry as ESM under 512 KB, without classic zod or the SDK credential chain', () => {
-    const outbound = bundles().filter((b) => b.sources.some((s) => s.includes('lambdas/outbound/')));
-    const entries = outbound.map((b) =>
-      b.sources
-        .find((s) => /lambdas\/outbound\/[a-z-]+-handler\.ts$/.test(s) && !s.includes('create-'))
-        ?.split('/')
-        .pop(),
-    );
+    const outbound = bundles().filter((b) => b.sources.some((s) => s.endsWith('lambdas/wiring/outbound.ts')));
+    const entry = /(lambdas\/[a-z-]+\/handler|bin\/functions\/[a-z-]+)\.ts$/;
+    const entries = outbound.map((b) => b.sources.find((s) => entry.test(s))?.match(entry)?.[1]);
     expect(entries.sort()).toEqual([
-      'api-handler.ts',
-      'intake-handler.ts',
-      'relay-handler.ts',
-      'sweeper-handler.ts',
-      'worker-handler.ts',
+      'bin/functions/delivery-worker',
+      'lambdas/delivery-sweeper/handler',
+      'lambdas/outbound-api/handler',
+      'lambdas/outbound-intake/handler',
+      'lambdas/outbound-relay/handler',
     ]);
     for (const b of outbound) {
       expect(

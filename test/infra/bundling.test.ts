@@ -50,7 +50,7 @@ describe('bundling', () => {
       (dir) => (JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources,
     );
     const verifier = bundles.find((sources) => sources.some((s) => s.endsWith('lambdas/verifier/handler.ts')));
-    const processor = bundles.find((sources) => sources.some((s) => s.endsWith('lambdas/processor/handler.ts')));
+    const processor = bundles.find((sources) => sources.some((s) => s.endsWith('bin/functions/processor.ts')));
     expect(verifier && processor).toBeTruthy();
     // The verifier's zod is zod/mini: the source schema it checks its sources with (decision 0002) and the scheme
     // options schemas; the synth's config schema stays out.

@@ -10,7 +10,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ENV, OUTBOUND_METRICS, OUTBOUND_TABLE } from '../../lambdas/contract';
-import { OUTBOUND_ROUTES } from '../../lambdas/outbound/api-routes';
+import { OUTBOUND_ROUTES } from '../../lambdas/outbound-api/routes';
 import { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
 import type { OutboundAlarmsProps } from '../../lib/constructs/outbound-alarms';
 import { defineConfig } from '../../lib/config';

@@ -10,6 +10,7 @@ import { defineConfig } from '../../lib/config';
 import type { StackConfig, StackConfigInput } from '../../lib/config';
 import { REPO_ROOT } from '../../lib/constructs/webhook-function';
 import { WebhookIngestionStack } from '../../lib/webhook-ingestion-stack';
+import { defineRelays } from '../../lambdas/core/outbound/intake/relay';
 
 export const STACK_NAME = 'WebhookTest';
 
@@ -62,12 +63,15 @@ export function testApp(options: { bundle?: boolean } = {}): App {
   });
 }
 
+/** The relay rules the stack tests synthesize with: every Stripe event to tenant "internal" (as config/relays.ts ships). */
+export const FIXTURE_RELAYS = defineRelays([{ source: 'stripe', types: ['*'], tenant: 'internal' }]);
+
 export function buildStack(
   config: StackConfig = fixtureConfig,
   options: { bundle?: boolean; app?: App } = {},
 ): WebhookIngestionStack {
   const app = options.app ?? testApp(options);
-  return new WebhookIngestionStack(app, 'Stack', { stackName: STACK_NAME, config });
+  return new WebhookIngestionStack(app, 'Stack', { stackName: STACK_NAME, config, relays: FIXTURE_RELAYS });
 }
 
 export interface Synthesized {

@@ -7,8 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoEndpointRepository } from '../../lambdas/adapters/dynamo-outbound-endpoints';
-import { update, type EndpointStateKey } from '../../lambdas/core/outbound/endpoint-state';
-import { CLOSED, type CircuitState } from '../../lambdas/core/outbound/circuit';
+import { update, type EndpointStateKey } from '../../lambdas/core/outbound/admission/state-store';
+import { CLOSED, type CircuitState } from '../../lambdas/core/outbound/admission/circuit';
 import { ensureOutboundTable } from '../../local/outbound-table';
 import { endpoint, NOW } from '../helpers/outbound';
 

@@ -148,7 +148,7 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
     Object.assign(process.env, environment(endpoint, ingestUrl));
     vi.resetModules();
     verifier = (await import('../../lambdas/verifier/handler')).handler as unknown as Verifier;
-    processor = (await import('../../lambdas/processor/handler')).handler as unknown as Processor;
+    processor = (await import('../../bin/functions/processor')).handler as unknown as Processor;
   });
 
   afterAll(() => {

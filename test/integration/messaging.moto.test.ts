@@ -21,7 +21,7 @@ import { SnsTopic } from '../../lambdas/adapters/sns-topic';
 import { SecretsManagerSource } from '../../lambdas/adapters/secrets-manager-source';
 import { eventAttributes } from '../../lambdas/contract';
 import { publishChunks } from '../../lambdas/core/inbound/process';
-import type { PublishEntry } from '../../lambdas/core/inbound/ports';
+import type { PublishEntry } from '../../lambdas/core/kernel/ports';
 import { manualClock } from '../helpers/fakes';
 import { buildStack, fixtureInput } from '../infra/support';
 import { clients, describeWithServer } from './servers';

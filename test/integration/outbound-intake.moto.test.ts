@@ -1,6 +1,6 @@
 /**
- * The outbound intake queue and the relay with the unmodified Lambda handlers (lambdas/outbound/intake-handler.ts
- * and relay-handler.ts), configured only by environment variables, against moto's SQS and SNS, with the outbound
+ * The outbound intake queue and the relay with the unmodified Lambda handlers (lambdas/outbound-intake/handler.ts
+ * and lambdas/outbound-relay/handler.ts), configured only by environment variables, against moto's SQS and SNS, with the outbound
  * table on the embedded DynamoDB (dynalite, through `AWS_ENDPOINT_URL_DYNAMODB`): messages sent to the intake
  * queue (or published to the topic and relayed) become deliveries whose wake-ups are found on the delivery queue;
  * messages the handler refuses are reported failed and reach the dead-letter queue. This file plays the SQS event
@@ -21,9 +21,9 @@ import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/c
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { SnsTopic } from '../../lambdas/adapters/sns-topic';
 import { ENV, eventAttributes } from '../../lambdas/contract';
-import { deliveryIdFor } from '../../lambdas/core/outbound/fanout';
+import { deliveryIdFor } from '../../lambdas/core/outbound/intake/fanout';
 import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
-import { parseWakeUp } from '../../lambdas/core/outbound/schedule';
+import { parseWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { endpoint } from '../helpers/outbound';
 import { clients, describeWithServer, sqsEventOf, TEST_CREDENTIALS, TEST_REGION } from './servers';
@@ -63,10 +63,12 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
       [ENV.operationsTopicArn]: `arn:aws:sns:${TEST_REGION}:${ACCOUNT}:unused`,
       // As the construct sets it: intake gives each message its retention.
       [ENV.retention]: JSON.stringify(DEFAULT_RETENTION),
+      // As the construct sets it for the relay function (config/relays.ts's rule).
+      [ENV.relays]: JSON.stringify([{ source: 'stripe', types: ['*'], tenant: 'internal' }]),
     });
     vi.resetModules();
-    intake = (await import('../../lambdas/outbound/intake-handler')).handler as unknown as QueueHandler;
-    relay = (await import('../../lambdas/outbound/relay-handler')).handler as unknown as QueueHandler;
+    intake = (await import('../../lambdas/outbound-intake/handler')).handler as unknown as QueueHandler;
+    relay = (await import('../../lambdas/outbound-relay/handler')).handler as unknown as QueueHandler;
   });
 
   afterAll(async () => {
@@ -209,7 +211,7 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
 
     expect(polled.messages.map((m) => m.Body)).toEqual(['{"id":"evt_1","type":"invoice.paid"}']);
     expect(polled.failed).toEqual([]);
-    // config/outbound.ts: every Stripe event goes to tenant "internal", as message `stripe:<eventId>`.
+    // The relay rule above (config/relays.ts): every Stripe event goes to tenant "internal", as message `stripe:<eventId>`.
     expect(await wakeUps()).toEqual([
       { tenantId: 'internal', deliveryId: deliveryIdFor('internal', 'stripe:evt_1', 'ep_internal') },
     ]);

@@ -16,7 +16,7 @@ import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adap
 import { keys, timeKey } from '../../lambdas/adapters/dynamo-outbound-codec';
 import { outboundTableDefinition } from '../../lambdas/adapters/outbound-table';
 import { OUTBOUND_TABLE } from '../../lambdas/contract';
-import { acceptMessage } from '../../lambdas/core/outbound/intake';
+import { acceptMessage } from '../../lambdas/core/outbound/intake/accept';
 import type { Attempt } from '../../lambdas/core/outbound/model';
 import { retentionSettingsSchema } from '../../lambdas/core/outbound/retention';
 import { ensureOutboundTable, migrateLegacyTable } from '../../local/outbound-table';

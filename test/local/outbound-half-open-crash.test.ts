@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
-import { DEFAULT_OPERATIONS_SETTINGS } from '../../lambdas/core/outbound/admission';
+import { DEFAULT_OPERATIONS_SETTINGS } from '../../lambdas/core/outbound/admission/settings';
 import { localDynamoClient } from '../../local/dynamo';
 import { LOCAL_OUTBOUND_TABLE_NAME } from '../../local/outbound-table';
 import { startTestStack, waitFor, type TestStack } from '../e2e/helpers';

@@ -6,8 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_OPERATIONS_SETTINGS } from '../../lambdas/core/outbound/admission';
-import { maxInWindow } from '../../lambdas/core/outbound/rate-limit';
+import { DEFAULT_OPERATIONS_SETTINGS } from '../../lambdas/core/outbound/admission/settings';
+import { maxInWindow } from '../../lambdas/core/outbound/admission/token-bucket';
 import { startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 import { recordingLog } from '../helpers/outbound';
 

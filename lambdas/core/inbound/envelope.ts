@@ -4,7 +4,7 @@
  * on large numbers and no time is spent stringifying it again.
  */
 import { createHash } from 'node:crypto';
-import type { FieldLocator, Headers } from '../signatures/types';
+import type { FieldLocator, Headers } from '../signatures/index';
 
 export interface Envelope {
   readonly id: string;

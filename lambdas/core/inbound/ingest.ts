@@ -28,7 +28,8 @@ import {
   type OnUnusable,
 } from './envelope';
 import type { Log } from '../kernel/log';
-import type { Clock, EventStore, Queue, SecretSource } from './ports';
+import type { EventStore, Queue, SecretSource } from './ports';
+import type { Clock } from '../kernel/ports';
 import type { PreparedSource } from './sources';
 import type { Headers } from '../signatures/types';
 

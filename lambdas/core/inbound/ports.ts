@@ -71,24 +71,9 @@ export interface Queue {
   send(queueUrl: string, message: QueueMessage): Promise<void>;
 }
 
-export interface PublishEntry {
-  /** Unique within one batch. */
-  readonly id: string;
-  readonly message: string;
-  readonly attributes: Readonly<Record<string, string>>;
-}
-
-export interface Topic {
-  /** Publishes entries; returns the ids of entries that failed (empty when all succeeded). */
-  publishBatch(entries: readonly PublishEntry[]): Promise<ReadonlySet<string>>;
-}
-
 export interface SecretSource {
   /** The source's signing secrets, current first. Cached by the implementation. */
   getSecrets(secretId: string): Promise<readonly string[]>;
   /** The source's verify token for GET subscription checks (Meta), if the secret holds one. */
   getVerifyToken(secretId: string): Promise<string | undefined>;
 }
-
-/** A clock, so the core takes `now` as a value and tests control it. */
-export type Clock = () => number;

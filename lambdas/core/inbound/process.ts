@@ -7,7 +7,8 @@
 import { describe } from '../kernel/http';
 import { parseEnvelope, type Envelope } from './envelope';
 import type { Log } from '../kernel/log';
-import type { Clock, EventStore, PublishEntry, Topic } from './ports';
+import type { EventStore } from './ports';
+import type { Clock, PublishEntry, Topic } from '../kernel/ports';
 import type { Router } from './routing';
 import { eventAttributes } from '../../contract';
 

@@ -6,8 +6,7 @@ import { ConfigError } from '../kernel/errors';
 import { compileAllowlist, type CidrMatcher } from '../kernel/cidr';
 import { formatIssues, ONE_SHOT } from '../kernel/config-parse';
 import { parseRuntimeSources, type RuntimeSource } from './source-schema';
-import { schemes } from '../signatures/index';
-import type { FieldLocator, Scheme } from '../signatures/types';
+import { type FieldLocator, type Scheme, schemes } from '../signatures/index';
 
 export interface PreparedSource {
   readonly id: string;

@@ -4,9 +4,13 @@
  */
 import * as z from 'zod/mini';
 import { SCHEME_NAMES, schemes, type SchemeName } from '../signatures/index';
-import { circuitSettingsSchema, type CircuitSettings } from './circuit';
-import { isFilterPattern } from './filter';
-import { healthSettingsSchema, type HealthSettings } from './health';
+import { isFilterPattern } from './event-filter';
+import {
+  circuitSettingsSchema,
+  healthSettingsSchema,
+  type CircuitSettings,
+  type HealthSettings,
+} from './admission/settings';
 
 // ---------------------------------------------------------------------------------------------
 // Records
@@ -273,3 +277,8 @@ export const endpointUpdateSchema = z.partial(
   z.strictObject({ ...fields, circuit: z.nullable(fields.circuit), health: z.nullable(fields.health) }),
 );
 export type EndpointUpdateInput = z.output<typeof endpointUpdateSchema>;
+
+/** An attempt succeeded: the receiver answered 2xx (the retry schedule, the breaker and the stats agree). */
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status <= 299;
+}

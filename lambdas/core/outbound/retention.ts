@@ -12,7 +12,7 @@
  * a message that names this retention. Attempts and response bodies are history; recovery never needs them.
  */
 import * as z from 'zod/mini';
-import { DEFAULT_RETRY_DELAYS_SECONDS, JITTER, MAX_RETRY_AFTER_SECONDS } from './retry';
+import { DEFAULT_RETRY_DELAYS_SECONDS, JITTER, MAX_RETRY_AFTER_SECONDS } from './delivery/retry-schedule';
 
 const days = (fallback: number) => z._default(z.int().check(z.minimum(1), z.maximum(365)), fallback);
 

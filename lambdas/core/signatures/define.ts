@@ -25,7 +25,8 @@ export function checkCommonSecret(secret: string): string | undefined {
   return undefined;
 }
 
-export function defineScheme<O>(d: SchemeDescription<O>): Scheme<O> {
+/** Both type parameters are inferred: `O` from `optionsSchema`, `N` from the `name` literal. */
+export function defineScheme<O, const N extends string>(d: SchemeDescription<O, N>): Scheme<O, N> {
   // A source's options are parsed once, so its layout is worked out once per options object.
   const layouts = new WeakMap<object, Layout>();
   const layout = (options: O): Layout => {

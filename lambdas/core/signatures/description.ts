@@ -10,7 +10,6 @@
  * - `{params}`    form parameters sorted by name, as name+value (Twilio).
  */
 import type * as z from 'zod/mini';
-import type { FieldLocator, Headers, SchemeName } from './types';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type DigestEncoding = 'hex' | 'base64';
@@ -86,6 +85,15 @@ export interface Layout {
   };
 }
 
+/**
+ * Where an event's id or type is read from: a request header, or a dotted path into the parsed body.
+ * `fallback` (optional, used by scheme defaults only) is tried when the first place is empty, e.g.
+ * `webhook-id` then `svix-id`; code that ignores it still reads the primary place correctly.
+ */
+export type FieldLocator =
+  | { readonly header: string; readonly fallback?: FieldLocator }
+  | { readonly bodyPath: string; readonly fallback?: FieldLocator };
+
 /** A body media type the provider sends, and how the body becomes the envelope's payload. */
 export interface ContentTypeRule {
   /** Lower-case media type; `application/json` also admits `application/<x>+json`. */
@@ -114,9 +122,9 @@ export interface Handshake {
   };
 }
 
-/** One scheme, described once. `O` is its validated options type. */
-export interface SchemeDescription<O> {
-  readonly name: SchemeName;
+/** One scheme, described once. `O` is its validated options type, `N` its name (a literal, kept for `SchemeName`). */
+export interface SchemeDescription<O, N extends string = string> {
+  readonly name: N;
   readonly docs: string;
   /** Built on first use: building a zod schema is cold-start time, and most sources use few schemes. */
   readonly optionsSchema: () => z.ZodMiniType<O>;
@@ -138,5 +146,3 @@ export function signatureHeaders(layout: Layout): readonly string[] {
   const s = layout.signature;
   return s.format === 'list' ? s.headers : [s.header];
 }
-
-export type { Headers };

@@ -28,19 +28,18 @@ import { standardWebhooks } from './schemes/standard-webhooks';
 import { stripe } from './schemes/stripe';
 import { twilio } from './schemes/twilio';
 import { zoom } from './schemes/zoom';
-import type { Scheme, SchemeName } from './types';
+import type { Scheme } from './types';
 
 export type * from './types';
 export type * from './description';
 
-/** Every scheme by name. `Scheme<any>` because each has its own options type, checked by its `optionsSchema`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const schemes: Readonly<Record<SchemeName, Scheme<any>>> = Object.freeze({
+/** The registry: every scheme, listed once. Registering a scheme is one line here; its name joins `SchemeName`. */
+const REGISTERED = [
   stripe,
   github,
   shopify,
   slack,
-  'standard-webhooks': standardWebhooks,
+  standardWebhooks,
   twilio,
   square,
   paddle,
@@ -50,7 +49,17 @@ export const schemes: Readonly<Record<SchemeName, Scheme<any>>> = Object.freeze(
   entrupy,
   gitlab,
   hmac,
-});
+] as const;
+
+/** A registered scheme's name, derived from the registry's list. */
+export type SchemeName = (typeof REGISTERED)[number]['name'];
+
+/** Every scheme by name. `Scheme<any>` because each has its own options type, checked by its `optionsSchema`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyScheme = Scheme<any, SchemeName>;
+export const schemes: Readonly<Record<SchemeName, AnyScheme>> = Object.freeze(
+  Object.fromEntries(REGISTERED.map((s) => [s.name, s])) as Record<SchemeName, AnyScheme>,
+);
 
 /** The registered scheme names, in registration order: the synth's enum and the runtime check read this. */
 export const SCHEME_NAMES = Object.keys(schemes) as [SchemeName, ...SchemeName[]];

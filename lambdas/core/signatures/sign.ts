@@ -8,10 +8,10 @@ import { ed25519PrivateKey, hmac, hmacKey, signEd25519 } from './crypto';
 import { signatureHeaders, type Layout } from './description';
 import { formatTimestamp } from './formats';
 import { paramsFor, placeholders, signedBytes, signedParts } from './signed-content';
-import type { SchemeName, SignRequest } from './types';
+import type { SignRequest } from './types';
 import { signedUrl } from './verify';
 
-export function signLayout(scheme: SchemeName, layout: Layout, request: SignRequest<unknown>): Record<string, string> {
+export function signLayout(scheme: string, layout: Layout, request: SignRequest<unknown>): Record<string, string> {
   if (typeof request.secret !== 'string' || request.secret.length === 0)
     throw new TypeError(`${scheme}.sign() needs a non-empty secret`);
   const signature = layout.signature;

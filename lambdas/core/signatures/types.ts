@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { ContentTypeRule, Handshake, Layout } from './description';
+import type { ContentTypeRule, FieldLocator, Handshake, Layout } from './description';
 
 /**
  * Request headers with lower-cased names. API Gateway HTTP API (v2) joins a repeated header's
@@ -52,36 +52,12 @@ export interface SignRequest<O = unknown> {
 }
 
 /**
- * Where an event's id or type is read from: a request header, or a dotted path into the parsed body.
- * `fallback` (optional, used by scheme defaults only) is tried when the first place is empty, e.g.
- * `webhook-id` then `svix-id`; code that ignores it still reads the primary place correctly.
- */
-export type FieldLocator =
-  | { readonly header: string; readonly fallback?: FieldLocator }
-  | { readonly bodyPath: string; readonly fallback?: FieldLocator };
-
-export type SchemeName =
-  | 'stripe'
-  | 'github'
-  | 'shopify'
-  | 'slack'
-  | 'standard-webhooks'
-  | 'twilio'
-  | 'square'
-  | 'paddle'
-  | 'linear'
-  | 'zoom'
-  | 'meta'
-  | 'entrupy'
-  | 'gitlab'
-  | 'hmac';
-
-/**
  * A scheme as its users call it: built by `defineScheme` from one declarative description, so
  * `verify`, `sign` and the CLI's diagnosis all read the same headers, template and rules.
+ * `N` is its name: the registry (index.ts) derives `SchemeName` from the names of the schemes it lists.
  */
-export interface Scheme<O = unknown> {
-  readonly name: SchemeName;
+export interface Scheme<O = unknown, N extends string = string> {
+  readonly name: N;
   /** The provider's documentation of the scheme. */
   readonly docs: string;
   /** Validates this scheme's per-source options (may be an empty object schema). */

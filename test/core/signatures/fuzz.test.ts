@@ -4,8 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { schemes } from '../../../lambdas/core/signatures/index';
-import type { SchemeName } from '../../../lambdas/core/signatures/types';
+import { type SchemeName, schemes } from '../../../lambdas/core/signatures/index';
 import { signedRequest } from '../../helpers/signed-request';
 
 const NAMES = Object.keys(schemes) as SchemeName[];

@@ -1,127 +1,37 @@
 /**
  * Properties every scheme must have, checked with fast-check over arbitrary input:
  * sign→verify round-trips, and any single-character change to what is signed makes verify fail.
+ * What each scheme signs (its headers, timestamp, body coverage) is in its fixture's `properties`.
  */
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { schemes } from '../../../lambdas/core/signatures/index';
-import type { SchemeName, VerifyRequest } from '../../../lambdas/core/signatures/types';
+import { type SchemeName, schemes, type VerifyRequest } from '../../../lambdas/core/signatures/index';
+import { fixtureEntries, type PropertyCase } from '../../helpers/scheme-fixtures';
 import { flipByte, NOW, signedRequest, withBody, withHeader } from '../../helpers/signed-request';
 
 const RUNS = { numRuns: 60 };
 
-interface Case {
+/** One configuration of a scheme, as its fixture describes it (test/helpers/scheme-fixtures.ts). */
+interface Case extends PropertyCase {
   readonly title: string;
   readonly scheme: SchemeName;
-  readonly options?: Record<string, unknown>;
-  /** Headers whose every character is covered by the signature (or is the signature). */
-  readonly signedHeaders: readonly string[];
-  /** How to move the signed timestamp by `delta` seconds; absent when the scheme signs no header timestamp. */
-  readonly shiftTimestamp?: (request: VerifyRequest<unknown>, delta: number) => VerifyRequest<unknown>;
-  /** Whether every byte of the body is covered (false for GitLab's token, Twilio's decoded form parameters). */
-  readonly rawBodySigned: boolean;
-  /** Wraps arbitrary bytes into a body the scheme can carry (Linear needs its timestamp inside). */
-  readonly bodyFor?: (bytes: Uint8Array) => Uint8Array;
-  readonly url?: (body: Uint8Array) => string;
 }
 
-const headerShift = (name: string) => (request: VerifyRequest<unknown>, delta: number) =>
-  withHeader(request, name, String(Number(request.headers[name]) + delta));
-const innerShift = (name: string, key: string) => (request: VerifyRequest<unknown>, delta: number) =>
-  withHeader(
-    request,
-    name,
-    (request.headers[name] as string).replace(
-      new RegExp(`${key}=(\\d+)`),
-      (_, t: string) => `${key}=${Number(t) + delta}`,
-    ),
-  );
-const linearBody = (bytes: Uint8Array) =>
-  new TextEncoder().encode(
-    JSON.stringify({ data: Buffer.from(bytes).toString('latin1'), webhookTimestamp: NOW * 1000 }),
-  );
-const WSS = {
-  header: 'X-WSS-Signature',
-  prefix: '',
-  timestampHeader: 'X-WSS-Timestamp',
-  signedContent: '{timestamp}{body}',
-};
+/** Moves the signed timestamp by `delta` seconds: the whole header, or its `key=` entry. */
+const shiftIn =
+  ({ header, key }: NonNullable<PropertyCase['timestamp']>) =>
+  (request: VerifyRequest<unknown>, delta: number) => {
+    const value = request.headers[header] as string;
+    const shifted =
+      key === undefined
+        ? String(Number(value) + delta)
+        : value.replace(new RegExp(`${key}=(\\d+)`), (_, t: string) => `${key}=${Number(t) + delta}`);
+    return withHeader(request, header, shifted);
+  };
 
-const CASES: readonly Case[] = [
-  {
-    title: 'stripe',
-    scheme: 'stripe',
-    signedHeaders: ['stripe-signature'],
-    shiftTimestamp: innerShift('stripe-signature', 't'),
-    rawBodySigned: true,
-  },
-  { title: 'github', scheme: 'github', signedHeaders: ['x-hub-signature-256'], rawBodySigned: true },
-  { title: 'shopify', scheme: 'shopify', signedHeaders: ['x-shopify-hmac-sha256'], rawBodySigned: true },
-  {
-    title: 'slack',
-    scheme: 'slack',
-    signedHeaders: ['x-slack-signature', 'x-slack-request-timestamp'],
-    shiftTimestamp: headerShift('x-slack-request-timestamp'),
-    rawBodySigned: true,
-  },
-  {
-    title: 'standard-webhooks',
-    scheme: 'standard-webhooks',
-    signedHeaders: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
-    shiftTimestamp: headerShift('webhook-timestamp'),
-    rawBodySigned: true,
-  },
-  { title: 'twilio (form)', scheme: 'twilio', signedHeaders: ['x-twilio-signature'], rawBodySigned: false },
-  {
-    title: 'twilio (JSON, bodySHA256)',
-    scheme: 'twilio',
-    signedHeaders: ['x-twilio-signature'],
-    rawBodySigned: true,
-    url: (body) => `https://hooks.example.com/t?bodySHA256=${createHash('sha256').update(body).digest('hex')}`,
-  },
-  { title: 'square', scheme: 'square', signedHeaders: ['x-square-hmacsha256-signature'], rawBodySigned: true },
-  {
-    title: 'paddle',
-    scheme: 'paddle',
-    signedHeaders: ['paddle-signature'],
-    shiftTimestamp: innerShift('paddle-signature', 'ts'),
-    rawBodySigned: true,
-  },
-  { title: 'linear', scheme: 'linear', signedHeaders: ['linear-signature'], rawBodySigned: true, bodyFor: linearBody },
-  {
-    title: 'zoom',
-    scheme: 'zoom',
-    signedHeaders: ['x-zm-signature', 'x-zm-request-timestamp'],
-    shiftTimestamp: headerShift('x-zm-request-timestamp'),
-    rawBodySigned: true,
-  },
-  { title: 'entrupy', scheme: 'entrupy', signedHeaders: ['entrupy-signature'], rawBodySigned: true },
-  { title: 'gitlab', scheme: 'gitlab', signedHeaders: ['x-gitlab-token'], rawBodySigned: false },
-  { title: 'hmac (defaults)', scheme: 'hmac', signedHeaders: ['x-webhook-signature'], rawBodySigned: true },
-  {
-    title: 'hmac (Bearer, sha512 base64)',
-    scheme: 'hmac',
-    options: { header: 'Authorization', prefix: 'Bearer ', algorithm: 'sha512', encoding: 'base64' },
-    signedHeaders: ['authorization'],
-    rawBodySigned: true,
-  },
-  {
-    title: 'hmac (X-WSS epoch)',
-    scheme: 'hmac',
-    options: WSS,
-    signedHeaders: ['x-wss-signature', 'x-wss-timestamp'],
-    shiftTimestamp: headerShift('x-wss-timestamp'),
-    rawBodySigned: true,
-  },
-  {
-    title: 'hmac (X-WSS ISO 8601)',
-    scheme: 'hmac',
-    options: { ...WSS, timestampFormat: 'iso8601' },
-    signedHeaders: ['x-wss-signature', 'x-wss-timestamp'],
-    rawBodySigned: true,
-  },
-];
+const CASES: readonly Case[] = fixtureEntries().flatMap(([scheme, fixture]) =>
+  fixture.properties.map((c) => ({ ...c, scheme, title: c.variant ? `${scheme} (${c.variant})` : scheme })),
+);
 
 /** Bodies: raw bytes, unicode text (including astral and combining characters), and empty. */
 const bodies = fc.oneof(
@@ -131,7 +41,7 @@ const bodies = fc.oneof(
 );
 
 function build(c: Case, raw: Uint8Array, secrets?: readonly string[], secret?: string): VerifyRequest<unknown> {
-  const body = c.bodyFor ? c.bodyFor(raw) : raw;
+  const body = c.bodyFor ? c.bodyFor(raw, NOW) : raw;
   return signedRequest(c.scheme, {
     body,
     ...(c.options && { options: c.options }),
@@ -208,8 +118,8 @@ describe.each(CASES)('$title', (c) => {
     );
   });
 
-  const shift = c.shiftTimestamp;
-  if (shift) {
+  if (c.timestamp) {
+    const shift = shiftIn(c.timestamp);
     it('verify() fails when the signed timestamp moves, even within the tolerance', () => {
       fc.assert(
         fc.property(

@@ -3,7 +3,8 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { describe, expect, it } from 'vitest';
 import { standardWebhooks } from '../../../lambdas/core/signatures/schemes/standard-webhooks';
-import { DEFAULT_SECRETS, NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
+import { SCHEME_FIXTURES } from '../../helpers/scheme-fixtures';
+import { NOW, signedRequest, toBytes, withBody, withHeader } from '../../helpers/signed-request';
 
 const verify = (request: unknown) => standardWebhooks.verify(request as never);
 
@@ -199,7 +200,7 @@ describe('standard-webhooks asymmetric (v1a, Ed25519)', () => {
   it('verify() accepts a v1a signature with the whpk_ public key, in a header that also carries a v1 signature', () => {
     const v1 = standardWebhooks.sign({
       body: toBytes(PAYLOAD),
-      secret: DEFAULT_SECRETS['standard-webhooks'],
+      secret: SCHEME_FIXTURES['standard-webhooks'].secret,
       timestampSeconds: TIMESTAMP,
       id: ID,
       options: {},
@@ -209,7 +210,7 @@ describe('standard-webhooks asymmetric (v1a, Ed25519)', () => {
       'webhook-signature': `${v1['webhook-signature']} ${signedV1a()['webhook-signature']}`,
     };
     expect(verify(request(both, [whpk]))).toEqual({ valid: true, secretIndex: 0, timestampSeconds: TIMESTAMP });
-    expect(verify(request(both, [DEFAULT_SECRETS['standard-webhooks']]))).toMatchObject({ valid: true });
+    expect(verify(request(both, [SCHEME_FIXTURES['standard-webhooks'].secret]))).toMatchObject({ valid: true });
   });
 
   it('verify() refuses a v1a signature over a tampered body or under another public key', () => {
@@ -222,7 +223,7 @@ describe('standard-webhooks asymmetric (v1a, Ed25519)', () => {
   });
 
   it('verify() does not let a whsec_ secret accept a v1a-only header, and says a whpk_ key is needed', () => {
-    expect(verify(request(signedV1a(), [DEFAULT_SECRETS['standard-webhooks']]))).toMatchObject({
+    expect(verify(request(signedV1a(), [SCHEME_FIXTURES['standard-webhooks'].secret]))).toMatchObject({
       valid: false,
       reason: 'unsupported_version',
       detail: expect.stringMatching(/whpk_/),

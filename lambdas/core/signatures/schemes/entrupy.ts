@@ -6,9 +6,7 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY } from '../description';
 
-export type EntrupyOptions = Record<string, never>;
-
-export const entrupy = defineScheme<EntrupyOptions>({
+export const entrupy = defineScheme({
   name: 'entrupy',
   docs: '(not public: the format given in our issue)',
   optionsSchema: noOptions,

@@ -8,11 +8,9 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY, type ContentTypeRule } from '../description';
 
-export type GithubOptions = Record<string, never>;
-
 const FORM_PAYLOAD: ContentTypeRule = { media: 'application/x-www-form-urlencoded', jsonField: 'payload' };
 
-export const github = defineScheme<GithubOptions>({
+export const github = defineScheme({
   name: 'github',
   docs: 'https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries',
   optionsSchema: noOptions,

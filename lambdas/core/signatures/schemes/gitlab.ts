@@ -7,9 +7,7 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY } from '../description';
 
-export type GitlabOptions = Record<string, never>;
-
-export const gitlab = defineScheme<GitlabOptions>({
+export const gitlab = defineScheme({
   name: 'gitlab',
   docs: 'https://docs.gitlab.com/user/project/integrations/webhooks/#validate-requests-with-a-secret-token',
   optionsSchema: noOptions,

@@ -118,7 +118,7 @@ function layout(o: HmacOptions): Layout {
   };
 }
 
-export const hmac = defineScheme<HmacOptions>({
+export const hmac = defineScheme({
   name: 'hmac',
   docs: 'README: "Your own senders (scheme hmac)"',
   optionsSchema: hmacOptionsSchema,

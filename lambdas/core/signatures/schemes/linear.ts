@@ -7,9 +7,7 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY } from '../description';
 
-export type LinearOptions = Record<string, never>;
-
-export const linear = defineScheme<LinearOptions>({
+export const linear = defineScheme({
   name: 'linear',
   docs: 'https://linear.app/developers/webhooks#securing-webhooks',
   optionsSchema: noOptions,

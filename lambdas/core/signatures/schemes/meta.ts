@@ -10,9 +10,7 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY } from '../description';
 
-export type MetaOptions = Record<string, never>;
-
-export const meta = defineScheme<MetaOptions>({
+export const meta = defineScheme({
   name: 'meta',
   docs: 'https://developers.facebook.com/docs/graph-api/webhooks/getting-started',
   optionsSchema: noOptions,

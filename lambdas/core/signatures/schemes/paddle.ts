@@ -11,9 +11,7 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY } from '../description';
 
-export type PaddleOptions = Record<string, never>;
-
-export const paddle = defineScheme<PaddleOptions>({
+export const paddle = defineScheme({
   name: 'paddle',
   docs: 'https://developer.paddle.com/webhooks/signature-verification',
   optionsSchema: noOptions,

@@ -5,9 +5,7 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY } from '../description';
 
-export type ShopifyOptions = Record<string, never>;
-
-export const shopify = defineScheme<ShopifyOptions>({
+export const shopify = defineScheme({
   name: 'shopify',
   docs: 'https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify',
   optionsSchema: noOptions,

@@ -12,9 +12,7 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY } from '../description';
 
-export type SlackOptions = Record<string, never>;
-
-export const slack = defineScheme<SlackOptions>({
+export const slack = defineScheme({
   name: 'slack',
   docs: 'https://api.slack.com/authentication/verifying-requests-from-slack',
   optionsSchema: noOptions,

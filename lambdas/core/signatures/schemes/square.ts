@@ -16,7 +16,7 @@ export const squareOptionsSchema = once(() =>
 );
 export type SquareOptions = z.output<ReturnType<typeof squareOptionsSchema>>;
 
-export const square = defineScheme<SquareOptions>({
+export const square = defineScheme({
   name: 'square',
   docs: 'https://developer.squareup.com/docs/webhooks/step3validate',
   optionsSchema: squareOptionsSchema,

@@ -13,9 +13,7 @@ import { decodeBase64Strict, standardWebhooksKeyBytes } from '../crypto';
 
 const ed25519PublicKeyOrSeed = (base64: string): boolean => decodeBase64Strict(base64)?.length === 32;
 
-export type StandardWebhooksOptions = Record<string, never>;
-
-export const standardWebhooks = defineScheme<StandardWebhooksOptions>({
+export const standardWebhooks = defineScheme({
   name: 'standard-webhooks',
   docs: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
   optionsSchema: noOptions,

@@ -8,9 +8,7 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY } from '../description';
 
-export type StripeOptions = Record<string, never>;
-
-export const stripe = defineScheme<StripeOptions>({
+export const stripe = defineScheme({
   name: 'stripe',
   docs: 'https://docs.stripe.com/webhooks#verify-manually',
   optionsSchema: noOptions,

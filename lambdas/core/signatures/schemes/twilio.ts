@@ -40,7 +40,7 @@ export function twilioUrlVariants(raw: string): string[] {
   return [...new Set([raw, noPort.href, withPort, legacy(noPort.href), legacy(withPort)])];
 }
 
-export const twilio = defineScheme<TwilioOptions>({
+export const twilio = defineScheme({
   name: 'twilio',
   docs: 'https://www.twilio.com/docs/usage/security#validating-requests',
   optionsSchema: twilioOptionsSchema,

@@ -8,9 +8,7 @@
 import { defineScheme, noOptions } from '../define';
 import { JSON_BODY } from '../description';
 
-export type ZoomOptions = Record<string, never>;
-
-export const zoom = defineScheme<ZoomOptions>({
+export const zoom = defineScheme({
   name: 'zoom',
   docs: 'https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events',
   optionsSchema: noOptions,

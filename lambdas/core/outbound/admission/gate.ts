@@ -1,0 +1,122 @@
+/**
+ * The gate a delivery worker passes BEFORE `deliver()` (may this delivery be sent now?) and the settlement
+ * AFTER it (what the attempt's result does to the endpoint's breaker and health). It composes circuit.ts,
+ * rate-limit.ts and health.ts over the shared `EndpointStateStore`.
+ *
+ * Order in the gate: a disabled endpoint skips; an open circuit parks (before any token is taken: parked
+ * deliveries must not drain the bucket); then the rate limit; then, if the circuit is half-open, the probe
+ * lease. Only `send` and `probe` lead to an attempt: `parked` and `throttled` wake the delivery later with
+ * its attempt count and retry schedule untouched.
+ */
+import type { Clock } from '../../kernel/ports';
+import { admit, recordResult, type Admission, type CircuitEvent } from './circuit';
+import { update, type EndpointStateStore } from './state-store';
+import { recordHealth, type HealthEvent } from './health';
+import { DEFAULT_OPERATIONS_SETTINGS, type OperationsSettings } from './settings';
+import type { Endpoint } from '../model';
+import { acquire } from './rate-limit';
+import { paceTimes } from './token-bucket';
+import { isSuccess } from '../model';
+
+export type GateDecision =
+  | { readonly kind: 'send' }
+  /** Send as the circuit's probe and settle with this lease id. */
+  | { readonly kind: 'probe'; readonly leaseId: string }
+  /** Circuit open: do not send; wake at `until` (or when the circuit closes and releases it). */
+  | { readonly kind: 'parked'; readonly until: number }
+  /** Over the endpoint's rate: wake after `retryAfterMs`. Not an attempt. */
+  | { readonly kind: 'throttled'; readonly retryAfterMs: number }
+  /** The endpoint is disabled: record the delivery as `skipped` (recoverable). */
+  | { readonly kind: 'skip'; readonly reason: 'endpoint_disabled' };
+
+export interface GateDeps {
+  readonly store: EndpointStateStore;
+  readonly now: Clock;
+  /** A fresh unique id per call (a probe lease id). */
+  readonly newLeaseId: () => string;
+}
+
+/** Decides whether a delivery to `endpoint` may be attempted at `nowMs`. */
+export async function gate(
+  endpoint: Endpoint,
+  deps: GateDeps,
+  settings: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS,
+): Promise<GateDecision> {
+  const nowMs = deps.now();
+  if (!endpoint.enabled) return { kind: 'skip', reason: 'endpoint_disabled' };
+  const key = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId, kind: 'circuit' } as const;
+  const leaseId = deps.newLeaseId();
+
+  const first = await update<'circuit', Admission>(deps.store, key, (s) => ({
+    next: undefined,
+    result: admit(s, nowMs, settings.circuit, leaseId).admission,
+  }));
+  if (first.decision === 'park') return { kind: 'parked', until: first.until };
+
+  const token = await acquire(deps.store, endpoint.tenantId, endpoint.endpointId, endpoint.rateLimit, deps.now);
+  if (!token.allowed) return { kind: 'throttled', retryAfterMs: token.retryAfterMs };
+  if (first.decision === 'send') return { kind: 'send' };
+
+  // Half-open: take the probe lease. Another worker may have taken it (or closed the circuit) since the read.
+  const lease = await update<'circuit', Admission>(deps.store, key, (s) => {
+    const a = admit(s, nowMs, settings.circuit, leaseId);
+    return { next: a.next, result: a.admission };
+  });
+  if (lease.decision === 'park') return { kind: 'parked', until: lease.until };
+  return lease.decision === 'probe' ? { kind: 'probe', leaseId: lease.leaseId } : { kind: 'send' };
+}
+
+export interface AttemptSummary {
+  /** The HTTP status, when the receiver answered. */
+  readonly status?: number;
+  /** Set when the attempt was the probe. */
+  readonly leaseId?: string;
+}
+
+export interface Settlement {
+  /** `circuit.opened` / `circuit.probe_failed` / `circuit.closed` (then release the parked deliveries). */
+  readonly circuit: readonly CircuitEvent[];
+  /** Set when the endpoint must be disabled now (410 Gone, or failing for `disableAfterDays`). */
+  readonly disable?: HealthEvent;
+}
+
+/** Feeds an attempt's result to the endpoint's breaker and health record. */
+export async function settle(
+  endpoint: Endpoint,
+  attempt: AttemptSummary,
+  nowMs: number,
+  store: EndpointStateStore,
+  settings: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS,
+): Promise<Settlement> {
+  const success = attempt.status !== undefined && isSuccess(attempt.status);
+  const base = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId };
+  const circuit = await update<'circuit', readonly CircuitEvent[]>(store, { ...base, kind: 'circuit' }, (s) => {
+    const r = recordResult(s, { success, leaseId: attempt.leaseId }, nowMs, settings.circuit);
+    return { next: r.next, result: r.events };
+  });
+  const disable = await update<'health', HealthEvent | undefined>(store, { ...base, kind: 'health' }, (s) => {
+    const r = recordHealth(s, { success, status: attempt.status }, nowMs, settings.health);
+    return { next: r.next, result: r.disable };
+  });
+  return disable === undefined ? { circuit } : { circuit, disable };
+}
+
+/** A delivery waiting for its endpoint's circuit to close. */
+export interface ParkedDelivery {
+  readonly deliveryId: string;
+  readonly parkedAt: number;
+}
+
+/**
+ * When each parked delivery wakes after the circuit closed: oldest parked first, at the endpoint's rate
+ * (paceTimes), so a receiver back from an outage gets its backlog paced, not a stampede.
+ */
+export function planRelease(
+  parked: readonly ParkedDelivery[],
+  nowMs: number,
+  endpoint: Pick<Endpoint, 'rateLimit'>,
+): Array<{ readonly deliveryId: string; readonly wakeAt: number }> {
+  const ordered = [...parked].sort((a, b) => a.parkedAt - b.parkedAt || a.deliveryId.localeCompare(b.deliveryId));
+  const times = paceTimes(ordered.length, nowMs, endpoint.rateLimit);
+  return ordered.map((p, i) => ({ deliveryId: p.deliveryId, wakeAt: times[i]! }));
+}

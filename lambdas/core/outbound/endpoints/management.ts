@@ -1,0 +1,225 @@
+/**
+ * Endpoint management: create, read, update, enable/disable, rotate the secret, delete. Input is validated by the
+ * model's schemas; a URL is checked against the SSRF guard at registration (and again before every attempt, in
+ * deliver.ts); the secret is generated here and returned only by create and rotate: list and get never carry it.
+ */
+import { BadRequestError } from '../../kernel/errors';
+import type { Clock, Topic } from '../../kernel/ports';
+import type { OperationsSettings } from '../admission/settings';
+import { update, type EndpointStateStore } from '../admission/state-store';
+import { reenable } from '../admission/health';
+import { endpointEnabled, toTopicMessage } from '../admission/notifications';
+import { NotFoundError, UrlRefusedError } from '../errors';
+import { endpointCreateSchema, endpointUpdateSchema, type Endpoint } from '../model';
+import type { EndpointRepository, Resolver, SecretCipher } from '../ports';
+import { checkAgainstSchedule, DEFAULT_RETENTION, longestScheduleMs, type RetentionSettings } from '../retention';
+import { DEFAULT_ROTATION_GRACE_MS, generateSecret, rotateSecrets, sealSecrets } from '../delivery/signing';
+import { checkUrl, type SsrfPolicy } from '../delivery/ssrf';
+
+export interface ManagementDeps {
+  readonly endpoints: EndpointRepository;
+  readonly cipher: SecretCipher;
+  readonly resolver: Resolver;
+  readonly ssrf: SsrfPolicy;
+  readonly now: Clock;
+  /** A new endpoint id, e.g. `ep_` + random. */
+  readonly newId: () => string;
+  /** @default DEFAULT_ROTATION_GRACE_MS */
+  readonly rotationGraceMs?: number;
+  /**
+   * The endpoint state and operations topic: re-enabling an endpoint resets its breaker and failing clock and
+   * publishes `endpoint.enabled`. @default none (state untouched, nothing published)
+   */
+  readonly operations?: {
+    readonly store: EndpointStateStore;
+    readonly notifications: Topic;
+    readonly settings?: OperationsSettings;
+  };
+  /** The stack's retention: a custom retry schedule must end before its deliveries expire. @default DEFAULT_RETENTION */
+  readonly retention?: RetentionSettings;
+}
+
+/** An endpoint as the API shows it: everything but the secrets, plus until when a rotated-out secret still signs. */
+export type EndpointView = Omit<Endpoint, 'secrets'> & { readonly previousSecretExpiresAt?: number };
+
+export function toView(e: Endpoint): EndpointView {
+  const { secrets, ...rest } = e;
+  return { ...rest, ...(secrets.previous && { previousSecretExpiresAt: secrets.previous.expiresAt }) };
+}
+
+export async function createEndpoint(
+  tenantId: string,
+  input: unknown,
+  deps: ManagementDeps,
+): Promise<{ endpoint: EndpointView; secret: string }> {
+  const parsed = endpointCreateSchema.safeParse(input);
+  if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
+  assertScheduleFits(parsed.data.retryDelaysSeconds, deps.retention);
+  await assertSafeUrl(parsed.data.url, deps);
+  const endpointId = deps.newId();
+  const secret = generateSecret();
+  const now = deps.now();
+  const endpoint: Endpoint = {
+    tenantId,
+    endpointId,
+    ...parsed.data,
+    secrets: await sealSecrets({ current: secret }, deps.cipher, { tenantId, endpointId }),
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (!(await deps.endpoints.create(endpoint))) throw new Error(`endpoint id ${endpointId} already exists`);
+  return { endpoint: toView(endpoint), secret };
+}
+
+export async function listEndpoints(
+  tenantId: string,
+  deps: Pick<ManagementDeps, 'endpoints'>,
+): Promise<EndpointView[]> {
+  return (await deps.endpoints.listByTenant(tenantId)).map(toView).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export async function getEndpoint(
+  tenantId: string,
+  endpointId: string,
+  deps: Pick<ManagementDeps, 'endpoints'>,
+): Promise<EndpointView> {
+  const e = await deps.endpoints.get(tenantId, endpointId);
+  if (!e) throw new NotFoundError('endpoint');
+  return toView(e);
+}
+
+/**
+ * Applies a partial update; re-enabling clears the reason it was disabled for and (with `operations`) resets the
+ * breaker and the failing clock (health.ts `reenable`) and publishes `endpoint.enabled`.
+ */
+export async function updateEndpoint(
+  tenantId: string,
+  endpointId: string,
+  input: unknown,
+  deps: ManagementDeps,
+): Promise<EndpointView> {
+  const parsed = endpointUpdateSchema.safeParse(input);
+  if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
+  if (Object.keys(parsed.data).length === 0) throw new BadRequestError('Nothing to update.');
+  assertScheduleFits(parsed.data.retryDelaysSeconds, deps.retention);
+  if (parsed.data.url !== undefined) await assertSafeUrl(parsed.data.url, deps);
+  let wasDisabled = false;
+  const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
+    wasDisabled = !e.enabled;
+    const { circuit, health, ...rest } = parsed.data;
+    const next: Endpoint = { ...withSettings(e, { circuit, health }), ...rest, updatedAt: deps.now() };
+    if (parsed.data.enabled === true) delete (next as { disabledReason?: string }).disabledReason;
+    if (parsed.data.enabled === false) return { ...next, disabledReason: 'disabled by the tenant' };
+    return next;
+  });
+  if (!updated) throw new NotFoundError('endpoint');
+  if (wasDisabled && updated.enabled && deps.operations) await reenabled(updated, deps.now(), deps.operations);
+  return toView(updated);
+}
+
+/** Sets (an object) or removes (null) the endpoint's own circuit and health settings; undefined leaves them. */
+function withSettings(
+  e: Endpoint,
+  change: { circuit?: Endpoint['circuit'] | null; health?: Endpoint['health'] | null },
+): Endpoint {
+  const next: { -readonly [K in keyof Endpoint]: Endpoint[K] } = { ...e };
+  for (const key of ['circuit', 'health'] as const) {
+    if (change[key] === null) delete next[key];
+    else if (change[key] !== undefined) (next as Record<string, unknown>)[key] = change[key];
+  }
+  return next;
+}
+
+async function reenabled(e: Endpoint, nowMs: number, ops: NonNullable<ManagementDeps['operations']>): Promise<void> {
+  const base = { tenantId: e.tenantId, endpointId: e.endpointId };
+  const r = await update(ops.store, { ...base, kind: 'health' }, (h) => {
+    const next = reenable(h, nowMs, 'manual');
+    return { next: next.health, result: next };
+  });
+  await update(ops.store, { ...base, kind: 'circuit' }, () => ({ next: r.circuit, result: undefined }));
+  const m = toTopicMessage(endpointEnabled({ ...base, at: r.event.at, trigger: r.event.trigger }));
+  await ops.notifications.publishBatch([{ id: m.deduplicationId, message: m.message, attributes: m.attributes }]);
+}
+
+/** A new secret, returned once; the old one keeps signing for the grace period. */
+export async function rotateEndpointSecret(
+  tenantId: string,
+  endpointId: string,
+  deps: ManagementDeps,
+): Promise<{ endpoint: EndpointView; secret: string }> {
+  let secret = '';
+  const context = { tenantId, endpointId };
+  const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
+    const now = deps.now();
+    const current = await deps.cipher.decrypt(e.secrets.current, context);
+    const rotated = rotateSecrets({ current }, now, { graceMs: deps.rotationGraceMs ?? DEFAULT_ROTATION_GRACE_MS });
+    secret = rotated.newSecret;
+    return { ...e, secrets: await sealSecrets(rotated.secrets, deps.cipher, context), updatedAt: now };
+  });
+  if (!updated) throw new NotFoundError('endpoint');
+  return { endpoint: toView(updated), secret };
+}
+
+export async function deleteEndpoint(
+  tenantId: string,
+  endpointId: string,
+  deps: Pick<ManagementDeps, 'endpoints'>,
+): Promise<void> {
+  if (!(await deps.endpoints.remove(tenantId, endpointId))) throw new NotFoundError('endpoint');
+}
+
+/**
+ * Refuses a custom retry schedule that can outlast the deliveries' retention (`checkAgainstSchedule` of
+ * retention.ts): its last retries would find the delivery deleted.
+ */
+function assertScheduleFits(
+  delaysSeconds: readonly number[] | undefined,
+  retention: RetentionSettings = DEFAULT_RETENTION,
+): void {
+  if (delaysSeconds === undefined) return;
+  try {
+    checkAgainstSchedule(retention, delaysSeconds);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const longestDays = Math.ceil(longestScheduleMs(delaysSeconds) / 86_400_000);
+    throw new BadRequestError(
+      `retryDelaysSeconds: this schedule can take up to ${longestDays} days (each delay +20 % jitter, or up to 24 h when the receiver sends Retry-After), ` +
+        `but deliveries are kept ${retention.deliveriesDays} days: its last retries would find the delivery gone. Use fewer or shorter delays.`,
+    );
+  }
+}
+
+async function assertSafeUrl(url: string, deps: Pick<ManagementDeps, 'resolver' | 'ssrf'>): Promise<void> {
+  const checked = await checkUrl(url, deps.resolver, deps.ssrf);
+  if (!checked.ok) throw new UrlRefusedError(checked.reason);
+}
+
+type Issue = {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly origin?: string;
+  readonly inclusive?: boolean;
+  readonly minimum?: unknown;
+  readonly maximum?: unknown;
+  readonly keys?: readonly string[];
+  readonly expected?: string;
+};
+
+function issues(list: readonly Issue[]): string {
+  return list
+    .map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${issueText(i)}` : issueText(i)))
+    .join('; ');
+}
+
+/** zod/mini carries no messages (only "Invalid input"): say what was wrong from the issue itself. */
+function issueText(i: Issue): string {
+  const of = i.origin === 'array' ? ' items' : i.origin === 'string' ? ' characters' : '';
+  if (i.code === 'too_small')
+    return `must be ${i.inclusive === false ? 'more than' : 'at least'} ${String(i.minimum)}${of}`;
+  if (i.code === 'too_big')
+    return `must be ${i.inclusive === false ? 'less than' : 'at most'} ${String(i.maximum)}${of}`;
+  if (i.code === 'unrecognized_keys') return `unknown field ${(i.keys ?? []).join(', ')}`;
+  if (i.code === 'invalid_type') return `must be ${i.expected === 'int' ? 'an integer' : `of type ${i.expected}`}`;
+  return i.message;
+}

@@ -1,0 +1,41 @@
+/**
+ * What every intake path does (HTTP API, intake queue, `webhook` relay): accept the message once, fan it out,
+ * then wake a worker for each pending delivery (a `skipped` one, for a disabled endpoint, is never attempted).
+ * A failed wake-up does not fail the intake: the deliveries already exist and sit in the `due` index, where the
+ * sweeper finds them one lease later (decision 0007).
+ */
+import type { Log } from '../../kernel/log';
+import { acceptMessage, type IntakeDeps, type IntakeOutcome, type MessageInput } from './accept';
+import type { WakeUpQueue } from '../ports';
+
+export interface SubmitDeps extends Omit<IntakeDeps, 'nowMs'> {
+  readonly wakeUps: WakeUpQueue;
+  readonly now: () => number;
+  readonly log: Log;
+}
+
+export async function submitMessage(input: MessageInput, deps: SubmitDeps): Promise<IntakeOutcome> {
+  const outcome = await acceptMessage(input, { ...deps, nowMs: deps.now() });
+  const due = outcome.deliveries.filter((d) => d.status === 'pending');
+  if (due.length > 0) {
+    try {
+      await deps.wakeUps.send(due.map((d) => ({ tenantId: d.tenantId, deliveryId: d.deliveryId, delaySeconds: 0 })));
+    } catch (error) {
+      deps.log.warn('first wake-up not sent; the sweeper will pick the deliveries up after the lease', {
+        tenantId: input.tenantId,
+        messageId: input.id,
+        deliveries: due.length,
+        cause: error instanceof Error ? error.name : 'unknown',
+      });
+    }
+  }
+  deps.log.info('message accepted', {
+    tenantId: input.tenantId,
+    messageId: input.id,
+    type: input.type,
+    status: outcome.status,
+    deliveries: outcome.deliveries.length,
+    skipped: outcome.deliveries.length - due.length,
+  });
+  return outcome;
+}

@@ -1,0 +1,107 @@
+/**
+ * The delivery worker's AWS edge: an SQS batch of wake-ups in, partial batch response out. For each wake-up it
+ * loads the delivery, its endpoint and its message, runs the batch through the core (each delivery behind its
+ * endpoint's admission gate, `deliverAdmitted`, and an exhausted delivery notified to operators,
+ * `deliverNotifying`), and queues the next wake-up itself when the retry, the parked delivery's next probe time
+ * or the throttled delivery's turn is within SQS's 900 s delay (longer waits are the sweeper's). A wake-up that
+ * finds nothing to do (stale, final, already recorded) is acknowledged; a step that throws is reported so SQS
+ * delivers it again.
+ */
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { OUTBOUND_METRICS } from '../contract';
+import type { Metrics } from '../core/outbound/metrics';
+import type { AdmittedDeps } from '../core/outbound/delivery/gated-attempt';
+import { runBatch, type DeliveryJob } from '../core/outbound/delivery/attempt';
+import { deliverNotifying } from '../core/outbound/delivery/worker-step';
+import type { DeliveryReader, EndpointRepository, MessageReader, WakeUpQueue } from '../core/outbound/ports';
+import { parseWakeUp, queueDelaySeconds, type DelayedWakeUp } from '../core/outbound/delivery/wake-up';
+
+export interface WorkerDeps extends AdmittedDeps {
+  readonly endpoints: EndpointRepository;
+  readonly deliveries: AdmittedDeps['deliveries'] & DeliveryReader;
+  readonly messages: MessageReader;
+  readonly wakeUps: WakeUpQueue;
+  /** Counts the deliveries that end `exhausted` (decision 0012). @default none */
+  readonly metrics?: Metrics;
+}
+
+export function createDeliveryWorker(deps: WorkerDeps) {
+  return async (event: SQSEvent, _context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
+    const failures = new Set<string>();
+    const recordOf = new Map<string, string[]>();
+    const jobs = new Map<string, DeliveryJob>();
+    const later: DelayedWakeUp[] = [];
+
+    await Promise.all(
+      event.Records.map(async (record) => {
+        const wake = parseWakeUp(record.body);
+        if (!wake)
+          return deps.log.error('dropping a delivery queue message that is not a wake-up', {
+            messageId: record.messageId,
+          });
+        recordOf.set(wake.deliveryId, [...(recordOf.get(wake.deliveryId) ?? []), record.messageId]);
+        if (jobs.has(wake.deliveryId)) return; // two wake-ups for one delivery in a batch: one attempt
+        try {
+          const job = await loadJob(wake.tenantId, wake.deliveryId, deps);
+          if (job) jobs.set(wake.deliveryId, job);
+        } catch (error) {
+          failures.add(record.messageId);
+          deps.log.error('loading a delivery failed; it will be retried', {
+            deliveryId: wake.deliveryId,
+            cause: error instanceof Error ? error.name : 'unknown',
+          });
+        }
+      }),
+    );
+
+    const { results, failed } = await runBatch([...jobs.values()], deps, deliverNotifying);
+    for (const id of failed) for (const messageId of recordOf.get(id) ?? []) failures.add(messageId);
+    const exhausted = results.filter((r) => r.outcome === 'exhausted').length;
+    if (exhausted > 0) deps.metrics?.put(OUTBOUND_METRICS.deliveriesExhausted, exhausted, 'Count');
+    const now = deps.now();
+    for (const r of results) {
+      const tenantId = jobs.get(r.deliveryId)!.delivery.tenantId;
+      const dueAt =
+        r.outcome === 'failed'
+          ? r.nextAttemptAt
+          : r.outcome === 'not_due'
+            ? jobs.get(r.deliveryId)!.delivery.nextAttemptAt
+            : r.outcome === 'parked'
+              ? r.until
+              : r.outcome === 'throttled'
+                ? now + r.retryAfterMs
+                : undefined;
+      const delaySeconds = dueAt === undefined ? undefined : queueDelaySeconds(dueAt, now);
+      if (delaySeconds !== undefined) later.push({ tenantId, deliveryId: r.deliveryId, delaySeconds });
+    }
+    if (later.length > 0) {
+      try {
+        await deps.wakeUps.send(later);
+      } catch (error) {
+        // Not a failure of the attempts: the due index holds them, and the sweeper sends them a lease later.
+        deps.log.warn('next wake-ups not sent; the sweeper will send them', {
+          count: later.length,
+          cause: error instanceof Error ? error.name : 'unknown',
+        });
+      }
+    }
+    return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
+/** The delivery with its endpoint and message; undefined (after recording why) when there is nothing to attempt. */
+async function loadJob(tenantId: string, deliveryId: string, deps: WorkerDeps): Promise<DeliveryJob | undefined> {
+  const delivery = await deps.deliveries.get(tenantId, deliveryId);
+  if (!delivery) return undefined;
+  const [endpoint, message] = await Promise.all([
+    deps.endpoints.get(tenantId, delivery.endpointId),
+    deps.messages.get(tenantId, delivery.messageId),
+  ]);
+  if (!endpoint || !message) {
+    const reason = endpoint ? 'message_expired' : 'endpoint_deleted';
+    await deps.deliveries.markSkipped(tenantId, deliveryId, reason, deps.now());
+    deps.log.warn('delivery skipped', { tenantId, deliveryId, reason });
+    return undefined;
+  }
+  return { delivery, endpoint, message };
+}

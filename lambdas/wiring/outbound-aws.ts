@@ -1,0 +1,28 @@
+/** The deployed outbound functions' ports: AWS clients built once per cold start from the parsed environment. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { emfMetrics } from '../adapters/emf-metrics';
+import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
+import { powertoolsLog } from '../adapters/powertools-log';
+import { SnsTopic } from '../adapters/sns-topic';
+import { SqsWakeUpQueue } from '../adapters/sqs-wake-up-queue';
+import type { OutboundConfig } from './outbound-env';
+import type { OutboundPorts } from './outbound';
+
+export function awsOutboundPorts(config: OutboundConfig, extra: Partial<OutboundPorts> = {}): OutboundPorts {
+  return {
+    dynamo: new DynamoDBClient({}),
+    tableName: config.tableName,
+    cipher: new KmsSecretCipher(new KMSClient({}), config.secretsKeyId),
+    wakeUps: new SqsWakeUpQueue(new SQSClient({}), config.deliveryQueueUrl),
+    notifications: new SnsTopic(new SNSClient({}), config.operationsTopicArn),
+    log: powertoolsLog(new Logger()),
+    allowedCidrs: config.allowedCidrs,
+    retention: config.retention,
+    metrics: emfMetrics(config.tableName),
+    ...extra,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The one outbound composition: from the ports it is given (AWS clients when deployed, stand-ins in the local
+ * stack, fakes in tests) to the dependencies of every outbound function: the API, the delivery worker, the
+ * intake and relay consumers and the sweeper. The deployed entries, `local/outbound.ts` and the tests' helper all
+ * call it, so the three cannot wire the worker differently.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoEndpointStateStore } from '../adapters/dynamo-endpoint-state';
+import { DynamoDeliveryStore } from '../adapters/dynamo-outbound-deliveries';
+import { DynamoEndpointRepository, DynamoMessageStore } from '../adapters/dynamo-outbound-endpoints';
+import { DynamoRecoveryStore } from '../adapters/dynamo-outbound-recovery';
+import { createHttpSender, dnsResolver } from '../adapters/http-sender';
+import type { Log } from '../core/kernel/log';
+import type { Clock, Topic } from '../core/kernel/ports';
+import { CombiningStateStore } from '../core/outbound/admission/combining-store';
+import type { OperationsSettings } from '../core/outbound/admission/settings';
+import type { EndpointStateStore } from '../core/outbound/admission/state-store';
+import { CachingSecretCipher } from '../core/outbound/delivery/secret-cache';
+import { ssrfPolicy } from '../core/outbound/delivery/ssrf';
+import { createTransformer, type TransformRoute } from '../core/outbound/delivery/transform';
+import type { SubmitDeps } from '../core/outbound/intake/submit';
+import type { Metrics } from '../core/outbound/metrics';
+import type { HttpSender, Resolver, SecretCipher, WakeUpQueue } from '../core/outbound/ports';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../core/outbound/retention';
+import type { SweeperDeps } from '../delivery-sweeper/create-handler';
+import type { WorkerDeps } from '../delivery-worker/create-handler';
+import type { OutboundApiDeps } from '../outbound-api/create-handler';
+
+export interface OutboundPorts {
+  /** The outbound table's client (DynamoDB deployed, the embedded store locally and in tests). */
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+  /** Encrypts endpoint secrets (KMS deployed, AES-GCM locally, a fake in tests). */
+  readonly cipher: SecretCipher;
+  /** Where wake-ups go (the delivery queue). */
+  readonly wakeUps: WakeUpQueue;
+  /** Operator notifications (the operations topic deployed, log lines locally). */
+  readonly notifications: Topic;
+  readonly log: Log;
+  /** Subnets deliveries may reach although the SSRF guard refuses them. @default none */
+  readonly allowedCidrs?: readonly string[];
+  /** @default DEFAULT_RETENTION */
+  readonly retention?: RetentionSettings;
+  /** Your outbound transforms (config/transforms.ts). @default none: the Standard Webhooks body */
+  readonly transforms?: readonly TransformRoute[];
+  /** The stack's breaker and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS */
+  readonly operations?: OperationsSettings;
+  /** Lease of a queued or claimed wake-up. @default DEFAULT_WAKE_LEASE_MS (15 min) */
+  readonly leaseMs?: number;
+  /** @default the DNS resolver */
+  readonly resolver?: Resolver;
+  /** @default the pinned HTTPS sender behind the SSRF policy */
+  readonly sender?: HttpSender;
+  /** @default the DynamoDB state store on the outbound table */
+  readonly stateStore?: EndpointStateStore;
+  readonly metrics?: Metrics;
+  /** @default Date.now */
+  readonly now?: Clock;
+  /** @default Math.random */
+  readonly random?: () => number;
+  /** @default random `ep_…` ids */
+  readonly newEndpointId?: () => string;
+  /** @default random lease ids */
+  readonly newLeaseId?: () => string;
+}
+
+export type OutboundComposition = ReturnType<typeof composeOutbound>;
+
+/** Builds the stores once and hands each outbound function the dependencies it needs. */
+export function composeOutbound(ports: OutboundPorts) {
+  const { dynamo, tableName, log, wakeUps } = ports;
+  const now = ports.now ?? Date.now;
+  const retention = ports.retention ?? DEFAULT_RETENTION;
+  const leaseOptions = ports.leaseMs === undefined ? {} : { leaseMs: ports.leaseMs };
+  const ssrf = ssrfPolicy(ports.allowedCidrs ?? []);
+  const resolver = ports.resolver ?? dnsResolver;
+  const stores = {
+    endpoints: new DynamoEndpointRepository(dynamo, tableName),
+    messages: new DynamoMessageStore(dynamo, tableName),
+    deliveries: new DynamoDeliveryStore(dynamo, tableName, { ...leaseOptions, retention }),
+    recovery: new DynamoRecoveryStore(dynamo, tableName, leaseOptions),
+    state: ports.stateStore ?? new DynamoEndpointStateStore(dynamo, tableName),
+  };
+  const operations = {
+    store: stores.state,
+    notifications: ports.notifications,
+    ...(ports.operations && { settings: ports.operations }),
+  };
+  const { endpoints, messages, deliveries } = stores;
+  const common = { endpoints, messages, deliveries, wakeUps, now, log, retention };
+  const intake: SubmitDeps = common;
+  const api: OutboundApiDeps = {
+    ...common,
+    recovery: stores.recovery,
+    operations,
+    cipher: ports.cipher,
+    resolver,
+    ssrf,
+    newId: ports.newEndpointId ?? (() => `ep_${randomBytes(12).toString('base64url')}`),
+  };
+  const sender = ports.sender ?? createHttpSender({ policy: ssrf, resolver });
+  // Decrypted endpoint secrets kept for 5 minutes per container, not one Decrypt per attempt (decision 0013).
+  const cipher = new CachingSecretCipher(ports.cipher);
+  const transform = createTransformer(ports.transforms ?? []);
+  const newLeaseId = ports.newLeaseId ?? (() => randomBytes(9).toString('base64url'));
+  return {
+    stores,
+    api,
+    intake,
+    sweeper: { due: deliveries, wakeUps, now, log, ...(ports.metrics && { metrics: ports.metrics }) } as SweeperDeps,
+    /**
+     * The worker's dependencies. Call once per container (once per invocation locally): concurrent updates of one
+     * endpoint's state in it are combined into one read and one write (`CombiningStateStore`).
+     */
+    worker(): WorkerDeps {
+      return {
+        ...common,
+        resolver,
+        sender,
+        cipher,
+        ssrf,
+        transform,
+        random: ports.random ?? Math.random,
+        ...(ports.metrics && { metrics: ports.metrics }),
+        admission: { ...operations, store: new CombiningStateStore(stores.state), newLeaseId },
+      };
+    },
+  };
+}
