@@ -92,11 +92,17 @@ interface Bundle {
   readonly env: Record<string, string>;
 }
 
+/** The `entry` each function's construct gives NodejsFunction (webhook-ingestion-stack.ts, source-pipeline.ts). */
+const FUNCTION_ENTRIES: Record<Bundle['fn'], string> = {
+  verifier: 'lambdas/verifier/handler.ts',
+  processor: 'bin/functions/processor.ts',
+};
+
 const SDK_EXTERNAL: BundlingOptions = { ...LAMBDA_BUNDLING, bundleAwsSDK: false, externalModules: undefined };
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
 
 async function bundle(fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk): Promise<Bundle> {
-  const entry = kind === 'function' ? `lambdas/${fn}/handler.ts` : `bench/reference/${fn}.ts`;
+  const entry = kind === 'function' ? FUNCTION_ENTRIES[fn] : `bench/reference/${fn}.ts`;
   const outdir = path.join(workDir, [fn, kind, sdk].join('-'));
   mkdirSync(outdir, { recursive: true });
   // An external SDK resolves from node_modules next to the bundle, as the runtime's copy does on Lambda.
