@@ -26,15 +26,17 @@ const USAGE = `Usage: npm start [-- options]
 
 Options:
   --port N           port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
-  --forward URL      also POST each processed event to this loopback URL (repeatable)
-  --data-dir DIR     where state is kept (default: ${DEFAULT_DATA_DIR})
+  --forward URL      also POST each processed event to this loopback URL, repeatable (default: none)
+  --data-dir DIR     where state is kept (default: $LOCAL_DATA_DIR, else ${DEFAULT_DATA_DIR})
   --in-memory        keep nothing on disk
   --quiet            no per-request and per-event lines
   -h, --help         this help
 
 Faults, to see retries, dead letters and redrive locally (see the README walkthrough):
-  --fail-rate SOURCE=RATE          that share (0-1) of SOURCE's processing attempts fail (repeatable)
+  --fail-rate SOURCE=RATE          that share (0-1) of SOURCE's processing attempts fail, repeatable
+                                   (default: none)
   --slow SOURCE=DURATION[@RATE]    SOURCE's processing waits DURATION (500ms, 2s) first, in RATE of attempts
+                                   (default RATE 1), repeatable (default: none)
   --visibility-timeout DURATION    how long a received message stays hidden before it is retried
                                    (default: 6 x the processor timeout, 180 s); e.g. 2s to see retries quickly`;
 
@@ -309,7 +311,7 @@ function banner(
     bold('Inspect') + dim(':  npm run cli -- events list   |   npm run cli -- events show <source> <id>'),
     bold('Outbound') +
       dim(
-        ':  npm run cli -- endpoints add --tenant acme --url http://127.0.0.1:4000/   |   messages send   |   deliveries list',
+        ':  npm run cli -- endpoints add --tenant acme --endpoint-url http://127.0.0.1:4000/   |   messages send   |   deliveries list',
       ),
     dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
     '',

@@ -2,13 +2,16 @@
  * `events list` and `events show`: read the local event records (the DynamoDB table of the local
  * stack), through the running `npm start` or straight from `.local-data/` when it is stopped.
  */
-import { parseArgs } from 'node:util';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
-import type { EventRecord, EventStatus } from '../../lambdas/core/inbound/ports';
-import { staleness } from '../../lambdas/core/inbound/staleness';
+import type { EventStatus } from '../../lambdas/core/inbound/ports';
 import { scanEvents } from '../../local/dynamo';
-import { UsageError, type CliIo, type Command } from '../command';
-import { dataDirFrom, openLocalStore } from '../lib/local-stack';
+import { CommandError, UsageError, type CliIo, type Command } from '../command';
+import { eventView, shownStatus, type EventView } from '../lib/event-view';
+import { parseFlags } from '../lib/flags';
+import { DATA_DIR_USAGE, dataDirFrom, openLocalStore } from '../lib/local-stack';
+import { heading, printJson, table } from '../lib/output';
+
+const DEFAULT_LIMIT = 20;
 
 const USAGE = `Usage:
   npm run cli -- events list [--source S] [--status S] [--limit N] [--json]
@@ -19,28 +22,30 @@ Statuses: received, enqueued, processing, completed, failed; and stale: a proces
 lease has ended without completion recorded (shown as "processing (stale)", with the reason).
 
 Options:
-  --source S      only this source
-  --status S      only this status
-  --limit N       at most N records, newest first (default 20; 0 for all)
-  --json          JSON output
-  --data-dir DIR  the local stack's data directory (default .local-data)`;
+  --source S      only this source (default: every source)
+  --status S      only this status (default: every status)
+  --limit N       at most N records, newest first (default ${DEFAULT_LIMIT}; 0 for all)
+  --json          JSON output: the table's rows (or the record), with the same field names; times are
+                  ISO 8601 UTC, as in the table (default: a table)
+${DATA_DIR_USAGE}`;
+
+const FLAGS = {
+  source: { type: 'string' },
+  status: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+} as const;
 
 const STATUSES: readonly EventStatus[] = ['received', 'enqueued', 'processing', 'completed', 'failed'];
 /** `--status` also takes `stale`, which is derived, not stored. */
 const FILTERS: readonly string[] = [...STATUSES, 'stale'];
 
-/** A record as the CLI shows it: with `stale` and its reason when its processing lease has ended. */
-type Shown = EventRecord & { readonly stale?: true; readonly staleReason?: string };
-
-function withStaleness(record: EventRecord, nowMs: number): Shown {
-  const s = staleness(record, nowMs);
-  return s ? { ...record, stale: true, staleReason: s.reason } : record;
-}
-
 export const command: Command = {
   name: 'events',
   summary: 'List or show the local event records (events list | events show <source> <id>)',
   usage: USAGE,
+  flags: FLAGS,
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === 'list') return list(rest, io);
@@ -50,62 +55,40 @@ export const command: Command = {
 };
 
 async function list(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: {
-      source: { type: 'string' },
-      status: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-    },
-    allowPositionals: true,
-  });
-  if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}`);
+  const { values, positionals } = parseFlags(args, FLAGS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.status !== undefined && !FILTERS.includes(values.status)) {
     throw new UsageError(`--status must be one of ${FILTERS.join(', ')}`);
   }
-  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  const limit = values.limit === undefined ? DEFAULT_LIMIT : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a whole number');
 
   const access = await openLocalStore(dataDirFrom(values['data-dir']));
-  let records: Shown[];
+  let records: EventView[];
   try {
     const nowMs = Date.now();
-    records = (await scanEvents(access.client, access.tableName)).map((r) => withStaleness(r, nowMs));
+    const stored = await scanEvents(access.client, access.tableName);
+    records = stored.sort((a, b) => b.receivedAt - a.receivedAt).map((r) => eventView(r, nowMs));
   } finally {
     await access.close();
   }
-  const matchesStatus = (r: Shown) =>
+  const matchesStatus = (r: EventView) =>
     values.status === undefined || (values.status === 'stale' ? r.stale === true : r.status === values.status);
-  const matching = records
-    .filter((r) => (values.source === undefined || r.source === values.source) && matchesStatus(r))
-    .sort((a, b) => b.receivedAt - a.receivedAt);
+  const matching = records.filter(
+    (r) => (values.source === undefined || r.source === values.source) && matchesStatus(r),
+  );
   const shown = limit === 0 ? matching : matching.slice(0, limit);
 
-  if (values.json) {
-    io.out(JSON.stringify(shown, null, 2));
-    return 0;
-  }
+  if (values.json) return printJson(io, shown);
   if (shown.length === 0) {
     io.out(records.length === 0 ? 'No events yet. Send one: npm run cli -- send stripe' : 'No events match.');
     return 0;
   }
-  const rows = [
-    ['RECEIVED', 'SOURCE', 'TYPE', 'STATUS', 'ATTEMPTS', 'LATENCY', 'ID'],
-    ...shown.map((r) => [
-      localTime(r.receivedAt),
-      r.source,
-      truncate(r.type, 32),
-      r.stale ? `${r.status} (stale)` : r.status,
-      String(r.attempts),
-      r.processedAt !== undefined ? `${r.processedAt - r.receivedAt} ms` : '',
-      r.eventId,
-    ]),
-  ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  for (const row of rows)
-    io.out(row.map((cell, c) => (c === rows[0]!.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '));
+  const lines = table(shown, ['receivedAt', 'source', 'type', 'status', 'attempts', 'latencyMs', 'eventId'], {
+    type: (r) => truncate(r.type, 32),
+    status: shownStatus,
+  });
+  for (const line of lines) io.out(line);
   const byStatus = STATUSES.map((s) => [s, matching.filter((r) => r.status === s).length] as const).filter(
     ([, n]) => n > 0,
   );
@@ -120,66 +103,46 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function show(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseFlags(args, FLAGS);
   const [source, id, ...extra] = positionals;
   if (!source || !id) throw new UsageError('events show needs <source> and <id>');
-  if (extra.length > 0) throw new UsageError(`Unexpected argument ${extra[0]}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const access = await openLocalStore(dataDirFrom(values['data-dir']));
-  let record: Shown | undefined;
+  let record: EventView | undefined;
   try {
     const found = await new DynamoEventStore(access.client, access.tableName).get(source, id);
-    record = found && withStaleness(found, Date.now());
+    record = found && eventView(found, Date.now());
   } finally {
     await access.close();
   }
   if (!record) {
-    io.err(`No event ${id} from ${source}. List them with: npm run cli -- events list --source ${source}`);
-    return 1;
+    throw new CommandError(
+      'not_found',
+      `No event ${id} from ${source}. List them with: npm run cli -- events list --source ${source}`,
+    );
   }
-  if (values.json) {
-    io.out(JSON.stringify(record, null, 2));
-    return 0;
-  }
-  const lines: Array<[string, string | undefined]> = [
-    ['source', record.source],
-    ['id', record.eventId],
-    ['type', record.type],
-    ['status', record.stale ? `${record.status} (stale)` : record.status],
-    ['stale', record.staleReason],
-    ['attempts', String(record.attempts)],
-    ['received', isoWithLocal(record.receivedAt)],
-    [
-      'enqueued',
-      record.enqueuedAt !== undefined
-        ? `${isoWithLocal(record.enqueuedAt)}  (+${record.enqueuedAt - record.receivedAt} ms)`
-        : undefined,
-    ],
-    [
-      'processed',
-      record.processedAt !== undefined
-        ? `${isoWithLocal(record.processedAt)}  (+${record.processedAt - record.receivedAt} ms)`
-        : undefined,
-    ],
-    ['lease until', record.leaseUntil !== undefined ? isoWithLocal(record.leaseUntil) : undefined],
-    ['error', record.error],
-    ['expires', `${new Date(record.expiresAt * 1000).toISOString()}  (end of the dedupe window)`],
+  if (values.json) return printJson(io, record);
+  const r = record;
+  const after = (iso: string | undefined) =>
+    iso === undefined ? undefined : `${iso}  (+${Date.parse(iso) - Date.parse(r.receivedAt)} ms)`;
+  const lines: Array<[keyof EventView, string | number | undefined]> = [
+    ['eventId', r.eventId],
+    ['source', r.source],
+    ['type', r.type],
+    ['status', shownStatus(r)],
+    ['staleReason', r.staleReason],
+    ['attempts', r.attempts],
+    ['receivedAt', r.receivedAt],
+    ['enqueuedAt', after(r.enqueuedAt)],
+    ['processedAt', r.processedAt],
+    ['latencyMs', r.latencyMs],
+    ['leaseUntil', r.leaseUntil],
+    ['error', r.error],
+    ['expiresAt', `${r.expiresAt}  (end of the dedupe window)`],
   ];
-  for (const [k, v] of lines) if (v !== undefined) io.out(`${k.padEnd(12)} ${v}`);
+  for (const [field, value] of lines)
+    if (value !== undefined) io.out(`${heading(field).toLowerCase().padEnd(12)} ${value}`);
   return 0;
-}
-
-function localTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-function isoWithLocal(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 function truncate(text: string, max: number): string {

@@ -5,29 +5,13 @@
  * before verifying, and a Twilio JSON request verified without its URL's `bodySHA256`.
  */
 import { createHash } from 'node:crypto';
-import { contentTypeRule, formFields, mediaType, parseBody } from '../../lambdas/core/inbound/body';
-import { describeLocator, locateFrom } from '../../lambdas/core/inbound/envelope';
-import type { ContentTypeRule, Layout } from '../../lambdas/core/signatures/description';
-import { bodyIsHashed } from '../../lambdas/core/signatures/signed-content';
-import type { Scheme, VerifyRequest, VerifyResult } from '../../lambdas/core/signatures/types';
-import { signedUrl } from '../../lambdas/core/signatures/verify';
-import type { Cause } from './explain';
-
-export interface ContentReport {
-  /** The media type of the request's Content-Type header. */
-  readonly media: string;
-  /** Whether the scheme declares it (else the verifier answers 415 once the signature verifies). */
-  readonly declared: boolean;
-  /** How the verifier reads the body of this type. */
-  readonly reads: string;
-}
-
-export interface BodyHashReport {
-  /** The URL parameter carrying the body's hex SHA-256 (Twilio: `bodySHA256`). */
-  readonly param: string;
-  readonly claimed: string;
-  readonly matches: boolean;
-}
+import { contentTypeRule, formFields, mediaType, parseBody } from '../../../lambdas/core/inbound/body';
+import { describeLocator, locateFrom } from '../../../lambdas/core/inbound/envelope';
+import type { ContentTypeRule, Layout } from '../../../lambdas/core/signatures/description';
+import { bodyIsHashed } from '../../../lambdas/core/signatures/signed-content';
+import type { Scheme, VerifyRequest, VerifyResult } from '../../../lambdas/core/signatures/types';
+import { signedUrl } from '../../../lambdas/core/signatures/verify';
+import type { BodyHashReport, Cause, ContentReport } from './types';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 

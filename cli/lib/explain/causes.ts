@@ -4,18 +4,12 @@
  * not decoded, the secret's format or whitespace, the URL for URL-signing schemes.
  */
 import { createHmac } from 'node:crypto';
-import { decodeBase64Strict } from '../../lambdas/core/signatures/crypto';
-import type { Scheme, VerifyRequest, VerifyResult } from '../../lambdas/core/signatures/types';
-import { signedUrl } from '../../lambdas/core/signatures/verify';
-import { contentCauses } from './explain-content';
-import {
-  SIGNATURE_HEADERS,
-  type Anatomy,
-  type Cause,
-  type CauseCode,
-  type SecretReport,
-  type TimestampReport,
-} from './explain';
+import { decodeBase64Strict } from '../../../lambdas/core/signatures/crypto';
+import type { Scheme, VerifyRequest, VerifyResult } from '../../../lambdas/core/signatures/types';
+import { signedUrl } from '../../../lambdas/core/signatures/verify';
+import { SIGNATURE_HEADERS, type Anatomy } from './anatomy';
+import { contentCauses } from './content';
+import type { Cause, CauseCode, SecretReport, TimestampReport } from './types';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

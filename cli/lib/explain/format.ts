@@ -1,5 +1,5 @@
-/** Lines for `verify --explain`, from the pure diagnosis in lambdas/core/signatures/explain.ts. */
-import type { Explanation } from './explain';
+/** Lines for `verify --explain`, from the diagnosis in index.ts. */
+import type { Explanation } from './types';
 
 const short = (digest: string) => (digest.length > 16 ? `${digest.slice(0, 16)}…` : digest);
 const sha = (hex: string) => `sha256 ${hex.slice(0, 16)}…`;
