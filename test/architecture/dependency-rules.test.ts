@@ -22,9 +22,9 @@ describe('dependency rules', () => {
     expect(result!.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
   });
 
-  it('eslint lets a function import its own folder and lambdas/config.ts', async () => {
+  it('eslint lets a function import lambdas/wiring/ (its environment) and the core', async () => {
     const [result] = await new ESLint({ cwd: ROOT }).lintText(
-      "import { verifierConfig } from '../config';\nexport const x = verifierConfig;\n",
+      "import { verifierConfig } from '../wiring/inbound-env';\nimport { ENV } from '../contract';\nexport const x = [verifierConfig, ENV];\n",
       { filePath: 'lambdas/verifier/probe.ts' },
     );
     expect(result!.messages.filter((m) => m.ruleId === 'no-restricted-imports')).toEqual([]);
