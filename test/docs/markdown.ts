@@ -8,22 +8,23 @@ import { join } from 'node:path';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 
-/** The pages whose commands run as written: the README and every page of docs/ (decision records aside). */
+/** The pages whose commands run as written: the README, CONTRIBUTING and every page of docs/ (decisions aside). */
 export function commandPages(): string[] {
   return [
     'README.md',
+    'CONTRIBUTING.md',
     ...readdirSync(join(REPO, 'docs'))
       .filter((f) => f.endsWith('.md'))
       .map((f) => `docs/${f}`),
   ];
 }
 
-/** Every page whose links and paths must resolve: the command pages, CONTRIBUTING.md and the decision records. */
+/** Every page whose links and paths must resolve: the command pages and the decision records. */
 export function allPages(): string[] {
   const decisions = readdirSync(join(REPO, 'docs', 'decisions'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/decisions/${f}`);
-  return [...commandPages(), 'CONTRIBUTING.md', ...decisions];
+  return [...commandPages(), ...decisions];
 }
 
 export function readPage(page: string): string {
