@@ -4,7 +4,7 @@ import { createDeliveryWorker } from '../../lambdas/delivery-worker/create-handl
 import { composeOutbound } from '../../lambdas/wiring/outbound';
 import { awsOutboundPorts } from '../../lambdas/wiring/outbound-aws';
 import { outboundConfig } from '../../lambdas/wiring/outbound-env';
+import { flushingMetrics } from '../../lambdas/wiring/flush-metrics';
 
-export const handler = createDeliveryWorker(
-  composeOutbound(awsOutboundPorts(outboundConfig(), { transforms })).worker(),
-);
+const ports = awsOutboundPorts(outboundConfig(), { transforms });
+export const handler = flushingMetrics(createDeliveryWorker(composeOutbound(ports).worker()), ports.metrics);

@@ -3,9 +3,8 @@
  * next run and sends each a wake-up delayed to its second. A claim moves the delivery's `sweepAt` a lease ahead, so
  * a wake-up lost anywhere (send, queue, worker) is swept again when the lease ends.
  */
-import { OUTBOUND_METRICS } from '../contract';
 import type { Log } from '../core/kernel/log';
-import { noMetrics, type Metrics } from '../core/outbound/metrics';
+import { noMetrics, type Metrics } from '../core/kernel/metrics';
 import type { DueIndex, WakeUpQueue } from '../core/outbound/ports';
 import { MAX_QUEUE_DELAY_SECONDS, SWEEP_HORIZON_MS } from '../core/outbound/delivery/wake-up';
 
@@ -26,7 +25,7 @@ export function createSweeper(deps: SweeperDeps) {
   return async (): Promise<{ readonly woken: number }> => {
     const now = deps.now();
     const claims = await deps.due.claimDue(now + (deps.horizonMs ?? SWEEP_HORIZON_MS), now, deps.limit ?? 1000);
-    (deps.metrics ?? noMetrics).put(OUTBOUND_METRICS.oldestDueAgeSeconds, oldestAgeSeconds(claims, now), 'Seconds');
+    (deps.metrics ?? noMetrics).add('oldestDueDeliveryAge', oldestAgeSeconds(claims, now));
     if (claims.length === 0) return { woken: 0 };
     await deps.wakeUps.send(
       claims.map((c) => ({

@@ -3,5 +3,7 @@ import { composeOutbound } from '../wiring/outbound';
 import { awsOutboundPorts } from '../wiring/outbound-aws';
 import { outboundConfig } from '../wiring/outbound-env';
 import { createSweeper } from './create-handler';
+import { flushingMetrics } from '../wiring/flush-metrics';
 
-export const handler = createSweeper(composeOutbound(awsOutboundPorts(outboundConfig())).sweeper);
+const ports = awsOutboundPorts(outboundConfig());
+export const handler = flushingMetrics(createSweeper(composeOutbound(ports).sweeper), ports.metrics);

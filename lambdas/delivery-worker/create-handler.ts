@@ -8,8 +8,8 @@
  * delivers it again.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { OUTBOUND_METRICS } from '../contract';
-import type { Metrics } from '../core/outbound/metrics';
+import type { Metrics } from '../core/kernel/metrics';
+import { countAttempts } from '../core/outbound/metrics';
 import type { AdmittedDeps } from '../core/outbound/delivery/gated-attempt';
 import { runBatch, type DeliveryJob } from '../core/outbound/delivery/attempt';
 import { deliverNotifying } from '../core/outbound/delivery/worker-step';
@@ -21,7 +21,7 @@ export interface WorkerDeps extends AdmittedDeps {
   readonly deliveries: AdmittedDeps['deliveries'] & DeliveryReader;
   readonly messages: MessageReader;
   readonly wakeUps: WakeUpQueue;
-  /** Counts the deliveries that end `exhausted` (decision 0012). @default none */
+  /** Counts attempts by outcome and their latency. @default none */
   readonly metrics?: Metrics;
 }
 
@@ -56,8 +56,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
 
     const { results, failed } = await runBatch([...jobs.values()], deps, deliverNotifying);
     for (const id of failed) for (const messageId of recordOf.get(id) ?? []) failures.add(messageId);
-    const exhausted = results.filter((r) => r.outcome === 'exhausted').length;
-    if (exhausted > 0) deps.metrics?.put(OUTBOUND_METRICS.deliveriesExhausted, exhausted, 'Count');
+    if (deps.metrics) countAttempts(deps.metrics, results);
     const now = deps.now();
     for (const r of results) {
       const tenantId = jobs.get(r.deliveryId)!.delivery.tenantId;

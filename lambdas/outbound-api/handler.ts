@@ -3,5 +3,7 @@ import { composeOutbound } from '../wiring/outbound';
 import { awsOutboundPorts } from '../wiring/outbound-aws';
 import { outboundConfig } from '../wiring/outbound-env';
 import { createOutboundApiHandler } from './create-handler';
+import { flushingMetrics } from '../wiring/flush-metrics';
 
-export const handler = createOutboundApiHandler(composeOutbound(awsOutboundPorts(outboundConfig())).api);
+const ports = awsOutboundPorts(outboundConfig());
+export const handler = flushingMetrics(createOutboundApiHandler(composeOutbound(ports).api), ports.metrics);

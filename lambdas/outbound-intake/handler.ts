@@ -3,8 +3,10 @@ import { composeOutbound } from '../wiring/outbound';
 import { awsOutboundPorts } from '../wiring/outbound-aws';
 import { outboundConfig } from '../wiring/outbound-env';
 import { createQueueIntakeHandler, intakeRecord } from './create-handler';
+import { flushingMetrics } from '../wiring/flush-metrics';
 
-export const handler = createQueueIntakeHandler(
-  composeOutbound(awsOutboundPorts(outboundConfig())).intake,
-  intakeRecord,
+const ports = awsOutboundPorts(outboundConfig());
+export const handler = flushingMetrics(
+  createQueueIntakeHandler(composeOutbound(ports).intake, intakeRecord),
+  ports.metrics,
 );

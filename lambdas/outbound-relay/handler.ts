@@ -6,8 +6,10 @@ import { createQueueIntakeHandler, relayRecord } from '../outbound-intake/create
 import { composeOutbound } from '../wiring/outbound';
 import { awsOutboundPorts } from '../wiring/outbound-aws';
 import { outboundConfig, relayRules } from '../wiring/outbound-env';
+import { flushingMetrics } from '../wiring/flush-metrics';
 
-export const handler = createQueueIntakeHandler(
-  composeOutbound(awsOutboundPorts(outboundConfig())).intake,
-  relayRecord(relayRules()),
+const ports = awsOutboundPorts(outboundConfig());
+export const handler = flushingMetrics(
+  createQueueIntakeHandler(composeOutbound(ports).intake, relayRecord(relayRules())),
+  ports.metrics,
 );

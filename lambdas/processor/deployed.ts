@@ -5,6 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { powertoolsLog } from '../adapters/powertools-log';
+import { powertoolsMetrics } from '../adapters/powertools-metrics';
 import { SnsTopic } from '../adapters/sns-topic';
 import { processorConfig } from '../wiring/inbound-env';
 import { PUBLISH_SAFETY_MS } from '../contract';
@@ -24,5 +25,6 @@ export function deployedProcessor(routes: readonly Route[]) {
     newToken: randomUUID,
     publishSafetyMs: PUBLISH_SAFETY_MS,
     log: powertoolsLog(new Logger()),
+    metrics: powertoolsMetrics(),
   });
 }

@@ -5,13 +5,17 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { answerSubscription } from '../core/inbound/handshake';
-import { ingest, type IngestDeps, type IncomingWebhook } from '../core/inbound/ingest';
+import { ingest, type IngestDeps, type IngestOutcome, type IncomingWebhook } from '../core/inbound/ingest';
 import { jsonResponse, type HttpResponse } from '../core/kernel/http';
+import { noMetrics, type Metrics } from '../core/kernel/metrics';
+import { countAnswered, countRefused } from '../core/inbound/request-metrics';
 import type { PreparedSource } from '../core/inbound/sources';
 import { httpErrorBoundary } from '../middleware/http-error-boundary';
 
 export interface VerifierDeps extends IngestDeps {
   readonly sources: ReadonlyMap<string, PreparedSource>;
+  /** Counts each request's outcome (flushed at the end of every invocation). @default none */
+  readonly metrics?: Metrics;
 }
 
 const HEALTHY = jsonResponse(200, { status: 'ok' });
@@ -26,12 +30,29 @@ export function createVerifierHandler(deps: VerifierDeps) {
       if (method === 'GET' && event.rawPath === '/health') return HEALTHY;
       const sourceId = event.pathParameters?.source;
       const source = sourceId === undefined ? undefined : deps.sources.get(sourceId);
-      // Only sources whose provider checks the URL with a GET (Meta) have a GET route.
-      if (method === 'GET') return answerSubscription(source, event.rawQueryString ?? '', deps.secrets);
-      const outcome = await ingest(source, toWebhook(event), deps);
-      if (outcome.status === 'handshake') return outcome.response;
-      if (outcome.acknowledge === 'empty') return EMPTY_OK;
-      return jsonResponse(outcome.status === 'accepted' ? 202 : 200, { status: outcome.status, id: outcome.id });
+      const metrics = deps.metrics ?? noMetrics;
+      // API Gateway's request id, also in its access log line: the two lines join on it.
+      metrics.note('requestId', event.requestContext.requestId);
+      const started = deps.clock();
+      try {
+        const outcome: IngestOutcome =
+          // Only sources whose provider checks the URL with a GET (Meta) have a GET route.
+          method === 'GET'
+            ? {
+                status: 'handshake',
+                response: await answerSubscription(source, event.rawQueryString ?? '', deps.secrets),
+              }
+            : await ingest(source, toWebhook(event), deps);
+        countAnswered(metrics, source!.id, outcome, deps.clock() - started);
+        if (outcome.status === 'handshake') return outcome.response;
+        if (outcome.acknowledge === 'empty') return EMPTY_OK;
+        return jsonResponse(outcome.status === 'accepted' ? 202 : 200, { status: outcome.status, id: outcome.id });
+      } catch (error) {
+        countRefused(metrics, source?.id, error);
+        throw error;
+      } finally {
+        metrics.flush();
+      }
     });
 }
 

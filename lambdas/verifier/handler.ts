@@ -5,6 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { powertoolsLog } from '../adapters/powertools-log';
+import { powertoolsMetrics } from '../adapters/powertools-metrics';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import { SqsQueue } from '../adapters/sqs-queue';
@@ -24,4 +25,5 @@ export const handler = createVerifierHandler({
   leaseMs: config.leaseMs,
   newToken: randomUUID,
   log,
+  metrics: powertoolsMetrics(),
 });

@@ -4,9 +4,9 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { emfMetrics } from '../adapters/emf-metrics';
 import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
 import { powertoolsLog } from '../adapters/powertools-log';
+import { powertoolsMetrics } from '../adapters/powertools-metrics';
 import { SnsTopic } from '../adapters/sns-topic';
 import { SqsWakeUpQueue } from '../adapters/sqs-wake-up-queue';
 import type { OutboundConfig } from './outbound-env';
@@ -22,7 +22,7 @@ export function awsOutboundPorts(config: OutboundConfig, extra: Partial<Outbound
     log: powertoolsLog(new Logger()),
     allowedCidrs: config.allowedCidrs,
     retention: config.retention,
-    metrics: emfMetrics(config.tableName),
+    metrics: powertoolsMetrics(),
     ...extra,
   };
 }

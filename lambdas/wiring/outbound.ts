@@ -20,7 +20,8 @@ import { CachingSecretCipher } from '../core/outbound/delivery/secret-cache';
 import { ssrfPolicy } from '../core/outbound/delivery/ssrf';
 import { createTransformer, type TransformRoute } from '../core/outbound/delivery/transform';
 import type { SubmitDeps } from '../core/outbound/intake/submit';
-import type { Metrics } from '../core/outbound/metrics';
+import type { Metrics } from '../core/kernel/metrics';
+import { countingNotifications } from '../core/outbound/metrics';
 import type { HttpSender, Resolver, SecretCipher, WakeUpQueue } from '../core/outbound/ports';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../core/outbound/retention';
 import type { SweeperDeps } from '../delivery-sweeper/create-handler';
@@ -54,6 +55,7 @@ export interface OutboundPorts {
   readonly sender?: HttpSender;
   /** @default the DynamoDB state store on the outbound table */
   readonly stateStore?: EndpointStateStore;
+  /** Counts attempts, the sweeper's lag and operator notifications (flushed by each entry). @default none */
   readonly metrics?: Metrics;
   /** @default Date.now */
   readonly now?: Clock;
@@ -84,7 +86,8 @@ export function composeOutbound(ports: OutboundPorts) {
   };
   const operations = {
     store: stores.state,
-    notifications: ports.notifications,
+    // Counted as they are published: circuits opened and closed, endpoints disabled (core/outbound/metrics.ts).
+    notifications: ports.metrics ? countingNotifications(ports.notifications, ports.metrics) : ports.notifications,
     ...(ports.operations && { settings: ports.operations }),
   };
   const { endpoints, messages, deliveries } = stores;

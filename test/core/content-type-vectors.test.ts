@@ -47,6 +47,7 @@ describe('provider vectors by content type', () => {
     expect(outcome).toEqual({
       status: 'accepted',
       id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+      type: '/webhook-collect',
       acknowledge: 'empty',
     });
     expect(envelope).toMatchObject({
@@ -70,7 +71,7 @@ describe('provider vectors by content type', () => {
       },
     });
 
-    expect(outcome).toEqual({ status: 'accepted', id: 'tok-1', acknowledge: 'status' });
+    expect(outcome).toEqual({ status: 'accepted', id: 'tok-1', type: expect.any(String), acknowledge: 'status' });
     expect(envelope?.payload).toEqual({
       CallSid: 'CA1234567890ABCDE',
       Caller: '+14158675309',
@@ -93,7 +94,7 @@ describe('provider vectors by content type', () => {
       },
     });
 
-    expect(outcome).toEqual({ status: 'accepted', id: 'tok-2', acknowledge: 'status' });
+    expect(outcome).toEqual({ status: 'accepted', id: 'tok-2', type: expect.any(String), acknowledge: 'status' });
     expect(envelope?.payload).toEqual({ property: 'value', boolean: true });
   });
 

@@ -64,6 +64,7 @@ describe('content types', () => {
     expect(outcome).toEqual({
       status: 'accepted',
       id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
+      type: '/webhook-collect',
       acknowledge: 'empty',
     });
     expect(envelope).toMatchObject({
@@ -79,7 +80,7 @@ describe('content types', () => {
       `payload=${encodeURIComponent(JSON.stringify(interaction))}`,
       FORM,
     );
-    expect(outcome).toEqual({ status: 'accepted', id: '123.456.abc', acknowledge: 'empty' });
+    expect(outcome).toEqual({ status: 'accepted', id: '123.456.abc', type: expect.any(String), acknowledge: 'empty' });
     expect(envelope).toMatchObject({ type: 'block_actions', payload: interaction });
   });
 
@@ -89,7 +90,7 @@ describe('content types', () => {
       '{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention"}}',
       'application/json',
     );
-    expect(outcome).toEqual({ status: 'accepted', id: 'Ev1', acknowledge: 'status' });
+    expect(outcome).toEqual({ status: 'accepted', id: 'Ev1', type: expect.any(String), acknowledge: 'status' });
     expect(envelope?.type).toBe('app_mention');
   });
 

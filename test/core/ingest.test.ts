@@ -29,7 +29,7 @@ describe('ingest()', () => {
 
     const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
 
-    expect(outcome).toEqual({ status: 'accepted', id: 'evt_1', acknowledge: 'status' });
+    expect(outcome).toEqual({ status: 'accepted', id: 'evt_1', type: expect.any(String), acknowledge: 'status' });
     expect(store.records.get('stripe#evt_1')).toMatchObject({ status: 'enqueued', type: 'invoice.paid', attempts: 0 });
     expect(queue.sent).toHaveLength(1);
     expect(queue.sent[0]!.queueUrl).toBe(QUEUE_URL);
@@ -63,7 +63,7 @@ describe('ingest()', () => {
 
     const outcome = await ingestEvent(sources.get('gh'), webhook, deps);
 
-    expect(outcome).toEqual({ status: 'accepted', id: 'd-1', acknowledge: 'status' });
+    expect(outcome).toEqual({ status: 'accepted', id: 'd-1', type: expect.any(String), acknowledge: 'status' });
     const envelope = parseEnvelope(queue.sent[0]!.body)!;
     expect(envelope.type).toBe('push');
     expect(envelope.headers).toEqual({
@@ -82,7 +82,7 @@ describe('ingest()', () => {
     const second = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock(), body }), deps);
 
     expect(first.id).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(second).toEqual({ status: 'duplicate', id: first.id, acknowledge: 'status' });
+    expect(second).toEqual({ status: 'duplicate', id: first.id, type: expect.any(String), acknowledge: 'status' });
     expect(queue.sent).toHaveLength(1);
   });
 
@@ -199,7 +199,7 @@ describe('ingest()', () => {
 
     const outcome = await ingestEvent(sources.get('stripe'), signedWebhook('stripe', { nowMs: clock() }), deps);
 
-    expect(outcome).toEqual({ status: 'duplicate', id: 'evt_1', acknowledge: 'status' });
+    expect(outcome).toEqual({ status: 'duplicate', id: 'evt_1', type: expect.any(String), acknowledge: 'status' });
     expect(queue.sent).toHaveLength(1);
   });
 

@@ -1,14 +1,14 @@
 /**
- * The metrics the alarms of decision 0012 read: the worker counts deliveries that end exhausted, the sweeper
- * reports how late its oldest claim is on every run. The worker runs on the real DynamoDB adapters (dynalite).
+ * The outbound metrics the dashboard and alarms read: the worker counts each attempt by outcome with its latency,
+ * the sweeper reports how late its oldest claim is on every run, and the operations topic counts circuits opened
+ * and closed and endpoints disabled. The worker runs on the real DynamoDB adapters (dynalite).
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
-import { emfMetrics } from '../../lambdas/adapters/emf-metrics';
-import { OUTBOUND_METRICS } from '../../lambdas/contract';
-import type { Metrics } from '../../lambdas/core/outbound/metrics';
+import { countingNotifications } from '../../lambdas/core/outbound/metrics';
+import { recordingMetrics, type RecordedAdd } from '../helpers/metrics';
 import type { SendResult, WakeUpClaim } from '../../lambdas/core/outbound/ports';
 import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
 import { createSweeper } from '../../lambdas/delivery-sweeper/create-handler';
@@ -16,12 +16,6 @@ import { outboundUnderTest } from '../helpers/outbound-composition';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { ensureOutboundTable } from '../../local/outbound-table';
 import { delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
-
-type Put = { name: string; value: number; unit: string };
-const recording = (): Metrics & { puts: Put[] } => {
-  const puts: Put[] = [];
-  return { puts, put: (name, value, unit) => void puts.push({ name, value, unit }) };
-};
 
 describe('delivery worker metrics', () => {
   let dynamo: EmbeddedDynamo;
@@ -33,7 +27,7 @@ describe('delivery worker metrics', () => {
     await dynamo.stop();
   });
 
-  let run: (script: SendResult[]) => Promise<Put[]>;
+  let run: (script: SendResult[]) => Promise<RecordedAdd[]>;
   let deliveries: DynamoDeliveryStore;
   beforeEach(async () => {
     const name = `metrics-${++table}`;
@@ -45,7 +39,7 @@ describe('delivery worker metrics', () => {
     await messages.putIfAbsent(message(), NOW);
     await deliveries.createIfAbsent([delivery()]);
     run = async (script) => {
-      const metrics = recording();
+      const metrics = recordingMetrics();
       const handler = outboundUnderTest({
         dynamo: dynamo.client,
         tableName: name,
@@ -57,15 +51,20 @@ describe('delivery worker metrics', () => {
         Records: [{ messageId: 'm0', body: encodeWakeUp({ tenantId: 'acme', deliveryId: delivery().deliveryId }) }],
       } as SQSEvent;
       expect(await handler(event)).toEqual({ batchItemFailures: [] });
-      return metrics.puts;
+      return metrics.adds;
     };
   });
 
-  it('a delivery that ends exhausted (410 Gone) counts 1', async () => {
-    expect(await run([ok(410)])).toEqual([{ name: OUTBOUND_METRICS.deliveriesExhausted, value: 1, unit: 'Count' }]);
+  const attempt = (outcome: string) => [
+    { metric: 'deliveryAttempts', value: 1, dimensions: { Outcome: outcome } },
+    { metric: 'attemptLatency', value: expect.any(Number) },
+  ];
+
+  it('a delivery that ends exhausted (410 Gone) counts one exhausted attempt and the endpoint disabled', async () => {
+    expect(await run([ok(410)])).toEqual([{ metric: 'endpointsDisabled', value: 1 }, ...attempt('exhausted')]);
   });
 
-  it('a delivery whose last scheduled attempt fails counts 1', async () => {
+  it('a delivery whose last scheduled attempt fails counts one exhausted attempt', async () => {
     const first = {
       tenantId: 'acme',
       deliveryId: delivery().deliveryId,
@@ -78,16 +77,16 @@ describe('delivery worker metrics', () => {
     };
     await deliveries.recordAttempt(first, { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW }, 0);
 
-    expect(await run([ok(500)])).toEqual([{ name: OUTBOUND_METRICS.deliveriesExhausted, value: 1, unit: 'Count' }]);
+    expect(await run([ok(500)])).toEqual(attempt('exhausted'));
   });
 
-  it('a delivered delivery emits nothing', async () => {
-    expect(await run([ok(200)])).toEqual([]);
+  it('a delivered delivery counts one delivered attempt and its latency', async () => {
+    expect(await run([ok(200)])).toEqual(attempt('delivered'));
     expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'delivered' });
   });
 
-  it('a failed attempt with a retry left emits nothing', async () => {
-    expect(await run([ok(500)])).toEqual([]);
+  it('a failed attempt with a retry left counts one failed attempt', async () => {
+    expect(await run([ok(500)])).toEqual(attempt('failed'));
     expect(await deliveries.get('acme', delivery().deliveryId)).toMatchObject({ status: 'failed' });
   });
 });
@@ -100,7 +99,7 @@ describe('sweeper metrics', () => {
     dueAt,
   });
   const sweep = async (claims: WakeUpClaim[]) => {
-    const metrics = recording();
+    const metrics = recordingMetrics();
     const sweeper = createSweeper({
       due: { claimDue: async () => claims },
       wakeUps: { send: async () => {} },
@@ -109,46 +108,45 @@ describe('sweeper metrics', () => {
       metrics,
     });
     await sweeper();
-    return metrics.puts;
+    return metrics.adds;
   };
 
   it('reports the age of the oldest claimed delivery, in whole seconds', async () => {
     expect(await sweep([claim(NOW - 90_500), claim(NOW - 1_000_000), claim(NOW + 30_000)])).toEqual([
-      { name: OUTBOUND_METRICS.oldestDueAgeSeconds, value: 1000, unit: 'Seconds' },
+      { metric: 'oldestDueDeliveryAge', value: 1000 },
     ]);
   });
 
   it('reports 0 when it claims nothing, or only deliveries ahead of their time', async () => {
-    expect(await sweep([])).toEqual([{ name: OUTBOUND_METRICS.oldestDueAgeSeconds, value: 0, unit: 'Seconds' }]);
-    expect(await sweep([claim(NOW + 59_000)])).toEqual([
-      { name: OUTBOUND_METRICS.oldestDueAgeSeconds, value: 0, unit: 'Seconds' },
-    ]);
+    expect(await sweep([])).toEqual([{ metric: 'oldestDueDeliveryAge', value: 0 }]);
+    expect(await sweep([claim(NOW + 59_000)])).toEqual([{ metric: 'oldestDueDeliveryAge', value: 0 }]);
   });
 });
 
-describe('emfMetrics', () => {
-  it('writes one Embedded Metric Format line naming the namespace, the table dimension and the unit', () => {
-    const lines: string[] = [];
-    emfMetrics(
-      'outbound-table',
-      (line) => lines.push(line),
-      () => NOW,
-    ).put(OUTBOUND_METRICS.deliveriesExhausted, 2, 'Count');
-    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
-      {
-        _aws: {
-          Timestamp: NOW,
-          CloudWatchMetrics: [
-            {
-              Namespace: 'WebhookIngestion/Outbound',
-              Dimensions: [['OutboundTable']],
-              Metrics: [{ Name: 'DeliveriesExhausted', Unit: 'Count' }],
-            },
-          ],
-        },
-        OutboundTable: 'outbound-table',
-        DeliveriesExhausted: 2,
-      },
+describe('operations topic metrics', () => {
+  const entry = (id: string, type: string) => ({ id, message: '{}', attributes: { type } });
+
+  it('counts circuits opened and closed and endpoints disabled, once each, as they are published', async () => {
+    const metrics = recordingMetrics();
+    const topic = countingNotifications({ publishBatch: async () => new Set<string>() }, metrics);
+    await topic.publishBatch([
+      entry('a', 'endpoint.circuit.opened'),
+      entry('b', 'endpoint.circuit.closed'),
+      entry('c', 'endpoint.disabled'),
+      entry('d', 'message.attempt.exhausted'),
+      entry('e', 'endpoint.enabled'),
     ]);
+    expect(metrics.adds).toEqual([
+      { metric: 'circuitsOpened', value: 1 },
+      { metric: 'circuitsClosed', value: 1 },
+      { metric: 'endpointsDisabled', value: 1 },
+    ]);
+  });
+
+  it('does not count a notification the topic refused', async () => {
+    const metrics = recordingMetrics();
+    const topic = countingNotifications({ publishBatch: async () => new Set(['a']) }, metrics);
+    expect(await topic.publishBatch([entry('a', 'endpoint.circuit.opened')])).toEqual(new Set(['a']));
+    expect(metrics.adds).toEqual([]);
   });
 });

@@ -59,6 +59,7 @@ export type IngestOutcome =
   | {
       readonly status: 'accepted' | 'duplicate';
       readonly id: string;
+      readonly type: string;
       /** How to answer: the JSON status, or 200 with an empty body (Slack shows bodies to users). */
       readonly acknowledge: 'status' | 'empty';
     }
@@ -135,8 +136,8 @@ export async function ingest(
       const retryAfterMs = existing?.leaseUntil !== undefined ? existing.leaseUntil - nowMs : 1000;
       throw new EventInFlightError(id, retryAfterMs / 1000);
     }
-    deps.log.info('duplicate delivery', { source: source.id, id, status: existing.status });
-    return { status: 'duplicate', id, acknowledge };
+    deps.log.info('duplicate delivery', { source: source.id, eventId: id, status: existing.status });
+    return { status: 'duplicate', id, type, acknowledge };
   }
 
   const headers: Record<string, string> = {};
@@ -156,7 +157,7 @@ export async function ingest(
     await deps.store.release(source.id, id, leaseToken).catch((releaseError: unknown) => {
       deps.log.warn('release after failed enqueue failed; the lease will lapse', {
         source: source.id,
-        id,
+        eventId: id,
         cause: String(releaseError),
       });
     });
@@ -167,14 +168,14 @@ export async function ingest(
   await deps.store.markEnqueued(source.id, id, leaseToken, deps.clock()).catch((cause: unknown) => {
     deps.log.warn('could not mark enqueued; the processor will still claim it', {
       source: source.id,
-      id,
+      eventId: id,
       cause: String(cause),
     });
   });
   // DEBUG, not INFO: one line per accepted event is the largest log (and CloudWatch) cost of the
   // verifier; the API access log already records every request, and rejections stay at INFO.
-  deps.log.debug('accepted', { source: source.id, id, type });
-  return { status: 'accepted', id, acknowledge };
+  deps.log.debug('accepted', { source: source.id, eventId: id, type });
+  return { status: 'accepted', id, type, acknowledge };
 }
 
 /**

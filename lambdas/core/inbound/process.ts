@@ -7,6 +7,7 @@
 import { describe } from '../kernel/http';
 import { parseEnvelope, type Envelope } from './envelope';
 import type { Log } from '../kernel/log';
+import { noMetrics, type Metrics } from '../kernel/metrics';
 import type { EventStore } from './ports';
 import type { Clock, PublishEntry, Topic } from '../kernel/ports';
 import type { Router } from './routing';
@@ -35,6 +36,8 @@ export interface ProcessDeps {
    */
   readonly publishSafetyMs: number;
   readonly log: Log;
+  /** Counts what was published, how long after it was received, and what failed. @default none */
+  readonly metrics?: Metrics;
   /** Waits between attempts at the `completed` write. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -99,7 +102,11 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
     const envelope = parseEnvelope(message.body);
     if (!envelope || envelope.source !== deps.sourceId) {
       // Poison: fail only this record; after maxReceiveCount SQS moves it to the DLQ for inspection.
-      deps.log.error('unparseable message', { messageId: message.messageId, bytes: message.body.length });
+      deps.log.error('unparseable message', {
+        source: deps.sourceId,
+        messageId: message.messageId,
+        bytes: message.body.length,
+      });
       failed.push(message.messageId);
       continue;
     }
@@ -112,14 +119,21 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
   const toPublish = claimed.filter((c) => c.entry !== undefined);
   const publishFailed = new Set<string>();
   if (toPublish.length > 0 && deps.remainingMs() < deps.publishSafetyMs) {
-    deps.log.warn('too little time left to publish safely; retrying later', { count: toPublish.length });
+    deps.log.warn('too little time left to publish safely; retrying later', {
+      source: deps.sourceId,
+      eventIds: toPublish.map((c) => c.envelope.id),
+    });
     for (const c of toPublish) publishFailed.add(c.entry!.id);
   } else {
     for (const chunk of publishChunks(toPublish.map((c) => c.entry!))) {
       try {
         for (const id of await deps.topic.publishBatch(chunk)) publishFailed.add(id);
       } catch (cause) {
-        deps.log.error('publish failed', { cause: describe(cause), count: chunk.length });
+        deps.log.error('publish failed', {
+          source: deps.sourceId,
+          eventIds: chunk.map((entry) => entry.attributes.eventId),
+          cause: describe(cause),
+        });
         for (const entry of chunk) publishFailed.add(entry.id);
       }
     }
@@ -127,6 +141,9 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
 
   let published = 0;
   let unrecorded = 0;
+  const metrics = deps.metrics ?? noMetrics;
+  const dimensions = { Source: deps.sourceId };
+  const publishedIds: string[] = [];
   // Concurrently: retries of one record's write must not use up the time the others need.
   await Promise.all(
     claimed.map(async (c) => {
@@ -136,20 +153,30 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
         await deps.store.markFailed(source, id, c.leaseToken, 'publish failed', deps.clock()).catch(() => undefined);
         return;
       }
-      if (c.entry) published++;
+      if (c.entry) {
+        published++;
+        publishedIds.push(id);
+        metrics.add('published', 1, dimensions);
+        metrics.add('ingestToPublishAge', Math.max(0, deps.clock() - Date.parse(c.envelope.receivedAt)), dimensions);
+      }
       // Published (or deliberately not): acknowledge even if recording `completed` fails, because a
       // redelivery would publish again.
       const recorded = await recordCompleted(source, id, c.leaseToken, deps);
       if (recorded === 'unrecorded') unrecorded++;
-      if (recorded === 'lost') deps.log.warn('claim lost before completion was recorded', { source, id });
+      if (recorded === 'lost') deps.log.warn('claim lost before completion was recorded', { source, eventId: id });
     }),
   );
+  if (failed.length > 0) metrics.add('processingFailures', failed.length, dimensions);
+  // The ids published: this line is where an event's life in the processor shows in the logs (one line per batch,
+  // not per event, keeps the log bytes per event small).
   deps.log.info('batch processed', {
+    source: deps.sourceId,
     received: messages.length,
     published,
     skipped,
     failed: failed.length,
     completionUnrecorded: unrecorded,
+    eventIds: publishedIds,
   });
   return { failedMessageIds: failed, published, skipped, unrecorded };
 }
@@ -180,7 +207,7 @@ async function recordCompleted(
       if (deps.remainingMs() - delay < COMPLETION_RETRY_RESERVE_MS) {
         deps.log.error('published but could not record completion; the record will read as stale', {
           source,
-          id,
+          eventId: id,
           attempts: attempt,
           cause: describe(cause),
         });
@@ -213,15 +240,15 @@ async function claimAndHandle(
       nowMs,
     });
   } catch (cause) {
-    deps.log.error('claim failed', { source, id, cause: describe(cause) });
+    deps.log.error('claim failed', { source, eventId: id, cause: describe(cause) });
     return 'retry';
   }
   if (!claim.claimed) {
     if (claim.existing?.status === 'completed') {
-      deps.log.info('already completed; skipping redelivery', { source, id });
+      deps.log.info('already completed; skipping redelivery', { source, eventId: id });
       return 'skip';
     }
-    deps.log.info('claimed elsewhere; retrying later', { source, id, status: claim.existing?.status });
+    deps.log.info('claimed elsewhere; retrying later', { source, eventId: id, status: claim.existing?.status });
     return 'retry';
   }
 
@@ -240,7 +267,7 @@ async function claimAndHandle(
     };
   } catch (cause) {
     const error = describe(cause) ?? 'handler failed';
-    deps.log.error('handler failed', { source, id, type, cause: error });
+    deps.log.error('handler failed', { source, eventId: id, type, cause: error });
     await deps.store.markFailed(source, id, leaseToken, error, deps.clock()).catch(() => undefined);
     return 'retry';
   }
