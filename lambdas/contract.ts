@@ -27,6 +27,8 @@ export const ENV = {
   /** Powertools logger settings. */
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Powertools Metrics: the CloudWatch namespace of the custom metrics (`metricsNamespace`, core/kernel/metrics.ts). */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   /** Outbound delivery: the single table of endpoints, messages, deliveries and attempts. */
   outboundTable: 'OUTBOUND_TABLE_NAME',
   /** Outbound: the delivery queue wake-ups are sent to. */
@@ -182,20 +184,4 @@ export const OUTBOUND_TABLE = {
    * `endpoints recover`, `endpoints show` and the release of parked deliveries read one endpoint, not a tenant.
    */
   endpointIndex: { name: 'byEndpoint', partitionKey: 'endpointKey', sortKey: 'listKey' },
-} as const;
-
-// ---------------------------------------------------------------------------------------------
-// Outbound metrics (decision 0012)
-
-/**
- * The custom metrics the outbound functions emit (Embedded Metric Format log lines) and the constructs alarm on.
- * One dimension, the outbound table's name, so two deployments in one account do not mix their values.
- */
-export const OUTBOUND_METRICS = {
-  namespace: 'WebhookIngestion/Outbound',
-  dimension: 'OutboundTable',
-  /** Sweeper, every run: seconds since the oldest delivery it claimed fell due to be swept (0 when none). */
-  oldestDueAgeSeconds: 'OldestDueDeliveryAgeSeconds',
-  /** Worker: deliveries of a batch that ended `exhausted` (emitted only when there are any). */
-  deliveriesExhausted: 'DeliveriesExhausted',
 } as const;

@@ -10,7 +10,11 @@
 import type * as z from 'zod/mini';
 import { checkAgainstSchedule } from '../lambdas/core/outbound/retention';
 import { schemes } from '../lambdas/core/signatures/index';
-import { MAX_FILTER_COMBINATIONS, buildFilterPolicy, filterCombinations } from './filter-policy';
+import {
+  MAX_FILTER_COMBINATIONS,
+  buildFilterPolicy,
+  filterCombinations,
+} from '../lambdas/core/inbound/subscription-filter';
 import type { SourceConfig, StackConfig } from './config-schema';
 
 export interface ConfigIssue {
@@ -34,6 +38,12 @@ export function sourceIssues(source: SourceConfig): ConfigIssue[] {
     issues.push({
       path: ['queueRetentionDays'],
       message: 'must not exceed dedupeWindowDays, or a message could outlive the record that deduplicates it',
+    });
+  }
+  if (source.alarms.maxQueueAgeMinutes >= source.queueRetentionDays * 1440) {
+    issues.push({
+      path: ['alarms', 'maxQueueAgeMinutes'],
+      message: `must be less than queueRetentionDays (${source.queueRetentionDays} days): a message is deleted before it could be that old`,
     });
   }
   const { batchSize, maxBatchingWindowSeconds } = source.processor;

@@ -10,12 +10,12 @@
 import * as z from 'zod/mini';
 import { RETRY_POLICY } from '../lambdas/contract';
 import { SHARED_SOURCE_KEYS, sharedSourceFields, type RuntimeSource } from '../lambdas/core/inbound/source-schema';
+import { subscriptionFilterShape } from '../lambdas/core/inbound/subscription-filter';
 import { outboundConfigSchema } from './outbound-config-schema';
 
 const DEFAULT_MAX_BODY_BYTES = 200 * 1024;
 
 const int = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
-const nonEmptyStrings = z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)));
 
 const processorShape = z.strictObject({
   /** Maximum concurrent processor invocations for this source (SQS event source maximum concurrency). */
@@ -29,6 +29,31 @@ const processorShape = z.strictObject({
   maxBatchingWindowSeconds: z._default(int(0, 300), 1),
   timeoutSeconds: z._default(int(3, 900), 30),
   memoryMb: z._default(int(128, 10240), 256),
+});
+
+/**
+ * A source's alarm thresholds (docs/observability.md). Every alarm notifies the stack's alarm topic; missing data
+ * (no traffic) never alarms.
+ */
+const sourceAlarmsShape = z.strictObject({
+  /** Alarm when more than this percentage of the source's requests in 5 minutes are rejected (a rotated secret?)… */
+  maxRejectedPercent: z._default(int(1, 100), 20),
+  /** …and at least this many were: a scanner's few unsigned requests at night are not worth a page. */
+  minRejected: z._default(int(1, 1_000_000), 10),
+  /** Alarm when the source's queue holds a message older than this (the processor is failing or behind). */
+  maxQueueAgeMinutes: z._default(int(1, 20_160), 30),
+  /** Alarm when more than this percentage of the processor's messages in 5 minutes fail… */
+  maxProcessorFailurePercent: z._default(int(1, 100), 10),
+  /** …and at least this many did. */
+  minProcessorFailures: z._default(int(1, 1_000_000), 5),
+});
+
+/** Stack-wide alarm thresholds (docs/observability.md). */
+const stackAlarmsShape = z.strictObject({
+  /** Alarm when the API answers more than this many 5xx in 5 minutes. */
+  maxApi5xxPer5Minutes: z._default(int(0, 1_000_000), 5),
+  /** Alarm when Lambda throttles the verifier more than this many times in 5 minutes (requests refused with 429). */
+  maxVerifierThrottlesPer5Minutes: z._default(int(0, 1_000_000), 0),
 });
 
 /** One source's fields. Parse with `sourceSchema` (config.ts), which adds the rules across its fields. */
@@ -46,18 +71,14 @@ export const sourceShape = z.strictObject({
   /** How long SQS keeps an unprocessed message. Must not exceed the dedupe window. */
   queueRetentionDays: z._default(int(1, 14), 4),
   processor: z.prefault(processorShape, {}),
+  alarms: z.prefault(sourceAlarmsShape, {}),
 });
 
 /** The config's list of sources, of `source` (the shape here, or the checked schema in config.ts). */
 export const sourceList = <S extends z.ZodMiniType>(source: S) =>
   z.array(source).check(z.minLength(1, 'declare at least one source'));
 
-const filterShape = z.strictObject({
-  source: nonEmptyStrings,
-  type: nonEmptyStrings,
-  /** Match event types by prefix, e.g. `invoice.` */
-  typePrefix: nonEmptyStrings,
-});
+const filterShape = subscriptionFilterShape;
 
 const subscriptionId = z.string().check(z.regex(/^[A-Za-z0-9-]{1,40}$/));
 const arn = z.string().check(z.startsWith('arn:'));
@@ -98,6 +119,7 @@ export const stackConfigShape = z.strictObject({
    * as much as the API itself per million events (docs/cost.md).
    */
   tracing: z._default(z.boolean(), false),
+  alarms: z.prefault(stackAlarmsShape, {}),
   /** Outbound delivery, off unless present: see lib/outbound-config-schema.ts. */
   outbound: z.optional(outboundConfigSchema),
 });

@@ -16,6 +16,10 @@ import type { RelayRule } from '../lambdas/core/outbound/intake/relay';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunction } from './constructs/webhook-function';
+import { AlarmTopic } from './constructs/alarm-topic';
+import { Monitoring } from './constructs/monitoring';
+import { OUTPUTS } from './stack-outputs';
+import { metricsNamespace } from '../lambdas/core/kernel/metrics';
 import { VERIFIER_TIMEOUT_SECONDS } from '../lambdas/contract';
 import { assertVerifierEnvironmentFits, verifierEnvironment } from './verifier-environment';
 
@@ -41,6 +45,10 @@ export class WebhookIngestionStack extends Stack {
   public readonly api: WebhookApi;
   /** Outbound delivery, when the config has an `outbound` key. */
   public readonly outbound?: OutboundDelivery;
+  /** The one topic every alarm notifies. */
+  public readonly alarmTopic: AlarmTopic;
+  /** The inbound alarms and the dashboard. */
+  public readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: WebhookIngestionStackProps) {
     super(scope, id, props);
@@ -48,10 +56,18 @@ export class WebhookIngestionStack extends Stack {
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
     // Fail before building anything: the check needs only the config and the stack name.
-    assertVerifierEnvironmentFits(config, this.stackName, WebhookFunction.sharedEnvironment(VERIFIER_SERVICE_NAME));
+    assertVerifierEnvironmentFits(
+      config,
+      this.stackName,
+      WebhookFunction.sharedEnvironment(VERIFIER_SERVICE_NAME, 'INFO', this.stackName),
+    );
 
     this.eventStore = new EventStore(this, 'Events', { deletionProtection: props.deletionProtection ?? true });
-    this.eventTopic = new EventTopic(this, 'Processed', { subscriptions: config.subscriptions });
+    this.eventTopic = new EventTopic(this, 'Processed', {
+      subscriptions: config.subscriptions,
+      tracing: config.tracing,
+    });
+    this.alarmTopic = new AlarmTopic(this, 'Alarms');
 
     const pipelines: Record<string, SourcePipeline> = {};
     for (const source of config.sources) {
@@ -106,62 +122,91 @@ export class WebhookIngestionStack extends Stack {
         projectRoot: props.projectRoot,
         deletionProtection: props.deletionProtection ?? true,
         relay: { topic: this.eventTopic.topic, rules: props.relays ?? [] },
+        alarms: { alarmTopic: this.alarmTopic.topic },
       });
     }
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      config,
+      alarmTopic: this.alarmTopic.topic,
+      pipelines,
+      eventTopic: this.eventTopic,
+      api: this.api,
+      verifier: this.verifier,
+      outbound: this.outbound,
+    });
 
-    new CfnOutput(this, 'ApiUrl', {
+    new CfnOutput(this, OUTPUTS.apiUrl, {
       value: this.api.url,
       description: 'Base URL of the webhook API (GET health for a liveness check)',
     });
     for (const pipeline of Object.values(pipelines)) {
-      const key = outputKey(pipeline.sourceId);
-      new CfnOutput(this, `WebhookUrl${key}`, {
+      new CfnOutput(this, OUTPUTS.webhookUrl(pipeline.sourceId), {
         value: this.api.webhookUrl(pipeline.sourceId),
         description: `Webhook URL to configure at the "${pipeline.sourceId}" provider`,
       });
-      new CfnOutput(this, `SecretName${key}`, {
+      new CfnOutput(this, OUTPUTS.secretName(pipeline.sourceId), {
         value: pipeline.secretName,
         description: `Secrets Manager secret of "${pipeline.sourceId}": set {"current": "<provider signing secret>"}`,
       });
-      new CfnOutput(this, `DeadLetterQueueArn${key}`, {
+      new CfnOutput(this, OUTPUTS.deadLetterQueueArn(pipeline.sourceId), {
         value: pipeline.deadLetterQueue.queueArn,
-        description: `Dead-letter queue of "${pipeline.sourceId}": after fixing the cause, replay with aws sqs start-message-move-task --source-arn <this>`,
+        description: `Dead-letter queue of "${pipeline.sourceId}": after fixing the cause, npm run cli -- queues redrive ${pipeline.sourceId} --stack ${this.stackName}`,
+      });
+      new CfnOutput(this, OUTPUTS.queueUrl(pipeline.sourceId), {
+        value: pipeline.queue.queueUrl,
+        description: `Queue of "${pipeline.sourceId}" (read by npm run cli -- queues --stack ${this.stackName})`,
       });
     }
+    new CfnOutput(this, OUTPUTS.sourceIds, {
+      value: config.sources.map((s) => s.id).join(','),
+      description: 'The source ids, comma-separated (the CLI finds the per-source outputs by them)',
+    });
+    new CfnOutput(this, OUTPUTS.alarmTopicArn, {
+      value: this.alarmTopic.topic.topicArn,
+      description: 'Every alarm notifies this topic (ALARM and OK): subscribe a pager, chat or email',
+    });
+    new CfnOutput(this, OUTPUTS.metricsNamespace, {
+      value: metricsNamespace(this.stackName),
+      description: 'CloudWatch namespace of the custom metrics (docs/observability.md)',
+    });
+    new CfnOutput(this, OUTPUTS.dashboardName, {
+      value: this.monitoring.dashboard.dashboard.dashboardName,
+      description: 'The CloudWatch dashboard',
+    });
     if (this.outbound) {
-      new CfnOutput(this, 'OutboundIntakeQueueUrl', {
+      new CfnOutput(this, OUTPUTS.outboundIntakeQueueUrl, {
         value: this.outbound.intakeQueue.queue.queueUrl,
         description: 'Outbound intake: send messages with attributes tenant, type and id',
       });
-      new CfnOutput(this, 'OutboundOperationsTopicArn', {
+      new CfnOutput(this, OUTPUTS.outboundOperationsTopicArn, {
         value: this.outbound.operationsTopic.topicArn,
         description:
           'Operator notifications (docs/outbound-notifications.md): subscribe an email, Chatbot or a queue, filtering on the type attribute',
       });
-      new CfnOutput(this, 'OutboundAlarmTopicArn', {
-        value: this.outbound.alarmTopic.topicArn,
-        description: 'Outbound alarms notify this topic: subscribe a pager, chat or email',
-      });
-      new CfnOutput(this, 'OutboundTableName', {
+      new CfnOutput(this, OUTPUTS.outboundTableName, {
         value: this.outbound.store.table.tableName,
         description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts',
       });
+      new CfnOutput(this, OUTPUTS.outboundDeliveryQueueUrl, {
+        value: this.outbound.deliveryQueue.queue.queueUrl,
+        description: 'Outbound delivery queue (wake-ups)',
+      });
+      new CfnOutput(this, OUTPUTS.outboundDeliveryDeadLetterQueueArn, {
+        value: this.outbound.deliveryQueue.deadLetterQueue.queueArn,
+        description: 'Dead-letter queue of the outbound delivery queue',
+      });
+      new CfnOutput(this, OUTPUTS.outboundIntakeDeadLetterQueueArn, {
+        value: this.outbound.intakeQueue.deadLetterQueue.queueArn,
+        description: 'Dead-letter queue of the outbound intake queue',
+      });
     }
-    new CfnOutput(this, 'EventsTopicArn', {
+    new CfnOutput(this, OUTPUTS.eventsTopicArn, {
       value: this.eventTopic.topic.topicArn,
       description: 'SNS topic of processed events',
     });
-    new CfnOutput(this, 'EventsTableName', {
+    new CfnOutput(this, OUTPUTS.eventsTableName, {
       value: this.eventStore.table.tableName,
       description: 'DynamoDB table of event records',
     });
   }
-}
-
-/** `github-app` -> `GithubApp`: output ids are alphanumeric. */
-function outputKey(sourceId: string): string {
-  return sourceId
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

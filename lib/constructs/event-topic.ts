@@ -12,8 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SubscriptionConfig } from '../config-schema';
-import { buildFilterPolicy } from '../filter-policy';
-import type { FilterPolicy } from '../filter-policy';
+import { buildFilterPolicy, type FilterPolicy } from '../../lambdas/core/inbound/subscription-filter';
 import { DurableQueue, deadLetterAlarm } from './durable-queue';
 
 export interface EventTopicProps {
@@ -29,6 +28,8 @@ export interface EventTopicProps {
    * @default - the AWS-managed key `alias/aws/sns`
    */
   readonly masterKey?: kms.IKey;
+  /** X-Ray active tracing on the topic, so a publish appears in the trace of the event it carries. @default false */
+  readonly tracing?: boolean;
 }
 
 /** Converts a plain filter policy into the CDK's representation. */
@@ -61,6 +62,7 @@ export class EventTopic extends Construct {
     this.topic = new sns.Topic(this, 'Topic', {
       masterKey: props.masterKey ?? kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns'),
       enforceSSL: true,
+      ...(props.tracing && { tracingConfig: sns.TracingConfig.ACTIVE }),
     });
 
     const subscriberQueues: Record<string, DurableQueue> = {};

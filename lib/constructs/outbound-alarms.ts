@@ -1,30 +1,28 @@
 /**
- * Alarms of outbound delivery (decision 0012) and the topic their notifications go to: the sweeper's lag (the age
- * of the oldest due delivery it claims, a custom metric that is also its heartbeat), deliveries that end exhausted
- * (a custom metric of the worker), the age of the delivery queue's oldest message, and every alarm the outbound
- * constructs already have (sweeper errors, the dead-letter queues) now with actions.
+ * Alarms of outbound delivery (decision 0012): the sweeper's lag (the age of the oldest due delivery it claims) and
+ * its heartbeat, deliveries that end exhausted, the age of the delivery queue's oldest message; each, with the
+ * alarms the outbound constructs already have (sweeper errors, the dead-letter queues), notifies the alarm topic.
+ * Missing data never alarms: a fresh deploy, or a quiet night, is not an incident.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { OUTBOUND_METRICS } from '../../lambdas/contract';
+import { METRICS, metricsNamespace, type MetricKey } from '../../lambdas/core/kernel/metrics';
 import { MAX_QUEUE_DELAY_SECONDS } from '../../lambdas/core/outbound/delivery/wake-up';
+import { AlarmTopic, notify } from './alarm-topic';
 
 export interface OutboundAlarmsProps {
   /**
    * Where alarm and OK notifications are published: subscribe a pager, chat or email here.
-   * @default - a new topic encrypted with its own customer-managed KMS key (CloudWatch cannot publish to a topic
-   * under the AWS-managed `aws/sns` key, which is why the operations topic is not reused)
+   * @default - a new AlarmTopic (the stack passes its one alarm topic)
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Alarm when the oldest due delivery the sweeper claims has waited longer than this for its wake-up, or when the
-   * sweeper reports nothing for 5 minutes. At least 2 minutes (it runs every minute). @default Duration.minutes(15)
+   * Alarm when the oldest due delivery the sweeper claims has waited longer than this for its wake-up. At least
+   * 2 minutes (it runs every minute). @default Duration.minutes(15)
    */
   readonly maxDueDeliveryAge?: Duration;
   /** Alarm when more deliveries than this end `exhausted` within 5 minutes. A whole number ≥ 0. @default 0 */
@@ -37,16 +35,19 @@ export interface OutboundAlarmsProps {
 }
 
 export interface OutboundAlarmTargets {
-  /** The outbound table's name: the dimension of the custom metrics. */
-  readonly tableName: string;
+  readonly sweeper: lambda.IFunction;
   readonly deliveryQueue: sqs.IQueue;
   /** Alarms built elsewhere that get the same actions (sweeper errors, dead-letter queues). */
   readonly existing: readonly cloudwatch.Alarm[];
 }
 
+/** The sweeper runs every minute: this many 5-minute periods without one invocation mean it has stopped. */
+const SWEEPER_SILENT_PERIODS = 3;
+
 export class OutboundAlarms extends Construct {
   public readonly alarmTopic: sns.ITopic;
   public readonly dueDeliveryAgeAlarm: cloudwatch.Alarm;
+  public readonly sweeperStoppedAlarm: cloudwatch.Alarm;
   public readonly exhaustedDeliveriesAlarm: cloudwatch.Alarm;
   public readonly deliveryQueueAgeAlarm: cloudwatch.Alarm;
 
@@ -64,29 +65,43 @@ export class OutboundAlarms extends Construct {
         `OutboundAlarms: maxDeliveryQueueAge must exceed ${MAX_QUEUE_DELAY_SECONDS / 60} minutes (wake-ups are delayed up to that)`,
       );
 
-    this.alarmTopic = props.alarmTopic ?? this.createTopic();
-    const dimensionsMap = { [OUTBOUND_METRICS.dimension]: targets.tableName };
-    const custom = (metricName: string, statistic: string) =>
+    this.alarmTopic =
+      props.alarmTopic ?? new AlarmTopic(this, 'Topic', { displayName: 'Outbound delivery alarms' }).topic;
+    const namespace = metricsNamespace(Stack.of(this).stackName);
+    const custom = (key: MetricKey, statistic: string, dimensionsMap: Record<string, string> = {}) =>
       new cloudwatch.Metric({
-        namespace: OUTBOUND_METRICS.namespace,
-        metricName,
+        namespace,
+        metricName: METRICS[key].name,
         dimensionsMap,
         statistic,
         period: Duration.minutes(5),
       });
 
     this.dueDeliveryAgeAlarm = new cloudwatch.Alarm(this, 'DueDeliveryAge', {
-      alarmDescription: `Outbound deliveries are stuck: a retry fell due more than ${maxDueAge.toHumanString()} ago and is still not woken, or the sweeper reported nothing for 5 minutes.`,
-      metric: custom(OUTBOUND_METRICS.oldestDueAgeSeconds, cloudwatch.Stats.MAXIMUM),
+      alarmDescription: `Outbound deliveries are stuck: a retry fell due more than ${maxDueAge.toHumanString()} ago and is still not woken.`,
+      metric: custom('oldestDueDeliveryAge', cloudwatch.Stats.MAXIMUM),
       threshold: maxDueAge.toSeconds(),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
-      // The sweeper reports every minute, 0 included: no data means it is not running.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // The sweeper's heartbeat: its invocations, a missing period counted as none (FILL), so a sweeper that stopped
+    // alarms after 15 minutes, while a fresh deploy (invoked within a minute) never does.
+    this.sweeperStoppedAlarm = new cloudwatch.Alarm(this, 'SweeperStopped', {
+      alarmDescription: `The outbound sweeper has not run for ${SWEEPER_SILENT_PERIODS * 5} minutes: retries beyond 15 minutes are not being woken.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(invocations, 0)',
+        usingMetrics: { invocations: targets.sweeper.metricInvocations({ period: Duration.minutes(5) }) },
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: SWEEPER_SILENT_PERIODS,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.exhaustedDeliveriesAlarm = new cloudwatch.Alarm(this, 'ExhaustedDeliveries', {
       alarmDescription: `More than ${exhaustedThreshold} outbound deliveries ended exhausted in 5 minutes (see the message.attempt.exhausted notifications for which).`,
-      metric: custom(OUTBOUND_METRICS.deliveriesExhausted, cloudwatch.Stats.SUM),
+      metric: custom('deliveryAttempts', cloudwatch.Stats.SUM, { Outcome: 'exhausted' }),
       threshold: exhaustedThreshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -104,54 +119,12 @@ export class OutboundAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    const action = new actions.SnsAction(this.alarmTopic);
-    for (const alarm of [
+    notify(this.alarmTopic, [
       this.dueDeliveryAgeAlarm,
+      this.sweeperStoppedAlarm,
       this.exhaustedDeliveriesAlarm,
       this.deliveryQueueAgeAlarm,
       ...targets.existing,
-    ]) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
-  }
-
-  /**
-   * A topic CloudWatch may publish to: its own key (rotated) lets the CloudWatch service use it, only for alarms of
-   * this account and region (`aws:SourceAccount`, `aws:SourceArn`: no confused deputy).
-   */
-  private createTopic(): sns.Topic {
-    const { account, region, partition } = Stack.of(this);
-    const conditions = {
-      StringEquals: { 'aws:SourceAccount': account },
-      ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
-    };
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: 'Encrypts the outbound alarm topic (CloudWatch alarms publish to it)',
-      enableKeyRotation: true,
-    });
-    const cloudwatchService = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [cloudwatchService],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions,
-      }),
-    );
-    const topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: 'Outbound delivery alarms',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [cloudwatchService],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions,
-      }),
-    );
-    return topic;
+    ]);
   }
 }

@@ -62,6 +62,8 @@ export class OutboundDelivery extends Construct {
   public readonly intake: WebhookFunction;
   /** Events of the stack's topic to relay, when relays are configured. */
   public readonly relayQueue?: DurableQueue;
+  /** The relay function, when relays are configured. */
+  public readonly relay?: WebhookFunction;
   /** The outbound alarms (decision 0012); every one notifies `alarmTopic`. */
   public readonly alarms: OutboundAlarms;
   /** Alarm and OK notifications of every outbound alarm: subscribe a pager, chat or email here. */
@@ -175,14 +177,14 @@ export class OutboundDelivery extends Construct {
           filterPolicy: { source: sns.SubscriptionFilter.stringFilter({ allowlist: relaySources }) },
         }),
       );
-      const relay = new WebhookFunction(this, 'Relay', {
+      const relay = (this.relay = new WebhookFunction(this, 'Relay', {
         ...common,
         environment: { ...environment, [ENV.relays]: JSON.stringify(props.relay.rules) },
         entry: 'lambdas/outbound-relay/handler.ts',
         serviceName: 'outbound-relay',
         description: "Relays verified inbound events to tenants' endpoints",
         timeout: Duration.seconds(intakeQueue.timeoutSeconds),
-      });
+      }));
       this.consume(this.relayQueue, relay);
     }
 
@@ -202,7 +204,7 @@ export class OutboundDelivery extends Construct {
       this,
       'Alarms',
       {
-        tableName: this.store.table.tableName,
+        sweeper: this.sweeper.lambdaFunction,
         deliveryQueue: this.deliveryQueue.queue,
         existing: [this.sweeperErrorsAlarm, ...deadLetterAlarms],
       },

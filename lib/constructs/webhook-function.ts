@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,6 +13,7 @@ import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/contract';
+import { metricsNamespace } from '../../lambdas/core/kernel/metrics';
 
 /** The repository root: `package.json`, `package-lock.json` and `tsconfig.json` live here. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -77,12 +78,20 @@ export interface WebhookFunctionProps {
 
 /** A Node.js Lambda function with the stack's shared defaults and an explicit log group and role. */
 export class WebhookFunction extends Construct {
-  /** Variables every function gets; exported so the verifier's size estimate counts them. */
-  static sharedEnvironment(serviceName: string, logLevel: PowertoolsLogLevel = 'INFO'): Record<string, string> {
+  /**
+   * Variables every function gets; exported so the verifier's size estimate counts them. `stackName` names the
+   * metrics' namespace (one per deployment).
+   */
+  static sharedEnvironment(
+    serviceName: string,
+    logLevel: PowertoolsLogLevel = 'INFO',
+    stackName?: string,
+  ): Record<string, string> {
     return {
       NODE_OPTIONS: '--enable-source-maps',
       [ENV.serviceName]: serviceName,
       [ENV.logLevel]: logLevel,
+      ...(stackName !== undefined && { [ENV.metricsNamespace]: metricsNamespace(stackName) }),
     };
   }
 
@@ -124,7 +133,10 @@ export class WebhookFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel[props.logLevel ?? 'INFO'],
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      environment: { ...WebhookFunction.sharedEnvironment(props.serviceName, props.logLevel), ...props.environment },
+      environment: {
+        ...WebhookFunction.sharedEnvironment(props.serviceName, props.logLevel, Stack.of(this).stackName),
+        ...props.environment,
+      },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       bundling: LAMBDA_BUNDLING,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildFilterPolicy, filterCombinations, MESSAGE_ATTRIBUTES } from '../../lib/filter-policy';
+import { MESSAGE_ATTRIBUTES } from '../../lambdas/contract';
+import { buildFilterPolicy, filterCombinations } from '../../lambdas/core/inbound/subscription-filter';
 import { toSnsFilterPolicy } from '../../lib/constructs/event-topic';
 
 describe('buildFilterPolicy()', () => {

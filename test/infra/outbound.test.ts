@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ENV, OUTBOUND_METRICS, OUTBOUND_TABLE } from '../../lambdas/contract';
+import { ENV, OUTBOUND_TABLE } from '../../lambdas/contract';
+import { METRICS } from '../../lambdas/core/kernel/metrics';
 import { OUTBOUND_ROUTES } from '../../lambdas/outbound-api/routes';
 import { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
 import type { OutboundAlarmsProps } from '../../lib/constructs/outbound-alarms';
@@ -43,7 +44,8 @@ describe('OutboundDelivery', () => {
         String(r.Properties.RouteKey).includes('/v1/'),
       ),
     ).toBe(false);
-    expect(plain.findResources('AWS::KMS::Key')).toEqual({});
+    // The only key is the alarm topic's: no outbound secrets key.
+    expect(Object.keys(plain.findResources('AWS::KMS::Key'))).toEqual([expect.stringMatching(/^Alarms/)]);
   });
 
   it('refuses allowed subnets that are not CIDRs, naming the field', () => {
@@ -246,21 +248,37 @@ describe('OutboundDelivery', () => {
     };
     const topicRef = () => ref(outbound.alarmTopic as sns.Topic);
 
-    it('the sweeper lag alarm reads the sweeper metric of this table, above 15 minutes, and treats silence as breaching', () => {
+    it("the sweeper lag alarm reads the sweeper metric in the stack's namespace, above 15 minutes; silence does not alarm", () => {
       expect(props(outbound.alarms.dueDeliveryAgeAlarm)).toMatchObject({
-        Namespace: OUTBOUND_METRICS.namespace,
-        MetricName: OUTBOUND_METRICS.oldestDueAgeSeconds,
-        Dimensions: [{ Name: OUTBOUND_METRICS.dimension, Value: ref(outbound.store.table) }],
+        Namespace: stack.stackName,
+        MetricName: METRICS.oldestDueDeliveryAge.name,
         Statistic: 'Maximum',
         Threshold: 900,
         ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'breaching',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(props(outbound.alarms.dueDeliveryAgeAlarm)).not.toHaveProperty('Dimensions');
+    });
+
+    it('the sweeper heartbeat alarms after 15 minutes without an invocation, counting a missing period as none', () => {
+      const alarm = props(outbound.alarms.sweeperStoppedAlarm) as { Metrics: Array<Record<string, unknown>> };
+      expect(alarm).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        EvaluationPeriods: 3,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarm.Metrics[0]).toMatchObject({ Expression: 'FILL(invocations, 0)' });
+      expect(alarm.Metrics[1]).toMatchObject({
+        Id: 'invocations',
+        MetricStat: { Metric: { MetricName: 'Invocations', Namespace: 'AWS/Lambda' } },
       });
     });
 
     it('the exhausted alarm fires on one exhausted delivery in 5 minutes', () => {
       expect(props(outbound.alarms.exhaustedDeliveriesAlarm)).toMatchObject({
-        MetricName: OUTBOUND_METRICS.deliveriesExhausted,
+        MetricName: METRICS.deliveryAttempts.name,
+        Dimensions: [{ Name: 'Outcome', Value: 'exhausted' }],
         Statistic: 'Sum',
         Period: 300,
         Threshold: 0,
@@ -286,6 +304,7 @@ describe('OutboundDelivery', () => {
     it('every outbound alarm, the dead-letter queues and sweeper errors included, notifies the alarm topic on alarm and on OK', () => {
       const alarms = [
         outbound.alarms.dueDeliveryAgeAlarm,
+        outbound.alarms.sweeperStoppedAlarm,
         outbound.alarms.exhaustedDeliveriesAlarm,
         outbound.alarms.deliveryQueueAgeAlarm,
         outbound.sweeperErrorsAlarm,
@@ -297,10 +316,11 @@ describe('OutboundDelivery', () => {
         expect(props(alarm), alarm.node.path).toMatchObject({ AlarmActions: [topicRef()], OKActions: [topicRef()] });
     });
 
-    it('the alarm topic is not the operations topic: it has its own rotated key that only CloudWatch of this account may use', () => {
+    it("the alarm topic is the stack's one alarm topic, not the operations topic: its own rotated key that only CloudWatch of this account may use", () => {
+      expect(topicRef()).toEqual(ref(stack.alarmTopic.topic));
       expect(topicRef()).not.toEqual(ref(outbound.operationsTopic));
       template.hasResourceProperties('AWS::SNS::Topic', {
-        DisplayName: 'Outbound delivery alarms',
+        DisplayName: 'Webhook stack alarms',
         KmsMasterKeyId: Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }),
       });
       template.hasResourceProperties('AWS::KMS::Key', {
@@ -348,11 +368,11 @@ describe('OutboundDelivery', () => {
       expect(built.alarmTopic).toBe(existing);
       const t = Template.fromStack(scope);
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: OUTBOUND_METRICS.deliveriesExhausted,
+        MetricName: METRICS.deliveryAttempts.name,
         Threshold: 10,
       });
       t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: OUTBOUND_METRICS.oldestDueAgeSeconds,
+        MetricName: METRICS.oldestDueDeliveryAge.name,
         Threshold: 1800,
       });
       expect(t.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Outbound delivery alarms' } })).toEqual(

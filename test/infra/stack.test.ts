@@ -282,7 +282,7 @@ describe('verifier environment', () => {
 
   it('sets exactly the shared names, with a lease longer than the verifier timeout', () => {
     const expected = Object.keys({
-      ...WebhookFunction.sharedEnvironment('x'),
+      ...WebhookFunction.sharedEnvironment('x', 'INFO', STACK_NAME),
       ...verifierEnvironment(fixtureConfig, { tableName: 't', sourcesJson: '[]' }),
     });
     expect(Object.keys(variables()).sort()).toEqual(expected.sort());
@@ -411,21 +411,31 @@ describe('HTTP API', () => {
 });
 
 describe('outputs', () => {
-  it('give the webhook URL, secret name and dead-letter queue per source, the topic ARN and the table name', () => {
+  it('give the webhook URL, secret name, queue and dead-letter queue per source, the source ids, the topic ARN, the table name, the alarm topic, the metrics namespace and the dashboard', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual(
       [
+        'AlarmTopicArn',
         'ApiUrl',
+        'DashboardName',
         'DeadLetterQueueArnGithubApp',
         'DeadLetterQueueArnStripe',
         'EventsTableName',
         'EventsTopicArn',
+        'MetricsNamespace',
+        'QueueUrlGithubApp',
+        'QueueUrlStripe',
         'SecretNameGithubApp',
         'SecretNameStripe',
+        'SourceIds',
         'WebhookUrlGithubApp',
         'WebhookUrlStripe',
       ].sort(),
     );
+    expect(outputs.SourceIds!.Value).toBe('stripe,github-app');
+    expect(outputs.MetricsNamespace!.Value).toBe(STACK_NAME);
+    expect(outputs.QueueUrlStripe!.Value).toEqual({ Ref: expect.stringMatching(/^Sourcestripe\w*IngestQueue\w+$/) });
+    expect(outputs.AlarmTopicArn!.Value).toEqual({ Ref: expect.stringMatching(/^AlarmsTopic\w+$/) });
     expect(render(outputs.WebhookUrlGithubApp!.Value)).toMatch(
       /^https:\/\/<Ref:ApiHttpApi\w+>\.execute-api\..*\/webhooks\/github-app$/,
     );

@@ -1,13 +1,23 @@
 /**
- * Turns a subscription's `filter` from the config into an SNS filter policy on the message
- * attributes the processor sets. Pure: no CDK types, so it is tested on plain values.
+ * A subscription's filter, described once: its shape (what `config/sources.ts` subscriptions and a
+ * `listen --routes` file write) and the SNS filter policy it becomes on the attributes the processor publishes
+ * with (`MESSAGE_ATTRIBUTES`). The stack's subscriptions (lib/), the local topic (local/) and `listen --stack` (cli/)
+ * all build their policies here. Pure: plain values in and out.
  */
-import { MESSAGE_ATTRIBUTES } from '../lambdas/contract';
-import type { SubscriptionConfig } from './config-schema';
+import * as z from 'zod/mini';
+import { MESSAGE_ATTRIBUTES } from '../../contract';
 
-export { MESSAGE_ATTRIBUTES };
+const nonEmptyStrings = z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)));
 
-export type SubscriptionFilter = NonNullable<SubscriptionConfig['filter']>;
+/** Which events a subscriber receives: any of `source`, and any of `type` or a type starting with a `typePrefix`. */
+export const subscriptionFilterShape = z.strictObject({
+  source: nonEmptyStrings,
+  type: nonEmptyStrings,
+  /** Match event types by prefix, e.g. `invoice.` */
+  typePrefix: nonEmptyStrings,
+});
+
+export type SubscriptionFilter = z.output<typeof subscriptionFilterShape>;
 
 /** One allowed value of an attribute: an exact string or a prefix match. */
 export type FilterCondition = string | { readonly prefix: string };
