@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { LocalQueue } from './queue';
+import type { StatusReport } from './status';
 
 type Answer = { status: number; body: unknown };
 
@@ -49,6 +50,7 @@ export function adminRequestRefusal(headers: IncomingHttpHeaders, localPort: num
 
 /**
  * The local stack's own routes, for the CLI (`npm run cli -- queues`):
+ * - `GET /_local/status`: `status`'s report (local/status.ts);
  * - `GET /_local/queues`: each source queue's depth, in-flight count and dead letters;
  * - `POST /_local/queues/<source>/redrive`: moves that source's dead letters back to its queue, as
  *   `aws sqs start-message-move-task` does for a deployed stack.
@@ -57,7 +59,9 @@ export async function localRoute(
   method: string,
   rawPath: string,
   sources: ReadonlyMap<string, { readonly queue: LocalQueue }>,
+  status?: () => Promise<StatusReport>,
 ): Promise<Answer | undefined> {
+  if (method === 'GET' && rawPath === '/_local/status' && status) return { status: 200, body: await status() };
   if (method === 'GET' && rawPath === '/_local/queues') {
     return { status: 200, body: { queues: Object.fromEntries([...sources].map(([id, s]) => [id, s.queue.stats()])) } };
   }

@@ -70,6 +70,7 @@ export function banner(
     `  store      DynamoDB API (dynalite) at ${stack.dynamoEndpoint}, ${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}`,
     `  queues     one per source, with a DLQ (${timing})`,
     ...inFlightLine(stack),
+    ...deadLetterLine(stack),
     ...o.faults.map((f) => yellow(`  faults     ${f}`)),
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
     `  outbound   ${stack.url}/v1/… (endpoints, messages, deliveries), delivery worker, retry sweeper`,
@@ -95,6 +96,24 @@ export function banner(
     dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
     '',
   ].join('\n');
+}
+
+/** Dead letters kept from earlier runs: they wait for a fix and a redrive, and nothing else would say so. */
+export function deadLetterLine(stack: Pick<LocalStack, 'queues' | 'outbound'>): string[] {
+  const queues: Array<[string, { stats(): { deadLetters: number } }]> = [
+    ...stack.queues,
+    ['outbound:intake', stack.outbound.intakeQueue],
+    ['outbound:deliveries', stack.outbound.queue],
+    ['outbound:relay', stack.outbound.relayQueue],
+  ];
+  const waiting = queues.map(([name, q]) => [name, q.stats().deadLetters] as const).filter(([, n]) => n > 0);
+  if (waiting.length === 0) return [];
+  const total = waiting.reduce((sum, [, n]) => sum + n, 0);
+  return [
+    yellow(
+      `  dead letters  ${plural(total, 'message')} waiting (${waiting.map(([name, n]) => `${name} ${n}`).join(', ')}): npm run cli -- status; once fixed, npm run cli -- queues redrive <source>`,
+    ),
+  ];
 }
 
 /** Messages in flight when the last run stopped or died stay hidden until their visibility timeout ends. */

@@ -11,6 +11,7 @@ import { LogTopic } from '../lambdas/adapters/log-topic';
 import type { DynamoDeliveryStore } from '../lambdas/adapters/dynamo-outbound-deliveries';
 import { outboundQueueSettings } from '../lambdas/contract';
 import type { Log } from '../lambdas/core/kernel/log';
+import type { Metrics } from '../lambdas/core/kernel/metrics';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission/settings';
 import { encodeWakeUp } from '../lambdas/core/outbound/delivery/wake-up';
 import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform';
@@ -60,6 +61,8 @@ export interface OutboundOptions {
   readonly relays?: readonly RelayRule[];
   /** How long outbound records are kept (the stack's TTL sweep deletes them after). @default DEFAULT_RETENTION */
   readonly retention?: RetentionSettings;
+  /** What the functions count, for `status`. @default none */
+  readonly metrics?: Metrics;
 }
 
 export interface LocalOutbound {
@@ -69,6 +72,8 @@ export interface LocalOutbound {
   /** The intake queue (attributes `tenant`, `type`, `id`; the body is the payload), as producers on AWS use it. */
   readonly intakeQueue: LocalQueue;
   readonly intake: SqsEventSource;
+  /** The relay queue: the topic's events of the relayed sources (raw delivery), as deployed. */
+  readonly relayQueue: LocalQueue;
   readonly allowedCidrs: readonly string[];
   readonly deliveries: DynamoDeliveryStore;
   /** The topic subscriber that relays inbound events (config/relays.ts) as outbound messages. */
@@ -123,6 +128,7 @@ export async function startLocalOutbound(
     ...(options.resolver && { resolver: options.resolver }),
     ...(options.sender && { sender: options.sender }),
     ...(options.random && { random: options.random }),
+    ...(options.metrics && { metrics: options.metrics }),
   });
   const api = createOutboundApiHandler(outbound.api);
   const worker = new SqsEventSource({
@@ -179,6 +185,7 @@ export async function startLocalOutbound(
     worker,
     intakeQueue,
     intake,
+    relayQueue,
     allowedCidrs,
     deliveries,
     invoke: async (event) => api(event, verifierContext()),

@@ -52,6 +52,8 @@ export interface QueueStats {
    * a crash or a kill, that is when the messages the dead process was working on are retried.
    */
   readonly nextVisibleAt?: number;
+  /** When the oldest message waiting or in flight was sent (epoch ms), as SQS's ApproximateAgeOfOldestMessage reads. */
+  readonly oldestSentAt?: number;
 }
 
 export function localQueueUrl(name: string): string {

@@ -204,12 +204,16 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
 
   stats(): QueueStats {
     const nextVisibleAt = this.nextVisibleAt();
+    let oldestSentAt: number | undefined;
+    for (const m of [...this.visible.values(), ...this.invisible.values()])
+      if (oldestSentAt === undefined || m.sentAt < oldestSentAt) oldestSentAt = m.sentAt;
     return {
       visible: this.visible.size,
       inFlight: this.invisible.size,
       deadLetters: this.dlq.size,
       ...this.counters,
       ...(nextVisibleAt !== undefined && { nextVisibleAt }),
+      ...(oldestSentAt !== undefined && { oldestSentAt }),
     };
   }
 

@@ -17,6 +17,8 @@ import type { ProcessingFaults } from './fault-flags';
 import type { LocalQueue, LocalQueues, ReceivedMessage } from './queue';
 import type { LocalSubscriber, LocalTopic } from './topic';
 import type { LocalOutbound, OutboundOptions } from './outbound';
+import type { LocalMetrics } from './metrics';
+import type { StatusReport } from './status';
 
 /** The deployed stack's timing, from the one definition both use (lambdas/contract.ts). */
 export const DEPLOYED_TIMING = {
@@ -107,6 +109,10 @@ export interface LocalStack {
   getEvent(source: string, eventId: string): Promise<EventRecord | undefined>;
   /** Outbound delivery: its table, delivery queue, worker and sweeper. */
   readonly outbound: LocalOutbound;
+  /** What the handlers counted (the deployed metrics, kept an hour), for `status`. */
+  readonly metrics: LocalMetrics;
+  /** `status`'s report: sources, queues, outbound, and the alarms the deployed thresholds would fire. */
+  status(): Promise<StatusReport>;
   /** Resolves when every queue is empty (DLQs aside) and no processor is running. */
   idle(): Promise<void>;
   /** Drains in-flight work and releases everything: HTTP, processors, deliveries, store, journals. */

@@ -46,6 +46,9 @@ import {
   type StackTiming,
 } from './stack-types';
 import { LocalTopic } from './topic';
+import { LocalMetrics } from './metrics';
+import { outboundOverview } from './outbound-overview';
+import { localStatus } from './status';
 import { startLocalOutbound } from './outbound';
 import { OUTBOUND_TTL_SHAPE } from './outbound-table';
 
@@ -94,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 
   async function assemble(): Promise<LocalStack> {
+    const metrics = new LocalMetrics();
     const storeFaults = new FaultInjector<EventStore>(new DynamoEventStore(dynamo.client, dynamo.tableName));
     const store = storeFaults.port;
 
@@ -136,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       leaseMs: timing.verifierLeaseMs,
       newToken: randomUUID,
       log,
+      metrics,
     });
     const invokeVerifier = async (event: APIGatewayProxyEventV2): Promise<VerifierResult> => {
       const result = await verifier(event, verifierContext());
@@ -169,6 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             newToken: randomUUID,
             publishSafetyMs: Math.min(timing.publishSafetyMs, Math.floor(r.timeoutMs / 3)),
             log,
+            metrics,
           }),
         ...(options.onRecord && { onRecord: (record: RecordOutcome) => options.onRecord?.({ ...record, source: id }) }),
       });
@@ -180,22 +186,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...options.outbound,
       ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
       log,
+      metrics,
       ...(options.syncWrites !== undefined && { syncWrites: options.syncWrites }),
     });
     cleanup.push(() => outbound.stop());
     topicFaults.target.subscribe(outbound.relay);
 
     // `queues` and `queues redrive` see the outbound queues too, under names no source id can take (no `:`).
-    const adminQueues = new Map<string, { readonly queue: LocalQueue }>([
-      ...sources,
+    const outboundQueues = new Map<string, { readonly queue: LocalQueue }>([
       ['outbound:intake', { queue: outbound.intakeQueue }],
       ['outbound:deliveries', { queue: outbound.queue }],
+      ['outbound:relay', { queue: outbound.relayQueue }],
     ]);
+    const adminQueues = new Map<string, { readonly queue: LocalQueue }>([...sources, ...outboundQueues]);
+    const status = async () =>
+      localStatus({
+        sources: [...sources.values()].map((s) => ({ config: s.config, stats: s.queue.stats() })),
+        queues: [...outboundQueues].map(([queue, q]) => ({ queue, stats: q.queue.stats() })),
+        outbound: await outboundOverview(dynamo.client, outbound.tableName, Date.now()),
+        metrics,
+        nowMs: Date.now(),
+      });
     const server = createApiServer({
       invoke: invokeVerifier,
       outbound: outbound.invoke,
       local: async (method, rawPath, body, query) =>
-        (await localRoute(method, rawPath, adminQueues)) ??
+        (await localRoute(method, rawPath, adminQueues, status)) ??
         outboundIntakeRoute(method, rawPath, body, query, outbound.intakeQueue),
       getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
       ...(options.onRequest && { onRequest: options.onRequest }),
@@ -253,6 +269,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       faults: { store: storeFaults, queue: queueFaults, topic: topicFaults },
       invokeVerifier,
       outbound,
+      metrics,
+      status,
       listEvents: () => scanEvents(dynamo.client, dynamo.tableName),
       getEvent: (source, eventId) => storeFaults.target.get(source, eventId),
       idle: async () => {

@@ -1,0 +1,185 @@
+/**
+ * `status --stack`: the same report as the local stack's (local/status.ts), from a deployed stack: the counts from
+ * CloudWatch (GetMetricData over the catalog's metrics, in the stack's namespace; rejections by reason through
+ * ListMetrics), the queues from SQS, the oldest messages' ages from SQS's own metric, and the alarms in ALARM
+ * (DescribeAlarms: CloudFormation names them `<stack>-…`). Outbound endpoints are not named here: that would take a
+ * Scan of every delivery; `endpoints list --tenant T --stack S` names a tenant's.
+ */
+import {
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  ListMetricsCommand,
+  type CloudWatchClient,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DELIVERY_OUTCOMES, METRICS, type MetricKey } from '../../lambdas/core/kernel/metrics';
+import { OUTPUTS } from '../../lib/stack-outputs';
+import { STATUS_WINDOW_MINUTES, type AlarmStatus, type SourceStatus, type StatusReport } from '../../local/status';
+import { deployedQueues, queueDepth } from './deployed-queues';
+import type { DeployedStack } from './deployed-stack';
+
+const RATE_MINUTES = 5;
+
+interface Query {
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly stat: 'Sum' | 'Maximum';
+  readonly minutes: number;
+}
+
+/** Each query's single value over its window (0 when CloudWatch has no data: no traffic). */
+async function values(cloudwatch: CloudWatchClient, queries: readonly Query[], nowMs: number) {
+  const out = new Map<string, number>();
+  for (const minutes of new Set(queries.map((q) => q.minutes))) {
+    const group = queries.filter((q) => q.minutes === minutes);
+    for (let i = 0; i < group.length; i += 500) {
+      const chunk = group.slice(i, i + 500);
+      const MetricDataQueries: MetricDataQuery[] = chunk.map((q) => ({
+        Id: q.id,
+        MetricStat: {
+          Metric: {
+            Namespace: q.namespace,
+            MetricName: q.name,
+            Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
+          },
+          Period: minutes * 60,
+          Stat: q.stat,
+        },
+      }));
+      let NextToken: string | undefined;
+      do {
+        const page = await cloudwatch.send(
+          new GetMetricDataCommand({
+            MetricDataQueries,
+            StartTime: new Date(nowMs - minutes * 60_000),
+            EndTime: new Date(nowMs),
+            NextToken,
+          }),
+        );
+        for (const r of page.MetricDataResults ?? []) {
+          const stat = chunk.find((q) => q.id === r.Id)?.stat;
+          const vs = r.Values ?? [];
+          const value = stat === 'Maximum' ? Math.max(0, ...vs) : vs.reduce((a, b) => a + b, 0);
+          out.set(r.Id!, (out.get(r.Id!) ?? 0) + value);
+        }
+        NextToken = page.NextToken;
+      } while (NextToken);
+    }
+  }
+  return (id: string) => out.get(id) ?? 0;
+}
+
+/** The reasons CloudWatch has a `Rejected` series for, per source. */
+async function rejectionReasons(cloudwatch: CloudWatchClient, namespace: string): Promise<Map<string, string[]>> {
+  const reasons = new Map<string, string[]>();
+  let NextToken: string | undefined;
+  do {
+    const page = await cloudwatch.send(
+      new ListMetricsCommand({ Namespace: namespace, MetricName: METRICS.rejected.name, NextToken }),
+    );
+    for (const m of page.Metrics ?? []) {
+      const dims = Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+      if (dims.Source && dims.Reason) reasons.set(dims.Source, [...(reasons.get(dims.Source) ?? []), dims.Reason]);
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return reasons;
+}
+
+async function firingAlarms(cloudwatch: CloudWatchClient, stackName: string): Promise<AlarmStatus[]> {
+  const alarms: AlarmStatus[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await cloudwatch.send(
+      new DescribeAlarmsCommand({ AlarmNamePrefix: `${stackName}-`, StateValue: 'ALARM', NextToken }),
+    );
+    for (const a of page.MetricAlarms ?? [])
+      alarms.push({ alarm: a.AlarmName!, reason: a.AlarmDescription ?? a.StateReason ?? '' });
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return alarms;
+}
+
+export async function deployedStatus(
+  stack: DeployedStack,
+  clients: { readonly cloudwatch: CloudWatchClient; readonly sqs: SQSClient },
+  nowMs: number = Date.now(),
+): Promise<StatusReport> {
+  const { cloudwatch, sqs } = clients;
+  const namespace = stack.output(OUTPUTS.metricsNamespace);
+  const reasons = await rejectionReasons(cloudwatch, namespace);
+  const queries: Query[] = [];
+  const q = (id: string, key: MetricKey, dimensions: Record<string, string>, minutes = STATUS_WINDOW_MINUTES) =>
+    queries.push({ id, namespace, name: METRICS[key].name, dimensions, stat: 'Sum', minutes });
+  const sources = stack.sourceIds;
+  sources.forEach((source, i) => {
+    const where = { Source: source };
+    for (const key of ['accepted', 'duplicates', 'rejected', 'published', 'processingFailures'] as const)
+      q(`s${i}_${key}`, key, where);
+    for (const key of ['accepted', 'duplicates', 'rejected'] as const) q(`r${i}_${key}`, key, where, RATE_MINUTES);
+    (reasons.get(source) ?? []).forEach((reason, j) => q(`s${i}_reason${j}`, 'rejected', { ...where, Reason: reason }));
+  });
+  const outbound = stack.outputs[OUTPUTS.outboundTableName] !== undefined;
+  if (outbound) {
+    DELIVERY_OUTCOMES.forEach((outcome) => q(`o_${outcome}`, 'deliveryAttempts', { Outcome: outcome }));
+    for (const key of ['circuitsOpened', 'circuitsClosed', 'endpointsDisabled'] as const) q(`o_${key}`, key, {});
+  }
+  const queues = deployedQueues(stack);
+  queues.forEach((queue, i) =>
+    queries.push({
+      id: `q${i}_age`,
+      namespace: 'AWS/SQS',
+      name: 'ApproximateAgeOfOldestMessage',
+      dimensions: { QueueName: queue.url.split('/').pop()! },
+      stat: 'Maximum',
+      minutes: RATE_MINUTES,
+    }),
+  );
+  const [value, depths, alarms] = await Promise.all([
+    values(cloudwatch, queries, nowMs),
+    Promise.all(queues.map((queue) => queueDepth(sqs, queue))),
+    firingAlarms(cloudwatch, stack.name),
+  ]);
+  const sourceStatus = sources.map((source, i): SourceStatus => {
+    const rate = value(`r${i}_accepted`) + value(`r${i}_duplicates`) + value(`r${i}_rejected`);
+    const depth = depths[i]!;
+    const age = value(`q${i}_age`);
+    return {
+      source,
+      perMinute: Math.round((rate / RATE_MINUTES) * 10) / 10,
+      accepted: value(`s${i}_accepted`),
+      duplicates: value(`s${i}_duplicates`),
+      rejected: value(`s${i}_rejected`),
+      rejectedBy: Object.fromEntries(
+        (reasons.get(source) ?? []).map((reason, j) => [reason, value(`s${i}_reason${j}`)]),
+      ),
+      published: value(`s${i}_published`),
+      failures: value(`s${i}_processingFailures`),
+      ...depth,
+      ...(age > 0 && { oldestAgeSeconds: age }),
+    };
+  });
+  return {
+    stack: stack.name,
+    at: new Date(nowMs).toISOString(),
+    windowMinutes: STATUS_WINDOW_MINUTES,
+    sources: sourceStatus,
+    queues: queues.slice(sources.length).map((queue, k) => {
+      const i = sources.length + k;
+      const age = value(`q${i}_age`);
+      return { queue: queue.name, ...depths[i]!, ...(age > 0 && { oldestAgeSeconds: age }) };
+    }),
+    ...(outbound && {
+      outbound: {
+        attempts: Object.fromEntries(DELIVERY_OUTCOMES.map((o) => [o, value(`o_${o}`)])),
+        circuitsOpened: value('o_circuitsOpened'),
+        circuitsClosed: value('o_circuitsClosed'),
+        endpointsDisabled: value('o_endpointsDisabled'),
+      },
+    }),
+    alarms,
+  };
+}

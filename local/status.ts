@@ -1,0 +1,170 @@
+/**
+ * `status`'s report, one shape for the local stack and a deployed one: every source (its rate, what it accepted,
+ * rejected by reason, published and failed in the last hour, its queue and dead letters), the other queues,
+ * outbound (endpoints by state, deliveries by status, attempts by outcome) and the alarms firing. The local stack
+ * builds it here from its own metrics (local/metrics.ts) and queues, evaluating the same thresholds as the deployed
+ * alarms (the sources' `alarms` config); `status --stack` builds it from CloudWatch, SQS and the alarms' states
+ * (cli/lib/deployed-status.ts).
+ */
+import type { SourceConfig } from '../lib/config-schema';
+import type { LocalMetrics } from './metrics';
+import type { OutboundOverview } from './outbound-overview';
+import type { QueueStats } from './queue-message';
+
+export interface SourceStatus {
+  readonly source: string;
+  /** Requests a minute over the last 5 minutes: accepted, duplicate and rejected. */
+  readonly perMinute: number;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly rejectedBy: Readonly<Record<string, number>>;
+  readonly published: number;
+  readonly failures: number;
+  readonly waiting: number;
+  readonly inFlight: number;
+  readonly deadLetters: number;
+  readonly oldestAgeSeconds?: number;
+}
+
+export interface QueueStatus {
+  readonly queue: string;
+  readonly waiting: number;
+  readonly inFlight: number;
+  readonly deadLetters: number;
+  readonly oldestAgeSeconds?: number;
+}
+
+export interface OutboundStatus {
+  /** Locally every endpoint, named; deployed absent (a Scan would read every delivery): `endpoints list` names them. */
+  readonly endpoints?: OutboundOverview['endpoints'];
+  /** Deliveries by status (local only, for the same reason). */
+  readonly deliveries?: Readonly<Record<string, number>>;
+  /** Attempts in the window, by outcome. */
+  readonly attempts: Readonly<Record<string, number>>;
+  readonly circuitsOpened: number;
+  readonly circuitsClosed: number;
+  readonly endpointsDisabled: number;
+}
+
+export interface AlarmStatus {
+  readonly alarm: string;
+  readonly reason: string;
+}
+
+export interface StatusReport {
+  /** `local`, or the stack's name. */
+  readonly stack: string;
+  readonly at: string;
+  /** The window of the counts, in minutes. */
+  readonly windowMinutes: number;
+  readonly sources: readonly SourceStatus[];
+  /** The queues that are not a source's: outbound's. */
+  readonly queues: readonly QueueStatus[];
+  readonly outbound?: OutboundStatus;
+  readonly alarms: readonly AlarmStatus[];
+}
+
+export const STATUS_WINDOW_MINUTES = 60;
+const RATE_MINUTES = 5;
+
+export interface LocalStatusInput {
+  readonly sources: ReadonlyArray<{ readonly config: SourceConfig; readonly stats: QueueStats }>;
+  readonly queues: ReadonlyArray<{ readonly queue: string; readonly stats: QueueStats }>;
+  readonly outbound: OutboundOverview;
+  readonly metrics: LocalMetrics;
+  readonly nowMs: number;
+}
+
+/** The local stack's report: counts from its metrics, its queues, and the alarms the same thresholds would fire. */
+export function localStatus(input: LocalStatusInput): StatusReport {
+  const { metrics, nowMs } = input;
+  const age = (stats: QueueStats) =>
+    stats.oldestSentAt === undefined ? {} : { oldestAgeSeconds: Math.floor((nowMs - stats.oldestSentAt) / 1000) };
+  const sources = input.sources.map(({ config, stats }): SourceStatus => {
+    const where = { Source: config.id };
+    const requests = (minutes: number) =>
+      metrics.sum('accepted', minutes, where) +
+      metrics.sum('duplicates', minutes, where) +
+      metrics.sum('rejected', minutes, where);
+    return {
+      source: config.id,
+      perMinute: Math.round((requests(RATE_MINUTES) / RATE_MINUTES) * 10) / 10,
+      accepted: metrics.sum('accepted', STATUS_WINDOW_MINUTES, where),
+      duplicates: metrics.sum('duplicates', STATUS_WINDOW_MINUTES, where),
+      rejected: metrics.sum('rejected', STATUS_WINDOW_MINUTES, where),
+      rejectedBy: metrics.sumBy('rejected', STATUS_WINDOW_MINUTES, 'Reason', where),
+      published: metrics.sum('published', STATUS_WINDOW_MINUTES, where),
+      failures: metrics.sum('processingFailures', STATUS_WINDOW_MINUTES, where),
+      waiting: stats.visible,
+      inFlight: stats.inFlight,
+      deadLetters: stats.deadLetters,
+      ...age(stats),
+    };
+  });
+  const queues = input.queues.map(({ queue, stats }) => ({
+    queue,
+    waiting: stats.visible,
+    inFlight: stats.inFlight,
+    deadLetters: stats.deadLetters,
+    ...age(stats),
+  }));
+  const outbound: OutboundStatus = {
+    ...input.outbound,
+    attempts: metrics.sumBy('deliveryAttempts', STATUS_WINDOW_MINUTES, 'Outcome'),
+    circuitsOpened: metrics.sum('circuitsOpened', STATUS_WINDOW_MINUTES),
+    circuitsClosed: metrics.sum('circuitsClosed', STATUS_WINDOW_MINUTES),
+    endpointsDisabled: metrics.sum('endpointsDisabled', STATUS_WINDOW_MINUTES),
+  };
+  return {
+    stack: 'local',
+    at: new Date(nowMs).toISOString(),
+    windowMinutes: STATUS_WINDOW_MINUTES,
+    sources,
+    queues,
+    outbound,
+    alarms: localAlarms(input, sources, queues),
+  };
+}
+
+/** The deployed alarms' rules (lib/constructs/inbound-alarms.ts, outbound-alarms.ts) over the local figures. */
+function localAlarms(
+  input: LocalStatusInput,
+  sources: readonly SourceStatus[],
+  queues: readonly QueueStatus[],
+): AlarmStatus[] {
+  const alarms: AlarmStatus[] = [];
+  const { metrics } = input;
+  input.sources.forEach(({ config }, i) => {
+    const s = sources[i]!;
+    const limits = config.alarms;
+    const where = { Source: config.id };
+    if (s.deadLetters > 0)
+      alarms.push({ alarm: `${config.id} dead letters`, reason: `${s.deadLetters} in the dead-letter queue` });
+    const rejected = metrics.sum('rejected', 5, where);
+    const total = rejected + metrics.sum('accepted', 5, where) + metrics.sum('duplicates', 5, where);
+    if (rejected >= limits.minRejected && (100 * rejected) / total > limits.maxRejectedPercent)
+      alarms.push({
+        alarm: `${config.id} rejected share`,
+        reason: `${rejected} of ${total} requests rejected in 5 minutes (over ${limits.maxRejectedPercent}%)`,
+      });
+    const failures = metrics.sum('processingFailures', 5, where);
+    const processed = failures + metrics.sum('published', 5, where);
+    if (failures >= limits.minProcessorFailures && (100 * failures) / processed > limits.maxProcessorFailurePercent)
+      alarms.push({
+        alarm: `${config.id} processor failures`,
+        reason: `${failures} of ${processed} messages failed in 5 minutes (over ${limits.maxProcessorFailurePercent}%)`,
+      });
+    if (s.oldestAgeSeconds !== undefined && s.oldestAgeSeconds > limits.maxQueueAgeMinutes * 60)
+      alarms.push({
+        alarm: `${config.id} queue age`,
+        reason: `oldest message ${s.oldestAgeSeconds} s old (over ${limits.maxQueueAgeMinutes} min)`,
+      });
+  });
+  for (const q of queues)
+    if (q.deadLetters > 0)
+      alarms.push({ alarm: `${q.queue} dead letters`, reason: `${q.deadLetters} in the dead-letter queue` });
+  const exhausted = metrics.sum('deliveryAttempts', 5, { Outcome: 'exhausted' });
+  if (exhausted > 0) alarms.push({ alarm: 'outbound exhausted deliveries', reason: `${exhausted} in 5 minutes` });
+  return alarms;
+}
