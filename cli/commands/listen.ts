@@ -1,13 +1,19 @@
-/** `listen`: a local receiver for outbound deliveries that verifies and prints each request. */
+/**
+ * `listen`: a local receiver for outbound deliveries that verifies and prints each request; with `--stack`, a
+ * deployed stack's events forwarded to a local URL (cli/lib/listen-stack.ts). One command for both, as the
+ * providers' CLIs have it (`listen --forward-to`): each mode takes its own flags, and says so if given the other's.
+ */
 import { UsageError, type Command } from '../command';
 import { parseFlags } from '../lib/flags';
 import { createListener } from '../lib/listener';
+import { listenToStack } from '../lib/listen-stack';
 import { secretsFrom } from '../lib/signature-args';
 
 const DEFAULT_PORT = 4000;
 
 const USAGE = `Usage:
   npm run cli -- listen (--secret whsec_… | --secret-env VAR) [--port P] [--respond 500,200] [--scheme S] [--json]
+  npm run cli -- listen --stack NAME [--region R] (--forward-to URL [--source S] [--type T] | --routes FILE) [--json]
 
 Listens on 127.0.0.1. For each request, verifies the signature with the endpoint's secret (Standard Webhooks
 with the official standardwebhooks library), prints the id, type, verification and body, and answers with
@@ -23,7 +29,22 @@ Options:
   --respond LIST   the HTTP statuses to answer with, comma-separated, 200-599 (default 200)
   --scheme S       how deliveries are signed: standard-webhooks, wss, or an inbound scheme (default
                    standard-webhooks)
-  --json           one JSON line per request: at, path, id, verified, reason, answered, body (default: text)`;
+  --json           one JSON line per request: at, path, id, verified, reason, answered, body (default: text)
+
+With --stack: develop a subscriber against a deployed stack's real events. listen creates a temporary
+encrypted SQS queue subscribed to the stack's events topic (filtered like a subscription), forwards each event
+(its body, with x-webhook-source, x-webhook-type and x-webhook-event-id headers) to its URL and prints the
+answer. An event the receiver does not take with a 2xx (down, asleep, failing) is kept and retried, 2 s
+doubling to a minute, for up to 4 days. Ctrl-C removes the queue and its subscription; a listen that was killed
+leaves them tagged, and the next listen on the stack removes them.
+  --stack NAME     the deployed stack (its EventsTopicArn output; credentials from the standard AWS chain)
+                   (default: the local receiver above)
+  --region R       the stack's region (default: AWS_REGION or the profile's)
+  --forward-to URL where events are POSTed (the last route, after a routing file's); required unless --routes
+  --source S       only events of this source, repeatable (default: every source)
+  --type T         only events of this type, repeatable; prefix.* matches a prefix (default: every type)
+  --routes FILE    a JSON array of routes, the first matching wins: {"forwardTo": URL, "source": [..], "type":
+                   [..], "typePrefix": [..]}, the filter fields as a subscription's (default: none)`;
 
 const FLAGS = {
   port: { type: 'string' },
@@ -32,11 +53,21 @@ const FLAGS = {
   respond: { type: 'string' },
   scheme: { type: 'string' },
   json: { type: 'boolean' },
+  stack: { type: 'string' },
+  region: { type: 'string' },
+  'forward-to': { type: 'string' },
+  routes: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  type: { type: 'string', multiple: true },
 } as const;
+
+const LOCAL_ONLY = ['port', 'secret', 'secret-env', 'respond', 'scheme'] as const;
+const STACK_ONLY = ['region', 'forward-to', 'routes', 'source', 'type'] as const;
 
 export const command: Command = {
   name: 'listen',
-  summary: "A local receiver that verifies each outbound delivery's signature and prints it",
+  summary:
+    "A local receiver that verifies each outbound delivery's signature; --stack forwards a deployed stack's events",
   usage: USAGE,
   flags: FLAGS,
   async run(args, io) {
@@ -44,6 +75,24 @@ export const command: Command = {
       positionals: false,
       renamed: { status: '--respond (the HTTP statuses to answer with)' },
     });
+    if (values.stack !== undefined) {
+      const wrong = LOCAL_ONLY.find((f) => values[f] !== undefined);
+      if (wrong) throw new UsageError(`--${wrong} is for the local receiver; with --stack, events go to --forward-to`);
+      return listenToStack(
+        {
+          stack: values.stack,
+          region: values.region,
+          forwardTo: values['forward-to'],
+          routes: values.routes,
+          sources: values.source,
+          types: values.type,
+          json: values.json ?? false,
+        },
+        io,
+      );
+    }
+    const stackOnly = STACK_ONLY.find((f) => values[f] !== undefined);
+    if (stackOnly) throw new UsageError(`--${stackOnly} needs --stack NAME (a deployed stack's events)`);
     if (values.secret === undefined && values['secret-env'] === undefined)
       throw new UsageError('--secret or --secret-env is required (the secret is printed by `endpoints add`)');
     const [secret] = secretsFrom(

@@ -1,6 +1,6 @@
 /** `status`: is anything wrong? One screen for the local stack or a deployed one (`--stack`). */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { StatusReport } from '../../local/status';
 import { CommandError, type Command } from '../command';
 import { deployedStack, STACK_FLAGS, STACK_USAGE } from '../lib/deployed-stack';
@@ -9,6 +9,7 @@ import { parseFlags } from '../lib/flags';
 import { DATA_DIR_USAGE, dataDirFrom, runningStack } from '../lib/local-stack';
 import { printJson } from '../lib/output';
 import { statusLines } from '../lib/status-view';
+import { sqsClient } from '../lib/aws-clients';
 
 const USAGE = `Usage:
   npm run cli -- status [--json]                              the running local stack
@@ -58,7 +59,7 @@ async function localReport(dataDirFlag: string | undefined): Promise<StatusRepor
 async function deployed(values: { stack?: string; region?: string }): Promise<StatusReport> {
   const stack = await deployedStack(values.stack!, values.region);
   const cloudwatch = new CloudWatchClient({ region: stack.region });
-  const sqs = new SQSClient({ region: stack.region });
+  const sqs = sqsClient(stack.region);
   try {
     return await deployedStatus(stack, { cloudwatch, sqs });
   } finally {

@@ -9,6 +9,8 @@ import { UsageError } from '../command';
 import { DATA_DIR_USAGE, dataDirFrom, defaultBaseUrl, DEFAULT_STACK_URL_USAGE } from './local-stack';
 import { isoTime } from './output';
 import { isLoopback, regionFor, signedHeaders } from './sigv4';
+import { OUTPUTS } from '../../lib/stack-outputs';
+import { deployedStack } from './deployed-stack';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -28,6 +30,8 @@ export interface ApiTarget {
   readonly sigv4?: boolean | undefined;
   /** The API's region for SigV4 (else the execute-api host's, else AWS_REGION). */
   readonly region?: string | undefined;
+  /** A deployed stack whose `ApiUrl` output is the base URL (`--stack`), signed with SigV4 in its region. */
+  readonly stack?: string | undefined;
 }
 
 /** `--url`, else the running local stack on `--data-dir`, else http://127.0.0.1:$PORT; with `--sigv4` and `--region`. */
@@ -36,12 +40,22 @@ export function baseUrlFrom(values: {
   readonly 'data-dir'?: string | undefined;
   readonly sigv4?: boolean | undefined;
   readonly region?: string | undefined;
+  readonly stack?: string | undefined;
 }): ApiTarget {
+  if (values.stack !== undefined && values.url !== undefined) throw new UsageError('--stack or --url, not both');
   return {
     baseUrl: (values.url ?? defaultBaseUrl(dataDirFrom(values['data-dir']))).replace(/\/+$/, ''),
     sigv4: values.sigv4,
     region: values.region,
+    stack: values.stack,
   };
+}
+
+/** The target with the deployed stack's API URL and region, when it names a stack. */
+async function resolveTarget(target: ApiTarget): Promise<ApiTarget> {
+  if (target.stack === undefined) return target;
+  const stack = await deployedStack(target.stack, target.region);
+  return { baseUrl: stack.output(OUTPUTS.apiUrl).replace(/\/+$/, ''), sigv4: true, region: stack.region };
 }
 
 export async function api<T>(
@@ -50,6 +64,7 @@ export async function api<T>(
   path: string,
   options: { body?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: T }> {
+  target = await resolveTarget(target);
   const { baseUrl } = target;
   const url = new URL(`${baseUrl}${path}`);
   let headers: Record<string, string> = {
@@ -100,7 +115,7 @@ export async function sendToLocalIntake(
   target: ApiTarget,
   message: { tenant: string; type: string; id?: string | undefined; payload: string },
 ): Promise<{ queue: string; messageId: string }> {
-  if (!isLoopback(new URL(target.baseUrl))) {
+  if (target.stack !== undefined || !isLoopback(new URL(target.baseUrl))) {
     throw new UsageError(
       "--via-queue uses the local stack's intake queue; on AWS send to the OutboundIntakeQueueUrl output (aws sqs send-message with attributes tenant, type, id)",
     );
@@ -130,6 +145,7 @@ export const COMMON_OPTIONS = {
   'data-dir': { type: 'string' },
   sigv4: { type: 'boolean' },
   region: { type: 'string' },
+  stack: { type: 'string' },
 } as const;
 
 /** COMMON_OPTIONS as a usage text shows them. */
@@ -138,7 +154,8 @@ export const COMMON_OPTIONS_USAGE = `Options (every subcommand):
   --url URL       the stack's address (default: ${DEFAULT_STACK_URL_USAGE})
 ${DATA_DIR_USAGE}
   --sigv4         sign with SigV4; credentials from the AWS chain (default: only a URL that is not loopback)
-  --region R      the API's region for SigV4 (default: from an execute-api URL, else AWS_REGION)`;
+  --region R      the API's region for SigV4 (default: from an execute-api URL, else AWS_REGION)
+  --stack NAME    a deployed stack: its ApiUrl output, signed with SigV4 (default: --url)`;
 
 /** The window options of `endpoints recover` and `messages replay`. */
 export const WINDOW_OPTIONS = {

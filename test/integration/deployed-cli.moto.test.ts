@@ -1,0 +1,207 @@
+/**
+ * The CLI against a deployed stack, with moto standing in for AWS: `--stack` reads the outputs with CloudFormation
+ * once and caches them; `events`, `queues` and `status` read the stack's table, queues, metrics and alarms.
+ * (moto has no StartMessageMoveTask: `queues redrive --stack` is tested against aws-sdk-client-mock in
+ * test/cli/deployed-redrive.test.ts.)
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { OUTPUTS_CACHE_MS } from '../../cli/lib/deployed-stack';
+import {
+  CloudWatchClient,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+  SetAlarmStateCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
+import type { StatusReport } from '../../local/status';
+import { cli } from '../helpers/cli-io';
+import { createFakeStack, FAKE_SOURCE, motoEnvironment } from './fake-stack';
+import { clients, describeWithServer, TEST_CREDENTIALS, TEST_REGION } from './servers';
+
+const STACK = 'FakeStack';
+
+describeWithServer('moto', 'the CLI against a deployed stack (moto)', (server) => {
+  let cacheDir: string;
+  const saved = { ...process.env };
+  beforeEach(async () => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'cli-cache-'));
+    Object.assign(process.env, motoEnvironment(server().endpoint, cacheDir));
+    await createFakeStack(server().endpoint, STACK);
+  });
+  afterEach(() => {
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+  const config = () => ({ endpoint: server().endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+
+  it('reads the outputs with one DescribeStacks and caches them in the cache directory for the next commands', async () => {
+    const describe = vi.spyOn(CloudFormationClient.prototype, 'send');
+
+    expect((await cli('queues', '--stack', STACK, '--json')).code).toBe(0);
+    expect((await cli('status', '--stack', STACK, '--json')).code).toBe(0);
+
+    expect(describe.mock.calls.filter(([command]) => command instanceof DescribeStacksCommand)).toHaveLength(1);
+    expect(readdirSync(join(cacheDir, TEST_REGION))).toEqual([`${STACK}.json`]);
+    describe.mockRestore();
+  });
+
+  it('asks CloudFormation again once the cached outputs are older than 15 minutes', async () => {
+    await cli('queues', '--stack', STACK, '--json');
+    const file = join(cacheDir, TEST_REGION, `${STACK}.json`);
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as { fetchedAt: number };
+    writeFileSync(file, JSON.stringify({ ...cached, fetchedAt: cached.fetchedAt - OUTPUTS_CACHE_MS - 1 }));
+    const cfn = new CloudFormationClient(config());
+    await cfn.send(new DeleteStackCommand({ StackName: STACK }));
+    cfn.destroy();
+
+    const gone = await cli('queues', '--stack', STACK, '--json');
+
+    expect(gone.code).toBe(1);
+    expect(gone.stderr.join('\n')).toMatch(/stack_not_found/);
+  });
+
+  it('names a stack that does not exist', async () => {
+    const { code, stderr } = await cli('status', '--stack', 'NoSuchStack');
+    expect(code).toBe(1);
+    expect(stderr.join('\n')).toMatch(/No stack NoSuchStack in us-east-1/);
+    expect(existsSync(join(cacheDir, TEST_REGION, 'NoSuchStack.json'))).toBe(false);
+  });
+
+  it('events list and show read the deployed events table', async () => {
+    const { dynamo } = clients(server().endpoint);
+    const store = new DynamoEventStore(dynamo, `${await tableName()}`);
+    const base = { source: FAKE_SOURCE, type: 'invoice.paid', attempts: 0, expiresAt: 2_000_000_000 } as const;
+    await store.tryReceive(
+      { ...base, eventId: 'evt_1', status: 'received', receivedAt: 1_000, leaseToken: 't' },
+      1_000,
+    );
+    await store.tryReceive(
+      { ...base, eventId: 'evt_2', status: 'received', receivedAt: 2_000, leaseToken: 't' },
+      2_000,
+    );
+    dynamo.destroy();
+
+    const listed = await cli('events', 'list', '--stack', STACK, '--json');
+    expect(listed.code).toBe(0);
+    expect((JSON.parse(listed.stdout[0]!) as Array<{ eventId: string }>).map((e) => e.eventId)).toEqual([
+      'evt_2',
+      'evt_1',
+    ]);
+    const shown = await cli('events', 'show', FAKE_SOURCE, 'evt_1', '--stack', STACK, '--json');
+    expect(JSON.parse(shown.stdout[0]!)).toMatchObject({ eventId: 'evt_1', status: 'received', type: 'invoice.paid' });
+    const missing = await cli('events', 'show', FAKE_SOURCE, 'evt_9', '--stack', STACK);
+    expect(missing.stderr.join('\n')).toContain(`--stack ${STACK}`);
+  });
+
+  it("queues reads each source queue's waiting messages and its dead letters from SQS", async () => {
+    const { sqs } = clients(server().endpoint);
+    const url = (name: string) => sqs.send(new GetQueueUrlCommand({ QueueName: name })).then((r) => r.QueueUrl!);
+    const { queue, dlq } = await queueNames();
+    await sqs.send(new SendMessageCommand({ QueueUrl: await url(queue), MessageBody: 'a' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: await url(queue), MessageBody: 'b' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: await url(dlq), MessageBody: 'c' }));
+    sqs.destroy();
+
+    const { code, stdout } = await cli('queues', '--stack', STACK, '--json');
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout[0]!)).toEqual([{ queue: FAKE_SOURCE, waiting: 2, inFlight: 0, deadLetters: 1 }]);
+  });
+
+  it('status reads the counts from CloudWatch, the queues from SQS and the alarms in ALARM', async () => {
+    const cloudwatch = new CloudWatchClient(config());
+    // A minute ago: CloudWatch's data is always a little behind, and a query's window ends now.
+    const now = new Date(Date.now() - 60_000);
+    const datum = (name: string, value: number, dims: Record<string, string>) => ({
+      MetricName: name,
+      Value: value,
+      Timestamp: now,
+      Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
+    });
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: STACK,
+        MetricData: [
+          datum('Accepted', 5, { Source: FAKE_SOURCE }),
+          datum('Duplicates', 1, { Source: FAKE_SOURCE }),
+          datum('Rejected', 2, { Source: FAKE_SOURCE }),
+          datum('Rejected', 2, { Source: FAKE_SOURCE, Reason: 'invalid_signature' }),
+          datum('Published', 5, { Source: FAKE_SOURCE }),
+        ],
+      }),
+    );
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: `${STACK}-SourcestripeIngestDeadLetterAlarm-ABC`,
+        AlarmDescription: 'Messages in the dead-letter queue of webhook source stripe',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    await cloudwatch.send(
+      new SetAlarmStateCommand({
+        AlarmName: `${STACK}-SourcestripeIngestDeadLetterAlarm-ABC`,
+        StateValue: 'ALARM',
+        StateReason: 'test',
+      }),
+    );
+    cloudwatch.destroy();
+
+    const json = await cli('status', '--stack', STACK, '--json');
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout[0]!) as StatusReport;
+    expect(report.stack).toBe(STACK);
+    expect(report.sources).toEqual([
+      expect.objectContaining({
+        source: FAKE_SOURCE,
+        accepted: 5,
+        duplicates: 1,
+        rejected: 2,
+        rejectedBy: { invalid_signature: 2 },
+        published: 5,
+        waiting: 0,
+        deadLetters: 0,
+      }),
+    ]);
+    expect(report.alarms).toEqual([
+      {
+        alarm: `${STACK}-SourcestripeIngestDeadLetterAlarm-ABC`,
+        reason: 'Messages in the dead-letter queue of webhook source stripe',
+      },
+    ]);
+    const text = await cli('status', '--stack', STACK);
+    expect(text.stdout.join('\n')).toMatch(/Alarms firing \(1\)/);
+  });
+
+  async function tableName(): Promise<string> {
+    const { stdout } = await cli('queues', '--stack', STACK, '--json');
+    expect(stdout).toHaveLength(1);
+    const cached = JSON.parse(readFileSync(join(cacheDir, TEST_REGION, `${STACK}.json`), 'utf8')) as {
+      outputs: Record<string, string>;
+    };
+    return cached.outputs.EventsTableName!;
+  }
+
+  async function queueNames(): Promise<{ queue: string; dlq: string }> {
+    await cli('queues', '--stack', STACK, '--json');
+    const cached = JSON.parse(readFileSync(join(cacheDir, TEST_REGION, `${STACK}.json`), 'utf8')) as {
+      outputs: Record<string, string>;
+    };
+    return {
+      queue: cached.outputs.QueueUrlStripe!.split('/').pop()!,
+      dlq: cached.outputs.DeadLetterQueueArnStripe!.split(':').pop()!,
+    };
+  }
+});

@@ -1,0 +1,60 @@
+/**
+ * A small stack in moto with the outputs the CLI reads (lib/stack-outputs.ts): the events topic and table, one
+ * source's queue and dead-letter queue, the metrics namespace. Created through moto's CloudFormation, so `--stack`
+ * runs DescribeStacks as it does against AWS.
+ */
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { OUTPUTS } from '../../lib/stack-outputs';
+import { TEST_CREDENTIALS, TEST_REGION } from './servers';
+
+export const FAKE_SOURCE = 'stripe';
+
+export function fakeStackTemplate(stackName: string): string {
+  return JSON.stringify({
+    Resources: {
+      Topic: { Type: 'AWS::SNS::Topic' },
+      Events: {
+        Type: 'AWS::DynamoDB::Table',
+        Properties: {
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        },
+      },
+      Dlq: { Type: 'AWS::SQS::Queue' },
+      Queue: {
+        Type: 'AWS::SQS::Queue',
+        Properties: { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 2 } },
+      },
+    },
+    Outputs: {
+      [OUTPUTS.eventsTopicArn]: { Value: { Ref: 'Topic' } },
+      [OUTPUTS.eventsTableName]: { Value: { Ref: 'Events' } },
+      [OUTPUTS.sourceIds]: { Value: FAKE_SOURCE },
+      [OUTPUTS.queueUrl(FAKE_SOURCE)]: { Value: { Ref: 'Queue' } },
+      [OUTPUTS.deadLetterQueueArn(FAKE_SOURCE)]: { Value: { 'Fn::GetAtt': ['Dlq', 'Arn'] } },
+      [OUTPUTS.metricsNamespace]: { Value: stackName },
+    },
+  });
+}
+
+/** Creates the stack; moto creates its resources at once. */
+export async function createFakeStack(endpoint: string, stackName: string): Promise<void> {
+  const cfn = new CloudFormationClient({ endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+  try {
+    await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: fakeStackTemplate(stackName) }));
+  } finally {
+    cfn.destroy();
+  }
+}
+
+/** The environment that points the CLI's AWS clients at moto, with fake credentials and its own output cache. */
+export function motoEnvironment(endpoint: string, cacheDir: string): NodeJS.ProcessEnv {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_REGION: TEST_REGION,
+    WEBHOOK_CLI_CACHE_DIR: cacheDir,
+  };
+}
