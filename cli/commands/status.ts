@@ -1,6 +1,5 @@
 /** `status`: is anything wrong? One screen for the local stack or a deployed one (`--stack`). */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { StatusReport } from '../../local/status';
 import { CommandError, type Command } from '../command';
 import { deployedStack, STACK_FLAGS, STACK_USAGE } from '../lib/deployed-stack';
