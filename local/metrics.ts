@@ -13,6 +13,8 @@ interface Series {
   readonly metric: MetricKey;
   readonly dimensions: Dimensions;
   sum: number;
+  /** Values added (CloudWatch's SampleCount). */
+  count: number;
 }
 
 export class LocalMetrics implements Metrics {
@@ -31,8 +33,10 @@ export class LocalMetrics implements Metrics {
     }
     const key = `${metric}|${JSON.stringify(dimensions)}`;
     const series = bucket.get(key);
-    if (series) series.sum += value;
-    else bucket.set(key, { metric, dimensions, sum: value });
+    if (series) {
+      series.sum += value;
+      series.count++;
+    } else bucket.set(key, { metric, dimensions, sum: value, count: 1 });
   }
 
   note(): void {}
@@ -42,6 +46,11 @@ export class LocalMetrics implements Metrics {
   /** The sum of `metric` over the last `minutes` (this minute included), for series whose dimensions include `where`. */
   sum(metric: MetricKey, minutes: number, where: Dimensions = {}): number {
     return this.series(metric, minutes, where).reduce((total, s) => total + s.sum, 0);
+  }
+
+  /** How many values of `metric` were added over the last `minutes` (CloudWatch's SampleCount). */
+  count(metric: MetricKey, minutes: number, where: Dimensions = {}): number {
+    return this.series(metric, minutes, where).reduce((total, s) => total + s.count, 0);
   }
 
   /** The sums of `metric` over the last `minutes`, by the value of dimension `by`. */

@@ -94,7 +94,7 @@ export function localStatus(input: LocalStatusInput): StatusReport {
       duplicates: metrics.sum('duplicates', STATUS_WINDOW_MINUTES, where),
       rejected: metrics.sum('rejected', STATUS_WINDOW_MINUTES, where),
       rejectedBy: metrics.sumBy('rejected', STATUS_WINDOW_MINUTES, 'Reason', where),
-      published: metrics.sum('published', STATUS_WINDOW_MINUTES, where),
+      published: metrics.count('ingestToPublishAge', STATUS_WINDOW_MINUTES, where),
       failures: metrics.sum('processingFailures', STATUS_WINDOW_MINUTES, where),
       waiting: stats.visible,
       inFlight: stats.inFlight,
@@ -149,7 +149,7 @@ function localAlarms(
         reason: `${rejected} of ${total} requests rejected in 5 minutes (over ${limits.maxRejectedPercent}%)`,
       });
     const failures = metrics.sum('processingFailures', 5, where);
-    const processed = failures + metrics.sum('published', 5, where);
+    const processed = failures + metrics.count('ingestToPublishAge', 5, where);
     if (failures >= limits.minProcessorFailures && (100 * failures) / processed > limits.maxProcessorFailurePercent)
       alarms.push({
         alarm: `${config.id} processor failures`,

@@ -26,7 +26,7 @@ interface Query {
   readonly namespace: string;
   readonly name: string;
   readonly dimensions: Readonly<Record<string, string>>;
-  readonly stat: 'Sum' | 'Maximum';
+  readonly stat: 'Sum' | 'Maximum' | 'SampleCount';
   readonly minutes: number;
 }
 
@@ -112,13 +112,20 @@ export async function deployedStatus(
   const namespace = stack.output(OUTPUTS.metricsNamespace);
   const reasons = await rejectionReasons(cloudwatch, namespace);
   const queries: Query[] = [];
-  const q = (id: string, key: MetricKey, dimensions: Record<string, string>, minutes = STATUS_WINDOW_MINUTES) =>
-    queries.push({ id, namespace, name: METRICS[key].name, dimensions, stat: 'Sum', minutes });
+  const q = (
+    id: string,
+    key: MetricKey,
+    dimensions: Record<string, string>,
+    minutes = STATUS_WINDOW_MINUTES,
+    stat: Query['stat'] = 'Sum',
+  ) => queries.push({ id, namespace, name: METRICS[key].name, dimensions, stat, minutes });
   const sources = stack.sourceIds;
   sources.forEach((source, i) => {
     const where = { Source: source };
-    for (const key of ['accepted', 'duplicates', 'rejected', 'published', 'processingFailures'] as const)
+    for (const key of ['accepted', 'duplicates', 'rejected', 'processingFailures'] as const)
       q(`s${i}_${key}`, key, where);
+    // The events published: one IngestToPublishAge value each.
+    q(`s${i}_published`, 'ingestToPublishAge', where, STATUS_WINDOW_MINUTES, 'SampleCount');
     for (const key of ['accepted', 'duplicates', 'rejected'] as const) q(`r${i}_${key}`, key, where, RATE_MINUTES);
     (reasons.get(source) ?? []).forEach((reason, j) => q(`s${i}_reason${j}`, 'rejected', { ...where, Reason: reason }));
   });

@@ -13,6 +13,8 @@ import { METRICS, type DimensionName, type Dimensions, type MetricKey, type Metr
 
 interface Group {
   readonly instance: PowertoolsMetrics;
+  /** Counts added since the last flush, by metric name: written as one value (a sum), not one value per add. */
+  readonly counts: Map<string, number>;
   /** Each dimension set of the group's metrics, less the dimensions all of them share (the instance's defaults). */
   readonly sets: readonly Record<string, string>[];
 }
@@ -43,7 +45,7 @@ export function powertoolsMetrics(options: { readonly namespace?: string } = {})
       const sets = names.map((set) =>
         Object.fromEntries(set.filter((n) => !shared.includes(n)).map((n) => [n, value(n)])),
       );
-      found = { instance, sets };
+      found = { instance, counts: new Map(), sets };
       groups.set(id, found);
     }
     return found;
@@ -52,13 +54,18 @@ export function powertoolsMetrics(options: { readonly namespace?: string } = {})
   return {
     add(key, value, dimensions = {}) {
       const spec = METRICS[key];
-      group(key, dimensions).instance.addMetric(spec.name, MetricUnit[spec.unit], value);
+      const g = group(key, dimensions);
+      // A count is summed here, so a batch's 10 events are one value on the line, not ten.
+      if (spec.unit === 'Count') g.counts.set(spec.name, (g.counts.get(spec.name) ?? 0) + value);
+      else g.instance.addMetric(spec.name, MetricUnit[spec.unit], value);
     },
     note(key, value) {
       notes[key] = value;
     },
     flush() {
-      for (const { instance, sets } of groups.values()) {
+      for (const { instance, counts, sets } of groups.values()) {
+        for (const [name, sum] of counts) instance.addMetric(name, MetricUnit.Count, sum);
+        counts.clear();
         if (!instance.hasStoredMetrics()) continue;
         for (const set of sets) instance.addDimensions(set);
         for (const [key, value] of Object.entries(notes)) instance.addMetadata(key, value);

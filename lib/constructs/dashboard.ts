@@ -87,7 +87,7 @@ export class StackDashboard extends Construct {
       ]),
       graph('Verify duration p99 (ms)', perSource('verifyDuration', 'p99')),
       graph('Ingest → publish age p99 (ms)', perSource('ingestToPublishAge', 'p99')),
-      graph('Published per source', perSource('published', 'Sum')),
+      graph('Published per source', perSource('ingestToPublishAge', 'SampleCount')),
       graph('Processor failures and retries', [
         ...perSource('processingFailures', 'Sum').map((m) => m.with({ label: `${m.label} failed` })),
         ...perSource('processingRetries', 'Sum').map((m) => m.with({ label: `${m.label} retried` })),

@@ -34,12 +34,12 @@ export class InboundAlarms extends Construct {
     for (const source of props.sources) {
       const pipeline = props.pipelines[source.id]!;
       const limits = source.alarms;
-      const metric = (key: MetricKey) =>
+      const metric = (key: MetricKey, statistic: string = cloudwatch.Stats.SUM) =>
         new cloudwatch.Metric({
           namespace,
           metricName: METRICS[key].name,
           dimensionsMap: { Source: source.id },
-          statistic: cloudwatch.Stats.SUM,
+          statistic,
           period: PERIOD,
         });
       const scope = new Construct(this, `Source-${source.id}`);
@@ -72,7 +72,11 @@ export class InboundAlarms extends Construct {
           alarmDescription: `More than ${limits.maxProcessorFailurePercent}% of the "${source.id}" processor's messages in 5 minutes failed (at least ${limits.minProcessorFailures}): see its log for "handler failed" or "publish failed".`,
           metric: new cloudwatch.MathExpression({
             expression: `IF(FILL(f, 0) >= ${limits.minProcessorFailures}, 100 * FILL(f, 0) / (FILL(p, 0) + FILL(f, 0)), 0)`,
-            usingMetrics: { f: metric('processingFailures'), p: metric('published') },
+            // The events published: one IngestToPublishAge value each.
+            usingMetrics: {
+              f: metric('processingFailures'),
+              p: metric('ingestToPublishAge', cloudwatch.Stats.SAMPLE_COUNT),
+            },
             period: PERIOD,
             label: `${source.id} processor failures %`,
           }),

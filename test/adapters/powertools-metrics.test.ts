@@ -35,10 +35,10 @@ describe('powertoolsMetrics', () => {
     expect(directive(lines[0]!)).toEqual({
       Namespace: 'WebhookTest',
       Dimensions: [['Source']],
-      Metrics: [
+      Metrics: expect.arrayContaining([
         { Name: 'Accepted', Unit: 'Count' },
         { Name: 'VerifyDuration', Unit: 'Milliseconds' },
-      ],
+      ]),
     });
     expect(lines[0]).toMatchObject({ Source: 'stripe', Accepted: 1, VerifyDuration: 23, eventId: 'evt_1' });
     expect(lines[0]).not.toHaveProperty('service');
@@ -65,6 +65,19 @@ describe('powertoolsMetrics', () => {
 
     expect(directive(lines[0]!).Dimensions).toEqual([[]]);
     expect(lines[0]).toMatchObject({ AttemptLatency: [12, 40] });
+  });
+
+  it('sums the counts of an invocation into one value, and keeps every value of a distribution', () => {
+    const metrics = powertoolsMetrics({ namespace: 'WebhookTest' });
+    for (let i = 0; i < 3; i++) {
+      metrics.add('processingFailures', 1, { Source: 'stripe' });
+      metrics.add('ingestToPublishAge', 100 * i, { Source: 'stripe' });
+    }
+
+    metrics.flush();
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ ProcessingFailures: 3, IngestToPublishAge: [0, 100, 200] });
   });
 
   it('writes a line per dimension value, and nothing once flushed', () => {

@@ -94,11 +94,11 @@ describe('alarms', () => {
     const [, , failures] = stack.monitoring.inboundAlarms.alarms.stripe!;
     const props = alarmOf(failures!) as unknown as MathAlarm;
     expect(props.Threshold).toBe(10);
-    expect(
-      props.Metrics.slice(1)
-        .map((m) => m.MetricStat!.Metric.MetricName)
-        .sort(),
-    ).toEqual([METRICS.processingFailures.name, METRICS.published.name].sort());
+    const stat = (id: string) =>
+      props.Metrics.find((m) => m.Id === id)!.MetricStat as unknown as { Metric: { MetricName: string }; Stat: string };
+    expect(stat('f')).toMatchObject({ Metric: { MetricName: METRICS.processingFailures.name }, Stat: 'Sum' });
+    // The events published: one IngestToPublishAge value each.
+    expect(stat('p')).toMatchObject({ Metric: { MetricName: METRICS.ingestToPublishAge.name }, Stat: 'SampleCount' });
   });
 
   it('refuses a queue-age threshold the queue can never reach (messages are deleted first), naming the field', () => {

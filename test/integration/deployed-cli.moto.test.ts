@@ -133,7 +133,7 @@ describeWithServer('moto', 'the CLI against a deployed stack (moto)', (server) =
           datum('Duplicates', 1, { Source: FAKE_SOURCE }),
           datum('Rejected', 2, { Source: FAKE_SOURCE }),
           datum('Rejected', 2, { Source: FAKE_SOURCE, Reason: 'invalid_signature' }),
-          datum('Published', 5, { Source: FAKE_SOURCE }),
+          ...[1, 2, 3, 4, 5].map((ms) => datum('IngestToPublishAge', ms * 100, { Source: FAKE_SOURCE })),
         ],
       }),
     );

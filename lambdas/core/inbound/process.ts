@@ -156,7 +156,6 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
       if (c.entry) {
         published++;
         publishedIds.push(id);
-        metrics.add('published', 1, dimensions);
         metrics.add('ingestToPublishAge', Math.max(0, deps.clock() - Date.parse(c.envelope.receivedAt)), dimensions);
       }
       // Published (or deliberately not): acknowledge even if recording `completed` fails, because a

@@ -7,14 +7,16 @@ import { WebhookError } from '../kernel/errors';
 import { UNKNOWN_SOURCE, type Metrics } from '../kernel/metrics';
 import type { IngestOutcome } from './ingest';
 
-/** Counts a request that was answered 2xx, and notes its event on the same log line. */
+/**
+ * Counts a request that was answered 2xx, and notes its event id on the same line: that line is the verifier's
+ * record of the event in the logs (the `accepted` log line is DEBUG), so one line, not two, per event.
+ */
 export function countAnswered(metrics: Metrics, sourceId: string, outcome: IngestOutcome, durationMs: number): void {
   const dimensions = { Source: sourceId };
   if (outcome.status === 'handshake') metrics.add('handshakes', 1, dimensions);
   else {
     metrics.add(outcome.status === 'accepted' ? 'accepted' : 'duplicates', 1, dimensions);
     metrics.note('eventId', outcome.id);
-    metrics.note('type', outcome.type);
   }
   metrics.add('verifyDuration', durationMs, dimensions);
 }

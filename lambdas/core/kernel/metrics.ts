@@ -5,7 +5,9 @@
  * dashboard, the alarms and the cost model read the catalog; `status` reads the values (CloudWatch deployed, the
  * recorder locally).
  *
- * Cardinality is a cost: a custom metric is billed per name and dimension combination (about $0.30 a month each).
+ * Cardinality is a cost: a custom metric is billed per name and dimension combination (about $0.30 a month each,
+ * prorated by the hour it is written in). Hence no metric another one already gives: the events published are the
+ * SampleCount of IngestToPublishAge.
  * A dimension value comes from the configuration (a source id) or a fixed list in code (a rejection reason, a
  * delivery outcome), never from a tenant, an endpoint or a request; per-tenant figures come from the logs and
  * `endpoints show` (docs/observability.md).
@@ -64,19 +66,13 @@ export const METRICS = {
     emittedBy: 'verifier',
     description: "provider URL checks answered (Slack's url_verification, Zoom's validation, Meta's GET)",
   },
-  published: {
-    name: 'Published',
-    unit: 'Count',
-    dimensions: [['Source']],
-    emittedBy: 'processor',
-    description: 'events published to the topic',
-  },
   ingestToPublishAge: {
     name: 'IngestToPublishAge',
     unit: 'Milliseconds',
     dimensions: [['Source']],
     emittedBy: 'processor',
-    description: 'from the verifier receiving an event to the processor publishing it',
+    description:
+      'from the verifier receiving an event to the processor publishing it, one value per event published: its SampleCount is the number published',
   },
   processingFailures: {
     name: 'ProcessingFailures',
