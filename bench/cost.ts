@@ -20,6 +20,7 @@ import {
   dynamoItemBytes,
   floorCost,
   messageBytes,
+  observabilityCost,
   processorBatchFill,
   stackCost,
   type Assumptions,
@@ -31,6 +32,7 @@ import {
   type Service,
 } from './cost/model';
 import { readTemplate, renderAccessLog, type CfnTemplate } from './cost/template';
+import { measureLines, type LineBytes } from './cost/lines';
 import { machineHeader } from './lib/machine';
 import { table } from './lib/stats';
 
@@ -69,7 +71,12 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 /** What one event of `payloadBytes` becomes: sized with the real envelope code and table key. */
-function eventShape(payloadBytes: number, sourceId: string, accessLogFormat: string | undefined): EventShape {
+function eventShape(
+  payloadBytes: number,
+  sourceId: string,
+  accessLogFormat: string | undefined,
+  lines: LineBytes,
+): EventShape {
   const id = 'evt_1QxYzAbCdEfGhIjKlMnOpQrS';
   const type = 'invoice.paid';
   // The envelope around the payload is what travels; its overhead does not depend on the payload.
@@ -107,6 +114,7 @@ function eventShape(payloadBytes: number, sourceId: string, accessLogFormat: str
     publishBytes: messageBytes(empty + pad, attributes),
     itemBytes: dynamoItemBytes(item),
     accessLogBytes: accessLogFormat ? Buffer.byteLength(renderAccessLog(accessLogFormat)) : 0,
+    ...lines,
   };
 }
 
@@ -150,7 +158,7 @@ const LEVERS: readonly Lever[] = [
   },
 ];
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.synth || !existsSync(args.template)) {
     console.error(
@@ -168,7 +176,8 @@ function main(): void {
   const d = reading.drivers;
   const a: Assumptions = { ...DEFAULT_ASSUMPTIONS, ...(args.params as Partial<Assumptions>) };
   const sourceId = args.source ?? 'stripe';
-  const shapes = SIZES.map((bytes) => eventShape(bytes, sourceId, reading.accessLogFormat));
+  const lines = await measureLines();
+  const shapes = SIZES.map((bytes) => eventShape(bytes, sourceId, reading.accessLogFormat, lines));
 
   const stack = shapes.map((s) => stackCost(d, s, a, prices));
   const floor = shapes.map((s) => floorCost(s.payloadBytes, prices));
@@ -187,7 +196,8 @@ function main(): void {
       .join(' ')}`,
   );
   console.log(
-    `# derived: processor batch fill ${processorBatchFill(d, a)}; sizes at 1 KiB: queue message ${shapes[0]!.queueMessageBytes} B, item ${shapes[0]!.itemBytes} B, access log ${shapes[0]!.accessLogBytes} B`,
+    `# derived: processor batch fill ${processorBatchFill(d, a)}; sizes at 1 KiB: queue message ${shapes[0]!.queueMessageBytes} B, item ${shapes[0]!.itemBytes} B, access log ${shapes[0]!.accessLogBytes} B; ` +
+      `measured (bench/cost/lines.ts): verifier metrics line ${lines.verifierMetricLineBytes} B, processor metrics line ${lines.processorMetricLineBytes} B + ${lines.processorMetricBytesPerEvent} B/event, event id on the batch line ${lines.eventIdLogBytes} B`,
   );
   for (const w of reading.warnings) console.log(`# warning: ${w}`);
   console.log('');
@@ -263,6 +273,19 @@ function main(): void {
       'lrrrl',
     ),
   );
+  const observability = observabilityCost(d, shapes[0]!, a, prices);
+  const traced = {
+    ...d,
+    verifier: { ...d.verifier, activeTracing: true },
+    processor: { ...d.processor, activeTracing: true },
+  };
+  console.log(
+    `# observability at 1 KiB: metrics, logs and traces add ${usd(observability)} per 1M events (budget $0.300)${
+      d.verifier.activeTracing
+        ? ''
+        : `; with tracing on (config tracing: true) ${usd(observabilityCost(traced, shapes[0]!, a, prices))}`
+    }`,
+  );
   console.log(
     `ratios: 1 KiB ${(stack[0]!.total / floor[0]!.total).toFixed(2)}x floor (target <=1.3) | 8 KiB ${(stack[1]!.total / floor[1]!.total).toFixed(2)}x | ` +
       `64 KiB ${(stack[2]!.total / floor[2]!.total).toFixed(2)}x | levers at 1 KiB: ${(safeTotal / floor[0]!.total).toFixed(2)}x without trade-off, ${(allTotal / floor[0]!.total).toFixed(2)}x with ` +
@@ -270,4 +293,4 @@ function main(): void {
   );
 }
 
-main();
+await main();

@@ -27,6 +27,7 @@ import { openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { powertoolsLog } from '../lambdas/adapters/powertools-log';
+import { powertoolsMetrics } from '../lambdas/adapters/powertools-metrics';
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { serializeEnvelope } from '../lambdas/core/inbound/envelope';
 import { createRouter } from '../lambdas/core/inbound/routing';
@@ -83,11 +84,13 @@ async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
   });
   const nullStore = new NullEventStore();
   const nullQueue = new NullQueue();
+  // As deployed: each request also writes its metrics line (Powertools Metrics, to the child's stdout).
   const handler = createVerifierHandler({
     ...common,
     store: nullStore,
     queue: nullQueue,
     secrets: new ConstantSecrets([SECRET]),
+    metrics: powertoolsMetrics({ namespace: 'WebhookIngestion' }),
   });
 
   const count = VERIFIER_BATCH[bytes]!;
@@ -183,7 +186,12 @@ async function benchProcessor(bytes: number, rounds: number): Promise<Row> {
   const withFakes = createProcessorHandler({ ...common, store, topic });
   const nullStore = new NullEventStore();
   const nullTopic = new NullTopic();
-  const handler = createProcessorHandler({ ...common, store: nullStore, topic: nullTopic });
+  const handler = createProcessorHandler({
+    ...common,
+    store: nullStore,
+    topic: nullTopic,
+    metrics: powertoolsMetrics({ namespace: 'WebhookIngestion' }),
+  });
 
   const sqsEvents: SQSEvent[] = [];
   const perBatch = PROCESSOR_EVENTS_PER_BATCH[bytes]!;

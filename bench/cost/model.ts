@@ -25,6 +25,7 @@ export type PriceKey =
   | 'secretsManagerApiCall'
   | 'secretsManagerSecretMonth'
   | 'cloudWatchLogsIngestGb'
+  | 'cloudWatchCustomMetricMonth'
   | 'xrayTraceRecorded';
 
 export interface PriceTable {
@@ -76,6 +77,10 @@ export interface Drivers {
   /** Signing secrets (one per source) and how long the verifier caches each (`SECRETS_CACHE_SECONDS`). */
   readonly secrets: number;
   readonly secretsCacheSeconds: number;
+  /** Sources (one processor each): the per-source custom metrics are billed once per source. */
+  readonly sources: number;
+  /** The functions write Embedded Metric Format lines (`POWERTOOLS_METRICS_NAMESPACE` is set). */
+  readonly metrics: boolean;
 }
 
 /** Sizes of what one event becomes on the way through, computed from the real envelope code. */
@@ -89,6 +94,13 @@ export interface EventShape {
   readonly itemBytes: number;
   /** One API Gateway access-log line in the stage's format. */
   readonly accessLogBytes: number;
+  /** The verifier's metrics line for one accepted event (its counts, its duration, the event and request ids). */
+  readonly verifierMetricLineBytes: number;
+  /** The processor's metrics line for a batch: a fixed part, and what each published event adds to it. */
+  readonly processorMetricLineBytes: number;
+  readonly processorMetricBytesPerEvent: number;
+  /** What each published event's id adds to the processor's `batch processed` line (`eventIds`). */
+  readonly eventIdLogBytes: number;
 }
 
 /** What the template cannot say. Each has a default in `DEFAULT_ASSUMPTIONS`, overridable with `--param name=value`. */
@@ -141,6 +153,12 @@ export interface Assumptions {
   readonly processorInfoLogBytes: number;
   /** Whether SQS bills the SendMessage SNS makes into a subscribed queue (SNS does not bill the delivery). */
   readonly snsDeliveryBilledAsSqsSend: boolean;
+  /**
+   * Custom metrics written every hour per source at this traffic (billed per metric-hour): Accepted, VerifyDuration
+   * and IngestToPublishAge for every event, Duplicates at any duplicate rate. Rejections, handshakes, failures and
+   * retries write theirs only in the hours they happen.
+   */
+  readonly metricsPerSource: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -164,6 +182,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   verifierInfoLogBytes: 0,
   processorInfoLogBytes: 236,
   snsDeliveryBilledAsSqsSend: false,
+  metricsPerSource: 4,
 };
 
 /**
@@ -194,6 +213,7 @@ export type Service =
   | 'KMS'
   | 'Secrets Manager'
   | 'CloudWatch Logs'
+  | 'CloudWatch metrics'
   | 'X-Ray';
 
 export interface CostLine {
@@ -429,13 +449,30 @@ export function stackCost(
       parts.push(`processor platform ${a.platformLogBytes} B/${fmt(batch)}`);
     }
     if (logsInfo(d.processor.appLogLevel)) {
-      bytes += processorInvocations * (a.processorInfoLogBytes + o);
-      parts.push(`processor INFO ${a.processorInfoLogBytes} B/${fmt(batch)}`);
+      bytes += processorInvocations * (a.processorInfoLogBytes + o) + shape.eventIdLogBytes;
+      parts.push(`processor INFO ${a.processorInfoLogBytes} B/${fmt(batch)} + ${shape.eventIdLogBytes} B event id`);
     }
     add(
       'CloudWatch Logs',
       (bytes / 1e9) * p.prices.cloudWatchLogsIngestGb.usd,
       `${fmt(bytes)} B/event: ${parts.join(', ') || 'none'} (+${o} B per log event)`,
+    );
+  }
+
+  // CloudWatch metrics: the Embedded Metric Format lines (log bytes), and the custom metrics (per metric-hour).
+  if (d.metrics) {
+    const o = a.logEventOverheadBytes;
+    const bytes =
+      (1 + dup) * (shape.verifierMetricLineBytes + o) +
+      processorInvocations * (shape.processorMetricLineBytes + o) +
+      shape.processorMetricBytesPerEvent;
+    const metrics = a.metricsPerSource * d.sources;
+    const eventsPerMonth = a.eventsPerDay * 30;
+    add(
+      'CloudWatch metrics',
+      (bytes / 1e9) * p.prices.cloudWatchLogsIngestGb.usd +
+        (metrics * p.prices.cloudWatchCustomMetricMonth.usd) / eventsPerMonth,
+      `${fmt(bytes)} B/event of metric lines (verifier ${shape.verifierMetricLineBytes} B, processor ${shape.processorMetricLineBytes} B/${fmt(batch)} + ${shape.processorMetricBytesPerEvent} B), ${metrics} custom metrics (${a.metricsPerSource} × ${d.sources} sources) amortized`,
     );
   }
 
@@ -461,6 +498,20 @@ export function stackCost(
   }
 
   return { lines, total: lines.reduce((s, l) => s + l.usd, 0) };
+}
+
+/**
+ * What metrics, logs and traces add per event: the stack's cost less the same stack without them (no metric lines
+ * or custom metrics, no event ids on the processor's line, tracing off). The budget is $0.30 per million events.
+ */
+export function observabilityCost(d: Drivers, shape: EventShape, a: Assumptions, p: PriceTable): number {
+  const without: Drivers = {
+    ...d,
+    metrics: false,
+    verifier: { ...d.verifier, activeTracing: false },
+    processor: { ...d.processor, activeTracing: false },
+  };
+  return stackCost(d, shape, a, p).total - stackCost(without, { ...shape, eventIdLogBytes: 0 }, a, p).total;
 }
 
 /**

@@ -195,6 +195,8 @@ export function readTemplate(t: CfnTemplate, sourceId?: string): TemplateReading
     dedupeSeconds: Number(env(processor)[ENV.dedupeSeconds] ?? 7 * 86_400),
     secrets: byType(t, 'AWS::SecretsManager::Secret').length,
     secretsCacheSeconds: Number(env(verifier)[ENV.secretsCacheSeconds] ?? 60),
+    sources: new Set(mappings.map((m) => env(one(t, m.fnId, 'processor'))[ENV.sourceId]).filter(Boolean)).size,
+    metrics: env(verifier)[ENV.metricsNamespace] !== undefined,
   };
   return {
     drivers,

@@ -6,6 +6,7 @@ import {
   dynamoItemBytes,
   floorCost,
   messageBytes,
+  observabilityCost,
   processorBatchFill,
   stackCost,
   xraySampledFraction,
@@ -36,6 +37,8 @@ const drivers: Drivers = {
   dedupeSeconds: 7 * 86_400,
   secrets: 0,
   secretsCacheSeconds: 60,
+  sources: 1,
+  metrics: false,
 };
 
 const shape = (payloadBytes: number, overhead = 300): EventShape => ({
@@ -44,6 +47,10 @@ const shape = (payloadBytes: number, overhead = 300): EventShape => ({
   publishBytes: payloadBytes + overhead,
   itemBytes: 250,
   accessLogBytes: 0,
+  verifierMetricLineBytes: 300,
+  processorMetricLineBytes: 250,
+  processorMetricBytesPerEvent: 5,
+  eventIdLogBytes: 30,
 });
 
 /** Storage of a 250 B record for the 7-day dedupe window, per million events, at $0.25/GB-month. */
@@ -108,6 +115,47 @@ describe('stackCost()', () => {
     const traced = { ...drivers, verifier: { ...drivers.verifier, activeTracing: true } };
     const cost = stackCost(traced, shape(1024), { ...noExtras, eventsPerDay: 86_400 * 11 }, prices);
     expect(perMillion(line(cost, 'X-Ray').usd)).toBeCloseTo(((1 + 0.05 * 10) / 11) * 5, 6);
+  });
+
+  it('prices the metric lines as log ingestion and the custom metrics per source, amortized over the month', () => {
+    const a = { ...DEFAULT_ASSUMPTIONS, eventsPerDay: 1_000_000 };
+    const b = stackCost({ ...drivers, metrics: true, sources: 2 }, shape(1024), a, prices);
+    // 1 verifier line (+1% duplicates, which the processor never sees) + a 250 B processor line per message (no
+    // batching window) + 5 B, each with the 26 B log-event overhead; 4 metrics × 2 sources × $0.30 over 30M events.
+    const bytes = 1.01 * (300 + 26) + (250 + 26) + 5;
+    expect(perMillion(line(b, 'CloudWatch metrics').usd)).toBeCloseTo(bytes * 0.5e-3 + (8 * 0.3) / 30, 4);
+    expect(stackCost(drivers, shape(1024), a, prices).lines.some((l) => l.service === 'CloudWatch metrics')).toBe(
+      false,
+    );
+  });
+
+  it('counts the event ids on the processor line with the processor logs', () => {
+    const info = { ...drivers, processor: { ...drivers.processor, appLogLevel: 'INFO' as const } };
+    const withIds = line(stackCost(info, shape(1024), DEFAULT_ASSUMPTIONS, prices), 'CloudWatch Logs').usd;
+    const without = line(
+      stackCost(info, { ...shape(1024), eventIdLogBytes: 0 }, DEFAULT_ASSUMPTIONS, prices),
+      'CloudWatch Logs',
+    ).usd;
+    expect(perMillion(withIds - without)).toBeCloseTo(30 * 0.5e-3, 6);
+  });
+
+  it('observability (metric lines, custom metrics, event ids, traces) adds at most $0.30 per million events at the default traffic', () => {
+    const deployed = {
+      ...drivers,
+      metrics: true,
+      sources: 2,
+      processor: { ...drivers.processor, appLogLevel: 'INFO' as const, batchingWindowSeconds: 1 },
+    };
+    const measured = {
+      ...shape(1024),
+      verifierMetricLineBytes: 338,
+      processorMetricLineBytes: 262,
+      processorMetricBytesPerEvent: 6,
+      eventIdLogBytes: 31,
+    };
+    const added = observabilityCost(deployed, measured, DEFAULT_ASSUMPTIONS, prices);
+    expect(perMillion(added)).toBeGreaterThan(0.1);
+    expect(perMillion(added)).toBeLessThanOrEqual(0.3);
   });
 
   it('refuses provisioned tables, which it does not model', () => {
