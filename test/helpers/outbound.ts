@@ -195,7 +195,10 @@ export function endpoint(overrides: Partial<Endpoint> = {}): Endpoint {
     url: `https://${RECEIVER_HOST}/hooks`,
     description: '',
     filterTypes: ['invoice.*'],
-    headers: { 'x-tenant-token': 'tok_receiver_auth' },
+    // A receiver credential, sealed as the API stores it (`fakeCipher`'s form).
+    sealedHeaders: {
+      'x-tenant-token': `fake-kms:${TENANT}/${ENDPOINT_ID}:${Buffer.from('tok_receiver_auth').toString('base64')}`,
+    },
     signing: { scheme: 'standard-webhooks' },
     secrets: { current: `fake-kms:${TENANT}/${ENDPOINT_ID}:${Buffer.from(SECRET).toString('base64')}` },
     enabled: true,

@@ -80,6 +80,7 @@ describe('endpoints recover', () => {
     expect(JSON.parse(r.io.stdout[0]!)).toEqual({
       recoveryId: expect.stringMatching(/^rcv_/),
       queued: 0,
+      alreadyQueued: 0,
       notRecoverable: 0,
     });
   });

@@ -173,7 +173,7 @@ describe('recovery through the local stack', () => {
     expect(JSON.parse(interrupted.io.stderr[0]!)).toMatchObject({
       error: { code: 'internal_error', message: expect.stringMatching(/^500 /) },
     });
-    expect(resumed.json).toMatchObject({ queued: 3, notRecoverable: 2 });
+    expect(resumed.json).toMatchObject({ queued: 3, alreadyQueued: 2, notRecoverable: 0 });
     await waitFor('every delivery delivered', async () => (await statuses('delivered')).length === 5);
     expect(deliveredIds()).toEqual(ids);
   }, 60_000);

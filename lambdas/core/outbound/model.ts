@@ -52,8 +52,17 @@ export interface Endpoint {
   readonly description: string;
   /** Event-type patterns (filter.ts); at least one. */
   readonly filterTypes: readonly string[];
-  /** Extra request headers, lower-cased names; never the signature or transport headers. */
-  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Extra request headers: lower-cased name → value sealed by the `SecretCipher` with the endpoint's context, like
+   * the signing secrets (receivers put credentials there: `authorization`, `x-api-key`). Never the signature or
+   * transport headers. The API shows the names only (sealed-headers.ts).
+   */
+  readonly sealedHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Legacy: plaintext headers of an endpoint stored before headers were sealed: sent as they are, never shown,
+   * and sealed into `sealedHeaders` at the endpoint's next change (sealed-headers.ts `sealLegacyHeaders`).
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signing: SigningConfig;
   readonly secrets: StoredSecrets;
   readonly enabled: boolean;
@@ -102,6 +111,8 @@ export interface Delivery {
   readonly tenantId: string;
   readonly deliveryId: string;
   readonly messageId: string;
+  /** The message's event type, copied at creation (lists show it); absent on deliveries made before it was kept. */
+  readonly type?: string;
   readonly endpointId: string;
   readonly status: DeliveryStatus;
   readonly attemptCount: number;
@@ -180,21 +191,37 @@ export function forbiddenHeaderReason(name: string): string | undefined {
   return prefix ? `starts with ${prefix}, which the stack reserves` : undefined;
 }
 
-const endpointUrl = z.string().check(
-  z.maxLength(2048),
-  z.refine((value) => {
-    try {
-      const url = new URL(value);
-      return (
-        (url.protocol === 'https:' || url.protocol === 'http:') &&
-        url.username === '' &&
-        url.password === '' &&
-        url.hostname !== ''
-      );
-    } catch {
-      return false;
-    }
-  }, 'must be an http or https URL without credentials'),
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * An endpoint URL, stored as the WHATWG URL parser writes it (`href`: scheme and host lower-cased, default port
+ * dropped, IP literals in canonical form, the path percent-encoded), so what is shown is what is checked and sent.
+ * The parser silently strips surrounding spaces and C0 controls and removes tab, CR and LF anywhere: the raw text
+ * is refused when it has any, rather than stored as something other than what was typed.
+ */
+const endpointUrl = z.pipe(
+  z.string().check(
+    z.maxLength(2048),
+    z.refine(
+      (value) => !CONTROL_CHARACTERS.test(value) && value.trim() === value,
+      'must not contain control characters (CR, LF, NUL, tab) or surrounding spaces',
+    ),
+    z.refine((value) => {
+      try {
+        const url = new URL(value);
+        return (
+          (url.protocol === 'https:' || url.protocol === 'http:') &&
+          url.username === '' &&
+          url.password === '' &&
+          url.hostname !== ''
+        );
+      } catch {
+        return false;
+      }
+    }, 'must be an http or https URL without credentials'),
+  ),
+  z.transform((value) => new URL(value).href),
 );
 
 const headers = z.pipe(
@@ -271,10 +298,17 @@ export type EndpointCreateInput = z.output<typeof endpointCreateSchema>;
 
 /**
  * What a tenant sends to change an endpoint: any subset of the create fields, nothing defaulted. `circuit` and
- * `health` replace the endpoint's whole settings object (fields left out take the defaults); `null` removes it.
+ * `health` replace the endpoint's whole settings object (fields left out take the defaults); `null` removes it, as
+ * it removes a `rateLimit`. `headers` replaces every extra header (their values are never shown, so they cannot
+ * be merged); `{}` removes them.
  */
 export const endpointUpdateSchema = z.partial(
-  z.strictObject({ ...fields, circuit: z.nullable(fields.circuit), health: z.nullable(fields.health) }),
+  z.strictObject({
+    ...fields,
+    circuit: z.nullable(fields.circuit),
+    health: z.nullable(fields.health),
+    rateLimit: z.nullable(fields.rateLimit),
+  }),
 );
 export type EndpointUpdateInput = z.output<typeof endpointUpdateSchema>;
 

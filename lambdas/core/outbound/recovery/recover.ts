@@ -1,5 +1,5 @@
 /**
- * Recovery after an outage, as the core of two commands:
+ * Recovery after an outage, as the core of two commands (the replay is in replay.ts):
  *
  * - `endpoints recover <id> --since T [--until T]`: every `failed`, `exhausted` or `skipped` (endpoint
  *   disabled) delivery of the endpoint created in the window is made due again, oldest first, paced at the
@@ -14,11 +14,11 @@
  * with a 400 whose message names the retention.
  */
 import { createHash } from 'node:crypto';
-import { BadRequestError, WebhookError } from '../../kernel/errors';
-import { isFilterPattern, matchesFilter, matchesPattern } from '../event-filter';
-import type { Delivery, DeliveryStatus, Endpoint, MessageRecord } from '../model';
+import { WebhookError } from '../../kernel/errors';
+import type { Delivery, DeliveryStatus, Endpoint } from '../model';
 import { paceAt } from '../admission/token-bucket';
 import { DEFAULT_RETENTION, describeReach, recoveryReachDays, type RetentionSettings } from '../retention';
+import type { OnProgress } from './runs';
 
 const DAY_MS = 86_400_000;
 
@@ -57,7 +57,8 @@ export function validateWindow(
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const hash = (parts: readonly unknown[]) =>
+/** A short, stable id part: the first 32 hex digits of the SHA-256 of `parts`. */
+export const hash = (parts: readonly unknown[]) =>
   createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
 // ---------------------------------------------------------------------------------------------
@@ -123,7 +124,9 @@ export interface RecoveryResult {
   readonly recoveryId: string;
   /** Requeued by this run. */
   readonly queued: number;
-  /** In the window but not sent again: delivered, still pending, declined by a transform, or requeued by an earlier run of this recovery. */
+  /** Requeued by an earlier run of this recovery (the same request): a rerun does not send them twice. */
+  readonly alreadyQueued: number;
+  /** In the window but not sent again: delivered, still pending, or declined by a transform. */
   readonly notRecoverable: number;
 }
 
@@ -138,6 +141,7 @@ export async function recoverEndpoint(
   },
   nowMs: number,
   retention: RetentionSettings = DEFAULT_RETENTION,
+  onProgress?: OnProgress,
 ): Promise<RecoveryResult> {
   const window = validateWindow(request, nowMs, retention);
   const { tenantId, endpointId, rateLimit } = request.endpoint;
@@ -149,20 +153,31 @@ export async function recoverEndpoint(
   );
   const seen = new Set<string>();
   let queued = 0;
+  let alreadyQueued = 0;
   let notRecoverable = 0;
+  let position: number | undefined;
   let cursor: string | undefined;
   do {
     const page = await store.listByEndpoint(tenantId, endpointId, window, cursor);
     for (const d of page.items) {
       if (seen.has(d.deliveryId)) continue; // each once, even if a page boundary repeats an item
       seen.add(d.deliveryId);
+      position = d.createdAt;
       if (
         d.tenantId !== tenantId ||
         d.endpointId !== endpointId ||
         d.createdAt < window.sinceMs ||
-        d.createdAt >= window.untilMs ||
-        !isRecoverable(d, recoveryId)
+        d.createdAt >= window.untilMs
       ) {
+        notRecoverable++;
+        continue;
+      }
+      // Requeued by an earlier run of this recovery, whatever became of it since (pending, delivered, failed again).
+      if ((d.recoveryIds ?? []).includes(recoveryId)) {
+        alreadyQueued++;
+        continue;
+      }
+      if (!isRecoverable(d, recoveryId)) {
         notRecoverable++;
         continue;
       }
@@ -174,142 +189,13 @@ export async function recoverEndpoint(
       else notRecoverable++;
     }
     cursor = page.cursor;
+    await onProgress?.({
+      examined: seen.size,
+      ...(position !== undefined && { position }),
+      queued,
+      alreadyQueued,
+      notRecoverable,
+    });
   } while (cursor !== undefined);
-  return { recoveryId, queued, notRecoverable };
-}
-
-// ---------------------------------------------------------------------------------------------
-// messages replay
-
-export interface ReplayRequest {
-  readonly tenantId: string;
-  readonly window: Window;
-  /** `*`, `prefix.*` or an exact type (filter.ts). */
-  readonly typePattern?: string;
-  readonly endpointId?: string;
-  readonly label?: string;
-  /** The request gave no `until` (the window ends now): its id leaves the end out, as `recoveryIdFor` does. */
-  readonly openEnded?: boolean;
-}
-
-export function replayIdFor(request: ReplayRequest): string {
-  const { tenantId, window, typePattern, endpointId, label, openEnded } = request;
-  return `rpl_${hash(['replay', tenantId, window.sinceMs, openEnded === true ? null : window.untilMs, typePattern ?? '*', endpointId ?? '', label ?? ''])}`;
-}
-
-/** Refuses a type pattern the filter grammar does not accept (the same check as endpoint filters). */
-export function checkTypePattern(pattern: string | undefined): void {
-  if (pattern !== undefined && !isFilterPattern(pattern))
-    throw new BadRequestError(`type ${JSON.stringify(pattern)} must be *, <type>.* or an event type.`);
-}
-
-/** The messages a replay sends again: the tenant's, created in the window, not expired, type matching. */
-export function selectForReplay(
-  messages: readonly MessageRecord[],
-  request: ReplayRequest,
-  nowMs: number,
-): MessageRecord[] {
-  checkTypePattern(request.typePattern);
-  return messages.filter(
-    (m) =>
-      m.tenantId === request.tenantId &&
-      m.createdAt >= request.window.sinceMs &&
-      m.createdAt < request.window.untilMs &&
-      m.expiresAt > nowMs &&
-      (request.typePattern === undefined || matchesPattern(request.typePattern, m.type)),
-  );
-}
-
-/**
- * The new deliveries for one replayed message: one per enabled endpoint whose filter matches (only
- * `endpointId` if set), with an id derived from the replay id so a rerun creates nothing twice.
- * `dueAt(endpoint)` paces them per endpoint.
- */
-export function planReplay(
-  message: MessageRecord,
-  endpoints: readonly Endpoint[],
-  request: ReplayRequest,
-  dueAt: (endpoint: Endpoint) => number,
-  nowMs: number,
-): Delivery[] {
-  const replayId = replayIdFor(request);
-  return endpoints
-    .filter(
-      (e) =>
-        e.tenantId === message.tenantId &&
-        e.enabled &&
-        (request.endpointId === undefined || e.endpointId === request.endpointId) &&
-        matchesFilter(e.filterTypes, message.type),
-    )
-    .map((e) => ({
-      tenantId: message.tenantId,
-      deliveryId: `dlv_${hash([message.tenantId, message.id, e.endpointId, replayId])}`,
-      messageId: message.id,
-      endpointId: e.endpointId,
-      status: 'pending',
-      attemptCount: 0,
-      nextAttemptAt: dueAt(e),
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    }));
-}
-
-/** Pages of a tenant's messages in a window (DynamoDB: Query on a tenant/createdAt index). */
-export interface MessagePager {
-  listByTenant(
-    tenantId: string,
-    window: Window,
-    cursor?: string,
-  ): Promise<{ readonly items: readonly MessageRecord[]; readonly cursor?: string }>;
-}
-
-export interface ReplayResult {
-  readonly replayId: string;
-  /** Messages in the window that matched. */
-  readonly matched: number;
-  /** Deliveries created by this run (a rerun after a crash creates only the missing ones). */
-  readonly queued: number;
-}
-
-/** Runs (or resumes) `messages replay`. */
-export async function replayMessages(
-  ports: {
-    readonly messages: MessagePager;
-    readonly endpoints: { listByTenant(tenantId: string): Promise<readonly Endpoint[]> };
-    readonly deliveries: { createIfAbsent(deliveries: readonly Delivery[]): Promise<number> };
-  },
-  input: Omit<ReplayRequest, 'window'> & { readonly since: number; readonly until?: number },
-  nowMs: number,
-  retention: RetentionSettings = DEFAULT_RETENTION,
-): Promise<ReplayResult> {
-  const { since, until, ...rest } = input;
-  const request: ReplayRequest = {
-    ...rest,
-    window: validateWindow({ since, until }, nowMs, retention),
-    ...(until === undefined && { openEnded: true }),
-  };
-  checkTypePattern(request.typePattern);
-  const endpoints = await ports.endpoints.listByTenant(request.tenantId);
-  if (request.endpointId !== undefined && !endpoints.some((e) => e.endpointId === request.endpointId)) {
-    throw new BadRequestError(`endpoint ${request.endpointId} does not belong to tenant ${request.tenantId}.`);
-  }
-  const perEndpoint = new Map<string, number>();
-  const dueAt = (e: Endpoint) => {
-    const i = perEndpoint.get(e.endpointId) ?? 0;
-    perEndpoint.set(e.endpointId, i + 1);
-    return paceAt(i, nowMs, e.rateLimit);
-  };
-  let matched = 0;
-  let queued = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await ports.messages.listByTenant(request.tenantId, request.window, cursor);
-    for (const m of selectForReplay(page.items, request, nowMs)) {
-      matched++;
-      const planned = planReplay(m, endpoints, request, dueAt, nowMs);
-      if (planned.length > 0) queued += await ports.deliveries.createIfAbsent(planned);
-    }
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return { replayId: replayIdFor(request), matched, queued };
+  return { recoveryId, queued, alreadyQueued, notRecoverable };
 }

@@ -173,13 +173,12 @@ describe('an allowed IPv4 range never admits an IPv6 address', () => {
 describe('the local stack allows loopback (127.0.0.0/8, ::1/128), and only loopback itself', () => {
   const local = ssrfPolicy(['127.0.0.0/8', '::1/128']);
 
-  it.each([
-    ['http://127.0.0.1:4000/hooks'],
-    ['http://[::1]:4000/hooks'],
-    ['http://[::ffff:127.0.0.1]:4000/hooks'],
-  ])('accepts %s', async (url) => {
-    expect(await checkUrl(url, new FakeResolver(), local)).toMatchObject({ ok: true });
-  });
+  it.each([['http://127.0.0.1:4000/hooks'], ['http://[::1]:4000/hooks'], ['http://[::ffff:127.0.0.1]:4000/hooks']])(
+    'accepts %s',
+    async (url) => {
+      expect(await checkUrl(url, new FakeResolver(), local)).toMatchObject({ ok: true });
+    },
+  );
 
   it.each([
     ['IPv4-compatible', 'http://[::127.0.0.1]:4000/hooks', 'ipv4-compatible'],

@@ -5,16 +5,14 @@ import type { Delivery, DeliveryStatus, MessageRecord } from '../../../../lambda
 import {
   recoverEndpoint,
   RecoveryWindowError,
-  replayMessages,
-  selectForReplay,
   validateWindow,
   type DeliveryPage,
-  type MessagePager,
   type RecoverableDelivery,
   type RecoveryStore,
   type RequeueRequest,
   type Window,
 } from '../../../../lambdas/core/outbound/recovery/recover';
+import { replayMessages, selectForReplay, type MessagePager } from '../../../../lambdas/core/outbound/recovery/replay';
 import { retentionSettingsSchema } from '../../../../lambdas/core/outbound/retention';
 import { endpoint, ENDPOINT_ID, FakeDeliveryStore, message, NOW, TENANT } from '../../../helpers/outbound';
 
