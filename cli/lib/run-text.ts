@@ -35,7 +35,7 @@ export function runLines(
 
 /** `recoveries show`: the run as lines. */
 export function runRecordLines(run: RecoveryRun): string[] {
-  const window = `${time(run.since)} to ${run.until === undefined ? 'its start' : time(run.until)}`;
+  const window = `${time(run.since)} to ${run.until === undefined ? "the run's start" : time(run.until)}`;
   const scope =
     run.kind === 'recover'
       ? `recover endpoint ${run.endpointId ?? '-'}`

@@ -159,7 +159,7 @@ describe('recovery and replay runs', () => {
 
     expect(api.received[0]!.url).toBe('/v1/tenants/acme/recoveries/rcv_1');
     expect(r.stdout).toEqual([
-      'rcv_1  recover endpoint ep_1  window 2026-12-02T05:00:00.000Z to its start',
+      "rcv_1  recover endpoint ep_1  window 2026-12-02T05:00:00.000Z to the run's start",
       '  running (last progress 2026-12-02T06:00:05.000Z); run 2 times, latest started 2026-12-02T06:00:00.000Z',
       '  examined 200, queued 150, already queued 40, not recoverable 10; reached records created at 2026-12-02T05:30:00.000Z',
     ]);

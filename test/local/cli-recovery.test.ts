@@ -167,7 +167,12 @@ describe('messages replay', () => {
       '--json',
     );
 
-    expect(JSON.parse(r.io.stdout[0]!)).toEqual({ replayId: expect.stringMatching(/^rpl_/), matched: 0, queued: 0 });
+    expect(JSON.parse(r.io.stdout[0]!)).toEqual({
+      replayId: expect.stringMatching(/^rpl_/),
+      matched: 0,
+      queued: 0,
+      alreadyQueued: 0,
+    });
   });
 
   it("prints the server's message for a time it cannot read and exits 1", async () => {
