@@ -21,9 +21,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
 import type { MessageRecord } from '../core/outbound/model';
-import type { DeliveryPage, RecoveryStore, RequeueRequest, Window } from '../core/outbound/recovery/recover';
+import type { DeliveryPage, RecoveryStore, RequeueRequest } from '../core/outbound/recovery/recover';
 import type { MessagePager } from '../core/outbound/recovery/replay';
 import type { RecoveryRun, RecoveryRunStore } from '../core/outbound/recovery/runs';
+import type { Window } from '../core/outbound/recovery/window';
 import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/delivery/wake-up';
 import { DEFAULT_RETENTION, expiry, isExpired, type RetentionSettings } from '../core/outbound/retention';
 import { succeeds } from './conditional-write';

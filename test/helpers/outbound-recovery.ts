@@ -10,10 +10,10 @@ import type {
   RecoverableDelivery,
   RecoveryStore,
   RequeueRequest,
-  Window,
 } from '../../lambdas/core/outbound/recovery/recover';
 import type { MessagePager } from '../../lambdas/core/outbound/recovery/replay';
 import type { RecoveryRun, RecoveryRunStore } from '../../lambdas/core/outbound/recovery/runs';
+import type { Window } from '../../lambdas/core/outbound/recovery/window';
 import type { RetentionSettings } from '../../lambdas/core/outbound/retention';
 import { matchOutboundRoute } from '../../lambdas/outbound-api/routes';
 import type { OutboundApiDeps } from '../../lambdas/outbound-api/create-handler';

@@ -25,7 +25,7 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import { ENV } from '../../lambdas/contract';
-import type { RuntimeSource } from '../../lib/config-schema';
+import type { RuntimeSource } from '../../lambdas/core/inbound/source-schema';
 import { ensureEventsTable } from '../../local/dynamo';
 import { apiGatewayEvent, SECRET, signedWebhook, STRIPE_EVENT } from '../helpers/webhook';
 import { clients, describeWithServer, sqsEventOf, TEST_CREDENTIALS, TEST_REGION } from './servers';

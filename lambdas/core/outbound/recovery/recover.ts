@@ -1,65 +1,20 @@
 /**
- * Recovery after an outage, as the core of two commands (the replay is in replay.ts):
+ * Recovery after an outage, as the core of two commands:
  *
  * - `endpoints recover <id> --since T [--until T]`: every `failed`, `exhausted` or `skipped` (endpoint
  *   disabled) delivery of the endpoint created in the window is made due again, oldest first, paced at the
  *   endpoint's rate, each once. The run has an id derived from its request, and each delivery it requeues is
  *   marked with it by a conditional write: a run that crashed half-way and is started again requeues only what
  *   the first run did not (nothing twice).
- * - `messages replay --tenant T --since T [--until T] [--type PATTERN] [--endpoint E]`: the stored messages of
- *   the window (type matching the filter grammar of filter.ts) get NEW deliveries to the enabled endpoints
- *   whose filter matches (or only E), with ids derived from the replay's id: rerunning creates nothing twice.
  *
- * Both refuse a window that is reversed, in the future, or older than what retention keeps (retention.ts),
+ * Its sibling is replay.ts (`messages replay`); both refuse a window that is reversed, in the future, or older than what retention keeps (retention.ts),
  * with a 400 whose message names the retention.
  */
-import { createHash } from 'node:crypto';
-import { WebhookError } from '../../kernel/errors';
 import type { Delivery, DeliveryStatus, Endpoint } from '../model';
 import { paceAt } from '../admission/token-bucket';
-import { DEFAULT_RETENTION, describeReach, recoveryReachDays, type RetentionSettings } from '../retention';
+import { runHash, validateWindow, type Window } from './window';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../retention';
 import type { OnProgress } from './runs';
-
-const DAY_MS = 86_400_000;
-
-/** A recovery or replay window the stack will not serve. */
-export class RecoveryWindowError extends WebhookError {
-  override readonly name = 'RecoveryWindowError';
-  readonly statusCode = 400;
-  readonly code = 'invalid_window';
-}
-
-/** `[sinceMs, untilMs)`, epoch ms. */
-export interface Window {
-  readonly sinceMs: number;
-  readonly untilMs: number;
-}
-
-/** Checks a requested window; `until` defaults to now. */
-export function validateWindow(
-  input: { readonly since: number; readonly until?: number },
-  nowMs: number,
-  retention: RetentionSettings = DEFAULT_RETENTION,
-): Window {
-  const untilMs = input.until ?? nowMs;
-  if (!Number.isFinite(input.since) || !Number.isFinite(untilMs))
-    throw new RecoveryWindowError('since and until must be valid times.');
-  if (input.since >= untilMs) throw new RecoveryWindowError('since must be before until.');
-  if (untilMs > nowMs) throw new RecoveryWindowError(`until (${iso(untilMs)}) is in the future.`);
-  const reachDays = recoveryReachDays(retention);
-  const oldest = nowMs - reachDays * DAY_MS;
-  if (input.since < oldest) {
-    throw new RecoveryWindowError(
-      `since (${iso(input.since)}) is older than the retention of ${reachDays} days: ${describeReach(retention)}, so the oldest time you can ask for is ${iso(oldest)}.`,
-    );
-  }
-  return { sinceMs: input.since, untilMs };
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-/** A short, stable id part: the first 32 hex digits of the SHA-256 of `parts`. */
-export const hash = (parts: readonly unknown[]) =>
-  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 
 // ---------------------------------------------------------------------------------------------
 // endpoints recover
@@ -89,7 +44,7 @@ export function recoveryIdFor(
   window: { readonly sinceMs: number; readonly untilMs?: number | undefined },
   label = '',
 ): string {
-  return `rcv_${hash(['recover', tenantId, endpointId, window.sinceMs, window.untilMs ?? null, label])}`;
+  return `rcv_${runHash(['recover', tenantId, endpointId, window.sinceMs, window.untilMs ?? null, label])}`;
 }
 
 export interface RequeueRequest {

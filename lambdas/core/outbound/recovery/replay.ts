@@ -2,15 +2,18 @@
  * `messages replay --tenant T --since T [--until T] [--type PATTERN] [--endpoint E]`: the stored messages of the
  * window (type matching the filter grammar of event-filter.ts) get NEW deliveries to the enabled endpoints whose
  * filter matches (or only E), with ids derived from the replay's id: rerunning creates nothing twice, and says how
- * many an earlier run created (`alreadyQueued`). The window is checked as recover.ts checks it.
+ * many an earlier run created (`alreadyQueued`). The window is checked by window.ts.
  */
 import { BadRequestError } from '../../kernel/errors';
 import { isFilterPattern, matchesFilter, matchesPattern } from '../event-filter';
 import type { Delivery, Endpoint, MessageRecord } from '../model';
 import { paceAt } from '../admission/token-bucket';
+import { runHash, validateWindow, type Window } from './window';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../retention';
-import { hash, validateWindow, type Window } from './recover';
 import type { OnProgress } from './runs';
+
+// ---------------------------------------------------------------------------------------------
+// messages replay
 
 export interface ReplayRequest {
   readonly tenantId: string;
@@ -25,7 +28,7 @@ export interface ReplayRequest {
 
 export function replayIdFor(request: ReplayRequest): string {
   const { tenantId, window, typePattern, endpointId, label, openEnded } = request;
-  return `rpl_${hash(['replay', tenantId, window.sinceMs, openEnded === true ? null : window.untilMs, typePattern ?? '*', endpointId ?? '', label ?? ''])}`;
+  return `rpl_${runHash(['replay', tenantId, window.sinceMs, openEnded === true ? null : window.untilMs, typePattern ?? '*', endpointId ?? '', label ?? ''])}`;
 }
 
 /** Refuses a type pattern the filter grammar does not accept (the same check as endpoint filters). */
@@ -74,7 +77,7 @@ export function planReplay(
     )
     .map((e) => ({
       tenantId: message.tenantId,
-      deliveryId: `dlv_${hash([message.tenantId, message.id, e.endpointId, replayId])}`,
+      deliveryId: `dlv_${runHash([message.tenantId, message.id, e.endpointId, replayId])}`,
       messageId: message.id,
       type: message.type,
       endpointId: e.endpointId,

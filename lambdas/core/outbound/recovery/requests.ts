@@ -15,16 +15,10 @@ import { checkId } from '../ids';
 import { parseJsonObject } from '../intake/message-body';
 import type { Delivery } from '../model';
 import type { DeliveryStore, EndpointRepository, WakeUpQueue } from '../ports';
-import {
-  recoverEndpoint,
-  recoveryIdFor,
-  RecoveryWindowError,
-  validateWindow,
-  type RecoveryResult,
-  type RecoveryStore,
-} from './recover';
+import { recoverEndpoint, recoveryIdFor, type RecoveryResult, type RecoveryStore } from './recover';
 import { checkTypePattern, replayIdFor, replayMessages, type MessagePager, type ReplayResult } from './replay';
 import { startRun, type RecoveryRunStore, type RunRequest } from './runs';
+import { RecoveryWindowError, validateWindow } from './window';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../retention';
 import { queueDelaySeconds } from '../delivery/wake-up';
 

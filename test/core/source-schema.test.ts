@@ -1,10 +1,13 @@
 /**
- * The verifier's runtime sources check (hand-written, for cold start): everything the synth writes
- * passes unchanged, and each kind of hand-edited mistake fails at cold start naming its field.
+ * The verifier's check of its runtime sources (`parseRuntimeSources`, with the source schema): everything
+ * the synth writes passes unchanged, and each kind of hand-edited mistake fails at cold start naming its field.
  */
 import { describe, expect, it } from 'vitest';
 import config from '../../config/sources';
-import { parseRuntimeSources, stackConfigSchema, toRuntimeSource } from '../../lib/config-schema';
+import { localSources } from '../../config/local';
+import { parseRuntimeSources } from '../../lambdas/core/inbound/source-schema';
+import { stackConfigSchema } from '../../lib/config';
+import { toRuntimeSource } from '../../lib/config-schema';
 import { ConfigError } from '../../lambdas/core/kernel/errors';
 import { runtimeSource } from '../helpers/webhook';
 
@@ -29,6 +32,12 @@ describe('parseRuntimeSources', () => {
     const sources = stackConfigSchema.parse(config).sources.map((s) => toRuntimeSource(s, deploy));
     const roundTripped: unknown = JSON.parse(JSON.stringify(sources));
     expect(parseRuntimeSources(roundTripped)).toEqual(sources);
+  });
+
+  it('accepts what the synth writes for every local sample source (every scheme, with options and locators)', () => {
+    const input = { sources: localSources.map((s) => s.source) };
+    const sources = stackConfigSchema.parse(input).sources.map((s) => toRuntimeSource(s, deploy));
+    expect(parseRuntimeSources(JSON.parse(JSON.stringify(sources)))).toEqual(sources);
   });
 
   it('fills the defaults the synth may leave out (options, allowedCidrs) and lower-cases locator headers', () => {
@@ -57,7 +66,20 @@ describe('parseRuntimeSources', () => {
     ['a non-integer tolerance', { toleranceSeconds: 1.5 }, /0\.toleranceSeconds: expected an integer/],
     ['a zero body limit', { maxBodyBytes: 0 }, /0\.maxBodyBytes: expected a positive integer/],
     ['a string dedupe window', { dedupeSeconds: '60' }, /0\.dedupeSeconds: expected a positive integer/],
-    ['CIDRs that are not strings', { allowedCidrs: [1] }, /0\.allowedCidrs: expected an array of strings/],
+    ['CIDRs that are not a list', { allowedCidrs: '10.0.0.0/8' }, /0\.allowedCidrs: expected an array of strings/],
+    ['a CIDR that is not a string', { allowedCidrs: [1] }, /0\.allowedCidrs\.0: expected a string/],
+    [
+      'a CIDR the allowlist cannot compile',
+      { allowedCidrs: ['1::2::3/64'] },
+      /0\.allowedCidrs\.0: must be an IPv4 or IPv6 CIDR/,
+    ],
+    ['an id that is not a URL segment', { id: 'Stripe Live' }, /0\.id: must be 1-40 lower-case/],
+    [
+      'a body limit over what SQS and SNS carry',
+      { maxBodyBytes: 300 * 1024 },
+      /0\.maxBodyBytes: must be at most 245760/,
+    ],
+    ['a zero tolerance', { toleranceSeconds: 0 }, /0\.toleranceSeconds: must be from 1 to 604800 seconds/],
     ['an empty queue URL', { queueUrl: '' }, /0\.queueUrl: expected a non-empty string/],
     ['a missing secret id', { secretId: undefined }, /0\.secretId: expected a non-empty string/],
     ['a non-string id', { id: 7 }, /0\.id: expected a string/],
@@ -66,7 +88,7 @@ describe('parseRuntimeSources', () => {
       { eventId: { header: 'a', bodyPath: 'b' } },
       /0\.eventId: expected \{ header \} or \{ bodyPath \}/,
     ],
-    ['a locator with an empty header', { eventType: { header: '' } }, /0\.eventType: expected/],
+    ['a locator with an empty header', { eventType: { header: '' } }, /0\.eventType\.header: expected \{ header \}/],
   ])('names the field for %s', (_title, change, message) => {
     expect(problem([{ ...runtimeSource(), ...change }])).toMatch(message);
   });

@@ -1,14 +1,16 @@
 /**
- * Environment parsing for the Lambda functions: read once at cold start, validated, and failing with
- * a message that names the variable. Nothing else in `lambdas/` reads process.env.
+ * Environment parsing for the inbound functions (verifier, processor): read once at cold start, validated, and
+ * failing with a message that names the variable. The outbound functions' is outbound-env.ts beside it, on the
+ * same `EnvReader`; nothing else in `lambdas/` reads process.env.
  */
-import { VERIFIER_LEASE_SECONDS } from './contract';
-import { ENV } from './contract';
-import { ConfigError } from './core/kernel/errors';
+import { VERIFIER_LEASE_SECONDS } from '../contract';
+import { ENV } from '../contract';
+import { ConfigError } from '../core/kernel/errors';
 
-// Checked by hand, not with a zod schema: four variables per function do not need one, and building
-// and running a schema is cold-start time (see runtime-config.ts). Every problem is reported at
-// once, naming the variable.
+// Plain variables are checked by hand, not with a zod schema: four per function do not need one, and
+// the processor bundles no zod at all. The verifier's sources (a JSON table, not a plain value) are
+// checked with the source schema (core/inbound/source-schema.ts, via prepareSources). Every problem
+// is reported at once, naming the variable.
 
 type Env = NodeJS.ProcessEnv;
 
@@ -44,7 +46,7 @@ export class EnvReader {
 
 export interface VerifierConfig {
   readonly tableName: string;
-  /** Parsed JSON; validated by `prepareSources`. */
+  /** Parsed JSON; checked with the source schema by `prepareSources`. */
   readonly sources: unknown;
   readonly secretsCacheMs: number;
   readonly leaseMs: number;
