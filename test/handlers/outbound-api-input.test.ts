@@ -5,6 +5,7 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { checkPathIds } from '../../lambdas/core/outbound/ids';
 import { OUTBOUND_ROUTES, TENANT_PREFIX, matchOutboundRoute } from '../../lambdas/outbound-api/routes';
 import { createQueueIntakeHandler, intakeRecord } from '../../lambdas/outbound-intake/create-handler';
 import { apiCaller } from '../helpers/outbound-api';
@@ -123,6 +124,13 @@ describe('one rule for every path id', () => {
 describe('routes: every one under /v1/tenants/{tenant}/, none other', () => {
   it('lists only routes under the tenant prefix', () => {
     expect(OUTBOUND_ROUTES.filter((r) => !r.split(' ')[1]!.startsWith(TENANT_PREFIX))).toEqual([]);
+  });
+
+  it('names only kinds of id in its paths, so every path parameter is checked by the id rule', () => {
+    for (const route of OUTBOUND_ROUTES) {
+      const params = Object.fromEntries([...route.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, 'id_1']));
+      expect(() => checkPathIds(params), route).not.toThrow();
+    }
   });
 
   it.each([
