@@ -18,7 +18,7 @@ import type { OnProgress } from './runs';
 export interface ReplayRequest {
   readonly tenantId: string;
   readonly window: Window;
-  /** `*`, `prefix.*` or an exact type (filter.ts). */
+  /** `*`, `prefix.*` or an exact type (event-filter.ts). */
   readonly typePattern?: string;
   readonly endpointId?: string;
   readonly label?: string;
