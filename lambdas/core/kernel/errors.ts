@@ -106,7 +106,7 @@ export class DependencyUnavailableError extends WebhookError {
   readonly code = 'temporarily_unavailable';
   override readonly headers = { 'retry-after': '5' };
   constructor(
-    readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic',
+    readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic' | 'archive',
     options?: { cause?: unknown },
   ) {
     super(`The ${dependency} is temporarily unavailable.`, options);
