@@ -48,6 +48,8 @@ export interface VerifierConfig {
   readonly sources: unknown;
   readonly secretsCacheMs: number;
   readonly leaseMs: number;
+  /** The archive bucket, where bodies too large for the queue go (#19); absent: no claim check. */
+  readonly archiveBucket?: string;
 }
 
 export interface ProcessorConfig {
@@ -56,6 +58,9 @@ export interface ProcessorConfig {
   readonly topicArn: string;
   readonly leaseMs: number;
   readonly dedupeSeconds: number;
+  /** The archive bucket (#19) and the source's headers never archived; absent: nothing archived. */
+  readonly archiveBucket?: string;
+  readonly archiveDenyHeaders: readonly string[];
 }
 
 export function verifierConfig(env: Env = process.env): VerifierConfig {
@@ -71,7 +76,14 @@ export function verifierConfig(env: Env = process.env): VerifierConfig {
   } catch {
     throw new ConfigError(`${ENV.sources} is not valid JSON`);
   }
-  return { tableName, sources, secretsCacheMs: secretsCacheSeconds * 1000, leaseMs: leaseSeconds * 1000 };
+  const archiveBucket = env[ENV.archiveBucket];
+  return {
+    tableName,
+    sources,
+    secretsCacheMs: secretsCacheSeconds * 1000,
+    leaseMs: leaseSeconds * 1000,
+    ...(archiveBucket && { archiveBucket }),
+  };
 }
 
 export function processorConfig(env: Env = process.env): ProcessorConfig {
@@ -82,7 +94,24 @@ export function processorConfig(env: Env = process.env): ProcessorConfig {
     topicArn: e.string(ENV.topicArn),
     leaseMs: e.int(ENV.leaseSeconds, 1) * 1000,
     dedupeSeconds: e.int(ENV.dedupeSeconds, 1),
+    ...(env[ENV.archiveBucket] && { archiveBucket: env[ENV.archiveBucket] }),
+    archiveDenyHeaders: jsonStrings(env, ENV.archiveDenyHeaders),
   };
   e.done();
   return config;
+}
+
+/** A JSON array of strings, or [] when unset. */
+function jsonStrings(env: Env, name: string): string[] {
+  const text = env[name];
+  if (text === undefined || text === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${name} is not valid JSON`);
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw new ConfigError(`${name}: expected a JSON array of strings`);
+  return value;
 }

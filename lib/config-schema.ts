@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import * as zm from 'zod/mini';
-import { RETRY_POLICY } from '../lambdas/contract';
+import { PAYLOAD_LIMITS, RETRY_POLICY } from '../lambdas/contract';
 import { SHARED_SOURCE_KEYS, sharedSourceFields, type RuntimeSource } from '../lambdas/core/inbound/source-schema';
 import { addIssues, sourceIssues, stackIssues } from './config-checks';
 import { outboundConfigSchema } from './outbound-config-schema';
@@ -15,9 +15,13 @@ import { outboundConfigSchema } from './outbound-config-schema';
 export { formatIssues, parseRuntimeSources, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
 export { SCHEME_NAMES } from '../lambdas/core/signatures/index';
 
-/** SQS and SNS both cap a message at 256 KiB; the envelope around the body needs a little room. */
-export const MAX_BODY_BYTES_LIMIT = 240 * 1024;
-export const DEFAULT_MAX_BODY_BYTES = 200 * 1024;
+/**
+ * The largest body a source accepts: Lambda's 6 MiB invocation request, less room for the rest of the event
+ * (headers, request context) and some JSON escaping of the body. Bodies over SQS's 1 MiB travel by claim check
+ * through the archive (docs/archive.md). A base64-encoded (binary) body grows by a third in the event.
+ */
+export const MAX_BODY_BYTES_LIMIT = PAYLOAD_LIMITS.lambdaRequestBytes - 64 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = MAX_BODY_BYTES_LIMIT;
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
@@ -45,6 +49,28 @@ export const processorSchema = z.strictObject({
   maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(1),
   timeoutSeconds: z.number().int().min(3).max(900).default(30),
   memoryMb: z.number().int().min(128).max(10240).default(256),
+});
+
+/** A source's archive settings: how long its events are kept, and which headers are never kept. */
+export const archiveSourceSchema = z.strictObject({
+  /** Days archived events (and claim-checked bodies) are kept; null keeps them for ever. */
+  retentionDays: z.number().int().min(1).max(36_500).nullable().default(90),
+  /** Request headers never archived besides Authorization and Cookie, e.g. a provider's API key header. */
+  denyHeaders: z.array(z.string().min(1).toLowerCase()).default([]),
+});
+
+/** The stack's archive settings: the bucket's audit lock and who may read offloaded messages. */
+export const archiveStackSchema = z.strictObject({
+  /**
+   * S3 Object Lock in compliance mode with this default retention: no one, the root user included, can delete or
+   * overwrite an archived object before it ends. Must not exceed any source's retentionDays. Absent: no lock.
+   */
+  objectLockDays: z.number().int().min(1).max(36_500).optional(),
+  /**
+   * IAM role ARNs of subscribers that read published messages offloaded to the archive (over SNS's 256 KiB): they
+   * get s3:GetObject on `messages/` and kms:Decrypt through S3. Subscribers in this stack need nothing more.
+   */
+  largeMessageReaders: z.array(z.string().startsWith('arn:')).default([]),
 });
 
 const sourceObject = z.strictObject({
@@ -76,6 +102,8 @@ const sourceObject = z.strictObject({
   /** How long SQS keeps an unprocessed message. Must not exceed the dedupe window. */
   queueRetentionDays: z.number().int().min(1).max(14).default(4),
   processor: processorSchema.default(processorSchema.parse({})),
+  /** The archive of this source's events (#19, docs/archive.md). */
+  archive: archiveSourceSchema.default(archiveSourceSchema.parse({})),
 });
 
 export const sourceSchema = sourceObject.superRefine((source, ctx) => addIssues(ctx, sourceIssues(source)));
@@ -144,6 +172,7 @@ const stackConfigObject = z.strictObject({
    * as much as the API itself per million events (see the README's cost section).
    */
   tracing: z.boolean().default(false),
+  archive: archiveStackSchema.default(archiveStackSchema.parse({})),
   /** Outbound delivery (#12), off unless present: see lib/outbound-config-schema.ts. */
   outbound: z.optional(outboundConfigSchema),
 });

@@ -19,6 +19,7 @@ import { DynamoEventStore } from '../lambdas/adapters/dynamo-event-store';
 import { stackConfigSchema, formatIssues, toRuntimeSource } from '../lib/config-schema';
 import { ConfigError } from '../lambdas/core/kernel/errors';
 import type { EventStore } from '../lambdas/core/inbound/ports';
+import type { ObjectStore } from '../lambdas/core/archive/ports';
 import { createRouter } from '../lambdas/core/inbound/routing';
 import { prepareSources } from '../lambdas/core/inbound/sources';
 import { schemes } from '../lambdas/core/signatures/index';
@@ -44,6 +45,7 @@ import {
   type StackTiming,
 } from './stack-types';
 import { LocalTopic } from './topic';
+import { FileObjectStore, MemoryObjectStore } from './object-store';
 import { startLocalOutbound } from './outbound';
 import { OUTBOUND_TTL_SHAPE } from './outbound-table';
 
@@ -94,6 +96,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   async function assemble(): Promise<LocalStack> {
     const storeFaults = new FaultInjector<EventStore>(new DynamoEventStore(dynamo.client, dynamo.tableName));
     const store = storeFaults.port;
+    // The archive: the deployed bucket's layout under the data directory (or in memory).
+    const archiveFaults = new FaultInjector<ObjectStore>(
+      options.dataDir === undefined ? new MemoryObjectStore() : new FileObjectStore(join(options.dataDir, 'archive')),
+    );
 
     const runtimes = new Map<string, Omit<SourceRuntime, 'processor'>>();
     for (const config of configs) {
@@ -134,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       leaseMs: timing.verifierLeaseMs,
       newToken: randomUUID,
       log,
+      archive: archiveFaults.port,
     });
     const invokeVerifier = async (event: APIGatewayProxyEventV2): Promise<VerifierResult> => {
       const result = await verifier(event, verifierContext());
@@ -167,6 +174,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             newToken: randomUUID,
             publishSafetyMs: Math.min(timing.publishSafetyMs, Math.floor(r.timeoutMs / 3)),
             log,
+            archive: {
+              store: freezable(archiveFaults.port, isFrozen),
+              denyHeaders: r.config.archive.denyHeaders,
+              scheme: r.config.scheme,
+              newId: randomUUID,
+            },
           }),
         ...(options.onRecord && { onRecord: (record: RecordOutcome) => options.onRecord?.({ ...record, source: id }) }),
       });
@@ -248,7 +261,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queues: new Map([...sources].map(([id, s]) => [id, s.queue])),
       sources,
       topic: topicFaults.target,
-      faults: { store: storeFaults, queue: queueFaults, topic: topicFaults },
+      faults: { store: storeFaults, queue: queueFaults, topic: topicFaults, archive: archiveFaults },
+      archive: archiveFaults.target,
       invokeVerifier,
       outbound,
       listEvents: () => scanEvents(dynamo.client, dynamo.tableName),
