@@ -10,6 +10,7 @@ import type { Log } from '../lambdas/core/kernel/log';
 import type { EventRecord, EventStore } from '../lambdas/core/inbound/ports';
 import type { Route } from '../lambdas/core/inbound/routing';
 import type { ObjectStore } from '../lambdas/core/archive/ports';
+import type { LocalReplays } from './replays';
 import { PUBLISH_SAFETY_MS, RETRY_POLICY, VERIFIER_LEASE_SECONDS } from '../lambdas/contract';
 import type { RequestLog, VerifierResult } from './api-gateway';
 import type { RecordOutcome, SqsEventSource } from './event-source';
@@ -104,6 +105,8 @@ export interface LocalStack {
   };
   /** The archive (`<data dir>/archive`, or memory): the deployed bucket's layout. */
   readonly archive: ObjectStore;
+  /** Replay jobs (`/_local/replays`). */
+  readonly replays: LocalReplays;
   /** The verifier handler, for requests the HTTP server would never produce (e.g. a lying isBase64Encoded). */
   invokeVerifier(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
   /** Every event record (a Scan). */

@@ -26,7 +26,8 @@ import { schemes } from '../lambdas/core/signatures/index';
 import { createProcessorHandler } from '../lambdas/processor/create-handler';
 import { routes as userRoutes } from '../config/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
-import { localRoute, outboundIntakeRoute } from './admin-routes';
+import { localRoute, outboundIntakeRoute, replayRoute } from './admin-routes';
+import { localReplays } from './replay-wiring';
 import { createApiServer, type VerifierResult } from './api-gateway';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
 import { SqsEventSource, type RecordOutcome } from './event-source';
@@ -127,12 +128,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const topicFaults = new FaultInjector(new LocalTopic(options.subscribers ?? [], log));
     cleanup.push(() => topicFaults.target.drain());
 
+    const prepared = prepareSources(
+      configs.map((c) => toRuntimeSource(c, { queueUrl: runtimes.get(c.id)!.queue.url, secretId: secretIdFor(c.id) })),
+    );
     const verifier = createVerifierHandler({
-      sources: prepareSources(
-        configs.map((c) =>
-          toRuntimeSource(c, { queueUrl: runtimes.get(c.id)!.queue.url, secretId: secretIdFor(c.id) }),
-        ),
-      ),
+      sources: prepared,
       store,
       queue: queueFaults.port,
       secrets,
@@ -196,6 +196,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanup.push(() => outbound.stop());
     topicFaults.target.subscribe(outbound.relay);
 
+    const replays = localReplays({
+      dynamo: dynamo.client,
+      tableName: dynamo.tableName,
+      archive: archiveFaults.port,
+      topic: topicFaults.port,
+      queue: queueFaults.port,
+      store,
+      secrets,
+      prepared,
+      configs,
+      router,
+      log,
+    });
+    cleanup.push(() => replays.stop());
+
     // `queues` and `queues redrive` see the outbound queues too, under names no source id can take (no `:`).
     const adminQueues = new Map<string, { readonly queue: LocalQueue }>([
       ...sources,
@@ -207,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       outbound: outbound.invoke,
       local: async (method, rawPath, body, query) =>
         (await localRoute(method, rawPath, adminQueues)) ??
+        (await replayRoute(method, rawPath, body, replays, log)) ??
         outboundIntakeRoute(method, rawPath, body, query, outbound.intakeQueue),
       getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
       ...(options.onRequest && { onRequest: options.onRequest }),
@@ -232,6 +248,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.startProcessors ?? true) {
       for (const s of sources.values()) s.processor.start();
       outbound.start();
+      await replays.resume();
     }
 
     let stopping: Promise<void> | undefined;
@@ -241,6 +258,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // Order matters: stop taking requests (in-flight ones finish), let processors finish their
         // batches, deliver what was published, then persist and close the queues and the store.
         await closeServer(server).catch((e: unknown) => log.warn('closing the API failed', { cause: String(e) }));
+        await replays.stop();
         await Promise.all([...sources.values()].map((s) => s.processor.stop()));
         await topicFaults.target.drain();
         for (const s of sources.values())
@@ -263,6 +281,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       topic: topicFaults.target,
       faults: { store: storeFaults, queue: queueFaults, topic: topicFaults, archive: archiveFaults },
       archive: archiveFaults.target,
+      replays,
       invokeVerifier,
       outbound,
       listEvents: () => scanEvents(dynamo.client, dynamo.tableName),

@@ -3,13 +3,7 @@
  * so KMS is called once per bucket key period rather than per object); every PUT sends a SHA-256 checksum, which
  * S3 verifies on receipt and which an Object Lock bucket requires.
  */
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore, PutOptions } from '../core/archive/ports';
 
 export class S3ObjectStore implements ObjectStore {
@@ -61,4 +55,3 @@ export class S3ObjectStore implements ObjectStore {
     return keys;
   }
 }
-

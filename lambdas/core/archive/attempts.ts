@@ -71,6 +71,7 @@ export function attemptRow(a: Attempt, deps: Pick<ArchiveDeps, 'denyHeaders' | '
     status: a.status,
     ...(a.error !== undefined && { error: a.error.slice(0, 500) }),
     ...(headers['content-type'] !== undefined && { content_type: headers['content-type'] }),
+    ...(c?.u !== undefined && { url: c.u }),
     headers,
     ...body,
     ...(deps.scheme !== undefined && { scheme: deps.scheme }),

@@ -29,6 +29,7 @@ export interface QueueMessageInput {
   readonly body: Uint8Array;
   readonly requestHeaders: Readonly<Record<string, string | undefined>>;
   readonly secretIndex: number;
+  readonly url?: string;
   readonly attributes: Readonly<Record<string, string>>;
   readonly nowMs: number;
 }
@@ -38,7 +39,12 @@ export async function queueMessageFor(
   input: QueueMessageInput,
   archive: ObjectStore | undefined,
 ): Promise<QueueMessage> {
-  const context = { headers: input.requestHeaders, secretIndex: input.secretIndex, body: input.body };
+  const context = {
+    headers: input.requestHeaders,
+    secretIndex: input.secretIndex,
+    body: input.body,
+    ...(input.url !== undefined && { url: input.url }),
+  };
   const inline = {
     body: serializeEnvelope(input.meta, input.payloadJson),
     attributes: {

@@ -15,6 +15,8 @@ export const NEVER_ARCHIVED_HEADERS: readonly string[] = ['authorization', 'cook
 export interface ArchiveContext {
   /** Request headers, lower-cased, minus NEVER_ARCHIVED_HEADERS (the source's deny list is applied on writing). */
   readonly h: Readonly<Record<string, string>>;
+  /** The request URL (Twilio and others sign it). */
+  readonly u?: string;
   /** Index of the secret that verified the signature. */
   readonly s: number;
   /** SHA-256 (hex) and length of the exact body. */
@@ -53,6 +55,7 @@ export function archiveContext(input: {
   readonly secretIndex: number;
   readonly body: Uint8Array;
   readonly payloadJson: string;
+  readonly url?: string;
   readonly ref?: string;
 }): ArchiveContext {
   const sha = sha256Hex(input.body);
@@ -61,6 +64,7 @@ export function archiveContext(input: {
     (input.payloadJson.length <= input.body.byteLength && Buffer.from(input.payloadJson, 'utf8').equals(input.body));
   return {
     h: archivedHeaders(input.headers),
+    ...(input.url !== undefined && { u: input.url }),
     s: input.secretIndex,
     sha,
     n: input.body.byteLength,

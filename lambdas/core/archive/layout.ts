@@ -34,6 +34,8 @@ export const ARCHIVE_COLUMNS = [
   ['status', 'string'],
   ['error', 'string'],
   ['content_type', 'string'],
+  /** The URL the request was sent to (some schemes sign it). */
+  ['url', 'string'],
   /** The request headers, names lower-cased, minus Authorization, Cookie and the source's deny list. */
   ['headers', 'map<string,string>'],
   /** The exact body: UTF-8 text, or base64 when the bytes are not text that survives a round trip. */

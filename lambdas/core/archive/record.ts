@@ -13,6 +13,7 @@ export interface ArchiveRow {
   readonly status: ArchiveStatus;
   readonly error?: string;
   readonly content_type?: string;
+  readonly url?: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly body_encoding?: 'utf8' | 'base64';

@@ -156,6 +156,7 @@ export async function ingest(
         body: request.body,
         requestHeaders: request.headers,
         secretIndex: verdict.secretIndex,
+        url: request.url,
         attributes: eventAttributes(source.id, type, id),
         nowMs,
       },

@@ -18,8 +18,8 @@ export class UnknownSourceError extends WebhookError {
   override readonly name = 'UnknownSourceError';
   readonly statusCode = 404;
   readonly code = 'unknown_source';
-  constructor() {
-    super('No webhook source is configured at this path.');
+  constructor(message = 'No webhook source is configured at this path.') {
+    super(message);
   }
 }
 
