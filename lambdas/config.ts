@@ -115,3 +115,38 @@ function jsonStrings(env: Env, name: string): string[] {
     throw new ConfigError(`${name}: expected a JSON array of strings`);
   return value;
 }
+
+export interface ReplayConfig {
+  readonly tableName: string;
+  readonly topicArn: string;
+  readonly archiveBucket: string;
+  /** Parsed JSON, the verifier's `WEBHOOK_SOURCES`; validated by `prepareSources`. */
+  readonly sources: unknown;
+  readonly retentionDays: Readonly<Record<string, number | null>>;
+  readonly subscriptions: readonly string[];
+}
+
+export function replayConfig(env: Env = process.env): ReplayConfig {
+  const e = new EnvReader(env);
+  const tableName = e.string(ENV.eventsTable);
+  const topicArn = e.string(ENV.topicArn);
+  const archiveBucket = e.string(ENV.archiveBucket);
+  const sourcesText = e.string(ENV.sources, 2);
+  const retentionText = e.string(ENV.archiveRetention, 2);
+  e.done();
+  const parse = (name: string, text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ConfigError(`${name} is not valid JSON`);
+    }
+  };
+  return {
+    tableName,
+    topicArn,
+    archiveBucket,
+    sources: parse(ENV.sources, sourcesText),
+    retentionDays: parse(ENV.archiveRetention, retentionText) as Record<string, number | null>,
+    subscriptions: jsonStrings(env, ENV.subscriptionIds),
+  };
+}
