@@ -108,7 +108,7 @@ function eventShape(payloadBytes: number, sourceId: string, accessLogFormat: str
   // The queue message carries the archive context (headers, hash) as an attribute; a body over SQS's limit is
   // claim-checked (the message then carries no payload), a published message over SNS's limit offloaded.
   const context = JSON.stringify(
-    archiveContext({ headers: ARCHIVE_HEADERS, secretIndex: 0, body: Buffer.from(pad), payloadJson: pad }),
+    archiveContext({ headers: ARCHIVE_HEADERS, secretIndex: 0, body: Buffer.from(pad), payloadIsBody: true }),
   );
   const queueAttributes = { ...attributes, [ARCHIVE_CONTEXT_ATTRIBUTE]: context };
   const inline = messageBytes(empty + pad, queueAttributes);
@@ -179,7 +179,7 @@ function archivedRowBytes(payloadBytes: number, claimCheck: boolean): number {
               n: payloadBytes,
               ref: 'payloads/source=stripe/day=2026-11-23/x',
             }
-          : archiveContext({ headers: ARCHIVE_HEADERS, secretIndex: 0, body: Buffer.from(body), payloadJson: body }),
+          : archiveContext({ headers: ARCHIVE_HEADERS, secretIndex: 0, body: Buffer.from(body), payloadIsBody: true }),
         attempt: 1,
         status: 'completed',
       },

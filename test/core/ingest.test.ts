@@ -39,6 +39,7 @@ describe('ingest()', () => {
     // The archive's context: the signature header kept (so a replay can verify again), the body not repeated.
     expect(JSON.parse(archive!)).toEqual({
       h: expect.objectContaining({ 'stripe-signature': expect.stringMatching(/^t=\d+,v1=/) }),
+      u: expect.stringMatching(/^https:\/\//),
       s: 0,
       sha: createHash('sha256').update(STRIPE_EVENT).digest('hex'),
       n: Buffer.byteLength(STRIPE_EVENT),

@@ -49,13 +49,13 @@ export async function queueMessageFor(
     body: serializeEnvelope(input.meta, input.payloadJson),
     attributes: {
       ...input.attributes,
-      [ARCHIVE_CONTEXT_ATTRIBUTE]: JSON.stringify(archiveContext({ ...context, payloadJson: input.payloadJson })),
+      [ARCHIVE_CONTEXT_ATTRIBUTE]: JSON.stringify(archiveContext({ ...context, payloadIsBody: input.payloadIsBody })),
     },
   };
   if (messageBytes(inline.body, inline.attributes) <= PAYLOAD_LIMITS.sqsMessageBytes) return inline;
   // A form's payload is not its bytes, and without an archive there is nowhere to put the body: the queue's limit holds.
   if (!input.payloadIsBody || !archive) throw new PayloadTooLargeError(PAYLOAD_LIMITS.sqsMessageBytes);
-  const withRef = archiveContext({ ...context, payloadJson: input.payloadJson, ref: '' });
+  const withRef = archiveContext({ ...context, payloadIsBody: true, ref: '' });
   const key = payloadKey(input.meta.source, dayOf(input.nowMs), withRef.sha);
   try {
     await archive.put(key, input.body, { contentType: 'application/octet-stream' });

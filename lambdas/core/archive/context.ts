@@ -47,21 +47,20 @@ export function archivedHeaders(
 }
 
 /**
- * The context of one accepted request. `payloadJson` is what the envelope carries: when it is exactly the body's
- * text the body is not repeated. `ref` names the claim-check object when the body is not in the message at all.
+ * The context of one accepted request. `payloadIsBody`: the envelope's payload is the body's own text (a JSON body,
+ * decoded by a fatal UTF-8 decoder, so its text encodes back to the same bytes), and the body is not repeated.
+ * `ref` names the claim-check object when the body is not in the message at all.
  */
 export function archiveContext(input: {
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly secretIndex: number;
   readonly body: Uint8Array;
-  readonly payloadJson: string;
+  readonly payloadIsBody: boolean;
   readonly url?: string;
   readonly ref?: string;
 }): ArchiveContext {
   const sha = sha256Hex(input.body);
-  const inEnvelope =
-    input.ref !== undefined ||
-    (input.payloadJson.length <= input.body.byteLength && Buffer.from(input.payloadJson, 'utf8').equals(input.body));
+  const inEnvelope = input.ref !== undefined || input.payloadIsBody;
   return {
     h: archivedHeaders(input.headers),
     ...(input.url !== undefined && { u: input.url }),
