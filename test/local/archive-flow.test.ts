@@ -27,7 +27,7 @@ let url: string;
 let receiver: Server;
 let forwardUrl: string;
 /** What the `--forward` receiver got: event id and replay id of each POST. */
-const received: Array<{ eventId: string; replayId: string | undefined }> = [];
+const received: Array<{ eventId: string; replayId: string | undefined; body: string; size: string | undefined }> = [];
 const sent = new Map<string, { source: string; sha: string }>();
 const startedAt = new Date(Date.now() - 60_000).toISOString();
 
@@ -87,11 +87,14 @@ const done = (id: string) =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'archive-flow-'));
   receiver = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({
         eventId: String(req.headers['x-webhook-eventid']),
         replayId: req.headers['x-webhook-replayid'] as string | undefined,
+        body: Buffer.concat(chunks).toString('utf8'),
+        size: req.headers['x-webhook-extendedpayloadsize'] as string | undefined,
       });
       res.end('ok');
     });
@@ -140,6 +143,22 @@ describe('the archive, from npm start', () => {
       expect(shown.code, shown.err).toBe(0);
       expect(createHash('sha256').update(Buffer.concat(shown.io.bytes)).digest('hex')).toBe(sent.get(id)!.sha);
     }
+  });
+
+  it('delivers the 2 MB event as a pointer that the documented plain consumer resolves', async () => {
+    const first = await waitFor('the big event forwarded', () =>
+      received.find((r) => r.eventId === 'evt_flow_big' && r.replayId === undefined),
+    );
+    expect(first.size).toMatch(/^\d+$/);
+    const example = '../../examples/resolve-pointer.mjs';
+    const { resolveMessage } = (await import(example)) as {
+      resolveMessage: (b: string, a: object, o: object) => Promise<string>;
+    };
+    const envelope = JSON.parse(
+      await resolveMessage(first.body, { ExtendedPayloadSize: first.size }, { localArchive: join(dir, 'archive') }),
+    );
+    expect(envelope).toMatchObject({ id: 'evt_flow_big', source: 'stripe', type: 'invoice.paid' });
+    expect(envelope.payload.data.pad).toHaveLength(2 << 20);
   });
 
   it('events query counts the archived events by type', async () => {
