@@ -37,11 +37,11 @@ export function checkReplayRequest(input: ReplayInput, limits: ReplayLimits, now
     );
   const sinceMs = time(input.since, 'since');
   if (sinceMs === undefined) throw new BadRequestError('since is required: the start of the window (ISO 8601).');
+  if (sinceMs > nowMs) throw new BadRequestError(`The window starts in the future (${iso(sinceMs)}).`);
   const untilMs = time(input.until, 'until') ?? nowMs;
   if (untilMs < sinceMs)
     throw new BadRequestError(`The window is reversed: until (${iso(untilMs)}) is before since (${iso(sinceMs)}).`);
   if (untilMs === sinceMs) throw new BadRequestError(`The window is empty: since and until are both ${iso(sinceMs)}.`);
-  if (sinceMs > nowMs) throw new BadRequestError(`The window starts in the future (${iso(sinceMs)}).`);
   const retention = limits.retentionDays.get(input.source);
   if (retention !== null && retention !== undefined && sinceMs < nowMs - retention * DAY_MS)
     throw new BadRequestError(

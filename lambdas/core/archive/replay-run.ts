@@ -156,7 +156,11 @@ export async function runReplay(
         const verdict = await consider(row, `${key}#${i}`);
         if (verdict) pending.push(verdict);
         if (pending.length >= CHUNK) await flush(pending, { day, ...(afterKey && { afterKey }), row: i + 1 });
-        if (shouldPause()) return save({ cursor: { day, ...(afterKey && { afterKey }), row: i + 1 } });
+        if (shouldPause()) {
+          // Publish what is marked before handing over: a marked event left behind would be lost to this replay.
+          await flush(pending, { day, ...(afterKey && { afterKey }), row: i + 1 });
+          return job;
+        }
       }
       first = 0;
       afterKey = key;
