@@ -49,7 +49,12 @@ describe('the claim check', () => {
     const { deps, sources, queue, store, clock } = setup();
     const failing = {
       ...deps,
-      archive: { ...deps.archive, bucket: 'b', put: () => Promise.reject(new Error('SlowDown')) },
+      archive: {
+        bucket: 'b',
+        put: () => Promise.reject(new Error('SlowDown')),
+        get: async () => undefined,
+        list: async () => [],
+      },
     };
     const attempt = ingest(
       sources.get('stripe'),
