@@ -90,4 +90,39 @@ describe('the archive', () => {
     expect((await rows(t.stack.archive)).map((r) => r.id)).toEqual(['evt_archive_fault']);
     expect(t.publishedFor('evt_archive_fault')).toHaveLength(1);
   });
+
+  it('redrives an event whose processing failed, from the archive, once its handler is fixed', async () => {
+    let broken = true;
+    t = await startTestStack({
+      routes: [
+        {
+          source: 'stripe',
+          type: '*',
+          handle: (_e, raw) => {
+            if (broken) throw new Error('bug');
+            return { publish: true, message: raw };
+          },
+        },
+      ],
+      timing: { visibilityTimeoutMs: 100 },
+    });
+    expect((await post(signedRequest(t.stack.url, 'stripe', { id: 'evt_redrive' }))).status).toBe(202);
+    await waitFor('dead-lettered', () => t!.stack.queues.get('stripe')!.stats().deadLetters === 1);
+    broken = false;
+
+    const job = await t.stack.replays.start({
+      source: 'stripe',
+      since: new Date(Date.now() - 60_000).toISOString(),
+      mode: 'redrive',
+    });
+    const done = await waitFor('redrive done', async () => {
+      const j = await t!.stack.replays.get(job.id);
+      return j?.status === 'done' ? j : undefined;
+    });
+    expect(done.counts).toMatchObject({ published: 1, refused: 0 });
+    await waitFor('completed', async () => (await t!.stack.getEvent('stripe', 'evt_redrive'))?.status === 'completed');
+    await t.stack.idle();
+    expect(t.publishedFor('evt_redrive')).toHaveLength(1);
+    expect(t.publishedFor('evt_redrive')[0]!.attributes.replayId).toBeUndefined();
+  });
 });

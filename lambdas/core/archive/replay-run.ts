@@ -159,14 +159,15 @@ export async function runReplay(
         if (shouldPause()) {
           // Publish what is marked before handing over: a marked event left behind would be lost to this replay.
           await flush(pending, { day, ...(afterKey && { afterKey }), row: i + 1 });
-          return job;
+          return save({ leaseUntil: 0 });
         }
       }
       first = 0;
       afterKey = key;
       await flush(pending, { day, afterKey, row: 0 });
     }
-    if (shouldPause()) return save();
+    // Handing over releases the lease, so the next run takes the job at once.
+    if (shouldPause()) return save({ leaseUntil: 0 });
   }
   const refusedAll = counts.refused > 0 && counts.published === 0 && failures.every((f) => /signature/.test(f.reason));
   return save({
