@@ -1,13 +1,13 @@
 /**
  * Every config rule that a field's own schema cannot express: rules spanning fields of a source,
- * sources and subscriptions, or coming from AWS limits. All of them, in one place; config-schema.ts
- * attaches them to the source and stack schemas, so whoever parses with those (the CDK app, the local
- * stack, the CLI) gets every rule. Each issue names its field, as `path: message` once formatted.
+ * sources and subscriptions, or coming from AWS limits. All of them, in one place; config.ts attaches
+ * them to the source and stack schemas, so whoever parses with those (the CDK app, the local stack, the
+ * CLI) gets every rule. Each issue names its field, as `path: message` once formatted.
  *
  * At cold start the verifier checks the scheme options again with the same scheme schema
  * (lambdas/core/inbound/sources.ts); the other rules are about resources the synth creates.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { checkAgainstSchedule } from '../lambdas/core/outbound/retention';
 import { schemes } from '../lambdas/core/signatures/index';
 import { MAX_FILTER_COMBINATIONS, filterCombinations, subscriptionFilterPolicy } from './filter-policy';
@@ -91,6 +91,6 @@ export function stackIssues(config: StackConfig): ConfigIssue[] {
 }
 
 /** Reports `issues` to a zod refinement context. */
-export function addIssues(ctx: z.RefinementCtx, issues: readonly ConfigIssue[]): void {
+export function addIssues(ctx: z.core.$RefinementCtx, issues: readonly ConfigIssue[]): void {
   for (const issue of issues) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
 }

@@ -2,8 +2,9 @@
  * The verifier's environment, built in one place for the stack and for the synth-time size check,
  * so the estimate cannot drift from what is deployed.
  */
+import type { RuntimeSource } from '../lambdas/core/inbound/source-schema';
 import { toRuntimeSource } from './config-schema';
-import type { RuntimeSource, StackConfig } from './config-schema';
+import type { StackConfig } from './config-schema';
 import { ConfigError } from '../lambdas/core/kernel/errors';
 
 import { ENV, VERIFIER_LEASE_SECONDS } from '../lambdas/contract';

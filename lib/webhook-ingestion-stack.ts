@@ -90,7 +90,7 @@ export class WebhookIngestionStack extends Stack {
       description: 'Verifies webhook signatures, records each event once and enqueues it',
       memorySize: 256,
       timeout: Duration.seconds(VERIFIER_TIMEOUT_SECONDS),
-      // Claim checks only (bodies over SQS's 1 MiB): loaded on first use from the runtime's SDK (decision 0018).
+      // Claim checks only (bodies over SQS's 1 MiB): loaded on first use from the runtime's SDK (decision 0019).
       runtimeSdkModules: ['@aws-sdk/client-s3'],
       logRetention,
       projectRoot: props.projectRoot,

@@ -55,7 +55,7 @@ export const LOCAL_ROUTE_PREFIX = '/_local/';
 
 export interface ApiServerOptions {
   readonly invoke: VerifierInvoke;
-  /** The outbound API (`/v1/…`, routes in lambdas/outbound/api-routes.ts). @default none: 404 */
+  /** The outbound API (`/v1/…`, routes in lambdas/outbound-api/routes.ts). @default none: 404 */
   readonly outbound?: VerifierInvoke;
   /** Answers `/_local/…` requests from loopback clients (the CLI's `queues` command). */
   readonly local?: LocalRoute;

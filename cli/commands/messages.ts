@@ -1,7 +1,7 @@
 /** `messages send` and `messages replay`: a tenant's messages through the outbound API. */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
+import { parseFlags } from '../lib/flags';
 import {
   api,
   baseUrlFrom,
@@ -15,41 +15,51 @@ import {
 } from '../lib/outbound-api';
 
 const USAGE = `Usage:
-  npm run cli -- messages send --tenant T --type TYPE (--data JSON | --data-file F) [--id ID] [--via-queue] [--json] [--url API]
-  npm run cli -- messages replay --tenant T --since T [--until T] [--type PATTERN] [--endpoint E] [--label L] [--json] [--url API]
+  npm run cli -- messages send --tenant T --type TYPE (--data JSON | --data-file F) [--id ID] [--via-queue] [--json] [--url URL]
+  npm run cli -- messages replay --tenant T --since T [--until T] [--type PATTERN] [--endpoint E] [--label L] [--json] [--url URL]
 
 send prints the message id once the stack has recorded the message and its deliveries (202), or "duplicate" when
 that id was accepted before with the same type and payload (the same id with another payload is refused, 409).
---id is the idempotency key (sent as Idempotency-Key); without it the stack assigns one.
---via-queue sends it through the local stack's intake queue instead (attributes tenant, type, id, as producers on
-AWS do): printed once queued; the intake handler accepts it, or dead-letters it after 5 refusals.
 
-replay sends the stored messages created in the window (--type: *, prefix.* or a type) again, as new deliveries to
-every enabled endpoint whose filter matches (or only --endpoint), with the same webhook-id as the first time.
+replay sends the stored messages created in the window again, as new deliveries to every enabled endpoint whose
+filter matches, with the same webhook-id as the first time.
+
+Send options:
+  --tenant T       the tenant whose endpoints receive it (required, send and replay)
+  --type TYPE      the event type, e.g. invoice.paid (required)
+  --data JSON      the payload, sent byte for byte (required, or --data-file)
+  --data-file F    read the payload from this file instead (required unless --data)
+  --id ID          the idempotency key, sent as Idempotency-Key (default: the stack assigns one)
+  --via-queue      through the local stack's intake queue instead (attributes tenant, type, id, as producers on
+                   AWS do): printed once queued; the intake handler accepts it, or dead-letters it after 5
+                   refusals (default: the API)
+
+Replay options:
+  --type PATTERN   only messages of these types: *, prefix.* or a type (default *)
+  --endpoint E     only to this endpoint id (default: every enabled endpoint whose filter matches)
 ${WINDOW_OPTIONS_USAGE}
 
 ${COMMON_OPTIONS_USAGE}`;
+
+const FLAGS = {
+  ...COMMON_OPTIONS,
+  ...WINDOW_OPTIONS,
+  tenant: { type: 'string' },
+  type: { type: 'string' },
+  data: { type: 'string' },
+  'data-file': { type: 'string' },
+  id: { type: 'string' },
+  endpoint: { type: 'string' },
+  'via-queue': { type: 'boolean' },
+} as const;
 
 export const command: Command = {
   name: 'messages',
   summary: "Send a message to a tenant's outbound endpoints, or replay stored ones (messages send|replay --tenant T …)",
   usage: USAGE,
+  flags: FLAGS,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: {
-        ...COMMON_OPTIONS,
-        ...WINDOW_OPTIONS,
-        tenant: { type: 'string' },
-        type: { type: 'string' },
-        data: { type: 'string' },
-        'data-file': { type: 'string' },
-        id: { type: 'string' },
-        endpoint: { type: 'string' },
-        'via-queue': { type: 'boolean' },
-      },
-      allowPositionals: true,
-    });
+    const { values, positionals } = parseFlags(args, FLAGS);
     const [sub, ...extra] = positionals;
     if ((sub !== 'send' && sub !== 'replay') || extra.length > 0) throw new UsageError('Usage: messages send|replay …');
     if (values.tenant === undefined) throw new UsageError('--tenant is required');

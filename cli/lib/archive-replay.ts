@@ -3,30 +3,35 @@
  * the same checks and job as the deployed replay function). A replay is a job: this starts it and follows it with a
  * progress bar (Ctrl-C stops following, not the job); `events replays show <id>` looks at it again later.
  */
-import { parseArgs } from 'node:util';
 import { daysBetween } from '../../lambdas/core/archive/layout';
 import type { ReplayJob } from '../../lambdas/core/archive/ports';
 import { UsageError, type CliIo } from '../command';
 import { dataDirFrom, runningStack } from './local-stack';
+import { parseFlags } from './flags';
 import { bar } from './stats';
+
+/** The flags only replay and redrive take (events.ts describes them with the rest). */
+export const REPLAY_FLAGS = {
+  subscription: { type: 'string' },
+  rate: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'trust-archive': { type: 'boolean' },
+  'no-wait': { type: 'boolean' },
+} as const;
 
 const OPTIONS = {
   source: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
   type: { type: 'string', multiple: true },
-  subscription: { type: 'string' },
-  rate: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  'trust-archive': { type: 'boolean' },
-  'no-wait': { type: 'boolean' },
+  ...REPLAY_FLAGS,
   json: { type: 'boolean' },
   'data-dir': { type: 'string' },
 } as const;
 
 /** `replay` (to the topic) or `redrive` (failed events back to their queue). */
 export async function startReplay(args: readonly string[], io: CliIo, mode: 'publish' | 'redrive'): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true });
+  const { values, positionals } = parseFlags(args, OPTIONS);
   if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}`);
   if (values.source === undefined) throw new UsageError('--source is required');
   if (values.since === undefined) throw new UsageError('--since is required (ISO 8601, e.g. 2026-12-01T00:00:00Z)');
@@ -64,10 +69,10 @@ export async function startReplay(args: readonly string[], io: CliIo, mode: 'pub
 }
 
 export async function showReplay(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: { json: { type: 'boolean' }, wait: { type: 'boolean' }, 'data-dir': { type: 'string' } },
-    allowPositionals: true,
+  const { values, positionals } = parseFlags(args, {
+    json: { type: 'boolean' },
+    wait: { type: 'boolean' },
+    'data-dir': { type: 'string' },
   });
   const [sub, id, ...extra] = positionals;
   if (sub !== 'show' || id === undefined || extra.length > 0) throw new UsageError('events replays show <replay-id>');

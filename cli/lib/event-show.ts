@@ -1,106 +1,80 @@
 /** `events show`: one event's record and, from the archive, its attempts, exact body and headers. */
-import { parseArgs } from 'node:util';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
-import type { EventRecord } from '../../lambdas/core/inbound/ports';
-import { staleness } from '../../lambdas/core/inbound/staleness';
-import { UsageError, type CliIo } from '../command';
-import { dataDirFrom, openLocalStore } from './local-stack';
+import { CommandError, UsageError, type CliIo, type Flags } from '../command';
+import { eventView, shownStatus, type EventView } from './event-view';
+import { parseFlags } from './flags';
 import { archivedRows, bodyOf, localArchive, redactedHeaders } from './local-archive';
+import { dataDirFrom, openLocalStore } from './local-stack';
+import { heading, printJson } from './output';
 
-/** A record as the CLI shows it: with `stale` and its reason when its processing lease has ended. */
-export type Shown = EventRecord & { readonly stale?: true; readonly staleReason?: string };
-
-export function withStaleness(record: EventRecord, nowMs: number): Shown {
-  const s = staleness(record, nowMs);
-  return s ? { ...record, stale: true, staleReason: s.reason } : record;
-}
-
-export async function show(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: {
-      json: { type: 'boolean' },
-      payload: { type: 'boolean' },
-      headers: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-    },
-    allowPositionals: true,
-  });
+export async function show(args: readonly string[], io: CliIo, flags: Flags): Promise<number> {
+  const { values, positionals } = parseFlags(args, flags);
   const [source, id, ...extra] = positionals;
   if (!source || !id) throw new UsageError('events show needs <source> and <id>');
-  if (extra.length > 0) throw new UsageError(`Unexpected argument ${extra[0]}`);
-  const dataDir = dataDirFrom(values['data-dir']);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  const dataDir = dataDirFrom(values['data-dir'] as string | undefined);
   const access = await openLocalStore(dataDir);
-  let record: Shown | undefined;
+  let found;
   try {
-    const found = await new DynamoEventStore(access.client, access.tableName).get(source, id);
-    record = found && withStaleness(found, Date.now());
+    found = await new DynamoEventStore(access.client, access.tableName).get(source, id);
   } finally {
     await access.close();
   }
+  const record = found && eventView(found, Date.now());
   const archive = localArchive(dataDir);
-  const rows = await archivedRows(archive, source, id, record?.receivedAt);
+  const rows = await archivedRows(archive, source, id, found?.receivedAt);
   if (values.payload) {
     const body = rows[0] && (await bodyOf(archive, rows[0]));
-    if (!body) {
-      io.err(
-        `Event ${id} from ${source} is ${record ? 'not archived yet (it is once processed)' : 'not in the archive'}.`,
+    if (!body)
+      throw new CommandError(
+        'not_archived',
+        `Event ${id} from ${source} is ${record ? 'not archived yet (it is once a processor has taken it)' : 'not in the archive'}.`,
       );
-      return 1;
-    }
     if (io.write) io.write(body);
     else io.out(Buffer.from(body).toString('utf8'));
     return 0;
   }
-  if (!record && rows.length === 0) {
-    io.err(`No event ${id} from ${source}. List them with: npm run cli -- events list --source ${source}`);
-    return 1;
-  }
+  if (!record && rows.length === 0)
+    throw new CommandError(
+      'not_found',
+      `No event ${id} from ${source}. List them with: npm run cli -- events list --source ${source}`,
+    );
   const headers = rows[0] && redactedHeaders(rows[0].headers);
   if (values.json) {
-    const history = rows.map(({ body: _b, headers: _h, ...r }) => r);
-    io.out(JSON.stringify({ ...record, archive: history, ...(values.headers && { headers }) }, null, 2));
-    return 0;
+    const archived = rows.map(({ body: _b, headers: _h, ...r }) => r);
+    return printJson(io, { ...record, archived, ...(values.headers && { headers }) });
   }
-  if (!record) io.out(`(no record: its dedupe window has ended; from the archive)`);
-  if (record) for (const [k, v] of recordLines(record)) if (v !== undefined) io.out(`${k.padEnd(12)} ${v}`);
+  if (record) printRecord(record, io);
+  else io.out('(no record: its dedupe window has ended; from the archive)');
   for (const r of rows)
     io.out(
-      `${'archived'.padEnd(12)} attempt ${r.attempt} ${r.status} at ${r.archived_at}${r.error ? ` (${r.error})` : ''}; body ${r.body_bytes} B sha256 ${r.body_sha256.slice(0, 16)}…`,
+      `${'archived'.padEnd(12)} attempt ${r.attempt} ${r.status} at ${r.archived_at}${r.error ? ` (${r.error})` : ''}; body ${r.body_bytes} B, sha256 ${r.body_sha256.slice(0, 16)}…`,
     );
-  if (rows.length === 0) io.out(`${'archived'.padEnd(12)} not yet (each attempt is archived once processed)`);
+  if (rows.length === 0)
+    io.out(`${'archived'.padEnd(12)} not yet (each attempt is archived once a processor has taken it)`);
   if (values.headers && headers)
     for (const [k, v] of Object.entries(headers)) io.out(`${'header'.padEnd(12)} ${k}: ${v}`);
   return 0;
 }
 
-function recordLines(record: Shown): Array<[string, string | undefined]> {
-  return [
-    ['source', record.source],
-    ['id', record.eventId],
-    ['type', record.type],
-    ['status', record.stale ? `${record.status} (stale)` : record.status],
-    ['stale', record.staleReason],
-    ['attempts', String(record.attempts)],
-    ['received', isoWithLocal(record.receivedAt)],
-    [
-      'enqueued',
-      record.enqueuedAt !== undefined
-        ? `${isoWithLocal(record.enqueuedAt)}  (+${record.enqueuedAt - record.receivedAt} ms)`
-        : undefined,
-    ],
-    [
-      'processed',
-      record.processedAt !== undefined
-        ? `${isoWithLocal(record.processedAt)}  (+${record.processedAt - record.receivedAt} ms)`
-        : undefined,
-    ],
-    ['lease until', record.leaseUntil !== undefined ? isoWithLocal(record.leaseUntil) : undefined],
-    ['error', record.error],
-    ['expires', `${new Date(record.expiresAt * 1000).toISOString()}  (end of the dedupe window)`],
+function printRecord(r: EventView, io: CliIo): void {
+  const after = (iso: string | undefined) =>
+    iso === undefined ? undefined : `${iso}  (+${Date.parse(iso) - Date.parse(r.receivedAt)} ms)`;
+  const lines: Array<[keyof EventView, string | number | undefined]> = [
+    ['eventId', r.eventId],
+    ['source', r.source],
+    ['type', r.type],
+    ['status', shownStatus(r)],
+    ['staleReason', r.staleReason],
+    ['attempts', r.attempts],
+    ['receivedAt', r.receivedAt],
+    ['enqueuedAt', after(r.enqueuedAt)],
+    ['processedAt', r.processedAt],
+    ['latencyMs', r.latencyMs],
+    ['leaseUntil', r.leaseUntil],
+    ['error', r.error],
+    ['expiresAt', `${r.expiresAt}  (end of the dedupe window)`],
   ];
-}
-
-function isoWithLocal(ms: number): string {
-  return new Date(ms).toISOString();
+  for (const [field, value] of lines)
+    if (value !== undefined) io.out(`${heading(field).toLowerCase().padEnd(12)} ${value}`);
 }

@@ -3,9 +3,11 @@
  * not loopback (a deployed stack, whose `/v1` routes are IAM-authorized) is signed with SigV4, as is any with
  * `--sigv4`. Errors the API answers (4xx with `{error, message}`) become an `ApiError` the commands print as they are.
  */
-import type { RecoveryResult, ReplayResult } from '../../lambdas/core/outbound/recovery/recover';
+import type { RecoveryResult } from '../../lambdas/core/outbound/recovery/recover';
+import type { ReplayResult } from '../../lambdas/core/outbound/recovery/replay';
 import { UsageError } from '../command';
-import { dataDirFrom, defaultBaseUrl } from './local-stack';
+import { DATA_DIR_USAGE, dataDirFrom, defaultBaseUrl, DEFAULT_STACK_URL_USAGE } from './local-stack';
+import { isoTime } from './output';
 import { isLoopback, regionFor, signedHeaders } from './sigv4';
 
 export class ApiError extends Error {
@@ -117,14 +119,9 @@ export async function sendToLocalIntake(
 
 export const enc = encodeURIComponent;
 
-/** Epoch ms as an ISO time, for tables. */
+/** Epoch ms as the time the CLI prints (the same in `--json`), or `-`. */
 export function time(ms: number | undefined): string {
-  return ms === undefined
-    ? '-'
-    : new Date(ms)
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d+Z$/, 'Z');
+  return ms === undefined ? '-' : isoTime(ms);
 }
 
 export const COMMON_OPTIONS = {
@@ -135,16 +132,13 @@ export const COMMON_OPTIONS = {
   region: { type: 'string' },
 } as const;
 
-/** How a deployed API is reached, for every usage text. */
-export const SIGV4_USAGE = `  --sigv4         sign with SigV4 (automatic for a URL that is not loopback; credentials from the AWS chain)
-  --region R      the API's region for SigV4 (default: from an execute-api URL, else AWS_REGION)`;
-
 /** COMMON_OPTIONS as a usage text shows them. */
-export const COMMON_OPTIONS_USAGE = `Options:
-  --json          JSON output
-  --url URL       the stack's API (default: the running \`npm start\`)
-  --data-dir DIR  the local stack's data directory (default .local-data)
-${SIGV4_USAGE}`;
+export const COMMON_OPTIONS_USAGE = `Options (every subcommand):
+  --json          JSON output: the API's answer, with times as ISO 8601 UTC as in the text (default: text)
+  --url URL       the stack's address (default: ${DEFAULT_STACK_URL_USAGE})
+${DATA_DIR_USAGE}
+  --sigv4         sign with SigV4; credentials from the AWS chain (default: only a URL that is not loopback)
+  --region R      the API's region for SigV4 (default: from an execute-api URL, else AWS_REGION)`;
 
 /** The window options of `endpoints recover` and `messages replay`. */
 export const WINDOW_OPTIONS = {
@@ -154,8 +148,9 @@ export const WINDOW_OPTIONS = {
 } as const;
 
 export const WINDOW_OPTIONS_USAGE = `  --since T, --until T  the window of creation times, [since, until): ISO 8601 with its zone
-                        (2026-12-02T05:59:41Z) or epoch ms; until defaults to now
-  --label L             run the same window again on purpose (a rerun without it resumes, queuing nothing twice)`;
+                        (2026-12-02T05:59:41Z) or epoch ms; --since is required, --until defaults to now
+  --label L             run the same window again on purpose (a rerun without it resumes, queuing nothing
+                        twice) (default: none)`;
 
 /** The request body of a recovery: times as given (the API reads and checks them, and names what is wrong). */
 function windowBody(values: {

@@ -14,7 +14,7 @@ import { S3ObjectStore } from '../adapters/s3-object-store';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import { SnsTopic } from '../adapters/sns-topic';
 import { SqsQueue } from '../adapters/sqs-queue';
-import { replayConfig } from '../config';
+import { replayConfig } from '../wiring/inbound-env';
 import { createRouter, type Route } from '../core/inbound/routing';
 import { prepareSources } from '../core/inbound/sources';
 import { createReplayHandler } from './create-handler';

@@ -9,7 +9,7 @@ import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import { lazyS3ObjectStore } from '../adapters/lazy-s3-object-store';
 import { SqsQueue } from '../adapters/sqs-queue';
-import { verifierConfig } from '../config';
+import { verifierConfig } from '../wiring/inbound-env';
 import { prepareSources } from '../core/inbound/sources';
 import { createVerifierHandler } from './create-handler';
 

@@ -1,6 +1,6 @@
 /**
  * The replay function (lambdas/replay): starts, runs and shows replay jobs over the archive. A run stops a minute
- * before its 15-minute timeout and invokes itself to continue from its checkpoint (decision 0019), so a replay
+ * before its 15-minute timeout and invokes itself to continue from its checkpoint (decision 0020), so a replay
  * of millions of events is a chain of runs. It reads the archive, the sources' secrets (to verify each event again)
  * and the events table (jobs and markers), and publishes to the topic or, for a redrive, to the sources' queues.
  */

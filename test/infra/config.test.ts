@@ -42,6 +42,27 @@ describe('defineConfig()', () => {
     expectConfigError(() => defineConfig(withSource({ id: 'Stripe Live' })), /sources\.0\.id: must be 1-40 lower-case/);
   });
 
+  it('rejects a body limit over what SQS and SNS carry, saying so (not "expected a positive integer")', () => {
+    expectConfigError(
+      () => defineConfig(withSource({ maxBodyBytes: 300 * 1024 })),
+      /sources\.0\.maxBodyBytes: must be at most 245760 \(240 KiB/,
+    );
+  });
+
+  it('rejects a CIDR the verifier could not compile (the synth once passed 1::2::3/64, failing the cold start)', () => {
+    expectConfigError(
+      () => defineConfig(withSource({ allowedCidrs: ['192.0.2.0/24', '1::2::3/64'] })),
+      /sources\.0\.allowedCidrs\.1: must be an IPv4 or IPv6 CIDR/,
+    );
+    expect(
+      defineConfig(withSource({ allowedCidrs: ['192.0.2.0/24', '2001:db8::/32'] })).sources[0]!.allowedCidrs,
+    ).toHaveLength(2);
+  });
+
+  it('names an unknown key itself', () => {
+    expectConfigError(() => defineConfig(withSource({ maxBodySize: 1024 })), /sources\.0\.maxBodySize: unknown key/);
+  });
+
   it('rejects a duplicate source id', () => {
     expectConfigError(
       () =>

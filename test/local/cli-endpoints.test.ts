@@ -30,7 +30,7 @@ beforeAll(async () => {
       'add',
       '--tenant',
       'acme',
-      '--url',
+      '--endpoint-url',
       url,
       '--events',
       'invoice.*',
@@ -114,7 +114,9 @@ describe('endpoints update --circuit / --health', () => {
       ),
     ).toBe(2);
 
-    expect(io.stderr[0]!.split('\n')[0]).toBe('--circuit is not JSON: {consecutiveFailures:3}');
+    expect(io.stderr).toEqual([
+      '--circuit is not JSON: {consecutiveFailures:3} (usage: npm run cli -- help endpoints)',
+    ]);
   });
 
   it('passes the settings to the API, which names a wrong field', async () => {

@@ -104,7 +104,7 @@ describe('send', () => {
     expect(io.stdout[1]).toMatch(/^← 401 invalid_signature/);
   });
 
-  it('exits 2 with the usage for an unknown source or a bad option', async () => {
+  it('exits 2 with one line for an unknown source or a bad option', async () => {
     const unknown = captureIo();
     const bad = captureIo();
 
@@ -134,7 +134,7 @@ describe('events', () => {
 
     expect(await runCli(['events', 'list', '--data-dir', dir, '--limit', '3'], io)).toBe(0);
 
-    expect(io.stdout[0]).toMatch(/^RECEIVED +SOURCE +TYPE +STATUS +ATTEMPTS +LATENCY +ID$/);
+    expect(io.stdout[0]).toMatch(/^RECEIVED AT +SOURCE +TYPE +STATUS +ATTEMPTS +LATENCY MS +EVENT ID$/);
     expect(io.stdout.slice(1, 4)).toHaveLength(3);
     expect(io.stdout.at(-1)).toMatch(/^3 of \d+ shown \(use --limit\); \d+ completed\.$/);
   });
@@ -152,7 +152,7 @@ describe('events', () => {
     expect(io.stdout).toEqual(
       expect.arrayContaining([
         `source       linear`,
-        `id           ${id}`,
+        `event id     ${id}`,
         `type         Issue`,
         `status       completed`,
       ]),

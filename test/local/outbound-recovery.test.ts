@@ -116,7 +116,7 @@ describe('recovery through the local stack', () => {
       'acme',
       '--since',
       since,
-      '--api-url',
+      '--url',
       t.stack.url,
       '--json',
     );
@@ -132,7 +132,7 @@ describe('recovery through the local stack', () => {
       'acme',
       '--since',
       since,
-      '--api-url',
+      '--url',
       t.stack.url,
     );
     expect(again.code).toBe(0);
@@ -163,13 +163,16 @@ describe('recovery through the local stack', () => {
       { step: 'initialize', name: 'failThirdRequeue' },
     );
     const recover = () =>
-      cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--since', since, '--api-url', t.stack.url, '--json');
+      cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--since', since, '--url', t.stack.url, '--json');
 
     const interrupted = await recover();
     const resumed = await recover();
 
     expect(interrupted.code).toBe(1);
-    expect(interrupted.io.stderr[0]).toMatch(/^endpoints failed: 500/);
+    // Under --json the failure is JSON on stderr, with the API's code.
+    expect(JSON.parse(interrupted.io.stderr[0]!)).toMatchObject({
+      error: { code: 'internal_error', message: expect.stringMatching(/^500 /) },
+    });
     expect(resumed.json).toMatchObject({ queued: 3, notRecoverable: 2 });
     await waitFor('every delivery delivered', async () => (await statuses('delivered')).length === 5);
     expect(deliveredIds()).toEqual(ids);
