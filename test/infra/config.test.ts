@@ -42,10 +42,10 @@ describe('defineConfig()', () => {
     expectConfigError(() => defineConfig(withSource({ id: 'Stripe Live' })), /sources\.0\.id: must be 1-40 lower-case/);
   });
 
-  it('rejects a body limit over what SQS and SNS carry, saying so (not "expected a positive integer")', () => {
+  it('rejects a body limit over Lambda\'s request, saying so (not "expected a positive integer")', () => {
     expectConfigError(
-      () => defineConfig(withSource({ maxBodyBytes: 300 * 1024 })),
-      /sources\.0\.maxBodyBytes: must be at most 245760 \(240 KiB/,
+      () => defineConfig(withSource({ maxBodyBytes: 7 * 1024 * 1024 })),
+      /sources\.0\.maxBodyBytes: must be at most 6225920 \(Lambda's 6 MiB request/,
     );
   });
 

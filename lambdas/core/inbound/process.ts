@@ -119,8 +119,9 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
     }),
     ...handlerFailed.map(async (f) => {
       failed.push(f.read.message.messageId);
-      const { source, id } = f.read.envelope;
-      await deps.store.markFailed(source, id, f.leaseToken, f.failed, deps.clock(), archived).catch(() => undefined);
+      // Recorded `failed` as soon as the handler threw (claimAndHandle); now only that the attempt is archived.
+      if (archived)
+        await deps.store.markArchived(f.read.envelope.source, f.read.envelope.id, deps.clock()).catch(() => undefined);
     }),
     ...unarchived.map(async (u) => {
       if (!archived) return void failed.push(u.message.messageId);
@@ -228,6 +229,8 @@ async function claimAndHandle(
   } catch (cause) {
     const error = describe(cause) ?? 'handler failed';
     deps.log.error('handler failed', { source, id, type, cause: error });
+    // At once, as before the archive: a redelivery must find the claim given up, not a live lease.
+    await deps.store.markFailed(source, id, leaseToken, error, deps.clock()).catch(() => undefined);
     return { failed: error, leaseToken };
   }
 }
