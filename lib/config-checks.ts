@@ -12,8 +12,8 @@ import { checkAgainstSchedule } from '../lambdas/core/outbound/retention';
 import { schemes } from '../lambdas/core/signatures/index';
 import {
   MAX_FILTER_COMBINATIONS,
-  buildFilterPolicy,
   filterCombinations,
+  subscriptionFilterPolicy,
 } from '../lambdas/core/inbound/subscription-filter';
 import type { SourceConfig, StackConfig } from './config-schema';
 
@@ -77,8 +77,7 @@ export function stackIssues(config: StackConfig): ConfigIssue[] {
           message: `unknown source "${id}"; declared sources: ${[...ids].join(', ')}`,
         });
     });
-    const policy = buildFilterPolicy(subscription.filter);
-    const combinations = policy ? filterCombinations(policy) : 0;
+    const combinations = filterCombinations(subscriptionFilterPolicy(subscription));
     if (combinations > MAX_FILTER_COMBINATIONS) {
       issues.push({
         path: ['subscriptions', i, 'filter'],

@@ -26,6 +26,11 @@ export const OUTPUTS = {
   /** The CloudWatch namespace of the custom metrics, and the dashboard's name. */
   metricsNamespace: 'MetricsNamespace',
   dashboardName: 'DashboardName',
+  /** The archive (docs/archive.md): `events query --athena --stack` reads the workgroup and database. */
+  archiveBucketName: 'ArchiveBucketName',
+  archiveDatabase: 'ArchiveDatabase',
+  archiveWorkGroup: 'ArchiveWorkGroup',
+  replayFunctionName: 'ReplayFunctionName',
   outboundIntakeQueueUrl: 'OutboundIntakeQueueUrl',
   outboundOperationsTopicArn: 'OutboundOperationsTopicArn',
   outboundTableName: 'OutboundTableName',

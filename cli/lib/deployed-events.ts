@@ -22,7 +22,17 @@ export const DEFAULT_MAX_SCANNED = 10_000;
 export async function scanDeployedEvents(
   client: DynamoDBClient,
   tableName: string,
-  filter: { readonly source?: string; readonly status?: string; readonly limit: number; readonly maxScanned?: number },
+  filter: {
+    readonly source?: string;
+    readonly status?: string;
+    /** Any of these types, or a prefix ending in `*` (as `typeSelected`). */
+    readonly types?: readonly string[];
+    /** Received at or after / before (epoch ms); infinite bounds are left out. */
+    readonly sinceMs?: number;
+    readonly untilMs?: number;
+    readonly limit: number;
+    readonly maxScanned?: number;
+  },
 ): Promise<ScanResult> {
   const conditions: string[] = [];
   const names: Record<string, string> = {};
@@ -36,6 +46,24 @@ export async function scanDeployedEvents(
     conditions.push('#status = :status');
     names['#status'] = 'status';
     values[':status'] = { S: filter.status };
+  }
+  if (filter.types !== undefined && filter.types.length > 0) {
+    names['#type'] = 'type';
+    const any = filter.types.map((t, i) => {
+      values[`:type${i}`] = { S: t.endsWith('*') ? t.slice(0, -1) : t };
+      return t.endsWith('*') ? `begins_with(#type, :type${i})` : `#type = :type${i}`;
+    });
+    conditions.push(`(${any.join(' OR ')})`);
+  }
+  if (filter.sinceMs !== undefined && Number.isFinite(filter.sinceMs)) {
+    conditions.push('#receivedAt >= :since');
+    names['#receivedAt'] = 'receivedAt';
+    values[':since'] = { N: String(filter.sinceMs) };
+  }
+  if (filter.untilMs !== undefined && Number.isFinite(filter.untilMs)) {
+    conditions.push('#receivedAt < :until');
+    names['#receivedAt'] = 'receivedAt';
+    values[':until'] = { N: String(filter.untilMs) };
   }
   const maxScanned = filter.limit === 0 ? Infinity : (filter.maxScanned ?? DEFAULT_MAX_SCANNED);
   const records: EventRecord[] = [];

@@ -6,19 +6,30 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { noMetrics } from '../core/kernel/metrics';
 import { processBatch, type ProcessDeps } from '../core/inbound/process';
 
+/** The record's String message attributes (the only kind the pipeline sends). */
+function stringAttributes(attributes: SQSEvent['Records'][number]['messageAttributes'] | undefined) {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(attributes ?? {}))
+    if (value.stringValue !== undefined) out[name] = value.stringValue;
+  return out;
+}
+
 export type ProcessorDeps = Omit<ProcessDeps, 'remainingMs'>;
 
 export function createProcessorHandler(deps: ProcessorDeps) {
   return async (event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
     const metrics = deps.metrics ?? noMetrics;
     try {
+      const messages = event.Records.map((r) => ({
+        messageId: r.messageId,
+        body: r.body,
+        attributes: stringAttributes(r.messageAttributes),
+        receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? 1),
+      }));
       // A message SQS hands over again: an earlier attempt failed, timed out or was cut short.
-      const retries = event.Records.filter((r) => Number(r.attributes?.ApproximateReceiveCount ?? 1) > 1).length;
+      const retries = messages.filter((m) => m.receiveCount > 1).length;
       if (retries > 0) metrics.add('processingRetries', retries, { Source: deps.sourceId });
-      const outcome = await processBatch(
-        event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
-        { ...deps, remainingMs: () => context.getRemainingTimeInMillis() },
-      );
+      const outcome = await processBatch(messages, { ...deps, remainingMs: () => context.getRemainingTimeInMillis() });
       return { batchItemFailures: outcome.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
     } finally {
       metrics.flush();

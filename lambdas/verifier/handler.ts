@@ -8,6 +8,7 @@ import { powertoolsLog } from '../adapters/powertools-log';
 import { powertoolsMetrics } from '../adapters/powertools-metrics';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
+import { lazyS3ObjectStore } from '../adapters/lazy-s3-object-store';
 import { SqsQueue } from '../adapters/sqs-queue';
 import { verifierConfig } from '../wiring/inbound-env';
 import { prepareSources } from '../core/inbound/sources';
@@ -26,4 +27,5 @@ export const handler = createVerifierHandler({
   newToken: randomUUID,
   log,
   metrics: powertoolsMetrics(),
+  ...(config.archiveBucket && { archive: lazyS3ObjectStore(config.archiveBucket) }),
 });

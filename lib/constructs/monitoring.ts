@@ -23,6 +23,8 @@ export interface MonitoringProps {
   readonly eventTopic: EventTopic;
   readonly api: WebhookApi;
   readonly verifier: WebhookFunction;
+  /** The archive's replay function (#19): on the dashboard with the others. */
+  readonly replay?: WebhookFunction;
   readonly outbound?: OutboundDelivery;
 }
 
@@ -55,6 +57,7 @@ export class Monitoring extends Construct {
     }));
     const functions: Record<string, WebhookFunction> = { verifier: props.verifier };
     for (const p of Object.values(pipelines)) functions[`processor ${p.sourceId}`] = p.processor;
+    if (props.replay) functions.replay = props.replay;
     const outboundAlarms: cloudwatch.Alarm[] = [];
     if (outbound) {
       queues.push(

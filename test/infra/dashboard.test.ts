@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRICS, type MetricKey, type MetricSpec } from '../../lambdas/core/kernel/metrics';
 import { defineConfig } from '../../lib/config';
-import { REPO_ROOT } from '../../lib/constructs/webhook-function';
+import { REPO_ROOT, WebhookFunction } from '../../lib/constructs/webhook-function';
 import type { WebhookIngestionStack } from '../../lib/webhook-ingestion-stack';
 import { buildStack, fixtureInput, STACK_NAME } from './support';
 
@@ -124,6 +124,16 @@ describe('dashboard', () => {
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
     for (const key of Object.keys(METRICS)) expect(code, key).toMatch(new RegExp(`'${key}'`));
+  });
+
+  it("shows every one of the stack's functions (the replay function included)", () => {
+    const shown = new Set(
+      rows.filter((r) => r[0] === 'AWS/Lambda').map((r) => JSON.stringify(r[r.indexOf('FunctionName') + 1])),
+    );
+    const functions = stack.node.findAll().filter((c): c is WebhookFunction => c instanceof WebhookFunction);
+    expect(functions.length).toBeGreaterThan(6);
+    for (const fn of functions)
+      expect(shown, fn.node.path).toContain(JSON.stringify(stack.resolve(fn.lambdaFunction.functionName)));
   });
 
   it('shows the alarms of the stack, outbound ones included', () => {

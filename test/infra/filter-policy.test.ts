@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_ATTRIBUTES } from '../../lambdas/contract';
-import { buildFilterPolicy, filterCombinations } from '../../lambdas/core/inbound/subscription-filter';
+import {
+  buildFilterPolicy,
+  filterCombinations,
+  subscriptionFilterPolicy,
+} from '../../lambdas/core/inbound/subscription-filter';
 import { toSnsFilterPolicy } from '../../lib/constructs/event-topic';
 
 describe('buildFilterPolicy()', () => {
@@ -48,5 +52,15 @@ describe('toSnsFilterPolicy()', () => {
     expect(policy?.source?.conditions).toEqual(['stripe']);
     expect(policy?.type?.conditions).toEqual([{ prefix: 'invoice.' }]);
     expect(toSnsFilterPolicy(undefined)).toBeUndefined();
+  });
+});
+
+describe('subscriptionFilterPolicy()', () => {
+  it('lets a subscription receive every first delivery and only the replays aimed at it', () => {
+    expect(subscriptionFilterPolicy({ id: 'billing', filter: { source: ['stripe'] } })).toEqual({
+      [MESSAGE_ATTRIBUTES.source]: ['stripe'],
+      replayTarget: [{ exists: false }, 'billing'],
+    });
+    expect(subscriptionFilterPolicy({ id: 'audit' })).toEqual({ replayTarget: [{ exists: false }, 'audit'] });
   });
 });

@@ -5,7 +5,7 @@
  * all build their policies here. Pure: plain values in and out.
  */
 import * as z from 'zod/mini';
-import { MESSAGE_ATTRIBUTES } from '../../contract';
+import { MESSAGE_ATTRIBUTES, REPLAY_ATTRIBUTES } from '../../contract';
 
 const nonEmptyStrings = z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)));
 
@@ -19,8 +19,8 @@ export const subscriptionFilterShape = z.strictObject({
 
 export type SubscriptionFilter = z.output<typeof subscriptionFilterShape>;
 
-/** One allowed value of an attribute: an exact string or a prefix match. */
-export type FilterCondition = string | { readonly prefix: string };
+/** One allowed value of an attribute: an exact string, a prefix match, or its absence. */
+export type FilterCondition = string | { readonly prefix: string } | { readonly exists: false };
 
 /** An SNS filter policy (attribute scope): attribute name to the conditions any one of which must match. */
 export type FilterPolicy = Readonly<Record<string, readonly FilterCondition[]>>;
@@ -45,6 +45,20 @@ export function buildFilterPolicy(filter: SubscriptionFilter | undefined): Filte
   ];
   if (typeConditions.length) policy[MESSAGE_ATTRIBUTES.type] = typeConditions;
   return Object.keys(policy).length ? policy : undefined;
+}
+
+/**
+ * The policy a subscription is created with: its filter, and the replay rule: a replay aimed at one subscription
+ * (`replayTarget`, lambdas/contract.ts) reaches only that one; every other message has no `replayTarget`.
+ */
+export function subscriptionFilterPolicy(subscription: {
+  readonly id: string;
+  readonly filter?: SubscriptionFilter | undefined;
+}): FilterPolicy {
+  return {
+    ...buildFilterPolicy(subscription.filter),
+    [REPLAY_ATTRIBUTES.target]: [{ exists: false }, subscription.id],
+  };
 }
 
 /** SNS caps a filter policy at 150 value combinations; a policy is the product of its attributes' value counts. */
