@@ -17,7 +17,7 @@ import { OutboundDelivery } from './constructs/outbound-delivery';
 import type { RelayRule } from '../lambdas/core/outbound/intake/relay';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { WebhookApi } from './constructs/webhook-api';
-import { WebhookFunction } from './constructs/webhook-function';
+import { VERIFIER_RUNTIME_SDK_MODULES, WebhookFunction } from './constructs/webhook-function';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { Monitoring } from './constructs/monitoring';
 import { OUTPUTS } from './stack-outputs';
@@ -107,7 +107,7 @@ export class WebhookIngestionStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(VERIFIER_TIMEOUT_SECONDS),
       // Claim checks only (bodies over SQS's 1 MiB): loaded on first use from the runtime's SDK (decision 0019).
-      runtimeSdkModules: ['@aws-sdk/client-s3'],
+      runtimeSdkModules: VERIFIER_RUNTIME_SDK_MODULES,
       logRetention,
       projectRoot: props.projectRoot,
       tracing: config.tracing,

@@ -1,7 +1,7 @@
 /** The processor as deployed: AWS adapters built once per cold start from the environment, your routes as a parameter. */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
@@ -30,7 +30,11 @@ export function deployedProcessor(routes: readonly Route[]) {
     metrics: powertoolsMetrics(),
     ...(config.archiveBucket && {
       archive: {
-        store: new S3ObjectStore(new S3Client({}), config.archiveBucket),
+        store: new S3ObjectStore(new S3Client({}), config.archiveBucket, {
+          GetObjectCommand,
+          ListObjectsV2Command,
+          PutObjectCommand,
+        }),
         denyHeaders: config.archiveDenyHeaders,
         newId: randomUUID,
       },

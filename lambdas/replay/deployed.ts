@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -27,7 +27,11 @@ export function deployedReplay(routes: readonly Route[]) {
   const dynamo = new DynamoDBClient({});
   return createReplayHandler({
     replay: {
-      archive: new S3ObjectStore(new S3Client({}), config.archiveBucket),
+      archive: new S3ObjectStore(new S3Client({}), config.archiveBucket, {
+        GetObjectCommand,
+        ListObjectsV2Command,
+        PutObjectCommand,
+      }),
       jobs: new DynamoReplayStore(dynamo, config.tableName),
       topic: new SnsTopic(new SNSClient({}), config.topicArn),
       queue: new SqsQueue(new SQSClient({})),

@@ -51,6 +51,14 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   esbuildArgs: { '--alias': '@aws-sdk/credential-provider-node=./lambdas/adapters/lambda-credentials.ts' },
 };
 
+/** The bundling of a function that loads `runtimeSdkModules` from the runtime's SDK (the bench bundles with it too). */
+export function bundlingWith(runtimeSdkModules: readonly string[] = []): BundlingOptions {
+  return runtimeSdkModules.length ? { ...LAMBDA_BUNDLING, externalModules: [...runtimeSdkModules] } : LAMBDA_BUNDLING;
+}
+
+/** The verifier's claim checks only (bodies over SQS's 1 MiB): loaded on first use from the runtime's SDK. */
+export const VERIFIER_RUNTIME_SDK_MODULES = ['@aws-sdk/client-s3'] as const;
+
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface WebhookFunctionProps {
@@ -145,9 +153,7 @@ export class WebhookFunction extends Construct {
       },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      bundling: props.runtimeSdkModules?.length
-        ? { ...LAMBDA_BUNDLING, externalModules: [...props.runtimeSdkModules] }
-        : LAMBDA_BUNDLING,
+      bundling: bundlingWith(props.runtimeSdkModules),
     });
 
     if (props.tracing)

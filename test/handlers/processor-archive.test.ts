@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SQSRecord } from 'aws-lambda';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
@@ -60,7 +60,11 @@ function build(seen: string[] = []) {
     publishSafetyMs: 3000,
     log: silentLog,
     archive: {
-      store: new S3ObjectStore(new S3Client({ region: 'us-east-1' }), 'archive-bucket'),
+      store: new S3ObjectStore(new S3Client({ region: 'us-east-1' }), 'archive-bucket', {
+        GetObjectCommand,
+        ListObjectsV2Command,
+        PutObjectCommand,
+      }),
       denyHeaders: [],
       newId: () => 'n',
     },

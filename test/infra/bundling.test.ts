@@ -87,15 +87,20 @@ describe('bundling', () => {
         (m) => m[1],
       );
       // The CRT signer is an optional peer the SDK requires inside a try/catch (SigV4a only); not used here.
-      // The verifier's S3 client is the runtime's, imported lazily for claim checks only (decision 0019).
-      const verifier = code.includes('lazy-s3-object-store') || sdkImports.includes('@aws-sdk/client-s3');
+      // The verifier's S3 client is the runtime's, imported lazily for claim checks only (decision 0019): tested below.
       expect(
-        new Set(
-          sdkImports.filter(
-            (name) => name !== '@aws-sdk/signature-v4-crt' && !(verifier && name === '@aws-sdk/client-s3'),
-          ),
-        ),
+        new Set(sdkImports.filter((name) => name !== '@aws-sdk/signature-v4-crt' && name !== '@aws-sdk/client-s3')),
       ).toEqual(new Set());
     }
+  });
+
+  it("imports the verifier's S3 client on first use only, never at INIT (an ESM bundle hoists static imports)", () => {
+    const codes = assetDirectories().map((dir) => readFileSync(path.join(dir, 'index.mjs'), 'utf8'));
+    const verifier = codes.find((code) => code.includes('import("@aws-sdk/client-s3")'));
+    expect(verifier, 'the verifier bundle imports the S3 client lazily').toBeDefined();
+    expect(verifier).not.toMatch(/\bfrom\s*"@aws-sdk\/client-s3"|\brequire\("@aws-sdk\/client-s3"\)/);
+    // The other bundles carry the S3 client they use.
+    for (const code of codes.filter((c) => c !== verifier))
+      expect(code).not.toMatch(/(?:\bfrom\s*|\bimport\(|\brequire\()"@aws-sdk\/client-s3"/);
   });
 });

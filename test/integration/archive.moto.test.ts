@@ -9,7 +9,10 @@ import { randomUUID } from 'node:crypto';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
+  PutObjectCommand,
   PutObjectLockConfigurationCommand,
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -43,7 +46,7 @@ describeWithServer('moto', 'the archive on S3 (moto)', (server) => {
     const { s3 } = clients(server().endpoint);
     const name = `archive-${randomUUID().slice(0, 8)}`;
     await s3.send(new CreateBucketCommand({ Bucket: name, ObjectLockEnabledForBucket: options.lock ?? false }));
-    return { s3, store: new S3ObjectStore(s3, name) };
+    return { s3, store: new S3ObjectStore(s3, name, { GetObjectCommand, ListObjectsV2Command, PutObjectCommand }) };
   }
 
   it('writes objects with a checksum and reads them back byte for byte; a missing key is absent', async () => {
