@@ -1,16 +1,21 @@
 /**
  * `npm run bench:coldstart`: bundle each Lambda exactly as the stack does (the exported
- * `LAMBDA_BUNDLING` through the same flag translation NodejsFunction makes), report the minified and
+ * `LAMBDA_BUNDLING`, with the verifier's runtime-SDK modules left out as its construct does, through the same flag
+ * translation NodejsFunction makes), report the minified and
  * gzipped size, and time the module load (INIT: import + module-scope code) in fresh Node processes
  * next to a reference bundle holding only the AWS SDK clients the function needs.
  *
  * Also measured, to check the claims the stack's comments make:
  * - the same bundles with the AWS SDK left external (resolved from node_modules, as the runtime's copy
  *   would be), i.e. `bundleAwsSDK: false`;
- * - the deployed bundles without `NODE_OPTIONS=--enable-source-maps`, which the stack sets.
+ * - the deployed bundles with `NODE_OPTIONS=--enable-source-maps` flipped (on if the stack leaves it off, off if
+ *   it sets it);
+ * - what-ifs (bench/what-if/): the verifier with Powertools Tracer, and with OpenTelemetry, for the tracing decision;
+ * - with `--baseline DIR` (a checkout of another commit, e.g. `git archive main | tar -x -C DIR`), that tree's
+ *   verifier and processor in the same run, with the environment its stack sets, so two commits compare side by side.
  *
  * Runs are interleaved (every variant once per round, in a rotating order) so machine noise hits all
- * variants alike. Usage: `npm run bench:coldstart -- [--runs 21]`. Bundles go to a temp
+ * variants alike. Usage: `npm run bench:coldstart -- [--runs 21] [--baseline DIR]`. Bundles go to a temp
  * directory.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +30,14 @@ import { build } from 'esbuild';
 import config from '../config/sources';
 import { toRuntimeSource } from '../lib/config-schema';
 import { ENV } from '../lambdas/contract';
-import { LAMBDA_BUNDLING, NODE_RUNTIME, REPO_ROOT, WebhookFunction } from '../lib/constructs/webhook-function';
+import {
+  bundlingWith,
+  LAMBDA_BUNDLING,
+  NODE_RUNTIME,
+  REPO_ROOT,
+  VERIFIER_RUNTIME_SDK_MODULES,
+  WebhookFunction,
+} from '../lib/constructs/webhook-function';
 import { retrySettings } from '../lambdas/contract';
 import { verifierEnvironment } from '../lib/verifier-environment';
 import { esbuildOptionsFromCdk } from './lib/cdk-bundling';
@@ -33,6 +45,7 @@ import { machineHeader } from './lib/machine';
 import { kib, median, quantile, ratio, table } from './lib/stats';
 
 const runs = Number(argValue('--runs') ?? 21);
+const baselineDir = argValue('--baseline');
 if (!Number.isInteger(runs) || runs < 15)
   throw new Error('--runs must be an integer >= 15 (the median of fewer runs is too noisy to compare)');
 
@@ -59,30 +72,46 @@ const runtimeSources = config.sources.map((s) =>
     secretId: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:WebhookIngestion/webhooks/${s.id}-AbCdEf`,
   }),
 );
+/**
+ * What Lambda adds with active tracing on (`tracing: true`): the X-Ray daemon's address and the context-missing rule
+ * the X-Ray SDK reads at INIT. Every function variant gets it: the budget is "with metrics and tracing on".
+ */
+const xrayEnv = {
+  AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+  _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
+  _AWS_XRAY_DAEMON_PORT: '2000',
+  AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+};
+const STACK = 'WebhookIngestion';
 const verifierEnv = {
   ...lambdaRuntimeEnv('WebhookIngestion-VerifierFunction', 256),
-  ...WebhookFunction.sharedEnvironment('webhook-verifier'),
+  ...xrayEnv,
+  ...WebhookFunction.sharedEnvironment('webhook-verifier', 'INFO', STACK),
   ...verifierEnvironment(config, {
     tableName: 'WebhookIngestion-EventsTable-ABC123',
     sourcesJson: JSON.stringify(runtimeSources),
+    archiveBucket: 'webhookingestion-archivebucket-abc123',
   }),
 };
 const firstSource = config.sources[0]!;
 const processorEnv = {
   ...lambdaRuntimeEnv('WebhookIngestion-ProcessorFunction', firstSource.processor.memoryMb),
-  ...WebhookFunction.sharedEnvironment('webhook-processor'),
+  ...xrayEnv,
+  ...WebhookFunction.sharedEnvironment('webhook-processor', 'INFO', STACK),
   [ENV.eventsTable]: 'WebhookIngestion-EventsTable-ABC123',
   [ENV.sourceId]: firstSource.id,
   [ENV.topicArn]: `arn:aws:sns:${REGION}:${ACCOUNT}:WebhookIngestion-ProcessedTopic`,
   [ENV.leaseSeconds]: String(retrySettings(firstSource.processor.timeoutSeconds).processorLeaseSeconds),
   [ENV.dedupeSeconds]: String(firstSource.dedupeWindowDays * 86_400),
+  [ENV.archiveBucket]: 'webhookingestion-archivebucket-abc123',
+  [ENV.archiveDenyHeaders]: JSON.stringify(firstSource.archive.denyHeaders),
 };
 
 // ---- bundles ----
 type Sdk = 'bundled' | 'external';
 interface Bundle {
   readonly fn: 'verifier' | 'processor';
-  readonly kind: 'function' | 'reference';
+  readonly kind: 'function' | 'reference' | 'what-if' | 'baseline';
   readonly sdk: Sdk;
   readonly file: string;
   readonly bytes: number;
@@ -101,15 +130,34 @@ const FUNCTION_ENTRIES: Record<Bundle['fn'], string> = {
 const SDK_EXTERNAL: BundlingOptions = { ...LAMBDA_BUNDLING, bundleAwsSDK: false, externalModules: undefined };
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
 
-async function bundle(fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk): Promise<Bundle> {
-  const entry = kind === 'function' ? FUNCTION_ENTRIES[fn] : `bench/reference/${fn}.ts`;
-  const outdir = path.join(workDir, [fn, kind, sdk].join('-'));
+/** What-ifs: the verifier with a tracing SDK in it (decision on tracing, docs/decisions). */
+const WHAT_IFS = {
+  'Powertools Tracer': 'bench/what-if/verifier-powertools-tracer.ts',
+  OpenTelemetry: 'bench/what-if/verifier-opentelemetry.ts',
+} as const;
+
+async function bundle(
+  fn: Bundle['fn'],
+  kind: Bundle['kind'],
+  sdk: Sdk,
+  from: { readonly entry?: string; readonly root?: string; readonly name?: string } = {},
+): Promise<Bundle> {
+  const entry = from.entry ?? (kind === 'reference' ? `bench/reference/${fn}.ts` : FUNCTION_ENTRIES[fn]);
+  const root = from.root ?? REPO_ROOT;
+  const outdir = path.join(workDir, [fn, kind, sdk, from.name ?? ''].join('-').replace(/[^\w-]/g, '_'));
   mkdirSync(outdir, { recursive: true });
-  // An external SDK resolves from node_modules next to the bundle, as the runtime's copy does on Lambda.
-  if (sdk === 'external') symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
-  const options = esbuildOptionsFromCdk(sdk === 'bundled' ? LAMBDA_BUNDLING : SDK_EXTERNAL, {
+  // The verifier leaves the S3 client to the runtime's SDK, as its construct does (it loads it for claim checks only).
+  const bundled =
+    fn === 'verifier' && kind !== 'reference' ? bundlingWith(VERIFIER_RUNTIME_SDK_MODULES) : LAMBDA_BUNDLING;
+  // An external SDK (or the verifier's runtime-SDK modules) resolves from node_modules next to the bundle, as the
+  // runtime's copy does on Lambda.
+  if (sdk === 'external' || bundled !== LAMBDA_BUNDLING)
+    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
+  if (root !== REPO_ROOT && !existsSync(path.join(root, 'node_modules')))
+    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  const options = esbuildOptionsFromCdk(sdk === 'bundled' ? bundled : SDK_EXTERNAL, {
     entry,
-    projectRoot: REPO_ROOT,
+    projectRoot: root,
     outdir,
     runtimeName: NODE_RUNTIME.name,
     excludeSmithyPackages,
@@ -154,10 +202,13 @@ interface Variant {
   readonly cpu: number[];
 }
 
-function withoutSourceMaps(env: Record<string, string>): Record<string, string> {
-  const { NODE_OPTIONS: _, ...rest } = env;
-  return rest;
+/** The environment with `--enable-source-maps` flipped: off where the stack sets it, on where it does not. */
+function sourceMapsFlipped(env: Record<string, string>): Record<string, string> {
+  const { NODE_OPTIONS, ...rest } = env;
+  return NODE_OPTIONS === undefined ? { ...rest, NODE_OPTIONS: '--enable-source-maps' } : rest;
 }
+const mapsLabel = (env: Record<string, string>) =>
+  env.NODE_OPTIONS === undefined ? 'no --enable-source-maps' : '--enable-source-maps';
 
 function cdkOutAssetSha(displayName: string): string | undefined {
   const assetsFile = path.join(REPO_ROOT, 'cdk.out', 'WebhookIngestion.assets.json');
@@ -192,13 +243,21 @@ async function main(): Promise<void> {
   const variants: Variant[] = bundles.map((b) => ({ label: label(b), bundle: b, env: b.env, samples: [], cpu: [] }));
   for (const fn of ['verifier', 'processor'] as const) {
     const b = find(fn, 'function', 'bundled');
-    variants.push({
-      label: `${fn} function (SDK bundled, no --enable-source-maps)`,
-      bundle: b,
-      env: withoutSourceMaps(b.env),
-      samples: [],
-      cpu: [],
-    });
+    const env = sourceMapsFlipped(b.env);
+    variants.push({ label: `${fn} function (SDK bundled, ${mapsLabel(env)})`, bundle: b, env, samples: [], cpu: [] });
+  }
+  for (const [name, entry] of Object.entries(WHAT_IFS)) {
+    const b = await bundle('verifier', 'what-if', 'bundled', { entry, name });
+    variants.push({ label: `verifier + ${name} (what-if)`, bundle: b, env: b.env, samples: [], cpu: [] });
+  }
+  if (baselineDir !== undefined) {
+    const root = path.resolve(baselineDir);
+    for (const fn of ['verifier', 'processor'] as const) {
+      const b = await bundle(fn, 'baseline', 'bundled', { root, name: 'baseline' });
+      // The environment the baseline's stack sets: the same variables, with the source-map flag as it had it.
+      const env = { ...b.env, NODE_OPTIONS: '--enable-source-maps' };
+      variants.push({ label: `${fn} baseline (${path.basename(root)})`, bundle: b, env, samples: [], cpu: [] });
+    }
   }
   // One warm-up pass fills the OS file cache; it is not counted.
   for (const v of variants) loadMs(v.bundle.file, v.env);
@@ -227,9 +286,9 @@ async function main(): Promise<void> {
       `${median(v.samples).toFixed(1)} ms`,
       `${quantile(v.samples, 0.1).toFixed(1)}`,
       `${quantile(v.samples, 0.9).toFixed(1)}`,
-      b.kind === 'function' && v.env.NODE_OPTIONS !== undefined ? ratio(median(v.samples), med(ref)) : '',
+      b.kind !== 'reference' ? ratio(median(v.samples), med(ref)) : '',
       `${median(v.cpu).toFixed(1)} ms`,
-      b.kind === 'function' && v.env.NODE_OPTIONS !== undefined ? ratio(median(v.cpu), cpuMed(ref)) : '',
+      b.kind !== 'reference' ? ratio(median(v.cpu), cpuMed(ref)) : '',
     ]);
   }
   console.log('');
@@ -256,13 +315,20 @@ async function main(): Promise<void> {
   const pRatio = med('processor function (SDK bundled)') / med('processor reference (SDK bundled)');
   const vExt = med('verifier function (SDK bundled)') / med('verifier function (SDK external)');
   const pExt = med('processor function (SDK bundled)') / med('processor function (SDK external)');
-  const vMaps =
-    med('verifier function (SDK bundled)') / med('verifier function (SDK bundled, no --enable-source-maps)');
+  const flipped = mapsLabel(sourceMapsFlipped(verifierEnv));
+  const vMaps = med(`verifier function (SDK bundled, ${flipped})`) / med('verifier function (SDK bundled)');
+  const cpuRatio = (label: string) => (cpuMed(label) / cpuMed('verifier reference (SDK bundled)')).toFixed(2);
   console.log(
     `ratios: verifier/ref ${vRatio.toFixed(2)}x (target <=1.3) | processor/ref ${pRatio.toFixed(2)}x (target <=1.3) | ` +
       `verifier ${kib(v.bytes)} min (target <400 KiB) | SDK bundled/external: verifier ${vExt.toFixed(2)}x, processor ${pExt.toFixed(2)}x | ` +
-      `with/without --enable-source-maps: verifier ${vMaps.toFixed(2)}x | ` +
-      `CPU time: verifier/ref ${(cpuMed('verifier function (SDK bundled)') / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(cpuMed('processor function (SDK bundled)') / cpuMed('processor reference (SDK bundled)')).toFixed(2)}x`,
+      `${flipped}/as deployed: verifier ${vMaps.toFixed(2)}x | ` +
+      `CPU time: verifier/ref ${cpuRatio('verifier function (SDK bundled)')}x, processor/ref ${(cpuMed('processor function (SDK bundled)') / cpuMed('processor reference (SDK bundled)')).toFixed(2)}x | ` +
+      `what-ifs, CPU vs ref: ${Object.keys(WHAT_IFS)
+        .map((name) => `+${name} ${cpuRatio(`verifier + ${name} (what-if)`)}x`)
+        .join(', ')}` +
+      (baselineDir === undefined
+        ? ''
+        : ` | baseline ${path.basename(path.resolve(baselineDir))}: verifier/ref ${cpuRatio(`verifier baseline (${path.basename(path.resolve(baselineDir))})`)}x CPU, ${(med(`verifier baseline (${path.basename(path.resolve(baselineDir))})`) / med('verifier reference (SDK bundled)')).toFixed(2)}x wall`),
   );
 }
 
