@@ -57,6 +57,10 @@ export default defineConfig({
   },
   logRetentionDays: 30,
   secretsCacheSeconds: 60,
+  // X-Ray traces across the functions, queues and topic (docs/observability.md). Lambda samples the first request
+  // each second and 5% of the rest (AWS allows no other rate for Lambda): about $1 more per million events at 1M a
+  // day, less per event as traffic grows (npm run cost). Every log line carries xray_trace_id either way.
+  tracing: false,
   // Outbound delivery (signed webhooks to your tenants' endpoints) is off unless this key is present:
   // outbound: {
   //   allowedCidrs: [],

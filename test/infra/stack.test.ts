@@ -213,8 +213,9 @@ describe('functions', () => {
     });
   });
 
-  it('trace every function with X-Ray when `tracing` is on, granting X-Ray only on "*"', () => {
-    const traced = synth(defineConfig({ ...fixtureInput, tracing: true })).template;
+  it('trace every function with X-Ray when `tracing` is on (outbound and replay too), granting X-Ray only on "*"', () => {
+    const traced = synth(defineConfig({ ...fixtureInput, tracing: true, outbound: {} })).template;
+    expect(Object.keys(traced.findResources('AWS::Lambda::Function')).length).toBeGreaterThanOrEqual(8);
     traced.allResourcesProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
     const policy = resourceByPrefix(traced, 'AWS::IAM::Policy', 'VerifierRoleDefaultPolicy').resource;
     const wildcard = (
