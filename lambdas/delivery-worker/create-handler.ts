@@ -99,7 +99,7 @@ async function loadJob(tenantId: string, deliveryId: string, deps: WorkerDeps): 
   if (!endpoint || !message) {
     const reason = endpoint ? 'message_expired' : 'endpoint_deleted';
     await deps.deliveries.markSkipped(tenantId, deliveryId, reason, deps.now());
-    deps.log.warn('delivery skipped', { tenantId, deliveryId, reason });
+    deps.log.warn('delivery skipped', { tenantId, deliveryId, messageId: delivery.messageId, reason });
     return undefined;
   }
   return { delivery, endpoint, message };

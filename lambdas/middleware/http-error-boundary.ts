@@ -4,13 +4,18 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import { toHttpResponse, type HttpResponse } from '../core/kernel/http';
-import type { Log } from '../core/kernel/log';
+import { withFields, type Log } from '../core/kernel/log';
 
-export function httpErrorBoundary(options: { readonly log: Log }): MiddlewareObj<unknown, HttpResponse> {
+export function httpErrorBoundary<E = unknown>(options: {
+  readonly log: Log;
+  /** What the error's log line should also name about the request (its source, API Gateway's request id). */
+  readonly fields?: (event: E) => Readonly<Record<string, unknown>>;
+}): MiddlewareObj<E, HttpResponse> {
   return {
     name: 'httpErrorBoundary',
     onError: (request) => {
-      request.response = toHttpResponse(request.error, options.log);
+      const log = options.fields ? withFields(options.log, options.fields(request.event)) : options.log;
+      request.response = toHttpResponse(request.error, log);
     },
   };
 }

@@ -24,7 +24,13 @@ const EMPTY_OK: HttpResponse = { statusCode: 200, headers: {}, body: '' };
 export function createVerifierHandler(deps: VerifierDeps) {
   // timeoutEarlyInMillis: 0 turns off middy's per-invocation timer; the function's own timeout suffices.
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 0 })
-    .use(httpErrorBoundary({ log: deps.log }))
+    .use(
+      httpErrorBoundary<APIGatewayProxyEventV2>({
+        log: deps.log,
+        // The source the path names, and API Gateway's request id, which its access log line also has.
+        fields: (event) => ({ source: event.pathParameters?.source, requestId: event.requestContext.requestId }),
+      }),
+    )
     .handler(async (event) => {
       const method = event.requestContext.http.method;
       if (method === 'GET' && event.rawPath === '/health') return HEALTHY;

@@ -154,4 +154,17 @@ describe('delivery worker', () => {
     const sweeper = createSweeper({ due: stores.deliveries, wakeUps, now: () => clock, log: recordingLog() });
     expect(await sweeper()).toEqual({ woken: 1 });
   });
+
+  it('every line about a delivery names its message too, so a search by the message id finds each one', async () => {
+    const { handler, log } = worker([ok(500)]);
+    await handler(event(wake()));
+    await stores.endpoints.remove('acme', 'ep_1');
+    clock += 3_600_000;
+    await handler(event(wake()));
+
+    const lines = log.lines.map((l) => ({ message: l.message, ...Object.assign({}, ...(l.extra as object[])) }));
+    const aboutDelivery = lines.filter((l) => 'deliveryId' in l);
+    expect(aboutDelivery.map((l) => l.message)).toEqual(['delivery attempt', 'delivery skipped']);
+    for (const line of aboutDelivery) expect(line).toMatchObject({ messageId: 'msg_1' });
+  });
 });

@@ -130,6 +130,12 @@ export async function ingest(
       nowMs,
     );
   } catch (cause) {
+    // The boundary's line names the request; this one names the event, so a search by event id finds the refusal.
+    deps.log.warn('event not accepted; the provider will retry', {
+      source: source.id,
+      eventId: id,
+      error: 'event_store',
+    });
     throw new DependencyUnavailableError('event_store', { cause });
   }
   if (!claim.claimed) {
@@ -175,8 +181,12 @@ export async function ingest(
       });
     });
     // Too large for the queue with no claim check possible, or the claim check failed: said as such.
-    if (cause instanceof PayloadTooLargeError || cause instanceof DependencyUnavailableError) throw cause;
-    throw new DependencyUnavailableError('queue', { cause });
+    const error =
+      cause instanceof PayloadTooLargeError || cause instanceof DependencyUnavailableError
+        ? cause
+        : new DependencyUnavailableError('queue', { cause });
+    deps.log.warn('event not accepted', { source: source.id, eventId: id, error: error.code });
+    throw error;
   }
   // The message is durable in the queue: the event is safe whatever happens next, so a failure to
   // record `enqueued` is logged, not returned (the processor accepts a `received` record too).

@@ -7,3 +7,12 @@ export interface Log {
 }
 
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The log with `fields` added to every line (a line's own fields win). */
+export function withFields(log: Log, fields: Readonly<Record<string, unknown>>): Log {
+  const line =
+    (write: Log['info']) =>
+    (message: string, ...extra: Array<Record<string, unknown>>) =>
+      write(message, { ...fields, ...Object.assign({}, ...extra) });
+  return { debug: line(log.debug), info: line(log.info), warn: line(log.warn), error: line(log.error) };
+}

@@ -233,6 +233,7 @@ export async function runBatch<D extends DeliverDeps, R extends { readonly deliv
       failed.push(deliveryId);
       deps.log.error('delivery step failed; it will be retried', {
         deliveryId,
+        messageId: jobs[i]!.delivery.messageId,
         tenantId: jobs[i]!.delivery.tenantId,
         error: errorSummary(s.reason),
       });

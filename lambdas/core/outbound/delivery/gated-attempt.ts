@@ -60,7 +60,12 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
     { store: deps.admission.store, newLeaseId: deps.admission.newLeaseId, now: deps.now },
     settings,
   );
-  const ids = { tenantId: delivery.tenantId, endpointId: endpoint.endpointId, deliveryId: delivery.deliveryId };
+  const ids = {
+    tenantId: delivery.tenantId,
+    endpointId: endpoint.endpointId,
+    deliveryId: delivery.deliveryId,
+    messageId: delivery.messageId,
+  };
   if (decision.kind === 'skip') return deliver(job, deps);
   if (decision.kind === 'parked') {
     deps.log.info('delivery parked: the endpoint circuit is open', { ...ids, until: decision.until });

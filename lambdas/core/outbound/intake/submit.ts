@@ -36,6 +36,8 @@ export async function submitMessage(input: MessageInput, deps: SubmitDeps): Prom
     status: outcome.status,
     deliveries: outcome.deliveries.length,
     skipped: outcome.deliveries.length - due.length,
+    // The deliveries' ids: a search by message id finds them, and through them each attempt's line.
+    deliveryIds: outcome.deliveries.map((d) => d.deliveryId),
   });
   return outcome;
 }

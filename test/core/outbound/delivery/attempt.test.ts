@@ -381,7 +381,12 @@ describe('deliverBatch() logs', () => {
     expect(result.failed).toEqual([job.delivery.deliveryId]);
     const line = log.lines.find((l) => l.message === 'delivery step failed; it will be retried');
     expect(line?.extra).toEqual([
-      { deliveryId: job.delivery.deliveryId, tenantId: TENANT, error: { name: 'SyntaxError' } },
+      {
+        deliveryId: job.delivery.deliveryId,
+        messageId: job.delivery.messageId,
+        tenantId: TENANT,
+        error: { name: 'SyntaxError' },
+      },
     ]);
     expect(JSON.stringify(log.lines)).not.toContain('4242');
   });

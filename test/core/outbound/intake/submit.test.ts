@@ -53,6 +53,18 @@ describe('submitMessage()', () => {
     });
   });
 
+  it("logs the message's deliveries by id, so a search by the message id leads to each delivery's lines", async () => {
+    const { deps } = fixture();
+
+    await submitMessage(INPUT, deps);
+
+    const accepted = deps.log.lines.find((l) => l.message === 'message accepted')!;
+    expect(accepted.extra[0]).toMatchObject({
+      messageId: 'msg_1',
+      deliveryIds: [deliveryIdFor(TENANT, 'msg_1', 'ep_on'), deliveryIdFor(TENANT, 'msg_1', 'ep_off')],
+    });
+  });
+
   it('a duplicate accept creates nothing twice', async () => {
     const { deps, deliveries } = fixture();
     await submitMessage(INPUT, deps);
