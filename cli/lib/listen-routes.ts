@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
+import { REPLAY_ATTRIBUTES } from '../../lambdas/contract';
 import { formatIssues } from '../../lambdas/core/kernel/config-parse';
 import {
   buildFilterPolicy,
@@ -72,17 +73,21 @@ const policyOf = (route: ListenRoute) =>
   buildFilterPolicy({ source: route.source, type: route.type, typePrefix: route.typePrefix });
 
 /**
- * The subscription's filter policy: the union of the routes' (`$or`), or undefined when one route takes every
- * event. Refused when SNS would refuse it (over 150 value combinations).
+ * The subscription's filter policy: the union of the routes' (`$or`), and, as every subscription of the stack has
+ * (subscriptionFilterPolicy), no replay aimed at one of the stack's subscriptions. Refused when SNS would refuse it
+ * (over 150 value combinations).
  */
-export function subscriptionPolicy(routes: readonly ListenRoute[]): FilterPolicy | undefined {
+export function subscriptionPolicy(routes: readonly ListenRoute[]): FilterPolicy {
+  const notAimedElsewhere = { [REPLAY_ATTRIBUTES.target]: [{ exists: false }] };
   const policies = routes.map(policyOf);
-  if (policies.some((p) => p === undefined)) return undefined;
+  if (policies.some((p) => p === undefined)) return notAimedElsewhere;
   const distinct = [...new Map(policies.map((p) => [JSON.stringify(p), p as AttributePolicy])).values()];
   const combinations = distinct.reduce((sum, p) => sum + filterCombinations(p), 0);
   if (combinations > MAX_FILTER_COMBINATIONS)
     throw new UsageError(`the routes make ${combinations} filter combinations, over SNS's ${MAX_FILTER_COMBINATIONS}`);
-  return (distinct.length === 1 ? distinct[0] : { $or: distinct }) as FilterPolicy;
+  return (
+    distinct.length === 1 ? { ...distinct[0], ...notAimedElsewhere } : { ...notAimedElsewhere, $or: distinct }
+  ) as FilterPolicy;
 }
 
 /** Where an event with these message attributes goes: the first matching route's URL, else undefined. */

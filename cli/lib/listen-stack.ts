@@ -42,7 +42,7 @@ export async function listenToStack(options: ListenStackOptions, io: CliIo): Pro
       io.err(`Removed ${name} and its subscription, left by a listen that did not stop cleanly.`);
     const queue = await createListenQueue(clients, target, policy);
     io.err(
-      `Listening to ${stack.name}'s events through ${queue.name} (filter: ${policy ? JSON.stringify(policy) : 'every event'}); Ctrl-C stops and removes it.`,
+      `Listening to ${stack.name}'s events through ${queue.name} (filter: ${JSON.stringify(policy)}); Ctrl-C stops and removes it.`,
     );
     for (const r of routes) io.err(`  → ${r.forwardTo}${describeFilter(r)}`);
     const abort = new AbortController();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listenRoutes, routeFor, subscriptionPolicy } from '../../cli/lib/listen-routes';
+import { matchesFilterPolicy } from '../../local/filter-policy';
 import { backoffSeconds } from '../../cli/lib/forwarder';
 import { cli } from '../helpers/cli-io';
 
@@ -38,6 +39,7 @@ describe('listen --stack routes', () => {
 
   it('subscribes with the union of the routes’ filter policies, built as the stack builds a subscription’s', () => {
     expect(subscriptionPolicy(routes)).toEqual({
+      replayTarget: [{ exists: false }],
       $or: [
         { source: ['stripe'], type: [{ prefix: 'invoice.' }] },
         { source: ['stripe'] },
@@ -47,10 +49,21 @@ describe('listen --stack routes', () => {
   });
 
   it('subscribes to every event when a route takes every event, and with one policy when there is one route', () => {
-    expect(subscriptionPolicy(listenRoutes({ forwardTo: 'http://127.0.0.1:1/' }))).toBeUndefined();
+    expect(subscriptionPolicy(listenRoutes({ forwardTo: 'http://127.0.0.1:1/' }))).toEqual({
+      replayTarget: [{ exists: false }],
+    });
     expect(subscriptionPolicy(listenRoutes({ forwardTo: 'http://127.0.0.1:1/', sources: ['stripe'] }))).toEqual({
       source: ['stripe'],
+      replayTarget: [{ exists: false }],
     });
+  });
+
+  it('takes no replay aimed at one of the stack’s subscriptions, as no other subscription does', () => {
+    const policy = subscriptionPolicy(routes);
+    expect(matchesFilterPolicy(policy, { source: 'stripe', type: 'invoice.paid' })).toBe(true);
+    expect(matchesFilterPolicy(policy, { source: 'stripe', type: 'invoice.paid', replayTarget: 'billing' })).toBe(
+      false,
+    );
   });
 
   it('refuses a routing file that is not a list of routes with a URL, naming the field', () => {
