@@ -5,6 +5,8 @@
  * test/cli/deployed-redrive.test.ts.)
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, expect, it, vi } from 'vitest';
@@ -72,6 +74,37 @@ describeWithServer('moto', 'the CLI against a deployed stack (moto)', (server) =
     expect(code).toBe(1);
     expect(stderr.join('\n')).toMatch(/No stack NoSuchStack in us-east-1/);
     expect(existsSync(join(cacheDir, TEST_REGION, 'NoSuchStack.json'))).toBe(false);
+  });
+
+  it("endpoints --stack calls the stack's ApiUrl signed with SigV4 for execute-api (messages, deliveries: the same client)", async () => {
+    const seen: Array<{ method: string; url: string; authorization: string }> = [];
+    const api = createServer((req, res) => {
+      seen.push({ method: req.method!, url: req.url!, authorization: String(req.headers.authorization) });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ endpoints: [] }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      await createFakeStack(server().endpoint, 'WithApi', `http://127.0.0.1:${(api.address() as AddressInfo).port}/`);
+
+      const listed = await cli('endpoints', 'list', '--tenant', 'acme', '--stack', 'WithApi', '--json');
+
+      expect(listed.code).toBe(0);
+      expect(seen).toEqual([
+        {
+          method: 'GET',
+          url: '/v1/tenants/acme/endpoints',
+          authorization: expect.stringMatching(
+            new RegExp(
+              `^AWS4-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId}/\\d{8}/${TEST_REGION}/execute-api/`,
+            ),
+          ),
+        },
+      ]);
+      expect(listed.stdout.join('\n')).not.toContain(TEST_CREDENTIALS.secretAccessKey);
+    } finally {
+      api.close();
+    }
   });
 
   it('events list and show read the deployed events table', async () => {

@@ -1,6 +1,6 @@
 /**
  * A small stack in moto with the outputs the CLI reads (lib/stack-outputs.ts): the events topic and table, one
- * source's queue and dead-letter queue, the metrics namespace. Created through moto's CloudFormation, so `--stack`
+ * source's queue and dead-letter queue, the metrics namespace, the API's address. Created through moto's CloudFormation, so `--stack`
  * runs DescribeStacks as it does against AWS.
  */
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
@@ -11,6 +11,8 @@ export const FAKE_SOURCE = 'stripe';
 
 export function fakeStackTemplate(stackName: string): string {
   return JSON.stringify({
+    // The API's address, given at creation: a test's local server stands in for the deployed /v1.
+    Parameters: { ApiUrl: { Type: 'String', Default: 'https://abc123.execute-api.us-east-1.amazonaws.com' } },
     Resources: {
       Topic: { Type: 'AWS::SNS::Topic' },
       Events: {
@@ -34,15 +36,22 @@ export function fakeStackTemplate(stackName: string): string {
       [OUTPUTS.queueUrl(FAKE_SOURCE)]: { Value: { Ref: 'Queue' } },
       [OUTPUTS.deadLetterQueueArn(FAKE_SOURCE)]: { Value: { 'Fn::GetAtt': ['Dlq', 'Arn'] } },
       [OUTPUTS.metricsNamespace]: { Value: stackName },
+      [OUTPUTS.apiUrl]: { Value: { Ref: 'ApiUrl' } },
     },
   });
 }
 
 /** Creates the stack; moto creates its resources at once. */
-export async function createFakeStack(endpoint: string, stackName: string): Promise<void> {
+export async function createFakeStack(endpoint: string, stackName: string, apiUrl?: string): Promise<void> {
   const cfn = new CloudFormationClient({ endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
   try {
-    await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: fakeStackTemplate(stackName) }));
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: stackName,
+        TemplateBody: fakeStackTemplate(stackName),
+        ...(apiUrl !== undefined && { Parameters: [{ ParameterKey: 'ApiUrl', ParameterValue: apiUrl }] }),
+      }),
+    );
   } finally {
     cfn.destroy();
   }
