@@ -7,6 +7,8 @@ import * as z from 'zod/mini';
 import { compileAllowlist } from '../lambdas/core/kernel/cidr';
 import { DEFAULT_RETENTION, retentionSettingsSchema } from '../lambdas/core/outbound/retention';
 
+const int = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+
 export const outboundConfigSchema = z.strictObject({
   /** Subnets deliveries may reach although the SSRF guard refuses them (internal receivers). */
   allowedCidrs: z._default(
@@ -28,6 +30,21 @@ export const outboundConfigSchema = z.strictObject({
    * reach back min(messagesDays, deliveriesDays). Deliveries must outlive the retry schedule (config-checks.ts).
    */
   retention: z._default(retentionSettingsSchema, () => ({ ...DEFAULT_RETENTION })),
+  /**
+   * Thresholds of the outbound alarms (decision 0012, docs/observability.md); every one notifies the stack's alarm
+   * topic, and none fires on missing data but the sweeper's heartbeat.
+   */
+  alarms: z.prefault(
+    z.strictObject({
+      /** Alarm when a due delivery waited longer than this for its wake-up (the sweeper runs every minute). */
+      maxDueDeliveryAgeMinutes: z._default(int(2, 1_440), 15),
+      /** Alarm when more deliveries than this end `exhausted` in 5 minutes (0: any one does). */
+      maxExhaustedDeliveriesPer5Minutes: z._default(int(0, 1_000_000), 0),
+      /** Alarm when the delivery queue holds a wake-up older than this (above 15: the longest delay it is sent with). */
+      maxDeliveryQueueAgeMinutes: z._default(int(16, 20_160), 30),
+    }),
+    {},
+  ),
 });
 
 export type OutboundConfig = z.output<typeof outboundConfigSchema>;

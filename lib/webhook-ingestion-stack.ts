@@ -151,7 +151,12 @@ export class WebhookIngestionStack extends Stack {
         projectRoot: props.projectRoot,
         deletionProtection: props.deletionProtection ?? true,
         relay: { topic: this.eventTopic.topic, rules: props.relays ?? [] },
-        alarms: { alarmTopic: this.alarmTopic.topic },
+        alarms: {
+          alarmTopic: this.alarmTopic.topic,
+          maxDueDeliveryAge: Duration.minutes(config.outbound.alarms.maxDueDeliveryAgeMinutes),
+          exhaustedDeliveriesThreshold: config.outbound.alarms.maxExhaustedDeliveriesPer5Minutes,
+          maxDeliveryQueueAge: Duration.minutes(config.outbound.alarms.maxDeliveryQueueAgeMinutes),
+        },
       });
     }
     this.monitoring = new Monitoring(this, 'Monitoring', {

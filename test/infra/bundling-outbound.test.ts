@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sampleConfig from '../../config/sources';
+import { defineConfig } from '../../lib/config';
 import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
 import { synth } from './support';
 import type { CfnResource, Synthesized } from './support';
@@ -17,7 +18,10 @@ let synthesized: Synthesized;
 
 beforeAll(() => {
   synthesized = synth(
-    { ...sampleConfig, outbound: { allowedCidrs: [], retention: DEFAULT_RETENTION } },
+    {
+      ...sampleConfig,
+      outbound: defineConfig({ ...sampleConfig, outbound: { retention: DEFAULT_RETENTION } }).outbound,
+    },
     { bundle: true },
   );
 });

@@ -90,6 +90,32 @@ describe('alarms', () => {
     expect(props(throttles!)).toMatchObject({ Threshold: 0, MetricName: 'Throttles', Namespace: 'AWS/Lambda' });
   });
 
+  it("takes the outbound alarms' thresholds from the outbound config, notifying the same topic", () => {
+    const custom = buildStack(
+      defineConfig({
+        ...fixtureInput,
+        outbound: {
+          alarms: {
+            maxDueDeliveryAgeMinutes: 20,
+            maxExhaustedDeliveriesPer5Minutes: 3,
+            maxDeliveryQueueAgeMinutes: 45,
+          },
+        },
+      }),
+    );
+    const t = Template.fromStack(custom).toJSON().Resources as Resources;
+    const props = (c: { node: { defaultChild?: unknown } }) =>
+      t[(custom.resolve((c.node.defaultChild as { ref: string }).ref) as { Ref: string }).Ref]!.Properties;
+    const a = custom.outbound!.alarms;
+    expect(props(a.dueDeliveryAgeAlarm).Threshold).toBe(20 * 60);
+    expect(props(a.exhaustedDeliveriesAlarm).Threshold).toBe(3);
+    expect(props(a.deliveryQueueAgeAlarm).Threshold).toBe(45 * 60);
+    expect(custom.outbound!.alarmTopic).toBe(custom.alarmTopic.topic);
+    expect(() => defineConfig({ ...fixtureInput, outbound: { alarms: { maxDeliveryQueueAgeMinutes: 15 } } })).toThrow(
+      /outbound\.alarms\.maxDeliveryQueueAgeMinutes/,
+    );
+  });
+
   it("alarms on the processor's failure share from the processor's own metrics", () => {
     const [, , failures] = stack.monitoring.inboundAlarms.alarms.stripe!;
     const props = alarmOf(failures!) as unknown as MathAlarm;
