@@ -20,6 +20,7 @@ import type { Socket } from 'node:net';
 import { adminRequestRefusal, isLoopback } from './admin-routes';
 import { API_GATEWAY_MAX_BODY_BYTES, matchRoute, toApiGatewayEvent, type VerifierInvoke } from './api-gateway-event';
 import { matchOutboundRoute } from '../lambdas/outbound-api/routes';
+import { matchSourceRoute } from '../lambdas/sources-api/routes';
 
 export {
   API_GATEWAY_MAX_BODY_BYTES,
@@ -54,8 +55,10 @@ export const LOCAL_ROUTE_PREFIX = '/_local/';
 
 export interface ApiServerOptions {
   readonly invoke: VerifierInvoke;
-  /** The outbound API (`/v1/…`, routes in lambdas/outbound/api-routes.ts). @default none: 404 */
+  /** The outbound API (`/v1/…`, routes in lambdas/outbound-api/routes.ts). @default none: 404 */
   readonly outbound?: VerifierInvoke;
+  /** The tenant sources API (`/v1/tenants/{tenant}/sources…`, routes in lambdas/sources-api/routes.ts). @default none: 404 */
+  readonly sources?: VerifierInvoke;
   /** Answers `/_local/…` requests from loopback clients (the CLI's `queues` command). */
   readonly local?: LocalRoute;
   readonly maxBodyBytes?: number;
@@ -129,9 +132,10 @@ export function createApiServer(options: ApiServerOptions): Server {
       return;
     }
 
-    const outboundRoute =
-      options.outbound && rawPath.startsWith('/v1/') ? matchOutboundRoute(method, rawPath) : undefined;
-    const route = outboundRoute ?? matchRoute(method, rawPath, options.getSources);
+    const v1 = rawPath.startsWith('/v1/');
+    const outboundRoute = options.outbound && v1 ? matchOutboundRoute(method, rawPath) : undefined;
+    const sourcesRoute = options.sources && v1 && !outboundRoute ? matchSourceRoute(method, rawPath) : undefined;
+    const route = outboundRoute ?? sourcesRoute ?? matchRoute(method, rawPath, options.getSources);
     if (!route) {
       const body = JSON.stringify({ error: 'not_found', message: 'Not Found' });
       req.resume();
@@ -168,7 +172,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       },
       route,
     );
-    const result = await (outboundRoute ? options.outbound! : options.invoke)(event);
+    const result = await (outboundRoute ? options.outbound! : sourcesRoute ? options.sources! : options.invoke)(event);
     const responseBody =
       result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     send(res, result.statusCode, responseBody, { ...result.headers, 'apigw-requestid': requestId });

@@ -153,8 +153,8 @@ export async function startLocalOutbound(
   const relay: LocalSubscriber = {
     name: 'outbound-relay',
     async deliver(n) {
-      const { source = '', type = '', eventId = '' } = n.attributes;
-      for (const input of relayMessages({ source, type, eventId, message: n.message }, relayRules)) {
+      const { source = '', type = '', eventId = '', tenant } = n.attributes;
+      for (const input of relayMessages({ source, type, eventId, tenant, message: n.message }, relayRules)) {
         await submitMessage(input, outbound.intake).catch((e: unknown) =>
           log.error('relaying an event failed', {
             source,

@@ -1,3 +1,5 @@
+import { routeMatcher } from '../core/kernel/routes';
+
 /**
  * The outbound API's routes (`/v1/…`), one description for the handler, the local API server and the CDK routes.
  * Deployed, every route is authorized with IAM (SigV4): these are for the operator's systems, not the internet.
@@ -21,30 +23,5 @@ export const OUTBOUND_ROUTES = [
 
 export type OutboundRouteKey = (typeof OUTBOUND_ROUTES)[number];
 
-const compiled = OUTBOUND_ROUTES.map((key) => {
-  const [method, path] = key.split(' ') as [string, string];
-  const names: string[] = [];
-  const pattern = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
-  return { key, method, pattern, names };
-});
-
 /** The route a request matches, with its decoded path parameters; undefined for 404. */
-export function matchOutboundRoute(
-  method: string,
-  rawPath: string,
-): { routeKey: OutboundRouteKey; pathParameters: Record<string, string> } | undefined {
-  for (const route of compiled) {
-    if (route.method !== method) continue;
-    const m = route.pattern.exec(rawPath);
-    if (!m) continue;
-    try {
-      return {
-        routeKey: route.key,
-        pathParameters: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])),
-      };
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
+export const matchOutboundRoute = routeMatcher(OUTBOUND_ROUTES);

@@ -24,7 +24,7 @@ export const intakeRecord: RecordMessages = (record) => {
   return [{ tenantId, type, id: attribute(record, 'id') ?? record.messageId, payload: record.body }];
 };
 
-/** The relay queue: events from the stack's topic (raw delivery keeps `source`, `type`, `eventId` as attributes). */
+/** The relay queue: events from the stack's topic (raw delivery keeps `source`, `type`, `eventId`, `tenant` as attributes). */
 export function relayRecord(rules: readonly RelayRule[]): RecordMessages {
   return (record) => {
     const source = attribute(record, 'source');
@@ -32,7 +32,7 @@ export function relayRecord(rules: readonly RelayRule[]): RecordMessages {
     const eventId = attribute(record, 'eventId');
     if (!source || !type || !eventId)
       return { invalid: 'the message attributes source, type and eventId are required' };
-    return relayMessages({ source, type, eventId, message: record.body }, rules);
+    return relayMessages({ source, type, eventId, tenant: attribute(record, 'tenant'), message: record.body }, rules);
   };
 }
 

@@ -3,9 +3,10 @@
  * tracing, logging and a least-privilege role. The verifier and each processor differ only in entry,
  * sizing and environment.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -73,6 +74,12 @@ export interface WebhookFunctionProps {
   readonly description?: string;
   /** Directory holding `package.json`, `tsconfig.json` and `package-lock.json`. @default - the repository root */
   readonly projectRoot?: string;
+  /**
+   * Files copied beside the bundled code (name → contents), read by the function at cold start: data that would
+   * not fit, or should not travel, in environment variables. They are part of the asset, so a change redeploys.
+   * @default - none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
 }
 
 /** A Node.js Lambda function with the stack's shared defaults and an explicit log group and role. */
@@ -127,7 +134,9 @@ export class WebhookFunction extends Construct {
       environment: { ...WebhookFunction.sharedEnvironment(props.serviceName, props.logLevel), ...props.environment },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      bundling: LAMBDA_BUNDLING,
+      bundling: props.bundledFiles
+        ? { ...LAMBDA_BUNDLING, commandHooks: this.copying(props.bundledFiles) }
+        : LAMBDA_BUNDLING,
     });
 
     if (props.tracing)
@@ -136,5 +145,22 @@ export class WebhookFunction extends Construct {
         reason:
           'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so Lambda grants them on "*".',
       });
+  }
+
+  /** Writes `files` into the cloud assembly and copies them into the bundle after esbuild has run. */
+  private copying(files: Readonly<Record<string, string>>) {
+    const dir = path.join(Stage.of(this)?.outdir ?? REPO_ROOT, 'bundled-files', this.node.addr);
+    mkdirSync(dir, { recursive: true });
+    for (const [name, contents] of Object.entries(files)) {
+      if (!/^[\w.-]+$/.test(name)) throw new Error(`bundled file name ${name}: letters, digits, _ . - only`);
+      writeFileSync(path.join(dir, name), contents);
+    }
+    const quote = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
+    return {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir: string, outputDir: string) =>
+        Object.keys(files).map((name) => `cp ${quote(path.join(dir, name))} ${quote(path.join(outputDir, name))}`),
+    };
   }
 }

@@ -11,6 +11,7 @@ import {
   InvalidBodyError,
   InvalidSignatureError,
   PayloadTooLargeError,
+  RateLimitedError,
   UnknownSourceError,
 } from '../kernel/errors';
 import { eventAttributes } from '../../contract';
@@ -30,7 +31,8 @@ import {
 import type { Log } from '../kernel/log';
 import type { EventStore, Queue, SecretSource } from './ports';
 import type { Clock } from '../kernel/ports';
-import type { PreparedSource } from './sources';
+import type { RateLimiter } from './rate-limit';
+import { secretsOf, type PreparedSource } from './sources';
 import type { Headers } from '../signatures/types';
 
 export interface IncomingWebhook {
@@ -53,6 +55,8 @@ export interface IngestDeps {
   readonly leaseMs: number;
   readonly newToken: () => string;
   readonly log: Log;
+  /** Enforces each source's `rateLimit` (in memory, per container). @default none: limits are not enforced */
+  readonly rateLimiter?: RateLimiter;
 }
 
 export type IngestOutcome =
@@ -78,7 +82,7 @@ export async function ingest(
 
   let secrets: readonly string[];
   try {
-    secrets = await deps.secrets.getSecrets(source.secretId);
+    secrets = await secretsOf(source, deps.secrets, deps.clock());
   } catch (cause) {
     throw new DependencyUnavailableError('secrets', { cause });
   }
@@ -104,6 +108,9 @@ export async function ingest(
     return { status: 'handshake', response: handshake };
   }
   const acknowledge = rule.acknowledge ?? 'status';
+  // After the signature (a forged request spends no one's budget), before anything is written.
+  const waitMs = source.rateLimit ? (deps.rateLimiter?.take(source.id, source.rateLimit, nowMs) ?? 0) : 0;
+  if (waitMs > 0) throw new RateLimitedError(waitMs / 1000);
   const id = eventIdFor(source.id, providerEventId(source, request.headers, parsed, deps.log), request.body);
   const type = eventTypeFor(locate(source.eventType, request.headers, parsed));
 
@@ -145,11 +152,15 @@ export async function ingest(
     if (value !== undefined) headers[name] = value;
   }
   const body = serializeEnvelope(
-    { id, source: source.id, type, receivedAt: new Date(nowMs).toISOString(), headers },
+    { id, source: source.id, tenant: source.tenant, type, receivedAt: new Date(nowMs).toISOString(), headers },
     payloadJson,
   );
   try {
-    await deps.queue.send(source.queueUrl, { body, attributes: eventAttributes(source.id, type, id) });
+    await deps.queue.send(source.queueUrl, {
+      body,
+      attributes: eventAttributes(source.id, type, id, source.tenant),
+      ...(source.messageGroupId !== undefined && { groupId: source.messageGroupId }),
+    });
   } catch (cause) {
     // Not acknowledged: give the record back so the provider's retry starts over at once.
     // If the release fails too, the lease lapses and the retry gets in after it.

@@ -10,7 +10,7 @@ import type { Log } from '../kernel/log';
 import type { EventStore } from './ports';
 import type { Clock, PublishEntry, Topic } from '../kernel/ports';
 import type { Router } from './routing';
-import { eventAttributes } from '../../contract';
+import { ANY_SOURCE, eventAttributes } from '../../contract';
 
 export interface QueuedMessage {
   readonly messageId: string;
@@ -18,6 +18,7 @@ export interface QueuedMessage {
 }
 
 export interface ProcessDeps {
+  /** The source whose queue this processor drains, or ANY_SOURCE for the shared pipeline. */
   readonly sourceId: string;
   readonly store: EventStore;
   readonly topic: Topic;
@@ -97,7 +98,7 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
 
   for (const message of messages) {
     const envelope = parseEnvelope(message.body);
-    if (!envelope || envelope.source !== deps.sourceId) {
+    if (!envelope || (deps.sourceId !== ANY_SOURCE && envelope.source !== deps.sourceId)) {
       // Poison: fail only this record; after maxReceiveCount SQS moves it to the DLQ for inspection.
       deps.log.error('unparseable message', { messageId: message.messageId, bytes: message.body.length });
       failed.push(message.messageId);
@@ -235,7 +236,7 @@ async function claimAndHandle(
       entry: {
         id: message.messageId,
         message: result.message,
-        attributes: { ...result.attributes, ...eventAttributes(source, type, id) },
+        attributes: { ...result.attributes, ...eventAttributes(source, type, id, envelope.tenant) },
       },
     };
   } catch (cause) {
