@@ -1,8 +1,9 @@
 /**
  * Outbound relays: which verified inbound events the stack also delivers, signed, to a tenant's endpoints (the
  * verify-and-relay hop). Add endpoints for a tenant with `npm run cli -- endpoints add --tenant <tenant> …`.
- * Deployed with outbound delivery on, a relay function takes them from the events topic; the local stack relays
- * them in process.
+ * Deployed (with the `outbound` key in config/sources.ts), a relay queue subscribes to the events topic for these
+ * sources (and, with a tenantSources rule, every tenant source) and the relay function (lambdas/outbound-relay/)
+ * sends each match on; the local stack does the same with its own topic. See docs/outbound.md.
  */
 import { defineRelays } from '../lambdas/core/outbound/intake/relay';
 

@@ -8,7 +8,7 @@
 // ---------------------------------------------------------------------------------------------
 // Environment
 
-/** Names of the environment variables the stack sets and the functions read (parsed in lambdas/config.ts). */
+/** Names of the environment variables the stack sets and the functions read (parsed in lambdas/wiring/inbound-env.ts and outbound-env.ts). */
 export const ENV = {
   /** DynamoDB table holding one small record per event. */
   eventsTable: 'EVENTS_TABLE_NAME',
@@ -38,7 +38,7 @@ export const ENV = {
   /** Powertools logger settings. */
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
-  /** Outbound delivery (#12): the single table of endpoints, messages, deliveries and attempts. */
+  /** Outbound delivery: the single table of endpoints, messages, deliveries and attempts. */
   outboundTable: 'OUTBOUND_TABLE_NAME',
   /** Outbound: the delivery queue wake-ups are sent to. */
   deliveryQueueUrl: 'OUTBOUND_DELIVERY_QUEUE_URL',
@@ -190,7 +190,7 @@ export function eventAttributes(source: string, type: string, eventId: string, t
 }
 
 // ---------------------------------------------------------------------------------------------
-// The outbound table (#12)
+// The outbound table
 
 /**
  * One table for outbound delivery (single-table keys, written and read by lambdas/adapters/dynamo-outbound-*.ts):

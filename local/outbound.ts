@@ -14,14 +14,13 @@ import type { Log } from '../lambdas/core/kernel/log';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission/settings';
 import { encodeWakeUp } from '../lambdas/core/outbound/delivery/wake-up';
 import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform';
-import { relayMessages, type RelayRule } from '../lambdas/core/outbound/intake/relay';
-import { submitMessage } from '../lambdas/core/outbound/intake/submit';
+import { relayFilterPolicy, type RelayRule } from '../lambdas/core/outbound/intake/relay';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import type { RetentionSettings } from '../lambdas/core/outbound/retention';
 import { createSweeper } from '../lambdas/delivery-sweeper/create-handler';
 import { createDeliveryWorker } from '../lambdas/delivery-worker/create-handler';
 import { createOutboundApiHandler } from '../lambdas/outbound-api/create-handler';
-import { createQueueIntakeHandler, intakeRecord } from '../lambdas/outbound-intake/create-handler';
+import { createQueueIntakeHandler, intakeRecord, relayRecord } from '../lambdas/outbound-intake/create-handler';
 import { composeOutbound } from '../lambdas/wiring/outbound';
 import { relays as configuredRelays } from '../config/relays';
 import { transforms as userTransforms } from '../config/transforms';
@@ -29,6 +28,7 @@ import type { VerifierResult } from './api-gateway';
 import type { LocalSubscriber } from './topic';
 import { SqsEventSource } from './event-source';
 import { verifierContext } from './local-http';
+import { matchesFilterPolicy, type FilterPolicy } from './filter-policy';
 import { LocalSecretCipher } from './local-cipher';
 import {
   ensureOutboundTable,
@@ -57,7 +57,7 @@ export interface OutboundOptions {
   readonly random?: () => number;
   /** The stack's circuit breaker and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS (tests shorten the cool-down) */
   readonly operations?: OperationsSettings;
-  /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
+  /** Inbound events relayed to tenants' endpoints. @default the rules of config/relays.ts */
   readonly relays?: readonly RelayRule[];
   /** How long outbound records are kept (the stack's TTL sweep deletes them after). @default DEFAULT_RETENTION */
   readonly retention?: RetentionSettings;
@@ -72,7 +72,7 @@ export interface LocalOutbound {
   readonly intake: SqsEventSource;
   readonly allowedCidrs: readonly string[];
   readonly deliveries: DynamoDeliveryStore;
-  /** The topic subscriber that relays inbound events (config/outbound.ts) as outbound messages. */
+  /** The topic subscriber that relays inbound events (config/relays.ts) as outbound messages. */
   readonly relay: LocalSubscriber;
   invoke(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
   /** One sweeper run now; resolves with how many deliveries it woke. */
@@ -149,21 +149,27 @@ export async function startLocalOutbound(
   const sweep = async () => (await sweeper()).woken;
   let timer: NodeJS.Timeout | undefined;
 
+  // The relay as deployed: the topic → a queue (raw delivery: the event is the body, its attributes stay) → the
+  // relay function, filtered with the SNS subscription's own filter policy (relayFilterPolicy).
   const relayRules = options.relays ?? configuredRelays;
+  // No rule, no relay: an empty policy would let everything through.
+  const relayFilter = (relayFilterPolicy(relayRules) ?? { source: [] }) as FilterPolicy;
+  const relayQueue = await LocalQueue.open(
+    { name: 'outbound-relay', ...localQueueSettings(INTAKE) },
+    journal('outbound-relay'),
+  );
+  const relayConsumer = new SqsEventSource({
+    queue: relayQueue,
+    functionName: 'outbound-relay',
+    ...eventSourceSettings(INTAKE),
+    log,
+    createHandler: () => createQueueIntakeHandler(outbound.intake, relayRecord(relayRules)),
+  });
   const relay: LocalSubscriber = {
     name: 'outbound-relay',
     async deliver(n) {
-      const { source = '', type = '', eventId = '', tenant } = n.attributes;
-      for (const input of relayMessages({ source, type, eventId, tenant, message: n.message }, relayRules)) {
-        await submitMessage(input, outbound.intake).catch((e: unknown) =>
-          log.error('relaying an event failed', {
-            source,
-            eventId,
-            tenantId: input.tenantId,
-            cause: e instanceof Error ? e.name : 'unknown',
-          }),
-        );
-      }
+      if (!matchesFilterPolicy(relayFilter, n.attributes)) return;
+      await relayQueue.sendMessage({ body: n.message, attributes: n.attributes });
     },
   };
   const deliveries = outbound.stores.deliveries;
@@ -182,6 +188,7 @@ export async function startLocalOutbound(
     start() {
       worker.start();
       intake.start();
+      relayConsumer.start();
       const interval = options.sweepIntervalMs ?? 10_000;
       if (interval > 0) {
         timer = setInterval(
@@ -193,6 +200,8 @@ export async function startLocalOutbound(
     },
     async stop() {
       clearInterval(timer);
+      await relayConsumer.stop();
+      await relayQueue.close();
       await intake.stop();
       await intakeQueue.close();
       await worker.stop();

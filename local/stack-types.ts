@@ -57,7 +57,7 @@ export interface LocalStackOptions {
   /** Where `WEBHOOK_SECRET_<ID>` overrides are read from. @default {} (only the configured secrets) */
   readonly env?: NodeJS.ProcessEnv;
   readonly subscribers?: readonly LocalSubscriber[];
-  /** Processor routes. @default the user's routes in lambdas/processor/routes.ts */
+  /** Processor routes. @default the user's routes in config/routes.ts */
   readonly routes?: readonly Route[];
   readonly timing?: Partial<StackTiming>;
   /** Make sources' processing fail or wait (`npm start -- --fail-rate …`, `--slow …`). @default none */
@@ -73,7 +73,7 @@ export interface LocalStackOptions {
   readonly onRequest?: (entry: RequestLog) => void;
   readonly onRecord?: (record: RecordOutcome & { readonly source: string }) => void;
   readonly onDeadLetter?: (source: string, message: ReceivedMessage) => void;
-  /** Outbound delivery (#12): `/v1/…` API, delivery worker and sweeper. @default {} (on, loopback allowed) */
+  /** Outbound delivery: the `/v1/…` API, delivery worker and sweeper. @default {} (on, loopback allowed) */
   readonly outbound?: OutboundOptions;
   /** Tenant sources: the verifier's cache. @default 30 s, 50 lookups a second (the deployed defaults) */
   readonly tenantSources?: { readonly ttlMs?: number; readonly missesPerSecond?: number };

@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoTenantSources } from '../adapters/dynamo-tenant-sources';
 import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
 import { powertoolsLog } from '../adapters/powertools-log';
-import { sourcesApiConfig } from '../config';
+import { sourcesApiConfig } from '../wiring/inbound-env';
 import { createSourcesApiHandler } from './create-handler';
 
 const config = sourcesApiConfig();

@@ -11,7 +11,7 @@ import { DynamoTenantSources } from '../adapters/dynamo-tenant-sources';
 import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import { SqsQueue } from '../adapters/sqs-queue';
-import { verifierConfig } from '../config';
+import { verifierConfig } from '../wiring/inbound-env';
 import { memoryRateLimiter } from '../core/inbound/rate-limit';
 import { prepareSources } from '../core/inbound/sources';
 import { TenantSourceResolver } from '../core/inbound/tenant-sources/resolve';

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processorConfig, readBundledSources, sourcesApiConfig, verifierConfig } from '../../lambdas/config';
+import {
+  processorConfig,
+  readBundledSources,
+  sourcesApiConfig,
+  verifierConfig,
+} from '../../lambdas/wiring/inbound-env';
 import { BUNDLED_SOURCES_FILE, ENV } from '../../lambdas/contract';
 
 /** The verifier's minimal environment, and its bundled sources' text. */

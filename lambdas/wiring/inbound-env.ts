@@ -1,13 +1,14 @@
 /**
- * Environment parsing for the Lambda functions: read once at cold start, validated, and failing with
- * a message that names the variable. Nothing else in `lambdas/` reads process.env.
+ * Environment parsing for the inbound functions (verifier, processor): read once at cold start, validated, and
+ * failing with a message that names the variable. The outbound functions' is outbound-env.ts beside it, on the
+ * same `EnvReader`; nothing else in `lambdas/` reads process.env.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLED_SOURCES_FILE, VERIFIER_LEASE_SECONDS } from './contract';
-import { ENV } from './contract';
-import type { QueueTargets } from './core/inbound/sources';
-import { ConfigError } from './core/kernel/errors';
+import { BUNDLED_SOURCES_FILE, VERIFIER_LEASE_SECONDS } from '../contract';
+import { ENV } from '../contract';
+import type { QueueTargets } from '../core/inbound/sources';
+import { ConfigError } from '../core/kernel/errors';
 
 // Plain variables are checked by hand, not with a zod schema: a few per function do not need one, and
 // the processor bundles no zod at all. The verifier's config sources (a JSON table in a file bundled beside
