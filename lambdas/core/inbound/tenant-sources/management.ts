@@ -4,6 +4,7 @@
  * `secret: …`). A secret is given (providers issue them) or generated (schemes whose receiver chooses it); it is
  * sealed at once and returned only by the call that generated it.
  */
+import * as z from 'zod/mini';
 import { BadRequestError, NoSuchSourceError, SourceExistsError } from '../../kernel/errors';
 import { formatIssues } from '../../kernel/config-parse';
 import type { Clock } from '../../kernel/ports';
@@ -44,8 +45,10 @@ function parse<T>(
   return parsed.data;
 }
 
+/** The path's tenant, named `tenant` in the 400. */
+const tenantPath = z.object({ tenant: tenantIdSchema });
 function checkTenant(tenantId: string): void {
-  parse(tenantIdSchema, tenantId);
+  parse(tenantPath, { tenant: tenantId });
 }
 
 /** The scheme's own check of its options, named under `options`. */

@@ -23,6 +23,7 @@ import type { SourceSecretCipher, TenantSourceRepository } from './ports';
 import { openSecrets } from './secrets';
 
 export const MAX_CACHE_MS = 60_000;
+const MISSING = Symbol('not cached');
 export const DEFAULT_CACHE_ENTRIES = 10_000;
 
 export interface ResolverOptions {
@@ -66,18 +67,19 @@ export class TenantSourceResolver {
     if (!TENANT_ID.test(tenantId) || !SOURCE_ID.test(sourceId) || !URL_TOKEN.test(token)) return undefined;
     const key = qualifiedName(tenantId, sourceId);
     const now = this.o.clock();
-    const known = this.#fresh(key, now) ?? (await this.#read(key, tenantId, sourceId, now));
+    const cached = this.#fresh(key, now);
+    const known = cached === MISSING ? await this.#read(key, tenantId, sourceId, now) : cached;
     if (!known) return undefined;
     return timingSafeEqual(known.token, Buffer.from(token)) ? known.prepared : undefined;
   }
 
-  /** A cached answer: a Known, `undefined` for a cached unknown path, or `null` for nothing cached. */
-  #fresh(key: string, now: number): Known | undefined | null {
+  /** A cached answer: a Known, `undefined` for a cached unknown path, or MISSING when nothing is cached. */
+  #fresh(key: string, now: number): Known | undefined | typeof MISSING {
     const known = this.#known.get(key);
     if (known && known.expiresAt > now) return touch(this.#known, key, known);
     const unknownUntil = this.#unknown.get(key);
     if (unknownUntil !== undefined && unknownUntil > now) return undefined;
-    return null;
+    return MISSING;
   }
 
   #read(key: string, tenantId: string, sourceId: string, now: number): Promise<Known | undefined> {
