@@ -19,7 +19,7 @@ export const ENV = {
   queueUrlPrefix: 'WEBHOOK_QUEUE_URL_PREFIX',
   /** The shared pipeline's queue, when the stack has one. Verifier only. */
   sharedQueueUrl: 'WEBHOOK_SHARED_QUEUE_URL',
-  /** Tenant sources (#21): their table, the KMS key of their secrets, and how long a verifier caches one. */
+  /** Tenant sources (docs/sources.md): their table, the KMS key of their secrets, and how long a verifier caches one. */
   tenantSourcesTable: 'TENANT_SOURCES_TABLE_NAME',
   tenantSourcesKeyId: 'TENANT_SOURCES_KEY_ID',
   sourceCacheSeconds: 'SOURCE_CACHE_SECONDS',
@@ -163,7 +163,7 @@ export function eventKey(source: string, eventId: string): string {
 }
 
 /**
- * The tenant sources' table (#21): one item per source, `TENANT#<tenant>` / `SRC#<id>`, its record as JSON in `doc`
+ * The tenant sources' table: one item per source, `TENANT#<tenant>` / `SRC#<id>`, its record as JSON in `doc`
  * and a `version` for optimistic updates (lambdas/adapters/dynamo-tenant-sources.ts).
  */
 export const TENANT_SOURCES_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;

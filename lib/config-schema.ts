@@ -132,7 +132,7 @@ export const stackConfigShape = z.strictObject({
   tracing: z._default(z.boolean(), false),
   /** Outbound delivery, off unless present: see lib/outbound-config-schema.ts. */
   outbound: z.optional(outboundConfigSchema),
-  /** Sources at run time, per tenant (#21), off unless present. */
+  /** Sources at run time, per tenant (docs/sources.md), off unless present. */
   tenantSources: z.optional(tenantSourcesShape),
   sharedPipeline: z.prefault(sharedPipelineShape, {}),
 });

@@ -1,5 +1,5 @@
 /**
- * What differs, per million events, between a tenant source (#21: read from its table on a cache miss, secrets
+ * What differs, per million events, between a tenant source (docs/sources.md: read from its table on a cache miss, secrets
  * sealed with KMS, the shared pipeline) and a config-file source (its own pipeline, its secret in Secrets Manager):
  * the rest of an event's path (API, verifier, events table, queue, processor, topic) is the same for both and is in
  * the main table of `npm run cost`.

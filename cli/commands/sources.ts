@@ -40,7 +40,8 @@ Source options (add, update):
   --disabled            add it disabled (default: enabled)
 
 List and rotate options:
-  --limit N             sources a page, 1-1000 (default 100); --after ID continues after that id (default: the start)
+  --limit N             sources a page, 1-1000 (default 100)
+  --after ID            list the sources after this id: the "more: --after" line of the page before (default: from the first)
   --grace DURATION      rotate-secret: how long the old secret keeps verifying: 0, 90s, 30m, 24h, 7d (default 24h)
 
 ${COMMON_OPTIONS_USAGE}`;

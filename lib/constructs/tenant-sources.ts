@@ -1,5 +1,5 @@
 /**
- * Tenant sources (#21): their table (`TENANT_SOURCES_TABLE`), the KMS key their signing secrets are sealed with
+ * Tenant sources (docs/sources.md): their table (`TENANT_SOURCES_TABLE`), the KMS key their signing secrets are sealed with
  * (bound per source by the encryption context), and the `/v1/tenants/{tenant}/sources…` API (IAM-authorized, like
  * the rest of `/v1`) with its function. The verifier reads a source on a cache miss (`grantRead`).
  */

@@ -33,7 +33,7 @@ describe.skipIf(!available('cfn-lint'))('cfn-lint', () => {
       sample: sampleConfig,
       fixture: fixtureConfig,
       outbound: defineConfig({ ...fixtureInput, outbound: { allowedCidrs: [] } }),
-      // Issue #21: 200 config sources on the shared pipeline, with tenant sources and outbound (and its relay) on.
+      // 200 config sources on the shared pipeline, with tenant sources and outbound (and its relay) on.
       many: defineConfig({
         ...fixtureInput,
         sources: manySources(200, 'shared'),

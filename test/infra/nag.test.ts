@@ -63,7 +63,7 @@ describe('cdk-nag AwsSolutions', () => {
     ]);
   });
 
-  it('stays clean with 200 config sources on the shared pipeline (issue #21)', () => {
+  it('stays clean with 200 config sources on the shared pipeline', () => {
     const many = synth(defineConfig({ ...fixtureInput, subscriptions: [], sources: manySources(200, 'shared') })).stack;
 
     const report = new AwsSolutionsChecks().validateScope(many);

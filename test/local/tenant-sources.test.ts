@@ -1,5 +1,5 @@
 /**
- * Issue #21's "done when", through the CLI against a local stack as `npm start` runs it: `sources add --tenant acme
+ * Sources at run time as a reader tries them, through the CLI against a local stack as `npm start` runs it: `sources add --tenant acme
  * --scheme github --secret-env S`, a signed GitHub event sent to the URL it printed is processed and relayed to
  * acme's endpoint; after rotate-secret both secrets verify during the grace period; a disabled or deleted source
  * answers 404 within the verifier's cache time. The cache time is shortened to 300 ms so the test need not wait 30 s.

@@ -2,7 +2,7 @@
  * Verify-and-relay: inbound events the stack published to its topic, delivered to a tenant's endpoints as outbound
  * messages (receive from Stripe, verify, deliver signed to internal services). Two kinds of rule:
  * - a config source's events to a named tenant: `{ source, types, tenant }`;
- * - every tenant source's events to that source's own tenant: `{ tenantSources: true, types }` (#21), so a tenant
+ * - every tenant source's events to that source's own tenant: `{ tenantSources: true, types }`, so a tenant
  *   that connects its GitHub gets its GitHub events on its own endpoints, and never another tenant's.
  * Types are exact, `prefix.*` or `*`. The message id is `<source>:<eventId>`, so a topic redelivery of the same
  * event is accepted once.
