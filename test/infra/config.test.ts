@@ -126,6 +126,13 @@ describe('defineConfig()', () => {
     );
   });
 
+  it('accepts a filter naming a tenant source (<tenant>/<id>), which the config cannot know', () => {
+    const subscriptions = [
+      { id: 'x', kind: 'email' as const, address: 'a@example.com', filter: { source: ['acme/github'] } },
+    ];
+    expect(defineConfig({ ...valid, subscriptions }).subscriptions).toHaveLength(1);
+  });
+
   it('rejects a filter policy over the SNS combination limit', () => {
     const many = Array.from({ length: 151 }, (_, i) => `t${i}`);
     expectConfigError(
