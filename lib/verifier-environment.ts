@@ -54,6 +54,8 @@ export interface VerifierEnvironmentRefs {
   readonly sharedQueueUrl?: string;
   /** The tenant sources' table and key, when they are on. */
   readonly tenantSources?: { readonly tableName: string; readonly keyId: string };
+  /** The archive bucket, for claim checks of bodies over SQS's limit. */
+  readonly archiveBucket?: string;
 }
 
 /** The verifier's environment variables (besides the shared function defaults): a few short values, whatever the sources. */
@@ -71,5 +73,6 @@ export function verifierEnvironment(config: StackConfig, refs: VerifierEnvironme
       }),
     [ENV.secretsCacheSeconds]: String(config.secretsCacheSeconds),
     [ENV.leaseSeconds]: String(VERIFIER_LEASE_SECONDS),
+    ...(refs.archiveBucket !== undefined && { [ENV.archiveBucket]: refs.archiveBucket }),
   };
 }

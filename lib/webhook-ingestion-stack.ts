@@ -9,7 +9,9 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { schemes } from '../lambdas/core/signatures/index';
 import type { StackConfig } from './config-schema';
+import { EventArchive } from './constructs/event-archive';
 import { EventStore } from './constructs/event-store';
+import { ReplayFunction } from './constructs/replay-function';
 import { EventTopic } from './constructs/event-topic';
 import { OutboundDelivery } from './constructs/outbound-delivery';
 import type { RelayRule } from '../lambdas/core/outbound/intake/relay';
@@ -37,6 +39,10 @@ export interface WebhookIngestionStackProps extends StackProps {
 export class WebhookIngestionStack extends Stack {
   public readonly eventStore: EventStore;
   public readonly eventTopic: EventTopic;
+  /** The archive of every accepted request. */
+  public readonly archive: EventArchive;
+  /** Replays archived events (a chain of runs past Lambda's 15 minutes). */
+  public readonly replay: ReplayFunction;
   /** One per config source (its secret, and its own queue and processor unless it uses the shared pipeline). */
   public readonly pipelines: Readonly<Record<string, SourcePipeline>>;
   /** The shared pipeline, when a config source uses it or tenant sources are on. */
@@ -57,15 +63,35 @@ export class WebhookIngestionStack extends Stack {
     const common = { logRetention, projectRoot: props.projectRoot, tracing: config.tracing };
 
     this.eventStore = new EventStore(this, 'Events', { deletionProtection: props.deletionProtection ?? true });
+    const retentionDays = Object.fromEntries(config.sources.map((s) => [s.id, s.archive.retentionDays]));
+    this.archive = new EventArchive(this, 'Archive', {
+      retentionDays,
+      ...(config.archive.objectLockDays !== undefined && { objectLockDays: config.archive.objectLockDays }),
+      largeMessageReaders: config.archive.largeMessageReaders,
+    });
     this.eventTopic = new EventTopic(this, 'Processed', { subscriptions: config.subscriptions });
     const pipelineProps = { eventStore: this.eventStore, eventTopic: this.eventTopic, ...common };
 
     const pipelines: Record<string, SourcePipeline> = {};
     for (const source of config.sources)
-      pipelines[source.id] = new SourcePipeline(this, `Source-${source.id}`, { source, ...pipelineProps });
+      pipelines[source.id] = new SourcePipeline(this, `Source-${source.id}`, {
+        source,
+        ...pipelineProps,
+        archive: this.archive,
+      });
     this.pipelines = pipelines;
-    if (config.tenantSources || config.sources.some((s) => s.pipeline === 'shared'))
-      this.shared = new SharedPipeline(this, 'Shared', { config: config.sharedPipeline, ...pipelineProps });
+    const shared = config.sources.filter((s) => s.pipeline === 'shared');
+    if (config.tenantSources || shared.length > 0)
+      this.shared = new SharedPipeline(this, 'Shared', {
+        config: config.sharedPipeline,
+        ...pipelineProps,
+        archive: { archive: this.archive, denyHeaders: [...new Set(shared.flatMap((s) => s.archive.denyHeaders))] },
+      });
+    /** Where the verifier and the replay function find the queues the bundled sources name. */
+    const queueRefs = {
+      queueUrlPrefix: `https://sqs.${Aws.REGION}.${Aws.URL_SUFFIX}/${Aws.ACCOUNT_ID}/`,
+      ...(this.shared && { sharedQueueUrl: this.shared.queue.queue.queueUrl }),
+    };
 
     if (config.tenantSources)
       this.tenantSources = new TenantSources(this, 'TenantSources', {
@@ -81,10 +107,12 @@ export class WebhookIngestionStack extends Stack {
       ...common,
       // The config sources travel in the code asset, not the environment (decision 0002): no 4 KB cap.
       bundledFiles: { [BUNDLED_SOURCES_FILE]: JSON.stringify(sources) },
+      // Claim checks only (bodies over SQS's 1 MiB): loaded on first use from the runtime's SDK (decision 0019).
+      runtimeSdkModules: ['@aws-sdk/client-s3'],
       environment: verifierEnvironment(config, {
+        ...queueRefs,
         tableName: this.eventStore.table.tableName,
-        queueUrlPrefix: `https://sqs.${Aws.REGION}.${Aws.URL_SUFFIX}/${Aws.ACCOUNT_ID}/`,
-        ...(this.shared && { sharedQueueUrl: this.shared.queue.queue.queueUrl }),
+        archiveBucket: this.archive.bucket.bucketName,
         ...(this.tenantSources && {
           tenantSources: {
             tableName: this.tenantSources.table.tableName,
@@ -93,7 +121,20 @@ export class WebhookIngestionStack extends Stack {
         }),
       }),
     });
-    this.grantVerifier(config);
+    this.eventStore.grantEventAccess(this.verifier.lambdaFunction);
+    this.archive.grant(this.verifier.lambdaFunction, { payloads: ['write'] });
+    this.grantSourceAccess(this.verifier, config);
+    this.replay = new ReplayFunction(this, 'Replay', {
+      archive: this.archive,
+      eventStore: this.eventStore,
+      eventTopic: this.eventTopic,
+      bundledSources: JSON.stringify(sources),
+      queues: queueRefs,
+      retentionDays,
+      subscriptionIds: config.subscriptions.map((s) => s.id),
+      ...common,
+    });
+    this.grantSourceAccess(this.replay.function, config);
 
     this.api = new WebhookApi(this, 'Api', {
       handler: this.verifier.lambdaFunction,
@@ -178,6 +219,24 @@ export class WebhookIngestionStack extends Stack {
         description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts',
       });
     }
+    new CfnOutput(this, 'ArchiveBucketName', {
+      value: this.archive.bucket.bucketName,
+      description: 'Archive of every accepted request (docs/archive.md)',
+    });
+    new CfnOutput(this, 'ArchiveDatabase', {
+      value: this.archive.database.ref,
+      description: 'Glue database of the archive',
+    });
+    new CfnOutput(this, 'ArchiveWorkGroup', {
+      value: this.archive.workGroup.ref,
+      description:
+        'Athena workgroup: npm run cli -- events query --athena --workgroup <this> --database <ArchiveDatabase>',
+    });
+    new CfnOutput(this, 'ReplayFunctionName', {
+      value: this.replay.function.lambdaFunction.functionName,
+      description:
+        'Starts and shows replays: aws lambda invoke --function-name <this> --payload \'{"action":"start",...}\'',
+    });
     new CfnOutput(this, 'EventsTopicArn', {
       value: this.eventTopic.topic.topicArn,
       description: 'SNS topic of processed events',
@@ -189,22 +248,20 @@ export class WebhookIngestionStack extends Stack {
   }
 
   /**
-   * The verifier may write event records, send to the config sources' own queues and the shared queue (by ARN),
-   * and read the secrets named `<stack>/webhooks/*` (by name prefix: one ARN per secret would outgrow IAM's
+   * `fn` (the verifier, the replay function) may send to the config sources' own queues and the shared queue (by
+   * ARN), and read the secrets named `<stack>/webhooks/*` (by name prefix: one ARN per secret would outgrow IAM's
    * 10 KB policy limit at about a hundred sources).
    */
-  private grantVerifier(config: StackConfig): void {
-    const fn = this.verifier.lambdaFunction;
-    this.eventStore.grantEventAccess(fn);
+  private grantSourceAccess(fn: WebhookFunction, config: StackConfig): void {
     const queues = [
       ...Object.values(this.pipelines).flatMap((p) => (p.own ? [p.own.queue] : [])),
       ...(this.shared ? [this.shared.queue.queue] : []),
     ];
-    // SendMessage only: grantSendMessages would add GetQueueAttributes/GetQueueUrl, which the verifier never calls.
-    for (const queue of queues) queue.grant(fn, 'sqs:SendMessage');
+    // SendMessage only: grantSendMessages would add GetQueueAttributes/GetQueueUrl, which neither calls.
+    for (const queue of queues) queue.grant(fn.lambdaFunction, 'sqs:SendMessage');
     if (config.sources.length === 0) return;
     iam.Grant.addToPrincipal({
-      grantee: fn,
+      grantee: fn.lambdaFunction,
       actions: ['secretsmanager:GetSecretValue'],
       resourceArns: [
         this.formatArn({
@@ -215,10 +272,10 @@ export class WebhookIngestionStack extends Stack {
         }),
       ],
     });
-    Validations.of(this.verifier.role).acknowledge({
+    Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretNamePrefix(this.stackName)}*]`,
       reason:
-        "The verifier reads the signing secrets of this stack's sources, all named <stack>/webhooks/<source id>: a name prefix, because one ARN per secret would outgrow the 10 KB role policy limit at about a hundred sources.",
+        "The function reads the signing secrets of this stack's sources, all named <stack>/webhooks/<source id>: a name prefix, because one ARN per secret would outgrow the 10 KB role policy limit at about a hundred sources.",
     });
   }
 }

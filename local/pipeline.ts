@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { retrySettings } from '../lambdas/contract';
+import type { ObjectStore } from '../lambdas/core/archive/ports';
 import type { EventStore } from '../lambdas/core/inbound/ports';
 import type { Router } from '../lambdas/core/inbound/routing';
 import type { Log } from '../lambdas/core/kernel/log';
@@ -30,6 +31,10 @@ export interface PipelineOptions<C extends PipelineConfig> {
   readonly syncWrites: boolean | undefined;
   readonly store: EventStore;
   readonly topic: Topic;
+  /** Where the processor archives each attempt, as deployed. */
+  readonly archive: ObjectStore;
+  /** The headers never archived, and the scheme recorded with each row (a source's own pipeline only). */
+  readonly archiveSettings: { readonly denyHeaders: readonly string[]; readonly scheme?: string };
   readonly router: Router;
   readonly log: Log;
   readonly onDeadLetter?: (message: ReceivedMessage) => void;
@@ -79,6 +84,12 @@ export async function openPipeline<C extends PipelineConfig>(o: PipelineOptions<
         newToken: randomUUID,
         publishSafetyMs: Math.min(timing.publishSafetyMs, Math.floor(timeoutMs / 3)),
         log,
+        archive: {
+          store: freezable(o.archive, isFrozen),
+          denyHeaders: [...o.archiveSettings.denyHeaders],
+          ...(o.archiveSettings.scheme !== undefined && { scheme: o.archiveSettings.scheme }),
+          newId: randomUUID,
+        },
       }),
     ...(o.onRecord && { onRecord: o.onRecord }),
   });

@@ -22,13 +22,15 @@ import { toRuntimeSource } from '../lib/config-schema';
 import { formatIssues } from '../lambdas/core/kernel/config-parse';
 import { ConfigError } from '../lambdas/core/kernel/errors';
 import type { EventStore } from '../lambdas/core/inbound/ports';
+import type { ObjectStore } from '../lambdas/core/archive/ports';
 import { createRouter } from '../lambdas/core/inbound/routing';
 import { prepareSources } from '../lambdas/core/inbound/sources';
 import { memoryRateLimiter } from '../lambdas/core/inbound/rate-limit';
 import { schemes } from '../lambdas/core/signatures/index';
 import { routes as userRoutes } from '../config/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
-import { localRoute, outboundIntakeRoute } from './admin-routes';
+import { localRoute, outboundIntakeRoute, replayRoute } from './admin-routes';
+import { localReplays } from './replay-wiring';
 import { createApiServer, type VerifierResult } from './api-gateway';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
 import type { RecordOutcome } from './event-source';
@@ -49,6 +51,7 @@ import {
   type StackTiming,
 } from './stack-types';
 import { LocalTopic } from './topic';
+import { FileObjectStore, MemoryObjectStore } from './object-store';
 import { startLocalOutbound } from './outbound';
 import { OUTBOUND_TTL_SHAPE } from './outbound-table';
 
@@ -100,6 +103,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   async function assemble(): Promise<LocalStack> {
     const storeFaults = new FaultInjector<EventStore>(new DynamoEventStore(dynamo.client, dynamo.tableName));
     const store = storeFaults.port;
+    // The archive: the deployed bucket's layout under the data directory (or in memory).
+    const archiveFaults = new FaultInjector<ObjectStore>(
+      options.dataDir === undefined ? new MemoryObjectStore() : new FileObjectStore(join(options.dataDir, 'archive')),
+    );
     const topicFaults = new FaultInjector(new LocalTopic(options.subscribers ?? [], log));
     cleanup.push(() => topicFaults.target.drain());
     const router = withProcessingFaults(
@@ -113,6 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       syncWrites: options.syncWrites,
       store,
       topic: topicFaults.port,
+      archive: archiveFaults.port,
       router,
       log,
     };
@@ -124,6 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         name: `webhooks-${config.id}`,
         sourceId: config.id,
         config,
+        archiveSettings: { denyHeaders: config.archive.denyHeaders, scheme: config.scheme },
         ...(options.onDeadLetter && { onDeadLetter: (m: ReceivedMessage) => options.onDeadLetter?.(config.id, m) }),
         ...(options.onRecord && { onRecord: (r: RecordOutcome) => options.onRecord?.({ ...r, source: config.id }) }),
       });
@@ -137,6 +146,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sourceId: ANY_SOURCE,
       config: sharedConfig,
       fair: true,
+      // One processor for every shared source: each one's denied headers, and no single scheme to record.
+      archiveSettings: {
+        denyHeaders: [...new Set(configs.filter((c) => c.pipeline === 'shared').flatMap((c) => c.archive.denyHeaders))],
+      },
       ...(options.onDeadLetter && {
         onDeadLetter: (m: ReceivedMessage) => options.onDeadLetter?.(m.attributes.source ?? '?', m),
       }),
@@ -154,16 +167,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     });
 
-    const verifier = createVerifierHandler({
-      sources: prepareSources(
-        configs.map((c) =>
-          toRuntimeSource(c, {
-            ...(c.pipeline === 'own' && { queueName: `webhooks-${c.id}` }),
-            secretId: secretIdFor(c.id),
-          }),
-        ),
-        { urlPrefix: localQueueUrl(''), sharedUrl: shared.queue.url },
+    const prepared = prepareSources(
+      configs.map((c) =>
+        toRuntimeSource(c, {
+          ...(c.pipeline === 'own' && { queueName: `webhooks-${c.id}` }),
+          secretId: secretIdFor(c.id),
+        }),
       ),
+      { urlPrefix: localQueueUrl(''), sharedUrl: shared.queue.url },
+    );
+    const verifier = createVerifierHandler({
+      sources: prepared,
       tenantSources: tenantSources.resolver,
       store,
       queue: queueFaults.port,
@@ -173,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       leaseMs: timing.verifierLeaseMs,
       newToken: randomUUID,
       log,
+      archive: archiveFaults.port,
     });
     const invokeVerifier = async (event: APIGatewayProxyEventV2): Promise<VerifierResult> => {
       const result = await verifier(event, verifierContext());
@@ -189,6 +204,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanup.push(() => outbound.stop());
     topicFaults.target.subscribe(outbound.relay);
 
+    const replays = localReplays({
+      dynamo: dynamo.client,
+      tableName: dynamo.tableName,
+      archive: archiveFaults.port,
+      topic: topicFaults.port,
+      queue: queueFaults.port,
+      store,
+      secrets,
+      prepared,
+      configs,
+      router,
+      log,
+    });
+    cleanup.push(() => replays.stop());
+
     // `queues` and `queues redrive` see the shared and outbound queues too, under names no source id can take (`:`).
     const adminQueues = new Map<string, { readonly queue: LocalQueue }>([
       ...sources,
@@ -202,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sources: tenantSources.invoke,
       local: async (method, rawPath, body, query) =>
         (await localRoute(method, rawPath, adminQueues)) ??
+        (await replayRoute(method, rawPath, body, replays, log)) ??
         outboundIntakeRoute(method, rawPath, body, query, outbound.intakeQueue),
       getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
       ...(options.onRequest && { onRequest: options.onRequest }),
@@ -227,6 +258,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.startProcessors ?? true) {
       for (const s of pipelines) s.processor.start();
       outbound.start();
+      await replays.resume();
     }
 
     let stopping: Promise<void> | undefined;
@@ -236,6 +268,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // Order matters: stop taking requests (in-flight ones finish), let processors finish their
         // batches, deliver what was published, then persist and close the queues and the store.
         await closeServer(server).catch((e: unknown) => log.warn('closing the API failed', { cause: String(e) }));
+        await replays.stop();
         await Promise.all(pipelines.map((s) => s.processor.stop()));
         await topicFaults.target.drain();
         for (const s of pipelines)
@@ -258,7 +291,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       shared,
       tenantSources,
       topic: topicFaults.target,
-      faults: { store: storeFaults, queue: queueFaults, topic: topicFaults },
+      faults: { store: storeFaults, queue: queueFaults, topic: topicFaults, archive: archiveFaults },
+      archive: archiveFaults.target,
+      replays,
       invokeVerifier,
       outbound,
       listEvents: () => scanEvents(dynamo.client, dynamo.tableName),

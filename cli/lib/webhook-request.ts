@@ -169,12 +169,12 @@ export function signRequest(sender: Sender, payload: PreparedPayload, url: strin
 
 /** `http://host:port` or a full webhook URL → the source's webhook URL. */
 /**
- * The name the events sent to `url` carry (their record's `source`): a tenant source's `<tenant>/<id>` when the
- * URL is one (`/webhooks/t/<tenant>/<id>/<token>`), else the sample source's id.
+ * The name the events sent to `url` carry (their record's `source`): a tenant source's `<tenant>.<id>` when the
+ * URL is one (`/webhooks/t/<tenant>.<id>/<token>`), else the sample source's id.
  */
 export function eventSourceFor(url: string, sourceId: string): string {
   const m = /\/webhooks\/t\/([^/]+)\/([^/]+)\/[^/]+$/.exec(new URL(url).pathname);
-  return m ? `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}` : sourceId;
+  return m ? `${decodeURIComponent(m[1]!)}.${decodeURIComponent(m[2]!)}` : sourceId;
 }
 
 export function webhookUrl(base: string, sourceId: string): string {

@@ -10,6 +10,7 @@ import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { DynamoTenantSources } from '../adapters/dynamo-tenant-sources';
 import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
+import { lazyS3ObjectStore } from '../adapters/lazy-s3-object-store';
 import { SqsQueue } from '../adapters/sqs-queue';
 import { verifierConfig } from '../wiring/inbound-env';
 import { memoryRateLimiter } from '../core/inbound/rate-limit';
@@ -44,4 +45,5 @@ export const handler = createVerifierHandler({
   leaseMs: config.leaseMs,
   newToken: randomUUID,
   log,
+  ...(config.archiveBucket && { archive: lazyS3ObjectStore(config.archiveBucket) }),
 });

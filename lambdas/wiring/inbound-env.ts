@@ -61,6 +61,8 @@ export interface VerifierConfig {
     readonly cacheMs: number;
     readonly missesPerSecond: number;
   };
+  /** The archive bucket, where bodies too large for the queue go; absent: no claim check. */
+  readonly archiveBucket?: string;
 }
 
 export interface ProcessorConfig {
@@ -69,6 +71,9 @@ export interface ProcessorConfig {
   readonly topicArn: string;
   readonly leaseMs: number;
   readonly dedupeSeconds: number;
+  /** The archive bucket (#19) and the source's headers never archived; absent: nothing archived. */
+  readonly archiveBucket?: string;
+  readonly archiveDenyHeaders: readonly string[];
 }
 
 /** The bundled sources file's text: beside the function's code (`LAMBDA_TASK_ROOT`), else in the working directory. */
@@ -110,6 +115,7 @@ export function verifierConfig(
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`${BUNDLED_SOURCES_FILE} is not valid JSON`);
   }
+  const archiveBucket = env[ENV.archiveBucket];
   return {
     tableName,
     sources,
@@ -117,6 +123,7 @@ export function verifierConfig(
     secretsCacheMs: secretsCacheSeconds * 1000,
     leaseMs: leaseSeconds * 1000,
     ...(tenantSources && { tenantSources }),
+    ...(archiveBucket && { archiveBucket }),
   };
 }
 
@@ -128,6 +135,8 @@ export function processorConfig(env: Env = process.env): ProcessorConfig {
     topicArn: e.string(ENV.topicArn),
     leaseMs: e.int(ENV.leaseSeconds, 1) * 1000,
     dedupeSeconds: e.int(ENV.dedupeSeconds, 1),
+    ...(env[ENV.archiveBucket] && { archiveBucket: env[ENV.archiveBucket] }),
+    archiveDenyHeaders: jsonStrings(env, ENV.archiveDenyHeaders),
   };
   e.done();
   return config;
@@ -143,4 +152,59 @@ export function sourcesApiConfig(env: Env = process.env): SourcesApiConfig {
   const config = { tableName: e.string(ENV.tenantSourcesTable), keyId: e.string(ENV.tenantSourcesKeyId) };
   e.done();
   return config;
+}
+
+/** A JSON array of strings, or [] when unset. */
+function jsonStrings(env: Env, name: string): string[] {
+  const text = env[name];
+  if (text === undefined || text === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${name} is not valid JSON`);
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw new ConfigError(`${name}: expected a JSON array of strings`);
+  return value;
+}
+
+export interface ReplayConfig {
+  readonly tableName: string;
+  readonly topicArn: string;
+  readonly archiveBucket: string;
+  /** The bundled sources file's JSON, as the verifier reads it; validated by `prepareSources`. */
+  readonly sources: unknown;
+  readonly queues: QueueTargets;
+  readonly retentionDays: Readonly<Record<string, number | null>>;
+  readonly subscriptions: readonly string[];
+}
+
+export function replayConfig(
+  env: Env = process.env,
+  sourcesText: () => string = () => readBundledSources(env),
+): ReplayConfig {
+  const e = new EnvReader(env);
+  const tableName = e.string(ENV.eventsTable);
+  const topicArn = e.string(ENV.topicArn);
+  const archiveBucket = e.string(ENV.archiveBucket);
+  const urlPrefix = e.string(ENV.queueUrlPrefix);
+  const retentionText = e.string(ENV.archiveRetention, 2);
+  e.done();
+  const parse = (name: string, text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ConfigError(`${name} is not valid JSON`);
+    }
+  };
+  return {
+    tableName,
+    topicArn,
+    archiveBucket,
+    sources: parse(BUNDLED_SOURCES_FILE, sourcesText()),
+    queues: { urlPrefix, sharedUrl: env[ENV.sharedQueueUrl] },
+    retentionDays: parse(ENV.archiveRetention, retentionText) as Record<string, number | null>,
+    subscriptions: jsonStrings(env, ENV.subscriptionIds),
+  };
 }

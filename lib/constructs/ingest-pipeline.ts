@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { ENV, retrySettings } from '../../lambdas/contract';
 import type { SourceConfig } from '../config-schema';
 import { DurableQueue } from './durable-queue';
+import type { EventArchive } from './event-archive';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
 import { WebhookFunction } from './webhook-function';
@@ -31,6 +32,8 @@ export interface IngestPipelineProps {
   readonly logRetention?: logs.RetentionDays;
   readonly projectRoot?: string;
   readonly tracing?: boolean;
+  /** Where the processor archives each attempt, and the request headers it never archives. @default none */
+  readonly archive?: { readonly archive: EventArchive; readonly denyHeaders: readonly string[] };
 }
 
 export interface IngestPipeline {
@@ -65,10 +68,15 @@ export function addIngestPipeline(scope: Construct, props: IngestPipelineProps):
       [ENV.topicArn]: props.eventTopic.topic.topicArn,
       [ENV.leaseSeconds]: String(retry.processorLeaseSeconds),
       [ENV.dedupeSeconds]: String(props.dedupeWindowDays * 86_400),
+      ...(props.archive && {
+        [ENV.archiveBucket]: props.archive.archive.bucket.bucketName,
+        [ENV.archiveDenyHeaders]: JSON.stringify(props.archive.denyHeaders),
+      }),
     },
   });
   props.eventStore.grantEventAccess(fn.lambdaFunction);
   props.eventTopic.grantPublish(fn.lambdaFunction);
+  props.archive?.archive.grant(fn.lambdaFunction, { events: ['write'], messages: ['write'], payloads: ['read'] });
   const eventSource = new eventSources.SqsEventSource(queue.queue, {
     batchSize: processor.batchSize,
     maxBatchingWindow:

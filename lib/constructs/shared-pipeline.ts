@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { ANY_SOURCE } from '../../lambdas/contract';
 import type { SharedPipelineConfig } from '../config-schema';
 import type { DurableQueue } from './durable-queue';
+import type { EventArchive } from './event-archive';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
 import { addIngestPipeline } from './ingest-pipeline';
@@ -21,6 +22,11 @@ export interface SharedPipelineProps {
   readonly logRetention?: logs.RetentionDays;
   readonly projectRoot?: string;
   readonly tracing?: boolean;
+  /**
+   * Where the processor archives each attempt, and the request headers it never archives: every header any shared
+   * config source denies (one processor serves them all). @default - nothing archived
+   */
+  readonly archive?: { readonly archive: EventArchive; readonly denyHeaders: readonly string[] };
 }
 
 export class SharedPipeline extends Construct {
@@ -42,6 +48,7 @@ export class SharedPipeline extends Construct {
       logRetention: props.logRetention,
       projectRoot: props.projectRoot,
       tracing: props.tracing,
+      ...(props.archive && { archive: props.archive }),
     });
     this.queue = pipeline.queue;
     this.processor = pipeline.processor;

@@ -13,6 +13,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SourceConfig } from '../config-schema';
 import { queueNameFor, secretNameFor } from '../verifier-environment';
+import type { EventArchive } from './event-archive';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
 import { addIngestPipeline } from './ingest-pipeline';
@@ -30,6 +31,8 @@ export interface SourcePipelineProps {
   readonly projectRoot?: string;
   /** X-Ray active tracing on the processor. @default false */
   readonly tracing?: boolean;
+  /** Where the processor archives each attempt and offloads large messages (#19). @default - nothing archived */
+  readonly archive?: EventArchive;
 }
 
 /** What a source with its own pipeline owns besides its secret. */
@@ -87,6 +90,7 @@ export class SourcePipeline extends Construct {
       logRetention: props.logRetention,
       projectRoot: props.projectRoot,
       tracing: props.tracing,
+      ...(props.archive && { archive: { archive: props.archive, denyHeaders: source.archive.denyHeaders } }),
     });
     this.own = {
       queue: pipeline.queue.queue,

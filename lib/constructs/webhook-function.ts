@@ -80,6 +80,12 @@ export interface WebhookFunctionProps {
    * @default - none
    */
   readonly bundledFiles?: Readonly<Record<string, string>>;
+  /**
+   * SDK clients left out of the bundle and loaded from the Lambda runtime's own copy, for a client the function
+   * imports lazily on a rare path (the verifier's S3 client, for claim checks): it then costs the common cold start
+   * nothing, not even parsing. @default [] (everything bundled)
+   */
+  readonly runtimeSdkModules?: readonly string[];
 }
 
 /** A Node.js Lambda function with the stack's shared defaults and an explicit log group and role. */
@@ -134,9 +140,11 @@ export class WebhookFunction extends Construct {
       environment: { ...WebhookFunction.sharedEnvironment(props.serviceName, props.logLevel), ...props.environment },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      bundling: props.bundledFiles
-        ? { ...LAMBDA_BUNDLING, commandHooks: this.copying(props.bundledFiles) }
-        : LAMBDA_BUNDLING,
+      bundling: {
+        ...LAMBDA_BUNDLING,
+        ...(props.runtimeSdkModules?.length && { externalModules: [...props.runtimeSdkModules] }),
+        ...(props.bundledFiles && { commandHooks: this.copying(props.bundledFiles) }),
+      },
     });
 
     if (props.tracing)

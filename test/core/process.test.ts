@@ -136,7 +136,7 @@ describe('processBatch()', () => {
       body: serializeEnvelope(
         {
           id: 'd1',
-          source: 'acme/github',
+          source: 'acme.github',
           tenant: 'acme',
           type: 'push',
           receivedAt: '2026-11-23T12:00:00.000Z',
@@ -154,9 +154,9 @@ describe('processBatch()', () => {
     expect(outcome.failedMessageIds).toEqual([]);
     expect(topic.published.map((p) => p.attributes)).toEqual([
       { source: 'github', type: 't', eventId: 'evt_1' },
-      { source: 'acme/github', type: 'push', eventId: 'd1', tenant: 'acme' },
+      { source: 'acme.github', type: 'push', eventId: 'd1', tenant: 'acme' },
     ]);
-    expect(store.records.get('acme/github#d1')).toMatchObject({ status: 'completed' });
+    expect(store.records.get('acme.github#d1')).toMatchObject({ status: 'completed' });
   });
 
   it('marks a handler failure `failed` with its error and retries only that record', async () => {

@@ -9,10 +9,10 @@ describe('memoryRateLimiter()', () => {
     const limiter = memoryRateLimiter();
     const limit = { perSecond: 4, burst: 2 };
 
-    const waits = [0, 0, 0].map(() => limiter.take('acme/github', limit, NOW));
+    const waits = [0, 0, 0].map(() => limiter.take('acme.github', limit, NOW));
 
     expect(waits).toEqual([0, 0, 250]);
-    expect(limiter.take('acme/github', limit, NOW + 250)).toBe(0);
+    expect(limiter.take('acme.github', limit, NOW + 250)).toBe(0);
   });
 
   it('keeps one bucket per source: one source over its limit does not slow another', () => {

@@ -74,10 +74,10 @@ describe('the verifier on a tenant source’s route', () => {
     expect(sent).toMatchObject({
       queueUrl: TEST_QUEUES.sharedUrl,
       groupId: 'acme',
-      attributes: { source: 'acme/github', type: 'push', eventId: 'd-1', tenant: 'acme' },
+      attributes: { source: 'acme.github', type: 'push', eventId: 'd-1', tenant: 'acme' },
     });
-    expect(parseEnvelope(sent!.body)).toMatchObject({ source: 'acme/github', tenant: 'acme', type: 'push' });
-    expect(await t.store.get('acme/github', 'd-1')).toMatchObject({ status: 'enqueued' });
+    expect(parseEnvelope(sent!.body)).toMatchObject({ source: 'acme.github', tenant: 'acme', type: 'push' });
+    expect(await t.store.get('acme.github', 'd-1')).toMatchObject({ status: 'enqueued' });
   });
 
   it('answers 401 to a request signed with another secret, and 404 to a wrong token or another tenant’s path', async () => {
@@ -107,7 +107,7 @@ describe('the verifier on a tenant source’s route', () => {
     expect(answers.map((r) => r.statusCode)).toEqual([202, 202, 429]);
     expect(answers[2]!.headers).toMatchObject({ 'retry-after': '1' });
     expect(JSON.parse(answers[2]!.body).error).toBe('rate_limited');
-    expect(await t.store.get('acme/github', 'r-3')).toBeUndefined();
+    expect(await t.store.get('acme.github', 'r-3')).toBeUndefined();
     expect(t.queue.sent).toHaveLength(2);
     t.clock.advance(1000);
     expect((await handler(push('r-3'), context)).statusCode).toBe(202);

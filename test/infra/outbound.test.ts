@@ -44,8 +44,9 @@ describe('OutboundDelivery', () => {
         (r) => String(r.Properties.RouteKey).includes('/v1/') && !String(r.Properties.RouteKey).includes('/sources'),
       ),
     ).toBe(false);
-    // The one key is the tenant sources' (the fixture has them on), none of outbound's.
-    expect(Object.keys(plain.findResources('AWS::KMS::Key'))).toEqual([
+    // The keys are the archive's and the tenant sources' (the fixture has them on), none of outbound's.
+    expect(Object.keys(plain.findResources('AWS::KMS::Key')).sort()).toEqual([
+      expect.stringMatching(/^ArchiveKey/),
       expect.stringMatching(/^TenantSourcesSecretsKey/),
     ]);
   });

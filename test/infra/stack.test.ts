@@ -289,6 +289,7 @@ describe('verifier environment', () => {
         queueUrlPrefix: 'p',
         sharedQueueUrl: 's',
         tenantSources: { tableName: 't', keyId: 'k' },
+        archiveBucket: 'b',
       }),
     });
     expect(Object.keys(variables()).sort()).toEqual(expected.sort());
@@ -344,6 +345,10 @@ describe('least privilege', () => {
         'kms:Decrypt',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        // Claim checks: a body over SQS's 1 MiB is written to payloads/ before it is acknowledged (#19).
+        's3:PutObject',
+        'kms:GenerateDataKey',
+        'kms:Decrypt',
       ]),
     );
   });
@@ -365,7 +370,7 @@ describe('least privilege', () => {
     const table = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'TenantSourcesTable').logicalId;
     expect(resourcesOf('dynamodb:GetItem')).toContainEqual({ 'Fn::GetAtt': [table, 'Arn'] });
     const key = resourceByPrefix(template, 'AWS::KMS::Key', 'TenantSourcesSecretsKey').logicalId;
-    expect(resourcesOf('kms:Decrypt')).toEqual([{ 'Fn::GetAtt': [key, 'Arn'] }]);
+    expect(resourcesOf('kms:Decrypt')).toContainEqual({ 'Fn::GetAtt': [key, 'Arn'] });
   });
 
   it('lets the tenant sources API read and write their table and seal their secrets, nothing else', () => {
@@ -389,7 +394,18 @@ describe('least privilege', () => {
       expect.arrayContaining([...EVENT_STORE_ACTIONS, 'sns:Publish', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
     );
     expect(granted.filter((a) => a.startsWith('dynamodb:'))).toHaveLength(EVENT_STORE_ACTIONS.length);
-    expect(granted.some((a) => a.startsWith('kms:') || a.startsWith('secretsmanager:'))).toBe(false);
+    expect(granted.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+    // The archive: its key only through S3 (kms:ViaService), and only the prefixes it writes and reads.
+    const archive = statements('SourcestripeProcessorRoleDefaultPolicy').filter((st) =>
+      [st.Action].flat().some((a) => String(a).startsWith('s3:') || String(a).startsWith('kms:')),
+    );
+    expect(archive.map((st) => [st.Action].flat().sort())).toEqual([
+      ['s3:PutObject'],
+      ['s3:GetObject'],
+      ['kms:Decrypt', 'kms:GenerateDataKey'],
+    ]);
+    expect(render(archive.map((st) => st.Resource))).toMatch(/events\/\*.*messages\/\*.*payloads\/\*.*ArchiveKey/);
+    expect(render((archive[2] as { Condition?: unknown }).Condition)).toContain('s3.');
   });
 
   it('grants nothing on a wildcard resource', () => {
@@ -461,6 +477,10 @@ describe('outputs', () => {
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'ApiUrl',
+        'ArchiveBucketName',
+        'ArchiveDatabase',
+        'ArchiveWorkGroup',
+        'ReplayFunctionName',
         'DeadLetterQueueArnGithubApp',
         'DeadLetterQueueArnStripe',
         'EventsTableName',

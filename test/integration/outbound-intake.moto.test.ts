@@ -212,7 +212,7 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
         attributes: eventAttributes('stripe', 'invoice.paid', 'evt_1'),
       },
       { id: 'e1', message: '{"id":"gh_1"}', attributes: eventAttributes('github-app', 'push', 'gh_1') },
-      { id: 'e2', message: '{"id":"d1"}', attributes: eventAttributes('acme/shop', 'order.created', 'd1', 'acme') },
+      { id: 'e2', message: '{"id":"d1"}', attributes: eventAttributes('acme.shop', 'order.created', 'd1', 'acme') },
     ]);
     expect([...failed]).toEqual([]);
 
@@ -221,9 +221,9 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
     expect(polled.messages.map((m) => m.Body).sort()).toEqual(['{"id":"d1"}', '{"id":"evt_1","type":"invoice.paid"}']);
     expect(polled.failed).toEqual([]);
     // The relay rules above (config/relays.ts): every Stripe event goes to tenant "internal", as message
-    // `stripe:<eventId>`; the tenant source's event to its own tenant, acme, as `acme/shop:<eventId>`.
-    expect((await wakeUps()).sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1))).toEqual([
-      { tenantId: 'acme', deliveryId: deliveryIdFor('acme', 'acme/shop:d1', 'ep_acme') },
+    // `stripe:<eventId>`; the tenant source's event to its own tenant, acme, as `acme.shop:<eventId>`.
+    expect((await wakeUps()).sort((a, b) => (a!.tenantId < b!.tenantId ? -1 : 1))).toEqual([
+      { tenantId: 'acme', deliveryId: deliveryIdFor('acme', 'acme.shop:d1', 'ep_acme') },
       { tenantId: 'internal', deliveryId: deliveryIdFor('internal', 'stripe:evt_1', 'ep_internal') },
     ]);
     expect(await new DynamoMessageStore(dynamo.client, TABLE).get('internal', 'stripe:evt_1')).toMatchObject({

@@ -73,9 +73,9 @@ describe('a tenant source, from the CLI', () => {
     );
 
     expect(added.code, added.err.join('\n')).toBe(0);
-    expect(added.out[0]).toBe('acme/github  github  enabled');
+    expect(added.out[0]).toBe('acme.github  github  enabled');
     url = added.out[1]!.replace(/^url {5}/, '');
-    expect(url).toMatch(new RegExp(`^${t.stack.url}/webhooks/t/acme/github/[A-Za-z0-9_-]{22}$`));
+    expect(url).toMatch(new RegExp(`^${t.stack.url}/webhooks/t/acme.github/[A-Za-z0-9_-]{22}$`));
     expect(added.out[2]).toBe(`try it  npm run cli -- send github --url ${url} --secret "$ACME_GITHUB_SECRET"`);
     expect(added.out.join('\n')).not.toContain('acme-github-webhook-secret');
 
@@ -85,8 +85,8 @@ describe('a tenant source, from the CLI', () => {
     expect(sent.out.find((l) => l.startsWith('  processed:'))).toMatch(/^ {2}processed: completed/);
     await waitFor('the relayed delivery at acme’s endpoint', () => receiver.received.some((r) => r.verified));
     const delivered = receiver.received.find((r) => r.verified)!;
-    expect(JSON.parse(delivered.body)).toMatchObject({ type: 'push', data: { source: 'acme/github', tenant: 'acme' } });
-    const published = t.published.find((n) => n.attributes.source === 'acme/github');
+    expect(JSON.parse(delivered.body)).toMatchObject({ type: 'push', data: { source: 'acme.github', tenant: 'acme' } });
+    const published = t.published.find((n) => n.attributes.source === 'acme.github');
     expect(published?.attributes).toMatchObject({ tenant: 'acme', type: 'push' });
   });
 
@@ -119,7 +119,7 @@ describe('a tenant source, from the CLI', () => {
 
   it('answers 404 within the cache time once disabled, again 202 once enabled, and 404 once deleted, writing nothing', async () => {
     expect((await cli('sources', 'disable', 'github', '--tenant', 'acme')).out[0]).toBe(
-      'acme/github  github  disabled',
+      'acme.github  github  disabled',
     );
     await afterTtl();
     expect(await send(process.env.ACME_GITHUB_SECRET!)).toMatch(/^← 404 unknown_source/);
@@ -143,7 +143,7 @@ describe('a tenant source, from the CLI', () => {
     const { sources } = JSON.parse(listed.out[0]!) as { sources: unknown[] };
     expect(sources).toHaveLength(1);
     const view = tenantSourceViewSchema.parse({ ...(sources[0] as object), createdAt: 0, updatedAt: 0 });
-    expect(view).toMatchObject({ source: 'beta/gitlab', rateLimit: { perSecond: 5, burst: 10 }, description: 'ci' });
+    expect(view).toMatchObject({ source: 'beta.gitlab', rateLimit: { perSecond: 5, burst: 10 }, description: 'ci' });
 
     const refused = await cli('sources', 'add', '--tenant', 'beta', '--scheme', 'stripe');
     expect(refused.code).toBe(1);

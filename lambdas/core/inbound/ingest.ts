@@ -25,11 +25,12 @@ import {
   eventTypeFor,
   locate,
   locateFrom,
-  serializeEnvelope,
   type OnUnusable,
 } from './envelope';
 import type { Log } from '../kernel/log';
 import type { EventStore, Queue, SecretSource } from './ports';
+import { queueMessageFor } from '../archive/claim-check';
+import type { ObjectStore } from '../archive/ports';
 import type { Clock } from '../kernel/ports';
 import type { RateLimiter } from './rate-limit';
 import { secretsOf, type PreparedSource } from './sources';
@@ -57,6 +58,8 @@ export interface IngestDeps {
   readonly log: Log;
   /** Enforces each source's `rateLimit` (in memory, per container). @default none: limits are not enforced */
   readonly rateLimiter?: RateLimiter;
+  /** Where a body too large for the queue is stored before it is acknowledged (the archive). @default none: 413 */
+  readonly archive?: ObjectStore;
 }
 
 export type IngestOutcome =
@@ -151,16 +154,33 @@ export async function ingest(
     const value = request.headers[name];
     if (value !== undefined) headers[name] = value;
   }
-  const body = serializeEnvelope(
-    { id, source: source.id, tenant: source.tenant, type, receivedAt: new Date(nowMs).toISOString(), headers },
-    payloadJson,
-  );
   try {
-    await deps.queue.send(source.queueUrl, {
-      body,
-      attributes: eventAttributes(source.id, type, id, source.tenant),
-      ...(source.messageGroupId !== undefined && { groupId: source.messageGroupId }),
-    });
+    const message = await queueMessageFor(
+      {
+        meta: {
+          id,
+          source: source.id,
+          tenant: source.tenant,
+          type,
+          receivedAt: new Date(nowMs).toISOString(),
+          headers,
+        },
+        payloadJson,
+        payloadIsBody: rule.media === 'application/json',
+        body: request.body,
+        requestHeaders: request.headers,
+        secretIndex: verdict.secretIndex,
+        url: request.url,
+        attributes: eventAttributes(source.id, type, id, source.tenant),
+        nowMs,
+      },
+      deps.archive,
+    );
+    // On the shared (fair) queue, the tenant's group: one tenant's burst does not hold up the others.
+    await deps.queue.send(
+      source.queueUrl,
+      source.messageGroupId === undefined ? message : { ...message, groupId: source.messageGroupId },
+    );
   } catch (cause) {
     // Not acknowledged: give the record back so the provider's retry starts over at once.
     // If the release fails too, the lease lapses and the retry gets in after it.
@@ -171,6 +191,8 @@ export async function ingest(
         cause: String(releaseError),
       });
     });
+    // Too large for the queue with no claim check possible, or the claim check failed: said as such.
+    if (cause instanceof PayloadTooLargeError || cause instanceof DependencyUnavailableError) throw cause;
     throw new DependencyUnavailableError('queue', { cause });
   }
   // The message is durable in the queue: the event is safe whatever happens next, so a failure to

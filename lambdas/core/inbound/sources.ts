@@ -21,7 +21,7 @@ export interface HeldSecrets {
 }
 
 export interface PreparedSource {
-  /** The name events carry (`source` of the record, envelope and attributes): the id, or `<tenant>/<id>`. */
+  /** The name events carry (`source` of the record, envelope and attributes): the id, or `<tenant>.<id>`. */
   readonly id: string;
   /** The tenant a tenant source belongs to; undefined for a config-file source. */
   readonly tenant: string | undefined;
@@ -115,7 +115,11 @@ export function heldSecrets(held: HeldSecrets, nowMs: number): readonly string[]
 }
 
 /** The source's signing secrets now, current first: held ones, or its Secrets Manager secret's (cached by `secrets`). */
-export function secretsOf(source: PreparedSource, secrets: SecretSource, nowMs: number): Promise<readonly string[]> {
+export function secretsOf(
+  source: Pick<PreparedSource, 'secrets'>,
+  secrets: SecretSource,
+  nowMs: number,
+): Promise<readonly string[]> {
   return 'held' in source.secrets
     ? Promise.resolve(heldSecrets(source.secrets.held, nowMs))
     : secrets.getSecrets(source.secrets.secretId);

@@ -50,7 +50,7 @@ describe('createSource()', () => {
 
     expect(out).toEqual({ source: expect.any(Object) });
     expect(tenantSourceViewSchema.parse(out.source)).toEqual(out.source);
-    expect(out.source).toMatchObject({ tenant: 'acme', id: 'billing', source: 'acme/billing', enabled: true });
+    expect(out.source).toMatchObject({ tenant: 'acme', id: 'billing', source: 'acme.billing', enabled: true });
     expect(out.source.path).toMatch(/^\/webhooks\/t\/acme\/billing\/[A-Za-z0-9_-]{22}$/);
     expect(JSON.stringify(out)).not.toContain(STRIPE_SECRET);
     expect(JSON.stringify([...deps.sources.items.values()])).not.toContain(STRIPE_SECRET);

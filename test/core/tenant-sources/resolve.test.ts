@@ -41,7 +41,7 @@ describe('TenantSourceResolver', () => {
     const source = await resolver.resolve('acme', 'github', token);
 
     expect(source).toMatchObject({
-      id: 'acme/github',
+      id: 'acme.github',
       tenant: 'acme',
       queueUrl: TEST_QUEUES.sharedUrl,
       messageGroupId: 'acme',

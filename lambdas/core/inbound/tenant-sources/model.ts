@@ -131,9 +131,9 @@ export const tenantSourceViewSchema = z.object({
   dedupeWindowDays: z.number(),
   enabled: z.boolean(),
   description: z.optional(z.string()),
-  /** The name its events carry (`source` attribute): `<tenant>/<id>`. */
+  /** The name its events carry (`source` attribute): `<tenant>.<id>`. */
   source: z.string(),
-  /** Where the provider delivers: `/webhooks/t/<tenant>/<id>/<token>` (the API adds `url`, with its host). */
+  /** Where the provider delivers: `/webhooks/t/<tenant>.<id>/<token>` (the API adds `url`, with its host). */
   path: z.string(),
   url: z.optional(z.string()),
   previousSecretExpiresAt: z.optional(z.number()),
@@ -142,9 +142,13 @@ export const tenantSourceViewSchema = z.object({
 });
 export type TenantSourceView = z.output<typeof tenantSourceViewSchema>;
 
-/** The name a tenant source's events carry: `<tenant>/<id>` (neither part can hold a `/`). */
+/**
+ * The name a tenant source's events carry: `<tenant>.<id>`. Neither part can hold a `.`, so it never equals a
+ * config source's id, nor another tenant's source; and it is a plain S3 key segment and partition value (the
+ * archive's `source=<source>/`), an SNS attribute and a DynamoDB key part as it is.
+ */
 export function qualifiedName(tenantId: string, id: string): string {
-  return `${tenantId}/${id}`;
+  return `${tenantId}.${id}`;
 }
 
 /** The path a tenant source is served at. */

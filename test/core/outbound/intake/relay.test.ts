@@ -19,9 +19,9 @@ describe('relayMessages()', () => {
 
   it("relays a tenant source's event to its own tenant only, and a config source's event never to a tenant rule", () => {
     const rules = defineRelays([{ tenantSources: true, types: ['push', 'issues.*'] }]);
-    const push = { source: 'acme/github', tenant: 'acme', type: 'push', eventId: 'd1', message: '{}' };
+    const push = { source: 'acme.github', tenant: 'acme', type: 'push', eventId: 'd1', message: '{}' };
     expect(relayMessages(push, rules)).toEqual([
-      { tenantId: 'acme', id: 'acme/github:d1', type: 'push', payload: '{}' },
+      { tenantId: 'acme', id: 'acme.github:d1', type: 'push', payload: '{}' },
     ]);
     expect(relayMessages({ ...push, type: 'star' }, rules)).toEqual([]);
     expect(relayMessages(event, rules)).toEqual([]);
