@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   processorConfig,
   readBundledSources,
+  replayConfig,
   sourcesApiConfig,
   verifierConfig,
 } from '../../lambdas/wiring/inbound-env';
@@ -59,6 +60,23 @@ describe('function config', () => {
     expect(() => verifierConfig({ ...tenant, [ENV.tenantSourcesKeyId]: undefined }, bundled('[]'))).toThrow(
       ENV.tenantSourcesKeyId,
     );
+  });
+
+  it("replayConfig() reads the sources the verifier reads: the bundled file and the queues' prefix", () => {
+    const env = {
+      [ENV.eventsTable]: 't',
+      [ENV.topicArn]: 'arn:topic',
+      [ENV.archiveBucket]: 'archive',
+      [ENV.queueUrlPrefix]: 'https://sqs.x.amazonaws.com/1/',
+      [ENV.sharedQueueUrl]: 'https://sqs.x.amazonaws.com/1/shared',
+      [ENV.archiveRetention]: '{"stripe":30}',
+    };
+    expect(replayConfig(env, bundled('[1]'))).toMatchObject({
+      sources: [1],
+      queues: { urlPrefix: env[ENV.queueUrlPrefix], sharedUrl: env[ENV.sharedQueueUrl] },
+      retentionDays: { stripe: 30 },
+    });
+    expect(() => replayConfig({ ...env, [ENV.queueUrlPrefix]: undefined }, bundled('[]'))).toThrow(ENV.queueUrlPrefix);
   });
 
   it('sourcesApiConfig() names a missing variable', () => {
