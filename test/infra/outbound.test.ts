@@ -113,6 +113,15 @@ describe('OutboundDelivery', () => {
     for (const r of v1) expect(r.AuthorizationType, r.RouteKey).toBe('AWS_IAM');
   });
 
+  it('every /v1 route is under /v1/tenants/{tenant}/, so an IAM policy on …/v1/tenants/acme/* confines a caller to acme', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+      .map((r) => (r.Properties as { RouteKey: string }).RouteKey.split(' ')[1]!)
+      .filter((path) => path.startsWith('/v1'));
+
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((path) => !path.startsWith('/v1/tenants/{tenant}/'))).toEqual([]);
+  });
+
   it('recover and replay are deployed routes, and the API may query the indexes they read (byEndpoint, byTenant)', () => {
     const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
       (r) => (r.Properties as { RouteKey: string }).RouteKey,

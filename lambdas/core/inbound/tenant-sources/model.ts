@@ -133,7 +133,7 @@ export const tenantSourceViewSchema = z.object({
   description: z.optional(z.string()),
   /** The name its events carry (`source` attribute): `<tenant>.<id>`. */
   source: z.string(),
-  /** Where the provider delivers: `/webhooks/t/<tenant>.<id>/<token>` (the API adds `url`, with its host). */
+  /** Where the provider delivers: `/webhooks/t/<tenant>/<id>/<token>` (the API adds `url`, with its host). */
   path: z.string(),
   url: z.optional(z.string()),
   previousSecretExpiresAt: z.optional(z.number()),

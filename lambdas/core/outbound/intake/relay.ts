@@ -5,10 +5,13 @@
  * - every tenant source's events to that source's own tenant: `{ tenantSources: true, types }`, so a tenant
  *   that connects its GitHub gets its GitHub events on its own endpoints, and never another tenant's.
  * Types are exact, `prefix.*` or `*`. The message id is `<source>:<eventId>`, so a topic redelivery of the same
- * event is accepted once.
+ * event is accepted once; an event id that would break the message-id rule (ids.ts: a space, a control character,
+ * too long) becomes `<source>:sha256:<hex of the event id>`, still one id per event.
  */
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { isFilterPattern, matchesFilter } from '../event-filter';
+import { idProblem } from '../ids';
 import type { MessageInput } from './accept';
 
 const types = z._default(
@@ -20,7 +23,7 @@ export const relayRuleSchema = z.union([
   z.strictObject({
     source: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a source id')),
     types,
-    tenant: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')),
+    tenant: z.string().check(z.refine((t) => idProblem('tenant', t) === undefined, idProblem('tenant', '')!)),
   }),
   z.strictObject({ tenantSources: z.literal(true), types }),
 ]);
@@ -45,7 +48,7 @@ export function relayMessages(event: RelayedEvent, rules: readonly RelayRule[]):
   return rules.flatMap((r) => {
     const tenantId = 'tenantSources' in r ? event.tenant : r.source === event.source ? r.tenant : undefined;
     if (tenantId === undefined || !matchesFilter(r.types, event.type)) return [];
-    return [{ tenantId, id: `${event.source}:${event.eventId}`, type: event.type, payload: event.message }];
+    return [{ tenantId, id: relayMessageId(event.source, event.eventId), type: event.type, payload: event.message }];
   });
 }
 
@@ -59,4 +62,11 @@ export function relayFilterPolicy(rules: readonly RelayRule[]): Record<string, u
   const byTenant = rules.some((r) => 'tenantSources' in r) ? { tenant: [{ exists: true }] } : undefined;
   if (bySource && byTenant) return { $or: [bySource, byTenant] };
   return bySource ?? byTenant;
+}
+
+/** The message id of a relayed event: `<source>:<eventId>`, or a hash of the event id when that is not a valid id. */
+export function relayMessageId(source: string, eventId: string): string {
+  const id = `${source}:${eventId}`;
+  if (idProblem('message', id) === undefined) return id;
+  return `${source}:sha256:${createHash('sha256').update(eventId).digest('hex')}`;
 }
