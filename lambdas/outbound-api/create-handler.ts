@@ -31,6 +31,8 @@ import { endpointStatus } from '../core/outbound/endpoints/status-report';
 import { runRecovery, runReplay, type RecoveryRunDeps } from '../core/outbound/recovery/requests';
 import { submitMessage, type SubmitDeps } from '../core/outbound/intake/submit';
 import { httpErrorBoundary } from '../middleware/http-error-boundary';
+import { catalogRoute, openApiRoute, sessionRoute, testEventRoute } from './portal-routes';
+import { isPortalRequest, portalRequest, type PortalDeps } from './portal';
 import type { OutboundRouteKey } from './routes';
 
 export interface OutboundApiDeps
@@ -40,12 +42,18 @@ export interface OutboundApiDeps
   readonly messages: MessageStore;
   readonly deliveries: DeliveryStore & DeliveryReader & EndpointDeliveryReader;
   readonly wakeUps: WakeUpQueue;
+  /** The tenant portal: its signing key, settings and pages. @default none: the portal routes answer 404 */
+  readonly portal?: PortalDeps;
 }
 
+/** The `/v1` routes (IAM-authorized deployed) and the portal's (token-authorized), in one function. */
 export function createOutboundApiHandler(deps: OutboundApiDeps) {
+  const outbound = (event: APIGatewayProxyEventV2) => route(event.routeKey as OutboundRouteKey, event, deps);
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use(httpErrorBoundary({ log: deps.log }))
-    .handler(async (event) => route(event.routeKey as OutboundRouteKey, event, deps));
+    .handler(async (event) =>
+      isPortalRequest(event.routeKey) ? portalRequest(event, deps, outbound) : outbound(event),
+    );
 }
 
 async function route(
@@ -107,6 +115,26 @@ async function route(
           ...listQuery(event),
         }),
       });
+    case 'GET /v1/tenants/{tenant}/deliveries/{delivery}': {
+      const found = await deps.deliveries.get(tenant, delivery);
+      if (!found) throw new NotFoundError('delivery');
+      return jsonResponse(200, { delivery: found, attempts: await deps.deliveries.attempts(tenant, delivery) });
+    }
+    case 'POST /v1/tenants/{tenant}/deliveries/{delivery}/retry': {
+      const replayed = await deps.deliveries.replay(tenant, delivery, deps.now());
+      if (!replayed) throw new NotFoundError('delivery');
+      if (replayed.status === 'pending')
+        await deps.wakeUps.send([{ tenantId: tenant, deliveryId: delivery, delaySeconds: 0 }]);
+      return jsonResponse(202, { delivery: replayed });
+    }
+    case 'POST /v1/tenants/{tenant}/endpoints/{endpoint}/test':
+      return testEventRoute(tenant, endpoint, bodyText(event), deps);
+    case 'POST /v1/tenants/{tenant}/portal-sessions':
+      return sessionRoute(tenant, event, deps);
+    case 'GET /v1/event-types':
+      return catalogRoute(deps);
+    case 'GET /v1/openapi.json':
+      return openApiRoute();
     case 'GET /v1/deliveries/{delivery}': {
       const found = await deps.deliveries.get(undefined, delivery);
       if (!found) throw new NotFoundError('delivery');

@@ -17,6 +17,12 @@ export const OUTBOUND_ROUTES = [
   'GET /v1/deliveries',
   'GET /v1/deliveries/{delivery}',
   'POST /v1/deliveries/{delivery}/retry',
+  'GET /v1/tenants/{tenant}/deliveries/{delivery}',
+  'POST /v1/tenants/{tenant}/deliveries/{delivery}/retry',
+  'POST /v1/tenants/{tenant}/endpoints/{endpoint}/test',
+  'POST /v1/tenants/{tenant}/portal-sessions',
+  'GET /v1/event-types',
+  'GET /v1/openapi.json',
 ] as const;
 
 export type OutboundRouteKey = (typeof OUTBOUND_ROUTES)[number];
