@@ -82,9 +82,7 @@ function operation(op: Operation, path: string, portal: boolean, write: boolean)
     }),
     responses: {
       [op.success.status]: { description: 'Success.', content: json(ref(op.success.schema), op.success.example) },
-      ...Object.fromEntries(
-        errors.map((status) => [status, { description: ERROR_TEXT[status], content: json(ref('Error')) }]),
-      ),
+      ...Object.fromEntries(errors.map((status) => [status, { $ref: `#/components/responses/Error${status}` }])),
     },
     security: [portal ? { portalSession: [] } : { sigv4: [] }],
   };
@@ -106,7 +104,7 @@ export function openApiDocument(): Json {
     tags: ['Portal API'],
     responses: {
       200: { description: 'Success.', content: json(ref('PortalSessionInfo')) },
-      401: { description: ERROR_TEXT[401], content: json(ref('Error')) },
+      401: { $ref: '#/components/responses/Error401' },
     },
     security: [{ portalSession: [] }],
   });
@@ -141,6 +139,12 @@ export function openApiDocument(): Json {
     paths,
     components: {
       schemas: components(),
+      responses: Object.fromEntries(
+        Object.entries(ERROR_TEXT).map(([status, description]) => [
+          `Error${status}`,
+          { description, content: json(ref('Error')) },
+        ]),
+      ),
       securitySchemes: {
         sigv4: {
           type: 'apiKey',
