@@ -8,7 +8,7 @@
 // ---------------------------------------------------------------------------------------------
 // Environment
 
-/** Names of the environment variables the stack sets and the functions read (parsed in lambdas/config.ts). */
+/** Names of the environment variables the stack sets and the functions read (parsed in lambdas/wiring/inbound-env.ts and outbound-env.ts). */
 export const ENV = {
   /** DynamoDB table holding one small record per event. */
   eventsTable: 'EVENTS_TABLE_NAME',

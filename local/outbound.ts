@@ -14,14 +14,13 @@ import type { Log } from '../lambdas/core/kernel/log';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission/settings';
 import { encodeWakeUp } from '../lambdas/core/outbound/delivery/wake-up';
 import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform';
-import { relayMessages, type RelayRule } from '../lambdas/core/outbound/intake/relay';
-import { submitMessage } from '../lambdas/core/outbound/intake/submit';
+import { type RelayRule } from '../lambdas/core/outbound/intake/relay';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import type { RetentionSettings } from '../lambdas/core/outbound/retention';
 import { createSweeper } from '../lambdas/delivery-sweeper/create-handler';
 import { createDeliveryWorker } from '../lambdas/delivery-worker/create-handler';
 import { createOutboundApiHandler } from '../lambdas/outbound-api/create-handler';
-import { createQueueIntakeHandler, intakeRecord } from '../lambdas/outbound-intake/create-handler';
+import { createQueueIntakeHandler, intakeRecord, relayRecord } from '../lambdas/outbound-intake/create-handler';
 import { composeOutbound } from '../lambdas/wiring/outbound';
 import { relays as configuredRelays } from '../config/relays';
 import { transforms as userTransforms } from '../config/transforms';
@@ -149,21 +148,26 @@ export async function startLocalOutbound(
   const sweep = async () => (await sweeper()).woken;
   let timer: NodeJS.Timeout | undefined;
 
+  // The relay as deployed: the topic → a queue (raw delivery: the event is the body, its attributes stay) → the
+  // relay function, filtered on the relayed sources like the SNS subscription's filter policy.
   const relayRules = options.relays ?? configuredRelays;
+  const relaySources = new Set(relayRules.map((r) => r.source));
+  const relayQueue = await LocalQueue.open(
+    { name: 'outbound-relay', ...localQueueSettings(INTAKE) },
+    journal('outbound-relay'),
+  );
+  const relayConsumer = new SqsEventSource({
+    queue: relayQueue,
+    functionName: 'outbound-relay',
+    ...eventSourceSettings(INTAKE),
+    log,
+    createHandler: () => createQueueIntakeHandler(outbound.intake, relayRecord(relayRules)),
+  });
   const relay: LocalSubscriber = {
     name: 'outbound-relay',
     async deliver(n) {
-      const { source = '', type = '', eventId = '' } = n.attributes;
-      for (const input of relayMessages({ source, type, eventId, message: n.message }, relayRules)) {
-        await submitMessage(input, outbound.intake).catch((e: unknown) =>
-          log.error('relaying an event failed', {
-            source,
-            eventId,
-            tenantId: input.tenantId,
-            cause: e instanceof Error ? e.name : 'unknown',
-          }),
-        );
-      }
+      if (!relaySources.has(n.attributes.source ?? '')) return;
+      await relayQueue.sendMessage({ body: n.message, attributes: n.attributes });
     },
   };
   const deliveries = outbound.stores.deliveries;
@@ -182,6 +186,7 @@ export async function startLocalOutbound(
     start() {
       worker.start();
       intake.start();
+      relayConsumer.start();
       const interval = options.sweepIntervalMs ?? 10_000;
       if (interval > 0) {
         timer = setInterval(
@@ -193,6 +198,8 @@ export async function startLocalOutbound(
     },
     async stop() {
       clearInterval(timer);
+      await relayConsumer.stop();
+      await relayQueue.close();
       await intake.stop();
       await intakeQueue.close();
       await worker.stop();

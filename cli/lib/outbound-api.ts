@@ -3,7 +3,8 @@
  * not loopback (a deployed stack, whose `/v1` routes are IAM-authorized) is signed with SigV4, as is any with
  * `--sigv4`. Errors the API answers (4xx with `{error, message}`) become an `ApiError` the commands print as they are.
  */
-import type { RecoveryResult, ReplayResult } from '../../lambdas/core/outbound/recovery/recover';
+import type { RecoveryResult } from '../../lambdas/core/outbound/recovery/recover';
+import type { ReplayResult } from '../../lambdas/core/outbound/recovery/replay';
 import { UsageError } from '../command';
 import { DATA_DIR_USAGE, dataDirFrom, defaultBaseUrl, DEFAULT_STACK_URL_USAGE } from './local-stack';
 import { isoTime } from './output';

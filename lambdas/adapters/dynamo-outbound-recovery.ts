@@ -12,13 +12,9 @@
 import { QueryCommand, UpdateItemCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
 import type { MessageRecord } from '../core/outbound/model';
-import type {
-  DeliveryPage,
-  MessagePager,
-  RecoveryStore,
-  RequeueRequest,
-  Window,
-} from '../core/outbound/recovery/recover';
+import type { DeliveryPage, RecoveryStore, RequeueRequest } from '../core/outbound/recovery/recover';
+import type { MessagePager } from '../core/outbound/recovery/replay';
+import type { Window } from '../core/outbound/recovery/window';
 import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/delivery/wake-up';
 import { succeeds } from './conditional-write';
 import { keys, timeKey, toDelivery, toMessage, type Item } from './dynamo-outbound-codec';

@@ -6,7 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { powertoolsLog } from '../adapters/powertools-log';
 import { SnsTopic } from '../adapters/sns-topic';
-import { processorConfig } from '../config';
+import { processorConfig } from '../wiring/inbound-env';
 import { PUBLISH_SAFETY_MS } from '../contract';
 import { createRouter, type Route } from '../core/inbound/routing';
 import { createProcessorHandler } from './create-handler';

@@ -8,7 +8,7 @@ import { powertoolsLog } from '../adapters/powertools-log';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import { SqsQueue } from '../adapters/sqs-queue';
-import { verifierConfig } from '../config';
+import { verifierConfig } from '../wiring/inbound-env';
 import { prepareSources } from '../core/inbound/sources';
 import { createVerifierHandler } from './create-handler';
 

@@ -13,15 +13,9 @@ import { EndpointDisabledError, NotFoundError } from '../errors';
 import { parseJsonObject } from '../intake/message-body';
 import type { Delivery } from '../model';
 import type { DeliveryStore, EndpointRepository, WakeUpQueue } from '../ports';
-import {
-  recoverEndpoint,
-  RecoveryWindowError,
-  replayMessages,
-  type MessagePager,
-  type RecoveryResult,
-  type RecoveryStore,
-  type ReplayResult,
-} from './recover';
+import { recoverEndpoint, type RecoveryResult, type RecoveryStore } from './recover';
+import { replayMessages, type MessagePager, type ReplayResult } from './replay';
+import { RecoveryWindowError } from './window';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../retention';
 import { queueDelaySeconds } from '../delivery/wake-up';
 

@@ -52,8 +52,12 @@ describe('import circles', () => {
   });
 
   it('finds one when there is one (the check itself works)', () => {
-    expect(importCircles('test/infra/fixtures/circle')).toEqual([
-      ['test/infra/fixtures/circle/a.ts', 'test/infra/fixtures/circle/b.ts', 'test/infra/fixtures/circle/a.ts'],
+    expect(importCircles('test/architecture/fixtures/circle')).toEqual([
+      [
+        'test/architecture/fixtures/circle/a.ts',
+        'test/architecture/fixtures/circle/b.ts',
+        'test/architecture/fixtures/circle/a.ts',
+      ],
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processorConfig, verifierConfig } from '../../lambdas/config';
+import { processorConfig, verifierConfig } from '../../lambdas/wiring/inbound-env';
 import { ENV } from '../../lambdas/contract';
 
 describe('function config', () => {

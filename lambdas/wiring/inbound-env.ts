@@ -1,10 +1,11 @@
 /**
- * Environment parsing for the Lambda functions: read once at cold start, validated, and failing with
- * a message that names the variable. Nothing else in `lambdas/` reads process.env.
+ * Environment parsing for the inbound functions (verifier, processor): read once at cold start, validated, and
+ * failing with a message that names the variable. The outbound functions' is outbound-env.ts beside it, on the
+ * same `EnvReader`; nothing else in `lambdas/` reads process.env.
  */
-import { VERIFIER_LEASE_SECONDS } from './contract';
-import { ENV } from './contract';
-import { ConfigError } from './core/kernel/errors';
+import { VERIFIER_LEASE_SECONDS } from '../contract';
+import { ENV } from '../contract';
+import { ConfigError } from '../core/kernel/errors';
 
 // Plain variables are checked by hand, not with a zod schema: four per function do not need one, and
 // the processor bundles no zod at all. The verifier's sources (a JSON table, not a plain value) are
