@@ -29,6 +29,7 @@ import { routes as userRoutes } from '../config/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
 import { localRoute, outboundIntakeRoute } from './admin-routes';
 import { createApiServer, type VerifierResult } from './api-gateway';
+import { localConsole } from './console-routes';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
 import { SqsEventSource, type RecordOutcome } from './event-source';
 import { NO_FAULTS, withProcessingFaults } from './fault-flags';
@@ -191,14 +192,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ['outbound:intake', { queue: outbound.intakeQueue }],
       ['outbound:deliveries', { queue: outbound.queue }],
     ]);
+    const operatorConsole = localConsole(
+      {
+        sources,
+        queues: adminQueues,
+        listEvents: () => scanEvents(dynamo.client, dynamo.tableName),
+        getEvent: (source, eventId) => storeFaults.target.get(source, eventId),
+        dynamo: dynamo.client,
+        outboundTable: outbound.tableName,
+      },
+      () => outbound.portal.assets,
+    );
     const server = createApiServer({
       invoke: invokeVerifier,
       outbound: outbound.invoke,
       local: async (method, rawPath, body, query) =>
-        (await localRoute(method, rawPath, adminQueues)) ??
+        (await localRoute(method, rawPath, adminQueues, outbound.portal)) ??
+        (await operatorConsole.route(method, rawPath, query)) ??
         outboundIntakeRoute(method, rawPath, body, query, outbound.intakeQueue),
       getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
-      ...(options.onRequest && { onRequest: options.onRequest }),
+      onRequest: (entry) => {
+        operatorConsole.tally.record(entry);
+        options.onRequest?.(entry);
+      },
       onError: (error) => log.error('local API error', { cause: String(error) }),
     });
     await listen(server, options.port ?? 3000, options.host ?? '127.0.0.1');

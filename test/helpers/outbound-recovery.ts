@@ -5,7 +5,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Delivery, Endpoint, MessageRecord } from '../../lambdas/core/outbound/model';
 import type { WakeUpQueue } from '../../lambdas/core/outbound/ports';
-import type { DeliveryPage, RecoverableDelivery, RecoveryStore, RequeueRequest } from '../../lambdas/core/outbound/recovery/recover';
+import type {
+  DeliveryPage,
+  RecoverableDelivery,
+  RecoveryStore,
+  RequeueRequest,
+} from '../../lambdas/core/outbound/recovery/recover';
 import type { MessagePager } from '../../lambdas/core/outbound/recovery/replay';
 import type { Window } from '../../lambdas/core/outbound/recovery/window';
 import type { RetentionSettings } from '../../lambdas/core/outbound/retention';

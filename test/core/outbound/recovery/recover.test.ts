@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { toHttpResponse } from '../../../../lambdas/core/kernel/http';
 import { silentLog } from '../../../../lambdas/core/kernel/log';
 import type { Delivery, DeliveryStatus, MessageRecord } from '../../../../lambdas/core/outbound/model';
-import { recoverEndpoint, type DeliveryPage, type RecoverableDelivery, type RecoveryStore, type RequeueRequest } from '../../../../lambdas/core/outbound/recovery/recover';
+import {
+  recoverEndpoint,
+  type DeliveryPage,
+  type RecoverableDelivery,
+  type RecoveryStore,
+  type RequeueRequest,
+} from '../../../../lambdas/core/outbound/recovery/recover';
 import { replayMessages, selectForReplay, type MessagePager } from '../../../../lambdas/core/outbound/recovery/replay';
 import { RecoveryWindowError, validateWindow, type Window } from '../../../../lambdas/core/outbound/recovery/window';
 import { retentionSettingsSchema } from '../../../../lambdas/core/outbound/retention';
