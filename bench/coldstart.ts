@@ -34,7 +34,7 @@ import { kib, median, quantile, ratio, table } from './lib/stats';
 
 const runs = Number(argValue('--runs') ?? 21);
 if (!Number.isInteger(runs) || runs < 15)
-  throw new Error('--runs must be an integer >= 15 (the issue asks for a median of at least 15)');
+  throw new Error('--runs must be an integer >= 15 (the median of fewer runs is too noisy to compare)');
 
 const cdkContext = (
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }

@@ -27,7 +27,7 @@ export const ENV = {
   /** Powertools logger settings. */
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
-  /** Outbound delivery (#12): the single table of endpoints, messages, deliveries and attempts. */
+  /** Outbound delivery: the single table of endpoints, messages, deliveries and attempts. */
   outboundTable: 'OUTBOUND_TABLE_NAME',
   /** Outbound: the delivery queue wake-ups are sent to. */
   deliveryQueueUrl: 'OUTBOUND_DELIVERY_QUEUE_URL',
@@ -159,7 +159,7 @@ export function eventAttributes(source: string, type: string, eventId: string): 
 }
 
 // ---------------------------------------------------------------------------------------------
-// The outbound table (#12)
+// The outbound table
 
 /**
  * One table for outbound delivery (single-table keys, written and read by lambdas/adapters/dynamo-outbound-*.ts):

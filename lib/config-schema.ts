@@ -95,10 +95,10 @@ export const stackConfigShape = z.strictObject({
   secretsCacheSeconds: z._default(int(0, 3600), 60),
   /**
    * X-Ray active tracing on every function. Off by default: at the default sampling it costs about
-   * as much as the API itself per million events (see the README's cost section).
+   * as much as the API itself per million events (docs/cost.md).
    */
   tracing: z._default(z.boolean(), false),
-  /** Outbound delivery (#12), off unless present: see lib/outbound-config-schema.ts. */
+  /** Outbound delivery, off unless present: see lib/outbound-config-schema.ts. */
   outbound: z.optional(outboundConfigSchema),
 });
 

@@ -15,7 +15,7 @@ Options:
   --quiet            no per-request and per-event lines
   -h, --help         this help
 
-Faults, to see retries, dead letters and redrive locally (see the README walkthrough):
+Faults, to see retries, dead letters and redrive locally (walked through in docs/local-stack.md):
   --fail-rate SOURCE=RATE          that share (0-1) of SOURCE's processing attempts fail, repeatable
                                    (default: none)
   --slow SOURCE=DURATION[@RATE]    SOURCE's processing waits DURATION (500ms, 2s) first, in RATE of attempts

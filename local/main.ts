@@ -18,6 +18,7 @@ import { watchParent } from './parent-watch';
 import { loadDotEnv } from './secrets';
 import { describeFaults, parseDuration, parseFaultFlags, type ProcessingFaults } from './fault-flags';
 import { startLocalStack, type LocalStack } from './stack';
+import { START_FLAGS } from './start-flags';
 import { DEFAULT_DATA_DIR, readStackState, removeStackState, writeStackState } from './state-file';
 import { consoleSubscriber, forwardSubscriber, formatEventLine } from './subscribers';
 import type { LocalSubscriber } from './topic';
@@ -26,20 +27,7 @@ import { banner, dim, green, plural, red, requestLine, USAGE, yellow } from './b
 async function main(): Promise<number> {
   // Taken first, so a parent that dies while the stack is starting is noticed too.
   const parentPid = process.ppid;
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      forward: { type: 'string', multiple: true },
-      'data-dir': { type: 'string' },
-      'in-memory': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      'fail-rate': { type: 'string', multiple: true },
-      slow: { type: 'string', multiple: true },
-      'visibility-timeout': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: false,
-  });
+  const { values } = parseArgs({ options: START_FLAGS, allowPositionals: false });
   if (values.help) {
     console.log(USAGE);
     return 0;

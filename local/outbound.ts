@@ -59,7 +59,7 @@ export interface OutboundOptions {
   readonly random?: () => number;
   /** The stack's circuit breaker and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS (tests shorten the cool-down) */
   readonly operations?: OperationsSettings;
-  /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
+  /** Inbound events relayed to tenants' endpoints. @default the rules of config/relays.ts */
   readonly relays?: readonly RelayRule[];
   /** How long outbound records are kept (the stack's TTL sweep deletes them after). @default DEFAULT_RETENTION */
   readonly retention?: RetentionSettings;
@@ -78,7 +78,7 @@ export interface LocalOutbound {
   readonly intake: SqsEventSource;
   readonly allowedCidrs: readonly string[];
   readonly deliveries: DynamoDeliveryStore;
-  /** The topic subscriber that relays inbound events (config/outbound.ts) as outbound messages. */
+  /** The topic subscriber that relays inbound events (config/relays.ts) as outbound messages. */
   readonly relay: LocalSubscriber;
   /** The tenant portal: its key (rotatable), settings and built pages. */
   readonly portal: LocalPortal;

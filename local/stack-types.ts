@@ -53,7 +53,7 @@ export interface LocalStackOptions {
   /** Where `WEBHOOK_SECRET_<ID>` overrides are read from. @default {} (only the configured secrets) */
   readonly env?: NodeJS.ProcessEnv;
   readonly subscribers?: readonly LocalSubscriber[];
-  /** Processor routes. @default the user's routes in lambdas/processor/routes.ts */
+  /** Processor routes. @default the user's routes in config/routes.ts */
   readonly routes?: readonly Route[];
   readonly timing?: Partial<StackTiming>;
   /** Make sources' processing fail or wait (`npm start -- --fail-rate …`, `--slow …`). @default none */
@@ -69,7 +69,7 @@ export interface LocalStackOptions {
   readonly onRequest?: (entry: RequestLog) => void;
   readonly onRecord?: (record: RecordOutcome & { readonly source: string }) => void;
   readonly onDeadLetter?: (source: string, message: ReceivedMessage) => void;
-  /** Outbound delivery (#12): `/v1/…` API, delivery worker and sweeper. @default {} (on, loopback allowed) */
+  /** Outbound delivery: the `/v1/…` API, delivery worker and sweeper. @default {} (on, loopback allowed) */
   readonly outbound?: OutboundOptions;
 }
 

@@ -1,5 +1,5 @@
 /**
- * bench:outbound's outage scenario (issue #13): a rate-limited receiver answers 503 (or refuses connections) for a
+ * bench:outbound's outage scenario: a rate-limited receiver answers 503 (or refuses connections) for a
  * while, messages keep arriving, then it comes back. Reported: time from its return until every message arrived,
  * peak requests in any 1 s window at the receiver against `burst + perSecond`, deliveries lost (accepted, never
  * delivered), exhausted, and duplicates (one webhook-id answered 2xx twice). Circuit cool-downs are shortened

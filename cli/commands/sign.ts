@@ -43,8 +43,8 @@ Options:
   --json                print {"headers": {...}} instead
 
 Examples:
-  npm run --silent cli -- sign --scheme github --secret s3cret --body-file event.json
-  npm run --silent cli -- sign --scheme stripe --secret-env STRIPE_WHSEC --body-file event.json \\
+  npm run --silent cli -- sign --scheme github --secret s3cret --body-file examples/github.json
+  npm run --silent cli -- sign --scheme stripe --secret-env STRIPE_WHSEC --body-file examples/stripe.json \\
     --curl http://127.0.0.1:3000/webhooks/stripe
   printf 'From=%%2B15551234567&Body=hi' | npm run --silent cli -- sign --scheme twilio \\
     --secret 0123456789abcdef0123456789abcdef --url https://example.com/twilio`;

@@ -53,9 +53,9 @@ Options:
 
 Examples:
   npm run --silent cli -- verify --scheme github --secret s3cret \\
-    --header 'X-Hub-Signature-256: sha256=…' --body-file event.json
+    --header 'X-Hub-Signature-256: sha256=…' --body-file examples/github.json
   npm run --silent cli -- verify --scheme stripe --secret whsec_new --secret whsec_old \\
-    --header 'Stripe-Signature: t=…,v1=…' --now 1700000000 --explain < event.json`;
+    --header 'Stripe-Signature: t=…,v1=…' --now 1700000000 --explain < examples/stripe.json`;
 
 const FLAGS = {
   scheme: { type: 'string' },

@@ -1,6 +1,6 @@
 /**
- * The endpoint operational state (rate bucket, circuit, health: core/outbound/endpoint-state.ts) on the outbound
- * table. One item per (tenant, endpoint, kind) in its own partition, so a busy endpoint's bucket writes never
+ * The endpoint operational state (rate bucket, circuit, health: core/outbound/admission/state-store.ts) on the
+ * outbound table. One item per (tenant, endpoint, kind) in its own partition, so a busy endpoint's bucket writes never
  * contend with another endpoint's, nor with its own breaker's. The value is one JSON document; `version` carries
  * the compare-and-set. Only a failed condition means "somebody wrote since your read" (false); every other
  * error (throttling, access, network) propagates, because treating it as a lost race would retry it blindly.

@@ -1,13 +1,14 @@
 /**
- * `endpoints recover` and `messages replay` on the outbound table (recovery.ts): an endpoint's deliveries of a
- * window from the `byEndpoint` index, a tenant's messages of a window from the `byTenant` index (both by creation
- * time, oldest first, a page at a time), and the conditional requeue that makes each delivery due once per
- * recovery run.
+ * `endpoints recover` and `messages replay` on the outbound table (core/outbound/recovery/recover.ts): an
+ * endpoint's deliveries of a window from the `byEndpoint` index, a tenant's messages of a window from the `byTenant`
+ * index (both by creation time, oldest first, a page at a time), and the conditional requeue that makes each
+ * delivery due once per recovery run.
  *
  * A requeued delivery gets the whole retry schedule again without losing its attempt log: `attemptCount` (which
  * numbers the attempts and guards their recording) is kept, and `scheduleBase` is set to the scheduled attempts
- * made so far (`attemptCount - probes`), which deliver.ts subtracts. It goes back on the sparse `due` index like a
- * new delivery, so a lost wake-up (or one too far ahead for a queue delay) is swept.
+ * made so far (`attemptCount - probes`), which the delivery step (core/outbound/delivery/attempt.ts) subtracts. It
+ * goes back on the sparse `due` index like a new delivery, so a lost wake-up (or one too far ahead for a queue
+ * delay) is swept.
  */
 import { QueryCommand, UpdateItemCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';

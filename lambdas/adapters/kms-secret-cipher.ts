@@ -1,7 +1,7 @@
 /**
  * SecretCipher on KMS: each endpoint secret is one `Encrypt` under the stack's key, bound to its (tenant, endpoint)
  * by the encryption context, so a ciphertext copied to another endpoint's record does not decrypt. One key for
- * every endpoint rather than a Secrets Manager secret each (issue #12: cost). Decrypt names the key too, so a
+ * every endpoint rather than a Secrets Manager secret each (cost). Decrypt names the key too, so a
  * ciphertext made under another key is refused.
  */
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';

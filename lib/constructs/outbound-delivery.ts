@@ -1,5 +1,5 @@
 /**
- * Outbound delivery (#12) on AWS: the `/v1` routes on the stack's HTTP API (IAM-authorized), the API function,
+ * Outbound delivery on AWS: the `/v1` routes on the stack's HTTP API (IAM-authorized), the API function,
  * the delivery queue (with its DLQ) and worker, the sweeper run every minute (decision 0007), and the operations
  * topic the worker publishes operator notifications to (docs/outbound-notifications.md). The table and key are
  * `OutboundStore`.

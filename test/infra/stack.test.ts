@@ -430,7 +430,7 @@ describe('outputs', () => {
       /^https:\/\/<Ref:ApiHttpApi\w+>\.execute-api\..*\/webhooks\/github-app$/,
     );
     expect(outputs.SecretNameStripe!.Value).toBe(`${STACK_NAME}/webhooks/stripe`);
-    // The replay command in the README takes this ARN: it must be the stripe pipeline's own dead-letter queue.
+    // The replay command in docs/deploy.md takes this ARN: it must be the stripe pipeline's own dead-letter queue.
     expect(outputs.DeadLetterQueueArnStripe!.Value).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^Sourcestripe\w*DeadLetterQueue\w+$/), 'Arn'],
     });

@@ -1,6 +1,6 @@
 /**
  * The whole flow with the unmodified Lambda handlers (lambdas/verifier/handler.ts and
- * lambdas/processor/handler.ts), configured only by environment variables as on Lambda, against
+ * lambdas/processor/deployed.ts), configured only by environment variables as on Lambda, against
  * moto: verifier → ingest queue → processor → topic → subscriber queue, with the event record read
  * back. This file plays API Gateway and the SQS event source mapping.
  */

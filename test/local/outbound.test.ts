@@ -173,7 +173,7 @@ describe('outbound delivery through the local stack', () => {
     expect((await call('GET', `/v1/tenants/acme/endpoints/${id}`)).status).toBe(404);
   });
 
-  it('a verified Stripe event is relayed, signed, to the endpoints of the tenant config/outbound.ts names', async () => {
+  it('a verified Stripe event is relayed, signed, to the endpoints of the tenant config/relays.ts names', async () => {
     await startReceiver([200]);
     const created = await call('POST', '/v1/tenants/internal/endpoints', { url: receiverUrl });
     secret = created.json.secret as string;

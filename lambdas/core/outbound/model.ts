@@ -50,7 +50,7 @@ export interface Endpoint {
   readonly endpointId: string;
   readonly url: string;
   readonly description: string;
-  /** Event-type patterns (filter.ts); at least one. */
+  /** Event-type patterns (event-filter.ts); at least one. */
   readonly filterTypes: readonly string[];
   /** Extra request headers, lower-cased names; never the signature or transport headers. */
   readonly headers: Readonly<Record<string, string>>;
@@ -59,14 +59,14 @@ export interface Endpoint {
   readonly enabled: boolean;
   /** Why it was disabled, e.g. `410 Gone`. */
   readonly disabledReason?: string;
-  /** Enforced by the delivery worker's admission gate (admission.ts), shared by all workers. */
+  /** Enforced by the delivery worker's admission gate (admission/gate.ts), shared by all workers. */
   readonly rateLimit?: RateLimit;
   /** Its own circuit breaker settings, every field filled in; absent: the stack's defaults (circuit.ts). */
   readonly circuit?: CircuitSettings;
   /** Its own automatic-disabling settings; absent: the stack's defaults (health.ts). */
   readonly health?: HealthSettings;
   readonly timeoutSeconds: number;
-  /** Delays before each retry, overriding the default schedule (retry.ts). */
+  /** Delays before each retry, overriding the default schedule (delivery/retry-schedule.ts). */
   readonly retryDelaysSeconds?: readonly number[];
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -108,7 +108,7 @@ export interface Delivery {
   /** How many of `attemptCount` were circuit probes: logged, but not counted by the retry schedule. */
   readonly probes?: number;
   /**
-   * Scheduled attempts (`attemptCount - probes`) made before the delivery was last recovered (recovery.ts): the
+   * Scheduled attempts (`attemptCount - probes`) made before the delivery was last recovered (recovery/recover.ts): the
    * retry schedule counts only the attempts after them, so a recovered delivery gets the whole schedule again
    * while its attempt log and numbering go on.
    */
@@ -116,7 +116,10 @@ export interface Delivery {
   /** Epoch ms of the next attempt, while `pending` or `failed`. */
   readonly nextAttemptAt?: number;
   readonly skipReason?: string;
-  /** When `message.attempt.exhausted` was published for its exhaustion (exhausted.ts); cleared when it is sent again. */
+  /**
+   * When `message.attempt.exhausted` was published for its exhaustion (delivery/worker-step.ts); cleared when it is
+   * sent again.
+   */
   readonly exhaustedNotifiedAt?: number;
   readonly createdAt: number;
   readonly updatedAt: number;

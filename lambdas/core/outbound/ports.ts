@@ -1,6 +1,6 @@
 /**
  * Ports of the outbound delivery core. Each gets one adapter (DynamoDB, KMS, node:http, node:dns) and an
- * in-memory fake (test/helpers/outbound-fakes.ts, later the local stack). Nothing here imports the AWS SDK.
+ * in-memory fake (test/helpers/outbound.ts). Nothing here imports the AWS SDK.
  */
 import type { Attempt, AttemptErrorKind, Delivery, DeliveryStatus, Endpoint, MessageRecord } from './model';
 
@@ -114,7 +114,7 @@ export interface DeliveryStore {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Management, reads and wake-ups (the wiring of #12)
+// Management, reads and wake-ups
 
 /** Endpoints as the management API sees them: the delivery side's `EndpointStore` plus reads and writes. */
 export interface EndpointRepository extends EndpointStore {

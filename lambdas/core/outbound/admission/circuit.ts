@@ -1,5 +1,5 @@
 /**
- * The circuit breaker of one endpoint, as pure transitions. Stored per endpoint (endpoint-state.ts) and
+ * The circuit breaker of one endpoint, as pure transitions. Stored per endpoint (state-store.ts) and
  * changed by compare-and-set, so every concurrent worker sees the same breaker.
  *
  * - closed: deliveries are sent. It opens after `consecutiveFailures` failures in a row, or when at least

@@ -1,5 +1,5 @@
 /**
- * `deliver()` behind the endpoint's admission gate (admission.ts): a delivery that is due and whose endpoint is
+ * `deliver()` behind the endpoint's admission gate (admission/gate.ts): a delivery that is due and whose endpoint is
  * enabled first asks the gate. An open circuit parks it and a rate limit throttles it, both without an attempt
  * (the worker wakes it later); only `send` and `probe` reach `deliver()`, and their result is settled into the
  * breaker and health records. What settlement decides is acted on here: the endpoint disabled when health says

@@ -1,7 +1,8 @@
 /**
  * Endpoint management: create, read, update, enable/disable, rotate the secret, delete. Input is validated by the
  * model's schemas; a URL is checked against the SSRF guard at registration (and again before every attempt, in
- * deliver.ts); the secret is generated here and returned only by create and rotate: list and get never carry it.
+ * delivery/attempt.ts); the secret is generated here and returned only by create and rotate: list and get never
+ * carry it.
  */
 import { BadRequestError } from '../../kernel/errors';
 import { describeIssues } from '../../kernel/issues';

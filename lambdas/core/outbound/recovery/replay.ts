@@ -17,7 +17,7 @@ import { DEFAULT_RETENTION, type RetentionSettings } from '../retention';
 export interface ReplayRequest {
   readonly tenantId: string;
   readonly window: Window;
-  /** `*`, `prefix.*` or an exact type (filter.ts). */
+  /** `*`, `prefix.*` or an exact type (event-filter.ts). */
   readonly typePattern?: string;
   readonly endpointId?: string;
   readonly label?: string;

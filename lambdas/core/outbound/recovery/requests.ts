@@ -1,9 +1,9 @@
 /**
  * `endpoints recover` and `messages replay` as the API runs them: the request body read and checked, the
- * endpoint looked up, the run (recovery.ts), then a first wake-up for every delivery it made due within a queue
+ * endpoint looked up, the run (recover.ts), then a first wake-up for every delivery it made due within a queue
  * delay (SQS holds a message at most 900 s). A delivery due later, or whose wake-up is lost (a failed send, a
  * crash before it), sits in the `due` index and is woken by the sweeper: a lease after it is due when a wake-up
- * should have come, when it is due otherwise (schedule.ts `sweepAtFor`). The wake-ups go out page by page and
+ * should have come, when it is due otherwise (delivery/wake-up.ts `sweepAtFor`). The wake-ups go out page by page and
  * when the run ends, even when it fails half-way; a run killed outright (the API function's timeout) leaves at most
  * one page to the sweeper. Running the same request again does the rest.
  */
