@@ -62,6 +62,8 @@ export function consoleRoutes(f: Frame): Route[] {
   ];
 }
 
+const total = (s: Overview['sources'][number]) => s.requests.perMinute.reduce((a, b) => a + b, 0);
+
 async function overviewView(main: HTMLElement, f: Frame): Promise<void> {
   const o = await request<Overview>('GET', '/_local/console/api/overview');
   focus(heading(main, 'Inbound sources'));
@@ -69,32 +71,35 @@ async function overviewView(main: HTMLElement, f: Frame): Promise<void> {
     h(
       'div',
       { class: 'cards' },
-      ...o.sources.map((s) => {
-        const total = s.requests.perMinute.reduce((a, b) => a + b, 0);
-        const rejected = Object.entries(s.requests.outcomes).filter(([k]) => k.startsWith('rejected:'));
-        return h(
-          'section',
-          { class: 'card', 'aria-labelledby': `src-${s.id}` },
-          h('h2', { id: `src-${s.id}` }, s.id, ' ', h('span', { class: 'muted small' }, s.scheme)),
-          sparkline('Requests per minute, last hour', s.requests.perMinute, 'requests'),
-          h(
-            'p',
-            { class: 'small' },
-            `${total} requests`,
-            ...Object.entries(s.requests.outcomes)
-              .filter(([k]) => !k.startsWith('rejected:'))
-              .map(([k, n]) => ` · ${n} ${k}`),
-          ),
-          rejected.length
-            ? h(
-                'p',
-                { class: 'small' },
-                badge(`${rejected.reduce((n, [, c]) => n + c, 0)} rejected`, 'bad'),
-                ...rejected.map(([k, n]) => ` ${k.slice(9)} ${n}`),
-              )
-            : h('p', { class: 'small muted' }, 'no rejections'),
-        );
-      }),
+      // Sources with traffic first, then by name.
+      ...[...o.sources]
+        .sort((a, b) => total(b) - total(a) || a.id.localeCompare(b.id))
+        .map((s) => {
+          const total = s.requests.perMinute.reduce((a, b) => a + b, 0);
+          const rejected = Object.entries(s.requests.outcomes).filter(([k]) => k.startsWith('rejected:'));
+          return h(
+            'section',
+            { class: 'card', 'aria-labelledby': `src-${s.id}` },
+            h('h2', { id: `src-${s.id}` }, s.id, ' ', h('span', { class: 'muted small' }, s.scheme)),
+            sparkline('Requests per minute, last hour', s.requests.perMinute, 'requests'),
+            h(
+              'p',
+              { class: 'small' },
+              `${total} requests`,
+              ...Object.entries(s.requests.outcomes)
+                .filter(([k]) => !k.startsWith('rejected:'))
+                .map(([k, n]) => ` · ${n} ${k}`),
+            ),
+            rejected.length
+              ? h(
+                  'p',
+                  { class: 'small' },
+                  badge(`${rejected.reduce((n, [, c]) => n + c, 0)} rejected`, 'bad'),
+                  ...rejected.map(([k, n]) => ` ${k.slice(9)} ${n}`),
+                )
+              : h('p', { class: 'small muted' }, 'no rejections'),
+          );
+        }),
     ),
   );
   main.append(
@@ -110,70 +115,39 @@ function emptied(main: HTMLElement): HTMLElement {
 
 function queuesTable(queues: readonly QueueStats[], f: Frame, reload: () => Promise<void>): HTMLElement {
   const letters = h('div', { 'aria-live': 'polite' });
+  const redrive = (q: QueueStats) =>
+    request<{ moved: number }>('POST', `/_local/queues/${seg(q.name)}/redrive`).then(
+      (r) =>
+        reload().then(() =>
+          f.notify(`Redrive of ${q.name}: ${r.moved} message${r.moved === 1 ? '' : 's'} moved back to the queue.`),
+        ),
+      (e: Error) => f.notify(e.message, 'bad'),
+    );
+  const actions = (q: QueueStats) =>
+    q.deadLetters === 0
+      ? ''
+      : h(
+          'div',
+          { class: 'actions' },
+          h('button', { type: 'button', onclick: () => void showLetters(q.name, letters) }, 'Show'),
+          h('button', { type: 'button', onclick: () => void redrive(q) }, `Redrive ${q.name}`),
+        );
+  const head = ['Queue', 'Waiting', 'In flight', 'Dead letters', ''].map((c) => h('th', {}, c));
+  const rows = queues.map((q) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, q.name),
+      h('td', {}, String(q.visible)),
+      h('td', {}, String(q.inFlight)),
+      h('td', {}, q.deadLetters > 0 ? badge(String(q.deadLetters), 'bad') : '0'),
+      h('td', {}, actions(q)),
+    ),
+  );
   return h(
     'div',
     {},
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', {}, 'Queue'),
-            h('th', {}, 'Waiting'),
-            h('th', {}, 'In flight'),
-            h('th', {}, 'Dead letters'),
-            h('th', {}, ''),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          ...queues.map((q) =>
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'row' }, q.name),
-              h('td', {}, String(q.visible)),
-              h('td', {}, String(q.inFlight)),
-              h('td', {}, q.deadLetters > 0 ? badge(String(q.deadLetters), 'bad') : '0'),
-              h(
-                'td',
-                { class: 'actions' },
-                q.deadLetters > 0
-                  ? h('button', { type: 'button', onclick: () => void showLetters(q.name, letters) }, 'Show')
-                  : '',
-                q.deadLetters > 0
-                  ? h(
-                      'button',
-                      {
-                        type: 'button',
-                        onclick: () =>
-                          request<{ moved: number }>('POST', `/_local/queues/${seg(q.name)}/redrive`).then(
-                            (r) =>
-                              reload().then(() =>
-                                f.notify(
-                                  `Redrive of ${q.name}: ${r.moved} message${r.moved === 1 ? '' : 's'} moved back to the queue.`,
-                                ),
-                              ),
-                            (e: Error) => f.notify(e.message, 'bad'),
-                          ),
-                      },
-                      `Redrive ${q.name}`,
-                    )
-                  : '',
-              ),
-            ),
-          ),
-        ),
-      ),
-    ),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...head)), h('tbody', {}, ...rows))),
     letters,
   );
 }
