@@ -13,6 +13,7 @@ import { EventStore } from './constructs/event-store';
 import { EventTopic } from './constructs/event-topic';
 import { OutboundDelivery } from './constructs/outbound-delivery';
 import type { RelayRule } from '../lambdas/core/outbound/intake/relay';
+import type { PortalSettings } from '../lambdas/core/portal/settings';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunction } from './constructs/webhook-function';
@@ -30,6 +31,8 @@ export interface WebhookIngestionStackProps extends StackProps {
   readonly projectRoot?: string;
   /** Inbound events relayed, signed, to tenants' endpoints (config/relays.ts), when outbound is on. @default none */
   readonly relays?: readonly RelayRule[];
+  /** The tenant portal's settings (config/portal.ts), when outbound is on. @default DEFAULT_PORTAL_SETTINGS */
+  readonly portal?: PortalSettings;
 }
 
 export class WebhookIngestionStack extends Stack {
@@ -106,6 +109,7 @@ export class WebhookIngestionStack extends Stack {
         projectRoot: props.projectRoot,
         deletionProtection: props.deletionProtection ?? true,
         relay: { topic: this.eventTopic.topic, rules: props.relays ?? [] },
+        ...(props.portal && { portal: props.portal }),
       });
     }
 

@@ -5,7 +5,7 @@
  * from `/v1`, as the CLI does.
  */
 import { pageHeaders } from '../lambdas/core/portal/settings';
-import type { WebAssets } from '../lambdas/outbound-api/portal';
+import type { WebAssets } from '../lambdas/core/portal/web-assets';
 import type { LocalRoute } from './api-gateway';
 import { consoleData, type ConsoleData, type ConsoleDataDeps } from './console-data';
 import { InboundTally } from './inbound-tally';

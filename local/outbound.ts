@@ -176,7 +176,9 @@ export async function startLocalOutbound(
     functionName: 'outbound-relay',
     ...eventSourceSettings(INTAKE),
     log,
-    createHandler: () => createQueueIntakeHandler(outbound.intake, relayRecord(relayRules)),
+    // A provider's event, verified by its signature: not checked against the platform's catalog (as deployed).
+    createHandler: () =>
+      createQueueIntakeHandler({ ...outbound.intake, eventTypes: undefined }, relayRecord(relayRules)),
   });
   const relay: LocalSubscriber = {
     name: 'outbound-relay',

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
-import type { WebAsset, WebAssets } from '../lambdas/outbound-api/portal';
+import type { WebAsset, WebAssets } from '../lambdas/core/portal/web-assets';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 

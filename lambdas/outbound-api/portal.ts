@@ -12,16 +12,8 @@ import { NotFoundError } from '../core/outbound/errors';
 import { ReadOnlySessionError } from '../core/portal/errors';
 import { authorizePortal, type SigningKeySource } from '../core/portal/sessions';
 import { pageHeaders, type PortalSettings } from '../core/portal/settings';
+import type { WebAssets } from '../core/portal/web-assets';
 import { PORTAL_API_PREFIX, PORTAL_ROUTES, PORTAL_SESSION_ROUTE } from './portal-access';
-
-/** A built file of the portal's front end (web/build.ts): the page, its script and its style sheet. */
-export interface WebAsset {
-  readonly body: string;
-  readonly contentType: string;
-}
-
-/** The portal's files by name: `index.html` (the portal page), `console.html`, and content-hashed assets. */
-export type WebAssets = ReadonlyMap<string, WebAsset>;
 
 export interface PortalDeps {
   /** The key sessions are signed with. */

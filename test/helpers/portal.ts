@@ -7,7 +7,7 @@ import type { EventTypeCatalog } from '../../lambdas/core/outbound/event-types';
 import { signSessionToken, type SessionScope } from '../../lambdas/core/portal/session-token';
 import { DEFAULT_PORTAL_SETTINGS } from '../../lambdas/core/portal/settings';
 import { createOutboundApiHandler } from '../../lambdas/outbound-api/create-handler';
-import type { WebAssets } from '../../lambdas/outbound-api/portal';
+import type { WebAssets } from '../../lambdas/core/portal/web-assets';
 import { callApi, type ApiAnswer } from './api-call';
 import { NOW } from './outbound';
 import { outboundUnderTest } from './outbound-composition';
