@@ -26,6 +26,8 @@ export interface CliIo {
   readonly interactive: boolean;
   /** Rewrites the current stderr line (a progress bar); a no-op when not interactive. */
   status(line: string): void;
+  /** Raw bytes to stdout, exactly (`events show --payload`). @default out() of their UTF-8 text */
+  write?(bytes: Uint8Array): void;
 }
 
 /** The flags a command takes, as `node:util` parseArgs reads them (cli/lib/flags.ts parses them). */

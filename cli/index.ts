@@ -37,6 +37,7 @@ export function terminalIo(): CliIo {
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    write: (bytes) => process.stdout.write(bytes),
     interactive,
     status: (line) => {
       if (interactive) process.stderr.write(`\r\x1b[2K${line}`);

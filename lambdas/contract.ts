@@ -48,6 +48,14 @@ export const ENV = {
   portalSigningSecret: 'PORTAL_SIGNING_SECRET_ARN',
   /** Outbound API function only: JSON of the portal settings (`portalSettingsSchema`, config/portal.ts). */
   portalSettings: 'PORTAL_SETTINGS',
+  /** The archive bucket (#19): claim checks (verifier), archived batches and large messages (processor), replays. */
+  archiveBucket: 'ARCHIVE_BUCKET_NAME',
+  /** Processor only: JSON array of header names its source never archives (besides Authorization and Cookie). */
+  archiveDenyHeaders: 'ARCHIVE_DENY_HEADERS',
+  /** Replay function only: JSON object of each source's archive retention in days (null: kept for ever). */
+  archiveRetention: 'ARCHIVE_RETENTION_DAYS',
+  /** Replay function only: JSON array of the subscription ids a replay may target. */
+  subscriptionIds: 'SUBSCRIPTION_IDS',
 } as const;
 
 /** The portal's built front end, beside the outbound API function's bundle (web/build.ts writes it there). */
@@ -161,6 +169,34 @@ export const MESSAGE_ATTRIBUTES = {
 export type EventAttributes = {
   readonly [K in keyof typeof MESSAGE_ATTRIBUTES as (typeof MESSAGE_ATTRIBUTES)[K]]: string;
 };
+
+/**
+ * Attributes a replayed event carries besides the usual ones: `replayId` (a subscriber tells a replay from a first
+ * delivery, and can filter on it), and `replayTarget` when the replay is for one subscription only: every
+ * subscription's filter policy admits messages without it or naming that subscription (lib/filter-policy.ts).
+ */
+export const REPLAY_ATTRIBUTES = { replayId: 'replayId', target: 'replayTarget' } as const;
+
+/** The ingest queue's attribute carrying what the archive needs besides the envelope (core/archive/record.ts). Never published. */
+export const ARCHIVE_CONTEXT_ATTRIBUTE = 'archive';
+
+/**
+ * The AWS extended clients' reserved attribute (a Number: the offloaded message's size in bytes) on a message whose
+ * body is a `PayloadS3Pointer` (core/archive/extended-pointer.ts).
+ */
+export const EXTENDED_PAYLOAD_SIZE_ATTRIBUTE = 'ExtendedPayloadSize';
+
+/** Service limits the payload path is built around, in bytes. */
+export const PAYLOAD_LIMITS = {
+  /** API Gateway HTTP API's request body limit (10 MB). */
+  apiGatewayBytes: 10 * 1024 * 1024,
+  /** Lambda's synchronous invocation request: the whole event JSON, body (escaped or base64) and headers included. */
+  lambdaRequestBytes: 6 * 1024 * 1024,
+  /** An SQS message with its attributes (1 MiB): larger bodies travel by claim check. */
+  sqsMessageBytes: 1024 * 1024,
+  /** An SNS message with its attributes (256 KiB): larger published messages travel as extended-client pointers. */
+  snsMessageBytes: 256 * 1024,
+} as const;
 
 /** The attributes of one event. (Literal keys; the type ties them to MESSAGE_ATTRIBUTES.) */
 export function eventAttributes(source: string, type: string, eventId: string): EventAttributes {

@@ -10,7 +10,7 @@
 import type * as z from 'zod/mini';
 import { checkAgainstSchedule } from '../lambdas/core/outbound/retention';
 import { schemes } from '../lambdas/core/signatures/index';
-import { MAX_FILTER_COMBINATIONS, buildFilterPolicy, filterCombinations } from './filter-policy';
+import { MAX_FILTER_COMBINATIONS, filterCombinations, subscriptionFilterPolicy } from './filter-policy';
 import type { SourceConfig, StackConfig } from './config-schema';
 
 export interface ConfigIssue {
@@ -67,8 +67,7 @@ export function stackIssues(config: StackConfig): ConfigIssue[] {
           message: `unknown source "${id}"; declared sources: ${[...ids].join(', ')}`,
         });
     });
-    const policy = buildFilterPolicy(subscription.filter);
-    const combinations = policy ? filterCombinations(policy) : 0;
+    const combinations = filterCombinations(subscriptionFilterPolicy(subscription));
     if (combinations > MAX_FILTER_COMBINATIONS) {
       issues.push({
         path: ['subscriptions', i, 'filter'],

@@ -9,10 +9,17 @@
  */
 import * as z from 'zod/mini';
 import { RETRY_POLICY } from '../lambdas/contract';
-import { SHARED_SOURCE_KEYS, sharedSourceFields, type RuntimeSource } from '../lambdas/core/inbound/source-schema';
+import {
+  MAX_BODY_BYTES_LIMIT,
+  SHARED_SOURCE_KEYS,
+  sharedSourceFields,
+  type RuntimeSource,
+} from '../lambdas/core/inbound/source-schema';
 import { outboundConfigSchema } from './outbound-config-schema';
 
-const DEFAULT_MAX_BODY_BYTES = 200 * 1024;
+export { MAX_BODY_BYTES_LIMIT };
+/** Bodies up to Lambda's request limit by default: the larger ones travel by claim check (docs/archive.md). */
+const DEFAULT_MAX_BODY_BYTES = MAX_BODY_BYTES_LIMIT;
 
 const int = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 const nonEmptyStrings = z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)));
@@ -31,10 +38,32 @@ const processorShape = z.strictObject({
   memoryMb: z._default(int(128, 10240), 256),
 });
 
+/** A source's archive settings (#19): how long its events are kept, and which headers are never kept. */
+const archiveSourceShape = z.strictObject({
+  /** Days archived events (and claim-checked bodies, offloaded messages) are kept; null keeps them for ever. */
+  retentionDays: z._default(z.nullable(int(1, 36_500)), 90),
+  /** Request headers never archived besides Authorization and Cookie, e.g. a provider's API key header. */
+  denyHeaders: z._default(z.array(z.string().check(z.minLength(1), z.toLowerCase())), () => []),
+});
+
+/** The stack's archive settings: the bucket's audit lock and who may read offloaded messages. */
+const archiveStackShape = z.strictObject({
+  /**
+   * S3 Object Lock in compliance mode with this default retention: no one, the root user included, can delete or
+   * overwrite an archived object before it ends. Choose it no longer than any source's retentionDays. Absent: no lock.
+   */
+  objectLockDays: z.optional(int(1, 36_500)),
+  /**
+   * IAM role ARNs of subscribers that read published messages offloaded to the archive (over SNS's 256 KiB): they
+   * get s3:GetObject on `messages/` and kms:Decrypt through S3. Subscribers in this stack need nothing more.
+   */
+  largeMessageReaders: z._default(z.array(z.string().check(z.startsWith('arn:'))), () => []),
+});
+
 /** One source's fields. Parse with `sourceSchema` (config.ts), which adds the rules across its fields. */
 export const sourceShape = z.strictObject({
   ...sharedSourceFields,
-  /** The largest body accepted: at most 240 KiB (the shared field's rule: SQS and SNS cap a message at 256 KiB). */
+  /** The largest body accepted: by default and at most Lambda's 6 MiB request less 64 KiB (the shared field's rule). */
   maxBodyBytes: z._default(sharedSourceFields.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
   // Synth-only fields (the runtime form derives its own from them in toRuntimeSource):
   /** Scheme-specific options, validated by the scheme's own schema. */
@@ -46,6 +75,8 @@ export const sourceShape = z.strictObject({
   /** How long SQS keeps an unprocessed message. Must not exceed the dedupe window. */
   queueRetentionDays: z._default(int(1, 14), 4),
   processor: z.prefault(processorShape, {}),
+  /** The archive of this source's events (#19, docs/archive.md). */
+  archive: z.prefault(archiveSourceShape, {}),
 });
 
 /** The config's list of sources, of `source` (the shape here, or the checked schema in config.ts). */
@@ -98,6 +129,7 @@ export const stackConfigShape = z.strictObject({
    * as much as the API itself per million events (docs/cost.md).
    */
   tracing: z._default(z.boolean(), false),
+  archive: z.prefault(archiveStackShape, {}),
   /** Outbound delivery, off unless present: see lib/outbound-config-schema.ts. */
   outbound: z.optional(outboundConfigSchema),
 });

@@ -8,6 +8,8 @@ import { pageHeaders } from '../lambdas/core/portal/settings';
 import type { WebAssets } from '../lambdas/core/portal/web-assets';
 import type { LocalRoute } from './api-gateway';
 import { consoleData, type ConsoleData, type ConsoleDataDeps } from './console-data';
+import type { EventStore } from '../lambdas/core/inbound/ports';
+import { scanEvents, type EmbeddedDynamo } from './dynamo';
 import { InboundTally } from './inbound-tally';
 
 type Answer = Awaited<ReturnType<LocalRoute>>;
@@ -15,9 +17,24 @@ type Answer = Awaited<ReturnType<LocalRoute>>;
 const notFound = (what: string): Answer => ({ status: 404, body: { error: 'not_found', message: `No such ${what}` } });
 
 /** The console of a local stack: its routes, and the tally its request log feeds (each source's requests). */
-export function localConsole(deps: Omit<ConsoleDataDeps, 'tally'>, assets: () => WebAssets | undefined) {
+export function localConsole(stack: {
+  readonly sources: ConsoleDataDeps['sources'];
+  readonly queues: ConsoleDataDeps['queues'];
+  readonly store: Pick<EventStore, 'get'>;
+  readonly dynamo: Pick<EmbeddedDynamo, 'client' | 'tableName'>;
+  readonly outbound: { readonly tableName: string; readonly portal: { readonly assets?: WebAssets } };
+}) {
   const tally = new InboundTally();
-  return { tally, route: consoleRoute(consoleData({ ...deps, tally }), assets) };
+  const data = consoleData({
+    sources: stack.sources,
+    queues: stack.queues,
+    tally,
+    listEvents: () => scanEvents(stack.dynamo.client, stack.dynamo.tableName),
+    getEvent: (source, eventId) => stack.store.get(source, eventId),
+    dynamo: stack.dynamo.client,
+    outboundTable: stack.outbound.tableName,
+  });
+  return { tally, route: consoleRoute(data, () => stack.outbound.portal.assets) };
 }
 
 export function consoleRoute(data: ConsoleData, assets: () => WebAssets | undefined) {

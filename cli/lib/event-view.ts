@@ -22,6 +22,8 @@ export interface EventView {
   readonly processedAt?: string;
   readonly leaseUntil?: string;
   readonly error?: string;
+  /** When an attempt was last written to the archive (#19). */
+  readonly archivedAt?: string;
   /** The end of the dedupe window, when the record is deleted. */
   readonly expiresAt: string;
 }
@@ -41,6 +43,7 @@ export function eventView(r: EventRecord, nowMs: number): EventView {
     ...(r.processedAt !== undefined && { processedAt: isoTime(r.processedAt) }),
     ...(r.leaseUntil !== undefined && { leaseUntil: isoTime(r.leaseUntil) }),
     ...(r.error !== undefined && { error: r.error }),
+    ...(r.archivedAt !== undefined && { archivedAt: isoTime(r.archivedAt) }),
     expiresAt: isoTime(r.expiresAt * 1000),
   };
 }

@@ -50,6 +50,8 @@ export interface VerifierConfig {
   readonly sources: unknown;
   readonly secretsCacheMs: number;
   readonly leaseMs: number;
+  /** The archive bucket, where bodies too large for the queue go (#19); absent: no claim check. */
+  readonly archiveBucket?: string;
 }
 
 export interface ProcessorConfig {
@@ -58,6 +60,9 @@ export interface ProcessorConfig {
   readonly topicArn: string;
   readonly leaseMs: number;
   readonly dedupeSeconds: number;
+  /** The archive bucket (#19) and the source's headers never archived; absent: nothing archived. */
+  readonly archiveBucket?: string;
+  readonly archiveDenyHeaders: readonly string[];
 }
 
 export function verifierConfig(env: Env = process.env): VerifierConfig {
@@ -73,7 +78,14 @@ export function verifierConfig(env: Env = process.env): VerifierConfig {
   } catch {
     throw new ConfigError(`${ENV.sources} is not valid JSON`);
   }
-  return { tableName, sources, secretsCacheMs: secretsCacheSeconds * 1000, leaseMs: leaseSeconds * 1000 };
+  const archiveBucket = env[ENV.archiveBucket];
+  return {
+    tableName,
+    sources,
+    secretsCacheMs: secretsCacheSeconds * 1000,
+    leaseMs: leaseSeconds * 1000,
+    ...(archiveBucket && { archiveBucket }),
+  };
 }
 
 export function processorConfig(env: Env = process.env): ProcessorConfig {
@@ -84,7 +96,59 @@ export function processorConfig(env: Env = process.env): ProcessorConfig {
     topicArn: e.string(ENV.topicArn),
     leaseMs: e.int(ENV.leaseSeconds, 1) * 1000,
     dedupeSeconds: e.int(ENV.dedupeSeconds, 1),
+    ...(env[ENV.archiveBucket] && { archiveBucket: env[ENV.archiveBucket] }),
+    archiveDenyHeaders: jsonStrings(env, ENV.archiveDenyHeaders),
   };
   e.done();
   return config;
+}
+
+/** A JSON array of strings, or [] when unset. */
+function jsonStrings(env: Env, name: string): string[] {
+  const text = env[name];
+  if (text === undefined || text === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${name} is not valid JSON`);
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw new ConfigError(`${name}: expected a JSON array of strings`);
+  return value;
+}
+
+export interface ReplayConfig {
+  readonly tableName: string;
+  readonly topicArn: string;
+  readonly archiveBucket: string;
+  /** Parsed JSON, the verifier's `WEBHOOK_SOURCES`; validated by `prepareSources`. */
+  readonly sources: unknown;
+  readonly retentionDays: Readonly<Record<string, number | null>>;
+  readonly subscriptions: readonly string[];
+}
+
+export function replayConfig(env: Env = process.env): ReplayConfig {
+  const e = new EnvReader(env);
+  const tableName = e.string(ENV.eventsTable);
+  const topicArn = e.string(ENV.topicArn);
+  const archiveBucket = e.string(ENV.archiveBucket);
+  const sourcesText = e.string(ENV.sources, 2);
+  const retentionText = e.string(ENV.archiveRetention, 2);
+  e.done();
+  const parse = (name: string, text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ConfigError(`${name} is not valid JSON`);
+    }
+  };
+  return {
+    tableName,
+    topicArn,
+    archiveBucket,
+    sources: parse(ENV.sources, sourcesText),
+    retentionDays: parse(ENV.archiveRetention, retentionText) as Record<string, number | null>,
+    subscriptions: jsonStrings(env, ENV.subscriptionIds),
+  };
 }

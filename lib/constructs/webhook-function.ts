@@ -75,6 +75,12 @@ export interface WebhookFunctionProps {
   readonly projectRoot?: string;
   /** Commands run around bundling, e.g. building files the function serves into its asset. @default - none */
   readonly commandHooks?: ICommandHooks;
+  /**
+   * SDK clients left out of the bundle and loaded from the Lambda runtime's own copy, for a client the function
+   * imports lazily on a rare path (the verifier's S3 client, for claim checks): it then costs the common cold start
+   * nothing, not even parsing. @default [] (everything bundled)
+   */
+  readonly runtimeSdkModules?: readonly string[];
 }
 
 /** A Node.js Lambda function with the stack's shared defaults and an explicit log group and role. */
@@ -129,7 +135,11 @@ export class WebhookFunction extends Construct {
       environment: { ...WebhookFunction.sharedEnvironment(props.serviceName, props.logLevel), ...props.environment },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      bundling: { ...LAMBDA_BUNDLING, ...(props.commandHooks && { commandHooks: props.commandHooks }) },
+      bundling: {
+        ...LAMBDA_BUNDLING,
+        ...(props.runtimeSdkModules?.length && { externalModules: [...props.runtimeSdkModules] }),
+        ...(props.commandHooks && { commandHooks: props.commandHooks }),
+      },
     });
 
     if (props.tracing)

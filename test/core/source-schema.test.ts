@@ -75,9 +75,9 @@ describe('parseRuntimeSources', () => {
     ],
     ['an id that is not a URL segment', { id: 'Stripe Live' }, /0\.id: must be 1-40 lower-case/],
     [
-      'a body limit over what SQS and SNS carry',
-      { maxBodyBytes: 300 * 1024 },
-      /0\.maxBodyBytes: must be at most 245760/,
+      "a body limit over Lambda's request",
+      { maxBodyBytes: 7 * 1024 * 1024 },
+      /0\.maxBodyBytes: must be at most 6225920/,
     ],
     ['a zero tolerance', { toleranceSeconds: 0 }, /0\.toleranceSeconds: must be from 1 to 604800 seconds/],
     ['an empty queue URL', { queueUrl: '' }, /0\.queueUrl: expected a non-empty string/],

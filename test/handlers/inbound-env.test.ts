@@ -21,7 +21,14 @@ describe('function config', () => {
       [ENV.leaseSeconds]: '60',
       [ENV.dedupeSeconds]: '100',
     });
-    expect(config).toEqual({ tableName: 't', sourceId: 's', topicArn: 'arn', leaseMs: 60_000, dedupeSeconds: 100 });
+    expect(config).toEqual({
+      tableName: 't',
+      sourceId: 's',
+      topicArn: 'arn',
+      leaseMs: 60_000,
+      dedupeSeconds: 100,
+      archiveDenyHeaders: [],
+    });
   });
 
   it('processorConfig() rejects a non-numeric lease', () => {

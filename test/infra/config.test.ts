@@ -42,10 +42,10 @@ describe('defineConfig()', () => {
     expectConfigError(() => defineConfig(withSource({ id: 'Stripe Live' })), /sources\.0\.id: must be 1-40 lower-case/);
   });
 
-  it('rejects a body limit over what SQS and SNS carry, saying so (not "expected a positive integer")', () => {
+  it('rejects a body limit over Lambda\'s request, saying so (not "expected a positive integer")', () => {
     expectConfigError(
-      () => defineConfig(withSource({ maxBodyBytes: 300 * 1024 })),
-      /sources\.0\.maxBodyBytes: must be at most 245760 \(240 KiB/,
+      () => defineConfig(withSource({ maxBodyBytes: 7 * 1024 * 1024 })),
+      /sources\.0\.maxBodyBytes: must be at most 6225920 \(Lambda's 6 MiB request/,
     );
   });
 
@@ -121,14 +121,15 @@ describe('defineConfig()', () => {
   });
 
   it('rejects a filter policy over the SNS combination limit', () => {
-    const many = Array.from({ length: 151 }, (_, i) => `t${i}`);
+    // 76 types x 2 (every subscription admits replays aimed at it, or none: `replayTarget`) = 152.
+    const many = Array.from({ length: 76 }, (_, i) => `t${i}`);
     expectConfigError(
       () =>
         defineConfig({
           ...valid,
           subscriptions: [{ id: 'x', kind: 'email', address: 'a@example.com', filter: { type: many } }],
         }),
-      /subscriptions\.0\.filter: 151 value combinations/,
+      /subscriptions\.0\.filter: 152 value combinations/,
     );
   });
 

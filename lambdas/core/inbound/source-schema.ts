@@ -9,13 +9,18 @@
  * copies it, the verifier checks it and `RuntimeSource` gains it.
  */
 import * as z from 'zod/mini';
+import { PAYLOAD_LIMITS } from '../../contract';
 import { compileAllowlist } from '../kernel/cidr';
 import { formatIssues, ONE_SHOT } from '../kernel/config-parse';
 import { ConfigError } from '../kernel/errors';
 import { SCHEME_NAMES } from '../signatures/index';
 
-/** SQS and SNS both cap a message at 256 KiB; the envelope around the body needs a little room. */
-const MAX_BODY_BYTES_LIMIT = 240 * 1024;
+/**
+ * The largest body a source accepts: Lambda's 6 MiB invocation request, less room for the rest of the event (headers,
+ * request context) and some JSON escaping of the body. Bodies over SQS's 1 MiB travel by claim check through the
+ * archive (docs/archive.md); a base64-encoded (binary) body grows by a third in the event.
+ */
+export const MAX_BODY_BYTES_LIMIT = PAYLOAD_LIMITS.lambdaRequestBytes - 64 * 1024;
 /** The longest replay window a source may set. */
 const MAX_TOLERANCE_SECONDS = 7 * 24 * 3600;
 
@@ -31,7 +36,7 @@ const MESSAGES = {
   strings: 'expected an array of strings',
   cidr: 'must be an IPv4 or IPv6 CIDR such as 192.0.2.0/24',
   tolerance: `must be from 1 to ${MAX_TOLERANCE_SECONDS} seconds (7 days)`,
-  maxBodyBytes: `must be at most ${MAX_BODY_BYTES_LIMIT} (240 KiB: SQS and SNS carry 256 KiB, envelope included)`,
+  maxBodyBytes: `must be at most ${MAX_BODY_BYTES_LIMIT} (Lambda's 6 MiB request less 64 KiB for the rest of the event)`,
   locator: 'expected { header } or { bodyPath } with a non-empty string',
 } as const;
 

@@ -18,8 +18,8 @@ export class UnknownSourceError extends WebhookError {
   override readonly name = 'UnknownSourceError';
   readonly statusCode = 404;
   readonly code = 'unknown_source';
-  constructor() {
-    super('No webhook source is configured at this path.');
+  constructor(message = 'No webhook source is configured at this path.') {
+    super(message);
   }
 }
 
@@ -106,7 +106,7 @@ export class DependencyUnavailableError extends WebhookError {
   readonly code = 'temporarily_unavailable';
   override readonly headers = { 'retry-after': '5' };
   constructor(
-    readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic',
+    readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic' | 'archive',
     options?: { cause?: unknown },
   ) {
     super(`The ${dependency} is temporarily unavailable.`, options);
