@@ -1,8 +1,7 @@
 /**
  * The browser tier: headless Chromium (Debian's `chromium`, or CHROMIUM_PATH) driven by playwright-core, each test
  * file with its own fresh profile. Without the browser these files skip (global-setup.ts prints one line saying how
- * to install it); under CI=true its absence fails the run. `SCREENSHOTS=<dir>` saves the pages the tests visit
- * (`npm run screenshots` refreshes docs/screenshots/).
+ * to install it); under CI=true its absence fails the run. (`npm run screenshots` takes docs/screenshots/.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,11 +72,4 @@ export function useBrowser(): BrowserUnderTest {
       await Promise.all(context!.pages().map((p) => p.close()));
     },
   };
-}
-
-/** Saves a screenshot as `<SCREENSHOTS>/<name>.png` when SCREENSHOTS is set. */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.SCREENSHOTS;
-  if (!dir) return;
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { post, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
-import { describeInBrowser, screenshot, useBrowser } from './browser';
+import { describeInBrowser, useBrowser } from './browser';
 
 describeInBrowser('operator console', () => {
   const browser = useBrowser();
@@ -50,7 +50,6 @@ describeInBrowser('operator console', () => {
     await row.getByRole('button', { name: 'Show' }).click();
     await page.getByRole('heading', { name: 'Dead letters of stripe' }).waitFor();
     expect(await page.locator('.letters').textContent()).toContain(eventId);
-    await screenshot(page, 'console-dead-letter');
 
     failing = false;
     await row.getByRole('button', { name: 'Redrive stripe' }).click();
@@ -84,7 +83,6 @@ describeInBrowser('operator console', () => {
       /healthy: 1.*disabled: 1/s,
     );
     expect(await page.getByRole('row', { name: /globex/ }).textContent()).toContain('disabled');
-    await screenshot(page, 'console-tenants');
     await page.getByRole('link', { name: 'acme', exact: true }).click();
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
     expect(await page.locator('tbody').textContent()).toContain('Billing');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventTypes } from '../../config/event-types';
 import { startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 import { recordingServer, type RecordingServer } from '../helpers/recording-server';
-import { describeInBrowser, screenshot, useBrowser, type TrackedPage } from './browser';
+import { describeInBrowser, useBrowser, type TrackedPage } from './browser';
 
 const HOSTILE = '<img src=x onerror="window.__xss=1">Billing & "ops"';
 
@@ -52,7 +52,6 @@ describeInBrowser('tenant portal', () => {
     const { page, requests, errors } = await open('acme');
     expect(page.url()).toBe(`${t.stack.url}/portal#/endpoints`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Endpoints');
-    await screenshot(page, 'portal-empty');
 
     await page.getByRole('link', { name: 'Add endpoint' }).click();
     await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/hooks`);
@@ -62,7 +61,6 @@ describeInBrowser('tenant portal', () => {
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     const secret = (await page.locator('#secret').textContent())!;
     expect(secret).toMatch(/^whsec_/);
-    await screenshot(page, 'portal-secret');
 
     await page.getByRole('link', { name: /show the endpoint/ }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(HOSTILE);
@@ -82,11 +80,9 @@ describeInBrowser('tenant portal', () => {
     await page.getByRole('link', { name: 'Deliveries' }).first().click();
     await page.locator('tbody tr').first().waitFor();
     expect(await page.locator('tbody').textContent()).toContain('delivered');
-    await screenshot(page, 'portal-deliveries');
     await page.locator('tbody a').first().click();
     await page.getByRole('heading', { name: 'Attempts' }).waitFor();
     expect(await page.locator('.attempt').textContent()).toMatch(/#1.*HTTP 200/);
-    await screenshot(page, 'portal-delivery');
 
     await page.goto(`${t.stack.url}/portal#/endpoints/${endpointId}`);
     await page.getByText('Signing secret').click();
@@ -96,7 +92,6 @@ describeInBrowser('tenant portal', () => {
     expect(await page.locator('#secret').textContent()).not.toBe(secret);
     await page.reload();
     await page.getByRole('heading', { name: 'Health' }).waitFor();
-    await screenshot(page, 'portal-endpoint');
 
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
@@ -116,7 +111,6 @@ describeInBrowser('tenant portal', () => {
     expect(await page.context().cookies()).toEqual([]);
     expect(headers.length).toBeGreaterThan(0);
     for (const h of headers) expect(h).toMatch(/^Bearer eyJ/);
-    await screenshot(page, 'portal-event-types');
   });
 
   it('a session of another tenant sees nothing of this one', async () => {
@@ -182,6 +176,5 @@ describeInBrowser('tenant portal', () => {
     }
     await page.goto(`${t.stack.url}/portal#/endpoints/${encodeURIComponent(endpointId)}`);
     await page.getByRole('heading', { name: 'Health' }).waitFor();
-    await screenshot(page, 'portal-375px');
   });
 });
