@@ -162,6 +162,11 @@ export class WebhookIngestionStack extends Stack {
       });
     }
     if (this.outbound) {
+      new CfnOutput(this, 'PortalSigningKeyArn', {
+        value: this.outbound.portal.signingKey.secretArn,
+        description:
+          'Tenant portal sessions are signed with this secret: put a new value to end every session (docs/portal.md)',
+      });
       new CfnOutput(this, 'OutboundIntakeQueueUrl', {
         value: this.outbound.intakeQueue.queue.queueUrl,
         description: 'Outbound intake: send messages with attributes tenant, type and id',
