@@ -4,7 +4,7 @@
  *   404 for an unknown source), creates the job and starts a `run` asynchronously; answers `{ statusCode, body }`;
  * - `run` (asynchronous, by itself): works through the job until a minute before its timeout, then invokes itself
  *   again to continue from the checkpoint: a replay of millions of events is a chain of runs, not one 15-minute
- *   invocation (docs/decisions/0020-r19-replay-job.md). A run that dies is retried by Lambda's asynchronous
+ *   invocation (docs/decisions/0020-replay-job.md). A run that dies is retried by Lambda's asynchronous
  *   invocation and takes the job over once its lease ends;
  * - `show`: the job's progress, counts and failures.
  */

@@ -3,7 +3,7 @@
  * write a batch's rows as one object per day, and offload published messages too large for SNS.
  *
  * One object per processor batch (not per event) is what keeps the archive's cost per event low
- * (docs/decisions/0019-r19-archive-batching.md); a row per attempt is what lets the archive answer "what failed".
+ * (docs/decisions/0019-archive-batching.md); a row per attempt is what lets the archive answer "what failed".
  */
 import { EXTENDED_PAYLOAD_SIZE_ATTRIBUTE, PAYLOAD_LIMITS } from '../../contract';
 import type { Envelope } from '../inbound/envelope';
