@@ -5,7 +5,7 @@
  * changes nothing, and a missing, expired, tampered, wrong-key or `alg: none` token is refused on every route.
  */
 import { createHmac } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PORTAL_ACCESS,
   PORTAL_API_ROUTES,
@@ -24,7 +24,8 @@ let p: ReturnType<typeof portalUnderTest>;
 /** globex's resources, by path parameter name. */
 let theirs: Record<string, string>;
 
-beforeEach(async () => {
+// One setup for the file: every test leaves globex as it found it (and checks so), whatever it does to acme.
+beforeAll(async () => {
   await freshOutboundTable(dynamo.client, TABLE);
   p = portalUnderTest({ dynamo: dynamo.client, tableName: TABLE });
   for (const tenant of ['acme', 'globex']) {
