@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDotEnv } from '../local/secrets';
 import { CommandError, UsageError, type CliIo, type Command } from './command';
 import { exitWhenFlushed } from './lib/exit';
+import { terminalSafe } from './lib/output';
 
 const COMMANDS_DIR = fileURLToPath(new URL('./commands/', import.meta.url));
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -89,7 +90,8 @@ function wantsJson(args: readonly string[]): boolean {
 
 /** Prints a failure (one line, or JSON on stderr under --json) and returns its exit code: 2 for usage, else 1. */
 function reportError(error: unknown, name: string, json: boolean, io: CliIo): number {
-  const message = error instanceof Error ? error.message : String(error);
+  // The API's messages can quote what a request carried: escaped like any text from outside.
+  const message = terminalSafe(error instanceof Error ? error.message : String(error));
   const usage = error instanceof UsageError;
   // A CommandError, the outbound API's ApiError, a Node system error: each carries a code a script can test.
   const own = (error as { code?: unknown }).code;

@@ -92,7 +92,7 @@ export function banner(
     bold('Inspect') + dim(':  npm run cli -- events list   |   npm run cli -- events show <source> <id>'),
     bold('Outbound') +
       dim(
-        ':  npm run cli -- endpoints add --tenant acme --endpoint-url http://127.0.0.1:4000/   |   messages send   |   deliveries list',
+        ':  npm run cli -- endpoints add --tenant acme --endpoint-url http://127.0.0.1:4000/   |   messages send   |   deliveries list --tenant acme',
       ),
     dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
     '',

@@ -119,7 +119,7 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
       drainMs: lastOk - upAt,
       peakPerSecond: peakInWindow(times, 1000),
       violations: rateViolations(times, o.limit, 1).length,
-      exhausted: exhausted.length,
+      exhausted: exhausted.items.length,
       duplicates: [...perId.values()].filter((n) => n > 1).length,
       requestsDuringOutage: requests.filter((r) => r.at < upAt).length,
       requestsAfter: requests.filter((r) => r.at >= upAt).length,

@@ -21,20 +21,23 @@ import {
   WINDOW_OPTIONS,
   WINDOW_OPTIONS_USAGE,
 } from '../lib/outbound-api';
-import { isoTime, printJson, withIsoTimes } from '../lib/output';
+import { isoTime, printJson, terminalSafe, withIsoTimes } from '../lib/output';
+import { runLines } from '../lib/run-text';
 
 const USAGE = `Usage:
   npm run cli -- endpoints add --tenant T --endpoint-url U [--events P,P] [--scheme S] [--description D]
                                [--header 'Name: value'] [--timeout SECONDS] [--retry-delays 5,60,600]
-                               [--circuit JSON] [--health JSON]
+                               [--rate-limit N[,BURST]] [--circuit JSON] [--health JSON]
   npm run cli -- endpoints list --tenant T
   npm run cli -- endpoints show <id> --tenant T
   npm run cli -- endpoints update <id> --tenant T [--endpoint-url U] [--events P,P] [--description D] [--scheme S]
+                               [--header 'Name: value'] [--rate-limit N[,BURST]|none]
                                [--circuit JSON|null] [--health JSON|null]
   npm run cli -- endpoints disable|enable|rotate-secret|delete <id> --tenant T
   npm run cli -- endpoints recover <id> --tenant T --since T [--until T] [--label L]
 
-add and rotate-secret print the secret once. update changes only the fields given.
+add and rotate-secret print the secret once. update changes only the fields given. Header values are stored
+encrypted, like the secret, and never shown again: show lists the header names; update --header replaces them all.
 
 show prints the configuration, the settings the worker applies, then the state: circuit, failing clock,
 success rate and p50/p99 latency over the last hour and day, and the deliveries by status (parked apart).
@@ -50,8 +53,10 @@ Endpoint options (add, update):
                         stripe, hmac, …) (default standard-webhooks)
   --wss-timestamp F     wss only: epoch or iso8601 (default epoch)
   --description D       a note for people (default: none)
-  --header 'Name: value'  an extra request header, repeatable (default: none)
+  --header 'Name: value'  an extra request header, repeatable, e.g. 'Authorization: Bearer …' (default: none)
   --timeout SECONDS     per attempt, 1-30 (default ${DEFAULT_TIMEOUT_SECONDS})
+  --rate-limit N[,BURST]  at most N requests a second to this endpoint, across all workers, with bursts of BURST
+                        (default: no limit; BURST default 1); update --rate-limit none removes it
   --retry-delays S,S    seconds before each retry (default ${DEFAULT_RETRY_DELAYS_SECONDS.join(',')}, each ±20 %)
   --circuit JSON        the endpoint's own circuit breaker, e.g. '{"consecutiveFailures":3,"coolDownSeconds":60}';
                         fields (defaults): consecutiveFailures (5), failureRate (0.5), windowSeconds (60),
@@ -76,6 +81,7 @@ const FLAGS = {
   header: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   'retry-delays': { type: 'string' },
+  'rate-limit': { type: 'string' },
   circuit: { type: 'string' },
   health: { type: 'string' },
   ...WINDOW_OPTIONS,
@@ -111,7 +117,9 @@ export const command: Command = {
         });
         if (json) return printJson(io, withIsoTimes(body));
         io.out(
-          `${body.endpoint.endpointId}  ${body.endpoint.url}  events ${body.endpoint.filterTypes.join(',')}  ${body.endpoint.signing.scheme}`,
+          terminalSafe(
+            `${body.endpoint.endpointId}  ${body.endpoint.url}  events ${body.endpoint.filterTypes.join(',')}  ${body.endpoint.signing.scheme}`,
+          ),
         );
         io.out(`secret  ${body.secret}`);
         io.out('The secret is shown once: keep it now (rotate-secret makes a new one).');
@@ -120,7 +128,7 @@ export const command: Command = {
       case 'list': {
         const { body } = await api<{ endpoints: EndpointView[] }>(base, 'GET', path);
         if (json) return printJson(io, withIsoTimes(body.endpoints));
-        if (body.endpoints.length === 0) io.out(`No endpoints for tenant ${values.tenant}.`);
+        if (body.endpoints.length === 0) io.out(`No endpoints for tenant ${terminalSafe(values.tenant)}.`);
         for (const e of body.endpoints) io.out(line(e));
         return 0;
       }
@@ -164,9 +172,7 @@ export const command: Command = {
         if (id === undefined) throw new UsageError('endpoints recover: which endpoint id?');
         const r = await recoverEndpoint(base, values.tenant, id, values);
         if (json) return printJson(io, withIsoTimes(r));
-        io.out(
-          `queued ${r.queued} ${r.queued === 1 ? 'delivery' : 'deliveries'} of ${id} to be sent again (${r.notRecoverable} more in the window not recoverable)  recovery ${r.recoveryId}`,
-        );
+        for (const l of runLines({ ...r, kind: 'recover', endpointId: id }, values.tenant)) io.out(l);
         return 0;
       }
       case 'delete': {
@@ -216,8 +222,17 @@ function fields(v: Values): Record<string, unknown> {
   }
   if (v.timeout !== undefined) out.timeoutSeconds = Number(v.timeout);
   if (v['retry-delays'] !== undefined) out.retryDelaysSeconds = v['retry-delays'].split(',').map(Number);
+  if (v['rate-limit'] !== undefined) out.rateLimit = rateLimitOption(v['rate-limit']);
   for (const key of ['circuit', 'health'] as const) if (v[key] !== undefined) out[key] = jsonOption(key, v[key]);
   return out;
+}
+
+/** `--rate-limit N[,BURST]` as the API takes it, or null for `none`; the API checks the numbers. */
+function rateLimitOption(text: string): unknown {
+  if (text === 'none') return null;
+  const m = /^(\d+)(?:,(\d+))?$/.exec(text);
+  if (!m) throw new UsageError(`--rate-limit is N or N,BURST (requests a second, burst) or none, not ${text}`);
+  return { perSecond: Number(m[1]), ...(m[2] !== undefined && { burst: Number(m[2]) }) };
 }
 
 /** A JSON option's value; the API validates its fields and answers a 400 naming the wrong one. */
@@ -229,14 +244,17 @@ function jsonOption(name: string, text: string): unknown {
   }
 }
 
+/** One endpoint on one line; the tenant's text in it (URL, description, reason) escaped for the terminal. */
 function line(e: EndpointView): string {
   const state = e.enabled ? 'enabled ' : `disabled (${e.disabledReason ?? ''})`;
-  return `${e.endpointId}  ${state}  ${e.url}  events ${e.filterTypes.join(',')}  ${e.signing.scheme}${e.description ? `  "${e.description}"` : ''}`;
+  return terminalSafe(
+    `${e.endpointId}  ${state}  ${e.url}  events ${e.filterTypes.join(',')}  ${e.signing.scheme}${e.description ? `  "${e.description}"` : ''}`,
+  );
 }
 
-/** The endpoint's configuration as `show` prints it: the list line, then what the list line leaves out. Header values are not shown (they may be credentials). */
+/** The endpoint's configuration as `show` prints it: the list line, then what the list line leaves out. Header values are never returned (they may be credentials): only their names. */
 function configuration(e: EndpointView): string[] {
-  const headers = Object.keys(e.headers);
+  const headers = e.headerNames;
   return [
     line(e),
     `  timeout ${e.timeoutSeconds} s` +

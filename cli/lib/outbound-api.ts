@@ -119,6 +119,63 @@ export async function sendToLocalIntake(
 
 export const enc = encodeURIComponent;
 
+/** `/v1/tenants/{tenant}` with the tenant encoded: every outbound route is under it. */
+export const tenantPath = (tenant: string) => `/v1/tenants/${enc(tenant)}`;
+
+/** The API's largest page; a list the CLI reads to the end is read in pages of this. */
+const PAGE = 1000;
+/** With `--limit`, how far the CLI keeps counting to say `N of M shown`: beyond, it says `N of more than M`. */
+export const COUNT_CAP = 10_000;
+
+export interface ListRead<T> {
+  /** Every item, or the first `limit`. */
+  readonly items: readonly T[];
+  /** How many the list holds, counted up to COUNT_CAP (`capped` when it stopped there). */
+  readonly total: number;
+  readonly capped: boolean;
+}
+
+/**
+ * Reads a paged list route (`{[key]: items, cursor?}`) to its end, following the cursor, so piped output is
+ * complete. With `limit`, keeps the first `limit` items and goes on counting (up to COUNT_CAP) for `N of M shown`.
+ */
+export async function readList<T>(
+  target: ApiTarget,
+  path: string,
+  key: string,
+  query: URLSearchParams,
+  limit?: number,
+): Promise<ListRead<T>> {
+  const items: T[] = [];
+  let total = 0;
+  let cursor: string | undefined;
+  do {
+    const q = new URLSearchParams(query);
+    q.set('limit', String(limit !== undefined && items.length < limit ? Math.min(limit - items.length, PAGE) : PAGE));
+    if (cursor !== undefined) q.set('cursor', cursor);
+    const { body } = await api<Record<string, unknown> & { cursor?: string }>(target, 'GET', `${path}?${q}`);
+    const page = (body[key] ?? []) as T[];
+    total += page.length;
+    items.push(...page.slice(0, limit === undefined ? page.length : Math.max(0, limit - items.length)));
+    cursor = body.cursor;
+  } while (cursor !== undefined && (limit === undefined || total < COUNT_CAP));
+  return { items, total, capped: cursor !== undefined };
+}
+
+/** `N of M shown (--limit N)` for a list cut by --limit, or undefined when everything was shown. */
+export function shownOf(read: ListRead<unknown>, what: string): string | undefined {
+  if (read.items.length === read.total && !read.capped) return undefined;
+  return `${read.items.length} of ${read.capped ? 'more than ' : ''}${read.total} ${what} shown (--limit; without it, all)`;
+}
+
+/** `--limit N`: a positive integer, or undefined. */
+export function limitFrom(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a whole number of 1 or more, not ${text}`);
+  return n;
+}
+
 /** Epoch ms as the time the CLI prints (the same in `--json`), or `-`. */
 export function time(ms: number | undefined): string {
   return ms === undefined ? '-' : isoTime(ms);

@@ -35,6 +35,11 @@ export const keys = {
   /** The endpoint index's partitions: the endpoint's deliveries, and its attempts. */
   endpointDeliveries: (tenantId: string, endpointId: string) => `DLVS#${tenantId}#${endpointId}`,
   endpointAttempts: (tenantId: string, endpointId: string) => `ATTS#${tenantId}#${endpointId}`,
+  /** The record of a recovery or replay run (runs.ts). */
+  recoveryRun: (tenantId: string, recoveryId: string): Item => ({
+    [PK]: { S: `RUN#${tenantId}#${recoveryId}` },
+    [SK]: { S: 'RUN' },
+  }),
 };
 
 const n = (item: Item, name: string) => (item[name]?.N === undefined ? undefined : Number(item[name].N));
@@ -126,6 +131,7 @@ export function deliveryItem(
     tenantId: { S: d.tenantId },
     deliveryId: { S: d.deliveryId },
     messageId: { S: d.messageId },
+    ...(d.type !== undefined && { type: { S: d.type } }),
     endpointId: { S: d.endpointId },
     status: { S: d.status },
     attemptCount: { N: String(d.attemptCount) },
@@ -154,10 +160,12 @@ export function toDelivery(item: Item): RecoverableDelivery {
   const probes = n(item, 'probes');
   const scheduleBase = n(item, 'scheduleBase');
   const recoveryIds = item.recoveryIds?.SS;
+  const type = s(item, 'type');
   return {
     tenantId: s(item, 'tenantId') ?? '',
     deliveryId: s(item, 'deliveryId') ?? '',
     messageId: s(item, 'messageId') ?? '',
+    ...(type !== undefined && { type }),
     endpointId: s(item, 'endpointId') ?? '',
     status: (s(item, 'status') ?? 'pending') as DeliveryStatus,
     attemptCount: n(item, 'attemptCount') ?? 0,

@@ -23,7 +23,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
-import { FINAL_STATUSES, type Attempt, type Delivery } from '../core/outbound/model';
+import { FINAL_STATUSES, type Attempt, type Delivery, type MessageRecord } from '../core/outbound/model';
 import type {
   Bounded,
   DeliveryQuery,
@@ -33,6 +33,7 @@ import type {
   DueIndex,
   EndpointDelivery,
   EndpointDeliveryReader,
+  Page,
   WakeUpClaim,
 } from '../core/outbound/ports';
 import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/delivery/wake-up';
@@ -50,11 +51,12 @@ import {
   type AttemptExpiry,
   type Item,
 } from './dynamo-outbound-codec';
-import { queryAll, scanAll } from './dynamo-outbound-query';
+import { queryAll } from './dynamo-outbound-query';
+import * as lists from './dynamo-outbound-lists';
 import * as byEndpoint from './dynamo-outbound-endpoint-index';
 import { succeeds } from './conditional-write';
 
-const { dueIndex, tenantIndex } = OUTBOUND_TABLE;
+const { dueIndex } = OUTBOUND_TABLE;
 
 export interface DeliveryStoreOptions {
   /** @default DEFAULT_WAKE_LEASE_MS */
@@ -224,16 +226,16 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     );
   }
 
-  async get(tenantId: string | undefined, deliveryId: string): Promise<Delivery | undefined> {
+  async get(tenantId: string, deliveryId: string): Promise<Delivery | undefined> {
     const items = await this.partition(deliveryId, 'DLV');
     const d = items[0] && this.live(items[0]) ? toDelivery(items[0]) : undefined;
-    return d && (tenantId === undefined || d.tenantId === tenantId) ? d : undefined;
+    return d?.tenantId === tenantId ? d : undefined;
   }
 
-  async attempts(tenantId: string | undefined, deliveryId: string): Promise<readonly Attempt[]> {
+  async attempts(tenantId: string, deliveryId: string): Promise<readonly Attempt[]> {
     const items = await this.partition(deliveryId);
     const head = items.find((i) => i.sk?.S === 'DLV');
-    if (!head || !this.live(head) || (tenantId !== undefined && toDelivery(head).tenantId !== tenantId)) return [];
+    if (!head || !this.live(head) || toDelivery(head).tenantId !== tenantId) return [];
     return mergeAttempts(items, (a) => this.expiry(a), this.now());
   }
 
@@ -242,34 +244,17 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     return item.expiresAt?.N === undefined || !isExpired(Number(item.expiresAt.N), this.now());
   }
 
-  async list(query: DeliveryQuery): Promise<readonly Delivery[]> {
-    const limit = query.limit ?? 50;
-    const keep = (d: Delivery) =>
-      (query.endpointId === undefined || d.endpointId === query.endpointId) &&
-      (query.status === undefined || d.status === query.status);
-    const items =
-      query.tenantId === undefined
-        ? // Without a tenant there is no key to query: a Scan, for the local CLI and small tables only.
-          await scanAll(this.client, {
-            TableName: this.tableName,
-            FilterExpression: '#kind = :k',
-            ExpressionAttributeNames: { '#kind': 'kind' },
-            ExpressionAttributeValues: { ':k': { S: 'delivery' } },
-          })
-        : await queryAll(this.client, {
-            TableName: this.tableName,
-            IndexName: tenantIndex.name,
-            KeyConditionExpression: '#t = :t',
-            ExpressionAttributeNames: { '#t': tenantIndex.partitionKey },
-            ExpressionAttributeValues: { ':t': { S: keys.tenantKey(query.tenantId) } },
-            ScanIndexForward: false,
-          });
-    return items
-      .filter((i) => this.live(i))
-      .map(toDelivery)
-      .filter(keep)
-      .sort((a, b) => b.createdAt - a.createdAt)
-      .slice(0, limit);
+  /** A page of the tenant's deliveries, newest first (dynamo-outbound-lists.ts). */
+  list(query: DeliveryQuery): Promise<Page<Delivery>> {
+    return lists.listDeliveries(this.client, this.tableName, query, this.now());
+  }
+
+  messageDeliveries(
+    tenantId: string,
+    message: Pick<MessageRecord, 'id' | 'createdAt'>,
+    options: { limit: number; scanLimit: number },
+  ): Promise<Bounded<Delivery>> {
+    return lists.messageDeliveries(this.client, this.tableName, tenantId, message, options, this.now());
   }
 
   endpointDeliveries(tenantId: string, endpointId: string, limit: number): Promise<Bounded<EndpointDelivery>> {
@@ -292,7 +277,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     );
   }
 
-  async replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
+  async replay(tenantId: string, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
     const current = await this.get(tenantId, deliveryId);
     if (!current || current.status === 'pending' || current.status === 'delivered') return current;
     const applied = await succeeds(() =>

@@ -11,11 +11,20 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { Endpoint, MessageRecord } from '../core/outbound/model';
-import type { EndpointRepository, MessageReader, MessageStore, PutMessageResult } from '../core/outbound/ports';
+import type {
+  EndpointRepository,
+  MessageReader,
+  MessageStore,
+  MessageSummary,
+  Page,
+  PageQuery,
+  PutMessageResult,
+} from '../core/outbound/ports';
 import { isExpired } from '../core/outbound/retention';
 import { endpointItem, keys, messageItem, toEndpoint, toMessage } from './dynamo-outbound-codec';
 import { succeeds } from './conditional-write';
 import { queryAll } from './dynamo-outbound-query';
+import { listMessages } from './dynamo-outbound-lists';
 
 export class DynamoEndpointRepository implements EndpointRepository {
   constructor(
@@ -153,6 +162,11 @@ export class DynamoMessageStore implements MessageStore, MessageReader {
         }),
       ),
     );
+  }
+
+  /** A page of the tenant's messages, newest first (dynamo-outbound-lists.ts). */
+  list(tenantId: string, query: PageQuery): Promise<Page<MessageSummary>> {
+    return listMessages(this.client, this.tableName, tenantId, query, this.now());
   }
 
   async get(tenantId: string, messageId: string): Promise<MessageRecord | undefined> {

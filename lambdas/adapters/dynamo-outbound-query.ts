@@ -1,11 +1,5 @@
-/** Paginated Query and Scan over the outbound table. */
-import {
-  QueryCommand,
-  ScanCommand,
-  type DynamoDBClient,
-  type QueryCommandInput,
-  type ScanCommandInput,
-} from '@aws-sdk/client-dynamodb';
+/** Paginated Query over the outbound table. */
+import { QueryCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Item } from './dynamo-outbound-codec';
 
 export async function queryAll(client: DynamoDBClient, input: QueryCommandInput): Promise<Item[]> {
@@ -13,17 +7,6 @@ export async function queryAll(client: DynamoDBClient, input: QueryCommandInput)
   let start: Item | undefined;
   do {
     const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
-
-export async function scanAll(client: DynamoDBClient, input: ScanCommandInput): Promise<Item[]> {
-  const out: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
     out.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);

@@ -10,6 +10,9 @@ import { OUTBOUND_ROUTES, type OutboundRouteKey } from './routes';
 
 export const PORTAL_ACCESS: Readonly<Record<OutboundRouteKey, 'tenant' | 'operator'>> = {
   'POST /v1/tenants/{tenant}/messages': 'operator',
+  'GET /v1/tenants/{tenant}/messages': 'tenant',
+  'GET /v1/tenants/{tenant}/messages/{message}': 'tenant',
+  'GET /v1/tenants/{tenant}/recoveries/{recovery}': 'tenant',
   'POST /v1/tenants/{tenant}/endpoints': 'tenant',
   'GET /v1/tenants/{tenant}/endpoints': 'tenant',
   'GET /v1/tenants/{tenant}/endpoints/{endpoint}': 'tenant',
@@ -23,9 +26,6 @@ export const PORTAL_ACCESS: Readonly<Record<OutboundRouteKey, 'tenant' | 'operat
   'GET /v1/tenants/{tenant}/deliveries': 'tenant',
   'GET /v1/tenants/{tenant}/deliveries/{delivery}': 'tenant',
   'POST /v1/tenants/{tenant}/deliveries/{delivery}/retry': 'tenant',
-  'GET /v1/deliveries': 'operator',
-  'GET /v1/deliveries/{delivery}': 'operator',
-  'POST /v1/deliveries/{delivery}/retry': 'operator',
   'POST /v1/tenants/{tenant}/portal-sessions': 'operator',
   'GET /v1/event-types': 'tenant',
   'GET /v1/openapi.json': 'operator',

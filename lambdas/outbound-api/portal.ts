@@ -72,10 +72,9 @@ export async function portalRequest(
 }
 
 /** The portal page's address for session links: configured, else the one this request came to. */
-export function portalPageUrl(event: APIGatewayProxyEventV2, portal: PortalDeps): string {
+export function portalPageUrl(headers: Readonly<Record<string, string | undefined>>, portal: PortalDeps): string {
   if (portal.url) return portal.url;
-  const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
-  return `${proto}://${event.headers?.host ?? event.requestContext.domainName}/portal`;
+  return `${headers['x-forwarded-proto'] ?? 'https'}://${headers.host}/portal`;
 }
 
 function asset(portal: PortalDeps, name: string): HttpResponse {

@@ -85,7 +85,7 @@ export function composeOutbound(ports: OutboundPorts) {
     endpoints: new DynamoEndpointRepository(dynamo, tableName),
     messages: new DynamoMessageStore(dynamo, tableName),
     deliveries: new DynamoDeliveryStore(dynamo, tableName, { ...leaseOptions, retention }),
-    recovery: new DynamoRecoveryStore(dynamo, tableName, leaseOptions),
+    recovery: new DynamoRecoveryStore(dynamo, tableName, { ...leaseOptions, retention }),
     state: ports.stateStore ?? new DynamoEndpointStateStore(dynamo, tableName),
   };
   const operations = {

@@ -36,7 +36,7 @@ describe('errors under --json', () => {
       { code: 'no_local_data', message: expect.stringMatching(/^No local data in /) },
     ],
     [
-      ['deliveries', 'show', 'dlv_1', '--json', '--url', '<api>'],
+      ['deliveries', 'show', 'dlv_1', '--tenant', 'acme', '--json', '--url', '<api>'],
       1,
       { code: 'not_found', message: '404 not_found: No such delivery' },
     ],
@@ -50,7 +50,7 @@ describe('errors under --json', () => {
   });
 
   it('without --json the same failure is one line of text', async () => {
-    const r = await cli('deliveries', 'show', 'dlv_1', '--url', api.url);
+    const r = await cli('deliveries', 'show', 'dlv_1', '--tenant', 'acme', '--url', api.url);
 
     expect(r).toEqual({ code: 1, stdout: [], stderr: ['deliveries failed: 404 not_found: No such delivery'] });
   });

@@ -174,9 +174,12 @@ describe('SigV4 on the outbound API client', () => {
     server.answer = { status: 403, body: { message: 'The request signature we calculated does not match' } };
     const io = captureIo();
 
-    expect(await runCli(['deliveries', 'show', 'dlv_1', '--url', base, '--sigv4', '--region', 'eu-west-1'], io)).toBe(
-      1,
-    );
+    expect(
+      await runCli(
+        ['deliveries', 'show', 'dlv_1', '--tenant', 'acme', '--url', base, '--sigv4', '--region', 'eu-west-1'],
+        io,
+      ),
+    ).toBe(1);
 
     const printed = [...io.stdout, ...io.stderr].join('\n');
     expect(printed).toContain('403');

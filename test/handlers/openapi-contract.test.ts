@@ -82,14 +82,17 @@ describe('every route answers what the document says', () => {
     const delivery = (sent.json as { delivery: { deliveryId: string } }).delivery.deliveryId;
     await run('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', `${t}/endpoints/ep_1/status`);
     await run('GET /v1/tenants/{tenant}/deliveries', `${t}/deliveries`);
-    await run('GET /v1/deliveries', '/v1/deliveries');
+    await run('GET /v1/tenants/{tenant}/messages', `${t}/messages`);
+    await run('GET /v1/tenants/{tenant}/messages/{message}', `${t}/messages/msg_1`);
     await run('GET /v1/tenants/{tenant}/deliveries/{delivery}', `${t}/deliveries/${delivery}`);
-    await run('GET /v1/deliveries/{delivery}', `/v1/deliveries/${delivery}`);
     await run('POST /v1/tenants/{tenant}/deliveries/{delivery}/retry', `${t}/deliveries/${delivery}/retry`);
-    await run('POST /v1/deliveries/{delivery}/retry', `/v1/deliveries/${delivery}/retry`);
-    await run('POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover', `${t}/endpoints/ep_1/recover`, {
-      since: '2026-12-01T00:00:00Z',
-    });
+    const recovered = await run(
+      'POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover',
+      `${t}/endpoints/ep_1/recover`,
+      { since: '2026-12-01T00:00:00Z' },
+    );
+    const recoveryId = (recovered.json as { recoveryId: string }).recoveryId;
+    await run('GET /v1/tenants/{tenant}/recoveries/{recovery}', `${t}/recoveries/${recoveryId}`);
     await run('POST /v1/tenants/{tenant}/messages/replay', `${t}/messages/replay`, { since: '2026-12-01T00:00:00Z' });
     await run('POST /v1/tenants/{tenant}/portal-sessions', `${t}/portal-sessions`, { readOnly: true });
     await run('GET /v1/event-types', '/v1/event-types');

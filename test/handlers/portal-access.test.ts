@@ -37,7 +37,16 @@ beforeAll(async () => {
     await p.call('POST', `/v1/tenants/${tenant}/messages`, { type: 'invoice.paid', id: `msg_${tenant}`, payload: {} });
   }
   const listed = await p.call('GET', '/v1/tenants/globex/deliveries');
-  theirs = { endpoint: 'ep_2', delivery: listed.json.deliveries[0].deliveryId };
+  const recovered = await p.call('POST', '/v1/tenants/globex/endpoints/ep_2/recover', {
+    since: p.clock.now - 3_600_000,
+  });
+  expect(recovered.status).toBe(202);
+  theirs = {
+    endpoint: 'ep_2',
+    delivery: listed.json.deliveries[0].deliveryId,
+    message: 'msg_globex',
+    recovery: recovered.json.recoveryId,
+  };
 });
 
 /** The concrete path of a portal route for globex's resources. */
@@ -128,7 +137,12 @@ describe('portal API: a read-only session', () => {
     async (route) => {
       const ours = () => p.call('GET', '/v1/tenants/acme/endpoints').then((a) => a.text);
       const before = await ours();
-      const { method, path } = pathFor(route, { endpoint: 'ep_1', delivery: 'dlv_x' });
+      const { method, path } = pathFor(route, {
+        endpoint: 'ep_1',
+        delivery: 'dlv_x',
+        message: 'msg_x',
+        recovery: 'rcv_x',
+      });
       const answer = await p.portal(p.token('acme', 'read'), method, path, BODIES[route] ?? {});
       expect([answer.status, answer.json.error]).toEqual([403, 'read_only_session']);
       expect(await ours()).toBe(before);
@@ -171,7 +185,12 @@ describe('portal API: tokens refused on every route', () => {
   it.each(Object.keys(forged))('refuses a %s token with 401 on every portal API route', async (kind) => {
     const token = forged[kind]!();
     for (const route of PORTAL_API_ROUTES) {
-      const { method, path } = pathFor(route, { endpoint: 'ep_1', delivery: 'dlv_x' });
+      const { method, path } = pathFor(route, {
+        endpoint: 'ep_1',
+        delivery: 'dlv_x',
+        message: 'msg_x',
+        recovery: 'rcv_x',
+      });
       const answer = await p.portal(token, method, path, BODIES[route] ?? {});
       expect([answer.status, answer.json.error], route).toEqual([
         401,

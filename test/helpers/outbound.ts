@@ -189,13 +189,15 @@ export const PREVIOUS_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`
 export const PAYLOAD = '{"invoice":"in_1","amount":12345678901234567890}';
 
 export function endpoint(overrides: Partial<Endpoint> = {}): Endpoint {
+  const context = `${overrides.tenantId ?? TENANT}/${overrides.endpointId ?? ENDPOINT_ID}`;
   return {
     tenantId: TENANT,
     endpointId: ENDPOINT_ID,
     url: `https://${RECEIVER_HOST}/hooks`,
     description: '',
     filterTypes: ['invoice.*'],
-    headers: { 'x-tenant-token': 'tok_receiver_auth' },
+    // A receiver credential, sealed as the API stores it (`fakeCipher`'s form, bound to the endpoint's ids).
+    sealedHeaders: { 'x-tenant-token': `fake-kms:${context}:${Buffer.from('tok_receiver_auth').toString('base64')}` },
     signing: { scheme: 'standard-webhooks' },
     secrets: { current: `fake-kms:${TENANT}/${ENDPOINT_ID}:${Buffer.from(SECRET).toString('base64')}` },
     enabled: true,

@@ -19,6 +19,8 @@ export interface RecordingServer {
   readonly received: Received[];
   /** What every request is answered. */
   answer: { status: number; body: unknown };
+  /** When set, what each request is answered instead (a list read page by page). */
+  answerFor?: ((request: Received) => { status: number; body: unknown }) | undefined;
   close(): Promise<void>;
 }
 
@@ -27,13 +29,14 @@ export async function recordingServer(): Promise<RecordingServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      recording.received.push({
+      const received = {
         method: req.method!,
         url: req.url!,
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const { status, body } = recording.answer;
+      };
+      recording.received.push(received);
+      const { status, body } = recording.answerFor?.(received) ?? recording.answer;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });

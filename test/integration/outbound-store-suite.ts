@@ -214,13 +214,13 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       const older = delivery();
       const newer = { ...delivery({ messageId: 'msg_2', createdAt: NOW }), deliveryId: 'dlv_2' };
       await deliveries.createIfAbsent([older, newer]);
-      expect((await deliveries.list({ tenantId: 'acme' })).map((d) => d.deliveryId)).toEqual([
+      expect((await deliveries.list({ tenantId: 'acme' })).items.map((d) => d.deliveryId)).toEqual([
         'dlv_2',
         older.deliveryId,
       ]);
-      expect(await deliveries.list({ tenantId: 'other' })).toEqual([]);
-      expect((await deliveries.list({ status: 'pending', endpointId: 'ep_1' })).length).toBe(2);
-      expect(await deliveries.list({ tenantId: 'acme', status: 'delivered' })).toEqual([]);
+      expect(await deliveries.list({ tenantId: 'other' })).toEqual({ items: [] });
+      expect((await deliveries.list({ tenantId: 'acme', status: 'pending', endpointId: 'ep_1' })).items.length).toBe(2);
+      expect(await deliveries.list({ tenantId: 'acme', status: 'delivered' })).toEqual({ items: [] });
     });
 
     it("the endpoint index holds an endpoint's deliveries by creation time and its attempts by attempt time; the tenant index its messages", async () => {
@@ -392,7 +392,7 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
         await stores.messages.putIfAbsent(message({ expiresAt: NOW + 40 * DAY }), NOW);
         clock = delivery().createdAt + 35 * DAY;
         expect(await stores.deliveries.get('acme', delivery().deliveryId)).toBeUndefined();
-        expect(await stores.deliveries.list({ tenantId: 'acme' })).toEqual([]);
+        expect(await stores.deliveries.list({ tenantId: 'acme' })).toEqual({ items: [] });
         expect(await stores.messages.get('acme', 'msg_1')).toBeDefined();
         clock = NOW + 40 * DAY;
         expect(await stores.messages.get('acme', 'msg_1')).toBeUndefined();

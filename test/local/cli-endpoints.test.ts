@@ -51,6 +51,11 @@ beforeAll(async () => {
   });
   expect(sent.status).toBe(202);
   await waitFor('the delivery to be delivered', () => receiver.received.some((r) => r.verified && r.answered === 200));
+  // The worker records the attempt a moment after the receiver answers (stack.idle() waits for the inbound side only).
+  await waitFor(
+    'the attempt to be recorded',
+    async () => (await t.stack.outbound.deliveries.list({ tenantId: 'acme', status: 'delivered' })).items.length === 1,
+  );
   await t.stack.idle();
 });
 afterAll(async () => {

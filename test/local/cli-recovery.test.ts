@@ -80,6 +80,7 @@ describe('endpoints recover', () => {
     expect(JSON.parse(r.io.stdout[0]!)).toEqual({
       recoveryId: expect.stringMatching(/^rcv_/),
       queued: 0,
+      alreadyQueued: 0,
       notRecoverable: 0,
     });
   });
@@ -166,7 +167,12 @@ describe('messages replay', () => {
       '--json',
     );
 
-    expect(JSON.parse(r.io.stdout[0]!)).toEqual({ replayId: expect.stringMatching(/^rpl_/), matched: 0, queued: 0 });
+    expect(JSON.parse(r.io.stdout[0]!)).toEqual({
+      replayId: expect.stringMatching(/^rpl_/),
+      matched: 0,
+      queued: 0,
+      alreadyQueued: 0,
+    });
   });
 
   it("prints the server's message for a time it cannot read and exits 1", async () => {

@@ -138,9 +138,10 @@ describe('recovery through the local stack', () => {
     expect(again.code).toBe(0);
     expect(again.io.stdout[0]).toMatch(
       new RegExp(
-        `^queued 0 deliveries of ${endpointId} to be sent again \\(3 more in the window not recoverable\\)  recovery rcv_`,
+        `^queued 0 deliveries of ${endpointId} to be sent again \\(0 more in the window not recoverable\\)  recovery rcv_`,
       ),
     );
+    expect(again.io.stdout[1]).toMatch(/^3 deliveries were already queued by an earlier run of this recovery /);
   }, 60_000);
 
   it('a recovery that fails half-way and is run again queues only the rest, and every delivery is delivered once', async () => {
@@ -173,7 +174,7 @@ describe('recovery through the local stack', () => {
     expect(JSON.parse(interrupted.io.stderr[0]!)).toMatchObject({
       error: { code: 'internal_error', message: expect.stringMatching(/^500 /) },
     });
-    expect(resumed.json).toMatchObject({ queued: 3, notRecoverable: 2 });
+    expect(resumed.json).toMatchObject({ queued: 3, alreadyQueued: 2, notRecoverable: 0 });
     await waitFor('every delivery delivered', async () => (await statuses('delivered')).length === 5);
     expect(deliveredIds()).toEqual(ids);
   }, 60_000);

@@ -80,9 +80,10 @@ export class HandshakeRefusedError extends WebhookError {
 }
 
 export class BadRequestError extends WebhookError {
-  override readonly name = 'BadRequestError';
+  override readonly name: string = 'BadRequestError';
   readonly statusCode = 400;
-  readonly code = 'bad_request';
+  /** A subclass names a more precise case (e.g. `invalid_id`). */
+  readonly code: string = 'bad_request';
 }
 
 export class EventInFlightError extends WebhookError {

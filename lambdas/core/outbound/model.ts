@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { SCHEME_NAMES, schemes, type SchemeName } from '../signatures/index';
+import { endpointUrl } from './endpoint-url';
 import { isFilterPattern } from './event-filter';
 import {
   circuitSettingsSchema,
@@ -52,8 +53,17 @@ export interface Endpoint {
   readonly description: string;
   /** Event-type patterns (event-filter.ts); at least one. */
   readonly filterTypes: readonly string[];
-  /** Extra request headers, lower-cased names; never the signature or transport headers. */
-  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Extra request headers: lower-cased name → value sealed by the `SecretCipher` with the endpoint's context, like
+   * the signing secrets (receivers put credentials there: `authorization`, `x-api-key`). Never the signature or
+   * transport headers. The API shows the names only (sealed-headers.ts).
+   */
+  readonly sealedHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Legacy: plaintext headers of an endpoint stored before headers were sealed: sent as they are, never shown,
+   * and sealed into `sealedHeaders` at the endpoint's next change (sealed-headers.ts `sealLegacyHeaders`).
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signing: SigningConfig;
   readonly secrets: StoredSecrets;
   readonly enabled: boolean;
@@ -102,6 +112,8 @@ export interface Delivery {
   readonly tenantId: string;
   readonly deliveryId: string;
   readonly messageId: string;
+  /** The message's event type, copied at creation (lists show it); absent on deliveries made before it was kept. */
+  readonly type?: string;
   readonly endpointId: string;
   readonly status: DeliveryStatus;
   readonly attemptCount: number;
@@ -183,23 +195,6 @@ export function forbiddenHeaderReason(name: string): string | undefined {
   return prefix ? `starts with ${prefix}, which the stack reserves` : undefined;
 }
 
-const endpointUrl = z.string().check(
-  z.maxLength(2048),
-  z.refine((value) => {
-    try {
-      const url = new URL(value);
-      return (
-        (url.protocol === 'https:' || url.protocol === 'http:') &&
-        url.username === '' &&
-        url.password === '' &&
-        url.hostname !== ''
-      );
-    } catch {
-      return false;
-    }
-  }, 'must be an http or https URL without credentials'),
-);
-
 const headers = z.pipe(
   z
     .record(z.string(), z.string().check(z.regex(HEADER_VALUE, 'must be at most 1024 printable ASCII characters')))
@@ -274,10 +269,17 @@ export type EndpointCreateInput = z.output<typeof endpointCreateSchema>;
 
 /**
  * What a tenant sends to change an endpoint: any subset of the create fields, nothing defaulted. `circuit` and
- * `health` replace the endpoint's whole settings object (fields left out take the defaults); `null` removes it.
+ * `health` replace the endpoint's whole settings object (fields left out take the defaults); `null` removes it, as
+ * it removes a `rateLimit`. `headers` replaces every extra header (their values are never shown, so they cannot
+ * be merged); `{}` removes them.
  */
 export const endpointUpdateSchema = z.partial(
-  z.strictObject({ ...fields, circuit: z.nullable(fields.circuit), health: z.nullable(fields.health) }),
+  z.strictObject({
+    ...fields,
+    circuit: z.nullable(fields.circuit),
+    health: z.nullable(fields.health),
+    rateLimit: z.nullable(fields.rateLimit),
+  }),
 );
 export type EndpointUpdateInput = z.output<typeof endpointUpdateSchema>;
 

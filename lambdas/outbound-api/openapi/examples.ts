@@ -8,7 +8,7 @@ const endpoint = {
   url: 'https://billing.acme.example/webhooks',
   description: 'Billing',
   filterTypes: ['invoice.*'],
-  headers: {},
+  headerNames: [],
   signing: { scheme: 'standard-webhooks' },
   enabled: true,
   timeoutSeconds: 15,
@@ -20,6 +20,7 @@ const delivery = {
   tenantId: 'acme',
   deliveryId: 'dlv_Qm9vdHN0cmFw',
   messageId: 'msg_1',
+  type: 'invoice.paid',
   endpointId: 'ep_1',
   status: 'delivered',
   attemptCount: 1,
@@ -37,7 +38,32 @@ const bucket = (i: number, n: number) => ({
   p99Ms: 200,
 });
 
+const message = { tenantId: 'acme', id: 'msg_1', type: 'invoice.paid', createdAt: T0, expiresAt: T0 + 2_592_000_000 };
+
 export const EXAMPLES = {
+  message,
+  messageDetail: {
+    message: { ...message, fannedOutAt: T0 + 12, payload: '{"invoice":"in_1","amount":4200,"currency":"EUR"}' },
+    deliveries: [delivery],
+    complete: true,
+  },
+  recoveryRun: {
+    recoveryId: 'rcv_1',
+    kind: 'recover',
+    tenantId: 'acme',
+    endpointId: 'ep_1',
+    since: T0 - 3_600_000,
+    runs: 1,
+    startedAt: T0,
+    updatedAt: T0 + 900,
+    finishedAt: T0 + 900,
+    done: true,
+    examined: 4,
+    position: T0 - 60_000,
+    queued: 3,
+    alreadyQueued: 0,
+    notRecoverable: 1,
+  },
   endpoint,
   delivery,
   endpointCreate: { url: 'https://billing.acme.example/webhooks', description: 'Billing', filterTypes: ['invoice.*'] },

@@ -29,10 +29,22 @@ export interface Operation {
 }
 
 const STATUSES = ['pending', 'delivered', 'failed', 'exhausted', 'skipped'];
+const paging: readonly QueryParameter[] = [
+  {
+    name: 'limit',
+    description: 'At most this many (1-1000, default 50).',
+    schema: { type: 'integer', minimum: 1, maximum: 1000 },
+  },
+  {
+    name: 'cursor',
+    description: 'The `cursor` of the previous page: read until an answer has none (a page may be short, even empty).',
+    schema: { type: 'string' },
+  },
+];
 const deliveryFilters: readonly QueryParameter[] = [
   { name: 'endpoint', description: 'Only deliveries to this endpoint.', schema: { type: 'string' } },
   { name: 'status', description: 'Only deliveries in this status.', schema: { type: 'string', enum: STATUSES } },
-  { name: 'limit', description: 'At most this many (1-1000).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+  ...paging,
 ];
 
 export const OPERATIONS: Readonly<Record<OutboundRouteKey, Operation>> = {
@@ -45,6 +57,25 @@ export const OPERATIONS: Readonly<Record<OutboundRouteKey, Operation>> = {
     body: { schema: 'MessageBody', example: X.messageBody },
     success: { status: 202, schema: 'MessageAccepted', example: X.messageAccepted },
     errors: [409, 413],
+  },
+  'GET /v1/tenants/{tenant}/messages': {
+    operationId: 'listMessages',
+    summary: 'List the tenant’s stored messages, newest first (no payloads)',
+    tag: 'Messages',
+    query: paging,
+    success: { status: 200, schema: 'MessageList', example: { messages: [X.message] } },
+  },
+  'GET /v1/tenants/{tenant}/messages/{message}': {
+    operationId: 'getMessage',
+    summary: 'Show a stored message, its payload and its deliveries',
+    tag: 'Messages',
+    success: { status: 200, schema: 'MessageDetail', example: X.messageDetail },
+  },
+  'GET /v1/tenants/{tenant}/recoveries/{recovery}': {
+    operationId: 'getRecoveryRun',
+    summary: 'Read a recovery or replay run back: what was asked, its progress and counts, whether it is done',
+    tag: 'Recovery',
+    success: { status: 200, schema: 'RecoveryRunRecord', example: { recovery: X.recoveryRun } },
   },
   'POST /v1/tenants/{tenant}/endpoints': {
     operationId: 'createEndpoint',
@@ -99,7 +130,11 @@ export const OPERATIONS: Readonly<Record<OutboundRouteKey, Operation>> = {
     summary: 'Send again what an endpoint missed since a time (after an outage)',
     description: 'Body `{since, until?, label?}`: times as ISO 8601 with a zone, or epoch milliseconds.',
     tag: 'Recovery',
-    success: { status: 202, schema: 'RecoveryRun', example: { recoveryId: 'rcv_1', queued: 3, notRecoverable: 1 } },
+    success: {
+      status: 202,
+      schema: 'RecoveryRun',
+      example: { recoveryId: 'rcv_1', queued: 3, alreadyQueued: 0, notRecoverable: 1 },
+    },
     errors: [409],
   },
   'POST /v1/tenants/{tenant}/endpoints/{endpoint}/test': {
@@ -117,7 +152,11 @@ export const OPERATIONS: Readonly<Record<OutboundRouteKey, Operation>> = {
     summary: 'Replay stored messages of a time window to the tenant’s endpoints',
     description: 'Body `{since, until?, type?, endpoint?, label?}`.',
     tag: 'Recovery',
-    success: { status: 202, schema: 'ReplayRun', example: { replayId: 'rpl_1', matched: 4, queued: 4 } },
+    success: {
+      status: 202,
+      schema: 'ReplayRun',
+      example: { replayId: 'rpl_1', matched: 4, queued: 4, alreadyQueued: 0 },
+    },
     errors: [409],
   },
   'GET /v1/tenants/{tenant}/deliveries': {
@@ -136,26 +175,9 @@ export const OPERATIONS: Readonly<Record<OutboundRouteKey, Operation>> = {
   'POST /v1/tenants/{tenant}/deliveries/{delivery}/retry': {
     operationId: 'retryDelivery',
     summary: 'Retry a delivery now',
+    description: 'Refused (409) while its endpoint is disabled: enable it, or `recover` it.',
     tag: 'Deliveries',
-    success: { status: 202, schema: 'DeliveryOne', example: { delivery: X.delivery } },
-  },
-  'GET /v1/deliveries': {
-    operationId: 'listAllDeliveries',
-    summary: 'List every tenant’s deliveries (operator)',
-    tag: 'Deliveries',
-    query: deliveryFilters,
-    success: { status: 200, schema: 'DeliveryList', example: { deliveries: [X.delivery] } },
-  },
-  'GET /v1/deliveries/{delivery}': {
-    operationId: 'getAnyDelivery',
-    summary: 'Show any tenant’s delivery (operator)',
-    tag: 'Deliveries',
-    success: { status: 200, schema: 'DeliveryDetail', example: { delivery: X.delivery, attempts: [X.attempt] } },
-  },
-  'POST /v1/deliveries/{delivery}/retry': {
-    operationId: 'retryAnyDelivery',
-    summary: 'Retry any tenant’s delivery (operator)',
-    tag: 'Deliveries',
+    errors: [409],
     success: { status: 202, schema: 'DeliveryOne', example: { delivery: X.delivery } },
   },
   'POST /v1/tenants/{tenant}/portal-sessions': {

@@ -16,7 +16,9 @@ const count = z.int().check(z.minimum(0));
 
 export const errorSchema = z.strictObject({ error: z.string(), message: z.string() });
 
-export const endpointViewSchema = z.extend(endpointCreateSchema, {
+export const endpointViewSchema = z.extend(z.omit(endpointCreateSchema, { headers: true }), {
+  /** The extra headers' names: their values are sealed and never shown. */
+  headerNames: z.array(z.string()),
   tenantId: z.string(),
   endpointId: z.string(),
   disabledReason: z.optional(z.string()),
@@ -77,6 +79,8 @@ export const deliverySchema = z.strictObject({
   tenantId: z.string(),
   deliveryId: z.string(),
   messageId: z.string(),
+  /** The message's event type (absent on deliveries made before it was kept). */
+  type: z.optional(z.string()),
   endpointId: z.string(),
   status: z.enum(DELIVERY_STATUSES as [string, ...string[]]),
   attemptCount: count,
@@ -105,6 +109,40 @@ export const attemptSchema = z.strictObject({
   responseBody: z.optional(z.string()),
   responseBodyTruncated: z.optional(z.boolean()),
   probe: z.optional(z.literal(true)),
+});
+
+const cursor = z.optional(z.string());
+
+export const messageSummarySchema = z.strictObject({
+  tenantId: z.string(),
+  id: z.string(),
+  type: z.string(),
+  createdAt: ms,
+  expiresAt: ms,
+  fannedOutAt: z.optional(ms),
+});
+
+export const recoveryRunRecordSchema = z.strictObject({
+  recoveryId: z.string(),
+  kind: z.enum(['recover', 'replay']),
+  tenantId: z.string(),
+  endpointId: z.optional(z.string()),
+  since: ms,
+  until: z.optional(ms),
+  type: z.optional(z.string()),
+  label: z.optional(z.string()),
+  runs: count,
+  startedAt: ms,
+  updatedAt: ms,
+  finishedAt: z.optional(ms),
+  done: z.boolean(),
+  error: z.optional(z.string()),
+  examined: count,
+  position: z.optional(ms),
+  queued: count,
+  alreadyQueued: count,
+  notRecoverable: z.optional(count),
+  matched: z.optional(count),
 });
 
 export const eventTypeViewSchema = z.strictObject({
@@ -151,11 +189,21 @@ export const RESPONSE_SCHEMAS = {
   }),
   Delivery: deliverySchema,
   Attempt: attemptSchema,
-  DeliveryList: z.strictObject({ deliveries: z.array(deliverySchema) }),
+  DeliveryList: z.strictObject({ deliveries: z.array(deliverySchema), cursor }),
+  MessageSummary: messageSummarySchema,
+  MessageList: z.strictObject({ messages: z.array(messageSummarySchema), cursor }),
+  MessageDetail: z.strictObject({
+    /** The payload is the JSON text exactly as received. */
+    message: z.extend(messageSummarySchema, { payload: z.string() }),
+    deliveries: z.array(deliverySchema),
+    /** False when the read of its deliveries stopped at its bound (an old message replayed after many others). */
+    complete: z.boolean(),
+  }),
+  RecoveryRunRecord: z.strictObject({ recovery: recoveryRunRecordSchema }),
   DeliveryDetail: z.strictObject({ delivery: deliverySchema, attempts: z.array(attemptSchema) }),
   DeliveryOne: z.strictObject({ delivery: deliverySchema }),
-  RecoveryRun: z.strictObject({ recoveryId: z.string(), queued: count, notRecoverable: count }),
-  ReplayRun: z.strictObject({ replayId: z.string(), matched: count, queued: count }),
+  RecoveryRun: z.strictObject({ recoveryId: z.string(), queued: count, alreadyQueued: count, notRecoverable: count }),
+  ReplayRun: z.strictObject({ replayId: z.string(), matched: count, queued: count, alreadyQueued: count }),
   TestEventSent: z.strictObject({
     message: z.strictObject({ id: z.string(), type: z.string() }),
     delivery: deliverySchema,

@@ -110,7 +110,7 @@ function health(status: EndpointStatus): HTMLElement {
 }
 
 function settings(e: EndpointView): HTMLElement {
-  const headerNames = Object.keys((e as { headers?: Record<string, string> }).headers ?? {});
+  const { headerNames } = e;
   const items: [string, string][] = [
     ['Endpoint id', e.endpointId],
     ['Event types', e.filterTypes.join(', ')],

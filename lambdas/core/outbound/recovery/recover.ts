@@ -14,6 +14,7 @@ import type { Delivery, DeliveryStatus, Endpoint } from '../model';
 import { paceAt } from '../admission/token-bucket';
 import { runHash, validateWindow, type Window } from './window';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../retention';
+import type { OnProgress } from './runs';
 
 // ---------------------------------------------------------------------------------------------
 // endpoints recover
@@ -78,7 +79,9 @@ export interface RecoveryResult {
   readonly recoveryId: string;
   /** Requeued by this run. */
   readonly queued: number;
-  /** In the window but not sent again: delivered, still pending, declined by a transform, or requeued by an earlier run of this recovery. */
+  /** Requeued by an earlier run of this recovery (the same request): a rerun does not send them twice. */
+  readonly alreadyQueued: number;
+  /** In the window but not sent again: delivered, still pending, or declined by a transform. */
   readonly notRecoverable: number;
 }
 
@@ -93,6 +96,7 @@ export async function recoverEndpoint(
   },
   nowMs: number,
   retention: RetentionSettings = DEFAULT_RETENTION,
+  onProgress?: OnProgress,
 ): Promise<RecoveryResult> {
   const window = validateWindow(request, nowMs, retention);
   const { tenantId, endpointId, rateLimit } = request.endpoint;
@@ -104,20 +108,31 @@ export async function recoverEndpoint(
   );
   const seen = new Set<string>();
   let queued = 0;
+  let alreadyQueued = 0;
   let notRecoverable = 0;
+  let position: number | undefined;
   let cursor: string | undefined;
   do {
     const page = await store.listByEndpoint(tenantId, endpointId, window, cursor);
     for (const d of page.items) {
       if (seen.has(d.deliveryId)) continue; // each once, even if a page boundary repeats an item
       seen.add(d.deliveryId);
+      position = d.createdAt;
       if (
         d.tenantId !== tenantId ||
         d.endpointId !== endpointId ||
         d.createdAt < window.sinceMs ||
-        d.createdAt >= window.untilMs ||
-        !isRecoverable(d, recoveryId)
+        d.createdAt >= window.untilMs
       ) {
+        notRecoverable++;
+        continue;
+      }
+      // Requeued by an earlier run of this recovery, whatever became of it since (pending, delivered, failed again).
+      if ((d.recoveryIds ?? []).includes(recoveryId)) {
+        alreadyQueued++;
+        continue;
+      }
+      if (!isRecoverable(d, recoveryId)) {
         notRecoverable++;
         continue;
       }
@@ -129,6 +144,13 @@ export async function recoverEndpoint(
       else notRecoverable++;
     }
     cursor = page.cursor;
+    await onProgress?.({
+      examined: seen.size,
+      ...(position !== undefined && { position }),
+      queued,
+      alreadyQueued,
+      notRecoverable,
+    });
   } while (cursor !== undefined);
-  return { recoveryId, queued, notRecoverable };
+  return { recoveryId, queued, alreadyQueued, notRecoverable };
 }

@@ -1,8 +1,8 @@
 /**
  * `messages replay --tenant T --since T [--until T] [--type PATTERN] [--endpoint E]`: the stored messages of the
  * window (type matching the filter grammar of event-filter.ts) get NEW deliveries to the enabled endpoints whose
- * filter matches (or only E), with ids derived from the replay's id: rerunning creates nothing twice. The window
- * is checked by window.ts.
+ * filter matches (or only E), with ids derived from the replay's id: rerunning creates nothing twice, and says how
+ * many an earlier run created (`alreadyQueued`). The window is checked by window.ts.
  */
 import { BadRequestError } from '../../kernel/errors';
 import { isFilterPattern, matchesFilter, matchesPattern } from '../event-filter';
@@ -10,6 +10,7 @@ import type { Delivery, Endpoint, MessageRecord } from '../model';
 import { paceAt } from '../admission/token-bucket';
 import { runHash, validateWindow, type Window } from './window';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../retention';
+import type { OnProgress } from './runs';
 
 // ---------------------------------------------------------------------------------------------
 // messages replay
@@ -78,6 +79,7 @@ export function planReplay(
       tenantId: message.tenantId,
       deliveryId: `dlv_${runHash([message.tenantId, message.id, e.endpointId, replayId])}`,
       messageId: message.id,
+      type: message.type,
       endpointId: e.endpointId,
       status: 'pending',
       attemptCount: 0,
@@ -102,6 +104,8 @@ export interface ReplayResult {
   readonly matched: number;
   /** Deliveries created by this run (a rerun after a crash creates only the missing ones). */
   readonly queued: number;
+  /** Deliveries an earlier run of this replay (the same request) created: a rerun does not send them twice. */
+  readonly alreadyQueued: number;
 }
 
 /** Runs (or resumes) `messages replay`. */
@@ -114,6 +118,7 @@ export async function replayMessages(
   input: Omit<ReplayRequest, 'window'> & { readonly since: number; readonly until?: number },
   nowMs: number,
   retention: RetentionSettings = DEFAULT_RETENTION,
+  onProgress?: OnProgress,
 ): Promise<ReplayResult> {
   const { since, until, ...rest } = input;
   const request: ReplayRequest = {
@@ -132,17 +137,26 @@ export async function replayMessages(
     perEndpoint.set(e.endpointId, i + 1);
     return paceAt(i, nowMs, e.rateLimit);
   };
+  let examined = 0;
   let matched = 0;
   let queued = 0;
+  let alreadyQueued = 0;
+  let position: number | undefined;
   let cursor: string | undefined;
   do {
     const page = await ports.messages.listByTenant(request.tenantId, request.window, cursor);
+    examined += page.items.length;
+    position = page.items.at(-1)?.createdAt ?? position;
     for (const m of selectForReplay(page.items, request, nowMs)) {
       matched++;
       const planned = planReplay(m, endpoints, request, dueAt, nowMs);
-      if (planned.length > 0) queued += await ports.deliveries.createIfAbsent(planned);
+      if (planned.length === 0) continue;
+      const created = await ports.deliveries.createIfAbsent(planned);
+      queued += created;
+      alreadyQueued += planned.length - created;
     }
     cursor = page.cursor;
+    await onProgress?.({ examined, ...(position !== undefined && { position }), matched, queued, alreadyQueued });
   } while (cursor !== undefined);
-  return { replayId: replayIdFor(request), matched, queued };
+  return { replayId: replayIdFor(request), matched, queued, alreadyQueued };
 }
