@@ -16,6 +16,7 @@ import { EventTopic } from './constructs/event-topic';
 import { OutboundDelivery } from './constructs/outbound-delivery';
 import type { RelayRule } from '../lambdas/core/outbound/intake/relay';
 import { SharedPipeline } from './constructs/shared-pipeline';
+import type { PortalSettings } from '../lambdas/core/portal/settings';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { TenantSources } from './constructs/tenant-sources';
 import { WebhookApi } from './constructs/webhook-api';
@@ -34,6 +35,8 @@ export interface WebhookIngestionStackProps extends StackProps {
   readonly projectRoot?: string;
   /** Inbound events relayed, signed, to tenants' endpoints (config/relays.ts), when outbound is on. @default none */
   readonly relays?: readonly RelayRule[];
+  /** The tenant portal's settings (config/portal.ts), when outbound is on. @default DEFAULT_PORTAL_SETTINGS */
+  readonly portal?: PortalSettings;
 }
 
 export class WebhookIngestionStack extends Stack {
@@ -155,6 +158,7 @@ export class WebhookIngestionStack extends Stack {
         deletionProtection: props.deletionProtection ?? true,
         relay: { topic: this.eventTopic.topic, rules: props.relays ?? [] },
         ...common,
+        ...(props.portal && { portal: props.portal }),
       });
     }
 
@@ -201,6 +205,11 @@ export class WebhookIngestionStack extends Stack {
         description: 'DynamoDB table of tenant sources (manage them with /v1/tenants/{tenant}/sources)',
       });
     if (this.outbound) {
+      new CfnOutput(this, 'PortalSigningKeyArn', {
+        value: this.outbound.portal.signingKey.secretArn,
+        description:
+          'Tenant portal sessions are signed with this secret: put a new value to end every session (docs/portal.md)',
+      });
       new CfnOutput(this, 'OutboundIntakeQueueUrl', {
         value: this.outbound.intakeQueue.queue.queueUrl,
         description: 'Outbound intake: send messages with attributes tenant, type and id',

@@ -10,7 +10,7 @@ import { Duration, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BundlingOptions, ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/contract';
@@ -74,6 +74,8 @@ export interface WebhookFunctionProps {
   readonly description?: string;
   /** Directory holding `package.json`, `tsconfig.json` and `package-lock.json`. @default - the repository root */
   readonly projectRoot?: string;
+  /** Commands run around bundling, e.g. building files the function serves into its asset. @default - none */
+  readonly commandHooks?: ICommandHooks;
   /**
    * Files copied beside the bundled code (name → contents), read by the function at cold start: data that would
    * not fit, or should not travel, in environment variables. They are part of the asset, so a change redeploys.
@@ -143,7 +145,9 @@ export class WebhookFunction extends Construct {
       bundling: {
         ...LAMBDA_BUNDLING,
         ...(props.runtimeSdkModules?.length && { externalModules: [...props.runtimeSdkModules] }),
-        ...(props.bundledFiles && { commandHooks: this.copying(props.bundledFiles) }),
+        ...((props.bundledFiles || props.commandHooks) && {
+          commandHooks: this.hooks(props.bundledFiles, props.commandHooks),
+        }),
       },
     });
 
@@ -155,20 +159,25 @@ export class WebhookFunction extends Construct {
       });
   }
 
-  /** Writes `files` into the cloud assembly and copies them into the bundle after esbuild has run. */
-  private copying(files: Readonly<Record<string, string>>) {
+  /**
+   * The bundling hooks: `extra`'s, then copying `files` (written into the cloud assembly) into the bundle after esbuild
+   * has run.
+   */
+  private hooks(files: Readonly<Record<string, string>> = {}, extra?: ICommandHooks): ICommandHooks {
     const dir = path.join(Stage.of(this)?.outdir ?? REPO_ROOT, 'bundled-files', this.node.addr);
-    mkdirSync(dir, { recursive: true });
+    if (Object.keys(files).length > 0) mkdirSync(dir, { recursive: true });
     for (const [name, contents] of Object.entries(files)) {
       if (!/^[\w.-]+$/.test(name)) throw new Error(`bundled file name ${name}: letters, digits, _ . - only`);
       writeFileSync(path.join(dir, name), contents);
     }
     const quote = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
     return {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_inputDir: string, outputDir: string) =>
-        Object.keys(files).map((name) => `cp ${quote(path.join(dir, name))} ${quote(path.join(outputDir, name))}`),
+      beforeBundling: (inputDir, outputDir) => extra?.beforeBundling(inputDir, outputDir) ?? [],
+      beforeInstall: (inputDir, outputDir) => extra?.beforeInstall(inputDir, outputDir) ?? [],
+      afterBundling: (inputDir, outputDir) => [
+        ...(extra?.afterBundling(inputDir, outputDir) ?? []),
+        ...Object.keys(files).map((name) => `cp ${quote(path.join(dir, name))} ${quote(path.join(outputDir, name))}`),
+      ],
     };
   }
 }

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sampleConfig from '../../config/sources';
+import { readWebAssets } from '../../lambdas/adapters/file-assets';
+import { PORTAL_ASSETS_DIR } from '../../lambdas/contract';
 import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
 import { synth } from './support';
 import type { CfnResource, Synthesized } from './support';
@@ -51,9 +53,9 @@ describe('outbound bundling', () => {
     const entries = outbound.map((b) => b.sources.find((s) => entry.test(s))?.match(entry)?.[1]);
     expect(entries.sort()).toEqual([
       'bin/functions/delivery-worker',
+      'bin/functions/outbound-api',
+      'bin/functions/outbound-intake',
       'lambdas/delivery-sweeper/handler',
-      'lambdas/outbound-api/handler',
-      'lambdas/outbound-intake/handler',
       'lambdas/outbound-relay/handler',
     ]);
     for (const b of outbound) {
@@ -68,5 +70,17 @@ describe('outbound bundling', () => {
       expect(Buffer.byteLength(b.code), b.dir).toBeLessThan(512 * 1024);
       expect(/export\s*\{[^}]*\bhandler\s*\}/.test(b.code.slice(-2000)), `${b.dir} exports handler as ESM`).toBe(true);
     }
+  });
+});
+
+describe('the tenant portal in the API function’s asset', () => {
+  it('holds the built front end beside the bundle: the page, its script and style sheet, and their manifest', () => {
+    const api = bundles().find((b) => b.sources.some((s) => s.endsWith('bin/functions/outbound-api.ts')))!;
+    const dir = path.join(api.dir, PORTAL_ASSETS_DIR);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, string>;
+    expect(manifest['index.html']).toBe('text/html; charset=utf-8');
+    const script = Object.keys(manifest).find((n) => /^app-[0-9a-f]{10}\.js$/.test(n))!;
+    expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toContain(`/portal/assets/${script}`);
+    expect(readWebAssets(dir).get(script)?.body).toBe(readFileSync(path.join(dir, script), 'utf8'));
   });
 });

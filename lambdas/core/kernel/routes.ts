@@ -1,6 +1,7 @@
 /**
  * Route keys as API Gateway writes them (`POST /v1/tenants/{tenant}/sources`), matched against a request: one
- * matcher for every API the stack serves, used by the handlers' routers and the local API server alike.
+ * matcher for every API the stack serves, used by the handlers' routers and the local API server alike. A `{name}` is
+ * one path segment, decoded; a path that does not decode matches nothing; everything else matches literally.
  */
 
 export interface MatchedRoute<K extends string> {
@@ -14,7 +15,16 @@ export function routeMatcher<K extends string>(keys: readonly K[]) {
   const compiled = keys.map((key) => {
     const [method, path] = key.split(' ') as [string, string];
     const names: string[] = [];
-    const pattern = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const source = path
+      .split(/(\{\w+\})/)
+      .map((part) => {
+        const param = /^\{(\w+)\}$/.exec(part);
+        if (!param) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+        names.push(param[1]!);
+        return '([^/]+)';
+      })
+      .join('');
+    const pattern = new RegExp(`^${source}$`);
     return { key, method, pattern, names };
   });
   return (method: string, rawPath: string): MatchedRoute<K> | undefined => {
