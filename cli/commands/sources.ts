@@ -11,7 +11,7 @@ import { printJson, withIsoTimes } from '../lib/output';
 
 const USAGE = `Usage:
   npm run cli -- sources add --tenant T --scheme S [--id ID] [--secret-env NAME] [source options]
-  npm run cli -- sources list --tenant T [--limit N] [--after ID]
+  npm run cli -- sources list --tenant T [--limit N] [--cursor C]
   npm run cli -- sources show <id> --tenant T
   npm run cli -- sources update <id> --tenant T [source options]
   npm run cli -- sources disable|enable|delete <id> --tenant T
@@ -41,7 +41,7 @@ Source options (add, update):
 
 List and rotate options:
   --limit N             sources a page, 1-1000 (default 100)
-  --after ID            list the sources after this id: the "more: --after" line of the page before (default: from the first)
+  --cursor C            the next page: the "more: --cursor" line of the page before (default: the first page)
   --grace DURATION      rotate-secret: how long the old secret keeps verifying: 0, 90s, 30m, 24h, 7d (default 24h)
 
 ${COMMON_OPTIONS_USAGE}`;
@@ -62,7 +62,7 @@ const FLAGS = {
   description: { type: 'string' },
   disabled: { type: 'boolean' },
   limit: { type: 'string' },
-  after: { type: 'string' },
+  cursor: { type: 'string' },
   grace: { type: 'string' },
 } as const;
 
@@ -98,9 +98,9 @@ export const command: Command = {
       case 'list': {
         const query = new URLSearchParams({
           ...(values.limit !== undefined && { limit: values.limit }),
-          ...(values.after !== undefined && { after: values.after }),
+          ...(values.cursor !== undefined && { cursor: values.cursor }),
         });
-        const { body } = await api<{ sources: TenantSourceView[]; next?: string }>(
+        const { body } = await api<{ sources: TenantSourceView[]; cursor?: string }>(
           base,
           'GET',
           `${path}${query.size > 0 ? `?${query}` : ''}`,
@@ -108,7 +108,7 @@ export const command: Command = {
         if (json) return printJson(io, withIsoTimes(body));
         if (body.sources.length === 0) io.out(`No sources for tenant ${values.tenant}.`);
         for (const s of body.sources) io.out(line(s));
-        if (body.next !== undefined) io.out(`more: --after ${body.next}`);
+        if (body.cursor !== undefined) io.out(`more: --cursor ${body.cursor}`);
         return 0;
       }
       case 'show': {

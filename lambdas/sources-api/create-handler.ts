@@ -43,7 +43,7 @@ async function route(key: SourceRouteKey, event: APIGatewayProxyEventV2, deps: S
     }
     case 'GET /v1/tenants/{tenant}/sources': {
       const q = event.queryStringParameters ?? {};
-      const page = await listSources(tenant, { limit: q.limit, after: q.after }, deps);
+      const page = await listSources(tenant, { limit: q.limit, cursor: q.cursor }, deps);
       return jsonResponse(200, { ...page, sources: page.sources.map(withUrl) });
     }
     case 'GET /v1/tenants/{tenant}/sources/{source}':

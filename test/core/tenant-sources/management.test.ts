@@ -201,7 +201,7 @@ describe('listSources() and deleteSource()', () => {
     await createSource('beta', { id: 'z', scheme: 'github' }, deps);
 
     const first = await listSources('acme', { limit: '2' }, deps);
-    const second = await listSources('acme', { limit: '2', after: first.next }, deps);
+    const second = await listSources('acme', { limit: '2', cursor: first.cursor }, deps);
 
     expect(first.sources.map((s) => s.id)).toEqual(['a', 'b']);
     expect(second).toEqual({ sources: [expect.objectContaining({ id: 'c' })] });

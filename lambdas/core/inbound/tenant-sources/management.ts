@@ -102,15 +102,16 @@ export async function createSource(
 
 export async function listSources(
   tenantId: string,
-  query: { readonly limit?: string | undefined; readonly after?: string | undefined },
+  query: { readonly limit?: string | undefined; readonly cursor?: string | undefined },
   deps: Pick<SourceManagementDeps, 'sources'>,
-): Promise<{ sources: TenantSourceView[]; next?: string }> {
+): Promise<{ sources: TenantSourceView[]; cursor?: string }> {
   checkTenant(tenantId);
   const limit = query.limit === undefined ? LIST_LIMIT.default : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT.max)
     throw new BadRequestError(`limit: must be an integer from 1 to ${LIST_LIMIT.max}`);
-  const page = await deps.sources.list(tenantId, { limit, after: query.after });
-  return { sources: page.sources.map(toView), ...(page.next !== undefined && { next: page.next }) };
+  // The cursor is the last id of the page before (ids sort as they list): not secret, but callers treat it as opaque.
+  const page = await deps.sources.list(tenantId, { limit, after: query.cursor });
+  return { sources: page.sources.map(toView), ...(page.next !== undefined && { cursor: page.next }) };
 }
 
 export async function getSource(
