@@ -42,17 +42,22 @@ const processorShape = z.strictObject({
  * A source's alarm thresholds (docs/observability.md). Every alarm notifies the stack's alarm topic; missing data
  * (no traffic) never alarms.
  */
-const sourceAlarmsShape = z.strictObject({
-  /** Alarm when more than this percentage of the source's requests in 5 minutes are rejected (a rotated secret?)… */
-  maxRejectedPercent: z._default(int(1, 100), 20),
-  /** …and at least this many were: a scanner's few unsigned requests at night are not worth a page. */
-  minRejected: z._default(int(1, 1_000_000), 10),
-  /** Alarm when the source's queue holds a message older than this (the processor is failing or behind). */
+/** A pipeline's alarm thresholds: its queue and its processor (an own pipeline's, or the shared one's). */
+const pipelineAlarmFields = {
+  /** Alarm when the queue holds a message older than this (the processor is failing or behind). */
   maxQueueAgeMinutes: z._default(int(1, 20_160), 30),
   /** Alarm when more than this percentage of the processor's messages in 5 minutes fail… */
   maxProcessorFailurePercent: z._default(int(1, 100), 10),
   /** …and at least this many did. */
   minProcessorFailures: z._default(int(1, 1_000_000), 5),
+};
+
+const sourceAlarmsShape = z.strictObject({
+  /** Alarm when more than this percentage of the source's requests in 5 minutes are rejected (a rotated secret?)… */
+  maxRejectedPercent: z._default(int(1, 100), 20),
+  /** …and at least this many were: a scanner's few unsigned requests at night are not worth a page. */
+  minRejected: z._default(int(1, 1_000_000), 10),
+  ...pipelineAlarmFields,
 });
 
 /** Stack-wide alarm thresholds (docs/observability.md). */
@@ -101,13 +106,18 @@ export const sourceShape = z.strictObject({
   queueRetentionDays: z._default(int(1, 14), 4),
   processor: z.prefault(processorShape, {}),
   alarms: z.prefault(sourceAlarmsShape, {}),
+  /**
+   * `own`: the source has its own queue, dead-letter queue, alarm and processor (11 CloudFormation resources: about
+   * 40 such sources fit in a stack). `shared`: its events go to the shared pipeline (`sharedPipeline`), fair between
+   * sources, and it adds only its secret. (The queue, processor and retry fields above apply to `own` only.)
+   */
+  pipeline: z._default(z.enum(['own', 'shared']), 'own'),
   /** The archive of this source's events (#19, docs/archive.md). */
   archive: z.prefault(archiveSourceShape, {}),
 });
 
 /** The config's list of sources, of `source` (the shape here, or the checked schema in config.ts). */
-export const sourceList = <S extends z.ZodMiniType>(source: S) =>
-  z.array(source).check(z.minLength(1, 'declare at least one source'));
+export const sourceList = <S extends z.ZodMiniType>(source: S) => z._default(z.array(source), () => []);
 
 const filterShape = subscriptionFilterShape;
 
@@ -131,6 +141,33 @@ export const subscriptionShape = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * The shared pipeline: one fair queue (a message group per tenant, or per config source) with its dead-letter queue,
+ * and one processor, for tenant sources and the config sources with `pipeline: 'shared'` (docs/sources.md).
+ */
+const sharedPipelineShape = z.strictObject({
+  maxReceiveCount: z._default(int(1, 1000), RETRY_POLICY.maxReceiveCount),
+  queueRetentionDays: z._default(int(1, 14), 4),
+  /** The processor's fallback for a record the verifier did not write (its own TTL comes from the source). */
+  dedupeWindowDays: z._default(int(1, 365), 7),
+  processor: z.prefault(
+    z.extend(processorShape, {
+      maxConcurrency: z._default(int(2, 1000), 10),
+    }),
+    {},
+  ),
+  /** The shared queue's and processor's alarm thresholds (docs/observability.md). */
+  alarms: z.prefault(z.strictObject(pipelineAlarmFields), {}),
+});
+
+/** Sources created at run time through `/v1/tenants/{tenant}/sources` (docs/sources.md). */
+const tenantSourcesShape = z.strictObject({
+  /** How long a verifier container keeps a tenant source it read, and the answer for an unknown path (at most 60 s). */
+  cacheSeconds: z._default(int(1, 60), 30),
+  /** Reads of sources not in its cache one verifier container makes a second at most: a flood of random paths costs no more. */
+  missesPerSecond: z._default(int(1, 10_000), 50),
+});
+
 /** The whole config's fields. Parse with `stackConfigSchema` (config.ts), which adds the rules across them. */
 export const stackConfigShape = z.strictObject({
   sources: sourceList(sourceShape),
@@ -146,7 +183,7 @@ export const stackConfigShape = z.strictObject({
   /** How long the verifier caches signing secrets. Rotation keeps the previous secret valid meanwhile. */
   secretsCacheSeconds: z._default(int(0, 3600), 60),
   /**
-   * X-Ray active tracing on every function and the events topic (decision 0026): one trace follows an event as far
+   * X-Ray active tracing on every function and the events topic (decision 0027): one trace follows an event as far
    * as AWS carries the trace header (docs/observability.md). Lambda samples each function's invocations itself, the
    * first each second and 5% of the rest, and AWS lets no one change that rate for Lambda; so this switch is the
    * sampling setting. Off by default: at 1M events a day it adds about $1 per million events (`npm run cost`).
@@ -156,15 +193,23 @@ export const stackConfigShape = z.strictObject({
   archive: z.prefault(archiveStackShape, {}),
   /** Outbound delivery, off unless present: see lib/outbound-config-schema.ts. */
   outbound: z.optional(outboundConfigSchema),
+  /** Sources at run time, per tenant (docs/sources.md), off unless present. */
+  tenantSources: z.optional(tenantSourcesShape),
+  sharedPipeline: z.prefault(sharedPipelineShape, {}),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigShape>;
 export type StackConfig = z.output<typeof stackConfigShape>;
 export type SourceConfig = z.output<typeof sourceShape>;
 export type SubscriptionConfig = z.output<typeof subscriptionShape>;
+export type SharedPipelineConfig = z.output<typeof sharedPipelineShape>;
+export type TenantSourcesConfig = z.output<typeof tenantSourcesShape>;
 
-/** Builds the runtime form of a source: the shared fields as they are, the rest derived, plus the deploy-time fields. */
-export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string; secretId: string }): RuntimeSource {
+/**
+ * Builds the runtime form of a source: the shared fields as they are, the rest derived, plus where its queue (the
+ * fixed name of its own, or none: the shared pipeline's) and its secret (by name) are.
+ */
+export function toRuntimeSource(source: SourceConfig, deploy: { queueName?: string; secretId: string }): RuntimeSource {
   const shared = Object.fromEntries(
     SHARED_SOURCE_KEYS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
   );
@@ -175,7 +220,7 @@ export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string
     options: source.schemeOptions,
     ...(shared as Pick<SourceConfig, Exclude<(typeof SHARED_SOURCE_KEYS)[number], 'id' | 'scheme'>>),
     dedupeSeconds: source.dedupeWindowDays * 86_400,
-    queueUrl: deploy.queueUrl,
+    ...(deploy.queueName !== undefined && { queueName: deploy.queueName }),
     secretId: deploy.secretId,
   };
 }

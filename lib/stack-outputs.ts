@@ -15,12 +15,20 @@ export const OUTPUTS = {
   apiUrl: 'ApiUrl',
   eventsTopicArn: 'EventsTopicArn',
   eventsTableName: 'EventsTableName',
-  /** The source ids, comma-separated, in config order: the per-source outputs below are keyed by `outputKey(id)`. */
+  /**
+   * The ids of the sources with their own queue, comma-separated, in config order: the per-source outputs below are
+   * keyed by `outputKey(id)`.
+   */
   sourceIds: 'SourceIds',
   webhookUrl: (sourceId: string) => `WebhookUrl${outputKey(sourceId)}`,
   secretName: (sourceId: string) => `SecretName${outputKey(sourceId)}`,
   queueUrl: (sourceId: string) => `QueueUrl${outputKey(sourceId)}`,
   deadLetterQueueArn: (sourceId: string) => `DeadLetterQueueArn${outputKey(sourceId)}`,
+  /** The shared pipeline's queue (tenant sources and config sources with `pipeline: 'shared'`), when there is one. */
+  sharedQueueUrl: 'SharedQueueUrl',
+  sharedDeadLetterQueueArn: 'SharedDeadLetterQueueArn',
+  /** Present when tenant sources are on. */
+  tenantSourcesTableName: 'TenantSourcesTableName',
   /** The one topic every alarm notifies. */
   alarmTopicArn: 'AlarmTopicArn',
   /** The CloudWatch namespace of the custom metrics, and the dashboard's name. */

@@ -19,7 +19,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { adminRequestRefusal, isLoopback } from './admin-routes';
 import { API_GATEWAY_MAX_BODY_BYTES, matchRoute, toApiGatewayEvent, type VerifierInvoke } from './api-gateway-event';
-import { matchOutboundRoute } from '../lambdas/outbound-api/routes';
+import { matchFunctionRoute } from '../lambdas/outbound-api/function-routes';
+import { matchSourceRoute } from '../lambdas/sources-api/routes';
 import { PAYLOAD_LIMITS } from '../lambdas/contract';
 
 export {
@@ -42,21 +43,28 @@ export interface RequestLog {
   readonly id?: string;
 }
 
-/** A local-only answer (the `/_local/` routes: queue depths, DLQ redrive); undefined means 404. */
+/**
+ * A local-only answer (the `/_local/` routes: queue depths, DLQ redrive, the operator console); undefined means 404.
+ * The body is sent as JSON, or as it is when `headers` gives a content type (the console's page).
+ */
 export type LocalRoute = (
   method: string,
   rawPath: string,
   body: Uint8Array,
   query: URLSearchParams,
-) => Promise<{ readonly status: number; readonly body: unknown } | undefined>;
+) => Promise<
+  { readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> } | undefined
+>;
 
 /** Paths under this prefix never reach the verifier: API Gateway has no such routes; only `npm start` does. */
 export const LOCAL_ROUTE_PREFIX = '/_local/';
 
 export interface ApiServerOptions {
   readonly invoke: VerifierInvoke;
-  /** The outbound API (`/v1/…`, routes in lambdas/outbound-api/routes.ts). @default none: 404 */
+  /** The outbound API function (`/v1/…` and `/portal…`, lambdas/outbound-api/function-routes.ts). @default none: 404 */
   readonly outbound?: VerifierInvoke;
+  /** The tenant sources API (`/v1/tenants/{tenant}/sources…`, routes in lambdas/sources-api/routes.ts). @default none: 404 */
+  readonly sources?: VerifierInvoke;
   /** Answers `/_local/…` requests from loopback clients (the CLI's `queues` command). */
   readonly local?: LocalRoute;
   readonly maxBodyBytes?: number;
@@ -122,17 +130,25 @@ export function createApiServer(options: ApiServerOptions): Server {
         finish(413, '{"error":"payload_too_large"}');
         return;
       }
-      const answer =
+      const answer: Awaited<ReturnType<LocalRoute>> =
         refusal ?? (await options.local(method, rawPath, payload, new URL(target, 'http://local').searchParams));
-      const body = JSON.stringify(answer?.body ?? { error: 'not_found', message: 'Not Found' });
-      send(res, answer?.status ?? 404, body, { 'apigw-requestid': requestId });
-      finish(answer?.status ?? 404, body);
+      const raw = answer?.headers?.['content-type'] !== undefined && typeof answer.body === 'string';
+      const body = raw
+        ? (answer!.body as string)
+        : JSON.stringify(answer?.body ?? { error: 'not_found', message: 'Not Found' });
+      send(res, answer?.status ?? 404, body, { ...answer?.headers, 'apigw-requestid': requestId });
+      finish(answer?.status ?? 404, raw ? '' : body);
       return;
     }
 
+    const v1 = rawPath.startsWith('/v1/');
+    // The outbound API function's routes: `/v1/…`, and the tenant portal's page, assets and API.
     const outboundRoute =
-      options.outbound && rawPath.startsWith('/v1/') ? matchOutboundRoute(method, rawPath) : undefined;
-    const route = outboundRoute ?? matchRoute(method, rawPath, options.getSources);
+      options.outbound && (v1 || rawPath === '/portal' || rawPath.startsWith('/portal/'))
+        ? matchFunctionRoute(method, rawPath)
+        : undefined;
+    const sourcesRoute = options.sources && v1 && !outboundRoute ? matchSourceRoute(method, rawPath) : undefined;
+    const route = outboundRoute ?? sourcesRoute ?? matchRoute(method, rawPath, options.getSources);
     if (!route) {
       const body = JSON.stringify({ error: 'not_found', message: 'Not Found' });
       req.resume();
@@ -176,7 +192,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       finish(413, tooLarge);
       return;
     }
-    const result = await (outboundRoute ? options.outbound! : options.invoke)(event);
+    const result = await (outboundRoute ? options.outbound! : sourcesRoute ? options.sources! : options.invoke)(event);
     const responseBody =
       result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     send(res, result.statusCode, responseBody, { ...result.headers, 'apigw-requestid': requestId });

@@ -15,9 +15,11 @@ import type { Metrics } from '../lambdas/core/kernel/metrics';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission/settings';
 import { encodeWakeUp } from '../lambdas/core/outbound/delivery/wake-up';
 import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform';
-import { type RelayRule } from '../lambdas/core/outbound/intake/relay';
+import { relayFilterPolicy, type RelayRule } from '../lambdas/core/outbound/intake/relay';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import type { RetentionSettings } from '../lambdas/core/outbound/retention';
+import type { EventTypeCatalog } from '../lambdas/core/outbound/event-types';
+import type { PortalSettings } from '../lambdas/core/portal/settings';
 import { createSweeper } from '../lambdas/delivery-sweeper/create-handler';
 import { createDeliveryWorker } from '../lambdas/delivery-worker/create-handler';
 import { createOutboundApiHandler } from '../lambdas/outbound-api/create-handler';
@@ -29,6 +31,7 @@ import type { VerifierResult } from './api-gateway';
 import type { LocalSubscriber } from './topic';
 import { SqsEventSource } from './event-source';
 import { verifierContext } from './local-http';
+import { matchesFilterPolicy, type FilterPolicy } from './filter-policy';
 import { LocalSecretCipher } from './local-cipher';
 import {
   ensureOutboundTable,
@@ -36,6 +39,7 @@ import {
   LOCAL_OUTBOUND_TABLE_NAME,
   migrateLegacyTable,
 } from './outbound-table';
+import { startLocalPortal, type LocalPortal } from './portal';
 import { LocalQueue } from './queue';
 
 export const LOCAL_ALLOWED_CIDRS = ['127.0.0.0/8', '::1/128'] as const;
@@ -63,6 +67,10 @@ export interface OutboundOptions {
   readonly retention?: RetentionSettings;
   /** What the functions count, for `status`. @default none */
   readonly metrics?: Metrics;
+  /** The event types catalog intake checks payloads against. @default none (`npm start` passes config/event-types.ts) */
+  readonly eventTypes?: EventTypeCatalog;
+  /** The portal's settings. @default config/portal.ts */
+  readonly portal?: PortalSettings;
 }
 
 export interface LocalOutbound {
@@ -78,6 +86,8 @@ export interface LocalOutbound {
   readonly deliveries: DynamoDeliveryStore;
   /** The topic subscriber that relays inbound events (config/relays.ts) as outbound messages. */
   readonly relay: LocalSubscriber;
+  /** The tenant portal: its key (rotatable), settings and built pages. */
+  readonly portal: LocalPortal;
   invoke(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
   /** One sweeper run now; resolves with how many deliveries it woke. */
   sweep(): Promise<number>;
@@ -110,6 +120,10 @@ export async function startLocalOutbound(
       for (const w of list) await queue.sendMessage({ body: encodeWakeUp(w), attributes: {} }, w.delaySeconds * 1000);
     },
   };
+  const portal = await startLocalPortal({
+    ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
+    ...(options.portal && { settings: options.portal }),
+  });
   const outbound = composeOutbound({
     dynamo: client,
     tableName: LOCAL_OUTBOUND_TABLE_NAME,
@@ -129,6 +143,8 @@ export async function startLocalOutbound(
     ...(options.sender && { sender: options.sender }),
     ...(options.random && { random: options.random }),
     ...(options.metrics && { metrics: options.metrics }),
+    ...(options.eventTypes && { eventTypes: options.eventTypes }),
+    portal,
   });
   const api = createOutboundApiHandler(outbound.api);
   const worker = new SqsEventSource({
@@ -155,9 +171,10 @@ export async function startLocalOutbound(
   let timer: NodeJS.Timeout | undefined;
 
   // The relay as deployed: the topic → a queue (raw delivery: the event is the body, its attributes stay) → the
-  // relay function, filtered on the relayed sources like the SNS subscription's filter policy.
+  // relay function, filtered with the SNS subscription's own filter policy (relayFilterPolicy).
   const relayRules = options.relays ?? configuredRelays;
-  const relaySources = new Set(relayRules.map((r) => r.source));
+  // No rule, no relay: an empty policy would let everything through.
+  const relayFilter = (relayFilterPolicy(relayRules) ?? { source: [] }) as FilterPolicy;
   const relayQueue = await LocalQueue.open(
     { name: 'outbound-relay', ...localQueueSettings(INTAKE) },
     journal('outbound-relay'),
@@ -167,12 +184,14 @@ export async function startLocalOutbound(
     functionName: 'outbound-relay',
     ...eventSourceSettings(INTAKE),
     log,
-    createHandler: () => createQueueIntakeHandler(outbound.intake, relayRecord(relayRules)),
+    // A provider's event, verified by its signature: not checked against the platform's catalog (as deployed).
+    createHandler: () =>
+      createQueueIntakeHandler({ ...outbound.intake, eventTypes: undefined }, relayRecord(relayRules)),
   });
   const relay: LocalSubscriber = {
     name: 'outbound-relay',
     async deliver(n) {
-      if (!relaySources.has(n.attributes.source ?? '')) return;
+      if (!matchesFilterPolicy(relayFilter, n.attributes)) return;
       await relayQueue.sendMessage({ body: n.message, attributes: n.attributes });
     },
   };
@@ -181,6 +200,7 @@ export async function startLocalOutbound(
   return {
     tableName: LOCAL_OUTBOUND_TABLE_NAME,
     relay,
+    portal,
     queue,
     worker,
     intakeQueue,

@@ -6,24 +6,30 @@
  * alarms (the sources' `alarms` config); `status --stack` builds it from CloudWatch, SQS and the alarms' states
  * (cli/lib/deployed-status.ts).
  */
-import type { SourceConfig } from '../lib/config-schema';
+import type { SharedPipelineConfig, SourceConfig } from '../lib/config-schema';
+import { SHARED_PIPELINE, TENANT_SOURCES } from '../lambdas/core/kernel/metrics';
 import type { LocalMetrics } from './metrics';
 import type { OutboundOverview } from './outbound-overview';
 import type { QueueStats } from './queue-message';
 
+/**
+ * One row: a `Source` value of the metrics. A config source with its own pipeline has every column; one on the shared
+ * pipeline only the verifier's (its processing is the `(shared)` row's); `(tenant)` is every tenant source's requests
+ * (a tenant is never a dimension), `(shared)` the shared pipeline's processor and queue.
+ */
 export interface SourceStatus {
   readonly source: string;
   /** Requests a minute over the last 5 minutes: accepted, duplicate and rejected. */
-  readonly perMinute: number;
-  readonly accepted: number;
-  readonly duplicates: number;
-  readonly rejected: number;
-  readonly rejectedBy: Readonly<Record<string, number>>;
-  readonly published: number;
-  readonly failures: number;
-  readonly waiting: number;
-  readonly inFlight: number;
-  readonly deadLetters: number;
+  readonly perMinute?: number;
+  readonly accepted?: number;
+  readonly duplicates?: number;
+  readonly rejected?: number;
+  readonly rejectedBy?: Readonly<Record<string, number>>;
+  readonly published?: number;
+  readonly failures?: number;
+  readonly waiting?: number;
+  readonly inFlight?: number;
+  readonly deadLetters?: number;
   readonly oldestAgeSeconds?: number;
 }
 
@@ -69,7 +75,14 @@ export const STATUS_WINDOW_MINUTES = 60;
 const RATE_MINUTES = 5;
 
 export interface LocalStatusInput {
-  readonly sources: ReadonlyArray<{ readonly config: SourceConfig; readonly stats: QueueStats }>;
+  /** The config sources, with their own queue's stats (none for a source on the shared pipeline). */
+  readonly sources: ReadonlyArray<{ readonly config: SourceConfig; readonly stats?: QueueStats | undefined }>;
+  /** The shared pipeline, and whether tenant sources are on. */
+  readonly shared?: {
+    readonly config: SharedPipelineConfig;
+    readonly stats: QueueStats;
+    readonly tenantSources?: boolean;
+  };
   readonly queues: ReadonlyArray<{ readonly queue: string; readonly stats: QueueStats }>;
   readonly outbound: OutboundOverview;
   readonly metrics: LocalMetrics;
@@ -81,19 +94,23 @@ export function localStatus(input: LocalStatusInput): StatusReport {
   const { metrics, nowMs } = input;
   const age = (stats: QueueStats) =>
     stats.oldestSentAt === undefined ? {} : { oldestAgeSeconds: Math.floor((nowMs - stats.oldestSentAt) / 1000) };
-  const sources = input.sources.map(({ config, stats }): SourceStatus => {
-    const where = { Source: config.id };
+  const verifier = (source: string) => {
+    const where = { Source: source };
     const requests = (minutes: number) =>
       metrics.sum('accepted', minutes, where) +
       metrics.sum('duplicates', minutes, where) +
       metrics.sum('rejected', minutes, where);
     return {
-      source: config.id,
       perMinute: Math.round((requests(RATE_MINUTES) / RATE_MINUTES) * 10) / 10,
       accepted: metrics.sum('accepted', STATUS_WINDOW_MINUTES, where),
       duplicates: metrics.sum('duplicates', STATUS_WINDOW_MINUTES, where),
       rejected: metrics.sum('rejected', STATUS_WINDOW_MINUTES, where),
       rejectedBy: metrics.sumBy('rejected', STATUS_WINDOW_MINUTES, 'Reason', where),
+    };
+  };
+  const pipeline = (source: string, stats: QueueStats) => {
+    const where = { Source: source };
+    return {
       published: metrics.count('ingestToPublishAge', STATUS_WINDOW_MINUTES, where),
       failures: metrics.sum('processingFailures', STATUS_WINDOW_MINUTES, where),
       waiting: stats.visible,
@@ -101,7 +118,14 @@ export function localStatus(input: LocalStatusInput): StatusReport {
       deadLetters: stats.deadLetters,
       ...age(stats),
     };
-  });
+  };
+  const sources: SourceStatus[] = input.sources.map(({ config, stats }) => ({
+    source: config.id,
+    ...verifier(config.id),
+    ...(stats && pipeline(config.id, stats)),
+  }));
+  if (input.shared?.tenantSources) sources.push({ source: TENANT_SOURCES, ...verifier(TENANT_SOURCES) });
+  if (input.shared) sources.push({ source: SHARED_PIPELINE, ...pipeline(SHARED_PIPELINE, input.shared.stats) });
   const queues = input.queues.map(({ queue, stats }) => ({
     queue,
     waiting: stats.visible,
@@ -135,12 +159,28 @@ function localAlarms(
 ): AlarmStatus[] {
   const alarms: AlarmStatus[] = [];
   const { metrics } = input;
-  input.sources.forEach(({ config }, i) => {
-    const s = sources[i]!;
+  const row = (source: string) => sources.find((r) => r.source === source)!;
+  const pipelineAlarms = (source: string, name: string, limits: SharedPipelineConfig['alarms']) => {
+    const r = row(source);
+    const where = { Source: source };
+    if (r.deadLetters)
+      alarms.push({ alarm: `${name} dead letters`, reason: `${r.deadLetters} in the dead-letter queue` });
+    const failures = metrics.sum('processingFailures', 5, where);
+    const processed = failures + metrics.count('ingestToPublishAge', 5, where);
+    if (failures >= limits.minProcessorFailures && (100 * failures) / processed > limits.maxProcessorFailurePercent)
+      alarms.push({
+        alarm: `${name} processor failures`,
+        reason: `${failures} of ${processed} messages failed in 5 minutes (over ${limits.maxProcessorFailurePercent}%)`,
+      });
+    if (r.oldestAgeSeconds !== undefined && r.oldestAgeSeconds > limits.maxQueueAgeMinutes * 60)
+      alarms.push({
+        alarm: `${name} queue age`,
+        reason: `oldest message ${r.oldestAgeSeconds} s old (over ${limits.maxQueueAgeMinutes} min)`,
+      });
+  };
+  for (const { config, stats } of input.sources) {
     const limits = config.alarms;
     const where = { Source: config.id };
-    if (s.deadLetters > 0)
-      alarms.push({ alarm: `${config.id} dead letters`, reason: `${s.deadLetters} in the dead-letter queue` });
     const rejected = metrics.sum('rejected', 5, where);
     const total = rejected + metrics.sum('accepted', 5, where) + metrics.sum('duplicates', 5, where);
     if (rejected >= limits.minRejected && (100 * rejected) / total > limits.maxRejectedPercent)
@@ -148,19 +188,9 @@ function localAlarms(
         alarm: `${config.id} rejected share`,
         reason: `${rejected} of ${total} requests rejected in 5 minutes (over ${limits.maxRejectedPercent}%)`,
       });
-    const failures = metrics.sum('processingFailures', 5, where);
-    const processed = failures + metrics.count('ingestToPublishAge', 5, where);
-    if (failures >= limits.minProcessorFailures && (100 * failures) / processed > limits.maxProcessorFailurePercent)
-      alarms.push({
-        alarm: `${config.id} processor failures`,
-        reason: `${failures} of ${processed} messages failed in 5 minutes (over ${limits.maxProcessorFailurePercent}%)`,
-      });
-    if (s.oldestAgeSeconds !== undefined && s.oldestAgeSeconds > limits.maxQueueAgeMinutes * 60)
-      alarms.push({
-        alarm: `${config.id} queue age`,
-        reason: `oldest message ${s.oldestAgeSeconds} s old (over ${limits.maxQueueAgeMinutes} min)`,
-      });
-  });
+    if (stats) pipelineAlarms(config.id, config.id, limits);
+  }
+  if (input.shared) pipelineAlarms(SHARED_PIPELINE, 'shared pipeline', input.shared.config.alarms);
   for (const q of queues)
     if (q.deadLetters > 0)
       alarms.push({ alarm: `${q.queue} dead letters`, reason: `${q.deadLetters} in the dead-letter queue` });

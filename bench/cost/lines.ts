@@ -12,7 +12,7 @@ import { prepareSources } from '../../lambdas/core/inbound/sources';
 import { silentLog } from '../../lambdas/core/kernel/log';
 import { createProcessorHandler } from '../../lambdas/processor/create-handler';
 import { createVerifierHandler } from '../../lambdas/verifier/create-handler';
-import { apiGatewayEvent, runtimeSource, SECRET, signedWebhook } from '../../test/helpers/webhook';
+import { apiGatewayEvent, runtimeSource, SECRET, signedWebhook, TEST_QUEUES } from '../../test/helpers/webhook';
 import { ConstantSecrets, NullEventStore, NullQueue, NullTopic } from '../lib/null-ports';
 import { stripeEvent } from '../lib/payloads';
 
@@ -47,7 +47,7 @@ export async function measureLines(): Promise<LineBytes> {
   const metrics = powertoolsMetrics({ namespace: 'WebhookIngestion' });
   const source = runtimeSource();
   const verifier = createVerifierHandler({
-    sources: prepareSources([source]),
+    sources: prepareSources([source], TEST_QUEUES),
     store: new NullEventStore(),
     queue: new NullQueue(),
     secrets: new ConstantSecrets([SECRET]),

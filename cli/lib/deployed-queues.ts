@@ -1,6 +1,6 @@
 /**
  * A deployed stack's queues, found through its outputs: each source's queue (`QueueUrl<Source>`) and dead-letter
- * queue (`DeadLetterQueueArn<Source>`), and outbound's intake and delivery queues; their depths from SQS
+ * queue (`DeadLetterQueueArn<Source>`), the shared pipeline's, and outbound's intake and delivery queues; their depths from SQS
  * (GetQueueAttributes); and SQS's own dead-letter redrive (StartMessageMoveTask, followed with
  * ListMessageMoveTasks), the deployed counterpart of the local `queues redrive`.
  */
@@ -16,8 +16,11 @@ import { OUTPUTS } from '../../lib/stack-outputs';
 import { UsageError } from '../command';
 import type { DeployedStack } from './deployed-stack';
 
+/** The shared pipeline's queue, by the name the local stack gives it. */
+export const SHARED_QUEUE_NAME = 'pipeline:shared';
+
 export interface DeployedQueue {
-  /** The source id, or `outbound:intake`, `outbound:deliveries` (the names the local stack uses). */
+  /** The source id, or `pipeline:shared`, `outbound:intake`, `outbound:deliveries` (the local stack's names). */
   readonly name: string;
   readonly url: string;
   readonly deadLetterArn: string;
@@ -36,11 +39,13 @@ export function deployedQueues(stack: DeployedStack): DeployedQueue[] {
     url: stack.output(OUTPUTS.queueUrl(id)),
     deadLetterArn: stack.output(OUTPUTS.deadLetterQueueArn(id)),
   }));
-  const outbound = [
+  const others = [
+    // The shared pipeline (tenant sources, config sources with pipeline: 'shared'), named as the local stack names it.
+    [SHARED_QUEUE_NAME, OUTPUTS.sharedQueueUrl, OUTPUTS.sharedDeadLetterQueueArn],
     ['outbound:intake', OUTPUTS.outboundIntakeQueueUrl, OUTPUTS.outboundIntakeDeadLetterQueueArn],
     ['outbound:deliveries', OUTPUTS.outboundDeliveryQueueUrl, OUTPUTS.outboundDeliveryDeadLetterQueueArn],
   ] as const;
-  for (const [name, urlKey, arnKey] of outbound) {
+  for (const [name, urlKey, arnKey] of others) {
     const url = stack.outputs[urlKey];
     const deadLetterArn = stack.outputs[arnKey];
     if (url !== undefined && deadLetterArn !== undefined) queues.push({ name, url, deadLetterArn });

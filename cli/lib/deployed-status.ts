@@ -13,10 +13,16 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DELIVERY_OUTCOMES, METRICS, type MetricKey } from '../../lambdas/core/kernel/metrics';
+import {
+  DELIVERY_OUTCOMES,
+  METRICS,
+  SHARED_PIPELINE,
+  TENANT_SOURCES,
+  type MetricKey,
+} from '../../lambdas/core/kernel/metrics';
 import { OUTPUTS } from '../../lib/stack-outputs';
 import { STATUS_WINDOW_MINUTES, type AlarmStatus, type SourceStatus, type StatusReport } from '../../local/status';
-import { deployedQueues, queueDepth } from './deployed-queues';
+import { deployedQueues, queueDepth, SHARED_QUEUE_NAME } from './deployed-queues';
 import type { DeployedStack } from './deployed-stack';
 
 const RATE_MINUTES = 5;
@@ -119,22 +125,38 @@ export async function deployedStatus(
     minutes = STATUS_WINDOW_MINUTES,
     stat: Query['stat'] = 'Sum',
   ) => queries.push({ id, namespace, name: METRICS[key].name, dimensions, stat, minutes });
-  const sources = stack.sourceIds;
-  sources.forEach((source, i) => {
+  const queues = deployedQueues(stack);
+  // One row per `Source` value: each own-pipeline source (verifier, processor, queue), every tenant source as one
+  // (verifier only), and the shared pipeline (its processor and queue).
+  const rows = [
+    ...stack.sourceIds.map((source, i) => ({ source, verifier: true, queue: i })),
+    ...(stack.outputs[OUTPUTS.tenantSourcesTableName] !== undefined
+      ? [{ source: TENANT_SOURCES, verifier: true, queue: undefined }]
+      : []),
+    ...queues.flatMap((q, i) =>
+      q.name === SHARED_QUEUE_NAME ? [{ source: SHARED_PIPELINE, verifier: false, queue: i }] : [],
+    ),
+  ];
+  rows.forEach(({ source, verifier, queue }, i) => {
     const where = { Source: source };
-    for (const key of ['accepted', 'duplicates', 'rejected', 'processingFailures'] as const)
-      q(`s${i}_${key}`, key, where);
-    // The events published: one IngestToPublishAge value each.
-    q(`s${i}_published`, 'ingestToPublishAge', where, STATUS_WINDOW_MINUTES, 'SampleCount');
-    for (const key of ['accepted', 'duplicates', 'rejected'] as const) q(`r${i}_${key}`, key, where, RATE_MINUTES);
-    (reasons.get(source) ?? []).forEach((reason, j) => q(`s${i}_reason${j}`, 'rejected', { ...where, Reason: reason }));
+    if (verifier) {
+      for (const key of ['accepted', 'duplicates', 'rejected'] as const) q(`s${i}_${key}`, key, where);
+      for (const key of ['accepted', 'duplicates', 'rejected'] as const) q(`r${i}_${key}`, key, where, RATE_MINUTES);
+      (reasons.get(source) ?? []).forEach((reason, j) =>
+        q(`s${i}_reason${j}`, 'rejected', { ...where, Reason: reason }),
+      );
+    }
+    if (queue !== undefined) {
+      q(`s${i}_processingFailures`, 'processingFailures', where);
+      // The events published: one IngestToPublishAge value each.
+      q(`s${i}_published`, 'ingestToPublishAge', where, STATUS_WINDOW_MINUTES, 'SampleCount');
+    }
   });
   const outbound = stack.outputs[OUTPUTS.outboundTableName] !== undefined;
   if (outbound) {
     DELIVERY_OUTCOMES.forEach((outcome) => q(`o_${outcome}`, 'deliveryAttempts', { Outcome: outcome }));
     for (const key of ['circuitsOpened', 'circuitsClosed', 'endpointsDisabled'] as const) q(`o_${key}`, key, {});
   }
-  const queues = deployedQueues(stack);
   queues.forEach((queue, i) =>
     queries.push({
       id: `q${i}_age`,
@@ -150,34 +172,38 @@ export async function deployedStatus(
     Promise.all(queues.map((queue) => queueDepth(sqs, queue))),
     firingAlarms(cloudwatch, stack.name),
   ]);
-  const sourceStatus = sources.map((source, i): SourceStatus => {
+  const sourceStatus = rows.map(({ source, verifier, queue }, i): SourceStatus => {
     const rate = value(`r${i}_accepted`) + value(`r${i}_duplicates`) + value(`r${i}_rejected`);
-    const depth = depths[i]!;
-    const age = value(`q${i}_age`);
+    const age = queue === undefined ? 0 : value(`q${queue}_age`);
     return {
       source,
-      perMinute: Math.round((rate / RATE_MINUTES) * 10) / 10,
-      accepted: value(`s${i}_accepted`),
-      duplicates: value(`s${i}_duplicates`),
-      rejected: value(`s${i}_rejected`),
-      rejectedBy: Object.fromEntries(
-        (reasons.get(source) ?? []).map((reason, j) => [reason, value(`s${i}_reason${j}`)]),
-      ),
-      published: value(`s${i}_published`),
-      failures: value(`s${i}_processingFailures`),
-      ...depth,
-      ...(age > 0 && { oldestAgeSeconds: age }),
+      ...(verifier && {
+        perMinute: Math.round((rate / RATE_MINUTES) * 10) / 10,
+        accepted: value(`s${i}_accepted`),
+        duplicates: value(`s${i}_duplicates`),
+        rejected: value(`s${i}_rejected`),
+        rejectedBy: Object.fromEntries(
+          (reasons.get(source) ?? []).map((reason, j) => [reason, value(`s${i}_reason${j}`)]),
+        ),
+      }),
+      ...(queue !== undefined && {
+        published: value(`s${i}_published`),
+        failures: value(`s${i}_processingFailures`),
+        ...depths[queue]!,
+        ...(age > 0 && { oldestAgeSeconds: age }),
+      }),
     };
   });
+  const inRows = new Set(rows.flatMap((r) => (r.queue === undefined ? [] : [r.queue])));
   return {
     stack: stack.name,
     at: new Date(nowMs).toISOString(),
     windowMinutes: STATUS_WINDOW_MINUTES,
     sources: sourceStatus,
-    queues: queues.slice(sources.length).map((queue, k) => {
-      const i = sources.length + k;
+    queues: queues.flatMap((queue, i) => {
+      if (inRows.has(i)) return [];
       const age = value(`q${i}_age`);
-      return { queue: queue.name, ...depths[i]!, ...(age > 0 && { oldestAgeSeconds: age }) };
+      return [{ queue: queue.name, ...depths[i]!, ...(age > 0 && { oldestAgeSeconds: age }) }];
     }),
     ...(outbound && {
       outbound: {

@@ -24,7 +24,8 @@ export function statusLines(report: StatusReport): string[] {
       'deadLetters',
     ]),
   );
-  for (const s of report.sources) if (s.rejected > 0) lines.push(`  ${s.source} rejected: ${counts(s.rejectedBy)}`);
+  for (const s of report.sources)
+    if (s.rejected && s.rejectedBy) lines.push(`  ${s.source} rejected: ${counts(s.rejectedBy)}`);
   if (report.queues.length > 0)
     lines.push('', ...table(report.queues, ['queue', 'waiting', 'inFlight', 'deadLetters']));
   const o = report.outbound;

@@ -1,19 +1,23 @@
 /**
  * SecretCipher on KMS: each endpoint secret is one `Encrypt` under the stack's key, bound to its (tenant, endpoint)
- * by the encryption context, so a ciphertext copied to another endpoint's record does not decrypt. One key for
+ * by the encryption context, so a ciphertext copied to another endpoint's record does not decrypt. Tenant sources'
+ * secrets are sealed the same way under their own key, bound to (tenant, source). One key for
  * every endpoint rather than a Secrets Manager secret each (cost). Decrypt names the key too, so a
  * ciphertext made under another key is refused.
  */
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { SourceSecretCipher, SourceSecretContext } from '../core/inbound/tenant-sources/ports';
 import type { SecretCipher, SecretContext } from '../core/outbound/ports';
 
-export class KmsSecretCipher implements SecretCipher {
+type Context = SecretContext | SourceSecretContext;
+
+export class KmsSecretCipher implements SecretCipher, SourceSecretCipher {
   constructor(
     private readonly client: KMSClient,
     private readonly keyId: string,
   ) {}
 
-  async encrypt(plaintext: string, context: SecretContext): Promise<string> {
+  async encrypt(plaintext: string, context: Context): Promise<string> {
     const out = await this.client.send(
       new EncryptCommand({
         KeyId: this.keyId,
@@ -25,7 +29,7 @@ export class KmsSecretCipher implements SecretCipher {
     return Buffer.from(out.CiphertextBlob).toString('base64');
   }
 
-  async decrypt(ciphertext: string, context: SecretContext): Promise<string> {
+  async decrypt(ciphertext: string, context: Context): Promise<string> {
     const out = await this.client.send(
       new DecryptCommand({
         KeyId: this.keyId,
@@ -38,6 +42,8 @@ export class KmsSecretCipher implements SecretCipher {
   }
 }
 
-function encryptionContext(context: SecretContext): Record<string, string> {
-  return { tenantId: context.tenantId, endpointId: context.endpointId };
+function encryptionContext(context: Context): Record<string, string> {
+  return 'endpointId' in context
+    ? { tenantId: context.tenantId, endpointId: context.endpointId }
+    : { tenantId: context.tenantId, sourceId: context.sourceId };
 }

@@ -4,7 +4,7 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { noMetrics } from '../core/kernel/metrics';
-import { processBatch, type ProcessDeps } from '../core/inbound/process';
+import { processBatch, processorDimensions, type ProcessDeps } from '../core/inbound/process';
 
 /** The record's String message attributes (the only kind the pipeline sends). */
 function stringAttributes(attributes: SQSEvent['Records'][number]['messageAttributes'] | undefined) {
@@ -28,7 +28,7 @@ export function createProcessorHandler(deps: ProcessorDeps) {
       }));
       // A message SQS hands over again: an earlier attempt failed, timed out or was cut short.
       const retries = messages.filter((m) => m.receiveCount > 1).length;
-      if (retries > 0) metrics.add('processingRetries', retries, { Source: deps.sourceId });
+      if (retries > 0) metrics.add('processingRetries', retries, processorDimensions(deps.sourceId));
       const outcome = await processBatch(messages, { ...deps, remainingMs: () => context.getRemainingTimeInMillis() });
       return { batchItemFailures: outcome.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
     } finally {

@@ -10,12 +10,17 @@ import { jsonResponse, type HttpResponse } from '../core/kernel/http';
 import { noMetrics, type Metrics } from '../core/kernel/metrics';
 import { countAnswered, countRefused } from '../core/inbound/request-metrics';
 import type { PreparedSource } from '../core/inbound/sources';
+import { qualifiedName } from '../core/inbound/tenant-sources/model';
+import type { TenantSourceResolver } from '../core/inbound/tenant-sources/resolve';
 import { httpErrorBoundary } from '../middleware/http-error-boundary';
 
 export interface VerifierDeps extends IngestDeps {
+  /** The config sources, by id (`/webhooks/{source}`). */
   readonly sources: ReadonlyMap<string, PreparedSource>;
   /** Counts each request's outcome (flushed at the end of every invocation). @default none */
   readonly metrics?: Metrics;
+  /** Tenant sources (`/webhooks/t/{tenant}/{source}/{token}`), when the stack has them. @default none: 404 */
+  readonly tenantSources?: Pick<TenantSourceResolver, 'resolve'>;
 }
 
 const HEALTHY = jsonResponse(200, { status: 'ok' });
@@ -28,19 +33,22 @@ export function createVerifierHandler(deps: VerifierDeps) {
       httpErrorBoundary<APIGatewayProxyEventV2>({
         log: deps.log,
         // The source the path names, and API Gateway's request id, which its access log line also has.
-        fields: (event) => ({ source: event.pathParameters?.source, requestId: event.requestContext.requestId }),
+        fields: (event) => ({
+          source: pathSource(event.pathParameters ?? {}),
+          requestId: event.requestContext.requestId,
+        }),
       }),
     )
     .handler(async (event) => {
       const method = event.requestContext.http.method;
       if (method === 'GET' && event.rawPath === '/health') return HEALTHY;
-      const sourceId = event.pathParameters?.source;
-      const source = sourceId === undefined ? undefined : deps.sources.get(sourceId);
       const metrics = deps.metrics ?? noMetrics;
       // API Gateway's request id, also in its access log line: the two lines join on it.
       metrics.note('requestId', event.requestContext.requestId);
       const started = deps.clock();
+      let source: PreparedSource | undefined;
       try {
+        source = await findSource(event.pathParameters ?? {}, deps);
         const outcome: IngestOutcome =
           // Only sources whose provider checks the URL with a GET (Meta) have a GET route.
           method === 'GET'
@@ -49,17 +57,33 @@ export function createVerifierHandler(deps: VerifierDeps) {
                 response: await answerSubscription(source, event.rawQueryString ?? '', deps.secrets),
               }
             : await ingest(source, toWebhook(event), deps);
-        countAnswered(metrics, source!.id, outcome, deps.clock() - started);
+        countAnswered(metrics, source!, outcome, deps.clock() - started);
         if (outcome.status === 'handshake') return outcome.response;
         if (outcome.acknowledge === 'empty') return EMPTY_OK;
         return jsonResponse(outcome.status === 'accepted' ? 202 : 200, { status: outcome.status, id: outcome.id });
       } catch (error) {
-        countRefused(metrics, source?.id, error);
+        countRefused(metrics, source, error);
         throw error;
       } finally {
         metrics.flush();
       }
     });
+}
+
+/** The source name a path gives, for the log (`<tenant>.<id>` for a tenant source), before it is known to exist. */
+function pathSource(p: Readonly<Record<string, string | undefined>>): string | undefined {
+  return p.tenant === undefined || p.source === undefined ? p.source : qualifiedName(p.tenant, p.source);
+}
+
+/** The source a route's path parameters name: a config source by id, or a tenant source by tenant, id and token. */
+function findSource(
+  p: Readonly<Record<string, string | undefined>>,
+  deps: Pick<VerifierDeps, 'sources' | 'tenantSources'>,
+): Promise<PreparedSource | undefined> | PreparedSource | undefined {
+  if (p.source === undefined) return undefined;
+  if (p.tenant === undefined) return deps.sources.get(p.source);
+  if (p.token === undefined || !deps.tenantSources) return undefined;
+  return deps.tenantSources.resolve(p.tenant, p.source, p.token);
 }
 
 /** API Gateway v2 event → raw request. Header names arrive lower-cased; the body may be base64. */

@@ -4,30 +4,51 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { powertoolsLog } from '../adapters/powertools-log';
 import { powertoolsMetrics } from '../adapters/powertools-metrics';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
+import { DynamoTenantSources } from '../adapters/dynamo-tenant-sources';
+import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import { lazyS3ObjectStore } from '../adapters/lazy-s3-object-store';
 import { SqsQueue } from '../adapters/sqs-queue';
 import { verifierConfig } from '../wiring/inbound-env';
+import { memoryRateLimiter } from '../core/inbound/rate-limit';
 import { prepareSources } from '../core/inbound/sources';
+import { TenantSourceResolver } from '../core/inbound/tenant-sources/resolve';
 import { createVerifierHandler } from './create-handler';
 
 export function deployedVerifier(instrument: <C extends object>(client: C) => C = (client) => client) {
   const config = verifierConfig();
+  const log = powertoolsLog(new Logger());
+  const dynamo = instrument(new DynamoDBClient({}));
+  const tenant = config.tenantSources;
   return createVerifierHandler({
-    sources: prepareSources(config.sources),
-    store: new DynamoEventStore(instrument(new DynamoDBClient({})), config.tableName),
+    sources: prepareSources(config.sources, config.queues),
+    ...(tenant &&
+      config.queues.sharedUrl !== undefined && {
+        tenantSources: new TenantSourceResolver({
+          repository: new DynamoTenantSources(dynamo, tenant.tableName),
+          cipher: new KmsSecretCipher(instrument(new KMSClient({})), tenant.keyId),
+          queueUrl: config.queues.sharedUrl,
+          clock: Date.now,
+          ttlMs: tenant.cacheMs,
+          missesPerSecond: tenant.missesPerSecond,
+          log,
+        }),
+      }),
+    store: new DynamoEventStore(dynamo, config.tableName),
     queue: new SqsQueue(instrument(new SQSClient({}))),
     secrets: new SecretsManagerSource(instrument(new SecretsManagerClient({})), config.secretsCacheMs),
+    rateLimiter: memoryRateLimiter(),
     clock: Date.now,
     leaseMs: config.leaseMs,
     newToken: randomUUID,
-    log: powertoolsLog(new Logger()),
+    log,
     metrics: powertoolsMetrics(),
     ...(config.archiveBucket && { archive: lazyS3ObjectStore(config.archiveBucket) }),
   });

@@ -22,11 +22,13 @@ import { createTransformer, type TransformRoute } from '../core/outbound/deliver
 import type { SubmitDeps } from '../core/outbound/intake/submit';
 import type { Metrics } from '../core/kernel/metrics';
 import { countingNotifications } from '../core/outbound/metrics';
+import type { EventTypeCatalog } from '../core/outbound/event-types';
 import type { HttpSender, Resolver, SecretCipher, WakeUpQueue } from '../core/outbound/ports';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../core/outbound/retention';
 import type { SweeperDeps } from '../delivery-sweeper/create-handler';
 import type { WorkerDeps } from '../delivery-worker/create-handler';
 import type { OutboundApiDeps } from '../outbound-api/create-handler';
+import type { PortalDeps } from '../outbound-api/portal';
 
 export interface OutboundPorts {
   /** The outbound table's client (DynamoDB deployed, the embedded store locally and in tests). */
@@ -65,6 +67,10 @@ export interface OutboundPorts {
   readonly newEndpointId?: () => string;
   /** @default random lease ids */
   readonly newLeaseId?: () => string;
+  /** The event types catalog (config/event-types.ts): intake checks payloads against it. @default none */
+  readonly eventTypes?: EventTypeCatalog;
+  /** The tenant portal: its signing key, settings and pages. @default none (its routes answer 404) */
+  readonly portal?: PortalDeps;
 }
 
 export type OutboundComposition = ReturnType<typeof composeOutbound>;
@@ -91,7 +97,16 @@ export function composeOutbound(ports: OutboundPorts) {
     ...(ports.operations && { settings: ports.operations }),
   };
   const { endpoints, messages, deliveries } = stores;
-  const common = { endpoints, messages, deliveries, wakeUps, now, log, retention };
+  const common = {
+    endpoints,
+    messages,
+    deliveries,
+    wakeUps,
+    now,
+    log,
+    retention,
+    ...(ports.eventTypes && { eventTypes: ports.eventTypes }),
+  };
   const intake: SubmitDeps = common;
   const api: OutboundApiDeps = {
     ...common,
@@ -101,6 +116,7 @@ export function composeOutbound(ports: OutboundPorts) {
     resolver,
     ssrf,
     newId: ports.newEndpointId ?? (() => `ep_${randomBytes(12).toString('base64url')}`),
+    ...(ports.portal && { portal: ports.portal }),
   };
   const sender = ports.sender ?? createHttpSender({ policy: ssrf, resolver });
   // Decrypted endpoint secrets kept for 5 minutes per container, not one Decrypt per attempt (decision 0013).

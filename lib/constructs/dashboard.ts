@@ -21,8 +21,8 @@ export interface DashboardQueue {
 }
 
 export interface StackDashboardProps {
-  /** The source ids, in config order. */
-  readonly sources: readonly string[];
+  /** The processors' `Source` values: the own pipelines' source ids, and `(shared)` for the shared pipeline. */
+  readonly pipelines: readonly string[];
   readonly httpApi: apigwv2.IHttpApi;
   /** Every queue with its dead-letter queue: the sources', then outbound's. */
   readonly queues: readonly DashboardQueue[];
@@ -56,8 +56,17 @@ export class StackDashboard extends Construct {
         period: PERIOD,
         ...(label !== undefined && { label }),
       });
-    const perSource = (key: MetricKey, statistic: string) =>
-      props.sources.map((source) => custom(key, statistic, { Source: source }, source));
+    // Every `Source` the verifier has written (each config source, `(tenant)`, `(unknown)`), found by a search: a
+    // stack of 200 shared sources neither names 200 metrics per widget nor needs a new dashboard for a new source.
+    const perSource = (key: MetricKey, statistic: string) => [
+      new cloudwatch.MathExpression({
+        expression: `SEARCH('{${namespace},Source} MetricName="${METRICS[key].name}"', '${statistic}', ${PERIOD.toSeconds()})`,
+        label: '',
+        period: PERIOD,
+      }),
+    ];
+    const perPipeline = (key: MetricKey, statistic: string) =>
+      props.pipelines.map((source) => custom(key, statistic, { Source: source }, source));
     const graph = (title: string, left: cloudwatch.IMetric[], width = THIRD, right: cloudwatch.IMetric[] = []) =>
       new cloudwatch.GraphWidget({ title, left, right, width, height: 6 });
     const fns = Object.entries(props.functions);
@@ -86,11 +95,11 @@ export class StackDashboard extends Construct {
         }),
       ]),
       graph('Verify duration p99 (ms)', perSource('verifyDuration', 'p99')),
-      graph('Ingest → publish age p99 (ms)', perSource('ingestToPublishAge', 'p99')),
-      graph('Published per source', perSource('ingestToPublishAge', 'SampleCount')),
+      graph('Ingest → publish age p99 (ms)', perPipeline('ingestToPublishAge', 'p99')),
+      graph('Published per pipeline', perPipeline('ingestToPublishAge', 'SampleCount')),
       graph('Processor failures and retries', [
-        ...perSource('processingFailures', 'Sum').map((m) => m.with({ label: `${m.label} failed` })),
-        ...perSource('processingRetries', 'Sum').map((m) => m.with({ label: `${m.label} retried` })),
+        ...perPipeline('processingFailures', 'Sum').map((m) => m.with({ label: `${m.label} failed` })),
+        ...perPipeline('processingRetries', 'Sum').map((m) => m.with({ label: `${m.label} retried` })),
       ]),
       graph('Handshakes answered', perSource('handshakes', 'Sum')),
     ];

@@ -6,12 +6,14 @@
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { SHARED_PIPELINE } from '../../lambdas/core/kernel/metrics';
 import type { StackConfig } from '../config-schema';
 import { notify } from './alarm-topic';
 import { StackDashboard, type DashboardQueue } from './dashboard';
 import type { EventTopic } from './event-topic';
 import { InboundAlarms } from './inbound-alarms';
 import type { OutboundDelivery } from './outbound-delivery';
+import type { SharedPipeline } from './shared-pipeline';
 import type { SourcePipeline } from './source-pipeline';
 import type { WebhookApi } from './webhook-api';
 import type { WebhookFunction } from './webhook-function';
@@ -25,6 +27,10 @@ export interface MonitoringProps {
   readonly verifier: WebhookFunction;
   /** The archive's replay function (#19): on the dashboard with the others. */
   readonly replay?: WebhookFunction;
+  /** The shared pipeline (tenant sources, config sources with `pipeline: 'shared'`), when the stack has one. */
+  readonly shared?: SharedPipeline;
+  /** Tenant sources' API function, when the stack has them. */
+  readonly tenantSourcesApi?: WebhookFunction;
   readonly outbound?: OutboundDelivery;
 }
 
@@ -38,25 +44,28 @@ export class Monitoring extends Construct {
     this.inboundAlarms = new InboundAlarms(this, 'Alarms', {
       sources: config.sources,
       pipelines,
+      ...(props.shared && { shared: { queue: props.shared.queue.queue, alarms: config.sharedPipeline.alarms } }),
       stackAlarms: config.alarms,
       httpApi: props.api.httpApi,
       verifier: props.verifier.lambdaFunction,
     });
     const inbound: cloudwatch.Alarm[] = [
       ...Object.values(this.inboundAlarms.alarms).flat(),
-      ...Object.values(pipelines).flatMap((p) => (p.deadLetterAlarm ? [p.deadLetterAlarm] : [])),
+      ...Object.values(pipelines).flatMap((p) => (p.own?.deadLetterAlarm ? [p.own.deadLetterAlarm] : [])),
+      ...(props.shared?.queue.deadLetterAlarm ? [props.shared.queue.deadLetterAlarm] : []),
       ...Object.values(eventTopic.deliveryDeadLetterAlarms),
       ...Object.values(eventTopic.subscriberQueues).flatMap((q) => (q.deadLetterAlarm ? [q.deadLetterAlarm] : [])),
     ];
     notify(props.alarmTopic, inbound);
 
-    const queues: DashboardQueue[] = Object.values(pipelines).map((p) => ({
-      label: p.sourceId,
-      queue: p.queue,
-      deadLetterQueue: p.deadLetterQueue,
-    }));
+    const queues: DashboardQueue[] = Object.values(pipelines).flatMap((p) =>
+      p.own ? [{ label: p.sourceId, queue: p.own.queue, deadLetterQueue: p.own.deadLetterQueue }] : [],
+    );
+    if (props.shared) queues.push({ label: 'shared pipeline', ...durable(props.shared.queue) });
     const functions: Record<string, WebhookFunction> = { verifier: props.verifier };
-    for (const p of Object.values(pipelines)) functions[`processor ${p.sourceId}`] = p.processor;
+    for (const p of Object.values(pipelines)) if (p.own) functions[`processor ${p.sourceId}`] = p.own.processor;
+    if (props.shared) functions['processor (shared)'] = props.shared.processor;
+    if (props.tenantSourcesApi) functions['tenant sources api'] = props.tenantSourcesApi;
     if (props.replay) functions.replay = props.replay;
     const outboundAlarms: cloudwatch.Alarm[] = [];
     if (outbound) {
@@ -82,7 +91,11 @@ export class Monitoring extends Construct {
       );
     }
     this.dashboard = new StackDashboard(this, 'Dashboard', {
-      sources: config.sources.map((s) => s.id),
+      // The processors count per pipeline: each own source's, and the shared one.
+      pipelines: [
+        ...Object.values(pipelines).flatMap((p) => (p.own ? [p.sourceId] : [])),
+        ...(props.shared ? [SHARED_PIPELINE] : []),
+      ],
       httpApi: props.api.httpApi,
       queues,
       functions: Object.fromEntries(Object.entries(functions).map(([label, fn]) => [label, fn.lambdaFunction])),

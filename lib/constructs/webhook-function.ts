@@ -3,13 +3,14 @@
  * tracing, logging and a least-privilege role. The verifier and each processor differ only in entry,
  * sizing and environment.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BundlingOptions, ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/contract';
@@ -82,6 +83,14 @@ export interface WebhookFunctionProps {
   readonly description?: string;
   /** Directory holding `package.json`, `tsconfig.json` and `package-lock.json`. @default - the repository root */
   readonly projectRoot?: string;
+  /** Commands run around bundling, e.g. building files the function serves into its asset. @default - none */
+  readonly commandHooks?: ICommandHooks;
+  /**
+   * Files copied beside the bundled code (name → contents), read by the function at cold start: data that would
+   * not fit, or should not travel, in environment variables. They are part of the asset, so a change redeploys.
+   * @default - none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
   /**
    * SDK clients left out of the bundle and loaded from the Lambda runtime's own copy, for a client the function
    * imports lazily on a rare path (the verifier's S3 client, for claim checks): it then costs the common cold start
@@ -153,7 +162,12 @@ export class WebhookFunction extends Construct {
       },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      bundling: bundlingWith(props.runtimeSdkModules),
+      bundling: {
+        ...bundlingWith(props.runtimeSdkModules),
+        ...((props.bundledFiles || props.commandHooks) && {
+          commandHooks: this.hooks(props.bundledFiles, props.commandHooks),
+        }),
+      },
     });
 
     if (props.tracing)
@@ -162,5 +176,27 @@ export class WebhookFunction extends Construct {
         reason:
           'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so Lambda grants them on "*".',
       });
+  }
+
+  /**
+   * The bundling hooks: `extra`'s, then copying `files` (written into the cloud assembly) into the bundle after esbuild
+   * has run.
+   */
+  private hooks(files: Readonly<Record<string, string>> = {}, extra?: ICommandHooks): ICommandHooks {
+    const dir = path.join(Stage.of(this)?.outdir ?? REPO_ROOT, 'bundled-files', this.node.addr);
+    if (Object.keys(files).length > 0) mkdirSync(dir, { recursive: true });
+    for (const [name, contents] of Object.entries(files)) {
+      if (!/^[\w.-]+$/.test(name)) throw new Error(`bundled file name ${name}: letters, digits, _ . - only`);
+      writeFileSync(path.join(dir, name), contents);
+    }
+    const quote = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
+    return {
+      beforeBundling: (inputDir, outputDir) => extra?.beforeBundling(inputDir, outputDir) ?? [],
+      beforeInstall: (inputDir, outputDir) => extra?.beforeInstall(inputDir, outputDir) ?? [],
+      afterBundling: (inputDir, outputDir) => [
+        ...(extra?.afterBundling(inputDir, outputDir) ?? []),
+        ...Object.keys(files).map((name) => `cp ${quote(path.join(dir, name))} ${quote(path.join(outputDir, name))}`),
+      ],
+    };
   }
 }

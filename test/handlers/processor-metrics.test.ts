@@ -9,6 +9,8 @@ import { serializeEnvelope } from '../../lambdas/core/inbound/envelope';
 import { createRouter } from '../../lambdas/core/inbound/routing';
 import { silentLog, type Log } from '../../lambdas/core/kernel/log';
 import { createProcessorHandler } from '../../lambdas/processor/create-handler';
+import { ANY_SOURCE } from '../../lambdas/contract';
+import { SHARED_PIPELINE } from '../../lambdas/core/kernel/metrics';
 import { FakeEventStore, FakeTopic, manualClock, tokens } from '../helpers/fakes';
 import { recordingMetrics } from '../helpers/metrics';
 
@@ -28,12 +30,12 @@ function event(ids: string[], receiveCount = 1): SQSEvent {
   } as unknown as SQSEvent;
 }
 
-function build(log: Log = silentLog) {
+function build(log: Log = silentLog, sourceId = 'stripe') {
   const clock = manualClock(RECEIVED + 1_500);
   const topic = new FakeTopic();
   const metrics = recordingMetrics();
   const handler = createProcessorHandler({
-    sourceId: 'stripe',
+    sourceId,
     store: new FakeEventStore(),
     topic,
     router: createRouter([]),
@@ -72,6 +74,14 @@ describe('processor metrics', () => {
     expect(metrics.total('processingFailures', { Source: 'stripe' })).toBe(2);
     expect(metrics.total('processingRetries', { Source: 'stripe' })).toBe(2);
     expect(metrics.adds.filter((a) => a.metric === 'ingestToPublishAge')).toEqual([]);
+  });
+
+  it('the shared pipeline counts under one Source value, (shared), whatever source or tenant each event has', async () => {
+    const { handler, metrics } = build(silentLog, ANY_SOURCE);
+
+    await handler(event(['evt_1'], 2), context);
+
+    expect(metrics.adds.map((a) => a.dimensions)).toEqual([{ Source: SHARED_PIPELINE }, { Source: SHARED_PIPELINE }]);
   });
 
   it('logs the batch with its source and the ids it published', async () => {

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { UNKNOWN_SOURCE } from '../../lambdas/core/kernel/metrics';
+import { TENANT_SOURCES, UNKNOWN_SOURCE } from '../../lambdas/core/kernel/metrics';
 import { createVerifierHandler } from '../../lambdas/verifier/create-handler';
 import { recordingMetrics } from '../helpers/metrics';
 import { apiGatewayEvent, runtimeSource, signedWebhook, testDeps } from '../helpers/webhook';
@@ -88,5 +88,22 @@ describe('verifier metrics', () => {
     expect(response.statusCode).toBe(503);
     expect(metrics.adds).toEqual([]);
     expect(metrics.flushes).toBe(1);
+  });
+
+  it('counts every tenant source under one Source value, (tenant): a tenant is never a dimension', async () => {
+    const t = testDeps([runtimeSource()]);
+    const metrics = recordingMetrics();
+    const tenantSource = { ...t.sources.get('stripe')!, id: 'acme.stripe', tenant: 'acme' };
+    const handler = createVerifierHandler({
+      ...t.deps,
+      sources: t.sources,
+      tenantSources: { resolve: async () => tenantSource },
+      metrics,
+    });
+    const request = apiGatewayEvent('stripe', signedWebhook('stripe', { nowMs: t.clock() }));
+
+    await handler({ ...request, pathParameters: { tenant: 'acme', source: 'stripe', token: 'x'.repeat(22) } }, context);
+
+    expect(metrics.adds.map((a) => a.dimensions)).toEqual([{ Source: TENANT_SOURCES }, { Source: TENANT_SOURCES }]);
   });
 });

@@ -5,7 +5,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lambdas/core/kernel/errors';
-import { METRICS } from '../../lambdas/core/kernel/metrics';
+import { METRICS, SHARED_PIPELINE } from '../../lambdas/core/kernel/metrics';
 import { defineConfig } from '../../lib/config';
 import type { WebhookIngestionStack } from '../../lib/webhook-ingestion-stack';
 import { buildStack, fixtureInput, STACK_NAME } from './support';
@@ -125,6 +125,26 @@ describe('alarms', () => {
     expect(stat('f')).toMatchObject({ Metric: { MetricName: METRICS.processingFailures.name }, Stat: 'Sum' });
     // The events published: one IngestToPublishAge value each.
     expect(stat('p')).toMatchObject({ Metric: { MetricName: METRICS.ingestToPublishAge.name }, Stat: 'SampleCount' });
+  });
+
+  it('gives a source on the shared pipeline no alarm of its own, and the shared pipeline its queue and failure alarms', () => {
+    const { alarms: inbound } = stack.monitoring.inboundAlarms;
+    expect(inbound.shop).toBeUndefined();
+    const [age, failures] = inbound.shared!;
+    expect(alarmOf(age!)).toMatchObject({ Threshold: 30 * 60, MetricName: 'ApproximateAgeOfOldestMessage' });
+    const stat = (alarmOf(failures!) as unknown as MathAlarm).Metrics.find((m) => m.Id === 'f')!.MetricStat!;
+    expect(stat.Metric.Dimensions).toEqual([{ Name: 'Source', Value: SHARED_PIPELINE }]);
+
+    const custom = buildStack(
+      defineConfig({
+        ...fixtureInput,
+        sharedPipeline: { alarms: { maxQueueAgeMinutes: 45, minProcessorFailures: 2 } },
+      }),
+    );
+    const [customAge] = custom.monitoring.inboundAlarms.alarms.shared!;
+    const t = Template.fromStack(custom).toJSON().Resources as Resources;
+    const ref = custom.resolve((customAge!.node.defaultChild as { ref: string }).ref) as { Ref: string };
+    expect(t[ref.Ref]!.Properties.Threshold).toBe(45 * 60);
   });
 
   it('refuses a queue-age threshold the queue can never reach (messages are deleted first), naming the field', () => {

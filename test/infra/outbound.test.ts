@@ -11,7 +11,8 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ENV, OUTBOUND_TABLE } from '../../lambdas/contract';
 import { METRICS } from '../../lambdas/core/kernel/metrics';
-import { OUTBOUND_ROUTES } from '../../lambdas/outbound-api/routes';
+import { OUTBOUND_ROUTES, TENANT_NEUTRAL_ROUTES } from '../../lambdas/outbound-api/routes';
+import { SOURCE_ROUTES } from '../../lambdas/sources-api/routes';
 import { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
 import type { OutboundAlarmsProps } from '../../lib/constructs/outbound-alarms';
 import { defineConfig } from '../../lib/config';
@@ -40,14 +41,16 @@ describe('OutboundDelivery', () => {
   it('is absent from a stack whose config has no outbound key', () => {
     const plain = synth().template;
     expect(
-      Object.values(plain.findResources('AWS::ApiGatewayV2::Route')).some((r) =>
-        String(r.Properties.RouteKey).includes('/v1/'),
+      Object.values(plain.findResources('AWS::ApiGatewayV2::Route')).some(
+        (r) => String(r.Properties.RouteKey).includes('/v1/') && !String(r.Properties.RouteKey).includes('/sources'),
       ),
     ).toBe(false);
-    // The only keys are the alarm topic's and the archive's (#19): no outbound secrets key.
+    // The keys are the alarm topic's, the archive's and the tenant sources' (the fixture has them on), none of
+    // outbound's.
     expect(Object.keys(plain.findResources('AWS::KMS::Key')).sort()).toEqual([
       expect.stringMatching(/^Alarms/),
       expect.stringMatching(/^ArchiveKey/),
+      expect.stringMatching(/^TenantSourcesSecretsKey/),
     ]);
   });
 
@@ -109,17 +112,19 @@ describe('OutboundDelivery', () => {
       (r) => r.Properties as { RouteKey: string; AuthorizationType?: string },
     );
     const v1 = routes.filter((r) => r.RouteKey.includes(' /v1/'));
-    expect(v1.map((r) => r.RouteKey).sort()).toEqual([...OUTBOUND_ROUTES].sort());
+    expect(v1.map((r) => r.RouteKey).sort()).toEqual([...OUTBOUND_ROUTES, ...SOURCE_ROUTES].sort());
     for (const r of v1) expect(r.AuthorizationType, r.RouteKey).toBe('AWS_IAM');
   });
 
-  it('every /v1 route is under /v1/tenants/{tenant}/, so an IAM policy on …/v1/tenants/acme/* confines a caller to acme', () => {
+  it('every /v1 route but the tenant-neutral reference ones is under /v1/tenants/{tenant}/, so an IAM policy on …/v1/tenants/acme/* confines a caller to acme', () => {
     const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
       .map((r) => (r.Properties as { RouteKey: string }).RouteKey.split(' ')[1]!)
       .filter((path) => path.startsWith('/v1'));
 
     expect(keys.length).toBeGreaterThan(0);
-    expect(keys.filter((path) => !path.startsWith('/v1/tenants/{tenant}/'))).toEqual([]);
+    expect(keys.filter((path) => !path.startsWith('/v1/tenants/{tenant}/')).sort()).toEqual(
+      TENANT_NEUTRAL_ROUTES.map((r) => r.split(' ')[1]!).sort(),
+    );
   });
 
   it('recover and replay are deployed routes, and the API may query the indexes they read (byEndpoint, byTenant)', () => {
@@ -240,12 +245,12 @@ describe('OutboundDelivery', () => {
     for (const reason of acks) expect(reason.split(/\s+/).length).toBeGreaterThanOrEqual(10);
   });
 
-  it('producers on AWS get an intake queue; relayed sources reach a relay queue through a filtered raw subscription', () => {
+  it('producers on AWS get an intake queue; relayed sources and tenant sources reach a relay queue through a filtered raw subscription', () => {
     expect(ref(outbound.intakeQueue.queue)).toBeDefined();
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sqs',
       RawMessageDelivery: true,
-      FilterPolicy: { source: ['stripe'] },
+      FilterPolicy: { $or: [{ source: ['stripe'] }, { tenant: [{ exists: true }] }] },
     });
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
     expect(mappings.filter((m) => String(JSON.stringify(m.Properties.FunctionName)).includes('Outbound')).length).toBe(

@@ -6,11 +6,11 @@
  */
 import { describe } from '../kernel/http';
 import type { Log } from '../kernel/log';
-import { noMetrics, type Metrics } from '../kernel/metrics';
+import { noMetrics, SHARED_PIPELINE, type Metrics } from '../kernel/metrics';
 import type { EventStore } from './ports';
 import type { Clock, Topic } from '../kernel/ports';
 import type { Router } from './routing';
-import { eventAttributes } from '../../contract';
+import { ANY_SOURCE, eventAttributes } from '../../contract';
 import type { ArchiveDeps } from '../archive/attempts';
 import {
   archiveAttempts,
@@ -26,6 +26,7 @@ export type { QueuedMessage } from './process-archive';
 export { publishChunks } from './publish';
 
 export interface ProcessDeps {
+  /** The source whose queue this processor drains, or ANY_SOURCE for the shared pipeline. */
   readonly sourceId: string;
   readonly store: EventStore;
   readonly topic: Topic;
@@ -102,7 +103,7 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
   let published = 0;
   let unrecorded = 0;
   const metrics = deps.metrics ?? noMetrics;
-  const dimensions = { Source: deps.sourceId };
+  const dimensions = processorDimensions(deps.sourceId);
   const publishedIds: string[] = [];
   // Concurrently: retries of one record's write must not use up the time the others need.
   await Promise.all([
@@ -153,6 +154,11 @@ export async function processBatch(messages: readonly QueuedMessage[], deps: Pro
     ...(deps.archive && { archived }),
   });
   return { failedMessageIds: failed, published, skipped, unrecorded };
+}
+
+/** A processor's metric dimensions: its source's id, or one value for the shared pipeline (never a tenant). */
+export function processorDimensions(sourceId: string): { readonly Source: string } {
+  return { Source: sourceId === ANY_SOURCE ? SHARED_PIPELINE : sourceId };
 }
 
 /** The first wait before retrying the `completed` write; it doubles up to the cap. */
@@ -238,7 +244,7 @@ async function claimAndHandle(
       entry: {
         id: message.messageId,
         message: result.message,
-        attributes: { ...result.attributes, ...eventAttributes(source, type, id) },
+        attributes: { ...result.attributes, ...eventAttributes(source, type, id, envelope.tenant) },
       },
     };
   } catch (cause) {

@@ -15,6 +15,8 @@ export const subscriptionFilterShape = z.strictObject({
   type: nonEmptyStrings,
   /** Match event types by prefix, e.g. `invoice.` */
   typePrefix: nonEmptyStrings,
+  /** Tenant sources' events of these tenants only (the `tenant` attribute; config sources' events have none). */
+  tenant: nonEmptyStrings,
 });
 
 export type SubscriptionFilter = z.output<typeof subscriptionFilterShape>;
@@ -44,6 +46,7 @@ export function buildFilterPolicy(filter: SubscriptionFilter | undefined): Filte
     ...unique(filter.typePrefix ?? []).map((prefix) => ({ prefix })),
   ];
   if (typeConditions.length) policy[MESSAGE_ATTRIBUTES.type] = typeConditions;
+  if (filter.tenant?.length) policy[MESSAGE_ATTRIBUTES.tenant] = unique(filter.tenant);
   return Object.keys(policy).length ? policy : undefined;
 }
 

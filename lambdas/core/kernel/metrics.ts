@@ -139,6 +139,10 @@ export const DELIVERY_OUTCOMES = ['delivered', 'failed', 'exhausted'] as const;
 
 /** The `Source` of a request whose path names no configured source (never the path itself: anyone can send one). */
 export const UNKNOWN_SOURCE = '(unknown)';
+/** The `Source` of every tenant source's requests: a tenant is never a dimension (their figures: docs/observability.md). */
+export const TENANT_SOURCES = '(tenant)';
+/** The `Source` of the shared pipeline's processor (tenant sources and config sources with `pipeline: 'shared'`). */
+export const SHARED_PIPELINE = '(shared)';
 
 /** The CloudWatch namespace of one deployment's metrics: its stack name, so two stacks in an account do not mix. */
 export function metricsNamespace(stackName: string): string {

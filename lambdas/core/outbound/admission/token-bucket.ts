@@ -11,46 +11,8 @@
  */
 import type { RateLimit } from '../model';
 
-/** The stored bucket. `level` is in thousandths of a token; `at` is the epoch ms it was computed for. */
-export interface TokenBucket {
-  readonly level: number;
-  readonly at: number;
-}
-
-export interface TakeResult {
-  readonly allowed: boolean;
-  /** The bucket after the take (unchanged apart from the refill when not allowed). */
-  readonly state: TokenBucket;
-  /** 0 when allowed; otherwise how long until one token is there. */
-  readonly retryAfterMs: number;
-}
-
-const UNIT = 1000;
-
-/**
- * Refills the bucket up to `nowMs` and takes one token if there is one. Pure.
- *
- * A clock behind the stored `at` (another worker's clock runs ahead) refills nothing and keeps `at`, so skew
- * between workers can delay a delivery, never let an extra one through.
- *
- * @example take(undefined, now, 10, 5) // { allowed: true, state: { level: 4000, at: now }, retryAfterMs: 0 }
- */
-export function take(state: TokenBucket | undefined, nowMs: number, perSecond: number, burst: number): TakeResult {
-  checkLimit(perSecond, burst);
-  const now = Math.floor(nowMs);
-  const capacity = burst * UNIT;
-  const at = state === undefined ? now : Math.max(state.at, now);
-  const level =
-    state === undefined ? capacity : Math.min(capacity, state.level + Math.max(0, now - state.at) * perSecond);
-  if (level >= UNIT) return { allowed: true, state: { level: level - UNIT, at }, retryAfterMs: 0 };
-  // Refill happens at `at`, which may be ahead of `now`: wait for that too.
-  return { allowed: false, state: { level, at }, retryAfterMs: at - now + Math.ceil((UNIT - level) / perSecond) };
-}
-
-export function checkLimit(perSecond: number, burst: number): void {
-  if (!Number.isInteger(perSecond) || perSecond < 1) throw new RangeError('perSecond must be a positive integer');
-  if (!Number.isInteger(burst) || burst < 1) throw new RangeError('burst must be a positive integer');
-}
+export { checkLimit, take, type TakeResult, type TokenBucket } from '../../kernel/token-bucket';
+import { checkLimit, UNIT } from '../../kernel/token-bucket';
 
 /** The most requests a limit lets through in any window of `windowMs`: the bound the tests measure against. */
 export function maxInWindow(limit: RateLimit, windowMs: number): number {

@@ -1,10 +1,12 @@
 /**
- * What every intake path does (HTTP API, intake queue, `webhook` relay): accept the message once, fan it out,
+ * What every intake path does (HTTP API, intake queue, `webhook` relay): check the payload against its type's
+ * schema when the catalog has one, accept the message once, fan it out,
  * then wake a worker for each pending delivery (a `skipped` one, for a disabled endpoint, is never attempted).
  * A failed wake-up does not fail the intake: the deliveries already exist and sit in the `due` index, where the
  * sweeper finds them one lease later (decision 0007).
  */
 import type { Log } from '../../kernel/log';
+import { checkPayload, type EventTypeCatalog } from '../event-types';
 import { acceptMessage, type IntakeDeps, type IntakeOutcome, type MessageInput } from './accept';
 import type { WakeUpQueue } from '../ports';
 
@@ -12,9 +14,12 @@ export interface SubmitDeps extends Omit<IntakeDeps, 'nowMs'> {
   readonly wakeUps: WakeUpQueue;
   readonly now: () => number;
   readonly log: Log;
+  /** Payloads of catalogued types are checked against their schema first (event-types.ts). @default none */
+  readonly eventTypes?: EventTypeCatalog;
 }
 
 export async function submitMessage(input: MessageInput, deps: SubmitDeps): Promise<IntakeOutcome> {
+  if (deps.eventTypes) checkPayload(deps.eventTypes, input.type, input.payload);
   const outcome = await acceptMessage(input, { ...deps, nowMs: deps.now() });
   const due = outcome.deliveries.filter((d) => d.status === 'pending');
   if (due.length > 0) {
