@@ -8,6 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  METRICS,
+  SHARED_PIPELINE,
+  TENANT_SOURCES,
+  UNKNOWN_SOURCE,
+  type MetricSpec,
+} from '../../lambdas/core/kernel/metrics';
 import { SCHEME_NAMES } from '../../lambdas/core/signatures/index';
 import {
   allPages,
@@ -120,6 +127,19 @@ describe('docs/signatures.md', () => {
   it('has a row for every registered scheme', () => {
     const page = readPage('docs/signatures.md');
     expect(SCHEME_NAMES.filter((name) => !new RegExp(`\\n\\| \`${name}\`[ |]`).test(page))).toEqual([]);
+  });
+});
+
+describe('docs/observability.md', () => {
+  it("has a row for every metric of the catalog, and names each Source value that is not a source's id", () => {
+    const page = readPage('docs/observability.md');
+    const rows = page.split('\n').filter((line) => line.startsWith('| `'));
+    for (const spec of Object.values(METRICS) as MetricSpec[])
+      expect(
+        rows.some((row) => row.includes(`\`${spec.name}\``)),
+        spec.name,
+      ).toBe(true);
+    for (const value of [TENANT_SOURCES, SHARED_PIPELINE, UNKNOWN_SOURCE]) expect(page).toContain(`\`${value}\``);
   });
 });
 

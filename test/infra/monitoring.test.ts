@@ -143,7 +143,7 @@ describe('alarms', () => {
     );
     const [customAge] = custom.monitoring.inboundAlarms.alarms.shared!;
     const t = Template.fromStack(custom).toJSON().Resources as Resources;
-    const ref = custom.resolve((customAge!.node.defaultChild as { ref: string }).ref) as { Ref: string };
+    const ref = custom.resolve((customAge!.node.defaultChild as unknown as { ref: string }).ref) as { Ref: string };
     expect(t[ref.Ref]!.Properties.Threshold).toBe(45 * 60);
   });
 

@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
+import { SHARED_PIPELINE, TENANT_SOURCES } from '../../lambdas/core/kernel/metrics';
 import type { StatusReport } from '../../local/status';
 import { cli } from '../helpers/cli-io';
 import { createFakeStack, FAKE_SOURCE, motoEnvironment } from './fake-stack';
@@ -145,7 +146,10 @@ describeWithServer('moto', 'the CLI against a deployed stack (moto)', (server) =
     const { code, stdout } = await cli('queues', '--stack', STACK, '--json');
 
     expect(code).toBe(0);
-    expect(JSON.parse(stdout[0]!)).toEqual([{ queue: FAKE_SOURCE, waiting: 2, inFlight: 0, deadLetters: 1 }]);
+    expect(JSON.parse(stdout[0]!)).toEqual([
+      { queue: FAKE_SOURCE, waiting: 2, inFlight: 0, deadLetters: 1 },
+      { queue: 'pipeline:shared', waiting: 0, inFlight: 0, deadLetters: 0 },
+    ]);
   });
 
   it('status reads the counts from CloudWatch, the queues from SQS and the alarms in ALARM', async () => {
@@ -167,6 +171,10 @@ describeWithServer('moto', 'the CLI against a deployed stack (moto)', (server) =
           datum('Rejected', 2, { Source: FAKE_SOURCE }),
           datum('Rejected', 2, { Source: FAKE_SOURCE, Reason: 'invalid_signature' }),
           ...[1, 2, 3, 4, 5].map((ms) => datum('IngestToPublishAge', ms * 100, { Source: FAKE_SOURCE })),
+          // Every tenant source counts as one Source, the shared pipeline's processor as another.
+          datum('Accepted', 3, { Source: TENANT_SOURCES }),
+          datum('IngestToPublishAge', 100, { Source: SHARED_PIPELINE }),
+          datum('IngestToPublishAge', 200, { Source: SHARED_PIPELINE }),
         ],
       }),
     );
@@ -207,7 +215,12 @@ describeWithServer('moto', 'the CLI against a deployed stack (moto)', (server) =
         waiting: 0,
         deadLetters: 0,
       }),
+      expect.objectContaining({ source: TENANT_SOURCES, accepted: 3, rejected: 0 }),
+      expect.objectContaining({ source: SHARED_PIPELINE, published: 2, waiting: 0, deadLetters: 0 }),
     ]);
+    expect(report.sources[1]).not.toHaveProperty('waiting');
+    expect(report.sources[2]).not.toHaveProperty('accepted');
+    expect(report.queues.map((q) => q.queue)).not.toContain('pipeline:shared');
     expect(report.alarms).toEqual([
       {
         alarm: `${STACK}-SourcestripeIngestDeadLetterAlarm-ABC`,

@@ -1,6 +1,7 @@
 /**
  * A small stack in moto with the outputs the CLI reads (lib/stack-outputs.ts): the events topic and table, one
- * source's queue and dead-letter queue, the metrics namespace, the API's address. Created through moto's CloudFormation, so `--stack`
+ * source's queue and dead-letter queue, the shared pipeline's, tenant sources on, the metrics namespace, the API's
+ * address. Created through moto's CloudFormation, so `--stack`
  * runs DescribeStacks as it does against AWS.
  */
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
@@ -28,6 +29,13 @@ export function fakeStackTemplate(stackName: string): string {
         Type: 'AWS::SQS::Queue',
         Properties: { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] }, maxReceiveCount: 2 } },
       },
+      SharedDlq: { Type: 'AWS::SQS::Queue' },
+      SharedQueue: {
+        Type: 'AWS::SQS::Queue',
+        Properties: {
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['SharedDlq', 'Arn'] }, maxReceiveCount: 2 },
+        },
+      },
     },
     Outputs: {
       [OUTPUTS.eventsTopicArn]: { Value: { Ref: 'Topic' } },
@@ -37,6 +45,9 @@ export function fakeStackTemplate(stackName: string): string {
       [OUTPUTS.deadLetterQueueArn(FAKE_SOURCE)]: { Value: { 'Fn::GetAtt': ['Dlq', 'Arn'] } },
       [OUTPUTS.metricsNamespace]: { Value: stackName },
       [OUTPUTS.apiUrl]: { Value: { Ref: 'ApiUrl' } },
+      [OUTPUTS.sharedQueueUrl]: { Value: { Ref: 'SharedQueue' } },
+      [OUTPUTS.sharedDeadLetterQueueArn]: { Value: { 'Fn::GetAtt': ['SharedDlq', 'Arn'] } },
+      [OUTPUTS.tenantSourcesTableName]: { Value: 'tenant-sources' },
     },
   });
 }
