@@ -10,7 +10,6 @@ import { jsonResponse, type HttpResponse } from '../core/kernel/http';
 import { noMetrics, type Metrics } from '../core/kernel/metrics';
 import { countAnswered, countRefused } from '../core/inbound/request-metrics';
 import type { PreparedSource } from '../core/inbound/sources';
-import { qualifiedName } from '../core/inbound/tenant-sources/model';
 import type { TenantSourceResolver } from '../core/inbound/tenant-sources/resolve';
 import { httpErrorBoundary } from '../middleware/http-error-boundary';
 
@@ -32,9 +31,10 @@ export function createVerifierHandler(deps: VerifierDeps) {
     .use(
       httpErrorBoundary<APIGatewayProxyEventV2>({
         log: deps.log,
-        // The source the path names, and API Gateway's request id, which its access log line also has.
+        // The source (and tenant) the path names, and API Gateway's request id, which its access log line also has.
         fields: (event) => ({
-          source: pathSource(event.pathParameters ?? {}),
+          source: event.pathParameters?.source,
+          ...(event.pathParameters?.tenant !== undefined && { tenant: event.pathParameters.tenant }),
           requestId: event.requestContext.requestId,
         }),
       }),
@@ -68,11 +68,6 @@ export function createVerifierHandler(deps: VerifierDeps) {
         metrics.flush();
       }
     });
-}
-
-/** The source name a path gives, for the log (`<tenant>.<id>` for a tenant source), before it is known to exist. */
-function pathSource(p: Readonly<Record<string, string | undefined>>): string | undefined {
-  return p.tenant === undefined || p.source === undefined ? p.source : qualifiedName(p.tenant, p.source);
 }
 
 /** The source a route's path parameters name: a config source by id, or a tenant source by tenant, id and token. */
