@@ -6,13 +6,11 @@
  * arrives again with the same one), none exhausted. A real kill, not a simulated one: the half-open moment is made
  * to last by the receiver, not caught by timing.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DEFAULT_OPERATIONS_SETTINGS } from '../../lambdas/core/outbound/admission/settings';
@@ -20,6 +18,7 @@ import { localDynamoClient } from '../../local/dynamo';
 import { LOCAL_OUTBOUND_TABLE_NAME } from '../../local/outbound-table';
 import { startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 import { recordingLog } from '../helpers/outbound';
+import { startOutboundChild } from '../helpers/outbound-child';
 
 /** Three failures open the circuit; probes after 1 s; the shortest probe lease the settings allow (31 s). */
 const OPERATIONS = {
@@ -67,32 +66,8 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   const receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
 
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./fixtures/outbound-stack-child.ts', import.meta.url)),
-      dir,
-      JSON.stringify(OPERATIONS),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const lines: Array<{ message: string; extra: unknown[] }> = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const text of parts) {
-        if (text.startsWith('READY ')) resolve(text.slice(6));
-        else if (text.startsWith('{')) lines.push(JSON.parse(text) as { message: string; extra: unknown[] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
-  });
+  const child = await startOutboundChild(dir, { operations: OPERATIONS });
+  const { url, lines } = child;
   const notified = (ls: ReadonlyArray<{ message: string; extra: unknown[] }>, type: string) =>
     ls.filter(
       (l) =>
@@ -129,8 +104,7 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
     30_000,
   );
 
-  child.kill('SIGKILL');
-  await exited;
+  await child.kill();
   const crashedAt = Date.now();
   const heldId = requests.find((r) => r.status === 'held')!.id;
   mode = 'ok';
