@@ -50,6 +50,13 @@ export interface OutboundOptions {
   readonly sweepIntervalMs?: number;
   /** Lease of a queued or claimed wake-up. @default 15 min */
   readonly leaseMs?: number;
+  /**
+   * Lease of a worker's claim on a delivery attempt (decision 0018). @default as deployed (70 s). Tests shorten it,
+   * with `deliveryVisibilityTimeoutMs`, to see a dead worker's claim settled in seconds.
+   */
+  readonly claimLeaseMs?: number;
+  /** How long a received wake-up stays hidden before it comes back. @default as deployed (240 s) */
+  readonly deliveryVisibilityTimeoutMs?: number;
   readonly transforms?: readonly TransformRoute[];
   /** Tests: a resolver or sender stand-in. */
   readonly resolver?: Resolver;
@@ -98,7 +105,13 @@ export async function startLocalOutbound(
       ? {}
       : { journalPath: join(options.dataDir, 'queues', `${name}.jsonl`), sync: options.syncWrites ?? true };
   const queue = await LocalQueue.open(
-    { name: 'outbound-deliveries', ...localQueueSettings(WORKER) },
+    {
+      name: 'outbound-deliveries',
+      ...localQueueSettings(WORKER),
+      ...(options.deliveryVisibilityTimeoutMs !== undefined && {
+        visibilityTimeoutMs: options.deliveryVisibilityTimeoutMs,
+      }),
+    },
     journal('outbound-deliveries'),
   );
   const wakeUps: WakeUpQueue = {
@@ -121,6 +134,7 @@ export async function startLocalOutbound(
     ...(options.retention && { retention: options.retention }),
     ...(options.operations && { operations: options.operations }),
     ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }),
+    ...(options.claimLeaseMs !== undefined && { claimLeaseMs: options.claimLeaseMs }),
     ...(options.resolver && { resolver: options.resolver }),
     ...(options.sender && { sender: options.sender }),
     ...(options.random && { random: options.random }),

@@ -6,7 +6,8 @@
  * and shares are assumptions, named in `OUTBOUND_ASSUMPTIONS` and overridable with `--param`.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { attemptItem, deliveryItem, endpointItem, messageItem } from '../../lambdas/adapters/dynamo-outbound-codec';
+import { attemptItem, deliveryItem } from '../../lambdas/adapters/dynamo-delivery-codec';
+import { endpointItem, messageItem } from '../../lambdas/adapters/dynamo-outbound-codec';
 import type { Attempt, Delivery, Endpoint, MessageRecord } from '../../lambdas/core/outbound/model';
 
 export interface OutboundPrices {
@@ -133,7 +134,7 @@ export function sampleItems(payloadBytes: number) {
       lastAttempt: { S: JSON.stringify(attempt) },
     }),
     endpoint: itemBytes(endpointItem(endpoint, 1)),
-    attempt: itemBytes(attemptItem(attempt, { attempt: now, body: now })),
+    attempt: itemBytes(attemptItem(attempt, now)),
   };
 }
 

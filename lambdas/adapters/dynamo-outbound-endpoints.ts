@@ -4,6 +4,7 @@
  * management calls changing the same endpoint cannot overwrite each other.
  */
 import {
+  ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -124,35 +125,24 @@ export class DynamoMessageStore implements MessageStore, MessageReader {
   ) {}
 
   async putIfAbsent(record: MessageRecord, nowMs: number): Promise<PutMessageResult> {
-    const created = await succeeds(() =>
-      this.client.send(
+    try {
+      await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: messageItem(record),
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': { N: String(nowMs) } },
+          // A refusal carries the record that refused it: no second read on the duplicate path.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      ),
-    );
-    if (created) return { created: true };
-    // Read after the refusal (a duplicate is the rare path): the record that refused the put, live at `nowMs`.
-    const existing = await this.read(record.tenantId, record.id);
-    if (!existing) throw new Error(`message ${record.id} refused the put but cannot be read`);
-    return { created: false, existing };
-  }
-
-  async markFannedOut(tenantId: string, messageId: string, nowMs: number): Promise<void> {
-    await succeeds(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: keys.message(tenantId, messageId),
-          UpdateExpression: 'SET fannedOutAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(fannedOutAt)',
-          ExpressionAttributeValues: { ':now': { N: String(nowMs) } },
-        }),
-      ),
-    );
+      );
+      return { created: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = error.Item ? toMessage(error.Item) : await this.read(record.tenantId, record.id);
+      if (!existing) throw new Error(`message ${record.id} refused the put but cannot be read`, { cause: error });
+      return { created: false, existing };
+    }
   }
 
   async get(tenantId: string, messageId: string): Promise<MessageRecord | undefined> {

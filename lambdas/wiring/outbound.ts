@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { outboundClaimLeaseSeconds } from '../contract';
 import { DynamoEndpointStateStore } from '../adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../adapters/dynamo-outbound-endpoints';
@@ -48,6 +49,8 @@ export interface OutboundPorts {
   readonly operations?: OperationsSettings;
   /** Lease of a queued or claimed wake-up. @default DEFAULT_WAKE_LEASE_MS (15 min) */
   readonly leaseMs?: number;
+  /** Lease of a worker's claim on a delivery attempt (decision 0018). @default outboundClaimLeaseSeconds() (70 s) */
+  readonly claimLeaseMs?: number;
   /** @default the DNS resolver */
   readonly resolver?: Resolver;
   /** @default the pinned HTTPS sender behind the SSRF policy */
@@ -61,7 +64,7 @@ export interface OutboundPorts {
   readonly random?: () => number;
   /** @default random `ep_…` ids */
   readonly newEndpointId?: () => string;
-  /** @default random lease ids */
+  /** @default random lease ids (probe leases and claim tokens) */
   readonly newLeaseId?: () => string;
 }
 
@@ -122,6 +125,8 @@ export function composeOutbound(ports: OutboundPorts) {
         ssrf,
         transform,
         random: ports.random ?? Math.random,
+        claimLeaseMs: ports.claimLeaseMs ?? outboundClaimLeaseSeconds() * 1000,
+        newClaimToken: newLeaseId,
         ...(ports.metrics && { metrics: ports.metrics }),
         admission: { ...operations, store: new CombiningStateStore(stores.state), newLeaseId },
       };

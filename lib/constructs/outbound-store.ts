@@ -17,7 +17,7 @@ export const OUTBOUND_TABLE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:Query',
-  'dynamodb:BatchWriteItem',
+  'dynamodb:BatchGetItem',
   'dynamodb:Scan',
 ] as const;
 
@@ -53,17 +53,19 @@ export class OutboundStore extends Construct {
           projectionType: dynamodb.ProjectionType.KEYS_ONLY,
         },
         {
+          // Keys and immutable attributes only: a status change or an attempt never rewrites an entry (decision 0018).
           indexName: tenantIndex.name,
           partitionKey: { name: tenantIndex.partitionKey, type: dynamodb.AttributeType.STRING },
           sortKey: { name: tenantIndex.sortKey, type: dynamodb.AttributeType.STRING },
-          projectionType: dynamodb.ProjectionType.ALL,
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: [...tenantIndex.projected],
         },
         {
-          // One endpoint's deliveries and attempts (recover, show, releasing parked deliveries).
+          // One endpoint's deliveries (recover, show, releasing parked deliveries), keys only.
           indexName: endpointIndex.name,
           partitionKey: { name: endpointIndex.partitionKey, type: dynamodb.AttributeType.STRING },
           sortKey: { name: endpointIndex.sortKey, type: dynamodb.AttributeType.STRING },
-          projectionType: dynamodb.ProjectionType.ALL,
+          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
         },
       ],
     });

@@ -11,7 +11,7 @@ import type { Delivery } from '../../lambdas/core/outbound/model';
 import { matchOutboundRoute } from '../../lambdas/outbound-api/routes';
 import { createOutboundApiHandler } from '../../lambdas/outbound-api/create-handler';
 import { verifierContext } from '../../local/local-http';
-import { delivery, NOW, RECEIVER_HOST } from '../helpers/outbound';
+import { claimAndRecord, delivery, NOW, RECEIVER_HOST } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 import { outboundUnderTest } from '../helpers/outbound-composition';
@@ -69,7 +69,8 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
       made('d_later'),
     ];
     await deliveries.createIfAbsent([sent, waiting, later]);
-    await deliveries.recordAttempt(
+    await claimAndRecord(
+      deliveries,
       {
         tenantId: 'acme',
         deliveryId: 'd_sent',
@@ -83,7 +84,8 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
       { status: 'delivered', attemptCount: 1, updatedAt: NOW - 20 * MIN },
       0,
     );
-    await deliveries.recordAttempt(
+    await claimAndRecord(
+      deliveries,
       {
         tenantId: 'acme',
         deliveryId: 'd_later',
@@ -124,8 +126,16 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
       settings: { circuit: expect.objectContaining({ consecutiveFailures: 5 }), health: { disableAfterDays: 5 } },
       lastHour: { attempts: 2, successes: 1, successRate: 0.5, p50Ms: 80, p99Ms: 15_000 },
       lastDay: { attempts: 2, successes: 1, successRate: 0.5, p50Ms: 80, p99Ms: 15_000 },
+      minutes: expect.any(Array),
       deliveries: { pending: 0, parked: 1, failed: 1, exhausted: 0, skipped: 0, delivered: 1 },
     });
+    // The last hour minute by minute, for charts: each attempt in the minute it was made.
+    const minutes = r.json.status.minutes as Array<{ at: number; attempts: number; successes: number }>;
+    expect(minutes).toHaveLength(60);
+    expect(minutes.filter((m) => m.attempts > 0)).toEqual([
+      { at: NOW - 20 * MIN, attempts: 1, successes: 1, p50Ms: 80 },
+      { at: NOW - 2 * MIN, attempts: 1, successes: 0, p50Ms: 15_000 },
+    ]);
   });
 
   it('reads an endpoint without state records as closed and healthy, and counts its due deliveries as pending', async () => {

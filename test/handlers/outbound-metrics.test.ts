@@ -15,7 +15,7 @@ import { createSweeper } from '../../lambdas/delivery-sweeper/create-handler';
 import { outboundUnderTest } from '../helpers/outbound-composition';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import { delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
+import { claimAndRecord, delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
 
 type Put = { name: string; value: number; unit: string };
 const recording = (): Metrics & { puts: Put[] } => {
@@ -76,7 +76,12 @@ describe('delivery worker metrics', () => {
       latencyMs: 1,
       status: 500,
     };
-    await deliveries.recordAttempt(first, { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW }, 0);
+    await claimAndRecord(
+      deliveries,
+      first,
+      { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW },
+      0,
+    );
 
     expect(await run([ok(500)])).toEqual([{ name: OUTBOUND_METRICS.deliveriesExhausted, value: 1, unit: 'Count' }]);
   });

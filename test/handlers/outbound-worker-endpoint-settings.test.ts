@@ -3,6 +3,7 @@
  * are applied over the defaults (another endpoint of the tenant keeps the defaults), and a closing circuit
  * releases that endpoint's waiting deliveries, read from the endpoint index, never another endpoint's.
  */
+import { OUTBOUND_TABLE } from '../../lambdas/contract';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -137,8 +138,8 @@ describe('releasing parked deliveries when the circuit closes', () => {
 
     expect(await circuit('ep_1')).toMatchObject({ status: 'closed' });
     expect(sent).toEqual([parked.deliveryId]);
-    expect(queries).not.toContain('byTenant');
-    expect(queries).toContain('byEndpoint');
+    expect(queries).not.toContain(OUTBOUND_TABLE.tenantIndex.name);
+    expect(queries).toContain(OUTBOUND_TABLE.endpointIndex.name);
   });
 
   it('a release that cannot read leaves the probe recorded and acknowledged; the parked deliveries wake on their own', async () => {

@@ -15,7 +15,7 @@ import { parseNotification } from '../../lambdas/core/outbound/admission/notific
 import type { SendResult } from '../../lambdas/core/outbound/ports';
 import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
 import { outboundUnderTest } from '../helpers/outbound-composition';
-import { delivery, endpoint, message, NOW, ok } from '../helpers/outbound';
+import { claimAndRecord, delivery, endpoint, message, NOW, ok } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -160,7 +160,7 @@ describe('message.attempt.exhausted', () => {
       status: 502,
     };
     expect(
-      await stores.deliveries.recordAttempt(a, { status: 'exhausted', attemptCount: 2, updatedAt: NOW - 1000 }, 1),
+      await claimAndRecord(stores.deliveries, a, { status: 'exhausted', attemptCount: 2, updatedAt: NOW - 1000 }, 1),
     ).toBe(true);
     const { topic, published } = recordingTopic();
     const { handler, sender } = worker([ok(200)], topic);

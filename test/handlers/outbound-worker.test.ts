@@ -13,7 +13,7 @@ import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
 import { createSweeper } from '../../lambdas/delivery-sweeper/create-handler';
 import type { WorkerDeps } from '../../lambdas/delivery-worker/create-handler';
 import { outboundUnderTest } from '../helpers/outbound-composition';
-import { delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
+import { claimAndRecord, delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -78,7 +78,8 @@ describe('delivery worker', () => {
 
   it('a retry longer than 900 s is left to the sweeper, which wakes it when it falls due', async () => {
     const { handler } = worker([ok(500)]);
-    await stores.deliveries.recordAttempt(
+    await claimAndRecord(
+      stores.deliveries,
       {
         tenantId: 'acme',
         deliveryId: delivery().deliveryId,
@@ -144,14 +145,19 @@ describe('delivery worker', () => {
     expect(await handler(event(wake(), 'not json'))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
   });
 
-  it('a lost wake-up send does not fail the batch: the due index keeps the retry', async () => {
+  it('a next wake-up the queue refuses fails the wake-up, so SQS brings it back to queue the retry (no index holds it)', async () => {
     const { handler, log } = worker([ok(500)], {
       wakeUps: { send: async () => Promise.reject(new Error('sqs down')) },
     });
-    expect(await handler(event(wake()))).toEqual({ batchItemFailures: [] });
-    expect(log.lines.some((l) => l.message.includes('sweeper will send them'))).toBe(true);
-    clock += 5_000 + LEASE;
+    expect(await handler(event(wake()))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(log.lines.some((l) => l.message.includes('their wake-ups will be retried'))).toBe(true);
     const sweeper = createSweeper({ due: stores.deliveries, wakeUps, now: () => clock, log: recordingLog() });
-    expect(await sweeper()).toEqual({ woken: 1 });
+    expect(await sweeper()).toEqual({ woken: 0 });
+
+    // SQS delivers the failed wake-up again: the attempt is not repeated, the retry's wake-up is queued.
+    const { handler: again, sender } = worker([ok(500)]);
+    expect(await again(event(wake()))).toEqual({ batchItemFailures: [] });
+    expect(sender.requests).toHaveLength(0);
+    expect(sent).toEqual([{ deliveryId: delivery().deliveryId, delaySeconds: 5 }]);
   });
 });

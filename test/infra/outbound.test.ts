@@ -92,6 +92,28 @@ describe('OutboundDelivery', () => {
     });
   });
 
+  it('the list indexes project keys and immutable attributes only, so status changes and attempts never rewrite them', () => {
+    const { tenantIndex, endpointIndex } = OUTBOUND_TABLE;
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: tenantIndex.name,
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['tenantId', 'id', 'type', 'createdAt', 'expiresAt'],
+          },
+        }),
+        Match.objectLike({ IndexName: endpointIndex.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ]),
+    });
+    const indexes = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).flatMap(
+      (t) =>
+        (t.Properties as { GlobalSecondaryIndexes?: Array<{ Projection: { ProjectionType: string } }> })
+          .GlobalSecondaryIndexes ?? [],
+    );
+    expect(indexes.filter((i) => i.Projection.ProjectionType === 'ALL')).toEqual([]);
+  });
+
   it('the secrets key rotates and is retained', () => {
     template.hasResource('AWS::KMS::Key', {
       Properties: Match.objectLike({ EnableKeyRotation: true }),

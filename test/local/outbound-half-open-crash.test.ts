@@ -3,8 +3,9 @@
  * holds the probe request unanswered, so the kill lands exactly then. The next stack, on the same data directory,
  * finds the probe's lease still held and sends nothing until it expires; then another probe goes, closes the
  * circuit, and every message is delivered (at least once, each with its own `webhook-id`: the held probe's message
- * arrives again with the same one), none exhausted. A real kill, not a simulated one: the half-open moment is made
- * to last by the receiver, not caught by timing.
+ * arrives again with the same one, and its log shows the held probe as an attempt of unknown outcome), none
+ * exhausted. A real kill, not a simulated one: the half-open moment is made to last by the receiver, not caught by
+ * timing. The claim lease and the wake-up's visibility timeout are shortened (deployed 70 s and 240 s).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -31,6 +32,8 @@ const OPERATIONS = {
   },
 };
 const IDS = ['msg_h0', 'msg_h1', 'msg_h2', 'msg_h3', 'msg_h4'];
+/** The dead probe's claim expires in seconds, not the deployed 70 s, and its wake-up comes back after 8 s, not 240 s. */
+const CLAIMS = { claimLeaseMs: 5_000, deliveryVisibilityTimeoutMs: 8_000 };
 
 let dir: string;
 let after: TestStack | undefined;
@@ -66,7 +69,7 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   const receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
 
-  const child = await startOutboundChild(dir, { operations: OPERATIONS });
+  const child = await startOutboundChild(dir, { operations: OPERATIONS, ...CLAIMS });
   const { url, lines } = child;
   const notified = (ls: ReadonlyArray<{ message: string; extra: unknown[] }>, type: string) =>
     ls.filter(
@@ -109,7 +112,7 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
   const heldId = requests.find((r) => r.status === 'held')!.id;
   mode = 'ok';
   const log = recordingLog();
-  after = await startTestStack({ dataDir: dir, log, outbound: { operations: OPERATIONS } });
+  after = await startTestStack({ dataDir: dir, log, outbound: { operations: OPERATIONS, ...CLAIMS } });
 
   // The dead probe's lease is still held: half-open, and no other probe may go before it expires.
   const state = new DynamoEndpointStateStore(localDynamoClient(after.stack.dynamoEndpoint), LOCAL_OUTBOUND_TABLE_NAME);
@@ -133,4 +136,14 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
   expect([...new Set(requests.filter((r) => r.status === 200).map((r) => r.id))].sort()).toEqual([...IDS].sort());
   expect(requests.filter((r) => r.id === heldId && r.status === 200).length).toBeGreaterThanOrEqual(1);
   expect(await list('exhausted')).toEqual([]);
+  // The held probe is in its delivery's log as a probe of unknown outcome: its worker died before the answer.
+  const heldDelivery = (await list('delivered')).find((d) => d.messageId === heldId) as unknown as {
+    deliveryId: string;
+  };
+  const shown = (await (await fetch(`${after.stack.url}/v1/deliveries/${heldDelivery.deliveryId}`)).json()) as {
+    attempts: Array<{ error?: string; probe?: boolean }>;
+  };
+  expect(shown.attempts.filter((a) => a.error === 'unknown')).toEqual([
+    expect.objectContaining({ error: 'unknown', probe: true }),
+  ]);
 }, 150_000);

@@ -11,7 +11,7 @@ import type { Attempt } from '../../lambdas/core/outbound/model';
 import { retentionSettingsSchema } from '../../lambdas/core/outbound/retention';
 import { sweepExpired } from '../../local/dynamo';
 import { ensureOutboundTable, OUTBOUND_TTL_SHAPE } from '../../local/outbound-table';
-import { delivery, message, NOW } from '../helpers/outbound';
+import { claimAndRecord, delivery, message, NOW } from '../helpers/outbound';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-ttl';
@@ -46,7 +46,8 @@ describe('the local TTL sweep of the outbound table', () => {
     };
     await new DynamoMessageStore(dynamo.client, TABLE).putIfAbsent(message({ expiresAt: NOW + 30 * DAY }), NOW);
     await deliveries.createIfAbsent([d]);
-    await deliveries.recordAttempt(
+    await claimAndRecord(
+      deliveries,
       attempt,
       { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW },
       0,

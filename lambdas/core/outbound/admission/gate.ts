@@ -66,6 +66,19 @@ export async function gate(
   return lease.decision === 'probe' ? { kind: 'probe', leaseId: lease.leaseId } : { kind: 'send' };
 }
 
+/**
+ * Gives back a probe lease whose delivery was not sent after all (another worker had claimed it), so the next
+ * wake-up may probe at once instead of when the lease would have expired.
+ */
+export async function abandonProbe(endpoint: Endpoint, leaseId: string, store: EndpointStateStore): Promise<void> {
+  const key = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId, kind: 'circuit' } as const;
+  await update<'circuit', void>(store, key, (s) => {
+    if (s?.status !== 'open' || s.probe?.leaseId !== leaseId) return { next: undefined, result: undefined };
+    const { probe: _given, ...rest } = s;
+    return { next: rest, result: undefined };
+  });
+}
+
 export interface AttemptSummary {
   /** The HTTP status, when the receiver answered. */
   readonly status?: number;

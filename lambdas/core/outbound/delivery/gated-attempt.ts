@@ -7,7 +7,8 @@
  * the circuit closes, the deliveries it parked released at the endpoint's rate (`planRelease`).
  */
 import type { Topic } from '../../kernel/ports';
-import { gate, planRelease, settle, type GateDeps } from '../admission/gate';
+import { abandonProbe, gate, planRelease, settle, type GateDeps } from '../admission/gate';
+import { claimState } from './claim';
 import { type OperationsSettings } from '../admission/settings';
 import { deliver, EARLY_TOLERANCE_MS, type DeliverDeps, type DeliverResult, type DeliveryJob } from './attempt';
 import { operationsSettingsFor } from '../admission/settings-in-force';
@@ -51,8 +52,10 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   const { delivery, endpoint } = job;
   const nowMs = deps.now();
   const waiting = delivery.nextAttemptAt !== undefined && delivery.nextAttemptAt > nowMs + EARLY_TOLERANCE_MS;
-  // Final, not yet due, or disabled: deliver() answers without sending, and no token or lease must be taken.
-  if (FINAL_STATUSES.has(delivery.status) || waiting || !endpoint.enabled) return deliver(job, deps);
+  // Final, not yet due, held by another worker, or disabled: deliver() answers without sending, and no token or
+  // lease must be taken.
+  if (FINAL_STATUSES.has(delivery.status) || waiting || claimState(delivery, nowMs) === 'live' || !endpoint.enabled)
+    return deliver(job, deps);
 
   const settings = operationsSettingsFor(endpoint, deps.admission.settings);
   const decision = await gate(
@@ -74,7 +77,12 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   const leaseId = decision.kind === 'probe' ? decision.leaseId : undefined;
   if (leaseId) deps.log.info('delivery sent as the circuit probe', ids);
   const result = await deliver(job, deps, { probe: leaseId !== undefined });
-  if (!('attempt' in result)) return result;
+  // Nothing sent (another worker claimed it first, or settling a dead worker's claim used its last attempt): the
+  // receiver said nothing, so the breaker has nothing to count, and a probe lease taken for it is given back.
+  if (!('attempt' in result) || result.attempt.error === 'unknown') {
+    if (leaseId) await abandonProbe(endpoint, leaseId, deps.admission.store);
+    return result;
+  }
 
   const settledAt = deps.now();
   let settlement: Awaited<ReturnType<typeof settle>>;

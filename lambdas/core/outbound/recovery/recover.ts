@@ -276,7 +276,9 @@ export async function replayMessages(
   ports: {
     readonly messages: MessagePager;
     readonly endpoints: { listByTenant(tenantId: string): Promise<readonly Endpoint[]> };
-    readonly deliveries: { createIfAbsent(deliveries: readonly Delivery[]): Promise<number> };
+    readonly deliveries: {
+      createIfAbsent(deliveries: readonly Delivery[], options?: { readonly sweep?: boolean }): Promise<number>;
+    };
   },
   input: Omit<ReplayRequest, 'window'> & { readonly since: number; readonly until?: number },
   nowMs: number,
@@ -307,7 +309,8 @@ export async function replayMessages(
     for (const m of selectForReplay(page.items, request, nowMs)) {
       matched++;
       const planned = planReplay(m, endpoints, request, dueAt, nowMs);
-      if (planned.length > 0) queued += await ports.deliveries.createIfAbsent(planned);
+      // In the sweep a lease after they are due: a wake-up lost with a killed run is not recreated by a rerun.
+      if (planned.length > 0) queued += await ports.deliveries.createIfAbsent(planned, { sweep: true });
     }
     cursor = page.cursor;
   } while (cursor !== undefined);
