@@ -55,11 +55,7 @@ export async function readThroughIndex(
 }
 
 /** The Query of one index partition, newest first. */
-export function newestFirst(
-  tableName: string,
-  index: ListIndex,
-  pk: string,
-): QueryCommandInput {
+export function newestFirst(tableName: string, index: ListIndex, pk: string): QueryCommandInput {
   return {
     TableName: tableName,
     IndexName: index.name,

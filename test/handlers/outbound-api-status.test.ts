@@ -107,10 +107,7 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
       openUntil: NOW + 30_000,
       coolDownMs: 30_000,
     });
-    await state.compareAndSet({ ...key, kind: 'health' }, 0, {
-      failingSince: NOW - 2 * MIN,
-      lastFailureAt: NOW - 2 * MIN,
-    });
+    await state.count(key, [{ success: false, at: NOW - 2 * MIN }], 60_000);
 
     const r = await call('GET', '/v1/tenants/acme/endpoints/ep_1/status');
 

@@ -29,17 +29,13 @@ beforeEach(async () => {
 
 /** The attempts the endpoint's breaker has counted in its window. */
 async function countedSamples(): Promise<{ total: number; failures: number }> {
-  const circuit = (
-    await new DynamoEndpointStateStore(dynamo.client, TABLE).read({
-      tenantId: TENANT,
-      endpointId: 'ep_1',
-      kind: 'circuit',
-    })
-  ).value;
-  const window = circuit?.status === 'closed' ? circuit.window : [];
+  const { counts } = await new DynamoEndpointStateStore(dynamo.client, TABLE).readCircuit({
+    tenantId: TENANT,
+    endpointId: 'ep_1',
+  });
   return {
-    total: window.reduce((n, b) => n + b.total, 0),
-    failures: window.reduce((n, b) => n + b.failures, 0),
+    total: counts.window.reduce((n, b) => n + b.total, 0),
+    failures: counts.window.reduce((n, b) => n + b.failures, 0),
   };
 }
 

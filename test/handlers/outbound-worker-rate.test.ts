@@ -15,6 +15,7 @@ import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deli
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { CombiningStateStore } from '../../lambdas/core/outbound/admission/combining-store';
 import type {
+  EndpointRef,
   EndpointStateKey,
   EndpointStateKind,
   EndpointStates,
@@ -54,6 +55,15 @@ class Observed implements EndpointStateStore {
     const won = await this.inner.compareAndSet(key, version, value);
     if (!won) this.lost++;
     return won;
+  }
+  count(...args: Parameters<EndpointStateStore['count']>) {
+    return this.inner.count(...args);
+  }
+  readCircuit(endpoint: EndpointRef) {
+    return this.inner.readCircuit(endpoint);
+  }
+  reset(endpoint: EndpointRef) {
+    return this.inner.reset(endpoint);
   }
 }
 

@@ -9,9 +9,9 @@
  * its attempt count and retry schedule untouched.
  */
 import type { Clock } from '../../kernel/ports';
-import { admit, recordResult, type Admission, type CircuitEvent } from './circuit';
+import { admit, afterProbe, opened, openReason, type Admission, type CircuitEvent } from './circuit';
 import { update, type EndpointStateStore } from './state-store';
-import { recordHealth, type HealthEvent } from './health';
+import { disableFor, type HealthEvent } from './health';
 import { DEFAULT_OPERATIONS_SETTINGS, type OperationsSettings } from './settings';
 import type { Endpoint } from '../model';
 import { acquire } from './rate-limit';
@@ -93,7 +93,12 @@ export interface Settlement {
   readonly disable?: HealthEvent;
 }
 
-/** Feeds an attempt's result to the endpoint's breaker and health record. */
+/**
+ * Feeds an attempt's result to the endpoint's breaker and health record: counted with one atomic update (no result
+ * is lost to a concurrent worker), then the transition it calls for, if any, by compare-and-set: a probe's result
+ * closes or reopens the circuit; a failure that brings a closed circuit to its threshold opens it (whoever writes
+ * first: one `circuit.opened`).
+ */
 export async function settle(
   endpoint: Endpoint,
   attempt: AttemptSummary,
@@ -102,15 +107,26 @@ export async function settle(
   settings: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS,
 ): Promise<Settlement> {
   const success = attempt.status !== undefined && isSuccess(attempt.status);
-  const base = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId };
-  const circuit = await update<'circuit', readonly CircuitEvent[]>(store, { ...base, kind: 'circuit' }, (s) => {
-    const r = recordResult(s, { success, leaseId: attempt.leaseId }, nowMs, settings.circuit);
-    return { next: r.next, result: r.events };
-  });
-  const disable = await update<'health', HealthEvent | undefined>(store, { ...base, kind: 'health' }, (s) => {
-    const r = recordHealth(s, { success, status: attempt.status }, nowMs, settings.health);
-    return { next: r.next, result: r.disable };
-  });
+  const ref = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId };
+  const key = { ...ref, kind: 'circuit' } as const;
+  const record = await store.count(ref, [{ success, at: nowMs }], settings.circuit.windowSeconds * 1000);
+  let circuit: readonly CircuitEvent[] = [];
+  if (attempt.leaseId !== undefined) {
+    const leaseId = attempt.leaseId;
+    circuit = await update<'circuit', readonly CircuitEvent[]>(store, key, (s) => {
+      const r = afterProbe(s, { success, leaseId }, nowMs, settings.circuit);
+      return { next: r.next, result: r.events };
+    });
+  } else if (record.circuit.value?.status !== 'open') {
+    const reason = openReason(record.counts, nowMs, settings.circuit, !success);
+    if (reason !== undefined)
+      circuit = await update<'circuit', readonly CircuitEvent[]>(store, key, (s) => {
+        if (s?.status === 'open') return { next: undefined, result: [] }; // another worker opened it first
+        const o = opened(reason, record.counts, nowMs, settings.circuit);
+        return { next: o.next, result: [o.event] };
+      });
+  }
+  const disable = disableFor(record.health, { success, status: attempt.status }, nowMs, settings.health);
   return disable === undefined ? { circuit } : { circuit, disable };
 }
 

@@ -96,10 +96,11 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
     );
   } catch (error) {
     if (!(error instanceof StateContentionError)) throw error;
-    // The attempt is recorded; only the breaker's count of it is lost (a probe's lease then expires and another
-    // probe goes). Failing the step would change nothing for the breaker (a redelivered wake-up finds the attempt
-    // recorded) but would drop what follows it, such as the exhausted notification.
-    deps.log.warn('attempt not counted by the endpoint breaker: its state changed too often meanwhile', { ...ids });
+    // The attempt is recorded and counted; only the transition it called for was not written (the next failure
+    // calls for it again; a probe's lease expires and another probe goes). Failing the step would change nothing
+    // for the breaker (a redelivered wake-up finds the attempt recorded) but would drop what follows it, such as
+    // the exhausted notification.
+    deps.log.warn('circuit transition not written: its state changed too often meanwhile', { ...ids });
     return result;
   }
   if (settlement.disable) {

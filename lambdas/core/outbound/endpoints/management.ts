@@ -6,8 +6,7 @@
 import { BadRequestError } from '../../kernel/errors';
 import type { Clock, Topic } from '../../kernel/ports';
 import type { OperationsSettings } from '../admission/settings';
-import { update, type EndpointStateStore } from '../admission/state-store';
-import { reenable } from '../admission/health';
+import type { EndpointStateStore } from '../admission/state-store';
 import { endpointEnabled, toTopicMessage } from '../admission/notifications';
 import { NotFoundError, UrlRefusedError } from '../errors';
 import { endpointCreateSchema, endpointUpdateSchema, type Endpoint } from '../model';
@@ -132,12 +131,8 @@ function withSettings(
 
 async function reenabled(e: Endpoint, nowMs: number, ops: NonNullable<ManagementDeps['operations']>): Promise<void> {
   const base = { tenantId: e.tenantId, endpointId: e.endpointId };
-  const r = await update(ops.store, { ...base, kind: 'health' }, (h) => {
-    const next = reenable(h, nowMs, 'manual');
-    return { next: next.health, result: next };
-  });
-  await update(ops.store, { ...base, kind: 'circuit' }, () => ({ next: r.circuit, result: undefined }));
-  const m = toTopicMessage(endpointEnabled({ ...base, at: r.event.at, trigger: r.event.trigger }));
+  await ops.store.reset(base);
+  const m = toTopicMessage(endpointEnabled({ ...base, at: nowMs, trigger: 'manual' }));
   await ops.notifications.publishBatch([{ id: m.deduplicationId, message: m.message, attributes: m.attributes }]);
 }
 

@@ -55,12 +55,13 @@ export async function endpointStatus(
 ): Promise<{ endpoint: EndpointView; status: EndpointStatus }> {
   const nowMs = deps.now();
   const key = { tenantId, endpointId };
-  const [endpoint, circuit, health, deliveries] = await Promise.all([
+  const [endpoint, record, deliveries] = await Promise.all([
     deps.endpoints.get(tenantId, endpointId),
-    deps.store?.read({ ...key, kind: 'circuit' }).then((v) => v.value),
-    deps.store?.read({ ...key, kind: 'health' }).then((v) => v.value),
+    deps.store?.readCircuit(key),
     deps.deliveries.endpointDeliveries(tenantId, endpointId, STATUS_DELIVERY_LIMIT),
   ]);
+  const circuit = record?.circuit.value;
+  const health = record?.health;
   if (!endpoint) throw new NotFoundError('endpoint');
   const settings = operationsSettingsFor(endpoint, deps.settings ?? DEFAULT_OPERATIONS_SETTINGS);
   const attempts = {
