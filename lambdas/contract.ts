@@ -42,6 +42,8 @@ export const ENV = {
    * responseBodiesDays), the stack config's `outbound.retention`: the TTL of every item, and what recovery can reach.
    */
   retention: 'OUTBOUND_RETENTION',
+  /** Outbound: the S3 bucket that holds message payloads too large for the table (decision 0018). */
+  payloadBucket: 'OUTBOUND_PAYLOAD_BUCKET',
   /** Outbound relay function only: JSON array of the relay rules (`relayRuleSchema`, config/relays.ts). */
   relays: 'OUTBOUND_RELAYS',
 } as const;

@@ -17,7 +17,7 @@ import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform
 import { relayMessages, type RelayRule } from '../lambdas/core/outbound/intake/relay';
 import { submitMessage } from '../lambdas/core/outbound/intake/submit';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
-import type { RetentionSettings } from '../lambdas/core/outbound/retention';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../lambdas/core/outbound/retention';
 import { createSweeper } from '../lambdas/delivery-sweeper/create-handler';
 import { createDeliveryWorker } from '../lambdas/delivery-worker/create-handler';
 import { createOutboundApiHandler } from '../lambdas/outbound-api/create-handler';
@@ -30,6 +30,7 @@ import type { LocalSubscriber } from './topic';
 import { SqsEventSource } from './event-source';
 import { verifierContext } from './local-http';
 import { LocalSecretCipher } from './local-cipher';
+import { LocalPayloadFiles } from './payload-files';
 import {
   ensureOutboundTable,
   LEGACY_LOCAL_OUTBOUND_TABLES,
@@ -119,8 +120,12 @@ export async function startLocalOutbound(
       for (const w of list) await queue.sendMessage({ body: encodeWakeUp(w), attributes: {} }, w.delaySeconds * 1000);
     },
   };
+  const payloads = new LocalPayloadFiles(options.dataDir === undefined ? undefined : join(options.dataDir, 'payloads'));
+  // The bucket's lifecycle: a payload is kept a day longer than its message.
+  await payloads.expire(((options.retention ?? DEFAULT_RETENTION).messagesDays + 1) * 86_400_000);
   const outbound = composeOutbound({
     dynamo: client,
+    payloads,
     tableName: LOCAL_OUTBOUND_TABLE_NAME,
     cipher: LocalSecretCipher.open(
       options.dataDir === undefined ? undefined : join(options.dataDir, 'outbound-secrets.key'),

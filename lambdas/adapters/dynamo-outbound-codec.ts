@@ -75,14 +75,15 @@ export function toEndpoint(item: Item): { endpoint: Endpoint; version: number } 
 // ---------------------------------------------------------------------------------------------
 // Messages
 
-export function messageItem(m: MessageRecord): Item {
+/** The message item; with `payloadRef`, its payload is stored apart (payload-store.ts) and the item keeps the key. */
+export function messageItem(m: MessageRecord, payloadRef?: string): Item {
   return {
     ...keys.message(m.tenantId, m.id),
     kind: { S: 'message' },
     tenantId: { S: m.tenantId },
     id: { S: m.id },
     type: { S: m.type },
-    payload: { S: m.payload },
+    ...(payloadRef === undefined ? { payload: { S: m.payload } } : { payloadRef: { S: payloadRef } }),
     fingerprint: { S: m.fingerprint },
     createdAt: { N: String(m.createdAt) },
     expiresAt: { N: String(m.expiresAt) },
@@ -92,6 +93,7 @@ export function messageItem(m: MessageRecord): Item {
   };
 }
 
+/** The message of an item; a payload stored apart is '' here (its key is `payloadRef`: the store reads it). */
 export function toMessage(item: Item): MessageRecord {
   return {
     tenantId: s(item, 'tenantId') ?? '',

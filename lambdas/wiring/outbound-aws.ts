@@ -1,11 +1,13 @@
 /** The deployed outbound functions' ports: AWS clients built once per cold start from the parsed environment. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { emfMetrics } from '../adapters/emf-metrics';
 import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
+import { S3PayloadStore } from '../adapters/payload-store';
 import { powertoolsLog } from '../adapters/powertools-log';
 import { SnsTopic } from '../adapters/sns-topic';
 import { SqsWakeUpQueue } from '../adapters/sqs-wake-up-queue';
@@ -17,6 +19,7 @@ export function awsOutboundPorts(config: OutboundConfig, extra: Partial<Outbound
     dynamo: new DynamoDBClient({}),
     tableName: config.tableName,
     cipher: new KmsSecretCipher(new KMSClient({}), config.secretsKeyId),
+    payloads: new S3PayloadStore(new S3Client({}), config.payloadBucket),
     wakeUps: new SqsWakeUpQueue(new SQSClient({}), config.deliveryQueueUrl),
     notifications: new SnsTopic(new SNSClient({}), config.operationsTopicArn),
     log: powertoolsLog(new Logger()),

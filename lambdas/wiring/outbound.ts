@@ -11,6 +11,7 @@ import { DynamoEndpointStateStore } from '../adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../adapters/dynamo-outbound-endpoints';
 import { DynamoRecoveryStore } from '../adapters/dynamo-outbound-recovery';
+import type { PayloadStore } from '../adapters/payload-store';
 import { createHttpSender, dnsResolver } from '../adapters/http-sender';
 import type { Log } from '../core/kernel/log';
 import type { Clock, Topic } from '../core/kernel/ports';
@@ -34,6 +35,8 @@ export interface OutboundPorts {
   readonly tableName: string;
   /** Encrypts endpoint secrets (KMS deployed, AES-GCM locally, a fake in tests). */
   readonly cipher: SecretCipher;
+  /** Where large payloads go (S3 deployed, files locally). @default none: every payload in its message item */
+  readonly payloads?: PayloadStore;
   /** Where wake-ups go (the delivery queue). */
   readonly wakeUps: WakeUpQueue;
   /** Operator notifications (the operations topic deployed, log lines locally). */
@@ -80,7 +83,7 @@ export function composeOutbound(ports: OutboundPorts) {
   const resolver = ports.resolver ?? dnsResolver;
   const stores = {
     endpoints: new DynamoEndpointRepository(dynamo, tableName),
-    messages: new DynamoMessageStore(dynamo, tableName),
+    messages: new DynamoMessageStore(dynamo, tableName, { ...(ports.payloads && { payloads: ports.payloads }) }),
     deliveries: new DynamoDeliveryStore(dynamo, tableName, { ...leaseOptions, retention }),
     recovery: new DynamoRecoveryStore(dynamo, tableName, leaseOptions),
     state: ports.stateStore ?? new DynamoEndpointStateStore(dynamo, tableName),

@@ -69,7 +69,10 @@ export class OutboundDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: OutboundDeliveryProps) {
     super(scope, id);
-    this.store = new OutboundStore(this, 'Store', { deletionProtection: props.deletionProtection ?? true });
+    this.store = new OutboundStore(this, 'Store', {
+      deletionProtection: props.deletionProtection ?? true,
+      messagesDays: (props.retention ?? DEFAULT_RETENTION).messagesDays,
+    });
     const workerQueue = outboundQueueSettings('worker');
     const intakeQueue = outboundQueueSettings('intake');
     this.deliveryQueue = new DurableQueue(this, 'DeliveryQueue', {
@@ -90,6 +93,7 @@ export class OutboundDelivery extends Construct {
       [ENV.secretsKeyId]: this.store.secretsKey.keyArn,
       [ENV.allowedCidrs]: JSON.stringify(props.allowedCidrs ?? []),
       [ENV.retention]: JSON.stringify(props.retention ?? DEFAULT_RETENTION),
+      [ENV.payloadBucket]: this.store.payloadBucket.bucketName,
     };
     const common = {
       logRetention: props.logRetention,
@@ -124,6 +128,9 @@ export class OutboundDelivery extends Construct {
       this.store.grantTable(fn.lambdaFunction);
       this.deliveryQueue.queue.grantSendMessages(fn.lambdaFunction);
     }
+    // Intake writes large payloads; the worker reads them (and the API, to answer a duplicate).
+    this.store.grantPayloads(this.api.lambdaFunction, 'readWrite');
+    this.store.grantPayloads(this.worker.lambdaFunction, 'read');
     // Named actions only (grantEncryptDecrypt would add GenerateDataKey* and ReEncrypt*, which nothing calls).
     this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:Encrypt', 'kms:Decrypt');
     this.store.secretsKey.grant(this.worker.lambdaFunction, 'kms:Decrypt');
@@ -214,6 +221,7 @@ export class OutboundDelivery extends Construct {
   /** A queue-fed intake function: it writes the table and wakes deliveries. */
   private consume(queue: DurableQueue, fn: WebhookFunction): void {
     this.store.grantTable(fn.lambdaFunction);
+    this.store.grantPayloads(fn.lambdaFunction, 'readWrite');
     this.deliveryQueue.queue.grantSendMessages(fn.lambdaFunction);
     fn.lambdaFunction.addEventSource(eventSource(queue, outboundQueueSettings('intake')));
   }

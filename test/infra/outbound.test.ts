@@ -114,6 +114,41 @@ describe('OutboundDelivery', () => {
     expect(indexes.filter((i) => i.Projection.ProjectionType === 'ALL')).toEqual([]);
   });
 
+  it('the payload bucket is private, HTTPS-only, retained, and expires a payload a day after its message', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: Match.objectLike({}),
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 31, Status: 'Enabled' })] },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('the worker may only get payloads; the API and the intake may put them too', () => {
+    const statements = (prefix: string) =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(
+          ([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+        )
+        .filter((st) => JSON.stringify(st.Resource).includes('/payloads/*'))
+        .flatMap((st) => [st.Action].flat());
+    expect(statements('OutboundWorker')).toEqual(['s3:GetObject']);
+    expect(statements('OutboundApi').sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(statements('OutboundIntake').sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+
   it('the secrets key rotates and is retained', () => {
     template.hasResource('AWS::KMS::Key', {
       Properties: Match.objectLike({ EnableKeyRotation: true }),

@@ -15,6 +15,7 @@ import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deli
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { attemptAttribute, INLINE_ATTEMPTS } from '../../lambdas/adapters/dynamo-delivery-codec';
 import { keys, timeKey } from '../../lambdas/adapters/dynamo-outbound-codec';
+import { PAYLOAD_INLINE_MAX_BYTES, payloadKey } from '../../lambdas/adapters/payload-store';
 import { outboundTableDefinition } from '../../lambdas/adapters/outbound-table';
 import { OUTBOUND_TABLE } from '../../lambdas/contract';
 import { acceptMessage } from '../../lambdas/core/outbound/intake/accept';
@@ -65,6 +66,28 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
       await messages.putIfAbsent(message({ expiresAt: NOW + 10 }), NOW);
       expect(await messages.putIfAbsent(message({ payload: '{"new":1}' }), NOW + 11)).toEqual({ created: true });
       expect((await messages.get('acme', 'msg_1'))?.payload).toBe('{"new":1}');
+    });
+
+    it('a payload over PAYLOAD_INLINE_MAX_BYTES is stored apart and the item keeps its key; it reads back byte for byte', async () => {
+      const apart = new Map<string, string>();
+      const store = new DynamoMessageStore(client(), TABLE, {
+        payloads: { put: async (k, p) => void apart.set(k, p), get: async (k) => apart.get(k) },
+      });
+      const large = message({
+        payload: `{"blob":"${'é'.repeat(PAYLOAD_INLINE_MAX_BYTES / 2)}","n":12345678901234567890}`,
+      });
+      const small = message({ id: 'msg_small' });
+
+      expect(await store.putIfAbsent(large, NOW)).toEqual({ created: true });
+      await store.putIfAbsent(small, NOW);
+
+      const item = await raw(keys.message('acme', 'msg_1') as Record<string, { S: string }>);
+      expect(item?.payload).toBeUndefined();
+      expect(item?.payloadRef?.S).toBe(payloadKey(large));
+      expect([...apart.values()]).toEqual([large.payload]);
+      expect(await store.get('acme', 'msg_1')).toEqual(large);
+      expect(await store.get('acme', 'msg_small')).toEqual(small);
+      expect(await store.putIfAbsent(large, NOW + 1)).toEqual({ created: false, existing: large });
     });
 
     it('endpoints: create refuses a second create, modify bumps the version, disable and remove', async () => {
@@ -364,7 +387,7 @@ export function outboundStoreSuite(name: string, client: () => DynamoDBClient, r
         clock = NOW;
         stores = {
           deliveries: new DynamoDeliveryStore(client(), TABLE, { retention, now: () => clock }),
-          messages: new DynamoMessageStore(client(), TABLE, () => clock),
+          messages: new DynamoMessageStore(client(), TABLE, { now: () => clock }),
           endpoints,
         };
       });
