@@ -3,9 +3,10 @@
  * (tenant, endpoint) as additional authenticated data, so, as with a KMS encryption context, a ciphertext copied
  * to another endpoint does not decrypt. Secrets are never stored in plaintext, locally either.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { boundTo, open, seal } from '../lambdas/core/outbound/delivery/aead';
 import type { SecretCipher, SecretContext } from '../lambdas/core/outbound/ports';
 
 export class LocalSecretCipher implements SecretCipher {
@@ -22,18 +23,10 @@ export class LocalSecretCipher implements SecretCipher {
   }
 
   async encrypt(plaintext: string, context: SecretContext): Promise<string> {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(aad(context));
-    const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64');
+    return seal(this.key, plaintext, boundTo(context));
   }
 
   async decrypt(ciphertext: string, context: SecretContext): Promise<string> {
-    const bytes = Buffer.from(ciphertext, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, 12)).setAAD(aad(context));
-    decipher.setAuthTag(bytes.subarray(12, 28));
-    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+    return open(this.key, ciphertext, boundTo(context));
   }
 }
-
-const aad = (c: SecretContext) => Buffer.from(JSON.stringify([c.tenantId, c.endpointId]));

@@ -10,7 +10,7 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@a
 
 /**
  * Payloads up to this size stay in the message item; larger ones are stored apart. The crossover of the two costs
- * per million messages is about 5 KiB (bench/cost/outbound.ts prints it; decision 0018).
+ * per million messages is 6 KiB (npm run cost:outbound prints it; decision 0018).
  */
 export const PAYLOAD_INLINE_MAX_BYTES = 6 * 1024;
 

@@ -16,6 +16,7 @@ import type { DeliveryJob } from '../core/outbound/delivery/attempt';
 import { runBatch } from '../core/outbound/delivery/batch';
 import { claimState, unknownAttempt } from '../core/outbound/delivery/claim';
 import { deliverNotifying } from '../core/outbound/delivery/worker-step';
+import type { Endpoint } from '../core/outbound/model';
 import type { DeliveryReader, EndpointRepository, MessageReader, WakeUpQueue } from '../core/outbound/ports';
 import {
   MAX_QUEUE_DELAY_SECONDS,
@@ -39,6 +40,13 @@ export function createDeliveryWorker(deps: WorkerDeps) {
     const recordOf = new Map<string, string[]>();
     const jobs = new Map<string, DeliveryJob>();
     const later: Array<DelayedWakeUp & { readonly records: readonly string[] }> = [];
+    // Each endpoint is read once per batch: its deliveries share the read (and then its gate's combined state).
+    const endpoints = new Map<string, Promise<Endpoint | undefined>>();
+    const endpointOf = (tenantId: string, endpointId: string) => {
+      const key = JSON.stringify([tenantId, endpointId]);
+      if (!endpoints.has(key)) endpoints.set(key, deps.endpoints.get(tenantId, endpointId));
+      return endpoints.get(key)!;
+    };
 
     await Promise.all(
       event.Records.map(async (record) => {
@@ -50,7 +58,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
         recordOf.set(wake.deliveryId, [...(recordOf.get(wake.deliveryId) ?? []), record.messageId]);
         if (jobs.has(wake.deliveryId)) return; // two wake-ups for one delivery in a batch: one attempt
         try {
-          const job = await loadJob(wake.tenantId, wake.deliveryId, deps);
+          const job = await loadJob(wake.tenantId, wake.deliveryId, deps, endpointOf);
           if (job) jobs.set(wake.deliveryId, job);
         } catch (error) {
           failures.add(record.messageId);
@@ -105,11 +113,16 @@ export function createDeliveryWorker(deps: WorkerDeps) {
 }
 
 /** The delivery with its endpoint and message; undefined (after recording why) when there is nothing to attempt. */
-async function loadJob(tenantId: string, deliveryId: string, deps: WorkerDeps): Promise<DeliveryJob | undefined> {
+async function loadJob(
+  tenantId: string,
+  deliveryId: string,
+  deps: WorkerDeps,
+  endpointOf: (tenantId: string, endpointId: string) => Promise<Endpoint | undefined>,
+): Promise<DeliveryJob | undefined> {
   const delivery = await deps.deliveries.get(tenantId, deliveryId);
   if (!delivery) return undefined;
   const [endpoint, message] = await Promise.all([
-    deps.endpoints.get(tenantId, delivery.endpointId),
+    endpointOf(tenantId, delivery.endpointId),
     deps.messages.get(tenantId, delivery.messageId),
   ]);
   if (!endpoint || !message) {

@@ -6,7 +6,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { emfMetrics } from '../adapters/emf-metrics';
-import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
+import { DynamoDataKeyStore } from '../adapters/dynamo-data-key';
+import { KmsDataKeys, KmsSecretCipher } from '../adapters/kms-secret-cipher';
+import { EnvelopeSecretCipher } from '../core/outbound/delivery/envelope-cipher';
 import { S3PayloadStore } from '../adapters/payload-store';
 import { powertoolsLog } from '../adapters/powertools-log';
 import { SnsTopic } from '../adapters/sns-topic';
@@ -15,10 +17,17 @@ import type { OutboundConfig } from './outbound-env';
 import type { OutboundPorts } from './outbound';
 
 export function awsOutboundPorts(config: OutboundConfig, extra: Partial<OutboundPorts> = {}): OutboundPorts {
+  const dynamo = new DynamoDBClient({});
+  const kms = new KMSClient({});
   return {
-    dynamo: new DynamoDBClient({}),
+    dynamo,
     tableName: config.tableName,
-    cipher: new KmsSecretCipher(new KMSClient({}), config.secretsKeyId),
+    // Envelope encryption: one Decrypt per data key and container, not per endpoint (decision 0018).
+    cipher: new EnvelopeSecretCipher(
+      new KmsDataKeys(kms, config.secretsKeyId),
+      new DynamoDataKeyStore(dynamo, config.tableName),
+      new KmsSecretCipher(kms, config.secretsKeyId),
+    ),
     payloads: new S3PayloadStore(new S3Client({}), config.payloadBucket),
     wakeUps: new SqsWakeUpQueue(new SQSClient({}), config.deliveryQueueUrl),
     notifications: new SnsTopic(new SNSClient({}), config.operationsTopicArn),

@@ -131,8 +131,9 @@ export class OutboundDelivery extends Construct {
     // Intake writes large payloads; the worker reads them (and the API, to answer a duplicate).
     this.store.grantPayloads(this.api.lambdaFunction, 'readWrite');
     this.store.grantPayloads(this.worker.lambdaFunction, 'read');
-    // Named actions only (grantEncryptDecrypt would add GenerateDataKey* and ReEncrypt*, which nothing calls).
-    this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:Encrypt', 'kms:Decrypt');
+    // Named actions only: the API makes data keys (envelope encryption, decision 0018) and opens them, and secrets
+    // sealed before directly under the key; the worker opens both.
+    this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.store.secretsKey.grant(this.worker.lambdaFunction, 'kms:Decrypt');
     // The worker settles attempts, the API re-enables endpoints. The AWS-managed key needs no KMS grant (event-topic.ts).
     for (const fn of [this.worker, this.api])

@@ -70,6 +70,28 @@ const event = (...bodies: string[]): SQSEvent => ({
 const wake = (deliveryId = delivery().deliveryId) => encodeWakeUp({ tenantId: 'acme', deliveryId });
 
 describe('delivery worker', () => {
+  it("reads each endpoint once per batch: the batch's deliveries to it share the read", async () => {
+    const ids = ['msg_a', 'msg_b', 'msg_c'];
+    for (const id of ids) {
+      await stores.messages.putIfAbsent(message({ id }), NOW);
+      await stores.deliveries.createIfAbsent([delivery({ messageId: id, deliveryId: `dlv_${id}` })]);
+    }
+    let endpointReads = 0;
+    const counting = {
+      send: (command: { constructor: { name: string }; input: { Key?: { sk?: { S?: string } } } }) => {
+        if (command.constructor.name === 'GetItemCommand' && command.input.Key?.sk?.S?.startsWith('EP#'))
+          endpointReads++;
+        return dynamo.client.send(command as never);
+      },
+    } as unknown as typeof dynamo.client;
+    const o = outboundUnderTest({ dynamo: counting, tableName: TABLE, now: () => clock, wakeUps });
+
+    await o.handler()(event(...ids.map((id) => wake(`dlv_${id}`))));
+
+    expect(o.sender.requests).toHaveLength(3);
+    expect(endpointReads).toBe(1);
+  });
+
   it('a failed attempt whose retry fits a queue delay sends its own delayed wake-up', async () => {
     const { handler } = worker([ok(500)]);
     expect(await handler(event(wake()))).toEqual({ batchItemFailures: [] });

@@ -218,7 +218,7 @@ describe('OutboundDelivery', () => {
     });
   });
 
-  it('only the API may encrypt secrets; the worker may only decrypt', () => {
+  it('only the API may make data keys (envelope encryption); the worker may only decrypt', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const actionsOf = (prefix: string) =>
       policies
@@ -229,8 +229,9 @@ describe('OutboundDelivery', () => {
           ),
         );
     expect(actionsOf('OutboundWorker')).toContain('kms:Decrypt');
-    expect(actionsOf('OutboundWorker')).not.toContain('kms:Encrypt');
-    expect(actionsOf('OutboundApi')).toContain('kms:Encrypt');
+    expect(actionsOf('OutboundWorker').filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt']);
+    expect(actionsOf('OutboundApi')).toEqual(expect.arrayContaining(['kms:GenerateDataKey', 'kms:Decrypt']));
+    expect(actionsOf('OutboundApi')).not.toContain('kms:Encrypt');
   });
 
   it('an operations topic, encrypted and HTTPS-only, that only the worker and the API may publish to; its ARN is in the environment', () => {

@@ -5,6 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDataKeyStore } from '../../lambdas/adapters/dynamo-data-key';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DynamoEndpointRepository } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { update, type EndpointStateKey } from '../../lambdas/core/outbound/admission/state-store';
@@ -123,6 +124,16 @@ export function endpointStateSuite(name: string, client: () => DynamoDBClient, r
         counts: { consecutiveFailures: 0, window: [] },
         health: { lastFailureAt: NOW + 1 },
       });
+    });
+
+    it('the data key store keeps one current key, replaced only from the one it was read at', async () => {
+      const keys = new DynamoDataKeyStore(client(), TABLE);
+      expect(await keys.current()).toBeUndefined();
+      expect(await keys.replace({ ciphertext: 'k1', createdAt: NOW })).toBe(true);
+      expect(await keys.replace({ ciphertext: 'k2', createdAt: NOW + 1 })).toBe(false);
+      expect(await keys.replace({ ciphertext: 'k2', createdAt: NOW + 1 }, NOW - 5)).toBe(false);
+      expect(await keys.replace({ ciphertext: 'k2', createdAt: NOW + 1 }, NOW)).toBe(true);
+      expect(await keys.current()).toEqual({ ciphertext: 'k2', createdAt: NOW + 1 });
     });
 
     it('update() from concurrent writers loses no increment (each lost race re-reads)', async () => {

@@ -1,14 +1,15 @@
 /**
- * What an attempt keeps of the receiver's answer: status or error kind, latency, and the start of the response body.
- * A failure keeps up to 4 KiB of its body (operators debug failures); a success keeps only its first
- * MAX_SUCCESS_BODY_BYTES (decision 0018: every body is an item of its own, paid for on every attempt).
+ * What an attempt keeps of the receiver's answer: status or error kind, latency, and for a failure the start of the
+ * response body, up to 4 KiB (operators debug failures). A success's body is not kept (MAX_SUCCESS_BODY_BYTES):
+ * a body is an item of its own with its shorter retention, a write on every attempt that has one, and a 2xx body
+ * says little an operator needs (decision 0018: $0.65 per million deliveries).
  */
 import type { Attempt } from '../model';
 import { isSuccess } from '../model';
 import { MAX_RESPONSE_BODY_BYTES, type SendResult } from '../ports';
 
-/** The start of a 2xx response body that is kept. */
-export const MAX_SUCCESS_BODY_BYTES = 256;
+/** The start of a 2xx response body that is kept: none. */
+export const MAX_SUCCESS_BODY_BYTES = 0;
 /** An error's detail is short by construction (`ECONNREFUSED`, `no response within 15000 ms`); this bounds it. */
 const MAX_DETAIL_CHARS = 256;
 
@@ -23,6 +24,7 @@ export function toAttempt(
   if (result.kind === 'error')
     return { ...base, error: result.error, errorDetail: result.detail.slice(0, MAX_DETAIL_CHARS) };
   const cap = isSuccess(result.status) ? MAX_SUCCESS_BODY_BYTES : MAX_RESPONSE_BODY_BYTES;
+  if (cap === 0) return { ...base, status: result.status };
   const body = truncateUtf8(result.body, cap);
   return {
     ...base,

@@ -60,8 +60,6 @@ describe('deliver()', () => {
         at: NOW,
         latencyMs: 42,
         status: 200,
-        responseBody: 'ok',
-        responseBodyTruncated: false,
       },
     ]);
     expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({
@@ -247,12 +245,17 @@ describe('deliver()', () => {
     expect(deliveries.attempts).toEqual([]);
   });
 
-  it('keeps only the start of a 2xx response body', async () => {
-    const { job, deps, deliveries } = deliveryFixture({ script: [ok(200, 'x'.repeat(1000))] });
+  it("keeps no 2xx response body, only a failure's", async () => {
+    const { job, deps, deliveries, advance } = deliveryFixture({ script: [ok(503, 'busy'), ok(200, 'thanks')] });
 
     await deliver(job, deps);
+    advance(5000);
+    await deliver({ ...job, delivery: { ...deliveries.deliveries.get(job.delivery.deliveryId)! } }, deps);
 
-    expect(deliveries.attempts[0]).toMatchObject({ responseBody: 'x'.repeat(256), responseBodyTruncated: true });
+    expect(deliveries.attempts.map((a) => [a.status, a.responseBody])).toEqual([
+      [503, 'busy'],
+      [200, undefined],
+    ]);
   });
 
   it("keeps at most 4 KiB of a failure's response body, cut between characters", async () => {
