@@ -58,6 +58,8 @@ export interface OutboundOptions {
   readonly claimLeaseMs?: number;
   /** How long a received wake-up stays hidden before it comes back. @default as deployed (240 s) */
   readonly deliveryVisibilityTimeoutMs?: number;
+  /** The worker's batching window (bench:outbound compares). @default as deployed (contract.ts) */
+  readonly deliveryBatchingWindowMs?: number;
   readonly transforms?: readonly TransformRoute[];
   /** Tests: a resolver or sender stand-in. */
   readonly resolver?: Resolver;
@@ -149,6 +151,7 @@ export async function startLocalOutbound(
     queue,
     functionName: 'outbound-delivery-worker',
     ...eventSourceSettings(WORKER),
+    ...(options.deliveryBatchingWindowMs !== undefined && { batchingWindowMs: options.deliveryBatchingWindowMs }),
     log,
     // A worker per invocation: each deployed container combines its own endpoint-state updates.
     createHandler: () => createDeliveryWorker(outbound.worker()),

@@ -61,6 +61,8 @@ export interface DesignInputs {
   readonly workerPerDeliverySeconds: number;
   /** Payloads larger than this go to S3. @default PAYLOAD_INLINE_MAX_BYTES */
   readonly inlineMaxBytes?: number;
+  /** How much of a 2xx body is kept. @default MAX_SUCCESS_BODY_BYTES (none) */
+  readonly successBodyCap?: number;
   readonly activeEndpoints: number;
   /** Data keys in use (envelope encryption rotates one every 90 days; old secrets keep theirs until rotated). */
   readonly dataKeysInUse: number;
@@ -157,7 +159,7 @@ export function leanUsage(s: Scenario, d: DesignInputs): Usage {
   const dlvTenantEntry = pick(dlv, [...keyNames, ...tenantIndex.projected]);
   const dlvEndpointEntry = pick(dlv, ['pk', 'sk', endpointIndex.partitionKey, endpointIndex.sortKey]);
   const claimed = { ...dlv, ...renamed(claimValues({ attempt: 1, token: 'AbCdEfGhIjKl', at: NOW, until: NOW })) };
-  const success = attempt(200, Math.min(s.responseBytes, MAX_SUCCESS_BODY_BYTES));
+  const success = attempt(200, Math.min(s.responseBytes, d.successBodyCap ?? MAX_SUCCESS_BODY_BYTES));
   const failure = attempt(503, s.failureBodyBytes);
   const logged = (a: Attempt) => ({ ...claimed, a1: { S: attemptEntry(a) } });
   const body = (a: Attempt) => {

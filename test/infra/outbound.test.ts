@@ -9,7 +9,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ENV, OUTBOUND_METRICS, OUTBOUND_TABLE } from '../../lambdas/contract';
+import {
+  ENV,
+  OUTBOUND_METRICS,
+  OUTBOUND_TABLE,
+  outboundClaimLeaseSeconds,
+  outboundQueueSettings,
+} from '../../lambdas/contract';
 import { OUTBOUND_ROUTES } from '../../lambdas/outbound-api/routes';
 import { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
 import type { OutboundAlarmsProps } from '../../lib/constructs/outbound-alarms';
@@ -200,6 +206,17 @@ describe('OutboundDelivery', () => {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
       VisibilityTimeout: 240,
     });
+  });
+
+  it("the worker's event source waits up to 1 s to fill a batch of 10; a claim's lease ends before its wake-up comes back", () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const worker = outboundQueueSettings('worker');
+    expect(outboundClaimLeaseSeconds()).toBeGreaterThan(worker.timeoutSeconds);
+    expect(outboundClaimLeaseSeconds()).toBeLessThan(worker.visibilityTimeoutSeconds);
   });
 
   it('the sweeper runs every minute and has an errors alarm', () => {

@@ -52,21 +52,20 @@ describe('the local TTL sweep of the outbound table', () => {
       { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW },
       0,
     );
+    // The attempt itself is logged in the delivery item (decision 0018): the body is the only item apart.
     const items = {
       message: keys.message('acme', 'msg_1'),
       delivery: keys.delivery(d.deliveryId),
-      attempt: keys.attempt(d.deliveryId, 1),
       body: keys.attemptBody(d.deliveryId, 1),
     };
 
     expect(await sweepExpired(dynamo.client, TABLE, NOW + 7 * DAY, OUTBOUND_TTL_SHAPE)).toBe(0); // at its TTL, not past it
     expect(await sweepExpired(dynamo.client, TABLE, NOW + 7 * DAY + 1000, OUTBOUND_TTL_SHAPE)).toBe(1);
     expect(await exists(items.body)).toBe(false);
-    expect(await exists(items.attempt)).toBe(true);
     expect(await exists(items.delivery)).toBe(true);
     expect(await exists(items.message)).toBe(true);
 
-    expect(await sweepExpired(dynamo.client, TABLE, NOW + 31 * DAY, OUTBOUND_TTL_SHAPE)).toBe(3);
+    expect(await sweepExpired(dynamo.client, TABLE, NOW + 31 * DAY, OUTBOUND_TTL_SHAPE)).toBe(2);
     for (const key of Object.values(items)) expect(await exists(key)).toBe(false);
   });
 });
