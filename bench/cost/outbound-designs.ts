@@ -48,6 +48,8 @@ export interface Usage {
   readonly keysPerContainer: number;
   /** Worker seconds per delivery (its batch runs concurrently, so a batch's duration is shared). */
   readonly workerSeconds: number;
+  /** API function seconds per message beyond the common intake (an S3 PUT of a large payload). */
+  readonly apiExtraSeconds: number;
 }
 
 export interface DesignInputs {
@@ -59,6 +61,8 @@ export interface DesignInputs {
   readonly bodyRetentionDays: number;
   readonly workerBaseSeconds: number;
   readonly workerPerDeliverySeconds: number;
+  /** One S3 call's duration (the API's PUT, the worker's GET, which a batch makes at once). */
+  readonly s3CallSeconds: number;
   /** Payloads larger than this go to S3. @default PAYLOAD_INLINE_MAX_BYTES */
   readonly inlineMaxBytes?: number;
   /** How much of a 2xx body is kept. @default MAX_SUCCESS_BODY_BYTES (none) */
@@ -215,7 +219,9 @@ export function leanUsage(s: Scenario, d: DesignInputs): Usage {
     // The intake's send; per batch a receive and a delete; a retry's wake-up queued by the worker.
     sqsRequests: 1 + attempts * 2 * perBatch + r,
     workerInvocations: attempts * perBatch,
-    workerSeconds: attempts * (d.workerBaseSeconds * perBatch + d.workerPerDeliverySeconds),
+    workerSeconds:
+      attempts * ((d.workerBaseSeconds + (large ? d.s3CallSeconds : 0)) * perBatch + d.workerPerDeliverySeconds),
+    apiExtraSeconds: large ? d.s3CallSeconds : 0,
     keysPerContainer: d.dataKeysInUse,
   };
 }
@@ -287,6 +293,7 @@ export function mainUsage(s: Scenario, d: DesignInputs): Usage {
     sqsRequests: 1 + attempts * (2 / d.fill) + r,
     workerInvocations: attempts / d.fill,
     workerSeconds: attempts * (d.workerBaseSeconds / d.fill + d.workerPerDeliverySeconds),
+    apiExtraSeconds: 0,
     keysPerContainer: d.activeEndpoints,
   };
 }

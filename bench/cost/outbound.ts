@@ -36,6 +36,8 @@ export const OUTBOUND_ASSUMPTIONS = {
   workerBaseSeconds: 0.15,
   /** ...plus this per delivery of the batch (CPU: signing, JSON, SDK). */
   workerPerDeliverySeconds: 0.005,
+  /** One S3 call (a large payload's PUT at intake, its GET in the worker). */
+  s3CallSeconds: 0.02,
   /** Traffic: sets the batch fill of the delivery queue and spreads the per-container costs over the volume. */
   deliveriesPerDay: 1_000_000,
   /** The delivery queue's event source (lambdas/contract.ts, as the construct deploys it). */
@@ -95,6 +97,7 @@ export function designInputs(a: OutboundAssumptions): DesignInputs {
     bodyRetentionDays: a.bodyRetentionDays,
     workerBaseSeconds: a.workerBaseSeconds,
     workerPerDeliverySeconds: a.workerPerDeliverySeconds,
+    s3CallSeconds: a.s3CallSeconds,
     activeEndpoints: a.activeEndpoints,
     dataKeysInUse: a.dataKeysInUse,
   };
@@ -134,7 +137,10 @@ export function outboundCost(p: OutboundPrices, payloadBytes: number, u: Usage, 
   const M = 1e6;
   return [
     { what: 'API Gateway: POST /v1/…/messages', usd: p.apiGatewayHttpRequest },
-    { what: 'API function: invocation + compute', usd: p.lambdaRequest + gbs(a.intakeSeconds) * M },
+    {
+      what: 'API function: invocation + compute',
+      usd: p.lambdaRequest + gbs(a.intakeSeconds + u.apiExtraSeconds) * M,
+    },
     { what: 'SQS wake-ups: send, receive, delete', usd: u.sqsRequests * p.sqsStandardRequest },
     { what: 'worker: invocations + compute', usd: u.workerInvocations * p.lambdaRequest + gbs(u.workerSeconds) * M },
     { what: 'DynamoDB writes (items + index entries)', usd: sum(u.writes) * p.dynamoDbWriteRequestUnit },

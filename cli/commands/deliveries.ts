@@ -57,11 +57,14 @@ export const command: Command = {
       );
       if (body.attempts.length === 0) io.out('  no attempt yet');
       for (const a of body.attempts) {
-        const result = a.status !== undefined ? `HTTP ${a.status}` : `${a.error} (${a.errorDetail ?? ''})`;
+        const result =
+          a.status !== undefined ? `HTTP ${a.status}` : `${a.error}${a.errorDetail ? ` (${a.errorDetail})` : ''}`;
         const response = a.responseBody
           ? `  ${JSON.stringify(a.responseBody.slice(0, 80))}${a.responseBodyTruncated ? ' (truncated)' : ''}`
           : '';
-        io.out(`  #${a.number}  ${time(a.at)}  ${result}  ${a.latencyMs} ms${response}`);
+        // An attempt of unknown outcome (its worker died) has no latency.
+        const latency = a.latencyMs === undefined ? '' : `  ${a.latencyMs} ms`;
+        io.out(`  #${a.number}  ${time(a.at)}  ${result}${latency}${response}`);
       }
       return 0;
     }
