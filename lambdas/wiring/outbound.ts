@@ -27,6 +27,7 @@ import type { HttpSender, Resolver, SecretCipher, WakeUpQueue } from '../core/ou
 import { DEFAULT_RETENTION, type RetentionSettings } from '../core/outbound/retention';
 import type { SweeperDeps } from '../delivery-sweeper/create-handler';
 import type { WorkerDeps } from '../delivery-worker/create-handler';
+import { RATE_WAIT_MS } from '../core/outbound/delivery/gated-attempt';
 import type { OutboundApiDeps } from '../outbound-api/create-handler';
 
 export interface OutboundPorts {
@@ -69,6 +70,8 @@ export interface OutboundPorts {
   readonly newEndpointId?: () => string;
   /** @default random lease ids (probe leases and claim tokens) */
   readonly newLeaseId?: () => string;
+  /** How far off an endpoint's next token may be for a delivery to wait for it in the worker. @default RATE_WAIT_MS */
+  readonly rateWaitMs?: number;
 }
 
 export type OutboundComposition = ReturnType<typeof composeOutbound>;
@@ -131,7 +134,12 @@ export function composeOutbound(ports: OutboundPorts) {
         claimLeaseMs: ports.claimLeaseMs ?? outboundClaimLeaseSeconds() * 1000,
         newClaimToken: newLeaseId,
         ...(ports.metrics && { metrics: ports.metrics }),
-        admission: { ...operations, store: new CombiningStateStore(stores.state), newLeaseId },
+        admission: {
+          ...operations,
+          store: new CombiningStateStore(stores.state),
+          newLeaseId,
+          rateWaitMs: ports.rateWaitMs ?? RATE_WAIT_MS,
+        },
       };
     },
   };

@@ -19,9 +19,10 @@ import { paceTimes } from './token-bucket';
 import { isSuccess } from '../model';
 
 export type GateDecision =
-  | { readonly kind: 'send' }
-  /** Send as the circuit's probe and settle with this lease id. */
-  | { readonly kind: 'probe'; readonly leaseId: string }
+  /** Send; no earlier than `notBefore` (epoch ms) when the token is a reserved one (`GateDeps.rateWaitMs`). */
+  | { readonly kind: 'send'; readonly notBefore?: number }
+  /** Send as the circuit's probe (no earlier than `notBefore`, as for `send`) and settle with this lease id. */
+  | { readonly kind: 'probe'; readonly leaseId: string; readonly notBefore?: number }
   /** Circuit open: do not send; wake at `until` (or when the circuit closes and releases it). */
   | { readonly kind: 'parked'; readonly until: number }
   /** Over the endpoint's rate: wake after `retryAfterMs`. Not an attempt. */
@@ -34,6 +35,11 @@ export interface GateDeps {
   readonly now: Clock;
   /** A fresh unique id per call (a probe lease id). */
   readonly newLeaseId: () => string;
+  /**
+   * A token that is there within this many ms is reserved instead of throttling: the decision says when the
+   * delivery may be sent (token-bucket.ts). @default 0
+   */
+  readonly rateWaitMs?: number;
 }
 
 /** Decides whether a delivery to `endpoint` may be attempted at `nowMs`. */
@@ -53,9 +59,18 @@ export async function gate(
   }));
   if (first.decision === 'park') return { kind: 'parked', until: first.until };
 
-  const token = await acquire(deps.store, endpoint.tenantId, endpoint.endpointId, endpoint.rateLimit, deps.now);
+  const token = await acquire(
+    deps.store,
+    endpoint.tenantId,
+    endpoint.endpointId,
+    endpoint.rateLimit,
+    deps.now,
+    undefined,
+    deps.rateWaitMs,
+  );
   if (!token.allowed) return { kind: 'throttled', retryAfterMs: token.retryAfterMs };
-  if (first.decision === 'send') return { kind: 'send' };
+  const wait = token.waitMs ? { notBefore: token.at } : {};
+  if (first.decision === 'send') return { kind: 'send', ...wait };
 
   // Half-open: take the probe lease. Another worker may have taken it (or closed the circuit) since the read.
   const lease = await update<'circuit', Admission>(deps.store, key, (s) => {
@@ -63,7 +78,7 @@ export async function gate(
     return { next: a.next, result: a.admission };
   });
   if (lease.decision === 'park') return { kind: 'parked', until: lease.until };
-  return lease.decision === 'probe' ? { kind: 'probe', leaseId: lease.leaseId } : { kind: 'send' };
+  return lease.decision === 'probe' ? { kind: 'probe', leaseId: lease.leaseId, ...wait } : { kind: 'send', ...wait };
 }
 
 /**

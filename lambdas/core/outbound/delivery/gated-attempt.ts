@@ -24,7 +24,16 @@ export interface AdmissionDeps extends Omit<GateDeps, 'now'> {
   readonly notifications: Topic;
   /** The stack's circuit and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS */
   readonly settings?: OperationsSettings;
+  /** Waits for a reserved token (`rateWaitMs`), until the clock reaches its time. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * The wiring's `rateWaitMs`: a delivery whose endpoint's next token is at most this far off waits for it in the
+ * worker (no claim held meanwhile) instead of going back to the queue, whose delays count in whole seconds. A
+ * batch to one endpoint is thus sent at the endpoint's pace in one invocation (decision 0018).
+ */
+export const RATE_WAIT_MS = 1000;
 
 export interface AdmittedDeps extends DeliverDeps {
   readonly deliveries: DeliveryStore & DeliveryReader & Pick<EndpointDeliveryReader, 'waitingDeliveries'>;
@@ -60,7 +69,12 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   const settings = operationsSettingsFor(endpoint, deps.admission.settings);
   const decision = await gate(
     endpoint,
-    { store: deps.admission.store, newLeaseId: deps.admission.newLeaseId, now: deps.now },
+    {
+      store: deps.admission.store,
+      newLeaseId: deps.admission.newLeaseId,
+      now: deps.now,
+      ...(deps.admission.rateWaitMs !== undefined && { rateWaitMs: deps.admission.rateWaitMs }),
+    },
     settings,
   );
   const ids = { tenantId: delivery.tenantId, endpointId: endpoint.endpointId, deliveryId: delivery.deliveryId };
@@ -75,6 +89,10 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   }
 
   const leaseId = decision.kind === 'probe' ? decision.leaseId : undefined;
+  // A reserved token: send when it is there (no claim is held while waiting; deliver() claims after).
+  if (decision.notBefore !== undefined)
+    for (let now = deps.now(); now < decision.notBefore; now = deps.now())
+      await (deps.admission.sleep ?? sleep)(decision.notBefore - now);
   if (leaseId) deps.log.info('delivery sent as the circuit probe', ids);
   const result = await deliver(job, deps, { probe: leaseId !== undefined });
   // Nothing sent (another worker claimed it first, or settling a dead worker's claim used its last attempt): the
@@ -167,8 +185,10 @@ async function releaseParked(endpoint: Endpoint, probeId: string, nowMs: number,
   }
 }
 
-/** Publishes operator notifications; a failure is logged (by id and type only) and does not fail the delivery. */
-/** Publishes; a failure is logged, never thrown. True when every notification was published. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Publishes operator notifications; a failure is logged (by id and type only), never thrown, and does not fail
+ * the delivery. True when every notification was published. */
 export async function publish(
   notifications: readonly Notification[],
   deps: Pick<AdmittedDeps, 'admission' | 'log'>,
