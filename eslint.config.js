@@ -53,7 +53,7 @@ export default tseslint.config(
         {
           object: 'process',
           property: 'env',
-          message: 'lambdas/core takes plain values: read env in lambdas/config.ts.',
+          message: 'lambdas/core takes plain values: read env in lambdas/wiring/ (inbound-env.ts, outbound-env.ts).',
         },
       ],
     },

@@ -9,14 +9,8 @@
  *   would be), i.e. `bundleAwsSDK: false`;
  * - the deployed bundles without `NODE_OPTIONS=--enable-source-maps`, which the stack sets.
  *
- * With `--what-if`, also bundles (never deploys) the changes proposed in bench/README.md, with
- * esbuild resolve overrides: `zod` replaced by a stub (bench/what-if/no-zod.ts: what a runtime path
- * without zod classic would load like) and the SDK's default credential chain replaced by the
- * environment provider (bench/what-if/env-credentials.ts), the latter for the reference too; and the
- * verifier checking its sources with the zod/mini schema instead of by hand (schema-runtime-config.ts).
- *
  * Runs are interleaved (every variant once per round, in a rotating order) so machine noise hits all
- * variants alike. Usage: `npm run bench:coldstart -- [--runs 21] [--what-if]`. Bundles go to a temp
+ * variants alike. Usage: `npm run bench:coldstart -- [--runs 21]`. Bundles go to a temp
  * directory.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,7 +21,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import config from '../config/sources';
 import { toRuntimeSource } from '../lib/config-schema';
 import { ENV } from '../lambdas/contract';
@@ -39,9 +33,8 @@ import { machineHeader } from './lib/machine';
 import { kib, median, quantile, ratio, table } from './lib/stats';
 
 const runs = Number(argValue('--runs') ?? 21);
-const whatIf = process.argv.includes('--what-if');
 if (!Number.isInteger(runs) || runs < 15)
-  throw new Error('--runs must be an integer >= 15 (the issue asks for a median of at least 15)');
+  throw new Error('--runs must be an integer >= 15 (the median of fewer runs is too noisy to compare)');
 
 const cdkContext = (
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
@@ -87,13 +80,10 @@ const processorEnv = {
 
 // ---- bundles ----
 type Sdk = 'bundled' | 'external';
-/** Resolve overrides for the what-if bundles. */
-type Override = 'no-zod' | 'env-credentials' | 'schema-check';
 interface Bundle {
   readonly fn: 'verifier' | 'processor';
   readonly kind: 'function' | 'reference';
   readonly sdk: Sdk;
-  readonly overrides: readonly Override[];
   readonly file: string;
   readonly bytes: number;
   readonly gzipBytes: number;
@@ -102,34 +92,18 @@ interface Bundle {
   readonly env: Record<string, string>;
 }
 
+/** The `entry` each function's construct gives NodejsFunction (webhook-ingestion-stack.ts, source-pipeline.ts). */
+const FUNCTION_ENTRIES: Record<Bundle['fn'], string> = {
+  verifier: 'lambdas/verifier/handler.ts',
+  processor: 'bin/functions/processor.ts',
+};
+
 const SDK_EXTERNAL: BundlingOptions = { ...LAMBDA_BUNDLING, bundleAwsSDK: false, externalModules: undefined };
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
 
-const OVERRIDES: Record<Override, { readonly filter: RegExp; readonly file: string }> = {
-  'no-zod': { filter: /^zod$/, file: 'bench/what-if/no-zod.ts' },
-  'env-credentials': { filter: /^@aws-sdk\/credential-provider-node$/, file: 'bench/what-if/env-credentials.ts' },
-  // The verifier's sources checked by the zod/mini schema instead of by hand (decision 0002).
-  'schema-check': { filter: /^\.\/runtime-config$/, file: 'bench/what-if/schema-runtime-config.ts' },
-};
-
-function overridePlugin(overrides: readonly Override[]): Plugin {
-  return {
-    name: 'bench-what-if',
-    setup(b) {
-      for (const o of overrides)
-        b.onResolve({ filter: OVERRIDES[o].filter }, () => ({ path: path.join(REPO_ROOT, OVERRIDES[o].file) }));
-    },
-  };
-}
-
-async function bundle(
-  fn: Bundle['fn'],
-  kind: Bundle['kind'],
-  sdk: Sdk,
-  overrides: readonly Override[] = [],
-): Promise<Bundle> {
-  const entry = kind === 'function' ? `lambdas/${fn}/handler.ts` : `bench/reference/${fn}.ts`;
-  const outdir = path.join(workDir, [fn, kind, sdk, ...overrides].join('-'));
+async function bundle(fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk): Promise<Bundle> {
+  const entry = kind === 'function' ? FUNCTION_ENTRIES[fn] : `bench/reference/${fn}.ts`;
+  const outdir = path.join(workDir, [fn, kind, sdk].join('-'));
   mkdirSync(outdir, { recursive: true });
   // An external SDK resolves from node_modules next to the bundle, as the runtime's copy does on Lambda.
   if (sdk === 'external') symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
@@ -140,14 +114,13 @@ async function bundle(
     runtimeName: NODE_RUNTIME.name,
     excludeSmithyPackages,
   });
-  await build(overrides.length ? { ...options, plugins: [overridePlugin(overrides)] } : options);
+  await build(options);
   const code = readFileSync(options.outfile);
   const map = `${options.outfile}.map`;
   return {
     fn,
     kind,
     sdk,
-    overrides,
     file: options.outfile,
     bytes: code.byteLength,
     gzipBytes: gzipSync(code).byteLength,
@@ -213,8 +186,8 @@ async function main(): Promise<void> {
     }
   }
   const find = (fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk) =>
-    bundles.find((b) => b.fn === fn && b.kind === kind && b.sdk === sdk && b.overrides.length === 0)!;
-  const label = (b: Bundle) => `${b.fn} ${b.kind} (SDK ${b.sdk}${b.overrides.map((o) => `, ${o}`).join('')})`;
+    bundles.find((b) => b.fn === fn && b.kind === kind && b.sdk === sdk)!;
+  const label = (b: Bundle) => `${b.fn} ${b.kind} (SDK ${b.sdk})`;
 
   const variants: Variant[] = bundles.map((b) => ({ label: label(b), bundle: b, env: b.env, samples: [], cpu: [] }));
   for (const fn of ['verifier', 'processor'] as const) {
@@ -227,21 +200,6 @@ async function main(): Promise<void> {
       cpu: [],
     });
   }
-  if (whatIf) {
-    for (const fn of ['verifier', 'processor'] as const) {
-      for (const [kind, overrides] of [
-        ['function', ['no-zod']],
-        ['function', ['no-zod', 'env-credentials']],
-        ['reference', ['env-credentials']],
-      ] as const) {
-        const b = await bundle(fn, kind, 'bundled', overrides);
-        variants.push({ label: `what-if: ${label(b)}`, bundle: b, env: b.env, samples: [], cpu: [] });
-      }
-    }
-    const schema = await bundle('verifier', 'function', 'bundled', ['schema-check']);
-    variants.push({ label: `what-if: ${label(schema)}`, bundle: schema, env: schema.env, samples: [], cpu: [] });
-  }
-
   // One warm-up pass fills the OS file cache; it is not counted.
   for (const v of variants) loadMs(v.bundle.file, v.env);
   for (let round = 0; round < runs; round++) {
@@ -260,11 +218,7 @@ async function main(): Promise<void> {
   ];
   for (const v of variants) {
     const b = v.bundle;
-    // What-if functions compare with the reference built with the same credential override.
-    const withCreds = b.overrides.includes('env-credentials');
-    const ref = withCreds
-      ? `what-if: ${b.fn} reference (SDK ${b.sdk}, env-credentials)`
-      : `${b.fn} reference (SDK ${b.sdk})`;
+    const ref = `${b.fn} reference (SDK ${b.sdk})`;
     rows.push([
       v.label,
       kib(b.bytes),
@@ -310,19 +264,6 @@ async function main(): Promise<void> {
       `with/without --enable-source-maps: verifier ${vMaps.toFixed(2)}x | ` +
       `CPU time: verifier/ref ${(cpuMed('verifier function (SDK bundled)') / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(cpuMed('processor function (SDK bundled)') / cpuMed('processor reference (SDK bundled)')).toFixed(2)}x`,
   );
-  if (whatIf) {
-    const w = (fn: string, o: string) => med(`what-if: ${fn} function (SDK bundled, ${o})`);
-    const wref = (fn: string) => med(`what-if: ${fn} reference (SDK bundled, env-credentials)`);
-    const vw = variants.find(
-      (x) => x.label === 'what-if: verifier function (SDK bundled, no-zod, env-credentials)',
-    )!.bundle;
-    console.log(
-      `what-if ratios: no zod: verifier/ref ${(w('verifier', 'no-zod') / med('verifier reference (SDK bundled)')).toFixed(2)}x, processor/ref ${(w('processor', 'no-zod') / med('processor reference (SDK bundled)')).toFixed(2)}x | ` +
-        `schema check: verifier/ref ${(w('verifier', 'schema-check') / med('verifier reference (SDK bundled)')).toFixed(2)}x ` +
-        `(CPU time ${(cpuMed('what-if: verifier function (SDK bundled, schema-check)') / cpuMed('verifier reference (SDK bundled)')).toFixed(2)}x) | ` +
-        `no zod + env credentials (ref likewise): verifier ${(w('verifier', 'no-zod, env-credentials') / wref('verifier')).toFixed(2)}x, processor ${(w('processor', 'no-zod, env-credentials') / wref('processor')).toFixed(2)}x, verifier ${kib(vw.bytes)} min`,
-    );
-  }
 }
 
 function argValue(name: string): string | undefined {

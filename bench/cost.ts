@@ -8,12 +8,16 @@
  * (or with --synth); synth works offline.
  */
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serializeEnvelope } from '../lambdas/core/inbound/envelope';
-import { EVENTS_TABLE, eventKey } from '../lambdas/contract';
+import { ARCHIVE_CONTEXT_ATTRIBUTE, EVENTS_TABLE, eventKey, PAYLOAD_LIMITS } from '../lambdas/contract';
+import { attemptRow } from '../lambdas/core/archive/attempts';
+import { archiveContext } from '../lambdas/core/archive/context';
+import { extendedPointer } from '../lambdas/core/archive/extended-pointer';
+import { encodeRows } from '../lambdas/core/archive/record';
 import {
   CURRENT_DESIGN,
   DEFAULT_ASSUMPTIONS,
@@ -35,7 +39,7 @@ import { machineHeader } from './lib/machine';
 import { table } from './lib/stats';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SIZES = [1024, 8 * 1024, 64 * 1024] as const;
+const SIZES = [1024, 8 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024] as const;
 
 interface Args {
   readonly template: string;
@@ -101,13 +105,89 @@ function eventShape(payloadBytes: number, sourceId: string, accessLogFormat: str
     leaseToken: randomUUID(),
   };
   const pad = 'x'.repeat(envelopeBytes - Buffer.byteLength(empty));
+  // The queue message carries the archive context (headers, hash) as an attribute; a body over SQS's limit is
+  // claim-checked (the message then carries no payload), a published message over SNS's limit offloaded.
+  const context = JSON.stringify(
+    archiveContext({ headers: ARCHIVE_HEADERS, secretIndex: 0, body: Buffer.from(pad), payloadIsBody: true }),
+  );
+  const queueAttributes = { ...attributes, [ARCHIVE_CONTEXT_ATTRIBUTE]: context };
+  const inline = messageBytes(empty + pad, queueAttributes);
+  const claimCheck = inline > PAYLOAD_LIMITS.sqsMessageBytes;
+  const published = messageBytes(empty + pad, attributes);
+  const offloaded = published > PAYLOAD_LIMITS.snsMessageBytes;
   return {
     payloadBytes,
-    queueMessageBytes: messageBytes(empty + pad, attributes),
-    publishBytes: messageBytes(empty + pad, attributes),
+    queueMessageBytes: claimCheck ? messageBytes(`${empty}null`, queueAttributes) : inline,
+    publishBytes: offloaded
+      ? messageBytes(
+          extendedPointer('archive-bucket-name-of-63-characters', 'messages/source=stripe/day=2026-11-23/x'),
+          {
+            ...attributes,
+            ExtendedPayloadSize: String(published),
+          },
+        )
+      : published,
     itemBytes: dynamoItemBytes(item),
     accessLogBytes: accessLogFormat ? Buffer.byteLength(renderAccessLog(accessLogFormat)) : 0,
+    archiveRowBytes: archivedRowBytes(payloadBytes, claimCheck),
+    claimCheck,
+    offloaded,
   };
+}
+
+/** Request headers as a provider sends them (Stripe), archived with each row. */
+const ARCHIVE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+  'stripe-signature': `t=1795435200,v1=${'a'.repeat(64)}`,
+  host: 'abcdef1234.execute-api.us-east-1.amazonaws.com',
+  'x-forwarded-for': '54.187.174.169',
+  'x-forwarded-proto': 'https',
+  'x-forwarded-port': '443',
+  'x-amzn-trace-id': 'Root=1-6740a3b2-0123456789abcdef01234567',
+  accept: '*/*; q=0.5, application/xml',
+  'cache-control': 'no-cache',
+  'content-length': '1024',
+};
+
+/**
+ * One archived row's share of a gzipped batch object of 10, with the real row builder and encoder. The payload is
+ * the Stripe example padded with random hex to the size: it compresses worse than real JSON (a conservative figure).
+ * A claim-checked body is not in the row (its object is counted apart).
+ */
+function archivedRowBytes(payloadBytes: number, claimCheck: boolean): number {
+  const example = readFileSync(path.join(ROOT, 'examples', 'stripe.json'), 'utf8').trim();
+  const rows = Array.from({ length: 10 }, (_, i) => {
+    const filler = randomBytes(Math.max(0, Math.ceil((payloadBytes - example.length - 12) / 2))).toString('hex');
+    const body = `${example.slice(0, -1)},"pad":"${filler}"}`.slice(0, Math.max(payloadBytes, example.length));
+    const envelope = {
+      id: `evt_${i}`,
+      source: 'stripe',
+      type: 'invoice.paid',
+      receivedAt: new Date(0).toISOString(),
+      headers: {},
+    };
+    return attemptRow(
+      {
+        envelope: { ...envelope, payload: null },
+        text: serializeEnvelope(envelope, body),
+        context: claimCheck
+          ? {
+              h: ARCHIVE_HEADERS,
+              s: 0,
+              sha: 'f'.repeat(64),
+              n: payloadBytes,
+              ref: 'payloads/source=stripe/day=2026-11-23/x',
+            }
+          : archiveContext({ headers: ARCHIVE_HEADERS, secretIndex: 0, body: Buffer.from(body), payloadIsBody: true }),
+        attempt: 1,
+        status: 'completed',
+      },
+      { denyHeaders: [], scheme: 'stripe' },
+      Date.UTC(2026, 10, 23),
+    );
+  });
+  return encodeRows(rows).byteLength / rows.length;
 }
 
 const usd = (perEvent: number): string => `$${(perEvent * 1e6).toFixed(3)}`;
@@ -219,6 +299,23 @@ function main(): void {
       'lrrrrl',
     ),
   );
+
+  // What the archive adds at 1 KiB (its S3 line and the processor's PUT time), at the model's fill and at fill 1.
+  if (d.archive) {
+    const adds = (fill: number) => {
+      const aa = { ...a, messagesPerProcessorBatch: fill };
+      return (
+        stackCost(d, shapes[0]!, aa, prices).total -
+        stackCost({ ...d, archive: undefined }, shapes[0]!, aa, prices).total
+      );
+    };
+    const fill = processorBatchFill(d, a);
+    console.log('');
+    console.log(
+      `archive adds at 1 KiB: ${usd(adds(fill))} per 1M events at batch fill ${fill} (target <= $0.75), ${usd(adds(1))} at fill 1 ` +
+        `(one PUT per event), incl. ${d.archive.retentionDays ?? `${a.archiveForeverMonths * 30} (for ever)`} days of storage`,
+    );
+  }
 
   // What-ifs: each lever alone, then all together, at 1 KiB.
   console.log('');

@@ -5,7 +5,7 @@
  * of the intake answer, and p50/p99 from the 202 to the receiver getting the request. Run twice: a fast receiver,
  * then one that takes 1 s for a share of requests. Each run also reports the process CPU time per delivery (stack,
  * producers and receiver together): on a shared machine it moves far less than throughput does. Then the outage
- * scenario of issue #13 (bench/lib/outbound-outage.ts), once with a receiver answering 503, once refusing.
+ * scenario (bench/lib/outbound-outage.ts), once with a receiver answering 503, once refusing.
  *
  *   npm run bench:outbound [-- --messages 400 --concurrency 16 --slow-share 0.1 --outage-messages 150
  *                              --outage-seconds 15 --rate 10 --burst 5 --only throughput|outage
@@ -209,7 +209,7 @@ const report = [
     ? []
     : [
         '',
-        `Outage (issue #13): receiver down ${outageMs / 1000} s while ${values['outage-messages']} messages arrive, then back; rate limit ${limit.perSecond}/s, burst ${limit.burst}`,
+        `Outage: receiver down ${outageMs / 1000} s while ${values['outage-messages']} messages arrive, then back; rate limit ${limit.perSecond}/s, burst ${limit.burst}`,
         `(at most ${limit.burst + limit.perSecond} requests in any 1 s); circuit cool-down 1 s doubling to 2 s (operations option); retries 1, 2, 3, 5 … s`,
         '',
         table([

@@ -4,11 +4,17 @@
  *
  * @example
  * // cli/commands/hello.ts
+ * const FLAGS = { loud: { type: 'boolean' } } as const;
  * export const command: Command = {
  *   name: 'hello',
  *   summary: 'Say hello',
- *   usage: 'hello [name]',
- *   async run(args, io) { io.out(`hello ${args[0] ?? 'world'}`); return 0; },
+ *   usage: 'Usage: npm run cli -- hello [name] [--loud]\n\nOptions:\n  --loud  shout',
+ *   flags: FLAGS,
+ *   async run(args, io) {
+ *     const { values, positionals } = parseFlags(args, FLAGS);
+ *     io.out(`hello ${positionals[0] ?? 'world'}${values.loud ? '!' : ''}`);
+ *     return 0;
+ *   },
  * };
  */
 export interface CliIo {
@@ -20,19 +26,42 @@ export interface CliIo {
   readonly interactive: boolean;
   /** Rewrites the current stderr line (a progress bar); a no-op when not interactive. */
   status(line: string): void;
+  /** Raw bytes to stdout, exactly (`events show --payload`). @default out() of their UTF-8 text */
+  write?(bytes: Uint8Array): void;
 }
+
+/** The flags a command takes, as `node:util` parseArgs reads them (cli/lib/flags.ts parses them). */
+export type Flags = Readonly<
+  Record<string, { readonly type: 'string' | 'boolean'; readonly multiple?: boolean; readonly short?: string }>
+>;
 
 export interface Command {
   readonly name: string;
   /** One line for the command list. */
   readonly summary: string;
-  /** Full help text, shown by `<command> --help` and on a usage error. */
+  /** Full help text, shown by `help <command>` and `<command> --help`: every flag, with its default. */
   readonly usage: string;
+  /** Every flag the command takes (test/cli/usage.test.ts checks that `usage` describes each). */
+  readonly flags: Flags;
   /** Runs the command; resolves with the exit code. */
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
 
-/** A mistake in how the command was called: printed with the command's usage, exit code 2. */
+/** A mistake in how the command was called: one line naming it, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * A failure the command explains in its own words (printed as it is), exit code 1. `code` names it for a
+ * script: under `--json` the CLI prints `{"error":{"code","message"}}` on stderr.
+ */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -4,12 +4,17 @@
  *
  *   npm run cli -- <command> [args]      e.g. npm run cli -- send stripe
  *   npm run cli -- help                  lists the commands
+ *   npm run cli -- help <command>        that command's usage (also: <command> --help)
+ *
+ * A usage error is one line on stderr and exit 2; any other failure exit 1. Under `--json` either is
+ * `{"error":{"code","message"}}` on stderr.
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadDotEnv } from '../local/secrets';
-import { UsageError, type CliIo, type Command } from './command';
+import { CommandError, UsageError, type CliIo, type Command } from './command';
 import { exitWhenFlushed } from './lib/exit';
+import { terminalSafe } from './lib/output';
 
 const COMMANDS_DIR = fileURLToPath(new URL('./commands/', import.meta.url));
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -33,6 +38,7 @@ export function terminalIo(): CliIo {
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    write: (bytes) => process.stdout.write(bytes),
     interactive,
     status: (line) => {
       if (interactive) process.stderr.write(`\r\x1b[2K${line}`);
@@ -40,41 +46,61 @@ export function terminalIo(): CliIo {
   };
 }
 
+/** Every command, in name order. */
+export async function loadCommands(): Promise<Command[]> {
+  const all = await Promise.all(commandFiles().map(load));
+  return all.filter((c): c is Command => c !== undefined);
+}
+
 async function help(io: CliIo): Promise<void> {
   io.out('Usage: npm run cli -- <command> [options]\n\nCommands:');
-  for (const name of commandFiles()) {
-    const command = await load(name);
-    if (command) io.out(`  ${command.name.padEnd(10)} ${command.summary}`);
-  }
-  io.out("\nRun `npm run cli -- <command> --help` for a command's options.");
+  for (const command of await loadCommands()) io.out(`  ${command.name.padEnd(10)} ${command.summary}`);
+  io.out("\nRun `npm run cli -- help <command>` for a command's options and their defaults.");
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = terminalIo()): Promise<number> {
-  const [name, ...args] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  const [first, ...rest] = argv;
+  const asksHelp = first === 'help' || first === '--help' || first === '-h';
+  const [name, ...args] = asksHelp && rest.length > 0 ? rest : argv;
+  if (name === undefined || (asksHelp && rest.length === 0)) {
     await help(io);
     return name === undefined ? 2 : 0;
   }
   const command = await load(name);
   if (!command) {
-    io.err(`Unknown command "${name}".`);
-    await help(io);
+    io.err(`Unknown command "${name}". Commands: ${commandFiles().join(', ')}.`);
     return 2;
   }
-  if (args.includes('--help') || args.includes('-h')) {
+  if (asksHelp || args.includes('--help') || args.includes('-h')) {
     io.out(command.usage);
     return 0;
   }
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${error instanceof Error ? error.message : String(error)}\n\n${command.usage}`);
-      return 2;
-    }
-    io.err(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return reportError(error, name, wantsJson(args), io);
   }
+}
+
+/** Whether `--json` was given (before a `--`, after which nothing is a flag). */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}
+
+/** Prints a failure (one line, or JSON on stderr under --json) and returns its exit code: 2 for usage, else 1. */
+function reportError(error: unknown, name: string, json: boolean, io: CliIo): number {
+  // The API's messages can quote what a request carried: escaped like any text from outside.
+  const message = terminalSafe(error instanceof Error ? error.message : String(error));
+  const usage = error instanceof UsageError;
+  // A CommandError, the outbound API's ApiError, a Node system error: each carries a code a script can test.
+  const own = (error as { code?: unknown }).code;
+  const code = usage ? 'usage' : typeof own === 'string' ? own : 'failed';
+  if (json) io.err(JSON.stringify({ error: { code, message } }));
+  else if (usage) io.err(`${message} (usage: npm run cli -- help ${name})`);
+  else if (error instanceof CommandError) io.err(message);
+  else io.err(`${name} failed: ${message}`);
+  return usage ? 2 : 1;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -208,8 +208,3 @@ export const localSources: readonly LocalSource[] = [
     example: 'examples/hmac.json',
   },
 ];
-
-/** The local stack config, in the same shape as `config/sources.ts`. */
-export const localConfig: StackConfigInput = {
-  sources: localSources.map((s) => s.source),
-};

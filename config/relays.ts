@@ -1,7 +1,9 @@
 /**
  * Outbound relays: which verified inbound events the stack also delivers, signed, to a tenant's endpoints (the
  * verify-and-relay hop). Add endpoints for the tenant with `npm run cli -- endpoints add --tenant <tenant> …`.
- * Used by the local stack now; the deployed stack's relay function is still to build (see docs/outbound-design.md).
+ * Deployed (with the `outbound` key in config/sources.ts), a relay queue subscribes to the events topic for these
+ * sources and the relay function (lambdas/outbound-relay/) sends each match on; the local stack does the same with
+ * its own topic. See docs/outbound.md.
  */
 import { defineRelays } from '../lambdas/core/outbound/intake/relay';
 

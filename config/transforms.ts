@@ -1,5 +1,5 @@
 /**
- * YOUR OUTBOUND TRANSFORMS GO HERE, like the processor's routes (lambdas/processor/routes.ts). Each route matches a
+ * YOUR OUTBOUND TRANSFORMS GO HERE, like the processor's routes (config/routes.ts). Each route matches a
  * tenant, an endpoint (or `*`) and an event type (exact, `prefix.*` or `*`); the first match decides the body sent.
  * Unmatched messages are sent as Standard Webhooks `{"type","timestamp","data"}` with the payload unchanged.
  * Return `undefined` to skip the endpoint for that message (the delivery ends `skipped`).

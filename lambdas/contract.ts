@@ -8,7 +8,7 @@
 // ---------------------------------------------------------------------------------------------
 // Environment
 
-/** Names of the environment variables the stack sets and the functions read (parsed in lambdas/config.ts). */
+/** Names of the environment variables the stack sets and the functions read (parsed in lambdas/wiring/inbound-env.ts and outbound-env.ts). */
 export const ENV = {
   /** DynamoDB table holding one small record per event. */
   eventsTable: 'EVENTS_TABLE_NAME',
@@ -27,7 +27,7 @@ export const ENV = {
   /** Powertools logger settings. */
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
-  /** Outbound delivery (#12): the single table of endpoints, messages, deliveries and attempts. */
+  /** Outbound delivery: the single table of endpoints, messages, deliveries and attempts. */
   outboundTable: 'OUTBOUND_TABLE_NAME',
   /** Outbound: the delivery queue wake-ups are sent to. */
   deliveryQueueUrl: 'OUTBOUND_DELIVERY_QUEUE_URL',
@@ -42,13 +42,19 @@ export const ENV = {
    * responseBodiesDays), the stack config's `outbound.retention`: the TTL of every item, and what recovery can reach.
    */
   retention: 'OUTBOUND_RETENTION',
-  /** Outbound: the S3 bucket that holds message payloads too large for the table (decision 0018). */
+  /** Outbound: the S3 bucket that holds message payloads too large for the table (decision 0023). */
   payloadBucket: 'OUTBOUND_PAYLOAD_BUCKET',
   /** Outbound relay function only: JSON array of the relay rules (`relayRuleSchema`, config/relays.ts). */
   relays: 'OUTBOUND_RELAYS',
+  /** The archive bucket (#19): claim checks (verifier), archived batches and large messages (processor), replays. */
+  archiveBucket: 'ARCHIVE_BUCKET_NAME',
+  /** Processor only: JSON array of header names its source never archives (besides Authorization and Cookie). */
+  archiveDenyHeaders: 'ARCHIVE_DENY_HEADERS',
+  /** Replay function only: JSON object of each source's archive retention in days (null: kept for ever). */
+  archiveRetention: 'ARCHIVE_RETENTION_DAYS',
+  /** Replay function only: JSON array of the subscription ids a replay may target. */
+  subscriptionIds: 'SUBSCRIPTION_IDS',
 } as const;
-
-export type EnvName = (typeof ENV)[keyof typeof ENV];
 
 // ---------------------------------------------------------------------------------------------
 // Timing and retries
@@ -102,7 +108,7 @@ export const OUTBOUND_FUNCTIONS = {
   /**
    * Longer than the longest endpoint timeout (30 s) plus the SSRF check, the secret and the attempt's writes. A
    * batching window of 1 s fills batches at tens of deliveries a second (a delivery waits at most 1 s more): one
-   * invocation, receive, delete, breaker count and endpoint read per batch instead of per delivery (decision 0018:
+   * invocation, receive, delete, breaker count and endpoint read per batch instead of per delivery (decision 0023:
    * $2.81 of $12.95 per million; bench:outbound measured no worse 202→delivered p99).
    */
   worker: {
@@ -126,7 +132,7 @@ export const OUTBOUND_QUEUE_POLICY = {
 } as const;
 
 /**
- * How long a worker's claim on a delivery attempt is held (decision 0018): longer than the worker can run, so a live
+ * How long a worker's claim on a delivery attempt is held (decision 0023): longer than the worker can run, so a live
  * worker always records before its claim expires; shorter than the delivery queue's visibility timeout, so when a
  * worker dies holding a claim, its wake-up comes back to find the claim expired and settles it (70 s < 240 s).
  */
@@ -174,21 +180,49 @@ export type EventAttributes = {
   readonly [K in keyof typeof MESSAGE_ATTRIBUTES as (typeof MESSAGE_ATTRIBUTES)[K]]: string;
 };
 
+/**
+ * Attributes a replayed event carries besides the usual ones: `replayId` (a subscriber tells a replay from a first
+ * delivery, and can filter on it), and `replayTarget` when the replay is for one subscription only: every
+ * subscription's filter policy admits messages without it or naming that subscription (lib/filter-policy.ts).
+ */
+export const REPLAY_ATTRIBUTES = { replayId: 'replayId', target: 'replayTarget' } as const;
+
+/** The ingest queue's attribute carrying what the archive needs besides the envelope (core/archive/record.ts). Never published. */
+export const ARCHIVE_CONTEXT_ATTRIBUTE = 'archive';
+
+/**
+ * The AWS extended clients' reserved attribute (a Number: the offloaded message's size in bytes) on a message whose
+ * body is a `PayloadS3Pointer` (core/archive/extended-pointer.ts).
+ */
+export const EXTENDED_PAYLOAD_SIZE_ATTRIBUTE = 'ExtendedPayloadSize';
+
+/** Service limits the payload path is built around, in bytes. */
+export const PAYLOAD_LIMITS = {
+  /** API Gateway HTTP API's request body limit (10 MB). */
+  apiGatewayBytes: 10 * 1024 * 1024,
+  /** Lambda's synchronous invocation request: the whole event JSON, body (escaped or base64) and headers included. */
+  lambdaRequestBytes: 6 * 1024 * 1024,
+  /** An SQS message with its attributes (1 MiB): larger bodies travel by claim check. */
+  sqsMessageBytes: 1024 * 1024,
+  /** An SNS message with its attributes (256 KiB): larger published messages travel as extended-client pointers. */
+  snsMessageBytes: 256 * 1024,
+} as const;
+
 /** The attributes of one event. (Literal keys; the type ties them to MESSAGE_ATTRIBUTES.) */
 export function eventAttributes(source: string, type: string, eventId: string): EventAttributes {
   return { source, type, eventId };
 }
 
 // ---------------------------------------------------------------------------------------------
-// The outbound table (#12)
+// The outbound table
 
 /**
- * One table for outbound delivery (single-table keys, written and read by lambdas/adapters/dynamo-*.ts; decision 0018):
+ * One table for outbound delivery (single-table keys, written and read by lambdas/adapters/dynamo-*.ts; decision 0023):
  * - endpoint `TENANT#<tenant>` / `EP#<id>`; message `MSG#<tenant>#<id>` / `MSG`;
  * - delivery `DLV#<id>` / `DLV`, holding its claim and its newest attempts; an older attempt beside it as
  *   `DLV#<id>` / `ATT#<number, 6 digits>`, and each attempt's response body as `DLV#<id>` / `ATT#<number>#body` (its
  *   own item: it is kept less long);
- * - sparse `due` index (KEYS_ONLY): only deliveries the sweeper must wake carry `dueShard` and `sweepAt` (0007, 0018);
+ * - sparse `due` index (KEYS_ONLY): only deliveries the sweeper must wake carry `dueShard` and `sweepAt` (0007, 0023);
  * - the list indexes project keys and immutable attributes only, so no status change or attempt rewrites them.
  */
 export const OUTBOUND_TABLE = {
@@ -199,13 +233,14 @@ export const OUTBOUND_TABLE = {
   dueIndex: { name: 'due', partitionKey: 'dueShard', sortKey: 'sweepAt' },
   /**
    * A tenant's deliveries (`TENANT#t`) and messages (`MSGS#t`), by creation time: lists and `messages replay`. Its
-   * entries carry a message's id, type, creation and expiry (what a replay selects on), never a payload or a status.
+   * entries carry what never changes and a list or a replay selects on: a message's id, type, creation and expiry
+   * (all `messages list` shows), a delivery's message id and type; never a payload or a status.
    */
   tenantIndex: {
     name: 'byTenantV2',
     partitionKey: 'tenantKey',
     sortKey: 'listKey',
-    projected: ['tenantId', 'id', 'type', 'createdAt', 'expiresAt'],
+    projected: ['tenantId', 'id', 'type', 'createdAt', 'expiresAt', 'messageId'],
   },
   /**
    * An endpoint's deliveries (`DLVS#t#e`, by creation time), keys only: `endpoints recover`, `endpoints show` and the

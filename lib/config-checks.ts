@@ -1,16 +1,16 @@
 /**
  * Every config rule that a field's own schema cannot express: rules spanning fields of a source,
- * sources and subscriptions, or coming from AWS limits. All of them, in one place; config-schema.ts
- * attaches them to the source and stack schemas, so whoever parses with those (the CDK app, the local
- * stack, the CLI) gets every rule. Each issue names its field, as `path: message` once formatted.
+ * sources and subscriptions, or coming from AWS limits. All of them, in one place; config.ts attaches
+ * them to the source and stack schemas, so whoever parses with those (the CDK app, the local stack, the
+ * CLI) gets every rule. Each issue names its field, as `path: message` once formatted.
  *
  * At cold start the verifier checks the scheme options again with the same scheme schema
  * (lambdas/core/inbound/sources.ts); the other rules are about resources the synth creates.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { checkAgainstSchedule } from '../lambdas/core/outbound/retention';
 import { schemes } from '../lambdas/core/signatures/index';
-import { MAX_FILTER_COMBINATIONS, buildFilterPolicy, filterCombinations } from './filter-policy';
+import { MAX_FILTER_COMBINATIONS, filterCombinations, subscriptionFilterPolicy } from './filter-policy';
 import type { SourceConfig, StackConfig } from './config-schema';
 
 export interface ConfigIssue {
@@ -67,8 +67,7 @@ export function stackIssues(config: StackConfig): ConfigIssue[] {
           message: `unknown source "${id}"; declared sources: ${[...ids].join(', ')}`,
         });
     });
-    const policy = buildFilterPolicy(subscription.filter);
-    const combinations = policy ? filterCombinations(policy) : 0;
+    const combinations = filterCombinations(subscriptionFilterPolicy(subscription));
     if (combinations > MAX_FILTER_COMBINATIONS) {
       issues.push({
         path: ['subscriptions', i, 'filter'],
@@ -92,6 +91,6 @@ export function stackIssues(config: StackConfig): ConfigIssue[] {
 }
 
 /** Reports `issues` to a zod refinement context. */
-export function addIssues(ctx: z.RefinementCtx, issues: readonly ConfigIssue[]): void {
+export function addIssues(ctx: z.core.$RefinementCtx, issues: readonly ConfigIssue[]): void {
   for (const issue of issues) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
 }

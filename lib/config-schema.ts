@@ -1,159 +1,143 @@
 /**
- * The schema of the stack config, validated at synth by the CDK app, the local stack and the CLI.
- * A source's fields come from `sharedSourceFields` (lambdas/core/inbound/source-schema.ts, zod/mini),
- * the same definitions the verifier's runtime form is built from; zod classic embeds them, and this
- * file only narrows a few with the rules a user needs explained and adds the synth-only fields. Every
- * check that spans fields, sources or AWS limits is in config-checks.ts.
+ * The fields of the stack config, each with its own rules (zod/mini), and the types inferred from them.
+ * A source's fields come from `sharedSourceFields` (lambdas/core/inbound/source-schema.ts), the same
+ * definitions the verifier checks its runtime form with; this file adds the synth-only fields and defaults.
+ *
+ * These are shapes: the rules that span fields, sources or AWS limits (config-checks.ts, which reads
+ * the types below) are attached in config.ts, whose `stackConfigSchema` and `sourceSchema` are what
+ * the CDK app, the local stack and the CLI parse with.
  */
-import { z } from 'zod';
-import * as zm from 'zod/mini';
+import * as z from 'zod/mini';
 import { RETRY_POLICY } from '../lambdas/contract';
-import { SHARED_SOURCE_KEYS, sharedSourceFields, type RuntimeSource } from '../lambdas/core/inbound/source-schema';
-import { addIssues, sourceIssues, stackIssues } from './config-checks';
+import {
+  MAX_BODY_BYTES_LIMIT,
+  SHARED_SOURCE_KEYS,
+  sharedSourceFields,
+  type RuntimeSource,
+} from '../lambdas/core/inbound/source-schema';
 import { outboundConfigSchema } from './outbound-config-schema';
 
-export { formatIssues, parseRuntimeSources, type RuntimeSource } from '../lambdas/core/inbound/runtime-config';
-export { SCHEME_NAMES } from '../lambdas/core/signatures/index';
+export { MAX_BODY_BYTES_LIMIT };
+/** Bodies up to Lambda's request limit by default: the larger ones travel by claim check (docs/archive.md). */
+const DEFAULT_MAX_BODY_BYTES = MAX_BODY_BYTES_LIMIT;
 
-/** SQS and SNS both cap a message at 256 KiB; the envelope around the body needs a little room. */
-export const MAX_BODY_BYTES_LIMIT = 240 * 1024;
-export const DEFAULT_MAX_BODY_BYTES = 200 * 1024;
+const int = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+const nonEmptyStrings = z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)));
 
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
-const cidr = zm.string().check(
-  zm.refine(
-    (value) => {
-      const v4 = IPV4_CIDR.exec(value);
-      if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255) && Number(v4[5]) <= 32;
-      const v6 = IPV6_CIDR.exec(value);
-      return v6 !== null && Number(v6[1]) <= 128 && value.includes(':');
-    },
-    { message: 'must be an IPv4 or IPv6 CIDR such as 192.0.2.0/24' },
-  ),
-);
-
-export const processorSchema = z.strictObject({
+const processorShape = z.strictObject({
   /** Maximum concurrent processor invocations for this source (SQS event source maximum concurrency). */
-  maxConcurrency: z.number().int().min(2).max(1000).default(5),
-  batchSize: z.number().int().min(1).max(100).default(10),
+  maxConcurrency: z._default(int(2, 1000), 5),
+  batchSize: z._default(int(1, 100), 10),
   /**
    * Seconds to gather a batch; 0 means process as soon as messages arrive. The 1 s default fills
    * batches at modest traffic, which cuts processor invocations and SQS requests by up to 10x for
    * at most a second of added latency.
    */
-  maxBatchingWindowSeconds: z.number().int().min(0).max(300).default(1),
-  timeoutSeconds: z.number().int().min(3).max(900).default(30),
-  memoryMb: z.number().int().min(128).max(10240).default(256),
+  maxBatchingWindowSeconds: z._default(int(0, 300), 1),
+  timeoutSeconds: z._default(int(3, 900), 30),
+  memoryMb: z._default(int(128, 10240), 256),
 });
 
-const sourceObject = z.strictObject({
+/** A source's archive settings (#19): how long its events are kept, and which headers are never kept. */
+const archiveSourceShape = z.strictObject({
+  /** Days archived events (and claim-checked bodies, offloaded messages) are kept; null keeps them for ever. */
+  retentionDays: z._default(z.nullable(int(1, 36_500)), 90),
+  /** Request headers never archived besides Authorization and Cookie, e.g. a provider's API key header. */
+  denyHeaders: z._default(z.array(z.string().check(z.minLength(1), z.toLowerCase())), () => []),
+});
+
+/** The stack's archive settings: the bucket's audit lock and who may read offloaded messages. */
+const archiveStackShape = z.strictObject({
+  /**
+   * S3 Object Lock in compliance mode with this default retention: no one, the root user included, can delete or
+   * overwrite an archived object before it ends. Choose it no longer than any source's retentionDays. Absent: no lock.
+   */
+  objectLockDays: z.optional(int(1, 36_500)),
+  /**
+   * IAM role ARNs of subscribers that read published messages offloaded to the archive (over SNS's 256 KiB): they
+   * get s3:GetObject on `messages/` and kms:Decrypt through S3. Subscribers in this stack need nothing more.
+   */
+  largeMessageReaders: z._default(z.array(z.string().check(z.startsWith('arn:'))), () => []),
+});
+
+/** One source's fields. Parse with `sourceSchema` (config.ts), which adds the rules across its fields. */
+export const sourceShape = z.strictObject({
   ...sharedSourceFields,
-  // Shared fields, narrowed to what a user may write:
-  /** URL path segment and resource-name part: lower-case letters, digits and dashes. */
-  id: sharedSourceFields.id.check(
-    zm.regex(
-      /^[a-z0-9][a-z0-9-]{0,39}$/,
-      'must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit',
-    ),
-  ),
-  /** Replay window; defaults to the scheme's. */
-  toleranceSeconds: zm.optional(
-    sharedSourceFields.toleranceSeconds.def.innerType.check(zm.minimum(1), zm.maximum(7 * 24 * 3600)),
-  ),
-  maxBodyBytes: zm._default(
-    sharedSourceFields.maxBodyBytes.check(zm.maximum(MAX_BODY_BYTES_LIMIT)),
-    DEFAULT_MAX_BODY_BYTES,
-  ),
-  allowedCidrs: zm._default(zm.array(cidr), () => []),
+  /** The largest body accepted: by default and at most Lambda's 6 MiB request less 64 KiB (the shared field's rule). */
+  maxBodyBytes: z._default(sharedSourceFields.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
   // Synth-only fields (the runtime form derives its own from them in toRuntimeSource):
   /** Scheme-specific options, validated by the scheme's own schema. */
-  schemeOptions: z.record(z.string(), z.unknown()).default({}),
+  schemeOptions: z._default(z.record(z.string(), z.unknown()), () => ({})),
   /** How long an event id is remembered for deduplication. Default 7 days covers Stripe's 3-day retries. */
-  dedupeWindowDays: z.number().int().min(1).max(365).default(7),
+  dedupeWindowDays: z._default(int(1, 365), 7),
   /** SQS receives before a message moves to the dead-letter queue. */
-  maxReceiveCount: z.number().int().min(1).max(1000).default(RETRY_POLICY.maxReceiveCount),
+  maxReceiveCount: z._default(int(1, 1000), RETRY_POLICY.maxReceiveCount),
   /** How long SQS keeps an unprocessed message. Must not exceed the dedupe window. */
-  queueRetentionDays: z.number().int().min(1).max(14).default(4),
-  processor: processorSchema.default(processorSchema.parse({})),
+  queueRetentionDays: z._default(int(1, 14), 4),
+  processor: z.prefault(processorShape, {}),
+  /** The archive of this source's events (#19, docs/archive.md). */
+  archive: z.prefault(archiveSourceShape, {}),
 });
 
-export const sourceSchema = sourceObject.superRefine((source, ctx) => addIssues(ctx, sourceIssues(source)));
+/** The config's list of sources, of `source` (the shape here, or the checked schema in config.ts). */
+export const sourceList = <S extends z.ZodMiniType>(source: S) =>
+  z.array(source).check(z.minLength(1, 'declare at least one source'));
 
-const filterSchema = z.strictObject({
-  source: z.array(z.string().min(1)).min(1).optional(),
-  type: z.array(z.string().min(1)).min(1).optional(),
+const filterShape = z.strictObject({
+  source: nonEmptyStrings,
+  type: nonEmptyStrings,
   /** Match event types by prefix, e.g. `invoice.` */
-  typePrefix: z.array(z.string().min(1)).min(1).optional(),
+  typePrefix: nonEmptyStrings,
 });
 
-export const subscriptionSchema = z.discriminatedUnion('kind', [
+const subscriptionId = z.string().check(z.regex(/^[A-Za-z0-9-]{1,40}$/));
+const arn = z.string().check(z.startsWith('arn:'));
+
+export const subscriptionShape = z.discriminatedUnion('kind', [
   z.strictObject({
-    id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/),
+    id: subscriptionId,
     kind: z.literal('sqs'),
-    queueArn: z.string().startsWith('arn:').optional(),
-    filter: filterSchema.optional(),
+    queueArn: z.optional(arn),
+    filter: z.optional(filterShape),
   }),
+  z.strictObject({ id: subscriptionId, kind: z.literal('lambda'), functionArn: arn, filter: z.optional(filterShape) }),
+  z.strictObject({ id: subscriptionId, kind: z.literal('email'), address: z.email(), filter: z.optional(filterShape) }),
   z.strictObject({
-    id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/),
-    kind: z.literal('lambda'),
-    functionArn: z.string().startsWith('arn:'),
-    filter: filterSchema.optional(),
-  }),
-  z.strictObject({
-    id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/),
-    kind: z.literal('email'),
-    address: z.email(),
-    filter: filterSchema.optional(),
-  }),
-  z.strictObject({
-    id: z.string().regex(/^[A-Za-z0-9-]{1,40}$/),
+    id: subscriptionId,
     kind: z.literal('https'),
     url: z.url({ protocol: /^https$/ }),
-    filter: filterSchema.optional(),
+    filter: z.optional(filterShape),
   }),
 ]);
 
-const stackConfigObject = z.strictObject({
-  sources: z.array(sourceSchema).min(1, 'declare at least one source'),
-  subscriptions: z.array(subscriptionSchema).default([]),
-  api: z
-    .strictObject({
-      throttlingRateLimit: z.number().min(1).default(1000),
-      throttlingBurstLimit: z.number().int().min(1).default(500),
-    })
-    .default({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
-  logRetentionDays: z
-    .union([
-      z.literal(1),
-      z.literal(3),
-      z.literal(5),
-      z.literal(7),
-      z.literal(14),
-      z.literal(30),
-      z.literal(60),
-      z.literal(90),
-      z.literal(180),
-      z.literal(365),
-    ])
-    .default(30),
+/** The whole config's fields. Parse with `stackConfigSchema` (config.ts), which adds the rules across them. */
+export const stackConfigShape = z.strictObject({
+  sources: sourceList(sourceShape),
+  subscriptions: z._default(z.array(subscriptionShape), () => []),
+  api: z._default(
+    z.strictObject({
+      throttlingRateLimit: z._default(z.number().check(z.minimum(1)), 1000),
+      throttlingBurstLimit: z._default(z.int().check(z.minimum(1)), 500),
+    }),
+    () => ({ throttlingRateLimit: 1000, throttlingBurstLimit: 500 }),
+  ),
+  logRetentionDays: z._default(z.literal([1, 3, 5, 7, 14, 30, 60, 90, 180, 365]), 30),
   /** How long the verifier caches signing secrets. Rotation keeps the previous secret valid meanwhile. */
-  secretsCacheSeconds: z.number().int().min(0).max(3600).default(60),
+  secretsCacheSeconds: z._default(int(0, 3600), 60),
   /**
    * X-Ray active tracing on every function. Off by default: at the default sampling it costs about
-   * as much as the API itself per million events (see the README's cost section).
+   * as much as the API itself per million events (docs/cost.md).
    */
-  tracing: z.boolean().default(false),
-  /** Outbound delivery (#12), off unless present: see lib/outbound-config-schema.ts. */
+  tracing: z._default(z.boolean(), false),
+  archive: z.prefault(archiveStackShape, {}),
+  /** Outbound delivery, off unless present: see lib/outbound-config-schema.ts. */
   outbound: z.optional(outboundConfigSchema),
 });
 
-export const stackConfigSchema = stackConfigObject.superRefine((config, ctx) => addIssues(ctx, stackIssues(config)));
-
-export type StackConfigInput = z.input<typeof stackConfigObject>;
-export type StackConfig = z.output<typeof stackConfigObject>;
-export type SourceConfig = z.output<typeof sourceObject>;
-export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
+export type StackConfigInput = z.input<typeof stackConfigShape>;
+export type StackConfig = z.output<typeof stackConfigShape>;
+export type SourceConfig = z.output<typeof sourceShape>;
+export type SubscriptionConfig = z.output<typeof subscriptionShape>;
 
 /** Builds the runtime form of a source: the shared fields as they are, the rest derived, plus the deploy-time fields. */
 export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string; secretId: string }): RuntimeSource {

@@ -2,15 +2,15 @@
  * Turns a subscription's `filter` from the config into an SNS filter policy on the message
  * attributes the processor sets. Pure: no CDK types, so it is tested on plain values.
  */
-import { MESSAGE_ATTRIBUTES } from '../lambdas/contract';
+import { MESSAGE_ATTRIBUTES, REPLAY_ATTRIBUTES } from '../lambdas/contract';
 import type { SubscriptionConfig } from './config-schema';
 
 export { MESSAGE_ATTRIBUTES };
 
 export type SubscriptionFilter = NonNullable<SubscriptionConfig['filter']>;
 
-/** One allowed value of an attribute: an exact string or a prefix match. */
-export type FilterCondition = string | { readonly prefix: string };
+/** One allowed value of an attribute: an exact string, a prefix match, or its absence. */
+export type FilterCondition = string | { readonly prefix: string } | { readonly exists: false };
 
 /** An SNS filter policy (attribute scope): attribute name to the conditions any one of which must match. */
 export type FilterPolicy = Readonly<Record<string, readonly FilterCondition[]>>;
@@ -35,6 +35,17 @@ export function buildFilterPolicy(filter: SubscriptionFilter | undefined): Filte
   ];
   if (typeConditions.length) policy[MESSAGE_ATTRIBUTES.type] = typeConditions;
   return Object.keys(policy).length ? policy : undefined;
+}
+
+/**
+ * The policy a subscription is created with: its filter, and the replay rule: a replay aimed at one subscription
+ * (`replayTarget`, lambdas/contract.ts) reaches only that one; every other message has no `replayTarget`.
+ */
+export function subscriptionFilterPolicy(subscription: Pick<SubscriptionConfig, 'id' | 'filter'>): FilterPolicy {
+  return {
+    ...buildFilterPolicy(subscription.filter),
+    [REPLAY_ATTRIBUTES.target]: [{ exists: false }, subscription.id],
+  };
 }
 
 /** SNS caps a filter policy at 150 value combinations; a policy is the product of its attributes' value counts. */

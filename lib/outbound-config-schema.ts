@@ -1,5 +1,5 @@
 /**
- * The stack config's optional `outbound` key (#12): turns on outbound delivery (table, KMS key, delivery queue,
+ * The stack config's optional `outbound` key: turns on outbound delivery (table, KMS key, delivery queue,
  * worker, sweeper, IAM-authorized `/v1` routes). Absent, the stack has none of it. Kept apart from the sources
  * schema so each can change on its own.
  */

@@ -2,8 +2,9 @@
  * The verifier's environment, built in one place for the stack and for the synth-time size check,
  * so the estimate cannot drift from what is deployed.
  */
+import type { RuntimeSource } from '../lambdas/core/inbound/source-schema';
 import { toRuntimeSource } from './config-schema';
-import type { RuntimeSource, StackConfig } from './config-schema';
+import type { StackConfig } from './config-schema';
 import { ConfigError } from '../lambdas/core/kernel/errors';
 
 import { ENV, VERIFIER_LEASE_SECONDS } from '../lambdas/contract';
@@ -21,6 +22,8 @@ export interface VerifierEnvironmentRefs {
   readonly tableName: string;
   /** The `WEBHOOK_SOURCES` JSON (a token when rendered with `Stack.toJsonString`). */
   readonly sourcesJson: string;
+  /** The archive bucket, for claim checks of bodies over SQS's limit (#19). */
+  readonly archiveBucket?: string;
 }
 
 /** The verifier's environment variables (besides the shared function defaults). */
@@ -30,6 +33,7 @@ export function verifierEnvironment(config: StackConfig, refs: VerifierEnvironme
     [ENV.sources]: refs.sourcesJson,
     [ENV.secretsCacheSeconds]: String(config.secretsCacheSeconds),
     [ENV.leaseSeconds]: String(VERIFIER_LEASE_SECONDS),
+    ...(refs.archiveBucket !== undefined && { [ENV.archiveBucket]: refs.archiveBucket }),
   };
 }
 
@@ -61,7 +65,11 @@ export function estimateVerifierEnvironmentBytes(
   );
   const env = {
     ...extra,
-    ...verifierEnvironment(config, { tableName: 't'.repeat(TOKEN_BOUND), sourcesJson: JSON.stringify(sources) }),
+    ...verifierEnvironment(config, {
+      tableName: 't'.repeat(TOKEN_BOUND),
+      sourcesJson: JSON.stringify(sources),
+      archiveBucket: 'b'.repeat(63),
+    }),
   };
   return Object.entries(env).reduce(
     (bytes, [name, value]) => bytes + Buffer.byteLength(name) + Buffer.byteLength(value),

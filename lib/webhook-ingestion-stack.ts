@@ -9,7 +9,9 @@ import type { Construct } from 'constructs';
 import { toRuntimeSource } from './config-schema';
 import { schemes } from '../lambdas/core/signatures/index';
 import type { StackConfig } from './config-schema';
+import { EventArchive } from './constructs/event-archive';
 import { EventStore } from './constructs/event-store';
+import { ReplayFunction } from './constructs/replay-function';
 import { EventTopic } from './constructs/event-topic';
 import { OutboundDelivery } from './constructs/outbound-delivery';
 import type { RelayRule } from '../lambdas/core/outbound/intake/relay';
@@ -35,6 +37,10 @@ export interface WebhookIngestionStackProps extends StackProps {
 export class WebhookIngestionStack extends Stack {
   public readonly eventStore: EventStore;
   public readonly eventTopic: EventTopic;
+  /** The archive of every accepted request (#19). */
+  public readonly archive: EventArchive;
+  /** Replays archived events (a chain of runs past Lambda's 15 minutes). */
+  public readonly replay: ReplayFunction;
   /** One pipeline per source, by source id. */
   public readonly pipelines: Readonly<Record<string, SourcePipeline>>;
   public readonly verifier: WebhookFunction;
@@ -51,6 +57,12 @@ export class WebhookIngestionStack extends Stack {
     assertVerifierEnvironmentFits(config, this.stackName, WebhookFunction.sharedEnvironment(VERIFIER_SERVICE_NAME));
 
     this.eventStore = new EventStore(this, 'Events', { deletionProtection: props.deletionProtection ?? true });
+    const retentionDays = Object.fromEntries(config.sources.map((s) => [s.id, s.archive.retentionDays]));
+    this.archive = new EventArchive(this, 'Archive', {
+      retentionDays,
+      ...(config.archive.objectLockDays !== undefined && { objectLockDays: config.archive.objectLockDays }),
+      largeMessageReaders: config.archive.largeMessageReaders,
+    });
     this.eventTopic = new EventTopic(this, 'Processed', { subscriptions: config.subscriptions });
 
     const pipelines: Record<string, SourcePipeline> = {};
@@ -62,6 +74,7 @@ export class WebhookIngestionStack extends Stack {
         logRetention,
         projectRoot: props.projectRoot,
         tracing: config.tracing,
+        archive: this.archive,
       });
     }
     this.pipelines = pipelines;
@@ -77,15 +90,31 @@ export class WebhookIngestionStack extends Stack {
       description: 'Verifies webhook signatures, records each event once and enqueues it',
       memorySize: 256,
       timeout: Duration.seconds(VERIFIER_TIMEOUT_SECONDS),
+      // Claim checks only (bodies over SQS's 1 MiB): loaded on first use from the runtime's SDK (decision 0019).
+      runtimeSdkModules: ['@aws-sdk/client-s3'],
       logRetention,
       projectRoot: props.projectRoot,
       tracing: config.tracing,
       environment: verifierEnvironment(config, {
         tableName: this.eventStore.table.tableName,
         sourcesJson: this.toJsonString(runtimeSources),
+        archiveBucket: this.archive.bucket.bucketName,
       }),
     });
     this.eventStore.grantEventAccess(this.verifier.lambdaFunction);
+    this.archive.grant(this.verifier.lambdaFunction, { payloads: ['write'] });
+    this.replay = new ReplayFunction(this, 'Replay', {
+      archive: this.archive,
+      eventStore: this.eventStore,
+      eventTopic: this.eventTopic,
+      pipelines: Object.values(pipelines),
+      sourcesJson: this.toJsonString(runtimeSources),
+      retentionDays,
+      subscriptionIds: config.subscriptions.map((s) => s.id),
+      logRetention,
+      projectRoot: props.projectRoot,
+      tracing: config.tracing,
+    });
     for (const pipeline of Object.values(pipelines)) pipeline.grantIngest(this.verifier.lambdaFunction);
 
     this.api = new WebhookApi(this, 'Api', {
@@ -147,6 +176,24 @@ export class WebhookIngestionStack extends Stack {
         description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts',
       });
     }
+    new CfnOutput(this, 'ArchiveBucketName', {
+      value: this.archive.bucket.bucketName,
+      description: 'Archive of every accepted request (docs/archive.md)',
+    });
+    new CfnOutput(this, 'ArchiveDatabase', {
+      value: this.archive.database.ref,
+      description: 'Glue database of the archive',
+    });
+    new CfnOutput(this, 'ArchiveWorkGroup', {
+      value: this.archive.workGroup.ref,
+      description:
+        'Athena workgroup: npm run cli -- events query --athena --workgroup <this> --database <ArchiveDatabase>',
+    });
+    new CfnOutput(this, 'ReplayFunctionName', {
+      value: this.replay.function.lambdaFunction.functionName,
+      description:
+        'Starts and shows replays: aws lambda invoke --function-name <this> --payload \'{"action":"start",...}\'',
+    });
     new CfnOutput(this, 'EventsTopicArn', {
       value: this.eventTopic.topic.topicArn,
       description: 'SNS topic of processed events',

@@ -7,6 +7,10 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { LocalQueue } from './queue';
+import type { ReplayInput } from '../lambdas/core/archive/replay-request';
+import { toHttpResponse } from '../lambdas/core/kernel/http';
+import type { Log } from '../lambdas/core/kernel/log';
+import type { LocalReplays } from './replays';
 
 type Answer = { status: number; body: unknown };
 
@@ -113,4 +117,40 @@ export async function outboundIntakeRoute(
     };
   const messageId = await queue.sendMessage({ body: Buffer.from(body).toString('utf8'), attributes });
   return { status: 202, body: { queue: queue.settings.name, messageId } };
+}
+
+/**
+ * Replays (`npm run cli -- events replay`, `events replays show`), as the deployed replay function answers them:
+ * - `POST /_local/replays` with the request as JSON: 202 and the job, or 400 / 404 naming the problem;
+ * - `GET /_local/replays/<id>`: the job's progress, counts and failures.
+ */
+export async function replayRoute(
+  method: string,
+  rawPath: string,
+  body: Uint8Array,
+  replays: LocalReplays,
+  log: Log,
+): Promise<Answer | undefined> {
+  if (rawPath === '/_local/replays' && method === 'POST') {
+    let input: ReplayInput;
+    try {
+      input = JSON.parse(Buffer.from(body).toString('utf8')) as ReplayInput;
+    } catch {
+      return { status: 400, body: { error: 'bad_request', message: 'The body is not JSON.' } };
+    }
+    try {
+      return { status: 202, body: await replays.start(input) };
+    } catch (error) {
+      const response = toHttpResponse(error, log);
+      return { status: response.statusCode, body: JSON.parse(response.body) as unknown };
+    }
+  }
+  const show = /^\/_local\/replays\/([A-Za-z0-9_-]+)$/.exec(rawPath);
+  if (show && method === 'GET') {
+    const job = await replays.get(show[1]!);
+    return job
+      ? { status: 200, body: job }
+      : { status: 404, body: { error: 'not_found', message: `No replay ${show[1]}.` } };
+  }
+  return undefined;
 }

@@ -20,6 +20,7 @@ import type { Socket } from 'node:net';
 import { adminRequestRefusal, isLoopback } from './admin-routes';
 import { API_GATEWAY_MAX_BODY_BYTES, matchRoute, toApiGatewayEvent, type VerifierInvoke } from './api-gateway-event';
 import { matchOutboundRoute } from '../lambdas/outbound-api/routes';
+import { PAYLOAD_LIMITS } from '../lambdas/contract';
 
 export {
   API_GATEWAY_MAX_BODY_BYTES,
@@ -54,7 +55,7 @@ export const LOCAL_ROUTE_PREFIX = '/_local/';
 
 export interface ApiServerOptions {
   readonly invoke: VerifierInvoke;
-  /** The outbound API (`/v1/…`, routes in lambdas/outbound/api-routes.ts). @default none: 404 */
+  /** The outbound API (`/v1/…`, routes in lambdas/outbound-api/routes.ts). @default none: 404 */
   readonly outbound?: VerifierInvoke;
   /** Answers `/_local/…` requests from loopback clients (the CLI's `queues` command). */
   readonly local?: LocalRoute;
@@ -168,6 +169,13 @@ export function createApiServer(options: ApiServerOptions): Server {
       },
       route,
     );
+    // Lambda refuses an invocation request over 6 MiB (the event JSON: the body escaped or base64, and headers).
+    if (Buffer.byteLength(JSON.stringify(event)) > PAYLOAD_LIMITS.lambdaRequestBytes) {
+      const tooLarge = JSON.stringify({ message: 'Request Entity Too Large' });
+      send(res, 413, tooLarge, { 'apigw-requestid': requestId });
+      finish(413, tooLarge);
+      return;
+    }
     const result = await (outboundRoute ? options.outbound! : options.invoke)(event);
     const responseBody =
       result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
@@ -213,14 +221,20 @@ function rejectTooLarge(req: IncomingMessage, res: ServerResponse, limit: number
     error: 'payload_too_large',
     message: `The request body exceeds the ${limit}-byte API limit.`,
   });
-  send(res, 413, body, { connection: 'close', 'apigw-requestid': requestId });
-  // Discard (not buffer) what the client is still sending, so it reads the 413 rather than a reset;
-  // give up after another `limit` bytes.
+  // Answer once the client has finished sending, discarding (not buffering) the rest: a client still writing when
+  // the connection closes sees a reset (Node's fetch: EPIPE), not the 413. Past four limits' worth, give up.
   let discarded = 0;
+  const answer = () => {
+    if (!res.headersSent) send(res, 413, body, { connection: 'close', 'apigw-requestid': requestId });
+  };
   req.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
-    if (discarded > limit) req.destroy();
+    if (discarded > 4 * limit) {
+      answer();
+      req.destroy();
+    }
   });
+  req.once('end', answer);
   req.resume();
 }
 

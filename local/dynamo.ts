@@ -171,7 +171,8 @@ export async function scanEvents(client: DynamoDBClient, tableName: string): Pro
     const page = await client.send(
       new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
     );
-    for (const item of page.Items ?? []) out.push(toRecord(item));
+    // Event records only: replay jobs and their markers share the table (`replay#…`, no eventId).
+    for (const item of page.Items ?? []) if (item.eventId?.S !== undefined) out.push(toRecord(item));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return out;

@@ -12,57 +12,21 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localSources } from '../config/local';
-import type { RequestLog } from './api-gateway';
 import { consoleLog, parseLogLevel } from './log';
 import { watchParent } from './parent-watch';
 import { loadDotEnv } from './secrets';
 import { describeFaults, parseDuration, parseFaultFlags, type ProcessingFaults } from './fault-flags';
 import { startLocalStack, type LocalStack } from './stack';
+import { START_FLAGS } from './start-flags';
 import { DEFAULT_DATA_DIR, readStackState, removeStackState, writeStackState } from './state-file';
 import { consoleSubscriber, forwardSubscriber, formatEventLine } from './subscribers';
 import type { LocalSubscriber } from './topic';
-
-const USAGE = `Usage: npm start [-- options]
-
-Options:
-  --port N           port on 127.0.0.1 (default: $PORT or 3000; 0 picks a free one)
-  --forward URL      also POST each processed event to this loopback URL (repeatable)
-  --data-dir DIR     where state is kept (default: ${DEFAULT_DATA_DIR})
-  --in-memory        keep nothing on disk
-  --quiet            no per-request and per-event lines
-  -h, --help         this help
-
-Faults, to see retries, dead letters and redrive locally (see the README walkthrough):
-  --fail-rate SOURCE=RATE          that share (0-1) of SOURCE's processing attempts fail (repeatable)
-  --slow SOURCE=DURATION[@RATE]    SOURCE's processing waits DURATION (500ms, 2s) first, in RATE of attempts
-  --visibility-timeout DURATION    how long a received message stays hidden before it is retried
-                                   (default: 6 x the processor timeout, 180 s); e.g. 2s to see retries quickly`;
-
-const color = process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-const dim = (t: string) => paint(2, t);
-const bold = (t: string) => paint(1, t);
-const green = (t: string) => paint(32, t);
-const yellow = (t: string) => paint(33, t);
-const red = (t: string) => paint(31, t);
+import { banner, dim, green, plural, red, requestLine, USAGE, yellow } from './banner';
 
 async function main(): Promise<number> {
   // Taken first, so a parent that dies while the stack is starting is noticed too.
   const parentPid = process.ppid;
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      forward: { type: 'string', multiple: true },
-      'data-dir': { type: 'string' },
-      'in-memory': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      'fail-rate': { type: 'string', multiple: true },
-      slow: { type: 'string', multiple: true },
-      'visibility-timeout': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: false,
-  });
+  const { values } = parseArgs({ options: START_FLAGS, allowPositionals: false });
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -248,85 +212,6 @@ async function main(): Promise<number> {
     process.on('SIGHUP', () => shutdown('SIGHUP'));
     watchParent(() => shutdown('parent process exited', false), { parentPid });
   });
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function requestLine(r: RequestLog): string {
-  const now = new Date();
-  const time = now.toTimeString().slice(0, 8) + '.' + String(now.getMilliseconds()).padStart(3, '0');
-  const status =
-    r.status < 300 ? green(String(r.status)) : r.status < 500 ? yellow(String(r.status)) : red(String(r.status));
-  return (
-    dim(`${time} `) +
-    `${r.method} ${r.path} ${status} ${r.outcome ?? ''}${r.id ? ` ${r.id}` : ''} ${dim(`${r.durationMs.toFixed(0)} ms`)}`
-  );
-}
-
-function banner(
-  stack: LocalStack,
-  o: { dataDir: string | undefined; forwards: readonly string[]; faults: readonly string[]; startedMs: number },
-): string {
-  const urlFlag = o.dataDir !== resolve(DEFAULT_DATA_DIR) ? ` --url ${stack.url}` : '';
-  const ids = [...stack.sources.keys()];
-  const width = Math.max(...ids.map((id) => id.length));
-  const urlWidth = Math.max(...ids.map((id) => `${stack.url}/webhooks/${id}`.length));
-  const variants = (id: string) =>
-    Object.keys(localSources.find((s) => s.source.id === id)?.variants ?? {}).map((v) => `--${v}`);
-  const rows = ids.map((id) => {
-    const also = variants(id);
-    return `  ${id.padEnd(width)}  ${`${stack.url}/webhooks/${id}`.padEnd(urlWidth)}  ${dim(`npm run cli -- send ${id}${urlFlag}${also.length > 0 ? `  [${also.join(' | ')}]` : ''}`)}`;
-  });
-  const first = stack.sources.values().next().value;
-  const timing = first
-    ? `batch ${first.config.processor.batchSize}, visibility ${first.visibilityTimeoutMs / 1000} s, DLQ after ${first.config.maxReceiveCount} receives`
-    : '';
-  return [
-    '',
-    bold(`Webhook stack (local) listening on ${stack.url}`) + dim(`  — ready ${o.startedMs} ms after launch`),
-    `  store      DynamoDB API (dynalite) at ${stack.dynamoEndpoint}, ${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}`,
-    `  queues     one per source, with a DLQ (${timing})`,
-    ...inFlightLine(stack),
-    ...o.faults.map((f) => yellow(`  faults     ${f}`)),
-    `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
-    `  outbound   ${stack.url}/v1/… (endpoints, messages, deliveries), delivery worker, retry sweeper`,
-    `  outbound   intake queue (as on AWS) ${dim('npm run cli -- messages send --via-queue --tenant T --type X --data JSON')}`,
-    yellow(
-      `  outbound   loopback receivers allowed (SSRF guard exception: ${stack.outbound.allowedCidrs.join(', ')}); deployed stacks allow none by default`,
-    ),
-    '',
-    bold('Sources') +
-      dim(
-        '  (one per signature scheme; local-only secrets from config/local.ts, override with WEBHOOK_SECRET_<SOURCE> in .env)',
-      ),
-    ...rows,
-    '',
-    bold('Send a test event') + dim(' (in another terminal):'),
-    `  npm run cli -- send ${localSources[0]?.source.id ?? ids[0]}${urlFlag}`,
-    dim(`  npm run cli -- send stripe --repeat 200 --concurrency 8 --duplicate-rate 0.1${urlFlag}`),
-    bold('Inspect') + dim(':  npm run cli -- events list   |   npm run cli -- events show <source> <id>'),
-    bold('Outbound') +
-      dim(
-        ':  npm run cli -- endpoints add --tenant acme --url http://127.0.0.1:4000/   |   messages send   |   deliveries list',
-      ),
-    dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
-    '',
-  ].join('\n');
-}
-
-/** Messages in flight when the last run stopped or died stay hidden until their visibility timeout ends. */
-function inFlightLine(stack: LocalStack): string[] {
-  const stats = [...stack.queues.values()].map((q) => q.stats());
-  const inFlight = stats.reduce((n, s) => n + s.inFlight, 0);
-  const next = Math.min(...stats.map((s) => s.nextVisibleAt ?? Infinity));
-  if (inFlight === 0 || !Number.isFinite(next)) return [];
-  return [
-    yellow(
-      `  restored   ${plural(inFlight, 'message')} in flight when the last run ended: retried when the visibility timeout ends, the first in ${Math.ceil((next - Date.now()) / 1000)} s (npm run cli -- queues)`,
-    ),
-  ];
 }
 
 main().then(

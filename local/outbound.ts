@@ -14,14 +14,13 @@ import type { Log } from '../lambdas/core/kernel/log';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission/settings';
 import { encodeWakeUp } from '../lambdas/core/outbound/delivery/wake-up';
 import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform';
-import { relayMessages, type RelayRule } from '../lambdas/core/outbound/intake/relay';
-import { submitMessage } from '../lambdas/core/outbound/intake/submit';
+import { type RelayRule } from '../lambdas/core/outbound/intake/relay';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../lambdas/core/outbound/retention';
 import { createSweeper } from '../lambdas/delivery-sweeper/create-handler';
 import { createDeliveryWorker } from '../lambdas/delivery-worker/create-handler';
 import { createOutboundApiHandler } from '../lambdas/outbound-api/create-handler';
-import { createQueueIntakeHandler, intakeRecord } from '../lambdas/outbound-intake/create-handler';
+import { createQueueIntakeHandler, intakeRecord, relayRecord } from '../lambdas/outbound-intake/create-handler';
 import { composeOutbound } from '../lambdas/wiring/outbound';
 import { relays as configuredRelays } from '../config/relays';
 import { transforms as userTransforms } from '../config/transforms';
@@ -52,7 +51,7 @@ export interface OutboundOptions {
   /** Lease of a queued or claimed wake-up. @default 15 min */
   readonly leaseMs?: number;
   /**
-   * Lease of a worker's claim on a delivery attempt (decision 0018). @default as deployed (70 s). Tests shorten it,
+   * Lease of a worker's claim on a delivery attempt (decision 0023). @default as deployed (70 s). Tests shorten it,
    * with `deliveryVisibilityTimeoutMs`, to see a dead worker's claim settled in seconds.
    */
   readonly claimLeaseMs?: number;
@@ -67,7 +66,7 @@ export interface OutboundOptions {
   readonly random?: () => number;
   /** The stack's circuit breaker and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS (tests shorten the cool-down) */
   readonly operations?: OperationsSettings;
-  /** Inbound events relayed to tenants' endpoints. @default the rules of config/outbound.ts */
+  /** Inbound events relayed to tenants' endpoints. @default the rules of config/relays.ts */
   readonly relays?: readonly RelayRule[];
   /** How long outbound records are kept (the stack's TTL sweep deletes them after). @default DEFAULT_RETENTION */
   readonly retention?: RetentionSettings;
@@ -82,7 +81,7 @@ export interface LocalOutbound {
   readonly intake: SqsEventSource;
   readonly allowedCidrs: readonly string[];
   readonly deliveries: DynamoDeliveryStore;
-  /** The topic subscriber that relays inbound events (config/outbound.ts) as outbound messages. */
+  /** The topic subscriber that relays inbound events (config/relays.ts) as outbound messages. */
   readonly relay: LocalSubscriber;
   invoke(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
   /** One sweeper run now; resolves with how many deliveries it woke. */
@@ -171,21 +170,26 @@ export async function startLocalOutbound(
   const sweep = async () => (await sweeper()).woken;
   let timer: NodeJS.Timeout | undefined;
 
+  // The relay as deployed: the topic → a queue (raw delivery: the event is the body, its attributes stay) → the
+  // relay function, filtered on the relayed sources like the SNS subscription's filter policy.
   const relayRules = options.relays ?? configuredRelays;
+  const relaySources = new Set(relayRules.map((r) => r.source));
+  const relayQueue = await LocalQueue.open(
+    { name: 'outbound-relay', ...localQueueSettings(INTAKE) },
+    journal('outbound-relay'),
+  );
+  const relayConsumer = new SqsEventSource({
+    queue: relayQueue,
+    functionName: 'outbound-relay',
+    ...eventSourceSettings(INTAKE),
+    log,
+    createHandler: () => createQueueIntakeHandler(outbound.intake, relayRecord(relayRules)),
+  });
   const relay: LocalSubscriber = {
     name: 'outbound-relay',
     async deliver(n) {
-      const { source = '', type = '', eventId = '' } = n.attributes;
-      for (const input of relayMessages({ source, type, eventId, message: n.message }, relayRules)) {
-        await submitMessage(input, outbound.intake).catch((e: unknown) =>
-          log.error('relaying an event failed', {
-            source,
-            eventId,
-            tenantId: input.tenantId,
-            cause: e instanceof Error ? e.name : 'unknown',
-          }),
-        );
-      }
+      if (!relaySources.has(n.attributes.source ?? '')) return;
+      await relayQueue.sendMessage({ body: n.message, attributes: n.attributes });
     },
   };
   const deliveries = outbound.stores.deliveries;
@@ -204,6 +208,7 @@ export async function startLocalOutbound(
     start() {
       worker.start();
       intake.start();
+      relayConsumer.start();
       const interval = options.sweepIntervalMs ?? 10_000;
       if (interval > 0) {
         timer = setInterval(
@@ -215,6 +220,8 @@ export async function startLocalOutbound(
     },
     async stop() {
       clearInterval(timer);
+      await relayConsumer.stop();
+      await relayQueue.close();
       await intake.stop();
       await intakeQueue.close();
       await worker.stop();

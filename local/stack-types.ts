@@ -9,6 +9,8 @@ import type { SourceConfig } from '../lib/config-schema';
 import type { Log } from '../lambdas/core/kernel/log';
 import type { EventRecord, EventStore } from '../lambdas/core/inbound/ports';
 import type { Route } from '../lambdas/core/inbound/routing';
+import type { ObjectStore } from '../lambdas/core/archive/ports';
+import type { LocalReplays } from './replays';
 import { PUBLISH_SAFETY_MS, RETRY_POLICY, VERIFIER_LEASE_SECONDS } from '../lambdas/contract';
 import type { RequestLog, VerifierResult } from './api-gateway';
 import type { RecordOutcome, SqsEventSource } from './event-source';
@@ -53,7 +55,7 @@ export interface LocalStackOptions {
   /** Where `WEBHOOK_SECRET_<ID>` overrides are read from. @default {} (only the configured secrets) */
   readonly env?: NodeJS.ProcessEnv;
   readonly subscribers?: readonly LocalSubscriber[];
-  /** Processor routes. @default the user's routes in lambdas/processor/routes.ts */
+  /** Processor routes. @default the user's routes in config/routes.ts */
   readonly routes?: readonly Route[];
   readonly timing?: Partial<StackTiming>;
   /** Make sources' processing fail or wait (`npm start -- --fail-rate …`, `--slow …`). @default none */
@@ -69,7 +71,7 @@ export interface LocalStackOptions {
   readonly onRequest?: (entry: RequestLog) => void;
   readonly onRecord?: (record: RecordOutcome & { readonly source: string }) => void;
   readonly onDeadLetter?: (source: string, message: ReceivedMessage) => void;
-  /** Outbound delivery (#12): `/v1/…` API, delivery worker and sweeper. @default {} (on, loopback allowed) */
+  /** Outbound delivery: the `/v1/…` API, delivery worker and sweeper. @default {} (on, loopback allowed) */
   readonly outbound?: OutboundOptions;
 }
 
@@ -99,7 +101,12 @@ export interface LocalStack {
     readonly store: FaultInjector<EventStore>;
     readonly queue: FaultInjector<LocalQueues>;
     readonly topic: FaultInjector<LocalTopic>;
+    readonly archive: FaultInjector<ObjectStore>;
   };
+  /** The archive (`<data dir>/archive`, or memory): the deployed bucket's layout. */
+  readonly archive: ObjectStore;
+  /** Replay jobs (`/_local/replays`). */
+  readonly replays: LocalReplays;
   /** The verifier handler, for requests the HTTP server would never produce (e.g. a lying isBase64Encoded). */
   invokeVerifier(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
   /** Every event record (a Scan). */

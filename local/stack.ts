@@ -16,16 +16,20 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { localSources } from '../config/local';
 import { DynamoEventStore } from '../lambdas/adapters/dynamo-event-store';
-import { stackConfigSchema, formatIssues, toRuntimeSource } from '../lib/config-schema';
+import { stackConfigSchema } from '../lib/config';
+import { toRuntimeSource } from '../lib/config-schema';
+import { formatIssues } from '../lambdas/core/kernel/config-parse';
 import { ConfigError } from '../lambdas/core/kernel/errors';
 import type { EventStore } from '../lambdas/core/inbound/ports';
+import type { ObjectStore } from '../lambdas/core/archive/ports';
 import { createRouter } from '../lambdas/core/inbound/routing';
 import { prepareSources } from '../lambdas/core/inbound/sources';
 import { schemes } from '../lambdas/core/signatures/index';
 import { createProcessorHandler } from '../lambdas/processor/create-handler';
 import { routes as userRoutes } from '../config/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
-import { localRoute, outboundIntakeRoute } from './admin-routes';
+import { localRoute, outboundIntakeRoute, replayRoute } from './admin-routes';
+import { localReplays } from './replay-wiring';
 import { createApiServer, type VerifierResult } from './api-gateway';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
 import { SqsEventSource, type RecordOutcome } from './event-source';
@@ -44,6 +48,7 @@ import {
   type StackTiming,
 } from './stack-types';
 import { LocalTopic } from './topic';
+import { FileObjectStore, MemoryObjectStore } from './object-store';
 import { startLocalOutbound } from './outbound';
 import { OUTBOUND_TTL_SHAPE } from './outbound-table';
 
@@ -94,6 +99,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   async function assemble(): Promise<LocalStack> {
     const storeFaults = new FaultInjector<EventStore>(new DynamoEventStore(dynamo.client, dynamo.tableName));
     const store = storeFaults.port;
+    // The archive: the deployed bucket's layout under the data directory (or in memory).
+    const archiveFaults = new FaultInjector<ObjectStore>(
+      options.dataDir === undefined ? new MemoryObjectStore() : new FileObjectStore(join(options.dataDir, 'archive')),
+    );
 
     const runtimes = new Map<string, Omit<SourceRuntime, 'processor'>>();
     for (const config of configs) {
@@ -121,12 +130,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const topicFaults = new FaultInjector(new LocalTopic(options.subscribers ?? [], log));
     cleanup.push(() => topicFaults.target.drain());
 
+    const prepared = prepareSources(
+      configs.map((c) => toRuntimeSource(c, { queueUrl: runtimes.get(c.id)!.queue.url, secretId: secretIdFor(c.id) })),
+    );
     const verifier = createVerifierHandler({
-      sources: prepareSources(
-        configs.map((c) =>
-          toRuntimeSource(c, { queueUrl: runtimes.get(c.id)!.queue.url, secretId: secretIdFor(c.id) }),
-        ),
-      ),
+      sources: prepared,
       store,
       queue: queueFaults.port,
       secrets,
@@ -134,6 +142,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       leaseMs: timing.verifierLeaseMs,
       newToken: randomUUID,
       log,
+      archive: archiveFaults.port,
     });
     const invokeVerifier = async (event: APIGatewayProxyEventV2): Promise<VerifierResult> => {
       const result = await verifier(event, verifierContext());
@@ -167,6 +176,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             newToken: randomUUID,
             publishSafetyMs: Math.min(timing.publishSafetyMs, Math.floor(r.timeoutMs / 3)),
             log,
+            archive: {
+              store: freezable(archiveFaults.port, isFrozen),
+              denyHeaders: r.config.archive.denyHeaders,
+              scheme: r.config.scheme,
+              newId: randomUUID,
+            },
           }),
         ...(options.onRecord && { onRecord: (record: RecordOutcome) => options.onRecord?.({ ...record, source: id }) }),
       });
@@ -183,6 +198,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanup.push(() => outbound.stop());
     topicFaults.target.subscribe(outbound.relay);
 
+    const replays = localReplays({
+      dynamo: dynamo.client,
+      tableName: dynamo.tableName,
+      archive: archiveFaults.port,
+      topic: topicFaults.port,
+      queue: queueFaults.port,
+      store,
+      secrets,
+      prepared,
+      configs,
+      router,
+      log,
+    });
+    cleanup.push(() => replays.stop());
+
     // `queues` and `queues redrive` see the outbound queues too, under names no source id can take (no `:`).
     const adminQueues = new Map<string, { readonly queue: LocalQueue }>([
       ...sources,
@@ -194,6 +224,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       outbound: outbound.invoke,
       local: async (method, rawPath, body, query) =>
         (await localRoute(method, rawPath, adminQueues)) ??
+        (await replayRoute(method, rawPath, body, replays, log)) ??
         outboundIntakeRoute(method, rawPath, body, query, outbound.intakeQueue),
       getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
       ...(options.onRequest && { onRequest: options.onRequest }),
@@ -219,6 +250,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.startProcessors ?? true) {
       for (const s of sources.values()) s.processor.start();
       outbound.start();
+      await replays.resume();
     }
 
     let stopping: Promise<void> | undefined;
@@ -228,6 +260,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // Order matters: stop taking requests (in-flight ones finish), let processors finish their
         // batches, deliver what was published, then persist and close the queues and the store.
         await closeServer(server).catch((e: unknown) => log.warn('closing the API failed', { cause: String(e) }));
+        await replays.stop();
         await Promise.all([...sources.values()].map((s) => s.processor.stop()));
         await topicFaults.target.drain();
         for (const s of sources.values())
@@ -248,7 +281,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queues: new Map([...sources].map(([id, s]) => [id, s.queue])),
       sources,
       topic: topicFaults.target,
-      faults: { store: storeFaults, queue: queueFaults, topic: topicFaults },
+      faults: { store: storeFaults, queue: queueFaults, topic: topicFaults, archive: archiveFaults },
+      archive: archiveFaults.target,
+      replays,
       invokeVerifier,
       outbound,
       listEvents: () => scanEvents(dynamo.client, dynamo.tableName),

@@ -23,6 +23,7 @@ export function receivedAtOf(message: string): number | undefined {
 export function consoleSubscriber(print: (line: string) => void, filterPolicy?: FilterPolicy): LocalSubscriber {
   return {
     name: 'console',
+    subscriptionId: 'console',
     ...(filterPolicy && { filterPolicy }),
     deliver(n: Notification) {
       const receivedAt = receivedAtOf(n.message);
@@ -129,6 +130,7 @@ export function forwardSubscriber(url: string, options: ForwardOptions = {}): Lo
 
   return {
     name: `forward ${target.href}`,
+    subscriptionId: 'forward',
     ...(options.filterPolicy && { filterPolicy: options.filterPolicy }),
     deliver(n) {
       const p = post(n);

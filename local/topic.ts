@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PublishEntry, Topic } from '../lambdas/core/kernel/ports';
 import type { Log } from '../lambdas/core/kernel/log';
+import { REPLAY_ATTRIBUTES } from '../lambdas/contract';
 import { checkFilterPolicy, matchesFilterPolicy, type FilterPolicy } from './filter-policy';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './queue';
 
@@ -28,6 +29,11 @@ export interface Notification {
 export interface LocalSubscriber {
   /** Shown in logs. */
   readonly name: string;
+  /**
+   * The subscription id a replay may target (`events replay --subscription`): a message with a `replayTarget`
+   * attribute reaches only the subscriber of that id, as each deployed subscription's filter policy has it.
+   */
+  readonly subscriptionId?: string;
   readonly filterPolicy?: FilterPolicy;
   deliver(notification: Notification): void | Promise<void>;
   /** Waits for deliveries in progress (called on shutdown). */
@@ -88,6 +94,8 @@ export class LocalTopic implements Topic {
     this.published++;
     for (const subscriber of this.subscribers) {
       if (!matchesFilterPolicy(subscriber.filterPolicy, notification.attributes)) continue;
+      const target = notification.attributes[REPLAY_ATTRIBUTES.target];
+      if (target !== undefined && target !== subscriber.subscriptionId) continue;
       const delivery = (async () => {
         try {
           await subscriber.deliver(notification);

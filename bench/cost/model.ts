@@ -25,7 +25,10 @@ export type PriceKey =
   | 'secretsManagerApiCall'
   | 'secretsManagerSecretMonth'
   | 'cloudWatchLogsIngestGb'
-  | 'xrayTraceRecorded';
+  | 'xrayTraceRecorded'
+  | 's3PutRequest'
+  | 's3GetRequest'
+  | 's3StorageGbMonth';
 
 export interface PriceTable {
   readonly prices: Readonly<Record<PriceKey, { readonly usd: number; readonly per: string; readonly source: string }>>;
@@ -76,6 +79,8 @@ export interface Drivers {
   /** Signing secrets (one per source) and how long the verifier caches each (`SECRETS_CACHE_SECONDS`). */
   readonly secrets: number;
   readonly secretsCacheSeconds: number;
+  /** The archive (#19), when the processor writes one: how long the source's objects are kept (null: for ever). */
+  readonly archive: { readonly retentionDays: number | null } | undefined;
 }
 
 /** Sizes of what one event becomes on the way through, computed from the real envelope code. */
@@ -89,6 +94,12 @@ export interface EventShape {
   readonly itemBytes: number;
   /** One API Gateway access-log line in the stage's format. */
   readonly accessLogBytes: number;
+  /** One archived row, gzipped in a batch object (measured with the real row and encoder). */
+  readonly archiveRowBytes: number;
+  /** The body is over SQS's limit: stored in the archive (claim check) and read back by the processor. */
+  readonly claimCheck: boolean;
+  /** The published message is over SNS's limit: stored in the archive, read by each subscriber. */
+  readonly offloaded: boolean;
 }
 
 /** What the template cannot say. Each has a default in `DEFAULT_ASSUMPTIONS`, overridable with `--param name=value`. */
@@ -141,6 +152,10 @@ export interface Assumptions {
   readonly processorInfoLogBytes: number;
   /** Whether SQS bills the SendMessage SNS makes into a subscribed queue (SNS does not bill the delivery). */
   readonly snsDeliveryBilledAsSqsSend: boolean;
+  /** Billed ms a processor invocation spends writing its batch's archive object (one S3 PUT). */
+  readonly archivePutMs: number;
+  /** Months of storage charged, when the archive keeps events for ever (retention null). */
+  readonly archiveForeverMonths: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -164,6 +179,8 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   verifierInfoLogBytes: 0,
   processorInfoLogBytes: 236,
   snsDeliveryBilledAsSqsSend: false,
+  archivePutMs: 25,
+  archiveForeverMonths: 12,
 };
 
 /**
@@ -194,7 +211,8 @@ export type Service =
   | 'KMS'
   | 'Secrets Manager'
   | 'CloudWatch Logs'
-  | 'X-Ray';
+  | 'X-Ray'
+  | 'S3 archive';
 
 export interface CostLine {
   readonly service: Service;
@@ -287,7 +305,11 @@ export function stackCost(
   // Processor: one invocation per batch.
   {
     const gb = d.processor.memoryMb / 1024;
-    const msPerInvocation = a.processorBaseMs + batch * a.processorPerMessageMs + a.coldStartRate * a.processorInitMs;
+    const msPerInvocation =
+      a.processorBaseMs +
+      batch * a.processorPerMessageMs +
+      a.coldStartRate * a.processorInitMs +
+      (d.archive ? a.archivePutMs : 0);
     const usd =
       processorInvocations *
       (perMillion(p.prices.lambdaRequest) + (gb * msPerInvocation * gbSecondPrice(p, d.processor.arch)) / 1000);
@@ -460,11 +482,42 @@ export function stackCost(
     );
   }
 
+  if (d.archive) add('S3 archive', ...archiveCost(d.archive, shape, a, p, processorInvocations));
+
   return { lines, total: lines.reduce((s, l) => s + l.usd, 0) };
 }
 
 /** The most messages one SNS PublishBatch request carries. */
 const PUBLISH_BATCH = 10;
+
+/**
+ * The archive per event: one PUT per processor invocation (the batch's rows in one object), the claim check's
+ * PUT and GET and the offloaded message's PUT and subscriber GETs for large events, and storage for the retention.
+ * KMS: a bucket key, refreshed by S3 about as often as DynamoDB's table key: negligible, and counted nowhere.
+ */
+export function archiveCost(
+  archive: NonNullable<Drivers['archive']>,
+  shape: EventShape,
+  a: Assumptions,
+  p: PriceTable,
+  processorInvocations: number,
+): [number, string] {
+  const puts = processorInvocations + (shape.claimCheck ? 1 : 0) + (shape.offloaded ? 1 : 0);
+  const gets = (shape.claimCheck ? 1 : 0) + (shape.offloaded ? a.subscriberMatchRate : 0);
+  const months = archive.retentionDays === null ? a.archiveForeverMonths : archive.retentionDays / 30;
+  const storedBytes =
+    shape.archiveRowBytes + (shape.claimCheck ? shape.payloadBytes : 0) + (shape.offloaded ? shape.publishBytes : 0);
+  const usd =
+    puts * perMillion(p.prices.s3PutRequest) +
+    gets * perMillion(p.prices.s3GetRequest) +
+    (storedBytes / 1e9) * months * p.prices.s3StorageGbMonth.usd;
+  return [
+    usd,
+    `${fmt(puts)} PUT (1 object per processor batch${shape.claimCheck ? ' + claim check' : ''}${shape.offloaded ? ' + offloaded message' : ''})` +
+      `${gets ? ` + ${fmt(gets)} GET` : ''}; ${fmt(storedBytes)} B stored ${fmt(months)} months` +
+      `${archive.retentionDays === null ? ' (kept for ever: --param archiveForeverMonths)' : ''}`,
+  ];
+}
 
 /**
  * The floor: the cheapest possible use of the same services for one event — one API request, one

@@ -171,6 +171,18 @@ export function readTemplate(t: CfnTemplate, sourceId?: string): TemplateReading
     warnings.push('no SQS subscriber in the template: the subscriber line is left out');
   }
 
+  // The archive (#19): the bucket the processor writes, and its lifecycle rule for this source's events.
+  const bucketId = target(env(processor)[ENV.archiveBucket]);
+  let archive: Drivers['archive'];
+  if (bucketId) {
+    const rules = (obj(one(t, bucketId, 'archive bucket').LifecycleConfiguration).Rules ?? []) as Array<{
+      Prefix?: string;
+      ExpirationInDays?: number;
+    }>;
+    const rule = rules.find((r) => r.Prefix === `events/source=${String(env(processor)[ENV.sourceId])}/`);
+    archive = { retentionDays: rule?.ExpirationInDays ?? null };
+  }
+
   const mappingProps = mapping.p;
   const drivers: Drivers = {
     api: { kind, accessLogs: accessLogFormat !== undefined },
@@ -195,6 +207,7 @@ export function readTemplate(t: CfnTemplate, sourceId?: string): TemplateReading
     dedupeSeconds: Number(env(processor)[ENV.dedupeSeconds] ?? 7 * 86_400),
     secrets: byType(t, 'AWS::SecretsManager::Secret').length,
     secretsCacheSeconds: Number(env(verifier)[ENV.secretsCacheSeconds] ?? 60),
+    archive,
   };
   return {
     drivers,

@@ -48,6 +48,10 @@ export class NullEventStore implements EventStore {
     this.calls++;
     return true;
   }
+  async markArchived(): Promise<boolean> {
+    this.calls++;
+    return true;
+  }
   async get(): Promise<EventRecord | undefined> {
     this.calls++;
     return undefined;

@@ -1,187 +1,212 @@
 /**
  * `events list` and `events show`: read the local event records (the DynamoDB table of the local
- * stack), through the running `npm start` or straight from `.local-data/` when it is stopped.
+ * stack), through the running `npm start` or straight from `.local-data/` when it is stopped; `events query`,
+ * `replay`, `redrive` and `replays show`: the archive (#19, docs/archive.md).
  */
-import { parseArgs } from 'node:util';
-import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
-import type { EventRecord, EventStatus } from '../../lambdas/core/inbound/ports';
-import { staleness } from '../../lambdas/core/inbound/staleness';
+import type { EventStatus } from '../../lambdas/core/inbound/ports';
+import { typeSelected } from '../../lambdas/core/archive/replay-request';
 import { scanEvents } from '../../local/dynamo';
 import { UsageError, type CliIo, type Command } from '../command';
-import { dataDirFrom, openLocalStore } from '../lib/local-stack';
+import { formatResult, queryLocalArchive } from '../lib/archive-query';
+import { REPLAY_FLAGS, showReplay, startReplay } from '../lib/archive-replay';
+import { queryAthena } from '../lib/athena-query';
+import { show } from '../lib/event-show';
+import { eventView, shownStatus, type EventView } from '../lib/event-view';
+import { parseFlags } from '../lib/flags';
+import { DATA_DIR_USAGE, dataDirFrom, openLocalStore } from '../lib/local-stack';
+import { printJson, table } from '../lib/output';
+
+const DEFAULT_LIMIT = 20;
 
 const USAGE = `Usage:
-  npm run cli -- events list [--source S] [--status S] [--limit N] [--json]
-  npm run cli -- events show <source> <id> [--json]
+  npm run cli -- events list [--source S] [--type T] [--status S] [--since T1] [--until T2] [--limit N] [--cursor C] [--json]
+  npm run cli -- events show <source> <id> [--payload] [--headers] [--json]
+  npm run cli -- events query "<SQL>" [--athena --workgroup W --database D]
+  npm run cli -- events replay --source S --since T1 [--until T2] [--type T…] [--subscription ID] [--rate N/s] [--dry-run] [--trust-archive] [--no-wait]
+  npm run cli -- events redrive --source S --since T1 [--until T2] [--type T…]
+  npm run cli -- events replays show <replay-id> [--wait] [--json]
 
-Reads the local event records (one per event: status, type, attempts, times; never the payload).
+list and show read the local event records (one per event: status, type, attempts, times); show --payload prints
+the exact bytes the provider sent and --headers the request headers (secret-bearing ones redacted), from the archive.
+query runs SQL over the archive (table "events", partitions source and day; DuckDB locally, Athena with --athena).
+replay republishes archived events, each verified again, marked with the replayId attribute; redrive sends archived
+events whose processing failed back to their queue. Both are jobs in the running stack (docs/archive.md).
+Times are ISO 8601 (2026-12-01 or 2026-12-01T10:00:00Z).
 Statuses: received, enqueued, processing, completed, failed; and stale: a processing record whose
 lease has ended without completion recorded (shown as "processing (stale)", with the reason).
 
 Options:
-  --source S      only this source
-  --status S      only this status
-  --limit N       at most N records, newest first (default 20; 0 for all)
-  --json          JSON output
-  --data-dir DIR  the local stack's data directory (default .local-data)`;
+  --source S      only this source (default: every source; replay and redrive: required)
+  --type T        only this type, or a prefix ending in * (default: every type; replay: repeatable)
+  --status S      only this status (default: every status)
+  --since T1      events received at or after T1 (default: any time; replay and redrive: required)
+  --until T2      events received before T2 (default: now)
+  --limit N       at most N records a page, newest first (default ${DEFAULT_LIMIT} on a terminal, all when piped; 0 for all)
+  --cursor C      the page after the one that printed this cursor (default: the first page)
+  --payload       show: the exact body from the archive, nothing added (pipe it to a file or sha256sum)
+  --headers       show: the archived request headers, secret-bearing ones redacted
+  --athena        query: run on the deployed archive (default: the local one, with DuckDB)
+  --workgroup W   query --athena: the stack output ArchiveWorkGroup (required with --athena)
+  --database D    query --athena: the stack output ArchiveDatabase (required with --athena)
+  --subscription ID  replay: to this subscription only (locally console or forward; default: every subscriber)
+  --rate N/s      replay: at most N events a second (default: as fast as the topic takes them)
+  --dry-run       replay: count what would be published, publish nothing
+  --trust-archive replay: publish without verifying signatures again, on the archive's integrity (docs/archive.md)
+  --no-wait       replay: print the replay id and return (default: follow it with a progress bar)
+  --wait          replays show: follow the replay until it ends
+  --json          JSON output: the table's rows (or the record), with the same field names; times are
+                  ISO 8601 UTC, as in the table (default: a table)
+${DATA_DIR_USAGE}`;
+
+const FLAGS = {
+  source: { type: 'string' },
+  type: { type: 'string', multiple: true },
+  status: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  limit: { type: 'string' },
+  cursor: { type: 'string' },
+  payload: { type: 'boolean' },
+  headers: { type: 'boolean' },
+  athena: { type: 'boolean' },
+  workgroup: { type: 'string' },
+  database: { type: 'string' },
+  ...REPLAY_FLAGS,
+  wait: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+} as const;
 
 const STATUSES: readonly EventStatus[] = ['received', 'enqueued', 'processing', 'completed', 'failed'];
 /** `--status` also takes `stale`, which is derived, not stored. */
 const FILTERS: readonly string[] = [...STATUSES, 'stale'];
 
-/** A record as the CLI shows it: with `stale` and its reason when its processing lease has ended. */
-type Shown = EventRecord & { readonly stale?: true; readonly staleReason?: string };
-
-function withStaleness(record: EventRecord, nowMs: number): Shown {
-  const s = staleness(record, nowMs);
-  return s ? { ...record, stale: true, staleReason: s.reason } : record;
-}
-
 export const command: Command = {
   name: 'events',
-  summary: 'List or show the local event records (events list | events show <source> <id>)',
+  summary: 'Event records and the archive: list, show (--payload), query (SQL), replay, redrive',
   usage: USAGE,
+  flags: FLAGS,
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === 'list') return list(rest, io);
-    if (sub === 'show') return show(rest, io);
-    throw new UsageError(sub === undefined ? 'events: list or show?' : `Unknown subcommand "${sub}"`);
+    if (sub === 'show') return show(rest, io, FLAGS);
+    if (sub === 'query') return query(rest, io);
+    if (sub === 'replay') return startReplay(rest, io, 'publish');
+    if (sub === 'redrive') return startReplay(rest, io, 'redrive');
+    if (sub === 'replays') return showReplay(rest, io);
+    throw new UsageError(
+      sub === undefined ? 'events: list, show, query, replay, redrive or replays?' : `Unknown subcommand "${sub}"`,
+    );
   },
 };
 
 async function list(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: {
-      source: { type: 'string' },
-      status: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-    },
-    allowPositionals: true,
-  });
-  if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}`);
+  const { values, positionals } = parseFlags(args, FLAGS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (values.status !== undefined && !FILTERS.includes(values.status)) {
     throw new UsageError(`--status must be one of ${FILTERS.join(', ')}`);
   }
-  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  const limit = values.limit === undefined ? (io.interactive ? DEFAULT_LIMIT : 0) : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('--limit must be a whole number');
+  const sinceMs = timeOption(values.since, 'since') ?? Number.NEGATIVE_INFINITY;
+  const untilMs = timeOption(values.until, 'until') ?? Number.POSITIVE_INFINITY;
+  const after = values.cursor === undefined ? undefined : decodeCursor(values.cursor);
 
   const access = await openLocalStore(dataDirFrom(values['data-dir']));
-  let records: Shown[];
+  let records: EventView[];
   try {
     const nowMs = Date.now();
-    records = (await scanEvents(access.client, access.tableName)).map((r) => withStaleness(r, nowMs));
+    const stored = await scanEvents(access.client, access.tableName);
+    records = stored
+      .filter((r) => r.receivedAt >= sinceMs && r.receivedAt < untilMs)
+      .sort((a, b) => b.receivedAt - a.receivedAt || a.eventId.localeCompare(b.eventId))
+      .map((r) => eventView(r, nowMs));
   } finally {
     await access.close();
   }
-  const matchesStatus = (r: Shown) =>
+  const matchesStatus = (r: EventView) =>
     values.status === undefined || (values.status === 'stale' ? r.stale === true : r.status === values.status);
-  const matching = records
-    .filter((r) => (values.source === undefined || r.source === values.source) && matchesStatus(r))
-    .sort((a, b) => b.receivedAt - a.receivedAt);
-  const shown = limit === 0 ? matching : matching.slice(0, limit);
+  const matching = records.filter(
+    (r) =>
+      (values.source === undefined || r.source === values.source) &&
+      (values.type === undefined || typeSelected(values.type, r.type)) &&
+      matchesStatus(r),
+  );
+  const from = after === undefined ? 0 : matching.findIndex((r) => isAfter(r, after));
+  const page = from < 0 ? [] : matching.slice(from);
+  const shown = limit === 0 ? page : page.slice(0, limit);
+  const next = shown.length < page.length ? encodeCursor(shown[shown.length - 1]!) : undefined;
 
   if (values.json) {
-    io.out(JSON.stringify(shown, null, 2));
-    return 0;
+    if (next) io.err(`More: --cursor ${next}`);
+    return printJson(io, shown);
   }
   if (shown.length === 0) {
     io.out(records.length === 0 ? 'No events yet. Send one: npm run cli -- send stripe' : 'No events match.');
     return 0;
   }
-  const rows = [
-    ['RECEIVED', 'SOURCE', 'TYPE', 'STATUS', 'ATTEMPTS', 'LATENCY', 'ID'],
-    ...shown.map((r) => [
-      localTime(r.receivedAt),
-      r.source,
-      truncate(r.type, 32),
-      r.stale ? `${r.status} (stale)` : r.status,
-      String(r.attempts),
-      r.processedAt !== undefined ? `${r.processedAt - r.receivedAt} ms` : '',
-      r.eventId,
-    ]),
-  ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  for (const row of rows)
-    io.out(row.map((cell, c) => (c === rows[0]!.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '));
+  const lines = table(shown, ['receivedAt', 'source', 'type', 'status', 'attempts', 'latencyMs', 'eventId'], {
+    type: (r) => truncate(r.type, 32),
+    status: shownStatus,
+  });
+  for (const line of lines) io.out(line);
   const byStatus = STATUSES.map((s) => [s, matching.filter((r) => r.status === s).length] as const).filter(
     ([, n]) => n > 0,
   );
   const stale = matching.filter((r) => r.stale).length;
   io.out('');
   io.out(
-    `${shown.length} of ${matching.length} shown${shown.length < matching.length ? ' (use --limit)' : ''}; ${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}${stale > 0 ? ` (${stale} stale)` : ''}.`,
+    `${shown.length} of ${matching.length} shown${next ? ` (next page: --cursor ${next})` : ''}; ${byStatus.map(([s, n]) => `${n} ${s}`).join(', ')}${stale > 0 ? ` (${stale} stale)` : ''}.`,
   );
   if (stale > 0)
     io.out(`Stale: no one is processing them; see the reason with: npm run cli -- events show <source> <id>`);
   return 0;
 }
 
-async function show(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } },
-    allowPositionals: true,
-  });
-  const [source, id, ...extra] = positionals;
-  if (!source || !id) throw new UsageError('events show needs <source> and <id>');
-  if (extra.length > 0) throw new UsageError(`Unexpected argument ${extra[0]}`);
-  const access = await openLocalStore(dataDirFrom(values['data-dir']));
-  let record: Shown | undefined;
-  try {
-    const found = await new DynamoEventStore(access.client, access.tableName).get(source, id);
-    record = found && withStaleness(found, Date.now());
-  } finally {
-    await access.close();
-  }
-  if (!record) {
-    io.err(`No event ${id} from ${source}. List them with: npm run cli -- events list --source ${source}`);
-    return 1;
-  }
-  if (values.json) {
-    io.out(JSON.stringify(record, null, 2));
-    return 0;
-  }
-  const lines: Array<[string, string | undefined]> = [
-    ['source', record.source],
-    ['id', record.eventId],
-    ['type', record.type],
-    ['status', record.stale ? `${record.status} (stale)` : record.status],
-    ['stale', record.staleReason],
-    ['attempts', String(record.attempts)],
-    ['received', isoWithLocal(record.receivedAt)],
-    [
-      'enqueued',
-      record.enqueuedAt !== undefined
-        ? `${isoWithLocal(record.enqueuedAt)}  (+${record.enqueuedAt - record.receivedAt} ms)`
-        : undefined,
-    ],
-    [
-      'processed',
-      record.processedAt !== undefined
-        ? `${isoWithLocal(record.processedAt)}  (+${record.processedAt - record.receivedAt} ms)`
-        : undefined,
-    ],
-    ['lease until', record.leaseUntil !== undefined ? isoWithLocal(record.leaseUntil) : undefined],
-    ['error', record.error],
-    ['expires', `${new Date(record.expiresAt * 1000).toISOString()}  (end of the dedupe window)`],
-  ];
-  for (const [k, v] of lines) if (v !== undefined) io.out(`${k.padEnd(12)} ${v}`);
-  return 0;
-}
-
-function localTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-function isoWithLocal(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** `--since 2026-12-01` → epoch ms. */
+function timeOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new UsageError(`--${name} is not a time: use ISO 8601, e.g. 2026-12-01T00:00:00Z`);
+  return ms;
+}
+
+/** A page cursor: the last record shown, as its receive time and id in base64url. */
+function encodeCursor(r: EventView): string {
+  return Buffer.from(JSON.stringify([r.receivedAt, r.eventId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): readonly [string, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof at === 'string' && typeof id === 'string') return [at, id];
+  } catch {
+    // reported below
+  }
+  throw new UsageError('--cursor is not one this command printed');
+}
+
+/** Whether `r` comes after the cursor in the listing's order (newest first, then by id). */
+function isAfter(r: EventView, [at, id]: readonly [string, string]): boolean {
+  return r.receivedAt < at || (r.receivedAt === at && r.eventId.localeCompare(id) > 0);
+}
+
+async function query(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(args, FLAGS);
+  const [sql, ...extra] = positionals;
+  if (sql === undefined || extra.length > 0) throw new UsageError('events query takes one SQL statement, quoted');
+  if (values.athena && (values.workgroup === undefined || values.database === undefined))
+    throw new UsageError(
+      '--athena needs --workgroup and --database (the stack outputs ArchiveWorkGroup, ArchiveDatabase)',
+    );
+  const result = values.athena
+    ? await queryAthena(sql, { workGroup: values.workgroup!, database: values.database! })
+    : await queryLocalArchive(dataDirFrom(values['data-dir']), sql);
+  if (values.json) return printJson(io, result);
+  for (const line of formatResult(result, io.interactive)) io.out(line);
+  return 0;
 }

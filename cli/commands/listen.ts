@@ -1,33 +1,48 @@
 /** `listen`: a local receiver for outbound deliveries that verifies and prints each request. */
-import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
+import { parseFlags } from '../lib/flags';
 import { createListener } from '../lib/listener';
 import { secretsFrom } from '../lib/signature-args';
 
-const USAGE = `Usage:
-  npm run cli -- listen --port P (--secret whsec_… | --secret-env VAR) [--status 200 | --status 500,200] [--scheme standard-webhooks|wss|<inbound>] [--json]
+const DEFAULT_PORT = 4000;
 
-Listens on 127.0.0.1:P. For each request, verifies the signature with the endpoint's secret (Standard Webhooks
+const USAGE = `Usage:
+  npm run cli -- listen (--secret whsec_… | --secret-env VAR) [--port P] [--respond 500,200] [--scheme S] [--json]
+
+Listens on 127.0.0.1. For each request, verifies the signature with the endpoint's secret (Standard Webhooks
 with the official standardwebhooks library), prints the id, type, verification and body, and answers with
---status: a list answers in order and then repeats the last (500,200: the first request fails, the retry succeeds).
---secret-env reads the secret from an environment variable instead, so it does not show in \`ps\` or the shell
-history (e.g. LISTEN_SECRET='whsec_…' npm run cli -- listen --secret-env LISTEN_SECRET). Ctrl-C stops.`;
+--respond: a list answers in order and then repeats the last (500,200: the first request fails, the retry
+succeeds). Ctrl-C stops.
+
+Options:
+  --secret S       the endpoint's secret (printed by \`endpoints add\`); required, or --secret-env
+  --secret-env VAR read the secret from this environment variable instead, so it does not show in \`ps\` or
+                   the shell history (required unless --secret is given), e.g.
+                   LISTEN_SECRET='whsec_…' npm run cli -- listen --secret-env LISTEN_SECRET
+  --port P         the port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
+  --respond LIST   the HTTP statuses to answer with, comma-separated, 200-599 (default 200)
+  --scheme S       how deliveries are signed: standard-webhooks, wss, or an inbound scheme (default
+                   standard-webhooks)
+  --json           one JSON line per request: at, path, id, verified, reason, answered, body (default: text)`;
+
+const FLAGS = {
+  port: { type: 'string' },
+  secret: { type: 'string' },
+  'secret-env': { type: 'string' },
+  respond: { type: 'string' },
+  scheme: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
 
 export const command: Command = {
   name: 'listen',
   summary: "A local receiver that verifies each outbound delivery's signature and prints it",
   usage: USAGE,
+  flags: FLAGS,
   async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        port: { type: 'string' },
-        secret: { type: 'string' },
-        'secret-env': { type: 'string' },
-        status: { type: 'string' },
-        scheme: { type: 'string' },
-        json: { type: 'boolean' },
-      },
+    const { values } = parseFlags(args, FLAGS, {
+      positionals: false,
+      renamed: { status: '--respond (the HTTP statuses to answer with)' },
     });
     if (values.secret === undefined && values['secret-env'] === undefined)
       throw new UsageError('--secret or --secret-env is required (the secret is printed by `endpoints add`)');
@@ -35,11 +50,11 @@ export const command: Command = {
       values.secret === undefined ? [] : [values.secret],
       values['secret-env'] === undefined ? [] : [values['secret-env']],
     );
-    const port = Number(values.port ?? 4000);
+    const port = Number(values.port ?? DEFAULT_PORT);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${values.port}`);
-    const statuses = (values.status ?? '200').split(',').map((s) => Number(s.trim()));
+    const statuses = (values.respond ?? '200').split(',').map((s) => Number(s.trim()));
     if (statuses.some((s) => !Number.isInteger(s) || s < 200 || s > 599))
-      throw new UsageError('--status takes HTTP statuses 200-599, comma-separated');
+      throw new UsageError('--respond takes HTTP statuses 200-599, comma-separated');
     const { server } = createListener({
       secret: secret!,
       ...(values.scheme !== undefined && { scheme: values.scheme }),

@@ -4,15 +4,18 @@
  * `--slash-command`, a handshake, …: `variants` in config/local.ts). With `--repeat`, a load run
  * with a progress bar and a summary (cli/lib/send-many.ts).
  */
-import { parseArgs } from 'node:util';
 import { localSources, type LocalSource } from '../../config/local';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import type { EventRecord } from '../../lambdas/core/inbound/ports';
 import { resolveVerifyToken } from '../../local/secrets';
-import { UsageError, type CliIo, type Command } from '../command';
+import { CommandError, UsageError, type CliIo, type Command } from '../command';
+import { eventView } from '../lib/event-view';
+import { parseFlags } from '../lib/flags';
 import {
+  DATA_DIR_USAGE,
   dataDirFrom,
   defaultBaseUrl,
+  DEFAULT_STACK_URL_USAGE,
   findLocalSource,
   openLocalStore,
   runningStack,
@@ -56,19 +59,19 @@ Variants (another content type, or a provider handshake; a payload file replaces
 ${variantLines}
 
 Options:
-  --url URL               the stack's base URL or the full webhook URL
-                          (default: the running local stack, else http://127.0.0.1:$PORT or 3000)
+  --url URL               the stack's address, or the full webhook URL
+                          (default: ${DEFAULT_STACK_URL_USAGE})
   --repeat N              send N events and print a summary (default 1)
   --concurrency C         requests in flight at once with --repeat (default 8)
   --duplicate-rate P      fraction 0..1 of sends that redeliver an earlier event, re-signed like a
                           provider's retry (default 0)
-  --header "name: value"  an extra header (repeatable)
-  --secret S              sign with this secret instead
+  --header "name: value"  an extra header, repeatable (default: none)
+  --secret S              sign with this secret (default: the source's local secret, above)
   --verify-token T        the verify token a GET subscription check sends (default: the source's)
   --keep-id               send the payload's own id and times unchanged
   --no-wait               do not wait for the event to be processed (single send)
-  --json                  print the result as JSON
-  --data-dir DIR          the local stack's data directory (default .local-data)
+  --json                  print the result as JSON, with the processed record as events show --json prints it
+${DATA_DIR_USAGE}
 
 Examples:
   npm run cli -- send stripe
@@ -77,32 +80,31 @@ Examples:
   npm run cli -- send meta --subscribe
   npm run cli -- send stripe --repeat 500 --concurrency 16 --duplicate-rate 0.1`;
 
+const FLAGS = {
+  url: { type: 'string' },
+  repeat: { type: 'string' },
+  concurrency: { type: 'string' },
+  'duplicate-rate': { type: 'string' },
+  header: { type: 'string', multiple: true },
+  secret: { type: 'string' },
+  'verify-token': { type: 'string' },
+  'keep-id': { type: 'boolean' },
+  'no-wait': { type: 'boolean' },
+  json: { type: 'boolean' },
+  'data-dir': { type: 'string' },
+  ...Object.fromEntries([...VARIANTS.keys()].map((name) => [name, { type: 'boolean' as const }])),
+} as const;
+
 export const command: Command = {
   name: 'send',
   summary: "Sign a sample (or your) payload with a source's local secret and POST it",
   usage: USAGE,
+  flags: FLAGS,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: {
-        url: { type: 'string' },
-        repeat: { type: 'string' },
-        concurrency: { type: 'string' },
-        'duplicate-rate': { type: 'string' },
-        header: { type: 'string', multiple: true },
-        secret: { type: 'string' },
-        'verify-token': { type: 'string' },
-        'keep-id': { type: 'boolean' },
-        'no-wait': { type: 'boolean' },
-        json: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        ...Object.fromEntries([...VARIANTS.keys()].map((name) => [name, { type: 'boolean' as const }])),
-      },
-      allowPositionals: true,
-    });
+    const { values, positionals } = parseFlags(args, FLAGS);
     const [sourceId, payloadFile, ...extra] = positionals;
     if (!sourceId) throw new UsageError('Which source? e.g. `send stripe`.');
-    if (extra.length > 0) throw new UsageError(`Unexpected argument ${extra[0]}`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const repeat = intOption(values.repeat, 'repeat', 1, 1, 10_000_000);
     const concurrency = intOption(values.concurrency, 'concurrency', 8, 1, 1000);
     const duplicateRate = numberOption(values['duplicate-rate'], 'duplicate-rate', 0, 0, 1);
@@ -182,11 +184,7 @@ async function sendOnce(
   if (expected) return sendChallenge(io, { sender: o.sender, request, expected, json: o.json });
 
   const answer = await post(request.url, request.headers, request.body);
-  if (answer.status === 0) {
-    if (o.json) io.out(JSON.stringify(answer));
-    else io.err(unreachable(request.url, answer));
-    return 1;
-  }
+  if (answer.status === 0) throw new CommandError('unreachable', unreachable(request.url, answer));
   // An empty 200 names no id (Slack shows any body to the user): the id is the one sent.
   const result =
     answer.outcome === 'acknowledged' && payload.eventId !== undefined ? { ...answer, id: payload.eventId } : answer;
@@ -199,7 +197,7 @@ async function sendOnce(
     record = await waitForProcessing(o.dataDir, request.url, o.sender.source.id, result.id);
   }
   if (o.json) {
-    io.out(JSON.stringify({ ...result, ...(record && { record }) }));
+    io.out(JSON.stringify({ ...result, ...(record && { record: eventView(record, Date.now()) }) }));
   } else {
     const what =
       result.code ??

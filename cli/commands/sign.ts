@@ -4,10 +4,10 @@
  * the token itself, so it is printed only with --reveal-token.
  */
 import { isUtf8 } from 'node:buffer';
-import { parseArgs } from 'node:util';
 import type { ContentTypeRule } from '../../lambdas/core/signatures/description';
 import { SCHEME_NAMES } from '../../lambdas/core/signatures/index';
 import { UsageError, type Command } from '../command';
+import { parseFlags } from '../lib/flags';
 import {
   displayName,
   epochSeconds,
@@ -27,51 +27,50 @@ Prints the headers a <scheme> sender attaches to the body (from --body-file, els
 "Name: value" per line with the Content-Type, ready for curl -H. Nothing is sent.
 
 Options:
-  --scheme S            ${SCHEME_NAMES.join(', ')}
-  --secret X            the signing secret; --secret-env VAR reads it from the environment instead
+  --scheme S            ${SCHEME_NAMES.join(', ')} (required)
+  --secret X            the signing secret (required, or --secret-env)
+  --secret-env VAR      read the secret from this environment variable instead (required unless --secret)
   --timestamp T         the signing time, epoch seconds (default: now)
-  --url U               the URL the provider signs (twilio, square)
+  --url U               the URL the provider signs (required by twilio and square, default: --curl's URL)
   --id ID               the message id (standard-webhooks; default: derived from the body)
   --option key=value    a scheme option, repeatable (hmac: header, prefix, algorithm, encoding,
                         timestampHeader, timestampFormat, signedContent; square: notificationUrl;
-                        twilio: url)
+                        twilio: url) (default: the scheme's defaults)
   --body-file F         the body's exact bytes (default: stdin)
   --curl URL            print a complete curl command that POSTs the body to URL (also the signed
-                        URL for twilio/square unless --url is given)
+                        URL for twilio/square unless --url is given) (default: print the headers)
   --reveal-token        gitlab: print X-Gitlab-Token, which is the secret itself
   --json                print {"headers": {...}} instead
 
 Examples:
-  npm run --silent cli -- sign --scheme github --secret s3cret --body-file event.json
-  npm run --silent cli -- sign --scheme stripe --secret-env STRIPE_WHSEC --body-file event.json \\
+  npm run --silent cli -- sign --scheme github --secret s3cret --body-file examples/github.json
+  npm run --silent cli -- sign --scheme stripe --secret-env STRIPE_WHSEC --body-file examples/stripe.json \\
     --curl http://127.0.0.1:3000/webhooks/stripe
   printf 'From=%%2B15551234567&Body=hi' | npm run --silent cli -- sign --scheme twilio \\
     --secret 0123456789abcdef0123456789abcdef --url https://example.com/twilio`;
+
+const FLAGS = {
+  scheme: { type: 'string' },
+  secret: { type: 'string', multiple: true },
+  'secret-env': { type: 'string', multiple: true },
+  timestamp: { type: 'string' },
+  url: { type: 'string' },
+  id: { type: 'string' },
+  option: { type: 'string', multiple: true },
+  'body-file': { type: 'string' },
+  curl: { type: 'string' },
+  'reveal-token': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
 
 export function signCommand(stdin: StdinReader = readProcessStdin): Command {
   return {
     name: 'sign',
     summary: 'Print the signature headers a provider would send for a body (for curl)',
     usage: USAGE,
+    flags: FLAGS,
     async run(args, io) {
-      const { values, positionals } = parseArgs({
-        args: [...args],
-        options: {
-          scheme: { type: 'string' },
-          secret: { type: 'string', multiple: true },
-          'secret-env': { type: 'string', multiple: true },
-          timestamp: { type: 'string' },
-          url: { type: 'string' },
-          id: { type: 'string' },
-          option: { type: 'string', multiple: true },
-          'body-file': { type: 'string' },
-          curl: { type: 'string' },
-          'reveal-token': { type: 'boolean' },
-          json: { type: 'boolean' },
-        },
-        allowPositionals: true,
-      });
-      if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}`);
+      const { values } = parseFlags(args, FLAGS, { positionals: false });
       const scheme = schemeFor(values.scheme);
       const options = schemeOptions(scheme, values.option ?? []);
       const secrets = secretsFrom(values.secret, values['secret-env']);

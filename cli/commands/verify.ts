@@ -3,11 +3,11 @@
  * or `invalid: <reason>` (exit 1); a usage error exits 2. `--explain` says what was computed over
  * which bytes, which secret matched, the timestamp's age and the likely cause of a failure.
  */
-import { parseArgs } from 'node:util';
-import { explainVerification } from '../lib/explain';
+import { explainVerification } from '../lib/explain/index';
 import type { VerifyRequest } from '../../lambdas/core/signatures/types';
 import { SCHEME_NAMES } from '../../lambdas/core/signatures/index';
 import { UsageError, type Command } from '../command';
+import { parseFlags } from '../lib/flags';
 import {
   decodeBase64Body,
   epochSeconds,
@@ -21,7 +21,7 @@ import {
   secretWarnings,
   type StdinReader,
 } from '../lib/signature-args';
-import { formatExplanation } from '../lib/explain-format';
+import { formatExplanation } from '../lib/explain/format';
 
 const USAGE = `Usage: npm run --silent cli -- verify --scheme <scheme> --secret <secret> [--secret <previous>]
          --header 'Name: value' ... [options] [--body-file <file>]
@@ -30,55 +30,56 @@ Verifies a request (its headers and exact body bytes) the way the verifier Lambd
 Prints "valid" and exits 0, or prints "invalid: <reason>" and exits 1. Usage errors exit 2.
 
 Options:
-  --scheme S              ${SCHEME_NAMES.join(', ')}
-  --secret X              a secret, repeatable: current first, then previous ones (rotation);
-                          --secret-env VAR reads one from the environment instead
+  --scheme S              ${SCHEME_NAMES.join(', ')} (required)
+  --secret X              a secret, repeatable: current first, then previous ones (rotation)
+                          (required, or --secret-env)
+  --secret-env VAR        read a secret from this environment variable instead, repeatable
+                          (required unless --secret)
   --header 'Name: value'  a header as received, repeatable (a repeated name is joined with ",",
                           as API Gateway does); with Content-Type, --explain also says whether
                           the scheme takes it and how the body is read (JSON, form, payload field)
+                          (required: at least the signature header)
   --body-file F           the body's exact bytes (default: stdin)
   --body-base64           the body is base64: decode it first (an isBase64Encoded API Gateway event)
-  --url U                 the full request URL (twilio, square)
+  --url U                 the full request URL (required by twilio and square, default: none)
   --now EPOCH             verify as of this time, epoch seconds (default: now) — for a captured request
   --tolerance SECONDS     the replay window (default: the scheme's)
   --option key=value      a scheme option, repeatable (hmac: header, prefix, algorithm, encoding,
                           timestampHeader, timestampFormat, signedContent, toleranceSeconds;
-                          square: notificationUrl; twilio: url)
+                          square: notificationUrl; twilio: url) (default: the scheme's defaults)
   --explain               what was computed over which bytes, which secret matched, the timestamp's
                           age, and the likely cause of a failure
   --json                  print the result (and with --explain the explanation) as JSON
 
 Examples:
   npm run --silent cli -- verify --scheme github --secret s3cret \\
-    --header 'X-Hub-Signature-256: sha256=…' --body-file event.json
+    --header 'X-Hub-Signature-256: sha256=…' --body-file examples/github.json
   npm run --silent cli -- verify --scheme stripe --secret whsec_new --secret whsec_old \\
-    --header 'Stripe-Signature: t=…,v1=…' --now 1700000000 --explain < event.json`;
+    --header 'Stripe-Signature: t=…,v1=…' --now 1700000000 --explain < examples/stripe.json`;
+
+const FLAGS = {
+  scheme: { type: 'string' },
+  secret: { type: 'string', multiple: true },
+  'secret-env': { type: 'string', multiple: true },
+  header: { type: 'string', multiple: true },
+  'body-file': { type: 'string' },
+  'body-base64': { type: 'boolean' },
+  url: { type: 'string' },
+  now: { type: 'string' },
+  tolerance: { type: 'string' },
+  option: { type: 'string', multiple: true },
+  explain: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
 
 export function verifyCommand(stdin: StdinReader = readProcessStdin): Command {
   return {
     name: 'verify',
     summary: "Check a captured request's signature (valid → exit 0, invalid → 1); --explain says why",
     usage: USAGE,
+    flags: FLAGS,
     async run(args, io) {
-      const { values, positionals } = parseArgs({
-        args: [...args],
-        options: {
-          scheme: { type: 'string' },
-          secret: { type: 'string', multiple: true },
-          'secret-env': { type: 'string', multiple: true },
-          header: { type: 'string', multiple: true },
-          'body-file': { type: 'string' },
-          'body-base64': { type: 'boolean' },
-          url: { type: 'string' },
-          now: { type: 'string' },
-          tolerance: { type: 'string' },
-          option: { type: 'string', multiple: true },
-          explain: { type: 'boolean' },
-          json: { type: 'boolean' },
-        },
-        allowPositionals: true,
-      });
-      if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}`);
+      const { values } = parseFlags(args, FLAGS, { positionals: false });
       const scheme = schemeFor(values.scheme);
       const options = schemeOptions(scheme, values.option ?? []);
       const secrets = secretsFrom(values.secret, values['secret-env']);

@@ -9,7 +9,10 @@ import { localSources, type LocalSource } from '../../config/local';
 import { localDynamoClient, startEmbeddedDynamo, LOCAL_TABLE_NAME } from '../../local/dynamo';
 import { resolveSecrets } from '../../local/secrets';
 import { DEFAULT_DATA_DIR, readStackState, type StackState } from '../../local/state-file';
-import { UsageError } from '../command';
+import { CommandError, UsageError } from '../command';
+
+/** `--data-dir` as every command's usage describes it. */
+export const DATA_DIR_USAGE = `  --data-dir DIR  the local stack's data directory (default: $LOCAL_DATA_DIR, else ${DEFAULT_DATA_DIR})`;
 
 export function dataDirFrom(option: string | undefined): string {
   return resolve(option ?? process.env.LOCAL_DATA_DIR ?? DEFAULT_DATA_DIR);
@@ -19,6 +22,9 @@ export function dataDirFrom(option: string | undefined): string {
 export function runningStack(dataDir: string): StackState | undefined {
   return readStackState(dataDir);
 }
+
+/** Where the CLI finds the stack without `--url`, as usage texts say it (defaultBaseUrl). */
+export const DEFAULT_STACK_URL_USAGE = 'the running `npm start` on --data-dir, else http://127.0.0.1:$PORT (3000)';
 
 /** The default target: the running stack's URL, else http://127.0.0.1:$PORT (3000). */
 export function defaultBaseUrl(dataDir: string): string {
@@ -57,7 +63,10 @@ export async function openLocalStore(dataDir: string): Promise<StoreAccess> {
   }
   const path = join(dataDir, 'dynamodb');
   if (!existsSync(path))
-    throw new Error(`No local data in ${dataDir}: start the stack with \`npm start\` and send an event first.`);
+    throw new CommandError(
+      'no_local_data',
+      `No local data in ${dataDir}: start the stack with \`npm start\` and send an event first.`,
+    );
   const dynamo = await startEmbeddedDynamo({ path, tableName: LOCAL_TABLE_NAME });
   return { client: dynamo.client, tableName: dynamo.tableName, live: false, close: () => dynamo.stop() };
 }

@@ -3,9 +3,11 @@
  * not loopback (a deployed stack, whose `/v1` routes are IAM-authorized) is signed with SigV4, as is any with
  * `--sigv4`. Errors the API answers (4xx with `{error, message}`) become an `ApiError` the commands print as they are.
  */
-import type { RecoveryResult, ReplayResult } from '../../lambdas/core/outbound/recovery/recover';
+import type { RecoveryResult } from '../../lambdas/core/outbound/recovery/recover';
+import type { ReplayResult } from '../../lambdas/core/outbound/recovery/replay';
 import { UsageError } from '../command';
-import { dataDirFrom, defaultBaseUrl } from './local-stack';
+import { DATA_DIR_USAGE, dataDirFrom, defaultBaseUrl, DEFAULT_STACK_URL_USAGE } from './local-stack';
+import { isoTime } from './output';
 import { isLoopback, regionFor, signedHeaders } from './sigv4';
 
 export class ApiError extends Error {
@@ -117,14 +119,66 @@ export async function sendToLocalIntake(
 
 export const enc = encodeURIComponent;
 
-/** Epoch ms as an ISO time, for tables. */
+/** `/v1/tenants/{tenant}` with the tenant encoded: every outbound route is under it. */
+export const tenantPath = (tenant: string) => `/v1/tenants/${enc(tenant)}`;
+
+/** The API's largest page; a list the CLI reads to the end is read in pages of this. */
+const PAGE = 1000;
+/** With `--limit`, how far the CLI keeps counting to say `N of M shown`: beyond, it says `N of more than M`. */
+export const COUNT_CAP = 10_000;
+
+export interface ListRead<T> {
+  /** Every item, or the first `limit`. */
+  readonly items: readonly T[];
+  /** How many the list holds, counted up to COUNT_CAP (`capped` when it stopped there). */
+  readonly total: number;
+  readonly capped: boolean;
+}
+
+/**
+ * Reads a paged list route (`{[key]: items, cursor?}`) to its end, following the cursor, so piped output is
+ * complete. With `limit`, keeps the first `limit` items and goes on counting (up to COUNT_CAP) for `N of M shown`.
+ */
+export async function readList<T>(
+  target: ApiTarget,
+  path: string,
+  key: string,
+  query: URLSearchParams,
+  limit?: number,
+): Promise<ListRead<T>> {
+  const items: T[] = [];
+  let total = 0;
+  let cursor: string | undefined;
+  do {
+    const q = new URLSearchParams(query);
+    q.set('limit', String(limit !== undefined && items.length < limit ? Math.min(limit - items.length, PAGE) : PAGE));
+    if (cursor !== undefined) q.set('cursor', cursor);
+    const { body } = await api<Record<string, unknown> & { cursor?: string }>(target, 'GET', `${path}?${q}`);
+    const page = (body[key] ?? []) as T[];
+    total += page.length;
+    items.push(...page.slice(0, limit === undefined ? page.length : Math.max(0, limit - items.length)));
+    cursor = body.cursor;
+  } while (cursor !== undefined && (limit === undefined || total < COUNT_CAP));
+  return { items, total, capped: cursor !== undefined };
+}
+
+/** `N of M shown (--limit N)` for a list cut by --limit, or undefined when everything was shown. */
+export function shownOf(read: ListRead<unknown>, what: string): string | undefined {
+  if (read.items.length === read.total && !read.capped) return undefined;
+  return `${read.items.length} of ${read.capped ? 'more than ' : ''}${read.total} ${what} shown (--limit; without it, all)`;
+}
+
+/** `--limit N`: a positive integer, or undefined. */
+export function limitFrom(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a whole number of 1 or more, not ${text}`);
+  return n;
+}
+
+/** Epoch ms as the time the CLI prints (the same in `--json`), or `-`. */
 export function time(ms: number | undefined): string {
-  return ms === undefined
-    ? '-'
-    : new Date(ms)
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d+Z$/, 'Z');
+  return ms === undefined ? '-' : isoTime(ms);
 }
 
 export const COMMON_OPTIONS = {
@@ -135,16 +189,13 @@ export const COMMON_OPTIONS = {
   region: { type: 'string' },
 } as const;
 
-/** How a deployed API is reached, for every usage text. */
-export const SIGV4_USAGE = `  --sigv4         sign with SigV4 (automatic for a URL that is not loopback; credentials from the AWS chain)
-  --region R      the API's region for SigV4 (default: from an execute-api URL, else AWS_REGION)`;
-
 /** COMMON_OPTIONS as a usage text shows them. */
-export const COMMON_OPTIONS_USAGE = `Options:
-  --json          JSON output
-  --url URL       the stack's API (default: the running \`npm start\`)
-  --data-dir DIR  the local stack's data directory (default .local-data)
-${SIGV4_USAGE}`;
+export const COMMON_OPTIONS_USAGE = `Options (every subcommand):
+  --json          JSON output: the API's answer, with times as ISO 8601 UTC as in the text (default: text)
+  --url URL       the stack's address (default: ${DEFAULT_STACK_URL_USAGE})
+${DATA_DIR_USAGE}
+  --sigv4         sign with SigV4; credentials from the AWS chain (default: only a URL that is not loopback)
+  --region R      the API's region for SigV4 (default: from an execute-api URL, else AWS_REGION)`;
 
 /** The window options of `endpoints recover` and `messages replay`. */
 export const WINDOW_OPTIONS = {
@@ -154,8 +205,9 @@ export const WINDOW_OPTIONS = {
 } as const;
 
 export const WINDOW_OPTIONS_USAGE = `  --since T, --until T  the window of creation times, [since, until): ISO 8601 with its zone
-                        (2026-12-02T05:59:41Z) or epoch ms; until defaults to now
-  --label L             run the same window again on purpose (a rerun without it resumes, queuing nothing twice)`;
+                        (2026-12-02T05:59:41Z) or epoch ms; --since is required, --until defaults to now
+  --label L             run the same window again on purpose (a rerun without it resumes, queuing nothing
+                        twice) (default: none)`;
 
 /** The request body of a recovery: times as given (the API reads and checks them, and names what is wrong). */
 function windowBody(values: {

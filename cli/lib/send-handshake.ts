@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseBody } from '../../lambdas/core/inbound/body';
 import { challengeAnswer } from '../../lambdas/core/inbound/handshake';
 import type { HttpResponse } from '../../lambdas/core/kernel/http';
-import type { CliIo } from '../command';
+import { CommandError, type CliIo } from '../command';
 import { formatMs } from './stats';
 import { request, unreachable, type Answer } from './send-http';
 import { CLI_USER_AGENT, type Sender, type SignedRequest } from './webhook-request';
@@ -76,11 +76,7 @@ function report(
   lines: { good: string; bad: string },
 ): number {
   const { result } = answer;
-  if (result.status === 0) {
-    if (json) io.out(JSON.stringify(result));
-    else io.err(unreachable(url, result));
-    return 1;
-  }
+  if (result.status === 0) throw new CommandError('unreachable', unreachable(url, result));
   if (json) {
     io.out(
       JSON.stringify({

@@ -85,5 +85,5 @@ export async function post(url: string, headers: Record<string, string>, body: B
 /** The line explaining a failure to connect. */
 export function unreachable(url: string, result: Result): string {
   const hint = result.code === 'ECONNREFUSED' ? ' — is the local stack running? Start it with `npm start`.' : '';
-  return `✗ could not reach ${url}: ${result.code ?? 'error'}${hint}`;
+  return `could not reach ${url}: ${result.code ?? 'error'}${hint}`;
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocalSource, LocalVariant, TimestampField } from '../../config/local';
-import { sourceSchema, type SourceConfig } from '../../lib/config-schema';
+import { sourceSchema, type SourceConfig } from '../../lib/config';
 import type { ContentTypeRule } from '../../lambdas/core/signatures/description';
 import { type FieldLocator, type Scheme, schemes } from '../../lambdas/core/signatures/index';
 

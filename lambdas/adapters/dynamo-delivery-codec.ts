@@ -1,5 +1,5 @@
 /**
- * A delivery's items on the outbound table (decision 0018): the delivery item `DLV#<id>` / `DLV` holds its state,
+ * A delivery's items on the outbound table (decision 0023): the delivery item `DLV#<id>` / `DLV` holds its state,
  * the claim on its next attempt, and its attempt log (each attempt an attribute `a<number>`, without its response
  * body); an attempt pushed out by newer ones (more than `INLINE_ATTEMPTS`) becomes an item `ATT#<number>` beside
  * it, and a response body is an item `ATT#<number>#body` with its own, shorter TTL (DynamoDB TTL deletes whole
@@ -36,6 +36,7 @@ export function deliveryItem(
     tenantId: { S: d.tenantId },
     deliveryId: { S: d.deliveryId },
     messageId: { S: d.messageId },
+    ...(d.type !== undefined && { type: { S: d.type } }),
     endpointId: { S: d.endpointId },
     status: { S: d.status },
     attemptCount: { N: String(d.attemptCount) },
@@ -65,10 +66,12 @@ export function toDelivery(item: Item): RecoverableDelivery {
   const scheduleBase = n(item, 'scheduleBase');
   const recoveryIds = item.recoveryIds?.SS;
   const claim = claimOf(item);
+  const type = s(item, 'type');
   return {
     tenantId: s(item, 'tenantId') ?? '',
     deliveryId: s(item, 'deliveryId') ?? '',
     messageId: s(item, 'messageId') ?? '',
+    ...(type !== undefined && { type }),
     endpointId: s(item, 'endpointId') ?? '',
     status: (s(item, 'status') ?? 'pending') as DeliveryStatus,
     attemptCount: n(item, 'attemptCount') ?? 0,
@@ -189,7 +192,7 @@ export function mergeAttempts(items: readonly Item[], attemptLive: (at: number) 
       });
     }
   }
-  // An item written before decision 0018 may hold its last attempt in `lastAttempt` (decision 0011's layout).
+  // An item written before decision 0023 may hold its last attempt in `lastAttempt` (decision 0011's layout).
   const legacy = s(head, 'lastAttempt');
   if (legacy !== undefined) {
     const { responseBody: _b, responseBodyTruncated: _t, ...last } = JSON.parse(legacy) as Attempt;

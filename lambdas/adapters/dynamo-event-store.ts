@@ -130,9 +130,15 @@ export class DynamoEventStore implements EventStore {
     );
   }
 
-  async markCompleted(source: string, eventId: string, leaseToken: string, nowMs: number): Promise<boolean> {
+  async markCompleted(
+    source: string,
+    eventId: string,
+    leaseToken: string,
+    nowMs: number,
+    archived = false,
+  ): Promise<boolean> {
     return this.update(source, eventId, {
-      UpdateExpression: 'SET #status = :completed, processedAt = :now REMOVE #leaseUntil, #leaseToken, #error',
+      UpdateExpression: `SET #status = :completed, processedAt = :now${archived ? ', archivedAt = :now' : ''} REMOVE #leaseUntil, #leaseToken, #error`,
       ConditionExpression: '#leaseToken = :token AND #status = :processing',
       ExpressionAttributeNames: {
         '#status': 'status',
@@ -155,9 +161,10 @@ export class DynamoEventStore implements EventStore {
     leaseToken: string,
     error: string,
     nowMs: number,
+    archived = false,
   ): Promise<boolean> {
     return this.update(source, eventId, {
-      UpdateExpression: 'SET #status = :failed, #error = :error, failedAt = :now REMOVE #leaseUntil, #leaseToken',
+      UpdateExpression: `SET #status = :failed, #error = :error, failedAt = :now${archived ? ', archivedAt = :now' : ''} REMOVE #leaseUntil, #leaseToken`,
       ConditionExpression: '#leaseToken = :token AND #status = :processing',
       ExpressionAttributeNames: {
         '#status': 'status',
@@ -172,6 +179,15 @@ export class DynamoEventStore implements EventStore {
         ':now': { N: String(nowMs) },
         ':token': { S: leaseToken },
       },
+    });
+  }
+
+  async markArchived(source: string, eventId: string, nowMs: number): Promise<boolean> {
+    return this.update(source, eventId, {
+      UpdateExpression: 'SET archivedAt = :now',
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':now': { N: String(nowMs) } },
     });
   }
 
@@ -227,5 +243,6 @@ export function toRecord(item: Record<string, AttributeValue>): EventRecord {
     ...(n('enqueuedAt') !== undefined && { enqueuedAt: n('enqueuedAt') }),
     ...(n('processedAt') !== undefined && { processedAt: n('processedAt') }),
     ...(s('error') !== undefined && { error: s('error') }),
+    ...(n('archivedAt') !== undefined && { archivedAt: n('archivedAt') }),
   };
 }

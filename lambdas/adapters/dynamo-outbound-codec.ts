@@ -34,6 +34,11 @@ export const keys = {
   tenantMessages: (tenantId: string) => `MSGS#${tenantId}`,
   /** The endpoint index's partition of the endpoint's deliveries. */
   endpointDeliveries: (tenantId: string, endpointId: string) => `DLVS#${tenantId}#${endpointId}`,
+  /** The record of a recovery or replay run (core/outbound/recovery/runs.ts). */
+  recoveryRun: (tenantId: string, recoveryId: string): Item => ({
+    [PK]: { S: `RUN#${tenantId}#${recoveryId}` },
+    [SK]: { S: 'RUN' },
+  }),
 };
 
 export const n = (item: Item, name: string) => (item[name]?.N === undefined ? undefined : Number(item[name].N));

@@ -1,5 +1,5 @@
 /**
- * Deliveries and their attempts on the outbound table, and the `due` index the sweeper reads (decisions 0007, 0018).
+ * Deliveries and their attempts on the outbound table, and the `due` index the sweeper reads (decisions 0007, 0023).
  * The writes are in dynamo-delivery-writes.ts (create, claim, record under the claim, skip), the reads through the
  * list indexes in dynamo-delivery-reads.ts; this class holds the options they share and the `due` index.
  *
@@ -15,7 +15,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
-import type { Attempt, Delivery } from '../core/outbound/model';
+import type { Attempt, Delivery, MessageRecord } from '../core/outbound/model';
 import type {
   Bounded,
   ClaimRequest,
@@ -26,6 +26,7 @@ import type {
   DueIndex,
   EndpointDelivery,
   EndpointDeliveryReader,
+  Page,
   StaleClaim,
   WakeUpClaim,
 } from '../core/outbound/ports';
@@ -35,11 +36,10 @@ import { mergeAttempts, toDelivery } from './dynamo-delivery-codec';
 import * as reads from './dynamo-delivery-reads';
 import * as writes from './dynamo-delivery-writes';
 import { keys, type Item } from './dynamo-outbound-codec';
-import { queryAll, scanAll } from './dynamo-outbound-query';
+import * as lists from './dynamo-outbound-lists';
+import { queryAll } from './dynamo-outbound-query';
 
-const { dueIndex, tenantIndex } = OUTBOUND_TABLE;
-/** A tenant's list reads at most this many of its newest deliveries to find `limit` that match its filters. */
-export const LIST_SCAN_LIMIT = 5000;
+const { dueIndex } = OUTBOUND_TABLE;
 
 export interface DeliveryStoreOptions {
   /** @default DEFAULT_WAKE_LEASE_MS */
@@ -106,15 +106,15 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     return writes.markExhaustedNotified(this.ctx, deliveryId, nowMs);
   }
 
-  async get(tenantId: string | undefined, deliveryId: string): Promise<Delivery | undefined> {
+  async get(tenantId: string, deliveryId: string): Promise<Delivery | undefined> {
     const out = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: keys.delivery(deliveryId), ConsistentRead: true }),
     );
     const d = out.Item && this.live(out.Item) ? toDelivery(out.Item) : undefined;
-    return d && (tenantId === undefined || d.tenantId === tenantId) ? d : undefined;
+    return d?.tenantId === tenantId ? d : undefined;
   }
 
-  async attempts(tenantId: string | undefined, deliveryId: string): Promise<readonly Attempt[]> {
+  async attempts(tenantId: string, deliveryId: string): Promise<readonly Attempt[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
@@ -122,7 +122,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
       ConsistentRead: true,
     });
     const head = items.find((i) => i.sk?.S === 'DLV');
-    if (!head || !this.live(head) || (tenantId !== undefined && toDelivery(head).tenantId !== tenantId)) return [];
+    if (!head || !this.live(head) || toDelivery(head).tenantId !== tenantId) return [];
     const now = this.now();
     return mergeAttempts(items, (at) => !isExpired(expiry('attempt', at, this.ctx.retention).expiresAt, now), now);
   }
@@ -132,34 +132,17 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     return item.expiresAt?.N === undefined || !isExpired(Number(item.expiresAt.N), this.now());
   }
 
-  async list(query: DeliveryQuery): Promise<readonly Delivery[]> {
-    const limit = query.limit ?? 50;
-    const keep = (d: Delivery) =>
-      (query.endpointId === undefined || d.endpointId === query.endpointId) &&
-      (query.status === undefined || d.status === query.status);
-    if (query.tenantId === undefined) {
-      // Without a tenant there is no key to query: a Scan, for the local CLI and small tables only.
-      const items = await scanAll(this.client, {
-        TableName: this.tableName,
-        FilterExpression: '#kind = :k',
-        ExpressionAttributeNames: { '#kind': 'kind' },
-        ExpressionAttributeValues: { ':k': { S: 'delivery' } },
-      });
-      return items
-        .filter((i) => this.live(i))
-        .map(toDelivery)
-        .filter(keep)
-        .sort((a, b) => b.createdAt - a.createdAt)
-        .slice(0, limit);
-    }
-    const read = await reads.readThroughIndex(
-      this.client,
-      this.tableName,
-      reads.newestFirst(this.tableName, tenantIndex, keys.tenantKey(query.tenantId)),
-      { limit, scanLimit: LIST_SCAN_LIMIT },
-      (i) => this.live(i) && keep(toDelivery(i)),
-    );
-    return read.items.map(toDelivery);
+  /** A page of the tenant's deliveries, newest first (dynamo-outbound-lists.ts). */
+  list(query: DeliveryQuery): Promise<Page<Delivery>> {
+    return lists.listDeliveries(this.client, this.tableName, query, this.now());
+  }
+
+  messageDeliveries(
+    tenantId: string,
+    message: Pick<MessageRecord, 'id' | 'createdAt'>,
+    options: { limit: number; scanLimit: number },
+  ): Promise<Bounded<Delivery>> {
+    return lists.messageDeliveries(this.client, this.tableName, tenantId, message, options, this.now());
   }
 
   endpointDeliveries(tenantId: string, endpointId: string, limit: number): Promise<Bounded<EndpointDelivery>> {
@@ -174,7 +157,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     return reads.waitingDeliveries(this.client, this.tableName, tenantId, endpointId, options, (i) => this.live(i));
   }
 
-  async replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
+  async replay(tenantId: string, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
     const current = await this.get(tenantId, deliveryId);
     if (!current || current.status === 'pending' || current.status === 'delivered') return current;
     const applied = await writes.replay(this.ctx, current, nowMs);

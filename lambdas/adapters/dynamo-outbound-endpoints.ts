@@ -1,7 +1,7 @@
 /**
  * Endpoints and messages on the outbound table. A message is recorded once per (tenant, id) with one conditional
  * put (an expired record counts as absent, as DynamoDB TTL deletes lazily), its payload in the item, or, when large,
- * in the payload store with the key in the item (decision 0018); endpoints are versioned so that two management
+ * in the payload store with the key in the item (decision 0023); endpoints are versioned so that two management
  * calls changing the same endpoint cannot overwrite each other.
  */
 import {
@@ -13,12 +13,21 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { Endpoint, MessageRecord } from '../core/outbound/model';
-import type { EndpointRepository, MessageReader, MessageStore, PutMessageResult } from '../core/outbound/ports';
+import type {
+  EndpointRepository,
+  MessageReader,
+  MessageStore,
+  MessageSummary,
+  Page,
+  PageQuery,
+  PutMessageResult,
+} from '../core/outbound/ports';
 import { isExpired } from '../core/outbound/retention';
 import { endpointItem, keys, messageItem, toEndpoint, toMessage, type Item } from './dynamo-outbound-codec';
 import { PAYLOAD_INLINE_MAX_BYTES, payloadKey, type PayloadStore } from './payload-store';
 import { succeeds } from './conditional-write';
 import { queryAll } from './dynamo-outbound-query';
+import { listMessages } from './dynamo-outbound-lists';
 
 export class DynamoEndpointRepository implements EndpointRepository {
   constructor(
@@ -172,6 +181,11 @@ export class DynamoMessageStore implements MessageStore, MessageReader {
     if (ref === undefined) return m;
     const payload = this.payloads ? await this.payloads.get(ref) : undefined;
     return payload === undefined ? undefined : { ...m, payload };
+  }
+
+  /** A page of the tenant's messages, newest first (dynamo-outbound-lists.ts). */
+  list(tenantId: string, query: PageQuery): Promise<Page<MessageSummary>> {
+    return listMessages(this.client, this.tableName, tenantId, query, this.now());
   }
 
   async get(tenantId: string, messageId: string): Promise<MessageRecord | undefined> {

@@ -1,11 +1,9 @@
-/** Paginated Query and Scan, and chunked BatchGetItem, over the outbound table. */
+/** Paginated Query and chunked BatchGetItem over the outbound table. */
 import {
   BatchGetItemCommand,
   QueryCommand,
-  ScanCommand,
   type DynamoDBClient,
   type QueryCommandInput,
-  type ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { Item } from './dynamo-outbound-codec';
 
@@ -14,17 +12,6 @@ export async function queryAll(client: DynamoDBClient, input: QueryCommandInput)
   let start: Item | undefined;
   do {
     const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
-
-export async function scanAll(client: DynamoDBClient, input: ScanCommandInput): Promise<Item[]> {
-  const out: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
     out.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);

@@ -1,43 +1,56 @@
 /**
- * `endpoints recover` and `messages replay` on the outbound table (recovery.ts): an endpoint's deliveries of a
- * window from the `byEndpoint` index (keys only: the items are read), a tenant's messages of a window from the
- * `byTenant` index (its entries carry what a replay needs of a message: id, type, creation and expiry, not the
- * payload), both by creation time, oldest first, a page at a time; and the conditional requeue that makes each
- * delivery due once per recovery run.
+ * `endpoints recover` and `messages replay` on the outbound table (core/outbound/recovery/recover.ts, replay.ts): an
+ * endpoint's deliveries of a window from the `byEndpoint` index (keys only: the items are read), a tenant's messages
+ * of a window from the `byTenant` index (its entries carry what a replay needs of a message: id, type, creation and
+ * expiry, not the payload), both by creation time, oldest first, a page at a time; and the conditional requeue that
+ * makes each delivery due once per recovery run.
  *
  * A requeued delivery gets the whole retry schedule again without losing its attempt log: `attemptCount` (which
  * numbers the attempts and guards their recording) is kept, and `scheduleBase` is set to the scheduled attempts
- * made so far (`attemptCount - probes`), which deliver.ts subtracts. It goes back on the sparse `due` index like a
- * new delivery, so a lost wake-up (or one too far ahead for a queue delay) is swept.
+ * made so far (`attemptCount - probes`), which the delivery step (core/outbound/delivery/attempt.ts) subtracts. It
+ * goes back on the sparse `due` index like a new delivery, so a lost wake-up (or one too far ahead for a queue
+ * delay) is swept.
+ *
+ * The record of each run (runs.ts) is one item, rewritten after each page, kept as long as deliveries are.
  */
-import { QueryCommand, UpdateItemCommand, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
 import type { MessageRecord } from '../core/outbound/model';
-import type {
-  DeliveryPage,
-  MessagePager,
-  RecoveryStore,
-  RequeueRequest,
-  Window,
-} from '../core/outbound/recovery/recover';
+import type { DeliveryPage, RecoveryStore, RequeueRequest } from '../core/outbound/recovery/recover';
+import type { MessagePager } from '../core/outbound/recovery/replay';
+import type { RecoveryRun, RecoveryRunStore } from '../core/outbound/recovery/runs';
+import type { Window } from '../core/outbound/recovery/window';
 import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/delivery/wake-up';
+import { DEFAULT_RETENTION, expiry, isExpired, type RetentionSettings } from '../core/outbound/retention';
 import { succeeds } from './conditional-write';
 import { toDelivery } from './dynamo-delivery-codec';
-import { keys, timeKey, toMessage, type Item } from './dynamo-outbound-codec';
+import { keys, timeKey, toMessage, ttlOf } from './dynamo-outbound-codec';
 import { batchGet } from './dynamo-outbound-query';
 import type { DeliveryStoreOptions } from './dynamo-outbound-deliveries';
+import { decodeCursor, encodeCursor } from './dynamo-outbound-lists';
 
 const { endpointIndex, tenantIndex } = OUTBOUND_TABLE;
 
-export interface RecoveryStoreOptions extends Pick<DeliveryStoreOptions, 'leaseMs' | 'dueShards'> {
+export interface RecoveryStoreOptions extends Pick<DeliveryStoreOptions, 'leaseMs' | 'dueShards' | 'now'> {
   /** Items per Query page. @default 100 */
   readonly pageSize?: number;
+  /** Run records are kept as long as deliveries (`deliveriesDays`). @default DEFAULT_RETENTION */
+  readonly retention?: RetentionSettings;
 }
 
-export class DynamoRecoveryStore implements RecoveryStore, MessagePager {
+export class DynamoRecoveryStore implements RecoveryStore, MessagePager, RecoveryRunStore {
   private readonly leaseMs: number;
   private readonly shards: number;
   private readonly pageSize: number;
+  private readonly retention: RetentionSettings;
+  private readonly now: () => number;
 
   /** `options` must match the delivery store's (the sweeper reads the same `due` shards). */
   constructor(
@@ -48,6 +61,37 @@ export class DynamoRecoveryStore implements RecoveryStore, MessagePager {
     this.leaseMs = options.leaseMs ?? DEFAULT_WAKE_LEASE_MS;
     this.shards = options.dueShards ?? DEFAULT_DUE_SHARDS;
     this.pageSize = options.pageSize ?? 100;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.now = options.now ?? Date.now;
+  }
+
+  async putRun(run: RecoveryRun): Promise<void> {
+    const { expiresAt } = expiry('delivery', run.startedAt, this.retention);
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.recoveryRun(run.tenantId, run.recoveryId),
+          kind: { S: 'recoveryRun' },
+          doc: { S: JSON.stringify(run) },
+          expiresAt: { N: String(expiresAt) },
+          [OUTBOUND_TABLE.ttlAttribute]: ttlOf(expiresAt),
+        },
+      }),
+    );
+  }
+
+  async getRun(tenantId: string, recoveryId: string): Promise<RecoveryRun | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: keys.recoveryRun(tenantId, recoveryId),
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Item;
+    if (item?.doc?.S === undefined || isExpired(Number(item.expiresAt?.N), this.now())) return undefined;
+    return JSON.parse(item.doc.S) as RecoveryRun;
   }
 
   async listByEndpoint(tenantId: string, endpointId: string, window: Window, cursor?: string): Promise<DeliveryPage> {
@@ -127,7 +171,7 @@ export class DynamoRecoveryStore implements RecoveryStore, MessagePager {
       },
       ScanIndexForward: true,
       Limit: this.pageSize,
-      ...(cursor !== undefined && { ExclusiveStartKey: decodeCursor(cursor) }),
+      ...(cursor !== undefined && { ExclusiveStartKey: decodeCursor(cursor, index.partitionKey, partition) }),
     };
     const out = await this.client.send(new QueryCommand(input));
     return {
@@ -136,6 +180,3 @@ export class DynamoRecoveryStore implements RecoveryStore, MessagePager {
     };
   }
 }
-
-const encodeCursor = (key: Item) => Buffer.from(JSON.stringify(key)).toString('base64url');
-const decodeCursor = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;

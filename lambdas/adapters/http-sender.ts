@@ -1,6 +1,6 @@
 /**
  * The HttpSender over node:http/https, with the SSRF guard bound to the connection:
- * 1. resolve the host (dns.lookup, all addresses) and classify every address (core/outbound/ssrf.ts);
+ * 1. resolve the host (dns.lookup, all addresses) and classify every address (core/outbound/delivery/ssrf.ts);
  * 2. connect only to a checked address: the request's `lookup` hands back the checked addresses instead of
  *    resolving again, so a DNS answer that changes between check and connect (rebinding) is never used.
  *    The URL keeps the host name, so SNI, certificate verification and the Host header still use the name;

@@ -1,7 +1,16 @@
 /** Topic on SNS: PublishBatch (10 entries a call), reporting the entries that failed. */
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { PublishEntry, Topic } from '../core/kernel/ports';
+import { EXTENDED_PAYLOAD_SIZE_ATTRIBUTE } from '../contract';
 import { stringAttributes } from './sqs-queue';
+
+/** String attributes, except the extended clients' reserved size attribute, which they read as a Number. */
+function messageAttributes(attributes: Readonly<Record<string, string>>) {
+  const out = stringAttributes(attributes);
+  const size = out[EXTENDED_PAYLOAD_SIZE_ATTRIBUTE];
+  if (size) size.DataType = 'Number';
+  return out;
+}
 
 export class SnsTopic implements Topic {
   constructor(
@@ -18,7 +27,7 @@ export class SnsTopic implements Topic {
         PublishBatchRequestEntries: entries.map((e, i) => ({
           Id: `e${i}`,
           Message: e.message,
-          MessageAttributes: stringAttributes(e.attributes),
+          MessageAttributes: messageAttributes(e.attributes),
         })),
       }),
     );

@@ -1,9 +1,16 @@
 /**
  * The outbound API's routes (`/v1/…`), one description for the handler, the local API server and the CDK routes.
  * Deployed, every route is authorized with IAM (SigV4): these are for the operator's systems, not the internet.
+ * Every route is under `/v1/tenants/{tenant}/`, so an IAM policy on `…/v1/tenants/acme/*` confines a caller to
+ * tenant acme (docs/outbound-api.md); each `{name}` is an id of that kind (core/outbound/ids.ts).
  */
+export const TENANT_PREFIX = '/v1/tenants/{tenant}/';
+
 export const OUTBOUND_ROUTES = [
   'POST /v1/tenants/{tenant}/messages',
+  'GET /v1/tenants/{tenant}/messages',
+  'GET /v1/tenants/{tenant}/messages/{message}',
+  'POST /v1/tenants/{tenant}/messages/replay',
   'POST /v1/tenants/{tenant}/endpoints',
   'GET /v1/tenants/{tenant}/endpoints',
   'GET /v1/tenants/{tenant}/endpoints/{endpoint}',
@@ -12,11 +19,10 @@ export const OUTBOUND_ROUTES = [
   'POST /v1/tenants/{tenant}/endpoints/{endpoint}/rotate-secret',
   'GET /v1/tenants/{tenant}/endpoints/{endpoint}/status',
   'POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover',
-  'POST /v1/tenants/{tenant}/messages/replay',
+  'GET /v1/tenants/{tenant}/recoveries/{recovery}',
   'GET /v1/tenants/{tenant}/deliveries',
-  'GET /v1/deliveries',
-  'GET /v1/deliveries/{delivery}',
-  'POST /v1/deliveries/{delivery}/retry',
+  'GET /v1/tenants/{tenant}/deliveries/{delivery}',
+  'POST /v1/tenants/{tenant}/deliveries/{delivery}/retry',
 ] as const;
 
 export type OutboundRouteKey = (typeof OUTBOUND_ROUTES)[number];

@@ -7,8 +7,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { powertoolsLog } from '../adapters/powertools-log';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
+import { lazyS3ObjectStore } from '../adapters/lazy-s3-object-store';
 import { SqsQueue } from '../adapters/sqs-queue';
-import { verifierConfig } from '../config';
+import { verifierConfig } from '../wiring/inbound-env';
 import { prepareSources } from '../core/inbound/sources';
 import { createVerifierHandler } from './create-handler';
 
@@ -24,4 +25,5 @@ export const handler = createVerifierHandler({
   leaseMs: config.leaseMs,
   newToken: randomUUID,
   log,
+  ...(config.archiveBucket && { archive: lazyS3ObjectStore(config.archiveBucket) }),
 });

@@ -22,7 +22,7 @@ export function awsOutboundPorts(config: OutboundConfig, extra: Partial<Outbound
   return {
     dynamo,
     tableName: config.tableName,
-    // Envelope encryption: one Decrypt per data key and container, not per endpoint (decision 0018).
+    // Envelope encryption: one Decrypt per data key and container, not per endpoint (decision 0023).
     cipher: new EnvelopeSecretCipher(
       new KmsDataKeys(kms, config.secretsKeyId),
       new DynamoDataKeyStore(dynamo, config.tableName),

@@ -3,7 +3,7 @@
  * The names are the contract's (lambdas/contract.ts `ENV`), set by lib/constructs/outbound-delivery.ts.
  */
 import { ENV } from '../contract';
-import { EnvReader } from '../config';
+import { EnvReader } from './inbound-env';
 import { ConfigError } from '../core/kernel/errors';
 import { compileAllowlist } from '../core/kernel/cidr';
 import { formatIssues, ONE_SHOT } from '../core/kernel/config-parse';

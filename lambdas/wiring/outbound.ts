@@ -53,7 +53,7 @@ export interface OutboundPorts {
   readonly operations?: OperationsSettings;
   /** Lease of a queued or claimed wake-up. @default DEFAULT_WAKE_LEASE_MS (15 min) */
   readonly leaseMs?: number;
-  /** Lease of a worker's claim on a delivery attempt (decision 0018). @default outboundClaimLeaseSeconds() (70 s) */
+  /** Lease of a worker's claim on a delivery attempt (decision 0023). @default outboundClaimLeaseSeconds() (70 s) */
   readonly claimLeaseMs?: number;
   /** @default the DNS resolver */
   readonly resolver?: Resolver;
@@ -88,7 +88,7 @@ export function composeOutbound(ports: OutboundPorts) {
     endpoints: new DynamoEndpointRepository(dynamo, tableName),
     messages: new DynamoMessageStore(dynamo, tableName, { ...(ports.payloads && { payloads: ports.payloads }) }),
     deliveries: new DynamoDeliveryStore(dynamo, tableName, { ...leaseOptions, retention }),
-    recovery: new DynamoRecoveryStore(dynamo, tableName, leaseOptions),
+    recovery: new DynamoRecoveryStore(dynamo, tableName, { ...leaseOptions, retention }),
     state: ports.stateStore ?? new DynamoEndpointStateStore(dynamo, tableName),
   };
   const operations = {

@@ -12,7 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SubscriptionConfig } from '../config-schema';
-import { buildFilterPolicy } from '../filter-policy';
+import { subscriptionFilterPolicy } from '../filter-policy';
 import type { FilterPolicy } from '../filter-policy';
 import { DurableQueue, deadLetterAlarm } from './durable-queue';
 
@@ -68,7 +68,7 @@ export class EventTopic extends Construct {
     const deliveryDeadLetterAlarms: Record<string, cloudwatch.Alarm> = {};
     const created: Record<string, sns.Subscription> = {};
     for (const config of props.subscriptions ?? []) {
-      const filterPolicy = toSnsFilterPolicy(buildFilterPolicy(config.filter));
+      const filterPolicy = toSnsFilterPolicy(subscriptionFilterPolicy(config));
       const deliveryDeadLetterQueue = (): sqs.Queue => {
         const dlq = new sqs.Queue(this, `${config.id}DeliveryDeadLetterQueue`, {
           encryption: sqs.QueueEncryption.SQS_MANAGED,

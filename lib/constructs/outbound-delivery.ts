@@ -1,5 +1,5 @@
 /**
- * Outbound delivery (#12) on AWS: the `/v1` routes on the stack's HTTP API (IAM-authorized), the API function,
+ * Outbound delivery on AWS: the `/v1` routes on the stack's HTTP API (IAM-authorized), the API function,
  * the delivery queue (with its DLQ) and worker, the sweeper run every minute (decision 0007), and the operations
  * topic the worker publishes operator notifications to (docs/outbound-notifications.md). The table and key are
  * `OutboundStore`.
@@ -131,7 +131,7 @@ export class OutboundDelivery extends Construct {
     // Intake writes large payloads; the worker reads them (and the API, to answer a duplicate).
     this.store.grantPayloads(this.api.lambdaFunction, 'readWrite');
     this.store.grantPayloads(this.worker.lambdaFunction, 'read');
-    // Named actions only: the API makes data keys (envelope encryption, decision 0018) and opens them, and secrets
+    // Named actions only: the API makes data keys (envelope encryption, decision 0023) and opens them, and secrets
     // sealed before directly under the key; the worker opens both.
     this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.store.secretsKey.grant(this.worker.lambdaFunction, 'kms:Decrypt');

@@ -15,6 +15,7 @@ import type { SourceConfig } from '../config-schema';
 import { ENV } from '../../lambdas/contract';
 import { secretNameFor } from '../verifier-environment';
 import { DurableQueue } from './durable-queue';
+import type { EventArchive } from './event-archive';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
 import { WebhookFunction } from './webhook-function';
@@ -35,6 +36,8 @@ export interface SourcePipelineProps {
   readonly projectRoot?: string;
   /** X-Ray active tracing on the processor. @default false */
   readonly tracing?: boolean;
+  /** Where the processor archives each attempt and offloads large messages (#19). @default - nothing archived */
+  readonly archive?: EventArchive;
 }
 
 export class SourcePipeline extends Construct {
@@ -97,10 +100,19 @@ export class SourcePipeline extends Construct {
         [ENV.topicArn]: props.eventTopic.topic.topicArn,
         [ENV.leaseSeconds]: String(retry.processorLeaseSeconds),
         [ENV.dedupeSeconds]: String(source.dedupeWindowDays * 86_400),
+        ...(props.archive && {
+          [ENV.archiveBucket]: props.archive.bucket.bucketName,
+          [ENV.archiveDenyHeaders]: JSON.stringify(source.archive.denyHeaders),
+        }),
       },
     });
     props.eventStore.grantEventAccess(this.processor.lambdaFunction);
     props.eventTopic.grantPublish(this.processor.lambdaFunction);
+    props.archive?.grant(this.processor.lambdaFunction, {
+      events: ['write'],
+      messages: ['write'],
+      payloads: ['read'],
+    });
 
     this.eventSource = new eventSources.SqsEventSource(this.queue, {
       batchSize: source.processor.batchSize,

@@ -73,6 +73,12 @@ export interface WebhookFunctionProps {
   readonly description?: string;
   /** Directory holding `package.json`, `tsconfig.json` and `package-lock.json`. @default - the repository root */
   readonly projectRoot?: string;
+  /**
+   * SDK clients left out of the bundle and loaded from the Lambda runtime's own copy, for a client the function
+   * imports lazily on a rare path (the verifier's S3 client, for claim checks): it then costs the common cold start
+   * nothing, not even parsing. @default [] (everything bundled)
+   */
+  readonly runtimeSdkModules?: readonly string[];
 }
 
 /** A Node.js Lambda function with the stack's shared defaults and an explicit log group and role. */
@@ -127,7 +133,9 @@ export class WebhookFunction extends Construct {
       environment: { ...WebhookFunction.sharedEnvironment(props.serviceName, props.logLevel), ...props.environment },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      bundling: LAMBDA_BUNDLING,
+      bundling: props.runtimeSdkModules?.length
+        ? { ...LAMBDA_BUNDLING, externalModules: [...props.runtimeSdkModules] }
+        : LAMBDA_BUNDLING,
     });
 
     if (props.tracing)

@@ -36,6 +36,7 @@ const drivers: Drivers = {
   dedupeSeconds: 7 * 86_400,
   secrets: 0,
   secretsCacheSeconds: 60,
+  archive: undefined,
 };
 
 const shape = (payloadBytes: number, overhead = 300): EventShape => ({
@@ -44,6 +45,9 @@ const shape = (payloadBytes: number, overhead = 300): EventShape => ({
   publishBytes: payloadBytes + overhead,
   itemBytes: 250,
   accessLogBytes: 0,
+  archiveRowBytes: 600,
+  claimCheck: false,
+  offloaded: false,
 });
 
 /** Storage of a 250 B record for the 7-day dedupe window, per million events, at $0.25/GB-month. */
@@ -236,5 +240,31 @@ describe('readTemplate()', () => {
 
   it('throws when the template has no API', () => {
     expect(() => readTemplate({ Resources: {} })).toThrow(/no API Gateway API/);
+  });
+});
+
+describe('the archive line', () => {
+  const archived: Drivers = { ...drivers, archive: { retentionDays: 90 } };
+  const at = (fill: number, s = shape(1024)) =>
+    line(stackCost(archived, s, { ...DEFAULT_ASSUMPTIONS, messagesPerProcessorBatch: fill }, prices), 'S3 archive');
+
+  it('is one PUT per processor batch plus 90 days of the gzipped row', () => {
+    const storage = (600 / 1e9) * 3 * 0.023 * 1e6;
+    expect(perMillion(at(10).usd)).toBeCloseTo(5 / 10 + storage, 6);
+    expect(perMillion(at(1).usd)).toBeCloseTo(5 + storage, 6);
+  });
+
+  it('adds the claim check and the offloaded message for large events, with their objects stored', () => {
+    const big = { ...shape(1 << 20), claimCheck: true, offloaded: true, publishBytes: (1 << 20) + 300 };
+    const l = at(10, big);
+    expect(l.detail).toMatch(/2\.10 PUT .*claim check.*offloaded message.* \+ 2 GET/);
+    const storage = ((600 + (1 << 20) + (1 << 20) + 300) / 1e9) * 3 * 0.023 * 1e6;
+    expect(perMillion(l.usd)).toBeCloseTo(2.1 * 5 + 2 * 0.4 + storage, 4);
+  });
+
+  it('is absent from a stack without an archive', () => {
+    expect(stackCost(drivers, shape(1024), DEFAULT_ASSUMPTIONS, prices).lines.map((l) => l.service)).not.toContain(
+      'S3 archive',
+    );
   });
 });

@@ -37,10 +37,10 @@ afterAll(() => new Promise((r) => server.close(r)));
 it('prints an attempt of unknown outcome (its worker died) without a latency, and the retry that followed', async () => {
   const io = captureIo();
 
-  expect(await runCli(['deliveries', 'show', 'dlv_1', '--url', base], io)).toBe(0);
+  expect(await runCli(['deliveries', 'show', 'dlv_1', '--tenant', 'acme', '--url', base], io)).toBe(0);
 
   expect(io.stdout.slice(-2)).toEqual([
-    '  #1  2026-12-02 06:56:12Z  unknown',
-    '  #2  2026-12-02 06:57:22Z  HTTP 200  3 ms',
+    '  #1  2026-12-02T06:56:12.000Z  unknown',
+    '  #2  2026-12-02T06:57:22.000Z  HTTP 200  3 ms',
   ]);
 });

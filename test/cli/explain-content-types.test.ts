@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { sign as octokitSign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
-import { explainVerification } from '../../cli/lib/explain';
-import { formatExplanation } from '../../cli/lib/explain-format';
+import { explainVerification } from '../../cli/lib/explain/index';
+import { formatExplanation } from '../../cli/lib/explain/format';
 import { type Scheme, type SchemeName, schemes, type VerifyRequest } from '../../lambdas/core/signatures/index';
 import { toBytes, withBody } from '../helpers/signed-request';
 import { SLACK_DOCS } from '../helpers/provider-vectors';

@@ -4,8 +4,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { explainVerification } from '../../cli/lib/explain';
-import { urlVariants } from '../../cli/lib/explain-causes';
+import { explainVerification } from '../../cli/lib/explain/index';
+import { urlVariants } from '../../cli/lib/explain/causes';
 import { type Scheme, type SchemeName, schemes, type VerifyRequest } from '../../lambdas/core/signatures/index';
 import { SCHEME_FIXTURES } from '../helpers/scheme-fixtures';
 import { NOW, signedRequest, toBytes, withBody, withHeader } from '../helpers/signed-request';

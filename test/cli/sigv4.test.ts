@@ -5,51 +5,28 @@
  * carries a credential.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../cli/index';
 import { isLoopback, NodeSha256, regionFor } from '../../cli/lib/sigv4';
 import { captureIo } from '../helpers/cli-io';
+import { recordingServer, type Received, type RecordingServer } from '../helpers/recording-server';
 
 const KEY_ID = 'AKIDSIGV4TEST';
 const SECRET = 'sigv4-test-secret-do-not-print';
 
-interface Received {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-let server: Server;
+let server: RecordingServer;
 let base: string;
-let received: Received[];
-let answer: { status: number; body: unknown };
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({
-        method: req.method!,
-        url: req.url!,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await recordingServer();
+  base = server.url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 beforeEach(() => {
-  received = [];
-  answer = { status: 202, body: { status: 'accepted', id: 'msg_1', deliveries: 1 } };
+  server.received.length = 0;
+  server.answer = { status: 202, body: { status: 'accepted', id: 'msg_1', deliveries: 1 } };
   vi.stubEnv('AWS_ACCESS_KEY_ID', KEY_ID);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', SECRET);
   vi.stubEnv('AWS_SESSION_TOKEN', undefined);
@@ -118,7 +95,7 @@ describe('SigV4 on the outbound API client', () => {
     );
 
     expect(code).toBe(0);
-    const [r] = received;
+    const [r] = server.received;
     expect(r!.headers.authorization).toMatch(
       new RegExp(`^AWS4-HMAC-SHA256 Credential=${KEY_ID}/\\d{8}/eu-west-1/execute-api/aws4_request, SignedHeaders=`),
     );
@@ -131,8 +108,8 @@ describe('SigV4 on the outbound API client', () => {
     expect(await recompute(r!, 'us-east-1')).not.toBe(r!.headers.authorization);
   });
 
-  it('deliveries list signs the query string; endpoints list takes --sigv4 with its --api-url', async () => {
-    answer = { status: 200, body: { deliveries: [], endpoints: [] } };
+  it('deliveries list signs the query string; endpoints list takes --sigv4 with --url, as every command', async () => {
+    server.answer = { status: 200, body: { deliveries: [], endpoints: [] } };
 
     expect(
       await runCli(
@@ -156,16 +133,16 @@ describe('SigV4 on the outbound API client', () => {
     ).toBe(0);
     expect(
       await runCli(
-        ['endpoints', 'list', '--tenant', 'acme', '--api-url', base, '--sigv4', '--region', 'eu-west-1'],
+        ['endpoints', 'list', '--tenant', 'acme', '--url', base, '--sigv4', '--region', 'eu-west-1'],
         captureIo(),
       ),
     ).toBe(0);
 
-    expect(received.map((r) => r.url)).toEqual([
+    expect(server.received.map((r) => r.url)).toEqual([
       '/v1/tenants/acme/deliveries?status=failed&limit=5',
       '/v1/tenants/acme/endpoints',
     ]);
-    for (const r of received) expect(await recompute(r, 'eu-west-1'), r.url).toBe(r.headers.authorization);
+    for (const r of server.received) expect(await recompute(r, 'eu-west-1'), r.url).toBe(r.headers.authorization);
   });
 
   it('a loopback URL is not signed by default', async () => {
@@ -175,8 +152,8 @@ describe('SigV4 on the outbound API client', () => {
         captureIo(),
       ),
     ).toBe(0);
-    expect(received[0]!.headers.authorization).toBeUndefined();
-    expect(received[0]!.headers['x-amz-date']).toBeUndefined();
+    expect(server.received[0]!.headers.authorization).toBeUndefined();
+    expect(server.received[0]!.headers['x-amz-date']).toBeUndefined();
   });
 
   it('without a region, the command fails with a usage error that says where a region comes from, and sends nothing', async () => {
@@ -190,16 +167,19 @@ describe('SigV4 on the outbound API client', () => {
     ).toBe(2);
 
     expect(io.stderr.join('\n')).toMatch(/SigV4 needs the API's region: pass --region, set AWS_REGION/);
-    expect(received).toEqual([]);
+    expect(server.received).toEqual([]);
   });
 
   it('a refused request prints the API error and never the secret or the Authorization header', async () => {
-    answer = { status: 403, body: { message: 'The request signature we calculated does not match' } };
+    server.answer = { status: 403, body: { message: 'The request signature we calculated does not match' } };
     const io = captureIo();
 
-    expect(await runCli(['deliveries', 'show', 'dlv_1', '--url', base, '--sigv4', '--region', 'eu-west-1'], io)).toBe(
-      1,
-    );
+    expect(
+      await runCli(
+        ['deliveries', 'show', 'dlv_1', '--tenant', 'acme', '--url', base, '--sigv4', '--region', 'eu-west-1'],
+        io,
+      ),
+    ).toBe(1);
 
     const printed = [...io.stdout, ...io.stderr].join('\n');
     expect(printed).toContain('403');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ingest, type IngestOutcome } from '../../lambdas/core/inbound/ingest';
 import { WebhookError } from '../../lambdas/core/kernel/errors';
@@ -33,7 +34,16 @@ describe('ingest()', () => {
     expect(store.records.get('stripe#evt_1')).toMatchObject({ status: 'enqueued', type: 'invoice.paid', attempts: 0 });
     expect(queue.sent).toHaveLength(1);
     expect(queue.sent[0]!.queueUrl).toBe(QUEUE_URL);
-    expect(queue.sent[0]!.attributes).toEqual({ source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' });
+    const { archive, ...attributes } = queue.sent[0]!.attributes;
+    expect(attributes).toEqual({ source: 'stripe', type: 'invoice.paid', eventId: 'evt_1' });
+    // The archive's context: the signature header kept (so a replay can verify again), the body not repeated.
+    expect(JSON.parse(archive!)).toEqual({
+      h: expect.objectContaining({ 'stripe-signature': expect.stringMatching(/^t=\d+,v1=/) }),
+      u: expect.stringMatching(/^https:\/\//),
+      s: 0,
+      sha: createHash('sha256').update(STRIPE_EVENT).digest('hex'),
+      n: Buffer.byteLength(STRIPE_EVENT),
+    });
     const envelope = parseEnvelope(queue.sent[0]!.body);
     expect(envelope).toMatchObject({
       id: 'evt_1',

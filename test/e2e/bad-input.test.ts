@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { API_GATEWAY_MAX_BODY_BYTES, matchRoute, toApiGatewayEvent } from '../../local/api-gateway';
+import { MAX_BODY_BYTES_LIMIT } from '../../lib/config-schema';
 import type { SignedRequest } from '../../cli/lib/webhook-request';
 import { localSources } from '../../config/local';
 import { localSource, rawRequest, signedRequest, startTestStack, type TestStack } from './helpers';
@@ -278,10 +279,10 @@ const cases: ReadonlyArray<readonly [string, number, string, () => Promise<Outco
     () => signedBody('stripe', Buffer.from('{"id":"evt_utf16"}', 'utf16le')),
   ],
   [
-    'stripe: over the source body limit (200 KiB)',
+    "stripe: over the source body limit (Lambda's request limit less room for the event)",
     413,
     'payload_too_large',
-    () => signedBody('stripe', Buffer.from(JSON.stringify({ id: 'evt_big', pad: 'x'.repeat(200 * 1024) }))),
+    () => signedBody('stripe', Buffer.from(JSON.stringify({ id: 'evt_big', pad: 'x'.repeat(MAX_BODY_BYTES_LIMIT) }))),
   ],
   [
     'any route: over the API payload limit (10 MiB)',

@@ -58,7 +58,10 @@ describe('POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover', () => {
     await call(api, RECOVER, body);
     api.wakeUps.sent.length = 0;
 
-    expect(await call(api, RECOVER, body)).toMatchObject({ status: 202, json: { queued: 0, notRecoverable: 2 } });
+    expect(await call(api, RECOVER, body)).toMatchObject({
+      status: 202,
+      json: { queued: 0, alreadyQueued: 2, notRecoverable: 0 },
+    });
     expect(api.wakeUps.sent).toEqual([]);
   });
 
@@ -162,7 +165,10 @@ describe('POST /v1/tenants/{tenant}/endpoints/{endpoint}/recover', () => {
     expect(api.wakeUps.sent.map((w) => w.deliveryId)).toEqual(['dlv_1', 'dlv_2']);
     api.recovery.failAfter = Infinity;
 
-    expect(await call(api, RECOVER, body)).toMatchObject({ status: 202, json: { queued: 3, notRecoverable: 2 } });
+    expect(await call(api, RECOVER, body)).toMatchObject({
+      status: 202,
+      json: { queued: 3, alreadyQueued: 2, notRecoverable: 0 },
+    });
     expect(api.wakeUps.sent.map((w) => w.deliveryId)).toEqual(['dlv_1', 'dlv_2', 'dlv_3', 'dlv_4', 'dlv_5']);
   });
 

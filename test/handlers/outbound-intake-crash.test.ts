@@ -46,7 +46,7 @@ describe('a crash between the fan-out and the first wake-up', () => {
     // The first submission dies after the fan-out: its wake-up never leaves, and it never answers.
     void submitMessage(input, { ...o.intake, wakeUps: hangs });
     await new Promise((r) => setTimeout(r, 200));
-    const [created] = await o.stores.deliveries.list({ tenantId: TENANT });
+    const [created] = (await o.stores.deliveries.list({ tenantId: TENANT })).items;
     expect(created).toMatchObject({ status: 'pending', attemptCount: 0 });
 
     clock += 5_000;

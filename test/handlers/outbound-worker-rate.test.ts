@@ -1,5 +1,5 @@
 /**
- * Issue #13, decision 0009: two delivery worker invocations running at the same time, over the real DynamoDB
+ * Decision 0009: two delivery worker invocations running at the same time, over the real DynamoDB
  * adapters on dynalite, never send to a rate-limited endpoint more than `burst + perSecond × t` requests in any
  * window of length t. A count over a whole run, not a timing: the clock is the test's. It stands still while the
  * two invocations of a round run (so a request is stamped with the time its token was taken for), and moves by

@@ -116,26 +116,49 @@ export class FakeEventStore implements EventStore {
     return { claimed: true };
   }
 
-  async markCompleted(source: string, eventId: string, leaseToken: string, nowMs: number): Promise<boolean> {
+  async markCompleted(
+    source: string,
+    eventId: string,
+    leaseToken: string,
+    nowMs: number,
+    archived = false,
+  ): Promise<boolean> {
     maybeFail(this.failures, 'markCompleted');
     const r = this.leased(source, eventId, leaseToken, 'processing');
     if (!r) return false;
     r.status = 'completed';
     r.processedAt = nowMs;
+    if (archived) r.archivedAt = nowMs;
     r.leaseUntil = undefined;
     r.leaseToken = undefined;
     r.error = undefined;
     return true;
   }
 
-  async markFailed(source: string, eventId: string, leaseToken: string, error: string): Promise<boolean> {
+  async markFailed(
+    source: string,
+    eventId: string,
+    leaseToken: string,
+    error: string,
+    nowMs = 0,
+    archived = false,
+  ): Promise<boolean> {
     maybeFail(this.failures, 'markFailed');
     const r = this.leased(source, eventId, leaseToken, 'processing');
     if (!r) return false;
     r.status = 'failed';
     r.error = error;
+    if (archived) r.archivedAt = nowMs;
     r.leaseUntil = undefined;
     r.leaseToken = undefined;
+    return true;
+  }
+
+  async markArchived(source: string, eventId: string, nowMs: number): Promise<boolean> {
+    maybeFail(this.failures, 'markArchived');
+    const r = this.records.get(this.key(source, eventId));
+    if (!r) return false;
+    r.archivedAt = nowMs;
     return true;
   }
 

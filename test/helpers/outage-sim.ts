@@ -1,9 +1,9 @@
 /**
  * A discrete-event simulation of one endpoint's outbound delivery: messages arrive, workers wake deliveries,
  * pass the gate (circuit breaker + rate limit over the shared state store), send to a receiver that is down
- * for a while, settle the result (breaker, health) and apply the retry policy (retry.ts). A sweeper tick
- * every minute wakes the oldest parked delivery once the circuit is half-open; a closed circuit releases the
- * parked deliveries with `planRelease`. Everything runs on simulated time; nothing is hard-coded about the
+ * for a while, settle the result (breaker, health) and apply the retry policy (delivery/retry-schedule.ts). A
+ * sweeper tick every minute wakes the oldest parked delivery once the circuit is half-open; a closed circuit
+ * releases the parked deliveries with `planRelease`. Everything runs on simulated time; nothing is hard-coded about the
  * outcome.
  *
  * Probe attempts are logged (flag `probe`) but do not advance the delivery's retry schedule: the breaker

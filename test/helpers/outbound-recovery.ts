@@ -1,18 +1,19 @@
 /**
- * In-memory recovery port (RecoveryStore and MessagePager) over a FakeDeliveryStore's deliveries, with the
- * DynamoDB adapter's conditional requeue, and the API deps the recovery routes use, wired to fakes.
+ * In-memory recovery port (RecoveryStore, MessagePager and the run records) over a FakeDeliveryStore's deliveries,
+ * with the DynamoDB adapter's conditional requeue, and the API deps the recovery routes use, wired to fakes.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Delivery, Endpoint, MessageRecord } from '../../lambdas/core/outbound/model';
 import type { WakeUpQueue } from '../../lambdas/core/outbound/ports';
 import type {
   DeliveryPage,
-  MessagePager,
   RecoverableDelivery,
   RecoveryStore,
   RequeueRequest,
-  Window,
 } from '../../lambdas/core/outbound/recovery/recover';
+import type { MessagePager } from '../../lambdas/core/outbound/recovery/replay';
+import type { RecoveryRun, RecoveryRunStore } from '../../lambdas/core/outbound/recovery/runs';
+import type { Window } from '../../lambdas/core/outbound/recovery/window';
 import type { RetentionSettings } from '../../lambdas/core/outbound/retention';
 import { matchOutboundRoute } from '../../lambdas/outbound-api/routes';
 import type { OutboundApiDeps } from '../../lambdas/outbound-api/create-handler';
@@ -20,8 +21,10 @@ import { endpoint, FakeDeliveryStore, NOW, recordingLog } from './outbound';
 
 type Stored = RecoverableDelivery & { scheduleBase?: number };
 
-export class FakeRecoveryStore implements RecoveryStore, MessagePager {
+export class FakeRecoveryStore implements RecoveryStore, MessagePager, RecoveryRunStore {
   readonly requeued: RequeueRequest[] = [];
+  /** Every write of a run record, in order. */
+  readonly runWrites: RecoveryRun[] = [];
   /** Throws (a Lambda timing out, a store outage) once this many requeues have applied. */
   failAfter = Infinity;
 
@@ -44,6 +47,14 @@ export class FakeRecoveryStore implements RecoveryStore, MessagePager {
       w,
       cursor,
     );
+  }
+
+  async putRun(run: RecoveryRun): Promise<void> {
+    this.runWrites.push({ ...run });
+  }
+
+  async getRun(tenantId: string, recoveryId: string): Promise<RecoveryRun | undefined> {
+    return this.runWrites.findLast((r) => r.tenantId === tenantId && r.recoveryId === recoveryId);
   }
 
   async requeue(r: RequeueRequest): Promise<boolean> {

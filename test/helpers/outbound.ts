@@ -228,13 +228,15 @@ export const PAYLOAD = '{"invoice":"in_1","amount":12345678901234567890}';
 export const CLAIM_LEASE_MS = 70_000;
 
 export function endpoint(overrides: Partial<Endpoint> = {}): Endpoint {
+  const context = `${overrides.tenantId ?? TENANT}/${overrides.endpointId ?? ENDPOINT_ID}`;
   return {
     tenantId: TENANT,
     endpointId: ENDPOINT_ID,
     url: `https://${RECEIVER_HOST}/hooks`,
     description: '',
     filterTypes: ['invoice.*'],
-    headers: { 'x-tenant-token': 'tok_receiver_auth' },
+    // A receiver credential, sealed as the API stores it (`fakeCipher`'s form, bound to the endpoint's ids).
+    sealedHeaders: { 'x-tenant-token': `fake-kms:${context}:${Buffer.from('tok_receiver_auth').toString('base64')}` },
     signing: { scheme: 'standard-webhooks' },
     secrets: { current: `fake-kms:${TENANT}/${ENDPOINT_ID}:${Buffer.from(SECRET).toString('base64')}` },
     enabled: true,
@@ -310,7 +312,7 @@ export function deliveryFixture(
 }
 
 /**
- * Claims attempt `a.number` of its delivery and records it, as a worker does (decision 0018): what a test that
+ * Claims attempt `a.number` of its delivery and records it, as a worker does (decision 0023): what a test that
  * sets up a delivery's history calls instead of `recordAttempt` alone. False when the claim or the record failed.
  */
 export async function claimAndRecord(

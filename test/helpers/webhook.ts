@@ -5,7 +5,7 @@
  * events. Negative tests break exactly one thing.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { RuntimeSource } from '../../lib/config-schema';
+import type { RuntimeSource } from '../../lambdas/core/inbound/source-schema';
 import type { IncomingWebhook, IngestDeps } from '../../lambdas/core/inbound/ingest';
 import { silentLog } from '../../lambdas/core/kernel/log';
 import { prepareSources, type PreparedSource } from '../../lambdas/core/inbound/sources';

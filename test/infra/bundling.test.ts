@@ -29,7 +29,7 @@ function assetDirectories(): string[] {
 }
 
 describe('bundling', () => {
-  it('keeps each bundle under 400 KB without classic zod or the SDK credential chain (cold start)', () => {
+  it('keeps each bundle on the request path under 400 KB (450 KB for the processor, which archives), without classic zod or the SDK credential chain (cold start)', () => {
     for (const dir of assetDirectories()) {
       const sources = (JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] })
         .sources;
@@ -41,28 +41,31 @@ describe('bundling', () => {
         sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')),
         dir,
       ).toEqual([]);
-      expect(readFileSync(path.join(dir, 'index.mjs')).byteLength).toBeLessThan(400 * 1024);
+      // The replay function runs as an asynchronous job: its cold start is on no one's request.
+      if (sources.some((s) => s.endsWith('bin/functions/replay.ts'))) continue;
+      const processor = sources.some((s) => s.endsWith('bin/functions/processor.ts'));
+      expect(readFileSync(path.join(dir, 'index.mjs')).byteLength, dir).toBeLessThan((processor ? 450 : 400) * 1024);
     }
   });
 
-  it('gives the processor neither zod nor the signature schemes, and the verifier only zod/mini (cold start)', () => {
+  it('gives the processor neither zod nor the signature schemes, and the verifier only zod/mini and no synth code (cold start)', () => {
     const bundles = assetDirectories().map(
       (dir) => (JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources,
     );
     const verifier = bundles.find((sources) => sources.some((s) => s.endsWith('lambdas/verifier/handler.ts')));
     const processor = bundles.find((sources) => sources.some((s) => s.endsWith('bin/functions/processor.ts')));
     expect(verifier && processor).toBeTruthy();
-    // The verifier's only zod is the scheme options schemas' zod/mini; its runtime config is checked by hand.
+    // The verifier's zod is zod/mini: the source schema it checks its sources with (decision 0002) and the scheme
+    // options schemas; the synth's config schema stays out.
     expect(verifier!.some((s) => s.includes('zod/v4/mini'))).toBe(true);
-    expect(verifier!.filter((s) => s.endsWith('lib/config-schema.ts'))).toEqual([]);
-    // The hand check imports the source schema's type and messages only: the schema is not built at cold start (decision 0002).
-    expect(verifier!.filter((s) => s.endsWith('lambdas/core/inbound/source-schema.ts'))).toEqual([]);
+    expect(verifier!.some((s) => s.endsWith('lambdas/core/inbound/source-schema.ts'))).toBe(true);
+    expect(verifier!.filter((s) => !s.includes('node_modules') && /(^|\/)lib\//.test(s))).toEqual([]);
     expect(processor!.filter((s) => s.includes('/zod/') || s.includes('lambdas/core/signatures/'))).toEqual([]);
   });
 
   it('produces one ESM bundle per distinct entry, with the createRequire shim first', () => {
     const dirs = assetDirectories();
-    expect(dirs).toHaveLength(2); // the verifier, and one processor asset shared by every source
+    expect(dirs).toHaveLength(3); // the verifier, one processor asset shared by every source, the replay function
     for (const dir of dirs) {
       const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
       expect(code.slice(0, 120)).toMatch(
@@ -84,7 +87,15 @@ describe('bundling', () => {
         (m) => m[1],
       );
       // The CRT signer is an optional peer the SDK requires inside a try/catch (SigV4a only); not used here.
-      expect(new Set(sdkImports.filter((name) => name !== '@aws-sdk/signature-v4-crt'))).toEqual(new Set());
+      // The verifier's S3 client is the runtime's, imported lazily for claim checks only (decision 0019).
+      const verifier = code.includes('lazy-s3-object-store') || sdkImports.includes('@aws-sdk/client-s3');
+      expect(
+        new Set(
+          sdkImports.filter(
+            (name) => name !== '@aws-sdk/signature-v4-crt' && !(verifier && name === '@aws-sdk/client-s3'),
+          ),
+        ),
+      ).toEqual(new Set());
     }
   });
 });

@@ -42,6 +42,27 @@ describe('defineConfig()', () => {
     expectConfigError(() => defineConfig(withSource({ id: 'Stripe Live' })), /sources\.0\.id: must be 1-40 lower-case/);
   });
 
+  it('rejects a body limit over Lambda\'s request, saying so (not "expected a positive integer")', () => {
+    expectConfigError(
+      () => defineConfig(withSource({ maxBodyBytes: 7 * 1024 * 1024 })),
+      /sources\.0\.maxBodyBytes: must be at most 6225920 \(Lambda's 6 MiB request/,
+    );
+  });
+
+  it('rejects a CIDR the verifier could not compile (the synth once passed 1::2::3/64, failing the cold start)', () => {
+    expectConfigError(
+      () => defineConfig(withSource({ allowedCidrs: ['192.0.2.0/24', '1::2::3/64'] })),
+      /sources\.0\.allowedCidrs\.1: must be an IPv4 or IPv6 CIDR/,
+    );
+    expect(
+      defineConfig(withSource({ allowedCidrs: ['192.0.2.0/24', '2001:db8::/32'] })).sources[0]!.allowedCidrs,
+    ).toHaveLength(2);
+  });
+
+  it('names an unknown key itself', () => {
+    expectConfigError(() => defineConfig(withSource({ maxBodySize: 1024 })), /sources\.0\.maxBodySize: unknown key/);
+  });
+
   it('rejects a duplicate source id', () => {
     expectConfigError(
       () =>
@@ -100,14 +121,15 @@ describe('defineConfig()', () => {
   });
 
   it('rejects a filter policy over the SNS combination limit', () => {
-    const many = Array.from({ length: 151 }, (_, i) => `t${i}`);
+    // 76 types x 2 (every subscription admits replays aimed at it, or none: `replayTarget`) = 152.
+    const many = Array.from({ length: 76 }, (_, i) => `t${i}`);
     expectConfigError(
       () =>
         defineConfig({
           ...valid,
           subscriptions: [{ id: 'x', kind: 'email', address: 'a@example.com', filter: { type: many } }],
         }),
-      /subscriptions\.0\.filter: 151 value combinations/,
+      /subscriptions\.0\.filter: 152 value combinations/,
     );
   });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildFilterPolicy, filterCombinations, MESSAGE_ATTRIBUTES } from '../../lib/filter-policy';
+import {
+  buildFilterPolicy,
+  filterCombinations,
+  MESSAGE_ATTRIBUTES,
+  subscriptionFilterPolicy,
+} from '../../lib/filter-policy';
 import { toSnsFilterPolicy } from '../../lib/constructs/event-topic';
 
 describe('buildFilterPolicy()', () => {
@@ -47,5 +52,15 @@ describe('toSnsFilterPolicy()', () => {
     expect(policy?.source?.conditions).toEqual(['stripe']);
     expect(policy?.type?.conditions).toEqual([{ prefix: 'invoice.' }]);
     expect(toSnsFilterPolicy(undefined)).toBeUndefined();
+  });
+});
+
+describe('subscriptionFilterPolicy()', () => {
+  it('lets a subscription receive every first delivery and only the replays aimed at it', () => {
+    expect(subscriptionFilterPolicy({ id: 'billing', filter: { source: ['stripe'] } })).toEqual({
+      [MESSAGE_ATTRIBUTES.source]: ['stripe'],
+      replayTarget: [{ exists: false }, 'billing'],
+    });
+    expect(subscriptionFilterPolicy({ id: 'audit' })).toEqual({ replayTarget: [{ exists: false }, 'audit'] });
   });
 });

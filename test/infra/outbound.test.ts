@@ -49,7 +49,8 @@ describe('OutboundDelivery', () => {
         String(r.Properties.RouteKey).includes('/v1/'),
       ),
     ).toBe(false);
-    expect(plain.findResources('AWS::KMS::Key')).toEqual({});
+    // The only key is the archive's (#19).
+    expect(Object.keys(plain.findResources('AWS::KMS::Key'))).toEqual([expect.stringMatching(/^ArchiveKey/)]);
   });
 
   it('refuses allowed subnets that are not CIDRs, naming the field', () => {
@@ -106,7 +107,7 @@ describe('OutboundDelivery', () => {
           IndexName: tenantIndex.name,
           Projection: {
             ProjectionType: 'INCLUDE',
-            NonKeyAttributes: ['tenantId', 'id', 'type', 'createdAt', 'expiresAt'],
+            NonKeyAttributes: ['tenantId', 'id', 'type', 'createdAt', 'expiresAt', 'messageId'],
           },
         }),
         Match.objectLike({ IndexName: endpointIndex.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
@@ -169,6 +170,15 @@ describe('OutboundDelivery', () => {
     const v1 = routes.filter((r) => r.RouteKey.includes(' /v1/'));
     expect(v1.map((r) => r.RouteKey).sort()).toEqual([...OUTBOUND_ROUTES].sort());
     for (const r of v1) expect(r.AuthorizationType, r.RouteKey).toBe('AWS_IAM');
+  });
+
+  it('every /v1 route is under /v1/tenants/{tenant}/, so an IAM policy on …/v1/tenants/acme/* confines a caller to acme', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+      .map((r) => (r.Properties as { RouteKey: string }).RouteKey.split(' ')[1]!)
+      .filter((path) => path.startsWith('/v1'));
+
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((path) => !path.startsWith('/v1/tenants/{tenant}/'))).toEqual([]);
   });
 
   it('recover and replay are deployed routes, and the API may query the indexes they read (byEndpoint, byTenant)', () => {

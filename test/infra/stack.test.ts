@@ -283,7 +283,7 @@ describe('verifier environment', () => {
   it('sets exactly the shared names, with a lease longer than the verifier timeout', () => {
     const expected = Object.keys({
       ...WebhookFunction.sharedEnvironment('x'),
-      ...verifierEnvironment(fixtureConfig, { tableName: 't', sourcesJson: '[]' }),
+      ...verifierEnvironment(fixtureConfig, { tableName: 't', sourcesJson: '[]', archiveBucket: 'b' }),
     });
     expect(Object.keys(variables()).sort()).toEqual(expected.sort());
     expect(variables()[ENV.secretsCacheSeconds]).toBe(String(fixtureConfig.secretsCacheSeconds));
@@ -329,6 +329,10 @@ describe('least privilege', () => {
         'secretsmanager:GetSecretValue',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        // Claim checks: a body over SQS's 1 MiB is written to payloads/ before it is acknowledged (#19).
+        's3:PutObject',
+        'kms:GenerateDataKey',
+        'kms:Decrypt',
       ]),
     );
   });
@@ -354,7 +358,18 @@ describe('least privilege', () => {
       expect.arrayContaining([...EVENT_STORE_ACTIONS, 'sns:Publish', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
     );
     expect(granted.filter((a) => a.startsWith('dynamodb:'))).toHaveLength(EVENT_STORE_ACTIONS.length);
-    expect(granted.some((a) => a.startsWith('kms:') || a.startsWith('secretsmanager:'))).toBe(false);
+    expect(granted.some((a) => a.startsWith('secretsmanager:'))).toBe(false);
+    // The archive: its key only through S3 (kms:ViaService), and only the prefixes it writes and reads.
+    const archive = statements('SourcestripeProcessorRoleDefaultPolicy').filter((st) =>
+      [st.Action].flat().some((a) => String(a).startsWith('s3:') || String(a).startsWith('kms:')),
+    );
+    expect(archive.map((st) => [st.Action].flat().sort())).toEqual([
+      ['s3:PutObject'],
+      ['s3:GetObject'],
+      ['kms:Decrypt', 'kms:GenerateDataKey'],
+    ]);
+    expect(render(archive.map((st) => st.Resource))).toMatch(/events\/\*.*messages\/\*.*payloads\/\*.*ArchiveKey/);
+    expect(render((archive[2] as { Condition?: unknown }).Condition)).toContain('s3.');
   });
 
   it('grants nothing on a wildcard resource', () => {
@@ -416,6 +431,10 @@ describe('outputs', () => {
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'ApiUrl',
+        'ArchiveBucketName',
+        'ArchiveDatabase',
+        'ArchiveWorkGroup',
+        'ReplayFunctionName',
         'DeadLetterQueueArnGithubApp',
         'DeadLetterQueueArnStripe',
         'EventsTableName',
@@ -430,7 +449,7 @@ describe('outputs', () => {
       /^https:\/\/<Ref:ApiHttpApi\w+>\.execute-api\..*\/webhooks\/github-app$/,
     );
     expect(outputs.SecretNameStripe!.Value).toBe(`${STACK_NAME}/webhooks/stripe`);
-    // The replay command in the README takes this ARN: it must be the stripe pipeline's own dead-letter queue.
+    // The replay command in docs/deploy.md takes this ARN: it must be the stripe pipeline's own dead-letter queue.
     expect(outputs.DeadLetterQueueArnStripe!.Value).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^Sourcestripe\w*DeadLetterQueue\w+$/), 'Arn'],
     });

@@ -1,6 +1,6 @@
 /**
  * The whole flow with the unmodified Lambda handlers (lambdas/verifier/handler.ts and
- * lambdas/processor/handler.ts), configured only by environment variables as on Lambda, against
+ * lambdas/processor/deployed.ts), configured only by environment variables as on Lambda, against
  * moto: verifier → ingest queue → processor → topic → subscriber queue, with the event record read
  * back. This file plays API Gateway and the SQS event source mapping.
  */
@@ -25,7 +25,7 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import { ENV } from '../../lambdas/contract';
-import type { RuntimeSource } from '../../lib/config-schema';
+import type { RuntimeSource } from '../../lambdas/core/inbound/source-schema';
 import { ensureEventsTable } from '../../local/dynamo';
 import { apiGatewayEvent, SECRET, signedWebhook, STRIPE_EVENT } from '../helpers/webhook';
 import { clients, describeWithServer, sqsEventOf, TEST_CREDENTIALS, TEST_REGION } from './servers';

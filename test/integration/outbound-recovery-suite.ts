@@ -9,7 +9,8 @@ import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deli
 import { DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { DynamoRecoveryStore } from '../../lambdas/adapters/dynamo-outbound-recovery';
 import type { Attempt, Delivery } from '../../lambdas/core/outbound/model';
-import type { RecoverableDelivery, RequeueRequest, Window } from '../../lambdas/core/outbound/recovery/recover';
+import type { RecoverableDelivery, RequeueRequest } from '../../lambdas/core/outbound/recovery/recover';
+import type { Window } from '../../lambdas/core/outbound/recovery/window';
 import { ensureOutboundTable } from '../../local/outbound-table';
 import { claimAndRecord, delivery, message, NOW } from '../helpers/outbound';
 

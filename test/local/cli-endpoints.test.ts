@@ -30,7 +30,7 @@ beforeAll(async () => {
       'add',
       '--tenant',
       'acme',
-      '--url',
+      '--endpoint-url',
       url,
       '--events',
       'invoice.*',
@@ -51,6 +51,11 @@ beforeAll(async () => {
   });
   expect(sent.status).toBe(202);
   await waitFor('the delivery to be delivered', () => receiver.received.some((r) => r.verified && r.answered === 200));
+  // The worker records the attempt a moment after the receiver answers (stack.idle() waits for the inbound side only).
+  await waitFor(
+    'the attempt to be recorded',
+    async () => (await t.stack.outbound.deliveries.list({ tenantId: 'acme', status: 'delivered' })).items.length === 1,
+  );
   await t.stack.idle();
 });
 afterAll(async () => {
@@ -114,7 +119,9 @@ describe('endpoints update --circuit / --health', () => {
       ),
     ).toBe(2);
 
-    expect(io.stderr[0]!.split('\n')[0]).toBe('--circuit is not JSON: {consecutiveFailures:3}');
+    expect(io.stderr).toEqual([
+      '--circuit is not JSON: {consecutiveFailures:3} (usage: npm run cli -- help endpoints)',
+    ]);
   });
 
   it('passes the settings to the API, which names a wrong field', async () => {

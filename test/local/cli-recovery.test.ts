@@ -13,7 +13,17 @@ beforeAll(async () => {
   const io = captureIo();
   // Nothing listens here: no delivery is made in these tests, the endpoint only has to exist.
   await runCli(
-    ['endpoints', 'add', '--tenant', 'acme', '--url', 'http://127.0.0.1:9/hooks', '--api-url', t.stack.url, '--json'],
+    [
+      'endpoints',
+      'add',
+      '--tenant',
+      'acme',
+      '--endpoint-url',
+      'http://127.0.0.1:9/hooks',
+      '--url',
+      t.stack.url,
+      '--json',
+    ],
     io,
   );
   endpointId = (JSON.parse(io.stdout[0]!) as { endpoint: { endpointId: string } }).endpoint.endpointId;
@@ -37,7 +47,7 @@ describe('endpoints recover', () => {
       'acme',
       '--since',
       new Date(Date.now() - DAY).toISOString(),
-      '--api-url',
+      '--url',
       t.stack.url,
     );
 
@@ -62,7 +72,7 @@ describe('endpoints recover', () => {
       String(Date.now() - DAY),
       '--label',
       'again',
-      '--api-url',
+      '--url',
       t.stack.url,
       '--json',
     );
@@ -70,6 +80,7 @@ describe('endpoints recover', () => {
     expect(JSON.parse(r.io.stdout[0]!)).toEqual({
       recoveryId: expect.stringMatching(/^rcv_/),
       queued: 0,
+      alreadyQueued: 0,
       notRecoverable: 0,
     });
   });
@@ -83,7 +94,7 @@ describe('endpoints recover', () => {
       'acme',
       '--since',
       new Date(Date.now() - 40 * DAY).toISOString(),
-      '--api-url',
+      '--url',
       t.stack.url,
     );
 
@@ -102,7 +113,7 @@ describe('endpoints recover', () => {
       'acme',
       '--since',
       String(Date.now() - DAY),
-      '--api-url',
+      '--url',
       t.stack.url,
     );
 
@@ -110,21 +121,12 @@ describe('endpoints recover', () => {
     expect(r.io.stderr[0]).toMatch(/404 not_found: No such endpoint/);
   });
 
-  it('exits 2 with the usage without --since or without an id', async () => {
-    const noSince = await cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--api-url', t.stack.url);
-    const noId = await cli(
-      'endpoints',
-      'recover',
-      '--tenant',
-      'acme',
-      '--since',
-      '2026-12-01',
-      '--api-url',
-      t.stack.url,
-    );
+  it('exits 2 with one line pointing to the help without --since or without an id', async () => {
+    const noSince = await cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--url', t.stack.url);
+    const noId = await cli('endpoints', 'recover', '--tenant', 'acme', '--since', '2026-12-01', '--url', t.stack.url);
 
     expect([noSince.code, noId.code]).toEqual([2, 2]);
-    expect(noSince.io.stderr[0]).toMatch(/^--since is required\n\nUsage:/);
+    expect(noSince.io.stderr).toEqual(['--since is required (usage: npm run cli -- help endpoints)']);
     expect(noId.io.stderr[0]).toMatch(/^endpoints recover: which endpoint id\?/);
   });
 });
@@ -165,7 +167,12 @@ describe('messages replay', () => {
       '--json',
     );
 
-    expect(JSON.parse(r.io.stdout[0]!)).toEqual({ replayId: expect.stringMatching(/^rpl_/), matched: 0, queued: 0 });
+    expect(JSON.parse(r.io.stdout[0]!)).toEqual({
+      replayId: expect.stringMatching(/^rpl_/),
+      matched: 0,
+      queued: 0,
+      alreadyQueued: 0,
+    });
   });
 
   it("prints the server's message for a time it cannot read and exits 1", async () => {
@@ -177,7 +184,7 @@ describe('messages replay', () => {
     );
   });
 
-  it('exits 2 with the usage without --since or --tenant', async () => {
+  it('exits 2 with one line without --since or --tenant', async () => {
     const noSince = await cli('messages', 'replay', '--tenant', 'acme', '--url', t.stack.url);
     const noTenant = await cli('messages', 'replay', '--since', '2026-12-01', '--url', t.stack.url);
 
@@ -211,14 +218,14 @@ describe('messages replay', () => {
       'add',
       '--tenant',
       tenant,
-      '--url',
+      '--endpoint-url',
       'http://127.0.0.1:9/hooks',
-      '--api-url',
+      '--url',
       t.stack.url,
       '--json',
     );
     const id = (JSON.parse(add.io.stdout[0]!) as { endpoint: { endpointId: string } }).endpoint.endpointId;
-    await cli('endpoints', 'disable', id, '--tenant', tenant, '--api-url', t.stack.url);
+    await cli('endpoints', 'disable', id, '--tenant', tenant, '--url', t.stack.url);
     const r = await cli(
       'messages',
       'send',

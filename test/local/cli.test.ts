@@ -104,7 +104,7 @@ describe('send', () => {
     expect(io.stdout[1]).toMatch(/^← 401 invalid_signature/);
   });
 
-  it('exits 2 with the usage for an unknown source or a bad option', async () => {
+  it('exits 2 with one line for an unknown source or a bad option', async () => {
     const unknown = captureIo();
     const bad = captureIo();
 
@@ -134,9 +134,16 @@ describe('events', () => {
 
     expect(await runCli(['events', 'list', '--data-dir', dir, '--limit', '3'], io)).toBe(0);
 
-    expect(io.stdout[0]).toMatch(/^RECEIVED +SOURCE +TYPE +STATUS +ATTEMPTS +LATENCY +ID$/);
+    expect(io.stdout[0]).toMatch(/^RECEIVED AT +SOURCE +TYPE +STATUS +ATTEMPTS +LATENCY MS +EVENT ID$/);
     expect(io.stdout.slice(1, 4)).toHaveLength(3);
-    expect(io.stdout.at(-1)).toMatch(/^3 of \d+ shown \(use --limit\); \d+ completed\.$/);
+    const next = /^3 of \d+ shown \(next page: --cursor (\S+)\); \d+ completed\.$/.exec(io.stdout.at(-1)!);
+    expect(next).not.toBeNull();
+
+    // The next page starts after the last row shown, with no row repeated.
+    const page2 = captureIo();
+    expect(await runCli(['events', 'list', '--data-dir', dir, '--limit', '3', '--cursor', next![1]!], page2)).toBe(0);
+    const ids = (lines: string[]) => lines.slice(1, 4).map((l) => l.split(/\s+/).at(-1));
+    expect(ids(page2.stdout).some((id) => ids(io.stdout).includes(id))).toBe(false);
   });
 
   it('show prints one record, and exits 1 for an unknown id', async () => {
@@ -152,7 +159,7 @@ describe('events', () => {
     expect(io.stdout).toEqual(
       expect.arrayContaining([
         `source       linear`,
-        `id           ${id}`,
+        `event id     ${id}`,
         `type         Issue`,
         `status       completed`,
       ]),
@@ -185,7 +192,7 @@ describe('help', () => {
 
     expect(await runCli(['help'], io)).toBe(0);
 
-    expect(io.stdout.join('\n')).toMatch(/ {2}events +List or show/);
+    expect(io.stdout.join('\n')).toMatch(/ {2}events +Event records and the archive/);
     expect(io.stdout.join('\n')).toMatch(/ {2}send +Sign a sample/);
   });
 });

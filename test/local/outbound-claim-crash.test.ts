@@ -62,7 +62,7 @@ it('after a kill -9 while a claim is held, the delivery goes again after the lea
     (await (await fetch(`${base}/v1/tenants/acme/deliveries`)).json()) as { deliveries: Array<{ deliveryId: string }> }
   ).deliveries;
   const show = async () =>
-    (await (await fetch(`${base}/v1/deliveries/${listed!.deliveryId}`)).json()) as {
+    (await (await fetch(`${base}/v1/tenants/acme/deliveries/${listed!.deliveryId}`)).json()) as {
       delivery: { status: string; attemptCount: number };
       attempts: Array<{ number: number; at: number; status?: number; error?: string }>;
     };

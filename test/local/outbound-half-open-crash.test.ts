@@ -140,7 +140,9 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
   const heldDelivery = (await list('delivered')).find((d) => d.messageId === heldId) as unknown as {
     deliveryId: string;
   };
-  const shown = (await (await fetch(`${after.stack.url}/v1/deliveries/${heldDelivery.deliveryId}`)).json()) as {
+  const shown = (await (
+    await fetch(`${after.stack.url}/v1/tenants/acme/deliveries/${heldDelivery.deliveryId}`)
+  ).json()) as {
     attempts: Array<{ error?: string; probe?: boolean }>;
   };
   expect(shown.attempts.filter((a) => a.error === 'unknown')).toEqual([

@@ -116,7 +116,7 @@ describe('recovery through the local stack', () => {
       'acme',
       '--since',
       since,
-      '--api-url',
+      '--url',
       t.stack.url,
       '--json',
     );
@@ -132,15 +132,16 @@ describe('recovery through the local stack', () => {
       'acme',
       '--since',
       since,
-      '--api-url',
+      '--url',
       t.stack.url,
     );
     expect(again.code).toBe(0);
     expect(again.io.stdout[0]).toMatch(
       new RegExp(
-        `^queued 0 deliveries of ${endpointId} to be sent again \\(3 more in the window not recoverable\\)  recovery rcv_`,
+        `^queued 0 deliveries of ${endpointId} to be sent again \\(0 more in the window not recoverable\\)  recovery rcv_`,
       ),
     );
+    expect(again.io.stdout[1]).toMatch(/^3 deliveries were already queued by an earlier run of this recovery /);
   }, 60_000);
 
   it('a recovery that fails half-way and is run again queues only the rest, and every delivery is delivered once', async () => {
@@ -163,14 +164,17 @@ describe('recovery through the local stack', () => {
       { step: 'initialize', name: 'failThirdRequeue' },
     );
     const recover = () =>
-      cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--since', since, '--api-url', t.stack.url, '--json');
+      cli('endpoints', 'recover', endpointId, '--tenant', 'acme', '--since', since, '--url', t.stack.url, '--json');
 
     const interrupted = await recover();
     const resumed = await recover();
 
     expect(interrupted.code).toBe(1);
-    expect(interrupted.io.stderr[0]).toMatch(/^endpoints failed: 500/);
-    expect(resumed.json).toMatchObject({ queued: 3, notRecoverable: 2 });
+    // Under --json the failure is JSON on stderr, with the API's code.
+    expect(JSON.parse(interrupted.io.stderr[0]!)).toMatchObject({
+      error: { code: 'internal_error', message: expect.stringMatching(/^500 /) },
+    });
+    expect(resumed.json).toMatchObject({ queued: 3, alreadyQueued: 2, notRecoverable: 0 });
     await waitFor('every delivery delivered', async () => (await statuses('delivered')).length === 5);
     expect(deliveredIds()).toEqual(ids);
   }, 60_000);

@@ -71,7 +71,7 @@ describe('outbound delivery through the local stack', () => {
       return (r.json.deliveries as unknown[]).length === 1 ? r : undefined;
     });
     const id = list.json.deliveries[0].deliveryId as string;
-    const shown = await call('GET', `/v1/deliveries/${id}`);
+    const shown = await call('GET', `/v1/tenants/acme/deliveries/${id}`);
     expect(shown.json.delivery).toMatchObject({ status: 'delivered', attemptCount: 2 });
     expect(shown.json.attempts.map((a: { status: number }) => a.status)).toEqual([500, 200]);
 
@@ -168,14 +168,17 @@ describe('outbound delivery through the local stack', () => {
     const exhausted = await waitFor(
       'exhausted',
       async () =>
-        (await call('GET', '/v1/deliveries?status=exhausted')).json.deliveries[0] as { deliveryId: string } | undefined,
+        (await call('GET', '/v1/tenants/acme/deliveries?status=exhausted')).json.deliveries[0] as
+          | { deliveryId: string }
+          | undefined,
     );
 
-    expect((await call('POST', `/v1/deliveries/${exhausted.deliveryId}/retry`)).status).toBe(202);
+    expect((await call('POST', `/v1/tenants/acme/deliveries/${exhausted.deliveryId}/retry`)).status).toBe(202);
 
     await waitFor(
       'delivered',
-      async () => (await call('GET', `/v1/deliveries/${exhausted.deliveryId}`)).json.delivery.status === 'delivered',
+      async () =>
+        (await call('GET', `/v1/tenants/acme/deliveries/${exhausted.deliveryId}`)).json.delivery.status === 'delivered',
     );
     expect(receiver.received.map((r) => r.answered)).toEqual([503, 503, 200]);
   });
@@ -197,7 +200,7 @@ describe('outbound delivery through the local stack', () => {
     expect((await call('GET', `/v1/tenants/acme/endpoints/${id}`)).status).toBe(404);
   });
 
-  it('a verified Stripe event is relayed, signed, to the endpoints of the tenant config/outbound.ts names', async () => {
+  it('a verified Stripe event is relayed, signed, to the endpoints of the tenant config/relays.ts names', async () => {
     await startReceiver([200]);
     const created = await call('POST', '/v1/tenants/internal/endpoints', { url: receiverUrl });
     secret = created.json.secret as string;

@@ -56,7 +56,7 @@ describe('queues redrive', () => {
 
     const listed = captureIo();
     expect(await runCli(['queues', '--data-dir', dir, '--json'], listed)).toBe(0);
-    expect(JSON.parse(listed.stdout[0]!)).toMatchObject({ stripe: { visible: 0, inFlight: 0, deadLetters: 1 } });
+    expect(JSON.parse(listed.stdout[0]!)).toContainEqual({ queue: 'stripe', waiting: 0, inFlight: 0, deadLetters: 1 });
 
     const io = captureIo();
     expect(await runCli(['queues', 'redrive', 'stripe', '--data-dir', dir], io)).toBe(0);
@@ -136,10 +136,17 @@ describe('queues redrive', () => {
     expect(await runCli(['queues', '--data-dir', dir], io)).toBe(0);
     expect(await runCli(['queues', '--data-dir', dir, '--json'], json)).toBe(0);
 
-    expect(io.stdout[0]).toMatch(/^source +waiting +in flight +dead letters +visible again$/);
-    expect(io.stdout[1]).toMatch(/^stripe +0 +1 +0 +in [01] s \(\d\d:\d\d:\d\d UTC\)$/);
-    expect(JSON.parse(json.stdout[0]!)).toMatchObject({
-      stripe: { inFlight: 1, nextVisibleAt: taken!.firstReceivedAt + 600 },
+    const visibleAgain = new Date(taken!.firstReceivedAt + 600).toISOString();
+    expect(io.stdout[0]).toMatch(/^QUEUE +WAITING +IN FLIGHT +DEAD LETTERS +VISIBLE AGAIN$/);
+    expect(io.stdout[1]).toMatch(
+      new RegExp(`^stripe +0 +1 +0 +${visibleAgain.replaceAll('.', '\\.')} \\(in [01] s\\)$`),
+    );
+    expect(JSON.parse(json.stdout[0]!)).toContainEqual({
+      queue: 'stripe',
+      waiting: 0,
+      inFlight: 1,
+      deadLetters: 0,
+      visibleAgain,
     });
   });
 

@@ -53,7 +53,7 @@ describe('a completed write that fails after the publish', () => {
       { eventId: id, status: 'processing', stale: true, staleReason: STALE_PROCESSING_REASON },
     ]);
     expect(show.stdout).toEqual(
-      expect.arrayContaining(['status       processing (stale)', `stale        ${STALE_PROCESSING_REASON}`]),
+      expect.arrayContaining(['status       processing (stale)', `stale reason ${STALE_PROCESSING_REASON}`]),
     );
     expect(t.publishedFor(id)).toHaveLength(1);
     expect(t.stack.queues.get('stripe')!.stats()).toMatchObject({ visible: 0, inFlight: 0, deadLetters: 0 });

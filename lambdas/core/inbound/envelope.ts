@@ -25,6 +25,11 @@ export const UNKNOWN_TYPE = 'unknown';
  */
 export function serializeEnvelope(meta: Omit<Envelope, 'payload'>, payloadJson: string): string {
   // One stringify of the small fields (in this key order), then the payload text spliced in before the closing brace.
+  return `${envelopeHead(meta)}${payloadJson}}`;
+}
+
+/** The envelope text up to its payload: `{"id":…,"headers":{…},"payload":`. */
+function envelopeHead(meta: Omit<Envelope, 'payload'>): string {
   const head = JSON.stringify({
     id: meta.id,
     source: meta.source,
@@ -32,7 +37,25 @@ export function serializeEnvelope(meta: Omit<Envelope, 'payload'>, payloadJson: 
     receivedAt: meta.receivedAt,
     headers: meta.headers,
   });
-  return `${head.slice(0, -1)},"payload":${payloadJson}}`;
+  return `${head.slice(0, -1)},"payload":`;
+}
+
+/**
+ * The payload's exact text inside envelope `text` (as serializeEnvelope spliced it in), or undefined when `text`
+ * was not built by serializeEnvelope from `envelope`'s fields. The archive reads a JSON body's bytes from here.
+ */
+export function payloadTextOf(text: string, envelope: Omit<Envelope, 'payload'>): string | undefined {
+  const head = envelopeHead(envelope);
+  return text.startsWith(head) && text.endsWith('}') ? text.slice(head.length, -1) : undefined;
+}
+
+/** The envelope `text` with its payload replaced by `payloadJson` (a claim check's payload put back). */
+export function withPayload(
+  text: string,
+  envelope: Omit<Envelope, 'payload'>,
+  payloadJson: string,
+): string | undefined {
+  return payloadTextOf(text, envelope) === undefined ? undefined : serializeEnvelope(envelope, payloadJson);
 }
 
 /** Parses and checks an envelope; returns undefined for anything that is not one. */

@@ -24,11 +24,12 @@ import {
   eventTypeFor,
   locate,
   locateFrom,
-  serializeEnvelope,
   type OnUnusable,
 } from './envelope';
 import type { Log } from '../kernel/log';
 import type { EventStore, Queue, SecretSource } from './ports';
+import { queueMessageFor } from '../archive/claim-check';
+import type { ObjectStore } from '../archive/ports';
 import type { Clock } from '../kernel/ports';
 import type { PreparedSource } from './sources';
 import type { Headers } from '../signatures/types';
@@ -53,6 +54,8 @@ export interface IngestDeps {
   readonly leaseMs: number;
   readonly newToken: () => string;
   readonly log: Log;
+  /** Where a body too large for the queue is stored before it is acknowledged (the archive). @default none: 413 */
+  readonly archive?: ObjectStore;
 }
 
 export type IngestOutcome =
@@ -144,12 +147,22 @@ export async function ingest(
     const value = request.headers[name];
     if (value !== undefined) headers[name] = value;
   }
-  const body = serializeEnvelope(
-    { id, source: source.id, type, receivedAt: new Date(nowMs).toISOString(), headers },
-    payloadJson,
-  );
   try {
-    await deps.queue.send(source.queueUrl, { body, attributes: eventAttributes(source.id, type, id) });
+    const message = await queueMessageFor(
+      {
+        meta: { id, source: source.id, type, receivedAt: new Date(nowMs).toISOString(), headers },
+        payloadJson,
+        payloadIsBody: rule.media === 'application/json',
+        body: request.body,
+        requestHeaders: request.headers,
+        secretIndex: verdict.secretIndex,
+        url: request.url,
+        attributes: eventAttributes(source.id, type, id),
+        nowMs,
+      },
+      deps.archive,
+    );
+    await deps.queue.send(source.queueUrl, message);
   } catch (cause) {
     // Not acknowledged: give the record back so the provider's retry starts over at once.
     // If the release fails too, the lease lapses and the retry gets in after it.
@@ -160,6 +173,8 @@ export async function ingest(
         cause: String(releaseError),
       });
     });
+    // Too large for the queue with no claim check possible, or the claim check failed: said as such.
+    if (cause instanceof PayloadTooLargeError || cause instanceof DependencyUnavailableError) throw cause;
     throw new DependencyUnavailableError('queue', { cause });
   }
   // The message is durable in the queue: the event is safe whatever happens next, so a failure to

@@ -22,6 +22,8 @@ export interface EventRecord {
   readonly enqueuedAt?: number;
   readonly processedAt?: number;
   readonly error?: string;
+  /** Epoch ms when a processing attempt of the event was last written to the archive (#19). */
+  readonly archivedAt?: number;
   /** Epoch seconds; DynamoDB TTL deletes the record after the dedupe window. */
   readonly expiresAt: number;
 }
@@ -45,8 +47,24 @@ export interface EventStore {
    * or `processing` whose lease expired. `completed` and live `processing` are refused.
    */
   tryClaimProcessing(claim: ProcessingClaim): Promise<ClaimResult>;
-  markCompleted(source: string, eventId: string, leaseToken: string, nowMs: number): Promise<boolean>;
-  markFailed(source: string, eventId: string, leaseToken: string, error: string, nowMs: number): Promise<boolean>;
+  /** `archived`: the attempt's row is in the archive, recorded as `archivedAt` in the same write. */
+  markCompleted(
+    source: string,
+    eventId: string,
+    leaseToken: string,
+    nowMs: number,
+    archived?: boolean,
+  ): Promise<boolean>;
+  markFailed(
+    source: string,
+    eventId: string,
+    leaseToken: string,
+    error: string,
+    nowMs: number,
+    archived?: boolean,
+  ): Promise<boolean>;
+  /** Records `archivedAt` on a `completed` event whose archive write an earlier attempt could not make. */
+  markArchived(source: string, eventId: string, nowMs: number): Promise<boolean>;
   get(source: string, eventId: string): Promise<EventRecord | undefined>;
 }
 

@@ -5,17 +5,24 @@
  * a `completed` event is acknowledged without publishing, a live claim elsewhere is retried later.
  */
 import { describe } from '../kernel/http';
-import { parseEnvelope, type Envelope } from './envelope';
 import type { Log } from '../kernel/log';
 import type { EventStore } from './ports';
-import type { Clock, PublishEntry, Topic } from '../kernel/ports';
+import type { Clock, Topic } from '../kernel/ports';
 import type { Router } from './routing';
 import { eventAttributes } from '../../contract';
+import type { ArchiveDeps } from '../archive/attempts';
+import {
+  archiveAttempts,
+  readMessage,
+  type Claimed,
+  type HandlerFailed,
+  type QueuedMessage,
+  type Read,
+} from './process-archive';
+import { publishAll } from './publish';
 
-export interface QueuedMessage {
-  readonly messageId: string;
-  readonly body: string;
-}
+export type { QueuedMessage } from './process-archive';
+export { publishChunks } from './publish';
 
 export interface ProcessDeps {
   readonly sourceId: string;
@@ -37,6 +44,11 @@ export interface ProcessDeps {
   readonly log: Log;
   /** Waits between attempts at the `completed` write. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * The archive: every attempt is written there before its message is acknowledged (one object per batch), and
+   * published messages over SNS's limit are offloaded to it. @default none (nothing archived: tests and benches)
+   */
+  readonly archive?: ArchiveDeps;
 }
 
 export interface BatchOutcome {
@@ -52,104 +64,78 @@ export interface BatchOutcome {
   readonly unrecorded: number;
 }
 
-interface Claimed {
-  readonly messageId: string;
-  readonly envelope: Envelope;
-  readonly leaseToken: string;
-  readonly entry: PublishEntry | undefined;
-}
-
-/** SNS PublishBatch limits: 10 entries and 256 KiB of messages plus attributes per call. */
-const SNS_BATCH_ENTRIES = 10;
-const SNS_BATCH_BYTES = 256 * 1024;
-
-/** Splits entries into PublishBatch calls that respect both the entry-count and the total-size limit. */
-export function publishChunks(entries: readonly PublishEntry[]): PublishEntry[][] {
-  const chunks: PublishEntry[][] = [];
-  let current: PublishEntry[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = entryBytes(entry);
-    if (current.length > 0 && (current.length === SNS_BATCH_ENTRIES || bytes + size > SNS_BATCH_BYTES)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
-function entryBytes(entry: PublishEntry): number {
-  // SNS counts each attribute's name, data type ("String") and value towards the message size.
-  let size = Buffer.byteLength(entry.message);
-  for (const [name, value] of Object.entries(entry.attributes))
-    size += Buffer.byteLength(name) + 6 + Buffer.byteLength(value);
-  return size;
-}
-
 export async function processBatch(messages: readonly QueuedMessage[], deps: ProcessDeps): Promise<BatchOutcome> {
   const failed: string[] = [];
   let skipped = 0;
-  const claimed: Claimed[] = [];
+  const claimed: Array<Claimed & { readonly read: Read }> = [];
+  const handlerFailed: Array<HandlerFailed & { readonly read: Read }> = [];
+  /** Completed by an earlier attempt whose archive write failed: archived now, then acknowledged. */
+  const unarchived: Read[] = [];
 
   for (const message of messages) {
-    const envelope = parseEnvelope(message.body);
-    if (!envelope || envelope.source !== deps.sourceId) {
-      // Poison: fail only this record; after maxReceiveCount SQS moves it to the DLQ for inspection.
-      deps.log.error('unparseable message', { messageId: message.messageId, bytes: message.body.length });
+    const read = await readMessage(message, deps);
+    if (!read) {
       failed.push(message.messageId);
       continue;
     }
-    const outcome = await claimAndHandle(message, envelope, deps);
-    if (outcome === 'skip') skipped++;
-    else if (outcome === 'retry') failed.push(message.messageId);
-    else claimed.push(outcome);
+    const outcome = await claimAndHandle(read, deps);
+    if (outcome === 'retry') failed.push(message.messageId);
+    else if (outcome === 'skip') skipped++;
+    else if (outcome === 'unarchived') unarchived.push(read);
+    else if ('failed' in outcome) handlerFailed.push({ ...outcome, read });
+    else claimed.push({ ...outcome, read });
   }
 
   const toPublish = claimed.filter((c) => c.entry !== undefined);
-  const publishFailed = new Set<string>();
-  if (toPublish.length > 0 && deps.remainingMs() < deps.publishSafetyMs) {
-    deps.log.warn('too little time left to publish safely; retrying later', { count: toPublish.length });
-    for (const c of toPublish) publishFailed.add(c.entry!.id);
-  } else {
-    for (const chunk of publishChunks(toPublish.map((c) => c.entry!))) {
-      try {
-        for (const id of await deps.topic.publishBatch(chunk)) publishFailed.add(id);
-      } catch (cause) {
-        deps.log.error('publish failed', { cause: describe(cause), count: chunk.length });
-        for (const entry of chunk) publishFailed.add(entry.id);
-      }
-    }
-  }
+  const publishFailed = await publishAll(
+    toPublish.map((c) => c.entry!),
+    deps,
+  );
+
+  // Every attempt is archived before its message is acknowledged: a crash before this point redelivers it.
+  const archived = await archiveAttempts(claimed, handlerFailed, unarchived, publishFailed, deps);
+  const archiveHolds = archived || deps.archive === undefined;
 
   let published = 0;
   let unrecorded = 0;
   // Concurrently: retries of one record's write must not use up the time the others need.
-  await Promise.all(
-    claimed.map(async (c) => {
+  await Promise.all([
+    ...claimed.map(async (c) => {
       const { source, id } = c.envelope;
       if (c.entry && publishFailed.has(c.entry.id)) {
         failed.push(c.messageId);
-        await deps.store.markFailed(source, id, c.leaseToken, 'publish failed', deps.clock()).catch(() => undefined);
+        await deps.store
+          .markFailed(source, id, c.leaseToken, 'publish failed', deps.clock(), archived)
+          .catch(() => undefined);
         return;
       }
       if (c.entry) published++;
-      // Published (or deliberately not): acknowledge even if recording `completed` fails, because a
-      // redelivery would publish again.
-      const recorded = await recordCompleted(source, id, c.leaseToken, deps);
+      // Published (or deliberately not): recorded `completed` even if the archive write failed, because a
+      // redelivery must not publish again; it finds the event completed but not archived, and archives it.
+      const recorded = await recordCompleted(source, id, c.leaseToken, archived, deps);
       if (recorded === 'unrecorded') unrecorded++;
       if (recorded === 'lost') deps.log.warn('claim lost before completion was recorded', { source, id });
+      if (!archiveHolds) failed.push(c.messageId);
     }),
-  );
+    ...handlerFailed.map(async (f) => {
+      failed.push(f.read.message.messageId);
+      // Recorded `failed` as soon as the handler threw (claimAndHandle); now only that the attempt is archived.
+      if (archived)
+        await deps.store.markArchived(f.read.envelope.source, f.read.envelope.id, deps.clock()).catch(() => undefined);
+    }),
+    ...unarchived.map(async (u) => {
+      if (!archived) return void failed.push(u.message.messageId);
+      skipped++;
+      await deps.store.markArchived(u.envelope.source, u.envelope.id, deps.clock()).catch(() => undefined);
+    }),
+  ]);
   deps.log.info('batch processed', {
     received: messages.length,
     published,
     skipped,
     failed: failed.length,
     completionUnrecorded: unrecorded,
+    ...(deps.archive && { archived }),
   });
   return { failedMessageIds: failed, published, skipped, unrecorded };
 }
@@ -169,13 +155,14 @@ async function recordCompleted(
   source: string,
   id: string,
   leaseToken: string,
+  archived: boolean,
   deps: ProcessDeps,
 ): Promise<'recorded' | 'lost' | 'unrecorded'> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let delay = COMPLETION_RETRY_FIRST_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await deps.store.markCompleted(source, id, leaseToken, deps.clock())) ? 'recorded' : 'lost';
+      return (await deps.store.markCompleted(source, id, leaseToken, deps.clock(), archived)) ? 'recorded' : 'lost';
     } catch (cause) {
       if (deps.remainingMs() - delay < COMPLETION_RETRY_RESERVE_MS) {
         deps.log.error('published but could not record completion; the record will read as stale', {
@@ -193,10 +180,10 @@ async function recordCompleted(
 }
 
 async function claimAndHandle(
-  message: QueuedMessage,
-  envelope: Envelope,
+  read: Read,
   deps: ProcessDeps,
-): Promise<Claimed | 'skip' | 'retry'> {
+): Promise<Claimed | HandlerFailed | 'skip' | 'unarchived' | 'retry'> {
+  const { message, envelope } = read;
   const { source, id, type } = envelope;
   const nowMs = deps.clock();
   const leaseToken = deps.newToken();
@@ -218,6 +205,7 @@ async function claimAndHandle(
   }
   if (!claim.claimed) {
     if (claim.existing?.status === 'completed') {
+      if (deps.archive && claim.existing.archivedAt === undefined) return 'unarchived';
       deps.log.info('already completed; skipping redelivery', { source, id });
       return 'skip';
     }
@@ -241,7 +229,8 @@ async function claimAndHandle(
   } catch (cause) {
     const error = describe(cause) ?? 'handler failed';
     deps.log.error('handler failed', { source, id, type, cause: error });
+    // At once, as before the archive: a redelivery must find the claim given up, not a live lease.
     await deps.store.markFailed(source, id, leaseToken, error, deps.clock()).catch(() => undefined);
-    return 'retry';
+    return { failed: error, leaseToken };
   }
 }

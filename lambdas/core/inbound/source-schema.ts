@@ -1,42 +1,72 @@
 /**
- * The one description of a source's fields (`zod/mini`, which the verifier bundles anyway for the
- * schemes' options). Read by:
- * - the synth schema (`lib/config-schema.ts`), which embeds `sharedSourceFields` and narrows a few of
- *   them with the rules a user needs explained (id pattern, CIDR syntax, bounds, defaults);
- * - the runtime form (`WEBHOOK_SOURCES`): `runtimeSourceSchema`, whose output type is `RuntimeSource`;
- * - the verifier's cold-start check (`runtime-config.ts`), written by hand for cold-start time but keyed
- *   by `RuntimeSource` and property-tested against `runtimeSourcesSchema` (decision 0002).
- *
+ * A webhook source, described once (zod/mini), and the verifier's one check of its sources.
+ * - `sharedSourceFields`: what the user writes and the verifier reads alike, each field with all of its
+ *   rules. The synth schema (lib/config-schema.ts) embeds them and adds the synth-only fields;
+ * - `runtimeSourceSchema`: one source as the verifier receives it (`WEBHOOK_SOURCES`): the shared fields
+ *   plus what the synth derives (`toRuntimeSource`). Its output type is `RuntimeSource`;
+ * - `parseRuntimeSources`: the verifier's cold-start check, with that schema (decision 0002).
  * A field both forms carry is added to `sharedSourceFields` only: the synth accepts it, `toRuntimeSource`
- * copies it, `RuntimeSource` gains it, and the hand check fails to compile until it checks it too.
- * Error messages are the hand check's, so both name a field the same way (`0.maxBodyBytes: ...`).
+ * copies it, the verifier checks it and `RuntimeSource` gains it.
  */
 import * as z from 'zod/mini';
+import { PAYLOAD_LIMITS } from '../../contract';
+import { compileAllowlist } from '../kernel/cidr';
+import { formatIssues, ONE_SHOT } from '../kernel/config-parse';
+import { ConfigError } from '../kernel/errors';
 import { SCHEME_NAMES } from '../signatures/index';
-import { MESSAGES } from './source-messages';
 
-const nonEmpty = (error: string) => z.string({ error }).check(z.minLength(1, { error }));
-const positiveInt = z.int({ error: MESSAGES.positiveInteger }).check(z.positive({ error: MESSAGES.positiveInteger }));
+/**
+ * The largest body a source accepts: Lambda's 6 MiB invocation request, less room for the rest of the event (headers,
+ * request context) and some JSON escaping of the body. Bodies over SQS's 1 MiB travel by claim check through the
+ * archive (docs/archive.md); a base64-encoded (binary) body grows by a third in the event.
+ */
+export const MAX_BODY_BYTES_LIMIT = PAYLOAD_LIMITS.lambdaRequestBytes - 64 * 1024;
+/** The longest replay window a source may set. */
+const MAX_TOLERANCE_SECONDS = 7 * 24 * 3600;
 
+const MESSAGES = {
+  object: 'expected an object',
+  sources: 'expected a non-empty array of sources',
+  id: 'must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit',
+  scheme: `expected one of ${SCHEME_NAMES.join(', ')}`,
+  string: 'expected a string',
+  nonEmptyString: 'expected a non-empty string',
+  integer: 'expected an integer',
+  positiveInteger: 'expected a positive integer',
+  strings: 'expected an array of strings',
+  cidr: 'must be an IPv4 or IPv6 CIDR such as 192.0.2.0/24',
+  tolerance: `must be from 1 to ${MAX_TOLERANCE_SECONDS} seconds (7 days)`,
+  maxBodyBytes: `must be at most ${MAX_BODY_BYTES_LIMIT} (Lambda's 6 MiB request less 64 KiB for the rest of the event)`,
+  locator: 'expected { header } or { bodyPath } with a non-empty string',
+} as const;
+
+const nonEmpty = z.string({ error: MESSAGES.nonEmptyString }).check(z.minLength(1, MESSAGES.nonEmptyString));
+const positiveInt = z.int({ error: MESSAGES.positiveInteger }).check(z.positive(MESSAGES.positiveInteger));
+/** Whatever the verifier's allowlist (kernel/cidr.ts) compiles, so a CIDR the synth accepts cannot fail a cold start. */
+const cidr = z.string({ error: MESSAGES.string }).check(z.refine(isCidr, MESSAGES.cidr));
+
+const locatorText = z.string({ error: MESSAGES.locator }).check(z.minLength(1, MESSAGES.locator));
 /** `{ header }` (lower-cased) or `{ bodyPath }`: where an event's id or type is read from. */
-export const fieldLocatorSchema = z.union(
-  [
-    z.strictObject({ header: z.string().check(z.minLength(1), z.toLowerCase()) }),
-    z.strictObject({ bodyPath: z.string().check(z.minLength(1)) }),
-  ],
+const fieldLocatorSchema = z.union(
+  [z.strictObject({ header: locatorText.check(z.toLowerCase()) }), z.strictObject({ bodyPath: locatorText })],
   { error: MESSAGES.locator },
 );
 
 /** Fields a source carries unchanged from what the user writes to what the verifier reads. */
 export const sharedSourceFields = {
-  /** URL path segment and resource-name part (the synth narrows it to a pattern). */
-  id: z.string({ error: MESSAGES.string }),
+  /** URL path segment and resource-name part: lower-case letters, digits and dashes. */
+  id: z.string({ error: MESSAGES.string }).check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, MESSAGES.id)),
   scheme: z.enum(SCHEME_NAMES, { error: MESSAGES.scheme }),
   /** Replay window; absent means the scheme's default. */
-  toleranceSeconds: z.optional(z.int({ error: MESSAGES.integer })),
-  maxBodyBytes: positiveInt,
+  toleranceSeconds: z.optional(
+    z
+      .int({ error: MESSAGES.integer })
+      .check(z.minimum(1, MESSAGES.tolerance), z.maximum(MAX_TOLERANCE_SECONDS, MESSAGES.tolerance)),
+  ),
+  /** The largest body accepted (the synth defaults it). */
+  maxBodyBytes: positiveInt.check(z.maximum(MAX_BODY_BYTES_LIMIT, MESSAGES.maxBodyBytes)),
   /** Only these source addresses may deliver; empty means any. */
-  allowedCidrs: z._default(z.array(z.string({ error: MESSAGES.strings }), { error: MESSAGES.strings }), () => []),
+  allowedCidrs: z._default(z.array(cidr, { error: MESSAGES.strings }), () => []),
   eventId: z.optional(fieldLocatorSchema),
   eventType: z.optional(fieldLocatorSchema),
 };
@@ -45,22 +75,38 @@ export const sharedSourceFields = {
 export const SHARED_SOURCE_KEYS = Object.keys(sharedSourceFields) as (keyof typeof sharedSourceFields)[];
 
 /** One source as the verifier receives it in `WEBHOOK_SOURCES`: the shared fields plus what the synth derives. */
-export const runtimeSourceSchema = z.strictObject(
+const runtimeSourceSchema = z.strictObject(
   {
     ...sharedSourceFields,
     /** The scheme's options (the synth's `schemeOptions`), checked again by the scheme's own schema. */
     options: z._default(z.record(z.string(), z.unknown(), { error: MESSAGES.object }), () => ({})),
     /** The synth's `dedupeWindowDays` in seconds. */
     dedupeSeconds: positiveInt,
-    queueUrl: nonEmpty(MESSAGES.nonEmptyString),
+    queueUrl: nonEmpty,
     /** The ARN of the source's signing secret: never the secret itself. */
-    secretId: nonEmpty(MESSAGES.nonEmptyString),
+    secretId: nonEmpty,
   },
   { error: MESSAGES.object },
 );
 
-export const runtimeSourcesSchema = z
+const runtimeSourcesSchema = z
   .array(runtimeSourceSchema, { error: MESSAGES.sources })
-  .check(z.minLength(1, { error: MESSAGES.sources }));
+  .check(z.minLength(1, MESSAGES.sources));
 
 export type RuntimeSource = z.output<typeof runtimeSourceSchema>;
+
+/** Checks the runtime sources list; throws a ConfigError listing every problem as `path: message`. */
+export function parseRuntimeSources(input: unknown): RuntimeSource[] {
+  const parsed = runtimeSourcesSchema.safeParse(input, ONE_SHOT);
+  if (!parsed.success) throw new ConfigError(`invalid webhook sources:\n${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+function isCidr(value: string): boolean {
+  try {
+    compileAllowlist([value]);
+    return true;
+  } catch {
+    return false;
+  }
+}

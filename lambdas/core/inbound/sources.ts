@@ -4,7 +4,8 @@
  */
 import { ConfigError } from '../kernel/errors';
 import { compileAllowlist, type CidrMatcher } from '../kernel/cidr';
-import { formatIssues, ONE_SHOT, parseRuntimeSources, type RuntimeSource } from './runtime-config';
+import { formatIssues, ONE_SHOT } from '../kernel/config-parse';
+import { parseRuntimeSources, type RuntimeSource } from './source-schema';
 import { type FieldLocator, type Scheme, schemes } from '../signatures/index';
 
 export interface PreparedSource {

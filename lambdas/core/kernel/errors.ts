@@ -18,8 +18,8 @@ export class UnknownSourceError extends WebhookError {
   override readonly name = 'UnknownSourceError';
   readonly statusCode = 404;
   readonly code = 'unknown_source';
-  constructor() {
-    super('No webhook source is configured at this path.');
+  constructor(message = 'No webhook source is configured at this path.') {
+    super(message);
   }
 }
 
@@ -80,9 +80,10 @@ export class HandshakeRefusedError extends WebhookError {
 }
 
 export class BadRequestError extends WebhookError {
-  override readonly name = 'BadRequestError';
+  override readonly name: string = 'BadRequestError';
   readonly statusCode = 400;
-  readonly code = 'bad_request';
+  /** A subclass names a more precise case (e.g. `invalid_id`). */
+  readonly code: string = 'bad_request';
 }
 
 export class EventInFlightError extends WebhookError {
@@ -106,7 +107,7 @@ export class DependencyUnavailableError extends WebhookError {
   readonly code = 'temporarily_unavailable';
   override readonly headers = { 'retry-after': '5' };
   constructor(
-    readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic',
+    readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic' | 'archive',
     options?: { cause?: unknown },
   ) {
     super(`The ${dependency} is temporarily unavailable.`, options);

@@ -1,5 +1,5 @@
 /** Outbound-specific errors; each maps to a response through the one `toHttpResponse` (../http.ts). */
-import { WebhookError } from '../kernel/errors';
+import { BadRequestError, WebhookError } from '../kernel/errors';
 
 /** The message id was accepted before with a different type or payload: an id names one message. */
 export class IdempotencyConflictError extends WebhookError {
@@ -21,7 +21,7 @@ export class NotFoundError extends WebhookError {
   override readonly name = 'NotFoundError';
   readonly statusCode = 404;
   readonly code = 'not_found';
-  constructor(what: 'endpoint' | 'delivery' | 'message' | 'route') {
+  constructor(what: 'endpoint' | 'delivery' | 'message' | 'recovery' | 'route') {
     super(`No such ${what}.`);
   }
 }
@@ -43,5 +43,26 @@ export class EndpointDisabledError extends WebhookError {
   readonly code = 'endpoint_disabled';
   constructor(endpointId: string) {
     super(`Endpoint ${endpointId} is disabled: enable it first (its deliveries would be skipped again).`);
+  }
+}
+
+/** An id (a path parameter, a queue attribute, a field naming a record) that breaks the rule of ids.ts. */
+export class InvalidIdError extends BadRequestError {
+  override readonly name = 'InvalidIdError';
+  override readonly code = 'invalid_id';
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${field} ${problem}.`);
+  }
+}
+
+/** A list cursor the API did not give (or gave for another list): the caller should start from the first page. */
+export class InvalidCursorError extends BadRequestError {
+  override readonly name = 'InvalidCursorError';
+  override readonly code = 'invalid_cursor';
+  constructor() {
+    super('cursor is not one this list gave: start again without it.');
   }
 }

@@ -6,7 +6,7 @@
  * - `prefix.*`: every type that starts with `prefix.` (so `invoice.*` matches `invoice.paid` and
  *   `invoice.line.added`, but not `invoice` itself nor `invoices.paid`);
  * - an exact type, e.g. `invoice.paid`.
- * The same grammar as the processor's routes (lambdas/core/routing.ts), but stricter: a `*` anywhere
+ * The same grammar as the processor's routes (core/inbound/routing.ts), but stricter: a `*` anywhere
  * else (`inv*`, `*.paid`) is refused at registration instead of silently meaning a prefix.
  */
 

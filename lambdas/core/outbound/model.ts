@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { SCHEME_NAMES, schemes, type SchemeName } from '../signatures/index';
+import { endpointUrl } from './endpoint-url';
 import { isFilterPattern } from './event-filter';
 import {
   circuitSettingsSchema,
@@ -50,23 +51,32 @@ export interface Endpoint {
   readonly endpointId: string;
   readonly url: string;
   readonly description: string;
-  /** Event-type patterns (filter.ts); at least one. */
+  /** Event-type patterns (event-filter.ts); at least one. */
   readonly filterTypes: readonly string[];
-  /** Extra request headers, lower-cased names; never the signature or transport headers. */
-  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Extra request headers: lower-cased name → value sealed by the `SecretCipher` with the endpoint's context, like
+   * the signing secrets (receivers put credentials there: `authorization`, `x-api-key`). Never the signature or
+   * transport headers. The API shows the names only (sealed-headers.ts).
+   */
+  readonly sealedHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Legacy: plaintext headers of an endpoint stored before headers were sealed: sent as they are, never shown,
+   * and sealed into `sealedHeaders` at the endpoint's next change (sealed-headers.ts `sealLegacyHeaders`).
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signing: SigningConfig;
   readonly secrets: StoredSecrets;
   readonly enabled: boolean;
   /** Why it was disabled, e.g. `410 Gone`. */
   readonly disabledReason?: string;
-  /** Enforced by the delivery worker's admission gate (admission.ts), shared by all workers. */
+  /** Enforced by the delivery worker's admission gate (admission/gate.ts), shared by all workers. */
   readonly rateLimit?: RateLimit;
   /** Its own circuit breaker settings, every field filled in; absent: the stack's defaults (circuit.ts). */
   readonly circuit?: CircuitSettings;
   /** Its own automatic-disabling settings; absent: the stack's defaults (health.ts). */
   readonly health?: HealthSettings;
   readonly timeoutSeconds: number;
-  /** Delays before each retry, overriding the default schedule (retry.ts). */
+  /** Delays before each retry, overriding the default schedule (delivery/retry-schedule.ts). */
   readonly retryDelaysSeconds?: readonly number[];
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -101,13 +111,15 @@ export interface Delivery {
   readonly tenantId: string;
   readonly deliveryId: string;
   readonly messageId: string;
+  /** The message's event type, copied at creation (lists show it); absent on deliveries made before it was kept. */
+  readonly type?: string;
   readonly endpointId: string;
   readonly status: DeliveryStatus;
   readonly attemptCount: number;
   /** How many of `attemptCount` were circuit probes: logged, but not counted by the retry schedule. */
   readonly probes?: number;
   /**
-   * Scheduled attempts (`attemptCount - probes`) made before the delivery was last recovered (recovery.ts): the
+   * Scheduled attempts (`attemptCount - probes`) made before the delivery was last recovered (recovery/recover.ts): the
    * retry schedule counts only the attempts after them, so a recovered delivery gets the whole schedule again
    * while its attempt log and numbering go on.
    */
@@ -115,7 +127,10 @@ export interface Delivery {
   /** Epoch ms of the next attempt, while `pending` or `failed`. */
   readonly nextAttemptAt?: number;
   readonly skipReason?: string;
-  /** When `message.attempt.exhausted` was published for its exhaustion (exhausted.ts); cleared when it is sent again. */
+  /**
+   * When `message.attempt.exhausted` was published for its exhaustion (delivery/worker-step.ts); cleared when it is
+   * sent again.
+   */
   readonly exhaustedNotifiedAt?: number;
   /** The claim a worker holds on the delivery's next attempt while it sends it (claim.ts); absent otherwise. */
   readonly claim?: DeliveryClaim;
@@ -201,23 +216,6 @@ export function forbiddenHeaderReason(name: string): string | undefined {
   return prefix ? `starts with ${prefix}, which the stack reserves` : undefined;
 }
 
-const endpointUrl = z.string().check(
-  z.maxLength(2048),
-  z.refine((value) => {
-    try {
-      const url = new URL(value);
-      return (
-        (url.protocol === 'https:' || url.protocol === 'http:') &&
-        url.username === '' &&
-        url.password === '' &&
-        url.hostname !== ''
-      );
-    } catch {
-      return false;
-    }
-  }, 'must be an http or https URL without credentials'),
-);
-
 const headers = z.pipe(
   z
     .record(z.string(), z.string().check(z.regex(HEADER_VALUE, 'must be at most 1024 printable ASCII characters')))
@@ -292,10 +290,17 @@ export type EndpointCreateInput = z.output<typeof endpointCreateSchema>;
 
 /**
  * What a tenant sends to change an endpoint: any subset of the create fields, nothing defaulted. `circuit` and
- * `health` replace the endpoint's whole settings object (fields left out take the defaults); `null` removes it.
+ * `health` replace the endpoint's whole settings object (fields left out take the defaults); `null` removes it, as
+ * it removes a `rateLimit`. `headers` replaces every extra header (their values are never shown, so they cannot
+ * be merged); `{}` removes them.
  */
 export const endpointUpdateSchema = z.partial(
-  z.strictObject({ ...fields, circuit: z.nullable(fields.circuit), health: z.nullable(fields.health) }),
+  z.strictObject({
+    ...fields,
+    circuit: z.nullable(fields.circuit),
+    health: z.nullable(fields.health),
+    rateLimit: z.nullable(fields.rateLimit),
+  }),
 );
 export type EndpointUpdateInput = z.output<typeof endpointUpdateSchema>;
 

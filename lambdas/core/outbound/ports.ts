@@ -1,6 +1,6 @@
 /**
  * Ports of the outbound delivery core. Each gets one adapter (DynamoDB, KMS, node:http, node:dns) and an
- * in-memory fake (test/helpers/outbound-fakes.ts, later the local stack). Nothing here imports the AWS SDK.
+ * in-memory fake (test/helpers/outbound.ts). Nothing here imports the AWS SDK.
  */
 import type {
   Attempt,
@@ -166,7 +166,7 @@ export interface DeliveryStore {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Management, reads and wake-ups (the wiring of #12)
+// Management, reads and wake-ups
 
 /** Endpoints as the management API sees them: the delivery side's `EndpointStore` plus reads and writes. */
 export interface EndpointRepository extends EndpointStore {
@@ -186,29 +186,57 @@ export interface EndpointRepository extends EndpointStore {
   remove(tenantId: string, endpointId: string): Promise<boolean>;
 }
 
-export interface MessageReader {
-  get(tenantId: string, messageId: string): Promise<MessageRecord | undefined>;
+/**
+ * One page of a list. `cursor` is opaque: pass it back to read the next page; absent on the last page. A page may
+ * hold fewer items than asked for (even none) and still have a cursor: a reader stops at its read budget.
+ */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly cursor?: string;
 }
 
-export interface DeliveryQuery {
-  readonly tenantId?: string;
+export interface PageQuery {
+  /** At most this many items. @default 50 */
+  readonly limit?: number;
+  /** From a previous page; a cursor the store did not give is refused (`InvalidCursorError`, 400). */
+  readonly cursor?: string;
+}
+
+/** A message as a list shows it: everything but the payload. */
+export type MessageSummary = Omit<MessageRecord, 'payload' | 'fingerprint'>;
+
+export interface MessageReader {
+  get(tenantId: string, messageId: string): Promise<MessageRecord | undefined>;
+  /** The tenant's live messages, newest first. */
+  list(tenantId: string, query: PageQuery): Promise<Page<MessageSummary>>;
+}
+
+export interface DeliveryQuery extends PageQuery {
+  readonly tenantId: string;
   readonly endpointId?: string;
   readonly status?: DeliveryStatus;
-  readonly limit?: number;
 }
 
 export interface DeliveryReader {
-  /** `tenantId` undefined: whichever tenant it belongs to (operator routes and the local CLI). */
-  get(tenantId: string | undefined, deliveryId: string): Promise<Delivery | undefined>;
+  get(tenantId: string, deliveryId: string): Promise<Delivery | undefined>;
   /** Every recorded attempt, oldest first. */
-  attempts(tenantId: string | undefined, deliveryId: string): Promise<readonly Attempt[]>;
-  /** Newest first. */
-  list(query: DeliveryQuery): Promise<readonly Delivery[]>;
+  attempts(tenantId: string, deliveryId: string): Promise<readonly Attempt[]>;
+  /** The tenant's live deliveries, newest first, a page at a time. */
+  list(query: DeliveryQuery): Promise<Page<Delivery>>;
+  /**
+   * The deliveries of one message: its fan-out and any replay of it, oldest first, read from the message's creation
+   * on; at most `limit`, examining at most `scanLimit` of the tenant's deliveries (`complete` false when it stopped).
+   */
+  messageDeliveries(
+    tenantId: string,
+    message: Pick<MessageRecord, 'id' | 'createdAt'>,
+    options: { readonly limit: number; readonly scanLimit: number },
+  ): Promise<Bounded<Delivery>>;
   /**
    * Makes a delivery that is not waiting (`exhausted`, `skipped`, or `failed`) due now, for a replay.
    * Undefined when there is no such delivery; the delivery unchanged when it was `pending` or `delivered`.
    */
-  replay(tenantId: string | undefined, deliveryId: string, nowMs: number): Promise<Delivery | undefined>;
+  replay(tenantId: string, deliveryId: string, nowMs: number): Promise<Delivery | undefined>;
 }
 
 /** The sweeper's view of the `due` index (decision 0007). */

@@ -7,7 +7,7 @@ const verify = (request: unknown) => hmac.verify(request as never);
 const BODY = '{"event":"order.created","id":42}';
 const SECRET = 'in-house-secret';
 
-// The documented configurations (the TSDoc of lambdas/core/signatures/hmac.ts shows the same three).
+// The documented configurations (the TSDoc of lambdas/core/signatures/schemes/hmac.ts shows the same three).
 // No public vectors exist for an in-house scheme; the expected digests here are computed
 // independently with node:crypto, never with the scheme's own sign().
 const DOCUMENTED = {

@@ -6,10 +6,11 @@
  * the results counted for one endpoint while its count is being written go out together in the next atomic
  * update (`count`): a batch's results cost one write per endpoint, not one each.
  *
- * Why: every attempt settles into its endpoint's circuit record, and a batch of deliveries to one endpoint used to
- * race on it: N concurrent read-then-write cycles where one wins per round, the rest re-read, up to 8 times, then
- * `StateContentionError` (and a settlement lost). Measured in bench:outbound (bench/README.md). The pause after
- * a lost race is "full jitter" exponential backoff, so containers that collide do not collide again in lockstep.
+ * Why: every attempt settles into its endpoint's circuit record, and without grouping a batch of deliveries to one
+ * endpoint races on it: N concurrent read-then-write cycles where one wins per round, the rest re-read, up to 8
+ * times, then `StateContentionError` (and a settlement lost). Measured in bench:outbound (bench/README.md). The
+ * pause after a lost race is "full jitter" exponential backoff, so containers that collide do not collide again in
+ * lockstep.
  *
  * Build one per worker container (per invocation locally): it only groups the calls it sees.
  */

@@ -199,7 +199,7 @@ export function endpointEnabled(
 }
 
 /**
- * The notifications one settled attempt calls for (admission.ts `settle`): circuit opened or closed, endpoint
+ * The notifications one settled attempt calls for (gate.ts `settle`): circuit opened or closed, endpoint
  * disabled. A failed probe is logged, not notified: the operator already knows the circuit is open.
  */
 export function notificationsForSettlement(

@@ -26,6 +26,7 @@ import type {
 import { afterStale, claimState, settleStale } from './claim';
 import { toAttempt } from './response';
 import { nextStep, type Random } from './retry-schedule';
+import { openHeaders } from './sealed-headers';
 import { openSigningSecrets, signRequest } from './signing';
 import { checkUrl, type SsrfPolicy } from './ssrf';
 import type { Transformer } from './transform';
@@ -238,6 +239,6 @@ async function attempt(job: DeliveryJob, body: string, nowMs: number, deps: Deli
     url: endpoint.url,
   });
   // Signature headers last: a stored extra header can never replace them.
-  const headers = { ...endpoint.headers, 'content-type': 'application/json', ...signature };
+  const headers = { ...(await openHeaders(endpoint, deps.cipher)), 'content-type': 'application/json', ...signature };
   return deps.sender.send({ url: endpoint.url, headers, body: bytes, timeoutMs: endpoint.timeoutSeconds * 1000 });
 }

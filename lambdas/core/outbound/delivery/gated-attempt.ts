@@ -1,5 +1,5 @@
 /**
- * `deliver()` behind the endpoint's admission gate (admission.ts): a delivery that is due and whose endpoint is
+ * `deliver()` behind the endpoint's admission gate (admission/gate.ts): a delivery that is due and whose endpoint is
  * enabled first asks the gate. An open circuit parks it and a rate limit throttles it, both without an attempt
  * (the worker wakes it later); only `send` and `probe` reach `deliver()`, and their result is settled into the
  * breaker and health records. What settlement decides is acted on here: the endpoint disabled when health says
@@ -31,7 +31,7 @@ export interface AdmissionDeps extends Omit<GateDeps, 'now'> {
 /**
  * The wiring's `rateWaitMs`: a delivery whose endpoint's next token is at most this far off waits for it in the
  * worker (no claim held meanwhile) instead of going back to the queue, whose delays count in whole seconds. A
- * batch to one endpoint is thus sent at the endpoint's pace in one invocation (decision 0018).
+ * batch to one endpoint is thus sent at the endpoint's pace in one invocation (decision 0023).
  */
 export const RATE_WAIT_MS = 1000;
 

@@ -6,12 +6,19 @@
  *    first, so `http://2130706433/`, `http://0x7f.1/` and `http://0177.0.0.1/` all arrive here as 127.0.0.1.
  * 2. An IP-literal host is classified as it is; a name is resolved through the injected `Resolver` and
  *    EVERY address must pass (a name that mixes public and private addresses is refused outright).
- * 3. A configured allowed subnet wins over every refusal (internal receivers; the local stack's loopback).
+ * 3. A configured allowed subnet wins over every refusal (internal receivers; the local stack's loopback), in
+ *    the address's own family: an allowed IPv4 range never admits an IPv6 address, whatever IPv4 it embeds.
  * 4. IPv4: the ranges of the IANA IPv4 Special-Purpose Address Registry that are not globally reachable,
  *    plus multicast and 240.0.0.0/4 (reserved, including the limited broadcast address).
- * 5. IPv6: forms that embed an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo) are judged by the
- *    IPv4 address inside; everything else must be global unicast (2000::/3) outside its special blocks.
- * 6. The caller connects only to the addresses returned in `checked.addresses`, so there is no window
+ * 5. IPv6 forms that embed an IPv4 address (the outbound API surface decision in docs/decisions/):
+ *    - IPv4-mapped `::ffff:a.b.c.d` IS that IPv4 address on the socket: judged as IPv4, allowed ranges included;
+ *    - IPv4-compatible `::a.b.c.d` is deprecated (RFC 4291 §2.5.5.1): refused, unless an IPv6 range allows it;
+ *    - NAT64 `64:ff9b::/96`, 6to4 `2002::/16`, Teredo `2001::/32` are IPv6 destinations that a translator or
+ *      relay turns into IPv4: refused when an IPv4 address inside is not globally reachable (the IPv4 rules
+ *      WITHOUT the allowed ranges), otherwise allowed like any global IPv6 address.
+ *    Everything else must be global unicast (2000::/3) outside its special blocks.
+ * 6. Port 0 is refused: no receiver listens there, and a socket asked for it picks one.
+ * 7. The caller connects only to the addresses returned in `checked.addresses`, so there is no window
  *    between the check and the connection for DNS rebinding (lambdas/adapters/http-sender.ts).
  *
  * @example
@@ -38,6 +45,7 @@ export type RefusalReason =
   | 'unique-local'
   | 'site-local'
   | 'nat64-local-use'
+  | 'ipv4-compatible'
   | 'not-an-ip-address';
 
 export type AddressVerdict =
@@ -103,20 +111,29 @@ const IPV6_REFUSED: readonly Range[] = [
 
 const GLOBAL_UNICAST = '2000::/3';
 
-/** IPv6 forms that carry an IPv4 address, and where it is. */
+/**
+ * IPv6 forms that carry an IPv4 address, where it is, and how the address is judged (rule 5 above):
+ * `ipv4` as the IPv4 address itself, `refused` outright, or `embedded` (an IPv6 destination refused when an
+ * IPv4 address inside is not globally reachable, the allowed IPv4 ranges not applying).
+ */
 interface Embedding {
   readonly cidr: string;
+  readonly judged: 'ipv4' | 'refused' | 'embedded';
   /** The embedded IPv4 addresses (Teredo carries two: the server and the obfuscated client). */
   readonly ipv4: (value: bigint) => readonly bigint[];
 }
 
 const IPV6_EMBEDDING: readonly Embedding[] = [
-  { cidr: '::ffff:0:0/96', ipv4: (v) => [v & 0xffffffffn] }, // IPv4-mapped
-  { cidr: '::/96', ipv4: (v) => [v & 0xffffffffn] }, // IPv4-compatible (deprecated); ::/128 and ::1 are caught first
-  { cidr: '64:ff9b::/96', ipv4: (v) => [v & 0xffffffffn] }, // NAT64 well-known prefix
-  { cidr: '2002::/16', ipv4: (v) => [(v >> 80n) & 0xffffffffn] }, // 6to4: bits 16..47
-  { cidr: '2001::/32', ipv4: (v) => [(v >> 64n) & 0xffffffffn, ~v & 0xffffffffn] }, // Teredo: server, then client XOR 0xffffffff
+  { cidr: '::ffff:0:0/96', judged: 'ipv4', ipv4: (v) => [v & 0xffffffffn] }, // IPv4-mapped
+  { cidr: '::/96', judged: 'refused', ipv4: (v) => [v & 0xffffffffn] }, // IPv4-compatible; ::/128 and ::1 are caught first
+  { cidr: '64:ff9b::/96', judged: 'embedded', ipv4: (v) => [v & 0xffffffffn] }, // NAT64 well-known prefix
+  { cidr: '2002::/16', judged: 'embedded', ipv4: (v) => [(v >> 80n) & 0xffffffffn] }, // 6to4: bits 16..47
+  // Teredo: the server, then the client (stored XOR 0xffffffff)
+  { cidr: '2001::/32', judged: 'embedded', ipv4: (v) => [(v >> 64n) & 0xffffffffn, ~v & 0xffffffffn] },
 ];
+
+/** The IPv4 rules without any allowed range: how the IPv4 inside an IPv6 destination is judged. */
+const NO_ALLOWED_RANGES: SsrfPolicy = { allow: undefined };
 
 // ---------------------------------------------------------------------------------------------
 // Classification
@@ -144,9 +161,11 @@ function classifyV6(value: bigint, policy: SsrfPolicy): AddressVerdict {
   const special = V6_FIRST_TABLE.find((r) => r.contains(value));
   if (special) return { allowed: false, reason: special.reason, range: special.cidr };
   const embedding = EMBEDDING_TABLE.find((e) => e.contains(value));
+  if (embedding?.judged === 'ipv4') return classifyV4(embedding.ipv4(value)[0]!, policy);
+  if (embedding?.judged === 'refused') return { allowed: false, reason: 'ipv4-compatible', range: embedding.cidr };
   if (embedding) {
     for (const v4 of embedding.ipv4(value)) {
-      const verdict = classifyV4(v4, policy);
+      const verdict = classifyV4(v4, NO_ALLOWED_RANGES);
       if (!verdict.allowed) return verdict;
     }
     return { allowed: true };
@@ -180,6 +199,7 @@ export async function checkUrl(rawUrl: string, resolver: Resolver, policy: SsrfP
     return { ok: false, error: 'blocked', reason: `scheme ${url.protocol} is not http or https` };
   if (url.username !== '' || url.password !== '')
     return { ok: false, error: 'blocked', reason: 'credentials in the URL are not accepted' };
+  if (url.port === '0') return { ok: false, error: 'blocked', reason: 'port 0 is not a port a receiver listens on' };
 
   const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   let addresses: readonly ResolvedAddress[];

@@ -1,6 +1,6 @@
 /**
  * Transform hooks: code that decides, per tenant, endpoint and event type, what body an endpoint gets.
- * Like the processor's routes (lambdas/processor/routes.ts): the first matching route wins; a message no
+ * Like the processor's routes (config/routes.ts): the first matching route wins; a message no
  * route matches is sent in the default Standard Webhooks shape `{"type","timestamp","data"}`.
  *
  * A transform returns the JSON text to send, or `undefined` to skip this endpoint for this message
@@ -37,7 +37,7 @@ export interface TransformRoute {
   readonly tenant: string;
   /** Endpoint id, or `*`. */
   readonly endpoint: string;
-  /** Event-type pattern (filter.ts): exact, `prefix.*` or `*`. */
+  /** Event-type pattern (event-filter.ts): exact, `prefix.*` or `*`. */
   readonly type: string;
   readonly transform: TransformFn;
 }

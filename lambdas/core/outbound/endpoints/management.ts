@@ -1,19 +1,22 @@
 /**
  * Endpoint management: create, read, update, enable/disable, rotate the secret, delete. Input is validated by the
  * model's schemas; a URL is checked against the SSRF guard at registration (and again before every attempt, in
- * deliver.ts); the secret is generated here and returned only by create and rotate: list and get never carry it.
+ * delivery/attempt.ts); the secret is generated here and returned only by create and rotate: list and get never
+ * carry it. Extra header values are sealed like the secrets and never returned: the view has their names only.
+ * Disabling an endpoint by hand publishes `endpoint.disabled` (trigger `manual`), enabling it `endpoint.enabled`.
  */
 import { BadRequestError } from '../../kernel/errors';
 import type { Clock, Topic } from '../../kernel/ports';
 import type { OperationsSettings } from '../admission/settings';
 import type { EndpointStateStore } from '../admission/state-store';
-import { endpointEnabled, toTopicMessage } from '../admission/notifications';
+import { endpointDisabled, endpointEnabled, toTopicMessage, type Notification } from '../admission/notifications';
 import { NotFoundError, UrlRefusedError } from '../errors';
 import { endpointCreateSchema, endpointUpdateSchema, type Endpoint } from '../model';
 import type { EndpointRepository, Resolver, SecretCipher } from '../ports';
 import { checkAgainstSchedule, DEFAULT_RETENTION, longestScheduleMs, type RetentionSettings } from '../retention';
 import { DEFAULT_ROTATION_GRACE_MS, generateSecret, rotateSecrets, sealSecrets } from '../delivery/signing';
 import { checkUrl, type SsrfPolicy } from '../delivery/ssrf';
+import { headerNames, sealHeaders, sealLegacyHeaders } from '../delivery/sealed-headers';
 
 export interface ManagementDeps {
   readonly endpoints: EndpointRepository;
@@ -27,7 +30,8 @@ export interface ManagementDeps {
   readonly rotationGraceMs?: number;
   /**
    * The endpoint state and operations topic: re-enabling an endpoint resets its breaker and failing clock and
-   * publishes `endpoint.enabled`. @default none (state untouched, nothing published)
+   * publishes `endpoint.enabled`; disabling it publishes `endpoint.disabled`. @default none (state untouched,
+   * nothing published)
    */
   readonly operations?: {
     readonly store: EndpointStateStore;
@@ -38,12 +42,22 @@ export interface ManagementDeps {
   readonly retention?: RetentionSettings;
 }
 
-/** An endpoint as the API shows it: everything but the secrets, plus until when a rotated-out secret still signs. */
-export type EndpointView = Omit<Endpoint, 'secrets'> & { readonly previousSecretExpiresAt?: number };
+/**
+ * An endpoint as the API shows it: everything but the secrets and the header values (only their names), plus until
+ * when a rotated-out secret still signs.
+ */
+export type EndpointView = Omit<Endpoint, 'secrets' | 'sealedHeaders' | 'headers'> & {
+  readonly headerNames: readonly string[];
+  readonly previousSecretExpiresAt?: number;
+};
 
 export function toView(e: Endpoint): EndpointView {
-  const { secrets, ...rest } = e;
-  return { ...rest, ...(secrets.previous && { previousSecretExpiresAt: secrets.previous.expiresAt }) };
+  const { secrets, sealedHeaders: _sealed, headers: _legacy, ...rest } = e;
+  return {
+    ...rest,
+    headerNames: headerNames(e),
+    ...(secrets.previous && { previousSecretExpiresAt: secrets.previous.expiresAt }),
+  };
 }
 
 export async function createEndpoint(
@@ -58,11 +72,14 @@ export async function createEndpoint(
   const endpointId = deps.newId();
   const secret = generateSecret();
   const now = deps.now();
+  const context = { tenantId, endpointId };
+  const { headers, ...fields } = parsed.data;
   const endpoint: Endpoint = {
     tenantId,
     endpointId,
-    ...parsed.data,
-    secrets: await sealSecrets({ current: secret }, deps.cipher, { tenantId, endpointId }),
+    ...fields,
+    sealedHeaders: await sealHeaders(headers, deps.cipher, context),
+    secrets: await sealSecrets({ current: secret }, deps.cipher, context),
     createdAt: now,
     updatedAt: now,
   };
@@ -103,36 +120,58 @@ export async function updateEndpoint(
   assertScheduleFits(parsed.data.retryDelaysSeconds, deps.retention);
   if (parsed.data.url !== undefined) await assertSafeUrl(parsed.data.url, deps);
   let wasDisabled = false;
+  const { circuit, health, rateLimit, headers, ...rest } = parsed.data;
   const updated = await deps.endpoints.modify(tenantId, endpointId, async (e) => {
     wasDisabled = !e.enabled;
-    const { circuit, health, ...rest } = parsed.data;
-    const next: Endpoint = { ...withSettings(e, { circuit, health }), ...rest, updatedAt: deps.now() };
+    const sealed =
+      headers === undefined
+        ? await sealLegacyHeaders(e, deps.cipher)
+        : {
+            ...withoutLegacyHeaders(e),
+            sealedHeaders: await sealHeaders(headers, deps.cipher, { tenantId, endpointId }),
+          };
+    const next: Endpoint = { ...withSettings(sealed, { circuit, health, rateLimit }), ...rest, updatedAt: deps.now() };
     if (parsed.data.enabled === true) delete (next as { disabledReason?: string }).disabledReason;
-    if (parsed.data.enabled === false) return { ...next, disabledReason: 'disabled by the tenant' };
+    if (parsed.data.enabled === false && e.enabled) return { ...next, disabledReason: 'disabled by the tenant' };
     return next;
   });
   if (!updated) throw new NotFoundError('endpoint');
   if (wasDisabled && updated.enabled && deps.operations) await reenabled(updated, deps.now(), deps.operations);
+  if (!wasDisabled && !updated.enabled && deps.operations)
+    await publish(deps.operations, endpointDisabled({ tenantId, endpointId, at: updated.updatedAt, reason: 'manual' }));
   return toView(updated);
 }
 
-/** Sets (an object) or removes (null) the endpoint's own circuit and health settings; undefined leaves them. */
+/** Sets (an object) or removes (null) the endpoint's own settings objects; undefined leaves them. */
 function withSettings(
   e: Endpoint,
-  change: { circuit?: Endpoint['circuit'] | null; health?: Endpoint['health'] | null },
+  change: {
+    circuit?: Endpoint['circuit'] | null;
+    health?: Endpoint['health'] | null;
+    rateLimit?: Endpoint['rateLimit'] | null;
+  },
 ): Endpoint {
   const next: { -readonly [K in keyof Endpoint]: Endpoint[K] } = { ...e };
-  for (const key of ['circuit', 'health'] as const) {
+  for (const key of ['circuit', 'health', 'rateLimit'] as const) {
     if (change[key] === null) delete next[key];
     else if (change[key] !== undefined) (next as Record<string, unknown>)[key] = change[key];
   }
   return next;
 }
 
+function withoutLegacyHeaders(e: Endpoint): Endpoint {
+  const { headers: _legacy, ...rest } = e;
+  return rest;
+}
+
 async function reenabled(e: Endpoint, nowMs: number, ops: NonNullable<ManagementDeps['operations']>): Promise<void> {
   const base = { tenantId: e.tenantId, endpointId: e.endpointId };
   await ops.store.reset(base);
-  const m = toTopicMessage(endpointEnabled({ ...base, at: nowMs, trigger: 'manual' }));
+  await publish(ops, endpointEnabled({ ...base, at: nowMs, trigger: 'manual' }));
+}
+
+async function publish(ops: NonNullable<ManagementDeps['operations']>, n: Notification): Promise<void> {
+  const m = toTopicMessage(n);
   await ops.notifications.publishBatch([{ id: m.deduplicationId, message: m.message, attributes: m.attributes }]);
 }
 
@@ -149,7 +188,8 @@ export async function rotateEndpointSecret(
     const current = await deps.cipher.decrypt(e.secrets.current, context);
     const rotated = rotateSecrets({ current }, now, { graceMs: deps.rotationGraceMs ?? DEFAULT_ROTATION_GRACE_MS });
     secret = rotated.newSecret;
-    return { ...e, secrets: await sealSecrets(rotated.secrets, deps.cipher, context), updatedAt: now };
+    const sealed = await sealLegacyHeaders(e, deps.cipher);
+    return { ...sealed, secrets: await sealSecrets(rotated.secrets, deps.cipher, context), updatedAt: now };
   });
   if (!updated) throw new NotFoundError('endpoint');
   return { endpoint: toView(updated), secret };

@@ -9,7 +9,7 @@
  *   too, runs the fan-out (delivery ids are deterministic: nothing is created twice) and answers with the
  *   deliveries as stored, so a crash anywhere before the wake-ups is repaired by the sender's retry: it completes
  *   the fan-out and wakes what was never attempted (submit.ts). An endpoint added since the first accept gets a
- *   delivery from the retry too (decision 0018).
+ *   delivery from the retry too (decision 0023).
  * - The record, and with it the idempotency key, lives `messagesDays` of the retention settings (retention.ts:
  *   30 days by default, never under 24 h), at least as long as its deliveries, which outlive the retry schedule,
  *   so a message is kept while any of its deliveries may still be attempted.
@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { BadRequestError } from '../../kernel/errors';
 import { IdempotencyConflictError } from '../errors';
+import { checkId } from '../ids';
 import { fanout, type FanoutDeps } from './fanout';
 import { isEventType } from '../event-filter';
 import type { Delivery, MessageRecord } from '../model';
@@ -27,9 +28,6 @@ import { DEFAULT_RETENTION, expiry, type RetentionSettings } from '../retention'
 export const MIN_RETENTION_MS = 24 * 3600 * 1000;
 /** Leaves room under SQS's 256 KiB for the delivery message and under DynamoDB's 400 KB item limit. */
 export const MAX_PAYLOAD_BYTES = 200 * 1024;
-/** Printable ASCII without spaces: the id travels in the `webhook-id` header and in the signed content. */
-const MESSAGE_ID = /^[\x21-\x7e]{1,256}$/;
-const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface MessageInput {
   readonly tenantId: string;
@@ -80,9 +78,8 @@ export async function acceptMessage(input: MessageInput, deps: IntakeDeps): Prom
 }
 
 function validate(input: MessageInput): void {
-  if (!TENANT_ID.test(input.tenantId)) throw new BadRequestError('tenant id must be 1-64 letters, digits, _ or -');
-  if (!MESSAGE_ID.test(input.id))
-    throw new BadRequestError('id must be 1-256 printable ASCII characters without spaces');
+  checkId('tenant', input.tenantId);
+  checkId('message', input.id, 'id');
   if (!isEventType(input.type))
     throw new BadRequestError('type must be dot-separated segments of letters, digits, _, - or :');
   if (Buffer.byteLength(input.payload, 'utf8') > MAX_PAYLOAD_BYTES)

@@ -2,10 +2,14 @@
  * Verify-and-relay: inbound events the stack published to its topic, delivered to a tenant's endpoints as outbound
  * messages (receive from Stripe, verify, deliver signed to internal services). A relay rule names a source, the
  * event types it takes (exact, `prefix.*` or `*`) and the tenant whose endpoints receive them. The message id is
- * `<source>:<eventId>`, so a topic redelivery of the same event is accepted once.
+ * `<source>:<eventId>`, so a topic redelivery of the same event is accepted once; an event id that would break the
+ * message-id rule (ids.ts: a space, a control character, too long) becomes `<source>:sha256:<hex of the event id>`,
+ * still one id per event.
  */
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { isFilterPattern, matchesFilter } from '../event-filter';
+import { idProblem } from '../ids';
 import type { MessageInput } from './accept';
 
 export const relayRuleSchema = z.strictObject({
@@ -14,7 +18,7 @@ export const relayRuleSchema = z.strictObject({
     z.array(z.string().check(z.refine(isFilterPattern, 'must be *, <type>.* or an event type'))).check(z.minLength(1)),
     ['*'],
   ),
-  tenant: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')),
+  tenant: z.string().check(z.refine((t) => idProblem('tenant', t) === undefined, idProblem('tenant', '')!)),
 });
 export type RelayRule = z.output<typeof relayRuleSchema>;
 
@@ -32,8 +36,15 @@ export function relayMessages(
     .filter((r) => r.source === event.source && matchesFilter(r.types, event.type))
     .map((r) => ({
       tenantId: r.tenant,
-      id: `${event.source}:${event.eventId}`,
+      id: relayMessageId(event.source, event.eventId),
       type: event.type,
       payload: event.message,
     }));
+}
+
+/** The message id of a relayed event: `<source>:<eventId>`, or a hash of the event id when that is not a valid id. */
+export function relayMessageId(source: string, eventId: string): string {
+  const id = `${source}:${eventId}`;
+  if (idProblem('message', id) === undefined) return id;
+  return `${source}:sha256:${createHash('sha256').update(eventId).digest('hex')}`;
 }

@@ -1,34 +1,31 @@
 /**
  * `endpoints recover` and `messages replay` as the API runs them: the request body read and checked, the
- * endpoint looked up, the run (recovery.ts), then a first wake-up for every delivery it made due within a queue
+ * endpoint looked up, the run (recover.ts), then a first wake-up for every delivery it made due within a queue
  * delay (SQS holds a message at most 900 s). A delivery due later, or whose wake-up is lost (a failed send, a
  * crash before it), sits in the `due` index and is woken by the sweeper: a lease after it is due when a wake-up
- * should have come, when it is due otherwise (schedule.ts `sweepAtFor`). The wake-ups go out page by page and
+ * should have come, when it is due otherwise (delivery/wake-up.ts `sweepAtFor`). The wake-ups go out page by page and
  * when the run ends, even when it fails half-way; a run killed outright (the API function's timeout) leaves at most
- * one page to the sweeper. Running the same request again does the rest.
+ * one page to the sweeper. Running the same request again does the rest. Each run is recorded (runs.ts) as it goes,
+ * for `GET /v1/tenants/{tenant}/recoveries/{id}`.
  */
 import { BadRequestError } from '../../kernel/errors';
 import type { Log } from '../../kernel/log';
 import { EndpointDisabledError, NotFoundError } from '../errors';
+import { checkId } from '../ids';
 import { parseJsonObject } from '../intake/message-body';
 import type { Delivery } from '../model';
 import type { DeliveryStore, EndpointRepository, WakeUpQueue } from '../ports';
-import {
-  recoverEndpoint,
-  RecoveryWindowError,
-  replayMessages,
-  type MessagePager,
-  type RecoveryResult,
-  type RecoveryStore,
-  type ReplayResult,
-} from './recover';
+import { recoverEndpoint, recoveryIdFor, type RecoveryResult, type RecoveryStore } from './recover';
+import { checkTypePattern, replayIdFor, replayMessages, type MessagePager, type ReplayResult } from './replay';
+import { startRun, type RecoveryRunStore, type RunRequest } from './runs';
+import { RecoveryWindowError, validateWindow } from './window';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../retention';
 import { queueDelaySeconds } from '../delivery/wake-up';
 
 export interface RecoveryRunDeps {
   readonly endpoints: Pick<EndpointRepository, 'get' | 'listByTenant'>;
   readonly deliveries: Pick<DeliveryStore, 'createIfAbsent'>;
-  readonly recovery: RecoveryStore & MessagePager;
+  readonly recovery: RecoveryStore & MessagePager & RecoveryRunStore;
   readonly wakeUps: WakeUpQueue;
   readonly now: () => number;
   readonly log: Log;
@@ -66,21 +63,35 @@ export async function runRecovery(
       return applied;
     },
   };
+  const nowMs = deps.now();
+  const retention = deps.retention ?? DEFAULT_RETENTION;
+  validateWindow(input, nowMs, retention);
+  const run = await recorded(
+    deps,
+    {
+      recoveryId: recoveryIdFor(tenantId, endpointId, { sinceMs: input.since, untilMs: input.until }, input.label),
+      kind: 'recover',
+      tenantId,
+      endpointId,
+      ...input,
+    },
+    nowMs,
+  );
   try {
-    const result = await recoverEndpoint(
-      store,
-      { endpoint, ...input },
-      deps.now(),
-      deps.retention ?? DEFAULT_RETENTION,
-    );
+    const result = await recoverEndpoint(store, { endpoint, ...input }, nowMs, retention, run.progress);
+    await run.finish();
     deps.log.info('endpoint recovery run', {
       tenantId,
       endpointId,
       recoveryId: result.recoveryId,
       queued: result.queued,
+      alreadyQueued: result.alreadyQueued,
       notRecoverable: result.notRecoverable,
     });
     return result;
+  } catch (error) {
+    await run.fail(error);
+    throw error;
   } finally {
     await wake(due, deps);
   }
@@ -95,19 +106,49 @@ export async function runReplay(tenantId: string, bodyText: string, deps: Recove
     ...optionalString(body, 'label'),
   };
   // Only enabled endpoints get replayed deliveries: naming a disabled one would replay nothing.
-  if (endpoint !== undefined) await enabledEndpoint(tenantId, endpoint, deps);
+  if (endpoint !== undefined) await enabledEndpoint(tenantId, checkId('endpoint', endpoint), deps);
   const due: Due[] = [];
   const deliveries = {
     // One at a time, to know which were created (a rerun finds the others): only those get a first wake-up.
-    async createIfAbsent(planned: readonly Delivery[]) {
+    async createIfAbsent(planned: readonly Delivery[], options?: { readonly sweep?: boolean }) {
       const created = await Promise.all(
-        planned.map(async (d) => ((await deps.deliveries.createIfAbsent([d])) === 1 ? d : undefined)),
+        planned.map(async (d) => ((await deps.deliveries.createIfAbsent([d], options)) === 1 ? d : undefined)),
       );
       for (const d of created)
         if (d) due.push({ tenantId: d.tenantId, deliveryId: d.deliveryId, dueAt: d.nextAttemptAt ?? d.createdAt });
       return created.filter(Boolean).length;
     },
   };
+  const window = readWindow(body);
+  const request = {
+    tenantId,
+    ...window,
+    ...(type !== undefined && { typePattern: type }),
+    ...(endpoint !== undefined && { endpointId: endpoint }),
+    ...(label !== undefined && { label }),
+  };
+  const nowMs = deps.now();
+  const retention = deps.retention ?? DEFAULT_RETENTION;
+  const replayId = replayIdFor({
+    ...request,
+    window: { sinceMs: window.since, untilMs: window.until ?? nowMs },
+    ...(window.until === undefined && { openEnded: true }),
+  });
+  validateWindow(window, nowMs, retention);
+  checkTypePattern(type);
+  const run = await recorded(
+    deps,
+    {
+      recoveryId: replayId,
+      kind: 'replay',
+      tenantId,
+      ...window,
+      ...(endpoint !== undefined && { endpointId: endpoint }),
+      ...(type !== undefined && { type }),
+      ...(label !== undefined && { label }),
+    },
+    nowMs,
+  );
   try {
     const messages: MessagePager = {
       async listByTenant(...args) {
@@ -117,26 +158,31 @@ export async function runReplay(tenantId: string, bodyText: string, deps: Recove
     };
     const result = await replayMessages(
       { messages, endpoints: deps.endpoints, deliveries },
-      {
-        tenantId,
-        ...readWindow(body),
-        ...(type !== undefined && { typePattern: type }),
-        ...(endpoint !== undefined && { endpointId: endpoint }),
-        ...(label !== undefined && { label }),
-      },
-      deps.now(),
-      deps.retention ?? DEFAULT_RETENTION,
+      request,
+      nowMs,
+      retention,
+      run.progress,
     );
+    await run.finish();
     deps.log.info('message replay run', {
       tenantId,
       replayId: result.replayId,
       matched: result.matched,
       queued: result.queued,
+      alreadyQueued: result.alreadyQueued,
     });
     return result;
+  } catch (error) {
+    await run.fail(error);
+    throw error;
   } finally {
     await wake(due, deps);
   }
+}
+
+/** Starts the run's record, once the request is known to be one the stack serves. */
+function recorded(deps: Pick<RecoveryRunDeps, 'recovery' | 'now'>, request: RunRequest, nowMs: number) {
+  return startRun(deps.recovery, request, nowMs, deps.now);
 }
 
 async function enabledEndpoint(tenantId: string, endpointId: string, deps: Pick<RecoveryRunDeps, 'endpoints'>) {

@@ -120,7 +120,7 @@ function layout(o: HmacOptions): Layout {
 
 export const hmac = defineScheme({
   name: 'hmac',
-  docs: 'README: "Your own senders (scheme hmac)"',
+  docs: 'docs/configuration.md (schemeOptions) and docs/signatures.md (the hmac row)',
   optionsSchema: hmacOptionsSchema,
   layout,
   contentTypes: (o) => o.contentTypes.map((media) => (media === 'application/json' ? JSON_BODY : FORM_BODY)),

@@ -111,8 +111,9 @@ describe('classifyAddress() judges IPv6 forms that embed IPv4 by the IPv4 inside
     ['IPv4-mapped, hex (as the URL parser writes it)', '::ffff:7f00:1', 'loopback'],
     ['IPv4-mapped metadata service', '::ffff:169.254.169.254', 'link-local'],
     ['IPv4-mapped, expanded', '0:0:0:0:0:ffff:a00:1', 'private'],
-    ['IPv4-compatible', '::127.0.0.1', 'loopback'],
-    ['IPv4-compatible, hex', '::a00:1', 'private'],
+    ['IPv4-compatible (deprecated), of loopback', '::127.0.0.1', 'ipv4-compatible'],
+    ['IPv4-compatible (deprecated), hex', '::a00:1', 'ipv4-compatible'],
+    ['IPv4-compatible (deprecated), even of a public address', '::8.8.8.8', 'ipv4-compatible'],
     ['NAT64 well-known prefix', '64:ff9b::10.0.0.1', 'private'],
     ['NAT64 well-known prefix, hex', '64:ff9b::a9fe:a9fe', 'link-local'],
     ['6to4', '2002:7f00:1::1', 'loopback'],
@@ -132,6 +133,63 @@ describe('classifyAddress() judges IPv6 forms that embed IPv4 by the IPv4 inside
   ];
   it.each(allowed)('%s: %s is allowed', (_form, ip) => {
     expect(classifyAddress(ip, DEFAULT)).toEqual({ allowed: true });
+  });
+});
+
+describe('an allowed IPv4 range never admits an IPv6 address', () => {
+  const allow10 = ssrfPolicy(['10.1.0.0/16']);
+
+  const refused: Array<[string, string, RefusalReason]> = [
+    ['6to4 of 10.1.0.5', '2002:a01:5::', 'private'],
+    ['NAT64 of 10.1.0.5', '64:ff9b::10.1.0.5', 'private'],
+    ['IPv4-compatible 10.1.0.5', '::10.1.0.5', 'ipv4-compatible'],
+    ['Teredo with server 10.1.0.5', '2001:0:a01:5::f7f7:f7f7', 'private'],
+    ['Teredo with client 10.1.0.5 (stored XOR 0xffffffff)', '2001:0:5db8:d822::f5fe:fffa', 'private'],
+  ];
+  it.each(refused)('%s (%s) is refused as %s', (_form, ip, reason) => {
+    expect(classifyAddress(ip, allow10)).toMatchObject({ allowed: false, reason });
+  });
+
+  it('admits the IPv4-mapped form, which is the IPv4 address itself on the socket', () => {
+    expect(classifyAddress('::ffff:10.1.0.5', allow10)).toEqual({ allowed: true });
+  });
+
+  it('admits an embedding form when an IPv6 range allows it, as any IPv6 address', () => {
+    const allowNat64 = ssrfPolicy(['64:ff9b::/96', '::/96']);
+
+    expect([classifyAddress('64:ff9b::10.1.0.5', allowNat64), classifyAddress('::10.1.0.5', allowNat64)]).toEqual([
+      { allowed: true },
+      { allowed: true },
+    ]);
+  });
+
+  it('judges the checked URL the same way: [2002:a01:5::] is blocked under allowedCidrs 10.1.0.0/16', async () => {
+    const checked = await checkUrl('http://[2002:a01:5::]/hooks', new FakeResolver(), allow10);
+
+    expect(checked).toMatchObject({ ok: false, error: 'blocked', reason: expect.stringContaining('private') });
+  });
+});
+
+describe('the local stack allows loopback (127.0.0.0/8, ::1/128), and only loopback itself', () => {
+  const local = ssrfPolicy(['127.0.0.0/8', '::1/128']);
+
+  it.each([['http://127.0.0.1:4000/hooks'], ['http://[::1]:4000/hooks'], ['http://[::ffff:127.0.0.1]:4000/hooks']])(
+    'accepts %s',
+    async (url) => {
+      expect(await checkUrl(url, new FakeResolver(), local)).toMatchObject({ ok: true });
+    },
+  );
+
+  it.each([
+    ['IPv4-compatible', 'http://[::127.0.0.1]:4000/hooks', 'ipv4-compatible'],
+    ['NAT64', 'http://[64:ff9b::127.0.0.1]:4000/hooks', 'loopback'],
+    ['6to4', 'http://[2002:7f00:1::]:4000/hooks', 'loopback'],
+  ])('refuses the %s form of loopback (%s)', async (_form, url, reason) => {
+    expect(await checkUrl(url, new FakeResolver(), local)).toMatchObject({
+      ok: false,
+      error: 'blocked',
+      reason: expect.stringContaining(reason),
+    });
   });
 });
 
@@ -228,6 +286,7 @@ describe('checkUrl()', () => {
     ['gopher://receiver.example/', 'scheme'],
     ['ftp://receiver.example/', 'scheme'],
     ['https://user:pass@receiver.example/', 'credentials'],
+    ['https://receiver.example:0/hooks', 'port 0'],
     ['not a url', 'valid URL'],
   ])('blocks %s (%s)', async (url, why) => {
     expect(await checkUrl(url, resolver, DEFAULT)).toMatchObject({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { idProblem } from '../../../../lambdas/core/outbound/ids';
 import { defineRelays, relayMessages } from '../../../../lambdas/core/outbound/intake/relay';
 
 const event = { source: 'stripe', type: 'invoice.paid', eventId: 'evt_1', message: '{"id":"evt_1"}' };
@@ -20,5 +21,21 @@ describe('relayMessages()', () => {
   it('defineRelays() refuses a bad filter pattern or tenant', () => {
     expect(() => defineRelays([{ source: 'stripe', types: ['in*'], tenant: 'a' }])).toThrow();
     expect(() => defineRelays([{ source: 'stripe', tenant: 'a b' }])).toThrow();
+    expect(() => defineRelays([{ source: 'stripe', tenant: 't'.repeat(65) }])).toThrow(/1-64 letters/);
+  });
+
+  it.each([
+    ['a space', 'evt 1'],
+    ['a control character', 'evt\u00071'],
+    ['a length the message-id rule refuses', 'e'.repeat(256)],
+  ])('gives an event id with %s a message id the id rule accepts, the same for every redelivery', (_what, eventId) => {
+    const rules = defineRelays([{ source: 'stripe', tenant: 'billing' }]);
+
+    const [first] = relayMessages({ ...event, eventId }, rules);
+    const [again] = relayMessages({ ...event, eventId }, rules);
+
+    expect(first!.id).toMatch(/^stripe:sha256:[0-9a-f]{64}$/);
+    expect(idProblem('message', first!.id)).toBeUndefined();
+    expect(again!.id).toBe(first!.id);
   });
 });

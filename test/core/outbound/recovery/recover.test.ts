@@ -4,17 +4,13 @@ import { silentLog } from '../../../../lambdas/core/kernel/log';
 import type { Delivery, DeliveryStatus, MessageRecord } from '../../../../lambdas/core/outbound/model';
 import {
   recoverEndpoint,
-  RecoveryWindowError,
-  replayMessages,
-  selectForReplay,
-  validateWindow,
   type DeliveryPage,
-  type MessagePager,
   type RecoverableDelivery,
   type RecoveryStore,
   type RequeueRequest,
-  type Window,
 } from '../../../../lambdas/core/outbound/recovery/recover';
+import { replayMessages, selectForReplay, type MessagePager } from '../../../../lambdas/core/outbound/recovery/replay';
+import { RecoveryWindowError, validateWindow, type Window } from '../../../../lambdas/core/outbound/recovery/window';
 import { retentionSettingsSchema } from '../../../../lambdas/core/outbound/retention';
 import { endpoint, ENDPOINT_ID, FakeDeliveryStore, message, NOW, TENANT } from '../../../helpers/outbound';
 

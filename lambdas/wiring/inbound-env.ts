@@ -1,0 +1,154 @@
+/**
+ * Environment parsing for the inbound functions (verifier, processor): read once at cold start, validated, and
+ * failing with a message that names the variable. The outbound functions' is outbound-env.ts beside it, on the
+ * same `EnvReader`; nothing else in `lambdas/` reads process.env.
+ */
+import { VERIFIER_LEASE_SECONDS } from '../contract';
+import { ENV } from '../contract';
+import { ConfigError } from '../core/kernel/errors';
+
+// Plain variables are checked by hand, not with a zod schema: four per function do not need one, and
+// the processor bundles no zod at all. The verifier's sources (a JSON table, not a plain value) are
+// checked with the source schema (core/inbound/source-schema.ts, via prepareSources). Every problem
+// is reported at once, naming the variable.
+
+type Env = NodeJS.ProcessEnv;
+
+/** Collects `NAME: problem` lines; `done()` throws them as one ConfigError. */
+export class EnvReader {
+  readonly #env: Env;
+  readonly #issues: string[] = [];
+  constructor(env: Env) {
+    this.#env = env;
+  }
+
+  string(name: string, minLength = 1): string {
+    const value = this.#env[name];
+    if (value === undefined || value.length < minLength)
+      this.#issues.push(`${name}: ${value === undefined ? 'is not set' : 'is too short'}`);
+    return value ?? '';
+  }
+
+  /** An integer of at least `min` (seconds, counts), or `fallback` when unset. */
+  int(name: string, min: number, fallback?: number): number {
+    const text = this.#env[name];
+    if (text === undefined && fallback !== undefined) return fallback;
+    const value = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
+    if (!Number.isInteger(value) || value < min)
+      this.#issues.push(`${name}: expected an integer >= ${min}, got ${JSON.stringify(text ?? null)}`);
+    return value;
+  }
+
+  done(): void {
+    if (this.#issues.length > 0) throw new ConfigError(`invalid environment: ${this.#issues.join('; ')}`);
+  }
+}
+
+export interface VerifierConfig {
+  readonly tableName: string;
+  /** Parsed JSON; checked with the source schema by `prepareSources`. */
+  readonly sources: unknown;
+  readonly secretsCacheMs: number;
+  readonly leaseMs: number;
+  /** The archive bucket, where bodies too large for the queue go (#19); absent: no claim check. */
+  readonly archiveBucket?: string;
+}
+
+export interface ProcessorConfig {
+  readonly tableName: string;
+  readonly sourceId: string;
+  readonly topicArn: string;
+  readonly leaseMs: number;
+  readonly dedupeSeconds: number;
+  /** The archive bucket (#19) and the source's headers never archived; absent: nothing archived. */
+  readonly archiveBucket?: string;
+  readonly archiveDenyHeaders: readonly string[];
+}
+
+export function verifierConfig(env: Env = process.env): VerifierConfig {
+  const e = new EnvReader(env);
+  const tableName = e.string(ENV.eventsTable);
+  const sourcesText = e.string(ENV.sources, 2);
+  const secretsCacheSeconds = e.int(ENV.secretsCacheSeconds, 0, 60);
+  const leaseSeconds = e.int(ENV.leaseSeconds, 1, VERIFIER_LEASE_SECONDS);
+  e.done();
+  let sources: unknown;
+  try {
+    sources = JSON.parse(sourcesText);
+  } catch {
+    throw new ConfigError(`${ENV.sources} is not valid JSON`);
+  }
+  const archiveBucket = env[ENV.archiveBucket];
+  return {
+    tableName,
+    sources,
+    secretsCacheMs: secretsCacheSeconds * 1000,
+    leaseMs: leaseSeconds * 1000,
+    ...(archiveBucket && { archiveBucket }),
+  };
+}
+
+export function processorConfig(env: Env = process.env): ProcessorConfig {
+  const e = new EnvReader(env);
+  const config = {
+    tableName: e.string(ENV.eventsTable),
+    sourceId: e.string(ENV.sourceId),
+    topicArn: e.string(ENV.topicArn),
+    leaseMs: e.int(ENV.leaseSeconds, 1) * 1000,
+    dedupeSeconds: e.int(ENV.dedupeSeconds, 1),
+    ...(env[ENV.archiveBucket] && { archiveBucket: env[ENV.archiveBucket] }),
+    archiveDenyHeaders: jsonStrings(env, ENV.archiveDenyHeaders),
+  };
+  e.done();
+  return config;
+}
+
+/** A JSON array of strings, or [] when unset. */
+function jsonStrings(env: Env, name: string): string[] {
+  const text = env[name];
+  if (text === undefined || text === '') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${name} is not valid JSON`);
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw new ConfigError(`${name}: expected a JSON array of strings`);
+  return value;
+}
+
+export interface ReplayConfig {
+  readonly tableName: string;
+  readonly topicArn: string;
+  readonly archiveBucket: string;
+  /** Parsed JSON, the verifier's `WEBHOOK_SOURCES`; validated by `prepareSources`. */
+  readonly sources: unknown;
+  readonly retentionDays: Readonly<Record<string, number | null>>;
+  readonly subscriptions: readonly string[];
+}
+
+export function replayConfig(env: Env = process.env): ReplayConfig {
+  const e = new EnvReader(env);
+  const tableName = e.string(ENV.eventsTable);
+  const topicArn = e.string(ENV.topicArn);
+  const archiveBucket = e.string(ENV.archiveBucket);
+  const sourcesText = e.string(ENV.sources, 2);
+  const retentionText = e.string(ENV.archiveRetention, 2);
+  e.done();
+  const parse = (name: string, text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ConfigError(`${name} is not valid JSON`);
+    }
+  };
+  return {
+    tableName,
+    topicArn,
+    archiveBucket,
+    sources: parse(ENV.sources, sourcesText),
+    retentionDays: parse(ENV.archiveRetention, retentionText) as Record<string, number | null>,
+    subscriptions: jsonStrings(env, ENV.subscriptionIds),
+  };
+}
