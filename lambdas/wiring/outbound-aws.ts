@@ -22,7 +22,7 @@ export function awsOutboundPorts(config: OutboundConfig, extra: Partial<Outbound
   return {
     dynamo,
     tableName: config.tableName,
-    // Envelope encryption: one Decrypt per data key and container, not per endpoint (decision 0023).
+    // Envelope encryption: one Decrypt per data key and container, not per endpoint (decision 0026).
     cipher: new EnvelopeSecretCipher(
       new KmsDataKeys(kms, config.secretsKeyId),
       new DynamoDataKeyStore(dynamo, config.tableName),
