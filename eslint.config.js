@@ -58,4 +58,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The portal's front end runs in the browser: Node built-ins are not there, and of the server only the pure core
+    // (types, and pure functions such as the event filter) may be bundled into it.
+    files: ['web/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^node:', message: 'web/src runs in the browser.' },
+            {
+              regex: '^(\\.\\./)+(lambdas/(?!core/)|local|cli|lib|config|bin)',
+              message: 'web/src may import only lambdas/core (types and pure functions).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require'],
+    },
+  },
 );

@@ -17,6 +17,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { portal } from '../config/portal';
 import { relays } from '../config/relays';
 import config from '../config/sources';
 import { WebhookIngestionStack } from '../lib/webhook-ingestion-stack';
@@ -28,6 +29,7 @@ new WebhookIngestionStack(app, 'WebhookIngestion', {
   description: 'Serverless webhook ingestion: verify, record once, queue, process, fan out',
   config,
   relays,
+  portal,
 });
 
 // cdk-nag 3 is a policy-validation plugin: findings fail the synth; each accepted one is

@@ -46,6 +46,10 @@ export const ENV = {
   payloadBucket: 'OUTBOUND_PAYLOAD_BUCKET',
   /** Outbound relay function only: JSON array of the relay rules (`relayRuleSchema`, config/relays.ts). */
   relays: 'OUTBOUND_RELAYS',
+  /** Outbound API function only: the Secrets Manager secret portal sessions are signed with (its ARN). */
+  portalSigningSecret: 'PORTAL_SIGNING_SECRET_ARN',
+  /** Outbound API function only: JSON of the portal settings (`portalSettingsSchema`, config/portal.ts). */
+  portalSettings: 'PORTAL_SETTINGS',
   /** The archive bucket (#19): claim checks (verifier), archived batches and large messages (processor), replays. */
   archiveBucket: 'ARCHIVE_BUCKET_NAME',
   /** Processor only: JSON array of header names its source never archives (besides Authorization and Cookie). */
@@ -55,6 +59,11 @@ export const ENV = {
   /** Replay function only: JSON array of the subscription ids a replay may target. */
   subscriptionIds: 'SUBSCRIPTION_IDS',
 } as const;
+
+/** The portal's built front end, beside the outbound API function's bundle (web/build.ts writes it there). */
+export const PORTAL_ASSETS_DIR = 'portal-web';
+/** How long the API function keeps the portal signing key: a rotation revokes every session within this. */
+export const PORTAL_KEY_CACHE_SECONDS = 60;
 
 // ---------------------------------------------------------------------------------------------
 // Timing and retries

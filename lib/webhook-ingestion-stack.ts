@@ -15,6 +15,7 @@ import { ReplayFunction } from './constructs/replay-function';
 import { EventTopic } from './constructs/event-topic';
 import { OutboundDelivery } from './constructs/outbound-delivery';
 import type { RelayRule } from '../lambdas/core/outbound/intake/relay';
+import type { PortalSettings } from '../lambdas/core/portal/settings';
 import { SourcePipeline } from './constructs/source-pipeline';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunction } from './constructs/webhook-function';
@@ -32,6 +33,8 @@ export interface WebhookIngestionStackProps extends StackProps {
   readonly projectRoot?: string;
   /** Inbound events relayed, signed, to tenants' endpoints (config/relays.ts), when outbound is on. @default none */
   readonly relays?: readonly RelayRule[];
+  /** The tenant portal's settings (config/portal.ts), when outbound is on. @default DEFAULT_PORTAL_SETTINGS */
+  readonly portal?: PortalSettings;
 }
 
 export class WebhookIngestionStack extends Stack {
@@ -135,6 +138,7 @@ export class WebhookIngestionStack extends Stack {
         projectRoot: props.projectRoot,
         deletionProtection: props.deletionProtection ?? true,
         relay: { topic: this.eventTopic.topic, rules: props.relays ?? [] },
+        ...(props.portal && { portal: props.portal }),
       });
     }
 
@@ -158,6 +162,11 @@ export class WebhookIngestionStack extends Stack {
       });
     }
     if (this.outbound) {
+      new CfnOutput(this, 'PortalSigningKeyArn', {
+        value: this.outbound.portal.signingKey.secretArn,
+        description:
+          'Tenant portal sessions are signed with this secret: put a new value to end every session (docs/portal.md)',
+      });
       new CfnOutput(this, 'OutboundIntakeQueueUrl', {
         value: this.outbound.intakeQueue.queue.queueUrl,
         description: 'Outbound intake: send messages with attributes tenant, type and id',

@@ -52,16 +52,22 @@ export function adminRequestRefusal(headers: IncomingHttpHeaders, localPort: num
 }
 
 /**
- * The local stack's own routes, for the CLI (`npm run cli -- queues`):
+ * The local stack's own routes, for the CLI (`npm run cli -- queues`, `portal rotate-key`) and the console:
  * - `GET /_local/queues`: each source queue's depth, in-flight count and dead letters;
  * - `POST /_local/queues/<source>/redrive`: moves that source's dead letters back to its queue, as
- *   `aws sqs start-message-move-task` does for a deployed stack.
+ *   `aws sqs start-message-move-task` does for a deployed stack;
+ * - `POST /_local/portal/rotate-key`: a new portal signing key, ending every portal session.
  */
 export async function localRoute(
   method: string,
   rawPath: string,
   sources: ReadonlyMap<string, { readonly queue: LocalQueue }>,
+  portal?: { rotate(): void },
 ): Promise<Answer | undefined> {
+  if (method === 'POST' && rawPath === '/_local/portal/rotate-key' && portal) {
+    portal.rotate();
+    return { status: 200, body: { rotated: true, message: 'Every portal session signed before now is refused.' } };
+  }
   if (method === 'GET' && rawPath === '/_local/queues') {
     return { status: 200, body: { queues: Object.fromEntries([...sources].map(([id, s]) => [id, s.queue.stats()])) } };
   }

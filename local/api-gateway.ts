@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { adminRequestRefusal, isLoopback } from './admin-routes';
 import { API_GATEWAY_MAX_BODY_BYTES, matchRoute, toApiGatewayEvent, type VerifierInvoke } from './api-gateway-event';
-import { matchOutboundRoute } from '../lambdas/outbound-api/routes';
+import { matchFunctionRoute } from '../lambdas/outbound-api/function-routes';
 import { PAYLOAD_LIMITS } from '../lambdas/contract';
 
 export {
@@ -42,20 +42,25 @@ export interface RequestLog {
   readonly id?: string;
 }
 
-/** A local-only answer (the `/_local/` routes: queue depths, DLQ redrive); undefined means 404. */
+/**
+ * A local-only answer (the `/_local/` routes: queue depths, DLQ redrive, the operator console); undefined means 404.
+ * The body is sent as JSON, or as it is when `headers` gives a content type (the console's page).
+ */
 export type LocalRoute = (
   method: string,
   rawPath: string,
   body: Uint8Array,
   query: URLSearchParams,
-) => Promise<{ readonly status: number; readonly body: unknown } | undefined>;
+) => Promise<
+  { readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> } | undefined
+>;
 
 /** Paths under this prefix never reach the verifier: API Gateway has no such routes; only `npm start` does. */
 export const LOCAL_ROUTE_PREFIX = '/_local/';
 
 export interface ApiServerOptions {
   readonly invoke: VerifierInvoke;
-  /** The outbound API (`/v1/…`, routes in lambdas/outbound-api/routes.ts). @default none: 404 */
+  /** The outbound API function (`/v1/…` and `/portal…`, lambdas/outbound-api/function-routes.ts). @default none: 404 */
   readonly outbound?: VerifierInvoke;
   /** Answers `/_local/…` requests from loopback clients (the CLI's `queues` command). */
   readonly local?: LocalRoute;
@@ -122,16 +127,22 @@ export function createApiServer(options: ApiServerOptions): Server {
         finish(413, '{"error":"payload_too_large"}');
         return;
       }
-      const answer =
+      const answer: Awaited<ReturnType<LocalRoute>> =
         refusal ?? (await options.local(method, rawPath, payload, new URL(target, 'http://local').searchParams));
-      const body = JSON.stringify(answer?.body ?? { error: 'not_found', message: 'Not Found' });
-      send(res, answer?.status ?? 404, body, { 'apigw-requestid': requestId });
-      finish(answer?.status ?? 404, body);
+      const raw = answer?.headers?.['content-type'] !== undefined && typeof answer.body === 'string';
+      const body = raw
+        ? (answer!.body as string)
+        : JSON.stringify(answer?.body ?? { error: 'not_found', message: 'Not Found' });
+      send(res, answer?.status ?? 404, body, { ...answer?.headers, 'apigw-requestid': requestId });
+      finish(answer?.status ?? 404, raw ? '' : body);
       return;
     }
 
+    // The outbound API function's routes: `/v1/…`, and the tenant portal's page, assets and API.
     const outboundRoute =
-      options.outbound && rawPath.startsWith('/v1/') ? matchOutboundRoute(method, rawPath) : undefined;
+      options.outbound && (rawPath.startsWith('/v1/') || rawPath === '/portal' || rawPath.startsWith('/portal/'))
+        ? matchFunctionRoute(method, rawPath)
+        : undefined;
     const route = outboundRoute ?? matchRoute(method, rawPath, options.getSources);
     if (!route) {
       const body = JSON.stringify({ error: 'not_found', message: 'Not Found' });

@@ -74,6 +74,8 @@ export function banner(
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
     `  outbound   ${stack.url}/v1/… (endpoints, messages, deliveries), delivery worker, retry sweeper`,
     `  outbound   intake queue (as on AWS) ${dim('npm run cli -- messages send --via-queue --tenant T --type X --data JSON')}`,
+    `  portal     ${stack.url}/portal ${dim(`tenants' pages: npm run cli -- portal open --tenant acme${urlFlag}`)}`,
+    `  console    ${stack.url}/_local/console ${dim('operator: inbound rates, queues and redrive, events, every tenant')}`,
     yellow(
       `  outbound   loopback receivers allowed (SSRF guard exception: ${stack.outbound.allowedCidrs.join(', ')}); deployed stacks allow none by default`,
     ),

@@ -1,9 +1,10 @@
 /**
  * Small HTTP and Lambda plumbing for the local stack: listening, closing without waiting on idle
- * keep-alive sockets, and the Lambda context the verifier is invoked with.
+ * keep-alive sockets nor on sockets that never sent a request, and the Lambda context the verifier is invoked with.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Context } from 'aws-lambda';
 
 export function verifierContext(): Context {
@@ -27,7 +28,20 @@ export function verifierContext(): Context {
   };
 }
 
+/**
+ * Sockets of each server that have not sent a byte yet. A browser opens such sockets ahead of need (preconnect) and
+ * Node never counts them idle, so `closeServer` would wait on them for as long as a portal tab stays open.
+ */
+const silentSockets = new WeakMap<Server, Set<Socket>>();
+
 export function listen(server: Server, port: number, host: string): Promise<void> {
+  const silent = new Set<Socket>();
+  silentSockets.set(server, silent);
+  server.on('connection', (socket: Socket) => {
+    silent.add(socket);
+    socket.once('data', () => silent.delete(socket));
+    socket.once('close', () => silent.delete(socket));
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -49,5 +63,6 @@ export function closeServer(server: Server): Promise<void> {
       else resolve();
     });
     server.closeIdleConnections();
+    for (const socket of silentSockets.get(server) ?? []) socket.destroy();
   });
 }

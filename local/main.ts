@@ -11,6 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { eventTypes } from '../config/event-types';
 import { localSources } from '../config/local';
 import { consoleLog, parseLogLevel } from './log';
 import { watchParent } from './parent-watch';
@@ -104,6 +105,7 @@ async function main(): Promise<number> {
     env: process.env,
     subscribers,
     processingFaults,
+    outbound: { eventTypes },
     ...(visibilityTimeoutMs !== undefined && { timing: { visibilityTimeoutMs } }),
     log,
     onRequest: (r) => {

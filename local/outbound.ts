@@ -17,6 +17,8 @@ import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform
 import { type RelayRule } from '../lambdas/core/outbound/intake/relay';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../lambdas/core/outbound/retention';
+import type { EventTypeCatalog } from '../lambdas/core/outbound/event-types';
+import type { PortalSettings } from '../lambdas/core/portal/settings';
 import { createSweeper } from '../lambdas/delivery-sweeper/create-handler';
 import { createDeliveryWorker } from '../lambdas/delivery-worker/create-handler';
 import { createOutboundApiHandler } from '../lambdas/outbound-api/create-handler';
@@ -36,6 +38,7 @@ import {
   LOCAL_OUTBOUND_TABLE_NAME,
   migrateLegacyTable,
 } from './outbound-table';
+import { startLocalPortal, type LocalPortal } from './portal';
 import { LocalQueue } from './queue';
 
 export const LOCAL_ALLOWED_CIDRS = ['127.0.0.0/8', '::1/128'] as const;
@@ -70,6 +73,10 @@ export interface OutboundOptions {
   readonly relays?: readonly RelayRule[];
   /** How long outbound records are kept (the stack's TTL sweep deletes them after). @default DEFAULT_RETENTION */
   readonly retention?: RetentionSettings;
+  /** The event types catalog intake checks payloads against. @default none (`npm start` passes config/event-types.ts) */
+  readonly eventTypes?: EventTypeCatalog;
+  /** The portal's settings. @default config/portal.ts */
+  readonly portal?: PortalSettings;
 }
 
 export interface LocalOutbound {
@@ -83,6 +90,8 @@ export interface LocalOutbound {
   readonly deliveries: DynamoDeliveryStore;
   /** The topic subscriber that relays inbound events (config/relays.ts) as outbound messages. */
   readonly relay: LocalSubscriber;
+  /** The tenant portal: its key (rotatable), settings and built pages. */
+  readonly portal: LocalPortal;
   invoke(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
   /** One sweeper run now; resolves with how many deliveries it woke. */
   sweep(): Promise<number>;
@@ -124,6 +133,10 @@ export async function startLocalOutbound(
   const payloads = new LocalPayloadFiles(options.dataDir === undefined ? undefined : join(options.dataDir, 'payloads'));
   // The bucket's lifecycle: a payload is kept a day longer than its message.
   await payloads.expire(((options.retention ?? DEFAULT_RETENTION).messagesDays + 1) * 86_400_000);
+  const portal = await startLocalPortal({
+    ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
+    ...(options.portal && { settings: options.portal }),
+  });
   const outbound = composeOutbound({
     dynamo: client,
     payloads,
@@ -144,6 +157,8 @@ export async function startLocalOutbound(
     ...(options.resolver && { resolver: options.resolver }),
     ...(options.sender && { sender: options.sender }),
     ...(options.random && { random: options.random }),
+    ...(options.eventTypes && { eventTypes: options.eventTypes }),
+    portal,
   });
   const api = createOutboundApiHandler(outbound.api);
   const worker = new SqsEventSource({
@@ -183,7 +198,9 @@ export async function startLocalOutbound(
     functionName: 'outbound-relay',
     ...eventSourceSettings(INTAKE),
     log,
-    createHandler: () => createQueueIntakeHandler(outbound.intake, relayRecord(relayRules)),
+    // A provider's event, verified by its signature: not checked against the platform's catalog (as deployed).
+    createHandler: () =>
+      createQueueIntakeHandler({ ...outbound.intake, eventTypes: undefined }, relayRecord(relayRules)),
   });
   const relay: LocalSubscriber = {
     name: 'outbound-relay',
@@ -197,6 +214,7 @@ export async function startLocalOutbound(
   return {
     tableName: LOCAL_OUTBOUND_TABLE_NAME,
     relay,
+    portal,
     queue,
     worker,
     intakeQueue,

@@ -31,6 +31,7 @@ import { createVerifierHandler } from '../lambdas/verifier/create-handler';
 import { localRoute, outboundIntakeRoute, replayRoute } from './admin-routes';
 import { localReplays } from './replay-wiring';
 import { createApiServer, type VerifierResult } from './api-gateway';
+import { localConsole } from './console-routes';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
 import { SqsEventSource, type RecordOutcome } from './event-source';
 import { NO_FAULTS, withProcessingFaults } from './fault-flags';
@@ -219,15 +220,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ['outbound:intake', { queue: outbound.intakeQueue }],
       ['outbound:deliveries', { queue: outbound.queue }],
     ]);
+    const operatorConsole = localConsole({ sources, queues: adminQueues, store: storeFaults.target, dynamo, outbound });
     const server = createApiServer({
       invoke: invokeVerifier,
       outbound: outbound.invoke,
       local: async (method, rawPath, body, query) =>
-        (await localRoute(method, rawPath, adminQueues)) ??
+        (await localRoute(method, rawPath, adminQueues, outbound.portal)) ??
+        (await operatorConsole.route(method, rawPath, query)) ??
         (await replayRoute(method, rawPath, body, replays, log)) ??
         outboundIntakeRoute(method, rawPath, body, query, outbound.intakeQueue),
       getSources: new Set(configs.filter((c) => schemes[c.scheme].handshake?.subscribe).map((c) => c.id)),
-      ...(options.onRequest && { onRequest: options.onRequest }),
+      onRequest: (entry) => {
+        operatorConsole.tally.record(entry);
+        options.onRequest?.(entry);
+      },
       onError: (error) => log.error('local API error', { cause: String(error) }),
     });
     await listen(server, options.port ?? 3000, options.host ?? '127.0.0.1');

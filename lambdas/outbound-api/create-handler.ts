@@ -12,6 +12,8 @@ import { httpErrorBoundary } from '../middleware/http-error-boundary';
 import * as deliveries from './delivery-routes';
 import * as endpoints from './endpoint-routes';
 import * as messages from './message-routes';
+import { isPortalRequest, portalRequest } from './portal';
+import * as portalRoutes from './portal-routes';
 import { toApiRequest, type OutboundApiDeps, type RouteHandler } from './request';
 import type { OutboundRouteKey } from './routes';
 
@@ -34,14 +36,22 @@ const HANDLERS: Readonly<Record<OutboundRouteKey, RouteHandler>> = {
   'GET /v1/tenants/{tenant}/deliveries': deliveries.list,
   'GET /v1/tenants/{tenant}/deliveries/{delivery}': deliveries.show,
   'POST /v1/tenants/{tenant}/deliveries/{delivery}/retry': deliveries.retry,
+  'POST /v1/tenants/{tenant}/endpoints/{endpoint}/test': portalRoutes.testEvent,
+  'POST /v1/tenants/{tenant}/portal-sessions': portalRoutes.session,
+  'GET /v1/event-types': portalRoutes.catalog,
+  'GET /v1/openapi.json': portalRoutes.openApi,
 };
 
+/** The `/v1` routes (IAM-authorized deployed) and the tenant portal's (token-authorized), in one function. */
 export function createOutboundApiHandler(deps: OutboundApiDeps) {
+  const outbound = async (event: APIGatewayProxyEventV2) => {
+    const handler = HANDLERS[event.routeKey as OutboundRouteKey];
+    if (handler === undefined) throw new NotFoundError('route');
+    return handler(toApiRequest(event), deps);
+  };
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use(httpErrorBoundary({ log: deps.log }))
-    .handler(async (event) => {
-      const handler = HANDLERS[event.routeKey as OutboundRouteKey];
-      if (handler === undefined) throw new NotFoundError('route');
-      return handler(toApiRequest(event), deps);
-    });
+    .handler(async (event) =>
+      isPortalRequest(event.routeKey) ? portalRequest(event, deps, outbound) : outbound(event),
+    );
 }

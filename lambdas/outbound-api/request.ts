@@ -18,6 +18,7 @@ import type {
   WakeUpQueue,
 } from '../core/outbound/ports';
 import type { RecoveryRunDeps } from '../core/outbound/recovery/requests';
+import type { PortalDeps } from './portal';
 
 export interface OutboundApiDeps
   extends ManagementDeps,
@@ -26,6 +27,8 @@ export interface OutboundApiDeps
   readonly messages: MessageStore & MessageReader;
   readonly deliveries: DeliveryStore & DeliveryReader & EndpointDeliveryReader;
   readonly wakeUps: WakeUpQueue;
+  /** The tenant portal: its signing key, settings and pages. @default none: the portal routes answer 404 */
+  readonly portal?: PortalDeps;
 }
 
 export interface ApiRequest {

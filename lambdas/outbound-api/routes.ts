@@ -1,9 +1,13 @@
 /**
  * The outbound API's routes (`/v1/…`), one description for the handler, the local API server and the CDK routes.
  * Deployed, every route is authorized with IAM (SigV4): these are for the operator's systems, not the internet.
- * Every route is under `/v1/tenants/{tenant}/`, so an IAM policy on `…/v1/tenants/acme/*` confines a caller to
- * tenant acme (docs/outbound-api.md); each `{name}` is an id of that kind (core/outbound/ids.ts).
+ * Every route that reads or changes a tenant's records is under `/v1/tenants/{tenant}/`, so an IAM policy on
+ * `…/v1/tenants/acme/*` confines a caller to tenant acme (docs/outbound-api.md); the two outside it
+ * (`/v1/event-types`, `/v1/openapi.json`) answer the same to everyone. Each `{name}` is an id of that kind
+ * (core/outbound/ids.ts). The tenant portal serves some of these at `/portal/api/…` (portal-access.ts).
  */
+import { routeMatcher } from './route-match';
+
 export const TENANT_PREFIX = '/v1/tenants/{tenant}/';
 
 export const OUTBOUND_ROUTES = [
@@ -23,34 +27,16 @@ export const OUTBOUND_ROUTES = [
   'GET /v1/tenants/{tenant}/deliveries',
   'GET /v1/tenants/{tenant}/deliveries/{delivery}',
   'POST /v1/tenants/{tenant}/deliveries/{delivery}/retry',
+  'POST /v1/tenants/{tenant}/endpoints/{endpoint}/test',
+  'POST /v1/tenants/{tenant}/portal-sessions',
+  'GET /v1/event-types',
+  'GET /v1/openapi.json',
 ] as const;
 
 export type OutboundRouteKey = (typeof OUTBOUND_ROUTES)[number];
 
-const compiled = OUTBOUND_ROUTES.map((key) => {
-  const [method, path] = key.split(' ') as [string, string];
-  const names: string[] = [];
-  const pattern = new RegExp(`^${path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
-  return { key, method, pattern, names };
-});
+/** The routes outside the tenant prefix: they read no tenant's records and answer the same to every caller. */
+export const TENANT_NEUTRAL_ROUTES: readonly OutboundRouteKey[] = ['GET /v1/event-types', 'GET /v1/openapi.json'];
 
 /** The route a request matches, with its decoded path parameters; undefined for 404. */
-export function matchOutboundRoute(
-  method: string,
-  rawPath: string,
-): { routeKey: OutboundRouteKey; pathParameters: Record<string, string> } | undefined {
-  for (const route of compiled) {
-    if (route.method !== method) continue;
-    const m = route.pattern.exec(rawPath);
-    if (!m) continue;
-    try {
-      return {
-        routeKey: route.key,
-        pathParameters: Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])),
-      };
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
+export const matchOutboundRoute = routeMatcher(OUTBOUND_ROUTES);

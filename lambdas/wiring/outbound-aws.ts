@@ -3,17 +3,23 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { emfMetrics } from '../adapters/emf-metrics';
 import { DynamoDataKeyStore } from '../adapters/dynamo-data-key';
+import { readWebAssets } from '../adapters/file-assets';
 import { KmsDataKeys, KmsSecretCipher } from '../adapters/kms-secret-cipher';
-import { EnvelopeSecretCipher } from '../core/outbound/delivery/envelope-cipher';
 import { S3PayloadStore } from '../adapters/payload-store';
+import { SecretsManagerSource } from '../adapters/secrets-manager-source';
+import { EnvelopeSecretCipher } from '../core/outbound/delivery/envelope-cipher';
 import { powertoolsLog } from '../adapters/powertools-log';
 import { SnsTopic } from '../adapters/sns-topic';
 import { SqsWakeUpQueue } from '../adapters/sqs-wake-up-queue';
-import type { OutboundConfig } from './outbound-env';
+import { PORTAL_ASSETS_DIR, PORTAL_KEY_CACHE_SECONDS } from '../contract';
+import type { PortalDeps } from '../outbound-api/portal';
+import type { OutboundConfig, portalConfig } from './outbound-env';
 import type { OutboundPorts } from './outbound';
 
 export function awsOutboundPorts(config: OutboundConfig, extra: Partial<OutboundPorts> = {}): OutboundPorts {
@@ -36,5 +42,18 @@ export function awsOutboundPorts(config: OutboundConfig, extra: Partial<Outbound
     retention: config.retention,
     metrics: emfMetrics(config.tableName),
     ...extra,
+  };
+}
+
+/**
+ * The API function's portal: the signing key read from Secrets Manager (kept a minute, so a rotation revokes every
+ * session within it) and the front end built beside the bundle (`bundleDir`: the entry's directory).
+ */
+export function awsPortal(config: ReturnType<typeof portalConfig>, bundleDir: string): PortalDeps {
+  const secrets = new SecretsManagerSource(new SecretsManagerClient({}), PORTAL_KEY_CACHE_SECONDS * 1000);
+  return {
+    keys: { current: async () => (await secrets.getSecrets(config.signingSecretArn))[0]! },
+    settings: config.settings,
+    assets: readWebAssets(join(bundleDir, PORTAL_ASSETS_DIR)),
   };
 }

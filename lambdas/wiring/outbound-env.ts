@@ -9,6 +9,7 @@ import { compileAllowlist } from '../core/kernel/cidr';
 import { formatIssues, ONE_SHOT } from '../core/kernel/config-parse';
 import * as z from 'zod/mini';
 import { relayRuleSchema, type RelayRule } from '../core/outbound/intake/relay';
+import { portalSettingsSchema, type PortalSettings } from '../core/portal/settings';
 import { checkAgainstSchedule, retentionSettingsSchema, type RetentionSettings } from '../core/outbound/retention';
 
 type Env = NodeJS.ProcessEnv;
@@ -86,4 +87,22 @@ export function relayRules(env: Env = process.env): readonly RelayRule[] {
   const parsed = z.array(relayRuleSchema).safeParse(value, ONE_SHOT);
   if (!parsed.success) throw new ConfigError(`${ENV.relays}: ${formatIssues(parsed.error).replaceAll('\n', '; ')}`);
   return parsed.data;
+}
+
+/** The API function's portal: the signing key's secret and the settings (config/portal.ts), passed by the stack. */
+export function portalConfig(env: Env = process.env): { signingSecretArn: string; settings: PortalSettings } {
+  const e = new EnvReader(env);
+  const signingSecretArn = e.string(ENV.portalSigningSecret);
+  const text = e.string(ENV.portalSettings);
+  e.done();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${ENV.portalSettings}: not valid JSON`);
+  }
+  const parsed = portalSettingsSchema.safeParse(value, ONE_SHOT);
+  if (!parsed.success)
+    throw new ConfigError(`${ENV.portalSettings}: ${formatIssues(parsed.error).replaceAll('\n', '; ')}`);
+  return { signingSecretArn, settings: parsed.data };
 }

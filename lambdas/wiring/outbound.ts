@@ -22,6 +22,7 @@ import { CachingSecretCipher } from '../core/outbound/delivery/secret-cache';
 import { ssrfPolicy } from '../core/outbound/delivery/ssrf';
 import { createTransformer, type TransformRoute } from '../core/outbound/delivery/transform';
 import type { SubmitDeps } from '../core/outbound/intake/submit';
+import type { EventTypeCatalog } from '../core/outbound/event-types';
 import type { Metrics } from '../core/outbound/metrics';
 import type { HttpSender, Resolver, SecretCipher, WakeUpQueue } from '../core/outbound/ports';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../core/outbound/retention';
@@ -29,6 +30,7 @@ import type { SweeperDeps } from '../delivery-sweeper/create-handler';
 import type { WorkerDeps } from '../delivery-worker/create-handler';
 import { RATE_WAIT_MS } from '../core/outbound/delivery/gated-attempt';
 import type { OutboundApiDeps } from '../outbound-api/create-handler';
+import type { PortalDeps } from '../outbound-api/portal';
 
 export interface OutboundPorts {
   /** The outbound table's client (DynamoDB deployed, the embedded store locally and in tests). */
@@ -72,6 +74,10 @@ export interface OutboundPorts {
   readonly newLeaseId?: () => string;
   /** How far off an endpoint's next token may be for a delivery to wait for it in the worker. @default RATE_WAIT_MS */
   readonly rateWaitMs?: number;
+  /** The event types catalog (config/event-types.ts): intake checks payloads against it. @default none */
+  readonly eventTypes?: EventTypeCatalog;
+  /** The tenant portal: its signing key, settings and pages. @default none (its routes answer 404) */
+  readonly portal?: PortalDeps;
 }
 
 export type OutboundComposition = ReturnType<typeof composeOutbound>;
@@ -97,7 +103,16 @@ export function composeOutbound(ports: OutboundPorts) {
     ...(ports.operations && { settings: ports.operations }),
   };
   const { endpoints, messages, deliveries } = stores;
-  const common = { endpoints, messages, deliveries, wakeUps, now, log, retention };
+  const common = {
+    endpoints,
+    messages,
+    deliveries,
+    wakeUps,
+    now,
+    log,
+    retention,
+    ...(ports.eventTypes && { eventTypes: ports.eventTypes }),
+  };
   const intake: SubmitDeps = common;
   const api: OutboundApiDeps = {
     ...common,
@@ -107,6 +122,7 @@ export function composeOutbound(ports: OutboundPorts) {
     resolver,
     ssrf,
     newId: ports.newEndpointId ?? (() => `ep_${randomBytes(12).toString('base64url')}`),
+    ...(ports.portal && { portal: ports.portal }),
   };
   const sender = ports.sender ?? createHttpSender({ policy: ssrf, resolver });
   // Decrypted endpoint secrets kept for 5 minutes per container, not one Decrypt per attempt (decision 0013).

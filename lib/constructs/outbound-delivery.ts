@@ -18,13 +18,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV, OUTBOUND_FUNCTIONS, outboundQueueSettings } from '../../lambdas/contract';
+import { ENV, OUTBOUND_FUNCTIONS, outboundQueueSettings, PORTAL_ASSETS_DIR } from '../../lambdas/contract';
+import { DEFAULT_PORTAL_SETTINGS, type PortalSettings } from '../../lambdas/core/portal/settings';
 import type { RelayRule } from '../../lambdas/core/outbound/intake/relay';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../../lambdas/core/outbound/retention';
 import { OUTBOUND_ROUTES } from '../../lambdas/outbound-api/routes';
 import { DurableQueue } from './durable-queue';
 import { OutboundAlarms, type OutboundAlarmsProps } from './outbound-alarms';
 import { OutboundStore } from './outbound-store';
+import { TenantPortal } from './tenant-portal';
 import { WebhookFunction } from './webhook-function';
 
 export interface OutboundDeliveryProps {
@@ -46,6 +48,8 @@ export interface OutboundDeliveryProps {
   readonly relay?: { readonly topic: sns.ITopic; readonly rules: readonly RelayRule[] };
   /** Thresholds of the outbound alarms and the topic they notify (decision 0012). @default the defaults of `OutboundAlarmsProps` */
   readonly alarms?: OutboundAlarmsProps;
+  /** The tenant portal's settings (config/portal.ts). @default DEFAULT_PORTAL_SETTINGS (framed by the stack's own pages only) */
+  readonly portal?: PortalSettings;
 }
 
 export class OutboundDelivery extends Construct {
@@ -66,6 +70,8 @@ export class OutboundDelivery extends Construct {
   public readonly alarms: OutboundAlarms;
   /** Alarm and OK notifications of every outbound alarm: subscribe a pager, chat or email here. */
   public readonly alarmTopic: sns.ITopic;
+  /** The tenant portal's routes and signing key. */
+  public readonly portal: TenantPortal;
 
   constructor(scope: Construct, id: string, props: OutboundDeliveryProps) {
     super(scope, id);
@@ -104,10 +110,18 @@ export class OutboundDelivery extends Construct {
 
     this.api = new WebhookFunction(this, 'Api', {
       ...common,
-      entry: 'lambdas/outbound-api/handler.ts',
+      entry: 'bin/functions/outbound-api.ts',
       serviceName: 'outbound-api',
-      description: 'Outbound API: endpoints, message intake, deliveries',
+      description: 'Outbound API and tenant portal: endpoints, message intake, deliveries',
       timeout: Duration.seconds(OUTBOUND_FUNCTIONS.api.timeoutSeconds),
+      // The portal's front end, built from web/ into the function's asset, beside the bundle that serves it.
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir, outputDir) => [
+          `cd "${inputDir}" && node --import tsx web/build.ts "${outputDir}/${PORTAL_ASSETS_DIR}"`,
+        ],
+      },
     });
     this.worker = new WebhookFunction(this, 'Worker', {
       ...common,
@@ -164,7 +178,7 @@ export class OutboundDelivery extends Construct {
     });
     this.intake = new WebhookFunction(this, 'Intake', {
       ...common,
-      entry: 'lambdas/outbound-intake/handler.ts',
+      entry: 'bin/functions/outbound-intake.ts',
       serviceName: 'outbound-intake',
       description: 'Accepts outbound messages from the intake queue',
       timeout: Duration.seconds(intakeQueue.timeoutSeconds),
@@ -202,6 +216,12 @@ export class OutboundDelivery extends Construct {
       const [method, path] = key.split(' ') as [keyof typeof apigwv2.HttpMethod, string];
       props.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration, authorizer });
     }
+    this.portal = new TenantPortal(this, 'Portal', {
+      httpApi: props.httpApi,
+      api: this.api,
+      integration,
+      settings: props.portal ?? DEFAULT_PORTAL_SETTINGS,
+    });
 
     const deadLetterAlarms = [this.deliveryQueue, this.intakeQueue, this.relayQueue].flatMap((q) =>
       q?.deadLetterAlarm ? [q.deadLetterAlarm] : [],

@@ -9,7 +9,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BundlingOptions, ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/contract';
@@ -73,6 +73,8 @@ export interface WebhookFunctionProps {
   readonly description?: string;
   /** Directory holding `package.json`, `tsconfig.json` and `package-lock.json`. @default - the repository root */
   readonly projectRoot?: string;
+  /** Commands run around bundling, e.g. building files the function serves into its asset. @default - none */
+  readonly commandHooks?: ICommandHooks;
   /**
    * SDK clients left out of the bundle and loaded from the Lambda runtime's own copy, for a client the function
    * imports lazily on a rare path (the verifier's S3 client, for claim checks): it then costs the common cold start
@@ -133,9 +135,11 @@ export class WebhookFunction extends Construct {
       environment: { ...WebhookFunction.sharedEnvironment(props.serviceName, props.logLevel), ...props.environment },
       projectRoot,
       depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      bundling: props.runtimeSdkModules?.length
-        ? { ...LAMBDA_BUNDLING, externalModules: [...props.runtimeSdkModules] }
-        : LAMBDA_BUNDLING,
+      bundling: {
+        ...LAMBDA_BUNDLING,
+        ...(props.runtimeSdkModules?.length && { externalModules: [...props.runtimeSdkModules] }),
+        ...(props.commandHooks && { commandHooks: props.commandHooks }),
+      },
     });
 
     if (props.tracing)

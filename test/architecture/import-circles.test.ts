@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Every folder of code that ships or runs: the app, its functions, the local stack, the CLI, the benchmarks. */
-const APP_FOLDERS = ['bin', 'config', 'lib', 'lambdas', 'local', 'cli', 'bench'];
+const APP_FOLDERS = ['bin', 'config', 'lib', 'lambdas', 'local', 'cli', 'bench', 'web'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })

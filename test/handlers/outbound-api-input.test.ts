@@ -6,7 +6,12 @@
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkPathIds } from '../../lambdas/core/outbound/ids';
-import { OUTBOUND_ROUTES, TENANT_PREFIX, matchOutboundRoute } from '../../lambdas/outbound-api/routes';
+import {
+  OUTBOUND_ROUTES,
+  TENANT_NEUTRAL_ROUTES,
+  TENANT_PREFIX,
+  matchOutboundRoute,
+} from '../../lambdas/outbound-api/routes';
 import { createQueueIntakeHandler, intakeRecord } from '../../lambdas/outbound-intake/create-handler';
 import { apiCaller } from '../helpers/outbound-api';
 import { outboundUnderTest, type OutboundUnderTest } from '../helpers/outbound-composition';
@@ -122,8 +127,9 @@ describe('one rule for every path id', () => {
 });
 
 describe('routes: every one under /v1/tenants/{tenant}/, none other', () => {
-  it('lists only routes under the tenant prefix', () => {
-    expect(OUTBOUND_ROUTES.filter((r) => !r.split(' ')[1]!.startsWith(TENANT_PREFIX))).toEqual([]);
+  it('lists only routes under the tenant prefix, but the tenant-neutral reference routes', () => {
+    expect(OUTBOUND_ROUTES.filter((r) => !r.split(' ')[1]!.startsWith(TENANT_PREFIX))).toEqual(TENANT_NEUTRAL_ROUTES);
+    expect(TENANT_NEUTRAL_ROUTES.every((r) => r.startsWith('GET ') && !r.includes('{'))).toBe(true);
   });
 
   it('names only kinds of id in its paths, so every path parameter is checked by the id rule', () => {

@@ -123,16 +123,13 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
       settings: { circuit: expect.objectContaining({ consecutiveFailures: 5 }), health: { disableAfterDays: 5 } },
       lastHour: { attempts: 2, successes: 1, successRate: 0.5, p50Ms: 80, p99Ms: 15_000 },
       lastDay: { attempts: 2, successes: 1, successRate: 0.5, p50Ms: 80, p99Ms: 15_000 },
-      minutes: expect.any(Array),
       deliveries: { pending: 0, parked: 1, failed: 1, exhausted: 0, skipped: 0, delivered: 1 },
+      series: { lastHour: expect.any(Array), lastDay: expect.any(Array) },
     });
-    // The last hour minute by minute, for charts: each attempt in the minute it was made.
-    const minutes = r.json.status.minutes as Array<{ at: number; attempts: number; successes: number }>;
-    expect(minutes).toHaveLength(60);
-    expect(minutes.filter((m) => m.attempts > 0)).toEqual([
-      { at: NOW - 20 * MIN, attempts: 1, successes: 1, p50Ms: 80 },
-      { at: NOW - 2 * MIN, attempts: 1, successes: 0, p50Ms: 15_000 },
-    ]);
+    // The charts' series: the success 20 minutes ago and the timeout 2 minutes ago, each in its 5-minute bucket.
+    const hour = r.json.status.series.lastHour as { attempts: number; successRate?: number }[];
+    expect(hour.map((b) => b.attempts)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect([hour[7]!.successRate, hour[11]!.successRate]).toEqual([1, 0]);
   });
 
   it('reads an endpoint without state records as closed and healthy, and counts its due deliveries as pending', async () => {

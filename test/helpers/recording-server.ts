@@ -45,7 +45,12 @@ export async function recordingServer(): Promise<RecordingServer> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received: [],
     answer: { status: 200, body: {} },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Keep-alive connections (a client's agent, the stack's sender) would hold close() open.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   return recording;
 }

@@ -1,15 +1,18 @@
 /**
  * The outbound functions bundled for real (local esbuild, as `cdk deploy` bundles them): each entry an ESM
- * bundle with the SDK inside, no classic zod, no SDK credential chain (cold start). The bound is 640 KB, not the
+ * bundle with the SDK inside, no classic zod, no SDK credential chain (cold start). The bound is 704 KB, not the
  * inbound functions' 400 KB: the functions carry five SDK clients (DynamoDB, SQS, KMS, SNS, and S3 for payloads too
- * large for the table, decision 0026: about 90 KB of the bundle) and no caller waits on the worker's cold start; the
- * bound is there to catch an accidental dependency, not to set a latency.
+ * large for the table, decision 0026: about 90 KB of the bundle), the API function a sixth (Secrets Manager, the
+ * portal's key) and the portal's routes (669 KB in all), and no caller waits on the worker's cold start; the bound is
+ * there to catch an accidental dependency, not to set a latency.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sampleConfig from '../../config/sources';
+import { readWebAssets } from '../../lambdas/adapters/file-assets';
+import { PORTAL_ASSETS_DIR } from '../../lambdas/contract';
 import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
 import { synth } from './support';
 import type { CfnResource, Synthesized } from './support';
@@ -46,15 +49,15 @@ function bundles(): { dir: string; sources: string[]; code: string }[] {
 }
 
 describe('outbound bundling', () => {
-  it('bundles every outbound entry as ESM under 640 KB, without classic zod or the SDK credential chain', () => {
+  it('bundles every outbound entry as ESM under 704 KB, without classic zod or the SDK credential chain', () => {
     const outbound = bundles().filter((b) => b.sources.some((s) => s.endsWith('lambdas/wiring/outbound.ts')));
     const entry = /(lambdas\/[a-z-]+\/handler|bin\/functions\/[a-z-]+)\.ts$/;
     const entries = outbound.map((b) => b.sources.find((s) => entry.test(s))?.match(entry)?.[1]);
     expect(entries.sort()).toEqual([
       'bin/functions/delivery-worker',
+      'bin/functions/outbound-api',
+      'bin/functions/outbound-intake',
       'lambdas/delivery-sweeper/handler',
-      'lambdas/outbound-api/handler',
-      'lambdas/outbound-intake/handler',
       'lambdas/outbound-relay/handler',
     ]);
     for (const b of outbound) {
@@ -66,8 +69,20 @@ describe('outbound bundling', () => {
         b.sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')),
         b.dir,
       ).toEqual([]);
-      expect(Buffer.byteLength(b.code), b.dir).toBeLessThan(640 * 1024);
+      expect(Buffer.byteLength(b.code), b.dir).toBeLessThan(704 * 1024);
       expect(/export\s*\{[^}]*\bhandler\s*\}/.test(b.code.slice(-2000)), `${b.dir} exports handler as ESM`).toBe(true);
     }
+  });
+});
+
+describe('the tenant portal in the API function’s asset', () => {
+  it('holds the built front end beside the bundle: the page, its script and style sheet, and their manifest', () => {
+    const api = bundles().find((b) => b.sources.some((s) => s.endsWith('bin/functions/outbound-api.ts')))!;
+    const dir = path.join(api.dir, PORTAL_ASSETS_DIR);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Record<string, string>;
+    expect(manifest['index.html']).toBe('text/html; charset=utf-8');
+    const script = Object.keys(manifest).find((n) => /^app-[0-9a-f]{10}\.js$/.test(n))!;
+    expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toContain(`/portal/assets/${script}`);
+    expect(readWebAssets(dir).get(script)?.body).toBe(readFileSync(path.join(dir, script), 'utf8'));
   });
 });

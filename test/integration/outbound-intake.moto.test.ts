@@ -1,5 +1,5 @@
 /**
- * The outbound intake queue and the relay with the unmodified Lambda handlers (lambdas/outbound-intake/handler.ts
+ * The outbound intake queue and the relay with the unmodified Lambda handlers (bin/functions/outbound-intake.ts
  * and lambdas/outbound-relay/handler.ts), configured only by environment variables, against moto's SQS and SNS, with the outbound
  * table on the embedded DynamoDB (dynalite, through `AWS_ENDPOINT_URL_DYNAMODB`): messages sent to the intake
  * queue (or published to the topic and relayed) become deliveries whose wake-ups are found on the delivery queue;
@@ -81,7 +81,7 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
       [ENV.relays]: JSON.stringify([{ source: 'stripe', types: ['*'], tenant: 'internal' }]),
     });
     vi.resetModules();
-    intake = (await import('../../lambdas/outbound-intake/handler')).handler as unknown as QueueHandler;
+    intake = (await import('../../bin/functions/outbound-intake')).handler as unknown as QueueHandler;
     relay = (await import('../../lambdas/outbound-relay/handler')).handler as unknown as QueueHandler;
   });
 

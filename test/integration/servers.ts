@@ -24,7 +24,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { S3Client } from '@aws-sdk/client-s3';
 import { REPO_ROOT } from '../../lib/constructs/webhook-function';
 
-export type Tool = 'moto' | 'dynamodb-local' | 'cfn-lint';
+export type Tool = 'moto' | 'dynamodb-local' | 'cfn-lint' | 'chromium';
 
 // The SDK prints a Node-version notice on first use; in a test log it is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -63,7 +63,17 @@ export const TOOLS: Readonly<Record<Tool, ToolInfo>> = {
     tests: 'test/infra/cfn-lint.test.ts (cfn-lint over the synthesized templates)',
     howToGet: 'pip install cfn-lint',
   },
+  chromium: {
+    missing: () => (existsSync(chromiumPath()) ? undefined : `no browser at ${chromiumPath()}`),
+    tests: 'test/browser/*.test.ts (the portal and the console in headless Chromium)',
+    howToGet: 'apt-get install chromium (Debian), or set CHROMIUM_PATH to a Chromium or Chrome binary',
+  },
 };
+
+/** The Chromium the browser tests drive (Debian's package), or CHROMIUM_PATH. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
 
 export const isCi = (): boolean => process.env.CI === 'true' || process.env.CI === '1';
 

@@ -131,7 +131,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  stack?.kill('SIGTERM');
+  // Wait for the stack to exit before deleting its data directory: a draining stack still writes there.
+  if (stack && stack.exitCode === null && stack.signalCode === null) {
+    const exited = new Promise((r) => stack!.once('exit', r));
+    stack.kill('SIGTERM');
+    await exited;
+  }
   await new Promise((r) => receiver.close(r));
   rmSync(dir, { recursive: true, force: true });
 });

@@ -33,7 +33,12 @@ function alive(pid: number): boolean {
   }
 }
 
-async function npmStart(): Promise<{ npm: ChildProcess; stack: StackState; output: () => string }> {
+async function npmStart(): Promise<{
+  npm: ChildProcess;
+  stack: StackState;
+  output: () => string;
+  closed: Promise<unknown>;
+}> {
   dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
   let output = '';
   npm = spawn(NPM, ['start', '--', '--port', '0', '--data-dir', dir, '--quiet'], {
@@ -41,6 +46,8 @@ async function npmStart(): Promise<{ npm: ChildProcess; stack: StackState; outpu
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
   });
+  const child = npm;
+  const closed = new Promise((r) => child.once('close', r));
   npm.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   npm.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const stack = await waitFor(
@@ -50,7 +57,7 @@ async function npmStart(): Promise<{ npm: ChildProcess; stack: StackState; outpu
   );
   stackPid = stack.pid;
   expect(stack.pid).not.toBe(npm.pid);
-  return { npm, stack, output: () => output };
+  return { npm, stack, output: () => output, closed };
 }
 
 async function refused(url: string): Promise<boolean> {
@@ -64,12 +71,14 @@ async function refused(url: string): Promise<boolean> {
 
 describe('npm start, stopped by the pid npm runs as', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s drains, exits and frees the port', async (signal) => {
-    const { npm, stack, output } = await npmStart();
+    const { npm, stack, output, closed } = await npmStart();
     expect(await refused(stack.url)).toBe(false);
 
     npm.kill(signal);
 
     await waitFor('the stack process to exit', () => !alive(stack.pid), 20_000);
+    // The process can be gone before its last lines are read from the pipe: wait for npm's streams to close.
+    await closed;
     expect(output()).toContain(`${signal}: draining in-flight work`);
     expect(output()).toContain('Stopped cleanly');
     expect(await refused(stack.url)).toBe(true);

@@ -138,6 +138,12 @@ export interface Delivery {
   readonly updatedAt: number;
 }
 
+/** A delivery as the API shows it: without the claim, a worker's bookkeeping (its token guards the worker's writes). */
+export function deliveryView(d: Delivery): Delivery {
+  const { claim: _claim, ...view } = d;
+  return view;
+}
+
 /**
  * A worker's claim on attempt `attempt` of a delivery: only its holder may send that attempt, and only the holder's
  * result (matched by `token`) is recorded. A claim whose `until` has passed belongs to a worker that died holding

@@ -6,6 +6,7 @@
  * Disabling an endpoint by hand publishes `endpoint.disabled` (trigger `manual`), enabling it `endpoint.enabled`.
  */
 import { BadRequestError } from '../../kernel/errors';
+import { describeIssues } from '../../kernel/issues';
 import type { Clock, Topic } from '../../kernel/ports';
 import type { OperationsSettings } from '../admission/settings';
 import type { EndpointStateStore } from '../admission/state-store';
@@ -66,7 +67,7 @@ export async function createEndpoint(
   deps: ManagementDeps,
 ): Promise<{ endpoint: EndpointView; secret: string }> {
   const parsed = endpointCreateSchema.safeParse(input);
-  if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
+  if (!parsed.success) throw new BadRequestError(describeIssues(parsed.error.issues));
   assertScheduleFits(parsed.data.retryDelaysSeconds, deps.retention);
   await assertSafeUrl(parsed.data.url, deps);
   const endpointId = deps.newId();
@@ -115,7 +116,7 @@ export async function updateEndpoint(
   deps: ManagementDeps,
 ): Promise<EndpointView> {
   const parsed = endpointUpdateSchema.safeParse(input);
-  if (!parsed.success) throw new BadRequestError(issues(parsed.error.issues));
+  if (!parsed.success) throw new BadRequestError(describeIssues(parsed.error.issues));
   if (Object.keys(parsed.data).length === 0) throw new BadRequestError('Nothing to update.');
   assertScheduleFits(parsed.data.retryDelaysSeconds, deps.retention);
   if (parsed.data.url !== undefined) await assertSafeUrl(parsed.data.url, deps);
@@ -227,34 +228,4 @@ function assertScheduleFits(
 async function assertSafeUrl(url: string, deps: Pick<ManagementDeps, 'resolver' | 'ssrf'>): Promise<void> {
   const checked = await checkUrl(url, deps.resolver, deps.ssrf);
   if (!checked.ok) throw new UrlRefusedError(checked.reason);
-}
-
-type Issue = {
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-  readonly code?: string;
-  readonly origin?: string;
-  readonly inclusive?: boolean;
-  readonly minimum?: unknown;
-  readonly maximum?: unknown;
-  readonly keys?: readonly string[];
-  readonly expected?: string;
-};
-
-function issues(list: readonly Issue[]): string {
-  return list
-    .map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${issueText(i)}` : issueText(i)))
-    .join('; ');
-}
-
-/** zod/mini carries no messages (only "Invalid input"): say what was wrong from the issue itself. */
-function issueText(i: Issue): string {
-  const of = i.origin === 'array' ? ' items' : i.origin === 'string' ? ' characters' : '';
-  if (i.code === 'too_small')
-    return `must be ${i.inclusive === false ? 'more than' : 'at least'} ${String(i.minimum)}${of}`;
-  if (i.code === 'too_big')
-    return `must be ${i.inclusive === false ? 'less than' : 'at most'} ${String(i.maximum)}${of}`;
-  if (i.code === 'unrecognized_keys') return `unknown field ${(i.keys ?? []).join(', ')}`;
-  if (i.code === 'invalid_type') return `must be ${i.expected === 'int' ? 'an integer' : `of type ${i.expected}`}`;
-  return i.message;
 }

@@ -1,7 +1,7 @@
 /**
  * What `endpoints show` prints: the endpoint's state (enabled, circuit open until …, disabled because …),
  * its success rate and p50/p99 latency over the last hour and the last day from the attempts logged in its newest
- * deliveries, a per-minute series of the last hour, and its deliveries counted by status (parked ones apart).
+ * deliveries, and its deliveries counted by status (parked ones apart); series.ts buckets the same attempts.
  * Pure: the handler loads the records, this summarises.
  */
 import { phaseOf, type CircuitState } from '../admission/circuit';
@@ -93,20 +93,9 @@ export function countDeliveries(deliveries: readonly DeliveryView[], nowMs: numb
   return counts;
 }
 
-/** One minute of the last hour: its attempts, successes and p50 latency (`GET …/status`, for charts). */
-export interface MinuteStats {
-  /** The minute's start, epoch ms. */
-  readonly at: number;
-  readonly attempts: number;
-  readonly successes: number;
-  readonly p50Ms?: number;
-}
-
 export interface EndpointStats {
   readonly lastHour: WindowStats;
   readonly lastDay: WindowStats;
-  /** The last hour minute by minute, oldest first (60 entries, empty minutes included). */
-  readonly minutes: readonly MinuteStats[];
   readonly deliveries: DeliveryCounts;
 }
 
@@ -131,19 +120,8 @@ export function endpointStats(input: StatsInput, nowMs: number): EndpointStats {
   return {
     lastHour: window(nowMs - HOUR_MS),
     lastDay: window(nowMs - DAY_MS),
-    minutes: minuteSeries(attempts.items, nowMs),
     deliveries: deliveries.complete ? counts : { ...counts, sampled: true },
   };
-}
-
-/** The last hour's attempts minute by minute, oldest first, the current minute last. */
-export function minuteSeries(attempts: readonly AttemptView[], nowMs: number): MinuteStats[] {
-  const current = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
-  return Array.from({ length: 60 }, (_, i) => {
-    const at = current - (59 - i) * MINUTE_MS;
-    const w = windowStats(attempts, at, at + MINUTE_MS);
-    return { at, attempts: w.attempts, successes: w.successes, ...(w.p50Ms !== undefined && { p50Ms: w.p50Ms }) };
-  });
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

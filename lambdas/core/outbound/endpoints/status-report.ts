@@ -12,6 +12,7 @@ import { NotFoundError } from '../errors';
 import { disableDeadline, type HealthState } from '../admission/health';
 import { toView, type EndpointView } from './management';
 import type { EndpointDeliveryReader, EndpointRepository } from '../ports';
+import { healthSeries, type HealthSeries } from './series';
 import { circuitHolds, describeState, endpointStats, type EndpointStats } from './stats';
 
 /** At most this many of the endpoint's newest deliveries are read per status (their attempts give the rates). */
@@ -36,6 +37,8 @@ export interface EndpointStatus extends EndpointStats {
   readonly health: { readonly failingSince?: number; readonly disableAt?: number };
   /** The circuit and health settings the worker applies to this endpoint (its own, else the stack's). */
   readonly settings: OperationsSettings;
+  /** Success rate and latency over time, for charts (series.ts). */
+  readonly series: HealthSeries;
 }
 
 export interface StatusDeps {
@@ -77,6 +80,7 @@ export async function endpointStatus(
     health: healthView(health, settings),
     settings,
     ...stats,
+    series: healthSeries(attempts, nowMs),
   };
   return { endpoint: toView(endpoint), status };
 }

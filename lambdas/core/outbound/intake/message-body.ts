@@ -3,7 +3,19 @@
  * The payload is kept as the exact text the producer sent (large integers, key order, spacing), so it is
  * sliced out of the body rather than re-serialised after JSON.parse.
  */
+import * as z from 'zod/mini';
 import { BadRequestError } from '../../kernel/errors';
+import { describeIssues } from '../../kernel/issues';
+
+/** The body's fields as JSON: what the OpenAPI document shows and `parseMessageBody` checks. */
+export const messageBodySchema = z.object({
+  /** The event type, e.g. `invoice.paid`: endpoints' filters match it. */
+  type: z.string(),
+  /** The message id (also the `Idempotency-Key` header): one message per id and tenant. @default a random id */
+  id: z.optional(z.string()),
+  /** Any JSON: delivered byte for byte as sent. */
+  payload: z.unknown(),
+});
 
 export interface MessageBody {
   readonly type: string;
@@ -14,9 +26,9 @@ export interface MessageBody {
 
 /** Parses and validates the body; `idempotencyKey` (the header) must agree with a body `id`. */
 export function parseMessageBody(text: string, idempotencyKey: string | undefined): MessageBody {
-  const { type, id } = parseJsonObject(text);
-  if (typeof type !== 'string') throw new BadRequestError('type must be a string.');
-  if (id !== undefined && typeof id !== 'string') throw new BadRequestError('id must be a string.');
+  const checked = messageBodySchema.safeParse(parseJsonObject(text));
+  if (!checked.success) throw new BadRequestError(`${describeIssues(checked.error.issues)}.`);
+  const { type, id } = checked.data;
   if (id !== undefined && idempotencyKey !== undefined && id !== idempotencyKey)
     throw new BadRequestError('The Idempotency-Key header and the body id differ.');
   const payload = topLevelValueText(text, 'payload');

@@ -1,8 +1,9 @@
 /**
- * What every intake path does (HTTP API, intake queue, `webhook` relay): accept the message once, fan it out, then
- * wake a worker for each delivery never attempted (`pending`, no attempt, no live claim; a `skipped` one, for a
- * disabled endpoint, is never attempted). A duplicate does the same, so a producer's retry, or SQS redelivering
- * the intake record, repairs a crash anywhere between the put and the wake-ups (decision 0026).
+ * What every intake path does (HTTP API, intake queue, `webhook` relay): check the payload against its type's
+ * schema when the catalog has one, accept the message once, fan it out, then wake a worker for each delivery never
+ * attempted (`pending`, no attempt, no live claim; a `skipped` one, for a disabled endpoint, is never attempted). A
+ * duplicate does the same, so a producer's retry, or SQS redelivering the intake record, repairs a crash anywhere
+ * between the put and the wake-ups (decision 0026).
  *
  * A wake-up the queue refuses is not left to chance: those deliveries are put in the sweep about a minute ahead
  * (`SWEEP_FALLBACK_MS`, the failure path only: the happy path writes no `due` index entry). If even that fails,
@@ -12,6 +13,7 @@
 import type { Log } from '../../kernel/log';
 import { claimState } from '../delivery/claim';
 import { queueDelaySeconds } from '../delivery/wake-up';
+import { checkPayload, type EventTypeCatalog } from '../event-types';
 import type { Delivery } from '../model';
 import type { DeliveryStore, WakeUpQueue } from '../ports';
 import { acceptMessage, type IntakeDeps, type IntakeOutcome, type MessageInput } from './accept';
@@ -24,6 +26,8 @@ export interface SubmitDeps extends Omit<IntakeDeps, 'nowMs' | 'deliveries'> {
   readonly wakeUps: WakeUpQueue;
   readonly now: () => number;
   readonly log: Log;
+  /** Payloads of catalogued types are checked against their schema first (event-types.ts). @default none */
+  readonly eventTypes?: EventTypeCatalog;
 }
 
 /** The deliveries to wake after an accept: never attempted and not being sent by a live claim. */
@@ -32,6 +36,7 @@ export function toWake(deliveries: readonly Delivery[], nowMs: number): Delivery
 }
 
 export async function submitMessage(input: MessageInput, deps: SubmitDeps): Promise<IntakeOutcome> {
+  if (deps.eventTypes) checkPayload(deps.eventTypes, input.type, input.payload);
   const nowMs = deps.now();
   const outcome = await acceptMessage(input, { ...deps, nowMs });
   const due = toWake(outcome.deliveries, nowMs).flatMap((d) => {

@@ -8,7 +8,6 @@ import {
   endpointStats,
   formatStatus,
   isParked,
-  minuteSeries,
   percentile,
   windowStats,
 } from '../../../../lambdas/core/outbound/endpoints/stats';
@@ -106,26 +105,6 @@ describe('endpointStats()', () => {
     );
 
     expect(s.lastHour).toEqual({ attempts: 2, successes: 1, successRate: 0.5, p50Ms: 30, p99Ms: 30 });
-  });
-});
-
-describe('minuteSeries()', () => {
-  it('gives the last hour minute by minute, oldest first, empty minutes included', () => {
-    const minute = Math.floor(NOW / MIN) * MIN;
-    const series = minuteSeries(
-      [
-        { at: minute + 5, latencyMs: 10, status: 200 },
-        { at: minute + 7, latencyMs: 30, status: 500 },
-        { at: minute - 59 * MIN, latencyMs: 20, status: 200 },
-        { at: minute - 60 * MIN, latencyMs: 20, status: 200 },
-      ],
-      NOW,
-    );
-
-    expect(series).toHaveLength(60);
-    expect(series[0]).toEqual({ at: minute - 59 * MIN, attempts: 1, successes: 1, p50Ms: 20 });
-    expect(series[1]).toEqual({ at: minute - 58 * MIN, attempts: 0, successes: 0 });
-    expect(series[59]).toEqual({ at: minute, attempts: 2, successes: 1, p50Ms: 10 });
   });
 });
 

@@ -1,0 +1,76 @@
+/**
+ * Portal sessions: the operator mints one for a tenant (`POST /v1/tenants/{tenant}/portal-sessions`, IAM-authorized)
+ * and hands its URL to that tenant; the portal then authorizes each of its requests with the token alone
+ * (`authorizePortal`). The token rides in the URL's fragment, which browsers never send to a server nor put in a
+ * Referer, and the page moves it into a request header and out of the address bar as it loads.
+ */
+import * as z from 'zod/mini';
+import { BadRequestError } from '../kernel/errors';
+import { describeIssues } from '../kernel/issues';
+import type { Clock } from '../kernel/ports';
+import { InvalidSessionError } from './errors';
+import { MAX_SESSION_SECONDS, signSessionToken, verifySessionToken, type PortalSession } from './session-token';
+
+/** The key sessions are signed with (Secrets Manager deployed, a key file locally): only the current one verifies. */
+export interface SigningKeySource {
+  current(): Promise<string>;
+}
+
+export const DEFAULT_SESSION_SECONDS = 3600;
+
+/** The body of `POST /v1/tenants/{tenant}/portal-sessions` (all optional: `{}` is a one-hour read-write session). */
+export const portalSessionInputSchema = z.strictObject({
+  /** How long the session lasts. */
+  expiresInSeconds: z._default(z.int().check(z.minimum(60), z.maximum(MAX_SESSION_SECONDS)), DEFAULT_SESSION_SECONDS),
+  /** A read-only session sees everything and changes nothing. */
+  readOnly: z._default(z.boolean(), false),
+});
+
+export interface PortalSessionView {
+  /** The portal, entered with this session: hand it to the tenant. */
+  readonly url: string;
+  /** The bare token, for a portal embedded by other means (`Authorization: Bearer …`). */
+  readonly token: string;
+  readonly tenant: string;
+  readonly scope: PortalSession['scope'];
+  /** ISO 8601. */
+  readonly expiresAt: string;
+}
+
+export interface SessionDeps {
+  readonly keys: SigningKeySource;
+  readonly now: Clock;
+}
+
+/** A signed session for `tenantId`; `portalUrl` is the portal's page (`https://…/portal`). */
+export async function createPortalSession(
+  tenantId: string,
+  input: unknown,
+  portalUrl: string,
+  deps: SessionDeps,
+): Promise<PortalSessionView> {
+  const parsed = portalSessionInputSchema.safeParse(input ?? {});
+  if (!parsed.success) throw new BadRequestError(describeIssues(parsed.error.issues));
+  const scope = parsed.data.readOnly ? 'read' : 'write';
+  const nowMs = deps.now();
+  const token = signSessionToken(
+    await deps.keys.current(),
+    { tenantId, scope, ttlSeconds: parsed.data.expiresInSeconds },
+    nowMs,
+  );
+  const expiresAt = (Math.floor(nowMs / 1000) + parsed.data.expiresInSeconds) * 1000;
+  return {
+    url: `${portalUrl}#token=${token}`,
+    token,
+    tenant: tenantId,
+    scope,
+    expiresAt: new Date(expiresAt).toISOString(),
+  };
+}
+
+/** The session of a portal request's `Authorization: Bearer <token>` header; 401 without a valid one. */
+export async function authorizePortal(authorization: string | undefined, deps: SessionDeps): Promise<PortalSession> {
+  const match = /^Bearer ([^\s]+)$/.exec(authorization ?? '');
+  if (!match) throw new InvalidSessionError('missing');
+  return verifySessionToken(await deps.keys.current(), match[1]!, deps.now());
+}

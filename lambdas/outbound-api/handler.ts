@@ -1,7 +1,0 @@
-/** Outbound API Lambda entry (`/v1/…`, IAM-authorized): config parsed and adapters built once per cold start. */
-import { composeOutbound } from '../wiring/outbound';
-import { awsOutboundPorts } from '../wiring/outbound-aws';
-import { outboundConfig } from '../wiring/outbound-env';
-import { createOutboundApiHandler } from './create-handler';
-
-export const handler = createOutboundApiHandler(composeOutbound(awsOutboundPorts(outboundConfig())).api);
