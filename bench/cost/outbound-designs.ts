@@ -183,7 +183,7 @@ export function leanUsage(s: Scenario, d: DesignInputs): Usage {
       ['message entry in byTenant (keys + id, type, times)', wru(itemBytes(msgEntry))],
       ['delivery put (table)', wru(itemBytes(dlv))],
       [
-        'delivery entries in byTenant and byEndpoint (keys only)',
+        'delivery entries in byTenant (keys + message id, type, times) and byEndpoint (keys only)',
         wru(itemBytes(dlvTenantEntry)) + wru(itemBytes(dlvEndpointEntry)),
       ],
       ['claim (conditional update, no index)', attempts * wru(itemBytes(claimed))],
