@@ -42,7 +42,7 @@ export const ENV = {
    * responseBodiesDays), the stack config's `outbound.retention`: the TTL of every item, and what recovery can reach.
    */
   retention: 'OUTBOUND_RETENTION',
-  /** Outbound: the S3 bucket that holds message payloads too large for the table (decision 0026). */
+  /** Outbound: the S3 bucket that holds message payloads too large for the table (decision 0027). */
   payloadBucket: 'OUTBOUND_PAYLOAD_BUCKET',
   /** Outbound relay function only: JSON array of the relay rules (`relayRuleSchema`, config/relays.ts). */
   relays: 'OUTBOUND_RELAYS',
@@ -117,7 +117,7 @@ export const OUTBOUND_FUNCTIONS = {
   /**
    * Longer than the longest endpoint timeout (30 s) plus the SSRF check, the secret and the attempt's writes. A
    * batching window of 1 s fills batches at tens of deliveries a second (a delivery waits at most 1 s more): one
-   * invocation, receive, delete, breaker count and endpoint read per batch instead of per delivery (decision 0026:
+   * invocation, receive, delete, breaker count and endpoint read per batch instead of per delivery (decision 0027:
    * $2.81 of $12.95 per million; bench:outbound measured no worse 202→delivered p99).
    */
   worker: {
@@ -141,7 +141,7 @@ export const OUTBOUND_QUEUE_POLICY = {
 } as const;
 
 /**
- * How long a worker's claim on a delivery attempt is held (decision 0026): longer than the worker can run, so a live
+ * How long a worker's claim on a delivery attempt is held (decision 0027): longer than the worker can run, so a live
  * worker always records before its claim expires; shorter than the delivery queue's visibility timeout, so when a
  * worker dies holding a claim, its wake-up comes back to find the claim expired and settles it (70 s < 240 s).
  */
@@ -226,12 +226,12 @@ export function eventAttributes(source: string, type: string, eventId: string): 
 // The outbound table
 
 /**
- * One table for outbound delivery (single-table keys, written and read by lambdas/adapters/dynamo-*.ts; decision 0026):
+ * One table for outbound delivery (single-table keys, written and read by lambdas/adapters/dynamo-*.ts; decision 0027):
  * - endpoint `TENANT#<tenant>` / `EP#<id>`; message `MSG#<tenant>#<id>` / `MSG`;
  * - delivery `DLV#<id>` / `DLV`, holding its claim and its newest attempts; an older attempt beside it as
  *   `DLV#<id>` / `ATT#<number, 6 digits>`, and each attempt's response body as `DLV#<id>` / `ATT#<number>#body` (its
  *   own item: it is kept less long);
- * - sparse `due` index (KEYS_ONLY): only deliveries the sweeper must wake carry `dueShard` and `sweepAt` (0007, 0026);
+ * - sparse `due` index (KEYS_ONLY): only deliveries the sweeper must wake carry `dueShard` and `sweepAt` (0007, 0027);
  * - the list indexes project keys and immutable attributes only, so no status change or attempt rewrites them.
  */
 export const OUTBOUND_TABLE = {

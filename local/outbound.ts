@@ -54,7 +54,7 @@ export interface OutboundOptions {
   /** Lease of a queued or claimed wake-up. @default 15 min */
   readonly leaseMs?: number;
   /**
-   * Lease of a worker's claim on a delivery attempt (decision 0026). @default as deployed (70 s). Tests shorten it,
+   * Lease of a worker's claim on a delivery attempt (decision 0027). @default as deployed (70 s). Tests shorten it,
    * with `deliveryVisibilityTimeoutMs`, to see a dead worker's claim settled in seconds.
    */
   readonly claimLeaseMs?: number;

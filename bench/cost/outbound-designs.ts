@@ -151,7 +151,7 @@ export function sample(s: Scenario) {
   return { message, delivery, endpoint, attempt };
 }
 
-/** The design of this code (decision 0026). */
+/** The design of this code (decision 0027). */
 export function leanUsage(s: Scenario, d: DesignInputs): Usage {
   const { message, delivery, endpoint, attempt } = sample(s);
   const large = s.payloadBytes > (d.inlineMaxBytes ?? PAYLOAD_INLINE_MAX_BYTES);

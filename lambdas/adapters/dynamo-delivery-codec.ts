@@ -1,5 +1,5 @@
 /**
- * A delivery's items on the outbound table (decision 0026): the delivery item `DLV#<id>` / `DLV` holds its state,
+ * A delivery's items on the outbound table (decision 0027): the delivery item `DLV#<id>` / `DLV` holds its state,
  * the claim on its next attempt, and its attempt log (each attempt an attribute `a<number>`, without its response
  * body); an attempt pushed out by newer ones (more than `INLINE_ATTEMPTS`) becomes an item `ATT#<number>` beside
  * it, and a response body is an item `ATT#<number>#body` with its own, shorter TTL (DynamoDB TTL deletes whole
@@ -192,7 +192,7 @@ export function mergeAttempts(items: readonly Item[], attemptLive: (at: number) 
       });
     }
   }
-  // An item written before decision 0026 may hold its last attempt in `lastAttempt` (decision 0011's layout).
+  // An item written before decision 0027 may hold its last attempt in `lastAttempt` (decision 0011's layout).
   const legacy = s(head, 'lastAttempt');
   if (legacy !== undefined) {
     const { responseBody: _b, responseBodyTruncated: _t, ...last } = JSON.parse(legacy) as Attempt;

@@ -1,5 +1,5 @@
 /**
- * Reads of deliveries through the outbound table's list indexes (decision 0026): `byTenant` (a tenant's deliveries
+ * Reads of deliveries through the outbound table's list indexes (decision 0027): `byTenant` (a tenant's deliveries
  * by creation time) and `byEndpoint` (one endpoint's). The index entries hold keys and a few immutable attributes
  * only, so a status change or an attempt never rewrites them; a read pages through the entries newest first and
  * fetches the items they name (BatchGetItem, eventually consistent, as an index read is anyway), filtering them by

@@ -1,5 +1,5 @@
 /**
- * The writes of a delivery's life on the outbound table (decision 0026): created once (conditional put), claimed
+ * The writes of a delivery's life on the outbound table (decision 0027): created once (conditional put), claimed
  * for an attempt (one conditional update of the delivery item), recorded under that claim (one conditional update
  * that also releases it), skipped, marked notified. Every claim and record writes only the delivery item: its
  * claim and attempt attributes are in no index. An attempt pushed out of the item by newer ones is put as an item

@@ -3,7 +3,7 @@
  * own partition, so a busy endpoint's bucket writes never contend with another endpoint's, nor with its breaker's.
  *
  * A versioned record (the rate bucket, the circuit's state) is one JSON document and a `version` that carries the
- * compare-and-set. The circuit's item also holds what the breaker counts (decision 0026), changed only by atomic
+ * compare-and-set. The circuit's item also holds what the breaker counts (decision 0027), changed only by atomic
  * updates that never touch the version: `cf` (failures in a row), a ring of the window's slices (`w<i>` the slice's
  * start, `n<i>` its attempts, `f<i>` its failures, slot i = slice number mod WINDOW_BUCKETS), and the health record
  * (`failingSince`, `lastFailureAt`, `lastSuccessAt`). Only a failed condition means "somebody wrote since your read"

@@ -1,5 +1,5 @@
 /**
- * Deliveries and their attempts on the outbound table, and the `due` index the sweeper reads (decisions 0007, 0026).
+ * Deliveries and their attempts on the outbound table, and the `due` index the sweeper reads (decisions 0007, 0027).
  * The writes are in dynamo-delivery-writes.ts (create, claim, record under the claim, skip), the reads through the
  * list indexes in dynamo-delivery-reads.ts; this class holds the options they share and the `due` index.
  *

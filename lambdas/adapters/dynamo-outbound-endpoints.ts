@@ -1,7 +1,7 @@
 /**
  * Endpoints and messages on the outbound table. A message is recorded once per (tenant, id) with one conditional
  * put (an expired record counts as absent, as DynamoDB TTL deletes lazily), its payload in the item, or, when large,
- * in the payload store with the key in the item (decision 0026); endpoints are versioned so that two management
+ * in the payload store with the key in the item (decision 0027); endpoints are versioned so that two management
  * calls changing the same endpoint cannot overwrite each other.
  */
 import {

@@ -2,7 +2,7 @@
  * The outbound API's lists (lambdas/contract.ts `OUTBOUND_TABLE`): a tenant's deliveries (on `byTenant`, or on
  * `byEndpoint` for one endpoint's) and messages, newest first, a page at a time, and the deliveries of one message.
  *
- * The list indexes project keys and immutable attributes only (decision 0026): a message's entry holds everything a
+ * The list indexes project keys and immutable attributes only (decision 0027): a message's entry holds everything a
  * list shows of it, but a delivery's status and attempts live in its item, so a delivery list reads the items its
  * entries name (BatchGetItem, eventually consistent, as an index read is anyway) and filters them by status there.
  *

@@ -1,6 +1,6 @@
 /**
  * Endpoint secrets on KMS. `KmsDataKeys` makes and opens the data keys of envelope encryption (envelope-cipher.ts,
- * decision 0026), under the stack's key with a fixed encryption context. `KmsSecretCipher` is how secrets were sealed
+ * decision 0027), under the stack's key with a fixed encryption context. `KmsSecretCipher` is how secrets were sealed
  * before: each one an `Encrypt` under the stack's key, bound to its (tenant, endpoint) by the encryption context, so
  * a ciphertext copied to another endpoint's record does not decrypt; it still opens those. Decrypt names the key
  * too, so a ciphertext made under another key is refused.

@@ -1,5 +1,5 @@
 /**
- * Where a message's payload lives when it is too large to be worth keeping in the outbound table (decision 0026): a
+ * Where a message's payload lives when it is too large to be worth keeping in the outbound table (decision 0027): a
  * DynamoDB write costs one unit per KB and its storage $0.25 (+ $0.20 for point-in-time recovery) per GB-month, so
  * above `PAYLOAD_INLINE_MAX_BYTES` an S3 object (one PUT, a GET per attempt, $0.023 per GB-month) is cheaper, and the
  * message item keeps only its key. Deployed: a bucket whose lifecycle expires objects after the messages' retention;
@@ -10,7 +10,7 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@a
 
 /**
  * Payloads up to this size stay in the message item; larger ones are stored apart. The crossover of the two costs
- * per million messages is 6 KiB (npm run cost:outbound prints it; decision 0026).
+ * per million messages is 6 KiB (npm run cost:outbound prints it; decision 0027).
  */
 export const PAYLOAD_INLINE_MAX_BYTES = 6 * 1024;
 

@@ -28,7 +28,7 @@ export function awsOutboundPorts(config: OutboundConfig, extra: Partial<Outbound
   return {
     dynamo,
     tableName: config.tableName,
-    // Envelope encryption: one Decrypt per data key and container, not per endpoint (decision 0026).
+    // Envelope encryption: one Decrypt per data key and container, not per endpoint (decision 0027).
     cipher: new EnvelopeSecretCipher(
       new KmsDataKeys(kms, config.secretsKeyId),
       new DynamoDataKeyStore(dynamo, config.tableName),

@@ -55,7 +55,7 @@ export interface OutboundPorts {
   readonly operations?: OperationsSettings;
   /** Lease of a queued or claimed wake-up. @default DEFAULT_WAKE_LEASE_MS (15 min) */
   readonly leaseMs?: number;
-  /** Lease of a worker's claim on a delivery attempt (decision 0026). @default outboundClaimLeaseSeconds() (70 s) */
+  /** Lease of a worker's claim on a delivery attempt (decision 0027). @default outboundClaimLeaseSeconds() (70 s) */
   readonly claimLeaseMs?: number;
   /** @default the DNS resolver */
   readonly resolver?: Resolver;

@@ -145,7 +145,7 @@ export class OutboundDelivery extends Construct {
     // Intake writes large payloads; the worker reads them (and the API, to answer a duplicate).
     this.store.grantPayloads(this.api.lambdaFunction, 'readWrite');
     this.store.grantPayloads(this.worker.lambdaFunction, 'read');
-    // Named actions only: the API makes data keys (envelope encryption, decision 0026) and opens them, and secrets
+    // Named actions only: the API makes data keys (envelope encryption, decision 0027) and opens them, and secrets
     // sealed before directly under the key; the worker opens both.
     this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.store.secretsKey.grant(this.worker.lambdaFunction, 'kms:Decrypt');

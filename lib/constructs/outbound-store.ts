@@ -1,6 +1,6 @@
 /**
  * Outbound delivery's state: the single table (endpoints, messages, deliveries, attempts; keys and indexes from
- * `OUTBOUND_TABLE` in lambdas/contract.ts), the bucket of payloads too large for it (decision 0026), and the KMS key
+ * `OUTBOUND_TABLE` in lambdas/contract.ts), the bucket of payloads too large for it (decision 0027), and the KMS key
  * that encrypts endpoint signing secrets (one key for all endpoints, bound per endpoint by the encryption context,
  * instead of a Secrets Manager secret each).
  */
@@ -35,7 +35,7 @@ export interface OutboundStoreProps {
 export class OutboundStore extends Construct {
   public readonly table: dynamodb.TableV2;
   public readonly secretsKey: kms.Key;
-  /** Payloads too large for the table (decision 0026), kept as long as their messages. */
+  /** Payloads too large for the table (decision 0027), kept as long as their messages. */
   public readonly payloadBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: OutboundStoreProps = {}) {
@@ -59,7 +59,7 @@ export class OutboundStore extends Construct {
           projectionType: dynamodb.ProjectionType.KEYS_ONLY,
         },
         {
-          // Keys and immutable attributes only: a status change or an attempt never rewrites an entry (decision 0026).
+          // Keys and immutable attributes only: a status change or an attempt never rewrites an entry (decision 0027).
           indexName: tenantIndex.name,
           partitionKey: { name: tenantIndex.partitionKey, type: dynamodb.AttributeType.STRING },
           sortKey: { name: tenantIndex.sortKey, type: dynamodb.AttributeType.STRING },

@@ -312,7 +312,7 @@ export function deliveryFixture(
 }
 
 /**
- * Claims attempt `a.number` of its delivery and records it, as a worker does (decision 0026): what a test that
+ * Claims attempt `a.number` of its delivery and records it, as a worker does (decision 0027): what a test that
  * sets up a delivery's history calls instead of `recordAttempt` alone. False when the claim or the record failed.
  */
 export async function claimAndRecord(

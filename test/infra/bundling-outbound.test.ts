@@ -2,7 +2,7 @@
  * The outbound functions bundled for real (local esbuild, as `cdk deploy` bundles them): each entry an ESM
  * bundle with the SDK inside, no classic zod, no SDK credential chain (cold start). The bound is 704 KB, not the
  * inbound functions' 400 KB: the functions carry five SDK clients (DynamoDB, SQS, KMS, SNS, and S3 for payloads too
- * large for the table, decision 0026: about 90 KB of the bundle), the API function a sixth (Secrets Manager, the
+ * large for the table, decision 0027: about 90 KB of the bundle), the API function a sixth (Secrets Manager, the
  * portal's key) and the portal's routes (669 KB in all), and no caller waits on the worker's cold start; the bound is
  * there to catch an accidental dependency, not to set a latency.
  */

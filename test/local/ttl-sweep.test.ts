@@ -52,7 +52,7 @@ describe('the local TTL sweep of the outbound table', () => {
       { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW },
       0,
     );
-    // The attempt itself is logged in the delivery item (decision 0026): the body is the only item apart.
+    // The attempt itself is logged in the delivery item (decision 0027): the body is the only item apart.
     const items = {
       message: keys.message('acme', 'msg_1'),
       delivery: keys.delivery(d.deliveryId),

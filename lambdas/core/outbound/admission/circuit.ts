@@ -2,7 +2,7 @@
  * The circuit breaker of one endpoint, as pure rules. Stored per endpoint (state-store.ts): the attempts it counts
  * (consecutive failures, the failure window) are added with atomic updates, so no concurrent worker's result is
  * lost; only its transitions (closed → open, the probe lease, probe → closed or open) are compare-and-set
- * (decision 0026).
+ * (decision 0027).
  *
  * - closed: deliveries are sent. It opens after `consecutiveFailures` failures in a row, or when at least
  *   `minimumVolume` attempts in the last `windowSeconds` failed at a rate ≥ `failureRate`.

@@ -3,7 +3,7 @@
  * breaker, and what the breaker and the health rule (automatic disabling) count. The bucket and the circuit's state
  * are each a record changed only by compare-and-set: read it with its version, compute the next value with a pure
  * function, write it only if the version is unchanged. What is counted (consecutive failures, the failure window,
- * the failing clock) is added by one atomic update per batch of results (decision 0026: compare-and-set lost
+ * the failing clock) is added by one atomic update per batch of results (decision 0027: compare-and-set lost
  * 15–31 % of them under 16 concurrent invocations), and kept beside the circuit's state, so the update that counts
  * also returns the state it is judged against. In DynamoDB: one item per (tenant, endpoint, kind); the versioned
  * record is a document and a `version`, the counts attributes the update `ADD`s to.

@@ -1,5 +1,5 @@
 /**
- * Claim before send (decision 0026): a worker sends attempt n of a delivery only while it holds a claim
+ * Claim before send (decision 0027): a worker sends attempt n of a delivery only while it holds a claim
  * on it, taken by one conditional write on the delivery (still waiting, still n - 1 attempts, no live claim). Its
  * result is recorded only while it still holds the claim, and recording releases it. So any number of concurrent
  * wake-ups (duplicate submissions, the sweeper, the release of parked deliveries, retries, recoveries) make one

@@ -1,5 +1,5 @@
 /**
- * Endpoint secrets under envelope encryption (decision 0026): each secret is sealed with AES-256-GCM under a data key
+ * Endpoint secrets under envelope encryption (decision 0027): each secret is sealed with AES-256-GCM under a data key
  * that every endpoint shares, bound to its (tenant, endpoint) as associated data; the data key itself is encrypted by
  * the key service (KMS) and its ciphertext travels with every secret it sealed. A worker container then pays one KMS
  * `Decrypt` per data key per `cacheMs`, not one per endpoint: $0.86 per million deliveries at the cost model's fleet

@@ -31,7 +31,7 @@ export interface AdmissionDeps extends Omit<GateDeps, 'now'> {
 /**
  * The wiring's `rateWaitMs`: a delivery whose endpoint's next token is at most this far off waits for it in the
  * worker (no claim held meanwhile) instead of going back to the queue, whose delays count in whole seconds. A
- * batch to one endpoint is thus sent at the endpoint's pace in one invocation (decision 0026).
+ * batch to one endpoint is thus sent at the endpoint's pace in one invocation (decision 0027).
  */
 export const RATE_WAIT_MS = 1000;
 

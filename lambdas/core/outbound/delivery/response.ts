@@ -2,7 +2,7 @@
  * What an attempt keeps of the receiver's answer: status or error kind, latency, and for a failure the start of the
  * response body, up to 4 KiB (operators debug failures). A success's body is not kept (MAX_SUCCESS_BODY_BYTES):
  * a body is an item of its own with its shorter retention, a write on every attempt that has one, and a 2xx body
- * says little an operator needs (decision 0026: $0.65 per million deliveries).
+ * says little an operator needs (decision 0027: $0.65 per million deliveries).
  */
 import type { Attempt } from '../model';
 import { isSuccess } from '../model';

@@ -9,7 +9,7 @@
  *   too, runs the fan-out (delivery ids are deterministic: nothing is created twice) and answers with the
  *   deliveries as stored, so a crash anywhere before the wake-ups is repaired by the sender's retry: it completes
  *   the fan-out and wakes what was never attempted (submit.ts). An endpoint added since the first accept gets a
- *   delivery from the retry too (decision 0026).
+ *   delivery from the retry too (decision 0027).
  * - The record, and with it the idempotency key, lives `messagesDays` of the retention settings (retention.ts:
  *   30 days by default, never under 24 h), at least as long as its deliveries, which outlive the retry schedule,
  *   so a message is kept while any of its deliveries may still be attempted.

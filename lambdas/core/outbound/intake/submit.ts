@@ -3,7 +3,7 @@
  * schema when the catalog has one, accept the message once, fan it out, then wake a worker for each delivery never
  * attempted (`pending`, no attempt, no live claim; a `skipped` one, for a disabled endpoint, is never attempted). A
  * duplicate does the same, so a producer's retry, or SQS redelivering the intake record, repairs a crash anywhere
- * between the put and the wake-ups (decision 0026).
+ * between the put and the wake-ups (decision 0027).
  *
  * A wake-up the queue refuses is not left to chance: those deliveries are put in the sweep about a minute ahead
  * (`SWEEP_FALLBACK_MS`, the failure path only: the happy path writes no `due` index entry). If even that fails,

@@ -1,5 +1,5 @@
 /**
- * Claim before send (decision 0026), on the in-memory store: a worker sends an attempt only under its claim, leaves
+ * Claim before send (decision 0027), on the in-memory store: a worker sends an attempt only under its claim, leaves
  * a delivery another worker holds, and settles a dead worker's expired claim as an attempt of unknown outcome.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Envelope encryption of endpoint secrets (decision 0026): one data key shared by every endpoint, sealed per endpoint
+ * Envelope encryption of endpoint secrets (decision 0027): one data key shared by every endpoint, sealed per endpoint
  * with AES-GCM, opened with one key-service call per data key and container, rotated, and legacy secrets still open.
  */
 import { randomBytes } from 'node:crypto';
