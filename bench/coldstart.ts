@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,11 +23,10 @@ import { gzipSync } from 'node:zlib';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build } from 'esbuild';
 import config from '../config/sources';
-import { toRuntimeSource } from '../lib/config-schema';
-import { ENV } from '../lambdas/contract';
+import { BUNDLED_SOURCES_FILE, ENV } from '../lambdas/contract';
 import { LAMBDA_BUNDLING, NODE_RUNTIME, REPO_ROOT, WebhookFunction } from '../lib/constructs/webhook-function';
 import { retrySettings } from '../lambdas/contract';
-import { verifierEnvironment } from '../lib/verifier-environment';
+import { bundledSources, verifierEnvironment } from '../lib/verifier-environment';
 import { esbuildOptionsFromCdk } from './lib/cdk-bundling';
 import { machineHeader } from './lib/machine';
 import { kib, median, quantile, ratio, table } from './lib/stats';
@@ -53,18 +52,14 @@ const lambdaRuntimeEnv = (name: string, memory: number): Record<string, string> 
   AWS_EXECUTION_ENV: `AWS_Lambda_${NODE_RUNTIME.name}`,
   TZ: ':UTC',
 });
-const runtimeSources = config.sources.map((s) =>
-  toRuntimeSource(s, {
-    queueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/WebhookIngestion-Source${s.id}IngestQueue-AbCdEfGhIjKl`,
-    secretId: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:WebhookIngestion/webhooks/${s.id}-AbCdEf`,
-  }),
-);
+/** The config sources as the synth bundles them beside the verifier's code (written next to each verifier bundle). */
+const bundledSourcesJson = JSON.stringify(bundledSources(config, 'WebhookIngestion'));
 const verifierEnv = {
   ...lambdaRuntimeEnv('WebhookIngestion-VerifierFunction', 256),
   ...WebhookFunction.sharedEnvironment('webhook-verifier'),
   ...verifierEnvironment(config, {
     tableName: 'WebhookIngestion-EventsTable-ABC123',
-    sourcesJson: JSON.stringify(runtimeSources),
+    queueUrlPrefix: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/`,
   }),
 };
 const firstSource = config.sources[0]!;
@@ -115,6 +110,8 @@ async function bundle(fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk): Promise
     excludeSmithyPackages,
   });
   await build(options);
+  // The verifier reads its sources from the file the synth copies beside its code (LAMBDA_TASK_ROOT on Lambda).
+  if (fn === 'verifier') writeFileSync(path.join(outdir, BUNDLED_SOURCES_FILE), bundledSourcesJson);
   const code = readFileSync(options.outfile);
   const map = `${options.outfile}.map`;
   return {
@@ -126,7 +123,7 @@ async function bundle(fn: Bundle['fn'], kind: Bundle['kind'], sdk: Sdk): Promise
     gzipBytes: gzipSync(code).byteLength,
     mapBytes: existsSync(map) ? readFileSync(map).byteLength : 0,
     sha256: createHash('sha256').update(code).digest('hex'),
-    env: fn === 'verifier' ? verifierEnv : processorEnv,
+    env: fn === 'verifier' ? { ...verifierEnv, LAMBDA_TASK_ROOT: outdir } : processorEnv,
   };
 }
 

@@ -31,9 +31,9 @@ import {
   type Design,
   type Drivers,
   type EventShape,
-  type PriceTable,
   type Service,
 } from './cost/model';
+import { SOURCE_SCENARIOS, sourceCost, type SourcePrices } from './cost/sources';
 import { readTemplate, renderAccessLog, type CfnTemplate } from './cost/template';
 import { machineHeader } from './lib/machine';
 import { table } from './lib/stats';
@@ -239,7 +239,7 @@ function main(): void {
     const out = spawnSync('npx', ['cdk', 'synth', '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (out.status !== 0 || !existsSync(args.template)) throw new Error('cdk synth failed');
   }
-  const prices = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'pricing.json'), 'utf8')) as PriceTable & {
+  const prices = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'pricing.json'), 'utf8')) as SourcePrices & {
     checked: string;
     region: string;
   };
@@ -364,6 +364,28 @@ function main(): void {
     `ratios: 1 KiB ${(stack[0]!.total / floor[0]!.total).toFixed(2)}x floor (target <=1.3) | 8 KiB ${(stack[1]!.total / floor[1]!.total).toFixed(2)}x | ` +
       `64 KiB ${(stack[2]!.total / floor[2]!.total).toFixed(2)}x | levers at 1 KiB: ${(safeTotal / floor[0]!.total).toFixed(2)}x without trade-off, ${(allTotal / floor[0]!.total).toFixed(2)}x with ` +
       `($${(stack[0]!.total * 1e6).toFixed(2)} -> $${(safeTotal * 1e6).toFixed(2)} / $${(allTotal * 1e6).toFixed(2)}; floor $${(floor[0]!.total * 1e6).toFixed(2)} per 1M)`,
+  );
+
+  // Tenant sources vs config-file sources: only what differs (bench/cost/sources.ts says how misses are counted).
+  console.log(
+    '\ntenant source vs config-file source, per 1M events: what differs (the rest of the path is the table above)',
+  );
+  const rows = SOURCE_SCENARIOS.map((s) => [s, sourceCost(s, prices)] as const);
+  console.log(
+    table(
+      [
+        ['scenario', 'miss rate', 'tenant /1M', 'config /1M', 'tenant: counted', 'config: counted'],
+        ...rows.map(([s, c]) => [
+          s.label,
+          c.missRate.toFixed(3),
+          usd(c.tenant.usd),
+          usd(c.config.usd),
+          c.tenant.detail,
+          c.config.detail,
+        ]),
+      ],
+      'lrrrll',
+    ),
   );
 }
 

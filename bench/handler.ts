@@ -37,7 +37,7 @@ import { routes } from '../config/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
 import { FakeEventStore, FakeQueue, FakeSecrets, FakeTopic } from '../test/helpers/fakes';
 import { ConstantSecrets, NullEventStore, NullQueue, NullTopic } from './lib/null-ports';
-import { apiGatewayEvent, runtimeSource, SECRET, signedWebhook } from '../test/helpers/webhook';
+import { apiGatewayEvent, runtimeSource, SECRET, signedWebhook, TEST_QUEUES } from '../test/helpers/webhook';
 import { machineHeader } from './lib/machine';
 import { stripeEvent } from './lib/payloads';
 import { ratio, table } from './lib/stats';
@@ -71,7 +71,7 @@ let sink = 0;
 async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
   const source = runtimeSource();
   const log = powertoolsLog(new Logger({ serviceName: 'webhook-verifier' }));
-  const sources = prepareSources([source]);
+  const sources = prepareSources([source], TEST_QUEUES);
   const common = { sources, clock: () => NOW_MS, leaseMs: LEASE_MS, newToken: randomUUID, log };
   const store = new FakeEventStore();
   const queue = new FakeQueue();

@@ -16,7 +16,7 @@
 import type { StackConfigInput } from '../lib/config-schema';
 import type { SchemeName } from '../lambdas/core/signatures/index';
 
-type SourceInput = StackConfigInput['sources'][number];
+type SourceInput = NonNullable<StackConfigInput['sources']>[number];
 
 /** A field the `send` command sets to the current time before signing (so time-checked bodies pass). */
 export interface TimestampField {

@@ -12,9 +12,20 @@
 export const ENV = {
   /** DynamoDB table holding one small record per event. */
   eventsTable: 'EVENTS_TABLE_NAME',
-  /** JSON array of runtime source settings (see `RuntimeSource`). Verifier only. */
-  sources: 'WEBHOOK_SOURCES',
-  /** The source a processor function serves. Processor only. */
+  /**
+   * `https://sqs.<region>.<domain>/<account>/`: a config source's own queue is this and its fixed name (the
+   * sources themselves are bundled with the verifier, `BUNDLED_SOURCES_FILE`). Verifier only.
+   */
+  queueUrlPrefix: 'WEBHOOK_QUEUE_URL_PREFIX',
+  /** The shared pipeline's queue, when the stack has one. Verifier only. */
+  sharedQueueUrl: 'WEBHOOK_SHARED_QUEUE_URL',
+  /** Tenant sources (docs/sources.md): their table, the KMS key of their secrets, and how long a verifier caches one. */
+  tenantSourcesTable: 'TENANT_SOURCES_TABLE_NAME',
+  tenantSourcesKeyId: 'TENANT_SOURCES_KEY_ID',
+  sourceCacheSeconds: 'SOURCE_CACHE_SECONDS',
+  /** Cache misses (reads of the sources table) one verifier container makes a second at most. */
+  sourceMissesPerSecond: 'SOURCE_MISSES_PER_SECOND',
+  /** The source a processor function serves, or `*` for the shared pipeline's. Processor only. */
   sourceId: 'WEBHOOK_SOURCE_ID',
   /** SNS topic processed events are published to. Processor only. */
   topicArn: 'EVENTS_TOPIC_ARN',
@@ -60,6 +71,17 @@ export const ENV = {
   subscriptionIds: 'SUBSCRIPTION_IDS',
 } as const;
 
+/**
+ * The config sources, as JSON (`RuntimeSource[]`), in a file beside the verifier's code: bundled at synth, read and
+ * checked at cold start (decision 0002). An environment variable held about ten (Lambda's 4 KB).
+ */
+export const BUNDLED_SOURCES_FILE = 'webhook-sources.json';
+
+/** Where a tenant source is served (its `{token}` is the URL's unguessable part): the API route and the local one. */
+export const TENANT_WEBHOOK_PATH = '/webhooks/t/{tenant}/{source}/{token}';
+
+/** A processor's `WEBHOOK_SOURCE_ID` when it drains the shared pipeline: it takes events of every source. */
+export const ANY_SOURCE = '*';
 /** The portal's built front end, beside the outbound API function's bundle (web/build.ts writes it there). */
 export const PORTAL_ASSETS_DIR = 'portal-web';
 /** How long the API function keeps the portal signing key: a rotation revokes every session within this. */
@@ -175,6 +197,12 @@ export function eventKey(source: string, eventId: string): string {
   return `${source}#${eventId}`;
 }
 
+/**
+ * The tenant sources' table: one item per source, `TENANT#<tenant>` / `SRC#<id>`, its record as JSON in `doc`
+ * and a `version` for optimistic updates (lambdas/adapters/dynamo-tenant-sources.ts).
+ */
+export const TENANT_SOURCES_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
 // ---------------------------------------------------------------------------------------------
 // Message attributes
 
@@ -183,11 +211,13 @@ export const MESSAGE_ATTRIBUTES = {
   source: 'source',
   type: 'type',
   eventId: 'eventId',
+  /** Only on a tenant source's events: the tenant it belongs to. */
+  tenant: 'tenant',
 } as const;
 
 export type EventAttributes = {
-  readonly [K in keyof typeof MESSAGE_ATTRIBUTES as (typeof MESSAGE_ATTRIBUTES)[K]]: string;
-};
+  readonly [K in Exclude<keyof typeof MESSAGE_ATTRIBUTES, 'tenant'> as (typeof MESSAGE_ATTRIBUTES)[K]]: string;
+} & { readonly tenant?: string };
 
 /**
  * Attributes a replayed event carries besides the usual ones: `replayId` (a subscriber tells a replay from a first
@@ -218,8 +248,8 @@ export const PAYLOAD_LIMITS = {
 } as const;
 
 /** The attributes of one event. (Literal keys; the type ties them to MESSAGE_ATTRIBUTES.) */
-export function eventAttributes(source: string, type: string, eventId: string): EventAttributes {
-  return { source, type, eventId };
+export function eventAttributes(source: string, type: string, eventId: string, tenant?: string): EventAttributes {
+  return tenant === undefined ? { source, type, eventId } : { source, type, eventId, tenant };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,6 +22,14 @@ export interface ConfigIssue {
 /** SQS event source mappings reject batches above 10 unless a batching window is set. */
 export const MAX_BATCH_WITHOUT_WINDOW = 10;
 
+/**
+ * Config sources with their own pipeline one stack holds: each adds 11 CloudFormation resources (secret, queue and
+ * dead-letter queue with their policies, alarm, processor function, role, policy, log group, event source mapping)
+ * and a stack holds 500, of which the rest of the stack takes up to about 60 (with outbound delivery and tenant
+ * sources). Sources with `pipeline: 'shared'` add one resource each (their secret).
+ */
+export const MAX_OWN_PIPELINES = 40;
+
 /** Rules within one source. */
 export function sourceIssues(source: SourceConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -49,6 +57,14 @@ export function sourceIssues(source: SourceConfig): ConfigIssue[] {
 /** Rules across sources and subscriptions. */
 export function stackIssues(config: StackConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  if (config.sources.length === 0 && !config.tenantSources)
+    issues.push({ path: ['sources'], message: 'declare at least one source (or turn on tenantSources)' });
+  const own = config.sources.filter((s) => s.pipeline === 'own').length;
+  if (own > MAX_OWN_PIPELINES)
+    issues.push({
+      path: ['sources'],
+      message: `${own} sources have their own pipeline; a stack holds at most ${MAX_OWN_PIPELINES} (11 CloudFormation resources each, 500 per stack): give the others pipeline: 'shared' (one resource each)`,
+    });
   const ids = new Set<string>();
   config.sources.forEach((s, i) => {
     if (ids.has(s.id)) issues.push({ path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
@@ -61,7 +77,8 @@ export function stackIssues(config: StackConfig): ConfigIssue[] {
     subscriptionIds.add(subscription.id);
     // A typo in a filter's source list would silently route nothing to the subscriber.
     subscription.filter?.source?.forEach((id, j) => {
-      if (!ids.has(id))
+      // `<tenant>.<id>` names a tenant source, which the config cannot know.
+      if (!ids.has(id) && !id.includes('.'))
         issues.push({
           path: ['subscriptions', i, 'filter', 'source', j],
           message: `unknown source "${id}"; declared sources: ${[...ids].join(', ')}`,

@@ -75,19 +75,26 @@ export const sourceShape = z.strictObject({
   /** How long SQS keeps an unprocessed message. Must not exceed the dedupe window. */
   queueRetentionDays: z._default(int(1, 14), 4),
   processor: z.prefault(processorShape, {}),
+  /**
+   * `own`: the source has its own queue, dead-letter queue, alarm and processor (11 CloudFormation resources: about
+   * 40 such sources fit in a stack). `shared`: its events go to the shared pipeline (`sharedPipeline`), fair between
+   * sources, and it adds only its secret. (The queue, processor and retry fields above apply to `own` only.)
+   */
+  pipeline: z._default(z.enum(['own', 'shared']), 'own'),
   /** The archive of this source's events (#19, docs/archive.md). */
   archive: z.prefault(archiveSourceShape, {}),
 });
 
 /** The config's list of sources, of `source` (the shape here, or the checked schema in config.ts). */
-export const sourceList = <S extends z.ZodMiniType>(source: S) =>
-  z.array(source).check(z.minLength(1, 'declare at least one source'));
+export const sourceList = <S extends z.ZodMiniType>(source: S) => z._default(z.array(source), () => []);
 
 const filterShape = z.strictObject({
   source: nonEmptyStrings,
   type: nonEmptyStrings,
   /** Match event types by prefix, e.g. `invoice.` */
   typePrefix: nonEmptyStrings,
+  /** Tenant sources' events of these tenants only (the `tenant` attribute; config sources' events have none). */
+  tenant: nonEmptyStrings,
 });
 
 const subscriptionId = z.string().check(z.regex(/^[A-Za-z0-9-]{1,40}$/));
@@ -109,6 +116,31 @@ export const subscriptionShape = z.discriminatedUnion('kind', [
     filter: z.optional(filterShape),
   }),
 ]);
+
+/**
+ * The shared pipeline: one fair queue (a message group per tenant, or per config source) with its dead-letter queue,
+ * and one processor, for tenant sources and the config sources with `pipeline: 'shared'` (docs/sources.md).
+ */
+const sharedPipelineShape = z.strictObject({
+  maxReceiveCount: z._default(int(1, 1000), RETRY_POLICY.maxReceiveCount),
+  queueRetentionDays: z._default(int(1, 14), 4),
+  /** The processor's fallback for a record the verifier did not write (its own TTL comes from the source). */
+  dedupeWindowDays: z._default(int(1, 365), 7),
+  processor: z.prefault(
+    z.extend(processorShape, {
+      maxConcurrency: z._default(int(2, 1000), 10),
+    }),
+    {},
+  ),
+});
+
+/** Sources created at run time through `/v1/tenants/{tenant}/sources` (docs/sources.md). */
+const tenantSourcesShape = z.strictObject({
+  /** How long a verifier container keeps a tenant source it read, and the answer for an unknown path (at most 60 s). */
+  cacheSeconds: z._default(int(1, 60), 30),
+  /** Reads of sources not in its cache one verifier container makes a second at most: a flood of random paths costs no more. */
+  missesPerSecond: z._default(int(1, 10_000), 50),
+});
 
 /** The whole config's fields. Parse with `stackConfigSchema` (config.ts), which adds the rules across them. */
 export const stackConfigShape = z.strictObject({
@@ -132,15 +164,23 @@ export const stackConfigShape = z.strictObject({
   archive: z.prefault(archiveStackShape, {}),
   /** Outbound delivery, off unless present: see lib/outbound-config-schema.ts. */
   outbound: z.optional(outboundConfigSchema),
+  /** Sources at run time, per tenant (docs/sources.md), off unless present. */
+  tenantSources: z.optional(tenantSourcesShape),
+  sharedPipeline: z.prefault(sharedPipelineShape, {}),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigShape>;
 export type StackConfig = z.output<typeof stackConfigShape>;
 export type SourceConfig = z.output<typeof sourceShape>;
 export type SubscriptionConfig = z.output<typeof subscriptionShape>;
+export type SharedPipelineConfig = z.output<typeof sharedPipelineShape>;
+export type TenantSourcesConfig = z.output<typeof tenantSourcesShape>;
 
-/** Builds the runtime form of a source: the shared fields as they are, the rest derived, plus the deploy-time fields. */
-export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string; secretId: string }): RuntimeSource {
+/**
+ * Builds the runtime form of a source: the shared fields as they are, the rest derived, plus where its queue (the
+ * fixed name of its own, or none: the shared pipeline's) and its secret (by name) are.
+ */
+export function toRuntimeSource(source: SourceConfig, deploy: { queueName?: string; secretId: string }): RuntimeSource {
   const shared = Object.fromEntries(
     SHARED_SOURCE_KEYS.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]),
   );
@@ -151,7 +191,7 @@ export function toRuntimeSource(source: SourceConfig, deploy: { queueUrl: string
     options: source.schemeOptions,
     ...(shared as Pick<SourceConfig, Exclude<(typeof SHARED_SOURCE_KEYS)[number], 'id' | 'scheme'>>),
     dedupeSeconds: source.dedupeWindowDays * 86_400,
-    queueUrl: deploy.queueUrl,
+    ...(deploy.queueName !== undefined && { queueName: deploy.queueName }),
     secretId: deploy.secretId,
   };
 }

@@ -34,6 +34,7 @@ export function buildFilterPolicy(filter: SubscriptionFilter | undefined): Filte
     ...unique(filter.typePrefix ?? []).map((prefix) => ({ prefix })),
   ];
   if (typeConditions.length) policy[MESSAGE_ATTRIBUTES.type] = typeConditions;
+  if (filter.tenant?.length) policy[MESSAGE_ATTRIBUTES.tenant] = unique(filter.tenant);
   return Object.keys(policy).length ? policy : undefined;
 }
 

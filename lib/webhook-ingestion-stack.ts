@@ -1,12 +1,12 @@
 /**
- * The whole ingestion path: HTTP API -> verifier -> per-source queue -> processor -> SNS topic,
- * with the events table recording each delivery exactly once.
+ * The whole ingestion path: HTTP API -> verifier -> a source's own queue, or the shared (fair) queue -> processor ->
+ * SNS topic, with the events table recording each delivery exactly once.
  */
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { toRuntimeSource } from './config-schema';
 import { schemes } from '../lambdas/core/signatures/index';
 import type { StackConfig } from './config-schema';
 import { EventArchive } from './constructs/event-archive';
@@ -15,12 +15,14 @@ import { ReplayFunction } from './constructs/replay-function';
 import { EventTopic } from './constructs/event-topic';
 import { OutboundDelivery } from './constructs/outbound-delivery';
 import type { RelayRule } from '../lambdas/core/outbound/intake/relay';
+import { SharedPipeline } from './constructs/shared-pipeline';
 import type { PortalSettings } from '../lambdas/core/portal/settings';
 import { SourcePipeline } from './constructs/source-pipeline';
+import { TenantSources } from './constructs/tenant-sources';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunction } from './constructs/webhook-function';
-import { VERIFIER_TIMEOUT_SECONDS } from '../lambdas/contract';
-import { assertVerifierEnvironmentFits, verifierEnvironment } from './verifier-environment';
+import { BUNDLED_SOURCES_FILE, VERIFIER_TIMEOUT_SECONDS } from '../lambdas/contract';
+import { bundledSources, secretNamePrefix, verifierEnvironment } from './verifier-environment';
 
 const VERIFIER_SERVICE_NAME = 'webhook-verifier';
 
@@ -40,24 +42,28 @@ export interface WebhookIngestionStackProps extends StackProps {
 export class WebhookIngestionStack extends Stack {
   public readonly eventStore: EventStore;
   public readonly eventTopic: EventTopic;
-  /** The archive of every accepted request (#19). */
+  /** The archive of every accepted request. */
   public readonly archive: EventArchive;
   /** Replays archived events (a chain of runs past Lambda's 15 minutes). */
   public readonly replay: ReplayFunction;
-  /** One pipeline per source, by source id. */
+  /** One per config source (its secret, and its own queue and processor unless it uses the shared pipeline). */
   public readonly pipelines: Readonly<Record<string, SourcePipeline>>;
+  /** The shared pipeline, when a config source uses it or tenant sources are on. */
+  public readonly shared?: SharedPipeline;
   public readonly verifier: WebhookFunction;
   public readonly api: WebhookApi;
   /** Outbound delivery, when the config has an `outbound` key. */
   public readonly outbound?: OutboundDelivery;
+  /** Tenant sources, when the config has a `tenantSources` key. */
+  public readonly tenantSources?: TenantSources;
 
   constructor(scope: Construct, id: string, props: WebhookIngestionStackProps) {
     super(scope, id, props);
     const { config } = props;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
-
-    // Fail before building anything: the check needs only the config and the stack name.
-    assertVerifierEnvironmentFits(config, this.stackName, WebhookFunction.sharedEnvironment(VERIFIER_SERVICE_NAME));
+    // Fails before building anything when a source's fixed queue name would be too long.
+    const sources = bundledSources(config, this.stackName);
+    const common = { logRetention, projectRoot: props.projectRoot, tracing: config.tracing };
 
     this.eventStore = new EventStore(this, 'Events', { deletionProtection: props.deletionProtection ?? true });
     const retentionDays = Object.fromEntries(config.sources.map((s) => [s.id, s.archive.retentionDays]));
@@ -67,58 +73,71 @@ export class WebhookIngestionStack extends Stack {
       largeMessageReaders: config.archive.largeMessageReaders,
     });
     this.eventTopic = new EventTopic(this, 'Processed', { subscriptions: config.subscriptions });
+    const pipelineProps = { eventStore: this.eventStore, eventTopic: this.eventTopic, ...common };
 
     const pipelines: Record<string, SourcePipeline> = {};
-    for (const source of config.sources) {
+    for (const source of config.sources)
       pipelines[source.id] = new SourcePipeline(this, `Source-${source.id}`, {
         source,
-        eventStore: this.eventStore,
-        eventTopic: this.eventTopic,
-        logRetention,
-        projectRoot: props.projectRoot,
-        tracing: config.tracing,
+        ...pipelineProps,
         archive: this.archive,
       });
-    }
     this.pipelines = pipelines;
+    const shared = config.sources.filter((s) => s.pipeline === 'shared');
+    if (config.tenantSources || shared.length > 0)
+      this.shared = new SharedPipeline(this, 'Shared', {
+        config: config.sharedPipeline,
+        ...pipelineProps,
+        archive: { archive: this.archive, denyHeaders: [...new Set(shared.flatMap((s) => s.archive.denyHeaders))] },
+      });
+    /** Where the verifier and the replay function find the queues the bundled sources name. */
+    const queueRefs = {
+      queueUrlPrefix: `https://sqs.${Aws.REGION}.${Aws.URL_SUFFIX}/${Aws.ACCOUNT_ID}/`,
+      ...(this.shared && { sharedQueueUrl: this.shared.queue.queue.queueUrl }),
+    };
 
-    const runtimeSources = config.sources.map((source) => {
-      const pipeline = pipelines[source.id]!;
-      // The secret's ARN, never its value: the verifier fetches the value at run time.
-      return toRuntimeSource(source, { queueUrl: pipeline.queue.queueUrl, secretId: pipeline.secret.secretArn });
-    });
+    if (config.tenantSources)
+      this.tenantSources = new TenantSources(this, 'TenantSources', {
+        deletionProtection: props.deletionProtection ?? true,
+        ...common,
+      });
     this.verifier = new WebhookFunction(this, 'Verifier', {
       entry: 'lambdas/verifier/handler.ts',
       serviceName: VERIFIER_SERVICE_NAME,
       description: 'Verifies webhook signatures, records each event once and enqueues it',
       memorySize: 256,
       timeout: Duration.seconds(VERIFIER_TIMEOUT_SECONDS),
+      ...common,
+      // The config sources travel in the code asset, not the environment (decision 0002): no 4 KB cap.
+      bundledFiles: { [BUNDLED_SOURCES_FILE]: JSON.stringify(sources) },
       // Claim checks only (bodies over SQS's 1 MiB): loaded on first use from the runtime's SDK (decision 0019).
       runtimeSdkModules: ['@aws-sdk/client-s3'],
-      logRetention,
-      projectRoot: props.projectRoot,
-      tracing: config.tracing,
       environment: verifierEnvironment(config, {
+        ...queueRefs,
         tableName: this.eventStore.table.tableName,
-        sourcesJson: this.toJsonString(runtimeSources),
         archiveBucket: this.archive.bucket.bucketName,
+        ...(this.tenantSources && {
+          tenantSources: {
+            tableName: this.tenantSources.table.tableName,
+            keyId: this.tenantSources.secretsKey.keyArn,
+          },
+        }),
       }),
     });
     this.eventStore.grantEventAccess(this.verifier.lambdaFunction);
     this.archive.grant(this.verifier.lambdaFunction, { payloads: ['write'] });
+    this.grantSourceAccess(this.verifier, config);
     this.replay = new ReplayFunction(this, 'Replay', {
       archive: this.archive,
       eventStore: this.eventStore,
       eventTopic: this.eventTopic,
-      pipelines: Object.values(pipelines),
-      sourcesJson: this.toJsonString(runtimeSources),
+      bundledSources: JSON.stringify(sources),
+      queues: queueRefs,
       retentionDays,
       subscriptionIds: config.subscriptions.map((s) => s.id),
-      logRetention,
-      projectRoot: props.projectRoot,
-      tracing: config.tracing,
+      ...common,
     });
-    for (const pipeline of Object.values(pipelines)) pipeline.grantIngest(this.verifier.lambdaFunction);
+    this.grantSourceAccess(this.replay.function, config);
 
     this.api = new WebhookApi(this, 'Api', {
       handler: this.verifier.lambdaFunction,
@@ -126,18 +145,19 @@ export class WebhookIngestionStack extends Stack {
       throttlingBurstLimit: config.api.throttlingBurstLimit,
       logRetention,
       subscriptionSources: config.sources.filter((s) => schemes[s.scheme].handshake?.subscribe).map((s) => s.id),
+      tenantSources: this.tenantSources !== undefined,
     });
+    this.tenantSources?.addRoutes(this.api.httpApi);
+    this.tenantSources?.grantRead(this.verifier.lambdaFunction);
 
     if (config.outbound) {
       this.outbound = new OutboundDelivery(this, 'Outbound', {
         httpApi: this.api.httpApi,
         allowedCidrs: config.outbound.allowedCidrs,
         retention: config.outbound.retention,
-        logRetention,
-        tracing: config.tracing,
-        projectRoot: props.projectRoot,
         deletionProtection: props.deletionProtection ?? true,
         relay: { topic: this.eventTopic.topic, rules: props.relays ?? [] },
+        ...common,
         ...(props.portal && { portal: props.portal }),
       });
     }
@@ -147,6 +167,9 @@ export class WebhookIngestionStack extends Stack {
       description: 'Base URL of the webhook API (GET health for a liveness check)',
     });
     for (const pipeline of Object.values(pipelines)) {
+      // Per-source outputs for own pipelines only: a stack has at most 200 outputs, and 200 shared sources would
+      // need 400 (their URLs and secret names follow from WebhookUrlBase and SecretNamePrefix).
+      if (!pipeline.own) continue;
       const key = outputKey(pipeline.sourceId);
       new CfnOutput(this, `WebhookUrl${key}`, {
         value: this.api.webhookUrl(pipeline.sourceId),
@@ -157,10 +180,30 @@ export class WebhookIngestionStack extends Stack {
         description: `Secrets Manager secret of "${pipeline.sourceId}": set {"current": "<provider signing secret>"}`,
       });
       new CfnOutput(this, `DeadLetterQueueArn${key}`, {
-        value: pipeline.deadLetterQueue.queueArn,
+        value: pipeline.own.deadLetterQueue.queueArn,
         description: `Dead-letter queue of "${pipeline.sourceId}": after fixing the cause, replay with aws sqs start-message-move-task --source-arn <this>`,
       });
     }
+    new CfnOutput(this, 'WebhookUrlBase', {
+      value: `${this.api.url}webhooks/`,
+      description: "A config source's webhook URL is this and its id (POST)",
+    });
+    if (config.sources.length > 0)
+      new CfnOutput(this, 'SecretNamePrefix', {
+        value: secretNamePrefix(this.stackName),
+        description: 'A config source\'s secret is this and its id: set {"current": "<provider signing secret>"}',
+      });
+    if (this.shared)
+      new CfnOutput(this, 'SharedDeadLetterQueueArn', {
+        value: this.shared.queue.deadLetterQueue.queueArn,
+        description:
+          'Dead-letter queue of the shared pipeline: after fixing the cause, replay with aws sqs start-message-move-task --source-arn <this>',
+      });
+    if (this.tenantSources)
+      new CfnOutput(this, 'TenantSourcesTableName', {
+        value: this.tenantSources.table.tableName,
+        description: 'DynamoDB table of tenant sources (manage them with /v1/tenants/{tenant}/sources)',
+      });
     if (this.outbound) {
       new CfnOutput(this, 'PortalSigningKeyArn', {
         value: this.outbound.portal.signingKey.secretArn,
@@ -210,6 +253,38 @@ export class WebhookIngestionStack extends Stack {
     new CfnOutput(this, 'EventsTableName', {
       value: this.eventStore.table.tableName,
       description: 'DynamoDB table of event records',
+    });
+  }
+
+  /**
+   * `fn` (the verifier, the replay function) may send to the config sources' own queues and the shared queue (by
+   * ARN), and read the secrets named `<stack>/webhooks/*` (by name prefix: one ARN per secret would outgrow IAM's
+   * 10 KB policy limit at about a hundred sources).
+   */
+  private grantSourceAccess(fn: WebhookFunction, config: StackConfig): void {
+    const queues = [
+      ...Object.values(this.pipelines).flatMap((p) => (p.own ? [p.own.queue] : [])),
+      ...(this.shared ? [this.shared.queue.queue] : []),
+    ];
+    // SendMessage only: grantSendMessages would add GetQueueAttributes/GetQueueUrl, which neither calls.
+    for (const queue of queues) queue.grant(fn.lambdaFunction, 'sqs:SendMessage');
+    if (config.sources.length === 0) return;
+    iam.Grant.addToPrincipal({
+      grantee: fn.lambdaFunction,
+      actions: ['secretsmanager:GetSecretValue'],
+      resourceArns: [
+        this.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: `${secretNamePrefix(this.stackName)}*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    });
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretNamePrefix(this.stackName)}*]`,
+      reason:
+        "The function reads the signing secrets of this stack's sources, all named <stack>/webhooks/<source id>: a name prefix, because one ARN per secret would outgrow the 10 KB role policy limit at about a hundred sources.",
     });
   }
 }

@@ -5,11 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { TENANT_WEBHOOK_PATH } from '../lambdas/contract';
+import { routeMatcher } from '../lambdas/core/kernel/routes';
 
 /** API Gateway's payload limit. */
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export const WEBHOOK_ROUTE = 'POST /webhooks/{source}';
+/** Tenant sources' path; it takes GET too (Meta's check), which the verifier answers 404 for other schemes. */
+const matchTenantPath = routeMatcher([`POST ${TENANT_WEBHOOK_PATH}`]);
 export const HEALTH_ROUTE = 'GET /health';
 
 export interface VerifierResult {
@@ -49,6 +53,8 @@ export function matchRoute(
 ): { routeKey: string; pathParameters?: Record<string, string> } | undefined {
   if (method === 'GET' && rawPath === '/health') return { routeKey: HEALTH_ROUTE };
   if (method !== 'POST' && method !== 'GET') return undefined;
+  const tenant = matchTenantPath('POST', rawPath)?.pathParameters;
+  if (tenant) return { routeKey: `${method} ${TENANT_WEBHOOK_PATH}`, pathParameters: tenant };
   const m = /^\/webhooks\/([^/]+)$/.exec(rawPath);
   if (!m) return undefined;
   let source: string;

@@ -20,6 +20,7 @@ import type { Socket } from 'node:net';
 import { adminRequestRefusal, isLoopback } from './admin-routes';
 import { API_GATEWAY_MAX_BODY_BYTES, matchRoute, toApiGatewayEvent, type VerifierInvoke } from './api-gateway-event';
 import { matchFunctionRoute } from '../lambdas/outbound-api/function-routes';
+import { matchSourceRoute } from '../lambdas/sources-api/routes';
 import { PAYLOAD_LIMITS } from '../lambdas/contract';
 
 export {
@@ -62,6 +63,8 @@ export interface ApiServerOptions {
   readonly invoke: VerifierInvoke;
   /** The outbound API function (`/v1/…` and `/portal…`, lambdas/outbound-api/function-routes.ts). @default none: 404 */
   readonly outbound?: VerifierInvoke;
+  /** The tenant sources API (`/v1/tenants/{tenant}/sources…`, routes in lambdas/sources-api/routes.ts). @default none: 404 */
+  readonly sources?: VerifierInvoke;
   /** Answers `/_local/…` requests from loopback clients (the CLI's `queues` command). */
   readonly local?: LocalRoute;
   readonly maxBodyBytes?: number;
@@ -138,12 +141,14 @@ export function createApiServer(options: ApiServerOptions): Server {
       return;
     }
 
+    const v1 = rawPath.startsWith('/v1/');
     // The outbound API function's routes: `/v1/…`, and the tenant portal's page, assets and API.
     const outboundRoute =
-      options.outbound && (rawPath.startsWith('/v1/') || rawPath === '/portal' || rawPath.startsWith('/portal/'))
+      options.outbound && (v1 || rawPath === '/portal' || rawPath.startsWith('/portal/'))
         ? matchFunctionRoute(method, rawPath)
         : undefined;
-    const route = outboundRoute ?? matchRoute(method, rawPath, options.getSources);
+    const sourcesRoute = options.sources && v1 && !outboundRoute ? matchSourceRoute(method, rawPath) : undefined;
+    const route = outboundRoute ?? sourcesRoute ?? matchRoute(method, rawPath, options.getSources);
     if (!route) {
       const body = JSON.stringify({ error: 'not_found', message: 'Not Found' });
       req.resume();
@@ -187,7 +192,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       finish(413, tooLarge);
       return;
     }
-    const result = await (outboundRoute ? options.outbound! : options.invoke)(event);
+    const result = await (outboundRoute ? options.outbound! : sourcesRoute ? options.sources! : options.invoke)(event);
     const responseBody =
       result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     send(res, result.statusCode, responseBody, { ...result.headers, 'apigw-requestid': requestId });

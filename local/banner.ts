@@ -68,7 +68,8 @@ export function banner(
     '',
     bold(`Webhook stack (local) listening on ${stack.url}`) + dim(`  — ready ${o.startedMs} ms after launch`),
     `  store      DynamoDB API (dynalite) at ${stack.dynamoEndpoint}, ${o.dataDir ? `data in ${o.dataDir}` : 'in memory'}`,
-    `  queues     one per source, with a DLQ (${timing})`,
+    `  queues     one per source, with a DLQ (${timing}); one shared fair queue for tenant sources`,
+    `  tenants    ${stack.url}/v1/tenants/{tenant}/sources: sources at run time, served at /webhooks/t/…`,
     ...inFlightLine(stack),
     ...o.faults.map((f) => yellow(`  faults     ${f}`)),
     `  topic      console subscriber${o.forwards.map((f) => `, forward → ${f}`).join('')}`,
@@ -94,6 +95,7 @@ export function banner(
       dim(
         ':  npm run cli -- endpoints add --tenant acme --endpoint-url http://127.0.0.1:4000/   |   messages send   |   deliveries list --tenant acme',
       ),
+    bold('Tenant sources') + dim(':  npm run cli -- sources add --tenant acme --scheme github   (docs/sources.md)'),
     dim('Ctrl-C stops (in-flight work is drained; queued events are kept for the next start).'),
     '',
   ].join('\n');

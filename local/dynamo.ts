@@ -20,6 +20,7 @@ import {
   ResourceInUseException,
   ScanCommand,
   type AttributeValue,
+  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { toRecord } from '../lambdas/adapters/dynamo-event-store';
@@ -141,26 +142,29 @@ export async function startEmbeddedDynamo(
 }
 
 /** Creates the events table from the shared definition, unless it already exists (a restart). */
-export async function ensureEventsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export function ensureEventsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  return ensureTable(client, {
+    TableName: tableName,
+    KeySchema: [{ AttributeName: EVENTS_TABLE.partitionKey, KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: EVENTS_TABLE.partitionKey, AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+}
+
+/** Creates a table unless it already exists (a restart), and waits until it is ACTIVE. */
+export async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        KeySchema: [{ AttributeName: EVENTS_TABLE.partitionKey, KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: EVENTS_TABLE.partitionKey, AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await client.send(new CreateTableCommand(definition));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   // createTableMs is 0, but the state flips asynchronously: wait for ACTIVE before the first write.
   for (let i = 0; i < 100; i++) {
-    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const out = await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
     if (out.Table?.TableStatus === 'ACTIVE') return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`table ${tableName} did not become ACTIVE`);
+  throw new Error(`table ${definition.TableName} did not become ACTIVE`);
 }
 
 /** Every event record, read with Scan (fine for a local store; never used on the hot path). */

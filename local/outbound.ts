@@ -14,7 +14,7 @@ import type { Log } from '../lambdas/core/kernel/log';
 import type { OperationsSettings } from '../lambdas/core/outbound/admission/settings';
 import { encodeWakeUp } from '../lambdas/core/outbound/delivery/wake-up';
 import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform';
-import { type RelayRule } from '../lambdas/core/outbound/intake/relay';
+import { relayFilterPolicy, type RelayRule } from '../lambdas/core/outbound/intake/relay';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../lambdas/core/outbound/retention';
 import type { EventTypeCatalog } from '../lambdas/core/outbound/event-types';
@@ -30,6 +30,7 @@ import type { VerifierResult } from './api-gateway';
 import type { LocalSubscriber } from './topic';
 import { SqsEventSource } from './event-source';
 import { verifierContext } from './local-http';
+import { matchesFilterPolicy, type FilterPolicy } from './filter-policy';
 import { LocalSecretCipher } from './local-cipher';
 import { LocalPayloadFiles } from './payload-files';
 import {
@@ -186,9 +187,10 @@ export async function startLocalOutbound(
   let timer: NodeJS.Timeout | undefined;
 
   // The relay as deployed: the topic → a queue (raw delivery: the event is the body, its attributes stay) → the
-  // relay function, filtered on the relayed sources like the SNS subscription's filter policy.
+  // relay function, filtered with the SNS subscription's own filter policy (relayFilterPolicy).
   const relayRules = options.relays ?? configuredRelays;
-  const relaySources = new Set(relayRules.map((r) => r.source));
+  // No rule, no relay: an empty policy would let everything through.
+  const relayFilter = (relayFilterPolicy(relayRules) ?? { source: [] }) as FilterPolicy;
   const relayQueue = await LocalQueue.open(
     { name: 'outbound-relay', ...localQueueSettings(INTAKE) },
     journal('outbound-relay'),
@@ -205,7 +207,7 @@ export async function startLocalOutbound(
   const relay: LocalSubscriber = {
     name: 'outbound-relay',
     async deliver(n) {
-      if (!relaySources.has(n.attributes.source ?? '')) return;
+      if (!matchesFilterPolicy(relayFilter, n.attributes)) return;
       await relayQueue.sendMessage({ body: n.message, attributes: n.attributes });
     },
   };

@@ -14,6 +14,8 @@ export type Op =
       id: string;
       b: string;
       a: Record<string, string>;
+      /** The message group (fair queues). */
+      g?: string;
       t: number;
       rc?: number;
       f?: number;
@@ -86,6 +88,7 @@ function snapshot(contents: QueueContents): Op[] {
     id: m.id,
     b: m.body,
     a: { ...m.attributes },
+    ...(m.groupId !== undefined && { g: m.groupId }),
     t: m.sentAt,
     rc: m.receiveCount,
     ...(m.firstReceivedAt !== undefined && { f: m.firstReceivedAt }),
@@ -104,6 +107,7 @@ function replay(ops: readonly Op[]): { main: Map<string, StoredMessage>; dlq: Ma
           id: op.id,
           body: op.b,
           attributes: op.a,
+          ...(op.g !== undefined && { groupId: op.g }),
           md5OfBody: md5(op.b),
           sentAt: op.t,
           receiveCount: op.rc ?? 0,

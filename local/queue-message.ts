@@ -7,18 +7,30 @@ import { createHash } from 'node:crypto';
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'local';
 
+/** A fair queue's noisy-neighbour thresholds (fair-queue.ts). */
+export interface FairSettings {
+  /** A noisy tenant holds more than this share of the messages in flight... */
+  readonly shareThreshold: number;
+  /** ...and at least this many. */
+  readonly minInFlight: number;
+}
+
 export interface QueueSettings {
   /** Queue name, e.g. `webhooks-stripe`; the DLQ is `<name>-dlq`. */
   readonly name: string;
   readonly visibilityTimeoutMs: number;
   readonly maxReceiveCount: number;
   readonly retentionMs: number;
+  /** An SQS fair queue: messages with a group are handed out fairly between groups (fair-queue.ts). @default off */
+  readonly fair?: FairSettings;
 }
 
 export interface StoredMessage {
   readonly id: string;
   readonly body: string;
   readonly attributes: Readonly<Record<string, string>>;
+  /** SQS MessageGroupId: on a fair queue, the tenant. */
+  readonly groupId?: string | undefined;
   readonly md5OfBody: string;
   /** Epoch ms. */
   readonly sentAt: number;
@@ -33,6 +45,7 @@ export interface ReceivedMessage {
   readonly id: string;
   readonly body: string;
   readonly attributes: Readonly<Record<string, string>>;
+  readonly groupId?: string | undefined;
   readonly md5OfBody: string;
   readonly sentAt: number;
   readonly receiveCount: number;
@@ -67,6 +80,7 @@ export function toReceived(m: StoredMessage, receiptHandle: string): ReceivedMes
     id: m.id,
     body: m.body,
     attributes: m.attributes,
+    ...(m.groupId !== undefined && { groupId: m.groupId }),
     md5OfBody: m.md5OfBody,
     sentAt: m.sentAt,
     receiveCount: m.receiveCount,

@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Queue, QueueMessage } from '../lambdas/core/inbound/ports';
 import type { Clock } from '../lambdas/core/kernel/ports';
+import { countByGroup, pickFair } from './fair-queue';
 import { QueueJournal, type Op, type QueueContents } from './queue-journal';
 import {
   localQueueArn,
@@ -29,7 +30,7 @@ import {
 } from './queue-message';
 
 export { LOCAL_ACCOUNT, LOCAL_REGION, localQueueArn, localQueueUrl } from './queue-message';
-export type { QueueSettings, QueueStats, ReceivedMessage, StoredMessage } from './queue-message';
+export type { FairSettings, QueueSettings, QueueStats, ReceivedMessage, StoredMessage } from './queue-message';
 
 export interface QueueEvents {
   /** A message became available: sent, or returned to the queue. */
@@ -96,6 +97,7 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
       id: randomUUID(),
       body: message.body,
       attributes: { ...message.attributes },
+      ...(message.groupId !== undefined && { groupId: message.groupId }),
       md5OfBody: md5(message.body),
       sentAt: now,
       receiveCount: 0,
@@ -113,6 +115,7 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
           id: stored.id,
           b: stored.body,
           a: stored.attributes,
+          ...(stored.groupId !== undefined && { g: stored.groupId }),
           t: now,
         } satisfies Op);
       } finally {
@@ -135,7 +138,10 @@ export class LocalQueue extends EventEmitter<QueueEvents> implements Queue {
     this.promoteExpired(now);
     const out: ReceivedMessage[] = [];
     const ops: Op[] = [];
-    for (const message of this.visible.values()) {
+    const order = this.settings.fair
+      ? pickFair(this.visible.values(), countByGroup(this.invisible.values()), max, this.settings.fair)
+      : this.visible.values();
+    for (const message of order) {
       if (out.length >= max) break;
       this.visible.delete(message.id);
       if (message.sentAt + this.settings.retentionMs <= now) {

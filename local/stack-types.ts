@@ -5,7 +5,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { LocalSource } from '../config/local';
-import type { SourceConfig } from '../lib/config-schema';
+import type { SharedPipelineConfig, SourceConfig } from '../lib/config-schema';
 import type { Log } from '../lambdas/core/kernel/log';
 import type { EventRecord, EventStore } from '../lambdas/core/inbound/ports';
 import type { Route } from '../lambdas/core/inbound/routing';
@@ -13,10 +13,12 @@ import type { ObjectStore } from '../lambdas/core/archive/ports';
 import type { LocalReplays } from './replays';
 import { PUBLISH_SAFETY_MS, RETRY_POLICY, VERIFIER_LEASE_SECONDS } from '../lambdas/contract';
 import type { RequestLog, VerifierResult } from './api-gateway';
-import type { RecordOutcome, SqsEventSource } from './event-source';
+import type { RecordOutcome } from './event-source';
+import type { SqsEventSource } from './event-source';
+import type { LocalTenantSources } from './tenant-sources';
 import type { FaultInjector } from './faults';
 import type { ProcessingFaults } from './fault-flags';
-import type { LocalQueue, LocalQueues, ReceivedMessage } from './queue';
+import type { FairSettings, LocalQueue, LocalQueues, ReceivedMessage } from './queue';
 import type { LocalSubscriber, LocalTopic } from './topic';
 import type { LocalOutbound, OutboundOptions } from './outbound';
 
@@ -41,6 +43,8 @@ export interface StackTiming {
   readonly publishSafetyMs: number;
   /** How often expired records are swept (DynamoDB TTL's job). 0 disables. */
   readonly sweepIntervalMs: number;
+  /** The shared queue's noisy-neighbour thresholds. @default SQS_FAIR_QUEUES (10 %, 30 in flight) */
+  readonly fairQueue?: FairSettings;
 }
 
 export interface LocalStackOptions {
@@ -73,16 +77,28 @@ export interface LocalStackOptions {
   readonly onDeadLetter?: (source: string, message: ReceivedMessage) => void;
   /** Outbound delivery: the `/v1/…` API, delivery worker and sweeper. @default {} (on, loopback allowed) */
   readonly outbound?: OutboundOptions;
+  /** Tenant sources: the verifier's cache. @default 30 s, 50 lookups a second (the deployed defaults) */
+  readonly tenantSources?: { readonly ttlMs?: number; readonly missesPerSecond?: number };
 }
 
-export interface SourceRuntime {
-  readonly config: SourceConfig;
+/** What a pipeline is built from: a config source's settings, or the shared pipeline's (the same fields). */
+export type PipelineConfig = Pick<
+  SharedPipelineConfig,
+  'processor' | 'maxReceiveCount' | 'queueRetentionDays' | 'dedupeWindowDays'
+>;
+
+/** A pipeline of the local stack (pipeline.ts): its queue and its processor's event source. */
+export interface PipelineRuntime<C extends PipelineConfig = PipelineConfig> {
+  readonly config: C;
   readonly queue: LocalQueue;
   readonly processor: SqsEventSource;
   readonly timeoutMs: number;
   readonly leaseMs: number;
   readonly visibilityTimeoutMs: number;
 }
+
+/** A config source with its own pipeline: its queue and processor. */
+export type SourceRuntime = PipelineRuntime<SourceConfig>;
 
 export interface LocalStack {
   /** `http://127.0.0.1:<port>` */
@@ -93,8 +109,14 @@ export interface LocalStack {
   readonly dynamo: DynamoDBClient;
   /** The event store as the handlers see it (fault-injectable). */
   readonly store: EventStore;
+  /** The config sources' own queues, by source id. */
   readonly queues: ReadonlyMap<string, LocalQueue>;
+  /** The config sources with their own pipeline. */
   readonly sources: ReadonlyMap<string, SourceRuntime>;
+  /** The shared pipeline (a fair queue): tenant sources, and config sources with `pipeline: 'shared'`. */
+  readonly shared: PipelineRuntime<SharedPipelineConfig>;
+  /** Tenant sources: their table, the API and the verifier's resolver. */
+  readonly tenantSources: LocalTenantSources;
   readonly topic: LocalTopic;
   /** Port wrappers: `faults.queue.failNext('send')`, `faults.store.hangNext('tryClaimProcessing')`… */
   readonly faults: {

@@ -1,7 +1,8 @@
 /**
  * The local stack as a library: the real verifier and processor handlers wired to local
  * implementations of the same ports — dynalite through the real DynamoDB adapter, journaled SQS-like
- * queues, an SNS-like topic — behind a local API Gateway. Used by `npm start` (local/main.ts), the
+ * queues (the shared one fair), an SNS-like topic — behind a local API Gateway, with tenant sources
+ * (tenant-sources.ts) and outbound delivery (outbound.ts). Used by `npm start` (local/main.ts), the
  * end-to-end tests (fresh in-memory stacks on port 0) and the load bench.
  *
  * @example
@@ -24,8 +25,8 @@ import type { EventStore } from '../lambdas/core/inbound/ports';
 import type { ObjectStore } from '../lambdas/core/archive/ports';
 import { createRouter } from '../lambdas/core/inbound/routing';
 import { prepareSources } from '../lambdas/core/inbound/sources';
+import { memoryRateLimiter } from '../lambdas/core/inbound/rate-limit';
 import { schemes } from '../lambdas/core/signatures/index';
-import { createProcessorHandler } from '../lambdas/processor/create-handler';
 import { routes as userRoutes } from '../config/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
 import { localRoute, outboundIntakeRoute, replayRoute } from './admin-routes';
@@ -33,14 +34,16 @@ import { localReplays } from './replay-wiring';
 import { createApiServer, type VerifierResult } from './api-gateway';
 import { localConsole } from './console-routes';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
-import { SqsEventSource, type RecordOutcome } from './event-source';
+import type { RecordOutcome } from './event-source';
 import { NO_FAULTS, withProcessingFaults } from './fault-flags';
-import { FaultInjector, freezable } from './faults';
+import { FaultInjector } from './faults';
 import { closeServer, listen, verifierContext } from './local-http';
 import { consoleLog } from './log';
-import { LocalQueue, LocalQueues } from './queue';
+import { openPipeline } from './pipeline';
+import { LocalQueues, localQueueUrl, type LocalQueue, type ReceivedMessage } from './queue';
 import { resolveSecrets, resolveVerifyToken, StaticSecretSource } from './secrets';
-import { retrySettings } from '../lambdas/contract';
+import { ANY_SOURCE } from '../lambdas/contract';
+import { startLocalTenantSources } from './tenant-sources';
 import {
   DEPLOYED_TIMING,
   type LocalStack,
@@ -60,9 +63,10 @@ export type { LocalStack, LocalStackOptions, SourceRuntime, StackTiming } from '
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? consoleLog('local', 'warn');
   const localList = options.sources ?? localSources;
-  const parsed = stackConfigSchema.safeParse({ sources: localList.map((s) => s.source) });
+  const parsed = stackConfigSchema.safeParse({ sources: localList.map((s) => s.source), tenantSources: {} });
   if (!parsed.success) throw new ConfigError(`invalid local sources:\n${formatIssues(parsed.error)}`);
   const configs = parsed.data.sources;
+  const sharedConfig = parsed.data.sharedPipeline;
   const timing: StackTiming = {
     verifierLeaseMs: DEPLOYED_TIMING.verifierLeaseSeconds * 1000,
     publishSafetyMs: DEPLOYED_TIMING.publishSafetyMs,
@@ -104,41 +108,82 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const archiveFaults = new FaultInjector<ObjectStore>(
       options.dataDir === undefined ? new MemoryObjectStore() : new FileObjectStore(join(options.dataDir, 'archive')),
     );
-
-    const runtimes = new Map<string, Omit<SourceRuntime, 'processor'>>();
-    for (const config of configs) {
-      const timeoutMs = timing.processorTimeoutMs ?? config.processor.timeoutSeconds * 1000;
-      // The deployed retry policy (lambdas/contract.ts), scaled to the local timeout.
-      const retry = retrySettings(timeoutMs / 1000, config.maxReceiveCount);
-      const leaseMs = timing.processorLeaseMs ?? retry.processorLeaseSeconds * 1000;
-      const visibilityTimeoutMs = timing.visibilityTimeoutMs ?? retry.visibilityTimeoutSeconds * 1000;
-      const queue = await LocalQueue.open(
-        {
-          name: `webhooks-${config.id}`,
-          visibilityTimeoutMs,
-          maxReceiveCount: retry.maxReceiveCount,
-          retentionMs: config.queueRetentionDays * 86_400_000,
-        },
-        options.dataDir === undefined
-          ? {}
-          : { journalPath: join(options.dataDir, 'queues', `${config.id}.jsonl`), sync: options.syncWrites ?? true },
-      );
-      cleanup.push(() => queue.close());
-      if (options.onDeadLetter) queue.on('dead-letter', (m) => options.onDeadLetter?.(config.id, m));
-      runtimes.set(config.id, { config, queue, timeoutMs, leaseMs, visibilityTimeoutMs });
-    }
-    const queueFaults = new FaultInjector(new LocalQueues([...runtimes.values()].map((r) => r.queue)));
     const topicFaults = new FaultInjector(new LocalTopic(options.subscribers ?? [], log));
     cleanup.push(() => topicFaults.target.drain());
+    const router = withProcessingFaults(
+      createRouter(options.routes ?? userRoutes),
+      options.processingFaults ?? NO_FAULTS,
+      options.random,
+    );
+    const pipelineOptions = {
+      timing,
+      dataDir: options.dataDir,
+      syncWrites: options.syncWrites,
+      store,
+      topic: topicFaults.port,
+      archive: archiveFaults.port,
+      router,
+      log,
+    };
+
+    const sources = new Map<string, SourceRuntime>();
+    for (const config of configs.filter((c) => c.pipeline === 'own')) {
+      const runtime = await openPipeline({
+        ...pipelineOptions,
+        name: `webhooks-${config.id}`,
+        sourceId: config.id,
+        config,
+        archiveSettings: { denyHeaders: config.archive.denyHeaders, scheme: config.scheme },
+        ...(options.onDeadLetter && { onDeadLetter: (m: ReceivedMessage) => options.onDeadLetter?.(config.id, m) }),
+        ...(options.onRecord && { onRecord: (r: RecordOutcome) => options.onRecord?.({ ...r, source: config.id }) }),
+      });
+      cleanup.push(() => runtime.queue.close());
+      sources.set(config.id, runtime);
+    }
+    // Tenant sources, and config sources with pipeline: 'shared' (a name no source id can take: `_`).
+    const shared = await openPipeline({
+      ...pipelineOptions,
+      name: 'webhooks_shared',
+      sourceId: ANY_SOURCE,
+      config: sharedConfig,
+      fair: true,
+      // One processor for every shared source: each one's denied headers, and no single scheme to record.
+      archiveSettings: {
+        denyHeaders: [...new Set(configs.filter((c) => c.pipeline === 'shared').flatMap((c) => c.archive.denyHeaders))],
+      },
+      ...(options.onDeadLetter && {
+        onDeadLetter: (m: ReceivedMessage) => options.onDeadLetter?.(m.attributes.source ?? '?', m),
+      }),
+      ...(options.onRecord && {
+        onRecord: (r: RecordOutcome) => options.onRecord?.({ ...r, source: r.message.attributes.source ?? '?' }),
+      }),
+    });
+    cleanup.push(() => shared.queue.close());
+    const pipelines = [...sources.values(), shared];
+    const queueFaults = new FaultInjector(new LocalQueues(pipelines.map((r) => r.queue)));
+    const tenantSources = await startLocalTenantSources(dynamo.client, {
+      cache: { ttlMs: 30_000, missesPerSecond: 50, ...options.tenantSources },
+      sharedQueueUrl: shared.queue.url,
+      dataDir: options.dataDir,
+      log,
+    });
 
     const prepared = prepareSources(
-      configs.map((c) => toRuntimeSource(c, { queueUrl: runtimes.get(c.id)!.queue.url, secretId: secretIdFor(c.id) })),
+      configs.map((c) =>
+        toRuntimeSource(c, {
+          ...(c.pipeline === 'own' && { queueName: `webhooks-${c.id}` }),
+          secretId: secretIdFor(c.id),
+        }),
+      ),
+      { urlPrefix: localQueueUrl(''), sharedUrl: shared.queue.url },
     );
     const verifier = createVerifierHandler({
       sources: prepared,
+      tenantSources: tenantSources.resolver,
       store,
       queue: queueFaults.port,
       secrets,
+      rateLimiter: memoryRateLimiter(),
       clock: Date.now,
       leaseMs: timing.verifierLeaseMs,
       newToken: randomUUID,
@@ -149,46 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const result = await verifier(event, verifierContext());
       return result;
     };
-
-    const router = withProcessingFaults(
-      createRouter(options.routes ?? userRoutes),
-      options.processingFaults ?? NO_FAULTS,
-      options.random,
-    );
-    const sources = new Map<string, SourceRuntime>();
-    for (const [id, r] of runtimes) {
-      const processor = new SqsEventSource({
-        queue: r.queue,
-        functionName: `webhook-processor-${id}`,
-        batchSize: r.config.processor.batchSize,
-        maxConcurrency: r.config.processor.maxConcurrency,
-        batchingWindowMs: timing.batchingWindowMs ?? r.config.processor.maxBatchingWindowSeconds * 1000,
-        timeoutMs: r.timeoutMs,
-        log,
-        createHandler: (isFrozen) =>
-          createProcessorHandler({
-            sourceId: id,
-            store: freezable(store, isFrozen),
-            topic: freezable(topicFaults.port, isFrozen),
-            router,
-            clock: Date.now,
-            leaseMs: r.leaseMs,
-            dedupeSeconds: r.config.dedupeWindowDays * 86_400,
-            newToken: randomUUID,
-            publishSafetyMs: Math.min(timing.publishSafetyMs, Math.floor(r.timeoutMs / 3)),
-            log,
-            archive: {
-              store: freezable(archiveFaults.port, isFrozen),
-              denyHeaders: r.config.archive.denyHeaders,
-              scheme: r.config.scheme,
-              newId: randomUUID,
-            },
-          }),
-        ...(options.onRecord && { onRecord: (record: RecordOutcome) => options.onRecord?.({ ...record, source: id }) }),
-      });
-      sources.set(id, { ...r, processor });
-      cleanup.push(() => processor.stop());
-    }
+    for (const r of pipelines) cleanup.push(() => r.processor.stop());
 
     const outbound = await startLocalOutbound(dynamo.client, {
       ...options.outbound,
@@ -214,9 +220,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanup.push(() => replays.stop());
 
-    // `queues` and `queues redrive` see the outbound queues too, under names no source id can take (no `:`).
+    // `queues` and `queues redrive` see the shared and outbound queues too, under names no source id can take (`:`).
     const adminQueues = new Map<string, { readonly queue: LocalQueue }>([
       ...sources,
+      ['pipeline:shared', shared],
       ['outbound:intake', { queue: outbound.intakeQueue }],
       ['outbound:deliveries', { queue: outbound.queue }],
     ]);
@@ -224,6 +231,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const server = createApiServer({
       invoke: invokeVerifier,
       outbound: outbound.invoke,
+      sources: tenantSources.invoke,
       local: async (method, rawPath, body, query) =>
         (await localRoute(method, rawPath, adminQueues, outbound.portal)) ??
         (await operatorConsole.route(method, rawPath, query)) ??
@@ -254,7 +262,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     if (options.startProcessors ?? true) {
-      for (const s of sources.values()) s.processor.start();
+      for (const s of pipelines) s.processor.start();
       outbound.start();
       await replays.resume();
     }
@@ -267,9 +275,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // batches, deliver what was published, then persist and close the queues and the store.
         await closeServer(server).catch((e: unknown) => log.warn('closing the API failed', { cause: String(e) }));
         await replays.stop();
-        await Promise.all([...sources.values()].map((s) => s.processor.stop()));
+        await Promise.all(pipelines.map((s) => s.processor.stop()));
         await topicFaults.target.drain();
-        for (const s of sources.values())
+        for (const s of pipelines)
           await s.queue.close().catch((e: unknown) => log.warn('closing a queue failed', { cause: String(e) }));
         await outbound
           .stop()
@@ -286,6 +294,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       store,
       queues: new Map([...sources].map(([id, s]) => [id, s.queue])),
       sources,
+      shared,
+      tenantSources,
       topic: topicFaults.target,
       faults: { store: storeFaults, queue: queueFaults, topic: topicFaults, archive: archiveFaults },
       archive: archiveFaults.target,
@@ -296,8 +306,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       getEvent: (source, eventId) => storeFaults.target.get(source, eventId),
       idle: async () => {
         for (;;) {
-          await Promise.all([...sources.values()].map((s) => s.processor.idle()));
-          const busy = [...sources.values()].some((s) => {
+          await Promise.all(pipelines.map((s) => s.processor.idle()));
+          const busy = pipelines.some((s) => {
             const st = s.queue.stats();
             return st.visible > 0 || st.inFlight > 0 || s.processor.busy > 0;
           });

@@ -12,7 +12,8 @@ const USAGE = `Usage:
   npm run cli -- queues [--json]                  each queue: waiting, in flight, dead letters, visible again
   npm run cli -- queues redrive <source> [--json] move the source's dead letters back to its queue
 
-The outbound queues are listed too, as outbound:intake and outbound:deliveries (redrive them by those names).
+The shared pipeline's queue (tenant sources' events) and the outbound queues are listed too, as pipeline:shared,
+outbound:intake and outbound:deliveries (redrive them by those names).
 
 Dead-lettered events are those whose processing failed maxReceiveCount times (their records are
 "failed"). Fix the cause, then redrive: the processor claims each one again and publishes it once.

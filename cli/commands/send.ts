@@ -26,6 +26,7 @@ import { post, unreachable } from '../lib/send-http';
 import { sendMany } from '../lib/send-many';
 import { formatMs } from '../lib/stats';
 import {
+  eventSourceFor,
   preparePayload,
   readExample,
   readPayload,
@@ -59,7 +60,7 @@ Variants (another content type, or a provider handshake; a payload file replaces
 ${variantLines}
 
 Options:
-  --url URL               the stack's address, or the full webhook URL
+  --url URL               the stack's address, or the full webhook URL (a tenant source's, as sources add prints it)
                           (default: ${DEFAULT_STACK_URL_USAGE})
   --repeat N              send N events and print a summary (default 1)
   --concurrency C         requests in flight at once with --repeat (default 8)
@@ -194,7 +195,12 @@ async function sendOnce(
     result.id &&
     (result.outcome === 'accepted' || result.outcome === 'duplicate' || result.outcome === 'acknowledged')
   ) {
-    record = await waitForProcessing(o.dataDir, request.url, o.sender.source.id, result.id);
+    record = await waitForProcessing(
+      o.dataDir,
+      request.url,
+      eventSourceFor(request.url, o.sender.source.id),
+      result.id,
+    );
   }
   if (o.json) {
     io.out(JSON.stringify({ ...result, ...(record && { record: eventView(record, Date.now()) }) }));

@@ -167,6 +167,15 @@ export function signRequest(sender: Sender, payload: PreparedPayload, url: strin
   return { url: target, headers, body: payload.body };
 }
 
+/**
+ * The name the events sent to `url` carry (their record's `source`): a tenant source's `<tenant>.<id>` when the
+ * URL is one (`/webhooks/t/<tenant>/<id>/<token>`), else the sample source's id.
+ */
+export function eventSourceFor(url: string, sourceId: string): string {
+  const m = /\/webhooks\/t\/([^/]+)\/([^/]+)\/[^/]+$/.exec(new URL(url).pathname);
+  return m ? `${decodeURIComponent(m[1]!)}.${decodeURIComponent(m[2]!)}` : sourceId;
+}
+
 /** `http://host:port` or a full webhook URL → the source's webhook URL. */
 export function webhookUrl(base: string, sourceId: string): string {
   const u = new URL(base);

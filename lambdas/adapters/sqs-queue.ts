@@ -1,4 +1,8 @@
-/** Queue on SQS: one SendMessage per event, attributes as String message attributes. */
+/**
+ * Queue on SQS: one SendMessage per event, attributes as String message attributes, and the message's group as
+ * MessageGroupId: on a standard queue that makes it an SQS fair queue (the shared pipeline), where a group that
+ * floods the queue does not hold up the others.
+ */
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Queue, QueueMessage } from '../core/inbound/ports';
 
@@ -11,6 +15,7 @@ export class SqsQueue implements Queue {
         QueueUrl: queueUrl,
         MessageBody: message.body,
         MessageAttributes: stringAttributes(message.attributes),
+        ...(message.groupId !== undefined && { MessageGroupId: message.groupId }),
       }),
     );
   }

@@ -5,7 +5,7 @@
  */
 import { PORTAL_API_ROUTES } from './portal-access';
 import { PORTAL_PAGE_ROUTES } from './portal';
-import { routeMatcher } from './route-match';
+import { routeMatcher } from '../core/kernel/routes';
 import { OUTBOUND_ROUTES } from './routes';
 
 export interface FunctionRoute {

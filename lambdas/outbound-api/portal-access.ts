@@ -5,7 +5,7 @@
  * never from the path, so no portal path can name another tenant; `operator` routes are not served to the portal.
  * A read-only session may call the `GET` routes only.
  */
-import { routeMatcher } from './route-match';
+import { routeMatcher } from '../core/kernel/routes';
 import { OUTBOUND_ROUTES, type OutboundRouteKey } from './routes';
 
 export const PORTAL_ACCESS: Readonly<Record<OutboundRouteKey, 'tenant' | 'operator'>> = {

@@ -6,7 +6,7 @@
  * (`/v1/event-types`, `/v1/openapi.json`) answer the same to everyone. Each `{name}` is an id of that kind
  * (core/outbound/ids.ts). The tenant portal serves some of these at `/portal/api/…` (portal-access.ts).
  */
-import { routeMatcher } from './route-match';
+import { routeMatcher } from '../core/kernel/routes';
 
 export const TENANT_PREFIX = '/v1/tenants/{tenant}/';
 

@@ -6,8 +6,9 @@
  * lands in the dead-letter queue, whose alarm makes it visible.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { EXTENDED_PAYLOAD_SIZE_ATTRIBUTE } from '../contract';
 import { WebhookError } from '../core/kernel/errors';
-import type { MessageInput } from '../core/outbound/intake/accept';
+import { MAX_PAYLOAD_BYTES, type MessageInput } from '../core/outbound/intake/accept';
 import { relayMessages, type RelayRule } from '../core/outbound/intake/relay';
 import { submitMessage, type SubmitDeps } from '../core/outbound/intake/submit';
 
@@ -24,7 +25,12 @@ export const intakeRecord: RecordMessages = (record) => {
   return [{ tenantId, type, id: attribute(record, 'id') ?? record.messageId, payload: record.body }];
 };
 
-/** The relay queue: events from the stack's topic (raw delivery keeps `source`, `type`, `eventId` as attributes). */
+/**
+ * The relay queue: events from the stack's topic (raw delivery keeps `source`, `type`, `eventId`, `tenant` as
+ * attributes). An event over SNS's 256 KiB reaches the topic as an extended-client pointer (`ExtendedPayloadSize`
+ * says its size): it is larger than an outbound payload may be, so it is refused (to the dead-letter queue, with
+ * its alarm) rather than relayed as the pointer's text, which is not the event.
+ */
 export function relayRecord(rules: readonly RelayRule[]): RecordMessages {
   return (record) => {
     const source = attribute(record, 'source');
@@ -32,7 +38,13 @@ export function relayRecord(rules: readonly RelayRule[]): RecordMessages {
     const eventId = attribute(record, 'eventId');
     if (!source || !type || !eventId)
       return { invalid: 'the message attributes source, type and eventId are required' };
-    return relayMessages({ source, type, eventId, message: record.body }, rules);
+    // A Number attribute reaches SQS as { dataType: 'Number', stringValue }.
+    const extendedSize = attribute(record, EXTENDED_PAYLOAD_SIZE_ATTRIBUTE);
+    if (extendedSize !== undefined)
+      return {
+        invalid: `the event is ${extendedSize} bytes, over the ${MAX_PAYLOAD_BYTES} bytes an outbound payload may be: not relayed`,
+      };
+    return relayMessages({ source, type, eventId, tenant: attribute(record, 'tenant'), message: record.body }, rules);
   };
 }
 

@@ -33,7 +33,7 @@ export function deployedReplay(routes: readonly Route[]) {
       queue: new SqsQueue(new SQSClient({})),
       records: new DynamoEventStore(dynamo, config.tableName),
       secrets: new SecretsManagerSource(new SecretsManagerClient({}), 60_000),
-      sources: prepareSources(config.sources),
+      sources: prepareSources(config.sources, config.queues),
       router: createRouter(routes),
       clock: Date.now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -8,10 +8,14 @@ import { answerSubscription } from '../core/inbound/handshake';
 import { ingest, type IngestDeps, type IncomingWebhook } from '../core/inbound/ingest';
 import { jsonResponse, type HttpResponse } from '../core/kernel/http';
 import type { PreparedSource } from '../core/inbound/sources';
+import type { TenantSourceResolver } from '../core/inbound/tenant-sources/resolve';
 import { httpErrorBoundary } from '../middleware/http-error-boundary';
 
 export interface VerifierDeps extends IngestDeps {
+  /** The config sources, by id (`/webhooks/{source}`). */
   readonly sources: ReadonlyMap<string, PreparedSource>;
+  /** Tenant sources (`/webhooks/t/{tenant}/{source}/{token}`), when the stack has them. @default none: 404 */
+  readonly tenantSources?: Pick<TenantSourceResolver, 'resolve'>;
 }
 
 const HEALTHY = jsonResponse(200, { status: 'ok' });
@@ -24,8 +28,7 @@ export function createVerifierHandler(deps: VerifierDeps) {
     .handler(async (event) => {
       const method = event.requestContext.http.method;
       if (method === 'GET' && event.rawPath === '/health') return HEALTHY;
-      const sourceId = event.pathParameters?.source;
-      const source = sourceId === undefined ? undefined : deps.sources.get(sourceId);
+      const source = await findSource(event.pathParameters ?? {}, deps);
       // Only sources whose provider checks the URL with a GET (Meta) have a GET route.
       if (method === 'GET') return answerSubscription(source, event.rawQueryString ?? '', deps.secrets);
       const outcome = await ingest(source, toWebhook(event), deps);
@@ -33,6 +36,17 @@ export function createVerifierHandler(deps: VerifierDeps) {
       if (outcome.acknowledge === 'empty') return EMPTY_OK;
       return jsonResponse(outcome.status === 'accepted' ? 202 : 200, { status: outcome.status, id: outcome.id });
     });
+}
+
+/** The source a route's path parameters name: a config source by id, or a tenant source by tenant, id and token. */
+function findSource(
+  p: Readonly<Record<string, string | undefined>>,
+  deps: Pick<VerifierDeps, 'sources' | 'tenantSources'>,
+): Promise<PreparedSource | undefined> | PreparedSource | undefined {
+  if (p.source === undefined) return undefined;
+  if (p.tenant === undefined) return deps.sources.get(p.source);
+  if (p.token === undefined || !deps.tenantSources) return undefined;
+  return deps.tenantSources.resolve(p.tenant, p.source, p.token);
 }
 
 /** API Gateway v2 event → raw request. Header names arrive lower-cased; the body may be base64. */

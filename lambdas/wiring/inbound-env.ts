@@ -3,14 +3,17 @@
  * failing with a message that names the variable. The outbound functions' is outbound-env.ts beside it, on the
  * same `EnvReader`; nothing else in `lambdas/` reads process.env.
  */
-import { VERIFIER_LEASE_SECONDS } from '../contract';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUNDLED_SOURCES_FILE, VERIFIER_LEASE_SECONDS } from '../contract';
 import { ENV } from '../contract';
+import type { QueueTargets } from '../core/inbound/sources';
 import { ConfigError } from '../core/kernel/errors';
 
-// Plain variables are checked by hand, not with a zod schema: four per function do not need one, and
-// the processor bundles no zod at all. The verifier's sources (a JSON table, not a plain value) are
-// checked with the source schema (core/inbound/source-schema.ts, via prepareSources). Every problem
-// is reported at once, naming the variable.
+// Plain variables are checked by hand, not with a zod schema: a few per function do not need one, and
+// the processor bundles no zod at all. The verifier's config sources (a JSON table in a file bundled beside
+// its code) are checked with the source schema (core/inbound/source-schema.ts, via prepareSources). Every
+// problem is reported at once, naming the variable.
 
 type Env = NodeJS.ProcessEnv;
 
@@ -46,11 +49,19 @@ export class EnvReader {
 
 export interface VerifierConfig {
   readonly tableName: string;
-  /** Parsed JSON; checked with the source schema by `prepareSources`. */
+  /** The bundled file's JSON; checked with the source schema by `prepareSources`. */
   readonly sources: unknown;
+  readonly queues: QueueTargets;
   readonly secretsCacheMs: number;
   readonly leaseMs: number;
-  /** The archive bucket, where bodies too large for the queue go (#19); absent: no claim check. */
+  /** Tenant sources, when the stack has them. */
+  readonly tenantSources?: {
+    readonly tableName: string;
+    readonly keyId: string;
+    readonly cacheMs: number;
+    readonly missesPerSecond: number;
+  };
+  /** The archive bucket, where bodies too large for the queue go; absent: no claim check. */
   readonly archiveBucket?: string;
 }
 
@@ -65,25 +76,53 @@ export interface ProcessorConfig {
   readonly archiveDenyHeaders: readonly string[];
 }
 
-export function verifierConfig(env: Env = process.env): VerifierConfig {
+/** The bundled sources file's text: beside the function's code (`LAMBDA_TASK_ROOT`), else in the working directory. */
+export function readBundledSources(env: Env = process.env): string {
+  const path = join(env.LAMBDA_TASK_ROOT ?? '.', BUNDLED_SOURCES_FILE);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+export function verifierConfig(
+  env: Env = process.env,
+  sourcesText: () => string = () => readBundledSources(env),
+): VerifierConfig {
   const e = new EnvReader(env);
   const tableName = e.string(ENV.eventsTable);
-  const sourcesText = e.string(ENV.sources, 2);
+  const urlPrefix = e.string(ENV.queueUrlPrefix);
   const secretsCacheSeconds = e.int(ENV.secretsCacheSeconds, 0, 60);
   const leaseSeconds = e.int(ENV.leaseSeconds, 1, VERIFIER_LEASE_SECONDS);
+  const tenantTable = env[ENV.tenantSourcesTable];
+  const tenantSources =
+    tenantTable === undefined
+      ? undefined
+      : {
+          tableName: e.string(ENV.tenantSourcesTable),
+          keyId: e.string(ENV.tenantSourcesKeyId),
+          cacheMs: e.int(ENV.sourceCacheSeconds, 1) * 1000,
+          missesPerSecond: e.int(ENV.sourceMissesPerSecond, 1),
+        };
   e.done();
+  if (tenantSources && tenantSources.cacheMs > 60_000)
+    throw new ConfigError(`invalid environment: ${ENV.sourceCacheSeconds}: at most 60`);
   let sources: unknown;
   try {
-    sources = JSON.parse(sourcesText);
-  } catch {
-    throw new ConfigError(`${ENV.sources} is not valid JSON`);
+    sources = JSON.parse(sourcesText());
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`${BUNDLED_SOURCES_FILE} is not valid JSON`);
   }
   const archiveBucket = env[ENV.archiveBucket];
   return {
     tableName,
     sources,
+    queues: { urlPrefix, sharedUrl: env[ENV.sharedQueueUrl] },
     secretsCacheMs: secretsCacheSeconds * 1000,
     leaseMs: leaseSeconds * 1000,
+    ...(tenantSources && { tenantSources }),
     ...(archiveBucket && { archiveBucket }),
   };
 }
@@ -99,6 +138,18 @@ export function processorConfig(env: Env = process.env): ProcessorConfig {
     ...(env[ENV.archiveBucket] && { archiveBucket: env[ENV.archiveBucket] }),
     archiveDenyHeaders: jsonStrings(env, ENV.archiveDenyHeaders),
   };
+  e.done();
+  return config;
+}
+
+export interface SourcesApiConfig {
+  readonly tableName: string;
+  readonly keyId: string;
+}
+
+export function sourcesApiConfig(env: Env = process.env): SourcesApiConfig {
+  const e = new EnvReader(env);
+  const config = { tableName: e.string(ENV.tenantSourcesTable), keyId: e.string(ENV.tenantSourcesKeyId) };
   e.done();
   return config;
 }
@@ -122,18 +173,22 @@ export interface ReplayConfig {
   readonly tableName: string;
   readonly topicArn: string;
   readonly archiveBucket: string;
-  /** Parsed JSON, the verifier's `WEBHOOK_SOURCES`; validated by `prepareSources`. */
+  /** The bundled sources file's JSON, as the verifier reads it; validated by `prepareSources`. */
   readonly sources: unknown;
+  readonly queues: QueueTargets;
   readonly retentionDays: Readonly<Record<string, number | null>>;
   readonly subscriptions: readonly string[];
 }
 
-export function replayConfig(env: Env = process.env): ReplayConfig {
+export function replayConfig(
+  env: Env = process.env,
+  sourcesText: () => string = () => readBundledSources(env),
+): ReplayConfig {
   const e = new EnvReader(env);
   const tableName = e.string(ENV.eventsTable);
   const topicArn = e.string(ENV.topicArn);
   const archiveBucket = e.string(ENV.archiveBucket);
-  const sourcesText = e.string(ENV.sources, 2);
+  const urlPrefix = e.string(ENV.queueUrlPrefix);
   const retentionText = e.string(ENV.archiveRetention, 2);
   e.done();
   const parse = (name: string, text: string): unknown => {
@@ -147,7 +202,8 @@ export function replayConfig(env: Env = process.env): ReplayConfig {
     tableName,
     topicArn,
     archiveBucket,
-    sources: parse(ENV.sources, sourcesText),
+    sources: parse(BUNDLED_SOURCES_FILE, sourcesText()),
+    queues: { urlPrefix, sharedUrl: env[ENV.sharedQueueUrl] },
     retentionDays: parse(ENV.archiveRetention, retentionText) as Record<string, number | null>,
     subscriptions: jsonStrings(env, ENV.subscriptionIds),
   };

@@ -9,6 +9,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface DurableQueueProps {
+  /** A fixed name, for a queue others find by name (the verifier's own-pipeline queues). @default - generated */
+  readonly queueName?: string;
   /** How long SQS keeps a message nobody has processed. @default Duration.days(4) */
   readonly retentionPeriod?: Duration;
   /** How long a received message stays hidden from other consumers. @default Duration.seconds(30) */
@@ -43,6 +45,7 @@ export class DurableQueue extends Construct {
       retentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
     });
     this.queue = new sqs.Queue(this, 'Queue', {
+      ...(props.queueName !== undefined && { queueName: props.queueName }),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: props.retentionPeriod ?? Duration.days(4),

@@ -19,8 +19,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV, OUTBOUND_FUNCTIONS, outboundQueueSettings, PORTAL_ASSETS_DIR } from '../../lambdas/contract';
+import { relayFilterPolicy, type RelayRule } from '../../lambdas/core/outbound/intake/relay';
 import { DEFAULT_PORTAL_SETTINGS, type PortalSettings } from '../../lambdas/core/portal/settings';
-import type { RelayRule } from '../../lambdas/core/outbound/intake/relay';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../../lambdas/core/outbound/retention';
 import { OUTBOUND_ROUTES } from '../../lambdas/outbound-api/routes';
 import { DurableQueue } from './durable-queue';
@@ -184,19 +184,18 @@ export class OutboundDelivery extends Construct {
       timeout: Duration.seconds(intakeQueue.timeoutSeconds),
     });
     this.consume(this.intakeQueue, this.intake);
-    const relaySources = [...new Set((props.relay?.rules ?? []).map((r) => r.source))];
-    if (props.relay && relaySources.length > 0) {
+    const relayFilter = relayFilterPolicy(props.relay?.rules ?? []);
+    if (props.relay && relayFilter) {
       this.relayQueue = new DurableQueue(this, 'RelayQueue', {
         ...queueProps(intakeQueue),
         description: 'the outbound relay queue',
       });
-      // Raw delivery: the event is the body and source, type and eventId stay message attributes.
-      props.relay.topic.addSubscription(
-        new subscriptions.SqsSubscription(this.relayQueue.queue, {
-          rawMessageDelivery: true,
-          filterPolicy: { source: sns.SubscriptionFilter.stringFilter({ allowlist: relaySources }) },
-        }),
+      // Raw delivery: the event is the body and source, type, eventId (and tenant) stay message attributes.
+      const subscription = props.relay.topic.addSubscription(
+        new subscriptions.SqsSubscription(this.relayQueue.queue, { rawMessageDelivery: true }),
       );
+      // Set on the resource: CDK's filterPolicy has no `$or`, which "these sources, or any tenant source" needs.
+      (subscription.node.defaultChild as sns.CfnSubscription).filterPolicy = relayFilter;
       const relay = new WebhookFunction(this, 'Relay', {
         ...common,
         environment: { ...environment, [ENV.relays]: JSON.stringify(props.relay.rules) },

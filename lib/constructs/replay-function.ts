@@ -8,20 +8,20 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV } from '../../lambdas/contract';
+import { BUNDLED_SOURCES_FILE, ENV } from '../../lambdas/contract';
 import type { EventArchive } from './event-archive';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
-import type { SourcePipeline } from './source-pipeline';
 import { WebhookFunction } from './webhook-function';
 
 export interface ReplayFunctionProps {
   readonly archive: EventArchive;
   readonly eventStore: EventStore;
   readonly eventTopic: EventTopic;
-  readonly pipelines: readonly SourcePipeline[];
-  /** The verifier's `WEBHOOK_SOURCES` (a token): how each source verifies and where its queue is. */
-  readonly sourcesJson: string;
+  /** The config sources' file, as the verifier's (decision 0002): how each source verifies and where its queue is. */
+  readonly bundledSources: string;
+  /** Where the queues the file names are (the stack grants sending to them, and reading the sources' secrets). */
+  readonly queues: { readonly queueUrlPrefix: string; readonly sharedQueueUrl?: string };
   readonly retentionDays: Readonly<Record<string, number | null>>;
   readonly subscriptionIds: readonly string[];
   readonly logRetention?: logs.RetentionDays;
@@ -43,11 +43,13 @@ export class ReplayFunction extends Construct {
       logRetention: props.logRetention,
       projectRoot: props.projectRoot,
       tracing: props.tracing ?? false,
+      bundledFiles: { [BUNDLED_SOURCES_FILE]: props.bundledSources },
       environment: {
         [ENV.eventsTable]: props.eventStore.table.tableName,
         [ENV.topicArn]: props.eventTopic.topic.topicArn,
         [ENV.archiveBucket]: props.archive.bucket.bucketName,
-        [ENV.sources]: props.sourcesJson,
+        [ENV.queueUrlPrefix]: props.queues.queueUrlPrefix,
+        ...(props.queues.sharedQueueUrl !== undefined && { [ENV.sharedQueueUrl]: props.queues.sharedQueueUrl }),
         [ENV.archiveRetention]: JSON.stringify(props.retentionDays),
         [ENV.subscriptionIds]: JSON.stringify(props.subscriptionIds),
       },
@@ -56,7 +58,6 @@ export class ReplayFunction extends Construct {
     props.eventStore.grantEventAccess(fn);
     props.eventTopic.grantPublish(fn);
     props.archive.grant(fn, { events: ['read'], payloads: ['read'], messages: ['write'], list: true });
-    for (const pipeline of props.pipelines) pipeline.grantIngest(fn);
     // Its own ARN in a policy of its own: in the role's default policy it would make the function depend on itself.
     new iam.Policy(this, 'ContinueRun', {
       roles: [this.function.role],

@@ -1,6 +1,7 @@
 /**
- * The public edge: an API Gateway HTTP API (payload format 2.0) with `POST /webhooks/{source}` and
- * `GET /health`, both served by the verifier, a throttled default stage and JSON access logs.
+ * The public edge: an API Gateway HTTP API (payload format 2.0) with `POST /webhooks/{source}`, tenant sources'
+ * `/webhooks/t/{tenant}/{source}/{token}` and `GET /health`, all served by the verifier, a throttled default stage
+ * and JSON access logs.
  */
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -9,6 +10,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { TENANT_WEBHOOK_PATH } from '../../lambdas/contract';
 
 /**
  * One JSON line per request: who, which route, outcome and timing. Deliberately no headers, query
@@ -40,6 +42,11 @@ export interface WebhookApiProps {
    * check): each gets `GET /webhooks/<id>`. No other source answers GET. @default []
    */
   readonly subscriptionSources?: readonly string[];
+  /**
+   * Tenant sources: `POST` (and `GET`, for Meta's check) `/webhooks/t/{tenant}/{source}/{token}`, served by the
+   * verifier too. @default false
+   */
+  readonly tenantSources?: boolean;
 }
 
 export class WebhookApi extends Construct {
@@ -81,6 +88,15 @@ export class WebhookApi extends Construct {
       integration,
     });
     const healthRoutes = this.httpApi.addRoutes({ path: '/health', methods: [apigwv2.HttpMethod.GET], integration });
+    if (props.tenantSources)
+      webhookRoutes.push(
+        ...this.httpApi.addRoutes({
+          path: TENANT_WEBHOOK_PATH,
+          // GET for a tenant source whose provider checks the URL (Meta); any other answers it 404.
+          methods: [apigwv2.HttpMethod.POST, apigwv2.HttpMethod.GET],
+          integration,
+        }),
+      );
     for (const source of props.subscriptionSources ?? []) {
       webhookRoutes.push(
         ...this.httpApi.addRoutes({ path: `/webhooks/${source}`, methods: [apigwv2.HttpMethod.GET], integration }),

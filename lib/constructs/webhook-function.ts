@@ -3,9 +3,10 @@
  * tracing, logging and a least-privilege role. The verifier and each processor differ only in entry,
  * sizing and environment.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stage, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -76,6 +77,12 @@ export interface WebhookFunctionProps {
   /** Commands run around bundling, e.g. building files the function serves into its asset. @default - none */
   readonly commandHooks?: ICommandHooks;
   /**
+   * Files copied beside the bundled code (name → contents), read by the function at cold start: data that would
+   * not fit, or should not travel, in environment variables. They are part of the asset, so a change redeploys.
+   * @default - none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
+  /**
    * SDK clients left out of the bundle and loaded from the Lambda runtime's own copy, for a client the function
    * imports lazily on a rare path (the verifier's S3 client, for claim checks): it then costs the common cold start
    * nothing, not even parsing. @default [] (everything bundled)
@@ -138,7 +145,9 @@ export class WebhookFunction extends Construct {
       bundling: {
         ...LAMBDA_BUNDLING,
         ...(props.runtimeSdkModules?.length && { externalModules: [...props.runtimeSdkModules] }),
-        ...(props.commandHooks && { commandHooks: props.commandHooks }),
+        ...((props.bundledFiles || props.commandHooks) && {
+          commandHooks: this.hooks(props.bundledFiles, props.commandHooks),
+        }),
       },
     });
 
@@ -148,5 +157,27 @@ export class WebhookFunction extends Construct {
         reason:
           'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so Lambda grants them on "*".',
       });
+  }
+
+  /**
+   * The bundling hooks: `extra`'s, then copying `files` (written into the cloud assembly) into the bundle after esbuild
+   * has run.
+   */
+  private hooks(files: Readonly<Record<string, string>> = {}, extra?: ICommandHooks): ICommandHooks {
+    const dir = path.join(Stage.of(this)?.outdir ?? REPO_ROOT, 'bundled-files', this.node.addr);
+    if (Object.keys(files).length > 0) mkdirSync(dir, { recursive: true });
+    for (const [name, contents] of Object.entries(files)) {
+      if (!/^[\w.-]+$/.test(name)) throw new Error(`bundled file name ${name}: letters, digits, _ . - only`);
+      writeFileSync(path.join(dir, name), contents);
+    }
+    const quote = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
+    return {
+      beforeBundling: (inputDir, outputDir) => extra?.beforeBundling(inputDir, outputDir) ?? [],
+      beforeInstall: (inputDir, outputDir) => extra?.beforeInstall(inputDir, outputDir) ?? [],
+      afterBundling: (inputDir, outputDir) => [
+        ...(extra?.afterBundling(inputDir, outputDir) ?? []),
+        ...Object.keys(files).map((name) => `cp ${quote(path.join(dir, name))} ${quote(path.join(outputDir, name))}`),
+      ],
+    };
   }
 }

@@ -33,6 +33,19 @@ describe('KmsSecretCipher', () => {
     expect(Buffer.from(input.CiphertextBlob!).toString()).toBe('sealed');
   });
 
+  it("binds a tenant source's sealed secrets to (tenant, source), not to an endpoint", async () => {
+    kms.on(EncryptCommand).resolves({ CiphertextBlob: Buffer.from('sealed') });
+    kms.on(DecryptCommand).resolves({ Plaintext: Buffer.from('{"current":"s"}') });
+    const cipher = new KmsSecretCipher(new KMSClient({ region: 'us-east-1' }), 'alias/sources');
+    const source = { tenantId: 'acme', sourceId: 'github' };
+
+    await cipher.encrypt('{"current":"s"}', source);
+    await cipher.decrypt('c2VhbGVk', source);
+
+    for (const call of [...kms.commandCalls(EncryptCommand), ...kms.commandCalls(DecryptCommand)])
+      expect(call.args[0].input.EncryptionContext).toEqual({ tenantId: 'acme', sourceId: 'github' });
+  });
+
   it('a KMS refusal propagates (the delivery step fails and is retried; nothing is sent unsigned)', async () => {
     kms.on(DecryptCommand).rejects(new Error('InvalidCiphertextException'));
     const cipher = new KmsSecretCipher(new KMSClient({ region: 'us-east-1' }), 'k');

@@ -92,8 +92,9 @@ describe('signed URL checks', () => {
 });
 
 describe('answerSubscription() (Meta GET check)', () => {
-  const source = prepared(runtimeSource({ id: 'meta', scheme: 'meta' })).get('meta');
-  const secrets = new FakeSecrets({ [source!.secretId]: [SECRET] }, { [source!.secretId]: 'my-verify-token' });
+  const meta = runtimeSource({ id: 'meta', scheme: 'meta' });
+  const source = prepared(meta).get('meta');
+  const secrets = new FakeSecrets({ [meta.secretId]: [SECRET] }, { [meta.secretId]: 'my-verify-token' });
   const query = (o: Record<string, string>) => new URLSearchParams(o).toString();
 
   it('answers hub.challenge as plain text when the mode and verify token match', async () => {
@@ -126,7 +127,7 @@ describe('answerSubscription() (Meta GET check)', () => {
   });
 
   it('refuses with 403 when the source has no verify token configured', async () => {
-    const none = new FakeSecrets({ [source!.secretId]: [SECRET] });
+    const none = new FakeSecrets({ [meta.secretId]: [SECRET] });
     await expect(
       answerSubscription(
         source,

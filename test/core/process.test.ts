@@ -3,6 +3,7 @@ import { processBatch, publishChunks, type ProcessDeps, type QueuedMessage } fro
 import { serializeEnvelope } from '../../lambdas/core/inbound/envelope';
 import { createRouter, publishEnvelope, type Route } from '../../lambdas/core/inbound/routing';
 import { silentLog } from '../../lambdas/core/kernel/log';
+import { ANY_SOURCE } from '../../lambdas/contract';
 import { STALE_PROCESSING_REASON, staleness } from '../../lambdas/core/inbound/staleness';
 import { FakeEventStore, FakeTopic, manualClock, tokens } from '../helpers/fakes';
 
@@ -126,6 +127,36 @@ describe('processBatch()', () => {
 
     expect(outcome.failedMessageIds).toEqual(['m-evt_1']);
     expect(topic.published).toHaveLength(0);
+  });
+
+  it('on the shared pipeline takes any source, and publishes a tenant source’s tenant as an attribute', async () => {
+    const { deps, topic, store } = setup();
+    const tenantEvent: QueuedMessage = {
+      messageId: 'm-d1',
+      body: serializeEnvelope(
+        {
+          id: 'd1',
+          source: 'acme.github',
+          tenant: 'acme',
+          type: 'push',
+          receivedAt: '2026-11-23T12:00:00.000Z',
+          headers: {},
+        },
+        '{}',
+      ),
+    };
+
+    const outcome = await processBatch([message('evt_1', 't', 'github'), tenantEvent], {
+      ...deps,
+      sourceId: ANY_SOURCE,
+    });
+
+    expect(outcome.failedMessageIds).toEqual([]);
+    expect(topic.published.map((p) => p.attributes)).toEqual([
+      { source: 'github', type: 't', eventId: 'evt_1' },
+      { source: 'acme.github', type: 'push', eventId: 'd1', tenant: 'acme' },
+    ]);
+    expect(store.records.get('acme.github#d1')).toMatchObject({ status: 'completed' });
   });
 
   it('marks a handler failure `failed` with its error and retries only that record', async () => {

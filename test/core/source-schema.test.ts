@@ -11,10 +11,7 @@ import { toRuntimeSource } from '../../lib/config-schema';
 import { ConfigError } from '../../lambdas/core/kernel/errors';
 import { runtimeSource } from '../helpers/webhook';
 
-const deploy = {
-  queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q',
-  secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s',
-};
+const deploy = { queueName: 'WebhookIngestion-stripe-ingest', secretId: 'WebhookIngestion/webhooks/stripe' };
 
 /** The message parseRuntimeSources throws for `input`, or '' when it accepts it. */
 function problem(input: unknown): string {
@@ -53,10 +50,10 @@ describe('parseRuntimeSources', () => {
     });
   });
 
-  it('refuses an empty or non-array list', () => {
-    expect(problem([])).toMatch(/non-empty array/);
-    expect(problem({})).toMatch(/non-empty array/);
-    expect(problem(null)).toMatch(/non-empty array/);
+  it('refuses a non-array list, and accepts an empty one (a stack may serve tenant sources only)', () => {
+    expect(problem({})).toMatch(/expected an array of sources/);
+    expect(problem(null)).toMatch(/expected an array of sources/);
+    expect(problem([])).toBe('');
   });
 
   it.each([
@@ -80,7 +77,13 @@ describe('parseRuntimeSources', () => {
       /0\.maxBodyBytes: must be at most 6225920/,
     ],
     ['a zero tolerance', { toleranceSeconds: 0 }, /0\.toleranceSeconds: must be from 1 to 604800 seconds/],
-    ['an empty queue URL', { queueUrl: '' }, /0\.queueUrl: expected a non-empty string/],
+    ['an empty queue name', { queueName: '' }, /0\.queueName: expected a non-empty string/],
+    ['a queue URL (the bundled file names queues)', { queueUrl: 'https://sqs' }, /0\.queueUrl: unknown key/],
+    [
+      'a rate limit of zero',
+      { rateLimit: { perSecond: 0, burst: 1 } },
+      /0\.rateLimit\.perSecond: must be an integer from 1/,
+    ],
     ['a missing secret id', { secretId: undefined }, /0\.secretId: expected a non-empty string/],
     ['a non-string id', { id: 7 }, /0\.id: expected a string/],
     [

@@ -12,7 +12,7 @@ import { prepareSources } from '../../lambdas/core/inbound/sources';
 import { ConfigError, InvalidSignatureError } from '../../lambdas/core/kernel/errors';
 import { toHttpResponse } from '../../lambdas/core/kernel/http';
 import { silentLog } from '../../lambdas/core/kernel/log';
-import { runtimeSource } from '../helpers/webhook';
+import { runtimeSource, TEST_QUEUES } from '../helpers/webhook';
 
 describe('compileAllowlist()', () => {
   it('matches IPv4 addresses inside a CIDR and rejects those outside', () => {
@@ -133,14 +133,14 @@ describe('parseSecretValue()', () => {
 
 describe('prepareSources()', () => {
   it('fails loudly, naming the field, on an invalid runtime source', () => {
-    expect(() => prepareSources([{ ...runtimeSource(), scheme: 'nope' }])).toThrow(ConfigError);
-    expect(() => prepareSources([{ ...runtimeSource(), scheme: 'nope' }])).toThrow(/0\.scheme/);
+    expect(() => prepareSources([{ ...runtimeSource(), scheme: 'nope' }], TEST_QUEUES)).toThrow(ConfigError);
+    expect(() => prepareSources([{ ...runtimeSource(), scheme: 'nope' }], TEST_QUEUES)).toThrow(/0\.scheme/);
   });
 
   it('fails loudly on scheme options the scheme rejects', () => {
-    expect(() => prepareSources([runtimeSource({ id: 'h', scheme: 'hmac', options: { algorithm: 'md5' } })])).toThrow(
-      /schemeOptions for source h/,
-    );
+    expect(() =>
+      prepareSources([runtimeSource({ id: 'h', scheme: 'hmac', options: { algorithm: 'md5' } })], TEST_QUEUES),
+    ).toThrow(/schemeOptions for source h/);
   });
 });
 

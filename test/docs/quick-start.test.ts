@@ -11,7 +11,6 @@
  * (`whsec_…`, `<delivery id>`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -19,6 +18,7 @@ import type { CliIo } from '../../cli/command';
 import { runCli } from '../../cli/index';
 import { registerAsRunning, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 import { fencedBlocks, readPage, shellCommands } from './markdown';
+import { freePort, shapeOf } from './walkthrough';
 
 type Step =
   | { readonly kind: 'run'; readonly words: string[]; readonly at: string }
@@ -43,36 +43,6 @@ function quickStart(): Step[] {
     }
   }
   return steps;
-}
-
-/**
- * A sample line as a pattern: times, ids and secrets, loopback ports, durations, sizes and other numbers of three
- * digits or more match any value (HTTP statuses after `→`, `←` or `HTTP` stay as shown), runs of spaces any run,
- * and `…` anything.
- */
-function shapeOf(sample: string): RegExp {
-  const variable =
-    /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z|\b(?:evt|ep|dlv|msg|whsec|rcv|rpl|ntf)_[A-Za-z0-9+/=_-]+|127\.0\.0\.1:\d+|\b\d+(?= ms\b| bytes\b)|(?<!→ |← |HTTP )\b\d{3,}\b|…/g;
-  let pattern = '';
-  let last = 0;
-  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
-  for (const m of sample.trim().matchAll(variable)) {
-    pattern += literal(sample.trim().slice(last, m.index));
-    pattern += m[0] === '…' ? '.*' : m[0].startsWith('127.') ? '127\\.0\\.0\\.1:\\d+' : '\\S+?';
-    last = m.index + m[0].length;
-  }
-  return new RegExp(`^${pattern}${literal(sample.trim().slice(last))}$`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 let dir: string;

@@ -11,7 +11,9 @@ import { FUNCTION_ROUTES } from '../../lambdas/outbound-api/function-routes';
 import { openApiDocument } from '../../lambdas/outbound-api/openapi/document';
 import { OPERATIONS } from '../../lambdas/outbound-api/openapi/operations';
 import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from '../../lambdas/outbound-api/openapi/schemas';
+import { SOURCE_OPERATIONS } from '../../lambdas/outbound-api/openapi/source-operations';
 import { OUTBOUND_ROUTES, type OutboundRouteKey } from '../../lambdas/outbound-api/routes';
+import { SOURCE_ROUTES } from '../../lambdas/sources-api/routes';
 import { OPENAPI_FILE, openApiText } from '../../scripts/openapi';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 import { RECEIVER_HOST } from '../helpers/outbound';
@@ -25,8 +27,8 @@ const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
 );
 
 describe('OpenAPI document', () => {
-  it('describes every route the function answers, and nothing else', () => {
-    expect([...documented].sort()).toEqual(FUNCTION_ROUTES.map((r) => r.key).sort());
+  it('describes every route the outbound API and sources API functions answer, and nothing else', () => {
+    expect([...documented].sort()).toEqual([...FUNCTION_ROUTES.map((r) => r.key), ...SOURCE_ROUTES].sort());
   });
 
   it('is OpenAPI 3.1 with JSON Schema 2020-12 components, every $ref resolving', () => {
@@ -37,14 +39,17 @@ describe('OpenAPI document', () => {
       expect(components[kind!]?.[name!], `${kind}/${name}`).toBeDefined();
   });
 
-  it.each(Object.entries(OPERATIONS))('%s: its examples satisfy their schemas', (_, op) => {
-    if (op.body) {
-      const parsed = REQUEST_SCHEMAS[op.body.schema].safeParse(op.body.example);
+  it.each(Object.entries({ ...OPERATIONS, ...SOURCE_OPERATIONS }))(
+    '%s: its examples satisfy their schemas',
+    (_, op) => {
+      if (op.body) {
+        const parsed = REQUEST_SCHEMAS[op.body.schema].safeParse(op.body.example);
+        expect(parsed.error?.issues ?? []).toEqual([]);
+      }
+      const parsed = z.safeParse(RESPONSE_SCHEMAS[op.success.schema], op.success.example);
       expect(parsed.error?.issues ?? []).toEqual([]);
-    }
-    const parsed = z.safeParse(RESPONSE_SCHEMAS[op.success.schema], op.success.example);
-    expect(parsed.error?.issues ?? []).toEqual([]);
-  });
+    },
+  );
 
   it('is committed as docs/openapi.json (run `npm run openapi` after changing the API)', () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(openApiText());

@@ -1,5 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { EXTENDED_PAYLOAD_SIZE_ATTRIBUTE } from '../../lambdas/contract';
+import { extendedPointer } from '../../lambdas/core/archive/extended-pointer';
 import { defineRelays } from '../../lambdas/core/outbound/intake/relay';
 import { createQueueIntakeHandler, intakeRecord, relayRecord } from '../../lambdas/outbound-intake/create-handler';
 import {
@@ -97,5 +99,30 @@ describe('relay queue handler', () => {
     );
 
     expect([...messages.records.keys()]).toEqual(['acme#stripe:evt_1']);
+  });
+
+  it('refuses an event the topic carried as an extended-client pointer (over 256 KiB) instead of relaying the pointer as its payload', async () => {
+    const { deps: d, messages, woken } = deps();
+    const handler = createQueueIntakeHandler(
+      d,
+      relayRecord(defineRelays([{ source: 'stripe', types: ['*'], tenant: 'acme' }])),
+    );
+    const pointer = extendedPointer('archive-bucket', 'messages/source=stripe/evt_big');
+
+    const result = await handler(
+      event(
+        record('m1', pointer, {
+          source: 'stripe',
+          type: 'invoice.paid',
+          eventId: 'evt_big',
+          [EXTENDED_PAYLOAD_SIZE_ATTRIBUTE]: '300000',
+        }),
+      ),
+    );
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(messages.records.size).toBe(0);
+    expect(woken).toEqual([]);
+    expect(JSON.stringify(d.log.lines)).toMatch(/300000 bytes, over the 204800 bytes an outbound payload may be/);
   });
 });

@@ -14,7 +14,12 @@ import { FakeEventStore, FakeQueue, FakeSecrets, manualClock, tokens } from './f
 import { signedRequest } from './signed-request';
 
 export const SECRET = 'whsec_dGVzdC1zZWNyZXQtZm9yLXVuaXQtdGVzdHMtb25seQ==';
-export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/test-queue';
+/** Where the tests' verifier finds its queues: own queues under the prefix, and the shared one. */
+export const TEST_QUEUES = {
+  urlPrefix: 'https://sqs.us-east-1.amazonaws.com/123456789012/',
+  sharedUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/shared',
+} as const;
+export const QUEUE_URL = `${TEST_QUEUES.urlPrefix}test-queue`;
 
 export function runtimeSource(
   overrides: Partial<RuntimeSource> & { id?: string; scheme?: SchemeName } = {},
@@ -27,14 +32,14 @@ export function runtimeSource(
     maxBodyBytes: 200 * 1024,
     allowedCidrs: [],
     dedupeSeconds: 7 * 86_400,
-    queueUrl: QUEUE_URL,
+    queueName: 'test-queue',
     secretId: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}`,
     ...overrides,
   };
 }
 
 export function prepared(...sources: RuntimeSource[]): ReadonlyMap<string, PreparedSource> {
-  return prepareSources(sources.length ? sources : [runtimeSource()]);
+  return prepareSources(sources.length ? sources : [runtimeSource()], TEST_QUEUES);
 }
 
 export function testDeps(sources: readonly RuntimeSource[] = [runtimeSource()]) {
@@ -43,7 +48,7 @@ export function testDeps(sources: readonly RuntimeSource[] = [runtimeSource()]) 
   const queue = new FakeQueue();
   const secrets = new FakeSecrets(Object.fromEntries(sources.map((s) => [s.secretId, [SECRET]])));
   const deps: IngestDeps = { store, queue, secrets, clock, leaseMs: 30_000, newToken: tokens(), log: silentLog };
-  return { deps, clock, store, queue, secrets, sources: prepareSources(sources) };
+  return { deps, clock, store, queue, secrets, sources: prepareSources(sources, TEST_QUEUES) };
 }
 
 export interface SignedOptions {

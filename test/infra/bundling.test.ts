@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sampleConfig from '../../config/sources';
-import { synth } from './support';
+import { BUNDLED_SOURCES_FILE } from '../../lambdas/contract';
+import { bundledSources } from '../../lib/verifier-environment';
+import { STACK_NAME, synth } from './support';
 import type { CfnResource, Synthesized } from './support';
 
 let synthesized: Synthesized;
@@ -73,6 +75,20 @@ describe('bundling', () => {
       );
       expect(/export\s*\{[^}]*\bhandler\s*\}/.test(code.slice(-2000)), `${dir} exports handler as ESM`).toBe(true);
     }
+  });
+
+  it("copies the config sources beside the verifier's and the replay function's code, as the synth wrote them, and nowhere else", () => {
+    const withFile = assetDirectories().filter((dir) => existsSync(path.join(dir, BUNDLED_SOURCES_FILE)));
+    const entries = withFile.map((dir) =>
+      ['lambdas/verifier/handler.ts', 'bin/functions/replay.ts'].find((entry) =>
+        readFileSync(path.join(dir, 'index.mjs.map'), 'utf8').includes(entry),
+      ),
+    );
+    expect(entries.sort()).toEqual(['bin/functions/replay.ts', 'lambdas/verifier/handler.ts']);
+    for (const dir of withFile)
+      expect(JSON.parse(readFileSync(path.join(dir, BUNDLED_SOURCES_FILE), 'utf8'))).toEqual(
+        bundledSources(sampleConfig, STACK_NAME),
+      );
   });
 
   it('writes a source map next to each bundle', () => {

@@ -14,7 +14,7 @@ import sampleConfig from '../../config/sources';
 import { REPO_ROOT } from '../../lib/constructs/webhook-function';
 import { available } from '../integration/servers';
 import { defineConfig } from '../../lib/config';
-import { fixtureConfig, fixtureInput, synth } from './support';
+import { fixtureConfig, fixtureInput, manySources, synth } from './support';
 
 interface Finding {
   readonly Rule: { readonly Id: string };
@@ -33,6 +33,13 @@ describe.skipIf(!available('cfn-lint'))('cfn-lint', () => {
       sample: sampleConfig,
       fixture: fixtureConfig,
       outbound: defineConfig({ ...fixtureInput, outbound: { allowedCidrs: [] } }),
+      // 200 config sources on the shared pipeline, with tenant sources and outbound (and its relay) on.
+      many: defineConfig({
+        ...fixtureInput,
+        sources: manySources(200, 'shared'),
+        subscriptions: [],
+        outbound: { allowedCidrs: [] },
+      }),
     }).map(([name, config]) => {
       const file = path.join(dir, `${name}.template.json`);
       writeFileSync(file, JSON.stringify(synth(config).template.toJSON(), null, 1));

@@ -6,9 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lambdas/core/kernel/errors';
 import { defineConfig } from '../../lib/config';
 import type { StackConfigInput } from '../../lib/config';
-import { estimateVerifierEnvironmentBytes, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from '../../lib/verifier-environment';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stage } from 'aws-cdk-lib';
+import { BUNDLED_SOURCES_FILE } from '../../lambdas/contract';
+import type { RuntimeSource } from '../../lambdas/core/inbound/source-schema';
+import { MAX_OWN_PIPELINES } from '../../lib/config-checks';
+import { bundledSources, queueNameFor } from '../../lib/verifier-environment';
 import sampleConfig from '../../config/sources';
-import { buildStack, fixtureConfig, fixtureInput, STACK_NAME } from './support';
+import { buildStack, fixtureInput, manySources, resourceByPrefix, STACK_NAME, synth } from './support';
 
 const valid: StackConfigInput = { sources: [{ id: 'stripe', scheme: 'stripe' }] };
 const withSource = (source: Record<string, unknown>): StackConfigInput => ({
@@ -120,6 +126,13 @@ describe('defineConfig()', () => {
     );
   });
 
+  it('accepts a filter naming a tenant source (<tenant>.<id>), which the config cannot know', () => {
+    const subscriptions = [
+      { id: 'x', kind: 'email' as const, address: 'a@example.com', filter: { source: ['acme.github'] } },
+    ];
+    expect(defineConfig({ ...valid, subscriptions }).subscriptions).toHaveLength(1);
+  });
+
   it('rejects a filter policy over the SNS combination limit', () => {
     // 76 types x 2 (every subscription admits replays aimed at it, or none: `replayTarget`) = 152.
     const many = Array.from({ length: 76 }, (_, i) => `t${i}`);
@@ -141,33 +154,53 @@ describe('defineConfig()', () => {
   });
 });
 
-describe('the verifier environment budget', () => {
-  const sources = (count: number): StackConfigInput => ({
+describe('how many sources a stack holds', () => {
+  const sources = (count: number, pipeline: 'own' | 'shared'): StackConfigInput => ({
     ...fixtureInput,
     subscriptions: [],
-    sources: Array.from({ length: count }, (_, i) => ({
-      id: `source-${String(i).padStart(2, '0')}`,
-      scheme: 'stripe' as const,
-    })),
+    sources: manySources(count, pipeline),
+  });
+  const variables = (config: StackConfigInput): Record<string, unknown> =>
+    resourceByPrefix(synth(defineConfig(config)).template, 'AWS::Lambda::Function', 'VerifierFunction').resource
+      .Properties.Environment.Variables as Record<string, unknown>;
+
+  it('gives the verifier the same few variables for 2 sources or 200: the sources travel in its code asset', () => {
+    const two = variables(sources(2, 'shared'));
+    const many = variables(sources(200, 'shared'));
+    expect(Object.keys(many).sort()).toEqual(Object.keys(two).sort());
+    expect(JSON.stringify(many).length).toBe(JSON.stringify(two).length);
+    expect(JSON.stringify(many).length).toBeLessThan(1024);
   });
 
-  it('leaves room to spare for the fixture config', () => {
-    expect(estimateVerifierEnvironmentBytes(fixtureConfig, STACK_NAME)).toBeLessThan(
-      LAMBDA_ENVIRONMENT_LIMIT_BYTES / 2,
-    );
+  it('bundles every source beside the verifier, by queue and secret name, with no deploy-time value in it', () => {
+    const config = defineConfig(sources(200, 'shared'));
+    const stack = buildStack(config);
+    const file = join(stack.node.root instanceof Stage ? stack.node.root.outdir : '', 'bundled-files');
+    const [dir] = readdirSync(file);
+    const bundled = JSON.parse(readFileSync(join(file, dir!, BUNDLED_SOURCES_FILE), 'utf8')) as RuntimeSource[];
+    expect(bundled).toEqual(bundledSources(config, STACK_NAME));
+    expect(bundled).toHaveLength(200);
+    expect(bundled[0]).toMatchObject({ id: 'source-000', secretId: `${STACK_NAME}/webhooks/source-000` });
+    expect(bundled[0]!.queueName).toBeUndefined();
+    expect(JSON.stringify(bundled)).not.toMatch(/\$\{Token|Ref|Fn::/);
   });
 
-  it('fails the synth, naming the 4 KB limit, when too many sources are declared for one stack', () => {
+  it(`refuses more than ${MAX_OWN_PIPELINES} sources with their own pipeline, pointing to the shared one`, () => {
     expectConfigError(
-      () => buildStack(defineConfig(sources(12))),
-      /too many sources for one stack.*4096 bytes \(4 KB\)/,
+      () => defineConfig(sources(MAX_OWN_PIPELINES + 1, 'own')),
+      /sources: 41 sources have their own pipeline.*pipeline: 'shared'/,
     );
+    expect(defineConfig(sources(MAX_OWN_PIPELINES, 'own')).sources).toHaveLength(MAX_OWN_PIPELINES);
   });
 
-  it('grows with every source and stays an upper bound at the limit', () => {
-    const eight = estimateVerifierEnvironmentBytes(defineConfig(sources(8)), STACK_NAME);
-    const nine = estimateVerifierEnvironmentBytes(defineConfig(sources(9)), STACK_NAME);
-    expect(nine).toBeGreaterThan(eight);
-    expect(eight).toBeLessThanOrEqual(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
+  it('names a source whose fixed queue name would be over 80 characters', () => {
+    const config = defineConfig({ sources: [{ id: 'a'.repeat(40), scheme: 'stripe' }] });
+    expect(() => queueNameFor('S'.repeat(40), config.sources[0]!.id)).toThrow(/over SQS's 80 characters/);
+    expect(queueNameFor(STACK_NAME, 'stripe')).toBe(`${STACK_NAME}-stripe-ingest`);
+  });
+
+  it('asks for a source unless tenant sources are on', () => {
+    expectConfigError(() => defineConfig({ sources: [] }), /sources: declare at least one source/);
+    expect(defineConfig({ tenantSources: {} }).sources).toEqual([]);
   });
 });

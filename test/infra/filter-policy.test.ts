@@ -32,6 +32,13 @@ describe('buildFilterPolicy()', () => {
     });
   });
 
+  it("turns a tenant list into an allow-list on the tenant attribute, which only tenant sources' events carry", () => {
+    expect(buildFilterPolicy({ tenant: ['acme', 'beta'], type: ['push'] })).toEqual({
+      [MESSAGE_ATTRIBUTES.tenant]: ['acme', 'beta'],
+      [MESSAGE_ATTRIBUTES.type]: ['push'],
+    });
+  });
+
   it('drops duplicate values', () => {
     expect(buildFilterPolicy({ source: ['stripe', 'stripe'], typePrefix: ['a.', 'a.'] })).toEqual({
       source: ['stripe'],

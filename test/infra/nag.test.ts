@@ -8,7 +8,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookIngestionStack } from '../../lib/webhook-ingestion-stack';
 import { defineConfig } from '../../lib/config';
-import { fixtureInput, synth } from './support';
+import { fixtureInput, manySources, STACK_NAME, synth } from './support';
 
 let stack: WebhookIngestionStack;
 
@@ -60,12 +60,23 @@ describe('cdk-nag AwsSolutions', () => {
     );
     expect([...ids].sort()).toEqual([
       'AwsSolutions-APIG4',
+      // The verifier and the replay function read the stack's source secrets by name prefix (grantSourceAccess).
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${STACK_NAME}/webhooks/*]`,
       // Each function is granted the archive prefixes it uses, every key under them (keys are generated).
       'AwsSolutions-IAM5[archive prefix]',
       'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SQS3',
     ]);
+  });
+
+  it('stays clean with 200 config sources on the shared pipeline', () => {
+    const many = synth(defineConfig({ ...fixtureInput, subscriptions: [], sources: manySources(200, 'shared') })).stack;
+
+    const report = new AwsSolutionsChecks().validateScope(many);
+
+    expect(report.violations).toEqual([]);
+    expect(many.node.findAll().filter((c) => c.node.id === 'SigningSecret')).toHaveLength(200);
   });
 
   it('stays clean with X-Ray tracing on, acknowledging X-Ray’s wildcard resource', () => {

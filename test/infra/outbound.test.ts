@@ -17,6 +17,7 @@ import {
   outboundQueueSettings,
 } from '../../lambdas/contract';
 import { OUTBOUND_ROUTES, TENANT_NEUTRAL_ROUTES } from '../../lambdas/outbound-api/routes';
+import { SOURCE_ROUTES } from '../../lambdas/sources-api/routes';
 import { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
 import type { OutboundAlarmsProps } from '../../lib/constructs/outbound-alarms';
 import { defineConfig } from '../../lib/config';
@@ -45,12 +46,15 @@ describe('OutboundDelivery', () => {
   it('is absent from a stack whose config has no outbound key', () => {
     const plain = synth().template;
     expect(
-      Object.values(plain.findResources('AWS::ApiGatewayV2::Route')).some((r) =>
-        String(r.Properties.RouteKey).includes('/v1/'),
+      Object.values(plain.findResources('AWS::ApiGatewayV2::Route')).some(
+        (r) => String(r.Properties.RouteKey).includes('/v1/') && !String(r.Properties.RouteKey).includes('/sources'),
       ),
     ).toBe(false);
-    // The only key is the archive's (#19).
-    expect(Object.keys(plain.findResources('AWS::KMS::Key'))).toEqual([expect.stringMatching(/^ArchiveKey/)]);
+    // The keys are the archive's and the tenant sources' (the fixture has them on), none of outbound's.
+    expect(Object.keys(plain.findResources('AWS::KMS::Key')).sort()).toEqual([
+      expect.stringMatching(/^ArchiveKey/),
+      expect.stringMatching(/^TenantSourcesSecretsKey/),
+    ]);
   });
 
   it('refuses allowed subnets that are not CIDRs, naming the field', () => {
@@ -168,7 +172,7 @@ describe('OutboundDelivery', () => {
       (r) => r.Properties as { RouteKey: string; AuthorizationType?: string },
     );
     const v1 = routes.filter((r) => r.RouteKey.includes(' /v1/'));
-    expect(v1.map((r) => r.RouteKey).sort()).toEqual([...OUTBOUND_ROUTES].sort());
+    expect(v1.map((r) => r.RouteKey).sort()).toEqual([...OUTBOUND_ROUTES, ...SOURCE_ROUTES].sort());
     for (const r of v1) expect(r.AuthorizationType, r.RouteKey).toBe('AWS_IAM');
   });
 
@@ -313,12 +317,12 @@ describe('OutboundDelivery', () => {
     for (const reason of acks) expect(reason.split(/\s+/).length).toBeGreaterThanOrEqual(10);
   });
 
-  it('producers on AWS get an intake queue; relayed sources reach a relay queue through a filtered raw subscription', () => {
+  it('producers on AWS get an intake queue; relayed sources and tenant sources reach a relay queue through a filtered raw subscription', () => {
     expect(ref(outbound.intakeQueue.queue)).toBeDefined();
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sqs',
       RawMessageDelivery: true,
-      FilterPolicy: { source: ['stripe'] },
+      FilterPolicy: { $or: [{ source: ['stripe'] }, { tenant: [{ exists: true }] }] },
     });
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
     expect(mappings.filter((m) => String(JSON.stringify(m.Properties.FunctionName)).includes('Outbound')).length).toBe(

@@ -10,6 +10,7 @@ import { EVENTS_TABLE } from '../../lambdas/contract';
 import { EVENT_STORE_ACTIONS } from '../../lib/constructs/event-store';
 import { WebhookFunction } from '../../lib/constructs/webhook-function';
 import { retrySettings, VERIFIER_LEASE_SECONDS, VERIFIER_TIMEOUT_SECONDS } from '../../lambdas/contract';
+import { SOURCE_ROUTES } from '../../lambdas/sources-api/routes';
 import { verifierEnvironment } from '../../lib/verifier-environment';
 import { defineConfig } from '../../lib/config';
 import { fixtureConfig, fixtureInput, resourceByPrefix, STACK_NAME, synth } from './support';
@@ -283,21 +284,34 @@ describe('verifier environment', () => {
   it('sets exactly the shared names, with a lease longer than the verifier timeout', () => {
     const expected = Object.keys({
       ...WebhookFunction.sharedEnvironment('x'),
-      ...verifierEnvironment(fixtureConfig, { tableName: 't', sourcesJson: '[]', archiveBucket: 'b' }),
+      ...verifierEnvironment(fixtureConfig, {
+        tableName: 't',
+        queueUrlPrefix: 'p',
+        sharedQueueUrl: 's',
+        tenantSources: { tableName: 't', keyId: 'k' },
+        archiveBucket: 'b',
+      }),
     });
     expect(Object.keys(variables()).sort()).toEqual(expected.sort());
     expect(variables()[ENV.secretsCacheSeconds]).toBe(String(fixtureConfig.secretsCacheSeconds));
+    expect(variables()[ENV.sourceCacheSeconds]).toBe('20');
+    expect(variables()[ENV.sourceMissesPerSecond]).toBe('25');
     expect(Number(variables()[ENV.leaseSeconds])).toBe(VERIFIER_LEASE_SECONDS);
     expect(VERIFIER_LEASE_SECONDS).toBeGreaterThan(VERIFIER_TIMEOUT_SECONDS);
   });
 
-  it('carries each source secret by ARN (a Ref to the secret) and no secret material', () => {
-    const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
-    const sources = render(variables()[ENV.sources]);
-    for (const secret of secrets) expect(sources).toContain(`"secretId":"<Ref:${secret}>"`);
-    expect(sources.match(/"secretId":"([^"]*)"/g)).toHaveLength(fixtureConfig.sources.length);
+  it('finds own queues by the SQS URL prefix of its account and region, and the shared queue by its URL', () => {
+    expect(render(variables()[ENV.queueUrlPrefix])).toBe(
+      'https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/',
+    );
+    expect(variables()[ENV.sharedQueueUrl]).toEqual({ Ref: expect.stringMatching(/^SharedIngestQueue\w+$/) });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: `${STACK_NAME}-stripe-ingest` });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: `${STACK_NAME}-github-app-ingest` });
+  });
+
+  it('carries no source and no secret material: the sources are bundled, their secrets read by name', () => {
     const everything = JSON.stringify(variables());
-    expect(everything).not.toMatch(/resolve:secretsmanager|SecretString|GenerateSecretString|whsec_/);
+    expect(everything).not.toMatch(/resolve:secretsmanager|SecretString|GenerateSecretString|whsec_|"scheme"/);
     expect(Object.keys(variables()).filter((name) => /SECRET/.test(name))).toEqual([ENV.secretsCacheSeconds]);
   });
 
@@ -321,12 +335,14 @@ describe('least privilege', () => {
       .flatMap((s) => [s.Action].flat())
       .sort();
 
-  it('lets the verifier touch table items, send to source queues, read source secrets and write its logs', () => {
+  it('lets the verifier touch table items, send to source queues, read source secrets and tenant sources, and write its logs', () => {
     expect(new Set(actions('VerifierRoleDefaultPolicy'))).toEqual(
       new Set([
         ...EVENT_STORE_ACTIONS,
         'sqs:SendMessage',
         'secretsmanager:GetSecretValue',
+        'dynamodb:GetItem',
+        'kms:Decrypt',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         // Claim checks: a body over SQS's 1 MiB is written to payloads/ before it is acknowledged (#19).
@@ -337,19 +353,39 @@ describe('least privilege', () => {
     );
   });
 
-  it('scopes the verifier to the source secrets and queues by ARN', () => {
-    const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret')).map((id) => ({ Ref: id }));
-    const queues = ['stripe', 'githubapp'].map((id) => ({
-      'Fn::GetAtt': [resourceByPrefix(template, 'AWS::SQS::Queue', `Source${id}IngestQueue`).logicalId, 'Arn'],
+  const resourcesOf = (action: string): unknown[] =>
+    statements('VerifierRoleDefaultPolicy')
+      .filter((s) => [s.Action].flat().includes(action))
+      .flatMap((s) => [s.Resource].flat());
+
+  it("scopes the verifier to the stack's source secrets by name prefix, and to the queues and tenant sources by ARN", () => {
+    expect(resourcesOf('secretsmanager:GetSecretValue').map(render)).toEqual([
+      `arn:<Ref:AWS::Partition>:secretsmanager:<Ref:AWS::Region>:<Ref:AWS::AccountId>:secret:${STACK_NAME}/webhooks/*`,
+    ]);
+    const queues = ['Sourcestripe', 'Sourcegithubapp', 'Shared'].map((prefix) => ({
+      'Fn::GetAtt': [resourceByPrefix(template, 'AWS::SQS::Queue', `${prefix}IngestQueue`).logicalId, 'Arn'],
     }));
-    const resourcesOf = (action: string): unknown[] =>
-      statements('VerifierRoleDefaultPolicy')
-        .filter((s) => [s.Action].flat().includes(action))
-        .flatMap((s) => [s.Resource].flat());
-    expect(resourcesOf('secretsmanager:GetSecretValue')).toEqual(expect.arrayContaining(secrets));
-    expect(resourcesOf('secretsmanager:GetSecretValue')).toHaveLength(secrets.length);
     expect(resourcesOf('sqs:SendMessage')).toEqual(expect.arrayContaining(queues));
     expect(resourcesOf('sqs:SendMessage')).toHaveLength(queues.length);
+    const table = resourceByPrefix(template, 'AWS::DynamoDB::GlobalTable', 'TenantSourcesTable').logicalId;
+    expect(resourcesOf('dynamodb:GetItem')).toContainEqual({ 'Fn::GetAtt': [table, 'Arn'] });
+    const key = resourceByPrefix(template, 'AWS::KMS::Key', 'TenantSourcesSecretsKey').logicalId;
+    expect(resourcesOf('kms:Decrypt')).toContainEqual({ 'Fn::GetAtt': [key, 'Arn'] });
+  });
+
+  it('lets the tenant sources API read and write their table and seal their secrets, nothing else', () => {
+    expect(new Set(actions('TenantSourcesApiRoleDefaultPolicy'))).toEqual(
+      new Set([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'kms:Encrypt',
+        'kms:Decrypt',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]),
+    );
   });
 
   it('lets a processor touch table items, publish, consume its own queue and trace', () => {
@@ -383,7 +419,17 @@ describe('HTTP API', () => {
   it('routes POST /webhooks/{source} and GET /health to the verifier', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/{source}' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /health' });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    // Tenant sources: POST and GET (Meta's check) on their path, and the six IAM-authorized management routes.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /webhooks/t/{tenant}/{source}/{token}',
+      AuthorizationType: 'NONE',
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /webhooks/t/{tenant}/{source}/{token}',
+    });
+    for (const key of SOURCE_ROUTES)
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'AWS_IAM' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 4 + SOURCE_ROUTES.length);
     template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
@@ -395,7 +441,7 @@ describe('HTTP API', () => {
       defineConfig({ ...fixtureInput, sources: [...fixtureInput.sources, { id: 'whatsapp', scheme: 'meta' }] }),
     ).template;
     withMeta.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /webhooks/whatsapp' });
-    withMeta.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+    withMeta.resourceCountIs('AWS::ApiGatewayV2::Route', 5 + SOURCE_ROUTES.length);
   });
 
   it('throttles the default stage as configured', () => {
@@ -443,6 +489,11 @@ describe('outputs', () => {
         'SecretNameStripe',
         'WebhookUrlGithubApp',
         'WebhookUrlStripe',
+        // The shared source (shop) has no output of its own: its URL and secret name follow from these.
+        'WebhookUrlBase',
+        'SecretNamePrefix',
+        'SharedDeadLetterQueueArn',
+        'TenantSourcesTableName',
       ].sort(),
     );
     expect(render(outputs.WebhookUrlGithubApp!.Value)).toMatch(

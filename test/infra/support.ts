@@ -26,6 +26,7 @@ export const fixtureInput = {
       processor: { batchSize: 5, maxBatchingWindowSeconds: 2, maxConcurrency: 4, timeoutSeconds: 20, memoryMb: 512 },
     },
     { id: 'github-app', scheme: 'github' },
+    { id: 'shop', scheme: 'shopify', pipeline: 'shared', rateLimit: { perSecond: 20, burst: 40 } },
   ],
   subscriptions: [
     { id: 'billing', kind: 'sqs', filter: { source: ['stripe'], type: ['charge.refunded'], typePrefix: ['invoice.'] } },
@@ -42,9 +43,20 @@ export const fixtureInput = {
   api: { throttlingRateLimit: 50, throttlingBurstLimit: 75 },
   logRetentionDays: 14,
   secretsCacheSeconds: 120,
+  tenantSources: { cacheSeconds: 20, missesPerSecond: 25 },
+  sharedPipeline: { maxReceiveCount: 4, processor: { maxConcurrency: 8 } },
 } satisfies StackConfigInput;
 
 export const fixtureConfig: StackConfig = defineConfig(fixtureInput);
+
+/** `count` Stripe sources `source-000`…, each with its own pipeline or on the shared one. */
+export function manySources(count: number, pipeline: 'own' | 'shared') {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `source-${String(i).padStart(3, '0')}`,
+    scheme: 'stripe' as const,
+    pipeline,
+  }));
+}
 
 const cdkJsonContext = (
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
@@ -63,8 +75,14 @@ export function testApp(options: { bundle?: boolean } = {}): App {
   });
 }
 
-/** The relay rules the stack tests synthesize with: every Stripe event to tenant "internal" (as config/relays.ts ships). */
-export const FIXTURE_RELAYS = defineRelays([{ source: 'stripe', types: ['*'], tenant: 'internal' }]);
+/**
+ * The relay rules the stack tests synthesize with, as config/relays.ts ships them: every Stripe event to tenant
+ * "internal", and every tenant source's event to its own tenant.
+ */
+export const FIXTURE_RELAYS = defineRelays([
+  { source: 'stripe', types: ['*'], tenant: 'internal' },
+  { tenantSources: true, types: ['*'] },
+]);
 
 export function buildStack(
   config: StackConfig = fixtureConfig,

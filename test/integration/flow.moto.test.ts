@@ -4,6 +4,9 @@
  * moto: verifier → ingest queue → processor → topic → subscriber queue, with the event record read
  * back. This file plays API Gateway and the SQS event source mapping.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import type {
   APIGatewayProxyEventV2,
@@ -24,7 +27,7 @@ import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/c
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
-import { ENV } from '../../lambdas/contract';
+import { BUNDLED_SOURCES_FILE, ENV } from '../../lambdas/contract';
 import type { RuntimeSource } from '../../lambdas/core/inbound/source-schema';
 import { ensureEventsTable } from '../../local/dynamo';
 import { apiGatewayEvent, SECRET, signedWebhook, STRIPE_EVENT } from '../helpers/webhook';
@@ -51,9 +54,14 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
   let ingestUrl: string;
   let subscriberUrl: string;
   const saved = { ...process.env };
+  const taskRoot = mkdtempSync(join(tmpdir(), 'verifier-task-'));
 
-  /** The handlers' environment, as lib/ sets it on the functions, plus what Lambda's runtime provides. */
-  const environment = (endpoint: string, queueUrl: string): Record<string, string> => {
+  /**
+   * The handlers' environment, as lib/ sets it on the functions, plus what Lambda's runtime provides; the verifier's
+   * sources are in the file bundled beside its code (LAMBDA_TASK_ROOT), the queue by its fixed name and the secret
+   * by its name, as the synth writes them.
+   */
+  const environment = (endpoint: string): Record<string, string> => {
     const source: RuntimeSource = {
       id: 'stripe',
       scheme: 'stripe',
@@ -61,17 +69,19 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
       maxBodyBytes: 200 * 1024,
       allowedCidrs: [],
       dedupeSeconds: 7 * 86_400,
-      queueUrl,
+      queueName: 'ingest-stripe',
       secretId: SECRET_NAME,
     };
+    writeFileSync(join(taskRoot, BUNDLED_SOURCES_FILE), JSON.stringify([source]));
     return {
+      LAMBDA_TASK_ROOT: taskRoot,
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: TEST_REGION,
       AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       [ENV.eventsTable]: TABLE,
-      [ENV.sources]: JSON.stringify([source]),
+      [ENV.queueUrlPrefix]: `${endpoint}/123456789012/`,
       [ENV.secretsCacheSeconds]: '60',
       [ENV.leaseSeconds]: '30',
       [ENV.sourceId]: 'stripe',
@@ -145,13 +155,14 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
     // Queue URLs embed the endpoint, not the state: the ingest queue's URL is the same after every reset.
     ({ dynamo, sqs, sns } = clients(endpoint));
     ingestUrl = `${endpoint}/123456789012/ingest-stripe`;
-    Object.assign(process.env, environment(endpoint, ingestUrl));
+    Object.assign(process.env, environment(endpoint));
     vi.resetModules();
     verifier = (await import('../../lambdas/verifier/handler')).handler as unknown as Verifier;
     processor = (await import('../../bin/functions/processor')).handler as unknown as Processor;
   });
 
   afterAll(() => {
+    rmSync(taskRoot, { recursive: true, force: true });
     for (const client of [dynamo, sqs, sns]) client?.destroy();
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);

@@ -26,6 +26,7 @@ import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adap
 import { SnsTopic } from '../../lambdas/adapters/sns-topic';
 import { ENV, eventAttributes } from '../../lambdas/contract';
 import { deliveryIdFor } from '../../lambdas/core/outbound/intake/fanout';
+import { defineRelays, relayFilterPolicy } from '../../lambdas/core/outbound/intake/relay';
 import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
 import { parseWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
@@ -38,6 +39,12 @@ type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 const TABLE = 'outbound';
 const BUCKET = 'outbound-payloads';
 const ACCOUNT = '123456789012';
+
+/** config/relays.ts's rules, as the stack passes them. */
+const RULES = defineRelays([
+  { source: 'stripe', types: ['*'], tenant: 'internal' },
+  { tenantSources: true, types: ['*'] },
+]);
 
 describeWithServer('moto', 'the outbound intake queue and relay against moto', (server) => {
   let dynamo: EmbeddedDynamo;
@@ -77,8 +84,8 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
       [ENV.retention]: JSON.stringify(DEFAULT_RETENTION),
       // The bucket of large payloads (moto's S3).
       [ENV.payloadBucket]: BUCKET,
-      // As the construct sets it for the relay function (config/relays.ts's rule).
-      [ENV.relays]: JSON.stringify([{ source: 'stripe', types: ['*'], tenant: 'internal' }]),
+      // As the construct sets it for the relay function (config/relays.ts's rules).
+      [ENV.relays]: JSON.stringify(RULES),
     });
     vi.resetModules();
     intake = (await import('../../bin/functions/outbound-intake')).handler as unknown as QueueHandler;
@@ -225,7 +232,7 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
     expect(await wakeUps()).toEqual([woken, woken]);
   });
 
-  it('events published to the topic reach the relay queue (raw, filtered on source) and are relayed to the configured tenant', async () => {
+  it("events published to the topic reach the relay queue (raw, filtered as the construct filters) and are relayed to the configured tenant, and a tenant source's to its own tenant", async () => {
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'webhook-events' }))).TopicArn!;
     const queue = await queueWithDeadLetters('outbound-relay');
     await sns.send(
@@ -233,7 +240,8 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
         TopicArn: topicArn,
         Protocol: 'sqs',
         Endpoint: queue.arn,
-        Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ source: ['stripe'] }) },
+        // The construct's policy: the rules' sources, or any tenant source's event (an `$or`).
+        Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify(relayFilterPolicy(RULES)) },
       }),
     );
     const failed = await new SnsTopic(sns, topicArn).publishBatch([
@@ -243,15 +251,18 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
         attributes: eventAttributes('stripe', 'invoice.paid', 'evt_1'),
       },
       { id: 'e1', message: '{"id":"gh_1"}', attributes: eventAttributes('github-app', 'push', 'gh_1') },
+      { id: 'e2', message: '{"id":"d1"}', attributes: eventAttributes('acme.shop', 'order.created', 'd1', 'acme') },
     ]);
     expect([...failed]).toEqual([]);
 
     const polled = await poll(queue.url, 'outbound-relay', relay);
 
-    expect(polled.messages.map((m) => m.Body)).toEqual(['{"id":"evt_1","type":"invoice.paid"}']);
+    expect(polled.messages.map((m) => m.Body).sort()).toEqual(['{"id":"d1"}', '{"id":"evt_1","type":"invoice.paid"}']);
     expect(polled.failed).toEqual([]);
-    // The relay rule above (config/relays.ts): every Stripe event goes to tenant "internal", as message `stripe:<eventId>`.
-    expect(await wakeUps()).toEqual([
+    // The relay rules above (config/relays.ts): every Stripe event goes to tenant "internal", as message
+    // `stripe:<eventId>`; the tenant source's event to its own tenant, acme, as `acme.shop:<eventId>`.
+    expect((await wakeUps()).sort((a, b) => (a!.tenantId < b!.tenantId ? -1 : 1))).toEqual([
+      { tenantId: 'acme', deliveryId: deliveryIdFor('acme', 'acme.shop:d1', 'ep_acme') },
       { tenantId: 'internal', deliveryId: deliveryIdFor('internal', 'stripe:evt_1', 'ep_internal') },
     ]);
     expect(await new DynamoMessageStore(dynamo.client, TABLE).get('internal', 'stripe:evt_1')).toMatchObject({

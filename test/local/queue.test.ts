@@ -187,6 +187,19 @@ describe('LocalQueue on disk', () => {
     expect((await q2.receive(100)).map((m) => m.body)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 10}`));
   });
 
+  it("keeps each message's group across a restart, so a fair queue stays fair after it", async () => {
+    const fair = { ...settings, fair: { shareThreshold: 0.1, minInFlight: 2 } };
+    const q1 = await LocalQueue.open(fair, { clock, journalPath: path() });
+    for (const group of ['noisy', 'noisy', 'noisy', 'noisy', 'quiet'])
+      await q1.sendMessage({ ...msg(group), groupId: group });
+    await q1.receive(2); // two of noisy's in flight: noisy is now over both thresholds
+    await q1.close();
+
+    const q2 = await LocalQueue.open(fair, { clock, journalPath: path() });
+
+    expect((await q2.receive(1)).map((m) => m.body)).toEqual(['quiet']);
+  });
+
   it('ignores a torn last line (a crash in the middle of a write)', async () => {
     const q1 = await LocalQueue.open(settings, { clock, journalPath: path() });
     await q1.sendMessage(msg('kept'));

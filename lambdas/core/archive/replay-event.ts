@@ -6,6 +6,7 @@
  */
 import { contentTypeRule, parseBody } from '../inbound/body';
 import { serializeEnvelope } from '../inbound/envelope';
+import type { PreparedSource } from '../inbound/sources';
 import type { Scheme } from '../signatures/index';
 import { sha256Hex } from './context';
 import type { ObjectStore } from './ports';
@@ -17,8 +18,11 @@ export interface ReplaySource {
   readonly scheme: Scheme<unknown>;
   readonly options: unknown;
   readonly toleranceSeconds: number | undefined;
-  readonly secretId: string;
+  /** Its secrets (a Secrets Manager secret, or held: a tenant source's), as the verifier's PreparedSource has them. */
+  readonly secrets: PreparedSource['secrets'];
   readonly queueUrl: string;
+  /** On the shared queue, its fairness group (a redrive sends it in it). */
+  readonly messageGroupId?: string | undefined;
   /** Headers the envelope carries (as the verifier's PreparedSource says). */
   readonly forwardedHeaders: readonly string[];
 }

@@ -15,6 +15,7 @@ import type { Clock, PublishEntry, Topic } from '../kernel/ports';
 import { describe } from '../kernel/http';
 import type { Router } from '../inbound/routing';
 import { parseEnvelope } from '../inbound/envelope';
+import { secretsOf } from '../inbound/sources';
 import type { EventStore, Queue, SecretSource } from '../inbound/ports';
 import { offloadLarge } from './attempts';
 import { daysBetween, partitionPrefix } from './layout';
@@ -67,7 +68,7 @@ export async function runReplay(
   const r = job.request;
   const source = deps.sources.get(r.source);
   if (!source) return save({ status: 'failed', note: `The source ${r.source} no longer exists.` });
-  const secrets = r.trustArchive ? [] : await deps.secrets.getSecrets(source.secretId);
+  const secrets = r.trustArchive ? [] : await secretsOf(source, deps.secrets, deps.clock());
   const counts: { -readonly [K in keyof ReplayCounts]: number } = { ...job.counts };
   const failures = [...job.failures];
   const fail = (eventId: string, reason: string) => {
@@ -101,6 +102,7 @@ export async function runReplay(
         await deps.queue.send(source!.queueUrl, {
           body: p.envelope,
           attributes: eventAttributes(r.source, p.row.type, p.row.id),
+          ...(source!.messageGroupId !== undefined && { groupId: source!.messageGroupId }),
         });
         counts.published++;
       }

@@ -9,6 +9,8 @@ import type { FieldLocator, Headers } from '../signatures/index';
 export interface Envelope {
   readonly id: string;
   readonly source: string;
+  /** The tenant a tenant source belongs to (its `source` is `<tenant>.<id>`); absent for a config-file source. */
+  readonly tenant?: string | undefined;
   readonly type: string;
   /** ISO 8601. */
   readonly receivedAt: string;
@@ -33,6 +35,7 @@ function envelopeHead(meta: Omit<Envelope, 'payload'>): string {
   const head = JSON.stringify({
     id: meta.id,
     source: meta.source,
+    ...(meta.tenant !== undefined && { tenant: meta.tenant }),
     type: meta.type,
     receivedAt: meta.receivedAt,
     headers: meta.headers,
@@ -73,7 +76,15 @@ export function parseEnvelope(text: string): Envelope | undefined {
   if (typeof e.receivedAt !== 'string' || Number.isNaN(Date.parse(e.receivedAt))) return undefined;
   if (!('payload' in e)) return undefined;
   const headers = typeof e.headers === 'object' && e.headers !== null ? (e.headers as Record<string, string>) : {};
-  return { id: e.id, source: e.source, type: e.type, receivedAt: e.receivedAt, headers, payload: e.payload };
+  return {
+    id: e.id,
+    source: e.source,
+    ...(typeof e.tenant === 'string' && { tenant: e.tenant }),
+    type: e.type,
+    receivedAt: e.receivedAt,
+    headers,
+    payload: e.payload,
+  };
 }
 
 /** Why a provider's event id was not used (the event is then deduplicated on a hash of its body). */

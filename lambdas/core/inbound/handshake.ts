@@ -13,7 +13,7 @@ import type { HttpResponse } from '../kernel/http';
 import type { SecretSource } from './ports';
 import { bytesEqual } from '../signatures/crypto';
 import type { Handshake } from '../signatures/description';
-import type { PreparedSource } from './sources';
+import { verifyTokenOf, type PreparedSource } from './sources';
 
 const MAX_TOKEN_LENGTH = 512;
 
@@ -45,7 +45,7 @@ export async function answerSubscription(
   const query = new URLSearchParams(rawQuery);
   const token = query.get(rule.tokenParam);
   const challenge = query.get(rule.challengeParam);
-  const expected = await secrets.getVerifyToken(source.secretId);
+  const expected = await verifyTokenOf(source, secrets);
   const ok =
     query.get(rule.modeParam) === rule.mode &&
     token !== null &&

@@ -11,6 +11,7 @@ import {
   InvalidBodyError,
   InvalidSignatureError,
   PayloadTooLargeError,
+  RateLimitedError,
   UnknownSourceError,
 } from '../kernel/errors';
 import { eventAttributes } from '../../contract';
@@ -31,7 +32,8 @@ import type { EventStore, Queue, SecretSource } from './ports';
 import { queueMessageFor } from '../archive/claim-check';
 import type { ObjectStore } from '../archive/ports';
 import type { Clock } from '../kernel/ports';
-import type { PreparedSource } from './sources';
+import type { RateLimiter } from './rate-limit';
+import { secretsOf, type PreparedSource } from './sources';
 import type { Headers } from '../signatures/types';
 
 export interface IncomingWebhook {
@@ -54,6 +56,8 @@ export interface IngestDeps {
   readonly leaseMs: number;
   readonly newToken: () => string;
   readonly log: Log;
+  /** Enforces each source's `rateLimit` (in memory, per container). @default none: limits are not enforced */
+  readonly rateLimiter?: RateLimiter;
   /** Where a body too large for the queue is stored before it is acknowledged (the archive). @default none: 413 */
   readonly archive?: ObjectStore;
 }
@@ -81,7 +85,7 @@ export async function ingest(
 
   let secrets: readonly string[];
   try {
-    secrets = await deps.secrets.getSecrets(source.secretId);
+    secrets = await secretsOf(source, deps.secrets, deps.clock());
   } catch (cause) {
     throw new DependencyUnavailableError('secrets', { cause });
   }
@@ -107,6 +111,9 @@ export async function ingest(
     return { status: 'handshake', response: handshake };
   }
   const acknowledge = rule.acknowledge ?? 'status';
+  // After the signature (a forged request spends no one's budget), before anything is written.
+  const waitMs = source.rateLimit ? (deps.rateLimiter?.take(source.id, source.rateLimit, nowMs) ?? 0) : 0;
+  if (waitMs > 0) throw new RateLimitedError(waitMs / 1000);
   const id = eventIdFor(source.id, providerEventId(source, request.headers, parsed, deps.log), request.body);
   const type = eventTypeFor(locate(source.eventType, request.headers, parsed));
 
@@ -150,19 +157,30 @@ export async function ingest(
   try {
     const message = await queueMessageFor(
       {
-        meta: { id, source: source.id, type, receivedAt: new Date(nowMs).toISOString(), headers },
+        meta: {
+          id,
+          source: source.id,
+          tenant: source.tenant,
+          type,
+          receivedAt: new Date(nowMs).toISOString(),
+          headers,
+        },
         payloadJson,
         payloadIsBody: rule.media === 'application/json',
         body: request.body,
         requestHeaders: request.headers,
         secretIndex: verdict.secretIndex,
         url: request.url,
-        attributes: eventAttributes(source.id, type, id),
+        attributes: eventAttributes(source.id, type, id, source.tenant),
         nowMs,
       },
       deps.archive,
     );
-    await deps.queue.send(source.queueUrl, message);
+    // On the shared (fair) queue, the tenant's group: one tenant's burst does not hold up the others.
+    await deps.queue.send(
+      source.queueUrl,
+      source.messageGroupId === undefined ? message : { ...message, groupId: source.messageGroupId },
+    );
   } catch (cause) {
     // Not acknowledged: give the record back so the provider's retry starts over at once.
     // If the release fails too, the lease lapses and the retry gets in after it.

@@ -83,6 +83,8 @@ export interface QueueMessage {
   /** The serialized envelope. */
   readonly body: string;
   readonly attributes: Readonly<Record<string, string>>;
+  /** SQS MessageGroupId: on the shared (fair) queue, the tenant whose burst must not hold up the others. */
+  readonly groupId?: string;
 }
 
 export interface Queue {

@@ -2,7 +2,7 @@
  * The processor's reading and archiving of a batch: each message's envelope with a claim-checked payload put back,
  * and one archive row per attempt, written before any message of the batch is acknowledged.
  */
-import { ARCHIVE_CONTEXT_ATTRIBUTE } from '../../contract';
+import { ANY_SOURCE, ARCHIVE_CONTEXT_ATTRIBUTE } from '../../contract';
 import { attemptRow, resolveClaimCheck, writeRows, type ArchiveDeps, type Attempt } from '../archive/attempts';
 import { parseArchiveContext, type ArchiveContext } from '../archive/context';
 import type { ArchiveStatus } from '../archive/record';
@@ -51,7 +51,7 @@ export interface HandlerFailed {
 /** Parses the envelope and puts a claim-checked payload back; undefined (retried, then dead-lettered) when it cannot. */
 export async function readMessage(message: QueuedMessage, deps: BatchArchiveDeps): Promise<Read | undefined> {
   const envelope = parseEnvelope(message.body);
-  if (!envelope || envelope.source !== deps.sourceId) {
+  if (!envelope || (deps.sourceId !== ANY_SOURCE && envelope.source !== deps.sourceId)) {
     // Poison: fail only this record; after maxReceiveCount SQS moves it to the DLQ for inspection.
     deps.log.error('unparseable message', { messageId: message.messageId, bytes: message.body.length });
     return undefined;
@@ -103,13 +103,17 @@ export async function archiveAttempts(
   ];
   if (attempts.length === 0) return true;
   const nowMs = deps.clock();
+  // One source's rows under its own partition: the shared pipeline's batch mixes sources.
+  const bySource = new Map<string, Attempt[]>();
+  for (const a of attempts) bySource.set(a.envelope.source, [...(bySource.get(a.envelope.source) ?? []), a]);
   try {
-    await writeRows(
-      deps.sourceId,
-      attempts.map((a) => attemptRow(a, archive, nowMs)),
-      archive,
-      nowMs,
-    );
+    for (const [source, rows] of bySource)
+      await writeRows(
+        source,
+        rows.map((a) => attemptRow(a, archive, nowMs)),
+        archive,
+        nowMs,
+      );
     return true;
   } catch (cause) {
     deps.log.error('archive write failed; the batch is retried', { cause: describe(cause), count: attempts.length });

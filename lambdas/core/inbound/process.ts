@@ -25,6 +25,7 @@ export type { QueuedMessage } from './process-archive';
 export { publishChunks } from './publish';
 
 export interface ProcessDeps {
+  /** The source whose queue this processor drains, or ANY_SOURCE for the shared pipeline. */
   readonly sourceId: string;
   readonly store: EventStore;
   readonly topic: Topic;
@@ -223,7 +224,7 @@ async function claimAndHandle(
       entry: {
         id: message.messageId,
         message: result.message,
-        attributes: { ...result.attributes, ...eventAttributes(source, type, id) },
+        attributes: { ...result.attributes, ...eventAttributes(source, type, id, envelope.tenant) },
       },
     };
   } catch (cause) {

@@ -2,9 +2,11 @@
  * A webhook source, described once (zod/mini), and the verifier's one check of its sources.
  * - `sharedSourceFields`: what the user writes and the verifier reads alike, each field with all of its
  *   rules. The synth schema (lib/config-schema.ts) embeds them and adds the synth-only fields;
- * - `runtimeSourceSchema`: one source as the verifier receives it (`WEBHOOK_SOURCES`): the shared fields
- *   plus what the synth derives (`toRuntimeSource`). Its output type is `RuntimeSource`;
+ * - `runtimeSourceSchema`: one source as the verifier receives it (the JSON file bundled with it,
+ *   `BUNDLED_SOURCES_FILE`): the shared fields plus what the synth derives (`toRuntimeSource`). Its output type
+ *   is `RuntimeSource`;
  * - `parseRuntimeSources`: the verifier's cold-start check, with that schema (decision 0002).
+ * Tenant sources (created at run time, tenant-sources/) check the same shared fields when they are created.
  * A field both forms carry is added to `sharedSourceFields` only: the synth accepts it, `toRuntimeSource`
  * copies it, the verifier checks it and `RuntimeSource` gains it.
  */
@@ -15,6 +17,8 @@ import { formatIssues, ONE_SHOT } from '../kernel/config-parse';
 import { ConfigError } from '../kernel/errors';
 import { SCHEME_NAMES } from '../signatures/index';
 
+/** A source id: a URL path segment and a resource-name part. */
+export const SOURCE_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /**
  * The largest body a source accepts: Lambda's 6 MiB invocation request, less room for the rest of the event (headers,
  * request context) and some JSON escaping of the body. Bodies over SQS's 1 MiB travel by claim check through the
@@ -23,10 +27,12 @@ import { SCHEME_NAMES } from '../signatures/index';
 export const MAX_BODY_BYTES_LIMIT = PAYLOAD_LIMITS.lambdaRequestBytes - 64 * 1024;
 /** The longest replay window a source may set. */
 const MAX_TOLERANCE_SECONDS = 7 * 24 * 3600;
+/** The highest per-source rate limit a second: far above any provider's delivery rate. */
+const MAX_RATE_PER_SECOND = 10_000;
 
 const MESSAGES = {
   object: 'expected an object',
-  sources: 'expected a non-empty array of sources',
+  sources: 'expected an array of sources',
   id: 'must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit',
   scheme: `expected one of ${SCHEME_NAMES.join(', ')}`,
   string: 'expected a string',
@@ -38,43 +44,57 @@ const MESSAGES = {
   tolerance: `must be from 1 to ${MAX_TOLERANCE_SECONDS} seconds (7 days)`,
   maxBodyBytes: `must be at most ${MAX_BODY_BYTES_LIMIT} (Lambda's 6 MiB request less 64 KiB for the rest of the event)`,
   locator: 'expected { header } or { bodyPath } with a non-empty string',
+  rate: `must be an integer from 1 to ${MAX_RATE_PER_SECOND}`,
 } as const;
 
 const nonEmpty = z.string({ error: MESSAGES.nonEmptyString }).check(z.minLength(1, MESSAGES.nonEmptyString));
 const positiveInt = z.int({ error: MESSAGES.positiveInteger }).check(z.positive(MESSAGES.positiveInteger));
+const rate = z
+  .int({ error: MESSAGES.rate })
+  .check(z.minimum(1, MESSAGES.rate), z.maximum(MAX_RATE_PER_SECOND, MESSAGES.rate));
 /** Whatever the verifier's allowlist (kernel/cidr.ts) compiles, so a CIDR the synth accepts cannot fail a cold start. */
 const cidr = z.string({ error: MESSAGES.string }).check(z.refine(isCidr, MESSAGES.cidr));
 
 const locatorText = z.string({ error: MESSAGES.locator }).check(z.minLength(1, MESSAGES.locator));
 /** `{ header }` (lower-cased) or `{ bodyPath }`: where an event's id or type is read from. */
-const fieldLocatorSchema = z.union(
+export const fieldLocatorSchema = z.union(
   [z.strictObject({ header: locatorText.check(z.toLowerCase()) }), z.strictObject({ bodyPath: locatorText })],
   { error: MESSAGES.locator },
 );
 
+/** A replay window in seconds. */
+export const toleranceSchema = z
+  .int({ error: MESSAGES.integer })
+  .check(z.minimum(1, MESSAGES.tolerance), z.maximum(MAX_TOLERANCE_SECONDS, MESSAGES.tolerance));
+/** Addresses allowed to deliver. */
+export const allowedCidrsSchema = z.array(cidr, { error: MESSAGES.strings });
+/** A per-source rate limit (per verifier container). */
+export const rateLimitSchema = z.strictObject({ perSecond: rate, burst: rate }, { error: MESSAGES.object });
+
 /** Fields a source carries unchanged from what the user writes to what the verifier reads. */
 export const sharedSourceFields = {
   /** URL path segment and resource-name part: lower-case letters, digits and dashes. */
-  id: z.string({ error: MESSAGES.string }).check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, MESSAGES.id)),
+  id: z.string({ error: MESSAGES.string }).check(z.regex(SOURCE_ID, MESSAGES.id)),
   scheme: z.enum(SCHEME_NAMES, { error: MESSAGES.scheme }),
   /** Replay window; absent means the scheme's default. */
-  toleranceSeconds: z.optional(
-    z
-      .int({ error: MESSAGES.integer })
-      .check(z.minimum(1, MESSAGES.tolerance), z.maximum(MAX_TOLERANCE_SECONDS, MESSAGES.tolerance)),
-  ),
+  toleranceSeconds: z.optional(toleranceSchema),
   /** The largest body accepted (the synth defaults it). */
   maxBodyBytes: positiveInt.check(z.maximum(MAX_BODY_BYTES_LIMIT, MESSAGES.maxBodyBytes)),
   /** Only these source addresses may deliver; empty means any. */
-  allowedCidrs: z._default(z.array(cidr, { error: MESSAGES.strings }), () => []),
+  allowedCidrs: z._default(allowedCidrsSchema, () => []),
   eventId: z.optional(fieldLocatorSchema),
   eventType: z.optional(fieldLocatorSchema),
+  /**
+   * Requests a second (and a burst of requests at once) one verifier container accepts from this source;
+   * more get 429 with Retry-After before anything is written (decision on per-source rate limits). Absent: none.
+   */
+  rateLimit: z.optional(rateLimitSchema),
 };
 
 /** The shared fields' names, for code that copies them from one form to the other. */
 export const SHARED_SOURCE_KEYS = Object.keys(sharedSourceFields) as (keyof typeof sharedSourceFields)[];
 
-/** One source as the verifier receives it in `WEBHOOK_SOURCES`: the shared fields plus what the synth derives. */
+/** One source as the verifier receives it (the bundled file): the shared fields plus what the synth derives. */
 const runtimeSourceSchema = z.strictObject(
   {
     ...sharedSourceFields,
@@ -82,16 +102,19 @@ const runtimeSourceSchema = z.strictObject(
     options: z._default(z.record(z.string(), z.unknown(), { error: MESSAGES.object }), () => ({})),
     /** The synth's `dedupeWindowDays` in seconds. */
     dedupeSeconds: positiveInt,
-    queueUrl: nonEmpty,
-    /** The ARN of the source's signing secret: never the secret itself. */
+    /**
+     * The fixed name of the source's own ingest queue (its URL is the account's SQS prefix and this name);
+     * absent: the source uses the shared pipeline.
+     */
+    queueName: z.optional(nonEmpty),
+    /** The name (or ARN) of the source's signing secret in Secrets Manager: never the secret itself. */
     secretId: nonEmpty,
   },
   { error: MESSAGES.object },
 );
 
-const runtimeSourcesSchema = z
-  .array(runtimeSourceSchema, { error: MESSAGES.sources })
-  .check(z.minLength(1, MESSAGES.sources));
+/** May be empty: a stack can serve tenant sources only. */
+const runtimeSourcesSchema = z.array(runtimeSourceSchema, { error: MESSAGES.sources });
 
 export type RuntimeSource = z.output<typeof runtimeSourceSchema>;
 

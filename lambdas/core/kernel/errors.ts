@@ -100,6 +100,52 @@ export class EventInFlightError extends WebhookError {
   }
 }
 
+/** A tenant source the management API was asked about does not exist. */
+export class NoSuchSourceError extends WebhookError {
+  override readonly name = 'NoSuchSourceError';
+  readonly statusCode = 404;
+  readonly code = 'not_found';
+  constructor() {
+    super('No such source.');
+  }
+}
+
+/** A tenant source with this id exists already. */
+export class SourceExistsError extends WebhookError {
+  override readonly name = 'SourceExistsError';
+  readonly statusCode = 409;
+  readonly code = 'source_exists';
+  constructor(id: string) {
+    super(`This tenant already has a source "${id}": update it, or delete it first.`);
+  }
+}
+
+/**
+ * Too many requests to webhook URLs the verifier had to look up (unknown paths, or sources not yet cached) in this
+ * second: the lookup budget (`SOURCE_MISSES_PER_SECOND`) keeps a flood of random paths from reaching the table.
+ */
+export class LookupThrottledError extends WebhookError {
+  override readonly name = 'LookupThrottledError';
+  readonly statusCode = 503;
+  readonly code = 'temporarily_unavailable';
+  override readonly headers = { 'retry-after': '1' };
+  constructor() {
+    super('Too many lookups of webhook sources right now; retry shortly.');
+  }
+}
+
+/** The source is over its rate limit: nothing was written; the sender should retry after Retry-After. */
+export class RateLimitedError extends WebhookError {
+  override readonly name = 'RateLimitedError';
+  readonly statusCode = 429;
+  readonly code = 'rate_limited';
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(retryAfterSeconds: number) {
+    super('This source is over its rate limit; retry later.');
+    this.headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) };
+  }
+}
+
 /** A dependency (store, queue, secrets) is unavailable: the sender should retry. */
 export class DependencyUnavailableError extends WebhookError {
   override readonly name = 'DependencyUnavailableError';
@@ -107,7 +153,7 @@ export class DependencyUnavailableError extends WebhookError {
   readonly code = 'temporarily_unavailable';
   override readonly headers = { 'retry-after': '5' };
   constructor(
-    readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic' | 'archive',
+    readonly dependency: 'event_store' | 'queue' | 'secrets' | 'topic' | 'archive' | 'source_store',
     options?: { cause?: unknown },
   ) {
     super(`The ${dependency} is temporarily unavailable.`, options);

@@ -51,5 +51,6 @@ export function defineScheme<O, const N extends string>(d: SchemeDescription<O, 
     verify: (request) => verifyLayout(layout(request.options), request),
     sign: (request) => signLayout(d.name, layout(request.options), request),
     checkSecret: (secret) => checkCommonSecret(secret) ?? d.checkSecret?.(secret),
+    secretIssuer: d.secretIssuer ?? 'provider',
   };
 }

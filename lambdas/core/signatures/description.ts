@@ -136,6 +136,11 @@ export interface SchemeDescription<O, N extends string = string> {
   readonly handshake?: Handshake;
   /** Scheme-specific secret checks, after the common ones (empty, surrounding white space). */
   readonly checkSecret?: (secret: string) => string | undefined;
+  /**
+   * Who makes the signing secret: the provider shows it in its dashboard (the default), or the receiver types
+   * one into the provider's settings (GitHub, GitLab, your own senders), so a tenant source may have one generated.
+   */
+  readonly secretIssuer?: 'provider' | 'receiver';
 }
 
 export const JSON_BODY: ContentTypeRule = { media: 'application/json' };

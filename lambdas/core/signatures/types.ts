@@ -77,4 +77,6 @@ export interface Scheme<O = unknown, N extends string = string> {
   sign(request: SignRequest<O>): Record<string, string>;
   /** Returns a description of what is wrong with a configured secret, or undefined when it looks right. */
   checkSecret(secret: string): string | undefined;
+  /** Who makes the signing secret: the provider, or the receiver (who may have one generated). */
+  readonly secretIssuer: 'provider' | 'receiver';
 }

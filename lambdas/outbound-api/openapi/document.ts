@@ -8,7 +8,9 @@ import * as z from 'zod/mini';
 import { PORTAL_ROUTES, PORTAL_SESSION_ROUTE } from '../portal-access';
 import { PORTAL_PAGE_ROUTES } from '../portal';
 import { OUTBOUND_ROUTES, type OutboundRouteKey } from '../routes';
+import { SOURCE_ROUTES } from '../../sources-api/routes';
 import { OPERATIONS, type Operation } from './operations';
+import { SOURCE_OPERATIONS } from './source-operations';
 import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from './schemas';
 
 type Json = Record<string, unknown>;
@@ -17,6 +19,9 @@ const PATH_PARAMETERS: Record<string, string> = {
   tenant: 'The tenant: 1-64 letters, digits, `_` or `-`.',
   endpoint: 'The endpoint id (`ep_…`).',
   delivery: 'The delivery id (`dlv_…`).',
+  message: 'The message id (as sent, or `msg_…`).',
+  recovery: 'The recovery or replay run id (`rcv_…`, `rpl_…`).',
+  source: 'The tenant source id: lower-case letters, digits and `-`.',
   file: 'A file of the portal’s front end.',
 };
 
@@ -98,6 +103,7 @@ export function openApiDocument(): Json {
     (paths[path] ??= {})[method.toLowerCase()] = op;
   };
   for (const key of OUTBOUND_ROUTES) add(key, operation(OPERATIONS[key], key.split(' ')[1]!, false, false));
+  for (const key of SOURCE_ROUTES) add(key, operation(SOURCE_OPERATIONS[key], key.split(' ')[1]!, false, false));
   add(PORTAL_SESSION_ROUTE, {
     operationId: 'portalGetSession',
     summary: 'The session this portal is using',
@@ -133,9 +139,17 @@ export function openApiDocument(): Json {
       description:
         'The `/v1` routes are for the operator’s systems: deployed, each request is signed with AWS Signature Version 4 (IAM), and a policy on `…/v1/tenants/<tenant>/*` confines a caller to one tenant. The `/portal/api` routes are the tenant portal’s: each is authorized by a portal session (`Authorization: Bearer <token>`, from `POST /v1/tenants/{tenant}/portal-sessions`), for that tenant only, and serves the `/v1` route of the same name.',
     },
-    tags: ['Endpoints', 'Messages', 'Deliveries', 'Recovery', 'Event types', 'Portal', 'Portal API', 'Reference'].map(
-      (name) => ({ name }),
-    ),
+    tags: [
+      'Endpoints',
+      'Messages',
+      'Deliveries',
+      'Recovery',
+      'Sources',
+      'Event types',
+      'Portal',
+      'Portal API',
+      'Reference',
+    ].map((name) => ({ name })),
     paths,
     components: {
       schemas: components(),

@@ -7,7 +7,15 @@ import type { OutboundRouteKey } from '../routes';
 import { EXAMPLES as X } from './examples';
 import type { RequestSchemaName, ResponseSchemaName } from './schemas';
 
-export type Tag = 'Endpoints' | 'Messages' | 'Deliveries' | 'Recovery' | 'Event types' | 'Portal' | 'Reference';
+export type Tag =
+  | 'Endpoints'
+  | 'Messages'
+  | 'Deliveries'
+  | 'Recovery'
+  | 'Sources'
+  | 'Event types'
+  | 'Portal'
+  | 'Reference';
 
 export interface QueryParameter {
   readonly name: string;

@@ -8,6 +8,12 @@ import * as z from 'zod/mini';
 import { circuitSettingsSchema, healthSettingsSchema } from '../../core/outbound/admission/settings';
 import { testEventInputSchema } from '../../core/outbound/endpoints/test-event';
 import { messageBodySchema } from '../../core/outbound/intake/message-body';
+import {
+  rotateSecretSchema,
+  sourceCreateSchema,
+  sourceUpdateSchema,
+  tenantSourceViewSchema,
+} from '../../core/inbound/tenant-sources/model';
 import { DELIVERY_STATUSES, endpointCreateSchema, endpointUpdateSchema } from '../../core/outbound/model';
 import { portalSessionInputSchema } from '../../core/portal/sessions';
 
@@ -170,6 +176,9 @@ export const REQUEST_SCHEMAS = {
   MessageBody: messageBodySchema,
   PortalSessionInput: portalSessionInputSchema,
   TestEventInput: testEventInputSchema,
+  SourceCreate: sourceCreateSchema,
+  SourceUpdate: sourceUpdateSchema,
+  SourceRotate: rotateSecretSchema,
 } as const;
 
 export const RESPONSE_SCHEMAS = {
@@ -217,6 +226,17 @@ export const RESPONSE_SCHEMAS = {
     eventTypes: z.array(eventTypeViewSchema),
   }),
   OpenApiDocument: z.record(z.string(), z.unknown()),
+  Source: tenantSourceViewSchema,
+  SourceCreated: z.strictObject({
+    source: tenantSourceViewSchema,
+    /** The secret, when the stack generated it: shown here only, once. */
+    secret: z.optional(z.string()),
+    /** Meta's subscription check token, when generated: shown here only, once. */
+    verifyToken: z.optional(z.string()),
+  }),
+  SourceList: z.strictObject({ sources: z.array(tenantSourceViewSchema), cursor }),
+  SourceOne: z.strictObject({ source: tenantSourceViewSchema }),
+  SourceDeleted: z.strictObject({ deleted: z.string() }),
 } as const;
 
 export type RequestSchemaName = keyof typeof REQUEST_SCHEMAS;

@@ -33,4 +33,6 @@ export const github = defineScheme({
   eventId: { header: 'x-github-delivery' },
   eventType: { header: 'x-github-event' },
   contentTypes: [JSON_BODY, FORM_PAYLOAD],
+  // "Secret" is a field of the webhook's settings: the receiver chooses it.
+  secretIssuer: 'receiver',
 });

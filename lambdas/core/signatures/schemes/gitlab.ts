@@ -15,4 +15,6 @@ export const gitlab = defineScheme({
   eventId: { header: 'idempotency-key', fallback: { header: 'x-gitlab-event-uuid' } },
   eventType: { header: 'x-gitlab-event' },
   contentTypes: [JSON_BODY],
+  // "Secret token" is a field of the webhook's settings: the receiver chooses it.
+  secretIssuer: 'receiver',
 });

@@ -124,4 +124,6 @@ export const hmac = defineScheme({
   optionsSchema: hmacOptionsSchema,
   layout,
   contentTypes: (o) => o.contentTypes.map((media) => (media === 'application/json' ? JSON_BODY : FORM_BODY)),
+  // Your own senders: you hand them the secret.
+  secretIssuer: 'receiver',
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idProblem } from '../../../../lambdas/core/outbound/ids';
-import { defineRelays, relayMessages } from '../../../../lambdas/core/outbound/intake/relay';
+import { defineRelays, relayFilterPolicy, relayMessages } from '../../../../lambdas/core/outbound/intake/relay';
 
 const event = { source: 'stripe', type: 'invoice.paid', eventId: 'evt_1', message: '{"id":"evt_1"}' };
 
@@ -16,6 +16,33 @@ describe('relayMessages()', () => {
       { tenantId: 'billing', id: 'stripe:evt_1', type: 'invoice.paid', payload: '{"id":"evt_1"}' },
       { tenantId: 'audit', id: 'stripe:evt_1', type: 'invoice.paid', payload: '{"id":"evt_1"}' },
     ]);
+  });
+
+  it("relays a tenant source's event to its own tenant only, and a config source's event never to a tenant rule", () => {
+    const rules = defineRelays([{ tenantSources: true, types: ['push', 'issues.*'] }]);
+    const push = { source: 'acme.github', tenant: 'acme', type: 'push', eventId: 'd1', message: '{}' };
+    expect(relayMessages(push, rules)).toEqual([
+      { tenantId: 'acme', id: 'acme.github:d1', type: 'push', payload: '{}' },
+    ]);
+    expect(relayMessages({ ...push, type: 'star' }, rules)).toEqual([]);
+    expect(relayMessages(event, rules)).toEqual([]);
+    expect(relayMessages({ ...event, tenant: 'acme' }, defineRelays([{ source: 'github', tenant: 'dev' }]))).toEqual(
+      [],
+    );
+  });
+
+  it('relayFilterPolicy() lets through the named sources and, with a tenant rule, every tenant source', () => {
+    const named = defineRelays([
+      { source: 'stripe', tenant: 'a' },
+      { source: 'stripe', tenant: 'b' },
+    ]);
+    const tenants = defineRelays([{ tenantSources: true }]);
+    expect(relayFilterPolicy(named)).toEqual({ source: ['stripe'] });
+    expect(relayFilterPolicy(tenants)).toEqual({ tenant: [{ exists: true }] });
+    expect(relayFilterPolicy([...named, ...tenants])).toEqual({
+      $or: [{ source: ['stripe'] }, { tenant: [{ exists: true }] }],
+    });
+    expect(relayFilterPolicy([])).toBeUndefined();
   });
 
   it('defineRelays() refuses a bad filter pattern or tenant', () => {

@@ -1,17 +1,17 @@
 /**
- * Route matching for a list of `METHOD /path/{param}` keys, as API Gateway matches them: a `{name}` is one path
- * segment, decoded; a path that does not decode matches nothing. Used by the local API server and the portal.
+ * Route keys as API Gateway writes them (`POST /v1/tenants/{tenant}/sources`), matched against a request: one
+ * matcher for every API the stack serves, used by the handlers' routers and the local API server alike. A `{name}` is
+ * one path segment, decoded; a path that does not decode matches nothing; everything else matches literally.
  */
 
-export interface RouteMatch<K extends string> {
+export interface MatchedRoute<K extends string> {
   readonly routeKey: K;
+  /** Each `{name}` of the key, percent-decoded. */
   readonly pathParameters: Record<string, string>;
 }
 
-/** A matcher for `keys`: `(method, rawPath)` → the first route matching, or undefined (404). */
-export function routeMatcher<K extends string>(
-  keys: readonly K[],
-): (method: string, rawPath: string) => RouteMatch<K> | undefined {
+/** A function that finds which of `keys` a request matches, with its decoded path parameters; undefined for 404. */
+export function routeMatcher<K extends string>(keys: readonly K[]) {
   const compiled = keys.map((key) => {
     const [method, path] = key.split(' ') as [string, string];
     const names: string[] = [];
@@ -27,7 +27,7 @@ export function routeMatcher<K extends string>(
     const pattern = new RegExp(`^${source}$`);
     return { key, method, pattern, names };
   });
-  return (method, rawPath) => {
+  return (method: string, rawPath: string): MatchedRoute<K> | undefined => {
     for (const route of compiled) {
       if (route.method !== method) continue;
       const m = route.pattern.exec(rawPath);
