@@ -92,6 +92,8 @@ export const deliverySchema = z.strictObject({
   attemptCount: count,
   probes: z.optional(count),
   scheduleBase: z.optional(count),
+  /** The recovery runs (`rcv_…`) that sent this delivery again. */
+  recoveryIds: z.optional(z.array(z.string())),
   nextAttemptAt: z.optional(ms),
   skipReason: z.optional(z.string()),
   exhaustedNotifiedAt: z.optional(ms),
