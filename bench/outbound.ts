@@ -8,7 +8,8 @@
  * scenario (bench/lib/outbound-outage.ts), once with a receiver answering 503, once refusing.
  *
  *   npm run bench:outbound [-- --messages 400 --concurrency 16 --slow-share 0.1 --outage-messages 150
- *                              --outage-seconds 15 --rate 10 --burst 5 --only throughput|outage --no-write]
+ *                              --outage-seconds 15 --rate 10 --burst 5 --only throughput|outage
+ *                              --batching-window-ms N --no-write]
  *
  * Bounded: at most `messages` requests per run, 120 s of waiting for deliveries.
  */
@@ -34,10 +35,13 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '10' },
     burst: { type: 'string', default: '5' },
     only: { type: 'string' },
+    'batching-window-ms': { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
 const MESSAGES = Number(values.messages);
+/** The worker's batching window for this run; as deployed when not given. */
+const WINDOW_MS = values['batching-window-ms'] === undefined ? undefined : Number(values['batching-window-ms']);
 const CONCURRENCY = Number(values.concurrency);
 const SLOW_SHARE = Number(values['slow-share']);
 
@@ -51,15 +55,19 @@ interface RunResult {
   readonly cpuMs: number;
   /** Delivery steps that threw after or before sending (e.g. StateContentionError), left to the queue's redelivery. */
   readonly failedSteps: number;
+  /** Requests beyond one per delivery (a 2xx never needs a second). */
+  readonly extraRequests: number;
 }
 
 async function run(name: string, slowShare: number): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-outbound-'));
   const arrived = new Map<string, number>();
   let seen = 0;
+  let requests = 0;
   const receiver = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      requests++;
       const id = String(req.headers['webhook-id']);
       // Deterministic share: every 1/slowShare-th request is slow.
       const slow = slowShare > 0 && seen++ % Math.round(1 / slowShare) === 0;
@@ -80,7 +88,13 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
     warn() {},
     error: (m) => void (m.startsWith('delivery step failed') && failedSteps++),
   };
-  const stack = await startLocalStack({ port: 0, dataDir: dir, log, timing: { sweepIntervalMs: 0 } });
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir: dir,
+    log,
+    timing: { sweepIntervalMs: 0 },
+    ...(WINDOW_MS !== undefined && { outbound: { deliveryBatchingWindowMs: WINDOW_MS } }),
+  });
   try {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
     const created = await fetch(`${stack.url}/v1/tenants/bench/endpoints`, {
@@ -130,6 +144,7 @@ async function run(name: string, slowShare: number): Promise<RunResult> {
       endToEnd,
       cpuMs: (used.user + used.system) / 1000 / arrived.size,
       failedSteps,
+      extraRequests: requests - arrived.size,
     };
   } finally {
     await stack.stop();
@@ -161,7 +176,7 @@ const report = [
     ? []
     : [
         '',
-        `${MESSAGES} messages per run, ${CONCURRENCY} concurrent producers, one endpoint (Standard Webhooks), ~0.4 KiB payload; stack, producers and receiver share this process`,
+        `${MESSAGES} messages per run, ${CONCURRENCY} concurrent producers, one endpoint (Standard Webhooks), ~0.4 KiB payload; stack, producers and receiver share this process; worker batching window ${WINDOW_MS === undefined ? 'as deployed' : `${WINDOW_MS} ms`}`,
         '',
         table([
           [
@@ -174,6 +189,7 @@ const report = [
             '202→delivered p50',
             '202→delivered p99',
             'failed steps',
+            'extra requests',
           ],
           ...results.map((r) => [
             r.name,
@@ -185,6 +201,7 @@ const report = [
             ms(quantile(r.endToEnd, 0.5)),
             ms(quantile(r.endToEnd, 0.99)),
             String(r.failedSteps),
+            String(r.extraRequests),
           ]),
         ]),
       ]),
@@ -206,7 +223,8 @@ const report = [
             'peak req in 1 s',
             'windows over the rule',
             'requests down / after',
-            'lost races',
+            'requests not logged',
+            'wake-ups stopped by a claim',
             'failed steps',
           ],
           ...outages.map(([name, r]) => [
@@ -219,7 +237,8 @@ const report = [
             `${r.peakPerSecond} (max ${limit.burst + limit.perSecond})`,
             String(r.violations),
             `${r.requestsDuringOutage} / ${r.requestsAfter}`,
-            String(r.lostRaces),
+            String(r.unlogged + r.lostRaces),
+            String(r.claimsLost),
             String(r.failedSteps),
           ]),
         ]),

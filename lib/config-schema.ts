@@ -183,7 +183,7 @@ export const stackConfigShape = z.strictObject({
   /** How long the verifier caches signing secrets. Rotation keeps the previous secret valid meanwhile. */
   secretsCacheSeconds: z._default(int(0, 3600), 60),
   /**
-   * X-Ray active tracing on every function and the events topic (decision 0027): one trace follows an event as far
+   * X-Ray active tracing on every function and the events topic (decision 0028): one trace follows an event as far
    * as AWS carries the trace header (docs/observability.md). Lambda samples each function's invocations itself, the
    * first each second and 5% of the rest, and AWS lets no one change that rate for Lambda; so this switch is the
    * sampling setting. Off by default: at 1M events a day it adds about $1 per million events (`npm run cost`).

@@ -94,10 +94,8 @@ export function consoleData(deps: ConsoleDataDeps) {
         items.map(async (item) => {
           const { endpoint: e } = toEndpoint(item);
           const key = { tenantId: e.tenantId, endpointId: e.endpointId };
-          const [circuit, health] = await Promise.all([
-            state.read({ ...key, kind: 'circuit' }).then((v) => v.value),
-            state.read({ ...key, kind: 'health' }).then((v) => v.value),
-          ]);
+          const record = await state.readCircuit(key);
+          const [circuit, health] = [record.circuit.value, record.health];
           const phase = phaseOf(circuit, at);
           const s: EndpointState = !e.enabled
             ? 'disabled'

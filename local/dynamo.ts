@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { toRecord } from '../lambdas/adapters/dynamo-event-store';
-import { EVENTS_TABLE } from '../lambdas/contract';
+import { EVENTS_TABLE, OUTBOUND_TABLE } from '../lambdas/contract';
 import type { EventRecord } from '../lambdas/core/inbound/ports';
 
 export const LOCAL_TABLE_NAME = 'webhook-events';
@@ -82,8 +82,14 @@ export function withConditionCheckFailureItem(client: DynamoDBClient): DynamoDBC
           input.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD'
         )
           throw error;
-        const pk = EVENTS_TABLE.partitionKey;
-        const key = input.Key ?? (input.Item?.[pk] === undefined ? undefined : { [pk]: input.Item[pk] });
+        // The key of the item a put names: the events table's partition key, or the outbound table's two.
+        const names = [EVENTS_TABLE.partitionKey, OUTBOUND_TABLE.sortKey];
+        const item = input.Item;
+        const key =
+          input.Key ??
+          (item?.[EVENTS_TABLE.partitionKey] === undefined
+            ? undefined
+            : Object.fromEntries(names.flatMap((n) => (item[n] === undefined ? [] : [[n, item[n]]]))));
         if (input.TableName === undefined || key === undefined) throw error;
         const out = await client.send(
           new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }),

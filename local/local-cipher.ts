@@ -3,10 +3,11 @@
  * (tenant, endpoint) or (tenant, source) as additional authenticated data, so, as with a KMS encryption context, a
  * ciphertext copied to another endpoint or source does not decrypt. Secrets are never stored in plaintext, locally either.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SourceSecretCipher, SourceSecretContext } from '../lambdas/core/inbound/tenant-sources/ports';
+import { boundTo, open, seal } from '../lambdas/core/outbound/delivery/aead';
 import type { SecretCipher, SecretContext } from '../lambdas/core/outbound/ports';
 
 type Context = SecretContext | SourceSecretContext;
@@ -25,19 +26,14 @@ export class LocalSecretCipher implements SecretCipher, SourceSecretCipher {
   }
 
   async encrypt(plaintext: string, context: Context): Promise<string> {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(aad(context));
-    const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64');
+    return seal(this.key, plaintext, aad(context));
   }
 
   async decrypt(ciphertext: string, context: Context): Promise<string> {
-    const bytes = Buffer.from(ciphertext, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, 12)).setAAD(aad(context));
-    decipher.setAuthTag(bytes.subarray(12, 28));
-    return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+    return open(this.key, ciphertext, aad(context));
   }
 }
 
+/** An endpoint's binding is the envelope's (aead.ts `boundTo`); a source's names it as one. */
 const aad = (c: Context) =>
-  Buffer.from(JSON.stringify('endpointId' in c ? [c.tenantId, c.endpointId] : ['source', c.tenantId, c.sourceId]));
+  'endpointId' in c ? boundTo(c) : Buffer.from(JSON.stringify(['source', c.tenantId, c.sourceId]));

@@ -5,7 +5,8 @@
  */
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoEndpointStateStore } from '../lambdas/adapters/dynamo-endpoint-state';
-import { toDelivery, toEndpoint, type Item } from '../lambdas/adapters/dynamo-outbound-codec';
+import { toDelivery } from '../lambdas/adapters/dynamo-delivery-codec';
+import { toEndpoint, type Item } from '../lambdas/adapters/dynamo-outbound-codec';
 import { phaseOf } from '../lambdas/core/outbound/admission/circuit';
 
 export interface EndpointRef {

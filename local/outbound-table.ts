@@ -20,10 +20,10 @@ import { outboundTableDefinition } from '../lambdas/adapters/outbound-table';
 import { OUTBOUND_TABLE } from '../lambdas/contract';
 import type { TtlShape } from './dynamo';
 
-/** v2 added the `byEndpoint` index. */
-export const LOCAL_OUTBOUND_TABLE_NAME = 'webhook-outbound-v2';
+/** v2 added the `byEndpoint` index; v3 projects keys and immutable attributes into the list indexes (decision 0027). */
+export const LOCAL_OUTBOUND_TABLE_NAME = 'webhook-outbound-v3';
 /** Earlier local versions' tables, oldest first: their items are copied into the current one. */
-export const LEGACY_LOCAL_OUTBOUND_TABLES = ['webhook-outbound'] as const;
+export const LEGACY_LOCAL_OUTBOUND_TABLES = ['webhook-outbound', 'webhook-outbound-v2'] as const;
 
 /** The outbound table for the local TTL sweep (`sweepExpired`): DynamoDB would delete its expired items itself. */
 export const OUTBOUND_TTL_SHAPE: TtlShape = {

@@ -17,7 +17,7 @@ import { encodeWakeUp } from '../lambdas/core/outbound/delivery/wake-up';
 import type { TransformRoute } from '../lambdas/core/outbound/delivery/transform';
 import { relayFilterPolicy, type RelayRule } from '../lambdas/core/outbound/intake/relay';
 import type { HttpSender, Resolver, WakeUpQueue } from '../lambdas/core/outbound/ports';
-import type { RetentionSettings } from '../lambdas/core/outbound/retention';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../lambdas/core/outbound/retention';
 import type { EventTypeCatalog } from '../lambdas/core/outbound/event-types';
 import type { PortalSettings } from '../lambdas/core/portal/settings';
 import { createSweeper } from '../lambdas/delivery-sweeper/create-handler';
@@ -33,6 +33,7 @@ import { SqsEventSource } from './event-source';
 import { verifierContext } from './local-http';
 import { matchesFilterPolicy, type FilterPolicy } from './filter-policy';
 import { LocalSecretCipher } from './local-cipher';
+import { LocalPayloadFiles } from './payload-files';
 import {
   ensureOutboundTable,
   LEGACY_LOCAL_OUTBOUND_TABLES,
@@ -54,6 +55,15 @@ export interface OutboundOptions {
   readonly sweepIntervalMs?: number;
   /** Lease of a queued or claimed wake-up. @default 15 min */
   readonly leaseMs?: number;
+  /**
+   * Lease of a worker's claim on a delivery attempt (decision 0027). @default as deployed (70 s). Tests shorten it,
+   * with `deliveryVisibilityTimeoutMs`, to see a dead worker's claim settled in seconds.
+   */
+  readonly claimLeaseMs?: number;
+  /** How long a received wake-up stays hidden before it comes back. @default as deployed (240 s) */
+  readonly deliveryVisibilityTimeoutMs?: number;
+  /** The worker's batching window (bench:outbound compares). @default as deployed (contract.ts) */
+  readonly deliveryBatchingWindowMs?: number;
   readonly transforms?: readonly TransformRoute[];
   /** Tests: a resolver or sender stand-in. */
   readonly resolver?: Resolver;
@@ -112,7 +122,13 @@ export async function startLocalOutbound(
       ? {}
       : { journalPath: join(options.dataDir, 'queues', `${name}.jsonl`), sync: options.syncWrites ?? true };
   const queue = await LocalQueue.open(
-    { name: 'outbound-deliveries', ...localQueueSettings(WORKER) },
+    {
+      name: 'outbound-deliveries',
+      ...localQueueSettings(WORKER),
+      ...(options.deliveryVisibilityTimeoutMs !== undefined && {
+        visibilityTimeoutMs: options.deliveryVisibilityTimeoutMs,
+      }),
+    },
     journal('outbound-deliveries'),
   );
   const wakeUps: WakeUpQueue = {
@@ -120,12 +136,16 @@ export async function startLocalOutbound(
       for (const w of list) await queue.sendMessage({ body: encodeWakeUp(w), attributes: {} }, w.delaySeconds * 1000);
     },
   };
+  const payloads = new LocalPayloadFiles(options.dataDir === undefined ? undefined : join(options.dataDir, 'payloads'));
+  // The bucket's lifecycle: a payload is kept a day longer than its message.
+  await payloads.expire(((options.retention ?? DEFAULT_RETENTION).messagesDays + 1) * 86_400_000);
   const portal = await startLocalPortal({
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     ...(options.portal && { settings: options.portal }),
   });
   const outbound = composeOutbound({
     dynamo: client,
+    payloads,
     tableName: LOCAL_OUTBOUND_TABLE_NAME,
     cipher: LocalSecretCipher.open(
       options.dataDir === undefined ? undefined : join(options.dataDir, 'outbound-secrets.key'),
@@ -139,6 +159,7 @@ export async function startLocalOutbound(
     ...(options.retention && { retention: options.retention }),
     ...(options.operations && { operations: options.operations }),
     ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }),
+    ...(options.claimLeaseMs !== undefined && { claimLeaseMs: options.claimLeaseMs }),
     ...(options.resolver && { resolver: options.resolver }),
     ...(options.sender && { sender: options.sender }),
     ...(options.random && { random: options.random }),
@@ -151,6 +172,7 @@ export async function startLocalOutbound(
     queue,
     functionName: 'outbound-delivery-worker',
     ...eventSourceSettings(WORKER),
+    ...(options.deliveryBatchingWindowMs !== undefined && { batchingWindowMs: options.deliveryBatchingWindowMs }),
     log,
     // A worker per invocation: each deployed container combines its own endpoint-state updates.
     createHandler: () => createDeliveryWorker(outbound.worker()),

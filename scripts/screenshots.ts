@@ -93,10 +93,13 @@ for (let at = now - 24 * HOUR + 60_000; at < now - 5 * 60_000; at += at > now - 
     responseBody: status === 200 ? '{"received":true}' : '{"error":"unavailable"}',
   };
   await stack.outbound.deliveries.createIfAbsent([delivery]);
+  // As a worker does: claim the attempt, then record it under the claim.
+  const claim = { attempt: 1, token: `demo_${n}`, at, until: at + 60_000 };
+  await stack.outbound.deliveries.claim({ tenantId: 'acme', deliveryId: id, expectedAttemptCount: 0, claim });
   await stack.outbound.deliveries.recordAttempt(
     attempt,
     { status: status === 200 ? 'delivered' : 'exhausted', attemptCount: 1, updatedAt: at },
-    0,
+    claim.token,
   );
 }
 for (const type of ['invoice.paid', 'invoice.payment_failed'])

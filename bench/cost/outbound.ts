@@ -1,13 +1,13 @@
 /**
- * Dollars per million outbound deliveries (one endpoint per message), line by line, priced from bench/pricing.json.
- * Item sizes come from the real DynamoDB items the adapters write (lambdas/adapters/dynamo-outbound-codec.ts), so
- * a change of the table layout shows here; which index each item enters follows the table definition
- * (lambdas/adapters/outbound-table.ts: `due` KEYS_ONLY, `byTenant` and `byEndpoint` ALL). Durations, fleet sizes
- * and shares are assumptions, named in `OUTBOUND_ASSUMPTIONS` and overridable with `--param`.
+ * Dollars per million outbound deliveries (one endpoint per message), all in, line by line, priced from
+ * bench/pricing.json: API Gateway, the API and worker functions as their batches really run (concurrently), the
+ * queue's requests at a batch fill derived by the inbound model's rule, every DynamoDB write and read with its index
+ * entries, storage and point-in-time backup for the retention, S3 for payloads kept apart, KMS, CloudWatch Logs
+ * bytes and the data transfer out to receivers. What each design does per delivery is outbound-designs.ts; the
+ * durations, fleet, traffic and shares are `OUTBOUND_ASSUMPTIONS`, printed with every result and overridable.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { attemptItem, deliveryItem, endpointItem, messageItem } from '../../lambdas/adapters/dynamo-outbound-codec';
-import type { Attempt, Delivery, Endpoint, MessageRecord } from '../../lambdas/core/outbound/model';
+import { OUTBOUND_FUNCTIONS } from '../../lambdas/contract';
+import type { DesignInputs, Scenario, Usage } from './outbound-designs';
 
 export interface OutboundPrices {
   readonly apiGatewayHttpRequest: number;
@@ -15,34 +15,62 @@ export interface OutboundPrices {
   readonly lambdaArm64GbSecond: number;
   readonly dynamoDbWriteRequestUnit: number;
   readonly dynamoDbReadRequestUnit: number;
+  readonly dynamoDbStorageGbMonth: number;
+  readonly dynamoDbPitrGbMonth: number;
   readonly sqsStandardRequest: number;
   readonly kmsRequest: number;
+  readonly cloudWatchLogsIngestGb: number;
+  readonly dataTransferOutGb: number;
+  readonly s3PutRequest: number;
+  readonly s3GetRequest: number;
+  readonly s3StorageGbMonth: number;
   readonly eventBridgeCustomEvent: number;
   readonly eventBridgeApiDestinationInvocation: number;
 }
 
 export const OUTBOUND_ASSUMPTIONS = {
   memoryGb: 0.25,
-  /** API function per accepted message (four DynamoDB calls and one SQS send). */
+  /** API function per accepted message: endpoints query, message and delivery puts, one SendMessage. */
   intakeSeconds: 0.04,
-  /** Worker per attempt, most of it waiting for the receiver (assumed to answer in 100 ms). */
-  attemptSeconds: 0.15,
-  /** Deliveries per worker invocation and per SQS receive/delete (the event source batches under load). */
-  batchFill: 5,
-  /** Deliveries a day: spreads the secret cache's refreshes over the volume. */
+  /** Worker per invocation: the receiver's answer (100 ms) and the DynamoDB calls around it; its deliveries run at once. */
+  workerBaseSeconds: 0.15,
+  /** ...plus this per delivery of the batch (CPU: signing, JSON, SDK). */
+  workerPerDeliverySeconds: 0.005,
+  /** One S3 call (a large payload's PUT at intake, its GET in the worker). */
+  s3CallSeconds: 0.02,
+  /** Traffic: sets the batch fill of the delivery queue and spreads the per-container costs over the volume. */
   deliveriesPerDay: 1_000_000,
+  /** The delivery queue's event source (lambdas/contract.ts, as the construct deploys it). */
+  batchingWindowSeconds: OUTBOUND_FUNCTIONS.worker.maxBatchingWindowSeconds,
+  batchSize: OUTBOUND_FUNCTIONS.worker.batchSize,
   /** Warm worker containers, each with its own secret cache (decision 0013). */
   workerContainers: 10,
   /** Endpoints each container delivers to at least once per cache TTL (worst case: every container sees each). */
   activeEndpoints: 100,
-  /** Secret cache TTL (decision 0013): each (container, endpoint) decrypts once per TTL while active. 0 = no cache. */
+  /** Data keys whose secrets a container opens (envelope encryption: one current key, plus older ones until rotated). */
+  dataKeysInUse: 1,
+  /** Secret cache TTL (decision 0013); 0 = no cache (a Decrypt per attempt). */
   secretCacheTtlSeconds: 300,
-  /** Share of endpoints with a `rateLimit` (each attempt then reads and writes its token bucket). */
+  /** Share of endpoints with a `rateLimit` (each batch then reads and writes its token bucket). */
   rateLimitedShare: 1,
-  /** Lost compare-and-sets per attempt on the endpoint-state items (each a re-read and a failed write). */
-  stateConflictsPerAttempt: 0,
-  /** Share of attempts whose response body is non-empty: one more item each, with its own TTL (retention work, coming). */
-  responseBodyShare: 1,
+  /** Days messages, deliveries and attempts are kept, and response bodies (retention.ts defaults). */
+  retentionDays: 30,
+  bodyRetentionDays: 7,
+  /** Share of deliveries whose first attempt fails and is retried once. */
+  retriedShare: 0,
+  /** Body of a 2xx answer (`{"received":true}`) and of a failure (an error page). */
+  responseBytes: 17,
+  failureBodyBytes: 1024,
+  /** gzip output over input for a stored body (an error page compresses to about a quarter; 1 = not at all). */
+  bodyCompression: 0.25,
+  /** Log bytes: the worker's `delivery attempt` line and the API's `message accepted` (Powertools JSON, measured), and the HTTP API's access log line. */
+  workerLogBytes: 338,
+  apiLogBytes: 270,
+  accessLogBytes: 300,
+  /** CloudWatch counts 26 bytes per log event on top of the line. */
+  logEventOverheadBytes: 26,
+  /** What a request carries out besides the body: headers (~600 B), TLS handshake and TCP (a new connection per attempt). */
+  requestOverheadBytes: 1500,
 } as const;
 export type OutboundAssumptions = { -readonly [K in keyof typeof OUTBOUND_ASSUMPTIONS]: number };
 
@@ -52,162 +80,92 @@ export interface Line {
   readonly usd: number;
 }
 
-/** Bytes of an item as DynamoDB meters it: attribute names plus values. */
-export function itemBytes(item: Readonly<Record<string, AttributeValue>>): number {
-  let bytes = 0;
-  for (const [name, v] of Object.entries(item)) {
-    bytes += Buffer.byteLength(name);
-    if (v.S !== undefined) bytes += Buffer.byteLength(v.S);
-    else if (v.N !== undefined) bytes += Math.ceil(v.N.replace(/^-/, '').length / 2) + 1;
-    else if (v.BOOL !== undefined) bytes += 1;
-  }
-  return bytes;
+const GB = 1e9;
+const MONTH_DAYS = 30;
+
+/** Deliveries per worker invocation, by the inbound model's rule: 1 without a batching window, else what it gathers. */
+export function deliveryBatchFill(a: OutboundAssumptions): number {
+  if (a.batchingWindowSeconds <= 0) return 1;
+  return Math.min(a.batchSize, Math.max(1, (a.deliveriesPerDay / 86_400) * a.batchingWindowSeconds));
 }
 
-export const wru = (bytes: number) => Math.ceil(bytes / 1024);
-const rru = (bytes: number) => Math.ceil(bytes / 4096);
-
-/** The items one 1-KiB delivery writes, built with the adapters' own codec. */
-export function sampleItems(payloadBytes: number) {
-  const now = Date.UTC(2026, 11, 2);
-  const message: MessageRecord = {
-    tenantId: 'tenant_0001',
-    id: 'msg_2Nf8s7Qd0X1a9Lk3',
-    type: 'invoice.paid',
-    payload: `{"d":"${'x'.repeat(payloadBytes - 8)}"}`,
-    fingerprint: 'f'.repeat(64),
-    createdAt: now,
-    expiresAt: now + 30 * 86_400_000,
-  };
-  const delivery: Delivery = {
-    tenantId: message.tenantId,
-    deliveryId: `dlv_${'a'.repeat(32)}`,
-    messageId: message.id,
-    endpointId: 'ep_abcdefghijklmnop',
-    status: 'pending',
-    attemptCount: 0,
-    nextAttemptAt: now,
-    createdAt: now,
-    updatedAt: now,
-  };
-  const endpoint: Endpoint = {
-    tenantId: message.tenantId,
-    endpointId: delivery.endpointId,
-    url: 'https://hooks.example.com/webhooks/billing',
-    description: 'billing',
-    filterTypes: ['invoice.*'],
-    headers: {},
-    signing: { scheme: 'standard-webhooks' },
-    secrets: { current: 'c'.repeat(250) },
-    enabled: true,
-    timeoutSeconds: 15,
-    rateLimit: { perSecond: 50, burst: 10 },
-    createdAt: now,
-    updatedAt: now,
-  };
-  const attempt: Attempt = {
-    tenantId: message.tenantId,
-    deliveryId: delivery.deliveryId,
-    endpointId: endpoint.endpointId,
-    messageId: message.id,
-    number: 1,
-    at: now,
-    latencyMs: 120,
-    status: 200,
-    responseBody: '{"ok":true}',
-    responseBodyTruncated: false,
-  };
-  const due = { sweepAt: now, dueShard: 1 };
+export function designInputs(a: OutboundAssumptions): DesignInputs {
   return {
-    message: itemBytes(messageItem(message)),
-    delivery: itemBytes(deliveryItem(delivery, due, now)),
-    /** The `due` index holds keys only: table key + dueShard + sweepAt. */
-    dueEntry: itemBytes({
-      pk: { S: `DLV#${delivery.deliveryId}` },
-      sk: { S: 'DLV' },
-      dueShard: { N: '1' },
-      sweepAt: { N: String(now) },
-    }),
-    deliveryWithAttempt: itemBytes({
-      ...deliveryItem(delivery, undefined, now),
-      lastAttempt: { S: JSON.stringify(attempt) },
-    }),
-    endpoint: itemBytes(endpointItem(endpoint, 1)),
-    attempt: itemBytes(attemptItem(attempt, { attempt: now, body: now })),
+    fill: deliveryBatchFill(a),
+    rateLimitedShare: a.rateLimitedShare,
+    retentionDays: a.retentionDays,
+    bodyRetentionDays: a.bodyRetentionDays,
+    workerBaseSeconds: a.workerBaseSeconds,
+    workerPerDeliverySeconds: a.workerPerDeliverySeconds,
+    s3CallSeconds: a.s3CallSeconds,
+    activeEndpoints: a.activeEndpoints,
+    dataKeysInUse: a.dataKeysInUse,
   };
 }
 
-/** Write units per message and per attempt, by item and index (exported so the tests can check the counting). */
-export function writeUnits(payloadBytes: number, retriedShare: number) {
-  const s = sampleItems(payloadBytes);
-  const attempts = 1 + retriedShare;
+export function scenarioOf(payloadBytes: number, a: OutboundAssumptions): Scenario {
   return {
-    // put message (table + byTenant, ALL); markFannedOut rewrites it (table + byTenant again)
-    messagePut: 2 * wru(s.message),
-    markFannedOut: 2 * wru(s.message),
-    // put delivery: table + due (keys only) + byTenant + byEndpoint (ALL)
-    deliveryPut: wru(s.delivery) + wru(s.dueEntry) + 2 * wru(s.delivery),
-    // conditional update of the delivery: table + byTenant + byEndpoint (projected attributes change) + due:
-    // leaving it when delivered (a delete), moving sweepAt when failed (delete + put)
-    attemptUpdate: attempts * 3 * wru(s.deliveryWithAttempt) + (1 + 2 * retriedShare) * wru(s.dueEntry),
-    // the attempt item (table + byEndpoint); on a retry the previous attempt is put again (decision 0011)
-    attemptItems: (attempts + retriedShare) * 2 * wru(s.attempt),
+    payloadBytes,
+    responseBytes: a.responseBytes,
+    failureBodyBytes: a.failureBodyBytes,
+    bodyCompression: a.bodyCompression,
+    retriedShare: a.retriedShare,
   };
 }
 
-/** KMS Decrypt calls per million deliveries: one per attempt without the cache, else one per container, endpoint and TTL. */
-export function kmsCallsPerMillion(retriedShare: number, a: OutboundAssumptions): number {
-  const perAttempt = (1 + retriedShare) * 1e6;
+/**
+ * KMS Decrypt calls per million deliveries: one per attempt without a cache, else one per container, key opened (an
+ * endpoint's secret, or with envelope encryption a data key) and cache period.
+ */
+export function kmsCallsPerMillion(attempts: number, keysPerContainer: number, a: OutboundAssumptions): number {
+  const perAttempt = attempts * 1e6;
   if (a.secretCacheTtlSeconds <= 0) return perAttempt;
-  const perDay = a.workerContainers * a.activeEndpoints * (86_400 / a.secretCacheTtlSeconds);
+  const perDay = a.workerContainers * keysPerContainer * (86_400 / a.secretCacheTtlSeconds);
   return Math.min(perAttempt, (perDay * 1e6) / a.deliveriesPerDay);
 }
 
-/** Per million deliveries, each message to one endpoint, `retriedShare` of them attempted twice. */
-export function outboundCost(
-  p: OutboundPrices,
-  payloadBytes: number,
-  retriedShare: number,
-  overrides: Partial<OutboundAssumptions> = {},
-): Line[] {
-  const a: OutboundAssumptions = { ...OUTBOUND_ASSUMPTIONS, ...overrides };
-  const s = sampleItems(payloadBytes);
-  const w = writeUnits(payloadBytes, retriedShare);
-  const attempts = 1 + retriedShare;
+const sum = (rows: ReadonlyArray<readonly [string, number, ...unknown[]]>) => rows.reduce((n, r) => n + r[1], 0);
+
+/** Per million deliveries of `payloadBytes`, each message to one endpoint, for a design's usage. */
+export function outboundCost(p: OutboundPrices, payloadBytes: number, u: Usage, a: OutboundAssumptions): Line[] {
+  const attempts = 1 + a.retriedShare;
   const gbs = (seconds: number) => seconds * a.memoryGb * p.lambdaArm64GbSecond;
-  const W = p.dynamoDbWriteRequestUnit;
-  const R = p.dynamoDbReadRequestUnit;
-  // Endpoint state items are small (< 1 KB, < 4 KB) and in no index: one unit per read or write.
-  // Gate: circuit read, token bucket read + write (rate-limited endpoints). Settle: circuit read + write (every
-  // attempt moves the failure window), health read (a success on a healthy endpoint writes nothing).
-  const stateReads = attempts * (1 + a.rateLimitedShare + 1 + 1 + a.stateConflictsPerAttempt);
-  const stateWrites = attempts * (a.rateLimitedShare + 1 + a.stateConflictsPerAttempt);
+  const storedGbMonths = u.stored.reduce((n, [, bytes, days]) => n + (bytes / GB) * (days / MONTH_DAYS), 0);
+  const o = a.logEventOverheadBytes;
+  const logBytes = a.accessLogBytes + o + a.apiLogBytes + o + attempts * (a.workerLogBytes + o);
+  const sentBytes = attempts * (payloadBytes + 60 + a.requestOverheadBytes); // 60: the Standard Webhooks envelope
+  const M = 1e6;
   return [
     { what: 'API Gateway: POST /v1/…/messages', usd: p.apiGatewayHttpRequest },
-    { what: 'API function: invocation + compute', usd: p.lambdaRequest + gbs(a.intakeSeconds) * 1e6 },
     {
-      what: 'DynamoDB intake writes (items + index entries)',
-      usd: (w.messagePut + w.deliveryPut + w.markFannedOut) * W,
+      what: 'API function: invocation + compute',
+      usd: p.lambdaRequest + gbs(a.intakeSeconds + u.apiExtraSeconds) * M,
     },
-    { what: 'DynamoDB intake reads (endpoints query)', usd: rru(s.endpoint) * R },
-    { what: 'SQS wake-ups: send, receive, delete', usd: attempts * (1 + 2 / a.batchFill) * p.sqsStandardRequest },
+    { what: 'SQS wake-ups: send, receive, delete', usd: u.sqsRequests * p.sqsStandardRequest },
+    { what: 'worker: invocations + compute', usd: u.workerInvocations * p.lambdaRequest + gbs(u.workerSeconds) * M },
+    { what: 'DynamoDB writes (items + index entries)', usd: sum(u.writes) * p.dynamoDbWriteRequestUnit },
+    { what: 'DynamoDB reads', usd: sum(u.reads) * p.dynamoDbReadRequestUnit },
     {
-      what: 'worker: invocations + compute',
-      usd: attempts * (p.lambdaRequest / a.batchFill + gbs(a.attemptSeconds) * 1e6),
+      what: 'DynamoDB storage + point-in-time backup, for the retention',
+      usd: storedGbMonths * M * (p.dynamoDbStorageGbMonth + p.dynamoDbPitrGbMonth),
     },
-    // delivery, endpoint, message: three consistent reads per attempt
     {
-      what: 'DynamoDB attempt reads',
-      usd: attempts * (rru(s.deliveryWithAttempt) + rru(s.endpoint) + rru(s.message)) * R,
+      what: 'S3: payloads kept apart (PUT, GET per attempt, storage)',
+      usd:
+        u.s3.puts * p.s3PutRequest +
+        u.s3.gets * p.s3GetRequest +
+        (u.s3.storedBytes / GB) * ((a.retentionDays + 1) / MONTH_DAYS) * p.s3StorageGbMonth * M,
     },
-    { what: 'DynamoDB attempt writes (items + index entries)', usd: (w.attemptUpdate + w.attemptItems) * W },
-    { what: 'DynamoDB response-body item (coming)', usd: attempts * a.responseBodyShare * W },
-    { what: 'DynamoDB admission gate (rate, circuit, health)', usd: stateReads * R + stateWrites * W },
-    { what: 'KMS Decrypt of the endpoint secret', usd: (kmsCallsPerMillion(retriedShare, a) / 1e6) * p.kmsRequest },
+    {
+      what: 'KMS Decrypt of endpoint secrets (or their data key)',
+      usd: (kmsCallsPerMillion(attempts, u.keysPerContainer, a) / M) * p.kmsRequest,
+    },
+    { what: 'CloudWatch Logs (access log, API and worker lines)', usd: (logBytes / GB) * p.cloudWatchLogsIngestGb * M },
+    { what: 'data transfer out to receivers', usd: (sentBytes / GB) * p.dataTransferOutGb * M },
   ];
 }
 
-/** EventBridge API destinations for the same: a custom event per message, an invocation per attempt. */
+/** EventBridge API destinations for the same: a custom event per message, an invocation per attempt (transport only). */
 export function apiDestinationsCost(p: OutboundPrices, payloadBytes: number, retriedShare: number): Line[] {
   return [
     {
@@ -218,4 +176,4 @@ export function apiDestinationsCost(p: OutboundPrices, payloadBytes: number, ret
   ];
 }
 
-export const total = (lines: readonly Line[]) => lines.reduce((sum, l) => sum + l.usd, 0);
+export const total = (lines: readonly Line[]) => lines.reduce((s, l) => s + l.usd, 0);

@@ -33,8 +33,12 @@ export interface OutageResult {
   readonly duplicates: number;
   readonly requestsDuringOutage: number;
   readonly requestsAfter: number;
-  /** Attempts sent whose record lost to another worker's (two wake-ups of one delivery: the duplicates' cause). */
+  /** Attempts sent but not recorded (their claim lost while sending): requests no log shows. Must be 0. */
   readonly lostRaces: number;
+  /** Requests the receiver saw beyond the attempts their delivery logged: must be 0 (every request is a logged attempt). */
+  readonly unlogged: number;
+  /** Wake-ups that found another worker's claim first and sent nothing (duplicate wake-ups stopped). */
+  readonly claimsLost: number;
   /** Delivery steps that threw (e.g. StateContentionError) and were left to the queue's redelivery. */
   readonly failedSteps: number;
 }
@@ -59,14 +63,17 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
     ...DEFAULT_OPERATIONS_SETTINGS,
     circuit: { ...DEFAULT_OPERATIONS_SETTINGS.circuit, coolDownSeconds: 1, maxCoolDownSeconds: 2 },
   };
-  // Counts two log lines by their fixed message text; nothing else is kept.
+  // Counts three log lines by their fixed message text; nothing else is kept.
   let lostRaces = 0;
   let failedSteps = 0;
+  let claimsLost = 0;
+  // An attempt not recorded is an error under the claim; before it, a warning (the same harness runs both).
+  const notRecorded = (m: string) => void (m.startsWith('delivery attempt not recorded') && lostRaces++);
   const log: Log = {
     debug() {},
-    info() {},
-    warn: (m) => void (m.startsWith('delivery attempt not recorded') && lostRaces++),
-    error: (m) => void (m.startsWith('delivery step failed') && failedSteps++),
+    info: (m) => void (m.startsWith('delivery claimed by another worker first') && claimsLost++),
+    warn: notRecorded,
+    error: (m) => (m.startsWith('delivery step failed') ? void failedSteps++ : notRecorded(m)),
   };
   const stack = await startLocalStack({
     port: 0,
@@ -112,6 +119,14 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
     const perId = new Map<string, number>();
     for (const r of ok) perId.set(r.id, (perId.get(r.id) ?? 0) + 1);
     const exhausted = await stack.outbound.deliveries.list({ tenantId: 'outage', status: 'exhausted', limit: 1000 });
+    // Per delivery, requests its receiver saw beyond the attempts it logged (a refused connection is an attempt no
+    // receiver sees, so only the excess counts).
+    const seenPerId = new Map<string, number>();
+    for (const r of requests) seenPerId.set(r.id, (seenPerId.get(r.id) ?? 0) + 1);
+    const unlogged = (await stack.outbound.deliveries.list({ tenantId: 'outage', limit: 1000 })).items.reduce(
+      (n, d) => n + Math.max(0, (seenPerId.get(d.messageId) ?? 0) - d.attemptCount),
+      0,
+    );
     const times = requests.map((r) => r.at);
     return {
       accepted: accepted.size,
@@ -124,6 +139,8 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
       requestsDuringOutage: requests.filter((r) => r.at < upAt).length,
       requestsAfter: requests.filter((r) => r.at >= upAt).length,
       lostRaces,
+      unlogged,
+      claimsLost,
       failedSteps,
     };
   } finally {

@@ -1,5 +1,5 @@
 /**
- * What-if for `bench:coldstart` (decision 0027, tracing): the verifier as deployed, plus OpenTelemetry set up in the
+ * What-if for `bench:coldstart` (decision 0028, tracing): the verifier as deployed, plus OpenTelemetry set up in the
  * function as the X-Ray-compatible pipeline needs it (a tracer provider with X-Ray ids, the X-Ray propagator, a
  * batching OTLP exporter) and a span around every AWS SDK call (a client middleware: the auto-instrumentation's
  * module patching does not reach a bundle). Bundled like the stack's functions; never deployed.

@@ -1,5 +1,5 @@
 /**
- * What-if for `bench:coldstart` (decision 0027, tracing): the verifier as deployed plus Powertools Tracer (the X-Ray
+ * What-if for `bench:coldstart` (decision 0028, tracing): the verifier as deployed plus Powertools Tracer (the X-Ray
  * SDK) capturing its AWS clients, as Powertools' docs show. Bundled like the stack's functions; never deployed.
  */
 import { Tracer } from '@aws-lambda-powertools/tracer';

@@ -118,9 +118,12 @@ function summary(d: Delivery): string {
 
 /** One attempt: what the receiver answered (its body as a quoted, escaped string: it is the receiver's text). */
 function attemptLine(a: Attempt): string {
-  const result = a.status !== undefined ? `HTTP ${a.status}` : `${a.error} (${a.errorDetail ?? ''})`;
+  const result =
+    a.status !== undefined ? `HTTP ${a.status}` : `${a.error}${a.errorDetail ? ` (${a.errorDetail})` : ''}`;
   const response = a.responseBody
     ? `  ${JSON.stringify(a.responseBody.slice(0, 80))}${a.responseBodyTruncated ? ' (truncated)' : ''}`
     : '';
-  return terminalSafe(`  #${a.number}  ${time(a.at)}  ${result}  ${a.latencyMs} ms${response}`);
+  // An attempt of unknown outcome (its worker died) has no latency.
+  const latency = a.latencyMs === undefined ? '' : `  ${a.latencyMs} ms`;
+  return terminalSafe(`  #${a.number}  ${time(a.at)}  ${result}${latency}${response}`);
 }

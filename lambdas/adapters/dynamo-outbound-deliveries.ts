@@ -1,31 +1,24 @@
 /**
- * Deliveries and their attempts on the outbound table, and the `due` index the sweeper reads (decision 0007).
+ * Deliveries and their attempts on the outbound table, and the `due` index the sweeper reads (decisions 0007, 0027).
+ * The writes are in dynamo-delivery-writes.ts (create, claim, record under the claim, skip), the reads through the
+ * list indexes in dynamo-delivery-reads.ts; this class holds the options they share and the `due` index.
  *
- * Recording an attempt is one conditional `UpdateItem` on the delivery (`attemptCount` unchanged) that applies the
- * new state and keeps the attempt itself in `lastAttempt`; the attempt's own item is written right after, together
- * with the previous `lastAttempt` again. So a crash between the two writes loses nothing: the attempt lives in the
- * delivery until the next attempt writes it out, and readers merge it (decision 0011). This costs 3 WRU where a
- * `TransactWriteItems` of two items costs 4, and runs unchanged on the local stack's dynalite, which has no
- * transactions.
- *
- * Every item carries `expiresAt` (epoch ms) and the TTL attribute from the retention settings (retention.ts):
- * a delivery from its creation, an attempt and its response body from the attempt's time. The body is its own
- * item (`ATT#<n>#body`, on no index) because DynamoDB TTL deletes whole items and bodies are kept less long.
- * TTL deletes lazily, so readers leave out whatever is past its `expiresAt` (`isExpired`).
+ * Every item carries `expiresAt` (epoch ms) and the TTL attribute from the retention settings (retention.ts): a
+ * delivery from its creation, a pushed-out attempt and a response body from the attempt's time. TTL deletes lazily,
+ * so readers leave out whatever is past its `expiresAt` (`isExpired`).
  */
 import {
-  BatchWriteItemCommand,
   ConditionalCheckFailedException,
-  PutItemCommand,
+  GetItemCommand,
   QueryCommand,
   UpdateItemCommand,
   type DynamoDBClient,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { OUTBOUND_TABLE } from '../contract';
-import { FINAL_STATUSES, type Attempt, type Delivery, type MessageRecord } from '../core/outbound/model';
+import type { Attempt, Delivery, MessageRecord } from '../core/outbound/model';
 import type {
   Bounded,
+  ClaimRequest,
   DeliveryQuery,
   DeliveryReader,
   DeliveryStore,
@@ -34,27 +27,17 @@ import type {
   EndpointDelivery,
   EndpointDeliveryReader,
   Page,
+  StaleClaim,
   WakeUpClaim,
 } from '../core/outbound/ports';
-import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/delivery/wake-up';
+import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS } from '../core/outbound/delivery/wake-up';
 import { DEFAULT_RETENTION, expiry, isExpired, type RetentionSettings } from '../core/outbound/retention';
-import {
-  attemptBodyItem,
-  attemptItem,
-  deliveryItem,
-  keys,
-  LAST_ATTEMPT_SET,
-  lastAttemptOf,
-  lastAttemptValues,
-  mergeAttempts,
-  toDelivery,
-  type AttemptExpiry,
-  type Item,
-} from './dynamo-outbound-codec';
-import { queryAll } from './dynamo-outbound-query';
+import { mergeAttempts, toDelivery } from './dynamo-delivery-codec';
+import * as reads from './dynamo-delivery-reads';
+import * as writes from './dynamo-delivery-writes';
+import { keys, type Item } from './dynamo-outbound-codec';
 import * as lists from './dynamo-outbound-lists';
-import * as byEndpoint from './dynamo-outbound-endpoint-index';
-import { succeeds } from './conditional-write';
+import { queryAll } from './dynamo-outbound-query';
 
 const { dueIndex } = OUTBOUND_TABLE;
 
@@ -70,9 +53,7 @@ export interface DeliveryStoreOptions {
 }
 
 export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, EndpointDeliveryReader, DueIndex {
-  private readonly leaseMs: number;
-  private readonly shards: number;
-  private readonly retention: RetentionSettings;
+  private readonly ctx: writes.WriteContext;
   private readonly now: () => number;
 
   constructor(
@@ -80,163 +61,70 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     private readonly tableName: string,
     options: DeliveryStoreOptions = {},
   ) {
-    this.leaseMs = options.leaseMs ?? DEFAULT_WAKE_LEASE_MS;
-    this.shards = options.dueShards ?? DEFAULT_DUE_SHARDS;
-    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.ctx = {
+      client,
+      tableName,
+      leaseMs: options.leaseMs ?? DEFAULT_WAKE_LEASE_MS,
+      shards: options.dueShards ?? DEFAULT_DUE_SHARDS,
+      retention: options.retention ?? DEFAULT_RETENTION,
+    };
     this.now = options.now ?? Date.now;
   }
 
-  async createIfAbsent(deliveries: readonly Delivery[]): Promise<number> {
-    const created = await Promise.all(
-      deliveries.map((d) =>
-        succeeds(() =>
-          this.client.send(
-            new PutItemCommand({
-              TableName: this.tableName,
-              // A lost first wake-up is found by the sweeper one lease after it is due; one due beyond a queue delay
-              // (a paced replay) has no first wake-up: the sweeper sends it when it falls due. A final one (skipped at
-              // intake: its endpoint is disabled) is never attempted, so it stays out of the due index.
-              Item: deliveryItem(
-                d,
-                FINAL_STATUSES.has(d.status)
-                  ? undefined
-                  : {
-                      sweepAt: sweepAtFor(d.nextAttemptAt ?? d.createdAt, d.createdAt, this.leaseMs),
-                      dueShard: dueShardFor(d.deliveryId, this.shards),
-                    },
-                expiry('delivery', d.createdAt, this.retention).expiresAt,
-              ),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          ),
-        ),
-      ),
-    );
-    return created.filter(Boolean).length;
+  async createIfAbsent(deliveries: readonly Delivery[], options: { readonly sweep?: boolean } = {}): Promise<number> {
+    const stored = await Promise.all(deliveries.map((d) => writes.createOrFind(this.ctx, d, options.sweep)));
+    return stored.filter((s) => s.created).length;
   }
 
-  async recordAttempt(attempt: Attempt, update: DeliveryUpdate, expectedAttemptCount: number): Promise<boolean> {
-    const waiting = !FINAL_STATUSES.has(update.status) && update.nextAttemptAt !== undefined;
-    const names: Record<string, string> = {
-      '#status': 'status',
-      '#count': 'attemptCount',
-      '#next': 'nextAttemptAt',
-      '#sweep': 'sweepAt',
-      '#shard': 'dueShard',
-    };
-    const values: Item = {
-      ':status': { S: update.status },
-      ':count': { N: String(update.attemptCount) },
-      ':expected': { N: String(expectedAttemptCount) },
-      ':updated': { N: String(update.updatedAt) },
-      ...lastAttemptValues(attempt, this.expiry(attempt)),
-    };
-    let expression = `SET #status = :status, #count = :count, updatedAt = :updated, ${LAST_ATTEMPT_SET}`;
-    if (update.probes !== undefined) {
-      values[':probes'] = { N: String(update.probes) };
-      expression += ', probes = :probes';
-    }
-    if (waiting) {
-      values[':next'] = { N: String(update.nextAttemptAt) };
-      values[':sweep'] = { N: String(sweepAtFor(update.nextAttemptAt!, update.updatedAt, this.leaseMs)) };
-      values[':shard'] = { N: String(dueShardFor(attempt.deliveryId, this.shards)) };
-      expression += ', #next = :next, #sweep = :sweep, #shard = :shard';
-    } else {
-      expression += ' REMOVE #next, #sweep, #shard';
-    }
-    let old: Item | undefined;
-    try {
-      const out = await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: keys.delivery(attempt.deliveryId),
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(pk) AND #count = :expected',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      old = out.Attributes;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-    // The previous attempt again (it may never have got its own items: decision 0011), unless it is past keeping.
-    const previous = lastAttemptOf(old, (a) => this.expiry(a));
-    const now = this.now();
-    const puts = [
-      attempt,
-      ...(previous && !isExpired(previous.expires.attempt, now) ? [previous.attempt] : []),
-    ].flatMap((a) => {
-      const expires = a === attempt ? this.expiry(a) : previous!.expires;
-      const body = isExpired(expires.body, now) ? undefined : attemptBodyItem(a, expires);
-      return body ? [attemptItem(a, expires), body] : [attemptItem(a, expires)];
-    });
-    await this.batchPut(puts);
-    return true;
+  createOrFind(deliveries: readonly Delivery[]): Promise<ReadonlyArray<{ delivery: Delivery; created: boolean }>> {
+    return Promise.all(deliveries.map((d) => writes.createOrFind(this.ctx, d)));
   }
 
-  private expiry(a: Attempt): AttemptExpiry {
-    return {
-      attempt: expiry('attempt', a.at, this.retention).expiresAt,
-      body: expiry('responseBody', a.at, this.retention).expiresAt,
-    };
+  async sweepAt(deliveries: ReadonlyArray<Pick<Delivery, 'deliveryId'>>, at: number): Promise<void> {
+    await Promise.all(deliveries.map((d) => writes.sweepAt(this.ctx, d.deliveryId, at)));
   }
 
-  async markSkipped(_tenantId: string, deliveryId: string, reason: string, nowMs: number): Promise<void> {
-    await succeeds(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: keys.delivery(deliveryId),
-          UpdateExpression:
-            'SET #status = :skipped, skipReason = :reason, updatedAt = :now REMOVE #next, #sweep, #shard',
-          ConditionExpression: 'attribute_exists(pk) AND #status IN (:pending, :failed)',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#next': 'nextAttemptAt',
-            '#sweep': 'sweepAt',
-            '#shard': 'dueShard',
-          },
-          ExpressionAttributeValues: {
-            ':skipped': { S: 'skipped' },
-            ':reason': { S: reason },
-            ':now': { N: String(nowMs) },
-            ':pending': { S: 'pending' },
-            ':failed': { S: 'failed' },
-          },
-        }),
-      ),
-    );
+  claim(request: ClaimRequest): Promise<boolean> {
+    return writes.claim(this.ctx, request);
   }
 
-  async markExhaustedNotified(_tenantId: string, deliveryId: string, nowMs: number): Promise<void> {
-    await succeeds(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: keys.delivery(deliveryId),
-          UpdateExpression: 'SET exhaustedNotifiedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :exhausted',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':now': { N: String(nowMs) }, ':exhausted': { S: 'exhausted' } },
-        }),
-      ),
-    );
+  recordAttempt(attempt: Attempt, update: DeliveryUpdate, claimToken: string): Promise<boolean> {
+    return writes.recordAttempt(this.ctx, attempt, update, claimToken);
+  }
+
+  markSkipped(
+    _tenantId: string,
+    deliveryId: string,
+    reason: string,
+    nowMs: number,
+    stale?: Omit<StaleClaim, 'update'>,
+  ): Promise<void> {
+    return writes.markSkipped(this.ctx, deliveryId, reason, nowMs, stale);
+  }
+
+  markExhaustedNotified(_tenantId: string, deliveryId: string, nowMs: number): Promise<void> {
+    return writes.markExhaustedNotified(this.ctx, deliveryId, nowMs);
   }
 
   async get(tenantId: string, deliveryId: string): Promise<Delivery | undefined> {
-    const items = await this.partition(deliveryId, 'DLV');
-    const d = items[0] && this.live(items[0]) ? toDelivery(items[0]) : undefined;
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: keys.delivery(deliveryId), ConsistentRead: true }),
+    );
+    const d = out.Item && this.live(out.Item) ? toDelivery(out.Item) : undefined;
     return d?.tenantId === tenantId ? d : undefined;
   }
 
   async attempts(tenantId: string, deliveryId: string): Promise<readonly Attempt[]> {
-    const items = await this.partition(deliveryId);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.delivery(deliveryId).pk! },
+      ConsistentRead: true,
+    });
     const head = items.find((i) => i.sk?.S === 'DLV');
     if (!head || !this.live(head) || toDelivery(head).tenantId !== tenantId) return [];
-    return mergeAttempts(items, (a) => this.expiry(a), this.now());
+    const now = this.now();
+    return mergeAttempts(items, (at) => !isExpired(expiry('attempt', at, this.ctx.retention).expiresAt, now), now);
   }
 
   /** Not past its retention (an item written before `expiresAt` was stored counts as live). */
@@ -258,13 +146,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
   }
 
   endpointDeliveries(tenantId: string, endpointId: string, limit: number): Promise<Bounded<EndpointDelivery>> {
-    return byEndpoint.endpointDeliveries(this.client, this.tableName, tenantId, endpointId, limit, (i) => this.live(i));
-  }
-
-  endpointAttempts(tenantId: string, endpointId: string, sinceMs: number, limit: number): Promise<Bounded<Attempt>> {
-    return byEndpoint.endpointAttempts(this.client, this.tableName, tenantId, endpointId, sinceMs, limit, (i) =>
-      this.live(i),
-    );
+    return reads.endpointDeliveries(this.client, this.tableName, tenantId, endpointId, limit, (i) => this.live(i));
   }
 
   waitingDeliveries(
@@ -272,55 +154,21 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     endpointId: string,
     options: { dueBy: number; limit: number; scanLimit: number },
   ): Promise<Bounded<Delivery>> {
-    return byEndpoint.waitingDeliveries(this.client, this.tableName, tenantId, endpointId, options, (i) =>
-      this.live(i),
-    );
+    return reads.waitingDeliveries(this.client, this.tableName, tenantId, endpointId, options, (i) => this.live(i));
   }
 
   async replay(tenantId: string, deliveryId: string, nowMs: number): Promise<Delivery | undefined> {
     const current = await this.get(tenantId, deliveryId);
     if (!current || current.status === 'pending' || current.status === 'delivered') return current;
-    const applied = await succeeds(() =>
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: keys.delivery(deliveryId),
-          UpdateExpression:
-            'SET #status = :pending, #next = :now, #sweep = :sweep, #shard = :shard, updatedAt = :now REMOVE skipReason, exhaustedNotifiedAt',
-          ConditionExpression: '#count = :count AND #status = :was',
-          ExpressionAttributeNames: {
-            '#status': 'status',
-            '#next': 'nextAttemptAt',
-            '#sweep': 'sweepAt',
-            '#shard': 'dueShard',
-            '#count': 'attemptCount',
-          },
-          ExpressionAttributeValues: {
-            ':pending': { S: 'pending' },
-            ':now': { N: String(nowMs) },
-            ':sweep': { N: String(nowMs + this.leaseMs) },
-            ':shard': { N: String(dueShardFor(deliveryId, this.shards)) },
-            ':count': { N: String(current.attemptCount) },
-            ':was': { S: current.status },
-          },
-        }),
-      ),
-    );
-    return applied
-      ? {
-          ...current,
-          status: 'pending',
-          nextAttemptAt: nowMs,
-          updatedAt: nowMs,
-          skipReason: undefined,
-          exhaustedNotifiedAt: undefined,
-        }
-      : this.get(tenantId, deliveryId);
+    const applied = await writes.replay(this.ctx, current, nowMs);
+    if (!applied) return this.get(tenantId, deliveryId);
+    const { skipReason: _s, exhaustedNotifiedAt: _e, ...rest } = current;
+    return { ...rest, status: 'pending', nextAttemptAt: nowMs, updatedAt: nowMs };
   }
 
   async claimDue(untilMs: number, nowMs: number, limit: number): Promise<readonly WakeUpClaim[]> {
     const claims: WakeUpClaim[] = [];
-    for (let shard = 0; shard < this.shards && claims.length < limit; shard++) {
+    for (let shard = 0; shard < this.ctx.shards && claims.length < limit; shard++) {
       const out = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -332,7 +180,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
         }),
       );
       for (const key of out.Items ?? []) {
-        const claimed = await this.claim(key, nowMs);
+        const claimed = await this.claimWake(key, nowMs);
         if (claimed) claims.push(claimed);
       }
     }
@@ -340,7 +188,7 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
   }
 
   /** Moves `sweepAt` a lease ahead if nobody moved it since the index was read. */
-  private async claim(key: Item, nowMs: number): Promise<WakeUpClaim | undefined> {
+  private async claimWake(key: Item, nowMs: number): Promise<WakeUpClaim | undefined> {
     try {
       const out = await this.client.send(
         new UpdateItemCommand({
@@ -349,7 +197,10 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
           UpdateExpression: 'SET #sweep = :lease',
           ConditionExpression: '#sweep = :seen',
           ExpressionAttributeNames: { '#sweep': dueIndex.sortKey },
-          ExpressionAttributeValues: { ':seen': key[dueIndex.sortKey]!, ':lease': { N: String(nowMs + this.leaseMs) } },
+          ExpressionAttributeValues: {
+            ':seen': key[dueIndex.sortKey]!,
+            ':lease': { N: String(nowMs + this.ctx.leaseMs) },
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -363,28 +214,6 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryReader, Endpo
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
-    }
-  }
-
-  private async partition(deliveryId: string, sk?: string): Promise<Item[]> {
-    return queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: sk === undefined ? 'pk = :pk' : 'pk = :pk AND sk = :sk',
-      ExpressionAttributeValues: {
-        ':pk': keys.delivery(deliveryId).pk!,
-        ...(sk !== undefined && { ':sk': { S: sk } }),
-      },
-      ConsistentRead: true,
-    });
-  }
-
-  private async batchPut(items: readonly Item[]): Promise<void> {
-    let pending: WriteRequest[] = items.map((Item) => ({ PutRequest: { Item } }));
-    for (let round = 0; pending.length > 0; round++) {
-      if (round === 5) throw new Error(`${pending.length} attempt items not written after 5 rounds`);
-      if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-      const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
-      pending = out.UnprocessedItems?.[this.tableName] ?? [];
     }
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Endpoints and messages on the outbound table. A message is recorded once per (tenant, id) with one conditional
- * put (an expired record counts as absent, as DynamoDB TTL deletes lazily); endpoints are versioned so that two
- * management calls changing the same endpoint cannot overwrite each other.
+ * put (an expired record counts as absent, as DynamoDB TTL deletes lazily), its payload in the item, or, when large,
+ * in the payload store with the key in the item (decision 0027); endpoints are versioned so that two management
+ * calls changing the same endpoint cannot overwrite each other.
  */
 import {
+  ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -21,7 +23,8 @@ import type {
   PutMessageResult,
 } from '../core/outbound/ports';
 import { isExpired } from '../core/outbound/retention';
-import { endpointItem, keys, messageItem, toEndpoint, toMessage } from './dynamo-outbound-codec';
+import { endpointItem, keys, messageItem, toEndpoint, toMessage, type Item } from './dynamo-outbound-codec';
+import { PAYLOAD_INLINE_MAX_BYTES, payloadKey, type PayloadStore } from './payload-store';
 import { succeeds } from './conditional-write';
 import { queryAll } from './dynamo-outbound-query';
 import { listMessages } from './dynamo-outbound-lists';
@@ -124,44 +127,60 @@ export class DynamoEndpointRepository implements EndpointRepository {
   }
 }
 
+export interface MessageStoreOptions {
+  /** The readers' clock: a message past its `expiresAt` is not read back (TTL deletes lazily). @default Date.now */
+  readonly now?: () => number;
+  /** Where payloads over `PAYLOAD_INLINE_MAX_BYTES` go. @default none: every payload in its item */
+  readonly payloads?: PayloadStore;
+}
+
 export class DynamoMessageStore implements MessageStore, MessageReader {
+  private readonly now: () => number;
+  private readonly payloads: PayloadStore | undefined;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-    /** The readers' clock: a message past its `expiresAt` is not read back (TTL deletes lazily). */
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async putIfAbsent(record: MessageRecord, nowMs: number): Promise<PutMessageResult> {
-    const created = await succeeds(() =>
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: messageItem(record),
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': { N: String(nowMs) } },
-        }),
-      ),
-    );
-    if (created) return { created: true };
-    // Read after the refusal (a duplicate is the rare path): the record that refused the put, live at `nowMs`.
-    const existing = await this.read(record.tenantId, record.id);
-    if (!existing) throw new Error(`message ${record.id} refused the put but cannot be read`);
-    return { created: false, existing };
+    options: MessageStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.payloads = options.payloads;
   }
 
-  async markFannedOut(tenantId: string, messageId: string, nowMs: number): Promise<void> {
-    await succeeds(() =>
-      this.client.send(
-        new UpdateItemCommand({
+  async putIfAbsent(record: MessageRecord, nowMs: number): Promise<PutMessageResult> {
+    // A large payload is stored first: the item that points to it never exists without it.
+    let ref: string | undefined;
+    if (this.payloads && Buffer.byteLength(record.payload, 'utf8') > PAYLOAD_INLINE_MAX_BYTES) {
+      ref = payloadKey(record);
+      await this.payloads.put(ref, record.payload);
+    }
+    try {
+      await this.client.send(
+        new PutItemCommand({
           TableName: this.tableName,
-          Key: keys.message(tenantId, messageId),
-          UpdateExpression: 'SET fannedOutAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(fannedOutAt)',
+          Item: messageItem(record, ref),
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': { N: String(nowMs) } },
+          // A refusal carries the record that refused it: no second read on the duplicate path.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      ),
-    );
+      );
+      return { created: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = error.Item ? await this.withPayload(error.Item) : await this.read(record.tenantId, record.id);
+      if (!existing) throw new Error(`message ${record.id} refused the put but cannot be read`, { cause: error });
+      return { created: false, existing };
+    }
+  }
+
+  /** The message of an item, its payload read from where it is stored; undefined if that is gone. */
+  private async withPayload(item: Item): Promise<MessageRecord | undefined> {
+    const m = toMessage(item);
+    const ref = item.payloadRef?.S;
+    if (ref === undefined) return m;
+    const payload = this.payloads ? await this.payloads.get(ref) : undefined;
+    return payload === undefined ? undefined : { ...m, payload };
   }
 
   /** A page of the tenant's messages, newest first (dynamo-outbound-lists.ts). */
@@ -178,6 +197,6 @@ export class DynamoMessageStore implements MessageStore, MessageReader {
     const out = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: keys.message(tenantId, messageId), ConsistentRead: true }),
     );
-    return out.Item ? toMessage(out.Item) : undefined;
+    return out.Item ? this.withPayload(out.Item) : undefined;
   }
 }

@@ -1,8 +1,9 @@
 /**
- * `endpoints recover` and `messages replay` on the outbound table (core/outbound/recovery/recover.ts): an
- * endpoint's deliveries of a window from the `byEndpoint` index, a tenant's messages of a window from the `byTenant`
- * index (both by creation time, oldest first, a page at a time), and the conditional requeue that makes each
- * delivery due once per recovery run.
+ * `endpoints recover` and `messages replay` on the outbound table (core/outbound/recovery/recover.ts, replay.ts): an
+ * endpoint's deliveries of a window from the `byEndpoint` index (keys only: the items are read), a tenant's messages
+ * of a window from the `byTenant` index (its entries carry what a replay needs of a message: id, type, creation and
+ * expiry, not the payload), both by creation time, oldest first, a page at a time; and the conditional requeue that
+ * makes each delivery due once per recovery run.
  *
  * A requeued delivery gets the whole retry schedule again without losing its attempt log: `attemptCount` (which
  * numbers the attempts and guards their recording) is kept, and `scheduleBase` is set to the scheduled attempts
@@ -29,7 +30,9 @@ import type { Window } from '../core/outbound/recovery/window';
 import { DEFAULT_DUE_SHARDS, DEFAULT_WAKE_LEASE_MS, dueShardFor, sweepAtFor } from '../core/outbound/delivery/wake-up';
 import { DEFAULT_RETENTION, expiry, isExpired, type RetentionSettings } from '../core/outbound/retention';
 import { succeeds } from './conditional-write';
-import { keys, timeKey, toDelivery, toMessage, ttlOf } from './dynamo-outbound-codec';
+import { toDelivery } from './dynamo-delivery-codec';
+import { keys, timeKey, toMessage, ttlOf } from './dynamo-outbound-codec';
+import { batchGet } from './dynamo-outbound-query';
 import type { DeliveryStoreOptions } from './dynamo-outbound-deliveries';
 import { decodeCursor, encodeCursor } from './dynamo-outbound-lists';
 
@@ -93,7 +96,15 @@ export class DynamoRecoveryStore implements RecoveryStore, MessagePager, Recover
 
   async listByEndpoint(tenantId: string, endpointId: string, window: Window, cursor?: string): Promise<DeliveryPage> {
     const page = await this.window(endpointIndex, keys.endpointDeliveries(tenantId, endpointId), window, cursor);
-    return { items: page.items.map(toDelivery), ...(page.cursor !== undefined && { cursor: page.cursor }) };
+    // The index holds keys only: the status and recovery marks are read from the items (consistently, as a requeue
+    // is conditional on them).
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      page.items.map((e) => ({ pk: e.pk!, sk: e.sk! })),
+      { consistent: true },
+    );
+    return { items: items.map(toDelivery), ...(page.cursor !== undefined && { cursor: page.cursor }) };
   }
 
   async listByTenant(

@@ -36,7 +36,7 @@ export function outboundTableDefinition(tableName: string): CreateTableCommandIn
           { AttributeName: tenantIndex.partitionKey, KeyType: 'HASH' },
           { AttributeName: tenantIndex.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...tenantIndex.projected] },
       },
       {
         IndexName: endpointIndex.name,
@@ -44,7 +44,7 @@ export function outboundTableDefinition(tableName: string): CreateTableCommandIn
           { AttributeName: endpointIndex.partitionKey, KeyType: 'HASH' },
           { AttributeName: endpointIndex.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
   };

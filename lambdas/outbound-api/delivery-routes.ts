@@ -3,7 +3,7 @@ import { BadRequestError } from '../core/kernel/errors';
 import { jsonResponse } from '../core/kernel/http';
 import { NotFoundError } from '../core/outbound/errors';
 import { checkId } from '../core/outbound/ids';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../core/outbound/model';
+import { DELIVERY_STATUSES, deliveryView, type DeliveryStatus } from '../core/outbound/model';
 import { retryDelivery } from '../core/outbound/recovery/retry-delivery';
 import { pageQuery, type RouteHandler } from './request';
 
@@ -18,15 +18,21 @@ export const list: RouteHandler = async (r, deps) => {
     ...(status !== undefined && { status: status as DeliveryStatus }),
     ...pageQuery(r.query),
   });
-  return jsonResponse(200, { deliveries: page.items, ...(page.cursor !== undefined && { cursor: page.cursor }) });
+  return jsonResponse(200, {
+    deliveries: page.items.map(deliveryView),
+    ...(page.cursor !== undefined && { cursor: page.cursor }),
+  });
 };
 
 export const show: RouteHandler = async (r, deps) => {
   const { tenant, delivery } = r.ids as { tenant: string; delivery: string };
   const found = await deps.deliveries.get(tenant, delivery);
   if (!found) throw new NotFoundError('delivery');
-  return jsonResponse(200, { delivery: found, attempts: await deps.deliveries.attempts(tenant, delivery) });
+  return jsonResponse(200, {
+    delivery: deliveryView(found),
+    attempts: await deps.deliveries.attempts(tenant, delivery),
+  });
 };
 
 export const retry: RouteHandler = async (r, deps) =>
-  jsonResponse(202, { delivery: await retryDelivery(r.ids.tenant!, r.ids.delivery!, deps) });
+  jsonResponse(202, { delivery: deliveryView(await retryDelivery(r.ids.tenant!, r.ids.delivery!, deps)) });

@@ -1,14 +1,18 @@
 /** The deployed outbound functions' ports: AWS clients built once per cold start from the parsed environment. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDataKeyStore } from '../adapters/dynamo-data-key';
 import { readWebAssets } from '../adapters/file-assets';
+import { KmsDataKeys, KmsSecretCipher } from '../adapters/kms-secret-cipher';
+import { S3PayloadStore } from '../adapters/payload-store';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
-import { KmsSecretCipher } from '../adapters/kms-secret-cipher';
+import { EnvelopeSecretCipher } from '../core/outbound/delivery/envelope-cipher';
 import { powertoolsLog } from '../adapters/powertools-log';
 import { powertoolsMetrics } from '../adapters/powertools-metrics';
 import { SnsTopic } from '../adapters/sns-topic';
@@ -19,10 +23,18 @@ import type { OutboundConfig, portalConfig } from './outbound-env';
 import type { OutboundPorts } from './outbound';
 
 export function awsOutboundPorts(config: OutboundConfig, extra: Partial<OutboundPorts> = {}): OutboundPorts {
+  const dynamo = new DynamoDBClient({});
+  const kms = new KMSClient({});
   return {
-    dynamo: new DynamoDBClient({}),
+    dynamo,
     tableName: config.tableName,
-    cipher: new KmsSecretCipher(new KMSClient({}), config.secretsKeyId),
+    // Envelope encryption: one Decrypt per data key and container, not per endpoint (decision 0027).
+    cipher: new EnvelopeSecretCipher(
+      new KmsDataKeys(kms, config.secretsKeyId),
+      new DynamoDataKeyStore(dynamo, config.tableName),
+      new KmsSecretCipher(kms, config.secretsKeyId),
+    ),
+    payloads: new S3PayloadStore(new S3Client({}), config.payloadBucket),
     wakeUps: new SqsWakeUpQueue(new SQSClient({}), config.deliveryQueueUrl),
     notifications: new SnsTopic(new SNSClient({}), config.operationsTopicArn),
     log: powertoolsLog(new Logger()),

@@ -24,6 +24,8 @@ export interface OutboundConfig {
   readonly allowedCidrs: readonly string[];
   /** How long each kind of record is kept (the TTL of every item), and so what recovery can reach. */
   readonly retention: RetentionSettings;
+  /** The bucket of payloads too large for the table. */
+  readonly payloadBucket: string;
 }
 
 export function outboundConfig(env: Env = process.env): OutboundConfig {
@@ -33,6 +35,7 @@ export function outboundConfig(env: Env = process.env): OutboundConfig {
   const secretsKeyId = e.string(ENV.secretsKeyId);
   const operationsTopicArn = e.string(ENV.operationsTopicArn);
   const retentionText = e.string(ENV.retention);
+  const payloadBucket = e.string(ENV.payloadBucket);
   e.done();
   const retention = parseRetention(retentionText);
   const text = env[ENV.allowedCidrs] ?? '[]';
@@ -49,7 +52,7 @@ export function outboundConfig(env: Env = process.env): OutboundConfig {
   } catch (error) {
     throw new ConfigError(`${ENV.allowedCidrs}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { tableName, deliveryQueueUrl, secretsKeyId, operationsTopicArn, allowedCidrs, retention };
+  return { tableName, deliveryQueueUrl, secretsKeyId, operationsTopicArn, allowedCidrs, retention, payloadBucket };
 }
 
 /** The retention settings from their variable; refused, naming it, if invalid or shorter than the default retry schedule. */

@@ -6,10 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { outboundClaimLeaseSeconds } from '../contract';
 import { DynamoEndpointStateStore } from '../adapters/dynamo-endpoint-state';
 import { DynamoDeliveryStore } from '../adapters/dynamo-outbound-deliveries';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../adapters/dynamo-outbound-endpoints';
 import { DynamoRecoveryStore } from '../adapters/dynamo-outbound-recovery';
+import type { PayloadStore } from '../adapters/payload-store';
 import { createHttpSender, dnsResolver } from '../adapters/http-sender';
 import type { Log } from '../core/kernel/log';
 import type { Clock, Topic } from '../core/kernel/ports';
@@ -27,6 +29,7 @@ import type { HttpSender, Resolver, SecretCipher, WakeUpQueue } from '../core/ou
 import { DEFAULT_RETENTION, type RetentionSettings } from '../core/outbound/retention';
 import type { SweeperDeps } from '../delivery-sweeper/create-handler';
 import type { WorkerDeps } from '../delivery-worker/create-handler';
+import { RATE_WAIT_MS } from '../core/outbound/delivery/gated-attempt';
 import type { OutboundApiDeps } from '../outbound-api/create-handler';
 import type { PortalDeps } from '../outbound-api/portal';
 
@@ -36,6 +39,8 @@ export interface OutboundPorts {
   readonly tableName: string;
   /** Encrypts endpoint secrets (KMS deployed, AES-GCM locally, a fake in tests). */
   readonly cipher: SecretCipher;
+  /** Where large payloads go (S3 deployed, files locally). @default none: every payload in its message item */
+  readonly payloads?: PayloadStore;
   /** Where wake-ups go (the delivery queue). */
   readonly wakeUps: WakeUpQueue;
   /** Operator notifications (the operations topic deployed, log lines locally). */
@@ -51,6 +56,8 @@ export interface OutboundPorts {
   readonly operations?: OperationsSettings;
   /** Lease of a queued or claimed wake-up. @default DEFAULT_WAKE_LEASE_MS (15 min) */
   readonly leaseMs?: number;
+  /** Lease of a worker's claim on a delivery attempt (decision 0027). @default outboundClaimLeaseSeconds() (70 s) */
+  readonly claimLeaseMs?: number;
   /** @default the DNS resolver */
   readonly resolver?: Resolver;
   /** @default the pinned HTTPS sender behind the SSRF policy */
@@ -65,8 +72,10 @@ export interface OutboundPorts {
   readonly random?: () => number;
   /** @default random `ep_…` ids */
   readonly newEndpointId?: () => string;
-  /** @default random lease ids */
+  /** @default random lease ids (probe leases and claim tokens) */
   readonly newLeaseId?: () => string;
+  /** How far off an endpoint's next token may be for a delivery to wait for it in the worker. @default RATE_WAIT_MS */
+  readonly rateWaitMs?: number;
   /** The event types catalog (config/event-types.ts): intake checks payloads against it. @default none */
   readonly eventTypes?: EventTypeCatalog;
   /** The tenant portal: its signing key, settings and pages. @default none (its routes answer 404) */
@@ -85,7 +94,7 @@ export function composeOutbound(ports: OutboundPorts) {
   const resolver = ports.resolver ?? dnsResolver;
   const stores = {
     endpoints: new DynamoEndpointRepository(dynamo, tableName),
-    messages: new DynamoMessageStore(dynamo, tableName),
+    messages: new DynamoMessageStore(dynamo, tableName, { ...(ports.payloads && { payloads: ports.payloads }) }),
     deliveries: new DynamoDeliveryStore(dynamo, tableName, { ...leaseOptions, retention }),
     recovery: new DynamoRecoveryStore(dynamo, tableName, { ...leaseOptions, retention }),
     state: ports.stateStore ?? new DynamoEndpointStateStore(dynamo, tableName),
@@ -141,8 +150,15 @@ export function composeOutbound(ports: OutboundPorts) {
         ssrf,
         transform,
         random: ports.random ?? Math.random,
+        claimLeaseMs: ports.claimLeaseMs ?? outboundClaimLeaseSeconds() * 1000,
+        newClaimToken: newLeaseId,
         ...(ports.metrics && { metrics: ports.metrics }),
-        admission: { ...operations, store: new CombiningStateStore(stores.state), newLeaseId },
+        admission: {
+          ...operations,
+          store: new CombiningStateStore(stores.state),
+          newLeaseId,
+          rateWaitMs: ports.rateWaitMs ?? RATE_WAIT_MS,
+        },
       };
     },
   };

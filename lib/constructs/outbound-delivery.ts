@@ -77,7 +77,10 @@ export class OutboundDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: OutboundDeliveryProps) {
     super(scope, id);
-    this.store = new OutboundStore(this, 'Store', { deletionProtection: props.deletionProtection ?? true });
+    this.store = new OutboundStore(this, 'Store', {
+      deletionProtection: props.deletionProtection ?? true,
+      messagesDays: (props.retention ?? DEFAULT_RETENTION).messagesDays,
+    });
     const workerQueue = outboundQueueSettings('worker');
     const intakeQueue = outboundQueueSettings('intake');
     this.deliveryQueue = new DurableQueue(this, 'DeliveryQueue', {
@@ -98,6 +101,7 @@ export class OutboundDelivery extends Construct {
       [ENV.secretsKeyId]: this.store.secretsKey.keyArn,
       [ENV.allowedCidrs]: JSON.stringify(props.allowedCidrs ?? []),
       [ENV.retention]: JSON.stringify(props.retention ?? DEFAULT_RETENTION),
+      [ENV.payloadBucket]: this.store.payloadBucket.bucketName,
     };
     const common = {
       logRetention: props.logRetention,
@@ -140,8 +144,12 @@ export class OutboundDelivery extends Construct {
       this.store.grantTable(fn.lambdaFunction);
       this.deliveryQueue.queue.grantSendMessages(fn.lambdaFunction);
     }
-    // Named actions only (grantEncryptDecrypt would add GenerateDataKey* and ReEncrypt*, which nothing calls).
-    this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:Encrypt', 'kms:Decrypt');
+    // Intake writes large payloads; the worker reads them (and the API, to answer a duplicate).
+    this.store.grantPayloads(this.api.lambdaFunction, 'readWrite');
+    this.store.grantPayloads(this.worker.lambdaFunction, 'read');
+    // Named actions only: the API makes data keys (envelope encryption, decision 0027) and opens them, and secrets
+    // sealed before directly under the key; the worker opens both.
+    this.store.secretsKey.grant(this.api.lambdaFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.store.secretsKey.grant(this.worker.lambdaFunction, 'kms:Decrypt');
     // The worker settles attempts, the API re-enables endpoints. The AWS-managed key needs no KMS grant (event-topic.ts).
     for (const fn of [this.worker, this.api])
@@ -235,6 +243,7 @@ export class OutboundDelivery extends Construct {
   /** A queue-fed intake function: it writes the table and wakes deliveries. */
   private consume(queue: DurableQueue, fn: WebhookFunction): void {
     this.store.grantTable(fn.lambdaFunction);
+    this.store.grantPayloads(fn.lambdaFunction, 'readWrite');
     this.deliveryQueue.queue.grantSendMessages(fn.lambdaFunction);
     fn.lambdaFunction.addEventSource(eventSource(queue, outboundQueueSettings('intake')));
   }

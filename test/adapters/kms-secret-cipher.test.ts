@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { KmsSecretCipher } from '../../lambdas/adapters/kms-secret-cipher';
+import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DATA_KEY_CONTEXT, KmsDataKeys, KmsSecretCipher } from '../../lambdas/adapters/kms-secret-cipher';
 
 const kms = mockClient(KMSClient);
 const context = { tenantId: 'acme', endpointId: 'ep_1' };
@@ -50,5 +50,35 @@ describe('KmsSecretCipher', () => {
     kms.on(DecryptCommand).rejects(new Error('InvalidCiphertextException'));
     const cipher = new KmsSecretCipher(new KMSClient({ region: 'us-east-1' }), 'k');
     await expect(cipher.decrypt('eA==', context)).rejects.toThrow('InvalidCiphertextException');
+  });
+});
+
+describe('KmsDataKeys', () => {
+  beforeEach(() => kms.reset());
+
+  it('generate() asks for an AES-256 data key under the stack key, with the data key encryption context', async () => {
+    kms.on(GenerateDataKeyCommand).resolves({ Plaintext: Buffer.alloc(32, 1), CiphertextBlob: Buffer.from('wrapped') });
+    const keys = new KmsDataKeys(new KMSClient({ region: 'us-east-1' }), 'alias/outbound');
+
+    expect(await keys.generate()).toEqual({
+      plaintext: Buffer.alloc(32, 1),
+      ciphertext: Buffer.from('wrapped').toString('base64'),
+    });
+    expect(kms.commandCalls(GenerateDataKeyCommand)[0]!.args[0].input).toEqual({
+      KeyId: 'alias/outbound',
+      KeySpec: 'AES_256',
+      EncryptionContext: DATA_KEY_CONTEXT,
+    });
+  });
+
+  it('decrypt() opens a data key under the same key and context', async () => {
+    kms.on(DecryptCommand).resolves({ Plaintext: Buffer.alloc(32, 2) });
+    const keys = new KmsDataKeys(new KMSClient({ region: 'us-east-1' }), 'alias/outbound');
+
+    expect(await keys.decrypt(Buffer.from('wrapped').toString('base64'))).toEqual(Buffer.alloc(32, 2));
+    expect(kms.commandCalls(DecryptCommand)[0]!.args[0].input).toMatchObject({
+      KeyId: 'alias/outbound',
+      EncryptionContext: DATA_KEY_CONTEXT,
+    });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Tracing without a tracing SDK (decision 0027): inside Lambda, the AWS SDK itself sends the invocation's X-Ray trace
+ * Tracing without a tracing SDK (decision 0028): inside Lambda, the AWS SDK itself sends the invocation's X-Ray trace
  * header (`_X_AMZN_TRACE_ID`) with every call. That is what carries one trace across the hops: SQS keeps it with the
  * message (AWSTraceHeader) for the consumer's invocation to link to, SNS (topic tracing on) passes it to the
  * subscribed queue. These tests hold the adapters each hop sends through to it, as the request leaves the client

@@ -63,14 +63,16 @@ const line = (b: ReturnType<typeof stackCost>, service: string) => b.lines.find(
 const perMillion = (usd: number) => Math.round(usd * 1e6 * 1e6) / 1e6;
 
 describe('floorCost()', () => {
-  it('is one API request, one 128 MB 1 ms invocation, one WRU, one send and one publish', () => {
+  it('is one API request, one 128 MB 1 ms invocation, one WRU, one send and a tenth of a PublishBatch of 10', () => {
     const floor = floorCost(1024, prices);
-    expect(perMillion(floor.total)).toBeCloseTo(1.0 + 0.2 + 0.0016667 + 0.625 + 0.4 + 0.5, 5);
+    expect(perMillion(floor.total)).toBeCloseTo(1.0 + 0.2 + 0.0016667 + 0.625 + 0.4 + 0.05, 5);
   });
 
-  it('bills the queue send and the publish per 64 KB of payload', () => {
+  it('bills the queue send per 64 KB of payload, and the batched publish per 64 KB of its batch', () => {
     expect(perMillion(line(floorCost(64 * 1024 + 1, prices), 'SQS ingest').usd)).toBeCloseTo(0.8, 6);
+    // Ten 64 KiB payloads are 640 KiB: ten 64 KB units, one per event, as the stack's own PublishBatch counts them.
     expect(perMillion(line(floorCost(64 * 1024, prices), 'SNS').usd)).toBeCloseTo(0.5, 6);
+    expect(perMillion(line(floorCost(6 * 1024, prices), 'SNS').usd)).toBeCloseTo(0.05, 6);
   });
 });
 

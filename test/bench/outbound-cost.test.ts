@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   apiDestinationsCost,
-  itemBytes,
+  deliveryBatchFill,
+  designInputs,
   kmsCallsPerMillion,
   OUTBOUND_ASSUMPTIONS,
   outboundCost,
-  sampleItems,
+  scenarioOf,
   total,
-  wru,
-  writeUnits,
+  type OutboundAssumptions,
   type OutboundPrices,
 } from '../../bench/cost/outbound';
+import { itemBytes, leanUsage, mainUsage, sample, wru } from '../../bench/cost/outbound-designs';
+import { messageItem } from '../../lambdas/adapters/dynamo-outbound-codec';
+import { PAYLOAD_INLINE_MAX_BYTES } from '../../lambdas/adapters/payload-store';
 
 const unit: OutboundPrices = {
   apiGatewayHttpRequest: 1,
@@ -18,11 +21,24 @@ const unit: OutboundPrices = {
   lambdaArm64GbSecond: 0.0000133334,
   dynamoDbWriteRequestUnit: 0.625,
   dynamoDbReadRequestUnit: 0.125,
+  dynamoDbStorageGbMonth: 0.25,
+  dynamoDbPitrGbMonth: 0.2,
   sqsStandardRequest: 0.4,
   kmsRequest: 3,
+  cloudWatchLogsIngestGb: 0.5,
+  dataTransferOutGb: 0.09,
+  s3PutRequest: 5,
+  s3GetRequest: 0.4,
+  s3StorageGbMonth: 0.023,
   eventBridgeCustomEvent: 1,
   eventBridgeApiDestinationInvocation: 0.2,
 };
+const A: OutboundAssumptions = { ...OUTBOUND_ASSUMPTIONS };
+const lean = (bytes: number, o: Partial<OutboundAssumptions> = {}) => {
+  const a = { ...A, ...o };
+  return leanUsage(scenarioOf(bytes, a), designInputs(a));
+};
+const writes = (u: ReturnType<typeof lean>) => u.writes.reduce((n, w) => n + w[1], 0);
 const line = (lines: ReturnType<typeof outboundCost>, what: string) => lines.find((l) => l.what.startsWith(what))!.usd;
 
 describe('outbound cost model', () => {
@@ -30,61 +46,66 @@ describe('outbound cost model', () => {
     expect(itemBytes({ ab: { S: 'xyz' }, n: { N: '1234' }, b: { BOOL: true } })).toBe(2 + 3 + 1 + 3 + 1 + 1);
   });
 
-  it('a 1 KiB message makes a message item over 1 KB, so its writes cost two units each', () => {
-    expect(sampleItems(1024).message).toBeGreaterThan(1024);
-    expect(sampleItems(1024).message).toBeLessThan(2048);
+  it("derives the delivery queue's batch fill by the inbound rule: 1 without a window, else what the window gathers", () => {
+    expect(deliveryBatchFill({ ...A, batchingWindowSeconds: 0 })).toBe(1);
+    expect(deliveryBatchFill({ ...A, batchingWindowSeconds: 1, deliveriesPerDay: 86_400 * 4 })).toBe(4);
+    expect(deliveryBatchFill({ ...A, batchingWindowSeconds: 1, deliveriesPerDay: 86_400 * 40 })).toBe(10);
   });
 
-  it('counts an index entry for every index an item enters: message in byTenant, delivery in due, byTenant and byEndpoint, attempt in byEndpoint', () => {
-    const s = sampleItems(1024);
-    const w = writeUnits(1024, 0);
-
-    expect(w.messagePut).toBe(2 * wru(s.message));
-    expect(w.markFannedOut).toBe(2 * wru(s.message));
-    expect(w.deliveryPut).toBe(3 * wru(s.delivery) + wru(s.dueEntry));
-    expect(w.attemptItems).toBe(2 * wru(s.attempt));
+  it('a 1 KiB delivery writes the message once, keys-only index entries, and only the delivery item per claim and record', () => {
+    const u = lean(1024, { batchingWindowSeconds: 0 });
+    const { message } = sample(scenarioOf(1024, A));
+    expect(u.writes.find(([w]) => w.startsWith('message put'))?.[1]).toBe(wru(itemBytes(messageItem(message))));
+    expect(u.writes.filter(([w]) => w.includes('markFannedOut'))).toEqual([]);
+    expect(u.writes.find(([w]) => w.startsWith('claim'))?.[1]).toBe(1);
+    expect(u.writes.find(([w]) => w.startsWith('record'))?.[1]).toBe(1);
+    expect(writes(u)).toBeLessThan(writes(mainUsage(scenarioOf(1024, A), designInputs(A))) / 1.5);
   });
 
-  it('a retried delivery moves its due entry (delete + put) and puts its previous attempt again', () => {
-    const once = writeUnits(1024, 0);
-    const all = writeUnits(1024, 1);
-
-    const s = sampleItems(1024);
-    // two updates (table, byTenant, byEndpoint each) and three due writes: moved after the failure, left after the success
-    expect(all.attemptUpdate).toBe(2 * 3 * wru(s.deliveryWithAttempt) + 3 * wru(s.dueEntry));
-    expect(all.attemptItems).toBe(3 * once.attemptItems); // attempts 1 and 2, and attempt 1 again
+  it('with a batching window, what is once per batch per endpoint (breaker count, bucket, endpoint read) is shared', () => {
+    const one = lean(1024, { batchingWindowSeconds: 0 });
+    const batched = lean(1024, { batchingWindowSeconds: 1 });
+    const of = (u: typeof one, what: string) => u.writes.find(([w]) => w.startsWith(what))![1];
+    expect(of(batched, 'breaker count')).toBeCloseTo(of(one, 'breaker count') / 10);
+    expect(batched.sqsRequests).toBeCloseTo(1 + 2 / 10);
+    expect(batched.workerInvocations).toBeCloseTo(0.1);
   });
 
-  it('without the secret cache every attempt pays a Decrypt; with it, one per container, endpoint and TTL, never more than per attempt', () => {
-    const a = { ...OUTBOUND_ASSUMPTIONS };
+  it('a payload over the threshold goes to S3: one PUT, a GET per attempt, and a message item under 1 KB', () => {
+    const u = lean(PAYLOAD_INLINE_MAX_BYTES + 1);
+    expect(u.s3).toEqual({ puts: 1, gets: 1, storedBytes: PAYLOAD_INLINE_MAX_BYTES + 1 });
+    expect(u.writes.find(([w]) => w.startsWith('message put'))?.[1]).toBe(1);
+    expect(lean(PAYLOAD_INLINE_MAX_BYTES).s3.puts).toBe(0);
+  });
 
-    expect(kmsCallsPerMillion(0.05, { ...a, secretCacheTtlSeconds: 0 })).toBeCloseTo(1.05e6);
-    expect(kmsCallsPerMillion(0, a)).toBe(
-      (a.workerContainers * a.activeEndpoints * (86_400 / a.secretCacheTtlSeconds) * 1e6) / a.deliveriesPerDay,
+  it('with envelope encryption a container opens one data key per cache period, not one secret per endpoint', () => {
+    const { keysPerContainer } = lean(1024);
+    expect(keysPerContainer).toBe(A.dataKeysInUse);
+    expect(kmsCallsPerMillion(1, keysPerContainer, A)).toBe(
+      (A.workerContainers * A.dataKeysInUse * (86_400 / A.secretCacheTtlSeconds) * 1e6) / A.deliveriesPerDay,
     );
-    expect(kmsCallsPerMillion(0, { ...a, deliveriesPerDay: 10_000 })).toBe(1e6);
-    expect(line(outboundCost(unit, 1024, 0, { secretCacheTtlSeconds: 0 }), 'KMS')).toBeCloseTo(3);
+    expect(kmsCallsPerMillion(1.05, 1, { ...A, secretCacheTtlSeconds: 0 })).toBeCloseTo(1.05e6);
   });
 
-  it('the admission gate reads circuit, bucket and health and writes bucket and circuit per attempt; unlimited endpoints skip the bucket', () => {
-    expect(line(outboundCost(unit, 1024, 0), 'DynamoDB admission')).toBeCloseTo(4 * 0.125 + 2 * 0.625);
-    expect(line(outboundCost(unit, 1024, 0, { rateLimitedShare: 0 }), 'DynamoDB admission')).toBeCloseTo(
-      3 * 0.125 + 0.625,
+  it('counts storage and backup for the retention, logs and data transfer out, all in', () => {
+    const lines = outboundCost(unit, 1024, lean(1024), A);
+    expect(line(lines, 'DynamoDB storage')).toBeGreaterThan(0);
+    expect(line(lines, 'CloudWatch Logs')).toBeCloseTo(
+      ((A.accessLogBytes + A.apiLogBytes + A.workerLogBytes + 3 * A.logEventOverheadBytes) / 1e9) * 0.5 * 1e6,
+    );
+    expect(line(lines, 'data transfer out')).toBeCloseTo(((1024 + 60 + A.requestOverheadBytes) / 1e9) * 0.09 * 1e6);
+    // Storage scales with the retention.
+    expect(line(outboundCost(unit, 1024, lean(1024, { retentionDays: 60 }), A), 'DynamoDB storage')).toBeGreaterThan(
+      line(lines, 'DynamoDB storage'),
     );
   });
 
-  it('the coming response-body item is one write per attempt with a non-empty body, and a parameter', () => {
-    expect(line(outboundCost(unit, 1024, 0.05), 'DynamoDB response-body')).toBeCloseTo(1.05 * 0.625);
-    expect(line(outboundCost(unit, 1024, 0.05, { responseBodyShare: 0 }), 'DynamoDB response-body')).toBe(0);
-  });
-
-  it('retries add only per-attempt lines: nothing more at intake, 5 % more of each attempt line', () => {
-    const once = outboundCost(unit, 1024, 0);
-    const retried = outboundCost(unit, 1024, 0.05);
-
-    expect(line(retried, 'DynamoDB intake writes')).toBe(line(once, 'DynamoDB intake writes'));
-    expect(line(retried, 'worker')).toBeCloseTo(line(once, 'worker') * 1.05);
-    expect(total(retried)).toBeGreaterThan(total(once));
+  it('a retry adds an attempt, not an intake: the message and delivery puts are written once', () => {
+    const once = lean(1024);
+    const retried = lean(1024, { retriedShare: 1 });
+    const of = (u: typeof once, what: string) => u.writes.find(([w]) => w.startsWith(what))![1];
+    expect(of(retried, 'message put')).toBe(of(once, 'message put'));
+    expect(of(retried, 'claim')).toBe(2 * of(once, 'claim'));
   });
 
   it('API destinations: one custom event per 64 KB and one invocation per attempt', () => {

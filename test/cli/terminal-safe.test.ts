@@ -22,7 +22,7 @@ async function quietStatus() {
   return (
     await endpointStatus('acme', 'ep_1', {
       endpoints: { get: async () => endpoint() },
-      deliveries: { endpointAttempts: none, endpointDeliveries: none },
+      deliveries: { endpointDeliveries: none },
       now: () => NOW,
     })
   ).status;

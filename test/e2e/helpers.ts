@@ -30,8 +30,8 @@ export interface TestStack {
 }
 
 /**
- * A fresh in-memory stack on a free port, with a collecting subscriber. Processors take a batch as
- * soon as a message arrives (no batching window) unless the test says otherwise.
+ * A fresh in-memory stack on a free port, with a collecting subscriber. Processors and the outbound delivery worker
+ * take a batch as soon as a message arrives (no batching window) unless the test says otherwise.
  */
 export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<TestStack> {
   const collector = collectingSubscriber();
@@ -41,6 +41,8 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     ...options,
     subscribers: [collector, ...(options.subscribers ?? [])],
     timing: { sweepIntervalMs: 0, batchingWindowMs: 0, ...options.timing },
+    // The delivery worker takes a batch at once too (deployed it waits up to 1 s to fill one).
+    outbound: { deliveryBatchingWindowMs: 0, ...options.outbound },
   });
   return {
     stack,

@@ -77,6 +77,25 @@ describe('GET …/deliveries a page at a time', () => {
   });
 });
 
+it("a delivery a worker is sending is shown without the worker's claim (list, show, the message's deliveries)", async () => {
+  await send('msg_1');
+  const [d] = (await call('GET', `${ACME}/deliveries`)).json.deliveries as Delivery[];
+  const claim = { attempt: 1, token: 'worker_token', at: clock, until: clock + 70_000 };
+  expect(
+    await o.stores.deliveries.claim({ tenantId: 'acme', deliveryId: d!.deliveryId, expectedAttemptCount: 0, claim }),
+  ).toBe(true);
+
+  const listed = (await call('GET', `${ACME}/deliveries`)).json.deliveries[0];
+  const shown = (await call('GET', `${ACME}/deliveries/${d!.deliveryId}`)).json.delivery;
+  const ofMessage = (await call('GET', `${ACME}/messages/msg_1`)).json.deliveries[0];
+
+  for (const view of [listed, shown, ofMessage]) {
+    expect(view).toMatchObject({ deliveryId: d!.deliveryId, status: 'pending' });
+    expect(view).not.toHaveProperty('claim');
+  }
+  expect(JSON.stringify([listed, shown, ofMessage])).not.toContain('worker_token');
+});
+
 describe('messages', () => {
   it('GET …/messages lists the stored messages newest first, with a cursor, without payloads', async () => {
     for (let i = 0; i < 3; i++) await send(`msg_${i}`, NOW + i);

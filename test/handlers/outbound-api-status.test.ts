@@ -11,7 +11,7 @@ import type { Delivery } from '../../lambdas/core/outbound/model';
 import { matchOutboundRoute } from '../../lambdas/outbound-api/routes';
 import { createOutboundApiHandler } from '../../lambdas/outbound-api/create-handler';
 import { verifierContext } from '../../local/local-http';
-import { delivery, NOW, RECEIVER_HOST } from '../helpers/outbound';
+import { claimAndRecord, delivery, NOW, RECEIVER_HOST } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 import { outboundUnderTest } from '../helpers/outbound-composition';
@@ -69,7 +69,8 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
       made('d_later'),
     ];
     await deliveries.createIfAbsent([sent, waiting, later]);
-    await deliveries.recordAttempt(
+    await claimAndRecord(
+      deliveries,
       {
         tenantId: 'acme',
         deliveryId: 'd_sent',
@@ -83,7 +84,8 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
       { status: 'delivered', attemptCount: 1, updatedAt: NOW - 20 * MIN },
       0,
     );
-    await deliveries.recordAttempt(
+    await claimAndRecord(
+      deliveries,
       {
         tenantId: 'acme',
         deliveryId: 'd_later',
@@ -105,10 +107,7 @@ describe('GET /v1/tenants/{tenant}/endpoints/{endpoint}/status', () => {
       openUntil: NOW + 30_000,
       coolDownMs: 30_000,
     });
-    await state.compareAndSet({ ...key, kind: 'health' }, 0, {
-      failingSince: NOW - 2 * MIN,
-      lastFailureAt: NOW - 2 * MIN,
-    });
+    await state.count(key, [{ success: false, at: NOW - 2 * MIN }], 60_000);
 
     const r = await call('GET', '/v1/tenants/acme/endpoints/ep_1/status');
 

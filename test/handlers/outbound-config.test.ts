@@ -9,6 +9,7 @@ const env = {
   [ENV.secretsKeyId]: 'arn:aws:kms:k',
   [ENV.operationsTopicArn]: 'arn:aws:sns:ops',
   [ENV.retention]: JSON.stringify(RETENTION),
+  [ENV.payloadBucket]: 'payloads',
 };
 
 describe('outboundConfig()', () => {
@@ -20,13 +21,14 @@ describe('outboundConfig()', () => {
       operationsTopicArn: 'arn:aws:sns:ops',
       allowedCidrs: [],
       retention: RETENTION,
+      payloadBucket: 'payloads',
     });
     expect(outboundConfig({ ...env, [ENV.allowedCidrs]: '["10.1.0.0/16"]' }).allowedCidrs).toEqual(['10.1.0.0/16']);
   });
 
   it('fails at cold start naming every missing variable', () => {
     expect(() => outboundConfig({})).toThrow(
-      /OUTBOUND_TABLE_NAME: is not set.*OUTBOUND_DELIVERY_QUEUE_URL: is not set.*OUTBOUND_SECRETS_KEY_ID: is not set.*OUTBOUND_OPERATIONS_TOPIC_ARN: is not set.*OUTBOUND_RETENTION: is not set/,
+      /OUTBOUND_TABLE_NAME: is not set.*OUTBOUND_DELIVERY_QUEUE_URL: is not set.*OUTBOUND_SECRETS_KEY_ID: is not set.*OUTBOUND_OPERATIONS_TOPIC_ARN: is not set.*OUTBOUND_RETENTION: is not set.*OUTBOUND_PAYLOAD_BUCKET: is not set/,
     );
   });
 

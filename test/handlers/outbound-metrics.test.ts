@@ -15,7 +15,7 @@ import { createSweeper } from '../../lambdas/delivery-sweeper/create-handler';
 import { outboundUnderTest } from '../helpers/outbound-composition';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../local/dynamo';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import { delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
+import { claimAndRecord, delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
 
 describe('delivery worker metrics', () => {
   let dynamo: EmbeddedDynamo;
@@ -75,7 +75,12 @@ describe('delivery worker metrics', () => {
       latencyMs: 1,
       status: 500,
     };
-    await deliveries.recordAttempt(first, { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW }, 0);
+    await claimAndRecord(
+      deliveries,
+      first,
+      { status: 'failed', attemptCount: 1, nextAttemptAt: NOW, updatedAt: NOW },
+      0,
+    );
 
     expect(await run([ok(500)])).toEqual(attempt('exhausted'));
   });

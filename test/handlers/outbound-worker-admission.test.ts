@@ -110,7 +110,12 @@ describe('delivery worker with admission', () => {
 
   it('the fifth failure in a row opens the circuit and publishes endpoint.circuit.opened', async () => {
     await setUp();
-    await state.compareAndSet({ ...key, kind: 'circuit' }, 0, { status: 'closed', consecutiveFailures: 4, window: [] });
+    const windowMs = 60_000;
+    await state.count(
+      key,
+      [1, 2, 3, 4].map((i) => ({ success: false, at: NOW - i })),
+      windowMs,
+    );
     await run(worker([ok(500)]).handler);
     expect((await state.read({ ...key, kind: 'circuit' })).value?.status).toBe('open');
     expect(types()).toEqual(['endpoint.circuit.opened']);
@@ -168,10 +173,7 @@ describe('delivery worker with admission', () => {
 
   it('an endpoint failing for disableAfterDays is disabled by its health record and endpoint.disabled is published', async () => {
     await setUp();
-    await state.compareAndSet({ ...key, kind: 'health' }, 0, {
-      failingSince: NOW - 5 * DAY,
-      lastFailureAt: NOW - 1000,
-    });
+    await state.count(key, [{ success: false, at: NOW - 5 * DAY }], 60_000);
     await run(worker([ok(500)]).handler);
     const ep = await stores.endpoints.get('acme', 'ep_1');
     expect(ep?.enabled).toBe(false);
@@ -191,10 +193,8 @@ describe('delivery worker with admission', () => {
   it('re-enabling a disabled endpoint closes its breaker, restarts its failing clock and publishes endpoint.enabled', async () => {
     await setUp({ enabled: false, disabledReason: 'failing continuously since …' });
     await state.compareAndSet({ ...key, kind: 'circuit' }, 0, open(NOW + 30_000));
-    await state.compareAndSet({ ...key, kind: 'health' }, 0, {
-      failingSince: NOW - 5 * DAY,
-      lastFailureAt: NOW - 1000,
-    });
+    await state.count(key, [{ success: false, at: NOW - 5 * DAY }], 60_000);
+    await state.count(key, [{ success: false, at: NOW - 1000 }], 60_000);
     const deps = {
       endpoints: stores.endpoints,
       cipher: fakeCipher,
@@ -208,8 +208,10 @@ describe('delivery worker with admission', () => {
       notifications: { publishBatch: async (e: readonly PublishEntry[]) => (published.push(...e), new Set<string>()) },
     };
     await updateEndpoint('acme', 'ep_1', { enabled: true }, { ...deps, operations });
-    expect((await state.read({ ...key, kind: 'circuit' })).value?.status).toBe('closed');
-    expect((await state.read({ ...key, kind: 'health' })).value).toEqual({ lastFailureAt: NOW - 1000 });
+    const reset = await state.readCircuit(key);
+    expect(reset.circuit.value?.status).toBe('closed');
+    expect(reset.health).toEqual({ lastFailureAt: NOW - 1000 });
+    expect(reset.counts).toEqual({ consecutiveFailures: 0, window: [] });
     expect(types()).toEqual(['endpoint.enabled']);
     // Enabling an endpoint that is already enabled changes no state and publishes nothing.
     await updateEndpoint('acme', 'ep_1', { enabled: true }, { ...deps, operations });

@@ -3,6 +3,7 @@
  * are applied over the defaults (another endpoint of the tenant keeps the defaults), and a closing circuit
  * releases that endpoint's waiting deliveries, read from the endpoint index, never another endpoint's.
  */
+import { OUTBOUND_TABLE } from '../../lambdas/contract';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -95,15 +96,13 @@ describe('per-endpoint operations settings in the worker', () => {
     for (const ep of ['ep_1', 'ep_2']) for (const m of ['msg_a', 'msg_b']) await run(await due(ep, `${m}_${ep}`));
 
     expect(await circuit('ep_1')).toMatchObject({ status: 'open', reason: 'consecutive_failures' });
-    expect(await circuit('ep_2')).toMatchObject({ status: 'closed', consecutiveFailures: 2 });
+    expect(await circuit('ep_2')).toBeUndefined(); // never written: still closed
+    expect((await state.readCircuit({ tenantId: 'acme', endpointId: 'ep_2' })).counts.consecutiveFailures).toBe(2);
   });
 
   it("an endpoint's own health settings disable it after its disableAfterDays", async () => {
     await stores.endpoints.create(ep('ep_1', { health: { disableAfterDays: 1 } }));
-    await state.compareAndSet({ tenantId: 'acme', endpointId: 'ep_1', kind: 'health' }, 0, {
-      failingSince: NOW - 86_400_000,
-      lastFailureAt: NOW - 1000,
-    });
+    await state.count({ tenantId: 'acme', endpointId: 'ep_1' }, [{ success: false, at: NOW - 86_400_000 }], 60_000);
 
     await worker([ok(500)])(await due('ep_1', 'msg_1'));
 
@@ -137,8 +136,8 @@ describe('releasing parked deliveries when the circuit closes', () => {
 
     expect(await circuit('ep_1')).toMatchObject({ status: 'closed' });
     expect(sent).toEqual([parked.deliveryId]);
-    expect(queries).not.toContain('byTenant');
-    expect(queries).toContain('byEndpoint');
+    expect(queries).not.toContain(OUTBOUND_TABLE.tenantIndex.name);
+    expect(queries).toContain(OUTBOUND_TABLE.endpointIndex.name);
   });
 
   it('a release that cannot read leaves the probe recorded and acknowledged; the parked deliveries wake on their own', async () => {

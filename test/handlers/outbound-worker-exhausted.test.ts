@@ -15,7 +15,7 @@ import { parseNotification } from '../../lambdas/core/outbound/admission/notific
 import type { SendResult } from '../../lambdas/core/outbound/ports';
 import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
 import { outboundUnderTest } from '../helpers/outbound-composition';
-import { delivery, endpoint, message, NOW, ok } from '../helpers/outbound';
+import { claimAndRecord, delivery, endpoint, message, NOW, ok } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -160,7 +160,7 @@ describe('message.attempt.exhausted', () => {
       status: 502,
     };
     expect(
-      await stores.deliveries.recordAttempt(a, { status: 'exhausted', attemptCount: 2, updatedAt: NOW - 1000 }, 1),
+      await claimAndRecord(stores.deliveries, a, { status: 'exhausted', attemptCount: 2, updatedAt: NOW - 1000 }, 1),
     ).toBe(true);
     const { topic, published } = recordingTopic();
     const { handler, sender } = worker([ok(200)], topic);
@@ -176,17 +176,26 @@ describe('message.attempt.exhausted', () => {
     });
   });
 
-  it('is published though the breaker lost its count of the attempt to contention: the step does not fail', async () => {
+  it('is published though the circuit could not be opened for contention: the step does not fail', async () => {
     await setUp();
-    // Every write of the endpoint's state loses its race, as under many concurrent invocations.
+    // The attempt's failure calls for opening the circuit, and every compare-and-set of its state loses its race.
     const real = new DynamoEndpointStateStore(dynamo.client, TABLE);
-    contended.store = { read: (key) => real.read(key), compareAndSet: async () => false };
+    contended.store = {
+      read: (key) => real.read(key),
+      compareAndSet: async () => false,
+      readCircuit: (e) => real.readCircuit(e),
+      reset: (e) => real.reset(e),
+      count: async (e, samples, windowMs) => {
+        const record = await real.count(e, samples, windowMs);
+        return { ...record, counts: { ...record.counts, consecutiveFailures: 1000 } };
+      },
+    };
     const { topic, published } = recordingTopic();
     const { handler, log } = worker([ok(503)], topic);
 
     expect(await run(handler)).toEqual({ batchItemFailures: [] });
 
     expect(published.map((p) => p.attributes.type)).toEqual(['message.attempt.exhausted']);
-    expect(log.lines.some((l) => l.message.startsWith('attempt not counted by the endpoint breaker'))).toBe(true);
+    expect(log.lines.some((l) => l.message.startsWith('circuit transition not written'))).toBe(true);
   });
 });

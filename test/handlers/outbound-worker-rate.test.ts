@@ -15,6 +15,7 @@ import { DynamoDeliveryStore } from '../../lambdas/adapters/dynamo-outbound-deli
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { CombiningStateStore } from '../../lambdas/core/outbound/admission/combining-store';
 import type {
+  EndpointRef,
   EndpointStateKey,
   EndpointStateKind,
   EndpointStates,
@@ -55,10 +56,25 @@ class Observed implements EndpointStateStore {
     if (!won) this.lost++;
     return won;
   }
+  count(...args: Parameters<EndpointStateStore['count']>) {
+    return this.inner.count(...args);
+  }
+  readCircuit(endpoint: EndpointRef) {
+    return this.inner.readCircuit(endpoint);
+  }
+  reset(endpoint: EndpointRef) {
+    return this.inner.reset(endpoint);
+  }
 }
 
 /** Runs MESSAGES deliveries through two concurrent invocations per round; returns the receiver's request times. */
-async function run(table: string, storeFor: (state: Observed) => EndpointStateStore, ignoreVersion = false) {
+async function run(
+  table: string,
+  storeFor: (state: Observed) => EndpointStateStore,
+  ignoreVersion = false,
+  /** Reserve tokens this far ahead; a worker's wait for one moves the test's clock by what it waits. */
+  rateWaitMs = 0,
+) {
   await ensureOutboundTable(dynamo.client, table);
   const stores = {
     endpoints: new DynamoEndpointRepository(dynamo.client, table),
@@ -84,9 +100,16 @@ async function run(table: string, storeFor: (state: Observed) => EndpointStateSt
     sender: receiver,
     now: () => clock,
     wakeUps: { send: async () => undefined }, // the test wakes what is left, every round
+    rateWaitMs,
   });
+  let waits = 0;
+  const sleep = async (ms: number) => {
+    waits++;
+    clock += ms;
+  };
+
   // The store under test replaces the composition's per-container combining store.
-  const invocation = () => o.handler({ admission: { ...o.worker().admission, store: storeFor(state) } });
+  const invocation = () => o.handler({ admission: { ...o.worker().admission, store: storeFor(state), sleep } });
   const batch = (some: string[]) =>
     ({
       Records: some.map((id) => ({
@@ -95,10 +118,12 @@ async function run(table: string, storeFor: (state: Observed) => EndpointStateSt
       })),
     }) as SQSEvent;
 
-  for (let round = 0; round < 200; round++) {
+  let rounds = 0;
+  for (; rounds < 200; rounds++) {
     const sentIds = new Set(arrivals.map((a) => a.id));
     const left = ids.filter((id) => !sentIds.has(id));
     if (left.length === 0) break;
+    const round = rounds;
     clock += STEPS[round % STEPS.length]!;
     // Every delivery still waiting is woken in one of the two invocations, which run at the same time.
     await Promise.all([
@@ -106,7 +131,7 @@ async function run(table: string, storeFor: (state: Observed) => EndpointStateSt
       invocation()(batch(left.filter((_, i) => i % 2 === 1))),
     ]);
   }
-  return { arrivals, lost: state.lost };
+  return { arrivals, lost: state.lost, rounds, waits };
 }
 
 describe('two delivery worker invocations and one rate-limited endpoint', () => {
@@ -128,6 +153,17 @@ describe('two delivery worker invocations and one rate-limited endpoint', () => 
       expect(lost).toBeGreaterThan(0); // the invocations really raced on the bucket
     },
   );
+
+  it('with tokens reserved up to 1 s ahead (as deployed): every message arrives once, in far fewer rounds', async () => {
+    const base = await run('rate-no-reserve', (s) => new CombiningStateStore(s));
+    const { arrivals, rounds, waits } = await run('rate-reserve', (s) => new CombiningStateStore(s), false, 1000);
+
+    expect(arrivals.map((a) => a.id).sort()).toEqual(Array.from({ length: MESSAGES }, (_, i) => `msg_${i}`).sort());
+    expect(waits).toBeGreaterThan(0);
+    expect(rounds).toBeLessThan(base.rounds / 2);
+    // The bound on the reserved tokens' times, over every interleaving of the compare-and-sets, is
+    // rate-limit.test.ts's: here concurrent waits move the one test clock past each other's times.
+  });
 
   it('the count detects a limiter that writes without comparing versions (the check can fail)', async () => {
     const { arrivals } = await run('rate-unversioned', (s) => s, true);

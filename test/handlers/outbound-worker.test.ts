@@ -13,7 +13,7 @@ import { encodeWakeUp } from '../../lambdas/core/outbound/delivery/wake-up';
 import { createSweeper } from '../../lambdas/delivery-sweeper/create-handler';
 import type { WorkerDeps } from '../../lambdas/delivery-worker/create-handler';
 import { outboundUnderTest } from '../helpers/outbound-composition';
-import { delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
+import { claimAndRecord, delivery, endpoint, message, NOW, ok, recordingLog } from '../helpers/outbound';
 import { freshOutboundTable } from '../helpers/outbound-table';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
@@ -70,6 +70,28 @@ const event = (...bodies: string[]): SQSEvent => ({
 const wake = (deliveryId = delivery().deliveryId) => encodeWakeUp({ tenantId: 'acme', deliveryId });
 
 describe('delivery worker', () => {
+  it("reads each endpoint once per batch: the batch's deliveries to it share the read", async () => {
+    const ids = ['msg_a', 'msg_b', 'msg_c'];
+    for (const id of ids) {
+      await stores.messages.putIfAbsent(message({ id }), NOW);
+      await stores.deliveries.createIfAbsent([delivery({ messageId: id, deliveryId: `dlv_${id}` })]);
+    }
+    let endpointReads = 0;
+    const counting = {
+      send: (command: { constructor: { name: string }; input: { Key?: { sk?: { S?: string } } } }) => {
+        if (command.constructor.name === 'GetItemCommand' && command.input.Key?.sk?.S?.startsWith('EP#'))
+          endpointReads++;
+        return dynamo.client.send(command as never);
+      },
+    } as unknown as typeof dynamo.client;
+    const o = outboundUnderTest({ dynamo: counting, tableName: TABLE, now: () => clock, wakeUps });
+
+    await o.handler()(event(...ids.map((id) => wake(`dlv_${id}`))));
+
+    expect(o.sender.requests).toHaveLength(3);
+    expect(endpointReads).toBe(1);
+  });
+
   it('a failed attempt whose retry fits a queue delay sends its own delayed wake-up', async () => {
     const { handler } = worker([ok(500)]);
     expect(await handler(event(wake()))).toEqual({ batchItemFailures: [] });
@@ -78,7 +100,8 @@ describe('delivery worker', () => {
 
   it('a retry longer than 900 s is left to the sweeper, which wakes it when it falls due', async () => {
     const { handler } = worker([ok(500)]);
-    await stores.deliveries.recordAttempt(
+    await claimAndRecord(
+      stores.deliveries,
       {
         tenantId: 'acme',
         deliveryId: delivery().deliveryId,
@@ -144,15 +167,20 @@ describe('delivery worker', () => {
     expect(await handler(event(wake(), 'not json'))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
   });
 
-  it('a lost wake-up send does not fail the batch: the due index keeps the retry', async () => {
+  it('a next wake-up the queue refuses fails the wake-up, so SQS brings it back to queue the retry (no index holds it)', async () => {
     const { handler, log } = worker([ok(500)], {
       wakeUps: { send: async () => Promise.reject(new Error('sqs down')) },
     });
-    expect(await handler(event(wake()))).toEqual({ batchItemFailures: [] });
-    expect(log.lines.some((l) => l.message.includes('sweeper will send them'))).toBe(true);
-    clock += 5_000 + LEASE;
+    expect(await handler(event(wake()))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm0' }] });
+    expect(log.lines.some((l) => l.message.includes('their wake-ups will be retried'))).toBe(true);
     const sweeper = createSweeper({ due: stores.deliveries, wakeUps, now: () => clock, log: recordingLog() });
-    expect(await sweeper()).toEqual({ woken: 1 });
+    expect(await sweeper()).toEqual({ woken: 0 });
+
+    // SQS delivers the failed wake-up again: the attempt is not repeated, the retry's wake-up is queued.
+    const { handler: again, sender } = worker([ok(500)]);
+    expect(await again(event(wake()))).toEqual({ batchItemFailures: [] });
+    expect(sender.requests).toHaveLength(0);
+    expect(sent).toEqual([{ deliveryId: delivery().deliveryId, delaySeconds: 5 }]);
   });
 
   it('every line about a delivery names its message too, so a search by the message id finds each one', async () => {

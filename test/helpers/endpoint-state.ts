@@ -3,7 +3,16 @@
  * if the version read is still the stored one), and a stepped variant that lets a test decide the order in
  * which concurrent reads and writes reach the store, so interleavings are chosen, not left to luck.
  */
+import {
+  addSamples,
+  NO_COUNTS,
+  type AttemptSample,
+  type CircuitCounts,
+} from '../../lambdas/core/outbound/admission/circuit';
+import { healthAfter, reenable, type HealthState } from '../../lambdas/core/outbound/admission/health';
 import type {
+  CircuitRecord,
+  EndpointRef,
   EndpointStateKey,
   EndpointStateKind,
   EndpointStateStore,
@@ -13,11 +22,17 @@ import type {
 
 const keyOf = (k: EndpointStateKey) => JSON.stringify([k.tenantId, k.endpointId, k.kind]);
 
+const refOf = (e: EndpointRef) => JSON.stringify([e.tenantId, e.endpointId]);
+
 export class MemoryStateStore implements EndpointStateStore {
   readonly records = new Map<string, { value: unknown; version: number }>();
+  /** What each endpoint's breaker counted, and its health record (the atomic side of the circuit item). */
+  readonly counted = new Map<string, { counts: CircuitCounts; health: HealthState }>();
   reads = 0;
   writes = 0;
   conflicts = 0;
+  /** Atomic count updates: each one write, never a conflict. */
+  counts = 0;
 
   async read<K extends EndpointStateKind>(key: EndpointStateKey<K>): Promise<Versioned<EndpointStates[K]>> {
     this.reads++;
@@ -39,7 +54,36 @@ export class MemoryStateStore implements EndpointStateStore {
       return false;
     }
     this.records.set(keyOf(key), { value: structuredClone(value), version: expectedVersion + 1 });
+    const closed = key.kind === 'circuit' && (value as EndpointStates['circuit']).status === 'closed';
+    const counted = this.counted.get(refOf(key));
+    if (closed && counted) counted.counts = NO_COUNTS; // a closed circuit starts counting afresh
     return true;
+  }
+
+  async count(endpoint: EndpointRef, samples: readonly AttemptSample[], windowMs: number): Promise<CircuitRecord> {
+    this.counts++;
+    const current = this.counted.get(refOf(endpoint)) ?? { counts: NO_COUNTS, health: {} };
+    this.counted.set(refOf(endpoint), {
+      counts: addSamples(current.counts, samples, windowMs),
+      health: healthAfter(current.health, samples),
+    });
+    return this.readCircuit(endpoint);
+  }
+
+  async readCircuit(endpoint: EndpointRef): Promise<CircuitRecord> {
+    const counted = this.counted.get(refOf(endpoint)) ?? { counts: NO_COUNTS, health: {} };
+    return {
+      circuit: await this.read({ ...endpoint, kind: 'circuit' }),
+      counts: structuredClone(counted.counts),
+      health: { ...counted.health },
+    };
+  }
+
+  async reset(endpoint: EndpointRef): Promise<void> {
+    const { circuit, health } = reenable(this.counted.get(refOf(endpoint))?.health, 0);
+    const version = this.records.get(keyOf({ ...endpoint, kind: 'circuit' }))?.version ?? 0;
+    this.records.set(keyOf({ ...endpoint, kind: 'circuit' }), { value: circuit, version: version + 1 });
+    this.counted.set(refOf(endpoint), { counts: NO_COUNTS, health });
   }
 
   peek<K extends EndpointStateKind>(key: EndpointStateKey<K>): EndpointStates[K] | undefined {
@@ -84,6 +128,19 @@ export class SteppedStateStore implements EndpointStateStore {
   ): Promise<boolean> {
     await this.turn(`write ${key.kind}`);
     return this.inner.compareAndSet(key, expectedVersion, value);
+  }
+
+  async count(endpoint: EndpointRef, samples: readonly AttemptSample[], windowMs: number): Promise<CircuitRecord> {
+    await this.turn('count circuit');
+    return this.inner.count(endpoint, samples, windowMs);
+  }
+
+  readCircuit(endpoint: EndpointRef): Promise<CircuitRecord> {
+    return this.inner.readCircuit(endpoint);
+  }
+
+  reset(endpoint: EndpointRef): Promise<void> {
+    return this.inner.reset(endpoint);
   }
 }
 

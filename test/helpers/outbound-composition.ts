@@ -48,6 +48,9 @@ export function outboundUnderTest(
     random: () => 0.5,
     newLeaseId: () => `lease_${++leases}`,
     newEndpointId: () => 'ep_1',
+    // The tests' clocks stand still: a throttled delivery goes back to the queue instead of waiting in the worker
+    // for its token (the rate test sets it to check the reserved tokens' bound).
+    rateWaitMs: 0,
     ...options,
     sender: options.sender ?? sender,
   });

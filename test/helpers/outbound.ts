@@ -5,6 +5,7 @@
  */
 import type { Attempt, Delivery, Endpoint, MessageRecord } from '../../lambdas/core/outbound/model';
 import type {
+  ClaimRequest,
   DeliveryStore,
   DeliveryUpdate,
   EndpointRepository,
@@ -36,11 +37,6 @@ export class FakeMessageStore implements MessageStore {
     if (existing && existing.expiresAt > nowMs) return { created: false, existing: { ...existing } };
     this.records.set(key, { ...record });
     return { created: true };
-  }
-
-  async markFannedOut(tenantId: string, messageId: string, nowMs: number): Promise<void> {
-    const r = this.records.get(`${tenantId}#${messageId}`);
-    if (r) r.fannedOutAt = nowMs;
   }
 }
 
@@ -89,26 +85,52 @@ export class FakeEndpointRepository extends FakeEndpointStore implements Endpoin
   }
 }
 
+/** Deliveries in memory, with the claim's conditions (claim.ts) as the DynamoDB adapter applies them. */
 export class FakeDeliveryStore implements DeliveryStore {
   readonly deliveries = new Map<string, Mutable<Delivery>>();
   readonly attempts: Attempt[] = [];
-  /** Number of createIfAbsent calls that reached the store. */
+  /** Deliveries put in the sweep by `sweepAt`, with the time. */
+  readonly swept = new Map<string, number>();
+  /** Number of create calls that reached the store. */
   creates = 0;
 
   async createIfAbsent(deliveries: readonly Delivery[]): Promise<number> {
-    this.creates++;
-    let created = 0;
-    for (const d of deliveries) {
-      if (this.deliveries.has(d.deliveryId)) continue;
-      this.deliveries.set(d.deliveryId, { ...d });
-      created++;
-    }
-    return created;
+    return (await this.createOrFind(deliveries)).filter((d) => d.created).length;
   }
 
-  async recordAttempt(attempt: Attempt, update: DeliveryUpdate, expectedAttemptCount: number): Promise<boolean> {
+  async createOrFind(deliveries: readonly Delivery[]) {
+    this.creates++;
+    return deliveries.map((d) => {
+      const found = this.deliveries.get(d.deliveryId);
+      if (found) return { delivery: { ...found }, created: false };
+      this.deliveries.set(d.deliveryId, { ...d });
+      return { delivery: d, created: true };
+    });
+  }
+
+  async sweepAt(deliveries: ReadonlyArray<Pick<Delivery, 'deliveryId'>>, at: number): Promise<void> {
+    for (const d of deliveries) this.swept.set(d.deliveryId, at);
+  }
+
+  async claim(r: ClaimRequest): Promise<boolean> {
+    const d = this.deliveries.get(r.deliveryId);
+    if (!d || d.attemptCount !== r.expectedAttemptCount || (d.status !== 'pending' && d.status !== 'failed'))
+      return false;
+    if (r.stale ? d.claim?.token !== r.stale.token : d.claim !== undefined) return false;
+    if (r.stale) this.apply(d, r.stale.attempt, r.stale.update);
+    d.claim = r.claim;
+    return true;
+  }
+
+  async recordAttempt(attempt: Attempt, update: DeliveryUpdate, claimToken: string): Promise<boolean> {
     const d = this.deliveries.get(attempt.deliveryId);
-    if (!d || d.attemptCount !== expectedAttemptCount) return false;
+    if (!d || d.claim?.token !== claimToken) return false;
+    this.apply(d, attempt, update);
+    d.claim = undefined;
+    return true;
+  }
+
+  private apply(d: Mutable<Delivery>, attempt: Attempt, update: DeliveryUpdate): void {
     this.attempts.push(structuredClone(attempt));
     Object.assign(d, {
       status: update.status,
@@ -117,12 +139,27 @@ export class FakeDeliveryStore implements DeliveryStore {
       updatedAt: update.updatedAt,
     });
     if (update.probes !== undefined) Object.assign(d, { probes: update.probes });
-    return true;
   }
 
-  async markSkipped(_tenantId: string, deliveryId: string, reason: string, nowMs: number): Promise<void> {
+  async markSkipped(
+    _tenantId: string,
+    deliveryId: string,
+    reason: string,
+    nowMs: number,
+    stale?: { readonly token: string; readonly attempt: Attempt },
+  ): Promise<void> {
     const d = this.deliveries.get(deliveryId);
-    if (d) Object.assign(d, { status: 'skipped', skipReason: reason, nextAttemptAt: undefined, updatedAt: nowMs });
+    if (!d || (d.status !== 'pending' && d.status !== 'failed')) return;
+    if (stale ? d.claim?.token !== stale.token : d.claim !== undefined) return;
+    if (stale) this.attempts.push(structuredClone(stale.attempt));
+    Object.assign(d, {
+      status: 'skipped',
+      skipReason: reason,
+      nextAttemptAt: undefined,
+      updatedAt: nowMs,
+      claim: undefined,
+      ...(stale && { attemptCount: stale.attempt.number }),
+    });
   }
 
   async markExhaustedNotified(_tenantId: string, deliveryId: string, nowMs: number): Promise<void> {
@@ -187,6 +224,8 @@ export const RECEIVER_IP = '93.184.216.34';
 export const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 export const PREVIOUS_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 export const PAYLOAD = '{"invoice":"in_1","amount":12345678901234567890}';
+/** The claim lease of the fixture's worker (deployed: 70 s). */
+export const CLAIM_LEASE_MS = 70_000;
 
 export function endpoint(overrides: Partial<Endpoint> = {}): Endpoint {
   const context = `${overrides.tenantId ?? TENANT}/${overrides.endpointId ?? ENDPOINT_ID}`;
@@ -254,6 +293,7 @@ export function deliveryFixture(
   const resolver = new FakeResolver(options.names ?? { [RECEIVER_HOST]: [RECEIVER_IP] });
   const log = recordingLog();
   let clock = NOW;
+  let claims = 0;
   const deps: DeliverDeps = {
     resolver,
     sender,
@@ -265,6 +305,27 @@ export function deliveryFixture(
     now: () => clock,
     random: () => 0.5, // the middle of the jitter range: delays exactly as scheduled
     log,
+    claimLeaseMs: CLAIM_LEASE_MS,
+    newClaimToken: () => `claim_${++claims}`,
   };
   return { job, deps, deliveries, endpoints, sender, resolver, log, advance: (ms: number) => (clock += ms) };
+}
+
+/**
+ * Claims attempt `a.number` of its delivery and records it, as a worker does (decision 0027): what a test that
+ * sets up a delivery's history calls instead of `recordAttempt` alone. False when the claim or the record failed.
+ */
+export async function claimAndRecord(
+  store: Pick<DeliveryStore, 'claim' | 'recordAttempt'>,
+  a: Attempt,
+  update: DeliveryUpdate,
+  expectedAttemptCount = a.number - 1,
+): Promise<boolean> {
+  const token = `test_claim_${a.number}`;
+  const claim = { attempt: a.number, token, at: a.at, until: a.at + CLAIM_LEASE_MS };
+  const claimed = await store.claim(
+    { tenantId: a.tenantId, deliveryId: a.deliveryId, expectedAttemptCount, claim },
+    a.at,
+  );
+  return claimed && store.recordAttempt(a, update, token);
 }

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ENV, OUTBOUND_TABLE } from '../../lambdas/contract';
+import { ENV, OUTBOUND_TABLE, outboundClaimLeaseSeconds, outboundQueueSettings } from '../../lambdas/contract';
 import { METRICS } from '../../lambdas/core/kernel/metrics';
 import { OUTBOUND_ROUTES, TENANT_NEUTRAL_ROUTES } from '../../lambdas/outbound-api/routes';
 import { SOURCE_ROUTES } from '../../lambdas/sources-api/routes';
@@ -100,6 +100,63 @@ describe('OutboundDelivery', () => {
     });
   });
 
+  it('the list indexes project keys and immutable attributes only, so status changes and attempts never rewrite them', () => {
+    const { tenantIndex, endpointIndex } = OUTBOUND_TABLE;
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: tenantIndex.name,
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['tenantId', 'id', 'type', 'createdAt', 'expiresAt', 'messageId'],
+          },
+        }),
+        Match.objectLike({ IndexName: endpointIndex.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ]),
+    });
+    const indexes = Object.values(template.findResources('AWS::DynamoDB::GlobalTable')).flatMap(
+      (t) =>
+        (t.Properties as { GlobalSecondaryIndexes?: Array<{ Projection: { ProjectionType: string } }> })
+          .GlobalSecondaryIndexes ?? [],
+    );
+    expect(indexes.filter((i) => i.Projection.ProjectionType === 'ALL')).toEqual([]);
+  });
+
+  it('the payload bucket is private, HTTPS-only, retained, and expires a payload a day after its message', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: Match.objectLike({}),
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 31, Status: 'Enabled' })] },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('the worker may only get payloads; the API and the intake may put them too', () => {
+    const statements = (prefix: string) =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(
+          ([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+        )
+        .filter((st) => JSON.stringify(st.Resource).includes('/payloads/*'))
+        .flatMap((st) => [st.Action].flat());
+    expect(statements('OutboundWorker')).toEqual(['s3:GetObject']);
+    expect(statements('OutboundApi').sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(statements('OutboundIntake').sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+
   it('the secrets key rotates and is retained', () => {
     template.hasResource('AWS::KMS::Key', {
       Properties: Match.objectLike({ EnableKeyRotation: true }),
@@ -164,6 +221,17 @@ describe('OutboundDelivery', () => {
     });
   });
 
+  it("the worker's event source waits up to 1 s to fill a batch of 10; a claim's lease ends before its wake-up comes back", () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const worker = outboundQueueSettings('worker');
+    expect(outboundClaimLeaseSeconds()).toBeGreaterThan(worker.timeoutSeconds);
+    expect(outboundClaimLeaseSeconds()).toBeLessThan(worker.visibilityTimeoutSeconds);
+  });
+
   it('the sweeper runs every minute and has an errors alarm', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     expect(ref(outbound.sweeperErrorsAlarm)).toBeDefined();
@@ -180,7 +248,7 @@ describe('OutboundDelivery', () => {
     });
   });
 
-  it('only the API may encrypt secrets; the worker may only decrypt', () => {
+  it('only the API may make data keys (envelope encryption); the worker may only decrypt', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const actionsOf = (prefix: string) =>
       policies
@@ -191,8 +259,9 @@ describe('OutboundDelivery', () => {
           ),
         );
     expect(actionsOf('OutboundWorker')).toContain('kms:Decrypt');
-    expect(actionsOf('OutboundWorker')).not.toContain('kms:Encrypt');
-    expect(actionsOf('OutboundApi')).toContain('kms:Encrypt');
+    expect(actionsOf('OutboundWorker').filter((a) => a.startsWith('kms:'))).toEqual(['kms:Decrypt']);
+    expect(actionsOf('OutboundApi')).toEqual(expect.arrayContaining(['kms:GenerateDataKey', 'kms:Decrypt']));
+    expect(actionsOf('OutboundApi')).not.toContain('kms:Encrypt');
   });
 
   it('an operations topic, encrypted and HTTPS-only, that only the worker and the API may publish to; its ARN is in the environment', () => {

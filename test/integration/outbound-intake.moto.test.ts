@@ -18,6 +18,10 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { keys } from '../../lambdas/adapters/dynamo-outbound-codec';
+import { payloadKey, S3PayloadStore } from '../../lambdas/adapters/payload-store';
 import { DynamoEndpointRepository, DynamoMessageStore } from '../../lambdas/adapters/dynamo-outbound-endpoints';
 import { SnsTopic } from '../../lambdas/adapters/sns-topic';
 import { ENV, eventAttributes } from '../../lambdas/contract';
@@ -33,6 +37,7 @@ import { freshOutboundTable } from '../helpers/outbound-table';
 type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 const TABLE = 'outbound';
+const BUCKET = 'outbound-payloads';
 const ACCOUNT = '123456789012';
 
 /** config/relays.ts's rules, as the stack passes them. */
@@ -45,6 +50,7 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
   let dynamo: EmbeddedDynamo;
   let sqs: SQSClient;
   let sns: SNSClient;
+  let s3: S3Client;
   let intake: QueueHandler;
   let relay: QueueHandler;
   let deliveryUrl: string;
@@ -54,6 +60,12 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
     const endpointUrl = server().endpoint;
     dynamo = await startEmbeddedDynamo();
     ({ sqs, sns } = clients(endpointUrl));
+    s3 = new S3Client({
+      endpoint: endpointUrl,
+      region: TEST_REGION,
+      credentials: TEST_CREDENTIALS,
+      forcePathStyle: true,
+    });
     // Queue URLs embed the endpoint, not the state: the delivery queue's URL is the same after every reset.
     deliveryUrl = `${endpointUrl}/${ACCOUNT}/outbound-delivery`;
     Object.assign(process.env, {
@@ -70,6 +82,8 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
       [ENV.operationsTopicArn]: `arn:aws:sns:${TEST_REGION}:${ACCOUNT}:unused`,
       // As the construct sets it: intake gives each message its retention.
       [ENV.retention]: JSON.stringify(DEFAULT_RETENTION),
+      // The bucket of large payloads (moto's S3).
+      [ENV.payloadBucket]: BUCKET,
       // As the construct sets it for the relay function (config/relays.ts's rules).
       [ENV.relays]: JSON.stringify(RULES),
     });
@@ -79,13 +93,14 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
   });
 
   afterAll(async () => {
-    for (const client of [sqs, sns]) client?.destroy();
+    for (const client of [sqs, sns, s3]) client?.destroy();
     await dynamo?.stop();
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
   });
 
   beforeEach(async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     await freshOutboundTable(dynamo.client, TABLE);
     const endpoints = new DynamoEndpointRepository(dynamo.client, TABLE);
     await endpoints.create(endpoint({ tenantId: 'acme', endpointId: 'ep_acme', filterTypes: ['order.*'] }));
@@ -176,7 +191,30 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
     expect((await receive(queue.dlqUrl)).map((m) => m.Body).sort()).toEqual(['{"total":', '{"total":1}']);
   });
 
-  it('a redelivered intake message is acknowledged as a duplicate: one delivery, one wake-up', async () => {
+  it('a large payload is written to the bucket and the message item keeps its key; it reads back byte for byte', async () => {
+    const queue = await queueWithDeadLetters('outbound-intake');
+    const payload = `{"blob":"${'y'.repeat(20_000)}","n":10000000000000000001}`;
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue.url,
+        MessageBody: payload,
+        MessageAttributes: attrs({ tenant: 'acme', type: 'order.paid', id: 'big-1' }),
+      }),
+    );
+
+    expect((await poll(queue.url, 'outbound-intake', intake)).failed).toEqual([]);
+
+    const payloads = new S3PayloadStore(s3, BUCKET);
+    const stored = await new DynamoMessageStore(dynamo.client, TABLE, { payloads }).get('acme', 'big-1');
+    expect(stored?.payload).toBe(payload);
+    const item = await dynamo.client.send(new GetItemCommand({ TableName: TABLE, Key: keys.message('acme', 'big-1') }));
+    expect(item.Item?.payload).toBeUndefined();
+    expect(item.Item?.payloadRef?.S).toBe(payloadKey(stored!));
+    const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: payloadKey(stored!) }));
+    expect(await object.Body?.transformToString('utf8')).toBe(payload);
+  });
+
+  it('a redelivered intake message is acknowledged as a duplicate: one delivery, woken again while never attempted', async () => {
     const queue = await queueWithDeadLetters('outbound-intake');
     await sqs.send(
       new SendMessageCommand({
@@ -190,7 +228,8 @@ describeWithServer('moto', 'the outbound intake queue and relay against moto', (
     expect(await intake(sqsEvent([message!], 'outbound-intake'))).toEqual({ batchItemFailures: [] });
     expect(await intake(sqsEvent([message!], 'outbound-intake'))).toEqual({ batchItemFailures: [] });
 
-    expect(await wakeUps()).toEqual([{ tenantId: 'acme', deliveryId: deliveryIdFor('acme', 'k1', 'ep_acme') }]);
+    const woken = { tenantId: 'acme', deliveryId: deliveryIdFor('acme', 'k1', 'ep_acme') };
+    expect(await wakeUps()).toEqual([woken, woken]);
   });
 
   it("events published to the topic reach the relay queue (raw, filtered as the construct filters) and are relayed to the configured tenant, and a tenant source's to its own tenant", async () => {

@@ -13,7 +13,7 @@ import type { Delivery } from '../../lambdas/core/outbound/model';
 import type { Page } from '../../lambdas/core/outbound/ports';
 import type { RecoveryRun } from '../../lambdas/core/outbound/recovery/runs';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import { delivery, message, NOW } from '../helpers/outbound';
+import { claimAndRecord, delivery, message, NOW } from '../helpers/outbound';
 
 const TABLE = 'outbound';
 const DAY = 86_400_000;
@@ -52,7 +52,7 @@ export function outboundListsSuite(name: string, client: () => DynamoDBClient, r
       await ensureOutboundTable(client(), TABLE);
       clock = NOW + 1000;
       deliveries = new DynamoDeliveryStore(client(), TABLE, { now: () => clock });
-      messages = new DynamoMessageStore(client(), TABLE, () => clock);
+      messages = new DynamoMessageStore(client(), TABLE, { now: () => clock });
       runs = new DynamoRecoveryStore(client(), TABLE, { now: () => clock });
     });
 
@@ -87,6 +87,36 @@ export function outboundListsSuite(name: string, client: () => DynamoDBClient, r
       expect(all.items).toHaveLength(30);
       expect(new Set(all.items.map((d) => d.deliveryId)).size).toBe(30);
       expect(all.items.every((d) => d.endpointId === 'ep_2')).toBe(true);
+    });
+
+    it('list() by status reads each status from its delivery item (the index entries hold none), so a change after creation counts', async () => {
+      await deliveries.createIfAbsent(Array.from({ length: 30 }, (_, i) => made(i)));
+      for (const i of [3, 17, 25]) {
+        const d = made(i);
+        const recorded = await claimAndRecord(
+          deliveries,
+          {
+            tenantId: d.tenantId,
+            deliveryId: d.deliveryId,
+            endpointId: d.endpointId,
+            messageId: d.messageId,
+            number: 1,
+            at: NOW + 100,
+            latencyMs: 5,
+            status: 500,
+          },
+          { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW + 101 },
+        );
+        expect(recorded).toBe(true);
+      }
+
+      const all = await readAll((cursor) =>
+        deliveries.list({ tenantId: 'acme', status: 'failed', limit: 2, ...(cursor && { cursor }) }),
+      );
+
+      expect(all.items.map((d) => d.deliveryId)).toEqual(['dlv_025', 'dlv_017', 'dlv_003']);
+      expect(all.items.every((d) => d.status === 'failed' && d.attemptCount === 1)).toBe(true);
+      expect((await deliveries.list({ tenantId: 'acme', status: 'pending', limit: 100 })).items).toHaveLength(27);
     });
 
     it.each([

@@ -12,7 +12,7 @@ import type { Attempt, Delivery } from '../../lambdas/core/outbound/model';
 import type { RecoverableDelivery, RequeueRequest } from '../../lambdas/core/outbound/recovery/recover';
 import type { Window } from '../../lambdas/core/outbound/recovery/window';
 import { ensureOutboundTable } from '../../local/outbound-table';
-import { delivery, message, NOW } from '../helpers/outbound';
+import { claimAndRecord, delivery, message, NOW } from '../helpers/outbound';
 
 const TABLE = 'outbound';
 const LEASE = 15 * 60_000;
@@ -63,7 +63,8 @@ export function outboundRecoverySuite(name: string, client: () => DynamoDBClient
     /** An exhausted (or other) delivery of the window, made through the stores as the worker makes it. */
     async function stored(d: Delivery, status: 'exhausted' | 'failed' | 'delivered' = 'exhausted'): Promise<Delivery> {
       await deliveries.createIfAbsent([d]);
-      await deliveries.recordAttempt(
+      await claimAndRecord(
+        deliveries,
         failure(d, 1),
         { status, attemptCount: 1, updatedAt: NOW - HOUR, ...(status === 'failed' && { nextAttemptAt: NOW + HOUR }) },
         0,
@@ -146,7 +147,7 @@ export function outboundRecoverySuite(name: string, client: () => DynamoDBClient
     it('requeue() refuses a second requeue with the same recovery id, and accepts another run', async () => {
       const d = await stored(at(1));
       await recovery.requeue(request(d));
-      await deliveries.recordAttempt(failure(d, 2), { status: 'exhausted', attemptCount: 2, updatedAt: NOW }, 1);
+      await claimAndRecord(deliveries, failure(d, 2), { status: 'exhausted', attemptCount: 2, updatedAt: NOW }, 1);
 
       expect(await recovery.requeue(request(d))).toBe(false);
       expect(await recovery.requeue(request(d, { recoveryId: 'rcv_2' }))).toBe(true);
@@ -159,7 +160,8 @@ export function outboundRecoverySuite(name: string, client: () => DynamoDBClient
 
     it('requeue() refuses a delivery whose status changed since it was read', async () => {
       const d = await stored(at(1), 'failed');
-      await deliveries.recordAttempt(
+      await claimAndRecord(
+        deliveries,
         { ...failure(d, 2), status: 200 },
         { status: 'delivered', attemptCount: 2, updatedAt: NOW },
         1,

@@ -3,16 +3,15 @@
  * holds the probe request unanswered, so the kill lands exactly then. The next stack, on the same data directory,
  * finds the probe's lease still held and sends nothing until it expires; then another probe goes, closes the
  * circuit, and every message is delivered (at least once, each with its own `webhook-id`: the held probe's message
- * arrives again with the same one), none exhausted. A real kill, not a simulated one: the half-open moment is made
- * to last by the receiver, not caught by timing.
+ * arrives again with the same one, and its log shows the held probe as an attempt of unknown outcome), none
+ * exhausted. A real kill, not a simulated one: the half-open moment is made to last by the receiver, not caught by
+ * timing. The claim lease and the wake-up's visibility timeout are shortened (deployed 70 s and 240 s).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { DynamoEndpointStateStore } from '../../lambdas/adapters/dynamo-endpoint-state';
 import { DEFAULT_OPERATIONS_SETTINGS } from '../../lambdas/core/outbound/admission/settings';
@@ -20,6 +19,7 @@ import { localDynamoClient } from '../../local/dynamo';
 import { LOCAL_OUTBOUND_TABLE_NAME } from '../../local/outbound-table';
 import { startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 import { recordingLog } from '../helpers/outbound';
+import { startOutboundChild } from '../helpers/outbound-child';
 
 /** Three failures open the circuit; probes after 1 s; the shortest probe lease the settings allow (31 s). */
 const OPERATIONS = {
@@ -32,6 +32,8 @@ const OPERATIONS = {
   },
 };
 const IDS = ['msg_h0', 'msg_h1', 'msg_h2', 'msg_h3', 'msg_h4'];
+/** The dead probe's claim expires in seconds, not the deployed 70 s, and its wake-up comes back after 8 s, not 240 s. */
+const CLAIMS = { claimLeaseMs: 5_000, deliveryVisibilityTimeoutMs: 8_000 };
 
 let dir: string;
 let after: TestStack | undefined;
@@ -67,32 +69,8 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   const receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
 
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./fixtures/outbound-stack-child.ts', import.meta.url)),
-      dir,
-      JSON.stringify(OPERATIONS),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const lines: Array<{ message: string; extra: unknown[] }> = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const text of parts) {
-        if (text.startsWith('READY ')) resolve(text.slice(6));
-        else if (text.startsWith('{')) lines.push(JSON.parse(text) as { message: string; extra: unknown[] });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
-  });
+  const child = await startOutboundChild(dir, { operations: OPERATIONS, ...CLAIMS });
+  const { url, lines } = child;
   const notified = (ls: ReadonlyArray<{ message: string; extra: unknown[] }>, type: string) =>
     ls.filter(
       (l) =>
@@ -129,13 +107,12 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
     30_000,
   );
 
-  child.kill('SIGKILL');
-  await exited;
+  await child.kill();
   const crashedAt = Date.now();
   const heldId = requests.find((r) => r.status === 'held')!.id;
   mode = 'ok';
   const log = recordingLog();
-  after = await startTestStack({ dataDir: dir, log, outbound: { operations: OPERATIONS } });
+  after = await startTestStack({ dataDir: dir, log, outbound: { operations: OPERATIONS, ...CLAIMS } });
 
   // The dead probe's lease is still held: half-open, and no other probe may go before it expires.
   const state = new DynamoEndpointStateStore(localDynamoClient(after.stack.dynamoEndpoint), LOCAL_OUTBOUND_TABLE_NAME);
@@ -159,4 +136,16 @@ it('after a crash while the probe is in flight, the lease lets another probe go 
   expect([...new Set(requests.filter((r) => r.status === 200).map((r) => r.id))].sort()).toEqual([...IDS].sort());
   expect(requests.filter((r) => r.id === heldId && r.status === 200).length).toBeGreaterThanOrEqual(1);
   expect(await list('exhausted')).toEqual([]);
+  // The held probe is in its delivery's log as a probe of unknown outcome: its worker died before the answer.
+  const heldDelivery = (await list('delivered')).find((d) => d.messageId === heldId) as unknown as {
+    deliveryId: string;
+  };
+  const shown = (await (
+    await fetch(`${after.stack.url}/v1/tenants/acme/deliveries/${heldDelivery.deliveryId}`)
+  ).json()) as {
+    attempts: Array<{ error?: string; probe?: boolean }>;
+  };
+  expect(shown.attempts.filter((a) => a.error === 'unknown')).toEqual([
+    expect.objectContaining({ error: 'unknown', probe: true }),
+  ]);
 }, 150_000);

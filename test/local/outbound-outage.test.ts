@@ -31,14 +31,14 @@ async function call(method: string, path: string, body?: unknown) {
 }
 
 describe('an endpoint outage through the local stack', () => {
-  it('opens the circuit, parks deliveries without using attempts, and after recovery delivers everything at the rate limit', async () => {
+  it('opens the circuit, parks deliveries without using attempts, and after recovery delivers everything at the rate limit, none twice', async () => {
     let failing = true;
-    const requests: Array<{ at: number; status: number }> = [];
+    const requests: Array<{ at: number; status: number; id: string }> = [];
     server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
         const status = failing ? 503 : 200;
-        requests.push({ at: Date.now(), status });
+        requests.push({ at: Date.now(), status, id: String(req.headers['webhook-id']) });
         res.writeHead(status).end();
       });
     });
@@ -96,6 +96,14 @@ describe('an endpoint outage through the local stack', () => {
     expect((await call('GET', '/v1/tenants/acme/deliveries?status=exhausted')).json.deliveries).toEqual([]);
     // While the circuit was open only probes reached the receiver: a few, not one per delivery per retry.
     expect(failedWhileOpen).toBeLessThanOrEqual(3 + 2 + 1);
+    // No duplicates when the circuit closes: each message answered 200 once, and every request the receiver saw is
+    // an attempt in its delivery's log (the release and the parked wake-ups both wake a delivery; one claim sends).
+    const delivered = requests.filter((r) => r.status === 200).map((r) => r.id);
+    expect(delivered.length).toBe(new Set(delivered).size);
+    const all = (await call('GET', '/v1/tenants/acme/deliveries?limit=100')).json.deliveries as Array<{
+      attemptCount: number;
+    }>;
+    expect(all.reduce((n, d) => n + d.attemptCount, 0)).toBe(requests.length);
     const times = requests.map((r) => r.at).sort((a, b) => a - b);
     for (const start of times)
       expect(times.filter((x) => x >= start && x < start + 1000).length).toBeLessThanOrEqual(maxInWindow(LIMIT, 1100));

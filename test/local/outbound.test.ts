@@ -5,6 +5,10 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createListener, type ReceivedRequest } from '../../cli/lib/listener';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { keys } from '../../lambdas/adapters/dynamo-outbound-codec';
+import { localDynamoClient } from '../../local/dynamo';
+import { LOCAL_OUTBOUND_TABLE_NAME } from '../../local/outbound-table';
 import { post, signedRequest, startTestStack, waitFor, type TestStack } from '../e2e/helpers';
 
 let t: TestStack;
@@ -78,6 +82,26 @@ describe('outbound delivery through the local stack', () => {
     // The payload reaches the receiver byte for byte inside the Standard Webhooks envelope.
     expect(receiver.received[0]!.body).toContain('"data":{"amount":12345678901234567890}');
     expect(receiver.received[0]!.headers['user-agent']).toMatch(/^webhook-ingestion-stack\//);
+  });
+
+  it('a 64 KiB payload is kept apart from the table and reaches the receiver byte for byte, signed', async () => {
+    await startReceiver([200]);
+    await addEndpoint();
+    const payload = `{"blob":"${'x'.repeat(64 * 1024)}","big":12345678901234567890}`;
+
+    const sent = await call('POST', '/v1/tenants/acme/messages', `{"type":"invoice.paid","payload":${payload}}`, {
+      'idempotency-key': 'msg_large',
+    });
+    expect(sent.status).toBe(202);
+
+    await waitFor('the large message delivered', () => receiver.received.length === 1);
+    expect(receiver.received[0]!.verified).toBe(true);
+    expect(receiver.received[0]!.body).toContain(`"data":${payload}}`);
+    const item = await localDynamoClient(t.stack.dynamoEndpoint).send(
+      new GetItemCommand({ TableName: LOCAL_OUTBOUND_TABLE_NAME, Key: keys.message('acme', 'msg_large') }),
+    );
+    expect(item.Item?.payload).toBeUndefined();
+    expect(item.Item?.payloadRef?.S).toMatch(/^payloads\//);
   });
 
   it('the secret is shown at creation and rotation only; list and get never return it', async () => {

@@ -11,7 +11,7 @@ import type { Attempt } from '../../lambdas/core/outbound/model';
 import { retentionSettingsSchema } from '../../lambdas/core/outbound/retention';
 import { sweepExpired } from '../../local/dynamo';
 import { ensureOutboundTable, OUTBOUND_TTL_SHAPE } from '../../local/outbound-table';
-import { delivery, message, NOW } from '../helpers/outbound';
+import { claimAndRecord, delivery, message, NOW } from '../helpers/outbound';
 import { useEmbeddedDynamo } from '../helpers/embedded-dynamo';
 
 const TABLE = 'outbound-ttl';
@@ -46,26 +46,26 @@ describe('the local TTL sweep of the outbound table', () => {
     };
     await new DynamoMessageStore(dynamo.client, TABLE).putIfAbsent(message({ expiresAt: NOW + 30 * DAY }), NOW);
     await deliveries.createIfAbsent([d]);
-    await deliveries.recordAttempt(
+    await claimAndRecord(
+      deliveries,
       attempt,
       { status: 'failed', attemptCount: 1, nextAttemptAt: NOW + 5000, updatedAt: NOW },
       0,
     );
+    // The attempt itself is logged in the delivery item (decision 0027): the body is the only item apart.
     const items = {
       message: keys.message('acme', 'msg_1'),
       delivery: keys.delivery(d.deliveryId),
-      attempt: keys.attempt(d.deliveryId, 1),
       body: keys.attemptBody(d.deliveryId, 1),
     };
 
     expect(await sweepExpired(dynamo.client, TABLE, NOW + 7 * DAY, OUTBOUND_TTL_SHAPE)).toBe(0); // at its TTL, not past it
     expect(await sweepExpired(dynamo.client, TABLE, NOW + 7 * DAY + 1000, OUTBOUND_TTL_SHAPE)).toBe(1);
     expect(await exists(items.body)).toBe(false);
-    expect(await exists(items.attempt)).toBe(true);
     expect(await exists(items.delivery)).toBe(true);
     expect(await exists(items.message)).toBe(true);
 
-    expect(await sweepExpired(dynamo.client, TABLE, NOW + 31 * DAY, OUTBOUND_TTL_SHAPE)).toBe(3);
+    expect(await sweepExpired(dynamo.client, TABLE, NOW + 31 * DAY, OUTBOUND_TTL_SHAPE)).toBe(2);
     for (const key of Object.values(items)) expect(await exists(key)).toBe(false);
   });
 });

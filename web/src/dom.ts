@@ -23,6 +23,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** A table in its scrolling wrapper: `head` the header row's cells (`th`), `rows` the body's rows (`tr`). */
+export function table(head: readonly Child[], rows: readonly Child[], attrs: Attrs = {}): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h('table', attrs, h('thead', {}, h('tr', {}, ...head)), h('tbody', {}, ...rows)),
+  );
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** An SVG element, attributes and children as for `h()`. */

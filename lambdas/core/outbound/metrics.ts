@@ -11,12 +11,13 @@ import type { NotificationType } from './admission/notifications';
 /** Counts the attempts of a worker batch by outcome, and their latency. */
 export function countAttempts(
   metrics: Metrics,
-  results: ReadonlyArray<{ readonly outcome: string; readonly attempt?: { readonly latencyMs: number } }>,
+  results: ReadonlyArray<{ readonly outcome: string; readonly attempt?: { readonly latencyMs?: number | undefined } }>,
 ): void {
   for (const r of results) {
     if (r.outcome !== 'delivered' && r.outcome !== 'failed' && r.outcome !== 'exhausted') continue;
     metrics.add('deliveryAttempts', 1, { Outcome: r.outcome });
-    if (r.attempt) metrics.add('attemptLatency', r.attempt.latencyMs);
+    // An attempt of unknown outcome (its worker died mid-send, decision 0027) has no latency to count.
+    if (r.attempt?.latencyMs !== undefined) metrics.add('attemptLatency', r.attempt.latencyMs);
   }
 }
 

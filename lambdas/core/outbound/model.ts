@@ -93,7 +93,6 @@ export interface MessageRecord {
   readonly createdAt: number;
   /** Epoch ms after which the record (and its idempotency key) may be deleted; at least 24 h after creation. */
   readonly expiresAt: number;
-  readonly fannedOutAt?: number;
 }
 
 /**
@@ -133,12 +132,39 @@ export interface Delivery {
    * sent again.
    */
   readonly exhaustedNotifiedAt?: number;
+  /** The claim a worker holds on the delivery's next attempt while it sends it (claim.ts); absent otherwise. */
+  readonly claim?: DeliveryClaim;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
 
-/** Why an attempt got no HTTP response. */
-export type AttemptErrorKind = 'timeout' | 'dns' | 'tls' | 'connection' | 'blocked';
+/** A delivery as the API shows it: without the claim, a worker's bookkeeping (its token guards the worker's writes). */
+export function deliveryView(d: Delivery): Delivery {
+  const { claim: _claim, ...view } = d;
+  return view;
+}
+
+/**
+ * A worker's claim on attempt `attempt` of a delivery: only its holder may send that attempt, and only the holder's
+ * result (matched by `token`) is recorded. A claim whose `until` has passed belongs to a worker that died holding
+ * it: its attempt is logged with the outcome `unknown` by the next worker that claims the delivery.
+ */
+export interface DeliveryClaim {
+  readonly attempt: number;
+  readonly token: string;
+  /** When it was taken: the time of the attempt if its worker died. */
+  readonly at: number;
+  /** The lease: longer than the worker can run. */
+  readonly until: number;
+  /** Taken to send the circuit's probe (such an attempt does not advance the retry schedule). */
+  readonly probe?: true;
+}
+
+/**
+ * Why an attempt got no HTTP response. `unknown`: its worker died after claiming it, so whether the receiver got the
+ * request, and what it answered, is not known (at least once: the next attempt sends it again).
+ */
+export type AttemptErrorKind = 'timeout' | 'dns' | 'tls' | 'connection' | 'blocked' | 'unknown';
 
 /** One attempt. Holds no request header and no payload: only what the receiver answered. */
 export interface Attempt {
@@ -149,7 +175,8 @@ export interface Attempt {
   /** 1 for the first attempt. */
   readonly number: number;
   readonly at: number;
-  readonly latencyMs: number;
+  /** Absent for an attempt of `unknown` outcome. */
+  readonly latencyMs?: number;
   readonly status?: number;
   readonly error?: AttemptErrorKind;
   readonly errorDetail?: string;

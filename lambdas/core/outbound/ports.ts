@@ -2,7 +2,15 @@
  * Ports of the outbound delivery core. Each gets one adapter (DynamoDB, KMS, node:http, node:dns) and an
  * in-memory fake (test/helpers/outbound.ts). Nothing here imports the AWS SDK.
  */
-import type { Attempt, AttemptErrorKind, Delivery, DeliveryStatus, Endpoint, MessageRecord } from './model';
+import type {
+  Attempt,
+  AttemptErrorKind,
+  Delivery,
+  DeliveryClaim,
+  DeliveryStatus,
+  Endpoint,
+  MessageRecord,
+} from './model';
 
 // ---------------------------------------------------------------------------------------------
 // Network
@@ -78,8 +86,6 @@ export type PutMessageResult =
 export interface MessageStore {
   /** One conditional put: succeeds when no live record has this (tenant, id). An expired record counts as absent. */
   putIfAbsent(record: MessageRecord, nowMs: number): Promise<PutMessageResult>;
-  /** Marks that every delivery of the message exists, so a duplicate accept need not fan out again. */
-  markFannedOut(tenantId: string, messageId: string, nowMs: number): Promise<void>;
 }
 
 export interface EndpointStore {
@@ -99,16 +105,62 @@ export interface DeliveryUpdate {
   readonly probes?: number;
 }
 
+/** The expired claim a worker read, settled by the write that takes the next claim (or skips the delivery). */
+export interface StaleClaim {
+  readonly token: string;
+  /** The claimed attempt, logged with the outcome `unknown` (claim.ts `unknownAttempt`). */
+  readonly attempt: Attempt;
+  /** The delivery's state after that attempt: the retry schedule counts it as a failure. */
+  readonly update: DeliveryUpdate;
+}
+
+export interface ClaimRequest {
+  readonly tenantId: string;
+  readonly deliveryId: string;
+  /** The attempt count the worker read: the claim is taken only if it is unchanged (and the delivery waiting). */
+  readonly expectedAttemptCount: number;
+  /** Set when the worker read an expired claim: the write applies only if that claim is still there, and settles it. */
+  readonly stale?: StaleClaim;
+  /** The claim to take; absent when settling the stale claim ended the delivery (no attempt left). */
+  readonly claim?: DeliveryClaim;
+}
+
 export interface DeliveryStore {
-  /** Creates each delivery unless one with its id exists; returns how many were created. */
-  createIfAbsent(deliveries: readonly Delivery[]): Promise<number>;
   /**
-   * Appends the attempt and applies the update, only if the delivery still has `expectedAttemptCount`
-   * attempts (so two workers cannot both record attempt n). Returns false when that condition failed.
+   * Creates each delivery unless one with its id exists; returns how many were created. A delivery due beyond a
+   * queue delay enters the sweep (`due` index) at its time; with `sweep`, every waiting one also enters it a lease
+   * after it is due, a safety net for a wake-up its caller may lose (recovery, replay). Intake does without.
    */
-  recordAttempt(attempt: Attempt, update: DeliveryUpdate, expectedAttemptCount: number): Promise<boolean>;
-  /** Marks a delivery `skipped` without an attempt (endpoint disabled, or the transform declined). */
-  markSkipped(tenantId: string, deliveryId: string, reason: string, nowMs: number): Promise<void>;
+  createIfAbsent(deliveries: readonly Delivery[], options?: { readonly sweep?: boolean }): Promise<number>;
+  /** `createIfAbsent`, answering with each delivery as stored now: the one created, or the one found. */
+  createOrFind(deliveries: readonly Delivery[]): Promise<ReadonlyArray<{ delivery: Delivery; created: boolean }>>;
+  /**
+   * Puts deliveries whose wake-up could not be sent into the sweep at `sweepAt` (the fallback of intake, on the
+   * failure path only). Throws when that cannot be written either.
+   */
+  sweepAt(deliveries: ReadonlyArray<Pick<Delivery, 'tenantId' | 'deliveryId'>>, sweepAt: number): Promise<void>;
+  /**
+   * Takes a claim on the delivery's next attempt (claim.ts): one conditional write, applied only if the delivery is
+   * still waiting with `expectedAttemptCount` attempts and holds no claim, or exactly the stale one it was read with.
+   * False when another worker got there first: then nothing may be sent.
+   */
+  claim(request: ClaimRequest, nowMs: number): Promise<boolean>;
+  /**
+   * Logs the claimed attempt, applies the update and releases the claim, only while `claimToken` still holds it.
+   * False when it does not (the claim expired and was settled by another worker, which logged the attempt as unknown).
+   */
+  recordAttempt(attempt: Attempt, update: DeliveryUpdate, claimToken: string): Promise<boolean>;
+  /**
+   * Marks a waiting delivery `skipped` without an attempt (endpoint disabled or deleted, message expired, or the
+   * transform declined), unless a live claim holds it; an expired claim it was read with is settled as unknown.
+   */
+  markSkipped(
+    tenantId: string,
+    deliveryId: string,
+    reason: string,
+    nowMs: number,
+    stale?: Omit<StaleClaim, 'update'>,
+  ): Promise<void>;
   /** Records that `message.attempt.exhausted` was published for an `exhausted` delivery (a no-op otherwise). */
   markExhaustedNotified(tenantId: string, deliveryId: string, nowMs: number): Promise<void>;
 }
@@ -220,14 +272,12 @@ export interface Bounded<T> {
   readonly complete: boolean;
 }
 
-/** A delivery as read from the endpoint index, with the attempt it holds in `lastAttempt` (decision 0011). */
-export type EndpointDelivery = Delivery & { readonly lastAttempt?: Attempt };
+/** A delivery as read for its endpoint, with the attempts its item holds (the newest `INLINE_ATTEMPTS`). */
+export type EndpointDelivery = Delivery & { readonly attempts: readonly Attempt[] };
 
 export interface EndpointDeliveryReader {
-  /** The endpoint's deliveries, newest created first, at most `limit`. */
+  /** The endpoint's deliveries, newest created first, at most `limit`, each with its recent attempts. */
   endpointDeliveries(tenantId: string, endpointId: string, limit: number): Promise<Bounded<EndpointDelivery>>;
-  /** The endpoint's attempt records made at or after `sinceMs`, newest first, at most `limit`. */
-  endpointAttempts(tenantId: string, endpointId: string, sinceMs: number, limit: number): Promise<Bounded<Attempt>>;
   /**
    * The endpoint's waiting deliveries (`pending` or `failed`) due by `dueBy` (`nextAttemptAt`, else creation), newest
    * created first: at most `limit` of them, examining at most `scanLimit` of the endpoint's deliveries.

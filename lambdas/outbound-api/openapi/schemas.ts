@@ -92,6 +92,8 @@ export const deliverySchema = z.strictObject({
   attemptCount: count,
   probes: z.optional(count),
   scheduleBase: z.optional(count),
+  /** The recovery runs (`rcv_…`) that sent this delivery again. */
+  recoveryIds: z.optional(z.array(z.string())),
   nextAttemptAt: z.optional(ms),
   skipReason: z.optional(z.string()),
   exhaustedNotifiedAt: z.optional(ms),
@@ -106,10 +108,11 @@ export const attemptSchema = z.strictObject({
   messageId: z.string(),
   number: z.int().check(z.minimum(1)),
   at: ms,
-  latencyMs: ms,
+  /** Absent for an attempt of `unknown` outcome: its worker died before the answer. */
+  latencyMs: z.optional(ms),
   /** The receiver's HTTP status; absent when no response came (`error` says why). */
   status: z.optional(z.int()),
-  error: z.optional(z.enum(['timeout', 'dns', 'tls', 'connection', 'blocked'])),
+  error: z.optional(z.enum(['timeout', 'dns', 'tls', 'connection', 'blocked', 'unknown'])),
   errorDetail: z.optional(z.string()),
   /** At most 4 KiB of the receiver's response body. */
   responseBody: z.optional(z.string()),

@@ -1,6 +1,6 @@
 /** Inbound events as the stack recorded them: newest first, by source and status; one event's record. */
 import { request, seg } from '../api';
-import { badge, focus, h, jsonBlock, time } from '../dom';
+import { badge, focus, h, jsonBlock, time, table } from '../dom';
 import { heading } from '../layout';
 import { go, link, type Location } from '../router';
 
@@ -49,41 +49,27 @@ export async function eventsView(main: HTMLElement, at: Location): Promise<void>
   main.append(form);
   if (events.length === 0) return void main.append(h('p', { class: 'empty' }, 'No events match.'));
   main.append(
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
+    table(
+      [
+        h('th', {}, 'Received'),
+        h('th', {}, 'Source'),
+        h('th', {}, 'Type'),
+        h('th', {}, 'Status'),
+        h('th', { class: 'wide' }, 'Attempts'),
+      ],
+      [
+        ...events.map((e) =>
           h(
             'tr',
             {},
-            h('th', {}, 'Received'),
-            h('th', {}, 'Source'),
-            h('th', {}, 'Type'),
-            h('th', {}, 'Status'),
-            h('th', { class: 'wide' }, 'Attempts'),
+            h('td', {}, h('a', { href: link(`/events/${seg(e.source)}/${seg(e.eventId)}`) }, time(e.receivedAt))),
+            h('td', {}, e.source),
+            h('td', {}, h('code', {}, e.type)),
+            h('td', {}, badge(e.status, TONE[e.status] ?? 'muted')),
+            h('td', { class: 'wide' }, String(e.attempts)),
           ),
         ),
-        h(
-          'tbody',
-          {},
-          ...events.map((e) =>
-            h(
-              'tr',
-              {},
-              h('td', {}, h('a', { href: link(`/events/${seg(e.source)}/${seg(e.eventId)}`) }, time(e.receivedAt))),
-              h('td', {}, e.source),
-              h('td', {}, h('code', {}, e.type)),
-              h('td', {}, badge(e.status, TONE[e.status] ?? 'muted')),
-              h('td', { class: 'wide' }, String(e.attempts)),
-            ),
-          ),
-        ),
-      ),
+      ],
     ),
   );
 }

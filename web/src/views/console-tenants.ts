@@ -1,6 +1,6 @@
 /** Every tenant's endpoints by state (a bar per state), each tenant's pages, and a portal link for a tenant. */
 import { request, seg } from '../api';
-import { badge, focus, h } from '../dom';
+import { badge, focus, h, table } from '../dom';
 import { heading } from '../layout';
 import { link } from '../router';
 import type { PortalSessionView } from '../types';
@@ -44,52 +44,33 @@ export async function tenantsView(main: HTMLElement): Promise<void> {
   for (const bar of main.querySelectorAll<HTMLElement>('.state-bars .fill'))
     bar.style.width = `${Number(bar.dataset.share) * 100}%`;
   main.append(
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
+    table(
+      [h('th', {}, 'Tenant'), h('th', {}, 'Endpoint'), h('th', { class: 'wide' }, 'URL'), h('th', {}, 'State')],
+      [
+        ...endpoints.map((e) =>
           h(
             'tr',
             {},
-            h('th', {}, 'Tenant'),
-            h('th', {}, 'Endpoint'),
-            h('th', { class: 'wide' }, 'URL'),
-            h('th', {}, 'State'),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          ...endpoints.map((e) =>
+            h('td', {}, h('a', { href: link(`/t/${seg(e.tenantId)}/endpoints`) }, e.tenantId)),
             h(
-              'tr',
+              'td',
               {},
-              h('td', {}, h('a', { href: link(`/t/${seg(e.tenantId)}/endpoints`) }, e.tenantId)),
               h(
-                'td',
-                {},
-                h(
-                  'a',
-                  { href: link(`/t/${seg(e.tenantId)}/endpoints/${seg(e.endpointId)}`) },
-                  e.description || e.endpointId,
-                ),
+                'a',
+                { href: link(`/t/${seg(e.tenantId)}/endpoints/${seg(e.endpointId)}`) },
+                e.description || e.endpointId,
               ),
-              h('td', { class: 'wide url' }, e.url),
-              h(
-                'td',
-                {},
-                badge(e.state, TONE[e.state]),
-                e.disabledReason ? h('span', { class: 'muted small' }, ` ${e.disabledReason}`) : '',
-              ),
+            ),
+            h('td', { class: 'wide url' }, e.url),
+            h(
+              'td',
+              {},
+              badge(e.state, TONE[e.state]),
+              e.disabledReason ? h('span', { class: 'muted small' }, ` ${e.disabledReason}`) : '',
             ),
           ),
         ),
-      ),
+      ],
     ),
   );
 }

@@ -4,7 +4,7 @@
  */
 import { request, seg, type Scope } from '../api';
 import { sparkline } from '../charts';
-import { badge, focus, h } from '../dom';
+import { badge, focus, h, table } from '../dom';
 import type { Frame } from '../layout';
 import { heading } from '../layout';
 import type { Route } from '../router';
@@ -144,12 +144,7 @@ function queuesTable(queues: readonly QueueStats[], f: Frame, reload: () => Prom
       h('td', {}, actions(q)),
     ),
   );
-  return h(
-    'div',
-    {},
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...head)), h('tbody', {}, ...rows))),
-    letters,
-  );
+  return h('div', {}, table(head, rows), letters);
 }
 
 async function showLetters(queue: string, out: HTMLElement): Promise<void> {

@@ -1,6 +1,6 @@
 /** Deliveries: the list (filtered by status, event type and endpoint) and one delivery with its attempts (retry). */
 import { request, seg, tenantPath, type Scope } from '../api';
-import { badge, duration, focus, h, jsonBlock, time } from '../dom';
+import { badge, duration, focus, h, jsonBlock, time, table } from '../dom';
 import { heading } from '../layout';
 import { go, link, type Location } from '../router';
 import type { Attempt, Delivery } from '../types';
@@ -52,41 +52,27 @@ export async function deliveriesView(main: HTMLElement, scope: Scope, base: stri
     return;
   }
   main.append(
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
+    table(
+      [
+        h('th', {}, 'Created'),
+        h('th', {}, 'Message'),
+        h('th', { class: 'wide' }, 'Endpoint'),
+        h('th', {}, 'Status'),
+        h('th', {}, 'Attempts'),
+      ],
+      [
+        ...shown.map((d) =>
           h(
             'tr',
             {},
-            h('th', {}, 'Created'),
-            h('th', {}, 'Message'),
-            h('th', { class: 'wide' }, 'Endpoint'),
-            h('th', {}, 'Status'),
-            h('th', {}, 'Attempts'),
+            h('td', {}, h('a', { href: link(`${base}/deliveries/${seg(d.deliveryId)}`) }, time(d.createdAt))),
+            h('td', {}, d.type ? h('code', {}, d.type) : '', ' ', h('span', { class: 'muted small' }, d.messageId)),
+            h('td', { class: 'wide' }, d.endpointId),
+            h('td', {}, deliveryBadge(d.status)),
+            h('td', {}, String(d.attemptCount)),
           ),
         ),
-        h(
-          'tbody',
-          {},
-          ...shown.map((d) =>
-            h(
-              'tr',
-              {},
-              h('td', {}, h('a', { href: link(`${base}/deliveries/${seg(d.deliveryId)}`) }, time(d.createdAt))),
-              h('td', {}, d.type ? h('code', {}, d.type) : '', ' ', h('span', { class: 'muted small' }, d.messageId)),
-              h('td', { class: 'wide' }, d.endpointId),
-              h('td', {}, deliveryBadge(d.status)),
-              h('td', {}, String(d.attemptCount)),
-            ),
-          ),
-        ),
-      ),
+      ],
     ),
   );
 }

@@ -1,6 +1,6 @@
 /** The endpoints list and the form that adds one (the secret is shown once, right after). */
 import { request, tenantPath, globalPath, seg, type Scope } from '../api';
-import { badge, fill, focus, h } from '../dom';
+import { badge, fill, focus, h, table } from '../dom';
 import { heading } from '../layout';
 import { link } from '../router';
 import type { EndpointView, EventTypeView } from '../types';
@@ -22,44 +22,25 @@ export async function endpointsView(main: HTMLElement, scope: Scope, base: strin
     return;
   }
   main.append(
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
+    table(
+      [h('th', {}, 'URL'), h('th', {}, 'Description'), h('th', { class: 'wide' }, 'Events'), h('th', {}, 'State')],
+      [
+        ...endpoints.map((e) =>
           h(
             'tr',
             {},
-            h('th', {}, 'URL'),
-            h('th', {}, 'Description'),
-            h('th', { class: 'wide' }, 'Events'),
-            h('th', {}, 'State'),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          ...endpoints.map((e) =>
+            h('td', { class: 'url' }, h('a', { href: link(`${base}/endpoints/${seg(e.endpointId)}`) }, e.url)),
+            h('td', {}, e.description || '–'),
+            h('td', { class: 'wide' }, e.filterTypes.join(', ')),
             h(
-              'tr',
+              'td',
               {},
-              h('td', { class: 'url' }, h('a', { href: link(`${base}/endpoints/${seg(e.endpointId)}`) }, e.url)),
-              h('td', {}, e.description || '–'),
-              h('td', { class: 'wide' }, e.filterTypes.join(', ')),
-              h(
-                'td',
-                {},
-                endpointState(e),
-                e.disabledReason ? h('span', { class: 'muted small' }, ` ${e.disabledReason}`) : '',
-              ),
+              endpointState(e),
+              e.disabledReason ? h('span', { class: 'muted small' }, ` ${e.disabledReason}`) : '',
             ),
           ),
         ),
-      ),
+      ],
     ),
   );
 }

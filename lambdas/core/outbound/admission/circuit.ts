@@ -1,6 +1,8 @@
 /**
- * The circuit breaker of one endpoint, as pure transitions. Stored per endpoint (state-store.ts) and
- * changed by compare-and-set, so every concurrent worker sees the same breaker.
+ * The circuit breaker of one endpoint, as pure rules. Stored per endpoint (state-store.ts): the attempts it counts
+ * (consecutive failures, the failure window) are added with atomic updates, so no concurrent worker's result is
+ * lost; only its transitions (closed → open, the probe lease, probe → closed or open) are compare-and-set
+ * (decision 0027).
  *
  * - closed: deliveries are sent. It opens after `consecutiveFailures` failures in a row, or when at least
  *   `minimumVolume` attempts in the last `windowSeconds` failed at a rate ≥ `failureRate`.
@@ -31,8 +33,23 @@ export interface ProbeLease {
   readonly expiresAt: number;
 }
 
+/** What the breaker has counted: failures in a row, and attempts and failures per slice of the window. */
+export interface CircuitCounts {
+  readonly consecutiveFailures: number;
+  readonly window: readonly WindowBucket[];
+}
+export const NO_COUNTS: CircuitCounts = Object.freeze({ consecutiveFailures: 0, window: Object.freeze([]) });
+
+/** One attempt's result as the breaker and the health rule count it. */
+export interface AttemptSample {
+  readonly success: boolean;
+  /** When it finished. */
+  readonly at: number;
+}
+
+/** The breaker's state: closed, or open (maybe with a probe under way). What it counts is apart (`CircuitCounts`). */
 export type CircuitState =
-  | { readonly status: 'closed'; readonly consecutiveFailures: number; readonly window: readonly WindowBucket[] }
+  | { readonly status: 'closed' }
   | {
       readonly status: 'open';
       readonly reason: OpenReason;
@@ -43,11 +60,7 @@ export type CircuitState =
       readonly probe?: ProbeLease;
     };
 
-export const CLOSED: CircuitState = Object.freeze({
-  status: 'closed',
-  consecutiveFailures: 0,
-  window: Object.freeze([]),
-});
+export const CLOSED: CircuitState = Object.freeze({ status: 'closed' });
 
 export type CircuitPhase = 'closed' | 'open' | 'half-open';
 
@@ -104,55 +117,97 @@ export interface AttemptResult {
   readonly leaseId?: string;
 }
 
-/** The state after one attempt's result, and what to notify. `next` is undefined when nothing changes. */
-export function recordResult(
+/** The slice of the window `windowMs` long that an attempt finished at `at` counts in. */
+export function sliceOf(at: number, windowMs: number): { readonly start: number; readonly sliceMs: number } {
+  const sliceMs = Math.ceil(windowMs / WINDOW_BUCKETS);
+  return { start: Math.floor(at / sliceMs) * sliceMs, sliceMs };
+}
+
+/**
+ * The counts after `samples`, in the order they finished: a success ends the run of failures, each sample is added
+ * to its slice, and slices that left the window are dropped. What the store's atomic update computes.
+ */
+export function addSamples(counts: CircuitCounts, samples: readonly AttemptSample[], windowMs: number): CircuitCounts {
+  let { consecutiveFailures, window } = counts;
+  for (const sample of samples) {
+    consecutiveFailures = sample.success ? 0 : consecutiveFailures + 1;
+    window = addToWindow(window, sample.success, sample.at, windowMs);
+  }
+  return { consecutiveFailures, window };
+}
+
+/**
+ * Why `counts` open a closed circuit at `nowMs`, if they do: `consecutiveFailures` failures in a row, or a failure
+ * rate of at least `failureRate` over the window once it holds `minimumVolume` attempts (only when `failed`: the
+ * attempts just counted include a failure, so a success never opens it).
+ */
+export function openReason(
+  counts: CircuitCounts,
+  nowMs: number,
+  settings: CircuitSettings,
+  failed: boolean,
+): OpenReason | undefined {
+  if (counts.consecutiveFailures >= settings.consecutiveFailures) return 'consecutive_failures';
+  const { total, failures } = windowTotals(counts, nowMs, settings.windowSeconds * 1000);
+  return failed && total >= settings.minimumVolume && failures / total >= settings.failureRate
+    ? 'failure_rate'
+    : undefined;
+}
+
+/** Attempts and failures in the window ending at `nowMs`. */
+export function windowTotals(counts: CircuitCounts, nowMs: number, windowMs: number) {
+  const inWindow = counts.window.filter((b) => b.start > nowMs - windowMs);
+  return {
+    total: inWindow.reduce((n, b) => n + b.total, 0),
+    failures: inWindow.reduce((n, b) => n + b.failures, 0),
+  };
+}
+
+/** The circuit opened at `nowMs` for `reason`, and the event that says so. */
+export function opened(
+  reason: OpenReason,
+  counts: CircuitCounts,
+  nowMs: number,
+  settings: CircuitSettings,
+): { readonly next: CircuitState; readonly event: CircuitEvent } {
+  const coolDownMs = settings.coolDownSeconds * 1000;
+  const openUntil = nowMs + coolDownMs;
+  const { total, failures } = windowTotals(counts, nowMs, settings.windowSeconds * 1000);
+  return {
+    next: { status: 'open', reason, openedAt: nowMs, openUntil, coolDownMs },
+    event: {
+      type: 'circuit.opened',
+      reason,
+      at: nowMs,
+      openUntil,
+      consecutiveFailures: counts.consecutiveFailures,
+      failureRate: total === 0 ? 0 : failures / total,
+      attemptsInWindow: total,
+    },
+  };
+}
+
+/**
+ * An open circuit after its probe's result: only the current probe (its lease id) decides. A late answer from an
+ * attempt sent before the circuit opened, or from a probe whose lease expired and passed to another worker, says
+ * nothing about what to do now. `next` is undefined when nothing changes.
+ */
+export function afterProbe(
   state: CircuitState | undefined,
   result: AttemptResult,
   nowMs: number,
   settings: CircuitSettings,
 ): { readonly next?: CircuitState; readonly events: readonly CircuitEvent[] } {
-  const current = state ?? CLOSED;
-  if (current.status === 'open') return afterProbe(current, result, nowMs, settings);
-
-  const window = addToWindow(current.window, result.success, nowMs, settings.windowSeconds * 1000);
-  const consecutiveFailures = result.success ? 0 : current.consecutiveFailures + 1;
-  const total = window.reduce((n, b) => n + b.total, 0);
-  const failures = window.reduce((n, b) => n + b.failures, 0);
-  const failureRate = total === 0 ? 0 : failures / total;
-  const reason: OpenReason | undefined =
-    consecutiveFailures >= settings.consecutiveFailures
-      ? 'consecutive_failures'
-      : !result.success && total >= settings.minimumVolume && failureRate >= settings.failureRate
-        ? 'failure_rate'
-        : undefined;
-  if (reason === undefined) return { next: { status: 'closed', consecutiveFailures, window }, events: [] };
-
-  const coolDownMs = settings.coolDownSeconds * 1000;
-  const openUntil = nowMs + coolDownMs;
-  return {
-    next: { status: 'open', reason, openedAt: nowMs, openUntil, coolDownMs },
-    events: [
-      {
-        type: 'circuit.opened',
-        reason,
-        at: nowMs,
-        openUntil,
-        consecutiveFailures,
-        failureRate,
-        attemptsInWindow: total,
-      },
-    ],
-  };
+  if (state?.status !== 'open') return { events: [] };
+  return probeResult(state, result, nowMs, settings);
 }
 
-function afterProbe(
+function probeResult(
   state: Extract<CircuitState, { status: 'open' }>,
   result: AttemptResult,
   nowMs: number,
   settings: CircuitSettings,
 ): { readonly next?: CircuitState; readonly events: readonly CircuitEvent[] } {
-  // Only the current probe decides. A late answer from an attempt sent before the circuit opened, or from a
-  // probe whose lease expired and passed to another worker, says nothing about what to do now.
   if (result.leaseId === undefined || state.probe?.leaseId !== result.leaseId) return { events: [] };
   if (result.success)
     return { next: CLOSED, events: [{ type: 'circuit.closed', at: nowMs, openedAt: state.openedAt }] };

@@ -2,7 +2,9 @@
  * An `EndpointStateStore` decorator that commits concurrent `update()`s of one record as a group: one read, every
  * waiting transition applied in arrival order to the value read, one compare-and-set of the result. Each caller
  * gets the result its transition returned in that sequence, exactly as if the updates had run one after another;
- * a lost race (another container wrote) re-reads and re-applies the whole group after a jittered pause.
+ * a lost race (another container wrote) re-reads and re-applies the whole group after a jittered pause. Likewise
+ * the results counted for one endpoint while its count is being written go out together in the next atomic
+ * update (`count`): a batch's results cost one write per endpoint, not one each.
  *
  * Why: every attempt settles into its endpoint's circuit record, and without grouping a batch of deliveries to one
  * endpoint races on it: N concurrent read-then-write cycles where one wins per round, the rest re-read, up to 8
@@ -12,7 +14,10 @@
  *
  * Build one per worker container (per invocation locally): it only groups the calls it sees.
  */
+import type { AttemptSample } from './circuit';
 import type {
+  CircuitRecord,
+  EndpointRef,
   EndpointStateKey,
   EndpointStateKind,
   EndpointStates,
@@ -37,12 +42,21 @@ export interface CombiningOptions {
 export const fullJitter = (attempt: number, random: () => number = Math.random): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, random() * Math.min(200, 10 * 2 ** (attempt - 1))));
 
+interface CountWaiter {
+  readonly samples: readonly AttemptSample[];
+  readonly windowMs: number;
+  readonly resolve: (record: CircuitRecord) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export class CombiningStateStore implements EndpointStateStore {
   private readonly queues = new Map<string, Waiter[]>();
+  private readonly counts = new Map<string, CountWaiter[]>();
   private readonly pause: (attempt: number) => Promise<void>;
-  /** Groups committed, and compare-and-sets lost to another writer (for tests and benches). */
+  /** Groups committed, compare-and-sets lost to another writer, and count writes (for tests and benches). */
   groups = 0;
   conflicts = 0;
+  countWrites = 0;
 
   constructor(
     private readonly inner: EndpointStateStore,
@@ -61,6 +75,45 @@ export class CombiningStateStore implements EndpointStateStore {
     value: EndpointStates[K],
   ): Promise<boolean> {
     return this.inner.compareAndSet(key, expectedVersion, value);
+  }
+
+  readCircuit(endpoint: EndpointRef): Promise<CircuitRecord> {
+    return this.inner.readCircuit(endpoint);
+  }
+
+  reset(endpoint: EndpointRef): Promise<void> {
+    return this.inner.reset(endpoint);
+  }
+
+  count(endpoint: EndpointRef, samples: readonly AttemptSample[], windowMs: number): Promise<CircuitRecord> {
+    const id = JSON.stringify([endpoint.tenantId, endpoint.endpointId, windowMs]);
+    return new Promise<CircuitRecord>((resolve, reject) => {
+      const waiting = this.counts.get(id);
+      if (waiting !== undefined) return void waiting.push({ samples, windowMs, resolve, reject });
+      this.counts.set(id, [{ samples, windowMs, resolve, reject }]);
+      void this.flushCounts(id, endpoint, windowMs);
+    });
+  }
+
+  /** Writes the waiting results of one endpoint together, until none wait; results arriving meanwhile go next. */
+  private async flushCounts(id: string, endpoint: EndpointRef, windowMs: number): Promise<void> {
+    await Promise.resolve(); // the results of the same tick join the first write
+    for (;;) {
+      const group = this.counts.get(id)!;
+      this.counts.set(id, []);
+      this.countWrites++;
+      try {
+        const record = await this.inner.count(
+          endpoint,
+          group.flatMap((w) => w.samples),
+          windowMs,
+        );
+        for (const w of group) w.resolve(record);
+      } catch (error) {
+        for (const w of group) w.reject(error);
+      }
+      if (this.counts.get(id)!.length === 0) return void this.counts.delete(id);
+    }
   }
 
   update<K extends EndpointStateKind, R>(

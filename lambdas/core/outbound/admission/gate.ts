@@ -9,9 +9,9 @@
  * its attempt count and retry schedule untouched.
  */
 import type { Clock } from '../../kernel/ports';
-import { admit, recordResult, type Admission, type CircuitEvent } from './circuit';
+import { admit, afterProbe, opened, openReason, type Admission, type CircuitEvent } from './circuit';
 import { update, type EndpointStateStore } from './state-store';
-import { recordHealth, type HealthEvent } from './health';
+import { disableFor, type HealthEvent } from './health';
 import { DEFAULT_OPERATIONS_SETTINGS, type OperationsSettings } from './settings';
 import type { Endpoint } from '../model';
 import { acquire } from './rate-limit';
@@ -19,9 +19,10 @@ import { paceTimes } from './token-bucket';
 import { isSuccess } from '../model';
 
 export type GateDecision =
-  | { readonly kind: 'send' }
-  /** Send as the circuit's probe and settle with this lease id. */
-  | { readonly kind: 'probe'; readonly leaseId: string }
+  /** Send; no earlier than `notBefore` (epoch ms) when the token is a reserved one (`GateDeps.rateWaitMs`). */
+  | { readonly kind: 'send'; readonly notBefore?: number }
+  /** Send as the circuit's probe (no earlier than `notBefore`, as for `send`) and settle with this lease id. */
+  | { readonly kind: 'probe'; readonly leaseId: string; readonly notBefore?: number }
   /** Circuit open: do not send; wake at `until` (or when the circuit closes and releases it). */
   | { readonly kind: 'parked'; readonly until: number }
   /** Over the endpoint's rate: wake after `retryAfterMs`. Not an attempt. */
@@ -34,6 +35,11 @@ export interface GateDeps {
   readonly now: Clock;
   /** A fresh unique id per call (a probe lease id). */
   readonly newLeaseId: () => string;
+  /**
+   * A token that is there within this many ms is reserved instead of throttling: the decision says when the
+   * delivery may be sent (token-bucket.ts). @default 0
+   */
+  readonly rateWaitMs?: number;
 }
 
 /** Decides whether a delivery to `endpoint` may be attempted at `nowMs`. */
@@ -53,9 +59,18 @@ export async function gate(
   }));
   if (first.decision === 'park') return { kind: 'parked', until: first.until };
 
-  const token = await acquire(deps.store, endpoint.tenantId, endpoint.endpointId, endpoint.rateLimit, deps.now);
+  const token = await acquire(
+    deps.store,
+    endpoint.tenantId,
+    endpoint.endpointId,
+    endpoint.rateLimit,
+    deps.now,
+    undefined,
+    deps.rateWaitMs,
+  );
   if (!token.allowed) return { kind: 'throttled', retryAfterMs: token.retryAfterMs };
-  if (first.decision === 'send') return { kind: 'send' };
+  const wait = token.waitMs ? { notBefore: token.at } : {};
+  if (first.decision === 'send') return { kind: 'send', ...wait };
 
   // Half-open: take the probe lease. Another worker may have taken it (or closed the circuit) since the read.
   const lease = await update<'circuit', Admission>(deps.store, key, (s) => {
@@ -63,7 +78,20 @@ export async function gate(
     return { next: a.next, result: a.admission };
   });
   if (lease.decision === 'park') return { kind: 'parked', until: lease.until };
-  return lease.decision === 'probe' ? { kind: 'probe', leaseId: lease.leaseId } : { kind: 'send' };
+  return lease.decision === 'probe' ? { kind: 'probe', leaseId: lease.leaseId, ...wait } : { kind: 'send', ...wait };
+}
+
+/**
+ * Gives back a probe lease whose delivery was not sent after all (another worker had claimed it), so the next
+ * wake-up may probe at once instead of when the lease would have expired.
+ */
+export async function abandonProbe(endpoint: Endpoint, leaseId: string, store: EndpointStateStore): Promise<void> {
+  const key = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId, kind: 'circuit' } as const;
+  await update<'circuit', void>(store, key, (s) => {
+    if (s?.status !== 'open' || s.probe?.leaseId !== leaseId) return { next: undefined, result: undefined };
+    const { probe: _given, ...rest } = s;
+    return { next: rest, result: undefined };
+  });
 }
 
 export interface AttemptSummary {
@@ -80,7 +108,12 @@ export interface Settlement {
   readonly disable?: HealthEvent;
 }
 
-/** Feeds an attempt's result to the endpoint's breaker and health record. */
+/**
+ * Feeds an attempt's result to the endpoint's breaker and health record: counted with one atomic update (no result
+ * is lost to a concurrent worker), then the transition it calls for, if any, by compare-and-set: a probe's result
+ * closes or reopens the circuit; a failure that brings a closed circuit to its threshold opens it (whoever writes
+ * first: one `circuit.opened`).
+ */
 export async function settle(
   endpoint: Endpoint,
   attempt: AttemptSummary,
@@ -89,15 +122,26 @@ export async function settle(
   settings: OperationsSettings = DEFAULT_OPERATIONS_SETTINGS,
 ): Promise<Settlement> {
   const success = attempt.status !== undefined && isSuccess(attempt.status);
-  const base = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId };
-  const circuit = await update<'circuit', readonly CircuitEvent[]>(store, { ...base, kind: 'circuit' }, (s) => {
-    const r = recordResult(s, { success, leaseId: attempt.leaseId }, nowMs, settings.circuit);
-    return { next: r.next, result: r.events };
-  });
-  const disable = await update<'health', HealthEvent | undefined>(store, { ...base, kind: 'health' }, (s) => {
-    const r = recordHealth(s, { success, status: attempt.status }, nowMs, settings.health);
-    return { next: r.next, result: r.disable };
-  });
+  const ref = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId };
+  const key = { ...ref, kind: 'circuit' } as const;
+  const record = await store.count(ref, [{ success, at: nowMs }], settings.circuit.windowSeconds * 1000);
+  let circuit: readonly CircuitEvent[] = [];
+  if (attempt.leaseId !== undefined) {
+    const leaseId = attempt.leaseId;
+    circuit = await update<'circuit', readonly CircuitEvent[]>(store, key, (s) => {
+      const r = afterProbe(s, { success, leaseId }, nowMs, settings.circuit);
+      return { next: r.next, result: r.events };
+    });
+  } else if (record.circuit.value?.status !== 'open') {
+    const reason = openReason(record.counts, nowMs, settings.circuit, !success);
+    if (reason !== undefined)
+      circuit = await update<'circuit', readonly CircuitEvent[]>(store, key, (s) => {
+        if (s?.status === 'open') return { next: undefined, result: [] }; // another worker opened it first
+        const o = opened(reason, record.counts, nowMs, settings.circuit);
+        return { next: o.next, result: [o.event] };
+      });
+  }
+  const disable = disableFor(record.health, { success, status: attempt.status }, nowMs, settings.health);
   return disable === undefined ? { circuit } : { circuit, disable };
 }
 

@@ -11,15 +11,14 @@
  * - Re-enabling clears the breaker and the failing clock and emits `endpoint.enabled`.
  */
 import { DEFAULT_HEALTH_SETTINGS, type HealthSettings } from './settings';
-import { CLOSED, type CircuitState } from './circuit';
+import { CLOSED, type AttemptSample, type CircuitState } from './circuit';
 
 const DAY_MS = 86_400_000;
 
-/** Stored per endpoint (state-store.ts). */
+/** Stored per endpoint with its breaker's counts (state-store.ts), changed by the same atomic update. */
 export interface HealthState {
   /** First failure since the last success; undefined while healthy. */
   readonly failingSince?: number;
-  /** The success that ended the last failure streak (not every success: that would cost a write each). */
   readonly lastSuccessAt?: number;
   readonly lastFailureAt?: number;
 }
@@ -41,28 +40,45 @@ export type HealthEvent = {
 };
 
 /**
- * What one attempt's result means for the endpoint: the next health record (undefined: nothing to write) and
- * whether to disable it now. A success on an endpoint that is not failing writes nothing: a healthy, busy
- * endpoint costs no write here (decision 0009 counts the cost).
+ * What one attempt's result means for the endpoint: the next health record and whether to disable it now. The
+ * store applies the same rule to a batch of results atomically (`healthAfter`), in the write that counts them for
+ * the breaker.
  */
 export function recordHealth(
   state: HealthState | undefined,
   outcome: { readonly success: boolean; readonly status?: number },
   nowMs: number,
   settings: HealthSettings = DEFAULT_HEALTH_SETTINGS,
-): { readonly next?: HealthState; readonly disable?: HealthEvent } {
-  if (outcome.success)
-    return state?.failingSince === undefined
-      ? {}
-      : { next: { lastSuccessAt: nowMs, lastFailureAt: state.lastFailureAt } };
-  const failingSince = state?.failingSince ?? nowMs;
-  const next = { ...state, failingSince, lastFailureAt: nowMs };
-  if (outcome.status === 410)
-    return { next, disable: { type: 'endpoint.disabled', reason: 'gone', at: nowMs, failingSince } };
-  if (nowMs - failingSince >= settings.disableAfterDays * DAY_MS) {
-    return { next, disable: { type: 'endpoint.disabled', reason: 'failing', at: nowMs, failingSince } };
+): { readonly next: HealthState; readonly disable?: HealthEvent } {
+  const next = healthAfter(state, [{ success: outcome.success, at: nowMs }]);
+  const disable = disableFor(next, outcome, nowMs, settings);
+  return disable === undefined ? { next } : { next, disable };
+}
+
+/** The health record after `samples`, in the order they finished: failing from a failure until the next success. */
+export function healthAfter(state: HealthState | undefined, samples: readonly AttemptSample[]): HealthState {
+  let next: HealthState = state ?? {};
+  for (const s of samples) {
+    if (s.success)
+      next = { ...(next.lastFailureAt !== undefined && { lastFailureAt: next.lastFailureAt }), lastSuccessAt: s.at };
+    else next = { ...next, failingSince: next.failingSince ?? s.at, lastFailureAt: s.at };
   }
-  return { next };
+  return next;
+}
+
+/** Whether an endpoint whose health is `health` is to be disabled after an attempt answered `outcome` at `nowMs`. */
+export function disableFor(
+  health: HealthState,
+  outcome: { readonly success: boolean; readonly status?: number },
+  nowMs: number,
+  settings: HealthSettings = DEFAULT_HEALTH_SETTINGS,
+): HealthEvent | undefined {
+  const failingSince = health.failingSince;
+  if (outcome.success || failingSince === undefined) return undefined;
+  if (outcome.status === 410) return { type: 'endpoint.disabled', reason: 'gone', at: nowMs, failingSince };
+  if (nowMs - failingSince >= settings.disableAfterDays * DAY_MS)
+    return { type: 'endpoint.disabled', reason: 'failing', at: nowMs, failingSince };
+  return undefined;
 }
 
 /** When an endpoint failing since `failingSince` will be disabled if it does not recover. */

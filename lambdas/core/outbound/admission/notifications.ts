@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { CircuitEvent } from './circuit';
 import type { HealthEvent } from './health';
+import type { AttemptErrorKind } from '../model';
 
 export const NOTIFICATION_VERSION = 1;
 export const NOTIFICATION_TYPES = [
@@ -39,7 +40,7 @@ export const notificationDataSchemas = {
     lastAttempt: z.strictObject({
       at: time,
       status: z.optional(z.int()),
-      error: z.optional(z.enum(['timeout', 'dns', 'tls', 'connection', 'blocked'])),
+      error: z.optional(z.enum(['timeout', 'dns', 'tls', 'connection', 'blocked', 'unknown'])),
     }),
   }),
   'endpoint.circuit.opened': z.strictObject({
@@ -128,7 +129,7 @@ export function attemptExhausted(
     readonly lastAttempt: {
       readonly at: number;
       readonly status?: number;
-      readonly error?: 'timeout' | 'dns' | 'tls' | 'connection' | 'blocked';
+      readonly error?: AttemptErrorKind;
     };
   },
 ): Notification<'message.attempt.exhausted'> {

@@ -7,9 +7,12 @@ import type { RateLimit } from '../model';
 import { update, type EndpointStateStore } from './state-store';
 import { checkLimit, take } from './token-bucket';
 
-/** `at`: the time the token was taken for (the clock read of the winning compare-and-set): send then. */
+/**
+ * `at`: the time the token was taken for (the clock read of the winning compare-and-set, plus the wait for a
+ * reserved token): send then, no earlier.
+ */
 export type Acquisition =
-  | { readonly allowed: true; readonly at: number }
+  | { readonly allowed: true; readonly at: number; readonly waitMs?: number }
   | { readonly allowed: false; readonly retryAfterMs: number };
 
 /** The port a delivery worker asks before sending. */
@@ -19,7 +22,8 @@ export interface RateLimiter {
 }
 
 /**
- * Takes a token from the endpoint's shared bucket with compare-and-set: read, `take`, write if unchanged;
+ * Takes a token from the endpoint's shared bucket (or reserves one that is there within `maxWaitMs`) with
+ * compare-and-set: read, `take`, write if unchanged;
  * a lost race re-reads (at most `maxAttempts` times, then `StateContentionError`). A denial writes nothing.
  * The clock is read again on every try, so the time a token is accounted for is never older than the state
  * it was computed from: the winning writes form one sequence in time, which is what makes the bound exact.
@@ -31,6 +35,7 @@ export async function acquire(
   limit: RateLimit | undefined,
   now: Clock,
   maxAttempts?: number,
+  maxWaitMs = 0,
 ): Promise<Acquisition> {
   if (limit === undefined) return { allowed: true, at: now() };
   checkLimit(limit.perSecond, limit.burst);
@@ -39,9 +44,12 @@ export async function acquire(
     { tenantId, endpointId, kind: 'rate' },
     (bucket) => {
       const at = now();
-      const taken = take(bucket, at, limit.perSecond, limit.burst);
+      const taken = take(bucket, at, limit.perSecond, limit.burst, maxWaitMs);
       return taken.allowed
-        ? { next: taken.state, result: { allowed: true, at } }
+        ? {
+            next: taken.state,
+            result: { allowed: true, at: at + taken.waitMs, ...(taken.waitMs > 0 && { waitMs: taken.waitMs }) },
+          }
         : { next: undefined, result: { allowed: false, retryAfterMs: taken.retryAfterMs } };
     },
     maxAttempts,

@@ -8,6 +8,9 @@
  *
  * A throttled delivery is not an attempt: the worker puts it back with `retryAfterMs` and its retry
  * schedule does not move.
+ *
+ * A token at most `maxWaitMs` off can be reserved instead, and the worker waits for it (the bucket and its
+ * reservations: kernel/token-bucket.ts).
  */
 import type { RateLimit } from '../model';
 

@@ -1,22 +1,30 @@
 /**
- * One delivery step: attempt to send a message to an endpoint, record the attempt, decide what next.
+ * One delivery step: claim the delivery's next attempt, send it, record it, decide what next.
  *
  * In order: skip final deliveries (a redelivered queue message is a no-op) and deliveries not yet due (a stale
- * wake-up for an attempt already made must not send the next one early); skip a disabled endpoint;
- * build the body (transform hook); check the URL against the SSRF guard again (a refusal is an attempt
- * with error kind `blocked`, and nothing is signed); decrypt the live secrets and sign; send; record the
- * attempt (status or error kind, latency, at most 4 KiB of the response body, never a request header) and
- * the delivery's next state in one conditional write; on 410 Gone disable the endpoint.
- *
- * A batch runs concurrently; an unexpected error in one item (a store outage, a throwing transform) is
- * reported for that item only, so the queue retries it and the others are not sent twice.
+ * wake-up for an attempt already made must not send the next one early); leave a delivery another worker holds a
+ * live claim on (its own wake-up comes back if it dies); skip a disabled endpoint; build the body (transform hook);
+ * take the claim on the attempt (claim.ts: one conditional write; a lost race sends nothing); check the URL against
+ * the SSRF guard again (a refusal is an attempt with error kind `blocked`, and nothing is signed); decrypt the live
+ * secrets and sign; send; record the attempt (status or error kind, latency, the start of the response body, never
+ * a request header) and the delivery's next state in one write conditional on the claim; on 410 Gone disable the
+ * endpoint.
  */
 import type { Clock } from '../../kernel/ports';
 import type { Log } from '../../kernel/log';
 import type { Attempt, Delivery, Endpoint, MessageRecord } from '../model';
 import { FINAL_STATUSES } from '../model';
-import type { DeliveryStore, EndpointStore, HttpSender, Resolver, SecretCipher, SendResult } from '../ports';
-import { MAX_RESPONSE_BODY_BYTES } from '../ports';
+import type {
+  DeliveryStore,
+  EndpointStore,
+  HttpSender,
+  Resolver,
+  SecretCipher,
+  SendResult,
+  StaleClaim,
+} from '../ports';
+import { afterStale, claimState, settleStale } from './claim';
+import { toAttempt } from './response';
 import { nextStep, type Random } from './retry-schedule';
 import { openHeaders } from './sealed-headers';
 import { openSigningSecrets, signRequest } from './signing';
@@ -34,6 +42,10 @@ export interface DeliverDeps {
   readonly now: Clock;
   readonly random: Random;
   readonly log: Log;
+  /** How long a claim is held: longer than the worker can run (contract.ts `outboundClaimLeaseSeconds`). */
+  readonly claimLeaseMs: number;
+  /** A fresh unique claim token per call. */
+  readonly newClaimToken: () => string;
 }
 
 export interface DeliveryJob {
@@ -51,8 +63,15 @@ export type DeliverResult =
       readonly nextAttemptAt: number;
     }
   | { readonly deliveryId: string; readonly outcome: 'skipped'; readonly reason: 'endpoint_disabled' | 'transform' }
-  /** Nothing done: the delivery was final, not yet due, or another worker recorded this attempt first. */
-  | { readonly deliveryId: string; readonly outcome: 'already_final' | 'not_due' | 'lost_race' };
+  /**
+   * Nothing sent: the delivery was final or not yet due, another worker holds a live claim on it (`claimed`) or
+   * took the claim first (`lost_race`), or the claim was lost while sending (`lost_claim`: held past its lease,
+   * and its attempt logged as unknown by the worker that took over).
+   */
+  | {
+      readonly deliveryId: string;
+      readonly outcome: 'already_final' | 'not_due' | 'claimed' | 'lost_race' | 'lost_claim';
+    };
 
 /** A wake-up may arrive this much before `nextAttemptAt` (clock skew between the sweeper and the worker). */
 export const EARLY_TOLERANCE_MS = 1000;
@@ -67,33 +86,69 @@ export async function deliver(
   deps: DeliverDeps,
   options: { readonly probe?: boolean } = {},
 ): Promise<DeliverResult> {
-  const { delivery, endpoint, message } = job;
-  const { deliveryId, tenantId } = delivery;
-  if (FINAL_STATUSES.has(delivery.status)) return { deliveryId, outcome: 'already_final' };
+  const { endpoint, message } = job;
+  const { deliveryId, tenantId } = job.delivery;
+  if (FINAL_STATUSES.has(job.delivery.status)) return { deliveryId, outcome: 'already_final' };
   if (
     endpoint.tenantId !== tenantId ||
-    endpoint.endpointId !== delivery.endpointId ||
-    message.id !== delivery.messageId
+    endpoint.endpointId !== job.delivery.endpointId ||
+    message.id !== job.delivery.messageId
   ) {
     throw new TypeError(`delivery ${deliveryId} was given another endpoint or message`);
   }
 
   const startedAt = deps.now();
-  if (delivery.nextAttemptAt !== undefined && delivery.nextAttemptAt > startedAt + EARLY_TOLERANCE_MS)
+  if (job.delivery.nextAttemptAt !== undefined && job.delivery.nextAttemptAt > startedAt + EARLY_TOLERANCE_MS)
     return { deliveryId, outcome: 'not_due' };
+  const held = claimState(job.delivery, startedAt);
+  if (held === 'live') return { deliveryId, outcome: 'claimed' };
+  const stale =
+    held === 'expired' && job.delivery.claim
+      ? settleStale({ ...job.delivery, claim: job.delivery.claim }, endpoint, startedAt, deps.random)
+      : undefined;
   if (!endpoint.enabled) {
-    await deps.deliveries.markSkipped(tenantId, deliveryId, 'endpoint_disabled', startedAt);
+    await deps.deliveries.markSkipped(tenantId, deliveryId, 'endpoint_disabled', startedAt, stale);
     return { deliveryId, outcome: 'skipped', reason: 'endpoint_disabled' };
   }
   const body = deps.transform({ tenantId, endpointId: endpoint.endpointId, message });
   if (body === undefined) {
-    await deps.deliveries.markSkipped(tenantId, deliveryId, 'transform', startedAt);
+    await deps.deliveries.markSkipped(tenantId, deliveryId, 'transform', startedAt, stale);
     return { deliveryId, outcome: 'skipped', reason: 'transform' };
   }
 
+  const delivery = afterStale(job.delivery, stale);
+  const number = delivery.attemptCount + 1;
+  const token = deps.newClaimToken();
+  const claim =
+    stale?.update.status === 'exhausted'
+      ? undefined
+      : {
+          attempt: number,
+          token,
+          at: startedAt,
+          until: startedAt + deps.claimLeaseMs,
+          ...(options.probe && { probe: true as const }),
+        };
+  const claimed = await deps.deliveries.claim(
+    {
+      tenantId,
+      deliveryId,
+      expectedAttemptCount: job.delivery.attemptCount,
+      ...(stale && { stale }),
+      ...(claim && { claim }),
+    },
+    startedAt,
+  );
+  const ids = { tenantId, deliveryId, endpointId: endpoint.endpointId, messageId: message.id };
+  if (!claimed) {
+    deps.log.info('delivery claimed by another worker first: nothing sent', ids);
+    return { deliveryId, outcome: 'lost_race' };
+  }
+  if (stale) logUnknown(stale, deps);
+  if (claim === undefined) return { deliveryId, outcome: 'exhausted', attempt: stale!.attempt };
+
   const result = await attempt(job, body, startedAt, deps);
   const finishedAt = deps.now();
-  const number = delivery.attemptCount + 1;
   const probes = delivery.probes ?? 0;
   const scheduled = nextStep({
     outcome:
@@ -115,7 +170,7 @@ export async function deliver(
       } as const)
     : scheduled;
 
-  const record = { ...toAttempt(job, number, startedAt, result), ...(options.probe && { probe: true as const }) };
+  const record = { ...toAttempt(ids, number, startedAt, result), ...(options.probe && { probe: true as const }) };
   const nextAttemptAt = step.status === 'failed' ? step.nextAttemptAt : undefined;
   const recorded = await deps.deliveries.recordAttempt(
     record,
@@ -126,13 +181,10 @@ export async function deliver(
       updatedAt: finishedAt,
       ...(options.probe && { probes: probes + 1 }),
     },
-    delivery.attemptCount,
+    token,
   );
   const summary = {
-    tenantId,
-    deliveryId,
-    endpointId: endpoint.endpointId,
-    messageId: message.id,
+    ...ids,
     attempt: number,
     ...(options.probe && { probe: true }),
     ...(record.status === undefined ? { error: record.error, detail: record.errorDetail } : { status: record.status }),
@@ -141,8 +193,9 @@ export async function deliver(
     nextAttemptAt,
   };
   if (!recorded) {
-    deps.log.warn('delivery attempt not recorded: another worker recorded this attempt first', summary);
-    return { deliveryId, outcome: 'lost_race' };
+    // The claim outlived its lease: the worker that took it over logged this attempt as one of unknown outcome.
+    deps.log.error('delivery attempt not recorded: its claim expired while it was sent', summary);
+    return { deliveryId, outcome: 'lost_claim' };
   }
   deps.log.info('delivery attempt', summary);
 
@@ -153,6 +206,19 @@ export async function deliver(
   return step.status === 'failed'
     ? { deliveryId, outcome: 'failed', attempt: record, nextAttemptAt: step.nextAttemptAt }
     : { deliveryId, outcome: step.status, attempt: record };
+}
+
+function logUnknown(stale: StaleClaim, deps: Pick<DeliverDeps, 'log'>): void {
+  const { tenantId, deliveryId, endpointId, messageId, number, at } = stale.attempt;
+  deps.log.warn('attempt of unknown outcome logged: its worker died holding the claim', {
+    tenantId,
+    deliveryId,
+    endpointId,
+    messageId,
+    attempt: number,
+    claimedAt: at,
+    next: stale.update.status,
+  });
 }
 
 /** SSRF check, sign, send. A refused URL is never signed nor sent. */
@@ -175,80 +241,4 @@ async function attempt(job: DeliveryJob, body: string, nowMs: number, deps: Deli
   // Signature headers last: a stored extra header can never replace them.
   const headers = { ...(await openHeaders(endpoint, deps.cipher)), 'content-type': 'application/json', ...signature };
   return deps.sender.send({ url: endpoint.url, headers, body: bytes, timeoutMs: endpoint.timeoutSeconds * 1000 });
-}
-
-function toAttempt(job: DeliveryJob, number: number, at: number, result: SendResult): Attempt {
-  const base = {
-    tenantId: job.delivery.tenantId,
-    deliveryId: job.delivery.deliveryId,
-    endpointId: job.endpoint.endpointId,
-    messageId: job.message.id,
-    number,
-    at,
-    latencyMs: Math.max(0, Math.round(result.latencyMs)),
-  };
-  if (result.kind === 'error') return { ...base, error: result.error, errorDetail: result.detail.slice(0, 256) };
-  const body = truncateUtf8(result.body, MAX_RESPONSE_BODY_BYTES);
-  return {
-    ...base,
-    status: result.status,
-    responseBody: body.text,
-    responseBodyTruncated: result.bodyTruncated || body.truncated,
-  };
-}
-
-/** The longest prefix of `text` that is at most `maxBytes` in UTF-8, cut between characters. */
-export function truncateUtf8(text: string, maxBytes: number): { readonly text: string; readonly truncated: boolean } {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return { text, truncated: false };
-  let end = maxBytes;
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--; // back off to the start of a character
-  return { text: bytes.subarray(0, end).toString('utf8'), truncated: true };
-}
-
-export interface BatchResult {
-  readonly results: readonly DeliverResult[];
-  /** Deliveries whose step threw: report them as batch item failures so the queue retries them. */
-  readonly failed: readonly string[];
-}
-
-/** Runs every job of a batch concurrently. */
-export function deliverBatch(jobs: readonly DeliveryJob[], deps: DeliverDeps): Promise<BatchResult> {
-  return runBatch(jobs, deps, deliver);
-}
-
-/** Runs `step` over every job of a batch concurrently; a step that throws is reported for its delivery only. */
-export async function runBatch<D extends DeliverDeps, R extends { readonly deliveryId: string }>(
-  jobs: readonly DeliveryJob[],
-  deps: D,
-  step: (job: DeliveryJob, deps: D) => Promise<R>,
-): Promise<{ readonly results: readonly R[]; readonly failed: readonly string[] }> {
-  const settled = await Promise.allSettled(jobs.map((job) => step(job, deps)));
-  const results: R[] = [];
-  const failed: string[] = [];
-  settled.forEach((s, i) => {
-    const deliveryId = jobs[i]!.delivery.deliveryId;
-    if (s.status === 'fulfilled') results.push(s.value);
-    else {
-      failed.push(deliveryId);
-      deps.log.error('delivery step failed; it will be retried', {
-        deliveryId,
-        messageId: jobs[i]!.delivery.messageId,
-        tenantId: jobs[i]!.delivery.tenantId,
-        error: errorSummary(s.reason),
-      });
-    }
-  });
-  return { results, failed };
-}
-
-/**
- * What the log may say about an unexpected error: its name and code, never its message. A message can quote
- * what the step was handling: Node's `JSON.parse` errors quote the text they failed on (a transform parsing the
- * payload), and an SDK or KMS error can echo its input.
- */
-export function errorSummary(error: unknown): { readonly name: string; readonly code?: string } {
-  if (!(error instanceof Error)) return { name: typeof error };
-  const code = (error as { code?: unknown }).code;
-  return { name: error.name, ...(typeof code === 'string' && { code }) };
 }

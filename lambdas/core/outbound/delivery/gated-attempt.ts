@@ -7,7 +7,8 @@
  * the circuit closes, the deliveries it parked released at the endpoint's rate (`planRelease`).
  */
 import type { Topic } from '../../kernel/ports';
-import { gate, planRelease, settle, type GateDeps } from '../admission/gate';
+import { abandonProbe, gate, planRelease, settle, type GateDeps } from '../admission/gate';
+import { claimState } from './claim';
 import { type OperationsSettings } from '../admission/settings';
 import { deliver, EARLY_TOLERANCE_MS, type DeliverDeps, type DeliverResult, type DeliveryJob } from './attempt';
 import { operationsSettingsFor } from '../admission/settings-in-force';
@@ -23,7 +24,16 @@ export interface AdmissionDeps extends Omit<GateDeps, 'now'> {
   readonly notifications: Topic;
   /** The stack's circuit and health settings; an endpoint's own override them. @default DEFAULT_OPERATIONS_SETTINGS */
   readonly settings?: OperationsSettings;
+  /** Waits for a reserved token (`rateWaitMs`), until the clock reaches its time. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * The wiring's `rateWaitMs`: a delivery whose endpoint's next token is at most this far off waits for it in the
+ * worker (no claim held meanwhile) instead of going back to the queue, whose delays count in whole seconds. A
+ * batch to one endpoint is thus sent at the endpoint's pace in one invocation (decision 0027).
+ */
+export const RATE_WAIT_MS = 1000;
 
 export interface AdmittedDeps extends DeliverDeps {
   readonly deliveries: DeliveryStore & DeliveryReader & Pick<EndpointDeliveryReader, 'waitingDeliveries'>;
@@ -51,13 +61,20 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   const { delivery, endpoint } = job;
   const nowMs = deps.now();
   const waiting = delivery.nextAttemptAt !== undefined && delivery.nextAttemptAt > nowMs + EARLY_TOLERANCE_MS;
-  // Final, not yet due, or disabled: deliver() answers without sending, and no token or lease must be taken.
-  if (FINAL_STATUSES.has(delivery.status) || waiting || !endpoint.enabled) return deliver(job, deps);
+  // Final, not yet due, held by another worker, or disabled: deliver() answers without sending, and no token or
+  // lease must be taken.
+  if (FINAL_STATUSES.has(delivery.status) || waiting || claimState(delivery, nowMs) === 'live' || !endpoint.enabled)
+    return deliver(job, deps);
 
   const settings = operationsSettingsFor(endpoint, deps.admission.settings);
   const decision = await gate(
     endpoint,
-    { store: deps.admission.store, newLeaseId: deps.admission.newLeaseId, now: deps.now },
+    {
+      store: deps.admission.store,
+      newLeaseId: deps.admission.newLeaseId,
+      now: deps.now,
+      ...(deps.admission.rateWaitMs !== undefined && { rateWaitMs: deps.admission.rateWaitMs }),
+    },
     settings,
   );
   const ids = {
@@ -77,9 +94,18 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
   }
 
   const leaseId = decision.kind === 'probe' ? decision.leaseId : undefined;
+  // A reserved token: send when it is there (no claim is held while waiting; deliver() claims after).
+  if (decision.notBefore !== undefined)
+    for (let now = deps.now(); now < decision.notBefore; now = deps.now())
+      await (deps.admission.sleep ?? sleep)(decision.notBefore - now);
   if (leaseId) deps.log.info('delivery sent as the circuit probe', ids);
   const result = await deliver(job, deps, { probe: leaseId !== undefined });
-  if (!('attempt' in result)) return result;
+  // Nothing sent (another worker claimed it first, or settling a dead worker's claim used its last attempt): the
+  // receiver said nothing, so the breaker has nothing to count, and a probe lease taken for it is given back.
+  if (!('attempt' in result) || result.attempt.error === 'unknown') {
+    if (leaseId) await abandonProbe(endpoint, leaseId, deps.admission.store);
+    return result;
+  }
 
   const settledAt = deps.now();
   let settlement: Awaited<ReturnType<typeof settle>>;
@@ -93,10 +119,11 @@ export async function deliverAdmitted(job: DeliveryJob, deps: AdmittedDeps): Pro
     );
   } catch (error) {
     if (!(error instanceof StateContentionError)) throw error;
-    // The attempt is recorded; only the breaker's count of it is lost (a probe's lease then expires and another
-    // probe goes). Failing the step would change nothing for the breaker (a redelivered wake-up finds the attempt
-    // recorded) but would drop what follows it, such as the exhausted notification.
-    deps.log.warn('attempt not counted by the endpoint breaker: its state changed too often meanwhile', { ...ids });
+    // The attempt is recorded and counted; only the transition it called for was not written (the next failure
+    // calls for it again; a probe's lease expires and another probe goes). Failing the step would change nothing
+    // for the breaker (a redelivered wake-up finds the attempt recorded) but would drop what follows it, such as
+    // the exhausted notification.
+    deps.log.warn('circuit transition not written: its state changed too often meanwhile', { ...ids });
     return result;
   }
   if (settlement.disable) {
@@ -163,8 +190,10 @@ async function releaseParked(endpoint: Endpoint, probeId: string, nowMs: number,
   }
 }
 
-/** Publishes operator notifications; a failure is logged (by id and type only) and does not fail the delivery. */
-/** Publishes; a failure is logged, never thrown. True when every notification was published. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Publishes operator notifications; a failure is logged (by id and type only), never thrown, and does not fail
+ * the delivery. True when every notification was published. */
 export async function publish(
   notifications: readonly Notification[],
   deps: Pick<AdmittedDeps, 'admission' | 'log'>,

@@ -9,8 +9,7 @@ import { BadRequestError } from '../../kernel/errors';
 import { describeIssues } from '../../kernel/issues';
 import type { Clock, Topic } from '../../kernel/ports';
 import type { OperationsSettings } from '../admission/settings';
-import { update, type EndpointStateStore } from '../admission/state-store';
-import { reenable } from '../admission/health';
+import type { EndpointStateStore } from '../admission/state-store';
 import { endpointDisabled, endpointEnabled, toTopicMessage, type Notification } from '../admission/notifications';
 import { NotFoundError, UrlRefusedError } from '../errors';
 import { endpointCreateSchema, endpointUpdateSchema, type Endpoint } from '../model';
@@ -168,12 +167,8 @@ function withoutLegacyHeaders(e: Endpoint): Endpoint {
 
 async function reenabled(e: Endpoint, nowMs: number, ops: NonNullable<ManagementDeps['operations']>): Promise<void> {
   const base = { tenantId: e.tenantId, endpointId: e.endpointId };
-  const r = await update(ops.store, { ...base, kind: 'health' }, (h) => {
-    const next = reenable(h, nowMs, 'manual');
-    return { next: next.health, result: next };
-  });
-  await update(ops.store, { ...base, kind: 'circuit' }, () => ({ next: r.circuit, result: undefined }));
-  await publish(ops, endpointEnabled({ ...base, at: r.event.at, trigger: r.event.trigger }));
+  await ops.store.reset(base);
+  await publish(ops, endpointEnabled({ ...base, at: nowMs, trigger: 'manual' }));
 }
 
 async function publish(ops: NonNullable<ManagementDeps['operations']>, n: Notification): Promise<void> {

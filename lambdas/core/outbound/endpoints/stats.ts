@@ -1,7 +1,8 @@
 /**
  * What `endpoints show` prints: the endpoint's state (enabled, circuit open until …, disabled because …),
- * its success rate and p50/p99 latency over the last hour and the last day from its attempt records, and its
- * deliveries counted by status (parked ones apart). Pure: the handler loads the records, this summarises.
+ * its success rate and p50/p99 latency over the last hour and the last day from the attempts logged in its newest
+ * deliveries, and its deliveries counted by status (parked ones apart); series.ts buckets the same attempts.
+ * Pure: the handler loads the records, this summarises.
  */
 import { phaseOf, type CircuitState } from '../admission/circuit';
 import { disableDeadline, type HealthState } from '../admission/health';
@@ -9,7 +10,8 @@ import { type HealthSettings } from '../admission/settings';
 import type { Attempt, Delivery, Endpoint } from '../model';
 import { isSuccess } from '../model';
 
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
 export interface WindowStats {
@@ -32,11 +34,14 @@ export function percentile(sorted: readonly number[], p: number): number | undef
 
 type AttemptView = Pick<Attempt, 'at' | 'latencyMs' | 'status'>;
 
-/** Stats of the attempts made in `[sinceMs, untilMs)`. A failure with no response counts, with its latency. */
+/**
+ * Stats of the attempts made in `[sinceMs, untilMs)`. A failure with no response counts, with its latency; an
+ * attempt of unknown outcome (its worker died) counts as an attempt that did not succeed, without a latency.
+ */
 export function windowStats(attempts: readonly AttemptView[], sinceMs: number, untilMs: number): WindowStats {
   const inWindow = attempts.filter((a) => a.at >= sinceMs && a.at < untilMs);
   const successes = inWindow.filter((a) => a.status !== undefined && isSuccess(a.status)).length;
-  const latencies = inWindow.map((a) => a.latencyMs).sort((a, b) => a - b);
+  const latencies = inWindow.flatMap((a) => (a.latencyMs === undefined ? [] : [a.latencyMs])).sort((a, b) => a - b);
   if (inWindow.length === 0) return { attempts: 0, successes: 0 };
   return {
     attempts: inWindow.length,
@@ -95,7 +100,10 @@ export interface EndpointStats {
 }
 
 export interface StatsInput {
-  /** The attempts of the last day, newest first as read; `complete` false when only the newest were read. */
+  /**
+   * The attempts logged in the endpoint's newest deliveries; `complete` false when only the newest deliveries were
+   * read (decision 0016), so older deliveries' attempts in the windows are missing.
+   */
   readonly attempts: { readonly items: readonly AttemptView[]; readonly complete: boolean };
   readonly deliveries: { readonly items: readonly DeliveryView[]; readonly complete: boolean };
   /** `circuitHolds(endpoint, circuit, now)`: decides which waiting deliveries are parked. */
@@ -104,11 +112,9 @@ export interface StatsInput {
 
 export function endpointStats(input: StatsInput, nowMs: number): EndpointStats {
   const { attempts, deliveries } = input;
-  // A truncated read holds every attempt after the oldest one it read: a window starting later is whole.
-  const oldest = attempts.items.reduce((min, a) => Math.min(min, a.at), Infinity);
   const window = (sinceMs: number): WindowStats => {
     const w = windowStats(attempts.items, sinceMs, nowMs + 1);
-    return !attempts.complete && oldest >= sinceMs ? { ...w, sampled: true } : w;
+    return attempts.complete ? w : { ...w, sampled: true };
   };
   const counts = countDeliveries(deliveries.items, nowMs, input.holds);
   return {
@@ -116,25 +122,6 @@ export function endpointStats(input: StatsInput, nowMs: number): EndpointStats {
     lastDay: window(nowMs - DAY_MS),
     deliveries: deliveries.complete ? counts : { ...counts, sampled: true },
   };
-}
-
-/**
- * The attempt records plus the attempts that live only in their delivery's `lastAttempt` (a crash between the
- * delivery's update and the attempt's own put, decision 0011), each once. From a truncated read, only those at
- * least as new as its oldest record are added, so the sample stays "the newest N".
- */
-export function mergeLastAttempts<A extends Pick<Attempt, 'deliveryId' | 'number' | 'at'>>(
-  read: { readonly items: readonly A[]; readonly complete: boolean },
-  lastAttempts: readonly (A | undefined)[],
-  sinceMs: number,
-): { items: A[]; complete: boolean } {
-  const key = (a: A) => `${a.deliveryId}#${a.number}`;
-  const seen = new Set(read.items.map(key));
-  const from = read.complete ? sinceMs : read.items.reduce((min, a) => Math.min(min, a.at), Infinity);
-  const extra = lastAttempts.filter(
-    (a): a is A => a !== undefined && a.at >= from && a.at >= sinceMs && !seen.has(key(a)),
-  );
-  return { items: [...read.items, ...extra], complete: read.complete };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -170,7 +157,10 @@ const pct = (r: number | undefined) => (r === undefined ? '-' : `${(r * 100).toF
 const ms = (v: number | undefined) => (v === undefined ? '-' : `${v} ms`);
 
 /** The lines `endpoints show` prints after the endpoint's configuration. */
-export function formatStatus(state: string, stats: EndpointStats): string[] {
+export function formatStatus(
+  state: string,
+  stats: Pick<EndpointStats, 'lastHour' | 'lastDay' | 'deliveries'>,
+): string[] {
   const count = (w: WindowStats) => `${w.attempts}${w.sampled ? '+' : ''}`;
   const row = (label: string, w: WindowStats) =>
     `${label.padEnd(10)}${count(w).padStart(8)}  ${pct(w.successRate).padStart(8)}  ${ms(w.p50Ms).padStart(9)}  ${ms(w.p99Ms).padStart(9)}`;
@@ -183,7 +173,7 @@ export function formatStatus(state: string, stats: EndpointStats): string[] {
     row('last day', stats.lastDay),
     `deliveries: ${c.pending} pending, ${c.parked} parked, ${c.failed} failed, ${c.exhausted} exhausted (${c.skipped} skipped, ${c.delivered} delivered)`,
     ...(stats.lastHour.sampled || stats.lastDay.sampled
-      ? ['attempts marked + are the newest read, not all: success and latency are of those']
+      ? ['attempts marked + are those of the newest deliveries read, not all: success and latency are of those']
       : []),
     ...(c.sampled ? [`deliveries counted: the newest ${read} only; older ones were not read`] : []),
   ];

@@ -13,10 +13,9 @@ import { disableDeadline, type HealthState } from '../admission/health';
 import { toView, type EndpointView } from './management';
 import type { EndpointDeliveryReader, EndpointRepository } from '../ports';
 import { healthSeries, type HealthSeries } from './series';
-import { circuitHolds, describeState, endpointStats, mergeLastAttempts, type EndpointStats } from './stats';
+import { circuitHolds, describeState, endpointStats, type EndpointStats } from './stats';
 
-/** At most this many of the endpoint's newest attempts (of the last day) and deliveries are read per status. */
-export const STATUS_ATTEMPT_LIMIT = 5000;
+/** At most this many of the endpoint's newest deliveries are read per status (their attempts give the rates). */
 export const STATUS_DELIVERY_LIMIT = 5000;
 const DAY_MS = 86_400_000;
 
@@ -44,7 +43,7 @@ export interface EndpointStatus extends EndpointStats {
 
 export interface StatusDeps {
   readonly endpoints: Pick<EndpointRepository, 'get'>;
-  readonly deliveries: Pick<EndpointDeliveryReader, 'endpointAttempts' | 'endpointDeliveries'>;
+  readonly deliveries: Pick<EndpointDeliveryReader, 'endpointDeliveries'>;
   /** The endpoint state store; without one the circuit reads as closed and the endpoint as healthy. */
   readonly store?: EndpointStateStore;
   readonly now: Clock;
@@ -59,21 +58,20 @@ export async function endpointStatus(
 ): Promise<{ endpoint: EndpointView; status: EndpointStatus }> {
   const nowMs = deps.now();
   const key = { tenantId, endpointId };
-  const [endpoint, circuit, health, attempts, deliveries] = await Promise.all([
+  const [endpoint, record, deliveries] = await Promise.all([
     deps.endpoints.get(tenantId, endpointId),
-    deps.store?.read({ ...key, kind: 'circuit' }).then((v) => v.value),
-    deps.store?.read({ ...key, kind: 'health' }).then((v) => v.value),
-    deps.deliveries.endpointAttempts(tenantId, endpointId, nowMs - DAY_MS, STATUS_ATTEMPT_LIMIT),
+    deps.store?.readCircuit(key),
     deps.deliveries.endpointDeliveries(tenantId, endpointId, STATUS_DELIVERY_LIMIT),
   ]);
+  const circuit = record?.circuit.value;
+  const health = record?.health;
   if (!endpoint) throw new NotFoundError('endpoint');
   const settings = operationsSettingsFor(endpoint, deps.settings ?? DEFAULT_OPERATIONS_SETTINGS);
-  const merged = mergeLastAttempts(
-    attempts,
-    deliveries.items.map((d) => d.lastAttempt),
-    nowMs - DAY_MS,
-  );
-  const stats = endpointStats({ attempts: merged, deliveries, holds: circuitHolds(endpoint, circuit, nowMs) }, nowMs);
+  const attempts = {
+    items: deliveries.items.flatMap((d) => d.attempts).filter((a) => a.at >= nowMs - DAY_MS),
+    complete: deliveries.complete,
+  };
+  const stats = endpointStats({ attempts, deliveries, holds: circuitHolds(endpoint, circuit, nowMs) }, nowMs);
   const status: EndpointStatus = {
     state: describeState(endpoint, circuit, health, nowMs, settings.health),
     enabled: endpoint.enabled,
@@ -82,7 +80,7 @@ export async function endpointStatus(
     health: healthView(health, settings),
     settings,
     ...stats,
-    series: healthSeries(merged, nowMs),
+    series: healthSeries(attempts, nowMs),
   };
   return { endpoint: toView(endpoint), status };
 }

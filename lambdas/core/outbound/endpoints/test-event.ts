@@ -13,7 +13,7 @@ import { EndpointDisabledError, NotFoundError } from '../errors';
 import { matchesFilter } from '../event-filter';
 import { NO_EVENT_TYPES, type EventTypeCatalog } from '../event-types';
 import { submitMessage, type SubmitDeps } from '../intake/submit';
-import type { Delivery } from '../model';
+import { deliveryView, type Delivery } from '../model';
 import type { EndpointRepository, EndpointStore } from '../ports';
 
 /** The type sent when the catalog has none the endpoint's filter matches. */
@@ -75,5 +75,5 @@ export async function sendTestEvent(
   );
   const delivery = outcome.deliveries.find((d) => d.endpointId === endpointId);
   if (!delivery) throw new EndpointDisabledError(endpointId);
-  return { message: { id, type }, delivery };
+  return { message: { id, type }, delivery: deliveryView(delivery) };
 }

@@ -5,9 +5,11 @@
  * - Same id, same type and payload (byte for byte): `duplicate`, nothing sent twice.
  * - Same id, different type or payload: 409 `idempotency_conflict`. An id names one message; silently
  *   keeping the first payload would hide a bug in the sender, and replacing it would break "accepted once".
- * - The answer (`accepted` or `duplicate`) comes only after every delivery exists. A crash between the put
- *   and the fan-out leaves a record without `fannedOutAt`; the sender, having had no answer, retries, and
- *   that duplicate completes the fan-out (delivery ids are deterministic: nothing is created twice).
+ * - The answer (`accepted` or `duplicate`) comes only after every delivery exists. Every accept, a duplicate's
+ *   too, runs the fan-out (delivery ids are deterministic: nothing is created twice) and answers with the
+ *   deliveries as stored, so a crash anywhere before the wake-ups is repaired by the sender's retry: it completes
+ *   the fan-out and wakes what was never attempted (submit.ts). An endpoint added since the first accept gets a
+ *   delivery from the retry too (decision 0027).
  * - The record, and with it the idempotency key, lives `messagesDays` of the retention settings (retention.ts:
  *   30 days by default, never under 24 h), at least as long as its deliveries, which outlive the retry schedule,
  *   so a message is kept while any of its deliveries may still be attempted.
@@ -39,8 +41,8 @@ export type IntakeOutcome = {
   readonly status: 'accepted' | 'duplicate';
   readonly message: MessageRecord;
   /**
-   * Deliveries this call created or completed: the caller queues the first attempt of the `pending` ones; the
-   * `skipped` ones (disabled endpoints) are recorded only. Empty for a finished duplicate.
+   * Every delivery of the message to a current matching endpoint, as stored now (created by this call or found):
+   * the caller wakes the `pending` ones never attempted; the `skipped` ones (disabled endpoints) are recorded only.
    */
   readonly deliveries: readonly Delivery[];
 };
@@ -69,16 +71,10 @@ export async function acceptMessage(input: MessageInput, deps: IntakeDeps): Prom
     expiresAt,
   };
   const put = await deps.messages.putIfAbsent(record, deps.nowMs);
-  if (!put.created) {
-    if (put.existing.fingerprint !== record.fingerprint) throw new IdempotencyConflictError(input.id);
-    if (put.existing.fannedOutAt !== undefined) return { status: 'duplicate', message: put.existing, deliveries: [] };
-    const { deliveries } = await fanout(put.existing, deps, deps.nowMs);
-    await deps.messages.markFannedOut(input.tenantId, input.id, deps.nowMs);
-    return { status: 'duplicate', message: put.existing, deliveries };
-  }
-  const { deliveries } = await fanout(record, deps, deps.nowMs);
-  await deps.messages.markFannedOut(input.tenantId, input.id, deps.nowMs);
-  return { status: 'accepted', message: record, deliveries };
+  if (!put.created && put.existing.fingerprint !== record.fingerprint) throw new IdempotencyConflictError(input.id);
+  const message = put.created ? record : put.existing;
+  const { deliveries } = await fanout(message, deps, deps.nowMs);
+  return { status: put.created ? 'accepted' : 'duplicate', message, deliveries };
 }
 
 function validate(input: MessageInput): void {

@@ -32,11 +32,11 @@ export function planDeliveries(message: MessageRecord, endpoints: readonly Endpo
 
 export interface FanoutDeps {
   readonly endpoints: EndpointStore;
-  readonly deliveries: DeliveryStore;
+  readonly deliveries: Pick<DeliveryStore, 'createOrFind'>;
 }
 
 export interface FanoutResult {
-  /** Every delivery the message needs (created now or by an earlier run): pending ones first, then skipped ones. */
+  /** Every delivery the message needs, as stored now (created by this run or an earlier one). */
   readonly deliveries: readonly Delivery[];
   /** How many were created by this run. */
   readonly created: number;
@@ -45,9 +45,9 @@ export interface FanoutResult {
 /** Creates the message's deliveries, pending and skipped; safe to run any number of times. */
 export async function fanout(message: MessageRecord, deps: FanoutDeps, nowMs: number): Promise<FanoutResult> {
   const endpoints = await deps.endpoints.listByTenant(message.tenantId);
-  const deliveries = [...planDeliveries(message, endpoints, nowMs), ...planSkipped(message, endpoints, nowMs)];
-  const created = deliveries.length === 0 ? 0 : await deps.deliveries.createIfAbsent(deliveries);
-  return { deliveries, created };
+  const planned = [...planDeliveries(message, endpoints, nowMs), ...planSkipped(message, endpoints, nowMs)];
+  const stored = planned.length === 0 ? [] : await deps.deliveries.createOrFind(planned);
+  return { deliveries: stored.map((s) => s.delivery), created: stored.filter((s) => s.created).length };
 }
 
 /**

@@ -5,7 +5,7 @@
  * came after many other deliveries of its tenant.
  */
 import { NotFoundError } from '../errors';
-import type { Delivery, MessageRecord } from '../model';
+import { deliveryView, type Delivery, type MessageRecord } from '../model';
 import type { DeliveryReader, MessageReader } from '../ports';
 
 /** At most this many deliveries shown, examining at most this many of the tenant's. */
@@ -29,5 +29,5 @@ export async function showMessage(
   if (!found) throw new NotFoundError('message');
   const { fingerprint: _fingerprint, ...message } = found;
   const read = await deps.deliveries.messageDeliveries(tenantId, found, MESSAGE_DELIVERIES);
-  return { message, deliveries: read.items, complete: read.complete };
+  return { message, deliveries: read.items.map(deliveryView), complete: read.complete };
 }

@@ -113,7 +113,9 @@ export async function replayMessages(
   ports: {
     readonly messages: MessagePager;
     readonly endpoints: { listByTenant(tenantId: string): Promise<readonly Endpoint[]> };
-    readonly deliveries: { createIfAbsent(deliveries: readonly Delivery[]): Promise<number> };
+    readonly deliveries: {
+      createIfAbsent(deliveries: readonly Delivery[], options?: { readonly sweep?: boolean }): Promise<number>;
+    };
   },
   input: Omit<ReplayRequest, 'window'> & { readonly since: number; readonly until?: number },
   nowMs: number,
@@ -151,7 +153,8 @@ export async function replayMessages(
       matched++;
       const planned = planReplay(m, endpoints, request, dueAt, nowMs);
       if (planned.length === 0) continue;
-      const created = await ports.deliveries.createIfAbsent(planned);
+      // In the sweep a lease after they are due: a wake-up lost with a killed run is not recreated by a rerun.
+      const created = await ports.deliveries.createIfAbsent(planned, { sweep: true });
       queued += created;
       alreadyQueued += planned.length - created;
     }

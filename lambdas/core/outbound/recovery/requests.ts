@@ -110,9 +110,9 @@ export async function runReplay(tenantId: string, bodyText: string, deps: Recove
   const due: Due[] = [];
   const deliveries = {
     // One at a time, to know which were created (a rerun finds the others): only those get a first wake-up.
-    async createIfAbsent(planned: readonly Delivery[]) {
+    async createIfAbsent(planned: readonly Delivery[], options?: { readonly sweep?: boolean }) {
       const created = await Promise.all(
-        planned.map(async (d) => ((await deps.deliveries.createIfAbsent([d])) === 1 ? d : undefined)),
+        planned.map(async (d) => ((await deps.deliveries.createIfAbsent([d], options)) === 1 ? d : undefined)),
       );
       for (const d of created)
         if (d) due.push({ tenantId: d.tenantId, deliveryId: d.deliveryId, dueAt: d.nextAttemptAt ?? d.createdAt });

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { gate, settle as settleAttempt } from '../../../../lambdas/core/outbound/admission/gate';
 import {
+  addSamples,
   admit,
+  afterProbe,
   CLOSED,
+  NO_COUNTS,
+  opened as open,
+  openReason,
   phaseOf,
-  recordResult,
+  type CircuitCounts,
   type CircuitEvent,
   type CircuitState,
 } from '../../../../lambdas/core/outbound/admission/circuit';
@@ -18,16 +23,29 @@ import { endpoint, ENDPOINT_ID, NOW, TENANT } from '../../../helpers/outbound';
 
 const S = DEFAULT_CIRCUIT_SETTINGS;
 
-/** Feeds results in order, one a second, and returns the final state and every event. */
-function feed(results: readonly boolean[], settings: CircuitSettings = S, start: CircuitState = CLOSED, startAt = NOW) {
-  let state: CircuitState = start;
+/**
+ * Feeds results of a closed circuit in order, one a second, as settle() does: each counted, then judged against
+ * the thresholds; returns the final state, what was counted, and every event.
+ */
+function feed(
+  results: readonly boolean[],
+  settings: CircuitSettings = S,
+  start: CircuitCounts = NO_COUNTS,
+  startAt = NOW,
+) {
+  let state: CircuitState = CLOSED;
+  let counts = start;
   const events: CircuitEvent[] = [];
   results.forEach((success, i) => {
-    const r = recordResult(state, { success }, startAt + i * 1000, settings);
-    state = r.next ?? state;
-    events.push(...r.events);
+    const at = startAt + i * 1000;
+    counts = addSamples(counts, [{ success, at }], settings.windowSeconds * 1000);
+    const reason = state.status === 'closed' ? openReason(counts, at, settings, !success) : undefined;
+    if (reason === undefined) return;
+    const o = open(reason, counts, at, settings);
+    state = o.next;
+    events.push(o.event);
   });
-  return { state, events };
+  return { state, counts, events };
 }
 
 function opened(at = NOW, coolDownMs = 30_000): CircuitState {
@@ -107,9 +125,25 @@ describe('closed', () => {
 
   it('forgets failures older than the window', () => {
     const early = feed(Array.from({ length: 19 }, (_, i) => i % 3 === 0)); // 12 of 19 failed, the last succeeded
-    const later = recordResult(early.state, { success: false }, NOW + 10 * 60_000, S);
+    const later = feed([false], S, early.counts, NOW + 10 * 60_000);
 
-    expect(later.next).toMatchObject({ status: 'closed', consecutiveFailures: 1 });
+    expect(later.state.status).toBe('closed');
+    expect(later.counts.consecutiveFailures).toBe(1);
+    expect(later.counts.window).toEqual([{ start: NOW + 10 * 60_000, total: 1, failures: 1 }]);
+  });
+
+  it('counts a batch of results in the order they finished: a success ends the run of failures', () => {
+    const counts = addSamples(
+      NO_COUNTS,
+      [
+        { success: false, at: NOW },
+        { success: true, at: NOW + 1 },
+        { success: false, at: NOW + 2 },
+        { success: false, at: NOW + 3 },
+      ],
+      60_000,
+    );
+    expect(counts).toEqual({ consecutiveFailures: 2, window: [{ start: NOW, total: 4, failures: 3 }] });
   });
 });
 
@@ -120,8 +154,8 @@ describe('open', () => {
   });
 
   it('ignores results of attempts sent before it opened', () => {
-    expect(recordResult(opened(), { success: true }, NOW + 1, S)).toEqual({ events: [] });
-    expect(recordResult(opened(), { success: false }, NOW + 1, S)).toEqual({ events: [] });
+    expect(afterProbe(opened(), { success: true }, NOW + 1, S)).toEqual({ events: [] });
+    expect(afterProbe(opened(), { success: false }, NOW + 1, S)).toEqual({ events: [] });
   });
 });
 
@@ -144,7 +178,7 @@ describe('half-open', () => {
     const first = admit(opened(), due, S, 'l1').next!;
 
     const second = admit(first, due + 90_000, S, 'l2');
-    const late = recordResult(second.next, { success: true, leaseId: 'l1' }, due + 91_000, S);
+    const late = afterProbe(second.next, { success: true, leaseId: 'l1' }, due + 91_000, S);
 
     expect(second.admission).toEqual({ decision: 'probe', leaseId: 'l2' });
     expect(late).toEqual({ events: [] });
@@ -153,7 +187,7 @@ describe('half-open', () => {
   it("closes on the probe's success and says so (the parked deliveries are released)", () => {
     const probing = admit(opened(), due, S, 'l1').next!;
 
-    const r = recordResult(probing, { success: true, leaseId: 'l1' }, due + 200, S);
+    const r = afterProbe(probing, { success: true, leaseId: 'l1' }, due + 200, S);
 
     expect(r).toEqual({ next: CLOSED, events: [{ type: 'circuit.closed', at: due + 200, openedAt: NOW }] });
   });
@@ -164,7 +198,7 @@ describe('half-open', () => {
     for (let i = 0; i < 8; i++) {
       const at = (state as { openUntil: number }).openUntil;
       const probing = admit(state, at, S, `l${i}`).next!;
-      state = recordResult(probing, { success: false, leaseId: `l${i}` }, at, S).next!;
+      state = afterProbe(probing, { success: false, leaseId: `l${i}` }, at, S).next!;
       waits.push((state as { coolDownMs: number }).coolDownMs / 1000);
     }
 
@@ -174,6 +208,30 @@ describe('half-open', () => {
 });
 
 describe('over the shared store', () => {
+  it('counts concurrent results with atomic updates: none lost, one write each, and one circuit.opened', async () => {
+    const store = new MemoryStateStore();
+    const ep = endpoint();
+
+    const settled = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => settleAttempt(ep, { status: 503 }, NOW + i, store)),
+    );
+
+    const { counts } = await store.readCircuit({ tenantId: TENANT, endpointId: ENDPOINT_ID });
+    expect(counts.consecutiveFailures).toBe(8);
+    expect(counts.window.reduce((n, b) => n + b.total, 0)).toBe(8);
+    expect(settled.flatMap((s) => s.circuit).map((e) => e.type)).toEqual(['circuit.opened']);
+    expect(store.counts).toBe(8);
+  });
+
+  it('closing the circuit starts its counts afresh', async () => {
+    const store = new MemoryStateStore();
+    const key = { tenantId: TENANT, endpointId: ENDPOINT_ID } as const;
+    await store.count(key, [{ success: false, at: NOW }], 60_000);
+    await store.compareAndSet({ ...key, kind: 'circuit' }, 0, opened());
+    await store.compareAndSet({ ...key, kind: 'circuit' }, 1, CLOSED);
+    expect((await store.readCircuit(key)).counts).toEqual(NO_COUNTS);
+  });
+
   it('parks before the rate limit: parked deliveries take no token, so the bucket is full when the circuit closes', async () => {
     const store = new MemoryStateStore();
     await store.compareAndSet({ tenantId: TENANT, endpointId: ENDPOINT_ID, kind: 'circuit' }, 0, opened());

@@ -56,9 +56,11 @@ describe('automatic disabling', () => {
     expect(after).toEqual({ next: expect.objectContaining({ failingSince: NOW + 121 * HOUR }) });
   });
 
-  it('writes nothing for a success on an endpoint that is not failing', () => {
-    expect(recordHealth(undefined, { success: true, status: 200 }, NOW)).toEqual({});
-    expect(recordHealth({ lastSuccessAt: NOW - HOUR }, { success: true, status: 200 }, NOW)).toEqual({});
+  it('a success on an endpoint that is not failing only notes its time (the same atomic write counts it for the breaker)', () => {
+    expect(recordHealth(undefined, { success: true, status: 200 }, NOW)).toEqual({ next: { lastSuccessAt: NOW } });
+    expect(recordHealth({ lastSuccessAt: NOW - HOUR }, { success: true, status: 200 }, NOW)).toEqual({
+      next: { lastSuccessAt: NOW },
+    });
   });
 
   it('honours a configured number of days', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gate } from '../../../../lambdas/core/outbound/admission/gate';
 import { deliver } from '../../../../lambdas/core/outbound/delivery/attempt';
+import { deliverAdmitted, type AdmittedDeps } from '../../../../lambdas/core/outbound/delivery/gated-attempt';
 import {
   StateContentionError,
   type EndpointStateKey,
@@ -27,7 +28,21 @@ describe('take()', () => {
     const d = take(c.state, NOW, 10, 3);
 
     expect([a, b, c].map((r) => r.allowed)).toEqual([true, true, true]);
-    expect(d).toEqual({ allowed: false, state: { level: 0, at: NOW }, retryAfterMs: 100 });
+    expect(d).toEqual({ allowed: false, state: { level: 0, at: NOW }, retryAfterMs: 100, waitMs: 0 });
+  });
+
+  it('reserves a token that is there within maxWaitMs: allowed with the wait, the level below zero, later ones wait longer', () => {
+    const empty = { level: 0, at: NOW };
+
+    const a = take(empty, NOW, 10, 3, 250);
+    const b = take(a.state, NOW, 10, 3, 250);
+    const c = take(b.state, NOW, 10, 3, 250);
+
+    expect(a).toEqual({ allowed: true, state: { level: -1000, at: NOW }, retryAfterMs: 0, waitMs: 100 });
+    expect(b).toEqual({ allowed: true, state: { level: -2000, at: NOW }, retryAfterMs: 0, waitMs: 200 });
+    // The third token is 300 ms off: refused, and told to come back when it is within reach.
+    expect(c).toEqual({ allowed: false, state: { level: -2000, at: NOW }, retryAfterMs: 50, waitMs: 0 });
+    expect(take(c.state, NOW + 50, 10, 3, 250)).toMatchObject({ allowed: true, waitMs: 250 });
   });
 
   it('refills at perSecond tokens a second, never above burst', () => {
@@ -38,6 +53,7 @@ describe('take()', () => {
       allowed: true,
       state: { level: 0, at: NOW + 100 },
       retryAfterMs: 0,
+      waitMs: 0,
     });
     expect(take(empty, NOW + 3_600_000, 10, 3).state.level).toBe(2000); // capped at 3 tokens, one taken
   });
@@ -47,7 +63,7 @@ describe('take()', () => {
 
     const r = take(ahead, NOW, 10, 1);
 
-    expect(r).toEqual({ allowed: false, state: { level: 0, at: NOW + 500 }, retryAfterMs: 600 });
+    expect(r).toEqual({ allowed: false, state: { level: 0, at: NOW + 500 }, retryAfterMs: 600, waitMs: 0 });
   });
 
   it('counts exactly: polled for 100 s at 4/s it grants burst + 4 × 100 s, no token lost or gained to rounding', () => {
@@ -141,6 +157,8 @@ async function concurrentRun(options: {
   choose: (waiting: number, step: number) => number;
   advance: (step: number) => number;
   store?: SteppedStateStore;
+  /** Reserve tokens this far off (the receiver sees the request at the acquisition's `at`). */
+  maxWaitMs?: number;
 }): Promise<{ sends: number[]; throttled: number; conflicts: number }> {
   const store = options.store ?? new SteppedStateStore();
   const end = NOW + options.durationMs;
@@ -149,7 +167,7 @@ async function concurrentRun(options: {
   let throttled = 0;
   const runs = Array.from({ length: options.invocations }, async () => {
     while (now < end) {
-      const r = await acquire(store, TENANT, ENDPOINT_ID, options.limit, () => now, 1000);
+      const r = await acquire(store, TENANT, ENDPOINT_ID, options.limit, () => now, 1000, options.maxWaitMs);
       if (r.allowed) sends.push(r.at);
       else throttled++;
     }
@@ -220,7 +238,7 @@ describe('two invocations delivering to one rate-limited endpoint', () => {
     expect(peakInWindow(run.sends, 10_000)).toBeGreaterThan(maxInWindow(limit, 10_000));
   });
 
-  it('never exceed rate × window + burst over a run, for any interleaving, rate, burst and number of invocations', async () => {
+  it('never exceed rate × window + burst over a run, for any interleaving, rate, burst, number of invocations and reservation reach (sent at the reserved time)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 4 }),
@@ -228,7 +246,8 @@ describe('two invocations delivering to one rate-limited endpoint', () => {
         fc.integer({ min: 1, max: 5 }),
         fc.array(fc.nat(), { minLength: 1, maxLength: 64 }),
         fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 64 }),
-        async (invocations, perSecond, burst, choices, advances) => {
+        fc.constantFrom(0, 0, 100, 1000),
+        async (invocations, perSecond, burst, choices, advances, maxWaitMs) => {
           const lim = { perSecond, burst };
           const run = await concurrentRun({
             invocations,
@@ -236,6 +255,7 @@ describe('two invocations delivering to one rate-limited endpoint', () => {
             durationMs: 3000,
             choose: (_n, step) => choices[step % choices.length]!,
             advance: (step) => advances[step % advances.length]! + (step % 97 === 0 ? 1 : 0),
+            maxWaitMs,
           });
           for (const w of [0, 50, 333, 1000, 3000])
             expect(peakInWindow(run.sends, w)).toBeLessThanOrEqual(maxInWindow(lim, w));
@@ -272,5 +292,54 @@ describe('a throttled delivery', () => {
     expect(await gate(second.job.endpoint, deps)).toEqual({ kind: 'send' });
     const result = await deliver(second.job, second.deps);
     expect(result).toMatchObject({ outcome: 'delivered', attempt: { number: 1 } });
+  });
+});
+
+describe('a delivery whose token is a reserved one', () => {
+  const limited = { rateLimit: { perSecond: 4, burst: 1 } };
+  function admitted(f: ReturnType<typeof deliveryFixture>, store: MemoryStateStore, rateWaitMs: number) {
+    const sleeps: number[] = [];
+    const deps: AdmittedDeps = {
+      ...f.deps,
+      deliveries: f.deliveries as unknown as AdmittedDeps['deliveries'],
+      wakeUps: { send: async () => undefined },
+      admission: {
+        store,
+        newLeaseId: () => 'lease',
+        notifications: { publishBatch: async () => new Set<string>() },
+        rateWaitMs,
+        // The worker's wait: the fixture's clock moves by what it waits.
+        sleep: async (ms) => void (sleeps.push(ms), f.advance(ms)),
+      },
+    };
+    return { deps, sleeps };
+  }
+
+  it('waits in the worker for its token and is sent when the clock reaches it, as attempt 1', async () => {
+    const store = new MemoryStateStore();
+    const first = deliveryFixture({ endpoint: limited });
+    const second = deliveryFixture({ endpoint: limited, delivery: { deliveryId: 'dlv_second' } });
+    const a = admitted(first, store, 1000);
+    const b = admitted(second, store, 1000);
+
+    expect(await deliverAdmitted(first.job, a.deps)).toMatchObject({ outcome: 'delivered', attempt: { at: NOW } });
+    expect(await deliverAdmitted(second.job, b.deps)).toMatchObject({
+      outcome: 'delivered',
+      attempt: { number: 1, at: NOW + 250 },
+    });
+    expect(b.sleeps).toEqual([250]);
+    expect(second.sender.requests).toHaveLength(1);
+  });
+
+  it('is throttled as before when its token is further off than the worker waits, and told when it is in reach', async () => {
+    const store = new MemoryStateStore();
+    const fixtures = [0, 1, 2].map((i) => deliveryFixture({ endpoint: limited, delivery: { deliveryId: `dlv_${i}` } }));
+    const results = [];
+    for (const f of fixtures) results.push(await deliverAdmitted(f.job, admitted(f, store, 300).deps));
+
+    // Tokens at NOW, NOW + 250 (reserved) and NOW + 500: 500 ms off, 200 ms beyond the reach of 300 ms.
+    expect(results.map((r) => r.outcome)).toEqual(['delivered', 'delivered', 'throttled']);
+    expect(results[2]).toMatchObject({ retryAfterMs: 200 });
+    expect(fixtures[2]!.sender.requests).toHaveLength(0);
   });
 });

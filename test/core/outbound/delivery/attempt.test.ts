@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  deliver,
-  deliverBatch,
-  truncateUtf8,
-  type DeliveryJob,
-} from '../../../../lambdas/core/outbound/delivery/attempt';
+import { deliver, type DeliverDeps, type DeliveryJob } from '../../../../lambdas/core/outbound/delivery/attempt';
+import { runBatch } from '../../../../lambdas/core/outbound/delivery/batch';
+import { truncateUtf8 } from '../../../../lambdas/core/outbound/delivery/response';
 import { createTransformer } from '../../../../lambdas/core/outbound/delivery/transform';
 import { ssrfPolicy } from '../../../../lambdas/core/outbound/delivery/ssrf';
 import type { HttpSender, OutboundRequest, SendResult } from '../../../../lambdas/core/outbound/ports';
@@ -63,8 +60,6 @@ describe('deliver()', () => {
         at: NOW,
         latencyMs: 42,
         status: 200,
-        responseBody: 'ok',
-        responseBodyTruncated: false,
       },
     ]);
     expect(deliveries.deliveries.get(job.delivery.deliveryId)).toMatchObject({
@@ -241,16 +236,29 @@ describe('deliver()', () => {
     expect(sender.requests).toHaveLength(1);
   });
 
-  it('records nothing when another worker recorded this attempt first', async () => {
-    const { job, deps, deliveries, log } = deliveryFixture();
+  it('sends and records nothing when another worker claimed this attempt first', async () => {
+    const { job, deps, deliveries, sender } = deliveryFixture();
     deliveries.deliveries.get(job.delivery.deliveryId)!.attemptCount = 1;
 
     expect(await deliver(job, deps)).toMatchObject({ outcome: 'lost_race' });
+    expect(sender.requests).toEqual([]);
     expect(deliveries.attempts).toEqual([]);
-    expect(log.lines.some((l) => l.level === 'warn')).toBe(true);
   });
 
-  it('keeps at most 4 KiB of the response body, cut between characters', async () => {
+  it("keeps no 2xx response body, only a failure's", async () => {
+    const { job, deps, deliveries, advance } = deliveryFixture({ script: [ok(503, 'busy'), ok(200, 'thanks')] });
+
+    await deliver(job, deps);
+    advance(5000);
+    await deliver({ ...job, delivery: { ...deliveries.deliveries.get(job.delivery.deliveryId)! } }, deps);
+
+    expect(deliveries.attempts.map((a) => [a.status, a.responseBody])).toEqual([
+      [503, 'busy'],
+      [200, undefined],
+    ]);
+  });
+
+  it("keeps at most 4 KiB of a failure's response body, cut between characters", async () => {
     const { job, deps, deliveries } = deliveryFixture({ script: [ok(500, 'é'.repeat(3000))] });
 
     await deliver(job, deps);
@@ -304,7 +312,9 @@ describe('deliver()', () => {
   });
 });
 
-describe('deliverBatch()', () => {
+const deliverBatch = (jobs: readonly DeliveryJob[], deps: DeliverDeps) => runBatch(jobs, deps, deliver);
+
+describe('a batch of delivery steps', () => {
   function twoJobs(job: DeliveryJob): DeliveryJob[] {
     const second = delivery({ deliveryId: deliveryIdFor(TENANT, 'msg_1', 'ep_2'), endpointId: 'ep_2' });
     return [job, { ...job, delivery: second, endpoint: { ...job.endpoint, endpointId: 'ep_2' } }];
@@ -345,17 +355,18 @@ describe('deliverBatch()', () => {
   it('reports only the item whose step threw, and still delivers the others', async () => {
     const { job, deps, deliveries, sender } = deliveryFixture();
     const jobs = twoJobs(job);
+    deliveries.deliveries.set(jobs[1]!.delivery.deliveryId, { ...jobs[1]!.delivery });
     const broken = {
       ...deps,
       deliveries: Object.assign(Object.create(deliveries) as typeof deliveries, {
         recordAttempt: (
           a: Parameters<typeof deliveries.recordAttempt>[0],
           u: Parameters<typeof deliveries.recordAttempt>[1],
-          n: number,
+          token: string,
         ) =>
           a.endpointId === 'ep_2'
             ? Promise.reject(new Error('ProvisionedThroughputExceededException'))
-            : deliveries.recordAttempt(a, u, n),
+            : deliveries.recordAttempt(a, u, token),
       }),
     };
     const cipher = {
@@ -371,7 +382,7 @@ describe('deliverBatch()', () => {
   });
 });
 
-describe('deliverBatch() logs', () => {
+describe('a batch of delivery steps logs', () => {
   it("name a step's error by its name only: a transform's JSON.parse error quoting the payload is not logged", async () => {
     const { job, deps, log } = deliveryFixture();
     const transform = () => JSON.parse('card 4242 4242 4242 4242') as string; // "Unexpected token 'c', "card 4242 "... is not valid JSON"

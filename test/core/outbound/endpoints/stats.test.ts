@@ -8,7 +8,6 @@ import {
   endpointStats,
   formatStatus,
   isParked,
-  mergeLastAttempts,
   percentile,
   windowStats,
 } from '../../../../lambdas/core/outbound/endpoints/stats';
@@ -79,7 +78,7 @@ describe('endpointStats()', () => {
     expect(s.deliveries).toEqual({ pending: 0, parked: 2, failed: 1, exhausted: 1, skipped: 0, delivered: 1 });
   });
 
-  it('marks a window sampled when the read stopped inside it, and whole when the read reached past its start', () => {
+  it('marks both windows and the counts sampled when only the newest deliveries were read', () => {
     const attempts = [
       { at: NOW - MIN, latencyMs: 1, status: 200 },
       { at: NOW - 2 * HOUR, latencyMs: 1, status: 200 },
@@ -90,9 +89,22 @@ describe('endpointStats()', () => {
       NOW,
     );
 
-    expect(s.lastHour.sampled).toBeUndefined();
+    expect(s.lastHour).toMatchObject({ attempts: 1, sampled: true });
     expect(s.lastDay).toMatchObject({ attempts: 2, sampled: true });
     expect(s.deliveries.sampled).toBe(true);
+  });
+
+  it('counts an attempt of unknown outcome (its worker died) as an attempt without success or latency', () => {
+    const s = endpointStats(
+      {
+        attempts: { items: [{ at: NOW - MIN }, { at: NOW - MIN, latencyMs: 30, status: 200 }], complete: true },
+        deliveries: { items: [], complete: true },
+        holds: false,
+      },
+      NOW,
+    );
+
+    expect(s.lastHour).toEqual({ attempts: 2, successes: 1, successRate: 0.5, p50Ms: 30, p99Ms: 30 });
   });
 });
 
@@ -136,29 +148,6 @@ describe('parked deliveries (not stored: waiting, due, and the circuit holds)', 
       exhausted: 1,
       parked: 0,
     });
-  });
-});
-
-describe('mergeLastAttempts()', () => {
-  const a = (deliveryId: string, number: number, at: number) => ({ deliveryId, number, at });
-
-  it('adds an attempt that lives only in its delivery, once', () => {
-    const merged = mergeLastAttempts(
-      { items: [a('d1', 1, NOW - 5)], complete: true },
-      [a('d1', 1, NOW - 5), a('d2', 3, NOW - 1), undefined],
-      NOW - HOUR,
-    );
-    expect(merged.items).toEqual([a('d1', 1, NOW - 5), a('d2', 3, NOW - 1)]);
-  });
-
-  it('leaves out attempts older than the window, or than the oldest record of a truncated read', () => {
-    expect(mergeLastAttempts({ items: [], complete: true }, [a('d1', 1, NOW - 2 * HOUR)], NOW - HOUR).items).toEqual(
-      [],
-    );
-    expect(
-      mergeLastAttempts({ items: [a('d1', 2, NOW - MIN)], complete: false }, [a('d2', 1, NOW - 2 * MIN)], NOW - HOUR)
-        .items,
-    ).toEqual([a('d1', 2, NOW - MIN)]);
   });
 });
 
@@ -244,7 +233,7 @@ describe('formatStatus() of a sampled read', () => {
     expect(lines.slice(3)).toEqual([
       'last day     5000+   100.0 %       5 ms       9 ms',
       'deliveries: 1 pending, 0 parked, 0 failed, 0 exhausted (0 skipped, 4999 delivered)',
-      'attempts marked + are the newest read, not all: success and latency are of those',
+      'attempts marked + are those of the newest deliveries read, not all: success and latency are of those',
       'deliveries counted: the newest 5000 only; older ones were not read',
     ]);
   });

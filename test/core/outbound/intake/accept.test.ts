@@ -28,7 +28,7 @@ function fixture() {
 }
 
 describe('acceptMessage()', () => {
-  it('records the message once, creates its deliveries, and marks the fan-out done', async () => {
+  it('records the message once and creates its deliveries, with no second write of the message', async () => {
     const { deps, messages, deliveries } = fixture();
 
     const outcome = await acceptMessage(INPUT, deps());
@@ -40,18 +40,19 @@ describe('acceptMessage()', () => {
       payload: PAYLOAD,
       createdAt: NOW,
       expiresAt: NOW + DEFAULT_RETENTION_MS,
-      fannedOutAt: NOW,
     });
   });
 
-  it('answers duplicate for the same id and payload, and creates nothing more', async () => {
+  it('answers duplicate for the same id and payload, creates nothing more, and answers with the deliveries as stored', async () => {
     const { deps, deliveries } = fixture();
-    await acceptMessage(INPUT, deps());
+    const first = await acceptMessage(INPUT, deps());
+    deliveries.deliveries.get(first.deliveries[0]!.deliveryId)!.attemptCount = 1;
 
     const again = await acceptMessage(INPUT, deps(NOW + 1000));
 
-    expect(again).toMatchObject({ status: 'duplicate', deliveries: [] });
-    expect(deliveries.creates).toBe(1);
+    expect(again.status).toBe('duplicate');
+    expect(again.deliveries).toMatchObject([{ deliveryId: first.deliveries[0]!.deliveryId, attemptCount: 1 }]);
+    expect(deliveries.deliveries.size).toBe(1);
   });
 
   it('still answers duplicate 24 hours later', async () => {
@@ -99,7 +100,7 @@ describe('acceptMessage()', () => {
   it('completes an interrupted fan-out when the sender retries', async () => {
     const { deps, deliveries, messages } = fixture();
     const outage = new FakeDeliveryStore();
-    outage.createIfAbsent = () => Promise.reject(new Error('ServiceUnavailable'));
+    outage.createOrFind = () => Promise.reject(new Error('ServiceUnavailable'));
     const failing = { ...deps(), deliveries: outage };
     await expect(acceptMessage(INPUT, failing)).rejects.toThrow('ServiceUnavailable');
 
@@ -108,7 +109,17 @@ describe('acceptMessage()', () => {
     expect(retried.status).toBe('duplicate');
     expect(retried.deliveries).toHaveLength(1);
     expect(deliveries.deliveries.size).toBe(1);
-    expect(messages.records.get(`${TENANT}#msg_1`)?.fannedOutAt).toBe(NOW + 2000);
+    expect(messages.records.get(`${TENANT}#msg_1`)?.createdAt).toBe(NOW);
+  });
+
+  it('gives an endpoint added since the first accept a delivery when the sender retries', async () => {
+    const { deps, endpoints } = fixture();
+    await acceptMessage(INPUT, deps());
+    endpoints.endpoints.push({ ...endpoint({ endpointId: 'ep_2' }) });
+
+    const retried = await acceptMessage(INPUT, deps(NOW + 2000));
+
+    expect(retried.deliveries.map((d) => d.endpointId).sort()).toEqual(['ep_1', 'ep_2']);
   });
 
   it.each([

@@ -65,15 +65,45 @@ describe('submitMessage()', () => {
     });
   });
 
-  it('a duplicate accept creates nothing twice', async () => {
-    const { deps, deliveries } = fixture();
+  it('a duplicate accept creates nothing twice, and wakes the delivery again while it was never attempted', async () => {
+    const { deps, deliveries, woken } = fixture();
     await submitMessage(INPUT, deps);
 
     const again = await submitMessage(INPUT, deps);
 
     expect(again.status).toBe('duplicate');
     expect(deliveries.deliveries.size).toBe(2);
-    expect(deliveries.creates).toBe(1);
+    expect(woken).toEqual([deliveryIdFor(TENANT, 'msg_1', 'ep_on'), deliveryIdFor(TENANT, 'msg_1', 'ep_on')]);
+  });
+
+  it('a duplicate wakes nothing that was attempted already or that a worker holds a live claim on', async () => {
+    const { deps, deliveries, woken } = fixture();
+    await submitMessage({ ...INPUT, id: 'msg_tried' }, deps);
+    await submitMessage({ ...INPUT, id: 'msg_held' }, deps);
+    deliveries.deliveries.get(deliveryIdFor(TENANT, 'msg_tried', 'ep_on'))!.attemptCount = 1;
+    deliveries.deliveries.get(deliveryIdFor(TENANT, 'msg_held', 'ep_on'))!.claim = {
+      attempt: 1,
+      token: 't',
+      at: NOW,
+      until: NOW + 1,
+    };
+    woken.length = 0;
+
+    await submitMessage({ ...INPUT, id: 'msg_tried' }, deps);
+    await submitMessage({ ...INPUT, id: 'msg_held' }, deps);
+
+    expect(woken).toEqual([]);
+  });
+
+  it('a wake-up the queue refuses puts the delivery in the sweep a minute ahead; if that fails too, the submission fails', async () => {
+    const { deps, deliveries } = fixture();
+    const refusing = { ...deps, wakeUps: { send: () => Promise.reject(new Error('throttled')) } };
+
+    await submitMessage(INPUT, refusing);
+    expect([...deliveries.swept]).toEqual([[deliveryIdFor(TENANT, 'msg_1', 'ep_on'), NOW + 60_000]]);
+
+    deliveries.sweepAt = () => Promise.reject(new Error('throttled too'));
+    await expect(submitMessage({ ...INPUT, id: 'msg_2' }, refusing)).rejects.toThrow('throttled too');
   });
 
   it('sends no wake-up when every matching endpoint is disabled', async () => {
