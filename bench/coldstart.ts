@@ -224,7 +224,7 @@ async function main(): Promise<void> {
     `# ${runs} fresh-process loads per variant, interleaved; esbuild ${(await import('esbuild')).version}; bundling = LAMBDA_BUNDLING (lib/constructs/webhook-function.ts), target from ${NODE_RUNTIME.name}`,
   );
   console.log(
-    '# load = performance.now() around `await import(bundle)` in `node --input-type=module`, env as the template sets it (incl. NODE_OPTIONS=--enable-source-maps)',
+    '# load = performance.now() around `await import(bundle)` in `node --input-type=module`, env as the template sets it (NODE_OPTIONS=--enable-source-maps only with config sourceMaps: true)',
   );
 
   const bundles: Bundle[] = [];

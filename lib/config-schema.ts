@@ -189,6 +189,12 @@ export const stackConfigShape = z.strictObject({
    * sampling setting. Off by default: at 1M events a day it adds about $1 per million events (`npm run cost`).
    */
   tracing: z._default(z.boolean(), false),
+  /**
+   * Node's `--enable-source-maps` in every function: stack traces in the logs name the TypeScript source. The maps
+   * ship beside the code either way. Off by default: on, the verifier's cold start takes about 10 % more CPU
+   * (`npm run bench:coldstart`, decision 0030).
+   */
+  sourceMaps: z._default(z.boolean(), false),
   alarms: z.prefault(stackAlarmsShape, {}),
   archive: z.prefault(archiveStackShape, {}),
   /** Outbound delivery, off unless present: see lib/outbound-config-schema.ts. */

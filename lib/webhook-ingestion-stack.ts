@@ -71,7 +71,12 @@ export class WebhookIngestionStack extends Stack {
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     // Fails before building anything when a source's fixed queue name would be too long.
     const sources = bundledSources(config, this.stackName);
-    const common = { logRetention, projectRoot: props.projectRoot, tracing: config.tracing };
+    const common = {
+      logRetention,
+      projectRoot: props.projectRoot,
+      tracing: config.tracing,
+      sourceMaps: config.sourceMaps,
+    };
 
     this.eventStore = new EventStore(this, 'Events', { deletionProtection: props.deletionProtection ?? true });
     const retentionDays = Object.fromEntries(config.sources.map((s) => [s.id, s.archive.retentionDays]));

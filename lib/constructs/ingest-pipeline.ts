@@ -32,6 +32,8 @@ export interface IngestPipelineProps {
   readonly logRetention?: logs.RetentionDays;
   readonly projectRoot?: string;
   readonly tracing?: boolean;
+  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
+  readonly sourceMaps?: boolean;
   /** Where the processor archives each attempt, and the request headers it never archives. @default none */
   readonly archive?: { readonly archive: EventArchive; readonly denyHeaders: readonly string[] };
 }
@@ -62,6 +64,7 @@ export function addIngestPipeline(scope: Construct, props: IngestPipelineProps):
     logRetention: props.logRetention,
     projectRoot: props.projectRoot,
     tracing: props.tracing ?? false,
+    sourceMaps: props.sourceMaps ?? false,
     environment: {
       [ENV.eventsTable]: props.eventStore.table.tableName,
       [ENV.sourceId]: props.sourceId,

@@ -40,6 +40,8 @@ export interface OutboundDeliveryProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default false */
   readonly tracing?: boolean;
+  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
+  readonly sourceMaps?: boolean;
   /** @default true */
   readonly deletionProtection?: boolean;
   /** @default - the repository root */
@@ -106,6 +108,7 @@ export class OutboundDelivery extends Construct {
     const common = {
       logRetention: props.logRetention,
       tracing: props.tracing,
+      sourceMaps: props.sourceMaps ?? false,
       projectRoot: props.projectRoot,
       environment,
     };

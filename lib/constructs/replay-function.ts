@@ -27,6 +27,8 @@ export interface ReplayFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   readonly projectRoot?: string;
   readonly tracing?: boolean;
+  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
+  readonly sourceMaps?: boolean;
 }
 
 export class ReplayFunction extends Construct {
@@ -43,6 +45,7 @@ export class ReplayFunction extends Construct {
       logRetention: props.logRetention,
       projectRoot: props.projectRoot,
       tracing: props.tracing ?? false,
+      sourceMaps: props.sourceMaps ?? false,
       bundledFiles: { [BUNDLED_SOURCES_FILE]: props.bundledSources },
       environment: {
         [ENV.eventsTable]: props.eventStore.table.tableName,

@@ -22,6 +22,8 @@ export interface SharedPipelineProps {
   readonly logRetention?: logs.RetentionDays;
   readonly projectRoot?: string;
   readonly tracing?: boolean;
+  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
+  readonly sourceMaps?: boolean;
   /**
    * Where the processor archives each attempt, and the request headers it never archives: every header any shared
    * config source denies (one processor serves them all). @default - nothing archived
@@ -48,6 +50,7 @@ export class SharedPipeline extends Construct {
       logRetention: props.logRetention,
       projectRoot: props.projectRoot,
       tracing: props.tracing,
+      sourceMaps: props.sourceMaps ?? false,
       ...(props.archive && { archive: props.archive }),
     });
     this.queue = pipeline.queue;

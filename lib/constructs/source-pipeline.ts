@@ -31,6 +31,8 @@ export interface SourcePipelineProps {
   readonly projectRoot?: string;
   /** X-Ray active tracing on the processor. @default false */
   readonly tracing?: boolean;
+  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
+  readonly sourceMaps?: boolean;
   /** Where the processor archives each attempt and offloads large messages (#19). @default - nothing archived */
   readonly archive?: EventArchive;
 }
@@ -90,6 +92,7 @@ export class SourcePipeline extends Construct {
       logRetention: props.logRetention,
       projectRoot: props.projectRoot,
       tracing: props.tracing,
+      sourceMaps: props.sourceMaps ?? false,
       ...(props.archive && { archive: { archive: props.archive, denyHeaders: source.archive.denyHeaders } }),
     });
     this.own = {

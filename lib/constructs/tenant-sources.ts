@@ -21,6 +21,8 @@ export interface TenantSourcesProps {
   readonly deletionProtection?: boolean;
   readonly logRetention?: logs.RetentionDays;
   readonly tracing?: boolean;
+  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
+  readonly sourceMaps?: boolean;
   readonly projectRoot?: string;
 }
 
@@ -53,6 +55,7 @@ export class TenantSources extends Construct {
       timeout: Duration.seconds(29),
       logRetention: props.logRetention,
       tracing: props.tracing,
+      sourceMaps: props.sourceMaps ?? false,
       projectRoot: props.projectRoot,
       environment: {
         [ENV.tenantSourcesTable]: this.table.tableName,

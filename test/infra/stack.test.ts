@@ -228,6 +228,19 @@ describe('functions', () => {
     ]);
   });
 
+  it('run without --enable-source-maps unless `sourceMaps` is on, then every function (outbound and replay too) has it', () => {
+    const nodeOptions = (t: Template) =>
+      Object.values(t.findResources('AWS::Lambda::Function')).map(
+        (r) => (r.Properties.Environment?.Variables as Record<string, unknown> | undefined)?.NODE_OPTIONS,
+      );
+    const plain = synth(defineConfig({ ...fixtureInput, outbound: {} })).template;
+    const mapped = synth(defineConfig({ ...fixtureInput, sourceMaps: true, outbound: {} })).template;
+
+    expect(new Set(nodeOptions(plain))).toEqual(new Set([undefined]));
+    expect(nodeOptions(mapped).length).toBeGreaterThanOrEqual(8);
+    expect(new Set(nodeOptions(mapped))).toEqual(new Set(['--enable-source-maps']));
+  });
+
   it('size the verifier at 256 MB and 10 s, and each processor from its source config', () => {
     expect(verifierFunction().Properties).toMatchObject({ MemorySize: 256, Timeout: VERIFIER_TIMEOUT_SECONDS });
     expect(processorFunction('stripe').resource.Properties).toMatchObject({
@@ -248,11 +261,10 @@ describe('functions', () => {
     });
   });
 
-  it('enable source maps and set the Powertools service name and log level', () => {
+  it('set the Powertools service name and log level', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          NODE_OPTIONS: '--enable-source-maps',
           [ENV.logLevel]: 'INFO',
           [ENV.serviceName]: Match.stringLikeRegexp('^webhook-'),
         }),
