@@ -156,6 +156,8 @@ describeWithServer('moto', 'the unmodified handlers end to end against moto', (s
     ({ dynamo, sqs, sns } = clients(endpoint));
     ingestUrl = `${endpoint}/123456789012/ingest-stripe`;
     Object.assign(process.env, environment(endpoint));
+    // The deployed handlers write their metrics to stdout as Lambda wants; here they would only clutter the run.
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     vi.resetModules();
     verifier = (await import('../../lambdas/verifier/handler')).handler as unknown as Verifier;
     processor = (await import('../../bin/functions/processor')).handler as unknown as Processor;
