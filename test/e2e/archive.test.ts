@@ -125,4 +125,45 @@ describe('the archive', () => {
     expect(t.publishedFor('evt_redrive')).toHaveLength(1);
     expect(t.publishedFor('evt_redrive')[0]!.attributes.replayId).toBeUndefined();
   });
+
+  it('redrives a failed 2 MB event through the claim check it came in with, and its handler gets the whole body', async () => {
+    let broken = true;
+    const seen: number[] = [];
+    t = await startTestStack({
+      routes: [
+        {
+          source: 'stripe',
+          type: '*',
+          handle: (_e, raw) => {
+            if (broken) throw new Error('bug');
+            seen.push(Buffer.byteLength(raw));
+            return { publish: true, message: raw };
+          },
+        },
+      ],
+      timing: { visibilityTimeoutMs: 100 },
+    });
+    const body = bigStripeBody('evt_big_redrive', 2 * 1024 * 1024);
+    expect((await post(signedRequest(t.stack.url, 'stripe', { body, id: 'evt_big_redrive' }))).status).toBe(202);
+    await waitFor('dead-lettered', () => t!.stack.queues.get('stripe')!.stats().deadLetters === 1);
+    broken = false;
+
+    const job = await t.stack.replays.start({
+      source: 'stripe',
+      since: new Date(Date.now() - 60_000).toISOString(),
+      mode: 'redrive',
+    });
+    const done = await waitFor('redrive done', async () => {
+      const j = await t!.stack.replays.get(job.id);
+      return j?.status === 'done' ? j : undefined;
+    });
+    expect(done.failures).toEqual([]);
+    expect(done.counts).toMatchObject({ published: 1, refused: 0 });
+    await waitFor(
+      'completed',
+      async () => (await t!.stack.getEvent('stripe', 'evt_big_redrive'))?.status === 'completed',
+    );
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThan(2 * 1024 * 1024);
+  });
 });

@@ -27,6 +27,7 @@ import {
   type ReplayJob,
   type ReplayStore,
 } from './ports';
+import { redriveMessage } from './redrive-message';
 import { proveRow, type ReplaySource } from './replay-event';
 import { typeSelected } from './replay-request';
 import { decodeRows, type ArchiveRow } from './record';
@@ -99,9 +100,13 @@ export async function runReplay(
   async function send(pending: Pending[]): Promise<void> {
     if (r.mode === 'redrive') {
       for (const p of pending) {
+        const message = redriveMessage(p.row, p.envelope, eventAttributes(r.source, p.row.type, p.row.id));
+        if (!message) {
+          fail(p.row.id, 'too large for the queue and not in the archive as a claim check: replay it (mode publish)');
+          continue;
+        }
         await deps.queue.send(source!.queueUrl, {
-          body: p.envelope,
-          attributes: eventAttributes(r.source, p.row.type, p.row.id),
+          ...message,
           ...(source!.messageGroupId !== undefined && { groupId: source!.messageGroupId }),
         });
         counts.published++;

@@ -118,4 +118,50 @@ describe('runReplay()', () => {
     expect(new Set(topic.published.map((e) => e.attributes.eventId)).size).toBe(25);
     expect(topic.published).toHaveLength(25);
   });
+
+  it("redrives a failed event over SQS's 1 MiB as the claim check it came in with, and refuses one it cannot claim-check", async () => {
+    const big = (id: string) => {
+      const r = row(id);
+      const body = JSON.stringify({ id, object: 'event', type: 'invoice.paid', pad: 'x'.repeat(1_200_000) });
+      const request = signedWebhook('stripe', { body, nowMs: clock() - 3_600_000 });
+      const bytes = Buffer.from(body);
+      return {
+        ...r,
+        headers: archivedHeaders(request.headers),
+        ...encodeBody(bytes),
+        body_sha256: sha256Hex(bytes),
+        body_bytes: bytes.byteLength,
+      };
+    };
+    const checked = big('evt_checked');
+    const inline = big('evt_inline');
+    const { body: _body, body_encoding: _encoding, ...claimChecked } = checked;
+    const { deps, start } = await setup([[{ ...claimChecked, body_ref: 'payloads/evt_checked' }, inline]]);
+    await deps.archive.put('payloads/evt_checked', Buffer.from(checked.body!), {
+      contentType: 'application/octet-stream',
+    });
+    const records = deps.records as FakeEventStore;
+    for (const id of ['evt_checked', 'evt_inline'])
+      records.records.set(`stripe#${id}`, {
+        source: 'stripe',
+        eventId: id,
+        status: 'failed',
+        type: 'invoice.paid',
+        receivedAt: clock(),
+        attempts: 5,
+        expiresAt: 0,
+      });
+
+    const job = await start({ mode: 'redrive' });
+    const done = await runReplay(job.id, 'r1', deps);
+
+    const sent = (deps.queue as FakeQueue).sent;
+    expect(sent.map((m) => m.attributes.eventId)).toEqual(['evt_checked']);
+    expect(Buffer.byteLength(sent[0]!.body)).toBeLessThan(1024 * 1024);
+    expect(JSON.parse(sent[0]!.attributes.archive!)).toMatchObject({
+      ref: 'payloads/evt_checked',
+      sha: checked.body_sha256,
+    });
+    expect(done?.failures).toEqual([{ id: 'evt_inline', reason: expect.stringMatching(/too large for the queue/) }]);
+  });
 });
