@@ -6,7 +6,7 @@
 import type { TenantSourceView } from '../../lambdas/core/inbound/tenant-sources/model';
 import { UsageError, type CliIo, type Command } from '../command';
 import { parseFlags } from '../lib/flags';
-import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc, time } from '../lib/outbound-api';
+import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc, tenantPath, time } from '../lib/outbound-api';
 import { printJson, withIsoTimes } from '../lib/output';
 
 const USAGE = `Usage:
@@ -80,7 +80,7 @@ export const command: Command = {
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (values.tenant === undefined) throw new UsageError('--tenant is required');
     const base = baseUrlFrom(values);
-    const path = `/v1/tenants/${enc(values.tenant)}/sources`;
+    const path = `${tenantPath(values.tenant)}/sources`;
     const json = values.json ?? false;
     const needId = () => {
       if (id === undefined) throw new UsageError(`sources ${sub}: which source id?`);

@@ -2,7 +2,6 @@
  * The tenant sources routes against the OpenAPI document: each route, run through the sources API handler, answers
  * the status and the shape (schemas.ts) the document gives it, and a list pages with `cursor` as the outbound lists do.
  */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../lambdas/core/kernel/log';
@@ -10,31 +9,19 @@ import { SOURCE_OPERATIONS } from '../../lambdas/outbound-api/openapi/source-ope
 import { RESPONSE_SCHEMAS } from '../../lambdas/outbound-api/openapi/schemas';
 import { createSourcesApiHandler } from '../../lambdas/sources-api/create-handler';
 import { matchSourceRoute, SOURCE_ROUTES, type SourceRouteKey } from '../../lambdas/sources-api/routes';
+import { routedCaller } from '../helpers/outbound-api';
 import { FakeSourceCipher, FakeTenantSources } from '../helpers/tenant-sources';
 
-const handler = createSourcesApiHandler({
-  sources: new FakeTenantSources(),
-  cipher: new FakeSourceCipher(),
-  now: () => 1_780_000_000_000,
-  log: silentLog,
-});
-
-async function call(method: string, path: string, body?: unknown) {
-  const [rawPath, query] = path.split('?') as [string, string | undefined];
-  const route = matchSourceRoute(method, rawPath)!;
-  const event = {
-    routeKey: route.routeKey,
-    rawPath,
-    pathParameters: route.pathParameters,
-    queryStringParameters: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
-    headers: { host: 'api.example.com' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { domainName: 'api.example.com', http: { method } },
-  } as unknown as APIGatewayProxyEventV2;
-  const answer = (await handler(event, {} as never)) as { statusCode: number; body: string };
-  return { status: answer.statusCode, json: JSON.parse(answer.body) as Record<string, unknown> };
-}
+const api = routedCaller(
+  createSourcesApiHandler({
+    sources: new FakeTenantSources(),
+    cipher: new FakeSourceCipher(),
+    now: () => 1_780_000_000_000,
+    log: silentLog,
+  }),
+  matchSourceRoute,
+);
+const call = (method: string, path: string, body?: unknown) => api(method, path, body, { host: 'api.example.com' });
 
 const answers = new Map<SourceRouteKey, { status: number; json: unknown }>();
 const t = '/v1/tenants/acme/sources';

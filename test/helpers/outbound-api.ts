@@ -14,16 +14,22 @@ export interface ApiAnswer {
   readonly json: Record<string, any>;
 }
 
+type Handler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof verifierContext>) => Promise<unknown>;
+type Matcher = (
+  method: string,
+  rawPath: string,
+) => { readonly routeKey: string; readonly pathParameters: Record<string, string> } | undefined;
+
 /**
+ * A caller of `handler` for requests routed by `match` (one API's route list), as API Gateway routes them.
  * @example
- * const call = apiCaller(o.api);
- * await call('GET', '/v1/tenants/acme/deliveries?limit=10');
+ * const call = routedCaller(createSourcesApiHandler(deps), matchSourceRoute);
+ * await call('GET', '/v1/tenants/acme/sources?limit=2');
  */
-export function apiCaller(deps: OutboundApiDeps) {
-  const handler = createOutboundApiHandler(deps);
+export function routedCaller(handler: Handler, match: Matcher) {
   return async (method: string, pathAndQuery: string, body?: unknown, headers: Record<string, string> = {}) => {
     const url = new URL(pathAndQuery, 'http://api.local');
-    const route = matchOutboundRoute(method, url.pathname);
+    const route = match(method, url.pathname);
     if (!route) return { status: 404, json: { error: 'not_found' } } satisfies ApiAnswer;
     const query = Object.fromEntries(url.searchParams);
     const event = {
@@ -38,4 +44,13 @@ export function apiCaller(deps: OutboundApiDeps) {
     const r = (await handler(event as unknown as APIGatewayProxyEventV2, verifierContext())) as HttpResponse;
     return { status: r.statusCode, json: JSON.parse(r.body) as ApiAnswer['json'] } satisfies ApiAnswer;
   };
+}
+
+/**
+ * @example
+ * const call = apiCaller(o.api);
+ * await call('GET', '/v1/tenants/acme/deliveries?limit=10');
+ */
+export function apiCaller(deps: OutboundApiDeps) {
+  return routedCaller(createOutboundApiHandler(deps), matchOutboundRoute);
 }
