@@ -9,7 +9,7 @@ import { DependencyUnavailableError, PayloadTooLargeError } from '../kernel/erro
 import type { Envelope } from '../inbound/envelope';
 import { serializeEnvelope } from '../inbound/envelope';
 import type { QueueMessage } from '../inbound/ports';
-import { archiveContext } from './context';
+import { archiveContext, type ArchiveContext } from './context';
 import { dayOf, payloadKey } from './layout';
 import type { ObjectStore } from './ports';
 
@@ -52,7 +52,7 @@ export async function queueMessageFor(
       [ARCHIVE_CONTEXT_ATTRIBUTE]: JSON.stringify(archiveContext({ ...context, payloadIsBody: input.payloadIsBody })),
     },
   };
-  if (messageBytes(inline.body, inline.attributes) <= PAYLOAD_LIMITS.sqsMessageBytes) return inline;
+  if (fitsQueue(inline.body, inline.attributes)) return inline;
   // A form's payload is not its bytes, and without an archive there is nowhere to put the body: the queue's limit holds.
   if (!input.payloadIsBody || !archive) throw new PayloadTooLargeError(PAYLOAD_LIMITS.sqsMessageBytes);
   const withRef = archiveContext({ ...context, payloadIsBody: true, ref: '' });
@@ -62,8 +62,22 @@ export async function queueMessageFor(
   } catch (cause) {
     throw new DependencyUnavailableError('archive', { cause });
   }
+  return claimCheckedMessage(input.meta, { ...withRef, ref: key }, input.attributes);
+}
+
+/** Whether a message of this body and these attributes fits in one SQS message. */
+export function fitsQueue(body: string, attributes: Readonly<Record<string, string>>): boolean {
+  return messageBytes(body, attributes) <= PAYLOAD_LIMITS.sqsMessageBytes;
+}
+
+/** The claim-checked message: the envelope's payload `null`, the `archive` attribute naming the body's object. */
+export function claimCheckedMessage(
+  meta: Omit<Envelope, 'payload'>,
+  context: ArchiveContext & { readonly ref: string },
+  attributes: Readonly<Record<string, string>>,
+): QueueMessage {
   return {
-    body: serializeEnvelope(input.meta, 'null'),
-    attributes: { ...input.attributes, [ARCHIVE_CONTEXT_ATTRIBUTE]: JSON.stringify({ ...withRef, ref: key }) },
+    body: serializeEnvelope(meta, 'null'),
+    attributes: { ...attributes, [ARCHIVE_CONTEXT_ATTRIBUTE]: JSON.stringify(context) },
   };
 }
