@@ -91,45 +91,15 @@ describe('the archive', () => {
     expect(t.publishedFor('evt_archive_fault')).toHaveLength(1);
   });
 
-  it('redrives an event whose processing failed, from the archive, once its handler is fixed', async () => {
-    let broken = true;
-    t = await startTestStack({
-      routes: [
-        {
-          source: 'stripe',
-          type: '*',
-          handle: (_e, raw) => {
-            if (broken) throw new Error('bug');
-            return { publish: true, message: raw };
-          },
-        },
-      ],
-      timing: { visibilityTimeoutMs: 100 },
-    });
-    expect((await post(signedRequest(t.stack.url, 'stripe', { id: 'evt_redrive' }))).status).toBe(202);
-    await waitFor('dead-lettered', () => t!.stack.queues.get('stripe')!.stats().deadLetters === 1);
-    broken = false;
-
-    const job = await t.stack.replays.start({
-      source: 'stripe',
-      since: new Date(Date.now() - 60_000).toISOString(),
-      mode: 'redrive',
-    });
-    const done = await waitFor('redrive done', async () => {
-      const j = await t!.stack.replays.get(job.id);
-      return j?.status === 'done' ? j : undefined;
-    });
-    expect(done.counts).toMatchObject({ published: 1, refused: 0 });
-    await waitFor('completed', async () => (await t!.stack.getEvent('stripe', 'evt_redrive'))?.status === 'completed');
-    await t.stack.idle();
-    expect(t.publishedFor('evt_redrive')).toHaveLength(1);
-    expect(t.publishedFor('evt_redrive')[0]!.attributes.replayId).toBeUndefined();
-  });
-
-  it('redrives a failed 2 MB event through the claim check it came in with, and its handler gets the whole body', async () => {
+  /**
+   * A stack whose stripe handler fails until `redrive()`, and the sizes of the bodies it took then; `redrive()` waits for
+   * the event sent to reach the dead-letter queue, fixes the handler, redrives the last minute and
+   * returns the finished job.
+   */
+  async function brokenStripeStack() {
     let broken = true;
     const seen: number[] = [];
-    t = await startTestStack({
+    const stack = await startTestStack({
       routes: [
         {
           source: 'stripe',
@@ -143,27 +113,49 @@ describe('the archive', () => {
       ],
       timing: { visibilityTimeoutMs: 100 },
     });
+    const redrive = async () => {
+      await waitFor('dead-lettered', () => stack.stack.queues.get('stripe')!.stats().deadLetters === 1);
+      broken = false;
+      const job = await stack.stack.replays.start({
+        source: 'stripe',
+        since: new Date(Date.now() - 60_000).toISOString(),
+        mode: 'redrive',
+      });
+      return waitFor('redrive done', async () => {
+        const j = await stack.stack.replays.get(job.id);
+        return j?.status === 'done' ? j : undefined;
+      });
+    };
+    return { stack, seen, redrive };
+  }
+
+  it('redrives an event whose processing failed, from the archive, once its handler is fixed', async () => {
+    const broken = await brokenStripeStack();
+    t = broken.stack;
+    expect((await post(signedRequest(t.stack.url, 'stripe', { id: 'evt_redrive' }))).status).toBe(202);
+
+    const done = await broken.redrive();
+    expect(done.counts).toMatchObject({ published: 1, refused: 0 });
+    await waitFor('completed', async () => (await t!.stack.getEvent('stripe', 'evt_redrive'))?.status === 'completed');
+    await t.stack.idle();
+    expect(t.publishedFor('evt_redrive')).toHaveLength(1);
+    expect(t.publishedFor('evt_redrive')[0]!.attributes.replayId).toBeUndefined();
+  });
+
+  it('redrives a failed 2 MB event through the claim check it came in with, and its handler gets the whole body', async () => {
+    const broken = await brokenStripeStack();
+    t = broken.stack;
     const body = bigStripeBody('evt_big_redrive', 2 * 1024 * 1024);
     expect((await post(signedRequest(t.stack.url, 'stripe', { body, id: 'evt_big_redrive' }))).status).toBe(202);
-    await waitFor('dead-lettered', () => t!.stack.queues.get('stripe')!.stats().deadLetters === 1);
-    broken = false;
 
-    const job = await t.stack.replays.start({
-      source: 'stripe',
-      since: new Date(Date.now() - 60_000).toISOString(),
-      mode: 'redrive',
-    });
-    const done = await waitFor('redrive done', async () => {
-      const j = await t!.stack.replays.get(job.id);
-      return j?.status === 'done' ? j : undefined;
-    });
+    const done = await broken.redrive();
     expect(done.failures).toEqual([]);
     expect(done.counts).toMatchObject({ published: 1, refused: 0 });
     await waitFor(
       'completed',
       async () => (await t!.stack.getEvent('stripe', 'evt_big_redrive'))?.status === 'completed',
     );
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toBeGreaterThan(2 * 1024 * 1024);
+    expect(broken.seen).toHaveLength(1);
+    expect(broken.seen[0]).toBeGreaterThan(2 * 1024 * 1024);
   });
 });
