@@ -19,6 +19,11 @@ export const ENV = {
   queueUrlPrefix: 'WEBHOOK_QUEUE_URL_PREFIX',
   /** The shared pipeline's queue, when the stack has one. Verifier only. */
   sharedQueueUrl: 'WEBHOOK_SHARED_QUEUE_URL',
+  /**
+   * The outbound API function's operator console (JSON: the queues besides the config sources' own, by name, and
+   * whether tenant sources exist); unset: no console. The sources come from the bundled sources file.
+   */
+  console: 'WEBHOOK_CONSOLE',
   /** Tenant sources (docs/sources.md): their table, the KMS key of their secrets, and how long a verifier caches one. */
   tenantSourcesTable: 'TENANT_SOURCES_TABLE_NAME',
   tenantSourcesKeyId: 'TENANT_SOURCES_KEY_ID',

@@ -27,6 +27,7 @@ import { OUTPUTS } from './stack-outputs';
 import { metricsNamespace } from '../lambdas/core/kernel/metrics';
 import { BUNDLED_SOURCES_FILE, VERIFIER_TIMEOUT_SECONDS } from '../lambdas/contract';
 import { bundledSources, secretNamePrefix, verifierEnvironment } from './verifier-environment';
+import { OperatorConsole } from './constructs/operator-console';
 
 const VERIFIER_SERVICE_NAME = 'webhook-verifier';
 
@@ -182,7 +183,9 @@ export class WebhookIngestionStack extends Stack {
         },
         ...common,
         ...(props.portal && { portal: props.portal }),
+        bundledSources: JSON.stringify(sources),
       });
+      this.addConsole(this.outbound, queueRefs.queueUrlPrefix);
     }
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,
@@ -322,6 +325,23 @@ export class WebhookIngestionStack extends Stack {
     new CfnOutput(this, OUTPUTS.eventsTableName, {
       value: this.eventStore.table.tableName,
       description: 'DynamoDB table of event records',
+    });
+  }
+
+  /** The operator console on the outbound API function: what it reads, every queue by the name the CLI gives it. */
+  private addConsole(outbound: OutboundDelivery, queueUrlPrefix: string): void {
+    const own = Object.values(this.pipelines).flatMap((p) => (p.own ? [p.own] : []));
+    new OperatorConsole(this, 'Console', {
+      api: outbound.api,
+      eventStore: this.eventStore,
+      queueUrlPrefix,
+      sourceQueues: own,
+      namedQueues: {
+        ...(this.shared && { 'pipeline:shared': this.shared.queue }),
+        'outbound:intake': outbound.intakeQueue,
+        'outbound:deliveries': outbound.deliveryQueue,
+      },
+      tenantSources: this.tenantSources !== undefined,
     });
   }
 

@@ -142,11 +142,10 @@ export function createApiServer(options: ApiServerOptions): Server {
     }
 
     const v1 = rawPath.startsWith('/v1/');
-    // The outbound API function's routes: `/v1/…`, and the tenant portal's page, assets and API.
+    // The outbound API function's routes: `/v1/…`, the tenant portal's page, assets and API, the operator console's.
+    const page = (name: string) => rawPath === `/${name}` || rawPath.startsWith(`/${name}/`);
     const outboundRoute =
-      options.outbound && (v1 || rawPath === '/portal' || rawPath.startsWith('/portal/'))
-        ? matchFunctionRoute(method, rawPath)
-        : undefined;
+      options.outbound && (v1 || page('portal') || page('console')) ? matchFunctionRoute(method, rawPath) : undefined;
     const sourcesRoute = options.sources && v1 && !outboundRoute ? matchSourceRoute(method, rawPath) : undefined;
     const route = outboundRoute ?? sourcesRoute ?? matchRoute(method, rawPath, options.getSources);
     if (!route) {

@@ -7,7 +7,12 @@
 import { pageHeaders } from '../lambdas/core/portal/settings';
 import type { WebAssets } from '../lambdas/core/portal/web-assets';
 import type { LocalRoute } from './api-gateway';
-import { consoleData, type ConsoleData, type ConsoleDataDeps } from './console-data';
+import { consoleData, type ConsoleDataDeps } from './console-data';
+import type { ConsoleData } from '../lambdas/core/console/ports';
+import { silentLog } from '../lambdas/core/kernel/log';
+import { toHttpResponse } from '../lambdas/core/kernel/http';
+import { answerConsoleData } from '../lambdas/outbound-api/console';
+import { CONSOLE_API_PREFIX, matchConsoleDataRoute } from '../lambdas/outbound-api/console-access';
 import type { EventStore } from '../lambdas/core/inbound/ports';
 import { scanEvents, type EmbeddedDynamo } from './dynamo';
 import { InboundTally } from './inbound-tally';
@@ -34,14 +39,13 @@ export function localConsole(stack: {
     dynamo: stack.dynamo.client,
     outboundTable: stack.outbound.tableName,
   });
-  return { tally, route: consoleRoute(data, () => stack.outbound.portal.assets) };
+  return { tally, data, route: consoleRoute(data, () => stack.outbound.portal.assets) };
 }
 
 export function consoleRoute(data: ConsoleData, assets: () => WebAssets | undefined) {
   return async (method: string, rawPath: string, query: URLSearchParams): Promise<Answer> => {
     if (!rawPath.startsWith('/_local/console')) return undefined;
-    if (method !== 'GET') return undefined;
-    if (rawPath === '/_local/console') {
+    if (method === 'GET' && rawPath === '/_local/console') {
       const page = assets()?.get('console.html');
       if (!page) return notFound('page: the front end was not built');
       return {
@@ -50,39 +54,20 @@ export function consoleRoute(data: ConsoleData, assets: () => WebAssets | undefi
         headers: { 'content-type': page.contentType, ...pageHeaders({ frameAncestors: ["'none'"] }) },
       };
     }
-    const api = /^\/_local\/console\/api\/(.+)$/.exec(rawPath)?.[1];
-    if (api === undefined) return undefined;
-    let parts: string[];
+    // The deployed console's data routes, at /_local/console/api/… and without a session (loopback clients only).
+    const route = matchConsoleDataRoute(method, rawPath.replace(/^\/_local\/console\/api\//, CONSOLE_API_PREFIX));
+    if (!route || !rawPath.startsWith('/_local/console/api/') || route.routeKey === 'GET /console/api/session')
+      return undefined;
     try {
-      parts = api.split('/').map(decodeURIComponent);
-    } catch {
-      return { status: 400, body: { error: 'bad_request', message: 'The path is not valid percent-encoding' } };
+      const answer = await answerConsoleData(data, route.routeKey, route.pathParameters, Object.fromEntries(query));
+      return {
+        status: answer.statusCode,
+        body: answer.body ?? '',
+        headers: { ...answer.headers, 'cache-control': 'no-store' },
+      };
+    } catch (error) {
+      const response = toHttpResponse(error, silentLog);
+      return { status: response.statusCode, body: response.body ?? '', headers: { ...response.headers } };
     }
-    const [what, a, b] = parts;
-    if (what === 'overview' && parts.length === 1) return ok(data.overview());
-    if (what === 'endpoints' && parts.length === 1) return ok({ endpoints: await data.endpoints() });
-    if (what === 'events' && parts.length === 1) {
-      const limit = Math.min(Math.max(Number(query.get('limit') ?? 100) || 100, 1), 1000);
-      return ok({
-        events: await data.events({
-          ...(query.get('source') && { source: query.get('source')! }),
-          ...(query.get('status') && { status: query.get('status')! }),
-          limit,
-        }),
-      });
-    }
-    if (what === 'events' && parts.length === 3) {
-      const event = await data.event(a!, b!);
-      return event ? ok({ event }) : notFound('event');
-    }
-    if (what === 'dead-letters' && parts.length === 2) {
-      const letters = data.deadLetters(a!);
-      return letters ? ok({ queue: a, deadLetters: letters }) : notFound('queue');
-    }
-    return undefined;
   };
-}
-
-function ok(body: unknown): Answer {
-  return { status: 200, body, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } };
 }

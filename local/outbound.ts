@@ -42,6 +42,8 @@ import {
 } from './outbound-table';
 import { startLocalPortal, type LocalPortal } from './portal';
 import { LocalQueue } from './queue';
+import type { ConsoleData } from '../lambdas/core/console/ports';
+import { NotFoundError } from '../lambdas/core/outbound/errors';
 
 export const LOCAL_ALLOWED_CIDRS = ['127.0.0.0/8', '::1/128'] as const;
 /** The worker's and the intake's queues and event sources, as deployed (lambdas/contract.ts). */
@@ -98,6 +100,8 @@ export interface LocalOutbound {
   readonly relay: LocalSubscriber;
   /** The tenant portal: its key (rotatable), settings and built pages. */
   readonly portal: LocalPortal;
+  /** Gives the API function's `/console` routes the stack's console data (local/console-data.ts). */
+  attachConsole(data: ConsoleData): void;
   invoke(event: APIGatewayProxyEventV2): Promise<VerifierResult>;
   /** One sweeper run now; resolves with how many deliveries it woke. */
   sweep(): Promise<number>;
@@ -167,7 +171,21 @@ export async function startLocalOutbound(
     ...(options.eventTypes && { eventTypes: options.eventTypes }),
     portal,
   });
-  const api = createOutboundApiHandler(outbound.api);
+  // The operator console's data is the whole stack's (inbound too): attached once the stack has built it.
+  let consoleData: ConsoleData | undefined;
+  const attached = (): ConsoleData => {
+    if (!consoleData) throw new NotFoundError('route');
+    return consoleData;
+  };
+  const lateConsole: ConsoleData = {
+    overview: () => attached().overview(),
+    events: (filter) => attached().events(filter),
+    event: (source, eventId) => attached().event(source, eventId),
+    deadLetters: (queue) => attached().deadLetters(queue),
+    endpoints: () => attached().endpoints(),
+    redrive: (queue) => attached().redrive(queue),
+  };
+  const api = createOutboundApiHandler({ ...outbound.api, console: { data: lateConsole } });
   const worker = new SqsEventSource({
     queue,
     functionName: 'outbound-delivery-worker',
@@ -231,6 +249,9 @@ export async function startLocalOutbound(
     allowedCidrs,
     deliveries,
     invoke: async (event) => api(event, verifierContext()),
+    attachConsole(data) {
+      consoleData = data;
+    },
     sweep,
     start() {
       worker.start();

@@ -247,6 +247,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         nowMs: Date.now(),
       });
     const operatorConsole = localConsole({ sources, queues: adminQueues, store: storeFaults.target, dynamo, outbound });
+    outbound.attachConsole(operatorConsole.data);
     const server = createApiServer({
       invoke: invokeVerifier,
       outbound: outbound.invoke,

@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventRecord, EventStatus } from '../../lambdas/core/inbound/ports';
 import { OUTPUTS } from '../../lib/stack-outputs';
 import { typeSelected } from '../../lambdas/core/archive/replay-request';
-import { scanDeployedEvents } from '../lib/deployed-events';
+import { scanDeployedEvents } from '../../lambdas/adapters/dynamo-event-scan';
 import { deployedStack, STACK_FLAGS, STACK_USAGE } from '../lib/deployed-stack';
 import { scanEvents } from '../../local/dynamo';
 import { UsageError, type CliIo, type Command } from '../command';

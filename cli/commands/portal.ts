@@ -1,6 +1,9 @@
-/** `portal`: a tenant portal link (a signed, short-lived session), and the local stack's key rotation. */
+/**
+ * `portal`: a tenant portal link or an operator console link (signed, short-lived sessions), and the local stack's
+ * key rotation.
+ */
 import { spawn } from 'node:child_process';
-import type { PortalSessionView } from '../../lambdas/core/portal/sessions';
+import type { ConsoleSessionView, PortalSessionView } from '../../lambdas/core/portal/sessions';
 import { UsageError, type Command } from '../command';
 import { parseFlags } from '../lib/flags';
 import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc } from '../lib/outbound-api';
@@ -9,6 +12,8 @@ import { printJson } from '../lib/output';
 const USAGE = `Usage:
   npm run cli -- portal open --tenant T [--read-only] [--expires D] [--browser]
                                            a link to tenant T's portal: its endpoints, deliveries and event types
+  npm run cli -- portal console [--read-only] [--expires D] [--browser]
+                                           a link to the operator console (every tenant, queues, events), up to 1h
   npm run cli -- portal rotate-key         (local stack) a new signing key: every open session ends
   Deployed, rotate the key with: aws secretsmanager put-secret-value (see docs/portal.md)
 
@@ -39,7 +44,8 @@ export function parseExpiry(text: string): number {
 
 export const command: Command = {
   name: 'portal',
-  summary: 'Open the tenant portal for a tenant (a signed link), or rotate the local signing key',
+  summary:
+    'Open the tenant portal for a tenant or the operator console (a signed link), or rotate the local signing key',
   usage: USAGE,
   flags: FLAGS,
   async run(args, io) {
@@ -53,13 +59,25 @@ export const command: Command = {
       io.out(`Portal signing key rotated. ${body.message}`);
       return 0;
     }
+    if (sub === 'console') {
+      const input = sessionInput(values);
+      if ((input.expiresInSeconds ?? 0) > 3600)
+        throw new UsageError('--expires: a console session lasts an hour at most');
+      const { body } = await api<ConsoleSessionView>(target, 'POST', '/v1/console-sessions', {
+        body: JSON.stringify(input),
+      });
+      if (values.json) return printJson(io, body);
+      io.out(body.url);
+      io.err(
+        `Operator console, ${body.scope === 'read' ? 'read-only' : 'read-write'}, until ${body.expiresAt}. Anyone with this link acts as the operator until then.`,
+      );
+      if (values.browser) openInBrowser(body.url, io.err);
+      return 0;
+    }
     if (sub !== 'open')
-      throw new UsageError(sub === undefined ? 'portal: open or rotate-key?' : `unknown subcommand "${sub}"`);
+      throw new UsageError(sub === undefined ? 'portal: open, console or rotate-key?' : `unknown subcommand "${sub}"`);
     if (values.tenant === undefined) throw new UsageError('--tenant is required');
-    const input = {
-      ...(values['read-only'] && { readOnly: true }),
-      ...(values.expires !== undefined && { expiresInSeconds: parseExpiry(values.expires) }),
-    };
+    const input = sessionInput(values);
     const { body } = await api<PortalSessionView>(target, 'POST', `/v1/tenants/${enc(values.tenant)}/portal-sessions`, {
       body: JSON.stringify(input),
     });
@@ -72,6 +90,13 @@ export const command: Command = {
     return 0;
   },
 };
+
+function sessionInput(values: { readonly 'read-only'?: boolean; readonly expires?: string }) {
+  return {
+    ...(values['read-only'] && { readOnly: true }),
+    ...(values.expires !== undefined && { expiresInSeconds: parseExpiry(values.expires) }),
+  };
+}
 
 function openInBrowser(url: string, err: (line: string) => void): void {
   const [cmd, ...args] =

@@ -6,7 +6,8 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueStats } from '../../local/queue';
-import { deployedQueues, findQueue, queueDepth, redriveDeadLetters, type MoveTask } from '../lib/deployed-queues';
+import { queueDepth, redriveDeadLetters, type MoveTask } from '../../lambdas/adapters/console/sqs-queue-admin';
+import { deployedQueues, findQueue } from '../lib/deployed-queues';
 import { deployedStack, STACK_FLAGS, STACK_USAGE, type DeployedStack } from '../lib/deployed-stack';
 import { CommandError, UsageError, type CliIo, type Command } from '../command';
 import { parseFlags } from '../lib/flags';

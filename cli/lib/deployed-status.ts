@@ -22,7 +22,8 @@ import {
 } from '../../lambdas/core/kernel/metrics';
 import { OUTPUTS } from '../../lib/stack-outputs';
 import { STATUS_WINDOW_MINUTES, type AlarmStatus, type SourceStatus, type StatusReport } from '../../local/status';
-import { deployedQueues, queueDepth, SHARED_QUEUE_NAME } from './deployed-queues';
+import { queueDepth } from '../../lambdas/adapters/console/sqs-queue-admin';
+import { deployedQueues, SHARED_QUEUE_NAME } from './deployed-queues';
 import type { DeployedStack } from './deployed-stack';
 
 const RATE_MINUTES = 5;

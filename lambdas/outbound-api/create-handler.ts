@@ -12,6 +12,7 @@ import { httpErrorBoundary } from '../middleware/http-error-boundary';
 import * as deliveries from './delivery-routes';
 import * as endpoints from './endpoint-routes';
 import * as messages from './message-routes';
+import { consoleRequest, isConsoleRequest } from './console';
 import { isPortalRequest, portalRequest } from './portal';
 import * as portalRoutes from './portal-routes';
 import { toApiRequest, type OutboundApiDeps, type RouteHandler } from './request';
@@ -42,7 +43,7 @@ const HANDLERS: Readonly<Record<OutboundRouteKey, RouteHandler>> = {
   'GET /v1/openapi.json': portalRoutes.openApi,
 };
 
-/** The `/v1` routes (IAM-authorized deployed) and the tenant portal's (token-authorized), in one function. */
+/** The `/v1` routes (IAM-authorized deployed), the tenant portal's and the operator console's (token-authorized), in one function. */
 export function createOutboundApiHandler(deps: OutboundApiDeps) {
   const outbound = async (event: APIGatewayProxyEventV2) => {
     const handler = HANDLERS[event.routeKey as OutboundRouteKey];
@@ -52,6 +53,10 @@ export function createOutboundApiHandler(deps: OutboundApiDeps) {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use(httpErrorBoundary({ log: deps.log }))
     .handler(async (event) =>
-      isPortalRequest(event.routeKey) ? portalRequest(event, deps, outbound) : outbound(event),
+      isPortalRequest(event.routeKey)
+        ? portalRequest(event, deps, outbound)
+        : isConsoleRequest(event.routeKey)
+          ? consoleRequest(event, deps, outbound)
+          : outbound(event),
     );
 }

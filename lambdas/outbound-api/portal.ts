@@ -73,8 +73,12 @@ export async function portalRequest(
 
 /** The portal page's address for session links: configured, else the one this request came to. */
 export function portalPageUrl(headers: Readonly<Record<string, string | undefined>>, portal: PortalDeps): string {
-  if (portal.url) return portal.url;
-  return `${headers['x-forwarded-proto'] ?? 'https'}://${headers.host}/portal`;
+  return portal.url ?? pageUrl(headers, '/portal');
+}
+
+/** The address of the stack's page at `path` on the host this request came to. */
+export function pageUrl(headers: Readonly<Record<string, string | undefined>>, path: string): string {
+  return `${headers['x-forwarded-proto'] ?? 'https'}://${headers.host}${path}`;
 }
 
 function asset(portal: PortalDeps, name: string): HttpResponse {

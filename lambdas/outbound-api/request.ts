@@ -18,6 +18,7 @@ import type {
   WakeUpQueue,
 } from '../core/outbound/ports';
 import type { RecoveryRunDeps } from '../core/outbound/recovery/requests';
+import type { ConsoleDeps } from './console';
 import type { PortalDeps } from './portal';
 
 export interface OutboundApiDeps
@@ -29,6 +30,8 @@ export interface OutboundApiDeps
   readonly wakeUps: WakeUpQueue;
   /** The tenant portal: its signing key, settings and pages. @default none: the portal routes answer 404 */
   readonly portal?: PortalDeps;
+  /** The operator console's data (its sessions are signed with the portal's key). @default none: its routes answer 404 */
+  readonly console?: ConsoleDeps;
 }
 
 export interface ApiRequest {

@@ -19,6 +19,10 @@ import { SnsTopic } from '../adapters/sns-topic';
 import { SqsWakeUpQueue } from '../adapters/sqs-wake-up-queue';
 import { PORTAL_ASSETS_DIR, PORTAL_KEY_CACHE_SECONDS } from '../contract';
 import type { PortalDeps } from '../outbound-api/portal';
+import type { ConsoleDeps } from '../outbound-api/console';
+import { awsConsoleData, type CloudWatchAccess } from '../adapters/console/aws-console-data';
+import { DynamoEventStore } from '../adapters/dynamo-event-store';
+import type { ConsoleConfig } from './console-env';
 import type { OutboundConfig, portalConfig } from './outbound-env';
 import type { OutboundPorts } from './outbound';
 
@@ -55,5 +59,30 @@ export function awsPortal(config: ReturnType<typeof portalConfig>, bundleDir: st
     keys: { current: async () => (await secrets.getSecrets(config.signingSecretArn))[0]! },
     settings: config.settings,
     assets: readWebAssets(join(bundleDir, PORTAL_ASSETS_DIR)),
+  };
+}
+
+/** CloudWatch from the runtime's SDK, loaded when the console first asks (API_RUNTIME_SDK_MODULES). */
+function lazyCloudWatch(): () => Promise<CloudWatchAccess> {
+  let loaded: Promise<CloudWatchAccess> | undefined;
+  return () =>
+    (loaded ??= import('@aws-sdk/client-cloudwatch').then((sdk) => ({
+      client: new sdk.CloudWatchClient({}),
+      commands: sdk,
+    })));
+}
+
+/** The API function's operator console: its data read from the events table, SQS and CloudWatch. */
+export function awsConsole(config: ConsoleConfig, ports: Pick<OutboundPorts, 'dynamo' | 'tableName'>): ConsoleDeps {
+  const events = new DynamoEventStore(ports.dynamo, config.eventsTable);
+  return {
+    data: awsConsoleData({
+      ...config,
+      outboundTable: ports.tableName,
+      dynamo: ports.dynamo,
+      sqs: new SQSClient({}),
+      cloudwatch: lazyCloudWatch(),
+      getEvent: (source, eventId) => events.get(source, eventId),
+    }),
   };
 }

@@ -18,16 +18,22 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV, OUTBOUND_FUNCTIONS, outboundQueueSettings, PORTAL_ASSETS_DIR } from '../../lambdas/contract';
+import {
+  BUNDLED_SOURCES_FILE,
+  ENV,
+  OUTBOUND_FUNCTIONS,
+  outboundQueueSettings,
+  PORTAL_ASSETS_DIR,
+} from '../../lambdas/contract';
 import { relayFilterPolicy, type RelayRule } from '../../lambdas/core/outbound/intake/relay';
 import { DEFAULT_PORTAL_SETTINGS, type PortalSettings } from '../../lambdas/core/portal/settings';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../../lambdas/core/outbound/retention';
-import { OUTBOUND_ROUTES } from '../../lambdas/outbound-api/routes';
+import { FUNCTION_ROUTES } from '../../lambdas/outbound-api/function-routes';
 import { DurableQueue } from './durable-queue';
 import { OutboundAlarms, type OutboundAlarmsProps } from './outbound-alarms';
 import { OutboundStore } from './outbound-store';
 import { TenantPortal } from './tenant-portal';
-import { WebhookFunction } from './webhook-function';
+import { API_RUNTIME_SDK_MODULES, WebhookFunction } from './webhook-function';
 
 export interface OutboundDeliveryProps {
   /** The stack's HTTP API; the `/v1` routes are added to it. */
@@ -52,6 +58,8 @@ export interface OutboundDeliveryProps {
   readonly alarms?: OutboundAlarmsProps;
   /** The tenant portal's settings (config/portal.ts). @default DEFAULT_PORTAL_SETTINGS (framed by the stack's own pages only) */
   readonly portal?: PortalSettings;
+  /** The bundled sources file's JSON, put beside the API function's code for the operator console. @default none */
+  readonly bundledSources?: string;
 }
 
 export class OutboundDelivery extends Construct {
@@ -117,8 +125,10 @@ export class OutboundDelivery extends Construct {
       ...common,
       entry: 'bin/functions/outbound-api.ts',
       serviceName: 'outbound-api',
-      description: 'Outbound API and tenant portal: endpoints, message intake, deliveries',
+      description: 'Outbound API, tenant portal and operator console: endpoints, message intake, deliveries',
       timeout: Duration.seconds(OUTBOUND_FUNCTIONS.api.timeoutSeconds),
+      runtimeSdkModules: API_RUNTIME_SDK_MODULES,
+      ...(props.bundledSources !== undefined && { bundledFiles: { [BUNDLED_SOURCES_FILE]: props.bundledSources } }),
       // The portal's front end, built from web/ into the function's asset, beside the bundle that serves it.
       commandHooks: {
         beforeBundling: () => [],
@@ -216,7 +226,7 @@ export class OutboundDelivery extends Construct {
       payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
     });
     const authorizer = new HttpIamAuthorizer();
-    for (const key of OUTBOUND_ROUTES) {
+    for (const { key } of FUNCTION_ROUTES.filter((r) => r.auth === 'iam')) {
       const [method, path] = key.split(' ') as [keyof typeof apigwv2.HttpMethod, string];
       props.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod[method]], integration, authorizer });
     }

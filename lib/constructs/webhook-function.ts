@@ -60,6 +60,9 @@ export function bundlingWith(runtimeSdkModules: readonly string[] = []): Bundlin
 /** The verifier's claim checks only (bodies over SQS's 1 MiB): loaded on first use from the runtime's SDK. */
 export const VERIFIER_RUNTIME_SDK_MODULES = ['@aws-sdk/client-s3'] as const;
 
+/** Loaded by the outbound API function on first use from the runtime's SDK: CloudWatch, for the operator console. */
+export const API_RUNTIME_SDK_MODULES = ['@aws-sdk/client-cloudwatch'] as const;
+
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface WebhookFunctionProps {

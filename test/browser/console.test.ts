@@ -91,6 +91,33 @@ describeInBrowser('operator console', () => {
     expect(await link.getAttribute('href')).toMatch(new RegExp(`^${t.stack.url}/portal#token=`));
   });
 
+  it('opens from a console session link at /console (as deployed): the token leaves the address bar, every call carries it', async () => {
+    const minted = await fetch(`${t.stack.url}/v1/console-sessions`, {
+      method: 'POST',
+      body: JSON.stringify({ readOnly: true }),
+    });
+    expect(minted.status).toBe(201);
+    const { url } = (await minted.json()) as { url: string };
+    expect(url).toMatch(new RegExp(`^${t.stack.url}/console#token=`));
+    const { page, errors, requests } = await browser.page();
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'Inbound sources' }).waitFor();
+    expect(page.url()).toBe(`${t.stack.url}/console#/overview`);
+    expect(await page.getByText(/operator console · read-only/).count()).toBe(1);
+    // Read-only: the queues show, the redrive button does not.
+    await page.getByRole('row', { name: /^stripe/ }).waitFor();
+    expect(await page.getByRole('button', { name: /^Redrive/ }).count()).toBe(0);
+    await page.goto(`${t.stack.url}/console#/t/acme/endpoints`);
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    expect(await page.locator('tbody').textContent()).toContain('Billing');
+    const calls = requests.filter((u) => u.includes('/api/'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((u) => u.startsWith(`${t.stack.url}/console/api/`))).toBe(true);
+    expect(errors).toEqual([]);
+    // Without the session the same API answers 401.
+    expect((await fetch(`${t.stack.url}/console/api/overview`)).status).toBe(401);
+  });
+
   it('is not framed by any page, and is refused to a cross-site request', async () => {
     const page = await fetch(`${t.stack.url}/_local/console`);
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");

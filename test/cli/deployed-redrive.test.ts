@@ -14,7 +14,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { redriveDeadLetters } from '../../cli/lib/deployed-queues';
+import { redriveDeadLetters } from '../../lambdas/adapters/console/sqs-queue-admin';
 import { cli } from '../helpers/cli-io';
 
 const cfn = mockClient(CloudFormationClient);

@@ -49,7 +49,8 @@ describe('portal open', () => {
       ['portal', 'open', '--tenant', 'acme', '--expires', 'soon'],
       '--expires: "soon" is not a duration like 90s, 30m or 1h',
     ],
-    [['portal'], 'portal: open or rotate-key?'],
+    [['portal'], 'portal: open, console or rotate-key?'],
+    [['portal', 'console', '--expires', '2h'], '--expires: a console session lasts an hour at most'],
   ])('refuses %j: %s, sending nothing', async (args, message) => {
     const r = await cli(...args, '--url', api.url);
     expect(r.code).toBe(2);
@@ -68,5 +69,20 @@ describe('portal rotate-key', () => {
     expect(r.code).toBe(0);
     expect(api.received).toMatchObject([{ method: 'POST', url: '/_local/portal/rotate-key' }]);
     expect(r.stdout).toEqual(['Portal signing key rotated. Every portal session signed before now is refused.']);
+  });
+});
+
+describe('portal console', () => {
+  it('asks the operator route for a console session and prints only the link on stdout', async () => {
+    const { tenant: _, ...session } = SESSION;
+    api.answer = { status: 201, body: { ...session, url: 'http://127.0.0.1:3000/console#token=a.b.c' } };
+
+    const r = await cli('portal', 'console', '--read-only', '--expires', '15m', '--url', api.url);
+
+    expect(r.code).toBe(0);
+    expect(api.received).toMatchObject([{ method: 'POST', url: '/v1/console-sessions' }]);
+    expect(JSON.parse(api.received[0]!.body)).toEqual({ readOnly: true, expiresInSeconds: 900 });
+    expect(r.stdout).toEqual(['http://127.0.0.1:3000/console#token=a.b.c']);
+    expect(r.stderr.join('\n')).toContain('Operator console, read-only, until 2026-12-02T07:00:00.000Z');
   });
 });

@@ -8,6 +8,7 @@ import { signSessionToken, type SessionScope } from '../../lambdas/core/portal/s
 import { DEFAULT_PORTAL_SETTINGS } from '../../lambdas/core/portal/settings';
 import { createOutboundApiHandler } from '../../lambdas/outbound-api/create-handler';
 import type { WebAssets } from '../../lambdas/core/portal/web-assets';
+import type { ConsoleData } from '../../lambdas/core/console/ports';
 import { callApi, type ApiAnswer } from './api-call';
 import { NOW } from './outbound';
 import { outboundUnderTest } from './outbound-composition';
@@ -19,6 +20,8 @@ export function portalUnderTest(options: {
   readonly tableName: string;
   readonly eventTypes?: EventTypeCatalog;
   readonly assets?: WebAssets;
+  /** The operator console's data: the `/console` routes answer 404 without it. */
+  readonly console?: ConsoleData;
 }) {
   let key = PORTAL_KEY;
   let ids = 0;
@@ -35,7 +38,10 @@ export function portalUnderTest(options: {
       ...(options.assets && { assets: options.assets }),
     },
   });
-  const handler = createOutboundApiHandler(o.api);
+  const handler = createOutboundApiHandler({
+    ...o.api,
+    ...(options.console && { console: { data: options.console } }),
+  });
   return {
     ...o,
     clock,

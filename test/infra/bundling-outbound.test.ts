@@ -1,9 +1,11 @@
 /**
  * The outbound functions bundled for real (local esbuild, as `cdk deploy` bundles them): each entry an ESM
- * bundle with the SDK inside, no classic zod, no SDK credential chain (cold start). The bound is 704 KB, not the
+ * bundle with the SDK inside, no classic zod, no SDK credential chain (cold start). The bound is 736 KB, not the
  * inbound functions' 400 KB: the functions carry five SDK clients (DynamoDB, SQS, KMS, SNS, and S3 for payloads too
  * large for the table, decision 0027: about 90 KB of the bundle), the API function a sixth (Secrets Manager, the
- * portal's key) and the portal's routes, each Powertools Metrics (#20) (669 KB in all), and no caller waits on the worker's cold start; the bound is
+ * portal's key) and the portal's routes, each Powertools Metrics (#20) (669 KB in all), the API function the operator
+ * console's routes and reads (712 KB; its CloudWatch client comes from the runtime's SDK on first use), and no caller
+ * waits on the worker's cold start; the bound is
  * there to catch an accidental dependency, not to set a latency.
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sampleConfig from '../../config/sources';
 import { defineConfig } from '../../lib/config';
 import { readWebAssets } from '../../lambdas/adapters/file-assets';
-import { PORTAL_ASSETS_DIR } from '../../lambdas/contract';
+import { BUNDLED_SOURCES_FILE, PORTAL_ASSETS_DIR } from '../../lambdas/contract';
 import { DEFAULT_RETENTION } from '../../lambdas/core/outbound/retention';
 import { synth } from './support';
 import type { CfnResource, Synthesized } from './support';
@@ -53,7 +55,7 @@ function bundles(): { dir: string; sources: string[]; code: string }[] {
 }
 
 describe('outbound bundling', () => {
-  it('bundles every outbound entry as ESM under 704 KB, without classic zod or the SDK credential chain', () => {
+  it('bundles every outbound entry as ESM under 736 KB, without classic zod or the SDK credential chain', () => {
     const outbound = bundles().filter((b) => b.sources.some((s) => s.endsWith('lambdas/wiring/outbound.ts')));
     const entry = /(lambdas\/[a-z-]+\/handler|bin\/functions\/[a-z-]+)\.ts$/;
     const entries = outbound.map((b) => b.sources.find((s) => entry.test(s))?.match(entry)?.[1]);
@@ -73,9 +75,26 @@ describe('outbound bundling', () => {
         b.sources.filter((s) => s.includes('credential-provider-node') || s.includes('credential-provider-sso')),
         b.dir,
       ).toEqual([]);
-      expect(Buffer.byteLength(b.code), b.dir).toBeLessThan(704 * 1024);
+      expect(Buffer.byteLength(b.code), b.dir).toBeLessThan(736 * 1024);
       expect(/export\s*\{[^}]*\bhandler\s*\}/.test(b.code.slice(-2000)), `${b.dir} exports handler as ESM`).toBe(true);
     }
+  });
+});
+
+describe('the operator console in the API function', () => {
+  it('imports the CloudWatch client on first use only, from the runtime SDK, and no other function imports it', () => {
+    const api = bundles().find((b) => b.sources.some((s) => s.endsWith('bin/functions/outbound-api.ts')))!;
+    expect(api.code).toContain('import("@aws-sdk/client-cloudwatch")');
+    expect(api.code).not.toMatch(/\bfrom\s*"@aws-sdk\/client-cloudwatch"|\brequire\("@aws-sdk\/client-cloudwatch"\)/);
+    const isApi = (b: typeof api) => b.sources.some((s) => s.endsWith('bin/functions/outbound-api.ts'));
+    for (const b of bundles().filter((b) => !isApi(b)))
+      expect(/(?:\bfrom\s*|\bimport\(|\brequire\()"@aws-sdk\/client-cloudwatch"/.test(b.code), b.dir).toBe(false);
+  });
+
+  it('has the config sources beside its code (the console lists them and their queues)', () => {
+    const api = bundles().find((b) => b.sources.some((s) => s.endsWith('bin/functions/outbound-api.ts')))!;
+    const sources = JSON.parse(readFileSync(path.join(api.dir, BUNDLED_SOURCES_FILE), 'utf8')) as { id: string }[];
+    expect(sources.length).toBeGreaterThan(0);
   });
 });
 

@@ -11,6 +11,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ENV, OUTBOUND_TABLE, outboundClaimLeaseSeconds, outboundQueueSettings } from '../../lambdas/contract';
 import { METRICS } from '../../lambdas/core/kernel/metrics';
+import { CONSOLE_SESSION_ROUTE } from '../../lambdas/outbound-api/console-access';
 import { OUTBOUND_ROUTES, TENANT_NEUTRAL_ROUTES } from '../../lambdas/outbound-api/routes';
 import { SOURCE_ROUTES } from '../../lambdas/sources-api/routes';
 import { OutboundDelivery } from '../../lib/constructs/outbound-delivery';
@@ -169,18 +170,20 @@ describe('OutboundDelivery', () => {
       (r) => r.Properties as { RouteKey: string; AuthorizationType?: string },
     );
     const v1 = routes.filter((r) => r.RouteKey.includes(' /v1/'));
-    expect(v1.map((r) => r.RouteKey).sort()).toEqual([...OUTBOUND_ROUTES, ...SOURCE_ROUTES].sort());
+    expect(v1.map((r) => r.RouteKey).sort()).toEqual(
+      [...OUTBOUND_ROUTES, CONSOLE_SESSION_ROUTE, ...SOURCE_ROUTES].sort(),
+    );
     for (const r of v1) expect(r.AuthorizationType, r.RouteKey).toBe('AWS_IAM');
   });
 
-  it('every /v1 route but the tenant-neutral reference ones is under /v1/tenants/{tenant}/, so an IAM policy on …/v1/tenants/acme/* confines a caller to acme', () => {
+  it('every /v1 route but the tenant-neutral reference ones and the operator console session is under /v1/tenants/{tenant}/, so an IAM policy on …/v1/tenants/acme/* confines a caller to acme (and opens no console)', () => {
     const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
       .map((r) => (r.Properties as { RouteKey: string }).RouteKey.split(' ')[1]!)
       .filter((path) => path.startsWith('/v1'));
 
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.filter((path) => !path.startsWith('/v1/tenants/{tenant}/')).sort()).toEqual(
-      TENANT_NEUTRAL_ROUTES.map((r) => r.split(' ')[1]!).sort(),
+      [...TENANT_NEUTRAL_ROUTES, CONSOLE_SESSION_ROUTE].map((r) => r.split(' ')[1]!).sort(),
     );
   });
 

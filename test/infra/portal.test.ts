@@ -31,7 +31,7 @@ const routes = () =>
   );
 
 describe('TenantPortal', () => {
-  it('routes the portal’s page, assets and API without IAM, and nothing else of the API function', () => {
+  it('routes the portal’s and the operator console’s pages, assets and APIs without IAM, and nothing else of the API function', () => {
     const open = routes().filter((r) => r.AuthorizationType === 'NONE' || r.AuthorizationType === undefined);
     const portal = open.filter((r) => !r.RouteKey.includes('/webhooks/') && r.RouteKey !== 'GET /health');
     expect(portal.map((r) => r.RouteKey).sort()).toEqual(
@@ -39,7 +39,7 @@ describe('TenantPortal', () => {
         .map((r) => r.key)
         .sort(),
     );
-    expect(portal.every((r) => r.RouteKey.split(' ')[1]!.startsWith('/portal'))).toBe(true);
+    expect(portal.every((r) => /^\/(portal|console)(\/|$)/.test(r.RouteKey.split(' ')[1]!))).toBe(true);
   });
 
   it('every route of the HTTP API but the webhooks and health is in the OpenAPI document', () => {

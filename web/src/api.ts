@@ -1,7 +1,9 @@
 /**
  * The front end's one way to the server. In the portal, every call goes to `/portal/api/…` with the session token
- * in the `Authorization` header (never a cookie: a cross-site page cannot make the browser send it); in the operator
- * console (local stack only), tenant calls go to `/v1/tenants/<tenant>/…` and the stack's own to `/_local/…`.
+ * in the `Authorization` header (never a cookie: a cross-site page cannot make the browser send it). The operator
+ * console deployed (`/console`) does the same with its console session at `/console/api/…` (tenant calls at
+ * `/console/api/tenants/<tenant>/…`); on the local stack's `/_local/console` it needs no session: its own calls go to
+ * `/_local/console/api/…` and tenant calls to `/v1/tenants/<tenant>/…`.
  */
 
 export class ApiError extends Error {
@@ -23,20 +25,21 @@ export interface Scope {
   readonly readOnly: boolean;
 }
 
-const TOKEN_KEY = 'portal-session';
+/** Kept apart per page: a portal session is no console session, and the reverse. */
+const tokenKey = (): string => `${document.body.dataset.mode ?? 'portal'}-session`;
 
 /** The session token: taken from the link's fragment on first load (and removed from the address bar), then kept for this tab. */
-export function takeToken(): string | undefined {
+export function takeToken(landing = '#/endpoints'): string | undefined {
   const match = /^#token=([A-Za-z0-9_.-]+)$/.exec(location.hash);
   if (match) {
-    sessionStorage.setItem(TOKEN_KEY, match[1]!);
-    history.replaceState(null, '', `${location.pathname}${location.search}#/endpoints`);
+    sessionStorage.setItem(tokenKey(), match[1]!);
+    history.replaceState(null, '', `${location.pathname}${location.search}${landing}`);
   }
-  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  return sessionStorage.getItem(tokenKey()) ?? undefined;
 }
 
 export function forgetToken(): void {
-  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(tokenKey());
 }
 
 let token: string | undefined;
@@ -51,7 +54,8 @@ export function useToken(value: string | undefined, onExpired: (error: ApiError)
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token !== undefined && path.startsWith('/portal/api/')) headers.authorization = `Bearer ${token}`;
+  if (token !== undefined && (path.startsWith('/portal/api/') || path.startsWith('/console/api/')))
+    headers.authorization = `Bearer ${token}`;
   const response = await fetch(path, {
     method,
     headers,
@@ -75,14 +79,23 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return json as T;
 }
 
+/** Whether this is the local stack's console (`/_local/console`: no session, loopback only). */
+export const localConsole = (): boolean => location.pathname.startsWith('/_local/');
+
+/** The console's own API: `/_local/console/api` on the local stack, `/console/api` (with a session) deployed. */
+export const consoleApi = (): string => (localConsole() ? '/_local/console/api' : '/console/api');
+
 /** The path of a tenant route (`endpoints/ep_1`) for this scope. */
 export function tenantPath(scope: Scope, rest: string): string {
-  return scope.mode === 'portal' ? `/portal/api/${rest}` : `/v1/tenants/${encodeURIComponent(scope.tenant)}/${rest}`;
+  if (scope.mode === 'portal') return `/portal/api/${rest}`;
+  const tenant = encodeURIComponent(scope.tenant);
+  return localConsole() ? `/v1/tenants/${tenant}/${rest}` : `${consoleApi()}/tenants/${tenant}/${rest}`;
 }
 
 /** The path of a route for every tenant alike (`event-types`). */
 export function globalPath(scope: Scope, rest: string): string {
-  return scope.mode === 'portal' ? `/portal/api/${rest}` : `/v1/${rest}`;
+  if (scope.mode === 'portal') return `/portal/api/${rest}`;
+  return localConsole() ? `/v1/${rest}` : `${consoleApi()}/${rest}`;
 }
 
 export const seg = encodeURIComponent;

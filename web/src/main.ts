@@ -1,10 +1,11 @@
 /**
  * The portal's entry. In `portal` mode (served at /portal) it enters with the session token of its link, shows that
- * tenant's endpoints, deliveries and event types, and says so when the session ends. In `console` mode (the local
- * stack's /_local/console) it shows the stack's inbound and outbound state and any tenant's views.
+ * tenant's endpoints, deliveries and event types, and says so when the session ends. In `console` mode it shows the
+ * stack's inbound and outbound state and any tenant's views: at /console with a console session (deployed, or
+ * `console open` locally), at the local stack's /_local/console without one.
  */
-import { ApiError, forgetToken, request, takeToken, useToken, type Scope } from './api';
-import { fill, focus, h } from './dom';
+import { ApiError, forgetToken, localConsole, request, takeToken, useToken, type Scope } from './api';
+import { fill, focus, h, time } from './dom';
 import { frame, sessionLine, type Frame } from './layout';
 import { current, match, type Route } from './router';
 import { consoleRoutes, consoleNav } from './views/console';
@@ -13,11 +14,7 @@ import { tenantRoutes } from './views/tenant-routes';
 const root = document.getElementById('app')!;
 
 async function start(): Promise<void> {
-  if (document.body.dataset.mode === 'console') {
-    const f = frame(root, 'Webhook stack', 'operator console (local)', consoleNav);
-    run(f, consoleRoutes(f));
-    return;
-  }
+  if (document.body.dataset.mode === 'console') return startConsole();
   const token = takeToken();
   useToken(token, ended);
   if (!token) return ended();
@@ -35,6 +32,27 @@ async function start(): Promise<void> {
     { href: '#/event-types', label: 'Event types' },
   ]);
   run(f, tenantRoutes(scope, ''));
+}
+
+async function startConsole(): Promise<void> {
+  if (localConsole()) {
+    const f = frame(root, 'Webhook stack', 'operator console (local)', consoleNav);
+    return run(f, consoleRoutes(f));
+  }
+  const token = takeToken('#/overview');
+  useToken(token, ended);
+  if (!token) return ended();
+  let session: { scope: 'read' | 'write'; expiresAt: string };
+  try {
+    session = await request('GET', '/console/api/session');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return;
+    throw error;
+  }
+  const readOnly = session.scope === 'read';
+  const line = ['operator console', readOnly ? 'read-only' : undefined, `until ${time(session.expiresAt)}`];
+  const f = frame(root, 'Webhook stack', line.filter(Boolean).join(' · '), consoleNav);
+  run(f, consoleRoutes(f, readOnly));
 }
 
 /** Renders the route of the address, and again whenever it changes. */
@@ -72,7 +90,13 @@ function ended(error?: ApiError): void {
       'main',
       { class: 'ended' },
       h('h1', {}, expired ? 'Your session has expired' : 'No session'),
-      h('p', {}, 'Open the portal again from the link your provider gives you (links last an hour).'),
+      h(
+        'p',
+        {},
+        document.body.dataset.mode === 'console'
+          ? 'Open the console again from a new link: npm run cli -- console open --stack <name>.'
+          : 'Open the portal again from the link your provider gives you (links last an hour).',
+      ),
     ),
   );
   focus(root.querySelector('h1')!);

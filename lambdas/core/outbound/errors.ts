@@ -21,7 +21,7 @@ export class NotFoundError extends WebhookError {
   override readonly name = 'NotFoundError';
   readonly statusCode = 404;
   readonly code = 'not_found';
-  constructor(what: 'endpoint' | 'delivery' | 'message' | 'recovery' | 'route') {
+  constructor(what: 'endpoint' | 'delivery' | 'message' | 'recovery' | 'route' | 'event' | 'queue') {
     super(`No such ${what}.`);
   }
 }

@@ -14,7 +14,11 @@ import { InvalidSessionError } from './errors';
 /** The only header a token may carry, byte for byte as encoded. */
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 const ISSUER = 'webhook-stack';
-const AUDIENCE = 'portal';
+/**
+ * Who a token is for: a tenant's portal, or the operator console (sessions.ts). A token is accepted only by the
+ * audience it names, so a portal link never opens the console and a console link never acts as a tenant's portal.
+ */
+export type SessionAudience = 'portal' | 'console';
 /** Clock skew tolerated on `iat` (a token minted by a container whose clock runs slightly ahead). */
 const SKEW_SECONDS = 60;
 /** The longest session a token may describe, whatever its key says. */
@@ -35,7 +39,7 @@ export interface PortalSession {
 
 const claimsSchema = z.strictObject({
   iss: z.literal(ISSUER),
-  aud: z.literal(AUDIENCE),
+  aud: z.enum(['portal', 'console']),
   sub: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
   scope: z.enum(['read', 'write']),
   iat: z.int(),
@@ -48,7 +52,13 @@ const SEGMENT = /^[A-Za-z0-9_-]+$/;
 /** Signs a session for `tenantId`, valid `ttlSeconds` from `nowMs`. */
 export function signSessionToken(
   key: string,
-  session: { readonly tenantId: string; readonly scope: SessionScope; readonly ttlSeconds: number },
+  session: {
+    readonly tenantId: string;
+    readonly scope: SessionScope;
+    readonly ttlSeconds: number;
+    /** @default 'portal' */
+    readonly audience?: SessionAudience;
+  },
   nowMs: number,
   id: string = randomBytes(12).toString('base64url'),
 ): string {
@@ -58,7 +68,7 @@ export function signSessionToken(
   const iat = Math.floor(nowMs / 1000);
   const claims = {
     iss: ISSUER,
-    aud: AUDIENCE,
+    aud: session.audience ?? 'portal',
     sub: session.tenantId,
     scope: session.scope,
     iat,
@@ -69,8 +79,16 @@ export function signSessionToken(
   return `${signingInput}.${mac(key, signingInput).toString('base64url')}`;
 }
 
-/** The session a token grants; `InvalidSessionError` (401) when it is malformed, forged, not yet valid or expired. */
-export function verifySessionToken(key: string, token: string, nowMs: number): PortalSession {
+/**
+ * The session a token grants; `InvalidSessionError` (401) when it is malformed, forged, for another audience, not yet
+ * valid or expired.
+ */
+export function verifySessionToken(
+  key: string,
+  token: string,
+  nowMs: number,
+  audience: SessionAudience = 'portal',
+): PortalSession {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw new InvalidSessionError('malformed');
   const [header, payload, signature] = parts as [string, string, string];
@@ -85,6 +103,7 @@ export function verifySessionToken(key: string, token: string, nowMs: number): P
   } catch {
     throw new InvalidSessionError('bad_claims');
   }
+  if (claims.aud !== audience) throw new InvalidSessionError('bad_claims');
   const now = nowMs / 1000;
   if (claims.iat > now + SKEW_SECONDS || claims.exp <= claims.iat || claims.exp - claims.iat > MAX_SESSION_SECONDS)
     throw new InvalidSessionError('bad_claims');

@@ -9,7 +9,13 @@ import { BadRequestError } from '../kernel/errors';
 import { describeIssues } from '../kernel/issues';
 import type { Clock } from '../kernel/ports';
 import { InvalidSessionError } from './errors';
-import { MAX_SESSION_SECONDS, signSessionToken, verifySessionToken, type PortalSession } from './session-token';
+import {
+  MAX_SESSION_SECONDS,
+  signSessionToken,
+  verifySessionToken,
+  type PortalSession,
+  type SessionAudience,
+} from './session-token';
 
 /** The key sessions are signed with (Secrets Manager deployed, a key file locally): only the current one verifies. */
 export interface SigningKeySource {
@@ -42,6 +48,23 @@ export interface SessionDeps {
   readonly now: Clock;
 }
 
+/**
+ * The body of `POST /v1/console-sessions`: as a portal session's, but an hour at most. A console session acts for
+ * the operator on every tenant and queue, so it is kept as short as a working session.
+ */
+export const consoleSessionInputSchema = z.strictObject({
+  expiresInSeconds: z._default(
+    z.int().check(z.minimum(60), z.maximum(DEFAULT_SESSION_SECONDS)),
+    DEFAULT_SESSION_SECONDS,
+  ),
+  readOnly: z._default(z.boolean(), false),
+});
+
+/** The subject of every console session: the operator, not a tenant. */
+export const CONSOLE_SUBJECT = 'operator';
+
+export type ConsoleSessionView = Omit<PortalSessionView, 'tenant'>;
+
 /** A signed session for `tenantId`; `portalUrl` is the portal's page (`https://…/portal`). */
 export async function createPortalSession(
   tenantId: string,
@@ -49,28 +72,56 @@ export async function createPortalSession(
   portalUrl: string,
   deps: SessionDeps,
 ): Promise<PortalSessionView> {
-  const parsed = portalSessionInputSchema.safeParse(input ?? {});
+  const session = await mint(tenantId, 'portal', portalSessionInputSchema, input, portalUrl, deps);
+  return { ...session, tenant: tenantId };
+}
+
+/** A signed operator session for the console; `consoleUrl` is the console's page (`https://…/console`). */
+export function createConsoleSession(
+  input: unknown,
+  consoleUrl: string,
+  deps: SessionDeps,
+): Promise<ConsoleSessionView> {
+  return mint(CONSOLE_SUBJECT, 'console', consoleSessionInputSchema, input, consoleUrl, deps);
+}
+
+async function mint(
+  subject: string,
+  audience: SessionAudience,
+  schema: typeof portalSessionInputSchema | typeof consoleSessionInputSchema,
+  input: unknown,
+  pageUrl: string,
+  deps: SessionDeps,
+): Promise<ConsoleSessionView> {
+  const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) throw new BadRequestError(describeIssues(parsed.error.issues));
   const scope = parsed.data.readOnly ? 'read' : 'write';
   const nowMs = deps.now();
   const token = signSessionToken(
     await deps.keys.current(),
-    { tenantId, scope, ttlSeconds: parsed.data.expiresInSeconds },
+    { tenantId: subject, scope, ttlSeconds: parsed.data.expiresInSeconds, audience },
     nowMs,
   );
   const expiresAt = (Math.floor(nowMs / 1000) + parsed.data.expiresInSeconds) * 1000;
-  return {
-    url: `${portalUrl}#token=${token}`,
-    token,
-    tenant: tenantId,
-    scope,
-    expiresAt: new Date(expiresAt).toISOString(),
-  };
+  return { url: `${pageUrl}#token=${token}`, token, scope, expiresAt: new Date(expiresAt).toISOString() };
 }
 
 /** The session of a portal request's `Authorization: Bearer <token>` header; 401 without a valid one. */
-export async function authorizePortal(authorization: string | undefined, deps: SessionDeps): Promise<PortalSession> {
+export function authorizePortal(authorization: string | undefined, deps: SessionDeps): Promise<PortalSession> {
+  return authorize(authorization, 'portal', deps);
+}
+
+/** The operator session of a console request's `Authorization: Bearer <token>` header (a portal token is refused). */
+export function authorizeConsole(authorization: string | undefined, deps: SessionDeps): Promise<PortalSession> {
+  return authorize(authorization, 'console', deps);
+}
+
+async function authorize(
+  authorization: string | undefined,
+  audience: SessionAudience,
+  deps: SessionDeps,
+): Promise<PortalSession> {
   const match = /^Bearer ([^\s]+)$/.exec(authorization ?? '');
   if (!match) throw new InvalidSessionError('missing');
-  return verifySessionToken(await deps.keys.current(), match[1]!, deps.now());
+  return verifySessionToken(await deps.keys.current(), match[1]!, deps.now(), audience);
 }

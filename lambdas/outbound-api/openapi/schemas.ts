@@ -15,7 +15,7 @@ import {
   tenantSourceViewSchema,
 } from '../../core/inbound/tenant-sources/model';
 import { DELIVERY_STATUSES, endpointCreateSchema, endpointUpdateSchema } from '../../core/outbound/model';
-import { portalSessionInputSchema } from '../../core/portal/sessions';
+import { consoleSessionInputSchema, portalSessionInputSchema } from '../../core/portal/sessions';
 
 const ms = z.int().check(z.minimum(0));
 const count = z.int().check(z.minimum(0));
@@ -177,6 +177,7 @@ export const REQUEST_SCHEMAS = {
   EndpointUpdate: endpointUpdateSchema,
   MessageBody: messageBodySchema,
   PortalSessionInput: portalSessionInputSchema,
+  ConsoleSessionInput: consoleSessionInputSchema,
   TestEventInput: testEventInputSchema,
   SourceCreate: sourceCreateSchema,
   SourceUpdate: sourceUpdateSchema,
@@ -222,6 +223,10 @@ export const RESPONSE_SCHEMAS = {
   }),
   PortalSession: portalSessionSchema,
   PortalSessionInfo: z.strictObject({ tenant: z.string(), scope: z.enum(['read', 'write']), expiresAt: z.string() }),
+  ConsoleSession: z.omit(portalSessionSchema, { tenant: true }),
+  ConsoleSessionInfo: z.strictObject({ scope: z.enum(['read', 'write']), expiresAt: z.string() }),
+  /** The console's own reads: the shapes of core/console/ports.ts, for its page rather than for integrations. */
+  ConsoleData: z.record(z.string(), z.unknown()),
   EventType: eventTypeViewSchema,
   EventTypeCatalog: z.strictObject({
     validation: z.enum(['catalogued', 'strict', 'off']),

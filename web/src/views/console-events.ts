@@ -1,5 +1,5 @@
 /** Inbound events as the stack recorded them: newest first, by source and status; one event's record. */
-import { request, seg } from '../api';
+import { consoleApi, request, seg } from '../api';
 import { badge, focus, h, jsonBlock, time, table } from '../dom';
 import { heading } from '../layout';
 import { go, link, type Location } from '../router';
@@ -24,7 +24,7 @@ export async function eventsView(main: HTMLElement, at: Location): Promise<void>
   const source = at.query.get('source') ?? '';
   const status = at.query.get('status') ?? '';
   const q = new URLSearchParams(Object.entries({ source, status, limit: '200' }).filter(([, v]) => v)).toString();
-  const { events } = await request<{ events: EventRecord[] }>('GET', `/_local/console/api/events?${q}`);
+  const { events } = await request<{ events: EventRecord[] }>('GET', `${consoleApi()}/events?${q}`);
   focus(heading(main, 'Events'));
   const sourceInput = h('input', { id: 'e-source', value: source, placeholder: 'stripe' });
   const statusSelect = h(
@@ -75,10 +75,7 @@ export async function eventsView(main: HTMLElement, at: Location): Promise<void>
 }
 
 export async function eventView(main: HTMLElement, source: string, id: string): Promise<void> {
-  const { event } = await request<{ event: EventRecord }>(
-    'GET',
-    `/_local/console/api/events/${seg(source)}/${seg(id)}`,
-  );
+  const { event } = await request<{ event: EventRecord }>('GET', `${consoleApi()}/events/${seg(source)}/${seg(id)}`);
   focus(heading(main, `Event ${event.eventId}`));
   const { payload, ...record } = event;
   main.append(

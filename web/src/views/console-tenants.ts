@@ -1,5 +1,5 @@
 /** Every tenant's endpoints by state (a bar per state), each tenant's pages, and a portal link for a tenant. */
-import { request, seg } from '../api';
+import { consoleApi, request, seg } from '../api';
 import { badge, focus, h, table } from '../dom';
 import { heading } from '../layout';
 import { link } from '../router';
@@ -23,7 +23,7 @@ const TONE = {
 } as const;
 
 export async function tenantsView(main: HTMLElement): Promise<void> {
-  const { endpoints } = await request<{ endpoints: Row[] }>('GET', '/_local/console/api/endpoints');
+  const { endpoints } = await request<{ endpoints: Row[] }>('GET', `${consoleApi()}/endpoints`);
   focus(heading(main, 'Endpoints of every tenant'));
   if (endpoints.length === 0) return void main.append(h('p', { class: 'empty' }, 'No tenant has an endpoint yet.'));
   const byState = Object.keys(TONE).map((state) => [state, endpoints.filter((e) => e.state === state).length] as const);

@@ -2,7 +2,7 @@
  * The operator console (local stack): inbound sources with their rates and rejections, the queues with their dead
  * letters and redrive, events, and every tenant's endpoints by state, each tenant's pages one click away.
  */
-import { request, seg, type Scope } from '../api';
+import { consoleApi, request, seg, type Scope } from '../api';
 import { sparkline } from '../charts';
 import { badge, focus, h, table } from '../dom';
 import type { Frame } from '../layout';
@@ -34,11 +34,12 @@ interface Overview {
   readonly queues: readonly QueueStats[];
 }
 
-export function consoleRoutes(f: Frame): Route[] {
+/** The console's routes; a read-only session (deployed) sees everything and changes nothing. */
+export function consoleRoutes(f: Frame, readOnly = false): Route[] {
   const tenant = (suffix: string): Route => ({
     pattern: `/t/:tenant${suffix}`,
     view: (m, at) => {
-      const scope: Scope = { mode: 'console', tenant: at.params.tenant!, readOnly: false };
+      const scope: Scope = { mode: 'console', tenant: at.params.tenant!, readOnly };
       const base = `/t/${seg(scope.tenant)}`;
       m.append(tenantBar(scope.tenant, base));
       return tenantRoutes(scope, base)
@@ -47,7 +48,7 @@ export function consoleRoutes(f: Frame): Route[] {
     },
   });
   return [
-    { pattern: '/overview', view: (m) => overviewView(m, f) },
+    { pattern: '/overview', view: (m) => overviewView(m, f, readOnly) },
     { pattern: '/events', view: (m, at) => eventsView(m, at) },
     { pattern: '/events/:source/:event', view: (m, at) => eventView(m, at.params.source!, at.params.event!) },
     { pattern: '/tenants', view: (m) => tenantsView(m) },
@@ -64,8 +65,8 @@ export function consoleRoutes(f: Frame): Route[] {
 
 const total = (s: Overview['sources'][number]) => s.requests.perMinute.reduce((a, b) => a + b, 0);
 
-async function overviewView(main: HTMLElement, f: Frame): Promise<void> {
-  const o = await request<Overview>('GET', '/_local/console/api/overview');
+async function overviewView(main: HTMLElement, f: Frame, readOnly: boolean): Promise<void> {
+  const o = await request<Overview>('GET', `${consoleApi()}/overview`);
   focus(heading(main, 'Inbound sources'));
   main.append(
     h(
@@ -104,7 +105,7 @@ async function overviewView(main: HTMLElement, f: Frame): Promise<void> {
   );
   main.append(
     h('h2', {}, 'Queues'),
-    queuesTable(o.queues, f, () => overviewView(emptied(main), f)),
+    queuesTable(o.queues, f, readOnly, () => overviewView(emptied(main), f, readOnly)),
   );
 }
 
@@ -113,13 +114,23 @@ function emptied(main: HTMLElement): HTMLElement {
   return main;
 }
 
-function queuesTable(queues: readonly QueueStats[], f: Frame, reload: () => Promise<void>): HTMLElement {
+function queuesTable(
+  queues: readonly QueueStats[],
+  f: Frame,
+  readOnly: boolean,
+  reload: () => Promise<void>,
+): HTMLElement {
   const letters = h('div', { 'aria-live': 'polite' });
+  // Locally the move is done when it answers; deployed, SQS's move task may still be running (it says `running`).
   const redrive = (q: QueueStats) =>
-    request<{ moved: number }>('POST', `/_local/queues/${seg(q.name)}/redrive`).then(
+    request<{ status: string; moved?: number }>('POST', `${consoleApi()}/queues/${seg(q.name)}/redrive`).then(
       (r) =>
         reload().then(() =>
-          f.notify(`Redrive of ${q.name}: ${r.moved} message${r.moved === 1 ? '' : 's'} moved back to the queue.`),
+          f.notify(
+            r.moved === undefined
+              ? `Redrive of ${q.name}: ${r.status}.`
+              : `Redrive of ${q.name}: ${r.moved} message${r.moved === 1 ? '' : 's'} moved back to the queue${r.status === 'running' ? ' so far' : ''}.`,
+          ),
         ),
       (e: Error) => f.notify(e.message, 'bad'),
     );
@@ -130,7 +141,7 @@ function queuesTable(queues: readonly QueueStats[], f: Frame, reload: () => Prom
           'div',
           { class: 'actions' },
           h('button', { type: 'button', onclick: () => void showLetters(q.name, letters) }, 'Show'),
-          h('button', { type: 'button', onclick: () => void redrive(q) }, `Redrive ${q.name}`),
+          ...(readOnly ? [] : [h('button', { type: 'button', onclick: () => void redrive(q) }, `Redrive ${q.name}`)]),
         );
   const head = ['Queue', 'Waiting', 'In flight', 'Dead letters', ''].map((c) => h('th', {}, c));
   const rows = queues.map((q) =>
@@ -150,7 +161,7 @@ function queuesTable(queues: readonly QueueStats[], f: Frame, reload: () => Prom
 async function showLetters(queue: string, out: HTMLElement): Promise<void> {
   const { deadLetters } = await request<{
     deadLetters: { id: string; eventId?: string; type?: string; receiveCount: number; bytes: number }[];
-  }>('GET', `/_local/console/api/dead-letters/${seg(queue)}`);
+  }>('GET', `${consoleApi()}/dead-letters/${seg(queue)}`);
   out.replaceChildren(
     h('h3', {}, `Dead letters of ${queue}`),
     h(

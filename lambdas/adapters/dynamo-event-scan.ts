@@ -1,12 +1,12 @@
 /**
- * `events list --stack`: the deployed events table read with a Scan, filtered on source and status by DynamoDB.
+ * The deployed events table read with a Scan (`events list --stack`, the operator console), filtered on source and status by DynamoDB.
  * The table is keyed by `source#eventId` with no index by time (one would add a write to every event), so a listing
  * reads pages until it has `limit` matches or has read `maxScanned` items, and sorts what it found newest first:
  * the newest of those read, said so in the output. `events show` is one GetItem.
  */
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { toRecord } from '../../lambdas/adapters/dynamo-event-store';
-import type { EventRecord } from '../../lambdas/core/inbound/ports';
+import { toRecord } from './dynamo-event-store';
+import type { EventRecord } from '../core/inbound/ports';
 
 export interface ScanResult {
   readonly records: EventRecord[];
