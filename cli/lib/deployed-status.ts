@@ -22,6 +22,7 @@ import {
 } from '../../lambdas/core/kernel/metrics';
 import { OUTPUTS } from '../../lib/stack-outputs';
 import { STATUS_WINDOW_MINUTES, type AlarmStatus, type SourceStatus, type StatusReport } from '../../local/status';
+import { rejectionReasons } from '../../lambdas/adapters/console/aws-console-data';
 import { queueDepth } from '../../lambdas/adapters/console/sqs-queue-admin';
 import { deployedQueues, SHARED_QUEUE_NAME } from './deployed-queues';
 import type { DeployedStack } from './deployed-stack';
@@ -79,23 +80,6 @@ async function values(cloudwatch: CloudWatchClient, queries: readonly Query[], n
   return (id: string) => out.get(id) ?? 0;
 }
 
-/** The reasons CloudWatch has a `Rejected` series for, per source. */
-async function rejectionReasons(cloudwatch: CloudWatchClient, namespace: string): Promise<Map<string, string[]>> {
-  const reasons = new Map<string, string[]>();
-  let NextToken: string | undefined;
-  do {
-    const page = await cloudwatch.send(
-      new ListMetricsCommand({ Namespace: namespace, MetricName: METRICS.rejected.name, NextToken }),
-    );
-    for (const m of page.Metrics ?? []) {
-      const dims = Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value]));
-      if (dims.Source && dims.Reason) reasons.set(dims.Source, [...(reasons.get(dims.Source) ?? []), dims.Reason]);
-    }
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return reasons;
-}
-
 async function firingAlarms(cloudwatch: CloudWatchClient, stackName: string): Promise<AlarmStatus[]> {
   const alarms: AlarmStatus[] = [];
   let NextToken: string | undefined;
@@ -117,7 +101,10 @@ export async function deployedStatus(
 ): Promise<StatusReport> {
   const { cloudwatch, sqs } = clients;
   const namespace = stack.output(OUTPUTS.metricsNamespace);
-  const reasons = await rejectionReasons(cloudwatch, namespace);
+  const reasons = await rejectionReasons(
+    { client: cloudwatch, commands: { GetMetricDataCommand, ListMetricsCommand } },
+    namespace,
+  );
   const queries: Query[] = [];
   const q = (
     id: string,

@@ -186,8 +186,11 @@ async function sourceActivity(deps: AwsConsoleDataDeps, nowMs: number): Promise<
   });
 }
 
-/** The reasons CloudWatch has a `Rejected` series for, per source. */
-async function rejectionReasons(cloudwatch: CloudWatchAccess, namespace: string): Promise<Map<string, string[]>> {
+/** The reasons CloudWatch has a `Rejected` series for, per source (`status --stack` reads them too). */
+export async function rejectionReasons(
+  cloudwatch: CloudWatchAccess,
+  namespace: string,
+): Promise<Map<string, string[]>> {
   const reasons = new Map<string, string[]>();
   let NextToken: string | undefined;
   do {

@@ -70,18 +70,23 @@ function components(): Json {
   return { ...named(REQUEST_SCHEMAS, 'input'), ...named(RESPONSE_SCHEMAS, 'output') };
 }
 
-/** Where a `/v1` operation is served: itself (IAM), or mapped into the portal's or the console's API (a session). */
-type Surface = 'v1' | 'portal' | 'console';
-
-function operation(op: Operation, path: string, surface: Surface, write: boolean): Json {
-  const portal = surface !== 'v1';
-  const params = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+/** The path parameters of `path`, each `{name}` described. */
+function pathParameters(path: string): Json[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
     name,
     in: 'path',
     required: true,
     description: PATH_PARAMETERS[name!] ?? name,
     schema: { type: 'string' },
   }));
+}
+
+/** Where a `/v1` operation is served: itself (IAM), or mapped into the portal's or the console's API (a session). */
+type Surface = 'v1' | 'portal' | 'console';
+
+function operation(op: Operation, path: string, surface: Surface, write: boolean): Json {
+  const portal = surface !== 'v1';
+  const params = pathParameters(path);
   const query = (op.query ?? []).map((q) => ({
     name: q.name,
     in: 'query',
@@ -147,13 +152,7 @@ function addConsole(add: (key: string, op: Json) => void): void {
   });
   for (const key of CONSOLE_DATA_ROUTES) {
     const path = key.split(' ')[1]!;
-    const params = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-      name,
-      in: 'path',
-      required: true,
-      description: PATH_PARAMETERS[name!] ?? name,
-      schema: { type: 'string' },
-    }));
+    const params = pathParameters(path);
     add(key, {
       operationId: `console${key
         .split(' ')[1]!
