@@ -135,7 +135,13 @@ async function bundle(
   fn: Bundle['fn'],
   kind: Bundle['kind'],
   sdk: Sdk,
-  from: { readonly entry?: string; readonly root?: string; readonly name?: string } = {},
+  from: {
+    readonly entry?: string;
+    readonly root?: string;
+    readonly name?: string;
+    /** The verifier's runtime-SDK modules in that tree. @default this tree's VERIFIER_RUNTIME_SDK_MODULES */
+    readonly runtimeSdk?: readonly string[];
+  } = {},
 ): Promise<Bundle> {
   const entry = from.entry ?? (kind === 'reference' ? `bench/reference/${fn}.ts` : FUNCTION_ENTRIES[fn]);
   const root = from.root ?? REPO_ROOT;
@@ -143,7 +149,9 @@ async function bundle(
   mkdirSync(outdir, { recursive: true });
   // The verifier leaves the S3 client to the runtime's SDK, as its construct does (it loads it for claim checks only).
   const bundled =
-    fn === 'verifier' && kind !== 'reference' ? bundlingWith(VERIFIER_RUNTIME_SDK_MODULES) : LAMBDA_BUNDLING;
+    fn === 'verifier' && kind !== 'reference'
+      ? bundlingWith(from.runtimeSdk ?? VERIFIER_RUNTIME_SDK_MODULES)
+      : LAMBDA_BUNDLING;
   // An external SDK (or the verifier's runtime-SDK modules) resolves from node_modules next to the bundle, as the
   // runtime's copy does on Lambda.
   if (sdk === 'external' || bundled !== LAMBDA_BUNDLING)
@@ -207,6 +215,22 @@ function sourceMapsFlipped(env: Record<string, string>): Record<string, string> 
 const mapsLabel = (env: Record<string, string>) =>
   env.NODE_OPTIONS === undefined ? 'no --enable-source-maps' : '--enable-source-maps';
 
+/**
+ * How the baseline tree bundles and runs its verifier: its own runtime-SDK modules (a tree before they existed
+ * left only S3 out), and whether its functions run with `--enable-source-maps` (every function did before the
+ * config `sourceMaps`, decision 0030, which leaves them off by default).
+ */
+async function baselineSettings(root: string): Promise<{ runtimeSdk: readonly string[]; sourceMaps: boolean }> {
+  if (!existsSync(path.join(root, 'node_modules')))
+    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  const file = path.join(root, 'lib/constructs/webhook-function.ts');
+  const mod = (await import(pathToFileURL(file).href)) as { VERIFIER_RUNTIME_SDK_MODULES?: readonly string[] };
+  return {
+    runtimeSdk: mod.VERIFIER_RUNTIME_SDK_MODULES ?? ['@aws-sdk/client-s3'],
+    sourceMaps: !/readonly sourceMaps\?:/.test(readFileSync(file, 'utf8')),
+  };
+}
+
 function cdkOutAssetSha(displayName: string): string | undefined {
   const assetsFile = path.join(REPO_ROOT, 'cdk.out', 'WebhookIngestion.assets.json');
   if (!existsSync(assetsFile)) return undefined;
@@ -249,10 +273,15 @@ async function main(): Promise<void> {
   }
   if (baselineDir !== undefined) {
     const root = path.resolve(baselineDir);
+    const settings = await baselineSettings(root);
+    console.log(
+      `# baseline ${path.basename(root)}: verifier runtime-SDK modules ${JSON.stringify(settings.runtimeSdk)}, --enable-source-maps ${settings.sourceMaps ? 'on' : 'off'}`,
+    );
     for (const fn of ['verifier', 'processor'] as const) {
-      const b = await bundle(fn, 'baseline', 'bundled', { root, name: 'baseline' });
+      const b = await bundle(fn, 'baseline', 'bundled', { root, name: 'baseline', runtimeSdk: settings.runtimeSdk });
       // The environment the baseline's stack sets: the same variables, with the source-map flag as it had it.
-      const env = { ...b.env, NODE_OPTIONS: '--enable-source-maps' };
+      const { NODE_OPTIONS: _, ...rest } = b.env;
+      const env = settings.sourceMaps ? { ...rest, NODE_OPTIONS: '--enable-source-maps' } : rest;
       variants.push({ label: `${fn} baseline (${path.basename(root)})`, bundle: b, env, samples: [], cpu: [] });
     }
   }
