@@ -2,7 +2,7 @@
  * The whole ingestion path: HTTP API -> verifier -> a source's own queue, or the shared (fair) queue -> processor ->
  * SNS topic, with the events table recording each delivery exactly once.
  */
-import { ArnFormat, Aws, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,11 +23,10 @@ import { WebhookApi } from './constructs/webhook-api';
 import { VERIFIER_RUNTIME_SDK_MODULES, WebhookFunction } from './constructs/webhook-function';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { Monitoring } from './constructs/monitoring';
-import { OUTPUTS } from './stack-outputs';
-import { metricsNamespace } from '../lambdas/core/kernel/metrics';
 import { BUNDLED_SOURCES_FILE, VERIFIER_TIMEOUT_SECONDS } from '../lambdas/contract';
 import { bundledSources, secretNamePrefix, verifierEnvironment } from './verifier-environment';
 import { OperatorConsole } from './constructs/operator-console';
+import { addStackOutputs } from './stack-output-values';
 
 const VERIFIER_SERVICE_NAME = 'webhook-verifier';
 
@@ -200,132 +199,7 @@ export class WebhookIngestionStack extends Stack {
       outbound: this.outbound,
     });
 
-    new CfnOutput(this, OUTPUTS.apiUrl, {
-      value: this.api.url,
-      description: 'Base URL of the webhook API (GET health for a liveness check)',
-    });
-    for (const pipeline of Object.values(pipelines)) {
-      // Per-source outputs for own pipelines only: a stack has at most 200 outputs, and 200 shared sources would
-      // need 400 (their URLs and secret names follow from WebhookUrlBase and SecretNamePrefix).
-      if (!pipeline.own) continue;
-      new CfnOutput(this, OUTPUTS.webhookUrl(pipeline.sourceId), {
-        value: this.api.webhookUrl(pipeline.sourceId),
-        description: `Webhook URL to configure at the "${pipeline.sourceId}" provider`,
-      });
-      new CfnOutput(this, OUTPUTS.secretName(pipeline.sourceId), {
-        value: pipeline.secretName,
-        description: `Secrets Manager secret of "${pipeline.sourceId}": set {"current": "<provider signing secret>"}`,
-      });
-      new CfnOutput(this, OUTPUTS.deadLetterQueueArn(pipeline.sourceId), {
-        value: pipeline.own.deadLetterQueue.queueArn,
-        description: `Dead-letter queue of "${pipeline.sourceId}": after fixing the cause, npm run cli -- queues redrive ${pipeline.sourceId} --stack ${this.stackName}`,
-      });
-      new CfnOutput(this, OUTPUTS.queueUrl(pipeline.sourceId), {
-        value: pipeline.own.queue.queueUrl,
-        description: `Queue of "${pipeline.sourceId}" (read by npm run cli -- queues --stack ${this.stackName})`,
-      });
-    }
-    new CfnOutput(this, OUTPUTS.sourceIds, {
-      value: Object.values(pipelines)
-        .filter((p) => p.own)
-        .map((p) => p.sourceId)
-        .join(','),
-      description: 'The ids of the sources with their own queue, comma-separated (the CLI finds their outputs by them)',
-    });
-    new CfnOutput(this, 'WebhookUrlBase', {
-      value: `${this.api.url}webhooks/`,
-      description: "A config source's webhook URL is this and its id (POST)",
-    });
-    if (config.sources.length > 0)
-      new CfnOutput(this, 'SecretNamePrefix', {
-        value: secretNamePrefix(this.stackName),
-        description: 'A config source\'s secret is this and its id: set {"current": "<provider signing secret>"}',
-      });
-    if (this.shared) {
-      new CfnOutput(this, OUTPUTS.sharedQueueUrl, {
-        value: this.shared.queue.queue.queueUrl,
-        description: `The shared pipeline's queue (read by npm run cli -- queues --stack ${this.stackName})`,
-      });
-      new CfnOutput(this, OUTPUTS.sharedDeadLetterQueueArn, {
-        value: this.shared.queue.deadLetterQueue.queueArn,
-        description: `Dead-letter queue of the shared pipeline: after fixing the cause, npm run cli -- queues redrive shared --stack ${this.stackName}`,
-      });
-    }
-    if (this.tenantSources)
-      new CfnOutput(this, OUTPUTS.tenantSourcesTableName, {
-        value: this.tenantSources.table.tableName,
-        description: 'DynamoDB table of tenant sources (manage them with /v1/tenants/{tenant}/sources)',
-      });
-    new CfnOutput(this, OUTPUTS.alarmTopicArn, {
-      value: this.alarmTopic.topic.topicArn,
-      description: 'Every alarm notifies this topic (ALARM and OK): subscribe a pager, chat or email',
-    });
-    new CfnOutput(this, OUTPUTS.metricsNamespace, {
-      value: metricsNamespace(this.stackName),
-      description: 'CloudWatch namespace of the custom metrics (docs/observability.md)',
-    });
-    new CfnOutput(this, OUTPUTS.dashboardName, {
-      value: this.monitoring.dashboard.dashboard.dashboardName,
-      description: 'The CloudWatch dashboard',
-    });
-    if (this.outbound) {
-      new CfnOutput(this, 'PortalSigningKeyArn', {
-        value: this.outbound.portal.signingKey.secretArn,
-        description:
-          'Tenant portal sessions are signed with this secret: put a new value to end every session (docs/portal.md)',
-      });
-      new CfnOutput(this, OUTPUTS.outboundIntakeQueueUrl, {
-        value: this.outbound.intakeQueue.queue.queueUrl,
-        description: 'Outbound intake: send messages with attributes tenant, type and id',
-      });
-      new CfnOutput(this, OUTPUTS.outboundOperationsTopicArn, {
-        value: this.outbound.operationsTopic.topicArn,
-        description:
-          'Operator notifications (docs/outbound-notifications.md): subscribe an email, Chatbot or a queue, filtering on the type attribute',
-      });
-      new CfnOutput(this, OUTPUTS.outboundTableName, {
-        value: this.outbound.store.table.tableName,
-        description: 'DynamoDB table of outbound endpoints, messages, deliveries and attempts',
-      });
-      new CfnOutput(this, OUTPUTS.outboundDeliveryQueueUrl, {
-        value: this.outbound.deliveryQueue.queue.queueUrl,
-        description: 'Outbound delivery queue (wake-ups)',
-      });
-      new CfnOutput(this, OUTPUTS.outboundDeliveryDeadLetterQueueArn, {
-        value: this.outbound.deliveryQueue.deadLetterQueue.queueArn,
-        description: 'Dead-letter queue of the outbound delivery queue',
-      });
-      new CfnOutput(this, OUTPUTS.outboundIntakeDeadLetterQueueArn, {
-        value: this.outbound.intakeQueue.deadLetterQueue.queueArn,
-        description: 'Dead-letter queue of the outbound intake queue',
-      });
-    }
-    new CfnOutput(this, OUTPUTS.archiveBucketName, {
-      value: this.archive.bucket.bucketName,
-      description: 'Archive of every accepted request (docs/archive.md)',
-    });
-    new CfnOutput(this, OUTPUTS.archiveDatabase, {
-      value: this.archive.database.ref,
-      description: 'Glue database of the archive',
-    });
-    new CfnOutput(this, OUTPUTS.archiveWorkGroup, {
-      value: this.archive.workGroup.ref,
-      description:
-        'Athena workgroup: npm run cli -- events query --athena --workgroup <this> --database <ArchiveDatabase>',
-    });
-    new CfnOutput(this, OUTPUTS.replayFunctionName, {
-      value: this.replay.function.lambdaFunction.functionName,
-      description:
-        'Starts and shows replays: aws lambda invoke --function-name <this> --payload \'{"action":"start",...}\'',
-    });
-    new CfnOutput(this, OUTPUTS.eventsTopicArn, {
-      value: this.eventTopic.topic.topicArn,
-      description: 'SNS topic of processed events',
-    });
-    new CfnOutput(this, OUTPUTS.eventsTableName, {
-      value: this.eventStore.table.tableName,
-      description: 'DynamoDB table of event records',
-    });
+    addStackOutputs(this, config);
   }
 
   /** The operator console on the outbound API function: what it reads, every queue by the name the CLI gives it. */
