@@ -5,7 +5,6 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV, retrySettings } from '../../lambdas/contract';
 import type { SourceConfig } from '../config-schema';
@@ -13,9 +12,9 @@ import { DurableQueue } from './durable-queue';
 import type { EventArchive } from './event-archive';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
-import { WebhookFunction } from './webhook-function';
+import { WebhookFunction, runtimeOf, type FunctionRuntimeProps } from './webhook-function';
 
-export interface IngestPipelineProps {
+export interface IngestPipelineProps extends FunctionRuntimeProps {
   /** The source the processor takes events of, or `*` (ANY_SOURCE) for the shared pipeline. */
   readonly sourceId: string;
   /** Names the pipeline in descriptions: `webhook source stripe`, `the shared pipeline`. */
@@ -29,11 +28,6 @@ export interface IngestPipelineProps {
   readonly processor: SourceConfig['processor'];
   readonly eventStore: EventStore;
   readonly eventTopic: EventTopic;
-  readonly logRetention?: logs.RetentionDays;
-  readonly projectRoot?: string;
-  readonly tracing?: boolean;
-  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
-  readonly sourceMaps?: boolean;
   /** Where the processor archives each attempt, and the request headers it never archives. @default none */
   readonly archive?: { readonly archive: EventArchive; readonly denyHeaders: readonly string[] };
 }
@@ -61,10 +55,7 @@ export function addIngestPipeline(scope: Construct, props: IngestPipelineProps):
     description: `Processes verified webhook events of ${props.description} and publishes them`,
     memorySize: processor.memoryMb,
     timeout: Duration.seconds(processor.timeoutSeconds),
-    logRetention: props.logRetention,
-    projectRoot: props.projectRoot,
-    tracing: props.tracing ?? false,
-    sourceMaps: props.sourceMaps ?? false,
+    ...runtimeOf(props),
     environment: {
       [ENV.eventsTable]: props.eventStore.table.tableName,
       [ENV.sourceId]: props.sourceId,

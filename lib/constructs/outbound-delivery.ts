@@ -16,7 +16,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   BUNDLED_SOURCES_FILE,
@@ -33,25 +32,17 @@ import { DurableQueue } from './durable-queue';
 import { OutboundAlarms, type OutboundAlarmsProps } from './outbound-alarms';
 import { OutboundStore } from './outbound-store';
 import { TenantPortal } from './tenant-portal';
-import { API_RUNTIME_SDK_MODULES, WebhookFunction } from './webhook-function';
+import { API_RUNTIME_SDK_MODULES, WebhookFunction, runtimeOf, type FunctionRuntimeProps } from './webhook-function';
 
-export interface OutboundDeliveryProps {
+export interface OutboundDeliveryProps extends FunctionRuntimeProps {
   /** The stack's HTTP API; the `/v1` routes are added to it. */
   readonly httpApi: apigwv2.HttpApi;
   /** Subnets deliveries may reach although the SSRF guard refuses them (internal receivers). @default none */
   readonly allowedCidrs?: readonly string[];
   /** Days each kind of outbound record is kept (the TTL of every item). @default DEFAULT_RETENTION (30/30/30/7) */
   readonly retention?: RetentionSettings;
-  /** @default logs.RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
-  /** @default false */
-  readonly tracing?: boolean;
-  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
-  readonly sourceMaps?: boolean;
   /** @default true */
   readonly deletionProtection?: boolean;
-  /** @default - the repository root */
-  readonly projectRoot?: string;
   /** The stack's topic of processed events, and the relay rules (config/relays.ts). @default no relay */
   readonly relay?: { readonly topic: sns.ITopic; readonly rules: readonly RelayRule[] };
   /** Thresholds of the outbound alarms and the topic they notify (decision 0012). @default the defaults of `OutboundAlarmsProps` */
@@ -114,10 +105,7 @@ export class OutboundDelivery extends Construct {
       [ENV.payloadBucket]: this.store.payloadBucket.bucketName,
     };
     const common = {
-      logRetention: props.logRetention,
-      tracing: props.tracing,
-      sourceMaps: props.sourceMaps ?? false,
-      projectRoot: props.projectRoot,
+      ...runtimeOf(props),
       environment,
     };
 

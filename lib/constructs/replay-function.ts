@@ -6,15 +6,14 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLED_SOURCES_FILE, ENV } from '../../lambdas/contract';
 import type { EventArchive } from './event-archive';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
-import { WebhookFunction } from './webhook-function';
+import { WebhookFunction, runtimeOf, type FunctionRuntimeProps } from './webhook-function';
 
-export interface ReplayFunctionProps {
+export interface ReplayFunctionProps extends FunctionRuntimeProps {
   readonly archive: EventArchive;
   readonly eventStore: EventStore;
   readonly eventTopic: EventTopic;
@@ -24,11 +23,6 @@ export interface ReplayFunctionProps {
   readonly queues: { readonly queueUrlPrefix: string; readonly sharedQueueUrl?: string };
   readonly retentionDays: Readonly<Record<string, number | null>>;
   readonly subscriptionIds: readonly string[];
-  readonly logRetention?: logs.RetentionDays;
-  readonly projectRoot?: string;
-  readonly tracing?: boolean;
-  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
-  readonly sourceMaps?: boolean;
 }
 
 export class ReplayFunction extends Construct {
@@ -42,10 +36,7 @@ export class ReplayFunction extends Construct {
       description: 'Replays archived webhook events: verified again, paced, resumable (a chain of runs)',
       memorySize: 512,
       timeout: Duration.minutes(15),
-      logRetention: props.logRetention,
-      projectRoot: props.projectRoot,
-      tracing: props.tracing ?? false,
-      sourceMaps: props.sourceMaps ?? false,
+      ...runtimeOf(props),
       bundledFiles: { [BUNDLED_SOURCES_FILE]: props.bundledSources },
       environment: {
         [ENV.eventsTable]: props.eventStore.table.tableName,

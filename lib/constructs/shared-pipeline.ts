@@ -4,7 +4,6 @@
  * (the tenant, or the config source's id, set by the verifier), so that when one group floods it, SQS hands the
  * processor the other groups' messages first (docs/sources.md, "Fairness").
  */
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ANY_SOURCE } from '../../lambdas/contract';
 import type { SharedPipelineConfig } from '../config-schema';
@@ -13,17 +12,12 @@ import type { EventArchive } from './event-archive';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
 import { addIngestPipeline } from './ingest-pipeline';
-import type { WebhookFunction } from './webhook-function';
+import { runtimeOf, type FunctionRuntimeProps, type WebhookFunction } from './webhook-function';
 
-export interface SharedPipelineProps {
+export interface SharedPipelineProps extends FunctionRuntimeProps {
   readonly config: SharedPipelineConfig;
   readonly eventStore: EventStore;
   readonly eventTopic: EventTopic;
-  readonly logRetention?: logs.RetentionDays;
-  readonly projectRoot?: string;
-  readonly tracing?: boolean;
-  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
-  readonly sourceMaps?: boolean;
   /**
    * Where the processor archives each attempt, and the request headers it never archives: every header any shared
    * config source denies (one processor serves them all). @default - nothing archived
@@ -47,10 +41,7 @@ export class SharedPipeline extends Construct {
       processor: config.processor,
       eventStore: props.eventStore,
       eventTopic: props.eventTopic,
-      logRetention: props.logRetention,
-      projectRoot: props.projectRoot,
-      tracing: props.tracing,
-      sourceMaps: props.sourceMaps ?? false,
+      ...runtimeOf(props),
       ...(props.archive && { archive: props.archive }),
     });
     this.queue = pipeline.queue;

@@ -7,7 +7,6 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -17,22 +16,14 @@ import type { EventArchive } from './event-archive';
 import type { EventStore } from './event-store';
 import type { EventTopic } from './event-topic';
 import { addIngestPipeline } from './ingest-pipeline';
-import type { WebhookFunction } from './webhook-function';
+import { runtimeOf, type FunctionRuntimeProps, type WebhookFunction } from './webhook-function';
 
-export interface SourcePipelineProps {
+export interface SourcePipelineProps extends FunctionRuntimeProps {
   /** The validated source config. */
   readonly source: SourceConfig;
   readonly eventStore: EventStore;
   /** Where the processor publishes processed events. */
   readonly eventTopic: EventTopic;
-  /** Retention of the processor's log group. @default logs.RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
-  /** Directory holding `package.json` and the lock file. @default - the repository root */
-  readonly projectRoot?: string;
-  /** X-Ray active tracing on the processor. @default false */
-  readonly tracing?: boolean;
-  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
-  readonly sourceMaps?: boolean;
   /** Where the processor archives each attempt and offloads large messages (#19). @default - nothing archived */
   readonly archive?: EventArchive;
 }
@@ -89,10 +80,7 @@ export class SourcePipeline extends Construct {
       processor: source.processor,
       eventStore: props.eventStore,
       eventTopic: props.eventTopic,
-      logRetention: props.logRetention,
-      projectRoot: props.projectRoot,
-      tracing: props.tracing,
-      sourceMaps: props.sourceMaps ?? false,
+      ...runtimeOf(props),
       ...(props.archive && { archive: { archive: props.archive, denyHeaders: source.archive.denyHeaders } }),
     });
     this.own = {

@@ -10,20 +10,14 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV, TENANT_SOURCES_TABLE } from '../../lambdas/contract';
 import { SOURCE_ROUTES } from '../../lambdas/sources-api/routes';
-import { WebhookFunction } from './webhook-function';
+import { WebhookFunction, runtimeOf, type FunctionRuntimeProps } from './webhook-function';
 
-export interface TenantSourcesProps {
+export interface TenantSourcesProps extends FunctionRuntimeProps {
   /** @default true */
   readonly deletionProtection?: boolean;
-  readonly logRetention?: logs.RetentionDays;
-  readonly tracing?: boolean;
-  /** Node's `--enable-source-maps` in the functions (config `sourceMaps`). @default false */
-  readonly sourceMaps?: boolean;
-  readonly projectRoot?: string;
 }
 
 export class TenantSources extends Construct {
@@ -53,10 +47,7 @@ export class TenantSources extends Construct {
       serviceName: 'webhook-sources-api',
       description: "Tenant sources API: create, list, update, rotate and delete tenants' webhook sources",
       timeout: Duration.seconds(29),
-      logRetention: props.logRetention,
-      tracing: props.tracing,
-      sourceMaps: props.sourceMaps ?? false,
-      projectRoot: props.projectRoot,
+      ...runtimeOf(props),
       environment: {
         [ENV.tenantSourcesTable]: this.table.tableName,
         [ENV.tenantSourcesKeyId]: this.secretsKey.keyArn,

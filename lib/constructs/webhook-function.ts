@@ -65,6 +65,25 @@ export const API_RUNTIME_SDK_MODULES = ['@aws-sdk/client-cloudwatch'] as const;
 
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
+/**
+ * How a construct's functions run, passed down unchanged from the stack config to each WebhookFunction: one
+ * description of these settings that every construct with functions extends.
+ */
+export type FunctionRuntimeProps = Pick<
+  WebhookFunctionProps,
+  'logRetention' | 'tracing' | 'sourceMaps' | 'projectRoot'
+>;
+
+/** The runtime settings of a construct's props, to pass on to its functions and nested constructs. */
+export function runtimeOf(props: FunctionRuntimeProps): FunctionRuntimeProps {
+  return {
+    logRetention: props.logRetention,
+    tracing: props.tracing ?? false,
+    sourceMaps: props.sourceMaps ?? false,
+    projectRoot: props.projectRoot,
+  };
+}
+
 export interface WebhookFunctionProps {
   /** Entry file, relative to `projectRoot` or absolute; it must `export const handler`. */
   readonly entry: string;
