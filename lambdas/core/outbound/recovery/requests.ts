@@ -17,7 +17,7 @@ import type { Delivery } from '../model';
 import type { DeliveryStore, EndpointRepository, WakeUpQueue } from '../ports';
 import { recoverEndpoint, recoveryIdFor, type RecoveryResult, type RecoveryStore } from './recover';
 import { checkTypePattern, replayIdFor, replayMessages, type MessagePager, type ReplayResult } from './replay';
-import { startRun, type RecoveryRunStore, type RunRequest } from './runs';
+import { startRun, type OnProgress, type RecoveryRunStore, type RunRequest } from './runs';
 import { RecoveryWindowError, validateWindow } from './window';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../retention';
 import { queueDelaySeconds } from '../delivery/wake-up';
@@ -66,35 +66,31 @@ export async function runRecovery(
   const nowMs = deps.now();
   const retention = deps.retention ?? DEFAULT_RETENTION;
   validateWindow(input, nowMs, retention);
-  const run = await recorded(
+  const request: RunRequest = {
+    recoveryId: recoveryIdFor(tenantId, endpointId, { sinceMs: input.since, untilMs: input.until }, input.label),
+    kind: 'recover',
+    tenantId,
+    endpointId,
+    ...input,
+  };
+  return recordedRun(
     deps,
-    {
-      recoveryId: recoveryIdFor(tenantId, endpointId, { sinceMs: input.since, untilMs: input.until }, input.label),
-      kind: 'recover',
-      tenantId,
-      endpointId,
-      ...input,
-    },
+    request,
     nowMs,
+    due,
+    (progress) => recoverEndpoint(store, { endpoint, ...input }, nowMs, retention, progress),
+    (result) => [
+      'endpoint recovery run',
+      {
+        tenantId,
+        endpointId,
+        recoveryId: result.recoveryId,
+        queued: result.queued,
+        alreadyQueued: result.alreadyQueued,
+        notRecoverable: result.notRecoverable,
+      },
+    ],
   );
-  try {
-    const result = await recoverEndpoint(store, { endpoint, ...input }, nowMs, retention, run.progress);
-    await run.finish();
-    deps.log.info('endpoint recovery run', {
-      tenantId,
-      endpointId,
-      recoveryId: result.recoveryId,
-      queued: result.queued,
-      alreadyQueued: result.alreadyQueued,
-      notRecoverable: result.notRecoverable,
-    });
-    return result;
-  } catch (error) {
-    await run.fail(error);
-    throw error;
-  } finally {
-    await wake(due, deps);
-  }
 }
 
 /** `POST /v1/tenants/{tenant}/messages/replay` with `{since, until?, type?, endpoint?, label?}`. */
@@ -136,7 +132,13 @@ export async function runReplay(tenantId: string, bodyText: string, deps: Recove
   });
   validateWindow(window, nowMs, retention);
   checkTypePattern(type);
-  const run = await recorded(
+  const messages: MessagePager = {
+    async listByTenant(...args) {
+      await wake(due.splice(0), deps);
+      return deps.recovery.listByTenant(...args);
+    },
+  };
+  return recordedRun(
     deps,
     {
       recoveryId: replayId,
@@ -148,29 +150,39 @@ export async function runReplay(tenantId: string, bodyText: string, deps: Recove
       ...(label !== undefined && { label }),
     },
     nowMs,
-  );
-  try {
-    const messages: MessagePager = {
-      async listByTenant(...args) {
-        await wake(due.splice(0), deps);
-        return deps.recovery.listByTenant(...args);
+    due,
+    (progress) =>
+      replayMessages({ messages, endpoints: deps.endpoints, deliveries }, request, nowMs, retention, progress),
+    (result) => [
+      'message replay run',
+      {
+        tenantId,
+        replayId: result.replayId,
+        matched: result.matched,
+        queued: result.queued,
+        alreadyQueued: result.alreadyQueued,
       },
-    };
-    const result = await replayMessages(
-      { messages, endpoints: deps.endpoints, deliveries },
-      request,
-      nowMs,
-      retention,
-      run.progress,
-    );
+    ],
+  );
+}
+
+/**
+ * Runs `work` as the recorded run of `request` (its record started once the request is known to be one the stack
+ * serves): finished and logged when it returns, failed when it throws; whatever it made due is woken either way.
+ */
+async function recordedRun<R>(
+  deps: RecoveryRunDeps,
+  request: RunRequest,
+  nowMs: number,
+  due: Due[],
+  work: (progress: OnProgress) => Promise<R>,
+  logLine: (result: R) => [message: string, fields: Record<string, unknown>],
+): Promise<R> {
+  const run = await startRun(deps.recovery, request, nowMs, deps.now);
+  try {
+    const result = await work(run.progress);
     await run.finish();
-    deps.log.info('message replay run', {
-      tenantId,
-      replayId: result.replayId,
-      matched: result.matched,
-      queued: result.queued,
-      alreadyQueued: result.alreadyQueued,
-    });
+    deps.log.info(...logLine(result));
     return result;
   } catch (error) {
     await run.fail(error);
@@ -178,11 +190,6 @@ export async function runReplay(tenantId: string, bodyText: string, deps: Recove
   } finally {
     await wake(due, deps);
   }
-}
-
-/** Starts the run's record, once the request is known to be one the stack serves. */
-function recorded(deps: Pick<RecoveryRunDeps, 'recovery' | 'now'>, request: RunRequest, nowMs: number) {
-  return startRun(deps.recovery, request, nowMs, deps.now);
 }
 
 async function enabledEndpoint(tenantId: string, endpointId: string, deps: Pick<RecoveryRunDeps, 'endpoints'>) {
