@@ -16,14 +16,18 @@ export class InvalidSessionError extends WebhookError {
   readonly statusCode = 401;
   readonly code: 'invalid_session' | 'session_expired';
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(readonly reason: SessionRefusal) {
+  constructor(
+    readonly reason: SessionRefusal,
+    /** Which page's session: the portal's, or the operator console's. */
+    readonly page: 'portal' | 'console' = 'portal',
+  ) {
     super(
       reason === 'expired'
-        ? 'This portal session has expired: ask for a new link.'
-        : 'No valid portal session: open the portal from a new link.',
+        ? `This ${page} session has expired: ask for a new link.`
+        : `No valid ${page} session: open the ${page} from a new link.`,
     );
     this.code = reason === 'expired' ? 'session_expired' : 'invalid_session';
-    this.headers = { 'www-authenticate': 'Bearer realm="portal", error="invalid_token"' };
+    this.headers = { 'www-authenticate': `Bearer realm="${page}", error="invalid_token"` };
   }
 }
 

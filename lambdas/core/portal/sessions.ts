@@ -122,6 +122,11 @@ async function authorize(
   deps: SessionDeps,
 ): Promise<PortalSession> {
   const match = /^Bearer ([^\s]+)$/.exec(authorization ?? '');
-  if (!match) throw new InvalidSessionError('missing');
-  return verifySessionToken(await deps.keys.current(), match[1]!, deps.now(), audience);
+  if (!match) throw new InvalidSessionError('missing', audience);
+  try {
+    return verifySessionToken(await deps.keys.current(), match[1]!, deps.now(), audience);
+  } catch (error) {
+    // The same refusal, worded for the page it came to.
+    throw error instanceof InvalidSessionError ? new InvalidSessionError(error.reason, audience) : error;
+  }
 }
