@@ -12,7 +12,7 @@ import { awsConsoleData } from '../../lambdas/adapters/console/aws-console-data'
 import { queueUrlOf } from '../../lambdas/adapters/console/sqs-queue-admin';
 import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import { OUTPUTS } from '../../lib/stack-outputs';
-import { createFakeStack, FAKE_SOURCE } from './fake-stack';
+import { createFakeStack, FAKE_SOURCE, recentDatum } from './fake-stack';
 import { clients, describeWithServer, TEST_CREDENTIALS, TEST_REGION } from './servers';
 
 const STACK = 'ConsoleStack';
@@ -41,14 +41,7 @@ describeWithServer('moto', 'the operator console against a deployed stack (moto)
       await sqs.send(
         new SendMessageCommand({ QueueUrl: outputs[OUTPUTS.queueUrl(FAKE_SOURCE)]!, MessageBody: `${n}` }),
       );
-    // Requests a minute ago (CloudWatch is always a little behind).
-    const at = new Date(Date.now() - 60_000);
-    const datum = (name: string, value: number, dims: Record<string, string>) => ({
-      MetricName: name,
-      Value: value,
-      Timestamp: at,
-      Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
-    });
+    const datum = recentDatum;
     await cloudwatch.send(
       new CloudWatch.PutMetricDataCommand({
         Namespace: STACK,

@@ -23,7 +23,7 @@ import { DynamoEventStore } from '../../lambdas/adapters/dynamo-event-store';
 import { SHARED_PIPELINE, TENANT_SOURCES } from '../../lambdas/core/kernel/metrics';
 import type { StatusReport } from '../../local/status';
 import { cli } from '../helpers/cli-io';
-import { createFakeStack, FAKE_SOURCE, motoEnvironment } from './fake-stack';
+import { createFakeStack, FAKE_SOURCE, motoEnvironment, recentDatum } from './fake-stack';
 import { clients, describeWithServer, TEST_CREDENTIALS, TEST_REGION } from './servers';
 
 const STACK = 'FakeStack';
@@ -154,14 +154,7 @@ describeWithServer('moto', 'the CLI against a deployed stack (moto)', (server) =
 
   it('status reads the counts from CloudWatch, the queues from SQS and the alarms in ALARM', async () => {
     const cloudwatch = new CloudWatchClient(config());
-    // A minute ago: CloudWatch's data is always a little behind, and a query's window ends now.
-    const now = new Date(Date.now() - 60_000);
-    const datum = (name: string, value: number, dims: Record<string, string>) => ({
-      MetricName: name,
-      Value: value,
-      Timestamp: now,
-      Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
-    });
+    const datum = recentDatum;
     await cloudwatch.send(
       new PutMetricDataCommand({
         Namespace: STACK,

@@ -78,3 +78,13 @@ export function motoEnvironment(endpoint: string, cacheDir: string): NodeJS.Proc
     WEBHOOK_CLI_CACHE_DIR: cacheDir,
   };
 }
+
+/** A metric datum of a minute ago (CloudWatch's data is always a little behind, and a query's window ends now). */
+export function recentDatum(name: string, value: number, dimensions: Record<string, string>) {
+  return {
+    MetricName: name,
+    Value: value,
+    Timestamp: new Date(Date.now() - 60_000),
+    Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
+  };
+}
