@@ -1,6 +1,7 @@
 /**
  * The CLI against a deployed stack, with moto standing in for AWS: `--stack` reads the outputs with CloudFormation
- * once and caches them; `events`, `queues` and `status` read the stack's table, queues, metrics and alarms.
+ * once and caches them; `events`, `queues` and `status` read the stack's table, queues, metrics and alarms, and
+ * `events query --athena` runs in the stack's Athena workgroup (moto answers with rows queued through its test API).
  * (moto has no StartMessageMoveTask: `queues redrive --stack` is tested against aws-sdk-client-mock in
  * test/cli/deployed-redrive.test.ts.)
  */
@@ -10,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { AthenaClient, CreateWorkGroupCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { OUTPUTS_CACHE_MS } from '../../cli/lib/deployed-stack';
 import {
@@ -106,6 +108,55 @@ describeWithServer('moto', 'the CLI against a deployed stack (moto)', (server) =
     } finally {
       api.close();
     }
+  });
+
+  it('events query --athena --stack runs the SQL in the stack’s workgroup and database, and prints Athena’s rows', async () => {
+    // moto runs no SQL: it answers the next query with the rows queued here (its documented test API).
+    const queued = await fetch(`${server().endpoint}/moto-api/static/athena/query-results`, {
+      method: 'POST',
+      body: JSON.stringify({
+        region: TEST_REGION,
+        results: [
+          {
+            rows: [
+              { Data: [{ VarCharValue: 'source' }, { VarCharValue: 'n' }] },
+              { Data: [{ VarCharValue: FAKE_SOURCE }, { VarCharValue: '3' }] },
+            ],
+            column_info: [
+              { Name: 'source', Type: 'varchar', CatalogName: 'hive', SchemaName: '', TableName: '', Label: 'source' },
+              { Name: 'n', Type: 'bigint', CatalogName: 'hive', SchemaName: '', TableName: '', Label: 'n' },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(queued.status).toBe(201);
+    // The workgroup the stack's archive creates (moto's CloudFormation does not make Athena workgroups).
+    const athena = new AthenaClient(config());
+    await athena.send(new CreateWorkGroupCommand({ Name: `${STACK}-archive` }));
+    athena.destroy();
+    const sent = vi.spyOn(AthenaClient.prototype, 'send');
+
+    const r = await cli(
+      'events',
+      'query',
+      'SELECT source, count(*) AS n FROM events GROUP BY source',
+      '--athena',
+      '--stack',
+      STACK,
+      '--json',
+    );
+
+    expect(r.stderr.join('\n')).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout[0]!)).toEqual({ columns: ['source', 'n'], rows: [[FAKE_SOURCE, '3']] });
+    const start = sent.mock.calls.map(([c]) => c).find((c) => c instanceof StartQueryExecutionCommand);
+    expect(start?.input).toMatchObject({
+      QueryString: 'SELECT source, count(*) AS n FROM events GROUP BY source',
+      WorkGroup: `${STACK}-archive`,
+      QueryExecutionContext: { Database: 'webhook_archive' },
+    });
+    sent.mockRestore();
   });
 
   it('events list and show read the deployed events table', async () => {

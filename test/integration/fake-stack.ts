@@ -1,7 +1,7 @@
 /**
  * A small stack in moto with the outputs the CLI reads (lib/stack-outputs.ts): the events topic and table, one
  * source's queue and dead-letter queue, the shared pipeline's, tenant sources on, the metrics namespace, the API's
- * address. Created through moto's CloudFormation, so `--stack`
+ * address, the archive's Athena workgroup and database. Created through moto's CloudFormation, so `--stack`
  * runs DescribeStacks as it does against AWS.
  */
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
@@ -48,6 +48,8 @@ export function fakeStackTemplate(stackName: string): string {
       [OUTPUTS.sharedQueueUrl]: { Value: { Ref: 'SharedQueue' } },
       [OUTPUTS.sharedDeadLetterQueueArn]: { Value: { 'Fn::GetAtt': ['SharedDlq', 'Arn'] } },
       [OUTPUTS.tenantSourcesTableName]: { Value: 'tenant-sources' },
+      [OUTPUTS.archiveWorkGroup]: { Value: `${stackName}-archive` },
+      [OUTPUTS.archiveDatabase]: { Value: 'webhook_archive' },
     },
   });
 }
