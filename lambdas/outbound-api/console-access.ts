@@ -3,8 +3,8 @@
  * its API (`/console/api/…`) are routed by API Gateway without IAM, like the portal's: each API request is
  * authorized by a console session (`Authorization: Bearer <token>`) minted by an IAM-signed
  * `POST /v1/console-sessions`. The API has the console's own reads and the redrive (answered from the ConsoleData
- * port), and every tenant route the portal serves, at `/console/api/tenants/{tenant}/…` with the tenant from the path:
- * the operator may look at any tenant.
+ * port), and every tenant route the portal serves, at `/console/api/tenants/{tenant}/…` with the tenant from the path
+ * (the operator may look at any tenant), with a tenant's portal link besides.
  */
 import { routeMatcher } from '../core/kernel/routes';
 import { PORTAL_ACCESS } from './portal-access';
@@ -39,9 +39,15 @@ export function consoleRouteKey(route: OutboundRouteKey): string {
   return `${method} ${CONSOLE_API_PREFIX}${rest}`;
 }
 
-/** Each console tenant route and the `/v1` route it serves: those a portal may call. */
+/** The operator routes the console serves too: opening a tenant's portal from its pages. */
+const CONSOLE_OPERATOR_ROUTES: readonly OutboundRouteKey[] = ['POST /v1/tenants/{tenant}/portal-sessions'];
+
+/** Each console tenant route and the `/v1` route it serves: those a portal may call, and a portal link. */
 export const CONSOLE_TENANT_ROUTES: ReadonlyMap<string, OutboundRouteKey> = new Map(
-  OUTBOUND_ROUTES.filter((r) => PORTAL_ACCESS[r] === 'tenant').map((r) => [consoleRouteKey(r), r]),
+  OUTBOUND_ROUTES.filter((r) => PORTAL_ACCESS[r] === 'tenant' || CONSOLE_OPERATOR_ROUTES.includes(r)).map((r) => [
+    consoleRouteKey(r),
+    r,
+  ]),
 );
 
 /** Every route of the console API (token-authorized). */

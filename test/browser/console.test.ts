@@ -110,12 +110,27 @@ describeInBrowser('operator console', () => {
     await page.goto(`${t.stack.url}/console#/t/acme/endpoints`);
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
     expect(await page.locator('tbody').textContent()).toContain('Billing');
+    expect(await page.getByRole('button', { name: 'Portal link' }).count()).toBe(0);
     const calls = requests.filter((u) => u.includes('/api/'));
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((u) => u.startsWith(`${t.stack.url}/console/api/`))).toBe(true);
     expect(errors).toEqual([]);
     // Without the session the same API answers 401.
     expect((await fetch(`${t.stack.url}/console/api/overview`)).status).toBe(401);
+  });
+
+  it('opens a tenant’s portal from a read-write console session (as deployed), through the console API', async () => {
+    const minted = await fetch(`${t.stack.url}/v1/console-sessions`, { method: 'POST', body: '{}' });
+    const { url } = (await minted.json()) as { url: string };
+    const { page, requests } = await browser.page();
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'Inbound sources' }).waitFor();
+    await page.goto(`${t.stack.url}/console#/t/acme/endpoints`);
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await page.getByRole('button', { name: 'Portal link' }).click();
+    const link = page.getByRole('link', { name: /portal as acme/ });
+    expect(await link.getAttribute('href')).toMatch(new RegExp(`^${t.stack.url}/portal#token=`));
+    expect(requests).toContain(`${t.stack.url}/console/api/tenants/acme/portal-sessions`);
   });
 
   it('is not framed by any page, and is refused to a cross-site request', async () => {

@@ -174,6 +174,20 @@ describe('the console API', () => {
     expect(acme.headers['cache-control']).toBe('no-store');
   });
 
+  it('opens a tenant’s portal from its pages: a portal link for the tenant the path names (read-only sessions cannot)', async () => {
+    const link = await asOperator(consoleToken(), 'POST', '/console/api/tenants/globex/portal-sessions', {});
+    expect(link.status).toBe(201);
+    expect(link.json).toMatchObject({
+      tenant: 'globex',
+      url: expect.stringMatching(/^https:\/\/api\.test\/portal#token=/),
+    });
+    const endpoints = await p.portal(link.json.token, 'GET', '/portal/api/endpoints');
+    expect(endpoints.json.endpoints.map((e: { url: string }) => e.url)).toEqual([`https://${RECEIVER_HOST}/globex`]);
+    expect(
+      (await asOperator(consoleToken('read'), 'POST', '/console/api/tenants/globex/portal-sessions', {})).status,
+    ).toBe(403);
+  });
+
   it('answers 404 on every console route when the function has no console', async () => {
     const bare = portalUnderTest({ dynamo: dynamo.client, tableName: TABLE });
     expect((await bare.call('POST', '/v1/console-sessions', {})).status).toBe(404);

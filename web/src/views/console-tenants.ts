@@ -1,5 +1,5 @@
 /** Every tenant's endpoints by state (a bar per state), each tenant's pages, and a portal link for a tenant. */
-import { consoleApi, request, seg } from '../api';
+import { consoleApi, request, seg, tenantPath, type Scope } from '../api';
 import { badge, focus, h, table } from '../dom';
 import { heading } from '../layout';
 import { link } from '../router';
@@ -76,11 +76,12 @@ export async function tenantsView(main: HTMLElement): Promise<void> {
 }
 
 /** The bar above a tenant's pages in the console: its sections, and a portal link to hand the tenant. */
-export function tenantBar(tenant: string, base: string): HTMLElement {
+export function tenantBar(scope: Scope, base: string): HTMLElement {
+  const { tenant } = scope;
   const out = h('span', { 'aria-live': 'polite' });
   const open = h('button', { type: 'button' }, 'Portal link');
   open.addEventListener('click', () => {
-    request<PortalSessionView>('POST', `/v1/tenants/${seg(tenant)}/portal-sessions`, {}).then(
+    request<PortalSessionView>('POST', tenantPath(scope, 'portal-sessions'), {}).then(
       (s) =>
         out.replaceChildren(
           ' ',
@@ -96,7 +97,7 @@ export function tenantBar(tenant: string, base: string): HTMLElement {
     h('a', { href: `#${base}/endpoints` }, 'Endpoints'),
     h('a', { href: `#${base}/deliveries` }, 'Deliveries'),
     h('a', { href: `#${base}/event-types` }, 'Event types'),
-    open,
-    out,
+    // A read-only console opens no portal (a link acts for the tenant).
+    ...(scope.readOnly ? [] : [open, out]),
   );
 }

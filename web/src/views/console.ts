@@ -41,7 +41,7 @@ export function consoleRoutes(f: Frame, readOnly = false): Route[] {
     view: (m, at) => {
       const scope: Scope = { mode: 'console', tenant: at.params.tenant!, readOnly };
       const base = `/t/${seg(scope.tenant)}`;
-      m.append(tenantBar(scope.tenant, base));
+      m.append(tenantBar(scope, base));
       return tenantRoutes(scope, base)
         .find((r) => r.pattern === `${base}${suffix}`)!
         .view(m, at);
