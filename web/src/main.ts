@@ -2,7 +2,7 @@
  * The portal's entry. In `portal` mode (served at /portal) it enters with the session token of its link, shows that
  * tenant's endpoints, deliveries and event types, and says so when the session ends. In `console` mode it shows the
  * stack's inbound and outbound state and any tenant's views: at /console with a console session (deployed, or
- * `console open` locally), at the local stack's /_local/console without one.
+ * `portal console` locally), at the local stack's /_local/console without one.
  */
 import { ApiError, forgetToken, localConsole, request, takeToken, useToken, type Scope } from './api';
 import { fill, focus, h, time } from './dom';
