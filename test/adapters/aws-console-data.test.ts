@@ -97,6 +97,21 @@ describe('awsConsoleData', () => {
     expect(o.queues).toEqual([{ name: 'stripe', visible: 3, inFlight: 1, deadLetters: 2 }]);
   });
 
+  it('asks SQS for a queue’s dead-letter queue once per container, then two depth reads per queue and view', async () => {
+    cw.on(CloudWatch.ListMetricsCommand).resolves({});
+    cw.on(CloudWatch.GetMetricDataCommand).resolves({});
+    const d = data();
+    await d.overview();
+    await d.overview();
+    expect(sqs.commandCalls(GetQueueUrlCommand)).toHaveLength(1);
+    expect(
+      sqs
+        .commandCalls(GetQueueAttributesCommand)
+        .filter((c) => c.args[0].input.AttributeNames?.includes('RedrivePolicy')),
+    ).toHaveLength(1);
+    expect(sqs.commandCalls(GetQueueAttributesCommand)).toHaveLength(1 + 2 * 2);
+  });
+
   it('looks at dead letters without taking them (visibility 0) and without their bodies', async () => {
     sqs.on(ReceiveMessageCommand).resolves({
       Messages: [

@@ -12,7 +12,14 @@ import { METRICS, TENANT_SOURCES } from '../../core/kernel/metrics';
 import type { EventRecord } from '../../core/inbound/ports';
 import { scanDeployedEvents } from '../dynamo-event-scan';
 import { endpointCensus } from './dynamo-endpoint-census';
-import { deadLetterArnOf, peekDeadLetters, queueDepth, redriveDeadLetters, type QueueRef } from './sqs-queue-admin';
+import {
+  deadLetterArnOf,
+  peekDeadLetters,
+  queueDepth,
+  queueUrlOf,
+  redriveDeadLetters,
+  type QueueRef,
+} from './sqs-queue-admin';
 
 const MINUTES = 60;
 /** Events a console listing reads at most (one Scan page is 1 MB): the newest of those are shown. */
@@ -52,8 +59,9 @@ export function awsConsoleData(deps: AwsConsoleDataDeps): ConsoleData {
     if (!queue) return Promise.resolve(undefined);
     const known = refs.get(name);
     if (known) return known;
-    const ref = deadLetterArnOf(deps.sqs, queue.url).then((arn) =>
-      arn === undefined ? undefined : { ...queue, deadLetterArn: arn },
+    // The dead-letter queue's ARN (from the redrive policy) and URL, asked once per container.
+    const ref = deadLetterArnOf(deps.sqs, queue.url).then(async (arn) =>
+      arn === undefined ? undefined : { ...queue, deadLetterArn: arn, deadLetterUrl: await queueUrlOf(deps.sqs, arn) },
     );
     ref.catch(() => refs.delete(name));
     refs.set(name, ref);

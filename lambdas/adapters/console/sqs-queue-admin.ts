@@ -19,6 +19,8 @@ export interface QueueRef {
   readonly name: string;
   readonly url: string;
   readonly deadLetterArn: string;
+  /** The dead-letter queue's URL, when already known (else asked of SQS from its ARN). */
+  readonly deadLetterUrl?: string;
 }
 
 export interface QueueDepth {
@@ -32,6 +34,13 @@ export async function queueUrlOf(sqs: SQSClient, arn: string): Promise<string> {
   const [, , , , account, name] = arn.split(':');
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
   return QueueUrl!;
+}
+
+/** A queue's dead-letter queue's URL: the one it carries, else asked of SQS. */
+export function deadLetterUrl(sqs: SQSClient, queue: QueueRef): Promise<string> {
+  return queue.deadLetterUrl === undefined
+    ? queueUrlOf(sqs, queue.deadLetterArn)
+    : Promise.resolve(queue.deadLetterUrl);
 }
 
 /** A queue's dead-letter queue, from its redrive policy. */
@@ -56,7 +65,7 @@ export async function queueDepth(sqs: SQSClient, queue: QueueRef): Promise<Queue
       inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
     };
   };
-  const [main, dead] = await Promise.all([count(queue.url), queueUrlOf(sqs, queue.deadLetterArn).then(count)]);
+  const [main, dead] = await Promise.all([count(queue.url), deadLetterUrl(sqs, queue).then(count)]);
   return { waiting: main.visible, inFlight: main.inFlight, deadLetters: dead.visible + dead.inFlight };
 }
 
@@ -66,7 +75,7 @@ export async function queueDepth(sqs: SQSClient, queue: QueueRef): Promise<Queue
  * which on a dead-letter queue (no redrive policy of its own) changes nothing.
  */
 export async function peekDeadLetters(sqs: SQSClient, queue: QueueRef): Promise<DeadLetter[]> {
-  const url = await queueUrlOf(sqs, queue.deadLetterArn);
+  const url = await deadLetterUrl(sqs, queue);
   const { Messages = [] } = await sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: url,
