@@ -110,6 +110,11 @@ export function addStackOutputs(stack: StackParts, config: StackConfig): void {
   out(OUTPUTS.dashboardName, stack.monitoring.dashboard.dashboard.dashboardName, 'The CloudWatch dashboard');
   if (stack.outbound) {
     out(
+      'ConsoleUrl',
+      `${stack.api.url}console`,
+      `The operator console: open it with a signed link from npm run cli -- portal console --stack ${stack.stackName}`,
+    );
+    out(
       'PortalSigningKeyArn',
       stack.outbound.portal.signingKey.secretArn,
       'Tenant portal sessions are signed with this secret: put a new value to end every session (docs/portal.md)',

@@ -54,6 +54,12 @@ describe('TenantPortal', () => {
     expect(undocumented).toEqual([]);
   });
 
+  it('prints the operator console’s address (ConsoleUrl: the API’s URL and console), and how to open it', () => {
+    const output = template.findOutputs('ConsoleUrl').ConsoleUrl as { Value: unknown; Description: string };
+    expect(JSON.stringify(output.Value)).toMatch(/"\/console"\]\]\}$/);
+    expect(output.Description).toContain('npm run cli -- portal console --stack');
+  });
+
   it('signs sessions with a key Secrets Manager generates: no value in the template', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       Description: Match.stringLikeRegexp('portal sessions'),
