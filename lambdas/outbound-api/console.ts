@@ -66,7 +66,7 @@ export async function consoleRequest(
   }
   const session = await authorizeConsole(event.headers?.authorization, keys);
   const method = event.routeKey.split(' ')[0];
-  if (session.scope === 'read' && method !== 'GET') throw new ReadOnlySessionError();
+  if (session.scope === 'read' && method !== 'GET') throw new ReadOnlySessionError('console');
   if (event.routeKey === 'GET /console/api/session')
     return noStore(jsonResponse(200, { scope: session.scope, expiresAt: new Date(session.expiresAt).toISOString() }));
   deps.log.info('console request', { session: session.id, route: event.routeKey });

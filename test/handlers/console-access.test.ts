@@ -154,7 +154,9 @@ describe('the console API', () => {
   it('changes nothing for a read-only session (403), and still reads', async () => {
     const token = consoleToken('read');
     const before = redrives.length;
-    expect((await asOperator(token, 'POST', '/console/api/queues/stripe/redrive')).status).toBe(403);
+    const refused = await asOperator(token, 'POST', '/console/api/queues/stripe/redrive');
+    expect(refused.status).toBe(403);
+    expect(refused.json.message).toBe('This console session is read-only.');
     expect(redrives.length).toBe(before);
     for (const [key, target] of CONSOLE_TENANT_ROUTES) {
       if (target.startsWith('GET ')) continue;

@@ -36,7 +36,7 @@ export class ReadOnlySessionError extends WebhookError {
   override readonly name = 'ReadOnlySessionError';
   readonly statusCode = 403;
   readonly code = 'read_only_session';
-  constructor() {
-    super('This portal session is read-only.');
+  constructor(page: 'portal' | 'console' = 'portal') {
+    super(`This ${page} session is read-only.`);
   }
 }
