@@ -4,14 +4,13 @@
  * route, only loopback clients that are not a cross-site page reach them (admin-routes.ts); tenant data it reads
  * from `/v1`, as the CLI does.
  */
-import { pageHeaders } from '../lambdas/core/portal/settings';
 import type { WebAssets } from '../lambdas/core/portal/web-assets';
 import type { LocalRoute } from './api-gateway';
 import { consoleData, type ConsoleDataDeps } from './console-data';
 import type { ConsoleData } from '../lambdas/core/console/ports';
 import { silentLog } from '../lambdas/core/kernel/log';
-import { toHttpResponse } from '../lambdas/core/kernel/http';
-import { answerConsoleData } from '../lambdas/outbound-api/console';
+import { toHttpResponse, type HttpResponse } from '../lambdas/core/kernel/http';
+import { answerConsoleData, CONSOLE_PAGE, consolePage } from '../lambdas/outbound-api/console';
 import { CONSOLE_API_PREFIX, matchConsoleDataRoute } from '../lambdas/outbound-api/console-access';
 import type { EventStore } from '../lambdas/core/inbound/ports';
 import { scanEvents, type EmbeddedDynamo } from './dynamo';
@@ -46,28 +45,22 @@ export function consoleRoute(data: ConsoleData, assets: () => WebAssets | undefi
   return async (method: string, rawPath: string, query: URLSearchParams): Promise<Answer> => {
     if (!rawPath.startsWith('/_local/console')) return undefined;
     if (method === 'GET' && rawPath === '/_local/console') {
-      const page = assets()?.get('console.html');
-      if (!page) return notFound('page: the front end was not built');
-      return {
-        status: 200,
-        body: page.body,
-        headers: { 'content-type': page.contentType, ...pageHeaders({ frameAncestors: ["'none'"] }) },
-      };
+      const page = assets()?.get(CONSOLE_PAGE);
+      return page ? toAnswer(consolePage(page)) : notFound('page: the front end was not built');
     }
     // The deployed console's data routes, at /_local/console/api/… and without a session (loopback clients only).
     const route = matchConsoleDataRoute(method, rawPath.replace(/^\/_local\/console\/api\//, CONSOLE_API_PREFIX));
     if (!route || !rawPath.startsWith('/_local/console/api/') || route.routeKey === 'GET /console/api/session')
       return undefined;
     try {
-      const answer = await answerConsoleData(data, route.routeKey, route.pathParameters, Object.fromEntries(query));
-      return {
-        status: answer.statusCode,
-        body: answer.body ?? '',
-        headers: { ...answer.headers, 'cache-control': 'no-store' },
-      };
+      return toAnswer(await answerConsoleData(data, route.routeKey, route.pathParameters, Object.fromEntries(query)));
     } catch (error) {
-      const response = toHttpResponse(error, silentLog);
-      return { status: response.statusCode, body: response.body ?? '', headers: { ...response.headers } };
+      return toAnswer(toHttpResponse(error, silentLog));
     }
   };
+}
+
+/** A function's response as the local API server sends it (its body as it is, with its content type). */
+function toAnswer(response: HttpResponse): Answer {
+  return { status: response.statusCode, body: response.body, headers: { ...response.headers } };
 }

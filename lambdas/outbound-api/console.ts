@@ -8,7 +8,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ConsoleData } from '../core/console/ports';
 import { BadRequestError } from '../core/kernel/errors';
-import { jsonResponse, type HttpResponse } from '../core/kernel/http';
+import { jsonResponse, noStore, type HttpResponse } from '../core/kernel/http';
 import type { Log } from '../core/kernel/log';
 import type { Clock } from '../core/kernel/ports';
 import { NotFoundError } from '../core/outbound/errors';
@@ -23,6 +23,8 @@ import {
   type ConsoleDataRoute,
 } from './console-access';
 import { pageUrl, type PortalDeps } from './portal';
+import { optionalJson, toApiRequest } from './request';
+import type { WebAsset } from '../core/portal/web-assets';
 
 export interface ConsoleDeps {
   readonly data: ConsoleData;
@@ -51,18 +53,14 @@ export async function consoleRequest(
   const keys = { keys: portal.keys, now: deps.now };
   if (event.routeKey === CONSOLE_SESSION_ROUTE) {
     const url = operator.url ?? pageUrl(event.headers ?? {}, '/console');
-    const view = await createConsoleSession(optionalJson(event), url, keys);
+    const view = await createConsoleSession(optionalJson(toApiRequest(event)), url, keys);
     deps.log.info('console session created', { scope: view.scope, expiresAt: view.expiresAt });
     return jsonResponse(201, view, { 'cache-control': 'no-store' });
   }
   if (event.routeKey === CONSOLE_PAGE_ROUTE) {
-    const page = portal.assets?.get('console.html');
+    const page = portal.assets?.get(CONSOLE_PAGE);
     if (!page) throw new NotFoundError('route');
-    return {
-      statusCode: 200,
-      headers: { 'content-type': page.contentType, ...pageHeaders({ frameAncestors: ["'none'"] }) },
-      body: page.body,
-    };
+    return consolePage(page);
   }
   const session = await authorizeConsole(event.headers?.authorization, keys);
   const method = event.routeKey.split(' ')[0];
@@ -76,20 +74,39 @@ export async function consoleRequest(
     delete headers.authorization;
     return noStore(await outbound({ ...event, routeKey: target, headers }));
   }
-  return noStore(
-    await answerConsoleData(
-      operator.data,
-      event.routeKey as ConsoleDataRoute,
-      event.pathParameters ?? {},
-      event.queryStringParameters ?? {},
-    ),
+  return answerConsoleData(
+    operator.data,
+    event.routeKey as ConsoleDataRoute,
+    event.pathParameters ?? {},
+    event.queryStringParameters ?? {},
   );
+}
+
+/** The front end's file of the console page. */
+export const CONSOLE_PAGE = 'console.html';
+
+/** The console page (it holds no data), as every console serves it: framed by no page. */
+export function consolePage(page: WebAsset): HttpResponse {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': page.contentType, ...pageHeaders({ frameAncestors: ["'none'"] }) },
+    body: page.body,
+  };
 }
 
 export const MAX_EVENTS = 1000;
 
-/** One console data route's answer (the local `/_local/console/api/…` routes answer through this too). */
+/** One console data route's answer, never cached (the local `/_local/console/api/…` routes answer through this too). */
 export async function answerConsoleData(
+  data: ConsoleData,
+  route: ConsoleDataRoute,
+  params: Readonly<Record<string, string | undefined>>,
+  query: Readonly<Record<string, string | undefined>>,
+): Promise<HttpResponse> {
+  return noStore(await consoleData(data, route, params, query));
+}
+
+async function consoleData(
   data: ConsoleData,
   route: ConsoleDataRoute,
   params: Readonly<Record<string, string | undefined>>,
@@ -129,18 +146,4 @@ export async function answerConsoleData(
     default:
       throw new NotFoundError('route');
   }
-}
-
-function optionalJson(event: APIGatewayProxyEventV2): unknown {
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  if (raw.trim() === '') return {};
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new BadRequestError('The body is not valid JSON.');
-  }
-}
-
-function noStore(response: HttpResponse): HttpResponse {
-  return { ...response, headers: { ...response.headers, 'cache-control': 'no-store' } };
 }

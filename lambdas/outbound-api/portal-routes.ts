@@ -2,7 +2,6 @@
  * The `/v1` routes of the portal and its contracts: mint a portal session (operator), the event types catalog, a
  * test event to one endpoint, and the OpenAPI document. Thin: each reads its input and calls the core.
  */
-import { BadRequestError } from '../core/kernel/errors';
 import { jsonResponse } from '../core/kernel/http';
 import { sendTestEvent } from '../core/outbound/endpoints/test-event';
 import { catalogView, NO_EVENT_TYPES } from '../core/outbound/event-types';
@@ -10,7 +9,7 @@ import { NotFoundError } from '../core/outbound/errors';
 import { createPortalSession } from '../core/portal/sessions';
 import { openApiDocument } from './openapi/document';
 import { portalPageUrl } from './portal';
-import type { ApiRequest, RouteHandler } from './request';
+import { optionalJson, type RouteHandler } from './request';
 
 /** `POST /v1/tenants/{tenant}/portal-sessions`: a session link for the tenant (201). */
 export const session: RouteHandler = async (r, deps) => {
@@ -34,13 +33,3 @@ export const testEvent: RouteHandler = async (r, deps) =>
 
 /** `GET /v1/openapi.json`: the API's OpenAPI 3.1 document. */
 export const openApi: RouteHandler = async () => jsonResponse(200, openApiDocument());
-
-/** An optional JSON body: none (or only spaces) reads as `{}`. */
-function optionalJson(r: ApiRequest): unknown {
-  if (r.text().trim() === '') return {};
-  try {
-    return JSON.parse(r.text());
-  } catch {
-    throw new BadRequestError('The body is not valid JSON.');
-  }
-}

@@ -5,7 +5,7 @@
  * the tenant taken from the session. Deployed, API Gateway routes these paths without IAM; the token is the only key.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { jsonResponse, type HttpResponse } from '../core/kernel/http';
+import { jsonResponse, noStore, type HttpResponse } from '../core/kernel/http';
 import type { Log } from '../core/kernel/log';
 import type { Clock } from '../core/kernel/ports';
 import { NotFoundError } from '../core/outbound/errors';
@@ -95,8 +95,4 @@ function asset(portal: PortalDeps, name: string): HttpResponse {
     },
     body: found.body,
   };
-}
-
-function noStore(response: HttpResponse): HttpResponse {
-  return { ...response, headers: { ...response.headers, 'cache-control': 'no-store' } };
 }

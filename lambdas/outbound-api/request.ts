@@ -68,6 +68,11 @@ export function toApiRequest(event: APIGatewayProxyEventV2): ApiRequest {
   };
 }
 
+/** An optional JSON body: none (or only spaces) reads as `{}`; anything else must be JSON (400). */
+export function optionalJson(r: ApiRequest): unknown {
+  return r.text().trim() === '' ? {} : r.json();
+}
+
 export const MAX_PAGE_LIMIT = 1000;
 
 /** `?limit=` (1-1000) and `?cursor=` of a list route. */

@@ -17,6 +17,11 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Record<
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
+/** The response, never cached by a browser or a proxy (session-scoped data). */
+export function noStore(response: HttpResponse): HttpResponse {
+  return { ...response, headers: { ...response.headers, 'cache-control': 'no-store' } };
+}
+
 export function toHttpResponse(error: unknown, log: Log): HttpResponse {
   if (error instanceof WebhookError) {
     if (error.statusCode >= 500) {

@@ -5,5 +5,5 @@ export interface WebAsset {
   readonly contentType: string;
 }
 
-/** `index.html` (the portal page), `console.html` (the local console), and content-hashed script and style. */
+/** `index.html` (the portal page), `console.html` (the operator console), and content-hashed script and style. */
 export type WebAssets = ReadonlyMap<string, WebAsset>;
