@@ -10,7 +10,6 @@ import {
   GetMetricDataCommand,
   ListMetricsCommand,
   type CloudWatchClient,
-  type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -22,59 +21,37 @@ import {
 } from '../../lambdas/core/kernel/metrics';
 import { OUTPUTS } from '../../lib/stack-outputs';
 import { STATUS_WINDOW_MINUTES, type AlarmStatus, type SourceStatus, type StatusReport } from '../../local/status';
-import { rejectionReasons } from '../../lambdas/adapters/console/aws-console-data';
+import {
+  metricData,
+  rejectionReasons,
+  type CloudWatchAccess,
+  type MetricQuery,
+} from '../../lambdas/adapters/console/cloudwatch-metrics';
 import { queueDepth } from '../../lambdas/adapters/console/sqs-queue-admin';
 import { deployedQueues, SHARED_QUEUE_NAME } from './deployed-queues';
 import type { DeployedStack } from './deployed-stack';
 
 const RATE_MINUTES = 5;
 
-interface Query {
-  readonly id: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly dimensions: Readonly<Record<string, string>>;
-  readonly stat: 'Sum' | 'Maximum' | 'SampleCount';
+interface Query extends MetricQuery {
   readonly minutes: number;
 }
 
 /** Each query's single value over its window (0 when CloudWatch has no data: no traffic). */
-async function values(cloudwatch: CloudWatchClient, queries: readonly Query[], nowMs: number) {
+async function values(cloudwatch: CloudWatchAccess, queries: readonly Query[], nowMs: number) {
   const out = new Map<string, number>();
   for (const minutes of new Set(queries.map((q) => q.minutes))) {
     const group = queries.filter((q) => q.minutes === minutes);
-    for (let i = 0; i < group.length; i += 500) {
-      const chunk = group.slice(i, i + 500);
-      const MetricDataQueries: MetricDataQuery[] = chunk.map((q) => ({
-        Id: q.id,
-        MetricStat: {
-          Metric: {
-            Namespace: q.namespace,
-            MetricName: q.name,
-            Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
-          },
-          Period: minutes * 60,
-          Stat: q.stat,
-        },
-      }));
-      let NextToken: string | undefined;
-      do {
-        const page = await cloudwatch.send(
-          new GetMetricDataCommand({
-            MetricDataQueries,
-            StartTime: new Date(nowMs - minutes * 60_000),
-            EndTime: new Date(nowMs),
-            NextToken,
-          }),
-        );
-        for (const r of page.MetricDataResults ?? []) {
-          const stat = chunk.find((q) => q.id === r.Id)?.stat;
-          const vs = r.Values ?? [];
-          const value = stat === 'Maximum' ? Math.max(0, ...vs) : vs.reduce((a, b) => a + b, 0);
-          out.set(r.Id!, (out.get(r.Id!) ?? 0) + value);
-        }
-        NextToken = page.NextToken;
-      } while (NextToken);
+    const points = await metricData(
+      cloudwatch,
+      group,
+      minutes * 60,
+      new Date(nowMs - minutes * 60_000),
+      new Date(nowMs),
+    );
+    for (const q of group) {
+      const vs = points.get(q.id)?.values ?? [];
+      out.set(q.id, q.stat === 'Maximum' ? Math.max(0, ...vs) : vs.reduce((a, b) => a + b, 0));
     }
   }
   return (id: string) => out.get(id) ?? 0;
@@ -100,11 +77,9 @@ export async function deployedStatus(
   nowMs: number = Date.now(),
 ): Promise<StatusReport> {
   const { cloudwatch, sqs } = clients;
+  const metrics: CloudWatchAccess = { client: cloudwatch, commands: { GetMetricDataCommand, ListMetricsCommand } };
   const namespace = stack.output(OUTPUTS.metricsNamespace);
-  const reasons = await rejectionReasons(
-    { client: cloudwatch, commands: { GetMetricDataCommand, ListMetricsCommand } },
-    namespace,
-  );
+  const reasons = await rejectionReasons(metrics, namespace);
   const queries: Query[] = [];
   const q = (
     id: string,
@@ -156,7 +131,7 @@ export async function deployedStatus(
     }),
   );
   const [value, depths, alarms] = await Promise.all([
-    values(cloudwatch, queries, nowMs),
+    values(metrics, queries, nowMs),
     Promise.all(queues.map((queue) => queueDepth(sqs, queue))),
     firingAlarms(cloudwatch, stack.name),
   ]);

@@ -4,13 +4,13 @@
  * ListMetrics), the queues from SQS (depths, a look at dead letters, SQS's redrive), the events from the events table
  * (a bounded Scan, as `events list --stack`), and every tenant's endpoints from the outbound table.
  */
-import type * as CloudWatch from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ConsoleData, QueueState, SourceActivity } from '../../core/console/ports';
 import { METRICS, TENANT_SOURCES } from '../../core/kernel/metrics';
 import type { EventRecord } from '../../core/inbound/ports';
 import { scanDeployedEvents } from '../dynamo-event-scan';
+import { metricData, rejectionReasons, type CloudWatchAccess } from './cloudwatch-metrics';
 import { endpointCensus } from './dynamo-endpoint-census';
 import {
   deadLetterArnOf,
@@ -24,11 +24,6 @@ import {
 const MINUTES = 60;
 /** Events a console listing reads at most (one Scan page is 1 MB): the newest of those are shown. */
 const MAX_SCANNED = 5_000;
-
-export interface CloudWatchAccess {
-  readonly client: CloudWatch.CloudWatchClient;
-  readonly commands: Pick<typeof CloudWatch, 'GetMetricDataCommand' | 'ListMetricsCommand'>;
-}
 
 export interface AwsConsoleDataDeps {
   /** The config sources, with their scheme; tenant sources are one row (`(tenant)`), as in the metrics. */
@@ -141,41 +136,21 @@ async function sourceActivity(deps: AwsConsoleDataDeps, nowMs: number): Promise<
       }),
     );
   });
+  const results = await metricData(
+    cloudwatch,
+    queries.map((q) => ({ ...q, namespace: deps.namespace, stat: 'Sum' as const })),
+    60,
+    new Date(start),
+    new Date(end),
+  );
   const series = new Map<string, number[]>();
-  for (let i = 0; i < queries.length; i += 500) {
-    const chunk = queries.slice(i, i + 500);
-    const MetricDataQueries: CloudWatch.MetricDataQuery[] = chunk.map((q) => ({
-      Id: q.id,
-      MetricStat: {
-        Metric: {
-          Namespace: deps.namespace,
-          MetricName: q.name,
-          Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
-        },
-        Period: 60,
-        Stat: 'Sum',
-      },
-    }));
-    let NextToken: string | undefined;
-    do {
-      const page = await cloudwatch.client.send(
-        new cloudwatch.commands.GetMetricDataCommand({
-          MetricDataQueries,
-          StartTime: new Date(start),
-          EndTime: new Date(end),
-          NextToken,
-        }),
-      );
-      for (const r of page.MetricDataResults ?? []) {
-        const perMinute = series.get(r.Id!) ?? new Array<number>(MINUTES).fill(0);
-        (r.Timestamps ?? []).forEach((t, k) => {
-          const minute = Math.floor((t.getTime() - start) / 60_000);
-          if (minute >= 0 && minute < MINUTES) perMinute[minute]! += r.Values?.[k] ?? 0;
-        });
-        series.set(r.Id!, perMinute);
-      }
-      NextToken = page.NextToken;
-    } while (NextToken);
+  for (const [id, points] of results) {
+    const perMinute = new Array<number>(MINUTES).fill(0);
+    points.timestamps.forEach((t, k) => {
+      const minute = Math.floor((t.getTime() - start) / 60_000);
+      if (minute >= 0 && minute < MINUTES) perMinute[minute]! += points.values[k] ?? 0;
+    });
+    series.set(id, perMinute);
   }
   return rows.map((row, i) => {
     const mine = queries.filter((q) => q.source === i);
@@ -192,28 +167,4 @@ async function sourceActivity(deps: AwsConsoleDataDeps, nowMs: number): Promise<
       requests: { perMinute: sum(all), rejectedPerMinute: sum(rejected), outcomes },
     };
   });
-}
-
-/** The reasons CloudWatch has a `Rejected` series for, per source (`status --stack` reads them too). */
-export async function rejectionReasons(
-  cloudwatch: CloudWatchAccess,
-  namespace: string,
-): Promise<Map<string, string[]>> {
-  const reasons = new Map<string, string[]>();
-  let NextToken: string | undefined;
-  do {
-    const page = await cloudwatch.client.send(
-      new cloudwatch.commands.ListMetricsCommand({
-        Namespace: namespace,
-        MetricName: METRICS.rejected.name,
-        NextToken,
-      }),
-    );
-    for (const m of page.Metrics ?? []) {
-      const dims = Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value]));
-      if (dims.Source && dims.Reason) reasons.set(dims.Source, [...(reasons.get(dims.Source) ?? []), dims.Reason]);
-    }
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return reasons;
 }
