@@ -23,14 +23,8 @@ import {
   type ConsoleDataRoute,
 } from './console-access';
 import { pageUrl, type PortalDeps } from './portal';
-import { optionalJson, toApiRequest } from './request';
+import { optionalJson, toApiRequest, type ConsoleDeps } from './request';
 import type { WebAsset } from '../core/portal/web-assets';
-
-export interface ConsoleDeps {
-  readonly data: ConsoleData;
-  /** The console page's URL in session links. @default `<x-forwarded-proto>://<host>/console` of the request */
-  readonly url?: string;
-}
 
 /** Whether API Gateway routed this request to the console (its session route, its page or its API). */
 export function isConsoleRequest(routeKey: string): boolean {

@@ -18,7 +18,7 @@ import type {
   WakeUpQueue,
 } from '../core/outbound/ports';
 import type { RecoveryRunDeps } from '../core/outbound/recovery/requests';
-import type { ConsoleDeps } from './console';
+import type { ConsoleData } from '../core/console/ports';
 import type { PortalDeps } from './portal';
 
 export interface OutboundApiDeps
@@ -32,6 +32,13 @@ export interface OutboundApiDeps
   readonly portal?: PortalDeps;
   /** The operator console's data (its sessions are signed with the portal's key). @default none: its routes answer 404 */
   readonly console?: ConsoleDeps;
+}
+
+/** The operator console's part of the API function (outbound-api/console.ts). */
+export interface ConsoleDeps {
+  readonly data: ConsoleData;
+  /** The console page's URL in session links. @default `<x-forwarded-proto>://<host>/console` of the request */
+  readonly url?: string;
 }
 
 export interface ApiRequest {

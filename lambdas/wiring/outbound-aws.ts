@@ -19,7 +19,7 @@ import { SnsTopic } from '../adapters/sns-topic';
 import { SqsWakeUpQueue } from '../adapters/sqs-wake-up-queue';
 import { PORTAL_ASSETS_DIR, PORTAL_KEY_CACHE_SECONDS } from '../contract';
 import type { PortalDeps } from '../outbound-api/portal';
-import type { ConsoleDeps } from '../outbound-api/console';
+import type { ConsoleDeps } from '../outbound-api/request';
 import { awsConsoleData } from '../adapters/console/aws-console-data';
 import type { CloudWatchAccess } from '../adapters/console/cloudwatch-metrics';
 import { DynamoEventStore } from '../adapters/dynamo-event-store';
