@@ -3,7 +3,13 @@
  * key rotation.
  */
 import { spawn } from 'node:child_process';
-import type { ConsoleSessionView, PortalSessionView } from '../../lambdas/core/portal/sessions';
+import {
+  MAX_CONSOLE_SESSION_SECONDS,
+  MIN_SESSION_SECONDS,
+  type ConsoleSessionView,
+  type PortalSessionView,
+} from '../../lambdas/core/portal/sessions';
+import { MAX_SESSION_SECONDS } from '../../lambdas/core/portal/session-token';
 import { UsageError, type Command } from '../command';
 import { parseFlags } from '../lib/flags';
 import { api, baseUrlFrom, COMMON_OPTIONS, COMMON_OPTIONS_USAGE, enc } from '../lib/outbound-api';
@@ -38,7 +44,8 @@ export function parseExpiry(text: string): number {
   const m = /^(\d{1,6})(s|m|h)?$/.exec(text.trim());
   if (!m) throw new UsageError(`--expires: "${text}" is not a duration like 90s, 30m or 1h`);
   const seconds = Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
-  if (seconds < 60 || seconds > 86_400) throw new UsageError('--expires: a session lasts 1 minute to 24 hours');
+  if (seconds < MIN_SESSION_SECONDS || seconds > MAX_SESSION_SECONDS)
+    throw new UsageError('--expires: a session lasts 1 minute to 24 hours');
   return seconds;
 }
 
@@ -61,35 +68,45 @@ export const command: Command = {
     }
     if (sub === 'console') {
       const input = sessionInput(values);
-      if ((input.expiresInSeconds ?? 0) > 3600)
+      if ((input.expiresInSeconds ?? 0) > MAX_CONSOLE_SESSION_SECONDS)
         throw new UsageError('--expires: a console session lasts an hour at most');
-      const { body } = await api<ConsoleSessionView>(target, 'POST', '/v1/console-sessions', {
-        body: JSON.stringify(input),
+      return openSession<ConsoleSessionView>(target, '/v1/console-sessions', input, values, io, {
+        title: () => 'Operator console',
+        actsAs: 'operator',
       });
-      if (values.json) return printJson(io, body);
-      io.out(body.url);
-      io.err(
-        `Operator console, ${body.scope === 'read' ? 'read-only' : 'read-write'}, until ${body.expiresAt}. Anyone with this link acts as the operator until then.`,
-      );
-      if (values.browser) openInBrowser(body.url, io.err);
-      return 0;
     }
     if (sub !== 'open')
       throw new UsageError(sub === undefined ? 'portal: open, console or rotate-key?' : `unknown subcommand "${sub}"`);
     if (values.tenant === undefined) throw new UsageError('--tenant is required');
-    const input = sessionInput(values);
-    const { body } = await api<PortalSessionView>(target, 'POST', `/v1/tenants/${enc(values.tenant)}/portal-sessions`, {
-      body: JSON.stringify(input),
+    const path = `/v1/tenants/${enc(values.tenant)}/portal-sessions`;
+    return openSession<PortalSessionView>(target, path, sessionInput(values), values, io, {
+      title: (body) => `Portal of tenant ${body.tenant}`,
+      actsAs: 'tenant',
     });
-    if (values.json) return printJson(io, body);
-    io.out(body.url);
-    io.err(
-      `Portal of tenant ${body.tenant}, ${body.scope === 'read' ? 'read-only' : 'read-write'}, until ${body.expiresAt}. Anyone with this link acts as the tenant until then.`,
-    );
-    if (values.browser) openInBrowser(body.url, io.err);
-    return 0;
   },
 };
+
+/**
+ * Asks `path` for a session and prints its link alone on stdout (for `$(…)` and pipes), what it grants on stderr;
+ * `--browser` opens it too.
+ */
+async function openSession<V extends ConsoleSessionView>(
+  target: Parameters<typeof api>[0],
+  path: string,
+  input: ReturnType<typeof sessionInput>,
+  values: { readonly json?: boolean; readonly browser?: boolean },
+  io: Parameters<Command['run']>[1],
+  say: { readonly title: (body: V) => string; readonly actsAs: string },
+): Promise<number> {
+  const { body } = await api<V>(target, 'POST', path, { body: JSON.stringify(input) });
+  if (values.json) return printJson(io, body);
+  io.out(body.url);
+  io.err(
+    `${say.title(body)}, ${body.scope === 'read' ? 'read-only' : 'read-write'}, until ${body.expiresAt}. Anyone with this link acts as the ${say.actsAs} until then.`,
+  );
+  if (values.browser) openInBrowser(body.url, io.err);
+  return 0;
+}
 
 function sessionInput(values: { readonly 'read-only'?: boolean; readonly expires?: string }) {
   return {

@@ -24,13 +24,30 @@ export interface SigningKeySource {
 
 export const DEFAULT_SESSION_SECONDS = 3600;
 
-/** The body of `POST /v1/tenants/{tenant}/portal-sessions` (all optional: `{}` is a one-hour read-write session). */
-export const portalSessionInputSchema = z.strictObject({
-  /** How long the session lasts. */
-  expiresInSeconds: z._default(z.int().check(z.minimum(60), z.maximum(MAX_SESSION_SECONDS)), DEFAULT_SESSION_SECONDS),
-  /** A read-only session sees everything and changes nothing. */
-  readOnly: z._default(z.boolean(), false),
-});
+/** The shortest session either page mints. */
+export const MIN_SESSION_SECONDS = 60;
+
+/**
+ * A console session acts for the operator on every tenant and queue, so it lasts a working session at most, where a
+ * portal session may last a day.
+ */
+export const MAX_CONSOLE_SESSION_SECONDS = 3600;
+
+/** The body that mints a session lasting up to `maxSeconds` (all optional: `{}` is a one-hour read-write session). */
+function sessionInputSchema(maxSeconds: number) {
+  return z.strictObject({
+    /** How long the session lasts. */
+    expiresInSeconds: z._default(
+      z.int().check(z.minimum(MIN_SESSION_SECONDS), z.maximum(maxSeconds)),
+      DEFAULT_SESSION_SECONDS,
+    ),
+    /** A read-only session sees everything and changes nothing. */
+    readOnly: z._default(z.boolean(), false),
+  });
+}
+
+/** The body of `POST /v1/tenants/{tenant}/portal-sessions`. */
+export const portalSessionInputSchema = sessionInputSchema(MAX_SESSION_SECONDS);
 
 export interface PortalSessionView {
   /** The portal, entered with this session: hand it to the tenant. */
@@ -48,17 +65,8 @@ export interface SessionDeps {
   readonly now: Clock;
 }
 
-/**
- * The body of `POST /v1/console-sessions`: as a portal session's, but an hour at most. A console session acts for
- * the operator on every tenant and queue, so it is kept as short as a working session.
- */
-export const consoleSessionInputSchema = z.strictObject({
-  expiresInSeconds: z._default(
-    z.int().check(z.minimum(60), z.maximum(DEFAULT_SESSION_SECONDS)),
-    DEFAULT_SESSION_SECONDS,
-  ),
-  readOnly: z._default(z.boolean(), false),
-});
+/** The body of `POST /v1/console-sessions`. */
+export const consoleSessionInputSchema = sessionInputSchema(MAX_CONSOLE_SESSION_SECONDS);
 
 /** The subject of every console session: the operator, not a tenant. */
 export const CONSOLE_SUBJECT = 'operator';
@@ -88,7 +96,7 @@ export function createConsoleSession(
 async function mint(
   subject: string,
   audience: SessionAudience,
-  schema: typeof portalSessionInputSchema | typeof consoleSessionInputSchema,
+  schema: ReturnType<typeof sessionInputSchema>,
   input: unknown,
   pageUrl: string,
   deps: SessionDeps,
