@@ -32,13 +32,12 @@ import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-l
 import { serializeEnvelope } from '../lambdas/core/inbound/envelope';
 import { createRouter } from '../lambdas/core/inbound/routing';
 import { stripe } from '../lambdas/core/signatures/schemes/stripe';
-import { prepareSources } from '../lambdas/core/inbound/sources';
 import { createProcessorHandler } from '../lambdas/processor/create-handler';
 import { routes } from '../config/routes';
 import { createVerifierHandler } from '../lambdas/verifier/create-handler';
 import { FakeEventStore, FakeQueue, FakeSecrets, FakeTopic } from '../test/helpers/fakes';
 import { ConstantSecrets, NullEventStore, NullQueue, NullTopic } from './lib/null-ports';
-import { apiGatewayEvent, runtimeSource, SECRET, signedWebhook, TEST_QUEUES } from '../test/helpers/webhook';
+import { apiGatewayEvent, prepared, runtimeSource, SECRET, signedWebhook } from '../test/helpers/webhook';
 import { machineHeader } from './lib/machine';
 import { stripeEvent } from './lib/payloads';
 import { ratio, table } from './lib/stats';
@@ -72,7 +71,7 @@ let sink = 0;
 async function benchVerifier(bytes: number, rounds: number): Promise<Row> {
   const source = runtimeSource();
   const log = powertoolsLog(new Logger({ serviceName: 'webhook-verifier' }));
-  const sources = prepareSources([source], TEST_QUEUES);
+  const sources = prepared(source);
   const common = { sources, clock: () => NOW_MS, leaseMs: LEASE_MS, newToken: randomUUID, log };
   const store = new FakeEventStore();
   const queue = new FakeQueue();

@@ -79,8 +79,8 @@ export const ENV = {
 } as const;
 
 /**
- * The config sources, as JSON (`RuntimeSource[]`), in a file beside the verifier's code: bundled at synth, read and
- * checked at cold start (decision 0002). An environment variable held about ten (Lambda's 4 KB).
+ * The config sources, as JSON (`RuntimeSource[]`), in a file beside the verifier's code: checked and bundled at synth,
+ * read as checked at cold start (decision 0002). An environment variable held about ten (Lambda's 4 KB).
  */
 export const BUNDLED_SOURCES_FILE = 'webhook-sources.json';
 

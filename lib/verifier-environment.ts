@@ -3,7 +3,7 @@
  * (`BUNDLED_SOURCES_FILE`, no deploy-time value in it), and a handful of small environment variables whose size
  * does not grow with the sources (decision 0002). Also the fixed names the bundled file refers to.
  */
-import type { RuntimeSource } from '../lambdas/core/inbound/source-schema';
+import { type CheckedSources, parseRuntimeSources } from '../lambdas/core/inbound/source-schema';
 import { ConfigError } from '../lambdas/core/kernel/errors';
 import { ENV, VERIFIER_LEASE_SECONDS } from '../lambdas/contract';
 import { toRuntimeSource, type StackConfig } from './config-schema';
@@ -34,14 +34,20 @@ export function queueNameFor(stackName: string, sourceId: string): string {
   return name;
 }
 
-/** The config sources as the verifier reads them from its bundled file. */
-export function bundledSources(config: StackConfig, stackName: string): RuntimeSource[] {
-  return config.sources.map((source) =>
-    toRuntimeSource(source, {
-      ...(source.pipeline === 'own' && { queueName: queueNameFor(stackName, source.id) }),
-      // The secret by name, never its value: the verifier fetches the value at run time.
-      secretId: secretNameFor(stackName, source.id),
-    }),
+/**
+ * The config sources as the verifier reads them from its bundled file: checked here, at synth, with the runtime
+ * source schema and each scheme's options schema (`parseRuntimeSources`), and written as that check returned them.
+ * The verifier trusts the file as checked and builds no schema at its cold start (decision 0002).
+ */
+export function bundledSources(config: StackConfig, stackName: string): CheckedSources {
+  return parseRuntimeSources(
+    config.sources.map((source) =>
+      toRuntimeSource(source, {
+        ...(source.pipeline === 'own' && { queueName: queueNameFor(stackName, source.id) }),
+        // The secret by name, never its value: the verifier fetches the value at run time.
+        secretId: secretNameFor(stackName, source.id),
+      }),
+    ),
   );
 }
 

@@ -19,6 +19,7 @@ import { localSources } from '../config/local';
 import { DynamoEventStore } from '../lambdas/adapters/dynamo-event-store';
 import { stackConfigSchema } from '../lib/config';
 import { toRuntimeSource } from '../lib/config-schema';
+import { parseRuntimeSources } from '../lambdas/core/inbound/source-schema';
 import { formatIssues } from '../lambdas/core/kernel/config-parse';
 import { ConfigError } from '../lambdas/core/kernel/errors';
 import type { EventStore } from '../lambdas/core/inbound/ports';
@@ -174,11 +175,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     const prepared = prepareSources(
-      configs.map((c) =>
-        toRuntimeSource(c, {
-          ...(c.pipeline === 'own' && { queueName: `webhooks-${c.id}` }),
-          secretId: secretIdFor(c.id),
-        }),
+      parseRuntimeSources(
+        configs.map((c) =>
+          toRuntimeSource(c, {
+            ...(c.pipeline === 'own' && { queueName: `webhooks-${c.id}` }),
+            secretId: secretIdFor(c.id),
+          }),
+        ),
       ),
       { urlPrefix: localQueueUrl(''), sharedUrl: shared.queue.url },
     );

@@ -8,11 +8,10 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { powertoolsMetrics } from '../../lambdas/adapters/powertools-metrics';
 import { serializeEnvelope } from '../../lambdas/core/inbound/envelope';
 import { createRouter } from '../../lambdas/core/inbound/routing';
-import { prepareSources } from '../../lambdas/core/inbound/sources';
 import { silentLog } from '../../lambdas/core/kernel/log';
 import { createProcessorHandler } from '../../lambdas/processor/create-handler';
 import { createVerifierHandler } from '../../lambdas/verifier/create-handler';
-import { apiGatewayEvent, runtimeSource, SECRET, signedWebhook, TEST_QUEUES } from '../../test/helpers/webhook';
+import { apiGatewayEvent, prepared, runtimeSource, SECRET, signedWebhook } from '../../test/helpers/webhook';
 import { ConstantSecrets, NullEventStore, NullQueue, NullTopic } from '../lib/null-ports';
 import { stripeEvent } from '../lib/payloads';
 
@@ -47,7 +46,7 @@ export async function measureLines(): Promise<LineBytes> {
   const metrics = powertoolsMetrics({ namespace: 'WebhookIngestion' });
   const source = runtimeSource();
   const verifier = createVerifierHandler({
-    sources: prepareSources([source], TEST_QUEUES),
+    sources: prepared(source),
     store: new NullEventStore(),
     queue: new NullQueue(),
     secrets: new ConstantSecrets([SECRET]),

@@ -7,13 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLED_SOURCES_FILE, VERIFIER_LEASE_SECONDS } from '../contract';
 import { ENV } from '../contract';
+import type { CheckedSources } from '../core/inbound/source-schema';
 import type { QueueTargets } from '../core/inbound/sources';
 import { ConfigError } from '../core/kernel/errors';
 
 // Plain variables are checked by hand, not with a zod schema: a few per function do not need one, and
 // the processor bundles no zod at all. The verifier's config sources (a JSON table in a file bundled beside
-// its code) are checked with the source schema (core/inbound/source-schema.ts, via prepareSources). Every
-// problem is reported at once, naming the variable.
+// its code) were checked at synth with the source schema (core/inbound/source-schema.ts), and are read as
+// checked (`checkedSourcesJson`). Every problem is reported at once, naming the variable.
 
 type Env = NodeJS.ProcessEnv;
 
@@ -49,8 +50,8 @@ export class EnvReader {
 
 export interface VerifierConfig {
   readonly tableName: string;
-  /** The bundled file's JSON; checked with the source schema by `prepareSources`. */
-  readonly sources: unknown;
+  /** The bundled file's sources, as the synth checked them. */
+  readonly sources: CheckedSources;
   readonly queues: QueueTargets;
   readonly secretsCacheMs: number;
   readonly leaseMs: number;
@@ -74,6 +75,23 @@ export interface ProcessorConfig {
   /** The archive bucket (#19) and the source's headers never archived; absent: nothing archived. */
   readonly archiveBucket?: string;
   readonly archiveDenyHeaders: readonly string[];
+}
+
+/**
+ * The bundled sources file's JSON, as the verifier and the replay function use it. The synth wrote what
+ * `parseRuntimeSources` returned (`bundledSources`, lib/verifier-environment.ts) into the same code asset as this
+ * code, so it is read as checked, without building the source schema at cold start (decision 0002); that it is a JSON
+ * array is confirmed here, and each source's scheme is looked up when it is prepared.
+ */
+export function checkedSourcesJson(text: string): CheckedSources {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${BUNDLED_SOURCES_FILE} is not valid JSON`);
+  }
+  if (!Array.isArray(value)) throw new ConfigError(`${BUNDLED_SOURCES_FILE}: expected the JSON array the synth writes`);
+  return value as unknown as CheckedSources;
 }
 
 /** The bundled sources file's text: beside the function's code (`LAMBDA_TASK_ROOT`), else in the working directory. */
@@ -108,13 +126,7 @@ export function verifierConfig(
   e.done();
   if (tenantSources && tenantSources.cacheMs > 60_000)
     throw new ConfigError(`invalid environment: ${ENV.sourceCacheSeconds}: at most 60`);
-  let sources: unknown;
-  try {
-    sources = JSON.parse(sourcesText());
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`${BUNDLED_SOURCES_FILE} is not valid JSON`);
-  }
+  const sources = checkedSourcesJson(sourcesText());
   const archiveBucket = env[ENV.archiveBucket];
   return {
     tableName,
@@ -173,8 +185,8 @@ export interface ReplayConfig {
   readonly tableName: string;
   readonly topicArn: string;
   readonly archiveBucket: string;
-  /** The bundled sources file's JSON, as the verifier reads it; validated by `prepareSources`. */
-  readonly sources: unknown;
+  /** The bundled file's sources, as the verifier reads them. */
+  readonly sources: CheckedSources;
   readonly queues: QueueTargets;
   readonly retentionDays: Readonly<Record<string, number | null>>;
   readonly subscriptions: readonly string[];
@@ -202,7 +214,7 @@ export function replayConfig(
     tableName,
     topicArn,
     archiveBucket,
-    sources: parse(BUNDLED_SOURCES_FILE, sourcesText()),
+    sources: checkedSourcesJson(sourcesText()),
     queues: { urlPrefix, sharedUrl: env[ENV.sharedQueueUrl] },
     retentionDays: parse(ENV.archiveRetention, retentionText) as Record<string, number | null>,
     subscriptions: jsonStrings(env, ENV.subscriptionIds),

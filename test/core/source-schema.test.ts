@@ -1,6 +1,7 @@
 /**
- * The verifier's check of its runtime sources (`parseRuntimeSources`, with the source schema): everything
- * the synth writes passes unchanged, and each kind of hand-edited mistake fails at cold start naming its field.
+ * The one check of runtime sources (`parseRuntimeSources`, with the source schema and each scheme's options schema),
+ * made at synth before the verifier's file is written: everything the synth derives passes, and each kind of mistake
+ * fails naming its field.
  */
 import { describe, expect, it } from 'vitest';
 import config from '../../config/sources';
@@ -9,6 +10,7 @@ import { parseRuntimeSources } from '../../lambdas/core/inbound/source-schema';
 import { stackConfigSchema } from '../../lib/config';
 import { toRuntimeSource } from '../../lib/config-schema';
 import { ConfigError } from '../../lambdas/core/kernel/errors';
+import { schemes } from '../../lambdas/core/signatures/index';
 import { runtimeSource } from '../helpers/webhook';
 
 const deploy = { queueName: 'WebhookIngestion-stripe-ingest', secretId: 'WebhookIngestion/webhooks/stripe' };
@@ -34,7 +36,8 @@ describe('parseRuntimeSources', () => {
   it('accepts what the synth writes for every local sample source (every scheme, with options and locators)', () => {
     const input = { sources: localSources.map((s) => s.source) };
     const sources = stackConfigSchema.parse(input).sources.map((s) => toRuntimeSource(s, deploy));
-    expect(parseRuntimeSources(JSON.parse(JSON.stringify(sources)))).toEqual(sources);
+    const withDefaults = sources.map((s) => ({ ...s, options: schemes[s.scheme].optionsSchema.parse(s.options) }));
+    expect(parseRuntimeSources(JSON.parse(JSON.stringify(sources)))).toEqual(withDefaults);
   });
 
   it('fills the defaults the synth may leave out (options, allowedCidrs) and lower-cases locator headers', () => {
@@ -48,6 +51,17 @@ describe('parseRuntimeSources', () => {
       eventId: { header: 'x-delivery-id' },
       eventType: { bodyPath: 'type' },
     });
+  });
+
+  it("checks each source's scheme options with its scheme, and returns them with the scheme's defaults", () => {
+    const [source] = parseRuntimeSources([runtimeSource({ id: 'h', scheme: 'hmac', options: { header: 'X-Sig' } })]);
+    expect(source!.options).toMatchObject({ header: 'x-sig', prefix: 'sha256=', algorithm: 'sha256', encoding: 'hex' });
+    expect(problem([runtimeSource({ id: 'h', scheme: 'hmac', options: { algorithm: 'md5' } })])).toMatch(
+      /invalid schemeOptions for source h:\nalgorithm: /,
+    );
+    expect(problem([runtimeSource({ scheme: 'stripe', options: { extra: 1 } })])).toMatch(
+      /invalid schemeOptions for source stripe:\nextra: unknown key/,
+    );
   });
 
   it('refuses a non-array list, and accepts an empty one (a stack may serve tenant sources only)', () => {

@@ -8,6 +8,7 @@ import {
   serializeEnvelope,
 } from '../../lambdas/core/inbound/envelope';
 import { parseSecretValue } from '../../lambdas/core/inbound/secret-value';
+import { type CheckedSources, parseRuntimeSources } from '../../lambdas/core/inbound/source-schema';
 import { prepareSources } from '../../lambdas/core/inbound/sources';
 import { ConfigError, InvalidSignatureError } from '../../lambdas/core/kernel/errors';
 import { toHttpResponse } from '../../lambdas/core/kernel/http';
@@ -132,15 +133,19 @@ describe('parseSecretValue()', () => {
 });
 
 describe('prepareSources()', () => {
-  it('fails loudly, naming the field, on an invalid runtime source', () => {
-    expect(() => prepareSources([{ ...runtimeSource(), scheme: 'nope' }], TEST_QUEUES)).toThrow(ConfigError);
-    expect(() => prepareSources([{ ...runtimeSource(), scheme: 'nope' }], TEST_QUEUES)).toThrow(/0\.scheme/);
+  it('fails loudly, naming the source, on a scheme no one registered (a bundled file edited by hand)', () => {
+    for (const scheme of ['nope', 'constructor']) {
+      const sources = [{ ...runtimeSource(), scheme }] as unknown as CheckedSources;
+      expect(() => prepareSources(sources, TEST_QUEUES)).toThrow(ConfigError);
+      expect(() => prepareSources(sources, TEST_QUEUES)).toThrow(`source stripe: unknown scheme "${scheme}"`);
+    }
   });
 
-  it('fails loudly on scheme options the scheme rejects', () => {
-    expect(() =>
-      prepareSources([runtimeSource({ id: 'h', scheme: 'hmac', options: { algorithm: 'md5' } })], TEST_QUEUES),
-    ).toThrow(/schemeOptions for source h/);
+  it('reads the scheme options as the check returned them', () => {
+    const [checked] = parseRuntimeSources([runtimeSource({ id: 'h', scheme: 'hmac', options: { header: 'X-Sig' } })]);
+    const source = prepareSources([checked!] as unknown as CheckedSources, TEST_QUEUES).get('h')!;
+    expect(source.options).toBe(checked!.options);
+    expect(source.options).toMatchObject({ header: 'x-sig', algorithm: 'sha256' });
   });
 });
 

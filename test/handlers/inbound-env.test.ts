@@ -10,6 +10,8 @@ import {
   verifierConfig,
 } from '../../lambdas/wiring/inbound-env';
 import { BUNDLED_SOURCES_FILE, ENV } from '../../lambdas/contract';
+import sampleConfig from '../../config/sources';
+import { bundledSources } from '../../lib/verifier-environment';
 
 /** The verifier's minimal environment, and its bundled sources' text. */
 const VERIFIER_ENV = { [ENV.eventsTable]: 't', [ENV.queueUrlPrefix]: 'https://sqs.x.amazonaws.com/1/' };
@@ -23,6 +25,14 @@ describe('function config', () => {
 
   it('verifierConfig() rejects bundled sources that are not JSON, naming the file', () => {
     expect(() => verifierConfig(VERIFIER_ENV, bundled('[nope'))).toThrow(`${BUNDLED_SOURCES_FILE} is not valid JSON`);
+  });
+
+  it('verifierConfig() reads the bundled sources as the synth checked and wrote them, refusing anything but an array', () => {
+    const written = bundledSources(sampleConfig, 'WebhookIngestion');
+    expect(verifierConfig(VERIFIER_ENV, bundled(JSON.stringify(written))).sources).toEqual(written);
+    expect(() => verifierConfig(VERIFIER_ENV, bundled('{}'))).toThrow(
+      `${BUNDLED_SOURCES_FILE}: expected the JSON array the synth writes`,
+    );
   });
 
   it('readBundledSources() reads the file beside the code (LAMBDA_TASK_ROOT), and names it when it is missing', () => {

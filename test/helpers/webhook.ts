@@ -5,7 +5,7 @@
  * events. Negative tests break exactly one thing.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { RuntimeSource } from '../../lambdas/core/inbound/source-schema';
+import { parseRuntimeSources, type RuntimeSource } from '../../lambdas/core/inbound/source-schema';
 import type { IncomingWebhook, IngestDeps } from '../../lambdas/core/inbound/ingest';
 import { silentLog } from '../../lambdas/core/kernel/log';
 import { prepareSources, type PreparedSource } from '../../lambdas/core/inbound/sources';
@@ -38,8 +38,9 @@ export function runtimeSource(
   };
 }
 
+/** Sources as the verifier gets them: checked as the synth checks them, then prepared. */
 export function prepared(...sources: RuntimeSource[]): ReadonlyMap<string, PreparedSource> {
-  return prepareSources(sources.length ? sources : [runtimeSource()], TEST_QUEUES);
+  return prepareSources(parseRuntimeSources(sources.length ? sources : [runtimeSource()]), TEST_QUEUES);
 }
 
 export function testDeps(sources: readonly RuntimeSource[] = [runtimeSource()]) {
@@ -48,7 +49,7 @@ export function testDeps(sources: readonly RuntimeSource[] = [runtimeSource()]) 
   const queue = new FakeQueue();
   const secrets = new FakeSecrets(Object.fromEntries(sources.map((s) => [s.secretId, [SECRET]])));
   const deps: IngestDeps = { store, queue, secrets, clock, leaseMs: 30_000, newToken: tokens(), log: silentLog };
-  return { deps, clock, store, queue, secrets, sources: prepareSources(sources, TEST_QUEUES) };
+  return { deps, clock, store, queue, secrets, sources: prepareSources(parseRuntimeSources(sources), TEST_QUEUES) };
 }
 
 export interface SignedOptions {

@@ -5,7 +5,9 @@
  * - `runtimeSourceSchema`: one source as the verifier receives it (the JSON file bundled with it,
  *   `BUNDLED_SOURCES_FILE`): the shared fields plus what the synth derives (`toRuntimeSource`). Its output type
  *   is `RuntimeSource`;
- * - `parseRuntimeSources`: the verifier's cold-start check, with that schema (decision 0002).
+ * - `parseRuntimeSources`: the one check of runtime sources, with that schema and each scheme's options schema. The
+ *   synth makes it before it writes the verifier's file; the verifier reads the file as checked (decision 0002) and
+ *   builds none of these schemas at its cold start.
  * Tenant sources (created at run time, tenant-sources/) check the same shared fields when they are created.
  * A field both forms carry is added to `sharedSourceFields` only: the synth accepts it, `toRuntimeSource`
  * copies it, the verifier checks it and `RuntimeSource` gains it.
@@ -16,9 +18,9 @@ import { compileAllowlist } from '../kernel/cidr';
 import { formatIssues, ONE_SHOT } from '../kernel/config-parse';
 import { ConfigError } from '../kernel/errors';
 import { SCHEME_NAMES } from '../signatures/index';
+import { checkSchemeOptions } from './scheme-options';
+import { SOURCE_ID } from './source-names';
 
-/** A source id: a URL path segment and a resource-name part. */
-export const SOURCE_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /**
  * The largest body a source accepts: Lambda's 6 MiB invocation request, less room for the rest of the event (headers,
  * request context) and some JSON escaping of the body. Bodies over SQS's 1 MiB travel by claim check through the
@@ -118,11 +120,25 @@ const runtimeSourcesSchema = z.array(runtimeSourceSchema, { error: MESSAGES.sour
 
 export type RuntimeSource = z.output<typeof runtimeSourceSchema>;
 
-/** Checks the runtime sources list; throws a ConfigError listing every problem as `path: message`. */
-export function parseRuntimeSources(input: unknown): RuntimeSource[] {
+declare const CHECKED: unique symbol;
+/**
+ * Runtime sources that passed `parseRuntimeSources`: the only input `prepareSources` takes. The verifier's bundled
+ * file holds them as the synth checked them (`bundledSources`, lib/verifier-environment.ts).
+ */
+export type CheckedSources = readonly RuntimeSource[] & { readonly [CHECKED]: true };
+
+/**
+ * Checks the runtime sources list, and each source's scheme options with its scheme's schema (returned with their
+ * defaults applied); throws a ConfigError listing every problem as `path: message`.
+ */
+export function parseRuntimeSources(input: unknown): CheckedSources {
   const parsed = runtimeSourcesSchema.safeParse(input, ONE_SHOT);
   if (!parsed.success) throw new ConfigError(`invalid webhook sources:\n${formatIssues(parsed.error)}`);
-  return parsed.data;
+  const checked = parsed.data.map((s) => ({
+    ...s,
+    options: checkSchemeOptions(s.scheme, s.options, s.id) as RuntimeSource['options'],
+  }));
+  return checked as readonly RuntimeSource[] as CheckedSources;
 }
 
 function isCidr(value: string): boolean {

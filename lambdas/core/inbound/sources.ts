@@ -1,15 +1,15 @@
 /**
- * Turns source settings into ready-to-use sources: scheme looked up, options validated, allowlist compiled,
- * queue chosen. The config-file sources are prepared once, at cold start, so a bad setting fails loudly
- * before any request; a tenant source (tenant-sources/) is prepared the same way when the verifier first
- * reads it.
+ * Turns checked source settings into ready-to-use sources: scheme looked up, allowlist compiled, queue chosen. The
+ * config-file sources were checked at synth (`parseRuntimeSources`) and are prepared once, at cold start, without a
+ * schema; a tenant source (tenant-sources/) has its options checked and is prepared the same way when the verifier
+ * first reads it.
  */
 import { ConfigError } from '../kernel/errors';
 import { compileAllowlist, type CidrMatcher } from '../kernel/cidr';
-import { formatIssues, ONE_SHOT } from '../kernel/config-parse';
 import type { SecretSource } from './ports';
-import { parseRuntimeSources, type RuntimeSource } from './source-schema';
-import { type FieldLocator, type Scheme, schemes } from '../signatures/index';
+import { schemeOf } from './scheme-options';
+import type { CheckedSources, RuntimeSource } from './source-schema';
+import type { FieldLocator, Scheme } from '../signatures/index';
 
 /** A source's signing secrets held in memory (a tenant source's, decrypted when it was read). */
 export interface HeldSecrets {
@@ -54,10 +54,10 @@ export interface QueueTargets {
   readonly sharedUrl: string | undefined;
 }
 
-/** The config-file sources, checked with the source schema and prepared; throws a ConfigError naming the field. */
-export function prepareSources(input: unknown, queues: QueueTargets): ReadonlyMap<string, PreparedSource> {
+/** The config-file sources, as `parseRuntimeSources` checked them, prepared. */
+export function prepareSources(sources: CheckedSources, queues: QueueTargets): ReadonlyMap<string, PreparedSource> {
   return new Map(
-    parseRuntimeSources(input).map((s) => {
+    sources.map((s) => {
       const queueUrl = s.queueName === undefined ? queues.sharedUrl : queues.urlPrefix + s.queueName;
       if (queueUrl === undefined)
         throw new ConfigError(`source ${s.id} uses the shared pipeline, but the verifier was given no shared queue`);
@@ -78,16 +78,12 @@ export function prepareSources(input: unknown, queues: QueueTargets): ReadonlyMa
 /** The settings prepareSource reads: a runtime source's, which a tenant source's record also carries. */
 export type SourceSettings = Omit<RuntimeSource, 'id' | 'queueName' | 'secretId'>;
 
-/** Prepares one source; throws a ConfigError when its scheme options are invalid. */
+/** Prepares one source whose options were checked (`checkSchemeOptions`); a ConfigError for an unknown scheme. */
 export function prepareSource(
   source: SourceSettings,
   target: Pick<PreparedSource, 'id' | 'tenant' | 'queueUrl' | 'messageGroupId' | 'secrets'>,
 ): PreparedSource {
-  const scheme = schemes[source.scheme] as Scheme<unknown>;
-  const options = scheme.optionsSchema.safeParse(source.options, ONE_SHOT);
-  if (!options.success) {
-    throw new ConfigError(`invalid schemeOptions for source ${target.id}:\n${formatIssues(options.error)}`);
-  }
+  const scheme: Scheme<unknown> = schemeOf(source.scheme, target.id);
   const eventId: FieldLocator | undefined = source.eventId ?? scheme.eventId;
   const eventType: FieldLocator | undefined = source.eventType ?? scheme.eventType;
   const forwardedHeaders = ['content-type', 'user-agent'];
@@ -97,7 +93,7 @@ export function prepareSource(
   return {
     ...target,
     scheme,
-    options: options.data,
+    options: source.options,
     toleranceSeconds: source.toleranceSeconds,
     maxBodyBytes: source.maxBodyBytes,
     allows: compileAllowlist(source.allowedCidrs),

@@ -8,15 +8,17 @@ import { signLayout } from './sign';
 import type { Scheme } from './types';
 import { verifyLayout } from './verify';
 
-/** The options schema of every scheme that takes no options: one instance shared by all of them. */
-export const noOptions = (): z.ZodMiniType<Record<string, never>> => NO_OPTIONS;
-const NO_OPTIONS = z.strictObject({}) as z.ZodMiniType<Record<string, never>>;
-
-/** `build()` on the first call, the same value after that. */
+/**
+ * `build()` on the first call, the same value after that. Every schema here is built this way, on first use: the
+ * verifier imports every scheme and, its sources checked at synth, builds none of their schemas at cold start.
+ */
 export function once<T>(build: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= build());
 }
+
+/** The options schema of every scheme that takes no options: one instance shared by all of them. */
+export const noOptions = once(() => z.strictObject({}) as z.ZodMiniType<Record<string, never>>);
 
 /** The checks every scheme makes on a configured secret. */
 export function checkCommonSecret(secret: string): string | undefined {

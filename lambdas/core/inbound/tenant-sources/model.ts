@@ -2,7 +2,8 @@
  * A tenant source: a webhook source a tenant creates at run time (`/v1/tenants/{tenant}/sources`), described once
  * (zod/mini) from the same shared fields a config source has (source-schema.ts), plus what only a tenant source
  * carries: its tenant, its URL token, whether it is enabled, and its sealed secrets. The API's JSON is
- * `tenantSourceViewSchema`; nothing secret is in it.
+ * `tenantSourceViewSchema`; nothing secret is in it. Its names and paths (names.ts) are apart, zod-free: the verifier
+ * resolves tenant sources with them and does not build these API schemas at its cold start.
  */
 import * as z from 'zod/mini';
 import type { SchemeName } from '../../signatures/index';
@@ -13,14 +14,8 @@ import {
   sharedSourceFields,
   toleranceSchema,
 } from '../source-schema';
+import { qualifiedName, sourcePath, TENANT_ID } from '../source-names';
 
-/**
- * A tenant id: the outbound API's rule (outbound/intake/accept.ts), so one tenant is the same tenant on both
- * sides. TODO(#18): read it from the outbound ids module once that lands.
- */
-export const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-/** The unguessable part of a tenant source's URL: 16 random bytes, base64url. */
-export const URL_TOKEN = /^[A-Za-z0-9_-]{22}$/;
 /** The largest body a source accepts when it does not say (the config's default too). */
 export const DEFAULT_MAX_BODY_BYTES = 200 * 1024;
 const MAX_SECRET_LENGTH = 1024;
@@ -141,20 +136,6 @@ export const tenantSourceViewSchema = z.object({
   updatedAt: z.number(),
 });
 export type TenantSourceView = z.output<typeof tenantSourceViewSchema>;
-
-/**
- * The name a tenant source's events carry: `<tenant>.<id>`. Neither part can hold a `.`, so it never equals a
- * config source's id, nor another tenant's source; and it is a plain S3 key segment and partition value (the
- * archive's `source=<source>/`), an SNS attribute and a DynamoDB key part as it is.
- */
-export function qualifiedName(tenantId: string, id: string): string {
-  return `${tenantId}.${id}`;
-}
-
-/** The path a tenant source is served at. */
-export function sourcePath(s: Pick<TenantSource, 'tenantId' | 'id' | 'token'>): string {
-  return `/webhooks/t/${s.tenantId}/${s.id}/${s.token}`;
-}
 
 export function toView(s: TenantSource): TenantSourceView {
   const { tenantId, sealedSecrets: _sealed, token: _token, previousSecretExpiresAt, ...rest } = s;

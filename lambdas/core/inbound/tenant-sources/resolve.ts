@@ -16,9 +16,10 @@ import { DependencyUnavailableError, LookupThrottledError } from '../../kernel/e
 import type { Log } from '../../kernel/log';
 import type { Clock } from '../../kernel/ports';
 import { take, type TokenBucket } from '../../kernel/token-bucket';
-import { SOURCE_ID } from '../source-schema';
+import { checkSchemeOptions } from '../scheme-options';
 import { prepareSource, type PreparedSource } from '../sources';
-import { qualifiedName, TENANT_ID, URL_TOKEN, type TenantSource } from './model';
+import type { TenantSource } from './model';
+import { qualifiedName, SOURCE_ID, TENANT_ID, URL_TOKEN } from '../source-names';
 import type { SourceSecretCipher, TenantSourceRepository } from './ports';
 import { openSecrets } from './secrets';
 
@@ -121,10 +122,11 @@ export class TenantSourceResolver {
       tenantId: record.tenantId,
       sourceId: record.id,
     });
+    const id = qualifiedName(record.tenantId, record.id);
     return prepareSource(
       {
         scheme: record.scheme,
-        options: record.options,
+        options: checkSchemeOptions(record.scheme, record.options, id) as TenantSource['options'],
         toleranceSeconds: record.toleranceSeconds,
         maxBodyBytes: record.maxBodyBytes,
         allowedCidrs: record.allowedCidrs as string[],
@@ -134,7 +136,7 @@ export class TenantSourceResolver {
         dedupeSeconds: record.dedupeWindowDays * 86_400,
       },
       {
-        id: qualifiedName(record.tenantId, record.id),
+        id,
         tenant: record.tenantId,
         queueUrl: this.o.queueUrl,
         messageGroupId: record.tenantId,

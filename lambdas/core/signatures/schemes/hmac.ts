@@ -34,16 +34,18 @@ const BODY = '{body}';
 const TIMESTAMP = '{timestamp}';
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-const headerName = z.pipe(
-  z.string().check(z.regex(HEADER_NAME, 'must be an HTTP header name')),
-  z.transform((h: string) => h.toLowerCase()),
+const headerName = once(() =>
+  z.pipe(
+    z.string().check(z.regex(HEADER_NAME, 'must be an HTTP header name')),
+    z.transform((h: string) => h.toLowerCase()),
+  ),
 );
 
 export const hmacOptionsSchema = once(() =>
   z
     .strictObject({
       /** Header carrying the signature. @default "x-webhook-signature" */
-      header: z._default(headerName, 'x-webhook-signature'),
+      header: z._default(headerName(), 'x-webhook-signature'),
       /** Text before the digest, e.g. `sha256=`, `Bearer `, `SHA256:`; "" for none. Case-insensitive. @default "sha256=" */
       prefix: z._default(z.string().check(z.maxLength(64)), 'sha256='),
       /** @default "sha256" */
@@ -51,7 +53,7 @@ export const hmacOptionsSchema = once(() =>
       /** @default "hex" */
       encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
       /** Header carrying the send time; absent means no replay window. */
-      timestampHeader: z.optional(headerName),
+      timestampHeader: z.optional(headerName()),
       /** How the timestamp is written: epoch seconds, ISO 8601, or either. @default "auto" */
       timestampFormat: z._default(z.enum(['epoch', 'iso8601', 'auto']), 'auto'),
       /** Replay window when the source sets none. @default 300 */
