@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { retrySettings } from '../lambdas/contract';
+import { ANY_SOURCE, retrySettings } from '../lambdas/contract';
 import type { ObjectStore } from '../lambdas/core/archive/ports';
 import type { EventStore } from '../lambdas/core/inbound/ports';
 import type { Router } from '../lambdas/core/inbound/routing';
@@ -17,7 +17,8 @@ import { SqsEventSource, type RecordOutcome } from './event-source';
 import { freezable } from './faults';
 import { SQS_FAIR_QUEUES } from './fair-queue';
 import { LocalQueue, type ReceivedMessage } from './queue';
-import type { PipelineConfig, PipelineRuntime, StackTiming } from './stack-types';
+import type { SharedPipelineConfig, SourceConfig } from '../lib/config-schema';
+import type { LocalStackOptions, PipelineConfig, PipelineRuntime, SourceRuntime, StackTiming } from './stack-types';
 
 export interface PipelineOptions<C extends PipelineConfig> {
   /** The queue's name (`webhooks-<source>`, `webhooks-shared`), also its journal's file name. */
@@ -98,4 +99,57 @@ export async function openPipeline<C extends PipelineConfig>(o: PipelineOptions<
     ...(o.onRecord && { onRecord: o.onRecord }),
   });
   return { config, queue, processor, timeoutMs, leaseMs, visibilityTimeoutMs };
+}
+
+/** What every inbound pipeline of one stack shares: all but its name, source, config and hooks. */
+export type SharedPipelineOptions = Omit<
+  PipelineOptions<PipelineConfig>,
+  'name' | 'sourceId' | 'config' | 'fair' | 'archiveSettings' | 'onDeadLetter' | 'onRecord'
+>;
+
+/**
+ * The stack's inbound pipelines, not yet started: one per config source with `pipeline: 'own'` (queue
+ * `webhooks-<id>`), and the shared one (`webhooks_shared`, a name no source id can take) for tenant sources and the
+ * config sources on the shared pipeline. `opened` sees each as soon as its queue is open, so a later failure can
+ * close it.
+ */
+export async function openInboundPipelines(
+  configs: readonly SourceConfig[],
+  sharedConfig: SharedPipelineConfig,
+  common: SharedPipelineOptions,
+  hooks: Pick<LocalStackOptions, 'onDeadLetter' | 'onRecord'>,
+  opened: (runtime: PipelineRuntime) => void,
+): Promise<{ sources: Map<string, SourceRuntime>; shared: PipelineRuntime<SharedPipelineConfig> }> {
+  const { onDeadLetter, onRecord } = hooks;
+  const sources = new Map<string, SourceRuntime>();
+  for (const config of configs.filter((c) => c.pipeline === 'own')) {
+    const runtime = await openPipeline({
+      ...common,
+      name: `webhooks-${config.id}`,
+      sourceId: config.id,
+      config,
+      archiveSettings: { denyHeaders: config.archive.denyHeaders, scheme: config.scheme },
+      ...(onDeadLetter && { onDeadLetter: (m: ReceivedMessage) => onDeadLetter(config.id, m) }),
+      ...(onRecord && { onRecord: (r: RecordOutcome) => onRecord({ ...r, source: config.id }) }),
+    });
+    opened(runtime);
+    sources.set(config.id, runtime);
+  }
+  const shared = await openPipeline({
+    ...common,
+    name: 'webhooks_shared',
+    sourceId: ANY_SOURCE,
+    config: sharedConfig,
+    fair: true,
+    // One processor for every shared source: each one's denied headers, and no single scheme to record.
+    archiveSettings: {
+      denyHeaders: [...new Set(configs.filter((c) => c.pipeline === 'shared').flatMap((c) => c.archive.denyHeaders))],
+    },
+    ...(onDeadLetter && { onDeadLetter: (m: ReceivedMessage) => onDeadLetter(m.attributes.source ?? '?', m) }),
+    ...(onRecord && {
+      onRecord: (r: RecordOutcome) => onRecord({ ...r, source: r.message.attributes.source ?? '?' }),
+    }),
+  });
+  opened(shared);
+  return { sources, shared };
 }

@@ -4,8 +4,36 @@
  * secret or Secrets Manager's JSON form `{"current": "...", "previous": "..."}` to try a rotation.
  */
 import { existsSync } from 'node:fs';
+import type { LocalSource } from '../config/local';
 import type { SecretSource } from '../lambdas/core/inbound/ports';
 import { parseSecretValue, parseVerifyToken } from '../lambdas/core/inbound/secret-value';
+import type { Log } from '../lambdas/core/kernel/log';
+import { schemes } from '../lambdas/core/signatures/index';
+
+/** The secret id a local config source's secrets are found under (the deployed stack's is `<stack>/webhooks/<id>`). */
+export function secretIdFor(sourceId: string): string {
+  return `local/webhooks/${sourceId}`;
+}
+
+/**
+ * The local sources' secrets and Meta verify tokens, each the environment's override or the configured default; a
+ * secret its scheme would refuse is warned about, not refused (you may be trying exactly that).
+ */
+export function localSecretSource(list: readonly LocalSource[], env: NodeJS.ProcessEnv, log: Log): StaticSecretSource {
+  const secretEntries = list.map((s) => {
+    const secrets = resolveSecrets(s.source.id, s.secret, env);
+    for (const secret of secrets) {
+      const problem = schemes[s.source.scheme].checkSecret(secret);
+      if (problem) log.warn('local secret looks wrong for its scheme', { source: s.source.id, problem });
+    }
+    return [secretIdFor(s.source.id), secrets] as const;
+  });
+  const verifyTokens = list.flatMap((s) => {
+    const token = resolveVerifyToken(s.source.id, s.verifyToken, env);
+    return token === undefined ? [] : [[secretIdFor(s.source.id), token] as const];
+  });
+  return new StaticSecretSource(secretEntries, verifyTokens);
+}
 
 /** `stripe-eu` → `WEBHOOK_SECRET_STRIPE_EU`. */
 export function secretEnvName(sourceId: string): string {

@@ -35,23 +35,15 @@ import { localReplays } from './replay-wiring';
 import { createApiServer, type VerifierResult } from './api-gateway';
 import { localConsole } from './console-routes';
 import { scanEvents, startEmbeddedDynamo, sweepExpired, type EmbeddedDynamo } from './dynamo';
-import type { RecordOutcome } from './event-source';
 import { NO_FAULTS, withProcessingFaults } from './fault-flags';
 import { FaultInjector } from './faults';
 import { closeServer, listen, verifierContext } from './local-http';
 import { consoleLog } from './log';
-import { openPipeline } from './pipeline';
-import { LocalQueues, localQueueUrl, type LocalQueue, type ReceivedMessage } from './queue';
-import { resolveSecrets, resolveVerifyToken, StaticSecretSource } from './secrets';
-import { ANY_SOURCE } from '../lambdas/contract';
+import { openInboundPipelines } from './pipeline';
+import { LocalQueues, localQueueUrl, type LocalQueue } from './queue';
+import { localSecretSource, secretIdFor } from './secrets';
 import { startLocalTenantSources } from './tenant-sources';
-import {
-  DEPLOYED_TIMING,
-  type LocalStack,
-  type LocalStackOptions,
-  type SourceRuntime,
-  type StackTiming,
-} from './stack-types';
+import { DEPLOYED_TIMING, type LocalStack, type LocalStackOptions, type StackTiming } from './stack-types';
 import { LocalTopic } from './topic';
 import { LocalMetrics } from './metrics';
 import { outboundOverview } from './outbound-overview';
@@ -78,20 +70,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...options.timing,
   };
 
-  const env = options.env ?? {};
-  const secretEntries = localList.map((s) => {
-    const secrets = resolveSecrets(s.source.id, s.secret, env);
-    for (const secret of secrets) {
-      const problem = schemes[s.source.scheme].checkSecret(secret);
-      if (problem) log.warn('local secret looks wrong for its scheme', { source: s.source.id, problem });
-    }
-    return [secretIdFor(s.source.id), secrets] as const;
-  });
-  const verifyTokens = localList.flatMap((s) => {
-    const token = resolveVerifyToken(s.source.id, s.verifyToken, env);
-    return token === undefined ? [] : [[secretIdFor(s.source.id), token] as const];
-  });
-  const secrets = new StaticSecretSource(secretEntries, verifyTokens);
+  const secrets = localSecretSource(localList, options.env ?? {}, log);
 
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   const dynamo = await startEmbeddedDynamo(
@@ -132,39 +111,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       metrics,
     };
 
-    const sources = new Map<string, SourceRuntime>();
-    for (const config of configs.filter((c) => c.pipeline === 'own')) {
-      const runtime = await openPipeline({
-        ...pipelineOptions,
-        name: `webhooks-${config.id}`,
-        sourceId: config.id,
-        config,
-        archiveSettings: { denyHeaders: config.archive.denyHeaders, scheme: config.scheme },
-        ...(options.onDeadLetter && { onDeadLetter: (m: ReceivedMessage) => options.onDeadLetter?.(config.id, m) }),
-        ...(options.onRecord && { onRecord: (r: RecordOutcome) => options.onRecord?.({ ...r, source: config.id }) }),
-      });
-      cleanup.push(() => runtime.queue.close());
-      sources.set(config.id, runtime);
-    }
-    // Tenant sources, and config sources with pipeline: 'shared' (a name no source id can take: `_`).
-    const shared = await openPipeline({
-      ...pipelineOptions,
-      name: 'webhooks_shared',
-      sourceId: ANY_SOURCE,
-      config: sharedConfig,
-      fair: true,
-      // One processor for every shared source: each one's denied headers, and no single scheme to record.
-      archiveSettings: {
-        denyHeaders: [...new Set(configs.filter((c) => c.pipeline === 'shared').flatMap((c) => c.archive.denyHeaders))],
-      },
-      ...(options.onDeadLetter && {
-        onDeadLetter: (m: ReceivedMessage) => options.onDeadLetter?.(m.attributes.source ?? '?', m),
-      }),
-      ...(options.onRecord && {
-        onRecord: (r: RecordOutcome) => options.onRecord?.({ ...r, source: r.message.attributes.source ?? '?' }),
-      }),
-    });
-    cleanup.push(() => shared.queue.close());
+    const { sources, shared } = await openInboundPipelines(configs, sharedConfig, pipelineOptions, options, (r) =>
+      cleanup.push(() => r.queue.close()),
+    );
     const pipelines = [...sources.values(), shared];
     const queueFaults = new FaultInjector(new LocalQueues(pipelines.map((r) => r.queue)));
     const tenantSources = await startLocalTenantSources(dynamo.client, {
@@ -343,10 +292,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stop,
     };
   }
-}
-
-export function secretIdFor(sourceId: string): string {
-  return `local/webhooks/${sourceId}`;
 }
 
 export type { EmbeddedDynamo };
