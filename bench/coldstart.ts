@@ -27,19 +27,17 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build } from 'esbuild';
-import config from '../config/sources';
-import { BUNDLED_SOURCES_FILE, ENV } from '../lambdas/contract';
+import { BUNDLED_SOURCES_FILE } from '../lambdas/contract';
 import {
   bundlingWith,
   LAMBDA_BUNDLING,
   NODE_RUNTIME,
   REPO_ROOT,
   VERIFIER_RUNTIME_SDK_MODULES,
-  WebhookFunction,
 } from '../lib/constructs/webhook-function';
-import { retrySettings } from '../lambdas/contract';
-import { bundledSources, verifierEnvironment } from '../lib/verifier-environment';
 import { esbuildOptionsFromCdk } from './lib/cdk-bundling';
+import { bundledSourcesJson, firstSource, processorEnv, verifierEnv } from './lib/coldstart-env';
+import { baselineSettings, cdkOutAssetSha } from './lib/coldstart-trees';
 import { machineHeader } from './lib/machine';
 import { kib, median, quantile, ratio, table } from './lib/stats';
 
@@ -52,55 +50,6 @@ const cdkContext = (
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
 ).context;
 const excludeSmithyPackages = cdkContext['@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages'] === true;
-
-// ---- the environment each function gets at INIT, as the template sets it (deploy-time refs faked) ----
-const REGION = 'us-east-1';
-const ACCOUNT = '123456789012';
-const lambdaRuntimeEnv = (name: string, memory: number): Record<string, string> => ({
-  AWS_REGION: REGION,
-  AWS_DEFAULT_REGION: REGION,
-  AWS_LAMBDA_FUNCTION_NAME: name,
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
-  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-  AWS_EXECUTION_ENV: `AWS_Lambda_${NODE_RUNTIME.name}`,
-  TZ: ':UTC',
-});
-/** The config sources as the synth bundles them beside the verifier's code (written next to each verifier bundle). */
-const bundledSourcesJson = JSON.stringify(bundledSources(config, 'WebhookIngestion'));
-/**
- * What Lambda adds with active tracing on (`tracing: true`): the X-Ray daemon's address and the context-missing rule
- * the X-Ray SDK reads at INIT. Every function variant gets it: the budget is "with metrics and tracing on".
- */
-const xrayEnv = {
-  AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
-  _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
-  _AWS_XRAY_DAEMON_PORT: '2000',
-  AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
-};
-const STACK = 'WebhookIngestion';
-const verifierEnv = {
-  ...lambdaRuntimeEnv('WebhookIngestion-VerifierFunction', 256),
-  ...xrayEnv,
-  ...WebhookFunction.sharedEnvironment('webhook-verifier', 'INFO', STACK),
-  ...verifierEnvironment(config, {
-    tableName: 'WebhookIngestion-EventsTable-ABC123',
-    queueUrlPrefix: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/`,
-    archiveBucket: 'webhookingestion-archivebucket-abc123',
-  }),
-};
-const firstSource = config.sources[0]!;
-const processorEnv = {
-  ...lambdaRuntimeEnv('WebhookIngestion-ProcessorFunction', firstSource.processor.memoryMb),
-  ...xrayEnv,
-  ...WebhookFunction.sharedEnvironment('webhook-processor', 'INFO', STACK),
-  [ENV.eventsTable]: 'WebhookIngestion-EventsTable-ABC123',
-  [ENV.sourceId]: firstSource.id,
-  [ENV.topicArn]: `arn:aws:sns:${REGION}:${ACCOUNT}:WebhookIngestion-ProcessedTopic`,
-  [ENV.leaseSeconds]: String(retrySettings(firstSource.processor.timeoutSeconds).processorLeaseSeconds),
-  [ENV.dedupeSeconds]: String(firstSource.dedupeWindowDays * 86_400),
-  [ENV.archiveBucket]: 'webhookingestion-archivebucket-abc123',
-  [ENV.archiveDenyHeaders]: JSON.stringify(firstSource.archive.denyHeaders),
-};
 
 // ---- bundles ----
 type Sdk = 'bundled' | 'external';
@@ -214,33 +163,6 @@ function sourceMapsFlipped(env: Record<string, string>): Record<string, string> 
 }
 const mapsLabel = (env: Record<string, string>) =>
   env.NODE_OPTIONS === undefined ? 'no --enable-source-maps' : '--enable-source-maps';
-
-/**
- * How the baseline tree bundles and runs its verifier: its own runtime-SDK modules (a tree before they existed
- * left only S3 out), and whether its functions run with `--enable-source-maps` (every function did before the
- * config `sourceMaps`, decision 0030, which leaves them off by default).
- */
-async function baselineSettings(root: string): Promise<{ runtimeSdk: readonly string[]; sourceMaps: boolean }> {
-  if (!existsSync(path.join(root, 'node_modules')))
-    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-  const file = path.join(root, 'lib/constructs/webhook-function.ts');
-  const mod = (await import(pathToFileURL(file).href)) as { VERIFIER_RUNTIME_SDK_MODULES?: readonly string[] };
-  return {
-    runtimeSdk: mod.VERIFIER_RUNTIME_SDK_MODULES ?? ['@aws-sdk/client-s3'],
-    sourceMaps: !/readonly sourceMaps\?:/.test(readFileSync(file, 'utf8')),
-  };
-}
-
-function cdkOutAssetSha(displayName: string): string | undefined {
-  const assetsFile = path.join(REPO_ROOT, 'cdk.out', 'WebhookIngestion.assets.json');
-  if (!existsSync(assetsFile)) return undefined;
-  const assets = JSON.parse(readFileSync(assetsFile, 'utf8')) as {
-    files: Record<string, { displayName?: string; source: { path: string } }>;
-  };
-  const asset = Object.values(assets.files).find((f) => f.displayName === displayName);
-  const file = asset && path.join(REPO_ROOT, 'cdk.out', asset.source.path, 'index.mjs');
-  return file && existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
-}
 
 async function main(): Promise<void> {
   console.log(machineHeader('bench:coldstart — bundle size and module-load time'));
