@@ -136,7 +136,7 @@ async function consoleData(
       return jsonResponse(result.status === 'running' ? 202 : 200, { queue: params.queue, ...result });
     }
     case 'GET /console/api/endpoints':
-      return jsonResponse(200, { endpoints: await data.endpoints() });
+      return jsonResponse(200, await data.endpoints());
     default:
       throw new NotFoundError('route');
   }

@@ -29,7 +29,7 @@ const data: ConsoleData = {
     source === 'stripe' && eventId === 'evt_1' ? ({ source, eventId, status: 'processed' } as never) : undefined,
   deadLetters: async (queue) =>
     queue === 'stripe' ? [{ id: 'm1', eventId: 'evt_1', type: 'invoice.paid', receiveCount: 4, bytes: 10 }] : undefined,
-  endpoints: async () => [],
+  endpoints: async () => ({ endpoints: [], complete: true, scanned: 0 }),
   redrive: async (queue): Promise<RedriveResult | undefined> => {
     if (queue !== 'stripe') return undefined;
     redrives.push(queue);

@@ -55,6 +55,15 @@ export interface EndpointRow {
   readonly disabledReason?: string | undefined;
 }
 
+/** The endpoint census: the endpoints found, and whether the whole table was read to find them. */
+export interface EndpointCensus {
+  readonly endpoints: readonly EndpointRow[];
+  /** False when the read stopped at its bound: endpoints past it are not in `endpoints`. */
+  readonly complete: boolean;
+  /** Items read (and paid for) to find them. */
+  readonly scanned: number;
+}
+
 export interface EventFilter {
   readonly source?: string;
   readonly status?: string;
@@ -75,8 +84,8 @@ export interface ConsoleData {
   event(source: string, eventId: string): Promise<EventRecord | undefined>;
   /** A queue's dead letters; undefined: no such queue. */
   deadLetters(queue: string): Promise<readonly DeadLetter[] | undefined>;
-  /** Every tenant's endpoints with their state. */
-  endpoints(): Promise<readonly EndpointRow[]>;
+  /** Every tenant's endpoints with their state, as far as a bounded read finds them. */
+  endpoints(): Promise<EndpointCensus>;
   /** Moves a queue's dead letters back to it; undefined: no such queue. */
   redrive(queue: string): Promise<RedriveResult | undefined>;
 }

@@ -23,8 +23,20 @@ const TONE = {
 } as const;
 
 export async function tenantsView(main: HTMLElement): Promise<void> {
-  const { endpoints } = await request<{ endpoints: Row[] }>('GET', `${consoleApi()}/endpoints`);
+  const census = await request<{ endpoints: Row[]; complete: boolean; scanned: number }>(
+    'GET',
+    `${consoleApi()}/endpoints`,
+  );
+  const { endpoints } = census;
   focus(heading(main, 'Endpoints of every tenant'));
+  if (!census.complete)
+    main.append(
+      h(
+        'p',
+        { class: 'muted', role: 'status' },
+        `Only the endpoints among the first ${census.scanned.toLocaleString('en')} items of the outbound table are shown: the read stops there. A tenant's own pages list all of its endpoints.`,
+      ),
+    );
   if (endpoints.length === 0) return void main.append(h('p', { class: 'empty' }, 'No tenant has an endpoint yet.'));
   const byState = Object.keys(TONE).map((state) => [state, endpoints.filter((e) => e.state === state).length] as const);
   main.append(
