@@ -10,7 +10,7 @@
  *   builds none of these schemas at its cold start.
  * Tenant sources (created at run time, tenant-sources/) check the same shared fields when they are created.
  * A field both forms carry is added to `sharedSourceFields` only: the synth accepts it, `toRuntimeSource`
- * copies it, the verifier checks it and `RuntimeSource` gains it.
+ * copies it, `parseRuntimeSources` checks it at synth and `RuntimeSource` gains it.
  */
 import * as z from 'zod/mini';
 import { PAYLOAD_LIMITS } from '../../contract';
