@@ -18,12 +18,10 @@
  * variants alike. Usage: `npm run bench:coldstart -- [--runs 21] [--baseline DIR]`. Bundles go to a temp
  * directory.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build } from 'esbuild';
@@ -36,9 +34,18 @@ import {
   VERIFIER_RUNTIME_SDK_MODULES,
 } from '../lib/constructs/webhook-function';
 import { esbuildOptionsFromCdk } from './lib/cdk-bundling';
-import { bundledSourcesJson, firstSource, processorEnv, verifierEnv } from './lib/coldstart-env';
+import {
+  bundledSourcesJson,
+  firstSource,
+  mapsLabel,
+  processorEnv,
+  sourceMapsFlipped,
+  tenantSourcesEnv,
+  verifierEnv,
+} from './lib/coldstart-env';
 import { baselineSettings, cdkOutAssetSha } from './lib/coldstart-trees';
 import { machineHeader } from './lib/machine';
+import { loadMs } from './lib/module-load';
 import { kib, median, quantile, ratio, table } from './lib/stats';
 
 const runs = Number(argValue('--runs') ?? 21);
@@ -73,6 +80,11 @@ const FUNCTION_ENTRIES: Record<Bundle['fn'], string> = {
 
 const SDK_EXTERNAL: BundlingOptions = { ...LAMBDA_BUNDLING, bundleAwsSDK: false, externalModules: undefined };
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
+
+/** The verifier with tenant sources on, and its reference (the SDK-only one and the KMS client). */
+const TENANT_REFERENCE = 'bench/reference/verifier-tenant-sources.ts';
+const TENANT_REF_LABEL = 'verifier reference, tenant sources on (SDK bundled)';
+const TENANT_LABEL = 'verifier function (SDK bundled, tenant sources on)';
 
 /** What-ifs: the verifier with a tracing SDK in it (decision on tracing, docs/decisions). */
 const WHAT_IFS = {
@@ -132,37 +144,15 @@ async function bundle(
   };
 }
 
-// ---- timing: one fresh process per sample ----
-// Wall time, and the process's CPU time over the same span (which other jobs' load inflates far less).
-const LOADER =
-  'const c = process.cpuUsage(); const t = performance.now(); await import(process.argv[1]); const w = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(`${w} ${(u.user + u.system) / 1000}`);';
-
-function loadMs(file: string, env: Record<string, string>): [wall: number, cpu: number] {
-  const out = spawnSync(process.execPath, ['--input-type=module', '-e', LOADER, pathToFileURL(file).href], {
-    // A clean environment: only PATH and what Lambda would set, so no tsx or npm flag leaks in.
-    env: { PATH: process.env.PATH ?? '', ...env },
-    encoding: 'utf8',
-  });
-  if (out.status !== 0) throw new Error(`loading ${file} failed:\n${out.stderr}`);
-  const [wall, cpu] = out.stdout.split(' ').map(Number);
-  return [wall!, cpu!];
-}
-
 interface Variant {
   readonly label: string;
   readonly bundle: Bundle;
   readonly env: Record<string, string>;
   readonly samples: number[];
   readonly cpu: number[];
+  /** The label of the reference its ratios are against. @default `<fn> reference (SDK <sdk>)` */
+  readonly ref?: string;
 }
-
-/** The environment with `--enable-source-maps` flipped: off where the stack sets it, on where it does not. */
-function sourceMapsFlipped(env: Record<string, string>): Record<string, string> {
-  const { NODE_OPTIONS, ...rest } = env;
-  return NODE_OPTIONS === undefined ? { ...rest, NODE_OPTIONS: '--enable-source-maps' } : rest;
-}
-const mapsLabel = (env: Record<string, string>) =>
-  env.NODE_OPTIONS === undefined ? 'no --enable-source-maps' : '--enable-source-maps';
 
 async function main(): Promise<void> {
   console.log(machineHeader('bench:coldstart — bundle size and module-load time'));
@@ -189,6 +179,12 @@ async function main(): Promise<void> {
     const env = sourceMapsFlipped(b.env);
     variants.push({ label: `${fn} function (SDK bundled, ${mapsLabel(env)})`, bundle: b, env, samples: [], cpu: [] });
   }
+  // Tenant sources on: the verifier builds its KMS client and resolver too, against a reference with that client.
+  const tenantRef = await bundle('verifier', 'reference', 'bundled', { entry: TENANT_REFERENCE, name: 'tenant' });
+  variants.push({ label: TENANT_REF_LABEL, bundle: tenantRef, env: tenantRef.env, samples: [], cpu: [] });
+  const verifier = find('verifier', 'function', 'bundled');
+  const tenantEnv = { ...verifier.env, ...tenantSourcesEnv };
+  variants.push({ label: TENANT_LABEL, bundle: verifier, env: tenantEnv, ref: TENANT_REF_LABEL, samples: [], cpu: [] });
   for (const [name, entry] of Object.entries(WHAT_IFS)) {
     const b = await bundle('verifier', 'what-if', 'bundled', { entry, name });
     variants.push({ label: `verifier + ${name} (what-if)`, bundle: b, env: b.env, samples: [], cpu: [] });
@@ -225,7 +221,7 @@ async function main(): Promise<void> {
   ];
   for (const v of variants) {
     const b = v.bundle;
-    const ref = `${b.fn} reference (SDK ${b.sdk})`;
+    const ref = v.ref ?? `${b.fn} reference (SDK ${b.sdk})`;
     rows.push([
       v.label,
       kib(b.bytes),
@@ -270,6 +266,7 @@ async function main(): Promise<void> {
     `ratios: verifier/ref ${vRatio.toFixed(2)}x (target <=1.3) | processor/ref ${pRatio.toFixed(2)}x (target <=1.3) | ` +
       `verifier ${kib(v.bytes)} min (target <400 KiB) | SDK bundled/external: verifier ${vExt.toFixed(2)}x, processor ${pExt.toFixed(2)}x | ` +
       `${flipped}/as deployed: verifier ${vMaps.toFixed(2)}x | ` +
+      `tenant sources on: verifier/ref ${(cpuMed(TENANT_LABEL) / cpuMed(TENANT_REF_LABEL)).toFixed(2)}x CPU | ` +
       `CPU time: verifier/ref ${cpuRatio('verifier function (SDK bundled)')}x, processor/ref ${(cpuMed('processor function (SDK bundled)') / cpuMed('processor reference (SDK bundled)')).toFixed(2)}x | ` +
       `what-ifs, CPU vs ref: ${Object.keys(WHAT_IFS)
         .map((name) => `+${name} ${cpuRatio(`verifier + ${name} (what-if)`)}x`)

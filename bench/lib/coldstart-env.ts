@@ -6,6 +6,7 @@
 import config from '../../config/sources';
 import { ENV, retrySettings } from '../../lambdas/contract';
 import { NODE_RUNTIME, WebhookFunction } from '../../lib/constructs/webhook-function';
+import { stackConfigSchema } from '../../lib/config';
 import { bundledSources, verifierEnvironment } from '../../lib/verifier-environment';
 
 const REGION = 'us-east-1';
@@ -42,6 +43,32 @@ export const verifierEnv = {
     archiveBucket: 'webhookingestion-archivebucket-abc123',
   }),
 };
+/**
+ * What the verifier's environment adds with tenant sources on (`tenantSources: {}` in the config, not the shipped
+ * default): their table, key and cache settings, and the shared queue they use.
+ */
+export const tenantSourcesEnv: Record<string, string> = Object.fromEntries(
+  Object.entries(
+    verifierEnvironment(
+      { ...config, tenantSources: stackConfigSchema.parse({ sources: [], tenantSources: {} }).tenantSources },
+      {
+        tableName: 'WebhookIngestion-EventsTable-ABC123',
+        queueUrlPrefix: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/`,
+        sharedQueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/WebhookIngestion-shared-ingest`,
+        tenantSources: { tableName: 'WebhookIngestion-TenantSources-ABC123', keyId: 'alias/webhook-sources' },
+      },
+    ),
+  ).filter(([name]) => !(name in verifierEnv)),
+);
+
+/** The environment with `--enable-source-maps` flipped: off where the stack sets it, on where it does not. */
+export function sourceMapsFlipped(env: Record<string, string>): Record<string, string> {
+  const { NODE_OPTIONS, ...rest } = env;
+  return NODE_OPTIONS === undefined ? { ...rest, NODE_OPTIONS: '--enable-source-maps' } : rest;
+}
+export const mapsLabel = (env: Record<string, string>) =>
+  env.NODE_OPTIONS === undefined ? 'no --enable-source-maps' : '--enable-source-maps';
+
 export const firstSource = config.sources[0]!;
 export const processorEnv = {
   ...lambdaRuntimeEnv('WebhookIngestion-ProcessorFunction', firstSource.processor.memoryMb),
