@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { wssOptions } from '../../lambdas/core/outbound/delivery/signing';
-import { schemes, type SchemeName } from '../../lambdas/core/signatures/index';
+import { findScheme } from '../../lambdas/core/signatures/index';
 
 export interface ReceivedRequest {
   readonly at: number;
@@ -80,8 +80,7 @@ function verify(
       new Webhook(secret).verify(body.toString('utf8'), headers);
       return { verified: true };
     }
-    const name = (scheme === 'wss' ? 'hmac' : scheme) as SchemeName;
-    const definition = schemes[name];
+    const definition = findScheme(scheme === 'wss' ? 'hmac' : scheme);
     if (!definition) return { verified: false, reason: `unknown scheme ${scheme}` };
     const timestampFormat = /^\d+$/.test(headers['x-wss-timestamp'] ?? '') ? 'epoch' : 'iso8601';
     const options = definition.optionsSchema.parse(scheme === 'wss' ? wssOptions(timestampFormat) : {});

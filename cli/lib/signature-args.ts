@@ -4,14 +4,14 @@
  * mistake is a UsageError (exit 2) that names the flag.
  */
 import { readFileSync } from 'node:fs';
-import { type Scheme, SCHEME_NAMES, type SchemeName, schemes } from '../../lambdas/core/signatures/index';
+import { findScheme, type Scheme, SCHEME_NAMES } from '../../lambdas/core/signatures/index';
 import { UsageError } from '../command';
 
 export function schemeFor(name: string | undefined): Scheme<unknown> {
   if (name === undefined) throw new UsageError(`--scheme is required: one of ${SCHEME_NAMES.join(', ')}`);
-  if (!Object.hasOwn(schemes, name))
-    throw new UsageError(`Unknown scheme "${name}": use one of ${SCHEME_NAMES.join(', ')}`);
-  return schemes[name as SchemeName] as Scheme<unknown>;
+  const scheme = findScheme(name);
+  if (!scheme) throw new UsageError(`Unknown scheme "${name}": use one of ${SCHEME_NAMES.join(', ')}`);
+  return scheme as Scheme<unknown>;
 }
 
 /**

@@ -5,13 +5,13 @@
  */
 import { formatIssues, ONE_SHOT } from '../kernel/config-parse';
 import { ConfigError } from '../kernel/errors';
-import { type Scheme, type SchemeName, schemes } from '../signatures/index';
+import { findScheme, type Scheme, type SchemeName } from '../signatures/index';
 
 /** The registered scheme of that name; a ConfigError naming the source for any other name. */
 export function schemeOf(name: string, sourceId: string): Scheme<unknown, SchemeName> {
-  if (!Object.hasOwn(schemes, name))
-    throw new ConfigError(`source ${sourceId}: unknown scheme ${JSON.stringify(name)}`);
-  return schemes[name as SchemeName] as Scheme<unknown, SchemeName>;
+  const scheme = findScheme(name);
+  if (!scheme) throw new ConfigError(`source ${sourceId}: unknown scheme ${JSON.stringify(name)}`);
+  return scheme as Scheme<unknown, SchemeName>;
 }
 
 /** `options` as the source's scheme reads them; a ConfigError listing every problem, naming the source. */

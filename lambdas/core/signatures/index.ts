@@ -61,5 +61,13 @@ export const schemes: Readonly<Record<SchemeName, AnyScheme>> = Object.freeze(
   Object.fromEntries(REGISTERED.map((s) => [s.name, s])) as Record<SchemeName, AnyScheme>,
 );
 
+/**
+ * The registered scheme of that name; undefined for any other string, `constructor` and the object's other inherited
+ * names included (`schemes[name]` alone would answer those). Each caller words its own refusal.
+ */
+export function findScheme(name: string): AnyScheme | undefined {
+  return Object.hasOwn(schemes, name) ? schemes[name as SchemeName] : undefined;
+}
+
 /** The registered scheme names, in registration order: the synth's enum and the runtime check read this. */
 export const SCHEME_NAMES = Object.keys(schemes) as [SchemeName, ...SchemeName[]];
